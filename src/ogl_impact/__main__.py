@@ -1,0 +1,5 @@
+"""Allow ``python -m ogl_impact``."""
+
+from ogl_impact.cli import main
+
+raise SystemExit(main())

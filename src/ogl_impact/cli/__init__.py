@@ -1,0 +1,171 @@
+"""The ``ogl-impact`` command line: a thin layer over the package.
+
+Subcommands import what they need only when they run, so ``ogl-impact
+--help`` answers fast. Exit status: 0 success, 1 invalid data or failed
+run, 2 unusable arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``ogl-impact`` with all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="ogl-impact",
+        description=(
+            "Wirkungsorientierung für offene Kommunen: Daten prüfen, aufbereiten, simulieren."
+        ),
+    )
+    parser.add_argument("--version", action="store_true", help="Version ausgeben und beenden")
+    sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
+
+    p = sub.add_parser(
+        "validate",
+        help="Tabellen eines Ordners prüfen",
+        description="Prüft alle Tabellen eines Ordners (CSV/XLSX) und meldet jedes Problem "
+        "mit Datei, Zeile, Spalte, Wert und Regel. Exit 0: fehlerfrei, 1: Fehler gefunden.",
+    )
+    p.add_argument(
+        "path", nargs="?", default="data/raw", help="Ordner mit den Tabellen (Standard: data/raw)"
+    )
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="Ausgabeformat")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser(
+        "process",
+        help="Geprüfte Tabellen als Parquet mit datapackage.json schreiben",
+        description="Prüft RAW und schreibt jede Tabelle als Parquet nach OUT, dazu "
+        "datapackage.json. "
+        "RAW wird nie verändert; OUT wird atomar ersetzt: ein fehlgeschlagener Lauf lässt die "
+        "vorherige Ausgabe unverändert.",
+    )
+    p.add_argument("raw", nargs="?", default="data/raw", help="Eingabeordner (Standard: data/raw)")
+    p.add_argument(
+        "out", nargs="?", default="data/processed", help="Ausgabeordner (Standard: data/processed)"
+    )
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
+    p.set_defaults(handler=_process)
+
+    p = sub.add_parser(
+        "demo-data",
+        help="Synthetische Demodaten erzeugen",
+        description="Simuliert die synthetischen Tabellen (Wirkungsmodelle, Indikatorwerte, "
+        "Befragungen, Meilensteine) zu den realen Programmfakten in RAW und schreibt die "
+        "wahren Effekte nach OUT/truth. Mit --scale national entsteht ein Datensatz in der "
+        "Größe eines bundesweiten Rollouts für Benchmarks (außerhalb des Repositoriums).",
+    )
+    p.add_argument("out", nargs="?", default="data/raw", help="Zielordner (Standard: data/raw)")
+    p.add_argument(
+        "--raw", default=None, help="Ordner mit labs.csv und periods.csv (Standard: OUT)"
+    )
+    p.add_argument("--seed", type=int, default=None, help="Startwert des Zufallsgenerators")
+    p.add_argument("--scale", choices=("demo", "national"), default="demo", help="Umfang")
+    p.add_argument(
+        "--respondents", type=int, default=1_000_000, help="Befragte bei --scale national"
+    )
+    p.add_argument(
+        "--municipalities", type=int, default=10_800, help="Kommunen bei --scale national"
+    )
+    p.set_defaults(handler=_demo_data)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from ogl_impact import __version__
+
+        print(__version__)
+        return EXIT_OK
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: a message, never a traceback
+        if os.environ.get("OGL_IMPACT_DEBUG"):
+            raise
+        print(
+            f"ogl-impact: interner Fehler / internal error: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        print("(OGL_IMPACT_DEBUG=1 zeigt Details / shows details)", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.problems import format_json, format_text
+    from ogl_impact.validate import validate_folder
+
+    folder = Path(args.path)
+    if not folder.is_dir():
+        print(f"ogl-impact validate: kein Ordner / not a folder: {folder}", file=sys.stderr)
+        return EXIT_USAGE
+    report = validate_folder(folder)
+    if args.format == "json":
+        print(format_json(report.problems, args.lang))
+    else:
+        if report.problems:
+            print(format_text(report.problems, args.lang))
+        n_err, n_warn = len(report.errors), len(report.problems) - len(report.errors)
+        tables = len(report.raw)
+        if args.lang == "de":
+            verdict = "fehlerfrei" if report.ok else f"{n_err} Fehler"
+            print(f"{folder}: {tables} Tabellen geprüft, {verdict}, {n_warn} Warnungen.")
+        else:
+            verdict = "no errors" if report.ok else f"{n_err} errors"
+            print(f"{folder}: {tables} tables checked, {verdict}, {n_warn} warnings.")
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _process(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.dataset import DataValidationError
+    from ogl_impact.problems import format_text
+    from ogl_impact.process import ProcessError, process
+
+    raw, out = Path(args.raw), Path(args.out)
+    if not raw.is_dir():
+        print(f"ogl-impact process: kein Ordner / not a folder: {raw}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = process(raw, out)
+    except DataValidationError as exc:
+        print(format_text(exc.problems, args.lang), file=sys.stderr)
+        print(f"{raw}: ungültig, nichts geschrieben / invalid, nothing written", file=sys.stderr)
+        return EXIT_INVALID
+    except ProcessError as exc:
+        print(f"ogl-impact process: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{out}: {len(written)} Dateien geschrieben / files written")
+    return EXIT_OK
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.demo import cli as demo_cli
+
+    return demo_cli.run(
+        out=Path(args.out),
+        raw=Path(args.raw) if args.raw else None,
+        seed=args.seed,
+        scale=args.scale,
+        respondents=args.respondents,
+        municipalities=args.municipalities,
+    )

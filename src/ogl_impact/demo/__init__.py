@@ -1,0 +1,1 @@
+"""Seeded simulators of the demo data (synthetic where no real data is public)."""

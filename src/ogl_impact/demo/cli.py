@@ -1,0 +1,69 @@
+"""``ogl-impact demo-data``: write the synthetic demo tables (or the national-scale set)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ogl_impact.demo.simulate import SEED, SYNTHETIC_NOTE, read_real_tables, simulate, write_tables
+from ogl_impact.io import read_table
+
+
+def run(
+    out: Path,
+    raw: Path | None = None,
+    seed: int | None = None,
+    scale: str = "demo",
+    respondents: int = 1_000_000,
+    municipalities: int = 10_800,
+) -> int:
+    """Write demo data; return the exit status.
+
+    Parameters
+    ----------
+    out : Path
+        Target folder. For ``scale="demo"`` it usually is ``data/raw`` (only
+        synthetic files are written or replaced there).
+    raw : Path, optional
+        Folder holding the real ``labs.csv`` and ``periods.csv``; defaults to ``out``.
+    seed : int, optional
+        Random seed (default :data:`ogl_impact.demo.simulate.SEED`).
+    scale : {"demo", "national"}
+        The embedded demo data, or a national-scale set for benchmarks.
+    respondents, municipalities : int
+        Size of the national-scale set.
+
+    Returns
+    -------
+    int
+        0 on success, 1 when a real (non-synthetic) file would be overwritten.
+    """
+    seed = SEED if seed is None else seed
+    if scale == "national":
+        from ogl_impact.demo.national import write_national
+
+        paths = write_national(
+            out, seed=seed, respondents=respondents, municipalities=municipalities
+        )
+        print(f"{out}: {len(paths)} Dateien (national) geschrieben / files written")
+        return 0
+    source = raw or out
+    real = read_real_tables(source)
+    data = simulate(real["labs"], real["periods"], seed=seed)
+    for name in data.tables:
+        target = out / f"{name}.csv"
+        if target.exists() and not read_table(target).synthetic:
+            print(
+                f"ogl-impact demo-data: {target} ist keine synthetische Datei, "
+                "wird nicht überschrieben "
+                "/ is not synthetic, not overwritten",
+                file=sys.stderr,
+            )
+            return 1
+    note = SYNTHETIC_NOTE.format(seed=seed)
+    written = write_tables(data.tables, out, note)
+    written += write_tables(
+        data.truth, out / "truth", note + "; wahre Werte der Simulation", sep=","
+    )
+    print(f"{out}: {len(written)} synthetische Dateien geschrieben / synthetic files written")
+    return 0

@@ -1,0 +1,330 @@
+"""Read programme tables from files into frames of text, never writing anything.
+
+CSV files are accepted as German spreadsheets write them (semicolon
+separator, decimal comma, UTF-8 with or without byte-order mark, or
+Windows-1252) and as plain comma-separated UTF-8; XLSX workbooks are read
+from their first sheet. Leading lines that start with ``#`` are comments; a
+comment that says "synthetic" or "synthetisch" marks the file as synthetic
+demo data. Every row keeps the line number it has in the file, so that
+problems can be reported where a researcher will find them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ogl_impact.problems import Problem, make_problem
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
+_SEPARATORS = (";", ",", "\t")
+_SYNTHETIC = re.compile(r"synthetic|synthetisch", re.IGNORECASE)
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    """A table as read from its file: every cell as text.
+
+    Attributes
+    ----------
+    name : str
+        Table name (file stem).
+    path : Path
+        Where it was read from.
+    frame : pandas.DataFrame
+        One column per header field, every cell a stripped string ("" when empty).
+    lines : numpy.ndarray
+        For each row of ``frame``, the line (CSV) or sheet row (XLSX) it came from.
+    header_line : int
+        Line (or sheet row) of the header.
+    decimal : str
+        Decimal separator of the file ("," for semicolon CSV, else ".").
+    synthetic : bool
+        Whether a leading comment marks the file as synthetic.
+    comments : tuple of str
+        The leading comment lines, without ``#``.
+    sha256 : str
+        Hash of the file's bytes.
+    """
+
+    name: str
+    path: Path
+    frame: pd.DataFrame
+    lines: np.ndarray
+    header_line: int
+    decimal: str
+    synthetic: bool
+    comments: tuple[str, ...]
+    sha256: str
+
+
+class TableReadError(Exception):
+    """A file could not be read as a table; ``problem`` says why and where."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message("en"))
+        self.problem = problem
+
+
+def read_table(path: str | Path, name: str | None = None) -> RawTable:
+    """Read one CSV or XLSX table as text.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    name : str, optional
+        Table name; defaults to the file stem.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    TableReadError
+        When the file is empty, binary, not a table or has malformed lines.
+    """
+    path = Path(path)
+    name = name or path.stem
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TableReadError(
+            make_problem(path.name, "file_unreadable", detail=exc.strerror or exc)
+        ) from None
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        return _read_xlsx(path, name, data)
+    return _read_csv(path, name, data)
+
+
+def _read_csv(path: Path, name: str, data: bytes) -> RawTable:
+    file = path.name
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise TableReadError(make_problem(file, "file_empty"))
+    if b"\x00" in data:
+        raise TableReadError(make_problem(file, "file_binary"))
+    encoding = _detect_encoding(file, data)
+    text_head = data[:65536].decode(encoding, errors="ignore")
+
+    comments, header_index = _leading_comments(text_head)
+    head_lines = text_head.splitlines()
+    if header_index >= len(head_lines):
+        raise TableReadError(make_problem(file, "file_no_header"))
+    header = head_lines[header_index]
+    sep = max(_SEPARATORS, key=header.count) if any(s in header for s in _SEPARATORS) else ","
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skiprows=header_index,
+            encoding=encoding,
+            engine="c",
+            skip_blank_lines=True,
+            quotechar='"',
+        )
+    except pd.errors.ParserError as exc:
+        line = _parser_error_line(str(exc))
+        raise TableReadError(
+            make_problem(file, "file_parse", line=line, detail=_parser_detail(str(exc)))
+        ) from None
+    except (pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise TableReadError(
+            make_problem(file, "file_unreadable", detail=type(exc).__name__)
+        ) from None
+
+    frame.columns = [str(c).strip() for c in frame.columns]
+    _check_header(file, frame)
+    frame = _strip(frame)
+    lines = _csv_record_lines(data, encoding, sep, header_index, len(frame))
+    return RawTable(
+        name=name,
+        path=path,
+        frame=frame,
+        lines=lines,
+        header_line=header_index + 1,
+        decimal="," if sep == ";" else ".",
+        synthetic=any(_SYNTHETIC.search(c) for c in comments),
+        comments=tuple(comments),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _detect_encoding(file: str, data: bytes) -> str:
+    """UTF-8 (with or without byte-order mark) when it decodes, else Windows-1252."""
+    candidates = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "cp1252")
+    for encoding in candidates:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise TableReadError(make_problem(file, "file_binary"))
+
+
+def _leading_comments(text: str) -> tuple[list[str], int]:
+    """Return the leading ``#`` comment lines and the index of the header line."""
+    comments = []
+    index = 0
+    for index, line in enumerate(text.splitlines()):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comments.append(stripped.lstrip("#").strip())
+        elif stripped:
+            return comments, index
+    return comments, index + 1
+
+
+def _check_header(file: str, frame: pd.DataFrame) -> None:
+    cols = list(frame.columns)
+    for i, col in enumerate(cols):
+        if col == "" or col.startswith("Unnamed:"):
+            raise TableReadError(
+                make_problem(
+                    file, "file_parse", detail=f"Spalte {i + 1} ohne Namen / column without name"
+                )
+            )
+    mangled = [c for c in cols if re.fullmatch(r".+\.\d+", c) and c.rsplit(".", 1)[0] in cols]
+    if mangled:
+        raise TableReadError(
+            make_problem(file, "column_duplicate", column=mangled[0].rsplit(".", 1)[0])
+        )
+
+
+def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for col in frame.columns:
+        s = frame[col].fillna("")
+        out[col] = s.str.strip()
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _csv_record_lines(
+    data: bytes, encoding: str, sep: str, header_index: int, n_rows: int
+) -> np.ndarray:
+    """Line number (1-based) of each data record in the file."""
+    first = header_index + 2  # header is line header_index + 1
+    body_newlines = data.count(b"\n")
+    trailing = 0 if data.endswith(b"\n") else 1
+    physical = body_newlines + trailing - (header_index + 1)
+    if physical == n_rows:
+        return np.arange(first, first + n_rows, dtype=np.int64)
+    # blank lines or line breaks inside quoted fields: walk the records
+    text = data.decode(encoding)
+    reader = csv.reader(text.splitlines(keepends=True)[header_index + 1 :], delimiter=sep)
+    starts = []
+    previous = 0
+    for record in reader:
+        start = previous + 1
+        previous = reader.line_num
+        if record and any(cell.strip() for cell in record):
+            starts.append(header_index + 1 + start)
+    if len(starts) != n_rows:  # pragma: no cover - defensive
+        return np.arange(first, first + n_rows, dtype=np.int64)
+    return np.asarray(starts, dtype=np.int64)
+
+
+def _parser_error_line(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def _parser_detail(message: str) -> str:
+    m = re.search(r"Expected (\d+) fields in line \d+, saw (\d+)", message)
+    if m:
+        return (
+            f"{m.group(2)} Felder statt {m.group(1)} / {m.group(2)} fields instead of {m.group(1)}"
+        )
+    return message.strip().splitlines()[-1][:120]
+
+
+def _read_xlsx(path: Path, name: str, data: bytes) -> RawTable:
+    import openpyxl  # local import: only needed for workbooks
+
+    file = path.name
+    if not data:
+        raise TableReadError(make_problem(file, "file_empty"))
+    if not zipfile.is_zipfile(path):
+        raise TableReadError(make_problem(file, "file_binary"))
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken workbooks
+        raise TableReadError(
+            make_problem(file, "file_unreadable", detail=type(exc).__name__)
+        ) from None
+    try:
+        sheet = book[name] if name in book.sheetnames else book.worksheets[0]
+        rows = [
+            (i, [_cell_text(v) for v in row])
+            for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+    comments = []
+    rows = [(i, r) for i, r in rows if any(r)]
+    while rows and rows[0][1][0].startswith("#"):
+        comments.append(" ".join(c for c in rows[0][1] if c).lstrip("#").strip())
+        rows.pop(0)
+    if not rows:
+        raise TableReadError(make_problem(file, "file_empty" if not comments else "file_no_header"))
+    header = rows[0][1]
+    while header and header[-1] == "":
+        header = header[:-1]
+    width = len(header)
+    body = rows[1:]
+    for line, row in body:
+        if any(row[width:]):
+            raise TableReadError(
+                make_problem(
+                    file, "file_parse", line=line, detail=f"Werte außerhalb der {width} Spalten"
+                )
+            )
+    frame = pd.DataFrame(
+        [r[:width] + [""] * (width - len(r[:width])) for _, r in body],
+        columns=[h.strip() for h in header],
+        dtype=str,
+    )
+    _check_header(file, frame)
+    if frame.columns.duplicated().any():
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise TableReadError(make_problem(file, "column_duplicate", column=dup))
+    return RawTable(
+        name=name,
+        path=path,
+        frame=_strip(frame),
+        lines=np.asarray([line for line, _ in body], dtype=np.int64),
+        header_line=rows[0][0],
+        decimal=".",
+        synthetic=any(_SYNTHETIC.search(c) for c in comments),
+        comments=tuple(comments),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

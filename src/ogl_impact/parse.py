@@ -1,0 +1,135 @@
+"""Turn text tables into typed columns, the way German spreadsheets write them.
+
+Each column's type comes from its pandera schema. Numbers accept a decimal
+comma (and thousands points) in semicolon files; dates accept ISO
+(``2020-10-30``) and German (``30.10.2020``) forms; booleans accept
+ja/nein, wahr/falsch, true/false, 1/0. A cell that cannot be read becomes
+missing and yields a :class:`~ogl_impact.problems.Problem` naming the value.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ogl_impact.io import RawTable
+from ogl_impact.problems import Problem, make_problem
+from ogl_impact.vocab import FALSE_VALUES, TRUE_VALUES
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$"
+_DE_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}$"
+
+
+def column_kind(dtype: object) -> str:
+    """Map a pandera dtype to one of ``str``, ``int``, ``float``, ``bool``, ``date``."""
+    text = str(dtype).lower()
+    if "datetime" in text:
+        return "date"
+    if "int" in text:
+        return "int"
+    if "float" in text:
+        return "float"
+    if "bool" in text:
+        return "bool"
+    return "str"
+
+
+def parse_table(
+    raw: RawTable, model: type[pa.DataFrameModel]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert the text cells of ``raw`` into the types its schema declares.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The table as read.
+    model : pandera DataFrameModel class
+        The table's schema; columns it does not know are kept as text (the
+        schema reports them).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Typed columns; empty cells and unreadable ones are missing.
+    problems : list of Problem
+        One per unreadable cell.
+    """
+    schema = model.to_schema()
+    out: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
+    for col in raw.frame.columns:
+        text = raw.frame[col]
+        spec = schema.columns.get(col)
+        kind = column_kind(spec.dtype) if spec is not None else "str"
+        values, bad = _convert(text, kind, raw.decimal)
+        out[col] = values
+        if bad is not None and bad.any():
+            for pos in np.flatnonzero(bad.to_numpy()):
+                problems.append(
+                    make_problem(
+                        raw.path.name,
+                        f"type_{kind}",
+                        line=int(raw.lines[pos]),
+                        column=col,
+                        value=text.iat[pos],
+                    )
+                )
+    return pd.DataFrame(out, index=raw.frame.index), problems
+
+
+def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Series | None]:
+    empty = text == ""
+    if kind == "str":
+        return text.where(~empty), None
+    if kind in ("int", "float"):
+        normal = _normalise_number(text, decimal)
+        numbers = pd.to_numeric(normal.where(~empty), errors="coerce")
+        bad = numbers.isna() & ~empty
+        if kind == "int":
+            whole = numbers.isna() | (numbers == np.floor(numbers))
+            bad = bad | ~whole
+            numbers = numbers.where(whole)
+            return numbers.astype("Float64").round().astype("Int64"), bad
+        return numbers.astype("float64"), bad
+    if kind == "bool":
+        lower = text.str.lower()
+        is_true = lower.isin(TRUE_VALUES)
+        is_false = lower.isin(FALSE_VALUES)
+        values = pd.Series(
+            pd.array(np.where(is_true, True, False), dtype="boolean"), index=text.index
+        )
+        values[~(is_true | is_false)] = pd.NA
+        return values, ~(is_true | is_false) & ~empty
+    if kind == "date":
+        iso = text.str.match(_ISO_DATE)
+        german = text.str.match(_DE_DATE)
+        dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        if iso.any():
+            dates[iso] = pd.to_datetime(
+                text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce"
+            )
+        if german.any():
+            dates[german] = pd.to_datetime(text[german], format="%d.%m.%Y", errors="coerce")
+        return dates, dates.isna() & ~empty
+    raise ValueError(f"unknown column kind {kind!r}")  # pragma: no cover
+
+
+def _normalise_number(text: pd.Series, decimal: str) -> pd.Series:
+    if decimal != ",":
+        return text
+    has_comma_or_point = text.str.contains(r"[.,]", regex=True)
+    if not has_comma_or_point.any():
+        return text
+    sub = text[has_comma_or_point]
+    thousands = sub.str.match(_THOUSANDS.pattern)
+    sub = sub.where(~thousands, sub.str.replace(".", "", regex=False))
+    # in a decimal-comma file a point that is not a thousands separator is an error
+    sub = sub.where(~sub.str.contains(".", regex=False), "\x00")
+    sub = sub.str.replace(",", ".", regex=False)
+    out = text.copy()
+    out[has_comma_or_point] = sub
+    return out

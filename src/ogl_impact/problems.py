@@ -1,0 +1,317 @@
+"""Problems found in input data, and how they are told to a researcher.
+
+A :class:`Problem` names the file, the line as numbered in the file, the
+column, the offending value and the rule it breaks. Messages exist in German
+(the default) and English; :func:`format_text` and :func:`format_json` render
+a list of problems for people and for machines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Lang = Literal["de", "en"]
+
+# rule id -> (German template, English template); templates use str.format fields
+RULES: Mapping[str, tuple[str, str]] = {
+    "file_unreadable": (
+        "Datei kann nicht gelesen werden ({detail}).",
+        "The file cannot be read ({detail}).",
+    ),
+    "file_empty": ("Die Datei ist leer.", "The file is empty."),
+    "file_no_header": ("Die Datei hat keine Kopfzeile.", "The file has no header line."),
+    "file_binary": (
+        "Die Datei ist keine Texttabelle (sie enthält Binärdaten).",
+        "The file is not a text table (it holds binary data).",
+    ),
+    "file_parse": (
+        "Die Zeile lässt sich nicht als Tabellenzeile lesen ({detail}).",
+        "The line cannot be read as a table row ({detail}).",
+    ),
+    "file_unknown": (
+        "Unbekannte Tabelle, wird nicht gelesen. Bekannte Tabellen: {known}.",
+        "Unknown table, not read. Known tables: {known}.",
+    ),
+    "file_duplicate": (
+        "Die Tabelle liegt mehrfach vor ({others}); gelesen wird nur diese Datei.",
+        "The table exists more than once ({others}); only this file is read.",
+    ),
+    "folder_missing": (
+        "Der Ordner existiert nicht oder ist kein Ordner.",
+        "The folder does not exist or is not a folder.",
+    ),
+    "folder_empty": (
+        "Der Ordner enthält keine bekannte Tabelle (CSV oder XLSX).",
+        "The folder holds no known table (CSV or XLSX).",
+    ),
+    "table_missing": (
+        "Die Tabelle „{table}“ fehlt; sie wird für die Prüfung der Verweise benötigt.",
+        "Table '{table}' is missing; it is needed to check the references.",
+    ),
+    "column_missing": ("Die Pflichtspalte fehlt.", "The required column is missing."),
+    "column_extra": (
+        "Unbekannte Spalte. Erlaubt sind: {allowed}.",
+        "Unknown column. Allowed are: {allowed}.",
+    ),
+    "column_duplicate": (
+        "Die Spalte kommt mehrfach vor.",
+        "The column appears more than once.",
+    ),
+    "type_int": ("Keine ganze Zahl.", "Not a whole number."),
+    "type_float": (
+        "Keine Zahl (Dezimalkomma nur in Semikolon-Dateien).",
+        "Not a number (decimal comma only in semicolon files).",
+    ),
+    "type_bool": (
+        "Kein Wahrheitswert (erlaubt: ja/nein, wahr/falsch, true/false, 1/0).",
+        "Not a boolean (allowed: ja/nein, wahr/falsch, true/false, 1/0).",
+    ),
+    "type_date": (
+        "Kein gültiges Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ).",
+        "Not a valid date (expected YYYY-MM-DD or DD.MM.YYYY).",
+    ),
+    "not_nullable": ("Das Feld darf nicht leer sein.", "The field must not be empty."),
+    "isin": (
+        "Wert nicht erlaubt. Erlaubt sind: {allowed}.",
+        "Value not allowed. Allowed: {allowed}.",
+    ),
+    "str_matches": (
+        "Der Wert hat nicht das verlangte Format: {hint}.",
+        "The value does not have the required form: {hint_en}.",
+    ),
+    "ge": ("Der Wert muss mindestens {bound} sein.", "The value must be at least {bound}."),
+    "le": ("Der Wert darf höchstens {bound} sein.", "The value must be at most {bound}."),
+    "gt": ("Der Wert muss größer als {bound} sein.", "The value must be greater than {bound}."),
+    "lt": ("Der Wert muss kleiner als {bound} sein.", "The value must be less than {bound}."),
+    "unique": (
+        "Der Wert kommt mehrfach vor; er muss eindeutig sein.",
+        "The value occurs more than once; it must be unique.",
+    ),
+    "duplicate_key": (
+        "Der Schlüssel ({key}) kommt mehrfach vor: je Schlüssel ist nur eine Zeile erlaubt.",
+        "The key ({key}) occurs more than once: one row per key.",
+    ),
+    "partner_known_fields": (
+        "Ein Partner, der kein Platzhalter ist, braucht Labor, Land und Quelle.",
+        "A partner that is not a placeholder needs lab, Land and source.",
+    ),
+    "period_end_after_start": (
+        "Das Ende liegt vor dem Beginn.",
+        "The end lies before the start.",
+    ),
+    "wave_end_after_start": (
+        "Das Feldende liegt vor dem Feldbeginn.",
+        "The field end lies before the field start.",
+    ),
+    "stage_matches_level": (
+        "Die Stufe der Wirkungstreppe passt nicht zur Ebene "
+        "(Stufen 1-3: output, 4-6: outcome, 7: impact; Input und Aktivität ohne Stufe).",
+        "The Wirkungstreppe stage does not fit the level "
+        "(stages 1-3: output, 4-6: outcome, 7: impact; input and activity have none).",
+    ),
+    "target_after_baseline": (
+        "Das Zieldatum muss nach dem Ausgangsdatum liegen.",
+        "The target date must lie after the baseline date.",
+    ),
+    "percentage_range": (
+        "Prozentwerte müssen zwischen 0 und 100 liegen.",
+        "Percentages must lie between 0 and 100.",
+    ),
+    "scale_max_above_min": (
+        "Das Skalenmaximum muss größer als das Skalenminimum sein.",
+        "The scale maximum must be greater than the scale minimum.",
+    ),
+    "complete_has_date": (
+        "Ein abgeschlossener Meilenstein braucht ein Datum der Erreichung.",
+        "A complete milestone needs the date it was achieved.",
+    ),
+    "key_missing": (
+        "Verweis ins Leere: „{ref}“ gibt es in {target} nicht.",
+        "Dangling reference: '{ref}' does not exist in {target}.",
+    ),
+    "value_outside_scale": (
+        "Die Antwort liegt außerhalb der Skala des Items ({low} bis {high}).",
+        "The answer lies outside the item's scale ({low} to {high}).",
+    ),
+    "value_not_on_scale": (
+        "Die Antwort ist keine ganze Zahl der Skala.",
+        "The answer is not a whole number on the scale.",
+    ),
+    "value_label_outside_scale": (
+        "Das Wertelabel {code} liegt außerhalb der Skala ({low} bis {high}).",
+        "Value label {code} lies outside the scale ({low} to {high}).",
+    ),
+    "indicator_value_range": (
+        "Der Wert passt nicht zum Maß des Indikators ({measure}: {rule_de}).",
+        "The value does not fit the indicator's measure ({measure}: {rule_en}).",
+    ),
+    "disaggregation_unexpected": (
+        "Der Indikator wird nicht aufgeschlüsselt; die Ausprägung muss leer sein.",
+        "The indicator is not disaggregated; the disaggregation value must be empty.",
+    ),
+    "graph_cycle": (
+        "Das Wirkungsmodell des Labors enthält einen Kreis: {cycle}.",
+        "The lab's impact model contains a cycle: {cycle}.",
+    ),
+    "edge_not_upward": (
+        "Der Beitrag zu „{target}“ ({target_level}) zeigt nicht auf eine höhere Ebene "
+        "als dieser Knoten ({level}).",
+        "The contribution to '{target}' ({target_level}) does not point to a higher level "
+        "than this node ({level}).",
+    ),
+    "respondent_inconsistent": (
+        "Die befragte Person gehört in einer Welle zu mehreren Einheiten oder Akteursgruppen.",
+        "The respondent belongs to several units or actor groups in one wave.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the input, located as precisely as the input allows.
+
+    Attributes
+    ----------
+    file : str
+        File name (as the researcher knows it).
+    rule : str
+        Rule identifier, a key of :data:`RULES`.
+    line : int or None
+        Line as numbered in the file (1 is the first line; for XLSX the sheet row).
+    column : str or None
+        Column name.
+    value : str or None
+        The offending value as written in the file.
+    severity : {"error", "warning"}
+        Errors make the data unusable; warnings do not.
+    params : tuple of (str, str)
+        Values for the message template.
+    """
+
+    file: str
+    rule: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: Severity = "error"
+    params: tuple[tuple[str, str], ...] = field(default=())
+
+    def message(self, lang: Lang = "de") -> str:
+        """Return the rule's explanation in German or English."""
+        de, en = RULES[self.rule]
+        template = de if lang == "de" else en
+        return template.format_map(_Defaults(dict(self.params)))
+
+    def to_dict(self, lang: Lang = "de") -> dict[str, object]:
+        """Return the problem as a JSON-ready dictionary."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message(lang),
+        }
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def make_problem(
+    file: str,
+    rule: str,
+    *,
+    line: int | None = None,
+    column: str | None = None,
+    value: object = None,
+    severity: Severity = "error",
+    **params: object,
+) -> Problem:
+    """Build a :class:`Problem`, turning the value and parameters into text.
+
+    Parameters
+    ----------
+    file, rule, line, column, severity
+        See :class:`Problem`.
+    value : object
+        The offending value; ``None`` when there is none.
+    **params
+        Fields for the rule's message template.
+
+    Returns
+    -------
+    Problem
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}")
+    text = None if value is None else str(value)
+    return Problem(
+        file=file,
+        rule=rule,
+        line=None if line is None else int(line),
+        column=column,
+        value=text,
+        severity=severity,
+        params=tuple(sorted((k, str(v)) for k, v in params.items())),
+    )
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Return problems ordered by file, line and column (file-level ones first)."""
+    return sorted(
+        problems,
+        key=lambda p: (p.file, p.line if p.line is not None else -1, p.column or "", p.rule),
+    )
+
+
+def format_text(problems: Iterable[Problem], lang: Lang = "de") -> str:
+    """Render problems as lines of plain text, one per problem.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+    lang : {"de", "en"}
+
+    Returns
+    -------
+    str
+        One line per problem, e.g.
+        ``labs.csv, Zeile 4, Spalte „land“, Wert „DE-XX“: ... [Regel str_matches]``.
+    """
+    words = {
+        "de": ("Zeile", "Spalte", "Wert", "Regel", "Warnung", "Fehler"),
+        "en": ("line", "column", "value", "rule", "warning", "error"),
+    }[lang]
+    quote = ("„", "“") if lang == "de" else ("'", "'")
+    out = []
+    for p in problems:
+        parts = [p.file]
+        if p.line is not None:
+            parts.append(f"{words[0]} {p.line}")
+        if p.column is not None:
+            parts.append(f"{words[1]} {quote[0]}{p.column}{quote[1]}")
+        if p.value is not None:
+            parts.append(f"{words[2]} {quote[0]}{_shorten(p.value)}{quote[1]}")
+        kind = words[4] if p.severity == "warning" else words[5]
+        out.append(f"{kind}: {', '.join(parts)}: {p.message(lang)} [{words[3]} {p.rule}]")
+    return "\n".join(out)
+
+
+def format_json(problems: Iterable[Problem], lang: Lang = "de") -> str:
+    """Render problems as a JSON document ``{"problems": [...], "errors": n, "warnings": n}``."""
+    items = [p.to_dict(lang) for p in problems]
+    errors = sum(1 for p in items if p["severity"] == "error")
+    doc = {"problems": items, "errors": errors, "warnings": len(items) - errors}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = text.replace("\n", "⏎")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

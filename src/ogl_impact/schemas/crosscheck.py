@@ -1,0 +1,407 @@
+"""Rules between tables: references, one value per key, scales and the impact-model graph.
+
+These run after each table has passed (or failed) its own schema, on the
+typed frames. Rows whose keys are missing are skipped here: the table's own
+schema has already reported them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ogl_impact import vocab
+from ogl_impact.io import RawTable
+from ogl_impact.problems import Problem, make_problem
+
+# (child table, child columns, parent table, parent columns, list column?)
+REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], bool], ...] = (
+    ("perspectives", ("source",), "sources", ("source_id",), True),
+    ("labs", ("source",), "sources", ("source_id",), True),
+    ("partners", ("source",), "sources", ("source_id",), True),
+    ("periods", ("source",), "sources", ("source_id",), True),
+    ("partners", ("lab_id",), "labs", ("lab_id",), False),
+    ("nodes", ("lab_id",), "labs", ("lab_id",), False),
+    ("nodes", ("perspectives",), "perspectives", ("perspective_id",), True),
+    ("indicators", ("lab_id", "node_id"), "nodes", ("lab_id", "node_id"), False),
+    (
+        "indicator_values",
+        ("lab_id", "indicator_id"),
+        "indicators",
+        ("lab_id", "indicator_id"),
+        False,
+    ),
+    ("indicator_values", ("period_id",), "periods", ("period_id",), False),
+    ("responses", ("wave",), "waves", ("wave",), False),
+    ("responses", ("item_id",), "codebook", ("item_id",), False),
+    ("milestones", ("lab_id",), "labs", ("lab_id",), False),
+    ("milestones", ("period_id",), "periods", ("period_id",), False),
+)
+
+
+def check_cross_table(
+    tables: Mapping[str, pd.DataFrame],
+    raw: Mapping[str, RawTable],
+    missing: Iterable[str] = (),
+) -> list[Problem]:
+    """Check every rule that involves more than one table.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Typed tables by name.
+    raw : mapping of str to RawTable
+        The same tables as read (for file names, line numbers and original text).
+    missing : iterable of str
+        Tables that have no file; a reference to one of them is reported once.
+
+    Returns
+    -------
+    list of Problem
+    """
+    missing = set(missing)
+    problems: list[Problem] = []
+    reported_missing: set[tuple[str, str]] = set()
+
+    def parent_missing(child: str, parent: str) -> bool:
+        if parent in tables:
+            return False
+        if parent in missing and (child, parent) not in reported_missing:
+            reported_missing.add((child, parent))
+            problems.append(make_problem(raw[child].path.name, "table_missing", table=parent))
+        return True
+
+    for child, ccols, parent, pcols, is_list in REFERENCES:
+        if child not in tables or parent_missing(child, parent):
+            continue
+        if not set(ccols) <= set(tables[child].columns) or not set(pcols) <= set(
+            tables[parent].columns
+        ):
+            continue
+        problems += _dangling(
+            tables[child], raw[child], ccols, tables[parent], pcols, parent, is_list
+        )
+
+    if "responses" in tables:
+        units = []
+        for parent in ("labs", "comparison_communes"):
+            if not parent_missing("responses", parent):
+                key = "lab_id" if parent == "labs" else "unit_id"
+                units.append(tables[parent].get(key, pd.Series(dtype=str)))
+        if units:
+            known = pd.concat(units, ignore_index=True).to_frame("unit_id")
+            problems += _dangling(
+                tables["responses"],
+                raw["responses"],
+                ("unit_id",),
+                known,
+                ("unit_id",),
+                "labs/comparison_communes",
+                False,
+            )
+        problems += _respondent_consistency(tables["responses"], raw["responses"])
+        if "codebook" in tables:
+            problems += _responses_on_scale(
+                tables["responses"], raw["responses"], tables["codebook"]
+            )
+    if "codebook" in tables:
+        problems += _value_labels_on_scale(tables["codebook"], raw["codebook"])
+        if "perspectives" in tables:
+            problems += _construct_perspectives(
+                tables["codebook"], raw["codebook"], tables["perspectives"]
+            )
+    if "nodes" in tables:
+        problems += _graph(tables["nodes"], raw["nodes"])
+    if "indicator_values" in tables and "indicators" in tables:
+        problems += _indicator_values(
+            tables["indicator_values"], raw["indicator_values"], tables["indicators"]
+        )
+    return problems
+
+
+def _key_frame(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    return frame[list(cols)].astype("string")
+
+
+def _dangling(
+    child: pd.DataFrame,
+    raw: RawTable,
+    ccols: tuple[str, ...],
+    parent: pd.DataFrame,
+    pcols: tuple[str, ...],
+    parent_name: str,
+    is_list: bool,
+) -> list[Problem]:
+    target = f"{parent_name}." + "+".join(pcols)
+    if is_list:
+        (col,) = ccols
+        items = child[col].dropna().astype("string").str.split("|").explode()
+        known = set(parent[pcols[0]].dropna().astype(str))
+        bad = items[~items.isin(known)]
+        return [_missing(raw, int(pos), col, str(ref), target) for pos, ref in bad.items()]
+    keys = child[list(ccols)].astype("string")
+    complete = keys.notna().all(axis=1).to_numpy()
+    parent_keys = parent[list(pcols)].astype("string").dropna().drop_duplicates()
+    parent_keys.columns = list(ccols)
+    found = pd.MultiIndex.from_frame(keys).isin(pd.MultiIndex.from_frame(parent_keys))
+    out = []
+    for pos in np.flatnonzero(complete & ~found):
+        ref = "/".join(str(keys[c].iat[pos]) for c in ccols)
+        out.append(_missing(raw, int(pos), ccols[-1], ref, target))
+    return out
+
+
+def _missing(raw: RawTable, pos: int, col: str, ref: str, target: str) -> Problem:
+    return _at(raw, pos, col, "key_missing", ref=ref, target=target)
+
+
+def _at(raw: RawTable, pos: int, col: str, rule: str, **params: object) -> Problem:
+    """Return a problem at row position ``pos`` and column ``col`` of a table."""
+    value = raw.frame[col].iat[pos] if col in raw.frame.columns else None
+    return make_problem(
+        raw.path.name, rule, line=int(raw.lines[pos]), column=col, value=value, **params
+    )
+
+
+def _respondent_consistency(responses: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    """Check that a respondent belongs to one unit and one actor group within a wave."""
+    cols = ["respondent_id", "wave", "unit_id", "actor_group"]
+    if not set(cols) <= set(responses.columns):
+        return []
+    codes = [pd.factorize(responses[c])[0].astype(np.int64) for c in cols]
+    person = codes[0] * (codes[1].max() + 2) + codes[1]
+    combo = codes[2] * (codes[3].max() + 2) + codes[3]
+    pairs = pd.DataFrame({"person": person, "combo": combo}).drop_duplicates()
+    multi = pairs["person"].value_counts()
+    multi = multi[multi > 1].index
+    if len(multi) == 0:
+        return []
+    rows = np.flatnonzero(np.isin(person, multi.to_numpy()))
+    first = pd.Series(rows).groupby(person[rows]).first()
+    return [_at(raw, int(pos), "respondent_id", "respondent_inconsistent") for pos in first]
+
+
+def _responses_on_scale(
+    responses: pd.DataFrame, raw: RawTable, codebook: pd.DataFrame
+) -> list[Problem]:
+    """Answers lie on the item's scale: whole numbers from scale_min to scale_max."""
+    if not {"item_id", "value"} <= set(responses.columns):
+        return []
+    book = codebook.drop_duplicates("item_id").set_index("item_id")
+    low = responses["item_id"].map(book["scale_min"]).astype("float64")
+    high = responses["item_id"].map(book["scale_max"]).astype("float64")
+    value = responses["value"].astype("float64")
+    known = value.notna() & low.notna()
+    outside = known & ((value < low) | (value > high))
+    fractional = known & ~outside & (value != np.floor(value))
+    out = []
+    for pos in np.flatnonzero(outside.to_numpy()):
+        out.append(
+            _at(
+                raw,
+                int(pos),
+                "value",
+                "value_outside_scale",
+                low=int(low.iat[pos]),
+                high=int(high.iat[pos]),
+            )
+        )
+    for pos in np.flatnonzero(fractional.to_numpy()):
+        out.append(_at(raw, int(pos), "value", "value_not_on_scale"))
+    return out
+
+
+def parse_value_labels(text: str) -> dict[int, str]:
+    """Parse ``"1=nie|2=selten"`` into ``{1: "nie", 2: "selten"}``.
+
+    Parameters
+    ----------
+    text : str
+        Value labels as the codebook writes them.
+
+    Returns
+    -------
+    dict of int to str
+
+    Examples
+    --------
+    >>> parse_value_labels("1=stimme nicht zu|5=stimme zu")
+    {1: 'stimme nicht zu', 5: 'stimme zu'}
+    """
+    pairs = (part.split("=", 1) for part in text.split("|"))
+    return {int(code): label.strip() for code, label in pairs}
+
+
+def _value_labels_on_scale(codebook: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    out = []
+    for pos, (labels, low, high) in enumerate(
+        zip(codebook["value_labels"], codebook["scale_min"], codebook["scale_max"], strict=True)
+    ):
+        if pd.isna(labels) or pd.isna(low) or pd.isna(high):
+            continue
+        try:
+            codes = parse_value_labels(labels)
+        except ValueError:
+            continue  # the schema's format rule has reported it
+        for code in codes:
+            if not low <= code <= high:
+                out.append(
+                    _at(
+                        raw,
+                        pos,
+                        "value_labels",
+                        "value_label_outside_scale",
+                        code=code,
+                        low=low,
+                        high=high,
+                    )
+                )
+    return out
+
+
+def _construct_perspectives(
+    codebook: pd.DataFrame, raw: RawTable, perspectives: pd.DataFrame
+) -> list[Problem]:
+    """Check that a construct written like a perspective id (p1 ...) is one."""
+    looks = codebook["construct"].astype("string").str.fullmatch(r"p\d+").fillna(False).astype(bool)
+    known = set(perspectives["perspective_id"].dropna().astype(str))
+    bad = looks & ~codebook["construct"].isin(known)
+    return [
+        _missing(
+            raw,
+            int(pos),
+            "construct",
+            str(codebook["construct"].iat[pos]),
+            "perspectives.perspective_id",
+        )
+        for pos in np.flatnonzero(bad.to_numpy())
+    ]
+
+
+def _graph(nodes: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    """Per lab: contributions point to existing nodes on a higher level, and form no cycle.
+
+    A contribution points higher when the target's IOOI level ranks higher,
+    or, on the same level, when both nodes have Wirkungstreppe stages and the
+    target's is higher.
+    """
+    out: list[Problem] = []
+    rank = nodes["level"].map(dict(vocab.LEVEL_RANK))
+    for lab, group in nodes.groupby("lab_id", sort=True, dropna=True):
+        where = {nid: pos for pos, nid in zip(group.index, group["node_id"], strict=True)}
+        edges: dict[str, list[str]] = {}
+        for pos, nid, targets in zip(
+            group.index, group["node_id"], group["contributes_to"], strict=True
+        ):
+            if pd.isna(targets) or pd.isna(nid):
+                continue
+            for target in str(targets).split("|"):
+                if target not in where:
+                    out.append(
+                        _missing(raw, int(pos), "contributes_to", target, f"nodes.node_id ({lab})")
+                    )
+                    continue
+                edges.setdefault(nid, []).append(target)
+                tpos = where[target]
+                if not _points_up(rank[pos], nodes["stage"][pos], rank[tpos], nodes["stage"][tpos]):
+                    out.append(
+                        _at(
+                            raw,
+                            int(pos),
+                            "contributes_to",
+                            "edge_not_upward",
+                            target=target,
+                            level=nodes["level"][pos],
+                            target_level=nodes["level"][tpos],
+                        )
+                    )
+        cycle = _find_cycle(edges)
+        if cycle:
+            out.append(
+                _at(
+                    raw,
+                    int(where[cycle[0]]),
+                    "contributes_to",
+                    "graph_cycle",
+                    cycle=" → ".join(cycle),
+                )
+            )
+    return out
+
+
+def _points_up(rank: object, stage: object, target_rank: object, target_stage: object) -> bool:
+    if pd.isna(rank) or pd.isna(target_rank):
+        return True  # unknown level: reported by the schema
+    if target_rank != rank:
+        return bool(target_rank > rank)
+    return not (pd.isna(stage) or pd.isna(target_stage)) and bool(target_stage > stage)
+
+
+def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """Return one cycle (as a closed path of node ids) or None, by depth-first search."""
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    for start in sorted(edges):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = [start]
+        state[start] = 1
+        while stack:
+            node, i = stack[-1]
+            targets = edges.get(node, [])
+            if i < len(targets):
+                stack[-1] = (node, i + 1)
+                nxt = targets[i]
+                if state.get(nxt) == 1:
+                    return [*path[path.index(nxt) :], nxt]
+                if not state.get(nxt):
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+                    path.append(nxt)
+            else:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+    return None
+
+
+_MEASURE_RULES = {
+    "percentage": (lambda v: v.between(0, 100), "0 bis 100", "0 to 100"),
+    "count": (lambda v: (v >= 0) & (v == np.floor(v)), "ganze Zahl ab 0", "whole number from 0"),
+}
+
+
+def _indicator_values(
+    values: pd.DataFrame, raw: RawTable, indicators: pd.DataFrame
+) -> list[Problem]:
+    """Values fit their indicator's measure; only disaggregated indicators carry a breakdown."""
+    ind = indicators.drop_duplicates(["lab_id", "indicator_id"]).set_index(
+        ["lab_id", "indicator_id"]
+    )
+    key = pd.MultiIndex.from_frame(values[["lab_id", "indicator_id"]].astype("string"))
+    ind.index = pd.MultiIndex.from_frame(ind.index.to_frame().astype("string"))
+    measure = pd.Series(ind["measure"].reindex(key).to_numpy(), index=values.index)
+    dimension = pd.Series(ind["disaggregation"].reindex(key).to_numpy(), index=values.index)
+    known = pd.Series(key.isin(ind.index), index=values.index)
+    out = []
+    v = values["value"].astype("float64")
+    for name, (rule, de, en) in _MEASURE_RULES.items():
+        bad = known & (measure == name) & v.notna() & ~rule(v).fillna(True)
+        for pos in np.flatnonzero(bad.to_numpy()):
+            out.append(
+                _at(
+                    raw,
+                    int(pos),
+                    "value",
+                    "indicator_value_range",
+                    measure=name,
+                    rule_de=de,
+                    rule_en=en,
+                )
+            )
+    unexpected = known & dimension.isna() & values["disaggregation_value"].notna()
+    for pos in np.flatnonzero(unexpected.to_numpy()):
+        out.append(_at(raw, int(pos), "disaggregation_value", "disaggregation_unexpected"))
+    return out

@@ -1,0 +1,400 @@
+"""One pandera DataFrameModel per programme table.
+
+Each model is strict (no column missing, none extra) and coerces types; the
+field metadata names every column in German and explains it in German and
+English. Rules that involve one row live here as dataframe checks; rules that
+involve several tables live in :mod:`ogl_impact.schemas.crosscheck`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from ogl_impact import vocab
+from ogl_impact.schemas.fields import (
+    DE_LAND_PATTERN,
+    ID_LIST_PATTERN,
+    ID_PATTERN,
+    ISO_3166_2_PATTERN,
+    field,
+)
+
+# ruff: noqa: D106
+
+
+class _Table(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Sources(_Table):
+    """Sources of the real facts the embedded data carries."""
+
+    source_id: Series[str] = field(
+        "Quelle", "Kennung der Quelle", "Source identifier", str_matches=ID_PATTERN, unique=True
+    )
+    title: Series[str] = field("Titel", "Titel des Dokuments", "Title of the document")
+    reference: Series[str] = field(
+        "Fundstelle", "Adresse oder bibliografische Angabe", "Address or citation"
+    )
+
+
+class Perspectives(_Table):
+    """The seven perspectives of openness (Open-Government-Perspektiven)."""
+
+    perspective_id: Series[str] = field(
+        "Perspektive",
+        "Kennung der Perspektive",
+        "Perspective identifier",
+        str_matches=r"^p[1-9]$",
+        unique=True,
+    )
+    number: Series[int] = field("Nr.", "Laufende Nummer", "Number", ge=1, le=9, unique=True)
+    name_de: Series[str] = field("Bezeichnung", "Deutsche Bezeichnung", "German name")
+    name_en: Series[str] = field("Bezeichnung (en)", "Englische Bezeichnung", "English name")
+    source: Series[str] = field(
+        "Quelle", "Quellen (Kennungen)", "Sources", str_matches=ID_LIST_PATTERN
+    )
+
+
+class Labs(_Table):
+    """The regional Open-Government labs."""
+
+    lab_id: Series[str] = field(
+        "Labor", "Kennung des Labors", "Lab identifier", str_matches=ID_PATTERN, unique=True
+    )
+    name: Series[str] = field("Name", "Name des Labors", "Name of the lab")
+    grant_holder: Series[str] = field("Zuwendungsempfänger", "Träger der Zuwendung", "Grant holder")
+    land: Series[str] = field(
+        "Land", "Bundesland (ISO 3166-2)", "German Land (ISO 3166-2)", str_matches=DE_LAND_PATTERN
+    )
+    grant_eur: Series[float] = field(
+        "Zuwendung (EUR)",
+        "Bewilligte Zuwendung in Euro; leer, wenn nicht öffentlich",
+        "Grant in EUR; empty where not public",
+        nullable=True,
+        ge=0,
+    )
+    note: Series[str] = field("Anmerkung", "Anmerkung", "Note", nullable=True)
+    source: Series[str] = field(
+        "Quelle", "Quellen (Kennungen)", "Sources", str_matches=ID_LIST_PATTERN
+    )
+
+
+class Partners(_Table):
+    """Partners of the labs; unknown ones are placeholders."""
+
+    partner_id: Series[str] = field(
+        "Partner", "Kennung des Partners", "Partner identifier", str_matches=ID_PATTERN, unique=True
+    )
+    lab_id: Series[str] = field(
+        "Labor",
+        "Labor des Partners; leer bei Platzhaltern ohne bekannte Zuordnung",
+        "Lab of the partner; empty for placeholders without known lab",
+        nullable=True,
+    )
+    name: Series[str] = field("Name", "Name des Partners", "Name of the partner")
+    kind: Series[str] = field(
+        "Art", "Art des Partners", "Kind of partner", isin=list(vocab.PARTNER_KINDS)
+    )
+    land: Series[str] = field(
+        "Land",
+        "Land (ISO 3166-2)",
+        "Land (ISO 3166-2)",
+        nullable=True,
+        str_matches=ISO_3166_2_PATTERN,
+    )
+    placeholder: Series[bool] = field(
+        "Platzhalter", "Name nicht öffentlich: Platzhalter", "Name not public: placeholder"
+    )
+    source: Series[str] = field(
+        "Quelle", "Quellen (Kennungen)", "Sources", nullable=True, str_matches=ID_LIST_PATTERN
+    )
+
+    @pa.dataframe_check(name="partner_known_fields")
+    def _known_fields(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["placeholder"] | (
+            df["lab_id"].notna() & df["land"].notna() & df["source"].notna()
+        )
+
+
+class Periods(_Table):
+    """Reporting periods: network workshops and reports."""
+
+    period_id: Series[str] = field(
+        "Zeitraum",
+        "Kennung des Berichtszeitraums",
+        "Reporting period identifier",
+        str_matches=ID_PATTERN,
+        unique=True,
+    )
+    kind: Series[str] = field("Art", "Art", "Kind", isin=list(vocab.PERIOD_KINDS))
+    label_de: Series[str] = field("Bezeichnung", "Bezeichnung", "Label")
+    start: Series[pd.Timestamp] = field("Beginn", "Erster Tag", "First day")
+    end: Series[pd.Timestamp] = field("Ende", "Letzter Tag", "Last day")
+    date_precision: Series[str] = field(
+        "Datumsgenauigkeit",
+        "Genauigkeit der Quelle (Tag oder Monat)",
+        "Precision of the source (day or month)",
+        isin=["day", "month"],
+    )
+    source: Series[str] = field(
+        "Quelle", "Quellen (Kennungen)", "Sources", str_matches=ID_LIST_PATTERN
+    )
+
+    @pa.dataframe_check(name="period_end_after_start")
+    def _end_after_start(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["end"] >= df["start"]
+
+
+class ComparisonCommunes(_Table):
+    """Communes outside the labs surveyed on the same items."""
+
+    unit_id: Series[str] = field(
+        "Vergleichskommune",
+        "Kennung der Vergleichskommune",
+        "Comparison commune identifier",
+        str_matches=ID_PATTERN,
+        unique=True,
+    )
+    name: Series[str] = field("Name", "Name", "Name")
+    land: Series[str] = field(
+        "Land", "Bundesland (ISO 3166-2)", "German Land (ISO 3166-2)", str_matches=DE_LAND_PATTERN
+    )
+
+
+class Waves(_Table):
+    """Survey waves with their field times."""
+
+    wave: Series[int] = field(
+        "Welle", "Nummer der Befragungswelle", "Survey wave", ge=1, unique=True
+    )
+    label_de: Series[str] = field("Bezeichnung", "Bezeichnung", "Label")
+    field_start: Series[pd.Timestamp] = field("Feldbeginn", "Beginn der Feldzeit", "Field start")
+    field_end: Series[pd.Timestamp] = field("Feldende", "Ende der Feldzeit", "Field end")
+
+    @pa.dataframe_check(name="wave_end_after_start")
+    def _end_after_start(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["field_end"] >= df["field_start"]
+
+
+class Nodes(_Table):
+    """Nodes of each lab's impact model (Wirkungslogik)."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    node_id: Series[str] = field(
+        "Knoten",
+        "Kennung des Knotens im Wirkungsmodell",
+        "Node identifier",
+        str_matches=ID_PATTERN,
+    )
+    label: Series[str] = field("Bezeichnung", "Bezeichnung des Knotens", "Label of the node")
+    level: Series[str] = field("Ebene", "Ebene der Wirkungskette", "Level", isin=list(vocab.LEVELS))
+    stage: Series[pd.Int64Dtype] = field(
+        "Stufe",
+        "Stufe der Wirkungstreppe (1-7); leer für Input und Aktivität",
+        "Wirkungstreppe stage (1-7); empty for input and activity",
+        nullable=True,
+        ge=1,
+        le=7,
+    )
+    perspectives: Series[str] = field(
+        "Perspektiven",
+        "Bediente Perspektiven der Offenheit (p1|p3 ...)",
+        "Perspectives of openness served",
+        nullable=True,
+        str_matches=r"^p[1-9](\|p[1-9])*$",
+    )
+    contributes_to: Series[str] = field(
+        "Trägt bei zu",
+        "Knoten, zu denen dieser beiträgt (durch | getrennt)",
+        "Nodes this one contributes to",
+        nullable=True,
+        str_matches=ID_LIST_PATTERN,
+    )
+    target_group: Series[str] = field(
+        "Zielgruppe", "Zielgruppe", "Target group", nullable=True, isin=list(vocab.TARGET_GROUPS)
+    )
+
+    class Config:
+        unique = ["lab_id", "node_id"]
+
+    @pa.dataframe_check(name="stage_matches_level")
+    def _stage_matches_level(cls, df: pd.DataFrame) -> Series[bool]:
+        expected = df["stage"].map(dict(vocab.STAGE_LEVEL), na_action="ignore")
+        return df["stage"].isna() | (expected == df["level"]).fillna(False).astype(bool)
+
+
+class Indicators(_Table):
+    """Indicators that measure the nodes of the impact models."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    indicator_id: Series[str] = field(
+        "Indikator", "Kennung des Indikators", "Indicator identifier", str_matches=ID_PATTERN
+    )
+    node_id: Series[str] = field("Knoten", "Gemessener Knoten", "Node measured")
+    name: Series[str] = field("Bezeichnung", "Bezeichnung", "Name")
+    measure: Series[str] = field("Maß", "Art des Maßes", "Measure", isin=list(vocab.MEASURES))
+    ascending: Series[bool] = field(
+        "Aufsteigend", "Höhere Werte sind besser", "Higher values are better"
+    )
+    cumulative: Series[bool] = field(
+        "Kumuliert",
+        "Werte summieren sich über die Zeit (sonst Stichtagswert)",
+        "Values accumulate over time (else a level at a point in time)",
+    )
+    baseline_value: Series[float] = field(
+        "Ausgangswert", "Ausgangswert", "Baseline value", nullable=True
+    )
+    baseline_date: Series[pd.Timestamp] = field(
+        "Ausgangsdatum", "Datum des Ausgangswerts", "Baseline date", nullable=True
+    )
+    target_value: Series[float] = field("Zielwert", "Zielwert", "Target value", nullable=True)
+    target_date: Series[pd.Timestamp] = field(
+        "Zieldatum",
+        "Datum, bis zu dem der Zielwert erreicht sein soll",
+        "Target date",
+        nullable=True,
+    )
+    source_of_verification: Series[str] = field(
+        "Nachweisquelle", "Quelle der Überprüfung", "Source of verification"
+    )
+    assumptions: Series[str] = field(
+        "Annahmen", "Annahmen (Logframe)", "Assumptions (logframe)", nullable=True
+    )
+    aggregatable: Series[bool] = field(
+        "Aggregierbar",
+        "Darf über Labore hinweg zusammengefasst werden",
+        "May be aggregated across labs",
+    )
+    disaggregation: Series[str] = field(
+        "Aufschlüsselung",
+        "Dimension der Aufschlüsselung (z. B. Zielgruppe)",
+        "Disaggregation dimension",
+        nullable=True,
+        str_matches=ID_PATTERN,
+    )
+
+    class Config:
+        unique = ["lab_id", "indicator_id"]
+
+    @pa.dataframe_check(name="target_after_baseline")
+    def _target_after_baseline(cls, df: pd.DataFrame) -> Series[bool]:
+        both = df["baseline_date"].notna() & df["target_date"].notna()
+        return ~both | (df["target_date"] > df["baseline_date"])
+
+    @pa.dataframe_check(name="percentage_range")
+    def _percentage_range(cls, df: pd.DataFrame) -> Series[bool]:
+        pct = df["measure"] == "percentage"
+        inside = (
+            df[["baseline_value", "target_value"]]
+            .apply(lambda s: s.isna() | s.between(0, 100))
+            .all(axis=1)
+        )
+        return ~pct | inside
+
+
+class IndicatorValues(_Table):
+    """Values of the indicators per reporting period."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    indicator_id: Series[str] = field("Indikator", "Indikator", "Indicator")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    disaggregation_value: Series[str] = field(
+        "Ausprägung",
+        "Ausprägung der Aufschlüsselung; leer für den Gesamtwert",
+        "Disaggregation value; empty for the total",
+        nullable=True,
+    )
+    value: Series[float] = field("Wert", "Wert; leer, wenn nicht erhoben", "Value", nullable=True)
+    status: Series[str] = field(
+        "Status", "Gemessen oder geschätzt", "Measured or estimated", isin=list(vocab.VALUE_STATUS)
+    )
+
+    class Config:
+        unique = ["lab_id", "indicator_id", "period_id", "disaggregation_value"]
+
+
+class Codebook(_Table):
+    """Survey items: wording, scale and keying."""
+
+    item_id: Series[str] = field(
+        "Item", "Kennung des Items", "Item identifier", str_matches=ID_PATTERN, unique=True
+    )
+    construct: Series[str] = field(
+        "Konstrukt",
+        "Perspektive (p1-p7) oder anderes Konstrukt (z. B. trust)",
+        "Perspective (p1-p7) or another construct (e.g. trust)",
+        str_matches=r"^[a-z][a-z0-9_]*$",
+    )
+    wording_de: Series[str] = field("Wortlaut", "Wortlaut (deutsch)", "Wording (German)")
+    wording_en: Series[str] = field("Wortlaut (en)", "Wortlaut (englisch)", "Wording (English)")
+    scale_min: Series[int] = field("Skalenminimum", "Kleinster Skalenwert", "Scale minimum")
+    scale_max: Series[int] = field("Skalenmaximum", "Größter Skalenwert", "Scale maximum")
+    value_labels: Series[str] = field(
+        "Wertelabels",
+        "Wertelabels als 1=…|2=…",
+        "Value labels as 1=…|2=…",
+        str_matches=r"^-?\d+=[^|]+(\|-?\d+=[^|]+)*$",
+    )
+    reverse_keyed: Series[bool] = field("Umgepolt", "Item ist umgepolt", "Item is reverse-keyed")
+
+    @pa.dataframe_check(name="scale_max_above_min")
+    def _scale(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["scale_max"] > df["scale_min"]
+
+
+class Responses(_Table):
+    """Survey answers in long form: one row per respondent, wave and item."""
+
+    respondent_id: Series[str] = field(
+        "Befragte Person",
+        "Pseudonyme Kennung der befragten Person",
+        "Pseudonymous respondent identifier",
+        str_matches=r"^[A-Za-z0-9_-]{6,64}$",
+    )
+    unit_id: Series[str] = field(
+        "Einheit", "Labor oder Vergleichskommune", "Lab or comparison commune"
+    )
+    wave: Series[int] = field("Welle", "Befragungswelle", "Survey wave")
+    actor_group: Series[str] = field(
+        "Akteursgruppe", "Akteursgruppe", "Actor group", isin=list(vocab.ACTOR_GROUPS)
+    )
+    item_id: Series[str] = field("Item", "Item", "Item")
+    value: Series[float] = field(
+        "Wert", "Antwort; leer, wenn keine Antwort", "Answer", nullable=True
+    )
+
+    class Config:
+        unique = ["respondent_id", "wave", "item_id"]
+
+
+class Milestones(_Table):
+    """Milestones of the labs and their completion per reporting period."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    milestone_id: Series[str] = field(
+        "Meilenstein", "Kennung des Meilensteins", "Milestone identifier", str_matches=ID_PATTERN
+    )
+    name: Series[str] = field("Bezeichnung", "Bezeichnung", "Name")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    planned_date: Series[pd.Timestamp] = field("Geplant", "Geplantes Datum", "Planned date")
+    achieved_date: Series[pd.Timestamp] = field(
+        "Erreicht", "Datum der Erreichung; leer, wenn offen", "Date achieved", nullable=True
+    )
+    completion: Series[str] = field(
+        "Umsetzungsstand",
+        "Umsetzungsstand (OGP-IRM-Skala)",
+        "Completion (OGP IRM scale)",
+        isin=list(vocab.IRM_COMPLETION),
+    )
+
+    class Config:
+        unique = ["lab_id", "milestone_id", "period_id"]
+
+    @pa.dataframe_check(name="complete_has_date")
+    def _complete_has_date(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["completion"] != "complete") | df["achieved_date"].notna()

@@ -1,0 +1,331 @@
+"""Validate programme tables: file, schema and cross-table rules, all at once.
+
+:func:`validate_folder` reads every known table of a folder, converts its
+cells, checks it against its pandera model (lazily, so every problem is
+found) and then checks the rules between tables. It never raises for bad
+input: everything wrong ends up as a :class:`~ogl_impact.problems.Problem`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+
+from ogl_impact.io import TABLE_SUFFIXES, RawTable, TableReadError, read_table
+from ogl_impact.parse import column_kind, parse_table
+from ogl_impact.problems import RULES, Problem, make_problem, sort_problems
+from ogl_impact.schemas import TABLES, TableSpec
+from ogl_impact.schemas.crosscheck import check_cross_table
+from ogl_impact.schemas.fields import (
+    DE_LAND_PATTERN,
+    ID_LIST_PATTERN,
+    ID_PATTERN,
+    ISO_3166_2_PATTERN,
+)
+
+# German and English descriptions of the formats the schemas demand
+PATTERN_HINTS: dict[str, tuple[str, str]] = {
+    ID_PATTERN: (
+        "Kleinbuchstaben, Ziffern, _ und -",
+        "lower-case letters, digits, _ and -",
+    ),
+    ID_LIST_PATTERN: (
+        "Kennungen, durch | getrennt (z. B. a|b)",
+        "identifiers separated by | (e.g. a|b)",
+    ),
+    DE_LAND_PATTERN: (
+        "ISO-3166-2-Code eines Bundeslandes, z. B. DE-NW",
+        "ISO 3166-2 code of a German Land, e.g. DE-NW",
+    ),
+    ISO_3166_2_PATTERN: ("ISO-3166-2-Code, z. B. DE-NW", "ISO 3166-2 code, e.g. DE-NW"),
+    r"^p[1-9]$": ("p gefolgt von einer Ziffer, z. B. p3", "p followed by a digit, e.g. p3"),
+    r"^p[1-9](\|p[1-9])*$": (
+        "Perspektiven durch | getrennt, z. B. p1|p3",
+        "perspectives separated by |, e.g. p1|p3",
+    ),
+    r"^[a-z][a-z0-9_]*$": (
+        "Kleinbuchstaben, Ziffern und _ (z. B. trust)",
+        "lower-case letters, digits and _ (e.g. trust)",
+    ),
+    r"^-?\d+=[^|]+(\|-?\d+=[^|]+)*$": (
+        "Code=Label, durch | getrennt (z. B. 1=nie|2=selten)",
+        "code=label separated by | (e.g. 1=never|2=rarely)",
+    ),
+    r"^[A-Za-z0-9_-]{6,64}$": (
+        "pseudonyme Kennung aus 6 bis 64 Buchstaben, Ziffern, _ oder -",
+        "pseudonymous identifier of 6 to 64 letters, digits, _ or -",
+    ),
+}
+
+# which column a row-level (dataframe) check is reported on; of several, the first empty one
+_CHECK_COLUMN: dict[str, str | tuple[str, ...]] = {
+    "partner_known_fields": ("lab_id", "land", "source"),
+    "period_end_after_start": "end",
+    "wave_end_after_start": "field_end",
+    "stage_matches_level": "stage",
+    "target_after_baseline": "target_date",
+    "percentage_range": "target_value",
+    "scale_max_above_min": "scale_max",
+    "complete_has_date": "achieved_date",
+}
+
+_BOUNDS = {
+    "greater_than_or_equal_to": "ge",
+    "less_than_or_equal_to": "le",
+    "greater_than": "gt",
+    "less_than": "lt",
+}
+
+
+@dataclass
+class ValidationReport:
+    """What validation found in a folder of tables.
+
+    Attributes
+    ----------
+    folder : Path
+        The folder that was read.
+    raw : dict of str to RawTable
+        Every table that could be read, as text.
+    tables : dict of str to pandas.DataFrame
+        The same tables with typed columns (schema-checked where possible).
+    problems : list of Problem
+        Everything wrong, sorted by file, line and column.
+    """
+
+    folder: Path
+    raw: dict[str, RawTable] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity ``error``."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+
+def find_tables(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Map table names to the files in ``folder`` that hold them.
+
+    Parameters
+    ----------
+    folder : Path
+        Folder to look in (not recursively).
+
+    Returns
+    -------
+    files : dict of str to Path
+        One file per known table.
+    problems : list of Problem
+        Warnings for unknown and duplicated tables.
+    """
+    found: dict[str, list[Path]] = {}
+    problems = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix.lower() not in TABLE_SUFFIXES:
+            continue
+        if path.stem not in TABLES:
+            problems.append(
+                make_problem(path.name, "file_unknown", severity="warning", known=", ".join(TABLES))
+            )
+            continue
+        found.setdefault(path.stem, []).append(path)
+    files = {}
+    for name, paths in found.items():
+        files[name] = paths[0]
+        for other in paths[1:]:
+            problems.append(
+                make_problem(other.name, "file_duplicate", severity="warning", others=paths[0].name)
+            )
+    return files, problems
+
+
+def validate_folder(folder: str | Path) -> ValidationReport:
+    """Read and validate every programme table in a folder.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder of CSV or XLSX files named after the tables (``labs.csv``, ...).
+
+    Returns
+    -------
+    ValidationReport
+        Typed tables and every problem found; never raises for bad data.
+    """
+    folder = Path(folder)
+    report = ValidationReport(folder=folder)
+    if not folder.is_dir():
+        report.problems.append(make_problem(str(folder), "folder_missing"))
+        return report
+    files, problems = find_tables(folder)
+    report.problems.extend(problems)
+    if not files:
+        report.problems.append(make_problem(str(folder), "folder_empty"))
+        return report
+    for name in TABLES:
+        if name not in files:
+            continue
+        try:
+            raw = read_table(files[name], name)
+        except TableReadError as exc:
+            report.problems.append(exc.problem)
+            continue
+        report.raw[name] = raw
+        frame, problems = validate_table(raw, TABLES[name])
+        report.tables[name] = frame
+        report.problems.extend(problems)
+    report.problems.extend(
+        check_cross_table(report.tables, report.raw, missing=set(TABLES) - set(files))
+    )
+    report.problems = sort_problems(report.problems)
+    return report
+
+
+def validate_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert and schema-check one table.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The table as read from its file.
+    spec : TableSpec
+        Its entry in :data:`ogl_impact.schemas.TABLES`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Typed frame (validated and coerced when the schema passed).
+    problems : list of Problem
+    """
+    frame, problems = parse_table(raw, spec.model)
+    try:
+        frame = spec.model.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        bad_cells = {(p.line, p.column) for p in problems}
+        bad_lines = {p.line for p in problems}
+        for problem in _translate(exc.failure_cases, raw, spec):
+            if (problem.line, problem.column) in bad_cells:
+                continue
+            if problem.rule in _CHECK_COLUMN and problem.line in bad_lines:
+                continue
+            problems.append(problem)
+    return frame, problems
+
+
+def _translate(cases: pd.DataFrame, raw: RawTable, spec: TableSpec) -> list[Problem]:
+    file = raw.path.name
+    out: list[Problem] = []
+    schema = spec.model.to_schema()
+    cases = cases.copy()
+    cases["check"] = cases["check"].astype(str)
+    for check, group in cases.groupby("check", sort=False):
+        name, args = _split_check(check)
+        if name == "column_in_dataframe":
+            for col in group["failure_case"].astype(str).unique():
+                out.append(make_problem(file, "column_missing", line=raw.header_line, column=col))
+        elif name == "column_in_schema":
+            for col in group["failure_case"].astype(str).unique():
+                out.append(
+                    make_problem(
+                        file,
+                        "column_extra",
+                        line=raw.header_line,
+                        column=col,
+                        allowed=", ".join(schema.columns),
+                    )
+                )
+        elif name == "multiple_fields_uniqueness":
+            out.extend(_duplicate_keys(group, raw, spec))
+        elif name in _CHECK_COLUMN:
+            for idx in _indices(group):
+                out.append(_cell_problem(raw, name, idx, _check_column(raw, name, idx)))
+        else:
+            rule, params = _rule_for(name, args)
+            for col, rows in group.groupby("column", sort=False):
+                col = str(col)
+                if rule.startswith("type_"):
+                    rule = "type_" + column_kind(schema.columns[col].dtype)
+                for idx in _indices(rows):
+                    out.append(_cell_problem(raw, rule, idx, col, **params))
+    return out
+
+
+def _check_column(raw: RawTable, check: str, idx: int) -> str:
+    candidates = _CHECK_COLUMN[check]
+    if isinstance(candidates, str):
+        return candidates
+    present = [c for c in candidates if c in raw.frame.columns]
+    empty = [c for c in present if raw.frame[c].iat[idx] == ""]
+    return (empty or present or list(candidates))[0]
+
+
+def _indices(group: pd.DataFrame) -> list[int]:
+    idx = pd.to_numeric(group["index"], errors="coerce").dropna().astype(int)
+    return sorted(set(idx.tolist()))
+
+
+def _cell_problem(raw: RawTable, rule: str, idx: int, col: str | None, **params: object) -> Problem:
+    value = raw.frame[col].iat[idx] if col in raw.frame.columns else None
+    return make_problem(
+        raw.path.name, rule, line=int(raw.lines[idx]), column=col, value=value, **params
+    )
+
+
+def _duplicate_keys(group: pd.DataFrame, raw: RawTable, spec: TableSpec) -> list[Problem]:
+    out = []
+    cols = [c for c in spec.key if c in raw.frame.columns]
+    for idx in _indices(group):
+        key = ", ".join(f"{c}={raw.frame[c].iat[idx]}" for c in cols)
+        out.append(
+            make_problem(
+                raw.path.name,
+                "duplicate_key",
+                line=int(raw.lines[idx]),
+                column=cols[0],
+                value=raw.frame[cols[0]].iat[idx],
+                key=key,
+            )
+        )
+    return out
+
+
+def _split_check(check: str) -> tuple[str, str]:
+    m = re.fullmatch(r"([A-Za-z_]+)\((.*)\)", check, flags=re.DOTALL)
+    if m:
+        return m.group(1), m.group(2)
+    return check, ""
+
+
+def _rule_for(name: str, args: str) -> tuple[str, dict[str, object]]:
+    if name == "not_nullable":
+        return "not_nullable", {}
+    if name == "field_uniqueness":
+        return "unique", {}
+    if name in ("coerce_dtype", "dtype"):
+        return "type_str", {}
+    if name == "isin":
+        allowed = ast.literal_eval(args)
+        return "isin", {"allowed": ", ".join(str(a) for a in allowed)}
+    if name == "str_matches":
+        pattern = ast.literal_eval(args)
+        hint_de, hint_en = PATTERN_HINTS.get(pattern, (pattern, pattern))
+        return "str_matches", {"hint": hint_de, "hint_en": hint_en}
+    if name in _BOUNDS:
+        return _BOUNDS[name], {"bound": args}
+    if name in RULES:
+        return name, {}
+    raise KeyError(f"no message for pandera check {name!r}")  # pragma: no cover
+
+
+__all__ = ["ValidationReport", "find_tables", "validate_folder", "validate_table"]

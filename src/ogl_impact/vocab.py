@@ -1,0 +1,155 @@
+"""Controlled vocabularies of the programme tables, with German and English labels.
+
+Every code that may stand in a categorical column is listed here once; the
+schemas, the validation messages and (later) the figures read their labels
+from this module.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+# code -> (German label, English label)
+Vocabulary = MappingProxyType
+
+LEVELS: Final = MappingProxyType(
+    {
+        "input": ("Input", "Input"),
+        "activity": ("Aktivität", "Activity"),
+        "output": ("Output", "Output"),
+        "outcome": ("Outcome", "Outcome"),
+        "impact": ("Impact", "Impact"),
+    }
+)
+"""Levels of the IOOI chain, in causal order (activities between input and output)."""
+
+LEVEL_RANK: Final = MappingProxyType({code: rank for rank, code in enumerate(LEVELS)})
+"""Position of each level in the chain: edges of an impact model point to a higher rank."""
+
+STAGES: Final = MappingProxyType(
+    {
+        1: ("Aktivitäten finden wie geplant statt", "Activities take place as planned"),
+        2: ("Zielgruppen werden erreicht", "Target groups are reached"),
+        3: ("Zielgruppen akzeptieren Angebote", "Target groups accept the offers"),
+        4: ("Zielgruppen verändern Bewusstsein bzw. Fähigkeiten", "Awareness or skills change"),
+        5: ("Zielgruppen ändern ihr Handeln", "Behaviour changes"),
+        6: ("Lebenslage der Zielgruppen ändert sich", "The life situation changes"),
+        7: ("Gesellschaft verändert sich", "Society changes"),
+    }
+)
+"""The seven stages of the PHINEO Wirkungstreppe (Kursbuch Wirkung)."""
+
+STAGE_LEVEL: Final = MappingProxyType(
+    {1: "output", 2: "output", 3: "output", 4: "outcome", 5: "outcome", 6: "outcome", 7: "impact"}
+)
+"""The IOOI level each Wirkungstreppe stage belongs to."""
+
+MEASURES: Final = MappingProxyType(
+    {
+        "unit": ("Einheit", "Unit"),
+        "percentage": ("Prozent", "Percentage"),
+        "count": ("Anzahl", "Count"),
+        "ordinal": ("Ordinal", "Ordinal"),
+        "qualitative": ("Qualitativ", "Qualitative"),
+    }
+)
+"""Indicator measures (after IATI: unit, percentage, count, ordinal, qualitative)."""
+
+PARTNER_KINDS: Final = MappingProxyType(
+    {
+        "commune": ("Kommune", "Commune"),
+        "communal_institution": ("Kommunale Einrichtung", "Communal institution"),
+        "civil_society": ("Zivilgesellschaftliche Organisation", "Civil-society organisation"),
+        "hochschule": ("Hochschule", "University of applied sciences"),
+        "university": ("Universität", "University"),
+        "business": ("Unternehmen", "Business"),
+    }
+)
+"""Kinds of lab partners, as the programme counts them."""
+
+PERIOD_KINDS: Final = MappingProxyType(
+    {
+        "network_workshop": ("Netzwerkwerkstatt", "Network workshop"),
+        "status_report": ("Sachstandsbericht", "Status report"),
+        "interim_report": ("Zwischenbericht", "Interim report"),
+        "project_report": ("Projektbericht", "Project report"),
+    }
+)
+"""Kinds of reporting periods."""
+
+ACTOR_GROUPS: Final = MappingProxyType(
+    {
+        "administration": ("Verwaltung", "Administration"),
+        "politics": ("Politik", "Politics"),
+        "civil_society": ("Zivilgesellschaft", "Civil society"),
+        "citizens": ("Bürgerinnen und Bürger", "Citizens"),
+        "science": ("Wissenschaft", "Science"),
+        "business": ("Wirtschaft", "Business"),
+    }
+)
+"""Actor groups of survey respondents."""
+
+VALUE_STATUS: Final = MappingProxyType(
+    {"measured": ("gemessen", "measured"), "estimated": ("geschätzt", "estimated")}
+)
+"""Whether an indicator value was measured or estimated."""
+
+IRM_COMPLETION: Final = MappingProxyType(
+    {
+        "no_evidence": ("Keine Belege verfügbar", "No evidence available"),
+        "not_started": ("Nicht begonnen", "Not started"),
+        "limited": ("Begrenzt", "Limited"),
+        "substantial": ("Wesentlich", "Substantial"),
+        "complete": ("Abgeschlossen", "Complete"),
+    }
+)
+"""Completion levels of the OGP Independent Reporting Mechanism, in order."""
+
+TARGET_GROUPS: Final = MappingProxyType(
+    {
+        "administration": ("Verwaltung", "Administration"),
+        "politics": ("Politik", "Politics"),
+        "civil_society": ("Zivilgesellschaft", "Civil society"),
+        "citizens": ("Bürgerinnen und Bürger", "Citizens"),
+        "partners": ("Laborpartner", "Lab partners"),
+        "region": ("Region", "Region"),
+    }
+)
+"""Target groups of impact-model nodes (nested staircases: administration, then citizens)."""
+
+TRUE_VALUES: Final = frozenset({"true", "wahr", "ja", "yes", "1", "x"})
+FALSE_VALUES: Final = frozenset({"false", "falsch", "nein", "no", "0", ""})
+"""Spellings of booleans accepted in tables (compared case-insensitively)."""
+
+
+def label(vocabulary: MappingProxyType, code: object, lang: str = "de") -> str:
+    """Return the German or English label of a code.
+
+    Parameters
+    ----------
+    vocabulary : mapping
+        One of the vocabularies of this module.
+    code : object
+        The code to look up.
+    lang : {"de", "en"}
+        Language of the label.
+
+    Returns
+    -------
+    str
+        The label, or ``str(code)`` for an unknown code.
+
+    Examples
+    --------
+    >>> label(LEVELS, "activity")
+    'Aktivität'
+    >>> label(LEVELS, "activity", "en")
+    'Activity'
+    """
+    if lang not in ("de", "en"):
+        raise ValueError(f"lang must be one of 'de', 'en'; got {lang!r}")
+    labels = vocabulary.get(code)
+    if labels is None:
+        return str(code)
+    return labels[0] if lang == "de" else labels[1]

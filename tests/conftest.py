@@ -1,0 +1,78 @@
+"""Shared fixtures: copies of the embedded data that tests may break."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "raw"
+MINI_RESPONSES = 400  # data rows of responses.csv kept in the small copy
+
+
+@pytest.fixture(scope="session")
+def mini_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded tables, with responses.csv cut to its first rows (fast to validate)."""
+    folder = tmp_path_factory.mktemp("mini") / "raw"
+    folder.mkdir()
+    for path in DEMO.glob("*.csv"):
+        if path.name == "responses.csv":
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            (folder / path.name).write_text("".join(lines[: 2 + MINI_RESPONSES]), encoding="utf-8")
+        else:
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def mini(mini_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the small tables for one test to edit."""
+    target = tmp_path / "raw"
+    shutil.copytree(mini_template, target)
+    return target
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """All lines of a semicolon CSV as lists of cells (comment line included as one cell)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.reader(handle, delimiter=";")]
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+        for row in rows:
+            if len(row) == 1 and row[0].startswith("#"):
+                handle.write(row[0] + "\n")
+            else:
+                writer.writerow(row)
+
+
+def edit(folder: Path, table: str, line: int, column: str, value: str) -> str:
+    """Set one cell (line as numbered in the file, 1-based); return the old value."""
+    path = folder / f"{table}.csv"
+    rows = read_rows(path)
+    header = rows[1]
+    col = header.index(column)
+    old = rows[line - 1][col]
+    rows[line - 1][col] = value
+    write_rows(path, rows)
+    return old
+
+
+def cell(folder: Path, table: str, line: int, column: str) -> str:
+    rows = read_rows(folder / f"{table}.csv")
+    return rows[line - 1][rows[1].index(column)]
+
+
+def find_line(folder: Path, table: str, **where: str) -> int:
+    """Line number (1-based) of the first row whose cells equal ``where``."""
+    rows = read_rows(folder / f"{table}.csv")
+    header = rows[1]
+    for number, row in enumerate(rows[2:], start=3):
+        if all(row[header.index(k)] == v for k, v in where.items()):
+            return number
+    raise LookupError(f"no row {where} in {table}")
