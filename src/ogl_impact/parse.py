@@ -85,16 +85,12 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
     empty = text == ""
     if kind == "str":
         return text.where(~empty), None
-    if kind in ("int", "float"):
+    if kind == "int":
+        return _to_int(text, empty, decimal)
+    if kind == "float":
         normal = _normalise_number(text, decimal)
         numbers = pd.to_numeric(normal.where(~empty), errors="coerce")
-        bad = numbers.isna() & ~empty
-        if kind == "int":
-            whole = numbers.isna() | (numbers == np.floor(numbers))
-            bad = bad | ~whole
-            numbers = numbers.where(whole)
-            return numbers.astype("Float64").round().astype("Int64"), bad
-        return numbers.astype("float64"), bad
+        return numbers.astype("float64"), numbers.isna() & ~empty
     if kind == "bool":
         lower = text.str.lower()
         is_true = lower.isin(TRUE_VALUES)
@@ -116,6 +112,22 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
             dates[german] = pd.to_datetime(text[german], format="%d.%m.%Y", errors="coerce")
         return dates, dates.isna() & ~empty
     raise ValueError(f"unknown column kind {kind!r}")  # pragma: no cover
+
+
+def _to_int(text: pd.Series, empty: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers, exactly (no detour through floats); ``3.0`` from workbooks is accepted."""
+    plain = text.str.fullmatch(r"[+-]?\d+")
+    values = pd.Series(pd.array([pd.NA] * len(text), dtype="Int64"), index=text.index)
+    if plain.any():
+        ints = pd.Series([int(v) for v in text[plain]], index=text[plain].index, dtype=object)
+        fits = ints.map(lambda v: -(2**63) <= v < 2**63).astype(bool)
+        values[fits[fits].index] = pd.array(ints[fits].tolist(), dtype="Int64")
+    rest = ~plain & ~empty
+    if rest.any():
+        numbers = pd.to_numeric(_normalise_number(text[rest], decimal), errors="coerce")
+        whole = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < 2**53)
+        values[whole[whole].index] = numbers[whole].astype("int64").to_numpy()
+    return values, values.isna() & ~empty
 
 
 def _normalise_number(text: pd.Series, decimal: str) -> pd.Series:
