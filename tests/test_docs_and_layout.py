@@ -1,0 +1,81 @@
+"""Docstring examples run, public functions are documented, and imports flow one way."""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import ogl_impact
+
+SRC = Path(ogl_impact.__file__).parent
+MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages([str(SRC)], prefix="ogl_impact.")
+    if not m.name.endswith("__main__")
+)
+
+# lower layers never import higher ones (docs/architecture.md)
+LAYERS = [
+    {"ogl_impact.vocab", "ogl_impact.problems"},
+    {"ogl_impact.io"},
+    {"ogl_impact.parse"},
+    {"ogl_impact.schemas", "ogl_impact.schemas.fields", "ogl_impact.schemas.tables", "ogl_impact.schemas.crosscheck"},
+    {"ogl_impact.validate"},
+    {"ogl_impact.dataset"},
+    {"ogl_impact.process"},
+    {"ogl_impact.demo", "ogl_impact.demo.items", "ogl_impact.demo.simulate", "ogl_impact.demo.national", "ogl_impact.demo.cli"},
+    {"ogl_impact.cli"},
+]
+
+
+def layer_of(module: str) -> int:
+    for i, layer in enumerate(LAYERS):
+        if module in layer:
+            return i
+    raise LookupError(f"{module} is in no layer: add it to LAYERS and docs/architecture.md")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name: str):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_public_functions_have_docstrings(name: str):
+    module = importlib.import_module(name)
+    assert module.__doc__, name
+    for attr, obj in vars(module).items():
+        if attr.startswith("_") or getattr(obj, "__module__", None) != name:
+            continue
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            assert obj.__doc__, f"{name}.{attr}"
+
+
+@pytest.mark.parametrize("name", [m for m in MODULES if m != "ogl_impact"])
+def test_imports_point_down(name: str):
+    path = SRC.joinpath(*name.split(".")[1:])
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own = layer_of(name)
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ogl_impact"):
+            targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [a.name for a in node.names if a.name.startswith("ogl_impact")]
+        for target in targets:
+            if target == "ogl_impact" or target.startswith("ogl_impact.__"):
+                continue
+            try:
+                other = layer_of(target)
+            except LookupError:
+                continue  # an attribute imported from a module, not a module
+            assert other <= own, f"{name} (layer {own}) imports {target} (layer {other})"
