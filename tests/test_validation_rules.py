@@ -196,3 +196,13 @@ def test_all_problems_at_once(mini: Path):
     edit(mini, "responses", 5, "value", "9")
     _, errors = problems_of(mini)
     assert {("labs.csv", 3), ("partners.csv", 4), ("responses.csv", 5)} <= {(p.file, p.line) for p in errors}
+
+
+def test_duplicate_response_key_reports_both_rows(mini: Path):
+    path = mini / "responses.csv"
+    rows = read_rows(path)
+    rows.append(list(rows[10]))  # the last line repeats line 11
+    write_rows(path, rows)
+    _, errors = problems_of(mini)
+    dup = sorted(p.line for p in errors if p.rule == "duplicate_key" and p.file == "responses.csv")
+    assert dup == [11, len(rows)]

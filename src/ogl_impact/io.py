@@ -42,7 +42,7 @@ class RawTable:
     path : Path
         Where it was read from.
     frame : pandas.DataFrame
-        One column per header field, every cell a stripped string ("" when empty).
+        One categorical column of text per header field, every cell stripped ("" when empty).
     lines : numpy.ndarray
         For each row of ``frame``, the line (CSV) or sheet row (XLSX) it came from.
     header_line : int
@@ -97,25 +97,60 @@ def read_table(path: str | Path, name: str | None = None) -> RawTable:
     """
     path = Path(path)
     name = name or path.stem
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise TableReadError(
+                make_problem(path.name, "file_unreadable", detail=exc.strerror or exc)
+            ) from None
+        return _read_xlsx(path, name, data)
+    return _read_csv(path, name)
+
+
+@dataclass(frozen=True)
+class _FileFacts:
+    sha256: str
+    newlines: int
+    ends_with_newline: bool
+    head: bytes
+    has_nul: bool
+    blank: bool
+
+
+def _scan(path: Path) -> _FileFacts:
+    """One streaming pass over a file: hash, line count, NUL bytes, head."""
+    digest = hashlib.sha256()
+    newlines, has_nul, blank = 0, False, True
+    head = b""
+    last = b""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 24):
+                digest.update(block)
+                newlines += block.count(b"\n")
+                has_nul = has_nul or b"\x00" in block
+                if len(head) < 65536:
+                    head += block[: 65536 - len(head)]
+                if blank and block.strip(b" \t\r\n\xef\xbb\xbf"):
+                    blank = False
+                last = block[-1:]
     except OSError as exc:
         raise TableReadError(
             make_problem(path.name, "file_unreadable", detail=exc.strerror or exc)
         ) from None
-    if path.suffix.lower() in XLSX_SUFFIXES:
-        return _read_xlsx(path, name, data)
-    return _read_csv(path, name, data)
+    return _FileFacts(digest.hexdigest(), newlines, last == b"\n", head, has_nul, blank)
 
 
-def _read_csv(path: Path, name: str, data: bytes) -> RawTable:
+def _read_csv(path: Path, name: str) -> RawTable:
     file = path.name
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+    facts = _scan(path)
+    if facts.blank:
         raise TableReadError(make_problem(file, "file_empty"))
-    if b"\x00" in data:
+    if facts.has_nul:
         raise TableReadError(make_problem(file, "file_binary"))
-    encoding = _detect_encoding(file, data)
-    text_head = data[:65536].decode(encoding, errors="ignore")
+    encoding = _detect_encoding(path, facts)
+    text_head = facts.head.decode(encoding, errors="ignore")
 
     comments, header_index = _leading_comments(text_head)
     head_lines = text_head.splitlines()
@@ -123,8 +158,75 @@ def _read_csv(path: Path, name: str, data: bytes) -> RawTable:
         raise TableReadError(make_problem(file, "file_no_header"))
     header = head_lines[header_index]
     sep = max(_SEPARATORS, key=header.count) if any(s in header for s in _SEPARATORS) else ","
+    frame = _parse_csv_fast(path, encoding, sep, header_index, header)
+    if frame is None and encoding == "utf-8":  # perhaps not UTF-8 after the head
+        encoding = _detect_encoding(path, facts, whole=True)
+        if encoding != "utf-8":
+            frame = _parse_csv_fast(path, encoding, sep, header_index, header)
+    if frame is None:  # pyarrow could not read it: the C parser says where and why
+        frame = _parse_csv_c(path, file, encoding, sep, header_index)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        _check_header(file, frame)
+        frame = frame.astype("category")
+    frame = _strip(frame)
+    physical = facts.newlines + (0 if facts.ends_with_newline else 1) - (header_index + 1)
+    if physical == len(frame):
+        first = header_index + 2
+        lines = np.arange(first, first + len(frame), dtype=np.int64)
+    else:
+        lines = _csv_record_lines(path, encoding, sep, header_index, len(frame))
+    return RawTable(
+        name=name,
+        path=path,
+        frame=frame,
+        lines=lines,
+        header_line=header_index + 1,
+        decimal="," if sep == ";" else ".",
+        synthetic=any(_SYNTHETIC.search(c) for c in comments),
+        comments=tuple(comments),
+        sha256=facts.sha256,
+    )
+
+
+def _parse_csv_fast(
+    path: Path, encoding: str, sep: str, header_index: int, header: str
+) -> pd.DataFrame | None:
+    """Read with pyarrow's multi-threaded CSV reader; None if it fails.
+
+    Every column is read as dictionary-encoded text, so it arrives as a pandas
+    Categorical: repeated values (unit, item, wave) are stored once.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = next(csv.reader([header], delimiter=sep))
+    names = [n.strip().lstrip("\ufeff") for n in names]
+    if len(set(names)) != len(names) or "" in names:
+        return None  # the C path reports duplicate or empty header cells
     try:
-        frame = pd.read_csv(
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                skip_rows=header_index + 1,
+                column_names=names,
+                block_size=1 << 26,  # few large blocks: cheap to merge into one Categorical
+                encoding=encoding.replace("-sig", ""),
+            ),
+            parse_options=pacsv.ParseOptions(delimiter=sep),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+        return None
+    return table.to_pandas()
+
+
+def _parse_csv_c(path: Path, file: str, encoding: str, sep: str, header_index: int) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
             path,
             sep=sep,
             dtype=str,
@@ -146,33 +248,27 @@ def _read_csv(path: Path, name: str, data: bytes) -> RawTable:
             make_problem(file, "file_unreadable", detail=type(exc).__name__)
         ) from None
 
-    frame.columns = [str(c).strip() for c in frame.columns]
-    _check_header(file, frame)
-    frame = _strip(frame)
-    lines = _csv_record_lines(data, encoding, sep, header_index, len(frame))
-    return RawTable(
-        name=name,
-        path=path,
-        frame=frame,
-        lines=lines,
-        header_line=header_index + 1,
-        decimal="," if sep == ";" else ".",
-        synthetic=any(_SYNTHETIC.search(c) for c in comments),
-        comments=tuple(comments),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
 
+def _detect_encoding(path: Path, facts: _FileFacts, whole: bool = False) -> str:
+    """UTF-8 (with or without byte-order mark) when it decodes, else Windows-1252.
 
-def _detect_encoding(file: str, data: bytes) -> str:
-    """UTF-8 (with or without byte-order mark) when it decodes, else Windows-1252."""
-    candidates = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "cp1252")
-    for encoding in candidates:
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise TableReadError(make_problem(file, "file_binary"))
+    With ``whole=False`` only the head of the file is tried (pyarrow checks
+    the rest as it reads and the caller asks again with ``whole=True``).
+    """
+    if facts.head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    data = path.read_bytes() if whole else facts.head
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if not whole and exc.start >= len(data) - 4:
+            return "utf-8"  # a character cut at the end of the head
+    try:
+        path.read_bytes().decode("cp1252")
+    except UnicodeDecodeError:
+        raise TableReadError(make_problem(path.name, "file_binary")) from None
+    return "cp1252"
 
 
 def _leading_comments(text: str) -> tuple[list[str], int]:
@@ -205,25 +301,35 @@ def _check_header(file: str, frame: pd.DataFrame) -> None:
 
 
 def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strip blanks around every cell; work on the categories, not on every row."""
     out = {}
     for col in frame.columns:
-        s = frame[col].fillna("")
-        out[col] = s.str.strip()
+        s = frame[col]
+        if not isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype("category")
+        if s.hasnans:
+            s = s.cat.add_categories([""]) if "" not in s.cat.categories else s
+            s = s.fillna("")
+        out[col] = _recode(s, s.cat.categories.str.strip())
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
+def _recode(s: pd.Series, new_categories: pd.Index) -> pd.Series:
+    """Rename categories, merging those that became equal."""
+    if new_categories.equals(s.cat.categories):
+        return s
+    uniques, inverse = np.unique(np.asarray(new_categories, dtype=object), return_inverse=True)
+    codes = inverse[s.cat.codes.to_numpy()]
+    cats = pd.Index(uniques, dtype="str")
+    return pd.Series(pd.Categorical.from_codes(codes, cats), index=s.index)
+
+
 def _csv_record_lines(
-    data: bytes, encoding: str, sep: str, header_index: int, n_rows: int
+    path: Path, encoding: str, sep: str, header_index: int, n_rows: int
 ) -> np.ndarray:
-    """Line number (1-based) of each data record in the file."""
+    """Line number (1-based) of each data record, walking the records with csv."""
     first = header_index + 2  # header is line header_index + 1
-    body_newlines = data.count(b"\n")
-    trailing = 0 if data.endswith(b"\n") else 1
-    physical = body_newlines + trailing - (header_index + 1)
-    if physical == n_rows:
-        return np.arange(first, first + n_rows, dtype=np.int64)
-    # blank lines or line breaks inside quoted fields: walk the records
-    text = data.decode(encoding)
+    text = path.read_text(encoding=encoding)
     reader = csv.reader(text.splitlines(keepends=True)[header_index + 1 :], delimiter=sep)
     starts = []
     previous = 0

@@ -25,8 +25,10 @@ _DE_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}$"
 
 
 def column_kind(dtype: object) -> str:
-    """Map a pandera dtype to one of ``str``, ``int``, ``float``, ``bool``, ``date``."""
+    """Map a pandera dtype to ``str``, ``category``, ``int``, ``float``, ``bool`` or ``date``."""
     text = str(dtype).lower()
+    if "category" in text:
+        return "category"
     if "datetime" in text:
         return "date"
     if "int" in text:
@@ -65,10 +67,10 @@ def parse_table(
         text = raw.frame[col]
         spec = schema.columns.get(col)
         kind = column_kind(spec.dtype) if spec is not None else "str"
-        values, bad = _convert(text, kind, raw.decimal)
+        values, bad = _convert_categorical(text, kind, raw.decimal)
         out[col] = values
         if bad is not None and bad.any():
-            for pos in np.flatnonzero(bad.to_numpy()):
+            for pos in np.flatnonzero(bad):
                 problems.append(
                     make_problem(
                         raw.path.name,
@@ -81,16 +83,37 @@ def parse_table(
     return pd.DataFrame(out, index=raw.frame.index), problems
 
 
+def _convert_categorical(
+    text: pd.Series, kind: str, decimal: str
+) -> tuple[pd.Series, np.ndarray | None]:
+    """Convert a categorical text column by converting its categories once."""
+    if not isinstance(text.dtype, pd.CategoricalDtype):
+        text = text.astype("category")
+    if kind == "category":
+        if "" in text.cat.categories:
+            text = text.cat.remove_categories([""])
+        return text, None
+    categories = pd.Series(text.cat.categories, dtype="str")
+    codes = text.cat.codes.to_numpy()
+    values, bad = _convert(categories, kind, decimal)
+    taken = values.take(codes)
+    taken.index = text.index
+    return taken, None if bad is None else bad.to_numpy()[codes]
+
+
 def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Series | None]:
     empty = text == ""
     if kind == "str":
-        return text.where(~empty), None
+        return (text.where(~empty) if empty.any() else text), None
     if kind == "int":
         return _to_int(text, empty, decimal)
     if kind == "float":
-        normal = _normalise_number(text, decimal)
-        numbers = pd.to_numeric(normal.where(~empty), errors="coerce")
-        return numbers.astype("float64"), numbers.isna() & ~empty
+        normal = _normalise_number(text, decimal).where(~empty)
+        try:  # fast path: every cell a plain number (or empty)
+            numbers = normal.astype("float64")
+        except (ValueError, TypeError):
+            numbers = pd.to_numeric(normal, errors="coerce").astype("float64")
+        return numbers, numbers.isna() & ~empty
     if kind == "bool":
         lower = text.str.lower()
         is_true = lower.isin(TRUE_VALUES)
@@ -116,12 +139,24 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
 
 def _to_int(text: pd.Series, empty: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
     """Whole numbers, exactly (no detour through floats); ``3.0`` from workbooks is accepted."""
-    plain = text.str.fullmatch(r"[+-]?\d+")
+    if not empty.any():
+        try:  # fast path: every cell a whole number within int64
+            return text.astype("int64").astype("Int64"), pd.Series(False, index=text.index)
+        except (ValueError, TypeError, OverflowError):
+            pass
+    short = text.str.fullmatch(r"[+-]?\d{1,18}")  # fits int64 whatever the digits
     values = pd.Series(pd.array([pd.NA] * len(text), dtype="Int64"), index=text.index)
-    if plain.any():
-        ints = pd.Series([int(v) for v in text[plain]], index=text[plain].index, dtype=object)
+    if short.all():
+        return pd.to_numeric(text).astype("Int64"), pd.Series(False, index=text.index)
+    if short.any():
+        values[short] = pd.to_numeric(text[short]).astype("Int64")
+    long = text.str.fullmatch(r"[+-]?\d{19,}")
+    if long.any():
+        ints = pd.Series([int(v) for v in text[long]], index=text[long].index, dtype=object)
         fits = ints.map(lambda v: -(2**63) <= v < 2**63).astype(bool)
-        values[fits[fits].index] = pd.array(ints[fits].tolist(), dtype="Int64")
+        if fits.any():
+            values[fits[fits].index] = pd.array(ints[fits].tolist(), dtype="Int64")
+    plain = short | long
     rest = ~plain & ~empty
     if rest.any():
         numbers = pd.to_numeric(_normalise_number(text[rest], decimal), errors="coerce")

@@ -25,6 +25,7 @@ from ogl_impact.schemas.crosscheck import REFERENCES
 
 FRICTIONLESS_TYPES = {
     "str": "string",
+    "category": "string",
     "int": "integer",
     "float": "number",
     "bool": "boolean",

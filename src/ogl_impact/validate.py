@@ -210,7 +210,7 @@ def validate_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[P
     """
     frame, problems = parse_table(raw, spec.model)
     try:
-        frame = spec.model.validate(frame, lazy=True)
+        frame = spec.model.validate(frame, lazy=True, inplace=True)
     except pandera.errors.SchemaErrors as exc:
         bad_cells = {(p.line, p.column) for p in problems}
         bad_lines = {p.line for p in problems}
@@ -318,7 +318,7 @@ def _rule_for(name: str, args: str) -> tuple[str, dict[str, object]]:
         allowed = ast.literal_eval(args)
         return "isin", {"allowed": ", ".join(str(a) for a in allowed)}
     if name == "str_matches":
-        pattern = ast.literal_eval(args)
+        pattern = args[1:-1]  # str(check) prints the pattern quoted, unescaped
         hint_de, hint_en = PATTERN_HINTS.get(pattern, (pattern, pattern))
         return "str_matches", {"hint": hint_de, "hint_en": hint_en}
     if name in _BOUNDS:

@@ -86,10 +86,10 @@ def check_cross_table(
 
     if "responses" in tables:
         units = []
-        for parent in ("labs", "comparison_communes"):
-            if not parent_missing("responses", parent):
-                key = "lab_id" if parent == "labs" else "unit_id"
-                units.append(tables[parent].get(key, pd.Series(dtype=str)))
+        if not parent_missing("responses", "labs"):
+            units.append(tables["labs"].get("lab_id", pd.Series(dtype=str)))
+        if "comparison_communes" in tables:  # optional: a survey may have no comparison group
+            units.append(tables["comparison_communes"].get("unit_id", pd.Series(dtype=str)))
         if units:
             known = pd.concat(units, ignore_index=True).to_frame("unit_id")
             problems += _dangling(
@@ -102,6 +102,9 @@ def check_cross_table(
                 False,
             )
         problems += _respondent_consistency(tables["responses"], raw["responses"])
+        problems += _unique_codes(
+            tables["responses"], raw["responses"], ("respondent_id", "wave", "item_id")
+        )
         if "codebook" in tables:
             problems += _responses_on_scale(
                 tables["responses"], raw["responses"], tables["codebook"]
@@ -141,6 +144,14 @@ def _dangling(
         known = set(parent[pcols[0]].dropna().astype(str))
         bad = items[~items.isin(known)]
         return [_missing(raw, int(pos), col, str(ref), target) for pos, ref in bad.items()]
+    if len(ccols) == 1:
+        values = child[ccols[0]]
+        known = pd.Index(parent[pcols[0]].dropna().unique())
+        bad = values.notna() & ~values.isin(known)
+        return [
+            _missing(raw, int(pos), ccols[0], str(values.iat[pos]), target)
+            for pos in np.flatnonzero(bad.to_numpy())
+        ]
     keys = child[list(ccols)].astype("string")
     complete = keys.notna().all(axis=1).to_numpy()
     parent_keys = parent[list(pcols)].astype("string").dropna().drop_duplicates()
@@ -165,14 +176,48 @@ def _at(raw: RawTable, pos: int, col: str, rule: str, **params: object) -> Probl
     )
 
 
+def _combined_codes(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """One int64 per row that is equal exactly when the rows agree on ``cols``."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for col in cols:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    return combined
+
+
+def _unique_codes(frame: pd.DataFrame, raw: RawTable, key: tuple[str, ...]) -> list[Problem]:
+    """Check that ``key`` identifies one row (every duplicated row is reported)."""
+    if not set(key) <= set(frame.columns):
+        return []
+    combined = _combined_codes(frame, list(key))
+    order = np.argsort(combined, kind="stable")
+    ordered = combined[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return []
+    dup = np.zeros(len(frame), dtype=bool)
+    dup[order[1:][same]] = True
+    dup[order[:-1][same]] = True
+    text = ", ".join
+    return [
+        _at(
+            raw,
+            int(pos),
+            key[0],
+            "duplicate_key",
+            key=text(f"{c}={raw.frame[c].iat[pos]}" for c in key),
+        )
+        for pos in np.flatnonzero(dup)
+    ]
+
+
 def _respondent_consistency(responses: pd.DataFrame, raw: RawTable) -> list[Problem]:
     """Check that a respondent belongs to one unit and one actor group within a wave."""
     cols = ["respondent_id", "wave", "unit_id", "actor_group"]
     if not set(cols) <= set(responses.columns):
         return []
-    codes = [pd.factorize(responses[c])[0].astype(np.int64) for c in cols]
-    person = codes[0] * (codes[1].max() + 2) + codes[1]
-    combo = codes[2] * (codes[3].max() + 2) + codes[3]
+    person = _combined_codes(responses, cols[:2])
+    combo = _combined_codes(responses, cols[2:])
     pairs = pd.DataFrame({"person": person, "combo": combo}).drop_duplicates()
     multi = pairs["person"].value_counts()
     multi = multi[multi > 1].index
@@ -186,29 +231,33 @@ def _respondent_consistency(responses: pd.DataFrame, raw: RawTable) -> list[Prob
 def _responses_on_scale(
     responses: pd.DataFrame, raw: RawTable, codebook: pd.DataFrame
 ) -> list[Problem]:
-    """Answers lie on the item's scale: whole numbers from scale_min to scale_max."""
+    """Check that answers lie on the item's scale: whole numbers from scale_min to scale_max."""
     if not {"item_id", "value"} <= set(responses.columns):
         return []
     book = codebook.drop_duplicates("item_id").set_index("item_id")
-    low = responses["item_id"].map(book["scale_min"]).astype("float64")
-    high = responses["item_id"].map(book["scale_max"]).astype("float64")
-    value = responses["value"].astype("float64")
-    known = value.notna() & low.notna()
-    outside = known & ((value < low) | (value > high))
-    fractional = known & ~outside & (value != np.floor(value))
+    codes, items = pd.factorize(responses["item_id"])
+    low = book["scale_min"].reindex(items).to_numpy("float64", na_value=np.nan)
+    high = book["scale_max"].reindex(items).to_numpy("float64", na_value=np.nan)
+    low = np.append(low, np.nan)[codes]  # code -1 (missing item) maps to NaN
+    high = np.append(high, np.nan)[codes]
+    value = responses["value"].to_numpy("float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        known = ~np.isnan(value) & ~np.isnan(low)
+        outside = known & ((value < low) | (value > high))
+        fractional = known & ~outside & (value != np.floor(value))
     out = []
-    for pos in np.flatnonzero(outside.to_numpy()):
+    for pos in np.flatnonzero(outside):
         out.append(
             _at(
                 raw,
                 int(pos),
                 "value",
                 "value_outside_scale",
-                low=int(low.iat[pos]),
-                high=int(high.iat[pos]),
+                low=int(low[pos]),
+                high=int(high[pos]),
             )
         )
-    for pos in np.flatnonzero(fractional.to_numpy()):
+    for pos in np.flatnonzero(fractional):
         out.append(_at(raw, int(pos), "value", "value_not_on_scale"))
     return out
 
@@ -281,52 +330,71 @@ def _construct_perspectives(
 
 
 def _graph(nodes: pd.DataFrame, raw: RawTable) -> list[Problem]:
-    """Per lab: contributions point to existing nodes on a higher level, and form no cycle.
+    """Check per lab that contributions point to existing nodes on a higher level, without cycles.
 
     A contribution points higher when the target's IOOI level ranks higher,
     or, on the same level, when both nodes have Wirkungstreppe stages and the
-    target's is higher.
+    target's is higher. Such edges strictly climb, so every cycle contains an
+    edge that does not: cycles are searched only in labs that have one.
     """
+    if not {"lab_id", "node_id", "level", "stage", "contributes_to"} <= set(nodes.columns):
+        return []
+    edges = nodes[["lab_id", "node_id", "contributes_to"]].dropna()
+    edges = edges.assign(target=edges["contributes_to"].astype(str).str.split("|")).explode(
+        "target"
+    )
+    edges["pos"] = edges.index
+    info = nodes[["lab_id", "node_id", "level", "stage"]].assign(
+        rank=nodes["level"].map(dict(vocab.LEVEL_RANK))
+    )
+    info = info.dropna(subset=["lab_id", "node_id"]).drop_duplicates(["lab_id", "node_id"])
+    merged = edges.merge(
+        info.rename(
+            columns={"node_id": "target", "level": "t_level", "stage": "t_stage", "rank": "t_rank"}
+        ),
+        on=["lab_id", "target"],
+        how="left",
+        indicator=True,
+    ).merge(info, on=["lab_id", "node_id"], how="left")
     out: list[Problem] = []
-    rank = nodes["level"].map(dict(vocab.LEVEL_RANK))
-    for lab, group in nodes.groupby("lab_id", sort=True, dropna=True):
-        where = {nid: pos for pos, nid in zip(group.index, group["node_id"], strict=True)}
-        edges: dict[str, list[str]] = {}
-        for pos, nid, targets in zip(
-            group.index, group["node_id"], group["contributes_to"], strict=True
+    dangling = merged[merged["_merge"] == "left_only"]
+    for pos, target, lab in zip(
+        dangling["pos"], dangling["target"], dangling["lab_id"], strict=True
+    ):
+        out.append(_missing(raw, int(pos), "contributes_to", str(target), f"nodes.node_id ({lab})"))
+    found = merged[merged["_merge"] == "both"]
+    up = [
+        _points_up(r, s, tr, ts)
+        for r, s, tr, ts in zip(
+            found["rank"], found["stage"], found["t_rank"], found["t_stage"], strict=True
+        )
+    ]
+    down = found[~np.asarray(up, dtype=bool)]
+    for row in down.itertuples(index=False):
+        out.append(
+            _at(
+                raw,
+                int(row.pos),
+                "contributes_to",
+                "edge_not_upward",
+                target=row.target,
+                level=row.level,
+                target_level=row.t_level,
+            )
+        )
+    for lab in sorted(set(down["lab_id"])):
+        lab_edges: dict[str, list[str]] = {}
+        for src, target in zip(
+            found["node_id"][found["lab_id"] == lab],
+            found["target"][found["lab_id"] == lab],
+            strict=True,
         ):
-            if pd.isna(targets) or pd.isna(nid):
-                continue
-            for target in str(targets).split("|"):
-                if target not in where:
-                    out.append(
-                        _missing(raw, int(pos), "contributes_to", target, f"nodes.node_id ({lab})")
-                    )
-                    continue
-                edges.setdefault(nid, []).append(target)
-                tpos = where[target]
-                if not _points_up(rank[pos], nodes["stage"][pos], rank[tpos], nodes["stage"][tpos]):
-                    out.append(
-                        _at(
-                            raw,
-                            int(pos),
-                            "contributes_to",
-                            "edge_not_upward",
-                            target=target,
-                            level=nodes["level"][pos],
-                            target_level=nodes["level"][tpos],
-                        )
-                    )
-        cycle = _find_cycle(edges)
+            lab_edges.setdefault(src, []).append(target)
+        cycle = _find_cycle(lab_edges)
         if cycle:
+            where = nodes.index[(nodes["lab_id"] == lab) & (nodes["node_id"] == cycle[0])][0]
             out.append(
-                _at(
-                    raw,
-                    int(where[cycle[0]]),
-                    "contributes_to",
-                    "graph_cycle",
-                    cycle=" → ".join(cycle),
-                )
+                _at(raw, int(where), "contributes_to", "graph_cycle", cycle=" → ".join(cycle))
             )
     return out
 

@@ -348,28 +348,31 @@ class Codebook(_Table):
 
 
 class Responses(_Table):
-    """Survey answers in long form: one row per respondent, wave and item."""
+    """Survey answers in long form: one row per respondent, wave and item.
 
-    respondent_id: Series[str] = field(
+    The text columns are pandas Categoricals: a survey of a million respondents
+    repeats each unit, group and item millions of times. One row per
+    respondent, wave and item is checked on the category codes in
+    :mod:`ogl_impact.schemas.crosscheck` (far faster than a generic check).
+    """
+
+    respondent_id: Series[pd.CategoricalDtype] = field(
         "Befragte Person",
         "Pseudonyme Kennung der befragten Person",
         "Pseudonymous respondent identifier",
         str_matches=r"^[A-Za-z0-9_-]{6,64}$",
     )
-    unit_id: Series[str] = field(
+    unit_id: Series[pd.CategoricalDtype] = field(
         "Einheit", "Labor oder Vergleichskommune", "Lab or comparison commune"
     )
     wave: Series[int] = field("Welle", "Befragungswelle", "Survey wave")
-    actor_group: Series[str] = field(
+    actor_group: Series[pd.CategoricalDtype] = field(
         "Akteursgruppe", "Akteursgruppe", "Actor group", isin=list(vocab.ACTOR_GROUPS)
     )
-    item_id: Series[str] = field("Item", "Item", "Item")
+    item_id: Series[pd.CategoricalDtype] = field("Item", "Item", "Item")
     value: Series[float] = field(
         "Wert", "Antwort; leer, wenn keine Antwort", "Answer", nullable=True
     )
-
-    class Config:
-        unique = ["respondent_id", "wave", "item_id"]
 
 
 class Milestones(_Table):
