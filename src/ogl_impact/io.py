@@ -311,7 +311,7 @@ def _strip(frame: pd.DataFrame) -> pd.DataFrame:
             s = s.cat.add_categories([""]) if "" not in s.cat.categories else s
             s = s.fillna("")
         out[col] = _recode(s, s.cat.categories.str.strip())
-    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)), copy=False)
 
 
 def _recode(s: pd.Series, new_categories: pd.Index) -> pd.Series:

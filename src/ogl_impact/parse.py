@@ -80,7 +80,7 @@ def parse_table(
                         value=text.iat[pos],
                     )
                 )
-    return pd.DataFrame(out, index=raw.frame.index), problems
+    return pd.DataFrame(out, index=raw.frame.index, copy=False), problems
 
 
 def _convert_categorical(
@@ -96,9 +96,23 @@ def _convert_categorical(
     categories = pd.Series(text.cat.categories, dtype="str")
     codes = text.cat.codes.to_numpy()
     values, bad = _convert(categories, kind, decimal)
+    return _take(values, codes, text.index), None if bad is None else bad.to_numpy()[codes]
+
+
+def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values`` at positions ``codes``, with numpy indexing where the dtype allows."""
+    if isinstance(values.dtype, pd.Int64Dtype | pd.BooleanDtype):
+        mask = values.isna().to_numpy()[codes]
+        if isinstance(values.dtype, pd.Int64Dtype):
+            data = values.to_numpy(dtype="int64", na_value=0)[codes]
+            return pd.Series(pd.arrays.IntegerArray(data, mask), index=index)
+        data = values.to_numpy(dtype="bool", na_value=False)[codes]
+        return pd.Series(pd.arrays.BooleanArray(data, mask), index=index)
+    if isinstance(values.dtype, np.dtype):
+        return pd.Series(values.to_numpy()[codes], index=index, dtype=values.dtype)
     taken = values.take(codes)
-    taken.index = text.index
-    return taken, None if bad is None else bad.to_numpy()[codes]
+    taken.index = index
+    return taken
 
 
 def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Series | None]:

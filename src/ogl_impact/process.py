@@ -92,7 +92,8 @@ def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
     for name, frame in dataset.tables.items():
         path = folder / f"{name}.parquet"
         table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-        pq.write_table(table, path, compression="zstd")
+        # one large row group: a million-category column is not rewritten per group
+        pq.write_table(table, path, compression="zstd", row_group_size=1 << 26)
         info = dataset.files[name]
         resources.append(
             {

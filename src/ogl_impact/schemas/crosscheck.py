@@ -180,8 +180,14 @@ def _combined_codes(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """One int64 per row that is equal exactly when the rows agree on ``cols``."""
     combined = np.zeros(len(frame), dtype=np.int64)
     for col in cols:
-        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
-        combined = combined * (len(uniques) + 1) + codes
+        series = frame[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # codes are there already
+            codes = series.cat.codes.to_numpy().astype(np.int64) + 1  # missing: -1 -> 0
+            size = len(series.cat.categories) + 1
+        else:
+            codes, uniques = pd.factorize(series, use_na_sentinel=False)
+            size = len(uniques)
+        combined = combined * (size + 1) + codes
     return combined
 
 
@@ -218,14 +224,18 @@ def _respondent_consistency(responses: pd.DataFrame, raw: RawTable) -> list[Prob
         return []
     person = _combined_codes(responses, cols[:2])
     combo = _combined_codes(responses, cols[2:])
-    pairs = pd.DataFrame({"person": person, "combo": combo}).drop_duplicates()
-    multi = pairs["person"].value_counts()
-    multi = multi[multi > 1].index
-    if len(multi) == 0:
+    if len(person) and person.max() > 4 * len(person):  # make person numbers dense
+        person = np.unique(person, return_inverse=True)[1]
+    # the first unit/group seen for each person
+    first = np.full(int(person.max()) + 1 if len(person) else 0, -1, dtype=np.int64)
+    first[person[::-1]] = combo[::-1]  # the last write wins, so this keeps the first one
+    differs = combo != first[person]
+    if not differs.any():
         return []
-    rows = np.flatnonzero(np.isin(person, multi.to_numpy()))
-    first = pd.Series(rows).groupby(person[rows]).first()
-    return [_at(raw, int(pos), "respondent_id", "respondent_inconsistent") for pos in first]
+    people = np.unique(person[differs])
+    rows = np.flatnonzero(np.isin(person, people))
+    _, firsts = np.unique(person[rows], return_index=True)
+    return [_at(raw, int(rows[i]), "respondent_id", "respondent_inconsistent") for i in firsts]
 
 
 def _responses_on_scale(

@@ -356,6 +356,11 @@ class Responses(_Table):
     :mod:`ogl_impact.schemas.crosscheck` (far faster than a generic check).
     """
 
+    class Config:
+        coerce = (
+            False  # the reader already yields these types; coercing a million categories is slow
+        )
+
     respondent_id: Series[pd.CategoricalDtype] = field(
         "Befragte Person",
         "Pseudonyme Kennung der befragten Person",
