@@ -58,9 +58,13 @@ def handwritten_responses(df: pd.DataFrame) -> dict[str, int]:
     out = {}
     wave = df["wave"].astype("int64")
     value = df["value"].astype("float64")
-    out["not_null"] = int(df[["respondent_id", "unit_id", "actor_group", "item_id"]].isna().sum().sum())
+    out["not_null"] = int(
+        df[["respondent_id", "unit_id", "actor_group", "item_id"]].isna().sum().sum()
+    )
     out["not_null"] += int(wave.isna().sum())
-    out["respondent_pattern"] = int((~df["respondent_id"].str.fullmatch(r"[A-Za-z0-9_-]{6,64}")).sum())
+    out["respondent_pattern"] = int(
+        (~df["respondent_id"].str.fullmatch(r"[A-Za-z0-9_-]{6,64}")).sum()
+    )
     out["actor_group_isin"] = int((~df["actor_group"].isin(list(vocab.ACTOR_GROUPS))).sum())
     out["value_dtype"] = int(value.dtype != np.float64)
     return out
@@ -74,7 +78,11 @@ def handwritten_indicator_values(df: pd.DataFrame) -> dict[str, int]:
     out["not_null"] = int(df[["lab_id", "indicator_id", "period_id", "status"]].isna().sum().sum())
     out["status_isin"] = int((~df["status"].isin(list(vocab.VALUE_STATUS))).sum())
     out["value_dtype"] = int(df["value"].astype("float64").dtype != np.float64)
-    out["unique_key"] = int(df[["lab_id", "indicator_id", "period_id", "disaggregation_value"]].duplicated(keep=False).sum())
+    out["unique_key"] = int(
+        df[["lab_id", "indicator_id", "period_id", "disaggregation_value"]]
+        .duplicated(keep=False)
+        .sum()
+    )
     return out
 
 
@@ -104,11 +112,23 @@ def main() -> int:
     parser.add_argument("--municipalities", type=int, default=10_800)
     args = parser.parse_args()
 
-    results: dict[str, object] = {"python": platform.python_version(), "machine": platform.machine()}
+    results: dict[str, object] = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
     if not (args.data / "responses.csv").exists():
         wall, peak, code = run_measured(
-            [str(BIN / "ogl-impact"), "demo-data", str(args.data), "--scale", "national",
-             "--respondents", str(args.respondents), "--municipalities", str(args.municipalities)]
+            [
+                str(BIN / "ogl-impact"),
+                "demo-data",
+                str(args.data),
+                "--scale",
+                "national",
+                "--respondents",
+                str(args.respondents),
+                "--municipalities",
+                str(args.municipalities),
+            ]
         )
         assert code == 0
         results["generate_s"] = round(wall, 1)
@@ -122,7 +142,10 @@ def main() -> int:
     results["process_peak_gib"] = round(peak, 2)
 
     # side by side: pandera versus hand-written pandas, same typed frames, same process
-    for table, handwritten in (("responses", handwritten_responses), ("indicator_values", handwritten_indicator_values)):
+    for table, handwritten in (
+        ("responses", handwritten_responses),
+        ("indicator_values", handwritten_indicator_values),
+    ):
         frame, problems = parse_table(read_table(args.data / f"{table}.csv"), TABLES[table].model)
         assert not problems
         t_pandera = best_of(lambda f=frame, t=table: pandera_failures(t, f), repeat=2)

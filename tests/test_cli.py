@@ -82,4 +82,6 @@ def test_console_script_is_installed():
     exe = Path(sys.executable).with_name("ogl-impact")
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
-    assert "validate" in result.stdout and "process" in result.stdout and "demo-data" in result.stdout
+    assert (
+        "validate" in result.stdout and "process" in result.stdout and "demo-data" in result.stdout
+    )

@@ -25,11 +25,22 @@ LAYERS = [
     {"ogl_impact.vocab", "ogl_impact.problems"},
     {"ogl_impact.io"},
     {"ogl_impact.parse"},
-    {"ogl_impact.schemas", "ogl_impact.schemas.fields", "ogl_impact.schemas.tables", "ogl_impact.schemas.crosscheck"},
+    {
+        "ogl_impact.schemas",
+        "ogl_impact.schemas.fields",
+        "ogl_impact.schemas.tables",
+        "ogl_impact.schemas.crosscheck",
+    },
     {"ogl_impact.validate"},
     {"ogl_impact.dataset"},
     {"ogl_impact.process"},
-    {"ogl_impact.demo", "ogl_impact.demo.items", "ogl_impact.demo.simulate", "ogl_impact.demo.national", "ogl_impact.demo.cli"},
+    {
+        "ogl_impact.demo",
+        "ogl_impact.demo.items",
+        "ogl_impact.demo.simulate",
+        "ogl_impact.demo.national",
+        "ogl_impact.demo.cli",
+    },
     {"ogl_impact.cli"},
 ]
 
@@ -67,7 +78,11 @@ def test_imports_point_down(name: str):
     own = layer_of(name)
     for node in ast.walk(tree):
         targets = []
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ogl_impact"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("ogl_impact")
+        ):
             targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
         elif isinstance(node, ast.Import):
             targets = [a.name for a in node.names if a.name.startswith("ogl_impact")]

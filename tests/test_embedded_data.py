@@ -29,7 +29,16 @@ def demo() -> ogl_impact.Dataset:
 def test_labs_and_laender(demo):
     assert len(demo.labs) == PUBLISHED["labs"]
     assert demo.labs["land"].nunique() == PUBLISHED["laender"]
-    assert set(demo.labs["land"]) == {"DE-BB", "DE-NW", "DE-SN", "DE-HE", "DE-HB", "DE-BW", "DE-ST", "DE-BY"}
+    assert set(demo.labs["land"]) == {
+        "DE-BB",
+        "DE-NW",
+        "DE-SN",
+        "DE-HE",
+        "DE-HB",
+        "DE-BW",
+        "DE-ST",
+        "DE-BY",
+    }
     assert demo.labs.set_index("lab_id").loc["marburg_biedenkopf", "grant_eur"] == 196000
 
 
@@ -90,7 +99,10 @@ def test_committed_demo_data_is_what_the_simulator_writes(tmp_path):
     assert run(tmp_path) == 0
     for path in sorted(tmp_path.rglob("*.csv")):
         committed = DEMO / path.relative_to(tmp_path)
-        assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(committed.read_bytes()).digest(), path.name
+        assert (
+            hashlib.sha256(path.read_bytes()).digest()
+            == hashlib.sha256(committed.read_bytes()).digest()
+        ), path.name
 
 
 def test_demo_data_refuses_to_overwrite_real_files(tmp_path):
@@ -115,7 +127,11 @@ def test_other_seed_gives_other_data():
 def test_impact_models_as_specified(demo):
     per_lab = demo.indicators.groupby("lab_id").size()
     assert per_lab.between(10, 25).all() and len(per_lab) == 13
-    levels = demo.indicators.merge(demo.nodes, on=["lab_id", "node_id"]).groupby("lab_id")["level"].nunique()
+    levels = (
+        demo.indicators.merge(demo.nodes, on=["lab_id", "node_id"])
+        .groupby("lab_id")["level"]
+        .nunique()
+    )
     assert (levels == 5).all()  # every lab measures input, activity, output, outcome and impact
     values = demo.indicator_values.merge(demo.periods, on="period_id")
     assert set(values["kind"]) == {"status_report", "interim_report", "project_report"}
@@ -130,7 +146,10 @@ def test_survey_as_specified(demo):
     assert sizes.between(40, 120).all()
     assert r["item_id"].nunique() == 35 == len(demo.codebook)
     assert demo.codebook["reverse_keyed"].sum() >= 3
-    assert set(demo.codebook["construct"]) == {f"p{i}" for i in range(1, 8)} | {"trust", "satisfaction"}
+    assert set(demo.codebook["construct"]) == {f"p{i}" for i in range(1, 8)} | {
+        "trust",
+        "satisfaction",
+    }
     assert r["value"].isna().mean() == pytest.approx(0.03, abs=0.01)
     assert (r.groupby("respondent_id")["wave"].nunique() > 1).sum() > 100  # panel respondents
     assert set(r["actor_group"]) == set(ogl_impact.vocab.ACTOR_GROUPS)
@@ -162,7 +181,9 @@ def test_survey_truth_matches_simulated_answers(demo):
     assert abs(z.mean()) < 0.25
     assert z.std() < 1.3
     # labs move more than comparison communes between the first and last wave
-    last = merged.reset_index().pivot_table(index=["unit_id", "construct"], columns="wave", values="mean")
+    last = merged.reset_index().pivot_table(
+        index=["unit_id", "construct"], columns="wave", values="mean"
+    )
     change = (last[3] - last[1]).groupby(level=0).mean()
     labs = change[change.index.isin(demo.labs["lab_id"])]
     comparison = change[~change.index.isin(demo.labs["lab_id"])]

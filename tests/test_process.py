@@ -38,17 +38,23 @@ def test_process_writes_every_table(mini: Path, tmp_path: Path):
         frame = pd.read_parquet(out / resource["path"])
         assert resource["rows"] == len(frame) == len(ds[name])
         raw_file = mini / resource["raw"]["path"]
-        assert resource["raw"]["hash"] == "sha256:" + hashlib.sha256(raw_file.read_bytes()).hexdigest()
-        assert resource["hash"] == "sha256:" + hashlib.sha256((out / resource["path"]).read_bytes()).hexdigest()
+        assert (
+            resource["raw"]["hash"] == "sha256:" + hashlib.sha256(raw_file.read_bytes()).hexdigest()
+        )
+        assert (
+            resource["hash"]
+            == "sha256:" + hashlib.sha256((out / resource["path"]).read_bytes()).hexdigest()
+        )
         assert [f["name"] for f in resource["schema"]["fields"]] == list(frame.columns)
     assert resources["labs"]["synthetic"] is False and resources["responses"]["synthetic"] is True
     labs = resources["labs"]["schema"]
     assert labs["primaryKey"] == ["lab_id"]
     land = next(f for f in labs["fields"] if f["name"] == "land")
     assert land["title"] == "Land" and land["type"] == "string" and "pattern" in land["constraints"]
-    assert {"fields": ["lab_id"], "reference": {"resource": "labs", "fields": ["lab_id"]}} in resources[
-        "partners"
-    ]["schema"]["foreignKeys"]
+    assert {
+        "fields": ["lab_id"],
+        "reference": {"resource": "labs", "fields": ["lab_id"]},
+    } in resources["partners"]["schema"]["foreignKeys"]
     pd.testing.assert_frame_equal(pd.read_parquet(out / "labs.parquet"), ds.labs, check_dtype=False)
 
 

@@ -32,8 +32,17 @@ def german_date(text: str) -> str:
     return text
 
 
-def write_variant(rows: list[list[str]], header: list[str], path: Path, *, sep: str, encoding: str,
-                  numbers=None, dates=None, bom=False) -> None:
+def write_variant(
+    rows: list[list[str]],
+    header: list[str],
+    path: Path,
+    *,
+    sep: str,
+    encoding: str,
+    numbers=None,
+    dates=None,
+    bom=False,
+) -> None:
     """Write header + rows as a CSV dialect, converting numeric and date columns by hand."""
     numbers = numbers or set()
     dates = dates or set()
@@ -60,7 +69,10 @@ def canonical(table: str) -> tuple[list[str], list[list[str]]]:
     rows = read_rows(DEMO / f"{table}.csv")[1:]
     header, body = rows[0], rows[1:]
     numeric = {c for c in header if c in {"value", "grant_eur", "baseline_value", "target_value"}}
-    body = [[v.replace(",", ".") if h in numeric else v for h, v in zip(header, r, strict=True)] for r in body]
+    body = [
+        [v.replace(",", ".") if h in numeric else v for h, v in zip(header, r, strict=True)]
+        for r in body
+    ]
     return header, body
 
 
@@ -117,10 +129,13 @@ def test_decimal_comma_and_thousands(tmp_path: Path):
 def test_point_decimal_in_semicolon_file_is_an_error(tmp_path: Path):
     path = tmp_path / "labs.csv"
     path.write_text(
-        "lab_id;name;grant_holder;land;grant_eur;note;source\na;A;Stadt A;DE-BY;1.5;;s\n", encoding="utf-8"
+        "lab_id;name;grant_holder;land;grant_eur;note;source\na;A;Stadt A;DE-BY;1.5;;s\n",
+        encoding="utf-8",
     )
     _, problems = validate_table(read_table(path), TABLES["labs"])
-    assert [(p.rule, p.line, p.column, p.value) for p in problems] == [("type_float", 2, "grant_eur", "1.5")]
+    assert [(p.rule, p.line, p.column, p.value) for p in problems] == [
+        ("type_float", 2, "grant_eur", "1.5")
+    ]
 
 
 def test_xlsx_loads_like_csv(tmp_path: Path):
@@ -159,7 +174,8 @@ def test_xlsx_loads_like_csv(tmp_path: Path):
 def test_comment_lines_mark_synthetic_and_keep_line_numbers(tmp_path: Path):
     path = tmp_path / "labs.csv"
     path.write_text(
-        "# Synthetische Demodaten\n# zweite Zeile\nlab_id;name;grant_holder;land;grant_eur;note;source\n"
+        "# Synthetische Demodaten\n# zweite Zeile\n"
+        "lab_id;name;grant_holder;land;grant_eur;note;source\n"
         "a;A;Stadt A;DE-XX;;;s\n",
         encoding="utf-8",
     )
@@ -177,7 +193,8 @@ def test_real_files_are_not_marked_synthetic():
 def test_line_numbers_with_blank_lines_and_quoted_line_breaks(tmp_path: Path):
     path = tmp_path / "sources.csv"
     path.write_text(
-        'source_id;title;reference\na;"Titel\nüber zwei Zeilen";x\n\nb;T;y\nB A D;T;z\n', encoding="utf-8"
+        'source_id;title;reference\na;"Titel\nüber zwei Zeilen";x\n\nb;T;y\nB A D;T;z\n',
+        encoding="utf-8",
     )
     raw = read_table(path)
     assert raw.lines.tolist() == [2, 5, 6]
@@ -248,7 +265,10 @@ def test_any_float_round_trips_through_german_csv(tmp_path_factory, number: floa
     folder = tmp_path_factory.mktemp("f")
     path = folder / "labs.csv"
     text = repr(abs(number)).replace(".", ",")
-    path.write_text(f"lab_id;name;grant_holder;land;grant_eur;note;source\na;A;H;DE-BY;{text};;s\n", encoding="utf-8")
+    path.write_text(
+        f"lab_id;name;grant_holder;land;grant_eur;note;source\na;A;H;DE-BY;{text};;s\n",
+        encoding="utf-8",
+    )
     frame, problems = validate_table(read_table(path), TABLES["labs"])
     assert problems == []
     assert frame["grant_eur"].iat[0] == abs(number)

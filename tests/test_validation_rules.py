@@ -23,7 +23,8 @@ def problems_of(folder: Path):
 def assert_problem(folder: Path, file: str, line: int, column: str, value: str, rule: str):
     report, errors = problems_of(folder)
     hits = [p for p in errors if (p.file, p.line, p.column, p.rule) == (file, line, column, rule)]
-    assert hits, f"expected {rule} at {file}:{line} {column}; got {[(p.file, p.line, p.column, p.rule) for p in errors]}"
+    got = [(p.file, p.line, p.column, p.rule) for p in errors]
+    assert hits, f"expected {rule} at {file}:{line} {column}; got {got}"
     assert hits[0].value == value
     assert hits[0].message("de") and hits[0].message("en")
     assert not report.ok
@@ -112,7 +113,14 @@ def test_cycle_is_reported(mini: Path):
 def test_percentage_baseline_range(mini: Path):
     line = find_line(mini, "indicators", measure="percentage")
     edit(mini, "indicators", line, "baseline_value", "150")
-    assert_problem(mini, "indicators.csv", line, "target_value", cell(mini, "indicators", line, "target_value"), "percentage_range")
+    assert_problem(
+        mini,
+        "indicators.csv",
+        line,
+        "target_value",
+        cell(mini, "indicators", line, "target_value"),
+        "percentage_range",
+    )
 
 
 def test_target_after_baseline(mini: Path):
@@ -122,7 +130,10 @@ def test_target_after_baseline(mini: Path):
 
 def test_count_value_must_be_whole_and_positive(mini: Path):
     line = find_line(mini, "indicators", measure="count")
-    lab, ind = cell(mini, "indicators", line, "lab_id"), cell(mini, "indicators", line, "indicator_id")
+    lab, ind = (
+        cell(mini, "indicators", line, "lab_id"),
+        cell(mini, "indicators", line, "indicator_id"),
+    )
     vline = find_line(mini, "indicator_values", lab_id=lab, indicator_id=ind)
     edit(mini, "indicator_values", vline, "value", "-1")
     assert_problem(mini, "indicator_values.csv", vline, "value", "-1", "indicator_value_range")
@@ -130,10 +141,20 @@ def test_count_value_must_be_whole_and_positive(mini: Path):
 
 def test_disaggregation_only_where_declared(mini: Path):
     line = find_line(mini, "indicators", disaggregation="")
-    lab, ind = cell(mini, "indicators", line, "lab_id"), cell(mini, "indicators", line, "indicator_id")
+    lab, ind = (
+        cell(mini, "indicators", line, "lab_id"),
+        cell(mini, "indicators", line, "indicator_id"),
+    )
     vline = find_line(mini, "indicator_values", lab_id=lab, indicator_id=ind)
     edit(mini, "indicator_values", vline, "disaggregation_value", "citizens")
-    assert_problem(mini, "indicator_values.csv", vline, "disaggregation_value", "citizens", "disaggregation_unexpected")
+    assert_problem(
+        mini,
+        "indicator_values.csv",
+        vline,
+        "disaggregation_value",
+        "citizens",
+        "disaggregation_unexpected",
+    )
 
 
 def test_duplicate_key_reports_both_rows(mini: Path):
@@ -141,7 +162,7 @@ def test_duplicate_key_reports_both_rows(mini: Path):
     rows = read_rows(path)
     rows.insert(5, list(rows[2]))  # line 6 repeats line 3
     write_rows(path, rows)
-    report, errors = problems_of(mini)
+    _report, errors = problems_of(mini)
     dup = sorted(p.line for p in errors if p.rule == "duplicate_key")
     assert dup == [3, 6]
 
@@ -195,7 +216,9 @@ def test_all_problems_at_once(mini: Path):
     edit(mini, "partners", 4, "kind", "verein")
     edit(mini, "responses", 5, "value", "9")
     _, errors = problems_of(mini)
-    assert {("labs.csv", 3), ("partners.csv", 4), ("responses.csv", 5)} <= {(p.file, p.line) for p in errors}
+    assert {("labs.csv", 3), ("partners.csv", 4), ("responses.csv", 5)} <= {
+        (p.file, p.line) for p in errors
+    }
 
 
 def test_duplicate_response_key_reports_both_rows(mini: Path):

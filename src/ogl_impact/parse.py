@@ -22,6 +22,7 @@ from ogl_impact.vocab import FALSE_VALUES, TRUE_VALUES
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$"
 _DE_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}$"
+_PYTHON_STR = pd.StringDtype(storage="python", na_value=np.nan)
 
 
 def column_kind(dtype: object) -> str:
@@ -92,7 +93,10 @@ def _convert_categorical(
     if kind == "category":
         if "" in text.cat.categories:
             text = text.cat.remove_categories([""])
-        return text, None
+        # categories held as Python strings: schema checks iterate them, which is
+        # slow element by element on pyarrow-backed strings
+        python_str = pd.Index(np.asarray(text.cat.categories, dtype=object), dtype=_PYTHON_STR)
+        return text.cat.rename_categories(python_str), None
     categories = pd.Series(text.cat.categories, dtype="str")
     codes = text.cat.codes.to_numpy()
     values, bad = _convert(categories, kind, decimal)
