@@ -197,3 +197,19 @@ def test_indicator_truth_is_complete(demo):
     assert set(progress["true_status"]) == {"achieved", "on_track", "behind"}
     assert stages.groupby("lab_id")["true_stage"].is_monotonic_increasing.all()
     assert stages["true_stage"].between(1, 7).all()
+
+
+def test_national_scale_generator_writes_valid_synthetic_tables(tmp_path):
+    from ogl_impact.demo.national import write_national
+    from ogl_impact.validate import validate_folder
+
+    written = write_national(tmp_path, respondents=100_123, municipalities=30)
+    assert {p.name for p in written} >= {"labs.csv", "responses.csv", "indicator_values.csv"}
+    report = validate_folder(tmp_path)
+    assert report.ok, report.problems[:5]
+    assert len(report.tables["labs"]) == 30
+    assert len(report.tables["periods"]) == 12
+    responses = report.tables["responses"]
+    assert responses["respondent_id"].nunique() == 100_123  # across two chunks
+    assert len(responses) == 100_123 * 35
+    assert all(raw.synthetic for raw in report.raw.values())

@@ -36,6 +36,7 @@ LANDS = (
     "SH",
     "TH",
 )
+_CHUNK = 100_000
 NOTE = "SYNTHETISCHE DEMODATEN (synthetic demo data), Umfang national; keine echten Daten"
 
 
@@ -132,7 +133,11 @@ def write_national(
         rng, ids, tables["periods"]["period_id"]
     )
     written = [_write(frame, out / f"{name}.csv") for name, frame in tables.items()]
-    written.append(_write(_responses(rng, ids, respondents), out / "responses.csv"))
+    path = out / "responses.csv"
+    for start in range(0, respondents, _CHUNK):  # in chunks: memory stays small
+        count = min(_CHUNK, respondents - start)
+        _write(_responses(rng, ids, start, count), path, append=start > 0)
+    written.append(path)
     return written
 
 
@@ -224,7 +229,9 @@ def _indicators(
     return ind, values
 
 
-def _responses(rng: np.random.Generator, ids: np.ndarray, respondents: int) -> pd.DataFrame:
+def _responses(
+    rng: np.random.Generator, ids: np.ndarray, start: int, respondents: int
+) -> pd.DataFrame:
     n_items = len(ITEMS)
     person_unit = rng.integers(0, len(ids), size=respondents)
     person_wave = rng.integers(1, 3, size=respondents)
@@ -232,7 +239,9 @@ def _responses(rng: np.random.Generator, ids: np.ndarray, respondents: int) -> p
     person_group = rng.choice(
         len(groups), size=respondents, p=np.array(list(ACTOR_SHARES.values()))
     )
-    person_ids = np.char.add("R", np.char.zfill(np.arange(respondents).astype(str), 9))
+    person_ids = np.char.add(
+        "R", np.char.zfill(np.arange(start, start + respondents).astype(str), 9)
+    )
     effect = rng.normal(0, 0.6, size=respondents)
     latent = (
         3.0
@@ -255,10 +264,12 @@ def _responses(rng: np.random.Generator, ids: np.ndarray, respondents: int) -> p
     )
 
 
-def _write(frame: pd.DataFrame, path: Path) -> Path:
+def _write(frame: pd.DataFrame, path: Path, append: bool = False) -> Path:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     # booleans as true/false and missing as empty: what the reader expects
-    with path.open("wb") as handle:
-        handle.write(f"# {NOTE}\n".encode())
-        pacsv.write_csv(table, handle, pacsv.WriteOptions(quoting_style="needed"))
+    with path.open("ab" if append else "wb") as handle:
+        if not append:
+            handle.write(f"# {NOTE}\n".encode())
+        options = pacsv.WriteOptions(quoting_style="needed", include_header=not append)
+        pacsv.write_csv(table, handle, options)
     return path
