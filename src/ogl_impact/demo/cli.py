@@ -42,6 +42,15 @@ def run(
     if scale == "national":
         from ogl_impact.demo.national import write_national
 
+        root = Path(__file__).resolve().parents[3]
+        if (root / "pyproject.toml").exists() and root in [out.resolve(), *out.resolve().parents]:
+            print(
+                f"ogl-impact demo-data: {out} liegt im Projekt; der nationale Datensatz gehört "
+                "nach außerhalb (z. B. /tmp) / belongs outside the project",
+                file=sys.stderr,
+            )
+            return 1
+
         paths = write_national(
             out, seed=seed, respondents=respondents, municipalities=municipalities
         )

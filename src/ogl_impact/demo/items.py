@@ -6,6 +6,8 @@ Each entry is ``(item_id, construct, reverse_keyed, wording_de, wording_en)``.
 
 from __future__ import annotations
 
+import pandas as pd
+
 AGREEMENT_LABELS = (
     "1=stimme überhaupt nicht zu|2=stimme eher nicht zu|3=teils/teils|"
     "4=stimme eher zu|5=stimme voll und ganz zu"
@@ -259,3 +261,28 @@ ITEMS: tuple[tuple[str, str, bool, str, str], ...] = (
     ),
 )
 """The 35 synthetic items."""
+
+
+def codebook_frame() -> pd.DataFrame:
+    """Return the synthetic items as a codebook table (1-5 agreement scale).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of the ``codebook`` table, one row per item.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "item_id": item_id,
+                "construct": construct,
+                "wording_de": de,
+                "wording_en": en,
+                "scale_min": 1,
+                "scale_max": 5,
+                "value_labels": AGREEMENT_LABELS,
+                "reverse_keyed": reverse,
+            }
+            for item_id, construct, reverse, de, en in ITEMS
+        ]
+    )

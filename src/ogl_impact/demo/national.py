@@ -15,8 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ogl_impact.demo.items import AGREEMENT_LABELS, ITEMS
-from ogl_impact.demo.simulate import _INDICATORS, _NODES, ACTOR_SHARES, THRESHOLDS
+from ogl_impact.demo.items import ITEMS, codebook_frame
+from ogl_impact.demo.simulate import ACTOR_SHARES, INDICATOR_TEMPLATES, NODE_TEMPLATES, THRESHOLDS
+from ogl_impact.schemas import TABLES
 
 LANDS = (
     "BW",
@@ -113,21 +114,7 @@ def write_national(
             "field_end": ["2020-05-31", "2022-05-31"],
         }
     )
-    tables["codebook"] = pd.DataFrame(
-        [
-            {
-                "item_id": i,
-                "construct": c,
-                "wording_de": de,
-                "wording_en": en,
-                "scale_min": 1,
-                "scale_max": 5,
-                "value_labels": AGREEMENT_LABELS,
-                "reverse_keyed": rev,
-            }
-            for i, c, rev, de, en in ITEMS
-        ]
-    )
+    tables["codebook"] = codebook_frame()
     tables["nodes"] = _nodes(ids)
     tables["indicators"], tables["indicator_values"] = _indicators(
         rng, ids, tables["periods"]["period_id"]
@@ -153,7 +140,7 @@ def _nodes(ids: np.ndarray) -> pd.DataFrame:
                 "contributes_to": n[6],
                 "target_group": n[4],
             }
-            for n in _NODES
+            for n in NODE_TEMPLATES
         ]
     )
     frame = template.loc[np.tile(np.arange(len(template)), len(ids))].reset_index(drop=True)
@@ -165,7 +152,7 @@ def _nodes(ids: np.ndarray) -> pd.DataFrame:
 def _indicators(
     rng: np.random.Generator, ids: np.ndarray, periods: pd.Series
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = [(node, *spec) for node, specs in _INDICATORS.items() for spec in specs]
+    rows = [(node, *spec) for node, specs in INDICATOR_TEMPLATES.items() for spec in specs]
     template = pd.DataFrame(
         rows,
         columns=[
@@ -189,25 +176,7 @@ def _indicators(
     ind["target_date"] = "2022-12-31"
     ind["source_of_verification"] = "synthetisch"
     ind["assumptions"] = ""
-    ind = ind[
-        [
-            "lab_id",
-            "indicator_id",
-            "node_id",
-            "name",
-            "measure",
-            "ascending",
-            "cumulative",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "target_date",
-            "source_of_verification",
-            "assumptions",
-            "aggregatable",
-            "disaggregation",
-        ]
-    ]
+    ind = ind[list(TABLES["indicators"].model.to_schema().columns)]
     k = len(periods)
     base = np.repeat(ind["baseline_value"].to_numpy(float), k)
     target = np.repeat(ind["target_value"].to_numpy(float), k)

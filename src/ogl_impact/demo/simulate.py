@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ogl_impact.demo.items import AGREEMENT_LABELS, ITEMS
+from ogl_impact.demo.items import ITEMS, codebook_frame
 from ogl_impact.io import read_table
 from ogl_impact.parse import parse_table
 from ogl_impact.schemas import TABLES
@@ -127,7 +127,7 @@ def simulate(labs: pd.DataFrame, periods: pd.DataFrame, seed: int = SEED) -> Dem
 
 # --------------------------------------------------------------------------- impact models
 
-_NODES = (
+NODE_TEMPLATES = (  # the synthetic impact model every lab draws from
     # node_id, level, stage, label, target group, perspectives, contributes_to, optional
     (
         "in1",
@@ -236,7 +236,7 @@ _NODES = (
 )
 
 # per node: (name, measure, ascending, cumulative, baseline, target, aggregatable, disaggregation)
-_INDICATORS = {
+INDICATOR_TEMPLATES = {
     "in1": [
         ("Eingesetzte Fördermittel (Tsd. EUR)", "unit", True, True, 0, 180, True, None),
         ("Personal des Labors (Vollzeitäquivalente)", "unit", True, False, 0.5, 2.5, True, None),
@@ -328,10 +328,10 @@ def _impact_models(
         for pid, end in zip(report["period_id"], report["end"], strict=True)
     }
     for lab in lab_ids:
-        keep = {n[0] for n in _NODES if not n[7] or rng.random() < 0.6}
+        keep = {n[0] for n in NODE_TEMPLATES if not n[7] or rng.random() < 0.6}
         # final stage the lab reaches, and when it reaches each stage
         final_stage = int(rng.integers(4, 8))
-        for node_id, level, stage, label, group, persp, targets, _opt in _NODES:
+        for node_id, level, stage, label, group, persp, targets, _opt in NODE_TEMPLATES:
             if node_id not in keep:
                 continue
             kept_targets = "|".join(t for t in (targets or "").split("|") if t in keep) or None
@@ -353,10 +353,10 @@ def _impact_models(
             reached[pid] = max(1, min(final_stage, math.ceil(final_stage * elapsed[pid] + 0.3)))
             stages.append({"lab_id": lab, "period_id": pid, "true_stage": reached[pid]})
         n = 0
-        for node_id, _level, stage, *_ in _NODES:
+        for node_id, _level, stage, *_ in NODE_TEMPLATES:
             if node_id not in keep:
                 continue
-            for spec in _INDICATORS[node_id]:
+            for spec in INDICATOR_TEMPLATES[node_id]:
                 n += 1
                 ind_id = f"i{n:02d}"
                 name, measure, asc, cum, base, target, agg, disagg = spec
@@ -524,21 +524,7 @@ def _survey(
     data.tables["waves"] = pd.DataFrame(
         _WAVES, columns=["wave", "label_de", "field_start", "field_end"]
     )
-    data.tables["codebook"] = pd.DataFrame(
-        [
-            {
-                "item_id": i,
-                "construct": c,
-                "wording_de": de,
-                "wording_en": en,
-                "scale_min": 1,
-                "scale_max": 5,
-                "value_labels": AGREEMENT_LABELS,
-                "reverse_keyed": rev,
-            }
-            for i, c, rev, de, en in ITEMS
-        ]
-    )
+    data.tables["codebook"] = codebook_frame()
 
     lab_ids = list(labs["lab_id"])
     units = [(lab, True) for lab in lab_ids] + [(c["unit_id"], False) for c in communes]
