@@ -35,6 +35,13 @@ LAYERS = [
     {"ogl_impact.dataset"},
     {"ogl_impact.process"},
     {
+        "ogl_impact.logic",
+        "ogl_impact.logic.outputs",
+        "ogl_impact.logic.attainment",
+        "ogl_impact.logic.rollup",
+        "ogl_impact.logic.model",
+    },
+    {
         "ogl_impact.demo",
         "ogl_impact.demo.items",
         "ogl_impact.demo.simulate",

@@ -403,8 +403,7 @@ def _impact_models(
                     )
                     if never or (stale and pid in REPORT_PERIODS[-2:]):
                         continue
-                    value = base + path * (target - base)
-                    value = _measure_value(rng, measure, value, target - base)
+                    value = _measure_value(rng, measure, base, target, path, status)
                     status_v = "measured" if rng.random() < 0.85 else "estimated"
                     values.append(
                         {
@@ -439,14 +438,30 @@ def _impact_models(
     data.truth["lab_stages"] = pd.DataFrame(stages)
 
 
-def _measure_value(rng: np.random.Generator, measure: str, value: float, span: float) -> float:
-    noisy = value + rng.normal(0, abs(span) * 0.02)
+def _measure_value(
+    rng: np.random.Generator, measure: str, base: float, target: float, path: float, status: str
+) -> float:
+    """Turn true progress into a reported value whose status is unambiguous.
+
+    Counts round towards their status (up when on track, down when behind);
+    ordinal and qualitative indicators stay at the baseline while behind, move
+    at least one step but stop short of the target while on track, and reach
+    the target when achieved.
+    """
+    span = target - base
+    value = base + path * span
+    noisy = value + rng.normal(0, abs(span) * 0.01)
     if measure == "count":
-        return float(max(0, round(value)))
+        return float(max(0, math.floor(value) if status == "behind" else math.ceil(value)))
     if measure == "percentage":
         return round(min(100.0, max(0.0, noisy)), 1)
     if measure in ("ordinal", "qualitative"):
-        return float(round(value))
+        if status == "behind":
+            return float(base)
+        if status == "achieved":
+            return float(target)
+        step = min(max(1, round(abs(path * span))), max(1, abs(span) - 1))
+        return float(base + math.copysign(step, span))
     return round(noisy, 2)
 
 

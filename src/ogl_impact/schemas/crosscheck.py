@@ -74,11 +74,11 @@ def check_cross_table(
         return True
 
     for child, ccols, parent, pcols, is_list in REFERENCES:
-        if child not in tables or parent_missing(child, parent):
+        if child not in tables or not set(ccols) <= set(tables[child].columns):
             continue
-        if not set(ccols) <= set(tables[child].columns) or not set(pcols) <= set(
-            tables[parent].columns
-        ):
+        if not tables[child][list(ccols)].notna().all(axis=1).any():
+            continue  # nothing refers to the parent table
+        if parent_missing(child, parent) or not set(pcols) <= set(tables[parent].columns):
             continue
         problems += _dangling(
             tables[child], raw[child], ccols, tables[parent], pcols, parent, is_list

@@ -1,0 +1,12 @@
+"""Impact-logic models: from indicators to how far each lab has come.
+
+Builds on a validated :class:`~ogl_impact.dataset.Dataset`; every function
+returns a tidy DataFrame whose columns are documented and validated by an
+output schema in :mod:`ogl_impact.logic.outputs`.
+"""
+
+from ogl_impact.logic.attainment import STATUSES, attainment
+from ogl_impact.logic.model import ImpactModel
+from ogl_impact.logic.rollup import rollup, stages
+
+__all__ = ["STATUSES", "ImpactModel", "attainment", "rollup", "stages"]

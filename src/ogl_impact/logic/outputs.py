@@ -1,0 +1,102 @@
+"""Output schemas: the documented columns of every result frame of :mod:`ogl_impact.logic`."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from ogl_impact.schemas.fields import field
+
+STATUS_VALUES = ["achieved", "on_track", "behind", "no_data"]
+
+
+class _Output(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Attainment(_Output):
+    """One row per lab, indicator and reporting period."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    indicator_id: Series[str] = field("Indikator", "Indikator", "Indicator")
+    node_id: Series[str] = field("Knoten", "Gemessener Knoten", "Node measured")
+    level: Series[str] = field("Ebene", "Ebene der Wirkungskette", "IOOI level")
+    stage: Series[pd.Int64Dtype] = field("Stufe", "Wirkungstreppe", "Stage", nullable=True)
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    period_end: Series[pd.Timestamp] = field("Stichtag", "Ende des Zeitraums", "Period end")
+    measure: Series[str] = field("Maß", "Art des Maßes", "Measure")
+    ascending: Series[bool] = field("Aufsteigend", "Höher ist besser", "Higher is better")
+    baseline: Series[float] = field("Ausgangswert", "Ausgangswert", "Baseline", nullable=True)
+    target: Series[float] = field("Zielwert", "Zielwert", "Target", nullable=True)
+    actual: Series[float] = field("Istwert", "Istwert im Zeitraum", "Actual value", nullable=True)
+    carried_forward: Series[bool] = field(
+        "Fortgeschrieben",
+        "Kumulierter Wert aus früherem Zeitraum übernommen",
+        "Cumulative value carried forward from an earlier period",
+    )
+    progress: Series[float] = field(
+        "Fortschritt",
+        "(Ist - Ausgang) / (Ziel - Ausgang); 1 = Ziel erreicht",
+        "(actual - baseline) / (target - baseline); 1 = target reached",
+        nullable=True,
+    )
+    expected: Series[float] = field(
+        "Zeitanteil",
+        "Anteil der Zeit bis zum Zieldatum, der verstrichen ist",
+        "Share of the time to the target date that has passed",
+        nullable=True,
+    )
+    status: Series[str] = field(
+        "Status",
+        "erreicht, im Plan, im Verzug oder keine Daten",
+        "achieved, on track, behind or no data",
+        isin=STATUS_VALUES,
+    )
+    aggregatable: Series[bool] = field(
+        "Aggregierbar", "Über Labore zusammenfassbar", "Aggregatable"
+    )
+
+
+class Rollup(_Output):
+    """Attainment summarised over groups of indicators (columns ``by`` come first)."""
+
+    n_indicators: Series[int] = field("Indikatoren", "Anzahl Indikatoren", "Indicators", ge=0)
+    n_with_data: Series[int] = field(
+        "mit Daten", "Indikatoren mit Wert", "Indicators with data", ge=0
+    )
+    mean_progress: Series[float] = field(
+        "Mittlerer Fortschritt",
+        "(Gewichteter) Mittelwert des Fortschritts",
+        "(Weighted) mean progress",
+        nullable=True,
+    )
+    share_achieved: Series[float] = field(
+        "Anteil erreicht", "Anteil erreicht", "Share achieved", nullable=True
+    )
+    share_on_track: Series[float] = field(
+        "Anteil im Plan", "Anteil im Plan", "Share on track", nullable=True
+    )
+    share_behind: Series[float] = field(
+        "Anteil im Verzug", "Anteil im Verzug", "Share behind", nullable=True
+    )
+
+    class Config:  # noqa: D106
+        strict = False  # the grouping columns come first
+
+
+class Stages(_Output):
+    """The Wirkungstreppe stage each lab has reached per reporting period."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    period_end: Series[pd.Timestamp] = field("Stichtag", "Ende des Zeitraums", "Period end")
+    stage: Series[int] = field(
+        "Erreichte Stufe",
+        "Höchste erreichte Stufe (0 = keine)",
+        "Highest stage reached (0 = none)",
+        ge=0,
+        le=7,
+    )

@@ -1,0 +1,154 @@
+"""Roll-ups of attainment by node, level, lab and network, and the Wirkungstreppe stage reached."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ogl_impact.logic.outputs import Rollup, Stages
+
+_GROUPS = ("lab_id", "node_id", "level", "stage", "period_id", "indicator_id", "measure")
+
+
+def rollup(
+    att: pd.DataFrame,
+    by: Sequence[str] = ("lab_id", "level", "period_id"),
+    *,
+    network: bool = False,
+    weights: pd.Series | str | None = None,
+    cap: bool = True,
+) -> pd.DataFrame:
+    """Summarise attainment over groups of indicators.
+
+    Parameters
+    ----------
+    att : DataFrame
+        Output of :func:`ogl_impact.logic.attainment`.
+    by : sequence of str
+        Grouping columns, any of ``lab_id``, ``node_id``, ``level``, ``stage``,
+        ``period_id``, ``indicator_id``, ``measure``.
+    network : bool
+        Across labs: only indicators that may be aggregated across labs are
+        used, and ``lab_id`` must not be in ``by``.
+    weights : Series or str, optional
+        Weight of each indicator in the mean progress: a column of ``att`` or a
+        Series indexed by ``(lab_id, indicator_id)``. Default: equal weights.
+    cap : bool
+        Limit each indicator's progress to 1 before averaging, so that one
+        over-fulfilled indicator cannot hide others that are behind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, then ``n_indicators``, ``n_with_data``,
+        ``mean_progress`` (weighted mean over indicators with a progress value),
+        ``share_achieved``, ``share_on_track``, ``share_behind`` (shares of
+        the indicators with data).
+
+    Examples
+    --------
+    >>> import ogl_impact
+    >>> from ogl_impact.logic import attainment
+    >>> att = attainment(ogl_impact.load_demo())
+    >>> net = rollup(att, by=["period_id"], network=True)
+    >>> list(net.columns[:3])
+    ['period_id', 'n_indicators', 'n_with_data']
+    """
+    by = list(by)
+    bad = [c for c in by if c not in _GROUPS]
+    if bad:
+        raise ValueError(f"cannot group by {bad}; allowed: {list(_GROUPS)}")
+    if network and "lab_id" in by:
+        raise ValueError("network roll-ups run across labs: leave 'lab_id' out of 'by'")
+    frame = att[att["aggregatable"]] if network else att
+    frame = frame.assign(_w=_weights(frame, weights))
+    progress = frame["progress"].clip(upper=1.0) if cap else frame["progress"]
+    frame = frame.assign(
+        _p=progress,
+        _has=frame["status"] != "no_data",
+        _wp=progress * frame["_w"],
+        _wv=frame["_w"].where(progress.notna(), 0.0),
+    )
+    for status in ("achieved", "on_track", "behind"):
+        frame[f"_{status}"] = frame["status"] == status
+    grouped = frame.groupby(by, sort=True, dropna=False, observed=True)
+    out = pd.DataFrame(
+        {
+            "n_indicators": grouped.size(),
+            "n_with_data": grouped["_has"].sum(),
+            "mean_progress": grouped["_wp"].sum(min_count=1)
+            / grouped["_wv"].sum().replace(0, np.nan),
+            "share_achieved": grouped["_achieved"].sum() / grouped["_has"].sum().replace(0, np.nan),
+            "share_on_track": grouped["_on_track"].sum() / grouped["_has"].sum().replace(0, np.nan),
+            "share_behind": grouped["_behind"].sum() / grouped["_has"].sum().replace(0, np.nan),
+        }
+    ).reset_index()
+    return Rollup.validate(out)
+
+
+def _weights(frame: pd.DataFrame, weights: pd.Series | str | None) -> pd.Series:
+    if weights is None:
+        return pd.Series(1.0, index=frame.index)
+    if isinstance(weights, str):
+        if weights not in frame.columns:
+            raise ValueError(f"no column {weights!r} for the weights")
+        w = frame[weights].astype(float)
+    else:
+        key = pd.MultiIndex.from_frame(frame[["lab_id", "indicator_id"]])
+        w = pd.Series(weights.reindex(key).to_numpy(dtype=float), index=frame.index)
+    if (w < 0).any() or w.isna().any():
+        raise ValueError("weights must be given and non-negative for every indicator")
+    return w
+
+
+def stages(att: pd.DataFrame) -> pd.DataFrame:
+    """Return the Wirkungstreppe stage each lab has reached in each period.
+
+    Rule: the stages are climbed from 1 upwards. A stage is *confirmed* when
+    every indicator of its nodes that has data is achieved or on track (at
+    least one with data), and *blocked* when one of them is behind; a stage
+    whose indicators have no data at all neither confirms nor blocks and is
+    passed over. The climb stops at the first blocked stage; the result is the
+    highest confirmed stage below it (0 when none is confirmed).
+
+    Parameters
+    ----------
+    att : DataFrame
+        Output of :func:`ogl_impact.logic.attainment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lab_id``, ``period_id``, ``period_end``, ``stage`` (0-7).
+    """
+    staged = att[att["stage"].notna()]
+    with_data = staged[staged["status"] != "no_data"]
+    ok = with_data["status"].isin(["achieved", "on_track"])
+    per_stage = (
+        with_data.assign(_ok=ok)
+        .groupby(["lab_id", "period_id", "stage"], observed=True)["_ok"]
+        .all()
+        .unstack("stage")
+        .reindex(columns=range(1, 8))
+    )
+    confirmed = per_stage.eq(True).to_numpy()
+    blocked = per_stage.eq(False).to_numpy()
+    open_so_far = np.cumsum(blocked, axis=1) == 0  # no blocked stage up to here
+    levels = np.arange(1, 8)
+    reached = np.where(confirmed & open_so_far, levels, 0).max(axis=1)
+    out = pd.DataFrame(
+        {
+            "lab_id": per_stage.index.get_level_values(0),
+            "period_id": per_stage.index.get_level_values(1),
+            "stage": reached,
+        }
+    )
+    ends = att.drop_duplicates("period_id").set_index("period_id")["period_end"]
+    out["period_end"] = out["period_id"].map(ends)
+    grid = att[["lab_id", "period_id", "period_end"]].drop_duplicates()
+    out = grid.merge(out[["lab_id", "period_id", "stage"]], on=["lab_id", "period_id"], how="left")
+    out["stage"] = out["stage"].fillna(0).astype(int)
+    out = out.sort_values(["lab_id", "period_end"]).reset_index(drop=True)
+    return Stages.validate(out[["lab_id", "period_id", "period_end", "stage"]])
