@@ -40,6 +40,9 @@ LAYERS = [
         "ogl_impact.logic.attainment",
         "ogl_impact.logic.rollup",
         "ogl_impact.logic.model",
+        "ogl_impact.logic.diagnostics",
+        "ogl_impact.logic.programme",
+        "ogl_impact.logic.evidence",
     },
     {
         "ogl_impact.demo",

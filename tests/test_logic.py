@@ -11,7 +11,16 @@ import pandas as pd
 import pytest
 
 import ogl_impact
-from ogl_impact.logic import ImpactModel, attainment, rollup, stages
+from ogl_impact.logic import (
+    ImpactModel,
+    attainment,
+    diagnostics,
+    efficiency,
+    evidence_strength,
+    milestone_completion,
+    rollup,
+    stages,
+)
 
 from .conftest import DEMO
 
@@ -398,3 +407,111 @@ def test_bad_arguments(demo):
     with pytest.raises(ValueError, match="unknown labs"):
         attainment(demo, labs=["atlantis"])
     assert np.isfinite(attainment(demo, labs=["moers"])["expected"]).all()
+
+
+def _flags(frame: pd.DataFrame) -> set[tuple]:
+    return {
+        (
+            r.lab_id,
+            None if pd.isna(r.period_id) else r.period_id,
+            None if pd.isna(r.node_id) else r.node_id,
+            None if pd.isna(r.indicator_id) else r.indicator_id,
+            r.flag,
+        )
+        for r in frame.itertuples()
+    }
+
+
+def test_diagnostics_hand_computed(small):
+    flags = _flags(diagnostics(small))
+    assert flags == {
+        # p3: outcome oc1 ('ord' achieved) while output o2 ('flat' 4 < 5) is behind
+        ("a", "p3", "oc1", None, "outcome_ahead_of_outputs"),
+        # 'level' has its only value in p1; the last two periods with values are p2, p3
+        ("a", "p3", "ac1", "level", "stale_indicator"),
+        # lab b measures only o1
+        ("b", None, "in1", None, "node_without_indicators"),
+        ("b", None, "ac1", None, "node_without_indicators"),
+        ("b", None, "o2", None, "node_without_indicators"),
+        ("b", None, "oc1", None, "node_without_indicators"),
+    }
+    text = diagnostics(small).set_index("flag").loc["outcome_ahead_of_outputs", "explanation_de"]
+    assert "„Oc“" in text and "„O2“" in text
+
+
+def test_diagnostics_output_without_outcome_movement(small, tmp_path):
+    for path in small.folder.glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    rows = [
+        [lab, i, p, "", ("2" if (i, p) == ("ord", "p2") else v), "measured"]
+        for lab, i, p, v in VALUES
+    ]
+    rows = [r for r in rows if (r[1], r[2]) != ("notarget", "p2")]
+    rows.append(["a", "never", "p2", "", "", "measured"])  # a row without a value
+    write(
+        tmp_path / "indicators.csv",
+        IND_HEADER,
+        [*INDICATORS, ind("a", "never", "oc1", "unit", "true", "false", "0", "1")],
+    )
+    write(
+        tmp_path / "indicator_values.csv",
+        ["lab_id", "indicator_id", "period_id", "disaggregation_value", "value", "status"],
+        rows,
+    )
+    flags = _flags(diagnostics(ogl_impact.load(tmp_path)))
+    # p2: output o2 achieved ('flat' held), outcome oc1's 'ord' still at its baseline
+    assert ("a", "p2", "o2", None, "outputs_without_outcome_movement") in flags
+    assert ("a", None, "oc1", "never", "indicator_without_values") in flags
+
+
+def test_efficiency_hand_computed(small):
+    eff = efficiency(small).set_index(["lab_id", "indicator_id", "period_id"])
+    assert eff.loc[("a", "asc", "p2"), "ratio"] == pytest.approx(100000 / 20)
+    assert eff.loc[("a", "desc", "p3"), "ratio"] == pytest.approx(100000 / 8)
+    assert math.isnan(eff.loc[("b", "asc", "p2"), "ratio"])  # grant not public
+    assert "cum" not in eff.index.get_level_values("indicator_id")  # an input, not an output
+    by_input = efficiency(small, input_indicator="cum").set_index(
+        ["lab_id", "indicator_id", "period_id"]
+    )
+    assert by_input.loc[("a", "asc", "p3"), "ratio"] == pytest.approx(100 / 25)
+    with pytest.raises(ValueError, match="no input indicator"):
+        efficiency(small, input_indicator="asc")
+
+
+def test_milestone_completion_counts(demo):
+    irm = milestone_completion(demo)
+    rows = [
+        r
+        for r in csv.DictReader(
+            (DEMO / "milestones.csv").open(encoding="utf-8").readlines()[1:], delimiter=";"
+        )
+    ]
+    lab, period = rows[0]["lab_id"], "sb4"
+    mine = [r for r in rows if r["lab_id"] == lab and r["period_id"] == period]
+    got = irm[(irm["lab_id"] == lab) & (irm["period_id"] == period)].set_index("completion")
+    assert list(got.index) == ["no_evidence", "not_started", "limited", "substantial", "complete"]
+    for level in got.index:
+        assert got.loc[level, "n"] == sum(r["completion"] == level for r in mine)
+    assert got["share"].sum() == pytest.approx(1.0)
+
+
+def test_evidence_levels(small, demo):
+    ev = evidence_strength(small).set_index(["lab_id", "node_id"])
+    assert ev.loc[("a", "oc1"), "msms"] == 2  # baseline and later values, no survey
+    assert (
+        pd.isna(ev.loc[("b", "oc1"), "msms"]) and ev.loc[("b", "oc1"), "msms_de"] == "keine Daten"
+    )
+    designs = pd.DataFrame(
+        {"lab_id": ["a"], "node_id": ["oc1"], "msms": [4], "design": ["Matching"]}
+    )
+    declared = evidence_strength(small, designs).set_index(["lab_id", "node_id"])
+    assert (
+        declared.loc[("a", "oc1"), "msms"] == 4
+        and "Matching" in declared.loc[("a", "oc1"), "basis"]
+    )
+    with pytest.raises(ValueError, match="4 and 5"):
+        evidence_strength(small, designs.assign(msms=3))
+    demo_ev = evidence_strength(demo)
+    # the demo survey has a baseline wave before the labs started and comparison communes
+    assert (demo_ev["msms"] == 3).all()
+    assert set(demo_ev["level"]) == {"outcome", "impact"}

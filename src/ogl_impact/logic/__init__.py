@@ -6,7 +6,20 @@ output schema in :mod:`ogl_impact.logic.outputs`.
 """
 
 from ogl_impact.logic.attainment import STATUSES, attainment
+from ogl_impact.logic.diagnostics import diagnostics
+from ogl_impact.logic.evidence import evidence_strength
 from ogl_impact.logic.model import ImpactModel
+from ogl_impact.logic.programme import efficiency, milestone_completion
 from ogl_impact.logic.rollup import rollup, stages
 
-__all__ = ["STATUSES", "ImpactModel", "attainment", "rollup", "stages"]
+__all__ = [
+    "STATUSES",
+    "ImpactModel",
+    "attainment",
+    "diagnostics",
+    "efficiency",
+    "evidence_strength",
+    "milestone_completion",
+    "rollup",
+    "stages",
+]

@@ -100,3 +100,70 @@ class Stages(_Output):
         ge=0,
         le=7,
     )
+
+
+class Diagnostics(_Output):
+    """One row per flag raised by :func:`ogl_impact.logic.diagnostics`."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field(
+        "Zeitraum", "Berichtszeitraum", "Reporting period", nullable=True
+    )
+    node_id: Series[str] = field("Knoten", "Knoten", "Node", nullable=True)
+    indicator_id: Series[str] = field("Indikator", "Indikator", "Indicator", nullable=True)
+    flag: Series[str] = field("Befund", "Art des Befunds", "Kind of flag")
+    explanation_de: Series[str] = field(
+        "Erläuterung", "Erläuterung (deutsch)", "Explanation (German)"
+    )
+    explanation_en: Series[str] = field(
+        "Erläuterung (en)", "Erläuterung (englisch)", "Explanation (English)"
+    )
+
+
+class Efficiency(_Output):
+    """Input per unit of output or outcome."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    indicator_id: Series[str] = field("Indikator", "Indikator", "Indicator")
+    indicator: Series[str] = field("Bezeichnung", "Bezeichnung des Indikators", "Indicator name")
+    level: Series[str] = field("Ebene", "Ebene", "Level")
+    input_name: Series[str] = field("Input", "Was als Input zählt", "What counts as input")
+    input_value: Series[float] = field("Inputwert", "Input", "Input", nullable=True)
+    output_value: Series[float] = field(
+        "Ergebnis", "Wert des Indikators", "Indicator value", nullable=True
+    )
+    ratio: Series[float] = field(
+        "Input je Einheit", "Input je Einheit", "Input per unit", nullable=True
+    )
+
+
+class MilestoneCompletion(_Output):
+    """Milestones per lab, period and IRM completion level."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    completion: Series[str] = field("Umsetzungsstand", "OGP-IRM-Stufe", "OGP IRM level")
+    completion_de: Series[str] = field("Umsetzungsstand (de)", "Bezeichnung", "German label")
+    n: Series[int] = field("Anzahl", "Meilensteine", "Milestones", ge=0)
+    share: Series[float] = field(
+        "Anteil", "Anteil der Meilensteine", "Share of milestones", ge=0, le=1
+    )
+
+
+class Evidence(_Output):
+    """Maryland Scientific Methods Scale level of each outcome and impact claim."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    node_id: Series[str] = field("Knoten", "Outcome- oder Impact-Knoten", "Outcome or impact node")
+    level: Series[str] = field("Ebene", "Ebene", "Level", isin=["outcome", "impact"])
+    msms: Series[pd.Int64Dtype] = field(
+        "Evidenzstufe",
+        "Maryland-Skala 1-5; leer ohne Daten",
+        "Maryland scale 1-5; empty without data",
+        nullable=True,
+        ge=1,
+        le=5,
+    )
+    msms_de: Series[str] = field("Evidenz", "Bezeichnung der Stufe", "Level name")
+    basis: Series[str] = field("Grundlage", "Worauf die Stufe beruht", "What the level rests on")
