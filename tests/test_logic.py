@@ -14,6 +14,7 @@ import ogl_impact
 from ogl_impact.logic import (
     ImpactModel,
     attainment,
+    dac_matrix,
     diagnostics,
     efficiency,
     evidence_strength,
@@ -515,3 +516,31 @@ def test_evidence_levels(small, demo):
     # the demo survey has a baseline wave before the labs started and comparison communes
     assert (demo_ev["msms"] == 3).all()
     assert set(demo_ev["level"]) == {"outcome", "impact"}
+
+
+def test_dac_matrix(small, demo):
+    empty = dac_matrix(small)
+    assert len(empty) == 2 * 6 and (empty["rating_de"] == "nicht bewertet").all()
+    assert empty["criterion"].tolist()[:6] == [
+        "relevance",
+        "coherence",
+        "effectiveness",
+        "efficiency",
+        "impact",
+        "sustainability",
+    ]
+    full = dac_matrix(demo).set_index(["lab_id", "criterion"])
+    rows = list(
+        csv.DictReader(
+            (DEMO / "dac_ratings.csv").open(encoding="utf-8").readlines()[1:], delimiter=";"
+        )
+    )
+    assert len(full) == len(rows) == 13 * 6
+    for r in rows:
+        assert full.loc[(r["lab_id"], r["criterion"]), "rating"] == int(r["rating"])
+    assert set(full["rating_de"]) <= {
+        "nicht erfüllt",
+        "teilweise erfüllt",
+        "weitgehend erfüllt",
+        "voll erfüllt",
+    }

@@ -75,6 +75,9 @@ CELL_CASES = [
     ("indicator_values", 3, "indicator_id", "i99", "key_missing"),
     ("milestones", 3, "period_id", "sb9", "key_missing"),
     ("milestones", 3, "completion", "fertig", "isin"),
+    ("dac_ratings", 3, "criterion", "schönheit", "isin"),
+    ("dac_ratings", 3, "rating", "5", "le"),
+    ("dac_ratings", 3, "lab_id", "atlantis", "key_missing"),
 ]
 
 

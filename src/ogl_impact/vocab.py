@@ -106,6 +106,28 @@ IRM_COMPLETION: Final = MappingProxyType(
 )
 """Completion levels of the OGP Independent Reporting Mechanism, in order."""
 
+DAC_CRITERIA: Final = MappingProxyType(
+    {
+        "relevance": ("Relevanz", "Relevance"),
+        "coherence": ("Kohärenz", "Coherence"),
+        "effectiveness": ("Effektivität", "Effectiveness"),
+        "efficiency": ("Effizienz", "Efficiency"),
+        "impact": ("Übergeordnete Wirkungen", "Impact"),
+        "sustainability": ("Nachhaltigkeit", "Sustainability"),
+    }
+)
+"""OECD DAC evaluation criteria, in their usual order."""
+
+DAC_RATINGS: Final = MappingProxyType(
+    {
+        1: ("nicht erfüllt", "not met"),
+        2: ("teilweise erfüllt", "partly met"),
+        3: ("weitgehend erfüllt", "largely met"),
+        4: ("voll erfüllt", "fully met"),
+    }
+)
+"""Ratings of a DAC criterion, 1 (not met) to 4 (fully met)."""
+
 TARGET_GROUPS: Final = MappingProxyType(
     {
         "administration": ("Verwaltung", "Administration"),

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ogl_impact import vocab
 from ogl_impact.demo.items import ITEMS, codebook_frame
 from ogl_impact.io import read_table
 from ogl_impact.parse import parse_table
@@ -121,6 +122,7 @@ def simulate(labs: pd.DataFrame, periods: pd.DataFrame, seed: int = SEED) -> Dem
     report = periods[periods["period_id"].isin(REPORT_PERIODS)].sort_values("end")
     _impact_models(rng, lab_ids, report, data)
     _milestones(rng, lab_ids, report, data)
+    _dac_ratings(rng, lab_ids, data)
     _survey(rng, labs, SurveyParameters(), data)
     return data
 
@@ -511,6 +513,22 @@ def _milestones(
                     }
                 )
     data.tables["milestones"] = pd.DataFrame(rows)
+
+
+def _dac_ratings(rng: np.random.Generator, lab_ids: list[str], data: DemoData) -> None:
+    rows = []
+    for lab in lab_ids:
+        for criterion in vocab.DAC_CRITERIA:
+            rating = int(rng.choice([1, 2, 3, 4], p=[0.1, 0.3, 0.4, 0.2]))
+            rows.append(
+                {
+                    "lab_id": lab,
+                    "criterion": criterion,
+                    "rating": rating,
+                    "evidence": "synthetische Bewertung (Demodaten), Grundlage: Sachstandsberichte",
+                }
+            )
+    data.tables["dac_ratings"] = pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- survey

@@ -9,13 +9,14 @@ from ogl_impact.logic.attainment import STATUSES, attainment
 from ogl_impact.logic.diagnostics import diagnostics
 from ogl_impact.logic.evidence import evidence_strength
 from ogl_impact.logic.model import ImpactModel
-from ogl_impact.logic.programme import efficiency, milestone_completion
+from ogl_impact.logic.programme import dac_matrix, efficiency, milestone_completion
 from ogl_impact.logic.rollup import rollup, stages
 
 __all__ = [
     "STATUSES",
     "ImpactModel",
     "attainment",
+    "dac_matrix",
     "diagnostics",
     "efficiency",
     "evidence_strength",

@@ -167,3 +167,16 @@ class Evidence(_Output):
     )
     msms_de: Series[str] = field("Evidenz", "Bezeichnung der Stufe", "Level name")
     basis: Series[str] = field("Grundlage", "Worauf die Stufe beruht", "What the level rests on")
+
+
+class DacMatrix(_Output):
+    """Every lab against every OECD DAC criterion."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    criterion: Series[str] = field("Kriterium", "OECD-DAC-Kriterium", "OECD DAC criterion")
+    criterion_de: Series[str] = field("Kriterium (de)", "Bezeichnung", "German name")
+    rating: Series[pd.Int64Dtype] = field(
+        "Bewertung", "1-4; leer, wenn nicht bewertet", "1-4; empty when not rated", nullable=True
+    )
+    rating_de: Series[str] = field("Bewertung (de)", "Bezeichnung", "German label")
+    evidence: Series[str] = field("Belege", "Grundlage", "Evidence", nullable=True)

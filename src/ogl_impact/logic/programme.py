@@ -1,4 +1,4 @@
-"""Programme views: efficiency (input per output or outcome) and milestone completion."""
+"""Programme views: efficiency, milestone completion (OGP IRM) and the OECD DAC matrix."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 from ogl_impact import vocab
 from ogl_impact.dataset import Dataset
 from ogl_impact.logic.attainment import attainment
-from ogl_impact.logic.outputs import Efficiency, MilestoneCompletion
+from ogl_impact.logic.outputs import DacMatrix, Efficiency, MilestoneCompletion
 
 
 def efficiency(
@@ -115,3 +115,31 @@ def milestone_completion(data: Dataset) -> pd.DataFrame:
     out["_rank"] = out["completion"].map({c: i for i, c in enumerate(order)})
     out = out.sort_values(["lab_id", "_end", "_rank"]).reset_index(drop=True)
     return MilestoneCompletion.validate(out[list(MilestoneCompletion.to_schema().columns)])
+
+
+def dac_matrix(data: Dataset) -> pd.DataFrame:
+    """Return the OECD DAC criteria matrix: every lab against every criterion.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lab_id``, ``criterion`` (relevance, coherence, effectiveness,
+        efficiency, impact, sustainability, in this order), ``criterion_de``,
+        ``rating`` (1-4, missing where a lab was not rated), ``rating_de``
+        ("nicht bewertet" when missing) and ``evidence``. Pivot on
+        ``criterion`` for the matrix as a table.
+    """
+    labs = sorted(data["labs"]["lab_id"])
+    grid = pd.MultiIndex.from_product(
+        [labs, list(vocab.DAC_CRITERIA)], names=["lab_id", "criterion"]
+    )
+    ratings = data.tables.get("dac_ratings")
+    if ratings is None:
+        ratings = pd.DataFrame(columns=["lab_id", "criterion", "rating", "evidence"])
+    out = ratings.set_index(["lab_id", "criterion"]).reindex(grid).reset_index()
+    out["rating"] = out["rating"].astype("Int64")
+    out["criterion_de"] = out["criterion"].map(lambda c: vocab.label(vocab.DAC_CRITERIA, c))
+    out["rating_de"] = out["rating"].map(
+        lambda r: "nicht bewertet" if pd.isna(r) else vocab.label(vocab.DAC_RATINGS, int(r))
+    )
+    return DacMatrix.validate(out[list(DacMatrix.to_schema().columns)])

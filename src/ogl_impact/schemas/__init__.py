@@ -62,6 +62,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "milestones", t.Milestones, ("lab_id", "milestone_id", "period_id"), "Meilensteine"
         ),
+        TableSpec("dac_ratings", t.DacRatings, ("lab_id", "criterion"), "DAC-Bewertungen"),
     )
 }
 """All programme tables, in dependency order (referenced tables first)."""

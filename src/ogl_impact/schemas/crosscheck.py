@@ -38,6 +38,7 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], bool], ...] 
     ("responses", ("item_id",), "codebook", ("item_id",), False),
     ("milestones", ("lab_id",), "labs", ("lab_id",), False),
     ("milestones", ("period_id",), "periods", ("period_id",), False),
+    ("dac_ratings", ("lab_id",), "labs", ("lab_id",), False),
 )
 
 

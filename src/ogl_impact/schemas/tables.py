@@ -406,3 +406,21 @@ class Milestones(_Table):
     @pa.dataframe_check(name="complete_has_date")
     def _complete_has_date(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["completion"] != "complete") | df["achieved_date"].notna()
+
+
+class DacRatings(_Table):
+    """Ratings of each lab on the OECD DAC criteria, with the evidence behind them."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    criterion: Series[str] = field(
+        "Kriterium", "OECD-DAC-Kriterium", "OECD DAC criterion", isin=list(vocab.DAC_CRITERIA)
+    )
+    rating: Series[int] = field(
+        "Bewertung", "1 nicht erfüllt bis 4 voll erfüllt", "1 not met to 4 fully met", ge=1, le=4
+    )
+    evidence: Series[str] = field(
+        "Belege", "Worauf die Bewertung beruht", "What the rating rests on"
+    )
+
+    class Config:
+        unique = ["lab_id", "criterion"]
