@@ -20,6 +20,7 @@ from ogl_impact.logic import (
     evidence_strength,
     milestone_completion,
     rollup,
+    rollup_disaggregated,
     stages,
 )
 
@@ -544,3 +545,37 @@ def test_dac_matrix(small, demo):
         "weitgehend erfüllt",
         "voll erfüllt",
     }
+
+
+def test_rollup_by_disaggregation(demo):
+    lab = rollup_disaggregated(demo, by=["lab_id", "indicator_id", "period_id"])
+    rows = list(
+        csv.DictReader(
+            (DEMO / "indicator_values.csv").open(encoding="utf-8").readlines()[1:], delimiter=";"
+        )
+    )
+    broken = [r for r in rows if r["disaggregation_value"]]
+    r = broken[0]
+    mine = {
+        b["disaggregation_value"]: float(b["value"].replace(",", "."))
+        for b in broken
+        if (b["lab_id"], b["indicator_id"], b["period_id"])
+        == (r["lab_id"], r["indicator_id"], r["period_id"])
+    }
+    got = lab.set_index(["lab_id", "indicator_id", "period_id", "disaggregation_value"])
+    for group, value in mine.items():
+        key = (r["lab_id"], r["indicator_id"], r["period_id"], group)
+        assert got.loc[key, "value"] == value
+        assert got.loc[key, "share"] == pytest.approx(value / sum(mine.values()))
+    net = rollup_disaggregated(demo, by=["period_id"], network=True)
+    period = r["period_id"]
+    expected = sum(
+        float(b["value"].replace(",", "."))
+        for b in broken
+        if b["period_id"] == period and b["disaggregation_value"] == "citizens"
+    )
+    assert net.set_index(["period_id", "disaggregation_value"]).loc[
+        (period, "citizens"), "value"
+    ] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="across labs"):
+        rollup_disaggregated(demo, by=["lab_id"], network=True)

@@ -10,7 +10,7 @@ from ogl_impact.logic.diagnostics import diagnostics
 from ogl_impact.logic.evidence import evidence_strength
 from ogl_impact.logic.model import ImpactModel
 from ogl_impact.logic.programme import dac_matrix, efficiency, milestone_completion
-from ogl_impact.logic.rollup import rollup, stages
+from ogl_impact.logic.rollup import rollup, rollup_disaggregated, stages
 
 __all__ = [
     "STATUSES",
@@ -22,5 +22,6 @@ __all__ = [
     "evidence_strength",
     "milestone_completion",
     "rollup",
+    "rollup_disaggregated",
     "stages",
 ]

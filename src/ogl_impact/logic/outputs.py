@@ -180,3 +180,17 @@ class DacMatrix(_Output):
     )
     rating_de: Series[str] = field("Bewertung (de)", "Bezeichnung", "German label")
     evidence: Series[str] = field("Belege", "Grundlage", "Evidence", nullable=True)
+
+
+class DisaggregatedRollup(_Output):
+    """Disaggregated values summed by dimension value (grouping columns first)."""
+
+    disaggregation: Series[str] = field("Aufschlüsselung", "Dimension", "Dimension")
+    disaggregation_value: Series[str] = field("Ausprägung", "Ausprägung", "Value of the dimension")
+    value: Series[float] = field("Summe", "Summe der Werte", "Sum of the values")
+    share: Series[float] = field(
+        "Anteil", "Anteil an der Summe der Dimension", "Share of the dimension's sum"
+    )
+
+    class Config:  # noqa: D106
+        strict = False

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ogl_impact.logic.outputs import Rollup, Stages
+from ogl_impact.dataset import Dataset
+from ogl_impact.logic.outputs import DisaggregatedRollup, Rollup, Stages
 
 _GROUPS = ("lab_id", "node_id", "level", "stage", "period_id", "indicator_id", "measure")
 
@@ -152,3 +153,55 @@ def stages(att: pd.DataFrame) -> pd.DataFrame:
     out["stage"] = out["stage"].fillna(0).astype(int)
     out = out.sort_values(["lab_id", "period_end"]).reset_index(drop=True)
     return Stages.validate(out[["lab_id", "period_id", "period_end", "stage"]])
+
+
+def rollup_disaggregated(
+    data: Dataset,
+    by: Sequence[str] = ("lab_id", "indicator_id", "period_id"),
+    *,
+    network: bool = False,
+) -> pd.DataFrame:
+    """Sum disaggregated indicator values by dimension value (e.g. participants by target group).
+
+    Parameters
+    ----------
+    data : Dataset
+        Validated tables.
+    by : sequence of str
+        Grouping columns, any of ``lab_id``, ``indicator_id``, ``period_id``.
+    network : bool
+        Across labs: only indicators that may be aggregated, and ``lab_id``
+        must not be in ``by`` (``indicator_id`` neither: ids are per lab).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, ``disaggregation`` (the dimension),
+        ``disaggregation_value``, ``value`` (sum) and ``share`` of the sum over
+        all values of the dimension in the group.
+
+    Examples
+    --------
+    >>> import ogl_impact
+    >>> net = rollup_disaggregated(ogl_impact.load_demo(), by=["period_id"], network=True)
+    >>> sorted(net["disaggregation_value"].unique())
+    ['administration', 'citizens']
+    """
+    by = list(by)
+    bad = [c for c in by if c not in ("lab_id", "indicator_id", "period_id")]
+    if bad:
+        raise ValueError(f"cannot group by {bad}; allowed: lab_id, indicator_id, period_id")
+    if network and ({"lab_id", "indicator_id"} & set(by)):
+        raise ValueError(
+            "network roll-ups run across labs: leave 'lab_id' and 'indicator_id' out of 'by'"
+        )
+    values = data["indicator_values"].dropna(subset=["disaggregation_value", "value"])
+    ind = data["indicators"][["lab_id", "indicator_id", "disaggregation", "aggregatable"]]
+    frame = values.merge(ind, on=["lab_id", "indicator_id"])
+    if network:
+        frame = frame[frame["aggregatable"]]
+    keys = [*by, "disaggregation", "disaggregation_value"]
+    out = frame.groupby(keys, sort=True)["value"].sum().reset_index()
+    group = [*by, "disaggregation"]
+    out["share"] = out["value"] / out.groupby(group)["value"].transform("sum")
+    return DisaggregatedRollup.validate(out)
