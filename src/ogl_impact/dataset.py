@@ -108,9 +108,10 @@ class Dataset:
             raise KeyError(f"no table {name!r} in this dataset; tables: {known}") from None
 
     def __getattr__(self, name: str) -> Any:
-        if name in TABLES:
-            return self[name]
-        raise AttributeError(name)
+        if name in TABLES and name in self.tables:
+            return self.tables[name]
+        known = ", ".join(self.tables) or "keine"
+        raise AttributeError(f"no table or attribute {name!r}; tables: {known}")
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self.tables))
