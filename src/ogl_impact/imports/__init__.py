@@ -1,0 +1,1 @@
+"""Survey-tool exports (LimeSurvey, ...) read into the programme's codebook and answers."""

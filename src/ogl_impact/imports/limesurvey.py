@@ -1,0 +1,255 @@
+"""Read LimeSurvey exports: survey structure (.lss), responses (.lsr) and archives (.lsa).
+
+The structure yields one item per question, or one per sub-question for
+arrays and multiple choice, with the wording in every survey language and
+the answer options as value labels. Answer codes become numbers: a code
+that is a whole number keeps its value, any other code its position in the
+answer order (1, 2, ...); a ticked multiple-choice option is 1, an unticked
+one 0. Free-text questions are kept apart and never reach the answers table.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+
+# LimeSurvey question types (https://manual.limesurvey.org, question object types)
+CHOICE_TYPES = {"L", "!", "O", "5", "Y", "G"}  # one answer from a list
+ARRAY_TYPES = {"F", "H", "A", "B", "C", "E", "1"}  # one answer per sub-question
+MULTIPLE_TYPES = {"M", "P"}  # tick any number of options
+TEXT_TYPES = {"S", "T", "U", "Q", ";", "X", "*", "|"}  # free text, display, equations, uploads
+_FIXED = {
+    "5": {str(i): str(i) for i in range(1, 6)},
+    "A": {str(i): str(i) for i in range(1, 6)},
+    "B": {str(i): str(i) for i in range(1, 11)},
+    "Y": {"Y": "Ja", "N": "Nein"},
+    "G": {"F": "weiblich", "M": "männlich"},
+    "C": {"Y": "Ja", "U": "Unsicher", "N": "Nein"},
+    "E": {"I": "Mehr", "S": "Gleich", "D": "Weniger"},
+}
+
+
+class LimeSurveyError(ValueError):
+    """The file is not a LimeSurvey export this reader understands."""
+
+
+@dataclass(frozen=True)
+class SurveyExport:
+    """A survey export in the shape of the programme tables.
+
+    Attributes
+    ----------
+    items : DataFrame
+        One row per item: ``tool_code`` (the response column, e.g. SGQA
+        ``841748X3X3SQ001``), ``code`` (question code, ``Q00_SQ001`` for a
+        sub-question), ``question_type``, ``scale_min``, ``scale_max``,
+        ``value_labels`` (``1=…|2=…``), ``codes`` (answer code -> value) and
+        ``wording_<language>`` for every survey language.
+    free_text : DataFrame
+        Free-text questions (``tool_code``, ``code``), kept apart.
+    answers : DataFrame
+        Long answers: ``response_id`` (the tool's id, to be pseudonymised),
+        ``tool_code``, ``raw`` (the code as exported) and ``value`` (number or
+        missing; a non-empty ``raw`` without ``value`` is a code without a label).
+    languages : tuple of str
+        Survey languages, base language first.
+    """
+
+    items: pd.DataFrame
+    free_text: pd.DataFrame
+    answers: pd.DataFrame
+    languages: tuple[str, ...]
+
+
+def read_limesurvey(structure: str | Path, responses: str | Path | None = None) -> SurveyExport:
+    """Read a LimeSurvey survey structure and, if given or archived with it, its responses.
+
+    Parameters
+    ----------
+    structure : str or Path
+        A ``.lss`` file, or a ``.lsa`` archive (its ``.lss`` and ``.lsr`` are used).
+    responses : str or Path, optional
+        A ``.lsr`` file with the responses (not needed for a ``.lsa``).
+
+    Returns
+    -------
+    SurveyExport
+
+    Raises
+    ------
+    LimeSurveyError
+        When a file is not a LimeSurvey export (the message names the file).
+    """
+    structure = Path(structure)
+    if structure.suffix.lower() == ".lsa":
+        lss_text, lsr_text = _unpack_archive(structure)
+    else:
+        lss_text, lsr_text = structure.read_bytes(), None
+    if responses is not None:
+        lsr_text = Path(responses).read_bytes()
+    root = _parse(lss_text, structure.name, "Survey")
+    languages = tuple(e.text for e in root.findall("./languages/language") if e.text)
+    items, free = _items(root, languages)
+    answers = (
+        _answers(_parse(lsr_text, structure.name, "Responses"), items)
+        if lsr_text is not None
+        else pd.DataFrame(columns=["response_id", "tool_code", "raw", "value"])
+    )
+    return SurveyExport(items=items, free_text=free, answers=answers, languages=languages)
+
+
+def _unpack_archive(path: Path) -> tuple[bytes, bytes | None]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            lss = [n for n in names if n.endswith(".lss")]
+            lsr = [n for n in names if n.endswith(".lsr")]
+            if not lss:
+                raise LimeSurveyError(f"{path.name}: the archive holds no .lss survey structure")
+            return archive.read(lss[0]), archive.read(lsr[0]) if lsr else None
+    except zipfile.BadZipFile:
+        raise LimeSurveyError(
+            f"{path.name}: not a LimeSurvey archive (.lsa is a zip file)"
+        ) from None
+
+
+def _parse(data: bytes, name: str, doc_type: str) -> ET.Element:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise LimeSurveyError(f"{name}: not readable XML ({exc})") from None
+    kind = root.findtext("LimeSurveyDocType")
+    if kind != doc_type:
+        raise LimeSurveyError(f"{name}: expected a LimeSurvey {doc_type} document, found {kind!r}")
+    return root
+
+
+def _section(root: ET.Element, name: str) -> pd.DataFrame:
+    rows = root.findall(f"./{name}/rows/row")
+    return pd.DataFrame([{child.tag: child.text or "" for child in row} for row in rows])
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """Return the text of an HTML fragment, with white space folded.
+
+    Examples
+    --------
+    >>> plain_text("<p>Wie <b>zufrieden</b> sind Sie?</p>")
+    'Wie zufrieden sind Sie?'
+    """
+    parser = _Text()
+    parser.feed(html or "")
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+
+
+def _items(root: ET.Element, languages: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    questions = _section(root, "questions")
+    subs = _section(root, "subquestions")
+    l10n = _section(root, "question_l10ns")
+    answers = _section(root, "answers")
+    answer_l10n = _section(root, "answer_l10ns")
+    text = {(r.qid, r.language): plain_text(r.question) for r in l10n.itertuples()}
+    answer_text = {(r.aid, r.language): plain_text(r.answer) for r in answer_l10n.itertuples()}
+    base = languages[0] if languages else "en"
+
+    items, free = [], []
+    questions = questions.assign(_order=questions["question_order"].astype(int)).sort_values(
+        ["gid", "_order"]
+    )
+    for q in questions.itertuples():
+        sgqa = f"{q.sid}X{q.gid}X{q.qid}"
+        if q.type in TEXT_TYPES:
+            free.append({"tool_code": sgqa, "code": q.title, "question_type": q.type})
+            continue
+        wording = {lang: text.get((q.qid, lang), "") for lang in languages}
+        if q.type in MULTIPLE_TYPES | ARRAY_TYPES:
+            mine = subs[subs["parent_qid"] == q.qid] if len(subs) else subs
+            mine = mine.assign(_order=mine["question_order"].astype(int)).sort_values("_order")
+            codes = {"Y": 1, "": 0} if q.type in MULTIPLE_TYPES else None
+            labels = {0: "nicht gewählt", 1: "gewählt"} if codes else None
+            if codes is None:
+                codes, labels = _answer_codes(q, answers, answer_text, base)
+            for sq in mine.itertuples():
+                items.append(
+                    _item(
+                        f"{sgqa}{sq.title}",
+                        f"{q.title}_{sq.title}",
+                        q.type,
+                        codes,
+                        labels,
+                        {
+                            lang: f"{wording[lang]} – {text.get((sq.qid, lang), '')}".strip(" –")
+                            for lang in languages
+                        },
+                    )
+                )
+        elif q.type in CHOICE_TYPES:
+            codes, labels = _answer_codes(q, answers, answer_text, base)
+            items.append(_item(sgqa, q.title, q.type, codes, labels, wording))
+        else:  # numbers, dates, rankings: not on a codebook scale
+            free.append({"tool_code": sgqa, "code": q.title, "question_type": q.type})
+    return pd.DataFrame(items), pd.DataFrame(free, columns=["tool_code", "code", "question_type"])
+
+
+def _answer_codes(q, answers: pd.DataFrame, answer_text: dict, base: str) -> tuple[dict, dict]:
+    if q.type in _FIXED:
+        fixed = _FIXED[q.type]
+        codes = {c: (int(c) if c.isdigit() else i) for i, c in enumerate(fixed, start=1)}
+        return codes, {codes[c]: label for c, label in fixed.items()}
+    mine = answers[answers["qid"] == q.qid] if len(answers) else answers
+    mine = mine.assign(_order=mine["sortorder"].astype(int)).sort_values("_order")
+    numeric = all(c.lstrip("-").isdigit() for c in mine["code"])
+    codes = {c: (int(c) if numeric else i) for i, c in enumerate(mine["code"], start=1)}
+    labels = {codes[r.code]: answer_text.get((r.aid, base)) or r.code for r in mine.itertuples()}
+    return codes, labels
+
+
+def _item(tool_code: str, code: str, qtype: str, codes: dict, labels: dict, wording: dict) -> dict:
+    values = sorted(labels)
+    row = {
+        "tool_code": tool_code,
+        "code": code,
+        "question_type": qtype,
+        "scale_min": values[0] if values else None,
+        "scale_max": values[-1] if values else None,
+        "value_labels": "|".join(f"{v}={labels[v]}" for v in values),
+        "codes": codes,
+    }
+    row.update({f"wording_{lang}": text for lang, text in wording.items()})
+    return row
+
+
+def _answers(root: ET.Element, items: pd.DataFrame) -> pd.DataFrame:
+    rows = root.findall("./responses/rows/row")
+    codes = dict(zip(items["tool_code"], items["codes"], strict=True)) if len(items) else {}
+    out = []
+    for row in rows:
+        cells = {child.tag.lstrip("_"): child.text or "" for child in row}
+        rid = cells.get("id", "")
+        for tool_code, mapping in codes.items():
+            raw = cells.get(tool_code, "")
+            value = mapping.get(raw)  # "" maps to 0 for multiple choice, to nothing otherwise
+            out.append(
+                {
+                    "response_id": rid,
+                    "tool_code": tool_code,
+                    "raw": raw,
+                    "value": None if value is None else float(value),
+                }
+            )
+    return pd.DataFrame(out, columns=["response_id", "tool_code", "raw", "value"])
