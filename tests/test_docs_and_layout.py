@@ -44,7 +44,7 @@ LAYERS = [
         "ogl_impact.logic.programme",
         "ogl_impact.logic.evidence",
     },
-    {"ogl_impact.imports", "ogl_impact.imports.limesurvey"},
+    {"ogl_impact.imports", "ogl_impact.imports.limesurvey", "ogl_impact.imports.sosci"},
     {
         "ogl_impact.demo",
         "ogl_impact.demo.items",
