@@ -33,7 +33,7 @@ LAYERS = [
     },
     {"ogl_impact.validate"},
     {"ogl_impact.dataset"},
-    {"ogl_impact.process"},
+    {"ogl_impact.process", "ogl_impact.write"},
     {
         "ogl_impact.logic",
         "ogl_impact.logic.outputs",
@@ -44,7 +44,14 @@ LAYERS = [
         "ogl_impact.logic.programme",
         "ogl_impact.logic.evidence",
     },
-    {"ogl_impact.imports", "ogl_impact.imports.limesurvey", "ogl_impact.imports.sosci"},
+    {
+        "ogl_impact.imports",
+        "ogl_impact.imports.limesurvey",
+        "ogl_impact.imports.sosci",
+        "ogl_impact.imports.kobo",
+        "ogl_impact.imports.convert",
+        "ogl_impact.imports.cli",
+    },
     {
         "ogl_impact.demo",
         "ogl_impact.demo.items",

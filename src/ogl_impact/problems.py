@@ -163,6 +163,26 @@ RULES: Mapping[str, tuple[str, str]] = {
         "The contribution to '{target}' ({target_level}) does not point to a higher level "
         "than this node ({level}).",
     ),
+    "import_unreadable": (
+        "Der Export lässt sich nicht lesen: {detail}.",
+        "The export cannot be read: {detail}.",
+    ),
+    "mapping_setting_missing": (
+        "Die Zuordnung braucht eine Zeile „{setting}“ (Wert in der Spalte item_id).",
+        "The mapping needs a row '{setting}' (value in column item_id).",
+    ),
+    "mapping_unknown_code": (
+        "Diese Frage gibt es im Export nicht (oder sie ist Freitext).",
+        "The export has no such question (or it is free text).",
+    ),
+    "unmapped_question": (
+        "Die Frage ist keinem Item zugeordnet und wird nicht übernommen.",
+        "The question is mapped to no item and is left out.",
+    ),
+    "code_without_label": (
+        "Antwortcode ohne Wertelabel ({count}-mal), als fehlend übernommen.",
+        "Answer code without a value label ({count} times), taken as missing.",
+    ),
     "respondent_inconsistent": (
         "Die befragte Person gehört in einer Welle zu mehreren Einheiten oder Akteursgruppen.",
         "The respondent belongs to several units or actor groups in one wave.",

@@ -75,6 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipalities", type=int, default=10_800, help="Kommunen bei --scale national"
     )
     p.set_defaults(handler=_demo_data)
+
+    p = sub.add_parser(
+        "import",
+        help="Befragungsexporte (LimeSurvey, SoSci Survey, KoboToolbox) übernehmen",
+        description="Liest einen Export (limesurvey: .lsa oder .lss [+ .lsr]; sosci: Datenexport "
+        "+ R-Skript; kobo: XLSForm oder Formular-JSON [+ Einreichungen JSON/CSV]), ordnet die "
+        "Fragen per Zuordnungstabelle den Items zu, pseudonymisiert die Befragten (geheimer "
+        "Schlüssel aus --secret-file oder OGL_IMPACT_SECRET) und schreibt geprüfte Tabellen "
+        "codebook.csv und responses.csv (plus die nötigen Programmtabellen) nach OUT.",
+    )
+    p.add_argument("tool", choices=("limesurvey", "sosci", "kobo"), help="Befragungswerkzeug")
+    p.add_argument("files", nargs="+", help="Exportdateien")
+    p.add_argument("--mapping", required=True, help="Zuordnungstabelle (CSV/XLSX)")
+    p.add_argument("--out", required=True, help="Zielordner")
+    p.add_argument(
+        "--programme", default="data/raw", help="Ordner mit labs, waves ... (Standard: data/raw)"
+    )
+    p.add_argument("--secret-file", default=None, help="Datei mit dem geheimen Schlüssel")
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
+    p.set_defaults(handler=_import)
     return parser
 
 
@@ -168,4 +188,35 @@ def _demo_data(args: argparse.Namespace) -> int:
         scale=args.scale,
         respondents=args.respondents,
         municipalities=args.municipalities,
+    )
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.imports import cli as import_cli
+
+    if args.secret_file:
+        try:
+            secret = Path(args.secret_file).read_bytes().strip()
+        except OSError as exc:
+            print(f"ogl-impact import: {args.secret_file}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        secret = os.environ.get("OGL_IMPACT_SECRET", "").encode()
+    if not secret:
+        print(
+            "ogl-impact import: kein Schlüssel für die Pseudonymisierung (--secret-file oder "
+            "OGL_IMPACT_SECRET) / no pseudonymisation secret",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return import_cli.run(
+        args.tool,
+        [Path(f) for f in args.files],
+        Path(args.mapping),
+        Path(args.out),
+        Path(args.programme),
+        secret,
+        args.lang,
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ogl_impact.demo.simulate import SEED, SYNTHETIC_NOTE, read_real_tables, simulate, write_tables
+from ogl_impact.demo.simulate import SEED, SYNTHETIC_NOTE, read_real_tables, simulate
 from ogl_impact.io import read_table
+from ogl_impact.write import write_tables
 
 
 def run(

@@ -55,13 +55,17 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
             content = doc["content"]
             survey, choices = content["survey"], content.get("choices", [])
         except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            raise KoboError(f"{form.name}: not a KoboToolbox form JSON ({type(exc).__name__})") from None
+            raise KoboError(
+                f"{form.name}: not a KoboToolbox form JSON ({type(exc).__name__})"
+            ) from None
         languages = tuple(_lang(t) for t in content.get("translations", [None]))
         rows = doc.get("submissions", []) if isinstance(doc, dict) else []
     if submissions is not None:
         rows = _submissions(Path(submissions))
     items, free = _items(survey, choices, languages)
-    return SurveyExport(items=items, free_text=free, answers=_answers(rows, items), languages=languages)
+    return SurveyExport(
+        items=items, free_text=free, answers=_answers(rows, items), languages=languages
+    )
 
 
 def _lang(name: str | None) -> str:
@@ -79,7 +83,9 @@ def _xlsform(path: Path) -> tuple[list[dict], list[dict], tuple[str, ...]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-        raise KoboError(f"{path.name}: not a readable XLSForm workbook ({type(exc).__name__})") from None
+        raise KoboError(
+            f"{path.name}: not a readable XLSForm workbook ({type(exc).__name__})"
+        ) from None
     sheets = {}
     for name in ("survey", "choices"):
         if name not in book.sheetnames:
@@ -87,7 +93,9 @@ def _xlsform(path: Path) -> tuple[list[dict], list[dict], tuple[str, ...]]:
         values = list(book[name].iter_rows(values_only=True))
         header = [str(h) if h is not None else "" for h in values[0]] if values else []
         sheets[name] = [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
-    label_cols = [h for h in (sheets["survey"][0] if sheets["survey"] else {}) if h.startswith("label")]
+    label_cols = [
+        h for h in (sheets["survey"][0] if sheets["survey"] else {}) if h.startswith("label")
+    ]
     languages = tuple(_lang(h.split("::", 1)[1]) if "::" in h else "default" for h in label_cols)
 
     def convert(rows: list[dict]) -> list[dict]:
@@ -108,7 +116,9 @@ def _labels(row: dict, n: int) -> list[str]:
     return [str(label or "")] * max(n, 1)
 
 
-def _items(survey: list[dict], choices: list[dict], languages: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _items(
+    survey: list[dict], choices: list[dict], languages: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     lists: dict[str, list[dict]] = {}
     for choice in choices:
         lists.setdefault(str(choice.get("list_name")), []).append(choice)
@@ -132,14 +142,31 @@ def _items(survey: list[dict], choices: list[dict], languages: tuple[str, ...]) 
             names = [str(o.get("name")) for o in options]
             numeric = bool(names) and all(n.lstrip("-").isdigit() for n in names)
             codes = {n: (int(n) if numeric else i) for i, n in enumerate(names, start=1)}
-            labels = {codes[str(o.get("name"))]: _labels(o, 1)[0] or str(o.get("name")) for o in options}
-            items.append(_row(tool_code, name, kind, codes, labels, wording, languages, multiple=None))
+            labels = {
+                codes[str(o.get("name"))]: _labels(o, 1)[0] or str(o.get("name")) for o in options
+            }
+            items.append(
+                _row(tool_code, name, kind, codes, labels, wording, languages, multiple=None)
+            )
         elif kind == "select_multiple":
             for option in lists.get(str(list_name), []):
                 choice = str(option.get("name"))
-                text = [f"{w} – {c}".strip(" –") for w, c in zip(wording, _labels(option, len(languages)), strict=False)]
-                items.append(_row(tool_code, f"{name}_{choice}", kind, {"1": 1, "0": 0},
-                                  {0: "nicht gewählt", 1: "gewählt"}, text, languages, multiple=choice))
+                text = [
+                    f"{w} – {c}".strip(" –")
+                    for w, c in zip(wording, _labels(option, len(languages)), strict=False)
+                ]
+                items.append(
+                    _row(
+                        tool_code,
+                        f"{name}_{choice}",
+                        kind,
+                        {"1": 1, "0": 0},
+                        {0: "nicht gewählt", 1: "gewählt"},
+                        text,
+                        languages,
+                        multiple=choice,
+                    )
+                )
         elif name and kind not in ("start", "end", "note", "calculate", "deviceid", "today"):
             free.append({"tool_code": tool_code, "code": name, "question_type": kind})
     return pd.DataFrame(items), pd.DataFrame(free, columns=["tool_code", "code", "question_type"])
@@ -170,7 +197,11 @@ def _submissions(path: Path) -> list[dict]:
         if not isinstance(rows, list):
             raise KoboError(f"{path.name}: no list of submissions found")
         return rows
-    head = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[0] if path.stat().st_size else ""
+    head = (
+        path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[0]
+        if path.stat().st_size
+        else ""
+    )
     sep = ";" if head.count(";") > head.count(",") else ","
     frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return frame.to_dict("records")
@@ -180,17 +211,31 @@ def _answers(rows: list[dict], items: pd.DataFrame) -> pd.DataFrame:
     out = []
     for number, sub in enumerate(rows, start=1):
         rid = str(sub.get("_uuid") or sub.get("meta/instanceID") or sub.get("_id") or number)
-        for tool_code, codes in zip(items.get("tool_code", []), items.get("codes", []), strict=True):
+        for tool_code, codes in zip(
+            items.get("tool_code", []), items.get("codes", []), strict=True
+        ):
             if "::" in tool_code:  # one choice of a select_multiple
                 question, choice = tool_code.split("::", 1)
                 raw = sub.get(question, "")
                 chosen = str(raw).split() if raw not in (None, "") else None
                 value = None if chosen is None else float(choice in chosen)
-                out.append({"response_id": rid, "tool_code": tool_code, "raw": "" if raw is None else str(raw),
-                            "value": value})
+                out.append(
+                    {
+                        "response_id": rid,
+                        "tool_code": tool_code,
+                        "raw": "" if raw is None else str(raw),
+                        "value": value,
+                    }
+                )
             else:
                 raw = "" if sub.get(tool_code) is None else str(sub.get(tool_code))
                 code = codes.get(raw)
-                out.append({"response_id": rid, "tool_code": tool_code, "raw": raw,
-                            "value": None if code is None else float(code)})
+                out.append(
+                    {
+                        "response_id": rid,
+                        "tool_code": tool_code,
+                        "raw": raw,
+                        "value": None if code is None else float(code),
+                    }
+                )
     return pd.DataFrame(out, columns=["response_id", "tool_code", "raw", "value"])
