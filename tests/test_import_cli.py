@@ -252,3 +252,31 @@ def test_import_help_and_no_traceback(tmp_path):
     assert (
         result.returncode == 1 and "Traceback" not in result.stderr and "form.json" in result.stderr
     )
+
+
+def test_kobo_labels_keep_their_accents():
+    from ogl_impact.imports.kobo import read_kobo
+
+    translated = read_kobo(FIX / "kobo" / "grouped_translated_v1.json")
+    assert translated.languages == ("english", "español")
+    items = translated.items.set_index("code")
+    assert items.loc["What_kind_of_symmetry_do_you_have_spherical", "wording_español"] == (
+        "¿Qué tipo de simetría tiene? – Esférico"
+    )
+    unicode = read_kobo(FIX / "kobo" / "long_unicode_labels_v1.json")
+    assert "français" in unicode.languages
+    assert len(unicode.answers) == 0  # the fixture has no submissions
+
+
+def test_kobo_csv_submissions_match_json(tmp_path):
+    import json
+
+    from ogl_impact.imports.kobo import read_kobo
+
+    form = FIX / "kobo" / "grouped_translated_v1.json"
+    subs = json.loads(form.read_text(encoding="utf-8"))["submissions"]
+    csv_path = tmp_path / "einreichungen.csv"
+    pd.DataFrame(subs).astype(str).replace("nan", "").to_csv(csv_path, sep=";", index=False)
+    from_json = read_kobo(form)
+    from_csv = read_kobo(form, csv_path)
+    assert from_csv.answers.equals(from_json.answers)

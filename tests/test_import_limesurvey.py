@@ -76,3 +76,15 @@ def test_broken_files_are_named(tmp_path):
 def test_plain_text_folds_html():
     assert plain_text('<img alt="" src="x.png" />') == ""
     assert plain_text("Größe <em>und</em>\n  Gewicht") == "Größe und Gewicht"
+
+
+def test_csv_response_export_gives_the_same_answers(archive):
+    from_csv = read_limesurvey(FIX / "colors.lss", FIX / "colors_responses_codes.csv")
+    assert from_csv.answers.equals(archive.answers)
+
+
+def test_csv_without_id_is_refused(tmp_path):
+    path = tmp_path / "antworten.csv"
+    path.write_text('"Q00[SQ001]"\n"Y"\n', encoding="utf-8")
+    with pytest.raises(LimeSurveyError, match="'id'"):
+        read_limesurvey(FIX / "colors.lss", path)

@@ -75,7 +75,9 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
     structure : str or Path
         A ``.lss`` file, or a ``.lsa`` archive (its ``.lss`` and ``.lsr`` are used).
     responses : str or Path, optional
-        A ``.lsr`` file with the responses (not needed for a ``.lsa``).
+        The responses: a ``.lsr`` file, or LimeSurvey's CSV response export
+        with question codes (or SGQA codes) as headings and answer codes as
+        values. Not needed for a ``.lsa``, whose ``.lsr`` is used.
 
     Returns
     -------
@@ -91,16 +93,23 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
         lss_text, lsr_text = _unpack_archive(structure)
     else:
         lss_text, lsr_text = structure.read_bytes(), None
+    csv_rows = None
     if responses is not None:
-        lsr_text = Path(responses).read_bytes()
+        responses = Path(responses)
+        if responses.suffix.lower() == ".csv":
+            csv_rows = _csv_rows(responses)
+            lsr_text = None
+        else:
+            lsr_text = responses.read_bytes()
     root = _parse(lss_text, structure.name, "Survey")
     languages = tuple(e.text for e in root.findall("./languages/language") if e.text)
     items, free = _items(root, languages)
-    answers = (
-        _answers(_parse(lsr_text, structure.name, "Responses"), items)
-        if lsr_text is not None
-        else pd.DataFrame(columns=["response_id", "tool_code", "raw", "value"])
-    )
+    if csv_rows is not None:
+        answers = _answer_rows(csv_rows, items)
+    elif lsr_text is not None:
+        answers = _answers(_parse(lsr_text, structure.name, "Responses"), items)
+    else:
+        answers = pd.DataFrame(columns=["response_id", "tool_code", "raw", "value"])
     return SurveyExport(items=items, free_text=free, answers=answers, languages=languages)
 
 
@@ -234,15 +243,46 @@ def _item(tool_code: str, code: str, qtype: str, codes: dict, labels: dict, word
     return row
 
 
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a LimeSurvey response export (CSV, headings as question codes or SGQA).
+
+    Question-code headings name sub-questions as ``Q00[SQ001]``; they are
+    renamed to the item codes used here (``Q00_SQ001``).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise LimeSurveyError(f"{path.name}: the response export is not UTF-8") from None
+    head = text.splitlines()[0] if text else ""
+    sep = ";" if head.count(";") > head.count(",") else ","
+    try:
+        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:
+        raise LimeSurveyError(f"{path.name}: not a response export ({exc})") from None
+    if "id" not in frame.columns:
+        raise LimeSurveyError(f"{path.name}: no 'id' column; export the responses with it")
+    frame.columns = [re.sub(r"^(\w+)\[(\w+)\]$", r"\1_\2", c) for c in frame.columns]
+    return frame.to_dict("records")
+
+
 def _answers(root: ET.Element, items: pd.DataFrame) -> pd.DataFrame:
-    rows = root.findall("./responses/rows/row")
+    rows = [
+        {child.tag.lstrip("_"): child.text or "" for child in row}
+        for row in root.findall("./responses/rows/row")
+    ]
+    return _answer_rows(rows, items)
+
+
+def _answer_rows(rows: list[dict[str, str]], items: pd.DataFrame) -> pd.DataFrame:
+    """Long answers from response rows keyed by SGQA or by question code."""
     codes = dict(zip(items["tool_code"], items["codes"], strict=True)) if len(items) else {}
+    by_code = dict(zip(items["tool_code"], items["code"], strict=True)) if len(items) else {}
     out = []
-    for row in rows:
-        cells = {child.tag.lstrip("_"): child.text or "" for child in row}
-        rid = cells.get("id", "")
+    for cells in rows:
+        rid = str(cells.get("id", ""))
         for tool_code, mapping in codes.items():
-            raw = cells.get(tool_code, "")
+            raw = cells.get(tool_code, cells.get(by_code[tool_code], ""))
+            raw = "" if raw is None else str(raw)
             value = mapping.get(raw)  # "" maps to 0 for multiple choice, to nothing otherwise
             out.append(
                 {
