@@ -88,3 +88,19 @@ def test_csv_without_id_is_refused(tmp_path):
     path.write_text('"Q00[SQ001]"\n"Y"\n', encoding="utf-8")
     with pytest.raises(LimeSurveyError, match="'id'"):
         read_limesurvey(FIX / "colors.lss", path)
+
+
+def test_tab_separated_structure_matches_lss(archive):
+    # the .txt export renders the same survey: same items, wording, codes and SGQA columns
+    text = read_limesurvey(FIX / "colors.txt", FIX / "colors_responses_codes.csv")
+    assert text.languages == ("en",)
+    assert text.items.equals(archive.items)
+    assert text.free_text.equals(archive.free_text)
+    assert text.answers.equals(archive.answers)
+
+
+def test_text_file_that_is_not_a_survey(tmp_path):
+    path = tmp_path / "notiz.txt"
+    path.write_text("a\tb\n1\t2\n", encoding="utf-8")
+    with pytest.raises(LimeSurveyError, match="tab-separated"):
+        read_limesurvey(path)

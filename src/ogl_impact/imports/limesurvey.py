@@ -1,4 +1,4 @@
-"""Read LimeSurvey exports: survey structure (.lss), responses (.lsr) and archives (.lsa).
+"""Read LimeSurvey exports: structure (.lss or tab-separated .txt), responses (.lsr, CSV), archives.
 
 The structure yields one item per question, or one per sub-question for
 arrays and multiple choice, with the wording in every survey language and
@@ -73,7 +73,8 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
     Parameters
     ----------
     structure : str or Path
-        A ``.lss`` file, or a ``.lsa`` archive (its ``.lss`` and ``.lsr`` are used).
+        A ``.lss`` file, a ``.lsa`` archive (its ``.lss`` and ``.lsr`` are
+        used), or the tab-separated survey structure (``.txt``).
     responses : str or Path, optional
         The responses: a ``.lsr`` file, or LimeSurvey's CSV response export
         with question codes (or SGQA codes) as headings and answer codes as
@@ -89,7 +90,10 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
         When a file is not a LimeSurvey export (the message names the file).
     """
     structure = Path(structure)
-    if structure.suffix.lower() == ".lsa":
+    tsv = structure.suffix.lower() in (".txt", ".tsv")
+    if tsv:
+        lss_text, lsr_text = b"", None
+    elif structure.suffix.lower() == ".lsa":
         lss_text, lsr_text = _unpack_archive(structure)
     else:
         lss_text, lsr_text = structure.read_bytes(), None
@@ -101,9 +105,13 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
             lsr_text = None
         else:
             lsr_text = responses.read_bytes()
-    root = _parse(lss_text, structure.name, "Survey")
-    languages = tuple(e.text for e in root.findall("./languages/language") if e.text)
-    items, free = _items(root, languages)
+    if tsv:
+        languages, frames = _read_tsv(structure)
+        items, free = _items_from(*frames, languages)
+    else:
+        root = _parse(lss_text, structure.name, "Survey")
+        languages = tuple(e.text for e in root.findall("./languages/language") if e.text)
+        items, free = _items(root, languages)
     if csv_rows is not None:
         answers = _answer_rows(csv_rows, items)
     elif lsr_text is not None:
@@ -111,6 +119,90 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
     else:
         answers = pd.DataFrame(columns=["response_id", "tool_code", "raw", "value"])
     return SurveyExport(items=items, free_text=free, answers=answers, languages=languages)
+
+
+def _read_tsv(path: Path) -> tuple[tuple[str, ...], tuple[pd.DataFrame, ...]]:
+    """Read LimeSurvey's tab-separated survey structure (the .txt export) into section frames."""
+    try:
+        frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise LimeSurveyError(
+            f"{path.name}: not a tab-separated survey ({type(exc).__name__})"
+        ) from None
+    needed = {"id", "class", "type/scale", "name", "text", "language"}
+    if not needed <= set(frame.columns):
+        raise LimeSurveyError(f"{path.name}: not a LimeSurvey tab-separated survey structure")
+    settings = dict(
+        zip(
+            frame.loc[frame["class"] == "S", "name"],
+            frame.loc[frame["class"] == "S", "text"],
+            strict=True,
+        )
+    )
+    sid = settings.get("sid", "0")
+    languages = tuple(
+        x
+        for x in [settings.get("language", ""), *settings.get("additional_languages", "").split()]
+        if x
+    )
+    questions, subs, l10n, answers, answer_l10n = [], [], [], [], []
+    gid, qid, q_order, order = "0", None, 0, {}
+    for row in frame.itertuples(index=False):
+        kind = row[frame.columns.get_loc("class")]
+        rid, name, text, lang = row.id, row.name, row.text, row.language
+        if kind == "G":
+            gid = rid
+        elif kind == "Q":
+            qid = rid
+            if not any(q["qid"] == rid for q in questions):
+                q_order += 1
+                questions.append(
+                    {
+                        "qid": rid,
+                        "parent_qid": "0",
+                        "sid": sid,
+                        "gid": gid,
+                        "type": row[frame.columns.get_loc("type/scale")],
+                        "title": name,
+                        "question_order": str(q_order),
+                    }
+                )
+            l10n.append({"qid": rid, "language": lang, "question": text})
+        elif kind == "SQ" and qid is not None:
+            if not any(q["qid"] == rid for q in subs):
+                order[qid] = order.get(qid, -1) + 1
+                subs.append(
+                    {
+                        "qid": rid,
+                        "parent_qid": qid,
+                        "title": name,
+                        "question_order": str(order[qid]),
+                    }
+                )
+            l10n.append({"qid": rid, "language": lang, "question": text})
+        elif kind == "A" and qid is not None:
+            aid = f"{qid}:{name}"
+            if not any(a["aid"] == aid for a in answers):
+                answers.append(
+                    {
+                        "aid": aid,
+                        "qid": qid,
+                        "code": name,
+                        "sortorder": str(sum(a["qid"] == qid for a in answers)),
+                    }
+                )
+            answer_l10n.append({"aid": aid, "language": lang, "answer": text})
+    frames = (
+        pd.DataFrame(
+            questions,
+            columns=["qid", "parent_qid", "sid", "gid", "type", "title", "question_order"],
+        ),
+        pd.DataFrame(subs, columns=["qid", "parent_qid", "title", "question_order"]),
+        pd.DataFrame(l10n, columns=["qid", "language", "question"]),
+        pd.DataFrame(answers, columns=["aid", "qid", "code", "sortorder"]),
+        pd.DataFrame(answer_l10n, columns=["aid", "language", "answer"]),
+    )
+    return languages, frames
 
 
 def _unpack_archive(path: Path) -> tuple[bytes, bytes | None]:
@@ -167,11 +259,24 @@ def plain_text(html: str) -> str:
 
 
 def _items(root: ET.Element, languages: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    questions = _section(root, "questions")
-    subs = _section(root, "subquestions")
-    l10n = _section(root, "question_l10ns")
-    answers = _section(root, "answers")
-    answer_l10n = _section(root, "answer_l10ns")
+    return _items_from(
+        _section(root, "questions"),
+        _section(root, "subquestions"),
+        _section(root, "question_l10ns"),
+        _section(root, "answers"),
+        _section(root, "answer_l10ns"),
+        languages,
+    )
+
+
+def _items_from(
+    questions: pd.DataFrame,
+    subs: pd.DataFrame,
+    l10n: pd.DataFrame,
+    answers: pd.DataFrame,
+    answer_l10n: pd.DataFrame,
+    languages: tuple[str, ...],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     text = {(r.qid, r.language): plain_text(r.question) for r in l10n.itertuples()}
     answer_text = {(r.aid, r.language): plain_text(r.answer) for r in answer_l10n.itertuples()}
     base = languages[0] if languages else "en"
