@@ -46,6 +46,7 @@ LAYERS = [
     },
     {
         "ogl_impact.imports",
+        "ogl_impact.imports.export",
         "ogl_impact.imports.limesurvey",
         "ogl_impact.imports.sosci",
         "ogl_impact.imports.kobo",

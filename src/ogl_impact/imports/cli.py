@@ -9,8 +9,9 @@ import tempfile
 from pathlib import Path
 
 from ogl_impact.imports.convert import MappingError, read_mapping, to_programme_tables
+from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import KoboError, read_kobo
-from ogl_impact.imports.limesurvey import LimeSurveyError, SurveyExport, read_limesurvey
+from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
 from ogl_impact.imports.sosci import SosciError, read_sosci
 from ogl_impact.problems import Problem, format_text, make_problem
 from ogl_impact.validate import validate_folder

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.imports.limesurvey import SurveyExport
+from ogl_impact.imports.export import SurveyExport
 from ogl_impact.io import RawTable, TableReadError, read_table
 from ogl_impact.problems import Problem, make_problem
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ogl_impact.imports.limesurvey import SurveyExport
+from ogl_impact.imports.export import SurveyExport, answer_row, item_row
 
 
 class KoboError(ValueError):
@@ -173,18 +173,9 @@ def _items(
 
 
 def _row(tool_code, code, kind, codes, labels, wording, languages, multiple) -> dict:
-    values = sorted(labels)
-    row = {
-        "tool_code": tool_code if multiple is None else f"{tool_code}::{multiple}",
-        "code": code,
-        "question_type": kind,
-        "scale_min": values[0] if values else None,
-        "scale_max": values[-1] if values else None,
-        "value_labels": "|".join(f"{v}={labels[v]}" for v in values),
-        "codes": codes,
-    }
-    row.update({f"wording_{lang}": text for lang, text in zip(languages, wording, strict=False)})
-    return row
+    """Return an item row; a select_multiple choice gets ``question::choice`` as tool code."""
+    where = tool_code if multiple is None else f"{tool_code}::{multiple}"
+    return item_row(where, code, kind, codes, labels, dict(zip(languages, wording, strict=False)))
 
 
 def _submissions(path: Path) -> list[dict]:
@@ -219,23 +210,9 @@ def _answers(rows: list[dict], items: pd.DataFrame) -> pd.DataFrame:
                 raw = sub.get(question, "")
                 chosen = str(raw).split() if raw not in (None, "") else None
                 value = None if chosen is None else float(choice in chosen)
-                out.append(
-                    {
-                        "response_id": rid,
-                        "tool_code": tool_code,
-                        "raw": "" if raw is None else str(raw),
-                        "value": value,
-                    }
-                )
+                out.append(answer_row(rid, tool_code, raw, value))
             else:
                 raw = "" if sub.get(tool_code) is None else str(sub.get(tool_code))
                 code = codes.get(raw)
-                out.append(
-                    {
-                        "response_id": rid,
-                        "tool_code": tool_code,
-                        "raw": raw,
-                        "value": None if code is None else float(code),
-                    }
-                )
+                out.append(answer_row(rid, tool_code, raw, code))
     return pd.DataFrame(out, columns=["response_id", "tool_code", "raw", "value"])

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
+
+from ogl_impact.imports.export import SurveyExport, answer_row, item_row
 
 # LimeSurvey question types (https://manual.limesurvey.org, question object types)
 CHOICE_TYPES = {"L", "!", "O", "5", "Y", "G"}  # one answer from a list
@@ -37,34 +38,6 @@ _FIXED = {
 
 class LimeSurveyError(ValueError):
     """The file is not a LimeSurvey export this reader understands."""
-
-
-@dataclass(frozen=True)
-class SurveyExport:
-    """A survey export in the shape of the programme tables.
-
-    Attributes
-    ----------
-    items : DataFrame
-        One row per item: ``tool_code`` (the response column, e.g. SGQA
-        ``841748X3X3SQ001``), ``code`` (question code, ``Q00_SQ001`` for a
-        sub-question), ``question_type``, ``scale_min``, ``scale_max``,
-        ``value_labels`` (``1=…|2=…``), ``codes`` (answer code -> value) and
-        ``wording_<language>`` for every survey language.
-    free_text : DataFrame
-        Free-text questions (``tool_code``, ``code``), kept apart.
-    answers : DataFrame
-        Long answers: ``response_id`` (the tool's id, to be pseudonymised),
-        ``tool_code``, ``raw`` (the code as exported) and ``value`` (number or
-        missing; a non-empty ``raw`` without ``value`` is a code without a label).
-    languages : tuple of str
-        Survey languages, base language first.
-    """
-
-    items: pd.DataFrame
-    free_text: pd.DataFrame
-    answers: pd.DataFrame
-    languages: tuple[str, ...]
 
 
 def read_limesurvey(structure: str | Path, responses: str | Path | None = None) -> SurveyExport:
@@ -300,7 +273,7 @@ def _items_from(
                 codes, labels = _answer_codes(q, answers, answer_text, base)
             for sq in mine.itertuples():
                 items.append(
-                    _item(
+                    item_row(
                         f"{sgqa}{sq.title}",
                         f"{q.title}_{sq.title}",
                         q.type,
@@ -314,7 +287,7 @@ def _items_from(
                 )
         elif q.type in CHOICE_TYPES:
             codes, labels = _answer_codes(q, answers, answer_text, base)
-            items.append(_item(sgqa, q.title, q.type, codes, labels, wording))
+            items.append(item_row(sgqa, q.title, q.type, codes, labels, wording))
         else:  # numbers, dates, rankings: not on a codebook scale
             free.append({"tool_code": sgqa, "code": q.title, "question_type": q.type})
     return pd.DataFrame(items), pd.DataFrame(free, columns=["tool_code", "code", "question_type"])
@@ -331,21 +304,6 @@ def _answer_codes(q, answers: pd.DataFrame, answer_text: dict, base: str) -> tup
     codes = {c: (int(c) if numeric else i) for i, c in enumerate(mine["code"], start=1)}
     labels = {codes[r.code]: answer_text.get((r.aid, base)) or r.code for r in mine.itertuples()}
     return codes, labels
-
-
-def _item(tool_code: str, code: str, qtype: str, codes: dict, labels: dict, wording: dict) -> dict:
-    values = sorted(labels)
-    row = {
-        "tool_code": tool_code,
-        "code": code,
-        "question_type": qtype,
-        "scale_min": values[0] if values else None,
-        "scale_max": values[-1] if values else None,
-        "value_labels": "|".join(f"{v}={labels[v]}" for v in values),
-        "codes": codes,
-    }
-    row.update({f"wording_{lang}": text for lang, text in wording.items()})
-    return row
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -389,12 +347,5 @@ def _answer_rows(rows: list[dict[str, str]], items: pd.DataFrame) -> pd.DataFram
             raw = cells.get(tool_code, cells.get(by_code[tool_code], ""))
             raw = "" if raw is None else str(raw)
             value = mapping.get(raw)  # "" maps to 0 for multiple choice, to nothing otherwise
-            out.append(
-                {
-                    "response_id": rid,
-                    "tool_code": tool_code,
-                    "raw": raw,
-                    "value": None if value is None else float(value),
-                }
-            )
+            out.append(answer_row(rid, tool_code, raw, value))
     return pd.DataFrame(out, columns=["response_id", "tool_code", "raw", "value"])

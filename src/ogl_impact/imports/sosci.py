@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.imports.limesurvey import SurveyExport
+from ogl_impact.imports.export import SurveyExport
 
 STANDARD = ("CASE", "SERIAL", "REF", "QUESTNNR", "MODE", "STARTED")
 _STRING = r'"((?:[^"\\]|\\.)*)"'
