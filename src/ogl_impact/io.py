@@ -182,7 +182,7 @@ def _read_csv(path: Path, name: str) -> RawTable:
         lines=lines,
         header_line=header_index + 1,
         decimal="," if sep == ";" else ".",
-        synthetic=any(_SYNTHETIC.search(c) for c in comments),
+        synthetic=_says_synthetic(comments),
         comments=tuple(comments),
         sha256=facts.sha256,
     )
@@ -269,6 +269,25 @@ def _detect_encoding(path: Path, facts: _FileFacts, whole: bool = False) -> str:
     except UnicodeDecodeError:
         raise TableReadError(make_problem(path.name, "file_binary")) from None
     return "cp1252"
+
+
+def _says_synthetic(comments: list[str]) -> bool:
+    return any(_SYNTHETIC.search(c) for c in comments)
+
+
+def is_synthetic(path: str | Path) -> bool:
+    """Return whether a CSV table's leading comments mark it as synthetic (reads only its head).
+
+    Examples
+    --------
+    >>> from ogl_impact.dataset import demo_path
+    >>> is_synthetic(demo_path() / "responses.csv"), is_synthetic(demo_path() / "labs.csv")
+    (True, False)
+    """
+    with Path(path).open("rb") as handle:
+        head = handle.read(65536)
+    comments, _ = _leading_comments(head.decode("utf-8", errors="ignore"))
+    return _says_synthetic(comments)
 
 
 def _leading_comments(text: str) -> tuple[list[str], int]:
@@ -414,7 +433,7 @@ def _read_xlsx(path: Path, name: str, data: bytes) -> RawTable:
         lines=np.asarray([line for line, _ in body], dtype=np.int64),
         header_line=rows[0][0],
         decimal=".",
-        synthetic=any(_SYNTHETIC.search(c) for c in comments),
+        synthetic=_says_synthetic(comments),
         comments=tuple(comments),
         sha256=hashlib.sha256(data).hexdigest(),
     )

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ogl_impact.demo.simulate import SEED, SYNTHETIC_NOTE, read_real_tables, simulate
-from ogl_impact.io import read_table
+from ogl_impact.io import is_synthetic
 from ogl_impact.write import write_tables
 
 
@@ -62,7 +62,7 @@ def run(
     data = simulate(real["labs"], real["periods"], seed=seed)
     for name in data.tables:
         target = out / f"{name}.csv"
-        if target.exists() and not read_table(target).synthetic:
+        if target.exists() and not is_synthetic(target):
             print(
                 f"ogl-impact demo-data: {target} ist keine synthetische Datei, "
                 "wird nicht überschrieben "
