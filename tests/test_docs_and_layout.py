@@ -35,6 +35,17 @@ LAYERS = [
     {"ogl_impact.dataset"},
     {"ogl_impact.process", "ogl_impact.write"},
     {
+        "ogl_impact.stats.scales",
+        "ogl_impact.stats.reliability",
+        "ogl_impact.stats.likert",
+        "ogl_impact.stats.effects",
+        "ogl_impact.stats.multilevel",
+        "ogl_impact.stats.regression",
+        "ogl_impact.stats.power",
+    },
+    {"ogl_impact.stats.did"},
+    {"ogl_impact.stats", "ogl_impact.stats.survey"},
+    {
         "ogl_impact.logic",
         "ogl_impact.logic.outputs",
         "ogl_impact.logic.attainment",

@@ -1,0 +1,69 @@
+"""Survey and effect statistics with honest uncertainty for few labs.
+
+One public function per procedure; each returns a tidy DataFrame (estimate,
+se, ci_low, ci_high, p_val, n, method, ...). Every procedure is checked
+against published output of R (psych, lme4, sandwich, ordinal, effectsize,
+stats) or against simulations with a known truth (tests/references/).
+
+Modules: :mod:`~ogl_impact.stats.scales` (reverse keys, item matrix, scale
+scores), :mod:`~ogl_impact.stats.reliability` (alpha, item statistics,
+omega, ICC), :mod:`~ogl_impact.stats.likert` (category shares),
+:mod:`~ogl_impact.stats.effects` (t tests, effect sizes, rank tests,
+multiple testing), :mod:`~ogl_impact.stats.multilevel` (mixed and ordinal
+models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
+cluster bootstrap), :mod:`~ogl_impact.stats.did` (difference in
+differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
+:mod:`~ogl_impact.stats.survey` (the analysis of a dataset's survey).
+"""
+
+from ogl_impact.stats.did import did_2x2, event_study, twfe
+from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference, rank_test
+from ogl_impact.stats.likert import likert_summary
+from ogl_impact.stats.multilevel import icc_null_model, mixed_model, proportional_odds
+from ogl_impact.stats.power import minimum_detectable_effect, power
+from ogl_impact.stats.regression import cluster_vcov, ols, wild_cluster_bootstrap
+from ogl_impact.stats.reliability import (
+    ReverseKeyWarning,
+    cronbach_alpha,
+    icc,
+    item_statistics,
+    omega,
+)
+from ogl_impact.stats.scales import item_matrix, reverse_key, scale_scores
+from ogl_impact.stats.survey import (
+    change_by_unit,
+    lab_comparison,
+    reliability_table,
+    score_table,
+)
+
+__all__ = [
+    "ReverseKeyWarning",
+    "adjust_pvalues",
+    "change_by_unit",
+    "cluster_vcov",
+    "cronbach_alpha",
+    "did_2x2",
+    "effect_sizes",
+    "event_study",
+    "icc",
+    "icc_null_model",
+    "item_matrix",
+    "item_statistics",
+    "lab_comparison",
+    "likert_summary",
+    "mean_difference",
+    "minimum_detectable_effect",
+    "mixed_model",
+    "ols",
+    "omega",
+    "power",
+    "proportional_odds",
+    "rank_test",
+    "reliability_table",
+    "reverse_key",
+    "scale_scores",
+    "score_table",
+    "twfe",
+    "wild_cluster_bootstrap",
+]

@@ -1,0 +1,109 @@
+"""Likert summaries: percent per category and low / neutral / high shares.
+
+Category order and labels come from the codebook (``scale_min`` ..
+``scale_max`` and ``value_labels``), never from the data, so that a category
+nobody chose still appears with 0 %. Shares follow R's likert package: *low*
+is the share below the middle category, *high* the share above it, *neutral*
+the middle category itself (0 for an even number of categories).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def _labels(spec: object) -> dict[int, str]:
+    out: dict[int, str] = {}
+    if isinstance(spec, str) and spec:
+        for part in spec.split("|"):
+            code, _, label = part.partition("=")
+            out[int(float(code))] = label
+    return out
+
+
+def likert_summary(
+    responses: pd.DataFrame,
+    codebook: pd.DataFrame,
+    *,
+    items: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Percent per category and summary shares per item (and group).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Long survey table with item_id and value (raw answers, not reversed:
+        a Likert chart shows what people ticked).
+    codebook : DataFrame
+        The codebook: item order, scale ends and value labels.
+    items : sequence of str, optional
+        Items to summarise, default all items of the codebook in its order.
+    by : sequence of str
+        Grouping columns of ``responses`` such as ``("unit_id", "wave")``.
+
+    Returns
+    -------
+    categories : DataFrame
+        by..., item_id, value, label, count, n (valid answers), percent; one
+        row for every category of the scale, in scale order.
+    summary : DataFrame
+        by..., item_id, n, missing, low, neutral, high (percent of valid
+        answers), mean, sd.
+    """
+    book = codebook.set_index("item_id")
+    wanted = list(items) if items is not None else book.index.tolist()
+    by = list(by)
+    data = responses.loc[responses["item_id"].isin(wanted), [*by, "item_id", "value"]].copy()
+    data["item_id"] = data["item_id"].astype(str)
+    for col in by:
+        if isinstance(data[col].dtype, pd.CategoricalDtype):
+            data[col] = data[col].astype(str)
+    cat_rows, sum_rows = [], []
+    groups = (
+        data.groupby([*by, "item_id"], sort=True, observed=True)
+        if by
+        else data.groupby("item_id", sort=True)
+    )
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        item = key[-1]
+        lo, hi = int(book.at[item, "scale_min"]), int(book.at[item, "scale_max"])
+        labels = _labels(book.at[item, "value_labels"])
+        values = part["value"].to_numpy(dtype=float)
+        valid = values[~np.isnan(values)]
+        n = len(valid)
+        scale = np.arange(lo, hi + 1)
+        counts = np.array([(valid == v).sum() for v in scale])
+        pct = 100 * counts / n if n else np.full(len(scale), np.nan)
+        for v, c, p in zip(scale, counts, pct, strict=True):
+            cat_rows.append((*key, int(v), labels.get(int(v), str(v)), int(c), n, p))
+        mid = (lo + hi) / 2
+        sum_rows.append(
+            (
+                *key,
+                n,
+                int(np.isnan(values).sum()),
+                pct[scale < mid].sum() if n else np.nan,
+                pct[scale == mid].sum() if n else np.nan,
+                pct[scale > mid].sum() if n else np.nan,
+                valid.mean() if n else np.nan,
+                valid.std(ddof=1) if n > 1 else np.nan,
+            )
+        )
+    keys = [*by, "item_id"]
+    categories = pd.DataFrame(cat_rows, columns=[*keys, "value", "label", "count", "n", "percent"])
+    summary = pd.DataFrame(
+        sum_rows, columns=[*keys, "n", "missing", "low", "neutral", "high", "mean", "sd"]
+    )
+    order = {item: i for i, item in enumerate(wanted)}
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        key = frame.assign(_o=frame["item_id"].map(order))
+        extra = ["value"] if "value" in frame else []
+        return key.sort_values([*by, "_o", *extra]).drop(columns="_o").reset_index(drop=True)
+
+    return ordered(categories), ordered(summary)

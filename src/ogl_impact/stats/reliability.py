@@ -1,0 +1,397 @@
+r"""Reliability of multi-item scales: alpha, item statistics, omega, ICC.
+
+Conventions follow R's psych package (Revelle), so that results can be put
+beside its output: covariances from pairwise-complete observations by
+default, ``n`` for the intervals is the number of rows, reverse keys are
+applied before (see :func:`ogl_impact.stats.item_matrix`).
+
+References
+----------
+Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+Psychometrika 16, 297-334.
+Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson
+reliability coefficient twenty. Psychometrika 30, 357-370.
+Duhachek, A. & Iacobucci, D. (2004). Alpha's standard error (ASE): an accurate
+and precise confidence interval estimate. J. Applied Psychology 89, 792-808.
+McDonald, R. P. (1999). Test theory: a unified treatment. Erlbaum.
+Shrout, P. E. & Fleiss, J. L. (1979). Intraclass correlations: uses in
+assessing rater reliability. Psychological Bulletin 86, 420-428.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+class ReverseKeyWarning(UserWarning):
+    """An item correlates negatively with the rest of its scale."""
+
+
+def _covariance(items: pd.DataFrame, missing: str) -> tuple[np.ndarray, int]:
+    if missing == "listwise":
+        complete = items.dropna()
+        return np.cov(complete.to_numpy(dtype=float), rowvar=False), len(complete)
+    if missing != "pairwise":
+        raise ValueError("missing must be 'pairwise' or 'listwise'")
+    values = items.to_numpy(dtype=float)
+    if not np.isnan(values).any():
+        return np.cov(values, rowvar=False), len(values)
+    return _pairwise_cov(values), len(values)
+
+
+def _pairwise_cov(values: np.ndarray) -> np.ndarray:
+    """Pairwise-complete covariance (as R's ``cov(use = "pairwise")``) by matrix products."""
+    valid = (~np.isnan(values)).astype(float)
+    x = np.where(valid > 0, values, 0.0)
+    n = valid.T @ valid
+    sx = x.T @ valid  # sum of x_i over rows where j is also observed
+    sxy = x.T @ x
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (sxy - sx * sx.T / n) / (n - 1)
+
+
+def _alpha(cov: np.ndarray) -> float:
+    k = cov.shape[0]
+    return k / (k - 1) * (1 - np.trace(cov) / cov.sum())
+
+
+def _std_alpha(cov: np.ndarray) -> float:
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd)
+    k = corr.shape[0]
+    return k / (k - 1) * (1 - k / corr.sum())
+
+
+def _duhachek_se(cov: np.ndarray, n: int) -> float:
+    k = cov.shape[0]
+    total = cov.sum()
+    tr = np.trace(cov)
+    cc = cov @ cov
+    q = (2 * k**2 / ((k - 1) ** 2 * total**3)) * (
+        total * (np.trace(cc) + tr**2) - 2 * tr * cc.sum()
+    )
+    return float(np.sqrt(q / n))
+
+
+def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
+    tail = (1 - level) / 2
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
+    high = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
+    return float(low), float(high)
+
+
+def cronbach_alpha(
+    items: pd.DataFrame, *, level: float = 0.95, missing: str = "pairwise"
+) -> pd.DataFrame:
+    r"""Cronbach's alpha and standardised alpha with Feldt and Duhachek intervals.
+
+    .. math::
+
+        \alpha = \frac{k}{k-1}\Bigl(1 - \frac{\operatorname{tr} C}{\mathbf 1' C \mathbf 1}\Bigr),
+        \qquad
+        \alpha_{std} = \frac{k}{k-1}\Bigl(1 - \frac{k}{\mathbf 1' R \mathbf 1}\Bigr)
+
+    Feldt (1965): :math:`1-(1-\alpha)F_{1-p/2}` and :math:`1-(1-\alpha)F_{p/2}` with
+    :math:`F(n-1, (n-1)(k-1))`. Duhachek & Iacobucci (2004):
+    :math:`\alpha \pm z_{1-p/2}\,\mathrm{ASE}` with
+
+    .. math::
+
+        \mathrm{ASE}^2 = \frac{1}{n}\,\frac{2k^2}{(k-1)^2(\mathbf 1'C\mathbf 1)^3}
+        \bigl[\mathbf 1'C\mathbf 1\,(\operatorname{tr}C^2 + (\operatorname{tr}C)^2)
+        - 2\operatorname{tr}C\;\mathbf 1'C^2\mathbf 1\bigr].
+
+    For standardised alpha the same formulas run on the correlation matrix
+    (items scaled to unit variance).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondent x item matrix, reverse keys applied.
+    level : float, default 0.95
+        Confidence level.
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete covariances (as psych) or complete rows only.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``alpha`` and ``std_alpha`` x ``feldt`` and ``duhachek``; columns
+        statistic, ci_method, estimate, se (Duhachek's ASE), ci_low, ci_high,
+        n (rows used), n_items, level, method.
+    """
+    cov, n = _covariance(items, missing)
+    k = cov.shape[0]
+    if k < 2:
+        raise ValueError("alpha needs at least two items")
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd)
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    rows = []
+    for statistic, estimate, matrix in (
+        ("alpha", _alpha(cov), cov),
+        ("std_alpha", _std_alpha(cov), corr),
+    ):
+        se = _duhachek_se(matrix, n)
+        low, high = _feldt(estimate, n, k, level)
+        rows.append((statistic, "feldt", estimate, se, low, high))
+        rows.append((statistic, "duhachek", estimate, se, estimate - z * se, estimate + z * se))
+    out = pd.DataFrame(
+        rows, columns=["statistic", "ci_method", "estimate", "se", "ci_low", "ci_high"]
+    )
+    out["n"] = n
+    out["n_items"] = k
+    out["level"] = level
+    out["method"] = f"Cronbach's alpha ({missing} covariances)"
+    return out
+
+
+def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+    """Item-total correlations and alpha if an item is dropped.
+
+    ``r_total`` is the correlation of the item with the sum of all items
+    (psych's ``raw.r``), ``r_drop`` with the sum of the other items (the
+    corrected item-total correlation), both from the covariance matrix.
+    Warns (:class:`ReverseKeyWarning`) when an item's corrected correlation is
+    negative: the item probably needs reverse keying.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondent x item matrix, reverse keys applied.
+    missing : {"pairwise", "listwise"}
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    DataFrame
+        One row per item: item_id, n (answers), mean, sd, r_total, r_drop,
+        alpha_if_dropped, std_alpha_if_dropped, se_if_dropped (Duhachek ASE).
+    """
+    cov, n = _covariance(items, missing)
+    k = cov.shape[0]
+    col = cov.sum(axis=0)
+    total = cov.sum()
+    var = np.diag(cov)
+    r_total = col / np.sqrt(var * total)
+    rest_var = total - 2 * col + var
+    r_drop = (col - var) / np.sqrt(var * rest_var)
+    drop_alpha, drop_std, drop_se = [], [], []
+    for j in range(k):
+        keep = [i for i in range(k) if i != j]
+        sub = cov[np.ix_(keep, keep)]
+        if len(keep) >= 2:
+            drop_alpha.append(_alpha(sub))
+            drop_std.append(_std_alpha(sub))
+            drop_se.append(_duhachek_se(sub, n))
+        else:
+            drop_alpha.append(np.nan)
+            drop_std.append(np.nan)
+            drop_se.append(np.nan)
+    out = pd.DataFrame(
+        {
+            "item_id": [str(c) for c in items.columns],
+            "n": items.notna().sum().to_numpy(),
+            "mean": items.mean().to_numpy(),
+            "sd": items.std(ddof=1).to_numpy(),
+            "r_total": r_total,
+            "r_drop": r_drop,
+            "alpha_if_dropped": drop_alpha,
+            "std_alpha_if_dropped": drop_std,
+            "se_if_dropped": drop_se,
+        }
+    )
+    negative = out.loc[out["r_drop"] < 0, "item_id"].tolist()
+    if negative:
+        warnings.warn(
+            "negative corrected item-total correlation for "
+            + ", ".join(negative)
+            + ": check whether these items are reverse-keyed in the codebook",
+            ReverseKeyWarning,
+            stacklevel=2,
+        )
+    return out
+
+
+def omega(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+    r"""McDonald's omega (total) from a one-factor maximum-likelihood model.
+
+    The factor model is fitted to the item correlation matrix
+    (:class:`statsmodels.multivariate.factor.Factor`, ``method="ml"``);
+    with standardised loadings :math:`\lambda` and uniquenesses
+    :math:`\psi = 1-\lambda^2`,
+
+    .. math:: \omega = \frac{(\sum\lambda)^2}{(\sum\lambda)^2 + \sum\psi}.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondent x item matrix, reverse keys applied.
+    missing : {"pairwise", "listwise"}
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    DataFrame
+        One row: estimate, n, n_items, method; plus one row per item with its
+        loading (column ``loading``, statistic ``loading``).
+    """
+    from statsmodels.multivariate.factor import Factor
+
+    cov, n = _covariance(items, missing)
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(sd, sd)
+    k = corr.shape[0]
+    if k < 3:
+        raise ValueError("a one-factor model needs at least three items")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = Factor(corr=corr, n_factor=1, method="ml", nobs=n).fit()
+    loadings = np.asarray(fit.loadings)[:, 0]
+    if loadings.sum() < 0:
+        loadings = -loadings
+    uniq = 1 - loadings**2
+    value = loadings.sum() ** 2 / (loadings.sum() ** 2 + uniq.sum())
+    head = pd.DataFrame(
+        {"statistic": ["omega_total"], "item_id": [None], "estimate": [value], "loading": [np.nan]}
+    )
+    body = pd.DataFrame(
+        {
+            "statistic": "loading",
+            "item_id": [str(c) for c in items.columns],
+            "estimate": loadings,
+            "loading": loadings,
+        }
+    )
+    out = pd.concat([head, body], ignore_index=True)
+    out["n"] = n
+    out["n_items"] = k
+    out["method"] = "McDonald's omega, one-factor ML model"
+    return out
+
+
+def icc(ratings: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+    r"""Intraclass correlations in the six forms of Shrout & Fleiss (1979).
+
+    From the two-way ANOVA of n targets (rows) by k raters (columns) with
+    mean squares :math:`MSR` (targets), :math:`MSC` (raters), :math:`MSE`
+    (residual) and :math:`MSW` (within targets):
+
+    ========  ==============================================================
+    ICC1      :math:`(MSR-MSW)/(MSR+(k-1)MSW)`
+    ICC2      :math:`(MSR-MSE)/(MSR+(k-1)MSE+k(MSC-MSE)/n)`
+    ICC3      :math:`(MSR-MSE)/(MSR+(k-1)MSE)`
+    ICC1k     :math:`(MSR-MSW)/MSR`
+    ICC2k     :math:`(MSR-MSE)/(MSR+(MSC-MSE)/n)`
+    ICC3k     :math:`(MSR-MSE)/MSR`
+    ========  ==============================================================
+
+    F tests and confidence intervals as in Shrout & Fleiss (1979) and psych's
+    ``ICC`` (Satterthwaite degrees of freedom for ICC2). Rows with a missing
+    rating are dropped.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Targets in rows, raters (or items) in columns.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        Six rows (type ICC1 ... ICC3k) with description, estimate, F, df1,
+        df2, p_val, ci_low, ci_high, n (targets), k (raters).
+    """
+    x = ratings.dropna().to_numpy(dtype=float)
+    n, k = x.shape
+    if n < 2 or k < 2:
+        raise ValueError("ICC needs at least two targets and two raters")
+    grand = x.mean()
+    ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
+    ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
+    ss_total = ((x - grand) ** 2).sum()
+    ss_err = ss_total - ss_rows - ss_cols
+    msr = ss_rows / (n - 1)
+    msc = ss_cols / (k - 1)
+    mse = ss_err / ((n - 1) * (k - 1))
+    msw = (ss_cols + ss_err) / (n * (k - 1))
+    tail = (1 - level) / 2
+
+    icc1 = (msr - msw) / (msr + (k - 1) * msw)
+    icc2 = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
+    icc3 = (msr - mse) / (msr + (k - 1) * mse)
+    icc1k = (msr - msw) / msr
+    icc2k = (msr - mse) / (msr + (msc - mse) / n)
+    icc3k = (msr - mse) / msr
+
+    f1, d1n, d1d = msr / msw, n - 1, n * (k - 1)
+    f3, d3n, d3d = msr / mse, n - 1, (n - 1) * (k - 1)
+    fl1 = f1 / stats.f.ppf(1 - tail, d1n, d1d)
+    fu1 = f1 * stats.f.ppf(1 - tail, d1d, d1n)
+    fl3 = f3 / stats.f.ppf(1 - tail, d3n, d3d)
+    fu3 = f3 * stats.f.ppf(1 - tail, d3d, d3n)
+    l1, u1 = (fl1 - 1) / (fl1 + k - 1), (fu1 - 1) / (fu1 + k - 1)
+    l3, u3 = (fl3 - 1) / (fl3 + k - 1), (fu3 - 1) / (fu3 + k - 1)
+    fj = msc / mse
+    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    v = vn / vd
+    f_u = stats.f.ppf(1 - tail, n - 1, v)
+    f_l = stats.f.ppf(1 - tail, v, n - 1)
+    l2 = n * (msr - f_u * mse) / (f_u * (k * msc + (k * n - k - n) * mse) + n * msr)
+    u2 = n * (f_l * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_l * msr)
+
+    p1 = stats.f.sf(f1, d1n, d1d)
+    p3 = stats.f.sf(f3, d3n, d3d)
+    rows = [
+        ("ICC1", "single rater, absolute (one-way random)", icc1, f1, d1n, d1d, p1, l1, u1),
+        ("ICC2", "single rater, random raters", icc2, f3, d3n, d3d, p3, l2, u2),
+        ("ICC3", "single rater, fixed raters", icc3, f3, d3n, d3d, p3, l3, u3),
+        ("ICC1k", "mean of k raters, absolute", icc1k, f1, d1n, d1d, p1, 1 - 1 / fl1, 1 - 1 / fu1),
+        (
+            "ICC2k",
+            "mean of k raters, random raters",
+            icc2k,
+            f3,
+            d3n,
+            d3d,
+            p3,
+            l2 * k / (1 + l2 * (k - 1)),
+            u2 * k / (1 + u2 * (k - 1)),
+        ),
+        (
+            "ICC3k",
+            "mean of k raters, fixed raters",
+            icc3k,
+            f3,
+            d3n,
+            d3d,
+            p3,
+            1 - 1 / fl3,
+            1 - 1 / fu3,
+        ),
+    ]
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "type",
+            "description",
+            "estimate",
+            "F",
+            "df1",
+            "df2",
+            "p_val",
+            "ci_low",
+            "ci_high",
+        ],
+    )
+    out["n"] = n
+    out["k"] = k
+    out["level"] = level
+    return out

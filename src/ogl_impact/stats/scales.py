@@ -1,0 +1,172 @@
+"""Items to scales: reverse keying, the respondent x item matrix, scale scores.
+
+The survey table is long (one row per respondent, wave and item). Most
+statistics need it wide: one row per respondent and wave, one column per
+item. :func:`item_matrix` builds that matrix from the codebook, reversing the
+items the codebook marks as reverse-keyed, so that every later step works on
+items that all point the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+ID_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group")
+
+
+def reverse_key(values: pd.Series | np.ndarray, minimum: float, maximum: float):
+    """Reverse an item's answers the way R's psych package does.
+
+    Parameters
+    ----------
+    values : Series or ndarray
+        Answers on a scale from ``minimum`` to ``maximum``; missing stays missing.
+    minimum, maximum : float
+        Ends of the scale (from the codebook, not from the data).
+
+    Returns
+    -------
+    Series or ndarray
+        ``maximum + minimum - value``.
+
+    Examples
+    --------
+    >>> reverse_key(np.array([1.0, 2.0, 5.0, np.nan]), 1, 5)
+    array([ 5.,  4.,  1., nan])
+    """
+    return maximum + minimum - values
+
+
+def item_matrix(
+    responses: pd.DataFrame,
+    codebook: pd.DataFrame,
+    *,
+    construct: str | None = None,
+    items: Sequence[str] | None = None,
+    reverse: bool = True,
+) -> pd.DataFrame:
+    """Turn the long survey table into a respondent x item matrix.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        The ``responses`` table (respondent_id, unit_id, wave, actor_group,
+        item_id, value).
+    codebook : DataFrame
+        The ``codebook`` table (item order, scale ends, reverse keys).
+    construct : str, optional
+        Keep only the items of this construct (e.g. ``"p1"``).
+    items : sequence of str, optional
+        Keep only these items, in this order.
+    reverse : bool, default True
+        Reverse the items marked ``reverse_keyed`` in the codebook.
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent and wave, indexed by respondent_id, unit_id,
+        wave and actor_group; one float column per item in codebook order;
+        missing answers are NaN.
+    """
+    book = codebook.set_index("item_id")
+    if items is not None:
+        wanted = list(items)
+    elif construct is not None:
+        wanted = book.index[book["construct"] == construct].tolist()
+    else:
+        wanted = book.index.tolist()
+    unknown = [i for i in wanted if i not in book.index]
+    if unknown or not wanted:
+        raise ValueError(f"items not in the codebook: {unknown or wanted}")
+
+    item_codes, item_index = _codes(responses["item_id"])
+    column_of = {item: j for j, item in enumerate(wanted)}
+    lookup = np.array([column_of.get(str(i), -1) for i in item_index], dtype=np.int64)
+    col = lookup[item_codes]
+    keep = col >= 0
+    sub_cols = col[keep]
+
+    resp_codes, _ = _codes(responses["respondent_id"])
+    wave = responses["wave"].to_numpy(dtype=np.int64)
+    key = resp_codes[keep].astype(np.int64) * (int(wave.max()) + 1) + wave[keep]
+    row, first = _factorize_first(key)
+    matrix = np.full((len(first), len(wanted)), np.nan)
+    matrix[row, sub_cols] = responses["value"].to_numpy(dtype=float)[keep]
+
+    kept_index = np.flatnonzero(keep)[first]
+    ids = responses.iloc[kept_index][list(ID_COLUMNS)].reset_index(drop=True)
+    for name in ("respondent_id", "unit_id", "actor_group"):
+        ids[name] = ids[name].astype(str)
+    frame = pd.DataFrame(matrix, columns=pd.Index(wanted, name="item_id"))
+    if reverse:
+        for item in wanted:
+            if bool(book.at[item, "reverse_keyed"]):
+                frame[item] = reverse_key(
+                    frame[item],
+                    float(book.at[item, "scale_min"]),
+                    float(book.at[item, "scale_max"]),
+                )
+    frame.index = pd.MultiIndex.from_frame(ids)
+    return frame.sort_index()
+
+
+def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -> pd.Series:
+    """Mean of the valid items per respondent, if enough items were answered.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondent x item matrix (items already reverse-keyed).
+    min_valid : int or float, optional
+        Minimum number of answered items for a score; a float below 1 is a
+        share of the items. Default: all but one item (at least one).
+
+    Returns
+    -------
+    Series
+        The scale score, NaN where too few items were answered.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"a": [1.0, 2.0, np.nan], "b": [3.0, np.nan, np.nan]})
+    >>> scale_scores(m, min_valid=1).tolist()
+    [2.0, 2.0, nan]
+    >>> scale_scores(m, min_valid=2).tolist()
+    [2.0, nan, nan]
+    """
+    values = items.to_numpy(dtype=float)
+    k = values.shape[1]
+    if min_valid is None:
+        need = max(k - 1, 1)
+    elif isinstance(min_valid, float) and min_valid < 1:
+        need = int(np.ceil(min_valid * k))
+    else:
+        need = int(min_valid)
+    valid = ~np.isnan(values)
+    count = valid.sum(axis=1)
+    total = np.where(valid, values, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(count >= need, total / count, np.nan)
+    return pd.Series(score, index=items.index, name="score")
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    codes, uniques = pd.factorize(column)
+    return codes, pd.Index(uniques)
+
+
+def _factorize_first(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``key`` and the position where each code first occurs."""
+    codes, _ = pd.factorize(key)
+    # factorize numbers values in order of first appearance, so a code is new
+    # exactly where it exceeds every code before it
+    previous_max = np.maximum.accumulate(codes)
+    new = np.empty(len(codes), dtype=bool)
+    new[:1] = True
+    new[1:] = codes[1:] > previous_max[:-1]
+    return codes, np.flatnonzero(new)

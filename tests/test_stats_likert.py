@@ -1,0 +1,53 @@
+"""Likert summaries on answers built by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ogl_impact.stats import likert_summary
+
+BOOK = pd.DataFrame(
+    {
+        "item_id": ["b", "a"],
+        "construct": ["c", "c"],
+        "scale_min": [1, 1],
+        "scale_max": [5, 4],
+        "value_labels": ["1=nein|2=eher nein|3=teils|4=eher ja|5=ja", ""],
+        "reverse_keyed": [False, False],
+    }
+)
+
+
+def test_percentages_shares_and_order():
+    resp = pd.DataFrame(
+        {
+            "unit_id": ["x"] * 6 + ["y"] * 3,
+            "item_id": ["b"] * 5 + ["a"] + ["b"] * 3,
+            "value": [1, 2, 3, 5, np.nan, 4, 5, 5, 4],
+        }
+    )
+    cats, summary = likert_summary(resp, BOOK)
+    b = cats[cats["item_id"] == "b"]
+    assert b["value"].tolist() == [1, 2, 3, 4, 5]
+    assert b["label"].tolist()[0] == "nein"
+    assert b["count"].tolist() == [1, 1, 1, 1, 3]
+    assert b["percent"].sum() == pytest.approx(100)
+    s = summary.set_index("item_id")
+    assert summary["item_id"].tolist() == ["b", "a"]  # codebook order
+    assert s.loc["b", "n"] == 7 and s.loc["b", "missing"] == 1
+    assert s.loc["b", "low"] == pytest.approx(200 / 7)
+    assert s.loc["b", "neutral"] == pytest.approx(100 / 7)
+    assert s.loc["b", "high"] == pytest.approx(400 / 7)
+    assert s.loc["b", "mean"] == pytest.approx(np.mean([1, 2, 3, 5, 5, 5, 4]))
+    # even number of categories: no neutral share
+    assert s.loc["a", "neutral"] == 0 and s.loc["a", "high"] == 100
+
+
+def test_grouped_summary_keeps_empty_categories():
+    resp = pd.DataFrame(
+        {"unit_id": ["x", "x", "y"], "item_id": ["b", "b", "b"], "value": [1, 1, 5]}
+    )
+    cats, summary = likert_summary(resp, BOOK, items=["b"], by=["unit_id"])
+    x = cats[cats["unit_id"] == "x"]
+    assert x["count"].tolist() == [2, 0, 0, 0, 0]
+    assert summary.set_index("unit_id").loc["y", "high"] == 100
