@@ -29,8 +29,8 @@ validate: setup ## Check every table in $(RAW)
 process: setup ## Write $(RAW) as Parquet + datapackage.json to $(PROCESSED)
 	$(BIN)/ogl-impact process $(RAW) $(PROCESSED)
 
-figures: setup ## Build the report figures (none are defined yet)
-	@echo "figures: no report figures are defined yet; data/processed holds the processed tables."
+figures: setup ## Build every report's figures and galleries into reports/figures/
+	$(BIN)/ogl-impact figures --all
 
 test: setup ## Lint and run the whole test suite
 	$(BIN)/ruff check src tests benchmarks

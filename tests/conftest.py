@@ -6,7 +6,10 @@ import csv
 import shutil
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw"
@@ -76,3 +79,20 @@ def find_line(folder: Path, table: str, **where: str) -> int:
         if all(row[header.index(k)] == v for k, v in where.items()):
             return number
     raise LookupError(f"no row {where} in {table}")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test left open (Agg backend, no windows)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def demo():
+    """The embedded dataset, loaded once."""
+    import ogl_impact
+
+    return ogl_impact.load_demo()

@@ -95,6 +95,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--secret-file", default=None, help="Datei mit dem geheimen Schlüssel")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_import)
+
+    p = sub.add_parser(
+        "figures",
+        help="Abbildungen der Berichte erzeugen (PNG, SVG, PDF, Galerie)",
+        description="Zeichnet die Abbildungen eines Berichts (--report sb3) oder aller Berichte "
+        "(--all) aus den Daten bis zum Datum des Berichts und schreibt PNG (300 dpi), SVG, PDF "
+        "und index.html nach OUT/<bericht>/. Gruppen unter k Befragten werden unterdrückt. "
+        "Ein zweiter Lauf erzeugt byte-gleiche Dateien; ein fehlgeschlagener Lauf lässt die "
+        "vorherigen Abbildungen unverändert.",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--report", action="append", help="Bericht, z. B. sb3 (mehrfach möglich)")
+    which.add_argument("--all", action="store_true", help="alle Berichte")
+    p.add_argument(
+        "--data", default="data/raw", help="Ordner mit den Tabellen (Standard: data/raw)"
+    )
+    p.add_argument(
+        "--out", default="reports/figures", help="Zielordner (Standard: reports/figures)"
+    )
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Abbildungen")
+    p.add_argument("--k", type=int, default=5, help="Mindestzahl Befragter je Gruppe (>= 3)")
+    p.add_argument("--jobs", type=int, default=2, help="parallele Prozesse (Standard: 2)")
+    p.add_argument("--quiet", action="store_true", help="keinen Fortschritt ausgeben")
+    p.set_defaults(handler=_figures)
     return parser
 
 
@@ -220,3 +244,54 @@ def _import(args: argparse.Namespace) -> int:
         secret,
         args.lang,
     )
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.dataset import DataValidationError, load
+    from ogl_impact.privacy import PrivacyError, check_k
+    from ogl_impact.problems import format_text
+
+    data = Path(args.data)
+    if not data.is_dir():
+        print(f"ogl-impact figures: kein Ordner / not a folder: {data}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        check_k(args.k)
+    except PrivacyError as exc:
+        print(f"ogl-impact figures: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        ds = load(data)
+    except DataValidationError as exc:
+        print(format_text(exc.problems, args.lang), file=sys.stderr)
+        print(f"{data}: ungültig, keine Abbildungen / invalid, no figures", file=sys.stderr)
+        return EXIT_INVALID
+    from ogl_impact.reports import build, reports
+
+    known = [r.report_id for r in reports(ds.periods)]
+    unknown = [r for r in (args.report or []) if r not in known]
+    if unknown:
+        print(
+            f"ogl-impact figures: unbekannter Bericht / unknown report: {', '.join(unknown)}; "
+            f"bekannt / known: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+    def show(line: str) -> None:
+        if not args.quiet:
+            print(line, flush=True)
+
+    files = build(
+        ds,
+        Path(args.out),
+        report_ids=None if args.all else args.report,
+        lang=args.lang,
+        k=args.k,
+        jobs=max(1, args.jobs),
+        progress=show,
+    )
+    print(f"{args.out}: {len(files)} Dateien geschrieben / files written")
+    return EXIT_OK

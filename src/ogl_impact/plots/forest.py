@@ -1,0 +1,54 @@
+"""Forest plot of effects with their confidence intervals and evidence level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ogl_impact.plots.style import PALETTE, axis_numbers, ensure_ax, number, text
+
+
+def forest(data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2) -> Axes:
+    """Draw estimates with intervals, one row each, and an evidence column.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns label, estimate, ci_low, ci_high, optionally evidence (text
+        shown at the right) and suppressed.
+    ax : Axes, optional
+        Axes to draw on.
+    decimals : int, default 2
+        Decimals of the printed estimates.
+
+    Returns
+    -------
+    Axes
+        Points (gid "estimates") and one interval line per row (gid = label).
+    """
+    rows = data
+    if "suppressed" in rows:
+        rows = rows[~rows["suppressed"].astype(bool)]
+    ax = ensure_ax(ax, height_cm=max(5.0, 2.0 + 0.6 * len(rows)))
+    y = np.arange(len(rows))
+    for i, (_, r) in enumerate(rows.iterrows()):
+        (ln,) = ax.plot([r["ci_low"], r["ci_high"]], [i, i], color=PALETTE[0], linewidth=1.5)
+        ln.set_gid(str(r["label"]))
+        ax.text(
+            1.02,
+            i,
+            f"{number(r['estimate'], decimals)} [{number(r['ci_low'], decimals)}; "
+            f"{number(r['ci_high'], decimals)}]"
+            + (f"   {r['evidence']}" if "evidence" in rows and pd.notna(r["evidence"]) else ""),
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=7,
+        )
+    ax.scatter(rows["estimate"], y, color=PALETTE[0], zorder=3, s=20, gid="estimates")
+    ax.axvline(0, color="black", linewidth=0.8, linestyle=":")
+    ax.set_yticks(y, rows["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel(text("effect"))
+    axis_numbers(ax, "x")
+    return ax

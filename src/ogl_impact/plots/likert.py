@@ -1,0 +1,155 @@
+"""Diverging stacked bars for Likert items.
+
+Disagreement extends left of zero, agreement right; the middle category of
+an odd scale is split across zero (``neutral="split"``) or drawn apart to
+the right (``neutral="apart"``). Item order follows ``item_order`` (the
+codebook's order), category order and labels follow the frame (which
+:func:`ogl_impact.stats.likert_summary` builds from the codebook). Rows
+marked ``suppressed`` are not drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+
+from ogl_impact.plots.style import DIVERGING, axis_numbers, ensure_ax, number, text
+
+
+def _wrap(label: str, width: int = 40) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+def likert_bars(
+    data: pd.DataFrame,
+    *,
+    item_order: Sequence[str] | None = None,
+    item_labels: Mapping[str, str] | None = None,
+    group: str | None = None,
+    neutral: str = "split",
+    min_label: float = 5.0,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw diverging stacked Likert bars.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns item_id, value, label, percent (one row per item, category
+        and group), optionally ``group`` and ``suppressed``.
+    item_order : sequence of str, optional
+        Items top to bottom (default: order of first appearance).
+    item_labels : mapping, optional
+        Text for each item (default: the item id).
+    group : str, optional
+        Column to draw one bar per value within each item (e.g. ``"wave"``).
+    neutral : {"split", "apart"}
+        Where the middle category of an odd scale goes.
+    min_label : float, default 5
+        Segments of at least this percentage carry their value as a label.
+    ax : Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    Axes
+        Bars are ``Rectangle`` patches with ``gid`` "item|group|value".
+    """
+    if neutral not in {"split", "apart"}:
+        raise ValueError(f"neutral must be 'split' or 'apart', not {neutral!r}")
+    frame = data
+    if "suppressed" in frame:
+        frame = frame[~frame["suppressed"].astype(bool)]
+    items = list(item_order) if item_order is not None else list(dict.fromkeys(frame["item_id"]))
+    items = [i for i in items if i in set(frame["item_id"])]
+    groups = list(dict.fromkeys(frame[group])) if group else [None]
+    categories = (
+        frame[["value", "label"]]
+        .drop_duplicates("value")
+        .sort_values("value")
+        .reset_index(drop=True)
+    )
+    k = len(categories)
+    colours = DIVERGING.get(k, DIVERGING[5])
+    odd = k % 2 == 1
+    mid = k // 2
+    ax = ensure_ax(
+        ax, height_cm=max(5.0, 2.5 + 0.45 * len(items) * (len(groups) + (1 if group else 0)))
+    )
+    height = 0.8
+    slots = len(groups) + 1 if group else 1
+    heading_ticks: list[int] = []
+    yticks, ylabels = [], []
+    apart_x = 105.0
+    for i, item in enumerate(items):
+        for j, g in enumerate(groups):
+            rows = frame[frame["item_id"] == item]
+            if group:
+                rows = rows[rows[group] == g]
+            if rows.empty:
+                continue
+            pct = (
+                rows.set_index("value")["percent"].reindex(categories["value"]).fillna(0).to_numpy()
+            )
+            y = i * slots + (j + 1 if group else 0)
+            left_start = -(pct[:mid].sum() + (pct[mid] / 2 if odd and neutral == "split" else 0))
+            x = left_start
+            for c in range(k):
+                w = pct[c]
+                if odd and c == mid and neutral == "apart":
+                    xs = apart_x
+                else:
+                    xs = x
+                    x += w
+                rect = ax.barh(
+                    y, w, left=xs, height=height * 0.9, color=colours[c], edgecolor="white"
+                )
+                rect.patches[0].set_gid(f"{item}|{g}|{categories['value'][c]}")
+                if w >= min_label:
+                    ax.text(
+                        xs + w / 2,
+                        y,
+                        number(w, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=6.5,
+                        color="black" if c in {mid - 1, mid, mid + 1} else "white",
+                    )
+            if group:
+                yticks.append(y)
+                ylabels.append(f"{text(group)} {g}")
+        if group:
+            heading_ticks.append(len(yticks))
+            yticks.append(i * slots)
+            ylabels.append(_wrap((item_labels or {}).get(item, item), 60))
+        else:
+            yticks.append(i)
+            ylabels.append(_wrap((item_labels or {}).get(item, item)))
+    ax.set_yticks(yticks, ylabels)
+    for pos in heading_ticks:
+        tick = ax.get_yticklabels()[pos]
+        tick.set_fontweight("bold")
+    if group:
+        ax.tick_params(axis="y", length=0)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    lim = 100
+    ax.set_xlim(-lim, apart_x + 30 if (neutral == "apart" and odd) else lim)
+    ax.set_xlabel(text("percent"))
+    axis_numbers(ax, "x", 0)
+    ticks = np.arange(-100, 101, 25)
+    ax.set_xticks(ticks, [number(abs(t), 0) for t in ticks])
+    ax.legend(
+        handles=[Patch(color=colours[c], label=str(categories["label"][c])) for c in range(k)],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=min(k, 5),
+        frameon=False,
+    )
+    return ax

@@ -1,0 +1,144 @@
+"""The openness profile: seven perspectives per lab against the network mean.
+
+:func:`openness_radar` draws the profile on a polar axes;
+:func:`openness_dots` shows the same numbers as a dot plot (lab and network
+mean per perspective), which reads more precisely. Rows marked
+``suppressed`` are not drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ogl_impact.plots.style import GREY, PALETTE, axis_numbers, ensure_ax, text
+
+
+def _rows(data: pd.DataFrame, lab: str) -> pd.DataFrame:
+    rows = data[data["unit_id"] == lab]
+    if "suppressed" in rows:
+        rows = rows[~rows["suppressed"].astype(bool)]
+    return rows
+
+
+def openness_radar(
+    data: pd.DataFrame,
+    *,
+    lab: str,
+    title: str | None = None,
+    scale: tuple[float, float] = (1, 5),
+    ax: Axes | None = None,
+) -> Axes:
+    """Radar of one lab's perspective scores against the network mean.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns unit_id, perspective (label, in drawing order), score,
+        network_mean, optionally suppressed.
+    lab : str
+        Unit to draw.
+    title : str, optional
+        Axes title (default: the lab id).
+    scale : (float, float)
+        Ends of the score scale.
+    ax : Axes, optional
+        A polar axes (created when absent).
+
+    Returns
+    -------
+    Axes
+        Lines with gid "lab" and "network".
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(subplot_kw={"projection": "polar"}, figsize=(8 / 2.54, 8 / 2.54))
+    perspectives = list(dict.fromkeys(data["perspective"]))
+    angles = np.linspace(0, 2 * np.pi, len(perspectives), endpoint=False)
+    rows = _rows(data, lab).set_index("perspective").reindex(perspectives)
+    network = (
+        data.drop_duplicates("perspective")
+        .set_index("perspective")
+        .reindex(perspectives)["network_mean"]
+    )
+    closed = np.append(angles, angles[0])
+    if rows["score"].notna().any():
+        values = rows["score"].to_numpy(dtype=float)
+        (line,) = ax.plot(closed, np.append(values, values[0]), color=PALETTE[0], linewidth=1.5)
+        line.set_gid("lab")
+        ax.fill(closed, np.append(values, values[0]), color=PALETTE[0], alpha=0.15)
+    else:
+        ax.text(0, scale[0], text("no_data"), ha="center", va="center", fontsize=6, color="#555555")
+    net = network.to_numpy(dtype=float)
+    (nline,) = ax.plot(closed, np.append(net, net[0]), color=GREY, linestyle="--", linewidth=1)
+    nline.set_gid("network")
+    ax.set_xticks(angles, perspectives)
+    ax.set_ylim(*scale)
+    ax.set_yticks(np.arange(scale[0], scale[1] + 1), [])
+    ax.set_title(title or lab, fontsize=6.5, pad=8)
+    return ax
+
+
+def openness_dots(
+    data: pd.DataFrame,
+    *,
+    lab: str,
+    scale: tuple[float, float] = (1, 5),
+    ax: Axes | None = None,
+) -> Axes:
+    """Dot plot of one lab's perspective scores and the network mean.
+
+    Parameters
+    ----------
+    data : DataFrame
+        As for :func:`openness_radar`.
+    lab : str
+        Unit to draw.
+    scale : (float, float)
+        Ends of the score scale.
+    ax : Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    Axes
+        Two collections, gids "lab" and "network".
+    """
+    ax = ensure_ax(ax, height_cm=7)
+    perspectives = list(dict.fromkeys(data["perspective"]))
+    y = np.arange(len(perspectives))
+    rows = _rows(data, lab).set_index("perspective").reindex(perspectives)
+    network = data.drop_duplicates("perspective").set_index("perspective").reindex(perspectives)
+    for p, (a, b) in enumerate(zip(rows["score"], network["network_mean"], strict=True)):
+        if not np.isnan(a):
+            ax.plot([a, b], [p, p], color="#CCCCCC", linewidth=1, zorder=1)
+    ax.scatter(
+        network["network_mean"],
+        y,
+        color=GREY,
+        marker="|",
+        s=120,
+        label=text("network_mean"),
+        gid="network",
+        zorder=2,
+    )
+    ax.scatter(rows["score"], y, color=PALETTE[0], s=30, label=lab, gid="lab", zorder=3)
+    if rows["score"].isna().all():
+        mid = (scale[0] + scale[1]) / 2
+        ax.text(
+            mid,
+            (len(perspectives) - 1) / 2,
+            text("no_data"),
+            ha="center",
+            va="center",
+            color="#555555",
+        )
+    ax.set_yticks(y, perspectives)
+    ax.invert_yaxis()
+    ax.set_xlim(*scale)
+    ax.set_xlabel(text("score"))
+    axis_numbers(ax, "x")
+    ax.legend(frameon=False, loc="lower right")
+    return ax

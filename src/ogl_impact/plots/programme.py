@@ -1,0 +1,84 @@
+"""Programme views: partner composition per lab, milestone completion (IRM scale)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ogl_impact.plots.style import PALETTE, axis_numbers, ensure_ax, text
+
+IRM_COLOURS = {
+    "complete": "#0072B2",
+    "substantial": "#56B4E9",
+    "limited": "#E69F00",
+    "not_started": "#D55E00",
+    "no_evidence": "#BDBDBD",
+}
+
+
+def partner_composition(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Partners per lab by kind, as stacked horizontal bars.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns lab_label, kind_label (in legend order), n.
+    ax : Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    Axes
+        Bars with gid "lab|kind".
+    """
+    labs = list(dict.fromkeys(data["lab_label"]))
+    kinds = list(dict.fromkeys(data["kind_label"]))
+    ax = ensure_ax(ax, height_cm=max(6.0, 2.0 + 0.45 * len(labs)))
+    table = data.pivot_table(index="lab_label", columns="kind_label", values="n", aggfunc="sum")
+    table = table.reindex(index=labs, columns=kinds).fillna(0)
+    left = pd.Series(0.0, index=labs)
+    for k, kind in enumerate(kinds):
+        bars = ax.barh(labs, table[kind], left=left, color=PALETTE[k % len(PALETTE)], label=kind)
+        for bar, lab in zip(bars.patches, labs, strict=True):
+            bar.set_gid(f"{lab}|{kind}")
+        left += table[kind]
+    ax.invert_yaxis()
+    ax.set_xlabel(text("partners"))
+    axis_numbers(ax, "x", 0)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
+    return ax
+
+
+def milestone_completion(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Share of milestones per completion level (OGP IRM scale), one bar per lab.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns lab_label, completion (IRM code), completion_label, share (0-1).
+    ax : Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    Axes
+        Bars with gid "lab|completion".
+    """
+    labs = list(dict.fromkeys(data["lab_label"]))
+    order = [c for c in IRM_COLOURS if c in set(data["completion"])]
+    names = dict(zip(data["completion"], data["completion_label"], strict=False))
+    ax = ensure_ax(ax, height_cm=max(6.0, 2.0 + 0.45 * len(labs)))
+    table = data.pivot_table(index="lab_label", columns="completion", values="share", aggfunc="sum")
+    table = table.reindex(index=labs, columns=order).fillna(0) * 100
+    left = pd.Series(0.0, index=labs)
+    for c in order:
+        bars = ax.barh(labs, table[c], left=left, color=IRM_COLOURS[c], label=names.get(c, c))
+        for bar, lab in zip(bars.patches, labs, strict=True):
+            bar.set_gid(f"{lab}|{c}")
+        left += table[c]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(text("percent"))
+    axis_numbers(ax, "x", 0)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
+    return ax

@@ -1,0 +1,12 @@
+"""Research reports: which figures each holds, and the build that writes them.
+
+:func:`build` writes ``reports/figures/<report>/`` (PNG, SVG, PDF and an
+``index.html`` gallery) for the reports of :mod:`~ogl_impact.reports.registry`,
+each drawn only from data available up to the report's date.
+"""
+
+from ogl_impact.reports.asof import as_of
+from ogl_impact.reports.build import build, build_report
+from ogl_impact.reports.registry import REPORT_FIGURES, Report, find, reports
+
+__all__ = ["REPORT_FIGURES", "Report", "as_of", "build", "build_report", "find", "reports"]

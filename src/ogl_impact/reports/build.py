@@ -1,0 +1,372 @@
+"""Build the figures of one or all reports into reports/figures/<report>/.
+
+For every figure the build writes PNG (300 dpi), SVG and PDF with fixed
+metadata (no dates, no software versions, a fixed SVG id salt), so that a
+second run gives byte-identical files; then an ``index.html`` gallery with
+each figure's caption, n and source. Each report is written into a staging
+folder beside its target and swapped in when complete: a failed build leaves
+the previous figures intact.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+from ogl_impact import privacy
+from ogl_impact.dataset import Dataset
+from ogl_impact.plots.style import house_style
+from ogl_impact.reports.asof import as_of
+from ogl_impact.reports.figures import BUILDERS, Context, Drawn
+from ogl_impact.reports.registry import Report, find, reports
+
+NO_DATA_YET = {True: "Noch ohne Daten zu diesem Zeitpunkt", False: "No data yet at this date"}
+FORMATS = {
+    "png": {"dpi": 300, "metadata": {"Software": None}},
+    "svg": {"metadata": {"Date": None, "Creator": None}},
+    "pdf": {"metadata": {"Creator": None, "Producer": None, "CreationDate": None}},
+}
+
+
+def save(drawn: Drawn, folder: Path) -> list[Path]:
+    """Write one figure in every format with reproducible metadata.
+
+    Parameters
+    ----------
+    drawn : Drawn
+        The figure.
+    folder : Path
+        Target folder.
+
+    Returns
+    -------
+    list of Path
+        The written files.
+    """
+    paths = []
+    # one layout pass for all three formats: the tight box is computed once
+    box = drawn.figure.get_tightbbox().padded(0.05)
+    for ext, options in FORMATS.items():
+        path = folder / f"{drawn.name}.{ext}"
+        drawn.figure.savefig(path, format=ext, bbox_inches=box, **options)
+        paths.append(path)
+    plt.close(drawn.figure)
+    return paths
+
+
+def _gallery(report: Report, entries: list, missing: list[str], lang: str, synthetic: bool) -> str:
+    de = lang == "de"
+    from ogl_impact.plots.style import number
+
+    with house_style(lang):
+        cards = []
+        for d in entries:
+            n = f"n = {number(d.n, 0)} · " if d.n is not None else ""
+            cards.append(
+                f'<figure id="{d.name}"><a href="{d.name}.svg"><img src="{d.name}.png" '
+                f'alt="{html.escape(d.caption)}" loading="lazy"></a>'
+                f"<figcaption><p>{html.escape(d.caption)}</p>"
+                f'<p class="meta">{n}{"Quelle" if de else "Source"}: {html.escape(d.source)}'
+                + (
+                    f" · {'synthetische Demodaten' if de else 'synthetic demo data'}"
+                    if synthetic
+                    else ""
+                )
+                + f' · <a href="{d.name}.png">PNG</a> · <a href="{d.name}.svg">SVG</a> · '
+                f'<a href="{d.name}.pdf">PDF</a></p></figcaption></figure>'
+            )
+    note = ""
+    if missing:
+        note = f'<p class="note">{NO_DATA_YET[de]}: {html.escape(", ".join(missing))}</p>'
+    banner = ""
+    if synthetic:
+        banner = (
+            '<p class="synthetic">'
+            + (
+                "Diese Abbildungen beruhen auf synthetischen Demodaten, nicht auf Daten der Labore."
+                if de
+                else "These figures rest on synthetic demo data, not on data of the labs."
+            )
+            + "</p>"
+        )
+    until = report.until.strftime("%d.%m.%Y") if de else report.until.isoformat()
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head><meta charset="utf-8"><title>{html.escape(report.title)}</title>
+<style>
+body {{ font-family: sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
+figure {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }}
+img {{ max-width: 100%; }} .meta {{ color: #555; font-size: 0.9rem; }}
+.synthetic {{ background: #fff3cd; padding: 0.5rem; }} .note {{ color: #777; }}
+</style></head>
+<body>
+<h1>{html.escape(report.title)}</h1>
+<p>{"Datenstand" if de else "Data until"}: {until}</p>
+{banner}
+{note}
+{"".join(cards)}
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A written figure as the gallery lists it."""
+
+    name: str
+    caption: str
+    n: int | None
+    source: str
+
+
+_WORKER: dict = {}
+# relative drawing and saving time of the figures (measured; used to order the work)
+COST = {
+    "offenheit_radar": 9.0,
+    "offenheit_punkte": 6.0,
+    "wirkungstreppe_verlauf": 6.0,
+    "wirkungstreppe": 2.0,
+    "effekte": 2.0,
+    "vertrauen_likert": 1.5,
+    "zielerreichung": 1.5,
+}
+
+
+def _init_worker(ds: Dataset) -> None:
+    _WORKER.clear()
+    _WORKER["ds"] = ds
+
+
+def _tasks(report: Report, ds: Dataset) -> list[tuple[str, str | None]]:
+    tasks: list[tuple[str, str | None]] = []
+    for name in report.figures:
+        if name == "wirkungsmodelle":
+            tasks += [(name, lab) for lab in ds.labs["lab_id"]]
+        else:
+            tasks.append((name, None))
+    return tasks
+
+
+def _render(
+    report: Report, name: str, lab: str | None, staging: str, lang: str, k: int, reps: int
+) -> list[Entry]:
+    """Build one figure (or one lab's) of a report and write its files."""
+    ds = _WORKER["ds"]
+    key = (report.report_id, lang, k, reps)
+    if _WORKER.get("key") != key:
+        _WORKER["key"] = key
+        _WORKER["data"] = as_of(ds, report.until)
+        _WORKER["ctx"] = Context(
+            report.report_id, lang=lang, k=k, synthetic=ds.synthetic, bootstrap_reps=reps
+        )
+    ctx = _WORKER["ctx"]
+    ctx.only_lab = lab
+    entries = []
+    with house_style(lang):
+        for drawn in BUILDERS[name](_WORKER["data"], ctx):
+            save(drawn, Path(staging))
+            entries.append(Entry(drawn.name, drawn.caption, drawn.n, drawn.source))
+    return entries
+
+
+def build(
+    ds: Dataset,
+    out: Path,
+    *,
+    report_ids: Sequence[str] | None = None,
+    lang: str = "de",
+    k: int = privacy.K_DEFAULT,
+    bootstrap_reps: int = 9999,
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Build reports (all when ``report_ids`` is None), their galleries and the overview.
+
+    Every report is written into a staging folder and swapped in only when
+    all its figures are written; on any error the staging folders are
+    removed and earlier figures stay as they were.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The full dataset (each report sees it as of its own date).
+    out : Path
+        The reports/figures folder.
+    report_ids : sequence of str, optional
+        Reports to build; default all in the registry.
+    lang : {"de", "en"}
+        Language of the figures.
+    k : int, default 5
+        Suppression threshold (at least 3).
+    bootstrap_reps : int, default 9999
+        Draws of the wild cluster bootstrap for effect intervals.
+    jobs : int, default 1
+        Figures drawn in parallel processes.
+    progress : callable, optional
+        Called with one line per figure.
+
+    Returns
+    -------
+    list of Path
+        Every file written, in its final place.
+    """
+    privacy.check_k(k)
+    all_reports = reports(ds.periods)
+    chosen = all_reports if report_ids is None else [find(ds.periods, r) for r in report_ids]
+    out.mkdir(parents=True, exist_ok=True)
+    staging = {r.report_id: out / f".{r.report_id}.staging" for r in chosen}
+    for folder in staging.values():
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+    jobs_list = [(r, name, lab) for r in chosen for name, lab in _tasks(r, ds)]
+    # the slowest figures first, so that parallel workers finish together
+    jobs_list.sort(key=lambda job: -COST.get(job[1], 1.0))
+    results: dict[tuple[str, str, str | None], list[Entry]] = {}
+    total = len(jobs_list)
+    try:
+        if jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            with ProcessPoolExecutor(
+                max_workers=jobs, initializer=_init_worker, initargs=(ds,)
+            ) as pool:
+                futures = {
+                    pool.submit(
+                        _render, r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
+                    ): (r.report_id, name, lab)
+                    for r, name, lab in jobs_list
+                }
+                for i, fut in enumerate(as_completed(futures), 1):
+                    results[futures[fut]] = fut.result()
+                    if progress:
+                        progress(_progress_line(i, total, futures[fut], results[futures[fut]]))
+        else:
+            _init_worker(ds)
+            for i, (r, name, lab) in enumerate(jobs_list, 1):
+                key = (r.report_id, name, lab)
+                results[key] = _render(
+                    r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
+                )
+                if progress:
+                    progress(_progress_line(i, total, key, results[key]))
+        files: list[Path] = []
+        for r in chosen:
+            entries, missing = [], []
+            for name, lab in _tasks(r, ds):
+                got = results[(r.report_id, name, lab)]
+                entries += got
+                if not got:
+                    missing.append(name)
+            (staging[r.report_id] / "index.html").write_text(
+                _gallery(r, entries, missing, lang, ds.synthetic), encoding="utf-8"
+            )
+            names = [f"{e.name}.{ext}" for e in entries for ext in FORMATS] + ["index.html"]
+            _swap(staging[r.report_id], out / r.report_id)
+            files += [out / r.report_id / n for n in names]
+    except BaseException:
+        for folder in staging.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        plt.close("all")
+        raise
+    files.append(write_overview(ds, out, all_reports if report_ids is None else chosen, lang))
+    return files
+
+
+def build_report(ds: Dataset, report: Report, out: Path, **options: object) -> list[Path]:
+    """Build a single report (see :func:`build` for the options).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The full dataset.
+    report : Report
+        The report.
+    out : Path
+        The reports/figures folder.
+    **options
+        Passed to :func:`build`.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    return build(ds, out, report_ids=[report.report_id], **options)
+
+
+def _progress_line(i: int, total: int, key: tuple, entries: list[Entry]) -> str:
+    report_id, name, lab = key
+    label = f"{name}/{lab}" if lab else name
+    state = "ok" if entries else "keine Daten zu diesem Zeitpunkt"
+    return f"[{i:>3}/{total}] {report_id}/{label}: {state}"
+
+
+def _swap(staging: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def write_overview(ds: Dataset, out: Path, built: Sequence[Report], lang: str = "de") -> Path:
+    """Write reports/figures/index.html linking every report's gallery.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (for the synthetic flag).
+    out : Path
+        The reports/figures folder.
+    built : sequence of Report
+        Reports to list.
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    Path
+        The overview file.
+    """
+    de = lang == "de"
+    items = "".join(
+        f'<li><a href="{r.report_id}/index.html">{html.escape(r.title)}</a> '
+        f"({r.until.strftime('%d.%m.%Y') if de else r.until.isoformat()})</li>"
+        for r in built
+    )
+    synthetic = ""
+    if ds.synthetic:
+        synthetic = (
+            "<p><strong>"
+            + ("Synthetische Demodaten." if de else "Synthetic demo data.")
+            + "</strong></p>"
+        )
+    path = out / "index.html"
+    path.write_text(
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+        f"{'Abbildungen der Berichte' if de else 'Report figures'}</title></head><body>"
+        f"<h1>{'Abbildungen der Berichte' if de else 'Report figures'}</h1>"
+        f"{synthetic}<ul>{items}</ul>"
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _print(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

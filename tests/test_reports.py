@@ -1,0 +1,177 @@
+"""Report registry, dates, the scripted build (reproducible, atomic, private) and its CLI."""
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pytest
+
+from ogl_impact.reports import as_of, build, find, reports
+from ogl_impact.reports.figures import BUILDERS, Context
+
+BIN = Path(sys.executable).parent
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_registry_takes_report_dates_from_the_periods_table(demo):
+    got = {r.report_id: r.until for r in reports(demo.periods)}
+    assert list(got) == ["sb1", "sb2", "sb3", "zb", "sb4", "sb5", "sb6", "pb"]
+    assert got["sb1"] == date(2020, 10, 30)
+    assert got["zb"] == date(2021, 6, 30)
+    assert got["pb"] == date(2022, 11, 30)
+    with pytest.raises(ValueError, match="known: sb1"):
+        find(demo.periods, "sb9")
+
+
+def test_as_of_drops_everything_after_the_date(demo):
+    sb3 = as_of(demo, find(demo.periods, "sb3").until)
+    assert sb3.responses["wave"].max() == 1  # wave 2 ended June 2021
+    assert set(sb3.indicator_values["period_id"]) <= {"sb1", "sb2", "sb3"}
+    assert "zb" not in set(sb3.periods["period_id"])
+    assert len(demo.responses) > len(sb3.responses)  # the original is unchanged
+    pb = as_of(demo, find(demo.periods, "pb").until)
+    assert pb.responses["wave"].max() == 3
+
+
+@pytest.fixture(scope="module")
+def built(demo, tmp_path_factory):
+    out = tmp_path_factory.mktemp("figures")
+    files = build(demo, out, report_ids=["sb4"], bootstrap_reps=999)
+    return out, files
+
+
+def test_build_writes_every_format_and_a_gallery(built, demo):
+    out, files = built
+    folder = out / "sb4"
+    names = {p.name for p in folder.iterdir()}
+    for figure in ("wirkungstreppe", "zielerreichung", "vertrauen_likert", "effekte"):
+        assert {f"{figure}.png", f"{figure}.svg", f"{figure}.pdf"} <= names
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Sachstandsbericht 4" in html and "synthetische Demodaten" in html
+    assert "n = " in html and "Quelle" in html
+    assert (out / "index.html").exists()
+    assert not list(out.glob(".*staging"))
+    from PIL import Image
+
+    with Image.open(folder / "effekte.png") as im:
+        assert round(im.info["dpi"][0]) == 300
+    # no respondent id reaches any written text
+    ids = set(demo.responses["respondent_id"].astype(str).unique()[:2000])
+    for path in folder.glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not any(i in text for i in ids)
+
+
+def test_second_build_is_byte_identical(built, demo, tmp_path):
+    out, _ = built
+    again = tmp_path / "again"
+    build(demo, again, report_ids=["sb4"], bootstrap_reps=999, jobs=2)
+    assert _digest(out / "sb4") == _digest(again / "sb4")
+
+
+def test_failed_build_leaves_earlier_figures_intact(built, demo, monkeypatch):
+    out, _ = built
+    before = _digest(out / "sb4")
+
+    def broken(ds, ctx):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setitem(BUILDERS, "meilensteine", broken)
+    with pytest.raises(RuntimeError, match="simulated"):
+        build(demo, out, report_ids=["sb4"], bootstrap_reps=999)
+    assert _digest(out / "sb4") == before
+    assert not list(out.glob(".*staging"))
+
+
+def test_reports_before_the_second_wave_leave_out_the_change(demo):
+    ctx = Context("sb3", synthetic=True, bootstrap_reps=99)
+    assert BUILDERS["effekte"](as_of(demo, find(demo.periods, "sb3").until), ctx) == []
+
+
+def test_a_lab_below_the_threshold_never_appears(demo):
+    zb = find(demo.periods, "zb")
+    r = demo.responses
+    lab_wave2 = r[(r["unit_id"] == "bremen") & (r["wave"] == 2)]
+    keep_ids = set(lab_wave2["respondent_id"].unique()[:4])
+    smaller = r[
+        ~((r["unit_id"] == "bremen") & (r["wave"] == 2)) | r["respondent_id"].isin(keep_ids)
+    ]
+    tables = dict(demo.tables)
+    tables["responses"] = smaller.reset_index(drop=True)
+    tempting = replace(demo, tables=MappingProxyType(tables))
+    ctx = Context("zb", synthetic=True)
+    (drawn,) = BUILDERS["offenheit_radar"](as_of(tempting, zb.until), ctx)
+    drawn_labs = {
+        ax.get_title().replace("\n", " ")
+        for ax in drawn.figure.axes
+        if "lab" in {ln.get_gid() for ln in ax.lines}
+    }
+    assert not any("Bremen" in t for t in drawn_labs)
+    # complementary suppression: one more lab is hidden with it
+    labs_with_data = 10  # labs that were surveyed in wave 2
+    assert len(drawn_labs) == labs_with_data - 2
+    (dots,) = BUILDERS["offenheit_punkte"](as_of(tempting, zb.until), ctx)
+    bremen = [ax for ax in dots.figure.axes if "Bremen" in ax.get_title()][0]
+    lab_points = [c for c in bremen.collections if c.get_gid() == "lab"][0]
+    assert np.ma.getmaskarray(lab_points.get_offsets()).all()  # masked: nothing drawn
+
+
+def _run(*args, cwd):
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.run(
+        [str(BIN / "ogl-impact"), "figures", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+    )
+
+
+def test_cli_builds_a_report_with_progress(tmp_path):
+    demo_dir = Path(__file__).resolve().parents[1] / "data" / "raw"
+    res = _run(
+        "--report",
+        "sb1",
+        "--data",
+        str(demo_dir),
+        "--out",
+        str(tmp_path / "f"),
+        "--jobs",
+        "1",
+        cwd=tmp_path,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "sb1/wirkungstreppe: ok" in res.stdout
+    assert "sb1/effekte: keine Daten zu diesem Zeitpunkt" in res.stdout
+    assert (tmp_path / "f" / "sb1" / "index.html").exists()
+
+
+def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini):
+    demo_dir = Path(__file__).resolve().parents[1] / "data" / "raw"
+    res = _run(
+        "--report", "sb9", "--data", str(demo_dir), "--out", str(tmp_path / "f"), cwd=tmp_path
+    )
+    assert res.returncode == 2 and "sb9" in res.stderr and "Traceback" not in res.stderr
+    res = _run(
+        "--all", "--k", "2", "--data", str(demo_dir), "--out", str(tmp_path / "f"), cwd=tmp_path
+    )
+    assert res.returncode == 2 and "minimum of 3" in res.stderr
+    lines = (mini / "waves.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("2020-04-01", "kein Datum")
+    (mini / "waves.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = _run("--all", "--data", str(mini), "--out", str(tmp_path / "f"), cwd=tmp_path)
+    assert res.returncode == 1 and "waves.csv" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "f").exists()
