@@ -51,6 +51,7 @@ bench: setup ## Run the benchmarks (national-scale data in /tmp; takes minutes)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_survey.py
 	$(BIN)/python benchmarks/bench_coverage.py
+	$(BIN)/python benchmarks/bench_figures.py
 
 clean: ## Remove the environment and every generated file
 	rm -rf $(VENV) $(PROCESSED) reports/figures .pytest_cache .ruff_cache .hypothesis

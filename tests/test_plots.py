@@ -80,19 +80,19 @@ def _openness():
 def test_openness_radar_and_dots_draw_lab_and_network():
     data = _openness()
     with house_style():
-        fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+        _fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
         plots.openness_radar(data, lab="x", ax=ax)
         lines = {ln.get_gid(): ln for ln in ax.lines}
         r = lines["lab"].get_ydata()
         assert list(r[:3]) == [3.0, 3.25, 3.5] and r[-1] == r[0]  # closed polygon
         assert list(lines["network"].get_ydata()[:3]) == [2.5, 2.6, 2.7]
         ax2 = plots.openness_dots(data, lab="x")
-        lab_points = [c for c in ax2.collections if c.get_gid() == "lab"][0]
+        lab_points = next(c for c in ax2.collections if c.get_gid() == "lab")
         assert lab_points.get_offsets()[:, 0].tolist() == [3.0, 3.25, 3.5]
         ticks = [t.get_text() for t in ax2.get_xticklabels()]
         assert any("," in t for t in ticks) and not any("." in t for t in ticks)
         # a suppressed lab is not drawn
-        fig3, ax3 = plt.subplots(subplot_kw={"projection": "polar"})
+        _fig3, ax3 = plt.subplots(subplot_kw={"projection": "polar"})
         plots.openness_radar(data, lab="z", ax=ax3)
         assert "lab" not in {ln.get_gid() for ln in ax3.lines}
 
@@ -105,7 +105,7 @@ def test_staircase_and_overview():
         ax = plots.staircase(st, lab="x")
         assert [b.get_height() for b in ax.patches] == [1, 2, 0]
         ov = plots.stage_overview(pd.DataFrame({"lab_label": ["A", "B"], "stage": [3, 7]}))
-    mesh = [c for c in ov.collections if isinstance(c, QuadMesh)][0]
+    mesh = next(c for c in ov.collections if isinstance(c, QuadMesh))
     grid = np.asarray(mesh.get_array()).reshape(2, 7)
     assert grid.sum(axis=1).tolist() == [3, 7]
 
@@ -120,7 +120,7 @@ def test_attainment_heatmap_and_progress():
     )
     with house_style():
         ax = plots.attainment_heatmap(data)
-    mesh = [c for c in ax.collections if isinstance(c, QuadMesh)][0]
+    mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
     assert np.asarray(mesh.get_array()).reshape(2, 2).tolist() == [[0, 2], [1, 3]]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "erreicht",
@@ -207,8 +207,9 @@ def test_impact_model_diagram_boxes_arrows_and_colours():
         ax = plots.impact_model(data)
     boxes = {p.get_gid(): p for p in ax.patches if isinstance(p, FancyBboxPatch)}
     assert set(boxes) == {"in1", "ac1", "op1", "oc1"}
-    from ogl_impact.plots.style import STATUS_COLOURS
     from matplotlib.colors import to_rgba
+
+    from ogl_impact.plots.style import STATUS_COLOURS
 
     assert boxes["op1"].get_facecolor() == to_rgba(STATUS_COLOURS["behind"])
     arrows = {t.get_gid() for t in ax.texts if t.get_gid()}
@@ -226,7 +227,7 @@ def test_house_style_context_and_decorator_and_footer():
     assert english() == "1,234.5"
     assert number(0.25, 2) == "0,25"  # back to German after the decorator
     with house_style():
-        fig, ax = plt.subplots()
+        fig, _ax = plt.subplots()
         line = footer(fig, n=1234, source="Befragung", synthetic=True)
     assert line == "n = 1.234 · Quelle: Befragung · synthetische Demodaten"
     assert any(t.get_gid() == "footer" for t in fig.texts)

@@ -54,7 +54,7 @@ def built(demo, tmp_path_factory):
 
 
 def test_build_writes_every_format_and_a_gallery(built, demo):
-    out, files = built
+    out, _files = built
     folder = out / "sb4"
     names = {p.name for p in folder.iterdir()}
     for figure in ("wirkungstreppe", "zielerreichung", "vertrauen_likert", "effekte"):
@@ -124,8 +124,8 @@ def test_a_lab_below_the_threshold_never_appears(demo):
     labs_with_data = 10  # labs that were surveyed in wave 2
     assert len(drawn_labs) == labs_with_data - 2
     (dots,) = BUILDERS["offenheit_punkte"](as_of(tempting, zb.until), ctx)
-    bremen = [ax for ax in dots.figure.axes if "Bremen" in ax.get_title()][0]
-    lab_points = [c for c in bremen.collections if c.get_gid() == "lab"][0]
+    bremen = next(ax for ax in dots.figure.axes if "Bremen" in ax.get_title())
+    lab_points = next(c for c in bremen.collections if c.get_gid() == "lab")
     assert np.ma.getmaskarray(lab_points.get_offsets()).all()  # masked: nothing drawn
 
 

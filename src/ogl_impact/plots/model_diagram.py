@@ -58,10 +58,10 @@ def impact_model(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             ax.text(
                 col * 3.0,
                 y,
-                "\n".join(textwrap.wrap(str(node["label"]), 22)[:3]),
+                "\n".join(textwrap.wrap(str(node["label"]), 19)[:4]),
                 ha="center",
                 va="center",
-                fontsize=5.5,
+                fontsize=5,
                 color="white" if dark else "black",
             )
     for _, node in data.iterrows():
@@ -69,11 +69,22 @@ def impact_model(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         for target in filter(None, targets.split("|")):
             if target in pos and node["node_id"] in pos:
                 (x0, y0), (x1, y1) = pos[node["node_id"]], pos[target]
+                if x0 == x1:  # within one level (a higher stage): curve along the right edge
+                    start, end = (x0 + 1.25, y0), (x1 + 1.25, y1)
+                    style = f"arc3,rad={0.6 if y1 > y0 else -0.6}"
+                else:
+                    start, end = (x0 + 1.25, y0), (x1 - 1.25, y1)
+                    style = "arc3,rad=0"
                 arrow = ax.annotate(
                     "",
-                    xy=(x1 - 1.25, y1),
-                    xytext=(x0 + 1.25, y0),
-                    arrowprops={"arrowstyle": "->", "color": "#777777", "linewidth": 0.6},
+                    xy=end,
+                    xytext=start,
+                    arrowprops={
+                        "arrowstyle": "->",
+                        "color": "#777777",
+                        "linewidth": 0.6,
+                        "connectionstyle": style,
+                    },
                 )
                 arrow.set_gid(f"{node['node_id']}->{target}")
     ys = [p[1] for p in pos.values()] or [0]

@@ -29,6 +29,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -296,7 +297,9 @@ def figure(width: str = "full", height_cm: float = 8.0) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def footer(fig: Figure, *, n: int | None, source: str, synthetic: bool) -> str:
+def footer(
+    fig: Figure, *, n: int | None, source: str, synthetic: bool, below: Bbox | None = None
+) -> str:
     """Write the footer line (n, source, synthetic mark) under a figure.
 
     Parameters
@@ -309,6 +312,9 @@ def footer(fig: Figure, *, n: int | None, source: str, synthetic: bool) -> str:
         Data source.
     synthetic : bool
         Whether the data are the synthetic demo data.
+    below : Bbox, optional
+        The figure's tight bounding box in inches, if already computed; the
+        footer goes under it (default: computed here).
 
     Returns
     -------
@@ -323,8 +329,7 @@ def footer(fig: Figure, *, n: int | None, source: str, synthetic: bool) -> str:
         parts.append(text("synthetic"))
     line = " · ".join(parts)
     # below everything already drawn (tick labels, legends under the axes)
-    fig.draw_without_rendering()
-    box = fig.get_tightbbox()
+    box = below if below is not None else fig.get_tightbbox()
     y = (box.y0 - 0.05) / fig.get_figheight()
     x = max(box.x0 / fig.get_figwidth(), 0.0)
     fig.text(x, y, line, fontsize=6.5, color="#555555", ha="left", va="top", gid="footer")

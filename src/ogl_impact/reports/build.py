@@ -55,7 +55,7 @@ def save(drawn: Drawn, folder: Path) -> list[Path]:
     """
     paths = []
     # one layout pass for all three formats: the tight box is computed once
-    box = drawn.figure.get_tightbbox().padded(0.05)
+    box = drawn.bbox if drawn.bbox is not None else drawn.figure.get_tightbbox().padded(0.05)
     for ext, options in FORMATS.items():
         path = folder / f"{drawn.name}.{ext}"
         drawn.figure.savefig(path, format=ext, bbox_inches=box, **options)
@@ -79,7 +79,7 @@ def _gallery(report: Report, entries: list, missing: list[str], lang: str, synth
                 f'<p class="meta">{n}{"Quelle" if de else "Source"}: {html.escape(d.source)}'
                 + (
                     f" · {'synthetische Demodaten' if de else 'synthetic demo data'}"
-                    if synthetic
+                    if getattr(d, "synthetic", synthetic)
                     else ""
                 )
                 + f' · <a href="{d.name}.png">PNG</a> · <a href="{d.name}.svg">SVG</a> · '
@@ -93,9 +93,11 @@ def _gallery(report: Report, entries: list, missing: list[str], lang: str, synth
         banner = (
             '<p class="synthetic">'
             + (
-                "Diese Abbildungen beruhen auf synthetischen Demodaten, nicht auf Daten der Labore."
+                "Die mit „synthetische Demodaten“ markierten Abbildungen beruhen auf "
+                "synthetischen Demodaten, nicht auf Daten der Labore."
                 if de
-                else "These figures rest on synthetic demo data, not on data of the labs."
+                else "Figures marked “synthetic demo data” rest on synthetic demo data, "
+                "not on data of the labs."
             )
             + "</p>"
         )
@@ -128,6 +130,7 @@ class Entry:
     caption: str
     n: int | None
     source: str
+    synthetic: bool
 
 
 _WORKER: dict = {}
@@ -164,19 +167,26 @@ def _render(
     """Build one figure (or one lab's) of a report and write its files."""
     ds = _WORKER["ds"]
     key = (report.report_id, lang, k, reps)
-    if _WORKER.get("key") != key:
-        _WORKER["key"] = key
-        _WORKER["data"] = as_of(ds, report.until)
-        _WORKER["ctx"] = Context(
-            report.report_id, lang=lang, k=k, synthetic=ds.synthetic, bootstrap_reps=reps
+    contexts = _WORKER.setdefault("contexts", {})
+    if key not in contexts:
+        contexts[key] = (
+            as_of(ds, report.until),
+            Context(
+                report.report_id,
+                lang=lang,
+                k=k,
+                synthetic=ds.synthetic,
+                synthetic_tables=_synthetic_tables(ds),
+                bootstrap_reps=reps,
+            ),
         )
-    ctx = _WORKER["ctx"]
+    data, ctx = contexts[key]
     ctx.only_lab = lab
     entries = []
     with house_style(lang):
-        for drawn in BUILDERS[name](_WORKER["data"], ctx):
+        for drawn in BUILDERS[name](data, ctx):
             save(drawn, Path(staging))
-            entries.append(Entry(drawn.name, drawn.caption, drawn.n, drawn.source))
+            entries.append(Entry(drawn.name, drawn.caption, drawn.n, drawn.source, drawn.synthetic))
     return entries
 
 
@@ -304,6 +314,58 @@ def build_report(ds: Dataset, report: Report, out: Path, **options: object) -> l
         The files written.
     """
     return build(ds, out, report_ids=[report.report_id], **options)
+
+
+def draw(
+    ds: Dataset,
+    report_id: str,
+    name: str,
+    *,
+    lang: str = "de",
+    k: int = privacy.K_DEFAULT,
+    bootstrap_reps: int = 9999,
+) -> list[Drawn]:
+    """Draw one figure of a report in a notebook, exactly as the build draws it.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The full dataset (limited to the report's date here).
+    report_id : str
+        Report, e.g. ``"sb3"``.
+    name : str
+        Figure name from the registry, e.g. ``"wirkungstreppe"``.
+    lang : {"de", "en"}
+        Language.
+    k : int, default 5
+        Suppression threshold (at least 3).
+    bootstrap_reps : int, default 9999
+        Draws of the wild cluster bootstrap.
+
+    Returns
+    -------
+    list of Drawn
+        Figures with caption, n and source (empty when the data do not exist
+        yet at the report's date).
+    """
+    privacy.check_k(k)
+    report = find(ds.periods, report_id)
+    if name not in BUILDERS:
+        raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(BUILDERS))}")
+    ctx = Context(
+        report_id,
+        lang=lang,
+        k=k,
+        synthetic=ds.synthetic,
+        synthetic_tables=_synthetic_tables(ds),
+        bootstrap_reps=bootstrap_reps,
+    )
+    with house_style(lang):
+        return BUILDERS[name](as_of(ds, report.until), ctx)
+
+
+def _synthetic_tables(ds: Dataset) -> frozenset:
+    return frozenset(name for name, f in ds.files.items() if f.synthetic)
 
 
 def _progress_line(i: int, total: int, key: tuple, entries: list[Entry]) -> str:

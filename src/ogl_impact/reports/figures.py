@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from ogl_impact import logic, plots, privacy, stats
 from ogl_impact.dataset import Dataset
@@ -80,6 +81,7 @@ class Context:
     lang: str = "de"
     k: int = privacy.K_DEFAULT
     synthetic: bool = False
+    synthetic_tables: frozenset = frozenset()
     bootstrap_reps: int = 9999
     only_lab: str | None = None
     cache: dict = field(default_factory=dict)
@@ -98,6 +100,8 @@ class Drawn:
     caption: str
     n: int | None
     source: str
+    synthetic: bool = False
+    bbox: Bbox | None = None
 
 
 Builder = Callable[[Dataset, Context], list[Drawn]]
@@ -115,10 +119,25 @@ def builder(name: str) -> Callable[[Builder], Builder]:
 
 
 def _finish(
-    fig: Figure, ctx: Context, name: str, caption: str, n: int | None, source: str
+    fig: Figure,
+    ctx: Context,
+    name: str,
+    caption: str,
+    n: int | None,
+    source: str,
+    tables: tuple[str, ...] = ("indicator_values",),
 ) -> Drawn:
-    style.footer(fig, n=n, source=source, synthetic=ctx.synthetic)
-    return Drawn(name, fig, caption, n, source)
+    # synthetic when any table the figure draws on is (or, unknown, the dataset is)
+    synthetic = (
+        any(t in ctx.synthetic_tables for t in tables) if ctx.synthetic_tables else ctx.synthetic
+    )
+    # one layout pass: the tight box places the footer and is reused for saving
+    box = fig.get_tightbbox()
+    style.footer(fig, n=n, source=source, synthetic=synthetic, below=box)
+    foot = fig.texts[-1].get_window_extent().transformed(fig.dpi_scale_trans.inverted())
+    drawn = Drawn(name, fig, caption, n, source, synthetic=synthetic)
+    drawn.bbox = Bbox.union([box, foot]).padded(0.05)
+    return drawn
 
 
 def _wrap(label: str, width: int) -> str:
@@ -410,6 +429,7 @@ def _radar(ds: Dataset, ctx: Context) -> list[Drawn]:
             ),
             n,
             SOURCE_SURVEY[ctx.lang],
+            ("responses",),
         )
     ]
 
@@ -453,6 +473,7 @@ def _dots(ds: Dataset, ctx: Context) -> list[Drawn]:
             ),
             n,
             SOURCE_SURVEY[ctx.lang],
+            ("responses",),
         )
     ]
 
@@ -494,8 +515,28 @@ def _likert(ds: Dataset, ctx: Context) -> list[Drawn]:
             ),
             n,
             SOURCE_SURVEY[ctx.lang],
+            ("responses",),
         )
     ]
+
+
+_EFFECTS: dict[tuple, pd.DataFrame] = {}
+
+
+def _lab_comparison(
+    scores: pd.DataFrame, construct: str, before: int, after: int, reps: int
+) -> pd.DataFrame:
+    """DiD with bootstrap, computed once per identical data (reports share waves)."""
+    part = scores.loc[
+        scores["wave"].isin([before, after]), ["unit_id", "wave", "is_lab", construct]
+    ]
+    digest = int(pd.util.hash_pandas_object(part, index=False).sum())
+    key = (construct, before, after, reps, len(part), digest)
+    if key not in _EFFECTS:
+        _, _EFFECTS[key] = stats.lab_comparison(
+            scores, construct, before=before, after=after, bootstrap_reps=reps
+        )
+    return _EFFECTS[key]
 
 
 @builder("effekte")
@@ -514,9 +555,7 @@ def _effects(ds: Dataset, ctx: Context) -> list[Drawn]:
     }
     n_total = 0
     for construct in stats.survey.constructs(ds.codebook):
-        _, model = stats.lab_comparison(
-            scores, construct, before=before, after=after, bootstrap_reps=ctx.bootstrap_reps
-        )
+        model = _lab_comparison(scores, construct, before, after, ctx.bootstrap_reps)
         r = model.iloc[0]
         used = scores[scores["wave"].isin([before, after])][construct].notna().sum()
         n_total = max(n_total, int(used))
@@ -560,6 +599,7 @@ def _effects(ds: Dataset, ctx: Context) -> list[Drawn]:
             ),
             n_total,
             SOURCE_SURVEY[ctx.lang],
+            ("responses",),
         )
     ]
 
@@ -596,6 +636,7 @@ def _partners(ds: Dataset, ctx: Context) -> list[Drawn]:
             ),
             len(p),
             SOURCE_PARTNERS[ctx.lang],
+            ("partners",),
         )
     ]
 
@@ -639,6 +680,7 @@ def _milestones(ds: Dataset, ctx: Context) -> list[Drawn]:
             ),
             int(part.groupby("lab_id")["n"].sum().sum()),
             SOURCE_MILESTONES[ctx.lang],
+            ("milestones",),
         )
     ]
 

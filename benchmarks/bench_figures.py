@@ -1,0 +1,91 @@
+"""Benchmark: build every report's figures, beside matplotlib saving the same figures.
+
+1. ``ogl-impact figures --all`` in a fresh process with 2 jobs (the way
+   ``make report`` runs it): wall time, target under 60 s on 2 cores.
+2. The same build with 1 job, and in one run beside it matplotlib alone:
+   the same figures are drawn (untimed) and only ``savefig`` to PNG (300 dpi),
+   SVG and PDF with the same options is timed. Target: the whole build takes
+   no more than 1.5 times matplotlib's saving alone.
+
+Run: ``.venv/bin/python benchmarks/bench_figures.py``; writes
+benchmarks/results/figures.json.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+RESULTS = Path(__file__).parent / "results"
+
+
+def wall(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def save_only() -> float:
+    """Draw every figure of every report untimed, time only the saving."""
+    import matplotlib.pyplot as plt
+
+    import ogl_impact
+    from ogl_impact.plots.style import house_style
+    from ogl_impact.reports import as_of, reports
+    from ogl_impact.reports.build import FORMATS, _tasks
+    from ogl_impact.reports.figures import BUILDERS, Context
+
+    ds = ogl_impact.load_demo()
+    total = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for report in reports(ds.periods):
+            data = as_of(ds, report.until)
+            ctx = Context(report.report_id, synthetic=ds.synthetic)
+            for name, lab in _tasks(report, ds):
+                ctx.only_lab = lab
+                with house_style():
+                    for drawn in BUILDERS[name](data, ctx):
+                        fig = drawn.figure
+                        box = drawn.bbox
+                        start = time.perf_counter()
+                        for ext, options in FORMATS.items():
+                            fig.savefig(
+                                Path(tmp) / f"x.{ext}", format=ext, bbox_inches=box, **options
+                            )
+                        total += time.perf_counter() - start
+                        plt.close(fig)
+    return total
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--save-only":
+        print(save_only())
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        cli = [str(BIN / "ogl-impact"), "figures", "--all", "--quiet", "--out"]
+        parallel = wall([*cli, f"{tmp}/a", "--jobs", "2"])
+        serial = wall([*cli, f"{tmp}/b", "--jobs", "1"])
+        files = sum(1 for _ in Path(f"{tmp}/a").rglob("*") if _.is_file())
+    out = subprocess.run(
+        [sys.executable, __file__, "--save-only"], check=True, capture_output=True, text=True
+    )
+    saving = float(out.stdout.strip().splitlines()[-1])
+    report = {
+        "files": files,
+        "build_2_jobs_fresh_process_s": round(parallel, 1),
+        "build_1_job_fresh_process_s": round(serial, 1),
+        "matplotlib_savefig_only_s": round(saving, 1),
+        "ratio_build_1_job_over_savefig": round(serial / saving, 2),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "figures.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
