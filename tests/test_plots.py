@@ -233,3 +233,13 @@ def test_house_style_context_and_decorator_and_footer():
     assert any(t.get_gid() == "footer" for t in fig.texts)
     with pytest.raises(ValueError, match="lang"):
         house_style(lang="fr")
+
+
+def test_german_and_english_dates():
+    from datetime import date
+
+    from ogl_impact.plots.style import date_label
+
+    assert date_label(date(2021, 3, 16)) == "März 2021"
+    with house_style(lang="en"):
+        assert date_label(date(2021, 3, 16)) == "Mar 2021"

@@ -67,7 +67,9 @@ def attainment_heatmap(
     return ax
 
 
-def indicator_progress(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def indicator_progress(
+    data: pd.DataFrame, *, period_order: list[str] | None = None, ax: Axes | None = None
+) -> Axes:
     """Progress of indicators over the reporting periods against their target path.
 
     Parameters
@@ -76,6 +78,8 @@ def indicator_progress(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         Columns series (line label), period_label (in time order), value
         (observed, share of the way to the target: 0 = baseline, 1 = target)
         and expected (the linear target path at that period).
+    period_order : list of str, optional
+        Periods left to right (default: order of first appearance).
     ax : Axes, optional
         Axes to draw on.
 
@@ -85,7 +89,7 @@ def indicator_progress(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         One line per series (gid = series) and the target path (gid "target_path").
     """
     ax = ensure_ax(ax, height_cm=7)
-    periods = list(dict.fromkeys(data["period_label"]))
+    periods = period_order or list(dict.fromkeys(data["period_label"]))
     x = {p: i for i, p in enumerate(periods)}
     path = data.groupby("period_label", sort=False)["expected"].mean().reindex(periods)
     (line,) = ax.plot(

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from ogl_impact.plots.style import DIVERGING, axis_numbers, ensure_ax, number, text
+from ogl_impact.plots.style import DIVERGING, ensure_ax, number, text
 
 
 def _wrap(label: str, width: int = 40) -> str:
@@ -142,7 +142,6 @@ def likert_bars(
     lim = 100
     ax.set_xlim(-lim, apart_x + 30 if (neutral == "apart" and odd) else lim)
     ax.set_xlabel(text("percent"))
-    axis_numbers(ax, "x", 0)
     ticks = np.arange(-100, 101, 25)
     ax.set_xticks(ticks, [number(abs(t), 0) for t in ticks])
     ax.legend(

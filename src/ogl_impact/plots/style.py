@@ -19,8 +19,6 @@ Demodaten" to a figure.
 from __future__ import annotations
 
 import contextlib
-import functools
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -355,25 +353,3 @@ def ensure_ax(ax: Axes | None, width: str = "full", height_cm: float = 8.0) -> A
     if ax is not None:
         return ax
     return figure(width, height_cm)[1]
-
-
-def styled(fn: Callable) -> Callable:
-    """Run a plotting function inside the current house style (German by default).
-
-    Parameters
-    ----------
-    fn : callable
-        Plot function.
-
-    Returns
-    -------
-    callable
-        The wrapped function.
-    """
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with mpl.rc_context(RC):
-            return fn(*args, **kwargs)
-
-    return wrapper

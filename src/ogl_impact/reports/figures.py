@@ -171,6 +171,12 @@ def _last_period(ds: Dataset, att: pd.DataFrame) -> str | None:
     return ids[-1] if ids else None
 
 
+def _when(ds: Dataset, period_id: str) -> str:
+    """Period id and its end as month and year in the current language, e.g. "SB5, Apr. 2022"."""
+    end = ds.periods.set_index("period_id").at[period_id, "end"]
+    return f"{period_id.upper()}, {style.date_label(pd.Timestamp(end).date())}"
+
+
 def _period_labels(ds: Dataset) -> dict[str, str]:
     return dict(zip(ds.periods["period_id"], ds.periods["period_id"].str.upper(), strict=True))
 
@@ -191,8 +197,8 @@ def _stage_overview(ds: Dataset, ctx: Context) -> list[Drawn]:
     plots.stage_overview(frame, ax=ax)
     ax.set_title(
         ctx.t(
-            f"Erreichte Stufe der Wirkungstreppe ({last.upper()})",
-            f"Stage reached ({last.upper()})",
+            f"Erreichte Stufe der Wirkungstreppe ({_when(ds, last)})",
+            f"Stage reached ({_when(ds, last)})",
         )
     )
     return [
@@ -278,14 +284,15 @@ def _attainment_heatmap(ds: Dataset, ctx: Context) -> list[Drawn]:
                 list(LEVEL_LABELS["de"]).index(level),
             )
         )
-    frame = pd.DataFrame(rows, columns=["lab_label", "column", "status", "order"]).sort_values(
-        ["order"], kind="stable"
-    )
+    frame = pd.DataFrame(rows, columns=["lab_label", "column", "status", "order"])
     frame = frame.sort_values(["lab_label", "order"])
     fig, ax = style.figure(height_cm=max(7.0, 3.0 + 0.45 * frame["lab_label"].nunique()))
     plots.attainment_heatmap(frame, ax=ax)
     ax.set_title(
-        ctx.t(f"Zielerreichung je Ebene ({last.upper()})", f"Attainment by level ({last.upper()})")
+        ctx.t(
+            f"Zielerreichung je Ebene ({_when(ds, last)})",
+            f"Attainment by level ({_when(ds, last)})",
+        )
     )
     return [
         _finish(
@@ -315,27 +322,14 @@ def _progress(ds: Dataset, ctx: Context) -> list[Drawn]:
     grouped = data.groupby(["level", "period_id"], sort=False).agg(
         value=("progress", "mean"), expected=("expected", "mean"), end=("period_end", "first")
     )
-    grouped = grouped.reset_index().sort_values("end")
-    labels = _period_labels(ds)
-    grouped["period_label"] = grouped["period_id"].map(labels)
-    order = list(LEVEL_LABELS["de"])
+    grouped = grouped.reset_index()
+    grouped["period_label"] = grouped["period_id"].map(_period_labels(ds))
     grouped["series"] = grouped["level"].map(LEVEL_LABELS[ctx.lang])
-    grouped["o"] = grouped["level"].map(order.index)
+    grouped["o"] = grouped["level"].map(list(LEVEL_LABELS["de"]).index)
     grouped = grouped.sort_values(["o", "end"])
     periods = list(dict.fromkeys(grouped.sort_values("end")["period_label"]))
-    grouped["period_label"] = pd.Categorical(
-        grouped["period_label"], categories=periods, ordered=True
-    )
-    grouped = grouped.sort_values(["o", "period_label"])
-    grouped["period_label"] = grouped["period_label"].astype(str)
     fig, ax = style.figure(height_cm=8)
-    # x axis in time order
-    plots.indicator_progress(
-        pd.concat([grouped[grouped["period_label"] == p] for p in periods]).sort_values(
-            ["o"], kind="stable"
-        ),
-        ax=ax,
-    )
+    plots.indicator_progress(grouped, period_order=periods, ax=ax)
     ax.set_title(
         ctx.t(
             "Mittlerer Fortschritt zum Ziel je Ebene (Netzwerk)",
@@ -660,7 +654,8 @@ def _milestones(ds: Dataset, ctx: Context) -> list[Drawn]:
     plots.milestone_completion(part, ax=ax)
     ax.set_title(
         ctx.t(
-            f"Umsetzung der Meilensteine ({last.upper()})", f"Milestone completion ({last.upper()})"
+            f"Umsetzung der Meilensteine ({_when(ds, last)})",
+            f"Milestone completion ({_when(ds, last)})",
         )
     )
     return [
