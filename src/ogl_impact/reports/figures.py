@@ -241,7 +241,7 @@ def _stage_history(ds: Dataset, ctx: Context) -> list[Drawn]:
         ax.tick_params(labelsize=5.5)
     for ax in list(axes.flat)[len(labs) :]:
         ax.axis("off")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.95, bottom=0.06, wspace=0.15, hspace=0.75)
     return [
         _finish(
             fig,
@@ -405,7 +405,7 @@ def _radar(ds: Dataset, ctx: Context) -> list[Drawn]:
         ax.axis("off")
     key = "\n".join(f"{i} {name}" for name, i in numbers.items())
     rest[0].text(0.0, 0.5, key, transform=rest[0].transAxes, fontsize=6.5, va="center")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.06, right=0.94, top=0.95, bottom=0.03, wspace=0.6, hspace=0.55)
     return [
         _finish(
             fig,
@@ -449,7 +449,7 @@ def _dots(ds: Dataset, ctx: Context) -> list[Drawn]:
             legend.remove()
     for ax in list(axes.flat)[len(labs) :]:
         ax.axis("off")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.3, right=0.98, top=0.96, bottom=0.04, wspace=0.12, hspace=0.45)
     return [
         _finish(
             fig,
