@@ -171,6 +171,15 @@ def _last_period(ds: Dataset, att: pd.DataFrame) -> str | None:
     return ids[-1] if ids else None
 
 
+def _majority_status(statuses: pd.Series) -> str:
+    """Most frequent status with data; ties go to the less favourable one."""
+    counts = statuses[statuses != "no_data"].value_counts()
+    if counts.empty:
+        return "no_data"
+    worst_first = ["behind", "on_track", "achieved"]
+    return min(counts.index, key=lambda s: (-counts[s], worst_first.index(s)))
+
+
 def _when(ds: Dataset, period_id: str) -> str:
     """Period id and its end as month and year in the current language, e.g. "SB5, Apr. 2022"."""
     end = ds.periods.set_index("period_id").at[period_id, "end"]
@@ -267,15 +276,7 @@ def _attainment_heatmap(ds: Dataset, ctx: Context) -> list[Drawn]:
     names = _lab_names(ds)
     rows = []
     for (lab, level), cell in part.groupby(["lab_id", "level"], sort=False):
-        counts = cell.loc[cell["status"] != "no_data", "status"].value_counts()
-        status = (
-            "no_data"
-            if counts.empty
-            else min(
-                counts.index,
-                key=lambda s: (-counts[s], ["behind", "on_track", "achieved"].index(s)),
-            )
-        )
+        status = _majority_status(cell["status"])
         rows.append(
             (
                 names[lab],
@@ -695,11 +696,7 @@ def _models(ds: Dataset, ctx: Context) -> list[Drawn]:
                 (att["lab_id"] == lab) & (att["period_id"] == last) & (att["status"] != "no_data")
             ]
             for node, cell in part.groupby("node_id"):
-                counts = cell["status"].value_counts()
-                status[node] = min(
-                    counts.index,
-                    key=lambda s: (-counts[s], ["behind", "on_track", "achieved"].index(s)),
-                )
+                status[node] = _majority_status(cell["status"])
         frame = chain.assign(status=chain["node_id"].map(status).fillna("no_data"))
         fig, ax = style.figure(height_cm=12)
         plots.impact_model(frame, ax=ax)
