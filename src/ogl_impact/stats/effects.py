@@ -35,6 +35,17 @@ def _clean(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
     return arr[~np.isnan(arr)]
 
 
+def _paired_differences(
+    x: Sequence[float] | np.ndarray | pd.Series, y: Sequence[float] | np.ndarray | pd.Series
+) -> np.ndarray:
+    """Differences x - y of aligned pairs; pairs with a missing value are dropped."""
+    xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if xa.shape != ya.shape:
+        raise ValueError("paired samples must have the same length")
+    ok = ~(np.isnan(xa) | np.isnan(ya))
+    return xa[ok] - ya[ok]
+
+
 def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
     """Noncentrality parameters whose t distributions put t at the interval ends."""
     tail = (1 - level) / 2
@@ -92,11 +103,7 @@ def mean_difference(
     """
     tail = 1 - (1 - level) / 2
     if paired:
-        xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        if xa.shape != ya.shape:
-            raise ValueError("paired samples must have the same length")
-        ok = ~(np.isnan(xa) | np.isnan(ya))
-        d = xa[ok] - ya[ok]
+        d = _paired_differences(x, y)
         n = len(d)
         est, se = d.mean(), d.std(ddof=1) / np.sqrt(n)
         df = n - 1
@@ -178,9 +185,7 @@ def effect_sizes(
         n_y, level.
     """
     if paired:
-        xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        ok = ~(np.isnan(xa) | np.isnan(ya))
-        d = xa[ok] - ya[ok]
+        d = _paired_differences(x, y)
         n = len(d)
         dz = d.mean() / d.std(ddof=1)
         lo, hi = _ncp_interval(dz * np.sqrt(n), n - 1, level)
@@ -233,9 +238,8 @@ def rank_test(
         One row: method, statistic (R's V or W), p_val, exact, n_x, n_y.
     """
     if paired:
-        xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        ok = ~(np.isnan(xa) | np.isnan(ya))
-        d = xa[ok] - ya[ok]
+        d = _paired_differences(x, y)
+        n_pairs = len(d)
         d = d[d != 0]
         n = len(d)
         ties = len(np.unique(np.abs(d))) < n
@@ -250,7 +254,7 @@ def rank_test(
         ranks = stats.rankdata(np.abs(d))
         v = ranks[d > 0].sum()
         return pd.DataFrame(
-            [("wilcoxon_signed_rank", v, res.pvalue, exact, int(ok.sum()), int(ok.sum()))],
+            [("wilcoxon_signed_rank", v, res.pvalue, exact, n_pairs, n_pairs)],
             columns=["method", "statistic", "p_val", "exact", "n_x", "n_y"],
         )
     xa, ya = _clean(x), _clean(y)
