@@ -33,7 +33,8 @@ LAYERS = [
     },
     {"ogl_impact.validate"},
     {"ogl_impact.dataset"},
-    {"ogl_impact.process", "ogl_impact.write"},
+    {"ogl_impact.write", "ogl_impact.write.tables", "ogl_impact.write.target"},
+    {"ogl_impact.process"},
     {
         "ogl_impact.stats.scales",
         "ogl_impact.stats.reliability",

@@ -1,17 +1,17 @@
 """Write a validated dataset as Parquet plus a Frictionless ``datapackage.json``.
 
-The raw folder is only read. The output folder is built beside its final
-place and swapped in at the end, so a failing run leaves the previous output
-as it was; the same input gives byte-identical files.
+The raw folder is only read. The output folder is written through the safe
+writer (:mod:`ogl_impact.write.target`): built beside its final place and
+swapped in at the end, so a failing run leaves the previous output as it was;
+only a folder written by ``process`` is ever replaced, and the project root,
+the raw folder and folders around or inside it are refused. The same input
+gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ogl_impact.dataset import Dataset, load
 from ogl_impact.parse import column_kind
 from ogl_impact.schemas import TABLES
 from ogl_impact.schemas.crosscheck import REFERENCES
+from ogl_impact.write.target import TargetError, check_target, replace_folder
 
 FRICTIONLESS_TYPES = {
     "str": "string",
@@ -33,7 +34,7 @@ FRICTIONLESS_TYPES = {
 }
 
 
-class ProcessError(Exception):
+class ProcessError(TargetError):
     """The run cannot go ahead (for example, OUT lies inside RAW)."""
 
 
@@ -57,23 +58,18 @@ def process(raw: str | Path, out: str | Path) -> list[Path]:
     DataValidationError
         When the raw tables are invalid (nothing is written).
     ProcessError
-        When ``out`` is ``raw`` or lies inside it.
+        When ``out`` is refused: the project root, ``raw`` itself, a folder
+        containing it or inside it, or a non-empty folder not written by
+        ``process`` (nothing is written).
     """
     raw, out = Path(raw), Path(out)
-    raw_r, out_r = raw.resolve(), out.resolve()
-    if out_r == raw_r or raw_r in out_r.parents:
-        raise ProcessError(
-            f"OUT ({out}) liegt in RAW ({raw}); RAW wird nie beschrieben / OUT lies inside RAW"
-        )
-    dataset = load(raw)
-    out_r.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_r.name}.tmp-", dir=out_r.parent))
     try:
+        check_target(out, "process", [raw])
+    except TargetError as exc:
+        raise ProcessError(str(exc)) from None
+    dataset = load(raw)
+    with replace_folder(out, "process", [raw]) as staging:
         names = write_dataset(dataset, staging)
-        _swap(staging, out_r)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return [out / name for name in names]
 
 
@@ -181,23 +177,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` in the place of ``out`` with two renames."""
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    if not out.is_dir():
-        raise ProcessError(f"OUT ({out}) ist keine Ordner / is not a folder")
-    retired = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.replace(out, retired)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        os.replace(retired, out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 __all__ = ["ProcessError", "process", "table_schema", "write_dataset"]

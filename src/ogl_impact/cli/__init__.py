@@ -134,10 +134,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    from ogl_impact.write.target import TargetError
+
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
         return 130
+    except TargetError as exc:  # an output folder that writing could destroy
+        print(f"ogl-impact {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # last resort: a message, never a traceback
         if os.environ.get("OGL_IMPACT_DEBUG"):
             raise
@@ -262,6 +267,9 @@ def _figures(args: argparse.Namespace) -> int:
     except PrivacyError as exc:
         print(f"ogl-impact figures: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    from ogl_impact.write.target import check_target
+
+    check_target(args.out, "figures", [data])  # refused before anything is read
     try:
         ds = load(data)
     except DataValidationError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from ogl_impact.demo.simulate import SEED, SYNTHETIC_NOTE, read_real_tables, simulate
 from ogl_impact.io import is_synthetic
 from ogl_impact.write import write_tables
+from ogl_impact.write.target import TargetError, check_target, replace_folder, update_files
 
 
 def run(
@@ -37,7 +38,10 @@ def run(
     Returns
     -------
     int
-        0 on success, 1 when a real (non-synthetic) file would be overwritten.
+        0 on success, 1 when a real (non-synthetic) file would be overwritten,
+        2 when OUT is refused (the project root, a folder inside RAW, or for
+        the national set a folder inside the project or a non-empty folder
+        not written by ``demo-data``).
     """
     seed = SEED if seed is None else seed
     if scale == "national":
@@ -50,13 +54,19 @@ def run(
                 "nach außerhalb (z. B. /tmp) / belongs outside the project",
                 file=sys.stderr,
             )
-            return 1
-
-        paths = write_national(
-            out, seed=seed, respondents=respondents, municipalities=municipalities
-        )
+            return 2
+        with replace_folder(out, "demo-data") as staging:
+            paths = write_national(
+                staging, seed=seed, respondents=respondents, municipalities=municipalities
+            )
         print(f"{out}: {len(paths)} Dateien (national) geschrieben / files written")
         return 0
+    inputs = [raw] if raw and raw.resolve() != out.resolve() else []
+    try:
+        check_target(out, "demo-data", inputs, owned=False)
+    except TargetError as exc:
+        print(f"ogl-impact demo-data: {exc}", file=sys.stderr)
+        return 2
     source = raw or out
     real = read_real_tables(source)
     data = simulate(real["labs"], real["periods"], seed=seed)
@@ -71,9 +81,11 @@ def run(
             )
             return 1
     note = SYNTHETIC_NOTE.format(seed=seed)
-    written = write_tables(data.tables, out, note)
-    written += write_tables(
-        data.truth, out / "truth", note + "; wahre Werte der Simulation", sep=","
-    )
+    with update_files(out, "demo-data", inputs) as staging:
+        written = write_tables(data.tables, staging, note)
+        written += write_tables(
+            data.truth, staging / "truth", note + "; wahre Werte der Simulation", sep=","
+        )
+    written = [out / p.relative_to(staging) for p in written]
     print(f"{out}: {len(written)} synthetische Dateien geschrieben / synthetic files written")
     return 0

@@ -11,9 +11,9 @@ the previous figures intact.
 from __future__ import annotations
 
 import html
-import shutil
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from ogl_impact.plots.style import house_style
 from ogl_impact.reports.asof import as_of
 from ogl_impact.reports.figures import BUILDERS, Context, Drawn
 from ogl_impact.reports.registry import Report, find, reports
+from ogl_impact.write.target import claim_folder, replace_file, replace_folder
 
 NO_DATA_YET = {True: "Noch ohne Daten zu diesem Zeitpunkt", False: "No data yet at this date"}
 FORMATS = {
@@ -234,62 +235,67 @@ def build(
     privacy.check_k(k)
     all_reports = reports(ds.periods)
     chosen = all_reports if report_ids is None else [find(ds.periods, r) for r in report_ids]
-    out.mkdir(parents=True, exist_ok=True)
-    staging = {r.report_id: out / f".{r.report_id}.staging" for r in chosen}
-    for folder in staging.values():
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir()
+    claim_folder(out, "figures")
     jobs_list = [(r, name, lab) for r in chosen for name, lab in _tasks(r, ds)]
     # the slowest figures first, so that parallel workers finish together
     jobs_list.sort(key=lambda job: -COST.get(job[1], 1.0))
     results: dict[tuple[str, str, str | None], list[Entry]] = {}
     total = len(jobs_list)
-    try:
-        if jobs > 1:
-            from concurrent.futures import ProcessPoolExecutor, as_completed
+    files: list[Path] = []
+    # each report is staged; all are swapped in when the block ends without error
+    with ExitStack() as stack:
+        staging = {
+            r.report_id: stack.enter_context(replace_folder(out / r.report_id, "figures"))
+            for r in chosen
+        }
+        try:
+            if jobs > 1:
+                from concurrent.futures import ProcessPoolExecutor, as_completed
 
-            with ProcessPoolExecutor(
-                max_workers=jobs, initializer=_init_worker, initargs=(ds,)
-            ) as pool:
-                futures = {
-                    pool.submit(
-                        _render, r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
-                    ): (r.report_id, name, lab)
-                    for r, name, lab in jobs_list
-                }
-                for i, fut in enumerate(as_completed(futures), 1):
-                    results[futures[fut]] = fut.result()
+                with ProcessPoolExecutor(
+                    max_workers=jobs, initializer=_init_worker, initargs=(ds,)
+                ) as pool:
+                    futures = {
+                        pool.submit(
+                            _render,
+                            r,
+                            name,
+                            lab,
+                            str(staging[r.report_id]),
+                            lang,
+                            k,
+                            bootstrap_reps,
+                        ): (r.report_id, name, lab)
+                        for r, name, lab in jobs_list
+                    }
+                    for i, fut in enumerate(as_completed(futures), 1):
+                        results[futures[fut]] = fut.result()
+                        if progress:
+                            progress(_progress_line(i, total, futures[fut], results[futures[fut]]))
+            else:
+                _init_worker(ds)
+                for i, (r, name, lab) in enumerate(jobs_list, 1):
+                    key = (r.report_id, name, lab)
+                    results[key] = _render(
+                        r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
+                    )
                     if progress:
-                        progress(_progress_line(i, total, futures[fut], results[futures[fut]]))
-        else:
-            _init_worker(ds)
-            for i, (r, name, lab) in enumerate(jobs_list, 1):
-                key = (r.report_id, name, lab)
-                results[key] = _render(
-                    r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
+                        progress(_progress_line(i, total, key, results[key]))
+            for r in chosen:
+                entries, missing = [], []
+                for name, lab in _tasks(r, ds):
+                    got = results[(r.report_id, name, lab)]
+                    entries += got
+                    if not got:
+                        missing.append(name)
+                (staging[r.report_id] / "index.html").write_text(
+                    _gallery(r, entries, missing, lang, ds.synthetic), encoding="utf-8"
                 )
-                if progress:
-                    progress(_progress_line(i, total, key, results[key]))
-        files: list[Path] = []
-        for r in chosen:
-            entries, missing = [], []
-            for name, lab in _tasks(r, ds):
-                got = results[(r.report_id, name, lab)]
-                entries += got
-                if not got:
-                    missing.append(name)
-            (staging[r.report_id] / "index.html").write_text(
-                _gallery(r, entries, missing, lang, ds.synthetic), encoding="utf-8"
-            )
-            names = [f"{e.name}.{ext}" for e in entries for ext in FORMATS] + ["index.html"]
-            _swap(staging[r.report_id], out / r.report_id)
-            files += [out / r.report_id / n for n in names]
-    except BaseException:
-        for folder in staging.values():
-            shutil.rmtree(folder, ignore_errors=True)
-        plt.close("all")
-        raise
+                names = [f"{e.name}.{ext}" for e in entries for ext in FORMATS] + ["index.html"]
+                files += [out / r.report_id / n for n in names]
+        except BaseException:
+            plt.close("all")
+            raise
     files.append(write_overview(ds, out, all_reports if report_ids is None else chosen, lang))
     return files
 
@@ -375,17 +381,6 @@ def _progress_line(i: int, total: int, key: tuple, entries: list[Entry]) -> str:
     return f"[{i:>3}/{total}] {report_id}/{label}: {state}"
 
 
-def _swap(staging: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def write_overview(ds: Dataset, out: Path, built: Sequence[Report], lang: str = "de") -> Path:
     """Write reports/figures/index.html linking every report's gallery.
 
@@ -418,16 +413,14 @@ def write_overview(ds: Dataset, out: Path, built: Sequence[Report], lang: str = 
             + ("Synthetische Demodaten." if de else "Synthetic demo data.")
             + "</strong></p>"
         )
-    path = out / "index.html"
-    path.write_text(
+    return replace_file(
+        out / "index.html",
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
         f"{'Abbildungen der Berichte' if de else 'Report figures'}</title></head><body>"
         f"<h1>{'Abbildungen der Berichte' if de else 'Report figures'}</h1>"
         f"{synthetic}<ul>{items}</ul>"
         "</body></html>\n",
-        encoding="utf-8",
     )
-    return path
 
 
 def _print(line: str) -> None:

@@ -1,4 +1,12 @@
-"""Write tables as German spreadsheet CSV (semicolon, decimal comma, UTF-8), with a comment line."""
+"""Write tables as German spreadsheet CSV (semicolon, decimal comma, UTF-8), with a comment line.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) are written with a leading
+apostrophe, as OWASP recommends against CSV injection; numbers are never
+escaped. A carriage return inside a text cell is written as a line feed
+(a lone one would end the row in spreadsheet programs). :func:`escape_cell`
+is the one rule for every CSV and XLSX writer.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +53,33 @@ def write_tables(
     return written
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(text: str) -> str:
+    """Make a text cell safe for spreadsheets (CSV injection).
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    str
+        ``text`` with a leading apostrophe when it starts with ``=``, ``+``,
+        ``-``, ``@``, a tab or a carriage return; otherwise unchanged.
+
+    Examples
+    --------
+    >>> print(escape_cell('=HYPERLINK("http://x", "klick")'))
+    '=HYPERLINK("http://x", "klick")
+    >>> print(escape_cell("Bürgerhaushalt"))
+    Bürgerhaushalt
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cells(frame: pd.DataFrame, sep: str) -> Iterable[list[str]]:
     columns = [_format_column(frame[c], sep) for c in frame.columns]
     return (list(row) for row in zip(*columns, strict=True))
@@ -59,6 +94,9 @@ def _format_column(series: pd.Series, sep: str) -> list[str]:
         if isinstance(v, float | np.floating):
             text = repr(float(v)) if not float(v).is_integer() else str(int(v))
             return text.replace(".", ",") if sep == ";" else text
-        return str(v)
+        if isinstance(v, int | np.integer):
+            return str(v)
+        # a lone carriage return would end the row in spreadsheet programs
+        return escape_cell(str(v)).replace("\r\n", "\n").replace("\r", "\n")
 
     return [one(v) for v in series.astype(object)]

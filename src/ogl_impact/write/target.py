@@ -1,0 +1,434 @@
+"""The one safe writer of every command that writes a folder.
+
+Rules (checked before anything is written):
+
+- A folder is built in a staging folder next to its final place and swapped
+  in only when the whole run succeeded; a failed or interrupted run leaves the
+  earlier output as it was (:func:`replace_folder`).
+- Only a folder carrying the marker file ``.ogl-impact-output`` of the same
+  command is ever replaced. A non-empty folder without it is refused, and so
+  is the project root (a folder with ``pyproject.toml`` or ``.git``), the
+  input itself, a folder that contains the input and a folder inside it.
+- Files added to a folder that belongs to the user (a raw data folder) are
+  written in a staging folder first and moved in together at the end; an
+  error before or while moving puts every earlier file back
+  (:func:`update_files`).
+
+A refusal is a :class:`TargetError` whose message is one German sentence
+followed by its English translation; the command line prints it and exits
+with 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+MARKER = ".ogl-impact-output"
+STAGING_TAG = ".ogl-staging-"
+PROJECT_FILES = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
+
+
+class TargetError(Exception):
+    """OUT is not a safe place to write (the message says why, German / English)."""
+
+
+def read_marker(folder: Path) -> str | None:
+    """Return the command named by ``folder``'s marker file, or None.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder.
+
+    Returns
+    -------
+    str or None
+        The command (``"process"``, ``"figures"``, ...) that wrote the folder,
+        or None when it carries no readable marker.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> read_marker(Path(tempfile.mkdtemp())) is None
+    True
+    """
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("written_by") != "ogl-impact":
+        return None
+    command = data.get("command")
+    return command if isinstance(command, str) else None
+
+
+def write_marker(folder: Path, command: str) -> Path:
+    """Write the marker file that lets ``command`` replace ``folder`` later.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder (must exist).
+    command : str
+        The command that owns it.
+
+    Returns
+    -------
+    Path
+        The marker file. Its content has no date, so re-runs stay byte-identical.
+    """
+    path = folder / MARKER
+    text = json.dumps(
+        {
+            "written_by": "ogl-impact",
+            "command": command,
+            "note": "Von ogl-impact angelegt; darf von diesem Befehl ersetzt werden. "
+            "/ Written by ogl-impact; this command may replace the folder.",
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def is_project_root(folder: Path) -> bool:
+    """Whether ``folder`` is the root of a project (source tree or repository).
+
+    Parameters
+    ----------
+    folder : Path
+        A folder.
+
+    Returns
+    -------
+    bool
+        True when it holds ``pyproject.toml``, ``.git``, ``setup.py`` or ``setup.cfg``.
+    """
+    return any((folder / name).exists() for name in PROJECT_FILES)
+
+
+def check_target(
+    out: str | Path, command: str, inputs: Sequence[str | Path] = (), *, owned: bool = True
+) -> Path:
+    """Refuse an OUT that writing ``command``'s output could destroy.
+
+    Parameters
+    ----------
+    out : str or Path
+        The target folder.
+    command : str
+        The command that will write (``"process"``, ``"figures"``, ...).
+    inputs : sequence of str or Path
+        Files or folders the command reads; OUT may not be, contain or lie in
+        one of the input folders.
+    owned : bool, default True
+        True when the command replaces OUT as a whole (then a non-empty OUT
+        must carry the command's marker); False when it only adds files to a
+        folder of the user's (then only the other rules apply).
+
+    Returns
+    -------
+    Path
+        OUT, resolved.
+
+    Raises
+    ------
+    TargetError
+        With a sentence saying why OUT is refused.
+    """
+    out_p = Path(out)
+    out_r = out_p.resolve()
+    if out_r.exists() and not out_r.is_dir():
+        raise TargetError(f"{out} ist eine Datei, kein Ordner / is a file, not a folder")
+    if (out_r.exists() and is_project_root(out_r)) or out_r == Path(out_r.anchor):
+        raise TargetError(
+            f"{out} ist das Projekt- oder Wurzelverzeichnis; bitte einen eigenen Ausgabeordner "
+            f"angeben / is the project root; choose an output folder of its own"
+        )
+    home = Path.home().resolve()
+    if out_r == home:
+        raise TargetError(
+            f"{out} ist das Home-Verzeichnis; bitte einen eigenen Ausgabeordner angeben "
+            "/ is the home folder; choose an output folder of its own"
+        )
+    for item in inputs:
+        in_r = Path(item).resolve()
+        in_dir = in_r if in_r.is_dir() else None
+        if in_dir is not None and out_r == in_dir:
+            raise TargetError(
+                f"{out} ist der Eingabeordner {item}; Eingaben werden nie überschrieben "
+                f"/ is the input folder; inputs are never overwritten"
+            )
+        if out_r in in_r.parents and (owned or in_dir is not None):
+            raise TargetError(
+                f"{out} enthält die Eingabe {item}; bitte einen Ordner außerhalb wählen "
+                f"/ contains the input; choose a folder outside it"
+            )
+        if in_dir is not None and in_dir in out_r.parents:
+            raise TargetError(
+                f"{out} liegt im Eingabeordner {item}; Eingaben werden nie verändert "
+                f"/ lies inside the input folder; inputs are never changed"
+            )
+    if owned and out_r.is_dir() and _has_content(out_r):
+        found = read_marker(out_r)
+        if found is None:
+            raise TargetError(
+                f"{out} ist nicht leer und wurde nicht von ogl-impact angelegt (keine Datei "
+                f"{MARKER}); er wird nicht ersetzt. Bitte einen neuen oder leeren Ordner angeben "
+                f"/ is not empty and was not written by ogl-impact; it is not replaced"
+            )
+        if found != command:
+            raise TargetError(
+                f"{out} wurde von 'ogl-impact {found}' angelegt, nicht von 'ogl-impact {command}'; "
+                f"er wird nicht ersetzt / was written by another command; it is not replaced"
+            )
+    return out_r
+
+
+def claim_folder(out: str | Path, command: str, inputs: Sequence[str | Path] = ()) -> Path:
+    """Check OUT, create it and mark it as ``command``'s (for folders of sub-folders).
+
+    A command that replaces parts of its folder one by one (``figures``
+    replaces one report folder at a time) claims the folder first and then
+    replaces each part with :func:`replace_folder`.
+
+    Parameters
+    ----------
+    out : str or Path
+        The folder.
+    command : str
+        The command that owns it.
+    inputs : sequence of str or Path
+        What the command reads.
+
+    Returns
+    -------
+    Path
+        OUT, resolved, existing and marked.
+
+    Raises
+    ------
+    TargetError
+        When OUT is refused (nothing is written).
+    """
+    out_r = check_target(out, command, inputs, owned=True)
+    out_r.mkdir(parents=True, exist_ok=True)
+    if read_marker(out_r) != command:
+        write_marker(out_r, command)
+    return out_r
+
+
+def replace_file(path: str | Path, text: str) -> Path:
+    """Write a text file so that a reader sees the old or the new file, never half of one.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (its folder must exist).
+    text : str
+        The new content (UTF-8).
+
+    Returns
+    -------
+    Path
+        The file.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{STAGING_TAG}", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _has_content(folder: Path) -> bool:
+    return any(True for _ in folder.iterdir())
+
+
+def _staging_dir(target: Path, kind: str) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target)
+    prefix = f".{target.name}{STAGING_TAG}{kind}-{os.getpid()}-"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove staging folders of ``target`` left by runs that were killed."""
+    prefix = f".{target.name}{STAGING_TAG}"
+    for path in target.parent.glob(f"{prefix}*"):
+        parts = path.name[len(prefix) :].split("-")
+        pid = int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
+        if pid is None or pid == os.getpid() or _alive(pid):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def replace_folder(
+    out: str | Path, command: str, inputs: Sequence[str | Path] = ()
+) -> Iterator[Path]:
+    """Build a folder in staging and put it in OUT's place only on success.
+
+    Parameters
+    ----------
+    out : str or Path
+        The folder to (re)place; checked with :func:`check_target` first.
+    command : str
+        The command that writes it (named in the marker file).
+    inputs : sequence of str or Path
+        What the command reads (OUT may not be, contain or lie in it).
+
+    Yields
+    ------
+    Path
+        The staging folder to write into (empty). When the block ends without
+        an exception the marker is added and the folder swapped in with two
+        renames; otherwise the staging folder is removed and OUT is untouched.
+
+    Raises
+    ------
+    TargetError
+        When OUT is refused (nothing is written).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "ergebnis"
+    >>> with replace_folder(out, "process") as staging:
+    ...     _ = (staging / "a.txt").write_text("1")
+    >>> sorted(p.name for p in out.iterdir())
+    ['.ogl-impact-output', 'a.txt']
+    """
+    out_r = check_target(out, command, inputs, owned=True)
+    staging = _staging_dir(out_r, "new")
+    try:
+        yield staging
+        check_target(out, command, inputs, owned=True)  # nothing changed meanwhile
+        write_marker(staging, command)
+        _swap(staging, out_r)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` in the place of ``out`` with two renames."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    retired = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}{STAGING_TAG}old-{os.getpid()}-", dir=out.parent)
+    )
+    retired.rmdir()
+    os.replace(out, retired)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        os.replace(retired, out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextmanager
+def update_files(
+    folder: str | Path, command: str, inputs: Sequence[str | Path] = ()
+) -> Iterator[Path]:
+    """Add or replace files in a folder of the user's, all of them or none.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder that receives the files (created when missing). It is never
+        emptied; only the files written into the staging folder are changed.
+    command : str
+        The command that writes (for messages).
+    inputs : sequence of str or Path
+        What the command reads (``folder`` may not lie in an input folder).
+
+    Yields
+    ------
+    Path
+        A staging folder; every file written there (also in sub-folders) is
+        moved to the same relative place in ``folder`` when the block ends
+        without an exception. A file it replaces is kept aside until all files
+        are in place and put back if moving fails.
+
+    Raises
+    ------
+    TargetError
+        When ``folder`` is refused (nothing is written).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "eigene.csv").write_text("bleibt")
+    >>> with update_files(folder, "import") as staging:
+    ...     _ = (staging / "neu.csv").write_text("1")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['eigene.csv', 'neu.csv']
+    """
+    folder_r = check_target(folder, command, inputs, owned=False)
+    folder_r.mkdir(parents=True, exist_ok=True)
+    staging = _staging_dir(folder_r, "files")
+    backup = _staging_dir(folder_r, "backup")
+    try:
+        yield staging
+        moved: list[tuple[Path, Path | None]] = []
+        try:
+            for new in sorted(p for p in staging.rglob("*") if p.is_file()):
+                rel = new.relative_to(staging)
+                final = folder_r / rel
+                final.parent.mkdir(parents=True, exist_ok=True)
+                kept = None
+                if final.exists():
+                    kept = backup / rel
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(final, kept)
+                moved.append((final, kept))
+                os.replace(new, final)
+        except BaseException:
+            for final, kept in reversed(moved):
+                if kept is not None and kept.exists():
+                    os.replace(kept, final)
+                elif kept is None and final.exists():
+                    final.unlink()
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+__all__ = [
+    "MARKER",
+    "TargetError",
+    "check_target",
+    "claim_folder",
+    "is_project_root",
+    "read_marker",
+    "replace_file",
+    "replace_folder",
+    "update_files",
+    "write_marker",
+]

@@ -1,0 +1,297 @@
+"""The safe writer: no command destroys what it did not write, a failed run changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ogl_impact import write
+from ogl_impact.cli import main
+from ogl_impact.write import target as target_mod
+from ogl_impact.write.target import (
+    MARKER,
+    TargetError,
+    check_target,
+    read_marker,
+    replace_folder,
+    update_files,
+)
+
+from .conftest import edit
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` with the sha256 of its bytes."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = str(p.relative_to(folder))
+        out[rel] = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "<dir>"
+    return out
+
+
+@pytest.fixture
+def project(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project as a researcher has it: sources, a repository, README and data/raw."""
+    root = tmp_path / "projekt"
+    (root / "src" / "pkg").mkdir(parents=True)
+    (root / "src" / "pkg" / "__init__.py").write_text("x = 1\n", encoding="utf-8")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text("[project]\nname = 'auswertung'\n", encoding="utf-8")
+    (root / "README.md").write_text("# Auswertung\n", encoding="utf-8")
+    (root / "data").mkdir()
+    shutil.copytree(mini, root / "data" / "raw")
+    (root / "notizen").mkdir()
+    (root / "notizen" / "protokoll.txt").write_text("Sitzung 3\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+DESTRUCTIVE = [
+    pytest.param(["process", "data/raw", "."], id="process-into-project-root"),
+    pytest.param(["process", "data/raw", "data"], id="process-into-parent-of-input"),
+    pytest.param(["process", "data/raw", "data/raw"], id="process-into-input"),
+    pytest.param(["process", "data/raw", "data/raw/out"], id="process-inside-input"),
+    pytest.param(["process", "data/raw", "notizen"], id="process-into-foreign-folder"),
+    pytest.param(["process", "data/raw", "README.md"], id="process-onto-a-file"),
+    pytest.param(["figures", "--report", "sb1", "--out", "data"], id="figures-into-data"),
+    pytest.param(["figures", "--report", "sb1", "--out", "."], id="figures-into-project-root"),
+    pytest.param(["figures", "--report", "sb1", "--out", "notizen"], id="figures-into-foreign"),
+    pytest.param(
+        ["figures", "--report", "sb1", "--data", "data/raw", "--out", "data/raw/abb"],
+        id="figures-inside-input",
+    ),
+    pytest.param(["demo-data", "."], id="demo-data-into-project-root"),
+    pytest.param(["demo-data", "notizen", "--raw", "."], id="demo-data-raw-is-root"),
+    pytest.param(["demo-data", "data/raw/neu", "--raw", "data/raw"], id="demo-data-inside-input"),
+]
+
+
+@pytest.mark.parametrize("argv", DESTRUCTIVE)
+def test_destructive_targets_are_refused_and_nothing_changes(
+    project: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+):
+    before = snapshot(project)
+    status = main(argv)
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert "Traceback" not in err and "interner Fehler" not in err
+    assert err.strip(), "a refusal says why"
+    assert snapshot(project) == before
+
+
+def test_refusal_from_a_real_process_has_no_traceback(project: Path):
+    before = snapshot(project)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("ogl-impact")), "process", "data/raw", "."],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(Path(write.__file__).parents[2])},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Projekt" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(project) == before
+
+
+def test_process_replaces_its_own_output_only(project: Path):
+    assert main(["process", "data/raw", "data/processed"]) == 0
+    out = project / "data" / "processed"
+    assert read_marker(out) == "process"
+    first = snapshot(out)
+    assert main(["process", "data/raw", "data/processed"]) == 0
+    assert snapshot(out) == first  # replaced, byte-identical
+    # the marker of another command does not let process replace the folder
+    (out / MARKER).write_text(
+        (out / MARKER).read_text(encoding="utf-8").replace('"process"', '"figures"'),
+        encoding="utf-8",
+    )
+    marked = snapshot(out)
+    assert main(["process", "data/raw", "data/processed"]) == 2
+    assert snapshot(out) == marked
+
+
+def test_a_forged_or_broken_marker_is_no_marker(tmp_path: Path):
+    out = tmp_path / "fremd"
+    out.mkdir()
+    (out / "wichtig.txt").write_text("x", encoding="utf-8")
+    for text in ["", "{", '{"command": "process"}', '["ogl-impact"]']:
+        (out / MARKER).write_text(text, encoding="utf-8")
+        with pytest.raises(TargetError, match="nicht von ogl-impact"):
+            check_target(out, "process")
+
+
+def test_an_empty_folder_is_fine(tmp_path: Path):
+    out = tmp_path / "leer"
+    out.mkdir()
+    with replace_folder(out, "process") as staging:
+        (staging / "a.txt").write_text("1", encoding="utf-8")
+    assert (out / "a.txt").read_text(encoding="utf-8") == "1"
+
+
+def test_failed_process_leaves_the_earlier_output(project: Path):
+    assert main(["process", "data/raw", "data/processed"]) == 0
+    out = project / "data" / "processed"
+    good = snapshot(out)
+    edit(project / "data" / "raw", "labs", 3, "lab_id", "moer")  # broken raw data
+    assert main(["process", "data/raw", "data/processed"]) == 1
+    assert snapshot(out) == good
+    assert not [p for p in out.parent.iterdir() if ".ogl-staging-" in p.name]
+
+
+def test_interrupted_write_leaves_the_earlier_output(tmp_path: Path, monkeypatch):
+    out = tmp_path / "ergebnis"
+    with replace_folder(out, "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    before = snapshot(out)
+    with pytest.raises(KeyboardInterrupt):
+        with replace_folder(out, "process") as staging:
+            (staging / "a.txt").write_text("halb", encoding="utf-8")
+            raise KeyboardInterrupt  # Ctrl-C in the middle
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["ergebnis"]
+
+
+def test_staging_of_a_killed_run_is_cleaned_up(tmp_path: Path):
+    out = tmp_path / "ergebnis"
+    # a run killed with SIGKILL leaves its staging folder; its pid no longer exists
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    pid = int(dead.stdout)
+    stale = tmp_path / f".ergebnis.ogl-staging-new-{pid}-abc"
+    stale.mkdir()
+    (stale / "halb.parquet").write_bytes(b"\0" * 10)
+    with replace_folder(out, "process") as staging:
+        (staging / "a.txt").write_text("1", encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ergebnis"]
+
+
+def test_a_real_kill_during_process_keeps_the_earlier_output(project: Path):
+    assert main(["process", "data/raw", "data/processed"]) == 0
+    out = project / "data" / "processed"
+    good = snapshot(out)
+    code = (
+        "import os, signal, sys\n"
+        "import ogl_impact.process as p\n"
+        "orig = p.write_dataset\n"
+        "def killed(ds, folder):\n"
+        "    orig(ds, folder)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "p.write_dataset = killed\n"
+        "p.process('data/raw', 'data/processed')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(Path(write.__file__).parents[2])},
+    )
+    assert result.returncode == -9
+    assert snapshot(out) == good
+    # the next run cleans up what the killed one left and succeeds
+    assert main(["process", "data/raw", "data/processed"]) == 0
+    assert snapshot(out) == good
+    assert not [p for p in out.parent.iterdir() if ".ogl-staging-" in p.name]
+
+
+def test_update_files_adds_and_keeps_the_rest(tmp_path: Path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "labs.csv").write_text("echt", encoding="utf-8")
+    with update_files(folder, "import") as staging:
+        (staging / "responses.csv").write_text("neu", encoding="utf-8")
+        (staging / "truth").mkdir()
+        (staging / "truth" / "x.csv").write_text("t", encoding="utf-8")
+    assert (folder / "labs.csv").read_text(encoding="utf-8") == "echt"
+    assert (folder / "responses.csv").read_text(encoding="utf-8") == "neu"
+    assert (folder / "truth" / "x.csv").read_text(encoding="utf-8") == "t"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_update_files_rolls_back_when_moving_fails(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for name in ["a.csv", "b.csv", "c.csv"]:
+        (folder / name).write_text("alt " + name, encoding="utf-8")
+    before = snapshot(folder)
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def flaky(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 4:  # fails while moving the second new file in
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(target_mod.os, "replace", flaky)
+    with pytest.raises(OSError):
+        with update_files(folder, "import") as staging:
+            for name in ["a.csv", "b.csv", "c.csv"]:
+                (staging / name).write_text("neu " + name, encoding="utf-8")
+    monkeypatch.setattr(target_mod.os, "replace", real_replace)
+    assert snapshot(folder) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_update_files_error_in_block_changes_nothing(tmp_path: Path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "a.csv").write_text("alt", encoding="utf-8")
+    before = snapshot(folder)
+    with pytest.raises(ValueError):
+        with update_files(folder, "import") as staging:
+            (staging / "a.csv").write_text("neu", encoding="utf-8")
+            raise ValueError("Prüfung fehlgeschlagen")
+    assert snapshot(folder) == before
+
+
+def test_update_files_refuses_the_project_root(project: Path):
+    with pytest.raises(TargetError, match="Projekt"):
+        with update_files(project, "import"):
+            pass
+
+
+def test_demo_data_into_the_raw_folder_still_works(project: Path):
+    raw = project / "data" / "raw"
+    labs = (raw / "labs.csv").read_bytes()
+    assert main(["demo-data", "data/raw"]) == 0
+    assert (raw / "labs.csv").read_bytes() == labs  # real tables untouched
+    assert (raw / "truth").is_dir()
+
+
+def test_demo_data_national_refuses_a_foreign_folder(tmp_path: Path):
+    out = tmp_path / "national"
+    out.mkdir()
+    (out / "eigene.csv").write_text("x", encoding="utf-8")
+    before = snapshot(out)
+    assert main(["demo-data", str(out), "--scale", "national", "--respondents", "10"]) == 2
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x";"klick")', "+49 30 123", "-1+1", "@SUM(A1)", "\tTab", "\rCR"]
+)
+def test_formula_cells_are_escaped_in_csv(tmp_path: Path, text: str):
+    frame = pd.DataFrame({"label": [text], "value": [-1.5], "count": [-2]})
+    (path,) = write.write_tables({"t": frame}, tmp_path, "Kommentar")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    expected = ("'" + text).replace("\r", "\n")  # a lone CR would end the row
+    assert rows[2] == [expected, "-1,5", "-2"]  # text escaped, numbers not
+
+
+def test_plain_text_is_not_escaped(tmp_path: Path):
+    frame = pd.DataFrame({"label": ["Bürgerhaushalt", "E-Partizipation"]})
+    (path,) = write.write_tables({"t": frame}, tmp_path, "Kommentar")
+    assert path.read_text(encoding="utf-8").splitlines()[2:] == [
+        "Bürgerhaushalt",
+        "E-Partizipation",
+    ]
