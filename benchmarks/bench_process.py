@@ -1,0 +1,109 @@
+"""Benchmark: ``ogl-impact process`` against pyarrow's bare CSV read + Parquet write.
+
+Run on demand, never as a timed test. Target on the 2-core reference machine:
+``process`` (read, parse, validate with every rule, write Parquet and the
+datapackage through the safe writer) at most 2x the time pyarrow alone needs
+to read the same CSV files and write them as Parquet, measured side by side in
+fresh processes in one run.
+
+Usage::
+
+    python benchmarks/bench_process.py [--data DIR] [--repeat N]
+
+The national-scale data is written to DIR (default /tmp/ogl-national) when it
+is not there yet (``ogl-impact demo-data DIR --scale national``, ~2 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+RESULTS = Path(__file__).parent / "results"
+
+BARE = r"""
+import sys, time
+from pathlib import Path
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+for path in sorted(src.glob("*.csv")):
+    with path.open("rb") as handle:  # the leading comment lines are skipped as process does
+        skip = 0
+        for line in handle:
+            if not line.startswith(b"#"):
+                break
+            skip += 1
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=skip),
+        parse_options=pacsv.ParseOptions(delimiter=";"),
+        convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+    )
+    pq.write_table(table, out / (path.stem + ".parquet"))
+"""
+
+
+def timed(args: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, exit code and the end of stderr of a command in a fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.run(args, capture_output=True, text=True)
+    return time.perf_counter() - start, proc.returncode, proc.stderr[-1500:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="/tmp/ogl-national")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    data = Path(args.data)
+    if not (data / "responses.csv").exists():
+        subprocess.run(
+            [str(BIN / "ogl-impact"), "demo-data", str(data), "--scale", "national"], check=True
+        )
+    size = sum(p.stat().st_size for p in data.glob("*.csv"))
+    work = Path(tempfile.mkdtemp(prefix="ogl-bench-process-"))
+    rows = []
+    try:
+        for i in range(args.repeat):
+            bare_out, proc_out = work / f"bare{i}", work / f"processed{i}"
+            bare, code_b, err_b = timed([sys.executable, "-c", BARE, str(data), str(bare_out)])
+            ours, code_p, err_p = timed(
+                [str(BIN / "ogl-impact"), "process", str(data), str(proc_out)]
+            )
+            if code_b or code_p:
+                print(err_b, err_p)
+                return 1
+            rows.append((bare, ours))
+            print(f"run {i + 1}: pyarrow bare {bare:.1f} s, process {ours:.1f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    bare = min(r[0] for r in rows)
+    ours = min(r[1] for r in rows)
+    ratio = ours / bare
+    result = {
+        "data": str(data),
+        "csv_bytes": size,
+        "pyarrow_bare_s": round(bare, 2),
+        "process_s": round(ours, 2),
+        "ratio": round(ratio, 2),
+        "target_ratio": 2.0,
+        "python": platform.python_version(),
+    }
+    print(json.dumps(result, indent=1))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "process.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 0 if ratio <= 2.0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
