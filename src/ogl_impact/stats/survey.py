@@ -159,7 +159,7 @@ def change_by_unit(
         row = {"unit_id": unit, "n_before": len(b), "n_after": len(a)}
         if len(a) > 1 and len(b) > 1:
             t = mean_difference(a, b).set_index("method").loc["welch"]
-            g = effect_sizes(a, b).set_index("effect").loc["hedges_g"]
+            g = effect_sizes(a, b).set_index("term").loc["hedges_g"]
             row.update(
                 mean_before=b.mean(),
                 mean_after=a.mean(),

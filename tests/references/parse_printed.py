@@ -1,0 +1,109 @@
+"""Parsers for the printed R output kept in tests/references (effects, reliability, factors).
+
+Each function reads one file format as R printed it and returns plain numbers, so
+that tests compare with the file, never with numbers typed into the test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+
+
+def text(name: str) -> str:
+    """The file's text."""
+    return (HERE / name).read_text(encoding="utf-8")
+
+
+def r_htests(name: str) -> list[dict]:
+    """Blocks of R ``t.test``/``wilcox.test`` print-outs: title and the numbers in them."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", text(name).strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        block: dict = {"title": lines[0]}
+        for line in lines[1:]:
+            for key, value in re.findall(rf"(\w[\w-]*) = ({NUMBER})", line):
+                block[key] = float(value)
+        for i, line in enumerate(lines):
+            if "confidence interval" in line:
+                low, high = re.findall(NUMBER, lines[i + 1])[:2]
+                block["ci"] = (float(low), float(high))
+        blocks.append(block)
+    return blocks
+
+
+def effectsize_tables(name: str) -> dict[str, tuple[float, float, float]]:
+    """effectsize print-outs ``Name | 95% CI`` -> {name: (estimate, ci_low, ci_high)}."""
+    out = {}
+    lines = text(name).splitlines()
+    for i, line in enumerate(lines):
+        if "|" in line and "CI" in line:
+            label = line.split("|")[0].strip()
+            values = re.findall(NUMBER, lines[i + 2])
+            out[label] = tuple(float(v) for v in values[:3])
+    return out
+
+
+def effectsize_expectations(name: str) -> dict[str, float]:
+    """``expect_equal(x$CI_low, 1.008664, ...)`` lines of an effectsize test file.
+
+    Only the first object checked (``x``) is read; keys are ``estimate``,
+    ``CI_low`` and ``CI_high``.
+    """
+    out = {}
+    for target, value in re.findall(rf"expect_equal\(x(\[\[1\]\]|\$\w+), ({NUMBER})", text(name)):
+        out["estimate" if target == "[[1]]" else target[1:]] = float(value)
+    return out
+
+
+def sections(name: str) -> dict[str, pd.DataFrame]:
+    """Files with ``[section]`` headers followed by a whitespace table with a header row."""
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in text(name).splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        m = re.fullmatch(r"\[(\w+)\]", line.strip())
+        if m:
+            current = m.group(1)
+            out[current] = []
+        elif current is not None:
+            out[current].append(line.split())
+    return {
+        key: pd.DataFrame([[float(v) for v in r] for r in rows[1:]], columns=rows[0])
+        for key, rows in out.items()
+    }
+
+
+def hand_worked_fdr(name: str) -> dict[str, float]:
+    """The hand-worked two-stage FDR files: p-values, stage levels, rejections."""
+    body = text(name)
+    out: dict = {}
+    m = re.search(r"^((?:0\.\d+ ){14}1\.0+)$", body, re.M)
+    if m:
+        out["p"] = [float(v) for v in m.group(1).split()]
+    out["rejections"] = int(re.search(r"->\s+(\d+) rejections", body).group(1))
+    out["stage2_level"] = float(re.search(rf"stage 2: BH at .*? = ({NUMBER})", body).group(1))
+    first = re.search(rf"q' = q / \(1 \+ q\) = ({NUMBER})", body)
+    if first:
+        out["stage1_level"] = float(first.group(1))
+    return out
+
+
+def bh1995_rejections(name: str = "bh1995_fdr.txt") -> dict[str, int]:
+    """Rejections at 0.05 named in words in bh1995_fdr.txt."""
+    words = {"three": 3, "four": 4}
+    body = text(name)
+    fwer = re.search(r"\(Bonferroni, Holm, Hochberg\)\s+reject the\s+(\w+) smallest", body)
+    fdr = re.search(r"the FDR procedure rejects the\s+(\w+) smallest", body)
+    return {
+        "bonferroni": words[fwer.group(1)],
+        "holm": words[fwer.group(1)],
+        "simes-hochberg": words[fwer.group(1)],
+        "fdr_bh": words[fdr.group(1)],
+    }
