@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
@@ -107,3 +108,60 @@ def bh1995_rejections(name: str = "bh1995_fdr.txt") -> dict[str, int]:
         "simes-hochberg": words[fwer.group(1)],
         "fdr_bh": words[fdr.group(1)],
     }
+
+
+def lavaan_summary(name: str) -> dict:
+    """A lavaan ``summary(fit, standardized = TRUE, fit.measures = TRUE)`` print-out.
+
+    Returns ``{"fit": {section: {label: value}}, "parameters": DataFrame}`` with
+    the parameter columns lhs, op, rhs, estimate, se, z, p, std_lv, std_all
+    (NaN where lavaan prints nothing, e.g. for fixed loadings).
+    """
+    fit: dict[str, dict[str, float]] = {}
+    rows = []
+    section = None
+    lhs = op = None
+    for raw in text(name).splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            section = line.rstrip(":").strip()
+            continue
+        if section in ("Latent Variables", "Covariances", "Variances"):
+            head = re.fullmatch(r"\s+(\S+) (=~|~~)\s*", line)
+            if head:
+                lhs, op = head.group(1), head.group(2)
+                continue
+            if "Estimate" in line:
+                continue
+            parts = line.split()
+            name_ = parts[0]
+            values = [float(v) for v in parts[1:]]
+            if section == "Variances":
+                var = name_.lstrip(".")
+                row = {"lhs": var, "op": "~~", "rhs": var}
+            else:
+                row = {"lhs": lhs, "op": op, "rhs": name_}
+            if len(values) == 3:  # fixed parameter: estimate, std.lv, std.all
+                values = [values[0], np.nan, np.nan, np.nan, values[1], values[2]]
+            row.update(zip(["estimate", "se", "z", "p", "std_lv", "std_all"], values, strict=True))
+            rows.append(row)
+        elif section is not None:
+            m = re.fullmatch(rf"\s+(.*?)\s{{2,}}({NUMBER})", line)
+            if m:
+                fit.setdefault(section, {})[m.group(1).strip()] = float(m.group(2))
+    return {"fit": fit, "parameters": pd.DataFrame(rows)}
+
+
+def r_lower_matrix(name: str, marker: str = "$cov") -> pd.DataFrame:
+    """A lower-triangular matrix as R prints it, after the line ``marker``."""
+    lines = text(name).splitlines()
+    start = lines.index(marker) + 1
+    names = lines[start].split()
+    values = np.full((len(names), len(names)), np.nan)
+    for i, line in enumerate(lines[start + 1 : start + 1 + len(names)]):
+        parts = line.split()
+        for j, v in enumerate(parts[1:]):
+            values[i, j] = values[j, i] = float(v)
+    return pd.DataFrame(values, index=names, columns=names)

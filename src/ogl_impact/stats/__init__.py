@@ -18,6 +18,7 @@ differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
 
 from ogl_impact.stats.did import did_2x2, event_study, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference, rank_test
+from ogl_impact.stats.factor import CFAResult, ModelError, cfa, parse_model
 from ogl_impact.stats.likert import likert_summary
 from ogl_impact.stats.multilevel import icc_null_model, mixed_model, proportional_odds
 from ogl_impact.stats.power import minimum_detectable_effect, power
@@ -38,8 +39,11 @@ from ogl_impact.stats.survey import (
 )
 
 __all__ = [
+    "CFAResult",
+    "ModelError",
     "ReverseKeyWarning",
     "adjust_pvalues",
+    "cfa",
     "change_by_unit",
     "cluster_vcov",
     "cronbach_alpha",
@@ -57,6 +61,7 @@ __all__ = [
     "mixed_model",
     "ols",
     "omega",
+    "parse_model",
     "power",
     "proportional_odds",
     "rank_test",
