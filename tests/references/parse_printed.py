@@ -165,3 +165,73 @@ def r_lower_matrix(name: str, marker: str = "$cov") -> pd.DataFrame:
         for j, v in enumerate(parts[1:]):
             values[i, j] = values[j, i] = float(v)
     return pd.DataFrame(values, index=names, columns=names)
+
+
+def psych_alpha(name: str) -> dict:
+    """psych ``alpha()`` print-out: the overall row and the 'if an item is dropped' table.
+
+    Returns ``{"total": {column: value}, "dropped": DataFrame}``; the dropped
+    table keeps psych's item labels (a trailing ``-`` marks a reversed item).
+    """
+    lines = text(name).splitlines()
+    out: dict = {}
+    for i, line in enumerate(lines):
+        if line.strip().startswith("raw_alpha") and "total" not in out:
+            out["total"] = dict(
+                zip(line.split(), (float(v) for v in lines[i + 1].split()), strict=True)
+            )
+        if "Reliability if an item is dropped" in line:
+            header = lines[i + 1].split()
+            header = [*header[:5], "alpha_se", *header[7:]]  # "alpha se" is one column
+            rows = []
+            for row in lines[i + 2 :]:
+                if not row.strip():
+                    break
+                parts = row.split()
+                rows.append([parts[0], *map(float, parts[1:])])
+            out["dropped"] = pd.DataFrame(rows, columns=["item", *header]).set_index("item")
+    return out
+
+
+def semtools_hand(name: str = "semtools_omega_hs_hand.txt") -> dict[str, dict[str, float]]:
+    """The hand-worked omegas: {factor: {"omega": .., "omega2": .., "ave": .., "common": ..}}."""
+    out: dict[str, dict[str, float]] = {}
+    factor = None
+    for line in text(name).splitlines():
+        m = re.match(rf"\s+(\w+): sum\(lambda\) = .*? = ({NUMBER}); sum\(theta\)", line)
+        if m:
+            factor = m.group(1)
+            out[factor] = {"common": float(m.group(2))}
+            continue
+        m = re.match(rf"\s+(omega2?|ave)\s+= .* = ({NUMBER})$", line)
+        if m and factor:
+            out[factor][m.group(1)] = float(m.group(2))
+    return out
+
+
+def psych_icc(name: str = "psych_icc_shrout_fleiss.txt") -> pd.DataFrame:
+    """psych ``ICC`` print-out (both halves) indexed by type."""
+    rows, upper = {}, {}
+    for line in text(name).splitlines():
+        parts = line.split()
+        if len(parts) == 8 and re.fullmatch(r"ICC\dk?", parts[1]):
+            rows[parts[0]] = [parts[1], *map(float, parts[2:])]
+        elif len(parts) == 2 and parts[0] in rows:
+            upper[parts[0]] = float(parts[1])
+    cols = ["type", "ICC", "F", "df1", "df2", "p", "lower", "upper"]
+    table = pd.DataFrame([[*v, upper[k]] for k, v in rows.items()], columns=cols)
+    return table.set_index("type")
+
+
+def alphaci(name: str = "alphaci_bfi.txt") -> dict[str, float]:
+    """alphaci print-out: n, interval and the estimate."""
+    body = text(name)
+    n = int(re.search(r"\(n = (\d+)\)", body).group(1))
+    lines = [line.replace("#>", "").split() for line in body.splitlines()]
+    values = [v for v in lines if v and all(re.fullmatch(NUMBER, x) for x in v)]
+    return {
+        "n": n,
+        "ci_low": float(values[1][0]),
+        "ci_high": float(values[1][1]),
+        "alpha": float(values[2][0]),
+    }

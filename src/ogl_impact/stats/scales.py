@@ -17,27 +17,89 @@ import pandas as pd
 ID_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group")
 
 
-def reverse_key(values: pd.Series | np.ndarray, minimum: float, maximum: float):
-    """Reverse an item's answers the way R's psych package does.
+def reverse_key(
+    values: pd.Series | pd.DataFrame | np.ndarray,
+    minimum: float,
+    maximum: float,
+    *,
+    keys: Sequence[int] | Sequence[str] | None = None,
+):
+    r"""Reverse answers the way R's psych package does (``reverse.code``, ``keys=``).
 
     Parameters
     ----------
-    values : Series or ndarray
+    values : Series, DataFrame or ndarray
         Answers on a scale from ``minimum`` to ``maximum``; missing stays missing.
     minimum, maximum : float
-        Ends of the scale (from the codebook, not from the data).
+        Ends of the scale (from the codebook, not from the data: psych takes
+        them from the data when not given, which shifts items nobody answered
+        at the ends).
+    keys : sequence, optional
+        Only for a DataFrame: which columns to reverse, in psych's ``keys``
+        convention: one number per column (``-1`` reverse, ``1`` keep), or
+        column names where a leading ``"-"`` means reverse (unmentioned columns
+        stay as they are). Without ``keys`` every value is reversed.
 
     Returns
     -------
-    Series or ndarray
-        ``maximum + minimum - value``.
+    Series, DataFrame or ndarray
+        ``maximum + minimum - value`` where reversed; a DataFrame keeps its
+        column names (psych appends ``"-"``; the codebook's item ids stay).
+
+    Notes
+    -----
+    :math:`x' = \max + \min - x` maps the scale onto itself in reverse order.
+
+    References
+    ----------
+    Revelle, W. psych: ``reverse.code(keys, items, mini, maxi)`` and the
+    ``keys`` argument of ``alpha``/``scoreItems``.
 
     Examples
     --------
     >>> reverse_key(np.array([1.0, 2.0, 5.0, np.nan]), 1, 5)
     array([ 5.,  4.,  1., nan])
+    >>> df = pd.DataFrame({"a": [1, 2], "b": [1, 2], "c": [5, 4]})
+    >>> reverse_key(df, 1, 5, keys=[1, 1, -1])["c"].tolist()
+    [1, 2]
+    >>> reverse_key(df, 1, 5, keys=["-a"]).to_dict("list")
+    {'a': [5, 4], 'b': [1, 2], 'c': [5, 4]}
     """
-    return maximum + minimum - values
+    if minimum >= maximum:
+        raise ValueError(
+            f"Skalenenden vertauscht oder gleich: minimum={minimum}, maximum={maximum}"
+        )
+    if keys is None:
+        return maximum + minimum - values
+    if not isinstance(values, pd.DataFrame):
+        raise TypeError("keys= braucht eine Tabelle (DataFrame) mit einer Spalte pro Item")
+    columns = [str(c) for c in values.columns]
+    flip = _keys_to_flags(list(keys), columns)
+    out = values.copy()
+    for column, reverse in zip(values.columns, flip, strict=True):
+        if reverse:
+            out[column] = maximum + minimum - values[column]
+    return out
+
+
+def _keys_to_flags(keys: list, columns: list[str]) -> list[bool]:
+    if keys and all(isinstance(k, str) for k in keys):
+        names = [k.lstrip("-") for k in keys]
+        unknown = [k for k in names if k not in columns]
+        if unknown:
+            raise ValueError(f"keys nennt Items, die es nicht gibt: {unknown}; Items: {columns}")
+        reversed_ = {k.lstrip("-") for k in keys if k.startswith("-")}
+        return [c in reversed_ for c in columns]
+    if len(keys) != len(columns):
+        raise ValueError(
+            f"keys hat {len(keys)} Einträge, die Tabelle {len(columns)} Items ({columns})"
+        )
+    flags = []
+    for column, key in zip(columns, keys, strict=True):
+        if key not in (1, -1):
+            raise ValueError(f"keys für Item '{column}' ist {key!r}: erlaubt sind 1 und -1")
+        flags.append(key == -1)
+    return flags
 
 
 def item_matrix(
