@@ -235,3 +235,49 @@ def alphaci(name: str = "alphaci_bfi.txt") -> dict[str, float]:
         "ci_high": float(values[1][1]),
         "alpha": float(values[2][0]),
     }
+
+
+def psych_omega(name: str) -> dict:
+    """psych ``omega`` print-out: coefficients, str() values, Schmid-Leiman table.
+
+    The loadings table blanks values below 0.2; those cells come back as NaN.
+    Values are read under their column label (right-aligned as R prints).
+    """
+    lines = text(name).splitlines()
+    out: dict = {"printed": {}, "str": {}}
+    for line in lines:
+        m = re.match(
+            rf"(Alpha|G\.6|Omega Hierarchical|Omega H asymptotic|Omega Total):?\s+({NUMBER})$",
+            line.strip(),
+        )
+        if m:
+            out["printed"][m.group(1)] = float(m.group(2))
+        m = re.match(rf"\s*\$ (\S+)\s*: num ({NUMBER})$", line)
+        if m:
+            out["str"][m.group(1)] = float(m.group(2))
+        m = re.match(r"\s*\.\.\$ gloading : 'loadings' num \[1:3, 1\] (.*)$", line)
+        if m:
+            out["str"]["gloading"] = [float(v) for v in m.group(1).split()]
+        m = re.match(r"\s*\.\.\$ phi\s+: num \[1:3, 1:3\] (.*) \.\.\.$", line)
+        if m:
+            out["str"]["phi"] = [float(v) for v in m.group(1).split()]
+    start = next(
+        i for i, line in enumerate(lines) if line.strip().startswith("g ") and "p2" in line
+    )
+    header = lines[start]
+    labels = [(m.group(0), m.end()) for m in re.finditer(r"\S+", header)]
+    rows = {}
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        name_ = line.split()[0]
+        rows[name_] = [
+            float(line[end - 4 : end]) if line[end - 4 : end].strip() else np.nan
+            for _, end in labels
+        ]
+    out["loadings"] = pd.DataFrame.from_dict(
+        rows, orient="index", columns=[lab for lab, _ in labels]
+    )
+    idx = next(i for i, line in enumerate(lines) if line.startswith("Input cards, first row"))
+    out["first_row"] = [float(v) for v in lines[idx + 1].split()]
+    return out
