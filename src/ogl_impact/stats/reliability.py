@@ -93,13 +93,13 @@ def _correlation(cov: np.ndarray) -> np.ndarray:
 
 
 def cronbach_alpha(
-    items: pd.DataFrame, *, conf_level: float = 0.95, missing: str = "pairwise"
+    data: pd.DataFrame, *, conf_level: float = 0.95, missing: str = "pairwise"
 ) -> pd.DataFrame:
     r"""Cronbach's alpha, standardised alpha and the average inter-item correlation.
 
     Parameters
     ----------
-    items : DataFrame
+    data : DataFrame
         Respondent x item matrix, reverse keys applied.
     conf_level : float, default 0.95
         Level of the confidence intervals.
@@ -150,7 +150,7 @@ def cronbach_alpha(
     np.float64(0.954)
     """
     _check_conf_level(conf_level)
-    cov, n = _covariance(items, missing)
+    cov, n = _covariance(data, missing)
     k = cov.shape[0]
     if k < 2:
         raise ValueError("Alpha braucht mindestens zwei Items")
@@ -181,7 +181,7 @@ def _check_conf_level(conf_level: float) -> None:
         )
 
 
-def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+def item_statistics(data: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
     r"""Item-total correlations and alpha if an item is dropped.
 
     ``r_total`` is the correlation of the item with the sum of all items
@@ -192,7 +192,7 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
 
     Parameters
     ----------
-    items : DataFrame
+    data : DataFrame
         Respondent x item matrix, reverse keys applied.
     missing : {"pairwise", "listwise"}
         As in :func:`cronbach_alpha`.
@@ -220,7 +220,7 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
     >>> item_statistics(x)["item_id"].tolist()
     ['a', 'b', 'c']
     """
-    cov, n = _covariance(items, missing)
+    cov, n = _covariance(data, missing)
     k = cov.shape[0]
     col = cov.sum(axis=0)
     total = cov.sum()
@@ -245,10 +245,10 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
             drop_r.append(np.nan)
     out = pd.DataFrame(
         {
-            "item_id": [str(c) for c in items.columns],
-            "n": items.notna().sum().to_numpy(),
-            "mean": items.mean().to_numpy(),
-            "sd": items.std(ddof=1).to_numpy(),
+            "item_id": [str(c) for c in data.columns],
+            "n": data.notna().sum().to_numpy(),
+            "mean": data.mean().to_numpy(),
+            "sd": data.std(ddof=1).to_numpy(),
             "r_total": r_total,
             "r_drop": r_drop,
             "alpha_if_dropped": drop_alpha,
@@ -372,7 +372,7 @@ def omega(
     return out
 
 
-def icc(ratings: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
+def icc(data: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
     r"""Intraclass correlations in the six forms of Shrout & Fleiss (1979).
 
     From the two-way ANOVA of n targets (rows) by k raters (columns) with
@@ -394,7 +394,7 @@ def icc(ratings: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
 
     Parameters
     ----------
-    ratings : DataFrame
+    data : DataFrame
         Targets in rows, raters (or items) in columns.
     conf_level : float, default 0.95
         Level of the confidence intervals.
@@ -404,6 +404,13 @@ def icc(ratings: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
     DataFrame
         Six rows: k (raters), df1, df2, description, term (ICC1 ... ICC3k),
         estimate, statistic (F), p_val, ci_low, ci_high, n (targets), method.
+
+    Notes
+    -----
+    Tests: :math:`F = MSR/MSW` on :math:`(n-1, n(k-1))` for ICC1/ICC1k,
+    :math:`F = MSR/MSE` on :math:`(n-1, (n-1)(k-1))` otherwise. Interval for
+    ICC3: :math:`F_L = F/F_{1-p/2}`, :math:`F_U = F\,F_{1-p/2}(df_2, df_1)`,
+    limits :math:`(F_{L,U}-1)/(F_{L,U}+k-1)`; ICC1 likewise with MSW.
 
     References
     ----------
@@ -416,7 +423,7 @@ def icc(ratings: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
     ['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k']
     """
     _check_conf_level(conf_level)
-    x = ratings.dropna().to_numpy(dtype=float)
+    x = data.dropna().to_numpy(dtype=float)
     n, k = x.shape
     if n < 2 or k < 2:
         raise ValueError("ICC needs at least two targets and two raters")

@@ -110,7 +110,7 @@ def item_matrix(
     items: Sequence[str] | None = None,
     reverse: bool = True,
 ) -> pd.DataFrame:
-    """Turn the long survey table into a respondent x item matrix.
+    r"""Turn the long survey table into a respondent x item matrix.
 
     Parameters
     ----------
@@ -132,6 +132,25 @@ def item_matrix(
         One row per respondent and wave, indexed by respondent_id, unit_id,
         wave and actor_group; one float column per item in codebook order;
         missing answers are NaN.
+
+    Notes
+    -----
+    Reverse keying uses the codebook's scale ends:
+    :math:`x' = \text{scale\_max} + \text{scale\_min} - x` (see :func:`reverse_key`).
+
+    References
+    ----------
+    R psych ``reverse.code`` / ``scoreItems`` (the same keying rule).
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"respondent_id": ["r1", "r1", "r2", "r2"],
+    ...     "unit_id": "u", "wave": 1, "actor_group": "a",
+    ...     "item_id": ["q1", "q2", "q1", "q2"], "value": [1.0, 5.0, 2.0, 4.0]})
+    >>> codebook = pd.DataFrame({"item_id": ["q1", "q2"], "construct": "c",
+    ...     "scale_min": 1, "scale_max": 5, "reverse_keyed": [False, True]})
+    >>> item_matrix(responses, codebook).to_numpy().tolist()
+    [[1.0, 1.0], [2.0, 2.0]]
     """
     book = codebook.set_index("item_id")
     if items is not None:
@@ -175,12 +194,12 @@ def item_matrix(
     return frame.sort_index()
 
 
-def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -> pd.Series:
-    """Mean of the valid items per respondent, if enough items were answered.
+def scale_scores(data: pd.DataFrame, *, min_valid: int | float | None = None) -> pd.Series:
+    r"""Mean of the valid items per respondent, if enough items were answered.
 
     Parameters
     ----------
-    items : DataFrame
+    data : DataFrame
         Respondent x item matrix (items already reverse-keyed).
     min_valid : int or float, optional
         Minimum number of answered items for a score; a float below 1 is a
@@ -191,6 +210,15 @@ def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -
     Series
         The scale score, NaN where too few items were answered.
 
+    Notes
+    -----
+    :math:`\bar x_i = \sum_{j \in V_i} x_{ij} / |V_i|` over the answered items
+    :math:`V_i`, if :math:`|V_i| \ge` ``min_valid``.
+
+    References
+    ----------
+    R psych ``scoreItems(..., impute = "none")`` (mean of the answered items).
+
     Examples
     --------
     >>> m = pd.DataFrame({"a": [1.0, 2.0, np.nan], "b": [3.0, np.nan, np.nan]})
@@ -199,7 +227,7 @@ def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -
     >>> scale_scores(m, min_valid=2).tolist()
     [2.0, nan, nan]
     """
-    values = items.to_numpy(dtype=float)
+    values = data.to_numpy(dtype=float)
     k = values.shape[1]
     if min_valid is None:
         need = max(k - 1, 1)
@@ -212,7 +240,7 @@ def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -
     total = np.where(valid, values, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(count >= need, total / count, np.nan)
-    return pd.Series(score, index=items.index, name="score")
+    return pd.Series(score, index=data.index, name="score")
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
