@@ -156,3 +156,29 @@ def test_model_mistakes_are_explained(hs):
     broken.loc[4, "x3"] = "k.A."
     with pytest.raises(ModelError, match=r"Spalte 'x3', Zeile 4: Wert 'k\.A\.'"):
         cfa(broken, HS_MODEL)
+
+
+def test_items_written_as_one_string_are_read_like_lavaan():
+    assert parse_model({"f": "x1 + x2 + x3"}) == {"f": ("x1", "x2", "x3")}
+    assert parse_model({"f": "x1 x2, x3"}) == {"f": ("x1", "x2", "x3")}
+
+
+def test_pairwise_missing_uses_every_row(hs):
+    holes = hs.copy()
+    rng = np.random.default_rng(0)
+    for col in ["x1", "x5", "x9"]:
+        holes.loc[rng.choice(len(holes), 15, replace=False), col] = np.nan
+    pairwise = cfa(holes, HS_MODEL, missing="pairwise")
+    listwise = cfa(holes, HS_MODEL)
+    assert pairwise.n == len(holes)
+    assert listwise.n == holes[[f"x{i}" for i in range(1, 10)]].dropna().shape[0] < len(holes)
+    # pairwise covariances keep every answer: close to the complete data
+    full = cfa(hs, HS_MODEL).parameters["estimate"].to_numpy()
+    np.testing.assert_allclose(pairwise.parameters["estimate"], full, atol=0.1)
+    # listwise is the model of the complete rows (43 rows fewer moves the speed factor)
+    complete = holes.dropna(subset=[f"x{i}" for i in range(1, 10)])
+    np.testing.assert_allclose(
+        listwise.parameters["estimate"], cfa(complete, HS_MODEL).parameters["estimate"]
+    )
+    with pytest.raises(ValueError, match="listwise"):
+        cfa(hs, HS_MODEL, missing="fiml")

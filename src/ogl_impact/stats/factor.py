@@ -85,7 +85,11 @@ def parse_model(model: ModelSpec) -> dict[str, tuple[str, ...]]:
             items = tuple(i.strip() for i in rhs.split("+") if i.strip())
             spec[lhs.strip()] = spec.get(lhs.strip(), ()) + items
     else:
-        spec = {str(k): tuple(str(i) for i in v) for k, v in model.items()}
+        spec = {}
+        for k, v in model.items():
+            # {"f": "x1 + x2 + x3"} is a common slip: read it like lavaan's right-hand side
+            items = re.split(r"[+\s,]+", v.strip()) if isinstance(v, str) else [str(i) for i in v]
+            spec[str(k)] = tuple(i for i in items if i)
     seen: dict[str, str] = {}
     for factor, items in spec.items():
         if len(items) < 2:
