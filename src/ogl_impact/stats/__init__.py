@@ -7,7 +7,9 @@ stats) or against simulations with a known truth (tests/references/).
 
 Modules: :mod:`~ogl_impact.stats.scales` (reverse keys, item matrix, scale
 scores), :mod:`~ogl_impact.stats.reliability` (alpha, item statistics,
-omega, ICC), :mod:`~ogl_impact.stats.likert` (category shares),
+omega, ICC), :mod:`~ogl_impact.stats.factor` (confirmatory factor analysis),
+:mod:`~ogl_impact.stats.efa` (minres, oblimin, Schmid-Leiman, omega_h),
+:mod:`~ogl_impact.stats.likert` (category shares),
 :mod:`~ogl_impact.stats.effects` (t tests, effect sizes, rank tests,
 multiple testing), :mod:`~ogl_impact.stats.multilevel` (mixed and ordinal
 models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
@@ -17,7 +19,9 @@ differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
 """
 
 from ogl_impact.stats.did import did_2x2, event_study, twfe
+from ogl_impact.stats.efa import OmegaResult, omega_hierarchical
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference, rank_test
+from ogl_impact.stats.factor import CFAResult, ModelError, cfa, parse_model
 from ogl_impact.stats.likert import likert_summary
 from ogl_impact.stats.multilevel import icc_null_model, mixed_model, proportional_odds
 from ogl_impact.stats.power import minimum_detectable_effect, power
@@ -38,8 +42,12 @@ from ogl_impact.stats.survey import (
 )
 
 __all__ = [
+    "CFAResult",
+    "ModelError",
+    "OmegaResult",
     "ReverseKeyWarning",
     "adjust_pvalues",
+    "cfa",
     "change_by_unit",
     "cluster_vcov",
     "cronbach_alpha",
@@ -57,6 +65,8 @@ __all__ = [
     "mixed_model",
     "ols",
     "omega",
+    "omega_hierarchical",
+    "parse_model",
     "power",
     "proportional_odds",
     "rank_test",

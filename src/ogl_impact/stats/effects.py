@@ -21,14 +21,6 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-ADJUST_METHODS = {
-    "holm": "holm",
-    "hochberg": "simes-hochberg",
-    "bh": "fdr_bh",
-    "bky": "fdr_tsbky",
-    "bonferroni": "bonferroni",
-}
-
 
 def _clean(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
@@ -46,9 +38,9 @@ def _paired_differences(
     return xa[ok] - ya[ok]
 
 
-def _ncp_interval(t: float, df: float, level: float) -> tuple[float, float]:
+def _ncp_interval(t: float, df: float, conf_level: float) -> tuple[float, float]:
     """Noncentrality parameters whose t distributions put t at the interval ends."""
-    tail = (1 - level) / 2
+    tail = (1 - conf_level) / 2
 
     def solve(target: float) -> float:
         def f(ncp: float) -> float:
@@ -80,7 +72,7 @@ def mean_difference(
     y: Sequence[float] | np.ndarray | pd.Series,
     *,
     paired: bool = False,
-    level: float = 0.95,
+    conf_level: float = 0.95,
 ) -> pd.DataFrame:
     r"""Difference of means ``mean(x) - mean(y)`` with Student, Welch or paired t.
 
@@ -92,16 +84,37 @@ def mean_difference(
         pairs with a missing value are dropped.
     paired : bool, default False
         Paired t test on the differences instead of independent samples.
-    level : float, default 0.95
-        Confidence level.
+    conf_level : float, default 0.95
+        Level of the confidence interval.
 
     Returns
     -------
     DataFrame
-        One row per test (``paired``, or ``student`` and ``welch``): estimate,
-        se, t, df, p_val (two-sided), ci_low, ci_high, n_x, n_y, method.
+        One row per test (method ``paired``, or ``student`` and ``welch``):
+        n_x, n_y, term, estimate, se, statistic (t), df, p_val (two-sided),
+        ci_low, ci_high, n, method.
+
+    Notes
+    -----
+    Student: :math:`s_p^2 = ((n_x-1)s_x^2 + (n_y-1)s_y^2)/(n_x+n_y-2)`,
+    :math:`se = s_p\sqrt{1/n_x+1/n_y}`, :math:`\nu = n_x+n_y-2`. Welch:
+    :math:`se = \sqrt{s_x^2/n_x + s_y^2/n_y}` with Welch-Satterthwaite
+    :math:`\nu`. Paired: one-sample t on the differences, :math:`\nu = n-1`.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of Student's problem when several
+    different population variances are involved. Biometrika 34, 28-35.
+    Matches R's ``t.test`` (``var.equal``, ``paired``).
+
+    Examples
+    --------
+    >>> r = mean_difference([0.7, -1.6, -0.2, -1.2], [1.9, 0.8, 1.1, 0.1])
+    >>> r.set_index("method").loc["welch", "estimate"].round(3)
+    np.float64(-1.55)
     """
-    tail = 1 - (1 - level) / 2
+    _check_conf_level(conf_level)
+    tail = 1 - (1 - conf_level) / 2
     if paired:
         d = _paired_differences(x, y)
         n = len(d)
@@ -110,7 +123,19 @@ def mean_difference(
         t = est / se
         q = stats.t.ppf(tail, df)
         rows = [
-            ("paired", est, se, t, df, 2 * stats.t.sf(abs(t), df), est - q * se, est + q * se, n, n)
+            (
+                n,
+                n,
+                est,
+                se,
+                t,
+                df,
+                2 * stats.t.sf(abs(t), df),
+                est - q * se,
+                est + q * se,
+                n,
+                "paired",
+            )
         ]
     else:
         xa, ya = _clean(x), _clean(y)
@@ -126,25 +151,25 @@ def mean_difference(
         for name, se, df in (("student", se_s, df_s), ("welch", se_w, df_w)):
             t = est / se
             q = stats.t.ppf(tail, df)
-            rows.append(
-                (
-                    name,
-                    est,
-                    se,
-                    t,
-                    df,
-                    2 * stats.t.sf(abs(t), df),
-                    est - q * se,
-                    est + q * se,
-                    nx,
-                    ny,
-                )
-            )
+            p = 2 * stats.t.sf(abs(t), df)
+            rows.append((nx, ny, est, se, t, df, p, est - q * se, est + q * se, nx + ny, name))
     out = pd.DataFrame(
         rows,
-        columns=["method", "estimate", "se", "t", "df", "p_val", "ci_low", "ci_high", "n_x", "n_y"],
+        columns=[
+            "n_x",
+            "n_y",
+            "estimate",
+            "se",
+            "statistic",
+            "df",
+            "p_val",
+            "ci_low",
+            "ci_high",
+            "n",
+            "method",
+        ],
     )
-    out["level"] = level
+    out.insert(2, "term", "mean_difference")
     return out
 
 
@@ -153,64 +178,119 @@ def effect_sizes(
     y: Sequence[float] | np.ndarray | pd.Series,
     *,
     paired: bool = False,
-    level: float = 0.95,
+    conf_level: float = 0.95,
 ) -> pd.DataFrame:
     r"""Standardised mean differences with noncentral-t confidence intervals.
-
-    Independent samples: Cohen's :math:`d = (\bar x-\bar y)/s_p`, Hedges'
-    :math:`g = J(\nu)\,d` with the exact correction
-    :math:`J(\nu)=\Gamma(\nu/2)/(\sqrt{\nu/2}\,\Gamma((\nu-1)/2))`, and
-    Glass's :math:`\Delta = (\bar x-\bar y)/s_y` (``y`` is the reference
-    group, e.g. the earlier wave or the comparison communes). Paired samples:
-    :math:`d_z = \bar d / s_d`.
-
-    Intervals: for d and g, :math:`t = d/\sqrt{1/n_x+1/n_y}` with
-    :math:`\nu=n_x+n_y-2`; for :math:`\Delta`, the same scaling with
-    :math:`\nu=n_y-1` (Algina, Keselman & Penfield 2006, approximate); for
-    :math:`d_z`, :math:`t=d_z\sqrt n`, :math:`\nu=n-1`.
 
     Parameters
     ----------
     x, y : array-like
-        The two samples; for ``paired=True`` aligned pairs.
+        The two samples; for ``paired=True`` aligned pairs. ``y`` is the
+        reference group (e.g. the earlier wave or the comparison communes).
     paired : bool, default False
         Report :math:`d_z` for paired samples.
-    level : float, default 0.95
-        Confidence level.
+    conf_level : float, default 0.95
+        Level of the confidence interval.
 
     Returns
     -------
     DataFrame
-        One row per effect size: effect, estimate, ci_low, ci_high, df, n_x,
-        n_y, level.
+        One row per effect size (term ``cohens_d``, ``hedges_g``,
+        ``glass_delta``, ``glass_delta_adjusted``; or ``d_z``): n_x, n_y, term,
+        estimate, statistic (the t whose noncentrality is inverted), df,
+        ci_low, ci_high, n, method.
+
+    Notes
+    -----
+    Independent samples: Cohen's :math:`d = (\bar x-\bar y)/s_p`, Hedges'
+    :math:`g = J(\nu)\,d` with the exact correction
+    :math:`J(\nu)=\Gamma(\nu/2)/(\sqrt{\nu/2}\,\Gamma((\nu-1)/2))`;
+    :math:`t = d/\sqrt{h}`, :math:`h = 1/n_x+1/n_y`, :math:`\nu=n_x+n_y-2`.
+
+    Glass's :math:`\Delta = (\bar x-\bar y)/s_y` as R's effectsize
+    ``glass_delta`` computes it (Algina, Keselman & Penfield 2006):
+    :math:`h = 1/n_y + s_x^2/(n_x s_y^2)`, :math:`t = \Delta/\sqrt h`,
+    :math:`\nu = n_y-1`; the interval is :math:`[\lambda_L, \lambda_U]\sqrt h`.
+    ``glass_delta_adjusted`` multiplies estimate and limits by
+    :math:`J(n_y-1)` (effectsize's default ``adjust = TRUE``).
+
+    Paired: :math:`d_z = \bar d / s_d`, :math:`t=d_z\sqrt n`, :math:`\nu=n-1`.
+
+    The noncentrality limits solve :math:`P(T_{\nu,\lambda_L} \le t) = 1-p/2`
+    and :math:`P(T_{\nu,\lambda_U} \le t) = p/2` (Steiger & Fouladi 1997).
+
+    References
+    ----------
+    Cohen, J. (1988). Statistical power analysis for the behavioral sciences.
+    Hedges, L. V. & Olkin, I. (1985). Statistical methods for meta-analysis.
+    Algina, J., Keselman, H. J. & Penfield, R. D. (2006). Confidence intervals
+    for an effect size when variances are not equal. JMASM 5(1), 2.
+    R effectsize ``cohens_d``, ``hedges_g``, ``glass_delta`` (Ben-Shachar,
+    Luedecke & Makowski 2020).
+
+    Examples
+    --------
+    >>> # d = 1.5 / sqrt(1.4), delta = 1.5 / 1
+    >>> r = effect_sizes([5.0, 6.0, 7.0, 8.0], [4.0, 5.0, 6.0]).set_index("term")
+    >>> r.loc["cohens_d", "estimate"].round(3), r.loc["glass_delta", "estimate"].round(3)
+    (np.float64(1.268), np.float64(1.5))
     """
+    _check_conf_level(conf_level)
+    method = "noncentral t interval (Steiger & Fouladi 1997)"
     if paired:
         d = _paired_differences(x, y)
         n = len(d)
         dz = d.mean() / d.std(ddof=1)
-        lo, hi = _ncp_interval(dz * np.sqrt(n), n - 1, level)
-        rows = [("d_z", dz, lo / np.sqrt(n), hi / np.sqrt(n), n - 1, n, n)]
+        t = dz * np.sqrt(n)
+        lo, hi = _ncp_interval(t, n - 1, conf_level)
+        rows = [(n, n, "d_z", dz, t, n - 1, lo / np.sqrt(n), hi / np.sqrt(n), n)]
     else:
         xa, ya = _clean(x), _clean(y)
         nx, ny = len(xa), len(ya)
         df = nx + ny - 2
-        sp = np.sqrt(((nx - 1) * xa.var(ddof=1) + (ny - 1) * ya.var(ddof=1)) / df)
+        sx, sy = xa.std(ddof=1), ya.std(ddof=1)
+        sp = np.sqrt(((nx - 1) * sx**2 + (ny - 1) * sy**2) / df)
         diff = xa.mean() - ya.mean()
         d = diff / sp
         scale = np.sqrt(1 / nx + 1 / ny)
-        lo, hi = _ncp_interval(d / scale, df, level)
+        lo, hi = _ncp_interval(d / scale, df, conf_level)
         j = _hedges_j(df)
-        delta = diff / ya.std(ddof=1)
-        dlo, dhi = _ncp_interval(delta / scale, ny - 1, level)
+        delta = diff / sy
+        h_delta = np.sqrt(1 / ny + sx**2 / (nx * sy**2))
+        dlo, dhi = _ncp_interval(delta / h_delta, ny - 1, conf_level)
+        jd = _hedges_j(ny - 1)
+        n = nx + ny
         rows = [
-            ("cohens_d", d, lo * scale, hi * scale, df, nx, ny),
-            ("hedges_g", j * d, j * lo * scale, j * hi * scale, df, nx, ny),
-            ("glass_delta", delta, dlo * scale, dhi * scale, ny - 1, nx, ny),
+            (nx, ny, "cohens_d", d, d / scale, df, lo * scale, hi * scale, n),
+            (nx, ny, "hedges_g", j * d, d / scale, df, j * lo * scale, j * hi * scale, n),
+            (
+                nx,
+                ny,
+                "glass_delta",
+                delta,
+                delta / h_delta,
+                ny - 1,
+                dlo * h_delta,
+                dhi * h_delta,
+                n,
+            ),
+            (
+                nx,
+                ny,
+                "glass_delta_adjusted",
+                jd * delta,
+                delta / h_delta,
+                ny - 1,
+                jd * dlo * h_delta,
+                jd * dhi * h_delta,
+                n,
+            ),
         ]
     out = pd.DataFrame(
-        rows, columns=["effect", "estimate", "ci_low", "ci_high", "df", "n_x", "n_y"]
+        rows,
+        columns=["n_x", "n_y", "term", "estimate", "statistic", "df", "ci_low", "ci_high", "n"],
     )
-    out["level"] = level
+    out["method"] = method
     return out
 
 
@@ -221,7 +301,7 @@ def rank_test(
     paired: bool = False,
     alternative: str = "two-sided",
 ) -> pd.DataFrame:
-    """Wilcoxon signed-rank (paired) or Mann-Whitney (independent) test as in R.
+    r"""Wilcoxon signed-rank (paired) or Mann-Whitney (independent) test as in R.
 
     Parameters
     ----------
@@ -235,7 +315,26 @@ def rank_test(
     Returns
     -------
     DataFrame
-        One row: method, statistic (R's V or W), p_val, exact, n_x, n_y.
+        One row: n_x, n_y, exact, term, statistic (R's V or W), p_val, n
+        (pairs, or both samples), method, note.
+
+    Notes
+    -----
+    Signed rank: :math:`V = \sum_{d_i>0} \operatorname{rank}(|d_i|)`; Mann-Whitney:
+    :math:`W = \sum_i\sum_j [x_i > y_j] + \tfrac12[x_i = y_j]`. Exact null
+    distribution below 50 observations without ties, else the normal
+    approximation with continuity correction.
+
+    References
+    ----------
+    Hollander, M. & Wolfe, D. A. (1973). Nonparametric statistical methods.
+    Matches R's ``wilcox.test``.
+
+    Examples
+    --------
+    >>> rank_test([1.83, 0.50, 1.62, 2.48], [0.88, 0.65, 0.60, 2.05], paired=True)["statistic"]
+    0    9.0
+    Name: statistic, dtype: float64
     """
     if paired:
         d = _paired_differences(x, y)
@@ -253,10 +352,7 @@ def rank_test(
         )
         ranks = stats.rankdata(np.abs(d))
         v = ranks[d > 0].sum()
-        return pd.DataFrame(
-            [("wilcoxon_signed_rank", v, res.pvalue, exact, n_pairs, n_pairs)],
-            columns=["method", "statistic", "p_val", "exact", "n_x", "n_y"],
-        )
+        return _rank_frame(n_pairs, n_pairs, exact, v, res.pvalue, "wilcoxon_signed_rank")
     xa, ya = _clean(x), _clean(y)
     ties = len(np.unique(np.concatenate([xa, ya]))) < len(xa) + len(ya)
     exact = len(xa) < 50 and len(ya) < 50 and not ties
@@ -267,52 +363,149 @@ def rank_test(
         method="exact" if exact else "asymptotic",
         use_continuity=not exact,
     )
+    return _rank_frame(len(xa), len(ya), exact, res.statistic, res.pvalue, "mann_whitney")
+
+
+def _rank_frame(nx: int, ny: int, exact: bool, statistic: float, p: float, method: str):
+    n = nx if method == "wilcoxon_signed_rank" else nx + ny
+    note = "exact" if exact else "normal approximation with continuity correction"
     return pd.DataFrame(
-        [("mann_whitney", res.statistic, res.pvalue, exact, len(xa), len(ya))],
-        columns=["method", "statistic", "p_val", "exact", "n_x", "n_y"],
+        [(nx, ny, exact, "location_shift", float(statistic), float(p), n, method, note)],
+        columns=["n_x", "n_y", "exact", "term", "statistic", "p_val", "n", "method", "note"],
     )
 
 
-def adjust_pvalues(
-    p_values: Sequence[float] | np.ndarray | pd.Series, *, method: str = "holm", alpha: float = 0.05
-) -> pd.DataFrame:
-    """Correct many p-values for multiple testing.
+ADJUST_METHODS = {
+    "bonferroni": "Bonferroni",
+    "sidak": "Šidák (single step)",
+    "holm-sidak": "Holm-Šidák (step down)",
+    "holm": "Holm (1979)",
+    "simes-hochberg": "Hochberg (1988) step up",
+    "hommel": "Hommel (1988)",
+    "fdr_bh": "Benjamini-Hochberg (1995) FDR",
+    "fdr_by": "Benjamini-Yekutieli (2001) FDR",
+    "fdr_tsbh": "two-stage Benjamini-Hochberg (2000) FDR",
+    "fdr_tsbky": "two-stage Benjamini-Krieger-Yekutieli (2006) FDR",
+}
+_OLD_NAMES = {
+    "bh": "fdr_bh",
+    "by": "fdr_by",
+    "bky": "fdr_tsbky",
+    "hochberg": "simes-hochberg",
+    "BH": "fdr_bh",
+    "BY": "fdr_by",
+    "fdr": "fdr_bh",
+}
 
-    Wraps :func:`statsmodels.stats.multitest.multipletests`. Methods: ``holm``
-    (Holm 1979), ``hochberg`` (Hochberg 1988), ``bh`` (Benjamini & Hochberg
-    1995), ``bky`` (the two-stage procedure of Benjamini, Krieger & Yekutieli
-    2006) and ``bonferroni``. Missing p-values stay missing.
+
+def adjust_pvalues(
+    p_values: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    method: str = "holm",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    r"""Correct many p-values for multiple testing (statsmodels' method names).
 
     Parameters
     ----------
-    p_values : array-like
-        Unadjusted p-values.
+    p_values : array-like or Series
+        Unadjusted p-values; a Series' index names the tests (column ``term``).
+        Missing p-values stay missing and are not counted.
     method : str, default "holm"
-        One of the methods above.
+        ``bonferroni``, ``sidak``, ``holm-sidak``, ``holm``, ``simes-hochberg``,
+        ``hommel``, ``fdr_bh``, ``fdr_by``, ``fdr_tsbh``, ``fdr_tsbky`` (the
+        names of :func:`statsmodels.stats.multitest.multipletests`).
     alpha : float, default 0.05
-        Family-wise error rate or false discovery rate for ``reject``
-        (the BKY stage-one estimate of true nulls depends on it).
+        Family-wise error rate or false discovery rate for ``reject``. The
+        two-stage procedures' adjusted p-values depend on it.
 
     Returns
     -------
     DataFrame
-        p_val, p_adj, reject, method; in the input order.
+        In input order: term, p_val, p_adj, reject, alpha, alpha_adj, method,
+        note. ``alpha_adj`` is the level of the final step-up stage of the
+        two-stage procedures (for ``fdr_tsbky``
+        :math:`q' m / \hat m_0` with :math:`q'=q/(1+q)`); for the other
+        methods it equals ``alpha``.
+
+    Notes
+    -----
+    With ordered p-values :math:`p_{(1)}\le\dots\le p_{(m)}`: Bonferroni
+    :math:`\min(1, m p)`; Šidák :math:`1-(1-p)^m`; Holm
+    :math:`\max_{j\le i}\min(1,(m-j+1)p_{(j)})`; Holm-Šidák the same with
+    :math:`1-(1-p_{(j)})^{m-j+1}`; Hochberg
+    :math:`\min_{j\ge i}(m-j+1)p_{(j)}`; Benjamini-Hochberg
+    :math:`\min_{j\ge i}\min(1, m p_{(j)}/j)`; Benjamini-Yekutieli the same times
+    :math:`\sum_{k=1}^m 1/k`. BKY (2006, Definition 6): BH at
+    :math:`q' = q/(1+q)` rejects :math:`r_1`; if :math:`0<r_1<m`, BH again at
+    :math:`q' m/(m-r_1)`. The two-stage BH (2000) uses :math:`q` in the first
+    stage.
+
+    References
+    ----------
+    Holm (1979), Scand. J. Statist. 6, 65-70; Hochberg (1988), Biometrika 75,
+    800-802; Hommel (1988), Biometrika 75, 383-386; Benjamini & Hochberg (1995),
+    JRSS B 57, 289-300; Benjamini & Yekutieli (2001), Ann. Statist. 29,
+    1165-1188; Benjamini, Krieger & Yekutieli (2006), Biometrika 93, 491-507.
+    R ``p.adjust`` (``bonferroni``, ``holm``, ``hochberg``, ``hommel``, ``BH``,
+    ``BY``), R multtest ``mt.rawp2adjp``.
 
     Examples
     --------
     >>> adjust_pvalues([0.01, 0.04, 0.03], method="holm")["p_adj"].round(2).tolist()
     [0.03, 0.06, 0.06]
+    >>> adjust_pvalues([0.01, 0.04, 0.03], method="fdr_bh")["p_adj"].round(2).tolist()
+    [0.03, 0.04, 0.04]
     """
-    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.multitest import fdrcorrection_twostage, multipletests
 
     if method not in ADJUST_METHODS:
-        raise ValueError(f"method must be one of {sorted(ADJUST_METHODS)}")
+        hint = f" (meinten Sie {_OLD_NAMES[method]!r}?)" if method in _OLD_NAMES else ""
+        raise ValueError(
+            f"Unbekannte Korrekturmethode {method!r}{hint}; erlaubt: " + ", ".join(ADJUST_METHODS)
+        )
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha muss zwischen 0 und 1 liegen, nicht {alpha!r}")
+    index = p_values.index if isinstance(p_values, pd.Series) else None
     p = np.asarray(p_values, dtype=float)
+    bad = ~np.isnan(p) & ((p < 0) | (p > 1))
+    if bad.any():
+        where = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"p-Wert an Position {where} ist {float(p[where])}: p-Werte liegen zwischen 0 und 1"
+        )
     ok = ~np.isnan(p)
     adj = np.full(len(p), np.nan)
     reject = np.zeros(len(p), dtype=bool)
+    alpha_adj = alpha
+    note = ""
     if ok.any():
-        rej, padj, _, _ = multipletests(p[ok], alpha=alpha, method=ADJUST_METHODS[method])
+        rej, padj, _, _ = multipletests(p[ok], alpha=alpha, method=method)
         adj[ok] = padj
         reject[ok] = rej
-    return pd.DataFrame({"p_val": p, "p_adj": adj, "reject": reject, "method": method})
+        if method in ("fdr_tsbh", "fdr_tsbky"):
+            stages = fdrcorrection_twostage(
+                p[ok], alpha=alpha, method="bky" if method == "fdr_tsbky" else "bh"
+            )[3]
+            alpha_adj = float(stages[-1])
+            note = f"levels by stage: {', '.join(f'{a:.6g}' for a in stages)}"
+    out = pd.DataFrame(
+        {
+            "term": [str(i) for i in index] if index is not None else np.arange(len(p)),
+            "p_val": p,
+            "p_adj": adj,
+            "reject": reject,
+            "alpha": alpha,
+            "alpha_adj": alpha_adj,
+            "method": method,
+            "note": note,
+        }
+    )
+    return out
+
+
+def _check_conf_level(conf_level: float) -> None:
+    if not 0 < conf_level < 1:
+        raise ValueError(
+            f"conf_level muss zwischen 0 und 1 liegen (z. B. 0.95), nicht {conf_level!r}"
+        )

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ogl_impact.stats.factor import ModelSpec
+
 
 class ReverseKeyWarning(UserWarning):
     """An item correlates negatively with the rest of its scale."""
@@ -77,24 +79,50 @@ def _duhachek_se(cov: np.ndarray, n: int) -> float:
     return float(np.sqrt(q / n))
 
 
-def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
-    tail = (1 - level) / 2
+def _feldt(alpha: float, n: int, k: int, conf_level: float) -> tuple[float, float]:
+    tail = (1 - conf_level) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
     high = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
     return float(low), float(high)
 
 
-def cronbach_alpha(
-    items: pd.DataFrame, *, level: float = 0.95, missing: str = "pairwise"
-) -> pd.DataFrame:
-    r"""Cronbach's alpha and standardised alpha with Feldt and Duhachek intervals.
+def _correlation(cov: np.ndarray) -> np.ndarray:
+    sd = np.sqrt(np.diag(cov))
+    return cov / np.outer(sd, sd)
 
+
+def cronbach_alpha(
+    data: pd.DataFrame, *, conf_level: float = 0.95, missing: str = "pairwise"
+) -> pd.DataFrame:
+    r"""Cronbach's alpha, standardised alpha and the average inter-item correlation.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondent x item matrix, reverse keys applied.
+    conf_level : float, default 0.95
+        Level of the confidence intervals.
+    missing : {"pairwise", "listwise"}
+        Pairwise-complete covariances (as psych) or complete rows only.
+
+    Returns
+    -------
+    DataFrame
+        n_items, term, estimate, se, ci_low, ci_high, n (rows used), method.
+        Terms ``alpha`` and ``std_alpha``, each with method ``feldt`` and
+        ``duhachek`` (``se`` is Duhachek's ASE in both rows); ``average_r``
+        and ``median_r`` (psych's ``average_r``/``median_r``: mean and median
+        of the off-diagonal correlations), without interval.
+
+    Notes
+    -----
     .. math::
 
         \alpha = \frac{k}{k-1}\Bigl(1 - \frac{\operatorname{tr} C}{\mathbf 1' C \mathbf 1}\Bigr),
         \qquad
         \alpha_{std} = \frac{k}{k-1}\Bigl(1 - \frac{k}{\mathbf 1' R \mathbf 1}\Bigr)
+        = \frac{k\bar r}{1 + (k-1)\bar r}
 
     Feldt (1965): :math:`1-(1-\alpha)F_{1-p/2}` and :math:`1-(1-\alpha)F_{p/2}` with
     :math:`F(n-1, (n-1)(k-1))`. Duhachek & Iacobucci (2004):
@@ -106,53 +134,55 @@ def cronbach_alpha(
         \bigl[\mathbf 1'C\mathbf 1\,(\operatorname{tr}C^2 + (\operatorname{tr}C)^2)
         - 2\operatorname{tr}C\;\mathbf 1'C^2\mathbf 1\bigr].
 
-    For standardised alpha the same formulas run on the correlation matrix
-    (items scaled to unit variance).
+    For standardised alpha the same formulas run on the correlation matrix.
 
-    Parameters
+    References
     ----------
-    items : DataFrame
-        Respondent x item matrix, reverse keys applied.
-    level : float, default 0.95
-        Confidence level.
-    missing : {"pairwise", "listwise"}
-        Pairwise-complete covariances (as psych) or complete rows only.
+    Cronbach (1951); Feldt (1965); Duhachek & Iacobucci (2004). R psych
+    ``alpha`` (raw_alpha, std.alpha, average_r, median_r) and alphaci.
 
-    Returns
-    -------
-    DataFrame
-        Rows ``alpha`` and ``std_alpha`` x ``feldt`` and ``duhachek``; columns
-        statistic, ci_method, estimate, se (Duhachek's ASE), ci_low, ci_high,
-        n (rows used), n_items, level, method.
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
+    >>> r = cronbach_alpha(x).set_index(["term", "method"])
+    >>> # by hand: tr C = 2.5 + 2.3 + 1.5 = 6.3, 1'C1 = 17.3, 3/2 (1 - 6.3/17.3) = 0.954
+    >>> round(r.loc[("alpha", "feldt"), "estimate"], 3)
+    np.float64(0.954)
     """
-    cov, n = _covariance(items, missing)
+    _check_conf_level(conf_level)
+    cov, n = _covariance(data, missing)
     k = cov.shape[0]
     if k < 2:
-        raise ValueError("alpha needs at least two items")
-    sd = np.sqrt(np.diag(cov))
-    corr = cov / np.outer(sd, sd)
-    z = stats.norm.ppf(1 - (1 - level) / 2)
+        raise ValueError("Alpha braucht mindestens zwei Items")
+    corr = _correlation(cov)
+    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     rows = []
-    for statistic, estimate, matrix in (
+    for term, estimate, matrix in (
         ("alpha", _alpha(cov), cov),
         ("std_alpha", _std_alpha(cov), corr),
     ):
         se = _duhachek_se(matrix, n)
-        low, high = _feldt(estimate, n, k, level)
-        rows.append((statistic, "feldt", estimate, se, low, high))
-        rows.append((statistic, "duhachek", estimate, se, estimate - z * se, estimate + z * se))
-    out = pd.DataFrame(
-        rows, columns=["statistic", "ci_method", "estimate", "se", "ci_low", "ci_high"]
-    )
-    out["n"] = n
-    out["n_items"] = k
-    out["level"] = level
-    out["method"] = f"Cronbach's alpha ({missing} covariances)"
+        low, high = _feldt(estimate, n, k, conf_level)
+        rows.append((term, estimate, se, low, high, "feldt"))
+        rows.append((term, estimate, se, estimate - z * se, estimate + z * se, "duhachek"))
+    off = corr[np.tril_indices(k, -1)]
+    rows.append(("average_r", float(off.mean()), np.nan, np.nan, np.nan, "mean correlation"))
+    rows.append(("median_r", float(np.median(off)), np.nan, np.nan, np.nan, "median correlation"))
+    out = pd.DataFrame(rows, columns=["term", "estimate", "se", "ci_low", "ci_high", "method"])
+    out.insert(0, "n_items", k)
+    out.insert(6, "n", n)
     return out
 
 
-def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
-    """Item-total correlations and alpha if an item is dropped.
+def _check_conf_level(conf_level: float) -> None:
+    if not 0 < conf_level < 1:
+        raise ValueError(
+            f"conf_level muss zwischen 0 und 1 liegen (z. B. 0.95), nicht {conf_level!r}"
+        )
+
+
+def item_statistics(data: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+    r"""Item-total correlations and alpha if an item is dropped.
 
     ``r_total`` is the correlation of the item with the sum of all items
     (psych's ``raw.r``), ``r_drop`` with the sum of the other items (the
@@ -162,7 +192,7 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
 
     Parameters
     ----------
-    items : DataFrame
+    data : DataFrame
         Respondent x item matrix, reverse keys applied.
     missing : {"pairwise", "listwise"}
         As in :func:`cronbach_alpha`.
@@ -171,9 +201,26 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
     -------
     DataFrame
         One row per item: item_id, n (answers), mean, sd, r_total, r_drop,
-        alpha_if_dropped, std_alpha_if_dropped, se_if_dropped (Duhachek ASE).
+        alpha_if_dropped, std_alpha_if_dropped, se_if_dropped (Duhachek ASE),
+        average_r_if_dropped (psych's ``average_r`` of the other items).
+
+    Notes
+    -----
+    With covariance matrix :math:`C`, column sums :math:`c_j` and total
+    :math:`T = \mathbf 1'C\mathbf 1`: :math:`r_{total} = c_j/\sqrt{C_{jj}T}`,
+    :math:`r_{drop} = (c_j - C_{jj})/\sqrt{C_{jj}(T - 2c_j + C_{jj})}`.
+
+    References
+    ----------
+    R psych ``alpha``: ``item.stats`` (raw.r, r.drop) and ``alpha.drop``.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
+    >>> item_statistics(x)["item_id"].tolist()
+    ['a', 'b', 'c']
     """
-    cov, n = _covariance(items, missing)
+    cov, n = _covariance(data, missing)
     k = cov.shape[0]
     col = cov.sum(axis=0)
     total = cov.sum()
@@ -181,7 +228,8 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
     r_total = col / np.sqrt(var * total)
     rest_var = total - 2 * col + var
     r_drop = (col - var) / np.sqrt(var * rest_var)
-    drop_alpha, drop_std, drop_se = [], [], []
+    corr = _correlation(cov)
+    drop_alpha, drop_std, drop_se, drop_r = [], [], [], []
     for j in range(k):
         keep = [i for i in range(k) if i != j]
         sub = cov[np.ix_(keep, keep)]
@@ -189,21 +237,24 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
             drop_alpha.append(_alpha(sub))
             drop_std.append(_std_alpha(sub))
             drop_se.append(_duhachek_se(sub, n))
+            drop_r.append(corr[np.ix_(keep, keep)][np.tril_indices(len(keep), -1)].mean())
         else:
             drop_alpha.append(np.nan)
             drop_std.append(np.nan)
             drop_se.append(np.nan)
+            drop_r.append(np.nan)
     out = pd.DataFrame(
         {
-            "item_id": [str(c) for c in items.columns],
-            "n": items.notna().sum().to_numpy(),
-            "mean": items.mean().to_numpy(),
-            "sd": items.std(ddof=1).to_numpy(),
+            "item_id": [str(c) for c in data.columns],
+            "n": data.notna().sum().to_numpy(),
+            "mean": data.mean().to_numpy(),
+            "sd": data.std(ddof=1).to_numpy(),
             "r_total": r_total,
             "r_drop": r_drop,
             "alpha_if_dropped": drop_alpha,
             "std_alpha_if_dropped": drop_std,
             "se_if_dropped": drop_se,
+            "average_r_if_dropped": drop_r,
         }
     )
     negative = out.loc[out["r_drop"] < 0, "item_id"].tolist()
@@ -218,64 +269,110 @@ def item_statistics(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.Dat
     return out
 
 
-def omega(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
-    r"""McDonald's omega (total) from a one-factor maximum-likelihood model.
-
-    The factor model is fitted to the item correlation matrix
-    (:class:`statsmodels.multivariate.factor.Factor`, ``method="ml"``);
-    with standardised loadings :math:`\lambda` and uniquenesses
-    :math:`\psi = 1-\lambda^2`,
-
-    .. math:: \omega = \frac{(\sum\lambda)^2}{(\sum\lambda)^2 + \sum\psi}.
+def omega(
+    data: pd.DataFrame,
+    model: ModelSpec | None = None,
+    *,
+    missing: str = "pairwise",
+) -> pd.DataFrame:
+    r"""Composite reliability (omega) of each factor of a CFA, as semTools reports it.
 
     Parameters
     ----------
-    items : DataFrame
+    data : DataFrame
         Respondent x item matrix, reverse keys applied.
+    model : mapping or str, optional
+        Factor -> items (or lavaan ``=~`` syntax, see
+        :func:`ogl_impact.stats.factor.parse_model`). Default: one factor over
+        all columns.
     missing : {"pairwise", "listwise"}
-        As in :func:`cronbach_alpha`.
+        As in :func:`cronbach_alpha`; lavaan's default is listwise.
 
     Returns
     -------
     DataFrame
-        One row: estimate, n, n_items, method; plus one row per item with its
-        loading (column ``loading``, statistic ``loading``).
-    """
-    from statsmodels.multivariate.factor import Factor
+        One row per factor and coefficient: factor, n_items, term
+        (``omega``, ``omega2``, ``omega3``, ``ave``, ``alpha``), estimate, n,
+        method. The fitted model is in ``cfa(data, model)``.
 
-    cov, n = _covariance(items, missing)
-    sd = np.sqrt(np.diag(cov))
-    corr = cov / np.outer(sd, sd)
-    k = corr.shape[0]
-    if k < 3:
-        raise ValueError("a one-factor model needs at least three items")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = Factor(corr=corr, n_factor=1, method="ml", nobs=n).fit()
-    loadings = np.asarray(fit.loadings)[:, 0]
-    if loadings.sum() < 0:
-        loadings = -loadings
-    uniq = 1 - loadings**2
-    value = loadings.sum() ** 2 / (loadings.sum() ** 2 + uniq.sum())
-    head = pd.DataFrame(
-        {"statistic": ["omega_total"], "item_id": [None], "estimate": [value], "loading": [np.nan]}
-    )
-    body = pd.DataFrame(
-        {
-            "statistic": "loading",
-            "item_id": [str(c) for c in items.columns],
-            "estimate": loadings,
-            "loading": loadings,
+    Notes
+    -----
+    With the ML estimates of a factor's loadings :math:`\lambda_i`, its
+    variance :math:`\psi` and residual variances :math:`\theta_{ii}`
+    (semTools ``reliability()``/``compRelSEM()``):
+
+    .. math::
+
+        \omega_1 = \frac{(\sum\lambda_i)^2\psi}{(\sum\lambda_i)^2\psi + \sum\theta_{ii}},\quad
+        \omega_2 = \frac{(\sum\lambda_i)^2\psi}{\mathbf 1'\hat\Sigma\mathbf 1},\quad
+        \omega_3 = \frac{(\sum\lambda_i)^2\psi}{\mathbf 1'S\mathbf 1}
+
+    (``omega``, ``omega2``, ``omega3``; :math:`\hat\Sigma` model-implied,
+    :math:`S` observed covariances of the factor's items). Without
+    cross-loadings or residual covariances :math:`\omega_1=\omega_2`.
+    ``ave``: :math:`\sum\lambda_i^2\psi / \sum(\lambda_i^2\psi+\theta_{ii})`
+    (Fornell & Larcker 1981); ``alpha``: Cronbach's alpha of the items.
+
+    References
+    ----------
+    Bollen (1980); Raykov (2001); McDonald (1999), Test theory. R semTools
+    ``reliability(fit)`` rows alpha, omega, omega2, omega3, avevar (Jorgensen
+    et al., semTools R/reliability.R).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(2)
+    >>> f = rng.normal(size=(400, 1))
+    >>> x = pd.DataFrame(f @ [[1.0, 0.8, 0.6]] + rng.normal(size=(400, 3)) * 0.5,
+    ...                  columns=["a", "b", "c"])
+    >>> # population: 2.4^2 / (2.4^2 + 3 * 0.25) = 0.885
+    >>> omega(x).set_index("term").loc["omega", "estimate"].round(2)
+    np.float64(0.88)
+    """
+    from ogl_impact.stats.factor import cfa, parse_model
+
+    if model is None:
+        if data.shape[1] < 3:
+            raise ValueError(
+                f"Ein Ein-Faktor-Modell braucht mindestens drei Items, hier {data.shape[1]}"
+            )
+        model = {"f": [str(c) for c in data.columns]}
+        data = data.set_axis([str(c) for c in data.columns], axis=1)
+    spec = parse_model(model)
+    fit = cfa(data, spec, missing=missing)
+    par = fit.parameters
+    rows = []
+    for factor, items in spec.items():
+        lam = par[(par["lhs"] == factor) & (par["op"] == "=~")].set_index("rhs")["estimate"]
+        lam = lam.loc[list(items)].to_numpy()
+        psi = par[(par["lhs"] == factor) & (par["rhs"] == factor)]["estimate"].iloc[0]
+        theta = (
+            par[(par["op"] == "~~") & (par["lhs"] == par["rhs"])]
+            .set_index("lhs")["estimate"]
+            .loc[list(items)]
+            .to_numpy()
+        )
+        common = lam.sum() ** 2 * psi
+        implied = fit.implied.loc[list(items), list(items)].to_numpy().sum()
+        observed = fit.sample.loc[list(items), list(items)].to_numpy()
+        values = {
+            "omega": common / (common + theta.sum()),
+            "omega2": common / implied,
+            "omega3": common / observed.sum(),
+            "ave": (lam**2 * psi).sum() / (lam**2 * psi + theta).sum(),
+            "alpha": _alpha(observed),
         }
-    )
-    out = pd.concat([head, body], ignore_index=True)
-    out["n"] = n
-    out["n_items"] = k
-    out["method"] = "McDonald's omega, one-factor ML model"
+        for term, value in values.items():
+            rows.append((factor, len(items), term, float(value)))
+    out = pd.DataFrame(rows, columns=["factor", "n_items", "term", "estimate"])
+    out["n"] = fit.n
+    out["method"] = "CFA (ML), semTools conventions"
+    if not fit.converged:
+        out["note"] = "CFA nicht konvergiert"
     return out
 
 
-def icc(ratings: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+def icc(data: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
     r"""Intraclass correlations in the six forms of Shrout & Fleiss (1979).
 
     From the two-way ANOVA of n targets (rows) by k raters (columns) with
@@ -297,18 +394,36 @@ def icc(ratings: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
 
     Parameters
     ----------
-    ratings : DataFrame
+    data : DataFrame
         Targets in rows, raters (or items) in columns.
-    level : float, default 0.95
-        Confidence level.
+    conf_level : float, default 0.95
+        Level of the confidence intervals.
 
     Returns
     -------
     DataFrame
-        Six rows (type ICC1 ... ICC3k) with description, estimate, F, df1,
-        df2, p_val, ci_low, ci_high, n (targets), k (raters).
+        Six rows: k (raters), df1, df2, description, term (ICC1 ... ICC3k),
+        estimate, statistic (F), p_val, ci_low, ci_high, n (targets), method.
+
+    Notes
+    -----
+    Tests: :math:`F = MSR/MSW` on :math:`(n-1, n(k-1))` for ICC1/ICC1k,
+    :math:`F = MSR/MSE` on :math:`(n-1, (n-1)(k-1))` otherwise. Interval for
+    ICC3: :math:`F_L = F/F_{1-p/2}`, :math:`F_U = F\,F_{1-p/2}(df_2, df_1)`,
+    limits :math:`(F_{L,U}-1)/(F_{L,U}+k-1)`; ICC1 likewise with MSW.
+
+    References
+    ----------
+    Shrout & Fleiss (1979); McGraw & Wong (1996). R psych ``ICC``.
+
+    Examples
+    --------
+    >>> r = icc(pd.DataFrame({"r1": [9, 6, 8, 7, 10, 6], "r2": [2, 1, 4, 1, 5, 2]}))
+    >>> r["term"].tolist()
+    ['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k']
     """
-    x = ratings.dropna().to_numpy(dtype=float)
+    _check_conf_level(conf_level)
+    x = data.dropna().to_numpy(dtype=float)
     n, k = x.shape
     if n < 2 or k < 2:
         raise ValueError("ICC needs at least two targets and two raters")
@@ -321,7 +436,7 @@ def icc(ratings: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
     msc = ss_cols / (k - 1)
     mse = ss_err / ((n - 1) * (k - 1))
     msw = (ss_cols + ss_err) / (n * (k - 1))
-    tail = (1 - level) / 2
+    tail = (1 - conf_level) / 2
 
     icc1 = (msr - msw) / (msr + (k - 1) * msw)
     icc2 = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
@@ -380,10 +495,10 @@ def icc(ratings: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
     out = pd.DataFrame(
         rows,
         columns=[
-            "type",
+            "term",
             "description",
             "estimate",
-            "F",
+            "statistic",
             "df1",
             "df2",
             "p_val",
@@ -392,6 +507,21 @@ def icc(ratings: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
         ],
     )
     out["n"] = n
-    out["k"] = k
-    out["level"] = level
-    return out
+    out["method"] = "two-way ANOVA (Shrout & Fleiss 1979)"
+    out.insert(0, "k", k)
+    return out[
+        [
+            "k",
+            "df1",
+            "df2",
+            "description",
+            "term",
+            "estimate",
+            "statistic",
+            "p_val",
+            "ci_low",
+            "ci_high",
+            "n",
+            "method",
+        ]
+    ]

@@ -17,27 +17,89 @@ import pandas as pd
 ID_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group")
 
 
-def reverse_key(values: pd.Series | np.ndarray, minimum: float, maximum: float):
-    """Reverse an item's answers the way R's psych package does.
+def reverse_key(
+    values: pd.Series | pd.DataFrame | np.ndarray,
+    minimum: float,
+    maximum: float,
+    *,
+    keys: Sequence[int] | Sequence[str] | None = None,
+):
+    r"""Reverse answers the way R's psych package does (``reverse.code``, ``keys=``).
 
     Parameters
     ----------
-    values : Series or ndarray
+    values : Series, DataFrame or ndarray
         Answers on a scale from ``minimum`` to ``maximum``; missing stays missing.
     minimum, maximum : float
-        Ends of the scale (from the codebook, not from the data).
+        Ends of the scale (from the codebook, not from the data: psych takes
+        them from the data when not given, which shifts items nobody answered
+        at the ends).
+    keys : sequence, optional
+        Only for a DataFrame: which columns to reverse, in psych's ``keys``
+        convention: one number per column (``-1`` reverse, ``1`` keep), or
+        column names where a leading ``"-"`` means reverse (unmentioned columns
+        stay as they are). Without ``keys`` every value is reversed.
 
     Returns
     -------
-    Series or ndarray
-        ``maximum + minimum - value``.
+    Series, DataFrame or ndarray
+        ``maximum + minimum - value`` where reversed; a DataFrame keeps its
+        column names (psych appends ``"-"``; the codebook's item ids stay).
+
+    Notes
+    -----
+    :math:`x' = \max + \min - x` maps the scale onto itself in reverse order.
+
+    References
+    ----------
+    Revelle, W. psych: ``reverse.code(keys, items, mini, maxi)`` and the
+    ``keys`` argument of ``alpha``/``scoreItems``.
 
     Examples
     --------
     >>> reverse_key(np.array([1.0, 2.0, 5.0, np.nan]), 1, 5)
     array([ 5.,  4.,  1., nan])
+    >>> df = pd.DataFrame({"a": [1, 2], "b": [1, 2], "c": [5, 4]})
+    >>> reverse_key(df, 1, 5, keys=[1, 1, -1])["c"].tolist()
+    [1, 2]
+    >>> reverse_key(df, 1, 5, keys=["-a"]).to_dict("list")
+    {'a': [5, 4], 'b': [1, 2], 'c': [5, 4]}
     """
-    return maximum + minimum - values
+    if minimum >= maximum:
+        raise ValueError(
+            f"Skalenenden vertauscht oder gleich: minimum={minimum}, maximum={maximum}"
+        )
+    if keys is None:
+        return maximum + minimum - values
+    if not isinstance(values, pd.DataFrame):
+        raise TypeError("keys= braucht eine Tabelle (DataFrame) mit einer Spalte pro Item")
+    columns = [str(c) for c in values.columns]
+    flip = _keys_to_flags(list(keys), columns)
+    out = values.copy()
+    for column, reverse in zip(values.columns, flip, strict=True):
+        if reverse:
+            out[column] = maximum + minimum - values[column]
+    return out
+
+
+def _keys_to_flags(keys: list, columns: list[str]) -> list[bool]:
+    if keys and all(isinstance(k, str) for k in keys):
+        names = [k.lstrip("-") for k in keys]
+        unknown = [k for k in names if k not in columns]
+        if unknown:
+            raise ValueError(f"keys nennt Items, die es nicht gibt: {unknown}; Items: {columns}")
+        reversed_ = {k.lstrip("-") for k in keys if k.startswith("-")}
+        return [c in reversed_ for c in columns]
+    if len(keys) != len(columns):
+        raise ValueError(
+            f"keys hat {len(keys)} Einträge, die Tabelle {len(columns)} Items ({columns})"
+        )
+    flags = []
+    for column, key in zip(columns, keys, strict=True):
+        if key not in (1, -1):
+            raise ValueError(f"keys für Item '{column}' ist {key!r}: erlaubt sind 1 und -1")
+        flags.append(key == -1)
+    return flags
 
 
 def item_matrix(
@@ -48,7 +110,7 @@ def item_matrix(
     items: Sequence[str] | None = None,
     reverse: bool = True,
 ) -> pd.DataFrame:
-    """Turn the long survey table into a respondent x item matrix.
+    r"""Turn the long survey table into a respondent x item matrix.
 
     Parameters
     ----------
@@ -70,6 +132,25 @@ def item_matrix(
         One row per respondent and wave, indexed by respondent_id, unit_id,
         wave and actor_group; one float column per item in codebook order;
         missing answers are NaN.
+
+    Notes
+    -----
+    Reverse keying uses the codebook's scale ends:
+    :math:`x' = \text{scale\_max} + \text{scale\_min} - x` (see :func:`reverse_key`).
+
+    References
+    ----------
+    R psych ``reverse.code`` / ``scoreItems`` (the same keying rule).
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"respondent_id": ["r1", "r1", "r2", "r2"],
+    ...     "unit_id": "u", "wave": 1, "actor_group": "a",
+    ...     "item_id": ["q1", "q2", "q1", "q2"], "value": [1.0, 5.0, 2.0, 4.0]})
+    >>> codebook = pd.DataFrame({"item_id": ["q1", "q2"], "construct": "c",
+    ...     "scale_min": 1, "scale_max": 5, "reverse_keyed": [False, True]})
+    >>> item_matrix(responses, codebook).to_numpy().tolist()
+    [[1.0, 1.0], [2.0, 2.0]]
     """
     book = codebook.set_index("item_id")
     if items is not None:
@@ -113,12 +194,12 @@ def item_matrix(
     return frame.sort_index()
 
 
-def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -> pd.Series:
-    """Mean of the valid items per respondent, if enough items were answered.
+def scale_scores(data: pd.DataFrame, *, min_valid: int | float | None = None) -> pd.Series:
+    r"""Mean of the valid items per respondent, if enough items were answered.
 
     Parameters
     ----------
-    items : DataFrame
+    data : DataFrame
         Respondent x item matrix (items already reverse-keyed).
     min_valid : int or float, optional
         Minimum number of answered items for a score; a float below 1 is a
@@ -129,6 +210,15 @@ def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -
     Series
         The scale score, NaN where too few items were answered.
 
+    Notes
+    -----
+    :math:`\bar x_i = \sum_{j \in V_i} x_{ij} / |V_i|` over the answered items
+    :math:`V_i`, if :math:`|V_i| \ge` ``min_valid``.
+
+    References
+    ----------
+    R psych ``scoreItems(..., impute = "none")`` (mean of the answered items).
+
     Examples
     --------
     >>> m = pd.DataFrame({"a": [1.0, 2.0, np.nan], "b": [3.0, np.nan, np.nan]})
@@ -137,7 +227,7 @@ def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -
     >>> scale_scores(m, min_valid=2).tolist()
     [2.0, nan, nan]
     """
-    values = items.to_numpy(dtype=float)
+    values = data.to_numpy(dtype=float)
     k = values.shape[1]
     if min_valid is None:
         need = max(k - 1, 1)
@@ -150,7 +240,7 @@ def scale_scores(items: pd.DataFrame, *, min_valid: int | float | None = None) -
     total = np.where(valid, values, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(count >= need, total / count, np.nan)
-    return pd.Series(score, index=items.index, name="score")
+    return pd.Series(score, index=data.index, name="score")
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:

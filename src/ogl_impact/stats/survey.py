@@ -82,15 +82,17 @@ def reliability_table(responses: pd.DataFrame, codebook: pd.DataFrame) -> pd.Dat
     -------
     DataFrame
         construct, n, n_items, alpha, alpha_ci_low/high (Feldt),
-        alpha_ci_low/high_duhachek, std_alpha, omega, min_r_drop,
-        weakest_item.
+        alpha_ci_low/high_duhachek, average_r, std_alpha, omega (semTools'
+        omega of a one-factor CFA), min_r_drop, weakest_item.
     """
     rows = []
     for construct in constructs(codebook):
         m = item_matrix(responses, codebook, construct=construct)
-        a = cronbach_alpha(m).set_index(["statistic", "ci_method"])
+        a = cronbach_alpha(m).set_index(["term", "method"])
         items = item_statistics(m)
-        om = omega(m)["estimate"].iloc[0] if m.shape[1] >= 3 else np.nan
+        om = np.nan
+        if m.shape[1] >= 3:
+            om = omega(m).set_index("term").at["omega", "estimate"]
         weakest = items.loc[items["r_drop"].idxmin()]
         rows.append(
             {
@@ -98,6 +100,7 @@ def reliability_table(responses: pd.DataFrame, codebook: pd.DataFrame) -> pd.Dat
                 "n": int(a["n"].iloc[0]),
                 "n_items": m.shape[1],
                 "alpha": a.loc[("alpha", "feldt"), "estimate"],
+                "average_r": a.loc[("average_r", "mean correlation"), "estimate"],
                 "alpha_ci_low": a.loc[("alpha", "feldt"), "ci_low"],
                 "alpha_ci_high": a.loc[("alpha", "feldt"), "ci_high"],
                 "alpha_ci_low_duhachek": a.loc[("alpha", "duhachek"), "ci_low"],
@@ -159,7 +162,7 @@ def change_by_unit(
         row = {"unit_id": unit, "n_before": len(b), "n_after": len(a)}
         if len(a) > 1 and len(b) > 1:
             t = mean_difference(a, b).set_index("method").loc["welch"]
-            g = effect_sizes(a, b).set_index("effect").loc["hedges_g"]
+            g = effect_sizes(a, b).set_index("term").loc["hedges_g"]
             row.update(
                 mean_before=b.mean(),
                 mean_after=a.mean(),
