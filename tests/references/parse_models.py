@@ -17,6 +17,24 @@ HERE = Path(__file__).resolve().parent
 _NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 
 
+class Printed(float):
+    """A number as printed: its value and the number of decimals shown."""
+
+    decimals: int
+
+    def __new__(cls, text: str) -> Printed:
+        value = super().__new__(cls, float(text))
+        mantissa = text.lower().split("e")[0]
+        value.decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        if "e" in text.lower():
+            value.decimals -= int(text.lower().split("e")[1])
+        return value
+
+    def agrees(self, ours: float) -> bool:
+        """True when ``ours`` rounds to the printed value (half a unit in the last digit)."""
+        return abs(ours - float(self)) <= 0.5 * 10.0 ** (-self.decimals) * (1 + 1e-9) + 1e-15
+
+
 def r2nparray(path: Path) -> dict[str, np.ndarray]:
     """Read ``name = np.array([...]).reshape(r, c, order="F")`` assignments (R2nparray output).
 
@@ -42,24 +60,68 @@ def lme4_sleepstudy(path: Path = HERE / "lme4_sleepstudy.txt") -> dict[str, dict
     text = path.read_text(encoding="utf-8")
     first, second = text.split("# Random slopes")
     intercept: dict = {"fixed": {}, "var": {}}
-    intercept["reml"] = float(re.search(r"REML criterion at convergence: (" + _NUM + ")", first)[1])
+    intercept["reml"] = Printed(re.search(r"REML criterion at convergence: (" + _NUM + ")", first)[1])
     for name in ("Subject  (Intercept)", "Residual"):
         m = re.search(re.escape(name) + r"\s+(" + _NUM + r")\s+(" + _NUM + ")", first)
-        intercept["var"][name.split()[0]] = float(m[1])
+        intercept["var"][name.split()[0]] = Printed(m[1])
     fixed = first.split("Fixed effects:")[1]
     for term in ("(Intercept)", "Days"):
         m = re.search(re.escape(term) + r"\s+(" + _NUM + r")\s+(" + _NUM + ")", fixed)
-        intercept["fixed"][term] = (float(m[1]), float(m[2]))
+        intercept["fixed"][term] = (Printed(m[1]), Printed(m[2]))
     slope: dict = {"fixed": {}, "var": {}}
-    slope["reml"] = float(re.search(r"REML criterion at convergence (" + _NUM + ")", second)[1])
+    slope["reml"] = Printed(re.search(r"REML criterion at convergence (" + _NUM + ")", second)[1])
     m = re.search(r"Subject\s+\(Intercept\)\s+(" + _NUM + r")\s+(" + _NUM + ")", second)
-    slope["var"]["(Intercept)"] = float(m[1])
+    slope["var"]["(Intercept)"] = Printed(m[1])
     m = re.search(r"\n\s+Days\s+(" + _NUM + r")\s+(" + _NUM + r")\s+(" + _NUM + ")", second)
-    slope["var"]["Days"], slope["corr"] = float(m[1]), float(m[3])
-    slope["var"]["Residual"] = float(re.search(r"Residual\s+(" + _NUM + ")", second)[1])
+    slope["var"]["Days"], slope["corr"] = Printed(m[1]), Printed(m[3])
+    slope["var"]["Residual"] = Printed(re.search(r"Residual\s+(" + _NUM + ")", second)[1])
     for term in ("(Intercept)", "Days"):
         m = re.search(
             r"\n" + re.escape(term) + r"\s+(" + _NUM + r")\s+(" + _NUM + r")\s*(?:\n|$)", second
         )
-        slope["fixed"][term] = (float(m[1]), float(m[2]))
+        slope["fixed"][term] = (Printed(m[1]), Printed(m[2]))
     return {"intercept": intercept, "slope": slope}
+
+
+def stata_spector(path: Path = HERE / "stata_spector.txt") -> dict[str, dict[str, object]]:
+    """Stata logit/probit of the Spector data: params, bse (GPA TUCE PSI _cons), llf, aic, bic."""
+    out: dict[str, dict[str, object]] = {}
+    text = path.read_text(encoding="utf-8")
+    for block in re.split(r"^\[(\w+)\]\s*$", text, flags=re.M)[1:]:
+        if re.fullmatch(r"\w+", block):
+            name = block
+            out[name] = {}
+            continue
+        for attr, value in re.findall(r"obj\.(\w+) = (\[[^\]]*\]|\S+)", block):
+            out[name][attr] = (
+                np.array(ast.literal_eval(value), dtype=float)
+                if value.startswith("[")
+                else float(value)
+            )
+    return out
+
+
+def stata_ologit(path: Path = HERE / "stata_ologit_mroz.txt") -> dict[str, object]:
+    """Stata ologit table: {term: (coefficient, se)}, cut points as /cut1.. and log likelihood."""
+    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    table = text.split("[95% conf. interval]")[1]
+    rows = {
+        term: (Printed(est), Printed(se))
+        for term, est, se in re.findall(r"(/?\w+) \| (" + _NUM + r") (" + _NUM + ")", table)
+    }
+    loglik = Printed(re.search(r"Log likelihood = (" + _NUM + ")", text)[1])
+    n = int(re.search(r"Number of obs = (\d+)", text)[1])
+    return {"rows": rows, "log_lik": loglik, "n": n}
+
+
+def ordinal_clm(path: Path = HERE / "ordinal_wine.txt") -> dict[str, object]:
+    """Printed summary of ordinal::clm: {term: (estimate, se)}, logLik, AIC."""
+    text = path.read_text(encoding="utf-8")
+    rows = {
+        term: (Printed(est), Printed(se))
+        for term, est, se in re.findall(
+            r"^##\s+(\S+)\s+(" + _NUM + r")\s+(" + _NUM + r")\s+" + _NUM, text, flags=re.M
+        )
+    }
+    m = re.search(r"##\s+logit\s+flexible\s+(\d+)\s+(" + _NUM + r")\s+(" + _NUM + ")", text)
+    return {"rows": rows, "n": int(m[1]), "log_lik": Printed(m[2]), "aic": Printed(m[3])}

@@ -9,8 +9,8 @@ Modules: :mod:`~ogl_impact.stats.scales` (reverse keys, item matrix, scale
 scores), :mod:`~ogl_impact.stats.reliability` (alpha, item statistics,
 omega, ICC), :mod:`~ogl_impact.stats.likert` (category shares),
 :mod:`~ogl_impact.stats.effects` (t tests, effect sizes, rank tests,
-multiple testing), :mod:`~ogl_impact.stats.multilevel` (mixed and ordinal
-models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
+multiple testing), :mod:`~ogl_impact.stats.mixed` (linear mixed
+models, ICC), :mod:`~ogl_impact.stats.ordinal` (cumulative link models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
 cluster bootstrap), :mod:`~ogl_impact.stats.did` (difference in
 differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
 :mod:`~ogl_impact.stats.survey` (the analysis of a dataset's survey).
@@ -19,7 +19,8 @@ differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
 from ogl_impact.stats.did import did_2x2, event_study, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference, rank_test
 from ogl_impact.stats.likert import likert_summary
-from ogl_impact.stats.multilevel import icc_null_model, mixed_model, proportional_odds
+from ogl_impact.stats.mixed import MixedResult, ModelInputError, icc_null_model, mixed_model
+from ogl_impact.stats.ordinal import OrdinalResult, proportional_odds
 from ogl_impact.stats.power import minimum_detectable_effect, power
 from ogl_impact.stats.regression import cluster_vcov, ols, wild_cluster_bootstrap
 from ogl_impact.stats.reliability import (
@@ -38,6 +39,9 @@ from ogl_impact.stats.survey import (
 )
 
 __all__ = [
+    "MixedResult",
+    "ModelInputError",
+    "OrdinalResult",
     "ReverseKeyWarning",
     "adjust_pvalues",
     "change_by_unit",

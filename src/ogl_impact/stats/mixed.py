@@ -607,6 +607,14 @@ def mixed_model(
         raise ModelInputError(
             f"Zu wenige Beobachtungen ({d.n}) für {d.p} feste Effekte. / too few observations."
         )
+    resid = d.y - d.X @ np.linalg.lstsq(d.X, d.y, rcond=None)[0]
+    if float(resid @ resid) <= 1e-12 * max(float(d.y @ d.y), 1e-300):
+        raise ModelInputError(
+            f"Die Zielgröße in {formula!r} wird von den festen Effekten exakt erklärt (z. B. "
+            f"konstant); es bleibt keine Varianz zu zerlegen, die Log-Likelihood ist nicht endlich. "
+            f"/ the outcome is fitted exactly by the fixed effects (e.g. constant): the "
+            f"log-likelihood is not finite."
+        )
     theta, lower = _optimise(d, reml)
     converged, singular, max_grad, note = _check_convergence(d, reml, theta, lower)
     prof = _profile(theta, d, reml)
@@ -736,8 +744,10 @@ def icc_null_model(
     >>> g = np.repeat(np.arange(30), 10)
     >>> y = rng.normal(0, 0.5, 30)[g] + rng.normal(0, 1, 300)
     >>> out = icc_null_model(pd.DataFrame({"y": y, "g": g}), "y", groups="g")
-    >>> out.loc[0, ["term", "n", "n_groups"]].tolist()
-    ['ICC', 300, 30]
+    >>> out["term"].iloc[0], int(out["n"].iloc[0]), int(out["n_groups"].iloc[0])
+    ('ICC', 300, 30)
+    >>> bool(out["converged"].iloc[0]), round(float(out["estimate"].iloc[0]), 2)
+    (True, 0.19)
     """
     _require_columns(data, [outcome, groups])
     if not pd.api.types.is_numeric_dtype(data[outcome]):
