@@ -80,7 +80,9 @@ def test_random_slope_matches_mixedmodels_printout(sleepstudy):
     import statsmodels.formula.api as smf
     from statsmodels.regression.mixed_linear_model import MixedLMParams
 
-    sm = smf.mixedlm("Reaction ~ Days", sleepstudy, groups=sleepstudy["Subject"], re_formula="~Days")
+    sm = smf.mixedlm(
+        "Reaction ~ Days", sleepstudy, groups=sleepstudy["Subject"], re_formula="~Days"
+    )
     sm.reml, sm.cov_pen, sm.fe_pen = True, None, None  # what MixedLM.fit would set
 
     def sm_loglike(v0: float, v1: float, corr: float, resid: float) -> float:
@@ -90,7 +92,10 @@ def test_random_slope_matches_mixedmodels_printout(sleepstudy):
 
     corr = var[("Subject", "correlation", "(Intercept), Days")]
     printed = sm_loglike(
-        float(ref["var"]["(Intercept)"]), float(ref["var"]["Days"]), corr, float(ref["var"]["Residual"])
+        float(ref["var"]["(Intercept)"]),
+        float(ref["var"]["Days"]),
+        corr,
+        float(ref["var"]["Residual"]),
     )
     assert sm_loglike(ours["(Intercept)"], ours["Days"], corr, ours["Residual"]) >= printed
     assert -2 * sm_loglike(ours["(Intercept)"], ours["Days"], corr, ours["Residual"]) == (
@@ -119,7 +124,7 @@ def test_matches_lme4_on_statsmodels_reference_data(index, method):
 
     R2nparray writes R's 7 significant digits; we agree to 1e-6 relative.
     """
-    ref = r2nparray(LME / "lme_r_results.py")
+    ref = r2nparray(LME / "lme_r_results.txt")
     key = f"{method}_drf_{index}"
     res, p, k = _lme_case(index, method)
     assert res.converged
@@ -133,7 +138,9 @@ def test_matches_lme4_on_statsmodels_reference_data(index, method):
         assert res.singular and res.cov_re.to_numpy().max() < 1e-8
     else:
         assert not res.singular
-        np.testing.assert_allclose(res.cov_re.to_numpy(), cov_re, rtol=1e-6, atol=1e-6 * cov_re.max())
+        np.testing.assert_allclose(
+            res.cov_re.to_numpy(), cov_re, rtol=1e-6, atol=1e-6 * cov_re.max()
+        )
         assert res.fit["max_grad"].iloc[0] < 0.002
 
 

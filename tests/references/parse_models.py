@@ -60,7 +60,9 @@ def lme4_sleepstudy(path: Path = HERE / "lme4_sleepstudy.txt") -> dict[str, dict
     text = path.read_text(encoding="utf-8")
     first, second = text.split("# Random slopes")
     intercept: dict = {"fixed": {}, "var": {}}
-    intercept["reml"] = Printed(re.search(r"REML criterion at convergence: (" + _NUM + ")", first)[1])
+    intercept["reml"] = Printed(
+        re.search(r"REML criterion at convergence: (" + _NUM + ")", first)[1]
+    )
     for name in ("Subject  (Intercept)", "Residual"):
         m = re.search(re.escape(name) + r"\s+(" + _NUM + r")\s+(" + _NUM + ")", first)
         intercept["var"][name.split()[0]] = Printed(m[1])
@@ -103,7 +105,9 @@ def stata_spector(path: Path = HERE / "stata_spector.txt") -> dict[str, dict[str
 
 def stata_ologit(path: Path = HERE / "stata_ologit_mroz.txt") -> dict[str, object]:
     """Stata ologit table: {term: (coefficient, se)}, cut points as /cut1.. and log likelihood."""
-    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    text = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
     table = text.split("[95% conf. interval]")[1]
     rows = {
         term: (Printed(est), Printed(se))

@@ -10,7 +10,8 @@ scores), :mod:`~ogl_impact.stats.reliability` (alpha, item statistics,
 omega, ICC), :mod:`~ogl_impact.stats.likert` (category shares),
 :mod:`~ogl_impact.stats.effects` (t tests, effect sizes, rank tests,
 multiple testing), :mod:`~ogl_impact.stats.mixed` (linear mixed
-models, ICC), :mod:`~ogl_impact.stats.ordinal` (cumulative link models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
+models, ICC), :mod:`~ogl_impact.stats.ordinal` (cumulative link
+models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
 cluster bootstrap), :mod:`~ogl_impact.stats.did` (difference in
 differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
 :mod:`~ogl_impact.stats.survey` (the analysis of a dataset's survey).

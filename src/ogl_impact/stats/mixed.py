@@ -69,7 +69,7 @@ class _Design:
 
 @dataclass(frozen=True)
 class MixedResult:
-    """A fitted linear mixed model.
+    r"""A fitted linear mixed model.
 
     Attributes
     ----------
@@ -82,9 +82,10 @@ class MixedResult:
         One row: n, n_groups, reml, log_lik, deviance (the REML criterion for REML),
         aic, bic, converged, singular, max_grad (lme4's scaled gradient), method, note.
     converged : bool
-        True when the optimum passed the gradient and Hessian checks or is a boundary (singular) fit.
+        True when the optimum passed the gradient and Hessian checks, or is a
+        boundary (singular) fit.
     singular : bool
-        A variance component at zero or a correlation at :math:`\\pm 1`.
+        A variance component at zero or a correlation at :math:`\pm 1`.
     note : str
         What the checks found, in German and English.
     """
@@ -103,9 +104,10 @@ class MixedResult:
     def summary(self) -> str:
         """Plain-text summary (fixed part, random part, fit)."""
         with pd.option_context("display.width", 120, "display.max_columns", 20):
+            fixed = self.fixed[["term", "estimate", "se", "statistic", "p_val"]]
             return (
                 f"{self.fit['method'].iloc[0]}\n{self.note}\n\nFixed effects:\n"
-                f"{self.fixed[['term', 'estimate', 'se', 'statistic', 'p_val']].to_string(index=False)}"
+                f"{fixed.to_string(index=False)}"
                 f"\n\nRandom effects:\n"
                 f"{self.random[['group', 'kind', 'term', 'estimate']].to_string(index=False)}"
                 f"\n\nFit:\n{self.fit.drop(columns=['method', 'note']).to_string(index=False)}"
@@ -120,7 +122,7 @@ class MixedResult:
         )
 
     def icc(self) -> pd.DataFrame:
-        """Adjusted and conditional ICC (Nakagawa, Johnson & Schielzeth 2017).
+        r"""Return the adjusted and conditional ICC (Nakagawa, Johnson & Schielzeth 2017).
 
         Returns
         -------
@@ -129,11 +131,11 @@ class MixedResult:
 
         Notes
         -----
-        With :math:`\\sigma^2_u` the mean over observations of :math:`z_i'\\,D\\,z_i`
-        (:math:`D` the random-effect covariance), :math:`\\sigma^2_f` the variance of
-        the fixed-effect predictions :math:`X\\hat\\beta` and :math:`\\sigma^2` the
-        residual variance, the adjusted ICC is :math:`\\sigma^2_u/(\\sigma^2_u+\\sigma^2)`
-        and the conditional ICC :math:`\\sigma^2_u/(\\sigma^2_f+\\sigma^2_u+\\sigma^2)`,
+        With :math:`\sigma^2_u` the mean over observations of :math:`z_i'\,D\,z_i`
+        (:math:`D` the random-effect covariance), :math:`\sigma^2_f` the variance of
+        the fixed-effect predictions :math:`X\hat\beta` and :math:`\sigma^2` the
+        residual variance, the adjusted ICC is :math:`\sigma^2_u/(\sigma^2_u+\sigma^2)`
+        and the conditional ICC :math:`\sigma^2_u/(\sigma^2_f+\sigma^2_u+\sigma^2)`,
         as ``performance::icc`` reports them.
 
         References
@@ -227,7 +229,8 @@ def _design(data: pd.DataFrame, formula: str, groups: str, re_formula: str | Non
         )
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise ModelInputError(
-            f"Die festen Effekte in {formula!r} sind linear abhängig (Spalten {list(X_df.columns)}). "
+            f"Die festen Effekte in {formula!r} sind linear abhängig "
+            f"(Spalten {list(X_df.columns)}). "
             f"/ the fixed-effect design is rank deficient."
         )
     G, k = len(labels), Z.shape[1]
@@ -394,9 +397,9 @@ def _derivatives(f, x: np.ndarray, free: np.ndarray, h: float = 1e-3):
         hess[a, a] = (-fpp + 16 * fp - 30 * f0 + 16 * fm - fmm) / (12 * s * s)
         for b in range(a):
             t = steps[b]
-            val = (at({a: s, b: t}) - at({a: s, b: -t}) - at({a: -s, b: t}) + at({a: -s, b: -t})) / (
-                4 * s * t
-            )
+            val = (
+                at({a: s, b: t}) - at({a: s, b: -t}) - at({a: -s, b: t}) + at({a: -s, b: -t})
+            ) / (4 * s * t)
             hess[a, b] = hess[b, a] = val
     return f0, grad, hess
 
@@ -611,7 +614,8 @@ def mixed_model(
     if float(resid @ resid) <= 1e-12 * max(float(d.y @ d.y), 1e-300):
         raise ModelInputError(
             f"Die Zielgröße in {formula!r} wird von den festen Effekten exakt erklärt (z. B. "
-            f"konstant); es bleibt keine Varianz zu zerlegen, die Log-Likelihood ist nicht endlich. "
+            f"konstant); es bleibt keine Varianz zu zerlegen, "
+            f"die Log-Likelihood ist nicht endlich. "
             f"/ the outcome is fitted exactly by the fixed effects (e.g. constant): the "
             f"log-likelihood is not finite."
         )

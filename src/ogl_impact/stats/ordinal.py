@@ -26,6 +26,7 @@ from ogl_impact.stats.mixed import ModelInputError
 
 LINKS = ("logit", "probit")
 GRAD_TOL = 1e-6  # ordinal::clm.control(gradTol = 1e-6)
+SEP_SE = 1e3  # a standard error this large (per SD of x) means the estimate diverged
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,10 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
             )
         unused = [c for c in values.cat.categories if c not in set(values.dropna())]
         if unused:
-            note = f"Nicht beobachtete Kategorien ausgelassen / unobserved categories dropped: {unused}."
+            note = (
+                f"Nicht beobachtete Kategorien ausgelassen / unobserved categories dropped: "
+                f"{unused}."
+            )
         values = values.cat.remove_unused_categories()
         return values.cat.codes.to_numpy(), list(values.cat.categories), note
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
@@ -253,7 +257,12 @@ def _design(data: pd.DataFrame, outcome: str, predictors: list[str]) -> tuple:
 
 
 def _parallel_lines(
-    y: np.ndarray, X: np.ndarray, names: list[str], labels: list[object], link: str, beta: np.ndarray
+    y: np.ndarray,
+    X: np.ndarray,
+    names: list[str],
+    labels: list[object],
+    link: str,
+    beta: np.ndarray,
 ) -> pd.DataFrame:
     """Separate binary models per cut; for the logit link Brant's (1990) Wald test."""
     J, n, k = len(labels), len(y), X.shape[1]
@@ -278,21 +287,22 @@ def _parallel_lines(
             ]
         )
     Xc = np.hstack([np.ones((n, 1)), X])
-    betas, probs, infos, ok = [], [], [], True
+    betas, probs, infos, failed = [], [], [], []
     for j in range(J - 1):
+        cut = f"{labels[j]}|{labels[j + 1]}"
         binary = (y > j).astype(int)
         if binary.min() == binary.max():
-            ok = False
-            break
-        fit = _newton(_Clm(binary, X, 2, link), _start(binary, 2, k, link))
-        params, _, grad, hess, _ = fit
+            failed.append(cut)
+            continue
+        params, _, grad, hess, _ = _newton(_Clm(binary, X, 2, link), _start(binary, 2, k, link))
         if not np.all(np.isfinite(params)) or np.max(np.abs(grad)) > 1e-4:
-            ok = False
-            break
+            failed.append(cut)
+            continue
         slope = params[1:]  # P(Y>j) = F(-theta + x'b): intercept -theta, slope b
-        cov = np.linalg.inv(-hess)
-        se = np.sqrt(np.diag(cov))[1:]
-        cut = f"{labels[j]}|{labels[j + 1]}"
+        se = np.sqrt(np.diag(np.linalg.inv(-hess)))[1:]
+        if np.any(se * X.std(axis=0) >= SEP_SE):  # separation in this binary split
+            failed.append(cut)
+            continue
         for t, b, s in zip(names, slope, se, strict=True):
             rows.append(
                 {
@@ -311,10 +321,11 @@ def _parallel_lines(
         betas.append(np.concatenate([[-params[0]], slope]))
         probs.append(_survival(params[0] - X @ slope, link))
         infos.append(np.linalg.inv(Xc.T @ (Xc * (probs[-1] * (1 - probs[-1]))[:, None])))
-    if not ok:
+    if failed:
         note = (
-            "Nicht prüfbar: ein binäres Teilmodell ist nicht schätzbar (leere oder getrennte "
-            "Kategorie). / Not checkable: a binary model cannot be fitted."
+            f"Nicht prüfbar: das binäre Teilmodell für {failed} ist nicht schätzbar (leere oder "
+            f"vollständig getrennte Kategorie, z. B. kommt die Antwort in einer Gruppe nie vor). "
+            f"/ Not checkable: the binary model for {failed} cannot be fitted (separation)."
         )
         stat, df_, p = np.nan, np.nan, np.nan
     else:
@@ -421,7 +432,10 @@ def proportional_odds(
     is the inverse observed information. AIC :math:`=-2\ell + 2q`, BIC
     :math:`=-2\ell + q\log n` with :math:`q = J-1+k` parameters.
     Converged means max :math:`|\partial\ell/\partial\psi| < 10^{-6}` (``clm``'s
-    ``gradTol``) and a positive definite information matrix.
+    ``gradTol``), a positive definite information matrix and no standard error
+    above :math:`10^3` per standard deviation of its predictor (which only
+    happens when estimates run off to infinity, i.e. under complete or
+    quasi-complete separation); otherwise no standard errors are reported.
 
     The parallel-lines check fits the :math:`J-1` binary models
     :math:`P(Y > j) = F(x'\beta_j - \theta_j)` and compares their slopes with
@@ -457,7 +471,7 @@ def proportional_odds(
         raise ModelInputError(
             f"conf_level muss zwischen 0 und 1 liegen, nicht {conf_level}. / conf_level in (0, 1)."
         )
-    frame, exog, y, labels, input_note = _design(data, outcome, predictors)
+    _, exog, y, labels, input_note = _design(data, outcome, predictors)
     X = exog.to_numpy(float)
     J, k, n = len(labels), X.shape[1], len(y)
     model = _Clm(y, X, J, link)
@@ -473,6 +487,11 @@ def proportional_odds(
     if converged:
         cov = np.linalg.inv(info)
         se = np.sqrt(np.diag(cov))
+        # separation: the likelihood keeps rising towards infinite estimates, whose
+        # standard errors explode (more than SEP_SE logits/probits per SD of a predictor)
+        scale = np.concatenate([np.ones(J - 1), X.std(axis=0)])
+        converged = bool(np.all(se * scale < SEP_SE))
+    if converged:
         note = "konvergiert / converged"
     else:
         se = np.full(len(params), np.nan)
