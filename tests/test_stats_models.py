@@ -230,6 +230,19 @@ def test_no_group_variance_is_a_singular_fit_not_a_failure():
     assert np.isfinite(res.fixed["se"]).all()
 
 
+def test_random_slope_without_slope_variance_is_singular():
+    rng = np.random.default_rng(3)
+    g = np.repeat(np.arange(30), 10)
+    x = rng.normal(size=300)
+    y = 1 + x + rng.normal(0, 1, 30)[g] + rng.normal(size=300)  # no slope variance
+    res = mixed_model(pd.DataFrame({"y": y, "x": x, "g": g}), "y ~ x", groups="g", re_formula="~x")
+    assert res.converged and res.singular
+    assert bool(res.fit["singular"].iloc[0]) and np.isnan(res.fit["max_grad"].iloc[0])
+    corr = res.random.query("kind == 'correlation'")["estimate"].iloc[0]
+    slope_var = res.cov_re.loc["x", "x"]
+    assert abs(corr) > 1 - 1e-4 or slope_var < 1e-6
+
+
 def test_constant_outcome_is_a_clear_error_not_converged_true():
     frame = pd.DataFrame({"y": [3.0] * 12, "g": np.repeat(np.arange(4), 3)})
     with pytest.raises(ModelInputError, match="nicht endlich"):
