@@ -107,7 +107,7 @@ def test_converged_at_the_optimum_with_fit_statistics(wine):
     k = len(res.coefficients)
     assert fit["aic"] == pytest.approx(-2 * fit["log_lik"] + 2 * k)
     assert fit["bic"] == pytest.approx(-2 * fit["log_lik"] + np.log(fit["n"]) * k)
-    assert list(res.coefficients.columns[:9]) == [
+    assert list(res.coefficients.columns) == [
         "kind",
         "term",
         "estimate",
@@ -117,7 +117,20 @@ def test_converged_at_the_optimum_with_fit_statistics(wine):
         "ci_low",
         "ci_high",
         "n",
+        "method",
+        "note",
     ]
+    with pytest.raises(ModelInputError, match="Logit"):
+        res.odds_ratios()
+    logit = proportional_odds(wine, "rating", ["temp", "contact"])
+    ratios = logit.odds_ratios().set_index("term")
+    coef = logit.coefficients.set_index("term")
+    assert ratios.loc["temp_warm", "estimate"] == pytest.approx(
+        np.exp(coef.loc["temp_warm", "estimate"])
+    )
+    assert ratios.loc["temp_warm", "ci_low"] == pytest.approx(
+        np.exp(coef.loc["temp_warm", "ci_low"])
+    )
 
 
 def test_ordered_categorical_outcome_uses_category_order(wine):
@@ -157,13 +170,20 @@ def test_outcomes_without_order_are_refused_in_german(wine):
         proportional_odds(wine.assign(rating=3), "rating", ["temp"])
 
 
-def test_complete_separation_is_reported_not_hidden():
-    frame = pd.DataFrame({"y": [1, 1, 1, 2, 2, 3, 3, 3], "x": [0, 0, 0, 0, 1, 1, 1, 1]})
-    frame.loc[frame["x"] == 1, "y"] = 3
+@pytest.mark.parametrize(
+    "frame",
+    [
+        # complete: every x = 1 answers 3
+        pd.DataFrame({"y": [1, 1, 1, 2, 3, 3, 3, 3], "x": [0, 0, 0, 0, 1, 1, 1, 1]}),
+        # quasi-complete: x = 0 never answers 3 and x = 1 never 1 (they share only 2)
+        pd.DataFrame({"y": [1, 2, 2, 3, 1, 3, 3, 2, 1, 3], "x": [0, 0, 1, 1, 0, 1, 1, 0, 0, 1]}),
+    ],
+)
+def test_separation_is_reported_not_hidden(frame):
     res = proportional_odds(frame, "y", ["x"])
-    assert not res.converged
+    assert not res.converged and not res.fit["converged"].iloc[0]
     assert res.coefficients["se"].isna().all()
-    assert "Trennung" in res.note
+    assert "Trennung" in res.note and "separation" in res.note
 
 
 def test_parallel_lines_note_names_a_split_that_cannot_be_checked(wine):

@@ -719,8 +719,8 @@ def icc_null_model(
     Returns
     -------
     DataFrame
-        One row: term (``ICC``), estimate, n, method, note, then var_between,
-        var_within, grand_mean, design_effect, n_groups, converged, singular.
+        One row: var_between, var_within, grand_mean, design_effect, n_groups,
+        converged, singular, then term (``ICC``), estimate, n, method, note.
 
     Raises
     ------
@@ -770,11 +770,6 @@ def icc_null_model(
     return pd.DataFrame(
         [
             {
-                "term": "ICC",
-                "estimate": icc,
-                "n": len(frame),
-                "method": res.fit["method"].iloc[0],
-                "note": res.note,
                 "var_between": between,
                 "var_within": within,
                 "grand_mean": float(res.fixed["estimate"].iloc[0]),
@@ -782,6 +777,11 @@ def icc_null_model(
                 "n_groups": n_groups,
                 "converged": res.converged,
                 "singular": res.singular,
+                "term": "ICC",
+                "estimate": icc,
+                "n": len(frame),
+                "method": res.fit["method"].iloc[0],
+                "note": res.note,
             }
         ]
     )

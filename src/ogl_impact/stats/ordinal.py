@@ -37,12 +37,12 @@ class OrdinalResult:
     ----------
     coefficients : DataFrame
         kind (``coefficient``/``threshold``), term, estimate, se, statistic (Wald z),
-        p_val, ci_low, ci_high, n, method, note; ``odds_ratio`` last for the logit link.
+        p_val, ci_low, ci_high, n, method, note.
     fit : DataFrame
         One row: n, n_categories, link, log_lik, aic, bic, n_iter, max_grad, cond_h,
         converged, method, note.
     parallel : DataFrame
-        The parallel-lines check: kind (``binary slope`` per cut, ``brant``), term, cut,
+        The parallel-lines check: kind (``binary slope`` per cut, ``brant``), cut, term,
         estimate, se, statistic, df, p_val, method, note.
     converged : bool
         Newton-Raphson stopped with max |gradient| below 1e-6 and a positive definite
@@ -69,6 +69,40 @@ class OrdinalResult:
                 f"Parallel lines / Parallelität:\n"
                 f"{brant[['term', 'statistic', 'df', 'p_val', 'note']].to_string(index=False)}"
             )
+
+    def odds_ratios(self) -> pd.DataFrame:
+        r"""Return the coefficients as odds ratios (logit link only).
+
+        Returns
+        -------
+        DataFrame
+            term, estimate (:math:`e^{\beta}`), ci_low, ci_high (the Wald limits
+            transformed), n, method, note.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> d = pd.DataFrame({"y": [1, 2, 2, 3, 1, 3, 3, 2, 1, 3, 1, 3],
+        ...                   "x": [0, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1, 0]})
+        >>> proportional_odds(d, "y", ["x"]).odds_ratios()["term"].tolist()
+        ['x']
+        """
+        if self.fit["link"].iloc[0] != "logit":
+            raise ModelInputError(
+                "Odds Ratios gibt es nur für den Logit-Link. / odds ratios need the logit link."
+            )
+        coef = self.coefficients[self.coefficients["kind"] == "coefficient"]
+        return pd.DataFrame(
+            {
+                "term": coef["term"].to_numpy(),
+                "estimate": np.exp(coef["estimate"].to_numpy()),
+                "ci_low": np.exp(coef["ci_low"].to_numpy()),
+                "ci_high": np.exp(coef["ci_high"].to_numpy()),
+                "n": coef["n"].to_numpy(),
+                "method": coef["method"].to_numpy(),
+                "note": coef["note"].to_numpy(),
+            }
+        )
 
     def _repr_html_(self) -> str:
         return (
@@ -273,8 +307,8 @@ def _parallel_lines(
             [
                 {
                     "kind": "brant",
-                    "term": "omnibus",
                     "cut": "",
+                    "term": "omnibus",
                     "estimate": np.nan,
                     "se": np.nan,
                     "statistic": np.nan,
@@ -307,8 +341,8 @@ def _parallel_lines(
             rows.append(
                 {
                     "kind": "binary slope",
-                    "term": t,
                     "cut": cut,
+                    "term": t,
                     "estimate": b,
                     "se": s,
                     "statistic": b / s,
@@ -369,8 +403,8 @@ def _parallel_lines(
     rows.append(
         {
             "kind": "brant",
-            "term": "omnibus",
             "cut": "",
+            "term": "omnibus",
             "estimate": np.nan,
             "se": np.nan,
             "statistic": stat,
@@ -457,8 +491,8 @@ def proportional_odds(
     Examples
     --------
     >>> import pandas as pd
-    >>> d = pd.DataFrame({"y": [1, 2, 2, 3, 1, 3, 3, 2, 1, 3],
-    ...                   "x": [0, 0, 1, 1, 0, 1, 1, 0, 0, 1]})
+    >>> d = pd.DataFrame({"y": [1, 2, 2, 3, 1, 3, 3, 2, 1, 3, 1, 3],
+    ...                   "x": [0, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1, 0]})
     >>> res = proportional_odds(d, "y", ["x"])
     >>> res.converged, res.coefficients["term"].tolist()
     (True, ['x', '1|2', '2|3'])
@@ -523,10 +557,6 @@ def proportional_odds(
             "note": note,
         }
     )
-    if link == "logit":
-        coefficients["odds_ratio"] = np.where(
-            coefficients["kind"] == "coefficient", np.exp(coefficients["estimate"]), np.nan
-        )
     n_par = J - 1 + k
     fit = pd.DataFrame(
         [
@@ -550,7 +580,7 @@ def proportional_odds(
         _parallel_lines(y, X, list(exog.columns), labels, link, params[J - 1 :])
         if converged
         else pd.DataFrame(
-            columns=["kind", "term", "cut", "estimate", "se", "statistic", "df", "p_val"]
+            columns=["kind", "cut", "term", "estimate", "se", "statistic", "df", "p_val"]
         )
     )
     return OrdinalResult(
