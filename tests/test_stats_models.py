@@ -11,7 +11,7 @@ import ogl_impact
 from ogl_impact import stats
 from ogl_impact.stats import icc_null_model, mixed_model
 from ogl_impact.stats.mixed import ModelInputError
-from tests.references.parse_models import lme4_sleepstudy, r2nparray
+from tests.references.parse_models import lme4_dietox, lme4_sleepstudy, r2nparray
 
 REF = Path(__file__).resolve().parent / "references"
 LME = REF / "statsmodels_lme"
@@ -77,30 +77,71 @@ def test_random_slope_matches_mixedmodels_printout(sleepstudy):
     }
     for term, value in ours.items():
         assert value == pytest.approx(float(ref["var"][term]), rel=5e-5), term
+    judge = _sm_loglike(sleepstudy, "Reaction ~ Days", "Subject", "~Days", True)
+
+    def cov(v0: float, v1: float, corr: float) -> np.ndarray:
+        c = corr * np.sqrt(v0 * v1)
+        return np.array([[v0, c], [c, v1]])
+
+    corr = var[("Subject", "correlation", "(Intercept), Days")]
+    printed = judge(
+        cov(float(ref["var"]["(Intercept)"]), float(ref["var"]["Days"]), corr),
+        float(ref["var"]["Residual"]),
+    )
+    at_ours = judge(cov(ours["(Intercept)"], ours["Days"], corr), ours["Residual"])
+    assert at_ours >= printed
+    assert -2 * at_ours == pytest.approx(res.fit["deviance"].iloc[0], rel=1e-10)
+
+
+def _sm_loglike(frame, formula, groups, re_formula, reml):
+    """statsmodels' MixedLM (profiled) log-likelihood: an independent judge of an optimum."""
     import statsmodels.formula.api as smf
     from statsmodels.regression.mixed_linear_model import MixedLMParams
 
-    sm = smf.mixedlm(
-        "Reaction ~ Days", sleepstudy, groups=sleepstudy["Subject"], re_formula="~Days"
-    )
-    sm.reml, sm.cov_pen, sm.fe_pen = True, None, None  # what MixedLM.fit would set
+    model = smf.mixedlm(formula, frame, groups=frame[groups], re_formula=re_formula)
+    model.reml, model.cov_pen, model.fe_pen = reml, None, None  # what MixedLM.fit would set
 
-    def sm_loglike(v0: float, v1: float, corr: float, resid: float) -> float:
-        c = corr * np.sqrt(v0 * v1)
-        cov = np.array([[v0, c], [c, v1]]) / resid
-        return sm.loglike(MixedLMParams.from_components(cov_re=cov), profile_fe=True)
+    def loglike(cov_re: np.ndarray, scale: float) -> float:
+        k = model.k_re
+        cov = np.asarray(cov_re, float).reshape(k, k) / scale
+        return model.loglike(MixedLMParams.from_components(cov_re=cov), profile_fe=True)
 
-    corr = var[("Subject", "correlation", "(Intercept), Days")]
-    printed = sm_loglike(
-        float(ref["var"]["(Intercept)"]),
-        float(ref["var"]["Days"]),
-        corr,
-        float(ref["var"]["Residual"]),
+    return loglike
+
+
+@pytest.mark.parametrize("method", ["reml", "ml"])
+@pytest.mark.parametrize("model", ["intercept", "slope"])
+def test_matches_lme4_on_dietox(model, method):
+    """Pig weights (geepack dietox): lme4 random intercept and random slope, REML and ML."""
+    ref = lme4_dietox()[(model, method)]
+    frame = pd.read_csv(REF / "dietox.csv")
+    re_formula = "~Time" if model == "slope" else None
+    res = mixed_model(
+        frame, "Weight ~ Time", groups="Pig", re_formula=re_formula, reml=method == "reml"
     )
-    assert sm_loglike(ours["(Intercept)"], ours["Days"], corr, ours["Residual"]) >= printed
-    assert -2 * sm_loglike(ours["(Intercept)"], ours["Days"], corr, ours["Residual"]) == (
-        pytest.approx(res.fit["deviance"].iloc[0], rel=1e-10)
-    )
+    assert res.converged and not res.singular
+    ours = {
+        "coef": res.fixed["estimate"].to_numpy(),
+        "se": res.fixed["se"].to_numpy(),
+        "scale": [res.sigma2],
+        "cov_re": res.cov_re.to_numpy().ravel(),
+        "loglike": [res.fit["log_lik"].iloc[0]],
+    }
+    assert set(ref) <= set(ours) and {"coef", "se", "cov_re"} <= set(ref)
+    if model == "intercept":  # every printed digit
+        for key, printed in ref.items():
+            for p, o in zip(printed, ours[key], strict=True):
+                assert p.agrees(o), (key, float(p), o)
+        return
+    # random slopes: the likelihood is flat along the slope variance, lme4 stops within
+    # ~1e-6 (REML) and ~4e-5 (ML) of the optimum; both points have the same likelihood
+    rtol = 1e-6 if method == "reml" else 5e-5
+    for key, printed in ref.items():
+        np.testing.assert_allclose(ours[key], np.array(printed, float), rtol=rtol, err_msg=key)
+    judge = _sm_loglike(frame, "Weight ~ Time", "Pig", "~Time", method == "reml")
+    at_ours = judge(res.cov_re.to_numpy(), res.sigma2)
+    assert at_ours >= judge(np.array(ref["cov_re"], float), float(ref["scale"][0])) - 1e-9
+    assert at_ours == pytest.approx(res.fit["log_lik"].iloc[0], rel=1e-10)
 
 
 def _lme_case(index: int, method: str):

@@ -129,3 +129,34 @@ def ordinal_clm(path: Path = HERE / "ordinal_wine.txt") -> dict[str, object]:
     }
     m = re.search(r"##\s+logit\s+flexible\s+(\d+)\s+(" + _NUM + r")\s+(" + _NUM + ")", text)
     return {"rows": rows, "n": int(m[1]), "log_lik": Printed(m[2]), "aic": Printed(m[3])}
+
+
+def lme4_dietox(path: Path = HERE / "lme4_dietox.txt") -> dict[tuple[str, str], dict]:
+    """lme4 numbers of statsmodels' dietox tests, keyed by (model, method).
+
+    model is ``intercept`` (``(1 | Pig)``) or ``slope`` (``(1 + Time | Pig)``), method
+    ``reml`` or ``ml``; values: coef, se, scale, cov_re, loglike (as Printed numbers).
+    """
+    text = path.read_text(encoding="utf-8")
+    targets = {
+        "result.fe_params": "coef",
+        "result.bse[0:2]": "se",
+        "result.scale": "scale",
+        "result.cov_re": "cov_re",
+        "result.cov_re.values.ravel()": "cov_re",
+        "model.loglike(result.params_object)": "loglike",
+    }
+    out: dict[tuple[str, str], dict] = {}
+    for model, body in (
+        ("intercept", text.split("def test_dietox(self):")[1].split("def test_dietox_slopes")[0]),
+        ("slope", text.split("def test_dietox_slopes(self):")[1]),
+    ):
+        for method, part in zip(("reml", "ml"), re.split(r"# ML\n", body), strict=True):
+            values: dict[str, object] = {}
+            for target, numbers in re.findall(
+                r"assert_allclose\(\s*([\w.\[\]:()]+),\s*(np\.r_\[[^\]]*\]|" + _NUM + ")", part
+            ):
+                found = re.findall(_NUM, numbers.removeprefix("np.r_"))
+                values[targets[target]] = [Printed(v) for v in found]
+            out[(model, method)] = values
+    return out
