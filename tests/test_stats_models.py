@@ -306,6 +306,17 @@ def test_mistakes_people_make_get_german_messages():
         mixed_model(frame, "y ~ 1", groups="g", conf_level=95)
 
 
+def test_waves_stacked_with_repeated_index_labels(sleepstudy):
+    # pd.concat of per-wave frames keeps each frame's index: labels repeat
+    halves = [sleepstudy[sleepstudy["Days"] < 5], sleepstudy[sleepstudy["Days"] >= 5]]
+    stacked = pd.concat([h.reset_index(drop=True) for h in halves])
+    assert stacked.index.has_duplicates
+    a = mixed_model(stacked, "Reaction ~ Days", groups="Subject")
+    b = mixed_model(sleepstudy, "Reaction ~ Days", groups="Subject")
+    np.testing.assert_allclose(a.fixed["estimate"], b.fixed["estimate"], rtol=1e-8)
+    assert a.fit["n"].iloc[0] == 180
+
+
 def test_result_object_reads_in_a_notebook(sleepstudy):
     res = mixed_model(sleepstudy, "Reaction ~ Days", groups="Subject")
     assert list(res.fixed.columns) == [

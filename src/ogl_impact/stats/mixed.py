@@ -196,6 +196,7 @@ def _design(data: pd.DataFrame, formula: str, groups: str, re_formula: str | Non
     import patsy
 
     _require_columns(data, [groups])
+    data = data.reset_index(drop=True)  # concatenated waves often repeat index labels
     try:
         y_df, X_df = patsy.dmatrices(formula, data, return_type="dataframe", NA_action="drop")
         Z_df = patsy.dmatrix(
