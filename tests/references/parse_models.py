@@ -160,3 +160,15 @@ def lme4_dietox(path: Path = HERE / "lme4_dietox.txt") -> dict[tuple[str, str], 
                 values[targets[target]] = [Printed(v) for v in found]
             out[(model, method)] = values
     return out
+
+
+def polr_ucla(path: Path = HERE / "polr_ologit_ucla.txt") -> dict[str, dict[str, list[Printed]]]:
+    """MASS::polr results: {"logit"|"probit": {coefficients_val, coefficients_stdE, thresholds}}."""
+    out: dict[str, dict[str, list[Printed]]] = {}
+    for model, attr, values in re.findall(
+        r"^res_ord_(\w+)\.(\w+) = np\.array\(\[([^\]]*)\]\)",
+        path.read_text(encoding="utf-8"),
+        flags=re.M,
+    ):
+        out.setdefault(model, {})[attr] = [Printed(v) for v in re.findall(_NUM, values)]
+    return out
