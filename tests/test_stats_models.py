@@ -302,6 +302,8 @@ def test_mistakes_people_make_get_german_messages():
         mixed_model(frame.assign(g="a"), "y ~ 1", groups="g")
     with pytest.raises(ModelInputError, match="Formel"):
         mixed_model(frame, "y ~ nosuchcolumn", groups="g")
+    with pytest.raises(ModelInputError, match="nur eine Beobachtung"):
+        mixed_model(frame.assign(g=list("abcd")), "y ~ 1", groups="g")
     with pytest.raises(ModelInputError, match="conf_level"):
         mixed_model(frame, "y ~ 1", groups="g", conf_level=95)
 

@@ -339,6 +339,8 @@ def _start_theta(d: _Design) -> np.ndarray:
         msw = ssw / max(d.n - G, 1)
         msb = float(np.sum(sizes * (means - e.mean()) ** 2)) / (G - 1)
         n0 = (d.n - np.sum(sizes**2) / d.n) / (G - 1)
+        if msw <= 0:  # no variation within groups: any start will do
+            return np.array([1.0])
         tau2 = (msb - msw) / n0
         return np.array([np.sqrt(max(tau2, 0.01 * msw) / msw)])
     # per-group least squares of the residuals on Z: moments of the coefficients
@@ -354,8 +356,8 @@ def _start_theta(d: _Design) -> np.ndarray:
         sigma_parts.append((float(res @ res), sizes[g] - k))
         coefs.append(coef)
         sampling.append(np.linalg.inv(d.ZtZ[g]))
-    if len(coefs) > k:
-        sigma2 = sum(s for s, _ in sigma_parts) / max(sum(f for _, f in sigma_parts), 1)
+    sigma2 = sum(s for s, _ in sigma_parts) / max(sum(f for _, f in sigma_parts), 1)
+    if len(coefs) > k and sigma2 > 0:
         D = np.cov(np.array(coefs), rowvar=False).reshape(k, k) - sigma2 * np.mean(sampling, axis=0)
         D = (D + D.T) / 2
         floor = 0.01 * sigma2 * np.diag(np.mean(sampling, axis=0))
@@ -607,6 +609,11 @@ def mixed_model(
             f"/ conf_level must lie between 0 and 1."
         )
     d = _design(data, formula, groups, re_formula)
+    if d.n == len(d.group_labels):
+        raise ModelInputError(
+            f"Jede Gruppe in {groups!r} hat nur eine Beobachtung: Gruppen- und Restvarianz "
+            f"sind nicht trennbar. / every group has a single observation."
+        )
     if d.n <= d.p + 1:
         raise ModelInputError(
             f"Zu wenige Beobachtungen ({d.n}) für {d.p} feste Effekte. / too few observations."
