@@ -284,6 +284,19 @@ def test_random_slope_without_slope_variance_is_singular():
     assert abs(corr) > 1 - 1e-4 or slope_var < 1e-6
 
 
+def test_convergence_check_rejects_a_point_off_the_optimum(sleepstudy):
+    """lme4's checkConv logic: the scaled gradient away from the optimum exceeds 0.002."""
+    from ogl_impact.stats import mixed as mixed_module
+
+    d = mixed_module._design(sleepstudy, "Reaction ~ Days", "Subject", "~Days")
+    theta, lower = mixed_module._optimise(d, True)
+    ok, singular, grad, note = mixed_module._check_convergence(d, True, theta, lower)
+    assert ok and not singular and grad < 0.002
+    ok, singular, grad, note = mixed_module._check_convergence(d, True, theta * 1.05, lower)
+    assert not ok and not singular and grad > 0.002
+    assert "Nicht konvergiert" in note and "Failed to converge" in note
+
+
 def test_constant_outcome_is_a_clear_error_not_converged_true():
     frame = pd.DataFrame({"y": [3.0] * 12, "g": np.repeat(np.arange(4), 3)})
     with pytest.raises(ModelInputError, match="nicht endlich"):
