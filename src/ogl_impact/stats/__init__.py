@@ -11,7 +11,8 @@ omega, ICC), :mod:`~ogl_impact.stats.factor` (confirmatory factor analysis),
 :mod:`~ogl_impact.stats.efa` (minres, oblimin, Schmid-Leiman, omega_h),
 :mod:`~ogl_impact.stats.likert` (category shares),
 :mod:`~ogl_impact.stats.effects` (t tests, effect sizes, rank tests,
-multiple testing), :mod:`~ogl_impact.stats.multilevel` (mixed and ordinal
+multiple testing), :mod:`~ogl_impact.stats.mixed` (linear mixed
+models, ICC), :mod:`~ogl_impact.stats.ordinal` (cumulative link
 models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
 cluster bootstrap), :mod:`~ogl_impact.stats.did` (difference in
 differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
@@ -23,7 +24,8 @@ from ogl_impact.stats.efa import OmegaResult, omega_hierarchical
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference, rank_test
 from ogl_impact.stats.factor import CFAResult, ModelError, cfa, parse_model
 from ogl_impact.stats.likert import likert_summary
-from ogl_impact.stats.multilevel import icc_null_model, mixed_model, proportional_odds
+from ogl_impact.stats.mixed import MixedResult, ModelInputError, icc_null_model, mixed_model
+from ogl_impact.stats.ordinal import OrdinalResult, proportional_odds
 from ogl_impact.stats.power import minimum_detectable_effect, power
 from ogl_impact.stats.regression import cluster_vcov, ols, wild_cluster_bootstrap
 from ogl_impact.stats.reliability import (
@@ -43,8 +45,11 @@ from ogl_impact.stats.survey import (
 
 __all__ = [
     "CFAResult",
+    "MixedResult",
     "ModelError",
+    "ModelInputError",
     "OmegaResult",
+    "OrdinalResult",
     "ReverseKeyWarning",
     "adjust_pvalues",
     "cfa",
