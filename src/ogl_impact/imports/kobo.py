@@ -325,7 +325,7 @@ def _answers(rows: list[dict], items: pd.DataFrame) -> pd.DataFrame:
 
 
 def response_id(submission: dict, number: int) -> str:
-    """The id of a submission: ``_uuid``, ``meta/instanceID``, ``_id`` or its position."""
+    """Return the id of a submission: ``_uuid``, ``meta/instanceID``, ``_id`` or its position."""
     return str(
         submission.get("_uuid")
         or submission.get("meta/instanceID")

@@ -120,7 +120,7 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
 
 
 def _survey_id(items: pd.DataFrame, free: pd.DataFrame) -> str:
-    """The survey id (``sid``), the part before the first ``X`` of the SGQA codes."""
+    """Return the survey id (``sid``), the part before the first ``X`` of the SGQA codes."""
     codes = [*items.get("tool_code", []), *free.get("tool_code", [])]
     sids = {c.split("X", 1)[0] for c in codes if "X" in c}
     return sids.pop() if len(sids) == 1 else ""

@@ -97,7 +97,7 @@ def _call_strings(tokens: list[tuple[str, str]], i: int) -> tuple[list[str], int
 
 
 def _var_at(tokens: list[tuple[str, str]], i: int) -> str | None:
-    """The variable of ``data1$VAR`` starting at ``i`` (None when there is none)."""
+    """Return the variable of ``data1$VAR`` starting at ``i`` (None when there is none)."""
     if (
         i + 2 < len(tokens)
         and tokens[i][0] == "name"
@@ -115,7 +115,8 @@ def parse_r_script(script: str) -> tuple[list[str], dict[str, dict[str, str]], d
     --------
     >>> script = chr(10).join([
     ...     'col.names = c("CASE","A01")',
-    ...     'data1$A01 = factor(data1$A01, levels=c("1","2"), labels=c("nie (0)","oft, \\"sehr\\""))',
+    ...     'data1$A01 = factor(data1$A01, levels=c("1","2"),',
+    ...     '  labels=c("nie (0)","oft, \\"sehr\\""))',
     ...     'comment(data1$A01) = "Häufigkeit (pro Woche)"',
     ... ])
     >>> names, values, labels = parse_r_script(script)
@@ -130,11 +131,16 @@ def parse_r_script(script: str) -> tuple[list[str], dict[str, dict[str, str]], d
     n = len(tokens)
     while i < n:
         kind, text = tokens[i]
-        if kind == "name" and text == "col.names" and tokens[i + 1 : i + 4] == [
-            ("other", "="),
-            ("name", "c"),
-            ("other", "("),
-        ]:
+        if (
+            kind == "name"
+            and text == "col.names"
+            and tokens[i + 1 : i + 4]
+            == [
+                ("other", "="),
+                ("name", "c"),
+                ("other", "("),
+            ]
+        ):
             names, i = _call_strings(tokens, i + 3)
             continue
         var = _var_at(tokens, i)
@@ -146,9 +152,11 @@ def parse_r_script(script: str) -> tuple[list[str], dict[str, dict[str, str]], d
             i, levels, labels = _factor(tokens, i + 5)
             values.setdefault(var, {}).update(zip(levels, labels, strict=False))
             continue
-        if kind == "name" and text in ("attr", "comment") and tokens[i + 1 : i + 2] == [
-            ("other", "(")
-        ]:
+        if (
+            kind == "name"
+            and text in ("attr", "comment")
+            and tokens[i + 1 : i + 2] == [("other", "(")]
+        ):
             var = _var_at(tokens, i + 2)
             if var is not None:
                 args, j = _call_strings(tokens, i + 1)
@@ -242,7 +250,11 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
             continue
         codes: dict[str, int | None] = {code: int(code) for code in valid}
         # SoSci's negative codes (-9 not answered, -1 not applicable) are declared missing
-        codes.update({c: None for c in labels if c.startswith("-") and c[1:].isdigit()})
+        # (with or without a label in the script)
+        seen = {c.strip() for c in frame[var].unique()}
+        codes.update(
+            {c: None for c in labels.keys() | seen if c.startswith("-") and c[1:].isdigit()}
+        )
         ordered = sorted(int(c) for c in valid)
         items.append(
             {
@@ -295,7 +307,7 @@ def _check_size(path: Path) -> None:
 
 
 def _project(script: str) -> str:
-    """The project name of ``attr(data1, "project") = "..."`` (empty when absent)."""
+    """Return the project name of ``attr(data1, "project") = "..."`` (empty when absent)."""
     tokens = _tokens(script)
     for i in range(len(tokens) - 7):
         if (
