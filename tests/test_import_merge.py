@@ -1,4 +1,4 @@
-"""``ogl-impact import`` into an existing data folder: add, never overwrite, never lose an answer."""
+"""``ogl-impact import`` into an existing data folder: add, never overwrite, lose nothing."""
 
 from __future__ import annotations
 
