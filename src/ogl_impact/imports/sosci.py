@@ -75,6 +75,9 @@ def _tokens(script: str) -> list[tuple[str, str]]:
         text = m.group()
         if kind == "assign":
             kind, text = "other", "="
+        if kind == "other" and text in "\"'":
+            line = script.count("\n", 0, m.start()) + 1
+            raise ValueError(f"Zeile {line}: Zeichenkette ohne Ende / unterminated string")
         out.append((kind, r_string(text) if kind == "str" else text))
     return out
 
@@ -214,13 +217,17 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
     Raises
     ------
     SosciError
-        When the files do not fit together (the message names the file).
+        When the files do not fit together, the script has an unterminated
+        string or the data repeat a CASE (the message names the file).
     """
     data, script = Path(data), Path(script)
     _check_size(script)
     _check_size(data)
     text = script.read_text(encoding="utf-8", errors="replace")
-    names, values, comments = parse_r_script(text)
+    try:
+        names, values, comments = parse_r_script(text)
+    except ValueError as exc:
+        raise SosciError(f"{script.name}: {exc}") from None
     if not names:
         raise SosciError(f"{script.name}: no col.names found; is this SoSci's R import script?")
     try:
@@ -232,6 +239,12 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
     missing = [c for c in STANDARD if c not in frame.columns]
     if missing:
         raise SosciError(f"{data.name}: standard SoSci columns missing: {', '.join(missing)}")
+    foreign = [c for c in frame.columns if c not in set(names)]
+    if foreign:
+        raise SosciError(
+            f"{script.name}: das R-Skript gehört nicht zu {data.name}; Spalten ohne Eintrag in "
+            f"col.names: {', '.join(foreign[:5])} / the script does not belong to the data"
+        )
     if frame["CASE"].duplicated().any():
         twice = frame.loc[frame["CASE"].duplicated(), "CASE"].iloc[0]
         raise SosciError(f"{data.name}: CASE {twice} appears twice")
