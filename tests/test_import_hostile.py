@@ -158,13 +158,13 @@ def test_zip_bomb_is_refused_before_inflating(tmp_path, monkeypatch):
         raise AssertionError("a member was opened")
 
     monkeypatch.setattr(zipfile.ZipFile, "open", never)
-    with pytest.raises(limesurvey.LimeSurveyError, match="bombe.lsa: survey.lss ist .*-fach"):
+    with pytest.raises(limesurvey.LimeSurveyError, match=r"bombe\.lsa: survey\.lss ist .*-fach"):
         limesurvey.read_limesurvey(bomb)
 
 
 def test_declared_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(limesurvey, "MAX_FILE_BYTES", 1000)
-    with pytest.raises(limesurvey.LimeSurveyError, match="colors.lsa"):
+    with pytest.raises(limesurvey.LimeSurveyError, match=r"colors\.lsa"):
         limesurvey.read_limesurvey(FIX / "limesurvey" / "colors.lsa")
 
 
