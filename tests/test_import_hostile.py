@@ -66,6 +66,21 @@ def truncated(path: Path) -> Path:
     return path
 
 
+def lying_sizes(path: Path) -> Path:
+    """A zip whose headers declare 1000 bytes for a member that inflates to 16 MiB."""
+    import io
+    import struct
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("survey.lss", b"\0" * 16 * 1024**2)
+    data = bytearray(buf.getvalue())
+    struct.pack_into("<I", data, 22, 1000)  # local file header: uncompressed size
+    struct.pack_into("<I", data, data.find(b"PK\x01\x02") + 24, 1000)  # central directory
+    path.write_bytes(bytes(data))
+    return path
+
+
 def deep_json(path: Path) -> Path:
     path.write_text('{"content": ' + "[" * 200_000 + "]" * 200_000 + "}", encoding="utf-8")
     return path
@@ -100,6 +115,7 @@ CASES: list[tuple[str, str, list[Path | tuple[str, Make]]]] = [
     ("billion_laughs_in_lsa", "limesurvey", [("lachen.lsa", xml_in_zip)]),
     ("lsa_without_lss", "limesurvey", [("leer.lsa", no_structure)]),
     ("truncated_lsa", "limesurvey", [("halb.lsa", truncated)]),
+    ("lying_sizes_lsa", "limesurvey", [("luege.lsa", lying_sizes)]),
     ("kobo_list", "kobo", [HOSTILE / "kobo_list.json"]),
     ("kobo_survey_text", "kobo", [HOSTILE / "kobo_survey_text.json"]),
     ("kobo_odd_types", "kobo", [HOSTILE / "kobo_odd_types.json"]),
