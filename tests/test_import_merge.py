@@ -283,3 +283,41 @@ def test_output_into_the_project_root_is_refused(tmp_path, secret, capsys):
     assert imp("limesurvey", [LSA], mapping, root, secret) == 2
     assert "Projekt" in capsys.readouterr().err
     assert {p.name for p in root.iterdir()} == before
+
+
+def test_one_panel_key_twice_in_a_wave_is_refused(tmp_path, secret, capsys):
+    lss = FIX / "limesurvey" / "colors.lss"
+    both = _with_tokens(tmp_path / "w.csv", {"1": "AB-12", "2": "ab12"}, {"1": "AO01", "2": "AO02"})
+    rows = ["@panel_key;token;;", "G02Q04;bild;satisfaction;false"]
+    out = tmp_path / "daten"
+    assert imp("limesurvey", [lss, both], write_mapping(tmp_path / "m.csv", rows), out, secret) == 1
+    assert "Der Import enthält 2 Antworten mit gleichem Befragten" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_every_answer_of_a_question_is_counted(tmp_path, secret, capsys):
+    raw = [r["DM07"] for r in csv.DictReader(SOSCI[0].open(encoding="utf-8"), delimiter="\t")]
+    valid = sum(v in {"1", "2", "3", "4", "5", "6"} for v in raw)
+    mapping = write_mapping(tmp_path / "z.csv", ["DM07;bildung;education;false"])
+    assert imp("sosci", SOSCI, mapping, tmp_path / "daten", secret) == 0
+    printed = capsys.readouterr().out
+    assert (
+        f"DM07 -> bildung: gelesen {len(raw)}, übernommen {valid}, leer {len(raw) - valid}, "
+        f"übersprungen 0" in printed
+    )
+    assert len(responses_of(tmp_path / "daten")) == valid == 201
+
+
+def test_an_existing_xlsx_table_is_not_rewritten(tmp_path, secret, capsys):
+    import openpyxl
+
+    out = tmp_path / "daten"
+    out.mkdir()
+    book = openpyxl.Workbook()
+    book.active.append(["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"])
+    book.save(out / "responses.xlsx")
+    before = tree(out)
+    mapping = write_mapping(tmp_path / "z.csv", ["G02Q04;bild;satisfaction;false"])
+    assert imp("limesurvey", [LSA], mapping, out, secret) == 1
+    assert "responses.xlsx: ein Import ergänzt nur CSV-Tabellen" in capsys.readouterr().err
+    assert tree(out) == before
