@@ -321,3 +321,44 @@ def test_an_existing_xlsx_table_is_not_rewritten(tmp_path, secret, capsys):
     assert imp("limesurvey", [LSA], mapping, out, secret) == 1
     assert "responses.xlsx: ein Import ergänzt nur CSV-Tabellen" in capsys.readouterr().err
     assert tree(out) == before
+
+
+def test_a_setting_naming_a_missing_question_is_refused(tmp_path, secret, capsys):
+    mapping = write_mapping(
+        tmp_path / "z.csv", ["G02Q04;bild;satisfaction;false"], unit="Q_ORT;1=brandis"
+    )
+    assert imp("limesurvey", [LSA], mapping, tmp_path / "daten", secret) == 1
+    err = capsys.readouterr().err
+    assert "z.csv, Zeile 2, Spalte „item_id“, Wert „Q_ORT“" in err
+    assert not (tmp_path / "daten").exists()
+
+
+def test_a_broken_value_map_is_refused(tmp_path, secret, capsys):
+    mapping = write_mapping(
+        tmp_path / "z.csv", ["G02Q04;bild;satisfaction;false"], unit="Q_ORT;1=brandis,2"
+    )
+    assert imp("limesurvey", [LSA], mapping, tmp_path / "daten", secret) == 1
+    err = capsys.readouterr().err
+    assert "z.csv, Zeile 2, Spalte „construct“" in err and "'2' is not code=value" in err
+    assert "mapping_setting_missing" not in err
+
+
+def test_a_table_changed_during_the_import_is_not_overwritten(tmp_path, secret, monkeypatch):
+    from ogl_impact.imports import cli as import_cli
+
+    out = tmp_path / "daten"
+    first = write_mapping(tmp_path / "a.csv", ["G02Q04;bild;satisfaction;false"])
+    assert imp("limesurvey", [LSA], first, out, secret) == 0
+    real = import_cli.validate_folder
+
+    def edit_meanwhile(folder):
+        with (out / "responses.csv").open("a", encoding="utf-8") as handle:
+            handle.write("PHANDEDITED;brandis;1;citizens;bild;1\n")
+        return real(folder)
+
+    monkeypatch.setattr(import_cli, "validate_folder", edit_meanwhile)
+    second = write_mapping(tmp_path / "b.csv", ["G02Q04;bild;satisfaction;false"], wave="1")
+    assert imp("limesurvey", [LSA], second, out, secret) == 1
+    edited = (out / "responses.csv").read_text(encoding="utf-8")
+    assert edited.endswith("PHANDEDITED;brandis;1;citizens;bild;1\n")  # the edit survives
+    assert edited.count("\n") == 2 + 2 + 1  # comment, header, first import, the edit

@@ -162,12 +162,17 @@ def run(
         _say("Import ungültig, nichts geschrieben / import invalid, nothing written")
         return 1
 
-    with update_files(out, "import", inputs) as staging:
-        for name, text in merged.texts.items():
-            with (staging / name).open("w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        for path in wanted.values():
-            shutil.copyfile(path, staging / path.name)
+    try:
+        with update_files(out, "import", inputs) as staging:
+            for name, text in merged.texts.items():
+                with (staging / name).open("w", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+            for path in wanted.values():
+                shutil.copyfile(path, staging / path.name)
+            merged.check_unchanged()  # last look before the files are moved in
+    except ImportRefused as exc:
+        _say(exc.lines)
+        return 1
     respondents = result.responses["respondent_id"].nunique()
     print(
         f"{out}: {merged.added_items} Items und {merged.added_rows} Antworten von {respondents} "

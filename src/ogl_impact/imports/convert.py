@@ -71,8 +71,15 @@ class Setting:
     values: dict[str, str] | None
     line: int
 
-    def resolve(self, export: SurveyExport, ids: pd.Index) -> pd.Series:
-        """Return the setting for every response id ("" where the answer is not in the map)."""
+    def resolve(self, export: SurveyExport, ids: pd.Index, file: str = "mapping") -> pd.Series:
+        """Return the setting for every response id ("" where the answer is not in the map).
+
+        Raises
+        ------
+        MappingError
+            When the question it names is not in the export (``file`` is the
+            mapping's name, for the message).
+        """
         if self.values is None:
             return pd.Series(self.value, index=ids, dtype=object)
         column = export.field(self.value)
@@ -80,7 +87,7 @@ class Setting:
             raise MappingError(
                 [
                     make_problem(
-                        "mapping",
+                        file,
                         "mapping_unknown_code",
                         line=self.line,
                         column="item_id",
@@ -166,6 +173,7 @@ def read_mapping(path: str | Path) -> Mapping:
         raise MappingError(problems)
     lines = list(raw.lines)
     settings: dict[str, Setting] = {}
+    broken: set[str] = set()
     for i, (code, value, extra) in enumerate(
         zip(frame["code"], frame["item_id"], frame["construct"], strict=True)
     ):
@@ -189,6 +197,7 @@ def read_mapping(path: str | Path) -> Mapping:
             try:
                 values = parse_value_map(extra)
             except ValueError as exc:
+                broken.add(code)
                 problems.append(
                     make_problem(
                         file,
@@ -204,7 +213,7 @@ def read_mapping(path: str | Path) -> Mapping:
     problems += [
         make_problem(file, "mapping_setting_missing", setting=s)
         for s in SETTINGS
-        if s not in settings or not settings[s].value
+        if s not in broken and (s not in settings or not settings[s].value)
     ]
     if problems:
         raise MappingError(problems)
@@ -438,7 +447,7 @@ def to_programme_tables(
     ids = pd.Index(pd.unique(export.answers["response_id"].astype(str)), dtype=object)
     who = pd.DataFrame(index=ids)
     for name, setting in mapping.settings.items():
-        who[name[1:]] = setting.resolve(export, ids)
+        who[name[1:]] = setting.resolve(export, ids, file)
     if mapping.panel_key is not None:
         column = export.field(mapping.panel_key.value)
         if column is None:

@@ -11,6 +11,7 @@ of the units the import covers, and the caller is told how many.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import tempfile
 from dataclasses import dataclass
@@ -47,12 +48,33 @@ class Merged:
     added_items, added_rows, replaced_rows : int
         Codebook rows added, response rows added, response rows removed by
         ``replace_wave``.
+    read : dict of Path to str
+        The existing files the texts were built from, with their sha256.
     """
 
     texts: dict[str, str]
     added_items: int
     added_rows: int
     replaced_rows: int
+    read: dict[Path, str]
+
+    def check_unchanged(self) -> None:
+        """Refuse when a file read for the merge changed since (another run, an editor).
+
+        Raises
+        ------
+        ImportRefused
+            Naming the file.
+        """
+        for path, digest in self.read.items():
+            now = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+            if now != digest:
+                raise ImportRefused(
+                    [
+                        f"{path.name} wurde während des Imports geändert; nichts geschrieben, "
+                        f"bitte erneut importieren / changed during the import, nothing written"
+                    ]
+                )
 
 
 def _read(folder: Path, name: str) -> RawTable | None:
@@ -227,7 +249,8 @@ def merge_into(
         texts["responses.csv"] = _appended(old, responses, drop)
     if problems:
         raise ImportRefused(problems)
-    return Merged(texts, added_items, len(responses), replaced)
+    read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
+    return Merged(texts, added_items, len(responses), replaced, read)
 
 
 def _new_text(frame: pd.DataFrame, note: str) -> str:
