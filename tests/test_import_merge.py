@@ -73,7 +73,12 @@ def test_import_into_the_embedded_data_adds_and_keeps_every_answer(
     old_rows = len(read_table(embedded / "responses.csv", "responses").frame)
     mapping = write_mapping(tmp_path / "z.csv", ["G02Q04;bild;satisfaction;false"])
     assert imp("limesurvey", [LSA], mapping, embedded, secret, programme=embedded) == 0
-    assert "2 Antworten von 2 Befragten hinzugefügt" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "2 Antworten von 2 Befragten hinzugefügt" in printed.out
+    assert (
+        "als synthetische Demodaten markiert (erste Zeile): codebook.csv, responses.csv"
+        in printed.err
+    )
     after = tree(embedded)
     changed = {k for k in after if before.get(k) != after[k]}
     assert changed == {"codebook.csv", "responses.csv"}  # nothing else touched, nothing removed
@@ -362,3 +367,17 @@ def test_a_table_changed_during_the_import_is_not_overwritten(tmp_path, secret, 
     edited = (out / "responses.csv").read_text(encoding="utf-8")
     assert edited.endswith("PHANDEDITED;brandis;1;citizens;bild;1\n")  # the edit survives
     assert edited.count("\n") == 2 + 2 + 1  # comment, header, first import, the edit
+
+
+def test_a_response_without_panel_key_is_skipped_with_the_reason(tmp_path, secret, capsys):
+    lss = FIX / "limesurvey" / "colors.lss"
+    one = _with_tokens(tmp_path / "w.csv", {"1": "AB-12", "2": " "}, {"1": "AO01", "2": "AO02"})
+    rows = ["@panel_key;token;;", "G02Q04;bild;satisfaction;false"]
+    mapping = write_mapping(tmp_path / "m.csv", rows)
+    out = tmp_path / "daten"
+    assert imp("limesurvey", [lss, one], mapping, out, secret) == 1
+    printed = capsys.readouterr().out
+    assert "gelesen 2, übernommen 1, leer 0, übersprungen 1" in printed
+    assert "kein Panel-Schlüssel in Frage token" in printed
+    assert imp("limesurvey", [lss, one], mapping, out, secret, "--allow-missing") == 0
+    assert len(responses_of(out)) == 1

@@ -179,6 +179,12 @@ def run(
         f"Befragten hinzugefügt / items and answers added"
         + (f"; {len(wanted)} Programmtabellen übernommen" if wanted else "")
     )
+    if merged.synthetic:
+        _say(
+            f"Warnung: als synthetische Demodaten markiert (erste Zeile): "
+            f"{', '.join(merged.synthetic)}; die importierten Zeilen stehen jetzt darin "
+            f"/ warning: marked as synthetic demo data, now holding the imported rows"
+        )
     if replace_wave is not None:
         print(
             f"{out}: {merged.replaced_rows} vorhandene Antworten der Welle {replace_wave} ersetzt "

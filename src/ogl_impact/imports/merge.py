@@ -50,6 +50,9 @@ class Merged:
         ``replace_wave``.
     read : dict of Path to str
         The existing files the texts were built from, with their sha256.
+    synthetic : tuple of str
+        Existing files marked as synthetic demo data (their leading comment
+        then covers the imported rows too).
     """
 
     texts: dict[str, str]
@@ -57,6 +60,7 @@ class Merged:
     added_rows: int
     replaced_rows: int
     read: dict[Path, str]
+    synthetic: tuple[str, ...] = ()
 
     def check_unchanged(self) -> None:
         """Refuse when a file read for the merge changed since (another run, an editor).
@@ -250,7 +254,8 @@ def merge_into(
     if problems:
         raise ImportRefused(problems)
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
-    return Merged(texts, added_items, len(responses), replaced, read)
+    synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
+    return Merged(texts, added_items, len(responses), replaced, read, synthetic)
 
 
 def _new_text(frame: pd.DataFrame, note: str) -> str:
