@@ -81,6 +81,7 @@ LAYERS = [
         "ogl_impact.imports.sosci",
         "ogl_impact.imports.kobo",
         "ogl_impact.imports.convert",
+        "ogl_impact.imports.merge",
         "ogl_impact.imports.cli",
     },
     {

@@ -55,3 +55,43 @@ def test_wrong_files(tmp_path):
     bad.write_text("a\tb\n1\t2\n", encoding="utf-8")
     with pytest.raises(SosciError, match="standard SoSci columns"):
         read_sosci(bad, FIX / "Exp1_import.r")
+
+
+def test_labels_with_parentheses_keep_every_answer(export, rows):
+    # DM07's labels hold parentheses and commas ("Undergraduate degree (BA, BSc or comparable)")
+    items = export.items.set_index("code")
+    labels = dict(part.split("=", 1) for part in items.loc["DM07", "value_labels"].split("|"))
+    assert sorted(labels) == ["1", "2", "3", "4", "5", "6"]
+    assert labels["6"] == "Doctorate degree (PhD, MD, or comparable)"
+    dm07 = export.answers[export.answers["tool_code"] == "DM07"]
+    assert len(dm07) == len(rows) == 209
+    raw = [r["DM07"] for r in rows]
+    want = sorted(float(v) for v in raw if v in labels)
+    assert sorted(dm07["value"].dropna()) == want and len(want) == 201
+    # the rest is SoSci's "not answered" (-9) or empty, none of it a valid code
+    assert all(v in ("", "-9") for v in raw if v not in labels)
+
+
+def test_r_string_literals_are_read_whole():
+    from ogl_impact.imports.sosci import parse_r_script
+
+    script = "\n".join(
+        [
+            '# comment with "quotes" and ) parentheses',
+            'col.names = c("CASE", "A01", "A02")',
+            "data1$A01 = factor(data1$A01, levels=c('1','2','-9'),"
+            ' labels=c("gar nicht (0)", "sehr, \\"wirklich\\" (1)", "[NA] k. A."), ordered=FALSE)',
+            'attr(data1$A02, "1") = "Ja (mit Vorbehalt), \\\\ ok"',
+            'comment(data1$A01) = "Wie oft? (pro Woche, \\"ca.\\")"',
+            "comment(data1$A02) = 'Einfach \\u00e4'",
+        ]
+    )
+    names, values, comments = parse_r_script(script)
+    assert names == ["CASE", "A01", "A02"]
+    assert values["A01"] == {
+        "1": "gar nicht (0)",
+        "2": 'sehr, "wirklich" (1)',
+        "-9": "[NA] k. A.",
+    }
+    assert values["A02"] == {"1": "Ja (mit Vorbehalt), \\ ok"}
+    assert comments == {"A01": 'Wie oft? (pro Woche, "ca.")', "A02": "Einfach ä"}

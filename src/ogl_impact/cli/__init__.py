@@ -79,20 +79,52 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "import",
         help="Befragungsexporte (LimeSurvey, SoSci Survey, KoboToolbox) übernehmen",
-        description="Liest einen Export (limesurvey: .lsa oder .lss [+ .lsr]; sosci: Datenexport "
-        "+ R-Skript; kobo: XLSForm oder Formular-JSON [+ Einreichungen JSON/CSV]), ordnet die "
-        "Fragen per Zuordnungstabelle den Items zu, pseudonymisiert die Befragten (geheimer "
-        "Schlüssel aus --secret-file oder OGL_IMPACT_SECRET) und schreibt geprüfte Tabellen "
-        "codebook.csv und responses.csv (plus die nötigen Programmtabellen) nach OUT.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+Liest einen Export (limesurvey: .lsa oder .lss [+ .lsr/.csv]; sosci: Datenexport + R-Skript;
+kobo: XLSForm oder Formular-JSON [+ Einreichungen JSON/CSV]), ordnet die Fragen per
+Zuordnungstabelle den Items zu, pseudonymisiert die Befragten (HMAC-SHA256, geheimer Schlüssel
+aus --secret-file oder OGL_IMPACT_SECRET, mindestens 16 Zeichen empfohlen) und ergänzt
+codebook.csv und responses.csv in OUT. Vorhandene Antworten werden nie überschrieben: eine
+Antwort, die schon da ist, oder ein Item, das vom vorhandenen Codebuch abweicht, lässt den
+Import scheitern (nichts wird geschrieben); nur --replace WELLE ersetzt eine Welle.
+
+Zuordnungstabelle (CSV/XLSX; Spalten code;item_id;construct[;reverse_keyed]):
+  G02Q04;zufriedenheit_1;satisfaction;false   Frage -> Item
+  @unit_id;brandis                            alle Antworten: Labor/Vergleichskommune brandis
+  @unit_id;Q_ORT;1=brandis,2=bremen           Einheit aus der Antwort auf Frage Q_ORT
+  @wave;2                                     (ebenso: @wave;Q_WELLE;1=1,2=2)
+  @actor_group;citizens                       (ebenso: @actor_group;Q_ROLLE;1=citizens,...)
+  @panel_key;TOKEN                            optional: verknüpft eine Person über Wellen
+  @survey_id;panel2024                        optional: Befragungs-Id statt der des Werkzeugs
+Pseudonym ohne Panel-Schlüssel: HMAC(Werkzeug, Befragung, Einheit, Welle, Antwort-Id);
+mit Panel-Schlüssel: HMAC(Werkzeug, Befragung, normalisierter Schlüssel).
+
+Ausgabe je Frage: gelesen, übernommen, leer, übersprungen (mit Grund). Übersprungene Antworten
+sind ein Fehler (Exit 1), außer mit --allow-missing.
+Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielordner unbrauchbar.""",
     )
     p.add_argument("tool", choices=("limesurvey", "sosci", "kobo"), help="Befragungswerkzeug")
     p.add_argument("files", nargs="+", help="Exportdateien")
     p.add_argument("--mapping", required=True, help="Zuordnungstabelle (CSV/XLSX)")
-    p.add_argument("--out", required=True, help="Zielordner")
+    p.add_argument("--out", required=True, help="Datenordner, der ergänzt wird (z. B. data/raw)")
     p.add_argument(
-        "--programme", default="data/raw", help="Ordner mit labs, waves ... (Standard: data/raw)"
+        "--programme",
+        default="data/raw",
+        help="Ordner mit labs, waves ... für fehlende Programmtabellen (Standard: data/raw)",
     )
     p.add_argument("--secret-file", default=None, help="Datei mit dem geheimen Schlüssel")
+    p.add_argument(
+        "--replace",
+        metavar="WELLE",
+        default=None,
+        help="die vorhandenen Antworten dieser Welle (für die Einheiten des Imports) ersetzen",
+    )
+    p.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="übersprungene Antworten (Code ohne Label, Einheit unbekannt ...) bewusst auslassen",
+    )
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_import)
 
@@ -229,17 +261,29 @@ def _import(args: argparse.Namespace) -> int:
         try:
             secret = Path(args.secret_file).read_bytes().strip()
         except OSError as exc:
-            print(f"ogl-impact import: {args.secret_file}: {exc.strerror}", file=sys.stderr)
+            print(
+                f"ogl-impact import: Schlüsseldatei {args.secret_file}: {exc.strerror} "
+                f"/ secret file cannot be read",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
+        where = f"Schlüsseldatei {args.secret_file}"
     else:
-        secret = os.environ.get("OGL_IMPACT_SECRET", "").encode()
+        secret = os.environ.get("OGL_IMPACT_SECRET", "").strip().encode()
+        where = "OGL_IMPACT_SECRET"
     if not secret:
         print(
             "ogl-impact import: kein Schlüssel für die Pseudonymisierung (--secret-file oder "
-            "OGL_IMPACT_SECRET) / no pseudonymisation secret",
+            f"OGL_IMPACT_SECRET; {where} ist leer oder fehlt) / no pseudonymisation secret",
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if len(secret.decode("utf-8", errors="replace")) < import_cli.MIN_SECRET:
+        print(
+            f"Warnung: der Schlüssel ({where}) hat weniger als {import_cli.MIN_SECRET} Zeichen; "
+            "Pseudonyme sind dann leichter zu erraten / warning: the secret is short",
+            file=sys.stderr,
+        )
     return import_cli.run(
         args.tool,
         [Path(f) for f in args.files],
@@ -248,6 +292,8 @@ def _import(args: argparse.Namespace) -> int:
         Path(args.programme),
         secret,
         args.lang,
+        allow_missing=args.allow_missing,
+        replace_wave=args.replace,
     )
 
 

@@ -1,8 +1,18 @@
-"""``ogl-impact import``: survey-tool exports plus a mapping into validated programme tables."""
+"""``ogl-impact import``: survey-tool exports plus a mapping, merged into a data folder.
+
+The import adds, never overwrites: new units, waves and items are appended to
+the folder's ``codebook.csv`` and ``responses.csv``; an answer already there
+is refused (unless ``--replace WAVE``), and so is an item that disagrees with
+the existing codebook. Every mapped question is reported (answers read,
+mapped, empty, skipped with the reason); skipped answers stop the import
+unless ``--allow-missing``. The merged tables are validated together with
+the folder's other tables (and the programme tables it lacks) before
+anything is written; then the files are moved in all at once
+(:func:`ogl_impact.write.update_files`). A refused import changes no byte.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
@@ -10,15 +20,17 @@ from pathlib import Path
 
 from ogl_impact.imports.convert import MappingError, read_mapping, to_programme_tables
 from ogl_impact.imports.export import SurveyExport
-from ogl_impact.imports.kobo import KoboError, read_kobo
-from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
+from ogl_impact.imports.kobo import read_kobo
+from ogl_impact.imports.limesurvey import read_limesurvey
+from ogl_impact.imports.merge import ImportRefused, merge_into
 from ogl_impact.imports.sosci import SosciError, read_sosci
-from ogl_impact.problems import Problem, format_text, make_problem
-from ogl_impact.validate import validate_folder
-from ogl_impact.write import write_tables
+from ogl_impact.problems import format_text, make_problem
+from ogl_impact.validate import find_tables, validate_folder
+from ogl_impact.write import check_target, update_files
 
 REFERENCE_TABLES = ("sources", "perspectives", "labs", "comparison_communes", "waves")
 TOOLS = ("limesurvey", "sosci", "kobo")
+MIN_SECRET = 16  # characters; a shorter secret gets a warning
 
 
 def read_export(tool: str, files: list[Path]) -> SurveyExport:
@@ -28,13 +40,29 @@ def read_export(tool: str, files: list[Path]) -> SurveyExport:
     if tool == "sosci":
         if len(files) != 2:
             raise SosciError(
-                "sosci: zwei Dateien nötig, Datenexport und R-Skript / two files needed"
+                f"{files[0].name}: sosci braucht zwei Dateien, Datenexport und R-Skript "
+                f"/ two files needed"
             )
         data, script = sorted(files, key=lambda p: p.suffix.lower() == ".r")
         return read_sosci(data, script)
     if tool == "kobo":
         return read_kobo(files[0], files[1] if len(files) > 1 else None)
     raise ValueError(f"unknown tool {tool!r}; allowed: {', '.join(TOOLS)}")
+
+
+def _say(lines: list[str] | str) -> None:
+    print(lines if isinstance(lines, str) else "\n".join(lines), file=sys.stderr)
+
+
+def _refuse_unreadable(files: list[Path], exc: Exception, lang: str) -> int:
+    text = str(exc)
+    names = {p.name for p in files}
+    file, sep, detail = text.partition(": ")
+    if not sep or file not in names:  # a reader's own message names the file; others do not
+        file, detail = files[0].name, f"{type(exc).__name__}: {text}"[:500]
+    _say(format_text([make_problem(file, "import_unreadable", detail=detail or exc)], lang))
+    _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
+    return 1
 
 
 def run(
@@ -45,62 +73,128 @@ def run(
     programme: Path,
     secret: bytes,
     lang: str = "de",
+    *,
+    allow_missing: bool = False,
+    replace_wave: str | None = None,
 ) -> int:
-    """Import, validate and write; return the exit status (0 ok, 1 problems)."""
-    problems: list[Problem] = []
-    for path in files:
-        if not path.is_file():
-            problems.append(
-                make_problem(path.name, "file_unreadable", detail="Datei fehlt / file missing")
+    """Import, check, merge, validate and write; return the exit status.
+
+    Returns
+    -------
+    int
+        0 written; 1 refused (unreadable export, mapping problems, skipped
+        answers without ``allow_missing``, answers already present, codebook
+        differences, invalid result), nothing written then.
+
+    Raises
+    ------
+    TargetError
+        When ``out`` is not a safe place to write (project root, inside an
+        input folder); checked before anything is read.
+    """
+    same = out.resolve() == programme.resolve()
+    inputs = [*files, mapping] + ([] if same else [programme])
+    check_target(out, "import", inputs, owned=False)
+    missing = [p for p in [*files, mapping] if not p.is_file()]
+    if missing:
+        _say(
+            format_text(
+                [
+                    make_problem(p.name, "file_unreadable", detail="Datei fehlt / file missing")
+                    for p in missing
+                ],
+                lang,
             )
-    if problems:
-        print(format_text(problems, lang), file=sys.stderr)
-        return 1
-    try:
-        export = read_export(tool, files)
-    except (LimeSurveyError, SosciError, KoboError, OSError) as exc:
-        file, _, detail = str(exc).partition(": ")
-        print(
-            format_text([make_problem(file, "import_unreadable", detail=detail or exc)], lang),
-            file=sys.stderr,
         )
         return 1
     try:
-        table = read_mapping(mapping)
-    except MappingError as exc:
-        print(format_text(exc.problems, lang), file=sys.stderr)
-        return 1
-    codebook, responses, report = to_programme_tables(
-        export, table, secret, tool, source=files[0].name
-    )
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.import-", dir=out.parent))
+        export = read_export(tool, files)
+    except Exception as exc:  # any failure to read a hostile file is a refusal
+        return _refuse_unreadable(files, exc, lang)
     try:
-        for name in REFERENCE_TABLES:
-            for path in programme.glob(f"{name}.*"):
-                if path.suffix.lower() in (".csv", ".xlsx"):
-                    shutil.copy(path, staging / path.name)
-        names = ", ".join(p.name for p in files)
-        note = f"Import aus {tool}: {names}; Befragten-Kennungen pseudonymisiert"
-        write_tables({"codebook": codebook, "responses": responses}, staging, note)
-        checked = validate_folder(staging)
-        if not checked.ok:
-            print(format_text(checked.errors, lang), file=sys.stderr)
-            print(
-                "Import ungültig, nichts geschrieben / import invalid, nothing written",
-                file=sys.stderr,
-            )
-            return 1
-        out.mkdir(parents=True, exist_ok=True)
-        for path in sorted(staging.iterdir()):
-            os.replace(path, out / path.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    if report:
-        print(format_text(report, lang))
-    print(
-        f"{out}: {len(codebook)} Items, {responses['respondent_id'].nunique()} Befragte, "
-        f"{len(responses)} Antworten / items, respondents, answers"
+        table = read_mapping(mapping)
+        result = to_programme_tables(export, table, secret, tool, source=files[0].name)
+    except MappingError as exc:
+        _say(format_text(exc.problems, lang))
+        _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
+        return 1
+    if result.warnings:
+        print(format_text(result.warnings, lang))
+    print("Antworten je Frage / answers per question:")
+    for count in result.counts:
+        print("  " + count.line())
+    if result.skipped and not allow_missing:
+        _say(
+            f"{result.skipped} Antworten wurden übersprungen (siehe oben); nichts geschrieben. "
+            f"Mit --allow-missing werden sie bewusst ausgelassen / {result.skipped} answers "
+            f"skipped; nothing written (use --allow-missing to leave them out)"
+        )
+        return 1
+    if not len(result.responses):
+        _say(
+            f"{files[0].name}: keine Antworten zu übernehmen; nichts geschrieben "
+            f"/ no answers to import, nothing written"
+        )
+        return 1
+    note = (
+        f"Import aus {tool}: {', '.join(p.name for p in files)}; "
+        f"Befragten-Kennungen pseudonymisiert"
     )
+    try:
+        merged = merge_into(out, result.codebook, result.responses, note, replace_wave)
+    except ImportRefused as exc:
+        _say(exc.lines)
+        _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
+        return 1
+
+    existing, _ = find_tables(out) if out.is_dir() else ({}, [])
+    wanted = {} if same else _reference_files(programme, existing)
+    with tempfile.TemporaryDirectory(prefix="ogl-impact-import-check-") as tmp:
+        check = Path(tmp)
+        for name, path in {**existing, **wanted}.items():
+            if f"{name}.csv" not in merged.texts:
+                (check / path.name).symlink_to(path.resolve())
+        for name, text in merged.texts.items():
+            (check / name).write_text(text, encoding="utf-8")
+        checked = validate_folder(check)
+    if not checked.ok:
+        _say(format_text(checked.errors, lang))
+        _say("Import ungültig, nichts geschrieben / import invalid, nothing written")
+        return 1
+
+    try:
+        with update_files(out, "import", inputs) as staging:
+            for name, text in merged.texts.items():
+                with (staging / name).open("w", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+            for path in wanted.values():
+                shutil.copyfile(path, staging / path.name)
+            merged.check_unchanged()  # last look before the files are moved in
+    except ImportRefused as exc:
+        _say(exc.lines)
+        return 1
+    respondents = result.responses["respondent_id"].nunique()
+    print(
+        f"{out}: {merged.added_items} Items und {merged.added_rows} Antworten von {respondents} "
+        f"Befragten hinzugefügt / items and answers added"
+        + (f"; {len(wanted)} Programmtabellen übernommen" if wanted else "")
+    )
+    if merged.synthetic:
+        _say(
+            f"Warnung: als synthetische Demodaten markiert (erste Zeile): "
+            f"{', '.join(merged.synthetic)}; die importierten Zeilen stehen jetzt darin "
+            f"/ warning: marked as synthetic demo data, now holding the imported rows"
+        )
+    if replace_wave is not None:
+        print(
+            f"{out}: {merged.replaced_rows} vorhandene Antworten der Welle {replace_wave} ersetzt "
+            f"(Einheiten: {', '.join(sorted(set(result.responses['unit_id'])))}) "
+            f"/ existing answers of the wave replaced"
+        )
     return 0
+
+
+def _reference_files(programme: Path, existing: dict[str, Path]) -> dict[str, Path]:
+    """Programme tables the target folder lacks, taken from ``programme``."""
+    found, _ = find_tables(programme) if programme.is_dir() else ({}, [])
+    return {n: found[n] for n in REFERENCE_TABLES if n in found and n not in existing}

@@ -1,13 +1,31 @@
 """Turn a survey-tool export into the programme's codebook and survey-response tables.
 
-A mapping table (CSV or XLSX, columns ``code``, ``item_id``, ``construct``,
+The mapping table (CSV or XLSX, columns ``code``, ``item_id``, ``construct``,
 optionally ``reverse_keyed``) attaches the tool's question codes to the
-programme's item ids; three rows whose ``code`` starts with ``@`` give the
-export's ``@unit_id`` (lab or comparison commune), ``@wave`` and
-``@actor_group`` in the ``item_id`` column. Respondent ids of the tool are
-replaced by keyed hashes (HMAC-SHA256 with a secret the researcher keeps),
-so the same person gets the same pseudonym in every wave and nobody without
-the secret can go back.
+programme's item ids. Rows whose ``code`` starts with ``@`` are settings:
+
+``@unit_id;brandis``
+    every response belongs to one unit (lab or comparison commune); the
+    same for ``@wave`` and ``@actor_group`` (all three are required).
+``@unit_id;Q_ORT;1=brandis,2=bremen``
+    the unit is the answer to question ``Q_ORT`` of the export, translated
+    by the value map in the ``construct`` column (``code=value`` pairs
+    separated by commas), so one export covering several labs, waves or
+    actor groups is split; a response whose answer is not in the map is
+    skipped (and reported).
+``@panel_key;TOKEN``
+    optional: the answer to ``TOKEN`` (a LimeSurvey token, a self-generated
+    code) links a person across waves.
+``@survey_id;panel2024``
+    optional: the survey id used in the pseudonyms instead of the tool's own
+    (so that the exports of two waves of one panel share it).
+
+Respondent ids are replaced by keyed hashes (HMAC-SHA256 with a secret the
+researcher keeps). Without a panel key the hash covers tool, survey id, unit,
+wave and the tool's response id, so two responses of different surveys,
+units or waves are never taken for one person; with a panel key it covers
+tool, survey id and the normalised key, so the same person gets the same
+pseudonym in every wave. Nobody without the secret can go back.
 """
 
 from __future__ import annotations
@@ -15,7 +33,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -25,19 +44,75 @@ from ogl_impact.io import RawTable, TableReadError, read_table
 from ogl_impact.problems import Problem, make_problem
 
 SETTINGS = ("@unit_id", "@wave", "@actor_group")
+OPTIONAL = ("@panel_key", "@survey_id")
 _GERMAN = ("de", "deutsch", "german")
 _ENGLISH = ("en", "english", "englisch")
+_VERSION = "ogl-impact-pseudonym-v2"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where a response's unit, wave or actor group comes from.
+
+    Attributes
+    ----------
+    name : str
+        ``@unit_id``, ``@wave`` or ``@actor_group``.
+    value : str
+        The fixed value, or the question code when ``values`` is given.
+    values : dict or None
+        Answer code -> value for a setting read from a question.
+    line : int
+        Line of the mapping table.
+    """
+
+    name: str
+    value: str
+    values: dict[str, str] | None
+    line: int
+
+    def resolve(self, export: SurveyExport, ids: pd.Index, file: str = "mapping") -> pd.Series:
+        """Return the setting for every response id ("" where the answer is not in the map).
+
+        Raises
+        ------
+        MappingError
+            When the question it names is not in the export (``file`` is the
+            mapping's name, for the message).
+        """
+        if self.values is None:
+            return pd.Series(self.value, index=ids, dtype=object)
+        column = export.field(self.value)
+        if column is None:
+            raise MappingError(
+                [
+                    make_problem(
+                        file,
+                        "mapping_unknown_code",
+                        line=self.line,
+                        column="item_id",
+                        value=self.value,
+                    )
+                ]
+            )
+        raw = column.reindex(ids).fillna("").str.strip()
+        return raw.map(lambda v: self.values.get(v, "")).astype(object)
 
 
 @dataclass(frozen=True)
 class Mapping:
-    """A mapping table as read: item rows and the export's unit, wave and actor group."""
+    """A mapping table as read: item rows and the settings."""
 
     items: pd.DataFrame
-    unit_id: str
-    wave: str
-    actor_group: str
+    settings: dict[str, Setting]
+    panel_key: Setting | None
+    survey_id: str
     raw: RawTable
+
+    @property
+    def unit_id(self) -> str:
+        """The fixed unit (empty when read from a question)."""
+        return self.settings["@unit_id"].value if self.settings["@unit_id"].values is None else ""
 
 
 class MappingError(ValueError):
@@ -48,13 +123,40 @@ class MappingError(ValueError):
         self.problems = problems
 
 
+def parse_value_map(text: str) -> dict[str, str]:
+    """Parse ``1=brandis,2=bremen`` (also ``;`` or ``|`` between pairs).
+
+    Examples
+    --------
+    >>> parse_value_map("1=brandis, 2=bremen")
+    {'1': 'brandis', '2': 'bremen'}
+
+    Raises
+    ------
+    ValueError
+        For a pair without ``=`` or a code given twice.
+    """
+    out: dict[str, str] = {}
+    for part in text.replace("|", ",").replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        code, sep, value = part.partition("=")
+        if not sep or not code.strip() or not value.strip():
+            raise ValueError(f"'{part.strip()}' is not code=value")
+        if code.strip() in out:
+            raise ValueError(f"code '{code.strip()}' given twice")
+        out[code.strip()] = value.strip()
+    return out
+
+
 def read_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping table.
 
     Raises
     ------
     MappingError
-        For an unreadable table, missing columns or missing ``@`` settings.
+        For an unreadable table, missing columns, missing ``@`` settings or a
+        value map that cannot be read.
     """
     try:
         raw = read_table(Path(path), "mapping")
@@ -69,35 +171,188 @@ def read_mapping(path: str | Path) -> Mapping:
     ]
     if problems:
         raise MappingError(problems)
-    settings = {
-        c: v for c, v in zip(frame["code"], frame["item_id"], strict=True) if c.startswith("@")
-    }
-    missing = [s for s in SETTINGS if not settings.get(s)]
-    if missing:
-        raise MappingError(
-            [make_problem(file, "mapping_setting_missing", setting=s) for s in missing]
-        )
+    lines = list(raw.lines)
+    settings: dict[str, Setting] = {}
+    broken: set[str] = set()
+    for i, (code, value, extra) in enumerate(
+        zip(frame["code"], frame["item_id"], frame["construct"], strict=True)
+    ):
+        if not code.startswith("@"):
+            continue
+        if code not in SETTINGS + OPTIONAL:
+            problems.append(
+                make_problem(
+                    file,
+                    "import_unreadable",
+                    line=lines[i],
+                    column="code",
+                    value=code,
+                    detail="unbekannte Einstellung; bekannt sind / unknown setting; known: "
+                    + ", ".join(SETTINGS + OPTIONAL),
+                )
+            )
+            continue
+        values = None
+        if extra.strip() and code not in OPTIONAL:
+            try:
+                values = parse_value_map(extra)
+            except ValueError as exc:
+                broken.add(code)
+                problems.append(
+                    make_problem(
+                        file,
+                        "import_unreadable",
+                        line=lines[i],
+                        column="construct",
+                        value=extra,
+                        detail=f"Wertezuordnung „Code=Wert,…“ erwartet / value map expected: {exc}",
+                    )
+                )
+                continue
+        settings[code] = Setting(code, value.strip(), values, int(lines[i]))
+    problems += [
+        make_problem(file, "mapping_setting_missing", setting=s)
+        for s in SETTINGS
+        if s not in broken and (s not in settings or not settings[s].value)
+    ]
+    if problems:
+        raise MappingError(problems)
     rows = frame[~frame["code"].str.startswith("@")].copy()
     rows["line"] = raw.lines[rows.index]
     if "reverse_keyed" not in rows.columns:
         rows["reverse_keyed"] = "false"
-    return Mapping(rows, settings["@unit_id"], settings["@wave"], settings["@actor_group"], raw)
+    twice = rows[rows["code"].duplicated()]
+    if len(twice):
+        raise MappingError(
+            [
+                make_problem(
+                    file,
+                    "import_unreadable",
+                    line=int(r.line),
+                    column="code",
+                    value=r.code,
+                    detail="Code zweimal zugeordnet / code mapped twice",
+                )
+                for r in twice.itertuples()
+            ]
+        )
+    sid = settings.pop("@survey_id", None)
+    return Mapping(
+        rows,
+        {k: v for k, v in settings.items() if k in SETTINGS},
+        settings.get("@panel_key"),
+        sid.value if sid else "",
+        raw,
+    )
 
 
-def pseudonym(secret: bytes, tool: str, response_id: str) -> str:
-    """Return the keyed pseudonym of a tool's respondent id.
+def normalise_key(text: str) -> str:
+    """Normalise a panel key: Unicode NFKC, case folded, without spaces, dashes and dots.
 
     Examples
     --------
-    >>> pseudonym(b"geheim", "limesurvey", "1") == pseudonym(b"geheim", "limesurvey", "1")
+    >>> normalise_key(" AB-12 c. ") == normalise_key("ab12C")
     True
-    >>> pseudonym(b"geheim", "limesurvey", "1") != pseudonym(b"anders", "limesurvey", "1")
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def pseudonym(
+    secret: bytes,
+    tool: str,
+    survey_id: str,
+    unit: str = "",
+    wave: str = "",
+    response_id: str = "",
+    panel_key: str | None = None,
+) -> str:
+    """Return the keyed pseudonym of a respondent.
+
+    Parameters
+    ----------
+    secret : bytes
+        The key (never empty).
+    tool, survey_id : str
+        Where the response comes from.
+    unit, wave, response_id : str
+        Used when there is no panel key: the response stands for itself.
+    panel_key : str, optional
+        A key that links a person across waves; then only tool, survey id and
+        the normalised key enter the hash.
+
+    Returns
+    -------
+    str
+        ``P`` and 19 base-32 characters (95 bits of the HMAC-SHA256).
+
+    Examples
+    --------
+    >>> a = pseudonym(b"geheim", "limesurvey", "111", "brandis", "2", "1")
+    >>> a == pseudonym(b"geheim", "limesurvey", "111", "brandis", "2", "1")
+    True
+    >>> a != pseudonym(b"geheim", "limesurvey", "222", "bremen", "1", "1")
+    True
+    >>> p1 = pseudonym(b"geheim", "sosci", "s", "brandis", "1", "7", panel_key="AB12")
+    >>> p1 == pseudonym(b"geheim", "sosci", "s", "brandis", "2", "99", panel_key="ab 12")
     True
     """
     if not secret:
         raise ValueError("the pseudonymisation secret must not be empty")
-    digest = hmac.new(secret, f"{tool}:{response_id}".encode(), hashlib.sha256).digest()
+    if panel_key is not None:
+        parts = [_VERSION, "panel", tool, survey_id, normalise_key(panel_key)]
+    else:
+        parts = [_VERSION, "response", tool, survey_id, unit, wave, response_id]
+    message = "\x1f".join(p.replace("\x1f", " ") for p in parts).encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
     return "P" + base64.b32encode(digest).decode()[:19]
+
+
+@dataclass
+class QuestionCount:
+    """What happened to the answers of one mapped question."""
+
+    code: str
+    item_id: str
+    read: int = 0
+    mapped: int = 0
+    empty: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        """Count ``n`` answers skipped for ``reason``."""
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+    @property
+    def n_skipped(self) -> int:
+        """All skipped answers."""
+        return sum(self.skipped.values())
+
+    def line(self) -> str:
+        """One line of the report (German / English)."""
+        text = (
+            f"{self.code} -> {self.item_id}: gelesen {self.read}, übernommen {self.mapped}, "
+            f"leer {self.empty}, übersprungen {self.n_skipped} "
+            f"/ read, mapped, empty, skipped"
+        )
+        for reason, n in sorted(self.skipped.items()):
+            text += f"\n    übersprungen / skipped {n}: {reason}"
+        return text
+
+
+@dataclass
+class Conversion:
+    """Codebook, responses and the per-question report of one import."""
+
+    codebook: pd.DataFrame
+    responses: pd.DataFrame
+    warnings: list[Problem]
+    counts: list[QuestionCount]
+
+    @property
+    def skipped(self) -> int:
+        """Answers skipped in all questions."""
+        return sum(c.n_skipped for c in self.counts)
 
 
 def _wording(items: pd.DataFrame, languages: tuple[str, ...], wanted: tuple[str, ...]) -> pd.Series:
@@ -109,9 +364,14 @@ def _wording(items: pd.DataFrame, languages: tuple[str, ...], wanted: tuple[str,
     )
 
 
+def _declared_missing(codes: object, raw: str) -> bool:
+    """Whether ``raw`` is a code the tool declares as missing (e.g. SoSci's -9)."""
+    return isinstance(codes, dict) and raw in codes and codes[raw] is None
+
+
 def to_programme_tables(
     export: SurveyExport, mapping: Mapping, secret: bytes, tool: str, source: str = "export"
-) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+) -> Conversion:
     """Build the codebook and responses tables from an export and a mapping.
 
     Parameters
@@ -129,19 +389,32 @@ def to_programme_tables(
 
     Returns
     -------
-    codebook, responses : DataFrame
-        Tables in the programme's columns (respondent ids pseudonymised, free
-        text never included).
-    report : list of Problem
-        Warnings: questions without a mapping, mapped codes the export lacks,
-        answer codes without a label.
+    Conversion
+        ``codebook`` and ``responses`` in the programme's columns (respondent
+        ids pseudonymised, free text never included, only answers with a
+        value), ``warnings`` (questions without a mapping, mapped codes the
+        export lacks) and ``counts`` (per mapped question: answers read,
+        mapped, empty, skipped with the reason).
+
+    Raises
+    ------
+    MappingError
+        When a setting names a question the export lacks, or no survey id is
+        known (neither the export's nor ``@survey_id``).
     """
     file = mapping.raw.path.name
+    survey_id = mapping.survey_id or export.survey_id
+    if not survey_id:
+        raise MappingError([make_problem(file, "mapping_setting_missing", setting="@survey_id")])
     items = export.items.copy()
+    if not len(items):
+        items = pd.DataFrame(
+            columns=["tool_code", "code", "codes", "scale_min", "scale_max", "value_labels"]
+        )
     items["wording_de"] = _wording(items, export.languages, _GERMAN)
     items["wording_en"] = _wording(items, export.languages, _ENGLISH)
     joined = items.merge(mapping.items, on="code", how="inner")
-    report = [
+    warnings = [
         make_problem(
             file,
             "mapping_unknown_code",
@@ -153,7 +426,7 @@ def to_programme_tables(
         for r in mapping.items.itertuples()
         if r.code not in set(items["code"])
     ]
-    report += [
+    warnings += [
         make_problem(source, "unmapped_question", column="code", value=code, severity="warning")
         for code in items["code"]
         if code not in set(mapping.items["code"])
@@ -169,23 +442,93 @@ def to_programme_tables(
             "value_labels": joined["value_labels"],
             "reverse_keyed": joined["reverse_keyed"].str.lower().isin(["true", "ja", "1", "yes"]),
         }
-    )
-    answers = export.answers.merge(joined[["tool_code", "item_id"]], on="tool_code", how="inner")
-    unlabelled = answers[(answers["raw"] != "") & answers["value"].isna()]
-    for (code, raw), n in unlabelled.groupby(["tool_code", "raw"]).size().items():
-        report.append(
-            make_problem(
-                file, "code_without_label", column=code, value=raw, severity="warning", count=n
+    ).reset_index(drop=True)
+
+    ids = pd.Index(pd.unique(export.answers["response_id"].astype(str)), dtype=object)
+    who = pd.DataFrame(index=ids)
+    for name, setting in mapping.settings.items():
+        who[name[1:]] = setting.resolve(export, ids, file)
+    if mapping.panel_key is not None:
+        column = export.field(mapping.panel_key.value)
+        if column is None:
+            raise MappingError(
+                [
+                    make_problem(
+                        file,
+                        "mapping_unknown_code",
+                        line=mapping.panel_key.line,
+                        column="item_id",
+                        value=mapping.panel_key.value,
+                    )
+                ]
             )
+        who["panel_key"] = column.reindex(ids).fillna("").map(normalise_key)
+    else:
+        who["panel_key"] = None
+    who["respondent_id"] = [
+        ""
+        if not (r.unit_id and r.wave and r.actor_group) or r.panel_key == ""
+        else pseudonym(secret, tool, survey_id, r.unit_id, r.wave, rid, panel_key=r.panel_key)
+        for rid, r in zip(ids, who.itertuples(), strict=True)
+    ]
+    why = pd.Series("", index=ids, dtype=object)
+    for name, setting in reversed(list(mapping.settings.items())):
+        if setting.values is not None:
+            raw = export.field(setting.value).reindex(ids).fillna("").str.strip()
+            bad = who[name[1:]] == ""
+            why[bad] = [
+                f"{name} aus Frage {setting.value}: Antwort „{v}“ nicht in der Wertezuordnung "
+                f"(Zuordnung Zeile {setting.line}) / answer not in the value map"
+                for v in raw[bad]
+            ]
+    if mapping.panel_key is not None:
+        why[(who["panel_key"] == "") & (why == "")] = (
+            f"kein Panel-Schlüssel in Frage {mapping.panel_key.value} / no panel key"
         )
+
+    answers = export.answers.copy()
+    answers["response_id"] = answers["response_id"].astype(str)
+    answers = answers.merge(
+        joined[["tool_code", "code", "item_id", "codes"]], on="tool_code", how="inner"
+    )
+    answers = answers.join(who, on="response_id")
+    answers["why"] = answers["response_id"].map(why)
+    raw = answers["raw"].astype(str).str.strip()
+    declared = [_declared_missing(c, r) for c, r in zip(answers["codes"], raw, strict=True)]
+    has_value = answers["value"].notna()
+    # empty: not answered (LimeSurvey's unticked option "" is an answer: 0)
+    empty = ((raw == "") & ~has_value) | pd.Series(declared, index=answers.index, dtype=bool)
+    skip_who = (answers["why"] != "") & ~empty
+    skip_code = ~empty & ~has_value & ~skip_who
+    keep = has_value & ~skip_who & ~empty
+
+    counts = []
+    for r in mapping.items.itertuples():
+        if r.code not in set(joined["code"]):
+            continue
+        mine = answers["code"] == r.code
+        count = QuestionCount(r.code, r.item_id, read=int(mine.sum()))
+        count.mapped = int((mine & keep).sum())
+        count.empty = int((mine & empty).sum())
+        for reason, n in answers.loc[mine & skip_who, "why"].value_counts().items():
+            count.skip(str(reason), int(n))
+        for code, n in raw[mine & skip_code].value_counts().items():
+            count.skip(
+                f"Antwortcode „{code}“ ohne Wertelabel (Zuordnung Zeile {int(r.line)}) "
+                f"/ answer code without a value label",
+                int(n),
+            )
+        counts.append(count)
+
+    kept = answers[keep]
     responses = pd.DataFrame(
         {
-            "respondent_id": [pseudonym(secret, tool, str(r)) for r in answers["response_id"]],
-            "unit_id": mapping.unit_id,
-            "wave": mapping.wave,
-            "actor_group": mapping.actor_group,
-            "item_id": answers["item_id"],
-            "value": answers["value"],
+            "respondent_id": kept["respondent_id"].to_numpy(),
+            "unit_id": kept["unit_id"].to_numpy(),
+            "wave": kept["wave"].to_numpy(),
+            "actor_group": kept["actor_group"].to_numpy(),
+            "item_id": kept["item_id"].to_numpy(),
+            "value": kept["value"].astype(float).to_numpy(),
         }
     )
-    return codebook.reset_index(drop=True), responses, report
+    return Conversion(codebook, responses, warnings, counts)

@@ -27,12 +27,48 @@ class SurveyExport:
         missing; a non-empty ``raw`` without ``value`` is a code without a label).
     languages : tuple of str
         Survey languages, base language first.
+    survey_id : str
+        The tool's id of the survey (LimeSurvey sid, SoSci project, Kobo form
+        id); empty when the export names none.
+    fields : DataFrame, optional
+        Every raw cell of the export as text, one row per response (index
+        ``response_id``, one column per export column). The mapping's
+        ``@unit_id``, ``@wave``, ``@actor_group`` and ``@panel_key`` rows
+        read the questions they name from here.
     """
 
     items: pd.DataFrame
     free_text: pd.DataFrame
     answers: pd.DataFrame
     languages: tuple[str, ...]
+    survey_id: str = ""
+    fields: pd.DataFrame | None = None
+
+    def field(self, code: str) -> pd.Series | None:
+        """Return the raw answers to question ``code`` by response id (None when absent).
+
+        ``code`` may be an export column or a question code of :attr:`items`
+        or :attr:`free_text` (then the column is looked up by its tool code).
+
+        Examples
+        --------
+        >>> fields = pd.DataFrame({"Q_ORT": ["1", "2"]}, index=pd.Index(["7", "8"]))
+        >>> empty = pd.DataFrame(columns=["tool_code", "code"])
+        >>> export = SurveyExport(empty, empty, empty, ("de",), "s1", fields)
+        >>> export.field("Q_ORT").to_dict()
+        {'7': '1', '8': '2'}
+        """
+        if self.fields is None:
+            return None
+        if code in self.fields.columns:
+            return self.fields[code].astype(str)
+        for frame in (self.free_text, self.items):
+            if len(frame) and "code" in frame:
+                hit = frame.loc[frame["code"] == code, "tool_code"]
+                for tool_code in hit:
+                    if tool_code in self.fields.columns:
+                        return self.fields[tool_code].astype(str)
+        return None
 
 
 def item_row(

@@ -46,26 +46,76 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
         When a file is not a KoboToolbox export (the message names the file).
     """
     form = Path(form)
+    _check_size(form)
     if form.suffix.lower() in (".xlsx", ".xlsm"):
-        survey, choices, languages = _xlsform(form)
+        survey, choices, languages, survey_id = _xlsform(form)
         rows: list[dict[str, Any]] = []
     else:
         try:
             doc = json.loads(form.read_text(encoding="utf-8"))
             content = doc["content"]
             survey, choices = content["survey"], content.get("choices", [])
-        except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            if not isinstance(survey, list) or not isinstance(choices, list):
+                raise TypeError("survey and choices must be lists")
+            settings = content.get("settings") or {}
+            if isinstance(settings, list):
+                settings = settings[0] if settings else {}
+            survey_id = str(
+                doc.get("id_string")
+                or doc.get("uid")
+                or settings.get("id_string")
+                or settings.get("form_id")
+                or form.stem
+            )
+            languages = tuple(_lang(t) for t in content.get("translations", [None]))
+            rows = doc.get("submissions", [])
+        except (
+            json.JSONDecodeError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            UnicodeDecodeError,
+            RecursionError,
+        ) as exc:
             raise KoboError(
                 f"{form.name}: not a KoboToolbox form JSON ({type(exc).__name__})"
             ) from None
-        languages = tuple(_lang(t) for t in content.get("translations", [None]))
-        rows = doc.get("submissions", []) if isinstance(doc, dict) else []
     if submissions is not None:
+        _check_size(Path(submissions))
         rows = _submissions(Path(submissions))
-    items, free = _items(survey, choices, languages)
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise KoboError(f"{form.name}: submissions are not a list of objects")
+    try:
+        items, free = _items(survey, choices, languages)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise KoboError(f"{form.name}: form not understood ({type(exc).__name__}: {exc})") from None
+    ids = [response_id(sub, n) for n, sub in enumerate(rows, start=1)]
+    if len(set(ids)) != len(ids):
+        raise KoboError(f"{form.name}: submission ids (_uuid) are not unique")
+    fields = pd.DataFrame(
+        [{k: "" if v is None else str(v) for k, v in sub.items()} for sub in rows],
+        index=pd.Index(ids, dtype=object),
+    ).fillna("")
     return SurveyExport(
-        items=items, free_text=free, answers=_answers(rows, items), languages=languages
+        items=items,
+        free_text=free,
+        answers=_answers(rows, items),
+        languages=languages,
+        survey_id=survey_id,
+        fields=fields,
     )
+
+
+MAX_BYTES = 512 * 1024**2  # a form or submissions file larger than this is refused unread
+
+
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise KoboError(
+            f"{path.name}: {size} Bytes, mehr als die Grenze von {MAX_BYTES} Bytes "
+            f"/ larger than the limit"
+        )
 
 
 def _lang(name: str | None) -> str:
@@ -77,9 +127,20 @@ def _lang(name: str | None) -> str:
     return name.strip().lower()
 
 
-def _xlsform(path: Path) -> tuple[list[dict], list[dict], tuple[str, ...]]:
-    import openpyxl
+def _xlsform(path: Path) -> tuple[list[dict], list[dict], tuple[str, ...], str]:
+    import zipfile
 
+    import openpyxl  # parses the workbook's XML with defusedxml when installed (it is)
+
+    from ogl_impact.imports.limesurvey import LimeSurveyError, check_archive
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_archive(path, archive)
+    except LimeSurveyError as exc:
+        raise KoboError(str(exc)) from None
+    except zipfile.BadZipFile:
+        raise KoboError(f"{path.name}: not a readable XLSForm workbook (no zip file)") from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
@@ -106,7 +167,13 @@ def _xlsform(path: Path) -> tuple[list[dict], list[dict], tuple[str, ...]]:
             out.append(row)
         return out
 
-    return convert(sheets["survey"]), convert(sheets["choices"]), languages
+    survey_id = path.stem
+    if "settings" in book.sheetnames:
+        values = list(book["settings"].iter_rows(values_only=True))
+        if len(values) > 1:
+            settings = dict(zip(values[0], values[1], strict=False))
+            survey_id = str(settings.get("form_id") or settings.get("id_string") or survey_id)
+    return convert(sheets["survey"]), convert(sheets["choices"]), languages, survey_id
 
 
 def _labels(row: dict, n: int) -> list[str]:
@@ -145,9 +212,9 @@ def _items(
             labels = {
                 codes[str(o.get("name"))]: _labels(o, 1)[0] or str(o.get("name")) for o in options
             }
-            items.append(
-                _row(tool_code, name, kind, codes, labels, wording, languages, multiple=None)
-            )
+            row = _row(tool_code, name, kind, codes, labels, wording, languages, multiple=None)
+            row["aliases"] = _aliases(options, codes, len(languages))
+            items.append(row)
         elif kind == "select_multiple":
             for option in lists.get(str(list_name), []):
                 choice = str(option.get("name"))
@@ -155,21 +222,42 @@ def _items(
                     f"{w} – {c}".strip(" –")
                     for w, c in zip(wording, _labels(option, len(languages)), strict=False)
                 ]
-                items.append(
-                    _row(
-                        tool_code,
-                        f"{name}_{choice}",
-                        kind,
-                        {"1": 1, "0": 0},
-                        {0: "nicht gewählt", 1: "gewählt"},
-                        text,
-                        languages,
-                        multiple=choice,
-                    )
+                row = _row(
+                    tool_code,
+                    f"{name}_{choice}",
+                    kind,
+                    {"1": 1, "0": 0},
+                    {0: "nicht gewählt", 1: "gewählt"},
+                    text,
+                    languages,
+                    multiple=choice,
                 )
+                options = lists.get(str(list_name), [])
+                names = {str(o.get("name")): str(o.get("name")) for o in options}
+                row["aliases"] = _aliases(options, names, len(languages))
+                items.append(row)
         elif name and kind not in ("start", "end", "note", "calculate", "deviceid", "today"):
             free.append({"tool_code": tool_code, "code": name, "question_type": kind})
     return pd.DataFrame(items), pd.DataFrame(free, columns=["tool_code", "code", "question_type"])
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _aliases(options: list[dict], codes: dict, n: int) -> dict:
+    """Choice labels in every language (normalised) -> what the choice's name stands for.
+
+    A label that two choices share in some language is left out: it names no
+    choice for sure.
+    """
+    found: dict[str, set] = {}
+    for option in options:
+        target = codes[str(option.get("name"))]
+        for label in _labels(option, n):
+            if label:
+                found.setdefault(_norm(label), set()).add(target)
+    return {label: next(iter(t)) for label, t in found.items() if len(t) == 1}
 
 
 def _row(tool_code, code, kind, codes, labels, wording, languages, multiple) -> dict:
@@ -198,21 +286,49 @@ def _submissions(path: Path) -> list[dict]:
     return frame.to_dict("records")
 
 
+def _chosen(raw: str, aliases: dict) -> list[str] | None:
+    """Names ticked in a select_multiple answer given as names or as labels (any language)."""
+    names = set(aliases.values())
+    parts = raw.split()
+    if all(p in names for p in parts):
+        return parts
+    for sep in (";", ",", "|"):  # labels may hold spaces; labelled exports join them
+        labels = [_norm(p) for p in raw.split(sep) if p.strip()]
+        if labels and all(label in aliases for label in labels):
+            return [aliases[label] for label in labels]
+    if _norm(raw) in aliases:
+        return [aliases[_norm(raw)]]
+    return None
+
+
 def _answers(rows: list[dict], items: pd.DataFrame) -> pd.DataFrame:
     out = []
+    aliases_of = items.get("aliases", pd.Series([{}] * len(items)))
     for number, sub in enumerate(rows, start=1):
-        rid = str(sub.get("_uuid") or sub.get("meta/instanceID") or sub.get("_id") or number)
-        for tool_code, codes in zip(
-            items.get("tool_code", []), items.get("codes", []), strict=True
+        rid = response_id(sub, number)
+        for tool_code, codes, aliases in zip(
+            items.get("tool_code", []), items.get("codes", []), aliases_of, strict=True
         ):
             if "::" in tool_code:  # one choice of a select_multiple
                 question, choice = tool_code.split("::", 1)
-                raw = sub.get(question, "")
-                chosen = str(raw).split() if raw not in (None, "") else None
-                value = None if chosen is None else float(choice in chosen)
+                raw = "" if sub.get(question) is None else str(sub.get(question))
+                chosen = _chosen(raw, aliases) if raw.strip() else []
+                value = None if chosen is None or not raw.strip() else float(choice in chosen)
                 out.append(answer_row(rid, tool_code, raw, value))
             else:
                 raw = "" if sub.get(tool_code) is None else str(sub.get(tool_code))
                 code = codes.get(raw)
+                if code is None and raw.strip():
+                    code = aliases.get(_norm(raw))
                 out.append(answer_row(rid, tool_code, raw, code))
     return pd.DataFrame(out, columns=["response_id", "tool_code", "raw", "value"])
+
+
+def response_id(submission: dict, number: int) -> str:
+    """Return the id of a submission: ``_uuid``, ``meta/instanceID``, ``_id`` or its position."""
+    return str(
+        submission.get("_uuid")
+        or submission.get("meta/instanceID")
+        or submission.get("_id")
+        or number
+    )

@@ -16,7 +16,9 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import defusedxml.ElementTree as SafeET
 import pandas as pd
+from defusedxml import DefusedXmlException
 
 from ogl_impact.imports.export import SurveyExport, answer_row, item_row
 
@@ -34,6 +36,14 @@ _FIXED = {
     "C": {"Y": "Ja", "U": "Unsicher", "N": "Nein"},
     "E": {"I": "Mehr", "S": "Gleich", "D": "Weniger"},
 }
+
+
+# Limits for hostile files, checked before anything is inflated or parsed.
+MAX_FILE_BYTES = 512 * 1024**2  # a structure or response file, or a whole archive member
+MAX_ARCHIVE_BYTES = 1024**3  # all members of a .lsa together, as declared
+MAX_RATIO = 100  # declared size / compressed size of one member
+RATIO_FLOOR = 1024**2  # members smaller than this are not held to MAX_RATIO
+MAX_MEMBERS = 1000
 
 
 class LimeSurveyError(ValueError):
@@ -69,15 +79,16 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
     elif structure.suffix.lower() == ".lsa":
         lss_text, lsr_text = _unpack_archive(structure)
     else:
-        lss_text, lsr_text = structure.read_bytes(), None
+        lss_text, lsr_text = _read_bytes(structure), None
     csv_rows = None
     if responses is not None:
         responses = Path(responses)
         if responses.suffix.lower() == ".csv":
+            _check_file(responses)
             csv_rows = _csv_rows(responses)
             lsr_text = None
         else:
-            lsr_text = responses.read_bytes()
+            lsr_text = _read_bytes(responses)
     if tsv:
         languages, frames = _read_tsv(structure)
         items, free = _items_from(*frames, languages)
@@ -85,13 +96,48 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
         root = _parse(lss_text, structure.name, "Survey")
         languages = tuple(e.text for e in root.findall("./languages/language") if e.text)
         items, free = _items(root, languages)
+    sid = _survey_id(items, free)
+    rows: list[dict[str, str]] = []
     if csv_rows is not None:
-        answers = _answer_rows(csv_rows, items)
+        rows = csv_rows
     elif lsr_text is not None:
-        answers = _answers(_parse(lsr_text, structure.name, "Responses"), items)
-    else:
-        answers = pd.DataFrame(columns=["response_id", "tool_code", "raw", "value"])
-    return SurveyExport(items=items, free_text=free, answers=answers, languages=languages)
+        name = responses.name if responses is not None else structure.name
+        rows = _response_rows(_parse(lsr_text, name, "Responses"))
+    ids = [str(r.get("id", "")) for r in rows]
+    if len(set(ids)) != len(ids):
+        raise LimeSurveyError(f"{structure.name}: response ids are not unique")
+    fields = pd.DataFrame(rows, dtype=str).fillna("") if rows else pd.DataFrame()
+    if len(fields):
+        fields.index = pd.Index(ids)
+    return SurveyExport(
+        items=items,
+        free_text=free,
+        answers=_answer_rows(rows, items),
+        languages=languages,
+        survey_id=sid,
+        fields=fields,
+    )
+
+
+def _survey_id(items: pd.DataFrame, free: pd.DataFrame) -> str:
+    """Return the survey id (``sid``), the part before the first ``X`` of the SGQA codes."""
+    codes = [*items.get("tool_code", []), *free.get("tool_code", [])]
+    sids = {c.split("X", 1)[0] for c in codes if "X" in c}
+    return sids.pop() if len(sids) == 1 else ""
+
+
+def _check_file(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LimeSurveyError(
+            f"{path.name}: {size} Bytes, mehr als die Grenze von {MAX_FILE_BYTES} Bytes "
+            f"/ larger than the limit"
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    _check_file(path)
+    return path.read_bytes()
 
 
 def _read_tsv(path: Path) -> tuple[tuple[str, ...], tuple[pd.DataFrame, ...]]:
@@ -178,24 +224,83 @@ def _read_tsv(path: Path) -> tuple[tuple[str, ...], tuple[pd.DataFrame, ...]]:
     return languages, frames
 
 
+def check_archive(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse an archive whose declared sizes or compression ratios exceed the limits.
+
+    Only the central directory is read; nothing is inflated.
+
+    Raises
+    ------
+    LimeSurveyError
+        Naming the archive, the member and the limit (``MAX_FILE_BYTES``,
+        ``MAX_ARCHIVE_BYTES``, ``MAX_RATIO``, ``MAX_MEMBERS``).
+    """
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise LimeSurveyError(
+            f"{path.name}: {len(members)} Dateien im Archiv, mehr als {MAX_MEMBERS} "
+            f"/ more members than allowed"
+        )
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.file_size > MAX_FILE_BYTES:
+            raise LimeSurveyError(
+                f"{path.name}: {info.filename} wäre entpackt {info.file_size} Bytes groß, mehr "
+                f"als {MAX_FILE_BYTES}; nicht entpackt / member too large, not inflated"
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise LimeSurveyError(
+                f"{path.name}: {info.filename} ist {ratio:.0f}-fach komprimiert, mehr als "
+                f"{MAX_RATIO}-fach (Zip-Bombe?); nicht entpackt / compression ratio above the "
+                f"limit, not inflated"
+            )
+    if total > MAX_ARCHIVE_BYTES:
+        raise LimeSurveyError(
+            f"{path.name}: entpackt {total} Bytes, mehr als {MAX_ARCHIVE_BYTES}; nicht entpackt "
+            f"/ archive too large, not inflated"
+        )
+
+
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """Read a member, never more than its declared size (which :func:`check_archive` bounds)."""
+    info = archive.getinfo(name)
+    with archive.open(info) as handle:
+        data = handle.read(info.file_size + 1)
+    return data[: info.file_size]
+
+
 def _unpack_archive(path: Path) -> tuple[bytes, bytes | None]:
+    _check_file(path)
     try:
         with zipfile.ZipFile(path) as archive:
+            check_archive(path, archive)
             names = archive.namelist()
             lss = [n for n in names if n.endswith(".lss")]
             lsr = [n for n in names if n.endswith(".lsr")]
             if not lss:
                 raise LimeSurveyError(f"{path.name}: the archive holds no .lss survey structure")
-            return archive.read(lss[0]), archive.read(lsr[0]) if lsr else None
-    except zipfile.BadZipFile:
+            return _read_member(archive, lss[0]), _read_member(archive, lsr[0]) if lsr else None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise LimeSurveyError(
-            f"{path.name}: not a LimeSurvey archive (.lsa is a zip file)"
+            f"{path.name}: not a readable LimeSurvey archive (.lsa is a zip file; "
+            f"{type(exc).__name__})"
         ) from None
+    except (RuntimeError, ValueError) as exc:  # encrypted members, bad CRC, bad headers
+        if isinstance(exc, LimeSurveyError):
+            raise
+        raise LimeSurveyError(f"{path.name}: archive cannot be read ({exc})") from None
 
 
 def _parse(data: bytes, name: str, doc_type: str) -> ET.Element:
     try:
-        root = ET.fromstring(data)
+        root = SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise LimeSurveyError(
+            f"{name}: XML mit DTD, Entitäten oder externen Verweisen wird nicht gelesen "
+            f"/ XML with a DTD, entities or external references is refused ({type(exc).__name__})"
+        ) from None
     except ET.ParseError as exc:
         raise LimeSurveyError(f"{name}: not readable XML ({exc})") from None
     kind = root.findtext("LimeSurveyDocType")
@@ -328,12 +433,11 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
     return frame.to_dict("records")
 
 
-def _answers(root: ET.Element, items: pd.DataFrame) -> pd.DataFrame:
-    rows = [
+def _response_rows(root: ET.Element) -> list[dict[str, str]]:
+    return [
         {child.tag.lstrip("_"): child.text or "" for child in row}
         for row in root.findall("./responses/rows/row")
     ]
-    return _answer_rows(rows, items)
 
 
 def _answer_rows(rows: list[dict[str, str]], items: pd.DataFrame) -> pd.DataFrame:

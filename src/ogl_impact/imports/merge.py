@@ -1,0 +1,293 @@
+"""Merge an import into a data folder: add, never overwrite, never lose an existing answer.
+
+The folder's ``codebook.csv`` and ``responses.csv`` are extended at the end
+of the text: every byte of the existing rows stays as it was. An imported
+item already in the codebook must agree with it (construct, scale, value
+labels, reverse keying); an imported answer whose respondent, wave and item
+are already in ``responses.csv`` is refused, naming the line of the existing
+answer. Only ``replace_wave`` removes existing rows: those of that wave and
+of the units the import covers, and the caller is told how many.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ogl_impact.io import RawTable, TableReadError, read_table
+from ogl_impact.validate import find_tables
+from ogl_impact.write import write_tables
+
+KEY = ("respondent_id", "wave", "item_id")
+COMPARED = ("construct", "scale_min", "scale_max", "value_labels", "reverse_keyed")
+SHOWN = 20  # conflicts named one by one before "and n more"
+_TRUE = ("true", "ja", "1", "yes", "wahr", "1.0")
+
+
+class ImportRefused(Exception):
+    """The import would overwrite or contradict the folder; ``lines`` say where (de / en)."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The new text of the two tables and what changed.
+
+    Attributes
+    ----------
+    texts : dict of str to str
+        File name (``codebook.csv``, ``responses.csv``) -> complete new text.
+    added_items, added_rows, replaced_rows : int
+        Codebook rows added, response rows added, response rows removed by
+        ``replace_wave``.
+    read : dict of Path to str
+        The existing files the texts were built from, with their sha256.
+    synthetic : tuple of str
+        Existing files marked as synthetic demo data (their leading comment
+        then covers the imported rows too).
+    """
+
+    texts: dict[str, str]
+    added_items: int
+    added_rows: int
+    replaced_rows: int
+    read: dict[Path, str]
+    synthetic: tuple[str, ...] = ()
+
+    def check_unchanged(self) -> None:
+        """Refuse when a file read for the merge changed since (another run, an editor).
+
+        Raises
+        ------
+        ImportRefused
+            Naming the file.
+        """
+        for path, digest in self.read.items():
+            now = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+            if now != digest:
+                raise ImportRefused(
+                    [
+                        f"{path.name} wurde während des Imports geändert; nichts geschrieben, "
+                        f"bitte erneut importieren / changed during the import, nothing written"
+                    ]
+                )
+
+
+def _read(folder: Path, name: str) -> RawTable | None:
+    files, _ = find_tables(folder) if folder.is_dir() else ({}, [])
+    path = files.get(name)
+    if path is None:
+        return None
+    if path.suffix.lower() != ".csv":
+        raise ImportRefused(
+            [
+                f"{path.name}: ein Import ergänzt nur CSV-Tabellen; bitte die Tabelle als CSV "
+                f"speichern oder in einen neuen Ordner importieren / an import only extends CSV "
+                f"tables; save it as CSV or import into a new folder"
+            ]
+        )
+    try:
+        return read_table(path, name)
+    except TableReadError as exc:
+        raise ImportRefused([f"{path.name}: {exc.problem.message('de')}"]) from None
+
+
+def _rows_text(frame: pd.DataFrame, columns: list[str], sep: str) -> str:
+    """``frame``'s rows as CSV text in ``columns`` order (no comment, no header)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_tables({"rows": frame[columns]}, Path(tmp), "x", sep=sep)[0]
+        lines = path.read_text(encoding="utf-8").split("\n", 2)
+    return lines[2] if len(lines) > 2 else ""
+
+
+def _number(text: object) -> float | None:
+    try:
+        value = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return None if math.isnan(value) else value
+
+
+def _same(column: str, old: str, new: object) -> bool:
+    if column in ("scale_min", "scale_max"):
+        return _number(old) == _number(new)
+    if column == "reverse_keyed":
+        return (str(old).strip().lower() in _TRUE) == (str(new).strip().lower() in _TRUE)
+    return str(old).strip() == ("" if new is None else str(new).strip())
+
+
+def check_codebook(existing: RawTable, codebook: pd.DataFrame) -> list[str]:
+    """Lines naming every imported item that disagrees with the existing codebook.
+
+    Parameters
+    ----------
+    existing : RawTable
+        The folder's codebook as read.
+    codebook : DataFrame
+        The imported codebook rows.
+
+    Returns
+    -------
+    list of str
+        One sentence per difference (file, line, item, column, both values);
+        empty when all agree.
+    """
+    old = existing.frame.astype(str)
+    where = dict(zip(old["item_id"], range(len(old)), strict=False))
+    out = []
+    for row in codebook.itertuples(index=False):
+        i = where.get(str(row.item_id))
+        if i is None:
+            continue
+        for column in COMPARED:
+            if column not in old.columns:
+                continue
+            before, after = old[column].iloc[i], getattr(row, column)
+            if not _same(column, before, after):
+                out.append(
+                    f"{existing.path.name}, Zeile {existing.lines[i]}: Item „{row.item_id}“, "
+                    f"Spalte „{column}“: vorhanden „{before}“, im Import „{after}“; das Codebuch "
+                    f"muss übereinstimmen / item differs from the existing codebook"
+                )
+    return out
+
+
+def merge_into(
+    folder: Path,
+    codebook: pd.DataFrame,
+    responses: pd.DataFrame,
+    note: str,
+    replace_wave: str | None = None,
+) -> Merged:
+    """Merge imported tables into ``folder``'s codebook and responses (in memory).
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder (may be missing or hold no such tables yet).
+    codebook, responses : DataFrame
+        The imported tables.
+    note : str
+        Comment line of a table written new.
+    replace_wave : str, optional
+        Replace the existing answers of this wave for the units the import
+        covers (the import must hold this wave).
+
+    Returns
+    -------
+    Merged
+
+    Raises
+    ------
+    ImportRefused
+        For codebook differences, answers already present, answers given
+        twice in the import, or a ``replace_wave`` the import does not hold.
+    """
+    problems: list[str] = []
+    twice = responses[responses.duplicated(list(KEY), keep=False)]
+    if len(twice):
+        problems.append(
+            f"Der Import enthält {len(twice)} Antworten mit gleichem Befragten, gleicher Welle "
+            f"und gleichem Item (z. B. Befragter {twice.iloc[0]['respondent_id']}, Welle "
+            f"{twice.iloc[0]['wave']}, Item {twice.iloc[0]['item_id']}); ein Panel-Schlüssel "
+            f"doppelt vergeben? / the import holds the same answer twice"
+        )
+    waves = set(responses["wave"].astype(str))
+    if replace_wave is not None and replace_wave not in waves:
+        problems.append(
+            f"--replace {replace_wave}: der Import enthält diese Welle nicht (Wellen: "
+            f"{', '.join(sorted(waves)) or 'keine'}) / the import holds no such wave"
+        )
+    texts: dict[str, str] = {}
+    old_book = _read(folder, "codebook")
+    added_items = len(codebook)
+    if old_book is None:
+        texts["codebook.csv"] = _new_text(codebook, note)
+    else:
+        problems += check_codebook(old_book, codebook)
+        fresh = codebook[~codebook["item_id"].astype(str).isin(set(old_book.frame["item_id"]))]
+        added_items = len(fresh)
+        texts["codebook.csv"] = _appended(old_book, fresh, set())
+
+    old = _read(folder, "responses")
+    replaced = 0
+    if old is None:
+        texts["responses.csv"] = _new_text(responses, note)
+    else:
+        frame = old.frame.astype(str)
+        drop: set[int] = set()
+        if replace_wave is not None:
+            units = set(responses["unit_id"].astype(str))
+            hit = (frame["wave"] == replace_wave) & frame["unit_id"].isin(units)
+            drop = {int(n) for n in old.lines[hit.to_numpy()]}
+            replaced = len(drop)
+            frame = frame[~hit]
+        keys = pd.MultiIndex.from_frame(frame[list(KEY)])
+        line_of = pd.Series(old.lines[frame.index], index=keys)
+        new_keys = pd.MultiIndex.from_frame(responses[list(KEY)].astype(str))
+        clash = new_keys.isin(keys)
+        if clash.any():
+            rows = responses[clash]
+            problems.append(
+                f"{int(clash.sum())} Antworten stehen schon in {old.path.name}; ein Import "
+                f"überschreibt nichts (eine Welle ersetzen: --replace WELLE) / answers already "
+                f"present; an import never overwrites"
+            )
+            for r in rows.head(SHOWN).itertuples(index=False):
+                line = line_of.loc[(str(r.respondent_id), str(r.wave), str(r.item_id))]
+                line = int(line.iloc[0]) if isinstance(line, pd.Series) else int(line)
+                problems.append(
+                    f"  Befragter {r.respondent_id}, Welle {r.wave}, Item {r.item_id}: vorhanden "
+                    f"in {old.path.name}, Zeile {line} / already present"
+                )
+            if clash.sum() > SHOWN:
+                problems.append(f"  … und {int(clash.sum()) - SHOWN} weitere / and more")
+        texts["responses.csv"] = _appended(old, responses, drop)
+    if problems:
+        raise ImportRefused(problems)
+    read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
+    synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
+    return Merged(texts, added_items, len(responses), replaced, read, synthetic)
+
+
+def _new_text(frame: pd.DataFrame, note: str) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_tables({"t": frame}, Path(tmp), note)[0]
+        return path.read_text(encoding="utf-8")
+
+
+def _appended(old: RawTable, rows: pd.DataFrame, drop: set[int]) -> str:
+    """Return the old file's text, lines in ``drop`` removed, ``rows`` added at the end."""
+    try:
+        text = old.path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            [f"{old.path.name}: nicht UTF-8; ein Import ergänzt nur UTF-8-Tabellen / not UTF-8"]
+        ) from None
+    if drop:
+        lines = text.splitlines(keepends=True)
+        text = "".join(line for n, line in enumerate(lines, start=1) if n not in drop)
+    columns = [str(c) for c in old.frame.columns]
+    missing = [c for c in rows.columns if c not in columns]
+    if missing:
+        raise ImportRefused(
+            [
+                f"{old.path.name}: Spalten {', '.join(missing)} fehlen in der vorhandenen Tabelle "
+                f"/ columns missing in the existing table"
+            ]
+        )
+    rows = rows.reindex(columns=columns)
+    if not len(rows):
+        return text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    sep = ";" if old.decimal == "," else ","
+    return text + _rows_text(rows, columns, sep)
