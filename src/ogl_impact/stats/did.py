@@ -27,7 +27,12 @@ import numpy as np
 import pandas as pd
 from scipy import linalg
 
-from ogl_impact.stats.regression import OLSResult, ols, wild_cluster_bootstrap
+from ogl_impact.stats.regression import (
+    OLSResult,
+    _normalise_cov,
+    ols,
+    wild_cluster_bootstrap,
+)
 
 COLUMNS = [
     "term",
@@ -312,8 +317,7 @@ def twfe(
     """
     fe = _as_list(fe)
     covariates = list(covariates)
-    if cov is None:
-        cov = "cluster"
+    cov = _normalise_cov(cov) or "cluster"
     clusters = _as_list(cluster) if cov == "cluster" else []
     if cov == "cluster" and not clusters:
         if not fe:

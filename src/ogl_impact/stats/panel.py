@@ -281,7 +281,7 @@ def _hausman(
 
 
 def hausman(data: pd.DataFrame, formula: str, *, unit: str) -> pd.DataFrame:
-    r"""Hausman test: are the random-effects slopes consistent?
+    r"""Hausman test of fixed against random effects.
 
     Parameters
     ----------

@@ -92,6 +92,29 @@ def _cluster_columns(data: pd.DataFrame, cluster: ClusterArg) -> list[str]:
     return names
 
 
+def _r_powers(formula: str) -> str:
+    """Inside ``I(...)`` R's ``^`` is a power; Python (and formulaic) read it as XOR."""
+    out, i = [], 0
+    while (start := formula.find("I(", i)) >= 0:
+        depth, j = 0, start + 1
+        for j in range(start + 1, len(formula)):
+            depth += {"(": 1, ")": -1}.get(formula[j], 0)
+            if depth == 0:
+                break
+        out.append(formula[i:start] + formula[start : j + 1].replace("^", "**"))
+        i = j + 1
+    return "".join(out) + formula[i:]
+
+
+def _normalise_cov(cov: str | None) -> str | None:
+    if cov is None:
+        return None
+    by_lower = {c.lower(): c for c in COV_TYPES}
+    if not isinstance(cov, str) or cov.lower() not in by_lower:
+        raise ValueError(f"cov={cov!r} ist nicht bekannt; erlaubt: {', '.join(COV_TYPES)}.")
+    return by_lower[cov.lower()]
+
+
 def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=None) -> Design:
     """Outcome, design matrix and clusters from a formula or from matrices.
 
@@ -102,8 +125,8 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
         outcome vector.
     formula : str or DataFrame
         An R-style formula read by formulaic (``"y ~ x + C(lab)"``; an
-        intercept is added unless ``- 1``), or the design matrix itself
-        (columns become the terms).
+        intercept is added unless ``- 1``; ``I(x^2)`` is a power as in R),
+        or the design matrix itself (columns become the terms).
     cluster : str, list of str, array-like or list of arrays, optional
         Cluster column name(s) with a formula, cluster values otherwise.
 
@@ -125,7 +148,7 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
         import formulaic
 
         if not isinstance(data, pd.DataFrame):
-            raise ValueError("Mit einer Formel muss data ein DataFrame sein (data must be a frame).")
+            raise ValueError("Mit einer Formel muss data ein DataFrame sein (data: a frame).")
         if "~" not in formula:
             raise ValueError(
                 f"Formel {formula!r} hat keine Zielgröße: geschrieben wird 'y ~ x' "
@@ -134,7 +157,7 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
         names = _cluster_columns(data, cluster)
         frame = data.dropna(subset=names) if names else data
         try:
-            mm = formulaic.model_matrix(formula, frame)
+            mm = formulaic.model_matrix(_r_powers(formula), frame)
         except formulaic.errors.FormulaicError as err:
             first = str(err).splitlines()[0]
             raise ValueError(
@@ -193,7 +216,7 @@ def _dependent_columns(X: np.ndarray, names: list[str]) -> list[str]:
 def _check_design(des: Design) -> None:
     n, k = des.X.shape
     if not np.isfinite(des.y).all() or not np.isfinite(des.X.to_numpy()).all():
-        raise ValueError("y oder X enthalten fehlende/unendliche Werte (missing or infinite values).")
+        raise ValueError("y oder X enthalten fehlende oder unendliche Werte (missing values).")
     if n <= k:
         raise ValueError(
             f"{n} Beobachtungen für {k} Koeffizienten: mindestens k + 1 nötig (too few rows)."
@@ -484,8 +507,8 @@ def ols(
         missing values are dropped and counted in ``note``), or a design
         matrix with a column per term (add the constant yourself).
     cov : {"classical", "HC0", "HC1", "HC2", "HC3", "cluster"}, optional
-        Covariance estimator; default ``"cluster"`` (CR1) when ``cluster``
-        is given, else ``"classical"``.
+        Covariance estimator (case does not matter); default ``"cluster"``
+        (CR1) when ``cluster`` is given, else ``"classical"``.
     cluster : str or list of str (formula), array-like or list of two (matrix)
         One or two cluster dimensions (two: Cameron-Gelbach-Miller).
     conf_level : float, default 0.95
@@ -529,10 +552,9 @@ def ols(
     """
     _check_conf_level(conf_level)
     des = model_design(data, formula, cluster)
+    cov = _normalise_cov(cov)
     if cov is None:
         cov = "cluster" if des.clusters else "classical"
-    if cov not in COV_TYPES:
-        raise ValueError(f"cov={cov!r} ist nicht bekannt; erlaubt: {', '.join(COV_TYPES)}.")
     if cov == "cluster" and not des.clusters:
         raise ValueError("cov='cluster' braucht cluster= (a cluster column is needed).")
     if cov != "cluster" and des.clusters:
