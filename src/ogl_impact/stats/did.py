@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import linalg
 
 from ogl_impact.stats.regression import (
     OLSResult,
     _normalise_cov,
     ols,
+    redundant_columns,
     wild_cluster_bootstrap,
 )
 
@@ -186,21 +186,18 @@ def fe_design(
     >>> list(X.columns), lost
     (['(Intercept)', 'd', 'unit_2', 'time_1'], [])
     """
-    parts = [pd.DataFrame({"(Intercept)": 1.0}, index=frame.index), regressors.astype(float)]
-    for col in fe:
-        parts.append(
-            pd.get_dummies(frame[col].astype(str), prefix=col, drop_first=True, dtype=float)
-        )
-    X = pd.concat(parts, axis=1)
-    xm = X.to_numpy(dtype=float)
-    r = linalg.qr(xm, mode="r")[0]
-    diag = np.abs(np.diag(r)) if r.shape[0] >= xm.shape[1] else np.zeros(xm.shape[1])
-    if r.shape[0] < xm.shape[1]:
-        diag[: r.shape[0]] = np.abs(np.diag(r))
-    tol = max(diag.max(), 1.0) * max(xm.shape) * 1e-10
-    keep = diag > tol
-    lost = [c for c, k in zip(X.columns, keep, strict=True) if not k and c in regressors.columns]
-    return X.loc[:, keep], lost
+    const = pd.DataFrame({"(Intercept)": 1.0}, index=frame.index)
+    dummies = [
+        pd.get_dummies(frame[col].astype(str), prefix=col, drop_first=True, dtype=float)
+        for col in fe
+    ]
+    regs = regressors.astype(float)
+    # fixed effects before the regressors: a regressor they absorb shows up as redundant
+    order = pd.concat([const, *dummies, regs], axis=1)
+    redundant = pd.Series(redundant_columns(order.to_numpy(dtype=float)), index=order.columns)
+    lost = [c for c in regs.columns if redundant[c]]
+    X = pd.concat([const, regs, *dummies], axis=1)
+    return X.loc[:, ~redundant[X.columns].to_numpy()], lost
 
 
 @dataclass(frozen=True, eq=False)

@@ -204,13 +204,33 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
     )
 
 
-def _dependent_columns(X: np.ndarray, names: list[str]) -> list[str]:
-    """Columns that are linear combinations of earlier ones (pivoted QR)."""
-    _, r, piv = linalg.qr(X, mode="economic", pivoting=True)
-    diag = np.abs(np.diag(r))
-    tol = diag.max() * max(X.shape) * np.finfo(float).eps if diag.size else 0
-    rank = int((diag > tol).sum())
-    return [names[i] for i in sorted(piv[rank:])]
+def redundant_columns(X: np.ndarray) -> np.ndarray:
+    """Mask of columns that are linear combinations of the columns before them.
+
+    Parameters
+    ----------
+    X : ndarray
+        Design matrix (n x k).
+
+    Returns
+    -------
+    ndarray of bool
+        True where column j lies in the span of columns 0..j-1 (from the
+        diagonal of the QR decomposition without pivoting).
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(4), [1.0, 2, 3, 4], [2.0, 4, 6, 8]])
+    >>> redundant_columns(X).tolist()
+    [False, False, True]
+    """
+    n, k = X.shape
+    r = linalg.qr(X, mode="r")[0]
+    diag = np.zeros(k)
+    m = min(n, k)
+    diag[:m] = np.abs(np.diag(r[:m, :m]))
+    scale = max(float(np.abs(X).max(initial=0.0)), 1.0) * np.sqrt(n)
+    return diag <= scale * max(n, k) * 1e-12
 
 
 def _check_design(des: Design) -> None:
@@ -221,7 +241,7 @@ def _check_design(des: Design) -> None:
         raise ValueError(
             f"{n} Beobachtungen für {k} Koeffizienten: mindestens k + 1 nötig (too few rows)."
         )
-    dependent = _dependent_columns(des.X.to_numpy(), list(des.X.columns))
+    dependent = list(des.X.columns[redundant_columns(des.X.to_numpy(dtype=float))])
     if dependent:
         raise ValueError(
             "Die Regressoren sind linear abhängig; nicht schätzbar: "
