@@ -96,3 +96,50 @@ def test_mistakes_are_explained(grunfeld):
     size = grunfeld.groupby("firm")["value"].transform("mean")
     with pytest.raises(ValueError, match="size ändert sich innerhalb von firm nicht"):
         random_effects(grunfeld.assign(size=size), "inv ~ value + size", unit="firm")
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    from tests.references.simulated_panel import simulated_panel
+
+    return simulated_panel()
+
+
+@pytest.mark.parametrize("suffix", ["", "_light", "_heavy"])
+def test_stata_variant_matches_xtreg_re(simulated, suffix):
+    # tests/references/stata_xtreg_re_simulated.txt: xtreg y x1-x5, re (Stata 13);
+    # "_light"/"_heavy": unbalanced panels through missing values
+    printed = ref.stata_estout(
+        "stata_xtreg_re_simulated.txt", f"random_effect-conventional--{suffix}"
+    )
+    formula = f"y{suffix} ~ " + " + ".join(f"x{i}{suffix}" for i in range(1, 6))
+    res = random_effects(simulated, formula, unit="firm", variant="stata")
+    tab = res.coefficients.set_index("term").rename(index={"(Intercept)": "_cons"})
+    for term, (b, t, _) in printed["coef"].items():
+        np.testing.assert_allclose(tab.loc[term, "estimate"], b, rtol=1e-8)
+        np.testing.assert_allclose(tab.loc[term, "statistic"], t, rtol=1e-8)
+    names, V = printed["V"]
+    order = [tab.index.get_loc(name) for name in names]
+    np.testing.assert_allclose(res.vcov[np.ix_(order, order)], V, rtol=1e-6, atol=1e-11)
+    comp = res.components.set_index("term")["estimate"]
+    st = printed["stats"]
+    np.testing.assert_allclose(
+        np.sqrt([comp["sigma2_idiosyncratic"], comp["sigma2_individual"]]),
+        [st["sigma_e"], st["sigma_u"]],
+        rtol=1e-8,
+    )
+    np.testing.assert_allclose(comp["rho"], st["rho"], rtol=1e-8)
+    assert res.coefficients["n"].iloc[0] == st["N"]
+
+
+def test_plm_and_stata_variants_differ_only_when_unbalanced(simulated):
+    formula = "y ~ x1 + x2 + x3 + x4 + x5"
+    a = random_effects(simulated, formula, unit="firm", variant="plm").coefficients
+    b = random_effects(simulated, formula, unit="firm", variant="stata").coefficients
+    np.testing.assert_allclose(a["estimate"], b["estimate"], rtol=1e-12)
+    light = formula.replace(" ~", "_light ~").replace("x1", "x1_light")
+    a = random_effects(simulated, light, unit="firm", variant="plm").coefficients
+    b = random_effects(simulated, light, unit="firm", variant="stata").coefficients
+    assert not np.allclose(a["estimate"], b["estimate"], rtol=1e-6)
+    with pytest.raises(ValueError, match="variant='sas'"):
+        random_effects(simulated, formula, unit="firm", variant="sas")

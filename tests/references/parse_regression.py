@@ -157,3 +157,37 @@ def card_krueger(name: str = "card_krueger_table3.txt") -> dict[str, object]:
         cells[f"treated, {when}"] = (nj_m, nj_s)
     did = float(re.search(r"Difference NJ-PA, row 3 \(change\):\s+(" + NUMBER + ")", text).group(1))
     return {"cells": cells, "did": did}
+
+
+def stata_estout(name: str, section: str) -> dict[str, object]:
+    """One ``#####!section!#####`` block of linearmodels' Stata estout output.
+
+    Returns ``coef`` (term -> (b, t, p)), ``stats`` (e() scalars that are set) and ``V``
+    (row names, matrix).
+    """
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if f"!{section}!" in line)
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].startswith("#################!")),
+        len(lines),
+    )
+    block = lines[start + 1 : end]
+    coef: dict[str, tuple[float, float, float]] = {}
+    stats: dict[str, float] = {}
+    i = block.index("\tb/t/p") + 1
+    while i < len(block) and not block[i].startswith("*"):
+        parts = block[i].split("\t")
+        if parts[0] and len(parts) == 2 and parts[1] and _float(parts[1]) is not None:
+            if block[i + 1].startswith("\t"):  # a coefficient: b, then t and p lines
+                coef[parts[0]] = (
+                    float(parts[1]),
+                    float(block[i + 1].strip()),
+                    float(block[i + 2].strip()),
+                )
+                i += 3
+                continue
+            stats[parts[0]] = float(parts[1])
+        i += 1
+    v_start = next(j for j, line in enumerate(block) if line.startswith("\tV"))
+    names, values = matrix([line.replace("\t", "  ") for line in block[v_start + 2 :]])
+    return {"coef": coef, "stats": stats, "V": (names, values)}

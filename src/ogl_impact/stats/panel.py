@@ -2,9 +2,10 @@ r"""Random effects for panels and the Hausman test.
 
 * :func:`random_effects` - the one-way (individual) random-effects model
   :math:`y_{it} = \alpha + x_{it}'\beta + u_i + e_{it}` by feasible GLS with
-  the Swamy-Arora variance components, for balanced and unbalanced panels
-  (Baltagi & Chang 1994), as R's ``plm(model = "random",
-  random.method = "swar")`` and Stata's ``xtreg, re`` estimate it.
+  the Swamy-Arora variance components, for balanced and unbalanced panels,
+  as R's ``plm(model = "random", random.method = "swar")`` (Baltagi & Chang
+  1994) or Stata's ``xtreg, re`` estimate it (they differ only in unbalanced
+  panels; ``variant``).
 * :func:`hausman` - the Hausman (1978) test of fixed against random
   effects.
 
@@ -111,8 +112,16 @@ def _coef_table(
     )
 
 
+VARIANTS = ("plm", "stata")
+
+
 def random_effects(
-    data: pd.DataFrame, formula: str, *, unit: str, conf_level: float = 0.95
+    data: pd.DataFrame,
+    formula: str,
+    *,
+    unit: str,
+    variant: str = "plm",
+    conf_level: float = 0.95,
 ) -> RandomEffectsResult:
     r"""One-way random-effects model (Swamy-Arora feasible GLS).
 
@@ -124,6 +133,14 @@ def random_effects(
         R-style formula with an intercept, e.g. ``"inv ~ value + capital"``.
     unit : str
         Column of the unit whose effect is random.
+    variant : {"plm", "stata"}, default "plm"
+        How :math:`\sigma_u^2` is estimated in an unbalanced panel (both
+        agree when every unit has the same number of rows): ``"plm"`` the
+        unbiased Baltagi-Chang form of the module docstring (R ``plm``,
+        ``random.method = "swar"``); ``"stata"`` as ``xtreg, re``:
+        :math:`RSS_b/(N-K-1) - \hat\sigma_e^2/\bar T_h` with the between
+        regression on the unweighted unit means and :math:`\bar T_h` the
+        harmonic mean of the unit sizes.
     conf_level : float, default 0.95
         Confidence level (normal quantiles, as ``plm`` and ``xtreg`` use).
 
@@ -157,6 +174,8 @@ def random_effects(
     ['(Intercept)', 'x']
     """
     _check_conf_level(conf_level)
+    if variant not in VARIANTS:
+        raise ValueError(f"variant={variant!r}; erlaubt: {', '.join(VARIANTS)}.")
     if not isinstance(formula, str):
         raise ValueError("random_effects erwartet eine Formel wie 'y ~ x' (formula string).")
     des = model_design(data, formula, cluster=unit)
@@ -196,16 +215,23 @@ def random_effects(
     df_w = n - N - K
     s2e = float(ew @ ew) / df_w
     vw = s2e * np.linalg.inv(Xw.T @ Xw)
-    # between regression on the expanded unit means
-    bb = np.linalg.lstsq(Zbar, ybar, rcond=None)[0]
-    eb = ybar - Zbar @ bb
-    q_b = float(eb @ eb)
     first = np.unique(codes, return_index=True)[1]
-    zb_units = Zbar[first]
-    ZbZb = (zb_units.T * sizes) @ zb_units
-    ZsZ = (zb_units.T * sizes**2) @ zb_units
-    m_eta = n - float(np.trace(np.linalg.solve(ZbZb, ZsZ)))
-    s2u = max(0.0, (q_b - (N - K - 1) * s2e) / m_eta)
+    zb_units, yb_units = Zbar[first], ybar[first]
+    if variant == "plm":
+        # between regression on the expanded unit means (units weigh by their size)
+        bb = np.linalg.lstsq(Zbar, ybar, rcond=None)[0]
+        eb = ybar - Zbar @ bb
+        q_b = float(eb @ eb)
+        ZbZb = (zb_units.T * sizes) @ zb_units
+        ZsZ = (zb_units.T * sizes**2) @ zb_units
+        m_eta = n - float(np.trace(np.linalg.solve(ZbZb, ZsZ)))
+        s2u = max(0.0, (q_b - (N - K - 1) * s2e) / m_eta)
+    else:
+        # xtreg, re: one row per unit, harmonic mean of the unit sizes
+        bb = np.linalg.lstsq(zb_units, yb_units, rcond=None)[0]
+        eb = yb_units - zb_units @ bb
+        t_harmonic = N / float((1 / sizes).sum())
+        s2u = max(0.0, float(eb @ eb) / (N - K - 1) - s2e / t_harmonic)
     theta_units = 1 - np.sqrt(s2e / (sizes * s2u + s2e))
     theta = theta_units[codes]
     ys = y - theta * ybar
@@ -215,7 +241,7 @@ def random_effects(
     s2 = float(es @ es) / (n - K - 1)
     vcov = s2 * np.linalg.inv(Zs.T @ Zs)
     r2 = 1 - float(es @ es) / float(((ys - ys.mean()) ** 2).sum())
-    method = "zufällige Effekte (Swamy-Arora), FGLS, z-Test"
+    method = f"zufällige Effekte (Swamy-Arora, wie {variant}), FGLS, z-Test"
     note = f"{des.dropped} Zeilen mit fehlenden Werten ausgelassen" if des.dropped else ""
     coefs = _coef_table(names, beta, vcov, np.inf, n, method, conf_level, note)
     wnames = [names[i] for i in slopes]
@@ -280,7 +306,7 @@ def _hausman(
     )
 
 
-def hausman(data: pd.DataFrame, formula: str, *, unit: str) -> pd.DataFrame:
+def hausman(data: pd.DataFrame, formula: str, *, unit: str, variant: str = "plm") -> pd.DataFrame:
     r"""Hausman test of fixed against random effects.
 
     Parameters
@@ -291,6 +317,9 @@ def hausman(data: pd.DataFrame, formula: str, *, unit: str) -> pd.DataFrame:
         R-style formula with an intercept.
     unit : str
         Unit column.
+    variant : {"plm", "stata"}, default "plm"
+        Variance components of the random-effects fit (see
+        :func:`random_effects`).
 
     Returns
     -------
@@ -317,4 +346,4 @@ def hausman(data: pd.DataFrame, formula: str, *, unit: str) -> pd.DataFrame:
     >>> int(hausman(d, "y ~ x", unit="unit")["df"].iloc[0])
     1
     """
-    return random_effects(data, formula, unit=unit).hausman
+    return random_effects(data, formula, unit=unit, variant=variant).hausman
