@@ -466,3 +466,19 @@ def test_event_study_recovers_dynamic_effects():
     assert res.loc[0, "estimate"] == pytest.approx(0.5, abs=0.15)
     assert res.loc[1, "estimate"] == pytest.approx(1.0, abs=0.15)
     assert res["estimate"].notna().all()
+
+
+def test_r_style_power_is_not_python_xor():
+    # with integer columns Python's ^ would silently be a bitwise XOR (3 ^ 2 == 1)
+    d = pd.DataFrame({"x": [1, 2, 3, 4, 5, 6], "y": [1.0, 4.2, 8.8, 16.1, 25.3, 35.9]})
+    r_style = ols(d, "y ~ I(x^2)").coefficients["estimate"]
+    python_style = ols(d, "y ~ I(x**2)").coefficients["estimate"]
+    np.testing.assert_allclose(r_style, python_style)
+
+
+def test_column_names_need_a_formula(petersen):
+    X = pd.DataFrame({"(Intercept)": 1.0, "x": petersen["x"]})
+    with pytest.raises(ValueError, match="nicht als Spaltenname 'firm'"):
+        ols(petersen["y"], X, cluster="firm")
+    with pytest.raises(ValueError, match="DataFrame"):
+        ols(petersen, ["y", "x"])

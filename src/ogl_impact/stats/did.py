@@ -179,6 +179,17 @@ def fe_design(
     dropped : list of str
         Regressors of interest that the fixed effects absorb (not estimable).
 
+    Notes
+    -----
+    Least squares on these dummies equals the within estimator (Frisch-Waugh-
+    Lovell); redundancy is judged with the fixed effects placed before the
+    regressors, so a regressor they absorb is reported, not a dummy dropped.
+
+    References
+    ----------
+    Frisch & Waugh (1933), Econometrica 1, 387-401; Lovell (1963), JASA 58,
+    993-1010; R ``lm(y ~ d + factor(unit) + factor(time))``.
+
     Examples
     --------
     >>> f = pd.DataFrame({"unit": [1, 1, 2, 2], "time": [0, 1, 0, 1]})

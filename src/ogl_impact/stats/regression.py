@@ -137,6 +137,16 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
         cluster values, their names and the number of rows dropped for
         missing values.
 
+    Notes
+    -----
+    Rows with a missing value in any variable of the formula or in a
+    cluster column are dropped (R's ``na.omit``); factors in ``C()`` are
+    dummy-coded against their first level (treatment contrasts).
+
+    References
+    ----------
+    R ``model.frame``/``model.matrix``; formulaic (``formulaic.model_matrix``).
+
     Examples
     --------
     >>> d = pd.DataFrame({"y": [1.0, 2.0, None, 4.0], "x": [1, 2, 3, 5], "g": list("aabb")})
@@ -205,7 +215,7 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
 
 
 def redundant_columns(X: np.ndarray) -> np.ndarray:
-    """Mask of columns that are linear combinations of the columns before them.
+    r"""Mask of columns that are linear combinations of the columns before them.
 
     Parameters
     ----------
@@ -217,6 +227,16 @@ def redundant_columns(X: np.ndarray) -> np.ndarray:
     ndarray of bool
         True where column j lies in the span of columns 0..j-1 (from the
         diagonal of the QR decomposition without pivoting).
+
+    Notes
+    -----
+    :math:`|R_{jj}|` of :math:`X = QR` is the length of the part of column j
+    orthogonal to the columns before it; it is treated as zero below
+    :math:`10^{-12}\,\max(n,k)\sqrt n\,\max|X|`.
+
+    References
+    ----------
+    R ``lm`` (``qr(X)$rank`` with ``tol = 1e-7``, which drops aliased terms).
 
     Examples
     --------

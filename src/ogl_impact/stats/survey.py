@@ -230,7 +230,7 @@ def lab_comparison(
     reps: int = 9999,
     seed: int = 20200615,
 ) -> LabComparison:
-    """Labs against comparison communes: 2x2 table and two-way fixed effects.
+    r"""Labs against comparison communes: 2x2 table and two-way fixed effects.
 
     Parameters
     ----------
@@ -252,6 +252,29 @@ def lab_comparison(
         ``.coefficients`` (:func:`ogl_impact.stats.twfe` with unit and wave
         fixed effects, CR1 by unit) and ``.bootstrap`` (its wild cluster
         bootstrap); each with a leading ``construct`` column.
+
+    Notes
+    -----
+    :math:`y_{iut} = \alpha_u + \lambda_t + \delta\,1[u \text{ lab}, t =
+    \text{after}] + e_{iut}` over the two waves; :math:`\hat\delta` equals the
+    difference in differences of the cell means when every unit is seen in
+    both waves.
+
+    References
+    ----------
+    Card & Krueger (1994); Roodman et al. (2019), Stata J. 19, 4-60
+    (``boottest``); see :func:`ogl_impact.stats.twfe`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> s = pd.DataFrame({"unit_id": np.repeat([f"u{i}" for i in range(8)], 20),
+    ...                   "wave": np.tile([1, 2], 80)})
+    >>> s["is_lab"] = s["unit_id"] < "u4"
+    >>> s["trust"] = 3 + 0.5 * (s["is_lab"] & (s["wave"] == 2)) + rng.normal(0, 0.5, 160)
+    >>> res = lab_comparison(s, "trust", before=1, after=2, reps=99)
+    >>> res.bootstrap[["construct", "term"]].iloc[0].tolist()
+    ['trust', 'treat']
     """
     part = scores[scores["wave"].isin([before, after])].copy()
     part["post"] = part["wave"] == after
