@@ -482,3 +482,11 @@ def test_column_names_need_a_formula(petersen):
         ols(petersen["y"], X, cluster="firm")
     with pytest.raises(ValueError, match="DataFrame"):
         ols(petersen, ["y", "x"])
+
+
+def test_bootstrap_p_of_zero_is_reported_as_a_bound():
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame({"g": np.repeat(np.arange(30), 10), "x": rng.normal(size=300)})
+    d["y"] = 3 * d["x"] + rng.normal(size=300)
+    res = wild_cluster_bootstrap(d, "y ~ x", cluster="g", coef="x", reps=199, ci=False)
+    assert res["p_val"].iloc[0] == 0 and res["note"].iloc[0].startswith("p < 0.005")

@@ -863,7 +863,14 @@ def wild_cluster_bootstrap(
                 "n": b.n,
                 "method": f"Wild-Cluster-Bootstrap-t {kind}, {weight_type.capitalize()}, "
                 f"{draws}, G = {b.G}",
-                "note": "" if null == 0 else f"Nullhypothese: {coef} = {null:g}",
+                "note": "; ".join(
+                    ([] if null == 0 else [f"Nullhypothese: {coef} = {null:g}"])
+                    + (
+                        [f"p < {1 / V.shape[1]:.2g}: keine Ziehung so extrem wie die Schätzung"]
+                        if p == 0
+                        else []
+                    )
+                ),
             }
         ]
     )
