@@ -48,12 +48,12 @@ def simulate(seed: int) -> pd.DataFrame:
 
 def one(seed: int) -> dict[str, bool]:
     from ogl_impact.stats import twfe
-    from ogl_impact.stats.did import _fe_design
+    from ogl_impact.stats.did import fe_design
     from ogl_impact.stats.regression import wild_cluster_bootstrap
 
     data = simulate(seed)
-    naive = twfe(data, "y", unit="unit", time="time", treat="treat").iloc[0]
-    X = _fe_design(data, "unit", "time", data[["treat"]])
+    naive = twfe(data, "y", treatment="treat", fe=["unit", "time"]).coefficients.iloc[0]
+    X, _ = fe_design(data, ["unit", "time"], data[["treat"]])
     out = {"cr1_t": bool(naive["ci_low"] <= TRUTH <= naive["ci_high"])}
     for name, weights, restricted in (
         ("wcr_webb", "webb", True),
@@ -63,9 +63,9 @@ def one(seed: int) -> dict[str, bool]:
         r = wild_cluster_bootstrap(
             data["y"],
             X,
-            data["unit"],
+            cluster=data["unit"],
             coef="treat",
-            weights=weights,
+            weight_type=weights,
             restricted=restricted,
             reps=9999,
             seed=seed,

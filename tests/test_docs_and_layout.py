@@ -47,7 +47,7 @@ LAYERS = [
         "ogl_impact.stats.regression",
         "ogl_impact.stats.power",
     },
-    {"ogl_impact.stats.did"},
+    {"ogl_impact.stats.did", "ogl_impact.stats.panel"},
     {"ogl_impact.stats", "ogl_impact.stats.survey"},
     {
         "ogl_impact.logic",

@@ -528,9 +528,9 @@ def _lab_comparison(
     digest = int(pd.util.hash_pandas_object(part, index=False).sum())
     key = (construct, before, after, reps, len(part), digest)
     if key not in _EFFECTS:
-        _, _EFFECTS[key] = stats.lab_comparison(
-            scores, construct, before=before, after=after, bootstrap_reps=reps
-        )
+        _EFFECTS[key] = stats.lab_comparison(
+            scores, construct, before=before, after=after, reps=reps
+        ).bootstrap
     return _EFFECTS[key]
 
 
@@ -550,16 +550,16 @@ def _effects(ds: Dataset, ctx: Context) -> list[Drawn]:
     }
     n_total = 0
     for construct in stats.survey.constructs(ds.codebook):
-        model = _lab_comparison(scores, construct, before, after, ctx.bootstrap_reps)
-        r = model.iloc[0]
+        boot = _lab_comparison(scores, construct, before, after, ctx.bootstrap_reps)
+        r = boot.iloc[0]
         used = scores[scores["wave"].isin([before, after])][construct].notna().sum()
         n_total = max(n_total, int(used))
         rows.append(
             {
                 "label": persp.get(construct, extra.get(construct, construct)),
                 "estimate": r["estimate"],
-                "ci_low": r["ci_low_boot"],
-                "ci_high": r["ci_high_boot"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
                 "evidence": ctx.t("MSMS 3", "SMS 3"),
                 "n": int(used),
             }

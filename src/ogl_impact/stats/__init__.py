@@ -13,21 +13,29 @@ omega, ICC), :mod:`~ogl_impact.stats.factor` (confirmatory factor analysis),
 :mod:`~ogl_impact.stats.effects` (t tests, effect sizes, rank tests,
 multiple testing), :mod:`~ogl_impact.stats.mixed` (linear mixed
 models, ICC), :mod:`~ogl_impact.stats.ordinal` (cumulative link
-models), :mod:`~ogl_impact.stats.regression` (cluster-robust OLS, wild
-cluster bootstrap), :mod:`~ogl_impact.stats.did` (difference in
+models), :mod:`~ogl_impact.stats.regression` (OLS with HC and cluster-robust
+covariance, wild cluster bootstrap), :mod:`~ogl_impact.stats.panel`
+(random effects, Hausman test), :mod:`~ogl_impact.stats.did` (difference in
 differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
 :mod:`~ogl_impact.stats.survey` (the analysis of a dataset's survey).
 """
 
-from ogl_impact.stats.did import did_2x2, event_study, twfe
+from ogl_impact.stats.did import TWFEResult, did_2x2, event_study, twfe
 from ogl_impact.stats.efa import OmegaResult, omega_hierarchical
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference, rank_test
 from ogl_impact.stats.factor import CFAResult, ModelError, cfa, parse_model
 from ogl_impact.stats.likert import likert_summary
 from ogl_impact.stats.mixed import MixedResult, ModelInputError, icc_null_model, mixed_model
 from ogl_impact.stats.ordinal import OrdinalResult, proportional_odds
+from ogl_impact.stats.panel import RandomEffectsResult, hausman, random_effects
 from ogl_impact.stats.power import minimum_detectable_effect, power
-from ogl_impact.stats.regression import cluster_vcov, ols, wild_cluster_bootstrap
+from ogl_impact.stats.regression import (
+    OLSResult,
+    cluster_vcov,
+    hc_vcov,
+    ols,
+    wild_cluster_bootstrap,
+)
 from ogl_impact.stats.reliability import (
     ReverseKeyWarning,
     cronbach_alpha,
@@ -37,6 +45,7 @@ from ogl_impact.stats.reliability import (
 )
 from ogl_impact.stats.scales import item_matrix, reverse_key, scale_scores
 from ogl_impact.stats.survey import (
+    LabComparison,
     change_by_unit,
     lab_comparison,
     reliability_table,
@@ -45,12 +54,16 @@ from ogl_impact.stats.survey import (
 
 __all__ = [
     "CFAResult",
+    "LabComparison",
     "MixedResult",
     "ModelError",
     "ModelInputError",
+    "OLSResult",
     "OmegaResult",
     "OrdinalResult",
+    "RandomEffectsResult",
     "ReverseKeyWarning",
+    "TWFEResult",
     "adjust_pvalues",
     "cfa",
     "change_by_unit",
@@ -59,6 +72,8 @@ __all__ = [
     "did_2x2",
     "effect_sizes",
     "event_study",
+    "hausman",
+    "hc_vcov",
     "icc",
     "icc_null_model",
     "item_matrix",
@@ -74,6 +89,7 @@ __all__ = [
     "parse_model",
     "power",
     "proportional_odds",
+    "random_effects",
     "rank_test",
     "reliability_table",
     "reverse_key",

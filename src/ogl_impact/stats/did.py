@@ -5,9 +5,11 @@ r"""Comparison-group designs: labs against communes outside the programme.
   :math:`(\bar y_{T,1}-\bar y_{T,0})-(\bar y_{C,1}-\bar y_{C,0})`, with the
   standard error of the interaction in :math:`y = a + b\,T + c\,P + \delta\,TP`
   (cluster-robust when a cluster is given).
-* :func:`twfe` - two-way fixed effects :math:`y_{it} = \alpha_i + \lambda_t
-  + \delta D_{it} + x_{it}'\beta + e_{it}` with one- or two-way cluster-robust
-  standard errors and, optionally, the wild cluster bootstrap.
+* :func:`twfe` - fixed-effects regression
+  :math:`y_{it} = \alpha_i + \lambda_t + \delta D_{it} + x_{it}'\beta + e_{it}`
+  with any set of fixed effects (unit and time, time alone, or more),
+  classical, HC or one-/two-way cluster-robust standard errors and,
+  optionally, the wild cluster bootstrap.
 * :func:`event_study` - leads and lags around the start of each lab,
   :math:`y_{it} = \alpha_i + \lambda_t + \sum_{e\ne -1}\delta_e
   1[t-s_i=e] + e_{it}` (period before the start as reference; endpoints binned).
@@ -19,23 +21,59 @@ cluster bootstrap (``bootstrap=True``) for p-values and intervals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from ogl_impact.stats.regression import ols, wild_cluster_bootstrap
+from ogl_impact.stats.regression import (
+    OLSResult,
+    _normalise_cov,
+    ols,
+    redundant_columns,
+    wild_cluster_bootstrap,
+)
+
+COLUMNS = [
+    "term",
+    "estimate",
+    "se",
+    "statistic",
+    "df",
+    "p_val",
+    "ci_low",
+    "ci_high",
+    "n",
+    "method",
+    "note",
+]
+
+
+def _require(data: pd.DataFrame, columns: Sequence[str], role: str) -> None:
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"Spalte {missing[0]!r} ({role}) fehlt in data; vorhandene Spalten: "
+            f"{', '.join(map(str, data.columns))}."
+        )
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def did_2x2(
     data: pd.DataFrame,
     outcome: str,
     *,
-    treated: str,
+    treatment: str,
     post: str,
     cluster: str | None = None,
-    level: float = 0.95,
+    conf_level: float = 0.95,
 ) -> pd.DataFrame:
-    """Two-by-two difference in differences with its table of means.
+    r"""Two-by-two difference in differences with its table of means.
 
     Parameters
     ----------
@@ -43,22 +81,42 @@ def did_2x2(
         One row per observation (respondent or commune and period).
     outcome : str
         Outcome column.
-    treated, post : str
+    treatment, post : str
         Boolean (or 0/1) columns: in a lab / after the lab started.
     cluster : str, optional
         Cluster column for the standard error of the difference in differences.
-    level : float, default 0.95
+    conf_level : float, default 0.95
         Confidence level.
 
     Returns
     -------
     DataFrame
-        Rows for the four cell means (se = sd/sqrt(n)), the two changes and
-        the difference in differences: row, estimate, se, n, plus t, p_val,
-        ci_low, ci_high for the difference in differences.
+        term, estimate, se, statistic, df, p_val, ci_low, ci_high, n, method,
+        note: rows for the four cell means (se = sd/sqrt(n)), the two changes
+        and the difference in differences (with its test and interval).
+
+    Notes
+    -----
+    :math:`\hat\delta = (\bar y_{T,1}-\bar y_{T,0})-(\bar y_{C,1}-\bar y_{C,0})`
+    equals the OLS interaction in :math:`y = a + bT + cP + \delta TP + e`;
+    its standard error is classical or CR1 (:func:`~ogl_impact.stats.ols`).
+
+    References
+    ----------
+    Card & Krueger (1994), AER 84, 772-793, Table 3; Angrist & Pischke
+    (2009), Mostly Harmless Econometrics, ch. 5.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1.0, 2, 2, 3, 1, 2, 4, 5], "lab": [0, 0, 1, 1] * 2,
+    ...                   "post": [0] * 4 + [1] * 4})
+    >>> did_2x2(d, "y", treatment="lab", post="post").set_index("term").loc[
+    ...     "difference in differences", "estimate"]
+    np.float64(2.0)
     """
-    frame = data[[outcome, treated, post] + ([cluster] if cluster else [])].dropna()
-    t = frame[treated].astype(bool).to_numpy()
+    _require(data, [outcome, treatment, post, *_as_list(cluster)], "did_2x2")
+    frame = data[[outcome, treatment, post] + ([cluster] if cluster else [])].dropna()
+    t = frame[treatment].astype(bool).to_numpy()
     p = frame[post].astype(bool).to_numpy()
     y = frame[outcome].to_numpy(dtype=float)
     rows = []
@@ -69,119 +127,262 @@ def did_2x2(
             means[(tv, pv)] = cell.mean() if len(cell) else np.nan
             se = cell.std(ddof=1) / np.sqrt(len(cell)) if len(cell) > 1 else np.nan
             rows.append(
-                {"row": f"{tname}, {pname}", "estimate": means[(tv, pv)], "se": se, "n": len(cell)}
+                {
+                    "term": f"{tname}, {pname}",
+                    "estimate": means[(tv, pv)],
+                    "se": se,
+                    "n": len(cell),
+                    "method": "Mittelwert",
+                }
             )
     for tv, tname in ((True, "treated"), (False, "comparison")):
         rows.append(
             {
-                "row": f"{tname}, change",
+                "term": f"{tname}, change",
                 "estimate": means[(tv, True)] - means[(tv, False)],
-                "se": np.nan,
                 "n": int((t == tv).sum()),
+                "method": "Differenz der Mittelwerte",
             }
         )
     X = pd.DataFrame(
         {"(Intercept)": 1.0, "treated": t * 1.0, "post": p * 1.0, "treated:post": (t & p) * 1.0}
     )
-    fit = ols(y, X, cluster=frame[cluster].to_numpy() if cluster else None)
-    tab = fit.table(level).set_index("term").loc["treated:post"]
-    rows.append(
-        {
-            "row": "difference in differences",
-            "estimate": tab["estimate"],
-            "se": tab["se"],
-            "n": len(y),
-            "t": tab["t"],
-            "p_val": tab["p_val"],
-            "ci_low": tab["ci_low"],
-            "ci_high": tab["ci_high"],
-            "vcov": fit.vcov_type,
-        }
-    )
-    return pd.DataFrame(rows)
+    fit = ols(y, X, cluster=frame[cluster].to_numpy() if cluster else None, conf_level=conf_level)
+    row = fit.coefficients.set_index("term").loc["treated:post"]
+    rows.append({"term": "difference in differences", **row.to_dict()})
+    out = pd.DataFrame(rows).reindex(columns=COLUMNS)
+    out["note"] = out["note"].fillna("")
+    return out
 
 
-def _fe_design(frame: pd.DataFrame, unit: str, time: str, regressors: pd.DataFrame) -> pd.DataFrame:
-    units = pd.get_dummies(frame[unit].astype(str), prefix="unit", drop_first=True, dtype=float)
-    times = pd.get_dummies(frame[time].astype(str), prefix="time", drop_first=True, dtype=float)
-    X = pd.concat(
-        [pd.DataFrame({"(Intercept)": 1.0}, index=frame.index), regressors, units, times], axis=1
-    )
-    return X
+def fe_design(
+    frame: pd.DataFrame, fe: Sequence[str], regressors: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Constant, regressors and one dummy per fixed-effect level (first dropped).
+
+    Dummies that are linear combinations of earlier columns (nested fixed
+    effects, a level seen with one time only) are dropped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of the model (no missing values in ``fe``).
+    fe : sequence of str
+        Fixed-effect columns.
+    regressors : DataFrame
+        Regressors of interest (same index as ``frame``).
+
+    Returns
+    -------
+    X : DataFrame
+        Design matrix.
+    dropped : list of str
+        Regressors of interest that the fixed effects absorb (not estimable).
+
+    Notes
+    -----
+    Least squares on these dummies equals the within estimator (Frisch-Waugh-
+    Lovell); redundancy is judged with the fixed effects placed before the
+    regressors, so a regressor they absorb is reported, not a dummy dropped.
+
+    References
+    ----------
+    Frisch & Waugh (1933), Econometrica 1, 387-401; Lovell (1963), JASA 58,
+    993-1010; R ``lm(y ~ d + factor(unit) + factor(time))``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"unit": [1, 1, 2, 2], "time": [0, 1, 0, 1]})
+    >>> X, lost = fe_design(f, ["unit", "time"], pd.DataFrame({"d": [0.0, 0, 0, 1]}))
+    >>> list(X.columns), lost
+    (['(Intercept)', 'd', 'unit_2', 'time_1'], [])
+    """
+    const = pd.DataFrame({"(Intercept)": 1.0}, index=frame.index)
+    dummies = [
+        pd.get_dummies(frame[col].astype(str), prefix=col, drop_first=True, dtype=float)
+        for col in fe
+    ]
+    regs = regressors.astype(float)
+    # fixed effects before the regressors: a regressor they absorb shows up as redundant
+    order = pd.concat([const, *dummies, regs], axis=1)
+    redundant = pd.Series(redundant_columns(order.to_numpy(dtype=float)), index=order.columns)
+    lost = [c for c in regs.columns if redundant[c]]
+    X = pd.concat([const, regs, *dummies], axis=1)
+    return X.loc[:, ~redundant[X.columns].to_numpy()], lost
+
+
+@dataclass(frozen=True, eq=False)
+class TWFEResult:
+    """Result of :func:`twfe`.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        term .. note for the treatment and the covariates (fixed effects
+        left out).
+    bootstrap : DataFrame or None
+        Wild cluster bootstrap row for the treatment (term .. note), when
+        asked for.
+    model : OLSResult
+        The whole regression (fixed-effect dummies included, fit statistics).
+    """
+
+    coefficients: pd.DataFrame
+    bootstrap: pd.DataFrame | None
+    model: OLSResult
+
+    def summary(self) -> str:
+        """Plain-text summary of the coefficients and the bootstrap."""
+        parts = [self.model.method, self.coefficients.to_string()]
+        if self.bootstrap is not None:
+            parts.append(self.bootstrap.to_string())
+        return "\n\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        html = self.coefficients.to_html(index=False)
+        if self.bootstrap is not None:
+            html += self.bootstrap.to_html(index=False)
+        return html
 
 
 def twfe(
     data: pd.DataFrame,
     outcome: str,
     *,
-    unit: str,
-    time: str,
-    treat: str,
+    treatment: str,
+    fe: Sequence[str],
     covariates: Sequence[str] = (),
+    cov: str | None = None,
     cluster: str | Sequence[str] | None = None,
     bootstrap: bool = False,
-    weights: str = "webb",
+    weight_type: str = "webb",
     reps: int = 9999,
-    level: float = 0.95,
+    conf_level: float = 0.95,
     seed: int = 20200615,
-) -> pd.DataFrame:
-    """Two-way fixed-effects difference in differences.
+) -> TWFEResult:
+    r"""Fixed-effects (two-way or any other set) difference in differences.
 
     Parameters
     ----------
     data : DataFrame
-        One row per observation; ``unit`` may be coarser than the observation
-        (respondents within labs: unit = lab).
+        One row per observation; a fixed-effect column may be coarser than
+        the observation (respondents within labs: unit = lab).
     outcome : str
         Outcome column.
-    unit, time : str
-        Columns for the unit and the time fixed effects.
-    treat : str
+    treatment : str
         0/1 column: the unit is a lab and the lab has started.
+    fe : sequence of str
+        Fixed-effect columns, e.g. ``["unit_id", "wave"]``, ``["wave"]``
+        (time effects alone) or more; ``[]`` for none.
     covariates : sequence of str
         Further numeric regressors.
+    cov : {"cluster", "classical", "HC0", "HC1", "HC2", "HC3"}, optional
+        Covariance; default ``"cluster"``.
     cluster : str or sequence of two str, optional
-        Cluster column(s); default the unit.
+        Cluster column(s) for ``cov="cluster"``; default the first
+        fixed-effect column.
     bootstrap : bool, default False
-        Add wild cluster bootstrap p-value and interval for ``treat``
-        (one-way clustering only).
-    weights : {"webb", "rademacher"}
-        Bootstrap weights.
+        Add the wild cluster bootstrap (WCR) for ``treatment`` (one cluster
+        dimension).
+    weight_type : {"webb", "rademacher"}
+        Bootstrap weight distribution.
     reps : int, default 9999
         Bootstrap replications.
-    level : float, default 0.95
+    conf_level : float, default 0.95
         Confidence level.
     seed : int
         Seed of the bootstrap.
 
     Returns
     -------
-    DataFrame
-        Rows for ``treat`` and the covariates: term, estimate, se, t, df,
-        p_val, ci_low, ci_high, n, n_clusters, vcov; with ``bootstrap=True``
-        also p_boot, ci_low_boot, ci_high_boot, boot_method.
+    TWFEResult
+        ``.coefficients`` (term .. note), ``.bootstrap`` (or None),
+        ``.model`` (the :class:`~ogl_impact.stats.regression.OLSResult`).
+
+    Notes
+    -----
+    Least squares with one dummy per level of each fixed effect (the first
+    level dropped, dummies absorbed by earlier columns dropped), which
+    equals the within estimator. With staggered starts and effects that
+    change over time the two-way estimate is a weighted average with
+    possibly negative weights (Goodman-Bacon 2021); use
+    :func:`event_study` to look at the dynamics.
+
+    References
+    ----------
+    Angrist & Pischke (2009), ch. 5; Cameron & Miller (2015), J. Human
+    Resources 50, 317-372; R ``fixest::feols(y ~ d | unit + time)``, Stata
+    ``reghdfe``/``xtreg, fe``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unit": np.repeat(range(4), 2), "time": [0, 1] * 4,
+    ...                   "y": [1.0, 2.0, 2.0, 3.1, 1.5, 3.4, 0.5, 2.6],
+    ...                   "d": [0, 0, 0, 0, 0, 1, 0, 1]})
+    >>> res = twfe(d, "y", treatment="d", fe=["unit", "time"], cov="classical")
+    >>> round(float(res.coefficients["estimate"].iloc[0]), 2)
+    0.95
     """
-    clusters = [cluster] if isinstance(cluster, str) else list(cluster or [unit])
-    cols = list(dict.fromkeys([outcome, unit, time, treat, *covariates, *clusters]))
+    fe = _as_list(fe)
+    covariates = list(covariates)
+    cov = _normalise_cov(cov) or "cluster"
+    clusters = _as_list(cluster) if cov == "cluster" else []
+    if cov == "cluster" and not clusters:
+        if not fe:
+            raise ValueError("cov='cluster' ohne fe braucht cluster= (name a cluster column).")
+        clusters = [fe[0]]
+    if cluster is not None and cov != "cluster":
+        raise ValueError(f"cluster= ist angegeben, aber cov={cov!r}: cov='cluster' verwenden.")
+    _require(data, [outcome, treatment], "Zielgröße/Behandlung")
+    _require(data, fe, "feste Effekte")
+    _require(data, covariates, "Kovariate")
+    _require(data, clusters, "Cluster")
+    cols = list(dict.fromkeys([outcome, treatment, *covariates, *fe, *clusters]))
     frame = data[cols].dropna().reset_index(drop=True)
-    regs = frame[[treat, *covariates]].astype(float)
-    X = _fe_design(frame, unit, time, regs)
+    regs = frame[[treatment, *covariates]].astype(float)
+    X, lost = fe_design(frame, fe, regs)
+    if lost:
+        raise ValueError(
+            f"{', '.join(lost)} ist durch die festen Effekte {', '.join(fe)} vollständig "
+            "erklärt und nicht schätzbar (absorbed by the fixed effects)."
+        )
     y = frame[outcome].to_numpy(dtype=float)
     cl = [frame[c].to_numpy() for c in clusters]
-    fit = ols(y, X, cluster=cl if len(cl) > 1 else cl[0])
-    out = fit.table(level)
-    out = out[out["term"].isin([treat, *covariates])].reset_index(drop=True)
+    fit = ols(
+        y,
+        X,
+        cov=cov,
+        cluster=(cl if len(cl) > 1 else cl[0]) if cl else None,
+        conf_level=conf_level,
+    )
+    if cov == "cluster":
+        fit = replace(fit, cluster_names=clusters)
+    table = fit.coefficients
+    table = table[table["term"].isin([treatment, *covariates])].reset_index(drop=True)
+    dropped = len(data) - len(frame)
+    fe_text = " + ".join(fe) if fe else "keine"
+    table["method"] = table["method"] + f"; feste Effekte: {fe_text}"
+    if dropped:
+        extra = f"{dropped} Zeilen mit fehlenden Werten ausgelassen"
+        table["note"] = [f"{n}; {extra}" if n else extra for n in table["note"]]
+    boot = None
     if bootstrap:
         if len(cl) != 1:
-            raise ValueError("the wild cluster bootstrap here supports one cluster dimension")
-        wb = wild_cluster_bootstrap(
-            y, X, cl[0], coef=treat, weights=weights, reps=reps, level=level, seed=seed
-        ).iloc[0]
-        out["p_boot"] = np.where(out["term"] == treat, wb["p_val"], np.nan)
-        out["ci_low_boot"] = np.where(out["term"] == treat, wb["ci_low"], np.nan)
-        out["ci_high_boot"] = np.where(out["term"] == treat, wb["ci_high"], np.nan)
-        out["boot_method"] = f"{wb['method']} {weights}, {int(wb['reps'])} draws"
-    return out
+            raise ValueError(
+                "Der Wild-Cluster-Bootstrap braucht cov='cluster' mit genau einer Cluster-Spalte."
+            )
+        boot = wild_cluster_bootstrap(
+            y,
+            X,
+            cluster=cl[0],
+            coef=treatment,
+            weight_type=weight_type,
+            reps=reps,
+            conf_level=conf_level,
+            seed=seed,
+        )
+        boot["method"] = boot["method"] + f", Cluster: {clusters[0]}; feste Effekte: {fe_text}"
+    return TWFEResult(table, boot, fit)
 
 
 def event_study(
@@ -194,9 +395,9 @@ def event_study(
     leads: int = 2,
     lags: int = 2,
     cluster: str | None = None,
-    level: float = 0.95,
+    conf_level: float = 0.95,
 ) -> pd.DataFrame:
-    """Event-study leads and lags around the start of each lab.
+    r"""Event-study leads and lags around the start of each lab.
 
     Parameters
     ----------
@@ -215,17 +416,39 @@ def event_study(
         into the end points. Event time -1 is the reference.
     cluster : str, optional
         Cluster column, default the unit.
-    level : float, default 0.95
+    conf_level : float, default 0.95
         Confidence level.
 
     Returns
     -------
     DataFrame
-        One row per event time: event_time, estimate, se, t, df, p_val,
-        ci_low, ci_high, n (observations at that event time), identified;
-        event time -1 has estimate 0 (reference).
+        event_time, then term .. note (CR1 by ``cluster``); ``n`` counts the
+        observations at that event time; event time -1 has estimate 0
+        (reference), event times without identification have no estimate
+        and say so in ``note``.
+
+    Notes
+    -----
+    :math:`y_{it} = \alpha_i + \lambda_t + \sum_{e\ne -1}\delta_e
+    1[\min(\max(t-s_i, -L), K) = e] + e_{it}`.
+
+    References
+    ----------
+    Freyaldenhoven, Hansen, Pérez & Shapiro (2021), NBER WP 29170; Stata
+    ``eventdd``, R ``fixest::i()``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"unit": np.repeat(range(6), 4), "time": np.tile(range(4), 6)})
+    >>> d["start"] = np.where(d["unit"] < 3, 2.0, np.nan)
+    >>> d["y"] = (d["time"] >= d["start"]) * 1.0 + rng.normal(0, 0.1, 24)
+    >>> es = event_study(d, "y", unit="unit", time="time", start="start", leads=1, lags=1)
+    >>> es["event_time"].tolist()
+    [-1, 0, 1]
     """
     cluster = cluster or unit
+    _require(data, [outcome, unit, time, start, cluster], "event_study")
     cols = list(dict.fromkeys([outcome, unit, time, start, cluster]))
     frame = data[cols].dropna(subset=[outcome, unit, time, cluster]).reset_index(drop=True)
     rel = frame[time].astype(float) - frame[start].astype(float)
@@ -236,41 +459,22 @@ def event_study(
     )
     counts = {e: int((rel == e).sum()) for e in [*events, -1]}
     present = [c for c in dummies.columns if dummies[c].sum() > 0]
-    X = _fe_design(frame, unit, time, dummies[present])
-    # drop columns that are linear combinations of the others (unidentified)
-    keep = _independent_columns(X.to_numpy(dtype=float))
-    X = X.iloc[:, keep]
-    fit = ols(frame[outcome].to_numpy(dtype=float), X, cluster=frame[cluster].to_numpy())
-    tab = fit.table(level).set_index("term")
+    X, _ = fe_design(frame, [unit, time], dummies[present])
+    fit = ols(
+        frame[outcome].to_numpy(dtype=float),
+        X,
+        cluster=frame[cluster].to_numpy(),
+        conf_level=conf_level,
+    )
+    tab = fit.coefficients.set_index("term")
     rows = []
     for e in sorted([*events, -1]):
         name = f"event_{e}"
+        base = {"event_time": e, "term": name, "n": counts[e], "method": fit.method}
         if e == -1:
-            rows.append({"event_time": -1, "estimate": 0.0, "n": counts[-1], "identified": True})
+            rows.append({**base, "estimate": 0.0, "note": "Referenz (auf 0 gesetzt)"})
         elif name in tab.index:
-            r = tab.loc[name]
-            rows.append(
-                {
-                    "event_time": e,
-                    **{
-                        k: r[k] for k in ("estimate", "se", "t", "df", "p_val", "ci_low", "ci_high")
-                    },
-                    "n": counts[e],
-                    "identified": True,
-                }
-            )
+            rows.append({**base, **tab.loc[name].drop(["n", "method"]).to_dict()})
         else:
-            rows.append({"event_time": e, "estimate": np.nan, "n": counts[e], "identified": False})
-    return pd.DataFrame(rows)
-
-
-def _independent_columns(X: np.ndarray, tol: float = 1e-9) -> list[int]:
-    keep: list[int] = []
-    for j in range(X.shape[1]):
-        trial = X[:, [*keep, j]]
-        if (
-            np.linalg.matrix_rank(trial, tol=tol * max(1.0, np.abs(X).max()) * len(X))
-            == len(keep) + 1
-        ):
-            keep.append(j)
-    return keep
+            rows.append({**base, "estimate": np.nan, "note": "nicht identifiziert"})
+    return pd.DataFrame(rows).reindex(columns=["event_time", *COLUMNS]).fillna({"note": ""})

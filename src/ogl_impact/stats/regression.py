@@ -1,8 +1,11 @@
-r"""Least squares with cluster-robust inference for few clusters.
+r"""Least squares with heteroskedasticity- and cluster-robust inference.
 
-* :func:`ols` - coefficients with classical, one-way or two-way
-  cluster-robust standard errors. One-way: the CR1 estimator as in Stata and
-  R's ``sandwich::vcovCL`` (``type = "HC1"``, ``cadjust = TRUE``),
+* :func:`ols` - coefficients from a formula (``"y ~ x + C(lab)"``, read by
+  formulaic as R's ``lm`` reads it) or from a design matrix, with classical,
+  HC0-HC3 or CR1 one-/two-way cluster-robust covariance, and the fit
+  statistics of R's ``summary.lm``, ``AIC`` and ``BIC``.
+* :func:`cluster_vcov` - the CR1 estimator as in Stata and R's
+  ``sandwich::vcovCL`` (``type = "HC1"``, ``cadjust = TRUE``),
 
   .. math:: \hat V = \frac{G}{G-1}\frac{n-1}{n-k}(X'X)^{-1}
             \Bigl(\sum_g X_g'\hat u_g\hat u_g'X_g\Bigr)(X'X)^{-1};
@@ -18,8 +21,8 @@ r"""Least squares with cluster-robust inference for few clusters.
   and :math:`2^G \le` ``reps`` all sign vectors are enumerated.
 
 The bootstrap never refits the model: with :math:`A=(X'X)^{-1}X'` the
-bootstrap coefficient and every cluster score are linear in the weights
-:math:`v`, so that for coefficient :math:`j` the statistic is
+bootstrap coefficient and every cluster score are linear in the bootstrap
+weights :math:`v`, so that for coefficient :math:`j` the statistic is
 :math:`t^* = m'v / \sqrt{c\,\lVert Mv\rVert^2}` with a vector :math:`m` and a
 :math:`G\times G` matrix :math:`M` computed once (Roodman et al. 2019,
 section 3).
@@ -27,68 +30,243 @@ section 3).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import linalg, stats
 
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+COV_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "cluster")
+WEIGHT_TYPES = ("rademacher", "webb")
+FEW_CLUSTERS = 20  # below this many clusters the CR1 t test is known to over-reject
+
+ClusterArg = str | Sequence[str] | np.ndarray | pd.Series | Sequence[np.ndarray] | None
 
 
-@dataclass(frozen=True)
-class Fit:
-    """Result of :func:`ols`: coefficients, covariance and what they came from."""
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Outcome, design matrix and cluster codes after missing rows are dropped."""
 
-    names: list[str]
-    beta: np.ndarray
-    vcov: np.ndarray
-    resid: np.ndarray
-    n: int
-    k: int
-    n_clusters: int | None
-    vcov_type: str
-
-    def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Tidy coefficient table (t with G-1 df when clustered, else n-k).
-
-        Parameters
-        ----------
-        level : float, default 0.95
-            Confidence level.
-
-        Returns
-        -------
-        DataFrame
-            term, estimate, se, t, df, p_val, ci_low, ci_high, n, n_clusters, vcov.
-        """
-        se = np.sqrt(np.diag(self.vcov))
-        df = (self.n_clusters - 1) if self.n_clusters else (self.n - self.k)
-        t = self.beta / se
-        q = stats.t.ppf(1 - (1 - level) / 2, df)
-        return pd.DataFrame(
-            {
-                "term": self.names,
-                "estimate": self.beta,
-                "se": se,
-                "t": t,
-                "df": df,
-                "p_val": 2 * stats.t.sf(np.abs(t), df),
-                "ci_low": self.beta - q * se,
-                "ci_high": self.beta + q * se,
-                "n": self.n,
-                "n_clusters": self.n_clusters if self.n_clusters else np.nan,
-                "vcov": self.vcov_type,
-            }
-        )
+    y: np.ndarray
+    X: pd.DataFrame
+    clusters: list[np.ndarray]
+    cluster_names: list[str]
+    dropped: int
+    formula: str | None = None
 
 
 def _codes(values: Sequence | np.ndarray | pd.Series) -> np.ndarray:
     codes, _ = pd.factorize(pd.Series(np.asarray(values)), sort=True)
     if (codes < 0).any():
-        raise ValueError("cluster variable has missing values")
+        raise ValueError("Die Cluster-Variable hat fehlende Werte (cluster has missing values).")
     return codes
+
+
+def _check_conf_level(conf_level: float) -> None:
+    if not 0 < conf_level < 1:
+        raise ValueError(
+            f"conf_level={conf_level!r} muss zwischen 0 und 1 liegen, z. B. 0.95 "
+            "(confidence level between 0 and 1)."
+        )
+
+
+def _cluster_columns(data: pd.DataFrame, cluster: ClusterArg) -> list[str]:
+    if cluster is None:
+        return []
+    names = [cluster] if isinstance(cluster, str) else list(cluster)
+    if not all(isinstance(c, str) for c in names):
+        raise ValueError(
+            "Mit einer Formel wird cluster als Spaltenname (oder Liste von Spaltennamen) "
+            f"angegeben, nicht als {type(cluster).__name__} (cluster must name columns)."
+        )
+    missing = [c for c in names if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"Cluster-Spalte {missing[0]!r} fehlt in data; vorhandene Spalten: "
+            f"{', '.join(map(str, data.columns))} (cluster column not found)."
+        )
+    if len(names) > 2:
+        raise ValueError(f"Höchstens zwei Cluster-Dimensionen, nicht {len(names)}: {names}.")
+    return names
+
+
+def _r_powers(formula: str) -> str:
+    """Inside ``I(...)`` R's ``^`` is a power; Python (and formulaic) read it as XOR."""
+    out, i = [], 0
+    while (start := formula.find("I(", i)) >= 0:
+        depth, j = 0, start + 1
+        for j in range(start + 1, len(formula)):
+            depth += {"(": 1, ")": -1}.get(formula[j], 0)
+            if depth == 0:
+                break
+        out.append(formula[i:start] + formula[start : j + 1].replace("^", "**"))
+        i = j + 1
+    return "".join(out) + formula[i:]
+
+
+def _normalise_cov(cov: str | None) -> str | None:
+    if cov is None:
+        return None
+    by_lower = {c.lower(): c for c in COV_TYPES}
+    if not isinstance(cov, str) or cov.lower() not in by_lower:
+        raise ValueError(f"cov={cov!r} ist nicht bekannt; erlaubt: {', '.join(COV_TYPES)}.")
+    return by_lower[cov.lower()]
+
+
+def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=None) -> Design:
+    """Outcome, design matrix and clusters from a formula or from matrices.
+
+    Parameters
+    ----------
+    data : DataFrame or array-like
+        With a formula: the frame holding every variable. Without: the
+        outcome vector.
+    formula : str or DataFrame
+        An R-style formula read by formulaic (``"y ~ x + C(lab)"``; an
+        intercept is added unless ``- 1``; ``I(x^2)`` is a power as in R),
+        or the design matrix itself (columns become the terms).
+    cluster : str, list of str, array-like or list of arrays, optional
+        Cluster column name(s) with a formula, cluster values otherwise.
+
+    Returns
+    -------
+    Design
+        y, X (terms as columns, the intercept named ``(Intercept)`` as in R),
+        cluster values, their names and the number of rows dropped for
+        missing values.
+
+    Notes
+    -----
+    Rows with a missing value in any variable of the formula or in a
+    cluster column are dropped (R's ``na.omit``); factors in ``C()`` are
+    dummy-coded against their first level (treatment contrasts).
+
+    References
+    ----------
+    R ``model.frame``/``model.matrix``; formulaic (``formulaic.model_matrix``).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1.0, 2.0, None, 4.0], "x": [1, 2, 3, 5], "g": list("aabb")})
+    >>> des = model_design(d, "y ~ x", cluster="g")
+    >>> list(des.X.columns), des.dropped
+    (['(Intercept)', 'x'], 1)
+    """
+    if isinstance(formula, str):
+        import formulaic
+
+        if not isinstance(data, pd.DataFrame):
+            raise ValueError("Mit einer Formel muss data ein DataFrame sein (data: a frame).")
+        if "~" not in formula:
+            raise ValueError(
+                f"Formel {formula!r} hat keine Zielgröße: geschrieben wird 'y ~ x' "
+                "(formula needs an outcome on the left of '~')."
+            )
+        names = _cluster_columns(data, cluster)
+        frame = data.dropna(subset=names) if names else data
+        try:
+            mm = formulaic.model_matrix(_r_powers(formula), frame)
+        except formulaic.errors.FormulaicError as err:
+            first = str(err).splitlines()[0]
+            raise ValueError(
+                f"Formel {formula!r} lässt sich mit data nicht auswerten: {first}"
+            ) from None
+        lhs, rhs = mm.lhs, mm.rhs
+        if lhs.shape[1] != 1:
+            raise ValueError(
+                f"Formel {formula!r}: links von '~' steht genau eine numerische Zielgröße, "
+                f"nicht {list(lhs.columns)} (one numeric outcome)."
+            )
+        X = pd.DataFrame(np.asarray(rhs, dtype=float), columns=list(rhs.columns), index=rhs.index)
+        X = X.rename(columns={"Intercept": "(Intercept)"})
+        clusters = [frame.loc[X.index, c].to_numpy() for c in names]
+        return Design(
+            np.asarray(lhs, dtype=float).ravel(), X, clusters, names, len(data) - len(X), formula
+        )
+    if isinstance(formula, pd.DataFrame):
+        y = np.asarray(data, dtype=float).ravel()
+        if len(y) != len(formula):
+            raise ValueError(
+                f"y hat {len(y)} Werte, die Designmatrix {len(formula)} Zeilen (lengths differ)."
+            )
+        if cluster is None:
+            dims: list = []
+        elif isinstance(cluster, str):
+            raise ValueError(
+                "Ohne Formel wird cluster als Werte (array) angegeben, nicht als Spaltenname "
+                f"{cluster!r} (pass cluster values with a design matrix)."
+            )
+        elif isinstance(cluster, (list, tuple)):
+            dims = [np.asarray(c) for c in cluster]
+        else:
+            dims = [np.asarray(cluster)]
+        for c in dims:
+            if len(c) != len(y):
+                raise ValueError(f"Cluster-Variable hat {len(c)} Werte, y hat {len(y)}.")
+        X = formula.astype(float).reset_index(drop=True)
+        names = [f"cluster{i + 1}" for i in range(len(dims))]
+        return Design(y, X, dims, names, 0, None)
+    raise ValueError(
+        "ols erwartet ols(data, 'y ~ x', ...) oder ols(y, X) mit X als DataFrame, nicht "
+        f"{type(formula).__name__} (formula string or design frame expected)."
+    )
+
+
+def redundant_columns(X: np.ndarray) -> np.ndarray:
+    r"""Mask of columns that are linear combinations of the columns before them.
+
+    Parameters
+    ----------
+    X : ndarray
+        Design matrix (n x k).
+
+    Returns
+    -------
+    ndarray of bool
+        True where column j lies in the span of columns 0..j-1 (from the
+        diagonal of the QR decomposition without pivoting).
+
+    Notes
+    -----
+    :math:`|R_{jj}|` of :math:`X = QR` is the length of the part of column j
+    orthogonal to the columns before it; it is treated as zero below
+    :math:`10^{-12}\,\max(n,k)\sqrt n\,\max|X|`.
+
+    References
+    ----------
+    R ``lm`` (``qr(X)$rank`` with ``tol = 1e-7``, which drops aliased terms).
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(4), [1.0, 2, 3, 4], [2.0, 4, 6, 8]])
+    >>> redundant_columns(X).tolist()
+    [False, False, True]
+    """
+    n, k = X.shape
+    r = linalg.qr(X, mode="r")[0]
+    diag = np.zeros(k)
+    m = min(n, k)
+    diag[:m] = np.abs(np.diag(r[:m, :m]))
+    scale = max(float(np.abs(X).max(initial=0.0)), 1.0) * np.sqrt(n)
+    return diag <= scale * max(n, k) * 1e-12
+
+
+def _check_design(des: Design) -> None:
+    n, k = des.X.shape
+    if not np.isfinite(des.y).all() or not np.isfinite(des.X.to_numpy()).all():
+        raise ValueError("y oder X enthalten fehlende oder unendliche Werte (missing values).")
+    if n <= k:
+        raise ValueError(
+            f"{n} Beobachtungen für {k} Koeffizienten: mindestens k + 1 nötig (too few rows)."
+        )
+    dependent = list(des.X.columns[redundant_columns(des.X.to_numpy(dtype=float))])
+    if dependent:
+        raise ValueError(
+            "Die Regressoren sind linear abhängig; nicht schätzbar: "
+            f"{', '.join(dependent)} (collinear regressors)."
+        )
 
 
 def _meat(xu: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, int]:
@@ -104,7 +282,7 @@ def cluster_vcov(
     clusters: Sequence[np.ndarray],
     xtx_inv: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
-    """CR1 covariance for one or two cluster dimensions.
+    r"""CR1 covariance for one or two cluster dimensions.
 
     Parameters
     ----------
@@ -123,6 +301,25 @@ def cluster_vcov(
         k x k covariance matrix.
     n_clusters : int
         Number of clusters (the smaller dimension for two-way clustering).
+
+    Notes
+    -----
+    :math:`\frac{n-1}{n-k}(X'X)^{-1}\bigl(\sum_{d} \pm \frac{G_d}{G_d-1}
+    \sum_g X_g'u_g u_g'X_g\bigr)(X'X)^{-1}` over the dimensions A, B (+) and
+    their intersection (-).
+
+    References
+    ----------
+    Cameron, Gelbach & Miller (2011), J. Bus. Econ. Stat. 29, 238-249;
+    R ``sandwich::vcovCL(type = "HC1")``, Stata ``vce(cluster)``.
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(6), np.arange(6.0)])
+    >>> u = np.array([0.5, -0.2, 0.1, -0.4, 0.3, -0.3])
+    >>> v, g = cluster_vcov(X, u, [np.array([0, 0, 1, 1, 2, 2])])
+    >>> v.shape, g
+    ((2, 2), 3)
     """
     n, k = X.shape
     bread = np.linalg.inv(X.T @ X) if xtx_inv is None else xtx_inv
@@ -137,45 +334,314 @@ def cluster_vcov(
         mab, _ = _meat(xu, both)
         meat, g = ma + mb - mab, min(ga, gb)
     else:
-        raise ValueError("one or two cluster variables")
+        raise ValueError("Eine oder zwei Cluster-Variablen (one or two cluster variables).")
     return (n - 1) / (n - k) * bread @ meat @ bread, g
 
 
-def ols(
-    y: np.ndarray | pd.Series,
-    X: pd.DataFrame,
-    *,
-    cluster: Sequence[np.ndarray] | np.ndarray | pd.Series | None = None,
-) -> Fit:
-    """Ordinary least squares with classical or cluster-robust covariance.
+def hc_vcov(X: np.ndarray, resid: np.ndarray, kind: str, xtx_inv: np.ndarray) -> np.ndarray:
+    r"""Heteroskedasticity-consistent covariance HC0-HC3.
 
     Parameters
     ----------
-    y : array-like
-        Outcome (length n).
-    X : DataFrame
-        Regressors including a constant if wanted (column names become terms).
-    cluster : array-like or sequence of two array-likes, optional
-        Cluster variable(s); ``None`` for the classical covariance.
+    X : ndarray
+        Design matrix (n x k).
+    resid : ndarray
+        OLS residuals.
+    kind : {"HC0", "HC1", "HC2", "HC3"}
+        Estimator.
+    xtx_inv : ndarray
+        :math:`(X'X)^{-1}`.
 
     Returns
     -------
-    Fit
-        Coefficients, covariance, residuals; ``.table()`` gives the tidy frame.
+    ndarray
+        k x k covariance matrix.
+
+    Notes
+    -----
+    :math:`(X'X)^{-1}X'\,\mathrm{diag}(\omega_i)\,X(X'X)^{-1}` with
+    :math:`\omega_i = u_i^2` (HC0), :math:`\frac{n}{n-k}u_i^2` (HC1),
+    :math:`u_i^2/(1-h_{ii})` (HC2), :math:`u_i^2/(1-h_{ii})^2` (HC3), where
+    :math:`h_{ii}` is the leverage.
+
+    References
+    ----------
+    White (1980), Econometrica 48, 817-838; MacKinnon & White (1985),
+    J. Econometrics 29, 305-325; R ``sandwich::vcovHC(type = ...)``.
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(5), np.arange(5.0)])
+    >>> u = np.array([0.5, -0.2, 0.1, -0.7, 0.3])
+    >>> hc_vcov(X, u, "HC0", np.linalg.inv(X.T @ X)).shape
+    (2, 2)
     """
-    xm = X.to_numpy(dtype=float)
-    yv = np.asarray(y, dtype=float)
+    n, k = X.shape
+    omega = resid**2
+    if kind in ("HC2", "HC3"):
+        h = np.einsum("ij,jk,ik->i", X, xtx_inv, X)
+        omega = omega / (1 - h) ** (1 if kind == "HC2" else 2)
+    elif kind == "HC1":
+        omega = omega * n / (n - k)
+    elif kind != "HC0":
+        raise ValueError(f"kind={kind!r}; erlaubt: HC0, HC1, HC2, HC3.")
+    return xtx_inv @ (X.T * omega) @ X @ xtx_inv
+
+
+_COV_LABEL = {
+    "classical": "klassisch",
+    "HC0": "HC0",
+    "HC1": "HC1",
+    "HC2": "HC2",
+    "HC3": "HC3",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class OLSResult:
+    """Result of :func:`ols`: coefficients, covariance and fit statistics.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        term, estimate, se, statistic (t), df, p_val, ci_low, ci_high, n,
+        method, note (at ``conf_level``).
+    fit : DataFrame
+        One row per statistic (r_squared, adj_r_squared, sigma, loglik, aic,
+        bic, df_resid, n_clusters) in ``term`` with its value in ``estimate``.
+    """
+
+    terms: list[str]
+    beta: np.ndarray
+    vcov: np.ndarray
+    resid: np.ndarray
+    n: int
+    k: int
+    n_clusters: int | None
+    cov_type: str
+    conf_level: float
+    r_squared: float
+    adj_r_squared: float
+    sigma: float
+    loglik: float
+    aic: float
+    bic: float
+    formula: str | None = None
+    dropped: int = 0
+    cluster_names: list[str] = field(default_factory=list)
+
+    @property
+    def df_resid(self) -> int:
+        """Degrees of freedom of the t tests: G - 1 when clustered, else n - k."""
+        return (self.n_clusters - 1) if self.n_clusters else (self.n - self.k)
+
+    @property
+    def method(self) -> str:
+        """How the covariance was estimated, in words."""
+        if self.cov_type == "cluster":
+            how = "zweiweg" if len(self.cluster_names) == 2 else "einweg"
+            return f"OLS, CR1 {how} nach {' + '.join(self.cluster_names)}, G = {self.n_clusters}"
+        return f"OLS, Kovarianz {_COV_LABEL[self.cov_type]}"
+
+    def table(self, conf_level: float | None = None) -> pd.DataFrame:
+        """Coefficient table at a confidence level (default: the fit's).
+
+        Parameters
+        ----------
+        conf_level : float, optional
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        DataFrame
+            term, estimate, se, statistic, df, p_val, ci_low, ci_high, n,
+            method, note.
+        """
+        level = self.conf_level if conf_level is None else conf_level
+        _check_conf_level(level)
+        se = np.sqrt(np.diag(self.vcov))
+        df = self.df_resid
+        t = self.beta / se
+        q = stats.t.ppf(1 - (1 - level) / 2, df)
+        notes = []
+        if self.n_clusters and self.n_clusters < FEW_CLUSTERS:
+            notes.append(
+                f"nur {self.n_clusters} Cluster: Wild-Cluster-Bootstrap für p-Werte und "
+                "Intervalle vorziehen"
+            )
+        if self.dropped:
+            notes.append(f"{self.dropped} Zeilen mit fehlenden Werten ausgelassen")
+        return pd.DataFrame(
+            {
+                "term": self.terms,
+                "estimate": self.beta,
+                "se": se,
+                "statistic": t,
+                "df": df,
+                "p_val": 2 * stats.t.sf(np.abs(t), df),
+                "ci_low": self.beta - q * se,
+                "ci_high": self.beta + q * se,
+                "n": self.n,
+                "method": self.method,
+                "note": "; ".join(notes),
+            }
+        )
+
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        """Coefficient table at the fit's confidence level."""
+        return self.table()
+
+    @property
+    def fit(self) -> pd.DataFrame:
+        """Fit statistics as R's ``summary.lm``, ``logLik``, ``AIC``, ``BIC`` give them."""
+        rows = {
+            "r_squared": self.r_squared,
+            "adj_r_squared": self.adj_r_squared,
+            "sigma": self.sigma,
+            "loglik": self.loglik,
+            "aic": self.aic,
+            "bic": self.bic,
+            "df_resid": float(self.n - self.k),
+            "n_clusters": float(self.n_clusters) if self.n_clusters else np.nan,
+        }
+        return pd.DataFrame(
+            {
+                "term": list(rows),
+                "estimate": list(rows.values()),
+                "n": self.n,
+                "method": "OLS; logLik wie R logLik.lm (Varianz als Parameter gezählt)",
+            }
+        )
+
+    def summary(self) -> str:
+        """Plain-text summary: the coefficient table and the fit statistics."""
+        head = f"OLS {self.formula or ''}".strip()
+        return "\n\n".join([head, self.coefficients.to_string(), self.fit.to_string()])
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<h4>{self.method}</h4>"
+            + self.coefficients.to_html(index=False)
+            + self.fit.to_html(index=False)
+        )
+
+
+def ols(
+    data: pd.DataFrame | np.ndarray | pd.Series,
+    formula: str | pd.DataFrame,
+    *,
+    cov: str | None = None,
+    cluster: ClusterArg = None,
+    conf_level: float = 0.95,
+) -> OLSResult:
+    r"""Ordinary least squares with classical, HC or cluster-robust covariance.
+
+    Parameters
+    ----------
+    data : DataFrame or array-like
+        The frame holding the variables of ``formula``; or, when ``formula``
+        is a design matrix, the outcome vector.
+    formula : str or DataFrame
+        R-style formula, e.g. ``"y ~ x + C(lab)"`` (formulaic; rows with
+        missing values are dropped and counted in ``note``), or a design
+        matrix with a column per term (add the constant yourself).
+    cov : {"classical", "HC0", "HC1", "HC2", "HC3", "cluster"}, optional
+        Covariance estimator (case does not matter); default ``"cluster"``
+        (CR1) when ``cluster`` is given, else ``"classical"``.
+    cluster : str or list of str (formula), array-like or list of two (matrix)
+        One or two cluster dimensions (two: Cameron-Gelbach-Miller).
+    conf_level : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    OLSResult
+        ``.coefficients`` (term .. note), ``.fit`` (R², adjusted R², sigma,
+        log-likelihood, AIC, BIC), ``.vcov``, ``.summary()``.
+
+    Notes
+    -----
+    :math:`\hat\beta = (X'X)^{-1}X'y`; t tests with :math:`n-k` degrees of
+    freedom, or :math:`G-1` when clustered (:func:`cluster_vcov`); HC types
+    as in :func:`hc_vcov`. :math:`R^2 = 1 - RSS/TSS` (TSS about the mean
+    when the model has an intercept, else about zero, as R's ``lm``).
+    The log-likelihood is R's ``logLik.lm``,
+    :math:`\ell = -\frac n2\bigl(\log 2\pi + \log\frac{RSS}{n} + 1\bigr)`,
+    and the error variance counts as a parameter: AIC :math:`=-2\ell+2(k+1)`,
+    BIC :math:`=-2\ell+\log(n)(k+1)` (R's ``AIC``/``BIC``; Stata's
+    ``estat ic`` counts k parameters and is 2, resp. :math:`\log n`, lower).
+
+    References
+    ----------
+    R ``lm``, ``summary.lm``, ``AIC``, ``BIC``; ``sandwich::vcovHC``,
+    ``sandwich::vcovCL`` (Zeileis, Köll & Graham 2020, J. Stat. Softw.
+    95(1)); Stata ``regress, vce(robust|hc2|hc3|cluster)``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0], "x": [1, 2, 3, 4, 5, 6],
+    ...                   "lab": list("aabbcc")})
+    >>> fit = ols(d, "y ~ x", cov="HC3")
+    >>> fit.coefficients[["term", "estimate"]].round(3)
+              term  estimate
+    0  (Intercept)     0.400
+    1            x     0.886
+    >>> round(float(fit.fit.set_index("term").loc["r_squared", "estimate"]), 3)
+    0.784
+    """
+    _check_conf_level(conf_level)
+    des = model_design(data, formula, cluster)
+    cov = _normalise_cov(cov)
+    if cov is None:
+        cov = "cluster" if des.clusters else "classical"
+    if cov == "cluster" and not des.clusters:
+        raise ValueError("cov='cluster' braucht cluster= (a cluster column is needed).")
+    if cov != "cluster" and des.clusters:
+        raise ValueError(
+            f"cluster= ist angegeben, aber cov={cov!r}: für Cluster-robuste Fehler cov='cluster' "
+            "oder cov weglassen."
+        )
+    _check_design(des)
+    xm = des.X.to_numpy(dtype=float)
+    y = des.y
     n, k = xm.shape
     xtx_inv = np.linalg.inv(xm.T @ xm)
-    beta = xtx_inv @ (xm.T @ yv)
-    resid = yv - xm @ beta
-    if cluster is None:
-        vcov = xtx_inv * (resid @ resid) / (n - k)
-        return Fit(list(X.columns), beta, vcov, resid, n, k, None, "classical")
-    dims = list(cluster) if isinstance(cluster, (list, tuple)) else [cluster]
-    vcov, g = cluster_vcov(xm, resid, dims, xtx_inv)
-    kind = "CR1 one-way" if len(dims) == 1 else "CR1 two-way"
-    return Fit(list(X.columns), beta, vcov, resid, n, k, g, kind)
+    beta = xtx_inv @ (xm.T @ y)
+    resid = y - xm @ beta
+    rss = float(resid @ resid)
+    g = None
+    if cov == "classical":
+        vcov = xtx_inv * rss / (n - k)
+    elif cov == "cluster":
+        vcov, g = cluster_vcov(xm, resid, des.clusters, xtx_inv)
+    else:
+        vcov = hc_vcov(xm, resid, cov, xtx_inv)
+    intercept = bool(np.any(np.all(xm == 1.0, axis=0)))
+    tss = float(((y - y.mean()) ** 2).sum()) if intercept else float(y @ y)
+    r2 = 1 - rss / tss
+    adj = 1 - (1 - r2) * (n - int(intercept)) / (n - k)
+    loglik = -n / 2 * (np.log(2 * np.pi) + np.log(rss / n) + 1)
+    return OLSResult(
+        terms=list(des.X.columns),
+        beta=beta,
+        vcov=vcov,
+        resid=resid,
+        n=n,
+        k=k,
+        n_clusters=g,
+        cov_type=cov,
+        conf_level=conf_level,
+        r_squared=r2,
+        adj_r_squared=adj,
+        sigma=float(np.sqrt(rss / (n - k))),
+        loglik=float(loglik),
+        aic=float(-2 * loglik + 2 * (k + 1)),
+        bic=float(-2 * loglik + np.log(n) * (k + 1)),
+        formula=des.formula,
+        dropped=des.dropped,
+        cluster_names=des.cluster_names if cov == "cluster" else [],
+    )
 
 
 class _Bootstrap:
@@ -220,7 +686,7 @@ class _Bootstrap:
         return res[:, 0], res[:, 1]
 
 
-def _weights(kind: str, G: int, reps: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+def _draws(kind: str, G: int, reps: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
     if kind == "rademacher":
         if 2**G <= reps:
             grid = ((np.arange(2**G)[:, None] >> np.arange(G)) & 1).astype(np.int8)
@@ -228,7 +694,7 @@ def _weights(kind: str, G: int, reps: int, rng: np.random.Generator) -> tuple[np
         return rng.choice(np.array([-1, 1], dtype=np.int8), size=(G, reps)), False
     if kind == "webb":
         return rng.choice(WEBB, size=(G, reps)), False
-    raise ValueError("weights must be 'rademacher' or 'webb'")
+    raise ValueError(f"weight_type={kind!r}; erlaubt: {', '.join(WEIGHT_TYPES)}.")
 
 
 def _dot_draws(m: np.ndarray, V: np.ndarray, chunk: int = 4096) -> np.ndarray:
@@ -260,16 +726,16 @@ def _t_star(m: np.ndarray, M: np.ndarray, V: np.ndarray, c: float, chunk: int = 
 
 
 def wild_cluster_bootstrap(
-    y: np.ndarray | pd.Series,
-    X: pd.DataFrame,
-    cluster: np.ndarray | pd.Series,
+    data: pd.DataFrame | np.ndarray | pd.Series,
+    formula: str | pd.DataFrame,
     *,
+    cluster: ClusterArg,
     coef: str,
     null: float = 0.0,
-    weights: str = "rademacher",
+    weight_type: str = "rademacher",
     restricted: bool = True,
     reps: int = 9999,
-    level: float = 0.95,
+    conf_level: float = 0.95,
     seed: int = 20200615,
     ci: bool = True,
 ) -> pd.DataFrame:
@@ -277,24 +743,26 @@ def wild_cluster_bootstrap(
 
     Parameters
     ----------
-    y : array-like
-        Outcome.
-    X : DataFrame
-        Regressors (with constant and fixed-effect dummies as needed).
-    cluster : array-like
-        Cluster variable (e.g. the lab or commune).
+    data : DataFrame or array-like
+        Frame of the formula's variables, or the outcome vector when
+        ``formula`` is a design matrix.
+    formula : str or DataFrame
+        R-style formula or design matrix, as in :func:`ols`.
+    cluster : str or array-like
+        One cluster dimension: a column name with a formula, else values.
     coef : str
-        Column of ``X`` to test.
+        Term to test (as named in :func:`ols` output).
     null : float, default 0
         Value under the null hypothesis.
-    weights : {"rademacher", "webb"}
-        Bootstrap weights; Webb's six-point weights are advised below about
-        12 clusters, where Rademacher weights allow too few distinct draws.
+    weight_type : {"rademacher", "webb"}
+        Distribution of the bootstrap weights; Webb's six-point weights are
+        advised below about 12 clusters, where Rademacher weights allow too
+        few distinct draws.
     restricted : bool, default True
         Impose the null in the bootstrap data (WCR) or not (WCU).
     reps : int, default 9999
         Bootstrap replications (all :math:`2^G` sign vectors if fewer).
-    level : float, default 0.95
+    conf_level : float, default 0.95
         Confidence level.
     seed : int
         Seed of the random weights (results are reproducible).
@@ -305,18 +773,54 @@ def wild_cluster_bootstrap(
     Returns
     -------
     DataFrame
-        One row: term, estimate, se (CR1), t, p_val (symmetric bootstrap),
-        ci_low, ci_high, n_clusters, reps (draws used), enumerated, weights,
-        method.
+        One row: term, estimate, se (CR1), statistic (t against ``null``),
+        df (G - 1), p_val (symmetric bootstrap), ci_low, ci_high, n, method,
+        note. ``.attrs`` holds ``n_clusters``, ``reps`` (draws used) and
+        ``enumerated``.
+
+    Notes
+    -----
+    :math:`p = \frac1B\sum_b 1\{|t^*_b| \ge |t|\}` with
+    :math:`t = (\hat\beta_j - r)/\mathrm{se}_{CR1}`; bootstrap samples
+    :math:`y^* = X\tilde\beta + v_g\tilde u` with the restricted (WCR) or
+    unrestricted (WCU) fit.
+
+    References
+    ----------
+    Cameron, Gelbach & Miller (2008), Rev. Econ. Stat. 90, 414-427;
+    MacKinnon & Webb (2017), J. Appl. Econometrics 32, 233-254; Roodman,
+    Nielsen, MacKinnon & Webb (2019), Stata J. 19, 4-60 (``boottest``);
+    Julia ``WildBootTests.jl``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"g": np.repeat(np.arange(8), 5), "x": rng.normal(size=40)})
+    >>> d["y"] = 0.5 * d["x"] + rng.normal(size=40)
+    >>> res = wild_cluster_bootstrap(d, "y ~ x", cluster="g", coef="x", reps=999)
+    >>> res.attrs["reps"], res.attrs["enumerated"]
+    (256, True)
     """
-    names = list(X.columns)
+    _check_conf_level(conf_level)
+    if weight_type not in WEIGHT_TYPES:
+        raise ValueError(f"weight_type={weight_type!r}; erlaubt: {', '.join(WEIGHT_TYPES)}.")
+    des = model_design(data, formula, cluster)
+    if len(des.clusters) != 1:
+        raise ValueError(
+            "Der Wild-Cluster-Bootstrap braucht genau eine Cluster-Dimension "
+            f"(one cluster dimension), nicht {len(des.clusters)}."
+        )
+    _check_design(des)
+    names = list(des.X.columns)
+    if coef not in names:
+        raise ValueError(f"coef={coef!r} ist kein Term des Modells; Terme: {', '.join(names)}.")
     j = names.index(coef)
-    b = _Bootstrap(np.asarray(y, dtype=float), X.to_numpy(dtype=float), _codes(cluster), j)
+    b = _Bootstrap(des.y, des.X.to_numpy(dtype=float), _codes(des.clusters[0]), j)
     rng = np.random.default_rng(seed)
-    V, enumerated = _weights(weights, b.G, reps, rng)
+    V, enumerated = _draws(weight_type, b.G, reps, rng)
     se_cr1 = float(np.sqrt(b.c * ((b.stat(b.y - b.X @ b.beta)[0]) ** 2).sum()))
     est = float(b.beta[j])
-    alpha = 1 - level
+    alpha = 1 - conf_level
     low = high = np.nan
     if restricted:
         # t*(r) = (a - r b) / sqrt(c (q0 - 2 r q01 + r^2 q1)), vectors over the draws
@@ -341,31 +845,42 @@ def wild_cluster_bootstrap(
         ts_u = _t_star(m, M, V, b.c)
         p = float(np.mean(np.abs(ts_u) >= abs((est - null) / se_cr1) - 1e-12))
         if ci:
-            q = float(np.quantile(np.abs(ts_u), level))
+            q = float(np.quantile(np.abs(ts_u), conf_level))
             low, high = est - q * se_cr1, est + q * se_cr1
-    return pd.DataFrame(
+    kind = "WCR" if restricted else "WCU"
+    draws = f"alle {V.shape[1]} Vorzeichenvektoren" if enumerated else f"{V.shape[1]} Ziehungen"
+    out = pd.DataFrame(
         [
             {
                 "term": coef,
                 "estimate": est,
                 "se": se_cr1,
-                "t": (est - null) / se_cr1,
-                "null": null,
+                "statistic": (est - null) / se_cr1,
+                "df": b.G - 1,
                 "p_val": p,
                 "ci_low": low,
                 "ci_high": high,
-                "n_clusters": b.G,
-                "reps": V.shape[1],
-                "enumerated": enumerated,
-                "weights": weights,
-                "method": "WCR" if restricted else "WCU",
-                "level": level,
+                "n": b.n,
+                "method": f"Wild-Cluster-Bootstrap-t {kind}, {weight_type.capitalize()}, "
+                f"{draws}, G = {b.G}",
+                "note": "; ".join(
+                    ([] if null == 0 else [f"Nullhypothese: {coef} = {null:g}"])
+                    + (
+                        [f"p < {1 / V.shape[1]:.2g}: keine Ziehung so extrem wie die Schätzung"]
+                        if p == 0
+                        else []
+                    )
+                ),
             }
         ]
     )
+    out.attrs.update({"n_clusters": b.G, "reps": int(V.shape[1]), "enumerated": enumerated})
+    return out
 
 
-def _invert(p_value, est: float, start: float, alpha: float, scale: float) -> float:
+def _invert(
+    p_value: Callable[[float], float], est: float, start: float, alpha: float, scale: float
+) -> float:
     """Find where the bootstrap p-value falls to alpha between est and beyond start."""
     inside, outside = est, start
     step = start - est

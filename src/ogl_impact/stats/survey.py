@@ -9,6 +9,7 @@ function returns tidy frames without respondent ids.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -194,16 +195,45 @@ def change_by_unit(
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class LabComparison:
+    """Result of :func:`lab_comparison` for one construct.
+
+    Attributes
+    ----------
+    table : DataFrame
+        :func:`ogl_impact.stats.did_2x2` (cell means, changes, DiD), with a
+        leading ``construct`` column.
+    coefficients : DataFrame
+        The two-way fixed-effects estimate with CR1 by unit (term .. note).
+    bootstrap : DataFrame
+        Its wild cluster bootstrap (Webb weights, clusters = units).
+    """
+
+    table: pd.DataFrame
+    coefficients: pd.DataFrame
+    bootstrap: pd.DataFrame
+
+    def summary(self) -> str:
+        """Plain-text summary of the three tables."""
+        return "\n\n".join(t.to_string() for t in (self.table, self.coefficients, self.bootstrap))
+
+    def _repr_html_(self) -> str:
+        return "".join(
+            t.to_html(index=False) for t in (self.table, self.coefficients, self.bootstrap)
+        )
+
+
 def lab_comparison(
     scores: pd.DataFrame,
     construct: str,
     *,
     before: int,
     after: int,
-    bootstrap_reps: int = 9999,
+    reps: int = 9999,
     seed: int = 20200615,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Labs against comparison communes: 2x2 table and two-way fixed effects.
+) -> LabComparison:
+    r"""Labs against comparison communes: 2x2 table and two-way fixed effects.
 
     Parameters
     ----------
@@ -213,33 +243,57 @@ def lab_comparison(
         Construct column.
     before, after : int
         Waves before and after the labs started.
-    bootstrap_reps : int, default 9999
+    reps : int, default 9999
         Replications of the wild cluster bootstrap (Webb weights, clusters = units).
     seed : int
         Seed of the bootstrap.
 
     Returns
     -------
-    table : DataFrame
-        :func:`ogl_impact.stats.did_2x2` clustered by unit.
-    model : DataFrame
-        :func:`ogl_impact.stats.twfe` with unit and wave fixed effects, CR1
-        by unit and the wild cluster bootstrap.
+    LabComparison
+        ``.table`` (:func:`ogl_impact.stats.did_2x2` clustered by unit),
+        ``.coefficients`` (:func:`ogl_impact.stats.twfe` with unit and wave
+        fixed effects, CR1 by unit) and ``.bootstrap`` (its wild cluster
+        bootstrap); each with a leading ``construct`` column.
+
+    Notes
+    -----
+    :math:`y_{iut} = \alpha_u + \lambda_t + \delta\,1[u \text{ lab}, t =
+    \text{after}] + e_{iut}` over the two waves; :math:`\hat\delta` equals the
+    difference in differences of the cell means when every unit is seen in
+    both waves.
+
+    References
+    ----------
+    Card & Krueger (1994); Roodman et al. (2019), Stata J. 19, 4-60
+    (``boottest``); see :func:`ogl_impact.stats.twfe`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> s = pd.DataFrame({"unit_id": np.repeat([f"u{i}" for i in range(8)], 20),
+    ...                   "wave": np.tile([1, 2], 80)})
+    >>> s["is_lab"] = s["unit_id"] < "u4"
+    >>> s["trust"] = 3 + 0.5 * (s["is_lab"] & (s["wave"] == 2)) + rng.normal(0, 0.5, 160)
+    >>> res = lab_comparison(s, "trust", before=1, after=2, reps=99)
+    >>> res.bootstrap[["construct", "term"]].iloc[0].tolist()
+    ['trust', 'treat']
     """
     part = scores[scores["wave"].isin([before, after])].copy()
     part["post"] = part["wave"] == after
     part["treat"] = (part["is_lab"] & part["post"]).astype(float)
-    table = did_2x2(part, construct, treated="is_lab", post="post", cluster="unit_id")
+    table = did_2x2(part, construct, treatment="is_lab", post="post", cluster="unit_id")
     model = twfe(
         part,
         construct,
-        unit="unit_id",
-        time="wave",
-        treat="treat",
+        treatment="treat",
+        fe=["unit_id", "wave"],
+        cluster="unit_id",
         bootstrap=True,
-        reps=bootstrap_reps,
+        reps=reps,
         seed=seed,
     )
-    table.insert(0, "construct", construct)
-    model.insert(0, "construct", construct)
-    return table, model
+    frames = [table, model.coefficients.copy(), model.bootstrap.copy()]
+    for frame in frames:
+        frame.insert(0, "construct", construct)
+    return LabComparison(*frames)

@@ -1,0 +1,7 @@
+# Produces tests/references/r_lm_cars.txt (R >= 3.x; sandwich, lmtest)
+summary(lm(dist ~ speed, data = cars))
+AIC(lm(dist ~ speed, data = cars))
+BIC(lm(dist ~ speed, data = cars))
+model <- lm(speed ~ dist, data = cars)
+summary(model)
+lmtest::coeftest(model, vcov. = sandwich::vcovHC(model, type = "HC1"))

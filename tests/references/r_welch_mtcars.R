@@ -1,0 +1,2 @@
+# Produces tests/references/r_welch_mtcars.txt
+t.test(mpg ~ am, data = mtcars)
