@@ -209,6 +209,7 @@ def test_one_lab_only(raw, figures):
 # --- (c) a survey item, and a whole scale, without variance --------------------------------
 
 
+@pytest.mark.slow
 def test_an_item_without_variance_changes_nothing_visible(raw):
     constant(raw, {"tr_1"})
     ds = load(raw)
@@ -230,6 +231,36 @@ def test_a_scale_without_variance_is_named_in_english(raw, figures):
     assert "sb4/effekte: ok (not estimable: Trust: the values do not vary" in printed
     assert not_estimable(out / "sb4" / "index.html") == {}
     assert "nicht schätzbar" not in gallery
+
+
+# --- every value suppressed, or no lab at all in a wave ------------------------------------
+
+
+def test_a_pilot_survey_below_the_threshold_is_not_drawn(raw):
+    kept: dict[str, list[str]] = {}
+
+    def four_per_wave(row: dict) -> bool:
+        ids = kept.setdefault(row["wave"], [])
+        if row["unit_id"] != "kehl" or (row["respondent_id"] not in ids and len(ids) >= 4):
+            return False
+        if row["respondent_id"] not in ids:
+            ids.append(row["respondent_id"])
+        return True
+
+    _keep(raw, "responses", four_per_wave)
+    ds = load(raw)
+    with pytest.raises(NotEstimable, match="jede Welle hat weniger als k = 5 Befragte"):
+        draw(ds, "sb4", "vertrauen_likert")
+    with pytest.raises(NotEstimable, match=r"das einzige Labor .* weniger als k = 5"):
+        draw(ds, "zb", "offenheit_radar")
+    with pytest.raises(NotEstimable, match="only 1 lab and 0 comparison communes"):
+        draw(ds, "sb4", "effekte", lang="en", bootstrap_reps=99)
+
+
+def test_a_wave_without_any_lab(raw):
+    _keep(raw, "responses", lambda row: row["wave"] != "2" or row["unit_id"].startswith("vk"))
+    with pytest.raises(NotEstimable, match="in Welle 2 hat kein Labor geantwortet"):
+        draw(load(raw), "zb", "offenheit_punkte")
 
 
 # --- (d) two labs only ---------------------------------------------------------------------

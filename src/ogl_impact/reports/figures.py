@@ -558,7 +558,9 @@ _EFFECTS: dict[tuple, pd.DataFrame] = {}
 MIN_UNITS = 2  # lab and comparison units with answers in both waves, per group
 
 
-def _did_support(scores: pd.DataFrame, construct: str, before: int, after: int, ctx: Context):
+def _did_support(
+    scores: pd.DataFrame, construct: str, before: int, after: int, ctx: Context
+) -> None:
     """Raise NotEstimable unless both groups have MIN_UNITS units in both waves and y varies.
 
     Unit and wave fixed effects identify the effect only from units seen in
@@ -590,8 +592,8 @@ def _did_support(scores: pd.DataFrame, construct: str, before: int, after: int, 
     if scores.loc[rows, construct].nunique() < 2:
         raise NotEstimable(
             ctx.t(
-                "die Werte streuen nicht (alle Befragten gleich)",
-                "the values do not vary (all respondents alike)",
+                "die Werte streuen nicht (alle Befragten antworten gleich)",
+                "the values do not vary (every respondent answers alike)",
             )
         )
 
