@@ -24,6 +24,7 @@ from ogl_impact import stats
 from ogl_impact.cli import main
 from ogl_impact.dataset import load
 from ogl_impact.reports import NotEstimable, build, draw
+from ogl_impact.reports import figures as figures_module
 from ogl_impact.reports.estimable import numerical_failures
 from ogl_impact.reports.figures import BUILDERS
 
@@ -302,10 +303,21 @@ def test_a_refusal_by_stats_becomes_a_reason(demo):
     assert isinstance(info.value.__cause__, ValueError)
 
 
+def test_without_the_data_check_the_singular_model_still_gives_a_reason(raw, monkeypatch):
+    # the tester's data: the model itself fails (singular design); the build names it
+    thin_wave(raw, wave="3", lab="bremen")
+    monkeypatch.setattr(figures_module, "_did_support", lambda *args: None)
+    with pytest.raises(NotEstimable) as info:
+        draw(load(raw), "sb6", "effekte", bootstrap_reps=99)
+    # singular design (numpy), a refusal by stats, or no finite result: each is a reason
+    assert re.search("singulär|lehnt die Daten ab|kein endliches Ergebnis", info.value.reason)
+
+
 @pytest.mark.parametrize(
     "bug",
     [
         ValueError("a ValueError of the report code itself"),
+        ZeroDivisionError("a division in the report code itself"),
         KeyError("column"),
         TypeError("wrong call"),
         RuntimeError("anything else"),

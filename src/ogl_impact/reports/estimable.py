@@ -5,9 +5,10 @@ the network one lab: the figure that cannot be estimated is listed in the
 gallery as "nicht schätzbar" with the reason in plain words, and the rest of
 the report is drawn. :class:`NotEstimable` carries that reason;
 :func:`numerical_failures` turns the numerical failures of an estimation
-(singular design, division by zero, perfect separation, a stats function
-refusing its data) into it, and lets every other error through so that a
-genuine bug still fails loudly.
+(singular design, perfect separation, and a division by zero or a refusal
+of the data raised while a function of :mod:`ogl_impact.stats` computes)
+into it, and lets every other error through so that a genuine bug in the
+reports still fails loudly.
 """
 
 from __future__ import annotations
@@ -44,22 +45,23 @@ class NotEstimable(Exception):
 
 
 def _from_stats(exc: BaseException) -> bool:
-    """Whether the innermost frame of ``exc`` lies in ogl_impact/stats/."""
+    """Whether ``exc`` was raised while a function of ogl_impact/stats/ was running."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return bool(frames) and Path(frames[-1].filename).resolve().parent == STATS_FOLDER
+    return any(Path(f.filename).resolve().parent == STATS_FOLDER for f in frames)
 
 
 @contextmanager
 def numerical_failures(lang: str = "de") -> Iterator[None]:
     """Turn the numerical failures of an estimation into :class:`NotEstimable`.
 
-    Translated: :class:`numpy.linalg.LinAlgError` (singular design),
-    :class:`ZeroDivisionError` and :class:`FloatingPointError` (no variance),
-    statsmodels' ``PerfectSeparationError``, and a :class:`ValueError`
-    raised by a function of :mod:`ogl_impact.stats` itself (which refuses
-    data it cannot estimate from, e.g. too few clusters). Anything else,
-    including a ``ValueError`` raised elsewhere, passes unchanged: a bug
-    stays visible.
+    Translated wherever they arise: :class:`numpy.linalg.LinAlgError`
+    (singular design) and statsmodels' ``PerfectSeparationError``.
+    Translated only when raised while a function of :mod:`ogl_impact.stats`
+    runs (its own refusal of data it cannot estimate from, e.g. too few
+    clusters, or numpy's failure on an empty or constant input inside it):
+    :class:`ValueError`, :class:`ZeroDivisionError` and
+    :class:`FloatingPointError`. Anything else, and those three when raised
+    by the report code itself, passes unchanged: a bug stays visible.
 
     Parameters
     ----------
@@ -95,6 +97,8 @@ def numerical_failures(lang: str = "de") -> Iterator[None]:
             else "the model's design is singular (e.g. a group is missing in a wave)"
         ) from exc
     except (ZeroDivisionError, FloatingPointError) as exc:
+        if not _from_stats(exc):
+            raise
         raise NotEstimable(
             "Division durch null (die Werte streuen nicht)"
             if de
