@@ -71,7 +71,7 @@ LAYERS = [
         "ogl_impact.plots.programme",
         "ogl_impact.plots.model_diagram",
     },
-    {"ogl_impact.reports.registry", "ogl_impact.reports.asof"},
+    {"ogl_impact.reports.registry", "ogl_impact.reports.asof", "ogl_impact.reports.estimable"},
     {"ogl_impact.reports.figures"},
     {"ogl_impact.reports", "ogl_impact.reports.build"},
     {

@@ -62,6 +62,8 @@ def test_build_writes_every_format_and_a_gallery(built, demo):
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert "Sachstandsbericht 4" in html and "synthetische Demodaten" in html
     assert "n = " in html and "Quelle" in html
+    # the full data support every figure: nothing is listed as not estimable
+    assert "nicht schätzbar" not in html and "not-estimable" not in html
     assert (out / "index.html").exists()
     assert not list(out.glob(".*staging"))
     from PIL import Image

@@ -7,6 +7,17 @@ each drawn only from data available up to the report's date.
 
 from ogl_impact.reports.asof import as_of
 from ogl_impact.reports.build import build, build_report, draw
+from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.registry import REPORT_FIGURES, Report, find, reports
 
-__all__ = ["REPORT_FIGURES", "Report", "as_of", "build", "build_report", "draw", "find", "reports"]
+__all__ = [
+    "REPORT_FIGURES",
+    "NotEstimable",
+    "Report",
+    "as_of",
+    "build",
+    "build_report",
+    "draw",
+    "find",
+    "reports",
+]

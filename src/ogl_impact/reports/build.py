@@ -3,7 +3,11 @@
 For every figure the build writes PNG (300 dpi), SVG and PDF with fixed
 metadata (no dates, no software versions, a fixed SVG id salt), so that a
 second run gives byte-identical files; then an ``index.html`` gallery with
-each figure's caption, n and source. Each report is written into a staging
+each figure's caption, n and source. A figure the data cannot support
+(:class:`~ogl_impact.reports.estimable.NotEstimable`) is listed in the
+gallery and the progress line as "nicht schätzbar" with its reason, apart
+from the figures whose data do not exist yet at the report's date; the rest
+of the report is built. Each report is written into a staging
 folder beside its target and swapped in when complete: a failed build leaves
 the previous figures intact.
 """
@@ -27,11 +31,13 @@ from ogl_impact import privacy
 from ogl_impact.dataset import Dataset
 from ogl_impact.plots.style import house_style
 from ogl_impact.reports.asof import as_of
+from ogl_impact.reports.estimable import NotEstimable, numerical_failures
 from ogl_impact.reports.figures import BUILDERS, Context, Drawn
 from ogl_impact.reports.registry import Report, find, reports
 from ogl_impact.write.target import claim_folder, replace_file, replace_folder
 
 NO_DATA_YET = {True: "Noch ohne Daten zu diesem Zeitpunkt", False: "No data yet at this date"}
+NOT_ESTIMABLE = {True: "nicht schätzbar", False: "not estimable"}
 FORMATS = {
     "png": {"dpi": 300, "metadata": {"Software": None}},
     "svg": {"metadata": {"Date": None, "Creator": None}},
@@ -72,11 +78,22 @@ def _gallery(report: Report, entries: list, missing: list[str], lang: str, synth
     with house_style(lang):
         cards = []
         for d in entries:
+            if isinstance(d, NotDrawn):
+                cards.append(
+                    f'<figure id="{html.escape(d.name)}" class="not-estimable"><figcaption>'
+                    f"<p><strong>{html.escape(d.name)}: {NOT_ESTIMABLE[de]}</strong></p>"
+                    f'<p class="reason">{html.escape(d.reason)}</p></figcaption></figure>'
+                )
+                continue
             n = f"n = {number(d.n, 0)} · " if d.n is not None else ""
+            notes = "".join(
+                f'<p class="reason">{NOT_ESTIMABLE[de].capitalize()}: {html.escape(note)}</p>'
+                for note in d.notes
+            )
             cards.append(
                 f'<figure id="{d.name}"><a href="{d.name}.svg"><img src="{d.name}.png" '
                 f'alt="{html.escape(d.caption)}" loading="lazy"></a>'
-                f"<figcaption><p>{html.escape(d.caption)}</p>"
+                f"<figcaption><p>{html.escape(d.caption)}</p>{notes}"
                 f'<p class="meta">{n}{"Quelle" if de else "Source"}: {html.escape(d.source)}'
                 + (
                     f" · {'synthetische Demodaten' if de else 'synthetic demo data'}"
@@ -111,6 +128,7 @@ body {{ font-family: sans-serif; max-width: 60rem; margin: 2rem auto; color: #22
 figure {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }}
 img {{ max-width: 100%; }} .meta {{ color: #555; font-size: 0.9rem; }}
 .synthetic {{ background: #fff3cd; padding: 0.5rem; }} .note {{ color: #777; }}
+.reason {{ color: #8a4b00; }}
 </style></head>
 <body>
 <h1>{html.escape(report.title)}</h1>
@@ -132,6 +150,15 @@ class Entry:
     n: int | None
     source: str
     synthetic: bool
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotDrawn:
+    """A figure the data cannot support, with the reason in the report's language."""
+
+    name: str
+    reason: str
 
 
 _WORKER: dict = {}
@@ -164,8 +191,14 @@ def _tasks(report: Report, ds: Dataset) -> list[tuple[str, str | None]]:
 
 def _render(
     report: Report, name: str, lab: str | None, staging: str, lang: str, k: int, reps: int
-) -> list[Entry]:
-    """Build one figure (or one lab's) of a report and write its files."""
+) -> list[Entry | NotDrawn]:
+    """Build one figure (or one lab's) of a report and write its files.
+
+    A builder that raises NotEstimable, or fails numerically (see
+    :func:`~ogl_impact.reports.estimable.numerical_failures`), gives one
+    NotDrawn with the reason (any figure it had opened is closed); every
+    other error propagates.
+    """
     ds = _WORKER["ds"]
     key = (report.report_id, lang, k, reps)
     contexts = _WORKER.setdefault("contexts", {})
@@ -183,11 +216,28 @@ def _render(
         )
     data, ctx = contexts[key]
     ctx.only_lab = lab
-    entries = []
+    entries: list[Entry | NotDrawn] = []
     with house_style(lang):
-        for drawn in BUILDERS[name](data, ctx):
+        opened = set(plt.get_fignums())
+        try:
+            with numerical_failures(lang):
+                drawn_all = BUILDERS[name](data, ctx)
+        except NotEstimable as exc:
+            for number in set(plt.get_fignums()) - opened:
+                plt.close(number)
+            return [NotDrawn(f"{name}_{lab}" if lab else name, exc.reason)]
+        for drawn in drawn_all:
             save(drawn, Path(staging))
-            entries.append(Entry(drawn.name, drawn.caption, drawn.n, drawn.source, drawn.synthetic))
+            entries.append(
+                Entry(
+                    drawn.name,
+                    drawn.caption,
+                    drawn.n,
+                    drawn.source,
+                    drawn.synthetic,
+                    drawn.notes,
+                )
+            )
     return entries
 
 
@@ -239,7 +289,7 @@ def build(
     jobs_list = [(r, name, lab) for r in chosen for name, lab in _tasks(r, ds)]
     # the slowest figures first, so that parallel workers finish together
     jobs_list.sort(key=lambda job: -COST.get(job[1], 1.0))
-    results: dict[tuple[str, str, str | None], list[Entry]] = {}
+    results: dict[tuple[str, str, str | None], list[Entry | NotDrawn]] = {}
     total = len(jobs_list)
     files: list[Path] = []
     # each report is staged; all are swapped in when the block ends without error
@@ -271,7 +321,9 @@ def build(
                     for i, fut in enumerate(as_completed(futures), 1):
                         results[futures[fut]] = fut.result()
                         if progress:
-                            progress(_progress_line(i, total, futures[fut], results[futures[fut]]))
+                            progress(
+                                _progress_line(i, total, futures[fut], results[futures[fut]], lang)
+                            )
             else:
                 _init_worker(ds)
                 for i, (r, name, lab) in enumerate(jobs_list, 1):
@@ -280,7 +332,7 @@ def build(
                         r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
                     )
                     if progress:
-                        progress(_progress_line(i, total, key, results[key]))
+                        progress(_progress_line(i, total, key, results[key], lang))
             for r in chosen:
                 entries, missing = [], []
                 for name, lab in _tasks(r, ds):
@@ -291,7 +343,9 @@ def build(
                 (staging[r.report_id] / "index.html").write_text(
                     _gallery(r, entries, missing, lang, ds.synthetic), encoding="utf-8"
                 )
-                names = [f"{e.name}.{ext}" for e in entries for ext in FORMATS] + ["index.html"]
+                names = [
+                    f"{e.name}.{ext}" for e in entries if isinstance(e, Entry) for ext in FORMATS
+                ] + ["index.html"]
                 files += [out / r.report_id / n for n in names]
         except BaseException:
             plt.close("all")
@@ -353,6 +407,12 @@ def draw(
     list of Drawn
         Figures with caption, n and source (empty when the data do not exist
         yet at the report's date).
+
+    Raises
+    ------
+    NotEstimable
+        When the data at the report's date cannot support the figure; its
+        ``reason`` says why.
     """
     privacy.check_k(k)
     report = find(ds.periods, report_id)
@@ -366,7 +426,7 @@ def draw(
         synthetic_tables=_synthetic_tables(ds),
         bootstrap_reps=bootstrap_reps,
     )
-    with house_style(lang):
+    with house_style(lang), numerical_failures(lang):
         return BUILDERS[name](as_of(ds, report.until), ctx)
 
 
@@ -374,10 +434,21 @@ def _synthetic_tables(ds: Dataset) -> frozenset:
     return frozenset(name for name, f in ds.files.items() if f.synthetic)
 
 
-def _progress_line(i: int, total: int, key: tuple, entries: list[Entry]) -> str:
+def _progress_line(
+    i: int, total: int, key: tuple, entries: list[Entry | NotDrawn], lang: str = "de"
+) -> str:
     report_id, name, lab = key
+    de = lang == "de"
     label = f"{name}/{lab}" if lab else name
-    state = "ok" if entries else "keine Daten zu diesem Zeitpunkt"
+    if not entries:
+        state = "keine Daten zu diesem Zeitpunkt" if de else "no data yet at this date"
+    elif isinstance(entries[0], NotDrawn):
+        state = f"{NOT_ESTIMABLE[de]} – {entries[0].reason}"
+    else:
+        state = "ok"
+        notes = [note for e in entries for note in e.notes]
+        if notes:
+            state += f" ({NOT_ESTIMABLE[de]}: {'; '.join(notes)})"
     return f"[{i:>3}/{total}] {report_id}/{label}: {state}"
 
 

@@ -4,7 +4,11 @@ Each builder takes the dataset as of a report's date and a :class:`Context`
 and returns the figures it made (none when its data do not exist yet).
 Statistics come from :mod:`ogl_impact.logic` and :mod:`ogl_impact.stats`;
 every frame with respondent counts passes :func:`ogl_impact.privacy.protect`
-before it is drawn.
+before it is drawn. A builder whose figure the data cannot support (one lab
+in a wave, no comparison group, every value suppressed, a singular model)
+raises :class:`~ogl_impact.reports.estimable.NotEstimable` with the reason;
+a statistic of a figure that cannot be estimated while the others can is
+left out and named in the figure's ``notes``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
@@ -24,6 +29,7 @@ from matplotlib.transforms import Bbox
 from ogl_impact import logic, plots, privacy, stats
 from ogl_impact.dataset import Dataset
 from ogl_impact.plots import style
+from ogl_impact.reports.estimable import NotEstimable, numerical_failures
 from ogl_impact.stats.survey import score_table
 
 SOURCE_INDICATORS = {"de": "Indikatoren der Labore", "en": "lab indicators"}
@@ -102,6 +108,7 @@ class Drawn:
     source: str
     synthetic: bool = False
     bbox: Bbox | None = None
+    notes: tuple[str, ...] = ()
 
 
 Builder = Callable[[Dataset, Context], list[Drawn]]
@@ -126,6 +133,7 @@ def _finish(
     n: int | None,
     source: str,
     tables: tuple[str, ...] = ("indicator_values",),
+    notes: tuple[str, ...] = (),
 ) -> Drawn:
     # synthetic when any table the figure draws on is (or, unknown, the dataset is)
     synthetic = (
@@ -135,7 +143,7 @@ def _finish(
     box = fig.get_tightbbox()
     style.footer(fig, n=n, source=source, synthetic=synthetic, below=box)
     foot = fig.texts[-1].get_window_extent().transformed(fig.dpi_scale_trans.inverted())
-    drawn = Drawn(name, fig, caption, n, source, synthetic=synthetic)
+    drawn = Drawn(name, fig, caption, n, source, synthetic=synthetic, notes=notes)
     drawn.bbox = Bbox.union([box, foot]).padded(0.05)
     return drawn
 
@@ -370,6 +378,13 @@ def _openness(ds: Dataset, ctx: Context) -> tuple[pd.DataFrame, int] | None:
     scores = _scores(ds, ctx)
     wave = int(scores["wave"].max())
     latest = scores[(scores["wave"] == wave) & scores["is_lab"]]
+    if latest.empty:
+        raise NotEstimable(
+            ctx.t(
+                f"in Welle {wave} hat kein Labor geantwortet",
+                f"no lab has answers in wave {wave}",
+            )
+        )
     names = ds.perspectives.set_index("perspective_id")[
         "name_de" if ctx.lang == "de" else "name_en"
     ]
@@ -380,9 +395,24 @@ def _openness(ds: Dataset, ctx: Context) -> tuple[pd.DataFrame, int] | None:
             rows.append((lab, names[p], part[p].mean(), int(part[p].notna().sum())))
     frame = pd.DataFrame(rows, columns=["unit_id", "perspective", "score", "n"])
     frame = privacy.protect(frame, groups=["unit_id", "perspective"], k=ctx.k, keep=["perspective"])
+    if frame["suppressed"].all():
+        raise NotEstimable(_all_suppressed(ctx, wave, latest["unit_id"].nunique()))
     net = {names[p]: latest[p].mean() for p in pids}
     frame["network_mean"] = frame["perspective"].map(net)
     return frame, len(latest)
+
+
+def _all_suppressed(ctx: Context, wave: int, labs: int) -> str:
+    return ctx.t(
+        f"in Welle {wave} hat "
+        + ("das einzige Labor" if labs == 1 else f"jedes der {labs} Labore")
+        + f" mit Antworten weniger als k = {ctx.k} Befragte; alle Werte sind zum Schutz der "
+        "Befragten unterdrückt",
+        f"in wave {wave} "
+        + ("the only lab" if labs == 1 else f"each of the {labs} labs")
+        + f" with answers has fewer than k = {ctx.k} respondents; every value is suppressed "
+        "to protect the respondents",
+    )
 
 
 @builder("offenheit_radar")
@@ -483,6 +513,15 @@ def _likert(ds: Dataset, ctx: Context) -> list[Drawn]:
     groups = summary[["wave", "item_id", "n"]]
     cats = cats.drop(columns="n").merge(groups, on=["wave", "item_id"])
     cats = privacy.protect(cats, groups=["wave", "item_id"], k=ctx.k, keep=["value", "label"])
+    if cats["suppressed"].all():
+        raise NotEstimable(
+            ctx.t(
+                f"jede Welle hat weniger als k = {ctx.k} Befragte mit Antworten zum Vertrauen; "
+                "alle Werte sind zum Schutz der Befragten unterdrückt",
+                f"every wave has fewer than k = {ctx.k} respondents answering on trust; every "
+                "value is suppressed to protect the respondents",
+            )
+        )
     wording = dict(
         zip(book["item_id"], book["wording_de" if ctx.lang == "de" else "wording_en"], strict=True)
     )
@@ -516,6 +555,59 @@ def _likert(ds: Dataset, ctx: Context) -> list[Drawn]:
 
 
 _EFFECTS: dict[tuple, pd.DataFrame] = {}
+MIN_UNITS = 2  # lab and comparison units with answers in both waves, per group
+
+
+def _did_support(
+    scores: pd.DataFrame, construct: str, before: int, after: int, ctx: Context
+) -> None:
+    """Raise NotEstimable unless both groups have MIN_UNITS units in both waves and y varies.
+
+    Unit and wave fixed effects identify the effect only from units seen in
+    both waves; with no unit of a group the design is singular, and with a
+    single treated or control cluster the cluster-robust variance and the
+    wild cluster bootstrap are not reliable (MacKinnon & Webb 2017, J. Appl.
+    Econometrics 32(2), 233-254).
+    """
+    rows = scores["wave"].isin([before, after]) & scores[construct].notna()
+    part = scores.loc[rows, ["unit_id", "wave", "is_lab"]]
+    waves = part.groupby("unit_id")["wave"].nunique()
+    is_lab = part.drop_duplicates("unit_id").set_index("unit_id")["is_lab"]
+    both = waves.index[waves == 2]
+    labs = int(is_lab.reindex(both).astype(bool).sum())
+    others = len(both) - labs
+    if labs < MIN_UNITS or others < MIN_UNITS:
+        raise NotEstimable(
+            ctx.t(
+                f"nur {_count(labs, 'Labor', 'Labore')} und "
+                f"{_count(others, 'Vergleichskommune', 'Vergleichskommunen')} haben Antworten "
+                f"in Welle {before} und Welle {after}; der Vergleich braucht je mindestens "
+                f"{MIN_UNITS}",
+                f"only {_count(labs, 'lab', 'labs')} and "
+                f"{_count(others, 'comparison commune', 'comparison communes')} have answers "
+                f"in wave {before} and wave {after}; the comparison needs at least {MIN_UNITS} "
+                "of each",
+            )
+        )
+    if scores.loc[rows, construct].nunique() < 2:
+        raise NotEstimable(
+            ctx.t(
+                "die Werte streuen nicht (alle Befragten antworten gleich)",
+                "the values do not vary (every respondent answers alike)",
+            )
+        )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _joined(gaps: dict[str, str]) -> str:
+    """One reason when all statistics share it, else each with its label."""
+    reasons = set(gaps.values())
+    if len(reasons) == 1:
+        return reasons.pop()
+    return "; ".join(f"{label}: {reason}" for label, reason in gaps.items())
 
 
 def _lab_comparison(
@@ -549,14 +641,27 @@ def _effects(ds: Dataset, ctx: Context) -> list[Drawn]:
         "satisfaction": ctx.t("Zufriedenheit", "Satisfaction"),
     }
     n_total = 0
+    gaps: dict[str, str] = {}
     for construct in stats.survey.constructs(ds.codebook):
-        boot = _lab_comparison(scores, construct, before, after, ctx.bootstrap_reps)
-        r = boot.iloc[0]
+        label = persp.get(construct, extra.get(construct, construct))
+        try:
+            _did_support(scores, construct, before, after, ctx)
+            with numerical_failures(ctx.lang):
+                model = _lab_comparison(scores, construct, before, after, ctx.bootstrap_reps)
+        except NotEstimable as exc:
+            gaps[label] = exc.reason
+            continue
+        r = model.iloc[0]
+        if not np.isfinite(r[["estimate", "ci_low", "ci_high"]].astype(float)).all():
+            gaps[label] = ctx.t(
+                "das Modell liefert kein endliches Ergebnis", "the model gives no finite result"
+            )
+            continue
         used = scores[scores["wave"].isin([before, after])][construct].notna().sum()
         n_total = max(n_total, int(used))
         rows.append(
             {
-                "label": persp.get(construct, extra.get(construct, construct)),
+                "label": label,
                 "estimate": r["estimate"],
                 "ci_low": r["ci_low"],
                 "ci_high": r["ci_high"],
@@ -564,7 +669,16 @@ def _effects(ds: Dataset, ctx: Context) -> list[Drawn]:
                 "n": int(used),
             }
         )
+    if not rows:
+        raise NotEstimable(_joined(gaps))
     frame = privacy.protect(pd.DataFrame(rows), groups=["label"], k=ctx.k)
+    if frame["suppressed"].all():
+        raise NotEstimable(
+            ctx.t(
+                f"jede Skala hat weniger als k = {ctx.k} Befragte; alle Werte sind unterdrückt",
+                f"every scale has fewer than k = {ctx.k} respondents; every value is suppressed",
+            )
+        )
     fig, ax = style.figure(height_cm=2.5 + 0.6 * len(frame))
     plots.forest(frame, ax=ax)
     ax.set_title(
@@ -595,6 +709,7 @@ def _effects(ds: Dataset, ctx: Context) -> list[Drawn]:
             n_total,
             SOURCE_SURVEY[ctx.lang],
             ("responses",),
+            notes=tuple(f"{label}: {reason}" for label, reason in gaps.items()),
         )
     ]
 
