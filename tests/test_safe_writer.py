@@ -295,3 +295,187 @@ def test_plain_text_is_not_escaped(tmp_path: Path):
         "Bürgerhaushalt",
         "E-Partizipation",
     ]
+
+
+# ----------------------------------------------------------------- found by trying to break it
+
+PYTHONPATH = {**os.environ, "PYTHONPATH": str(Path(write.__file__).parents[2])}
+
+
+def _run_and_kill_at(code: str, cwd: Path) -> int:
+    """Run ``code`` in a fresh interpreter that SIGKILLs itself where the code says."""
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=PYTHONPATH).returncode
+
+
+KILL_IN_SWAP = """
+import os, signal
+from ogl_impact.write import target
+real = target.os.replace
+def replace(src, dst):
+    if ".ogl-staging-new-" in str(src):  # the old output is aside, the new one not yet in
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst)
+target.os.replace = replace
+with target.replace_folder("out", "process") as staging:
+    (staging / "a.txt").write_text("neu")
+"""
+
+
+def test_kill_between_the_two_renames_then_a_failed_run_keeps_the_old_output(tmp_path: Path):
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    good = snapshot(tmp_path / "out")
+    assert _run_and_kill_at(KILL_IN_SWAP, tmp_path) == -9
+    assert not (tmp_path / "out").exists()  # the worst moment: only the hidden copy is left
+    with pytest.raises(RuntimeError):  # the next run fails too
+        with replace_folder(tmp_path / "out", "process"):
+            raise RuntimeError("kaputte Eingabe")
+    assert snapshot(tmp_path / "out") == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+KILL_WHILE_MOVING = """
+import os, signal
+from ogl_impact.write import target
+real = target.os.replace
+calls = []
+def replace(src, dst):
+    calls.append(src)
+    if len(calls) == 3:  # a.csv moved aside and replaced, b.csv moved aside
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst)
+target.os.replace = replace
+with target.update_files("raw", "import") as staging:
+    for name in ["a.csv", "b.csv", "neu.csv"]:
+        (staging / name).write_text("neu " + name)
+"""
+
+
+def test_kill_while_moving_files_is_rolled_back_by_the_next_run(tmp_path: Path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ["a.csv", "b.csv", "eigene.csv"]:
+        (raw / name).write_text("alt " + name, encoding="utf-8")
+    good = snapshot(raw)
+    assert _run_and_kill_at(KILL_WHILE_MOVING, tmp_path) == -9
+    assert snapshot(raw) != good  # half moved: a.csv new, b.csv missing
+    done = target_mod.recover(raw)
+    assert done and snapshot(raw) == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_permissions_of_a_shared_folder_are_kept(tmp_path: Path):
+    out = tmp_path / "geteilt"
+    with replace_folder(out, "process") as staging:
+        (staging / "a.txt").write_text("1", encoding="utf-8")
+    out.chmod(0o2775)
+    with replace_folder(out, "process") as staging:
+        (staging / "a.txt").write_text("2", encoding="utf-8")
+    assert oct(out.stat().st_mode & 0o7777) == oct(0o2775)
+
+
+def test_a_new_folder_gets_the_umask_mode_not_0700(tmp_path: Path):
+    out = tmp_path / "neu"
+    old = os.umask(0o022)
+    try:
+        with replace_folder(out, "process") as staging:
+            (staging / "a.txt").write_text("1", encoding="utf-8")
+        path = target_mod.replace_file(tmp_path / "index.html", "<html>")
+    finally:
+        os.umask(old)
+    assert oct(out.stat().st_mode & 0o777) == oct(0o755)
+    assert oct(path.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_files_added_by_hand_stop_a_replacement(project: Path, capsys):
+    assert main(["process", "data/raw", "data/processed"]) == 0
+    out = project / "data" / "processed"
+    (out / "analyse.md").write_text("meine Notizen", encoding="utf-8")
+    (out / "skripte").mkdir()
+    (out / "skripte" / "a.py").write_text("x = 1", encoding="utf-8")
+    before = snapshot(out)
+    assert main(["process", "data/raw", "data/processed"]) == 2
+    err = capsys.readouterr().err
+    assert "analyse.md" in err and "skripte/a.py" in err
+    assert snapshot(out) == before
+
+
+def test_demo_data_keeps_real_files_in_truth(tmp_path: Path, project: Path):
+    mine = tmp_path / "mine"
+    (mine / "truth").mkdir(parents=True)
+    for name in ["labs.csv", "periods.csv"]:
+        shutil.copy(project / "data" / "raw" / name, mine / name)
+    (mine / "truth" / "survey_effects.csv").write_text("unit_id,x\nREAL,1\n", encoding="utf-8")
+    before = snapshot(mine)
+    assert main(["demo-data", str(mine)]) == 1
+    assert snapshot(mine) == before
+
+
+def test_an_os_error_is_a_sentence_not_an_internal_error(project: Path, capsys):
+    status = main(["process", "data/raw", "x" * 300])  # a name the file system refuses
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "interner Fehler" not in err and "Traceback" not in err
+    assert "nichts geändert" in err
+
+
+def test_sigterm_during_process_cleans_up(project: Path):
+    assert main(["process", "data/raw", "data/processed"]) == 0
+    good = snapshot(project / "data" / "processed")
+    code = (
+        "import os, signal, sys\n"
+        "import ogl_impact.process as p\n"
+        "orig = p.write_dataset\n"
+        "def slow(ds, folder):\n"
+        "    orig(ds, folder)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "p.write_dataset = slow\n"
+        "from ogl_impact.cli import main\n"
+        "sys.exit(main(['process', 'data/raw', 'data/processed']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, env=PYTHONPATH)
+    assert result.returncode == 143
+    assert snapshot(project / "data" / "processed") == good
+    assert not [p for p in (project / "data").iterdir() if ".ogl-staging-" in p.name]
+
+
+def _processes_with(text: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in cmd:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux only)")
+def test_killed_figure_build_leaves_no_workers_and_the_overview_lists_all(project: Path):
+    import signal
+    import time
+
+    exe = str(Path(sys.executable).with_name("ogl-impact"))
+    out = project / "abbildungen-kill-test"
+    assert main(["figures", "--report", "sb1", "--out", str(out), "--quiet"]) == 0
+    good = snapshot(out / "sb1")
+    proc = subprocess.Popen(
+        [exe, "figures", "--report", "sb1", "--out", str(out), "--jobs", "2", "--quiet"],
+        cwd=project,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and len(_processes_with(str(out))) < 3:
+        time.sleep(0.2)  # the parent and its two workers are running
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(3)
+    assert _processes_with(str(out)) == []  # the workers died with their parent
+    assert snapshot(out / "sb1") == good
+    assert main(["figures", "--report", "sb2", "--out", str(out), "--quiet"]) == 0
+    overview = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="sb1/index.html"' in overview and 'href="sb2/index.html"' in overview

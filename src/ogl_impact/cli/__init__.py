@@ -166,15 +166,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    from ogl_impact.write.target import TargetError
-
     try:
+        from ogl_impact.write.target import TargetError
+
+        _terminate_as_interrupt()
         return int(args.handler(args))
+    except _Terminated:
+        return 143
     except KeyboardInterrupt:
         return 130
     except TargetError as exc:  # an output folder that writing could destroy
         print(f"ogl-impact {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # a full disk, a folder that cannot be written, ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(
+            f"ogl-impact {args.command}: {where}{exc.strerror or exc}; nichts geändert, frühere "
+            "Ausgaben sind unverändert / nothing changed, earlier output intact",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     except Exception as exc:  # last resort: a message, never a traceback
         if os.environ.get("OGL_IMPACT_DEBUG"):
             raise
@@ -184,6 +195,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print("(OGL_IMPACT_DEBUG=1 zeigt Details / shows details)", file=sys.stderr)
         return EXIT_INVALID
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that staging folders and workers are cleaned up."""
+
+
+def _terminate_as_interrupt() -> None:
+    import signal
+    import threading
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -70,8 +70,9 @@ def run(
     source = raw or out
     real = read_real_tables(source)
     data = simulate(real["labs"], real["periods"], seed=seed)
-    for name in data.tables:
-        target = out / f"{name}.csv"
+    targets = [out / f"{name}.csv" for name in data.tables]
+    targets += [out / "truth" / f"{name}.csv" for name in data.truth]
+    for target in targets:
         if target.exists() and not is_synthetic(target):
             print(
                 f"ogl-impact demo-data: {target} ist keine synthetische Datei, "

@@ -179,6 +179,22 @@ def _init_worker(ds: Dataset) -> None:
     _WORKER["ds"] = ds
 
 
+def _init_pool_worker(ds: Dataset) -> None:
+    """Start a figure worker: it ends with its parent and leaves Ctrl-C to the parent."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):  # die with the parent, even on SIGKILL
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    _init_worker(ds)
+
+
 def _tasks(report: Report, ds: Dataset) -> list[tuple[str, str | None]]:
     tasks: list[tuple[str, str | None]] = []
     for name in report.figures:
@@ -303,7 +319,7 @@ def build(
                 from concurrent.futures import ProcessPoolExecutor, as_completed
 
                 with ProcessPoolExecutor(
-                    max_workers=jobs, initializer=_init_worker, initargs=(ds,)
+                    max_workers=jobs, initializer=_init_pool_worker, initargs=(ds,)
                 ) as pool:
                     futures = {
                         pool.submit(
@@ -350,7 +366,8 @@ def build(
         except BaseException:
             plt.close("all")
             raise
-    files.append(write_overview(ds, out, all_reports if report_ids is None else chosen, lang))
+    present = [r for r in all_reports if (out / r.report_id / "index.html").exists()]
+    files.append(write_overview(ds, out, present, lang))
     return files
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,18 @@ PROJECT_FILES = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 class TargetError(Exception):
     """OUT is not a safe place to write (the message says why, German / English)."""
+
+
+def _marker_data(folder: Path) -> dict | None:
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("written_by") != "ogl-impact":
+        return None
+    if not isinstance(data.get("command"), str):
+        return None
+    return data
 
 
 def read_marker(folder: Path) -> str | None:
@@ -58,17 +71,19 @@ def read_marker(folder: Path) -> str | None:
     >>> read_marker(Path(tempfile.mkdtemp())) is None
     True
     """
-    try:
-        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("written_by") != "ogl-impact":
-        return None
-    command = data.get("command")
-    return command if isinstance(command, str) else None
+    data = _marker_data(folder)
+    return None if data is None else data["command"]
 
 
-def write_marker(folder: Path, command: str) -> Path:
+def _files(folder: Path) -> list[str]:
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if (p.is_file() or p.is_symlink()) and p.name != MARKER
+    )
+
+
+def write_marker(folder: Path, command: str, *, manifest: bool = True) -> Path:
     """Write the marker file that lets ``command`` replace ``folder`` later.
 
     Parameters
@@ -77,6 +92,11 @@ def write_marker(folder: Path, command: str) -> Path:
         The folder (must exist).
     command : str
         The command that owns it.
+    manifest : bool, default True
+        List every file of the folder in the marker, so that a later run
+        refuses to replace the folder when somebody has put other files in
+        it. False for a folder whose parts are replaced one by one
+        (:func:`claim_folder`).
 
     Returns
     -------
@@ -84,17 +104,15 @@ def write_marker(folder: Path, command: str) -> Path:
         The marker file. Its content has no date, so re-runs stay byte-identical.
     """
     path = folder / MARKER
-    text = json.dumps(
-        {
-            "written_by": "ogl-impact",
-            "command": command,
-            "note": "Von ogl-impact angelegt; darf von diesem Befehl ersetzt werden. "
-            "/ Written by ogl-impact; this command may replace the folder.",
-        },
-        ensure_ascii=False,
-        indent=1,
-    )
-    path.write_text(text + "\n", encoding="utf-8")
+    data: dict[str, object] = {
+        "written_by": "ogl-impact",
+        "command": command,
+        "note": "Von ogl-impact angelegt; darf von diesem Befehl ersetzt werden. "
+        "/ Written by ogl-impact; this command may replace the folder.",
+    }
+    if manifest:
+        data["files"] = _files(folder)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
 
@@ -189,6 +207,19 @@ def check_target(
                 f"{out} wurde von 'ogl-impact {found}' angelegt, nicht von 'ogl-impact {command}'; "
                 f"er wird nicht ersetzt / was written by another command; it is not replaced"
             )
+        listed = (_marker_data(out_r) or {}).get("files")
+        if isinstance(listed, list):
+            foreign = sorted(set(_files(out_r)) - set(listed))
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (
+                    f" (+{len(foreign) - 5})" if len(foreign) > 5 else ""
+                )
+                raise TargetError(
+                    f"{out} enthält Dateien, die nicht von 'ogl-impact {command}' stammen: "
+                    f"{shown}; der Ordner wird nicht ersetzt. Bitte diese Dateien "
+                    f"woanders hin verschieben "
+                    f"/ holds files ogl-impact did not write; the folder is not replaced"
+                )
     return out_r
 
 
@@ -221,7 +252,7 @@ def claim_folder(out: str | Path, command: str, inputs: Sequence[str | Path] = (
     out_r = check_target(out, command, inputs, owned=True)
     out_r.mkdir(parents=True, exist_ok=True)
     if read_marker(out_r) != command:
-        write_marker(out_r, command)
+        write_marker(out_r, command, manifest=False)
     return out_r
 
 
@@ -243,6 +274,7 @@ def replace_file(path: str | Path, text: str) -> Path:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{STAGING_TAG}", dir=path.parent)
     try:
+        os.chmod(tmp, _mode_for(path, 0o666))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -256,22 +288,89 @@ def _has_content(folder: Path) -> bool:
     return any(True for _ in folder.iterdir())
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(existing: Path, default: int) -> int:
+    """Return the mode for a new file or folder in ``existing``'s place (its own, or umask's)."""
+    try:
+        return stat.S_IMODE(existing.stat().st_mode)
+    except OSError:
+        return default & ~_umask()
+
+
 def _staging_dir(target: Path, kind: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(target)
+    recover(target)
     prefix = f".{target.name}{STAGING_TAG}{kind}-{os.getpid()}-"
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    os.chmod(path, _mode_for(target, 0o777))  # mkdtemp makes 0700; keep what OUT had
+    return path
 
 
-def _remove_stale(target: Path) -> None:
-    """Remove staging folders of ``target`` left by runs that were killed."""
+def recover(target: str | Path) -> list[str]:
+    """Undo what runs killed in the middle of writing ``target`` left behind.
+
+    A run killed between moving the old output aside and moving the new one
+    in leaves the old output in a hidden ``old`` folder: it is put back. A
+    run of :func:`update_files` killed while moving files leaves a journal:
+    every file it replaced is put back and every file it added is removed.
+    Staging folders of dead runs are removed. Folders of running processes
+    are left alone.
+
+    Parameters
+    ----------
+    target : str or Path
+        The output folder.
+
+    Returns
+    -------
+    list of str
+        What was done, one line each (empty when nothing was left behind).
+    """
+    target = Path(target)
     prefix = f".{target.name}{STAGING_TAG}"
-    for path in target.parent.glob(f"{prefix}*"):
+    done: list[str] = []
+    stale = []
+    for path in sorted(target.parent.glob(f"{prefix}*")):
         parts = path.name[len(prefix) :].split("-")
-        pid = int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
-        if pid is None or pid == os.getpid() or _alive(pid):
+        if len(parts) < 3 or not parts[1].isdigit():
             continue
-        shutil.rmtree(path, ignore_errors=True)
+        pid = int(parts[1])
+        if pid == os.getpid() or _alive(pid):
+            continue
+        stale.append((parts[0], path))
+    for kind, path in stale:  # restore first, then clean up
+        if kind == "old" and not target.exists():
+            os.replace(path, target)
+            done.append(f"{target}: frühere Ausgabe wiederhergestellt / earlier output restored")
+        elif kind == "backup":
+            done += _roll_back(path, target)
+    for _, path in stale:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+    return done
+
+
+JOURNAL = "journal.json"
+
+
+def _roll_back(backup: Path, folder: Path) -> list[str]:
+    try:
+        entries = json.loads((backup / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []  # moving had not begun: nothing to undo
+    for entry in entries:
+        rel, kept = entry["rel"], entry["kept"]
+        final, aside = folder / rel, backup / "files" / rel
+        if kept and aside.exists():
+            os.replace(aside, final)
+        elif not kept:
+            final.unlink(missing_ok=True)
+    return [f"{folder}: abgebrochener Lauf rückgängig gemacht / interrupted run rolled back"]
 
 
 def _alive(pid: int) -> bool:
@@ -395,25 +494,35 @@ def update_files(
     backup = _staging_dir(folder_r, "backup")
     try:
         yield staging
-        moved: list[tuple[Path, Path | None]] = []
+        news = sorted(p for p in staging.rglob("*") if p.is_file())
+        plan = [
+            {
+                "rel": p.relative_to(staging).as_posix(),
+                "kept": (folder_r / p.relative_to(staging)).exists(),
+            }
+            for p in news
+        ]
+        # the journal lets a later run undo this one if it is killed while moving
+        journal = backup / JOURNAL
+        journal.write_text(json.dumps(plan), encoding="utf-8")
+        moved: list[dict] = []
         try:
-            for new in sorted(p for p in staging.rglob("*") if p.is_file()):
-                rel = new.relative_to(staging)
-                final = folder_r / rel
+            for new, entry in zip(news, plan, strict=True):
+                final = folder_r / entry["rel"]
                 final.parent.mkdir(parents=True, exist_ok=True)
-                kept = None
-                if final.exists():
-                    kept = backup / rel
-                    kept.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(final, kept)
-                moved.append((final, kept))
+                if entry["kept"]:
+                    aside = backup / "files" / entry["rel"]
+                    aside.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(final, aside)
+                moved.append(entry)
                 os.replace(new, final)
         except BaseException:
-            for final, kept in reversed(moved):
-                if kept is not None and kept.exists():
-                    os.replace(kept, final)
-                elif kept is None and final.exists():
-                    final.unlink()
+            for entry in reversed(moved):
+                final, aside = folder_r / entry["rel"], backup / "files" / entry["rel"]
+                if entry["kept"] and aside.exists():
+                    os.replace(aside, final)
+                elif not entry["kept"]:
+                    final.unlink(missing_ok=True)
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -427,6 +536,7 @@ __all__ = [
     "claim_folder",
     "is_project_root",
     "read_marker",
+    "recover",
     "replace_file",
     "replace_folder",
     "update_files",
