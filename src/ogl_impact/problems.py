@@ -36,6 +36,41 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Unbekannte Tabelle, wird nicht gelesen. Bekannte Tabellen: {known}.",
         "Unknown table, not read. Known tables: {known}.",
     ),
+    "file_unknown_similar": (
+        "Unbekannte Tabelle, wird nicht gelesen – meinten Sie {suggestion}? "
+        "Bitte die Datei umbenennen.",
+        "Unknown table, not read – did you mean {suggestion}? Please rename the file.",
+    ),
+    "file_format_unsupported": (
+        "Dieses Dateiformat wird nicht gelesen. Bitte in der Tabellenkalkulation "
+        "„Speichern unter“ → „CSV UTF-8 (durch Trennzeichen getrennt)“ oder als .xlsx speichern.",
+        "This file format is not read. Please use 'Save as' → 'CSV UTF-8 (comma delimited)' "
+        "or save as .xlsx in your spreadsheet program.",
+    ),
+    "file_utf16": (
+        "Die Datei ist UTF-16-kodiert (Excel: „Unicode-Text“). Bitte als „CSV UTF-8 "
+        "(durch Trennzeichen getrennt)“ speichern.",
+        "The file is UTF-16 encoded (Excel: 'Unicode Text'). Please save it as "
+        "'CSV UTF-8 (comma delimited)'.",
+    ),
+    "file_xlsx_as_csv": (
+        "Die Datei ist eine Excel-Arbeitsmappe (XLSX), trägt aber die Endung .csv. Bitte als "
+        "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder die Endung in .xlsx ändern.",
+        "The file is an Excel workbook (XLSX) named .csv. Please save it as "
+        "'CSV UTF-8 (comma delimited)' or rename it to .xlsx.",
+    ),
+    "file_xls_as_csv": (
+        "Die Datei ist eine alte Excel-Arbeitsmappe (XLS, Excel 97-2003) mit falscher Endung. "
+        "Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ oder als .xlsx speichern.",
+        "The file is an old Excel workbook (XLS, Excel 97-2003) with a wrong name. "
+        "Please save it as 'CSV UTF-8 (comma delimited)' or as .xlsx.",
+    ),
+    "file_zip_too_large": (
+        "Die Arbeitsmappe wird nicht entpackt: {detail}. Bitte als CSV UTF-8 speichern "
+        "oder die Datei prüfen (beschädigt oder eine „Zip-Bombe“).",
+        "The workbook is not unpacked: {detail}. Please save it as CSV UTF-8 "
+        "or check the file (damaged or a 'zip bomb').",
+    ),
     "file_duplicate": (
         "Die Tabelle liegt mehrfach vor ({others}); gelesen wird nur diese Datei.",
         "The table exists more than once ({others}); only this file is read.",
@@ -51,6 +86,10 @@ RULES: Mapping[str, tuple[str, str]] = {
     "table_missing": (
         "Die Tabelle „{table}“ fehlt; sie wird für die Prüfung der Verweise benötigt.",
         "Table '{table}' is missing; it is needed to check the references.",
+    ),
+    "check_skipped": (
+        "Weil die Spalte fehlt, werden diese Prüfungen übersprungen: {checks}.",
+        "Because the column is missing, these checks are skipped: {checks}.",
     ),
     "column_missing": ("Die Pflichtspalte fehlt.", "The required column is missing."),
     "column_extra": (
@@ -73,6 +112,28 @@ RULES: Mapping[str, tuple[str, str]] = {
     "type_date": (
         "Kein gültiges Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ).",
         "Not a valid date (expected YYYY-MM-DD or DD.MM.YYYY).",
+    ),
+    "type_date_excel": (
+        "Kein gültiges Datum: die Zahl sieht aus wie eine Excel-Datumszahl ({date}). "
+        "Bitte die Zelle als Datum formatieren bzw. JJJJ-MM-TT schreiben.",
+        "Not a valid date: the number looks like an Excel date number ({date}). "
+        "Please format the cell as a date or write YYYY-MM-DD.",
+    ),
+    "number_not_finite": (
+        "Keine endliche Zahl (NaN/unendlich). Fehlende Werte bitte als leere Zelle schreiben.",
+        "Not a finite number (NaN/infinity). Please leave missing values empty.",
+    ),
+    "number_too_large": (
+        "Der Betrag der Zahl ist unplausibel groß (mehr als {limit}).",
+        "The magnitude of the number is implausibly large (more than {limit}).",
+    ),
+    "number_ambiguous": (
+        "Mehrdeutige Zahl in einer Semikolon-Datei (deutsches Format): Tausenderpunkt "
+        "({thousands}) oder englischer Dezimalpunkt ({decimal})? Bitte eindeutig schreiben, "
+        "z. B. {decimal_de} oder {thousands}.",
+        "Ambiguous number in a semicolon (German) file: thousands point ({thousands}) or "
+        "English decimal point ({decimal})? Please write it unambiguously, "
+        "e.g. {decimal_de} or {thousands}.",
     ),
     "not_nullable": ("Das Feld darf nicht leer sein.", "The field must not be empty."),
     "isin": (
