@@ -27,6 +27,18 @@ from ogl_impact.problems import Problem, make_problem
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
+UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".numbers", ".xlsb", ".tsv")
+"""Spreadsheet files that are recognised as tables but must be saved as CSV or XLSX first."""
+
+MAX_XLSX_UNCOMPRESSED = 200 * 1024**2
+"""Largest total uncompressed size (bytes) of a workbook's zip members that is unpacked."""
+MAX_XLSX_RATIO = 100
+"""Largest compression ratio of a zip member (above :data:`XLSX_RATIO_FLOOR` bytes)."""
+XLSX_RATIO_FLOOR = 1024**2
+"""Members smaller than this (uncompressed) may compress better: they cannot hurt."""
+
+_ZIP_SIGNATURE = b"PK\x03\x04"
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = (";", ",", "\t")
 _SYNTHETIC = re.compile(r"synthetic|synthetisch", re.IGNORECASE)
 
@@ -145,6 +157,7 @@ def _scan(path: Path) -> _FileFacts:
 def _read_csv(path: Path, name: str) -> RawTable:
     file = path.name
     facts = _scan(path)
+    _refuse_foreign_format(file, facts.head)
     if facts.blank:
         raise TableReadError(make_problem(file, "file_empty"))
     if facts.has_nul:
@@ -186,6 +199,28 @@ def _read_csv(path: Path, name: str) -> RawTable:
         comments=tuple(comments),
         sha256=facts.sha256,
     )
+
+
+def _refuse_foreign_format(file: str, head: bytes) -> None:
+    """Refuse, with what to do, workbooks and UTF-16 text saved under a CSV name."""
+    if head.startswith(_ZIP_SIGNATURE):
+        raise TableReadError(make_problem(file, "file_xlsx_as_csv"))
+    if head.startswith(_OLE_SIGNATURE):
+        raise TableReadError(make_problem(file, "file_xls_as_csv"))
+    if _looks_utf16(head):
+        raise TableReadError(make_problem(file, "file_utf16"))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 with byte-order mark, or without one: text whose every other byte is NUL."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    share = max(even.count(0) / len(even), odd.count(0) / max(len(odd), 1))
+    return share > 0.4
 
 
 def _parse_csv_fast(
@@ -382,8 +417,11 @@ def _read_xlsx(path: Path, name: str, data: bytes) -> RawTable:
     file = path.name
     if not data:
         raise TableReadError(make_problem(file, "file_empty"))
+    if data.startswith(_OLE_SIGNATURE):
+        raise TableReadError(make_problem(file, "file_xls_as_csv"))
     if not zipfile.is_zipfile(path):
         raise TableReadError(make_problem(file, "file_binary"))
+    _check_zip_sizes(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
@@ -437,6 +475,46 @@ def _read_xlsx(path: Path, name: str, data: bytes) -> RawTable:
         comments=tuple(comments),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _check_zip_sizes(path: Path) -> None:
+    """Refuse a workbook whose zip members would inflate beyond the limits, before inflating.
+
+    The sizes checked are those the zip declares; Python's :mod:`zipfile`
+    (which openpyxl uses) never inflates a member beyond its declared size, so
+    a lying header cannot get past these limits.
+    """
+    file = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableReadError(
+            make_problem(file, "file_unreadable", detail=type(exc).__name__)
+        ) from None
+    total = sum(m.file_size for m in members)
+    mb = 1024**2
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise TableReadError(
+            make_problem(
+                file,
+                "file_zip_too_large",
+                size=f"{total / mb:.0f}",
+                limit=f"{MAX_XLSX_UNCOMPRESSED / mb:.0f}",
+            )
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > XLSX_RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
+            raise TableReadError(
+                make_problem(
+                    file,
+                    "file_zip_ratio",
+                    member=member.filename,
+                    ratio=f"{ratio:.0f}",
+                    limit=MAX_XLSX_RATIO,
+                )
+            )
 
 
 def _cell_text(value: object) -> str:

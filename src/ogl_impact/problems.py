@@ -66,10 +66,19 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Please save it as 'CSV UTF-8 (comma delimited)' or as .xlsx.",
     ),
     "file_zip_too_large": (
-        "Die Arbeitsmappe wird nicht entpackt: {detail}. Bitte als CSV UTF-8 speichern "
-        "oder die Datei prüfen (beschädigt oder eine „Zip-Bombe“).",
-        "The workbook is not unpacked: {detail}. Please save it as CSV UTF-8 "
-        "or check the file (damaged or a 'zip bomb').",
+        "Die Arbeitsmappe wird nicht entpackt: sie wäre entpackt {size} MB groß, erlaubt sind "
+        "{limit} MB. Bitte als CSV UTF-8 speichern oder die Datei prüfen (beschädigt oder "
+        "eine „Zip-Bombe“).",
+        "The workbook is not unpacked: it would take {size} MB unpacked, {limit} MB are "
+        "allowed. Please save it as CSV UTF-8 or check the file (damaged or a 'zip bomb').",
+    ),
+    "file_zip_ratio": (
+        "Die Arbeitsmappe wird nicht entpackt: „{member}“ ist {ratio}-fach komprimiert, "
+        "erlaubt ist {limit}-fach. Bitte als CSV UTF-8 speichern oder die Datei prüfen "
+        "(beschädigt oder eine „Zip-Bombe“).",
+        "The workbook is not unpacked: '{member}' is compressed {ratio} to 1, at most {limit} "
+        "to 1 is allowed. Please save it as CSV UTF-8 or check the file (damaged or a "
+        "'zip bomb').",
     ),
     "file_duplicate": (
         "Die Tabelle liegt mehrfach vor ({others}); gelesen wird nur diese Datei.",
@@ -181,6 +190,14 @@ RULES: Mapping[str, tuple[str, str]] = {
     "percentage_range": (
         "Prozentwerte müssen zwischen 0 und 100 liegen.",
         "Percentages must lie between 0 and 100.",
+    ),
+    "count_range": (
+        "Anzahlen müssen ganze Zahlen ab 0 sein.",
+        "Counts must be whole numbers from 0.",
+    ),
+    "check_failed": (
+        "Die Prüfung „{check}“ ist fehlgeschlagen.",
+        "The check '{check}' failed.",
     ),
     "scale_max_above_min": (
         "Das Skalenmaximum muss größer als das Skalenminimum sein.",

@@ -133,9 +133,7 @@ def check_cross_table(
             problems += _responses_on_scale(
                 tables["responses"], raw["responses"], tables["codebook"]
             )
-    if has(
-        "value_label_outside_scale", {"codebook": ["value_labels", "scale_min", "scale_max"]}
-    ):
+    if has("value_label_outside_scale", {"codebook": ["value_labels", "scale_min", "scale_max"]}):
         problems += _value_labels_on_scale(tables["codebook"], raw["codebook"])
     if has(
         "codebook.construct → perspectives",

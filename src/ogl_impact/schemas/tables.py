@@ -296,6 +296,16 @@ class Indicators(_Table):
         )
         return ~pct | inside
 
+    @pa.dataframe_check(name="count_range")
+    def _count_range(cls, df: pd.DataFrame) -> Series[bool]:
+        count = df["measure"] == "count"
+        inside = (
+            df[["baseline_value", "target_value"]]
+            .apply(lambda s: s.isna() | ((s >= 0) & (s == s.round())))
+            .all(axis=1)
+        )
+        return ~count | inside
+
 
 class IndicatorValues(_Table):
     """Values of the indicators per reporting period."""
