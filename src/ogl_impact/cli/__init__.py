@@ -185,7 +185,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(format_json(report.problems, args.lang))
     else:
         if report.problems:
-            print(format_text(report.problems, args.lang))
+            print(format_text(report.problems, args.lang, summarise=True))
         n_err, n_warn = len(report.errors), len(report.problems) - len(report.errors)
         tables = len(report.raw)
         if args.lang == "de":

@@ -7,6 +7,7 @@ schema has already reported them.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -15,6 +16,8 @@ import pandas as pd
 from ogl_impact import vocab
 from ogl_impact.io import RawTable
 from ogl_impact.problems import Problem, make_problem
+
+_SIMILAR_MAX = 5000  # beyond this many keys, looking for a similar one costs too much
 
 # (child table, child columns, parent table, parent columns, list column?)
 REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], bool], ...] = (
@@ -187,14 +190,21 @@ def _dangling(
         items = child[col].dropna().astype("string").str.split("|").explode()
         known = set(parent[pcols[0]].dropna().astype(str))
         bad = items[~items.isin(known)]
-        return [_missing(raw, int(pos), col, str(ref), target) for pos, ref in bad.items()]
+        similar = _similar_map(bad.astype(str), known)
+        return [
+            _missing(raw, int(pos), col, str(ref), target, similar.get(str(ref)))
+            for pos, ref in bad.items()
+        ]
     if len(ccols) == 1:
         values = child[ccols[0]]
         known = pd.Index(parent[pcols[0]].dropna().unique())
         bad = values.notna() & ~values.isin(known)
+        positions = np.flatnonzero(bad.to_numpy())
+        refs = [str(values.iat[pos]) for pos in positions]
+        similar = _similar_map(refs, known)
         return [
-            _missing(raw, int(pos), ccols[0], str(values.iat[pos]), target)
-            for pos in np.flatnonzero(bad.to_numpy())
+            _missing(raw, int(pos), ccols[0], ref, target, similar.get(ref))
+            for pos, ref in zip(positions, refs, strict=True)
         ]
     keys = child[list(ccols)].astype("string")
     complete = keys.notna().all(axis=1).to_numpy()
@@ -208,8 +218,24 @@ def _dangling(
     return out
 
 
-def _missing(raw: RawTable, pos: int, col: str, ref: str, target: str) -> Problem:
-    return _at(raw, pos, col, "key_missing", ref=ref, target=target)
+def _missing(
+    raw: RawTable, pos: int, col: str, ref: str, target: str, similar: str | None = None
+) -> Problem:
+    extra = {"similar": similar} if similar else {}
+    return _at(raw, pos, col, "key_missing", ref=ref, target=target, **extra)
+
+
+def _similar_map(refs: Iterable[str], known: Iterable[object]) -> dict[str, str | None]:
+    """Return for each dangling reference the known key most like it (a typo in either table)."""
+    names = [str(k) for k in known]
+    refs = set(refs)
+    if len(names) > _SIMILAR_MAX or len(refs) > _SIMILAR_MAX:
+        return {}
+    out = {}
+    for ref in refs:
+        close = difflib.get_close_matches(ref, names, n=1, cutoff=0.8)
+        out[ref] = close[0] if close else None
+    return out
 
 
 def _at(raw: RawTable, pos: int, col: str, rule: str, **params: object) -> Problem:
