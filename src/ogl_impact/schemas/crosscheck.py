@@ -211,10 +211,17 @@ def _dangling(
     parent_keys = parent[list(pcols)].astype("string").dropna().drop_duplicates()
     parent_keys.columns = list(ccols)
     found = pd.MultiIndex.from_frame(keys).isin(pd.MultiIndex.from_frame(parent_keys))
+    # report each dangling key at its first column that has no match (a wrong lab_id is
+    # reported at lab_id, a wrong indicator_id of a known lab at indicator_id)
+    culprit = np.full(len(keys), len(ccols) - 1)
+    for k in range(len(ccols) - 2, -1, -1):
+        prefix = list(ccols[: k + 1])
+        known = pd.MultiIndex.from_frame(parent_keys[prefix].drop_duplicates())
+        culprit[~pd.MultiIndex.from_frame(keys[prefix]).isin(known)] = k
     out = []
     for pos in np.flatnonzero(complete & ~found):
         ref = "/".join(str(keys[c].iat[pos]) for c in ccols)
-        out.append(_missing(raw, int(pos), ccols[-1], ref, target))
+        out.append(_missing(raw, int(pos), ccols[culprit[pos]], ref, target))
     return out
 
 
