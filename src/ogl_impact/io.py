@@ -176,7 +176,8 @@ def _read_csv(path: Path, name: str) -> RawTable:
         encoding = _detect_encoding(path, facts, whole=True)
         if encoding != "utf-8":
             frame = _parse_csv_fast(path, encoding, sep, header_index, header)
-    if frame is None:  # pyarrow could not read it: the C parser says where and why
+    if frame is None:  # pyarrow could not read it: find out where and why
+        _check_ragged(path, file, encoding, sep, header_index)
         frame = _parse_csv_c(path, file, encoding, sep, header_index)
         frame.columns = [str(c).strip() for c in frame.columns]
         _check_header(file, frame)
@@ -257,6 +258,43 @@ def _parse_csv_fast(
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
     return table.to_pandas()
+
+
+def _check_ragged(path: Path, file: str, encoding: str, sep: str, header_index: int) -> None:
+    """Refuse a file whose records do not all have as many fields as its header.
+
+    The first such line is named, with how many lines are affected in all.
+    """
+    try:
+        text = path.read_text(encoding=encoding)
+    except (UnicodeDecodeError, OSError):
+        return  # the C parser reports it
+    lines = text.splitlines(keepends=True)[header_index:]
+    reader = csv.reader(lines, delimiter=sep)
+    width = None
+    first: tuple[int, int] | None = None
+    bad = 0
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if not record or not any(cell.strip() for cell in record):
+                continue
+            if width is None:
+                width = len(record)
+            elif len(record) != width:
+                bad += 1
+                if first is None:
+                    first = (header_index + start, len(record))
+    except csv.Error:
+        return  # the C parser reports it
+    if first is not None and width is not None:
+        line, n = first
+        detail = f"{n} Felder statt {width} / {n} fields instead of {width}"
+        if bad > 1:
+            detail += f"; {bad} Zeilen / lines"
+        raise TableReadError(make_problem(file, "file_parse", line=line, detail=detail))
 
 
 def _parse_csv_c(path: Path, file: str, encoding: str, sep: str, header_index: int) -> pd.DataFrame:

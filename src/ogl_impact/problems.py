@@ -100,6 +100,10 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Weil die Spalte fehlt, werden diese Prüfungen übersprungen: {checks}.",
         "Because the column is missing, these checks are skipped: {checks}.",
     ),
+    "table_no_rows": (
+        "Die Tabelle hat nur eine Kopfzeile und keine Datenzeilen.",
+        "The table has a header line but no data rows.",
+    ),
     "column_missing": ("Die Pflichtspalte fehlt.", "The required column is missing."),
     "column_extra": (
         "Unbekannte Spalte. Erlaubt sind: {allowed}.",

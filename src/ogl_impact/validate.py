@@ -224,6 +224,12 @@ def validate_folder(folder: str | Path) -> ValidationReport:
             report.problems.append(exc.problem)
             continue
         report.raw[name] = raw
+        if raw.frame.empty:
+            report.problems.append(
+                make_problem(
+                    raw.path.name, "table_no_rows", line=raw.header_line, severity="warning"
+                )
+            )
         frame, problems = validate_table(raw, TABLES[name])
         report.tables[name] = frame
         report.problems.extend(problems)
