@@ -193,9 +193,10 @@ def _number_rules(
     Returns the numbers (refused ones missing) and the rule each value breaks.
     """
     finite = np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))
-    not_finite = (~finite & numbers.notna().to_numpy()) | text.str.lower().str.match(
-        _NOT_FINITE
-    ).to_numpy(dtype=bool)
+    not_finite = ~finite & numbers.notna().to_numpy()
+    if (~finite).any():  # "nan" written as text reads as missing: look at those only
+        suspect = ~finite
+        not_finite[suspect] |= text[suspect].str.lower().str.match(_NOT_FINITE).to_numpy(dtype=bool)
     too_large = finite & (np.abs(numbers.to_numpy(dtype="float64", na_value=0.0)) > MAX_ABS_NUMBER)
     unreadable = numbers.isna().to_numpy() & ~empty.to_numpy() & ~not_finite
     rules = np.full(len(text), "", dtype=object)
@@ -275,9 +276,10 @@ def _normalise_number(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Seri
     if not has_comma_or_point.any():
         return text, no
     sub = text[has_comma_or_point]
-    ambiguous = no.copy()
-    ambiguous[has_comma_or_point] = sub.str.match(_AMBIGUOUS)
     thousands = sub.str.match(_THOUSANDS.pattern)
+    ambiguous = no.copy()
+    if thousands.any():  # "0.250" is among the thousands forms: test those only
+        ambiguous[thousands[thousands].index] = sub[thousands].str.match(_AMBIGUOUS)
     sub = sub.where(~thousands, sub.str.replace(".", "", regex=False))
     # in a decimal-comma file a point that is not a thousands separator is an error
     sub = sub.where(~sub.str.contains(".", regex=False), "\x00")
