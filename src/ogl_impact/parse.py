@@ -36,7 +36,6 @@ MAX_ABS_NUMBER = 1e15
 """Largest magnitude accepted in a number column (a thousand times the federal budget in EUR)."""
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$"
 _DE_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}$"
-_PYTHON_STR = pd.StringDtype(storage="python", na_value=np.nan)
 
 
 def column_kind(dtype: object) -> str:
@@ -109,10 +108,10 @@ def _convert_categorical(
     if kind == "category":
         if "" in text.cat.categories:
             text = text.cat.remove_categories([""])
-        # categories held as Python strings: schema checks iterate them, which is
-        # slow element by element on pyarrow-backed strings
-        python_str = pd.Index(np.asarray(text.cat.categories, dtype=object), dtype=_PYTHON_STR)
-        return text.cat.rename_categories(python_str), None
+        # categories held as a plain object array: pandera's dtype check copies them into
+        # a tuple, which is slow element by element on pyarrow- or python-backed strings
+        plain = pd.Index(np.asarray(text.cat.categories, dtype=object), dtype=object)
+        return text.cat.rename_categories(plain), None
     categories = pd.Series(text.cat.categories, dtype="str")
     codes = text.cat.codes.to_numpy()
     values, bad = _convert(categories, kind, decimal)

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 """Identifiers: lower-case letters, digits, '_' and '-'."""
@@ -71,11 +73,13 @@ def category_matches(series: pd.Series, pattern: str) -> pd.Series:
     """
     if not isinstance(series.dtype, pd.CategoricalDtype):
         return series.astype("string").str.match(pattern).fillna(True).astype(bool)
-    regex = re.compile(pattern)
-    categories = series.cat.categories.tolist()
-    ok = np.fromiter(
-        (regex.match(c) is not None for c in categories), dtype=bool, count=len(categories)
-    )
+    categories = pa_arrow.array(np.asarray(series.cat.categories, dtype=object), pa_arrow.string())
+    try:  # RE2 in C++, one pass over the categories
+        ok = pc.match_substring_regex(categories, pattern).to_numpy(zero_copy_only=False)
+    except pa_arrow.ArrowInvalid:  # a pattern RE2 does not know
+        regex = re.compile(pattern)
+        ok = np.array([regex.match(c) is not None for c in categories.to_pylist()], dtype=bool)
+    ok = np.asarray(ok, dtype=bool)
     return pd.Series(np.append(ok, True)[series.cat.codes.to_numpy()], index=series.index)
 
 
