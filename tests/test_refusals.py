@@ -117,9 +117,11 @@ def test_year_alone_is_no_excel_date(mini: Path):
 
 def test_negative_count_baseline_is_refused(mini: Path):
     line = find_line(mini, "indicators", measure="count")
-    edit(mini, "indicators", line, "baseline_value", "-3")
-    _, errors = _errors(mini)
-    assert any(p.rule == "count_range" and p.line == line for p in errors)
+    edit(mini, "indicators", line, "target_value", "-3")
+    _one(mini, "indicators.csv", line, "target_value", "count_range")
+    edit(mini, "indicators", line, "target_value", "3")
+    edit(mini, "indicators", line, "baseline_value", "2,5")
+    _one(mini, "indicators.csv", line, "baseline_value", "count_range")
 
 
 def test_percentage_value_above_100_is_refused(mini: Path):

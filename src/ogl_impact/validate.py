@@ -314,8 +314,23 @@ def _check_column(raw: RawTable, check: str, idx: int) -> str:
     if isinstance(candidates, str):
         return candidates
     present = [c for c in candidates if c in raw.frame.columns]
+    if check == "count_range":  # the value that is negative or not whole
+        bad = [c for c in present if not _whole_from_zero(raw.frame[c].iat[idx], raw.decimal)]
+        return (bad or present or list(candidates))[0]
     empty = [c for c in present if raw.frame[c].iat[idx] == ""]
     return (empty or present or list(candidates))[0]
+
+
+def _whole_from_zero(text: str, decimal: str) -> bool:
+    """Whether a cell reads as a whole number from 0 (empty and unreadable cells pass)."""
+    text = str(text)
+    if decimal == ",":
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = float(text) if text else 0.0
+    except ValueError:
+        return True
+    return value >= 0 and value.is_integer()
 
 
 def _indices(group: pd.DataFrame) -> list[int]:
