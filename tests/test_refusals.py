@@ -197,7 +197,7 @@ def test_one_wrong_lab_id_is_one_line(mini: Path, capsys):
     count = f"{n:,}".replace(",", ".")
     assert "lab_id „bad_belzig“ unbekannt" in lines[0]
     assert f"{count} Zeilen in {len(files)} Tabellen" in lines[0]
-    assert "meinten Sie „bad-belzig“ in labs?" in lines[0]
+    assert "(meinten Sie „bad-belzig“?)" in lines[0]
     assert f"{n} Fehler" in lines[1]
     assert main(["validate", str(mini), "--lang", "en"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
@@ -239,3 +239,21 @@ def test_small_groups_stay_single_lines(mini: Path):
     report = validate_folder(mini)
     groups, single = group_problems(report.problems)
     assert groups == [] and len(single) == 2
+
+
+def test_wrong_lab_in_composite_keys_is_one_root(mini: Path):
+    """A lab id changed in nodes.csv: its indicators dangle, one root however many nodes."""
+    path = mini / "nodes.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("\nmoers;", "\nmoer;"), encoding="utf-8"
+    )
+    with (mini / "indicators.csv").open(encoding="utf-8") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    n = sum(1 for rec in csv.DictReader(lines, delimiter=";") if rec["lab_id"] == "moers")
+    assert n > 3
+    report = validate_folder(mini)
+    groups, _ = group_problems(report.problems)
+    roots = {(g.first.file, len(g.problems)) for g in groups}
+    assert ("indicators.csv", n) in roots
+    text = format_text(report.problems, "de", summarise=True)
+    assert f"lab_id „moers“ unbekannt in nodes: {n} Zeilen in 1 Tabelle" in text

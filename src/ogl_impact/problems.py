@@ -436,15 +436,16 @@ class ProblemGroup:
         if first.column is not None:
             where += f", {words[1]} {q0}{first.column}{q1}"
         if first.rule == "key_missing":
-            ref = dict(first.params).get("ref", first.value or "")
+            column, ref = _dangling_root(first)
             target = dict(first.params).get("target", "")
-            column = target.rsplit(".", 1)[-1].split("+")[0] if target else (first.column or "")
             unknown = "unbekannt" if lang == "de" else "unknown"
             head = f"{column} {q0}{_shorten(ref)}{q1} {unknown}"
+            if target:
+                head += f" in {target.split('.')[0]}"
             similar = dict(first.params).get("similar")
             if similar:
                 meant = "meinten Sie" if lang == "de" else "did you mean"
-                head += f" ({meant} {q0}{similar}{q1} in {target.split('.')[0]}?)"
+                head += f" ({meant} {q0}{similar}{q1}?)"
         else:
             head = f"{words[1]} {q0}{first.column}{q1}" if first.column else first.file
             if first.value is not None:
@@ -461,9 +462,7 @@ class ProblemGroup:
             "group": self.id,
             "rule": first.rule,
             "severity": first.severity,
-            "value": dict(first.params).get("ref", first.value)
-            if first.rule == "key_missing"
-            else first.value,
+            "value": _dangling_root(first)[1] if first.rule == "key_missing" else first.value,
             "count": len(self.problems),
             "files": self.files,
             "first": {"file": first.file, "line": first.line, "column": first.column},
@@ -471,11 +470,27 @@ class ProblemGroup:
         }
 
 
+def _dangling_root(problem: Problem) -> tuple[str, str]:
+    """Return the column and value a dangling reference comes down to.
+
+    A reference of several columns (``lab_id/indicator_id``) is reported at
+    the first column without a match, so one wrong lab id is one root however
+    many indicators it carries; a single reference (also one id of a
+    ``a|b`` list) is the reference itself.
+    """
+    params = dict(problem.params)
+    ref = params.get("ref", problem.value or "")
+    target = params.get("target", "")
+    if "+" in target and problem.column is not None and problem.value is not None:
+        return problem.column, problem.value
+    column = target.rsplit(".", 1)[-1] if target else (problem.column or "")
+    return column, ref
+
+
 def _root(problem: Problem) -> tuple[object, ...]:
     """Return what problems of one root cause share."""
-    params = dict(problem.params)
     if problem.rule == "key_missing":
-        return (problem.rule, problem.severity, params.get("ref"))
+        return (problem.rule, problem.severity, _dangling_root(problem)[1])
     return (problem.rule, problem.severity, problem.column, problem.value, problem.params)
 
 
