@@ -107,6 +107,8 @@ def _hostile(kind: str, folder: Path) -> Path:
         csv_path = folder / "labs.xlsx"
         csv_path.write_bytes(full.read_bytes()[:600])
         full.unlink()
+    elif kind == "excel_sep_line":  # Excel writes "sep=;" on top when asked to
+        csv_path.write_text(f"sep=;\n{HEADER}\n{ROW}\n", encoding="utf-8-sig")
     elif kind == "latin1_umlauts":
         csv_path.write_bytes(f"{HEADER}\na;Labor Ä;Stadt Ö;DE-BY;1;;s1\n".encode("cp1252"))
     else:  # pragma: no cover
@@ -135,6 +137,7 @@ HOSTILE = {
     "zip_ratio_bomb": (1, "file_zip_ratio"),
     "truncated_xlsx": (1, "file_binary"),
     "latin1_umlauts": (0, None),
+    "excel_sep_line": (0, None),
 }
 
 

@@ -41,6 +41,7 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = (";", ",", "\t")
 _SYNTHETIC = re.compile(r"synthetic|synthetisch", re.IGNORECASE)
+_EXCEL_SEP = re.compile(r"[\"']?sep=.[\"']?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -368,9 +369,11 @@ def _leading_comments(text: str) -> tuple[list[str], int]:
     comments = []
     index = 0
     for index, line in enumerate(text.splitlines()):
-        stripped = line.strip()
+        stripped = line.strip().lstrip("\ufeff")
         if stripped.startswith("#"):
             comments.append(stripped.lstrip("#").strip())
+        elif _EXCEL_SEP.fullmatch(stripped):
+            continue  # Excel's "sep=;" hint line: the header follows
         elif stripped:
             return comments, index
     return comments, index + 1
