@@ -24,10 +24,10 @@ import pandas as pd
 
 from ogl_impact.problems import Problem, make_problem
 
-CSV_SUFFIXES = (".csv", ".txt")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
-UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".numbers", ".xlsb", ".tsv")
+UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".numbers", ".xlsb")
 """Spreadsheet files that are recognised as tables but must be saved as CSV or XLSX first."""
 
 MAX_XLSX_UNCOMPRESSED = 200 * 1024**2
