@@ -2,8 +2,10 @@
 
 Run on demand (``make bench``), never as a timed test. Targets on the 2-core
 reference machine: load + validate + process under 60 s and under 6 GiB peak
-memory; pandera validation at most 3 times the time of a hand-written
+memory; pandera validation at most 1.5 times the time of a hand-written
 vectorised pandas check of the same rules, measured side by side here.
+pandera validates in place, as ``validate.validate_table`` does (a copy of
+35 million rows would be measured otherwise, which the product never makes).
 
 Usage::
 
@@ -90,7 +92,7 @@ def pandera_failures(table: str, df: pd.DataFrame) -> int:
     import pandera.errors
 
     try:
-        TABLES[table].model.validate(df, lazy=True)
+        TABLES[table].model.validate(df, lazy=True, inplace=True)
     except pandera.errors.SchemaErrors as exc:
         return len(exc.failure_cases)
     return 0
@@ -169,7 +171,7 @@ def main() -> int:
     for key, value in results.items():
         print(f"{key:32s} {value}")
     ok = results["process_wall_s"] < 60 and results["process_peak_gib"] < 6
-    ok = ok and all(results[f"{t}_ratio"] <= 3 for t in ("responses", "indicator_values"))
+    ok = ok and all(results[f"{t}_ratio"] <= 1.5 for t in ("responses", "indicator_values"))
     print("targets met" if ok else "targets NOT met")
     return 0
 

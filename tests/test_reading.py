@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ogl_impact.io import TableReadError, read_table
+from ogl_impact.parse import MAX_ABS_NUMBER
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import validate_folder, validate_table
 
@@ -260,7 +261,15 @@ def test_duplicate_header_column(tmp_path: Path):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+@given(
+    st.floats(
+        min_value=-MAX_ABS_NUMBER,
+        max_value=MAX_ABS_NUMBER,
+        allow_nan=False,
+        allow_infinity=False,
+        width=64,
+    )
+)
 def test_any_float_round_trips_through_german_csv(tmp_path_factory, number: float):
     folder = tmp_path_factory.mktemp("f")
     path = folder / "labs.csv"

@@ -22,8 +22,10 @@ class DataValidationError(ValueError):
     def __init__(self, problems: list[Problem], lang: str = "de"):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        shown = format_text(errors[:20], lang)  # type: ignore[arg-type]
-        more = f"\n… und {len(errors) - 20} weitere" if len(errors) > 20 else ""
+        # one line per root cause, then single problems (see problems.group_problems)
+        lines = format_text(errors, lang, summarise=True).splitlines()  # type: ignore[arg-type]
+        shown = "\n".join(lines[:20])
+        more = f"\n… und {len(lines) - 20} weitere Zeilen" if len(lines) > 20 else ""
         super().__init__(f"{len(errors)} Fehler in den Eingabedaten:\n{shown}{more}")
 
 

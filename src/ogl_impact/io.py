@@ -24,11 +24,24 @@ import pandas as pd
 
 from ogl_impact.problems import Problem, make_problem
 
-CSV_SUFFIXES = (".csv", ".txt")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
+UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".numbers", ".xlsb")
+"""Spreadsheet files that are recognised as tables but must be saved as CSV or XLSX first."""
+
+MAX_XLSX_UNCOMPRESSED = 200 * 1024**2
+"""Largest total uncompressed size (bytes) of a workbook's zip members that is unpacked."""
+MAX_XLSX_RATIO = 100
+"""Largest compression ratio of a zip member (above :data:`XLSX_RATIO_FLOOR` bytes)."""
+XLSX_RATIO_FLOOR = 1024**2
+"""Members smaller than this (uncompressed) may compress better: they cannot hurt."""
+
+_ZIP_SIGNATURE = b"PK\x03\x04"
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = (";", ",", "\t")
 _SYNTHETIC = re.compile(r"synthetic|synthetisch", re.IGNORECASE)
+_EXCEL_SEP = re.compile(r"[\"']?sep=.[\"']?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,6 +158,7 @@ def _scan(path: Path) -> _FileFacts:
 def _read_csv(path: Path, name: str) -> RawTable:
     file = path.name
     facts = _scan(path)
+    _refuse_foreign_format(file, facts.head)
     if facts.blank:
         raise TableReadError(make_problem(file, "file_empty"))
     if facts.has_nul:
@@ -163,7 +177,8 @@ def _read_csv(path: Path, name: str) -> RawTable:
         encoding = _detect_encoding(path, facts, whole=True)
         if encoding != "utf-8":
             frame = _parse_csv_fast(path, encoding, sep, header_index, header)
-    if frame is None:  # pyarrow could not read it: the C parser says where and why
+    if frame is None:  # pyarrow could not read it: find out where and why
+        _check_ragged(path, file, encoding, sep, header_index)
         frame = _parse_csv_c(path, file, encoding, sep, header_index)
         frame.columns = [str(c).strip() for c in frame.columns]
         _check_header(file, frame)
@@ -186,6 +201,28 @@ def _read_csv(path: Path, name: str) -> RawTable:
         comments=tuple(comments),
         sha256=facts.sha256,
     )
+
+
+def _refuse_foreign_format(file: str, head: bytes) -> None:
+    """Refuse, with what to do, workbooks and UTF-16 text saved under a CSV name."""
+    if head.startswith(_ZIP_SIGNATURE):
+        raise TableReadError(make_problem(file, "file_xlsx_as_csv"))
+    if head.startswith(_OLE_SIGNATURE):
+        raise TableReadError(make_problem(file, "file_xls_as_csv"))
+    if _looks_utf16(head):
+        raise TableReadError(make_problem(file, "file_utf16"))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 with byte-order mark, or without one: text whose every other byte is NUL."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    share = max(even.count(0) / len(even), odd.count(0) / max(len(odd), 1))
+    return share > 0.4
 
 
 def _parse_csv_fast(
@@ -222,6 +259,43 @@ def _parse_csv_fast(
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
     return table.to_pandas()
+
+
+def _check_ragged(path: Path, file: str, encoding: str, sep: str, header_index: int) -> None:
+    """Refuse a file whose records do not all have as many fields as its header.
+
+    The first such line is named, with how many lines are affected in all.
+    """
+    try:
+        text = path.read_text(encoding=encoding)
+    except (UnicodeDecodeError, OSError):
+        return  # the C parser reports it
+    lines = text.splitlines(keepends=True)[header_index:]
+    reader = csv.reader(lines, delimiter=sep)
+    width = None
+    first: tuple[int, int] | None = None
+    bad = 0
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if not record or not any(cell.strip() for cell in record):
+                continue
+            if width is None:
+                width = len(record)
+            elif len(record) != width:
+                bad += 1
+                if first is None:
+                    first = (header_index + start, len(record))
+    except csv.Error:
+        return  # the C parser reports it
+    if first is not None and width is not None:
+        line, n = first
+        detail = f"{n} Felder statt {width} / {n} fields instead of {width}"
+        if bad > 1:
+            detail += f"; {bad} Zeilen / lines"
+        raise TableReadError(make_problem(file, "file_parse", line=line, detail=detail))
 
 
 def _parse_csv_c(path: Path, file: str, encoding: str, sep: str, header_index: int) -> pd.DataFrame:
@@ -295,9 +369,11 @@ def _leading_comments(text: str) -> tuple[list[str], int]:
     comments = []
     index = 0
     for index, line in enumerate(text.splitlines()):
-        stripped = line.strip()
+        stripped = line.strip().lstrip("\ufeff")
         if stripped.startswith("#"):
             comments.append(stripped.lstrip("#").strip())
+        elif _EXCEL_SEP.fullmatch(stripped):
+            continue  # Excel's "sep=;" hint line: the header follows
         elif stripped:
             return comments, index
     return comments, index + 1
@@ -382,8 +458,11 @@ def _read_xlsx(path: Path, name: str, data: bytes) -> RawTable:
     file = path.name
     if not data:
         raise TableReadError(make_problem(file, "file_empty"))
+    if data.startswith(_OLE_SIGNATURE):
+        raise TableReadError(make_problem(file, "file_xls_as_csv"))
     if not zipfile.is_zipfile(path):
         raise TableReadError(make_problem(file, "file_binary"))
+    _check_zip_sizes(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
@@ -437,6 +516,46 @@ def _read_xlsx(path: Path, name: str, data: bytes) -> RawTable:
         comments=tuple(comments),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _check_zip_sizes(path: Path) -> None:
+    """Refuse a workbook whose zip members would inflate beyond the limits, before inflating.
+
+    The sizes checked are those the zip declares; Python's :mod:`zipfile`
+    (which openpyxl uses) never inflates a member beyond its declared size, so
+    a lying header cannot get past these limits.
+    """
+    file = path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableReadError(
+            make_problem(file, "file_unreadable", detail=type(exc).__name__)
+        ) from None
+    total = sum(m.file_size for m in members)
+    mb = 1024**2
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise TableReadError(
+            make_problem(
+                file,
+                "file_zip_too_large",
+                size=f"{total / mb:.0f}",
+                limit=f"{MAX_XLSX_UNCOMPRESSED / mb:.0f}",
+            )
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > XLSX_RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
+            raise TableReadError(
+                make_problem(
+                    file,
+                    "file_zip_ratio",
+                    member=member.filename,
+                    ratio=f"{ratio:.0f}",
+                    limit=MAX_XLSX_RATIO,
+                )
+            )
 
 
 def _cell_text(value: object) -> str:

@@ -5,6 +5,12 @@ comma (and thousands points) in semicolon files; dates accept ISO
 (``2020-10-30``) and German (``30.10.2020``) forms; booleans accept
 ja/nein, wahr/falsch, true/false, 1/0. A cell that cannot be read becomes
 missing and yields a :class:`~ogl_impact.problems.Problem` naming the value.
+
+Numbers are refused rather than guessed: ``0.250`` in a semicolon file could
+be 250 (German thousands point) or 0.25 (English decimal point) and is
+reported as ambiguous; ``nan``, ``inf`` and magnitudes beyond
+:data:`MAX_ABS_NUMBER` are reported too. A five-digit number in a date column
+is named as the Excel date number it probably is.
 """
 
 from __future__ import annotations
@@ -20,9 +26,16 @@ from ogl_impact.problems import Problem, make_problem
 from ogl_impact.vocab import FALSE_VALUES, TRUE_VALUES
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+# one point followed by three digits and no comma: 250 or 0.25?
+_AMBIGUOUS = r"^[+-]?\d{1,3}\.\d{3}$"
+_NOT_FINITE = r"^[+-]?(nan|inf|infinity)$"
+_EXCEL_SERIAL = r"^\d{5}([.,]\d+)?$"  # 10000 (1927) to 99999 (2173)
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+MAX_ABS_NUMBER = 1e15
+"""Largest magnitude accepted in a number column (a thousand times the federal budget in EUR)."""
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$"
 _DE_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}$"
-_PYTHON_STR = pd.StringDtype(storage="python", na_value=np.nan)
 
 
 def column_kind(dtype: object) -> str:
@@ -70,15 +83,17 @@ def parse_table(
         kind = column_kind(spec.dtype) if spec is not None else "str"
         values, bad = _convert_categorical(text, kind, raw.decimal)
         out[col] = values
-        if bad is not None and bad.any():
-            for pos in np.flatnonzero(bad):
+        if bad is not None:
+            for pos in np.flatnonzero(bad != ""):
+                value = str(text.iat[pos])
                 problems.append(
                     make_problem(
                         raw.path.name,
-                        f"type_{kind}",
+                        str(bad[pos]),
                         line=int(raw.lines[pos]),
                         column=col,
-                        value=text.iat[pos],
+                        value=value,
+                        **_params(str(bad[pos]), value),
                     )
                 )
     return pd.DataFrame(out, index=raw.frame.index, copy=False), problems
@@ -93,14 +108,19 @@ def _convert_categorical(
     if kind == "category":
         if "" in text.cat.categories:
             text = text.cat.remove_categories([""])
-        # categories held as Python strings: schema checks iterate them, which is
-        # slow element by element on pyarrow-backed strings
-        python_str = pd.Index(np.asarray(text.cat.categories, dtype=object), dtype=_PYTHON_STR)
-        return text.cat.rename_categories(python_str), None
+        # categories held as a plain object array: pandera's dtype check copies them into
+        # a tuple, which is slow element by element on pyarrow- or python-backed strings
+        plain = pd.Index(np.asarray(text.cat.categories, dtype=object), dtype=object)
+        return text.cat.rename_categories(plain), None
     categories = pd.Series(text.cat.categories, dtype="str")
     codes = text.cat.codes.to_numpy()
     values, bad = _convert(categories, kind, decimal)
-    return _take(values, codes, text.index), None if bad is None else bad.to_numpy()[codes]
+    if bad is None:
+        return _take(values, codes, text.index), None
+    rules = bad.to_numpy(dtype=object)
+    if not (rules != "").any():
+        return _take(values, codes, text.index), None
+    return _take(values, codes, text.index), np.append(rules, "")[codes]  # code -1: missing
 
 
 def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
@@ -120,18 +140,20 @@ def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
 
 
 def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Series | None]:
+    """Convert unique text values; ``bad`` holds the rule each one breaks ("" when fine)."""
     empty = text == ""
     if kind == "str":
         return (text.where(~empty) if empty.any() else text), None
     if kind == "int":
         return _to_int(text, empty, decimal)
     if kind == "float":
-        normal = _normalise_number(text, decimal).where(~empty)
+        normal, ambiguous = _normalise_number(text, decimal)
+        normal = normal.where(~empty)
         try:  # fast path: every cell a plain number (or empty)
             numbers = normal.astype("float64")
         except (ValueError, TypeError):
             numbers = pd.to_numeric(normal, errors="coerce").astype("float64")
-        return numbers, numbers.isna() & ~empty
+        return _number_rules(text, numbers, empty, ambiguous, "type_float")
     if kind == "bool":
         lower = text.str.lower()
         is_true = lower.isin(TRUE_VALUES)
@@ -140,7 +162,7 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
             pd.array(np.where(is_true, True, False), dtype="boolean"), index=text.index
         )
         values[~(is_true | is_false)] = pd.NA
-        return values, ~(is_true | is_false) & ~empty
+        return values, _rule(~(is_true | is_false) & ~empty, "type_bool")
     if kind == "date":
         iso = text.str.match(_ISO_DATE)
         german = text.str.match(_DE_DATE)
@@ -151,21 +173,72 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
             )
         if german.any():
             dates[german] = pd.to_datetime(text[german], format="%d.%m.%Y", errors="coerce")
-        return dates, dates.isna() & ~empty
+        bad = _rule(dates.isna() & ~empty, "type_date")
+        serial = text.str.match(_EXCEL_SERIAL) & (bad != "")
+        return dates, bad.where(~serial, "type_date_excel")
     raise ValueError(f"unknown column kind {kind!r}")  # pragma: no cover
+
+
+def _rule(mask: pd.Series, rule: str) -> pd.Series:
+    """``rule`` where ``mask`` holds, else ""."""
+    return pd.Series(np.where(mask.to_numpy(dtype=bool), rule, ""), index=mask.index, dtype=object)
+
+
+def _number_rules(
+    text: pd.Series, numbers: pd.Series, empty: pd.Series, ambiguous: pd.Series, type_rule: str
+) -> tuple[pd.Series, pd.Series]:
+    """Refuse unreadable, ambiguous, non-finite and absurdly large numbers (they become missing).
+
+    Returns the numbers (refused ones missing) and the rule each value breaks.
+    """
+    finite = np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))
+    not_finite = ~finite & numbers.notna().to_numpy()
+    if (~finite).any():  # "nan" written as text reads as missing: look at those only
+        suspect = ~finite
+        not_finite[suspect] |= text[suspect].str.lower().str.match(_NOT_FINITE).to_numpy(dtype=bool)
+    too_large = finite & (np.abs(numbers.to_numpy(dtype="float64", na_value=0.0)) > MAX_ABS_NUMBER)
+    unreadable = numbers.isna().to_numpy() & ~empty.to_numpy() & ~not_finite
+    rules = np.full(len(text), "", dtype=object)
+    rules[unreadable] = type_rule
+    rules[too_large] = "number_too_large"
+    rules[not_finite & ~empty.to_numpy()] = "number_not_finite"
+    rules[ambiguous.to_numpy(dtype=bool)] = "number_ambiguous"
+    refused = rules != ""
+    if refused.any():
+        numbers = numbers.mask(pd.Series(refused, index=numbers.index))
+    return numbers, pd.Series(rules, index=text.index, dtype=object)
+
+
+def _params(rule: str, value: str) -> dict[str, object]:
+    """Message parameters that depend on the offending value."""
+    if rule == "number_too_large":
+        return {"limit": f"{MAX_ABS_NUMBER:.0e}".replace("e+", "e")}
+    if rule == "number_ambiguous":
+        english = float(value)
+        as_decimal = f"{english:g}"
+        return {
+            "thousands": value.replace(".", "").lstrip("+"),
+            "decimal": as_decimal,
+            "decimal_de": as_decimal.replace(".", ","),
+        }
+    if rule == "type_date_excel":
+        days = float(value.replace(",", "."))
+        date = _EXCEL_EPOCH + pd.Timedelta(days=int(days))
+        return {"date": f"{value} = {date.date().isoformat()}"}
+    return {}
 
 
 def _to_int(text: pd.Series, empty: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
     """Whole numbers, exactly (no detour through floats); ``3.0`` from workbooks is accepted."""
     if not empty.any():
         try:  # fast path: every cell a whole number within int64
-            return text.astype("int64").astype("Int64"), pd.Series(False, index=text.index)
+            return text.astype("int64").astype("Int64"), _rule(empty, "type_int")
         except (ValueError, TypeError, OverflowError):
             pass
     short = text.str.fullmatch(r"[+-]?\d{1,18}")  # fits int64 whatever the digits
     values = pd.Series(pd.array([pd.NA] * len(text), dtype="Int64"), index=text.index)
     if short.all():
-        return pd.to_numeric(text).astype("Int64"), pd.Series(False, index=text.index)
+        return pd.to_numeric(text).astype("Int64"), _rule(~short, "type_int")
     if short.any():
         values[short] = pd.to_numeric(text[short]).astype("Int64")
     long = text.str.fullmatch(r"[+-]?\d{19,}")
@@ -176,25 +249,40 @@ def _to_int(text: pd.Series, empty: pd.Series, decimal: str) -> tuple[pd.Series,
             values[fits[fits].index] = pd.array(ints[fits].tolist(), dtype="Int64")
     plain = short | long
     rest = ~plain & ~empty
+    rules = _rule(values.isna() & ~empty, "type_int")
     if rest.any():
-        numbers = pd.to_numeric(_normalise_number(text[rest], decimal), errors="coerce")
-        whole = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < 2**53)
+        normal, ambiguous = _normalise_number(text[rest], decimal)
+        numbers = pd.to_numeric(normal, errors="coerce").astype("float64")
+        numbers, bad = _number_rules(text[rest], numbers, empty[rest], ambiguous, "type_int")
+        whole = (bad == "") & numbers.notna() & (numbers == np.floor(numbers))
         values[whole[whole].index] = numbers[whole].astype("int64").to_numpy()
-    return values, values.isna() & ~empty
+        rules[rest] = bad.where(bad != "", np.where(whole, "", "type_int"))
+    return values, rules
 
 
-def _normalise_number(text: pd.Series, decimal: str) -> pd.Series:
+def _normalise_number(text: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """Turn German number text into Python's form; also say which values are ambiguous.
+
+    In a decimal-comma file ``1.000,5`` and ``1.000.000`` are read with
+    thousands points, but ``0.250`` or ``1.000`` (one point, three digits, no
+    comma) is ambiguous and marked; a point that is no thousands separator is
+    an error (the value becomes unreadable).
+    """
+    no = pd.Series(False, index=text.index)
     if decimal != ",":
-        return text
+        return text, no
     has_comma_or_point = text.str.contains(r"[.,]", regex=True)
     if not has_comma_or_point.any():
-        return text
+        return text, no
     sub = text[has_comma_or_point]
     thousands = sub.str.match(_THOUSANDS.pattern)
+    ambiguous = no.copy()
+    if thousands.any():  # "0.250" is among the thousands forms: test those only
+        ambiguous[thousands[thousands].index] = sub[thousands].str.match(_AMBIGUOUS)
     sub = sub.where(~thousands, sub.str.replace(".", "", regex=False))
     # in a decimal-comma file a point that is not a thousands separator is an error
     sub = sub.where(~sub.str.contains(".", regex=False), "\x00")
     sub = sub.str.replace(",", ".", regex=False)
     out = text.copy()
     out[has_comma_or_point] = sub
-    return out
+    return out, ambiguous

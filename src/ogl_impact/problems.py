@@ -36,6 +36,50 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Unbekannte Tabelle, wird nicht gelesen. Bekannte Tabellen: {known}.",
         "Unknown table, not read. Known tables: {known}.",
     ),
+    "file_unknown_similar": (
+        "Unbekannte Tabelle, wird nicht gelesen – meinten Sie {suggestion}? "
+        "Bitte die Datei umbenennen.",
+        "Unknown table, not read – did you mean {suggestion}? Please rename the file.",
+    ),
+    "file_format_unsupported": (
+        "Dieses Dateiformat wird nicht gelesen. Bitte in der Tabellenkalkulation "
+        "„Speichern unter“ → „CSV UTF-8 (durch Trennzeichen getrennt)“ oder als .xlsx speichern.",
+        "This file format is not read. Please use 'Save as' → 'CSV UTF-8 (comma delimited)' "
+        "or save as .xlsx in your spreadsheet program.",
+    ),
+    "file_utf16": (
+        "Die Datei ist UTF-16-kodiert (Excel: „Unicode-Text“). Bitte als „CSV UTF-8 "
+        "(durch Trennzeichen getrennt)“ speichern.",
+        "The file is UTF-16 encoded (Excel: 'Unicode Text'). Please save it as "
+        "'CSV UTF-8 (comma delimited)'.",
+    ),
+    "file_xlsx_as_csv": (
+        "Die Datei ist eine Excel-Arbeitsmappe (XLSX), trägt aber die Endung .csv. Bitte als "
+        "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder die Endung in .xlsx ändern.",
+        "The file is an Excel workbook (XLSX) named .csv. Please save it as "
+        "'CSV UTF-8 (comma delimited)' or rename it to .xlsx.",
+    ),
+    "file_xls_as_csv": (
+        "Die Datei ist eine alte Excel-Arbeitsmappe (XLS, Excel 97-2003) mit falscher Endung. "
+        "Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ oder als .xlsx speichern.",
+        "The file is an old Excel workbook (XLS, Excel 97-2003) with a wrong name. "
+        "Please save it as 'CSV UTF-8 (comma delimited)' or as .xlsx.",
+    ),
+    "file_zip_too_large": (
+        "Die Arbeitsmappe wird nicht entpackt: sie wäre entpackt {size} MB groß, erlaubt sind "
+        "{limit} MB. Bitte als CSV UTF-8 speichern oder die Datei prüfen (beschädigt oder "
+        "eine „Zip-Bombe“).",
+        "The workbook is not unpacked: it would take {size} MB unpacked, {limit} MB are "
+        "allowed. Please save it as CSV UTF-8 or check the file (damaged or a 'zip bomb').",
+    ),
+    "file_zip_ratio": (
+        "Die Arbeitsmappe wird nicht entpackt: „{member}“ ist {ratio}-fach komprimiert, "
+        "erlaubt ist {limit}-fach. Bitte als CSV UTF-8 speichern oder die Datei prüfen "
+        "(beschädigt oder eine „Zip-Bombe“).",
+        "The workbook is not unpacked: '{member}' is compressed {ratio} to 1, at most {limit} "
+        "to 1 is allowed. Please save it as CSV UTF-8 or check the file (damaged or a "
+        "'zip bomb').",
+    ),
     "file_duplicate": (
         "Die Tabelle liegt mehrfach vor ({others}); gelesen wird nur diese Datei.",
         "The table exists more than once ({others}); only this file is read.",
@@ -51,6 +95,14 @@ RULES: Mapping[str, tuple[str, str]] = {
     "table_missing": (
         "Die Tabelle „{table}“ fehlt; sie wird für die Prüfung der Verweise benötigt.",
         "Table '{table}' is missing; it is needed to check the references.",
+    ),
+    "check_skipped": (
+        "Weil die Spalte fehlt, werden diese Prüfungen übersprungen: {checks}.",
+        "Because the column is missing, these checks are skipped: {checks}.",
+    ),
+    "table_no_rows": (
+        "Die Tabelle hat nur eine Kopfzeile und keine Datenzeilen.",
+        "The table has a header line but no data rows.",
     ),
     "column_missing": ("Die Pflichtspalte fehlt.", "The required column is missing."),
     "column_extra": (
@@ -73,6 +125,28 @@ RULES: Mapping[str, tuple[str, str]] = {
     "type_date": (
         "Kein gültiges Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ).",
         "Not a valid date (expected YYYY-MM-DD or DD.MM.YYYY).",
+    ),
+    "type_date_excel": (
+        "Kein gültiges Datum: die Zahl sieht aus wie eine Excel-Datumszahl ({date}). "
+        "Bitte die Zelle als Datum formatieren bzw. JJJJ-MM-TT schreiben.",
+        "Not a valid date: the number looks like an Excel date number ({date}). "
+        "Please format the cell as a date or write YYYY-MM-DD.",
+    ),
+    "number_not_finite": (
+        "Keine endliche Zahl (NaN/unendlich). Fehlende Werte bitte als leere Zelle schreiben.",
+        "Not a finite number (NaN/infinity). Please leave missing values empty.",
+    ),
+    "number_too_large": (
+        "Der Betrag der Zahl ist unplausibel groß (mehr als {limit}).",
+        "The magnitude of the number is implausibly large (more than {limit}).",
+    ),
+    "number_ambiguous": (
+        "Mehrdeutige Zahl in einer Semikolon-Datei (deutsches Format): Tausenderpunkt "
+        "({thousands}) oder englischer Dezimalpunkt ({decimal})? Bitte eindeutig schreiben, "
+        "z. B. {decimal_de} oder {thousands}.",
+        "Ambiguous number in a semicolon (German) file: thousands point ({thousands}) or "
+        "English decimal point ({decimal})? Please write it unambiguously, "
+        "e.g. {decimal_de} or {thousands}.",
     ),
     "not_nullable": ("Das Feld darf nicht leer sein.", "The field must not be empty."),
     "isin": (
@@ -120,6 +194,14 @@ RULES: Mapping[str, tuple[str, str]] = {
     "percentage_range": (
         "Prozentwerte müssen zwischen 0 und 100 liegen.",
         "Percentages must lie between 0 and 100.",
+    ),
+    "count_range": (
+        "Anzahlen müssen ganze Zahlen ab 0 sein.",
+        "Counts must be whole numbers from 0.",
+    ),
+    "check_failed": (
+        "Die Prüfung „{check}“ ist fehlgeschlagen.",
+        "The check '{check}' failed.",
     ),
     "scale_max_above_min": (
         "Das Skalenmaximum muss größer als das Skalenminimum sein.",
@@ -291,13 +373,179 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     )
 
 
-def format_text(problems: Iterable[Problem], lang: Lang = "de") -> str:
+GROUP_MIN = 3
+"""A root cause that breaks at least this many rows is told once, as a summary."""
+
+MAX_LINES_PER_COLUMN = 20
+"""In text output, at most this many single problems per file, column and rule."""
+
+_WORDS = {
+    "de": ("Zeile", "Spalte", "Wert", "Regel", "Warnung", "Fehler"),
+    "en": ("line", "column", "value", "rule", "warning", "error"),
+}
+_QUOTES = {"de": ("„", "“"), "en": ("'", "'")}
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Problems with one root cause: the same rule broken by the same value.
+
+    A wrong lab id makes every row that refers to it dangle, in several
+    tables; such follow-up problems form one group. For dangling references
+    the root is the reference itself (whatever table it points to), for every
+    other rule the column, value and rule parameters together.
+
+    Attributes
+    ----------
+    id : int
+        Number of the group (1, 2, ...), largest group first.
+    problems : tuple of Problem
+        Its problems, sorted by file and line.
+    """
+
+    id: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def first(self) -> Problem:
+        """The first problem (by file, line and column)."""
+        return self.problems[0]
+
+    @property
+    def files(self) -> list[str]:
+        """The files involved, sorted."""
+        return sorted({p.file for p in self.problems})
+
+    def summary(self, lang: Lang = "de") -> str:
+        """Return one line telling the root cause, its reach and where it shows first."""
+        words = _WORDS[lang]
+        q0, q1 = _QUOTES[lang]
+        first = self.first
+        n = len(self.problems)
+        count = f"{n:,}".replace(",", "." if lang == "de" else ",")
+        files = self.files
+        if lang == "de":
+            tables = f"{len(files)} Tabelle" + ("n" if len(files) != 1 else "")
+            reach = f"{count} Zeilen in {tables} ({', '.join(files)})"
+        else:
+            tables = f"{len(files)} table" + ("s" if len(files) != 1 else "")
+            reach = f"{count} rows in {tables} ({', '.join(files)})"
+        where = f"{first.file}"
+        if first.line is not None:
+            where += f" {words[0]} {first.line}"
+        if first.column is not None:
+            where += f", {words[1]} {q0}{first.column}{q1}"
+        if first.rule == "key_missing":
+            column, ref = _dangling_root(first)
+            target = dict(first.params).get("target", "")
+            unknown = "unbekannt" if lang == "de" else "unknown"
+            head = f"{column} {q0}{_shorten(ref)}{q1} {unknown}"
+            if target:
+                head += f" in {target.split('.')[0]}"
+            similar = dict(first.params).get("similar")
+            if similar:
+                meant = "meinten Sie" if lang == "de" else "did you mean"
+                head += f" ({meant} {q0}{similar}{q1}?)"
+        else:
+            head = f"{words[1]} {q0}{first.column}{q1}" if first.column else first.file
+            if first.value is not None:
+                head += f", {words[2]} {q0}{_shorten(first.value)}{q1}"
+            head += f" – {first.message(lang)}"
+        firstword = "erste" if lang == "de" else "first"
+        kind = words[4] if first.severity == "warning" else words[5]
+        return f"{kind}: {head}: {reach}; {firstword}: {where} [{words[3]} {first.rule}]"
+
+    def to_dict(self, lang: Lang = "de") -> dict[str, object]:
+        """Return the group as a JSON-ready dictionary."""
+        first = self.first
+        return {
+            "group": self.id,
+            "rule": first.rule,
+            "severity": first.severity,
+            "value": _dangling_root(first)[1] if first.rule == "key_missing" else first.value,
+            "count": len(self.problems),
+            "files": self.files,
+            "first": {"file": first.file, "line": first.line, "column": first.column},
+            "summary": self.summary(lang),
+        }
+
+
+def _dangling_root(problem: Problem) -> tuple[str, str]:
+    """Return the column and value a dangling reference comes down to.
+
+    A reference of several columns (``lab_id/indicator_id``) is reported at
+    the first column without a match, so one wrong lab id is one root however
+    many indicators it carries; a single reference (also one id of a
+    ``a|b`` list) is the reference itself.
+    """
+    params = dict(problem.params)
+    ref = params.get("ref", problem.value or "")
+    target = params.get("target", "")
+    if "+" in target and problem.column is not None and problem.value is not None:
+        return problem.column, problem.value
+    column = target.rsplit(".", 1)[-1] if target else (problem.column or "")
+    return column, ref
+
+
+def _root(problem: Problem) -> tuple[object, ...]:
+    """Return what problems of one root cause share."""
+    if problem.rule == "key_missing":
+        return (problem.rule, problem.severity, _dangling_root(problem)[1])
+    return (problem.rule, problem.severity, problem.column, problem.value, problem.params)
+
+
+def group_problems(
+    problems: Iterable[Problem], minimum: int = GROUP_MIN
+) -> tuple[list[ProblemGroup], list[Problem]]:
+    """Split problems into groups of one root cause and the problems that stand alone.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+    minimum : int
+        Smallest number of problems that forms a group.
+
+    Returns
+    -------
+    groups : list of ProblemGroup
+        Largest first.
+    single : list of Problem
+        Problems in no group, in their original order.
+
+    Examples
+    --------
+    >>> ps = [make_problem("a.csv", "key_missing", line=i, ref="moer", target="labs.lab_id")
+    ...       for i in range(2, 6)]
+    >>> groups, single = group_problems(ps + [make_problem("b.csv", "file_empty")])
+    >>> len(groups), len(groups[0].problems), [p.file for p in single]
+    (1, 4, ['b.csv'])
+    """
+    problems = list(problems)
+    by_root: dict[tuple[object, ...], list[Problem]] = {}
+    for p in problems:
+        by_root.setdefault(_root(p), []).append(p)
+    big = [ps for ps in by_root.values() if len(ps) >= minimum]
+    big.sort(key=lambda ps: (-len(ps), sort_problems(ps)[0].file))
+    groups = [ProblemGroup(i, tuple(sort_problems(ps))) for i, ps in enumerate(big, start=1)]
+    grouped = {id(p) for g in groups for p in g.problems}
+    return groups, [p for p in problems if id(p) not in grouped]
+
+
+def format_text(
+    problems: Iterable[Problem],
+    lang: Lang = "de",
+    summarise: bool = False,
+) -> str:
     """Render problems as lines of plain text, one per problem.
 
     Parameters
     ----------
     problems : iterable of Problem
     lang : {"de", "en"}
+    summarise : bool
+        Tell each root cause once (see :func:`group_problems`), first, and
+        show at most :data:`MAX_LINES_PER_COLUMN` further problems per file,
+        column and rule, with a line saying how many were left out.
 
     Returns
     -------
@@ -305,30 +553,67 @@ def format_text(problems: Iterable[Problem], lang: Lang = "de") -> str:
         One line per problem, e.g.
         ``labs.csv, Zeile 4, Spalte „land“, Wert „DE-XX“: ... [Regel str_matches]``.
     """
-    words = {
-        "de": ("Zeile", "Spalte", "Wert", "Regel", "Warnung", "Fehler"),
-        "en": ("line", "column", "value", "rule", "warning", "error"),
-    }[lang]
-    quote = ("„", "“") if lang == "de" else ("'", "'")
-    out = []
-    for p in problems:
-        parts = [p.file]
-        if p.line is not None:
-            parts.append(f"{words[0]} {p.line}")
-        if p.column is not None:
-            parts.append(f"{words[1]} {quote[0]}{p.column}{quote[1]}")
-        if p.value is not None:
-            parts.append(f"{words[2]} {quote[0]}{_shorten(p.value)}{quote[1]}")
-        kind = words[4] if p.severity == "warning" else words[5]
-        out.append(f"{kind}: {', '.join(parts)}: {p.message(lang)} [{words[3]} {p.rule}]")
+    if not summarise:
+        return "\n".join(_line(p, lang) for p in problems)
+    groups, single = group_problems(problems)
+    out = [g.summary(lang) for g in groups]
+    shown: dict[tuple[str, str | None, str], int] = {}
+    for p in single:
+        key = (p.file, p.column, p.rule)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= MAX_LINES_PER_COLUMN:
+            out.append(_line(p, lang))
+    q0, q1 = _QUOTES[lang]
+    for (file, column, rule), n in shown.items():
+        if n > MAX_LINES_PER_COLUMN:
+            more = n - MAX_LINES_PER_COLUMN
+            col = f", {_WORDS[lang][1]} {q0}{column}{q1}" if column else ""
+            if lang == "de":
+                out.append(
+                    f"… {file}{col}: {more} weitere Probleme nach Regel {rule} "
+                    "(alle mit --format json)"
+                )
+            else:
+                out.append(
+                    f"… {file}{col}: {more} more problems of rule {rule} (all with --format json)"
+                )
     return "\n".join(out)
 
 
+def _line(p: Problem, lang: Lang) -> str:
+    words = _WORDS[lang]
+    quote = _QUOTES[lang]
+    parts = [p.file]
+    if p.line is not None:
+        parts.append(f"{words[0]} {p.line}")
+    if p.column is not None:
+        parts.append(f"{words[1]} {quote[0]}{p.column}{quote[1]}")
+    if p.value is not None:
+        parts.append(f"{words[2]} {quote[0]}{_shorten(p.value)}{quote[1]}")
+    kind = words[4] if p.severity == "warning" else words[5]
+    return f"{kind}: {', '.join(parts)}: {p.message(lang)} [{words[3]} {p.rule}]"
+
+
 def format_json(problems: Iterable[Problem], lang: Lang = "de") -> str:
-    """Render problems as a JSON document ``{"problems": [...], "errors": n, "warnings": n}``."""
-    items = [p.to_dict(lang) for p in problems]
+    """Render problems as JSON: every problem, plus the groups of one root cause.
+
+    The document is ``{"problems": [...], "groups": [...], "errors": n,
+    "warnings": n}``. Every problem is listed; a problem that belongs to a
+    group (see :func:`group_problems`) carries the group's number in
+    ``"group"`` (else null), and ``"groups"`` summarises each group (rule,
+    value, count, files, first occurrence, summary line).
+    """
+    problems = list(problems)
+    groups, _ = group_problems(problems)
+    member = {id(p): g.id for g in groups for p in g.problems}
+    items = [{**p.to_dict(lang), "group": member.get(id(p))} for p in problems]
     errors = sum(1 for p in items if p["severity"] == "error")
-    doc = {"problems": items, "errors": errors, "warnings": len(items) - errors}
+    doc = {
+        "problems": items,
+        "groups": [g.to_dict(lang) for g in groups],
+        "errors": errors,
+        "warnings": len(items) - errors,
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 

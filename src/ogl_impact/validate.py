@@ -9,6 +9,7 @@ input: everything wrong ends up as a :class:`~ogl_impact.problems.Problem`.
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
-from ogl_impact.io import TABLE_SUFFIXES, RawTable, TableReadError, read_table
+from ogl_impact.io import (
+    TABLE_SUFFIXES,
+    UNSUPPORTED_SUFFIXES,
+    RawTable,
+    TableReadError,
+    read_table,
+)
 from ogl_impact.parse import column_kind, parse_table
 from ogl_impact.problems import RULES, Problem, make_problem, sort_problems
 from ogl_impact.schemas import TABLES, TableSpec
@@ -70,6 +77,7 @@ _CHECK_COLUMN: dict[str, str | tuple[str, ...]] = {
     "stage_matches_level": "stage",
     "target_after_baseline": "target_date",
     "percentage_range": "target_value",
+    "count_range": ("baseline_value", "target_value"),
     "scale_max_above_min": "scale_max",
     "complete_has_date": "achieved_date",
 }
@@ -117,6 +125,12 @@ class ValidationReport:
 def find_tables(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     """Map table names to the files in ``folder`` that hold them.
 
+    A file whose name is close to a table's name (``meilensteine.csv``,
+    ``Labs.csv``, ``lab.csv``) while that table has no file is an error that
+    names the expected file; other unknown tables are warnings. A table saved
+    in a format that is not read (``labs.xls``, ``labs.ods``) is an error
+    that says how to save it.
+
     Parameters
     ----------
     folder : Path
@@ -127,19 +141,33 @@ def find_tables(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     files : dict of str to Path
         One file per known table.
     problems : list of Problem
-        Warnings for unknown and duplicated tables.
+        Errors and warnings for unknown, misnamed, unsupported and duplicated tables.
     """
     found: dict[str, list[Path]] = {}
+    unknown: list[Path] = []
     problems = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in TABLE_SUFFIXES:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        suffix = path.suffix.lower()
+        if suffix in UNSUPPORTED_SUFFIXES and _suggest(path.stem) is not None:
+            problems.append(make_problem(path.name, "file_format_unsupported"))
+            continue
+        if suffix not in TABLE_SUFFIXES:
             continue
         if path.stem not in TABLES:
+            unknown.append(path)
+            continue
+        found.setdefault(path.stem, []).append(path)
+    for path in unknown:
+        guess = _suggest(path.stem)
+        if guess is not None and guess not in found:
+            suggestion = f"{guess}{path.suffix.lower()}"
+            problems.append(make_problem(path.name, "file_unknown_similar", suggestion=suggestion))
+        else:
             problems.append(
                 make_problem(path.name, "file_unknown", severity="warning", known=", ".join(TABLES))
             )
-            continue
-        found.setdefault(path.stem, []).append(path)
     files = {}
     for name, paths in found.items():
         files[name] = paths[0]
@@ -148,6 +176,20 @@ def find_tables(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
                 make_problem(other.name, "file_duplicate", severity="warning", others=paths[0].name)
             )
     return files, problems
+
+
+def _suggest(stem: str) -> str | None:
+    """Return the table a file name probably means (by English name or German title), or None."""
+    key = re.sub(r"[\s_\-]+", "_", stem.strip().lower())
+    key = re.sub(r"(_?\(\d+\)|_?kopie|_?copy|_?final|_?neu|_?new|_?v\d+)$", "", key)
+    names = {name: name for name in TABLES}
+    for name, spec in TABLES.items():
+        names[spec.title_de.lower().replace(" ", "_")] = name
+        names[spec.title_de.lower().replace("-", "_").replace(" ", "_")] = name
+    if key in names:
+        return names[key]
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
 
 
 def validate_folder(folder: str | Path) -> ValidationReport:
@@ -182,6 +224,12 @@ def validate_folder(folder: str | Path) -> ValidationReport:
             report.problems.append(exc.problem)
             continue
         report.raw[name] = raw
+        if raw.frame.empty:
+            report.problems.append(
+                make_problem(
+                    raw.path.name, "table_no_rows", line=raw.header_line, severity="warning"
+                )
+            )
         frame, problems = validate_table(raw, TABLES[name])
         report.tables[name] = frame
         report.problems.extend(problems)
@@ -254,7 +302,7 @@ def _translate(cases: pd.DataFrame, raw: RawTable, spec: TableSpec) -> list[Prob
             rule, params = _rule_for(name, args)
             for col, rows in group.groupby("column", sort=False):
                 col = str(col)
-                if rule.startswith("type_"):
+                if rule.startswith("type_") and col in schema.columns:
                     rule = "type_" + column_kind(schema.columns[col].dtype)
                 for idx in _indices(rows):
                     out.append(_cell_problem(raw, rule, idx, col, **params))
@@ -266,8 +314,23 @@ def _check_column(raw: RawTable, check: str, idx: int) -> str:
     if isinstance(candidates, str):
         return candidates
     present = [c for c in candidates if c in raw.frame.columns]
+    if check == "count_range":  # the value that is negative or not whole
+        bad = [c for c in present if not _whole_from_zero(raw.frame[c].iat[idx], raw.decimal)]
+        return (bad or present or list(candidates))[0]
     empty = [c for c in present if raw.frame[c].iat[idx] == ""]
     return (empty or present or list(candidates))[0]
+
+
+def _whole_from_zero(text: str, decimal: str) -> bool:
+    """Whether a cell reads as a whole number from 0 (empty and unreadable cells pass)."""
+    text = str(text)
+    if decimal == ",":
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = float(text) if text else 0.0
+    except ValueError:
+        return True
+    return value >= 0 and value.is_integer()
 
 
 def _indices(group: pd.DataFrame) -> list[int]:
@@ -325,7 +388,7 @@ def _rule_for(name: str, args: str) -> tuple[str, dict[str, object]]:
         return _BOUNDS[name], {"bound": args}
     if name in RULES:
         return name, {}
-    raise KeyError(f"no message for pandera check {name!r}")  # pragma: no cover
+    return "check_failed", {"check": name}
 
 
 __all__ = ["ValidationReport", "find_tables", "validate_folder", "validate_table"]

@@ -2,7 +2,8 @@
 
 Subcommands import what they need only when they run, so ``ogl-impact
 --help`` answers fast. Exit status: 0 success, 1 invalid data or failed
-run, 2 unusable arguments.
+run, 2 unusable arguments, 141 the reader of the output went away (``| head``),
+quietly, as tools killed by SIGPIPE report it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE = 141  # 128 + SIGPIPE: the reader closed the pipe, as cat or grep report it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,9 +172,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ogl_impact.write.target import TargetError
 
         _terminate_as_interrupt()
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
     except _Terminated:
         return 143
+    except BrokenPipeError:  # before OSError, of which it is one
+        return _closed_pipe()
     except KeyboardInterrupt:
         return 130
     except TargetError as exc:  # an output folder that writing could destroy
@@ -212,6 +218,21 @@ def _terminate_as_interrupt() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
+def _closed_pipe() -> int:
+    """End quietly when the reader of our output has gone (``ogl-impact validate | head``).
+
+    Like ``cat`` or ``grep`` killed by SIGPIPE, the exit status is 141
+    (128 + SIGPIPE); stdout is pointed at the null device so that Python's
+    final flush does not complain again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (e.g. captured)
+        pass
+    return EXIT_PIPE
+
+
 def _validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -227,7 +248,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(format_json(report.problems, args.lang))
     else:
         if report.problems:
-            print(format_text(report.problems, args.lang))
+            print(format_text(report.problems, args.lang, summarise=True))
         n_err, n_warn = len(report.errors), len(report.problems) - len(report.errors)
         tables = len(report.raw)
         if args.lang == "de":

@@ -7,6 +7,7 @@ schema has already reported them.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -15,6 +16,8 @@ import pandas as pd
 from ogl_impact import vocab
 from ogl_impact.io import RawTable
 from ogl_impact.problems import Problem, make_problem
+
+_SIMILAR_MAX = 5000  # beyond this many keys, looking for a similar one costs too much
 
 # (child table, child columns, parent table, parent columns, list column?)
 REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], bool], ...] = (
@@ -65,6 +68,7 @@ def check_cross_table(
     missing = set(missing)
     problems: list[Problem] = []
     reported_missing: set[tuple[str, str]] = set()
+    skipped: dict[tuple[str, str], list[str]] = {}
 
     def parent_missing(child: str, parent: str) -> bool:
         if parent in tables:
@@ -74,12 +78,25 @@ def check_cross_table(
             problems.append(make_problem(raw[child].path.name, "table_missing", table=parent))
         return True
 
+    def has(check: str, needs: Mapping[str, Iterable[str]]) -> bool:
+        """Whether every table and column ``check`` needs is there; note what is lacking."""
+        if not all(name in tables for name in needs):
+            return False
+        ok = True
+        for name, cols in needs.items():
+            for col in cols:
+                if col not in tables[name].columns:
+                    skipped.setdefault((name, col), []).append(check)
+                    ok = False
+        return ok
+
     for child, ccols, parent, pcols, is_list in REFERENCES:
-        if child not in tables or not set(ccols) <= set(tables[child].columns):
+        check = f"{child}.{'+'.join(ccols)} → {parent}"
+        if child not in tables or not has(check, {child: ccols}):
             continue
         if not tables[child][list(ccols)].notna().all(axis=1).any():
             continue  # nothing refers to the parent table
-        if parent_missing(child, parent) or not set(pcols) <= set(tables[parent].columns):
+        if parent_missing(child, parent) or not has(check, {parent: pcols}):
             continue
         problems += _dangling(
             tables[child], raw[child], ccols, tables[parent], pcols, parent, is_list
@@ -87,11 +104,13 @@ def check_cross_table(
 
     if "responses" in tables:
         units = []
-        if not parent_missing("responses", "labs"):
-            units.append(tables["labs"].get("lab_id", pd.Series(dtype=str)))
-        if "comparison_communes" in tables:  # optional: a survey may have no comparison group
-            units.append(tables["comparison_communes"].get("unit_id", pd.Series(dtype=str)))
-        if units:
+        check = "responses.unit_id → labs/comparison_communes"
+        if not parent_missing("responses", "labs") and has(check, {"labs": ["lab_id"]}):
+            units.append(tables["labs"]["lab_id"])
+        # optional: a survey may have no comparison group
+        if "comparison_communes" in tables and has(check, {"comparison_communes": ["unit_id"]}):
+            units.append(tables["comparison_communes"]["unit_id"])
+        if units and has(check, {"responses": ["unit_id"]}):
             known = pd.concat(units, ignore_index=True).to_frame("unit_id")
             problems += _dangling(
                 tables["responses"],
@@ -102,25 +121,52 @@ def check_cross_table(
                 "labs/comparison_communes",
                 False,
             )
-        problems += _respondent_consistency(tables["responses"], raw["responses"])
-        problems += _unique_codes(
-            tables["responses"], raw["responses"], ("respondent_id", "wave", "item_id")
-        )
-        if "codebook" in tables:
+        if has(
+            "respondent_consistency",
+            {"responses": ["respondent_id", "wave", "unit_id", "actor_group"]},
+        ):
+            problems += _respondent_consistency(tables["responses"], raw["responses"])
+        key = ("respondent_id", "wave", "item_id")
+        if has("duplicate_key", {"responses": key}):
+            problems += _unique_codes(tables["responses"], raw["responses"], key)
+        if has(
+            "value_outside_scale",
+            {"responses": ["item_id", "value"], "codebook": ["item_id", "scale_min", "scale_max"]},
+        ):
             problems += _responses_on_scale(
                 tables["responses"], raw["responses"], tables["codebook"]
             )
-    if "codebook" in tables:
+    if has("value_label_outside_scale", {"codebook": ["value_labels", "scale_min", "scale_max"]}):
         problems += _value_labels_on_scale(tables["codebook"], raw["codebook"])
-        if "perspectives" in tables:
-            problems += _construct_perspectives(
-                tables["codebook"], raw["codebook"], tables["perspectives"]
-            )
-    if "nodes" in tables:
+    if has(
+        "codebook.construct → perspectives",
+        {"codebook": ["construct"], "perspectives": ["perspective_id"]},
+    ):
+        problems += _construct_perspectives(
+            tables["codebook"], raw["codebook"], tables["perspectives"]
+        )
+    if has("graph", {"nodes": ["lab_id", "node_id", "level", "stage", "contributes_to"]}):
         problems += _graph(tables["nodes"], raw["nodes"])
-    if "indicator_values" in tables and "indicators" in tables:
+    if has(
+        "indicator_value_range",
+        {
+            "indicator_values": ["lab_id", "indicator_id", "value", "disaggregation_value"],
+            "indicators": ["lab_id", "indicator_id", "measure", "disaggregation"],
+        },
+    ):
         problems += _indicator_values(
             tables["indicator_values"], raw["indicator_values"], tables["indicators"]
+        )
+    for (name, col), checks in skipped.items():
+        problems.append(
+            make_problem(
+                raw[name].path.name,
+                "check_skipped",
+                line=raw[name].header_line,
+                column=col,
+                severity="warning",
+                checks=", ".join(dict.fromkeys(checks)),
+            )
         )
     return problems
 
@@ -144,29 +190,59 @@ def _dangling(
         items = child[col].dropna().astype("string").str.split("|").explode()
         known = set(parent[pcols[0]].dropna().astype(str))
         bad = items[~items.isin(known)]
-        return [_missing(raw, int(pos), col, str(ref), target) for pos, ref in bad.items()]
+        similar = _similar_map(bad.astype(str), known)
+        return [
+            _missing(raw, int(pos), col, str(ref), target, similar.get(str(ref)))
+            for pos, ref in bad.items()
+        ]
     if len(ccols) == 1:
         values = child[ccols[0]]
         known = pd.Index(parent[pcols[0]].dropna().unique())
         bad = values.notna() & ~values.isin(known)
+        positions = np.flatnonzero(bad.to_numpy())
+        refs = [str(values.iat[pos]) for pos in positions]
+        similar = _similar_map(refs, known)
         return [
-            _missing(raw, int(pos), ccols[0], str(values.iat[pos]), target)
-            for pos in np.flatnonzero(bad.to_numpy())
+            _missing(raw, int(pos), ccols[0], ref, target, similar.get(ref))
+            for pos, ref in zip(positions, refs, strict=True)
         ]
     keys = child[list(ccols)].astype("string")
     complete = keys.notna().all(axis=1).to_numpy()
     parent_keys = parent[list(pcols)].astype("string").dropna().drop_duplicates()
     parent_keys.columns = list(ccols)
     found = pd.MultiIndex.from_frame(keys).isin(pd.MultiIndex.from_frame(parent_keys))
+    # report each dangling key at its first column that has no match (a wrong lab_id is
+    # reported at lab_id, a wrong indicator_id of a known lab at indicator_id)
+    culprit = np.full(len(keys), len(ccols) - 1)
+    for k in range(len(ccols) - 2, -1, -1):
+        prefix = list(ccols[: k + 1])
+        known = pd.MultiIndex.from_frame(parent_keys[prefix].drop_duplicates())
+        culprit[~pd.MultiIndex.from_frame(keys[prefix]).isin(known)] = k
     out = []
     for pos in np.flatnonzero(complete & ~found):
         ref = "/".join(str(keys[c].iat[pos]) for c in ccols)
-        out.append(_missing(raw, int(pos), ccols[-1], ref, target))
+        out.append(_missing(raw, int(pos), ccols[culprit[pos]], ref, target))
     return out
 
 
-def _missing(raw: RawTable, pos: int, col: str, ref: str, target: str) -> Problem:
-    return _at(raw, pos, col, "key_missing", ref=ref, target=target)
+def _missing(
+    raw: RawTable, pos: int, col: str, ref: str, target: str, similar: str | None = None
+) -> Problem:
+    extra = {"similar": similar} if similar else {}
+    return _at(raw, pos, col, "key_missing", ref=ref, target=target, **extra)
+
+
+def _similar_map(refs: Iterable[str], known: Iterable[object]) -> dict[str, str | None]:
+    """Return for each dangling reference the known key most like it (a typo in either table)."""
+    names = [str(k) for k in known]
+    refs = set(refs)
+    if len(names) > _SIMILAR_MAX or len(refs) > _SIMILAR_MAX:
+        return {}
+    out = {}
+    for ref in refs:
+        close = difflib.get_close_matches(ref, names, n=1, cutoff=0.8)
+        out[ref] = close[0] if close else None
+    return out
 
 
 def _at(raw: RawTable, pos: int, col: str, rule: str, **params: object) -> Problem:

@@ -13,13 +13,20 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ogl_impact import vocab
+from ogl_impact.parse import MAX_ABS_NUMBER
 from ogl_impact.schemas.fields import (
     DE_LAND_PATTERN,
     ID_LIST_PATTERN,
     ID_PATTERN,
     ISO_3166_2_PATTERN,
+    category_isin,
+    category_matches,
+    check_kwargs,
     field,
 )
+
+RESPONDENT_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
+"""Pseudonymous respondent identifiers."""
 
 # ruff: noqa: D106
 
@@ -77,6 +84,7 @@ class Labs(_Table):
         "Grant in EUR; empty where not public",
         nullable=True,
         ge=0,
+        le=MAX_ABS_NUMBER,  # the reader refuses larger magnitudes in every number column
     )
     note: Series[str] = field("Anmerkung", "Anmerkung", "Note", nullable=True)
     source: Series[str] = field(
@@ -296,6 +304,16 @@ class Indicators(_Table):
         )
         return ~pct | inside
 
+    @pa.dataframe_check(name="count_range")
+    def _count_range(cls, df: pd.DataFrame) -> Series[bool]:
+        count = df["measure"] == "count"
+        inside = (
+            df[["baseline_value", "target_value"]]
+            .apply(lambda s: s.isna() | ((s >= 0) & (s == s.round())))
+            .all(axis=1)
+        )
+        return ~count | inside
+
 
 class IndicatorValues(_Table):
     """Values of the indicators per reporting period."""
@@ -365,19 +383,27 @@ class Responses(_Table):
         "Befragte Person",
         "Pseudonyme Kennung der befragten Person",
         "Pseudonymous respondent identifier",
-        str_matches=r"^[A-Za-z0-9_-]{6,64}$",
     )
     unit_id: Series[pd.CategoricalDtype] = field(
         "Einheit", "Labor oder Vergleichskommune", "Lab or comparison commune"
     )
     wave: Series[int] = field("Welle", "Befragungswelle", "Survey wave")
     actor_group: Series[pd.CategoricalDtype] = field(
-        "Akteursgruppe", "Akteursgruppe", "Actor group", isin=list(vocab.ACTOR_GROUPS)
+        "Akteursgruppe", "Akteursgruppe", "Actor group"
     )
     item_id: Series[pd.CategoricalDtype] = field("Item", "Item", "Item")
     value: Series[float] = field(
         "Wert", "Antwort; leer, wenn keine Antwort", "Answer", nullable=True
     )
+
+    # the hot rules of the largest table, tested once per category (see docs/architecture.md)
+    @pa.check("respondent_id", **check_kwargs("str_matches", pattern=RESPONDENT_PATTERN))
+    def _respondent_format(cls, series: pd.Series) -> Series[bool]:
+        return category_matches(series, RESPONDENT_PATTERN)
+
+    @pa.check("actor_group", **check_kwargs("isin", allowed_values=list(vocab.ACTOR_GROUPS)))
+    def _actor_group_known(cls, series: pd.Series) -> Series[bool]:
+        return category_isin(series, vocab.ACTOR_GROUPS)
 
 
 class Milestones(_Table):
