@@ -19,7 +19,7 @@ switches headers, labels and number format to English.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -172,7 +172,13 @@ HEADERS: Mapping[str, tuple[str, str]] = {
 # never shown: respondent ids (pseudonyms, still personal data)
 NEVER_SHOWN = frozenset({"respondent_id", "panel_id"})
 # internal ids that are dropped when the frame carries a readable column for them
-REPLACED_BY = {"indicator_id": "indicator", "node_id": "label", "level": "level_de"}
+REPLACED_BY = {
+    "indicator_id": "indicator",
+    "node_id": "label",
+    "level": "level_de",
+    "item_id": "wording_de",
+    "weakest_item": "",
+}
 
 CODE_VOCABULARIES = {
     "level": vocab.LEVELS,
@@ -194,6 +200,14 @@ CONSTRUCT_LABELS = {
     "satisfaction": ("Zufriedenheit", "Satisfaction"),
 }
 BOOL_LABELS = {True: ("ja", "yes"), False: ("nein", "no")}
+# kinds of model parameters (random effects, ordinal models)
+KIND_LABELS = {
+    "variance": ("Varianz", "variance"),
+    "sd": ("SD", "SD"),
+    "correlation": ("Korrelation", "correlation"),
+    "coefficient": ("Koeffizient", "coefficient"),
+    "threshold": ("Schwelle", "threshold"),
+}
 
 P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_adj", "p", "p_value", "pval")
 COUNT_PREFIXES = ("n_", "count")
@@ -245,8 +259,10 @@ def lab_names(data: Dataset) -> dict[str, str]:
     return dict(zip(labs["lab_id"].astype(str), short, strict=True))
 
 
-def _unit_names(data: Dataset) -> dict[str, str]:
+def _unit_names(data: Dataset, lang: str = "de") -> dict[str, str]:
     names = lab_names(data)
+    # the pooled row of stats.change_by_unit
+    names.setdefault("alle", "alle zusammen" if lang == "de" else "all together")
     communes = data.tables.get("comparison_communes")
     if communes is not None and "unit_id" in communes:
         label = "name" if "name" in communes else "unit_id"
@@ -344,7 +360,7 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     if isinstance(out.columns, pd.MultiIndex):
         out.columns = [" ".join(str(p) for p in c if str(p)) for c in out.columns]
     axis_name = out.columns.name
-    units = _unit_names(data) if data is not None else {}
+    units = _unit_names(data, lang) if data is not None else {}
     constructs = _constructs(data, lang)
     vocabularies = {
         col: {code: _pick(pair, lang) for code, pair in voc.items()}
@@ -375,7 +391,7 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     out.columns.name = None
 
     out = out.drop(columns=[c for c in out.columns if c in NEVER_SHOWN])
-    names = _names(data, out)
+    names = _names(data, out, lang)
     for col, readable in REPLACED_BY.items():
         if col not in out.columns:
             continue
@@ -396,6 +412,11 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             out[col] = values.map(lambda v: v.upper() if isinstance(v, str) else v)
         elif col == "construct":
             out[col] = values.astype(str).map(lambda v: constructs.get(v, v))
+        elif col == "kind":
+            out[col] = values.map(lambda v: _pick(KIND_LABELS[v], lang) if v in KIND_LABELS else v)
+        elif col == "group" and values.map(lambda v: v in HEADERS).any():
+            # the grouping column of a mixed model, named by its header
+            out[col] = values.map(lambda v: _pick(HEADERS[v], lang) if v in HEADERS else v)
         elif col == "status":
             out[col] = values.astype(str).map(
                 lambda v: _pick(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v
@@ -410,7 +431,7 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     return out
 
 
-def _names(data: Dataset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
+def _names(data: Dataset | None, frame: pd.DataFrame, lang: str = "de") -> dict[str, pd.Series]:
     """Readable names of the indicator and node ids of ``frame`` (by lab when it has lab ids)."""
     if data is None:
         return {}
@@ -433,6 +454,15 @@ def _names(data: Dataset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
         found = pd.Series(lookup.reindex(keys).to_numpy(), index=frame.index)
         if found.notna().all():
             out[col] = found
+    if "codebook" in data.tables:
+        book = data["codebook"]
+        column = "wording_de" if lang == "de" else "wording_en"
+        wording = dict(zip(book["item_id"].astype(str), book[column].astype(str), strict=True))
+        for col in ("item_id", "weakest_item"):
+            if col in frame.columns:
+                found = frame[col].astype(str).map(wording)
+                if found.notna().all():
+                    out[col] = found
     return out
 
 
@@ -485,7 +515,7 @@ def _percent(value: object, lang: str) -> str:
 
 
 def _interval(value: object, decimals: int, lang: str) -> str:
-    if not isinstance(value, tuple):
+    if not isinstance(value, tuple) or all(v is None or pd.isna(v) for v in value):
         return "–"
     low, high = (number(v, decimals, lang) for v in value)
     return f"[{low}; {high}]" if lang == "de" else f"[{low}, {high}]"
@@ -563,6 +593,7 @@ def table(
     lang: str = "de",
     decimals: int = 2,
     caption: str | None = None,
+    hide: Sequence[str] = (),
 ) -> Styler:
     """Show a result frame as a German (or English) table for notebooks.
 
@@ -579,13 +610,25 @@ def table(
         three, counts none, shares as whole percent).
     caption : str, optional
         Caption above the table.
+    hide : sequence of str, optional
+        Columns to leave out after naming (e.g. ``["lab_id"]`` in a table of
+        one lab: the lab id still names the indicators, but is not shown).
 
     Returns
     -------
     pandas.io.formats.style.Styler
         Displays itself in Jupyter; ``.to_html()`` gives the HTML.
     """
-    shown = _join_ci(labelled(frame, data, lang=lang))
+    if not isinstance(frame, pd.DataFrame):
+        return table(labelled(frame, data, lang=lang))  # raises the TypeError with the advice
+    unknown = sorted(set(hide) - {str(c) for c in frame.columns} - set(frame.index.names))
+    if unknown:
+        raise ValueError(
+            f"hide nennt Spalten, die die Tabelle nicht hat: {unknown} "
+            f"(hide names columns the frame lacks)"
+        )
+    shown = labelled(frame, data, lang=lang)
+    shown = _join_ci(shown.drop(columns=[c for c in hide if c in shown.columns]))
     style = shown.style.format(formatters(shown, lang=lang, decimals=decimals))
     style = style.hide(axis="index")
     constructs = _constructs(data, lang)
@@ -620,8 +663,9 @@ def show(drawn: object, *, only: str | None = None, lang: str = "de") -> None:
 
     Parameters
     ----------
-    drawn : Drawn or list of Drawn
-        What :func:`ogl_impact.reports.draw` returns.
+    drawn : Drawn, list of Drawn, Figure or Axes
+        What :func:`ogl_impact.reports.draw` returns, or a figure (or the
+        axes of one) drawn with :mod:`ogl_impact.plots`.
     only : str, optional
         Show only the figure of this name (e.g. ``"wirkungsmodell_brandis"``);
         the others are closed unseen.
@@ -637,6 +681,11 @@ def show(drawn: object, *, only: str | None = None, lang: str = "de") -> None:
     from IPython.display import Markdown, display
 
     _check_lang(lang)
+    if hasattr(drawn, "get_figure") and not hasattr(drawn, "caption"):
+        figure = drawn.get_figure()
+        display(figure)
+        plt.close(figure)
+        return
     items = list(drawn) if isinstance(drawn, list | tuple) else [drawn]
     names = [d.name for d in items]
     if only is not None and only not in names:
