@@ -74,6 +74,7 @@ LAYERS = [
     {"ogl_impact.reports.registry", "ogl_impact.reports.asof", "ogl_impact.reports.estimable"},
     {"ogl_impact.reports.figures"},
     {"ogl_impact.reports", "ogl_impact.reports.build"},
+    {"ogl_impact.present"},
     {
         "ogl_impact.imports",
         "ogl_impact.imports.export",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 import pandas as pd
 
@@ -178,10 +179,59 @@ class ImpactModel:
         return out[cols].reset_index(drop=True)
 
     def __repr__(self) -> str:
+        """Text view: the labs, each level with its nodes and indicators (at most five names)."""
         n_nodes, n_ind = len(self._nodes), len(self._indicators)
-        return f"ImpactModel(labs={list(self.labs)}, nodes={n_nodes}, indicators={n_ind})"
+        title = ", ".join(self.labs) if len(self.labs) <= 3 else f"{len(self.labs)} Labore"
+        lines = [f"Wirkungsmodell {title}: {n_nodes} Knoten, {n_ind} Indikatoren"]
+        chain = self.chain()
+        named = self._indicators.merge(
+            self._nodes[["lab_id", "node_id", "level"]], on=["lab_id", "node_id"]
+        )
+        width = max(len(label) for label, _ in vocab.LEVELS.values())
+        for level, (label_de, _) in vocab.LEVELS.items():
+            nodes = int((chain["level"] == level).sum())
+            names = named.loc[named["level"] == level, "name"].astype(str).tolist()
+            if not nodes and not names:
+                continue
+            lines.append(
+                f"  {label_de:<{width}}  {nodes} {'Knoten':<6}  "
+                f"{len(names)} {'Indikator' if len(names) == 1 else 'Indikatoren'}"
+            )
+            # the same indicator in several labs is listed once, with the number of labs
+            counts = pd.Series(names, dtype=object).value_counts(sort=False)
+            for name, count in list(counts.items())[:5]:
+                labs = f" ({count} Labore)" if count > 1 else ""
+                lines.append(f"  {'':<{width}}    - {name}{labs}")
+            rest = len(counts) - 5
+            if rest > 0:
+                more = "weiterer" if rest == 1 else "weitere"
+                lines.append(f"  {'':<{width}}    ... und {rest} {more}")
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        """HTML view for notebooks: the chain with German headers, names instead of ids."""
         title = ", ".join(self.labs) if len(self.labs) <= 3 else f"{len(self.labs)} Labore"
-        table = self.chain().drop(columns=["level"]).to_html(index=False, na_rep="")
-        return f"<p><strong>Wirkungsmodell: {title}</strong></p>{table}"
+        chain = self.chain()
+        keys = zip(chain["lab_id"], chain["node_id"], strict=True)
+        names = dict(zip(keys, chain["label"], strict=True))
+
+        def targets(row: pd.Series) -> str:
+            ids = str(row["contributes_to"]).split("|") if pd.notna(row["contributes_to"]) else []
+            return "; ".join(names.get((row["lab_id"], i), i) for i in ids if i)
+
+        view = pd.DataFrame(
+            {
+                "Ebene": chain["level_de"],
+                "Stufe": chain["stage"].map(lambda s: "" if pd.isna(s) else str(int(s))),
+                "Wirkung": chain["label"],
+                "Zielgruppe": chain["target_group"].map(
+                    lambda g: "" if pd.isna(g) else vocab.label(vocab.TARGET_GROUPS, g)
+                ),
+                "trägt bei zu": chain.apply(targets, axis=1) if len(chain) else [],
+                "Indikatoren": chain["n_indicators"],
+            }
+        )
+        if len(self.labs) > 1:
+            view.insert(0, "Labor", chain["lab_id"])
+        table = view.to_html(index=False, na_rep="", escape=True)
+        return f"<p><strong>Wirkungsmodell: {escape(title)}</strong></p>{table}"

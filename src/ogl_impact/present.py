@@ -1,0 +1,706 @@
+"""Result frames as tables for readers: German headers, decimal comma, names instead of ids.
+
+:func:`labelled` turns a tidy result frame of :mod:`ogl_impact.logic` or
+:mod:`ogl_impact.stats` into a frame a reader understands: column headers
+from :data:`HEADERS`, lab ids replaced by the lab's name (from the dataset),
+indicator and node ids by their names, codes (level, status, period,
+construct, DAC criterion, IRM completion) by their labels; respondent ids
+are always dropped and no other internal id column is kept.
+:func:`table` returns a pandas ``Styler`` of it with rounding by the kind of
+each column: p-values with three decimals (``< 0,001`` below that), counts
+as whole numbers with a thousands separator, shares as percent, euros
+without cents, everything else with two decimals; ``ci_low``/``ci_high``
+become one column ``95-%-KI`` reading ``[0,12; 0,45]``.
+
+German is the default (decimal comma, thousands point); ``lang="en"``
+switches headers, labels and number format to English.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from ogl_impact import vocab
+from ogl_impact.dataset import Dataset
+
+# column -> (German header, English header)
+HEADERS: Mapping[str, tuple[str, str]] = {
+    "lab_id": ("Labor", "Lab"),
+    "unit_id": ("Einheit", "Unit"),
+    "lab_label": ("Labor", "Lab"),
+    "name": ("Name", "Name"),
+    "land": ("Land", "State"),
+    "grant_eur": ("Zuwendung (€)", "Grant (EUR)"),
+    "note": ("Anmerkung", "Note"),
+    "indicator_id": ("Indikator", "Indicator"),
+    "indicator": ("Indikator", "Indicator"),
+    "node_id": ("Knoten", "Node"),
+    "label": ("Bezeichnung", "Label"),
+    "level": ("Ebene", "Level"),
+    "level_de": ("Ebene", "Level"),
+    "stage": ("Stufe", "Stage"),
+    "stage_de": ("Stufe der Wirkungstreppe", "Stage"),
+    "target_group": ("Zielgruppe", "Target group"),
+    "contributes_to": ("trägt bei zu", "Contributes to"),
+    "n_indicators": ("Indikatoren", "Indicators"),
+    "period_id": ("Berichtszeitraum", "Reporting period"),
+    "current_period": ("Stand", "As of"),
+    "period_end": ("Ende des Zeitraums", "End of period"),
+    "baseline": ("Ausgangswert", "Baseline"),
+    "baseline_date": ("Datum Ausgangswert", "Baseline date"),
+    "target": ("Ziel", "Target"),
+    "target_date": ("Zieldatum", "Target date"),
+    "current": ("Aktueller Wert", "Current value"),
+    "actual": ("Ist", "Actual"),
+    "source_of_verification": ("Nachweisquelle", "Source of verification"),
+    "assumptions": ("Annahmen", "Assumptions"),
+    "progress": ("Fortschritt", "Progress"),
+    "expected": ("Erwartet", "Expected"),
+    "status": ("Status", "Status"),
+    "mean_progress": ("Mittlerer Fortschritt", "Mean progress"),
+    "mean_progress_labor": ("Fortschritt Labor", "Progress lab"),
+    "mean_progress_netzwerk": ("Fortschritt Netzwerk", "Progress network"),
+    "flag": ("Befund", "Finding"),
+    "explanation_de": ("Erläuterung", "Explanation"),
+    "explanation_en": ("Erläuterung", "Explanation"),
+    "construct": ("Konstrukt", "Construct"),
+    "wave": ("Welle", "Wave"),
+    "term": ("Term", "Term"),
+    "estimate": ("Schätzwert", "Estimate"),
+    "se": ("SE", "SE"),
+    "statistic": ("Teststatistik", "Statistic"),
+    "t": ("t", "t"),
+    "z": ("z", "z"),
+    "df": ("df", "df"),
+    "p_val": ("p", "p"),
+    "p_holm": ("p (Holm)", "p (Holm)"),
+    "p_boot": ("p (Bootstrap)", "p (bootstrap)"),
+    "ci": ("95-%-KI", "95% CI"),
+    "ci_boot": ("95-%-KI (Bootstrap)", "95% CI (bootstrap)"),
+    "n": ("n", "n"),
+    "method": ("Verfahren", "Method"),
+    "note_de": ("Anmerkung", "Note"),
+    "rating": ("Bewertung", "Rating"),
+    "criterion": ("Kriterium", "Criterion"),
+    "completion": ("Umsetzungsstand", "Completion"),
+    "alpha": ("Alpha", "Alpha"),
+    "omega": ("Omega", "Omega"),
+    "icc": ("ICC", "ICC"),
+    "mde": ("Kleinster nachweisbarer Effekt", "Minimum detectable effect"),
+    "power": ("Teststärke", "Power"),
+    "mean": ("Mittelwert", "Mean"),
+    "sd": ("SD", "SD"),
+    "effect": ("Wahrer Effekt", "True effect"),
+    "covered": ("Im Intervall", "Covered"),
+    "evidence_level": ("Evidenzstufe", "Evidence level"),
+    "level_msms": ("Evidenzstufe (MSMS)", "Evidence level (MSMS)"),
+    "item_id": ("Item", "Item"),
+    "wording_de": ("Wortlaut", "Wording"),
+    "category": ("Kategorie", "Category"),
+    "actor_group": ("Akteursgruppe", "Actor group"),
+    "is_lab": ("Labor?", "Lab?"),
+    "alpha_ci": ("95-%-KI (Feldt)", "95% CI (Feldt)"),
+    "alpha_ci_duhachek": ("95-%-KI (Duhachek)", "95% CI (Duhachek)"),
+    "std_alpha": ("Alpha standardisiert", "Standardised alpha"),
+    "average_r": ("Mittlere Korrelation", "Average r"),
+    "min_r_drop": ("Kleinste Trennschärfe", "Lowest item-rest r"),
+    "weakest_item": ("Schwächstes Item", "Weakest item"),
+    "n_items": ("Items", "Items"),
+    "r_total": ("Item-Total-Korrelation", "Item-total r"),
+    "r_drop": ("Trennschärfe", "Item-rest r"),
+    "alpha_if_dropped": ("Alpha ohne Item", "Alpha if dropped"),
+    "std_alpha_if_dropped": ("Alpha std. ohne Item", "Std. alpha if dropped"),
+    "average_r_if_dropped": ("Mittl. Korrelation ohne Item", "Average r if dropped"),
+    "se_if_dropped": ("SE ohne Item", "SE if dropped"),
+    "missing": ("fehlend", "missing"),
+    "low": ("Ablehnung", "Disagree"),
+    "neutral": ("teils-teils", "Neutral"),
+    "high": ("Zustimmung", "Agree"),
+    "percent": ("Anteil", "Share"),
+    "n_before": ("n vorher", "n before"),
+    "n_after": ("n nachher", "n after"),
+    "n_panel": ("n Panel", "n panel"),
+    "mean_before": ("Mittelwert vorher", "Mean before"),
+    "mean_after": ("Mittelwert nachher", "Mean after"),
+    "change": ("Veränderung", "Change"),
+    "hedges_g": ("Hedges' g", "Hedges' g"),
+    "g_ci": ("95-%-KI g", "95% CI g"),
+    "d_z": ("d_z", "d_z"),
+    "dz_ci": ("95-%-KI d_z", "95% CI d_z"),
+    "p_adj": ("p (Holm)", "p (Holm)"),
+    "var_between": ("Varianz zwischen", "Variance between"),
+    "var_within": ("Varianz innerhalb", "Variance within"),
+    "grand_mean": ("Gesamtmittel", "Grand mean"),
+    "design_effect": ("Designeffekt", "Design effect"),
+    "n_groups": ("Gruppen", "Groups"),
+    "converged": ("konvergiert", "converged"),
+    "singular": ("singulär", "singular"),
+    "group": ("Gruppe", "Group"),
+    "kind": ("Art", "Kind"),
+    "multiplier": ("Multiplikator", "Multiplier"),
+    "n_clusters": ("Cluster", "Clusters"),
+    "cluster_size": ("Befragte je Cluster", "Cluster size"),
+    "treated_share": ("Anteil Labore", "Treated share"),
+    "event_time": ("Ereigniszeit", "Event time"),
+    "reference": ("Referenz", "Reference"),
+    "n_with_data": ("mit Daten", "with data"),
+    "share_achieved": ("erreicht", "achieved"),
+    "share_on_track": ("im Plan", "on track"),
+    "share_behind": ("im Verzug", "behind"),
+    "msms": ("MSMS-Stufe", "SMS level"),
+    "msms_de": ("Design", "Design"),
+    "msms_en": ("Design", "Design"),
+    "basis": ("Grundlage", "Basis"),
+    "input_name": ("Einsatz", "Input"),
+    "input_value": ("Einsatz (Wert)", "Input (value)"),
+    "output_value": ("Ergebnis (Wert)", "Output (value)"),
+    "ratio": ("Einsatz je Ergebnis", "Input per output"),
+    "table": ("Tabelle", "Table"),
+    "rows": ("Zeilen", "Rows"),
+    "columns": ("Spalten", "Columns"),
+    "synthetic": ("synthetisch", "synthetic"),
+    "file": ("Datei", "File"),
+    "title": ("Titel", "Title"),
+}
+"""Header of each known result column in German and English; other columns keep their name."""
+
+# never shown: respondent ids (pseudonyms, still personal data)
+NEVER_SHOWN = frozenset({"respondent_id", "panel_id"})
+# internal ids that are dropped when the frame carries a readable column for them
+REPLACED_BY = {
+    "indicator_id": "indicator",
+    "node_id": "label",
+    "level": "level_de",
+    "item_id": "wording_de",
+    "weakest_item": "",
+}
+
+CODE_VOCABULARIES = {
+    "level": vocab.LEVELS,
+    "target_group": vocab.TARGET_GROUPS,
+    "criterion": vocab.DAC_CRITERIA,
+    "completion": vocab.IRM_COMPLETION,
+    "rating": vocab.DAC_RATINGS,
+    "actor_group": vocab.ACTOR_GROUPS,
+}
+STATUS_LABELS = {
+    "achieved": ("erreicht", "achieved"),
+    "on_track": ("im Plan", "on track"),
+    "behind": ("im Verzug", "behind"),
+    "no_data": ("keine Daten", "no data"),
+}
+# constructs that are not perspectives of openness (those are named by the perspectives table)
+CONSTRUCT_LABELS = {
+    "trust": ("Vertrauen", "Trust"),
+    "satisfaction": ("Zufriedenheit", "Satisfaction"),
+}
+BOOL_LABELS = {True: ("ja", "yes"), False: ("nein", "no")}
+# kinds of model parameters (random effects, ordinal models)
+KIND_LABELS = {
+    "variance": ("Varianz", "variance"),
+    "sd": ("SD", "SD"),
+    "correlation": ("Korrelation", "correlation"),
+    "coefficient": ("Koeffizient", "coefficient"),
+    "threshold": ("Schwelle", "threshold"),
+}
+
+P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_adj", "p", "p_value", "pval")
+COUNT_PREFIXES = ("n_", "count")
+COUNT_COLUMNS = (
+    "n",
+    "missing",
+    "df_resid",
+    "draws",
+    "reps",
+    "stage",
+    "wave",
+    "rows",
+    "columns",
+    "event_time",
+    "msms",
+)
+# proportions 0-1, shown as percent
+SHARE_COLUMNS = ("progress", "expected", "share", "power", "treated_share")
+SHARE_PREFIXES = ("share_", "mean_progress")
+# already percent (0-100)
+PERCENT_COLUMNS = ("low", "neutral", "high", "percent")
+EURO_MARKERS = ("eur",)
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "de" else pair[1]
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("de", "en"):
+        raise ValueError(f"lang muss 'de' oder 'en' sein, nicht {lang!r} (lang must be de or en)")
+
+
+def lab_names(data: Dataset) -> dict[str, str]:
+    """Short lab names by lab id: the name without the part in brackets or quotes.
+
+    Parameters
+    ----------
+    data : Dataset
+        The dataset whose ``labs`` table names the labs.
+
+    Returns
+    -------
+    dict
+        ``{lab_id: name}``.
+    """
+    labs = data["labs"]
+    short = labs["name"].astype(str).str.split(" \\(|„", regex=True).str[0].str.strip()
+    return dict(zip(labs["lab_id"].astype(str), short, strict=True))
+
+
+def _unit_names(data: Dataset, lang: str = "de") -> dict[str, str]:
+    names = lab_names(data)
+    # the pooled row of stats.change_by_unit
+    names.setdefault("alle", "alle zusammen" if lang == "de" else "all together")
+    communes = data.tables.get("comparison_communes")
+    if communes is not None and "unit_id" in communes:
+        label = "name" if "name" in communes else "unit_id"
+        names.update(zip(communes["unit_id"].astype(str), communes[label].astype(str), strict=True))
+    return names
+
+
+def _constructs(data: Dataset | None, lang: str) -> dict[str, str]:
+    out = {code: _pick(pair, lang) for code, pair in CONSTRUCT_LABELS.items()}
+    perspectives = data.tables.get("perspectives") if data is not None else None
+    if perspectives is not None:
+        column = "name_de" if lang == "de" else "name_en"
+        out.update(
+            zip(
+                perspectives["perspective_id"].astype(str),
+                perspectives[column].astype(str),
+                strict=True,
+            )
+        )
+    return out
+
+
+def _is_count(col: str, series: pd.Series) -> bool:
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return False
+    return col in COUNT_COLUMNS or col.startswith(COUNT_PREFIXES)
+
+
+def _whole_numbers(values: pd.Series) -> bool:
+    """Tell whether a column holds integers or only whole floats (e.g. pivoted counts)."""
+    if pd.api.types.is_integer_dtype(values):
+        return True
+    present = values.dropna()
+    return bool(len(present)) and bool((present == present.round()).all())
+
+
+def _is_share(col: str) -> bool:
+    return col in SHARE_COLUMNS or col.startswith(SHARE_PREFIXES)
+
+
+def _join_ci(frame: pd.DataFrame) -> pd.DataFrame:
+    """Put each ``*ci_low*``/``*ci_high*`` pair into one interval column ``*ci*`` (tuples)."""
+    out = frame.copy()
+    pairs_found = [
+        (c, c.replace("ci_low", "ci_high"), c.replace("_ci_low", "_ci").replace("ci_low", "ci"))
+        for c in out.columns
+        if "ci_low" in c and c.replace("ci_low", "ci_high") in out.columns
+    ]
+    for low, high, name in pairs_found:
+        if low in out.columns and high in out.columns:
+            at = list(out.columns).index(low)
+            pairs = list(zip(out[low], out[high], strict=True))
+            out = out.drop(columns=[low, high])
+            out.insert(at, name, pd.Series(pairs, index=out.index, dtype=object))
+    return out
+
+
+def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "de") -> pd.DataFrame:
+    """Return ``frame`` with readable values and no internal ids (headers still raw).
+
+    Lab ids become lab names (``lab_id``, ``unit_id`` and an index or column
+    axis of lab ids), indicator ids and node ids become their names (or are
+    dropped when the frame already has the name), codes become labels,
+    ``period_id`` is upper-cased (``SB5``), booleans read ``ja``/``nein``.
+    Respondent ids are always dropped. A named index is turned into columns
+    first, so pivot tables keep their row labels.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A result frame.
+    data : Dataset, optional
+        The dataset the frame came from; needed to name labs, indicators and
+        nodes. Without it, id columns that cannot be named are dropped.
+    lang : {"de", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    DataFrame
+        A new frame; numbers stay numbers (formatting is :func:`table`'s job).
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a DataFrame (e.g. a Series: use ``.to_frame()``).
+    """
+    _check_lang(lang)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"erwartet wird ein DataFrame, nicht {type(frame).__name__} "
+            "(eine Series mit .to_frame() umwandeln)"
+        )
+    out = frame.copy()
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = [" ".join(str(p) for p in c if str(p)) for c in out.columns]
+    axis_name = out.columns.name
+    units = _unit_names(data, lang) if data is not None else {}
+    constructs = _constructs(data, lang)
+    vocabularies = {
+        col: {code: _pick(pair, lang) for code, pair in voc.items()}
+        for col, voc in CODE_VOCABULARIES.items()
+    }
+
+    def rename_axis_value(value: object) -> str:
+        text = str(value)
+        if axis_name in ("lab_id", "unit_id"):
+            return units.get(text, text)
+        if axis_name in ("period_id", "current_period"):
+            return text.upper()
+        if axis_name == "construct":
+            return constructs.get(text, text)
+        if axis_name in vocabularies:
+            return vocabularies[axis_name].get(value, text)
+        if axis_name == "status":
+            return _pick(STATUS_LABELS[text], lang) if text in STATUS_LABELS else text
+        return text
+
+    # the column axis of a pivot table holds codes: label them before the index joins it
+    out.columns = [rename_axis_value(c) for c in out.columns]
+    if any(name is not None for name in out.index.names):
+        out = out.reset_index()
+    else:
+        out = out.reset_index(drop=True)
+    out.columns = [str(c) for c in out.columns]
+    out.columns.name = None
+
+    out = out.drop(columns=[c for c in out.columns if c in NEVER_SHOWN])
+    names = _names(data, out, lang)
+    for col, readable in REPLACED_BY.items():
+        if col not in out.columns:
+            continue
+        if readable in out.columns:
+            out = out.drop(columns=col)
+        elif col in names:
+            out[col] = names[col]
+    if "explanation_de" in out.columns and "explanation_en" in out.columns:
+        out = out.drop(columns="explanation_en" if lang == "de" else "explanation_de")
+    for col in list(out.columns):
+        values = out[col]
+        if col in ("lab_id", "unit_id"):
+            if data is None:
+                out = out.drop(columns=col)
+            else:
+                out[col] = values.astype(str).map(lambda v: units.get(v, v))
+        elif col in ("period_id", "current_period"):
+            out[col] = values.map(lambda v: v.upper() if isinstance(v, str) else v)
+        elif col == "construct":
+            out[col] = values.astype(str).map(lambda v: constructs.get(v, v))
+        elif col == "kind":
+            out[col] = values.map(lambda v: _pick(KIND_LABELS[v], lang) if v in KIND_LABELS else v)
+        elif col == "group" and values.map(lambda v: v in HEADERS).any():
+            # the grouping column of a mixed model, named by its header
+            out[col] = values.map(lambda v: _pick(HEADERS[v], lang) if v in HEADERS else v)
+        elif col == "status":
+            out[col] = values.astype(str).map(
+                lambda v: _pick(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v
+            )
+        elif col in vocabularies and not pd.api.types.is_float_dtype(values):
+            voc = vocabularies[col]
+            out[col] = values.map(lambda v, voc=voc: voc.get(v, v) if pd.notna(v) else v)
+        elif col in ("indicator_id", "node_id", "item_id") and col not in names:
+            out = out.drop(columns=col)
+        elif pd.api.types.is_bool_dtype(values):
+            out[col] = values.map(lambda v: _pick(BOOL_LABELS[bool(v)], lang))
+    return out
+
+
+def _names(data: Dataset | None, frame: pd.DataFrame, lang: str = "de") -> dict[str, pd.Series]:
+    """Readable names of the indicator and node ids of ``frame`` (by lab when it has lab ids)."""
+    if data is None:
+        return {}
+    out: dict[str, pd.Series] = {}
+    for col, table, name_col in (
+        ("indicator_id", "indicators", "name"),
+        ("node_id", "nodes", "label"),
+    ):
+        if col not in frame.columns or table not in data.tables:
+            continue
+        source = data[table][["lab_id", col, name_col]].astype(str)
+        if "lab_id" in frame.columns:
+            lookup = source.set_index(["lab_id", col])[name_col]
+            keys = pd.MultiIndex.from_arrays([frame["lab_id"].astype(str), frame[col].astype(str)])
+        else:
+            if source[col].duplicated().any():
+                continue
+            lookup = source.set_index(col)[name_col]
+            keys = frame[col].astype(str)
+        found = pd.Series(lookup.reindex(keys).to_numpy(), index=frame.index)
+        if found.notna().all():
+            out[col] = found
+    if "codebook" in data.tables:
+        book = data["codebook"]
+        column = "wording_de" if lang == "de" else "wording_en"
+        wording = dict(zip(book["item_id"].astype(str), book[column].astype(str), strict=True))
+        for col in ("item_id", "weakest_item"):
+            if col in frame.columns:
+                found = frame[col].astype(str).map(wording)
+                if found.notna().all():
+                    out[col] = found
+    return out
+
+
+def number(value: object, decimals: int = 2, lang: str = "de") -> str:
+    """Format a number with a decimal comma (German) or point (English).
+
+    Parameters
+    ----------
+    value : float
+        The number; missing values give ``"–"``.
+    decimals : int, default 2
+        Decimal places.
+    lang : {"de", "en"}
+        Number format.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> number(1234.5678)
+    '1.234,57'
+    >>> number(-0.5, 1, lang="en")
+    '−0.5'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    try:
+        text = f"{float(value):,.{decimals}f}"
+    except (TypeError, ValueError):
+        return str(value)
+    if lang == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text.replace("-", "−")
+
+
+def _p_value(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if float(value) < 0.001:
+        return "< " + number(0.001, 3, lang)
+    return number(value, 3, lang)
+
+
+def _percent(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return number(100 * float(value), 0, lang) + " %"
+
+
+def _interval(value: object, decimals: int, lang: str) -> str:
+    if not isinstance(value, tuple) or all(v is None or pd.isna(v) for v in value):
+        return "–"
+    low, high = (number(v, decimals, lang) for v in value)
+    return f"[{low}; {high}]" if lang == "de" else f"[{low}, {high}]"
+
+
+def _date(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    day = pd.Timestamp(value)
+    return day.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
+
+
+def formatters(frame: pd.DataFrame, *, lang: str = "de", decimals: int = 2) -> dict:
+    """Choose a formatter per column of a :func:`labelled` frame by the column's kind.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A frame from :func:`labelled` (raw column names).
+    lang : {"de", "en"}
+        Number format.
+    decimals : int, default 2
+        Decimal places of estimates and other real numbers.
+
+    Returns
+    -------
+    dict
+        ``{column: callable}`` for ``Styler.format``.
+    """
+    out = {}
+    for col in frame.columns:
+        values = frame[col]
+        if col in P_COLUMNS:
+            out[col] = lambda v, lang=lang: _p_value(v, lang)
+        elif values.map(lambda v: isinstance(v, tuple)).any():
+            out[col] = lambda v, lang=lang: _interval(v, decimals, lang)
+        elif pd.api.types.is_datetime64_any_dtype(values) or (
+            values.dtype == object and values.map(lambda v: isinstance(v, date | datetime)).any()
+        ):
+            out[col] = lambda v, lang=lang: _date(v, lang)
+        elif not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            out[col] = lambda v: "–" if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+        elif col in PERCENT_COLUMNS:
+            out[col] = lambda v, lang=lang: number(v, 1, lang) + " %" if pd.notna(v) else "–"
+        elif _is_share(col):
+            out[col] = lambda v, lang=lang: _percent(v, lang)
+        elif (
+            _is_count(col, values) or any(m in col for m in EURO_MARKERS) or _whole_numbers(values)
+        ):
+            out[col] = lambda v, lang=lang: number(v, 0, lang)
+        else:
+            out[col] = lambda v, lang=lang: number(v, decimals, lang)
+    return out
+
+
+def header(column: str, lang: str = "de") -> str:
+    """Header of a result column in the chosen language (the column name if unknown).
+
+    Examples
+    --------
+    >>> header("estimate")
+    'Schätzwert'
+    >>> header("p_val", "en")
+    'p'
+    """
+    _check_lang(lang)
+    pair = HEADERS.get(column)
+    return _pick(pair, lang) if pair else column
+
+
+def table(
+    frame: pd.DataFrame,
+    data: Dataset | None = None,
+    *,
+    lang: str = "de",
+    decimals: int = 2,
+    caption: str | None = None,
+    hide: Sequence[str] = (),
+) -> Styler:
+    """Show a result frame as a German (or English) table for notebooks.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A tidy result frame (or a pivot of one).
+    data : Dataset, optional
+        The dataset the frame came from, to name labs, indicators and nodes.
+    lang : {"de", "en"}, default "de"
+        Language of headers, labels and number format.
+    decimals : int, default 2
+        Decimal places of estimates and other real numbers (p-values always
+        three, counts none, shares as whole percent).
+    caption : str, optional
+        Caption above the table.
+    hide : sequence of str, optional
+        Columns to leave out after naming (e.g. ``["lab_id"]`` in a table of
+        one lab: the lab id still names the indicators, but is not shown).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Displays itself in Jupyter; ``.to_html()`` gives the HTML.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        return table(labelled(frame, data, lang=lang))  # raises the TypeError with the advice
+    unknown = sorted(set(hide) - {str(c) for c in frame.columns} - set(frame.index.names))
+    if unknown:
+        raise ValueError(
+            f"hide nennt Spalten, die die Tabelle nicht hat: {unknown} "
+            f"(hide names columns the frame lacks)"
+        )
+    shown = labelled(frame, data, lang=lang)
+    shown = _join_ci(shown.drop(columns=[c for c in hide if c in shown.columns]))
+    style = shown.style.format(formatters(shown, lang=lang, decimals=decimals))
+    style = style.hide(axis="index")
+    constructs = _constructs(data, lang)
+    headers = [
+        constructs[c] if c in constructs and c not in HEADERS else header(c, lang)
+        for c in shown.columns
+    ]
+    style = style.relabel_index(headers, axis="columns")
+    style = style.set_table_styles(
+        [
+            {"selector": "th", "props": "text-align: left; padding: 2px 8px;"},
+            {"selector": "td", "props": "padding: 2px 8px;"},
+        ]
+    )
+    numeric = [
+        c
+        for c in shown.columns
+        if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
+    ]
+    if numeric:
+        style = style.set_properties(subset=numeric, **{"text-align": "right"})
+    if caption:
+        style = style.set_caption(caption)
+    return style
+
+
+def show(drawn: object, *, only: str | None = None, lang: str = "de") -> None:
+    """Show report figures in a notebook: caption with n and source, then the figure.
+
+    Each figure is displayed once and then closed, so Jupyter's inline
+    backend does not show it a second time at the end of the cell.
+
+    Parameters
+    ----------
+    drawn : Drawn, list of Drawn, Figure or Axes
+        What :func:`ogl_impact.reports.draw` returns, or a figure (or the
+        axes of one) drawn with :mod:`ogl_impact.plots`.
+    only : str, optional
+        Show only the figure of this name (e.g. ``"wirkungsmodell_brandis"``);
+        the others are closed unseen.
+    lang : {"de", "en"}
+        Language of the line under the caption.
+
+    Raises
+    ------
+    ValueError
+        If ``only`` names no figure of ``drawn``, listing the names there are.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import Markdown, display
+
+    _check_lang(lang)
+    if hasattr(drawn, "get_figure") and not hasattr(drawn, "caption"):
+        figure = drawn.get_figure()
+        display(figure)
+        plt.close(figure)
+        return
+    items = list(drawn) if isinstance(drawn, list | tuple) else [drawn]
+    names = [d.name for d in items]
+    if only is not None and only not in names:
+        for d in items:
+            plt.close(d.figure)
+        raise ValueError(
+            f"keine Abbildung namens {only!r}; vorhanden: {', '.join(names) or 'keine'} "
+            f"(no figure named {only!r})"
+        )
+    for d in items:
+        if only is not None and d.name != only:
+            plt.close(d.figure)
+            continue
+        n = "" if d.n is None else f"n = {number(d.n, 0, lang)}; "
+        source = "Quelle" if lang == "de" else "Source"
+        display(Markdown(f"**{d.caption}** ({n}{source}: {d.source})"))
+        display(d.figure)
+        plt.close(d.figure)

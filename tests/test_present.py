@@ -1,0 +1,198 @@
+"""Notebook tables: German headers, decimal comma, rounding by column kind, names instead of ids."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from ogl_impact import logic, present
+
+
+def cells(html: str) -> tuple[list[str], list[str]]:
+    """Header texts and body cell texts of a Styler's HTML."""
+    heads = [h.strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", html, re.S)]
+    body = [d.strip() for d in re.findall(r"<td\b[^>]*>(.*?)</td>", html, re.S)]
+    return heads, body
+
+
+@pytest.fixture
+def result() -> pd.DataFrame:
+    """A result frame as stats returns it, with two labs and a respondent id that must not show."""
+    return pd.DataFrame(
+        {
+            "lab_id": ["brandis", "moers"],
+            "respondent_id": ["r-4f2a", "r-9c01"],
+            "estimate": [0.28314, -1.5],
+            "se": [0.0712, 0.25],
+            "ci_low": [0.1234, -1.99],
+            "ci_high": [0.4187, -1.01],
+            "p_val": [0.0004, 0.2345],
+            "n": [1234, 87],
+        }
+    )
+
+
+def test_headers_are_german(demo, result):
+    heads, _ = cells(present.table(result, demo).to_html())
+    assert heads == ["Labor", "Schätzwert", "SE", "95-%-KI", "p", "n"]
+
+
+def test_numbers_have_decimal_commas_and_sensible_rounding(demo, result):
+    _, body = cells(present.table(result, demo).to_html())
+    first, second = body[:6], body[6:]
+    assert first[1:] == ["0,28", "0,07", "[0,12; 0,42]", "&lt; 0,001", "1.234"] or first[1:] == [
+        "0,28",
+        "0,07",
+        "[0,12; 0,42]",
+        "< 0,001",
+        "1.234",
+    ]
+    # minus sign, p with three decimals, counts without decimals
+    assert second[1:] == ["−1,50", "0,25", "[−1,99; −1,01]", "0,234", "87"]
+
+
+def test_lab_ids_become_names_and_respondent_ids_never_show(demo, result):
+    html = present.table(result, demo).to_html()
+    _, body = cells(html)
+    names = dict(zip(demo.labs["lab_id"], demo.labs["name"], strict=True))
+    assert body[0] == names["brandis"].split(" (")[0].split("„")[0].strip()
+    assert body[6].startswith("Moers") or body[6] in names["moers"]
+    for raw in ["brandis", "moers", "r-4f2a", "r-9c01", "respondent", "lab_id"]:
+        assert raw not in " ".join(body), raw
+        assert f">{raw}<" not in html
+
+
+def test_english_switch(demo, result):
+    heads, body = cells(present.table(result, demo, lang="en").to_html())
+    assert heads == ["Lab", "Estimate", "SE", "95% CI", "p", "n"]
+    assert body[1:6] in (
+        ["0.28", "0.07", "[0.12, 0.42]", "&lt; 0.001", "1,234"],
+        ["0.28", "0.07", "[0.12, 0.42]", "< 0.001", "1,234"],
+    )
+
+
+def test_pivot_of_stages_is_labelled_on_both_axes(demo):
+    st = logic.stages(logic.attainment(demo))
+    pivot = st.pivot(index="lab_id", columns="period_id", values="stage")
+    heads, body = cells(present.table(pivot, demo).to_html())
+    assert heads[0] == "Labor"
+    assert set(heads[1:]) == {p.upper() for p in st["period_id"].unique()}
+    # stages are whole numbers: no decimals
+    assert not any("," in b for b in body if b[:1].isdigit())
+    assert not set(body) & set(demo.labs["lab_id"])
+
+
+def test_indicator_ids_are_named_per_lab(demo):
+    """Indicator ids repeat across labs; the name must come from the row of the right lab."""
+    ind = demo.indicators
+    shared = ind.groupby("indicator_id")["name"].nunique()
+    differing = shared[shared > 1].index[0]
+    rows = ind[ind["indicator_id"] == differing][["lab_id", "indicator_id"]].head(2)
+    expected = [
+        ind[(ind["lab_id"] == lab) & (ind["indicator_id"] == i)]["name"].iloc[0]
+        for lab, i in rows.itertuples(index=False)
+    ]
+    frame = present.labelled(rows.assign(progress=[0.5, 0.25]), demo)
+    assert frame["indicator_id"].tolist() == expected
+    heads, body = cells(present.table(rows.assign(progress=[0.5, 0.25]), demo).to_html())
+    assert heads == ["Labor", "Indikator", "Fortschritt"]
+    assert body[2] == "50 %" and body[5] == "25 %"
+
+
+def test_codes_become_labels(demo):
+    frame = pd.DataFrame(
+        {
+            "level": ["outcome", "activity"],
+            "status": ["behind", "on_track"],
+            "period_id": ["sb5", "zb"],
+            "construct": ["p1", "trust"],
+            "is_lab": [True, False],
+        }
+    )
+    out = present.labelled(frame, demo)
+    assert out["level"].tolist() == ["Outcome", "Aktivität"]
+    assert out["status"].tolist() == ["im Verzug", "im Plan"]
+    assert out["period_id"].tolist() == ["SB5", "ZB"]
+    p1 = demo.perspectives.set_index("perspective_id").at["p1", "name_de"]
+    assert out["construct"].tolist() == [p1, "Vertrauen"]
+    assert out["is_lab"].tolist() == ["ja", "nein"]
+
+
+def test_without_dataset_ids_are_dropped_not_shown(result):
+    heads, body = cells(present.table(result).to_html())
+    assert "Labor" not in heads
+    assert "brandis" not in " ".join(body)
+
+
+def test_survey_items_are_named_by_their_wording(demo):
+    item = demo.codebook["item_id"].iloc[0]
+    wording = demo.codebook["wording_de"].iloc[0]
+    frame = pd.DataFrame({"item_id": [item], "mean": [3.14159], "low": [32.599]})
+    heads, body = cells(present.table(frame, demo).to_html())
+    assert heads == ["Item", "Mittelwert", "Ablehnung"]
+    assert body == [wording, "3,14", "32,6 %"]
+
+
+def test_mistakes_get_clear_messages(demo, result):
+    with pytest.raises(TypeError, match="DataFrame"):
+        present.table(result["estimate"], demo)
+    with pytest.raises(ValueError, match="lang"):
+        present.table(result, demo, lang="fr")
+    with pytest.raises(ValueError, match="lab"):
+        present.table(result, demo, hide=["lab"])
+
+
+def test_empty_result_still_has_german_headers(demo):
+    frame = pd.DataFrame({"period_id": [], "flag": [], "explanation_de": []})
+    heads, body = cells(present.table(frame, demo).to_html())
+    assert heads == ["Berichtszeitraum", "Befund", "Erläuterung"] and body == []
+
+
+def test_show_displays_each_figure_once_and_closes_it(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    figs = [plt.figure(), plt.figure()]
+    drawn = [
+        SimpleNamespace(name=f"f{i}", figure=f, caption="Bildunterschrift", n=1234, source="Q")
+        for i, f in enumerate(figs)
+    ]
+    present.show(drawn, only="f1")
+    assert not any(plt.fignum_exists(f.number) for f in figs)
+    assert len(shown) == 2 and shown[1] is figs[1]
+    assert shown[0].data == "**Bildunterschrift** (n = 1.234; Quelle: Q)"
+    with pytest.raises(ValueError, match="f0, f1"):
+        present.show(
+            [SimpleNamespace(name=f"f{i}", figure=plt.figure()) for i in range(2)], only="f2"
+        )
+    assert plt.get_fignums() == []
+    # a figure drawn with plots directly: passed as its Axes
+    _, ax = plt.subplots()
+    present.show(ax)
+    assert shown[-1] is ax.figure and plt.get_fignums() == []
+
+
+def test_impact_model_repr_lists_levels_counts_and_indicators(demo):
+    model = logic.ImpactModel.from_dataset(demo, "brandis")
+    text = repr(model)
+    nodes = demo.nodes[demo.nodes["lab_id"] == "brandis"]
+    ind = demo.indicators[demo.indicators["lab_id"] == "brandis"]
+    assert text.splitlines()[0] == (
+        f"Wirkungsmodell brandis: {len(nodes)} Knoten, {len(ind)} Indikatoren"
+    )
+    levels = ind.merge(nodes[["node_id", "level"]], on="node_id")["level"]
+    for level, label in [("input", "Input"), ("activity", "Aktivität"), ("impact", "Impact")]:
+        n_nodes = int((nodes["level"] == level).sum())
+        n_ind = int((levels == level).sum())
+        line = next(x for x in text.splitlines() if x.strip().startswith(label))
+        assert re.search(rf"{n_nodes} Knoten\s+{n_ind} Indikator", line), line
+    for name in ind["name"]:
+        assert name in text
+    html = model._repr_html_()
+    assert "<th>Ebene</th>" in html and "<th>trägt bei zu</th>" in html
+    assert ">in1<" not in html  # node ids are replaced by their labels
