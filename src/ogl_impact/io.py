@@ -89,7 +89,9 @@ class TableReadError(Exception):
         self.problem = problem
 
 
-def read_table(path: str | Path, name: str | None = None) -> RawTable:
+def read_table(
+    path: str | Path, name: str | None = None, *, short_rows_ok: bool = False
+) -> RawTable:
     """Read one CSV or XLSX table as text.
 
     Parameters
@@ -98,6 +100,10 @@ def read_table(path: str | Path, name: str | None = None) -> RawTable:
         The file.
     name : str, optional
         Table name; defaults to the file stem.
+    short_rows_ok : bool, default False
+        Accept rows with fewer fields than the header (the missing cells are
+        empty), as in a mapping table whose ``@`` rows have two or three
+        fields. Rows with more fields are refused either way.
 
     Returns
     -------
@@ -118,7 +124,7 @@ def read_table(path: str | Path, name: str | None = None) -> RawTable:
                 make_problem(path.name, "file_unreadable", detail=exc.strerror or exc)
             ) from None
         return _read_xlsx(path, name, data)
-    return _read_csv(path, name)
+    return _read_csv(path, name, short_rows_ok)
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,7 @@ def _scan(path: Path) -> _FileFacts:
     return _FileFacts(digest.hexdigest(), newlines, last == b"\n", head, has_nul, blank)
 
 
-def _read_csv(path: Path, name: str) -> RawTable:
+def _read_csv(path: Path, name: str, short_rows_ok: bool = False) -> RawTable:
     file = path.name
     facts = _scan(path)
     _refuse_foreign_format(file, facts.head)
@@ -178,7 +184,7 @@ def _read_csv(path: Path, name: str) -> RawTable:
         if encoding != "utf-8":
             frame = _parse_csv_fast(path, encoding, sep, header_index, header)
     if frame is None:  # pyarrow could not read it: find out where and why
-        _check_ragged(path, file, encoding, sep, header_index)
+        _check_ragged(path, file, encoding, sep, header_index, short_rows_ok)
         frame = _parse_csv_c(path, file, encoding, sep, header_index)
         frame.columns = [str(c).strip() for c in frame.columns]
         _check_header(file, frame)
@@ -261,7 +267,9 @@ def _parse_csv_fast(
     return table.to_pandas()
 
 
-def _check_ragged(path: Path, file: str, encoding: str, sep: str, header_index: int) -> None:
+def _check_ragged(
+    path: Path, file: str, encoding: str, sep: str, header_index: int, short_ok: bool = False
+) -> None:
     """Refuse a file whose records do not all have as many fields as its header.
 
     The first such line is named, with how many lines are affected in all.
@@ -284,7 +292,7 @@ def _check_ragged(path: Path, file: str, encoding: str, sep: str, header_index: 
                 continue
             if width is None:
                 width = len(record)
-            elif len(record) != width:
+            elif len(record) > width or (len(record) < width and not short_ok):
                 bad += 1
                 if first is None:
                     first = (header_index + start, len(record))

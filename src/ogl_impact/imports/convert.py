@@ -159,7 +159,7 @@ def read_mapping(path: str | Path) -> Mapping:
         value map that cannot be read.
     """
     try:
-        raw = read_table(Path(path), "mapping")
+        raw = read_table(Path(path), "mapping", short_rows_ok=True)
     except TableReadError as exc:
         raise MappingError([exc.problem]) from None
     frame = raw.frame.astype(str)
