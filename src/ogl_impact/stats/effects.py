@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 
 def _clean(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
@@ -33,7 +35,7 @@ def _paired_differences(
     """Differences x - y of aligned pairs; pairs with a missing value are dropped."""
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if xa.shape != ya.shape:
-        raise ValueError("paired samples must have the same length")
+        raise StatsInputError("paired samples must have the same length")
     ok = ~(np.isnan(xa) | np.isnan(ya))
     return xa[ok] - ya[ok]
 
@@ -461,17 +463,17 @@ def adjust_pvalues(
 
     if method not in ADJUST_METHODS:
         hint = f" (meinten Sie {_OLD_NAMES[method]!r}?)" if method in _OLD_NAMES else ""
-        raise ValueError(
+        raise StatsInputError(
             f"Unbekannte Korrekturmethode {method!r}{hint}; erlaubt: " + ", ".join(ADJUST_METHODS)
         )
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha muss zwischen 0 und 1 liegen, nicht {alpha!r}")
+        raise StatsInputError(f"alpha muss zwischen 0 und 1 liegen, nicht {alpha!r}")
     index = p_values.index if isinstance(p_values, pd.Series) else None
     p = np.asarray(p_values, dtype=float)
     bad = ~np.isnan(p) & ((p < 0) | (p > 1))
     if bad.any():
         where = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise StatsInputError(
             f"p-Wert an Position {where} ist {float(p[where])}: p-Werte liegen zwischen 0 und 1"
         )
     ok = ~np.isnan(p)
@@ -506,6 +508,6 @@ def adjust_pvalues(
 
 def _check_conf_level(conf_level: float) -> None:
     if not 0 < conf_level < 1:
-        raise ValueError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen (z. B. 0.95), nicht {conf_level!r}"
         )

@@ -35,11 +35,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 ModelSpec = Mapping[str, Sequence[str]] | str
-
-
-class ModelError(ValueError):
-    """The model does not fit the data's columns or cannot be identified."""
 
 
 def parse_model(model: ModelSpec) -> dict[str, tuple[str, ...]]:
@@ -77,7 +75,7 @@ def parse_model(model: ModelSpec) -> dict[str, tuple[str, ...]]:
             if not line:
                 continue
             if "=~" not in line:
-                raise ModelError(
+                raise StatsInputError(
                     f"Modellzeile {number} '{line}': nur Messmodelle 'faktor =~ item1 + item2' "
                     "werden verstanden"
                 )
@@ -93,16 +91,18 @@ def parse_model(model: ModelSpec) -> dict[str, tuple[str, ...]]:
     seen: dict[str, str] = {}
     for factor, items in spec.items():
         if len(items) < 2:
-            raise ModelError(f"Faktor '{factor}' braucht mindestens zwei Items, hat {list(items)}")
+            raise StatsInputError(
+                f"Faktor '{factor}' braucht mindestens zwei Items, hat {list(items)}"
+            )
         for item in items:
             if item in seen:
-                raise ModelError(
+                raise StatsInputError(
                     f"Item '{item}' lädt auf '{seen[item]}' und '{factor}': "
                     "jedes Item darf nur auf einem Faktor laden"
                 )
             seen[item] = factor
     if not spec:
-        raise ModelError("Das Modell nennt keinen Faktor")
+        raise StatsInputError("Das Modell nennt keinen Faktor")
     return spec
 
 
@@ -237,7 +237,7 @@ def cfa(
     items = [i for f in spec.values() for i in f]
     missing_cols = [i for i in items if i not in data.columns]
     if missing_cols:
-        raise ModelError(
+        raise StatsInputError(
             f"Items des Modells fehlen in den Daten: {missing_cols}; "
             f"vorhandene Spalten: {list(map(str, data.columns))}"
         )
@@ -246,7 +246,9 @@ def cfa(
     if bad.any().any():
         col = bad.any().idxmax()
         row = bad[col].idxmax()
-        raise ModelError(f"Spalte '{col}', Zeile {row}: Wert {data.at[row, col]!r} ist keine Zahl")
+        raise StatsInputError(
+            f"Spalte '{col}', Zeile {row}: Wert {data.at[row, col]!r} ist keine Zahl"
+        )
     if missing == "listwise":
         values = values.dropna()
         n = len(values)
@@ -257,14 +259,14 @@ def cfa(
         n = len(values)
         s = _pairwise_cov(values.to_numpy(dtype=float)) * (n - 1) / n
     else:
-        raise ValueError("missing muss 'listwise' oder 'pairwise' sein")
+        raise StatsInputError("missing muss 'listwise' oder 'pairwise' sein")
     if n <= len(items):
-        raise ModelError(f"zu wenige vollständige Fälle ({n}) für {len(items)} Items")
+        raise StatsInputError(f"zu wenige vollständige Fälle ({n}) für {len(items)} Items")
     if np.any(np.diag(s) <= 0):
         const = [items[j] for j in np.flatnonzero(np.diag(s) <= 0)]
-        raise ModelError(f"Items ohne Varianz: {const}")
+        raise StatsInputError(f"Items ohne Varianz: {const}")
     if np.linalg.eigvalsh(s).min() <= 0:
-        raise ModelError("Die Kovarianzmatrix der Items ist nicht positiv definit")
+        raise StatsInputError("Die Kovarianzmatrix der Items ist nicht positiv definit")
     return _fit(s, n, spec, items, conf_level)
 
 
@@ -337,7 +339,7 @@ def _fit(s, n, spec, items, conf_level) -> CFAResult:
         objective, theta0, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000}
     )
     if not np.isfinite(res.fun):
-        raise ModelError("Die ML-Schätzung ist gescheitert (keine zulässige Lösung gefunden)")
+        raise StatsInputError("Die ML-Schätzung ist gescheitert (keine zulässige Lösung gefunden)")
     lam, phi, psi = lay.matrices(res.x)
     sigma = lam @ phi @ lam.T + np.diag(psi)
     inv = np.linalg.inv(sigma)

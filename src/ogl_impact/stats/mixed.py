@@ -32,13 +32,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 GRAD_TOL = 0.002  # lme4 lmerControl(check.conv.grad = .makeCC("warning", tol = 2e-3))
 SINGULAR_TOL = 1e-4  # lme4 check.conv.singular tol
 HESS_TOL = 1e-6  # lme4 check.conv.hess tol
-
-
-class ModelInputError(ValueError):
-    """Input a model cannot be fitted to (German message first, then English)."""
 
 
 @dataclass(frozen=True)
@@ -180,13 +178,13 @@ class MixedResult:
 
 def _require_columns(data: pd.DataFrame, columns: list[str]) -> None:
     if not isinstance(data, pd.DataFrame):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Daten müssen ein DataFrame sein, nicht {type(data).__name__}. "
             f"/ data must be a DataFrame, not {type(data).__name__}."
         )
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte(n) {missing} fehlen in den Daten (vorhanden: {list(data.columns)}). "
             f"/ column(s) {missing} not in the data."
         )
@@ -203,12 +201,12 @@ def _design(data: pd.DataFrame, formula: str, groups: str, re_formula: str | Non
             re_formula or "1", data.loc[X_df.index], return_type="dataframe", NA_action="drop"
         )
     except patsy.PatsyError as err:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Formel {formula!r} passt nicht zu den Daten: {err}. "
             f"/ the formula does not fit the data."
         ) from None
     if y_df.shape[1] != 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Zielgröße in {formula!r} muss eine Zahlenspalte sein "
             f"(gefunden: {list(y_df.columns)}). / the outcome must be one numeric column."
         )
@@ -218,18 +216,18 @@ def _design(data: pd.DataFrame, formula: str, groups: str, re_formula: str | Non
     Z = Z_df.loc[index].to_numpy(float)
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(X)) and np.all(np.isfinite(Z))):
         bad = index[~np.isfinite(y)]
-        raise ModelInputError(
+        raise StatsInputError(
             f"Unendliche Werte in der Zielgröße oder den Prädiktoren (Zeilen {list(bad[:5])}). "
             f"/ infinite values in the outcome or predictors."
         )
     codes, labels = pd.factorize(data.loc[index, groups], sort=True)
     if len(labels) < 2:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {groups!r}: mindestens zwei Gruppen nötig, gefunden {len(labels)}. "
             f"/ column {groups!r}: at least two groups are needed."
         )
     if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die festen Effekte in {formula!r} sind linear abhängig "
             f"(Spalten {list(X_df.columns)}). "
             f"/ the fixed-effect design is rank deficient."
@@ -568,7 +566,7 @@ def mixed_model(
 
     Raises
     ------
-    ModelInputError
+    StatsInputError
         Missing columns, a formula that does not fit the data, fewer than two
         groups, infinite values or a rank-deficient fixed-effect design.
 
@@ -604,23 +602,23 @@ def mixed_model(
     ['variance', 'sd', 'variance', 'sd']
     """
     if not 0 < conf_level < 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen, nicht {conf_level}. "
             f"/ conf_level must lie between 0 and 1."
         )
     d = _design(data, formula, groups, re_formula)
     if d.n == len(d.group_labels):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Jede Gruppe in {groups!r} hat nur eine Beobachtung: Gruppen- und Restvarianz "
             f"sind nicht trennbar. / every group has a single observation."
         )
     if d.n <= d.p + 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Zu wenige Beobachtungen ({d.n}) für {d.p} feste Effekte. / too few observations."
         )
     resid = d.y - d.X @ np.linalg.lstsq(d.X, d.y, rcond=None)[0]
     if float(resid @ resid) <= 1e-12 * max(float(d.y @ d.y), 1e-300):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Zielgröße in {formula!r} wird von den festen Effekten exakt erklärt (z. B. "
             f"konstant); es bleibt keine Varianz zu zerlegen, "
             f"die Log-Likelihood ist nicht endlich. "
@@ -732,7 +730,7 @@ def icc_null_model(
 
     Raises
     ------
-    ModelInputError
+    StatsInputError
         Missing columns, a non-numeric outcome or fewer than two groups.
 
     Notes
@@ -763,7 +761,7 @@ def icc_null_model(
     """
     _require_columns(data, [outcome, groups])
     if not pd.api.types.is_numeric_dtype(data[outcome]):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {outcome!r} muss Zahlen enthalten (Typ {data[outcome].dtype}). "
             f"/ column {outcome!r} must be numeric."
         )

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from ogl_impact.stats.mixed import ModelInputError
+from ogl_impact.stats.errors import StatsInputError
 
 LINKS = ("logit", "probit")
 GRAD_TOL = 1e-6  # ordinal::clm.control(gradTol = 1e-6)
@@ -88,7 +88,7 @@ class OrdinalResult:
         ['x']
         """
         if self.fit["link"].iloc[0] != "logit":
-            raise ModelInputError(
+            raise StatsInputError(
                 "Odds Ratios gibt es nur für den Logit-Link. / odds ratios need the logit link."
             )
         coef = self.coefficients[self.coefficients["kind"] == "coefficient"]
@@ -227,7 +227,7 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
     note = ""
     if isinstance(values.dtype, pd.CategoricalDtype):
         if not values.cat.ordered:
-            raise ModelInputError(
+            raise StatsInputError(
                 f"Spalte {outcome!r} ist eine ungeordnete Kategorie {list(values.cat.categories)}; "
                 f"die Reihenfolge der Antworten ist unklar. Bitte als geordnete Kategorie angeben "
                 f"(pd.Categorical(..., ordered=True)). / column {outcome!r} is an unordered "
@@ -242,7 +242,7 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
         values = values.cat.remove_unused_categories()
         return values.cat.codes.to_numpy(), list(values.cat.categories), note
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {outcome!r} (Typ {values.dtype}) hat keine Reihenfolge: Zahlen oder eine "
             f"geordnete Kategorie angeben. / column {outcome!r} has no order: give numbers or an "
             f"ordered categorical."
@@ -257,7 +257,7 @@ def _label(v: object) -> object:
 
 def _design(data: pd.DataFrame, outcome: str, predictors: list[str]) -> tuple:
     if not isinstance(data, pd.DataFrame):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Daten müssen ein DataFrame sein, nicht {type(data).__name__}. "
             f"/ data must be a DataFrame."
         )
@@ -265,22 +265,22 @@ def _design(data: pd.DataFrame, outcome: str, predictors: list[str]) -> tuple:
         predictors = [predictors]
     missing = [c for c in [outcome, *predictors] if c not in data.columns]
     if missing:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte(n) {missing} fehlen in den Daten (vorhanden: {list(data.columns)}). "
             f"/ column(s) {missing} not in the data."
         )
     frame = data[[outcome, *predictors]].dropna()
     if frame.empty:
-        raise ModelInputError("Keine vollständigen Zeilen. / no complete rows.")
+        raise StatsInputError("Keine vollständigen Zeilen. / no complete rows.")
     exog = pd.get_dummies(frame[predictors], drop_first=True, dtype=float)
     if exog.shape[1] and np.linalg.matrix_rank(exog.to_numpy(float)) < exog.shape[1]:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Prädiktoren {list(exog.columns)} sind linear abhängig oder konstant. "
             f"/ the predictors are collinear or constant."
         )
     y, labels, note = _outcome_codes(frame[outcome], outcome)
     if len(labels) < 2:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {outcome!r}: nur eine Antwortkategorie ({labels}); nichts zu modellieren. "
             f"/ only one category."
         )
@@ -455,7 +455,7 @@ def proportional_odds(
 
     Raises
     ------
-    ModelInputError
+    StatsInputError
         Missing columns, an outcome without order (text, unordered categorical),
         a single category, collinear predictors or an unknown link.
 
@@ -498,11 +498,11 @@ def proportional_odds(
     (True, ['x', '1|2', '2|3'])
     """
     if link not in LINKS:
-        raise ModelInputError(
+        raise StatsInputError(
             f"link muss eines von {LINKS} sein, nicht {link!r}. / link must be one of {LINKS}."
         )
     if not 0 < conf_level < 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen, nicht {conf_level}. / conf_level in (0, 1)."
         )
     _, exog, y, labels, input_note = _design(data, outcome, predictors)

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 
 def _se(n_clusters: int, cluster_size: float, icc: float, treated_share: float, r2: float) -> float:
     pq = treated_share * (1 - treated_share)
@@ -137,7 +139,7 @@ def minimum_detectable_effect(
     se = _se(n_clusters, cluster_size, icc, treated_share, r2)
     df = n_clusters - 2 - covariates
     if df < 1:
-        raise ValueError("too few clusters: the test has no degrees of freedom")
+        raise StatsInputError("too few clusters: the test has no degrees of freedom")
     # the noncentrality needed never exceeds t_{1-alpha/2} + t_{power} by much
     upper = (stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(target_power, df) + 5) * se
     mde = optimize.brentq(lambda d: _power(d, se, df, alpha) - target_power, 1e-9, upper)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.factor import ModelSpec
 
 
@@ -38,7 +39,7 @@ def _covariance(items: pd.DataFrame, missing: str) -> tuple[np.ndarray, int]:
         complete = items.dropna()
         return np.cov(complete.to_numpy(dtype=float), rowvar=False), len(complete)
     if missing != "pairwise":
-        raise ValueError("missing must be 'pairwise' or 'listwise'")
+        raise StatsInputError("missing must be 'pairwise' or 'listwise'")
     values = items.to_numpy(dtype=float)
     if not np.isnan(values).any():
         return np.cov(values, rowvar=False), len(values)
@@ -153,7 +154,7 @@ def cronbach_alpha(
     cov, n = _covariance(data, missing)
     k = cov.shape[0]
     if k < 2:
-        raise ValueError("Alpha braucht mindestens zwei Items")
+        raise StatsInputError("Alpha braucht mindestens zwei Items")
     corr = _correlation(cov)
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     rows = []
@@ -176,7 +177,7 @@ def cronbach_alpha(
 
 def _check_conf_level(conf_level: float) -> None:
     if not 0 < conf_level < 1:
-        raise ValueError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen (z. B. 0.95), nicht {conf_level!r}"
         )
 
@@ -333,7 +334,7 @@ def omega(
 
     if model is None:
         if data.shape[1] < 3:
-            raise ValueError(
+            raise StatsInputError(
                 f"Ein Ein-Faktor-Modell braucht mindestens drei Items, hier {data.shape[1]}"
             )
         model = {"f": [str(c) for c in data.columns]}
@@ -426,7 +427,7 @@ def icc(data: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
     x = data.dropna().to_numpy(dtype=float)
     n, k = x.shape
     if n < 2 or k < 2:
-        raise ValueError("ICC needs at least two targets and two raters")
+        raise StatsInputError("ICC needs at least two targets and two raters")
     grand = x.mean()
     ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
     ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ogl_impact.stats.errors import StatsInputError
+
 ID_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group")
 
 
@@ -66,13 +68,13 @@ def reverse_key(
     {'a': [5, 4], 'b': [1, 2], 'c': [5, 4]}
     """
     if minimum >= maximum:
-        raise ValueError(
+        raise StatsInputError(
             f"Skalenenden vertauscht oder gleich: minimum={minimum}, maximum={maximum}"
         )
     if keys is None:
         return maximum + minimum - values
     if not isinstance(values, pd.DataFrame):
-        raise TypeError("keys= braucht eine Tabelle (DataFrame) mit einer Spalte pro Item")
+        raise StatsInputError("keys= braucht eine Tabelle (DataFrame) mit einer Spalte pro Item")
     columns = [str(c) for c in values.columns]
     flip = _keys_to_flags(list(keys), columns)
     out = values.copy()
@@ -87,17 +89,19 @@ def _keys_to_flags(keys: list, columns: list[str]) -> list[bool]:
         names = [k.lstrip("-") for k in keys]
         unknown = [k for k in names if k not in columns]
         if unknown:
-            raise ValueError(f"keys nennt Items, die es nicht gibt: {unknown}; Items: {columns}")
+            raise StatsInputError(
+                f"keys nennt Items, die es nicht gibt: {unknown}; Items: {columns}"
+            )
         reversed_ = {k.lstrip("-") for k in keys if k.startswith("-")}
         return [c in reversed_ for c in columns]
     if len(keys) != len(columns):
-        raise ValueError(
+        raise StatsInputError(
             f"keys hat {len(keys)} Einträge, die Tabelle {len(columns)} Items ({columns})"
         )
     flags = []
     for column, key in zip(columns, keys, strict=True):
         if key not in (1, -1):
-            raise ValueError(f"keys für Item '{column}' ist {key!r}: erlaubt sind 1 und -1")
+            raise StatsInputError(f"keys für Item '{column}' ist {key!r}: erlaubt sind 1 und -1")
         flags.append(key == -1)
     return flags
 
@@ -161,7 +165,7 @@ def item_matrix(
         wanted = book.index.tolist()
     unknown = [i for i in wanted if i not in book.index]
     if unknown or not wanted:
-        raise ValueError(f"items not in the codebook: {unknown or wanted}")
+        raise StatsInputError(f"items not in the codebook: {unknown or wanted}")
 
     item_codes, item_index = _codes(responses["item_id"])
     column_of = {item: j for j, item in enumerate(wanted)}
