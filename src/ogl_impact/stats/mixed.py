@@ -77,8 +77,9 @@ class MixedResult:
         group, kind (``variance``, ``sd``, ``correlation``), term, estimate, n, method, note;
         the residual is the row with group ``Residual``.
     fit : DataFrame
-        One row: n, n_groups, reml, log_lik, deviance (the REML criterion for REML),
-        aic, bic, converged, singular, max_grad (lme4's scaled gradient), method, note.
+        term (n_groups, log_lik, deviance (the REML criterion for REML), aic,
+        bic, max_grad (lme4's scaled gradient)), estimate, n, method (says
+        REML or ML), note.
     converged : bool
         True when the optimum passed the gradient and Hessian checks, or is a
         boundary (singular) fit.
@@ -108,7 +109,7 @@ class MixedResult:
                 f"{fixed.to_string(index=False)}"
                 f"\n\nRandom effects:\n"
                 f"{self.random[['group', 'kind', 'term', 'estimate']].to_string(index=False)}"
-                f"\n\nFit:\n{self.fit.drop(columns=['method', 'note']).to_string(index=False)}"
+                f"\n\nFit:\n{self.fit[['term', 'estimate']].to_string(index=False)}"
             )
 
     def _repr_html_(self) -> str:
@@ -675,22 +676,20 @@ def mixed_model(
     n_par = p + len(theta) + 1
     log_lik = -prof.deviance / 2
     fit = pd.DataFrame(
-        [
-            {
-                "n": n,
-                "n_groups": G,
-                "reml": reml,
-                "log_lik": log_lik,
-                "deviance": prof.deviance,
-                "aic": -2 * log_lik + 2 * n_par,
-                "bic": -2 * log_lik + np.log(n) * n_par,
-                "converged": converged,
-                "singular": singular,
-                "max_grad": max_grad,
-                "method": method,
-                "note": note,
-            }
-        ]
+        {
+            "term": ["n_groups", "log_lik", "deviance", "aic", "bic", "max_grad"],
+            "estimate": [
+                float(G),
+                log_lik,
+                prof.deviance,
+                -2 * log_lik + 2 * n_par,
+                -2 * log_lik + np.log(n) * n_par,
+                max_grad,
+            ],
+            "n": n,
+            "method": method,
+            "note": note,
+        }
     )
     return MixedResult(
         fixed=fixed,
@@ -771,7 +770,7 @@ def icc_null_model(
     between = float(var.loc[("g_", "variance")])
     within = float(var.loc[("Residual", "variance")])
     icc = between / (between + within)
-    n_groups = int(res.fit["n_groups"].iloc[0])
+    n_groups = int(res.fit.set_index("term").at["n_groups", "estimate"])
     m = len(frame) / n_groups
     return pd.DataFrame(
         [

@@ -39,8 +39,10 @@ class OrdinalResult:
         kind (``coefficient``/``threshold``), term, estimate, se, statistic (Wald z),
         p_val, ci_low, ci_high, n, method, note.
     fit : DataFrame
-        One row: n, n_categories, link, log_lik, aic, bic, n_iter, max_grad, cond_h,
-        converged, method, note.
+        term (n_categories, log_lik, aic, bic, n_iter, max_grad, cond_h), estimate,
+        n, method (names the link), note.
+    link : str
+        ``"logit"`` or ``"probit"``.
     parallel : DataFrame
         The parallel-lines check: kind (``binary slope`` per cut, ``brant``), cut, term,
         estimate, se, statistic, df, p_val, method, note.
@@ -56,6 +58,7 @@ class OrdinalResult:
     parallel: pd.DataFrame
     converged: bool
     note: str
+    link: str = "logit"
 
     def summary(self) -> str:
         """Plain-text summary (coefficients, thresholds, fit, parallel lines)."""
@@ -65,7 +68,7 @@ class OrdinalResult:
             return (
                 f"{self.fit['method'].iloc[0]}\n{self.note}\n\n"
                 f"{self.coefficients[cols].to_string(index=False)}\n\n"
-                f"{self.fit.drop(columns=['method', 'note']).to_string(index=False)}\n\n"
+                f"{self.fit[['term', 'estimate']].to_string(index=False)}\n\n"
                 f"Parallel lines / Parallelität:\n"
                 f"{brant[['term', 'statistic', 'df', 'p_val', 'note']].to_string(index=False)}"
             )
@@ -87,7 +90,7 @@ class OrdinalResult:
         >>> proportional_odds(d, "y", ["x"]).odds_ratios()["term"].tolist()
         ['x']
         """
-        if self.fit["link"].iloc[0] != "logit":
+        if self.link != "logit":
             raise StatsInputError(
                 "Odds Ratios gibt es nur für den Logit-Link. / odds ratios need the logit link."
             )
@@ -559,22 +562,21 @@ def proportional_odds(
     )
     n_par = J - 1 + k
     fit = pd.DataFrame(
-        [
-            {
-                "n": n,
-                "n_categories": J,
-                "link": link,
-                "log_lik": ll,
-                "aic": -2 * ll + 2 * n_par,
-                "bic": -2 * ll + np.log(n) * n_par,
-                "n_iter": n_iter,
-                "max_grad": max_grad,
-                "cond_h": float(ev.max() / ev.min()) if pos_def else np.nan,
-                "converged": converged,
-                "method": method,
-                "note": note,
-            }
-        ]
+        {
+            "term": ["n_categories", "log_lik", "aic", "bic", "n_iter", "max_grad", "cond_h"],
+            "estimate": [
+                float(J),
+                ll,
+                -2 * ll + 2 * n_par,
+                -2 * ll + np.log(n) * n_par,
+                float(n_iter),
+                max_grad,
+                float(ev.max() / ev.min()) if pos_def else np.nan,
+            ],
+            "n": n,
+            "method": method,
+            "note": note,
+        }
     )
     parallel = (
         _parallel_lines(y, X, list(exog.columns), labels, link, params[J - 1 :])
@@ -584,5 +586,10 @@ def proportional_odds(
         )
     )
     return OrdinalResult(
-        coefficients=coefficients, fit=fit, parallel=parallel, converged=converged, note=note
+        coefficients=coefficients,
+        fit=fit,
+        parallel=parallel,
+        converged=converged,
+        note=note,
+        link=link,
     )
