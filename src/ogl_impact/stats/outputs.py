@@ -320,7 +320,7 @@ CHANGE_TABLE = pa.DataFrameSchema(
     strict=True,
     name="change table",
 )
-#: Respondent x item data (:func:`~ogl_impact.stats.item_matrix`, :func:`~ogl_impact.stats.reverse_key`).
+#: Respondent x item data (:func:`~ogl_impact.stats.item_matrix`, ``reverse_key``).
 ITEM_MATRIX = pa.DataFrameSchema(
     {".+": pa.Column(float, nullable=True, regex=True)}, name="item matrix"
 )
