@@ -53,7 +53,7 @@ def _labels(spec: object) -> dict[int, str]:
 
 
 def likert_summary(
-    responses: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: pd.DataFrame,
     *,
     items: Sequence[str] | None = None,
@@ -63,7 +63,7 @@ def likert_summary(
 
     Parameters
     ----------
-    responses : DataFrame
+    data : DataFrame
         Long survey table with item_id and value (raw answers, not reversed:
         a Likert chart shows what people ticked).
     codebook : DataFrame
@@ -71,7 +71,7 @@ def likert_summary(
     items : sequence of str, optional
         Items to summarise, default all items of the codebook in its order.
     by : sequence of str
-        Grouping columns of ``responses`` such as ``("unit_id", "wave")``.
+        Grouping columns of ``data`` such as ``("unit_id", "wave")``.
 
     Returns
     -------
@@ -116,27 +116,27 @@ def likert_summary(
     book = codebook.set_index("item_id")
     wanted = list(items) if items is not None else book.index.tolist()
     by = list(by)
-    needed = [c for c in [*by, "item_id", "value"] if c not in responses.columns]
+    needed = [c for c in [*by, "item_id", "value"] if c not in data.columns]
     if needed:
         raise StatsInputError(
-            f"Spalte {needed[0]!r} fehlt in responses (column missing); vorhandene Spalten: "
-            f"{', '.join(map(str, responses.columns))}."
+            f"Spalte {needed[0]!r} fehlt in data (column missing); vorhandene Spalten: "
+            f"{', '.join(map(str, data.columns))}."
         )
     unknown = [i for i in wanted if i not in book.index]
     if unknown:
         raise StatsInputError(
             f"Items {unknown} stehen nicht im Codebuch (items not in the codebook)."
         )
-    data = responses.loc[responses["item_id"].isin(wanted), [*by, "item_id", "value"]].copy()
-    data["item_id"] = data["item_id"].astype(str)
+    sub = data.loc[data["item_id"].isin(wanted), [*by, "item_id", "value"]].copy()
+    sub["item_id"] = sub["item_id"].astype(str)
     for col in by:
-        if isinstance(data[col].dtype, pd.CategoricalDtype):
-            data[col] = data[col].astype(str)
+        if isinstance(sub[col].dtype, pd.CategoricalDtype):
+            sub[col] = sub[col].astype(str)
     cat_rows, sum_rows = [], []
     groups = (
-        data.groupby([*by, "item_id"], sort=True, observed=True)
+        sub.groupby([*by, "item_id"], sort=True, observed=True)
         if by
-        else data.groupby("item_id", sort=True)
+        else sub.groupby("item_id", sort=True)
     )
     for key, part in groups:
         key = key if isinstance(key, tuple) else (key,)

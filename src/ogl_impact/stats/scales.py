@@ -107,7 +107,7 @@ def _keys_to_flags(keys: list, columns: list[str]) -> list[bool]:
 
 
 def item_matrix(
-    responses: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: pd.DataFrame,
     *,
     construct: str | None = None,
@@ -118,8 +118,8 @@ def item_matrix(
 
     Parameters
     ----------
-    responses : DataFrame
-        The ``responses`` table (respondent_id, unit_id, wave, actor_group,
+    data : DataFrame
+        The long ``responses`` table (respondent_id, unit_id, wave, actor_group,
         item_id, value).
     codebook : DataFrame
         The ``codebook`` table (item order, scale ends, reverse keys).
@@ -167,22 +167,22 @@ def item_matrix(
     if unknown or not wanted:
         raise StatsInputError(f"items not in the codebook: {unknown or wanted}")
 
-    item_codes, item_index = _codes(responses["item_id"])
+    item_codes, item_index = _codes(data["item_id"])
     column_of = {item: j for j, item in enumerate(wanted)}
     lookup = np.array([column_of.get(str(i), -1) for i in item_index], dtype=np.int64)
     col = lookup[item_codes]
     keep = col >= 0
     sub_cols = col[keep]
 
-    resp_codes, _ = _codes(responses["respondent_id"])
-    wave = responses["wave"].to_numpy(dtype=np.int64)
+    resp_codes, _ = _codes(data["respondent_id"])
+    wave = data["wave"].to_numpy(dtype=np.int64)
     key = resp_codes[keep].astype(np.int64) * (int(wave.max()) + 1) + wave[keep]
     row, first = _factorize_first(key)
     matrix = np.full((len(first), len(wanted)), np.nan)
-    matrix[row, sub_cols] = responses["value"].to_numpy(dtype=float)[keep]
+    matrix[row, sub_cols] = data["value"].to_numpy(dtype=float)[keep]
 
     kept_index = np.flatnonzero(keep)[first]
-    ids = responses.iloc[kept_index][list(ID_COLUMNS)].reset_index(drop=True)
+    ids = data.iloc[kept_index][list(ID_COLUMNS)].reset_index(drop=True)
     for name in ("respondent_id", "unit_id", "actor_group"):
         ids[name] = ids[name].astype(str)
     frame = pd.DataFrame(matrix, columns=pd.Index(wanted, name="item_id"))
