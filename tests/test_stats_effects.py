@@ -203,3 +203,12 @@ def test_old_method_names_and_impossible_pvalues_are_explained():
         adjust_pvalues([0.01, 0.2], method="bh")
     with pytest.raises(ValueError, match=r"Position 1 ist 1\.5"):
         adjust_pvalues([0.01, 1.5], method="holm")
+
+
+def test_no_spread_gives_no_interval_instead_of_hanging():
+    # paired differences all equal: d_z = 0/0; a constant comparison group: delta = x/0
+    same = effect_sizes([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], paired=True).iloc[0]
+    assert np.isnan(same["estimate"]) and np.isnan(same["ci_low"])
+    flat = effect_sizes([1.0, 2.0, 4.0], [3.0, 3.0, 3.0]).set_index("term")
+    assert np.isnan(flat.loc["glass_delta", "ci_low"])
+    assert np.isfinite(flat.loc["cohens_d", "ci_low"])

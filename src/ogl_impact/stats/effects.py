@@ -43,6 +43,8 @@ def _paired_differences(
 def _ncp_interval(t: float, df: float, conf_level: float) -> tuple[float, float]:
     """Noncentrality parameters whose t distributions put t at the interval ends."""
     tail = (1 - conf_level) / 2
+    if not np.isfinite(t):  # no spread (all differences equal): no interval
+        return np.nan, np.nan
 
     def solve(target: float) -> float:
         def f(ncp: float) -> float:
@@ -242,7 +244,8 @@ def effect_sizes(
     if paired:
         d = _paired_differences(x, y)
         n = len(d)
-        dz = d.mean() / d.std(ddof=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dz = d.mean() / d.std(ddof=1)
         t = dz * np.sqrt(n)
         lo, hi = _ncp_interval(t, n - 1, conf_level)
         rows = [(n, n, "d_z", dz, t, n - 1, lo / np.sqrt(n), hi / np.sqrt(n), n)]
@@ -253,12 +256,13 @@ def effect_sizes(
         sx, sy = xa.std(ddof=1), ya.std(ddof=1)
         sp = np.sqrt(((nx - 1) * sx**2 + (ny - 1) * sy**2) / df)
         diff = xa.mean() - ya.mean()
-        d = diff / sp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = diff / sp
+            delta = diff / sy
+            h_delta = np.sqrt(1 / ny + sx**2 / (nx * sy**2))
         scale = np.sqrt(1 / nx + 1 / ny)
         lo, hi = _ncp_interval(d / scale, df, conf_level)
         j = _hedges_j(df)
-        delta = diff / sy
-        h_delta = np.sqrt(1 / ny + sx**2 / (nx * sy**2))
         dlo, dhi = _ncp_interval(delta / h_delta, ny - 1, conf_level)
         jd = _hedges_j(ny - 1)
         n = nx + ny
