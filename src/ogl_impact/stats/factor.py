@@ -140,7 +140,39 @@ class CFAResult:
     message: str = field(default="")
 
     def loadings(self, *, standardized: bool = True) -> pd.DataFrame:
-        """Item x factor loading matrix (completely standardised by default)."""
+        r"""Item x factor loading matrix (completely standardised by default).
+
+        Parameters
+        ----------
+        standardized : bool, default True
+            lavaan's ``std.all`` loadings, else the raw estimates.
+
+        Returns
+        -------
+        DataFrame
+            Items in rows (model order), factors in columns; 0 where an item
+            does not load.
+
+        Notes
+        -----
+        :math:`\lambda^{std}_{jf} = \lambda_{jf}\,\sqrt{\phi_{ff}}/\sqrt{\hat\sigma_{jj}}`
+        with the factor variance :math:`\phi_{ff}` and the model-implied item
+        variance :math:`\hat\sigma_{jj}`.
+
+        References
+        ----------
+        Bollen, K. A. (1989). Structural equations with latent variables.
+        Wiley. R: ``lavaan::standardizedSolution`` / ``inspect(fit, "std")$lambda``.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> f = rng.normal(size=(400, 1))
+        >>> x = pd.DataFrame(f @ [[0.8, 0.7, 0.6]] + rng.normal(size=(400, 3)) * 0.6,
+        ...                  columns=["a", "b", "c"])
+        >>> cfa(x, {"f": ["a", "b", "c"]}).loadings().shape
+        (3, 1)
+        """
         rows = self.parameters[self.parameters["op"] == "=~"]
         value = "std_all" if standardized else "estimate"
         wide = rows.pivot(index="rhs", columns="lhs", values=value).fillna(0.0)
@@ -148,7 +180,32 @@ class CFAResult:
         return wide.loc[items, list(self.model)]
 
     def factor_correlations(self) -> pd.DataFrame:
-        """Correlations of the factors (lavaan's ``Std.all`` of ``~~`` between factors)."""
+        r"""Correlations of the factors (lavaan's ``Std.all`` of ``~~`` between factors).
+
+        Returns
+        -------
+        DataFrame
+            Factor x factor correlation matrix, ones on the diagonal.
+
+        Notes
+        -----
+        :math:`r_{fg} = \phi_{fg}/\sqrt{\phi_{ff}\phi_{gg}}` from the
+        estimated factor covariance matrix :math:`\Phi`.
+
+        References
+        ----------
+        Bollen (1989). R: ``lavaan::inspect(fit, "cor.lv")``.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(2)
+        >>> f = rng.normal(size=(400, 2))
+        >>> x = pd.DataFrame(np.repeat(f, 3, axis=1) + rng.normal(size=(400, 6)),
+        ...                  columns=list("abcdef"))
+        >>> r = cfa(x, "f =~ a + b + c\ng =~ d + e + f").factor_correlations()
+        >>> r.shape, float(r.iloc[0, 0])
+        ((2, 2), 1.0)
+        """
         names = list(self.model)
         out = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
         rows = self.parameters[

@@ -82,6 +82,24 @@ class OrdinalResult:
             term, estimate (:math:`e^{\beta}`), ci_low, ci_high (the Wald limits
             transformed), n, method, note.
 
+        Raises
+        ------
+        StatsInputError
+            The model was fitted with the probit link.
+
+        Notes
+        -----
+        :math:`OR_j = e^{\beta_j}` with interval :math:`e^{\beta_j \pm
+        z_{1-p/2}\,se_j}`; under the model the odds of answering in a
+        higher category grow by the factor :math:`OR_j` per unit of
+        :math:`x_j` (R ordinal's sign convention :math:`\theta_j - x'\beta`).
+
+        References
+        ----------
+        Agresti, A. (2010). Analysis of ordinal categorical data, 2nd ed.,
+        Wiley, ch. 3. R: ``exp(coef(clm))``, ``exp(confint.default(clm))``;
+        Stata ``ologit, or``.
+
         Examples
         --------
         >>> import pandas as pd

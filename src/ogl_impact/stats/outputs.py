@@ -152,6 +152,18 @@ def estimate_schema(
         ``0 <= p_val <= 1``, ``ci_low <= ci_high``, ``n >= 0``; text ``method``
         and ``note``; columns in the vocabulary's order.
 
+    Notes
+    -----
+    Column order is checked by a frame-wide check: the vocabulary columns
+    present appear in :data:`VOCABULARY` order, and any other column stands
+    before ``term`` (or among the ``trailing`` ones).
+
+    References
+    ----------
+    pandera ``DataFrameSchema`` (Niels Bantilan, 2020, Proc. SciPy);
+    the column names follow R broom's ``tidy()`` (``term``, ``estimate``,
+    ``std.error``, ``statistic``, ``p.value``, ``conf.low``, ``conf.high``).
+
     Examples
     --------
     >>> schema = estimate_schema(trailing={"free": pa.Column(bool)})

@@ -463,7 +463,7 @@ class OLSResult:
         return f"OLS, Kovarianz {_COV_LABEL[self.cov_type]}"
 
     def table(self, conf_level: float | None = None) -> pd.DataFrame:
-        """Coefficient table at a confidence level (default: the fit's).
+        r"""Coefficient table at a confidence level (default: the fit's).
 
         Parameters
         ----------
@@ -475,6 +475,25 @@ class OLSResult:
         DataFrame
             term, estimate, se, statistic, df, p_val, ci_low, ci_high, n,
             method, note.
+
+        Notes
+        -----
+        :math:`t_j = \hat\beta_j/\widehat{se}_j`, interval
+        :math:`\hat\beta_j \pm t_{1-p/2,\nu}\,\widehat{se}_j` with
+        :math:`\nu = n-k` (or :math:`G-1` with :math:`G` clusters).
+
+        References
+        ----------
+        R: ``lmtest::coeftest(fit, vcov)``, ``confint(fit, level = )``; Stata
+        ``regress, level()``.
+
+        Examples
+        --------
+        >>> d = pd.DataFrame({"y": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0], "x": [1, 2, 3, 4, 5, 6]})
+        >>> t = ols(d, "y ~ x").table(0.9)
+        >>> bool((t["ci_high"] - t["ci_low"] < ols(d, "y ~ x").coefficients["ci_high"]
+        ...       - ols(d, "y ~ x").coefficients["ci_low"]).all())
+        True
         """
         level = self.conf_level if conf_level is None else conf_level
         _check_conf_level(level)
