@@ -30,8 +30,10 @@ def _public_callables():
                 yield f"{name}.{attr}", obj
             elif inspect.isclass(obj):
                 for meth, fn in vars(obj).items():
-                    if inspect.isfunction(fn) and not meth.startswith("_") and (
-                        meth not in FORMATTING
+                    if (
+                        inspect.isfunction(fn)
+                        and not meth.startswith("_")
+                        and (meth not in FORMATTING)
                     ):
                         yield f"{name}.{attr}.{meth}", fn
 

@@ -11,7 +11,7 @@ import ogl_impact
 from ogl_impact import stats
 from ogl_impact.stats import icc_null_model, mixed_model
 from ogl_impact.stats.errors import StatsInputError
-from tests.references.parse_models import lme4_dietox, lme4_sleepstudy, r2nparray
+from tests.references.parse_models import lme4_dietox, lme4_sleepstudy, lme4_summary, r2nparray
 
 REF = Path(__file__).resolve().parent / "references"
 LME = REF / "statsmodels_lme"
@@ -54,6 +54,37 @@ def test_random_intercept_matches_lme4_printout(sleepstudy):
     assert (
         res.fit.set_index("term").at["max_grad", "estimate"] < 0.002
     )  # lme4's checkConv tolerance
+
+
+def _as_printed(ours: float, printed) -> float:
+    """Our number rounded to the digits lme4 printed."""
+    return round(float(ours), printed.decimals)
+
+
+def test_random_slope_matches_lme4_summary_as_printed(sleepstudy):
+    """lme4's own summary (tests/references/lme4_sleepstudy_slopes_summary.txt), digit for digit."""
+    ref = lme4_summary()
+    res = mixed_model(sleepstudy, "Reaction ~ Days", groups="Subject", re_formula="~Days")
+    fit = res.fit.set_index("term")["estimate"]
+    assert _as_printed(fit["deviance"], ref["reml"]) == ref["reml"]
+    assert (res.fit["n"].iloc[0], int(fit["n_groups"])) == (ref["n_obs"], ref["n_groups"])
+    var = res.random.set_index(["group", "kind", "term"])["estimate"]
+    for row in ref["random"]:
+        key = ("Residual", "") if row["group"] == "Residual" else ("Subject", row["name"])
+        ours_var = var[(key[0], "variance", key[1])]
+        ours_sd = var[(key[0], "sd", key[1])]
+        assert _as_printed(ours_var, row["variance"]) == row["variance"], row
+        assert _as_printed(ours_sd, row["sd"]) == row["sd"], row
+        if row["corr"] is not None:
+            corr = var[("Subject", "correlation", "(Intercept), Days")]
+            assert _as_printed(corr, row["corr"]) == row["corr"]
+    fixed = res.fixed.set_index("term").rename(index={"Intercept": "(Intercept)"})
+    for name, printed in ref["fixed"].items():
+        for ours, col in (("estimate", "estimate"), ("se", "se"), ("statistic", "t")):
+            assert _as_printed(fixed.at[name, ours], printed[col]) == printed[col], (name, col)
+    v = res.vcov.to_numpy()
+    (corr_fixed,) = ref["fixed_corr"]
+    assert _as_printed(v[0, 1] / np.sqrt(v[0, 0] * v[1, 1]), corr_fixed) == corr_fixed
 
 
 def test_random_slope_matches_mixedmodels_printout(sleepstudy):

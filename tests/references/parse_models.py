@@ -172,3 +172,59 @@ def polr_ucla(path: Path = HERE / "polr_ologit_ucla.txt") -> dict[str, dict[str,
     ):
         out.setdefault(model, {})[attr] = [Printed(v) for v in re.findall(_NUM, values)]
     return out
+
+
+def lme4_summary(path: Path = HERE / "lme4_sleepstudy_slopes_summary.txt") -> dict[str, object]:
+    """Read an lme4 ``summary(lmer(...))`` printout (knitr's ``#>`` prefixes allowed).
+
+    Returns
+    -------
+    dict
+        ``reml`` (REML criterion), ``random`` (list of dicts: group, name,
+        variance, sd, corr or None), ``fixed`` (name -> dict estimate, se,
+        t), ``fixed_corr`` (list of the printed correlations of fixed
+        effects), ``n_obs`` and ``n_groups``; every number a :class:`Printed`.
+    """
+    lines = [
+        re.sub(r"^#>\s?", "", line.rstrip())
+        for line in path.read_text(encoding="utf-8").split("---- verbatim ----")[1].splitlines()
+    ]
+    text = "\n".join(lines)
+    out: dict[str, object] = {
+        "reml": Printed(re.search(rf"REML criterion at convergence: ({_NUM})", text)[1])
+    }
+    counts = re.search(r"Number of obs: (\d+), groups:\s+\S+, (\d+)", text)
+    out["n_obs"], out["n_groups"] = int(counts[1]), int(counts[2])
+    block = text.split("Random effects:")[1].split("Number of obs")[0].splitlines()[2:]
+    random, group = [], None
+    for line in block:
+        if not line.strip():
+            continue
+        if line.startswith(" ") and line[1] != " ":  # a new group in the first column
+            group = line.split()[0]
+            rest = line.split()[1:]
+        else:
+            rest = line.split()
+        if group == "Residual" or rest[0][0].isdigit():
+            name, numbers = "", rest
+        else:
+            name, numbers = rest[0], rest[1:]
+        random.append(
+            {
+                "group": group,
+                "name": name,
+                "variance": Printed(numbers[0]),
+                "sd": Printed(numbers[1]),
+                "corr": Printed(numbers[2]) if len(numbers) > 2 else None,
+            }
+        )
+    out["random"] = random
+    fixed = {}
+    for line in text.split("Fixed effects:")[1].split("Correlation")[0].splitlines()[2:]:
+        if line.strip():
+            name, est, se, t = line.split()
+            fixed[name] = {"estimate": Printed(est), "se": Printed(se), "t": Printed(t)}
+    out["fixed"] = fixed
+    corr_block = text.split("Correlation of Fixed Effects:")[1].splitlines()[2:]
+    out["fixed_corr"] = [Printed(v) for line in corr_block for v in re.findall(_NUM, line)]
+    return out

@@ -87,6 +87,8 @@ class MixedResult:
         A variance component at zero or a correlation at :math:`\pm 1`.
     note : str
         What the checks found, in German and English.
+    vcov : DataFrame
+        Covariance matrix of the fixed effects (lme4's ``vcov()``).
     """
 
     fixed: pd.DataFrame
@@ -99,6 +101,7 @@ class MixedResult:
     sigma2: float = field(repr=False)
     fitted_fixed: np.ndarray = field(repr=False)
     re_design: np.ndarray = field(repr=False)
+    vcov: pd.DataFrame = field(repr=False)
 
     def summary(self) -> str:
         """Plain-text summary (fixed part, random part, fit)."""
@@ -637,6 +640,7 @@ def mixed_model(
         se = np.sqrt(np.diag(cov_beta))
     else:
         beta = np.full(p, np.nan)
+        cov_beta = np.full((p, p), np.nan)
         se = np.full(p, np.nan)
     z = beta / se
     q = stats.norm.ppf(1 - (1 - conf_level) / 2)
@@ -702,6 +706,7 @@ def mixed_model(
         sigma2=float(sigma2),
         fitted_fixed=d.X @ beta,
         re_design=d.Z,
+        vcov=pd.DataFrame(cov_beta, index=d.fe_names, columns=d.fe_names),
     )
 
 
