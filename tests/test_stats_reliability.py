@@ -19,7 +19,7 @@ from ogl_impact.stats import (
     reverse_key,
     scale_scores,
 )
-from tests.references import parse_printed as ref
+from tests.references import parse as ref
 
 SF = pd.DataFrame(
     {
