@@ -87,6 +87,7 @@ def test_glass_delta_uses_only_the_reference_groups_sd():
     assert b["ci_high"] - b["ci_low"] > a["ci_high"] - a["ci_low"]
 
 
+@pytest.mark.slow
 def test_d_z_equals_t_over_root_n_and_its_interval_covers():
     printed = {b["title"]: b for b in ref.r_htests("r_ttest_sleep.txt")}
     dz = effect_sizes(SLEEP_1, SLEEP_2, paired=True).iloc[0]
@@ -100,6 +101,7 @@ def test_d_z_equals_t_over_root_n_and_its_interval_covers():
     assert 0.92 <= hits / 400 <= 0.98
 
 
+@pytest.mark.slow
 def test_intervals_cover_the_truth():
     rng = np.random.default_rng(5)
     hits = {"cohens_d": 0, "glass_delta": 0}

@@ -18,6 +18,7 @@ def test_cohen_table_two_groups_of_64():
     assert power(d, n_clusters=2 * n - 4, cluster_size=1, icc=0)["power"].iloc[0] < table["power"]
 
 
+@pytest.mark.slow
 def test_mde_is_detected_with_the_target_power_in_simulation():
     J, m, rho = 20, 30, 0.1
     mde = minimum_detectable_effect(n_clusters=J, cluster_size=m, icc=rho)["mde"].iloc[0]

@@ -235,6 +235,7 @@ def test_result_has_the_shared_columns_and_a_notebook_view(cars):
 # ---------------------------------------------------------------- wild cluster bootstrap
 
 
+@pytest.mark.slow
 def test_wild_bootstrap_matches_wildboottests(petersen):
     # tests/references/wildboottests_petersen.txt
     p_ref, low_ref, high_ref = ref.wildboottests()

@@ -160,6 +160,7 @@ def _parallel_items(rng, n, k, loading):
     )
 
 
+@pytest.mark.slow
 def test_feldt_and_duhachek_intervals_cover_the_true_alpha():
     # parallel items, loading 0.6: true alpha = k r / (1 + (k-1) r) with r = 0.36
     rng = np.random.default_rng(7)
