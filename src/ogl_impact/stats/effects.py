@@ -260,10 +260,11 @@ def effect_sizes(
             d = diff / sp
             delta = diff / sy
             h_delta = np.sqrt(1 / ny + sx**2 / (nx * sy**2))
+            t_delta = delta / h_delta  # NaN when the comparison group has no spread
         scale = np.sqrt(1 / nx + 1 / ny)
         lo, hi = _ncp_interval(d / scale, df, conf_level)
         j = _hedges_j(df)
-        dlo, dhi = _ncp_interval(delta / h_delta, ny - 1, conf_level)
+        dlo, dhi = _ncp_interval(t_delta, ny - 1, conf_level)
         jd = _hedges_j(ny - 1)
         n = nx + ny
         rows = [
@@ -274,7 +275,7 @@ def effect_sizes(
                 ny,
                 "glass_delta",
                 delta,
-                delta / h_delta,
+                t_delta,
                 ny - 1,
                 dlo * h_delta,
                 dhi * h_delta,
@@ -285,7 +286,7 @@ def effect_sizes(
                 ny,
                 "glass_delta_adjusted",
                 jd * delta,
-                delta / h_delta,
+                t_delta,
                 ny - 1,
                 jd * dlo * h_delta,
                 jd * dhi * h_delta,
