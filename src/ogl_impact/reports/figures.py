@@ -505,9 +505,9 @@ def _likert(ds: Dataset, ctx: Context) -> list[Drawn]:
         return []
     book = ds.codebook
     items = book.loc[book["construct"] == "trust", "item_id"].tolist()
-    cats, summary = stats.likert_summary(ds.responses, book, items=items, by=["wave"])
-    groups = summary[["wave", "item_id", "n"]]
-    cats = cats.drop(columns="n").merge(groups, on=["wave", "item_id"])
+    likert = stats.likert_summary(ds.responses, book, items=items, by=["wave"])
+    groups = likert.shares[["wave", "item_id", "n"]]
+    cats = likert.categories.drop(columns="n").merge(groups, on=["wave", "item_id"])
     cats = privacy.protect(cats, groups=["wave", "item_id"], k=ctx.k, keep=["value", "label"])
     if cats["suppressed"].all():
         raise NotEstimable(

@@ -23,13 +23,15 @@ differences, event study), :mod:`~ogl_impact.stats.power` (planning) and
 from ogl_impact.stats.did import TWFEResult, did_2x2, event_study, twfe
 from ogl_impact.stats.efa import OmegaResult, omega_hierarchical
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference, rank_test
-from ogl_impact.stats.factor import CFAResult, ModelError, cfa, parse_model
-from ogl_impact.stats.likert import likert_summary
-from ogl_impact.stats.mixed import MixedResult, ModelInputError, icc_null_model, mixed_model
+from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.factor import CFAResult, cfa, parse_model
+from ogl_impact.stats.likert import LikertSummary, likert_summary
+from ogl_impact.stats.mixed import MixedResult, icc_null_model, mixed_model
 from ogl_impact.stats.ordinal import OrdinalResult, proportional_odds
 from ogl_impact.stats.panel import RandomEffectsResult, hausman, random_effects
 from ogl_impact.stats.power import minimum_detectable_effect, power
 from ogl_impact.stats.regression import (
+    ClusterCovariance,
     OLSResult,
     cluster_vcov,
     hc_vcov,
@@ -54,15 +56,16 @@ from ogl_impact.stats.survey import (
 
 __all__ = [
     "CFAResult",
+    "ClusterCovariance",
     "LabComparison",
+    "LikertSummary",
     "MixedResult",
-    "ModelError",
-    "ModelInputError",
     "OLSResult",
     "OmegaResult",
     "OrdinalResult",
     "RandomEffectsResult",
     "ReverseKeyWarning",
+    "StatsInputError",
     "TWFEResult",
     "adjust_pvalues",
     "cfa",

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.regression import (
     OLSResult,
     _normalise_cov,
@@ -52,7 +53,7 @@ COLUMNS = [
 def _require(data: pd.DataFrame, columns: Sequence[str], role: str) -> None:
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise ValueError(
+        raise StatsInputError(
             f"Spalte {missing[0]!r} ({role}) fehlt in data; vorhandene Spalten: "
             f"{', '.join(map(str, data.columns))}."
         )
@@ -155,9 +156,23 @@ def did_2x2(
     return out
 
 
-def fe_design(
-    frame: pd.DataFrame, fe: Sequence[str], regressors: pd.DataFrame
-) -> tuple[pd.DataFrame, list[str]]:
+@dataclass(frozen=True, eq=False)
+class FEDesign:
+    """Result of :func:`fe_design`.
+
+    Attributes
+    ----------
+    X : DataFrame
+        Design matrix.
+    absorbed : list of str
+        Regressors of interest that the fixed effects absorb (not estimable).
+    """
+
+    X: pd.DataFrame
+    absorbed: list[str]
+
+
+def fe_design(frame: pd.DataFrame, fe: Sequence[str], regressors: pd.DataFrame) -> FEDesign:
     """Constant, regressors and one dummy per fixed-effect level (first dropped).
 
     Dummies that are linear combinations of earlier columns (nested fixed
@@ -174,10 +189,9 @@ def fe_design(
 
     Returns
     -------
-    X : DataFrame
-        Design matrix.
-    dropped : list of str
-        Regressors of interest that the fixed effects absorb (not estimable).
+    FEDesign
+        ``.X`` (design matrix) and ``.absorbed`` (regressors of interest that
+        the fixed effects absorb, not estimable).
 
     Notes
     -----
@@ -193,8 +207,8 @@ def fe_design(
     Examples
     --------
     >>> f = pd.DataFrame({"unit": [1, 1, 2, 2], "time": [0, 1, 0, 1]})
-    >>> X, lost = fe_design(f, ["unit", "time"], pd.DataFrame({"d": [0.0, 0, 0, 1]}))
-    >>> list(X.columns), lost
+    >>> res = fe_design(f, ["unit", "time"], pd.DataFrame({"d": [0.0, 0, 0, 1]}))
+    >>> list(res.X.columns), res.absorbed
     (['(Intercept)', 'd', 'unit_2', 'time_1'], [])
     """
     const = pd.DataFrame({"(Intercept)": 1.0}, index=frame.index)
@@ -208,7 +222,7 @@ def fe_design(
     redundant = pd.Series(redundant_columns(order.to_numpy(dtype=float)), index=order.columns)
     lost = [c for c in regs.columns if redundant[c]]
     X = pd.concat([const, regs, *dummies], axis=1)
-    return X.loc[:, ~redundant[X.columns].to_numpy()], lost
+    return FEDesign(X.loc[:, ~redundant[X.columns].to_numpy()], lost)
 
 
 @dataclass(frozen=True, eq=False)
@@ -329,10 +343,10 @@ def twfe(
     clusters = _as_list(cluster) if cov == "cluster" else []
     if cov == "cluster" and not clusters:
         if not fe:
-            raise ValueError("cov='cluster' ohne fe braucht cluster= (name a cluster column).")
+            raise StatsInputError("cov='cluster' ohne fe braucht cluster= (name a cluster column).")
         clusters = [fe[0]]
     if cluster is not None and cov != "cluster":
-        raise ValueError(f"cluster= ist angegeben, aber cov={cov!r}: cov='cluster' verwenden.")
+        raise StatsInputError(f"cluster= ist angegeben, aber cov={cov!r}: cov='cluster' verwenden.")
     _require(data, [outcome, treatment], "Zielgröße/Behandlung")
     _require(data, fe, "feste Effekte")
     _require(data, covariates, "Kovariate")
@@ -340,9 +354,10 @@ def twfe(
     cols = list(dict.fromkeys([outcome, treatment, *covariates, *fe, *clusters]))
     frame = data[cols].dropna().reset_index(drop=True)
     regs = frame[[treatment, *covariates]].astype(float)
-    X, lost = fe_design(frame, fe, regs)
+    design = fe_design(frame, fe, regs)
+    X, lost = design.X, design.absorbed
     if lost:
-        raise ValueError(
+        raise StatsInputError(
             f"{', '.join(lost)} ist durch die festen Effekte {', '.join(fe)} vollständig "
             "erklärt und nicht schätzbar (absorbed by the fixed effects)."
         )
@@ -368,7 +383,7 @@ def twfe(
     boot = None
     if bootstrap:
         if len(cl) != 1:
-            raise ValueError(
+            raise StatsInputError(
                 "Der Wild-Cluster-Bootstrap braucht cov='cluster' mit genau einer Cluster-Spalte."
             )
         boot = wild_cluster_bootstrap(
@@ -459,7 +474,7 @@ def event_study(
     )
     counts = {e: int((rel == e).sum()) for e in [*events, -1]}
     present = [c for c in dummies.columns if dummies[c].sum() > 0]
-    X, _ = fe_design(frame, [unit, time], dummies[present])
+    X = fe_design(frame, [unit, time], dummies[present]).X
     fit = ols(
         frame[outcome].to_numpy(dtype=float),
         X,

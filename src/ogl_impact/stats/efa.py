@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from ogl_impact.stats.errors import StatsInputError
+
 
 def minres(corr: np.ndarray, n_factors: int) -> np.ndarray:
     r"""Unrotated minimum-residual factor loadings (psych ``fa(fm = "minres")``).
@@ -269,25 +271,27 @@ def omega_hierarchical(
     [0.72, 0.63, 0.54, 0.56, 0.48, 0.4, 0.42, 0.35, 0.28]
     """
     if n_factors < 3:
-        raise ValueError(
+        raise StatsInputError(
             "omega_hierarchical braucht mindestens drei Gruppenfaktoren (psych: nfactors >= 3)"
         )
     names = [str(c) for c in data.columns]
     if is_corr:
         r = data.to_numpy(dtype=float)
         if r.shape[0] != r.shape[1] or not np.allclose(r, r.T) or not np.allclose(np.diag(r), 1):
-            raise ValueError("is_corr=True braucht eine symmetrische Matrix mit Einsen diagonal")
+            raise StatsInputError(
+                "is_corr=True braucht eine symmetrische Matrix mit Einsen diagonal"
+            )
         n = np.nan
     else:
         values = data.dropna() if missing == "listwise" else data
         r = values.corr(min_periods=2).to_numpy()
         n = len(values)
         if np.isnan(r).any():
-            raise ValueError(
+            raise StatsInputError(
                 "Korrelationen nicht berechenbar (Items ohne Varianz oder Überlappung)"
             )
     if r.shape[0] < 2 * n_factors:
-        raise ValueError(f"{r.shape[0]} Items sind zu wenige für {n_factors} Faktoren")
+        raise StatsInputError(f"{r.shape[0]} Items sind zu wenige für {n_factors} Faktoren")
     unrotated = minres(r, n_factors)
     pattern, phi = oblimin(unrotated)
     # order the factors by the variance they account for, diag(Phi P'P), as psych's fa

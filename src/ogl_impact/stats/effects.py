@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 
 def _clean(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
@@ -33,7 +35,7 @@ def _paired_differences(
     """Differences x - y of aligned pairs; pairs with a missing value are dropped."""
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if xa.shape != ya.shape:
-        raise ValueError("paired samples must have the same length")
+        raise StatsInputError("paired samples must have the same length")
     ok = ~(np.isnan(xa) | np.isnan(ya))
     return xa[ok] - ya[ok]
 
@@ -41,6 +43,8 @@ def _paired_differences(
 def _ncp_interval(t: float, df: float, conf_level: float) -> tuple[float, float]:
     """Noncentrality parameters whose t distributions put t at the interval ends."""
     tail = (1 - conf_level) / 2
+    if not np.isfinite(t):  # no spread (all differences equal): no interval
+        return np.nan, np.nan
 
     def solve(target: float) -> float:
         def f(ncp: float) -> float:
@@ -240,7 +244,8 @@ def effect_sizes(
     if paired:
         d = _paired_differences(x, y)
         n = len(d)
-        dz = d.mean() / d.std(ddof=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dz = d.mean() / d.std(ddof=1)
         t = dz * np.sqrt(n)
         lo, hi = _ncp_interval(t, n - 1, conf_level)
         rows = [(n, n, "d_z", dz, t, n - 1, lo / np.sqrt(n), hi / np.sqrt(n), n)]
@@ -251,13 +256,15 @@ def effect_sizes(
         sx, sy = xa.std(ddof=1), ya.std(ddof=1)
         sp = np.sqrt(((nx - 1) * sx**2 + (ny - 1) * sy**2) / df)
         diff = xa.mean() - ya.mean()
-        d = diff / sp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = diff / sp
+            delta = diff / sy
+            h_delta = np.sqrt(1 / ny + sx**2 / (nx * sy**2))
+            t_delta = delta / h_delta  # NaN when the comparison group has no spread
         scale = np.sqrt(1 / nx + 1 / ny)
         lo, hi = _ncp_interval(d / scale, df, conf_level)
         j = _hedges_j(df)
-        delta = diff / sy
-        h_delta = np.sqrt(1 / ny + sx**2 / (nx * sy**2))
-        dlo, dhi = _ncp_interval(delta / h_delta, ny - 1, conf_level)
+        dlo, dhi = _ncp_interval(t_delta, ny - 1, conf_level)
         jd = _hedges_j(ny - 1)
         n = nx + ny
         rows = [
@@ -268,7 +275,7 @@ def effect_sizes(
                 ny,
                 "glass_delta",
                 delta,
-                delta / h_delta,
+                t_delta,
                 ny - 1,
                 dlo * h_delta,
                 dhi * h_delta,
@@ -279,7 +286,7 @@ def effect_sizes(
                 ny,
                 "glass_delta_adjusted",
                 jd * delta,
-                delta / h_delta,
+                t_delta,
                 ny - 1,
                 jd * dlo * h_delta,
                 jd * dhi * h_delta,
@@ -461,17 +468,17 @@ def adjust_pvalues(
 
     if method not in ADJUST_METHODS:
         hint = f" (meinten Sie {_OLD_NAMES[method]!r}?)" if method in _OLD_NAMES else ""
-        raise ValueError(
+        raise StatsInputError(
             f"Unbekannte Korrekturmethode {method!r}{hint}; erlaubt: " + ", ".join(ADJUST_METHODS)
         )
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha muss zwischen 0 und 1 liegen, nicht {alpha!r}")
+        raise StatsInputError(f"alpha muss zwischen 0 und 1 liegen, nicht {alpha!r}")
     index = p_values.index if isinstance(p_values, pd.Series) else None
     p = np.asarray(p_values, dtype=float)
     bad = ~np.isnan(p) & ((p < 0) | (p > 1))
     if bad.any():
         where = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise StatsInputError(
             f"p-Wert an Position {where} ist {float(p[where])}: p-Werte liegen zwischen 0 und 1"
         )
     ok = ~np.isnan(p)
@@ -506,6 +513,6 @@ def adjust_pvalues(
 
 def _check_conf_level(conf_level: float) -> None:
     if not 0 < conf_level < 1:
-        raise ValueError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen (z. B. 0.95), nicht {conf_level!r}"
         )

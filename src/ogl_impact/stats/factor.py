@@ -35,11 +35,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 ModelSpec = Mapping[str, Sequence[str]] | str
-
-
-class ModelError(ValueError):
-    """The model does not fit the data's columns or cannot be identified."""
 
 
 def parse_model(model: ModelSpec) -> dict[str, tuple[str, ...]]:
@@ -77,7 +75,7 @@ def parse_model(model: ModelSpec) -> dict[str, tuple[str, ...]]:
             if not line:
                 continue
             if "=~" not in line:
-                raise ModelError(
+                raise StatsInputError(
                     f"Modellzeile {number} '{line}': nur Messmodelle 'faktor =~ item1 + item2' "
                     "werden verstanden"
                 )
@@ -93,16 +91,18 @@ def parse_model(model: ModelSpec) -> dict[str, tuple[str, ...]]:
     seen: dict[str, str] = {}
     for factor, items in spec.items():
         if len(items) < 2:
-            raise ModelError(f"Faktor '{factor}' braucht mindestens zwei Items, hat {list(items)}")
+            raise StatsInputError(
+                f"Faktor '{factor}' braucht mindestens zwei Items, hat {list(items)}"
+            )
         for item in items:
             if item in seen:
-                raise ModelError(
+                raise StatsInputError(
                     f"Item '{item}' lädt auf '{seen[item]}' und '{factor}': "
                     "jedes Item darf nur auf einem Faktor laden"
                 )
             seen[item] = factor
     if not spec:
-        raise ModelError("Das Modell nennt keinen Faktor")
+        raise StatsInputError("Das Modell nennt keinen Faktor")
     return spec
 
 
@@ -140,7 +140,39 @@ class CFAResult:
     message: str = field(default="")
 
     def loadings(self, *, standardized: bool = True) -> pd.DataFrame:
-        """Item x factor loading matrix (completely standardised by default)."""
+        r"""Item x factor loading matrix (completely standardised by default).
+
+        Parameters
+        ----------
+        standardized : bool, default True
+            lavaan's ``std.all`` loadings, else the raw estimates.
+
+        Returns
+        -------
+        DataFrame
+            Items in rows (model order), factors in columns; 0 where an item
+            does not load.
+
+        Notes
+        -----
+        :math:`\lambda^{std}_{jf} = \lambda_{jf}\,\sqrt{\phi_{ff}}/\sqrt{\hat\sigma_{jj}}`
+        with the factor variance :math:`\phi_{ff}` and the model-implied item
+        variance :math:`\hat\sigma_{jj}`.
+
+        References
+        ----------
+        Bollen, K. A. (1989). Structural equations with latent variables.
+        Wiley. R: ``lavaan::standardizedSolution`` / ``inspect(fit, "std")$lambda``.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> f = rng.normal(size=(400, 1))
+        >>> x = pd.DataFrame(f @ [[0.8, 0.7, 0.6]] + rng.normal(size=(400, 3)) * 0.6,
+        ...                  columns=["a", "b", "c"])
+        >>> cfa(x, {"f": ["a", "b", "c"]}).loadings().shape
+        (3, 1)
+        """
         rows = self.parameters[self.parameters["op"] == "=~"]
         value = "std_all" if standardized else "estimate"
         wide = rows.pivot(index="rhs", columns="lhs", values=value).fillna(0.0)
@@ -148,7 +180,32 @@ class CFAResult:
         return wide.loc[items, list(self.model)]
 
     def factor_correlations(self) -> pd.DataFrame:
-        """Correlations of the factors (lavaan's ``Std.all`` of ``~~`` between factors)."""
+        r"""Correlations of the factors (lavaan's ``Std.all`` of ``~~`` between factors).
+
+        Returns
+        -------
+        DataFrame
+            Factor x factor correlation matrix, ones on the diagonal.
+
+        Notes
+        -----
+        :math:`r_{fg} = \phi_{fg}/\sqrt{\phi_{ff}\phi_{gg}}` from the
+        estimated factor covariance matrix :math:`\Phi`.
+
+        References
+        ----------
+        Bollen (1989). R: ``lavaan::inspect(fit, "cor.lv")``.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(2)
+        >>> f = rng.normal(size=(400, 2))
+        >>> x = pd.DataFrame(np.repeat(f, 3, axis=1) + rng.normal(size=(400, 6)),
+        ...                  columns=list("abcdef"))
+        >>> r = cfa(x, "f =~ a + b + c\ng =~ d + e + f").factor_correlations()
+        >>> r.shape, float(r.iloc[0, 0])
+        ((2, 2), 1.0)
+        """
         names = list(self.model)
         out = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
         rows = self.parameters[
@@ -237,7 +294,7 @@ def cfa(
     items = [i for f in spec.values() for i in f]
     missing_cols = [i for i in items if i not in data.columns]
     if missing_cols:
-        raise ModelError(
+        raise StatsInputError(
             f"Items des Modells fehlen in den Daten: {missing_cols}; "
             f"vorhandene Spalten: {list(map(str, data.columns))}"
         )
@@ -246,7 +303,9 @@ def cfa(
     if bad.any().any():
         col = bad.any().idxmax()
         row = bad[col].idxmax()
-        raise ModelError(f"Spalte '{col}', Zeile {row}: Wert {data.at[row, col]!r} ist keine Zahl")
+        raise StatsInputError(
+            f"Spalte '{col}', Zeile {row}: Wert {data.at[row, col]!r} ist keine Zahl"
+        )
     if missing == "listwise":
         values = values.dropna()
         n = len(values)
@@ -257,14 +316,14 @@ def cfa(
         n = len(values)
         s = _pairwise_cov(values.to_numpy(dtype=float)) * (n - 1) / n
     else:
-        raise ValueError("missing muss 'listwise' oder 'pairwise' sein")
+        raise StatsInputError("missing muss 'listwise' oder 'pairwise' sein")
     if n <= len(items):
-        raise ModelError(f"zu wenige vollständige Fälle ({n}) für {len(items)} Items")
+        raise StatsInputError(f"zu wenige vollständige Fälle ({n}) für {len(items)} Items")
     if np.any(np.diag(s) <= 0):
         const = [items[j] for j in np.flatnonzero(np.diag(s) <= 0)]
-        raise ModelError(f"Items ohne Varianz: {const}")
+        raise StatsInputError(f"Items ohne Varianz: {const}")
     if np.linalg.eigvalsh(s).min() <= 0:
-        raise ModelError("Die Kovarianzmatrix der Items ist nicht positiv definit")
+        raise StatsInputError("Die Kovarianzmatrix der Items ist nicht positiv definit")
     return _fit(s, n, spec, items, conf_level)
 
 
@@ -337,7 +396,7 @@ def _fit(s, n, spec, items, conf_level) -> CFAResult:
         objective, theta0, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000}
     )
     if not np.isfinite(res.fun):
-        raise ModelError("Die ML-Schätzung ist gescheitert (keine zulässige Lösung gefunden)")
+        raise StatsInputError("Die ML-Schätzung ist gescheitert (keine zulässige Lösung gefunden)")
     lam, phi, psi = lay.matrices(res.x)
     sigma = lam @ phi @ lam.T + np.diag(psi)
     inv = np.linalg.inv(sigma)

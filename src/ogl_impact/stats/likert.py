@@ -10,9 +10,37 @@ the middle category itself (0 for an even number of categories).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ogl_impact.stats.errors import StatsInputError
+
+
+@dataclass(frozen=True, eq=False)
+class LikertSummary:
+    """Result of :func:`likert_summary`.
+
+    Attributes
+    ----------
+    categories : DataFrame
+        by..., item_id, value, label, count, n, percent: one row per category
+        of the scale, in scale order (a category nobody chose has 0 %).
+    shares : DataFrame
+        by..., item_id, n, missing, low, neutral, high (percent of valid
+        answers), mean, sd.
+    """
+
+    categories: pd.DataFrame
+    shares: pd.DataFrame
+
+    def summary(self) -> str:
+        """Plain-text view of the shares table."""
+        return self.shares.to_string(index=False)
+
+    def _repr_html_(self) -> str:
+        return self.shares.to_html(index=False)
 
 
 def _labels(spec: object) -> dict[int, str]:
@@ -25,17 +53,17 @@ def _labels(spec: object) -> dict[int, str]:
 
 
 def likert_summary(
-    responses: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: pd.DataFrame,
     *,
     items: Sequence[str] | None = None,
     by: Sequence[str] = (),
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Percent per category and summary shares per item (and group).
+) -> LikertSummary:
+    r"""Percent per category and summary shares per item (and group).
 
     Parameters
     ----------
-    responses : DataFrame
+    data : DataFrame
         Long survey table with item_id and value (raw answers, not reversed:
         a Likert chart shows what people ticked).
     codebook : DataFrame
@@ -43,38 +71,86 @@ def likert_summary(
     items : sequence of str, optional
         Items to summarise, default all items of the codebook in its order.
     by : sequence of str
-        Grouping columns of ``responses`` such as ``("unit_id", "wave")``.
+        Grouping columns of ``data`` such as ``("unit_id", "wave")``.
 
     Returns
     -------
-    categories : DataFrame
-        by..., item_id, value, label, count, n (valid answers), percent; one
-        row for every category of the scale, in scale order.
-    summary : DataFrame
-        by..., item_id, n, missing, low, neutral, high (percent of valid
-        answers), mean, sd.
+    LikertSummary
+        ``.categories`` (by..., item_id, value, label, count, n (valid
+        answers), percent; one row for every category of the scale, in scale
+        order) and ``.shares`` (by..., item_id, n, missing, low, neutral,
+        high (percent of valid answers), mean, sd).
+
+    Raises
+    ------
+    StatsInputError
+        A column is missing, an item is not in the codebook or an answer lies
+        outside the item's scale.
+
+    Notes
+    -----
+    With valid answers :math:`x_1..x_n` of an item on the scale
+    :math:`a..b` and middle :math:`m = (a + b) / 2`:
+    :math:`\text{percent}_v = 100\,\#\{x_i = v\}/n`,
+    :math:`\text{low} = \sum_{v<m}\text{percent}_v`,
+    :math:`\text{neutral} = \text{percent}_m` (0 when :math:`m` is not a
+    category) and :math:`\text{high} = \sum_{v>m}\text{percent}_v`.
+
+    References
+    ----------
+    Bryer, J. & Speerschneider, K. (2016). likert: Analysis and visualization
+    of Likert items. R package; ``summary.likert`` computes the same low /
+    neutral / high shares.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"item_id": ["q1"] * 4, "value": [1, 2, 3, 5]})
+    >>> codebook = pd.DataFrame({"item_id": ["q1"], "scale_min": [1], "scale_max": [5],
+    ...                          "value_labels": ["1=nie|5=immer"]})
+    >>> res = likert_summary(responses, codebook)
+    >>> res.shares[["low", "neutral", "high"]].iloc[0].tolist()
+    [50.0, 25.0, 25.0]
+    >>> res.categories["label"].tolist()
+    ['nie', '2', '3', '4', 'immer']
     """
     book = codebook.set_index("item_id")
     wanted = list(items) if items is not None else book.index.tolist()
     by = list(by)
-    data = responses.loc[responses["item_id"].isin(wanted), [*by, "item_id", "value"]].copy()
-    data["item_id"] = data["item_id"].astype(str)
+    needed = [c for c in [*by, "item_id", "value"] if c not in data.columns]
+    if needed:
+        raise StatsInputError(
+            f"Spalte {needed[0]!r} fehlt in data (column missing); vorhandene Spalten: "
+            f"{', '.join(map(str, data.columns))}."
+        )
+    unknown = [i for i in wanted if i not in book.index]
+    if unknown:
+        raise StatsInputError(
+            f"Items {unknown} stehen nicht im Codebuch (items not in the codebook)."
+        )
+    sub = data.loc[data["item_id"].isin(wanted), [*by, "item_id", "value"]].copy()
+    sub["item_id"] = sub["item_id"].astype(str)
     for col in by:
-        if isinstance(data[col].dtype, pd.CategoricalDtype):
-            data[col] = data[col].astype(str)
+        if isinstance(sub[col].dtype, pd.CategoricalDtype):
+            sub[col] = sub[col].astype(str)
     cat_rows, sum_rows = [], []
     groups = (
-        data.groupby([*by, "item_id"], sort=True, observed=True)
+        sub.groupby([*by, "item_id"], sort=True, observed=True)
         if by
-        else data.groupby("item_id", sort=True)
+        else sub.groupby("item_id", sort=True)
     )
     for key, part in groups:
         key = key if isinstance(key, tuple) else (key,)
         item = key[-1]
         lo, hi = int(book.at[item, "scale_min"]), int(book.at[item, "scale_max"])
         labels = _labels(book.at[item, "value_labels"])
-        values = part["value"].to_numpy(dtype=float)
+        values = pd.to_numeric(part["value"], errors="coerce").to_numpy(dtype=float)
         valid = values[~np.isnan(values)]
+        outside = valid[(valid < lo) | (valid > hi) | (valid != np.round(valid))]
+        if len(outside):
+            raise StatsInputError(
+                f"Item {item!r}: Wert {outside[0]:g} liegt nicht auf der Skala {lo}..{hi} "
+                f"(value outside the scale)."
+            )
         n = len(valid)
         scale = np.arange(lo, hi + 1)
         counts = np.array([(valid == v).sum() for v in scale])
@@ -106,4 +182,4 @@ def likert_summary(
         extra = ["value"] if "value" in frame else []
         return key.sort_values([*by, "_o", *extra]).drop(columns="_o").reset_index(drop=True)
 
-    return ordered(categories), ordered(summary)
+    return LikertSummary(ordered(categories), ordered(summary))

@@ -32,13 +32,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 GRAD_TOL = 0.002  # lme4 lmerControl(check.conv.grad = .makeCC("warning", tol = 2e-3))
 SINGULAR_TOL = 1e-4  # lme4 check.conv.singular tol
 HESS_TOL = 1e-6  # lme4 check.conv.hess tol
-
-
-class ModelInputError(ValueError):
-    """Input a model cannot be fitted to (German message first, then English)."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +77,9 @@ class MixedResult:
         group, kind (``variance``, ``sd``, ``correlation``), term, estimate, n, method, note;
         the residual is the row with group ``Residual``.
     fit : DataFrame
-        One row: n, n_groups, reml, log_lik, deviance (the REML criterion for REML),
-        aic, bic, converged, singular, max_grad (lme4's scaled gradient), method, note.
+        term (n_groups, log_lik, deviance (the REML criterion for REML), aic,
+        bic, max_grad (lme4's scaled gradient)), estimate, n, method (says
+        REML or ML), note.
     converged : bool
         True when the optimum passed the gradient and Hessian checks, or is a
         boundary (singular) fit.
@@ -88,6 +87,8 @@ class MixedResult:
         A variance component at zero or a correlation at :math:`\pm 1`.
     note : str
         What the checks found, in German and English.
+    vcov : DataFrame
+        Covariance matrix of the fixed effects (lme4's ``vcov()``).
     """
 
     fixed: pd.DataFrame
@@ -100,6 +101,7 @@ class MixedResult:
     sigma2: float = field(repr=False)
     fitted_fixed: np.ndarray = field(repr=False)
     re_design: np.ndarray = field(repr=False)
+    vcov: pd.DataFrame = field(repr=False)
 
     def summary(self) -> str:
         """Plain-text summary (fixed part, random part, fit)."""
@@ -110,7 +112,7 @@ class MixedResult:
                 f"{fixed.to_string(index=False)}"
                 f"\n\nRandom effects:\n"
                 f"{self.random[['group', 'kind', 'term', 'estimate']].to_string(index=False)}"
-                f"\n\nFit:\n{self.fit.drop(columns=['method', 'note']).to_string(index=False)}"
+                f"\n\nFit:\n{self.fit[['term', 'estimate']].to_string(index=False)}"
             )
 
     def _repr_html_(self) -> str:
@@ -180,13 +182,13 @@ class MixedResult:
 
 def _require_columns(data: pd.DataFrame, columns: list[str]) -> None:
     if not isinstance(data, pd.DataFrame):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Daten müssen ein DataFrame sein, nicht {type(data).__name__}. "
             f"/ data must be a DataFrame, not {type(data).__name__}."
         )
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte(n) {missing} fehlen in den Daten (vorhanden: {list(data.columns)}). "
             f"/ column(s) {missing} not in the data."
         )
@@ -203,12 +205,12 @@ def _design(data: pd.DataFrame, formula: str, groups: str, re_formula: str | Non
             re_formula or "1", data.loc[X_df.index], return_type="dataframe", NA_action="drop"
         )
     except patsy.PatsyError as err:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Formel {formula!r} passt nicht zu den Daten: {err}. "
             f"/ the formula does not fit the data."
         ) from None
     if y_df.shape[1] != 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Zielgröße in {formula!r} muss eine Zahlenspalte sein "
             f"(gefunden: {list(y_df.columns)}). / the outcome must be one numeric column."
         )
@@ -218,18 +220,18 @@ def _design(data: pd.DataFrame, formula: str, groups: str, re_formula: str | Non
     Z = Z_df.loc[index].to_numpy(float)
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(X)) and np.all(np.isfinite(Z))):
         bad = index[~np.isfinite(y)]
-        raise ModelInputError(
+        raise StatsInputError(
             f"Unendliche Werte in der Zielgröße oder den Prädiktoren (Zeilen {list(bad[:5])}). "
             f"/ infinite values in the outcome or predictors."
         )
     codes, labels = pd.factorize(data.loc[index, groups], sort=True)
     if len(labels) < 2:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {groups!r}: mindestens zwei Gruppen nötig, gefunden {len(labels)}. "
             f"/ column {groups!r}: at least two groups are needed."
         )
     if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die festen Effekte in {formula!r} sind linear abhängig "
             f"(Spalten {list(X_df.columns)}). "
             f"/ the fixed-effect design is rank deficient."
@@ -568,7 +570,7 @@ def mixed_model(
 
     Raises
     ------
-    ModelInputError
+    StatsInputError
         Missing columns, a formula that does not fit the data, fewer than two
         groups, infinite values or a rank-deficient fixed-effect design.
 
@@ -604,23 +606,23 @@ def mixed_model(
     ['variance', 'sd', 'variance', 'sd']
     """
     if not 0 < conf_level < 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen, nicht {conf_level}. "
             f"/ conf_level must lie between 0 and 1."
         )
     d = _design(data, formula, groups, re_formula)
     if d.n == len(d.group_labels):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Jede Gruppe in {groups!r} hat nur eine Beobachtung: Gruppen- und Restvarianz "
             f"sind nicht trennbar. / every group has a single observation."
         )
     if d.n <= d.p + 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Zu wenige Beobachtungen ({d.n}) für {d.p} feste Effekte. / too few observations."
         )
     resid = d.y - d.X @ np.linalg.lstsq(d.X, d.y, rcond=None)[0]
     if float(resid @ resid) <= 1e-12 * max(float(d.y @ d.y), 1e-300):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Zielgröße in {formula!r} wird von den festen Effekten exakt erklärt (z. B. "
             f"konstant); es bleibt keine Varianz zu zerlegen, "
             f"die Log-Likelihood ist nicht endlich. "
@@ -638,6 +640,7 @@ def mixed_model(
         se = np.sqrt(np.diag(cov_beta))
     else:
         beta = np.full(p, np.nan)
+        cov_beta = np.full((p, p), np.nan)
         se = np.full(p, np.nan)
     z = beta / se
     q = stats.norm.ppf(1 - (1 - conf_level) / 2)
@@ -677,22 +680,20 @@ def mixed_model(
     n_par = p + len(theta) + 1
     log_lik = -prof.deviance / 2
     fit = pd.DataFrame(
-        [
-            {
-                "n": n,
-                "n_groups": G,
-                "reml": reml,
-                "log_lik": log_lik,
-                "deviance": prof.deviance,
-                "aic": -2 * log_lik + 2 * n_par,
-                "bic": -2 * log_lik + np.log(n) * n_par,
-                "converged": converged,
-                "singular": singular,
-                "max_grad": max_grad,
-                "method": method,
-                "note": note,
-            }
-        ]
+        {
+            "term": ["n_groups", "log_lik", "deviance", "aic", "bic", "max_grad"],
+            "estimate": [
+                float(G),
+                log_lik,
+                prof.deviance,
+                -2 * log_lik + 2 * n_par,
+                -2 * log_lik + np.log(n) * n_par,
+                max_grad,
+            ],
+            "n": n,
+            "method": method,
+            "note": note,
+        }
     )
     return MixedResult(
         fixed=fixed,
@@ -705,6 +706,7 @@ def mixed_model(
         sigma2=float(sigma2),
         fitted_fixed=d.X @ beta,
         re_design=d.Z,
+        vcov=pd.DataFrame(cov_beta, index=d.fe_names, columns=d.fe_names),
     )
 
 
@@ -732,7 +734,7 @@ def icc_null_model(
 
     Raises
     ------
-    ModelInputError
+    StatsInputError
         Missing columns, a non-numeric outcome or fewer than two groups.
 
     Notes
@@ -763,7 +765,7 @@ def icc_null_model(
     """
     _require_columns(data, [outcome, groups])
     if not pd.api.types.is_numeric_dtype(data[outcome]):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {outcome!r} muss Zahlen enthalten (Typ {data[outcome].dtype}). "
             f"/ column {outcome!r} must be numeric."
         )
@@ -773,7 +775,7 @@ def icc_null_model(
     between = float(var.loc[("g_", "variance")])
     within = float(var.loc[("Residual", "variance")])
     icc = between / (between + within)
-    n_groups = int(res.fit["n_groups"].iloc[0])
+    n_groups = int(res.fit.set_index("term").at["n_groups", "estimate"])
     m = len(frame) / n_groups
     return pd.DataFrame(
         [

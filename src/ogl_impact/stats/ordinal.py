@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from ogl_impact.stats.mixed import ModelInputError
+from ogl_impact.stats.errors import StatsInputError
 
 LINKS = ("logit", "probit")
 GRAD_TOL = 1e-6  # ordinal::clm.control(gradTol = 1e-6)
@@ -39,8 +39,10 @@ class OrdinalResult:
         kind (``coefficient``/``threshold``), term, estimate, se, statistic (Wald z),
         p_val, ci_low, ci_high, n, method, note.
     fit : DataFrame
-        One row: n, n_categories, link, log_lik, aic, bic, n_iter, max_grad, cond_h,
-        converged, method, note.
+        term (n_categories, log_lik, aic, bic, n_iter, max_grad, cond_h), estimate,
+        n, method (names the link), note.
+    link : str
+        ``"logit"`` or ``"probit"``.
     parallel : DataFrame
         The parallel-lines check: kind (``binary slope`` per cut, ``brant``), cut, term,
         estimate, se, statistic, df, p_val, method, note.
@@ -56,6 +58,7 @@ class OrdinalResult:
     parallel: pd.DataFrame
     converged: bool
     note: str
+    link: str = "logit"
 
     def summary(self) -> str:
         """Plain-text summary (coefficients, thresholds, fit, parallel lines)."""
@@ -65,7 +68,7 @@ class OrdinalResult:
             return (
                 f"{self.fit['method'].iloc[0]}\n{self.note}\n\n"
                 f"{self.coefficients[cols].to_string(index=False)}\n\n"
-                f"{self.fit.drop(columns=['method', 'note']).to_string(index=False)}\n\n"
+                f"{self.fit[['term', 'estimate']].to_string(index=False)}\n\n"
                 f"Parallel lines / Parallelität:\n"
                 f"{brant[['term', 'statistic', 'df', 'p_val', 'note']].to_string(index=False)}"
             )
@@ -79,6 +82,24 @@ class OrdinalResult:
             term, estimate (:math:`e^{\beta}`), ci_low, ci_high (the Wald limits
             transformed), n, method, note.
 
+        Raises
+        ------
+        StatsInputError
+            The model was fitted with the probit link.
+
+        Notes
+        -----
+        :math:`OR_j = e^{\beta_j}` with interval :math:`e^{\beta_j \pm
+        z_{1-p/2}\,se_j}`; under the model the odds of answering in a
+        higher category grow by the factor :math:`OR_j` per unit of
+        :math:`x_j` (R ordinal's sign convention :math:`\theta_j - x'\beta`).
+
+        References
+        ----------
+        Agresti, A. (2010). Analysis of ordinal categorical data, 2nd ed.,
+        Wiley, ch. 3. R: ``exp(coef(clm))``, ``exp(confint.default(clm))``;
+        Stata ``ologit, or``.
+
         Examples
         --------
         >>> import pandas as pd
@@ -87,8 +108,8 @@ class OrdinalResult:
         >>> proportional_odds(d, "y", ["x"]).odds_ratios()["term"].tolist()
         ['x']
         """
-        if self.fit["link"].iloc[0] != "logit":
-            raise ModelInputError(
+        if self.link != "logit":
+            raise StatsInputError(
                 "Odds Ratios gibt es nur für den Logit-Link. / odds ratios need the logit link."
             )
         coef = self.coefficients[self.coefficients["kind"] == "coefficient"]
@@ -227,7 +248,7 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
     note = ""
     if isinstance(values.dtype, pd.CategoricalDtype):
         if not values.cat.ordered:
-            raise ModelInputError(
+            raise StatsInputError(
                 f"Spalte {outcome!r} ist eine ungeordnete Kategorie {list(values.cat.categories)}; "
                 f"die Reihenfolge der Antworten ist unklar. Bitte als geordnete Kategorie angeben "
                 f"(pd.Categorical(..., ordered=True)). / column {outcome!r} is an unordered "
@@ -242,7 +263,7 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
         values = values.cat.remove_unused_categories()
         return values.cat.codes.to_numpy(), list(values.cat.categories), note
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {outcome!r} (Typ {values.dtype}) hat keine Reihenfolge: Zahlen oder eine "
             f"geordnete Kategorie angeben. / column {outcome!r} has no order: give numbers or an "
             f"ordered categorical."
@@ -257,7 +278,7 @@ def _label(v: object) -> object:
 
 def _design(data: pd.DataFrame, outcome: str, predictors: list[str]) -> tuple:
     if not isinstance(data, pd.DataFrame):
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Daten müssen ein DataFrame sein, nicht {type(data).__name__}. "
             f"/ data must be a DataFrame."
         )
@@ -265,22 +286,22 @@ def _design(data: pd.DataFrame, outcome: str, predictors: list[str]) -> tuple:
         predictors = [predictors]
     missing = [c for c in [outcome, *predictors] if c not in data.columns]
     if missing:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte(n) {missing} fehlen in den Daten (vorhanden: {list(data.columns)}). "
             f"/ column(s) {missing} not in the data."
         )
     frame = data[[outcome, *predictors]].dropna()
     if frame.empty:
-        raise ModelInputError("Keine vollständigen Zeilen. / no complete rows.")
+        raise StatsInputError("Keine vollständigen Zeilen. / no complete rows.")
     exog = pd.get_dummies(frame[predictors], drop_first=True, dtype=float)
     if exog.shape[1] and np.linalg.matrix_rank(exog.to_numpy(float)) < exog.shape[1]:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Die Prädiktoren {list(exog.columns)} sind linear abhängig oder konstant. "
             f"/ the predictors are collinear or constant."
         )
     y, labels, note = _outcome_codes(frame[outcome], outcome)
     if len(labels) < 2:
-        raise ModelInputError(
+        raise StatsInputError(
             f"Spalte {outcome!r}: nur eine Antwortkategorie ({labels}); nichts zu modellieren. "
             f"/ only one category."
         )
@@ -455,7 +476,7 @@ def proportional_odds(
 
     Raises
     ------
-    ModelInputError
+    StatsInputError
         Missing columns, an outcome without order (text, unordered categorical),
         a single category, collinear predictors or an unknown link.
 
@@ -498,11 +519,11 @@ def proportional_odds(
     (True, ['x', '1|2', '2|3'])
     """
     if link not in LINKS:
-        raise ModelInputError(
+        raise StatsInputError(
             f"link muss eines von {LINKS} sein, nicht {link!r}. / link must be one of {LINKS}."
         )
     if not 0 < conf_level < 1:
-        raise ModelInputError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen, nicht {conf_level}. / conf_level in (0, 1)."
         )
     _, exog, y, labels, input_note = _design(data, outcome, predictors)
@@ -559,22 +580,21 @@ def proportional_odds(
     )
     n_par = J - 1 + k
     fit = pd.DataFrame(
-        [
-            {
-                "n": n,
-                "n_categories": J,
-                "link": link,
-                "log_lik": ll,
-                "aic": -2 * ll + 2 * n_par,
-                "bic": -2 * ll + np.log(n) * n_par,
-                "n_iter": n_iter,
-                "max_grad": max_grad,
-                "cond_h": float(ev.max() / ev.min()) if pos_def else np.nan,
-                "converged": converged,
-                "method": method,
-                "note": note,
-            }
-        ]
+        {
+            "term": ["n_categories", "log_lik", "aic", "bic", "n_iter", "max_grad", "cond_h"],
+            "estimate": [
+                float(J),
+                ll,
+                -2 * ll + 2 * n_par,
+                -2 * ll + np.log(n) * n_par,
+                float(n_iter),
+                max_grad,
+                float(ev.max() / ev.min()) if pos_def else np.nan,
+            ],
+            "n": n,
+            "method": method,
+            "note": note,
+        }
     )
     parallel = (
         _parallel_lines(y, X, list(exog.columns), labels, link, params[J - 1 :])
@@ -584,5 +604,10 @@ def proportional_odds(
         )
     )
     return OrdinalResult(
-        coefficients=coefficients, fit=fit, parallel=parallel, converged=converged, note=note
+        coefficients=coefficients,
+        fit=fit,
+        parallel=parallel,
+        converged=converged,
+        note=note,
+        link=link,
     )

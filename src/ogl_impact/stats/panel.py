@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.regression import _check_conf_level, _codes, model_design
 
 
@@ -175,13 +176,13 @@ def random_effects(
     """
     _check_conf_level(conf_level)
     if variant not in VARIANTS:
-        raise ValueError(f"variant={variant!r}; erlaubt: {', '.join(VARIANTS)}.")
+        raise StatsInputError(f"variant={variant!r}; erlaubt: {', '.join(VARIANTS)}.")
     if not isinstance(formula, str):
-        raise ValueError("random_effects erwartet eine Formel wie 'y ~ x' (formula string).")
+        raise StatsInputError("random_effects erwartet eine Formel wie 'y ~ x' (formula string).")
     des = model_design(data, formula, cluster=unit)
     names = list(des.X.columns)
     if "(Intercept)" not in names:
-        raise ValueError(
+        raise StatsInputError(
             f"Formel {formula!r} ohne Achsenabschnitt: das Modell mit zufälligen Effekten "
             "braucht ihn (random effects need an intercept)."
         )
@@ -193,7 +194,7 @@ def random_effects(
     slopes = [i for i, c in enumerate(names) if c != "(Intercept)"]
     K = len(slopes)
     if N <= K + 1:
-        raise ValueError(f"{N} Einheiten für {K} Steigungen: mindestens K + 2 nötig.")
+        raise StatsInputError(f"{N} Einheiten für {K} Steigungen: mindestens K + 2 nötig.")
 
     def means(a: np.ndarray) -> np.ndarray:
         sums = np.zeros((N, *a.shape[1:]))
@@ -205,7 +206,7 @@ def random_effects(
     Xw = Z[:, slopes] - Zbar[:, slopes]
     flat = [names[i] for i, s in zip(slopes, np.abs(Xw).max(axis=0), strict=True) if s < 1e-12]
     if flat:
-        raise ValueError(
+        raise StatsInputError(
             f"{', '.join(flat)} ändert sich innerhalb von {unit} nicht: im Within-Modell nicht "
             "schätzbar (time-invariant regressor); Hausman-Test und Varianzzerlegung brauchen es."
         )

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 
 def _se(n_clusters: int, cluster_size: float, icc: float, treated_share: float, r2: float) -> float:
     pq = treated_share * (1 - treated_share)
@@ -56,7 +58,7 @@ def power(
     r2: float = 0.0,
     covariates: int = 0,
 ) -> pd.DataFrame:
-    """Power of a two-sided test of a standardised difference between cluster groups.
+    r"""Power of a two-sided test of a standardised difference between cluster groups.
 
     Parameters
     ----------
@@ -83,8 +85,25 @@ def power(
         One row: effect, power, se, df, n_clusters, cluster_size, icc,
         treated_share, alpha, method.
 
+    Notes
+    -----
+    With :math:`\sigma_\delta` as in the module docstring and
+    :math:`\nu = J - 2 - g` degrees of freedom, power
+    :math:`= 1 - F_{\nu,\lambda}(t_{1-\alpha/2,\nu}) + F_{\nu,\lambda}(-t_{1-\alpha/2,\nu})`,
+    :math:`F_{\nu,\lambda}` the noncentral t distribution with
+    :math:`\lambda = \delta/\sigma_\delta`. With one respondent per cluster
+    and :math:`\rho = 0` this is the power of the two-sample t test.
+
+    References
+    ----------
+    Bloom (2005); Raudenbush (1997); Cohen (1988), table 2.3.5 (checked in
+    tests/references/cohen1988_power.txt). R: ``pwr::pwr.t.test``,
+    ``PowerUpR::power.cra2``; Stata ``power twomeans, cluster``.
+
     Examples
     --------
+    Cohen's d = 0.5 with 64 people per group (Cohen 1988: power .80):
+
     >>> round(float(power(0.5, n_clusters=128, cluster_size=1, icc=0)["power"].iloc[0]), 3)
     0.801
     """
@@ -119,7 +138,7 @@ def minimum_detectable_effect(
     r2: float = 0.0,
     covariates: int = 0,
 ) -> pd.DataFrame:
-    """Smallest standardised effect detected with the target power.
+    r"""Smallest standardised effect detected with the target power.
 
     Parameters
     ----------
@@ -133,11 +152,37 @@ def minimum_detectable_effect(
     DataFrame
         One row: mde (SD units), multiplier (mde / se), se, df, power and
         the design parameters.
+
+    Raises
+    ------
+    StatsInputError
+        Fewer clusters than parameters: no degrees of freedom left.
+
+    Notes
+    -----
+    The root :math:`\delta^*` of :math:`\text{power}(\delta) = 1-\beta`
+    (:func:`power`), found by Brent's method; ``multiplier`` is
+    :math:`\delta^*/\sigma_\delta`, which Bloom (2005) approximates by
+    :math:`t_{1-\alpha/2,\nu} + t_{1-\beta,\nu}`.
+
+    References
+    ----------
+    Bloom (2005); Raudenbush (1997). R: ``PowerUpR::mdes.cra2``,
+    ``pwr::pwr.t.test(power = 0.8)``; Stata ``power twomeans, cluster``.
+
+    Examples
+    --------
+    About half a standard deviation with 64 people per group and no clustering:
+
+    >>> r = minimum_detectable_effect(n_clusters=128, cluster_size=1, icc=0)
+    >>> r[["mde", "multiplier"]].round(3)
+         mde  multiplier
+    0  0.499       2.823
     """
     se = _se(n_clusters, cluster_size, icc, treated_share, r2)
     df = n_clusters - 2 - covariates
     if df < 1:
-        raise ValueError("too few clusters: the test has no degrees of freedom")
+        raise StatsInputError("too few clusters: the test has no degrees of freedom")
     # the noncentrality needed never exceeds t_{1-alpha/2} + t_{power} by much
     upper = (stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(target_power, df) + 5) * se
     mde = optimize.brentq(lambda d: _power(d, se, df, alpha) - target_power, 1e-9, upper)

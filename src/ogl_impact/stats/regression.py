@@ -37,6 +37,8 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
+from ogl_impact.stats.errors import StatsInputError
+
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 COV_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "cluster")
 WEIGHT_TYPES = ("rademacher", "webb")
@@ -60,13 +62,15 @@ class Design:
 def _codes(values: Sequence | np.ndarray | pd.Series) -> np.ndarray:
     codes, _ = pd.factorize(pd.Series(np.asarray(values)), sort=True)
     if (codes < 0).any():
-        raise ValueError("Die Cluster-Variable hat fehlende Werte (cluster has missing values).")
+        raise StatsInputError(
+            "Die Cluster-Variable hat fehlende Werte (cluster has missing values)."
+        )
     return codes
 
 
 def _check_conf_level(conf_level: float) -> None:
     if not 0 < conf_level < 1:
-        raise ValueError(
+        raise StatsInputError(
             f"conf_level={conf_level!r} muss zwischen 0 und 1 liegen, z. B. 0.95 "
             "(confidence level between 0 and 1)."
         )
@@ -77,18 +81,18 @@ def _cluster_columns(data: pd.DataFrame, cluster: ClusterArg) -> list[str]:
         return []
     names = [cluster] if isinstance(cluster, str) else list(cluster)
     if not all(isinstance(c, str) for c in names):
-        raise ValueError(
+        raise StatsInputError(
             "Mit einer Formel wird cluster als Spaltenname (oder Liste von Spaltennamen) "
             f"angegeben, nicht als {type(cluster).__name__} (cluster must name columns)."
         )
     missing = [c for c in names if c not in data.columns]
     if missing:
-        raise ValueError(
+        raise StatsInputError(
             f"Cluster-Spalte {missing[0]!r} fehlt in data; vorhandene Spalten: "
             f"{', '.join(map(str, data.columns))} (cluster column not found)."
         )
     if len(names) > 2:
-        raise ValueError(f"Höchstens zwei Cluster-Dimensionen, nicht {len(names)}: {names}.")
+        raise StatsInputError(f"Höchstens zwei Cluster-Dimensionen, nicht {len(names)}: {names}.")
     return names
 
 
@@ -111,7 +115,7 @@ def _normalise_cov(cov: str | None) -> str | None:
         return None
     by_lower = {c.lower(): c for c in COV_TYPES}
     if not isinstance(cov, str) or cov.lower() not in by_lower:
-        raise ValueError(f"cov={cov!r} ist nicht bekannt; erlaubt: {', '.join(COV_TYPES)}.")
+        raise StatsInputError(f"cov={cov!r} ist nicht bekannt; erlaubt: {', '.join(COV_TYPES)}.")
     return by_lower[cov.lower()]
 
 
@@ -158,9 +162,9 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
         import formulaic
 
         if not isinstance(data, pd.DataFrame):
-            raise ValueError("Mit einer Formel muss data ein DataFrame sein (data: a frame).")
+            raise StatsInputError("Mit einer Formel muss data ein DataFrame sein (data: a frame).")
         if "~" not in formula:
-            raise ValueError(
+            raise StatsInputError(
                 f"Formel {formula!r} hat keine Zielgröße: geschrieben wird 'y ~ x' "
                 "(formula needs an outcome on the left of '~')."
             )
@@ -170,12 +174,12 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
             mm = formulaic.model_matrix(_r_powers(formula), frame)
         except formulaic.errors.FormulaicError as err:
             first = str(err).splitlines()[0]
-            raise ValueError(
+            raise StatsInputError(
                 f"Formel {formula!r} lässt sich mit data nicht auswerten: {first}"
             ) from None
         lhs, rhs = mm.lhs, mm.rhs
         if lhs.shape[1] != 1:
-            raise ValueError(
+            raise StatsInputError(
                 f"Formel {formula!r}: links von '~' steht genau eine numerische Zielgröße, "
                 f"nicht {list(lhs.columns)} (one numeric outcome)."
             )
@@ -188,13 +192,13 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
     if isinstance(formula, pd.DataFrame):
         y = np.asarray(data, dtype=float).ravel()
         if len(y) != len(formula):
-            raise ValueError(
+            raise StatsInputError(
                 f"y hat {len(y)} Werte, die Designmatrix {len(formula)} Zeilen (lengths differ)."
             )
         if cluster is None:
             dims: list = []
         elif isinstance(cluster, str):
-            raise ValueError(
+            raise StatsInputError(
                 "Ohne Formel wird cluster als Werte (array) angegeben, nicht als Spaltenname "
                 f"{cluster!r} (pass cluster values with a design matrix)."
             )
@@ -204,11 +208,11 @@ def model_design(data: pd.DataFrame | np.ndarray | pd.Series, formula, cluster=N
             dims = [np.asarray(cluster)]
         for c in dims:
             if len(c) != len(y):
-                raise ValueError(f"Cluster-Variable hat {len(c)} Werte, y hat {len(y)}.")
+                raise StatsInputError(f"Cluster-Variable hat {len(c)} Werte, y hat {len(y)}.")
         X = formula.astype(float).reset_index(drop=True)
         names = [f"cluster{i + 1}" for i in range(len(dims))]
         return Design(y, X, dims, names, 0, None)
-    raise ValueError(
+    raise StatsInputError(
         "ols erwartet ols(data, 'y ~ x', ...) oder ols(y, X) mit X als DataFrame, nicht "
         f"{type(formula).__name__} (formula string or design frame expected)."
     )
@@ -256,14 +260,14 @@ def redundant_columns(X: np.ndarray) -> np.ndarray:
 def _check_design(des: Design) -> None:
     n, k = des.X.shape
     if not np.isfinite(des.y).all() or not np.isfinite(des.X.to_numpy()).all():
-        raise ValueError("y oder X enthalten fehlende oder unendliche Werte (missing values).")
+        raise StatsInputError("y oder X enthalten fehlende oder unendliche Werte (missing values).")
     if n <= k:
-        raise ValueError(
+        raise StatsInputError(
             f"{n} Beobachtungen für {k} Koeffizienten: mindestens k + 1 nötig (too few rows)."
         )
     dependent = list(des.X.columns[redundant_columns(des.X.to_numpy(dtype=float))])
     if dependent:
-        raise ValueError(
+        raise StatsInputError(
             "Die Regressoren sind linear abhängig; nicht schätzbar: "
             f"{', '.join(dependent)} (collinear regressors)."
         )
@@ -276,12 +280,28 @@ def _meat(xu: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, int]:
     return scores.T @ scores * (g / (g - 1)), g
 
 
+@dataclass(frozen=True, eq=False)
+class ClusterCovariance:
+    """Result of :func:`cluster_vcov`.
+
+    Attributes
+    ----------
+    vcov : ndarray
+        k x k covariance matrix.
+    n_clusters : int
+        Number of clusters (the smaller dimension for two-way clustering).
+    """
+
+    vcov: np.ndarray
+    n_clusters: int
+
+
 def cluster_vcov(
     X: np.ndarray,
     resid: np.ndarray,
     clusters: Sequence[np.ndarray],
     xtx_inv: np.ndarray | None = None,
-) -> tuple[np.ndarray, int]:
+) -> ClusterCovariance:
     r"""CR1 covariance for one or two cluster dimensions.
 
     Parameters
@@ -297,10 +317,9 @@ def cluster_vcov(
 
     Returns
     -------
-    vcov : ndarray
-        k x k covariance matrix.
-    n_clusters : int
-        Number of clusters (the smaller dimension for two-way clustering).
+    ClusterCovariance
+        ``.vcov`` (k x k covariance matrix) and ``.n_clusters`` (number of
+        clusters, the smaller dimension for two-way clustering).
 
     Notes
     -----
@@ -317,8 +336,8 @@ def cluster_vcov(
     --------
     >>> X = np.column_stack([np.ones(6), np.arange(6.0)])
     >>> u = np.array([0.5, -0.2, 0.1, -0.4, 0.3, -0.3])
-    >>> v, g = cluster_vcov(X, u, [np.array([0, 0, 1, 1, 2, 2])])
-    >>> v.shape, g
+    >>> res = cluster_vcov(X, u, [np.array([0, 0, 1, 1, 2, 2])])
+    >>> res.vcov.shape, res.n_clusters
     ((2, 2), 3)
     """
     n, k = X.shape
@@ -334,8 +353,8 @@ def cluster_vcov(
         mab, _ = _meat(xu, both)
         meat, g = ma + mb - mab, min(ga, gb)
     else:
-        raise ValueError("Eine oder zwei Cluster-Variablen (one or two cluster variables).")
-    return (n - 1) / (n - k) * bread @ meat @ bread, g
+        raise StatsInputError("Eine oder zwei Cluster-Variablen (one or two cluster variables).")
+    return ClusterCovariance((n - 1) / (n - k) * bread @ meat @ bread, g)
 
 
 def hc_vcov(X: np.ndarray, resid: np.ndarray, kind: str, xtx_inv: np.ndarray) -> np.ndarray:
@@ -384,7 +403,7 @@ def hc_vcov(X: np.ndarray, resid: np.ndarray, kind: str, xtx_inv: np.ndarray) ->
     elif kind == "HC1":
         omega = omega * n / (n - k)
     elif kind != "HC0":
-        raise ValueError(f"kind={kind!r}; erlaubt: HC0, HC1, HC2, HC3.")
+        raise StatsInputError(f"kind={kind!r}; erlaubt: HC0, HC1, HC2, HC3.")
     return xtx_inv @ (X.T * omega) @ X @ xtx_inv
 
 
@@ -444,7 +463,7 @@ class OLSResult:
         return f"OLS, Kovarianz {_COV_LABEL[self.cov_type]}"
 
     def table(self, conf_level: float | None = None) -> pd.DataFrame:
-        """Coefficient table at a confidence level (default: the fit's).
+        r"""Coefficient table at a confidence level (default: the fit's).
 
         Parameters
         ----------
@@ -456,6 +475,25 @@ class OLSResult:
         DataFrame
             term, estimate, se, statistic, df, p_val, ci_low, ci_high, n,
             method, note.
+
+        Notes
+        -----
+        :math:`t_j = \hat\beta_j/\widehat{se}_j`, interval
+        :math:`\hat\beta_j \pm t_{1-p/2,\nu}\,\widehat{se}_j` with
+        :math:`\nu = n-k` (or :math:`G-1` with :math:`G` clusters).
+
+        References
+        ----------
+        R: ``lmtest::coeftest(fit, vcov)``, ``confint(fit, level = )``; Stata
+        ``regress, level()``.
+
+        Examples
+        --------
+        >>> d = pd.DataFrame({"y": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0], "x": [1, 2, 3, 4, 5, 6]})
+        >>> t = ols(d, "y ~ x").table(0.9)
+        >>> bool((t["ci_high"] - t["ci_low"] < ols(d, "y ~ x").coefficients["ci_high"]
+        ...       - ols(d, "y ~ x").coefficients["ci_low"]).all())
+        True
         """
         level = self.conf_level if conf_level is None else conf_level
         _check_conf_level(level)
@@ -596,9 +634,9 @@ def ols(
     if cov is None:
         cov = "cluster" if des.clusters else "classical"
     if cov == "cluster" and not des.clusters:
-        raise ValueError("cov='cluster' braucht cluster= (a cluster column is needed).")
+        raise StatsInputError("cov='cluster' braucht cluster= (a cluster column is needed).")
     if cov != "cluster" and des.clusters:
-        raise ValueError(
+        raise StatsInputError(
             f"cluster= ist angegeben, aber cov={cov!r}: für Cluster-robuste Fehler cov='cluster' "
             "oder cov weglassen."
         )
@@ -614,7 +652,8 @@ def ols(
     if cov == "classical":
         vcov = xtx_inv * rss / (n - k)
     elif cov == "cluster":
-        vcov, g = cluster_vcov(xm, resid, des.clusters, xtx_inv)
+        cv = cluster_vcov(xm, resid, des.clusters, xtx_inv)
+        vcov, g = cv.vcov, cv.n_clusters
     else:
         vcov = hc_vcov(xm, resid, cov, xtx_inv)
     intercept = bool(np.any(np.all(xm == 1.0, axis=0)))
@@ -694,7 +733,7 @@ def _draws(kind: str, G: int, reps: int, rng: np.random.Generator) -> tuple[np.n
         return rng.choice(np.array([-1, 1], dtype=np.int8), size=(G, reps)), False
     if kind == "webb":
         return rng.choice(WEBB, size=(G, reps)), False
-    raise ValueError(f"weight_type={kind!r}; erlaubt: {', '.join(WEIGHT_TYPES)}.")
+    raise StatsInputError(f"weight_type={kind!r}; erlaubt: {', '.join(WEIGHT_TYPES)}.")
 
 
 def _dot_draws(m: np.ndarray, V: np.ndarray, chunk: int = 4096) -> np.ndarray:
@@ -803,17 +842,19 @@ def wild_cluster_bootstrap(
     """
     _check_conf_level(conf_level)
     if weight_type not in WEIGHT_TYPES:
-        raise ValueError(f"weight_type={weight_type!r}; erlaubt: {', '.join(WEIGHT_TYPES)}.")
+        raise StatsInputError(f"weight_type={weight_type!r}; erlaubt: {', '.join(WEIGHT_TYPES)}.")
     des = model_design(data, formula, cluster)
     if len(des.clusters) != 1:
-        raise ValueError(
+        raise StatsInputError(
             "Der Wild-Cluster-Bootstrap braucht genau eine Cluster-Dimension "
             f"(one cluster dimension), nicht {len(des.clusters)}."
         )
     _check_design(des)
     names = list(des.X.columns)
     if coef not in names:
-        raise ValueError(f"coef={coef!r} ist kein Term des Modells; Terme: {', '.join(names)}.")
+        raise StatsInputError(
+            f"coef={coef!r} ist kein Term des Modells; Terme: {', '.join(names)}."
+        )
     j = names.index(coef)
     b = _Bootstrap(des.y, des.X.to_numpy(dtype=float), _codes(des.clusters[0]), j)
     rng = np.random.default_rng(seed)

@@ -21,11 +21,13 @@ assessing rater reliability. Psychological Bulletin 86, 420-428.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.factor import ModelSpec
 
 
@@ -38,7 +40,7 @@ def _covariance(items: pd.DataFrame, missing: str) -> tuple[np.ndarray, int]:
         complete = items.dropna()
         return np.cov(complete.to_numpy(dtype=float), rowvar=False), len(complete)
     if missing != "pairwise":
-        raise ValueError("missing must be 'pairwise' or 'listwise'")
+        raise StatsInputError("missing must be 'pairwise' or 'listwise'")
     values = items.to_numpy(dtype=float)
     if not np.isnan(values).any():
         return np.cov(values, rowvar=False), len(values)
@@ -54,6 +56,76 @@ def _pairwise_cov(values: np.ndarray) -> np.ndarray:
     sxy = x.T @ x
     with np.errstate(invalid="ignore", divide="ignore"):
         return (sxy - sx * sx.T / n) / (n - 1)
+
+
+def _wide(
+    data: pd.DataFrame,
+    *,
+    items: Sequence[str] | None = None,
+    subject: str | Sequence[str] | None = None,
+    item: str | None = None,
+    value: str | None = None,
+    item_role: str = "item",
+) -> pd.DataFrame:
+    """Respondent x item matrix from a wide frame or from the long layout.
+
+    Long layout: one row per answer, ``subject`` (one or more columns that
+    identify a respondent, e.g. ``["respondent_id", "wave"]``), ``item`` and
+    ``value`` name the columns; ``items`` chooses and orders the items.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise StatsInputError(
+            f"data muss eine Tabelle (DataFrame) sein, nicht {type(data).__name__} "
+            f"/ data must be a DataFrame."
+        )
+    long_args = {"subject": subject, item_role: item, "value": value}
+    given = [k for k, v in long_args.items() if v is not None]
+    if given and len(given) < 3:
+        missing = [k for k in long_args if k not in given]
+        raise StatsInputError(
+            f"Für das lange Format braucht es subject=, {item_role}= und value=; es fehlt "
+            f"{', '.join(m + '=' for m in missing)} / long layout needs all three column names."
+        )
+    if given:
+        keys = [subject] if isinstance(subject, str) else list(subject)
+        absent = [c for c in [*keys, item, value] if c not in data.columns]
+        if absent:
+            raise StatsInputError(
+                f"Spalte {absent[0]!r} fehlt in data; vorhandene Spalten: "
+                f"{', '.join(map(str, data.columns))} / column missing."
+            )
+        long = data if items is None else data[data[item].isin(list(items))]
+        twice = long.duplicated([*keys, item], keep=False)
+        if twice.any():
+            row = long.index[twice.to_numpy()][0]
+            who = ", ".join(f"{k}={long.at[row, k]!r}" for k in keys)
+            raise StatsInputError(
+                f"Zeile {row}: {who} hat {item_role} {long.at[row, item]!r} mehr als einmal "
+                f"/ an answer appears twice."
+            )
+        wide = long.pivot(index=keys, columns=item, values=value)
+        order = list(items) if items is not None else list(dict.fromkeys(long[item]))
+        data = wide.reindex(columns=[c for c in order if c in wide.columns])
+    elif items is not None:
+        absent = [c for c in items if c not in data.columns]
+        if absent:
+            raise StatsInputError(
+                f"Item {absent[0]!r} ist keine Spalte von data; vorhandene Spalten: "
+                f"{', '.join(map(str, data.columns))} / item is not a column."
+            )
+        data = data[list(items)]
+    for col in data.columns:
+        if not pd.api.types.is_numeric_dtype(data[col]) or pd.api.types.is_bool_dtype(data[col]):
+            numbers = pd.to_numeric(data[col], errors="coerce")
+            bad = numbers.isna() & data[col].notna()
+            if bad.any():
+                row = bad.idxmax()
+                raise StatsInputError(
+                    f"Spalte {col!r}, Zeile {row}: Wert {data.at[row, col]!r} ist keine Zahl "
+                    f"/ value is not a number."
+                )
+            data = data.assign(**{str(col): numbers})
+    return data.astype(float)
 
 
 def _alpha(cov: np.ndarray) -> float:
@@ -93,14 +165,30 @@ def _correlation(cov: np.ndarray) -> np.ndarray:
 
 
 def cronbach_alpha(
-    data: pd.DataFrame, *, conf_level: float = 0.95, missing: str = "pairwise"
+    data: pd.DataFrame,
+    *,
+    items: Sequence[str] | None = None,
+    subject: str | Sequence[str] | None = None,
+    item: str | None = None,
+    value: str | None = None,
+    conf_level: float = 0.95,
+    missing: str = "pairwise",
 ) -> pd.DataFrame:
     r"""Cronbach's alpha, standardised alpha and the average inter-item correlation.
 
     Parameters
     ----------
     data : DataFrame
-        Respondent x item matrix, reverse keys applied.
+        Respondent x item matrix, reverse keys applied; or the long layout
+        (one row per answer) when ``subject``, ``item`` and ``value`` are given.
+    items : sequence of str, optional
+        Items to use, in this order (default: all columns, or all items of
+        the long layout in order of appearance).
+    subject : str or list of str, optional
+        Long layout: the column(s) naming a respondent, e.g.
+        ``["respondent_id", "wave"]`` for the ``responses`` table.
+    item, value : str, optional
+        Long layout: the item column and the answer column.
     conf_level : float, default 0.95
         Level of the confidence intervals.
     missing : {"pairwise", "listwise"}
@@ -148,12 +236,21 @@ def cronbach_alpha(
     >>> # by hand: tr C = 2.5 + 2.3 + 1.5 = 6.3, 1'C1 = 17.3, 3/2 (1 - 6.3/17.3) = 0.954
     >>> round(r.loc[("alpha", "feldt"), "estimate"], 3)
     np.float64(0.954)
+
+    The same answers in the long layout of the ``responses`` table:
+
+    >>> long = x.reset_index(names="respondent_id").melt(
+    ...     "respondent_id", var_name="item_id", value_name="value")
+    >>> r = cronbach_alpha(long, subject="respondent_id", item="item_id", value="value")
+    >>> round(float(r.set_index(["term", "method"]).loc[("alpha", "feldt"), "estimate"]), 3)
+    0.954
     """
     _check_conf_level(conf_level)
+    data = _wide(data, items=items, subject=subject, item=item, value=value)
     cov, n = _covariance(data, missing)
     k = cov.shape[0]
     if k < 2:
-        raise ValueError("Alpha braucht mindestens zwei Items")
+        raise StatsInputError("Alpha braucht mindestens zwei Items")
     corr = _correlation(cov)
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     rows = []
@@ -176,12 +273,20 @@ def cronbach_alpha(
 
 def _check_conf_level(conf_level: float) -> None:
     if not 0 < conf_level < 1:
-        raise ValueError(
+        raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen (z. B. 0.95), nicht {conf_level!r}"
         )
 
 
-def item_statistics(data: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+def item_statistics(
+    data: pd.DataFrame,
+    *,
+    items: Sequence[str] | None = None,
+    subject: str | Sequence[str] | None = None,
+    item: str | None = None,
+    value: str | None = None,
+    missing: str = "pairwise",
+) -> pd.DataFrame:
     r"""Item-total correlations and alpha if an item is dropped.
 
     ``r_total`` is the correlation of the item with the sum of all items
@@ -193,7 +298,10 @@ def item_statistics(data: pd.DataFrame, *, missing: str = "pairwise") -> pd.Data
     Parameters
     ----------
     data : DataFrame
-        Respondent x item matrix, reverse keys applied.
+        Respondent x item matrix, reverse keys applied; or the long layout
+        (see :func:`cronbach_alpha`).
+    items, subject, item, value
+        As in :func:`cronbach_alpha`.
     missing : {"pairwise", "listwise"}
         As in :func:`cronbach_alpha`.
 
@@ -220,6 +328,7 @@ def item_statistics(data: pd.DataFrame, *, missing: str = "pairwise") -> pd.Data
     >>> item_statistics(x)["item_id"].tolist()
     ['a', 'b', 'c']
     """
+    data = _wide(data, items=items, subject=subject, item=item, value=value)
     cov, n = _covariance(data, missing)
     k = cov.shape[0]
     col = cov.sum(axis=0)
@@ -333,7 +442,7 @@ def omega(
 
     if model is None:
         if data.shape[1] < 3:
-            raise ValueError(
+            raise StatsInputError(
                 f"Ein Ein-Faktor-Modell braucht mindestens drei Items, hier {data.shape[1]}"
             )
         model = {"f": [str(c) for c in data.columns]}
@@ -372,7 +481,14 @@ def omega(
     return out
 
 
-def icc(data: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
+def icc(
+    data: pd.DataFrame,
+    *,
+    subject: str | Sequence[str] | None = None,
+    rater: str | None = None,
+    value: str | None = None,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
     r"""Intraclass correlations in the six forms of Shrout & Fleiss (1979).
 
     From the two-way ANOVA of n targets (rows) by k raters (columns) with
@@ -395,7 +511,14 @@ def icc(data: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
     Parameters
     ----------
     data : DataFrame
-        Targets in rows, raters (or items) in columns.
+        Targets in rows, raters (or items) in columns; or the long layout (one
+        row per rating) when ``subject``, ``rater`` and ``value`` are given.
+    subject : str or list of str, optional
+        Long layout: the column(s) naming the target that is rated.
+    rater : str, optional
+        Long layout: the column naming the rater (or item).
+    value : str, optional
+        Long layout: the column with the rating.
     conf_level : float, default 0.95
         Level of the confidence intervals.
 
@@ -421,12 +544,17 @@ def icc(data: pd.DataFrame, *, conf_level: float = 0.95) -> pd.DataFrame:
     >>> r = icc(pd.DataFrame({"r1": [9, 6, 8, 7, 10, 6], "r2": [2, 1, 4, 1, 5, 2]}))
     >>> r["term"].tolist()
     ['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k']
+    >>> long = pd.DataFrame({"target": [1, 1, 2, 2, 3, 3], "judge": ["a", "b"] * 3,
+    ...                      "rating": [9, 2, 6, 1, 8, 4]})
+    >>> icc(long, subject="target", rater="judge", value="rating")["n"].iloc[0]
+    np.int64(3)
     """
     _check_conf_level(conf_level)
+    data = _wide(data, subject=subject, item=rater, value=value, item_role="rater")
     x = data.dropna().to_numpy(dtype=float)
     n, k = x.shape
     if n < 2 or k < 2:
-        raise ValueError("ICC needs at least two targets and two raters")
+        raise StatsInputError("ICC needs at least two targets and two raters")
     grand = x.mean()
     ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
     ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()

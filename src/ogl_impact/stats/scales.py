@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ogl_impact.stats.errors import StatsInputError
+
 ID_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group")
 
 
@@ -66,13 +68,13 @@ def reverse_key(
     {'a': [5, 4], 'b': [1, 2], 'c': [5, 4]}
     """
     if minimum >= maximum:
-        raise ValueError(
+        raise StatsInputError(
             f"Skalenenden vertauscht oder gleich: minimum={minimum}, maximum={maximum}"
         )
     if keys is None:
         return maximum + minimum - values
     if not isinstance(values, pd.DataFrame):
-        raise TypeError("keys= braucht eine Tabelle (DataFrame) mit einer Spalte pro Item")
+        raise StatsInputError("keys= braucht eine Tabelle (DataFrame) mit einer Spalte pro Item")
     columns = [str(c) for c in values.columns]
     flip = _keys_to_flags(list(keys), columns)
     out = values.copy()
@@ -87,23 +89,25 @@ def _keys_to_flags(keys: list, columns: list[str]) -> list[bool]:
         names = [k.lstrip("-") for k in keys]
         unknown = [k for k in names if k not in columns]
         if unknown:
-            raise ValueError(f"keys nennt Items, die es nicht gibt: {unknown}; Items: {columns}")
+            raise StatsInputError(
+                f"keys nennt Items, die es nicht gibt: {unknown}; Items: {columns}"
+            )
         reversed_ = {k.lstrip("-") for k in keys if k.startswith("-")}
         return [c in reversed_ for c in columns]
     if len(keys) != len(columns):
-        raise ValueError(
+        raise StatsInputError(
             f"keys hat {len(keys)} Einträge, die Tabelle {len(columns)} Items ({columns})"
         )
     flags = []
     for column, key in zip(columns, keys, strict=True):
         if key not in (1, -1):
-            raise ValueError(f"keys für Item '{column}' ist {key!r}: erlaubt sind 1 und -1")
+            raise StatsInputError(f"keys für Item '{column}' ist {key!r}: erlaubt sind 1 und -1")
         flags.append(key == -1)
     return flags
 
 
 def item_matrix(
-    responses: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: pd.DataFrame,
     *,
     construct: str | None = None,
@@ -114,8 +118,8 @@ def item_matrix(
 
     Parameters
     ----------
-    responses : DataFrame
-        The ``responses`` table (respondent_id, unit_id, wave, actor_group,
+    data : DataFrame
+        The long ``responses`` table (respondent_id, unit_id, wave, actor_group,
         item_id, value).
     codebook : DataFrame
         The ``codebook`` table (item order, scale ends, reverse keys).
@@ -161,24 +165,24 @@ def item_matrix(
         wanted = book.index.tolist()
     unknown = [i for i in wanted if i not in book.index]
     if unknown or not wanted:
-        raise ValueError(f"items not in the codebook: {unknown or wanted}")
+        raise StatsInputError(f"items not in the codebook: {unknown or wanted}")
 
-    item_codes, item_index = _codes(responses["item_id"])
+    item_codes, item_index = _codes(data["item_id"])
     column_of = {item: j for j, item in enumerate(wanted)}
     lookup = np.array([column_of.get(str(i), -1) for i in item_index], dtype=np.int64)
     col = lookup[item_codes]
     keep = col >= 0
     sub_cols = col[keep]
 
-    resp_codes, _ = _codes(responses["respondent_id"])
-    wave = responses["wave"].to_numpy(dtype=np.int64)
+    resp_codes, _ = _codes(data["respondent_id"])
+    wave = data["wave"].to_numpy(dtype=np.int64)
     key = resp_codes[keep].astype(np.int64) * (int(wave.max()) + 1) + wave[keep]
     row, first = _factorize_first(key)
     matrix = np.full((len(first), len(wanted)), np.nan)
-    matrix[row, sub_cols] = responses["value"].to_numpy(dtype=float)[keep]
+    matrix[row, sub_cols] = data["value"].to_numpy(dtype=float)[keep]
 
     kept_index = np.flatnonzero(keep)[first]
-    ids = responses.iloc[kept_index][list(ID_COLUMNS)].reset_index(drop=True)
+    ids = data.iloc[kept_index][list(ID_COLUMNS)].reset_index(drop=True)
     for name in ("respondent_id", "unit_id", "actor_group"):
         ids[name] = ids[name].astype(str)
     frame = pd.DataFrame(matrix, columns=pd.Index(wanted, name="item_id"))

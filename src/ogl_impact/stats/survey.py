@@ -16,8 +16,48 @@ import pandas as pd
 
 from ogl_impact.stats.did import did_2x2, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference
+from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.reliability import cronbach_alpha, item_statistics, omega
 from ogl_impact.stats.scales import item_matrix, scale_scores
+
+RESPONSE_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group", "item_id", "value")
+CODEBOOK_COLUMNS = ("item_id", "construct", "scale_min", "scale_max", "reverse_keyed")
+SCORE_COLUMNS = ("unit_id", "wave", "is_lab")
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise StatsInputError(
+            f"{table} muss eine Tabelle (DataFrame) sein, nicht {type(frame).__name__} "
+            f"/ {table} must be a DataFrame."
+        )
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise StatsInputError(
+            f"Spalte {absent[0]!r} fehlt in {table}; vorhandene Spalten: "
+            f"{', '.join(map(str, frame.columns))} / column missing."
+        )
+
+
+def _check_waves(data: pd.DataFrame, construct: str, before: int, after: int) -> None:
+    _require(data, [*SCORE_COLUMNS, construct], "den Skalenwerten (data)")
+    if before == after:
+        raise StatsInputError(
+            f"before und after sind beide Welle {before}: es braucht zwei verschiedene Wellen "
+            f"/ before and after must differ."
+        )
+    waves = sorted(data["wave"].dropna().unique().tolist())
+    for name, wave in (("before", before), ("after", after)):
+        if wave not in waves:
+            raise StatsInputError(
+                f"{name}={wave!r}: diese Welle kommt in den Daten nicht vor; Wellen: "
+                f"{', '.join(map(str, waves))} / wave not in the data."
+            )
+    if not pd.api.types.is_numeric_dtype(data[construct]):
+        raise StatsInputError(
+            f"Spalte {construct!r} enthält keine Skalenwerte (Typ {data[construct].dtype}) "
+            f"/ column is not numeric."
+        )
 
 
 def constructs(codebook: pd.DataFrame) -> list[str]:
@@ -26,29 +66,47 @@ def constructs(codebook: pd.DataFrame) -> list[str]:
     Parameters
     ----------
     codebook : DataFrame
-        The codebook table.
+        The codebook table (needs ``construct``).
 
     Returns
     -------
     list of str
         Construct ids.
+
+    Notes
+    -----
+    The order is the codebook's, so tables and figures list the constructs
+    as the questionnaire does.
+
+    References
+    ----------
+    R: ``unique(codebook$construct)``.
+
+    Examples
+    --------
+    >>> constructs(pd.DataFrame({"construct": ["trust", "trust", "voice"]}))
+    ['trust', 'voice']
     """
+    _require(codebook, ["construct"], "codebook")
     return list(dict.fromkeys(codebook["construct"].astype(str)))
 
 
 def score_table(
-    responses: pd.DataFrame,
+    data: pd.DataFrame,
     codebook: pd.DataFrame,
     *,
     lab_units: Sequence[str] = (),
     min_valid: int | float | None = None,
 ) -> pd.DataFrame:
-    """One row per respondent and wave with a score per construct.
+    r"""One row per respondent and wave with a score per construct.
 
     Parameters
     ----------
-    responses, codebook : DataFrame
-        Survey tables.
+    data : DataFrame
+        The long ``responses`` table (respondent_id, unit_id, wave,
+        actor_group, item_id, value).
+    codebook : DataFrame
+        The codebook (item_id, construct, scale_min, scale_max, reverse_keyed).
     lab_units : sequence of str
         Unit ids that are labs (others are comparison communes); adds ``is_lab``.
     min_valid : int or float, optional
@@ -58,12 +116,43 @@ def score_table(
     -------
     DataFrame
         respondent_id (pseudonymous, for pairing panel respondents only),
-        unit_id, wave, actor_group, is_lab and one column per construct.
+        unit_id, wave, actor_group, one column per construct, is_lab.
+
+    Raises
+    ------
+    StatsInputError
+        A column of ``data`` or ``codebook`` is missing.
+
+    Notes
+    -----
+    The score of respondent :math:`i` on a construct with items :math:`J_i`
+    answered (reverse keys applied, :math:`x' = 	ext{min} + 	ext{max} - x`)
+    is the mean :math:`ar x_i = |J_i|^{-1}\sum_{j\in J_i} x_{ij}`, missing
+    when fewer than ``min_valid`` items were answered.
+
+    References
+    ----------
+    Revelle, W. psych: ``scoreItems(keys, items, totals = FALSE, impute =
+    "none")`` (mean of the answered items).
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"respondent_id": ["r1", "r1", "r2", "r2"], "unit_id": "u1",
+    ...     "wave": 1, "actor_group": "b", "item_id": ["q1", "q2"] * 2,
+    ...     "value": [4.0, 2.0, 5.0, 1.0]})
+    >>> codebook = pd.DataFrame({"item_id": ["q1", "q2"], "construct": "trust",
+    ...     "scale_min": 1, "scale_max": 5, "reverse_keyed": [False, True]})
+    >>> score_table(data, codebook, lab_units=["u1"])[["respondent_id", "trust", "is_lab"]]
+      respondent_id  trust  is_lab
+    0            r1    4.0    True
+    1            r2    5.0    True
     """
+    _require(data, RESPONSE_COLUMNS, "den Antworten (data)")
+    _require(codebook, CODEBOOK_COLUMNS, "codebook")
     scores = {}
     index = None
     for construct in constructs(codebook):
-        m = item_matrix(responses, codebook, construct=construct)
+        m = item_matrix(data, codebook, construct=construct)
         scores[construct] = scale_scores(m, min_valid=min_valid)
         index = m.index if index is None else index.union(m.index)
     out = pd.DataFrame(scores).reindex(index).reset_index()
@@ -71,24 +160,65 @@ def score_table(
     return out
 
 
-def reliability_table(responses: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
-    """Alpha (Feldt and Duhachek intervals), standardised alpha and omega per construct.
+def reliability_table(data: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    r"""Alpha (Feldt and Duhachek intervals), standardised alpha and omega per construct.
 
     Parameters
     ----------
-    responses, codebook : DataFrame
-        Survey tables.
+    data : DataFrame
+        The long ``responses`` table.
+    codebook : DataFrame
+        The codebook.
 
     Returns
     -------
     DataFrame
-        construct, n, n_items, alpha, alpha_ci_low/high (Feldt),
-        alpha_ci_low/high_duhachek, average_r, std_alpha, omega (semTools'
-        omega of a one-factor CFA), min_r_drop, weakest_item.
+        construct, n, n_items, alpha, average_r, alpha_ci_low/high (Feldt),
+        alpha_ci_low/high_duhachek, std_alpha, omega (semTools' omega of a
+        one-factor CFA; NaN for fewer than three items), min_r_drop,
+        weakest_item (the item with the lowest corrected item-total
+        correlation).
+
+    Raises
+    ------
+    StatsInputError
+        A column of ``data`` or ``codebook`` is missing.
+
+    Notes
+    -----
+    Per construct, from the respondent x item matrix with reverse keys
+    applied: :math:`lpha = rac{k}{k-1}(1 - \operatorname{tr}C / \mathbf
+    1'C\mathbf 1)` (:func:`ogl_impact.stats.cronbach_alpha`),
+    :math:`\omega = (\sum\lambda)^2 / ((\sum\lambda)^2 + \sum	heta)`
+    (:func:`ogl_impact.stats.omega`) and the corrected item-total
+    correlations of :func:`ogl_impact.stats.item_statistics`.
+
+    References
+    ----------
+    Cronbach (1951); Feldt (1965); Duhachek & Iacobucci (2004); McDonald
+    (1999). R: ``psych::alpha``, ``alphaci``, ``semTools::compRelSEM``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> trait = rng.normal(size=50)
+    >>> data = pd.DataFrame([(f"r{i}", "u1", 1, "b", q, float(np.clip(round(3 + trait[i]
+    ...     + rng.normal(0, 0.6)), 1, 5))) for i in range(50) for q in ("q1", "q2", "q3")],
+    ...     columns=["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"])
+    >>> codebook = pd.DataFrame({"item_id": ["q1", "q2", "q3"], "construct": "trust",
+    ...     "scale_min": 1, "scale_max": 5, "reverse_keyed": False})
+    >>> table = reliability_table(data, codebook)
+    >>> table[["construct", "n", "n_items"]]
+      construct   n  n_items
+    0     trust  50        3
+    >>> bool(table["alpha_ci_low"].iloc[0] < table["alpha"].iloc[0] < 1)
+    True
     """
+    _require(data, RESPONSE_COLUMNS, "den Antworten (data)")
+    _require(codebook, CODEBOOK_COLUMNS, "codebook")
     rows = []
     for construct in constructs(codebook):
-        m = item_matrix(responses, codebook, construct=construct)
+        m = item_matrix(data, codebook, construct=construct)
         a = cronbach_alpha(m).set_index(["term", "method"])
         items = item_statistics(m)
         om = np.nan
@@ -116,7 +246,7 @@ def reliability_table(responses: pd.DataFrame, codebook: pd.DataFrame) -> pd.Dat
 
 
 def change_by_unit(
-    scores: pd.DataFrame,
+    data: pd.DataFrame,
     construct: str,
     *,
     before: int,
@@ -124,38 +254,83 @@ def change_by_unit(
     units: Sequence[str] | None = None,
     adjust: str = "holm",
 ) -> pd.DataFrame:
-    """Change of a construct between two waves, per unit and over all units.
+    r"""Change of a construct between two waves, per unit and over all units.
 
-    Independent samples (everyone who answered in each wave: Welch t, Hedges'
-    g) and, where respondents answered both waves, the paired change (d_z).
-    p-values are corrected across units with ``adjust``.
+        Independent samples (everyone who answered in each wave: Welch t, Hedges'
+        g) and, where respondents answered both waves, the paired change (d_z).
+        p-values are corrected across units with ``adjust``.
 
     Parameters
     ----------
-    scores : DataFrame
-        Output of :func:`score_table`.
-    construct : str
-        Construct column.
-    before, after : int
-        Waves to compare (change = after - before).
-    units : sequence of str, optional
-        Units to report (default: the labs in ``scores``).
-    adjust : str, default "holm"
-        Multiple-testing correction (see :func:`ogl_impact.stats.adjust_pvalues`).
+        data : DataFrame
+            Output of :func:`score_table`.
+        construct : str
+            Construct column.
+        before, after : int
+            Waves to compare (change = after - before).
+        units : sequence of str, optional
+            Units to report (default: the labs in ``data``).
+        adjust : str, default "holm"
+            Multiple-testing correction (see :func:`ogl_impact.stats.adjust_pvalues`).
 
     Returns
     -------
-    DataFrame
-        unit_id (``"alle"`` for all units together), n_before, n_after,
-        mean_before, mean_after, change, ci_low, ci_high, p_val (Welch),
-        p_adj, hedges_g, g_ci_low, g_ci_high, n_panel, d_z, dz_ci_low,
-        dz_ci_high.
+        DataFrame
+            construct, unit_id (``"alle"`` for all units together), n_before,
+            n_after, mean_before, mean_after, change, ci_low, ci_high, p_val
+            (Welch), hedges_g, g_ci_low, g_ci_high, n_panel, d_z, dz_ci_low,
+            dz_ci_high, p_adj (per unit only).
+
+    Raises
+    ------
+        StatsInputError
+            A column is missing, ``before`` equals ``after`` or a wave is not in
+            the data.
+
+    Notes
+    -----
+        change :math:`= ar y_{after} - ar y_{before}` with Welch's interval
+        :math:`\pm t_{1-p/2,
+    u}\sqrt{s_a^2/n_a + s_b^2/n_b}`; Hedges' :math:`g =
+        J\,(ar y_a - ar y_b)/s_{pooled}`; :math:`d_z = ar d / s_d` over the
+        respondents seen in both waves (:func:`ogl_impact.stats.effect_sizes`).
+
+    References
+    ----------
+        Welch (1947); Hedges & Olkin (1985); Lakens (2013), Front. Psychol. 4, 863;
+        Holm (1979). R: ``t.test(a, b)``, ``effectsize::hedges_g``,
+        ``p.adjust(p, "holm")``.
+
+    Examples
+    --------
+        >>> data = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(4)] * 2,
+        ...     "unit_id": "u1", "wave": [1] * 4 + [2] * 4, "is_lab": True,
+        ...     "trust": [2.0, 3.0, 3.0, 4.0, 3.0, 4.0, 4.0, 5.5]})
+        >>> out = change_by_unit(data, "trust", before=1, after=2)
+        >>> out[["unit_id", "mean_before", "mean_after", "change", "n_panel"]]
+          unit_id  mean_before  mean_after  change  n_panel
+        0      u1          3.0       4.125   1.125        4
+        1    alle          3.0       4.125   1.125        4
     """
+    _check_waves(data, construct, before, after)
+    _require(data, ["respondent_id"], "den Skalenwerten (data)")
     if units is None:
-        units = sorted(scores.loc[scores["is_lab"], "unit_id"].unique())
+        units = sorted(data.loc[data["is_lab"].astype(bool), "unit_id"].unique())
+    else:
+        units = list(units)
+        unknown = [u for u in units if u not in set(data["unit_id"])]
+        if unknown:
+            raise StatsInputError(
+                f"Einheit {unknown[0]!r} kommt in data nicht vor / unit not in the data."
+            )
+    if not units:
+        raise StatsInputError(
+            "Keine Einheit zu berichten: is_lab ist überall falsch und units= fehlt "
+            "/ no unit to report."
+        )
     rows = []
     for unit in [*units, "alle"]:
-        part = scores if unit == "alle" else scores[scores["unit_id"] == unit]
+        part = data if unit == "alle" else data[data["unit_id"] == unit]
         if unit == "alle":
             part = part[part["unit_id"].isin(units)]
         b = part.loc[part["wave"] == before, construct].dropna()
@@ -185,12 +360,18 @@ def change_by_unit(
                 dz = effect_sizes(pairs[after], pairs[before], paired=True).iloc[0]
                 row.update(d_z=dz["estimate"], dz_ci_low=dz["ci_low"], dz_ci_high=dz["ci_high"])
         rows.append(row)
-    out = pd.DataFrame(rows)
-    per_unit = out["unit_id"] != "alle"
+    columns = [
+        "unit_id", "n_before", "n_after", "mean_before", "mean_after", "change", "ci_low",
+        "ci_high", "p_val", "hedges_g", "g_ci_low", "g_ci_high", "n_panel", "d_z",
+        "dz_ci_low", "dz_ci_high",
+    ]  # fmt: skip
+    out = pd.DataFrame(rows).reindex(columns=columns)
+    per_unit = (out["unit_id"] != "alle") & out["p_val"].notna()
     out["p_adj"] = np.nan
-    out.loc[per_unit, "p_adj"] = adjust_pvalues(out.loc[per_unit, "p_val"], method=adjust)[
-        "p_adj"
-    ].to_numpy()
+    if per_unit.any():
+        out.loc[per_unit, "p_adj"] = adjust_pvalues(out.loc[per_unit, "p_val"], method=adjust)[
+            "p_adj"
+        ].to_numpy()
     out.insert(0, "construct", construct)
     return out
 
@@ -225,7 +406,7 @@ class LabComparison:
 
 
 def lab_comparison(
-    scores: pd.DataFrame,
+    data: pd.DataFrame,
     construct: str,
     *,
     before: int,
@@ -237,7 +418,7 @@ def lab_comparison(
 
     Parameters
     ----------
-    scores : DataFrame
+    data : DataFrame
         Output of :func:`score_table` (with ``is_lab``).
     construct : str
         Construct column.
@@ -277,16 +458,22 @@ def lab_comparison(
     >>> s["trust"] = 3 + 0.5 * (s["is_lab"] & (s["wave"] == 2)) + rng.normal(0, 0.5, 160)
     >>> res = lab_comparison(s, "trust", before=1, after=2, reps=99)
     >>> res.bootstrap[["construct", "term"]].iloc[0].tolist()
-    ['trust', 'treat']
+    ['trust', 'lab_after']
     """
-    part = scores[scores["wave"].isin([before, after])].copy()
+    _check_waves(data, construct, before, after)
+    part = data[data["wave"].isin([before, after])].copy()
+    if part["is_lab"].nunique() < 2:
+        raise StatsInputError(
+            "Der Vergleich braucht Labore und Vergleichskommunen: is_lab ist überall "
+            f"{bool(part['is_lab'].iloc[0])} / labs and comparison units are both needed."
+        )
     part["post"] = part["wave"] == after
-    part["treat"] = (part["is_lab"] & part["post"]).astype(float)
+    part["lab_after"] = (part["is_lab"] & part["post"]).astype(float)
     table = did_2x2(part, construct, treatment="is_lab", post="post", cluster="unit_id")
     model = twfe(
         part,
         construct,
-        treatment="treat",
+        treatment="lab_after",
         fe=["unit_id", "wave"],
         cluster="unit_id",
         bootstrap=True,

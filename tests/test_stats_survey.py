@@ -1,0 +1,183 @@
+"""The survey layer on crafted data whose answers are worked out by hand.
+
+Scores: every respondent answers q1 = s, q2 = s and the reverse-keyed q3 =
+6 - s on a 1..5 scale, so the trust score is exactly s. Reliability: five
+respondents whose keyed answers have the variances and correlations worked
+out in the comments. Every expected number below comes from these hand
+calculations (or from a formula written out next to it), not from our output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from ogl_impact.stats import (
+    StatsInputError,
+    change_by_unit,
+    lab_comparison,
+    reliability_table,
+    score_table,
+)
+
+BOOK = pd.DataFrame(
+    {
+        "item_id": ["q1", "q2", "q3"],
+        "construct": "trust",
+        "scale_min": 1,
+        "scale_max": 5,
+        "reverse_keyed": [False, False, True],
+    }
+)
+# score s of respondents 0, 1, 2 of each unit in waves 1 and 2 (the same people)
+S = {
+    "u1": ([2, 3, 4], [3, 5, 4]),  # mean 3 -> 4; paired differences 1, 2, 0
+    "u2": ([1, 2, 3], [2, 2, 5]),  # mean 2 -> 3; paired differences 1, 0, 2
+    "c1": ([2, 3, 4], [2, 3, 4]),  # no change
+    "c2": ([1, 3, 5], [1, 3, 5]),  # no change
+}
+LABS = ["u1", "u2"]
+
+
+def _answers(s: int) -> list[tuple[str, float]]:
+    return [("q1", float(s)), ("q2", float(s)), ("q3", float(6 - s))]
+
+
+@pytest.fixture
+def responses() -> pd.DataFrame:
+    rows = [
+        (f"{unit}-{i}", unit, wave, "buerger", item, value)
+        for unit, waves in S.items()
+        for wave, scores in zip((1, 2), waves, strict=True)
+        for i, s in enumerate(scores)
+        for item, value in _answers(s)
+    ]
+    columns = ["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@pytest.fixture
+def scores(responses) -> pd.DataFrame:
+    return score_table(responses, BOOK, lab_units=LABS)
+
+
+def test_score_is_the_mean_of_the_keyed_answers(scores):
+    assert len(scores) == 4 * 3 * 2
+    for unit, waves in S.items():
+        for wave, expected in zip((1, 2), waves, strict=True):
+            part = scores[(scores["unit_id"] == unit) & (scores["wave"] == wave)]
+            assert part.sort_values("respondent_id")["trust"].tolist() == expected
+    assert set(scores.loc[scores["is_lab"], "unit_id"]) == set(LABS)
+
+
+def test_a_missing_answer_and_min_valid(responses):
+    gone = responses.drop(index=responses.index[:2])  # u1-0, wave 1: only q3 left (s = 2)
+    # default: all items but one must be answered (two of three)
+    scores = score_table(gone, BOOK, lab_units=LABS)
+    first = scores[(scores["respondent_id"] == "u1-0") & (scores["wave"] == 1)]
+    assert first["trust"].isna().all()
+    lenient = score_table(gone, BOOK, lab_units=LABS, min_valid=1)
+    first = lenient[(lenient["respondent_id"] == "u1-0") & (lenient["wave"] == 1)]
+    assert first["trust"].tolist() == [2.0]
+
+
+def test_change_by_unit_by_hand(scores):
+    out = change_by_unit(scores, "trust", before=1, after=2).set_index("unit_id")
+    assert list(out.index) == ["u1", "u2", "alle"]
+    u1 = out.loc["u1"]
+    assert (u1["n_before"], u1["n_after"], u1["n_panel"]) == (3, 3, 3)
+    assert (u1["mean_before"], u1["mean_after"], u1["change"]) == pytest.approx((3, 4, 1))
+    # Welch: both variances 1, n = 3: se = sqrt(1/3 + 1/3), df = 4
+    se = np.sqrt(2 / 3)
+    assert u1["ci_high"] - u1["change"] == pytest.approx(sps.t.ppf(0.975, 4) * se)
+    assert u1["p_val"] == pytest.approx(2 * sps.t.sf(1 / se, 4))
+    # Hedges: d = 1 / pooled sd 1 = 1; exact J(4) = Gamma(2) / (sqrt(2) Gamma(3/2)) = sqrt(2/pi)
+    assert u1["hedges_g"] == pytest.approx(np.sqrt(2 / np.pi))
+    # paired differences 1, 2, 0: mean 1, sd 1
+    assert u1["d_z"] == pytest.approx(1.0)
+    u2 = out.loc["u2"]
+    assert (u2["mean_before"], u2["mean_after"], u2["change"]) == pytest.approx((2, 3, 1))
+    # Welch for u2: variances 1 and 3 -> se = sqrt(4/3), df = (4/3)^2 / ((1/3)^2/2 + 1/2) = 3.2
+    assert u2["p_val"] == pytest.approx(2 * sps.t.sf(1 / np.sqrt(4 / 3), 3.2))
+    everyone = out.loc["alle"]
+    assert (everyone["n_before"], everyone["mean_before"], everyone["mean_after"]) == (
+        6,
+        2.5,
+        3.5,
+    )
+    assert np.isnan(everyone["p_adj"])
+    # Holm over two units: the smaller p times 2, the larger p kept (never below the first)
+    p = sorted(out.loc[["u1", "u2"], "p_val"])
+    assert sorted(out.loc[["u1", "u2"], "p_adj"]) == pytest.approx(
+        [min(1, 2 * p[0]), max(min(1, 2 * p[0]), p[1])]
+    )
+
+
+def test_change_for_chosen_units_includes_comparison_communes(scores):
+    out = change_by_unit(scores, "trust", before=1, after=2, units=["c1"])
+    assert out["unit_id"].tolist() == ["c1", "alle"]
+    assert out["change"].tolist() == [0.0, 0.0]
+    # every paired difference is 0: d_z is 0 / 0, reported as missing, not an endless search
+    assert out["d_z"].isna().all() and out["dz_ci_low"].isna().all()
+
+
+def test_reliability_table_by_hand():
+    # keyed answers of five respondents
+    q1, q2, q3 = [1, 2, 3, 4, 5], [2, 1, 4, 3, 5], [2, 3, 1, 5, 4]
+    rows = []
+    for i in range(5):
+        for item, v in (("q1", q1[i]), ("q2", q2[i]), ("q3", 6 - q3[i])):  # q3 stored raw
+            rows.append((f"r{i}", "u1", 1, "buerger", item, float(v)))
+    data = pd.DataFrame(
+        rows, columns=["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    )
+    row = reliability_table(data, BOOK).iloc[0]
+    assert (row["construct"], row["n"], row["n_items"]) == ("trust", 5, 3)
+    # item variances 2.5 each, variance of the sum (5, 6, 8, 12, 14) = 15:
+    # alpha = 3/2 (1 - 7.5 / 15) = 0.75
+    assert row["alpha"] == pytest.approx(0.75)
+    # correlations r12 = 0.8, r13 = 0.6, r23 = 0.1: average 0.5, std alpha 3*0.5/(1+2*0.5)
+    assert row["average_r"] == pytest.approx(0.5)
+    assert row["std_alpha"] == pytest.approx(0.75)
+    # corrected item-total: q1 14/sqrt(220), q2 9/sqrt(320), q3 7/sqrt(360) (the weakest)
+    assert row["weakest_item"] == "q3"
+    assert row["min_r_drop"] == pytest.approx(7 / np.sqrt(360))
+    assert row["alpha_ci_low"] < 0.75 < row["alpha_ci_high"]
+
+
+def test_lab_comparison_is_the_difference_in_differences(scores):
+    res = lab_comparison(scores, "trust", before=1, after=2, reps=199)
+    # labs 2.5 -> 3.5, comparison communes 3 -> 3: DiD = 1
+    table = res.table.set_index("term")
+    assert table.at["difference in differences", "estimate"] == pytest.approx(1.0)
+    assert table.at["treated, before", "estimate"] == pytest.approx(2.5)
+    assert table.at["comparison, after", "estimate"] == pytest.approx(3.0)
+    # balanced cells, every unit in both waves: two-way fixed effects give the same number
+    coef = res.coefficients.set_index("term")
+    assert coef.at["lab_after", "estimate"] == pytest.approx(1.0)
+    assert res.bootstrap["term"].tolist() == ["lab_after"]
+    assert (res.table["construct"] == "trust").all()
+    assert "lab_after" in res.summary() and "<table" in res._repr_html_()
+
+
+def test_wrong_input_is_explained_in_german(responses, scores):
+    with pytest.raises(StatsInputError, match="Spalte 'value' fehlt in den Antworten"):
+        score_table(responses.drop(columns="value"), BOOK)
+    with pytest.raises(StatsInputError, match="Spalte 'reverse_keyed' fehlt in codebook"):
+        reliability_table(responses, BOOK.drop(columns="reverse_keyed"))
+    with pytest.raises(StatsInputError, match="Spalte 'vertrauen' fehlt in den Skalenwerten"):
+        change_by_unit(scores, "vertrauen", before=1, after=2)
+    with pytest.raises(StatsInputError, match=r"after=3: diese Welle kommt in den Daten nicht vor"):
+        change_by_unit(scores, "trust", before=1, after=3)
+    with pytest.raises(StatsInputError, match="before und after sind beide Welle 2"):
+        lab_comparison(scores, "trust", before=2, after=2)
+    with pytest.raises(StatsInputError, match="Einheit 'u9' kommt in data nicht vor"):
+        change_by_unit(scores, "trust", before=1, after=2, units=["u9"])
+    with pytest.raises(StatsInputError, match="is_lab ist überall falsch"):
+        change_by_unit(scores.assign(is_lab=False), "trust", before=1, after=2)
+    with pytest.raises(StatsInputError, match="braucht Labore und Vergleichskommunen"):
+        lab_comparison(scores.assign(is_lab=True), "trust", before=1, after=2, reps=99)
+    with pytest.raises(StatsInputError, match="muss eine Tabelle"):
+        score_table(responses.to_dict(), BOOK)
