@@ -6,11 +6,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ogl_impact.plots.style import PALETTE, axis_numbers, ensure_ax, number, text
+from ogl_impact.plots.style import PALETTE, axis_numbers, below_axes, ensure_ax, number, text, wrap
 
 
-def forest(data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2) -> Axes:
+def forest(
+    data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2, note: str | None = None
+) -> Axes:
     """Draw estimates with intervals, one row each, and an evidence column.
+
+    The printed column carries a heading; when the evidence column names
+    the Maryland Scientific Methods Scale ("MSMS ..."), a note under the
+    axes explains it.
 
     Parameters
     ----------
@@ -21,6 +27,9 @@ def forest(data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2) -> 
         Axes to draw on.
     decimals : int, default 2
         Decimals of the printed estimates.
+    note : str, optional
+        Further note under the axes (e.g. the effect's unit: "Differenz der
+        Mittelwerte, Skala 1-5").
 
     Returns
     -------
@@ -45,10 +54,37 @@ def forest(data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2) -> 
             va="center",
             fontsize=7,
         )
+    ax.text(
+        1.02,
+        -0.6,
+        text("estimate_ci") + ("   " + text("evidence") if "evidence" in rows else ""),
+        transform=ax.get_yaxis_transform(),
+        va="bottom",
+        fontsize=7,
+        fontweight="bold",
+        gid="column_heading",
+    )
     ax.scatter(rows["estimate"], y, color=PALETTE[0], zorder=3, s=20, gid="estimates")
     ax.axvline(0, color="black", linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, rows["label"])
-    ax.invert_yaxis()
+    ax.set_yticks(y, [wrap(str(v), 30) for v in rows["label"]])
+    ax.set_ylim(len(rows) - 0.5, -0.9)  # top to bottom, room for the column heading
     ax.set_xlabel(text("effect"))
     axis_numbers(ax, "x")
+    notes = []
+    if "evidence" in rows and rows["evidence"].astype(str).str.contains("MSMS").any():
+        notes.append(text("msms"))
+    if note:
+        notes.append(note)
+    if notes:
+        ax.text(
+            0,
+            0,
+            "\n".join(notes),
+            transform=below_axes(ax),
+            va="top",
+            ha="left",
+            fontsize=6.5,
+            color="#444444",
+            gid="note",
+        )
     return ax
