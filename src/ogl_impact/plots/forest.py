@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ogl_impact.plots.style import PALETTE, axis_numbers, below_axes, ensure_ax, number, text, wrap
+from ogl_impact.plots.style import (
+    PALETTE,
+    axis_numbers,
+    below_axes,
+    ensure_ax,
+    number,
+    ordered,
+    text,
+    wrap,
+)
 
 
 def forest(
-    data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2, note: str | None = None
+    data: pd.DataFrame,
+    *,
+    order: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    decimals: int = 2,
+    note: str | None = None,
 ) -> Axes:
     """Draw estimates with intervals, one row each, and an evidence column.
 
@@ -23,6 +39,9 @@ def forest(
     data : DataFrame
         Columns label, estimate, ci_low, ci_high, optionally evidence (text
         shown at the right) and suppressed.
+    order : sequence of str, optional
+        Labels top to bottom (e.g. the programme's lab order); labels not
+        named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
     decimals : int, default 2
@@ -39,6 +58,9 @@ def forest(
     rows = data
     if "suppressed" in rows:
         rows = rows[~rows["suppressed"].astype(bool)]
+    if order is not None:
+        rank = {v: i for i, v in enumerate(ordered(rows["label"], order))}
+        rows = rows.iloc[np.argsort([rank[v] for v in rows["label"]], kind="stable")]
     ax = ensure_ax(ax, height_cm=max(5.0, 2.0 + 0.6 * len(rows)))
     y = np.arange(len(rows))
     for i, (_, r) in enumerate(rows.iterrows()):

@@ -6,7 +6,7 @@ finding (an empty list when the figure passes)::
 
     fig.canvas.draw()
     problems = check_layout(fig)
-    assert not problems, "\\n".join(map(str, problems))
+    assert not problems, [str(p) for p in problems]
 
 The rules:
 
@@ -189,7 +189,7 @@ def _axes_of(artist: Artist) -> Axes | None:
 
 
 def _background(text: Text, point: np.ndarray, fig: Figure, layers: list[Artist]) -> tuple:
-    """The colour under ``point``: topmost filled patch or mesh cell, then axes, figure."""
+    """Return the colour under ``point``: topmost patch or mesh cell, then axes, figure."""
     base = to_rgba(fig.get_facecolor())
     base = _blend(base, (1, 1, 1, 1))
     ax = _axes_of(text)
@@ -335,7 +335,7 @@ def check_layout(
         id(h) for a in _visible(fig) if isinstance(a, Legend) for h in a.legend_handles
     }
     layers = [a for a in layers if id(a) not in axes_patches and id(a) not in legend_handles]
-    for t, b in zip(texts, boxes, strict=True):
+    for t in texts:
         if t.get_bbox_patch() is not None:
             layers = [a for a in layers if a is not t.get_bbox_patch()]
     for t, b in zip(texts, boxes, strict=True):
@@ -359,7 +359,9 @@ def check_layout(
         if size < min_font_pt - 1e-9:
             problems.append(
                 LayoutProblem(
-                    "font", t.get_text(), f"{_num(size)} pt gedruckt, mindestens {_num(min_font_pt)}"
+                    "font",
+                    t.get_text(),
+                    f"{_num(size)} pt gedruckt, mindestens {_num(min_font_pt)}",
                 )
             )
     return problems

@@ -80,7 +80,7 @@ def impact_model(
     from ogl_impact.plots.style import lang
 
     per_level = [int((data["level"] == level).sum()) for level in LEVELS]
-    ax = ensure_ax(ax, height_cm=max(8.0, 3.5 + 1.6 * max(per_level + [1])))
+    ax = ensure_ax(ax, height_cm=max(8.0, 3.5 + 1.6 * max([*per_level, 1])))
     pos: dict[str, tuple[float, float]] = {}
     col_of: dict[str, int] = {}
     for col, level in enumerate(LEVELS):

@@ -25,8 +25,8 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.colors import to_hex, to_rgba
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
 
@@ -468,8 +468,8 @@ def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
 
     Examples
     --------
-    >>> wrap("Beteiligungsbereitschaft steigt", 14)
-    'Beteiligungs-\\nbereitschaft\\nsteigt'
+    >>> wrap("Beteiligungsbereitschaft steigt", 14).splitlines()
+    ['Beteiligungs-', 'bereitschaft', 'steigt']
     """
     lines: list[str] = []
     current = ""
@@ -514,7 +514,7 @@ def _split_word(word: str, room: int, force: bool = False) -> tuple[str, str]:
             continue
         if len(piece) <= room:
             best = (piece, word[i:])
-    dic = _PYPHEN.setdefault("de", pyphen.Pyphen(lang="de_DE"))
+    dic = _PYPHEN.setdefault("de", pyphen.Pyphen(lang="de_DE", left=3, right=3))
     for head, tail in dic.iterate(word):
         piece = head if head.endswith("-") else head + "-"
         if len(piece) <= room and len(piece) > len(best[0]):
