@@ -77,7 +77,13 @@ def attainment_heatmap(
     )
     ax.set_ylim(len(row_labels) - 0.5, -0.5)
     ax.set_yticks(range(len(row_labels)), row_labels)
-    ax.set_xticks(range(len(col_labels)), col_labels, rotation=45, ha="right")
+    tilt = len(col_labels) > 5 or max((len(str(c)) for c in col_labels), default=0) > 12
+    ax.set_xticks(
+        range(len(col_labels)),
+        col_labels,
+        rotation=45 if tilt else 0,
+        ha="right" if tilt else "center",
+    )
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     ax.legend(
@@ -87,6 +93,8 @@ def attainment_heatmap(
         bbox_transform=below_axes(ax),
         ncol=4,
         frameon=False,
+        title=text("status"),
+        title_fontsize=7.5,
     )
     return ax
 

@@ -353,7 +353,7 @@ def check_layout(
             )
 
     width_cm = fig.get_figwidth() * 2.54
-    scale = min(1.0, print_width_cm / width_cm) if width_cm > 0 else 1.0
+    scale = print_width_cm / width_cm if width_cm > print_width_cm + 0.05 else 1.0
     for t in texts:
         size = t.get_fontsize() * scale
         if size < min_font_pt - 1e-9:

@@ -33,6 +33,7 @@ LEVEL_NAMES = {
 STEP_X = 3.0  # column distance
 BOX_W = 2.3  # box width: the gap of 0.7 carries the arrows
 BOX_H = 1.1
+PAD = 0.04  # rounding pad of the boxes: arrows end on the drawn outline
 STEP_Y = 1.45
 LANE = 0.22  # distance of the lanes under the boxes
 ARROW = "#444444"  # 9.7:1 on white
@@ -95,7 +96,7 @@ def impact_model(
                 (x - BOX_W / 2, y - BOX_H / 2),
                 BOX_W,
                 BOX_H,
-                boxstyle="round,pad=0.04",
+                boxstyle=f"round,pad={PAD}",
                 facecolor=STATUS_COLOURS[status],
                 edgecolor="#555555",
                 linewidth=0.6,
@@ -132,7 +133,7 @@ def impact_model(
                 continue
             (x0, y0), (x1, y1) = pos[source], pos[target]
             gid = f"{source}->{target}"
-            right0, left1 = x0 + BOX_W / 2, x1 - BOX_W / 2
+            right0, left1 = x0 + BOX_W / 2 + PAD, x1 - BOX_W / 2 - PAD
             if col_of[target] == col_of[source]:
                 # same level: out to the gap on the right and back
                 gx = gap_x(x0 + BOX_W / 2 + half_gap)
@@ -146,8 +147,8 @@ def impact_model(
                 ga = gap_x(right0 + half_gap)
                 gb = gap_x(left1 - half_gap)
                 forward = x1 > x0
-                start = (right0, y0) if forward else (x0 - BOX_W / 2, y0)
-                end = (left1, y1) if forward else (x1 + BOX_W / 2, y1)
+                start = (right0, y0) if forward else (x0 - BOX_W / 2 - PAD, y0)
+                end = (left1, y1) if forward else (x1 + BOX_W / 2 + PAD, y1)
                 if not forward:
                     ga = gap_x(x0 - BOX_W / 2 - half_gap)
                     gb = gap_x(x1 + BOX_W / 2 + half_gap)

@@ -129,7 +129,7 @@ def openness_radar(
             bbox_transform=below_axes(ax, gap_pt=2),
             ncol=2,
             frameon=False,
-            title=text("radial_scale"),
+            title=text("radial_scale", lo=number(scale[0], 0), hi=number(scale[1], 0)),
             title_fontsize=6.5,
             fontsize=6.5,
         )

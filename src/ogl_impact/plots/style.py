@@ -19,6 +19,7 @@ Demodaten" to a figure.
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date
 from typing import Any
 
@@ -79,7 +80,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Stand der Zielerreichung",
         "msms": "MSMS = Maryland Scientific Methods Scale, Stufe 1-5 (5 = stärkstes Design)",
         "estimate_ci": "Effekt [95-%-KI]",
-        "radial_scale": "Skala 1-5 (Mittelwert)",
+        "radial_scale": "Mittelwert, Skala {lo} (Mitte) bis {hi}",
         "progress_share": "Weg zum Ziel (%)",
     },
     "en": {
@@ -108,7 +109,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Attainment status",
         "msms": "MSMS = Maryland Scientific Methods Scale, level 1-5 (5 = strongest design)",
         "estimate_ci": "Effect [95% CI]",
-        "radial_scale": "Scale 1-5 (mean)",
+        "radial_scale": "Mean, scale {lo} (centre) to {hi}",
         "progress_share": "Way to the target (%)",
     },
 }
@@ -479,7 +480,9 @@ def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
             if len(current) + len(sep) + len(word) <= width:
                 current += sep + word
                 break
-            head, tail = _split_word(word, width - len(current) - len(sep))
+            # a word that fits on a line of its own moves there whole (fewer hyphens)
+            room = width - len(current) - len(sep) if len(word) > width else 0
+            head, tail = _split_word(word, room)
             if head:
                 lines.append(current + sep + head)
                 current, word = "", tail
@@ -516,6 +519,9 @@ def _split_word(word: str, room: int, force: bool = False) -> tuple[str, str]:
             best = (piece, word[i:])
     dic = _PYPHEN.setdefault("de", pyphen.Pyphen(lang="de_DE", left=3, right=3))
     for head, tail in dic.iterate(word):
+        # at least three letters on each side, also within a compound ("Wissen/Fähig-keiten")
+        if len(re.split(r"[-/]", head)[-1]) < 3 or len(re.split(r"[-/]", tail)[0]) < 3:
+            continue
         piece = head if head.endswith("-") else head + "-"
         if len(piece) <= room and len(piece) > len(best[0]):
             best = (piece, tail)
