@@ -568,7 +568,7 @@ def test_progress_places_periods_at_their_dates():
     assert [mdates.num2date(x).date() for x in xs] == list(dates.values())
     # the second gap (a year) is twice the first (half a year)
     assert (xs[2] - xs[1]) / (xs[1] - xs[0]) == pytest.approx(365 / 183, rel=0.01)
-    assert [t.get_text() for t in ax.get_xticklabels()][0] == "SB1\nMärz 2021"
+    assert ax.get_xticklabels()[0].get_text() == "SB1\nMärz 2021"
     assert _layout_ok(ax) == []
 
 
