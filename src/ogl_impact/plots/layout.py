@@ -282,7 +282,7 @@ def check_layout(
         Empty when the figure passes every rule.
     """
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = fig._get_renderer()  # any canvas (Agg, PDF, SVG, inline)
     texts = _texts(fig)
     boxes = [t.get_window_extent(renderer) for t in texts]
     problems: list[LayoutProblem] = []

@@ -56,6 +56,42 @@ def _arrow(ax: Axes, points: list[tuple[float, float]], gid: str) -> FancyArrowP
     return patch
 
 
+def _count_lanes(data: pd.DataFrame, col_of: dict[str, int]) -> int:
+    n = 0
+    for _, node in data.iterrows():
+        targets = str(node["contributes_to"]) if pd.notna(node["contributes_to"]) else ""
+        for target in filter(None, targets.split("|")):
+            if target in col_of and node["node_id"] in col_of:
+                n += abs(col_of[target] - col_of[node["node_id"]]) > 1
+    return n
+
+
+def _fit_label(
+    ax: Axes, x: float, y: float, label: str, colour: str, width: int, max_lines: int
+) -> None:
+    """Write ``label`` into the box at (x, y), rewrapped narrower until it fits the box."""
+    fig = ax.figure
+    renderer = fig._get_renderer()
+    (x0, y0), (x1, y1) = ax.transData.transform(
+        [(x - BOX_W / 2 + 0.06, y - BOX_H / 2 + 0.04), (x + BOX_W / 2 - 0.06, y + BOX_H / 2 - 0.04)]
+    )
+    room_w, room_h = x1 - x0, y1 - y0
+    artist = ax.text(
+        x, y, "", ha="center", va="center", fontsize=6.5, linespacing=1.1, color=colour
+    )
+    # the whole label first (6.5 pt, then 6 pt); cut with "…" only when nothing else fits
+    for lines in (None, max_lines):
+        for size in (6.5, 6.0):
+            artist.set_fontsize(size)
+            for chars in range(width + 4, 7, -1):
+                artist.set_text(wrap(label, chars, max_lines=lines))
+                box = artist.get_window_extent(renderer)
+                if box.width <= room_w and box.height <= room_h:
+                    return
+    # nothing fits: the narrowest wrapping at 6 pt (the layout check will say so)
+    artist.set_text(wrap(label, 8, max_lines=max_lines))
+
+
 def impact_model(
     data: pd.DataFrame, *, ax: Axes | None = None, width: int = 17, max_lines: int = 4
 ) -> Axes:
@@ -69,9 +105,12 @@ def impact_model(
     ax : Axes, optional
         Axes to draw on.
     width : int, default 17
-        Characters per line in a box (words hyphenated by syllable).
+        Widest wrapping tried, in characters; labels are rewrapped narrower
+        (and set at 6 instead of 6.5 pt) until they fit their box, words
+        hyphenated by syllable.
     max_lines : int, default 4
-        Lines per box; a longer label ends with "…".
+        Lines per box when the whole label fits in no wrapping at 6 pt; the
+        cut label ends with "…".
 
     Returns
     -------
@@ -84,6 +123,7 @@ def impact_model(
     ax = ensure_ax(ax, height_cm=max(8.0, 3.5 + 1.6 * max([*per_level, 1])))
     pos: dict[str, tuple[float, float]] = {}
     col_of: dict[str, int] = {}
+    labels: list[tuple[float, float, str, str]] = []
     for col, level in enumerate(LEVELS):
         nodes = data[data["level"] == level]
         for row, (_, node) in enumerate(nodes.iterrows()):
@@ -103,18 +143,14 @@ def impact_model(
                 gid=str(node["node_id"]),
             )
             ax.add_patch(box)
-            ax.text(
-                x,
-                y,
-                wrap(str(node["label"]), width, max_lines=max_lines),
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                linespacing=1.1,
-                color=text_colour_on(STATUS_COLOURS[status]),
-            )
+            labels.append((x, y, str(node["label"]), text_colour_on(STATUS_COLOURS[status])))
     ys = [p[1] for p in pos.values()] or [0.0]
     bottom = min(ys) - BOX_H / 2
+    n_lanes = _count_lanes(data, col_of)
+    ax.set_xlim(-BOX_W / 2 - 0.4, (len(LEVELS) - 1) * STEP_X + BOX_W / 2 + 0.4)
+    ax.set_ylim(bottom - (n_lanes + 1) * LANE - 0.1, max(ys) + BOX_H / 2 + 1.0)
+    for x, y, label, colour in labels:
+        _fit_label(ax, x, y, label, colour, width, max_lines)
     half_gap = (STEP_X - BOX_W) / 2
     lanes = 0
     in_gap: dict[float, int] = {}
@@ -166,8 +202,6 @@ def impact_model(
             va="bottom",
             fontweight="bold",
         )
-    ax.set_xlim(-BOX_W / 2 - 0.4, (len(LEVELS) - 1) * STEP_X + BOX_W / 2 + 0.4)
-    ax.set_ylim(bottom - (lanes + 1) * LANE - 0.1, max(ys) + BOX_H / 2 + 1.0)
     ax.axis("off")
     ax.legend(
         handles=[

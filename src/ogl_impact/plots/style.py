@@ -585,7 +585,7 @@ def below_axes(ax: Axes, gap_pt: float = 4.0) -> Any:
     from matplotlib.transforms import ScaledTranslation
 
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = fig._get_renderer()  # any canvas (Agg, PDF, SVG, inline)
     legend = ax.get_legend()
     if legend is not None:
         legend.set_visible(False)
