@@ -177,3 +177,14 @@ def test_invisible_and_hidden_axes_texts_are_not_checked(fig):
     ax.text(5, 5, "verborgen", fontsize=4).set_visible(False)
     ax.axis("off")
     assert check_layout(fig) == []
+
+
+def test_rotated_labels_are_compared_by_their_own_rectangles(fig):
+    ax = fig.axes[0]
+    # side by side at 45 degrees: the boxes around them overlap, the labels do not
+    for x in (3, 3.8):
+        ax.text(x, 5, "Berichtszeitraum", rotation=45, ha="center", va="center", fontsize=7)
+    assert _rules(fig) == []
+    # one crossing the other does overlap
+    ax.text(3.4, 5, "Berichtszeitraum", rotation=-45, ha="center", va="center", fontsize=7)
+    assert set(_rules(fig)) == {"overlap"}

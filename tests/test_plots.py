@@ -346,6 +346,10 @@ def test_wrap_breaks_german_words_at_syllables_only():
             cuts = np.cumsum([len(line.removesuffix("-")) for line in lines])[:-1]
             assert set(cuts) <= legal, (word, width, lines)
             assert all(line.endswith("-") for line in lines[:-1])
+    # pyphen's de_DE patterns give "Kom-mu-na-l-ver-wal-tung"; "Kommuna-lverwaltung" is wrong
+    for width in range(8, 18):
+        assert "Kommuna-\n" not in wrap("Kommunalverwaltung", width)
+    assert wrap("Kommunalverwaltung", 10) == "Kommunal-\nverwaltung"
     # words that fit are never broken; a slash is a break point
     assert wrap("Zielgruppen werden erreicht", 20) == "Zielgruppen werden\nerreicht"
     assert wrap("Wissen/Fähigkeiten", 10).split("\n")[0] == "Wissen/"

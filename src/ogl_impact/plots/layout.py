@@ -236,6 +236,41 @@ def _mesh_colour(mesh: QuadMesh, point: np.ndarray) -> tuple | None:
     return None
 
 
+def _outline(text: Text, box: Bbox, renderer: object) -> np.ndarray:
+    """Corners of a text's own (possibly rotated) rectangle in display space.
+
+    The window extent of rotated text is the axis-aligned box around it;
+    the rectangle itself has the unrotated size, turned about the same centre.
+    """
+    angle = text.get_rotation() % 180
+    if angle == 0:
+        return np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]])
+    rotation = text.get_rotation()
+    text.set_rotation(0)
+    flat = text.get_window_extent(renderer)
+    text.set_rotation(rotation)
+    w, h = flat.width / 2, flat.height / 2
+    c, s = np.cos(np.radians(rotation)), np.sin(np.radians(rotation))
+    corners = np.array([[-w, -h], [w, -h], [w, h], [-w, h]]) @ np.array([[c, s], [-s, c]])
+    return corners + np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+
+
+def _polygons_overlap(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
+    """Whether two convex polygons overlap by more than ``tol`` (separating axes)."""
+    for poly in (a, b):
+        for k in range(len(poly)):
+            edge = poly[(k + 1) % len(poly)] - poly[k]
+            normal = np.array([-edge[1], edge[0]])
+            norm = np.hypot(*normal)
+            if norm == 0:
+                continue
+            normal = normal / norm
+            pa, pb = a @ normal, b @ normal
+            if min(pa.max(), pb.max()) - max(pa.min(), pb.min()) <= tol:
+                return False
+    return True
+
+
 def _arrows(fig: Figure) -> list[tuple[FancyArrowPatch, Text | None]]:
     out: list[tuple[FancyArrowPatch, Text | None]] = []
     for artist in _visible(fig):
@@ -298,12 +333,13 @@ def check_layout(
         ):
             problems.append(LayoutProblem("outside", t.get_text(), "außerhalb der Abbildung"))
 
+    shapes = [_outline(t, b, renderer) for t, b in zip(texts, boxes, strict=True)]
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):
             a, b = boxes[i], boxes[j]
             w = min(a.x1, b.x1) - max(a.x0, b.x0)
             h = min(a.y1, b.y1) - max(a.y0, b.y0)
-            if w > tol and h > tol:
+            if w > tol and h > tol and _polygons_overlap(shapes[i], shapes[j], tol):
                 problems.append(
                     LayoutProblem("overlap", texts[i].get_text(), f"mit {texts[j].get_text()!r}")
                 )

@@ -29,6 +29,7 @@ def staircase(
     lab: str,
     period_dates: Mapping[str, date] | None = None,
     stage_names: bool = True,
+    ylabel: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
     """Stage reached by one lab over the reporting periods, drawn as a staircase.
@@ -47,8 +48,10 @@ def staircase(
         End date of each period; the periods are then labelled with their
         dates ("SB1" over "März 2021").
     stage_names : bool, default True
-        Name the stages on the y axis (in a grid of small staircases, pass
-        False to all but the first column).
+        Name the stages on the y axis (numbers 1-7 otherwise).
+    ylabel : bool, default True
+        Write the y axis title; in a grid of small staircases sharing the y
+        axis, pass False to all but the first column.
     ax : Axes, optional
         Axes to draw on.
 
@@ -77,7 +80,8 @@ def staircase(
     ax.set_ylim(0, 7.5)
     ax.set_xlim(-0.5, max(len(x), 3) - 0.5)  # one period is one bar, not a full-width block
     ax.set_xlabel(text("period"))
-    ax.set_ylabel(text("stage"))
+    if ylabel:
+        ax.set_ylabel(text("stage"))
     return ax
 
 

@@ -518,9 +518,16 @@ def _split_word(word: str, room: int, force: bool = False) -> tuple[str, str]:
         if len(piece) <= room:
             best = (piece, word[i:])
     dic = _PYPHEN.setdefault("de", pyphen.Pyphen(lang="de_DE", left=3, right=3))
-    for head, tail in dic.iterate(word):
+    splits = list(dic.iterate(word))
+    cuts = {len(h.rstrip("-")) for h, _t in splits}
+    for head, tail in splits:
         # at least three letters on each side, also within a compound ("Wissen/Fähig-keiten")
         if len(re.split(r"[-/]", head)[-1]) < 3 or len(re.split(r"[-/]", tail)[0]) < 3:
+            continue
+        # the de_DE patterns sometimes make a lone consonant a syllable ("Kom-mu-na-l-ver-");
+        # the consonant stays with the syllable before it ("Kommunal-verwaltung")
+        n = len(head.rstrip("-"))
+        if n + 1 in cuts and word[n].lower() not in "aeiouäöüy":
             continue
         piece = head if head.endswith("-") else head + "-"
         if len(piece) <= room and len(piece) > len(best[0]):
