@@ -8,6 +8,7 @@ measured (white on the vermilion "im Verzug" fill: 3.9:1).
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.transforms import Bbox
 
 from ogl_impact.plots.layout import check_layout, contrast_ratio
 from ogl_impact.plots.style import STATUS_COLOURS, house_style, text_colour_on
@@ -188,3 +189,11 @@ def test_rotated_labels_are_compared_by_their_own_rectangles(fig):
     # one crossing the other does overlap
     ax.text(3.4, 5, "Berichtszeitraum", rotation=-45, ha="center", va="center", fontsize=7)
     assert set(_rules(fig)) == {"overlap"}
+
+
+def test_a_saved_area_wider_than_the_page_shrinks_the_print(fig):
+    ax = fig.axes[0]
+    ax.text(5, 5, "Beschriftung", fontsize=6.5)
+    assert _rules(fig) == []
+    wide = Bbox.from_bounds(0, 0, 20 / 2.54, 3)  # 20 cm saved, printed at 16 cm
+    assert "font" in _rules(fig, bbox=wide)  # 6.5 pt * 16/20 = 5.2 pt

@@ -88,7 +88,7 @@ def forest(
     )
     ax.scatter(rows["estimate"], y, color=PALETTE[0], zorder=3, s=20, gid="estimates")
     ax.axvline(0, color="black", linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, [wrap(str(v), 30) for v in rows["label"]])
+    ax.set_yticks(y, [wrap(str(v), 42) for v in rows["label"]])
     ax.set_ylim(len(rows) - 0.5, -0.9)  # top to bottom, room for the column heading
     ax.set_xlabel(text("effect"))
     axis_numbers(ax, "x")

@@ -26,7 +26,8 @@ The rules:
     below them.
 ``font``
     No font below 6 pt at print size: the size in points, scaled down when
-    the figure is wider than the printed width (16 cm, an A4 text column).
+    the figure (or the saved ``bbox``) is wider than the printed width
+    (16 cm, an A4 text column).
 
 The module draws nothing and imports nothing from the reports.
 """
@@ -388,7 +389,8 @@ def check_layout(
                 )
             )
 
-    width_cm = fig.get_figwidth() * 2.54
+    # the saved width: a tight box wider than the figure is printed smaller still
+    width_cm = (bbox.width if bbox is not None else fig.get_figwidth()) * 2.54
     scale = print_width_cm / width_cm if width_cm > print_width_cm + 0.05 else 1.0
     for t in texts:
         size = t.get_fontsize() * scale
