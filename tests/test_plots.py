@@ -159,7 +159,9 @@ def test_forest_prints_german_numbers_and_skips_suppressed():
     with house_style():
         ax = plots.forest(data)
     texts = [t.get_text() for t in ax.texts]
-    assert "0,32 [0,17; 0,46]   MSMS 3" in texts
+    cells = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
+    assert cells["estimate:Vertrauen"] == "0,32 [0,17; 0,46]"
+    assert cells["evidence:Vertrauen"] == "MSMS 3"
     assert not any("9,00" in t for t in texts)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Vertrauen", "Transparenz"]
     ivs = {ln.get_gid(): ln.get_xdata().tolist() for ln in ax.lines if ln.get_gid()}
@@ -447,7 +449,18 @@ def test_forest_explains_msms_and_heads_its_column():
         ax = plots.forest(data)
     texts = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
     assert "MSMS = Maryland Scientific Methods Scale, Stufe 1-5" in texts["note"]
-    assert texts["column_heading"].startswith("Effekt [95-%-KI]")
+    assert texts["column_heading"] == "Effekt [95-%-KI]"
+    assert texts["evidence_heading"] == "Evidenzstufe"
+    # the evidence column starts right of the widest estimate
+    ax.figure.canvas.draw()
+    r = ax.figure._get_renderer()
+    right = max(
+        t.get_window_extent(r).x1 for t in ax.texts if (t.get_gid() or "").startswith("estimate:")
+    )
+    lefts = [
+        t.get_window_extent(r).x0 for t in ax.texts if (t.get_gid() or "").startswith("evidence")
+    ]
+    assert min(lefts) > right and max(lefts) - min(lefts) < 0.5
     assert _layout_ok(ax) == []
     # without an MSMS column there is nothing to explain
     with house_style():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.transforms import ScaledTranslation
 
 from ogl_impact.plots.style import (
     PALETTE,
@@ -63,29 +64,60 @@ def forest(
         rows = rows.iloc[np.argsort([rank[v] for v in rows["label"]], kind="stable")]
     ax = ensure_ax(ax, height_cm=max(5.0, 2.0 + 0.6 * len(rows)))
     y = np.arange(len(rows))
+    has_evidence = "evidence" in rows
+    estimates = []
     for i, (_, r) in enumerate(rows.iterrows()):
         (ln,) = ax.plot([r["ci_low"], r["ci_high"]], [i, i], color=PALETTE[0], linewidth=1.5)
         ln.set_gid(str(r["label"]))
-        ax.text(
-            1.02,
-            i,
-            f"{number(r['estimate'], decimals)} [{number(r['ci_low'], decimals)}; "
-            f"{number(r['ci_high'], decimals)}]"
-            + (f"   {r['evidence']}" if "evidence" in rows and pd.notna(r["evidence"]) else ""),
-            transform=ax.get_yaxis_transform(),
-            va="center",
-            fontsize=7,
+        estimates.append(
+            ax.text(
+                1.02,
+                i,
+                f"{number(r['estimate'], decimals)} [{number(r['ci_low'], decimals)}; "
+                f"{number(r['ci_high'], decimals)}]",
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=7,
+                gid=f"estimate:{r['label']}",
+            )
         )
-    ax.text(
+    heading = ax.text(
         1.02,
         -0.6,
-        text("estimate_ci") + ("   " + text("evidence") if "evidence" in rows else ""),
+        text("estimate_ci"),
         transform=ax.get_yaxis_transform(),
         va="bottom",
         fontsize=7,
         fontweight="bold",
         gid="column_heading",
     )
+    if has_evidence:
+        # the evidence column starts after the widest entry of the estimate column
+        renderer = ax.figure._get_renderer()
+        widest = max(t.get_window_extent(renderer).width for t in [*estimates, heading])
+        shift = ScaledTranslation(widest / ax.figure.dpi + 8 / 72, 0, ax.figure.dpi_scale_trans)
+        column = ax.get_yaxis_transform() + shift
+        for i, (_, r) in enumerate(rows.iterrows()):
+            if pd.notna(r["evidence"]):
+                ax.text(
+                    1.02,
+                    i,
+                    str(r["evidence"]),
+                    transform=column,
+                    va="center",
+                    fontsize=7,
+                    gid=f"evidence:{r['label']}",
+                )
+        ax.text(
+            1.02,
+            -0.6,
+            text("evidence"),
+            transform=column,
+            va="bottom",
+            fontsize=7,
+            fontweight="bold",
+            gid="evidence_heading",
+        )
     ax.scatter(rows["estimate"], y, color=PALETTE[0], zorder=3, s=20, gid="estimates")
     ax.axvline(0, color="black", linewidth=0.8, linestyle=":")
     ax.set_yticks(y, [wrap(str(v), 42) for v in rows["label"]])
