@@ -141,6 +141,7 @@ def openness_dots(
     *,
     lab: str,
     scale: tuple[float, float] = (1, 5),
+    lab_label: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Dot plot of one lab's perspective scores and the network mean.
@@ -153,6 +154,8 @@ def openness_dots(
         Unit to draw.
     scale : (float, float)
         Ends of the score scale.
+    lab_label : str, optional
+        Name of the lab in the legend (default: the lab id).
     ax : Axes, optional
         Axes to draw on.
 
@@ -179,7 +182,9 @@ def openness_dots(
         gid="network",
         zorder=2,
     )
-    ax.scatter(rows["score"], y, color=PALETTE[0], s=30, label=lab, gid="lab", zorder=3)
+    ax.scatter(
+        rows["score"], y, color=PALETTE[0], s=30, label=lab_label or lab, gid="lab", zorder=3
+    )
     if rows["score"].isna().all():
         mid = (scale[0] + scale[1]) / 2
         ax.text(
@@ -195,5 +200,11 @@ def openness_dots(
     ax.set_xlim(*scale)
     ax.set_xlabel(text("score"))
     axis_numbers(ax, "x")
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below_axes(ax),
+        ncol=2,
+    )
     return ax
