@@ -61,7 +61,7 @@ LAYERS = [
         "ogl_impact.logic.evidence",
     },
     {"ogl_impact.privacy"},
-    {"ogl_impact.plots.style"},
+    {"ogl_impact.plots.style", "ogl_impact.plots.layout"},
     {
         "ogl_impact.plots",
         "ogl_impact.plots.likert",

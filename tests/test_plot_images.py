@@ -57,8 +57,61 @@ def _heatmap():
     return plots.attainment_heatmap(data)
 
 
+def _model():
+    data = pd.DataFrame(
+        {
+            "node_id": ["in1", "ac1", "ac2", "op1", "oc1", "im1"],
+            "level": ["input", "activity", "activity", "output", "outcome", "impact"],
+            "label": [
+                "Fördermittel des Bundes",
+                "Beteiligungsworkshops",
+                "Datenveröffentlichung",
+                "Teilnehmende Bürgerinnen und Bürger",
+                "Beteiligungsbereitschaft steigt",
+                "Vertrauen in die Kommunalverwaltung",
+            ],
+            "contributes_to": ["ac1|ac2", "op1", "op1|oc1", "oc1", "im1", None],
+            "status": ["achieved", "behind", "on_track", "achieved", "no_data", "no_data"],
+        }
+    )
+    return plots.impact_model(data)
+
+
+def _radar():
+    perspectives = ["Transparenz", "Beteiligung", "Kooperation", "Daten", "Innovation"]
+    data = pd.DataFrame(
+        {
+            "unit_id": ["L1"] * 5,
+            "perspective": perspectives,
+            "score": [3.8, 3.1, 4.2, 2.6, 3.4],
+            "network_mean": [3.4, 3.3, 3.6, 3.0, 3.2],
+        }
+    )
+    return plots.openness_radar(data, lab="L1", title="Labor 1")
+
+
+def _progress_one_period():
+    data = pd.DataFrame(
+        {
+            "series": ["Output", "Outcome"],
+            "period_label": ["SB1", "SB1"],
+            "value": [0.35, 0.1],
+            "expected": [0.25, 0.25],
+        }
+    )
+    return plots.indicator_progress(data)
+
+
 @pytest.mark.parametrize(
-    "name,draw", [("likert", _likert), ("forest", _forest), ("heatmap", _heatmap)]
+    "name,draw",
+    [
+        ("likert", _likert),
+        ("forest", _forest),
+        ("heatmap", _heatmap),
+        ("model", _model),
+        ("radar", _radar),
+        ("progress_one_period", _progress_one_period),
+    ],
 )
 def test_image_matches_baseline(name, draw, tmp_path):
     mpl.rcdefaults()

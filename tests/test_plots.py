@@ -1,11 +1,13 @@
 """Plots are tested by what they drew: bar lengths, absent groups, labels, formats."""
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import QuadMesh
-from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from ogl_impact import plots
 from ogl_impact.plots.style import footer, house_style, number
@@ -157,7 +159,9 @@ def test_forest_prints_german_numbers_and_skips_suppressed():
     with house_style():
         ax = plots.forest(data)
     texts = [t.get_text() for t in ax.texts]
-    assert "0,32 [0,17; 0,46]   MSMS 3" in texts
+    cells = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
+    assert cells["estimate:Vertrauen"] == "0,32 [0,17; 0,46]"
+    assert cells["evidence:Vertrauen"] == "MSMS 3"
     assert not any("9,00" in t for t in texts)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Vertrauen", "Transparenz"]
     ivs = {ln.get_gid(): ln.get_xdata().tolist() for ln in ax.lines if ln.get_gid()}
@@ -212,8 +216,11 @@ def test_impact_model_diagram_boxes_arrows_and_colours():
     from ogl_impact.plots.style import STATUS_COLOURS
 
     assert boxes["op1"].get_facecolor() == to_rgba(STATUS_COLOURS["behind"])
-    arrows = {t.get_gid() for t in ax.texts if t.get_gid()}
+    arrows = {p.get_gid() for p in ax.patches if isinstance(p, FancyArrowPatch)}
     assert arrows == {"in1->ac1", "ac1->op1", "op1->oc1"}
+    # text black or white by the fill's luminance: the reader's 3.9:1 is gone
+    label = next(t for t in ax.texts if t.get_text() == "Teilnehmende")
+    assert label.get_color() == "black"  # on vermilion ("im Verzug")
     assert {"Input", "Aktivität", "Output", "Outcome", "Impact"} <= {t.get_text() for t in ax.texts}
 
 
@@ -243,3 +250,397 @@ def test_german_and_english_dates():
     assert date_label(date(2021, 3, 16)) == "März 2021"
     with house_style(lang="en"):
         assert date_label(date(2021, 3, 16)) == "Mar 2021"
+
+
+# --- figures that stand alone (issue 13) -------------------------------------------------
+
+
+def _likert_k(k, pct=None):
+    pct = pct if pct is not None else [100 / k] * k
+    labels = [f"Stufe {v}" for v in range(1, k + 1)]
+    return pd.DataFrame(
+        {
+            "item_id": ["a"] * k,
+            "value": range(1, k + 1),
+            "label": labels,
+            "percent": pct,
+        }
+    )
+
+
+@pytest.mark.parametrize("k", range(2, 12))
+def test_likert_draws_2_to_11_categories_with_a_neutral_middle_for_odd_counts(k):
+    from matplotlib.colors import to_hex
+
+    with house_style():
+        ax = plots.likert_bars(_likert_k(k))
+    bars = _bars(ax)
+    assert len(bars) == k
+    colours = [to_hex(bars[f"a|None|{v}"].get_facecolor()) for v in range(1, k + 1)]
+    assert len(set(colours)) == k  # every category its own colour
+    if k % 2:
+        assert colours[k // 2] == "#bdbdbd"  # neutral grey in the middle
+    assert "#bdbdbd" not in colours[: k // 2] + colours[k // 2 + k % 2 :]
+    assert len(ax.get_legend().get_texts()) == k
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("k", [1, 12])
+def test_likert_refuses_scales_it_cannot_draw(k):
+    with house_style(), pytest.raises(ValueError, match="Kategorien"):
+        plots.likert_bars(_likert_k(k))
+
+
+def test_likert_axis_is_fitted_to_the_data_not_to_100():
+    # widest side: 10 + 20 + 30/2 = 45 left, 15 + 25 + 15 = 55 right -> 60 (next 10 %)
+    data = _likert_k(5, [10, 20, 30, 25, 15])
+    with house_style():
+        ax = plots.likert_bars(data)
+    assert ax.get_xlim() == (-60, 60)
+    assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["60", "50"]
+    # above 60 %: next 20 %
+    with house_style():
+        ax = plots.likert_bars(_likert_k(5, [2, 3, 5, 20, 70]))
+    assert ax.get_xlim() == (-100, 100)  # 92.5 -> 100
+    with house_style():
+        ax = plots.likert_bars(_likert_k(4, [5, 5, 20, 50]))
+    assert ax.get_xlim() == (-80, 80)  # 70 -> 80
+    plt.close("all")
+
+
+def _layout_ok(ax):
+    from ogl_impact.plots.layout import check_layout
+
+    fig = ax.figure
+    fig.canvas.draw()
+    problems = check_layout(fig)
+    plt.close(fig)
+    return [str(p) for p in problems]
+
+
+def test_likert_legend_lies_below_the_axis_label_inside_the_figure():
+    with house_style():
+        ax = plots.likert_bars(_likert_frame(), group="wave")
+        fig = ax.figure
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        legend = ax.get_legend().get_window_extent(r)
+        xlabel = ax.xaxis.label.get_window_extent(r)
+    assert legend.y1 <= xlabel.y0  # under the axis label, not over it
+    assert legend.y0 >= 0 and fig.bbox.contains(legend.x0, legend.y0)
+    assert _layout_ok(ax) == []
+
+
+def test_wrap_breaks_german_words_at_syllables_only():
+    from ogl_impact.plots.style import wrap
+
+    # Duden: Be|tei|li|gungs|be|reit|schaft, Ver|wal|tungs|han|deln, Da|ten|ver|öf|fent|li|chung
+    syllables = {
+        "Beteiligungsbereitschaft": ["Be", "tei", "li", "gungs", "be", "reit", "schaft"],
+        "Verwaltungshandeln": ["Ver", "wal", "tungs", "han", "deln"],
+        "Datenveröffentlichung": ["Da", "ten", "ver", "öf", "fent", "li", "chung"],
+    }
+    for word, parts in syllables.items():
+        legal = {len("".join(parts[:i])) for i in range(1, len(parts))}
+        for width in range(6, len(word)):
+            lines = wrap(word, width).split("\n")
+            assert "".join(line.removesuffix("-") for line in lines) == word
+            cuts = np.cumsum([len(line.removesuffix("-")) for line in lines])[:-1]
+            assert set(cuts) <= legal, (word, width, lines)
+            assert all(line.endswith("-") for line in lines[:-1])
+    # pyphen's de_DE patterns give "Kom-mu-na-l-ver-wal-tung"; "Kommuna-lverwaltung" is wrong
+    for width in range(8, 18):
+        assert "Kommuna-\n" not in wrap("Kommunalverwaltung", width)
+    assert wrap("Kommunalverwaltung", 10) == "Kommunal-\nverwaltung"
+    # words that fit are never broken; a slash is a break point
+    assert wrap("Zielgruppen werden erreicht", 20) == "Zielgruppen werden\nerreicht"
+    assert wrap("Wissen/Fähigkeiten", 10).split("\n")[0] == "Wissen/"
+
+
+def test_wrap_cuts_long_labels_with_an_ellipsis():
+    from ogl_impact.plots.style import wrap
+
+    text = wrap("eins zwei drei vier fünf sechs sieben", 9, max_lines=2)
+    assert text.split("\n") == ["eins zwei", "drei vier…"]
+
+
+def test_model_diagram_arrows_skip_columns_under_the_boxes_and_cross_no_text():
+    data = pd.DataFrame(
+        {
+            "node_id": ["in1", "in2", "ac1", "ac2", "op1", "oc1", "oc2", "im1"],
+            "level": [
+                "input",
+                "input",
+                "activity",
+                "activity",
+                "output",
+                "outcome",
+                "outcome",
+                "impact",
+            ],
+            "label": [
+                "Fördermittel des Bundes",
+                "Personal der Kommunalverwaltung",
+                "Beteiligungsworkshops",
+                "Datenveröffentlichung",
+                "Teilnehmende Bürgerinnen und Bürger",
+                "Beteiligungsbereitschaft steigt",
+                "Verwaltungshandeln wird transparenter",
+                "Vertrauen in die Kommunalverwaltung",
+            ],
+            "contributes_to": ["ac1|ac2", "ac1", "op1", "op1|oc2", "oc1|oc2", "im1", "im1", None],
+            "status": ["achieved", "on_track", "behind", "no_data"] * 2,
+        }
+    )
+    with house_style():
+        ax = plots.impact_model(data)
+    texts = [t.get_text() for t in ax.texts]
+    # every label comes back whole: lines end at a word or a syllable hyphen
+    for label in data["label"]:
+        assert any(re.sub(r"-\n", "", t).replace("\n", " ") == label for t in texts), label
+    assert "Beteiligungsworksho\nps" not in texts  # the reader's mid-word break
+    assert any(t.startswith("Teilnehmende\nBürgerinnen") for t in texts)  # no needless hyphen
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    skip = next(p for p in ax.patches if p.get_gid() == "ac2->oc2")
+    path = skip.get_path()
+    lowest = min(b.get_y() for b in boxes)
+    assert path.vertices[:, 1].min() < lowest  # runs under every box
+    for arrow in (p for p in ax.patches if isinstance(p, FancyArrowPatch)):
+        polylines = arrow.get_path().to_polygons(closed_only=False)
+        vertices = np.concatenate(polylines)
+        for box in boxes:
+            inside = (
+                (vertices[:, 0] > box.get_x() + 0.01)
+                & (vertices[:, 0] < box.get_x() + box.get_width() - 0.01)
+                & (vertices[:, 1] > box.get_y() + 0.01)
+                & (vertices[:, 1] < box.get_y() + box.get_height() - 0.01)
+            )
+            assert not inside.any(), (arrow.get_gid(), box.get_gid())
+    assert _layout_ok(ax) == []
+
+
+def test_radar_has_a_legend_and_a_labelled_radial_scale():
+    data = _openness()
+    with house_style():
+        ax = plots.openness_radar(data, lab="x", lab_label="Labor X")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Labor X", "Netzwerk-Mittel"]
+    assert ax.get_legend().get_title().get_text() == "Mittelwert, Skala 1 (Mitte) bis 5"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["2", "3", "4", "5"]
+    assert _layout_ok(ax) == []
+    with house_style():
+        _fig, small = plt.subplots(subplot_kw={"projection": "polar"})
+        plots.openness_radar(data, lab="x", legend=False, ax=small)
+    assert small.get_legend() is None
+    plt.close("all")
+
+
+def test_forest_explains_msms_and_heads_its_column():
+    data = pd.DataFrame(
+        {
+            "label": ["Vertrauen", "Transparenz"],
+            "estimate": [0.3, -0.05],
+            "ci_low": [0.1, -0.2],
+            "ci_high": [0.5, 0.1],
+            "evidence": ["MSMS 3", "MSMS 2"],
+        }
+    )
+    with house_style():
+        ax = plots.forest(data)
+    texts = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
+    assert "MSMS = Maryland Scientific Methods Scale, Stufe 1-5" in texts["note"]
+    assert texts["column_heading"] == "Effekt [95-%-KI]"
+    assert texts["evidence_heading"] == "Evidenzstufe"
+    # the evidence column starts right of the widest estimate
+    ax.figure.canvas.draw()
+    r = ax.figure._get_renderer()
+    right = max(
+        t.get_window_extent(r).x1 for t in ax.texts if (t.get_gid() or "").startswith("estimate:")
+    )
+    lefts = [
+        t.get_window_extent(r).x0 for t in ax.texts if (t.get_gid() or "").startswith("evidence")
+    ]
+    assert min(lefts) > right and max(lefts) - min(lefts) < 0.5
+    assert _layout_ok(ax) == []
+    # without an MSMS column there is nothing to explain
+    with house_style():
+        ax = plots.forest(data.drop(columns="evidence"))
+    assert "note" not in {t.get_gid() for t in ax.texts}
+    plt.close("all")
+
+
+def test_staircase_and_overview_name_the_seven_stages():
+    from ogl_impact.vocab import STAGES
+
+    st = pd.DataFrame({"lab_id": ["x"] * 2, "period_label": ["SB1", "SB2"], "stage": [1, 3]})
+    with house_style():
+        ax = plots.staircase(st, lab="x")
+    ticks = [t.get_text().replace("-\n", "").replace("\n", " ") for t in ax.get_yticklabels()]
+    assert ticks == [f"{i} {STAGES[i][0]}" for i in range(1, 8)]
+    assert _layout_ok(ax) == []
+    with house_style(lang="en"):
+        ov = plots.stage_overview(pd.DataFrame({"lab_label": ["A"], "stage": [2]}))
+    ticks = [t.get_text().replace("-\n", "").replace("\n", " ") for t in ov.get_xticklabels()]
+    assert ticks == [f"{i} {STAGES[i][1]}" for i in range(1, 8)]
+    plt.close("all")
+
+
+def test_one_lab_order_everywhere():
+    order = ["Labor C", "Labor A", "Labor B"]  # as in labs.csv
+    status = pd.DataFrame(
+        {
+            "lab_label": ["Labor A", "Labor B", "Labor C"],
+            "column": ["Input"] * 3,
+            "status": ["achieved", "behind", "on_track"],
+        }
+    )
+    partners = pd.DataFrame(
+        {
+            "lab_label": ["Labor B", "Labor A", "Labor C"],
+            "kind_label": ["Kommune"] * 3,
+            "n": [1, 2, 3],
+        }
+    )
+    milestones = pd.DataFrame(
+        {
+            "lab_label": ["Labor A", "Labor B", "Labor C"],
+            "completion": ["complete"] * 3,
+            "completion_label": ["Vollständig"] * 3,
+            "share": [1.0] * 3,
+        }
+    )
+    stages = pd.DataFrame({"lab_label": ["Labor B", "Labor C", "Labor A"], "stage": [1, 2, 3]})
+    effects = pd.DataFrame(
+        {
+            "label": ["Labor A", "Labor B", "Labor C"],
+            "estimate": [0.1, 0.2, 0.3],
+            "ci_low": [0.0, 0.1, 0.2],
+            "ci_high": [0.2, 0.3, 0.4],
+        }
+    )
+    with house_style():
+        axes = [
+            plots.attainment_heatmap(status, order=order),
+            plots.partner_composition(partners, order=order),
+            plots.milestone_completion(milestones, order=order),
+            plots.stage_overview(stages, order=order),
+            plots.forest(effects, order=order),
+        ]
+    for ax in axes:
+        assert [t.get_text() for t in ax.get_yticklabels()] == order
+    # the numbers travel with their lab
+    ov = axes[3]
+    mesh = next(c for c in ov.collections if isinstance(c, QuadMesh))
+    assert np.asarray(mesh.get_array()).reshape(3, 7).sum(axis=1).tolist() == [2, 3, 1]
+    assert _bars(axes[1])["Labor C|Kommune"].get_width() == 3
+    # a lab missing from the order comes last, a lab missing from the data is skipped
+    with house_style():
+        ax = plots.attainment_heatmap(status, order=["Labor B", "Labor Z"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Labor B", "Labor A", "Labor C"]
+    plt.close("all")
+
+
+def test_single_period_progress_is_points_not_a_trend_line():
+    prog = pd.DataFrame(
+        {
+            "series": ["Output", "Outcome"],
+            "period_label": ["SB1", "SB1"],
+            "value": [0.3, 0.15],
+            "expected": [0.25, 0.25],
+        }
+    )
+    with house_style():
+        ax = plots.indicator_progress(prog)
+    lines = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
+    for gid in ("Output", "Outcome", "target_path"):
+        assert lines[gid].get_linestyle() == "None"
+    assert lines["Output"].get_ydata().tolist() == pytest.approx([30])
+    assert _layout_ok(ax) == []
+    # two periods: lines again
+    two = pd.concat([prog, prog.assign(period_label="SB2", value=[0.5, 0.4])])
+    with house_style():
+        ax = plots.indicator_progress(two)
+    lines = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
+    assert lines["Output"].get_linestyle() == "-"
+    plt.close("all")
+
+
+def test_progress_places_periods_at_their_dates():
+    from datetime import date
+
+    import matplotlib.dates as mdates
+
+    prog = pd.DataFrame(
+        {
+            "series": ["Output"] * 3,
+            "period_label": ["SB1", "SB2", "SB3"],
+            "value": [0.1, 0.3, 0.5],
+            "expected": [0.2, 0.4, 0.6],
+        }
+    )
+    dates = {"SB1": date(2021, 3, 31), "SB2": date(2021, 9, 30), "SB3": date(2022, 9, 30)}
+    with house_style():
+        ax = plots.indicator_progress(prog, period_dates=dates)
+    xs = next(ln for ln in ax.lines if ln.get_gid() == "Output").get_xdata()
+    assert [mdates.num2date(x).date() for x in xs] == list(dates.values())
+    # the second gap (a year) is twice the first (half a year)
+    assert (xs[2] - xs[1]) / (xs[1] - xs[0]) == pytest.approx(365 / 183, rel=0.01)
+    assert ax.get_xticklabels()[0].get_text() == "SB1\nMärz 2021"
+    assert _layout_ok(ax) == []
+
+
+SMALL_FIGURES = {
+    "likert": lambda: plots.likert_bars(_likert_frame(), group="wave"),
+    "likert_apart": lambda: plots.likert_bars(_likert_frame(), group="wave", neutral="apart"),
+    "likert_9": lambda: plots.likert_bars(_likert_k(9)),
+    "dots": lambda: plots.openness_dots(_openness(), lab="x"),
+    "heatmap": lambda: plots.attainment_heatmap(
+        pd.DataFrame(
+            {
+                "lab_label": ["A", "A", "B", "B"],
+                "column": ["Input", "Output", "Input", "Output"],
+                "status": ["achieved", "behind", "on_track", "no_data"],
+            }
+        )
+    ),
+    "progress": lambda: plots.indicator_progress(
+        pd.DataFrame(
+            {
+                "series": ["Output"] * 3,
+                "period_label": ["SB1", "SB2", "SB3"],
+                "value": [0.1, 0.3, 0.5],
+                "expected": [0.2, 0.4, 0.6],
+            }
+        )
+    ),
+    "partners": lambda: plots.partner_composition(
+        pd.DataFrame(
+            {
+                "lab_label": ["A", "A", "B"],
+                "kind_label": ["Kommune", "Zivilgesellschaft", "Kommune"],
+                "n": [2, 5, 3],
+            }
+        )
+    ),
+    "milestones": lambda: plots.milestone_completion(
+        pd.DataFrame(
+            {
+                "lab_label": ["A", "A", "B"],
+                "completion": ["complete", "limited", "not_started"],
+                "completion_label": ["Vollständig", "Begrenzt", "Nicht begonnen"],
+                "share": [0.75, 0.25, 1.0],
+            }
+        )
+    ),
+    "overview": lambda: plots.stage_overview(
+        pd.DataFrame({"lab_label": ["A", "B"], "stage": [3, 7]})
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("name", sorted(SMALL_FIGURES))
+def test_every_figure_passes_the_layout_check(name, lang):
+    with house_style(lang=lang):
+        ax = SMALL_FIGURES[name]()
+        assert _layout_ok(ax) == []

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from ogl_impact.plots.style import GREY, PALETTE, STATUS_COLOURS, axis_numbers, ensure_ax, text
+from ogl_impact.plots.style import (
+    PALETTE,
+    STATUS_COLOURS,
+    axis_numbers,
+    below_axes,
+    date_label,
+    ensure_ax,
+    ordered,
+    text,
+)
+
+NETWORK_GREY = "#666666"
 
 STATUS_ORDER = ["achieved", "on_track", "behind", "no_data"]
 
 
 def attainment_heatmap(
-    data: pd.DataFrame, *, rows: str = "lab_label", columns: str = "column", ax: Axes | None = None
+    data: pd.DataFrame,
+    *,
+    rows: str = "lab_label",
+    columns: str = "column",
+    order: Sequence[str] | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Labs x indicators (or levels) coloured by attainment status.
 
@@ -25,6 +45,9 @@ def attainment_heatmap(
         on_track, behind, no_data); order of first appearance is kept.
     rows, columns : str
         Columns naming the heatmap's rows and columns.
+    order : sequence of str, optional
+        Rows top to bottom (the programme's lab order, as in ``labs.csv``);
+        rows not named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
 
@@ -33,7 +56,7 @@ def attainment_heatmap(
     Axes
         A mesh whose array holds the status index (0 achieved ... 3 no data).
     """
-    row_labels = list(dict.fromkeys(data[rows]))
+    row_labels = ordered(data[rows], order)
     col_labels = list(dict.fromkeys(data[columns]))
     ax = ensure_ax(ax, height_cm=max(6.0, 2.0 + 0.45 * len(row_labels)))
     grid = np.full((len(row_labels), len(col_labels)), STATUS_ORDER.index("no_data"), dtype=float)
@@ -54,23 +77,42 @@ def attainment_heatmap(
     )
     ax.set_ylim(len(row_labels) - 0.5, -0.5)
     ax.set_yticks(range(len(row_labels)), row_labels)
-    ax.set_xticks(range(len(col_labels)), col_labels, rotation=45, ha="right")
+    tilt = len(col_labels) > 5 or max((len(str(c)) for c in col_labels), default=0) > 12
+    ax.set_xticks(
+        range(len(col_labels)),
+        col_labels,
+        rotation=45 if tilt else 0,
+        ha="right" if tilt else "center",
+    )
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     ax.legend(
         handles=[Patch(color=STATUS_COLOURS[s], label=text(s)) for s in STATUS_ORDER],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.25),
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below_axes(ax),
         ncol=4,
         frameon=False,
+        title=text("status"),
+        title_fontsize=7.5,
     )
     return ax
 
 
 def indicator_progress(
-    data: pd.DataFrame, *, period_order: list[str] | None = None, ax: Axes | None = None
+    data: pd.DataFrame,
+    *,
+    period_order: list[str] | None = None,
+    period_dates: Mapping[str, date] | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Progress of indicators over the reporting periods against their target path.
+
+    With two or more periods each series is a line; with a single period
+    the values are drawn as points beside each other (no line suggests a
+    trend) and the target path as a short mark. With ``period_dates`` the
+    x axis is a time axis (periods placed at their dates, labelled with
+    month and year).
 
     Parameters
     ----------
@@ -80,6 +122,8 @@ def indicator_progress(
         and expected (the linear target path at that period).
     period_order : list of str, optional
         Periods left to right (default: order of first appearance).
+    period_dates : mapping, optional
+        End date of each period (from ``periods.csv``).
     ax : Axes, optional
         Axes to draw on.
 
@@ -90,30 +134,75 @@ def indicator_progress(
     """
     ax = ensure_ax(ax, height_cm=7)
     periods = period_order or list(dict.fromkeys(data["period_label"]))
-    x = {p: i for i, p in enumerate(periods)}
+    dated = bool(period_dates) and all(p in period_dates for p in periods)
+    if dated:
+        assert period_dates is not None
+        xs = [mdates.date2num(period_dates[p]) for p in periods]
+    else:
+        xs = list(range(len(periods)))
+    x = dict(zip(periods, xs, strict=True))
+    single = len(periods) == 1
+    series = list(dict.fromkeys(data["series"]))
+    # one period: series side by side around the period, as points
+    spread = (30.0 if dated else 0.25) / max(len(series), 1) if single else 0.0
     path = data.groupby("period_label", sort=False)["expected"].mean().reindex(periods)
     (line,) = ax.plot(
-        range(len(periods)),
+        xs,
         path.to_numpy() * 100,
-        color=GREY,
-        linestyle="--",
+        color=NETWORK_GREY,
+        linestyle="none" if single else "--",
+        marker="_" if single else None,
+        markersize=18,
         label=text("target_path"),
     )
     line.set_gid("target_path")
-    for k, (name, part) in enumerate(data.groupby("series", sort=False)):
+    for k, name in enumerate(series):
+        part = data[data["series"] == name]
+        offset = (k - (len(series) - 1) / 2) * spread
         (ln,) = ax.plot(
-            [x[p] for p in part["period_label"]],
+            [x[p] + offset for p in part["period_label"]],
             part["value"].to_numpy() * 100,
             marker="o",
-            markersize=3,
+            markersize=5 if single else 3,
+            linestyle="none" if single else "-",
             color=PALETTE[k % len(PALETTE)],
             label=str(name),
         )
         ln.set_gid(str(name))
     ax.axhline(100, color="black", linewidth=0.6)
-    ax.text(len(periods) - 1, 101, text("target"), ha="right", va="bottom", fontsize=7)
-    ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
-    ax.set_ylabel("%")
+    ax.text(
+        1,
+        101,
+        text("target"),
+        ha="right",
+        va="bottom",
+        fontsize=7,
+        transform=ax.get_yaxis_transform(),
+    )
+    if dated:
+        assert period_dates is not None
+        ax.set_xticks(xs, [f"{p}\n{date_label(period_dates[p])}" for p in periods])
+    else:
+        ax.set_xticks(
+            xs,
+            periods,
+            rotation=0 if len(xs) <= 4 else 45,
+            ha="center" if len(xs) <= 4 else "right",
+        )
+    if single:
+        half = 60.0 if dated else 0.5
+        ax.set_xlim(xs[0] - half, xs[0] + half)
+    top = max(110.0, float(np.nanmax(data["value"].to_numpy(dtype=float) * 100)) + 10)
+    ax.set_ylim(min(0.0, float(np.nanmin(data["value"].to_numpy(dtype=float) * 100)) - 5), top)
+    ax.set_ylabel(text("progress_share"))
+    ax.set_xlabel(text("period"))
     axis_numbers(ax, "y", 0)
-    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    ax.legend(
+        frameon=False,
+        fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below_axes(ax),
+        ncol=min(4, len(series) + 1),
+    )
     return ax

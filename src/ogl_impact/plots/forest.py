@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.transforms import ScaledTranslation
 
-from ogl_impact.plots.style import PALETTE, axis_numbers, ensure_ax, number, text
+from ogl_impact.plots.style import (
+    PALETTE,
+    axis_numbers,
+    below_axes,
+    ensure_ax,
+    number,
+    ordered,
+    text,
+    wrap,
+)
 
 
-def forest(data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2) -> Axes:
+def forest(
+    data: pd.DataFrame,
+    *,
+    order: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    decimals: int = 2,
+    note: str | None = None,
+) -> Axes:
     """Draw estimates with intervals, one row each, and an evidence column.
+
+    The printed column carries a heading; when the evidence column names
+    the Maryland Scientific Methods Scale ("MSMS ..."), a note under the
+    axes explains it.
 
     Parameters
     ----------
     data : DataFrame
         Columns label, estimate, ci_low, ci_high, optionally evidence (text
         shown at the right) and suppressed.
+    order : sequence of str, optional
+        Labels top to bottom (e.g. the programme's lab order); labels not
+        named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
     decimals : int, default 2
         Decimals of the printed estimates.
+    note : str, optional
+        Further note under the axes (e.g. the effect's unit: "Differenz der
+        Mittelwerte, Skala 1-5").
 
     Returns
     -------
@@ -30,25 +59,86 @@ def forest(data: pd.DataFrame, *, ax: Axes | None = None, decimals: int = 2) -> 
     rows = data
     if "suppressed" in rows:
         rows = rows[~rows["suppressed"].astype(bool)]
+    if order is not None:
+        rank = {v: i for i, v in enumerate(ordered(rows["label"], order))}
+        rows = rows.iloc[np.argsort([rank[v] for v in rows["label"]], kind="stable")]
     ax = ensure_ax(ax, height_cm=max(5.0, 2.0 + 0.6 * len(rows)))
     y = np.arange(len(rows))
+    has_evidence = "evidence" in rows
+    estimates = []
     for i, (_, r) in enumerate(rows.iterrows()):
         (ln,) = ax.plot([r["ci_low"], r["ci_high"]], [i, i], color=PALETTE[0], linewidth=1.5)
         ln.set_gid(str(r["label"]))
+        estimates.append(
+            ax.text(
+                1.02,
+                i,
+                f"{number(r['estimate'], decimals)} [{number(r['ci_low'], decimals)}; "
+                f"{number(r['ci_high'], decimals)}]",
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=7,
+                gid=f"estimate:{r['label']}",
+            )
+        )
+    heading = ax.text(
+        1.02,
+        -0.6,
+        text("estimate_ci"),
+        transform=ax.get_yaxis_transform(),
+        va="bottom",
+        fontsize=7,
+        fontweight="bold",
+        gid="column_heading",
+    )
+    if has_evidence:
+        # the evidence column starts after the widest entry of the estimate column
+        renderer = ax.figure._get_renderer()
+        widest = max(t.get_window_extent(renderer).width for t in [*estimates, heading])
+        shift = ScaledTranslation(widest / ax.figure.dpi + 8 / 72, 0, ax.figure.dpi_scale_trans)
+        column = ax.get_yaxis_transform() + shift
+        for i, (_, r) in enumerate(rows.iterrows()):
+            if pd.notna(r["evidence"]):
+                ax.text(
+                    1.02,
+                    i,
+                    str(r["evidence"]),
+                    transform=column,
+                    va="center",
+                    fontsize=7,
+                    gid=f"evidence:{r['label']}",
+                )
         ax.text(
             1.02,
-            i,
-            f"{number(r['estimate'], decimals)} [{number(r['ci_low'], decimals)}; "
-            f"{number(r['ci_high'], decimals)}]"
-            + (f"   {r['evidence']}" if "evidence" in rows and pd.notna(r["evidence"]) else ""),
-            transform=ax.get_yaxis_transform(),
-            va="center",
+            -0.6,
+            text("evidence"),
+            transform=column,
+            va="bottom",
             fontsize=7,
+            fontweight="bold",
+            gid="evidence_heading",
         )
     ax.scatter(rows["estimate"], y, color=PALETTE[0], zorder=3, s=20, gid="estimates")
     ax.axvline(0, color="black", linewidth=0.8, linestyle=":")
-    ax.set_yticks(y, rows["label"])
-    ax.invert_yaxis()
+    ax.set_yticks(y, [wrap(str(v), 42) for v in rows["label"]])
+    ax.set_ylim(len(rows) - 0.5, -0.9)  # top to bottom, room for the column heading
     ax.set_xlabel(text("effect"))
     axis_numbers(ax, "x")
+    notes = []
+    if "evidence" in rows and rows["evidence"].astype(str).str.contains("MSMS").any():
+        notes.append(text("msms"))
+    if note:
+        notes.append(note)
+    if notes:
+        ax.text(
+            0,
+            0,
+            "\n".join(notes),
+            transform=below_axes(ax),
+            va="top",
+            ha="left",
+            fontsize=6.5,
+            color="#444444",
+            gid="note",
+        )
     return ax

@@ -17,13 +17,22 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from ogl_impact.plots.style import DIVERGING, ensure_ax, number, text
+from ogl_impact.plots.style import (
+    below_axes,
+    diverging,
+    ensure_ax,
+    number,
+    text,
+    text_colour_on,
+    wrap,
+)
 
 
-def _wrap(label: str, width: int = 40) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+def _limit(extent: float) -> tuple[float, float]:
+    """Axis end and tick step: next 10 % up to 60 %, next 20 % above."""
+    step = 10.0 if extent <= 60 else 20.0
+    lim = max(step, float(np.ceil(extent / step - 1e-9) * step))
+    return min(lim, 100.0), step
 
 
 def likert_bars(
@@ -76,7 +85,7 @@ def likert_bars(
         .reset_index(drop=True)
     )
     k = len(categories)
-    colours = DIVERGING.get(k, DIVERGING[5])
+    colours = diverging(k)
     odd = k % 2 == 1
     mid = k // 2
     ax = ensure_ax(
@@ -86,7 +95,16 @@ def likert_bars(
     slots = len(groups) + 1 if group else 1
     heading_ticks: list[int] = []
     yticks, ylabels = [], []
-    apart_x = 105.0
+    # fit the axis to the data: the longest side of any bar, rounded up
+    sides: list[float] = []
+    pct_mid: list[float] = []
+    for _key, part in frame.groupby(["item_id"] + ([group] if group else []), sort=False):
+        pct = part.set_index("value")["percent"].reindex(categories["value"]).fillna(0).to_numpy()
+        half = pct[mid] / 2 if odd and neutral == "split" else 0.0
+        sides += [pct[:mid].sum() + half, pct[mid + odd :].sum() + half]
+        pct_mid.append(pct[mid] if odd else 0.0)
+    lim, step = _limit(max(sides, default=10.0))
+    apart_x = lim + step / 2
     for i, item in enumerate(items):
         for j, g in enumerate(groups):
             rows = frame[frame["item_id"] == item]
@@ -119,7 +137,7 @@ def likert_bars(
                         ha="center",
                         va="center",
                         fontsize=6.5,
-                        color="black" if c in {mid - 1, mid, mid + 1} else "white",
+                        color=text_colour_on(colours[c]),
                     )
             if group:
                 yticks.append(y)
@@ -127,10 +145,10 @@ def likert_bars(
         if group:
             heading_ticks.append(len(yticks))
             yticks.append(i * slots)
-            ylabels.append(_wrap((item_labels or {}).get(item, item), 60))
+            ylabels.append(wrap((item_labels or {}).get(item, item), 60))
         else:
             yticks.append(i)
-            ylabels.append(_wrap((item_labels or {}).get(item, item)))
+            ylabels.append(wrap((item_labels or {}).get(item, item), 40))
     ax.set_yticks(yticks, ylabels)
     for pos in heading_ticks:
         tick = ax.get_yticklabels()[pos]
@@ -138,17 +156,20 @@ def likert_bars(
     if group:
         ax.tick_params(axis="y", length=0)
     ax.invert_yaxis()
-    ax.axvline(0, color="black", linewidth=0.8)
-    lim = 100
-    ax.set_xlim(-lim, apart_x + 30 if (neutral == "apart" and odd) else lim)
+    ax.axvline(0, color="black", linewidth=0.8, zorder=0.5)  # behind the bars and numbers
+    apart_room = (max(pct_mid, default=0.0) + step / 2) if (neutral == "apart" and odd) else 0
+    ax.set_xlim(-lim, lim + apart_room)
     ax.set_xlabel(text("percent"))
-    ticks = np.arange(-100, 101, 25)
+    ticks = np.arange(-lim, lim + 1e-9, step)
     ax.set_xticks(ticks, [number(abs(t), 0) for t in ticks])
     ax.legend(
         handles=[Patch(color=colours[c], label=str(categories["label"][c])) for c in range(k)],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.18),
-        ncol=min(k, 5),
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below_axes(ax),
+        ncol=k if k <= 5 else int(np.ceil(k / 2)),
         frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
     )
     return ax

@@ -12,7 +12,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ogl_impact.plots.style import GREY, PALETTE, axis_numbers, ensure_ax, text
+from ogl_impact.plots.style import (
+    PALETTE,
+    axis_numbers,
+    below_axes,
+    ensure_ax,
+    number,
+    text,
+    wrap,
+)
+
+NETWORK = "#666666"  # network mean: 5.7:1 on white, also in the legend
 
 
 def _rows(data: pd.DataFrame, lab: str) -> pd.DataFrame:
@@ -28,9 +38,15 @@ def openness_radar(
     lab: str,
     title: str | None = None,
     scale: tuple[float, float] = (1, 5),
+    legend: bool = True,
+    lab_label: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Radar of one lab's perspective scores against the network mean.
+
+    The radial axis is labelled at every scale point (decimal comma in
+    German) and named; a legend tells the lab's line from the network mean.
+    In a grid of small radars pass ``legend=False`` to all but one.
 
     Parameters
     ----------
@@ -43,6 +59,10 @@ def openness_radar(
         Axes title (default: the lab id).
     scale : (float, float)
         Ends of the score scale.
+    legend : bool, default True
+        Draw the legend (lab, network mean) under the radar.
+    lab_label : str, optional
+        Name of the lab in the legend (default: ``title`` or the lab id).
     ax : Axes, optional
         A polar axes (created when absent).
 
@@ -54,7 +74,9 @@ def openness_radar(
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(subplot_kw={"projection": "polar"}, figsize=(8 / 2.54, 8 / 2.54))
+        _, ax = plt.subplots(
+            subplot_kw={"projection": "polar"}, figsize=(8 / 2.54, 9 / 2.54), layout="constrained"
+        )
     perspectives = list(dict.fromkeys(data["perspective"]))
     angles = np.linspace(0, 2 * np.pi, len(perspectives), endpoint=False)
     rows = _rows(data, lab).set_index("perspective").reindex(perspectives)
@@ -66,18 +88,51 @@ def openness_radar(
     closed = np.append(angles, angles[0])
     if rows["score"].notna().any():
         values = rows["score"].to_numpy(dtype=float)
-        (line,) = ax.plot(closed, np.append(values, values[0]), color=PALETTE[0], linewidth=1.5)
+        (line,) = ax.plot(
+            closed,
+            np.append(values, values[0]),
+            color=PALETTE[0],
+            linewidth=1.5,
+            label=lab_label or title or lab,
+        )
         line.set_gid("lab")
         ax.fill(closed, np.append(values, values[0]), color=PALETTE[0], alpha=0.15)
     else:
         ax.text(0, scale[0], text("no_data"), ha="center", va="center", fontsize=6, color="#555555")
     net = network.to_numpy(dtype=float)
-    (nline,) = ax.plot(closed, np.append(net, net[0]), color=GREY, linestyle="--", linewidth=1)
+    (nline,) = ax.plot(
+        closed,
+        np.append(net, net[0]),
+        color=NETWORK,
+        linestyle="--",
+        linewidth=1,
+        label=text("network_mean"),
+    )
     nline.set_gid("network")
-    ax.set_xticks(angles, perspectives)
+    ax.set_xticks(angles, [wrap(p, 14) for p in perspectives])
+    ax.tick_params(axis="x", pad=-4)
+    for label, angle in zip(ax.get_xticklabels(), angles, strict=True):
+        # anchor each label at its outer side so that it never reaches into the rings
+        c, s = np.cos(angle), np.sin(angle)
+        label.set_horizontalalignment("left" if c > 0.3 else "right" if c < -0.3 else "center")
+        label.set_verticalalignment("bottom" if s > 0.3 else "top" if s < -0.3 else "center")
     ax.set_ylim(*scale)
-    ax.set_yticks(np.arange(scale[0], scale[1] + 1), [])
-    ax.set_title(title or lab, fontsize=6.5, pad=8)
+    rings = np.arange(scale[0], scale[1] + 1)
+    ax.set_yticks(rings, [number(r, 0) for r in rings], fontsize=6, color="#444444")
+    # the scale's labels run along a spoke between two perspectives
+    ax.set_rlabel_position(np.degrees(angles[1] / 2) if len(angles) > 1 else 22.5)
+    ax.set_title(title or lab, fontsize=7.5, pad=16)
+    if legend:
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0),
+            bbox_transform=below_axes(ax, gap_pt=2),
+            ncol=2,
+            frameon=False,
+            title=text("radial_scale", lo=number(scale[0], 0), hi=number(scale[1], 0)),
+            title_fontsize=6.5,
+            fontsize=6.5,
+        )
     return ax
 
 
@@ -86,6 +141,7 @@ def openness_dots(
     *,
     lab: str,
     scale: tuple[float, float] = (1, 5),
+    lab_label: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Dot plot of one lab's perspective scores and the network mean.
@@ -98,6 +154,8 @@ def openness_dots(
         Unit to draw.
     scale : (float, float)
         Ends of the score scale.
+    lab_label : str, optional
+        Name of the lab in the legend (default: the lab id).
     ax : Axes, optional
         Axes to draw on.
 
@@ -117,14 +175,16 @@ def openness_dots(
     ax.scatter(
         network["network_mean"],
         y,
-        color=GREY,
+        color=NETWORK,
         marker="|",
         s=120,
         label=text("network_mean"),
         gid="network",
         zorder=2,
     )
-    ax.scatter(rows["score"], y, color=PALETTE[0], s=30, label=lab, gid="lab", zorder=3)
+    ax.scatter(
+        rows["score"], y, color=PALETTE[0], s=30, label=lab_label or lab, gid="lab", zorder=3
+    )
     if rows["score"].isna().all():
         mid = (scale[0] + scale[1]) / 2
         ax.text(
@@ -140,5 +200,11 @@ def openness_dots(
     ax.set_xlim(*scale)
     ax.set_xlabel(text("score"))
     axis_numbers(ax, "x")
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below_axes(ax),
+        ncol=2,
+    )
     return ax

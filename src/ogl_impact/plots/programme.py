@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ogl_impact.plots.style import PALETTE, axis_numbers, ensure_ax, text
+from ogl_impact.plots.style import PALETTE, axis_numbers, below_axes, ensure_ax, ordered, text
 
 IRM_COLOURS = {
     "complete": "#0072B2",
@@ -16,13 +18,18 @@ IRM_COLOURS = {
 }
 
 
-def partner_composition(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def partner_composition(
+    data: pd.DataFrame, *, order: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
     """Partners per lab by kind, as stacked horizontal bars.
 
     Parameters
     ----------
     data : DataFrame
         Columns lab_label, kind_label (in legend order), n.
+    order : sequence of str, optional
+        Labs top to bottom (the programme's order, as in ``labs.csv``);
+        labs not named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
 
@@ -31,7 +38,7 @@ def partner_composition(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Axes
         Bars with gid "lab|kind".
     """
-    labs = list(dict.fromkeys(data["lab_label"]))
+    labs = ordered(data["lab_label"], order)
     kinds = list(dict.fromkeys(data["kind_label"]))
     ax = ensure_ax(ax, height_cm=max(6.0, 2.0 + 0.45 * len(labs)))
     table = data.pivot_table(index="lab_label", columns="kind_label", values="n", aggfunc="sum")
@@ -45,17 +52,28 @@ def partner_composition(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.invert_yaxis()
     ax.set_xlabel(text("partners"))
     axis_numbers(ax, "x", 0)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
+    ax.legend(
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below_axes(ax),
+        ncol=3,
+    )
     return ax
 
 
-def milestone_completion(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def milestone_completion(
+    data: pd.DataFrame, *, order: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
     """Share of milestones per completion level (OGP IRM scale), one bar per lab.
 
     Parameters
     ----------
     data : DataFrame
         Columns lab_label, completion (IRM code), completion_label, share (0-1).
+    order : sequence of str, optional
+        Labs top to bottom (the programme's order, as in ``labs.csv``);
+        labs not named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
 
@@ -64,7 +82,7 @@ def milestone_completion(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Axes
         Bars with gid "lab|completion".
     """
-    labs = list(dict.fromkeys(data["lab_label"]))
+    labs = ordered(data["lab_label"], order)
     order = [c for c in IRM_COLOURS if c in set(data["completion"])]
     names = dict(zip(data["completion"], data["completion_label"], strict=False))
     ax = ensure_ax(ax, height_cm=max(6.0, 2.0 + 0.45 * len(labs)))
@@ -80,5 +98,11 @@ def milestone_completion(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, 100)
     ax.set_xlabel(text("percent"))
     axis_numbers(ax, "x", 0)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
+    ax.legend(
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=below_axes(ax),
+        ncol=3,
+    )
     return ax

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 
-from ogl_impact.plots.style import PALETTE, ensure_ax, text
+from ogl_impact.plots.style import PALETTE, date_label, ensure_ax, ordered, text, wrap
+from ogl_impact.vocab import STAGES
 
-STAGE_NAMES_DE = [
-    "Aktivitäten finden statt",
-    "Zielgruppen werden erreicht",
-    "Zielgruppen akzeptieren",
-    "Wissen/Fähigkeiten verändern sich",
-    "Handeln verändert sich",
-    "Lebenslage verändert sich",
-    "Gesellschaft verändert sich",
-]
-STAGE_NAMES_EN = [
-    "Activities take place",
-    "Target groups are reached",
-    "Target groups accept",
-    "Knowledge/skills change",
-    "Behaviour changes",
-    "Living conditions change",
-    "Society changes",
-]
+STAGE_NAMES_DE = [de for de, _en in STAGES.values()]
+STAGE_NAMES_EN = [en for _de, en in STAGES.values()]
 
 
 def _stage_names() -> list[str]:
@@ -35,8 +23,19 @@ def _stage_names() -> list[str]:
     return STAGE_NAMES_DE if lang() == "de" else STAGE_NAMES_EN
 
 
-def staircase(data: pd.DataFrame, *, lab: str, ax: Axes | None = None) -> Axes:
+def staircase(
+    data: pd.DataFrame,
+    *,
+    lab: str,
+    period_dates: Mapping[str, date] | None = None,
+    stage_names: bool = True,
+    ylabel: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
     """Stage reached by one lab over the reporting periods, drawn as a staircase.
+
+    The y axis names the seven stages of the Wirkungstreppe (see
+    :data:`ogl_impact.vocab.STAGES`); each bar is labelled with its stage.
 
     Parameters
     ----------
@@ -45,6 +44,14 @@ def staircase(data: pd.DataFrame, *, lab: str, ax: Axes | None = None) -> Axes:
         when no stage is reached yet).
     lab : str
         Lab to draw.
+    period_dates : mapping, optional
+        End date of each period; the periods are then labelled with their
+        dates ("SB1" over "März 2021").
+    stage_names : bool, default True
+        Name the stages on the y axis (numbers 1-7 otherwise).
+    ylabel : bool, default True
+        Write the y axis title; in a grid of small staircases sharing the y
+        axis, pass False to all but the first column.
     ax : Axes, optional
         Axes to draw on.
 
@@ -60,20 +67,38 @@ def staircase(data: pd.DataFrame, *, lab: str, ax: Axes | None = None) -> Axes:
     bars = ax.bar(x, stages, width=1.0, color=PALETTE[0], edgecolor="white", align="center")
     for bar, label in zip(bars.patches, rows["period_label"], strict=True):
         bar.set_gid(str(label))
-    ax.set_xticks(x, rows["period_label"], rotation=45, ha="right")
-    ax.set_yticks(range(1, 8), [f"{i} {n}" for i, n in enumerate(_stage_names(), 1)])
+    labels = [str(p) for p in rows["period_label"]]
+    if period_dates:
+        labels = [f"{p}\n{date_label(period_dates[p])}" if p in period_dates else p for p in labels]
+    ax.set_xticks(
+        x, labels, rotation=0 if len(x) <= 4 else 45, ha="center" if len(x) <= 4 else "right"
+    )
+    if stage_names:
+        ax.set_yticks(range(1, 8), [wrap(f"{i} {n}", 32) for i, n in enumerate(_stage_names(), 1)])
+    else:
+        ax.set_yticks(range(1, 8), [str(i) for i in range(1, 8)])
     ax.set_ylim(0, 7.5)
+    ax.set_xlim(-0.5, max(len(x), 3) - 0.5)  # one period is one bar, not a full-width block
     ax.set_xlabel(text("period"))
+    if ylabel:
+        ax.set_ylabel(text("stage"))
     return ax
 
 
-def stage_overview(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def stage_overview(
+    data: pd.DataFrame, *, order: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
     """Labs x stages: filled up to the stage each lab has reached.
+
+    The columns are named with the stages of the Wirkungstreppe.
 
     Parameters
     ----------
     data : DataFrame
-        Columns lab_label (one row per lab, in drawing order) and stage.
+        Columns lab_label (one row per lab) and stage.
+    order : sequence of str, optional
+        Labs top to bottom (the programme's order, as in ``labs.csv``);
+        labs not named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
 
@@ -82,7 +107,9 @@ def stage_overview(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Axes
         A mesh whose array (labs x 7) is 1 where the stage is reached.
     """
-    ax = ensure_ax(ax, height_cm=max(6.0, 1.5 + 0.45 * len(data)))
+    labs = ordered(data["lab_label"], order)
+    data = data.drop_duplicates("lab_label").set_index("lab_label").reindex(labs).reset_index()
+    ax = ensure_ax(ax, height_cm=max(6.0, 3.0 + 0.45 * len(data)))
     stages = pd.to_numeric(data["stage"], errors="coerce").fillna(0).to_numpy(dtype=float)
     grid = (np.arange(1, 8)[None, :] <= stages[:, None]).astype(float)
     ax.pcolormesh(
@@ -97,7 +124,8 @@ def stage_overview(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     )
     ax.set_ylim(len(data) - 0.5, -0.5)
     ax.set_yticks(range(len(data)), data["lab_label"])
-    ax.set_xticks(range(7), [f"{i}" for i in range(1, 8)])
+    ax.set_xticks(range(7), [wrap(f"{i} {n}", 13) for i, n in enumerate(_stage_names(), 1)])
+    ax.tick_params(axis="x", labelsize=6.5)
     ax.set_xlabel(text("stage"))
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)

@@ -19,12 +19,14 @@ Demodaten" to a figure.
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
@@ -75,6 +77,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "lab": "Labor",
         "level": "Ebene",
         "score": "Mittelwert (1-5)",
+        "status": "Stand der Zielerreichung",
+        "msms": "MSMS = Maryland Scientific Methods Scale, Stufe 1-5 (5 = stärkstes Design)",
+        "estimate_ci": "Effekt [95-%-KI]",
+        "radial_scale": "Mittelwert, Skala {lo} (Mitte) bis {hi}",
+        "progress_share": "Weg zum Ziel (%)",
     },
     "en": {
         "synthetic": "synthetic demo data",
@@ -99,6 +106,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "lab": "Lab",
         "level": "Level",
         "score": "Mean (1-5)",
+        "status": "Attainment status",
+        "msms": "MSMS = Maryland Scientific Methods Scale, level 1-5 (5 = strongest design)",
+        "estimate_ci": "Effect [95% CI]",
+        "radial_scale": "Mean, scale {lo} (centre) to {hi}",
+        "progress_share": "Way to the target (%)",
     },
 }
 MONTHS_DE = [
@@ -274,7 +286,9 @@ def axis_numbers(ax: Axes, axis: str = "y", decimals: int | None = None) -> None
     target.set_major_formatter(FuncFormatter(fmt))
 
 
-def figure(width: str = "full", height_cm: float = 8.0) -> tuple[Figure, Axes]:
+def figure(
+    width: str = "full", height_cm: float = 8.0, *, layout: str | None = None, **subplot_kw: Any
+) -> tuple[Figure, Axes]:
     """Create a figure as wide as an A4 text column (16 cm) or half of it.
 
     Parameters
@@ -283,6 +297,12 @@ def figure(width: str = "full", height_cm: float = 8.0) -> tuple[Figure, Axes]:
         Full text width or half.
     height_cm : float, default 8
         Height in centimetres.
+    layout : {None, "constrained"}
+        Layout engine; ``"constrained"`` keeps legends and notes placed
+        under the axes inside the canvas (used for figures a plot function
+        creates itself).
+    **subplot_kw
+        Passed to ``add_subplot`` (e.g. ``projection="polar"``).
 
     Returns
     -------
@@ -291,7 +311,9 @@ def figure(width: str = "full", height_cm: float = 8.0) -> tuple[Figure, Axes]:
     import matplotlib.pyplot as plt
 
     w = A4_TEXT_WIDTH_CM if width == "full" else A4_TEXT_WIDTH_CM / 2
-    fig, ax = plt.subplots(figsize=(w * CM, height_cm * CM))
+    fig, ax = plt.subplots(
+        figsize=(w * CM, height_cm * CM), layout=layout, subplot_kw=subplot_kw or None
+    )
     return fig, ax
 
 
@@ -352,4 +374,231 @@ def ensure_ax(ax: Axes | None, width: str = "full", height_cm: float = 8.0) -> A
     """
     if ax is not None:
         return ax
-    return figure(width, height_cm)[1]
+    return figure(width, height_cm, layout="constrained")[1]
+
+
+def text_colour_on(fill: Any) -> str:
+    """Black or white, whichever contrasts more with ``fill`` (WCAG luminance).
+
+    Parameters
+    ----------
+    fill : matplotlib colour
+        Background colour of the text.
+
+    Returns
+    -------
+    str
+        ``"black"`` or ``"white"``.
+
+    Examples
+    --------
+    >>> text_colour_on("#D55E00"), text_colour_on("#0072B2")
+    ('black', 'white')
+    """
+    rgb = np.asarray(to_rgba(fill)[:3], dtype=float)
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    lum = float(lin @ np.array([0.2126, 0.7152, 0.0722]))
+    # contrast with black (lum + .05) / .05 against white 1.05 / (lum + .05)
+    return "black" if (lum + 0.05) ** 2 >= 0.05 * 1.05 else "white"
+
+
+_DIVERGING_ENDS = (("#A63D00", "#F4B183"), ("#9DC3E6", "#004C7A"))
+NEUTRAL = "#BDBDBD"
+
+
+def diverging(k: int) -> list[str]:
+    """Diverging colours for ``k`` ordered categories (2-11), neutral grey in the middle.
+
+    Disagreement runs from dark vermilion to light orange, agreement from
+    light to dark blue (colour-blind safe); an odd ``k`` gets a grey
+    middle category. Scales of 2 to 7 use the fixed :data:`DIVERGING` set.
+
+    Parameters
+    ----------
+    k : int
+        Number of categories.
+
+    Returns
+    -------
+    list of str
+        Hex colours, disagreement first.
+
+    Examples
+    --------
+    >>> len(diverging(11)), diverging(11)[5]
+    (11, '#BDBDBD')
+    """
+    if not 2 <= k <= 11:
+        raise ValueError(
+            f"Likert-Skalen mit {k} Kategorien werden nicht gezeichnet (2 bis 11 möglich) / "
+            f"Likert scales with {k} categories cannot be drawn (2 to 11 allowed)"
+        )
+    if k in DIVERGING:
+        return list(DIVERGING[k])
+    half = k // 2
+
+    def ramp(a: str, b: str) -> list[str]:
+        ca, cb = np.array(to_rgba(a)[:3]), np.array(to_rgba(b)[:3])
+        return [to_hex(ca + (cb - ca) * t) for t in np.linspace(0, 1, half)]
+
+    left = ramp(*_DIVERGING_ENDS[0])
+    right = ramp(*_DIVERGING_ENDS[1])
+    return left + ([NEUTRAL] if k % 2 else []) + right
+
+
+def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
+    """Wrap a label at word boundaries, hyphenating long German words at syllables.
+
+    Words are broken only where :mod:`pyphen` (``de_DE``) allows, after a
+    hyphen or a slash; a word without such a point longer than a line is
+    left whole rather than cut mid-syllable.
+
+    Parameters
+    ----------
+    label : str
+        The text.
+    width : int, default 20
+        Characters per line.
+    max_lines : int, optional
+        Cut after this many lines, ending with "…".
+
+    Returns
+    -------
+    str
+        Lines joined by newlines.
+
+    Examples
+    --------
+    >>> wrap("Beteiligungsbereitschaft steigt", 14).splitlines()
+    ['Beteiligungs-', 'bereitschaft', 'steigt']
+    """
+    lines: list[str] = []
+    current = ""
+    for word in str(label).split():
+        while True:
+            sep = " " if current else ""
+            if len(current) + len(sep) + len(word) <= width:
+                current += sep + word
+                break
+            # a word that fits on a line of its own moves there whole (fewer hyphens)
+            room = width - len(current) - len(sep) if len(word) > width else 0
+            head, tail = _split_word(word, room)
+            if head:
+                lines.append(current + sep + head)
+                current, word = "", tail
+                continue
+            if current:
+                lines.append(current)
+                current = ""
+                continue
+            head, tail = _split_word(word, width, force=True)
+            lines.append(head)
+            word = tail
+            if not word:
+                break
+    if current:
+        lines.append(current)
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip("-") + "…"
+    return "\n".join(lines) or str(label)
+
+
+def _split_word(word: str, room: int, force: bool = False) -> tuple[str, str]:
+    """Longest head of ``word`` (with its hyphen) fitting in ``room`` characters."""
+    import pyphen
+
+    best: tuple[str, str] = ("", word)
+    for i in range(1, len(word)):
+        head = word[:i]
+        if word[i - 1] in "-/":
+            piece = head
+        else:
+            continue
+        if len(piece) <= room:
+            best = (piece, word[i:])
+    dic = _PYPHEN.setdefault("de", pyphen.Pyphen(lang="de_DE", left=3, right=3))
+    splits = list(dic.iterate(word))
+    cuts = {len(h.rstrip("-")) for h, _t in splits}
+    for head, tail in splits:
+        # at least three letters on each side, also within a compound ("Wissen/Fähig-keiten")
+        if len(re.split(r"[-/]", head)[-1]) < 3 or len(re.split(r"[-/]", tail)[0]) < 3:
+            continue
+        # the de_DE patterns sometimes make a lone consonant a syllable ("Kom-mu-na-l-ver-");
+        # the consonant stays with the syllable before it ("Kommunal-verwaltung")
+        n = len(head.rstrip("-"))
+        if n + 1 in cuts and word[n].lower() not in "aeiouäöüy":
+            continue
+        piece = head if head.endswith("-") else head + "-"
+        if len(piece) <= room and len(piece) > len(best[0]):
+            best = (piece, tail)
+    if not best[0] and force:
+        # nothing fits: the shortest legal head (a long line beats a mid-syllable cut)
+        cuts = [(h if h.endswith("-") else h + "-", t) for h, t in dic.iterate(word)]
+        cuts += [(word[:i], word[i:]) for i in range(1, len(word)) if word[i - 1] in "-/"]
+        return min(cuts, key=lambda c: len(c[0])) if cuts else (word, "")
+    return best
+
+
+_PYPHEN: dict[str, Any] = {}
+
+
+def ordered(values: Any, order: Any = None) -> list:
+    """Distinct ``values`` in ``order`` (e.g. the programme's lab order), others after.
+
+    Parameters
+    ----------
+    values : iterable
+        The values present in the data.
+    order : sequence, optional
+        The preferred order; values absent from the data are skipped.
+
+    Returns
+    -------
+    list
+        ``order``'s values that occur, then the rest in order of appearance.
+
+    Examples
+    --------
+    >>> ordered(["B", "C", "A", "B"], ["A", "B"])
+    ['A', 'B', 'C']
+    """
+    seen = list(dict.fromkeys(values))
+    if order is None:
+        return seen
+    present = set(seen)
+    first = [v for v in dict.fromkeys(order) if v in present]
+    return first + [v for v in seen if v not in set(first)]
+
+
+def below_axes(ax: Axes, gap_pt: float = 4.0) -> Any:
+    """Transform anchoring a legend or note just under the axes' tick labels and x label.
+
+    The offset is measured once (in inches) and added to the axes frame, so
+    it follows the axes when a layout engine moves it.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes, with ticks and labels already set.
+    gap_pt : float, default 4
+        Extra space in points.
+
+    Returns
+    -------
+    Transform
+        Axes coordinates shifted down; use with ``bbox_to_anchor=(0.5, 0)``.
+    """
+    from matplotlib.transforms import ScaledTranslation
+
+    fig = ax.figure
+    renderer = fig._get_renderer()  # any canvas (Agg, PDF, SVG, inline)
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.set_visible(False)
+    tight = ax.get_tightbbox(renderer)
+    if legend is not None:
+        legend.set_visible(True)
+    frame = ax.get_window_extent(renderer)
+    depth = max(0.0, frame.y0 - tight.y0) / fig.dpi + gap_pt / 72
+    return ax.transAxes + ScaledTranslation(0, -depth, fig.dpi_scale_trans)
