@@ -526,13 +526,92 @@ def _read_xlsx(path: Path, name: str, data: bytes) -> RawTable:
     )
 
 
-def _check_zip_sizes(path: Path) -> None:
-    """Refuse a workbook whose zip members would inflate beyond the limits, before inflating.
+@dataclass(frozen=True)
+class ZipLimits:
+    """Limits a zip container must keep before anything in it is inflated.
 
-    The sizes checked are those the zip declares; Python's :mod:`zipfile`
-    (which openpyxl uses) never inflates a member beyond its declared size, so
-    a lying header cannot get past these limits.
+    Attributes
+    ----------
+    total : int
+        Largest sum of the members' declared uncompressed sizes (bytes).
+    member : int
+        Largest declared uncompressed size of one member (bytes).
+    ratio : float
+        Largest compression ratio (declared size / compressed size) of a member
+        larger than ``ratio_floor``.
+    ratio_floor : int
+        Members smaller than this may compress better: they cannot hurt.
+    members : int
+        Most members.
     """
+
+    total: int
+    member: int
+    ratio: float
+    ratio_floor: int = 1024**2
+    members: int = 10_000
+
+
+@dataclass(frozen=True)
+class ZipBreach:
+    """The first limit a zip container breaks: ``kind`` is members/member/ratio/total."""
+
+    kind: str
+    value: float
+    limit: float
+    member: str = ""
+
+
+WORKBOOK_LIMITS = ZipLimits(
+    total=MAX_XLSX_UNCOMPRESSED,
+    member=MAX_XLSX_UNCOMPRESSED,
+    ratio=MAX_XLSX_RATIO,
+    ratio_floor=XLSX_RATIO_FLOOR,
+)
+
+
+def zip_breach(members: list[zipfile.ZipInfo], limits: ZipLimits) -> ZipBreach | None:
+    """Return the first limit the zip's declared sizes break, or None (nothing is inflated).
+
+    The one rule for every zipped input (workbooks, LimeSurvey archives,
+    XLSForms). Python's :mod:`zipfile` never inflates a member beyond its
+    declared size, so a lying header cannot get past these limits.
+
+    Parameters
+    ----------
+    members : list of zipfile.ZipInfo
+        The central directory (``ZipFile.infolist()``).
+    limits : ZipLimits
+        The limits.
+
+    Returns
+    -------
+    ZipBreach or None
+
+    Examples
+    --------
+    >>> info = zipfile.ZipInfo("xl/sheet1.xml")
+    >>> info.file_size, info.compress_size = 300 * 1024**2, 300 * 1024
+    >>> zip_breach([info], WORKBOOK_LIMITS).kind
+    'member'
+    """
+    if len(members) > limits.members:
+        return ZipBreach("members", len(members), limits.members)
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.file_size > limits.member:
+            return ZipBreach("member", info.file_size, limits.member, info.filename)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor and ratio > limits.ratio:
+            return ZipBreach("ratio", ratio, limits.ratio, info.filename)
+    if total > limits.total:
+        return ZipBreach("total", total, limits.total)
+    return None
+
+
+def _check_zip_sizes(path: Path) -> None:
+    """Refuse a workbook whose zip members would inflate beyond the limits, before inflating."""
     file = path.name
     try:
         with zipfile.ZipFile(path) as archive:
@@ -541,29 +620,26 @@ def _check_zip_sizes(path: Path) -> None:
         raise TableReadError(
             make_problem(file, "file_unreadable", detail=type(exc).__name__)
         ) from None
-    total = sum(m.file_size for m in members)
+    breach = zip_breach(members, WORKBOOK_LIMITS)
+    if breach is None:
+        return
     mb = 1024**2
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise TableReadError(
-            make_problem(
-                file,
-                "file_zip_too_large",
-                size=f"{total / mb:.0f}",
-                limit=f"{MAX_XLSX_UNCOMPRESSED / mb:.0f}",
-            )
+    if breach.kind == "ratio":
+        problem = make_problem(
+            file,
+            "file_zip_ratio",
+            member=breach.member,
+            ratio=f"{breach.value:.0f}",
+            limit=MAX_XLSX_RATIO,
         )
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > XLSX_RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
-            raise TableReadError(
-                make_problem(
-                    file,
-                    "file_zip_ratio",
-                    member=member.filename,
-                    ratio=f"{ratio:.0f}",
-                    limit=MAX_XLSX_RATIO,
-                )
-            )
+    else:
+        problem = make_problem(
+            file,
+            "file_zip_too_large",
+            size=f"{breach.value / mb:.0f}",
+            limit=f"{breach.limit / mb:.0f}",
+        )
+    raise TableReadError(problem)
 
 
 def _cell_text(value: object) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 
 from ogl_impact.imports.export import SurveyExport, answer_row, item_row
+from ogl_impact.io import ZipLimits, zip_breach
 
 # LimeSurvey question types (https://manual.limesurvey.org, question object types)
 CHOICE_TYPES = {"L", "!", "O", "5", "Y", "G"}  # one answer from a list
@@ -44,6 +45,13 @@ MAX_ARCHIVE_BYTES = 1024**3  # all members of a .lsa together, as declared
 MAX_RATIO = 100  # declared size / compressed size of one member
 RATIO_FLOOR = 1024**2  # members smaller than this are not held to MAX_RATIO
 MAX_MEMBERS = 1000
+ARCHIVE_LIMITS = ZipLimits(
+    total=MAX_ARCHIVE_BYTES,
+    member=MAX_FILE_BYTES,
+    ratio=MAX_RATIO,
+    ratio_floor=RATIO_FLOOR,
+    members=MAX_MEMBERS,
+)
 
 
 class LimeSurveyError(ValueError):
@@ -235,32 +243,30 @@ def check_archive(path: Path, archive: zipfile.ZipFile) -> None:
         Naming the archive, the member and the limit (``MAX_FILE_BYTES``,
         ``MAX_ARCHIVE_BYTES``, ``MAX_RATIO``, ``MAX_MEMBERS``).
     """
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
+    breach = zip_breach(archive.infolist(), ARCHIVE_LIMITS)
+    if breach is None:
+        return
+    name = path.name
+    if breach.kind == "members":
         raise LimeSurveyError(
-            f"{path.name}: {len(members)} Dateien im Archiv, mehr als {MAX_MEMBERS} "
+            f"{name}: {breach.value:.0f} Dateien im Archiv, mehr als {MAX_MEMBERS} "
             f"/ more members than allowed"
         )
-    total = 0
-    for info in members:
-        total += info.file_size
-        if info.file_size > MAX_FILE_BYTES:
-            raise LimeSurveyError(
-                f"{path.name}: {info.filename} wäre entpackt {info.file_size} Bytes groß, mehr "
-                f"als {MAX_FILE_BYTES}; nicht entpackt / member too large, not inflated"
-            )
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise LimeSurveyError(
-                f"{path.name}: {info.filename} ist {ratio:.0f}-fach komprimiert, mehr als "
-                f"{MAX_RATIO}-fach (Zip-Bombe?); nicht entpackt / compression ratio above the "
-                f"limit, not inflated"
-            )
-    if total > MAX_ARCHIVE_BYTES:
+    if breach.kind == "member":
         raise LimeSurveyError(
-            f"{path.name}: entpackt {total} Bytes, mehr als {MAX_ARCHIVE_BYTES}; nicht entpackt "
-            f"/ archive too large, not inflated"
+            f"{name}: {breach.member} wäre entpackt {breach.value:.0f} Bytes groß, mehr "
+            f"als {MAX_FILE_BYTES}; nicht entpackt / member too large, not inflated"
         )
+    if breach.kind == "ratio":
+        raise LimeSurveyError(
+            f"{name}: {breach.member} ist {breach.value:.0f}-fach komprimiert, mehr als "
+            f"{MAX_RATIO}-fach (Zip-Bombe?); nicht entpackt / compression ratio above the "
+            f"limit, not inflated"
+        )
+    raise LimeSurveyError(
+        f"{name}: entpackt {breach.value:.0f} Bytes, mehr als {MAX_ARCHIVE_BYTES}; nicht "
+        f"entpackt / archive too large, not inflated"
+    )
 
 
 def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
