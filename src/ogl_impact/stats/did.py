@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.outputs import VOCABULARY
 from ogl_impact.stats.regression import (
     OLSResult,
     _normalise_cov,
@@ -35,19 +36,7 @@ from ogl_impact.stats.regression import (
     wild_cluster_bootstrap,
 )
 
-COLUMNS = [
-    "term",
-    "estimate",
-    "se",
-    "statistic",
-    "df",
-    "p_val",
-    "ci_low",
-    "ci_high",
-    "n",
-    "method",
-    "note",
-]
+COLUMNS = list(VOCABULARY)
 
 
 def _require(data: pd.DataFrame, columns: Sequence[str], role: str) -> None:

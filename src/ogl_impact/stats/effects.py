@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.outputs import VOCABULARY
 
 
 def _clean(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
@@ -159,19 +160,7 @@ def mean_difference(
             rows.append((nx, ny, est, se, t, df, p, est - q * se, est + q * se, nx + ny, name))
     out = pd.DataFrame(
         rows,
-        columns=[
-            "n_x",
-            "n_y",
-            "estimate",
-            "se",
-            "statistic",
-            "df",
-            "p_val",
-            "ci_low",
-            "ci_high",
-            "n",
-            "method",
-        ],
+        columns=["n_x", "n_y", *VOCABULARY[1:-1]],
     )
     out.insert(2, "term", "mean_difference")
     return out

@@ -363,14 +363,18 @@ def _roll_back(backup: Path, folder: Path) -> list[str]:
         entries = json.loads((backup / JOURNAL).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []  # moving had not begun: nothing to undo
-    for entry in entries:
-        rel, kept = entry["rel"], entry["kept"]
-        final, aside = folder / rel, backup / "files" / rel
-        if kept and aside.exists():
-            os.replace(aside, final)
-        elif not kept:
-            final.unlink(missing_ok=True)
+    _undo(entries, folder, backup)
     return [f"{folder}: abgebrochener Lauf rückgängig gemacht / interrupted run rolled back"]
+
+
+def _undo(entries: list[dict], folder: Path, backup: Path) -> None:
+    """Put back every replaced file and remove every added one (in reverse order)."""
+    for entry in reversed(entries):
+        final, aside = folder / entry["rel"], backup / "files" / entry["rel"]
+        if entry["kept"] and aside.exists():
+            os.replace(aside, final)
+        elif not entry["kept"]:
+            final.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -517,12 +521,7 @@ def update_files(
                 moved.append(entry)
                 os.replace(new, final)
         except BaseException:
-            for entry in reversed(moved):
-                final, aside = folder_r / entry["rel"], backup / "files" / entry["rel"]
-                if entry["kept"] and aside.exists():
-                    os.replace(aside, final)
-                elif not entry["kept"]:
-                    final.unlink(missing_ok=True)
+            _undo(moved, folder_r, backup)
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
