@@ -24,8 +24,7 @@ import ogl_impact.reports as reports_pkg
 from ogl_impact import stats
 from ogl_impact.cli import main
 from ogl_impact.dataset import load
-from ogl_impact.reports import NotEstimable, build, draw
-from ogl_impact.reports import FIGURES
+from ogl_impact.reports import FIGURES, NotEstimable, build, draw
 from ogl_impact.reports.estimable import numerical_failures
 from ogl_impact.reports.figures import survey as survey_figures
 

@@ -32,8 +32,20 @@ def _partner_data(ctx: Context) -> list[Panel]:
     frame["kind_label"] = frame["kind"].map(lambda k: ctx.label(vocab.PARTNER_KINDS_SHORT, k))
     frame["o"] = frame["kind"].map(kinds.index)
     frame = frame.sort_values(["o", "lab_label"])
-    placeholders = int(p["placeholder"].sum())
-    return [Panel(frame, len(p), {"placeholders": placeholders, "total": len(p)})]
+    shown = int(p["lab_id"].notna().sum())
+    # partners without a lab (placeholders for partners not publicly named) are not drawn
+    hidden = len(p) - shown
+    rest = ""
+    if hidden:
+        rest = " " + ctx.t(
+            f"Weitere {hidden} Partner sind keinem Labor zugeordnet (davon "
+            f"{int(p.loc[p['lab_id'].isna(), 'placeholder'].sum())} Platzhalter für nicht "
+            "öffentlich genannte Partner) und nicht gezeigt.",
+            f"{hidden} further partners belong to no lab (of them "
+            f"{int(p.loc[p['lab_id'].isna(), 'placeholder'].sum())} placeholders for partners "
+            "not publicly named) and are not shown.",
+        )
+    return [Panel(frame, shown, {"shown": shown, "rest": rest})]
 
 
 def _partner_plot(panel: Panel, ctx: Context) -> Figure:
@@ -66,10 +78,8 @@ declare(
     data=_partner_data,
     plot=_partner_plot,
     caption=(
-        "Partner je Labor nach Art. {placeholders} der {total} Partner sind Platzhalter für "
-        "nicht öffentlich genannte Partner.",
-        "Partners per lab by kind. {placeholders} of the {total} partners are placeholders "
-        "for partners not publicly named.",
+        "Partner je Labor nach Art, {shown} Partner.{rest}",
+        "Partners per lab by kind, {shown} partners.{rest}",
     ),
     alt=_partner_alt,
     reports=LONG_REPORTS,
