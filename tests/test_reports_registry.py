@@ -264,3 +264,35 @@ def test_the_effects_alt_text_names_the_largest_estimate(demo):
     top = table.loc[table["estimate"].idxmax()]
     assert f"Größter Wert: {top['label']} (" in drawn.alt_text
     assert f"für {len(table)} Skalen" in drawn.alt_text
+
+
+def test_the_example_in_the_architecture_document_works(demo):
+    from pathlib import Path
+
+    from matplotlib.figure import Figure
+
+    from ogl_impact import vocab
+    from ogl_impact.reports.figures.base import LONG_REPORTS, Context, extremes
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text("utf-8")
+    code = re.search(r"## Adding a figure.*?```python\n(.*?)```", text, re.S).group(1)
+    names = {
+        "Figure": Figure,
+        "vocab": vocab,
+        "style": style,
+        "LONG_REPORTS": LONG_REPORTS,
+        "Context": Context,
+        "Panel": Panel,
+        "declare": declare,
+        "extremes": extremes,
+    }
+    try:
+        exec(code, names)
+        assert "partnerarten" in find(demo.periods, "pb").figures
+        (drawn,) = draw(demo, "zb", "partnerarten")
+        kinds = demo.partners.dropna(subset=["lab_id"])["kind"].nunique()
+        assert drawn.caption == f"Partner aller Labore nach Art ({kinds} Arten)."
+        assert drawn.table["n"].sum() == demo.partners["lab_id"].notna().sum()
+    finally:
+        FIGURES.pop("partnerarten", None)
+        plt.close("all")

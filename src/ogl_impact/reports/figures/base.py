@@ -350,7 +350,9 @@ def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def extremes(frame: pd.DataFrame, value: str, label: str, ctx: Context, decimals: int = 1) -> str:
+def extremes(
+    frame: pd.DataFrame, value: str, label: str, ctx: Context, decimals: int = 1, unit: str = ""
+) -> str:
     """Sentence naming the largest and the smallest value of ``frame[value]``.
 
     Parameters
@@ -365,6 +367,8 @@ def extremes(frame: pd.DataFrame, value: str, label: str, ctx: Context, decimals
         For the language.
     decimals : int
         Decimals shown (decimal comma in German).
+    unit : str
+        Appended to each value, e.g. ``" %"``.
 
     Returns
     -------
@@ -378,8 +382,8 @@ def extremes(frame: pd.DataFrame, value: str, label: str, ctx: Context, decimals
     with style.house_style(ctx.lang):
         hi = shown.loc[shown[value].astype(float).idxmax()]
         lo = shown.loc[shown[value].astype(float).idxmin()]
-        big = f"{hi[label]} ({style.number(float(hi[value]), decimals)})"
-        small = f"{lo[label]} ({style.number(float(lo[value]), decimals)})"
+        big = f"{hi[label]} ({style.number(float(hi[value]), decimals)}{unit})"
+        small = f"{lo[label]} ({style.number(float(lo[value]), decimals)}{unit})"
     return ctx.t(f"Größter Wert: {big}; kleinster: {small}.", f"Largest: {big}; smallest: {small}.")
 
 

@@ -271,7 +271,7 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
                 f"Stacked bars: shares of the answers to {len(panel.extra['items'])} "
                 f"statements on trust in waves {waves}. Share of the top category:",
             ),
-            extremes(top, share, "where", ctx, 0),
+            extremes(top, share, "where", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
     ).strip()
