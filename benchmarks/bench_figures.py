@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -42,20 +43,19 @@ def save_only(tight: bool) -> float:
 
     import ogl_impact
     from ogl_impact.plots.style import house_style
-    from ogl_impact.reports import as_of, reports
-    from ogl_impact.reports.build import FORMATS, _tasks
-    from ogl_impact.reports.figures import BUILDERS, Context
+    from ogl_impact.reports import context, reports
+    from ogl_impact.reports.build import _tasks
+    from ogl_impact.reports.render import FORMATS, draw_spec
 
+    plt.switch_backend("agg")  # as the build's own process does
     ds = ogl_impact.load_demo()
     total = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for report in reports(ds.periods):
-            data = as_of(ds, report.until)
-            ctx = Context(report.report_id, synthetic=ds.synthetic)
+            ctx = context(ds, report)
             for name, lab in _tasks(report, ds):
-                ctx.only_lab = lab
                 with house_style():
-                    for drawn in BUILDERS[name](data, ctx):
+                    for drawn in draw_spec(name, replace(ctx, only_lab=lab)):
                         fig = drawn.figure
                         box = "tight" if tight else drawn.bbox
                         start = time.perf_counter()

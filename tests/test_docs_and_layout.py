@@ -72,8 +72,16 @@ LAYERS = [
         "ogl_impact.plots.programme",
         "ogl_impact.plots.model_diagram",
     },
-    {"ogl_impact.reports.registry", "ogl_impact.reports.asof", "ogl_impact.reports.estimable"},
+    {"ogl_impact.reports.asof", "ogl_impact.reports.estimable"},
+    {"ogl_impact.reports.figures.base"},
+    {"ogl_impact.reports.figures.network"},
+    {
+        "ogl_impact.reports.figures.survey",
+        "ogl_impact.reports.figures.programme",
+        "ogl_impact.reports.figures.models",
+    },
     {"ogl_impact.reports.figures"},
+    {"ogl_impact.reports.registry", "ogl_impact.reports.render"},
     {"ogl_impact.reports", "ogl_impact.reports.build"},
     {"ogl_impact.present"},
     {

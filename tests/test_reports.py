@@ -12,8 +12,8 @@ from types import MappingProxyType
 import numpy as np
 import pytest
 
-from ogl_impact.reports import as_of, build, find, reports
-from ogl_impact.reports.figures import BUILDERS, Context
+from ogl_impact.reports import FIGURES, as_of, build, context, find, reports
+from ogl_impact.reports.render import draw_spec
 
 BIN = Path(sys.executable).parent
 
@@ -88,10 +88,10 @@ def test_failed_build_leaves_earlier_figures_intact(built, demo, monkeypatch):
     out, _ = built
     before = _digest(out / "sb4")
 
-    def broken(ds, ctx):
+    def broken(ctx):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setitem(BUILDERS, "meilensteine", broken)
+    monkeypatch.setitem(FIGURES, "meilensteine", replace(FIGURES["meilensteine"], data=broken))
     with pytest.raises(RuntimeError, match="simulated"):
         build(demo, out, report_ids=["sb4"], bootstrap_reps=999)
     assert _digest(out / "sb4") == before
@@ -99,8 +99,8 @@ def test_failed_build_leaves_earlier_figures_intact(built, demo, monkeypatch):
 
 
 def test_reports_before_the_second_wave_leave_out_the_change(demo):
-    ctx = Context("sb3", synthetic=True, bootstrap_reps=99)
-    assert BUILDERS["effekte"](as_of(demo, find(demo.periods, "sb3").until), ctx) == []
+    ctx = context(demo, find(demo.periods, "sb3"), reps=99)
+    assert draw_spec("effekte", ctx) == []
 
 
 def test_a_lab_below_the_threshold_never_appears(demo):
@@ -114,8 +114,8 @@ def test_a_lab_below_the_threshold_never_appears(demo):
     tables = dict(demo.tables)
     tables["responses"] = smaller.reset_index(drop=True)
     tempting = replace(demo, tables=MappingProxyType(tables))
-    ctx = Context("zb", synthetic=True)
-    (drawn,) = BUILDERS["offenheit_radar"](as_of(tempting, zb.until), ctx)
+    ctx = context(tempting, zb)
+    (drawn,) = draw_spec("offenheit_radar", ctx)
     drawn_labs = {
         ax.get_title().replace("\n", " ")
         for ax in drawn.figure.axes
@@ -125,7 +125,7 @@ def test_a_lab_below_the_threshold_never_appears(demo):
     # complementary suppression: one more lab is hidden with it
     labs_with_data = 10  # labs that were surveyed in wave 2
     assert len(drawn_labs) == labs_with_data - 2
-    (dots,) = BUILDERS["offenheit_punkte"](as_of(tempting, zb.until), ctx)
+    (dots,) = draw_spec("offenheit_punkte", ctx)
     bremen = next(ax for ax in dots.figure.axes if "Bremen" in ax.get_title())
     lab_points = next(c for c in bremen.collections if c.get_gid() == "lab")
     assert np.ma.getmaskarray(lab_points.get_offsets()).all()  # masked: nothing drawn

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +24,9 @@ import ogl_impact.reports as reports_pkg
 from ogl_impact import stats
 from ogl_impact.cli import main
 from ogl_impact.dataset import load
-from ogl_impact.reports import NotEstimable, build, draw
-from ogl_impact.reports import figures as figures_module
+from ogl_impact.reports import FIGURES, NotEstimable, build, draw
 from ogl_impact.reports.estimable import numerical_failures
-from ogl_impact.reports.figures import BUILDERS
+from ogl_impact.reports.figures import survey as survey_figures
 
 from .conftest import DEMO, read_rows, write_rows
 
@@ -192,7 +192,11 @@ def test_one_lab_only(raw, figures):
         gallery = (out / report / "index.html").read_text(encoding="utf-8")
         # before the second wave the change has no data yet: said so, not "nicht schätzbar"
         assert not_estimable(out / report / "index.html") == {}
-        assert "Noch ohne Daten zu diesem Zeitpunkt: effekte" in gallery
+        # in words, not the file name
+        assert (
+            "Noch ohne Daten zu diesem Zeitpunkt: Veränderung in den Laboren gegenüber "
+            "Vergleichskommunen" in gallery
+        )
         assert drawn(out / report) == {
             "wirkungstreppe",
             "zielerreichung",
@@ -306,7 +310,7 @@ def test_a_refusal_by_stats_becomes_a_reason(demo):
 def test_without_the_data_check_the_singular_model_still_gives_a_reason(raw, monkeypatch):
     # the tester's data: the model itself fails (singular design); the build names it
     thin_wave(raw, wave="3", lab="bremen")
-    monkeypatch.setattr(figures_module, "_did_support", lambda *args: None)
+    monkeypatch.setattr(survey_figures, "_did_support", lambda *args: None)
     with pytest.raises(NotEstimable) as info:
         draw(load(raw), "sb6", "effekte", bootstrap_reps=99)
     # singular design (numpy), a refusal by stats, or no finite result: each is a reason
@@ -329,29 +333,30 @@ def test_bugs_are_not_turned_into_reasons(bug):
             raise bug
 
 
+def _replace_data(monkeypatch, builders: dict) -> None:
+    """Give every figure no data, and the named ones the given data builders."""
+    for name, spec in list(FIGURES.items()):
+        monkeypatch.setitem(FIGURES, name, replace(spec, data=builders.get(name, lambda ctx: [])))
+
+
 def test_a_bug_in_a_builder_still_fails_the_build(demo, monkeypatch, tmp_path):
-    def buggy(ds, ctx):
+    def buggy(ctx):
         return [][0]
 
-    for name in BUILDERS:
-        monkeypatch.setitem(BUILDERS, name, lambda ds, ctx: [])
-    monkeypatch.setitem(BUILDERS, "fortschritt", buggy)
+    _replace_data(monkeypatch, {"fortschritt": buggy})
     with pytest.raises(IndexError):
         build(demo, tmp_path / "f", report_ids=["sb1"])
     assert not (tmp_path / "f" / "sb1").exists()
 
 
 def test_a_builder_failing_numerically_is_listed_not_fatal(demo, monkeypatch, tmp_path):
-    def singular(ds, ctx):
+    def singular(ctx):
         np.linalg.inv(np.zeros((2, 2)))
 
-    def thin(ds, ctx):
+    def thin(ctx):
         raise NotEstimable("zu wenige Labore")
 
-    for name in BUILDERS:
-        monkeypatch.setitem(BUILDERS, name, lambda ds, ctx: [])
-    monkeypatch.setitem(BUILDERS, "fortschritt", singular)
-    monkeypatch.setitem(BUILDERS, "meilensteine", thin)
+    _replace_data(monkeypatch, {"fortschritt": singular, "meilensteine": thin})
     lines: list[str] = []
     build(demo, tmp_path / "f", report_ids=["sb1"], progress=lines.append)
     listed = not_estimable(tmp_path / "f" / "sb1" / "index.html")

@@ -68,6 +68,28 @@ PARTNER_KINDS: Final = MappingProxyType(
 )
 """Kinds of lab partners, as the programme counts them."""
 
+PARTNER_KINDS_SHORT: Final = MappingProxyType(
+    {
+        "commune": ("Kommune", "commune"),
+        "communal_institution": ("kommunale Einrichtung", "communal institution"),
+        "civil_society": ("Zivilgesellschaft", "civil society"),
+        "hochschule": ("Hochschule", "university of applied sciences"),
+        "university": ("Universität", "university"),
+        "business": ("Wirtschaft", "business"),
+    }
+)
+"""Short labels of the partner kinds for figure legends, in the order figures stack them."""
+
+ATTAINMENT_STATUS: Final = MappingProxyType(
+    {
+        "achieved": ("erreicht", "achieved"),
+        "on_track": ("im Plan", "on track"),
+        "behind": ("im Verzug", "behind"),
+        "no_data": ("keine Daten", "no data"),
+    }
+)
+"""Status of an indicator against its target path, from favourable to missing."""
+
 PERIOD_KINDS: Final = MappingProxyType(
     {
         "network_workshop": ("Netzwerkwerkstatt", "Network workshop"),

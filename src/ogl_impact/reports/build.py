@@ -2,8 +2,12 @@
 
 For every figure the build writes PNG (300 dpi), SVG and PDF with fixed
 metadata (no dates, no software versions, a fixed SVG id salt), so that a
-second run gives byte-identical files; then an ``index.html`` gallery with
-each figure's caption, n and source. A figure the data cannot support
+second run gives byte-identical files, and the numbers drawn as
+``<name>.csv``; then an ``index.html`` gallery with each figure's number,
+caption, alt text, n and source. The figures are declared once in
+:mod:`ogl_impact.reports.figures`; the build chooses its own backend
+(:func:`~ogl_impact.reports.render.offscreen`) and leaves the caller's
+alone. A figure the data cannot support
 (:class:`~ogl_impact.reports.estimable.NotEstimable`) is listed in the
 gallery and the progress line as "nicht schätzbar" with its reason, apart
 from the figures whose data do not exist yet at the report's date; the rest
@@ -18,87 +22,65 @@ import html
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
 from ogl_impact import privacy
 from ogl_impact.dataset import Dataset
-from ogl_impact.plots.style import house_style
+from ogl_impact.plots.style import house_style, number
 from ogl_impact.reports.asof import as_of
-from ogl_impact.reports.estimable import NotEstimable, numerical_failures
-from ogl_impact.reports.figures import BUILDERS, Context, Drawn
+from ogl_impact.reports.estimable import NotEstimable
+from ogl_impact.reports.figures import FIGURES, Context, Drawn
 from ogl_impact.reports.registry import Report, find, reports
+from ogl_impact.reports.render import FORMATS, draw_spec, offscreen, save, use_agg
 from ogl_impact.write.target import claim_folder, replace_file, replace_folder
 
 NO_DATA_YET = {True: "Noch ohne Daten zu diesem Zeitpunkt", False: "No data yet at this date"}
 NOT_ESTIMABLE = {True: "nicht schätzbar", False: "not estimable"}
-FORMATS = {
-    "png": {"dpi": 300, "metadata": {"Software": None}},
-    "svg": {"metadata": {"Date": None, "Creator": None}},
-    "pdf": {"metadata": {"Creator": None, "Producer": None, "CreationDate": None}},
-}
+FIGURE_WORD = {True: "Abbildung", False: "Figure"}
 
 
-def save(drawn: Drawn, folder: Path) -> list[Path]:
-    """Write one figure in every format with reproducible metadata.
-
-    Parameters
-    ----------
-    drawn : Drawn
-        The figure.
-    folder : Path
-        Target folder.
-
-    Returns
-    -------
-    list of Path
-        The written files.
-    """
-    paths = []
-    # one layout pass for all three formats: the tight box is computed once
-    box = drawn.bbox if drawn.bbox is not None else drawn.figure.get_tightbbox().padded(0.05)
-    for ext, options in FORMATS.items():
-        path = folder / f"{drawn.name}.{ext}"
-        drawn.figure.savefig(path, format=ext, bbox_inches=box, **options)
-        paths.append(path)
-    plt.close(drawn.figure)
-    return paths
+def _card(d: Entry, number_: int, de: bool, synthetic: bool) -> str:
+    n = f"n = {number(d.n, 0)} · " if d.n is not None else ""
+    notes = "".join(
+        f'<p class="reason">{NOT_ESTIMABLE[de].capitalize()}: {html.escape(note)}</p>'
+        for note in d.notes
+    )
+    mark = (
+        f" · {'synthetische Demodaten' if de else 'synthetic demo data'}"
+        if getattr(d, "synthetic", synthetic)
+        else ""
+    )
+    name = html.escape(d.name)
+    return (
+        f'<figure id="{name}"><a href="{name}.svg"><img src="{name}.png" '
+        f'alt="{html.escape(d.alt_text)}" loading="lazy"></a>'
+        f"<figcaption><p><strong>{FIGURE_WORD[de]} {number_}:</strong> "
+        f"{html.escape(d.caption)}</p>{notes}"
+        f'<p class="meta">{n}{"Quelle" if de else "Source"}: {html.escape(d.source)}{mark}'
+        f' · <a href="{name}.png">PNG</a> · <a href="{name}.svg">SVG</a> · '
+        f'<a href="{name}.pdf">PDF</a> · <a href="{name}.csv">'
+        f"{'Daten (CSV)' if de else 'data (CSV)'}</a></p></figcaption></figure>"
+    )
 
 
 def _gallery(report: Report, entries: list, missing: list[str], lang: str, synthetic: bool) -> str:
     de = lang == "de"
-    from ogl_impact.plots.style import number
-
     with house_style(lang):
         cards = []
+        shown = 0
         for d in entries:
             if isinstance(d, NotDrawn):
                 cards.append(
                     f'<figure id="{html.escape(d.name)}" class="not-estimable"><figcaption>'
-                    f"<p><strong>{html.escape(d.name)}: {NOT_ESTIMABLE[de]}</strong></p>"
+                    f"<p><strong>{html.escape(d.title)}: {NOT_ESTIMABLE[de]}</strong></p>"
                     f'<p class="reason">{html.escape(d.reason)}</p></figcaption></figure>'
                 )
                 continue
-            n = f"n = {number(d.n, 0)} · " if d.n is not None else ""
-            notes = "".join(
-                f'<p class="reason">{NOT_ESTIMABLE[de].capitalize()}: {html.escape(note)}</p>'
-                for note in d.notes
-            )
-            cards.append(
-                f'<figure id="{d.name}"><a href="{d.name}.svg"><img src="{d.name}.png" '
-                f'alt="{html.escape(d.caption)}" loading="lazy"></a>'
-                f"<figcaption><p>{html.escape(d.caption)}</p>{notes}"
-                f'<p class="meta">{n}{"Quelle" if de else "Source"}: {html.escape(d.source)}'
-                + (
-                    f" · {'synthetische Demodaten' if de else 'synthetic demo data'}"
-                    if getattr(d, "synthetic", synthetic)
-                    else ""
-                )
-                + f' · <a href="{d.name}.png">PNG</a> · <a href="{d.name}.svg">SVG</a> · '
-                f'<a href="{d.name}.pdf">PDF</a></p></figcaption></figure>'
-            )
+            shown += 1
+            cards.append(_card(d, shown, de, synthetic))
     note = ""
     if missing:
         note = f'<p class="note">{NO_DATA_YET[de]}: {html.escape(", ".join(missing))}</p>'
@@ -147,6 +129,8 @@ class Entry:
     source: str
     synthetic: bool
     notes: tuple[str, ...] = ()
+    alt_text: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,19 +139,10 @@ class NotDrawn:
 
     name: str
     reason: str
+    title: str = ""
 
 
 _WORKER: dict = {}
-# relative drawing and saving time of the figures (measured; used to order the work)
-COST = {
-    "offenheit_radar": 9.0,
-    "offenheit_punkte": 6.0,
-    "wirkungstreppe_verlauf": 6.0,
-    "wirkungstreppe": 2.0,
-    "effekte": 2.0,
-    "vertrauen_likert": 1.5,
-    "zielerreichung": 1.5,
-}
 
 
 def _init_worker(ds: Dataset) -> None:
@@ -176,7 +151,7 @@ def _init_worker(ds: Dataset) -> None:
 
 
 def _init_pool_worker(ds: Dataset) -> None:
-    """Start a figure worker: it ends with its parent and leaves Ctrl-C to the parent."""
+    """Start a figure worker: Agg, ends with its parent, leaves Ctrl-C to the parent."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -188,17 +163,55 @@ def _init_pool_worker(ds: Dataset) -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
+    use_agg()  # the worker is the build's own process
     _init_worker(ds)
 
 
 def _tasks(report: Report, ds: Dataset) -> list[tuple[str, str | None]]:
     tasks: list[tuple[str, str | None]] = []
     for name in report.figures:
-        if name == "wirkungsmodelle":
+        if FIGURES[name].per_lab:
             tasks += [(name, lab) for lab in ds.labs["lab_id"]]
         else:
             tasks.append((name, None))
     return tasks
+
+
+def context(
+    ds: Dataset,
+    report: Report,
+    *,
+    lang: str = "de",
+    k: int = privacy.K_DEFAULT,
+    reps: int = 9999,
+) -> Context:
+    """Make the frozen build context of a report: its data as of its date, the settings.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The full dataset.
+    report : Report
+        The report.
+    lang : {"de", "en"}
+        Language.
+    k : int, default 5
+        Suppression threshold.
+    reps : int, default 9999
+        Draws of the wild cluster bootstrap.
+
+    Returns
+    -------
+    Context
+    """
+    return Context(
+        as_of(ds, report.until),
+        report.report_id,
+        lang=lang,
+        k=k,
+        reps=reps,
+        synthetic_tables=_synthetic_tables(ds),
+    )
 
 
 def _render(
@@ -206,7 +219,7 @@ def _render(
 ) -> list[Entry | NotDrawn]:
     """Build one figure (or one lab's) of a report and write its files.
 
-    A builder that raises NotEstimable, or fails numerically (see
+    A figure that raises NotEstimable, or fails numerically (see
     :func:`~ogl_impact.reports.estimable.numerical_failures`), gives one
     NotDrawn with the reason (any figure it had opened is closed); every
     other error propagates.
@@ -215,31 +228,23 @@ def _render(
     key = (report.report_id, lang, k, reps)
     contexts = _WORKER.setdefault("contexts", {})
     if key not in contexts:
-        contexts[key] = (
-            as_of(ds, report.until),
-            Context(
-                report.report_id,
-                lang=lang,
-                k=k,
-                synthetic=ds.synthetic,
-                synthetic_tables=_synthetic_tables(ds),
-                bootstrap_reps=reps,
-            ),
-        )
-    data, ctx = contexts[key]
-    ctx.only_lab = lab
+        contexts[key] = context(ds, report, lang=lang, k=k, reps=reps)
+    ctx = replace(contexts[key], only_lab=lab)
     entries: list[Entry | NotDrawn] = []
     with house_style(lang):
-        opened = set(plt.get_fignums())
         try:
-            with numerical_failures(lang):
-                drawn_all = BUILDERS[name](data, ctx)
+            drawn_all = draw_spec(name, ctx)
         except NotEstimable as exc:
-            for number in set(plt.get_fignums()) - opened:
-                plt.close(number)
-            return [NotDrawn(f"{name}_{lab}" if lab else name, exc.reason)]
+            title = ctx.t(*FIGURES[name].title)
+            return [
+                NotDrawn(
+                    f"{name}_{lab}" if lab else name,
+                    exc.reason,
+                    f"{title} ({lab})" if lab else title,
+                )
+            ]
         for drawn in drawn_all:
-            save(drawn, Path(staging))
+            save(drawn, Path(staging), _csv_comment(drawn, report, lang))
             entries.append(
                 Entry(
                     drawn.name,
@@ -248,9 +253,19 @@ def _render(
                     drawn.source,
                     drawn.synthetic,
                     drawn.notes,
+                    drawn.alt_text,
+                    drawn.title,
                 )
             )
     return entries
+
+
+def _csv_comment(drawn: Drawn, report: Report, lang: str) -> str:
+    de = lang == "de"
+    what = "Zahlen der Abbildung" if de else "Numbers of the figure"
+    return (
+        f"{what} „{drawn.title}“ ({report.title}); {'Quelle' if de else 'source'}: {drawn.source}"
+    )
 
 
 def build(
@@ -300,10 +315,11 @@ def build(
     claim_folder(out, "figures")
     jobs_list = [(r, name, lab) for r in chosen for name, lab in _tasks(r, ds)]
     # the slowest figures first, so that parallel workers finish together
-    jobs_list.sort(key=lambda job: -COST.get(job[1], 1.0))
+    jobs_list.sort(key=lambda job: -FIGURES[job[1]].cost)
     results: dict[tuple[str, str, str | None], list[Entry | NotDrawn]] = {}
     total = len(jobs_list)
     files: list[Path] = []
+    opened = set(plt.get_fignums())
     # each report is staged; all are swapped in when the block ends without error
     with ExitStack() as stack:
         staging = {
@@ -338,29 +354,36 @@ def build(
                             )
             else:
                 _init_worker(ds)
-                for i, (r, name, lab) in enumerate(jobs_list, 1):
-                    key = (r.report_id, name, lab)
-                    results[key] = _render(
-                        r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
-                    )
-                    if progress:
-                        progress(_progress_line(i, total, key, results[key], lang))
+                with offscreen():
+                    for i, (r, name, lab) in enumerate(jobs_list, 1):
+                        key = (r.report_id, name, lab)
+                        results[key] = _render(
+                            r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
+                        )
+                        if progress:
+                            progress(_progress_line(i, total, key, results[key], lang))
             for r in chosen:
                 entries, missing = [], []
                 for name, lab in _tasks(r, ds):
                     got = results[(r.report_id, name, lab)]
                     entries += got
-                    if not got:
-                        missing.append(name)
+                    title = _title(name, lang)
+                    if not got and title not in missing:
+                        missing.append(title)
                 (staging[r.report_id] / "index.html").write_text(
                     _gallery(r, entries, missing, lang, ds.synthetic), encoding="utf-8"
                 )
                 names = [
-                    f"{e.name}.{ext}" for e in entries if isinstance(e, Entry) for ext in FORMATS
+                    f"{e.name}.{ext}"
+                    for e in entries
+                    if isinstance(e, Entry)
+                    for ext in (*FORMATS, "csv")
                 ] + ["index.html"]
                 files += [out / r.report_id / n for n in names]
         except BaseException:
-            plt.close("all")
+            # close what the build opened, never the caller's figures
+            for fig_number in set(plt.get_fignums()) - opened:
+                plt.close(fig_number)
             raise
     present = [r for r in all_reports if (out / r.report_id / "index.html").exists()]
     files.append(write_overview(ds, out, present, lang))
@@ -400,6 +423,12 @@ def draw(
 ) -> list[Drawn]:
     """Draw one figure of a report in a notebook, exactly as the build draws it.
 
+    The figures are plain matplotlib figures made with the caller's
+    backend (inline in a notebook), so they display there; they stay open
+    until the caller closes them (``plt.close(drawn.figure)``). Each
+    :class:`~ogl_impact.reports.figures.Drawn` also carries the numbers
+    drawn (``table``) and the alt text (``alt_text``).
+
     Parameters
     ----------
     ds : Dataset
@@ -418,29 +447,29 @@ def draw(
     Returns
     -------
     list of Drawn
-        Figures with caption, n and source (empty when the data do not exist
-        yet at the report's date).
+        Figures with caption, n, source, data table and alt text (empty when
+        the data do not exist yet at the report's date).
 
     Raises
     ------
     NotEstimable
         When the data at the report's date cannot support the figure; its
         ``reason`` says why.
+    ValueError
+        For an unknown report or figure, naming the known ones.
     """
     privacy.check_k(k)
     report = find(ds.periods, report_id)
-    if name not in BUILDERS:
-        raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(BUILDERS))}")
-    ctx = Context(
-        report_id,
-        lang=lang,
-        k=k,
-        synthetic=ds.synthetic,
-        synthetic_tables=_synthetic_tables(ds),
-        bootstrap_reps=bootstrap_reps,
-    )
-    with house_style(lang), numerical_failures(lang):
-        return BUILDERS[name](as_of(ds, report.until), ctx)
+    if name not in FIGURES:
+        raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(FIGURES))}")
+    ctx = context(ds, report, lang=lang, k=k, reps=bootstrap_reps)
+    with house_style(lang):
+        return draw_spec(name, ctx)
+
+
+def _title(name: str, lang: str) -> str:
+    title = FIGURES[name].title
+    return title[0] if lang == "de" else title[1]
 
 
 def _synthetic_tables(ds: Dataset) -> frozenset:

@@ -6,12 +6,13 @@ their dates come from the ``periods`` table (kinds ``status_report``,
 ``interim_report``, ``project_report``), so a report is drawn only from data
 available up to the end of its period.
 
-``REPORT_FIGURES`` names the figures per report: the status reports hold
-the network view (stage, attainment, progress, trust, effects, milestones);
-the interim and project reports add the openness profiles, the stage
-history per lab and the partner composition, and the project report the
-impact-model diagram of every lab. A figure whose data do not
-exist yet at a report's date (e.g. the change between two survey waves
+``REPORT_FIGURES`` is derived from the figure declarations
+(:func:`ogl_impact.reports.figures.declare`, argument ``reports``): the
+status reports hold the network view (stage, attainment, progress, trust,
+effects, milestones); the interim and project reports add the openness
+profiles, the stage history per lab and the partner composition, and the
+project report the impact-model diagram of every lab. A figure whose data do
+not exist yet at a report's date (e.g. the change between two survey waves
 before the second wave) is left out of that report, and the gallery says so.
 """
 
@@ -22,40 +23,13 @@ from datetime import date
 
 import pandas as pd
 
+from ogl_impact.reports.figures import figures_of
+from ogl_impact.reports.figures.base import ALL_REPORTS
+
 REPORT_KINDS = ("status_report", "interim_report", "project_report")
 
-CORE = (
-    "wirkungstreppe",
-    "wirkungstreppe_verlauf",
-    "zielerreichung",
-    "fortschritt",
-    "offenheit_radar",
-    "offenheit_punkte",
-    "vertrauen_likert",
-    "effekte",
-    "partner",
-    "meilensteine",
-)
-
-STATUS = (
-    "wirkungstreppe",
-    "zielerreichung",
-    "fortschritt",
-    "vertrauen_likert",
-    "effekte",
-    "meilensteine",
-)
-
-REPORT_FIGURES: dict[str, tuple[str, ...]] = {
-    "sb1": STATUS,
-    "sb2": STATUS,
-    "sb3": STATUS,
-    "zb": CORE,
-    "sb4": STATUS,
-    "sb5": STATUS,
-    "sb6": STATUS,
-    "pb": (*CORE, "wirkungsmodelle"),
-}
+REPORT_FIGURES: dict[str, tuple[str, ...]] = {rid: figures_of(rid) for rid in ALL_REPORTS}
+"""Figures per report, in report order, as declared when this module was imported."""
 
 
 @dataclass(frozen=True)
@@ -79,16 +53,17 @@ def reports(periods: pd.DataFrame) -> list[Report]:
     Returns
     -------
     list of Report
-        In time order; only reports that are both in the table and in
-        :data:`REPORT_FIGURES`.
+        In time order; only reports that are in the table and hold at
+        least one declared figure.
     """
     rows = periods[periods["kind"].isin(REPORT_KINDS)].sort_values("end")
     out = []
     for _, row in rows.iterrows():
         rid = str(row["period_id"])
-        if rid in REPORT_FIGURES:
+        figures = figures_of(rid)
+        if figures:
             end = pd.Timestamp(row["end"]).date()
-            out.append(Report(rid, str(row["label_de"]), end, REPORT_FIGURES[rid]))
+            out.append(Report(rid, str(row["label_de"]), end, figures))
     return out
 
 

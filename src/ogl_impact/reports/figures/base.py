@@ -1,0 +1,395 @@
+"""The figure declaration, the frozen build context and the drawn figure.
+
+A figure is declared once with :func:`declare`: its name, the data builder
+that returns the tidy frame(s) it draws (:class:`Panel`), the plot function,
+the caption template, the alt-text function, the reports it belongs to, its
+position in a report and a cost hint. :data:`FIGURES` holds the declarations;
+the report registry, the build and :func:`~ogl_impact.reports.draw` read
+them from there. Nothing here chooses a matplotlib backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
+
+from ogl_impact import privacy, vocab
+from ogl_impact.dataset import Dataset
+from ogl_impact.plots import style
+
+STATUS_REPORTS = ("sb1", "sb2", "sb3", "sb4", "sb5", "sb6")
+"""The status reports (Sachstandsberichte): the network view."""
+LONG_REPORTS = ("zb", "pb")
+"""The interim and the project report: the network view and the profiles."""
+ALL_REPORTS = (*STATUS_REPORTS, *LONG_REPORTS)
+
+SOURCES = MappingProxyType(
+    {
+        "indicators": ("Indikatoren der Labore", "lab indicators"),
+        "survey": (
+            "Befragung der Labore und Vergleichskommunen",
+            "survey of labs and comparison communes",
+        ),
+        "partners": ("Partnerliste der Labore", "lab partner list"),
+        "milestones": ("Meilensteine der Labore", "lab milestones"),
+    }
+)
+"""Data sources named in the footer and the gallery."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a figure is drawn from: the data as of the report date and the settings.
+
+    Parameters
+    ----------
+    data : Dataset
+        The dataset as of the report's date (:func:`~ogl_impact.reports.as_of`).
+    report_id : str
+        The report, e.g. ``"sb3"``.
+    lang : {"de", "en"}
+        Language of labels and texts.
+    k : int
+        Suppression threshold.
+    reps : int
+        Draws of the wild cluster bootstrap.
+    synthetic_tables : frozenset of str
+        Tables that hold synthetic demo data.
+    only_lab : str, optional
+        For per-lab figures: draw only this lab.
+    """
+
+    data: Dataset
+    report_id: str
+    lang: str = "de"
+    k: int = privacy.K_DEFAULT
+    reps: int = 9999
+    synthetic_tables: frozenset = frozenset()
+    only_lab: str | None = None
+    cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    def t(self, de: str, en: str) -> str:
+        """Pick the German or English text."""
+        return de if self.lang == "de" else en
+
+    def label(self, vocabulary: Mapping, code: object) -> str:
+        """Label of a code in the context's language (see :func:`ogl_impact.vocab.label`)."""
+        return vocab.label(vocabulary, code, self.lang)
+
+    def synthetic(self, tables: tuple[str, ...]) -> bool:
+        """Whether any of ``tables`` (or, unknown, the dataset) is synthetic."""
+        if self.synthetic_tables:
+            return any(t in self.synthetic_tables for t in tables)
+        return bool(self.data.synthetic)
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Compute a value shared by several figures of the same report once."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The numbers one figure draws.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy frame of exactly the numbers drawn, with a column ``n``
+        (written as ``<name>.csv``).
+    n : int, optional
+        The n in the footer (respondents or units).
+    values : mapping
+        Fields of the caption template and title (e.g. ``when``).
+    name : str, optional
+        File name when one declaration gives several figures (per lab).
+    notes : tuple of str
+        Statistics of the figure that could not be estimated, with reasons.
+    extra : mapping
+        Further inputs of the plot that are not numbers drawn.
+    """
+
+    frame: pd.DataFrame
+    n: int | None
+    values: Mapping[str, Any] = field(default_factory=dict)
+    name: str | None = None
+    notes: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+DataBuilder = Callable[[Context], list[Panel]]
+PlotFunction = Callable[[Panel, Context], Figure]
+AltText = Callable[[Panel, Context], str]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure, declared once (see :func:`declare`)."""
+
+    name: str
+    title: tuple[str, str]
+    data: DataBuilder
+    plot: PlotFunction
+    caption: tuple[str, str]
+    alt: AltText
+    reports: tuple[str, ...]
+    order: int
+    source: str
+    tables: tuple[str, ...] = ("indicator_values",)
+    cost: float = 1.0
+    per_lab: bool = False
+
+    def caption_for(self, panel: Panel, ctx: Context) -> str:
+        """Return the caption in the context's language, filled from the panel's values."""
+        text = ctx.t(*self.caption).format(**panel.values)
+        suppressed = _suppressed(panel.frame)
+        if suppressed:
+            text += " " + ctx.t(
+                f"{suppressed} {'Wert ist' if suppressed == 1 else 'Werte sind'} zum Schutz "
+                f"der Befragten unterdrückt (weniger als k = {ctx.k} Befragte).",
+                f"{suppressed} {'value is' if suppressed == 1 else 'values are'} suppressed to "
+                f"protect the respondents (fewer than k = {ctx.k} respondents).",
+            )
+        return text
+
+
+def _suppressed(frame: pd.DataFrame) -> int:
+    if "suppressed" not in frame.columns:
+        return 0
+    return int(frame["suppressed"].fillna(False).astype(bool).sum())
+
+
+FIGURES: dict[str, FigureSpec] = {}
+"""Every declared figure by name, in report order after :func:`ordered`."""
+
+
+def declare(
+    name: str,
+    *,
+    title: tuple[str, str],
+    data: DataBuilder,
+    plot: PlotFunction,
+    caption: tuple[str, str],
+    alt: AltText,
+    reports: tuple[str, ...],
+    order: int,
+    source: str,
+    tables: tuple[str, ...] = ("indicator_values",),
+    cost: float = 1.0,
+    per_lab: bool = False,
+) -> FigureSpec:
+    """Declare a figure: the one edit that adds it to the reports.
+
+    Parameters
+    ----------
+    name : str
+        File stem and id, e.g. ``"wirkungstreppe"``.
+    title : (str, str)
+        German and English name of the figure in words (gallery).
+    data : callable
+        ``data(ctx) -> list[Panel]``: the tidy frame(s) drawn; an empty list
+        when the data do not exist yet at the report's date; raises
+        :class:`~ogl_impact.reports.estimable.NotEstimable` when they cannot
+        support the figure.
+    plot : callable
+        ``plot(panel, ctx) -> Figure``; computes nothing.
+    caption : (str, str)
+        German and English caption templates, filled from ``Panel.values``.
+    alt : callable
+        ``alt(panel, ctx) -> str``: alt text written from the numbers drawn.
+    reports : tuple of str
+        Report ids the figure belongs to.
+    order : int
+        Position within a report (ascending).
+    source : str
+        Key of :data:`SOURCES`.
+    tables : tuple of str
+        Tables the figure draws on (for the synthetic mark).
+    cost : float
+        Relative drawing and saving time (the build starts the costly first).
+    per_lab : bool
+        One figure per lab (the build splits it into one task per lab).
+
+    Returns
+    -------
+    FigureSpec
+        The declaration, also stored in :data:`FIGURES`.
+
+    Raises
+    ------
+    ValueError
+        If the name is taken or the source unknown.
+    """
+    if name in FIGURES:
+        raise ValueError(f"figure {name!r} is declared twice")
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    spec = FigureSpec(
+        name, title, data, plot, caption, alt, tuple(reports), order, source, tables, cost, per_lab
+    )
+    FIGURES[name] = spec
+    return spec
+
+
+def figures_of(report_id: str) -> tuple[str, ...]:
+    """Names of the figures a report holds, in report order.
+
+    Parameters
+    ----------
+    report_id : str
+        E.g. ``"sb3"``.
+
+    Returns
+    -------
+    tuple of str
+    """
+    specs = sorted((s for s in FIGURES.values() if report_id in s.reports), key=lambda s: s.order)
+    return tuple(s.name for s in specs)
+
+
+@dataclass
+class Drawn:
+    """A finished figure with its gallery entry, data table and alt text."""
+
+    name: str
+    figure: Figure
+    caption: str
+    n: int | None
+    source: str
+    synthetic: bool = False
+    bbox: Bbox | None = None
+    notes: tuple[str, ...] = ()
+    table: pd.DataFrame | None = None
+    alt_text: str = ""
+    title: str = ""
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        box = self.bbox if self.bbox is not None else "tight"
+        self.figure.savefig(buffer, format="png", dpi=100, bbox_inches=box)
+        return buffer.getvalue()
+
+
+def finish(fig: Figure, spec: FigureSpec, panel: Panel, ctx: Context) -> Drawn:
+    """Add the footer (n, source, synthetic mark) and collect the gallery entry.
+
+    Parameters
+    ----------
+    fig : Figure
+        The drawn figure.
+    spec : FigureSpec
+        Its declaration.
+    panel : Panel
+        The numbers drawn.
+    ctx : Context
+        Build context.
+
+    Returns
+    -------
+    Drawn
+    """
+    synthetic = ctx.synthetic(spec.tables)
+    source = ctx.label(SOURCES, spec.source)
+    # one layout pass: the tight box places the footer and is reused for saving
+    box = fig.get_tightbbox()
+    style.footer(fig, n=panel.n, source=source, synthetic=synthetic, below=box)
+    foot = fig.texts[-1].get_window_extent().transformed(fig.dpi_scale_trans.inverted())
+    return Drawn(
+        panel.name or spec.name,
+        fig,
+        spec.caption_for(panel, ctx),
+        panel.n,
+        source,
+        synthetic=synthetic,
+        bbox=Bbox.union([box, foot]).padded(0.05),
+        notes=panel.notes,
+        table=panel.frame,
+        alt_text=spec.alt(panel, ctx),
+        title=ctx.t(*spec.title),
+    )
+
+
+# --- shared helpers of the data builders ------------------------------------------------------
+
+
+def wrap(label: str, width: int) -> str:
+    """Wrap a label at ``width`` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width))
+
+
+def lab_names(ds: Dataset) -> dict[str, str]:
+    """Short lab names (the part before a parenthesis or quotation)."""
+    return dict(
+        zip(
+            ds.labs["lab_id"],
+            ds.labs["name"].str.split(" \\(|„", regex=True).str[0].str.strip(),
+            strict=True,
+        )
+    )
+
+
+def when(ds: Dataset, period_id: str) -> str:
+    """Period id and its end as month and year, e.g. "SB5, Apr. 2022"."""
+    end = ds.periods.set_index("period_id").at[period_id, "end"]
+    return f"{period_id.upper()}, {style.date_label(pd.Timestamp(end).date())}"
+
+
+def count(n: int, one: str, many: str) -> str:
+    """``n`` with the singular or plural noun."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def extremes(
+    frame: pd.DataFrame, value: str, label: str, ctx: Context, decimals: int = 1, unit: str = ""
+) -> str:
+    """Sentence naming the largest and the smallest value of ``frame[value]``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The numbers drawn.
+    value : str
+        Column of the values.
+    label : str
+        Column naming each value.
+    ctx : Context
+        For the language.
+    decimals : int
+        Decimals shown (decimal comma in German).
+    unit : str
+        Appended to each value, e.g. ``" %"``.
+
+    Returns
+    -------
+    str
+        E.g. "Größter Wert: Kehl (4,2); kleinster: Bremen (2,1)." or "" when
+        no value is shown.
+    """
+    shown = frame.dropna(subset=[value])
+    if shown.empty:
+        return ""
+    with style.house_style(ctx.lang):
+        hi = shown.loc[shown[value].astype(float).idxmax()]
+        lo = shown.loc[shown[value].astype(float).idxmin()]
+        big = f"{hi[label]} ({style.number(float(hi[value]), decimals)}{unit})"
+        small = f"{lo[label]} ({style.number(float(lo[value]), decimals)}{unit})"
+    return ctx.t(f"Größter Wert: {big}; kleinster: {small}.", f"Largest: {big}; smallest: {small}.")
+
+
+def n_sentence(panel: Panel, ctx: Context) -> str:
+    """Return "n = 123." in the context's language, or "" without n."""
+    if panel.n is None:
+        return ""
+    with style.house_style(ctx.lang):
+        return f"n = {style.number(panel.n, 0)}."

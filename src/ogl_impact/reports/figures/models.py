@@ -1,0 +1,82 @@
+"""Impact-model diagrams: one figure per lab, nodes coloured by their indicators' status."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from ogl_impact import logic, plots, vocab
+from ogl_impact.plots import style
+from ogl_impact.reports.figures.base import Context, Panel, declare, lab_names
+from ogl_impact.reports.figures.network import attainment, last_period, majority_status
+
+
+def _model_data(ctx: Context) -> list[Panel]:
+    ds = ctx.data
+    att = attainment(ctx)
+    last = last_period(ctx, att)
+    names = lab_names(ds)
+    labs = [ctx.only_lab] if ctx.only_lab else list(ds.labs["lab_id"])
+    panels = []
+    for lab in labs:
+        chain = logic.ImpactModel.from_dataset(ds, lab).chain()
+        status: dict[str, str] = {}
+        n: dict[str, int] = {}
+        if last is not None:
+            part = att[
+                (att["lab_id"] == lab) & (att["period_id"] == last) & (att["status"] != "no_data")
+            ]
+            for node, cell in part.groupby("node_id"):
+                status[node] = majority_status(cell["status"])
+                n[node] = len(cell)
+        frame = chain.assign(
+            status=chain["node_id"].map(status).fillna("no_data"),
+            n=chain["node_id"].map(n).fillna(0).astype(int),
+        )
+        panels.append(Panel(frame, None, {"lab": names[lab]}, name=f"wirkungsmodell_{lab}"))
+    return panels
+
+
+def _model_plot(panel: Panel, ctx: Context) -> Figure:
+    fig, ax = style.figure(height_cm=12)
+    plots.impact_model(panel.frame, ax=ax)
+    lab = panel.values["lab"]
+    ax.set_title(ctx.t(f"Wirkungsmodell {lab}", f"Impact model {lab}"))
+    return fig
+
+
+def _model_alt(panel: Panel, ctx: Context) -> str:
+    f = panel.frame
+    counts = f["status"].value_counts()
+    parts = [
+        f"{ctx.label(vocab.ATTAINMENT_STATUS, s)} {int(counts[s])}"
+        for s in vocab.ATTAINMENT_STATUS
+        if s in counts
+    ]
+    levels = [ctx.label(vocab.LEVELS, lv) for lv in vocab.LEVELS if lv in set(f["level"])]
+    return ctx.t(
+        f"Wirkungsmodell des Labors {panel.values['lab']}: {len(f)} Knoten in den Ebenen "
+        f"{', '.join(levels)}, verbunden durch Pfeile. Knoten je Status: {', '.join(parts)}. "
+        f"Indikatoren mit Daten: {int(f['n'].sum())}.",
+        f"Impact model of {panel.values['lab']}: {len(f)} nodes in the levels "
+        f"{', '.join(levels)}, joined by arrows. Nodes per status: {', '.join(parts)}. "
+        f"Indicators with data: {int(f['n'].sum())}.",
+    )
+
+
+declare(
+    "wirkungsmodelle",
+    title=("Wirkungsmodelle der Labore", "Impact models of the labs"),
+    data=_model_data,
+    plot=_model_plot,
+    caption=(
+        "Wirkungsmodell des Labors {lab}: Ebenen als Spalten, Pfeile = Beitrag; Farbe = "
+        "häufigster Status der Indikatoren eines Knotens.",
+        "Impact model of {lab}: levels as columns, arrows = contribution; colour = most "
+        "frequent indicator status of a node.",
+    ),
+    alt=_model_alt,
+    reports=("pb",),
+    order=110,
+    source="indicators",
+    per_lab=True,
+)

@@ -1,0 +1,346 @@
+"""Network figures from the indicators: stages, attainment, progress.
+
+Each figure is one :func:`~ogl_impact.reports.figures.base.declare` call at
+the end of its section: data builder, plot, caption, alt text, reports.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ogl_impact import logic, plots, vocab
+from ogl_impact.plots import style
+from ogl_impact.reports.figures.base import (
+    ALL_REPORTS,
+    LONG_REPORTS,
+    Context,
+    Panel,
+    declare,
+    extremes,
+    lab_names,
+    n_sentence,
+    when,
+    wrap,
+)
+
+# --- shared: attainment of the report's data --------------------------------------------------
+
+
+def attainment(ctx: Context) -> pd.DataFrame:
+    """Return the indicator attainment of the report's data (computed once per report)."""
+    ds = ctx.data
+    return ctx.cached(
+        "att", lambda: logic.attainment(ds) if len(ds.indicator_values) else pd.DataFrame()
+    )
+
+
+def last_period(ctx: Context, att: pd.DataFrame) -> str | None:
+    """Return the latest reporting period with any indicator data."""
+    if att.empty:
+        return None
+    with_data = set(att.loc[att["status"] != "no_data", "period_id"])
+    ids = [p for p in ctx.data.periods.sort_values("end")["period_id"] if p in with_data]
+    return ids[-1] if ids else None
+
+
+def majority_status(statuses: pd.Series) -> str:
+    """Most frequent status with data; ties go to the less favourable one."""
+    counts = statuses[statuses != "no_data"].value_counts()
+    if counts.empty:
+        return "no_data"
+    worst_first = ["behind", "on_track", "achieved"]
+    return min(counts.index, key=lambda s: (-counts[s], worst_first.index(s)))
+
+
+def _with_data(att: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Count the indicators with data per group of ``keys``."""
+    return att[att["status"] != "no_data"].groupby(keys).size()
+
+
+def _level_order(level: str) -> int:
+    return list(vocab.LEVELS).index(level)
+
+
+# --- wirkungstreppe ---------------------------------------------------------------------------
+
+
+def _stage_data(ctx: Context) -> list[Panel]:
+    att = attainment(ctx)
+    last = last_period(ctx, att)
+    if last is None:
+        return []
+    st = logic.stages(att)
+    st = st[st["period_id"] == last]
+    names = lab_names(ctx.data)
+    n = _with_data(att[att["period_id"] == last], ["lab_id"])
+    frame = pd.DataFrame(
+        {
+            "lab_label": [names[x] for x in st["lab_id"]],
+            "stage": st["stage"].to_numpy(),
+            "n": [int(n.get(x, 0)) for x in st["lab_id"]],
+        }
+    )
+    return [Panel(frame, len(frame), {"when": when(ctx.data, last)})]
+
+
+def _stage_plot(panel: Panel, ctx: Context) -> Figure:
+    fig, ax = style.figure(height_cm=max(6.0, 2.0 + 0.45 * len(panel.frame)))
+    plots.stage_overview(panel.frame, ax=ax)
+    ax.set_title(
+        ctx.t(
+            f"Erreichte Stufe der Wirkungstreppe ({panel.values['when']})",
+            f"Stage reached ({panel.values['when']})",
+        )
+    )
+    return fig
+
+
+def _stage_alt(panel: Panel, ctx: Context) -> str:
+    return " ".join(
+        [
+            ctx.t(
+                f"Balken: erreichte Stufe der Wirkungstreppe (1-7) je Labor, "
+                f"{panel.values['when']}.",
+                f"Bars: stage of the impact staircase reached (1-7) per lab, "
+                f"{panel.values['when']}.",
+            ),
+            extremes(panel.frame, "stage", "lab_label", ctx, 0),
+            n_sentence(panel, ctx),
+        ]
+    ).strip()
+
+
+declare(
+    "wirkungstreppe",
+    title=("Erreichte Stufe der Wirkungstreppe", "Stage reached"),
+    data=_stage_data,
+    plot=_stage_plot,
+    caption=(
+        "Höchste Stufe der Wirkungstreppe, die jedes Labor bis zum Berichtszeitraum erreicht hat.",
+        "Highest stage of the impact staircase each lab has reached by the reporting period.",
+    ),
+    alt=_stage_alt,
+    reports=ALL_REPORTS,
+    order=10,
+    source="indicators",
+    cost=2.0,
+)
+
+
+# --- wirkungstreppe_verlauf -------------------------------------------------------------------
+
+
+def _history_data(ctx: Context) -> list[Panel]:
+    att = attainment(ctx)
+    if last_period(ctx, att) is None:
+        return []
+    st = logic.stages(att).sort_values("period_end")
+    ds = ctx.data
+    st["period_label"] = st["period_id"].str.upper()
+    n = _with_data(att, ["lab_id", "period_id"])
+    st["n"] = [
+        int(n.get((lab, p), 0)) for lab, p in zip(st["lab_id"], st["period_id"], strict=True)
+    ]
+    names = lab_names(ds)
+    st["lab_label"] = st["lab_id"].map(names)
+    labs = list(ds.labs["lab_id"])
+    return [Panel(st, len(labs), extra={"labs": labs, "names": names})]
+
+
+def _history_plot(panel: Panel, ctx: Context) -> Figure:
+    labs, names = panel.extra["labs"], panel.extra["names"]
+    fig, axes = plt.subplots(4, 4, figsize=(16 * style.CM, 18 * style.CM), sharey=True)
+    for ax, lab in zip(axes.flat, labs, strict=False):
+        plots.staircase(panel.frame, lab=lab, ax=ax)
+        ax.set_title(wrap(names[lab], 28), fontsize=6.5)
+        ax.set_xlabel("")
+        ax.tick_params(labelsize=5.5)
+    for ax in list(axes.flat)[len(labs) :]:
+        ax.axis("off")
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.95, bottom=0.06, wspace=0.15, hspace=0.75)
+    return fig
+
+
+def _history_alt(panel: Panel, ctx: Context) -> str:
+    f = panel.frame
+    last = f[f["period_id"] == f.sort_values("period_end")["period_id"].iloc[-1]]
+    periods = f["period_label"].drop_duplicates().tolist()
+    return " ".join(
+        [
+            ctx.t(
+                f"Kleine Treppen je Labor: Stufe der Wirkungstreppe (1-7) in den "
+                f"Berichtszeiträumen {periods[0]} bis {periods[-1]}. Im letzten Zeitraum:",
+                f"Small staircases per lab: stage (1-7) in the reporting periods "
+                f"{periods[0]} to {periods[-1]}. In the latest period:",
+            ),
+            extremes(last, "stage", "lab_label", ctx, 0),
+            n_sentence(panel, ctx),
+        ]
+    ).strip()
+
+
+declare(
+    "wirkungstreppe_verlauf",
+    title=("Stufe der Wirkungstreppe im Verlauf", "Stage over time"),
+    data=_history_data,
+    plot=_history_plot,
+    caption=(
+        "Stufe der Wirkungstreppe je Labor über die Berichtszeiträume.",
+        "Stage per lab over the reporting periods.",
+    ),
+    alt=_history_alt,
+    reports=LONG_REPORTS,
+    order=20,
+    source="indicators",
+    cost=6.0,
+)
+
+
+# --- zielerreichung ---------------------------------------------------------------------------
+
+
+def _attainment_data(ctx: Context) -> list[Panel]:
+    att = attainment(ctx)
+    last = last_period(ctx, att)
+    if last is None:
+        return []
+    part = att[att["period_id"] == last]
+    names = lab_names(ctx.data)
+    rows = []
+    for (lab, level), cell in part.groupby(["lab_id", "level"], sort=False):
+        rows.append(
+            (
+                names[lab],
+                ctx.label(vocab.LEVELS, level),
+                majority_status(cell["status"]),
+                _level_order(level),
+                int((cell["status"] != "no_data").sum()),
+            )
+        )
+    frame = pd.DataFrame(rows, columns=["lab_label", "column", "status", "order", "n"])
+    frame = frame.sort_values(["lab_label", "order"])
+    return [Panel(frame, int(part["lab_id"].nunique()), {"when": when(ctx.data, last)})]
+
+
+def _attainment_plot(panel: Panel, ctx: Context) -> Figure:
+    frame = panel.frame
+    fig, ax = style.figure(height_cm=max(7.0, 3.0 + 0.45 * frame["lab_label"].nunique()))
+    plots.attainment_heatmap(frame, ax=ax)
+    ax.set_title(
+        ctx.t(
+            f"Zielerreichung je Ebene ({panel.values['when']})",
+            f"Attainment by level ({panel.values['when']})",
+        )
+    )
+    return fig
+
+
+def _attainment_alt(panel: Panel, ctx: Context) -> str:
+    counts = panel.frame["status"].value_counts()
+    parts = [
+        f"{ctx.label(vocab.ATTAINMENT_STATUS, s)} {int(counts[s])}"
+        for s in vocab.ATTAINMENT_STATUS
+        if s in counts
+    ]
+    return " ".join(
+        [
+            ctx.t(
+                f"Raster Labor × Ebene, Farbe = häufigster Status der Indikatoren, "
+                f"{panel.values['when']}. Zellen je Status: {', '.join(parts)}.",
+                f"Grid lab × level, colour = most frequent indicator status, "
+                f"{panel.values['when']}. Cells per status: {', '.join(parts)}.",
+            ),
+            n_sentence(panel, ctx),
+        ]
+    ).strip()
+
+
+declare(
+    "zielerreichung",
+    title=("Zielerreichung je Ebene", "Attainment by level"),
+    data=_attainment_data,
+    plot=_attainment_plot,
+    caption=(
+        "Häufigster Status der Indikatoren je Labor und Ebene des Wirkungsmodells "
+        "(bei Gleichstand der ungünstigere).",
+        "Most frequent indicator status per lab and level (ties: the less favourable).",
+    ),
+    alt=_attainment_alt,
+    reports=ALL_REPORTS,
+    order=30,
+    source="indicators",
+    cost=1.5,
+)
+
+
+# --- fortschritt ------------------------------------------------------------------------------
+
+
+def _progress_data(ctx: Context) -> list[Panel]:
+    att = attainment(ctx)
+    if last_period(ctx, att) is None:
+        return []
+    data = att[att["status"] != "no_data"].copy()
+    data["progress"] = data["progress"].clip(upper=1.5)
+    grouped = data.groupby(["level", "period_id"], sort=False).agg(
+        value=("progress", "mean"),
+        expected=("expected", "mean"),
+        end=("period_end", "first"),
+        n=("progress", "size"),
+    )
+    grouped = grouped.reset_index()
+    grouped["period_label"] = grouped["period_id"].str.upper()
+    grouped["series"] = grouped["level"].map(lambda lv: ctx.label(vocab.LEVELS, lv))
+    grouped["o"] = grouped["level"].map(_level_order)
+    grouped = grouped.sort_values(["o", "end"])
+    periods = list(dict.fromkeys(grouped.sort_values("end")["period_label"]))
+    return [Panel(grouped, int(data["lab_id"].nunique()), extra={"periods": periods})]
+
+
+def _progress_plot(panel: Panel, ctx: Context) -> Figure:
+    fig, ax = style.figure(height_cm=8)
+    plots.indicator_progress(panel.frame, period_order=panel.extra["periods"], ax=ax)
+    ax.set_title(
+        ctx.t(
+            "Mittlerer Fortschritt zum Ziel je Ebene (Netzwerk)",
+            "Mean progress towards target by level (network)",
+        )
+    )
+    return fig
+
+
+def _progress_alt(panel: Panel, ctx: Context) -> str:
+    f = panel.frame
+    last = f[f["period_label"] == panel.extra["periods"][-1]]
+    return " ".join(
+        [
+            ctx.t(
+                "Linien: mittlerer Anteil des Wegs zum Ziel je Ebene und Berichtszeitraum "
+                f"(1 = Ziel erreicht). Im Zeitraum {panel.extra['periods'][-1]}:",
+                "Lines: mean share of the way to the target by level and reporting period "
+                f"(1 = target reached). In period {panel.extra['periods'][-1]}:",
+            ),
+            extremes(last, "value", "series", ctx, 2),
+            n_sentence(panel, ctx),
+        ]
+    ).strip()
+
+
+declare(
+    "fortschritt",
+    title=("Fortschritt zum Ziel je Ebene", "Progress towards target by level"),
+    data=_progress_data,
+    plot=_progress_plot,
+    caption=(
+        "Mittlerer Anteil des Wegs von der Ausgangslage zum Ziel über alle Labore, je Ebene; "
+        "gestrichelt der zeitlich lineare Zielpfad.",
+        "Mean share of the way from baseline to target over all labs, by level; dashed: the "
+        "linear target path.",
+    ),
+    alt=_progress_alt,
+    reports=ALL_REPORTS,
+    order=40,
+    source="indicators",
+)

@@ -1,0 +1,472 @@
+"""Survey figures: openness profiles, trust answers, effects against comparison communes.
+
+Every frame with respondent counts passes :func:`ogl_impact.privacy.protect`
+before it is drawn. The calls into :mod:`ogl_impact.stats` are gathered in
+the four small functions at the top of this module.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ogl_impact import plots, privacy, stats
+from ogl_impact.plots import style
+from ogl_impact.reports.estimable import NotEstimable, numerical_failures
+from ogl_impact.reports.figures.base import (
+    ALL_REPORTS,
+    LONG_REPORTS,
+    Context,
+    Panel,
+    count,
+    declare,
+    extremes,
+    lab_names,
+    n_sentence,
+    wrap,
+)
+
+# --- the calls into stats ---------------------------------------------------------------------
+
+
+def scores(ctx: Context) -> pd.DataFrame:
+    """Scale scores per respondent of the report's data (computed once per report)."""
+    ds = ctx.data
+    return ctx.cached(
+        "scores",
+        lambda: stats.survey.score_table(ds.responses, ds.codebook, lab_units=ds.labs["lab_id"]),
+    )
+
+
+def _likert(ctx: Context, items: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ds = ctx.data
+    return stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"])
+
+
+def _constructs(ctx: Context) -> list[str]:
+    return list(stats.survey.constructs(ctx.data.codebook))
+
+
+_EFFECTS: dict[tuple, pd.DataFrame] = {}
+
+
+def _lab_comparison(
+    table: pd.DataFrame, construct: str, before: int, after: int, reps: int
+) -> pd.DataFrame:
+    """DiD with bootstrap, computed once per identical data (reports share waves)."""
+    part = table.loc[table["wave"].isin([before, after]), ["unit_id", "wave", "is_lab", construct]]
+    digest = int(pd.util.hash_pandas_object(part, index=False).sum())
+    key = (construct, before, after, reps, len(part), digest)
+    if key not in _EFFECTS:
+        _EFFECTS[key] = stats.lab_comparison(
+            table, construct, before=before, after=after, reps=reps
+        ).bootstrap
+    return _EFFECTS[key]
+
+
+# --- openness (radar and dots share the data) -------------------------------------------------
+
+
+def _all_suppressed(ctx: Context, wave: int, labs: int) -> str:
+    return ctx.t(
+        f"in Welle {wave} hat "
+        + ("das einzige Labor" if labs == 1 else f"jedes der {labs} Labore")
+        + f" mit Antworten weniger als k = {ctx.k} Befragte; alle Werte sind zum Schutz der "
+        "Befragten unterdrückt",
+        f"in wave {wave} "
+        + ("the only lab" if labs == 1 else f"each of the {labs} labs")
+        + f" with answers has fewer than k = {ctx.k} respondents; every value is suppressed "
+        "to protect the respondents",
+    )
+
+
+def _openness_data(ctx: Context) -> list[Panel]:
+    ds = ctx.data
+    if ds.responses.empty:
+        return []
+    table = scores(ctx)
+    wave = int(table["wave"].max())
+    latest = table[(table["wave"] == wave) & table["is_lab"]]
+    if latest.empty:
+        raise NotEstimable(
+            ctx.t(
+                f"in Welle {wave} hat kein Labor geantwortet",
+                f"no lab has answers in wave {wave}",
+            )
+        )
+    names = ds.perspectives.set_index("perspective_id")[ctx.t("name_de", "name_en")]
+    pids = [p for p in ds.perspectives["perspective_id"] if p in latest]
+    rows = []
+    for lab, part in latest.groupby("unit_id"):
+        for p in pids:
+            rows.append((lab, names[p], part[p].mean(), int(part[p].notna().sum())))
+    frame = pd.DataFrame(rows, columns=["unit_id", "perspective", "score", "n"])
+    frame = privacy.protect(frame, groups=["unit_id", "perspective"], k=ctx.k, keep=["perspective"])
+    if frame["suppressed"].all():
+        raise NotEstimable(_all_suppressed(ctx, wave, latest["unit_id"].nunique()))
+    net = {names[p]: latest[p].mean() for p in pids}
+    frame["network_mean"] = frame["perspective"].map(net)
+    lab_label = lab_names(ds)
+    frame.insert(1, "lab_label", frame["unit_id"].map(lab_label))
+    labs = list(dict.fromkeys(ds.labs["lab_id"]))
+    return [Panel(frame, len(latest), {"wave": wave}, extra={"labs": labs, "names": lab_label})]
+
+
+def _radar_plot(panel: Panel, ctx: Context) -> Figure:
+    frame, labs, names = panel.frame, panel.extra["labs"], panel.extra["names"]
+    numbers = {name: str(i) for i, name in enumerate(dict.fromkeys(frame["perspective"]), 1)}
+    short = frame.assign(perspective=frame["perspective"].map(numbers))
+    fig, axes = plt.subplots(
+        4, 4, subplot_kw={"projection": "polar"}, figsize=(16 * style.CM, 19 * style.CM)
+    )
+    for ax, lab in zip(axes.flat, labs, strict=False):
+        plots.openness_radar(short, lab=lab, title=wrap(names[lab], 24), ax=ax)
+        ax.tick_params(labelsize=6)
+    rest = list(axes.flat)[len(labs) :]
+    for ax in rest:
+        ax.axis("off")
+    key = "\n".join(f"{i} {name}" for name, i in numbers.items())
+    rest[0].text(0.0, 0.5, key, transform=rest[0].transAxes, fontsize=6.5, va="center")
+    fig.subplots_adjust(left=0.06, right=0.94, top=0.95, bottom=0.03, wspace=0.6, hspace=0.55)
+    return fig
+
+
+def _dots_plot(panel: Panel, ctx: Context) -> Figure:
+    frame, labs, names = panel.frame, panel.extra["labs"], panel.extra["names"]
+    fig, axes = plt.subplots(5, 3, figsize=(16 * style.CM, 24 * style.CM), sharex=True)
+    for i, (ax, lab) in enumerate(zip(axes.flat, labs, strict=False)):
+        plots.openness_dots(frame, lab=lab, ax=ax)
+        ax.set_title(wrap(names[lab], 28), fontsize=6.5)
+        ax.tick_params(labelsize=5.5)
+        ax.set_xlabel("")
+        if i % 3:
+            ax.set_yticklabels([])
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()
+    for ax in list(axes.flat)[len(labs) :]:
+        ax.axis("off")
+    fig.subplots_adjust(left=0.3, right=0.98, top=0.96, bottom=0.04, wspace=0.12, hspace=0.45)
+    return fig
+
+
+def _openness_alt(panel: Panel, ctx: Context) -> str:
+    f = panel.frame.assign(
+        where=panel.frame["lab_label"].astype(str) + ", " + panel.frame["perspective"].astype(str)
+    )
+    labs = f.loc[~f["suppressed"].astype(bool), "unit_id"].nunique()
+    hidden = f.loc[f["suppressed"].astype(bool), "unit_id"].nunique()
+    return " ".join(
+        [
+            ctx.t(
+                f"Mittelwerte der Perspektiven der Offenheit (Skala 1-5) für {labs} Labore, "
+                f"Welle {panel.values['wave']}, mit dem Netzwerk-Mittel"
+                + (f"; {count(hidden, 'Labor', 'Labore')} unterdrückt." if hidden else "."),
+                f"Means of the openness perspectives (scale 1-5) for {labs} labs, wave "
+                f"{panel.values['wave']}, with the network mean"
+                + (f"; {count(hidden, 'lab', 'labs')} suppressed." if hidden else "."),
+            ),
+            extremes(f, "score", "where", ctx, 1),
+            n_sentence(panel, ctx),
+        ]
+    ).strip()
+
+
+declare(
+    "offenheit_radar",
+    title=("Offenheitsprofil (Netzdiagramm)", "Openness profile (radar)"),
+    data=_openness_data,
+    plot=_radar_plot,
+    caption=(
+        "Offenheitsprofil: Mittelwerte der sieben Perspektiven je Labor (blau) und "
+        "Netzwerk-Mittel (grau gestrichelt), Befragungswelle {wave}.",
+        "Openness profile: mean of the seven perspectives per lab (blue) and network mean "
+        "(grey, dashed), survey wave {wave}.",
+    ),
+    alt=_openness_alt,
+    reports=LONG_REPORTS,
+    order=50,
+    source="survey",
+    tables=("responses",),
+    cost=9.0,
+)
+
+declare(
+    "offenheit_punkte",
+    title=("Offenheitsprofil (Punktdiagramm)", "Openness profile (dot plot)"),
+    data=_openness_data,
+    plot=_dots_plot,
+    caption=(
+        "Offenheitsprofil als Punktdiagramm: Labor (Punkt) und Netzwerk-Mittel (Strich) je "
+        "Perspektive, Skala 1-5, Befragungswelle {wave}.",
+        "Openness profile as dot plot: lab (dot) and network mean (bar) per perspective, "
+        "scale 1-5, survey wave {wave}.",
+    ),
+    alt=_openness_alt,
+    reports=LONG_REPORTS,
+    order=60,
+    source="survey",
+    tables=("responses",),
+    cost=6.0,
+)
+
+
+# --- vertrauen_likert -------------------------------------------------------------------------
+
+
+def _likert_data(ctx: Context) -> list[Panel]:
+    ds = ctx.data
+    if ds.responses.empty:
+        return []
+    book = ds.codebook
+    items = book.loc[book["construct"] == "trust", "item_id"].tolist()
+    cats, summary = _likert(ctx, items)
+    groups = summary[["wave", "item_id", "n"]]
+    cats = cats.drop(columns="n").merge(groups, on=["wave", "item_id"])
+    cats = privacy.protect(cats, groups=["wave", "item_id"], k=ctx.k, keep=["value", "label"])
+    if cats["suppressed"].all():
+        raise NotEstimable(
+            ctx.t(
+                f"jede Welle hat weniger als k = {ctx.k} Befragte mit Antworten zum Vertrauen; "
+                "alle Werte sind zum Schutz der Befragten unterdrückt",
+                f"every wave has fewer than k = {ctx.k} respondents answering on trust; every "
+                "value is suppressed to protect the respondents",
+            )
+        )
+    wording = dict(zip(book["item_id"], book[ctx.t("wording_de", "wording_en")], strict=True))
+    n = int(
+        ds.responses.loc[ds.responses["item_id"].isin(items)]
+        .groupby(["respondent_id", "wave"], observed=True)
+        .ngroups
+    )
+    return [Panel(cats, n, extra={"items": items, "wording": wording})]
+
+
+def _likert_plot(panel: Panel, ctx: Context) -> Figure:
+    cats, items = panel.frame, panel.extra["items"]
+    fig, ax = style.figure(height_cm=3 + 0.45 * len(items) * (cats["wave"].nunique() + 1))
+    plots.likert_bars(
+        cats, item_order=items, item_labels=panel.extra["wording"], group="wave", ax=ax
+    )
+    return fig
+
+
+def _likert_alt(panel: Panel, ctx: Context) -> str:
+    f = panel.frame
+    share = next(c for c in ("share", "percent", "pct") if c in f.columns)
+    top = f[f["value"] == f["value"].max()].copy()
+    top["where"] = (
+        top["item_id"].map(panel.extra["wording"]).astype(str)
+        + ctx.t(", Welle ", ", wave ")
+        + top["wave"].astype(str)
+    )
+    waves = ", ".join(str(w) for w in sorted(f["wave"].unique()))
+    return " ".join(
+        [
+            ctx.t(
+                f"Gestapelte Balken: Anteile der Antworten zu {len(panel.extra['items'])} "
+                f"Aussagen zum Vertrauen in den Wellen {waves}. Anteil der höchsten Stufe:",
+                f"Stacked bars: shares of the answers to {len(panel.extra['items'])} "
+                f"statements on trust in waves {waves}. Share of the top category:",
+            ),
+            extremes(top, share, "where", ctx, 0, " %"),
+            n_sentence(panel, ctx),
+        ]
+    ).strip()
+
+
+declare(
+    "vertrauen_likert",
+    title=("Vertrauen in Verwaltung und Rat", "Trust in administration and council"),
+    data=_likert_data,
+    plot=_likert_plot,
+    caption=(
+        "Vertrauen in Verwaltung und Rat: Antworten je Befragungswelle (Prozent der gültigen "
+        "Antworten).",
+        "Trust in administration and council: answers per survey wave (percent of valid answers).",
+    ),
+    alt=_likert_alt,
+    reports=ALL_REPORTS,
+    order=70,
+    source="survey",
+    tables=("responses",),
+    cost=1.5,
+)
+
+
+# --- effekte ----------------------------------------------------------------------------------
+
+MIN_UNITS = 2  # lab and comparison units with answers in both waves, per group
+
+
+def _did_support(
+    table: pd.DataFrame, construct: str, before: int, after: int, ctx: Context
+) -> None:
+    """Raise NotEstimable unless both groups have MIN_UNITS units in both waves and y varies.
+
+    Unit and wave fixed effects identify the effect only from units seen in
+    both waves; with no unit of a group the design is singular, and with a
+    single treated or control cluster the cluster-robust variance and the
+    wild cluster bootstrap are not reliable (MacKinnon & Webb 2017, J. Appl.
+    Econometrics 32(2), 233-254).
+    """
+    rows = table["wave"].isin([before, after]) & table[construct].notna()
+    part = table.loc[rows, ["unit_id", "wave", "is_lab"]]
+    waves = part.groupby("unit_id")["wave"].nunique()
+    is_lab = part.drop_duplicates("unit_id").set_index("unit_id")["is_lab"]
+    both = waves.index[waves == 2]
+    labs = int(is_lab.reindex(both).astype(bool).sum())
+    others = len(both) - labs
+    if labs < MIN_UNITS or others < MIN_UNITS:
+        raise NotEstimable(
+            ctx.t(
+                f"nur {count(labs, 'Labor', 'Labore')} und "
+                f"{count(others, 'Vergleichskommune', 'Vergleichskommunen')} haben Antworten "
+                f"in Welle {before} und Welle {after}; der Vergleich braucht je mindestens "
+                f"{MIN_UNITS}",
+                f"only {count(labs, 'lab', 'labs')} and "
+                f"{count(others, 'comparison commune', 'comparison communes')} have answers "
+                f"in wave {before} and wave {after}; the comparison needs at least {MIN_UNITS} "
+                "of each",
+            )
+        )
+    if table.loc[rows, construct].nunique() < 2:
+        raise NotEstimable(
+            ctx.t(
+                "die Werte streuen nicht (alle Befragten antworten gleich)",
+                "the values do not vary (every respondent answers alike)",
+            )
+        )
+
+
+def _joined(gaps: dict[str, str]) -> str:
+    """One reason when all statistics share it, else each with its label."""
+    reasons = set(gaps.values())
+    if len(reasons) == 1:
+        return reasons.pop()
+    return "; ".join(f"{label}: {reason}" for label, reason in gaps.items())
+
+
+def _effects_data(ctx: Context) -> list[Panel]:
+    ds = ctx.data
+    if ds.responses.empty or ds.responses["wave"].nunique() < 2:
+        return []
+    table = scores(ctx)
+    before, after = int(table["wave"].min()), int(table["wave"].max())
+    persp = ds.perspectives.set_index("perspective_id")[ctx.t("name_de", "name_en")]
+    extra = {
+        "trust": ctx.t("Vertrauen", "Trust"),
+        "satisfaction": ctx.t("Zufriedenheit", "Satisfaction"),
+    }
+    rows = []
+    n_total = 0
+    gaps: dict[str, str] = {}
+    for construct in _constructs(ctx):
+        label = persp.get(construct, extra.get(construct, construct))
+        try:
+            _did_support(table, construct, before, after, ctx)
+            with numerical_failures(ctx.lang):
+                model = _lab_comparison(table, construct, before, after, ctx.reps)
+        except NotEstimable as exc:
+            gaps[label] = exc.reason
+            continue
+        r = model.iloc[0]
+        if not np.isfinite(r[["estimate", "ci_low", "ci_high"]].astype(float)).all():
+            gaps[label] = ctx.t(
+                "das Modell liefert kein endliches Ergebnis", "the model gives no finite result"
+            )
+            continue
+        used = table[table["wave"].isin([before, after])][construct].notna().sum()
+        n_total = max(n_total, int(used))
+        rows.append(
+            {
+                "label": label,
+                "estimate": r["estimate"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "evidence": ctx.t("MSMS 3", "SMS 3"),
+                "n": int(used),
+            }
+        )
+    if not rows:
+        raise NotEstimable(_joined(gaps))
+    frame = privacy.protect(pd.DataFrame(rows), groups=["label"], k=ctx.k)
+    if frame["suppressed"].all():
+        raise NotEstimable(
+            ctx.t(
+                f"jede Skala hat weniger als k = {ctx.k} Befragte; alle Werte sind unterdrückt",
+                f"every scale has fewer than k = {ctx.k} respondents; every value is suppressed",
+            )
+        )
+    return [
+        Panel(
+            frame,
+            n_total,
+            {"before": before, "after": after},
+            notes=tuple(f"{label}: {reason}" for label, reason in gaps.items()),
+        )
+    ]
+
+
+def _effects_plot(panel: Panel, ctx: Context) -> Figure:
+    fig, ax = style.figure(height_cm=2.5 + 0.6 * len(panel.frame))
+    plots.forest(panel.frame, ax=ax)
+    before, after = panel.values["before"], panel.values["after"]
+    ax.set_title(
+        ctx.t(
+            f"Labore gegenüber Vergleichskommunen, Welle {before} → {after}",
+            f"Labs vs comparison communes, wave {before} → {after}",
+        )
+    )
+    return fig
+
+
+def _effects_alt(panel: Panel, ctx: Context) -> str:
+    f = panel.frame
+    shown = f.dropna(subset=["estimate"])
+    above = int((shown["ci_low"] > 0).sum())
+    below = int((shown["ci_high"] < 0).sum())
+    return " ".join(
+        [
+            ctx.t(
+                f"Punkte mit 95-%-Intervallen: Veränderung in den Laboren gegenüber den "
+                f"Vergleichskommunen von Welle {panel.values['before']} zu Welle "
+                f"{panel.values['after']} für {len(shown)} Skalen (Skalenpunkte). "
+                f"Intervall ganz über null: {above}, ganz unter null: {below}.",
+                f"Points with 95% intervals: change in the labs relative to the comparison "
+                f"communes from wave {panel.values['before']} to wave {panel.values['after']} "
+                f"for {len(shown)} scales (scale points). Interval above zero: {above}, below "
+                f"zero: {below}.",
+            ),
+            extremes(shown, "estimate", "label", ctx, 2),
+            n_sentence(panel, ctx),
+        ]
+    ).strip()
+
+
+declare(
+    "effekte",
+    title=(
+        "Veränderung in den Laboren gegenüber Vergleichskommunen",
+        "Change in the labs relative to comparison communes",
+    ),
+    data=_effects_data,
+    plot=_effects_plot,
+    caption=(
+        "Differenz der Differenzen (Skalenpunkte 1-5) mit festen Effekten für Einheit und "
+        "Welle; 95-%-Intervalle aus dem Wild-Cluster-Bootstrap (Webb-Gewichte, Cluster = "
+        "Einheiten). Evidenzstufe 3 der Maryland Scientific Methods Scale (Vorher-Nachher mit "
+        "Vergleichsgruppe).",
+        "Difference in differences (scale points 1-5) with unit and wave fixed effects; 95% "
+        "intervals from the wild cluster bootstrap (Webb weights, clusters = units). Maryland "
+        "Scientific Methods Scale level 3 (before-after with comparison group).",
+    ),
+    alt=_effects_alt,
+    reports=ALL_REPORTS,
+    order=80,
+    source="survey",
+    tables=("responses",),
+    cost=2.0,
+)
