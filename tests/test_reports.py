@@ -49,7 +49,7 @@ def test_as_of_drops_everything_after_the_date(demo):
 @pytest.fixture(scope="module")
 def built(demo, tmp_path_factory):
     out = tmp_path_factory.mktemp("figures")
-    files = build(demo, out, report_ids=["sb4"], bootstrap_reps=999)
+    files = build(demo, out, report_ids=["sb4"], reps=999)
     return out, files
 
 
@@ -80,7 +80,7 @@ def test_build_writes_every_format_and_a_gallery(built, demo):
 def test_second_build_is_byte_identical(built, demo, tmp_path):
     out, _ = built
     again = tmp_path / "again"
-    build(demo, again, report_ids=["sb4"], bootstrap_reps=999, jobs=2)
+    build(demo, again, report_ids=["sb4"], reps=999, jobs=2)
     assert _digest(out / "sb4") == _digest(again / "sb4")
 
 
@@ -93,7 +93,7 @@ def test_failed_build_leaves_earlier_figures_intact(built, demo, monkeypatch):
 
     monkeypatch.setitem(FIGURES, "meilensteine", replace(FIGURES["meilensteine"], data=broken))
     with pytest.raises(RuntimeError, match="simulated"):
-        build(demo, out, report_ids=["sb4"], bootstrap_reps=999)
+        build(demo, out, report_ids=["sb4"], reps=999)
     assert _digest(out / "sb4") == before
     assert not list(out.glob(".*staging"))
 

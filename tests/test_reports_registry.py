@@ -62,7 +62,7 @@ def test_a_build_in_a_notebook_leaves_the_backend_and_the_open_figures_alone(tmp
         "from ogl_impact.reports import build\n"
         "mine = plt.figure()\n"
         f"build(ogl_impact.load_demo(), __import__('pathlib').Path({str(tmp_path)!r}), "
-        "report_ids=['sb1'], bootstrap_reps=9)\n"
+        "report_ids=['sb1'], reps=9)\n"
         "import matplotlib\n"
         "print(matplotlib.get_backend(), plt.get_fignums(), sep='|')"
     )
@@ -139,7 +139,7 @@ def test_one_declaration_adds_a_figure_to_its_reports(demo, new_figure, tmp_path
     sb1 = find(demo.periods, "sb1")
     assert sb1.figures[:3] == ("wirkungstreppe", new_figure, "zielerreichung")
     assert new_figure not in find(demo.periods, "sb2").figures
-    build(demo, tmp_path, report_ids=["sb1"], bootstrap_reps=9)
+    build(demo, tmp_path, report_ids=["sb1"], reps=9)
     folder = tmp_path / "sb1"
     for ext in ("png", "svg", "pdf", "csv"):
         assert (folder / f"{new_figure}.{ext}").exists()
@@ -192,7 +192,7 @@ def zb_thin(demo, tmp_path_factory):
     tables["responses"] = r[~cut | r["respondent_id"].isin(keep)].reset_index(drop=True)
     ds = replace(demo, tables=MappingProxyType(tables))
     out = tmp_path_factory.mktemp("zb")
-    build(ds, out, report_ids=["zb"], bootstrap_reps=99)
+    build(ds, out, report_ids=["zb"], reps=99)
     return ds, out / "zb"
 
 

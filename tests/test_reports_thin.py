@@ -119,7 +119,7 @@ def constant(folder: Path, items: set[str], value: str = "3") -> None:
 @pytest.fixture
 def figures(monkeypatch, capsys, tmp_path):
     """Run ``ogl-impact figures`` in-process with few bootstrap draws; return rc, out, err."""
-    monkeypatch.setattr(reports_pkg, "build", functools.partial(build, bootstrap_reps=99))
+    monkeypatch.setattr(reports_pkg, "build", functools.partial(build, reps=99))
 
     def run(raw: Path, *report_ids: str, lang: str = "de", jobs: int = 1):
         out = tmp_path / "figures"
@@ -219,8 +219,8 @@ def test_an_item_without_variance_changes_nothing_visible(raw):
     constant(raw, {"tr_1"})
     ds = load(raw)
     # one constant item of four: the trust scale still varies, both figures are drawn
-    (likert,) = draw(ds, "sb4", "vertrauen_likert", bootstrap_reps=99)
-    (effects,) = draw(ds, "sb4", "effekte", bootstrap_reps=99)
+    (likert,) = draw(ds, "sb4", "vertrauen_likert", reps=99)
+    (effects,) = draw(ds, "sb4", "effekte", reps=99)
     assert effects.notes == ()
     assert likert.n and effects.n
 
@@ -259,7 +259,7 @@ def test_a_pilot_survey_below_the_threshold_is_not_drawn(raw):
     with pytest.raises(NotEstimable, match=r"das einzige Labor .* weniger als k = 5"):
         draw(ds, "zb", "offenheit_radar")
     with pytest.raises(NotEstimable, match="only 1 lab and 0 comparison communes"):
-        draw(ds, "sb4", "effekte", lang="en", bootstrap_reps=99)
+        draw(ds, "sb4", "effekte", lang="en", reps=99)
 
 
 def test_a_wave_without_any_lab(raw):
@@ -312,7 +312,7 @@ def test_without_the_data_check_the_singular_model_still_gives_a_reason(raw, mon
     thin_wave(raw, wave="3", lab="bremen")
     monkeypatch.setattr(survey_figures, "_did_support", lambda *args: None)
     with pytest.raises(NotEstimable) as info:
-        draw(load(raw), "sb6", "effekte", bootstrap_reps=99)
+        draw(load(raw), "sb6", "effekte", reps=99)
     # singular design (numpy), a refusal by stats, or no finite result: each is a reason
     assert re.search("singulär|lehnt die Daten ab|kein endliches Ergebnis", info.value.reason)
 

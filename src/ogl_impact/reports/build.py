@@ -275,7 +275,7 @@ def build(
     report_ids: Sequence[str] | None = None,
     lang: str = "de",
     k: int = privacy.K_DEFAULT,
-    bootstrap_reps: int = 9999,
+    reps: int = 9999,
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
@@ -297,7 +297,7 @@ def build(
         Language of the figures.
     k : int, default 5
         Suppression threshold (at least 3).
-    bootstrap_reps : int, default 9999
+    reps : int, default 9999
         Draws of the wild cluster bootstrap for effect intervals.
     jobs : int, default 1
         Figures drawn in parallel processes.
@@ -342,7 +342,7 @@ def build(
                             str(staging[r.report_id]),
                             lang,
                             k,
-                            bootstrap_reps,
+                            reps,
                         ): (r.report_id, name, lab)
                         for r, name, lab in jobs_list
                     }
@@ -358,7 +358,7 @@ def build(
                     for i, (r, name, lab) in enumerate(jobs_list, 1):
                         key = (r.report_id, name, lab)
                         results[key] = _render(
-                            r, name, lab, str(staging[r.report_id]), lang, k, bootstrap_reps
+                            r, name, lab, str(staging[r.report_id]), lang, k, reps
                         )
                         if progress:
                             progress(_progress_line(i, total, key, results[key], lang))
@@ -419,7 +419,7 @@ def draw(
     *,
     lang: str = "de",
     k: int = privacy.K_DEFAULT,
-    bootstrap_reps: int = 9999,
+    reps: int = 9999,
 ) -> list[Drawn]:
     """Draw one figure of a report in a notebook, exactly as the build draws it.
 
@@ -441,7 +441,7 @@ def draw(
         Language.
     k : int, default 5
         Suppression threshold (at least 3).
-    bootstrap_reps : int, default 9999
+    reps : int, default 9999
         Draws of the wild cluster bootstrap.
 
     Returns
@@ -462,7 +462,7 @@ def draw(
     report = find(ds.periods, report_id)
     if name not in FIGURES:
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(FIGURES))}")
-    ctx = context(ds, report, lang=lang, k=k, reps=bootstrap_reps)
+    ctx = context(ds, report, lang=lang, k=k, reps=reps)
     with house_style(lang):
         return draw_spec(name, ctx)
 

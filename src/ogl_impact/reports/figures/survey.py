@@ -42,7 +42,8 @@ def scores(ctx: Context) -> pd.DataFrame:
 
 def _likert(ctx: Context, items: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = ctx.data
-    return stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"])
+    likert = stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"])
+    return likert.categories, likert.shares
 
 
 def _constructs(ctx: Context) -> list[str]:
