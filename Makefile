@@ -49,6 +49,7 @@ demo-data: setup ## Regenerate the synthetic tables in $(RAW) (deterministic)
 
 bench: setup ## Run the benchmarks (national-scale data in /tmp; takes minutes)
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_process.py
 	$(BIN)/python benchmarks/bench_survey.py
 	$(BIN)/python benchmarks/bench_coverage.py
 	$(BIN)/python benchmarks/bench_figures.py
