@@ -517,7 +517,9 @@ def _split_word(word: str, room: int, force: bool = False) -> tuple[str, str]:
             continue
         if len(piece) <= room:
             best = (piece, word[i:])
-    dic = _PYPHEN.setdefault("de", pyphen.Pyphen(lang="de_DE", left=3, right=3))
+    if "de" not in _PYPHEN:  # loading the dictionary costs more than the whole wrap
+        _PYPHEN["de"] = pyphen.Pyphen(lang="de_DE", left=3, right=3)
+    dic = _PYPHEN["de"]
     splits = list(dic.iterate(word))
     cuts = {len(h.rstrip("-")) for h, _t in splits}
     for head, tail in splits:

@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.outputs import wald_frame
 
 GRAD_TOL = 0.002  # lme4 lmerControl(check.conv.grad = .makeCC("warning", tol = 2e-3))
 SINGULAR_TOL = 1e-4  # lme4 check.conv.singular tol
@@ -642,22 +643,7 @@ def mixed_model(
         beta = np.full(p, np.nan)
         cov_beta = np.full((p, p), np.nan)
         se = np.full(p, np.nan)
-    z = beta / se
-    q = stats.norm.ppf(1 - (1 - conf_level) / 2)
-    fixed = pd.DataFrame(
-        {
-            "term": d.fe_names,
-            "estimate": beta,
-            "se": se,
-            "statistic": z,
-            "p_val": 2 * stats.norm.sf(np.abs(z)),
-            "ci_low": beta - q * se,
-            "ci_high": beta + q * se,
-            "n": n,
-            "method": method,
-            "note": note,
-        }
-    )
+    fixed = wald_frame(d.fe_names, beta, se, conf_level=conf_level, n=n, method=method, note=note)
     L = _lambda(theta, k)
     D = prof.sigma2 * (L @ L.T) if np.isfinite(prof.deviance) else np.full((k, k), np.nan)
     names = [_re_name(c) for c in d.re_names]

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import special, stats
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.outputs import wald_frame
 
 LINKS = ("logit", "probit")
 GRAD_TOL = 1e-6  # ordinal::clm.control(gradTol = 1e-6)
@@ -559,25 +560,10 @@ def proportional_odds(
         note = f"{note} {input_note}"
     order = np.r_[np.arange(J - 1, J - 1 + k), np.arange(J - 1)]
     est, se = params[order], se[order]
-    z = est / se
-    q = stats.norm.ppf(1 - (1 - conf_level) / 2)
     method = f"cumulative link model ({link}), Newton-Raphson, Wald z"
     terms = list(exog.columns) + [f"{labels[j]}|{labels[j + 1]}" for j in range(J - 1)]
-    coefficients = pd.DataFrame(
-        {
-            "kind": ["coefficient"] * k + ["threshold"] * (J - 1),
-            "term": terms,
-            "estimate": est,
-            "se": se,
-            "statistic": z,
-            "p_val": 2 * stats.norm.sf(np.abs(z)),
-            "ci_low": est - q * se,
-            "ci_high": est + q * se,
-            "n": n,
-            "method": method,
-            "note": note,
-        }
-    )
+    coefficients = wald_frame(terms, est, se, conf_level=conf_level, n=n, method=method, note=note)
+    coefficients.insert(0, "kind", ["coefficient"] * k + ["threshold"] * (J - 1))
     n_par = J - 1 + k
     fit = pd.DataFrame(
         {

@@ -59,6 +59,7 @@ __all__ = [
     "SCORE_TABLE",
     "VOCABULARY",
     "estimate_schema",
+    "wald_frame",
 ]
 
 #: The columns of an estimate frame, in their order.
@@ -75,6 +76,76 @@ VOCABULARY = (
     "method",
     "note",
 )
+
+
+def wald_frame(
+    terms: Sequence[str],
+    estimate: np.ndarray,
+    se: np.ndarray,
+    *,
+    conf_level: float,
+    n: int,
+    method: str,
+    note: str,
+) -> pd.DataFrame:
+    r"""Estimate frame with Wald z tests and normal intervals.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        Term names.
+    estimate, se : ndarray
+        Estimates and standard errors.
+    conf_level : float
+        Interval level.
+    n : int
+        Observations.
+    method, note : str
+        Method and note of every row.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``term, estimate, se, statistic, p_val, ci_low, ci_high, n,
+        method, note``.
+
+    Notes
+    -----
+    :math:`z = \hat\beta / se`, :math:`p = 2\,\Phi(-|z|)`, interval
+    :math:`\hat\beta \pm z_{1-(1-c)/2}\, se`.
+
+    References
+    ----------
+    Wald, A. (1943). Tests of statistical hypotheses concerning several
+    parameters when the number of observations is large. *Transactions of the
+    AMS* 54, 426-482. As R ``lme4`` / ``ordinal`` print z and p.
+
+    Examples
+    --------
+    >>> wald_frame(["b"], np.array([2.0]), np.array([1.0]), conf_level=0.95, n=10,
+    ...            method="ML", note="")["p_val"].round(4).tolist()
+    [0.0455]
+    """
+    from scipy import stats
+
+    estimate, se = np.asarray(estimate, float), np.asarray(se, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = estimate / se
+    q = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    return pd.DataFrame(
+        {
+            "term": list(terms),
+            "estimate": estimate,
+            "se": se,
+            "statistic": z,
+            "p_val": 2 * stats.norm.sf(np.abs(z)),
+            "ci_low": estimate - q * se,
+            "ci_high": estimate + q * se,
+            "n": n,
+            "method": method,
+            "note": note,
+        }
+    )
 
 
 def _numeric(s: pd.Series) -> bool:

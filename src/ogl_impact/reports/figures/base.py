@@ -321,6 +321,36 @@ def finish(fig: Figure, spec: FigureSpec, panel: Panel, ctx: Context) -> Drawn:
 # --- shared helpers of the data builders ------------------------------------------------------
 
 
+def lab_rows_figure(
+    frame: pd.DataFrame,
+    draw: Callable[..., object],
+    ctx: Context,
+    title: tuple[str, str] | None = None,
+) -> Figure:
+    """Draw a figure with one row per lab (height grows with the labs), titled in both languages.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The panel's frame, with a ``lab_label`` column.
+    draw : callable
+        The plot function, called as ``draw(frame, ax=ax)``.
+    ctx : Context
+        The build context (language).
+    title : tuple of str, optional
+        German and English title.
+
+    Returns
+    -------
+    Figure
+    """
+    fig, ax = style.figure(height_cm=max(7.0, 3.0 + 0.45 * frame["lab_label"].nunique()))
+    draw(frame, ax=ax)
+    if title is not None:
+        ax.set_title(ctx.t(*title))
+    return fig
+
+
 def wrap(label: str, width: int) -> str:
     """Wrap a label at ``width`` characters."""
     import textwrap

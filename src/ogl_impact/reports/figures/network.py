@@ -20,6 +20,7 @@ from ogl_impact.reports.figures.base import (
     declare,
     extremes,
     lab_names,
+    lab_rows_figure,
     n_sentence,
     when,
     wrap,
@@ -225,16 +226,9 @@ def _attainment_data(ctx: Context) -> list[Panel]:
 
 
 def _attainment_plot(panel: Panel, ctx: Context) -> Figure:
-    frame = panel.frame
-    fig, ax = style.figure(height_cm=max(7.0, 3.0 + 0.45 * frame["lab_label"].nunique()))
-    plots.attainment_heatmap(frame, ax=ax)
-    ax.set_title(
-        ctx.t(
-            f"Zielerreichung je Ebene ({panel.values['when']})",
-            f"Attainment by level ({panel.values['when']})",
-        )
-    )
-    return fig
+    date = panel.values["when"]
+    title = (f"Zielerreichung je Ebene ({date})", f"Attainment by level ({date})")
+    return lab_rows_figure(panel.frame, plots.attainment_heatmap, ctx, title)
 
 
 def _attainment_alt(panel: Panel, ctx: Context) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
-from ogl_impact.plots import style
 from ogl_impact.reports.figures.base import (
     ALL_REPORTS,
     LONG_REPORTS,
@@ -14,6 +13,7 @@ from ogl_impact.reports.figures.base import (
     declare,
     extremes,
     lab_names,
+    lab_rows_figure,
     n_sentence,
     when,
 )
@@ -49,10 +49,7 @@ def _partner_data(ctx: Context) -> list[Panel]:
 
 
 def _partner_plot(panel: Panel, ctx: Context) -> Figure:
-    frame = panel.frame
-    fig, ax = style.figure(height_cm=max(7.0, 3.0 + 0.45 * frame["lab_label"].nunique()))
-    plots.partner_composition(frame, ax=ax)
-    return fig
+    return lab_rows_figure(panel.frame, plots.partner_composition, ctx)
 
 
 def _partner_alt(panel: Panel, ctx: Context) -> str:
@@ -108,16 +105,9 @@ def _milestone_data(ctx: Context) -> list[Panel]:
 
 
 def _milestone_plot(panel: Panel, ctx: Context) -> Figure:
-    part = panel.frame
-    fig, ax = style.figure(height_cm=max(7.0, 3.0 + 0.45 * part["lab_label"].nunique()))
-    plots.milestone_completion(part, ax=ax)
-    ax.set_title(
-        ctx.t(
-            f"Umsetzung der Meilensteine ({panel.values['when']})",
-            f"Milestone completion ({panel.values['when']})",
-        )
-    )
-    return fig
+    date = panel.values["when"]
+    title = (f"Umsetzung der Meilensteine ({date})", f"Milestone completion ({date})")
+    return lab_rows_figure(panel.frame, plots.milestone_completion, ctx, title)
 
 
 def _milestone_alt(panel: Panel, ctx: Context) -> str:
