@@ -287,8 +287,9 @@ def _progress_data(ctx: Context) -> list[Panel]:
     grouped = grouped.reset_index()
     grouped["period_label"] = grouped["period_id"].str.upper()
     grouped["series"] = grouped["level"].map(lambda lv: ctx.label(vocab.LEVELS, lv))
-    grouped["o"] = grouped["level"].map(_level_order)
-    grouped = grouped.sort_values(["o", "end"])
+    grouped = grouped.sort_values(
+        ["level", "end"], key=lambda c: c.map(_level_order) if c.name == "level" else c
+    )
     periods = list(dict.fromkeys(grouped.sort_values("end")["period_label"]))
     return [Panel(grouped, int(data["lab_id"].nunique()), extra={"periods": periods})]
 

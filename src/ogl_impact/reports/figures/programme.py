@@ -30,8 +30,10 @@ def _partner_data(ctx: Context) -> list[Panel]:
     frame = counts.stack().rename("n").reset_index()
     frame["lab_label"] = frame["lab_id"].map(names)
     frame["kind_label"] = frame["kind"].map(lambda k: ctx.label(vocab.PARTNER_KINDS_SHORT, k))
-    frame["o"] = frame["kind"].map(kinds.index)
-    frame = frame.sort_values(["o", "lab_label"])
+    rank = {k: i for i, k in enumerate(kinds)}
+    frame = frame.sort_values(
+        ["kind", "lab_label"], key=lambda c: c.map(rank) if c.name == "kind" else c
+    )
     shown = int(p["lab_id"].notna().sum())
     # partners without a lab (placeholders for partners not publicly named) are not drawn
     hidden = len(p) - shown
