@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from ogl_impact import plots, privacy, stats
 from ogl_impact.plots import style
@@ -123,13 +124,32 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
         4, 4, subplot_kw={"projection": "polar"}, figsize=(16 * style.CM, 19 * style.CM)
     )
     for ax, lab in zip(axes.flat, labs, strict=False):
-        plots.openness_radar(short, lab=lab, title=wrap(names[lab], 24), ax=ax)
+        # one legend for the whole grid (below), not one per radar
+        plots.openness_radar(short, lab=lab, title=wrap(names[lab], 24), legend=False, ax=ax)
         ax.tick_params(labelsize=6)
     rest = list(axes.flat)[len(labs) :]
     for ax in rest:
         ax.axis("off")
     key = "\n".join(f"{i} {name}" for name, i in numbers.items())
-    rest[0].text(0.0, 0.5, key, transform=rest[0].transAxes, fontsize=6.5, va="center")
+    rest[0].text(0.0, 1.0, key, transform=rest[0].transAxes, fontsize=6.5, va="top")
+    handles = [
+        Line2D([], [], color=style.PALETTE[0], linewidth=1.5),
+        Line2D([], [], color="#666666", linestyle="--", linewidth=1),
+    ]
+    rest[0].legend(
+        handles,
+        [ctx.t("Labor", "Lab"), ctx.t("Netzwerk-Mittel", "Network mean")],
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.25),
+        frameon=False,
+        fontsize=6.5,
+        title=ctx.t(
+            "Mittelwert je Perspektive, Skala 1 (Mitte) bis 5",
+            "Mean per perspective, scale 1 (centre) to 5",
+        ),
+        title_fontsize=6.5,
+        alignment="left",
+    )
     fig.subplots_adjust(left=0.06, right=0.94, top=0.95, bottom=0.03, wspace=0.6, hspace=0.55)
     return fig
 
