@@ -63,6 +63,15 @@ TABLES: dict[str, TableSpec] = {
             "milestones", t.Milestones, ("lab_id", "milestone_id", "period_id"), "Meilensteine"
         ),
         TableSpec("dac_ratings", t.DacRatings, ("lab_id", "criterion"), "DAC-Bewertungen"),
+        TableSpec(
+            "submissions", t.Submissions, ("lab_id", "period_id", "sha256"), "Datenlieferungen"
+        ),
+        TableSpec(
+            "revisions",
+            t.Revisions,
+            ("lab_id", "period_id", "table", "row_key", "column", "sha256"),
+            "Korrekturen",
+        ),
     )
 }
 """All programme tables, in dependency order (referenced tables first)."""

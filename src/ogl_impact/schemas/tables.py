@@ -450,3 +450,77 @@ class DacRatings(_Table):
 
     class Config:
         unique = ["lab_id", "criterion"]
+
+
+SUBMISSION_OUTCOMES = ("accepted", "revision", "refused")
+"""What ``collect`` did with a returned workbook."""
+
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class Submissions(_Table):
+    """Register of the workbooks the labs returned: one row per workbook collected."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    received: Series[pd.Timestamp] = field(
+        "Eingang", "Tag, an dem die Arbeitsmappe einging", "Day the workbook was received"
+    )
+    workbook: Series[str] = field(
+        "Arbeitsmappe", "Dateiname der Arbeitsmappe beim Eingang", "File name as received"
+    )
+    sha256: Series[str] = field(
+        "Prüfsumme", "SHA-256 der Datei", "SHA-256 of the file", str_matches=SHA256_PATTERN
+    )
+    template_version: Series[str] = field(
+        "Vorlagenversion", "Version der Vorlage", "Template version"
+    )
+    outcome: Series[str] = field(
+        "Ergebnis",
+        "angenommen, als Korrektur angenommen oder abgelehnt",
+        "accepted, accepted as a revision, or refused",
+        isin=list(SUBMISSION_OUTCOMES),
+    )
+    problems: Series[int] = field(
+        "Probleme", "Zahl der gefundenen Probleme", "Number of problems found", ge=0
+    )
+
+    class Config:
+        unique = ["lab_id", "period_id", "sha256"]
+
+
+class Revisions(_Table):
+    """Values replaced by a later workbook of the same lab and period (nothing is lost)."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    table: Series[str] = field(
+        "Tabelle",
+        "Tabelle des geänderten Werts",
+        "Table of the changed value",
+        isin=["indicator_values", "milestones", "partners"],
+    )
+    row_key: Series[str] = field(
+        "Zeile",
+        "Schlüssel der Zeile ohne Labor und Zeitraum, Teile mit '|' getrennt",
+        "Key of the row without lab and period, parts joined by '|'",
+    )
+    column: Series[str] = field("Spalte", "Geänderte Spalte", "Changed column")
+    old_value: Series[str] = field(
+        "Alter Wert", "Wert vor der Korrektur; leer, wenn neu", "Value before", nullable=True
+    )
+    new_value: Series[str] = field(
+        "Neuer Wert", "Wert nach der Korrektur; leer, wenn entfernt", "Value after", nullable=True
+    )
+    revised: Series[pd.Timestamp] = field(
+        "Korrigiert am", "Eingang der korrigierenden Arbeitsmappe", "Day the revision arrived"
+    )
+    sha256: Series[str] = field(
+        "Prüfsumme",
+        "SHA-256 der korrigierenden Arbeitsmappe",
+        "SHA-256 of the revising workbook",
+        str_matches=SHA256_PATTERN,
+    )
+
+    class Config:
+        unique = ["lab_id", "period_id", "table", "row_key", "column", "sha256"]
