@@ -23,6 +23,7 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -41,8 +42,44 @@ NO_DATA_YET = {True: "Noch ohne Daten zu diesem Zeitpunkt", False: "No data yet 
 NOT_ESTIMABLE = {True: "nicht schätzbar", False: "not estimable"}
 FIGURE_WORD = {True: "Abbildung", False: "Figure"}
 
+_CSS = """
+body { font-family: sans-serif; line-height: 1.4; max-width: 60rem; margin: 2rem auto;
+  padding: 0 1rem; color: #222; background: #fff; }
+h2 { font-size: 1.2rem; margin: 2.5rem 0 0; }
+figure { margin: 1rem 0 2rem; border-top: 1px solid #ddd; padding-top: 1rem; }
+img { max-width: 100%; height: auto; }
+.meta { color: #555; font-size: 0.9rem; }
+.synthetic { background: #fff3cd; padding: 0.5rem; }
+.note { color: #555; }
+.reason { color: #8a4b00; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+"""
+"""Styles of the galleries: every text colour at least 4.5:1 on its background (WCAG AA)."""
+
+
+def _head(title: str, lang: str) -> str:
+    """Open an HTML page: language, character set, viewport, title, styles."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style></head>\n"
+    )
+
+
+def _german(text: str, de: bool) -> str:
+    """Escape a German text (report titles); on an English page mark its language."""
+    return html.escape(text) if de else f'<span lang="de">{html.escape(text)}</span>'
+
+
+def _date(day: date, de: bool) -> str:
+    """Write a date as ``<time>``: German or ISO form, machine-readable in ``datetime``."""
+    shown = day.strftime("%d.%m.%Y") if de else day.isoformat()
+    return f'<time datetime="{day.isoformat()}">{shown}</time>'
+
 
 def _card(d: Entry, number_: int, de: bool, synthetic: bool) -> str:
+    """One drawn figure: image (alt text), number, caption, notes, n, source, downloads."""
     n = f"n = {number(d.n, 0)} · " if d.n is not None else ""
     notes = "".join(
         f'<p class="reason">{NOT_ESTIMABLE[de].capitalize()}: {html.escape(note)}</p>'
@@ -54,30 +91,57 @@ def _card(d: Entry, number_: int, de: bool, synthetic: bool) -> str:
         else ""
     )
     name = html.escape(d.name)
+    # the download links name their figure for screen readers ("PNG, Abbildung 3")
+    which = f'<span class="visually-hidden">, {FIGURE_WORD[de]} {number_}</span>'
+    downloads = " · ".join(
+        f'<a href="{name}.{ext}">{label}{which}</a>'
+        for ext, label in (
+            ("png", "PNG"),
+            ("svg", "SVG"),
+            ("pdf", "PDF"),
+            ("csv", "Daten (CSV)" if de else "data (CSV)"),
+        )
+    )
     return (
-        f'<figure id="{name}"><a href="{name}.svg"><img src="{name}.png" '
-        f'alt="{html.escape(d.alt_text)}" loading="lazy"></a>'
+        f'<figure id="{name}"><img src="{name}.png" '
+        f'alt="{html.escape(d.alt_text)}" loading="lazy">'
         f"<figcaption><p><strong>{FIGURE_WORD[de]} {number_}:</strong> "
         f"{html.escape(d.caption)}</p>{notes}"
         f'<p class="meta">{n}{"Quelle" if de else "Source"}: {html.escape(d.source)}{mark}'
-        f' · <a href="{name}.png">PNG</a> · <a href="{name}.svg">SVG</a> · '
-        f'<a href="{name}.pdf">PDF</a> · <a href="{name}.csv">'
-        f"{'Daten (CSV)' if de else 'data (CSV)'}</a></p></figcaption></figure>"
+        f" · {downloads}</p></figcaption></figure>"
+    )
+
+
+def _not_drawn_card(d: NotDrawn, de: bool) -> str:
+    """Show a figure the data cannot support: its name in words and the reason, no image."""
+    return (
+        f'<figure id="{html.escape(d.name)}" class="not-estimable"><figcaption>'
+        f"<p><strong>{html.escape(d.title)}: {NOT_ESTIMABLE[de]}</strong></p>"
+        f'<p class="reason">{html.escape(d.reason)}</p></figcaption></figure>'
     )
 
 
 def _gallery(report: Report, entries: list, missing: list[str], lang: str, synthetic: bool) -> str:
+    """Write a report's gallery page (see the module docstring for what it holds).
+
+    The page has a language, one ``main`` landmark, an ``h1`` with the
+    report's title and one ``h2`` per kind of figure (per-lab figures share
+    theirs); every image has its alt text, every link a name, every text a
+    contrast of at least 4.5:1 (checked by axe-core in
+    ``tests/test_gallery_a11y.py``).
+    """
     de = lang == "de"
     with house_style(lang):
         cards = []
         shown = 0
+        heading = None
         for d in entries:
+            title = d.title or d.name
+            if title != heading:
+                cards.append(f"<h2>{html.escape(title)}</h2>")
+                heading = title
             if isinstance(d, NotDrawn):
-                cards.append(
-                    f'<figure id="{html.escape(d.name)}" class="not-estimable"><figcaption>'
-                    f"<p><strong>{html.escape(d.title)}: {NOT_ESTIMABLE[de]}</strong></p>"
-                    f'<p class="reason">{html.escape(d.reason)}</p></figcaption></figure>'
-                )
+                cards.append(_not_drawn_card(d, de))
                 continue
             shown += 1
             cards.append(_card(d, shown, de, synthetic))
@@ -97,26 +161,15 @@ def _gallery(report: Report, entries: list, missing: list[str], lang: str, synth
             )
             + "</p>"
         )
-    until = report.until.strftime("%d.%m.%Y") if de else report.until.isoformat()
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head><meta charset="utf-8"><title>{html.escape(report.title)}</title>
-<style>
-body {{ font-family: sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
-figure {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }}
-img {{ max-width: 100%; }} .meta {{ color: #555; font-size: 0.9rem; }}
-.synthetic {{ background: #fff3cd; padding: 0.5rem; }} .note {{ color: #777; }}
-.reason {{ color: #8a4b00; }}
-</style></head>
-<body>
-<h1>{html.escape(report.title)}</h1>
-<p>{"Datenstand" if de else "Data until"}: {until}</p>
-{banner}
-{note}
-{"".join(cards)}
-</body>
-</html>
-"""
+    overview = "Alle Berichte" if de else "All reports"
+    nav = "Berichte" if de else "Reports"
+    return (
+        _head(report.title, lang)
+        + f'<body>\n<nav aria-label="{nav}"><a href="../index.html">{overview}</a></nav>\n'
+        f"<main>\n<h1>{_german(report.title, de)}</h1>\n"
+        f"<p>{'Datenstand' if de else 'Data until'}: {_date(report.until, de)}</p>\n"
+        f"{banner}\n{note}\n{''.join(cards)}\n</main>\n</body>\n</html>\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -515,8 +568,8 @@ def write_overview(ds: Dataset, out: Path, built: Sequence[Report], lang: str = 
     """
     de = lang == "de"
     items = "".join(
-        f'<li><a href="{r.report_id}/index.html">{html.escape(r.title)}</a> '
-        f"({r.until.strftime('%d.%m.%Y') if de else r.until.isoformat()})</li>"
+        f'<li><a href="{r.report_id}/index.html">{_german(r.title, de)}</a> '
+        f"({_date(r.until, de)})</li>"
         for r in built
     )
     synthetic = ""
@@ -526,13 +579,11 @@ def write_overview(ds: Dataset, out: Path, built: Sequence[Report], lang: str = 
             + ("Synthetische Demodaten." if de else "Synthetic demo data.")
             + "</strong></p>"
         )
+    title = "Abbildungen der Berichte" if de else "Report figures"
     return replace_file(
         out / "index.html",
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
-        f"{'Abbildungen der Berichte' if de else 'Report figures'}</title></head><body>"
-        f"<h1>{'Abbildungen der Berichte' if de else 'Report figures'}</h1>"
-        f"{synthetic}<ul>{items}</ul>"
-        "</body></html>\n",
+        _head(title, lang) + f"<body>\n<main>\n<h1>{title}</h1>\n{synthetic}\n<ul>{items}</ul>\n"
+        "</main>\n</body>\n</html>\n",
     )
 
 
