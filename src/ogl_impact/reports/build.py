@@ -45,8 +45,9 @@ FIGURE_WORD = {True: "Abbildung", False: "Figure"}
 _CSS = """
 body { font-family: sans-serif; line-height: 1.4; max-width: 60rem; margin: 2rem auto;
   padding: 0 1rem; color: #222; background: #fff; }
-h2 { font-size: 1.2rem; margin: 2.5rem 0 0; }
-figure { margin: 1rem 0 2rem; border-top: 1px solid #ddd; padding-top: 1rem; }
+h2 { font-size: 1.2rem; margin: 2.5rem 0 0; border-top: 1px solid #ddd; padding-top: 1rem; }
+figure { margin: 1rem 0 2rem; }
+figure + figure { border-top: 1px solid #ddd; padding-top: 1rem; }
 img { max-width: 100%; height: auto; }
 .meta { color: #555; font-size: 0.9rem; }
 .synthetic { background: #fff3cd; padding: 0.5rem; }
