@@ -307,3 +307,16 @@ def test_figures_without_data_yet_are_named_in_words(galleries, lang):
         int(n) for n in re.findall(rf"{'Abbildung' if lang == 'de' else 'Figure'} (\d+):", text)
     ]
     assert numbers == list(range(1, len(gallery.figures) + 1))
+
+
+def test_english_pages_mark_the_german_report_titles(galleries):
+    overview = (galleries["en"] / "index.html").read_text(encoding="utf-8")
+    for report in REPORTS:
+        assert re.search(
+            rf'<a href="{report}/index.html"><span lang="de">[^<]+</span></a>', overview
+        )
+    page = (galleries["en"] / "zb" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1><span lang="de">[^<]+</span></h1>', page)
+    assert '<html lang="en">' in page and '<html lang="de">' in (
+        galleries["de"] / "zb" / "index.html"
+    ).read_text(encoding="utf-8")
