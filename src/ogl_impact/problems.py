@@ -177,6 +177,10 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Das Ende liegt vor dem Beginn.",
         "The end lies before the start.",
     ),
+    "deadline_after_start": (
+        "Die Abgabefrist liegt vor dem Beginn des Zeitraums.",
+        "The deadline lies before the start of the period.",
+    ),
     "wave_end_after_start": (
         "Das Feldende liegt vor dem Feldbeginn.",
         "The field end lies before the field start.",
