@@ -1,9 +1,10 @@
 """The ``ogl-impact`` command line: a thin layer over the package.
 
 Subcommands import what they need only when they run, so ``ogl-impact
---help`` answers fast; ``status`` lives in :mod:`ogl_impact.cli.status`. Exit status: 0 success, 1 invalid data or failed
-run, 2 unusable arguments, 141 the reader of the output went away (``| head``),
-quietly, as tools killed by SIGPIPE report it.
+--help`` answers fast (``status`` lives in :mod:`ogl_impact.cli.status`).
+Exit status: 0 success, 1 invalid data or failed run, 2 unusable arguments,
+141 the reader of the output went away (``| head``), quietly, as tools killed
+by SIGPIPE report it.
 """
 
 from __future__ import annotations

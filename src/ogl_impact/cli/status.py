@@ -207,7 +207,7 @@ def run(data: Path, period: str | None = None, lang: str = "de", as_of: str | No
 
 
 def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> str:
-    """The text ``status`` prints.
+    """Return the text ``status`` prints.
 
     Parameters
     ----------

@@ -539,7 +539,7 @@ TEMPLATE_VERSION = "1"
 
 
 def _sha(*parts: object) -> str:
-    """A stand-in for a workbook's SHA-256: the hash of what identifies the simulated file."""
+    """Return a stand-in for a workbook's SHA-256: the hash of what identifies it."""
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
@@ -653,7 +653,7 @@ def _deliveries(
 
 
 def _text(value: float) -> str:
-    """A number as the revisions table keeps it: plain text with a decimal point."""
+    """Write a number as the revisions table keeps it: plain text with a decimal point."""
     return f"{value:g}"
 
 

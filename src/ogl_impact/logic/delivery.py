@@ -99,7 +99,7 @@ def deadlines(periods: pd.DataFrame) -> pd.Series:
 
 
 def delivery_periods(periods: pd.DataFrame) -> pd.DataFrame:
-    """The periods that expect a workbook from every lab, in time order.
+    """Return the periods that expect a workbook from every lab, in time order.
 
     Parameters
     ----------
@@ -222,7 +222,7 @@ def _status(accepted: object, on_time: bool, due: bool, workbooks: int) -> str:
 
 
 def reporting_rates(deliv: pd.DataFrame, by: str = "period_id") -> pd.DataFrame:
-    """Expected, actual and on-time reports and the two DHIS2 rates, per period or per lab.
+    """Count expected, actual and on-time reports and the two DHIS2 rates, per period or per lab.
 
     Parameters
     ----------

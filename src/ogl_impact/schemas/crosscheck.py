@@ -599,7 +599,7 @@ def _indicator_values(
 
 
 def _revision_targets(revisions: pd.DataFrame, raw: RawTable) -> list[Problem]:
-    """A revision names a row (``row_key``) and a value column of the table it changed."""
+    """Check that a revision names a row (``row_key``) and a value column of its table."""
     out = []
     ident = re.compile(ID_PATTERN)
     for pos, (table, row_key, column) in enumerate(
@@ -612,7 +612,9 @@ def _revision_targets(revisions: pd.DataFrame, raw: RawTable) -> list[Problem]:
             parts = str(row_key).split("|")
             required = sum(1 for _, is_id in parts_spec if is_id)
             fits = required <= len(parts) <= len(parts_spec) and all(
-                ident.match(part) for part, (_, is_id) in zip(parts, parts_spec) if is_id
+                ident.match(part)
+                for part, (_, is_id) in zip(parts, parts_spec, strict=False)
+                if is_id
             )
             if not fits:
                 shape = "|".join(name for name, _ in parts_spec)
@@ -637,12 +639,10 @@ def _revision_targets(revisions: pd.DataFrame, raw: RawTable) -> list[Problem]:
 def _revision_workbooks(
     revisions: pd.DataFrame, raw: RawTable, submissions: pd.DataFrame
 ) -> list[Problem]:
-    """The workbook of a revision was accepted as a revision, on the day the revision says."""
+    """Check that a revision's workbook was accepted as a revision on the day it says."""
     key = ["lab_id", "period_id", "sha256"]
     register = (
-        submissions.dropna(subset=key)
-        .drop_duplicates(key)
-        .set_index(key)[["outcome", "received"]]
+        submissions.dropna(subset=key).drop_duplicates(key).set_index(key)[["outcome", "received"]]
     )
     out = []
     for pos, (lab, period, sha, revised) in enumerate(
