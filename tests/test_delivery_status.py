@@ -419,3 +419,124 @@ def test_status_without_a_register_says_so(register, tmp_path, capsys):
     assert main(["status", "--data", str(tmp_path), "--as-of", AS_OF]) == 0
     out = capsys.readouterr().out
     assert "kein Register submissions.csv" in out and "0,0 %" in out
+
+
+# --- the figure "Datenlieferungen" and the Korrekturvermerk -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def reports_folder(register: Path, tmp_path_factory) -> Path:
+    """The same register, its periods named as status reports (sb3 is dated 1.9.2021)."""
+    folder = tmp_path_factory.mktemp("reports")
+    rename = {"p1": "sb1", "p2": "sb2"}
+    for path in register.iterdir():
+        rows = read_rows(path)
+        rows = [[rename.get(cell, cell) for cell in row] for row in rows]
+        if path.name == "periods.csv":
+            rows = [r for r in rows if r[0] != "p3"]
+            rows.append(["sb3", "status_report", "Bericht 3", AS_OF, AS_OF, "day", "", "s"])
+            for r in rows[1:]:
+                r[1] = "status_report" if r[0].startswith("sb") else r[1]
+        write(folder / path.name, rows[0], rows[1:])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reports_ds(reports_folder: Path) -> ogl_impact.Dataset:
+    return ogl_impact.load(reports_folder)
+
+
+def _figure(ds, report: str):
+    from ogl_impact.reports import draw
+
+    return draw(ds, report, "datenlieferungen")
+
+
+def test_figure_shows_only_periods_due_by_the_report_date(reports_ds):
+    (drawn,) = _figure(reports_ds, "sb3")  # 1.9.2021: sb1 (14.5.) and sb2 (6.8.) are due
+    table = drawn.table.set_index(["period_id", "measure"])["value"]
+    # sb1: 3 of 4 accepted, 1 on time; sb2: 2 of 4 (c's workbook of 2.9. is not there yet)
+    assert table.to_dict() == {
+        ("sb1", "reporting_rate"): 75.0,
+        ("sb1", "reporting_rate_on_time"): 25.0,
+        ("sb2", "reporting_rate"): 50.0,
+        ("sb2", "reporting_rate_on_time"): 50.0,
+    }
+    assert set(drawn.table["n"]) == {4} and drawn.n == 8
+    assert "SB1: 3 von 4 Lieferungen angenommen (75,0 %), 1 fristgerecht (25,0 %)" in (
+        drawn.alt_text
+    )
+    assert "2 Zeiträume, 4 Labore" in drawn.caption
+
+
+def test_figure_before_the_first_deadline_has_no_data(reports_ds):
+    assert _figure(reports_ds, "sb1") == []  # sb1 ends 30.4.2021, due 14.5.
+
+
+def test_figure_of_an_earlier_report_ignores_later_workbooks(reports_ds):
+    (drawn,) = _figure(reports_ds, "sb2")  # 31.7.2021: only sb1 is due
+    assert drawn.table["period_id"].unique().tolist() == ["sb1"]
+    assert drawn.table["value"].tolist() == [75.0, 25.0]
+
+
+@pytest.mark.parametrize("report", ["sb3", "sb5", "sb6"])
+def test_figure_passes_the_layout_check(demo, report):
+    from ogl_impact.plots.layout import check_layout
+
+    (drawn,) = _figure(demo, report)
+    assert check_layout(drawn.figure, bbox=drawn.bbox) == []
+    assert drawn.synthetic and "Register der Datenlieferungen" in drawn.source
+
+
+def test_figure_in_english(demo):
+    from ogl_impact.reports import draw
+
+    (drawn,) = draw(demo, "sb3", "datenlieferungen", lang="en")
+    assert "Reporting rate" in set(drawn.table["measure_label"])
+    assert "reports accepted" in drawn.alt_text
+
+
+def _ctx(ds, report: str):
+    from ogl_impact.reports import context, find
+
+    return context(ds, find(ds.periods, report))
+
+
+def test_korrekturvermerk_counts_revised_values_of_the_tables_drawn(reports_ds):
+    from ogl_impact.reports.figures.base import revision_note
+
+    ctx = _ctx(reports_ds, "sb3")
+    frame = pd.DataFrame({"x": [1]})
+    # a's two indicator values of sb2 revised 20.8., after the deadline 6.8.
+    assert revision_note(ctx, ("indicator_values",), frame) == (
+        "Korrekturvermerk: 2 Werte nachträglich korrigiert, davon 2 nach der Abgabefrist."
+    )
+    # plus d's milestone, revised on the deadline day (not after it)
+    assert revision_note(ctx, ("indicator_values", "milestones"), frame).startswith(
+        "Korrekturvermerk: 3 Werte nachträglich korrigiert, davon 2 nach"
+    )
+    only_d = pd.DataFrame({"lab_id": ["d"], "period_id": ["sb2"]})
+    assert revision_note(ctx, ("milestones",), only_d) == (
+        "Korrekturvermerk: 1 Wert nachträglich korrigiert."
+    )
+    assert revision_note(ctx, ("indicator_values",), pd.DataFrame({"period_id": ["sb1"]})) == ""
+    assert revision_note(ctx, ("responses",), frame) == ""
+
+
+def test_korrekturvermerk_not_before_the_revision(reports_ds):
+    from ogl_impact.reports.figures.base import revision_note
+
+    ctx = _ctx(reports_ds, "sb2")  # 31.7.2021: nothing revised yet
+    assert revision_note(ctx, ("indicator_values",), pd.DataFrame({"x": [1]})) == ""
+
+
+def test_korrekturvermerk_in_the_captions_of_the_demo_reports(demo):
+    from ogl_impact.reports import draw
+
+    revisions = pd.read_csv(DEMO / "revisions.csv", sep=";", comment="#")
+    known = revisions[pd.to_datetime(revisions["revised"]) <= pd.Timestamp("2022-10-31")]
+    assert len(known) == 2  # the third is revised after the project's end
+    (drawn,) = draw(demo, "sb6", "fortschritt")
+    assert f"Korrekturvermerk: {len(known)} Werte nachträglich korrigiert" in drawn.caption
+    (early,) = draw(demo, "sb4", "fortschritt")  # before any revision
+    assert "Korrekturvermerk" not in early.caption
