@@ -523,20 +523,24 @@ def test_korrekturvermerk_counts_revised_values_of_the_tables_drawn(reports_ds):
     assert revision_note(ctx, ("responses",), frame) == ""
 
 
-def test_korrekturvermerk_not_before_the_revision(reports_ds):
+def test_korrekturvermerk_only_for_periods_the_report_holds(reports_ds):
     from ogl_impact.reports.figures.base import revision_note
 
-    ctx = _ctx(reports_ds, "sb2")  # 31.7.2021: nothing revised yet
-    assert revision_note(ctx, ("indicator_values",), pd.DataFrame({"x": [1]})) == ""
+    frame = pd.DataFrame({"x": [1]})
+    ctx = _ctx(reports_ds, "sb1")  # 30.4.2021: sb2 is not in this report
+    assert revision_note(ctx, ("indicator_values",), frame) == ""
+    # sb2 rebuilt after the revision of 20.8. draws the revised values: it says so
+    ctx = _ctx(reports_ds, "sb2")
+    assert revision_note(ctx, ("indicator_values",), frame).startswith("Korrekturvermerk: 2")
 
 
 def test_korrekturvermerk_in_the_captions_of_the_demo_reports(demo):
     from ogl_impact.reports import draw
 
     revisions = pd.read_csv(DEMO / "revisions.csv", sep=";", comment="#")
-    known = revisions[pd.to_datetime(revisions["revised"]) <= pd.Timestamp("2022-10-31")]
-    assert len(known) == 2  # the third is revised after the project's end
+    known = revisions[revisions["period_id"].isin(["sb1", "sb2", "sb3", "zb", "sb4", "sb5", "sb6"])]
+    assert len(known) == 2  # the third revises a value of pb, not in sb6
     (drawn,) = draw(demo, "sb6", "fortschritt")
     assert f"Korrekturvermerk: {len(known)} Werte nachträglich korrigiert" in drawn.caption
-    (early,) = draw(demo, "sb4", "fortschritt")  # before any revision
+    (early,) = draw(demo, "sb4", "fortschritt")  # the revised values are of sb5
     assert "Korrekturvermerk" not in early.caption

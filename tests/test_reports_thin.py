@@ -202,13 +202,17 @@ def test_one_lab_only(raw, figures):
         )
         # no delivery is due by the date of sb1 (its own deadline is 14 days after it)
         deliveries = set() if report == "sb1" else {"datenlieferungen"}
-        assert drawn(out / report) == {
-            "wirkungstreppe",
-            "zielerreichung",
-            "fortschritt",
-            "vertrauen_likert",
-            "meilensteine",
-        } | deliveries
+        assert (
+            drawn(out / report)
+            == {
+                "wirkungstreppe",
+                "zielerreichung",
+                "fortschritt",
+                "vertrauen_likert",
+                "meilensteine",
+            }
+            | deliveries
+        )
     zb = not_estimable(out / "zb" / "index.html")
     assert set(zb) == {"effekte"}
     assert zb["effekte"].startswith("nur 1 Labor und 8 Vergleichskommunen")

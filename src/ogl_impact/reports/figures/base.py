@@ -181,8 +181,10 @@ def revision_note(ctx: Context, tables: tuple[str, ...], frame: pd.DataFrame) ->
 
     A value counts when the ``revisions`` table records it for one of the
     figure's ``tables``, for a period in the report's data and (where the
-    frame has the columns) for a period and lab in the frame, revised by the
-    report's date. Values revised after the period's deadline are named apart.
+    frame has the columns) for a period and lab in the frame. The report's
+    date does not limit it: the tables hold the revised value, so a report
+    rebuilt after a revision draws it and says so. Values revised after the
+    period's deadline are named apart.
 
     Parameters
     ----------
@@ -204,7 +206,8 @@ def revision_note(ctx: Context, tables: tuple[str, ...], frame: pd.DataFrame) ->
     revs = ctx.data.tables.get("revisions")
     if revs is None or revs.empty or "periods" not in ctx.data.tables:
         return ""
-    part = revs[revs["table"].isin(tables) & (revs["revised"] <= report_day(ctx))]
+    # the data hold the revised value whenever the report is built: every revision counts
+    part = revs[revs["table"].isin(tables)]
     part = part[part["period_id"].isin(ctx.data.periods["period_id"])]
     for col in ("period_id", "lab_id"):
         if col in frame.columns:
