@@ -157,6 +157,11 @@ def test_deadline_empty_means_end_plus_14_days(ds):
     assert due["p3"] == pd.Timestamp("2022-02-14")  # 31.1. + 14
 
 
+def test_deadline_of_a_periods_frame_without_the_column():
+    old = pd.DataFrame({"period_id": ["x"], "end": pd.to_datetime(["2021-12-31"])})
+    assert deadlines(old)["x"] == pd.Timestamp("2022-01-14")  # 31.12. + 14 days
+
+
 def test_only_report_periods_expect_a_delivery(ds):
     assert delivery_periods(ds.periods)["period_id"].tolist() == ["p1", "p2", "p3"]
     d = deliveries(ds, as_of=AS_OF)

@@ -91,7 +91,10 @@ def deadlines(periods: pd.DataFrame) -> pd.Series:
     ['2021-05-14', '2021-08-06']
     """
     end = pd.to_datetime(periods["end"])
-    given = pd.to_datetime(periods["deadline"]) if "deadline" in periods else end * pd.NaT
+    if "deadline" in periods.columns:
+        given = pd.to_datetime(periods["deadline"])
+    else:  # a periods frame from before the column existed
+        given = pd.Series(pd.NaT, index=periods.index, dtype="datetime64[ns]")
     default = end + pd.Timedelta(days=vocab.DEADLINE_DAYS)
     return pd.Series(
         given.fillna(default).to_numpy(), index=periods["period_id"].to_numpy(), name="deadline"
