@@ -59,6 +59,7 @@ LAYERS = [
         "ogl_impact.logic.diagnostics",
         "ogl_impact.logic.programme",
         "ogl_impact.logic.evidence",
+        "ogl_impact.logic.delivery",
     },
     {"ogl_impact.privacy"},
     {"ogl_impact.plots.style", "ogl_impact.plots.layout"},
@@ -79,6 +80,7 @@ LAYERS = [
         "ogl_impact.reports.figures.survey",
         "ogl_impact.reports.figures.programme",
         "ogl_impact.reports.figures.models",
+        "ogl_impact.reports.figures.delivery",
     },
     {"ogl_impact.reports.figures"},
     {"ogl_impact.reports.registry", "ogl_impact.reports.render"},
@@ -101,7 +103,7 @@ LAYERS = [
         "ogl_impact.demo.national",
         "ogl_impact.demo.cli",
     },
-    {"ogl_impact.cli"},
+    {"ogl_impact.cli", "ogl_impact.cli.status"},
 ]
 
 

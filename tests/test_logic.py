@@ -132,11 +132,11 @@ def small(tmp_path_factory) -> ogl_impact.Dataset:
     )
     write(
         folder / "periods.csv",
-        ["period_id", "kind", "label_de", "start", "end", "date_precision", "source"],
+        ["period_id", "kind", "label_de", "start", "end", "date_precision", "deadline", "source"],
         [
-            ["p1", "status_report", "P1", "2021-01-01", "2021-01-01", "day", "s"],
-            ["p2", "status_report", "P2", "2022-01-01", "2022-01-01", "day", "s"],
-            ["p3", "status_report", "P3", "2023-01-01", "2023-01-01", "day", "s"],
+            ["p1", "status_report", "P1", "2021-01-01", "2021-01-01", "day", "", "s"],
+            ["p2", "status_report", "P2", "2022-01-01", "2022-01-01", "day", "", "s"],
+            ["p3", "status_report", "P3", "2023-01-01", "2023-01-01", "day", "", "s"],
         ],
     )
     nodes = []

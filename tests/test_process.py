@@ -32,7 +32,7 @@ def test_process_writes_every_table(mini: Path, tmp_path: Path):
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert package["profile"] == "tabular-data-package" and package["synthetic"] is True
     resources = {r["name"]: r for r in package["resources"]}
-    assert len(resources) == 14
+    assert len(resources) == 16  # 14 programme tables + the register and its revisions
     ds = load(mini)
     for name, resource in resources.items():
         frame = pd.read_parquet(out / resource["path"])

@@ -179,6 +179,8 @@ def _misspell_lab(folder: Path, lab: str = "bad_belzig") -> tuple[int, set[str]]
         ("milestones", "lab_id"),
         ("dac_ratings", "lab_id"),
         ("responses", "unit_id"),
+        ("submissions", "lab_id"),
+        ("revisions", "lab_id"),
     ]:
         with (folder / f"{table}.csv").open(encoding="utf-8") as handle:
             lines = [line for line in handle if not line.startswith("#")]

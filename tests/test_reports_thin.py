@@ -96,6 +96,8 @@ def only_labs(folder: Path, labs: set[str]) -> None:
         "indicator_values",
         "milestones",
         "dac_ratings",
+        "submissions",
+        "revisions",
     ):
         _keep(folder, table, lambda row: row["lab_id"] in labs)
     communes = {r[0] for r in read_rows(folder / "comparison_communes.csv")[2:]}
@@ -171,6 +173,7 @@ def test_a_wave_with_three_respondents_of_one_lab(raw, figures):
         "fortschritt",
         "vertrauen_likert",
         "meilensteine",
+        "datenlieferungen",
     }
     pb = not_estimable(out / "pb" / "index.html")
     assert set(pb) == {"effekte", "offenheit_radar", "offenheit_punkte"}
@@ -197,13 +200,19 @@ def test_one_lab_only(raw, figures):
             "Noch ohne Daten zu diesem Zeitpunkt: Veränderung in den Laboren gegenüber "
             "Vergleichskommunen" in gallery
         )
-        assert drawn(out / report) == {
-            "wirkungstreppe",
-            "zielerreichung",
-            "fortschritt",
-            "vertrauen_likert",
-            "meilensteine",
-        }
+        # no delivery is due by the date of sb1 (its own deadline is 14 days after it)
+        deliveries = set() if report == "sb1" else {"datenlieferungen"}
+        assert (
+            drawn(out / report)
+            == {
+                "wirkungstreppe",
+                "zielerreichung",
+                "fortschritt",
+                "vertrauen_likert",
+                "meilensteine",
+            }
+            | deliveries
+        )
     zb = not_estimable(out / "zb" / "index.html")
     assert set(zb) == {"effekte"}
     assert zb["effekte"].startswith("nur 1 Labor und 8 Vergleichskommunen")
@@ -284,6 +293,7 @@ def test_two_labs_only(raw, figures):
         "vertrauen_likert",
         "effekte",
         "meilensteine",
+        "datenlieferungen",
     }
     assert "nicht schätzbar" not in printed
 

@@ -177,6 +177,10 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Das Ende liegt vor dem Beginn.",
         "The end lies before the start.",
     ),
+    "deadline_after_start": (
+        "Die Abgabefrist liegt vor dem Beginn des Zeitraums.",
+        "The deadline lies before the start of the period.",
+    ),
     "wave_end_after_start": (
         "Das Feldende liegt vor dem Feldbeginn.",
         "The field end lies before the field start.",
@@ -238,6 +242,26 @@ RULES: Mapping[str, tuple[str, str]] = {
     "graph_cycle": (
         "Das Wirkungsmodell des Labors enthält einen Kreis: {cycle}.",
         "The lab's impact model contains a cycle: {cycle}.",
+    ),
+    "row_key_format": (
+        "Der Zeilenschlüssel passt nicht zur Tabelle {table}: erwartet wird {shape} "
+        "(Kennungen aus Kleinbuchstaben, Ziffern, _ oder -).",
+        "The row key does not fit the table {table}: expected {shape} "
+        "(identifiers of lower-case letters, digits, _ or -).",
+    ),
+    "revision_column_unknown": (
+        "Diese Spalte gibt es in {table} nicht als Wertspalte; möglich sind: {allowed}.",
+        "{table} has no such value column; possible are: {allowed}.",
+    ),
+    "revision_not_accepted": (
+        "Die Arbeitsmappe dieser Korrektur ist im Register nicht als Korrektur angenommen "
+        "(Ergebnis dort: {outcome}).",
+        "The workbook of this revision is not registered as accepted revision "
+        "(outcome there: {outcome}).",
+    ),
+    "revision_date_differs": (
+        "Das Korrekturdatum muss der Eingang der Arbeitsmappe im Register sein ({received}).",
+        "The revision date must be the day the register received the workbook ({received}).",
     ),
     "edge_not_upward": (
         "Der Beitrag zu „{target}“ ({target_level}) zeigt nicht auf eine höhere Ebene "

@@ -73,6 +73,7 @@ PATTERN_HINTS: dict[str, tuple[str, str]] = {
 _CHECK_COLUMN: dict[str, str | tuple[str, ...]] = {
     "partner_known_fields": ("lab_id", "land", "source"),
     "period_end_after_start": "end",
+    "deadline_after_start": "deadline",
     "wave_end_after_start": "field_end",
     "stage_matches_level": "stage",
     "target_after_baseline": "target_date",

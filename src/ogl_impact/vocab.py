@@ -100,6 +100,43 @@ PERIOD_KINDS: Final = MappingProxyType(
 )
 """Kinds of reporting periods."""
 
+DELIVERY_PERIOD_KINDS: Final = ("status_report", "interim_report", "project_report")
+"""Kinds of periods for which every lab delivers a workbook (indicator values, milestones).
+
+Network workshops are meetings, not reporting dates: nothing is delivered for them.
+"""
+
+DEADLINE_DAYS: Final = 14
+"""Days after the end of a period that the delivery is due when ``periods.deadline`` is empty."""
+
+DELIVERY_STATUS: Final = MappingProxyType(
+    {
+        "on_time": ("fristgerecht angenommen", "accepted on time"),
+        "late": ("verspätet angenommen", "accepted late"),
+        "refused": ("abgelehnt, keine gültige Lieferung", "refused, no valid delivery"),
+        "missing": ("fehlt", "missing"),
+        "open": ("noch nicht fällig", "not yet due"),
+    }
+)
+"""State of one expected delivery (a lab's workbook for a period) on a given day."""
+
+DELIVERY_MEASURES: Final = MappingProxyType(
+    {
+        "reporting_rate": ("Lieferquote", "Reporting rate"),
+        "reporting_rate_on_time": ("Lieferquote fristgerecht", "Reporting rate on time"),
+    }
+)
+"""The two rates of the submissions register (as DHIS2 names them)."""
+
+SUBMISSION_OUTCOMES: Final = MappingProxyType(
+    {
+        "accepted": ("angenommen", "accepted"),
+        "revision": ("als Korrektur angenommen", "accepted as a revision"),
+        "refused": ("abgelehnt", "refused"),
+    }
+)
+"""What ``collect`` did with a returned workbook."""
+
 ACTOR_GROUPS: Final = MappingProxyType(
     {
         "administration": ("Verwaltung", "Administration"),

@@ -1,9 +1,10 @@
 """The ``ogl-impact`` command line: a thin layer over the package.
 
 Subcommands import what they need only when they run, so ``ogl-impact
---help`` answers fast. Exit status: 0 success, 1 invalid data or failed
-run, 2 unusable arguments, 141 the reader of the output went away (``| head``),
-quietly, as tools killed by SIGPIPE report it.
+--help`` answers fast (``status`` lives in :mod:`ogl_impact.cli.status`).
+Exit status: 0 success, 1 invalid data or failed run, 2 unusable arguments,
+141 the reader of the output went away (``| head``), quietly, as tools killed
+by SIGPIPE report it.
 """
 
 from __future__ import annotations
@@ -153,6 +154,28 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
     p.add_argument("--jobs", type=int, default=2, help="parallele Prozesse (Standard: 2)")
     p.add_argument("--quiet", action="store_true", help="keinen Fortschritt ausgeben")
     p.set_defaults(handler=_figures)
+
+    p = sub.add_parser(
+        "status",
+        help="Stand der Datenlieferungen der Labore zeigen",
+        description="Liest das Register submissions.csv eines Datenordners und zeigt je Labor, "
+        "was erwartet, eingegangen, angenommen und fristgerecht ist, dazu Lieferquote und "
+        "Pünktlichkeit je Zeitraum (wie DHIS2). Abgabefrist: Spalte deadline in periods.csv, "
+        "sonst Ende des Zeitraums + 14 Tage. Exit 0: gezeigt; 1: Daten ungültig; "
+        "2: Argumente unbrauchbar.",
+    )
+    p.add_argument(
+        "--data", default="data/raw", help="Ordner mit den Tabellen (Standard: data/raw)"
+    )
+    p.add_argument("--period", default=None, help="nur diesen Zeitraum zeigen, je Labor")
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Ausgabe")
+    p.add_argument(
+        "--as-of",
+        default=None,
+        metavar="DATUM",
+        help="Stand an diesem Tag (JJJJ-MM-TT oder TT.MM.JJJJ; Standard: heute)",
+    )
+    p.set_defaults(handler=_status)
     return parser
 
 
@@ -396,3 +419,11 @@ def _figures(args: argparse.Namespace) -> int:
     )
     print(f"{args.out}: {len(files)} Dateien geschrieben / files written")
     return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.cli import status
+
+    return status.run(Path(args.data), period=args.period, lang=args.lang, as_of=args.as_of)

@@ -103,6 +103,7 @@ def write_national(
             "start": quarters.start_time.strftime("%Y-%m-%d"),
             "end": quarters.end_time.strftime("%Y-%m-%d"),
             "date_precision": "day",
+            "deadline": None,
             "source": "synth",
         }
     )

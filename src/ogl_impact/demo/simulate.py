@@ -24,6 +24,7 @@ from the normal model::
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,7 @@ def simulate(labs: pd.DataFrame, periods: pd.DataFrame, seed: int = SEED) -> Dem
     _milestones(rng, lab_ids, report, data)
     _dac_ratings(rng, lab_ids, data)
     _survey(rng, labs, SurveyParameters(), data)
+    _deliveries(rng, lab_ids, report, data, seed)
     return data
 
 
@@ -527,6 +529,132 @@ def _dac_ratings(rng: np.random.Generator, lab_ids: list[str], data: DemoData) -
                 }
             )
     data.tables["dac_ratings"] = pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- deliveries
+
+LATE_SHARE = 0.12
+"""Share of deliveries that arrive after the deadline."""
+TEMPLATE_VERSION = "1"
+
+
+def _sha(*parts: object) -> str:
+    """Return a stand-in for a workbook's SHA-256: the hash of what identifies it."""
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def _deliveries(
+    rng: np.random.Generator,
+    lab_ids: list[str],
+    report: pd.DataFrame,
+    data: DemoData,
+    seed: int,
+) -> None:
+    """Simulate the submissions register and the revisions table.
+
+    Every lab delivers every report period (the indicator values exist);
+    most arrive within 14 days after the period end (the deadline, none
+    being public), ``LATE_SHARE`` up to 40 days later. One workbook is
+    refused (typed text in number cells) and accepted five days later; two
+    labs revise one or two indicator values of a period after the deadline.
+    The truth (``truth/deliveries.csv``) is the status each delivery has.
+    """
+    subs, truth = [], []
+    pairs = [(pid, lab) for pid in report["period_id"] for lab in lab_ids]
+    info = report.set_index("period_id")
+    for pid, lab in pairs:
+        end = pd.Timestamp(info.at[pid, "end"])
+        given = info.at[pid, "deadline"] if "deadline" in info.columns else pd.NaT
+        deadline = end + pd.Timedelta(days=14) if pd.isna(given) else pd.Timestamp(given)
+        late = rng.random() < LATE_SHARE
+        days = (deadline - end).days
+        offset = int(rng.integers(days + 1, days + 41)) if late else int(rng.integers(0, days + 1))
+        received = end + pd.Timedelta(days=offset)
+        subs.append(
+            {
+                "lab_id": lab,
+                "period_id": pid,
+                "received": received,
+                "workbook": f"{lab}_{pid}.xlsx",
+                "sha256": _sha(seed, lab, pid, 1),
+                "template_version": TEMPLATE_VERSION,
+                "outcome": "accepted",
+                "problems": 0,
+            }
+        )
+        truth.append(
+            {
+                "lab_id": lab,
+                "period_id": pid,
+                "deadline": deadline,
+                "true_status": "late" if late else "on_time",
+            }
+        )
+    # one workbook refused first: the accepted one comes five days later
+    refused_at = int(rng.integers(len(subs)))
+    first = subs[refused_at]
+    subs[refused_at] = {**first, "outcome": "refused", "problems": 3}
+    again = first["received"] + pd.Timedelta(days=5)
+    subs.insert(
+        refused_at + 1,
+        {**first, "received": again, "sha256": _sha(seed, first["lab_id"], first["period_id"], 2)},
+    )
+    row = truth[refused_at]
+    row["true_status"] = "on_time" if again <= row["deadline"] else "late"
+    # two labs revise values of a period after its deadline
+    values = data.tables["indicator_values"]
+    totals = values[values["disaggregation_value"].isna() & values["value"].notna()]
+    revisions = []
+    for k in rng.choice(len(pairs), size=2, replace=False):
+        pid, lab = pairs[int(k)]
+        if (lab, pid) == (first["lab_id"], first["period_id"]):
+            continue
+        deadline = truth[int(k)]["deadline"]
+        revised = deadline + pd.Timedelta(days=int(rng.integers(20, 60)))
+        sha = _sha(seed, lab, pid, 3)
+        subs.append(
+            {
+                "lab_id": lab,
+                "period_id": pid,
+                "received": revised,
+                "workbook": f"{lab}_{pid}_korrektur.xlsx",
+                "sha256": sha,
+                "template_version": TEMPLATE_VERSION,
+                "outcome": "revision",
+                "problems": 0,
+            }
+        )
+        rows = totals[(totals["lab_id"] == lab) & (totals["period_id"] == pid)]
+        picked = rows.iloc[sorted(rng.choice(len(rows), size=len(revisions) + 1, replace=False))]
+        for ind, value in zip(picked["indicator_id"], picked["value"], strict=True):
+            old = value - max(1.0, abs(value) * 0.1) if value else 1.0
+            revisions.append(
+                {
+                    "lab_id": lab,
+                    "period_id": pid,
+                    "table": "indicator_values",
+                    "row_key": ind,
+                    "column": "value",
+                    "old_value": _text(round(old, 2)),
+                    "new_value": _text(value),
+                    "revised": revised,
+                    "sha256": sha,
+                }
+            )
+    register = pd.DataFrame(subs)
+    register["received"] = register["received"].dt.strftime("%Y-%m-%d")
+    data.tables["submissions"] = register
+    changed = pd.DataFrame(revisions)
+    changed["revised"] = changed["revised"].dt.strftime("%Y-%m-%d")
+    data.tables["revisions"] = changed
+    true = pd.DataFrame(truth)
+    true["deadline"] = true["deadline"].dt.strftime("%Y-%m-%d")
+    data.truth["deliveries"] = true
+
+
+def _text(value: float) -> str:
+    """Write a number as the revisions table keeps it: plain text with a decimal point."""
+    return f"{value:g}"
 
 
 # --------------------------------------------------------------------------- survey

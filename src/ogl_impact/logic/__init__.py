@@ -6,6 +6,7 @@ output schema in :mod:`ogl_impact.logic.outputs`.
 """
 
 from ogl_impact.logic.attainment import STATUSES, attainment
+from ogl_impact.logic.delivery import deadlines, deliveries, delivery_periods, reporting_rates
 from ogl_impact.logic.diagnostics import diagnostics
 from ogl_impact.logic.evidence import evidence_strength
 from ogl_impact.logic.model import ImpactModel
@@ -17,10 +18,14 @@ __all__ = [
     "ImpactModel",
     "attainment",
     "dac_matrix",
+    "deadlines",
+    "deliveries",
+    "delivery_periods",
     "diagnostics",
     "efficiency",
     "evidence_strength",
     "milestone_completion",
+    "reporting_rates",
     "rollup",
     "rollup_disaggregated",
     "stages",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from ogl_impact import vocab
 from ogl_impact.schemas.fields import field
 
 STATUS_VALUES = ["achieved", "on_track", "behind", "no_data"]
@@ -194,3 +197,74 @@ class DisaggregatedRollup(_Output):
 
     class Config:  # noqa: D106
         strict = False
+
+
+class Deliveries(_Output):
+    """One row per lab and period expected to deliver (:func:`ogl_impact.logic.deliveries`)."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    deadline: Series[pd.Timestamp] = field(
+        "Abgabefrist", "Abgabefrist (leer in periods: Ende + 14 Tage)", "Deadline"
+    )
+    due: Series[bool] = field("Fällig", "Abgabefrist ist verstrichen", "Deadline has passed")
+    received: Series[pd.Timestamp] = field(
+        "Eingang", "Erste eingegangene Arbeitsmappe", "First workbook received", nullable=True
+    )
+    workbooks: Series[int] = field(
+        "Arbeitsmappen", "Eingegangene Arbeitsmappen", "Workbooks received", ge=0
+    )
+    refused: Series[int] = field("Abgelehnt", "Abgelehnte Arbeitsmappen", "Workbooks refused", ge=0)
+    accepted: Series[pd.Timestamp] = field(
+        "Angenommen", "Tag der ersten Annahme", "Day first accepted", nullable=True
+    )
+    on_time: Series[bool] = field(
+        "Fristgerecht", "Bis zur Abgabefrist angenommen", "Accepted by the deadline"
+    )
+    revised_values: Series[int] = field(
+        "Korrigierte Werte", "Nachträglich korrigierte Werte", "Values revised", ge=0
+    )
+    revised_late: Series[int] = field(
+        "Nach Frist korrigiert",
+        "Nach der Abgabefrist korrigierte Werte",
+        "Values revised after the deadline",
+        ge=0,
+    )
+    status: Series[str] = field(
+        "Stand",
+        "fristgerecht, verspätet, abgelehnt, fehlt oder noch nicht fällig",
+        "on time, late, refused, missing or not yet due",
+        isin=list(vocab.DELIVERY_STATUS),
+    )
+
+
+class ReportingRates(_Output):
+    """Reporting rate and timeliness per period or per lab (DHIS2 definitions)."""
+
+    period_id: Optional[Series[str]] = field(  # noqa: UP045 (pandera reads Optional)
+        "Zeitraum", "Berichtszeitraum", "Reporting period"
+    )
+    lab_id: Optional[Series[str]] = field("Labor", "Labor", "Lab")  # noqa: UP045
+    deadline: Series[pd.Timestamp] = field(
+        "Abgabefrist", "Abgabefrist (je Zeitraum)", "Deadline (per period)", nullable=True
+    )
+    due: Series[bool] = field(
+        "Fällig", "Alle Abgabefristen sind verstrichen", "Every deadline has passed"
+    )
+    expected: Series[int] = field("Erwartet", "Erwartete Lieferungen", "Expected reports", ge=0)
+    actual: Series[int] = field("Angenommen", "Angenommene Lieferungen", "Actual reports", ge=0)
+    actual_on_time: Series[int] = field(
+        "Fristgerecht", "Fristgerecht angenommen", "Actual reports on time", ge=0
+    )
+    late: Series[int] = field("Verspätet", "Nach der Frist angenommen", "Accepted late", ge=0)
+    missing: Series[int] = field("Fehlend", "Nicht angenommen", "Not accepted", ge=0)
+    reporting_rate: Series[float] = field(
+        "Lieferquote", "Angenommen / erwartet x 100", "Actual / expected x 100", ge=0, le=100
+    )
+    reporting_rate_on_time: Series[float] = field(
+        "Lieferquote fristgerecht",
+        "Fristgerecht angenommen / erwartet x 100",
+        "Actual on time / expected x 100",
+        ge=0,
+        le=100,
+    )

@@ -8,6 +8,7 @@ schema has already reported them.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -16,6 +17,8 @@ import pandas as pd
 from ogl_impact import vocab
 from ogl_impact.io import RawTable
 from ogl_impact.problems import Problem, make_problem
+from ogl_impact.schemas import TABLES
+from ogl_impact.schemas.fields import ID_PATTERN
 
 _SIMILAR_MAX = 5000  # beyond this many keys, looking for a similar one costs too much
 
@@ -42,7 +45,28 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], bool], ...] 
     ("milestones", ("lab_id",), "labs", ("lab_id",), False),
     ("milestones", ("period_id",), "periods", ("period_id",), False),
     ("dac_ratings", ("lab_id",), "labs", ("lab_id",), False),
+    ("submissions", ("lab_id",), "labs", ("lab_id",), False),
+    ("submissions", ("period_id",), "periods", ("period_id",), False),
+    ("revisions", ("lab_id",), "labs", ("lab_id",), False),
+    ("revisions", ("period_id",), "periods", ("period_id",), False),
+    # a revision names the workbook that brought it: a submission of the same lab and period
+    (
+        "revisions",
+        ("lab_id", "period_id", "sha256"),
+        "submissions",
+        ("lab_id", "period_id", "sha256"),
+        False,
+    ),
 )
+
+# the rows a revision can change: table -> the parts of row_key (key without lab and period),
+# and whether each part is an identifier (ID_PATTERN) or may be empty (a trailing empty part
+# may also be left out: "i01" is "i01|", the total of indicator i01)
+ROW_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "indicator_values": (("indicator_id", True), ("disaggregation_value", False)),
+    "milestones": (("milestone_id", True),),
+    "partners": (("partner_id", True),),
+}
 
 
 def check_cross_table(
@@ -156,6 +180,18 @@ def check_cross_table(
     ):
         problems += _indicator_values(
             tables["indicator_values"], raw["indicator_values"], tables["indicators"]
+        )
+    if has("revision_target", {"revisions": ["table", "row_key", "column"]}):
+        problems += _revision_targets(tables["revisions"], raw["revisions"])
+    if "submissions" in tables and has(
+        "revision_workbook",
+        {
+            "revisions": ["lab_id", "period_id", "sha256", "revised"],
+            "submissions": ["lab_id", "period_id", "sha256", "outcome", "received"],
+        },
+    ):
+        problems += _revision_workbooks(
+            tables["revisions"], raw["revisions"], tables["submissions"]
         )
     for (name, col), checks in skipped.items():
         problems.append(
@@ -559,4 +595,71 @@ def _indicator_values(
     unexpected = known & dimension.isna() & values["disaggregation_value"].notna()
     for pos in np.flatnonzero(unexpected.to_numpy()):
         out.append(_at(raw, int(pos), "disaggregation_value", "disaggregation_unexpected"))
+    return out
+
+
+def _revision_targets(revisions: pd.DataFrame, raw: RawTable) -> list[Problem]:
+    """Check that a revision names a row (``row_key``) and a value column of its table."""
+    out = []
+    ident = re.compile(ID_PATTERN)
+    for pos, (table, row_key, column) in enumerate(
+        zip(revisions["table"], revisions["row_key"], revisions["column"], strict=True)
+    ):
+        if pd.isna(table) or table not in ROW_KEYS:
+            continue  # the schema has reported it
+        parts_spec = ROW_KEYS[table]
+        if pd.notna(row_key):
+            parts = str(row_key).split("|")
+            required = sum(1 for _, is_id in parts_spec if is_id)
+            fits = required <= len(parts) <= len(parts_spec) and all(
+                ident.match(part)
+                for part, (_, is_id) in zip(parts, parts_spec, strict=False)
+                if is_id
+            )
+            if not fits:
+                shape = "|".join(name for name, _ in parts_spec)
+                out.append(_at(raw, pos, "row_key", "row_key_format", table=table, shape=shape))
+        if pd.notna(column):
+            spec = TABLES[table]
+            allowed = [c for c in spec.model.to_schema().columns if c not in spec.key]
+            if column not in allowed:
+                out.append(
+                    _at(
+                        raw,
+                        pos,
+                        "column",
+                        "revision_column_unknown",
+                        table=table,
+                        allowed=", ".join(allowed),
+                    )
+                )
+    return out
+
+
+def _revision_workbooks(
+    revisions: pd.DataFrame, raw: RawTable, submissions: pd.DataFrame
+) -> list[Problem]:
+    """Check that a revision's workbook was accepted as a revision on the day it says."""
+    key = ["lab_id", "period_id", "sha256"]
+    register = (
+        submissions.dropna(subset=key).drop_duplicates(key).set_index(key)[["outcome", "received"]]
+    )
+    out = []
+    for pos, (lab, period, sha, revised) in enumerate(
+        zip(
+            revisions["lab_id"],
+            revisions["period_id"],
+            revisions["sha256"],
+            revisions["revised"],
+            strict=True,
+        )
+    ):
+        if (lab, period, sha) not in register.index:
+            continue  # dangling: reported as key_missing
+        outcome, received = register.loc[(lab, period, sha)]
+        if outcome != "revision":
+            out.append(_at(raw, pos, "sha256", "revision_not_accepted", outcome=outcome))
+        elif pd.notna(revised) and pd.notna(received) and revised != received:
+            day = pd.Timestamp(received).date().isoformat()
+            out.append(_at(raw, pos, "revised", "revision_date_differs", received=day))
     return out

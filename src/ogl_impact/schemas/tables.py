@@ -149,6 +149,12 @@ class Periods(_Table):
         "Precision of the source (day or month)",
         isin=["day", "month"],
     )
+    deadline: Series[pd.Timestamp] = field(
+        "Abgabefrist",
+        "Letzter Tag für die Datenlieferung der Labore; leer: Ende des Zeitraums + 14 Tage",
+        "Last day for the labs' data delivery; empty: end of the period + 14 days",
+        nullable=True,
+    )
     source: Series[str] = field(
         "Quelle", "Quellen (Kennungen)", "Sources", str_matches=ID_LIST_PATTERN
     )
@@ -156,6 +162,10 @@ class Periods(_Table):
     @pa.dataframe_check(name="period_end_after_start")
     def _end_after_start(cls, df: pd.DataFrame) -> Series[bool]:
         return df["end"] >= df["start"]
+
+    @pa.dataframe_check(name="deadline_after_start")
+    def _deadline_after_start(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["deadline"].isna() | (df["deadline"] >= df["start"])
 
 
 class ComparisonCommunes(_Table):

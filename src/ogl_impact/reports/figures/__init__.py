@@ -5,7 +5,8 @@
 - :mod:`~ogl_impact.reports.figures.network`: stages, attainment, progress;
 - :mod:`~ogl_impact.reports.figures.survey`: openness, trust, effects;
 - :mod:`~ogl_impact.reports.figures.programme`: partners, milestones;
-- :mod:`~ogl_impact.reports.figures.models`: impact-model diagrams.
+- :mod:`~ogl_impact.reports.figures.models`: impact-model diagrams;
+- :mod:`~ogl_impact.reports.figures.delivery`: the labs' data deliveries.
 
 Each data builder takes the report's data from the context and returns the
 tidy frame(s) it draws; statistics come from :mod:`ogl_impact.logic` and
@@ -17,7 +18,7 @@ statistic that cannot be estimated while the others can is left out and
 named in the panel's ``notes``.
 """
 
-from ogl_impact.reports.figures import models, network, programme, survey
+from ogl_impact.reports.figures import delivery, models, network, programme, survey
 from ogl_impact.reports.figures.base import (
     FIGURES,
     Context,
@@ -36,6 +37,7 @@ __all__ = [
     "FigureSpec",
     "Panel",
     "declare",
+    "delivery",
     "figures_of",
     "finish",
     "models",

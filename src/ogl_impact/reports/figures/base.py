@@ -38,6 +38,7 @@ SOURCES = MappingProxyType(
         ),
         "partners": ("Partnerliste der Labore", "lab partner list"),
         "milestones": ("Meilensteine der Labore", "lab milestones"),
+        "submissions": ("Register der Datenlieferungen", "register of data deliveries"),
     }
 )
 """Data sources named in the footer and the gallery."""
@@ -147,8 +148,15 @@ class FigureSpec:
     per_lab: bool = False
 
     def caption_for(self, panel: Panel, ctx: Context) -> str:
-        """Return the caption in the context's language, filled from the panel's values."""
+        """Return the caption in the context's language, filled from the panel's values.
+
+        A note on suppressed values and a Korrekturvermerk on revised values
+        (:func:`revision_note`) are added where they apply.
+        """
         text = ctx.t(*self.caption).format(**panel.values)
+        note = revision_note(ctx, self.tables, panel.frame)
+        if note:
+            text += " " + note
         suppressed = _suppressed(panel.frame)
         if suppressed:
             text += " " + ctx.t(
@@ -158,6 +166,64 @@ class FigureSpec:
                 f"protect the respondents (fewer than k = {ctx.k} respondents).",
             )
         return text
+
+
+def report_day(ctx: Context) -> pd.Timestamp:
+    """Return the report's date: the end of its period, where the report's data stop."""
+    periods = ctx.data.periods.set_index("period_id")
+    if ctx.report_id in periods.index:
+        return pd.Timestamp(periods.at[ctx.report_id, "end"])
+    return pd.Timestamp(periods["end"].max())
+
+
+def revision_note(ctx: Context, tables: tuple[str, ...], frame: pd.DataFrame) -> str:
+    """Return the Korrekturvermerk for the revised values a figure draws on, or "".
+
+    A value counts when the ``revisions`` table records it for one of the
+    figure's ``tables``, for a period in the report's data and (where the
+    frame has the columns) for a period and lab in the frame. The report's
+    date does not limit it: the tables hold the revised value, so a report
+    rebuilt after a revision draws it and says so. Values revised after the
+    period's deadline are named apart.
+
+    Parameters
+    ----------
+    ctx : Context
+        The build context (data as of the report's date, language, lab).
+    tables : tuple of str
+        Tables the figure draws on (``FigureSpec.tables``).
+    frame : DataFrame
+        The numbers drawn.
+
+    Returns
+    -------
+    str
+        E.g. "Korrekturvermerk: 2 Werte nachträglich korrigiert, davon 2 nach
+        der Abgabefrist."
+    """
+    from ogl_impact.logic import deadlines
+
+    revs = ctx.data.tables.get("revisions")
+    if revs is None or revs.empty or "periods" not in ctx.data.tables:
+        return ""
+    # the data hold the revised value whenever the report is built: every revision counts
+    part = revs[revs["table"].isin(tables)]
+    part = part[part["period_id"].isin(ctx.data.periods["period_id"])]
+    for col in ("period_id", "lab_id"):
+        if col in frame.columns:
+            part = part[part[col].isin(set(frame[col].dropna()))]
+    if ctx.only_lab is not None:
+        part = part[part["lab_id"] == ctx.only_lab]
+    if part.empty:
+        return ""
+    late = int((part["revised"] > part["period_id"].map(deadlines(ctx.data.periods))).sum())
+    n = len(part)
+    de = f"Korrekturvermerk: {count(n, 'Wert', 'Werte')} nachträglich korrigiert"
+    en = f"Revision note: {count(n, 'value', 'values')} revised after delivery"
+    if late:
+        de += f", davon {late} nach der Abgabefrist"
+        en += f", {late} of them after the deadline"
+    return ctx.t(de + ".", en + ".")
 
 
 def _suppressed(frame: pd.DataFrame) -> int:

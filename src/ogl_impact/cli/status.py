@@ -1,0 +1,387 @@
+"""``ogl-impact status``: who delivered what, as the submissions register tells it.
+
+Reads a data folder (validated like ``validate``), computes the deliveries
+with :func:`ogl_impact.logic.deliveries` and prints plain-text tables:
+without ``--period`` the reporting rate and timeliness per period, a line
+per lab over the periods due, and every delivery that is late, refused or
+missing; with ``--period`` one line per lab for that period (what is
+expected, received, accepted, on time) and the period's rates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ogl_impact import vocab
+
+_TEXT = {
+    "title": ("Datenlieferungen, Stand {day}", "Data deliveries as of {day}"),
+    "rule": (
+        "Abgabefrist: Spalte deadline in periods, sonst Ende des Zeitraums + {days} Tage. "
+        "Lieferquote = angenommen / erwartet x 100, fristgerecht = bis zur Frist angenommen / "
+        "erwartet x 100 (wie DHIS2).",
+        "Deadline: column deadline of periods, else end of the period + {days} days. "
+        "Reporting rate = accepted / expected x 100, on time = accepted by the deadline / "
+        "expected x 100 (as in DHIS2).",
+    ),
+    "per_period": ("Je Zeitraum", "Per period"),
+    "per_lab": ("Je Labor (fällige Zeiträume)", "Per lab (periods due)"),
+    "problems": (
+        "Verspätet, abgelehnt oder fehlend",
+        "Late, refused or missing",
+    ),
+    "none": ("keine", "none"),
+    "no_register": (
+        "Hinweis: {folder} hat kein Register submissions.csv; es ist noch nichts eingegangen.",
+        "Note: {folder} has no register submissions.csv; nothing has been received yet.",
+    ),
+    "not_begun": (
+        "{period} beginnt erst am {start}; am {day} wird noch keine Lieferung erwartet.",
+        "{period} begins on {start}; no delivery is expected on {day}.",
+    ),
+    "provisional": (
+        "(vorläufig: Abgabefrist noch nicht verstrichen)",
+        "(provisional: the deadline has not passed)",
+    ),
+    "rates": (
+        "Lieferquote {rate} ({actual} von {expected}), fristgerecht {on_time} ({n_on_time} von "
+        "{expected})",
+        "Reporting rate {rate} ({actual} of {expected}), on time {on_time} ({n_on_time} of "
+        "{expected})",
+    ),
+}
+
+_HEAD = {
+    "period": ("Zeitraum", "Period"),
+    "deadline": ("Abgabefrist", "Deadline"),
+    "expected": ("erwartet", "expected"),
+    "received": ("eingegangen", "received"),
+    "accepted": ("angenommen", "accepted"),
+    "on_time": ("fristgerecht", "on time"),
+    "rate": ("Lieferquote", "Rate"),
+    "rate_on_time": ("fristgerecht %", "on time %"),
+    "lab": ("Labor", "Lab"),
+    "workbooks": ("Mappen", "Workbooks"),
+    "refused": ("abgelehnt", "refused"),
+    "revised": ("korrigiert", "revised"),
+    "status": ("Stand", "Status"),
+}
+
+
+class StatusError(ValueError):
+    """An argument of ``status`` that cannot be used (unknown period, bad date)."""
+
+
+def parse_day(text: str) -> date:
+    """Read ``--as-of`` as an ISO date (2021-05-31) or a German one (31.05.2021).
+
+    Parameters
+    ----------
+    text : str
+        The argument.
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    StatusError
+        Saying which forms are understood.
+
+    Examples
+    --------
+    >>> parse_day("31.05.2021")
+    datetime.date(2021, 5, 31)
+    """
+    for pattern, order in (
+        (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
+        (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", "dmy"),
+    ):
+        match = re.fullmatch(pattern, text.strip())
+        if match:
+            parts = dict(zip(order, map(int, match.groups()), strict=True))
+            try:
+                return date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                break
+    raise StatusError(
+        f"--as-of „{text}“ ist kein gültiges Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ) "
+        f"/ is not a valid date (expected YYYY-MM-DD or DD.MM.YYYY)"
+    )
+
+
+def check_period(periods: pd.DataFrame, period: str) -> None:
+    """Refuse a period that is unknown or expects no delivery, suggesting the likely one.
+
+    Parameters
+    ----------
+    periods : DataFrame
+        The ``periods`` table.
+    period : str
+        The ``--period`` argument.
+
+    Raises
+    ------
+    StatusError
+        With "meinten Sie …?" for a near miss and the periods that expect a delivery.
+    """
+    from ogl_impact.logic import delivery_periods
+
+    delivering = delivery_periods(periods)["period_id"].tolist()
+    known = dict(zip(periods["period_id"], periods["kind"], strict=True))
+    listed = ", ".join(delivering)
+    if period in known and period not in delivering:
+        kind = vocab.label(vocab.PERIOD_KINDS, known[period])
+        raise StatusError(
+            f"{period} ist ein Zeitraum der Art „{kind}“; dafür liefern die Labore nichts. "
+            f"Zeiträume mit Datenlieferung: {listed} / expects no delivery"
+        )
+    if period not in known:
+        close = difflib.get_close_matches(period.lower(), delivering, n=1, cutoff=0.5)
+        hint = f" – meinten Sie {close[0]}?" if close else ""
+        raise StatusError(
+            f"unbekannter Zeitraum „{period}“{hint} Zeiträume mit Datenlieferung: {listed} "
+            f"/ unknown period"
+        )
+
+
+def run(data: Path, period: str | None = None, lang: str = "de", as_of: str | None = None) -> int:
+    """Print the delivery status of a data folder; return the exit status.
+
+    Parameters
+    ----------
+    data : Path
+        Data folder (``labs``, ``periods`` and, once ``collect`` has run,
+        ``submissions`` and ``revisions``).
+    period : str, optional
+        Show one period lab by lab.
+    lang : {"de", "en"}
+        Language of the tables.
+    as_of : str, optional
+        The day to read the register on (default: today).
+
+    Returns
+    -------
+    int
+        0 shown, 1 the folder's tables are invalid, 2 unusable arguments.
+    """
+    from ogl_impact.dataset import DataValidationError, load
+    from ogl_impact.problems import format_text
+
+    if not data.is_dir():
+        print(f"ogl-impact status: kein Ordner / not a folder: {data}", file=sys.stderr)
+        return 2
+    try:
+        day = parse_day(as_of) if as_of else date.today()
+    except StatusError as exc:
+        print(f"ogl-impact status: {exc}", file=sys.stderr)
+        return 2
+    try:
+        ds = load(data)
+    except DataValidationError as exc:
+        print(format_text(exc.problems, lang), file=sys.stderr)
+        print(f"{data}: ungültig, kein Stand / invalid, no status", file=sys.stderr)
+        return 1
+    for needed in ("labs", "periods"):
+        if needed not in ds.tables:
+            print(
+                f"ogl-impact status: {data} hat keine Tabelle {needed} / has no table {needed}",
+                file=sys.stderr,
+            )
+            return 1
+    if period is not None:
+        try:
+            check_period(ds.periods, period)
+        except StatusError as exc:
+            print(f"ogl-impact status: {exc}", file=sys.stderr)
+            return 2
+    print(format_status(ds, period=period, lang=lang, as_of=day))
+    return 0
+
+
+def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> str:
+    """Return the text ``status`` prints.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Validated tables.
+    period : str, optional
+        One period lab by lab (checked with :func:`check_period`).
+    lang : {"de", "en"}
+        Language.
+    as_of : date
+        Day the register is read on.
+
+    Returns
+    -------
+    str
+    """
+    from ogl_impact.logic import deliveries, reporting_rates
+
+    def t(key: str, **fields: object) -> str:
+        de, en = _TEXT[key]
+        return (de if lang == "de" else en).format(**fields)
+
+    def h(key: str) -> str:
+        return _HEAD[key][0 if lang == "de" else 1]
+
+    d = deliveries(ds, as_of=as_of)
+    names = _lab_names(ds.labs)
+    lines = [t("title", day=_day(as_of, lang)), t("rule", days=vocab.DEADLINE_DAYS)]
+    if "submissions" not in ds.tables:
+        lines.append(t("no_register", folder=ds.folder))
+    lines.append("")
+    if period is not None:
+        part = d[d["period_id"] == period]
+        if part.empty:
+            start = ds.periods.set_index("period_id").at[period, "start"]
+            lines.append(
+                t("not_begun", period=period, start=_day(start, lang), day=_day(as_of, lang))
+            )
+            return "\n".join(lines)
+        label = ds.periods.set_index("period_id").at[period, "label_de"]
+        deadline = part["deadline"].iloc[0]
+        due = bool(part["due"].iloc[0])
+        head = f"{label} ({period}), {h('deadline')} {_day(deadline, lang)}"
+        lines.append(head if due else f"{head} {t('provisional')}")
+        rows = [
+            [
+                names.get(r.lab_id, r.lab_id),
+                _day(r.received, lang),
+                str(r.workbooks),
+                str(r.refused),
+                _day(r.accepted, lang),
+                _yes(r.on_time, lang) if pd.notna(r.accepted) else "–",
+                str(r.revised_values),
+                vocab.label(vocab.DELIVERY_STATUS, r.status, lang),
+            ]
+            for r in part.sort_values("lab_id", key=lambda s: s.map(names)).itertuples()
+        ]
+        heads = ["lab", "received", "workbooks", "refused", "accepted", "on_time", "revised"]
+        lines += _table([*map(h, heads), h("status")], rows)
+        lines.append("")
+        lines.append(_rates_line(reporting_rates(part).iloc[0], t, lang))
+        return "\n".join(lines)
+
+    rates = reporting_rates(d) if not d.empty else None
+    lines.append(t("per_period"))
+    rows = []
+    if rates is not None:
+        labels = ds.periods.set_index("period_id")["label_de"]
+        for r in rates.itertuples():
+            name = f"{labels[r.period_id]} ({r.period_id})" + ("" if r.due else " *")
+            rows.append(
+                [
+                    name,
+                    _day(r.deadline, lang),
+                    str(r.expected),
+                    str(r.actual),
+                    str(r.actual_on_time),
+                    _pct(r.reporting_rate, lang),
+                    _pct(r.reporting_rate_on_time, lang),
+                ]
+            )
+    heads = ["period", "deadline", "expected", "accepted", "on_time", "rate", "rate_on_time"]
+    lines += _table([h(k) for k in heads], rows)
+    if rates is not None and not rates["due"].all():
+        lines.append("* " + t("provisional"))
+    lines.append("")
+    due = d[d["due"]]
+    lines.append(t("per_lab"))
+    rows = []
+    if not due.empty:
+        per_lab = reporting_rates(due, by="lab_id")
+        received = due.assign(got=due["workbooks"] > 0).groupby("lab_id")["got"].sum()
+        for r in per_lab.sort_values("lab_id", key=lambda s: s.map(names)).itertuples():
+            rows.append(
+                [
+                    names.get(r.lab_id, r.lab_id),
+                    str(r.expected),
+                    str(int(received[r.lab_id])),
+                    str(r.actual),
+                    str(r.actual_on_time),
+                    _pct(r.reporting_rate, lang),
+                    _pct(r.reporting_rate_on_time, lang),
+                ]
+            )
+    heads = ["lab", "expected", "received", "accepted", "on_time", "rate", "rate_on_time"]
+    lines += _table([h(k) for k in heads], rows)
+    lines.append("")
+    lines.append(t("problems"))
+    bad = due[due["status"] != "on_time"]
+    if bad.empty:
+        lines.append(t("none"))
+    else:
+        rows = [
+            [
+                r.period_id,
+                names.get(r.lab_id, r.lab_id),
+                _day(r.deadline, lang),
+                _day(r.received, lang),
+                _day(r.accepted, lang),
+                vocab.label(vocab.DELIVERY_STATUS, r.status, lang),
+            ]
+            for r in bad.itertuples()
+        ]
+        heads = ["period", "lab", "deadline", "received", "accepted", "status"]
+        lines += _table([h(k) for k in heads], rows)
+    return "\n".join(lines)
+
+
+def _rates_line(r: object, t: object, lang: str) -> str:
+    text = t(
+        "rates",
+        rate=_pct(r.reporting_rate, lang),
+        actual=r.actual,
+        expected=r.expected,
+        on_time=_pct(r.reporting_rate_on_time, lang),
+        n_on_time=r.actual_on_time,
+    )
+    return text if r.due else f"{text} {t('provisional')}"
+
+
+def _lab_names(labs: pd.DataFrame) -> dict[str, str]:
+    short = labs["name"].str.split(" \\(|„", regex=True).str[0].str.strip()
+    return dict(zip(labs["lab_id"], short, strict=True))
+
+
+def _day(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%d.%m.%Y") if lang == "de" else stamp.strftime("%Y-%m-%d")
+
+
+def _pct(value: float, lang: str) -> str:
+    text = f"{value:.1f} %"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def _yes(flag: bool, lang: str) -> str:
+    return ("ja" if flag else "nein") if lang == "de" else ("yes" if flag else "no")
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns padded to their widest cell; numbers right-aligned."""
+    widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
+    numeric = [
+        all(re.fullmatch(r"[\d.,]+( %)?|–", row[i]) for row in rows) and bool(rows)
+        for i in range(len(head))
+    ]
+
+    def line(cells: list[str]) -> str:
+        out = [
+            c.rjust(w) if num else c.ljust(w)
+            for c, w, num in zip(cells, widths, numeric, strict=True)
+        ]
+        return "  ".join(out).rstrip()
+
+    return [line(head), line(["-" * w for w in widths]), *map(line, rows)]
