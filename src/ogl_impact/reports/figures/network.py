@@ -46,22 +46,9 @@ def last_period(ctx: Context, att: pd.DataFrame) -> str | None:
     return ids[-1] if ids else None
 
 
-def majority_status(statuses: pd.Series) -> str:
-    """Most frequent status with data; ties go to the less favourable one."""
-    counts = statuses[statuses != "no_data"].value_counts()
-    if counts.empty:
-        return "no_data"
-    worst_first = ["behind", "on_track", "achieved"]
-    return min(counts.index, key=lambda s: (-counts[s], worst_first.index(s)))
-
-
 def _with_data(att: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Count the indicators with data per group of ``keys``."""
     return att[att["status"] != "no_data"].groupby(keys).size()
-
-
-def _level_order(level: str) -> int:
-    return list(vocab.LEVELS).index(level)
 
 
 # --- wirkungstreppe ---------------------------------------------------------------------------
@@ -208,20 +195,20 @@ def _attainment_data(ctx: Context) -> list[Panel]:
     if last is None:
         return []
     part = att[att["period_id"] == last]
+    cells = logic.majority_status(part, by=["lab_id", "level"])
     names = lab_names(ctx.data)
-    rows = []
-    for (lab, level), cell in part.groupby(["lab_id", "level"], sort=False):
-        rows.append(
-            (
-                names[lab],
-                ctx.label(vocab.LEVELS, level),
-                majority_status(cell["status"]),
-                _level_order(level),
-                int((cell["status"] != "no_data").sum()),
-            )
-        )
-    frame = pd.DataFrame(rows, columns=["lab_label", "column", "status", "order", "n"])
-    frame = frame.sort_values(["lab_label", "order"])
+    programme = {lab: i for i, lab in enumerate(ctx.data.labs["lab_id"])}
+    cells = cells.assign(
+        _lab=cells["lab_id"].map(programme), _level=cells["level"].map(vocab.LEVEL_RANK)
+    ).sort_values(["_lab", "_level"])
+    frame = pd.DataFrame(
+        {
+            "lab_label": cells["lab_id"].map(names).to_numpy(),
+            "column": [ctx.label(vocab.LEVELS, lv) for lv in cells["level"]],
+            "status": cells["status"].to_numpy(),
+            "n": cells["n_with_data"].to_numpy(),
+        }
+    )
     return [Panel(frame, int(part["lab_id"].nunique()), {"when": when(ctx.data, last)})]
 
 
@@ -276,22 +263,20 @@ def _progress_data(ctx: Context) -> list[Panel]:
     att = attainment(ctx)
     if last_period(ctx, att) is None:
         return []
-    data = att[att["status"] != "no_data"].copy()
-    data["progress"] = data["progress"].clip(upper=1.5)
-    grouped = data.groupby(["level", "period_id"], sort=False).agg(
-        value=("progress", "mean"),
-        expected=("expected", "mean"),
-        end=("period_end", "first"),
-        n=("progress", "size"),
+    net = logic.network_progress(att)
+    frame = pd.DataFrame(
+        {
+            "series": [ctx.label(vocab.LEVELS, lv) for lv in net["level"]],
+            "period_label": net["period_id"].str.upper().to_numpy(),
+            "value": net["mean_progress"].to_numpy(),
+            "expected": net["mean_expected"].to_numpy(),
+            "n": net["n_indicators"].to_numpy(),
+        }
     )
-    grouped = grouped.reset_index()
-    grouped["period_label"] = grouped["period_id"].str.upper()
-    grouped["series"] = grouped["level"].map(lambda lv: ctx.label(vocab.LEVELS, lv))
-    grouped = grouped.sort_values(
-        ["level", "end"], key=lambda c: c.map(_level_order) if c.name == "level" else c
-    )
-    periods = list(dict.fromkeys(grouped.sort_values("end")["period_label"]))
-    return [Panel(grouped, int(data["lab_id"].nunique()), extra={"periods": periods})]
+    in_time = net.sort_values("period_end")["period_id"].str.upper()
+    periods = list(dict.fromkeys(in_time))
+    n_labs = int(net["n_labs"].max())
+    return [Panel(frame, n_labs, {"labs": n_labs}, extra={"periods": periods})]
 
 
 def _progress_plot(panel: Panel, ctx: Context) -> Figure:
@@ -329,10 +314,12 @@ declare(
     data=_progress_data,
     plot=_progress_plot,
     caption=(
-        "Mittlerer Anteil des Wegs von der Ausgangslage zum Ziel über alle Labore, je Ebene; "
-        "gestrichelt der zeitlich lineare Zielpfad.",
-        "Mean share of the way from baseline to target over all labs, by level; dashed: the "
-        "linear target path.",
+        "Mittlerer Anteil des Wegs von der Ausgangslage zum Ziel je Ebene, über bis zu {labs} "
+        "Labore; nur Indikatoren, die über Labore hinweg zusammengefasst werden dürfen, jeder "
+        "höchstens mit 100 % (Ziel erreicht) gezählt; gestrichelt der zeitlich lineare Zielpfad.",
+        "Mean share of the way from baseline to target by level, over up to {labs} labs; only "
+        "indicators that may be aggregated across labs, each counted at most at 100 % (target "
+        "reached); dashed: the linear target path.",
     ),
     alt=_progress_alt,
     reports=ALL_REPORTS,
