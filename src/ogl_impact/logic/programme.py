@@ -14,7 +14,7 @@ from ogl_impact.logic.outputs import DacMatrix, Efficiency, MilestoneCompletion,
 EFFICIENCY_MEASURES = ("count",)
 """Measures of the output indicators that efficiency is computed for: counted things."""
 
-_MONEY = re.compile(r"(?:\b(Tsd|Mio)\.?\s*)?(?:\bEUR\b|€)", re.IGNORECASE)
+_MONEY = re.compile(r"(?:\b(Tsd|Mio)\.?\s*)?(?:\bEURO?\b|€)", re.IGNORECASE)
 _SCALE = {None: 1.0, "tsd": 1e3, "mio": 1e6}
 
 
@@ -29,7 +29,7 @@ def euro_factor(name: str) -> float | None:
     Returns
     -------
     float or None
-        1 for "EUR" or "€", 1000 for "Tsd. EUR", 1 000 000 for "Mio. EUR";
+        1 for "EUR", "Euro" or "€", 1000 for "Tsd. EUR", 1 000 000 for "Mio. EUR";
         None when the name states no amount of money in EUR.
 
     Examples
