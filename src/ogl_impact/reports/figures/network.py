@@ -276,7 +276,12 @@ def _progress_data(ctx: Context) -> list[Panel]:
     in_time = net.sort_values("period_end")["period_id"].str.upper()
     periods = list(dict.fromkeys(in_time))
     n_labs = int(net["n_labs"].max())
-    return [Panel(frame, n_labs, {"labs": n_labs}, extra={"periods": periods})]
+    path = (
+        ctx.t("gestrichelt", "dashed")
+        if len(periods) > 1
+        else ctx.t("waagerechter Strich", "horizontal mark")
+    )
+    return [Panel(frame, n_labs, {"labs": n_labs, "path": path}, extra={"periods": periods})]
 
 
 def _progress_plot(panel: Panel, ctx: Context) -> Figure:
@@ -293,16 +298,22 @@ def _progress_plot(panel: Panel, ctx: Context) -> Figure:
 
 def _progress_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame
-    last = f[f["period_label"] == panel.extra["periods"][-1]]
+    periods = panel.extra["periods"]
+    last = f[f["period_label"] == periods[-1]]
+    # the axis shows percent of the way to the target: the alt text says the same numbers
+    shown = last.assign(percent=last["value"] * 100)
+    kind = ctx.t("Linien", "Lines") if len(periods) > 1 else ctx.t("Punkte", "Points")
     return " ".join(
         [
             ctx.t(
-                "Linien: mittlerer Anteil des Wegs zum Ziel je Ebene und Berichtszeitraum "
-                f"(1 = Ziel erreicht). Im Zeitraum {panel.extra['periods'][-1]}:",
-                "Lines: mean share of the way to the target by level and reporting period "
-                f"(1 = target reached). In period {panel.extra['periods'][-1]}:",
+                f"{kind}: mittlerer Anteil des Wegs zum Ziel je Ebene und Berichtszeitraum "
+                f"(100 % = Ziel erreicht), bis zu {panel.values['labs']} Labore. "
+                f"Im Zeitraum {periods[-1]}:",
+                f"{kind}: mean share of the way to the target by level and reporting period "
+                f"(100 % = target reached), up to {panel.values['labs']} labs. "
+                f"In period {periods[-1]}:",
             ),
-            extremes(last, "value", "series", ctx, 2),
+            extremes(shown, "percent", "series", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
     ).strip()
@@ -316,10 +327,10 @@ declare(
     caption=(
         "Mittlerer Anteil des Wegs von der Ausgangslage zum Ziel je Ebene, über bis zu {labs} "
         "Labore; nur Indikatoren, die über Labore hinweg zusammengefasst werden dürfen, jeder "
-        "höchstens mit 100 % (Ziel erreicht) gezählt; gestrichelt der zeitlich lineare Zielpfad.",
+        "höchstens mit 100 % (Ziel erreicht) gezählt; {path}: der zeitlich lineare Zielpfad.",
         "Mean share of the way from baseline to target by level, over up to {labs} labs; only "
         "indicators that may be aggregated across labs, each counted at most at 100 % (target "
-        "reached); dashed: the linear target path.",
+        "reached); {path}: the linear target path.",
     ),
     alt=_progress_alt,
     reports=ALL_REPORTS,
