@@ -157,15 +157,20 @@ def _milestone_data(ctx: Context) -> list[Panel]:
     frame = pd.concat(parts, ignore_index=True)
     n_due = int(timing["due"].sum())
     n_ahead = int(timing["ahead_of_plan"].sum())
+    n_later = int(timing["planned"].sum()) - n_due
     without = int((timing["due"] == 0).sum())
     day = pd.Timestamp(ds.periods.set_index("period_id").at[last, "end"]).date()
     rest = ""
+    if n_later:
+        rest += " " + ctx.t(
+            f"{n_later} weitere {'ist' if n_later == 1 else 'sind'} erst später geplant und "
+            "nicht in den Balken.",
+            f"{n_later} more {'is' if n_later == 1 else 'are'} planned later and not in the bars.",
+        )
     if n_ahead:
         rest += " " + ctx.t(
-            f"Vorzeitig erreicht, aber noch nicht fällig: {n_ahead} Meilenstein"
-            f"{'e' if n_ahead != 1 else ''}; rechts genannt, nicht in den Balken und nicht in n.",
-            f"Achieved ahead of plan but not yet due: {n_ahead} milestone"
-            f"{'s' if n_ahead != 1 else ''}; named on the right, not in the bars and not in n.",
+            f"Davon vorzeitig erreicht: {n_ahead}; rechts neben dem Balken genannt, nicht in n.",
+            f"Of them achieved ahead of plan: {n_ahead}; named right of the bar, not in n.",
         )
     if without:
         rest += " " + ctx.t(
@@ -174,7 +179,13 @@ def _milestone_data(ctx: Context) -> list[Panel]:
             f"{without} {'lab had' if without == 1 else 'labs had'} no milestone due yet "
             "(empty bar).",
         )
-    values = {"when": when(ds, last), "day": _day(day, ctx), "due": n_due, "rest": rest}
+    values = {
+        "when": when(ds, last),
+        "day": _day(day, ctx),
+        "due": n_due,
+        "planned": int(timing["planned"].sum()),
+        "rest": rest,
+    }
     return [Panel(frame, n_due, values, extra={"notes": notes})]
 
 
@@ -201,7 +212,9 @@ def _milestone_plot(panel: Panel, ctx: Context) -> Figure:
 
 def _milestone_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame
+    # the axis shows percent: the alt text says the same numbers
     done = f[f["completion"] == "complete"].dropna(subset=["share"])
+    done = done.assign(percent=done["share"] * 100)
     ahead = int(f.loc[f["completion"] == "ahead_of_plan", "n"].sum())
     return _sentences(
         [
@@ -211,7 +224,7 @@ def _milestone_alt(panel: Panel, ctx: Context) -> str:
                 f"Stacked bars: share of the milestones due by {panel.values['day']} "
                 f"({panel.values['due']}) per completion level and lab. Share complete:",
             ),
-            extremes(done, "share", "lab_label", ctx, 2),
+            extremes(done, "percent", "lab_label", ctx, 0, " %"),
             ctx.t(
                 f"Vorzeitig erreicht (noch nicht fällig, gesondert): {ahead}.",
                 f"Achieved ahead of plan (not yet due, shown apart): {ahead}.",
@@ -229,11 +242,12 @@ declare(
     data=_milestone_data,
     plot=_milestone_plot,
     caption=(
-        "Anteil der bis zum Berichtsstichtag {day} fälligen Meilensteine (geplant bis dahin; "
-        "{due} Meilensteine) je Umsetzungsgrad (Skala des OGP Independent Reporting "
-        "Mechanism).{rest}",
-        "Share of the milestones due by the report date {day} (planned by then; {due} "
-        "milestones) per completion level (OGP Independent Reporting Mechanism scale).{rest}",
+        "Anteil der bis zum Berichtsstichtag {day} fälligen Meilensteine je Umsetzungsgrad "
+        "(Skala des OGP Independent Reporting Mechanism): {due} der {planned} Meilensteine waren "
+        "bis dahin geplant und damit fällig.{rest}",
+        "Share of the milestones due by the report date {day} per completion level (OGP "
+        "Independent Reporting Mechanism scale): {due} of the {planned} milestones were planned "
+        "by then and so due.{rest}",
     ),
     alt=_milestone_alt,
     reports=ALL_REPORTS,
