@@ -195,18 +195,28 @@ def _milestone_plot(panel: Panel, ctx: Context) -> Figure:
     fig = lab_rows_figure(panel.frame, plots.milestone_completion, ctx, title)
     ax = fig.axes[0]
     # counts beside each bar: due milestones, and those achieved ahead of plan (not in the bar)
-    for tick in ax.get_yticklabels():
+    notes = []
+    ticks = ax.get_yticklabels()
+    for tick in ticks:
         note = panel.extra["notes"].get(tick.get_text())
         if note:
-            ax.annotate(
-                note,
-                xy=(1.0, tick.get_position()[1]),
-                xycoords=("axes fraction", "data"),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=6.5,
+            notes.append(
+                ax.annotate(
+                    note,
+                    xy=(1.0, tick.get_position()[1]),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=ticks[0].get_fontsize(),  # as large as the lab names
+                )
             )
+    if notes:
+        # make room inside the figure's width instead of widening it
+        renderer = fig.canvas.get_renderer()
+        wide = max(n.get_window_extent(renderer).width for n in notes) + 6
+        box = ax.get_position()
+        ax.set_position([box.x0, box.y0, box.width - wide / fig.bbox.width, box.height])
     return fig
 
 
