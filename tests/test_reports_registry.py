@@ -271,6 +271,33 @@ def test_the_partner_caption_agrees_with_the_figure(zb_thin):
     assert f"n = {total} ·" in card  # the footer's n is the bars' sum
 
 
+def _with(demo, **tables):
+    new = dict(demo.tables)
+    new.update(tables)
+    return replace(demo, tables=MappingProxyType(new))
+
+
+def test_a_partner_list_without_placeholders_has_no_bar_for_them(demo):
+    named = demo.partners.dropna(subset=["lab_id"]).reset_index(drop=True)
+    try:
+        (drawn,) = draw(_with(demo, partners=named), "zb", "partner")
+    finally:
+        plt.close("all")
+    assert drawn.n == drawn.table["n"].sum() == len(named)
+    assert "nicht öffentlich genannt" not in set(drawn.table["lab_label"])
+    assert "nicht öffentlich" not in drawn.caption
+    assert re.findall(r"\d+", drawn.caption) == [str(len(named))] * 2
+
+
+def test_progress_without_aggregatable_indicators_says_why(demo):
+    from ogl_impact.reports import NotEstimable
+
+    alone = demo.indicators.assign(aggregatable=False)
+    with pytest.raises(NotEstimable, match="zusammengefasst"):
+        draw(_with(demo, indicators=alone), "sb3", "fortschritt")
+    assert plt.get_fignums() == []
+
+
 def _milestones_by_hand(report_day: str) -> tuple[dict[str, int], dict[str, int]]:
     """Due and ahead-of-plan milestones per lab, read straight from the demo's CSV."""
     import csv

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
 from ogl_impact.plots import style
+from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.figures.base import (
     ALL_REPORTS,
     LONG_REPORTS,
@@ -264,6 +265,14 @@ def _progress_data(ctx: Context) -> list[Panel]:
     if last_period(ctx, att) is None:
         return []
     net = logic.network_progress(att)
+    if net.empty:
+        raise NotEstimable(
+            ctx.t(
+                "Kein Indikator, der über Labore hinweg zusammengefasst werden darf, hat einen "
+                "Fortschrittswert.",
+                "No indicator that may be aggregated across labs has a progress value.",
+            )
+        )
     frame = pd.DataFrame(
         {
             "series": [ctx.label(vocab.LEVELS, lv) for lv in net["level"]],

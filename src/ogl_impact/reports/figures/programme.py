@@ -26,6 +26,8 @@ from ogl_impact.reports.figures.base import (
 
 def _partner_data(ctx: Context) -> list[Panel]:
     p = ctx.data.partners
+    if p.empty:
+        return []
     names = lab_names(ctx.data)
     not_named = ctx.label(vocab.PARTNER_NAMING, "not_named")
     # partners without a lab are the placeholders up to the published totals: one row of their own
@@ -41,7 +43,21 @@ def _partner_data(ctx: Context) -> list[Panel]:
     frame = frame[["lab_label", "kind_label", "n"]]
     total = int(frame["n"].sum())
     hidden = int(frame.loc[frame["lab_label"] == not_named, "n"].sum())
-    values = {"total": total, "named": total - hidden, "hidden": hidden, "not_named": not_named}
+    rest = ""
+    if hidden:
+        rest = " " + ctx.t(
+            f"Der Balken „{not_named}“ zählt die übrigen {hidden} Partner bis zur "
+            "veröffentlichten Gesamtzahl, deren Name und Labor nicht öffentlich sind.",
+            f"The bar “{not_named}” counts the other {hidden} partners up to the published "
+            "total, whose name and lab are not public.",
+        )
+    values = {
+        "total": total,
+        "named": total - hidden,
+        "hidden": hidden,
+        "not_named": not_named,
+        "rest": rest,
+    }
     return [Panel(frame, total, values)]
 
 
@@ -78,12 +94,10 @@ declare(
     data=_partner_data,
     plot=_partner_plot,
     caption=(
-        "Partner je Labor nach Art: {total} Partner, davon {named} mit Namen und Labor "
-        "öffentlich genannt. Der Balken „{not_named}“ zählt die übrigen {hidden} Partner bis zur "
-        "veröffentlichten Gesamtzahl, deren Name und Labor nicht öffentlich sind.",
-        "Partners per lab by kind: {total} partners, {named} of them named publicly with their "
-        "lab. The bar “{not_named}” counts the other {hidden} partners up to the published total, "
-        "whose name and lab are not public.",
+        "Partner je Labor nach Art: {total} Partner, davon {named} öffentlich einem Labor "
+        "zugeordnet.{rest}",
+        "Partners per lab by kind: {total} partners, {named} of them publicly assigned to a "
+        "lab.{rest}",
     ),
     alt=_partner_alt,
     reports=LONG_REPORTS,
