@@ -18,11 +18,16 @@ from ogl_impact.logic import (
     diagnostics,
     efficiency,
     evidence_strength,
+    majority,
+    majority_status,
     milestone_completion,
+    milestone_timing,
+    network_progress,
     rollup,
     rollup_disaggregated,
     stages,
 )
+from ogl_impact.logic.programme import euro_factor
 
 from .conftest import DEMO
 
@@ -466,35 +471,252 @@ def test_diagnostics_output_without_outcome_movement(small, tmp_path):
     assert ("a", None, "oc1", "never", "indicator_without_values") in flags
 
 
-def test_efficiency_hand_computed(small):
-    eff = efficiency(small).set_index(["lab_id", "indicator_id", "period_id"])
-    assert eff.loc[("a", "asc", "p2"), "ratio"] == pytest.approx(100000 / 20)
-    assert eff.loc[("a", "desc", "p3"), "ratio"] == pytest.approx(100000 / 8)
-    assert math.isnan(eff.loc[("b", "asc", "p2"), "ratio"])  # grant not public
-    assert "cum" not in eff.index.get_level_values("indicator_id")  # an input, not an output
-    by_input = efficiency(small, input_indicator="cum").set_index(
-        ["lab_id", "indicator_id", "period_id"]
+def _copy_base(small: ogl_impact.Dataset, folder: Path) -> None:
+    for name in ("sources", "labs", "periods", "nodes"):
+        (folder / f"{name}.csv").write_bytes((small.folder / f"{name}.csv").read_bytes())
+
+
+def _named(lab, iid, node, name, measure, asc, cum, base, target):
+    row = ind(lab, iid, node, measure, asc, cum, base, target)
+    row[3] = name
+    return row
+
+
+@pytest.fixture(scope="module")
+def spending(small, tmp_path_factory) -> ogl_impact.Dataset:
+    """Lab a (grant 100 000 EUR) and lab b (grant not public) with results of every kind."""
+    folder = tmp_path_factory.mktemp("spending")
+    _copy_base(small, folder)
+    days = "Bearbeitungszeit (Tage)"
+    write(
+        folder / "indicators.csv",
+        IND_HEADER,
+        [
+            _named("a", "made", "o1", "Werkstätten", "count", "true", "true", "0", "50"),
+            _named("a", "fewer", "o2", "Beschwerden", "count", "false", "true", "10", "2"),
+            _named("a", "wait", "oc1", days, "unit", "false", "false", "21", "10"),
+            _named(
+                "a", "rate", "oc1", "Bekanntheit (%)", "percentage", "true", "false", "10", "50"
+            ),
+            _named("a", "money", "in1", "Mittel (Tsd. EUR)", "unit", "true", "true", "0", "100"),
+            _named("a", "staff", "in1", "Personal (VZÄ)", "unit", "true", "false", "1", "3"),
+            _named("b", "made", "o1", "Werkstätten", "count", "true", "true", "0", "50"),
+        ],
     )
-    assert by_input.loc[("a", "asc", "p3"), "ratio"] == pytest.approx(100 / 25)
-    with pytest.raises(ValueError, match="no input indicator"):
-        efficiency(small, input_indicator="asc")
+    values = [
+        ("a", "made", "p2", "20"),
+        ("a", "made", "p3", "40"),
+        ("a", "fewer", "p2", "4"),
+        ("a", "wait", "p2", "15"),
+        ("a", "rate", "p2", "30"),
+        ("a", "money", "p2", "50"),
+        ("a", "money", "p3", "90"),
+        ("a", "staff", "p2", "2"),
+        ("b", "made", "p2", "0"),
+    ]
+    write(
+        folder / "indicator_values.csv",
+        ["lab_id", "indicator_id", "period_id", "disaggregation_value", "value", "status"],
+        [[lab, i, p, "", v, "measured"] for lab, i, p, v in values],
+    )
+    return ogl_impact.load(folder)
 
 
-def test_milestone_completion_counts(demo):
-    irm = milestone_completion(demo)
-    rows = [
-        r
-        for r in csv.DictReader(
+def test_efficiency_only_for_counted_results_where_more_is_better(spending):
+    eff = efficiency(spending)
+    # days of processing time, a percentage and a count where fewer is better get no efficiency
+    assert set(eff["indicator_id"]) == {"made"}
+    got = eff.set_index(["lab_id", "period_id"])["ratio"]
+    assert got[("a", "p2")] == pytest.approx(100000 / 20)
+    assert got[("a", "p3")] == pytest.approx(100000 / 40)
+    assert math.isnan(got[("b", "p2")])  # grant not public, and nothing made yet
+
+
+def test_efficiency_with_an_input_indicator_in_thousand_euro(spending):
+    eff = efficiency(spending, input_indicator="Mittel (Tsd. EUR)")
+    got = eff.set_index(["lab_id", "period_id"])
+    # 50 and 90 thousand EUR spent by p2 and p3
+    assert got.loc[("a", "p2"), "input_value"] == pytest.approx(50000)
+    assert got.loc[("a", "p2"), "ratio"] == pytest.approx(50000 / 20)
+    assert got.loc[("a", "p3"), "ratio"] == pytest.approx(90000 / 40)
+    assert math.isnan(got.loc[("b", "p2"), "ratio"])  # lab b reports no spending
+
+
+def test_efficiency_refuses_inputs_that_are_no_money(spending):
+    with pytest.raises(ValueError, match="no amount of money in EUR"):
+        efficiency(spending, input_indicator="Personal (VZÄ)")
+    with pytest.raises(ValueError, match="no input indicator named"):
+        efficiency(spending, input_indicator="Werkstätten")  # an output, not an input
+    with pytest.raises(ValueError, match="unknown levels"):
+        efficiency(spending, levels=("outputs",))
+
+
+@pytest.mark.parametrize(
+    ("name", "factor"),
+    [
+        ("Eingesetzte Fördermittel (Tsd. EUR)", 1e3),
+        ("Mittel in EUR", 1.0),
+        ("Mittel (Euro)", 1.0),
+        ("Budget (Mio. €)", 1e6),
+        ("Budget tsd eur", 1e3),
+        ("Personal (VZÄ)", None),
+        ("Europaprojekte", None),
+    ],
+)
+def test_euro_factor_reads_the_unit_from_the_name(name, factor):
+    assert euro_factor(name) == factor
+
+
+def test_efficiency_of_the_demo_has_no_duration_and_no_lower_is_better(demo):
+    eff = efficiency(demo)
+    ind = demo.indicators.set_index(["lab_id", "indicator_id"])
+    used = ind.loc[list(zip(eff["lab_id"], eff["indicator_id"], strict=True))]
+    assert (used["measure"] == "count").all() and used["ascending"].all()
+    assert not eff["indicator"].str.contains("Tage").any()
+
+
+MILESTONES = [  # lab, milestone, period, planned, achieved, completion; p2 ends 2022-01-01
+    ("a", "m1", "p1", "2021-06-01", "", "not_started"),  # p1 ends 2021-01-01: not due yet
+    ("a", "m1", "p2", "2021-06-01", "2021-05-01", "complete"),  # due, complete
+    ("a", "m2", "p2", "2022-01-01", "", "substantial"),  # planned on the report date: due
+    ("a", "m3", "p2", "2022-01-02", "2021-12-15", "complete"),  # not due, ahead of plan
+    ("a", "m4", "p2", "2022-06-01", "", "not_started"),  # not due
+    ("a", "m5", "p2", "2021-12-31", "", "limited"),  # due, limited
+    ("a", "m6", "p2", "2022-03-01", "2022-02-01", "complete"),  # achieved after p2: not ahead
+    ("b", "m1", "p2", "2022-05-01", "", "not_started"),  # lab b: nothing due
+]
+
+
+@pytest.fixture(scope="module")
+def planned(small, tmp_path_factory) -> ogl_impact.Dataset:
+    folder = tmp_path_factory.mktemp("planned")
+    for path in small.folder.glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    write(
+        folder / "milestones.csv",
+        [
+            "lab_id",
+            "milestone_id",
+            "name",
+            "period_id",
+            "planned_date",
+            "achieved_date",
+            "completion",
+        ],
+        [[lab, m, m.upper(), p, plan, done, c] for lab, m, p, plan, done, c in MILESTONES],
+    )
+    return ogl_impact.load(folder)
+
+
+def test_milestone_completion_counts_only_what_is_due(planned):
+    irm = milestone_completion(planned).set_index(["lab_id", "period_id", "completion"])
+    a2 = irm.loc[("a", "p2")]
+    assert a2["n"].to_dict() == {
+        "no_evidence": 0,
+        "not_started": 0,
+        "limited": 1,
+        "substantial": 1,
+        "complete": 1,  # m1; m3 (ahead of plan) and m6 are not due
+    }
+    assert a2.loc["complete", "share"] == pytest.approx(1 / 3)
+    assert a2["share"].sum() == pytest.approx(1.0)
+    # nothing due: every level 0, shares missing rather than 0
+    for key in (("a", "p1"), ("b", "p2")):
+        assert irm.loc[key, "n"].sum() == 0
+        assert irm.loc[key, "share"].isna().all()
+
+
+def test_milestone_timing_keeps_ahead_of_plan_apart(planned):
+    t = milestone_timing(planned).set_index(["lab_id", "period_id"])
+    assert t.loc[("a", "p2"), ["planned", "due", "ahead_of_plan"]].tolist() == [6, 3, 1]
+    assert t.loc[("a", "p1"), ["planned", "due", "ahead_of_plan"]].tolist() == [1, 0, 0]
+    assert t.loc[("b", "p2"), ["planned", "due", "ahead_of_plan"]].tolist() == [1, 0, 0]
+    assert list(t.index) == [("a", "p1"), ("a", "p2"), ("b", "p2")]
+
+
+def test_milestones_due_in_the_demo_by_hand(demo):
+    rows = list(
+        csv.DictReader(
             (DEMO / "milestones.csv").open(encoding="utf-8").readlines()[1:], delimiter=";"
         )
-    ]
-    lab, period = rows[0]["lab_id"], "sb4"
-    mine = [r for r in rows if r["lab_id"] == lab and r["period_id"] == period]
-    got = irm[(irm["lab_id"] == lab) & (irm["period_id"] == period)].set_index("completion")
-    assert list(got.index) == ["no_evidence", "not_started", "limited", "substantial", "complete"]
-    for level in got.index:
-        assert got.loc[level, "n"] == sum(r["completion"] == level for r in mine)
-    assert got["share"].sum() == pytest.approx(1.0)
+    )
+    # sb1 ends on 30 Oct 2020: milestones planned by then are due
+    end = "2020-10-30"
+    sb1 = [r for r in rows if r["period_id"] == "sb1"]
+    due = [r for r in sb1 if r["planned_date"] <= end]
+    ahead = [r for r in sb1 if r["planned_date"] > end and "" < r["achieved_date"] <= end]
+    assert len(due) == 10 and len(ahead) == 1
+    irm = milestone_completion(demo)
+    assert irm.loc[irm["period_id"] == "sb1", "n"].sum() == len(due)
+    timing = milestone_timing(demo)
+    assert timing.loc[timing["period_id"] == "sb1", "ahead_of_plan"].sum() == len(ahead)
+    for r in due:
+        got = irm[(irm["lab_id"] == r["lab_id"]) & (irm["period_id"] == "sb1")]
+        got = got.set_index("completion")
+        assert got.loc[r["completion"], "n"] == 1 and got["n"].sum() == 1  # one due per lab
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["achieved", "achieved", "behind"], "achieved"),
+        (["achieved", "behind"], "behind"),  # tie: the less favourable
+        (["achieved", "on_track"], "on_track"),
+        (["achieved", "on_track", "behind"], "behind"),  # three-way tie
+        (["on_track", "on_track", "achieved", "achieved", "behind"], "on_track"),
+        (["no_data", "no_data", "no_data", "achieved"], "achieved"),  # no data never wins
+        (["no_data", "no_data"], "no_data"),
+        ([], "no_data"),
+    ],
+)
+def test_majority_rule(statuses, expected):
+    assert majority(pd.Series(statuses, dtype=object)) == expected
+
+
+def test_majority_refuses_unknown_statuses():
+    with pytest.raises(ValueError, match="unknown statuses"):
+        majority(pd.Series(["achieved", "done"]))
+
+
+def test_majority_status_per_lab_and_level(small):
+    att = attainment(small, labs=["a"])
+    got = majority_status(att[att["period_id"] == "p2"], by=["lab_id", "level"])
+    cells = {r.level: (r.status, r.n_with_data) for r in got.itertuples()}
+    # p2 from the table above: input cum behind; activity level no data; output asc and desc
+    # on track, flat achieved; outcome ord on track, notarget no data
+    assert cells == {
+        "input": ("behind", 1),
+        "activity": ("no_data", 0),
+        "output": ("on_track", 3),
+        "outcome": ("on_track", 1),
+    }
+    one = majority_status(att, by=["period_id"]).set_index("period_id")
+    # p3: asc behind, desc achieved, flat behind, cum achieved, ord achieved -> achieved (3 of 5)
+    assert one.loc["p3", "status"] == "achieved" and one.loc["p3", "n_with_data"] == 5
+    with pytest.raises(ValueError, match="cannot group"):
+        majority_status(att, by=["colour"])
+
+
+def test_network_progress_is_the_capped_network_rollup(small):
+    att = attainment(small)
+    net = network_progress(att)
+    assert list(net["level"].drop_duplicates()) == ["input", "output"]  # IOOI order
+    # activity: 'level' may not be aggregated; outcome: no progress values (ordinal, no target)
+    out = net[net["level"] == "output"].set_index("period_id")
+    assert list(out.index) == ["p2", "p3"]  # p1 has no output values
+    # p2: a.asc 0.5, a.desc 0.4, a.flat 1.0, b.asc 5/10 = 0.5; all expected 0.5
+    assert out.loc["p2", "mean_progress"] == pytest.approx((0.5 + 0.4 + 1.0 + 0.5) / 4)
+    assert out.loc["p2", "mean_expected"] == pytest.approx(0.5)
+    assert (out.loc["p2", "n_indicators"], out.loc["p2", "n_labs"]) == (4, 2)
+    # p3: a.asc 0.75, a.desc 1.2 counted as 1, a.flat 0; lab b has no value
+    assert out.loc["p3", "mean_progress"] == pytest.approx((0.75 + 1.0 + 0.0) / 3)
+    assert (out.loc["p3", "n_indicators"], out.loc["p3", "n_labs"]) == (3, 1)
+    inputs = net[net["level"] == "input"].set_index("period_id")["mean_progress"]
+    assert inputs.to_dict() == pytest.approx({"p1": 0.1, "p2": 0.1, "p3": 1.0})
+    same = rollup(att, by=["level", "period_id"], network=True).set_index(["level", "period_id"])
+    for row in net.itertuples():
+        want = same.loc[(row.level, row.period_id), "mean_progress"]
+        assert row.mean_progress == pytest.approx(want)
 
 
 def test_evidence_levels(small, demo):

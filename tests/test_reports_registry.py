@@ -213,12 +213,17 @@ def test_the_data_table_holds_the_numbers_drawn_and_hides_small_groups(zb_thin):
     assert bremen["score"].isna().all() and bremen["n"].isna().all()
     shown = table[~table["suppressed"]]
     assert (shown["n"] >= 5).all()
-    # the partner table counts what the partner list holds
+    # the partner table counts every row of the partner list, placeholders as their own bar
     partners = _csv(folder / "partner.csv")
-    with_lab = ds.partners.dropna(subset=["lab_id"])
-    assert partners["n"].sum() == len(with_lab)
-    per_lab = with_lab.groupby("lab_id").size()
-    assert partners.groupby("lab_id")["n"].sum().to_dict() == per_lab.to_dict()
+    assert list(partners.columns) == ["lab_label", "kind_label", "n"]  # no ids, no helpers
+    assert partners["n"].sum() == len(ds.partners) == 111
+    not_named = partners[partners["lab_label"] == "nicht öffentlich genannt"]
+    assert not_named["n"].sum() == ds.partners["lab_id"].isna().sum() == 53
+    names = dict(zip(ds.labs["lab_id"], ds.labs["name"], strict=True))
+    per_lab = ds.partners.dropna(subset=["lab_id"]).groupby("lab_id").size()
+    drawn = partners.groupby("lab_label")["n"].sum()
+    for lab, count in per_lab.items():
+        assert drawn[names[lab].split(" (")[0].split("„")[0].strip()] == count
 
 
 def test_the_caption_says_what_is_suppressed_in_words(zb_thin):
@@ -240,7 +245,8 @@ def test_the_alt_text_is_written_from_the_numbers(zb_thin):
     top = per_lab.idxmax()
     assert f"({per_lab.max()})" in alt and names[top].split(" (")[0].split("„")[0].strip() in alt
     assert f"({per_lab.min()})" in alt
-    assert f"n = {ds.partners['lab_id'].notna().sum()}" in alt
+    assert f"„nicht öffentlich genannt“ ({ds.partners['lab_id'].isna().sum()} Partner)" in alt
+    assert f"n = {len(ds.partners)}" in alt
     # the same text is the SVG's description
     svg = (folder / "partner.svg").read_text(encoding="utf-8")
     head = svg[: svg.index("<metadata")] if "<metadata" in svg else svg[:2000]
@@ -248,6 +254,133 @@ def test_the_alt_text_is_written_from_the_numbers(zb_thin):
     import html
 
     assert f"<desc>{html.escape(html.unescape(alt), quote=False)}</desc>" in head
+
+
+def test_the_partner_caption_agrees_with_the_figure(zb_thin):
+    ds, folder = zb_thin
+    gallery = (folder / "index.html").read_text(encoding="utf-8")
+    card = re.search(r'<figure id="partner">.*?</figure>', gallery, re.S).group(0)
+    caption = re.search(r"<figcaption><p><strong>.*?</strong>(.*?)</p>", card, re.S).group(1)
+    total, named = len(ds.partners), int(ds.partners["lab_id"].notna().sum())
+    # read aloud: every number in the caption is one the figure shows
+    assert re.findall(r"\d+", caption) == [
+        str(total),
+        str(named),
+        str(total - named),
+    ]
+    assert f"n = {total} ·" in card  # the footer's n is the bars' sum
+
+
+def _with(demo, **tables):
+    new = dict(demo.tables)
+    new.update(tables)
+    return replace(demo, tables=MappingProxyType(new))
+
+
+def test_a_partner_list_without_placeholders_has_no_bar_for_them(demo):
+    named = demo.partners.dropna(subset=["lab_id"]).reset_index(drop=True)
+    try:
+        (drawn,) = draw(_with(demo, partners=named), "zb", "partner")
+    finally:
+        plt.close("all")
+    assert drawn.n == drawn.table["n"].sum() == len(named)
+    assert "nicht öffentlich genannt" not in set(drawn.table["lab_label"])
+    assert "nicht öffentlich" not in drawn.caption
+    assert re.findall(r"\d+", drawn.caption) == [str(len(named))] * 2
+
+
+def test_progress_without_aggregatable_indicators_says_why(demo):
+    from ogl_impact.reports import NotEstimable
+
+    alone = demo.indicators.assign(aggregatable=False)
+    with pytest.raises(NotEstimable, match="zusammengefasst"):
+        draw(_with(demo, indicators=alone), "sb3", "fortschritt")
+    assert plt.get_fignums() == []
+
+
+def _milestones_by_hand(report_day: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Due and ahead-of-plan milestones per lab, read straight from the demo's CSV."""
+    import csv
+
+    from .conftest import DEMO
+
+    rows = list(
+        csv.DictReader(
+            (DEMO / "milestones.csv").open(encoding="utf-8").readlines()[1:], delimiter=";"
+        )
+    )
+    periods = list(
+        csv.DictReader((DEMO / "periods.csv").open(encoding="utf-8").readlines()[1:], delimiter=";")
+    )
+    period = next(p["period_id"] for p in periods if p["end"] == report_day)
+    due: dict[str, int] = {}
+    ahead: dict[str, int] = {}
+    for r in rows:
+        if r["period_id"] != period:
+            continue
+        if r["planned_date"] <= report_day:
+            due[r["lab_id"]] = due.get(r["lab_id"], 0) + 1
+        elif r["achieved_date"] and r["achieved_date"] <= report_day:
+            ahead[r["lab_id"]] = ahead.get(r["lab_id"], 0) + 1
+    return due, ahead
+
+
+def test_the_sb1_milestone_figure_counts_the_ten_due(demo):
+    due, ahead = _milestones_by_hand("2020-10-30")
+    assert sum(due.values()) == 10 and sum(ahead.values()) == 1
+    try:
+        (drawn,) = draw(demo, "sb1", "meilensteine")
+        table = drawn.table
+        assert "lab_id" not in table.columns and "period_id" not in table.columns
+        in_bars = table[table["completion"] != "ahead_of_plan"]
+        apart = table[table["completion"] == "ahead_of_plan"]
+        assert drawn.n == in_bars["n"].sum() == 10
+        assert apart["n"].sum() == 1 and apart["share"].isna().all()
+        # read aloud: 10 of the 54 due on 30 Oct 2020, 44 planned later, 1 of them achieved,
+        # 3 labs without a milestone due (worked out from the CSV above)
+        planned = len(demo.milestones[demo.milestones["period_id"] == "sb1"])
+        labs_without = len(set(demo.labs["lab_id"]) - set(due))
+        assert re.findall(r"\d+", drawn.caption.replace("30.10.2020", "")) == [
+            "10",
+            str(planned),
+            str(planned - 10),
+            "1",
+            str(labs_without),
+        ]
+        assert "30.10.2020" in drawn.caption and labs_without == 3
+        names = dict(zip(demo.labs["lab_id"], demo.labs["name"], strict=True))
+        short = {lab: names[lab].split(" (")[0].split("„")[0].strip() for lab in names}
+        per_lab = in_bars.groupby("lab_label")["n"].sum()
+        for lab in names:
+            assert per_lab.get(short[lab], 0) == due.get(lab, 0)
+        texts = [t.get_text() for t in drawn.figure.axes[0].texts]
+        assert "keiner fällig; 1 vorzeitig erreicht" in texts
+    finally:
+        plt.close("all")
+
+
+def test_the_progress_figure_draws_the_network_rollup_of_logic(demo):
+    from ogl_impact import logic, vocab
+    from ogl_impact.reports import as_of
+
+    ds = as_of(demo, find(demo.periods, "sb3").until)
+    att = logic.attainment(ds)
+    net = logic.rollup(att, by=["level", "period_id"], network=True, cap=True)
+    try:
+        (drawn,) = draw(demo, "sb3", "fortschritt")
+    finally:
+        plt.close("all")
+    levels = {de: code for code, (de, _) in vocab.LEVELS.items()}
+    got = drawn.table.assign(level=drawn.table["series"].map(levels))
+    got = got.set_index(["level", "period_label"])["value"]
+    want = net.dropna(subset=["mean_progress"]).assign(
+        period_label=lambda f: f["period_id"].str.upper()
+    )
+    want = want.set_index(["level", "period_label"])["mean_progress"]
+    assert sorted(got.index) == sorted(want.index)
+    for key, value in want.items():
+        assert got[key] == pytest.approx(value)
+    assert (got <= 1).all()  # each indicator counted at most at 100 %
 
 
 def test_no_figure_is_left_open_after_a_build(zb_thin):

@@ -80,6 +80,11 @@ PARTNER_KINDS_SHORT: Final = MappingProxyType(
 )
 """Short labels of the partner kinds for figure legends, in the order figures stack them."""
 
+PARTNER_NAMING: Final = MappingProxyType(
+    {"not_named": ("nicht öffentlich genannt", "not named publicly")}
+)
+"""Partners whose name and lab are not public (placeholders up to the published totals)."""
+
 ATTAINMENT_STATUS: Final = MappingProxyType(
     {
         "achieved": ("erreicht", "achieved"),
@@ -164,6 +169,15 @@ IRM_COMPLETION: Final = MappingProxyType(
     }
 )
 """Completion levels of the OGP Independent Reporting Mechanism, in order."""
+
+MILESTONE_TIMING: Final = MappingProxyType(
+    {
+        "due": ("fällig", "due"),
+        "none_due": ("keiner fällig", "none due"),
+        "ahead_of_plan": ("vorzeitig erreicht", "achieved ahead of plan"),
+    }
+)
+"""Whether a milestone was due at a report date (planned by then) or achieved ahead of plan."""
 
 DAC_CRITERIA: Final = MappingProxyType(
     {

@@ -10,8 +10,20 @@ from ogl_impact.logic.delivery import deadlines, deliveries, delivery_periods, r
 from ogl_impact.logic.diagnostics import diagnostics
 from ogl_impact.logic.evidence import evidence_strength
 from ogl_impact.logic.model import ImpactModel
-from ogl_impact.logic.programme import dac_matrix, efficiency, milestone_completion
-from ogl_impact.logic.rollup import rollup, rollup_disaggregated, stages
+from ogl_impact.logic.programme import (
+    dac_matrix,
+    efficiency,
+    milestone_completion,
+    milestone_timing,
+)
+from ogl_impact.logic.rollup import (
+    majority,
+    majority_status,
+    network_progress,
+    rollup,
+    rollup_disaggregated,
+    stages,
+)
 
 __all__ = [
     "STATUSES",
@@ -24,7 +36,11 @@ __all__ = [
     "diagnostics",
     "efficiency",
     "evidence_strength",
+    "majority",
+    "majority_status",
     "milestone_completion",
+    "milestone_timing",
+    "network_progress",
     "reporting_rates",
     "rollup",
     "rollup_disaggregated",

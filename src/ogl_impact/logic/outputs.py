@@ -90,6 +90,47 @@ class Rollup(_Output):
         strict = False  # the grouping columns come first
 
 
+class MajorityStatus(_Output):
+    """Most frequent attainment status per group of indicators (grouping columns first)."""
+
+    status: Series[str] = field(
+        "Status",
+        "Häufigster Status der Indikatoren mit Daten; bei Gleichstand der ungünstigere",
+        "Most frequent status of the indicators with data; ties: the less favourable",
+        isin=STATUS_VALUES,
+    )
+    n_with_data: Series[int] = field(
+        "mit Daten", "Indikatoren mit Wert", "Indicators with data", ge=0
+    )
+
+    class Config:  # noqa: D106
+        strict = False  # the grouping columns come first
+
+
+class NetworkProgress(_Output):
+    """Mean progress of the network per level and period, and the linear target path."""
+
+    level: Series[str] = field("Ebene", "Ebene der Wirkungskette", "IOOI level")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    period_end: Series[pd.Timestamp] = field("Stichtag", "Ende des Zeitraums", "Period end")
+    n_labs: Series[int] = field("Labore", "Labore mit Wert", "Labs with a value", ge=0)
+    n_indicators: Series[int] = field(
+        "Indikatoren", "Indikatoren mit Fortschrittswert", "Indicators with progress", ge=1
+    )
+    mean_progress: Series[float] = field(
+        "Mittlerer Fortschritt",
+        "Mittel des auf 1 begrenzten Fortschritts (nur aggregierbare Indikatoren)",
+        "Mean progress capped at 1 (aggregatable indicators only)",
+        nullable=True,
+    )
+    mean_expected: Series[float] = field(
+        "Zielpfad",
+        "Mittlerer Zeitanteil bis zum Zieldatum (linearer Zielpfad)",
+        "Mean share of the time to the target date (linear target path)",
+        nullable=True,
+    )
+
+
 class Stages(_Output):
     """The Wirkungstreppe stage each lab has reached per reporting period."""
 
@@ -142,15 +183,38 @@ class Efficiency(_Output):
 
 
 class MilestoneCompletion(_Output):
-    """Milestones per lab, period and IRM completion level."""
+    """Milestones due per lab, period and IRM completion level."""
 
     lab_id: Series[str] = field("Labor", "Labor", "Lab")
     period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
     completion: Series[str] = field("Umsetzungsstand", "OGP-IRM-Stufe", "OGP IRM level")
     completion_de: Series[str] = field("Umsetzungsstand (de)", "Bezeichnung", "German label")
-    n: Series[int] = field("Anzahl", "Meilensteine", "Milestones", ge=0)
+    n: Series[int] = field("Anzahl", "Fällige Meilensteine", "Milestones due", ge=0)
     share: Series[float] = field(
-        "Anteil", "Anteil der Meilensteine", "Share of milestones", ge=0, le=1
+        "Anteil",
+        "Anteil der fälligen Meilensteine; leer, wenn keiner fällig ist",
+        "Share of the milestones due; empty when none is due",
+        ge=0,
+        le=1,
+        nullable=True,
+    )
+
+
+class MilestoneTiming(_Output):
+    """Milestones per lab and period: planned, due, achieved ahead of plan."""
+
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    period_end: Series[pd.Timestamp] = field("Stichtag", "Ende des Zeitraums", "Period end")
+    planned: Series[int] = field("Geplant", "Meilensteine insgesamt", "Milestones in all", ge=0)
+    due: Series[int] = field(
+        "Fällig", "Geplant bis zum Ende des Zeitraums", "Planned by the end of the period", ge=0
+    )
+    ahead_of_plan: Series[int] = field(
+        "Vorzeitig erreicht",
+        "Noch nicht fällig, aber bis zum Ende des Zeitraums erreicht",
+        "Not yet due but achieved by the end of the period",
+        ge=0,
     )
 
 

@@ -1,4 +1,4 @@
-"""Roll-ups of attainment by node, level, lab and network, and the Wirkungstreppe stage reached."""
+"""Roll-ups of attainment by node, level, lab and network, majority status, stage reached."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.dataset import Dataset
-from ogl_impact.logic.outputs import DisaggregatedRollup, Rollup, Stages
+from ogl_impact.logic.outputs import (
+    DisaggregatedRollup,
+    MajorityStatus,
+    NetworkProgress,
+    Rollup,
+    Stages,
+)
+from ogl_impact.vocab import LEVEL_RANK as _LEVEL_RANK
 
 _GROUPS = ("lab_id", "node_id", "level", "stage", "period_id", "indicator_id", "measure")
 
@@ -205,3 +212,132 @@ def rollup_disaggregated(
     group = [*by, "disaggregation"]
     out["share"] = out["value"] / out.groupby(group)["value"].transform("sum")
     return DisaggregatedRollup.validate(out)
+
+
+MAJORITY_TIE_ORDER = ("behind", "on_track", "achieved")
+"""Statuses from least to most favourable: a tie goes to the first of them."""
+
+
+def majority(statuses: pd.Series) -> str:
+    """Return the most frequent status with data; a tie goes to the less favourable one.
+
+    Parameters
+    ----------
+    statuses : Series
+        Attainment statuses (``achieved``, ``on_track``, ``behind``, ``no_data``).
+
+    Returns
+    -------
+    str
+        The status most indicators with data have; ``"no_data"`` when none has data.
+
+    Raises
+    ------
+    ValueError
+        For a value that is no attainment status.
+
+    Examples
+    --------
+    >>> majority(pd.Series(["achieved", "behind", "no_data", "no_data"]))
+    'behind'
+    """
+    unknown = sorted(set(statuses.dropna()) - {*MAJORITY_TIE_ORDER, "no_data"})
+    if unknown:
+        raise ValueError(f"unknown statuses {unknown}; allowed: {[*MAJORITY_TIE_ORDER, 'no_data']}")
+    counts = statuses[statuses.isin(MAJORITY_TIE_ORDER)].value_counts()
+    if counts.empty:
+        return "no_data"
+    return min(counts.index, key=lambda s: (-counts[s], MAJORITY_TIE_ORDER.index(s)))
+
+
+def majority_status(
+    att: pd.DataFrame, by: Sequence[str] = ("lab_id", "level", "period_id")
+) -> pd.DataFrame:
+    """Most frequent attainment status per group of indicators (see :func:`majority`).
+
+    Parameters
+    ----------
+    att : DataFrame
+        Output of :func:`ogl_impact.logic.attainment`.
+    by : sequence of str
+        Grouping columns, any of ``lab_id``, ``node_id``, ``level``, ``stage``,
+        ``period_id``, ``indicator_id``, ``measure``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns (groups in order of first appearance), ``status``
+        (``no_data`` when no indicator of the group has data) and
+        ``n_with_data`` (indicators with data the status rests on).
+
+    Examples
+    --------
+    >>> import ogl_impact
+    >>> from ogl_impact.logic import attainment
+    >>> att = attainment(ogl_impact.load_demo(), labs=["brandis"])
+    >>> list(majority_status(att).columns)
+    ['lab_id', 'level', 'period_id', 'status', 'n_with_data']
+    """
+    by = list(by)
+    bad = [c for c in by if c not in _GROUPS]
+    if bad:
+        raise ValueError(f"cannot group by {bad}; allowed: {list(_GROUPS)}")
+    grouped = att.groupby(by, sort=False, observed=True)["status"]
+    out = pd.DataFrame(
+        {
+            "status": grouped.agg(majority),
+            "n_with_data": grouped.agg(lambda s: int((s != "no_data").sum())),
+        }
+    ).reset_index()
+    out["n_with_data"] = out["n_with_data"].astype(int)
+    return MajorityStatus.validate(out)
+
+
+def network_progress(att: pd.DataFrame) -> pd.DataFrame:
+    """Mean progress of the network per level and period, against the linear target path.
+
+    The mean progress is :func:`rollup` across labs (``network=True``,
+    ``cap=True``): only indicators that may be aggregated across labs, each
+    indicator's progress limited to 1. The target path is the mean expected
+    progress (share of the time to the target date that has passed) of the
+    same indicators.
+
+    Parameters
+    ----------
+    att : DataFrame
+        Output of :func:`ogl_impact.logic.attainment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level`` (in IOOI order), ``period_id``, ``period_end`` (in time
+        order within a level), ``n_labs`` (labs with a value),
+        ``n_indicators`` (indicators with a progress value),
+        ``mean_progress`` and ``mean_expected``; only level-period pairs
+        with at least one progress value.
+
+    Examples
+    --------
+    >>> import ogl_impact
+    >>> from ogl_impact.logic import attainment
+    >>> net = network_progress(attainment(ogl_impact.load_demo()))
+    >>> bool((net["mean_progress"] <= 1).all())
+    True
+    """
+    keys = ["level", "period_id"]
+    mean = rollup(att, by=keys, network=True, cap=True)
+    used = att[att["aggregatable"] & att["progress"].notna()]
+    grouped = used.groupby(keys, sort=False, observed=True)
+    path = pd.DataFrame(
+        {
+            "period_end": grouped["period_end"].first(),
+            "n_labs": grouped["lab_id"].nunique(),
+            "n_indicators": grouped.size(),
+            "mean_expected": grouped["expected"].mean(),
+        }
+    ).reset_index()
+    out = path.merge(mean[[*keys, "mean_progress"]], on=keys, how="left", validate="one_to_one")
+    out["_rank"] = out["level"].map(_LEVEL_RANK)
+    out = out.sort_values(["_rank", "period_end"]).reset_index(drop=True)
+    cols = ["level", "period_id", "period_end", "n_labs", "n_indicators"]
+    return NetworkProgress.validate(out[[*cols, "mean_progress", "mean_expected"]])

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from ogl_impact import logic, plots, vocab
 from ogl_impact.plots import style
 from ogl_impact.reports.figures.base import Context, Panel, declare, lab_names
-from ogl_impact.reports.figures.network import attainment, last_period, majority_status
+from ogl_impact.reports.figures.network import attainment, last_period
 
 
 def _model_data(ctx: Context) -> list[Panel]:
@@ -26,7 +26,7 @@ def _model_data(ctx: Context) -> list[Panel]:
                 (att["lab_id"] == lab) & (att["period_id"] == last) & (att["status"] != "no_data")
             ]
             for node, cell in part.groupby("node_id"):
-                status[node] = majority_status(cell["status"])
+                status[node] = logic.majority(cell["status"])
                 n[node] = len(cell)
         frame = chain.assign(
             status=chain["node_id"].map(status).fillna("no_data"),

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
 from ogl_impact.plots import style
+from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.figures.base import (
     ALL_REPORTS,
     LONG_REPORTS,
@@ -46,22 +47,9 @@ def last_period(ctx: Context, att: pd.DataFrame) -> str | None:
     return ids[-1] if ids else None
 
 
-def majority_status(statuses: pd.Series) -> str:
-    """Most frequent status with data; ties go to the less favourable one."""
-    counts = statuses[statuses != "no_data"].value_counts()
-    if counts.empty:
-        return "no_data"
-    worst_first = ["behind", "on_track", "achieved"]
-    return min(counts.index, key=lambda s: (-counts[s], worst_first.index(s)))
-
-
 def _with_data(att: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Count the indicators with data per group of ``keys``."""
     return att[att["status"] != "no_data"].groupby(keys).size()
-
-
-def _level_order(level: str) -> int:
-    return list(vocab.LEVELS).index(level)
 
 
 # --- wirkungstreppe ---------------------------------------------------------------------------
@@ -208,20 +196,20 @@ def _attainment_data(ctx: Context) -> list[Panel]:
     if last is None:
         return []
     part = att[att["period_id"] == last]
+    cells = logic.majority_status(part, by=["lab_id", "level"])
     names = lab_names(ctx.data)
-    rows = []
-    for (lab, level), cell in part.groupby(["lab_id", "level"], sort=False):
-        rows.append(
-            (
-                names[lab],
-                ctx.label(vocab.LEVELS, level),
-                majority_status(cell["status"]),
-                _level_order(level),
-                int((cell["status"] != "no_data").sum()),
-            )
-        )
-    frame = pd.DataFrame(rows, columns=["lab_label", "column", "status", "order", "n"])
-    frame = frame.sort_values(["lab_label", "order"])
+    programme = {lab: i for i, lab in enumerate(ctx.data.labs["lab_id"])}
+    cells = cells.assign(
+        _lab=cells["lab_id"].map(programme), _level=cells["level"].map(vocab.LEVEL_RANK)
+    ).sort_values(["_lab", "_level"])
+    frame = pd.DataFrame(
+        {
+            "lab_label": cells["lab_id"].map(names).to_numpy(),
+            "column": [ctx.label(vocab.LEVELS, lv) for lv in cells["level"]],
+            "status": cells["status"].to_numpy(),
+            "n": cells["n_with_data"].to_numpy(),
+        }
+    )
     return [Panel(frame, int(part["lab_id"].nunique()), {"when": when(ctx.data, last)})]
 
 
@@ -276,22 +264,33 @@ def _progress_data(ctx: Context) -> list[Panel]:
     att = attainment(ctx)
     if last_period(ctx, att) is None:
         return []
-    data = att[att["status"] != "no_data"].copy()
-    data["progress"] = data["progress"].clip(upper=1.5)
-    grouped = data.groupby(["level", "period_id"], sort=False).agg(
-        value=("progress", "mean"),
-        expected=("expected", "mean"),
-        end=("period_end", "first"),
-        n=("progress", "size"),
+    net = logic.network_progress(att)
+    if net.empty:
+        raise NotEstimable(
+            ctx.t(
+                "Kein Indikator, der über Labore hinweg zusammengefasst werden darf, hat einen "
+                "Fortschrittswert.",
+                "No indicator that may be aggregated across labs has a progress value.",
+            )
+        )
+    frame = pd.DataFrame(
+        {
+            "series": [ctx.label(vocab.LEVELS, lv) for lv in net["level"]],
+            "period_label": net["period_id"].str.upper().to_numpy(),
+            "value": net["mean_progress"].to_numpy(),
+            "expected": net["mean_expected"].to_numpy(),
+            "n": net["n_indicators"].to_numpy(),
+        }
     )
-    grouped = grouped.reset_index()
-    grouped["period_label"] = grouped["period_id"].str.upper()
-    grouped["series"] = grouped["level"].map(lambda lv: ctx.label(vocab.LEVELS, lv))
-    grouped = grouped.sort_values(
-        ["level", "end"], key=lambda c: c.map(_level_order) if c.name == "level" else c
+    in_time = net.sort_values("period_end")["period_id"].str.upper()
+    periods = list(dict.fromkeys(in_time))
+    n_labs = int(net["n_labs"].max())
+    path = (
+        ctx.t("gestrichelt", "dashed")
+        if len(periods) > 1
+        else ctx.t("waagerechter Strich", "horizontal mark")
     )
-    periods = list(dict.fromkeys(grouped.sort_values("end")["period_label"]))
-    return [Panel(grouped, int(data["lab_id"].nunique()), extra={"periods": periods})]
+    return [Panel(frame, n_labs, {"labs": n_labs, "path": path}, extra={"periods": periods})]
 
 
 def _progress_plot(panel: Panel, ctx: Context) -> Figure:
@@ -308,16 +307,22 @@ def _progress_plot(panel: Panel, ctx: Context) -> Figure:
 
 def _progress_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame
-    last = f[f["period_label"] == panel.extra["periods"][-1]]
+    periods = panel.extra["periods"]
+    last = f[f["period_label"] == periods[-1]]
+    # the axis shows percent of the way to the target: the alt text says the same numbers
+    shown = last.assign(percent=last["value"] * 100)
+    kind = ctx.t("Linien", "Lines") if len(periods) > 1 else ctx.t("Punkte", "Points")
     return " ".join(
         [
             ctx.t(
-                "Linien: mittlerer Anteil des Wegs zum Ziel je Ebene und Berichtszeitraum "
-                f"(1 = Ziel erreicht). Im Zeitraum {panel.extra['periods'][-1]}:",
-                "Lines: mean share of the way to the target by level and reporting period "
-                f"(1 = target reached). In period {panel.extra['periods'][-1]}:",
+                f"{kind}: mittlerer Anteil des Wegs zum Ziel je Ebene und Berichtszeitraum "
+                f"(100 % = Ziel erreicht), bis zu {panel.values['labs']} Labore. "
+                f"Im Zeitraum {periods[-1]}:",
+                f"{kind}: mean share of the way to the target by level and reporting period "
+                f"(100 % = target reached), up to {panel.values['labs']} labs. "
+                f"In period {periods[-1]}:",
             ),
-            extremes(last, "value", "series", ctx, 2),
+            extremes(shown, "percent", "series", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
     ).strip()
@@ -329,10 +334,12 @@ declare(
     data=_progress_data,
     plot=_progress_plot,
     caption=(
-        "Mittlerer Anteil des Wegs von der Ausgangslage zum Ziel über alle Labore, je Ebene; "
-        "gestrichelt der zeitlich lineare Zielpfad.",
-        "Mean share of the way from baseline to target over all labs, by level; dashed: the "
-        "linear target path.",
+        "Mittlerer Anteil des Wegs von der Ausgangslage zum Ziel je Ebene, über bis zu {labs} "
+        "Labore; nur Indikatoren, die über Labore hinweg zusammengefasst werden dürfen, jeder "
+        "höchstens mit 100 % (Ziel erreicht) gezählt; {path}: der zeitlich lineare Zielpfad.",
+        "Mean share of the way from baseline to target by level, over up to {labs} labs; only "
+        "indicators that may be aggregated across labs, each counted at most at 100 % (target "
+        "reached); {path}: the linear target path.",
     ),
     alt=_progress_alt,
     reports=ALL_REPORTS,

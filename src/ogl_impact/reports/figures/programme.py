@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
@@ -23,31 +26,39 @@ from ogl_impact.reports.figures.base import (
 
 def _partner_data(ctx: Context) -> list[Panel]:
     p = ctx.data.partners
+    if p.empty:
+        return []
     names = lab_names(ctx.data)
+    not_named = ctx.label(vocab.PARTNER_NAMING, "not_named")
+    # partners without a lab are the placeholders up to the published totals: one row of their own
+    rows = [names[lab] for lab in ctx.data.labs["lab_id"]]
+    row = p["lab_id"].map(names).fillna(not_named)
+    if row.eq(not_named).any():
+        rows.append(not_named)
     kinds = [k for k in vocab.PARTNER_KINDS_SHORT if k in set(p["kind"])]
-    counts = p.groupby(["lab_id", "kind"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=kinds, fill_value=0)
+    counts = pd.crosstab(row, p["kind"]).reindex(index=rows, columns=kinds, fill_value=0)
     frame = counts.stack().rename("n").reset_index()
-    frame["lab_label"] = frame["lab_id"].map(names)
+    frame.columns = ["lab_label", "kind", "n"]
     frame["kind_label"] = frame["kind"].map(lambda k: ctx.label(vocab.PARTNER_KINDS_SHORT, k))
-    rank = {k: i for i, k in enumerate(kinds)}
-    frame = frame.sort_values(
-        ["kind", "lab_label"], key=lambda c: c.map(rank) if c.name == "kind" else c
-    )
-    shown = int(p["lab_id"].notna().sum())
-    # partners without a lab (placeholders for partners not publicly named) are not drawn
-    hidden = len(p) - shown
+    frame = frame[["lab_label", "kind_label", "n"]]
+    total = int(frame["n"].sum())
+    hidden = int(frame.loc[frame["lab_label"] == not_named, "n"].sum())
     rest = ""
     if hidden:
         rest = " " + ctx.t(
-            f"Weitere {hidden} Partner sind keinem Labor zugeordnet (davon "
-            f"{int(p.loc[p['lab_id'].isna(), 'placeholder'].sum())} Platzhalter für nicht "
-            "öffentlich genannte Partner) und nicht gezeigt.",
-            f"{hidden} further partners belong to no lab (of them "
-            f"{int(p.loc[p['lab_id'].isna(), 'placeholder'].sum())} placeholders for partners "
-            "not publicly named) and are not shown.",
+            f"Der Balken „{not_named}“ zählt die übrigen {hidden} Partner bis zur "
+            "veröffentlichten Gesamtzahl, deren Name und Labor nicht öffentlich sind.",
+            f"The bar “{not_named}” counts the other {hidden} partners up to the published "
+            "total, whose name and lab are not public.",
         )
-    return [Panel(frame, shown, {"shown": shown, "rest": rest})]
+    values = {
+        "total": total,
+        "named": total - hidden,
+        "hidden": hidden,
+        "not_named": not_named,
+        "rest": rest,
+    }
+    return [Panel(frame, total, values)]
 
 
 def _partner_plot(panel: Panel, ctx: Context) -> Figure:
@@ -55,14 +66,20 @@ def _partner_plot(panel: Panel, ctx: Context) -> Figure:
 
 
 def _partner_alt(panel: Panel, ctx: Context) -> str:
-    per_lab = panel.frame.groupby("lab_label", as_index=False)["n"].sum()
-    per_kind = panel.frame.groupby("kind_label", as_index=False)["n"].sum()
+    not_named = panel.values["not_named"]
+    named = panel.frame[panel.frame["lab_label"] != not_named]
+    per_lab = named.groupby("lab_label", as_index=False, sort=False)["n"].sum()
+    per_kind = panel.frame.groupby("kind_label", as_index=False, sort=False)["n"].sum()
+    hidden = panel.values["hidden"]
     return " ".join(
         [
             ctx.t(
-                f"Gestapelte Balken: Zahl der Partner je Labor nach Art, {len(per_lab)} Labore.",
-                f"Stacked bars: number of partners per lab by kind, {len(per_lab)} labs.",
+                f"Gestapelte Balken: Zahl der Partner je Labor nach Art, {len(per_lab)} Labore"
+                + (f" und ein Balken „{not_named}“ ({hidden} Partner)." if hidden else "."),
+                f"Stacked bars: number of partners per lab by kind, {len(per_lab)} labs"
+                + (f" and one bar “{not_named}” ({hidden} partners)." if hidden else "."),
             ),
+            ctx.t("Je Labor:", "Per lab:"),
             extremes(per_lab, "n", "lab_label", ctx, 0),
             ctx.t("Nach Art:", "By kind:"),
             extremes(per_kind, "n", "kind_label", ctx, 0),
@@ -77,8 +94,10 @@ declare(
     data=_partner_data,
     plot=_partner_plot,
     caption=(
-        "Partner je Labor nach Art, {shown} Partner.{rest}",
-        "Partners per lab by kind, {shown} partners.{rest}",
+        "Partner je Labor nach Art: {total} Partner, davon {named} öffentlich einem Labor "
+        "zugeordnet.{rest}",
+        "Partners per lab by kind: {total} partners, {named} of them publicly assigned to a "
+        "lab.{rest}",
     ),
     alt=_partner_alt,
     reports=LONG_REPORTS,
@@ -91,53 +110,168 @@ declare(
 # --- meilensteine -----------------------------------------------------------------------------
 
 
+def _sentences(parts: list[str]) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _day(day: date, ctx: Context) -> str:
+    return ctx.t(f"{day.day}.{day.month}.{day.year}", day.isoformat())
+
+
 def _milestone_data(ctx: Context) -> list[Panel]:
     ds = ctx.data
     if ds.milestones.empty:
         return []
+    timing = logic.milestone_timing(ds)
+    last = timing.sort_values("period_end")["period_id"].iloc[-1]
+    timing = timing[timing["period_id"] == last].set_index("lab_id")
     mc = logic.milestone_completion(ds)
-    present = [p for p in ds.periods.sort_values("end")["period_id"] if p in set(mc["period_id"])]
-    last = present[-1]
-    part = mc[mc["period_id"] == last].copy()
-    part["lab_label"] = part["lab_id"].map(lab_names(ds))
-    part["completion_label"] = part["completion"].map(lambda c: ctx.label(vocab.IRM_COMPLETION, c))
-    part = part.sort_values("lab_label")
-    n = int(part.groupby("lab_id")["n"].sum().sum())
-    return [Panel(part, n, {"when": when(ds, last)})]
+    due = mc[mc["period_id"] == last]
+    # levels no due milestone has are left out of the bars and the legend
+    shown = set(due.loc[due["n"] > 0, "completion"])
+    due = due[due["completion"].isin(shown or set(due["completion"]))]
+    names = lab_names(ds)
+    programme = [lab for lab in ds.labs["lab_id"] if lab in timing.index]
+    ahead_label = ctx.label(vocab.MILESTONE_TIMING, "ahead_of_plan")
+    parts, notes = [], {}
+    for lab in programme:
+        rows = due[due["lab_id"] == lab]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "lab_label": names[lab],
+                    "completion": rows["completion"].to_numpy(),
+                    "completion_label": [
+                        ctx.label(vocab.IRM_COMPLETION, c) for c in rows["completion"]
+                    ],
+                    "n": rows["n"].to_numpy(),
+                    "share": rows["share"].to_numpy(),
+                }
+            )
+        )
+        n_due, n_ahead = int(timing.at[lab, "due"]), int(timing.at[lab, "ahead_of_plan"])
+        if n_ahead:
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "lab_label": [names[lab]],
+                        "completion": ["ahead_of_plan"],
+                        "completion_label": [ahead_label],
+                        "n": [n_ahead],
+                        "share": [float("nan")],
+                    }
+                )
+            )
+        note = (
+            f"{n_due} {ctx.label(vocab.MILESTONE_TIMING, 'due')}"
+            if n_due
+            else ctx.label(vocab.MILESTONE_TIMING, "none_due")
+        )
+        notes[names[lab]] = note + (f"; {n_ahead} {ahead_label}" if n_ahead else "")
+    frame = pd.concat(parts, ignore_index=True)
+    n_due = int(timing["due"].sum())
+    n_ahead = int(timing["ahead_of_plan"].sum())
+    n_later = int(timing["planned"].sum()) - n_due
+    without = int((timing["due"] == 0).sum())
+    day = pd.Timestamp(ds.periods.set_index("period_id").at[last, "end"]).date()
+    rest = ""
+    if n_later:
+        rest += " " + ctx.t(
+            f"{n_later} weitere {'ist' if n_later == 1 else 'sind'} erst später geplant und "
+            "nicht in den Balken.",
+            f"{n_later} more {'is' if n_later == 1 else 'are'} planned later and not in the bars.",
+        )
+    if n_ahead:
+        rest += " " + ctx.t(
+            f"Davon vorzeitig erreicht: {n_ahead}; rechts neben dem Balken genannt, nicht in n.",
+            f"Of them achieved ahead of plan: {n_ahead}; named right of the bar, not in n.",
+        )
+    if without:
+        rest += " " + ctx.t(
+            f"{without} {'Labor hatte' if without == 1 else 'Labore hatten'} noch keinen "
+            "fälligen Meilenstein (leerer Balken).",
+            f"{without} {'lab had' if without == 1 else 'labs had'} no milestone due yet "
+            "(empty bar).",
+        )
+    values = {
+        "when": when(ds, last),
+        "day": _day(day, ctx),
+        "due": n_due,
+        "planned": int(timing["planned"].sum()),
+        "rest": rest,
+    }
+    return [Panel(frame, n_due, values, extra={"notes": notes})]
 
 
 def _milestone_plot(panel: Panel, ctx: Context) -> Figure:
-    date = panel.values["when"]
-    title = (f"Umsetzung der Meilensteine ({date})", f"Milestone completion ({date})")
-    return lab_rows_figure(panel.frame, plots.milestone_completion, ctx, title)
+    date_ = panel.values["when"]
+    title = (f"Umsetzung der fälligen Meilensteine ({date_})", f"Milestones due ({date_})")
+    fig = lab_rows_figure(panel.frame, plots.milestone_completion, ctx, title)
+    ax = fig.axes[0]
+    # counts beside each bar: due milestones, and those achieved ahead of plan (not in the bar)
+    notes = []
+    ticks = ax.get_yticklabels()
+    for tick in ticks:
+        note = panel.extra["notes"].get(tick.get_text())
+        if note:
+            notes.append(
+                ax.annotate(
+                    note,
+                    xy=(1.0, tick.get_position()[1]),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=ticks[0].get_fontsize(),  # as large as the lab names
+                )
+            )
+    if notes:
+        # make room inside the figure's width instead of widening it
+        renderer = fig.canvas.get_renderer()
+        wide = max(n.get_window_extent(renderer).width for n in notes) + 6
+        box = ax.get_position()
+        ax.set_position([box.x0, box.y0, box.width - wide / fig.bbox.width, box.height])
+    return fig
 
 
 def _milestone_alt(panel: Panel, ctx: Context) -> str:
-    done = panel.frame[panel.frame["completion"] == "complete"]
-    return " ".join(
+    f = panel.frame
+    # the axis shows percent: the alt text says the same numbers
+    done = f[f["completion"] == "complete"].dropna(subset=["share"])
+    done = done.assign(percent=done["share"] * 100)
+    ahead = int(f.loc[f["completion"] == "ahead_of_plan", "n"].sum())
+    return _sentences(
         [
             ctx.t(
-                "Gestapelte Balken: Anteil der fälligen Meilensteine je Umsetzungsgrad und "
-                f"Labor, {panel.values['when']}. Anteil abgeschlossen:",
-                "Stacked bars: share of the milestones due per completion level and lab, "
-                f"{panel.values['when']}. Share complete:",
+                f"Gestapelte Balken: Anteil der bis {panel.values['day']} fälligen Meilensteine "
+                f"({panel.values['due']}) je Umsetzungsgrad und Labor. Anteil abgeschlossen:",
+                f"Stacked bars: share of the milestones due by {panel.values['day']} "
+                f"({panel.values['due']}) per completion level and lab. Share complete:",
             ),
-            extremes(done, "share", "lab_label", ctx, 2),
+            extremes(done, "percent", "lab_label", ctx, 0, " %"),
+            ctx.t(
+                f"Vorzeitig erreicht (noch nicht fällig, gesondert): {ahead}.",
+                f"Achieved ahead of plan (not yet due, shown apart): {ahead}.",
+            )
+            if ahead
+            else "",
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
     "meilensteine",
-    title=("Umsetzung der Meilensteine", "Milestone completion"),
+    title=("Umsetzung der fälligen Meilensteine", "Completion of the milestones due"),
     data=_milestone_data,
     plot=_milestone_plot,
     caption=(
-        "Anteil der bis zum Berichtszeitraum fälligen Meilensteine je Umsetzungsgrad (Skala "
-        "des OGP Independent Reporting Mechanism).",
-        "Share of milestones due by the reporting period per completion level (OGP Independent "
-        "Reporting Mechanism scale).",
+        "Anteil der bis zum Berichtsstichtag {day} fälligen Meilensteine je Umsetzungsgrad "
+        "(Skala des OGP Independent Reporting Mechanism): {due} der {planned} Meilensteine waren "
+        "bis dahin geplant und damit fällig.{rest}",
+        "Share of the milestones due by the report date {day} per completion level (OGP "
+        "Independent Reporting Mechanism scale): {due} of the {planned} milestones were planned "
+        "by then and so due.{rest}",
     ),
     alt=_milestone_alt,
     reports=ALL_REPORTS,
