@@ -1,0 +1,396 @@
+"""The layout of a lab's workbook, shared by the template writer and the reader.
+
+Sheet names, columns (which are locked, which the lab fills), the hidden
+metadata sheet and the layout hash live here, so that what
+:mod:`~ogl_impact.delivery.template` writes and what
+:mod:`~ogl_impact.delivery.read` expects can never drift apart.
+
+The *layout* of a lab's workbook for a period is derived from the data
+folder without the period's own rows: the lab's indicators with every
+disaggregation value seen in other periods, and the lab's milestones. So
+the template written before the period was collected and the layout
+checked when a revision of it arrives are the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ogl_impact import vocab
+
+TEMPLATE_VERSION = "1"
+"""Version of the workbook layout; bumped whenever columns or sheets change."""
+
+SHEET_GUIDE = "Anleitung"
+SHEET_VALUES = "Indikatorwerte"
+SHEET_MILESTONES = "Meilensteine"
+SHEET_PARTNERS = "Partner"
+SHEET_META = "ogl_meta"
+"""Hidden sheet with lab, period, template version and layout hash."""
+
+DATA_SHEETS = (SHEET_VALUES, SHEET_MILESTONES, SHEET_PARTNERS)
+HEADER_ROW = 1
+"""Sheet row of the column headers; data begin in the row below."""
+PARTNER_ROWS = 50
+"""Open rows for new partners."""
+
+META_KEYS = ("ogl_impact", "lab_id", "period_id", "template_version", "layout_hash")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data sheet.
+
+    Attributes
+    ----------
+    key : str
+        Internal name.
+    header : str
+        German header in the sheet.
+    locked : bool
+        Whether the lab may not change it.
+    kind : {"text", "number", "date", "list"}
+        What the cell holds.
+    width : float
+        Column width in characters.
+    help_de : str
+        German explanation (sheet "Anleitung" and input message).
+    """
+
+    key: str
+    header: str
+    locked: bool
+    kind: str
+    width: float
+    help_de: str
+
+
+VALUE_COLUMNS = (
+    Column("indicator_id", "Indikator-ID", True, "text", 12, "Kennung des Indikators."),
+    Column("name", "Indikator", True, "text", 44, "Bezeichnung des Indikators."),
+    Column("level", "Ebene", True, "text", 11, "Ebene im Wirkungsmodell (Input bis Impact)."),
+    Column("measure", "Maß", True, "text", 10, "Art des Werts: Anzahl, Prozent, Einheit ..."),
+    Column("baseline", "Ausgangswert", True, "number", 13, "Wert zu Beginn des Labors."),
+    Column("target", "Zielwert", True, "number", 10, "Wert, der erreicht werden soll."),
+    Column(
+        "disaggregation",
+        "Aufschlüsselung",
+        True,
+        "text",
+        16,
+        "Gruppe, für die der Wert gilt; leer für den Gesamtwert.",
+    ),
+    Column("previous", "Wert Vorperiode", True, "number", 15, "Ihr Wert im letzten Zeitraum."),
+    Column(
+        "value",
+        "Wert",
+        False,
+        "number",
+        11,
+        "Ihr Wert für diesen Zeitraum, als Zahl (z. B. 12,5). Leer lassen, wenn nicht erhoben.",
+    ),
+    Column(
+        "status",
+        "Status",
+        False,
+        "list",
+        11,
+        "gemessen oder geschätzt (Auswahlliste). Pflicht, wenn ein Wert eingetragen ist.",
+    ),
+    Column("note", "Anmerkung", False, "text", 30, "Freiwillig: Hinweise zum Wert."),
+)
+MILESTONE_COLUMNS = (
+    Column("milestone_id", "Meilenstein-ID", True, "text", 15, "Kennung des Meilensteins."),
+    Column("name", "Meilenstein", True, "text", 44, "Bezeichnung des Meilensteins."),
+    Column("planned_date", "Geplant am", True, "date", 12, "Geplantes Datum."),
+    Column("previous", "Stand Vorperiode", True, "text", 18, "Ihr Stand im letzten Zeitraum."),
+    Column(
+        "completion",
+        "Umsetzungsstand",
+        False,
+        "list",
+        22,
+        "Stand nach der OGP-IRM-Skala (Auswahlliste).",
+    ),
+    Column(
+        "achieved_date",
+        "Erreicht am",
+        False,
+        "date",
+        12,
+        "Datum, an dem der Meilenstein erreicht wurde (TT.MM.JJJJ); Pflicht bei "
+        "„Abgeschlossen“, sonst leer.",
+    ),
+)
+PARTNER_COLUMNS = (
+    Column("name", "Name", False, "text", 40, "Name des neuen Partners."),
+    Column("kind", "Art", False, "list", 34, "Art des Partners (Auswahlliste)."),
+    Column(
+        "land", "Land", False, "list", 9, "Bundesland als ISO-Code, z. B. DE-NW (Auswahlliste)."
+    ),
+)
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    SHEET_VALUES: VALUE_COLUMNS,
+    SHEET_MILESTONES: MILESTONE_COLUMNS,
+    SHEET_PARTNERS: PARTNER_COLUMNS,
+}
+
+LANDS = tuple(f"DE-{c}" for c in ("BB BE BW BY HB HE HH MV NI NW RP SH SL SN ST TH".split()))
+"""ISO 3166-2 codes of the 16 Länder (dropdown of the partner sheet)."""
+
+STATUS_LABELS = {code: de for code, (de, _en) in vocab.VALUE_STATUS.items()}
+COMPLETION_LABELS = {code: de for code, (de, _en) in vocab.IRM_COMPLETION.items()}
+KIND_LABELS = {code: de for code, (de, _en) in vocab.PARTNER_KINDS.items()}
+LISTS: dict[tuple[str, str], dict[str, str]] = {
+    (SHEET_VALUES, "status"): STATUS_LABELS,
+    (SHEET_MILESTONES, "completion"): COMPLETION_LABELS,
+    (SHEET_PARTNERS, "kind"): KIND_LABELS,
+    (SHEET_PARTNERS, "land"): {c: c for c in LANDS},
+}
+"""Dropdown lists: code -> German label, per (sheet, column key)."""
+
+
+def column_letter(index: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(8), column_letter(27)
+    ('A', 'I', 'AB')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(sheet: str, row: int, col: int) -> str:
+    """Return ``Sheet!A1`` for a 1-based row and a 0-based column.
+
+    Examples
+    --------
+    >>> cell_name("Indikatorwerte", 7, 8)
+    'Indikatorwerte!I7'
+    """
+    return f"{sheet}!{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a lab's workbook for a period holds before the lab fills it.
+
+    Attributes
+    ----------
+    lab_id, period_id : str
+        Whose workbook, for which period.
+    values : pandas.DataFrame
+        One row per indicator and disaggregation value, columns as
+        :data:`VALUE_COLUMNS` (codes, not labels) without the open ones.
+    milestones : pandas.DataFrame
+        One row per milestone, columns as :data:`MILESTONE_COLUMNS` without the open ones.
+    period_label : str
+        German name of the period.
+    period_end : pandas.Timestamp
+        Last day of the period.
+    """
+
+    lab_id: str
+    period_id: str
+    values: pd.DataFrame
+    milestones: pd.DataFrame
+    period_label: str
+    period_end: pd.Timestamp
+    previous_period: str = ""
+
+    @property
+    def value_keys(self) -> list[tuple[str, str]]:
+        """(indicator_id, disaggregation value or "") of every row, in order."""
+        return list(zip(self.values["indicator_id"], self.values["disaggregation"], strict=True))
+
+    @property
+    def milestone_keys(self) -> list[str]:
+        """Milestone ids in order."""
+        return list(self.milestones["milestone_id"])
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 over lab, period, template version and the locked row keys."""
+        parts = [self.lab_id, self.period_id, TEMPLATE_VERSION]
+        parts += [f"{i}|{d}" for i, d in self.value_keys]
+        parts.append("--")
+        parts += self.milestone_keys
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna(), "").astype(str)
+
+
+def earlier_periods(periods: pd.DataFrame, period_id: str) -> list[str]:
+    """Return the ids of the periods that start before ``period_id``, latest first.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        The typed periods table.
+    period_id : str
+        A period in it.
+
+    Returns
+    -------
+    list of str
+    """
+    p = periods.set_index(periods["period_id"].astype(str))
+    start = p.loc[period_id, "start"]
+    before = p[p["start"] < start].sort_values("start", ascending=False)
+    return list(before.index)
+
+
+def split_by_lab(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
+    """Split the lab tables once, so that one layout per lab costs little.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Typed tables; those with a ``lab_id`` column are split, the others
+        (``periods``) are shared.
+
+    Returns
+    -------
+    dict of str to dict
+        Per lab, the tables :func:`build_layout` needs.
+    """
+    names = ("indicators", "nodes", "indicator_values", "milestones")
+    groups = {
+        name: dict(tuple(tables[name].groupby(tables[name]["lab_id"].astype(str), sort=False)))
+        for name in names
+    }
+    labs = sorted(set().union(*(g.keys() for g in groups.values())))
+    out = {}
+    for lab in labs:
+        own = {name: groups[name].get(lab, tables[name].iloc[:0]) for name in names}
+        own["periods"] = tables["periods"]
+        out[lab] = own
+    return out
+
+
+def build_layout(tables: dict[str, pd.DataFrame], lab_id: str, period_id: str) -> Layout:
+    """Derive a lab's workbook layout for a period from typed tables.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Typed tables ``indicators``, ``nodes``, ``periods``, ``indicator_values``
+        and ``milestones`` (as :func:`ogl_impact.validate.validate_table` returns them).
+    lab_id, period_id : str
+        The lab and the period.
+
+    Returns
+    -------
+    Layout
+        Depends on everything except the period's own rows.
+    """
+    ind = tables["indicators"]
+    ind = ind[ind["lab_id"].astype(str) == lab_id]
+    nodes = tables["nodes"]
+    nodes = nodes[nodes["lab_id"].astype(str) == lab_id]
+    level = dict(zip(nodes["node_id"].astype(str), nodes["level"].astype(str), strict=True))
+    iv = tables["indicator_values"]
+    iv = iv[iv["lab_id"].astype(str) == lab_id]
+    other = iv[iv["period_id"].astype(str) != period_id]
+    disagg = other.assign(
+        indicator_id=_text(other["indicator_id"]), d=_text(other["disaggregation_value"])
+    )
+    seen = disagg.groupby("indicator_id", sort=False)["d"].agg(lambda s: sorted(set(s)))
+    earlier = earlier_periods(tables["periods"], period_id)
+    rank = {p: i for i, p in enumerate(earlier)}
+    prev = disagg[disagg["period_id"].astype(str).isin(rank)].copy()
+    prev["rank"] = prev["period_id"].astype(str).map(rank)
+    prev = prev.sort_values("rank").drop_duplicates(["indicator_id", "d"])
+    previous = {
+        (i, d): v for i, d, v in zip(prev["indicator_id"], prev["d"], prev["value"], strict=True)
+    }
+    rows = []
+    for r in ind.itertuples(index=False):
+        iid = str(r.indicator_id)
+        for d in seen.get(iid, [""]):
+            rows.append(
+                {
+                    "indicator_id": iid,
+                    "name": str(r.name),
+                    "level": vocab.LEVELS.get(level.get(str(r.node_id), ""), ("", ""))[0],
+                    "measure": str(r.measure),
+                    "baseline": r.baseline_value,
+                    "target": r.target_value,
+                    "disaggregation": d,
+                    "previous": previous.get((iid, d)),
+                }
+            )
+    values_frame = pd.DataFrame(
+        rows, columns=[c.key for c in VALUE_COLUMNS if c.locked]
+    ).sort_values(["indicator_id", "disaggregation"], key=_natural, kind="stable")
+    ms = tables["milestones"]
+    ms = ms[ms["lab_id"].astype(str) == lab_id]
+    ms_other = ms[ms["period_id"].astype(str) != period_id].copy()
+    ms_other["rank"] = ms_other["period_id"].astype(str).map(rank)
+    ms_other = ms_other.sort_values("rank", na_position="last")
+    ms_rows = []
+    for mid, group in ms_other.groupby(ms_other["milestone_id"].astype(str), sort=False):
+        first = group.iloc[0]
+        earlier_rows = group[group["rank"].notna()]
+        prev_state = (
+            COMPLETION_LABELS.get(str(earlier_rows.iloc[0]["completion"]), "")
+            if len(earlier_rows)
+            else ""
+        )
+        ms_rows.append(
+            {
+                "milestone_id": mid,
+                "name": str(first["name"]),
+                "planned_date": first["planned_date"],
+                "previous": prev_state,
+            }
+        )
+    ms_frame = pd.DataFrame(
+        ms_rows, columns=[c.key for c in MILESTONE_COLUMNS if c.locked]
+    ).sort_values("milestone_id", key=_natural, kind="stable")
+    periods = tables["periods"].set_index(tables["periods"]["period_id"].astype(str))
+    return Layout(
+        lab_id=lab_id,
+        period_id=period_id,
+        values=values_frame.reset_index(drop=True),
+        milestones=ms_frame.reset_index(drop=True),
+        period_label=str(periods.loc[period_id, "label_de"]),
+        period_end=pd.Timestamp(periods.loc[period_id, "end"]),
+        previous_period=next((p for p in earlier if p in set(other["period_id"].astype(str))), ""),
+    )
+
+
+def _natural(series: pd.Series) -> pd.Series:
+    """Sort key: ids with numbers in numeric order (i2 before i10)."""
+    return series.astype(str).str.replace(r"\d+", lambda m: m.group(0).zfill(6), regex=True)
+
+
+__all__ = [
+    "COLUMNS",
+    "DATA_SHEETS",
+    "HEADER_ROW",
+    "LISTS",
+    "SHEET_GUIDE",
+    "SHEET_META",
+    "SHEET_MILESTONES",
+    "SHEET_PARTNERS",
+    "SHEET_VALUES",
+    "TEMPLATE_VERSION",
+    "Column",
+    "Layout",
+    "build_layout",
+    "cell_name",
+    "column_letter",
+    "earlier_periods",
+]
