@@ -240,13 +240,13 @@ class _Sheet:
             if any(v not in ("", None) for v in self.rows[i])
         ]
 
-    def add(self, rule: str, row_index: int, key: str, value: object = None, **kw: object) -> None:
+    def add(self, rule: str, row_index: int, col_key: str, value: object = None, **kw: object) -> None:
         self.out.append(
             finding(
                 self.raw.file,
                 rule,
                 sheet=self.name,
-                cell=self.ref(row_index, key),
+                cell=self.ref(row_index, col_key),
                 value=None if value is None else _shown(value),
                 **kw,
             )
