@@ -12,7 +12,7 @@ from ogl_impact.delivery.collect import CollectError, collect
 from ogl_impact.delivery.feedback import write_feedback
 from ogl_impact.delivery.tables import NEEDED, load_tables
 from ogl_impact.delivery.template import DEADLINE_DAYS, workbook_name, write_workbooks
-from ogl_impact.delivery.workbook import build_layout, split_by_lab
+from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
 from ogl_impact.problems import format_text
 from ogl_impact.write.target import replace_folder
 
@@ -89,13 +89,7 @@ def run_template(
     with replace_folder(out, "template", [data]) as staging:
         jobs_list = []
         for lab in wanted:
-            own = per_lab.get(lab)
-            if own is None:
-                own = {
-                    n: tables.tables[n].iloc[:0]
-                    for n in ("indicators", "nodes", "indicator_values", "milestones")
-                }
-                own["periods"] = periods
+            own = per_lab.get(lab) or empty_lab(periods)
             layout = build_layout(own, lab, period)
             jobs_list.append(
                 (layout, str(staging / workbook_name(lab, period)), names[lab], deadline, None)

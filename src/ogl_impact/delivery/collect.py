@@ -35,6 +35,7 @@ from ogl_impact.delivery.workbook import (
     Layout,
     build_layout,
     column_letter,
+    empty_lab,
     split_by_lab,
 )
 from ogl_impact.io import RawTable
@@ -222,6 +223,12 @@ def collect(
     labs = set(tables.tables["labs"]["lab_id"].astype(str))
     periods = set(tables.tables["periods"]["period_id"].astype(str))
     seen_sha = _collected(tables)
+    ind = tables.tables["indicators"]
+    cumulative: dict[str, dict[str, bool]] = {}
+    for lab, iid, cum in zip(
+        ind["lab_id"].astype(str), ind["indicator_id"].astype(str), ind["cumulative"], strict=True
+    ):
+        cumulative.setdefault(lab, {})[iid] = bool(cum)
     outcomes: list[Outcome] = []
     layouts: dict[int, Layout] = {}
     in_run: dict[tuple[str, str], str] = {}
@@ -249,7 +256,7 @@ def collect(
             )
             continue
         in_run[key] = o.file
-        own = per_lab.get(o.lab_id) or _no_rows(tables.tables)
+        own = per_lab.get(o.lab_id) or empty_lab(tables.tables["periods"])
         layout = build_layout(own, o.lab_id, o.period_id)
         raw = o.returned_raw  # type: ignore[attr-defined]
         if raw.meta.get("layout_hash") != layout.hash:
@@ -257,10 +264,11 @@ def collect(
             continue
         returned = interpret(raw, layout)
         returned.findings += check_plausibility(
-            returned, layout, own["indicators"], tables.tables["periods"], received
+            returned, layout, cumulative.get(o.lab_id, {}), received
         )
         o.returned = returned
         o.findings += returned.findings
+        raw.sheets = {}  # the cells are no longer needed; keeps memory flat for many workbooks
         layouts[id(o)] = layout
     candidates = [o for o in outcomes if o.returned is not None and not o.errors]
     _, written_tables = _merge_and_check(candidates, layouts, tables, received)
@@ -279,13 +287,6 @@ def collect(
         frames["revisions"] = revisions
     written = _write(frames, tables, [*files])
     return CollectResult(outcomes=outcomes, written=written)
-
-
-def _no_rows(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    names = ("indicators", "nodes", "indicator_values", "milestones")
-    own = {n: tables[n].iloc[:0] for n in names}
-    own["periods"] = tables["periods"]
-    return own
 
 
 def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
@@ -377,53 +378,60 @@ def _recognise(path: Path, labs: set[str], periods: set[str], period: str | None
     return o
 
 
-def _new_rows(o: Outcome, layout: Layout, k: int, tables: DataTables) -> dict[str, pd.DataFrame]:
+def _new_rows(o: Outcome, layout: Layout, k: int, tables: DataTables) -> dict[str, list[dict]]:
     """Return the workbook's rows as text in the dialect of each data file, with line numbers."""
     r = o.returned
     assert r is not None
     base = (k + 1) * LINE_BLOCK
-    out: dict[str, pd.DataFrame] = {}
     dec = tables.raw["indicator_values"].decimal
-    v = r.values
-    out["indicator_values"] = pd.DataFrame(
+    values = [
         {
             "lab_id": o.lab_id,
-            "indicator_id": v["indicator_id"].astype(str),
+            "indicator_id": str(iid),
             "period_id": o.period_id,
-            "disaggregation_value": v["disaggregation_value"].astype(str),
-            "value": [_text(x, dec) for x in v["value"]],
-            "status": [_text(x) for x in v["status"]],
-            "_line": base + v["sheet_row"].astype(int),
+            "disaggregation_value": str(d),
+            "value": _text(v, dec),
+            "status": _text(st),
+            "_line": base + int(row),
         }
-    )
-    ms = r.milestones
-    info = layout.milestones.set_index("milestone_id")
-    out["milestones"] = pd.DataFrame(
+        for iid, d, v, st, row in r.values.itertuples(index=False, name=None)
+    ]
+    info = {
+        m: (n, p)
+        for m, n, p in zip(
+            layout.milestones["milestone_id"],
+            layout.milestones["name"],
+            layout.milestones["planned_date"],
+            strict=True,
+        )
+    }
+    milestones = [
         {
             "lab_id": o.lab_id,
-            "milestone_id": ms["milestone_id"].astype(str),
-            "name": [str(info.loc[m, "name"]) for m in ms["milestone_id"]],
+            "milestone_id": str(m),
+            "name": str(info[m][0]),
             "period_id": o.period_id,
-            "planned_date": [_text(info.loc[m, "planned_date"]) for m in ms["milestone_id"]],
-            "achieved_date": [_text(x) for x in ms["achieved_date"]],
-            "completion": [_text(x) for x in ms["completion"]],
-            "_line": base + ms["sheet_row"].astype(int),
+            "planned_date": _text(info[m][1]),
+            "achieved_date": _text(a),
+            "completion": _text(c),
+            "_line": base + int(row),
         }
-    )
-    p = r.partners
-    out["partners"] = pd.DataFrame(
+        for m, c, a, row in r.milestones.itertuples(index=False, name=None)
+    ]
+    partners = [
         {
             "partner_id": "",
             "lab_id": o.lab_id,
-            "name": p["name"].astype(str),
-            "kind": p["kind"].astype(str),
-            "land": p["land"].astype(str),
+            "name": str(n),
+            "kind": str(kd),
+            "land": str(ld),
             "placeholder": "false",
             "source": DELIVERY_SOURCE[0],
-            "_line": base + p["sheet_row"].astype(int),
+            "_line": base + int(row),
         }
-    )
-    return out
+        for n, kd, ld, row in r.partners.itertuples(index=False, name=None)
+    ]
+    return {"indicator_values": values, "milestones": milestones, "partners": partners}
 
 
 def _merge_and_check(
@@ -452,9 +460,11 @@ def _merge_and_check(
         if not refused:
             break
         active -= refused
+    existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
     for k in active:
         o = by_index[k]
-        o.revisions = _diff(o, tables, typed, received)
+        if (o.lab_id, o.period_id) in existing:
+            o.revisions = _diff(o, tables, typed, received)
     for k in set(by_index) - active:
         by_index[k].returned = None
     if not active:
@@ -468,7 +478,7 @@ def _merge_and_check(
 
 
 def _drop_known_partners(
-    by_index: dict[int, Outcome], new: dict[int, dict[str, pd.DataFrame]], tables: DataTables
+    by_index: dict[int, Outcome], new: dict[int, dict[str, list[dict]]], tables: DataTables
 ) -> None:
     partners = tables.tables["partners"]
     known = set(
@@ -478,9 +488,8 @@ def _drop_known_partners(
     )
     next_id = _next_partner_number(partners)
     for k, o in by_index.items():
-        p = new[k]["partners"]
         keep = []
-        for i, row in p.iterrows():
+        for row in new[k]["partners"]:
             key = (row["lab_id"], row["name"].casefold())
             if key in known:
                 o.findings.append(
@@ -488,7 +497,7 @@ def _drop_known_partners(
                         o.file,
                         "partner_known",
                         sheet=SHEET_PARTNERS,
-                        cell=f"A{int(row['_line']) % LINE_BLOCK}",
+                        cell=f"A{row['_line'] % LINE_BLOCK}",
                         value=row["name"],
                         severity="warning",
                         name=row["name"],
@@ -496,10 +505,10 @@ def _drop_known_partners(
                 )
                 continue
             known.add(key)
-            p.at[i, "partner_id"] = f"pt{next_id:03d}"
+            row["partner_id"] = f"pt{next_id:03d}"
             next_id += 1
-            keep.append(i)
-        new[k]["partners"] = p.loc[keep]
+            keep.append(row)
+        new[k]["partners"] = keep
 
 
 def _next_partner_number(partners: pd.DataFrame) -> int:
@@ -508,7 +517,7 @@ def _next_partner_number(partners: pd.DataFrame) -> int:
 
 
 def _merged_raw(
-    tables: DataTables, new: dict[int, dict[str, pd.DataFrame]], by_index: dict[int, Outcome]
+    tables: DataTables, new: dict[int, dict[str, list[dict]]], by_index: dict[int, Outcome]
 ) -> dict[str, RawTable]:
     """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text."""
     out = {}
@@ -521,9 +530,9 @@ def _merged_raw(
             pair = frame["lab_id"].astype(str) + "\x00" + frame["period_id"].astype(str)
             keep = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
             frame, lines = frame[keep], lines[keep]
-        parts = [new[k][name] for k in new if len(new[k][name])]
+        parts = [row for k in new for row in new[k][name]]
         if parts:
-            added = pd.concat(parts, ignore_index=True)
+            added = pd.DataFrame(parts)
             add_lines = added.pop("_line").to_numpy()
             text = pd.concat([frame.astype(str), added[list(frame.columns)]], ignore_index=True)
             lines = np.concatenate([lines, add_lines])
@@ -611,6 +620,11 @@ def _locate(p: Problem, row: int) -> tuple[str, str]:
     columns = [c.key for c in COLUMNS[sheet]]
     col = columns.index(key) if key in columns else 0
     return sheet, f"{column_letter(col)}{row}"
+
+
+def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    pairs = frame[["lab_id", "period_id"]].astype(str).drop_duplicates()
+    return set(zip(pairs["lab_id"], pairs["period_id"], strict=True))
 
 
 def _diff(

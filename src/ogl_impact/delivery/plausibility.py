@@ -11,6 +11,8 @@ Three rules, as data-entry systems apply them to reported figures:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from ogl_impact.delivery.findings import Finding, finding
@@ -40,8 +42,7 @@ def _german(number: float) -> str:
 def check_plausibility(
     returned: Returned,
     layout: Layout,
-    indicators: pd.DataFrame,
-    periods: pd.DataFrame,
+    cumulative: Mapping[str, bool],
     received: pd.Timestamp,
 ) -> list[Finding]:
     """Compare a workbook's values with last period's and its dates with the day it arrived.
@@ -52,10 +53,8 @@ def check_plausibility(
         The workbook's rows (:func:`~ogl_impact.delivery.read.interpret`).
     layout : Layout
         Its layout, which holds last period's values.
-    indicators : pandas.DataFrame
-        The lab's typed indicators (``cumulative``).
-    periods : pandas.DataFrame
-        The typed periods (kept for callers; the layout names the previous period).
+    cumulative : mapping of str to bool
+        Whether each of the lab's indicators is cumulative.
     received : pandas.Timestamp
         The day the workbook arrived.
 
@@ -68,13 +67,6 @@ def check_plausibility(
     out: list[Finding] = []
     file = returned.raw.file
     previous_period = layout.previous_period
-    cumulative = dict(
-        zip(
-            indicators["indicator_id"].astype(str),
-            indicators["cumulative"].astype(bool),
-            strict=True,
-        )
-    )
     previous = dict(zip(layout.value_keys, layout.values["previous"], strict=True))
     for r in returned.values.itertuples(index=False):
         prev = previous.get((r.indicator_id, r.disaggregation_value))

@@ -240,7 +240,9 @@ class _Sheet:
             if any(v not in ("", None) for v in self.rows[i])
         ]
 
-    def add(self, rule: str, row_index: int, col_key: str, value: object = None, **kw: object) -> None:
+    def add(
+        self, rule: str, row_index: int, col_key: str, value: object = None, **kw: object
+    ) -> None:
         self.out.append(
             finding(
                 self.raw.file,

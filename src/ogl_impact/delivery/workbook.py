@@ -15,6 +15,7 @@ checked when a revision of it arrives are the same.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -227,10 +228,6 @@ class Layout:
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def _text(series: pd.Series) -> pd.Series:
-    return series.astype(object).where(series.notna(), "").astype(str)
-
-
 def earlier_periods(periods: pd.DataFrame, period_id: str) -> list[str]:
     """Return the ids of the periods that start before ``period_id``, latest first.
 
@@ -251,42 +248,104 @@ def earlier_periods(periods: pd.DataFrame, period_id: str) -> list[str]:
     return list(before.index)
 
 
-def split_by_lab(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
-    """Split the lab tables once, so that one layout per lab costs little.
+_FIELDS = {
+    "indicators": (
+        "indicator_id",
+        "node_id",
+        "name",
+        "measure",
+        "baseline_value",
+        "target_value",
+    ),
+    "nodes": ("node_id", "level"),
+    "indicator_values": ("indicator_id", "period_id", "disaggregation_value", "value"),
+    "milestones": ("milestone_id", "name", "period_id", "planned_date", "completion"),
+}
+
+
+def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, list[tuple]]:
+    """Group a table's rows by lab as plain tuples (one conversion for the whole table)."""
+    columns = []
+    for f in fields:
+        col = frame[f]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            columns.append([None if pd.isna(v) else pd.Timestamp(v) for v in col])
+        elif pd.api.types.is_float_dtype(col):
+            columns.append([None if v != v else float(v) for v in col.to_numpy()])
+        else:
+            values = col.astype(object).to_numpy()
+            columns.append(["" if v is None or v != v else str(v) for v in values])
+    out: dict[str, list[tuple]] = {}
+    for lab, row in zip(
+        frame["lab_id"].astype(str).to_numpy(), zip(*columns, strict=True), strict=True
+    ):
+        out.setdefault(lab, []).append(row)
+    return out
+
+
+def split_by_lab(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, object]]:
+    """Split the lab tables once into plain rows per lab, so that one layout costs little.
 
     Parameters
     ----------
     tables : dict of str to DataFrame
-        Typed tables; those with a ``lab_id`` column are split, the others
-        (``periods``) are shared.
+        Typed tables ``indicators``, ``nodes``, ``indicator_values``,
+        ``milestones`` and ``periods``.
 
     Returns
     -------
     dict of str to dict
-        Per lab, the tables :func:`build_layout` needs.
+        Per lab, the rows :func:`build_layout` needs (tuples in the order of
+        the module's field lists), and the shared ``periods`` table.
     """
-    names = ("indicators", "nodes", "indicator_values", "milestones")
-    groups = {
-        name: dict(tuple(tables[name].groupby(tables[name]["lab_id"].astype(str), sort=False)))
-        for name in names
-    }
-    labs = sorted(set().union(*(g.keys() for g in groups.values())))
-    out = {}
-    for lab in labs:
-        own = {name: groups[name].get(lab, tables[name].iloc[:0]) for name in names}
-        own["periods"] = tables["periods"]
-        out[lab] = own
-    return out
+    grouped = {name: _records(tables[name], fields) for name, fields in _FIELDS.items()}
+    labs = sorted(set().union(*(g.keys() for g in grouped.values())))
+    return {lab: lab_rows(grouped, lab, tables["periods"]) for lab in labs}
 
 
-def build_layout(tables: dict[str, pd.DataFrame], lab_id: str, period_id: str) -> Layout:
-    """Derive a lab's workbook layout for a period from typed tables.
+def lab_rows(grouped: dict[str, dict[str, list[tuple]]], lab: str, periods: pd.DataFrame) -> dict:
+    """Return one lab's rows (empty lists for a lab without any) and the periods table.
 
     Parameters
     ----------
-    tables : dict of str to DataFrame
-        Typed tables ``indicators``, ``nodes``, ``periods``, ``indicator_values``
-        and ``milestones`` (as :func:`ogl_impact.validate.validate_table` returns them).
+    grouped : dict
+        Rows by table and lab.
+    lab : str
+        The lab.
+    periods : pandas.DataFrame
+        The typed periods.
+
+    Returns
+    -------
+    dict
+    """
+    own: dict[str, object] = {name: grouped.get(name, {}).get(lab, []) for name in _FIELDS}
+    own["periods"] = periods
+    return own
+
+
+def empty_lab(periods: pd.DataFrame) -> dict:
+    """Return the rows of a lab that has no indicators or milestones yet.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        The typed periods.
+
+    Returns
+    -------
+    dict
+    """
+    return lab_rows({}, "", periods)
+
+
+def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
+    """Derive a lab's workbook layout for a period.
+
+    Parameters
+    ----------
+    own : dict
+        The lab's rows as :func:`split_by_lab` gives them.
     lab_id, period_id : str
         The lab and the period.
 
@@ -295,85 +354,69 @@ def build_layout(tables: dict[str, pd.DataFrame], lab_id: str, period_id: str) -
     Layout
         Depends on everything except the period's own rows.
     """
-    ind = tables["indicators"]
-    ind = ind[ind["lab_id"].astype(str) == lab_id]
-    nodes = tables["nodes"]
-    nodes = nodes[nodes["lab_id"].astype(str) == lab_id]
-    level = dict(zip(nodes["node_id"].astype(str), nodes["level"].astype(str), strict=True))
-    iv = tables["indicator_values"]
-    iv = iv[iv["lab_id"].astype(str) == lab_id]
-    other = iv[iv["period_id"].astype(str) != period_id]
-    disagg = other.assign(
-        indicator_id=_text(other["indicator_id"]), d=_text(other["disaggregation_value"])
-    )
-    seen = disagg.groupby("indicator_id", sort=False)["d"].agg(lambda s: sorted(set(s)))
-    earlier = earlier_periods(tables["periods"], period_id)
+    periods = own["periods"]
+    earlier = earlier_periods(periods, period_id)
     rank = {p: i for i, p in enumerate(earlier)}
-    prev = disagg[disagg["period_id"].astype(str).isin(rank)].copy()
-    prev["rank"] = prev["period_id"].astype(str).map(rank)
-    prev = prev.sort_values("rank").drop_duplicates(["indicator_id", "d"])
-    previous = {
-        (i, d): v for i, d, v in zip(prev["indicator_id"], prev["d"], prev["value"], strict=True)
-    }
+    level = dict(own["nodes"])
+    seen: dict[str, set[str]] = {}
+    previous: dict[tuple[str, str], tuple[int, float | None]] = {}
+    with_values: set[str] = set()
+    for iid, per, disagg, value in own["indicator_values"]:
+        if per == period_id:
+            continue
+        seen.setdefault(iid, set()).add(disagg)
+        with_values.add(per)
+        r = rank.get(per)
+        if r is not None and ((iid, disagg) not in previous or r < previous[(iid, disagg)][0]):
+            previous[(iid, disagg)] = (r, value)
     rows = []
-    for r in ind.itertuples(index=False):
-        iid = str(r.indicator_id)
-        for d in seen.get(iid, [""]):
+    for iid, node, name, measure, baseline, target in own["indicators"]:
+        for d in sorted(seen.get(iid, {""})):
             rows.append(
                 {
                     "indicator_id": iid,
-                    "name": str(r.name),
-                    "level": vocab.LEVELS.get(level.get(str(r.node_id), ""), ("", ""))[0],
-                    "measure": str(r.measure),
-                    "baseline": r.baseline_value,
-                    "target": r.target_value,
+                    "name": name,
+                    "level": vocab.LEVELS.get(level.get(node, ""), ("", ""))[0],
+                    "measure": measure,
+                    "baseline": baseline,
+                    "target": target,
                     "disaggregation": d,
-                    "previous": previous.get((iid, d)),
+                    "previous": previous.get((iid, d), (0, None))[1],
                 }
             )
-    values_frame = pd.DataFrame(
-        rows, columns=[c.key for c in VALUE_COLUMNS if c.locked]
-    ).sort_values(["indicator_id", "disaggregation"], key=_natural, kind="stable")
-    ms = tables["milestones"]
-    ms = ms[ms["lab_id"].astype(str) == lab_id]
-    ms_other = ms[ms["period_id"].astype(str) != period_id].copy()
-    ms_other["rank"] = ms_other["period_id"].astype(str).map(rank)
-    ms_other = ms_other.sort_values("rank", na_position="last")
-    ms_rows = []
-    for mid, group in ms_other.groupby(ms_other["milestone_id"].astype(str), sort=False):
-        first = group.iloc[0]
-        earlier_rows = group[group["rank"].notna()]
-        prev_state = (
-            COMPLETION_LABELS.get(str(earlier_rows.iloc[0]["completion"]), "")
-            if len(earlier_rows)
-            else ""
-        )
-        ms_rows.append(
-            {
+    rows.sort(key=lambda r: (_natural_key(r["indicator_id"]), _natural_key(r["disaggregation"])))
+    values_frame = pd.DataFrame(rows, columns=[c.key for c in VALUE_COLUMNS if c.locked])
+    ms: dict[str, dict] = {}
+    for mid, name, per, planned, completion in own["milestones"]:
+        if per == period_id:
+            continue
+        r = rank.get(per, len(rank))
+        entry = ms.get(mid)
+        if entry is None or r < entry["rank"]:
+            ms[mid] = {
                 "milestone_id": mid,
-                "name": str(first["name"]),
-                "planned_date": first["planned_date"],
-                "previous": prev_state,
+                "name": name,
+                "planned_date": planned,
+                "previous": COMPLETION_LABELS.get(completion, "") if per in rank else "",
+                "rank": r,
             }
-        )
-    ms_frame = pd.DataFrame(
-        ms_rows, columns=[c.key for c in MILESTONE_COLUMNS if c.locked]
-    ).sort_values("milestone_id", key=_natural, kind="stable")
-    periods = tables["periods"].set_index(tables["periods"]["period_id"].astype(str))
+    ms_rows = sorted(ms.values(), key=lambda r: _natural_key(r["milestone_id"]))
+    ms_frame = pd.DataFrame(ms_rows, columns=[c.key for c in MILESTONE_COLUMNS if c.locked])
+    p = periods.set_index(periods["period_id"].astype(str))
     return Layout(
         lab_id=lab_id,
         period_id=period_id,
-        values=values_frame.reset_index(drop=True),
-        milestones=ms_frame.reset_index(drop=True),
-        period_label=str(periods.loc[period_id, "label_de"]),
-        period_end=pd.Timestamp(periods.loc[period_id, "end"]),
-        previous_period=next((p for p in earlier if p in set(other["period_id"].astype(str))), ""),
+        values=values_frame,
+        milestones=ms_frame,
+        period_label=str(p.loc[period_id, "label_de"]),
+        period_end=pd.Timestamp(p.loc[period_id, "end"]),
+        previous_period=next((e for e in earlier if e in with_values), ""),
     )
 
 
-def _natural(series: pd.Series) -> pd.Series:
+def _natural_key(text: str) -> str:
     """Sort key: ids with numbers in numeric order (i2 before i10)."""
-    return series.astype(str).str.replace(r"\d+", lambda m: m.group(0).zfill(6), regex=True)
+    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
 
 
 __all__ = [
@@ -393,4 +436,7 @@ __all__ = [
     "cell_name",
     "column_letter",
     "earlier_periods",
+    "empty_lab",
+    "lab_rows",
+    "split_by_lab",
 ]
