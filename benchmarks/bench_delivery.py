@@ -43,6 +43,13 @@ def _peak_mib() -> float:
     return max(own, kids) / 1024
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its workers (contention-independent)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def stage_templates(root: Path) -> dict:
     from ogl_impact.delivery.cli import run_template
 
@@ -106,8 +113,12 @@ def stage_read_calamine(root: Path, sample: int | None = None) -> dict:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             cells += sum(len(r) for r in rows)
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "files": len(files), "cells": cells,
-            "ms_per_workbook": 1000 * seconds / max(len(files), 1)}
+    return {
+        "seconds": seconds,
+        "files": len(files),
+        "cells": cells,
+        "ms_per_workbook": 1000 * seconds / max(len(files), 1),
+    }
 
 
 def stage_read_openpyxl(root: Path, sample: int | None = None) -> dict:
@@ -123,8 +134,12 @@ def stage_read_openpyxl(root: Path, sample: int | None = None) -> dict:
                 cells += len(row)
         book.close()
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "files": len(files), "cells": cells,
-            "ms_per_workbook": 1000 * seconds / max(len(files), 1)}
+    return {
+        "seconds": seconds,
+        "files": len(files),
+        "cells": cells,
+        "ms_per_workbook": 1000 * seconds / max(len(files), 1),
+    }
 
 
 def stage_collect(root: Path) -> dict:
@@ -163,17 +178,30 @@ def _prepare(root: Path, count: int) -> None:
         shutil.rmtree(root)
     data = root / "data"
     subprocess.run(
-        [str(BIN / "ogl-impact"), "demo-data", str(data), "--scale", "national",
-         "--respondents", "1000", "--municipalities", str(count)],
-        check=True, capture_output=True,
+        [
+            str(BIN / "ogl-impact"),
+            "demo-data",
+            str(data),
+            "--scale",
+            "national",
+            "--respondents",
+            "1000",
+            "--municipalities",
+            str(count),
+        ],
+        check=True,
+        capture_output=True,
     )
     note = "# SYNTHETISCHE DEMODATEN (synthetic demo data), Umfang national; keine echten Daten\n"
     (data / "milestones.csv").write_text(
         note + '"lab_id","milestone_id","name","period_id","planned_date","achieved_date",'
-        '"completion"\n', encoding="utf-8")
+        '"completion"\n',
+        encoding="utf-8",
+    )
     (data / "partners.csv").write_text(
         note + '"partner_id","lab_id","name","kind","land","placeholder","source"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def main() -> None:
@@ -190,10 +218,16 @@ def main() -> None:
         else:
             result = STAGES[args.stage](root)
         result["peak_mib"] = round(_peak_mib(), 1)
+        result["cpu_seconds"] = round(_cpu_seconds(), 2)
+        result["load_average_1min"] = __import__("os").getloadavg()[0]
         print(json.dumps(result))
         return
     _prepare(root, args.count)
-    figures = {"count": args.count, "machine": platform.platform(), "cpus": __import__("os").cpu_count()}
+    figures = {
+        "count": args.count,
+        "machine": platform.platform(),
+        "cpus": __import__("os").cpu_count(),
+    }
     for stage in ("templates", "filled"):
         figures[stage] = _run(stage, root, None)
         print(stage, figures[stage], flush=True)
@@ -204,7 +238,9 @@ def main() -> None:
     print("samples", figures["read_calamine_sample"], figures["read_openpyxl_sample"], flush=True)
     figures["collect"] = _run("collect", root, None)
     print("collect", figures["collect"], flush=True)
-    figures["collect_over_reader"] = figures["collect"]["seconds"] / figures["read_calamine"]["seconds"]
+    figures["collect_over_reader"] = (
+        figures["collect"]["seconds"] / figures["read_calamine"]["seconds"]
+    )
     figures["openpyxl_over_calamine"] = (
         figures["read_openpyxl_sample"]["ms_per_workbook"]
         / figures["read_calamine_sample"]["ms_per_workbook"]

@@ -40,9 +40,7 @@ def _without_period(target: Path) -> None:
         comments = [line for line in lines if line.startswith("#")]
         header = lines[len(comments)]
         pos = header.rstrip("\n").split(";").index("period_id")
-        body = [
-            line for line in lines[len(comments) + 1 :] if line.split(";")[pos] != PERIOD
-        ]
+        body = [line for line in lines[len(comments) + 1 :] if line.split(";")[pos] != PERIOD]
         path.write_text("".join([*comments, header, *body]), encoding="utf-8")
 
 
@@ -56,8 +54,22 @@ def base(tmp_path_factory, original):
     """A data folder without PERIOD and the templates written from it."""
     root = tmp_path_factory.mktemp("delivery")
     _without_period(root / "data")
-    assert main(["template", "--period", PERIOD, "--data", str(root / "data"),
-                 "--out", str(root / "tpl"), "--jobs", "1"]) == 0
+    assert (
+        main(
+            [
+                "template",
+                "--period",
+                PERIOD,
+                "--data",
+                str(root / "data"),
+                "--out",
+                str(root / "tpl"),
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
     return root
 
 
@@ -139,8 +151,24 @@ def test_round_trip_returns_every_value(base, data, original, tmp_path, capsys):
 
 def test_same_inputs_give_identical_bytes(base, tmp_path):
     out = tmp_path / "again"
-    assert main(["template", "--period", PERIOD, "--data", str(base / "data"),
-                 "--out", str(out), "--lab", LAB, "--jobs", "1"]) == 0
+    assert (
+        main(
+            [
+                "template",
+                "--period",
+                PERIOD,
+                "--data",
+                str(base / "data"),
+                "--out",
+                str(out),
+                "--lab",
+                LAB,
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
     first = (base / "tpl" / f"{LAB}_{PERIOD}.xlsx").read_bytes()
     assert hashlib.sha256((out / f"{LAB}_{PERIOD}.xlsx").read_bytes()).digest() == (
         hashlib.sha256(first).digest()
@@ -237,7 +265,11 @@ def test_revision_keeps_the_old_value(base, data, original, tmp_path, capsys):
 def test_new_partner_is_added_with_an_id(base, data, original, tmp_path, capsys):
     def partner(book):
         sheet = book["Partner"]
-        sheet["A2"], sheet["B2"], sheet["C2"] = "Bürgerverein Brandis e. V.", "Zivilgesellschaftliche Organisation", "DE-SN"
+        sheet["A2"], sheet["B2"], sheet["C2"] = (
+            "Bürgerverein Brandis e. V.",
+            "Zivilgesellschaftliche Organisation",
+            "DE-SN",
+        )
 
     wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", partner)
     code, text = collect(capsys, str(wb), "--data", str(data))
@@ -281,7 +313,11 @@ def _merge(book):
 
 
 MISTAKES = {
-    "text in a number cell": (_set("Indikatorwerte", "I3", "ca. 12"), "Indikatorwerte!I3", "ca. 12"),
+    "text in a number cell": (
+        _set("Indikatorwerte", "I3", "ca. 12"),
+        "Indikatorwerte!I3",
+        "ca. 12",
+    ),
     "12,5 typed as text": (_set("Indikatorwerte", "I3", "12,5"), "Indikatorwerte!I3", "12,5"),
     "a date as text": (_set("Meilensteine", "F2", "30.10.2022"), "Meilensteine!F2", "30.10.2022"),
     "a deleted row": (_delete_row, "Indikatorwerte!A4", "gelöscht"),
@@ -289,15 +325,23 @@ MISTAKES = {
     "a renamed sheet": (_rename, "Indikatorwerte", "Tabelle1"),
     "a formula": (_formula, "Indikatorwerte!I2", "=1+2"),
     "merged cells": (_merge, "Indikatorwerte!I2", "I2:J2"),
-    "a status outside the list": (_set("Indikatorwerte", "J2", "ungefähr"), "Indikatorwerte!J2", "ungefähr"),
+    "a status outside the list": (
+        _set("Indikatorwerte", "J2", "ungefähr"),
+        "Indikatorwerte!J2",
+        "ungefähr",
+    ),
     "a milestone date in the future": (
-        _set("Meilensteine", "F2", dt.datetime(2030, 1, 1)), "Meilensteine!F2", "01.01.2030"
+        _set("Meilensteine", "F2", dt.datetime(2030, 1, 1)),
+        "Meilensteine!F2",
+        "01.01.2030",
     ),
 }
 
 
 @pytest.mark.parametrize("mistake", list(MISTAKES))
-def test_typical_mistake_is_refused_naming_the_cell(mistake, base, data, original, tmp_path, capsys):
+def test_typical_mistake_is_refused_naming_the_cell(
+    mistake, base, data, original, tmp_path, capsys
+):
     edit, where, what = MISTAKES[mistake]
     wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", edit)
     code, text = collect(capsys, str(wb), "--data", str(data), "--feedback", str(tmp_path / "fb"))
@@ -333,10 +377,27 @@ def test_another_labs_workbook_is_refused(base, data, original, tmp_path, capsys
 
 def test_last_periods_workbook_is_refused(base, data, original, tmp_path, capsys):
     out = tmp_path / "old"
-    assert main(["template", "--period", "sb5", "--data", str(data), "--out", str(out),
-                 "--lab", LAB, "--jobs", "1"]) == 0
-    code, text = collect(capsys, str(out / f"{LAB}_sb5.xlsx"), "--data", str(data),
-                         "--period", PERIOD)
+    assert (
+        main(
+            [
+                "template",
+                "--period",
+                "sb5",
+                "--data",
+                str(data),
+                "--out",
+                str(out),
+                "--lab",
+                LAB,
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    code, text = collect(
+        capsys, str(out / f"{LAB}_sb5.xlsx"), "--data", str(data), "--period", PERIOD
+    )
     assert code == 1 and "sb5" in text and "ogl_meta!B3" in text
 
 
@@ -357,32 +418,52 @@ def test_empty_and_foreign_files_are_refused(data, tmp_path, capsys):
 
 
 def test_unknown_period_is_a_usage_error(base, tmp_path, capsys):
-    code = main(["template", "--period", "sb9", "--data", str(base / "data"), "--out",
-                 str(tmp_path / "t")])
+    code = main(
+        ["template", "--period", "sb9", "--data", str(base / "data"), "--out", str(tmp_path / "t")]
+    )
     assert code == 2
     assert "sb9" in capsys.readouterr().err
 
 
 def test_english_messages(base, data, original, tmp_path, capsys):
-    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx",
-                _set("Indikatorwerte", "I3", "zwölf"))
+    wb = filled(
+        base,
+        original,
+        LAB,
+        tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx",
+        _set("Indikatorwerte", "I3", "zwölf"),
+    )
     code = main(["collect", str(wb), "--data", str(data), "--received", RECEIVED, "--lang", "en"])
     text = capsys.readouterr().out
     assert code == 1 and "refused" in text and "A number." in text
 
 
-SOFFICE = shutil.which("soffice") or ("/usr/bin/soffice" if Path("/usr/bin/soffice").exists() else None)
+SOFFICE = shutil.which("soffice") or (
+    "/usr/bin/soffice" if Path("/usr/bin/soffice").exists() else None
+)
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert / not installed")
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert / not installed"
+)
 def test_workbook_resaved_by_libreoffice_is_collected(base, data, original, tmp_path, capsys):
     wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
     out = tmp_path / "lo"
     profile = tmp_path / "lo-profile"
     result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "xlsx", "--outdir", str(out), str(wb)],
-        capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(wb),
+        ],
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     resaved = out / wb.name
     assert resaved.exists(), result.stderr.decode(errors="replace")
