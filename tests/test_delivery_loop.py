@@ -475,3 +475,50 @@ def test_workbook_resaved_by_libreoffice_is_collected(base, data, original, tmp_
     pd.testing.assert_frame_equal(
         got, expected[expected["lab_id"] == LAB].reset_index(drop=True), check_dtype=False
     )
+
+
+def test_changed_metadata_or_version_is_refused(base, data, original, tmp_path, capsys):
+    def tamper(book):
+        book["ogl_meta"]["B4"] = "0"
+
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", tamper)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "ogl_meta!B4" in text and "Version 0" in text
+
+    def hash_gone(book):
+        book["ogl_meta"]["B5"] = "abc"
+
+    wb = filled(base, original, LAB, tmp_path / "c" / f"{LAB}_{PERIOD}.xlsx", hash_gone)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "neue Vorlage anfordern" in text
+
+
+def test_zip_bomb_is_refused_before_inflating(data, tmp_path, capsys):
+    import zipfile
+
+    bomb = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024**2))
+    code, text = collect(capsys, str(bomb), "--data", str(data))
+    assert code == 1 and "bombe.xlsx" in text and "MB" in text
+
+
+def test_invalid_data_folder_changes_nothing(base, data, original, tmp_path, capsys):
+    labs = data / "labs.csv"
+    labs.write_text(labs.read_text(encoding="utf-8").replace("DE-SN", "Sachsen"), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "labs.csv" in text and "nichts geändert" in text
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_feedback_into_a_foreign_folder_is_refused(base, data, original, tmp_path, capsys):
+    foreign = tmp_path / "meine_dokumente"
+    foreign.mkdir()
+    (foreign / "brief.docx").write_bytes(b"x")
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(wb), "--data", str(data), "--feedback", str(foreign))
+    assert code == 2 and "nicht von ogl-impact angelegt" in text
+    assert (foreign / "brief.docx").read_bytes() == b"x"
+    assert not (data / "submissions.csv").exists()
