@@ -208,7 +208,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_800)
     parser.add_argument("--dir", default="/tmp/ogl-delivery")
-    parser.add_argument("--sample", type=int, default=300, help="workbooks read by openpyxl")
+    parser.add_argument(
+        "--sample", type=int, default=None, help="workbooks read by openpyxl (default 300)"
+    )
     parser.add_argument("--stage", choices=list(STAGES), default=None)
     args = parser.parse_args()
     root = Path(args.dir)
@@ -233,8 +235,9 @@ def main() -> None:
         print(stage, figures[stage], flush=True)
     figures["read_calamine"] = _run("read_calamine", root, None)
     print("read_calamine", figures["read_calamine"], flush=True)
-    figures["read_calamine_sample"] = _run("read_calamine", root, args.sample)
-    figures["read_openpyxl_sample"] = _run("read_openpyxl", root, args.sample)
+    sample = args.sample or 300
+    figures["read_calamine_sample"] = _run("read_calamine", root, sample)
+    figures["read_openpyxl_sample"] = _run("read_openpyxl", root, sample)
     print("samples", figures["read_calamine_sample"], figures["read_openpyxl_sample"], flush=True)
     figures["collect"] = _run("collect", root, None)
     print("collect", figures["collect"], flush=True)
