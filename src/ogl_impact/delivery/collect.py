@@ -101,6 +101,8 @@ class Outcome:
         Values this workbook changed (rows of ``revisions.csv``).
     returned : Returned or None
         The rows read.
+    raw : RawWorkbook or None
+        The cells as read (emptied once the rows are taken from them).
     """
 
     file: str
@@ -113,6 +115,7 @@ class Outcome:
     template_version: str = ""
     revisions: pd.DataFrame | None = None
     returned: Returned | None = None
+    raw: RawWorkbook | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -258,7 +261,8 @@ def collect(
         in_run[key] = o.file
         own = per_lab.get(o.lab_id) or empty_lab(tables.tables["periods"])
         layout = build_layout(own, o.lab_id, o.period_id)
-        raw = o.returned_raw  # type: ignore[attr-defined]
+        raw = o.raw
+        assert raw is not None
         if raw.meta.get("layout_hash") != layout.hash:
             o.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
             continue
@@ -309,7 +313,7 @@ def _recognise(path: Path, labs: set[str], periods: set[str], period: str | None
     if isinstance(raw, Finding):
         return Outcome(file=path.name, path=path, findings=[raw])
     o = Outcome(file=raw.file, path=path, sha256=raw.sha256)
-    o.returned_raw = raw  # type: ignore[attr-defined]
+    o.raw = raw
     meta = raw.meta
     if SHEET_META not in raw.sheets or meta.get("ogl_impact") is None:
         empty = not any(
