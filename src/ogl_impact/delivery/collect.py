@@ -23,7 +23,7 @@ import pandas as pd
 
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.plausibility import check_plausibility
-from ogl_impact.delivery.read import Returned, interpret, read_raw
+from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.workbook import (
     COLUMNS,
