@@ -67,10 +67,10 @@ def check_plausibility(
     out: list[Finding] = []
     file = returned.raw.file
     previous_period = layout.previous_period
-    previous = dict(zip(layout.value_keys, layout.values["previous"], strict=True))
+    previous = dict(zip(layout.value_keys, layout.values["previous"].tolist(), strict=True))
     for r in returned.values.itertuples(index=False):
         prev = previous.get((r.indicator_id, r.disaggregation_value))
-        if r.value is None or pd.isna(r.value) or prev is None or pd.isna(prev):
+        if r.value is None or r.value != r.value or prev is None or prev != prev:
             continue
         cell = f"{_VALUE_COL}{r.sheet_row}"
         if cumulative.get(r.indicator_id, False) and r.value < prev:

@@ -33,6 +33,7 @@ from ogl_impact.delivery.workbook import (
     DATA_SHEETS,
     HEADER_ROW,
     LISTS,
+    SHEET_GUIDE,
     SHEET_META,
     SHEET_MILESTONES,
     SHEET_PARTNERS,
@@ -120,8 +121,11 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
                     suspicious = True
                     break
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {
-            s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in book.sheet_names
+        sheets = {  # the guide is text the lab does not fill: it is not read
+            s: []
+            if s == SHEET_GUIDE
+            else book.get_sheet_by_name(s).to_python(skip_empty_area=False)
+            for s in book.sheet_names
         }
     except Exception as exc:
         return finding(name, "not_a_workbook", detail=type(exc).__name__)
@@ -382,18 +386,21 @@ def interpret(raw: RawWorkbook, layout: Layout) -> Returned:
     return Returned(raw=raw, values=values, milestones=milestones, partners=partners, findings=out)
 
 
+_VALUE_FIELDS = ["indicator_id", "disaggregation_value", "value", "status", "sheet_row"]
+_MS_FIELDS = ["milestone_id", "completion", "achieved_date", "sheet_row"]
+_PARTNER_FIELDS = ["name", "kind", "land", "sheet_row"]
+
+
 def _empty_values() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["indicator_id", "disaggregation_value", "value", "status", "sheet_row"]
-    )
+    return pd.DataFrame(columns=_VALUE_FIELDS)
 
 
 def _empty_ms() -> pd.DataFrame:
-    return pd.DataFrame(columns=["milestone_id", "completion", "achieved_date", "sheet_row"])
+    return pd.DataFrame(columns=_MS_FIELDS)
 
 
 def _empty_partners() -> pd.DataFrame:
-    return pd.DataFrame(columns=["name", "kind", "land", "sheet_row"])
+    return pd.DataFrame(columns=_PARTNER_FIELDS)
 
 
 def _match_rows(
@@ -482,7 +489,7 @@ def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd.Dat
                 "sheet_row": i + 1,
             }
         )
-    return pd.DataFrame(rows, columns=_empty_values().columns)
+    return pd.DataFrame(rows, columns=_VALUE_FIELDS)
 
 
 def _blank(v: object) -> bool:
@@ -517,7 +524,7 @@ def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd
                 "sheet_row": i + 1,
             }
         )
-    return pd.DataFrame(rows, columns=_empty_ms().columns)
+    return pd.DataFrame(rows, columns=_MS_FIELDS)
 
 
 def _read_partners(raw: RawWorkbook, out: list[Finding]) -> pd.DataFrame:
@@ -537,7 +544,7 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> pd.DataFrame:
             sheet.add("partner_incomplete", i, "name", name or None)
             continue
         rows.append({"name": name, "kind": kind, "land": land, "sheet_row": i + 1})
-    return pd.DataFrame(rows, columns=_empty_partners().columns)
+    return pd.DataFrame(rows, columns=_PARTNER_FIELDS)
 
 
 __all__ = ["RawWorkbook", "Returned", "check_structure", "interpret", "read_raw"]

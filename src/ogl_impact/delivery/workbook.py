@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -208,17 +209,17 @@ class Layout:
     period_end: pd.Timestamp
     previous_period: str = ""
 
-    @property
+    @cached_property
     def value_keys(self) -> list[tuple[str, str]]:
         """(indicator_id, disaggregation value or "") of every row, in order."""
         return list(zip(self.values["indicator_id"], self.values["disaggregation"], strict=True))
 
-    @property
+    @cached_property
     def milestone_keys(self) -> list[str]:
         """Milestone ids in order."""
-        return list(self.milestones["milestone_id"])
+        return self.milestones["milestone_id"].tolist()
 
-    @property
+    @cached_property
     def hash(self) -> str:
         """SHA-256 over lab, period, template version and the locked row keys."""
         parts = [self.lab_id, self.period_id, TEMPLATE_VERSION]
@@ -300,7 +301,12 @@ def split_by_lab(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, object]
     """
     grouped = {name: _records(tables[name], fields) for name, fields in _FIELDS.items()}
     labs = sorted(set().union(*(g.keys() for g in grouped.values())))
-    return {lab: lab_rows(grouped, lab, tables["periods"]) for lab in labs}
+    cache: dict[str, tuple] = {}  # shared: period facts are computed once per period
+    out = {}
+    for lab in labs:
+        out[lab] = lab_rows(grouped, lab, tables["periods"])
+        out[lab]["period_cache"] = cache
+    return out
 
 
 def lab_rows(grouped: dict[str, dict[str, list[tuple]]], lab: str, periods: pd.DataFrame) -> dict:
@@ -355,7 +361,18 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
         Depends on everything except the period's own rows.
     """
     periods = own["periods"]
-    earlier = earlier_periods(periods, period_id)
+    cache = own.get("period_cache")
+    facts = cache.get(period_id) if isinstance(cache, dict) else None
+    if facts is None:
+        p = periods.set_index(periods["period_id"].astype(str))
+        facts = (
+            earlier_periods(periods, period_id),
+            str(p.loc[period_id, "label_de"]),
+            pd.Timestamp(p.loc[period_id, "end"]),
+        )
+        if isinstance(cache, dict):
+            cache[period_id] = facts
+    earlier, label, end = facts
     rank = {p: i for i, p in enumerate(earlier)}
     level = dict(own["nodes"])
     seen: dict[str, set[str]] = {}
@@ -402,14 +419,13 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
             }
     ms_rows = sorted(ms.values(), key=lambda r: _natural_key(r["milestone_id"]))
     ms_frame = pd.DataFrame(ms_rows, columns=[c.key for c in MILESTONE_COLUMNS if c.locked])
-    p = periods.set_index(periods["period_id"].astype(str))
     return Layout(
         lab_id=lab_id,
         period_id=period_id,
         values=values_frame,
         milestones=ms_frame,
-        period_label=str(p.loc[period_id, "label_de"]),
-        period_end=pd.Timestamp(p.loc[period_id, "end"]),
+        period_label=label,
+        period_end=end,
         previous_period=next((e for e in earlier if e in with_values), ""),
     )
 
