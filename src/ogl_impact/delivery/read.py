@@ -139,6 +139,10 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
     return raw
 
 
+def _cells(book: python_calamine.CalamineWorkbook, sheet: str) -> list[list[object]]:
+    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
 def _formulas_and_merges(data: bytes) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
     """Locate formula cells and merged ranges (openpyxl; only for workbooks that have them)."""
     import openpyxl
