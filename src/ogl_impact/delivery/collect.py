@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.plausibility import check_plausibility
@@ -538,11 +539,10 @@ def _merged_raw(
         if parts:
             added = pd.DataFrame(parts)
             add_lines = added.pop("_line").to_numpy()
-            text = pd.concat([frame.astype(str), added[list(frame.columns)]], ignore_index=True)
+            text = _stack(frame, added)
             lines = np.concatenate([lines, add_lines])
         else:
             text = frame.reset_index(drop=True)
-        text = text.astype("category")
         out[name] = RawTable(
             name=name,
             path=raw.path,
@@ -557,6 +557,23 @@ def _merged_raw(
     if any(len(n["partners"]) for n in new.values()):
         out["sources"] = _with_delivery_source(tables)
     return out
+
+
+def _stack(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """Append text rows to a table of categorical text columns without expanding it to strings."""
+    columns = {}
+    for col in frame.columns:
+        old = frame[col]
+        old = (
+            old
+            if isinstance(old.dtype, pd.CategoricalDtype)
+            else old.astype(str).astype("category")
+        )
+        new = pd.Categorical(added[col].astype(str))
+        columns[col] = pd.Series(
+            union_categoricals([old.array, new], ignore_order=True), copy=False
+        )
+    return pd.DataFrame(columns)
 
 
 def _with_delivery_source(tables: DataTables) -> RawTable:
