@@ -100,10 +100,10 @@ class Outcome:
         From the metadata.
     revisions : pandas.DataFrame
         Values this workbook changed (rows of ``revisions.csv``).
-    returned : Returned or None
-        The rows read.
     raw : RawWorkbook or None
         The cells as read (emptied once the rows are taken from them).
+    merged : bool
+        Whether its rows passed every check and were merged.
     """
 
     file: str
@@ -115,8 +115,8 @@ class Outcome:
     sha256: str = ""
     template_version: str = ""
     revisions: pd.DataFrame | None = None
-    returned: Returned | None = None
     raw: RawWorkbook | None = None
+    merged: bool = False
 
     @property
     def errors(self) -> list[Finding]:
@@ -234,7 +234,8 @@ def collect(
     ):
         cumulative.setdefault(lab, {})[iid] = bool(cum)
     outcomes: list[Outcome] = []
-    layouts: dict[int, Layout] = {}
+    candidates: list[Outcome] = []
+    new_rows: dict[int, dict[str, list[dict]]] = {}
     in_run: dict[tuple[str, str], str] = {}
     for path in files:
         o = _recognise(path, labs, periods, period)
@@ -271,16 +272,16 @@ def collect(
         returned.findings += check_plausibility(
             returned, layout, cumulative.get(o.lab_id, {}), received
         )
-        o.returned = returned
         o.findings += returned.findings
-        raw.sheets = {}  # the cells are no longer needed; keeps memory flat for many workbooks
-        layouts[id(o)] = layout
-    candidates = [o for o in outcomes if o.returned is not None and not o.errors]
-    _, written_tables = _merge_and_check(candidates, layouts, tables, received)
+        raw.sheets = {}  # only the rows are kept, as text: memory stays flat for many workbooks
+        if not o.errors:
+            new_rows[len(candidates)] = _new_rows(o, returned, layout, len(candidates), tables)
+            candidates.append(o)
+    _, written_tables = _merge_and_check(candidates, new_rows, tables, received)
     for o in outcomes:
         if o.outcome == "skipped":
             continue
-        if o.lab_id is not None and not o.errors and o.returned is not None:
+        if o.lab_id is not None and not o.errors and o.merged:
             o.outcome = "revision" if o.revisions is not None and len(o.revisions) else "accepted"
         else:
             o.outcome = "refused"
@@ -383,10 +384,10 @@ def _recognise(path: Path, labs: set[str], periods: set[str], period: str | None
     return o
 
 
-def _new_rows(o: Outcome, layout: Layout, k: int, tables: DataTables) -> dict[str, list[dict]]:
+def _new_rows(
+    o: Outcome, r: Returned, layout: Layout, k: int, tables: DataTables
+) -> dict[str, list[dict]]:
     """Return the workbook's rows as text in the dialect of each data file, with line numbers."""
-    r = o.returned
-    assert r is not None
     base = (k + 1) * LINE_BLOCK
     dec = tables.raw["indicator_values"].decimal
     values = [
@@ -441,13 +442,12 @@ def _new_rows(o: Outcome, layout: Layout, k: int, tables: DataTables) -> dict[st
 
 def _merge_and_check(
     candidates: list[Outcome],
-    layouts: dict[int, Layout],
+    new: dict[int, dict[str, list[dict]]],
     tables: DataTables,
     received: pd.Timestamp,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """Merge the candidates' rows, check with validate's rules, refuse workbooks until clean."""
     by_index = {k: o for k, o in enumerate(candidates)}
-    new = {k: _new_rows(o, layouts[id(o)], k, tables) for k, o in by_index.items()}
     _drop_known_partners(by_index, new, tables)
     active = set(by_index)
     for _ in range(len(by_index) + 1):
@@ -470,8 +470,8 @@ def _merge_and_check(
         o = by_index[k]
         if (o.lab_id, o.period_id) in existing:
             o.revisions = _diff(o, tables, typed, received)
-    for k in set(by_index) - active:
-        by_index[k].returned = None
+    for k in active:
+        by_index[k].merged = True
     if not active:
         return typed, {}
     changed = {"indicator_values": typed["indicator_values"], "milestones": typed["milestones"]}
