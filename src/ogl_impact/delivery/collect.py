@@ -277,6 +277,7 @@ def collect(
         if not o.errors:
             new_rows[len(candidates)] = _new_rows(o, returned, layout, len(candidates), tables)
             candidates.append(o)
+    del per_lab  # the lab rows were only needed for the layouts; free them before merging
     _, written_tables = _merge_and_check(candidates, new_rows, tables, received)
     for o in outcomes:
         if o.outcome == "skipped":
