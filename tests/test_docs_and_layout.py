@@ -97,6 +97,15 @@ LAYERS = [
         "ogl_impact.imports.cli",
     },
     {
+        "ogl_impact.delivery.workbook",
+        "ogl_impact.delivery.findings",
+        "ogl_impact.delivery.tables",
+    },
+    {"ogl_impact.delivery.template", "ogl_impact.delivery.read"},
+    {"ogl_impact.delivery.plausibility", "ogl_impact.delivery.feedback"},
+    {"ogl_impact.delivery.collect"},
+    {"ogl_impact.delivery", "ogl_impact.delivery.cli"},
+    {
         "ogl_impact.demo",
         "ogl_impact.demo.items",
         "ogl_impact.demo.simulate",

@@ -176,6 +176,40 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         help="Stand an diesem Tag (JJJJ-MM-TT oder TT.MM.JJJJ; Standard: heute)",
     )
     p.set_defaults(handler=_status)
+
+    p = sub.add_parser(
+        "template",
+        help="Excel-Vorlagen für die Datenlieferung der Labore schreiben",
+        description="Schreibt je Labor eine Arbeitsmappe <labor>_<zeitraum>.xlsx mit den Blättern "
+        "Anleitung, Indikatorwerte, Meilensteine und Partner (gesperrte und offene Spalten, "
+        "Auswahllisten, Eingabehilfen) und einem verborgenen Blatt mit Labor, Zeitraum, Version "
+        "und Prüfsumme. Gleiche Eingaben ergeben byte-gleiche Dateien. OUT wird atomar ersetzt.",
+    )
+    p.add_argument("--period", required=True, help="Berichtszeitraum, z. B. sb6")
+    p.add_argument("--lab", action="append", help="Labor (mehrfach möglich; Standard: alle)")
+    p.add_argument("--data", default="data/raw", help="Datenordner (Standard: data/raw)")
+    p.add_argument("--out", required=True, help="Zielordner der Vorlagen")
+    p.add_argument("--jobs", type=int, default=2, help="parallele Prozesse (Standard: 2)")
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
+    p.set_defaults(handler=_template)
+
+    p = sub.add_parser(
+        "collect",
+        help="Ausgefüllte Arbeitsmappen prüfen und übernehmen",
+        description="Liest zurückgesandte Arbeitsmappen (Dateien oder Ordner), erkennt sie am "
+        "verborgenen Blatt, prüft sie mit den Regeln von validate und auf Plausibilität "
+        "(kumulierter Wert sinkt, zehnfacher Wert, Datum in der Zukunft). Jede Arbeitsmappe wird "
+        "ganz angenommen oder ganz abgelehnt; angenommene werden in DATA übernommen (nie "
+        "überschrieben: geänderte Werte landen in revisions.csv), jede erkannte Arbeitsmappe "
+        "kommt in submissions.csv. Exit 0: alle angenommen; 1: mindestens eine abgelehnt.",
+    )
+    p.add_argument("paths", nargs="+", help="Arbeitsmappen oder Ordner")
+    p.add_argument("--data", default="data/raw", help="Datenordner (Standard: data/raw)")
+    p.add_argument("--feedback", default=None, help="Ordner für die Rückmeldungen je Labor")
+    p.add_argument("--received", default=None, help="Eingangsdatum JJJJ-MM-TT (Standard: heute)")
+    p.add_argument("--period", default=None, help="nur Arbeitsmappen dieses Zeitraums annehmen")
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
+    p.set_defaults(handler=_collect)
     return parser
 
 
@@ -427,3 +461,50 @@ def _status(args: argparse.Namespace) -> int:
     from ogl_impact.cli import status
 
     return status.run(Path(args.data), period=args.period, lang=args.lang, as_of=args.as_of)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.delivery import cli as delivery_cli
+
+    data = Path(args.data)
+    if not data.is_dir():
+        print(f"ogl-impact template: kein Ordner / not a folder: {data}", file=sys.stderr)
+        return EXIT_USAGE
+    from ogl_impact.write.target import check_target
+
+    check_target(args.out, "template", [data])
+    return delivery_cli.run_template(
+        data, args.period, args.lab, Path(args.out), args.lang, max(1, args.jobs)
+    )
+
+
+def _collect(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ogl_impact.delivery import cli as delivery_cli
+
+    if args.received:
+        try:
+            received = pd.Timestamp(dt.date.fromisoformat(args.received))
+        except ValueError:
+            print(
+                f"ogl-impact collect: --received {args.received!r} ist kein Datum JJJJ-MM-TT "
+                "/ is not a date YYYY-MM-DD",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    else:
+        received = pd.Timestamp(dt.date.today())
+    return delivery_cli.run_collect(
+        [Path(p) for p in args.paths],
+        Path(args.data),
+        Path(args.feedback) if args.feedback else None,
+        received,
+        args.period,
+        args.lang,
+    )

@@ -1,0 +1,257 @@
+"""Benchmark of the labs' Excel loop for a national roll-out (one workbook per commune).
+
+Stages, each in a fresh process (time and peak memory of its own):
+
+1. ``templates``: ``ogl-impact template`` for every commune of the national
+   demo data, with a pool of 2 processes (target: < 5 minutes for 10,800).
+2. ``filled``: the same workbooks with the period's values in the open cells
+   (what the communes send back); then the period is removed from the data.
+3. ``read_calamine`` / ``read_openpyxl``: the two candidate readers alone,
+   reading every cell of every sheet of the same returned workbooks
+   (openpyxl on a sample; per-workbook times are compared).
+4. ``collect``: ``collect`` of all returned workbooks into the data folder
+   (target: at most 1.5x ``read_calamine``; peak memory < 2 GiB).
+
+Usage::
+
+    python benchmarks/bench_delivery.py [--count 10800] [--dir /tmp/ogl-delivery] [--sample 300]
+
+The figures are printed as JSON and written to benchmarks/results/delivery.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+BIN = Path(sys.executable).parent
+PERIOD = "q12"
+
+
+def _peak_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its workers (contention-independent)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def stage_templates(root: Path) -> dict:
+    from ogl_impact.delivery.cli import run_template
+
+    out = root / "templates"
+    t0 = time.perf_counter()
+    code = run_template(root / "data", PERIOD, None, out, "de", jobs=2)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "exit": code, "files": len(list(out.glob("*.xlsx")))}
+
+
+def stage_filled(root: Path) -> dict:
+    import pandas as pd
+
+    from ogl_impact.delivery.tables import NEEDED, load_tables
+    from ogl_impact.delivery.template import Fill, workbook_name, write_workbooks
+    from ogl_impact.delivery.workbook import build_layout, split_by_lab
+
+    t0 = time.perf_counter()
+    tables = load_tables(root / "data", NEEDED)
+    per_lab = split_by_lab(tables.tables)
+    iv = tables.tables["indicator_values"]
+    iv = iv[iv["period_id"].astype(str) == PERIOD]
+    by_lab = dict(tuple(iv.groupby(iv["lab_id"].astype(str), sort=False)))
+    out = root / "returned"
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for lab, own in per_lab.items():
+        rows = by_lab.get(lab)
+        values = {}
+        if rows is not None:
+            for r in rows.itertuples(index=False):
+                d = "" if pd.isna(r.disaggregation_value) else str(r.disaggregation_value)
+                values[(str(r.indicator_id), d)] = (r.value, str(r.status))
+        layout = build_layout(own, lab, PERIOD)
+        jobs.append((layout, str(out / workbook_name(lab, PERIOD)), lab, None, Fill(values=values)))
+    write_workbooks(jobs, processes=2)
+    # the period leaves the data: collect brings it back
+    path = root / "data" / "indicator_values.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    head = [line for line in lines if line.startswith("#")]
+    header = lines[len(head)]
+    pos = next(csv.reader([header])).index("period_id")
+    body = [line for line in lines[len(head) + 1 :] if next(csv.reader([line]))[pos] != PERIOD]
+    path.write_text("".join([*head, header, *body]), encoding="utf-8")
+    return {"seconds": time.perf_counter() - t0, "files": len(jobs), "rows_removed": len(iv)}
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted((root / "returned").glob("*.xlsx"))
+
+
+def stage_read_calamine(root: Path, sample: int | None = None) -> dict:
+    import python_calamine
+
+    files = _files(root)[:sample] if sample else _files(root)
+    t0 = time.perf_counter()
+    cells = 0
+    for path in files:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells += sum(len(r) for r in rows)
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "files": len(files),
+        "cells": cells,
+        "ms_per_workbook": 1000 * seconds / max(len(files), 1),
+    }
+
+
+def stage_read_openpyxl(root: Path, sample: int | None = None) -> dict:
+    import openpyxl
+
+    files = _files(root)[:sample] if sample else _files(root)
+    t0 = time.perf_counter()
+    cells = 0
+    for path in files:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                cells += len(row)
+        book.close()
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "files": len(files),
+        "cells": cells,
+        "ms_per_workbook": 1000 * seconds / max(len(files), 1),
+    }
+
+
+def stage_collect(root: Path) -> dict:
+    import pandas as pd
+
+    from ogl_impact.delivery.collect import collect
+
+    t0 = time.perf_counter()
+    result = collect([root / "returned"], root / "data", received=pd.Timestamp("2023-01-20"))
+    seconds = time.perf_counter() - t0
+    outcomes = pd.Series([o.outcome for o in result.outcomes]).value_counts().to_dict()
+    return {"seconds": seconds, "files": len(result.outcomes), "outcomes": outcomes}
+
+
+STAGES = {
+    "templates": stage_templates,
+    "filled": stage_filled,
+    "read_calamine": stage_read_calamine,
+    "read_openpyxl": stage_read_openpyxl,
+    "collect": stage_collect,
+}
+
+
+def _run(stage: str, root: Path, sample: int | None) -> dict:
+    args = [sys.executable, __file__, "--stage", stage, "--dir", str(root)]
+    if sample:
+        args += ["--sample", str(sample)]
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"stage {stage} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _prepare(root: Path, count: int) -> None:
+    if root.exists():
+        shutil.rmtree(root)
+    data = root / "data"
+    subprocess.run(
+        [
+            str(BIN / "ogl-impact"),
+            "demo-data",
+            str(data),
+            "--scale",
+            "national",
+            "--respondents",
+            "1000",
+            "--municipalities",
+            str(count),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    note = "# SYNTHETISCHE DEMODATEN (synthetic demo data), Umfang national; keine echten Daten\n"
+    (data / "milestones.csv").write_text(
+        note + '"lab_id","milestone_id","name","period_id","planned_date","achieved_date",'
+        '"completion"\n',
+        encoding="utf-8",
+    )
+    (data / "partners.csv").write_text(
+        note + '"partner_id","lab_id","name","kind","land","placeholder","source"\n',
+        encoding="utf-8",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_800)
+    parser.add_argument("--dir", default="/tmp/ogl-delivery")
+    parser.add_argument(
+        "--sample", type=int, default=None, help="workbooks read by openpyxl (default 300)"
+    )
+    parser.add_argument("--stage", choices=list(STAGES), default=None)
+    args = parser.parse_args()
+    root = Path(args.dir)
+    if args.stage:
+        if args.stage.startswith("read_"):
+            result = STAGES[args.stage](root, args.sample or None)
+        else:
+            result = STAGES[args.stage](root)
+        result["peak_mib"] = round(_peak_mib(), 1)
+        result["cpu_seconds"] = round(_cpu_seconds(), 2)
+        result["load_average_1min"] = __import__("os").getloadavg()[0]
+        print(json.dumps(result))
+        return
+    _prepare(root, args.count)
+    figures = {
+        "count": args.count,
+        "machine": platform.platform(),
+        "cpus": __import__("os").cpu_count(),
+    }
+    for stage in ("templates", "filled"):
+        figures[stage] = _run(stage, root, None)
+        print(stage, figures[stage], flush=True)
+    figures["read_calamine"] = _run("read_calamine", root, None)
+    print("read_calamine", figures["read_calamine"], flush=True)
+    sample = args.sample or 300
+    figures["read_calamine_sample"] = _run("read_calamine", root, sample)
+    figures["read_openpyxl_sample"] = _run("read_openpyxl", root, sample)
+    print("samples", figures["read_calamine_sample"], figures["read_openpyxl_sample"], flush=True)
+    figures["collect"] = _run("collect", root, None)
+    print("collect", figures["collect"], flush=True)
+    figures["collect_over_reader"] = (
+        figures["collect"]["seconds"] / figures["read_calamine"]["seconds"]
+    )
+    figures["openpyxl_over_calamine"] = (
+        figures["read_openpyxl_sample"]["ms_per_workbook"]
+        / figures["read_calamine_sample"]["ms_per_workbook"]
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "delivery.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()

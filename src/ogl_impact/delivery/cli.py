@@ -1,0 +1,211 @@
+"""The ``template`` and ``collect`` commands (called from :mod:`ogl_impact.cli`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ogl_impact.delivery.collect import CollectError, collect
+from ogl_impact.delivery.feedback import write_feedback
+from ogl_impact.delivery.tables import NEEDED, load_tables
+from ogl_impact.delivery.template import DEADLINE_DAYS, workbook_name, write_workbooks
+from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
+from ogl_impact.problems import format_text
+from ogl_impact.write.target import replace_folder
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _say(de: str, en: str, lang: str, *, err: bool = False) -> None:
+    print(de if lang == "de" else en, file=sys.stderr if err else sys.stdout)
+
+
+def run_template(
+    data: Path, period: str, labs: list[str] | None, out: Path, lang: str = "de", jobs: int = 1
+) -> int:
+    """Write one workbook per lab for ``period`` into ``out``; return the exit status.
+
+    Parameters
+    ----------
+    data : Path
+        Data folder.
+    period : str
+        Reporting period.
+    labs : list of str, optional
+        Labs (default: every lab of labs.csv).
+    out : Path
+        Output folder (replaced as a whole through the safe writer).
+    lang : {"de", "en"}
+        Language of the messages.
+    jobs : int
+        Worker processes.
+
+    Returns
+    -------
+    int
+        0 written, 1 data invalid, 2 unknown period or lab.
+    """
+    tables = load_tables(data, NEEDED)
+    if tables.errors:
+        print(format_text(tables.errors, lang), file=sys.stderr)
+        _say(
+            f"{data}: Daten fehlerhaft, keine Vorlagen",
+            f"{data}: data invalid, no templates",
+            lang,
+            err=True,
+        )
+        return EXIT_INVALID
+    periods = tables.tables["periods"]
+    known_periods = list(periods["period_id"].astype(str))
+    if period not in known_periods:
+        _say(
+            f"ogl-impact template: unbekannter Zeitraum {period!r}; "
+            f"bekannt: {', '.join(known_periods)}",
+            f"ogl-impact template: unknown period {period!r}; known: {', '.join(known_periods)}",
+            lang,
+            err=True,
+        )
+        return EXIT_USAGE
+    lab_table = tables.tables["labs"]
+    names = dict(zip(lab_table["lab_id"].astype(str), lab_table["name"].astype(str), strict=True))
+    wanted = labs or list(names)
+    unknown = [lab for lab in wanted if lab not in names]
+    if unknown:
+        _say(
+            f"ogl-impact template: unbekanntes Labor {', '.join(unknown)}",
+            f"ogl-impact template: unknown lab {', '.join(unknown)}",
+            lang,
+            err=True,
+        )
+        return EXIT_USAGE
+    row = periods[periods["period_id"].astype(str) == period].iloc[0]
+    deadline = row.get("deadline") if "deadline" in periods.columns else None
+    if deadline is None or pd.isna(deadline):
+        deadline = pd.Timestamp(row["end"]) + pd.Timedelta(days=DEADLINE_DAYS)
+    per_lab = split_by_lab(tables.tables)
+    with replace_folder(out, "template", [data]) as staging:
+        jobs_list = []
+        for lab in wanted:
+            own = per_lab.get(lab) or empty_lab(periods)
+            layout = build_layout(own, lab, period)
+            jobs_list.append(
+                (layout, str(staging / workbook_name(lab, period)), names[lab], deadline, None)
+            )
+        write_workbooks(jobs_list, processes=max(1, jobs))
+    _say(
+        f"{out}: {len(wanted)} Vorlagen für {period} geschrieben (Abgabe bis {deadline:%d.%m.%Y})",
+        f"{out}: {len(wanted)} templates for {period} written (due {deadline:%d.%m.%Y})",
+        lang,
+    )
+    return EXIT_OK
+
+
+_OUTCOME = {
+    "de": {
+        "accepted": "angenommen",
+        "revision": "als Korrektur angenommen",
+        "refused": "abgelehnt",
+        "skipped": "übersprungen (schon eingelesen)",
+    },
+    "en": {
+        "accepted": "accepted",
+        "revision": "accepted as a revision",
+        "refused": "refused",
+        "skipped": "skipped (already collected)",
+    },
+}
+
+
+def run_collect(
+    paths: list[Path],
+    data: Path,
+    feedback: Path | None,
+    received: pd.Timestamp,
+    period: str | None = None,
+    lang: str = "de",
+) -> int:
+    """Collect workbooks into ``data``, write feedback; return the exit status.
+
+    Parameters
+    ----------
+    paths : list of Path
+        Workbooks or folders.
+    data : Path
+        Data folder.
+    feedback : Path, optional
+        Feedback folder.
+    received : pandas.Timestamp
+        Day the workbooks arrived.
+    period : str, optional
+        Only this period's workbooks are accepted.
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    int
+        0 all accepted, 1 any refused (or the data folder invalid), 2 unusable arguments.
+    """
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _say(
+            f"ogl-impact collect: nicht gefunden: {', '.join(map(str, missing))}",
+            f"ogl-impact collect: not found: {', '.join(map(str, missing))}",
+            lang,
+            err=True,
+        )
+        return EXIT_USAGE
+    if not data.is_dir():
+        _say(
+            f"ogl-impact collect: kein Ordner: {data}",
+            f"ogl-impact collect: not a folder: {data}",
+            lang,
+            err=True,
+        )
+        return EXIT_USAGE
+    if feedback is not None:
+        from ogl_impact.write.target import check_target
+
+        check_target(feedback, "collect", [data, *paths])
+    try:
+        result = collect(paths, data, received=received, period=period)
+    except CollectError as exc:
+        if exc.problems:
+            print(format_text(exc.problems, lang), file=sys.stderr)
+        print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
+        return EXIT_INVALID
+    if not result.outcomes:
+        _say(
+            "ogl-impact collect: keine Arbeitsmappen (.xlsx) gefunden",
+            "ogl-impact collect: no workbooks (.xlsx) found",
+            lang,
+            err=True,
+        )
+        return EXIT_USAGE
+    for o in result.outcomes:
+        who = f" ({o.lab_id}, {o.period_id})" if o.lab_id else ""
+        print(f"{o.file}{who}: {_OUTCOME[lang][o.outcome]}")
+        for f in o.findings:
+            print("  " + f.line(lang))  # type: ignore[arg-type]
+    if feedback is not None:
+        write_feedback(result.outcomes, feedback, [data, *paths], lang)  # type: ignore[arg-type]
+        _say(
+            f"Rückmeldungen: {feedback}{os.sep}index.html",
+            f"Feedback: {feedback}{os.sep}index.html",
+            lang,
+        )
+    n_ref = len(result.refused)
+    _say(
+        f"{len(result.outcomes)} Arbeitsmappen, {n_ref} abgelehnt; geschrieben: "
+        f"{', '.join(p.name for p in result.written)}",
+        f"{len(result.outcomes)} workbooks, {n_ref} refused; written: "
+        f"{', '.join(p.name for p in result.written)}",
+        lang,
+    )
+    return EXIT_INVALID if n_ref else EXIT_OK
+
+
+__all__ = ["run_collect", "run_template"]

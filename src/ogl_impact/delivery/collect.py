@@ -1,0 +1,786 @@
+"""Collect returned workbooks: recognise, check, merge, register, all or none.
+
+Each workbook is recognised by its hidden metadata (lab, period, template
+version, layout hash), its cells are read and checked
+(:mod:`~ogl_impact.delivery.read`, :mod:`~ogl_impact.delivery.plausibility`),
+and the rows of every workbook still accepted are merged into the data
+folder's tables, which are then checked with the very rules of ``validate``
+(:func:`~ogl_impact.validate.validate_table` and the cross-table rules). A
+problem in a workbook's rows refuses that workbook as a whole; the others
+arrive. A workbook for a lab and period that already has values is taken
+as a revision: every value it changes is kept in ``revisions.csv``. Every
+recognised workbook, refused ones too, gets a row in ``submissions.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from ogl_impact.delivery.findings import Finding, finding
+from ogl_impact.delivery.plausibility import check_plausibility
+from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw
+from ogl_impact.delivery.tables import DataTables, load_tables
+from ogl_impact.delivery.workbook import (
+    COLUMNS,
+    SHEET_META,
+    SHEET_MILESTONES,
+    SHEET_PARTNERS,
+    SHEET_VALUES,
+    TEMPLATE_VERSION,
+    Layout,
+    build_layout,
+    column_letter,
+    empty_lab,
+    split_by_lab,
+)
+from ogl_impact.io import RawTable
+from ogl_impact.problems import Problem
+from ogl_impact.schemas import TABLES
+from ogl_impact.schemas.crosscheck import check_cross_table
+from ogl_impact.validate import validate_table
+from ogl_impact.write.tables import write_tables
+from ogl_impact.write.target import update_files
+
+LINE_BLOCK = 10_000_000
+"""Rows of workbook k get line numbers (k + 1) * LINE_BLOCK + sheet row in the merged tables."""
+DELIVERY_SOURCE = (
+    "lieferungen",
+    "Datenlieferungen der Labore",
+    "Arbeitsmappen der Labore, eingelesen mit ogl-impact collect (submissions.csv)",
+)
+_SHEET_OF = {
+    "indicator_values": SHEET_VALUES,
+    "milestones": SHEET_MILESTONES,
+    "partners": SHEET_PARTNERS,
+}
+_COLUMN_OF = {
+    "indicator_values": {
+        "value": "value",
+        "status": "status",
+        "disaggregation_value": "disaggregation",
+    },
+    "milestones": {"completion": "completion", "achieved_date": "achieved_date"},
+    "partners": {"name": "name", "kind": "kind", "land": "land"},
+}
+
+
+class CollectError(Exception):
+    """The data folder itself cannot take workbooks (its problems are in ``problems``)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class Outcome:
+    """What happened to one workbook.
+
+    Attributes
+    ----------
+    file : str
+        File name as received.
+    path : Path
+        Where it was read from.
+    lab_id, period_id : str or None
+        Whose workbook, for which period (None when not recognised).
+    outcome : {"accepted", "revision", "refused", "skipped"}
+        Skipped: the same file was collected before.
+    findings : list of Finding
+        Everything found, errors and warnings.
+    sha256 : str
+        Hash of the file.
+    template_version : str
+        From the metadata.
+    revisions : pandas.DataFrame
+        Values this workbook changed (rows of ``revisions.csv``).
+    raw : RawWorkbook or None
+        The cells as read (emptied once the rows are taken from them).
+    merged : bool
+        Whether its rows passed every check and were merged.
+    """
+
+    file: str
+    path: Path
+    lab_id: str | None = None
+    period_id: str | None = None
+    outcome: str = "refused"
+    findings: list[Finding] = field(default_factory=list)
+    sha256: str = ""
+    template_version: str = ""
+    revisions: pd.DataFrame | None = None
+    raw: RawWorkbook | None = None
+    merged: bool = False
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings of severity ``error``."""
+        return [f for f in self.findings if f.severity == "error"]
+
+
+@dataclass
+class CollectResult:
+    """The result of a collect run: one outcome per workbook and the files written."""
+
+    outcomes: list[Outcome]
+    written: list[Path]
+
+    @property
+    def refused(self) -> list[Outcome]:
+        """Workbooks refused."""
+        return [o for o in self.outcomes if o.outcome == "refused"]
+
+
+def find_workbooks(paths: list[Path]) -> list[Path]:
+    """Expand files and folders into the workbooks to collect (sorted, no lock files).
+
+    Parameters
+    ----------
+    paths : list of Path
+        Files or folders.
+
+    Returns
+    -------
+    list of Path
+        ``.xlsx`` files; a folder is searched (not recursively). Files given
+        by name are kept whatever their suffix, so that a wrong file is
+        reported rather than ignored.
+    """
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file()
+                and f.suffix.lower() in (".xlsx", ".xlsm")
+                and not f.name.startswith(("~$", ".~lock", "."))
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _german_number(value: float) -> str:
+    return (str(int(value)) if float(value).is_integer() else repr(float(value))).replace(".", ",")
+
+
+def _text(value: object, decimal: str = ",") -> str:
+    """Return a typed value as a CSV cell of the data folder's dialect."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return "" if pd.isna(value) else f"{value:%Y-%m-%d}"
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        text = str(int(value)) if float(value).is_integer() else repr(float(value))
+        return text.replace(".", decimal)
+    return str(value)
+
+
+def collect(
+    paths: list[Path],
+    data: str | Path,
+    *,
+    received: pd.Timestamp,
+    period: str | None = None,
+) -> CollectResult:
+    """Collect returned workbooks into a data folder (all accepted ones, or none on failure).
+
+    Parameters
+    ----------
+    paths : list of Path
+        Workbooks (files or folders).
+    data : str or Path
+        The data folder (``data/raw`` or a copy); its tables are updated
+        through :func:`ogl_impact.write.target.update_files`.
+    received : pandas.Timestamp
+        Day the workbooks arrived (register and revisions).
+    period : str, optional
+        The period being collected; a workbook of another period is refused
+        (last period's template filled in again).
+
+    Returns
+    -------
+    CollectResult
+
+    Raises
+    ------
+    CollectError
+        When the data folder has errors of its own (nothing is written).
+    """
+    data = Path(data)
+    files = find_workbooks(paths)
+    tables = load_tables(data)
+    if tables.errors:
+        raise CollectError(f"{data}: Daten fehlerhaft / data invalid", tables.errors)
+    if period is not None and period not in set(tables.tables["periods"]["period_id"].astype(str)):
+        raise CollectError(f"--period {period}: unbekannter Zeitraum / unknown period")
+    per_lab = split_by_lab(tables.tables)
+    labs = set(tables.tables["labs"]["lab_id"].astype(str))
+    periods = set(tables.tables["periods"]["period_id"].astype(str))
+    seen_sha = _collected(tables)
+    ind = tables.tables["indicators"]
+    cumulative: dict[str, dict[str, bool]] = {}
+    for lab, iid, cum in zip(
+        ind["lab_id"].astype(str), ind["indicator_id"].astype(str), ind["cumulative"], strict=True
+    ):
+        cumulative.setdefault(lab, {})[iid] = bool(cum)
+    outcomes: list[Outcome] = []
+    candidates: list[Outcome] = []
+    new_rows: dict[int, dict[str, list[dict]]] = {}
+    in_run: dict[tuple[str, str], str] = {}
+    for path in files:
+        o = _recognise(path, labs, periods, period)
+        outcomes.append(o)
+        if o.lab_id is None or o.errors:
+            continue
+        key = (o.lab_id, o.period_id)
+        if (o.lab_id, o.period_id, o.sha256) in seen_sha:
+            o.outcome = "skipped"
+            o.findings.append(
+                finding(
+                    o.file,
+                    "already_collected",
+                    received=seen_sha[(o.lab_id, o.period_id, o.sha256)],
+                )
+            )
+            continue
+        if key in in_run:
+            o.findings.append(
+                finding(
+                    o.file, "duplicate_in_run", lab=o.lab_id, period=o.period_id, other=in_run[key]
+                )
+            )
+            continue
+        in_run[key] = o.file
+        own = per_lab.get(o.lab_id) or empty_lab(tables.tables["periods"])
+        layout = build_layout(own, o.lab_id, o.period_id)
+        raw = o.raw
+        assert raw is not None
+        if raw.meta.get("layout_hash") != layout.hash:
+            o.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
+            continue
+        returned = interpret(raw, layout)
+        returned.findings += check_plausibility(
+            returned, layout, cumulative.get(o.lab_id, {}), received
+        )
+        o.findings += returned.findings
+        raw.sheets = {}  # only the rows are kept, as text: memory stays flat for many workbooks
+        if not o.errors:
+            new_rows[len(candidates)] = _new_rows(o, returned, layout, len(candidates), tables)
+            candidates.append(o)
+    del per_lab  # the lab rows were only needed for the layouts; free them before merging
+    _, written_tables = _merge_and_check(candidates, new_rows, tables, received)
+    for o in outcomes:
+        if o.outcome == "skipped":
+            continue
+        if o.lab_id is not None and not o.errors and o.merged:
+            o.outcome = "revision" if o.revisions is not None and len(o.revisions) else "accepted"
+        else:
+            o.outcome = "refused"
+    register = _register(outcomes, tables, received)
+    revisions = _revisions(outcomes, tables)
+    frames = dict(written_tables)
+    frames["submissions"] = register
+    if revisions is not None:
+        frames["revisions"] = revisions
+    written = _write(frames, tables, [*files])
+    return CollectResult(outcomes=outcomes, written=written)
+
+
+def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
+    sub = tables.tables.get("submissions")
+    if sub is None or sub.empty:
+        return {}
+    done = sub[sub["outcome"].astype(str) != "refused"]
+    return {
+        (str(r.lab_id), str(r.period_id), str(r.sha256)): f"{pd.Timestamp(r.received):%d.%m.%Y}"
+        for r in done.itertuples(index=False)
+    }
+
+
+_NAME = re.compile(r"^(?P<lab>[a-z0-9_-]+?)_(?P<period>[a-z0-9-]+)(?:\s*\(\d+\))?$")
+
+
+def _recognise(path: Path, labs: set[str], periods: set[str], period: str | None) -> Outcome:
+    """Read a workbook and check who sent it for which period."""
+    raw = read_raw(path)
+    if isinstance(raw, Finding):
+        return Outcome(file=path.name, path=path, findings=[raw])
+    o = Outcome(file=raw.file, path=path, sha256=raw.sha256)
+    o.raw = raw
+    meta = raw.meta
+    if SHEET_META not in raw.sheets or meta.get("ogl_impact") is None:
+        empty = not any(
+            any(v not in ("", None) for v in row) for rows in raw.sheets.values() for row in rows
+        )
+        o.findings.append(finding(raw.file, "empty_workbook" if empty else "no_metadata"))
+        return o
+    lab, per, version = (
+        meta.get("lab_id", ""),
+        meta.get("period_id", ""),
+        meta.get("template_version", ""),
+    )
+    o.template_version = version
+    if not lab or not per or not meta.get("layout_hash"):
+        o.findings.append(finding(raw.file, "metadata_changed", sheet=SHEET_META))
+        return o
+    if lab not in labs:
+        o.findings.append(
+            finding(raw.file, "unknown_lab", sheet=SHEET_META, cell="B2", value=lab, found=lab)
+        )
+        return o
+    if per not in periods:
+        o.findings.append(
+            finding(raw.file, "unknown_period", sheet=SHEET_META, cell="B3", value=per, found=per)
+        )
+        return o
+    o.lab_id, o.period_id = lab, per
+    if version != TEMPLATE_VERSION:
+        o.findings.append(
+            finding(
+                raw.file,
+                "unknown_version",
+                sheet=SHEET_META,
+                cell="B4",
+                value=version,
+                expected=TEMPLATE_VERSION,
+                found=version,
+            )
+        )
+    if period is not None and per != period:
+        o.findings.append(
+            finding(
+                raw.file,
+                "wrong_period",
+                sheet=SHEET_META,
+                cell="B3",
+                value=per,
+                expected=period,
+                found=per,
+            )
+        )
+    m = _NAME.match(Path(raw.file).stem)
+    if m and m["lab"] in labs and m["period"] in periods and (m["lab"], m["period"]) != (lab, per):
+        o.findings.append(
+            finding(
+                raw.file,
+                "file_name_mismatch",
+                sheet=SHEET_META,
+                cell="B2",
+                value=f"{lab}, {per}",
+                named=f"{m['lab']}, {m['period']}",
+                found=f"{lab}, {per}",
+                file=raw.file,
+            )
+        )
+    return o
+
+
+def _new_rows(
+    o: Outcome, r: Returned, layout: Layout, k: int, tables: DataTables
+) -> dict[str, list[dict]]:
+    """Return the workbook's rows as text in the dialect of each data file, with line numbers."""
+    base = (k + 1) * LINE_BLOCK
+    dec = tables.raw["indicator_values"].decimal
+    values = [
+        {
+            "lab_id": o.lab_id,
+            "indicator_id": str(iid),
+            "period_id": o.period_id,
+            "disaggregation_value": str(d),
+            "value": _text(v, dec),
+            "status": _text(st),
+            "_line": base + int(row),
+        }
+        for iid, d, v, st, row in r.values.itertuples(index=False, name=None)
+    ]
+    info = {
+        m: (n, p)
+        for m, n, p in zip(
+            layout.milestones["milestone_id"],
+            layout.milestones["name"],
+            layout.milestones["planned_date"],
+            strict=True,
+        )
+    }
+    milestones = [
+        {
+            "lab_id": o.lab_id,
+            "milestone_id": str(m),
+            "name": str(info[m][0]),
+            "period_id": o.period_id,
+            "planned_date": _text(info[m][1]),
+            "achieved_date": _text(a),
+            "completion": _text(c),
+            "_line": base + int(row),
+        }
+        for m, c, a, row in r.milestones.itertuples(index=False, name=None)
+    ]
+    partners = [
+        {
+            "partner_id": "",
+            "lab_id": o.lab_id,
+            "name": str(n),
+            "kind": str(kd),
+            "land": str(ld),
+            "placeholder": "false",
+            "source": DELIVERY_SOURCE[0],
+            "_line": base + int(row),
+        }
+        for n, kd, ld, row in r.partners.itertuples(index=False, name=None)
+    ]
+    return {"indicator_values": values, "milestones": milestones, "partners": partners}
+
+
+def _merge_and_check(
+    candidates: list[Outcome],
+    new: dict[int, dict[str, list[dict]]],
+    tables: DataTables,
+    received: pd.Timestamp,
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Merge the candidates' rows, check with validate's rules, refuse workbooks until clean."""
+    by_index = {k: o for k, o in enumerate(candidates)}
+    _drop_known_partners(by_index, new, tables)
+    active = set(by_index)
+    for _ in range(len(by_index) + 1):
+        merged_raw = _merged_raw(tables, {k: new[k] for k in sorted(active)}, by_index)
+        typed: dict[str, pd.DataFrame] = {}
+        problems: list[Problem] = []
+        for name, raw in merged_raw.items():
+            frame, found = validate_table(raw, TABLES[name])
+            typed[name] = frame
+            problems += found
+        everything = {**tables.tables, **typed}
+        everything_raw = {**tables.raw, **merged_raw}
+        problems += check_cross_table(everything, everything_raw, missing=set())
+        refused = _attribute(problems, by_index, active)
+        if not refused:
+            break
+        active -= refused
+    existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
+    for k in active:
+        o = by_index[k]
+        if (o.lab_id, o.period_id) in existing:
+            o.revisions = _diff(o, tables, typed, received)
+    for k in active:
+        by_index[k].merged = True
+    if not active:
+        return typed, {}
+    changed = {"indicator_values": typed["indicator_values"], "milestones": typed["milestones"]}
+    if any(len(new[k]["partners"]) for k in active):
+        changed["partners"] = typed["partners"]
+        if "sources" in typed and len(typed["sources"]) != len(tables.tables["sources"]):
+            changed["sources"] = typed["sources"]
+    return typed, changed
+
+
+def _drop_known_partners(
+    by_index: dict[int, Outcome], new: dict[int, dict[str, list[dict]]], tables: DataTables
+) -> None:
+    partners = tables.tables["partners"]
+    known = set(
+        zip(
+            partners["lab_id"].astype(str), partners["name"].astype(str).str.casefold(), strict=True
+        )
+    )
+    next_id = _next_partner_number(partners)
+    for k, o in by_index.items():
+        keep = []
+        for row in new[k]["partners"]:
+            key = (row["lab_id"], row["name"].casefold())
+            if key in known:
+                o.findings.append(
+                    finding(
+                        o.file,
+                        "partner_known",
+                        sheet=SHEET_PARTNERS,
+                        cell=f"A{row['_line'] % LINE_BLOCK}",
+                        value=row["name"],
+                        severity="warning",
+                        name=row["name"],
+                    )
+                )
+                continue
+            known.add(key)
+            row["partner_id"] = f"pt{next_id:03d}"
+            next_id += 1
+            keep.append(row)
+        new[k]["partners"] = keep
+
+
+def _next_partner_number(partners: pd.DataFrame) -> int:
+    numbers = partners["partner_id"].astype(str).str.extract(r"^pt(\d+)$")[0].dropna().astype(int)
+    return int(numbers.max()) + 1 if len(numbers) else len(partners) + 1
+
+
+def _merged_raw(
+    tables: DataTables, new: dict[int, dict[str, list[dict]]], by_index: dict[int, Outcome]
+) -> dict[str, RawTable]:
+    """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text."""
+    out = {}
+    replaced = {(by_index[k].lab_id, by_index[k].period_id) for k in new}
+    for name in ("indicator_values", "milestones", "partners"):
+        raw = tables.raw[name]
+        frame = raw.frame
+        lines = np.asarray(raw.lines)
+        if name != "partners" and replaced:
+            pair = frame["lab_id"].astype(str) + "\x00" + frame["period_id"].astype(str)
+            keep = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
+            frame, lines = frame[keep], lines[keep]
+        parts = [row for k in new for row in new[k][name]]
+        if parts:
+            added = pd.DataFrame(parts)
+            add_lines = added.pop("_line").to_numpy()
+            text = _stack(frame, added)
+            lines = np.concatenate([lines, add_lines])
+        else:
+            text = frame.reset_index(drop=True)
+        out[name] = RawTable(
+            name=name,
+            path=raw.path,
+            frame=text,
+            lines=lines,
+            header_line=raw.header_line,
+            decimal=raw.decimal,
+            synthetic=raw.synthetic,
+            comments=raw.comments,
+            sha256=raw.sha256,
+        )
+    if any(len(n["partners"]) for n in new.values()):
+        out["sources"] = _with_delivery_source(tables)
+    return out
+
+
+def _stack(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """Append text rows to a table of categorical text columns without expanding it to strings."""
+    columns = {}
+    for col in frame.columns:
+        old = frame[col]
+        old = (
+            old
+            if isinstance(old.dtype, pd.CategoricalDtype)
+            else old.astype(str).astype("category")
+        )
+        new = pd.Categorical(added[col].astype(str))
+        columns[col] = pd.Series(
+            union_categoricals([old.array, new], ignore_order=True), copy=False
+        )
+    return pd.DataFrame(columns)
+
+
+def _with_delivery_source(tables: DataTables) -> RawTable:
+    raw = tables.raw["sources"]
+    frame = raw.frame
+    if DELIVERY_SOURCE[0] in set(frame["source_id"].astype(str)):
+        return raw
+    row = pd.DataFrame([dict(zip(frame.columns, DELIVERY_SOURCE, strict=True))])
+    text = pd.concat([frame.astype(str), row], ignore_index=True).astype("category")
+    lines = np.concatenate([np.asarray(raw.lines), [int(np.max(raw.lines, initial=0)) + 1]])
+    return RawTable(
+        name="sources",
+        path=raw.path,
+        frame=text,
+        lines=lines,
+        header_line=raw.header_line,
+        decimal=raw.decimal,
+        synthetic=raw.synthetic,
+        comments=raw.comments,
+        sha256=raw.sha256,
+    )
+
+
+def _attribute(problems: list[Problem], by_index: dict[int, Outcome], active: set[int]) -> set[int]:
+    """Turn problems in the workbooks' rows into findings; return the workbooks to refuse."""
+    refused: set[int] = set()
+    foreign: list[Problem] = []
+    for p in problems:
+        if p.severity != "error":
+            continue
+        if p.line is None or p.line < LINE_BLOCK:
+            foreign.append(p)
+            continue
+        k, row = divmod(p.line, LINE_BLOCK)
+        k -= 1
+        if k not in active:
+            continue
+        o = by_index[k]
+        sheet, cell = _locate(p, row)
+        o.findings.append(
+            finding(
+                o.file,
+                "validation",
+                sheet=sheet,
+                cell=cell,
+                value=p.value,
+                message_de=p.message("de"),
+                message_en=p.message("en"),
+            )
+        )
+        refused.add(k)
+    if foreign and not refused:
+        raise CollectError(
+            "Zusammenführen ergibt Fehler außerhalb der Arbeitsmappen / merging gives errors "
+            "outside the workbooks",
+            foreign,
+        )
+    return refused
+
+
+def _locate(p: Problem, row: int) -> tuple[str, str]:
+    table = Path(p.file).stem
+    sheet = _SHEET_OF.get(table, SHEET_VALUES)
+    key = _COLUMN_OF.get(table, {}).get(p.column or "")
+    columns = [c.key for c in COLUMNS[sheet]]
+    col = columns.index(key) if key in columns else 0
+    return sheet, f"{column_letter(col)}{row}"
+
+
+def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    pairs = frame[["lab_id", "period_id"]].astype(str).drop_duplicates()
+    return set(zip(pairs["lab_id"], pairs["period_id"], strict=True))
+
+
+def _diff(
+    o: Outcome, tables: DataTables, typed: dict[str, pd.DataFrame], received: pd.Timestamp
+) -> pd.DataFrame:
+    """Values of the lab and period that the workbook changes (old ones are kept here)."""
+    rows = []
+    specs = {
+        "indicator_values": (("indicator_id", "disaggregation_value"), ("value", "status")),
+        "milestones": (("milestone_id",), ("completion", "achieved_date")),
+    }
+    for table, (key, cols) in specs.items():
+        old = tables.tables[table]
+        old = old[
+            (old["lab_id"].astype(str) == o.lab_id) & (old["period_id"].astype(str) == o.period_id)
+        ]
+        if old.empty:
+            continue
+        new = typed[table]
+        new = new[
+            (new["lab_id"].astype(str) == o.lab_id) & (new["period_id"].astype(str) == o.period_id)
+        ]
+
+        def index(frame: pd.DataFrame, key: tuple[str, ...] = key) -> dict[str, pd.Series]:
+            out = {}
+            for _, r in frame.iterrows():
+                out["|".join(_text(r[c]) for c in key)] = r
+            return out
+
+        before, after = index(old), index(new)
+        for rk in sorted(set(before) | set(after)):
+            for col in cols:
+                a = _text(before[rk][col]) if rk in before else ""
+                b = _text(after[rk][col]) if rk in after else ""
+                if a != b:
+                    rows.append(
+                        {
+                            "lab_id": o.lab_id,
+                            "period_id": o.period_id,
+                            "table": table,
+                            "row_key": rk,
+                            "column": col,
+                            "old_value": a or None,
+                            "new_value": b or None,
+                            "revised": received,
+                            "sha256": o.sha256,
+                        }
+                    )
+    return pd.DataFrame(rows, columns=list(TABLES["revisions"].model.to_schema().columns))
+
+
+def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestamp) -> pd.DataFrame:
+    cols = list(TABLES["submissions"].model.to_schema().columns)
+    rows = [
+        {
+            "lab_id": o.lab_id,
+            "period_id": o.period_id,
+            "received": received,
+            "workbook": o.file,
+            "sha256": o.sha256,
+            "template_version": o.template_version or "?",
+            "outcome": o.outcome,
+            "problems": len(o.findings),
+        }
+        for o in outcomes
+        if o.lab_id is not None and o.outcome != "skipped"
+    ]
+    new = pd.DataFrame(rows, columns=cols)
+    old = tables.tables.get("submissions")
+    if old is not None and not old.empty:
+        new = new[
+            ~new.set_index(["lab_id", "period_id", "sha256"]).index.isin(
+                old.set_index(["lab_id", "period_id", "sha256"]).index
+            )
+        ]
+        return pd.concat([old[cols].astype(object), new.astype(object)], ignore_index=True)
+    return new
+
+
+def _revisions(outcomes: list[Outcome], tables: DataTables) -> pd.DataFrame | None:
+    parts = [o.revisions for o in outcomes if o.revisions is not None and len(o.revisions)]
+    old = tables.tables.get("revisions")
+    if not parts:
+        return None
+    new = pd.concat(parts, ignore_index=True)
+    if old is not None and not old.empty:
+        return pd.concat([old[new.columns].astype(object), new.astype(object)], ignore_index=True)
+    return new
+
+
+def _as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = [None if pd.isna(v) else f"{v:%Y-%m-%d}" for v in out[col]]
+        else:
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+            out[col] = [f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v for v in out[col]]
+    return out
+
+
+_DEFAULT_COMMENTS = {
+    "submissions": "Datenlieferungen der Labore (ogl-impact collect)",
+    "revisions": "Korrigierte Werte: alter und neuer Wert je Korrektur (ogl-impact collect)",
+}
+
+
+def _write(frames: dict[str, pd.DataFrame], tables: DataTables, inputs: list[Path]) -> list[Path]:
+    """Write the changed tables into the data folder, all or none."""
+    written: list[Path] = []
+    with update_files(tables.folder, "collect", inputs) as staging:
+        for name, frame in frames.items():
+            if frame is None:
+                continue
+            checked = TABLES[name].model.validate(frame.copy())  # never write a broken register
+            raw = tables.raw.get(name)
+            comment = (
+                raw.comments[0]
+                if raw is not None and raw.comments
+                else _DEFAULT_COMMENTS.get(name, name)
+            )
+            sep = ";" if raw is None or raw.decimal == "," else ","
+            stem = tables.files[name].stem if name in tables.files else name
+            if name in tables.files and tables.files[name].suffix.lower() != ".csv":
+                raise CollectError(
+                    f"{tables.files[name].name}: eine Tabelle im Excel-Format wird nicht "
+                    "überschrieben; bitte als CSV speichern / an Excel table is not overwritten"
+                )
+            del stem
+            write_tables(
+                {name: _as_text_frame(checked[list(frame.columns)])}, staging, comment, sep=sep
+            )
+            written.append(tables.folder / f"{name}.csv")
+    return written
+
+
+__all__ = ["CollectError", "CollectResult", "Outcome", "collect", "find_workbooks"]

@@ -1,0 +1,243 @@
+"""Feedback to the labs: the workbook with its problem cells marked, and a plain German page.
+
+The marked copy is made with openpyxl, because it has to change a workbook
+the lab wrote (XlsxWriter only writes new files): each cell with a finding
+gets a red (error) or yellow (note) fill and a comment saying what was
+found, what is expected and how to fix it. The HTML page lists the same per
+sheet and cell. Everything goes into one folder, written through
+:func:`ogl_impact.write.target.replace_folder`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from ogl_impact.delivery.findings import Finding, Lang
+from ogl_impact.write.target import replace_folder
+
+_TEXT = {
+    "de": {
+        "title": "Rückmeldung zur Datenlieferung",
+        "accepted": "angenommen",
+        "revision": "als Korrektur angenommen",
+        "refused": "abgelehnt – bitte korrigieren und erneut senden",
+        "skipped": "schon eingelesen, übersprungen",
+        "sheet": "Blatt",
+        "cell": "Zelle",
+        "found": "Gefundener Wert",
+        "expected": "Erwartet",
+        "fix": "So beheben Sie es",
+        "kind": "Art",
+        "error": "Fehler",
+        "warning": "Hinweis",
+        "none": "Keine Probleme gefunden. Vielen Dank!",
+        "file": "Datei",
+        "result": "Ergebnis",
+        "copy": "Arbeitsmappe mit markierten Zellen",
+        "index": "Rückmeldungen",
+    },
+    "en": {
+        "title": "Feedback on the data delivery",
+        "accepted": "accepted",
+        "revision": "accepted as a revision",
+        "refused": "refused – please correct and send again",
+        "skipped": "already collected, skipped",
+        "sheet": "Sheet",
+        "cell": "Cell",
+        "found": "Value found",
+        "expected": "Expected",
+        "fix": "How to fix it",
+        "kind": "Kind",
+        "error": "Error",
+        "warning": "Note",
+        "none": "No problems found. Thank you!",
+        "file": "File",
+        "result": "Result",
+        "copy": "Workbook with marked cells",
+        "index": "Feedback",
+    },
+}
+_CSS = (
+    "body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4;color:#1a1a1a}"
+    "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.4em;"
+    "text-align:left;vertical-align:top}th{background:#e8eef7}"
+    ".error{background:#fde2e1}.warning{background:#fff4cc}"
+)
+
+
+def feedback_stem(file: str, lab_id: str | None, period_id: str | None) -> str:
+    """Return the base name of a workbook's feedback files.
+
+    Examples
+    --------
+    >>> feedback_stem("Daten Brandis.xlsx", "brandis", "sb6")
+    'brandis_sb6'
+    >>> feedback_stem("unbekannt.xlsx", None, None)
+    'unbekannt'
+    """
+    return f"{lab_id}_{period_id}" if lab_id and period_id else Path(file).stem
+
+
+def marked_copy(source: Path, findings: Sequence[Finding], target: Path, lang: Lang = "de") -> bool:
+    """Write a copy of ``source`` with each finding's cell filled and commented.
+
+    Parameters
+    ----------
+    source : Path
+        The workbook as the lab sent it.
+    findings : sequence of Finding
+        Its findings; those without a sheet and cell are not marked.
+    target : Path
+        Where to write the copy.
+    lang : {"de", "en"}
+        Language of the comments.
+
+    Returns
+    -------
+    bool
+        False when the file cannot be opened as a workbook (no copy written).
+    """
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    try:
+        book = openpyxl.load_workbook(source)
+    except Exception:
+        return False
+    fills = {
+        "error": PatternFill("solid", start_color="FFF4A6A0", end_color="FFF4A6A0"),
+        "warning": PatternFill("solid", start_color="FFFFE699", end_color="FFFFE699"),
+    }
+    t = _TEXT[lang]
+    for f in findings:
+        if not f.sheet or not f.cell or f.sheet not in book.sheetnames:
+            continue
+        try:
+            cell = book[f.sheet][f.cell]
+        except (ValueError, KeyError):
+            continue
+        if type(cell).__name__ == "MergedCell":
+            continue
+        cell.fill = fills[f.severity]
+        found = f"{t['found']}: {f.value}\n" if f.value is not None else ""
+        text = f"{t[f.severity]}: {found}{t['expected']}: {f.expected(lang)}\n{f.fix(lang)}"
+        previous = cell.comment.text + "\n\n" if cell.comment else ""
+        cell.comment = Comment(previous + text, "ogl-impact", width=320, height=160)
+    book.save(target)
+    return True
+
+
+def page(
+    file: str,
+    outcome: str,
+    findings: Sequence[Finding],
+    lang: Lang = "de",
+    copy_name: str | None = None,
+) -> str:
+    """Return the HTML feedback page of one workbook.
+
+    Parameters
+    ----------
+    file : str
+        File name as received.
+    outcome : str
+        accepted, revision, refused or skipped.
+    findings : sequence of Finding
+        Its findings.
+    lang : {"de", "en"}
+        Language.
+    copy_name : str, optional
+        File name of the marked copy to link.
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+    """
+    t = _TEXT[lang]
+    e = html.escape
+    rows = []
+    for f in findings:
+        rows.append(
+            f'<tr class="{f.severity}"><td>{e(t[f.severity])}</td><td>{e(f.sheet or "–")}</td>'
+            f"<td>{e(f.cell or '–')}</td><td>{e(f.value if f.value is not None else '–')}</td>"
+            f"<td>{e(f.expected(lang))}</td><td>{e(f.fix(lang))}</td></tr>"
+        )
+    body = (
+        f"<table><thead><tr><th>{t['kind']}</th><th>{t['sheet']}</th><th>{t['cell']}</th>"
+        f"<th>{t['found']}</th><th>{t['expected']}</th><th>{t['fix']}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else f"<p>{t['none']}</p>"
+    )
+    link = f'<p><a href="{e(copy_name)}">{t["copy"]}</a></p>' if copy_name else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{t['title']}: {e(file)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{t['title']}</h1><p>{t['file']}: <strong>{e(file)}</strong><br>"
+        f"{t['result']}: <strong>{e(t.get(outcome, outcome))}</strong></p>{link}{body}"
+        "</body></html>\n"
+    )
+
+
+def write_feedback(
+    outcomes: Sequence[object], out: str | Path, inputs: Sequence[Path], lang: Lang = "de"
+) -> list[Path]:
+    """Write the feedback folder: per workbook a marked copy and a page, plus an index.
+
+    Parameters
+    ----------
+    outcomes : sequence of Outcome
+        From :func:`ogl_impact.delivery.collect.collect`.
+    out : str or Path
+        The feedback folder (replaced as a whole; refused when it is not ogl-impact's).
+    inputs : sequence of Path
+        The data folder and workbooks (OUT may not be or hold them).
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    list of Path
+        Files written (in their final place).
+    """
+    t = _TEXT[lang]
+    names: list[tuple[str, str, str]] = []
+    with replace_folder(out, "collect", list(inputs)) as staging:
+        used: set[str] = set()
+        for o in outcomes:
+            stem = feedback_stem(o.file, o.lab_id, o.period_id)  # type: ignore[attr-defined]
+            base, n = stem, 2
+            while stem in used:
+                stem, n = f"{base}_{n}", n + 1
+            used.add(stem)
+            copy = f"{stem}_rueckmeldung.xlsx" if lang == "de" else f"{stem}_feedback.xlsx"
+            has_copy = any(f.sheet and f.cell for f in o.findings) and marked_copy(  # type: ignore[attr-defined]
+                o.path,
+                o.findings,
+                staging / copy,
+                lang,  # type: ignore[attr-defined]
+            )
+            (staging / f"{stem}.html").write_text(
+                page(o.file, o.outcome, o.findings, lang, copy if has_copy else None),  # type: ignore[attr-defined]
+                encoding="utf-8",
+            )
+            names.append((f"{stem}.html", o.file, t.get(o.outcome, o.outcome)))  # type: ignore[attr-defined]
+        items = "".join(
+            f'<li><a href="{html.escape(h)}">{html.escape(f)}</a>: {html.escape(r)}</li>'
+            for h, f, r in names
+        )
+        (staging / "index.html").write_text(
+            f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>'
+            f"{t['index']}</title><style>{_CSS}</style></head><body><h1>{t['index']}</h1>"
+            f"<ul>{items}</ul></body></html>\n",
+            encoding="utf-8",
+        )
+        produced = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+    return [Path(out) / p for p in produced]
+
+
+__all__ = ["feedback_stem", "marked_copy", "page", "write_feedback"]

@@ -1,0 +1,370 @@
+"""What is wrong with a returned workbook, said so a lab coordinator can fix it.
+
+A :class:`Finding` names the workbook, the sheet and the cell
+(``Indikatorwerte!I7``), the value found, what is expected and how to fix
+it, in German and English. Problems found by the rules of ``validate`` on
+the merged tables are carried over with their own message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["de", "en"]
+
+# rule -> (what is expected, how to fix it) in German and English
+RULES: dict[str, tuple[str, str, str, str]] = {
+    "not_a_workbook": (
+        "Eine Excel-Arbeitsmappe (.xlsx) aus der Vorlage von ogl-impact.",
+        "Die Datei ist keine lesbare .xlsx-Datei ({detail}). Bitte die Vorlage in Excel oder "
+        "LibreOffice öffnen und als „Excel-Arbeitsmappe (.xlsx)“ speichern.",
+        "An Excel workbook (.xlsx) made from the ogl-impact template.",
+        "The file is not a readable .xlsx file ({detail}). Open the template in Excel or "
+        "LibreOffice and save it as an Excel workbook (.xlsx).",
+    ),
+    "zip_limits": (
+        "Eine Arbeitsmappe normaler Größe.",
+        "Die Datei würde beim Entpacken {detail} groß; sie wird nicht gelesen. Bitte die "
+        "Vorlage neu ausfüllen.",
+        "A workbook of normal size.",
+        "The file would inflate to {detail}; it is not read. Please fill in a new template.",
+    ),
+    "empty_workbook": (
+        "Die ausgefüllte Vorlage mit den Blättern Indikatorwerte, Meilensteine und Partner.",
+        "Die Arbeitsmappe ist leer. Bitte die verschickte Vorlage ausfüllen und zurücksenden.",
+        "The filled template with the sheets Indikatorwerte, Meilensteine and Partner.",
+        "The workbook is empty. Please fill in the template sent to you and return it.",
+    ),
+    "no_metadata": (
+        "Das verborgene Blatt „ogl_meta“ der Vorlage (Labor, Zeitraum, Version).",
+        "Die Datei stammt nicht aus der Vorlage von ogl-impact oder das verborgene Blatt wurde "
+        "gelöscht. Bitte die Werte in die verschickte Vorlage übertragen.",
+        "The hidden sheet 'ogl_meta' of the template (lab, period, version).",
+        "The file was not made from the ogl-impact template or its hidden sheet was deleted. "
+        "Please copy the values into the template sent to you.",
+    ),
+    "metadata_changed": (
+        "Die unveränderten Angaben der Vorlage (Labor, Zeitraum, Prüfsumme).",
+        "Das verborgene Blatt „ogl_meta“ wurde verändert. Bitte die verschickte Vorlage verwenden.",
+        "The template's unchanged metadata (lab, period, hash).",
+        "The hidden sheet 'ogl_meta' was changed. Please use the template sent to you.",
+    ),
+    "unknown_version": (
+        "Vorlagenversion {expected}.",
+        "Die Vorlage hat die Version {found}. Bitte die aktuelle Vorlage anfordern.",
+        "Template version {expected}.",
+        "The template has version {found}. Please ask for the current template.",
+    ),
+    "unknown_lab": (
+        "Ein Labor aus labs.csv.",
+        "Das Labor „{found}“ ist nicht bekannt. Bitte die Vorlage Ihres Labors verwenden.",
+        "A lab of labs.csv.",
+        "The lab '{found}' is unknown. Please use your lab's template.",
+    ),
+    "unknown_period": (
+        "Ein Berichtszeitraum aus periods.csv.",
+        "Der Zeitraum „{found}“ ist nicht bekannt. Bitte die Vorlage dieses Zeitraums verwenden.",
+        "A period of periods.csv.",
+        "The period '{found}' is unknown. Please use this period's template.",
+    ),
+    "wrong_period": (
+        "Die Vorlage für den Zeitraum {expected}.",
+        "Dies ist die Vorlage für {found} (z. B. die des letzten Zeitraums). Bitte die Werte in "
+        "die Vorlage für {expected} eintragen.",
+        "The template for period {expected}.",
+        "This is the template for {found} (e.g. last period's). Please enter the values into "
+        "the template for {expected}.",
+    ),
+    "file_name_mismatch": (
+        "Die Vorlage von {named} (wie der Dateiname sagt).",
+        "Die Datei heißt {file}, enthält aber die Vorlage von {found}. Wurde die Vorlage eines "
+        "anderen Labors oder Zeitraums ausgefüllt? Bitte die eigene Vorlage verwenden.",
+        "The template of {named} (as the file name says).",
+        "The file is called {file} but holds the template of {found}. Was another lab's or "
+        "period's template filled in? Please use your own.",
+    ),
+    "layout_changed": (
+        "Eine Vorlage, die zum aktuellen Wirkungsmodell des Labors passt.",
+        "Die Indikatoren oder Meilensteine des Labors haben sich seit dem Erstellen der "
+        "Vorlage geändert. Bitte eine neue Vorlage anfordern.",
+        "A template that fits the lab's current impact model.",
+        "The lab's indicators or milestones changed since the template was made. Please ask "
+        "for a new template.",
+    ),
+    "sheet_missing": (
+        "Ein Blatt namens „{sheet}“.",
+        "Das Blatt „{sheet}“ fehlt{renamed}. Bitte den ursprünglichen Namen wiederherstellen.",
+        "A sheet named '{sheet}'.",
+        "The sheet '{sheet}' is missing{renamed_en}. Please restore its original name.",
+    ),
+    "column_missing": (
+        "Eine Spalte „{header}“ in Zeile 1.",
+        "Die Spalte „{header}“ fehlt oder wurde umbenannt. Bitte die Überschriften der Vorlage "
+        "nicht ändern.",
+        "A column '{header}' in row 1.",
+        "The column '{header}' is missing or was renamed. Please keep the template's headers.",
+    ),
+    "row_deleted": (
+        "Eine Zeile für {key}.",
+        "Die Zeile für {key} wurde gelöscht. Bitte keine Zeilen löschen; nicht erhobene Werte "
+        "einfach leer lassen.",
+        "A row for {key}.",
+        "The row for {key} was deleted. Please do not delete rows; leave values not collected "
+        "empty.",
+    ),
+    "row_inserted": (
+        "Nur die Zeilen der Vorlage.",
+        "Diese Zeile ({key}) gehört nicht zur Vorlage (eingefügt oder Kennung geändert). Bitte "
+        "entfernen oder die Kennung wiederherstellen.",
+        "Only the template's rows.",
+        "This row ({key}) is not part of the template (inserted or id changed). Please remove it "
+        "or restore the id.",
+    ),
+    "row_duplicate": (
+        "Jede Zeile der Vorlage genau einmal.",
+        "Die Zeile für {key} kommt mehrfach vor (zuerst in Zeile {first}). Bitte die Kopie "
+        "löschen.",
+        "Each template row exactly once.",
+        "The row for {key} appears more than once (first in row {first}). Please delete the copy.",
+    ),
+    "rows_sorted": (
+        "Die Reihenfolge der Vorlage.",
+        "Die Zeilen wurden umsortiert. Die Werte wurden über Indikator-ID und Aufschlüsselung "
+        "zugeordnet; bitte prüfen Sie, ob jeder Wert in der richtigen Zeile steht.",
+        "The template's order.",
+        "The rows were sorted. Values were matched by indicator id and disaggregation; please "
+        "check that each value is in its row.",
+    ),
+    "text_not_number": (
+        "Eine Zahl.",
+        "Hier steht Text. Bitte nur die Zahl eintragen (ohne Einheit oder Worte); leer lassen, "
+        "wenn kein Wert erhoben wurde.",
+        "A number.",
+        "This cell holds text. Enter only the number (no unit or words); leave it empty when "
+        "no value was collected.",
+    ),
+    "number_as_text": (
+        "Eine Zahl, keine Zahl als Text.",
+        "Die Zahl ist als Text gespeichert (z. B. mit Apostroph oder in einer Textzelle). "
+        "Bitte die Zelle als Zahl formatieren und {number} neu eintippen.",
+        "A number, not a number stored as text.",
+        "The number is stored as text. Format the cell as a number and type {number} again.",
+    ),
+    "date_as_text": (
+        "Ein Datum.",
+        "Das Datum ist als Text gespeichert. Bitte die Zelle als Datum formatieren und "
+        "{date} neu eintippen.",
+        "A date.",
+        "The date is stored as text. Format the cell as a date and type {date} again.",
+    ),
+    "not_a_date": (
+        "Ein Datum (TT.MM.JJJJ).",
+        "Hier steht kein Datum. Bitte ein Datum wie 30.10.2022 eintragen oder leer lassen.",
+        "A date (DD.MM.YYYY).",
+        "This is not a date. Enter a date such as 30.10.2022 or leave it empty.",
+    ),
+    "not_in_list": (
+        "Einer der Einträge: {allowed}.",
+        "Bitte einen Eintrag aus der Auswahlliste wählen.",
+        "One of: {allowed}.",
+        "Please choose an entry of the dropdown list.",
+    ),
+    "formula": (
+        "Ein eingetragener Wert, keine Formel.",
+        "Die Zelle enthält die Formel {formula}. Bitte den Wert selbst eintragen (Kopieren, "
+        "dann „Inhalte einfügen – nur Werte“).",
+        "A value typed in, not a formula.",
+        "The cell holds the formula {formula}. Enter the value itself (copy, then paste "
+        "values only).",
+    ),
+    "merged_cells": (
+        "Einzelne Zellen.",
+        "Die Zellen {range} sind verbunden. Bitte den Zellverbund aufheben und jeden Wert in "
+        "seine Zelle schreiben.",
+        "Single cells.",
+        "The cells {range} are merged. Unmerge them and put each value in its own cell.",
+    ),
+    "status_missing": (
+        "Einen Status (gemessen oder geschätzt) zum Wert.",
+        "Zu einem eingetragenen Wert gehört der Status. Bitte „gemessen“ oder „geschätzt“ wählen.",
+        "A status (measured or estimated) for the value.",
+        "A value needs its status. Choose 'gemessen' or 'geschätzt'.",
+    ),
+    "completion_missing": (
+        "Einen Umsetzungsstand.",
+        "Zu einem Datum gehört der Umsetzungsstand. Bitte einen Eintrag der Auswahlliste wählen.",
+        "A completion state.",
+        "A date needs its completion state. Please choose one from the list.",
+    ),
+    "partner_incomplete": (
+        "Name, Art und Land des Partners.",
+        "Für einen neuen Partner bitte Name, Art und Land angeben.",
+        "Name, kind and Land of the partner.",
+        "For a new partner, give name, kind and Land.",
+    ),
+    "partner_known": (
+        "Nur neue Partner.",
+        "„{name}“ ist schon als Partner des Labors erfasst und wird nicht doppelt übernommen.",
+        "New partners only.",
+        "'{name}' is already a partner of the lab and is not added twice.",
+    ),
+    "cumulative_falls": (
+        "Einen Wert ab {previous} (kumulierter Indikator, Vorperiode {period}).",
+        "Der Indikator zählt fortlaufend; der Wert kann nicht sinken. Bitte prüfen. War der "
+        "frühere Wert falsch, bitte die Vorlage von {period} korrigiert erneut einsenden.",
+        "A value of at least {previous} (cumulative indicator, previous period {period}).",
+        "The indicator accumulates; its value cannot fall. Please check. If the earlier value "
+        "was wrong, send the corrected workbook of {period} again.",
+    ),
+    "tenfold": (
+        "Einen Wert in der Größenordnung der Vorperiode ({previous} in {period}).",
+        "Der Wert ist mindestens zehnmal so groß wie in der Vorperiode. Bitte prüfen (Komma "
+        "vergessen? Tausend statt Einzelwert?).",
+        "A value of the order of the previous period ({previous} in {period}).",
+        "The value is at least ten times last period's. Please check (decimal comma "
+        "forgotten? thousands instead of units?).",
+    ),
+    "date_in_future": (
+        "Ein Datum bis zum Eingang der Datei ({received}).",
+        "Das Datum liegt in der Zukunft. Bitte das Datum eintragen, an dem der Meilenstein "
+        "erreicht wurde, oder leer lassen.",
+        "A date up to the day the file arrived ({received}).",
+        "The date lies in the future. Enter the day the milestone was reached or leave it empty.",
+    ),
+    "already_collected": (
+        "Eine neue oder geänderte Lieferung.",
+        "Diese Datei (gleiche Prüfsumme) wurde schon am {received} eingelesen; sie wird "
+        "übersprungen.",
+        "A new or changed delivery.",
+        "This file (same hash) was already collected on {received}; it is skipped.",
+    ),
+    "duplicate_in_run": (
+        "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
+        "Für {lab} / {period} liegt in diesem Lauf schon {other} vor. Bitte nur die neueste "
+        "Datei einlesen.",
+        "One workbook per lab and period per run.",
+        "This run already holds {other} for {lab} / {period}. Collect only the newest file.",
+    ),
+    "validation": (
+        "{message_de}",
+        "Bitte den Wert so ändern, dass er die Regel erfüllt.",
+        "{message_en}",
+        "Please change the value so that it meets the rule.",
+    ),
+}
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem of a returned workbook.
+
+    Attributes
+    ----------
+    workbook : str
+        File name as received.
+    rule : str
+        Key of :data:`RULES`.
+    sheet : str or None
+        Sheet name.
+    cell : str or None
+        Cell reference such as ``I7`` (without the sheet).
+    value : str or None
+        The value found, as text.
+    severity : {"error", "warning"}
+        Errors refuse the workbook; warnings are noted in the feedback.
+    params : tuple of (str, str)
+        Values for the message texts.
+    """
+
+    workbook: str
+    rule: str
+    sheet: str | None = None
+    cell: str | None = None
+    value: str | None = None
+    severity: Literal["error", "warning"] = "error"
+    params: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def where(self) -> str:
+        """``Sheet!Cell``, the sheet alone, or the workbook."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or self.workbook
+
+    def expected(self, lang: Lang = "de") -> str:
+        """Return what the cell should hold."""
+        de, _, en, _ = RULES[self.rule]
+        return (de if lang == "de" else en).format_map(_Defaults(dict(self.params)))
+
+    def fix(self, lang: Lang = "de") -> str:
+        """How to fix it."""
+        _, de, _, en = RULES[self.rule]
+        return (de if lang == "de" else en).format_map(_Defaults(dict(self.params)))
+
+    def line(self, lang: Lang = "de") -> str:
+        """One line for the terminal: workbook, cell, value, expected, fix."""
+        found = (
+            ""
+            if self.value is None
+            else (f" Wert „{self.value}“." if lang == "de" else f" value '{self.value}'.")
+        )
+        kind = {"de": {"error": "Fehler", "warning": "Hinweis"}, "en": {}}[lang].get(
+            self.severity, self.severity
+        )
+        where = f"{self.workbook}: {self.where}" if self.sheet else self.workbook
+        expect = "erwartet" if lang == "de" else "expected"
+        return f"{where}: {kind}:{found} {expect}: {self.expected(lang)} {self.fix(lang)}"
+
+
+def finding(
+    workbook: str,
+    rule: str,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    value: object = None,
+    severity: Literal["error", "warning"] = "error",
+    **params: object,
+) -> Finding:
+    """Build a :class:`Finding`, turning value and parameters into text.
+
+    Parameters
+    ----------
+    workbook, rule, sheet, cell, severity
+        See :class:`Finding`.
+    value : object
+        The value found (None when there is none).
+    **params
+        Fields of the rule's texts.
+
+    Returns
+    -------
+    Finding
+
+    Examples
+    --------
+    >>> f = finding("brandis_sb6.xlsx", "text_not_number", sheet="Indikatorwerte",
+    ...             cell="I7", value="zwölf")
+    >>> f.where, f.expected()
+    ('Indikatorwerte!I7', 'Eine Zahl.')
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; known: {', '.join(sorted(RULES))}")
+    return Finding(
+        workbook=workbook,
+        rule=rule,
+        sheet=sheet,
+        cell=cell,
+        value=None if value is None else str(value),
+        severity=severity,
+        params=tuple(sorted((k, str(v)) for k, v in params.items())),
+    )
+
+
+__all__ = ["RULES", "Finding", "finding"]

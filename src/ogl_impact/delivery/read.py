@@ -1,0 +1,554 @@
+"""Read a returned workbook: cells by sheet, metadata, then typed rows and findings.
+
+python-calamine reads the cells (chosen by measurement, see
+``benchmarks/bench_delivery.py``: it reads the same templates several times
+faster than openpyxl). Formulas and merged cells are spotted in the sheet
+XML without inflating anything twice; only then is openpyxl asked for the
+exact cells.
+
+:func:`read_raw` turns a file into a :class:`RawWorkbook` (or one finding
+saying why it cannot be read); :func:`interpret` checks it against the
+lab's :class:`~ogl_impact.delivery.workbook.Layout` and returns the rows
+for ``indicator_values``, ``milestones`` and ``partners`` with every finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import itertools
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+from ogl_impact.delivery.findings import Finding, finding
+from ogl_impact.delivery.workbook import (
+    COLUMNS,
+    DATA_SHEETS,
+    HEADER_ROW,
+    LISTS,
+    SHEET_GUIDE,
+    SHEET_META,
+    SHEET_MILESTONES,
+    SHEET_PARTNERS,
+    SHEET_VALUES,
+    Layout,
+    column_letter,
+)
+from ogl_impact.io import WORKBOOK_LIMITS, zip_breach
+from ogl_impact.parse import MAX_ABS_NUMBER
+
+_FORMULA = re.compile(rb"<f[\s>/]")
+_MERGE = re.compile(rb"<mergeCell[\s>/]")
+_DE_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_EN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass
+class RawWorkbook:
+    """A workbook as read: cell values per sheet and what the XML says about it.
+
+    Attributes
+    ----------
+    file : str
+        File name as received.
+    path : Path
+        Where it is.
+    sha256 : str
+        Hash of the file's bytes.
+    sheets : dict of str to list of list
+        Cell values per sheet (row 1 first), as python-calamine gives them.
+    meta : dict of str to str
+        Key-value pairs of the hidden sheet (empty when it is missing).
+    formulas : dict of str to dict
+        Per sheet, cell reference -> formula text.
+    merged : dict of str to list of str
+        Per sheet, merged ranges such as ``I7:J7``.
+    """
+
+    file: str
+    path: Path
+    sha256: str
+    sheets: dict[str, list[list[object]]] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)
+    merged: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_raw(path: str | Path) -> RawWorkbook | Finding:
+    """Read a workbook's cells, or say why it cannot be read.
+
+    Parameters
+    ----------
+    path : str or Path
+        A returned ``.xlsx`` file.
+
+    Returns
+    -------
+    RawWorkbook or Finding
+        The cells, or one finding (not a workbook, too large when inflated, empty).
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return finding(name, "not_a_workbook", detail=exc.strerror or type(exc).__name__)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        what = "leer" if not data else "kein ZIP-Container, evtl. altes .xls oder .ods"
+        return finding(name, "not_a_workbook", detail=what)
+    breach = zip_breach(members, WORKBOOK_LIMITS)
+    if breach is not None:
+        return finding(name, "zip_limits", detail=f"{breach.value / 1024**2:.0f} MB")
+    suspicious = False
+    try:
+        for info in members:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                xml = archive.read(info)
+                if _FORMULA.search(xml) or _MERGE.search(xml):
+                    suspicious = True
+                    break
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {  # the guide is text the lab does not fill: it is not read
+            s: []
+            if s == SHEET_GUIDE
+            else book.get_sheet_by_name(s).to_python(skip_empty_area=False)
+            for s in book.sheet_names
+        }
+    except Exception as exc:
+        return finding(name, "not_a_workbook", detail=type(exc).__name__)
+    raw = RawWorkbook(file=name, path=path, sha256=digest, sheets=sheets)
+    if suspicious:
+        raw.formulas, raw.merged = _formulas_and_merges(data)
+    meta_rows = sheets.get(SHEET_META, [])
+    raw.meta = {
+        str(r[0]).strip(): _cell_str(r[1]) for r in meta_rows if len(r) >= 2 and str(r[0]).strip()
+    }
+    return raw
+
+
+def _cells(book: python_calamine.CalamineWorkbook, sheet: str) -> list[list[object]]:
+    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def _formulas_and_merges(data: bytes) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    """Locate formula cells and merged ranges (openpyxl; only for workbooks that have them)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    formulas: dict[str, dict[str, str]] = {}
+    merged: dict[str, list[str]] = {}
+    for sheet in book.worksheets:
+        found = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    found[cell.coordinate] = str(cell.value)
+        if found:
+            formulas[sheet.title] = found
+        ranges = [str(r) for r in sheet.merged_cells.ranges]
+        if ranges:
+            merged[sheet.title] = ranges
+    return formulas, merged
+
+
+def _cell_str(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _shown(value: object) -> str:
+    """Return a cell value as the lab sees it (German number and date forms)."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
+    return str(value)
+
+
+@dataclass
+class Returned:
+    """A returned workbook, checked against its layout.
+
+    Attributes
+    ----------
+    raw : RawWorkbook
+        The cells.
+    values : pandas.DataFrame
+        indicator_id, disaggregation_value, value, status, sheet_row.
+    milestones : pandas.DataFrame
+        milestone_id, completion, achieved_date, sheet_row.
+    partners : pandas.DataFrame
+        name, kind, land, sheet_row.
+    findings : list of Finding
+        Everything wrong or worth a note.
+    """
+
+    raw: RawWorkbook
+    values: pd.DataFrame
+    milestones: pd.DataFrame
+    partners: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Sheet:
+    """Cell access by column key for one data sheet, with findings."""
+
+    def __init__(self, raw: RawWorkbook, name: str, out: list[Finding]):
+        self.raw, self.name, self.out = raw, name, out
+        self.rows = raw.sheets.get(name, [])
+        header = [_cell_str(v) for v in (self.rows[HEADER_ROW - 1] if self.rows else [])]
+        self.col: dict[str, int] = {}
+        for c in COLUMNS[name]:
+            if c.header in header:
+                self.col[c.key] = header.index(c.header)
+            else:
+                self.out.append(
+                    finding(
+                        raw.file,
+                        "column_missing",
+                        sheet=name,
+                        cell=f"{column_letter(len(self.col))}{HEADER_ROW}",
+                        header=c.header,
+                    )
+                )
+        self.ok = len(self.col) == len(COLUMNS[name])
+        self.formulas = raw.formulas.get(name, {})
+
+    def cell(self, row_index: int, key: str) -> object:
+        row = self.rows[row_index]
+        col = self.col[key]
+        return row[col] if col < len(row) else ""
+
+    def ref(self, row_index: int, key: str) -> str:
+        return f"{column_letter(self.col[key])}{row_index + 1}"
+
+    def data_rows(self) -> list[int]:
+        """Return the indices (0-based) of rows below the header with any content."""
+        return [
+            i
+            for i in range(HEADER_ROW, len(self.rows))
+            if any(v not in ("", None) for v in self.rows[i])
+        ]
+
+    def add(
+        self, rule: str, row_index: int, col_key: str, value: object = None, **kw: object
+    ) -> None:
+        self.out.append(
+            finding(
+                self.raw.file,
+                rule,
+                sheet=self.name,
+                cell=self.ref(row_index, col_key),
+                value=None if value is None else _shown(value),
+                **kw,
+            )
+        )
+
+    def formula(self, row_index: int, key: str) -> bool:
+        ref = self.ref(row_index, key)
+        if ref in self.formulas:
+            self.add("formula", row_index, key, formula=self.formulas[ref])
+            return True
+        return False
+
+    def number(self, row_index: int, key: str) -> float | None:
+        if self.formula(row_index, key):
+            return None
+        v = self.cell(row_index, key)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if isinstance(v, bool) or isinstance(v, dt.date | dt.time | dt.timedelta):
+            self.add("text_not_number", row_index, key, v)
+            return None
+        if isinstance(v, int | float):
+            number = float(v)
+            if math.isnan(number) or math.isinf(number) or abs(number) > MAX_ABS_NUMBER:
+                self.add("text_not_number", row_index, key, v)
+                return None
+            return number
+        text = str(v).strip().lstrip("'")
+        if _DE_NUMBER.match(text) or _EN_NUMBER.match(text):
+            self.add("number_as_text", row_index, key, v, number=text)
+        else:
+            self.add("text_not_number", row_index, key, v)
+        return None
+
+    def date(self, row_index: int, key: str) -> pd.Timestamp | None:
+        if self.formula(row_index, key):
+            return None
+        v = self.cell(row_index, key)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if isinstance(v, dt.datetime | dt.date):
+            return pd.Timestamp(v.year, v.month, v.day)
+        text = str(v).strip()
+        if isinstance(v, str) and (_DE_DATE.match(text) or _ISO_DATE.match(text)):
+            self.add("date_as_text", row_index, key, v, date=text)
+        else:
+            self.add("not_a_date", row_index, key, v)
+        return None
+
+    def choice(self, row_index: int, key: str) -> str | None:
+        if self.formula(row_index, key):
+            return None
+        v = _cell_str(self.cell(row_index, key))
+        if not v:
+            return None
+        labels = LISTS[(self.name, key)]
+        wanted = v.casefold()
+        for code, label in labels.items():
+            if wanted in (code.casefold(), label.casefold()):
+                return code
+        self.add("not_in_list", row_index, key, v, allowed=", ".join(labels.values()))
+        return None
+
+    def text(self, row_index: int, key: str) -> str:
+        if self.formula(row_index, key):
+            return ""
+        return _cell_str(self.cell(row_index, key))
+
+
+def check_structure(raw: RawWorkbook) -> list[Finding]:
+    """Return findings about the workbook as a whole: empty, renamed sheets, merged cells.
+
+    Parameters
+    ----------
+    raw : RawWorkbook
+        The cells.
+
+    Returns
+    -------
+    list of Finding
+    """
+    out: list[Finding] = []
+    if not any(
+        any(v not in ("", None) for v in row) for rows in raw.sheets.values() for row in rows
+    ):
+        return [finding(raw.file, "empty_workbook")]
+    others = [s for s in raw.sheets if s not in (*DATA_SHEETS, SHEET_META, "Anleitung")]
+    for name in DATA_SHEETS:
+        if name not in raw.sheets:
+            guess = ", ".join(f"„{s}“" for s in others)
+            guess_en = ", ".join(f"'{s}'" for s in others)
+            out.append(
+                finding(
+                    raw.file,
+                    "sheet_missing",
+                    sheet=name,
+                    renamed=f" (umbenannt? vorhanden: {guess})" if others else "",
+                    renamed_en=f" (renamed? found: {guess_en})" if others else "",
+                )
+            )
+    for sheet, ranges in raw.merged.items():
+        for r in ranges:
+            out.append(
+                finding(raw.file, "merged_cells", sheet=sheet, cell=r.split(":")[0], range=r)
+            )
+    return out
+
+
+def interpret(raw: RawWorkbook, layout: Layout) -> Returned:
+    """Check a workbook's rows against the layout and convert its cells.
+
+    Parameters
+    ----------
+    raw : RawWorkbook
+        The cells (metadata already matched to ``layout``'s lab and period).
+    layout : Layout
+        What the template held.
+
+    Returns
+    -------
+    Returned
+        Rows of the filled cells and every finding; a row whose cells could
+        not be read is left out (the workbook is refused anyway).
+    """
+    out = check_structure(raw)
+    values = _read_values(raw, layout, out) if SHEET_VALUES in raw.sheets else _empty_values()
+    milestones = (
+        _read_milestones(raw, layout, out) if SHEET_MILESTONES in raw.sheets else _empty_ms()
+    )
+    partners = _read_partners(raw, out) if SHEET_PARTNERS in raw.sheets else _empty_partners()
+    return Returned(raw=raw, values=values, milestones=milestones, partners=partners, findings=out)
+
+
+_VALUE_FIELDS = ["indicator_id", "disaggregation_value", "value", "status", "sheet_row"]
+_MS_FIELDS = ["milestone_id", "completion", "achieved_date", "sheet_row"]
+_PARTNER_FIELDS = ["name", "kind", "land", "sheet_row"]
+
+
+def _empty_values() -> pd.DataFrame:
+    return pd.DataFrame(columns=_VALUE_FIELDS)
+
+
+def _empty_ms() -> pd.DataFrame:
+    return pd.DataFrame(columns=_MS_FIELDS)
+
+
+def _empty_partners() -> pd.DataFrame:
+    return pd.DataFrame(columns=_PARTNER_FIELDS)
+
+
+def _match_rows(
+    sheet: _Sheet,
+    keys: list[tuple[str, ...]],
+    key_of: callable,  # type: ignore[valid-type]
+    shown: callable,  # type: ignore[valid-type]
+) -> dict[tuple[str, ...], int]:
+    """Map each expected key to its row; report deleted, inserted, duplicated and sorted rows."""
+    expected = {k: n for n, k in enumerate(keys)}
+    found: dict[tuple[str, ...], int] = {}
+    order = []
+    first_key = "indicator_id" if sheet.name == SHEET_VALUES else "milestone_id"
+    for i in sheet.data_rows():
+        key = key_of(i)
+        if key in found:
+            sheet.add(
+                "row_duplicate",
+                i,
+                first_key,
+                sheet.cell(i, first_key),
+                key=shown(key),
+                first=found[key] + 1,
+            )
+        elif key in expected:
+            found[key] = i
+            order.append(expected[key])
+        else:
+            sheet.add("row_inserted", i, first_key, sheet.cell(i, first_key), key=shown(key))
+    for key, n in expected.items():
+        if key not in found:
+            sheet.out.append(
+                finding(
+                    sheet.raw.file,
+                    "row_deleted",
+                    sheet=sheet.name,
+                    cell=f"A{HEADER_ROW + 1 + n}",
+                    key=shown(key),
+                )
+            )
+    if order != sorted(order):
+        first = next(i for i, (a, b) in enumerate(itertools.pairwise(order)) if b < a) + 1
+        row = sorted(found.values())[first] if first < len(found) else HEADER_ROW
+        sheet.out.append(
+            finding(
+                sheet.raw.file,
+                "rows_sorted",
+                sheet=sheet.name,
+                cell=f"A{row + 1}",
+                severity="warning",
+            )
+        )
+    return found
+
+
+def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd.DataFrame:
+    sheet = _Sheet(raw, SHEET_VALUES, out)
+    if not sheet.ok:
+        return _empty_values()
+
+    def key_of(i: int) -> tuple[str, ...]:
+        return (
+            _cell_str(sheet.cell(i, "indicator_id")),
+            _cell_str(sheet.cell(i, "disaggregation")),
+        )
+
+    def shown(key: tuple[str, ...]) -> str:
+        return f"Indikator {key[0]}" + (f", {key[1]}" if key[1] else "")
+
+    found = _match_rows(sheet, layout.value_keys, key_of, shown)
+    rows = []
+    for (iid, disagg), i in found.items():
+        value = sheet.number(i, "value")
+        status = sheet.choice(i, "status")
+        empty_value = _blank(sheet.cell(i, "value"))
+        if value is None and status is None and empty_value:
+            continue  # not reported this period
+        if status is None and _blank(sheet.cell(i, "status")):
+            sheet.add("status_missing", i, "status")
+        rows.append(
+            {
+                "indicator_id": iid,
+                "disaggregation_value": disagg,
+                "value": value,
+                "status": status,
+                "sheet_row": i + 1,
+            }
+        )
+    return pd.DataFrame(rows, columns=_VALUE_FIELDS)
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd.DataFrame:
+    sheet = _Sheet(raw, SHEET_MILESTONES, out)
+    if not sheet.ok:
+        return _empty_ms()
+
+    def key_of(i: int) -> tuple[str, ...]:
+        return (_cell_str(sheet.cell(i, "milestone_id")),)
+
+    found = _match_rows(
+        sheet, [(k,) for k in layout.milestone_keys], key_of, lambda k: f"Meilenstein {k[0]}"
+    )
+    rows = []
+    for (mid,), i in found.items():
+        completion = sheet.choice(i, "completion")
+        achieved = sheet.date(i, "achieved_date")
+        if completion is None and _blank(sheet.cell(i, "completion")):
+            if achieved is not None:
+                sheet.add("completion_missing", i, "completion")
+            elif _blank(sheet.cell(i, "achieved_date")):
+                continue  # not reported
+        rows.append(
+            {
+                "milestone_id": mid,
+                "completion": completion,
+                "achieved_date": achieved,
+                "sheet_row": i + 1,
+            }
+        )
+    return pd.DataFrame(rows, columns=_MS_FIELDS)
+
+
+def _read_partners(raw: RawWorkbook, out: list[Finding]) -> pd.DataFrame:
+    sheet = _Sheet(raw, SHEET_PARTNERS, out)
+    if not sheet.ok:
+        return _empty_partners()
+    rows = []
+    for i in sheet.data_rows():
+        name = sheet.text(i, "name")
+        kind = sheet.choice(i, "kind")
+        land = sheet.choice(i, "land")
+        if (
+            not name
+            or (kind is None and _blank(sheet.cell(i, "kind")))
+            or (land is None and _blank(sheet.cell(i, "land")))
+        ):
+            sheet.add("partner_incomplete", i, "name", name or None)
+            continue
+        rows.append({"name": name, "kind": kind, "land": land, "sheet_row": i + 1})
+    return pd.DataFrame(rows, columns=_PARTNER_FIELDS)
+
+
+__all__ = ["RawWorkbook", "Returned", "check_structure", "interpret", "read_raw"]

@@ -1,0 +1,107 @@
+"""Read the tables of a data folder that the delivery loop needs, with the rules of ``validate``.
+
+Only the tables the workbooks touch and the ones they refer to are read
+(not the survey answers), each with :func:`ogl_impact.validate.validate_table`
+and together with :func:`ogl_impact.schemas.crosscheck.check_cross_table`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ogl_impact.io import RawTable, TableReadError, read_table
+from ogl_impact.problems import Problem, make_problem, sort_problems
+from ogl_impact.schemas import TABLES
+from ogl_impact.schemas.crosscheck import check_cross_table
+from ogl_impact.validate import find_tables, validate_table
+
+NEEDED = (
+    "sources",
+    "labs",
+    "partners",
+    "periods",
+    "nodes",
+    "indicators",
+    "indicator_values",
+    "milestones",
+)
+"""Tables every template and collect run reads (they must exist)."""
+REGISTER = ("submissions", "revisions")
+"""Tables collect writes; read when they exist."""
+
+
+@dataclass
+class DataTables:
+    """Typed and raw tables of a data folder, and what was wrong with them.
+
+    Attributes
+    ----------
+    folder : Path
+        The data folder.
+    tables : dict of str to DataFrame
+        Typed tables.
+    raw : dict of str to RawTable
+        The same as read (file, dialect, comment lines).
+    files : dict of str to Path
+        The file of each table that exists.
+    problems : list of Problem
+        Errors and warnings found.
+    """
+
+    folder: Path
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    raw: dict[str, RawTable] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity ``error``."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def load_tables(folder: str | Path, names: tuple[str, ...] = NEEDED + REGISTER) -> DataTables:
+    """Read and check the delivery tables of a data folder.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The data folder (``data/raw`` or a copy).
+    names : tuple of str
+        Tables to read; those in :data:`NEEDED` must exist.
+
+    Returns
+    -------
+    DataTables
+        Never raises for bad data; everything wrong is in ``problems``.
+    """
+    folder = Path(folder)
+    out = DataTables(folder=folder)
+    if not folder.is_dir():
+        out.problems.append(make_problem(str(folder), "folder_missing"))
+        return out
+    files, _ = find_tables(folder)
+    for name in names:
+        if name not in files:
+            if name in NEEDED:
+                out.problems.append(make_problem(str(folder), "table_missing", table=name))
+            continue
+        out.files[name] = files[name]
+        try:
+            raw = read_table(files[name], name)
+        except TableReadError as exc:
+            out.problems.append(exc.problem)
+            continue
+        frame, problems = validate_table(raw, TABLES[name])
+        out.raw[name], out.tables[name] = raw, frame
+        out.problems.extend(problems)
+    missing = set(TABLES) - set(out.tables)
+    out.problems.extend(check_cross_table(out.tables, out.raw, missing=missing & set(NEEDED)))
+    out.problems = sort_problems(out.problems)
+    return out
+
+
+__all__ = ["NEEDED", "REGISTER", "DataTables", "load_tables"]

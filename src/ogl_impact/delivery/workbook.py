@@ -1,0 +1,458 @@
+"""The layout of a lab's workbook, shared by the template writer and the reader.
+
+Sheet names, columns (which are locked, which the lab fills), the hidden
+metadata sheet and the layout hash live here, so that what
+:mod:`~ogl_impact.delivery.template` writes and what
+:mod:`~ogl_impact.delivery.read` expects can never drift apart.
+
+The *layout* of a lab's workbook for a period is derived from the data
+folder without the period's own rows: the lab's indicators with every
+disaggregation value seen in other periods, and the lab's milestones. So
+the template written before the period was collected and the layout
+checked when a revision of it arrives are the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from ogl_impact import vocab
+
+TEMPLATE_VERSION = "1"
+"""Version of the workbook layout; bumped whenever columns or sheets change."""
+
+SHEET_GUIDE = "Anleitung"
+SHEET_VALUES = "Indikatorwerte"
+SHEET_MILESTONES = "Meilensteine"
+SHEET_PARTNERS = "Partner"
+SHEET_META = "ogl_meta"
+"""Hidden sheet with lab, period, template version and layout hash."""
+
+DATA_SHEETS = (SHEET_VALUES, SHEET_MILESTONES, SHEET_PARTNERS)
+HEADER_ROW = 1
+"""Sheet row of the column headers; data begin in the row below."""
+PARTNER_ROWS = 50
+"""Open rows for new partners."""
+
+META_KEYS = ("ogl_impact", "lab_id", "period_id", "template_version", "layout_hash")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data sheet.
+
+    Attributes
+    ----------
+    key : str
+        Internal name.
+    header : str
+        German header in the sheet.
+    locked : bool
+        Whether the lab may not change it.
+    kind : {"text", "number", "date", "list"}
+        What the cell holds.
+    width : float
+        Column width in characters.
+    help_de : str
+        German explanation (sheet "Anleitung" and input message).
+    """
+
+    key: str
+    header: str
+    locked: bool
+    kind: str
+    width: float
+    help_de: str
+
+
+VALUE_COLUMNS = (
+    Column("indicator_id", "Indikator-ID", True, "text", 12, "Kennung des Indikators."),
+    Column("name", "Indikator", True, "text", 44, "Bezeichnung des Indikators."),
+    Column("level", "Ebene", True, "text", 11, "Ebene im Wirkungsmodell (Input bis Impact)."),
+    Column("measure", "Maß", True, "text", 10, "Art des Werts: Anzahl, Prozent, Einheit ..."),
+    Column("baseline", "Ausgangswert", True, "number", 13, "Wert zu Beginn des Labors."),
+    Column("target", "Zielwert", True, "number", 10, "Wert, der erreicht werden soll."),
+    Column(
+        "disaggregation",
+        "Aufschlüsselung",
+        True,
+        "text",
+        16,
+        "Gruppe, für die der Wert gilt; leer für den Gesamtwert.",
+    ),
+    Column("previous", "Wert Vorperiode", True, "number", 15, "Ihr Wert im letzten Zeitraum."),
+    Column(
+        "value",
+        "Wert",
+        False,
+        "number",
+        11,
+        "Ihr Wert für diesen Zeitraum, als Zahl (z. B. 12,5). Leer lassen, wenn nicht erhoben.",
+    ),
+    Column(
+        "status",
+        "Status",
+        False,
+        "list",
+        11,
+        "gemessen oder geschätzt (Auswahlliste). Pflicht, wenn ein Wert eingetragen ist.",
+    ),
+    Column("note", "Anmerkung", False, "text", 30, "Freiwillig: Hinweise zum Wert."),
+)
+MILESTONE_COLUMNS = (
+    Column("milestone_id", "Meilenstein-ID", True, "text", 15, "Kennung des Meilensteins."),
+    Column("name", "Meilenstein", True, "text", 44, "Bezeichnung des Meilensteins."),
+    Column("planned_date", "Geplant am", True, "date", 12, "Geplantes Datum."),
+    Column("previous", "Stand Vorperiode", True, "text", 18, "Ihr Stand im letzten Zeitraum."),
+    Column(
+        "completion",
+        "Umsetzungsstand",
+        False,
+        "list",
+        22,
+        "Stand nach der OGP-IRM-Skala (Auswahlliste).",
+    ),
+    Column(
+        "achieved_date",
+        "Erreicht am",
+        False,
+        "date",
+        12,
+        "Datum, an dem der Meilenstein erreicht wurde (TT.MM.JJJJ); Pflicht bei "
+        "„Abgeschlossen“, sonst leer.",
+    ),
+)
+PARTNER_COLUMNS = (
+    Column("name", "Name", False, "text", 40, "Name des neuen Partners."),
+    Column("kind", "Art", False, "list", 34, "Art des Partners (Auswahlliste)."),
+    Column(
+        "land", "Land", False, "list", 9, "Bundesland als ISO-Code, z. B. DE-NW (Auswahlliste)."
+    ),
+)
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    SHEET_VALUES: VALUE_COLUMNS,
+    SHEET_MILESTONES: MILESTONE_COLUMNS,
+    SHEET_PARTNERS: PARTNER_COLUMNS,
+}
+
+LANDS = tuple(f"DE-{c}" for c in ("BB BE BW BY HB HE HH MV NI NW RP SH SL SN ST TH".split()))
+"""ISO 3166-2 codes of the 16 Länder (dropdown of the partner sheet)."""
+
+STATUS_LABELS = {code: de for code, (de, _en) in vocab.VALUE_STATUS.items()}
+COMPLETION_LABELS = {code: de for code, (de, _en) in vocab.IRM_COMPLETION.items()}
+KIND_LABELS = {code: de for code, (de, _en) in vocab.PARTNER_KINDS.items()}
+LISTS: dict[tuple[str, str], dict[str, str]] = {
+    (SHEET_VALUES, "status"): STATUS_LABELS,
+    (SHEET_MILESTONES, "completion"): COMPLETION_LABELS,
+    (SHEET_PARTNERS, "kind"): KIND_LABELS,
+    (SHEET_PARTNERS, "land"): {c: c for c in LANDS},
+}
+"""Dropdown lists: code -> German label, per (sheet, column key)."""
+
+
+def column_letter(index: int) -> str:
+    """Return the spreadsheet letter of a 0-based column index.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(8), column_letter(27)
+    ('A', 'I', 'AB')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(sheet: str, row: int, col: int) -> str:
+    """Return ``Sheet!A1`` for a 1-based row and a 0-based column.
+
+    Examples
+    --------
+    >>> cell_name("Indikatorwerte", 7, 8)
+    'Indikatorwerte!I7'
+    """
+    return f"{sheet}!{column_letter(col)}{row}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a lab's workbook for a period holds before the lab fills it.
+
+    Attributes
+    ----------
+    lab_id, period_id : str
+        Whose workbook, for which period.
+    values : pandas.DataFrame
+        One row per indicator and disaggregation value, columns as
+        :data:`VALUE_COLUMNS` (codes, not labels) without the open ones.
+    milestones : pandas.DataFrame
+        One row per milestone, columns as :data:`MILESTONE_COLUMNS` without the open ones.
+    period_label : str
+        German name of the period.
+    period_end : pandas.Timestamp
+        Last day of the period.
+    """
+
+    lab_id: str
+    period_id: str
+    values: pd.DataFrame
+    milestones: pd.DataFrame
+    period_label: str
+    period_end: pd.Timestamp
+    previous_period: str = ""
+
+    @cached_property
+    def value_keys(self) -> list[tuple[str, str]]:
+        """(indicator_id, disaggregation value or "") of every row, in order."""
+        return list(zip(self.values["indicator_id"], self.values["disaggregation"], strict=True))
+
+    @cached_property
+    def milestone_keys(self) -> list[str]:
+        """Milestone ids in order."""
+        return self.milestones["milestone_id"].tolist()
+
+    @cached_property
+    def hash(self) -> str:
+        """SHA-256 over lab, period, template version and the locked row keys."""
+        parts = [self.lab_id, self.period_id, TEMPLATE_VERSION]
+        parts += [f"{i}|{d}" for i, d in self.value_keys]
+        parts.append("--")
+        parts += self.milestone_keys
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def earlier_periods(periods: pd.DataFrame, period_id: str) -> list[str]:
+    """Return the ids of the periods that start before ``period_id``, latest first.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        The typed periods table.
+    period_id : str
+        A period in it.
+
+    Returns
+    -------
+    list of str
+    """
+    p = periods.set_index(periods["period_id"].astype(str))
+    start = p.loc[period_id, "start"]
+    before = p[p["start"] < start].sort_values("start", ascending=False)
+    return list(before.index)
+
+
+_FIELDS = {
+    "indicators": (
+        "indicator_id",
+        "node_id",
+        "name",
+        "measure",
+        "baseline_value",
+        "target_value",
+    ),
+    "nodes": ("node_id", "level"),
+    "indicator_values": ("indicator_id", "period_id", "disaggregation_value", "value"),
+    "milestones": ("milestone_id", "name", "period_id", "planned_date", "completion"),
+}
+
+
+def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, list[tuple]]:
+    """Group a table's rows by lab as plain tuples (one conversion for the whole table)."""
+    columns = []
+    for f in fields:
+        col = frame[f]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            columns.append([None if pd.isna(v) else pd.Timestamp(v) for v in col])
+        elif pd.api.types.is_float_dtype(col):
+            columns.append([None if v != v else float(v) for v in col.to_numpy()])
+        else:
+            values = col.astype(object).to_numpy()
+            columns.append(["" if v is None or v != v else str(v) for v in values])
+    out: dict[str, list[tuple]] = {}
+    for lab, row in zip(
+        frame["lab_id"].astype(str).to_numpy(), zip(*columns, strict=True), strict=True
+    ):
+        out.setdefault(lab, []).append(row)
+    return out
+
+
+def split_by_lab(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, object]]:
+    """Split the lab tables once into plain rows per lab, so that one layout costs little.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Typed tables ``indicators``, ``nodes``, ``indicator_values``,
+        ``milestones`` and ``periods``.
+
+    Returns
+    -------
+    dict of str to dict
+        Per lab, the rows :func:`build_layout` needs (tuples in the order of
+        the module's field lists), and the shared ``periods`` table.
+    """
+    grouped = {name: _records(tables[name], fields) for name, fields in _FIELDS.items()}
+    labs = sorted(set().union(*(g.keys() for g in grouped.values())))
+    cache: dict[str, tuple] = {}  # shared: period facts are computed once per period
+    out = {}
+    for lab in labs:
+        out[lab] = lab_rows(grouped, lab, tables["periods"])
+        out[lab]["period_cache"] = cache
+    return out
+
+
+def lab_rows(grouped: dict[str, dict[str, list[tuple]]], lab: str, periods: pd.DataFrame) -> dict:
+    """Return one lab's rows (empty lists for a lab without any) and the periods table.
+
+    Parameters
+    ----------
+    grouped : dict
+        Rows by table and lab.
+    lab : str
+        The lab.
+    periods : pandas.DataFrame
+        The typed periods.
+
+    Returns
+    -------
+    dict
+    """
+    own: dict[str, object] = {name: grouped.get(name, {}).get(lab, []) for name in _FIELDS}
+    own["periods"] = periods
+    return own
+
+
+def empty_lab(periods: pd.DataFrame) -> dict:
+    """Return the rows of a lab that has no indicators or milestones yet.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        The typed periods.
+
+    Returns
+    -------
+    dict
+    """
+    return lab_rows({}, "", periods)
+
+
+def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
+    """Derive a lab's workbook layout for a period.
+
+    Parameters
+    ----------
+    own : dict
+        The lab's rows as :func:`split_by_lab` gives them.
+    lab_id, period_id : str
+        The lab and the period.
+
+    Returns
+    -------
+    Layout
+        Depends on everything except the period's own rows.
+    """
+    periods = own["periods"]
+    cache = own.get("period_cache")
+    facts = cache.get(period_id) if isinstance(cache, dict) else None
+    if facts is None:
+        p = periods.set_index(periods["period_id"].astype(str))
+        facts = (
+            earlier_periods(periods, period_id),
+            str(p.loc[period_id, "label_de"]),
+            pd.Timestamp(p.loc[period_id, "end"]),
+        )
+        if isinstance(cache, dict):
+            cache[period_id] = facts
+    earlier, label, end = facts
+    rank = {p: i for i, p in enumerate(earlier)}
+    level = dict(own["nodes"])
+    seen: dict[str, set[str]] = {}
+    previous: dict[tuple[str, str], tuple[int, float | None]] = {}
+    with_values: set[str] = set()
+    for iid, per, disagg, value in own["indicator_values"]:
+        if per == period_id:
+            continue
+        seen.setdefault(iid, set()).add(disagg)
+        with_values.add(per)
+        r = rank.get(per)
+        if r is not None and ((iid, disagg) not in previous or r < previous[(iid, disagg)][0]):
+            previous[(iid, disagg)] = (r, value)
+    rows = []
+    for iid, node, name, measure, baseline, target in own["indicators"]:
+        for d in sorted(seen.get(iid, {""})):
+            rows.append(
+                {
+                    "indicator_id": iid,
+                    "name": name,
+                    "level": vocab.LEVELS.get(level.get(node, ""), ("", ""))[0],
+                    "measure": measure,
+                    "baseline": baseline,
+                    "target": target,
+                    "disaggregation": d,
+                    "previous": previous.get((iid, d), (0, None))[1],
+                }
+            )
+    rows.sort(key=lambda r: (_natural_key(r["indicator_id"]), _natural_key(r["disaggregation"])))
+    values_frame = pd.DataFrame(rows, columns=[c.key for c in VALUE_COLUMNS if c.locked])
+    ms: dict[str, dict] = {}
+    for mid, name, per, planned, completion in own["milestones"]:
+        if per == period_id:
+            continue
+        r = rank.get(per, len(rank))
+        entry = ms.get(mid)
+        if entry is None or r < entry["rank"]:
+            ms[mid] = {
+                "milestone_id": mid,
+                "name": name,
+                "planned_date": planned,
+                "previous": COMPLETION_LABELS.get(completion, "") if per in rank else "",
+                "rank": r,
+            }
+    ms_rows = sorted(ms.values(), key=lambda r: _natural_key(r["milestone_id"]))
+    ms_frame = pd.DataFrame(ms_rows, columns=[c.key for c in MILESTONE_COLUMNS if c.locked])
+    return Layout(
+        lab_id=lab_id,
+        period_id=period_id,
+        values=values_frame,
+        milestones=ms_frame,
+        period_label=label,
+        period_end=end,
+        previous_period=next((e for e in earlier if e in with_values), ""),
+    )
+
+
+def _natural_key(text: str) -> str:
+    """Sort key: ids with numbers in numeric order (i2 before i10)."""
+    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
+
+
+__all__ = [
+    "COLUMNS",
+    "DATA_SHEETS",
+    "HEADER_ROW",
+    "LISTS",
+    "SHEET_GUIDE",
+    "SHEET_META",
+    "SHEET_MILESTONES",
+    "SHEET_PARTNERS",
+    "SHEET_VALUES",
+    "TEMPLATE_VERSION",
+    "Column",
+    "Layout",
+    "build_layout",
+    "cell_name",
+    "column_letter",
+    "earlier_periods",
+    "empty_lab",
+    "lab_rows",
+    "split_by_lab",
+]

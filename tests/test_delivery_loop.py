@@ -1,0 +1,524 @@
+"""The labs' Excel loop as a lab coordinator and an evaluator use it: template, fill, collect.
+
+The expected values of the round trip are the embedded data themselves: a
+period is removed from a copy of data/raw, its templates are written and
+filled (with openpyxl, as Excel would) with the removed values, and after
+``collect`` the tables must equal the original ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ogl_impact.cli import main
+from ogl_impact.dataset import load
+from ogl_impact.delivery.workbook import COMPLETION_LABELS, STATUS_LABELS
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+PERIOD = "sb6"
+RECEIVED = "2022-11-20"
+LAB = "brandis"
+# columns of the sheets (1-based, as openpyxl counts)
+C_ID, C_DISAGG, C_VALUE, C_STATUS = 1, 7, 9, 10
+M_ID, M_COMPLETION, M_ACHIEVED = 1, 5, 6
+
+
+def _without_period(target: Path) -> None:
+    shutil.copytree(RAW, target, ignore=shutil.ignore_patterns("truth"))
+    for name in ("indicator_values", "milestones"):
+        path = target / f"{name}.csv"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        comments = [line for line in lines if line.startswith("#")]
+        header = lines[len(comments)]
+        pos = header.rstrip("\n").split(";").index("period_id")
+        body = [line for line in lines[len(comments) + 1 :] if line.split(";")[pos] != PERIOD]
+        path.write_text("".join([*comments, header, *body]), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def original():
+    return load(RAW)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory, original):
+    """A data folder without PERIOD and the templates written from it."""
+    root = tmp_path_factory.mktemp("delivery")
+    _without_period(root / "data")
+    assert (
+        main(
+            [
+                "template",
+                "--period",
+                PERIOD,
+                "--data",
+                str(root / "data"),
+                "--out",
+                str(root / "tpl"),
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    return root
+
+
+@pytest.fixture
+def data(base, tmp_path):
+    """A fresh copy of the data folder without PERIOD for one test."""
+    shutil.copytree(base / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def filled(base: Path, original, lab: str, dest: Path, edit=None) -> Path:
+    """Fill a lab's template with the removed values as a person would in Excel."""
+    iv = original.indicator_values
+    iv = iv[(iv["lab_id"] == lab) & (iv["period_id"] == PERIOD)]
+    ms = original.milestones
+    ms = ms[(ms["lab_id"] == lab) & (ms["period_id"] == PERIOD)]
+    book = openpyxl.load_workbook(base / "tpl" / f"{lab}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    for row in range(2, sheet.max_row + 1):
+        iid = sheet.cell(row, C_ID).value
+        disagg = sheet.cell(row, C_DISAGG).value or ""
+        match = iv[(iv["indicator_id"] == iid) & (iv["disaggregation_value"].fillna("") == disagg)]
+        if len(match):
+            r = match.iloc[0]
+            if pd.notna(r["value"]):
+                sheet.cell(row, C_VALUE).value = float(r["value"])
+            sheet.cell(row, C_STATUS).value = STATUS_LABELS[r["status"]]
+    sheet = book["Meilensteine"]
+    for row in range(2, sheet.max_row + 1):
+        match = ms[ms["milestone_id"] == sheet.cell(row, M_ID).value]
+        if len(match):
+            r = match.iloc[0]
+            sheet.cell(row, M_COMPLETION).value = COMPLETION_LABELS[r["completion"]]
+            if pd.notna(r["achieved_date"]):
+                sheet.cell(row, M_ACHIEVED).value = r["achieved_date"].to_pydatetime()
+    if edit is not None:
+        edit(book)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+def _period_rows(ds, name: str, key: list[str]) -> pd.DataFrame:
+    frame = ds[name]
+    frame = frame[frame["period_id"] == PERIOD].sort_values(key).reset_index(drop=True)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def collect(capsys, *args: str) -> tuple[int, str]:
+    code = main(["collect", *args, "--received", RECEIVED])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "Traceback" not in text and "interner Fehler" not in text
+    return code, text
+
+
+IV_KEY = ["lab_id", "indicator_id", "period_id", "disaggregation_value"]
+MS_KEY = ["lab_id", "milestone_id", "period_id"]
+
+
+def test_round_trip_returns_every_value(base, data, original, tmp_path, capsys):
+    labs = sorted(original.labs["lab_id"])
+    back = tmp_path / "back"
+    for lab in labs:
+        filled(base, original, lab, back / f"{lab}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(back), "--data", str(data), "--feedback", str(tmp_path / "fb"))
+    assert code == 0, text
+    new = load(data)
+    for name, key in (("indicator_values", IV_KEY), ("milestones", MS_KEY)):
+        expected = _period_rows(original, name, key)
+        got = _period_rows(new, name, key)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+        assert len(new[name]) == len(original[name])
+    register = pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+    assert sorted(register["lab_id"]) == labs
+    assert set(register["outcome"]) == {"accepted"}
+    assert (tmp_path / "fb" / "index.html").exists()
+
+
+def test_same_inputs_give_identical_bytes(base, tmp_path):
+    out = tmp_path / "again"
+    assert (
+        main(
+            [
+                "template",
+                "--period",
+                PERIOD,
+                "--data",
+                str(base / "data"),
+                "--out",
+                str(out),
+                "--lab",
+                LAB,
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    first = (base / "tpl" / f"{LAB}_{PERIOD}.xlsx").read_bytes()
+    assert hashlib.sha256((out / f"{LAB}_{PERIOD}.xlsx").read_bytes()).digest() == (
+        hashlib.sha256(first).digest()
+    )
+
+
+def test_template_holds_sheets_locks_and_hidden_metadata(base):
+    book = openpyxl.load_workbook(base / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    assert book.sheetnames == ["Anleitung", "Indikatorwerte", "Meilensteine", "Partner", "ogl_meta"]
+    assert book["ogl_meta"].sheet_state == "hidden"
+    meta = {r[0]: r[1] for r in book["ogl_meta"].iter_rows(values_only=True)}
+    assert (meta["lab_id"], meta["period_id"]) == (LAB, PERIOD)
+    sheet = book["Indikatorwerte"]
+    assert sheet.protection.sheet
+    assert sheet.cell(2, C_ID).protection.locked
+    assert not sheet.cell(2, C_VALUE).protection.locked
+    lists = [dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "list"]
+    assert any("gemessen" in f and "geschätzt" in f for f in lists)
+
+
+def test_one_spoiled_cell_refuses_that_workbook_and_the_others_arrive(
+    base, data, original, tmp_path, capsys
+):
+    back = tmp_path / "back"
+
+    def spoil(book):
+        book["Indikatorwerte"].cell(3, C_VALUE).value = "zwölf"
+
+    filled(base, original, LAB, back / f"{LAB}_{PERIOD}.xlsx", spoil)
+    filled(base, original, "bremen", back / f"bremen_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(back), "--data", str(data), "--feedback", str(tmp_path / "fb"))
+    assert code == 1
+    assert "Indikatorwerte!I3" in text and "zwölf" in text
+    page = (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "I3" in page and "zwölf" in page and "abgelehnt" in page
+    marked = openpyxl.load_workbook(tmp_path / "fb" / f"{LAB}_{PERIOD}_rueckmeldung.xlsx")
+    assert "zwölf" in marked["Indikatorwerte"]["I3"].comment.text
+    new = load(data)
+    got = new.indicator_values
+    assert not ((got["lab_id"] == LAB) & (got["period_id"] == PERIOD)).any()
+    expected = _period_rows(original, "indicator_values", IV_KEY)
+    bremen = _period_rows(new, "indicator_values", IV_KEY)
+    pd.testing.assert_frame_equal(
+        bremen, expected[expected["lab_id"] == "bremen"].reset_index(drop=True), check_dtype=False
+    )
+    register = pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+    outcome = dict(zip(register["lab_id"], register["outcome"], strict=True))
+    assert outcome == {LAB: "refused", "bremen": "accepted"}
+
+
+def test_refused_only_changes_no_table(base, data, original, tmp_path, capsys):
+    before = {p.name: p.read_bytes() for p in data.glob("*.csv")}
+
+    def spoil(book):
+        book["Indikatorwerte"].cell(2, C_VALUE).value = "viele"
+
+    wb = filled(base, original, LAB, tmp_path / "back" / f"{LAB}_{PERIOD}.xlsx", spoil)
+    code, _ = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1
+    after = {p.name: p.read_bytes() for p in data.glob("*.csv")}
+    assert {k: v for k, v in after.items() if k != "submissions.csv"} == before
+
+
+def test_revision_keeps_the_old_value(base, data, original, tmp_path, capsys):
+    first = filled(base, original, LAB, tmp_path / "1" / f"{LAB}_{PERIOD}.xlsx")
+    assert collect(capsys, str(first), "--data", str(data))[0] == 0
+    sheet_row = 2
+    old = openpyxl.load_workbook(first)["Indikatorwerte"]
+    iid = old.cell(sheet_row, C_ID).value
+    old_value = old.cell(sheet_row, C_VALUE).value
+
+    def correct(book):
+        book["Indikatorwerte"].cell(sheet_row, C_VALUE).value = old_value + 1
+
+    second = filled(base, original, LAB, tmp_path / "2" / f"{LAB}_{PERIOD}.xlsx", correct)
+    code, text = collect(capsys, str(second), "--data", str(data))
+    assert code == 0 and "Korrektur" in text
+    revisions = pd.read_csv(data / "revisions.csv", sep=";", comment="#", dtype=str)
+    row = revisions[(revisions["row_key"] == f"{iid}|") & (revisions["column"] == "value")]
+    assert len(row) == 1
+    assert float(row["old_value"].iat[0].replace(",", ".")) == pytest.approx(old_value)
+    assert float(row["new_value"].iat[0].replace(",", ".")) == pytest.approx(old_value + 1)
+    new = load(data).indicator_values
+    got = new[(new["lab_id"] == LAB) & (new["period_id"] == PERIOD) & (new["indicator_id"] == iid)]
+    assert got["value"].iat[0] == pytest.approx(old_value + 1)
+    register = pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+    assert list(register["outcome"]) == ["accepted", "revision"]
+    # the same file again is recognised and skipped, never registered twice
+    code, text = collect(capsys, str(second), "--data", str(data))
+    assert code == 0 and "schon" in text
+    assert len(pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)) == 2
+
+
+def test_new_partner_is_added_with_an_id(base, data, original, tmp_path, capsys):
+    def partner(book):
+        sheet = book["Partner"]
+        sheet["A2"], sheet["B2"], sheet["C2"] = (
+            "Bürgerverein Brandis e. V.",
+            "Zivilgesellschaftliche Organisation",
+            "DE-SN",
+        )
+
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", partner)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0, text
+    partners = load(data).partners
+    row = partners[partners["name"] == "Bürgerverein Brandis e. V."]
+    assert len(row) == 1 and row["kind"].iat[0] == "civil_society" and row["lab_id"].iat[0] == LAB
+    assert len(partners) == len(original.partners) + 1
+
+
+# ---- typical mistakes: each one a clear message naming sheet and cell, never a traceback ----
+
+
+def _set(sheet: str, cell: str, value):
+    def edit(book):
+        book[sheet][cell].value = value
+
+    return edit
+
+
+def _delete_row(book):
+    book["Indikatorwerte"].delete_rows(4)
+
+
+def _insert_row(book):
+    sheet = book["Indikatorwerte"]
+    sheet.insert_rows(4)
+    sheet["A4"], sheet["I4"], sheet["J4"] = "i99", 5, "gemessen"
+
+
+def _rename(book):
+    book["Indikatorwerte"].title = "Tabelle1"
+
+
+def _formula(book):
+    book["Indikatorwerte"]["I2"] = "=1+2"
+
+
+def _merge(book):
+    book["Indikatorwerte"].merge_cells("I2:J2")
+
+
+MISTAKES = {
+    "text in a number cell": (
+        _set("Indikatorwerte", "I3", "ca. 12"),
+        "Indikatorwerte!I3",
+        "ca. 12",
+    ),
+    "12,5 typed as text": (_set("Indikatorwerte", "I3", "12,5"), "Indikatorwerte!I3", "12,5"),
+    "a date as text": (_set("Meilensteine", "F2", "30.10.2022"), "Meilensteine!F2", "30.10.2022"),
+    "a deleted row": (_delete_row, "Indikatorwerte!A4", "gelöscht"),
+    "an inserted row": (_insert_row, "Indikatorwerte!A4", "i99"),
+    "a renamed sheet": (_rename, "Indikatorwerte", "Tabelle1"),
+    "a formula": (_formula, "Indikatorwerte!I2", "=1+2"),
+    "merged cells": (_merge, "Indikatorwerte!I2", "I2:J2"),
+    "a status outside the list": (
+        _set("Indikatorwerte", "J2", "ungefähr"),
+        "Indikatorwerte!J2",
+        "ungefähr",
+    ),
+    "a milestone date in the future": (
+        _set("Meilensteine", "F2", dt.datetime(2030, 1, 1)),
+        "Meilensteine!F2",
+        "01.01.2030",
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_typical_mistake_is_refused_naming_the_cell(
+    mistake, base, data, original, tmp_path, capsys
+):
+    edit, where, what = MISTAKES[mistake]
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data), "--feedback", str(tmp_path / "fb"))
+    assert code == 1, text
+    assert where in text and what in text, text
+    page = (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert what in page
+
+
+def test_sorted_rows_are_matched_by_id_with_a_note(base, data, original, tmp_path, capsys):
+    def sort(book):
+        sheet = book["Indikatorwerte"]
+        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        for r, values in enumerate(reversed(rows), start=2):
+            for c, v in enumerate(values, start=1):
+                sheet.cell(r, c).value = v
+
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", sort)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0 and "umsortiert" in text
+    expected = _period_rows(original, "indicator_values", IV_KEY)
+    got = _period_rows(load(data), "indicator_values", IV_KEY)
+    pd.testing.assert_frame_equal(
+        got, expected[expected["lab_id"] == LAB].reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_another_labs_workbook_is_refused(base, data, original, tmp_path, capsys):
+    wb = filled(base, original, "bremen", tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "ogl_meta" in text and "bremen" in text
+
+
+def test_last_periods_workbook_is_refused(base, data, original, tmp_path, capsys):
+    out = tmp_path / "old"
+    assert (
+        main(
+            [
+                "template",
+                "--period",
+                "sb5",
+                "--data",
+                str(data),
+                "--out",
+                str(out),
+                "--lab",
+                LAB,
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    code, text = collect(
+        capsys, str(out / f"{LAB}_sb5.xlsx"), "--data", str(data), "--period", PERIOD
+    )
+    assert code == 1 and "sb5" in text and "ogl_meta!B3" in text
+
+
+def test_empty_and_foreign_files_are_refused(data, tmp_path, capsys):
+    empty = tmp_path / "leer.xlsx"
+    openpyxl.Workbook().save(empty)
+    text_file = tmp_path / "daten.xlsx"
+    text_file.write_text("Wert;12\n", encoding="utf-8")
+    own = tmp_path / "eigene.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Indikator"
+    book.save(own)
+    code, text = collect(capsys, str(empty), str(text_file), str(own), "--data", str(data))
+    assert code == 1
+    assert "leer.xlsx: Fehler" in text and "leer" in text
+    assert "daten.xlsx" in text and "keine lesbare .xlsx-Datei" in text
+    assert "eigene.xlsx" in text and "ogl_meta" in text
+
+
+def test_unknown_period_is_a_usage_error(base, tmp_path, capsys):
+    code = main(
+        ["template", "--period", "sb9", "--data", str(base / "data"), "--out", str(tmp_path / "t")]
+    )
+    assert code == 2
+    assert "sb9" in capsys.readouterr().err
+
+
+def test_english_messages(base, data, original, tmp_path, capsys):
+    wb = filled(
+        base,
+        original,
+        LAB,
+        tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx",
+        _set("Indikatorwerte", "I3", "zwölf"),
+    )
+    code = main(["collect", str(wb), "--data", str(data), "--received", RECEIVED, "--lang", "en"])
+    text = capsys.readouterr().out
+    assert code == 1 and "refused" in text and "A number." in text
+
+
+SOFFICE = shutil.which("soffice") or (
+    "/usr/bin/soffice" if Path("/usr/bin/soffice").exists() else None
+)
+
+
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert / not installed"
+)
+def test_workbook_resaved_by_libreoffice_is_collected(base, data, original, tmp_path, capsys):
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    out = tmp_path / "lo"
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(wb),
+        ],
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    resaved = out / wb.name
+    assert resaved.exists(), result.stderr.decode(errors="replace")
+    assert resaved.read_bytes() != wb.read_bytes()
+    code, text = collect(capsys, str(resaved), "--data", str(data))
+    assert code == 0, text
+    expected = _period_rows(original, "indicator_values", IV_KEY)
+    got = _period_rows(load(data), "indicator_values", IV_KEY)
+    pd.testing.assert_frame_equal(
+        got, expected[expected["lab_id"] == LAB].reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_changed_metadata_or_version_is_refused(base, data, original, tmp_path, capsys):
+    def tamper(book):
+        book["ogl_meta"]["B4"] = "0"
+
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", tamper)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "ogl_meta!B4" in text and "Version 0" in text
+
+    def hash_gone(book):
+        book["ogl_meta"]["B5"] = "abc"
+
+    wb = filled(base, original, LAB, tmp_path / "c" / f"{LAB}_{PERIOD}.xlsx", hash_gone)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "neue Vorlage anfordern" in text
+
+
+def test_zip_bomb_is_refused_before_inflating(data, tmp_path, capsys):
+    import zipfile
+
+    bomb = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024**2))
+    code, text = collect(capsys, str(bomb), "--data", str(data))
+    assert code == 1 and "bombe.xlsx" in text and "MB" in text
+
+
+def test_invalid_data_folder_changes_nothing(base, data, original, tmp_path, capsys):
+    labs = data / "labs.csv"
+    labs.write_text(labs.read_text(encoding="utf-8").replace("DE-SN", "Sachsen"), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "labs.csv" in text and "nichts geändert" in text
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_feedback_into_a_foreign_folder_is_refused(base, data, original, tmp_path, capsys):
+    foreign = tmp_path / "meine_dokumente"
+    foreign.mkdir()
+    (foreign / "brief.docx").write_bytes(b"x")
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(wb), "--data", str(data), "--feedback", str(foreign))
+    assert code == 2 and "nicht von ogl-impact angelegt" in text
+    assert (foreign / "brief.docx").read_bytes() == b"x"
+    assert not (data / "submissions.csv").exists()
