@@ -34,14 +34,22 @@ M_ID, M_COMPLETION, M_ACHIEVED = 1, 5, 6
 
 def _without_period(target: Path) -> None:
     shutil.copytree(RAW, target, ignore=shutil.ignore_patterns("truth"))
-    for name in ("indicator_values", "milestones"):
+    for name in ("indicator_values", "milestones", "submissions", "revisions"):
         path = target / f"{name}.csv"
+        if not path.exists():
+            continue
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         comments = [line for line in lines if line.startswith("#")]
         header = lines[len(comments)]
         pos = header.rstrip("\n").split(";").index("period_id")
         body = [line for line in lines[len(comments) + 1 :] if line.split(";")[pos] != PERIOD]
         path.write_text("".join([*comments, header, *body]), encoding="utf-8")
+
+
+def _register(data: Path, name: str = "submissions") -> pd.DataFrame:
+    """The rows of PERIOD in the register (or revisions table): those collect wrote."""
+    table = pd.read_csv(data / f"{name}.csv", sep=";", comment="#", dtype=str)
+    return table[table["period_id"] == PERIOD].reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +151,7 @@ def test_round_trip_returns_every_value(base, data, original, tmp_path, capsys):
         got = _period_rows(new, name, key)
         pd.testing.assert_frame_equal(got, expected, check_dtype=False)
         assert len(new[name]) == len(original[name])
-    register = pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+    register = _register(data)
     assert sorted(register["lab_id"]) == labs
     assert set(register["outcome"]) == {"accepted"}
     assert (tmp_path / "fb" / "index.html").exists()
@@ -214,7 +222,7 @@ def test_one_spoiled_cell_refuses_that_workbook_and_the_others_arrive(
     pd.testing.assert_frame_equal(
         bremen, expected[expected["lab_id"] == "bremen"].reset_index(drop=True), check_dtype=False
     )
-    register = pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+    register = _register(data)
     outcome = dict(zip(register["lab_id"], register["outcome"], strict=True))
     assert outcome == {LAB: "refused", "bremen": "accepted"}
 
@@ -229,7 +237,12 @@ def test_refused_only_changes_no_table(base, data, original, tmp_path, capsys):
     code, _ = collect(capsys, str(wb), "--data", str(data))
     assert code == 1
     after = {p.name: p.read_bytes() for p in data.glob("*.csv")}
-    assert {k: v for k, v in after.items() if k != "submissions.csv"} == before
+    assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
+        k: v for k, v in before.items() if k != "submissions.csv"
+    }
+    # the register only gained the refusal: the old rows are an exact prefix
+    assert after["submissions.csv"].startswith(before["submissions.csv"])
+    assert list(_register(data)["outcome"]) == ["refused"]
 
 
 def test_revision_keeps_the_old_value(base, data, original, tmp_path, capsys):
@@ -246,7 +259,7 @@ def test_revision_keeps_the_old_value(base, data, original, tmp_path, capsys):
     second = filled(base, original, LAB, tmp_path / "2" / f"{LAB}_{PERIOD}.xlsx", correct)
     code, text = collect(capsys, str(second), "--data", str(data))
     assert code == 0 and "Korrektur" in text
-    revisions = pd.read_csv(data / "revisions.csv", sep=";", comment="#", dtype=str)
+    revisions = _register(data, "revisions")
     row = revisions[(revisions["row_key"] == f"{iid}|") & (revisions["column"] == "value")]
     assert len(row) == 1
     assert float(row["old_value"].iat[0].replace(",", ".")) == pytest.approx(old_value)
@@ -254,12 +267,12 @@ def test_revision_keeps_the_old_value(base, data, original, tmp_path, capsys):
     new = load(data).indicator_values
     got = new[(new["lab_id"] == LAB) & (new["period_id"] == PERIOD) & (new["indicator_id"] == iid)]
     assert got["value"].iat[0] == pytest.approx(old_value + 1)
-    register = pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+    register = _register(data)
     assert list(register["outcome"]) == ["accepted", "revision"]
     # the same file again is recognised and skipped, never registered twice
     code, text = collect(capsys, str(second), "--data", str(data))
     assert code == 0 and "schon" in text
-    assert len(pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)) == 2
+    assert len(_register(data)) == 2
 
 
 def test_new_partner_is_added_with_an_id(base, data, original, tmp_path, capsys):
@@ -517,8 +530,9 @@ def test_feedback_into_a_foreign_folder_is_refused(base, data, original, tmp_pat
     foreign = tmp_path / "meine_dokumente"
     foreign.mkdir()
     (foreign / "brief.docx").write_bytes(b"x")
+    before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
     wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
     code, text = collect(capsys, str(wb), "--data", str(data), "--feedback", str(foreign))
     assert code == 2 and "nicht von ogl-impact angelegt" in text
     assert (foreign / "brief.docx").read_bytes() == b"x"
-    assert not (data / "submissions.csv").exists()
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
