@@ -439,8 +439,9 @@ class Disclosure:
         Returns
         -------
         DataFrame
-            A copy with ``suppressed`` and ``note`` columns; values and n of
-            hidden groups, and hidden totals, are missing.
+            A copy with the ``fixed`` dimensions as columns, ``suppressed``
+            and ``note``; values and n of hidden groups, and hidden totals,
+            are missing.
         """
         assert_no_identifiers(frame)
         fixed = dict(fixed or {})
@@ -450,6 +451,9 @@ class Disclosure:
         if missing:
             raise ValueError(f"columns {missing} not in the frame (have {list(frame.columns)})")
         out = frame.copy()
+        for position, (dim, value) in enumerate(fixed.items()):
+            if dim not in out:  # the table names the group it shows (read by the audit)
+                out.insert(position, dim, value)
         cell = [self._cell(row, groups, fixed, variables) for row in out.to_dict("records")]
         total = [node(fixed, nd[1]) for nd in cell]
         found: dict[Node, float] = {}

@@ -111,7 +111,9 @@ def _openness_data(ctx: Context) -> list[Panel]:
     net = {names[p]: (latest[p].mean(), int(latest[p].notna().sum())) for p in pids}
     frame["network_mean"] = frame["perspective"].map(lambda p: net[p][0])
     frame["network_n"] = frame["perspective"].map(lambda p: net[p][1])
-    frame = ctx.protect(frame, groups=["unit_id"], fixed={"wave": wave}, variables=["perspective"])
+    frame = ctx.protect(
+        frame, groups=["unit_id"], fixed={"wave": wave, "is_lab": True}, variables=["perspective"]
+    )
     if frame["suppressed"].all():
         raise NotEstimable(_all_suppressed(ctx, wave, latest["unit_id"].nunique()))
     lab_label = lab_names(ds)
