@@ -30,7 +30,9 @@ from ogl_impact.write.tables import write_tables
 from .conftest import DEMO, read_rows, write_rows
 
 build_module = importlib.import_module("ogl_impact.reports.build")
-SURVEY = ("offenheit_radar", "offenheit_punkte", "vertrauen_likert", "effekte")
+# the figures that show respondent groups by wave and lab; the effects figure (pooled over
+# all units and both waves) is left out here only because its models are slow
+SURVEY = ("offenheit_radar", "offenheit_punkte", "vertrauen_likert")
 OTHERS = 6  # respondents of every other unit and wave (above k)
 WAVE = "3"  # the last wave: the one the openness profile shows
 
@@ -147,7 +149,7 @@ def test_four_from_the_mean_needs_complementary_suppression(
     folder = _published(datasets["four_from_the_mean"], tmp_path / "f", monkeypatch)
     table = read_table(folder / "offenheit_punkte.csv")
     small = table[table["unit_id"] == LABS[0]]
-    assert (small["suppressed"] == "True").all() and (small["n"] == "").all()
+    assert (small["suppressed"] == "true").all() and (small["n"] == "").all()
     leaks = audit(folder)
     # ... but the network mean minus the two labs of 6 gives it: the audit says so
     derived = [x for x in leaks if x.kind == "derivable"]
@@ -174,11 +176,11 @@ def test_four_from_the_mean_shows_the_network_mean_but_not_the_labs_it_betrays(
     _build(datasets["four_from_the_mean"], tmp_path / "figures")
     folder = tmp_path / "figures" / "pb"
     table = read_table(folder / "offenheit_radar.csv")
-    hidden = table.loc[table["suppressed"] == "True", "unit_id"].unique().tolist()
+    hidden = table.loc[table["suppressed"] == "true", "unit_id"].unique().tolist()
     # the lab of 4 and one complement; the network mean (n = 16) stays
     assert LABS[0] in hidden and len(hidden) == 2
     assert (table["network_n"] == "16").all()
-    assert (table.loc[table["suppressed"] == "True", "note"] == "unterdrückt (n < 5)").all()
+    assert (table.loc[table["suppressed"] == "true", "note"] == "unterdrückt (n < 5)").all()
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert 'data-k="5"' in page
     assert "unterdrückt (n &lt; 5)" in page
@@ -203,12 +205,17 @@ def _actor_report(folder: Path, decision: privacy.Disclosure) -> Path:
     )
     by_group["score"] = [4.5, 3.1, 3.4]
     labs = pd.DataFrame({"unit_id": [LABS[0], LABS[1]], "n": [72, 50], "score": [3.3, 2.9]})
-    tables = {
-        "akteure": decision.protect(
-            by_group, groups=["actor_group"], fixed={"wave": 3, "unit_id": LABS[0]}
-        ),
-        "labore": decision.protect(labs, groups=["unit_id"], fixed={"wave": 3}),
-    }
+
+    def outputs() -> dict[str, pd.DataFrame]:
+        return {
+            "akteure": decision.protect(
+                by_group, groups=["actor_group"], fixed={"wave": 3, "unit_id": LABS[0]}
+            ),
+            "labore": decision.protect(labs, groups=["unit_id"], fixed={"wave": 3}),
+        }
+
+    outputs()  # first pass: every output registers its groups (the build's plan)
+    tables = outputs()  # then every output reads the one decision
     folder.mkdir(parents=True)
     write_tables(tables, folder, "Testbericht")
     (folder / "index.html").write_text(

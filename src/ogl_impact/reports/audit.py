@@ -213,6 +213,7 @@ def audit(folder: Path | str) -> list[Leak]:
     shown: dict[privacy.Node, float] = {}
     where: dict[privacy.Node, str] = {}
     hidden: set[privacy.Node] = set()
+    reported: set[tuple[str, privacy.Node]] = set()
     for path in tables:
         frame = read_table(path)
         if "suppressed" not in frame or "n" not in frame:
@@ -228,7 +229,8 @@ def audit(folder: Path | str) -> list[Leak]:
             if masked or np.isnan(n):
                 hidden.add(nd)
             else:
-                if n < k and nd not in shown:
+                if n < k and (path.name, nd) not in reported:
+                    reported.add((path.name, nd))
                     leaks.append(Leak(path.name, describe(nd), "shown", n))
                 shown[nd] = max(shown.get(nd, 0.0), n)
                 where.setdefault(nd, path.name)
@@ -240,7 +242,8 @@ def audit(folder: Path | str) -> list[Leak]:
                 if np.isnan(tv) or np.isnan(tn):
                     hidden.add(t)
                     continue
-                if tn < k and t not in shown:
+                if tn < k and (path.name, t) not in reported:
+                    reported.add((path.name, t))
                     leaks.append(Leak(f"{path.name} ({value_col})", describe(t), "shown", tn))
                 shown[t] = max(shown.get(t, 0.0), tn)
                 where.setdefault(t, f"{path.name} ({value_col})")
