@@ -45,7 +45,7 @@ def scores(ctx: Context) -> pd.DataFrame:
 
 def _likert(ctx: Context, items: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = ctx.data
-    likert = stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"])
+    likert = stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"], min_n=ctx.k)
     return likert.categories, likert.shares
 
 
