@@ -227,6 +227,10 @@ def reliability_table(
     rows = []
     for construct in constructs(codebook):
         m = item_matrix(data, codebook, construct=construct)
+        answered = len(m.dropna(how="all"))
+        if min_n is not None and answered < min_n:  # masked anyway: not even estimated
+            rows.append({"construct": construct, "n": answered, "n_items": m.shape[1]})
+            continue
         a = cronbach_alpha(m).set_index(["term", "method"])
         items = item_statistics(m)
         om = np.nan
@@ -250,7 +254,13 @@ def reliability_table(
                 "weakest_item": weakest["item_id"],
             }
         )
-    return _masked(pd.DataFrame(rows), "n", min_n, keep=["construct"], what="Konstrukte")
+    columns = [
+        "construct", "n", "n_items", "alpha", "average_r", "alpha_ci_low", "alpha_ci_high",
+        "alpha_ci_low_duhachek", "alpha_ci_high_duhachek", "std_alpha", "omega", "min_r_drop",
+        "weakest_item",
+    ]  # fmt: skip
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    return _masked(table, "n", min_n, keep=["construct"], what="Konstrukte")
 
 
 def _masked(
