@@ -224,4 +224,3 @@ def test_reliability_table_masks_a_construct_answered_by_few(responses):
     assert table["suppressed"].all() and table[["n", "alpha"]].isna().all().all()
     assert table["construct"].tolist() == ["trust"]
     assert "Konstrukte" in table.attrs["note"]
-    assert not reliability_table(responses, BOOK)["suppressed"].any()
