@@ -109,7 +109,7 @@ def openness_radar(
         ax.text(
             0,
             scale[0],
-            _empty_text(data, lab),
+            _empty_text(data, lab).replace(" (", "\n("),
             ha="center",
             va="center",
             fontsize=6,
