@@ -257,3 +257,28 @@ def test_audit_command_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "kein Berichtsordner" in capsys.readouterr().err
     with pytest.raises(NotAReportError):
         audit(tmp_path / "empty")
+
+
+def test_a_suppressed_lab_named_with_its_value_in_the_alt_text_is_found(tmp_path: Path):
+    decision = privacy.Disclosure()
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c"],
+            "lab_label": ["Kehl", "Bremen", "Jena"],
+            "n": [3, 40, 50],
+            "score": [1.5, 3.0, 3.5],
+        }
+    )
+    table = decision.protect(frame, groups=["unit_id"], fixed={"wave": 2}, keep=["lab_label"])
+    folder = tmp_path / "r"
+    folder.mkdir()
+    write_tables({"labs": table}, folder, "Test")
+    alt = "Mittelwerte je Labor. Größter Wert: Jena (3,5); kleinster: {} (1,5)."
+    page = '<p class="privacy" data-k="5">k</p><figure id="labs"><img src="labs.png" alt="{}">'
+    (folder / "index.html").write_text(page.format(alt.format("Kehl")), encoding="utf-8")
+    # Kehl (3) is suppressed in the table: naming it with a value in the alt text is a leak
+    assert [x.group for x in audit(folder)] == ["Kehl"]
+    (folder / "index.html").write_text(
+        page.format("Mittelwerte je Labor. Größter Wert: Jena (3,5)."), encoding="utf-8"
+    )
+    assert audit(folder) == []

@@ -9,7 +9,9 @@ respondents that is
 1. **shown**: a row of a table of respondent groups (a table with a
    ``suppressed`` column) or a total beside it (``network_mean`` with
    ``network_n``) with an n below k;
-2. **derivable**: a shown total - in any table of the report - minus its
+2. **named in words**: a lab whose every row is suppressed, named with a
+   number in its figure's alt text or caption;
+3. **derivable**: a shown total - in any table of the report - minus its
    shown parts (the groups with the same variable and one more respondent
    dimension, e.g. the labs of a wave, in any table of the report) leaves
    between 1 and k - 1 respondents;
@@ -247,6 +249,7 @@ def audit(folder: Path | str) -> list[Leak]:
                     leaks.append(Leak(f"{path.name} ({value_col})", describe(t), "shown", tn))
                 shown[t] = max(shown.get(t, 0.0), tn)
                 where.setdefault(t, f"{path.name} ({value_col})")
+        leaks += _named_in_text(path, frame, gallery)
     nodes = {**dict.fromkeys(hidden - set(shown), 0.0), **shown}
     for total, part in privacy.derivations(nodes, hidden - set(shown), k):
         parts = privacy._parts(nodes)[total]
@@ -259,6 +262,23 @@ def audit(folder: Path | str) -> list[Leak]:
     if not tables:
         raise NotAReportError(f"{folder}: keine Datentabellen (*.csv) / no data tables")
     return leaks
+
+
+def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[Leak]:
+    """Find labs whose every row is suppressed, named with a number in alt text or caption."""
+    if "lab_label" not in frame:
+        return []
+    masked = frame["suppressed"].map(_truthy)
+    gone = set(frame.loc[masked, "lab_label"]) - set(frame.loc[~masked, "lab_label"])
+    found = []
+    for where, text in (
+        ("Alternativtext", gallery.alts.get(path.stem, "")),
+        ("Bildunterschrift", gallery.captions.get(path.stem, "")),
+    ):
+        for label in sorted(gone):
+            if label and re.search(re.escape(label) + r"[^()]{0,80}\(\s*-?\d", text):
+                found.append(Leak(f"index.html ({where} zu {path.stem})", label, "shown", np.nan))
+    return found
 
 
 KINDS = {
@@ -283,5 +303,7 @@ def leak_lines(leaks: list[Leak], lang: str = "de") -> list[str]:
     """
     i = 0 if lang == "de" else 1
     return [
-        f"{leak.output}: {leak.group} – {KINDS[leak.kind][i]}, n = {leak.n:g}" for leak in leaks
+        f"{leak.output}: {leak.group} – {KINDS[leak.kind][i]}"
+        + ("" if np.isnan(leak.n) else f", n = {leak.n:g}")
+        for leak in leaks
     ]
