@@ -184,11 +184,12 @@ class FigureSpec:
         label = privacy.suppressed_label(ctx.k, ctx.lang)
         if suppressed:
             text += " " + ctx.t(
-                f"{suppressed} {'Wert' if suppressed == 1 else 'Werte'}: {label}, zum Schutz "
-                "der Befragten (auch Gruppen, aus denen sich eine kleine Gruppe errechnen "
-                "ließe).",
-                f"{suppressed} {'value' if suppressed == 1 else 'values'}: {label}, to protect "
-                "the respondents (also groups from which a small group could be worked out).",
+                f"{suppressed} {'Wert ist' if suppressed == 1 else 'Werte sind'} zum Schutz "
+                f"der Befragten {label}: Gruppen unter k = {ctx.k} und Gruppen, aus denen sich "
+                "eine solche errechnen ließe.",
+                f"{suppressed} {'value is' if suppressed == 1 else 'values are'} {label} to "
+                f"protect the respondents: groups below k = {ctx.k} and groups from which such "
+                "a group could be worked out.",
             )
         if ctx.k < privacy.K_SAFE and spec_uses_respondents(self):
             text += " " + k_note(ctx)
