@@ -42,7 +42,7 @@ from ogl_impact import privacy
 
 
 class NotAReportError(ValueError):
-    """The folder is not a built report (no index.html or no data table)."""
+    """The folder is not a built report (no index.html)."""
 
 
 class PrivacyLeakError(RuntimeError):
@@ -195,7 +195,8 @@ def audit(folder: Path | str) -> list[Leak]:
     Raises
     ------
     NotAReportError
-        When the folder has no ``index.html`` or no data table.
+        When the folder has no ``index.html`` (a report without any drawn
+        figure has no data table and nothing to find).
     """
     folder = Path(folder)
     index = folder / "index.html"
@@ -259,8 +260,6 @@ def audit(folder: Path | str) -> list[Leak]:
         output = where[total] + (f" mit {', '.join(others)}" if others else "")
         group = describe(part) if part != total else f"Rest von {describe(total)}"
         leaks.append(Leak(output, group, "derivable", rest))
-    if not tables:
-        raise NotAReportError(f"{folder}: keine Datentabellen (*.csv) / no data tables")
     return leaks
 
 
