@@ -256,7 +256,8 @@ def audit(folder: Path | str) -> list[Leak]:
         parts = privacy._parts(nodes)[total]
         kids = [c for kids in parts.values() for c in kids]
         rest = nodes[total] - sum(nodes[c] for c in kids if c in shown)
-        others = sorted({where[c] for c in kids if c in where} - {where[total]})
+        own = where[total].split(" (")[0]
+        others = sorted({where[c] for c in kids if c in where} - {where[total], own})
         output = where[total] + (f" mit {', '.join(others)}" if others else "")
         group = describe(part) if part != total else f"Rest von {describe(total)}"
         leaks.append(Leak(output, group, "derivable", rest))
