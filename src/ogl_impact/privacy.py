@@ -280,7 +280,7 @@ def derivations(nodes: dict[Node, float], hidden: set[Node], k: int) -> list[tup
         is not published at all.
     """
     found = []
-    parts = _parts(nodes)
+    parts = parts_of(nodes)
     for total, by_dim in parts.items():
         if total in hidden:
             continue
@@ -293,7 +293,19 @@ def derivations(nodes: dict[Node, float], hidden: set[Node], k: int) -> list[tup
     return found
 
 
-def _parts(nodes: dict[Node, float]) -> dict[Node, dict[str, list[Node]]]:
+def parts_of(nodes: dict[Node, float]) -> dict[Node, dict[str, list[Node]]]:
+    """Map every group to its parts: groups with its variable and one more dimension.
+
+    Parameters
+    ----------
+    nodes : dict
+        Published groups and their n.
+
+    Returns
+    -------
+    dict
+        total -> {extra dimension -> [parts]}, only for groups that have parts.
+    """
     by_var: dict[str, list[Node]] = {}
     for nd in nodes:
         by_var.setdefault(nd[1], []).append(nd)
@@ -386,7 +398,7 @@ class Disclosure:
             if not leaks:
                 break
             total, _ = leaks[0]
-            parts = _parts(self.nodes)[total]
+            parts = parts_of(self.nodes)[total]
             shown = [
                 c
                 for kids in parts.values()

@@ -253,7 +253,7 @@ def audit(folder: Path | str) -> list[Leak]:
         leaks += _named_in_text(path, frame, gallery)
     nodes = {**dict.fromkeys(hidden - set(shown), 0.0), **shown}
     for total, part in privacy.derivations(nodes, hidden - set(shown), k):
-        parts = privacy._parts(nodes)[total]
+        parts = privacy.parts_of(nodes)[total]
         kids = [c for kids in parts.values() for c in kids]
         rest = nodes[total] - sum(nodes[c] for c in kids if c in shown)
         own = where[total].split(" (")[0]
