@@ -114,6 +114,9 @@ def openness_radar(
             va="center",
             fontsize=6,
             color="#555555",
+            zorder=5,
+            # a white ground keeps the words legible over rings and the network line
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9},
         )
     net = network.to_numpy(dtype=float)
     (nline,) = ax.plot(
