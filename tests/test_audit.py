@@ -13,6 +13,7 @@ published folder finds nothing.
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 from pathlib import Path
 
@@ -184,6 +185,8 @@ def test_four_from_the_mean_shows_the_network_mean_but_not_the_labs_it_betrays(
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert 'data-k="5"' in page
     assert "unterdrückt (n &lt; 5)" in page
+    # the gallery says how many groups are suppressed, not which
+    assert re.search(r"In diesem Bericht: \d+ Gruppen unterdrückt", page)
     assert "keine Daten" not in table["note"].tolist()
 
 
@@ -282,3 +285,19 @@ def test_a_suppressed_lab_named_with_its_value_in_the_alt_text_is_found(tmp_path
         page.format("Mittelwerte je Labor. Größter Wert: Jena (3,5)."), encoding="utf-8"
     )
     assert audit(folder) == []
+
+
+def test_notebook_draws_with_one_context_share_one_decision(datasets: dict):
+    from ogl_impact.reports import context, draw, find
+
+    ds = datasets["four_from_the_mean"]
+    ctx = context(ds, find(ds.periods, "pb"), reps=99)
+    assert ctx.disclosure.planned  # decided over the report's figures before the first draw
+    radar = draw(ds, "pb", "offenheit_radar", ctx=ctx)[0]
+    dots = draw(ds, "pb", "offenheit_punkte", ctx=ctx)[0]
+    hidden = set(radar.table.loc[radar.table["suppressed"], "unit_id"])
+    assert hidden == set(dots.table.loc[dots.table["suppressed"], "unit_id"])
+    assert LABS[0] in hidden and len(hidden) == 2
+    assert "unterdrückt (n < 5)" in radar.caption and "unterdrückt (n < 5)" in radar.alt_text
+    with pytest.raises(ValueError, match="another report"):
+        draw(ds, "zb", "offenheit_radar", ctx=ctx)
