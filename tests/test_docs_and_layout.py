@@ -35,7 +35,7 @@ LAYERS = [
     {"ogl_impact.dataset"},
     {"ogl_impact.write", "ogl_impact.write.tables", "ogl_impact.write.target"},
     {"ogl_impact.process"},
-    {"ogl_impact.stats.errors", "ogl_impact.stats.outputs"},
+    {"ogl_impact.stats.errors", "ogl_impact.stats.outputs", "ogl_impact.stats.masking"},
     {
         "ogl_impact.stats.scales",
         "ogl_impact.stats.reliability",
@@ -83,7 +83,8 @@ LAYERS = [
         "ogl_impact.reports.figures.delivery",
     },
     {"ogl_impact.reports.figures"},
-    {"ogl_impact.reports.registry", "ogl_impact.reports.render"},
+    {"ogl_impact.reports.audit"},
+    {"ogl_impact.reports.registry", "ogl_impact.reports.render", "ogl_impact.reports.disclosure"},
     {"ogl_impact.reports", "ogl_impact.reports.build"},
     {"ogl_impact.present"},
     {

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from ogl_impact.stats import likert_summary
+from ogl_impact.stats.errors import StatsInputError
 
 BOOK = pd.DataFrame(
     {
@@ -26,7 +27,8 @@ def test_percentages_shares_and_order():
             "value": [1, 2, 3, 5, np.nan, 4, 5, 5, 4],
         }
     )
-    res = likert_summary(resp, BOOK)
+    with pytest.warns(UserWarning, match="min_n=None"):  # groups of 1 to 7 answers: raw
+        res = likert_summary(resp, BOOK, min_n=None)
     cats, summary = res.categories, res.shares
     b = cats[cats["item_id"] == "b"]
     assert b["value"].tolist() == [1, 2, 3, 4, 5]
@@ -48,8 +50,35 @@ def test_grouped_summary_keeps_empty_categories():
     resp = pd.DataFrame(
         {"unit_id": ["x", "x", "y"], "item_id": ["b", "b", "b"], "value": [1, 1, 5]}
     )
-    res = likert_summary(resp, BOOK, items=["b"], by=["unit_id"])
+    with pytest.warns(UserWarning, match="gesicherten Umgebung"):
+        res = likert_summary(resp, BOOK, items=["b"], by=["unit_id"], min_n=None)
     cats, summary = res.categories, res.shares
     x = cats[cats["unit_id"] == "x"]
     assert x["count"].tolist() == [2, 0, 0, 0, 0]
     assert summary.set_index("unit_id").loc["y", "high"] == 100
+
+
+def test_small_groups_are_masked_by_default_and_say_so():
+    # unit x: 7 answers to b; unit y: 3 answers (below 5)
+    resp = pd.DataFrame(
+        {
+            "unit_id": ["x"] * 7 + ["y"] * 3,
+            "item_id": ["b"] * 10,
+            "value": [1, 2, 3, 5, 5, 4, 4, 5, 5, 4],
+        }
+    )
+    res = likert_summary(resp, BOOK, items=["b"], by=["unit_id"])
+    s = res.shares.set_index("unit_id")
+    assert not s.loc["x", "suppressed"] and s.loc["x", "n"] == 7
+    assert s.loc["y", "suppressed"]
+    assert s.loc["y", ["n", "low", "neutral", "high", "mean", "sd"]].isna().all()
+    y = res.categories[res.categories["unit_id"] == "y"]
+    assert y["suppressed"].all() and y["count"].isna().all() and y["percent"].isna().all()
+    assert y["label"].tolist()[0] == "nein"  # labels stay, so a table can say what is gone
+    assert "1 Gruppen mit weniger als 5" in res.note
+    # a higher threshold masks more; below 3 is refused
+    assert (
+        likert_summary(resp, BOOK, items=["b"], by=["unit_id"], min_n=8).shares["suppressed"].all()
+    )
+    with pytest.raises(StatsInputError, match="min_n"):
+        likert_summary(resp, BOOK, items=["b"], by=["unit_id"], min_n=2)

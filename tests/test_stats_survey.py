@@ -84,7 +84,9 @@ def test_a_missing_answer_and_min_valid(responses):
 
 
 def test_change_by_unit_by_hand(scores):
-    out = change_by_unit(scores, "trust", before=1, after=2).set_index("unit_id")
+    with pytest.warns(UserWarning, match="min_n=None"):  # units of 3: raw values
+        out = change_by_unit(scores, "trust", before=1, after=2, min_n=None)
+    out = out.set_index("unit_id")
     assert list(out.index) == ["u1", "u2", "alle"]
     u1 = out.loc["u1"]
     assert (u1["n_before"], u1["n_after"], u1["n_panel"]) == (3, 3, 3)
@@ -116,7 +118,8 @@ def test_change_by_unit_by_hand(scores):
 
 
 def test_change_for_chosen_units_includes_comparison_communes(scores):
-    out = change_by_unit(scores, "trust", before=1, after=2, units=["c1"])
+    with pytest.warns(UserWarning):
+        out = change_by_unit(scores, "trust", before=1, after=2, units=["c1"], min_n=None)
     assert out["unit_id"].tolist() == ["c1", "alle"]
     assert out["change"].tolist() == [0.0, 0.0]
     # every paired difference is 0: d_z is 0 / 0, reported as missing, not an endless search
@@ -181,3 +184,43 @@ def test_wrong_input_is_explained_in_german(responses, scores):
         lab_comparison(scores.assign(is_lab=True), "trust", before=1, after=2, reps=99)
     with pytest.raises(StatsInputError, match="muss eine Tabelle"):
         score_table(responses.to_dict(), BOOK)
+
+
+def test_change_by_unit_masks_small_units_and_their_complement(scores):
+    # three respondents per lab and wave: both labs are below the default of 5, their
+    # total (6) is not
+    out = change_by_unit(scores, "trust", before=1, after=2)
+    assert out["unit_id"].tolist() == ["u1", "u2", "alle"]
+    assert out["suppressed"].tolist() == [True, True, False]
+    assert out.loc[:1, ["n_before", "mean_before", "change"]].isna().all().all()
+    assert out.loc[2, "n_before"] == 6
+    assert "Einheiten" in out.attrs["note"]
+    # with k = 3 the units show; the raw values are those of min_n=None
+    shown = change_by_unit(scores, "trust", before=1, after=2, min_n=3)
+    assert not shown["suppressed"].any()
+    with pytest.warns(UserWarning):
+        raw = change_by_unit(scores, "trust", before=1, after=2, min_n=None)
+    pd.testing.assert_frame_equal(shown.drop(columns="suppressed"), raw.drop(columns="suppressed"))
+
+
+def test_one_small_unit_takes_a_complement_against_the_total():
+    rng = np.random.default_rng(3)
+    rows = []
+    for unit, size in (("a", 4), ("b", 9), ("c", 12)):
+        for wave in (1, 2):
+            for i in range(size):
+                rows.append((f"{unit}{i}", unit, wave, True, float(rng.integers(1, 6))))
+    data = pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+    out = change_by_unit(data, "trust", before=1, after=2).set_index("unit_id")
+    assert out.loc["a", "suppressed"] and out.loc["b", "suppressed"]
+    assert not out.loc["c", "suppressed"] and not out.loc["alle", "suppressed"]
+    # "alle" minus c now covers a and b together (13 respondents), never a alone
+    assert out.loc["alle", "n_before"] - out.loc["c", "n_before"] == 13
+
+
+def test_reliability_table_masks_a_construct_answered_by_few(responses):
+    few = responses[(responses["wave"] == 1) & (responses["unit_id"] == "u1")]  # 3 people
+    table = reliability_table(few, BOOK)
+    assert table["suppressed"].all() and table[["n", "alpha"]].isna().all().all()
+    assert table["construct"].tolist() == ["trust"]
+    assert "Konstrukte" in table.attrs["note"]

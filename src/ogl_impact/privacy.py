@@ -29,6 +29,8 @@ import pandas as pd
 
 K_DEFAULT = 5
 K_MINIMUM = 3
+K_SAFE = 5
+"""Thresholds below this need an explicit ``allow_below_5`` (``--allow-k-below-5``)."""
 FORBIDDEN_COLUMNS = frozenset(
     {"respondent_id", "respondent", "email", "name_respondent", "free_text", "text", "comment"}
 )
@@ -38,27 +40,72 @@ class PrivacyError(ValueError):
     """A frame holds identifiers or free text, or a threshold is unsafe."""
 
 
-def check_k(k: int) -> int:
+def check_k(k: int, *, allow_below_5: bool = False) -> int:
     """Validate a suppression threshold.
 
     Parameters
     ----------
     k : int
         Minimum number of respondents per published group.
+    allow_below_5 : bool, default False
+        Accept 3 or 4 (``--allow-k-below-5``); a value below 3 is never accepted.
 
     Returns
     -------
     int
-        ``k`` when it is at least :data:`K_MINIMUM`.
+        ``k`` as an int.
 
     Raises
     ------
     PrivacyError
-        When ``k`` is below 3.
+        When ``k`` is not a whole number, below 3, or below 5 without
+        ``allow_below_5``; the message names the rule (German first).
+
+    Examples
+    --------
+    >>> check_k(7)
+    7
+    >>> check_k(4, allow_below_5=True)
+    4
     """
-    if int(k) < K_MINIMUM:
-        raise PrivacyError(f"suppression threshold k={k} is below the minimum of {K_MINIMUM}")
-    return int(k)
+    if isinstance(k, bool) or not float(k).is_integer():
+        raise PrivacyError(f"k = {k!r} ist keine ganze Zahl / k must be a whole number")
+    k = int(k)
+    if k < K_MINIMUM:
+        raise PrivacyError(
+            f"k = {k} ist zu klein: Gruppen unter {K_MINIMUM} Befragten werden nie "
+            f"veröffentlicht (Mindestwert {K_MINIMUM}) / suppression threshold k={k} is below "
+            f"the minimum of {K_MINIMUM}"
+        )
+    if k < K_SAFE and not allow_below_5:
+        raise PrivacyError(
+            f"k = {k} liegt unter dem Standard {K_SAFE}; nur mit --allow-k-below-5 (Python: "
+            f"allow_below_5=True) erlaubt, und es wird in jeder Abbildung genannt / k={k} is "
+            f"below the default of {K_SAFE}: pass --allow-k-below-5 to accept it"
+        )
+    return k
+
+
+def suppressed_label(k: int, lang: str = "de") -> str:
+    """Return the honest label of a suppressed group, e.g. "unterdrückt (n < 5)".
+
+    Parameters
+    ----------
+    k : int
+        The threshold in force.
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> suppressed_label(5), suppressed_label(7, "en")
+    ('unterdrückt (n < 5)', 'suppressed (n < 7)')
+    """
+    return f"unterdrückt (n < {k})" if lang == "de" else f"suppressed (n < {k})"
 
 
 def assert_no_identifiers(frame: pd.DataFrame) -> None:
@@ -120,7 +167,7 @@ def protect(
     >>> protect(f, groups=["lab"])[["lab", "suppressed"]].values.tolist()
     [['a', True], ['b', True], ['c', False]]
     """
-    k = check_k(k)
+    k = check_k(k, allow_below_5=True)  # the gate for k < 5 is at the entry points
     assert_no_identifiers(frame)
     groups = list(groups)
     missing = [c for c in [*groups, n] if c not in frame.columns]
@@ -159,3 +206,291 @@ def protect(
             out[col] = out[col].astype(float)
         out.loc[out["suppressed"], col] = np.nan
     return out
+
+
+# --- one decision for a whole report ----------------------------------------------------------
+
+RESPONDENT_DIMS = ("wave", "unit_id", "is_lab", "actor_group")
+"""Columns of a published table that define a group of respondents (see :class:`Disclosure`)."""
+VARIABLE_DIMS = ("perspective", "item_id", "construct")
+"""Columns that name the variable a published value is about."""
+TOTAL_COLUMNS = {"network_mean": "network_n"}
+"""Totals drawn beside the cells: value column -> its n column (a total over ``unit_id``)."""
+NOTE_COLUMN = "note"
+"""Column of a published table that labels suppressed rows (``suppressed_label``)."""
+
+_COMPLEMENTARY = True  # switched off only by tests, to show what the audit catches
+_ENABLED = True  # idem: False publishes every group as it is
+
+Node = tuple[tuple[tuple[str, str], ...], str]
+"""A published group: its respondent dimensions (sorted ``(column, value)`` pairs) and variable."""
+
+
+def node(dims: dict, variable: str = "") -> Node:
+    """Make the key of a published group.
+
+    Parameters
+    ----------
+    dims : dict
+        Respondent dimensions, e.g. ``{"wave": 3, "unit_id": "lab01"}``.
+    variable : str
+        The variable the value is about (e.g. a perspective).
+
+    Returns
+    -------
+    Node
+
+    Examples
+    --------
+    >>> node({"wave": 3, "unit_id": "a"}, "trust")
+    ((('unit_id', 'a'), ('wave', '3')), 'trust')
+    """
+    return tuple(sorted((str(c), _text(v)) for c, v in dims.items())), str(variable)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (bool, np.bool_)):
+        return "True" if value else "False"
+    return str(value)
+
+
+def derivations(nodes: dict[Node, float], hidden: set[Node], k: int) -> list[tuple[Node, Node]]:
+    """Find published totals that, minus their shown parts, leave fewer than ``k`` respondents.
+
+    A total ``T`` (shown) and its parts (shown groups with the same variable
+    and one more respondent dimension, e.g. the labs of a wave) give the
+    sum of the rest: ``T - sum(shown parts)``. When that rest holds between
+    1 and ``k - 1`` respondents, a group below ``k`` can be worked out.
+
+    Parameters
+    ----------
+    nodes : dict
+        Every published group and its n.
+    hidden : set
+        Groups not shown.
+    k : int
+        Threshold.
+
+    Returns
+    -------
+    list of (Node, Node)
+        ``(total, a hidden part)`` pairs, or ``(total, total)`` when the rest
+        is not published at all.
+    """
+    found = []
+    parts = parts_of(nodes)
+    for total, by_dim in parts.items():
+        if total in hidden:
+            continue
+        for kids in by_dim.values():
+            shown = sum(nodes[c] for c in kids if c not in hidden)
+            rest = nodes[total] - shown
+            if 0 < rest < k:
+                gone = [c for c in kids if c in hidden]
+                found.append((total, gone[0] if gone else total))
+    return found
+
+
+def parts_of(nodes: dict[Node, float]) -> dict[Node, dict[str, list[Node]]]:
+    """Map every group to its parts: groups with its variable and one more dimension.
+
+    Parameters
+    ----------
+    nodes : dict
+        Published groups and their n.
+
+    Returns
+    -------
+    dict
+        total -> {extra dimension -> [parts]}, only for groups that have parts.
+    """
+    by_var: dict[str, list[Node]] = {}
+    for nd in nodes:
+        by_var.setdefault(nd[1], []).append(nd)
+    parts: dict[Node, dict[str, list[Node]]] = {}
+    for members in by_var.values():
+        sets = {nd: dict(nd[0]) for nd in members}
+        for total in members:
+            t = sets[total]
+            for kid in members:
+                d = sets[kid]
+                if len(d) != len(t) + 1 or any(d.get(c) != v for c, v in t.items()):
+                    continue
+                extra = next(c for c in d if c not in t)
+                parts.setdefault(total, {}).setdefault(extra, []).append(kid)
+    return parts
+
+
+class Disclosure:
+    """One suppression decision shared by every output of a report.
+
+    Every output registers the groups it shows (cells, totals such as a
+    network mean, with their n) through :meth:`protect`. :meth:`decide`
+    then hides, over all of them at once,
+
+    1. every group below ``k`` (primary suppression), and
+    2. one more shown group at a time wherever a shown total minus its
+       shown parts - in the same or another output - leaves between 1 and
+       ``k - 1`` respondents (complementary suppression); when no part is
+       left to hide, the total itself is hidden.
+
+    The same group shown by two outputs is one group: hidden in one, hidden
+    in all. :meth:`protect` applies the decision to a frame.
+
+    Parameters
+    ----------
+    k : int, default 5
+        Threshold (3 or 4 only with ``allow_below_5``).
+    allow_below_5 : bool, default False
+        Accept ``k`` of 3 or 4.
+    lang : {"de", "en"}
+        Language of the label of suppressed rows.
+
+    Examples
+    --------
+    >>> d = Disclosure()
+    >>> f = pd.DataFrame({"unit_id": ["a", "b", "c"], "n": [4, 10, 12], "score": [1.0, 3, 4],
+    ...                   "network_mean": 3.0, "network_n": 26})
+    >>> d.protect(f, groups=["unit_id"], fixed={"wave": 2})["suppressed"].tolist()
+    [True, True, False]
+    """
+
+    def __init__(self, k: int = K_DEFAULT, *, allow_below_5: bool = False, lang: str = "de"):
+        self.k = check_k(k, allow_below_5=allow_below_5)
+        self.lang = lang
+        self.nodes: dict[Node, float] = {}
+        self.hidden: set[Node] = set()
+        self.planned = False
+
+    @property
+    def label(self) -> str:
+        """The label of a suppressed row, e.g. "unterdrückt (n < 5)"."""
+        return suppressed_label(self.k, self.lang)
+
+    def register(self, groups: dict[Node, float]) -> None:
+        """Add published groups (node -> n) and decide again over all of them.
+
+        Parameters
+        ----------
+        groups : dict
+            The groups one output shows.
+        """
+        for nd, n in groups.items():
+            n = 0.0 if pd.isna(n) else float(n)
+            self.nodes[nd] = max(self.nodes.get(nd, 0.0), n)
+        self.decide()
+
+    def decide(self) -> set[Node]:
+        """Decide primary and complementary suppression over every registered group.
+
+        Returns
+        -------
+        set of Node
+            The hidden groups (only ever grows as groups are added).
+        """
+        if not _ENABLED:
+            return self.hidden
+        hidden = set(self.hidden) | {nd for nd, n in self.nodes.items() if n < self.k}
+        while _COMPLEMENTARY:
+            leaks = derivations(self.nodes, hidden, self.k)
+            if not leaks:
+                break
+            total, _ = leaks[0]
+            parts = parts_of(self.nodes)[total]
+            shown = [
+                c
+                for kids in parts.values()
+                if 0 < self.nodes[total] - sum(self.nodes[x] for x in kids if x not in hidden)
+                for c in kids
+                if c not in hidden
+            ]
+            if shown:
+                hidden.add(min(shown, key=lambda c: (self.nodes[c], c)))
+            else:
+                hidden.add(total)
+        self.hidden = hidden
+        return hidden
+
+    def suppressed_count(self) -> int:
+        """Count the hidden groups of the report (for the gallery line)."""
+        return len({nd[0] for nd in self.hidden})
+
+    def protect(
+        self,
+        frame: pd.DataFrame,
+        *,
+        groups: Sequence[str],
+        fixed: dict | None = None,
+        variables: Sequence[str] = (),
+        n: str = "n",
+        keep: Sequence[str] = (),
+        totals: dict[str, str] | None = None,
+    ) -> pd.DataFrame:
+        """Register a frame's groups, decide, and return the frame with the decision applied.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            One row per shown group (rows repeating a group share its fate).
+        groups : sequence of str
+            Columns that define the respondent groups (e.g. ``["unit_id"]``).
+        fixed : dict, optional
+            Respondent dimensions shared by every row (e.g. ``{"wave": 3}``).
+        variables : sequence of str
+            Columns naming the variable of each row (e.g. ``["perspective"]``).
+        n : str, default "n"
+            Respondents per group.
+        keep : sequence of str
+            Descriptive columns left visible in suppressed rows.
+        totals : dict, optional
+            Totals drawn beside the cells, value column -> n column (a total
+            over ``groups``); by default the :data:`TOTAL_COLUMNS` the frame has.
+
+        Returns
+        -------
+        DataFrame
+            A copy with the ``fixed`` dimensions as columns, ``suppressed``
+            and ``note``; values and n of hidden groups, and hidden totals,
+            are missing.
+        """
+        assert_no_identifiers(frame)
+        fixed = dict(fixed or {})
+        if totals is None:
+            totals = {v: c for v, c in TOTAL_COLUMNS.items() if v in frame and c in frame}
+        missing = [c for c in [*groups, *variables, n, *totals, *totals.values()] if c not in frame]
+        if missing:
+            raise ValueError(f"columns {missing} not in the frame (have {list(frame.columns)})")
+        out = frame.copy()
+        for position, (dim, value) in enumerate(fixed.items()):
+            if dim not in out:  # the table names the group it shows (read by the audit)
+                out.insert(position, dim, value)
+        cell = [self._cell(row, groups, fixed, variables) for row in out.to_dict("records")]
+        total = [node(fixed, nd[1]) for nd in cell]
+        found: dict[Node, float] = {}
+        for nd, size in zip(cell, out[n], strict=True):
+            found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))
+        for n_col in totals.values():
+            for nd, size in zip(total, out[n_col], strict=True):
+                found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))
+        self.register(found)
+        masked = np.array([nd in self.hidden for nd in cell], dtype=bool)
+        out["suppressed"] = masked
+        out[NOTE_COLUMN] = np.where(masked, self.label, "")
+        protected = {*groups, *fixed, *variables, *keep, *totals, *totals.values()}
+        for col in [c for c in out.columns if c not in protected | {"suppressed", NOTE_COLUMN}]:
+            if out[col].dtype.kind in "biuf":
+                out[col] = out[col].astype(float)
+            out.loc[masked, col] = np.nan
+        gone = np.array([nd in self.hidden for nd in total], dtype=bool)
+        for value_col, n_col in totals.items():
+            for col in (value_col, n_col):
+                out[col] = out[col].astype(float)
+                out.loc[gone, col] = np.nan
+        return out
+
+    @staticmethod
+    def _cell(row: dict, groups: Sequence[str], fixed: dict, variables: Sequence[str]) -> Node:
+        dims = {**fixed, **{g: row[g] for g in groups}}
+        return node(dims, "\x1f".join(_text(row[v]) for v in variables))

@@ -150,7 +150,18 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "--out", default="reports/figures", help="Zielordner (Standard: reports/figures)"
     )
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Abbildungen")
-    p.add_argument("--k", type=int, default=5, help="Mindestzahl Befragter je Gruppe (>= 3)")
+    p.add_argument(
+        "--k",
+        type=int,
+        default=5,
+        help="Mindestzahl Befragter je Gruppe (Standard 5; höher immer, 3 oder 4 nur mit "
+        "--allow-k-below-5, nie unter 3)",
+    )
+    p.add_argument(
+        "--allow-k-below-5",
+        action="store_true",
+        help="k = 3 oder 4 zulassen; wird in der Galerie und unter jeder Abbildung genannt",
+    )
     p.add_argument("--jobs", type=int, default=2, help="parallele Prozesse (Standard: 2)")
     p.add_argument("--quiet", action="store_true", help="keinen Fortschritt ausgeben")
     p.set_defaults(handler=_figures)
@@ -210,6 +221,21 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
     p.add_argument("--period", default=None, help="nur Arbeitsmappen dieses Zeitraums annehmen")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_collect)
+
+    p = sub.add_parser(
+        "audit",
+        help="Einen gebauten Berichtsordner auf Gruppen unter k prüfen",
+        description="Liest nur, was veröffentlicht wird (Datentabellen <name>.csv, index.html "
+        "mit Bildunterschriften und Alternativtexten, SVG-Beschreibungen), und sucht Gruppen "
+        "mit weniger als k Befragten, die gezeigt werden oder sich als Summe minus gezeigte "
+        "Teile errechnen lassen. Exit 0: nichts gefunden, 1: Gruppen gefunden (jede mit "
+        "Ausgabe und Gruppe genannt), 2: kein Berichtsordner.",
+    )
+    p.add_argument(
+        "report_dir", metavar="REPORT_DIR", help="Berichtsordner, z. B. reports/figures/zb"
+    )
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
+    p.set_defaults(handler=_audit)
     return parser
 
 
@@ -413,7 +439,7 @@ def _figures(args: argparse.Namespace) -> int:
         print(f"ogl-impact figures: kein Ordner / not a folder: {data}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        check_k(args.k)
+        check_k(args.k, allow_below_5=args.allow_k_below_5)
     except PrivacyError as exc:
         print(f"ogl-impact figures: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -442,15 +468,22 @@ def _figures(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(line, flush=True)
 
-    files = build(
-        ds,
-        Path(args.out),
-        report_ids=None if args.all else args.report,
-        lang=args.lang,
-        k=args.k,
-        jobs=max(1, args.jobs),
-        progress=show,
-    )
+    from ogl_impact.reports.audit import PrivacyLeakError
+
+    try:
+        files = build(
+            ds,
+            Path(args.out),
+            report_ids=None if args.all else args.report,
+            lang=args.lang,
+            k=args.k,
+            jobs=max(1, args.jobs),
+            progress=show,
+            allow_k_below_5=args.allow_k_below_5,
+        )
+    except PrivacyLeakError as exc:
+        print(f"ogl-impact figures: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     print(f"{args.out}: {len(files)} Dateien geschrieben / files written")
     return EXIT_OK
 
@@ -508,3 +541,34 @@ def _collect(args: argparse.Namespace) -> int:
         args.period,
         args.lang,
     )
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ogl_impact.reports.audit import NotAReportError, audit, leak_lines
+
+    folder = Path(args.report_dir)
+    try:
+        leaks = audit(folder)
+    except NotAReportError as exc:
+        print(f"ogl-impact audit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    de = args.lang == "de"
+    if not leaks:
+        print(
+            f"{folder}: keine Gruppe unter k gezeigt oder errechenbar"
+            if de
+            else f"{folder}: no group below k shown or derivable"
+        )
+        return EXIT_OK
+    for line in leak_lines(leaks, args.lang):
+        print(f"{folder}: {line}")
+    count = len(leaks)
+    print(
+        f"{folder}: {count} {'Fund' if count == 1 else 'Funde'} - nicht veröffentlichen"
+        if de
+        else f"{folder}: {count} finding(s) - do not publish",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID

@@ -25,6 +25,14 @@ from ogl_impact.plots.style import (
 NETWORK = "#666666"  # network mean: 5.7:1 on white, also in the legend
 
 
+def _empty_text(data: pd.DataFrame, lab: str) -> str:
+    """Say "keine Daten", or the suppression label when the lab's rows are suppressed."""
+    rows = data[data["unit_id"] == lab]
+    if "suppressed" in rows and "note" in rows and rows["suppressed"].astype(bool).any():
+        return str(rows.loc[rows["suppressed"].astype(bool), "note"].iloc[0])
+    return text("no_data")
+
+
 def _rows(data: pd.DataFrame, lab: str) -> pd.DataFrame:
     rows = data[data["unit_id"] == lab]
     if "suppressed" in rows:
@@ -98,7 +106,18 @@ def openness_radar(
         line.set_gid("lab")
         ax.fill(closed, np.append(values, values[0]), color=PALETTE[0], alpha=0.15)
     else:
-        ax.text(0, scale[0], text("no_data"), ha="center", va="center", fontsize=6, color="#555555")
+        ax.text(
+            0,
+            scale[0],
+            _empty_text(data, lab).replace(" (", "\n("),
+            ha="center",
+            va="center",
+            fontsize=6,
+            color="#555555",
+            zorder=5,
+            # a white ground keeps the words legible over rings and the network line
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9},
+        )
     net = network.to_numpy(dtype=float)
     (nline,) = ax.plot(
         closed,
@@ -190,7 +209,7 @@ def openness_dots(
         ax.text(
             mid,
             (len(perspectives) - 1) / 2,
-            text("no_data"),
+            _empty_text(data, lab),
             ha="center",
             va="center",
             color="#555555",

@@ -32,6 +32,8 @@ from ogl_impact import privacy
 from ogl_impact.dataset import Dataset
 from ogl_impact.plots.style import house_style, number
 from ogl_impact.reports.asof import as_of
+from ogl_impact.reports.audit import PrivacyLeakError, audit, leak_lines
+from ogl_impact.reports.disclosure import plan
 from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.figures import FIGURES, Context, Drawn
 from ogl_impact.reports.registry import Report, find, reports
@@ -122,7 +124,41 @@ def _not_drawn_card(d: NotDrawn, de: bool) -> str:
     )
 
 
-def _gallery(report: Report, entries: list, missing: list[str], lang: str, synthetic: bool) -> str:
+def _privacy_line(decision: privacy.Disclosure | None, lang: str) -> str:
+    """State k in the gallery, and how many groups were suppressed (never which)."""
+    if decision is None:
+        return ""
+    de = lang == "de"
+    k, hidden = decision.k, decision.suppressed_count()
+    label = privacy.suppressed_label(k, lang)
+    if de:
+        text = (
+            f"Datenschutz: Gruppen mit weniger als k = {k} Befragten werden nicht gezeigt, "
+            "ebenso Gruppen, aus denen sich eine solche Gruppe errechnen ließe; sie tragen "
+            f"die Aufschrift „{label}“. In diesem Bericht: "
+            f"{hidden} {'Gruppe' if hidden == 1 else 'Gruppen'} unterdrückt."
+        )
+        if k < privacy.K_SAFE:
+            text += f" k = {k} liegt unter dem Standard {privacy.K_SAFE} (ausdrücklich zugelassen)."
+    else:
+        text = (
+            f"Privacy: groups of fewer than k = {k} respondents are not shown, nor groups from "
+            f"which such a group could be worked out; they read “{label}”. In this report: "
+            f"{hidden} {'group' if hidden == 1 else 'groups'} suppressed."
+        )
+        if k < privacy.K_SAFE:
+            text += f" k = {k} is below the default of {privacy.K_SAFE} (explicitly allowed)."
+    return f'<p class="privacy" data-k="{k}">{html.escape(text)}</p>'
+
+
+def _gallery(
+    report: Report,
+    entries: list,
+    missing: list[str],
+    lang: str,
+    synthetic: bool,
+    decision: privacy.Disclosure | None = None,
+) -> str:
     """Write a report's gallery page (see the module docstring for what it holds).
 
     The page has a language, one ``main`` landmark, an ``h1`` with the
@@ -169,6 +205,7 @@ def _gallery(report: Report, entries: list, missing: list[str], lang: str, synth
         + f'<body>\n<nav aria-label="{nav}"><a href="../index.html">{overview}</a></nav>\n'
         f"<main>\n<h1>{_german(report.title, de)}</h1>\n"
         f"<p>{'Datenstand' if de else 'Data until'}: {_date(report.until, de)}</p>\n"
+        f"{_privacy_line(decision, lang)}\n"
         f"{banner}\n{note}\n{''.join(cards)}\n</main>\n</body>\n</html>\n"
     )
 
@@ -238,8 +275,15 @@ def context(
     lang: str = "de",
     k: int = privacy.K_DEFAULT,
     reps: int = 9999,
+    allow_k_below_5: bool = False,
+    decision: privacy.Disclosure | None = None,
 ) -> Context:
     """Make the frozen build context of a report: its data as of its date, the settings.
+
+    The context holds the report's one suppression decision: every figure
+    drawn with it (or with copies of it, e.g. several :func:`draw` calls in
+    a notebook) reads the same decision, taken over all the report's
+    figures before the first is drawn.
 
     Parameters
     ----------
@@ -250,26 +294,48 @@ def context(
     lang : {"de", "en"}
         Language.
     k : int, default 5
-        Suppression threshold.
+        Suppression threshold (3 or 4 only with ``allow_k_below_5``).
     reps : int, default 9999
         Draws of the wild cluster bootstrap.
+    allow_k_below_5 : bool, default False
+        Accept a threshold of 3 or 4.
+    decision : Disclosure, optional
+        A decision already taken for this report (the build passes it to its
+        workers); default: taken here over all the report's figures.
 
     Returns
     -------
     Context
+
+    Raises
+    ------
+    PrivacyError
+        For a threshold below 3, or below 5 without ``allow_k_below_5``.
     """
-    return Context(
+    privacy.check_k(k, allow_below_5=allow_k_below_5)
+    ctx = Context(
         as_of(ds, report.until),
         report.report_id,
         lang=lang,
         k=k,
         reps=reps,
         synthetic_tables=_synthetic_tables(ds),
+        disclosure=decision or privacy.Disclosure(k, allow_below_5=True, lang=lang),
     )
+    if decision is None:
+        plan(ctx, report.figures)
+    return ctx
 
 
 def _render(
-    report: Report, name: str, lab: str | None, staging: str, lang: str, k: int, reps: int
+    report: Report,
+    name: str,
+    lab: str | None,
+    staging: str,
+    lang: str,
+    k: int,
+    reps: int,
+    decision: privacy.Disclosure | None = None,
 ) -> list[Entry | NotDrawn]:
     """Build one figure (or one lab's) of a report and write its files.
 
@@ -282,7 +348,9 @@ def _render(
     key = (report.report_id, lang, k, reps)
     contexts = _WORKER.setdefault("contexts", {})
     if key not in contexts:
-        contexts[key] = context(ds, report, lang=lang, k=k, reps=reps)
+        contexts[key] = context(
+            ds, report, lang=lang, k=k, reps=reps, allow_k_below_5=True, decision=decision
+        )
     ctx = replace(contexts[key], only_lab=lab)
     entries: list[Entry | NotDrawn] = []
     with house_style(lang):
@@ -332,6 +400,7 @@ def build(
     reps: int = 9999,
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
+    allow_k_below_5: bool = False,
 ) -> list[Path]:
     """Build reports (all when ``report_ids`` is None), their galleries and the overview.
 
@@ -357,13 +426,23 @@ def build(
         Figures drawn in parallel processes.
     progress : callable, optional
         Called with one line per figure.
+    allow_k_below_5 : bool, default False
+        Accept a threshold of 3 or 4 (stated in the gallery and every footer).
 
     Returns
     -------
     list of Path
         Every file written, in its final place.
+
+    Raises
+    ------
+    PrivacyError
+        For a refused threshold, before anything is written.
+    PrivacyLeakError
+        When the audit of a built report finds a group below k shown or
+        derivable; nothing of the build is swapped in.
     """
-    privacy.check_k(k)
+    privacy.check_k(k, allow_below_5=allow_k_below_5)
     all_reports = reports(ds.periods)
     chosen = all_reports if report_ids is None else [find(ds.periods, r) for r in report_ids]
     claim_folder(out, "figures")
@@ -374,6 +453,11 @@ def build(
     total = len(jobs_list)
     files: list[Path] = []
     opened = set(plt.get_fignums())
+    # one suppression decision per report, taken before anything is drawn
+    decisions = {
+        r.report_id: context(ds, r, lang=lang, k=k, reps=reps, allow_k_below_5=True).disclosure
+        for r in chosen
+    }
     # each report is staged; all are swapped in when the block ends without error
     with ExitStack() as stack:
         staging = {
@@ -397,6 +481,7 @@ def build(
                             lang,
                             k,
                             reps,
+                            decisions[r.report_id],
                         ): (r.report_id, name, lab)
                         for r, name, lab in jobs_list
                     }
@@ -412,7 +497,14 @@ def build(
                     for i, (r, name, lab) in enumerate(jobs_list, 1):
                         key = (r.report_id, name, lab)
                         results[key] = _render(
-                            r, name, lab, str(staging[r.report_id]), lang, k, reps
+                            r,
+                            name,
+                            lab,
+                            str(staging[r.report_id]),
+                            lang,
+                            k,
+                            reps,
+                            decisions[r.report_id],
                         )
                         if progress:
                             progress(_progress_line(i, total, key, results[key], lang))
@@ -425,8 +517,13 @@ def build(
                     if not got and title not in missing:
                         missing.append(title)
                 (staging[r.report_id] / "index.html").write_text(
-                    _gallery(r, entries, missing, lang, ds.synthetic), encoding="utf-8"
+                    _gallery(r, entries, missing, lang, ds.synthetic, decisions[r.report_id]),
+                    encoding="utf-8",
                 )
+                # what is about to be published is audited before the swap
+                leaks = audit(staging[r.report_id])
+                if leaks:
+                    raise PrivacyLeakError(r.report_id, leak_lines(leaks, lang))
                 names = [
                     f"{e.name}.{ext}"
                     for e in entries
@@ -474,8 +571,15 @@ def draw(
     lang: str = "de",
     k: int = privacy.K_DEFAULT,
     reps: int = 9999,
+    ctx: Context | None = None,
+    allow_k_below_5: bool = False,
 ) -> list[Drawn]:
     """Draw one figure of a report in a notebook, exactly as the build draws it.
+
+    Pass the same ``ctx`` (from :func:`context`) to every ``draw`` call of a
+    notebook: its figures then share one suppression decision, as the
+    figures of a built report do. Without ``ctx`` a context (and a decision
+    over all the report's figures) is made for this call.
 
     The figures are plain matplotlib figures made with the caller's
     backend (inline in a notebook), so they display there; they stay open
@@ -497,6 +601,11 @@ def draw(
         Suppression threshold (at least 3).
     reps : int, default 9999
         Draws of the wild cluster bootstrap.
+    ctx : Context, optional
+        The report's context from :func:`context` (its language, k and
+        decision win over ``lang``, ``k`` and ``reps``).
+    allow_k_below_5 : bool, default False
+        Accept a threshold of 3 or 4.
 
     Returns
     -------
@@ -512,12 +621,18 @@ def draw(
     ValueError
         For an unknown report or figure, naming the known ones.
     """
-    privacy.check_k(k)
-    report = find(ds.periods, report_id)
     if name not in FIGURES:
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(FIGURES))}")
-    ctx = context(ds, report, lang=lang, k=k, reps=reps)
-    with house_style(lang):
+    if ctx is None:
+        privacy.check_k(k, allow_below_5=allow_k_below_5)
+        report = find(ds.periods, report_id)
+        ctx = context(ds, report, lang=lang, k=k, reps=reps, allow_k_below_5=allow_k_below_5)
+    elif ctx.report_id != report_id:
+        raise ValueError(
+            f"der Kontext gehört zu Bericht {ctx.report_id!r}, nicht {report_id!r} / the "
+            "context belongs to another report"
+        )
+    with house_style(ctx.lang):
         return draw_spec(name, ctx)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,10 +31,16 @@ class LikertSummary:
     shares : DataFrame
         by..., item_id, n, missing, low, neutral, high (percent of valid
         answers), mean, sd.
+    note : str
+        How many groups are masked (``min_n``), or that the values are raw.
+
+    Both frames end with ``suppressed``: groups with fewer than ``min_n``
+    valid answers keep their labels, everything else is missing.
     """
 
     categories: pd.DataFrame
     shares: pd.DataFrame
+    note: str = ""
 
     def summary(self) -> str:
         """Plain-text view of the shares table."""
@@ -58,6 +65,7 @@ def likert_summary(
     *,
     items: Sequence[str] | None = None,
     by: Sequence[str] = (),
+    min_n: int | None = MIN_N_DEFAULT,
 ) -> LikertSummary:
     r"""Percent per category and summary shares per item (and group).
 
@@ -72,6 +80,10 @@ def likert_summary(
         Items to summarise, default all items of the codebook in its order.
     by : sequence of str
         Grouping columns of ``data`` such as ``("unit_id", "wave")``.
+    min_n : int or None, default 5
+        Groups (by... and item) with fewer valid answers are masked: labels
+        stay, counts, shares, mean, sd and n are missing, ``suppressed`` is
+        true. ``None`` gives raw values with a :class:`UserWarning`.
 
     Returns
     -------
@@ -107,12 +119,16 @@ def likert_summary(
     >>> responses = pd.DataFrame({"item_id": ["q1"] * 4, "value": [1, 2, 3, 5]})
     >>> codebook = pd.DataFrame({"item_id": ["q1"], "scale_min": [1], "scale_max": [5],
     ...                          "value_labels": ["1=nie|5=immer"]})
-    >>> res = likert_summary(responses, codebook)
+    >>> res = likert_summary(responses, codebook, min_n=3)
     >>> res.shares[["low", "neutral", "high"]].iloc[0].tolist()
     [50.0, 25.0, 25.0]
     >>> res.categories["label"].tolist()
     ['nie', '2', '3', '4', 'immer']
+    >>> likert_summary(responses.head(2), codebook).shares[["n", "low", "suppressed"]]
+        n  low  suppressed
+    0 NaN  NaN        True
     """
+    min_n = check_min_n(min_n)
     book = codebook.set_index("item_id")
     wanted = list(items) if items is not None else book.index.tolist()
     by = list(by)
@@ -182,4 +198,13 @@ def likert_summary(
         extra = ["value"] if "value" in frame else []
         return key.sort_values([*by, "_o", *extra]).drop(columns="_o").reset_index(drop=True)
 
-    return LikertSummary(ordered(categories), ordered(summary))
+    categories, summary = ordered(categories), ordered(summary)
+    if min_n is None:
+        return LikertSummary(categories, summary, note(0, None))
+    small_c = categories["n"] < min_n
+    small_s = summary["n"] < min_n
+    return LikertSummary(
+        mask(categories, small_c, keep=[*keys, "value", "label"]),
+        mask(summary, small_s, keep=keys),
+        note(int(small_s.sum()), min_n),
+    )

@@ -299,9 +299,11 @@ LIKERT_CATEGORIES = pa.DataFrameSchema(
         "item_id": _text(required=True),
         "value": pa.Column(int),
         "label": _text(required=True),
-        "count": pa.Column(int, _NONNEG),
-        "n": pa.Column(int, _NONNEG),
+        # whole numbers; floats with NaN where a group below min_n is masked
+        "count": _num(_NONNEG, required=True),
+        "n": _num(_NONNEG, required=True),
         "percent": _num(pa.Check.in_range(0, 100)),
+        "suppressed": pa.Column(bool, required=True),
     },
     name="likert categories",
 )
@@ -309,11 +311,12 @@ LIKERT_CATEGORIES = pa.DataFrameSchema(
 LIKERT_SHARES = pa.DataFrameSchema(
     {
         "item_id": _text(required=True),
-        "n": pa.Column(int, _NONNEG),
-        "missing": pa.Column(int, _NONNEG),
+        "n": _num(_NONNEG, required=True),
+        "missing": _num(_NONNEG, required=True),
         **{k: _num(pa.Check.in_range(0, 100), required=True) for k in ("low", "neutral", "high")},
         "mean": _num(required=True),
         "sd": _num(_NONNEG, required=True),
+        "suppressed": pa.Column(bool, required=True),
     },
     checks=pa.Check(
         lambda f: bool(np.allclose((f["low"] + f["neutral"] + f["high"]).dropna(), 100)),
@@ -345,7 +348,7 @@ RELIABILITY_TABLE = pa.DataFrameSchema(
     {
         "construct": _text(required=True),
         "n": _num(_NONNEG, required=True),
-        "n_items": _num(pa.Check.ge(1), required=True),
+        "n_items": _num(pa.Check.ge(1), required=True, nullable=True),
         "alpha": _num(pa.Check.le(1), required=True),
         "average_r": _num(_CORR),
         "alpha_ci_low": _num(pa.Check.le(1)),
@@ -355,7 +358,8 @@ RELIABILITY_TABLE = pa.DataFrameSchema(
         "std_alpha": _num(pa.Check.le(1)),
         "omega": _num(pa.Check.in_range(0, 1)),
         "min_r_drop": _num(_CORR),
-        "weakest_item": _text(),
+        "weakest_item": _text(nullable=True),
+        "suppressed": pa.Column(bool, required=True),
     },
     checks=pa.Check(
         lambda f: bool(
@@ -398,6 +402,7 @@ CHANGE_TABLE = pa.DataFrameSchema(
         "dz_ci_low": _num(),
         "dz_ci_high": _num(),
         "p_adj": _num(_PROB),
+        "suppressed": pa.Column(bool, required=True),
     },
     checks=pa.Check(_ci_order, error="ci_low <= ci_high"),
     strict=True,

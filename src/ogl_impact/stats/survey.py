@@ -17,6 +17,7 @@ import pandas as pd
 from ogl_impact.stats.did import did_2x2, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note
 from ogl_impact.stats.reliability import cronbach_alpha, item_statistics, omega
 from ogl_impact.stats.scales import item_matrix, scale_scores
 
@@ -160,7 +161,9 @@ def score_table(
     return out
 
 
-def reliability_table(data: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+def reliability_table(
+    data: pd.DataFrame, codebook: pd.DataFrame, *, min_n: int | None = MIN_N_DEFAULT
+) -> pd.DataFrame:
     r"""Alpha (Feldt and Duhachek intervals), standardised alpha and omega per construct.
 
     Parameters
@@ -169,6 +172,10 @@ def reliability_table(data: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFram
         The long ``responses`` table.
     codebook : DataFrame
         The codebook.
+    min_n : int or None, default 5
+        Constructs answered by fewer respondents are masked (values and n
+        missing, ``suppressed`` true; the frame's ``attrs["note"]`` says how
+        many). ``None`` gives raw values with a :class:`UserWarning`.
 
     Returns
     -------
@@ -177,7 +184,7 @@ def reliability_table(data: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFram
         alpha_ci_low/high_duhachek, std_alpha, omega (semTools' omega of a
         one-factor CFA; NaN for fewer than three items), min_r_drop,
         weakest_item (the item with the lowest corrected item-total
-        correlation).
+        correlation), suppressed.
 
     Raises
     ------
@@ -214,11 +221,16 @@ def reliability_table(data: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFram
     >>> bool(table["alpha_ci_low"].iloc[0] < table["alpha"].iloc[0] < 1)
     True
     """
+    min_n = check_min_n(min_n)
     _require(data, RESPONSE_COLUMNS, "den Antworten (data)")
     _require(codebook, CODEBOOK_COLUMNS, "codebook")
     rows = []
     for construct in constructs(codebook):
         m = item_matrix(data, codebook, construct=construct)
+        answered = len(m.dropna(how="all"))
+        if min_n is not None and answered < min_n:  # masked anyway: not even estimated
+            rows.append({"construct": construct, "n": answered, "n_items": m.shape[1]})
+            continue
         a = cronbach_alpha(m).set_index(["term", "method"])
         items = item_statistics(m)
         om = np.nan
@@ -242,7 +254,28 @@ def reliability_table(data: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFram
                 "weakest_item": weakest["item_id"],
             }
         )
-    return pd.DataFrame(rows)
+    columns = [
+        "construct", "n", "n_items", "alpha", "average_r", "alpha_ci_low", "alpha_ci_high",
+        "alpha_ci_low_duhachek", "alpha_ci_high_duhachek", "std_alpha", "omega", "min_r_drop",
+        "weakest_item",
+    ]  # fmt: skip
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    return _masked(table, "n", min_n, keep=["construct"], what="Konstrukte")
+
+
+def _masked(
+    frame: pd.DataFrame, n: str | list[str], min_n: int | None, *, keep: list[str], what: str
+) -> pd.DataFrame:
+    """Mask the rows of ``frame`` with any ``n`` column below ``min_n``; note it in attrs."""
+    columns = [n] if isinstance(n, str) else n
+    small = (
+        np.zeros(len(frame), dtype=bool)
+        if min_n is None
+        else frame[columns].lt(min_n).any(axis=1).to_numpy()
+    )
+    out = mask(frame, small, keep=keep) if min_n is not None else frame.assign(suppressed=False)
+    out.attrs["note"] = note(int(small.sum()), min_n, what)
+    return out
 
 
 def change_by_unit(
@@ -253,6 +286,7 @@ def change_by_unit(
     after: int,
     units: Sequence[str] | None = None,
     adjust: str = "holm",
+    min_n: int | None = MIN_N_DEFAULT,
 ) -> pd.DataFrame:
     r"""Change of a construct between two waves, per unit and over all units.
 
@@ -272,6 +306,14 @@ def change_by_unit(
             Units to report (default: the labs in ``data``).
         adjust : str, default "holm"
             Multiple-testing correction (see :func:`ogl_impact.stats.adjust_pvalues`).
+        min_n : int or None, default 5
+            A unit with fewer than ``min_n`` respondents in either wave is
+            masked (values and n missing, ``suppressed`` true); when exactly
+            one unit is masked, the next smallest is masked too, so that the
+            row ``"alle"`` minus the shown units does not give it away. Panel
+            statistics of fewer than ``min_n`` pairs are blanked. The frame's
+            ``attrs["note"]`` says how many. ``None`` gives raw values with a
+            :class:`UserWarning`.
 
     Returns
     -------
@@ -279,7 +321,7 @@ def change_by_unit(
             construct, unit_id (``"alle"`` for all units together), n_before,
             n_after, mean_before, mean_after, change, ci_low, ci_high, p_val
             (Welch), hedges_g, g_ci_low, g_ci_high, n_panel, d_z, dz_ci_low,
-            dz_ci_high, p_adj (per unit only).
+            dz_ci_high, p_adj (per unit only), suppressed.
 
     Raises
     ------
@@ -306,12 +348,13 @@ def change_by_unit(
         >>> data = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(4)] * 2,
         ...     "unit_id": "u1", "wave": [1] * 4 + [2] * 4, "is_lab": True,
         ...     "trust": [2.0, 3.0, 3.0, 4.0, 3.0, 4.0, 4.0, 5.5]})
-        >>> out = change_by_unit(data, "trust", before=1, after=2)
+        >>> out = change_by_unit(data, "trust", before=1, after=2, min_n=3)
         >>> out[["unit_id", "mean_before", "mean_after", "change", "n_panel"]]
           unit_id  mean_before  mean_after  change  n_panel
         0      u1          3.0       4.125   1.125        4
         1    alle          3.0       4.125   1.125        4
     """
+    min_n = check_min_n(min_n)
     _check_waves(data, construct, before, after)
     _require(data, ["respondent_id"], "den Skalenwerten (data)")
     if units is None:
@@ -373,7 +416,31 @@ def change_by_unit(
             "p_adj"
         ].to_numpy()
     out.insert(0, "construct", construct)
-    return out
+    if min_n is None:
+        out = out.assign(suppressed=False)
+        out.attrs["note"] = note(0, None)
+        return out
+    return _mask_units(out, min_n)
+
+
+def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Primary suppression per unit, one complement against the "alle" row, small panels."""
+    size = out[["n_before", "n_after"]].min(axis=1)
+    unit = out["unit_id"] != "alle"
+    small = (size < min_n).to_numpy().copy()
+    if (small & unit).sum() == 1 and (~unit).any():
+        shown = out.index[unit & ~small]
+        if len(shown):
+            small[out.index.get_loc(size[shown].idxmin())] = True
+        else:
+            small[(~unit).to_numpy()] = True
+    panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
+    thin = out["n_panel"].lt(min_n).to_numpy() & ~small
+    masked = mask(out, small, keep=["construct", "unit_id"])
+    if thin.any():
+        masked.loc[thin, panel] = np.nan
+    masked.attrs["note"] = note(int((small & unit).sum()), min_n, "Einheiten")
+    return masked
 
 
 @dataclass(frozen=True, eq=False)

@@ -64,6 +64,9 @@ class Context:
         Tables that hold synthetic demo data.
     only_lab : str, optional
         For per-lab figures: draw only this lab.
+    disclosure : privacy.Disclosure, optional
+        The report's one suppression decision, shared by every figure drawn
+        with this context (and its copies); made on first use when absent.
     """
 
     data: Dataset
@@ -74,6 +77,9 @@ class Context:
     synthetic_tables: frozenset = frozenset()
     only_lab: str | None = None
     cache: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    disclosure: privacy.Disclosure | None = field(
+        default=None, compare=False, repr=False, hash=False
+    )
 
     def t(self, de: str, en: str) -> str:
         """Pick the German or English text."""
@@ -88,6 +94,31 @@ class Context:
         if self.synthetic_tables:
             return any(t in self.synthetic_tables for t in tables)
         return bool(self.data.synthetic)
+
+    def decision(self) -> privacy.Disclosure:
+        """Return the report's suppression decision (see :class:`ogl_impact.privacy.Disclosure`)."""
+        if self.disclosure is not None:
+            return self.disclosure
+        return self.cached(
+            "disclosure",
+            lambda: privacy.Disclosure(self.k, allow_below_5=True, lang=self.lang),
+        )
+
+    def protect(self, frame: pd.DataFrame, **options: Any) -> pd.DataFrame:
+        """Pass a frame of respondent groups through the report's one decision.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            One row per shown group, with ``n``.
+        **options
+            See :meth:`ogl_impact.privacy.Disclosure.protect` (groups, fixed, ...).
+
+        Returns
+        -------
+        DataFrame
+        """
+        return self.decision().protect(frame, **options)
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """Compute a value shared by several figures of the same report once."""
@@ -158,13 +189,18 @@ class FigureSpec:
         if note:
             text += " " + note
         suppressed = _suppressed(panel.frame)
+        label = privacy.suppressed_label(ctx.k, ctx.lang)
         if suppressed:
             text += " " + ctx.t(
                 f"{suppressed} {'Wert ist' if suppressed == 1 else 'Werte sind'} zum Schutz "
-                f"der Befragten unterdrückt (weniger als k = {ctx.k} Befragte).",
-                f"{suppressed} {'value is' if suppressed == 1 else 'values are'} suppressed to "
-                f"protect the respondents (fewer than k = {ctx.k} respondents).",
+                f"der Befragten {label}: Gruppen unter k = {ctx.k} und Gruppen, aus denen sich "
+                "eine solche errechnen ließe.",
+                f"{suppressed} {'value is' if suppressed == 1 else 'values are'} {label} to "
+                f"protect the respondents: groups below k = {ctx.k} and groups from which such "
+                "a group could be worked out.",
             )
+        if ctx.k < privacy.K_SAFE and spec_uses_respondents(self):
+            text += " " + k_note(ctx)
         return text
 
 
@@ -224,6 +260,19 @@ def revision_note(ctx: Context, tables: tuple[str, ...], frame: pd.DataFrame) ->
         de += f", davon {late} nach der Abgabefrist"
         en += f", {late} of them after the deadline"
     return ctx.t(de + ".", en + ".")
+
+
+def spec_uses_respondents(spec: FigureSpec) -> bool:
+    """Whether a figure shows groups of respondents (the survey)."""
+    return spec.source == "survey"
+
+
+def k_note(ctx: Context) -> str:
+    """State a threshold below 5 ("Mindestgruppe k = 3 ...")."""
+    return ctx.t(
+        f"Mindestgruppe k = {ctx.k} (unter dem Standard {privacy.K_SAFE} ausdrücklich zugelassen).",
+        f"Minimum group k = {ctx.k} (explicitly allowed below the default of {privacy.K_SAFE}).",
+    )
 
 
 def _suppressed(frame: pd.DataFrame) -> int:
@@ -367,7 +416,10 @@ def finish(fig: Figure, spec: FigureSpec, panel: Panel, ctx: Context) -> Drawn:
     source = ctx.label(SOURCES, spec.source)
     # one layout pass: the tight box places the footer and is reused for saving
     box = fig.get_tightbbox()
-    style.footer(fig, n=panel.n, source=source, synthetic=synthetic, below=box)
+    foot_source = source
+    if ctx.k < privacy.K_SAFE:  # a lowered threshold is stated on every figure
+        foot_source = f"{source} · {ctx.t('Mindestgruppe', 'minimum group')} k = {ctx.k}"
+    style.footer(fig, n=panel.n, source=foot_source, synthetic=synthetic, below=box)
     foot = fig.texts[-1].get_window_extent().transformed(fig.dpi_scale_trans.inverted())
     return Drawn(
         panel.name or spec.name,

@@ -1,8 +1,10 @@
 """Survey figures: openness profiles, trust answers, effects against comparison communes.
 
-Every frame with respondent counts passes :func:`ogl_impact.privacy.protect`
-before it is drawn. The calls into :mod:`ogl_impact.stats` are gathered in
-the four small functions at the top of this module.
+Every frame with respondent counts passes the report's one suppression
+decision (``ctx.protect``, :class:`ogl_impact.privacy.Disclosure`) before it
+is drawn; the network mean goes through it as a total over the labs. The
+calls into :mod:`ogl_impact.stats` are gathered in the four small functions
+at the top of this module.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ogl_impact import plots, privacy, stats
+from ogl_impact import plots, stats
 from ogl_impact.plots import style
 from ogl_impact.reports.estimable import NotEstimable, numerical_failures
 from ogl_impact.reports.figures.base import (
@@ -43,7 +45,7 @@ def scores(ctx: Context) -> pd.DataFrame:
 
 def _likert(ctx: Context, items: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = ctx.data
-    likert = stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"])
+    likert = stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"], min_n=ctx.k)
     return likert.categories, likert.shares
 
 
@@ -105,11 +107,15 @@ def _openness_data(ctx: Context) -> list[Panel]:
         for p in pids:
             rows.append((lab, names[p], part[p].mean(), int(part[p].notna().sum())))
     frame = pd.DataFrame(rows, columns=["unit_id", "perspective", "score", "n"])
-    frame = privacy.protect(frame, groups=["unit_id", "perspective"], k=ctx.k, keep=["perspective"])
+    # the network mean is a total over the labs: it goes through the same decision
+    net = {names[p]: (latest[p].mean(), int(latest[p].notna().sum())) for p in pids}
+    frame["network_mean"] = frame["perspective"].map(lambda p: net[p][0])
+    frame["network_n"] = frame["perspective"].map(lambda p: net[p][1])
+    frame = ctx.protect(
+        frame, groups=["unit_id"], fixed={"wave": wave, "is_lab": True}, variables=["perspective"]
+    )
     if frame["suppressed"].all():
         raise NotEstimable(_all_suppressed(ctx, wave, latest["unit_id"].nunique()))
-    net = {names[p]: latest[p].mean() for p in pids}
-    frame["network_mean"] = frame["perspective"].map(net)
     lab_label = lab_names(ds)
     frame.insert(1, "lab_label", frame["unit_id"].map(lab_label))
     labs = list(dict.fromkeys(ds.labs["lab_id"]))
@@ -179,15 +185,19 @@ def _openness_alt(panel: Panel, ctx: Context) -> str:
     )
     labs = f.loc[~f["suppressed"].astype(bool), "unit_id"].nunique()
     hidden = f.loc[f["suppressed"].astype(bool), "unit_id"].nunique()
+    label = ctx.decision().label
+    network = f["network_mean"].notna().any()
     return " ".join(
         [
             ctx.t(
                 f"Mittelwerte der Perspektiven der Offenheit (Skala 1-5) für {labs} Labore, "
-                f"Welle {panel.values['wave']}, mit dem Netzwerk-Mittel"
-                + (f"; {count(hidden, 'Labor', 'Labore')} unterdrückt." if hidden else "."),
+                f"Welle {panel.values['wave']}, "
+                + ("mit dem Netzwerk-Mittel" if network else f"Netzwerk-Mittel: {label}")
+                + (f"; {count(hidden, 'Labor', 'Labore')}: {label}." if hidden else "."),
                 f"Means of the openness perspectives (scale 1-5) for {labs} labs, wave "
-                f"{panel.values['wave']}, with the network mean"
-                + (f"; {count(hidden, 'lab', 'labs')} suppressed." if hidden else "."),
+                f"{panel.values['wave']}, "
+                + ("with the network mean" if network else f"network mean: {label}")
+                + (f"; {count(hidden, 'lab', 'labs')}: {label}." if hidden else "."),
             ),
             extremes(f, "score", "where", ctx, 1),
             n_sentence(panel, ctx),
@@ -246,7 +256,7 @@ def _likert_data(ctx: Context) -> list[Panel]:
     cats, summary = _likert(ctx, items)
     groups = summary[["wave", "item_id", "n"]]
     cats = cats.drop(columns="n").merge(groups, on=["wave", "item_id"])
-    cats = privacy.protect(cats, groups=["wave", "item_id"], k=ctx.k, keep=["value", "label"])
+    cats = ctx.protect(cats, groups=["wave"], variables=["item_id"], keep=["value", "label"])
     if cats["suppressed"].all():
         raise NotEstimable(
             ctx.t(
@@ -257,8 +267,11 @@ def _likert_data(ctx: Context) -> list[Panel]:
             )
         )
     wording = dict(zip(book["item_id"], book[ctx.t("wording_de", "wording_en")], strict=True))
+    # n counts the respondents of the waves shown, never those of a suppressed wave
+    shown = cats.loc[~cats["suppressed"], "wave"].unique()
+    answers = ds.responses.loc[ds.responses["item_id"].isin(items)]
     n = int(
-        ds.responses.loc[ds.responses["item_id"].isin(items)]
+        answers[answers["wave"].isin(shown)]
         .groupby(["respondent_id", "wave"], observed=True)
         .ngroups
     )
@@ -413,7 +426,7 @@ def _effects_data(ctx: Context) -> list[Panel]:
         )
     if not rows:
         raise NotEstimable(_joined(gaps))
-    frame = privacy.protect(pd.DataFrame(rows), groups=["label"], k=ctx.k)
+    frame = ctx.protect(pd.DataFrame(rows), groups=[], variables=["label"])
     if frame["suppressed"].all():
         raise NotEstimable(
             ctx.t(

@@ -1,0 +1,309 @@
+"""Audit a built report folder for groups below k, reading only what is published.
+
+The audit reads what a reader of the report gets - the data tables
+``<name>.csv`` beside the figures, the gallery ``index.html`` (the line with
+k, captions, alt texts) and the ``<desc>`` of each SVG - and nothing of the
+data the report was made from. It looks for a group of fewer than k
+respondents that is
+
+1. **shown**: a row of a table of respondent groups (a table with a
+   ``suppressed`` column) or a total beside it (``network_mean`` with
+   ``network_n``) with an n below k;
+2. **named in words**: a lab whose every row is suppressed, named with a
+   number in its figure's alt text or caption;
+3. **derivable**: a shown total - in any table of the report - minus its
+   shown parts (the groups with the same variable and one more respondent
+   dimension, e.g. the labs of a wave, in any table of the report) leaves
+   between 1 and k - 1 respondents;
+
+The n of a figure as a whole (footer, alt text) is not subtracted from its
+parts: answers missing for single questions leave a rest that is no group.
+The builders therefore give as n only respondents of shown groups or of a
+shown total.
+
+Each finding names the output and the group. The build runs the audit on
+every report before it is swapped in; ``ogl-impact audit REPORT_DIR`` runs it
+on any built report folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ogl_impact import privacy
+
+
+class NotAReportError(ValueError):
+    """The folder is not a built report (no index.html)."""
+
+
+class PrivacyLeakError(RuntimeError):
+    """The audit of a freshly built report found a group below k; nothing is published.
+
+    Parameters
+    ----------
+    report_id : str
+        The report.
+    lines : list of str
+        One line per finding.
+    """
+
+    def __init__(self, report_id: str, lines: list[str]):
+        self.report_id = report_id
+        self.lines = lines
+        super().__init__(
+            f"Bericht {report_id}: Datenschutzprüfung fehlgeschlagen, nichts veröffentlicht / "
+            f"privacy audit failed:\n" + "\n".join(lines)
+        )
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One group below k that a reader of the report can see or work out.
+
+    Attributes
+    ----------
+    output : str
+        The file (and, where it helps, the other outputs involved).
+    group : str
+        The group, e.g. "wave=3, unit_id=lab01 · perspective: Transparenz".
+    kind : {"shown", "derivable"}
+        How it is revealed.
+    n : float
+        Its number of respondents (or the respondents left by the subtraction).
+    """
+
+    output: str
+    group: str
+    kind: str
+    n: float
+
+
+def describe(nd: privacy.Node) -> str:
+    """Put a group in words, e.g. "wave=3, unit_id=lab01 · perspective: Transparenz".
+
+    Parameters
+    ----------
+    nd : Node
+        A group key.
+
+    Returns
+    -------
+    str
+    """
+    dims = ", ".join(f"{c}={v}" for c, v in nd[0]) or "alle Befragten"
+    return f"{dims} · {nd[1]}" if nd[1] else dims
+
+
+class _Gallery(HTMLParser):
+    """Collect k, the alt text and the caption of every figure of index.html."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.k: int | None = None
+        self.alts: dict[str, str] = {}
+        self.captions: dict[str, str] = {}
+        self._figure: str | None = None
+        self._in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "p" and "data-k" in a:
+            self.k = int(a["data-k"])
+        if tag == "figure":
+            self._figure = a.get("id")
+        if tag == "img" and self._figure:
+            self.alts[self._figure] = a.get("alt") or ""
+        if tag == "figcaption":
+            self._in_caption = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figcaption":
+            self._in_caption = False
+        if tag == "figure":
+            self._figure = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_caption and self._figure:
+            self.captions[self._figure] = self.captions.get(self._figure, "") + data
+
+
+def _number(cell: str) -> float:
+    text = cell.strip().lstrip("'").replace("\u2212", "-")
+    if not text:
+        return np.nan
+    try:
+        return float(text.replace(".", "").replace(",", ".")) if "," in text else float(text)
+    except ValueError:
+        return np.nan
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a published data table (German CSV with a leading comment line) as text.
+
+    Parameters
+    ----------
+    path : Path
+        ``<name>.csv``.
+
+    Returns
+    -------
+    DataFrame
+        Every cell as text.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    rows = list(csv.reader(lines, delimiter=";"))
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
+
+
+def _variables(frame: pd.DataFrame) -> list[str]:
+    found = [c for c in privacy.VARIABLE_DIMS if c in frame]
+    if not found and "label" in frame and "value" not in frame:
+        found = ["label"]  # one row per scale or statistic, named by its label
+    return found
+
+
+def _truthy(cell: str) -> bool:
+    return str(cell).strip().lower() in {"true", "wahr", "ja", "1"}
+
+
+def audit(folder: Path | str) -> list[Leak]:
+    """Search a built report folder for groups below k, shown or derivable.
+
+    Parameters
+    ----------
+    folder : Path or str
+        A report folder as the build writes it (``index.html`` and
+        ``<name>.csv`` beside the figures).
+
+    Returns
+    -------
+    list of Leak
+        Empty when no group below k is shown or derivable.
+
+    Raises
+    ------
+    NotAReportError
+        When the folder has no ``index.html`` (a report without any drawn
+        figure has no data table and nothing to find).
+    """
+    folder = Path(folder)
+    index = folder / "index.html"
+    if not folder.is_dir() or not index.is_file():
+        raise NotAReportError(
+            f"{folder}: kein Berichtsordner (index.html fehlt) / not a report folder"
+        )
+    tables = sorted(folder.glob("*.csv"))
+    gallery = _Gallery()
+    gallery.feed(index.read_text(encoding="utf-8"))
+    k = gallery.k or privacy.K_DEFAULT
+    for svg in sorted(folder.glob("*.svg")):
+        desc = re.search(r"<desc>(.*?)</desc>", svg.read_text(encoding="utf-8"), re.S)
+        if desc and svg.stem not in gallery.alts:
+            gallery.alts[svg.stem] = html.unescape(desc.group(1))
+    leaks: list[Leak] = []
+    shown: dict[privacy.Node, float] = {}
+    where: dict[privacy.Node, str] = {}
+    hidden: set[privacy.Node] = set()
+    reported: set[tuple[str, privacy.Node]] = set()
+    for path in tables:
+        frame = read_table(path)
+        if "suppressed" not in frame or "n" not in frame:
+            continue  # not a table of respondent groups
+        dims = [c for c in privacy.RESPONDENT_DIMS if c in frame]
+        variables = _variables(frame)
+        for row in frame.to_dict("records"):
+            key = {c: row[c] for c in dims}
+            variable = "\x1f".join(row[v] for v in variables)
+            nd = privacy.node(key, variable)
+            n = _number(row["n"])
+            masked = _truthy(row["suppressed"])
+            if masked or np.isnan(n):
+                hidden.add(nd)
+            else:
+                if n < k and (path.name, nd) not in reported:
+                    reported.add((path.name, nd))
+                    leaks.append(Leak(path.name, describe(nd), "shown", n))
+                shown[nd] = max(shown.get(nd, 0.0), n)
+                where.setdefault(nd, path.name)
+            for value_col, n_col in privacy.TOTAL_COLUMNS.items():
+                if value_col not in frame or n_col not in frame:
+                    continue
+                t = privacy.node({c: v for c, v in key.items() if c != "unit_id"}, variable)
+                tn, tv = _number(row[n_col]), _number(row[value_col])
+                if np.isnan(tv) or np.isnan(tn):
+                    hidden.add(t)
+                    continue
+                if tn < k and (path.name, t) not in reported:
+                    reported.add((path.name, t))
+                    leaks.append(Leak(f"{path.name} ({value_col})", describe(t), "shown", tn))
+                shown[t] = max(shown.get(t, 0.0), tn)
+                where.setdefault(t, f"{path.name} ({value_col})")
+        leaks += _named_in_text(path, frame, gallery)
+    nodes = {**dict.fromkeys(hidden - set(shown), 0.0), **shown}
+    for total, part in privacy.derivations(nodes, hidden - set(shown), k):
+        parts = privacy.parts_of(nodes)[total]
+        kids = [c for kids in parts.values() for c in kids]
+        rest = nodes[total] - sum(nodes[c] for c in kids if c in shown)
+        own = where[total].split(" (")[0]
+        others = sorted({where[c] for c in kids if c in where} - {where[total], own})
+        output = where[total] + (f" mit {', '.join(others)}" if others else "")
+        group = describe(part) if part != total else f"Rest von {describe(total)}"
+        leaks.append(Leak(output, group, "derivable", rest))
+    return leaks
+
+
+def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[Leak]:
+    """Find labs whose every row is suppressed, named with a number in alt text or caption."""
+    if "lab_label" not in frame:
+        return []
+    masked = frame["suppressed"].map(_truthy)
+    gone = set(frame.loc[masked, "lab_label"]) - set(frame.loc[~masked, "lab_label"])
+    found = []
+    for where, text in (
+        ("Alternativtext", gallery.alts.get(path.stem, "")),
+        ("Bildunterschrift", gallery.captions.get(path.stem, "")),
+    ):
+        for label in sorted(gone):
+            if label and re.search(re.escape(label) + r"[^()]{0,80}\(\s*-?\d", text):
+                found.append(Leak(f"index.html ({where} zu {path.stem})", label, "shown", np.nan))
+    return found
+
+
+KINDS = {
+    "shown": ("gezeigt", "shown"),
+    "derivable": ("errechenbar (Summe minus gezeigte Teile)", "derivable (total minus parts)"),
+}
+
+
+def leak_lines(leaks: list[Leak], lang: str = "de") -> list[str]:
+    """One line per finding: output, group, how, n.
+
+    Parameters
+    ----------
+    leaks : list of Leak
+        Findings of :func:`audit`.
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    list of str
+    """
+    i = 0 if lang == "de" else 1
+    return [
+        f"{leak.output}: {leak.group} – {KINDS[leak.kind][i]}"
+        + ("" if np.isnan(leak.n) else f", n = {leak.n:g}")
+        for leak in leaks
+    ]

@@ -1,0 +1,141 @@
+"""Small groups in per-group summaries: masked by default, raw only on request.
+
+Every function of :mod:`ogl_impact.stats` that returns one row per group of
+respondents (Likert summaries, reliability and change tables) takes
+``min_n=`` (default 5): a group with fewer respondents keeps its labels, its
+values and its n become missing and ``suppressed`` is true, and the result
+says so in a note. ``min_n=None`` gives the raw values for analysts inside
+the secure environment, with a :class:`UserWarning` naming the risk. The
+report-wide decision (complementary suppression across figures) is
+:class:`ogl_impact.privacy.Disclosure`; this module only applies the
+threshold to one result.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ogl_impact.stats.errors import StatsInputError
+
+MIN_N_DEFAULT = 5
+MIN_N_FLOOR = 3
+
+RAW_WARNING = (
+    "min_n=None: Gruppen mit weniger als {k} Befragten werden ungeschützt ausgegeben; kleine "
+    "Gruppen können Personen erkennbar machen. Nur in der gesicherten Umgebung verwenden, nie "
+    "veröffentlichen / raw values: groups of fewer than {k} respondents can identify people; "
+    "use inside the secure environment only, never publish."
+)
+
+
+def check_min_n(min_n: int | None) -> int | None:
+    """Validate ``min_n``; warn for ``None`` (raw values).
+
+    Parameters
+    ----------
+    min_n : int or None
+        Smallest group shown; ``None`` for raw values.
+
+    Returns
+    -------
+    int or None
+
+    Raises
+    ------
+    StatsInputError
+        For a value below 3 or not a whole number.
+
+    Warns
+    -----
+    UserWarning
+        When ``min_n`` is None.
+    """
+    if min_n is None:
+        warnings.warn(RAW_WARNING.format(k=MIN_N_DEFAULT), UserWarning, stacklevel=3)
+        return None
+    if isinstance(min_n, bool) or not float(min_n).is_integer() or int(min_n) < MIN_N_FLOOR:
+        raise StatsInputError(
+            f"min_n = {min_n!r}: erlaubt sind ganze Zahlen ab {MIN_N_FLOOR} oder None "
+            f"(Rohwerte) / min_n must be a whole number of at least {MIN_N_FLOOR}, or None."
+        )
+    return int(min_n)
+
+
+def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
+    """Say in a result's note how many groups are masked and why.
+
+    Parameters
+    ----------
+    count : int
+        Masked groups.
+    min_n : int or None
+        Threshold (None: raw values).
+    what : str
+        What a group is, in German plural (e.g. "Einheiten").
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> note(2, 5)
+    '2 Gruppen mit weniger als 5 Befragten unterdrückt (Werte und n fehlen, ...'
+    """
+    if min_n is None:
+        return "Rohwerte ohne Unterdrückung (min_n=None) / raw values, nothing masked."
+    if not count:
+        return f"Keine Gruppe unter {min_n} Befragten / no group below {min_n}."
+    return (
+        f"{count} {what} mit weniger als {min_n} Befragten unterdrückt (Werte und n fehlen, "
+        f"suppressed = True) / {count} group(s) below {min_n} masked."
+    )
+
+
+def mask(
+    frame: pd.DataFrame,
+    small: pd.Series | np.ndarray,
+    *,
+    keep: Sequence[str],
+) -> pd.DataFrame:
+    """Blank every column but ``keep`` in the rows marked ``small``; add ``suppressed``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A per-group result.
+    small : boolean array
+        Rows to mask.
+    keep : sequence of str
+        Label columns that stay (group keys, item ids, category labels).
+
+    Returns
+    -------
+    DataFrame
+        A copy; numeric columns of masked rows are NaN (ints become floats
+        when a row is masked), other columns missing.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"unit": ["a", "b"], "n": [3, 9], "mean": [2.0, 3.0]})
+    >>> mask(f, f["n"] < 5, keep=["unit"]).to_dict("list")
+    {'unit': ['a', 'b'], 'n': [nan, 9.0], 'mean': [nan, 3.0], 'suppressed': [True, False]}
+    """
+    out = frame.copy()
+    small = np.asarray(small, dtype=bool)
+    for col in out.columns:
+        if col in keep:
+            continue
+        if not small.any():
+            continue  # nothing masked: the column keeps its type
+        if out[col].dtype.kind in "biuf":
+            out[col] = out[col].astype(float)
+        else:
+            out[col] = out[col].astype(object)
+        out.loc[small, col] = np.nan
+    out["suppressed"] = small
+    return out

@@ -1,0 +1,303 @@
+"""The audit of built reports, on data made to tempt it.
+
+Each dataset is the embedded tables cut so that one wave holds the groups a
+careful reader could single out: a lab of 3 that is the whole network, a lab
+of 4 whose mean follows from the network mean and the other labs, a wave
+answered by one lab only, actor groups of 2 inside a large lab. With
+suppression switched off (an internal switch of :mod:`ogl_impact.privacy`,
+not a user option) the build refuses to publish and the audit names the
+output and the group; with it on, the report is built and the audit of the
+published folder finds nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ogl_impact import privacy
+from ogl_impact.cli import main
+from ogl_impact.dataset import load
+from ogl_impact.reports import registry
+from ogl_impact.reports.audit import NotAReportError, PrivacyLeakError, audit, read_table
+from ogl_impact.reports.build import build
+from ogl_impact.write.tables import write_tables
+
+from .conftest import DEMO, read_rows, write_rows
+
+build_module = importlib.import_module("ogl_impact.reports.build")
+# the figures that show respondent groups by wave and lab; the effects figure (pooled over
+# all units and both waves) is left out here only because its models are slow
+SURVEY = ("offenheit_radar", "offenheit_punkte", "vertrauen_likert")
+OTHERS = 6  # respondents of every other unit and wave (above k)
+WAVE = "3"  # the last wave: the one the openness profile shows
+
+
+@pytest.fixture(autouse=True)
+def survey_figures_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build only the figures that show respondents (fast; the others hold no survey data)."""
+    monkeypatch.setattr(
+        registry, "figures_of", lambda rid: tuple(n for n in SURVEY if n in _all(rid))
+    )
+
+
+def _all(report_id: str) -> tuple[str, ...]:
+    from ogl_impact.reports.figures import figures_of
+
+    return figures_of(report_id)
+
+
+def _labs() -> list[str]:
+    rows = read_rows(DEMO / "labs.csv")
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "lab_id")
+    return [r[0] for r in rows[start + 1 :]]
+
+
+LABS = _labs()
+
+
+def crafted(tmp_path: Path, sizes: dict[str, int], others: int = OTHERS) -> Path:
+    """The embedded tables with ``sizes[unit]`` respondents in WAVE and ``OTHERS`` elsewhere.
+
+    Units not named in ``sizes`` keep ``others`` respondents in WAVE.
+    """
+    folder = tmp_path / "raw"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("truth"))
+    rows = read_rows(folder / "responses.csv")
+    header = rows[1]
+    seen: dict[tuple[str, str], list[str]] = {}
+    body = []
+    for r in rows[2:]:
+        row = dict(zip(header, r, strict=True))
+        unit, wave = row["unit_id"], row["wave"]
+        limit = sizes.get(unit, others) if wave == WAVE else OTHERS
+        ids = seen.setdefault((unit, wave), [])
+        if row["respondent_id"] not in ids:
+            if len(ids) >= limit:
+                continue
+            ids.append(row["respondent_id"])
+        body.append(r)
+    write_rows(folder / "responses.csv", rows[:2] + body)
+    return folder
+
+
+CASES = {
+    # a lab of 3 is the only lab with answers in the wave: its mean is the network mean
+    "three_in_three": ({LABS[0]: 3, **dict.fromkeys(LABS[1:], 0)}, OTHERS),
+    # a lab of 4 beside labs of 6 and 6: the network mean (n = 16) minus the others gives it
+    "four_from_the_mean": ({LABS[0]: 4, LABS[1]: 6, LABS[2]: 6, **dict.fromkeys(LABS[3:], 0)}, 6),
+    # the wave holds one lab's 3 respondents and nothing else
+    "thin_wave": ({LABS[0]: 3}, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = {}
+    for name, (sizes, others) in CASES.items():
+        out[name] = load(crafted(tmp_path_factory.mktemp(name), sizes, others))
+    return out
+
+
+def _build(ds, out: Path) -> list[Path]:
+    return build(ds, out, report_ids=["pb"], reps=99, jobs=1)
+
+
+def _published(ds, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Build with the build's own audit switched off, so that the folder can be audited."""
+    monkeypatch.setattr(build_module, "audit", lambda folder: [])
+    _build(ds, out)
+    return out / "pb"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_suppression_off_the_build_refuses_and_names_the_group(
+    case: str, datasets: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(privacy, "_ENABLED", False)
+    with pytest.raises(PrivacyLeakError) as err:
+        _build(datasets[case], tmp_path / "figures")
+    text = "\n".join(err.value.lines)
+    assert "gezeigt" in text
+    assert "wave=3" in text
+    # nothing of the failed report is published
+    assert not (tmp_path / "figures" / "pb").exists()
+
+
+def test_three_in_three_the_lab_and_the_network_are_named(
+    datasets: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(privacy, "_ENABLED", False)
+    folder = _published(datasets["three_in_three"], tmp_path / "f", monkeypatch)
+    leaks = audit(folder)
+    lab = [x for x in leaks if f"unit_id={LABS[0]}" in x.group and x.kind == "shown"]
+    assert lab and {x.n for x in lab} == {3.0}
+    assert any(x.output.startswith("offenheit_radar.csv") for x in lab)
+    network = [x for x in leaks if "(network_mean)" in x.output]
+    assert network and "unit_id" not in network[0].group and network[0].n == 3
+
+
+def test_four_from_the_mean_needs_complementary_suppression(
+    datasets: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # primary suppression alone hides the lab of 4 ...
+    monkeypatch.setattr(privacy, "_COMPLEMENTARY", False)
+    folder = _published(datasets["four_from_the_mean"], tmp_path / "f", monkeypatch)
+    table = read_table(folder / "offenheit_punkte.csv")
+    small = table[table["unit_id"] == LABS[0]]
+    assert (small["suppressed"] == "true").all() and (small["n"] == "").all()
+    leaks = audit(folder)
+    # ... but the network mean minus the two labs of 6 gives it: the audit says so
+    derived = [x for x in leaks if x.kind == "derivable"]
+    assert derived, leaks
+    assert all(x.n == 4 for x in derived)
+    assert any(f"unit_id={LABS[0]}" in x.group for x in derived)
+    assert not [x for x in leaks if x.kind == "shown"]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_suppression_on_the_report_is_built_and_the_audit_is_clean(
+    case: str, datasets: dict, tmp_path: Path
+):
+    files = _build(datasets[case], tmp_path / "figures")
+    folder = tmp_path / "figures" / "pb"
+    assert folder / "index.html" in files
+    assert audit(folder) == []
+    assert main(["audit", str(folder)]) == 0
+
+
+def test_four_from_the_mean_shows_the_network_mean_but_not_the_labs_it_betrays(
+    datasets: dict, tmp_path: Path
+):
+    _build(datasets["four_from_the_mean"], tmp_path / "figures")
+    folder = tmp_path / "figures" / "pb"
+    table = read_table(folder / "offenheit_radar.csv")
+    hidden = table.loc[table["suppressed"] == "true", "unit_id"].unique().tolist()
+    # the lab of 4 and one complement; the network mean (n = 16) stays
+    assert LABS[0] in hidden and len(hidden) == 2
+    assert (table["network_n"] == "16").all()
+    assert (table.loc[table["suppressed"] == "true", "note"] == "unterdrückt (n < 5)").all()
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'data-k="5"' in page
+    assert "unterdrückt (n &lt; 5)" in page
+    # the gallery says how many groups are suppressed, not which
+    assert re.search(r"In diesem Bericht: \d+ Gruppen unterdrückt", page)
+    assert "keine Daten" not in table["note"].tolist()
+
+
+def test_three_in_three_is_not_drawn_and_says_why(datasets: dict, tmp_path: Path):
+    _build(datasets["three_in_three"], tmp_path / "figures")
+    folder = tmp_path / "figures" / "pb"
+    assert not (folder / "offenheit_radar.csv").exists()
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "nicht schätzbar" in page and "weniger als k = 5" in page
+
+
+# --- actor groups of 2 inside a large lab: two outputs of one report --------------------------
+
+
+def _actor_report(folder: Path, decision: privacy.Disclosure) -> Path:
+    """A report with actor groups of one lab and, beside it, the lab's total."""
+    by_group = pd.DataFrame(
+        {"actor_group": ["verwaltung", "politik", "zivilgesellschaft"], "n": [2, 30, 40]}
+    )
+    by_group["score"] = [4.5, 3.1, 3.4]
+    labs = pd.DataFrame({"unit_id": [LABS[0], LABS[1]], "n": [72, 50], "score": [3.3, 2.9]})
+
+    def outputs() -> dict[str, pd.DataFrame]:
+        return {
+            "akteure": decision.protect(
+                by_group, groups=["actor_group"], fixed={"wave": 3, "unit_id": LABS[0]}
+            ),
+            "labore": decision.protect(labs, groups=["unit_id"], fixed={"wave": 3}),
+        }
+
+    outputs()  # first pass: every output registers its groups (the build's plan)
+    tables = outputs()  # then every output reads the one decision
+    folder.mkdir(parents=True)
+    write_tables(tables, folder, "Testbericht")
+    (folder / "index.html").write_text(
+        f'<html><body><p class="privacy" data-k="{decision.k}">k</p></body></html>',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_actor_groups_of_two_inside_a_large_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    with monkeypatch.context() as m:
+        m.setattr(privacy, "_ENABLED", False)
+        leaks = audit(_actor_report(tmp_path / "off", privacy.Disclosure()))
+    assert [(x.output, x.kind, x.n) for x in leaks] == [("akteure.csv", "shown", 2)]
+    with monkeypatch.context() as m:
+        m.setattr(privacy, "_COMPLEMENTARY", False)
+        leaks = audit(_actor_report(tmp_path / "primary", privacy.Disclosure()))
+    # the lab's total in one table minus the shown actor groups in the other
+    assert len(leaks) == 1 and leaks[0].kind == "derivable" and leaks[0].n == 2
+    assert "labore.csv" in leaks[0].output and "akteure.csv" in leaks[0].output
+    assert "actor_group=verwaltung" in leaks[0].group
+    assert audit(_actor_report(tmp_path / "on", privacy.Disclosure())) == []
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_audit_command_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    with monkeypatch.context() as m:
+        m.setattr(privacy, "_ENABLED", False)
+        folder = _actor_report(tmp_path / "leaky", privacy.Disclosure())
+    assert main(["audit", str(folder)]) == 1
+    out = capsys.readouterr()
+    assert "akteure.csv" in out.out and "actor_group=verwaltung" in out.out
+    assert "nicht veröffentlichen" in out.err
+    assert main(["audit", str(tmp_path / "missing")]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["audit", str(tmp_path / "empty")]) == 2
+    assert "kein Berichtsordner" in capsys.readouterr().err
+    with pytest.raises(NotAReportError):
+        audit(tmp_path / "empty")
+
+
+def test_a_suppressed_lab_named_with_its_value_in_the_alt_text_is_found(tmp_path: Path):
+    decision = privacy.Disclosure()
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c"],
+            "lab_label": ["Kehl", "Bremen", "Jena"],
+            "n": [3, 40, 50],
+            "score": [1.5, 3.0, 3.5],
+        }
+    )
+    table = decision.protect(frame, groups=["unit_id"], fixed={"wave": 2}, keep=["lab_label"])
+    folder = tmp_path / "r"
+    folder.mkdir()
+    write_tables({"labs": table}, folder, "Test")
+    alt = "Mittelwerte je Labor. Größter Wert: Jena (3,5); kleinster: {} (1,5)."
+    page = '<p class="privacy" data-k="5">k</p><figure id="labs"><img src="labs.png" alt="{}">'
+    (folder / "index.html").write_text(page.format(alt.format("Kehl")), encoding="utf-8")
+    # Kehl (3) is suppressed in the table: naming it with a value in the alt text is a leak
+    assert [x.group for x in audit(folder)] == ["Kehl"]
+    (folder / "index.html").write_text(
+        page.format("Mittelwerte je Labor. Größter Wert: Jena (3,5)."), encoding="utf-8"
+    )
+    assert audit(folder) == []
+
+
+def test_notebook_draws_with_one_context_share_one_decision(datasets: dict):
+    from ogl_impact.reports import context, draw, find
+
+    ds = datasets["four_from_the_mean"]
+    ctx = context(ds, find(ds.periods, "pb"), reps=99)
+    assert ctx.disclosure.planned  # decided over the report's figures before the first draw
+    radar = draw(ds, "pb", "offenheit_radar", ctx=ctx)[0]
+    dots = draw(ds, "pb", "offenheit_punkte", ctx=ctx)[0]
+    hidden = set(radar.table.loc[radar.table["suppressed"], "unit_id"])
+    assert hidden == set(dots.table.loc[dots.table["suppressed"], "unit_id"])
+    assert LABS[0] in hidden and len(hidden) == 2
+    assert "unterdrückt (n < 5)" in radar.caption and "unterdrückt (n < 5)" in radar.alt_text
+    with pytest.raises(ValueError, match="another report"):
+        draw(ds, "zb", "offenheit_radar", ctx=ctx)

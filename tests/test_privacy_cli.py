@@ -1,0 +1,50 @@
+"""The threshold at the command line: 5 by default, 3 or 4 only when allowed, never below 3."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ogl_impact.cli import main
+
+from .conftest import DEMO
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--k", "4"], "--allow-k-below-5"),
+        (["--k", "3"], "--allow-k-below-5"),
+        (["--k", "2", "--allow-k-below-5"], "Mindestwert 3"),
+        (["--k", "0"], "Mindestwert 3"),
+    ],
+)
+def test_a_low_k_is_refused_with_exit_2_before_anything_is_written(
+    args: list[str], message: str, tmp_path: Path, capsys
+):
+    out = tmp_path / "f"
+    status = main(["figures", "--report", "sb1", "--data", str(DEMO), "--out", str(out), *args])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_k_4_with_the_allowance_is_stated_in_the_gallery_and_every_footer(tmp_path: Path):
+    out = tmp_path / "f"
+    status = main(
+        [
+            "figures", "--report", "sb1", "--data", str(DEMO), "--out", str(out),
+            "--k", "4", "--allow-k-below-5", "--jobs", "1", "--quiet",
+        ]
+    )  # fmt: skip
+    assert status == 0
+    page = (out / "sb1" / "index.html").read_text(encoding="utf-8")
+    assert 'data-k="4"' in page and "unter dem Standard 5" in page
+    svgs = sorted((out / "sb1").glob("*.svg"))
+    assert svgs
+    for svg in svgs:  # the footer is text in the SVG
+        assert re.search(r"k = 4", svg.read_text(encoding="utf-8")), svg.name
+    assert main(["audit", str(out / "sb1")]) == 0
