@@ -424,7 +424,7 @@ def _recode(s: pd.Series, new_categories: pd.Index) -> pd.Series:
     uniques, inverse = np.unique(np.asarray(new_categories, dtype=object), return_inverse=True)
     codes = inverse[s.cat.codes.to_numpy()]
     cats = pd.Index(uniques, dtype="str")
-    return pd.Series(pd.Categorical.from_codes(codes, cats), index=s.index)
+    return pd.Series(pd.Categorical.from_codes(codes, cats), index=s.index, copy=False)
 
 
 def _csv_record_lines(

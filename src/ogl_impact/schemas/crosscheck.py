@@ -632,9 +632,11 @@ def _indicator_values(
     )
     key = pd.MultiIndex.from_frame(values[["lab_id", "indicator_id"]].astype("string"))
     ind.index = pd.MultiIndex.from_frame(ind.index.to_frame().astype("string"))
-    measure = pd.Series(ind["measure"].reindex(key).to_numpy(), index=values.index)
-    dimension = pd.Series(ind["disaggregation"].reindex(key).to_numpy(), index=values.index)
-    known = pd.Series(key.isin(ind.index), index=values.index)
+    measure = pd.Series(ind["measure"].reindex(key).to_numpy(), index=values.index, copy=False)
+    dimension = pd.Series(
+        ind["disaggregation"].reindex(key).to_numpy(), index=values.index, copy=False
+    )
+    known = pd.Series(key.isin(ind.index), index=values.index, copy=False)
     out = []
     v = values["value"].astype("float64")
     for name, (rule, de, en) in _MEASURE_RULES.items():
