@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,22 +164,19 @@ def _scan(path: Path) -> _FileFacts:
 
 def _read_csv(path: Path, name: str, short_rows_ok: bool = False) -> RawTable:
     file = path.name
-    facts = _scan(path)
+    facts, early = _scan_while_reading(path)
     _refuse_foreign_format(file, facts.head)
     if facts.blank:
         raise TableReadError(make_problem(file, "file_empty"))
     if facts.has_nul:
         raise TableReadError(make_problem(file, "file_binary"))
     encoding = _detect_encoding(path, facts)
-    text_head = facts.head.decode(encoding, errors="ignore")
-
-    comments, header_index = _leading_comments(text_head)
-    head_lines = text_head.splitlines()
-    if header_index >= len(head_lines):
-        raise TableReadError(make_problem(file, "file_no_header"))
-    header = head_lines[header_index]
-    sep = max(_SEPARATORS, key=header.count) if any(s in header for s in _SEPARATORS) else ","
-    frame = _parse_csv_fast(path, encoding, sep, header_index, header)
+    comments, header_index, header, sep = _layout(file, facts.head, encoding)
+    layout = (path, encoding, sep, header_index, header)
+    if early is not None and early[0] == layout:  # read with the same settings already
+        frame = early[1]
+    else:
+        frame = _parse_csv_fast(*layout)
     if frame is None and encoding == "utf-8":  # perhaps not UTF-8 after the head
         encoding = _detect_encoding(path, facts, whole=True)
         if encoding != "utf-8":
@@ -207,6 +205,79 @@ def _read_csv(path: Path, name: str, short_rows_ok: bool = False) -> RawTable:
         comments=tuple(comments),
         sha256=facts.sha256,
     )
+
+
+def _layout(file: str, head: bytes, encoding: str) -> tuple[list[str], int, str, str]:
+    """Leading comments, index and text of the header line, and the separator."""
+    text_head = head.decode(encoding, errors="ignore")
+    comments, header_index = _leading_comments(text_head)
+    head_lines = text_head.splitlines()
+    if header_index >= len(head_lines):
+        raise TableReadError(make_problem(file, "file_no_header"))
+    header = head_lines[header_index]
+    sep = max(_SEPARATORS, key=header.count) if any(s in header for s in _SEPARATORS) else ","
+    return comments, header_index, header, sep
+
+
+OVERLAP_BYTES = 64 * 1024**2
+"""CSV files at least this large are hashed and counted while pyarrow reads them."""
+
+_Early = tuple[tuple[Path, str, str, int, str], "pd.DataFrame | None"]
+
+
+def _scan_while_reading(path: Path) -> tuple[_FileFacts, _Early | None]:
+    """Scan the file (hash, lines, NUL bytes) and, for a large file, read it meanwhile.
+
+    The scan is one thread's work; pyarrow's reader works beside it, so the
+    hash of a file of gigabytes costs little extra time. The read is
+    speculative: it starts from the file's head alone (UTF-8 text with a
+    header line) with exactly the settings :func:`_read_csv` derives once the
+    scan is done, and is used only when those agree and the scan finds
+    nothing to refuse. Small files, and heads that need more than that, are
+    scanned first and read afterwards as always.
+
+    Returns
+    -------
+    facts : _FileFacts
+    early : ((path, encoding, sep, header_index, header), frame or None) or None
+    """
+    try:
+        size = path.stat().st_size
+        if size < OVERLAP_BYTES:
+            return _scan(path), None
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return _scan(path), None  # reports it
+    encoding = _head_encoding(head)
+    if encoding is None or _is_foreign(head) or b"\x00" in head:
+        return _scan(path), None
+    try:
+        _, header_index, header, sep = _layout(path.name, head, encoding)
+    except TableReadError:
+        return _scan(path), None
+    layout = (path, encoding, sep, header_index, header)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(_scan, path)
+        frame = _parse_csv_fast(*layout)
+        facts = scanning.result()  # raises as the scan alone would
+    return facts, (layout, frame)
+
+
+def _head_encoding(head: bytes) -> str | None:
+    """Return the encoding :func:`_detect_encoding` finds from the head alone, or None."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return "utf-8" if exc.start >= len(head) - 4 else None
+    return "utf-8"
+
+
+def _is_foreign(head: bytes) -> bool:
+    """Whether :func:`_refuse_foreign_format` refuses this head."""
+    return head.startswith((_ZIP_SIGNATURE, _OLE_SIGNATURE)) or _looks_utf16(head)
 
 
 def _refuse_foreign_format(file: str, head: bytes) -> None:
@@ -424,7 +495,7 @@ def _recode(s: pd.Series, new_categories: pd.Index) -> pd.Series:
     uniques, inverse = np.unique(np.asarray(new_categories, dtype=object), return_inverse=True)
     codes = inverse[s.cat.codes.to_numpy()]
     cats = pd.Index(uniques, dtype="str")
-    return pd.Series(pd.Categorical.from_codes(codes, cats), index=s.index)
+    return pd.Series(pd.Categorical.from_codes(codes, cats), index=s.index, copy=False)
 
 
 def _csv_record_lines(

@@ -124,16 +124,20 @@ def _convert_categorical(
 
 
 def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """``values`` at positions ``codes``, with numpy indexing where the dtype allows."""
+    """``values`` at positions ``codes``, with numpy indexing where the dtype allows.
+
+    The arrays taken are new, so they are wrapped without the copy pandas
+    makes by default (a second copy of every typed column of a large table).
+    """
     if isinstance(values.dtype, pd.Int64Dtype | pd.BooleanDtype):
         mask = values.isna().to_numpy()[codes]
         if isinstance(values.dtype, pd.Int64Dtype):
             data = values.to_numpy(dtype="int64", na_value=0)[codes]
-            return pd.Series(pd.arrays.IntegerArray(data, mask), index=index)
+            return pd.Series(pd.arrays.IntegerArray(data, mask), index=index, copy=False)
         data = values.to_numpy(dtype="bool", na_value=False)[codes]
-        return pd.Series(pd.arrays.BooleanArray(data, mask), index=index)
+        return pd.Series(pd.arrays.BooleanArray(data, mask), index=index, copy=False)
     if isinstance(values.dtype, np.dtype):
-        return pd.Series(values.to_numpy()[codes], index=index, dtype=values.dtype)
+        return pd.Series(values.to_numpy()[codes], index=index, dtype=values.dtype, copy=False)
     taken = values.take(codes)
     taken.index = index
     return taken

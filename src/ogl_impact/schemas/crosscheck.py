@@ -234,8 +234,8 @@ def _dangling(
     if len(ccols) == 1:
         values = child[ccols[0]]
         known = pd.Index(parent[pcols[0]].dropna().unique())
-        bad = values.notna() & ~values.isin(known)
-        positions = np.flatnonzero(bad.to_numpy())
+        bad = values.notna().to_numpy() & ~_isin(values, known)
+        positions = np.flatnonzero(bad)
         refs = [str(values.iat[pos]) for pos in positions]
         similar = _similar_map(refs, known)
         return [
@@ -293,15 +293,64 @@ def _combined_codes(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """One int64 per row that is equal exactly when the rows agree on ``cols``."""
     combined = np.zeros(len(frame), dtype=np.int64)
     for col in cols:
-        series = frame[col]
-        if isinstance(series.dtype, pd.CategoricalDtype):  # codes are there already
-            codes = series.cat.codes.to_numpy().astype(np.int64) + 1  # missing: -1 -> 0
-            size = len(series.cat.categories) + 1
-        else:
-            codes, uniques = pd.factorize(series, use_na_sentinel=False)
-            size = len(uniques)
-        combined = combined * (size + 1) + codes
+        codes, shift, size = _column_codes(frame[col])
+        combined *= size + 1  # in place: no new array of a million rows per column
+        combined += codes
+        combined += shift
     return combined
+
+
+def _column_codes(series: pd.Series) -> tuple[np.ndarray, int, int]:
+    """Codes that are equal exactly when the values are: ``codes + shift`` lies in ``[0, size)``.
+
+    Categoricals bring their codes (missing: -1); whole numbers of a small
+    range (the survey wave) are their own codes, which spares hashing
+    millions of rows; anything else is factorised.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):  # codes are there already
+        return series.cat.codes.to_numpy(), 1, len(series.cat.categories) + 1
+    small = _small_int_range(series)
+    if small is not None:
+        values, missing, low, high = small
+        if missing.any():
+            values[missing] = low - 1
+        return values, 1 - low, high - low + 2
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    return codes, 0, len(uniques)
+
+
+def _small_int_range(series: pd.Series) -> tuple[np.ndarray, np.ndarray, int, int] | None:
+    """Whole numbers of a small range as int64, with their missing mask, min and max.
+
+    Missing values are set to the minimum. None when the column is not of whole
+    numbers, holds nothing, or spans a range wider than its length.
+    """
+    if not pd.api.types.is_integer_dtype(series.dtype) or len(series) == 0:
+        return None
+    missing = series.isna().to_numpy()
+    if missing.all():
+        return None
+    values = series.to_numpy(dtype=np.int64, na_value=0)
+    present = values[~missing] if missing.any() else values
+    low, high = int(present.min()), int(present.max())
+    if high - low > len(series):
+        return None
+    if missing.any():  # a copy already (the array holds the zeros put in for missing)
+        values[missing] = low
+    return values, missing, low, high
+
+
+def _isin(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """``values.isin(known)`` as a boolean array, tested once per distinct value where cheap."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        hit = values.cat.categories.isin(known)
+        return np.append(hit, False)[values.cat.codes.to_numpy()]  # code -1: missing
+    small = _small_int_range(values)
+    if small is not None:
+        data, missing, low, high = small
+        table = pd.RangeIndex(low, high + 1).isin(known)
+        return table[data - low] & ~missing
+    return values.isin(known).to_numpy(dtype=bool)
 
 
 def _unique_codes(frame: pd.DataFrame, raw: RawTable, key: tuple[str, ...]) -> list[Problem]:
@@ -354,35 +403,81 @@ def _respondent_consistency(responses: pd.DataFrame, raw: RawTable) -> list[Prob
 def _responses_on_scale(
     responses: pd.DataFrame, raw: RawTable, codebook: pd.DataFrame
 ) -> list[Problem]:
-    """Check that answers lie on the item's scale: whole numbers from scale_min to scale_max."""
+    """Check that answers lie on the item's scale: whole numbers from scale_min to scale_max.
+
+    The verdict depends only on the item and the answer, so it is worked out
+    once per pair of item and answer text and spread to the rows by their
+    codes; the item's codes come from its Categorical, the answer's from the
+    text column it was converted from (each text converted once, see
+    :mod:`ogl_impact.parse`).
+    """
     if not {"item_id", "value"} <= set(responses.columns):
         return []
     book = codebook.drop_duplicates("item_id").set_index("item_id")
-    codes, items = pd.factorize(responses["item_id"])
-    low = book["scale_min"].reindex(items).to_numpy("float64", na_value=np.nan)
-    high = book["scale_max"].reindex(items).to_numpy("float64", na_value=np.nan)
-    low = np.append(low, np.nan)[codes]  # code -1 (missing item) maps to NaN
-    high = np.append(high, np.nan)[codes]
+    item = responses["item_id"]
+    if isinstance(item.dtype, pd.CategoricalDtype):  # the codes are there already
+        codes, items = item.cat.codes.to_numpy(), pd.Index(item.cat.categories)
+    else:
+        codes, items = pd.factorize(item)
+    # position 0 stands for a missing item (code -1)
+    low = np.append(np.nan, book["scale_min"].reindex(items).to_numpy("float64", na_value=np.nan))
+    high = np.append(np.nan, book["scale_max"].reindex(items).to_numpy("float64", na_value=np.nan))
     value = responses["value"].to_numpy("float64", na_value=np.nan)
-    with np.errstate(invalid="ignore"):
-        known = ~np.isnan(value) & ~np.isnan(low)
-        outside = known & ((value < low) | (value > high))
-        fractional = known & ~outside & (value != np.floor(value))
+    answers = _answer_codes(raw, value)
+    if answers is None:  # no text codes to share: row by row
+        rows = codes.astype(np.int64) + 1
+        outside, fractional = _off_scale(value, low[rows], high[rows])
+    else:
+        answer_codes, answer_values = answers
+        outside_t, fractional_t = _off_scale(answer_values[None, :], low[:, None], high[:, None])
+        pair = (codes.astype(np.int32) + 1) * len(answer_values) + answer_codes
+        outside, fractional = outside_t.ravel()[pair], fractional_t.ravel()[pair]
     out = []
     for pos in np.flatnonzero(outside):
+        row = int(codes[pos]) + 1
         out.append(
             _at(
                 raw,
                 int(pos),
                 "value",
                 "value_outside_scale",
-                low=int(low[pos]),
-                high=int(high[pos]),
+                low=int(low[row]),
+                high=int(high[row]),
             )
         )
     for pos in np.flatnonzero(fractional):
         out.append(_at(raw, int(pos), "value", "value_not_on_scale"))
     return out
+
+
+def _off_scale(
+    value: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Answers outside ``[low, high]`` and answers inside that are not whole numbers.
+
+    A missing answer or a missing scale (unknown item) is neither.
+    """
+    with np.errstate(invalid="ignore"):
+        known = ~np.isnan(value) & ~np.isnan(low)
+        outside = known & ((value < low) | (value > high))
+        fractional = known & ~outside & (value != np.floor(value))
+    return outside, fractional
+
+
+def _answer_codes(raw: RawTable, value: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes of the answers' text (0 for none) and the number each code was converted to.
+
+    The typed answers are the text categories converted once and spread by the
+    text codes, so one row per code tells the number of every row with that
+    code. None when the text column is not there to share.
+    """
+    text = raw.frame["value"] if "value" in raw.frame.columns else None
+    if text is None or not isinstance(text.dtype, pd.CategoricalDtype) or len(text) != len(value):
+        return None
+    codes = text.cat.codes.to_numpy().astype(np.int32) + 1  # missing text: -1 -> 0
+    numbers = np.full(len(text.cat.categories) + 1, np.nan)
+    numbers[codes] = value
+    return codes, numbers
 
 
 def parse_value_labels(text: str) -> dict[int, str]:
@@ -573,9 +668,11 @@ def _indicator_values(
     )
     key = pd.MultiIndex.from_frame(values[["lab_id", "indicator_id"]].astype("string"))
     ind.index = pd.MultiIndex.from_frame(ind.index.to_frame().astype("string"))
-    measure = pd.Series(ind["measure"].reindex(key).to_numpy(), index=values.index)
-    dimension = pd.Series(ind["disaggregation"].reindex(key).to_numpy(), index=values.index)
-    known = pd.Series(key.isin(ind.index), index=values.index)
+    measure = pd.Series(ind["measure"].reindex(key).to_numpy(), index=values.index, copy=False)
+    dimension = pd.Series(
+        ind["disaggregation"].reindex(key).to_numpy(), index=values.index, copy=False
+    )
+    known = pd.Series(key.isin(ind.index), index=values.index, copy=False)
     out = []
     v = values["value"].astype("float64")
     for name, (rule, de, en) in _MEASURE_RULES.items():
