@@ -1,10 +1,9 @@
 """Layout check of a drawn figure: text inside, no overlaps, arrows clear, contrast, font size.
 
 :func:`check_layout` looks at any matplotlib :class:`~matplotlib.figure.Figure`
-after ``fig.canvas.draw()`` and returns one :class:`LayoutProblem` per
+(it lays the figure out itself) and returns one :class:`LayoutProblem` per
 finding (an empty list when the figure passes)::
 
-    fig.canvas.draw()
     problems = check_layout(fig)
     assert not problems, [str(p) for p in problems]
 
@@ -293,13 +292,14 @@ def check_layout(
     min_font_pt: float = MIN_FONT_PT,
     print_width_cm: float = PRINT_WIDTH_CM,
     tolerance_px: float = 0.5,
+    draw: bool = True,
 ) -> list[LayoutProblem]:
     """Check a drawn figure for clipped or overlapping text, crossing arrows, contrast, size.
 
     Parameters
     ----------
     fig : Figure
-        A figure after ``fig.canvas.draw()`` (drawn here when it is not).
+        A drawn figure (laid out here unless ``draw=False``).
     bbox : Bbox, optional
         The area that will be saved, in inches (e.g. the tight box passed to
         ``savefig(bbox_inches=...)``); default the whole canvas.
@@ -311,13 +311,19 @@ def check_layout(
         Printed width; a wider figure is scaled down to it.
     tolerance_px : float, default 0.5
         Overlaps and excursions up to this many pixels are ignored.
+    draw : bool, default True
+        Lay the figure out first (``fig.draw_without_rendering()``: every
+        position as drawn, no pixels). Pass False for a figure that has just
+        been laid out and not changed since but for added texts (the build
+        does so: one layout pass for the saved box and the check).
 
     Returns
     -------
     list of LayoutProblem
         Empty when the figure passes every rule.
     """
-    fig.canvas.draw()
+    if draw:
+        fig.draw_without_rendering()
     renderer = fig._get_renderer()  # any canvas (Agg, PDF, SVG, inline)
     texts = _texts(fig)
     boxes = [t.get_window_extent(renderer) for t in texts]
