@@ -121,7 +121,8 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
     frame, labs, names = panel.frame, panel.extra["labs"], panel.extra["names"]
     numbers = {name: str(i) for i, name in enumerate(dict.fromkeys(frame["perspective"]), 1)}
     short = frame.assign(perspective=frame["perspective"].map(numbers))
-    fig, cells, free = grid(len(labs), 4, 2, 4.8, subplot_kw={"projection": "polar"})
+    fig, cells, free = grid(len(labs), 4, 2, 5.2, subplot_kw={"projection": "polar"})
+    fig.get_layout_engine().set(hspace=0.08)  # room for the spoke numbers under each radar
     for ax, lab in zip(cells, labs, strict=True):
         # one legend for the whole grid (in a free cell), not one per radar
         plots.openness_radar(short, lab=lab, title=style.wrap(names[lab], 24), legend=False, ax=ax)
@@ -135,7 +136,7 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
         Line2D([], [], color=style.PALETTE[0], linewidth=1.5),
         Line2D([], [], color="#666666", linestyle="--", linewidth=1),
     ]
-    legend = free[-1].legend(
+    free[-1].legend(
         handles,
         [ctx.t("Labor", "Lab"), ctx.t("Netzwerk-Mittel", "Network mean")],
         loc="upper left",
@@ -152,7 +153,6 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
         title_fontsize=6.5,
         alignment="left",
     )
-    legend.set_in_layout(False)
     return fig
 
 
@@ -175,7 +175,7 @@ def _dots_plot(panel: Panel, ctx: Context) -> Figure:
         Line2D([], [], color=style.PALETTE[0], marker="o", linestyle="none", markersize=5),
         Line2D([], [], color="#666666", marker="|", linestyle="none", markersize=10),
     ]
-    legend = free[0].legend(
+    free[0].legend(
         handles,
         [ctx.t("Labor", "Lab"), ctx.t("Netzwerk-Mittel", "Network mean")],
         loc="upper left",
@@ -189,7 +189,6 @@ def _dots_plot(panel: Panel, ctx: Context) -> Figure:
         title_fontsize=6.5,
         alignment="left",
     )
-    legend.set_in_layout(False)
     return fig
 
 
