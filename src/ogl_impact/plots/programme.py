@@ -60,6 +60,7 @@ def partner_composition(
             bar.set_gid(f"{lab}|{kind}")
         left += table[kind]
     ax.set_yticks(range(len(labs)), [wrap(str(lab), LAB_WRAP) for lab in labs])
+    ax.tick_params(axis="y", length=0)
     ax.invert_yaxis()
     ax.set_xlabel(text("partners"))
     axis_numbers(ax, "x", 0)
@@ -100,6 +101,7 @@ def milestone_completion(
             bar.set_gid(f"{lab}|{c}")
         left += table[c]
     ax.set_yticks(range(len(labs)), [wrap(str(lab), LAB_WRAP) for lab in labs])
+    ax.tick_params(axis="y", length=0)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel(text("percent"))

@@ -275,12 +275,17 @@ def axis_numbers(ax: Axes, axis: str = "y", decimals: int | None = None) -> None
     decimals : int, optional
         Fixed number of decimals; default: as few as the ticks need.
     """
+    language = lang()  # the figure's language, also when it is saved outside the house style
 
     def fmt(x: float, _pos: int) -> str:
         d = decimals
         if d is None:
             d = 0 if float(x).is_integer() else (1 if round(x, 1) == round(x, 6) else 2)
-        return number(x, d)
+        previous, _STATE["lang"] = _STATE["lang"], language
+        try:
+            return number(x, d)
+        finally:
+            _STATE["lang"] = previous
 
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(fmt))
