@@ -49,9 +49,13 @@ def test_likert_bar_lengths_are_the_percentages_and_neutral_is_split():
     # German axis label, category labels from the data (codebook) in the legend
     assert ax.get_xlabel() == "Anteil (%)"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == LABELS
-    # item order as asked: b above a
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels.index("b") < labels.index("a")
+    # item order as asked: b above a (the y axis runs downwards); each item heads its bars
+    headings = {
+        t.get_text(): t.get_position()[1] for t in ax.texts if t.get_gid() == f"item:{t.get_text()}"
+    }
+    assert set(headings) == {"a", "b"}
+    assert ax.yaxis_inverted() and headings["b"] < headings["a"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Welle 1", "Welle 2"] * 2
 
 
 def test_likert_neutral_apart_and_suppressed_groups_absent():

@@ -112,8 +112,8 @@ def new_figure():
         return [Panel(counts, int(counts["n"].sum()), {"labs": len(counts)})]
 
     def plot(panel, ctx):
-        fig, ax = style.figure(height_cm=6)
-        ax.bar(panel.frame["lab_id"], panel.frame["n"])
+        fig, ax = style.figure(height_cm=6, layout="constrained")
+        ax.barh(panel.frame["lab_id"], panel.frame["n"])  # 13 names side by side would overlap
         return fig
 
     def alt(panel, ctx):

@@ -16,11 +16,12 @@ from ogl_impact.plots.style import (
     PALETTE,
     STATUS_COLOURS,
     axis_numbers,
-    below_axes,
     date_label,
     ensure_ax,
+    legend_below,
     ordered,
     text,
+    wrap,
 )
 
 NETWORK_GREY = "#666666"
@@ -76,7 +77,7 @@ def attainment_heatmap(
         linewidth=1.5,
     )
     ax.set_ylim(len(row_labels) - 0.5, -0.5)
-    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.set_yticks(range(len(row_labels)), [wrap(str(r), 30) for r in row_labels])
     tilt = len(col_labels) > 5 or max((len(str(c)) for c in col_labels), default=0) > 12
     ax.set_xticks(
         range(len(col_labels)),
@@ -86,13 +87,11 @@ def attainment_heatmap(
     )
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.legend(
-        handles=[Patch(color=STATUS_COLOURS[s], label=text(s)) for s in STATUS_ORDER],
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0),
-        bbox_transform=below_axes(ax),
+    ax.tick_params(length=0)
+    legend_below(
+        ax,
+        [Patch(color=STATUS_COLOURS[s], label=text(s)) for s in STATUS_ORDER],
         ncol=4,
-        frameon=False,
         title=text("status"),
         title_fontsize=7.5,
     )
@@ -179,9 +178,18 @@ def indicator_progress(
         fontsize=7,
         transform=ax.get_yaxis_transform(),
     )
-    if dated:
+    if dated and len(xs) <= 4:
         assert period_dates is not None
         ax.set_xticks(xs, [f"{p}\n{date_label(period_dates[p])}" for p in periods])
+    elif dated:  # periods a month apart: one slanted line each
+        assert period_dates is not None
+        ax.set_xticks(
+            xs,
+            [f"{p} · {date_label(period_dates[p])}" for p in periods],
+            rotation=45,
+            ha="right",
+            rotation_mode="anchor",
+        )
     else:
         ax.set_xticks(
             xs,
@@ -197,12 +205,5 @@ def indicator_progress(
     ax.set_ylabel(text("progress_share"))
     ax.set_xlabel(text("period"))
     axis_numbers(ax, "y", 0)
-    ax.legend(
-        frameon=False,
-        fontsize=7,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0),
-        bbox_transform=below_axes(ax),
-        ncol=min(4, len(series) + 1),
-    )
+    legend_below(ax, ncol=min(4, len(series) + 1), align="center", fontsize=7)
     return ax

@@ -1,10 +1,9 @@
 """Layout check of a drawn figure: text inside, no overlaps, arrows clear, contrast, font size.
 
 :func:`check_layout` looks at any matplotlib :class:`~matplotlib.figure.Figure`
-after ``fig.canvas.draw()`` and returns one :class:`LayoutProblem` per
+(it lays the figure out itself) and returns one :class:`LayoutProblem` per
 finding (an empty list when the figure passes)::
 
-    fig.canvas.draw()
     problems = check_layout(fig)
     assert not problems, [str(p) for p in problems]
 
@@ -189,7 +188,9 @@ def _axes_of(artist: Artist) -> Axes | None:
     return artist.axes
 
 
-def _background(text: Text, point: np.ndarray, fig: Figure, layers: list[Artist]) -> tuple:
+def _background(
+    text: Text, point: np.ndarray, fig: Figure, layers: list[Artist], extents: list[Bbox]
+) -> tuple:
     """Return the colour under ``point``: topmost patch or mesh cell, then axes, figure."""
     base = to_rgba(fig.get_facecolor())
     base = _blend(base, (1, 1, 1, 1))
@@ -198,9 +199,9 @@ def _background(text: Text, point: np.ndarray, fig: Figure, layers: list[Artist]
     own = text.get_bbox_patch()
     if own is not None and own.get_visible() and own.get_fill():
         return _blend(to_rgba(own.get_facecolor()), base)
-    for order, artist in enumerate(layers):
-        if artist.get_zorder() > text.get_zorder():
-            continue
+    for order, (artist, extent) in enumerate(zip(layers, extents, strict=True)):
+        if artist.get_zorder() > text.get_zorder() or not extent.contains(*point):
+            continue  # cheap test on the extent before the exact one
         colour = None
         if isinstance(artist, QuadMesh):
             colour = _mesh_colour(artist, point)
@@ -218,6 +219,17 @@ def _background(text: Text, point: np.ndarray, fig: Figure, layers: list[Artist]
     for _z, _o, c in sorted(candidates, key=lambda t: (t[0], t[1])):
         colour = _blend(c, colour)
     return colour
+
+
+def _extent(artist: Artist, renderer: object) -> Bbox:
+    """Display extent of a layer, slightly widened; everywhere when it cannot be measured."""
+    try:
+        box = artist.get_window_extent(renderer)
+    except (AttributeError, TypeError, ValueError, NotImplementedError):
+        box = None
+    if box is None or not np.all(np.isfinite(box.get_points())):
+        return Bbox.from_extents(-np.inf, -np.inf, np.inf, np.inf)
+    return box.padded(1.0)
 
 
 def _mesh_colour(mesh: QuadMesh, point: np.ndarray) -> tuple | None:
@@ -293,13 +305,14 @@ def check_layout(
     min_font_pt: float = MIN_FONT_PT,
     print_width_cm: float = PRINT_WIDTH_CM,
     tolerance_px: float = 0.5,
+    draw: bool = True,
 ) -> list[LayoutProblem]:
     """Check a drawn figure for clipped or overlapping text, crossing arrows, contrast, size.
 
     Parameters
     ----------
     fig : Figure
-        A figure after ``fig.canvas.draw()`` (drawn here when it is not).
+        A drawn figure (laid out here unless ``draw=False``).
     bbox : Bbox, optional
         The area that will be saved, in inches (e.g. the tight box passed to
         ``savefig(bbox_inches=...)``); default the whole canvas.
@@ -311,13 +324,19 @@ def check_layout(
         Printed width; a wider figure is scaled down to it.
     tolerance_px : float, default 0.5
         Overlaps and excursions up to this many pixels are ignored.
+    draw : bool, default True
+        Lay the figure out first (``fig.draw_without_rendering()``: every
+        position as drawn, no pixels). Pass False for a figure that has just
+        been laid out and not changed since but for added texts (the build
+        does so: one layout pass for the saved box and the check).
 
     Returns
     -------
     list of LayoutProblem
         Empty when the figure passes every rule.
     """
-    fig.canvas.draw()
+    if draw:
+        fig.draw_without_rendering()
     renderer = fig._get_renderer()  # any canvas (Agg, PDF, SVG, inline)
     texts = _texts(fig)
     boxes = [t.get_window_extent(renderer) for t in texts]
@@ -375,9 +394,11 @@ def check_layout(
     for t in texts:
         if t.get_bbox_patch() is not None:
             layers = [a for a in layers if a is not t.get_bbox_patch()]
+    # display extents of the layers, measured once (a patch's exact test is costly)
+    extents = [_extent(a, renderer) for a in layers]
     for t, b in zip(texts, boxes, strict=True):
         centre = np.array([(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2])
-        bg = _background(t, centre, fig, layers)
+        bg = _background(t, centre, fig, layers, extents)
         fg = _blend(to_rgba(t.get_color(), t.get_alpha()), bg)
         ratio = contrast_ratio(fg, bg)
         if ratio < min_contrast - 1e-9:

@@ -18,9 +18,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from ogl_impact.plots.style import (
-    below_axes,
     diverging,
     ensure_ax,
+    legend_below,
     number,
     text,
     text_colour_on,
@@ -93,7 +93,7 @@ def likert_bars(
     )
     height = 0.8
     slots = len(groups) + 1 if group else 1
-    heading_ticks: list[int] = []
+    headings: list[tuple[int, str]] = []
     yticks, ylabels = [], []
     # fit the axis to the data: the longest side of any bar, rounded up
     sides: list[float] = []
@@ -143,32 +143,42 @@ def likert_bars(
                 yticks.append(y)
                 ylabels.append(f"{text(group)} {g}")
         if group:
-            heading_ticks.append(len(yticks))
-            yticks.append(i * slots)
-            ylabels.append(wrap((item_labels or {}).get(item, item), 60))
+            # the item's wording heads its group of bars, from the left edge of the bars
+            headings.append((i * slots, wrap((item_labels or {}).get(item, item), 80)))
         else:
             yticks.append(i)
             ylabels.append(wrap((item_labels or {}).get(item, item), 40))
     ax.set_yticks(yticks, ylabels)
-    for pos in heading_ticks:
-        tick = ax.get_yticklabels()[pos]
-        tick.set_fontweight("bold")
+    for y, label in headings:
+        ax.text(
+            0.0,
+            y,
+            label,
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontweight="bold",
+            fontsize=7.5,
+            gid=f"item:{label}",
+        )
     if group:
         ax.tick_params(axis="y", length=0)
     ax.invert_yaxis()
-    ax.axvline(0, color="black", linewidth=0.8, zorder=0.5)  # behind the bars and numbers
+    if group:  # the zero line runs through the bars, not through the headings
+        for y, _label in headings:
+            ax.vlines(0, y + 0.5, y + len(groups) + 0.5, color="black", linewidth=0.8, zorder=0.5)
+    else:
+        ax.axvline(0, color="black", linewidth=0.8, zorder=0.5)  # behind the bars and numbers
     apart_room = (max(pct_mid, default=0.0) + step / 2) if (neutral == "apart" and odd) else 0
     ax.set_xlim(-lim, lim + apart_room)
     ax.set_xlabel(text("percent"))
     ticks = np.arange(-lim, lim + 1e-9, step)
     ax.set_xticks(ticks, [number(abs(t), 0) for t in ticks])
-    ax.legend(
-        handles=[Patch(color=colours[c], label=str(categories["label"][c])) for c in range(k)],
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0),
-        bbox_transform=below_axes(ax),
+    legend_below(
+        ax,
+        [Patch(color=colours[c], label=str(categories["label"][c])) for c in range(k)],
         ncol=k if k <= 5 else int(np.ceil(k / 2)),
-        frameon=False,
+        align="center",
         handlelength=1.2,
         columnspacing=1.0,
     )

@@ -18,8 +18,8 @@ from matplotlib.path import Path
 
 from ogl_impact.plots.style import (
     STATUS_COLOURS,
-    below_axes,
     ensure_ax,
+    legend_below,
     text,
     text_colour_on,
     wrap,
@@ -203,16 +203,15 @@ def impact_model(
             fontweight="bold",
         )
     ax.axis("off")
-    ax.legend(
-        handles=[
+    legend_below(
+        ax,
+        [
             Patch(facecolor=STATUS_COLOURS[s], edgecolor="#555555", linewidth=0.6, label=text(s))
             for s in STATUS_COLOURS
         ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0),
-        bbox_transform=below_axes(ax, gap_pt=2),
         ncol=4,
-        frameon=False,
+        align="center",
+        gap_pt=2,
         title=text("status"),
         title_fontsize=7.5,
     )

@@ -7,7 +7,17 @@ from collections.abc import Sequence
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ogl_impact.plots.style import PALETTE, axis_numbers, below_axes, ensure_ax, ordered, text
+from ogl_impact.plots.style import (
+    PALETTE,
+    axis_numbers,
+    ensure_ax,
+    legend_below,
+    ordered,
+    text,
+    wrap,
+)
+
+LAB_WRAP = 30  # characters per line of a lab's name on the axis
 
 IRM_COLOURS = {
     "complete": "#0072B2",
@@ -49,16 +59,12 @@ def partner_composition(
         for bar, lab in zip(bars.patches, labs, strict=True):
             bar.set_gid(f"{lab}|{kind}")
         left += table[kind]
+    ax.set_yticks(range(len(labs)), [wrap(str(lab), LAB_WRAP) for lab in labs])
+    ax.tick_params(axis="y", length=0)
     ax.invert_yaxis()
     ax.set_xlabel(text("partners"))
     axis_numbers(ax, "x", 0)
-    ax.legend(
-        frameon=False,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0),
-        bbox_transform=below_axes(ax),
-        ncol=3,
-    )
+    legend_below(ax, ncol=3)
     return ax
 
 
@@ -94,15 +100,11 @@ def milestone_completion(
         for bar, lab in zip(bars.patches, labs, strict=True):
             bar.set_gid(f"{lab}|{c}")
         left += table[c]
+    ax.set_yticks(range(len(labs)), [wrap(str(lab), LAB_WRAP) for lab in labs])
+    ax.tick_params(axis="y", length=0)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel(text("percent"))
     axis_numbers(ax, "x", 0)
-    ax.legend(
-        frameon=False,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0),
-        bbox_transform=below_axes(ax),
-        ncol=3,
-    )
+    legend_below(ax, ncol=3)
     return ax

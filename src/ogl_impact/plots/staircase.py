@@ -123,9 +123,10 @@ def stage_overview(
         linewidth=1.5,
     )
     ax.set_ylim(len(data) - 0.5, -0.5)
-    ax.set_yticks(range(len(data)), data["lab_label"])
-    ax.set_xticks(range(7), [wrap(f"{i} {n}", 13) for i, n in enumerate(_stage_names(), 1)])
+    ax.set_yticks(range(len(data)), [wrap(str(lab), 30) for lab in data["lab_label"]])
+    ax.set_xticks(range(7), [f"{i}\n{wrap(n, 11)}" for i, n in enumerate(_stage_names(), 1)])
     ax.tick_params(axis="x", labelsize=6.5)
+    ax.tick_params(length=0)
     ax.set_xlabel(text("stage"))
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)

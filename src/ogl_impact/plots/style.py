@@ -275,12 +275,17 @@ def axis_numbers(ax: Axes, axis: str = "y", decimals: int | None = None) -> None
     decimals : int, optional
         Fixed number of decimals; default: as few as the ticks need.
     """
+    language = lang()  # the figure's language, also when it is saved outside the house style
 
     def fmt(x: float, _pos: int) -> str:
         d = decimals
         if d is None:
             d = 0 if float(x).is_integer() else (1 if round(x, 1) == round(x, 6) else 2)
-        return number(x, d)
+        previous, _STATE["lang"] = _STATE["lang"], language
+        try:
+            return number(x, d)
+        finally:
+            _STATE["lang"] = previous
 
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(fmt))
@@ -604,3 +609,60 @@ def below_axes(ax: Axes, gap_pt: float = 4.0) -> Any:
     frame = ax.get_window_extent(renderer)
     depth = max(0.0, frame.y0 - tight.y0) / fig.dpi + gap_pt / 72
     return ax.transAxes + ScaledTranslation(0, -depth, fig.dpi_scale_trans)
+
+
+def legend_below(
+    ax: Axes,
+    handles: list | None = None,
+    *,
+    ncol: int = 4,
+    align: str = "right",
+    gap_pt: float = 4.0,
+    max_width: float = 0.96,
+    **kw: Any,
+) -> Any:
+    """Put a legend under the axes, in as many columns as fit the figure's width.
+
+    The legend hangs under the tick labels and x label (:func:`below_axes`),
+    aligned with the axes' right edge (``align="right"``: a legend wider
+    than the axes then reaches left under the row labels, never out of the
+    figure) or centred. Columns are taken away one at a time until the
+    legend is at most ``max_width`` of the figure wide.
+
+    Parameters
+    ----------
+    ax : Axes
+        The axes, with ticks and labels already set.
+    handles : list, optional
+        Legend handles (default: the labelled artists of ``ax``).
+    ncol : int, default 4
+        Most columns.
+    align : {"right", "center"}
+        Which point of the legend sits under the same point of the axes.
+    gap_pt : float, default 4
+        Space under the tick labels, in points.
+    max_width : float, default 0.96
+        Widest legend as a share of the figure's width.
+    **kw
+        Passed to :meth:`~matplotlib.axes.Axes.legend`.
+
+    Returns
+    -------
+    Legend
+    """
+    fig = ax.figure
+    renderer = fig._get_renderer()
+    transform = below_axes(ax, gap_pt=gap_pt)
+    anchor = (1.0, 0.0) if align == "right" else (0.5, 0.0)
+    loc = "upper right" if align == "right" else "upper center"
+    options = {"frameon": False, **kw}
+    if handles is not None:
+        options["handles"] = handles
+    ncol = max(1, ncol)
+    while True:
+        legend = ax.legend(
+            loc=loc, bbox_to_anchor=anchor, bbox_transform=transform, ncol=ncol, **options
+        )
+        if ncol == 1 or legend.get_window_extent(renderer).width <= max_width * fig.bbox.width:
+            return legend
+        ncol -= 1

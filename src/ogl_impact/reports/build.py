@@ -37,7 +37,14 @@ from ogl_impact.reports.disclosure import plan
 from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.figures import FIGURES, Context, Drawn
 from ogl_impact.reports.registry import Report, find, reports
-from ogl_impact.reports.render import FORMATS, draw_spec, offscreen, save, use_agg
+from ogl_impact.reports.render import (
+    FORMATS,
+    check_figures,
+    draw_spec,
+    offscreen,
+    save,
+    use_agg,
+)
 from ogl_impact.write.target import claim_folder, replace_file, replace_folder
 
 NO_DATA_YET = {True: "Noch ohne Daten zu diesem Zeitpunkt", False: "No data yet at this date"}
@@ -365,6 +372,7 @@ def _render(
                     f"{title} ({lab})" if lab else title,
                 )
             ]
+        check_figures(drawn_all, report.report_id, lang)  # raises LayoutError
         for drawn in drawn_all:
             save(drawn, Path(staging), _csv_comment(drawn, report, lang))
             entries.append(

@@ -4,6 +4,9 @@
 :class:`~ogl_impact.reports.figures.Context`; :func:`save` writes the figure
 as PNG (300 dpi), SVG (with the alt text as ``<title>``/``<desc>``) and PDF
 with fixed metadata, and the numbers drawn as ``<name>.csv``, then closes it.
+:func:`check_figures` runs the layout check
+(:func:`~ogl_impact.plots.layout.check_layout`) on the area each figure
+saves and raises :class:`LayoutError` naming report, figure and problem.
 :func:`offscreen` is the build's own backend choice: Agg in its worker
 processes and in a process where nobody has chosen a backend, the caller's
 backend (with interactive mode off) everywhere else.
@@ -20,6 +23,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 
+from ogl_impact.plots.layout import check_layout
 from ogl_impact.reports.estimable import NotEstimable, numerical_failures
 from ogl_impact.reports.figures import FIGURES, Context, Drawn, finish
 from ogl_impact.write.tables import write_tables
@@ -87,6 +91,67 @@ def draw_spec(name: str, ctx: Context) -> list[Drawn]:
         for number in set(plt.get_fignums()) - opened:
             plt.close(number)
         raise
+
+
+class LayoutError(Exception):
+    """A figure of a report fails the layout check; the build stops before anything is swapped in.
+
+    Parameters
+    ----------
+    report_id : str
+        The report, e.g. ``"sb1"``.
+    name : str
+        The figure (file stem).
+    problems : tuple of str
+        The findings in the report's language.
+    lang : {"de", "en"}
+        Language of the message.
+    """
+
+    def __init__(
+        self, report_id: str, name: str, problems: tuple[str, ...], lang: str = "de"
+    ) -> None:
+        super().__init__(report_id, name, problems, lang)
+        self.report_id, self.name, self.problems, self.lang = report_id, name, problems, lang
+
+    def __str__(self) -> str:
+        shown = "; ".join(self.problems[:3])
+        more = len(self.problems) - 3
+        if self.lang == "de":
+            rest = f"; und {more} weitere" if more > 0 else ""
+            return (
+                f"Bericht {self.report_id}, Abbildung {self.name}: Layout fehlerhaft – "
+                f"{shown}{rest}"
+            )
+        rest = f"; and {more} more" if more > 0 else ""
+        return f"report {self.report_id}, figure {self.name}: layout problem – {shown}{rest}"
+
+
+def check_figures(drawn: list[Drawn], report_id: str, lang: str = "de") -> None:
+    """Check the layout of drawn figures on the area each one saves.
+
+    Parameters
+    ----------
+    drawn : list of Drawn
+        Figures just drawn (laid out by :func:`~ogl_impact.reports.figures.finish`).
+    report_id : str
+        The report, named in the error.
+    lang : {"de", "en"}
+        Language of the error.
+
+    Raises
+    ------
+    LayoutError
+        For the first figure with a problem; every figure in ``drawn`` is
+        closed first.
+    """
+    for d in drawn:
+        # finish() laid the figure out for its saved box; nothing moved since
+        problems = check_layout(d.figure, bbox=d.bbox, draw=d.bbox is None)
+        if problems:
+            for other in drawn:
+                plt.close(other.figure)
+            raise LayoutError(report_id, d.name, tuple(p.message(lang) for p in problems), lang)
 
 
 def svg_with_text(svg: str, title: str, desc: str) -> str:

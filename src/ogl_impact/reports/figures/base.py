@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
@@ -414,13 +416,15 @@ def finish(fig: Figure, spec: FigureSpec, panel: Panel, ctx: Context) -> Drawn:
     """
     synthetic = ctx.synthetic(spec.tables)
     source = ctx.label(SOURCES, spec.source)
-    # one layout pass: the tight box places the footer and is reused for saving
-    box = fig.get_tightbbox()
     foot_source = source
     if ctx.k < privacy.K_SAFE:  # a lowered threshold is stated on every figure
         foot_source = f"{source} · {ctx.t('Mindestgruppe', 'minimum group')} k = {ctx.k}"
-    style.footer(fig, n=panel.n, source=foot_source, synthetic=synthetic, below=box)
-    foot = fig.texts[-1].get_window_extent().transformed(fig.dpi_scale_trans.inverted())
+    box = saved_box(
+        fig,
+        lambda below: style.footer(
+            fig, n=panel.n, source=foot_source, synthetic=synthetic, below=below
+        ),
+    )
     return Drawn(
         panel.name or spec.name,
         fig,
@@ -428,12 +432,70 @@ def finish(fig: Figure, spec: FigureSpec, panel: Panel, ctx: Context) -> Drawn:
         panel.n,
         source,
         synthetic=synthetic,
-        bbox=Bbox.union([box, foot]).padded(0.05),
+        bbox=box,
         notes=panel.notes,
         table=panel.frame,
         alt_text=spec.alt(panel, ctx),
         title=ctx.t(*spec.title),
     )
+
+
+PAD_IN = 0.05
+"""White margin above the figure and below the footer, in inches."""
+PRINT_DPI = 300
+"""Resolution of the saved PNG; figures are laid out and checked at it."""
+
+
+def saved_box(fig: Figure, add_footer: Callable[[Bbox], object] | None = None) -> Bbox:
+    """Lay a figure out once, freeze it, add the footer and return the area to save.
+
+    The figure is set to the print resolution (:data:`PRINT_DPI`), where
+    text has its printed width; the layout engine (constrained layout)
+    runs once here and is then switched off, so that saving in three
+    formats and the layout check see the same positions without laying the
+    figure out again. The saved area
+    is as wide as the canvas (the printed width, 16 cm for a full-width
+    figure: text reaching out of it is a layout problem, not a reason for a
+    wider box that would print smaller) and as high as the drawn content
+    and the footer.
+
+    Parameters
+    ----------
+    fig : Figure
+        The drawn figure.
+    add_footer : callable, optional
+        ``add_footer(tight_box)`` writes the footer under the figure's tight
+        box (in inches) as the figure's last text.
+
+    Returns
+    -------
+    Bbox
+        In inches, for ``savefig(bbox_inches=...)`` and ``check_layout(bbox=...)``.
+    """
+    # laid out at the resolution of the PNG: hinted text is up to 5 % narrower at 100 dpi
+    fig.set_dpi(PRINT_DPI)
+    fig.draw_without_rendering()
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")  # keeps the positions just computed
+    tight = fig.get_tightbbox()
+    bottom = tight.y0
+    if add_footer is not None:
+        add_footer(tight)
+        foot = fig.texts[-1].get_window_extent().transformed(fig.dpi_scale_trans.inverted())
+        bottom = min(bottom, foot.y0)
+    width = fig.get_figwidth()
+    return Bbox.from_extents(0.0, bottom - PAD_IN, width, tight.y1 + PAD_IN)
+
+
+def heading(fig: Figure, text: str) -> None:
+    """Write a figure's title flush left above everything (a long title never leaves the figure)."""
+    fig.suptitle(text, x=0.01, ha="left", fontsize=style.RC["axes.titlesize"])
+
+
+def lab_order(ctx: Context) -> list[str]:
+    """Return the labs' short names in the programme's order (the order of ``labs.csv``)."""
+    names = lab_names(ctx.data)
+    return [names[lab] for lab in ctx.data.labs["lab_id"]]
 
 
 # --- shared helpers of the data builders ------------------------------------------------------
@@ -452,7 +514,8 @@ def lab_rows_figure(
     frame : DataFrame
         The panel's frame, with a ``lab_label`` column.
     draw : callable
-        The plot function, called as ``draw(frame, ax=ax)``.
+        The plot function, called as ``draw(frame, order=labs, ax=ax)`` with the
+        programme's lab order.
     ctx : Context
         The build context (language).
     title : tuple of str, optional
@@ -462,11 +525,67 @@ def lab_rows_figure(
     -------
     Figure
     """
-    fig, ax = style.figure(height_cm=max(7.0, 3.0 + 0.45 * frame["lab_label"].nunique()))
-    draw(frame, ax=ax)
+    fig, ax = style.figure(
+        height_cm=max(7.0, 4.0 + 0.8 * frame["lab_label"].nunique()), layout="constrained"
+    )
+    draw(frame, order=lab_order(ctx), ax=ax)
     if title is not None:
-        ax.set_title(ctx.t(*title))
+        heading(fig, ctx.t(*title))
     return fig
+
+
+def grid(
+    n: int, cols: int, spare: int, height_cm: float, **kw: Any
+) -> tuple[Figure, list[Axes], list[Axes]]:
+    """Make a constrained grid of ``n`` small panels with at least ``spare`` free cells for keys.
+
+    Parameters
+    ----------
+    n : int
+        Panels (one per lab).
+    cols : int
+        Columns of the grid.
+    spare : int
+        Free cells needed at the end (for keys and legends).
+    height_cm : float
+        Height of one row.
+    **kw
+        Passed to ``plt.subplots`` (``sharex``, ``subplot_kw`` ...).
+
+    Returns
+    -------
+    (Figure, list of Axes, list of Axes)
+        The figure (16 cm wide, constrained layout), the panels' axes and
+        the free cells (switched off).
+    """
+    import matplotlib.pyplot as plt
+
+    rows = -(-(n + spare) // cols)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(style.A4_TEXT_WIDTH_CM * style.CM, height_cm * rows * style.CM),
+        layout="constrained",
+        **kw,
+    )
+    cells = list(axes.flat)
+    for ax in cells[n:]:
+        ax.axis("off")
+    return fig, cells[:n], cells[n:]
+
+
+def key(ax: Axes, heading: str, lines: list[str], fontsize: float = 6.5) -> None:
+    """Write a key (heading and lines) into a free cell of a grid, from its top left corner."""
+    ax.text(
+        0.0,
+        1.0,
+        "\n".join([heading, *lines]),
+        transform=ax.transAxes,
+        fontsize=fontsize,
+        va="top",
+        ha="left",
+        linespacing=1.3,
+    )
 
 
 def wrap(label: str, width: int) -> str:
@@ -485,6 +604,15 @@ def lab_names(ds: Dataset) -> dict[str, str]:
             strict=True,
         )
     )
+
+
+def period_dates(ctx: Context) -> dict[str, date]:
+    """End date of each period by its label as drawn ("SB3"), from ``periods.csv``."""
+    periods = ctx.data.periods
+    return {
+        str(p).upper(): pd.Timestamp(end).date()
+        for p, end in zip(periods["period_id"], periods["end"], strict=True)
+    }
 
 
 def when(ds: Dataset, period_id: str) -> str:

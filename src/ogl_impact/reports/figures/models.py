@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
 from ogl_impact.plots import style
-from ogl_impact.reports.figures.base import Context, Panel, declare, lab_names
+from ogl_impact.reports.figures.base import Context, Panel, declare, heading, lab_names
 from ogl_impact.reports.figures.network import attainment, last_period
 
 
@@ -37,10 +37,10 @@ def _model_data(ctx: Context) -> list[Panel]:
 
 
 def _model_plot(panel: Panel, ctx: Context) -> Figure:
-    fig, ax = style.figure(height_cm=12)
+    fig, ax = style.figure(height_cm=12, layout="constrained")
     plots.impact_model(panel.frame, ax=ax)
     lab = panel.values["lab"]
-    ax.set_title(ctx.t(f"Wirkungsmodell {lab}", f"Impact model {lab}"))
+    heading(fig, ctx.t(f"Wirkungsmodell {lab}", f"Impact model {lab}"))
     return fig
 
 

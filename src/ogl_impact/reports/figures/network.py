@@ -6,7 +6,6 @@ the end of its section: data builder, plot, caption, alt text, reports.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -20,11 +19,15 @@ from ogl_impact.reports.figures.base import (
     Panel,
     declare,
     extremes,
+    grid,
+    heading,
+    key,
     lab_names,
+    lab_order,
     lab_rows_figure,
     n_sentence,
+    period_dates,
     when,
-    wrap,
 )
 
 # --- shared: attainment of the report's data --------------------------------------------------
@@ -75,13 +78,14 @@ def _stage_data(ctx: Context) -> list[Panel]:
 
 
 def _stage_plot(panel: Panel, ctx: Context) -> Figure:
-    fig, ax = style.figure(height_cm=max(6.0, 2.0 + 0.45 * len(panel.frame)))
-    plots.stage_overview(panel.frame, ax=ax)
-    ax.set_title(
+    fig, ax = style.figure(height_cm=max(6.0, 4.0 + 0.7 * len(panel.frame)), layout="constrained")
+    plots.stage_overview(panel.frame, order=lab_order(ctx), ax=ax)
+    heading(
+        fig,
         ctx.t(
             f"Erreichte Stufe der Wirkungstreppe ({panel.values['when']})",
             f"Stage reached ({panel.values['when']})",
-        )
+        ),
     )
     return fig
 
@@ -140,15 +144,26 @@ def _history_data(ctx: Context) -> list[Panel]:
 
 def _history_plot(panel: Panel, ctx: Context) -> Figure:
     labs, names = panel.extra["labs"], panel.extra["names"]
-    fig, axes = plt.subplots(4, 4, figsize=(16 * style.CM, 18 * style.CM), sharey=True)
-    for ax, lab in zip(axes.flat, labs, strict=False):
-        plots.staircase(panel.frame, lab=lab, ax=ax)
-        ax.set_title(wrap(names[lab], 28), fontsize=6.5)
+    dates = period_dates(ctx)
+    periods = list(dict.fromkeys(panel.frame["period_label"]))
+    fig, cells, free = grid(len(labs), 4, 2, 4.6, sharex=True, sharey=True)
+    below_free = {i - 4 for i in range(len(labs), len(labs) + len(free))}
+    for i, (ax, lab) in enumerate(zip(cells, labs, strict=True)):
+        plots.staircase(panel.frame, lab=lab, stage_names=False, ylabel=False, ax=ax)
+        ax.set_title(style.wrap(names[lab], 26), fontsize=7)
         ax.set_xlabel("")
-        ax.tick_params(labelsize=5.5)
-    for ax in list(axes.flat)[len(labs) :]:
-        ax.axis("off")
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.95, bottom=0.06, wspace=0.15, hspace=0.75)
+        ax.tick_params(labelsize=6)
+        if i in below_free:  # the cell below is a key: this panel shows its periods
+            ax.xaxis.set_tick_params(labelbottom=True)
+    fig.supylabel(style.text("stage"), fontsize=7.5)
+    fig.supxlabel(style.text("period"), fontsize=7.5)
+    stages = [style.wrap(f"{i} {ctx.t(*vocab.STAGES[i])}", 30) for i in sorted(vocab.STAGES)]
+    key(free[0], ctx.t("Stufen der Wirkungstreppe", "Stages of the impact staircase"), stages)
+    key(
+        free[1],
+        ctx.t("Berichtszeiträume (Ende)", "Reporting periods (end)"),
+        [f"{p}  {style.date_label(dates[p])}" for p in periods if p in dates],
+    )
     return fig
 
 
@@ -294,13 +309,19 @@ def _progress_data(ctx: Context) -> list[Panel]:
 
 
 def _progress_plot(panel: Panel, ctx: Context) -> Figure:
-    fig, ax = style.figure(height_cm=8)
-    plots.indicator_progress(panel.frame, period_order=panel.extra["periods"], ax=ax)
-    ax.set_title(
+    fig, ax = style.figure(height_cm=8, layout="constrained")
+    plots.indicator_progress(
+        panel.frame,
+        period_order=panel.extra["periods"],
+        period_dates=period_dates(ctx),
+        ax=ax,
+    )
+    heading(
+        fig,
         ctx.t(
             "Mittlerer Fortschritt zum Ziel je Ebene (Netzwerk)",
             "Mean progress towards target by level (network)",
-        )
+        ),
     )
     return fig
 

@@ -9,7 +9,6 @@ at the top of this module.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -26,9 +25,11 @@ from ogl_impact.reports.figures.base import (
     count,
     declare,
     extremes,
+    grid,
+    heading,
+    key,
     lab_names,
     n_sentence,
-    wrap,
 )
 
 # --- the calls into stats ---------------------------------------------------------------------
@@ -126,56 +127,74 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
     frame, labs, names = panel.frame, panel.extra["labs"], panel.extra["names"]
     numbers = {name: str(i) for i, name in enumerate(dict.fromkeys(frame["perspective"]), 1)}
     short = frame.assign(perspective=frame["perspective"].map(numbers))
-    fig, axes = plt.subplots(
-        4, 4, subplot_kw={"projection": "polar"}, figsize=(16 * style.CM, 19 * style.CM)
-    )
-    for ax, lab in zip(axes.flat, labs, strict=False):
-        # one legend for the whole grid (below), not one per radar
-        plots.openness_radar(short, lab=lab, title=wrap(names[lab], 24), legend=False, ax=ax)
+    fig, cells, free = grid(len(labs), 4, 2, 5.2, subplot_kw={"projection": "polar"})
+    fig.get_layout_engine().set(hspace=0.08)  # room for the spoke numbers under each radar
+    for ax, lab in zip(cells, labs, strict=True):
+        # one legend for the whole grid (in a free cell), not one per radar
+        plots.openness_radar(short, lab=lab, title=style.wrap(names[lab], 24), legend=False, ax=ax)
         ax.tick_params(labelsize=6)
-    rest = list(axes.flat)[len(labs) :]
-    for ax in rest:
-        ax.axis("off")
-    key = "\n".join(f"{i} {name}" for name, i in numbers.items())
-    rest[0].text(0.0, 1.0, key, transform=rest[0].transAxes, fontsize=6.5, va="top")
+    key(
+        free[0],
+        ctx.t("Perspektiven der Offenheit", "Perspectives of openness"),
+        [style.wrap(f"{i} {name}", 28) for name, i in numbers.items()],
+    )
     handles = [
         Line2D([], [], color=style.PALETTE[0], linewidth=1.5),
         Line2D([], [], color="#666666", linestyle="--", linewidth=1),
     ]
-    rest[0].legend(
+    free[-1].legend(
         handles,
         [ctx.t("Labor", "Lab"), ctx.t("Netzwerk-Mittel", "Network mean")],
         loc="upper left",
-        bbox_to_anchor=(0.0, 0.25),
+        bbox_to_anchor=(0.0, 1.0),
         frameon=False,
         fontsize=6.5,
-        title=ctx.t(
-            "Mittelwert je Perspektive, Skala 1 (Mitte) bis 5",
-            "Mean per perspective, scale 1 (centre) to 5",
+        title=style.wrap(
+            ctx.t(
+                "Mittelwert je Perspektive, Skala 1 (Mitte) bis 5",
+                "Mean per perspective, scale 1 (centre) to 5",
+            ),
+            26,
         ),
         title_fontsize=6.5,
         alignment="left",
     )
-    fig.subplots_adjust(left=0.06, right=0.94, top=0.95, bottom=0.03, wspace=0.6, hspace=0.55)
     return fig
 
 
 def _dots_plot(panel: Panel, ctx: Context) -> Figure:
     frame, labs, names = panel.frame, panel.extra["labs"], panel.extra["names"]
-    fig, axes = plt.subplots(5, 3, figsize=(16 * style.CM, 24 * style.CM), sharex=True)
-    for i, (ax, lab) in enumerate(zip(axes.flat, labs, strict=False)):
+    fig, cells, free = grid(len(labs), 3, 1, 4.4, sharex=True, sharey=True)
+    below_free = {i - 3 for i in range(len(labs), len(labs) + len(free))}
+    for i, (ax, lab) in enumerate(zip(cells, labs, strict=True)):
         plots.openness_dots(frame, lab=lab, ax=ax)
-        ax.set_title(wrap(names[lab], 28), fontsize=6.5)
-        ax.tick_params(labelsize=5.5)
+        ax.set_title(style.wrap(names[lab], 30), fontsize=7)
+        ax.tick_params(labelsize=6)
         ax.set_xlabel("")
-        if i % 3:
-            ax.set_yticklabels([])
+        if i in below_free:
+            ax.xaxis.set_tick_params(labelbottom=True)
         legend = ax.get_legend()
         if legend is not None:
             legend.remove()
-    for ax in list(axes.flat)[len(labs) :]:
-        ax.axis("off")
-    fig.subplots_adjust(left=0.3, right=0.98, top=0.96, bottom=0.04, wspace=0.12, hspace=0.45)
+    fig.supxlabel(style.text("score"), fontsize=7.5)
+    handles = [
+        Line2D([], [], color=style.PALETTE[0], marker="o", linestyle="none", markersize=5),
+        Line2D([], [], color="#666666", marker="|", linestyle="none", markersize=10),
+    ]
+    free[0].legend(
+        handles,
+        [ctx.t("Labor", "Lab"), ctx.t("Netzwerk-Mittel", "Network mean")],
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        frameon=False,
+        fontsize=6.5,
+        title=style.wrap(
+            ctx.t("Mittelwert je Perspektive, Skala 1 bis 5", "Mean per perspective, scale 1 to 5"),
+            30,
+        ),
+        title_fontsize=6.5,
+        alignment="left",
+    )
     return fig
 
 
@@ -280,7 +299,9 @@ def _likert_data(ctx: Context) -> list[Panel]:
 
 def _likert_plot(panel: Panel, ctx: Context) -> Figure:
     cats, items = panel.frame, panel.extra["items"]
-    fig, ax = style.figure(height_cm=3 + 0.45 * len(items) * (cats["wave"].nunique() + 1))
+    fig, ax = style.figure(
+        height_cm=3 + 0.45 * len(items) * (cats["wave"].nunique() + 1), layout="constrained"
+    )
     plots.likert_bars(
         cats, item_order=items, item_labels=panel.extra["wording"], group="wave", ax=ax
     )
@@ -445,14 +466,15 @@ def _effects_data(ctx: Context) -> list[Panel]:
 
 
 def _effects_plot(panel: Panel, ctx: Context) -> Figure:
-    fig, ax = style.figure(height_cm=2.5 + 0.6 * len(panel.frame))
+    fig, ax = style.figure(height_cm=3.0 + 0.6 * len(panel.frame), layout="constrained")
     plots.forest(panel.frame, ax=ax)
     before, after = panel.values["before"], panel.values["after"]
-    ax.set_title(
+    heading(
+        fig,
         ctx.t(
             f"Labore gegenüber Vergleichskommunen, Welle {before} → {after}",
             f"Labs vs comparison communes, wave {before} → {after}",
-        )
+        ),
     )
     return fig
 
