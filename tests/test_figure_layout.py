@@ -107,8 +107,9 @@ def test_the_command_line_says_which_figure_fails_without_a_traceback(tmp_path, 
     args = ["figures", "--report", "sb1", "--data", str(DEMO_DIR), "--out", str(tmp_path / "f")]
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         status = cli.main([*args, "--jobs", "1", "--quiet"])
-    assert status != 0
+    assert status == 1
     assert "Traceback" not in err.getvalue()
+    assert "interner Fehler" not in err.getvalue()
     lines = [line for line in err.getvalue().splitlines() if "wirkungstreppe" in line]
     assert len(lines) == 1
     assert "Bericht sb1" in lines[0] and "Text ragt aus der Abbildung" in lines[0]

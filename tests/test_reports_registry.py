@@ -429,3 +429,19 @@ def test_the_example_in_the_architecture_document_works(demo):
     finally:
         FIGURES.pop("partnerarten", None)
         plt.close("all")
+
+
+def test_sb1_milestones_name_the_count_beside_every_lab():
+    """Each of the 13 labs gets its note ("1 fällig", "keiner fällig"), wrapped names too."""
+    import matplotlib.pyplot as plt
+
+    from ogl_impact.dataset import load_demo
+    from ogl_impact.reports.build import draw
+
+    ds = load_demo()
+    (drawn,) = draw(ds, "sb1", "meilensteine")
+    notes = [t.get_text() for t in drawn.figure.axes[0].texts if "fällig" in t.get_text()]
+    plt.close(drawn.figure)
+    assert len(notes) == len(ds.labs)
+    due = sum(int(t.split()[0]) for t in notes if t[0].isdigit())
+    assert due == 10

@@ -469,6 +469,7 @@ def _figures(args: argparse.Namespace) -> int:
             print(line, flush=True)
 
     from ogl_impact.reports.audit import PrivacyLeakError
+    from ogl_impact.reports.render import LayoutError
 
     try:
         files = build(
@@ -481,7 +482,7 @@ def _figures(args: argparse.Namespace) -> int:
             progress=show,
             allow_k_below_5=args.allow_k_below_5,
         )
-    except PrivacyLeakError as exc:
+    except (PrivacyLeakError, LayoutError) as exc:  # nothing swapped in; earlier output kept
         print(f"ogl-impact figures: {exc}", file=sys.stderr)
         return EXIT_INVALID
     print(f"{args.out}: {len(files)} Dateien geschrieben / files written")

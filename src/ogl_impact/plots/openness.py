@@ -94,7 +94,8 @@ def openness_radar(
         .reindex(perspectives)["network_mean"]
     )
     closed = np.append(angles, angles[0])
-    if rows["score"].notna().any():
+    has_data = bool(rows["score"].notna().any())
+    if has_data:
         values = rows["score"].to_numpy(dtype=float)
         (line,) = ax.plot(
             closed,
@@ -137,7 +138,9 @@ def openness_radar(
         label.set_verticalalignment("bottom" if s > 0.3 else "top" if s < -0.3 else "center")
     ax.set_ylim(*scale)
     rings = np.arange(scale[0], scale[1] + 1)
-    ax.set_yticks(rings, [number(r, 0) for r in rings], fontsize=6, color="#444444")
+    # an empty panel carries its label in the middle instead of the ring numbers
+    ring_labels = [number(r, 0) for r in rings] if has_data else [""] * len(rings)
+    ax.set_yticks(rings, ring_labels, fontsize=6, color="#444444")
     # the scale's labels run along a spoke between two perspectives
     ax.set_rlabel_position(np.degrees(angles[1] / 2) if len(angles) > 1 else 22.5)
     ax.set_title(title or lab, fontsize=7.5, pad=16)

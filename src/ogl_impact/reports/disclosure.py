@@ -42,6 +42,8 @@ def plan(ctx: Context, names: Sequence[str]) -> privacy.Disclosure:
         spec = FIGURES[name]
         if not spec_uses_respondents(spec):
             continue
+        if not all(table in ctx.data.tables for table in spec.tables):
+            continue  # a dataset without the survey has no respondents to protect
         try:
             with numerical_failures(ctx.lang):
                 spec.data(replace(ctx, only_lab=None))

@@ -53,6 +53,22 @@ def check_min_n(min_n: int | None) -> int | None:
     -----
     UserWarning
         When ``min_n`` is None.
+
+    Notes
+    -----
+    The threshold rule of statistical disclosure control: a cell based on
+    fewer than ``min_n`` contributors is not published; 3 is the floor below
+    which no threshold protects anyone.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 5 (threshold rule for frequency and magnitude tables).
+
+    Examples
+    --------
+    >>> check_min_n(5)
+    5
     """
     if min_n is None:
         warnings.warn(RAW_WARNING.format(k=MIN_N_DEFAULT), UserWarning, stacklevel=3)
@@ -80,6 +96,15 @@ def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
     Returns
     -------
     str
+
+    Notes
+    -----
+    German first, English after the slash, as every message of the package.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 5 (threshold rule for frequency and magnitude tables).
 
     Examples
     --------
@@ -118,6 +143,16 @@ def mask(
     DataFrame
         A copy; numeric columns of masked rows are NaN (ints become floats
         when a row is masked), other columns missing.
+
+    Notes
+    -----
+    Primary suppression only: labels stay, values and n go. Complementary
+    suppression across outputs is :class:`ogl_impact.privacy.Disclosure`.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 5 (threshold rule for frequency and magnitude tables).
 
     Examples
     --------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -203,34 +204,32 @@ def _milestone_data(ctx: Context) -> list[Panel]:
     return [Panel(frame, n_due, values, extra={"notes": notes})]
 
 
+def _bare(label: str) -> str:
+    return re.sub(r"[\s\-\u00ad]", "", label)
+
+
 def _milestone_plot(panel: Panel, ctx: Context) -> Figure:
     date_ = panel.values["when"]
     title = (f"Umsetzung der fälligen Meilensteine ({date_})", f"Milestones due ({date_})")
     fig = lab_rows_figure(panel.frame, plots.milestone_completion, ctx, title)
     ax = fig.axes[0]
     # counts beside each bar: due milestones, and those achieved ahead of plan (not in the bar)
-    notes = []
+    # the notes are children of the axes: constrained layout narrows the axes to make room
+    # (lab names may be wrapped on the axis: compare them without spaces, breaks and hyphens)
+    notes = {_bare(label): note for label, note in panel.extra["notes"].items()}
     ticks = ax.get_yticklabels()
     for tick in ticks:
-        note = panel.extra["notes"].get(tick.get_text())
+        note = notes.get(_bare(tick.get_text()))
         if note:
-            notes.append(
-                ax.annotate(
-                    note,
-                    xy=(1.0, tick.get_position()[1]),
-                    xycoords=("axes fraction", "data"),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=ticks[0].get_fontsize(),  # as large as the lab names
-                )
+            ax.annotate(
+                note,
+                xy=(1.0, tick.get_position()[1]),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=ticks[0].get_fontsize(),  # as large as the lab names
             )
-    if notes:
-        # make room inside the figure's width instead of widening it
-        renderer = fig.canvas.get_renderer()
-        wide = max(n.get_window_extent(renderer).width for n in notes) + 6
-        box = ax.get_position()
-        ax.set_position([box.x0, box.y0, box.width - wide / fig.bbox.width, box.height])
     return fig
 
 

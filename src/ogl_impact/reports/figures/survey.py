@@ -120,7 +120,16 @@ def _openness_data(ctx: Context) -> list[Panel]:
     lab_label = lab_names(ds)
     frame.insert(1, "lab_label", frame["unit_id"].map(lab_label))
     labs = list(dict.fromkeys(ds.labs["lab_id"]))
-    return [Panel(frame, len(latest), {"wave": wave}, extra={"labs": labs, "names": lab_label})]
+    silent = [lab for lab in labs if lab not in set(latest["unit_id"])]
+    missing = ""
+    if silent:  # labs drawn empty ("keine Daten"): the caption says why
+        who = ", ".join(lab_label.get(lab, lab) for lab in silent)
+        missing = " " + ctx.t(
+            f"Ohne Antworten in Welle {wave} (keine Daten): {who}.",
+            f"No answers in wave {wave} (no data): {who}.",
+        )
+    values = {"wave": wave, "missing": missing}
+    return [Panel(frame, len(latest), values, extra={"labs": labs, "names": lab_label})]
 
 
 def _radar_plot(panel: Panel, ctx: Context) -> Figure:
@@ -231,9 +240,9 @@ declare(
     plot=_radar_plot,
     caption=(
         "Offenheitsprofil: Mittelwerte der sieben Perspektiven je Labor (blau) und "
-        "Netzwerk-Mittel (grau gestrichelt), Befragungswelle {wave}.",
+        "Netzwerk-Mittel (grau gestrichelt), Befragungswelle {wave}.{missing}",
         "Openness profile: mean of the seven perspectives per lab (blue) and network mean "
-        "(grey, dashed), survey wave {wave}.",
+        "(grey, dashed), survey wave {wave}.{missing}",
     ),
     alt=_openness_alt,
     reports=LONG_REPORTS,
@@ -250,9 +259,9 @@ declare(
     plot=_dots_plot,
     caption=(
         "Offenheitsprofil als Punktdiagramm: Labor (Punkt) und Netzwerk-Mittel (Strich) je "
-        "Perspektive, Skala 1-5, Befragungswelle {wave}.",
+        "Perspektive, Skala 1-5, Befragungswelle {wave}.{missing}",
         "Openness profile as dot plot: lab (dot) and network mean (bar) per perspective, "
-        "scale 1-5, survey wave {wave}.",
+        "scale 1-5, survey wave {wave}.{missing}",
     ),
     alt=_openness_alt,
     reports=LONG_REPORTS,
