@@ -24,7 +24,7 @@ from pandas.api.types import union_categoricals
 
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.plausibility import check_plausibility
-from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw
+from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw, rows_of
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.workbook import (
     COLUMNS,
@@ -401,7 +401,7 @@ def _new_rows(
             "status": _text(st),
             "_line": base + int(row),
         }
-        for iid, d, v, st, row in r.values.itertuples(index=False, name=None)
+        for iid, d, v, st, row in rows_of(r.values, *r.values.columns)
     ]
     info = {
         m: (n, p)
@@ -423,7 +423,7 @@ def _new_rows(
             "completion": _text(c),
             "_line": base + int(row),
         }
-        for m, c, a, row in r.milestones.itertuples(index=False, name=None)
+        for m, c, a, row in rows_of(r.milestones, *r.milestones.columns)
     ]
     partners = [
         {
@@ -436,7 +436,7 @@ def _new_rows(
             "source": DELIVERY_SOURCE[0],
             "_line": base + int(row),
         }
-        for n, kd, ld, row in r.partners.itertuples(index=False, name=None)
+        for n, kd, ld, row in rows_of(r.partners, *r.partners.columns)
     ]
     return {"indicator_values": values, "milestones": milestones, "partners": partners}
 
