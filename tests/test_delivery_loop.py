@@ -333,7 +333,10 @@ def test_known_partner_with_another_kind_is_a_correction(base, data, original, t
     code, text = collect(capsys, str(wb), "--data", str(data))
     assert code == 0, text
     assert "Korrektur" in text and "Partner!A2" in text
+    labels = LISTS[(SHEET_PARTNERS, "kind")]
+    assert f"Art {labels[known['kind']]} → {labels[other]}" in text  # labels, not codes
     partners = load(data).partners
+    pd.testing.assert_frame_equal(load(data).sources, original.sources)  # no new source
     assert len(partners) == len(original.partners)
     row = partners[partners["partner_id"] == known["partner_id"]].iloc[0]
     assert row["kind"] == other

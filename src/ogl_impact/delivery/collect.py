@@ -28,6 +28,7 @@ from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw,
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.workbook import (
     COLUMNS,
+    LISTS,
     SHEET_META,
     SHEET_MILESTONES,
     SHEET_PARTNERS,
@@ -547,7 +548,10 @@ def _drop_known_partners(
                             value=row["name"],
                             severity="warning",
                             name=name,
-                            changes=", ".join(f"{c} {a} → {b}" for c, a, b in changes),
+                            changes=", ".join(
+                                f"{_PARTNER_FIELD[c]} {_label(c, a)} → {_label(c, b)}"
+                                for c, a, b in changes
+                            ),
                         )
                     )
                     corrected.append(pid)
@@ -572,6 +576,14 @@ def _drop_known_partners(
             keep.append(row)
         new[k]["partners"] = keep
         new[k]["partners_replaced"] = [{"partner_id": pid} for pid in corrected]
+
+
+_PARTNER_FIELD = {"kind": "Art", "land": "Land"}
+
+
+def _label(column: str, code: str) -> str:
+    """Return the label of a partner's kind or Land as the Partner sheet shows it."""
+    return LISTS[(SHEET_PARTNERS, column)].get(code, code)
 
 
 def _next_partner_number(partners: pd.DataFrame) -> int:
@@ -617,7 +629,7 @@ def _merged_raw(
             comments=raw.comments,
             sha256=raw.sha256,
         )
-    if any(len(n["partners"]) for n in new.values()):
+    if any(r["source"] == DELIVERY_SOURCE[0] for n in new.values() for r in n["partners"]):
         out["sources"] = _with_delivery_source(tables)
     return out
 
