@@ -21,7 +21,12 @@ import pytest
 
 from ogl_impact.cli import main
 from ogl_impact.dataset import load
-from ogl_impact.delivery.workbook import COMPLETION_LABELS, STATUS_LABELS
+from ogl_impact.delivery.workbook import (
+    COMPLETION_LABELS,
+    LISTS,
+    SHEET_PARTNERS,
+    STATUS_LABELS,
+)
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 PERIOD = "sb6"
@@ -291,6 +296,68 @@ def test_new_partner_is_added_with_an_id(base, data, original, tmp_path, capsys)
     row = partners[partners["name"] == "Bürgerverein Brandis e. V."]
     assert len(row) == 1 and row["kind"].iat[0] == "civil_society" and row["lab_id"].iat[0] == LAB
     assert len(partners) == len(original.partners) + 1
+
+
+def _known_partner(original) -> pd.Series:
+    own = original.partners[original.partners["lab_id"] == LAB]
+    return own.iloc[0]
+
+
+def _partner_row(name: str, kind: str, land: str):
+    def edit(book):
+        sheet = book["Partner"]
+        sheet["A2"], sheet["B2"], sheet["C2"] = name, LISTS[(SHEET_PARTNERS, "kind")][kind], land
+
+    return edit
+
+
+def test_known_partner_unchanged_is_not_added_twice(base, data, original, tmp_path, capsys):
+    known = _known_partner(original)
+    edit = _partner_row(known["name"], known["kind"], known["land"])
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0, text
+    assert "nicht doppelt" in text and "Partner!A2" in text
+    partners = load(data).partners
+    pd.testing.assert_frame_equal(partners, original.partners)
+    assert "partners" not in set(_register(data, "revisions")["table"])
+
+
+def test_known_partner_with_another_kind_is_a_correction(base, data, original, tmp_path, capsys):
+    """A lab corrects the kind of a partner it named before: kept as a revision, never lost."""
+    known = _known_partner(original)
+    other = next(k for k in LISTS[(SHEET_PARTNERS, "kind")] if k != known["kind"])
+    # typed in another case, as people do: still the same partner
+    edit = _partner_row(known["name"].upper(), other, known["land"])
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0, text
+    assert "Korrektur" in text and "Partner!A2" in text
+    labels = LISTS[(SHEET_PARTNERS, "kind")]
+    assert f"Art {labels[known['kind']]} → {labels[other]}" in text  # labels, not codes
+    partners = load(data).partners
+    pd.testing.assert_frame_equal(load(data).sources, original.sources)  # no new source
+    assert len(partners) == len(original.partners)
+    row = partners[partners["partner_id"] == known["partner_id"]].iloc[0]
+    assert row["kind"] == other
+    assert (row["name"], row["land"], row["source"]) == (
+        known["name"],
+        known["land"],
+        known["source"],
+    )
+    others = partners[partners["partner_id"] != known["partner_id"]].set_index("partner_id")
+    before = original.partners[original.partners["partner_id"] != known["partner_id"]]
+    pd.testing.assert_frame_equal(
+        others.sort_index(), before.set_index("partner_id").sort_index(), check_categorical=False
+    )
+    revs = _register(data, "revisions")
+    revs = revs[revs["table"] == "partners"]
+    assert len(revs) == 1
+    r = revs.iloc[0]
+    assert (r["lab_id"], r["row_key"], r["column"]) == (LAB, known["partner_id"], "kind")
+    assert (r["old_value"], r["new_value"]) == (known["kind"], other)
+    # a workbook that changes a stored value is registered as a revision
+    assert list(_register(data)["outcome"]) == ["revision"]
 
 
 # ---- typical mistakes: each one a clear message naming sheet and cell, never a traceback ----

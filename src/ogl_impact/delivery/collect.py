@@ -24,10 +24,11 @@ from pandas.api.types import union_categoricals
 
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.plausibility import check_plausibility
-from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw
+from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw, rows_of
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.workbook import (
     COLUMNS,
+    LISTS,
     SHEET_META,
     SHEET_MILESTONES,
     SHEET_PARTNERS,
@@ -99,11 +100,15 @@ class Outcome:
     template_version : str
         From the metadata.
     revisions : pandas.DataFrame
-        Values this workbook changed (rows of ``revisions.csv``).
+        Values of its lab and period this workbook changed (rows of ``revisions.csv``).
     raw : RawWorkbook or None
         The cells as read (emptied once the rows are taken from them).
     merged : bool
         Whether its rows passed every check and were merged.
+    partner_revisions : list of dict
+        Kind or Land of partners already known that this workbook corrects
+        (rows of ``revisions.csv``; the workbook is then registered as a
+        revision, as the register rule for revisions requires).
     """
 
     file: str
@@ -117,6 +122,7 @@ class Outcome:
     revisions: pd.DataFrame | None = None
     raw: RawWorkbook | None = None
     merged: bool = False
+    partner_revisions: list[dict] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -283,11 +289,12 @@ def collect(
         if o.outcome == "skipped":
             continue
         if o.lab_id is not None and not o.errors and o.merged:
-            o.outcome = "revision" if o.revisions is not None and len(o.revisions) else "accepted"
+            revised = (o.revisions is not None and len(o.revisions)) or o.partner_revisions
+            o.outcome = "revision" if revised else "accepted"
         else:
             o.outcome = "refused"
     register = _register(outcomes, tables, received)
-    revisions = _revisions(outcomes, tables)
+    revisions = _revisions(outcomes, tables, received)
     frames = dict(written_tables)
     frames["submissions"] = register
     if revisions is not None:
@@ -401,7 +408,7 @@ def _new_rows(
             "status": _text(st),
             "_line": base + int(row),
         }
-        for iid, d, v, st, row in r.values.itertuples(index=False, name=None)
+        for iid, d, v, st, row in rows_of(r.values, *r.values.columns)
     ]
     info = {
         m: (n, p)
@@ -423,7 +430,7 @@ def _new_rows(
             "completion": _text(c),
             "_line": base + int(row),
         }
-        for m, c, a, row in r.milestones.itertuples(index=False, name=None)
+        for m, c, a, row in rows_of(r.milestones, *r.milestones.columns)
     ]
     partners = [
         {
@@ -436,7 +443,7 @@ def _new_rows(
             "source": DELIVERY_SOURCE[0],
             "_line": base + int(row),
         }
-        for n, kd, ld, row in r.partners.itertuples(index=False, name=None)
+        for n, kd, ld, row in rows_of(r.partners, *r.partners.columns)
     ]
     return {"indicator_values": values, "milestones": milestones, "partners": partners}
 
@@ -486,24 +493,77 @@ def _merge_and_check(
 def _drop_known_partners(
     by_index: dict[int, Outcome], new: dict[int, dict[str, list[dict]]], tables: DataTables
 ) -> None:
+    """Give new partners an id; a known partner is dropped, or corrected where it differs.
+
+    A partner already in the data (same lab, same name ignoring case) whose
+    kind or Land the workbook changes replaces the stored row (same id, name
+    and source), and each change is kept for ``revisions.csv``.
+    """
     partners = tables.tables["partners"]
-    known = set(
-        zip(
-            partners["lab_id"].astype(str), partners["name"].astype(str).str.casefold(), strict=True
+    stored = {
+        (lab, name.casefold()): (pid, name, kind, land, placeholder, source)
+        for pid, lab, name, kind, land, placeholder, source in zip(
+            partners["partner_id"].astype(str),
+            partners["lab_id"].astype(str),
+            partners["name"].astype(str),
+            partners["kind"].astype(str),
+            partners["land"].astype(str),
+            partners["placeholder"],
+            partners["source"].astype(str),
+            strict=True,
         )
-    )
+    }
+    known = set(stored)
     next_id = _next_partner_number(partners)
     for k, o in by_index.items():
         keep = []
+        corrected: list[str] = []
         for row in new[k]["partners"]:
             key = (row["lab_id"], row["name"].casefold())
+            cell = f"A{row['_line'] % LINE_BLOCK}"
+            if key in stored:
+                pid, name, kind, land, placeholder, source = stored.pop(key)
+                changes = [
+                    (col, old, row[col])
+                    for col, old in (("kind", kind), ("land", land))
+                    if old != row[col]
+                ]
+                if changes:
+                    row.update(
+                        partner_id=pid,
+                        name=name,
+                        placeholder=_text(bool(placeholder)),
+                        source=source,
+                    )
+                    o.partner_revisions += [
+                        {"row_key": pid, "column": col, "old_value": old, "new_value": value}
+                        for col, old, value in changes
+                    ]
+                    o.findings.append(
+                        finding(
+                            o.file,
+                            "partner_corrected",
+                            sheet=SHEET_PARTNERS,
+                            cell=cell,
+                            value=row["name"],
+                            severity="warning",
+                            name=name,
+                            changes=", ".join(
+                                f"{_PARTNER_FIELD[c]} {_label(c, a)} → {_label(c, b)}"
+                                for c, a, b in changes
+                            ),
+                        )
+                    )
+                    corrected.append(pid)
+                    keep.append(row)
+                    continue
             if key in known:
                 o.findings.append(
                     finding(
                         o.file,
                         "partner_known",
                         sheet=SHEET_PARTNERS,
-                        cell=f"A{row['_line'] % LINE_BLOCK}",
+                        cell=cell,
                         value=row["name"],
                         severity="warning",
                         name=row["name"],
@@ -515,6 +575,15 @@ def _drop_known_partners(
             next_id += 1
             keep.append(row)
         new[k]["partners"] = keep
+        new[k]["partners_replaced"] = [{"partner_id": pid} for pid in corrected]
+
+
+_PARTNER_FIELD = {"kind": "Art", "land": "Land"}
+
+
+def _label(column: str, code: str) -> str:
+    """Return the label of a partner's kind or Land as the Partner sheet shows it."""
+    return LISTS[(SHEET_PARTNERS, column)].get(code, code)
 
 
 def _next_partner_number(partners: pd.DataFrame) -> int:
@@ -536,6 +605,11 @@ def _merged_raw(
             pair = frame["lab_id"].astype(str) + "\x00" + frame["period_id"].astype(str)
             keep = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
             frame, lines = frame[keep], lines[keep]
+        if name == "partners":
+            gone = {r["partner_id"] for k in new for r in new[k].get("partners_replaced", [])}
+            if gone:
+                keep = ~frame["partner_id"].astype(str).isin(gone).to_numpy()
+                frame, lines = frame[keep], lines[keep]
         parts = [row for k in new for row in new[k][name]]
         if parts:
             added = pd.DataFrame(parts)
@@ -555,7 +629,7 @@ def _merged_raw(
             comments=raw.comments,
             sha256=raw.sha256,
         )
-    if any(len(n["partners"]) for n in new.values()):
+    if any(r["source"] == DELIVERY_SOURCE[0] for n in new.values() for r in n["partners"]):
         out["sources"] = _with_delivery_source(tables)
     return out
 
@@ -726,8 +800,25 @@ def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestam
     return new
 
 
-def _revisions(outcomes: list[Outcome], tables: DataTables) -> pd.DataFrame | None:
+def _revisions(
+    outcomes: list[Outcome], tables: DataTables, received: pd.Timestamp
+) -> pd.DataFrame | None:
     parts = [o.revisions for o in outcomes if o.revisions is not None and len(o.revisions)]
+    columns = list(TABLES["revisions"].model.to_schema().columns)
+    for o in outcomes:
+        if o.merged and o.partner_revisions:
+            rows = [
+                {
+                    "lab_id": o.lab_id,
+                    "period_id": o.period_id,
+                    "table": "partners",
+                    **r,
+                    "revised": received,
+                    "sha256": o.sha256,
+                }
+                for r in o.partner_revisions
+            ]
+            parts.append(pd.DataFrame(rows, columns=columns))
     old = tables.tables.get("revisions")
     if not parts:
         return None

@@ -209,6 +209,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "New partners only.",
         "'{name}' is already a partner of the lab and is not added twice.",
     ),
+    "partner_corrected": (
+        "Eine Korrektur eines erfassten Partners.",
+        "„{name}“ ist schon als Partner des Labors erfasst; geändert: {changes}. Die Änderung "
+        "wird als Korrektur übernommen, der alte Wert bleibt in der Korrekturtabelle erhalten.",
+        "A correction of a known partner.",
+        "'{name}' is already a partner of the lab; changed: {changes}. The change is taken as "
+        "a revision; the old value is kept in the revisions table.",
+    ),
     "cumulative_falls": (
         "Einen Wert ab {previous} (kumulierter Indikator, Vorperiode {period}).",
         "Der Indikator zählt fortlaufend; der Wert kann nicht sinken. Bitte prüfen. War der "

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ogl_impact.delivery.findings import Finding, finding
-from ogl_impact.delivery.read import Returned
+from ogl_impact.delivery.read import Returned, rows_of
 from ogl_impact.delivery.workbook import (
     MILESTONE_COLUMNS,
     SHEET_MILESTONES,
@@ -68,46 +68,47 @@ def check_plausibility(
     file = returned.raw.file
     previous_period = layout.previous_period
     previous = dict(zip(layout.value_keys, layout.values["previous"].tolist(), strict=True))
-    for r in returned.values.itertuples(index=False):
-        prev = previous.get((r.indicator_id, r.disaggregation_value))
-        if r.value is None or r.value != r.value or prev is None or prev != prev:
+    values = rows_of(returned.values, "indicator_id", "disaggregation_value", "value", "sheet_row")
+    for indicator_id, disaggregation, value, sheet_row in values:
+        prev = previous.get((indicator_id, disaggregation))
+        if value is None or value != value or prev is None or prev != prev:
             continue
-        cell = f"{_VALUE_COL}{r.sheet_row}"
-        if cumulative.get(r.indicator_id, False) and r.value < prev:
+        cell = f"{_VALUE_COL}{sheet_row}"
+        if cumulative.get(indicator_id, False) and value < prev:
             out.append(
                 finding(
                     file,
                     "cumulative_falls",
                     sheet=SHEET_VALUES,
                     cell=cell,
-                    value=_german(r.value),
+                    value=_german(value),
                     severity="warning",
                     previous=_german(prev),
                     period=previous_period,
                 )
             )
-        elif prev > 0 and r.value >= TENFOLD * prev:
+        elif prev > 0 and value >= TENFOLD * prev:
             out.append(
                 finding(
                     file,
                     "tenfold",
                     sheet=SHEET_VALUES,
                     cell=cell,
-                    value=_german(r.value),
+                    value=_german(value),
                     severity="warning",
                     previous=_german(prev),
                     period=previous_period,
                 )
             )
-    for r in returned.milestones.itertuples(index=False):
-        if r.achieved_date is not None and pd.notna(r.achieved_date) and r.achieved_date > received:
+    for achieved, sheet_row in rows_of(returned.milestones, "achieved_date", "sheet_row"):
+        if achieved is not None and pd.notna(achieved) and achieved > received:
             out.append(
                 finding(
                     file,
                     "date_in_future",
                     sheet=SHEET_MILESTONES,
-                    cell=f"{_DATE_COL}{r.sheet_row}",
-                    value=f"{r.achieved_date:%d.%m.%Y}",
+                    cell=f"{_DATE_COL}{sheet_row}",
+                    value=f"{achieved:%d.%m.%Y}",
                     received=f"{received:%d.%m.%Y}",
                 )
             )

@@ -192,7 +192,9 @@ class Returned:
     raw : RawWorkbook
         The cells.
     values : pandas.DataFrame
-        indicator_id, disaggregation_value, value, status, sheet_row.
+        indicator_id, disaggregation_value, value, status, sheet_row. The
+        columns of the three frames hold the Python values as read (dtype
+        object, ``None`` where empty): no type inference for a few rows.
     milestones : pandas.DataFrame
         milestone_id, completion, achieved_date, sheet_row.
     partners : pandas.DataFrame
@@ -493,7 +495,7 @@ def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd.Dat
                 "sheet_row": i + 1,
             }
         )
-    return pd.DataFrame(rows, columns=_VALUE_FIELDS)
+    return pd.DataFrame(rows, columns=_VALUE_FIELDS, dtype=object)
 
 
 def _blank(v: object) -> bool:
@@ -528,7 +530,7 @@ def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd
                 "sheet_row": i + 1,
             }
         )
-    return pd.DataFrame(rows, columns=_MS_FIELDS)
+    return pd.DataFrame(rows, columns=_MS_FIELDS, dtype=object)
 
 
 def _read_partners(raw: RawWorkbook, out: list[Finding]) -> pd.DataFrame:
@@ -548,7 +550,29 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> pd.DataFrame:
             sheet.add("partner_incomplete", i, "name", name or None)
             continue
         rows.append({"name": name, "kind": kind, "land": land, "sheet_row": i + 1})
-    return pd.DataFrame(rows, columns=_PARTNER_FIELDS)
+    return pd.DataFrame(rows, columns=_PARTNER_FIELDS, dtype=object)
 
 
-__all__ = ["RawWorkbook", "Returned", "check_structure", "interpret", "read_raw"]
+def rows_of(frame: pd.DataFrame, *columns: str) -> zip:
+    """Iterate the rows of ``frame`` as tuples of the given columns.
+
+    The values are those :meth:`pandas.DataFrame.itertuples` yields (Python
+    scalars, ``pd.Timestamp`` for dates), without its per-call overhead, which
+    dominates for the few rows of a workbook.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows.
+    *columns : str
+        Columns, in the order of the tuples.
+
+    Returns
+    -------
+    zip
+        One tuple per row.
+    """
+    return zip(*(frame[c].tolist() for c in columns), strict=True)
+
+
+__all__ = ["RawWorkbook", "Returned", "check_structure", "interpret", "read_raw", "rows_of"]

@@ -99,4 +99,23 @@ def _format_column(series: pd.Series, sep: str) -> list[str]:
         # a lone carriage return would end the row in spreadsheet programs
         return escape_cell(str(v)).replace("\r\n", "\n").replace("\r", "\n")
 
-    return [one(v) for v in series.astype(object)]
+    # Cells repeat (labs, periods, codes, rounded numbers): each distinct value is
+    # formatted once. Only types whose equal values always print alike are cached
+    # (not e.g. timestamps of different time zones, which compare equal).
+    cache: dict[tuple[type, object], str] = {}
+    out: list[str] = []
+    append = out.append
+    for v in series.astype(object):
+        kind = type(v)
+        if kind not in _CACHED:
+            append(one(v))
+            continue
+        key = (kind, v)
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = one(v)
+        append(text)
+    return out
+
+
+_CACHED = frozenset({str, int, float, bool, np.float64, np.int64, np.bool_})

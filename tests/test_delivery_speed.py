@@ -1,0 +1,100 @@
+"""The speed-ups of collect change no byte and no value.
+
+``write_tables`` formats each distinct cell value once instead of every cell;
+its files must stay byte-identical to those of the per-cell formatter it
+replaced. The reference below is that formatter, kept verbatim from
+src/ogl_impact/write/tables.py before the change (commit e593add), so the test
+compares against the former behaviour, not against the new code's own output.
+``rows_of`` replaces ``DataFrame.itertuples`` in the per-workbook loop and must
+yield the same tuples.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ogl_impact.dataset import load
+from ogl_impact.delivery.collect import _as_text_frame
+from ogl_impact.delivery.read import rows_of
+from ogl_impact.write.tables import escape_cell, write_tables
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def _former_format_column(series: pd.Series, sep: str) -> list[str]:
+    """The per-cell formatter of write/tables.py at commit e593add (verbatim)."""
+
+    def one(v: object) -> str:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            return ""
+        if isinstance(v, bool | np.bool_):
+            return "true" if v else "false"
+        if isinstance(v, float | np.floating):
+            text = repr(float(v)) if not float(v).is_integer() else str(int(v))
+            return text.replace(".", ",") if sep == ";" else text
+        if isinstance(v, int | np.integer):
+            return str(v)
+        return escape_cell(str(v)).replace("\r\n", "\n").replace("\r", "\n")
+
+    return [one(v) for v in series.astype(object)]
+
+
+def _former_bytes(frame: pd.DataFrame, comment: str, sep: str, tmp: Path) -> bytes:
+    path = tmp / "former.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(f"# {comment}\n")
+        writer = csv.writer(handle, delimiter=sep, lineterminator="\n")
+        writer.writerow(frame.columns)
+        columns = [_former_format_column(frame[c], sep) for c in frame.columns]
+        writer.writerows(list(row) for row in zip(*columns, strict=True))
+    return path.read_bytes()
+
+
+def _tricky() -> pd.DataFrame:
+    """Values that hash alike but print differently, and the escapes of the writer."""
+    utc = pd.Timestamp("2022-01-01 00:00", tz="UTC")
+    values = [
+        1, 1.0, True, np.bool_(True), np.int64(1), np.float64(1.0),  # equal, printed differently
+        0, 0.0, -0.0, False, np.float32(2.5), 2.5, np.float64(2.5),
+        float("nan"), np.nan, None, pd.NA, pd.NaT,
+        "=SUMME(A1)", "+49 30", "-", "@x", "\tx", "a\r\nb", "a\rb", "Bürger;haus",
+        utc, utc.tz_convert("Europe/Berlin"),  # equal timestamps, different text
+        dt.date(2022, 5, 14), 1e16, 123456789.125, 0.1 + 0.2, "1", "1.0",
+    ]  # fmt: skip
+    return pd.DataFrame({"mixed": pd.Series(values, dtype=object), "twice": values[::-1]})
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_tricky_values_are_written_as_before(tmp_path, sep):
+    frame = _tricky()
+    new = write_tables({"t": frame}, tmp_path, "Kommentar", sep=sep)[0].read_bytes()
+    assert new == _former_bytes(frame, "Kommentar", sep, tmp_path)
+
+
+def test_the_embedded_tables_are_written_as_before(tmp_path):
+    """Every table of data/raw, typed by load and made text as collect does."""
+    data = load(RAW)
+    assert len(data.tables) >= 10
+    for name, frame in data.tables.items():
+        for text in (frame, _as_text_frame(frame)):
+            new = write_tables({name: text}, tmp_path, "x")[0].read_bytes()
+            assert new == _former_bytes(text, "x", ";", tmp_path), name
+
+
+def test_rows_of_yields_what_itertuples_yields():
+    data = load(RAW)
+    for frame in (data.indicator_values, data.milestones, data.partners):
+        columns = list(frame.columns)
+        expected = list(frame.itertuples(index=False, name=None))
+        got = list(rows_of(frame, *columns))
+        assert len(got) == len(expected) > 0
+        for a, b in zip(got, expected, strict=True):
+            assert [type(x) for x in a] == [type(x) for x in b]
+            assert all((x == y) or (pd.isna(x) and pd.isna(y)) for x, y in zip(a, b, strict=True))
