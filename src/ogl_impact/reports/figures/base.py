@@ -535,7 +535,7 @@ def lab_rows_figure(
 
 
 def grid(
-    n: int, cols: int, spare: int, height_cm: float, **kw: Any
+    n: int, cols: int, spare: int, height_cm: float, min_rows: int = 1, **kw: Any
 ) -> tuple[Figure, list[Axes], list[Axes]]:
     """Make a constrained grid of ``n`` small panels with at least ``spare`` free cells for keys.
 
@@ -549,6 +549,9 @@ def grid(
         Free cells needed at the end (for keys and legends).
     height_cm : float
         Height of one row.
+    min_rows : int, default 1
+        At least this many rows (room for a key taller than one row when
+        there are few panels).
     **kw
         Passed to ``plt.subplots`` (``sharex``, ``subplot_kw`` ...).
 
@@ -560,7 +563,7 @@ def grid(
     """
     import matplotlib.pyplot as plt
 
-    rows = -(-(n + spare) // cols)
+    rows = max(min_rows, -(-(n + spare) // cols))
     fig, axes = plt.subplots(
         rows,
         cols,

@@ -146,7 +146,8 @@ def _history_plot(panel: Panel, ctx: Context) -> Figure:
     labs, names = panel.extra["labs"], panel.extra["names"]
     dates = period_dates(ctx)
     periods = list(dict.fromkeys(panel.frame["period_label"]))
-    fig, cells, free = grid(len(labs), 4, 2, 4.6, sharex=True, sharey=True)
+    # the stage key needs about two rows: a grid of one row (a single lab) gets a second
+    fig, cells, free = grid(len(labs), 4, 2, 4.6, min_rows=2, sharex=True, sharey=True)
     below_free = {i - 4 for i in range(len(labs), len(labs) + len(free))}
     for i, (ax, lab) in enumerate(zip(cells, labs, strict=True)):
         plots.staircase(panel.frame, lab=lab, stage_names=False, ylabel=False, ax=ax)
