@@ -224,3 +224,48 @@ def test_reliability_table_masks_a_construct_answered_by_few(responses):
     assert table["suppressed"].all() and table[["n", "alpha"]].isna().all().all()
     assert table["construct"].tolist() == ["trust"]
     assert "Konstrukte" in table.attrs["note"]
+
+
+def _comparison_data(small_cell: int) -> pd.DataFrame:
+    """Labs (u0-u3) and comparison units (u4-u7) in waves 1 and 2; lab cell of wave 2 cut."""
+    rng = np.random.default_rng(3)
+    s = pd.DataFrame(
+        {"unit_id": np.repeat([f"u{i}" for i in range(8)], 20), "wave": np.tile([1, 2], 80)}
+    )
+    s["is_lab"] = s["unit_id"] < "u4"
+    s["trust"] = 3 + rng.normal(0, 0.5, len(s))
+    lab_after = s.index[s["is_lab"] & (s["wave"] == 2)]
+    return s.drop(lab_after[small_cell:])
+
+
+def test_lab_comparison_masks_a_cell_of_three_and_what_gives_it_away():
+    from ogl_impact.stats import lab_comparison
+
+    res = lab_comparison(_comparison_data(3), "trust", before=1, after=2, reps=99)
+    t = res.table.set_index("term")
+    assert bool(t.loc["treated, after", "suppressed"])
+    assert np.isnan(t.loc["treated, after", "estimate"]) and np.isnan(t.loc["treated, after", "n"])
+    # the change of the labs and the DiD would give the cell away next to the cells shown
+    assert np.isnan(t.loc["treated, change", "estimate"])
+    assert np.isnan(t.loc["difference in differences", "estimate"])
+    assert not bool(t.loc["treated, before", "suppressed"])
+    assert t.loc["treated, before", "n"] == 40
+    assert res.bootstrap["estimate"].isna().all() and res.coefficients["estimate"].isna().all()
+    assert "1 Zellen" in res.table.attrs["note"]
+
+
+def test_lab_comparison_raw_values_only_on_request_with_a_warning():
+    from ogl_impact.stats import lab_comparison
+
+    with pytest.warns(UserWarning, match="min_n=None"):
+        res = lab_comparison(_comparison_data(3), "trust", before=1, after=2, reps=99, min_n=None)
+    t = res.table.set_index("term")
+    assert t.loc["treated, after", "n"] == 3 and not t["suppressed"].any()
+
+
+def test_lab_comparison_with_cells_of_five_masks_nothing():
+    from ogl_impact.stats import lab_comparison
+
+    res = lab_comparison(_comparison_data(5), "trust", before=1, after=2, reps=99)
+    assert not res.table["suppressed"].any()
+    assert res.table["estimate"].notna().all()

@@ -480,6 +480,7 @@ def lab_comparison(
     after: int,
     reps: int = 9999,
     seed: int = 20200615,
+    min_n: int | None = MIN_N_DEFAULT,
 ) -> LabComparison:
     r"""Labs against comparison communes: 2x2 table and two-way fixed effects.
 
@@ -495,6 +496,13 @@ def lab_comparison(
         Replications of the wild cluster bootstrap (Webb weights, clusters = units).
     seed : int
         Seed of the bootstrap.
+    min_n : int or None, default 5
+        Smallest cell (respondent answers per group and wave) shown. A cell
+        below it is masked, and so is every number that would give it away
+        next to the cells shown: the changes and the difference in
+        differences of the table, and the model's estimates (column
+        ``suppressed``; ``attrs["note"]`` says so). ``None``: raw values,
+        with a warning.
 
     Returns
     -------
@@ -550,4 +558,32 @@ def lab_comparison(
     frames = [table, model.coefficients.copy(), model.bootstrap.copy()]
     for frame in frames:
         frame.insert(0, "construct", construct)
-    return LabComparison(*frames)
+    return LabComparison(*_mask_comparison(frames, check_min_n(min_n)))
+
+
+CELL_METHOD = "Mittelwert"
+"""``method`` of the four cell means in :func:`ogl_impact.stats.did_2x2`'s table."""
+
+
+def _mask_comparison(frames: list[pd.DataFrame], min_n: int | None) -> list[pd.DataFrame]:
+    """Mask small cells of a lab comparison and everything derived from them."""
+    table = frames[0]
+    cells = (table["method"] == CELL_METHOD).to_numpy()
+    small = cells & (table["n"].lt(min_n).to_numpy() if min_n is not None else False)
+    if not small.any():
+        out = [f.assign(suppressed=False) for f in frames]
+        for f in out:
+            f.attrs["note"] = note(0, min_n, "Zellen")
+        return out
+    # a change or the DiD next to the shown cells pins down the masked cell: all go
+    in_table = small | ~cells
+    keep = ["construct", "term", "method"]
+    out = [mask(table, in_table, keep=keep)]
+    out += [mask(f, np.ones(len(f), dtype=bool), keep=keep) for f in frames[1:]]
+    for f in out:
+        f.attrs["note"] = note(int(small.sum()), min_n, "Zellen") + (
+            " Veränderungen, Differenz der Differenzen und Modellschätzung ebenfalls "
+            "unterdrückt, da sie die Zelle verraten würden / changes, DiD and model estimate "
+            "masked too."
+        )
+    return out

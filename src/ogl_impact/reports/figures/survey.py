@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ogl_impact import plots, stats
+from ogl_impact import plots, privacy, stats
 from ogl_impact.plots import style
 from ogl_impact.reports.estimable import NotEstimable, numerical_failures
 from ogl_impact.reports.figures.base import (
@@ -58,15 +58,15 @@ _EFFECTS: dict[tuple, pd.DataFrame] = {}
 
 
 def _lab_comparison(
-    table: pd.DataFrame, construct: str, before: int, after: int, reps: int
+    table: pd.DataFrame, construct: str, before: int, after: int, reps: int, k: int
 ) -> pd.DataFrame:
     """DiD with bootstrap, computed once per identical data (reports share waves)."""
     part = table.loc[table["wave"].isin([before, after]), ["unit_id", "wave", "is_lab", construct]]
     digest = int(pd.util.hash_pandas_object(part, index=False).sum())
-    key = (construct, before, after, reps, len(part), digest)
+    key = (construct, before, after, reps, k, len(part), digest)
     if key not in _EFFECTS:
         _EFFECTS[key] = stats.lab_comparison(
-            table, construct, before=before, after=after, reps=reps
+            table, construct, before=before, after=after, reps=reps, min_n=k
         ).bootstrap
     return _EFFECTS[key]
 
@@ -432,11 +432,14 @@ def _effects_data(ctx: Context) -> list[Panel]:
         try:
             _did_support(table, construct, before, after, ctx)
             with numerical_failures(ctx.lang):
-                model = _lab_comparison(table, construct, before, after, ctx.reps)
+                model = _lab_comparison(table, construct, before, after, ctx.reps, ctx.k)
         except NotEstimable as exc:
             gaps[label] = exc.reason
             continue
         r = model.iloc[0]
+        if bool(r.get("suppressed", False)):  # a cell of the 2x2 is below k
+            gaps[label] = privacy.suppressed_label(ctx.k, ctx.lang)
+            continue
         if not np.isfinite(r[["estimate", "ci_low", "ci_high"]].astype(float)).all():
             gaps[label] = ctx.t(
                 "das Modell liefert kein endliches Ergebnis", "the model gives no finite result"
