@@ -561,6 +561,12 @@ def lab_comparison(
     return LabComparison(*_mask_comparison(frames, check_min_n(min_n)))
 
 
+def _suppressed_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Put ``suppressed`` beside ``construct``: extras lead, the estimate vocabulary follows."""
+    rest = [c for c in frame.columns if c not in ("construct", "suppressed")]
+    return frame[["construct", "suppressed", *rest]]
+
+
 CELL_METHOD = "Mittelwert"
 """``method`` of the four cell means in :func:`ogl_impact.stats.did_2x2`'s table."""
 
@@ -571,15 +577,15 @@ def _mask_comparison(frames: list[pd.DataFrame], min_n: int | None) -> list[pd.D
     cells = (table["method"] == CELL_METHOD).to_numpy()
     small = cells & (table["n"].lt(min_n).to_numpy() if min_n is not None else False)
     if not small.any():
-        out = [f.assign(suppressed=False) for f in frames]
+        out = [_suppressed_first(f.assign(suppressed=False)) for f in frames]
         for f in out:
             f.attrs["note"] = note(0, min_n, "Zellen")
         return out
     # a change or the DiD next to the shown cells pins down the masked cell: all go
     in_table = small | ~cells
     keep = ["construct", "term", "method"]
-    out = [mask(table, in_table, keep=keep)]
-    out += [mask(f, np.ones(len(f), dtype=bool), keep=keep) for f in frames[1:]]
+    out = [_suppressed_first(mask(table, in_table, keep=keep))]
+    out += [_suppressed_first(mask(f, np.ones(len(f), dtype=bool), keep=keep)) for f in frames[1:]]
     for f in out:
         f.attrs["note"] = note(int(small.sum()), min_n, "Zellen") + (
             " Veränderungen, Differenz der Differenzen und Modellschätzung ebenfalls "
