@@ -269,3 +269,28 @@ def test_lab_comparison_with_cells_of_five_masks_nothing():
     res = lab_comparison(_comparison_data(5), "trust", before=1, after=2, reps=99)
     assert not res.table["suppressed"].any()
     assert res.table["estimate"].notna().all()
+
+
+def test_change_by_unit_hides_a_lab_of_four_behind_labs_without_answers():
+    """A lab of 4 in the later wave, next to labs that did not answer then: no subtraction.
+
+    Found by hand: with only the lab of 4 counted as 'one small unit', the units
+    without answers in wave 2 made the complement rule skip, and "alle" minus the
+    shown units gave the 4 respondents' mean.
+    """
+    rng = np.random.default_rng(11)
+    sizes = {"small": (8, 4), "gone1": (9, 0), "gone2": (7, 0), "big1": (20, 21), "big2": (15, 30)}
+    rows = []
+    for unit, per_wave in sizes.items():
+        for wave, n in zip((1, 2), per_wave, strict=True):
+            for i in range(n):
+                rows.append((f"{unit}-{wave}-{i}", unit, wave, True, rng.integers(1, 6)))
+    data = pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+    data["trust"] = data["trust"].astype(float)
+    out = change_by_unit(data, "trust", before=1, after=2).set_index("unit_id")
+    assert bool(out.loc["small", "suppressed"])
+    shown = out[~out["suppressed"].astype(bool) & (out.index != "alle")]
+    for col in ("n_before", "n_after"):
+        if not bool(out.loc["alle", "suppressed"]):
+            rest = out.loc["alle", col] - shown[col].sum()
+            assert rest == 0 or rest >= 5, (col, rest)

@@ -428,19 +428,52 @@ def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
     size = out[["n_before", "n_after"]].min(axis=1)
     unit = out["unit_id"] != "alle"
     small = (size < min_n).to_numpy().copy()
-    if (small & unit).sum() == 1 and (~unit).any():
-        shown = out.index[unit & ~small]
-        if len(shown):
-            small[out.index.get_loc(size[shown].idxmin())] = True
-        else:
-            small[(~unit).to_numpy()] = True
+    primary = int((small & unit.to_numpy()).sum())
+    _complement(out, small, unit.to_numpy(), min_n)
     panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
     thin = out["n_panel"].lt(min_n).to_numpy() & ~small
     masked = mask(out, small, keep=["construct", "unit_id"])
     if thin.any():
         masked.loc[thin, panel] = np.nan
-    masked.attrs["note"] = note(int((small & unit).sum()), min_n, "Einheiten")
+    masked.attrs["note"] = note(primary, min_n, "Einheiten")
+    extra = int((small & unit.to_numpy()).sum()) - primary
+    if extra:
+        masked.attrs["note"] += (
+            f" Dazu {extra} weitere Einheit(en) unterdrückt, aus denen sich sonst eine kleine "
+            f"Gruppe als „alle“ minus gezeigte Einheiten errechnen ließe / {extra} more unit(s) "
+            "masked so that no small group follows from the total."
+        )
     return masked
+
+
+def _complement(out: pd.DataFrame, small: np.ndarray, unit: np.ndarray, min_n: int) -> None:
+    """Mask more units (in place in ``small``) until no total minus shown units is small.
+
+    For each wave the "alle" row's n minus the n of the units shown is what a
+    reader can attribute to the hidden units together; it must be 0 or at
+    least ``min_n``. The smallest shown unit that contributes to that wave
+    is hidden next; when none is left, the "alle" row itself goes.
+    """
+    if unit.all():
+        return
+    for _ in range(len(out)):
+        leak = None
+        for col in ("n_before", "n_after"):
+            if small[~unit].all():
+                return
+            total = float(out.loc[~unit, col].fillna(0).sum())
+            shown = float(out.loc[unit & ~small, col].fillna(0).sum())
+            if 0 < total - shown < min_n:
+                leak = col
+                break
+        if leak is None:
+            return
+        candidates = unit & ~small & out[leak].fillna(0).gt(0).to_numpy()
+        if candidates.any():
+            pos = np.flatnonzero(candidates)
+            small[pos[np.argmin(out[leak].to_numpy()[pos])]] = True
+        else:
+            small[~unit] = True
 
 
 @dataclass(frozen=True, eq=False)

@@ -75,15 +75,21 @@ def _lab_comparison(
 
 
 def _all_suppressed(ctx: Context, wave: int, labs: int) -> str:
+    if labs == 1:
+        return ctx.t(
+            f"in Welle {wave} hat das einzige Labor mit Antworten weniger als k = {ctx.k} "
+            "Befragte; alle Werte sind zum Schutz der Befragten unterdrückt",
+            f"in wave {wave} the only lab with answers has fewer than k = {ctx.k} respondents; "
+            "every value is suppressed to protect the respondents",
+        )
+    # not every lab need be small: the others go so that no small one follows from the rest
     return ctx.t(
-        f"in Welle {wave} hat "
-        + ("das einzige Labor" if labs == 1 else f"jedes der {labs} Labore")
-        + f" mit Antworten weniger als k = {ctx.k} Befragte; alle Werte sind zum Schutz der "
-        "Befragten unterdrückt",
-        f"in wave {wave} "
-        + ("the only lab" if labs == 1 else f"each of the {labs} labs")
-        + f" with answers has fewer than k = {ctx.k} respondents; every value is suppressed "
-        "to protect the respondents",
+        f"in Welle {wave} sind alle {labs} Labore mit Antworten unterdrückt: mindestens eines "
+        f"hat weniger als k = {ctx.k} Befragte, und die übrigen ließen es aus dem "
+        "Netzwerk-Mittel errechnen",
+        f"in wave {wave} all {labs} labs with answers are suppressed: at least one has fewer "
+        f"than k = {ctx.k} respondents, and the others would let it be worked out from the "
+        "network mean",
     )
 
 
