@@ -30,6 +30,7 @@ from ogl_impact.reports.figures.base import (
     key,
     lab_names,
     n_sentence,
+    sentences,
 )
 
 # --- the calls into stats ---------------------------------------------------------------------
@@ -217,11 +218,19 @@ def _openness_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame.assign(
         where=panel.frame["lab_label"].astype(str) + ", " + panel.frame["perspective"].astype(str)
     )
-    labs = f.loc[~f["suppressed"].astype(bool), "unit_id"].nunique()
-    hidden = f.loc[f["suppressed"].astype(bool), "unit_id"].nunique()
+    masked = f["suppressed"].astype(bool)
+    # a lab counts as shown by its values, not by a row of no answers ("keine Daten")
+    labs = f.loc[~masked & f["score"].notna(), "unit_id"].nunique()
+    hidden = f.loc[masked, "unit_id"].nunique()
     label = ctx.decision().label
     network = f["network_mean"].notna().any()
-    return " ".join(
+    empty = f.loc[f["note"] == ctx.decision().no_data, "where"].tolist()
+    none = (
+        ctx.t("Keine Daten (keine Antworten): ", "No data (no answers): ") + "; ".join(empty) + "."
+        if empty
+        else ""
+    )
+    return sentences(
         [
             ctx.t(
                 f"Mittelwerte der Perspektiven der Offenheit (Skala 1-5) für {labs} Labore, "
@@ -233,10 +242,11 @@ def _openness_alt(panel: Panel, ctx: Context) -> str:
                 + ("with the network mean" if network else f"network mean: {label}")
                 + (f"; {count(hidden, 'lab', 'labs')}: {label}." if hidden else "."),
             ),
+            none,
             extremes(f, "score", "where", ctx, 1),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -326,25 +336,43 @@ def _likert_plot(panel: Panel, ctx: Context) -> Figure:
 def _likert_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame
     share = next(c for c in ("share", "percent", "pct") if c in f.columns)
-    top = f[f["value"] == f["value"].max()].copy()
+    masked = f["suppressed"].astype(bool)
+    # a wave is named with numbers only where some of its rows are shown
+    shown_waves = sorted(f.loc[~masked, "wave"].unique())
+    hidden_waves = sorted(set(f.loc[masked, "wave"]) - set(shown_waves))
+    top = f[(f["value"] == f["value"].max()) & ~masked].copy()
     top["where"] = (
         top["item_id"].map(panel.extra["wording"]).astype(str)
         + ctx.t(", Welle ", ", wave ")
         + top["wave"].astype(str)
     )
-    waves = ", ".join(str(w) for w in sorted(f["wave"].unique()))
-    return " ".join(
+    waves = ", ".join(str(w) for w in shown_waves)
+    one = len(shown_waves) == 1
+    label = ctx.decision().label
+    hidden = ""
+    if hidden_waves:
+        names = ", ".join(str(w) for w in hidden_waves)
+        many = len(hidden_waves) > 1
+        hidden = ctx.t(
+            f"{'Wellen' if many else 'Welle'} {names}: {label}, zum Schutz der Befragten "
+            "nicht gezeigt.",
+            f"{'Waves' if many else 'Wave'} {names}: {label}, not shown to protect the "
+            "respondents.",
+        )
+    return sentences(
         [
             ctx.t(
                 f"Gestapelte Balken: Anteile der Antworten zu {len(panel.extra['items'])} "
-                f"Aussagen zum Vertrauen in den Wellen {waves}. Anteil der höchsten Stufe:",
+                f"Aussagen zum Vertrauen in {'der Welle' if one else 'den Wellen'} {waves}.",
                 f"Stacked bars: shares of the answers to {len(panel.extra['items'])} "
-                f"statements on trust in waves {waves}. Share of the top category:",
+                f"statements on trust in {'wave' if one else 'waves'} {waves}.",
             ),
+            hidden,
+            ctx.t("Anteil der höchsten Stufe:", "Share of the top category:"),
             extremes(top, share, "where", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -502,7 +530,7 @@ def _effects_alt(panel: Panel, ctx: Context) -> str:
     shown = f.dropna(subset=["estimate"])
     above = int((shown["ci_low"] > 0).sum())
     below = int((shown["ci_high"] < 0).sum())
-    return " ".join(
+    return sentences(
         [
             ctx.t(
                 f"Punkte mit 95-%-Intervallen: Veränderung in den Laboren gegenüber den "
@@ -517,7 +545,7 @@ def _effects_alt(panel: Panel, ctx: Context) -> str:
             extremes(shown, "estimate", "label", ctx, 2),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
