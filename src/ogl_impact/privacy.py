@@ -485,8 +485,8 @@ class Disclosure:
         DataFrame
             A copy with the ``fixed`` dimensions as columns, ``suppressed``
             and ``note``; values and n of hidden groups, and hidden totals,
-            are missing. A group with no answer at all (n = 0) is not
-            suppressed: its note reads "keine Daten" and its n stays 0.
+            are missing. A group with no answer at all (n = 0, not a missing
+            n) is not suppressed: its note reads "keine Daten" and its n stays 0.
         """
         assert_no_identifiers(frame)
         fixed = dict(fixed or {})
@@ -508,8 +508,10 @@ class Disclosure:
             for nd, size in zip(total, out[n_col], strict=True):
                 found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))
         self.register(found)
-        # a group of nobody identifies no one: it reads "keine Daten", never "unterdrückt"
-        empty = np.array([self.nodes.get(nd, 0.0) == 0 for nd in cell], dtype=bool)
+        # a group of nobody identifies no one: it reads "keine Daten", never "unterdrückt";
+        # a missing n (masked upstream, e.g. by a library min_n) is no evidence of nobody
+        counted = pd.to_numeric(out[n], errors="coerce").eq(0).to_numpy()
+        empty = counted & np.array([self.nodes.get(nd, 0.0) == 0 for nd in cell], dtype=bool)
         masked = np.array([nd in self.hidden for nd in cell], dtype=bool) & ~empty
         out["suppressed"] = masked
         out[NOTE_COLUMN] = np.where(masked, self.label, np.where(empty, self.no_data, ""))

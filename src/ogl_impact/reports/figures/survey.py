@@ -233,11 +233,13 @@ def _openness_alt(panel: Panel, ctx: Context) -> str:
     return sentences(
         [
             ctx.t(
-                f"Mittelwerte der Perspektiven der Offenheit (Skala 1-5) für {labs} Labore, "
+                f"Mittelwerte der Perspektiven der Offenheit (Skala 1-5) für "
+                f"{count(labs, 'Labor', 'Labore')}, "
                 f"Welle {panel.values['wave']}, "
                 + ("mit dem Netzwerk-Mittel" if network else f"Netzwerk-Mittel: {label}")
                 + (f"; {count(hidden, 'Labor', 'Labore')}: {label}." if hidden else "."),
-                f"Means of the openness perspectives (scale 1-5) for {labs} labs, wave "
+                f"Means of the openness perspectives (scale 1-5) for "
+                f"{count(labs, 'lab', 'labs')}, wave "
                 f"{panel.values['wave']}, "
                 + ("with the network mean" if network else f"network mean: {label}")
                 + (f"; {count(hidden, 'lab', 'labs')}: {label}." if hidden else "."),
