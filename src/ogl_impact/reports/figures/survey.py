@@ -9,6 +9,8 @@ at the top of this module.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -37,12 +39,22 @@ from ogl_impact.reports.figures.base import (
 
 
 def scores(ctx: Context) -> pd.DataFrame:
-    """Scale scores per respondent of the report's data (computed once per report)."""
+    """Raw scale scores per respondent of the report's data (computed once per report).
+
+    Raw (``min_n=None``): the figures' outputs go through the report's one
+    decision (``ctx.protect``) and the models' own ``min_n``; this frame is
+    never published.
+    """
     ds = ctx.data
-    return ctx.cached(
-        "scores",
-        lambda: stats.survey.score_table(ds.responses, ds.codebook, lab_units=ds.labs["lab_id"]),
-    )
+
+    def raw() -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="min_n=None", category=UserWarning)
+            return stats.survey.score_table(
+                ds.responses, ds.codebook, lab_units=ds.labs["lab_id"], min_n=None
+            )
+
+    return ctx.cached("scores", raw)
 
 
 def _likert(ctx: Context, items: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
