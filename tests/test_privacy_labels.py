@@ -148,6 +148,10 @@ def test_likert_alt_text_says_a_fully_masked_wave_is_suppressed(thin_wave):
         "Gruppen unter 5 Befragten oder ergänzend unterdrückt, damit sich keine kleine Gruppe "
         "errechnen lässt." in likert.caption
     )
+    # the figure says it too, where the bars of the wave would be missing without a word
+    assert likert.figure.get_suptitle() == (
+        f"Welle {WAVE}: {SUPPRESSED}, zum Schutz der Befragten nicht gezeigt."
+    )
     plt.close(likert.figure)
 
 

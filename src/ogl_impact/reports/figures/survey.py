@@ -338,13 +338,35 @@ def _likert_data(ctx: Context) -> list[Panel]:
 
 def _likert_plot(panel: Panel, ctx: Context) -> Figure:
     cats, items = panel.frame, panel.extra["items"]
+    hidden = _hidden_waves(cats)
+    waves = cats["wave"].nunique() - len(hidden)
     fig, ax = style.figure(
-        height_cm=3 + 0.45 * len(items) * (cats["wave"].nunique() + 1), layout="constrained"
+        height_cm=3 + 0.45 * len(items) * (waves + 1) + (1.0 if hidden else 0.0),
+        layout="constrained",
     )
     plots.likert_bars(
         cats, item_order=items, item_labels=panel.extra["wording"], group="wave", ax=ax
     )
+    if hidden:  # a wave that is not drawn says why, in the figure too
+        heading(fig, _hidden_sentence(hidden, ctx))
     return fig
+
+
+def _hidden_waves(frame: pd.DataFrame) -> list:
+    """Waves whose every row is suppressed (not drawn, no number of them given)."""
+    masked = frame["suppressed"].astype(bool)
+    return sorted(set(frame.loc[masked, "wave"]) - set(frame.loc[~masked, "wave"]))
+
+
+def _hidden_sentence(waves: list, ctx: Context) -> str:
+    names = ", ".join(str(w) for w in waves)
+    many = len(waves) > 1
+    return ctx.t(
+        f"{'Wellen' if many else 'Welle'} {names}: {ctx.decision().label}, zum Schutz der "
+        "Befragten nicht gezeigt.",
+        f"{'Waves' if many else 'Wave'} {names}: {ctx.decision().label}, not shown to protect "
+        "the respondents.",
+    )
 
 
 def _likert_alt(panel: Panel, ctx: Context) -> str:
@@ -353,7 +375,7 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
     masked = f["suppressed"].astype(bool)
     # a wave is named with numbers only where some of its rows are shown
     shown_waves = sorted(f.loc[~masked, "wave"].unique())
-    hidden_waves = sorted(set(f.loc[masked, "wave"]) - set(shown_waves))
+    hidden_waves = _hidden_waves(f)
     top = f[(f["value"] == f["value"].max()) & ~masked].copy()
     top["where"] = (
         top["item_id"].map(panel.extra["wording"]).astype(str)
@@ -362,17 +384,7 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
     )
     waves = ", ".join(str(w) for w in shown_waves)
     one = len(shown_waves) == 1
-    label = ctx.decision().label
-    hidden = ""
-    if hidden_waves:
-        names = ", ".join(str(w) for w in hidden_waves)
-        many = len(hidden_waves) > 1
-        hidden = ctx.t(
-            f"{'Wellen' if many else 'Welle'} {names}: {label}, zum Schutz der Befragten "
-            "nicht gezeigt.",
-            f"{'Waves' if many else 'Wave'} {names}: {label}, not shown to protect the "
-            "respondents.",
-        )
+    hidden = _hidden_sentence(hidden_waves, ctx) if hidden_waves else ""
     return sentences(
         [
             ctx.t(
