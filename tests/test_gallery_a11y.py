@@ -40,7 +40,7 @@ BIN = Path(sys.executable).parent
 REPORTS = ("sb1", "zb", "pb")
 LANGS = ("de", "en")
 SVG = "{http://www.w3.org/2000/svg}"
-NO_DATA_WORDS = {"de": "Noch ohne Daten zu diesem Zeitpunkt", "en": "No data yet at this date"}
+NO_DATA_WORDS = {"de": "Noch keine Daten zu diesem Zeitpunkt", "en": "No data yet at this date"}
 SUPPRESSED_WORD = {"de": "unterdrückt", "en": "suppressed"}
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 

@@ -181,7 +181,7 @@ def test_a_wave_with_three_respondents_of_one_lab(raw, figures):
     assert "Welle 3" in pb["offenheit_radar"]
     assert {"wirkungstreppe_verlauf", "partner", "wirkungsmodell_bremen"} <= drawn(out / "pb")
     # "not estimable" is not "no data yet": the note for missing data is absent
-    assert "Noch ohne Daten" not in (out / "pb" / "index.html").read_text(encoding="utf-8")
+    assert "Noch keine Daten" not in (out / "pb" / "index.html").read_text(encoding="utf-8")
 
 
 # --- (b) one lab only ----------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_one_lab_only(raw, figures):
         assert not_estimable(out / report / "index.html") == {}
         # in words, not the file name
         assert (
-            "Noch ohne Daten zu diesem Zeitpunkt: Veränderung in den Laboren gegenüber "
+            "Noch keine Daten zu diesem Zeitpunkt: Veränderung in den Laboren gegenüber "
             "Vergleichskommunen" in gallery
         )
         # no delivery is due by the date of sb1 (its own deadline is 14 days after it)

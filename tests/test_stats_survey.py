@@ -60,7 +60,9 @@ def responses() -> pd.DataFrame:
 
 @pytest.fixture
 def scores(responses) -> pd.DataFrame:
-    return score_table(responses, BOOK, lab_units=LABS)
+    # groups of 3: raw scores, as an analyst inside the secure environment takes them
+    with pytest.warns(UserWarning, match="min_n=None"):
+        return score_table(responses, BOOK, lab_units=LABS, min_n=None)
 
 
 def test_score_is_the_mean_of_the_keyed_answers(scores):
@@ -75,10 +77,10 @@ def test_score_is_the_mean_of_the_keyed_answers(scores):
 def test_a_missing_answer_and_min_valid(responses):
     gone = responses.drop(index=responses.index[:2])  # u1-0, wave 1: only q3 left (s = 2)
     # default: all items but one must be answered (two of three)
-    scores = score_table(gone, BOOK, lab_units=LABS)
+    scores = score_table(gone, BOOK, lab_units=LABS, min_n=3)
     first = scores[(scores["respondent_id"] == "u1-0") & (scores["wave"] == 1)]
-    assert first["trust"].isna().all()
-    lenient = score_table(gone, BOOK, lab_units=LABS, min_valid=1)
+    assert first["trust"].isna().all() and not first["suppressed"].any()
+    lenient = score_table(gone, BOOK, lab_units=LABS, min_valid=1, min_n=3)
     first = lenient[(lenient["respondent_id"] == "u1-0") & (lenient["wave"] == 1)]
     assert first["trust"].tolist() == [2.0]
 
@@ -294,3 +296,53 @@ def test_change_by_unit_hides_a_lab_of_four_behind_labs_without_answers():
         if not bool(out.loc["alle", "suppressed"]):
             rest = out.loc["alle", col] - shown[col].sum()
             assert rest == 0 or rest >= 5, (col, rest)
+
+
+def test_score_table_masks_respondents_of_small_groups(responses):
+    # two more respondents of u1 in wave 1 (scores 5 and 1): that group has 5, the others 3
+    extra = [
+        (f"u1-{i}", "u1", 1, "buerger", item, value)
+        for i, s in ((3, 5), (4, 1))
+        for item, value in _answers(s)
+    ]
+    data = pd.concat([responses, pd.DataFrame(extra, columns=responses.columns)])
+    out = score_table(data, BOOK, lab_units=LABS)
+    shown = out[~out["suppressed"]]
+    # only (u1, wave 1) reaches the default of 5; its scores are the hand values 2, 3, 4, 5, 1
+    assert set(zip(shown["unit_id"], shown["wave"], strict=True)) == {("u1", 1)}
+    assert sorted(shown["trust"]) == [1.0, 2.0, 3.0, 4.0, 5.0]
+    hidden = out[out["suppressed"]]
+    assert len(hidden) == 3 * 7 and hidden["trust"].isna().all()
+    # labels stay, so that the analyst sees who is missing and why
+    assert hidden[["respondent_id", "unit_id", "wave", "actor_group"]].notna().all().all()
+    assert hidden["is_lab"].tolist() == hidden["unit_id"].isin(LABS).tolist()
+    assert out["wave"].dtype.kind == "i"
+    assert out.attrs["note"].startswith("7 Gruppen (Einheit und Welle) mit weniger als 5")
+    # min_n=3 masks nothing; the raw values are those of min_n=None, which warns
+    three = score_table(data, BOOK, lab_units=LABS, min_n=3)
+    assert not three["suppressed"].any()
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = score_table(data, BOOK, lab_units=LABS, min_n=None)
+    pd.testing.assert_frame_equal(three, raw)
+    assert "Rohwerte" in raw.attrs["note"]
+    with pytest.raises(StatsInputError, match="min_n = 2"):
+        score_table(data, BOOK, lab_units=LABS, min_n=2)
+
+
+@pytest.mark.parametrize("function", ["change_by_unit", "lab_comparison"])
+def test_estimates_refuse_a_masked_score_table(responses, function):
+    masked = score_table(responses, BOOK, lab_units=LABS)  # every group of 3 is masked
+    assert masked["suppressed"].all()
+    estimate = {"change_by_unit": change_by_unit, "lab_comparison": lab_comparison}[function]
+    with pytest.raises(StatsInputError) as err:
+        estimate(masked, "trust", before=1, after=2)
+    message = str(err.value)
+    assert message.startswith(f"{function}: die Skalenwerte enthalten 24 unterdrückte")
+    assert "score_table(..., min_n=None)" in message and "gesicherten Umgebung" in message
+    # a masked group outside the two waves compared does not stand in the way
+    later = masked[masked["wave"] == 1].assign(wave=3)
+    with pytest.warns(UserWarning):
+        raw = score_table(responses, BOOK, lab_units=LABS, min_n=None)
+    mixed = pd.concat([raw, later], ignore_index=True)
+    if function == "change_by_unit":
+        assert len(change_by_unit(mixed, "trust", before=1, after=2, min_n=3)) == 3

@@ -108,6 +108,29 @@ def suppressed_label(k: int, lang: str = "de") -> str:
     return f"unterdrückt (n < {k})" if lang == "de" else f"suppressed (n < {k})"
 
 
+def no_data_label(lang: str = "de") -> str:
+    """Return the label of a group that truly has no answers: "keine Daten".
+
+    A group of 0 respondents identifies no one: it is not suppressed, and
+    it never reads as if it were (see :func:`suppressed_label`).
+
+    Parameters
+    ----------
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> no_data_label(), no_data_label("en")
+    ('keine Daten', 'no data')
+    """
+    return "keine Daten" if lang == "de" else "no data"
+
+
 def assert_no_identifiers(frame: pd.DataFrame) -> None:
     """Raise if a frame carries respondent ids or free text.
 
@@ -369,6 +392,11 @@ class Disclosure:
         """The label of a suppressed row, e.g. "unterdrückt (n < 5)"."""
         return suppressed_label(self.k, self.lang)
 
+    @property
+    def no_data(self) -> str:
+        """The label of a group without any answer: "keine Daten"."""
+        return no_data_label(self.lang)
+
     def register(self, groups: dict[Node, float]) -> None:
         """Add published groups (node -> n) and decide again over all of them.
 
@@ -414,8 +442,12 @@ class Disclosure:
         return hidden
 
     def suppressed_count(self) -> int:
-        """Count the hidden groups of the report (for the gallery line)."""
-        return len({nd[0] for nd in self.hidden})
+        """Count the hidden groups of the report (for the gallery line).
+
+        Groups without any answer (n = 0) are not counted: they read "keine
+        Daten", not "unterdrückt".
+        """
+        return len({nd[0] for nd in self.hidden if self.nodes.get(nd, 0.0) > 0})
 
     def protect(
         self,
@@ -453,7 +485,8 @@ class Disclosure:
         DataFrame
             A copy with the ``fixed`` dimensions as columns, ``suppressed``
             and ``note``; values and n of hidden groups, and hidden totals,
-            are missing.
+            are missing. A group with no answer at all (n = 0, not a missing
+            n) is not suppressed: its note reads "keine Daten" and its n stays 0.
         """
         assert_no_identifiers(frame)
         fixed = dict(fixed or {})
@@ -475,9 +508,13 @@ class Disclosure:
             for nd, size in zip(total, out[n_col], strict=True):
                 found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))
         self.register(found)
-        masked = np.array([nd in self.hidden for nd in cell], dtype=bool)
+        # a group of nobody identifies no one: it reads "keine Daten", never "unterdrückt";
+        # a missing n (masked upstream, e.g. by a library min_n) is no evidence of nobody
+        counted = pd.to_numeric(out[n], errors="coerce").eq(0).to_numpy()
+        empty = counted & np.array([self.nodes.get(nd, 0.0) == 0 for nd in cell], dtype=bool)
+        masked = np.array([nd in self.hidden for nd in cell], dtype=bool) & ~empty
         out["suppressed"] = masked
-        out[NOTE_COLUMN] = np.where(masked, self.label, "")
+        out[NOTE_COLUMN] = np.where(masked, self.label, np.where(empty, self.no_data, ""))
         protected = {*groups, *fixed, *variables, *keep, *totals, *totals.values()}
         for col in [c for c in out.columns if c not in protected | {"suppressed", NOTE_COLUMN}]:
             if out[col].dtype.kind in "biuf":

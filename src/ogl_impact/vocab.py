@@ -7,6 +7,7 @@ from this module.
 
 from __future__ import annotations
 
+from datetime import date
 from types import MappingProxyType
 from typing import Final
 
@@ -248,3 +249,25 @@ def label(vocabulary: MappingProxyType, code: object, lang: str = "de") -> str:
     if labels is None:
         return str(code)
     return labels[0] if lang == "de" else labels[1]
+
+
+def date_text(day: date, lang: str = "de") -> str:
+    """Write a date as every output of the package does: "30.06.2021" in German, ISO in English.
+
+    Parameters
+    ----------
+    day : date
+        The date (a ``datetime.date`` or ``pandas.Timestamp``).
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> date_text(date(2021, 6, 30)), date_text(date(2021, 6, 30), "en")
+    ('30.06.2021', '2021-06-30')
+    """
+    return day.strftime("%d.%m.%Y") if lang == "de" else day.strftime("%Y-%m-%d")

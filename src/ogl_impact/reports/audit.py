@@ -8,7 +8,8 @@ respondents that is
 
 1. **shown**: a row of a table of respondent groups (a table with a
    ``suppressed`` column) or a total beside it (``network_mean`` with
-   ``network_n``) with an n below k;
+   ``network_n``) with an n below k (a row of 0 respondents, "keine
+   Daten", identifies no one and is no finding);
 2. **named in words**: a lab whose every row is suppressed, named with a
    number in its figure's alt text or caption;
 3. **derivable**: a shown total - in any table of the report - minus its
@@ -232,7 +233,8 @@ def audit(folder: Path | str) -> list[Leak]:
             if masked or np.isnan(n):
                 hidden.add(nd)
             else:
-                if n < k and (path.name, nd) not in reported:
+                # a group of 0 ("keine Daten") identifies no one
+                if 0 < n < k and (path.name, nd) not in reported:
                     reported.add((path.name, nd))
                     leaks.append(Leak(path.name, describe(nd), "shown", n))
                 shown[nd] = max(shown.get(nd, 0.0), n)
@@ -269,7 +271,9 @@ def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[L
     if "lab_label" not in frame:
         return []
     masked = frame["suppressed"].map(_truthy)
-    gone = set(frame.loc[masked, "lab_label"]) - set(frame.loc[~masked, "lab_label"])
+    # rows of 0 respondents ("keine Daten") show nothing of a lab
+    shown = ~masked & (frame["n"].map(_number).fillna(0) > 0)
+    gone = set(frame.loc[masked, "lab_label"]) - set(frame.loc[shown, "lab_label"])
     found = []
     for where, text in (
         ("Alternativtext", gallery.alts.get(path.stem, "")),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from ogl_impact import privacy
+from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset
 from ogl_impact.plots.style import house_style, number
 from ogl_impact.reports.asof import as_of
@@ -47,7 +47,7 @@ from ogl_impact.reports.render import (
 )
 from ogl_impact.write.target import claim_folder, replace_file, replace_folder
 
-NO_DATA_YET = {True: "Noch ohne Daten zu diesem Zeitpunkt", False: "No data yet at this date"}
+NO_DATA_YET = {True: "Noch keine Daten zu diesem Zeitpunkt", False: "No data yet at this date"}
 NOT_ESTIMABLE = {True: "nicht schätzbar", False: "not estimable"}
 FIGURE_WORD = {True: "Abbildung", False: "Figure"}
 
@@ -84,7 +84,7 @@ def _german(text: str, de: bool) -> str:
 
 def _date(day: date, de: bool) -> str:
     """Write a date as ``<time>``: German or ISO form, machine-readable in ``datetime``."""
-    shown = day.strftime("%d.%m.%Y") if de else day.isoformat()
+    shown = vocab.date_text(day, "de" if de else "en")
     return f'<time datetime="{day.isoformat()}">{shown}</time>'
 
 
@@ -140,17 +140,17 @@ def _privacy_line(decision: privacy.Disclosure | None, lang: str) -> str:
     label = privacy.suppressed_label(k, lang)
     if de:
         text = (
-            f"Datenschutz: Gruppen mit weniger als k = {k} Befragten werden nicht gezeigt, "
-            "ebenso Gruppen, aus denen sich eine solche Gruppe errechnen ließe; sie tragen "
-            f"die Aufschrift „{label}“. In diesem Bericht: "
+            f"Datenschutz: Gruppen, die weniger als k = {k} Befragte haben oder ergänzend "
+            "unterdrückt sind, damit sich keine kleine Gruppe errechnen lässt, werden nicht "
+            f"gezeigt; beide tragen dieselbe Aufschrift „{label}“. In diesem Bericht: "
             f"{hidden} {'Gruppe' if hidden == 1 else 'Gruppen'} unterdrückt."
         )
         if k < privacy.K_SAFE:
             text += f" k = {k} liegt unter dem Standard {privacy.K_SAFE} (ausdrücklich zugelassen)."
     else:
         text = (
-            f"Privacy: groups of fewer than k = {k} respondents are not shown, nor groups from "
-            f"which such a group could be worked out; they read “{label}”. In this report: "
+            f"Privacy: groups below k = {k} respondents, or suppressed in addition so that no "
+            f"small group can be worked out, are not shown; both read “{label}”. In this report: "
             f"{hidden} {'group' if hidden == 1 else 'groups'} suppressed."
         )
         if k < privacy.K_SAFE:

@@ -174,3 +174,55 @@ def mask(
         out.loc[small, col] = np.nan
     out["suppressed"] = small
     return out
+
+
+def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = None) -> None:
+    """Refuse to estimate on a score table whose small groups are masked.
+
+    A masked row (``suppressed`` true, scores missing) would drop out of an
+    estimate without a word, and the estimate would describe other people
+    than the analyst thinks.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Input of an estimating function, e.g. :func:`ogl_impact.stats.score_table`.
+    function : str
+        Name of the calling function, for the message.
+    rows : boolean Series, optional
+        The rows the function estimates on (default: all).
+
+    Raises
+    ------
+    StatsInputError
+        When a row in ``rows`` is marked ``suppressed``; the message says to
+        use ``score_table(..., min_n=None)`` inside the secure environment.
+
+    Notes
+    -----
+    The function's own result stays masked by its own ``min_n``: raw inputs
+    inside the secure environment, protected outputs.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 5 (threshold rule for frequency and magnitude tables).
+
+    Examples
+    --------
+    >>> refuse_masked(pd.DataFrame({"trust": [3.0], "suppressed": [False]}), "lab_comparison")
+    """
+    if "suppressed" not in data.columns:
+        return
+    flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
+    count = int(flags.fillna(False).astype(bool).sum())
+    if count:
+        raise StatsInputError(
+            f"{function}: die Skalenwerte enthalten {count} unterdrückte Zeile(n) (suppressed = "
+            "True: Werte fehlen, weil ihre Gruppe aus Einheit und Welle zu wenige Befragte hat); "
+            "eine Schätzung ließe diese Befragten stillschweigend weg. In der gesicherten "
+            "Umgebung die Rohwerte verwenden: score_table(..., min_n=None); das Ergebnis bleibt "
+            f"durch das min_n von {function} geschützt / {function}: the score table has "
+            f"{count} suppressed row(s); use score_table(..., min_n=None) inside the secure "
+            "environment (the result stays masked by its own min_n)."
+        )

@@ -378,6 +378,7 @@ SCORE_TABLE = pa.DataFrameSchema(
         "wave": pa.Column(int),
         "actor_group": _text(required=True),
         "is_lab": pa.Column(bool),
+        "suppressed": pa.Column(bool, required=True),
     },
     name="score table",
 )

@@ -17,7 +17,7 @@ import pandas as pd
 from ogl_impact.stats.did import did_2x2, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference
 from ogl_impact.stats.errors import StatsInputError
-from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note
+from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note, refuse_masked
 from ogl_impact.stats.reliability import cronbach_alpha, item_statistics, omega
 from ogl_impact.stats.scales import item_matrix, scale_scores
 
@@ -98,8 +98,14 @@ def score_table(
     *,
     lab_units: Sequence[str] = (),
     min_valid: int | float | None = None,
+    min_n: int | None = MIN_N_DEFAULT,
 ) -> pd.DataFrame:
     r"""One row per respondent and wave with a score per construct.
+
+    Scores of respondents whose group (unit and wave) has fewer than
+    ``min_n`` respondents are masked, as in every per-group result of the
+    package. Models need the raw scores: inside the secure environment pass
+    ``min_n=None`` (with a warning) and never publish the table itself.
 
     Parameters
     ----------
@@ -112,29 +118,47 @@ def score_table(
         Unit ids that are labs (others are comparison communes); adds ``is_lab``.
     min_valid : int or float, optional
         Passed to :func:`ogl_impact.stats.scale_scores`.
+    min_n : int or None, default 5
+        Smallest group (respondents of one unit in one wave) whose scores are
+        shown. Rows of smaller groups keep their labels (respondent_id,
+        unit_id, wave, actor_group, is_lab); their scores are missing and
+        ``suppressed`` is true; ``attrs["note"]`` says how many groups.
+        ``None``: raw scores, with a :class:`UserWarning` (for the models
+        of :func:`change_by_unit` and :func:`lab_comparison`, which refuse
+        masked rows).
 
     Returns
     -------
     DataFrame
         respondent_id (pseudonymous, for pairing panel respondents only),
-        unit_id, wave, actor_group, one column per construct, is_lab.
+        unit_id, wave, actor_group, one column per construct, is_lab,
+        suppressed.
 
     Raises
     ------
     StatsInputError
-        A column of ``data`` or ``codebook`` is missing.
+        A column of ``data`` or ``codebook`` is missing, or ``min_n`` is
+        below 3.
+
+    Warns
+    -----
+    UserWarning
+        When ``min_n`` is None.
 
     Notes
     -----
     The score of respondent :math:`i` on a construct with items :math:`J_i`
     answered (reverse keys applied, :math:`x' = 	ext{min} + 	ext{max} - x`)
     is the mean :math:`ar x_i = |J_i|^{-1}\sum_{j\in J_i} x_{ij}`, missing
-    when fewer than ``min_valid`` items were answered.
+    when fewer than ``min_valid`` items were answered. A group is masked
+    when it has fewer than ``min_n`` rows (respondents with the unit and
+    wave), whatever their scores.
 
     References
     ----------
     Revelle, W. psych: ``scoreItems(keys, items, totals = FALSE, impute =
-    "none")`` (mean of the answered items).
+    "none")`` (mean of the answered items). Hundepool, A. et al. (2012).
+    *Statistical Disclosure Control*. Wiley, ch. 5 (threshold rule).
 
     Examples
     --------
@@ -143,11 +167,21 @@ def score_table(
     ...     "value": [4.0, 2.0, 5.0, 1.0]})
     >>> codebook = pd.DataFrame({"item_id": ["q1", "q2"], "construct": "trust",
     ...     "scale_min": 1, "scale_max": 5, "reverse_keyed": [False, True]})
-    >>> score_table(data, codebook, lab_units=["u1"])[["respondent_id", "trust", "is_lab"]]
-      respondent_id  trust  is_lab
-    0            r1    4.0    True
-    1            r2    5.0    True
+    >>> score_table(data, codebook, lab_units=["u1"], min_n=3)[["respondent_id", "trust",
+    ...                                                         "suppressed"]]
+      respondent_id  trust  suppressed
+    0            r1    NaN        True
+    1            r2    NaN        True
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     raw = score_table(data, codebook, lab_units=["u1"], min_n=None)
+    >>> raw[["respondent_id", "trust", "is_lab", "suppressed"]]
+      respondent_id  trust  is_lab  suppressed
+    0            r1    4.0    True       False
+    1            r2    5.0    True       False
     """
+    min_n = check_min_n(min_n)
     _require(data, RESPONSE_COLUMNS, "den Antworten (data)")
     _require(codebook, CODEBOOK_COLUMNS, "codebook")
     scores = {}
@@ -158,7 +192,19 @@ def score_table(
         index = m.index if index is None else index.union(m.index)
     out = pd.DataFrame(scores).reindex(index).reset_index()
     out["is_lab"] = out["unit_id"].isin(set(lab_units))
-    return out
+    if min_n is None:
+        out["suppressed"] = False
+        out.attrs["note"] = note(0, None)
+        return out
+    size = out.groupby(["unit_id", "wave"], observed=True, dropna=False)["unit_id"].transform(
+        "size"
+    )
+    small = size.lt(min_n).to_numpy()
+    groups = int(out.loc[small, ["unit_id", "wave"]].drop_duplicates().shape[0])
+    labels = [c for c in out.columns if c not in scores]
+    masked = mask(out, small, keep=labels)
+    masked.attrs["note"] = note(groups, min_n, "Gruppen (Einheit und Welle)")
+    return masked
 
 
 def reliability_table(
@@ -297,7 +343,8 @@ def change_by_unit(
     Parameters
     ----------
         data : DataFrame
-            Output of :func:`score_table`.
+            Output of :func:`score_table` with ``min_n=None`` (raw scores;
+            masked rows are refused).
         construct : str
             Construct column.
         before, after : int
@@ -326,8 +373,8 @@ def change_by_unit(
     Raises
     ------
         StatsInputError
-            A column is missing, ``before`` equals ``after`` or a wave is not in
-            the data.
+            A column is missing, ``before`` equals ``after``, a wave is not in
+            the data, or a row of the two waves is masked (``suppressed``).
 
     Notes
     -----
@@ -357,6 +404,7 @@ def change_by_unit(
     min_n = check_min_n(min_n)
     _check_waves(data, construct, before, after)
     _require(data, ["respondent_id"], "den Skalenwerten (data)")
+    refuse_masked(data, "change_by_unit", data["wave"].isin([before, after]))
     if units is None:
         units = sorted(data.loc[data["is_lab"].astype(bool), "unit_id"].unique())
     else:
@@ -520,7 +568,8 @@ def lab_comparison(
     Parameters
     ----------
     data : DataFrame
-        Output of :func:`score_table` (with ``is_lab``).
+        Output of :func:`score_table` with ``min_n=None`` (raw scores, with
+        ``is_lab``; masked rows are refused).
     construct : str
         Construct column.
     before, after : int
@@ -544,6 +593,14 @@ def lab_comparison(
         ``.coefficients`` (:func:`ogl_impact.stats.twfe` with unit and wave
         fixed effects, CR1 by unit) and ``.bootstrap`` (its wild cluster
         bootstrap); each with a leading ``construct`` column.
+
+    Raises
+    ------
+    StatsInputError
+        A column is missing, ``before`` equals ``after``, a wave is not in
+        the data, only labs or only comparison units are present, or a row
+        of the two waves is masked (``suppressed``; use
+        ``score_table(..., min_n=None)`` inside the secure environment).
 
     Notes
     -----
@@ -569,6 +626,7 @@ def lab_comparison(
     ['trust', 'lab_after']
     """
     _check_waves(data, construct, before, after)
+    refuse_masked(data, "lab_comparison", data["wave"].isin([before, after]))
     part = data[data["wave"].isin([before, after])].copy()
     if part["is_lab"].nunique() < 2:
         raise StatsInputError(

@@ -195,11 +195,19 @@ class FigureSpec:
         if suppressed:
             text += " " + ctx.t(
                 f"{suppressed} {'Wert ist' if suppressed == 1 else 'Werte sind'} zum Schutz "
-                f"der Befragten {label}: Gruppen unter k = {ctx.k} und Gruppen, aus denen sich "
-                "eine solche errechnen ließe.",
+                f"der Befragten {label}: Gruppen unter {ctx.k} Befragten oder ergänzend "
+                "unterdrückt, damit sich keine kleine Gruppe errechnen lässt.",
                 f"{suppressed} {'value is' if suppressed == 1 else 'values are'} {label} to "
-                f"protect the respondents: groups below k = {ctx.k} and groups from which such "
-                "a group could be worked out.",
+                f"protect the respondents: groups below {ctx.k} respondents, or suppressed in "
+                "addition so that no small group can be worked out.",
+            )
+        empty = _no_data(panel.frame, ctx)
+        if empty:
+            text += " " + ctx.t(
+                f"{empty} {'Wert' if empty == 1 else 'Werte'} ohne jede Antwort: "
+                f"{privacy.no_data_label('de')}.",
+                f"{empty} {'value' if empty == 1 else 'values'} without any answer: "
+                f"{privacy.no_data_label('en')}.",
             )
         if ctx.k < privacy.K_SAFE and spec_uses_respondents(self):
             text += " " + k_note(ctx)
@@ -275,6 +283,13 @@ def k_note(ctx: Context) -> str:
         f"Mindestgruppe k = {ctx.k} (unter dem Standard {privacy.K_SAFE} ausdrücklich zugelassen).",
         f"Minimum group k = {ctx.k} (explicitly allowed below the default of {privacy.K_SAFE}).",
     )
+
+
+def _no_data(frame: pd.DataFrame, ctx: Context) -> int:
+    """Count rows of groups without any answer (note "keine Daten", see Disclosure.protect)."""
+    if privacy.NOTE_COLUMN not in frame.columns:
+        return 0
+    return int((frame[privacy.NOTE_COLUMN] == privacy.no_data_label(ctx.lang)).sum())
 
 
 def _suppressed(frame: pd.DataFrame) -> int:
@@ -664,6 +679,27 @@ def extremes(
         big = f"{hi[label]} ({style.number(float(hi[value]), decimals)}{unit})"
         small = f"{lo[label]} ({style.number(float(lo[value]), decimals)}{unit})"
     return ctx.t(f"Größter Wert: {big}; kleinster: {small}.", f"Largest: {big}; smallest: {small}.")
+
+
+def sentences(parts: list[str]) -> str:
+    """Join the sentences of an alt text, leaving out empty ones.
+
+    Parameters
+    ----------
+    parts : list of str
+        Sentences, some possibly "" (e.g. :func:`extremes` with nothing shown).
+
+    Returns
+    -------
+    str
+        The non-empty sentences, stripped, joined by one space.
+
+    Examples
+    --------
+    >>> sentences(["Balken je Labor.", "", " n = 12. "])
+    'Balken je Labor. n = 12.'
+    """
+    return " ".join(p.strip() for p in parts if p and p.strip())
 
 
 def n_sentence(panel: Panel, ctx: Context) -> str:

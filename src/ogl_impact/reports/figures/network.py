@@ -27,6 +27,7 @@ from ogl_impact.reports.figures.base import (
     lab_rows_figure,
     n_sentence,
     period_dates,
+    sentences,
     when,
 )
 
@@ -91,7 +92,7 @@ def _stage_plot(panel: Panel, ctx: Context) -> Figure:
 
 
 def _stage_alt(panel: Panel, ctx: Context) -> str:
-    return " ".join(
+    return sentences(
         [
             ctx.t(
                 f"Balken: erreichte Stufe der Wirkungstreppe (1-7) je Labor, "
@@ -102,7 +103,7 @@ def _stage_alt(panel: Panel, ctx: Context) -> str:
             extremes(panel.frame, "stage", "lab_label", ctx, 0),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -172,7 +173,7 @@ def _history_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame
     last = f[f["period_id"] == f.sort_values("period_end")["period_id"].iloc[-1]]
     periods = f["period_label"].drop_duplicates().tolist()
-    return " ".join(
+    return sentences(
         [
             ctx.t(
                 f"Kleine Treppen je Labor: Stufe der Wirkungstreppe (1-7) in den "
@@ -183,7 +184,7 @@ def _history_alt(panel: Panel, ctx: Context) -> str:
             extremes(last, "stage", "lab_label", ctx, 0),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -242,7 +243,7 @@ def _attainment_alt(panel: Panel, ctx: Context) -> str:
         for s in vocab.ATTAINMENT_STATUS
         if s in counts
     ]
-    return " ".join(
+    return sentences(
         [
             ctx.t(
                 f"Raster Labor × Ebene, Farbe = häufigster Status der Indikatoren, "
@@ -252,7 +253,7 @@ def _attainment_alt(panel: Panel, ctx: Context) -> str:
             ),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -334,7 +335,7 @@ def _progress_alt(panel: Panel, ctx: Context) -> str:
     # the axis shows percent of the way to the target: the alt text says the same numbers
     shown = last.assign(percent=last["value"] * 100)
     kind = ctx.t("Linien", "Lines") if len(periods) > 1 else ctx.t("Punkte", "Points")
-    return " ".join(
+    return sentences(
         [
             ctx.t(
                 f"{kind}: mittlerer Anteil des Wegs zum Ziel je Ebene und Berichtszeitraum "
@@ -347,7 +348,7 @@ def _progress_alt(panel: Panel, ctx: Context) -> str:
             extremes(shown, "percent", "series", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(

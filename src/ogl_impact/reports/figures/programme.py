@@ -19,6 +19,7 @@ from ogl_impact.reports.figures.base import (
     lab_names,
     lab_rows_figure,
     n_sentence,
+    sentences,
     when,
 )
 
@@ -72,7 +73,7 @@ def _partner_alt(panel: Panel, ctx: Context) -> str:
     per_lab = named.groupby("lab_label", as_index=False, sort=False)["n"].sum()
     per_kind = panel.frame.groupby("kind_label", as_index=False, sort=False)["n"].sum()
     hidden = panel.values["hidden"]
-    return " ".join(
+    return sentences(
         [
             ctx.t(
                 f"Gestapelte Balken: Zahl der Partner je Labor nach Art, {len(per_lab)} Labore"
@@ -86,7 +87,7 @@ def _partner_alt(panel: Panel, ctx: Context) -> str:
             extremes(per_kind, "n", "kind_label", ctx, 0),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -111,12 +112,8 @@ declare(
 # --- meilensteine -----------------------------------------------------------------------------
 
 
-def _sentences(parts: list[str]) -> str:
-    return " ".join(p for p in parts if p)
-
-
 def _day(day: date, ctx: Context) -> str:
-    return ctx.t(f"{day.day}.{day.month}.{day.year}", day.isoformat())
+    return vocab.date_text(day, ctx.lang)
 
 
 def _milestone_data(ctx: Context) -> list[Panel]:
@@ -239,7 +236,7 @@ def _milestone_alt(panel: Panel, ctx: Context) -> str:
     done = f[f["completion"] == "complete"].dropna(subset=["share"])
     done = done.assign(percent=done["share"] * 100)
     ahead = int(f.loc[f["completion"] == "ahead_of_plan", "n"].sum())
-    return _sentences(
+    return sentences(
         [
             ctx.t(
                 f"Gestapelte Balken: Anteil der bis {panel.values['day']} fälligen Meilensteine "

@@ -9,6 +9,8 @@ at the top of this module.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -30,18 +32,29 @@ from ogl_impact.reports.figures.base import (
     key,
     lab_names,
     n_sentence,
+    sentences,
 )
 
 # --- the calls into stats ---------------------------------------------------------------------
 
 
 def scores(ctx: Context) -> pd.DataFrame:
-    """Scale scores per respondent of the report's data (computed once per report)."""
+    """Raw scale scores per respondent of the report's data (computed once per report).
+
+    Raw (``min_n=None``): the figures' outputs go through the report's one
+    decision (``ctx.protect``) and the models' own ``min_n``; this frame is
+    never published.
+    """
     ds = ctx.data
-    return ctx.cached(
-        "scores",
-        lambda: stats.survey.score_table(ds.responses, ds.codebook, lab_units=ds.labs["lab_id"]),
-    )
+
+    def raw() -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="min_n=None", category=UserWarning)
+            return stats.survey.score_table(
+                ds.responses, ds.codebook, lab_units=ds.labs["lab_id"], min_n=None
+            )
+
+    return ctx.cached("scores", raw)
 
 
 def _likert(ctx: Context, items: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -217,26 +230,37 @@ def _openness_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame.assign(
         where=panel.frame["lab_label"].astype(str) + ", " + panel.frame["perspective"].astype(str)
     )
-    labs = f.loc[~f["suppressed"].astype(bool), "unit_id"].nunique()
-    hidden = f.loc[f["suppressed"].astype(bool), "unit_id"].nunique()
+    masked = f["suppressed"].astype(bool)
+    # a lab counts as shown by its values, not by a row of no answers ("keine Daten")
+    labs = f.loc[~masked & f["score"].notna(), "unit_id"].nunique()
+    hidden = f.loc[masked, "unit_id"].nunique()
     label = ctx.decision().label
     network = f["network_mean"].notna().any()
-    return " ".join(
+    empty = f.loc[f["note"] == ctx.decision().no_data, "where"].tolist()
+    none = (
+        ctx.t("Keine Daten (keine Antworten): ", "No data (no answers): ") + "; ".join(empty) + "."
+        if empty
+        else ""
+    )
+    return sentences(
         [
             ctx.t(
-                f"Mittelwerte der Perspektiven der Offenheit (Skala 1-5) für {labs} Labore, "
+                f"Mittelwerte der Perspektiven der Offenheit (Skala 1-5) für "
+                f"{count(labs, 'Labor', 'Labore')}, "
                 f"Welle {panel.values['wave']}, "
                 + ("mit dem Netzwerk-Mittel" if network else f"Netzwerk-Mittel: {label}")
                 + (f"; {count(hidden, 'Labor', 'Labore')}: {label}." if hidden else "."),
-                f"Means of the openness perspectives (scale 1-5) for {labs} labs, wave "
+                f"Means of the openness perspectives (scale 1-5) for "
+                f"{count(labs, 'lab', 'labs')}, wave "
                 f"{panel.values['wave']}, "
                 + ("with the network mean" if network else f"network mean: {label}")
                 + (f"; {count(hidden, 'lab', 'labs')}: {label}." if hidden else "."),
             ),
+            none,
             extremes(f, "score", "where", ctx, 1),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -314,37 +338,67 @@ def _likert_data(ctx: Context) -> list[Panel]:
 
 def _likert_plot(panel: Panel, ctx: Context) -> Figure:
     cats, items = panel.frame, panel.extra["items"]
+    hidden = _hidden_waves(cats)
+    waves = cats["wave"].nunique() - len(hidden)
     fig, ax = style.figure(
-        height_cm=3 + 0.45 * len(items) * (cats["wave"].nunique() + 1), layout="constrained"
+        height_cm=3 + 0.45 * len(items) * (waves + 1) + (1.0 if hidden else 0.0),
+        layout="constrained",
     )
     plots.likert_bars(
         cats, item_order=items, item_labels=panel.extra["wording"], group="wave", ax=ax
     )
+    if hidden:  # a wave that is not drawn says why, in the figure too
+        heading(fig, _hidden_sentence(hidden, ctx))
     return fig
+
+
+def _hidden_waves(frame: pd.DataFrame) -> list:
+    """Waves whose every row is suppressed (not drawn, no number of them given)."""
+    masked = frame["suppressed"].astype(bool)
+    return sorted(set(frame.loc[masked, "wave"]) - set(frame.loc[~masked, "wave"]))
+
+
+def _hidden_sentence(waves: list, ctx: Context) -> str:
+    names = ", ".join(str(w) for w in waves)
+    many = len(waves) > 1
+    return ctx.t(
+        f"{'Wellen' if many else 'Welle'} {names}: {ctx.decision().label}, zum Schutz der "
+        "Befragten nicht gezeigt.",
+        f"{'Waves' if many else 'Wave'} {names}: {ctx.decision().label}, not shown to protect "
+        "the respondents.",
+    )
 
 
 def _likert_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame
     share = next(c for c in ("share", "percent", "pct") if c in f.columns)
-    top = f[f["value"] == f["value"].max()].copy()
+    masked = f["suppressed"].astype(bool)
+    # a wave is named with numbers only where some of its rows are shown
+    shown_waves = sorted(f.loc[~masked, "wave"].unique())
+    hidden_waves = _hidden_waves(f)
+    top = f[(f["value"] == f["value"].max()) & ~masked].copy()
     top["where"] = (
         top["item_id"].map(panel.extra["wording"]).astype(str)
         + ctx.t(", Welle ", ", wave ")
         + top["wave"].astype(str)
     )
-    waves = ", ".join(str(w) for w in sorted(f["wave"].unique()))
-    return " ".join(
+    waves = ", ".join(str(w) for w in shown_waves)
+    one = len(shown_waves) == 1
+    hidden = _hidden_sentence(hidden_waves, ctx) if hidden_waves else ""
+    return sentences(
         [
             ctx.t(
                 f"Gestapelte Balken: Anteile der Antworten zu {len(panel.extra['items'])} "
-                f"Aussagen zum Vertrauen in den Wellen {waves}. Anteil der höchsten Stufe:",
+                f"Aussagen zum Vertrauen in {'der Welle' if one else 'den Wellen'} {waves}.",
                 f"Stacked bars: shares of the answers to {len(panel.extra['items'])} "
-                f"statements on trust in waves {waves}. Share of the top category:",
+                f"statements on trust in {'wave' if one else 'waves'} {waves}.",
             ),
+            hidden,
+            ctx.t("Anteil der höchsten Stufe:", "Share of the top category:"),
             extremes(top, share, "where", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(
@@ -502,7 +556,7 @@ def _effects_alt(panel: Panel, ctx: Context) -> str:
     shown = f.dropna(subset=["estimate"])
     above = int((shown["ci_low"] > 0).sum())
     below = int((shown["ci_high"] < 0).sum())
-    return " ".join(
+    return sentences(
         [
             ctx.t(
                 f"Punkte mit 95-%-Intervallen: Veränderung in den Laboren gegenüber den "
@@ -517,7 +571,7 @@ def _effects_alt(panel: Panel, ctx: Context) -> str:
             extremes(shown, "estimate", "label", ctx, 2),
             n_sentence(panel, ctx),
         ]
-    ).strip()
+    )
 
 
 declare(

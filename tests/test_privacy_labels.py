@@ -1,0 +1,175 @@
+"""Honest labels: "keine Daten" for groups without answers, suppressed waves said so.
+
+Crafted from the embedded tables (see :func:`tests.test_audit.crafted`):
+a lab of 4 in the last wave (suppressed) whose respondents answered no
+question of the first perspective, and a last wave of 3 respondents only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from ogl_impact import vocab
+from ogl_impact.dataset import load
+from ogl_impact.privacy import Disclosure
+from ogl_impact.reports import context, draw, find
+from ogl_impact.reports.audit import audit
+from ogl_impact.reports.build import build
+
+from .conftest import read_rows, write_rows
+from .test_audit import LABS, WAVE, crafted
+
+SUPPRESSED = "unterdrückt (n < 5)"
+
+
+def _drop_answers(folder: Path, unit: str, wave: str, prefix: str) -> None:
+    """Remove every answer of ``unit`` in ``wave`` to the items starting with ``prefix``."""
+    rows = read_rows(folder / "responses.csv")
+    header = rows[1]
+    col = {c: i for i, c in enumerate(header)}
+    body = [
+        r
+        for r in rows[2:]
+        if not (
+            r[col["unit_id"]] == unit
+            and r[col["wave"]] == wave
+            and r[col["item_id"]].startswith(prefix)
+        )
+    ]
+    write_rows(folder / "responses.csv", rows[:2] + body)
+
+
+@pytest.fixture(scope="module")
+def silent_perspective(tmp_path_factory: pytest.TempPathFactory):
+    """A lab of 4 (suppressed) beside labs of 6 and 6; the lab of 4 never answered p1."""
+    sizes = {LABS[0]: 4, LABS[1]: 6, LABS[2]: 6, **dict.fromkeys(LABS[3:], 0)}
+    folder = crafted(tmp_path_factory.mktemp("silent"), sizes, 6)
+    _drop_answers(folder, LABS[0], WAVE, "p1_")
+    return load(folder)
+
+
+@pytest.fixture(scope="module")
+def thin_wave(tmp_path_factory: pytest.TempPathFactory):
+    """The last wave holds one lab's 3 respondents and nothing else."""
+    return load(crafted(tmp_path_factory.mktemp("thin"), {LABS[0]: 3}, 0))
+
+
+def test_disclosure_says_keine_daten_for_a_group_of_nobody():
+    d = Disclosure()
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "a", "b", "b", "c", "c"],
+            "perspective": ["p1", "p2"] * 3,
+            "n": [0, 4, 0, 9, 8, 7],
+            "score": [float("nan"), 3.0, float("nan"), 2.5, 4.0, 3.5],
+        }
+    )
+    out = d.protect(frame, groups=["unit_id"], fixed={"wave": 3}, variables=["perspective"])
+    notes = dict(zip(out["unit_id"] + "/" + out["perspective"], out["note"], strict=True))
+    # nobody answered p1 in a and b: no data, whether the lab is suppressed (a) or not (b)
+    assert notes["a/p1"] == "keine Daten" and notes["b/p1"] == "keine Daten"
+    assert notes["a/p2"] == SUPPRESSED
+    assert not out.loc[out["note"] == "keine Daten", "suppressed"].any()
+    assert (out.loc[out["note"] == "keine Daten", "n"] == 0).all()
+    # a group of nobody is not counted among the suppressed groups of the report
+    # (no total is shown here, so no complement is needed): lab a only, not lab b
+    assert d.suppressed_count() == 1
+    assert Disclosure(lang="en").no_data == "no data"
+
+
+def test_a_perspective_without_answers_in_a_suppressed_lab_reads_keine_daten(
+    silent_perspective,
+):
+    ds = silent_perspective
+    ctx = context(ds, find(ds.periods, "pb"), reps=99)
+    radar = draw(ds, "pb", "offenheit_radar", ctx=ctx)[0]
+    table = radar.table
+    small = table[table["unit_id"] == LABS[0]].set_index("perspective")
+    # the data table: the one perspective nobody answered is "keine Daten", the rest suppressed
+    assert small.loc["Transparenz", "note"] == "keine Daten"
+    assert not small.loc["Transparenz", "suppressed"]
+    others = small.drop(index="Transparenz")
+    assert (others["note"] == SUPPRESSED).all() and others["suppressed"].all()
+    assert others["n"].isna().all()
+    # a cell of nobody needs no complement: both labs of 6 show Transparenz
+    shown = table[(table["perspective"] == "Transparenz") & (table["unit_id"] != LABS[0])]
+    assert not shown["suppressed"].any() and (shown["n"] == 6).all()
+    # caption: suppressed values are counted without the cell of nobody, which is named apart
+    hidden = int(table["suppressed"].sum())
+    assert f"{hidden} Werte sind zum Schutz der Befragten {SUPPRESSED}" in radar.caption
+    assert "1 Wert ohne jede Antwort: keine Daten." in radar.caption
+    # alt text: the lab is one suppressed lab, not a lab with data; the empty cell is named
+    name = small["lab_label"].iloc[0]
+    assert f"Keine Daten (keine Antworten): {name}, Transparenz." in radar.alt_text
+    # values are shown for the two labs of 6 (one of them only for Transparenz); the lab
+    # of 4 has none and is not counted as a lab with values
+    assert "(Skala 1-5) für 2 Labore," in radar.alt_text
+    assert f"; 2 Labore: {SUPPRESSED}." in radar.alt_text
+    assert "  " not in radar.alt_text
+    # the figure: the suppressed lab's panel reads the suppression label, not "keine Daten"
+    first = radar.figure.axes[0]  # the panels follow the labs' order; LABS[0] comes first
+    assert [t.get_text().replace("\n", " ") for t in first.texts] == [SUPPRESSED]
+    plt.close(radar.figure)
+
+
+def test_a_built_report_with_a_cell_of_nobody_passes_the_audit(
+    silent_perspective, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from ogl_impact.reports import registry
+
+    survey = ("offenheit_radar", "offenheit_punkte")
+    monkeypatch.setattr(registry, "figures_of", lambda rid: survey)
+    build(silent_perspective, tmp_path, report_ids=["pb"], reps=99, jobs=1)
+    folder = tmp_path / "pb"
+    assert audit(folder) == []
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    # the gallery counts suppressed groups without the cell of nobody
+    assert "1 Wert ohne jede Antwort: keine Daten." in page
+    assert "ergänzend unterdrückt sind, damit sich keine kleine Gruppe errechnen lässt" in page
+
+
+def test_likert_alt_text_says_a_fully_masked_wave_is_suppressed(thin_wave):
+    ds = thin_wave
+    likert = draw(ds, "pb", "vertrauen_likert", reps=99)[0]
+    table, alt = likert.table, likert.alt_text
+    assert table.loc[table["wave"] == int(WAVE), "suppressed"].all()
+    assert f"Welle {WAVE}: {SUPPRESSED}, zum Schutz der Befragten nicht gezeigt." in alt
+    assert "in den Wellen 1, 2." in alt
+    # no number of the suppressed wave: it appears only in the sentence that hides it
+    assert len(re.findall(rf"Welle {WAVE}\b", alt)) == 1
+    # the caption explains the one label for primary and complementary suppression
+    assert (
+        "Gruppen unter 5 Befragten oder ergänzend unterdrückt, damit sich keine kleine Gruppe "
+        "errechnen lässt." in likert.caption
+    )
+    # the figure says it too, where the bars of the wave would be missing without a word
+    assert likert.figure.get_suptitle() == (
+        f"Welle {WAVE}: {SUPPRESSED}, zum Schutz der Befragten nicht gezeigt."
+    )
+    plt.close(likert.figure)
+
+
+def test_german_dates_have_two_digit_day_and_month_everywhere(reports_ds_or_demo):
+    assert vocab.date_text(date(2021, 6, 30)) == "30.06.2021"
+    assert vocab.date_text(pd.Timestamp("2021-04-01"), "en") == "2021-04-01"
+    drawn = draw(reports_ds_or_demo, "sb1", "meilensteine", reps=99)[0]
+    day = pd.Timestamp(
+        reports_ds_or_demo.periods.set_index("period_id").at["sb1", "end"]
+    ).to_pydatetime()
+    # the caption states the report date as the gallery does: dd.mm.yyyy
+    assert f"{day.day:02d}.{day.month:02d}.{day.year}" in drawn.caption
+    assert not re.search(r"\b\d{1,2}\.\d\.\d{4}", drawn.caption)
+    plt.close(drawn.figure)
+
+
+@pytest.fixture(scope="module")
+def reports_ds_or_demo():
+    from .conftest import DEMO
+
+    return load(DEMO)
