@@ -346,3 +346,31 @@ def test_estimates_refuse_a_masked_score_table(responses, function):
     mixed = pd.concat([raw, later], ignore_index=True)
     if function == "change_by_unit":
         assert len(change_by_unit(mixed, "trust", before=1, after=2, min_n=3)) == 3
+
+
+def test_every_estimator_refuses_a_masked_score_table(responses):
+    """Models fed a masked score table would drop the masked people without a word."""
+    from ogl_impact import stats
+
+    masked = score_table(responses, BOOK, lab_units=LABS).assign(
+        post=lambda f: (f["wave"] == 2).astype(float),
+        lab=lambda f: f["is_lab"].astype(float),
+        start=2,
+    )
+    calls = {
+        "mixed_model": lambda d: stats.mixed_model(d, "trust ~ 1", groups="unit_id"),
+        "icc_null_model": lambda d: stats.icc_null_model(d, "trust", groups="unit_id"),
+        "ols": lambda d: stats.ols(d, "trust ~ post"),
+        "did_2x2": lambda d: stats.did_2x2(d, "trust", treatment="lab", post="post"),
+        "twfe": lambda d: stats.twfe(d, "trust", treatment="lab", fe=["unit_id", "wave"]),
+        "random_effects": lambda d: stats.random_effects(d, "trust ~ post", unit="unit_id"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(StatsInputError, match=r"score_table\(\.\.\., min_n=None\)") as err:
+            call(masked)
+        assert str(err.value).startswith(f"{name}: die Skalenwerte enthalten 24 unterdrückte")
+    # without the flag (raw scores) the same calls reach the estimation
+    with pytest.warns(UserWarning):
+        raw = score_table(responses, BOOK, lab_units=LABS, min_n=None)
+    raw = raw.assign(post=lambda f: (f["wave"] == 2).astype(float))
+    assert (stats.ols(raw, "trust ~ post").fit["n"] == 24).all()

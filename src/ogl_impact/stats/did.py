@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.outputs import VOCABULARY
 from ogl_impact.stats.regression import (
     OLSResult,
@@ -105,6 +106,7 @@ def did_2x2(
     np.float64(2.0)
     """
     _require(data, [outcome, treatment, post, *_as_list(cluster)], "did_2x2")
+    refuse_masked(data, "did_2x2")
     frame = data[[outcome, treatment, post] + ([cluster] if cluster else [])].dropna()
     t = frame[treatment].astype(bool).to_numpy()
     p = frame[post].astype(bool).to_numpy()
@@ -337,6 +339,7 @@ def twfe(
     if cluster is not None and cov != "cluster":
         raise StatsInputError(f"cluster= ist angegeben, aber cov={cov!r}: cov='cluster' verwenden.")
     _require(data, [outcome, treatment], "Zielgröße/Behandlung")
+    refuse_masked(data, "twfe")
     _require(data, fe, "feste Effekte")
     _require(data, covariates, "Kovariate")
     _require(data, clusters, "Cluster")
@@ -453,6 +456,7 @@ def event_study(
     """
     cluster = cluster or unit
     _require(data, [outcome, unit, time, start, cluster], "event_study")
+    refuse_masked(data, "event_study")
     cols = list(dict.fromkeys([outcome, unit, time, start, cluster]))
     frame = data[cols].dropna(subset=[outcome, unit, time, cluster]).reset_index(drop=True)
     rel = frame[time].astype(float) - frame[start].astype(float)

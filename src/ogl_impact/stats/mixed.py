@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import optimize
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.outputs import wald_frame
 
 GRAD_TOL = 0.002  # lme4 lmerControl(check.conv.grad = .makeCC("warning", tol = 2e-3))
@@ -611,6 +612,7 @@ def mixed_model(
             f"conf_level muss zwischen 0 und 1 liegen, nicht {conf_level}. "
             f"/ conf_level must lie between 0 and 1."
         )
+    refuse_masked(data, "mixed_model")
     d = _design(data, formula, groups, re_formula)
     if d.n == len(d.group_labels):
         raise StatsInputError(
@@ -750,6 +752,7 @@ def icc_null_model(
     (True, 0.19)
     """
     _require_columns(data, [outcome, groups])
+    refuse_masked(data, "icc_null_model")
     if not pd.api.types.is_numeric_dtype(data[outcome]):
         raise StatsInputError(
             f"Spalte {outcome!r} muss Zahlen enthalten (Typ {data[outcome].dtype}). "

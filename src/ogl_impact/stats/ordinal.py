@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import special, stats
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.outputs import wald_frame
 
 LINKS = ("logit", "probit")
@@ -527,6 +528,7 @@ def proportional_odds(
         raise StatsInputError(
             f"conf_level muss zwischen 0 und 1 liegen, nicht {conf_level}. / conf_level in (0, 1)."
         )
+    refuse_masked(data, "proportional_odds")
     _, exog, y, labels, input_note = _design(data, outcome, predictors)
     X = exog.to_numpy(float)
     J, k, n = len(labels), X.shape[1], len(y)

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.regression import _check_conf_level, _codes, model_design
 
 
@@ -179,6 +180,7 @@ def random_effects(
         raise StatsInputError(f"variant={variant!r}; erlaubt: {', '.join(VARIANTS)}.")
     if not isinstance(formula, str):
         raise StatsInputError("random_effects erwartet eine Formel wie 'y ~ x' (formula string).")
+    refuse_masked(data, "random_effects")
     des = model_design(data, formula, cluster=unit)
     names = list(des.X.columns)
     if "(Intercept)" not in names:

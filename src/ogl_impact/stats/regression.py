@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import linalg, stats
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.masking import refuse_masked
 
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 COV_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "cluster")
@@ -629,6 +630,8 @@ def ols(
     0.784
     """
     _check_conf_level(conf_level)
+    if isinstance(data, pd.DataFrame):
+        refuse_masked(data, "ols")
     des = model_design(data, formula, cluster)
     cov = _normalise_cov(cov)
     if cov is None:
@@ -843,6 +846,8 @@ def wild_cluster_bootstrap(
     _check_conf_level(conf_level)
     if weight_type not in WEIGHT_TYPES:
         raise StatsInputError(f"weight_type={weight_type!r}; erlaubt: {', '.join(WEIGHT_TYPES)}.")
+    if isinstance(data, pd.DataFrame):
+        refuse_masked(data, "wild_cluster_bootstrap")
     des = model_design(data, formula, cluster)
     if len(des.clusters) != 1:
         raise StatsInputError(
