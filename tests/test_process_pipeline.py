@@ -235,3 +235,27 @@ def test_taking_whole_numbers_and_flags_with_and_without_missing(kind: str, cell
     old = values.take(codes)  # pandas' own take, the path before
     old.index = text.index
     pd.testing.assert_series_equal(new, old)
+
+
+def test_edges_point_up_as_the_edge_by_edge_rule_says():
+    from ogl_impact.schemas import crosscheck
+
+    ranks = [0, 1, 2, 3, np.nan]
+    stages = [1, 2, 5, pd.NA]
+    rows = [
+        (r, s, tr, ts) for r in ranks for s in stages for tr in ranks for ts in stages
+    ]  # every combination, missing levels and stages included
+    rank, stage, t_rank, t_stage = (list(col) for col in zip(*rows, strict=True))
+    stage_s = pd.Series(stage, dtype="Int64")
+    t_stage_s = pd.Series(t_stage, dtype="Int64")
+    for as_rank in (
+        lambda v: pd.Series(v, dtype="float64"),
+        lambda v: pd.Series(v).astype("category"),
+    ):
+        got = crosscheck._points_up_all(as_rank(rank), stage_s, as_rank(t_rank), t_stage_s)
+        want = [
+            crosscheck._points_up(r, s, tr, ts)
+            for r, s, tr, ts in zip(as_rank(rank), stage_s, as_rank(t_rank), t_stage_s, strict=True)
+        ]
+        assert got.tolist() == want
+    assert not all(want) and any(want)
