@@ -259,3 +259,14 @@ def test_edges_point_up_as_the_edge_by_edge_rule_says():
         ]
         assert got.tolist() == want
     assert not all(want) and any(want)
+
+
+def test_an_error_while_a_table_is_checked_stops_the_run(mini: Path):
+    def stop(name: str, frame: pd.DataFrame, problems: list) -> None:
+        if name == "labs":
+            raise KeyboardInterrupt  # Ctrl-C while labs is checked
+
+    with pytest.raises(KeyboardInterrupt):
+        validate_folder(mini, on_table=stop)
+    # the next run reads everything again as if nothing happened
+    _same_report(validate_folder(mini), _plain_validate(mini))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -262,7 +263,9 @@ def _read_ahead(
 
     One background thread reads the files one after the other; the caller
     works on a table while the next ones are read. Any other exception is
-    raised where the table is taken, as a plain read would raise it.
+    raised where the table is taken, as a plain read would raise it. The
+    thread only reads; it is a daemon, so an interrupted run (Ctrl-C) ends
+    without waiting for a large file to be read to the end.
     """
 
     def read(name: str) -> RawTable | TableReadError:
@@ -275,14 +278,25 @@ def _read_ahead(
         for name in names:
             yield name, read(name)
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ogl-read") as pool:
-        pending = [(name, pool.submit(read, name)) for name in names]
-        try:
-            for name, future in pending:
-                yield name, future.result()
-        finally:  # stopped early (an error): read nothing more
-            for _, future in pending:
-                future.cancel()
+    results: dict[str, Future[RawTable | TableReadError]] = {name: Future() for name in names}
+
+    def work() -> None:
+        for name in names:
+            future = results[name]
+            if not future.set_running_or_notify_cancel():
+                continue  # the caller stopped
+            try:
+                future.set_result(read(name))
+            except BaseException as exc:  # handed to the caller, raised there
+                future.set_exception(exc)
+
+    threading.Thread(target=work, name="ogl-read-ahead", daemon=True).start()
+    try:
+        for name in names:
+            yield name, results[name].result()
+    finally:  # stopped early (an error): read nothing more
+        for future in results.values():
+            future.cancel()
 
 
 def validate_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
