@@ -67,6 +67,9 @@ def process(raw: str | Path, out: str | Path) -> list[Path]:
         containing it or inside it, or a non-empty folder not written by
         ``process`` (nothing is written).
     """
+    # Each table without errors of its own is written to the staging folder in a
+    # thread while the next tables and the cross-table rules are checked; a run
+    # that fails later drops the staging folder, so nothing reaches ``out``.
     raw, out = Path(raw), Path(out)
     try:
         check_target(out, "process", [raw])
@@ -108,6 +111,9 @@ _EARLY: ContextVar[dict[Path, Future[tuple[int, str]]] | None] = ContextVar(
 
 def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
     """Write every table as Parquet and the ``datapackage.json`` into ``folder``.
+
+    Within :func:`process`, tables written in the background while the rest
+    was checked are waited for, not written again (the bytes are the same).
 
     Returns
     -------
