@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -59,11 +60,19 @@ for path in sorted(src.glob("*.csv")):
 """
 
 
-def timed(args: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, exit code and the end of stderr of a command in a fresh process."""
+def timed(args: list[str]) -> tuple[float, int, str, float]:
+    """Wall seconds, exit code, end of stderr and CPU seconds (user + system) of a fresh process.
+
+    The CPU seconds say how much work the run did whatever the load of the
+    machine; on a loaded machine the wall seconds mostly say how long it waited.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True)
-    return time.perf_counter() - start, proc.returncode, proc.stderr[-1500:]
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, proc.returncode, proc.stderr[-1500:], cpu
 
 
 def main() -> int:
@@ -87,18 +96,22 @@ def main() -> int:
             bare_cmd = [sys.executable, "-c", BARE, str(data), str(bare_out)]
             ours_cmd = [str(BIN / "ogl-impact"), "process", str(data), str(proc_out)]
             # the order alternates: the first touch of fresh memory favours the second run
+            load_run = os.getloadavg()[0]
             if i % 2 == 0:
-                bare, code_b, err_b = timed(bare_cmd)
-                ours, code_p, err_p = timed(ours_cmd)
+                bare, code_b, err_b, cpu_b = timed(bare_cmd)
+                ours, code_p, err_p, cpu_p = timed(ours_cmd)
             else:
-                ours, code_p, err_p = timed(ours_cmd)
-                bare, code_b, err_b = timed(bare_cmd)
+                ours, code_p, err_p, cpu_p = timed(ours_cmd)
+                bare, code_b, err_b, cpu_b = timed(bare_cmd)
             if code_b or code_p:
                 print(err_b, err_p)
                 return 1
-            rows.append((bare, ours))
+            rows.append((bare, ours, cpu_b, cpu_p, load_run))
             first = "bare first" if i % 2 == 0 else "process first"
-            print(f"run {i + 1} ({first}): pyarrow bare {bare:.1f} s, process {ours:.1f} s")
+            print(
+                f"run {i + 1} ({first}, load {load_run:.2f}): pyarrow bare {bare:.1f} s"
+                f" (CPU {cpu_b:.1f} s), process {ours:.1f} s (CPU {cpu_p:.1f} s)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     bare = min(r[0] for r in rows)
@@ -110,7 +123,16 @@ def main() -> int:
         "pyarrow_bare_s": round(bare, 2),
         "process_s": round(ours, 2),
         "ratio": round(ratio, 2),
-        "runs": [{"bare_s": round(b, 2), "process_s": round(o, 2)} for b, o in rows],
+        "runs": [
+            {
+                "bare_s": round(b, 2),
+                "process_s": round(o, 2),
+                "bare_cpu_s": round(cb, 2),
+                "process_cpu_s": round(cp, 2),
+                "load_before": round(lr, 2),
+            }
+            for b, o, cb, cp, lr in rows
+        ],
         "load_before": round(load, 2),
         "target_ratio": 2.0,
         "python": platform.python_version(),

@@ -106,12 +106,7 @@ def _convert_categorical(
     if not isinstance(text.dtype, pd.CategoricalDtype):
         text = text.astype("category")
     if kind == "category":
-        if "" in text.cat.categories:
-            text = text.cat.remove_categories([""])
-        # categories held as a plain object array: pandera's dtype check copies them into
-        # a tuple, which is slow element by element on pyarrow- or python-backed strings
-        plain = pd.Index(np.asarray(text.cat.categories, dtype=object), dtype=object)
-        return text.cat.rename_categories(plain), None
+        return _as_category(text), None
     categories = pd.Series(text.cat.categories, dtype="str")
     codes = text.cat.codes.to_numpy()
     values, bad = _convert(categories, kind, decimal)
@@ -123,6 +118,33 @@ def _convert_categorical(
     return _take(values, codes, text.index), np.append(rules, "")[codes]  # code -1: missing
 
 
+def _as_category(text: pd.Series) -> pd.Series:
+    """Return the categorical text column with "" missing and plain object categories.
+
+    Equal to ``text.cat.remove_categories([""]).cat.rename_categories(plain)``,
+    built in one step from the codes: pandas would copy the codes of every row
+    twice and check them again.
+    """
+    categories = text.cat.categories
+    codes = text.cat.codes.to_numpy()
+    # categories held as a plain object array: pandera's dtype check copies them into
+    # a tuple, which is slow element by element on pyarrow- or python-backed strings
+    plain = np.asarray(categories, dtype=object)
+    empty = np.flatnonzero(plain == "")
+    if len(empty):
+        (pos,) = empty
+        # old code -> new code; the last entry serves code -1 (missing) and code pos ("")
+        lookup = np.arange(-1, len(plain), dtype=np.int64)
+        lookup = np.roll(lookup, -1)
+        lookup[pos] = -1
+        lookup[pos + 1 : -1] -= 1
+        codes = lookup.astype(codes.dtype)[codes]
+        plain = np.delete(plain, pos)
+    dtype = pd.CategoricalDtype(pd.Index(plain, dtype=object), ordered=text.cat.ordered)
+    values = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    return pd.Series(values, index=text.index, copy=False)
+
+
 def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     """``values`` at positions ``codes``, with numpy indexing where the dtype allows.
 
@@ -130,7 +152,9 @@ def _take(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     makes by default (a second copy of every typed column of a large table).
     """
     if isinstance(values.dtype, pd.Int64Dtype | pd.BooleanDtype):
-        mask = values.isna().to_numpy()[codes]
+        missing = values.isna().to_numpy()
+        # nothing missing (the usual case): a zeroed mask, no gather over every row
+        mask = missing[codes] if missing.any() else np.zeros(len(codes), dtype=bool)
         if isinstance(values.dtype, pd.Int64Dtype):
             data = values.to_numpy(dtype="int64", na_value=0)[codes]
             return pd.Series(pd.arrays.IntegerArray(data, mask), index=index, copy=False)

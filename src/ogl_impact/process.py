@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ogl_impact.dataset import Dataset, load
+from ogl_impact.dataset import Dataset
 from ogl_impact.parse import column_kind
+from ogl_impact.problems import Problem
 from ogl_impact.schemas import TABLES
 from ogl_impact.schemas.crosscheck import REFERENCES
+from ogl_impact.validate import validate_folder
 from ogl_impact.write.target import TargetError, check_target, replace_folder
 
 FRICTIONLESS_TYPES = {
@@ -62,19 +67,53 @@ def process(raw: str | Path, out: str | Path) -> list[Path]:
         containing it or inside it, or a non-empty folder not written by
         ``process`` (nothing is written).
     """
+    # Each table without errors of its own is written to the staging folder in a
+    # thread while the next tables and the cross-table rules are checked; a run
+    # that fails later drops the staging folder, so nothing reaches ``out``.
     raw, out = Path(raw), Path(out)
     try:
         check_target(out, "process", [raw])
     except TargetError as exc:
         raise ProcessError(str(exc)) from None
-    dataset = load(raw)
-    with replace_folder(out, "process", [raw]) as staging:
-        names = write_dataset(dataset, staging)
+    with (
+        replace_folder(out, "process", [raw]) as staging,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ogl-write") as pool,
+    ):
+        early: dict[Path, Future[tuple[int, str]]] = {}
+
+        def write_early(name: str, frame: pd.DataFrame, problems: list[Problem]) -> None:
+            # a table without errors of its own is written while the next ones are checked;
+            # should any rule fail later, the staging folder is dropped with it
+            if not any(p.severity == "error" for p in problems):
+                path = staging / f"{name}.parquet"
+                early[path] = pool.submit(_write_parquet, frame, path)
+
+        try:
+            report = validate_folder(raw, on_table=write_early)
+            dataset = Dataset.from_report(report)  # raises: staging is removed, OUT kept
+            token = _EARLY.set(early)
+            try:
+                names = write_dataset(dataset, staging)
+            finally:
+                _EARLY.reset(token)
+        except BaseException:
+            for future in early.values():
+                future.cancel()
+            raise
     return [out / name for name in names]
+
+
+_EARLY: ContextVar[dict[Path, Future[tuple[int, str]]] | None] = ContextVar(
+    "ogl_impact_early_writes", default=None
+)
+"""Parquet files of the current ``process`` run already being written, by path."""
 
 
 def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
     """Write every table as Parquet and the ``datapackage.json`` into ``folder``.
+
+    Within :func:`process`, tables written in the background while the rest
+    was checked are waited for, not written again (the bytes are the same).
 
     Returns
     -------
@@ -83,13 +122,13 @@ def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
     """
     from ogl_impact import __version__
 
+    early = _EARLY.get() or {}
     resources = []
     names = []
     for name, frame in dataset.tables.items():
         path = folder / f"{name}.parquet"
-        table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-        # one large row group: a million-category column is not rewritten per group
-        pq.write_table(table, path, compression="zstd", row_group_size=1 << 26)
+        future = early.get(path)
+        size, digest = future.result() if future is not None else _write_parquet(frame, path)
         info = dataset.files[name]
         resources.append(
             {
@@ -99,8 +138,8 @@ def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
                 "profile": "tabular-data-resource",
                 "title": TABLES[name].title_de,
                 "rows": len(frame),
-                "bytes": path.stat().st_size,
-                "hash": "sha256:" + _sha256(path),
+                "bytes": size,
+                "hash": "sha256:" + digest,
                 "synthetic": info.synthetic,
                 "raw": {"path": info.path.name, "hash": "sha256:" + info.sha256},
                 "schema": table_schema(name),
@@ -119,6 +158,14 @@ def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
     names.append("datapackage.json")
     return names
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> tuple[int, str]:
+    """Write one table as Parquet; return the file's size and sha256."""
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    # one large row group: a million-category column is not rewritten per group
+    pq.write_table(table, path, compression="zstd", row_group_size=1 << 26)
+    return path.stat().st_size, _sha256(path)
 
 
 def table_schema(name: str) -> dict[str, Any]:

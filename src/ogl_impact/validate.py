@@ -11,6 +11,9 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,13 +196,26 @@ def _suggest(stem: str) -> str | None:
     return names[close[0]] if close else None
 
 
-def validate_folder(folder: str | Path) -> ValidationReport:
+TableDone = Callable[[str, pd.DataFrame, list[Problem]], None]
+"""Called with a table's name, typed frame and problems as soon as it is validated."""
+
+
+def validate_folder(folder: str | Path, *, on_table: TableDone | None = None) -> ValidationReport:
     """Read and validate every programme table in a folder.
+
+    Files are read one after the other in a background thread while the
+    tables already read are converted and checked (pyarrow's reader releases
+    the interpreter lock); the report is the same as reading and checking one
+    table after the other.
 
     Parameters
     ----------
     folder : str or Path
         A folder of CSV or XLSX files named after the tables (``labs.csv``, ...).
+    on_table : callable, optional
+        Called in the calling thread with ``(name, frame, problems)`` for each
+        table as soon as its own checks are done, before the cross-table rules
+        (``process`` starts writing it then). ``problems`` are the table's own.
 
     Returns
     -------
@@ -216,13 +232,10 @@ def validate_folder(folder: str | Path) -> ValidationReport:
     if not files:
         report.problems.append(make_problem(str(folder), "folder_empty"))
         return report
-    for name in TABLES:
-        if name not in files:
-            continue
-        try:
-            raw = read_table(files[name], name)
-        except TableReadError as exc:
-            report.problems.append(exc.problem)
+    names = [name for name in TABLES if name in files]
+    for name, raw in _read_ahead(names, files):
+        if isinstance(raw, TableReadError):
+            report.problems.append(raw.problem)
             continue
         report.raw[name] = raw
         if raw.frame.empty:
@@ -234,11 +247,56 @@ def validate_folder(folder: str | Path) -> ValidationReport:
         frame, problems = validate_table(raw, TABLES[name])
         report.tables[name] = frame
         report.problems.extend(problems)
+        if on_table is not None:
+            on_table(name, frame, problems)
     report.problems.extend(
         check_cross_table(report.tables, report.raw, missing=set(TABLES) - set(files))
     )
     report.problems = sort_problems(report.problems)
     return report
+
+
+def _read_ahead(
+    names: list[str], files: dict[str, Path]
+) -> Iterator[tuple[str, RawTable | TableReadError]]:
+    """Yield each table as read (or the refusal of its file), in order, reading ahead.
+
+    One background thread reads the files one after the other; the caller
+    works on a table while the next ones are read. Any other exception is
+    raised where the table is taken, as a plain read would raise it. The
+    thread only reads; it is a daemon, so an interrupted run (Ctrl-C) ends
+    without waiting for a large file to be read to the end.
+    """
+
+    def read(name: str) -> RawTable | TableReadError:
+        try:
+            return read_table(files[name], name)
+        except TableReadError as exc:
+            return exc
+
+    if len(names) < 2:
+        for name in names:
+            yield name, read(name)
+        return
+    results: dict[str, Future[RawTable | TableReadError]] = {name: Future() for name in names}
+
+    def work() -> None:
+        for name in names:
+            future = results[name]
+            if not future.set_running_or_notify_cancel():
+                continue  # the caller stopped
+            try:
+                future.set_result(read(name))
+            except BaseException as exc:  # handed to the caller, raised there
+                future.set_exception(exc)
+
+    threading.Thread(target=work, name="ogl-read-ahead", daemon=True).start()
+    try:
+        for name in names:
+            yield name, results[name].result()
+    finally:  # stopped early (an error): read nothing more
+        for future in results.values():
+            future.cancel()
 
 
 def validate_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -392,4 +450,4 @@ def _rule_for(name: str, args: str) -> tuple[str, dict[str, object]]:
     return "check_failed", {"check": name}
 
 
-__all__ = ["ValidationReport", "find_tables", "validate_folder", "validate_table"]
+__all__ = ["TableDone", "ValidationReport", "find_tables", "validate_folder", "validate_table"]

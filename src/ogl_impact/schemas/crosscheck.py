@@ -581,13 +581,8 @@ def _graph(nodes: pd.DataFrame, raw: RawTable) -> list[Problem]:
     ):
         out.append(_missing(raw, int(pos), "contributes_to", str(target), f"nodes.node_id ({lab})"))
     found = merged[merged["_merge"] == "both"]
-    up = [
-        _points_up(r, s, tr, ts)
-        for r, s, tr, ts in zip(
-            found["rank"], found["stage"], found["t_rank"], found["t_stage"], strict=True
-        )
-    ]
-    down = found[~np.asarray(up, dtype=bool)]
+    up = _points_up_all(found["rank"], found["stage"], found["t_rank"], found["t_stage"])
+    down = found[~up]
     for row in down.itertuples(index=False):
         out.append(
             _at(
@@ -615,6 +610,20 @@ def _graph(nodes: pd.DataFrame, raw: RawTable) -> list[Problem]:
                 _at(raw, int(where), "contributes_to", "graph_cycle", cycle=" → ".join(cycle))
             )
     return out
+
+
+def _points_up_all(
+    rank: pd.Series, stage: pd.Series, target_rank: pd.Series, target_stage: pd.Series
+) -> np.ndarray:
+    """:func:`_points_up` for every edge at once (levels and stages are small whole numbers)."""
+    r, s, tr, ts = (
+        np.asarray(x.astype("float64").to_numpy(na_value=np.nan), dtype="float64")
+        for x in (rank, stage, target_rank, target_stage)
+    )
+    with np.errstate(invalid="ignore"):
+        unknown = np.isnan(r) | np.isnan(tr)
+        same_level_up = ~np.isnan(s) & ~np.isnan(ts) & (ts > s)
+        return unknown | np.where(tr != r, tr > r, same_level_up)
 
 
 def _points_up(rank: object, stage: object, target_rank: object, target_stage: object) -> bool:
