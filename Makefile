@@ -16,7 +16,8 @@ help: ## List the targets
 
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --compile-bytecode
+	@$(BIN)/python -m compileall -q src  # fresh processes start without compiling the package
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv exactly as uv.lock says (all groups)
