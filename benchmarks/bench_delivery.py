@@ -182,20 +182,107 @@ def stage_collect(root: Path) -> dict:
     return {"seconds": seconds, "files": len(result.outcomes), "outcomes": outcomes}
 
 
+def _content_hash(path: Path) -> str:
+    """sha256 of a file; of a workbook, of its parts without the save time (docProps/core.xml).
+
+    openpyxl stamps the time of saving into the marked feedback copies, so two
+    runs never give the same bytes there; every other part must be equal.
+    """
+    import hashlib
+    import zipfile
+
+    if path.suffix != ".xlsx":
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            if name != "docProps/core.xml":
+                digest.update(name.encode() + b"\0" + archive.read(name))
+    return digest.hexdigest()
+
+
+def _spoil(root: Path, every: int) -> list[str]:
+    """Spoil every ``every``-th returned workbook in one of three ways people do.
+
+    Text in a number cell (``Indikatorwerte!I2``), a truncated file, and a
+    neighbour's workbook saved under this file name (the same lab twice in
+    the run and a file name that does not match the hidden sheet).
+    """
+    import openpyxl
+
+    files = _files(root)
+    done = []
+    for n, path in enumerate(files[every // 2 :: every]):
+        kind = n % 3
+        if kind == 0:
+            book = openpyxl.load_workbook(path)
+            book["Indikatorwerte"]["I2"] = "zwölf"
+            book.save(path)
+        elif kind == 1:
+            path.write_bytes(path.read_bytes()[:700])
+        else:
+            neighbour = files[files.index(path) - 1]
+            path.write_bytes(neighbour.read_bytes())
+        done.append(f"{path.name}: {('text in I2', 'truncated', 'neighbour copy')[kind]}")
+    return done
+
+
+def stage_collect_cli(root: Path) -> dict:
+    """``ogl-impact collect`` as a user runs it, with feedback; output hashed for comparison."""
+    import contextlib
+    import hashlib
+    import io
+
+    from ogl_impact.cli import main as cli_main
+
+    feedback = root / "feedback"
+    if feedback.exists():
+        shutil.rmtree(feedback)
+    out, err = io.StringIO(), io.StringIO()
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli_main(
+                [
+                    "collect",
+                    str(root / "returned"),
+                    "--data",
+                    str(root / "data"),
+                    "--feedback",
+                    str(feedback),
+                    "--received",
+                    "2023-01-20",
+                ]
+            )
+        except SystemExit as exc:
+            code = exc.code
+    seconds = time.perf_counter() - t0
+    files = {}
+    for folder in (root / "data", feedback):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file() and f.name != ".ogl-impact-output":
+                rel = f"{folder.name}/{f.relative_to(folder)}"
+                files[rel] = _content_hash(f)
+    files["<stdout>"] = hashlib.sha256(out.getvalue().encode()).hexdigest()
+    files["<stderr>"] = hashlib.sha256(err.getvalue().encode()).hexdigest()
+    return {"seconds": seconds, "exit": code, "sha256": files}
+
+
 STAGES = {
     "templates": stage_templates,
     "filled": stage_filled,
     "read_calamine": stage_read_calamine,
     "read_openpyxl": stage_read_openpyxl,
     "collect": stage_collect,
+    "collect_cli": stage_collect_cli,
 }
 
 
-def _run(stage: str, root: Path, sample: int | None) -> dict:
+def _run(stage: str, root: Path, sample: int | None, env: dict | None = None) -> dict:
     args = [sys.executable, __file__, "--stage", stage, "--dir", str(root)]
     if sample:
         args += ["--sample", str(sample)]
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    done = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(f"stage {stage} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -232,6 +319,35 @@ def _prepare(root: Path, count: int) -> None:
     )
 
 
+PRISTINE = "data.before-collect"
+"""Copy of the data folder as collect finds it (``--reuse`` restores it)."""
+
+
+def _restore(root: Path) -> None:
+    if (root / "data").exists():
+        shutil.rmtree(root / "data")
+    shutil.copytree(root / PRISTINE, root / "data")
+
+
+def _compare(root: Path, src: Path) -> None:
+    """Collect the same workbooks with the package in ``src`` and with this one; compare."""
+    import os
+
+    runs = {}
+    for label, env_src in (("other", str(src)), ("this", None)):
+        _restore(root)
+        env = dict(os.environ)
+        if env_src:
+            env["PYTHONPATH"] = env_src
+        runs[label] = _run("collect_cli", root, None, env=env)
+        print(label, "seconds", round(runs[label]["seconds"], 2), "exit", runs[label]["exit"])
+    a, b = runs["other"]["sha256"], runs["this"]["sha256"]
+    differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    print(json.dumps({"files": len(a), "differ": differ, "identical": not differ}, indent=1))
+    if differ:
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_800)
@@ -240,6 +356,25 @@ def main() -> None:
         "--sample", type=int, default=None, help="workbooks read by openpyxl (default 300)"
     )
     parser.add_argument("--stage", choices=list(STAGES), default=None)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the returned workbooks and the data of an earlier run in --dir",
+    )
+    parser.add_argument(
+        "--spoil",
+        type=int,
+        default=0,
+        metavar="N",
+        help="spoil every N-th returned workbook in --dir (text, truncated, neighbour's copy)",
+    )
+    parser.add_argument(
+        "--compare-with",
+        default=None,
+        metavar="SRC",
+        help="run collect (CLI, with feedback) with the package in SRC (e.g. an older "
+        "checkout's src) and with this one on the workbooks of --dir; compare sha256",
+    )
     args = parser.parse_args()
     root = Path(args.dir)
     if args.stage:
@@ -252,15 +387,27 @@ def main() -> None:
         result["load_average_1min"] = __import__("os").getloadavg()[0]
         print(json.dumps(result))
         return
-    _prepare(root, args.count)
+    if args.spoil:
+        for line in _spoil(root, args.spoil):
+            print("spoiled", line)
+        return
+    if args.compare_with:
+        _compare(root, Path(args.compare_with))
+        return
     figures = {
         "count": args.count,
         "machine": platform.platform(),
         "cpus": __import__("os").cpu_count(),
     }
-    for stage in ("templates", "filled"):
-        figures[stage] = _run(stage, root, None)
-        print(stage, figures[stage], flush=True)
+    if args.reuse and (root / PRISTINE).is_dir():
+        _restore(root)
+        figures["count"] = len(_files(root))
+    else:
+        _prepare(root, args.count)
+        for stage in ("templates", "filled"):
+            figures[stage] = _run(stage, root, None)
+            print(stage, figures[stage], flush=True)
+        shutil.copytree(root / "data", root / PRISTINE)
     figures["read_calamine"] = _run("read_calamine", root, None)
     print("read_calamine", figures["read_calamine"], flush=True)
     sample = args.sample or 300
