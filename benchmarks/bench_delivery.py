@@ -205,8 +205,8 @@ def _spoil(root: Path, every: int) -> list[str]:
     """Spoil every ``every``-th returned workbook in one of three ways people do.
 
     Text in a number cell (``Indikatorwerte!I2``), a truncated file, and a
-    neighbour's workbook saved under this file name (the same lab twice in
-    the run and a file name that does not match the hidden sheet).
+    neighbour's workbook with a note saved under this file name (the same
+    lab twice in the run and a file name that does not match the hidden sheet).
     """
     import openpyxl
 
@@ -220,14 +220,15 @@ def _spoil(root: Path, every: int) -> list[str]:
             book.save(path)
         elif kind == 1:
             path.write_bytes(path.read_bytes()[:700])
-        else:
-            neighbour = files[files.index(path) - 1]
-            path.write_bytes(neighbour.read_bytes())
+        else:  # a note keeps the bytes apart (the same file twice is merely skipped)
+            book = openpyxl.load_workbook(files[files.index(path) - 1])
+            book["Indikatorwerte"]["K2"] = "Kopie"
+            book.save(path)
         done.append(f"{path.name}: {('text in I2', 'truncated', 'neighbour copy')[kind]}")
     return done
 
 
-def stage_collect_cli(root: Path) -> dict:
+def stage_collect_cli(root: Path, feedback_too: bool = True) -> dict:
     """``ogl-impact collect`` as a user runs it, with feedback; output hashed for comparison."""
     import contextlib
     import hashlib
@@ -248,8 +249,7 @@ def stage_collect_cli(root: Path) -> dict:
                     str(root / "returned"),
                     "--data",
                     str(root / "data"),
-                    "--feedback",
-                    str(feedback),
+                    *(["--feedback", str(feedback)] if feedback_too else []),
                     "--received",
                     "2023-01-20",
                 ]
@@ -258,7 +258,7 @@ def stage_collect_cli(root: Path) -> dict:
             code = exc.code
     seconds = time.perf_counter() - t0
     files = {}
-    for folder in (root / "data", feedback):
+    for folder in (root / "data", feedback) if feedback_too else (root / "data",):
         for f in sorted(folder.rglob("*")):
             if f.is_file() and f.name != ".ogl-impact-output":
                 rel = f"{folder.name}/{f.relative_to(folder)}"
@@ -278,8 +278,10 @@ STAGES = {
 }
 
 
-def _run(stage: str, root: Path, sample: int | None, env: dict | None = None) -> dict:
-    args = [sys.executable, __file__, "--stage", stage, "--dir", str(root)]
+def _run(
+    stage: str, root: Path, sample: int | None, env: dict | None = None, extra: tuple = ()
+) -> dict:
+    args = [sys.executable, __file__, "--stage", stage, "--dir", str(root), *extra]
     if sample:
         args += ["--sample", str(sample)]
     done = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
@@ -329,7 +331,7 @@ def _restore(root: Path) -> None:
     shutil.copytree(root / PRISTINE, root / "data")
 
 
-def _compare(root: Path, src: Path) -> None:
+def _compare(root: Path, src: Path, feedback_too: bool = True) -> None:
     """Collect the same workbooks with the package in ``src`` and with this one; compare."""
     import os
 
@@ -339,7 +341,8 @@ def _compare(root: Path, src: Path) -> None:
         env = dict(os.environ)
         if env_src:
             env["PYTHONPATH"] = env_src
-        runs[label] = _run("collect_cli", root, None, env=env)
+        extra = () if feedback_too else ("--no-feedback",)
+        runs[label] = _run("collect_cli", root, None, env=env, extra=extra)
         print(label, "seconds", round(runs[label]["seconds"], 2), "exit", runs[label]["exit"])
     a, b = runs["other"]["sha256"], runs["this"]["sha256"]
     differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
@@ -362,6 +365,11 @@ def main() -> None:
         help="reuse the returned workbooks and the data of an earlier run in --dir",
     )
     parser.add_argument(
+        "--no-feedback",
+        action="store_true",
+        help="with --compare-with: no feedback folder (compare the data folder only)",
+    )
+    parser.add_argument(
         "--spoil",
         type=int,
         default=0,
@@ -380,6 +388,8 @@ def main() -> None:
     if args.stage:
         if args.stage.startswith("read_"):
             result = STAGES[args.stage](root, args.sample or None)
+        elif args.stage == "collect_cli":
+            result = stage_collect_cli(root, not args.no_feedback)
         else:
             result = STAGES[args.stage](root)
         result["peak_mib"] = round(_peak_mib(), 1)
@@ -392,7 +402,7 @@ def main() -> None:
             print("spoiled", line)
         return
     if args.compare_with:
-        _compare(root, Path(args.compare_with))
+        _compare(root, Path(args.compare_with), not args.no_feedback)
         return
     figures = {
         "count": args.count,

@@ -29,6 +29,7 @@ from ogl_impact.delivery.check import (
     pool_size,
 )
 from ogl_impact.delivery.check import text as _text
+from ogl_impact.delivery.csvout import table_text
 from ogl_impact.delivery.findings import finding
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.workbook import (
@@ -220,7 +221,7 @@ def collect(
             new_rows[len(candidates)] = _new_rows(o, checked, len(candidates))
             candidates.append(o)
     del per_lab  # the lab rows were only needed for the layouts; free them before merging
-    _, written_tables = _merge_and_check(candidates, new_rows, tables, received)
+    _, written_tables, merged_raw = _merge_and_check(candidates, new_rows, tables, received)
     for o in outcomes:
         if o.outcome == "skipped":
             continue
@@ -235,7 +236,8 @@ def collect(
     frames["submissions"] = register
     if revisions is not None:
         frames["revisions"] = revisions
-    written = _write(frames, tables, [*files])
+    texts = {name: raw.frame for name, raw in merged_raw.items()}
+    written = _write(frames, tables, [*files], texts)
     return CollectResult(outcomes=outcomes, written=written)
 
 
@@ -306,7 +308,7 @@ def _merge_and_check(
     new: dict[int, dict[str, list]],
     tables: DataTables,
     received: pd.Timestamp,
-) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, RawTable]]:
     """Merge the candidates' rows, check with validate's rules, refuse workbooks until clean."""
     by_index = {k: o for k, o in enumerate(candidates)}
     _drop_known_partners(by_index, new, tables)
@@ -334,13 +336,13 @@ def _merge_and_check(
     for k in active:
         by_index[k].merged = True
     if not active:
-        return typed, {}
+        return typed, {}, merged_raw
     changed = {"indicator_values": typed["indicator_values"], "milestones": typed["milestones"]}
     if any(len(new[k]["partners"]) for k in active):
         changed["partners"] = typed["partners"]
         if "sources" in typed and len(typed["sources"]) != len(tables.tables["sources"]):
             changed["sources"] = typed["sources"]
-    return typed, changed
+    return typed, changed, merged_raw
 
 
 def _drop_known_partners(
@@ -703,14 +705,27 @@ _DEFAULT_COMMENTS = {
 }
 
 
-def _write(frames: dict[str, pd.DataFrame], tables: DataTables, inputs: list[Path]) -> list[Path]:
-    """Write the changed tables into the data folder, all or none."""
+def _write(
+    frames: dict[str, pd.DataFrame],
+    tables: DataTables,
+    inputs: list[Path],
+    texts: dict[str, pd.DataFrame] | None = None,
+) -> list[Path]:
+    """Write the changed tables into the data folder, all or none.
+
+    ``texts`` holds the merged tables as text (categorical columns): where a
+    written table has one, its file is made by :func:`table_text` (the same
+    bytes, each distinct cell formatted once).
+    """
     written: list[Path] = []
     with update_files(tables.folder, "collect", inputs) as staging:
         for name, frame in frames.items():
             if frame is None:
                 continue
-            checked = TABLES[name].model.validate(frame.copy())  # never write a broken register
+            if texts and name in texts:  # typed by validate_table from these very texts
+                checked = frame
+            else:  # never write a broken register
+                checked = TABLES[name].model.validate(frame.copy())
             raw = tables.raw.get(name)
             comment = (
                 raw.comments[0]
@@ -725,9 +740,14 @@ def _write(frames: dict[str, pd.DataFrame], tables: DataTables, inputs: list[Pat
                     "überschrieben; bitte als CSV speichern / an Excel table is not overwritten"
                 )
             del stem
-            write_tables(
-                {name: _as_text_frame(checked[list(frame.columns)])}, staging, comment, sep=sep
-            )
+            ordered = checked[list(frame.columns)]
+            text = texts.get(name) if texts else None
+            fast = None if text is None else table_text(ordered, text, comment, sep, _as_text_frame)
+            if fast is None:
+                write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
+            else:
+                with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+                    handle.write(fast)
             written.append(tables.folder / f"{name}.csv")
     return written
 
