@@ -684,3 +684,28 @@ def test_the_same_file_twice_in_one_run_is_registered_once(base, data, original,
     # " (1)" sorts first: the copy is collected, the file of the original name skipped
     assert "übersprungen" in text and f"schon {LAB}_{PERIOD} (1).xlsx vor" in text
     assert list(_register(data)["outcome"]) == ["accepted"]
+
+
+def test_a_value_that_breaks_a_rule_across_tables_is_refused_naming_the_cell(
+    base, data, original, tmp_path, capsys
+):
+    """2.5 workshops: only the cross-table rule (a count is a whole number) sees it."""
+    where = {}
+
+    def half_workshop(book):
+        sheet = book["Indikatorwerte"]
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row, C_ID).value == "i03" and not sheet.cell(row, C_DISAGG).value:
+                sheet.cell(row, C_VALUE).value = 2.5
+                sheet.cell(row, C_STATUS).value = STATUS_LABELS["measured"]
+                where["cell"] = f"Indikatorwerte!I{row}"
+
+    back = tmp_path / "back"
+    filled(base, original, LAB, back / f"{LAB}_{PERIOD}.xlsx", half_workshop)
+    filled(base, original, "bremen", back / f"bremen_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(back), "--data", str(data))
+    assert code == 1, text
+    lines = [x for x in text.splitlines() if where["cell"] in x]
+    assert any("„2,5“" in x and "ganze Zahl" in x and "Fehler" in x for x in lines), text
+    outcome = dict(zip(_register(data)["lab_id"], _register(data)["outcome"], strict=True))
+    assert outcome == {LAB: "refused", "bremen": "accepted"}

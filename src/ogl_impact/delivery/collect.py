@@ -321,7 +321,8 @@ def _merge_and_check(
             frame, found = validate_table(raw, TABLES[name])
             typed[name] = frame
             problems += found
-        everything = {**tables.tables, **typed}
+        # the rules that involve a merged table; those among untouched tables held at loading
+        everything = {n: t for n, t in tables.tables.items() if n in _PARENTS} | typed
         everything_raw = {**tables.raw, **merged_raw}
         problems += check_cross_table(everything, everything_raw, missing=set())
         refused = _attribute(problems, by_index, active)
@@ -343,6 +344,16 @@ def _merge_and_check(
         if "sources" in typed and len(typed["sources"]) != len(tables.tables["sources"]):
             changed["sources"] = typed["sources"]
     return typed, changed, merged_raw
+
+
+_PARENTS = frozenset({"labs", "periods", "indicators", "sources"})
+"""Tables the merged ones (values, milestones, partners, sources) refer to.
+
+The cross-table rules after merging run on these and the merged tables
+only: a rule among untouched tables (the impact-model graph of ``nodes``,
+the register) found no error when the folder was loaded (else collect
+stops), and the workbooks change none of its inputs.
+"""
 
 
 def _drop_known_partners(
