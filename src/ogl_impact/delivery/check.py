@@ -12,6 +12,7 @@ run gives, so messages do not depend on the number of processes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -380,6 +381,7 @@ def check_workbooks(paths: list[Path], ctx: Context, processes: int = 1) -> Iter
         return
     global _CONTEXT
     _CONTEXT = ctx
+    gc.freeze()  # the workers' garbage collector leaves the shared objects (and pages) alone
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet) as pool:
             yield from pool.imap(_check_in_worker, paths, chunksize=CHUNK)
@@ -387,6 +389,7 @@ def check_workbooks(paths: list[Path], ctx: Context, processes: int = 1) -> Iter
             pool.join()
     finally:
         _CONTEXT = None
+        gc.unfreeze()
 
 
 def _quiet() -> None:

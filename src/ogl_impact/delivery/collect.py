@@ -29,7 +29,7 @@ from ogl_impact.delivery.check import (
     pool_size,
 )
 from ogl_impact.delivery.check import text as _text
-from ogl_impact.delivery.csvout import table_text
+from ogl_impact.delivery.csvout import table_columns, write_columns
 from ogl_impact.delivery.findings import finding
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.workbook import (
@@ -220,8 +220,10 @@ def collect(
         if not o.errors:
             new_rows[len(candidates)] = _new_rows(o, checked, len(candidates))
             candidates.append(o)
-    del per_lab  # the lab rows were only needed for the layouts; free them before merging
+    ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
+    del per_lab, ctx
     _, written_tables, merged_raw = _merge_and_check(candidates, new_rows, tables, received)
+    del new_rows  # merged into the tables
     for o in outcomes:
         if o.outcome == "skipped":
             continue
@@ -753,12 +755,13 @@ def _write(
             del stem
             ordered = checked[list(frame.columns)]
             text = texts.get(name) if texts else None
-            fast = None if text is None else table_text(ordered, text, comment, sep, _as_text_frame)
+            fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
             if fast is None:
                 write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
             else:
                 with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-                    handle.write(fast)
+                    write_columns(handle, list(ordered.columns), fast, comment, sep)
+                del fast
             written.append(tables.folder / f"{name}.csv")
     return written
 

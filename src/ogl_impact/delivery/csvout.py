@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -35,14 +36,13 @@ def _alike(a: np.ndarray, b: np.ndarray) -> bool:
     return bool((same | (pd.isna(a) & pd.isna(b))).all())
 
 
-def table_text(
+def table_columns(
     typed: pd.DataFrame,
     text: pd.DataFrame,
-    comment: str,
     sep: str,
     as_text: Callable[[pd.DataFrame], pd.DataFrame],
-) -> str | None:
-    """Return what ``write_tables`` writes for ``as_text(typed)``, or None where unsure.
+) -> list[list[str]] | None:
+    """Return the cells ``write_tables`` writes for ``as_text(typed)``, column by column.
 
     Parameters
     ----------
@@ -50,8 +50,6 @@ def table_text(
         The table as written (typed values).
     text : pandas.DataFrame
         The same rows as text, one categorical column per column of ``typed``.
-    comment : str
-        The file's comment line.
     sep : str
         Field separator (``";"``: decimal comma).
     as_text : callable
@@ -59,10 +57,10 @@ def table_text(
 
     Returns
     -------
-    str or None
-        The file's text; None when the columns differ, a column of ``text``
-        is not categorical, or one text stands for different typed values
-        (then every cell must be formatted on its own).
+    list of list of str or None
+        None when the columns differ, a column of ``text`` is not
+        categorical, or one text stands for different typed values (then
+        every cell must be formatted on its own).
     """
     n = len(typed)
     if len(text) != n or list(text.columns) != list(typed.columns) or n == 0:
@@ -82,12 +80,60 @@ def table_text(
         lookup = np.empty(len(distinct), dtype=object)
         lookup[:] = formatted
         columns.append(lookup[where].tolist())
-    out = io.StringIO()
-    out.write(f"# {comment}\n")
-    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
-    writer.writerow(typed.columns)
+    return columns
+
+
+def write_columns(
+    handle: TextIO, header: list[str], columns: list[list[str]], comment: str, sep: str
+) -> None:
+    """Write a comment line, the header and the rows as ``write_tables`` does.
+
+    Parameters
+    ----------
+    handle : text file
+        Opened with ``encoding="utf-8", newline=""``.
+    header : list of str
+        Column names.
+    columns : list of list of str
+        The cells, column by column (:func:`table_columns`).
+    comment : str
+        The file's comment line.
+    sep : str
+        Field separator.
+    """
+    handle.write(f"# {comment}\n")
+    writer = csv.writer(handle, delimiter=sep, lineterminator="\n")
+    writer.writerow(header)
     writer.writerows(zip(*columns, strict=True))
+
+
+def table_text(
+    typed: pd.DataFrame,
+    text: pd.DataFrame,
+    comment: str,
+    sep: str,
+    as_text: Callable[[pd.DataFrame], pd.DataFrame],
+) -> str | None:
+    """Return what ``write_tables`` writes for ``as_text(typed)``, or None where unsure.
+
+    Parameters
+    ----------
+    typed, text, sep, as_text
+        As for :func:`table_columns`.
+    comment : str
+        The file's comment line.
+
+    Returns
+    -------
+    str or None
+        The file's text (see :func:`table_columns` for None).
+    """
+    columns = table_columns(typed, text, sep, as_text)
+    if columns is None:
+        return None
+    out = io.StringIO()
+    write_columns(out, list(typed.columns), columns, comment, sep)
     return out.getvalue()
 
 
-__all__ = ["table_text"]
+__all__ = ["table_columns", "table_text", "write_columns"]
