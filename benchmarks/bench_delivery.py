@@ -15,10 +15,22 @@ Stages, each in a fresh process (time and peak memory of its own):
 Usage::
 
     python benchmarks/bench_delivery.py [--count 10800] [--dir /tmp/ogl-delivery] [--sample 300]
+    python benchmarks/bench_delivery.py --dir DIR --reuse        # workbooks of an earlier run
+    python benchmarks/bench_delivery.py --dir DIR --spoil 25     # spoil every 25th workbook
+    python benchmarks/bench_delivery.py --dir DIR --compare-with OTHER/src [--no-feedback]
+
+``--reuse`` restores the data folder as collect found it (kept in
+``DIR/data.before-collect``) and measures the readers and collect again
+without writing 10,800 templates. ``--compare-with`` runs ``ogl-impact
+collect`` (with ``--feedback`` unless ``--no-feedback``) once with the
+package in OTHER/src and once with this one on the same workbooks and data,
+and compares sha256 of every file of the data folder, every feedback file
+(workbooks without the save time openpyxl stamps into docProps/core.xml),
+stdout and stderr; exit 1 if any differ.
 
 The figures are printed as JSON and written to benchmarks/results/delivery.json.
 
-Figures (2 shared cores, load average 5-6 from other work; commit 0411b4c, run
+Figures before (2 shared cores, load average 5-6 from other work; commit 0411b4c, run
 with ``/usr/bin/time -v .venv/bin/python benchmarks/bench_delivery.py --count
 10800 --dir /tmp/ef/bench10800 --sample 300``, 8 min 11 s wall in all):
 
@@ -32,19 +44,27 @@ read_openpyxl (300)    7.9         53          26 ms per workbook (40x)
 collect                79.9        1,344       <= 1.5x reader: NOT met
 =====================  ==========  ==========  ==========================
 
-collect / reader = 10.7x (2,000 workbooks at commit fce3d62: 16.3 s / 1.45 s
-= 11.3x; before these changes about 14x; collect of 400 workbooks under
-cProfile 12.2 s at e593add, 7.8 s at fce3d62, 7.2 s at 0411b4c, with
-byte-identical data files). Where the time goes (cProfile of collect, 2,000
-workbooks, at fce3d62; the profiler inflates small calls): per workbook
-build_layout ~2.9 ms, interpret ~2.9 ms, read_raw (calamine plus the
-zip-bomb and structure checks) ~1.8 ms,
-plausibility and row conversion ~2.5 ms, most of it pandas constructing and
-indexing small frames with Arrow-backed strings; fixed costs of loading (2.6
-s), validating the merged tables (1.5 s), cross-table rules (1.3 s) and
-writing (4.4 s) the national tables. The 1.5x target would leave 0.3 ms of
-Python per workbook plus fixed costs below a second; it needs the layouts
-and returned rows without pandas frames (a larger change) and is open.
+After (commit 9dc744e; the machine shared with 3 other workers, load
+average 5.6-6.6 during these two stages, so only the ratio of stages run
+minutes apart means something):
+``--stage read_calamine --dir /tmp/s4c/b10800``: 10.9 s wall, 7.35 s CPU;
+``--stage collect --dir /tmp/s4c/b10800``: 75.8 s wall, 42.4 s CPU (parent
+and the 2 pool workers), peak RSS of the parent 1,300 MiB, summed PSS of
+parent and workers at most 1,879 MiB (sampled every 0.2 s from
+/proc/PID/smaps_rollup): collect / reader = 7.0x wall, 5.8x CPU. NOT met.
+
+Where the time goes now (2,000 workbooks, wall per phase, load 6.9, so
+inflated about 2-3x): loading and checking the data folder 7.0 s, splitting
+the lab rows 2.4 s, reading and checking the workbooks in the pool 13.9 s,
+merging and re-checking 6.2 s (cross-table rules 3.3 s before they were
+limited to the merged tables), writing 4.9 s (before the tables were
+formatted one distinct cell at a time). Per workbook in one process: read_raw
+(calamine plus sha256, the zip-bomb limits and the formula/merge scan of the
+sheet XML) about 2x what calamine alone needs, layout 0.3 ms, interpret
+0.2 ms. The fixed costs (loading the national tables with validate's rules,
+re-validating the merged tables) are now the larger share and grow with the
+tables, not with the workbooks; the 1.5x target needs them cut (validation
+of the new rows only, a lighter load), see the report of this change.
 """
 
 from __future__ import annotations
