@@ -15,10 +15,22 @@ Stages, each in a fresh process (time and peak memory of its own):
 Usage::
 
     python benchmarks/bench_delivery.py [--count 10800] [--dir /tmp/ogl-delivery] [--sample 300]
+    python benchmarks/bench_delivery.py --dir DIR --reuse        # workbooks of an earlier run
+    python benchmarks/bench_delivery.py --dir DIR --spoil 25     # spoil every 25th workbook
+    python benchmarks/bench_delivery.py --dir DIR --compare-with OTHER/src [--no-feedback]
+
+``--reuse`` restores the data folder as collect found it (kept in
+``DIR/data.before-collect``) and measures the readers and collect again
+without writing 10,800 templates. ``--compare-with`` runs ``ogl-impact
+collect`` (with ``--feedback`` unless ``--no-feedback``) once with the
+package in OTHER/src and once with this one on the same workbooks and data,
+and compares sha256 of every file of the data folder, every feedback file
+(workbooks without the save time openpyxl stamps into docProps/core.xml),
+stdout and stderr; exit 1 if any differ.
 
 The figures are printed as JSON and written to benchmarks/results/delivery.json.
 
-Figures (2 shared cores, load average 5-6 from other work; commit 0411b4c, run
+Figures before (2 shared cores, load average 5-6 from other work; commit 0411b4c, run
 with ``/usr/bin/time -v .venv/bin/python benchmarks/bench_delivery.py --count
 10800 --dir /tmp/ef/bench10800 --sample 300``, 8 min 11 s wall in all):
 
@@ -32,19 +44,27 @@ read_openpyxl (300)    7.9         53          26 ms per workbook (40x)
 collect                79.9        1,344       <= 1.5x reader: NOT met
 =====================  ==========  ==========  ==========================
 
-collect / reader = 10.7x (2,000 workbooks at commit fce3d62: 16.3 s / 1.45 s
-= 11.3x; before these changes about 14x; collect of 400 workbooks under
-cProfile 12.2 s at e593add, 7.8 s at fce3d62, 7.2 s at 0411b4c, with
-byte-identical data files). Where the time goes (cProfile of collect, 2,000
-workbooks, at fce3d62; the profiler inflates small calls): per workbook
-build_layout ~2.9 ms, interpret ~2.9 ms, read_raw (calamine plus the
-zip-bomb and structure checks) ~1.8 ms,
-plausibility and row conversion ~2.5 ms, most of it pandas constructing and
-indexing small frames with Arrow-backed strings; fixed costs of loading (2.6
-s), validating the merged tables (1.5 s), cross-table rules (1.3 s) and
-writing (4.4 s) the national tables. The 1.5x target would leave 0.3 ms of
-Python per workbook plus fixed costs below a second; it needs the layouts
-and returned rows without pandas frames (a larger change) and is open.
+After (commit 9dc744e; the machine shared with 3 other workers, load
+average 5.6-6.6 during these two stages, so only the ratio of stages run
+minutes apart means something):
+``--stage read_calamine --dir /tmp/s4c/b10800``: 10.9 s wall, 7.35 s CPU;
+``--stage collect --dir /tmp/s4c/b10800``: 75.8 s wall, 42.4 s CPU (parent
+and the 2 pool workers), peak RSS of the parent 1,300 MiB, summed PSS of
+parent and workers at most 1,879 MiB (sampled every 0.2 s from
+/proc/PID/smaps_rollup): collect / reader = 7.0x wall, 5.8x CPU. NOT met.
+
+Where the time goes now (2,000 workbooks, wall per phase, load 6.9, so
+inflated about 2-3x): loading and checking the data folder 7.0 s, splitting
+the lab rows 2.4 s, reading and checking the workbooks in the pool 13.9 s,
+merging and re-checking 6.2 s (cross-table rules 3.3 s before they were
+limited to the merged tables), writing 4.9 s (before the tables were
+formatted one distinct cell at a time). Per workbook in one process: read_raw
+(calamine plus sha256, the zip-bomb limits and the formula/merge scan of the
+sheet XML) about 2x what calamine alone needs, layout 0.3 ms, interpret
+0.2 ms. The fixed costs (loading the national tables with validate's rules,
+re-validating the merged tables) are now the larger share and grow with the
+tables, not with the workbooks; the 1.5x target needs them cut (validation
+of the new rows only, a lighter load), see the report of this change.
 """
 
 from __future__ import annotations
@@ -182,20 +202,109 @@ def stage_collect(root: Path) -> dict:
     return {"seconds": seconds, "files": len(result.outcomes), "outcomes": outcomes}
 
 
+def _content_hash(path: Path) -> str:
+    """sha256 of a file; of a workbook, of its parts without the save time (docProps/core.xml).
+
+    openpyxl stamps the time of saving into the marked feedback copies, so two
+    runs never give the same bytes there; every other part must be equal.
+    """
+    import hashlib
+    import zipfile
+
+    if path.suffix != ".xlsx":
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            if name != "docProps/core.xml":
+                digest.update(name.encode() + b"\0" + archive.read(name))
+    return digest.hexdigest()
+
+
+def _spoil(root: Path, every: int) -> list[str]:
+    """Spoil every ``every``-th returned workbook in one of three ways people do.
+
+    Text in a number cell (``Indikatorwerte!I2``), a truncated file, and a
+    neighbour's workbook with a note saved under this file name (the same
+    lab twice in the run and a file name that does not match the hidden sheet).
+    """
+    import openpyxl
+
+    files = _files(root)
+    done = []
+    for n, path in enumerate(files[every // 2 :: every]):
+        kind = n % 3
+        if kind == 0:
+            book = openpyxl.load_workbook(path)
+            book["Indikatorwerte"]["I2"] = "zwölf"
+            book.save(path)
+        elif kind == 1:
+            path.write_bytes(path.read_bytes()[:700])
+        else:  # a note keeps the bytes apart (the same file twice is merely skipped)
+            book = openpyxl.load_workbook(files[files.index(path) - 1])
+            book["Indikatorwerte"]["K2"] = "Kopie"
+            book.save(path)
+        done.append(f"{path.name}: {('text in I2', 'truncated', 'neighbour copy')[kind]}")
+    return done
+
+
+def stage_collect_cli(root: Path, feedback_too: bool = True) -> dict:
+    """``ogl-impact collect`` as a user runs it, with feedback; output hashed for comparison."""
+    import contextlib
+    import hashlib
+    import io
+
+    from ogl_impact.cli import main as cli_main
+
+    feedback = root / "feedback"
+    if feedback.exists():
+        shutil.rmtree(feedback)
+    out, err = io.StringIO(), io.StringIO()
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli_main(
+                [
+                    "collect",
+                    str(root / "returned"),
+                    "--data",
+                    str(root / "data"),
+                    *(["--feedback", str(feedback)] if feedback_too else []),
+                    "--received",
+                    "2023-01-20",
+                ]
+            )
+        except SystemExit as exc:
+            code = exc.code
+    seconds = time.perf_counter() - t0
+    files = {}
+    for folder in (root / "data", feedback) if feedback_too else (root / "data",):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file() and f.name != ".ogl-impact-output":
+                rel = f"{folder.name}/{f.relative_to(folder)}"
+                files[rel] = _content_hash(f)
+    files["<stdout>"] = hashlib.sha256(out.getvalue().encode()).hexdigest()
+    files["<stderr>"] = hashlib.sha256(err.getvalue().encode()).hexdigest()
+    return {"seconds": seconds, "exit": code, "sha256": files}
+
+
 STAGES = {
     "templates": stage_templates,
     "filled": stage_filled,
     "read_calamine": stage_read_calamine,
     "read_openpyxl": stage_read_openpyxl,
     "collect": stage_collect,
+    "collect_cli": stage_collect_cli,
 }
 
 
-def _run(stage: str, root: Path, sample: int | None) -> dict:
-    args = [sys.executable, __file__, "--stage", stage, "--dir", str(root)]
+def _run(
+    stage: str, root: Path, sample: int | None, env: dict | None = None, extra: tuple = ()
+) -> dict:
+    args = [sys.executable, __file__, "--stage", stage, "--dir", str(root), *extra]
     if sample:
         args += ["--sample", str(sample)]
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    done = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(f"stage {stage} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -232,6 +341,36 @@ def _prepare(root: Path, count: int) -> None:
     )
 
 
+PRISTINE = "data.before-collect"
+"""Copy of the data folder as collect finds it (``--reuse`` restores it)."""
+
+
+def _restore(root: Path) -> None:
+    if (root / "data").exists():
+        shutil.rmtree(root / "data")
+    shutil.copytree(root / PRISTINE, root / "data")
+
+
+def _compare(root: Path, src: Path, feedback_too: bool = True) -> None:
+    """Collect the same workbooks with the package in ``src`` and with this one; compare."""
+    import os
+
+    runs = {}
+    for label, env_src in (("other", str(src)), ("this", None)):
+        _restore(root)
+        env = dict(os.environ)
+        if env_src:
+            env["PYTHONPATH"] = env_src
+        extra = () if feedback_too else ("--no-feedback",)
+        runs[label] = _run("collect_cli", root, None, env=env, extra=extra)
+        print(label, "seconds", round(runs[label]["seconds"], 2), "exit", runs[label]["exit"])
+    a, b = runs["other"]["sha256"], runs["this"]["sha256"]
+    differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    print(json.dumps({"files": len(a), "differ": differ, "identical": not differ}, indent=1))
+    if differ:
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_800)
@@ -240,11 +379,37 @@ def main() -> None:
         "--sample", type=int, default=None, help="workbooks read by openpyxl (default 300)"
     )
     parser.add_argument("--stage", choices=list(STAGES), default=None)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the returned workbooks and the data of an earlier run in --dir",
+    )
+    parser.add_argument(
+        "--no-feedback",
+        action="store_true",
+        help="with --compare-with: no feedback folder (compare the data folder only)",
+    )
+    parser.add_argument(
+        "--spoil",
+        type=int,
+        default=0,
+        metavar="N",
+        help="spoil every N-th returned workbook in --dir (text, truncated, neighbour's copy)",
+    )
+    parser.add_argument(
+        "--compare-with",
+        default=None,
+        metavar="SRC",
+        help="run collect (CLI, with feedback) with the package in SRC (e.g. an older "
+        "checkout's src) and with this one on the workbooks of --dir; compare sha256",
+    )
     args = parser.parse_args()
     root = Path(args.dir)
     if args.stage:
         if args.stage.startswith("read_"):
             result = STAGES[args.stage](root, args.sample or None)
+        elif args.stage == "collect_cli":
+            result = stage_collect_cli(root, not args.no_feedback)
         else:
             result = STAGES[args.stage](root)
         result["peak_mib"] = round(_peak_mib(), 1)
@@ -252,15 +417,27 @@ def main() -> None:
         result["load_average_1min"] = __import__("os").getloadavg()[0]
         print(json.dumps(result))
         return
-    _prepare(root, args.count)
+    if args.spoil:
+        for line in _spoil(root, args.spoil):
+            print("spoiled", line)
+        return
+    if args.compare_with:
+        _compare(root, Path(args.compare_with), not args.no_feedback)
+        return
     figures = {
         "count": args.count,
         "machine": platform.platform(),
         "cpus": __import__("os").cpu_count(),
     }
-    for stage in ("templates", "filled"):
-        figures[stage] = _run(stage, root, None)
-        print(stage, figures[stage], flush=True)
+    if args.reuse and (root / PRISTINE).is_dir():
+        _restore(root)
+        figures["count"] = len(_files(root))
+    else:
+        _prepare(root, args.count)
+        for stage in ("templates", "filled"):
+            figures[stage] = _run(stage, root, None)
+            print(stage, figures[stage], flush=True)
+        shutil.copytree(root / "data", root / PRISTINE)
     figures["read_calamine"] = _run("read_calamine", root, None)
     print("read_calamine", figures["read_calamine"], flush=True)
     sample = args.sample or 300

@@ -603,3 +603,109 @@ def test_feedback_into_a_foreign_folder_is_refused(base, data, original, tmp_pat
     assert code == 2 and "nicht von ogl-impact angelegt" in text
     assert (foreign / "brief.docx").read_bytes() == b"x"
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
+
+
+# ---- many workbooks: checked in a pool of processes, same results in the same order ----
+
+
+def _run_collect(paths: list[Path], data: Path, jobs: int):
+    from ogl_impact.delivery.collect import collect as collect_books
+
+    result = collect_books(paths, data, received=pd.Timestamp(RECEIVED), jobs=jobs)
+    said = [
+        (o.file, o.lab_id, o.period_id, o.outcome, [f.line("de") for f in o.findings])
+        for o in result.outcomes
+    ]
+    files = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data.iterdir())
+        if p.is_file() and p.name != ".ogl-impact-output"
+    }
+    return said, files
+
+
+def test_pool_of_two_gives_what_one_process_gives(
+    base, data, original, tmp_path, capsys, monkeypatch
+):
+    """Every lab's workbook, one spoiled, a truncated file and an empty one amid them."""
+    import ogl_impact.delivery.check as check
+
+    monkeypatch.setattr(check, "CHUNK", 2)  # batches of 2: the bad files sit inside batches
+    back = tmp_path / "back"
+    labs = sorted(original.labs["lab_id"])
+    for lab in labs:
+        edit = _set("Indikatorwerte", "I3", "zwölf") if lab == LAB else None
+        filled(base, original, lab, back / f"{lab}_{PERIOD}.xlsx", edit)
+    good = (back / f"bremen_{PERIOD}.xlsx").read_bytes()
+    (back / f"c_kaputt_{PERIOD}.xlsx").write_bytes(good[:900])  # sorts between the labs
+    (back / f"k_leer_{PERIOD}.xlsx").write_bytes(b"")
+    serial_data = tmp_path / "serial"
+    shutil.copytree(data, serial_data)
+    serial, serial_files = _run_collect([back], serial_data, jobs=1)
+    pooled, pooled_files = _run_collect([back], data, jobs=2)
+    assert pooled == serial
+    assert pooled_files == serial_files
+    assert [s[0] for s in pooled] == sorted(p.name for p in back.iterdir())
+    outcome = {s[0]: s[3] for s in pooled}
+    assert outcome[f"c_kaputt_{PERIOD}.xlsx"] == outcome[f"k_leer_{PERIOD}.xlsx"] == "refused"
+    assert outcome[f"{LAB}_{PERIOD}.xlsx"] == "refused"
+    assert sum(v == "accepted" for v in outcome.values()) == len(labs) - 1
+    broken = next(s[4] for s in pooled if s[0] == f"c_kaputt_{PERIOD}.xlsx")
+    assert "keine lesbare .xlsx-Datei" in broken[0]
+    spoiled = next(s[4] for s in pooled if s[0] == f"{LAB}_{PERIOD}.xlsx")
+    assert any("Indikatorwerte!I3" in line and "zwölf" in line for line in spoiled)
+    register = _register(data)
+    assert dict(zip(register["lab_id"], register["outcome"], strict=True))[LAB] == "refused"
+
+
+def test_pool_with_nothing_readable_ends_cleanly(data, tmp_path, capsys):
+    """Only broken files, checked in a pool: each refused, no worker traceback, no table."""
+    back = tmp_path / "back"
+    back.mkdir()
+    for n in range(5):
+        (back / f"datei{n}.xlsx").write_bytes(b"PK\x03\x04 kaputt")
+    before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
+    said, _ = _run_collect([back], data, jobs=2)
+    assert [s[3] for s in said] == ["refused"] * 5
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    after = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
+    assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
+        k: v for k, v in before.items() if k != "submissions.csv"
+    }
+
+
+def test_the_same_file_twice_in_one_run_is_registered_once(base, data, original, tmp_path, capsys):
+    back = tmp_path / "back"
+    first = filled(base, original, LAB, back / f"{LAB}_{PERIOD}.xlsx")
+    shutil.copy(first, back / f"{LAB}_{PERIOD} (1).xlsx")
+    code, text = collect(capsys, str(back), "--data", str(data))
+    assert code == 0, text
+    # " (1)" sorts first: the copy is collected, the file of the original name skipped
+    assert "übersprungen" in text and f"schon {LAB}_{PERIOD} (1).xlsx vor" in text
+    assert list(_register(data)["outcome"]) == ["accepted"]
+
+
+def test_a_value_that_breaks_a_rule_across_tables_is_refused_naming_the_cell(
+    base, data, original, tmp_path, capsys
+):
+    """2.5 workshops: only the cross-table rule (a count is a whole number) sees it."""
+    where = {}
+
+    def half_workshop(book):
+        sheet = book["Indikatorwerte"]
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row, C_ID).value == "i03" and not sheet.cell(row, C_DISAGG).value:
+                sheet.cell(row, C_VALUE).value = 2.5
+                sheet.cell(row, C_STATUS).value = STATUS_LABELS["measured"]
+                where["cell"] = f"Indikatorwerte!I{row}"
+
+    back = tmp_path / "back"
+    filled(base, original, LAB, back / f"{LAB}_{PERIOD}.xlsx", half_workshop)
+    filled(base, original, "bremen", back / f"bremen_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(back), "--data", str(data))
+    assert code == 1, text
+    lines = [x for x in text.splitlines() if where["cell"] in x]
+    assert any("„2,5“" in x and "ganze Zahl" in x and "Fehler" in x for x in lines), text
+    outcome = dict(zip(_register(data)["lab_id"], _register(data)["outcome"], strict=True))
+    assert outcome == {LAB: "refused", "bremen": "accepted"}

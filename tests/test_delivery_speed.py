@@ -98,3 +98,38 @@ def test_rows_of_yields_what_itertuples_yields():
         for a, b in zip(got, expected, strict=True):
             assert [type(x) for x in a] == [type(x) for x in b]
             assert all((x == y) or (pd.isna(x) and pd.isna(y)) for x, y in zip(a, b, strict=True))
+
+
+def test_table_text_gives_the_bytes_of_write_tables(tmp_path):
+    """Every table of data/raw, typed from its text as collect types merged tables."""
+    from ogl_impact.delivery.csvout import table_text
+    from ogl_impact.io import read_table
+    from ogl_impact.schemas import TABLES
+    from ogl_impact.validate import find_tables, validate_table
+
+    files, _ = find_tables(RAW)
+    used = 0
+    for name, path in files.items():
+        if name not in TABLES or path.suffix != ".csv":
+            continue
+        raw = read_table(path, name)
+        typed, _problems = validate_table(raw, TABLES[name])
+        for sep in (";", ","):
+            fast = table_text(typed, raw.frame, "Kommentar", sep, _as_text_frame)
+            slow = write_tables({name: _as_text_frame(typed)}, tmp_path, "Kommentar", sep=sep)
+            assert fast is not None, name
+            assert fast.encode("utf-8") == slow[0].read_bytes(), (name, sep)
+        used += 1
+    assert used >= 8
+
+
+def test_table_text_declines_where_one_text_stands_for_two_values(tmp_path):
+    from ogl_impact.delivery.csvout import table_text
+
+    text = pd.DataFrame({"a": pd.Categorical(["1", "1", "x"])})
+    typed = pd.DataFrame({"a": [1.0, 2.0, None]})  # "1" read as 1 and as 2: not one value
+    assert table_text(typed, text, "c", ";", _as_text_frame) is None
+    typed = pd.DataFrame({"a": [1.0, 1.0, None]})
+    slow = write_tables({"t": _as_text_frame(typed)}, tmp_path, "c", sep=";")[0].read_bytes()
+    assert table_text(typed, text, "c", ";", _as_text_frame).encode("utf-8") == slow
+    assert table_text(typed, text.astype(str), "c", ";", _as_text_frame) is None  # not categorical

@@ -11,7 +11,6 @@ import pandas as pd
 from ogl_impact.delivery.collect import CollectError, collect
 from ogl_impact.delivery.feedback import write_feedback
 from ogl_impact.delivery.tables import NEEDED, load_tables
-from ogl_impact.delivery.template import DEADLINE_DAYS, workbook_name, write_workbooks
 from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
 from ogl_impact.problems import format_text
 from ogl_impact.write.target import replace_folder
@@ -48,6 +47,8 @@ def run_template(
     int
         0 written, 1 data invalid, 2 unknown period or lab.
     """
+    from ogl_impact.delivery.template import DEADLINE_DAYS, workbook_name, write_workbooks
+
     tables = load_tables(data, NEEDED)
     if tables.errors:
         print(format_text(tables.errors, lang), file=sys.stderr)

@@ -14,28 +14,30 @@ recognised workbook, refused ones too, gets a row in ``submissions.csv``.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ogl_impact.delivery.findings import Finding, finding
-from ogl_impact.delivery.plausibility import check_plausibility
-from ogl_impact.delivery.read import RawWorkbook, Returned, interpret, read_raw, rows_of
+from ogl_impact.delivery.check import (
+    Checked,
+    Context,
+    Outcome,
+    check_workbooks,
+    pool_size,
+)
+from ogl_impact.delivery.check import text as _text
+from ogl_impact.delivery.csvout import table_columns, write_columns
+from ogl_impact.delivery.findings import finding
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.workbook import (
     COLUMNS,
     LISTS,
-    SHEET_META,
     SHEET_MILESTONES,
     SHEET_PARTNERS,
     SHEET_VALUES,
-    TEMPLATE_VERSION,
-    Layout,
-    build_layout,
     column_letter,
     empty_lab,
     split_by_lab,
@@ -77,57 +79,6 @@ class CollectError(Exception):
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
         self.problems = problems or []
-
-
-@dataclass
-class Outcome:
-    """What happened to one workbook.
-
-    Attributes
-    ----------
-    file : str
-        File name as received.
-    path : Path
-        Where it was read from.
-    lab_id, period_id : str or None
-        Whose workbook, for which period (None when not recognised).
-    outcome : {"accepted", "revision", "refused", "skipped"}
-        Skipped: the same file was collected before.
-    findings : list of Finding
-        Everything found, errors and warnings.
-    sha256 : str
-        Hash of the file.
-    template_version : str
-        From the metadata.
-    revisions : pandas.DataFrame
-        Values of its lab and period this workbook changed (rows of ``revisions.csv``).
-    raw : RawWorkbook or None
-        The cells as read (emptied once the rows are taken from them).
-    merged : bool
-        Whether its rows passed every check and were merged.
-    partner_revisions : list of dict
-        Kind or Land of partners already known that this workbook corrects
-        (rows of ``revisions.csv``; the workbook is then registered as a
-        revision, as the register rule for revisions requires).
-    """
-
-    file: str
-    path: Path
-    lab_id: str | None = None
-    period_id: str | None = None
-    outcome: str = "refused"
-    findings: list[Finding] = field(default_factory=list)
-    sha256: str = ""
-    template_version: str = ""
-    revisions: pd.DataFrame | None = None
-    raw: RawWorkbook | None = None
-    merged: bool = False
-    partner_revisions: list[dict] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Finding]:
-        """Findings of severity ``error``."""
-        return [f for f in self.findings if f.severity == "error"]
 
 
 @dataclass
@@ -173,30 +124,13 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _german_number(value: float) -> str:
-    return (str(int(value)) if float(value).is_integer() else repr(float(value))).replace(".", ",")
-
-
-def _text(value: object, decimal: str = ",") -> str:
-    """Return a typed value as a CSV cell of the data folder's dialect."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return "" if pd.isna(value) else f"{value:%Y-%m-%d}"
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, float | np.floating):
-        text = str(int(value)) if float(value).is_integer() else repr(float(value))
-        return text.replace(".", decimal)
-    return str(value)
-
-
 def collect(
     paths: list[Path],
     data: str | Path,
     *,
     received: pd.Timestamp,
     period: str | None = None,
+    jobs: int | None = None,
 ) -> CollectResult:
     """Collect returned workbooks into a data folder (all accepted ones, or none on failure).
 
@@ -212,6 +146,10 @@ def collect(
     period : str, optional
         The period being collected; a workbook of another period is refused
         (last period's template filled in again).
+    jobs : int, optional
+        Processes reading and checking the workbooks; None: 2 from
+        :data:`~ogl_impact.delivery.check.POOL_FROM` workbooks on (where the
+        platform forks), else 1. Results and messages do not depend on it.
 
     Returns
     -------
@@ -239,12 +177,22 @@ def collect(
         ind["lab_id"].astype(str), ind["indicator_id"].astype(str), ind["cumulative"], strict=True
     ):
         cumulative.setdefault(lab, {})[iid] = bool(cum)
+    ctx = Context(
+        labs=labs,
+        periods=periods,
+        period=period,
+        per_lab=per_lab,
+        no_lab=empty_lab(tables.tables["periods"]),
+        cumulative=cumulative,
+        received=received,
+        decimal=tables.raw["indicator_values"].decimal,
+    )
     outcomes: list[Outcome] = []
     candidates: list[Outcome] = []
-    new_rows: dict[int, dict[str, list[dict]]] = {}
-    in_run: dict[tuple[str, str], str] = {}
-    for path in files:
-        o = _recognise(path, labs, periods, period)
+    new_rows: dict[int, dict[str, list]] = {}
+    in_run: dict[tuple[str, str], tuple[str, str]] = {}
+    for checked in check_workbooks(files, ctx, pool_size(len(files), jobs)):
+        o = checked.outcome
         outcomes.append(o)
         if o.lab_id is None or o.errors:
             continue
@@ -260,31 +208,22 @@ def collect(
             )
             continue
         if key in in_run:
+            other, other_sha = in_run[key]
             o.findings.append(
-                finding(
-                    o.file, "duplicate_in_run", lab=o.lab_id, period=o.period_id, other=in_run[key]
-                )
+                finding(o.file, "duplicate_in_run", lab=o.lab_id, period=o.period_id, other=other)
             )
+            if o.sha256 == other_sha:  # the same file twice: registered once
+                o.outcome = "skipped"
             continue
-        in_run[key] = o.file
-        own = per_lab.get(o.lab_id) or empty_lab(tables.tables["periods"])
-        layout = build_layout(own, o.lab_id, o.period_id)
-        raw = o.raw
-        assert raw is not None
-        if raw.meta.get("layout_hash") != layout.hash:
-            o.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
-            continue
-        returned = interpret(raw, layout)
-        returned.findings += check_plausibility(
-            returned, layout, cumulative.get(o.lab_id, {}), received
-        )
-        o.findings += returned.findings
-        raw.sheets = {}  # only the rows are kept, as text: memory stays flat for many workbooks
+        in_run[key] = (o.file, o.sha256)
+        o.findings += checked.findings
         if not o.errors:
-            new_rows[len(candidates)] = _new_rows(o, returned, layout, len(candidates), tables)
+            new_rows[len(candidates)] = _new_rows(o, checked, len(candidates))
             candidates.append(o)
-    del per_lab  # the lab rows were only needed for the layouts; free them before merging
-    _, written_tables = _merge_and_check(candidates, new_rows, tables, received)
+    ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
+    del per_lab, ctx
+    _, written_tables, merged_raw = _merge_and_check(candidates, new_rows, tables, received)
+    del new_rows  # merged into the tables
     for o in outcomes:
         if o.outcome == "skipped":
             continue
@@ -299,7 +238,8 @@ def collect(
     frames["submissions"] = register
     if revisions is not None:
         frames["revisions"] = revisions
-    written = _write(frames, tables, [*files])
+    texts = {name: raw.frame for name, raw in merged_raw.items()}
+    written = _write(frames, tables, [*files], texts)
     return CollectResult(outcomes=outcomes, written=written)
 
 
@@ -314,146 +254,63 @@ def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
     }
 
 
-_NAME = re.compile(r"^(?P<lab>[a-z0-9_-]+?)_(?P<period>[a-z0-9-]+)(?:\s*\(\d+\))?$")
+def _new_rows(o: Outcome, c: Checked, k: int) -> dict[str, list]:
+    """Return the workbook's rows as text tuples in the column order of each table.
 
-
-def _recognise(path: Path, labs: set[str], periods: set[str], period: str | None) -> Outcome:
-    """Read a workbook and check who sent it for which period."""
-    raw = read_raw(path)
-    if isinstance(raw, Finding):
-        return Outcome(file=path.name, path=path, findings=[raw])
-    o = Outcome(file=raw.file, path=path, sha256=raw.sha256)
-    o.raw = raw
-    meta = raw.meta
-    if SHEET_META not in raw.sheets or meta.get("ogl_impact") is None:
-        empty = not any(
-            any(v not in ("", None) for v in row) for rows in raw.sheets.values() for row in rows
-        )
-        o.findings.append(finding(raw.file, "empty_workbook" if empty else "no_metadata"))
-        return o
-    lab, per, version = (
-        meta.get("lab_id", ""),
-        meta.get("period_id", ""),
-        meta.get("template_version", ""),
-    )
-    o.template_version = version
-    if not lab or not per or not meta.get("layout_hash"):
-        o.findings.append(finding(raw.file, "metadata_changed", sheet=SHEET_META))
-        return o
-    if lab not in labs:
-        o.findings.append(
-            finding(raw.file, "unknown_lab", sheet=SHEET_META, cell="B2", value=lab, found=lab)
-        )
-        return o
-    if per not in periods:
-        o.findings.append(
-            finding(raw.file, "unknown_period", sheet=SHEET_META, cell="B3", value=per, found=per)
-        )
-        return o
-    o.lab_id, o.period_id = lab, per
-    if version != TEMPLATE_VERSION:
-        o.findings.append(
-            finding(
-                raw.file,
-                "unknown_version",
-                sheet=SHEET_META,
-                cell="B4",
-                value=version,
-                expected=TEMPLATE_VERSION,
-                found=version,
-            )
-        )
-    if period is not None and per != period:
-        o.findings.append(
-            finding(
-                raw.file,
-                "wrong_period",
-                sheet=SHEET_META,
-                cell="B3",
-                value=per,
-                expected=period,
-                found=per,
-            )
-        )
-    m = _NAME.match(Path(raw.file).stem)
-    if m and m["lab"] in labs and m["period"] in periods and (m["lab"], m["period"]) != (lab, per):
-        o.findings.append(
-            finding(
-                raw.file,
-                "file_name_mismatch",
-                sheet=SHEET_META,
-                cell="B2",
-                value=f"{lab}, {per}",
-                named=f"{m['lab']}, {m['period']}",
-                found=f"{lab}, {per}",
-                file=raw.file,
-            )
-        )
-    return o
-
-
-def _new_rows(
-    o: Outcome, r: Returned, layout: Layout, k: int, tables: DataTables
-) -> dict[str, list[dict]]:
-    """Return the workbook's rows as text in the dialect of each data file, with line numbers."""
+    The last item of each tuple is the row's line number in the merged
+    tables: ``(k + 1) * LINE_BLOCK`` plus the sheet row.
+    """
     base = (k + 1) * LINE_BLOCK
-    dec = tables.raw["indicator_values"].decimal
-    values = [
-        {
-            "lab_id": o.lab_id,
-            "indicator_id": str(iid),
-            "period_id": o.period_id,
-            "disaggregation_value": str(d),
-            "value": _text(v, dec),
-            "status": _text(st),
-            "_line": base + int(row),
-        }
-        for iid, d, v, st, row in rows_of(r.values, *r.values.columns)
-    ]
-    info = {
-        m: (n, p)
-        for m, n, p in zip(
-            layout.milestones["milestone_id"],
-            layout.milestones["name"],
-            layout.milestones["planned_date"],
-            strict=True,
-        )
-    }
+    lab, per = o.lab_id, o.period_id
+    values = [(lab, iid, per, d, v, st, base + row) for iid, d, v, st, row in c.values]
     milestones = [
-        {
-            "lab_id": o.lab_id,
-            "milestone_id": str(m),
-            "name": str(info[m][0]),
-            "period_id": o.period_id,
-            "planned_date": _text(info[m][1]),
-            "achieved_date": _text(a),
-            "completion": _text(c),
-            "_line": base + int(row),
-        }
-        for m, c, a, row in rows_of(r.milestones, *r.milestones.columns)
+        (lab, m, name, per, planned, achieved, completion, base + row)
+        for m, name, planned, achieved, completion, row in c.milestones
     ]
     partners = [
         {
             "partner_id": "",
-            "lab_id": o.lab_id,
-            "name": str(n),
-            "kind": str(kd),
-            "land": str(ld),
+            "lab_id": lab,
+            "name": n,
+            "kind": kd,
+            "land": ld,
             "placeholder": "false",
             "source": DELIVERY_SOURCE[0],
-            "_line": base + int(row),
+            "_line": base + row,
         }
-        for n, kd, ld, row in rows_of(r.partners, *r.partners.columns)
+        for n, kd, ld, row in c.partners
     ]
     return {"indicator_values": values, "milestones": milestones, "partners": partners}
 
 
+_ROW_COLUMNS = {
+    "indicator_values": (
+        "lab_id",
+        "indicator_id",
+        "period_id",
+        "disaggregation_value",
+        "value",
+        "status",
+    ),
+    "milestones": (
+        "lab_id",
+        "milestone_id",
+        "name",
+        "period_id",
+        "planned_date",
+        "achieved_date",
+        "completion",
+    ),
+}
+"""Columns of the text tuples of :func:`_new_rows` (the line number follows)."""
+
+
 def _merge_and_check(
     candidates: list[Outcome],
-    new: dict[int, dict[str, list[dict]]],
+    new: dict[int, dict[str, list]],
     tables: DataTables,
     received: pd.Timestamp,
-) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, RawTable]]:
     """Merge the candidates' rows, check with validate's rules, refuse workbooks until clean."""
     by_index = {k: o for k, o in enumerate(candidates)}
     _drop_known_partners(by_index, new, tables)
@@ -466,7 +323,8 @@ def _merge_and_check(
             frame, found = validate_table(raw, TABLES[name])
             typed[name] = frame
             problems += found
-        everything = {**tables.tables, **typed}
+        # the rules that involve a merged table; those among untouched tables held at loading
+        everything = {n: t for n, t in tables.tables.items() if n in _PARENTS} | typed
         everything_raw = {**tables.raw, **merged_raw}
         problems += check_cross_table(everything, everything_raw, missing=set())
         refused = _attribute(problems, by_index, active)
@@ -481,17 +339,27 @@ def _merge_and_check(
     for k in active:
         by_index[k].merged = True
     if not active:
-        return typed, {}
+        return typed, {}, merged_raw
     changed = {"indicator_values": typed["indicator_values"], "milestones": typed["milestones"]}
     if any(len(new[k]["partners"]) for k in active):
         changed["partners"] = typed["partners"]
         if "sources" in typed and len(typed["sources"]) != len(tables.tables["sources"]):
             changed["sources"] = typed["sources"]
-    return typed, changed
+    return typed, changed, merged_raw
+
+
+_PARENTS = frozenset({"labs", "periods", "indicators", "sources"})
+"""Tables the merged ones (values, milestones, partners, sources) refer to.
+
+The cross-table rules after merging run on these and the merged tables
+only: a rule among untouched tables (the impact-model graph of ``nodes``,
+the register) found no error when the folder was loaded (else collect
+stops), and the workbooks change none of its inputs.
+"""
 
 
 def _drop_known_partners(
-    by_index: dict[int, Outcome], new: dict[int, dict[str, list[dict]]], tables: DataTables
+    by_index: dict[int, Outcome], new: dict[int, dict[str, list]], tables: DataTables
 ) -> None:
     """Give new partners an id; a known partner is dropped, or corrected where it differs.
 
@@ -592,7 +460,7 @@ def _next_partner_number(partners: pd.DataFrame) -> int:
 
 
 def _merged_raw(
-    tables: DataTables, new: dict[int, dict[str, list[dict]]], by_index: dict[int, Outcome]
+    tables: DataTables, new: dict[int, dict[str, list]], by_index: dict[int, Outcome]
 ) -> dict[str, RawTable]:
     """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text."""
     out = {}
@@ -612,8 +480,13 @@ def _merged_raw(
                 frame, lines = frame[keep], lines[keep]
         parts = [row for k in new for row in new[k][name]]
         if parts:
-            added = pd.DataFrame(parts)
-            add_lines = added.pop("_line").to_numpy()
+            if name == "partners":
+                added = {c: [r[c] for r in parts] for c in (*parts[0].keys(),)}
+                add_lines = np.asarray(added.pop("_line"), dtype=np.int64)
+            else:
+                columns = list(zip(*parts, strict=True))
+                added = dict(zip(_ROW_COLUMNS[name], columns, strict=False))
+                add_lines = np.asarray(columns[-1], dtype=np.int64)
             text = _stack(frame, added)
             lines = np.concatenate([lines, add_lines])
         else:
@@ -634,7 +507,7 @@ def _merged_raw(
     return out
 
 
-def _stack(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:
     """Append text rows to a table of categorical text columns without expanding it to strings."""
     columns = {}
     for col in frame.columns:
@@ -644,7 +517,7 @@ def _stack(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
             if isinstance(old.dtype, pd.CategoricalDtype)
             else old.astype(str).astype("category")
         )
-        new = pd.Categorical(added[col].astype(str))
+        new = pd.Categorical(list(added[col]))
         columns[col] = pd.Series(
             union_categoricals([old.array, new], ignore_order=True), copy=False
         )
@@ -845,14 +718,27 @@ _DEFAULT_COMMENTS = {
 }
 
 
-def _write(frames: dict[str, pd.DataFrame], tables: DataTables, inputs: list[Path]) -> list[Path]:
-    """Write the changed tables into the data folder, all or none."""
+def _write(
+    frames: dict[str, pd.DataFrame],
+    tables: DataTables,
+    inputs: list[Path],
+    texts: dict[str, pd.DataFrame] | None = None,
+) -> list[Path]:
+    """Write the changed tables into the data folder, all or none.
+
+    ``texts`` holds the merged tables as text (categorical columns): where a
+    written table has one, its file is made by :func:`table_text` (the same
+    bytes, each distinct cell formatted once).
+    """
     written: list[Path] = []
     with update_files(tables.folder, "collect", inputs) as staging:
         for name, frame in frames.items():
             if frame is None:
                 continue
-            checked = TABLES[name].model.validate(frame.copy())  # never write a broken register
+            if texts and name in texts:  # typed by validate_table from these very texts
+                checked = frame
+            else:  # never write a broken register
+                checked = TABLES[name].model.validate(frame.copy())
             raw = tables.raw.get(name)
             comment = (
                 raw.comments[0]
@@ -867,9 +753,15 @@ def _write(frames: dict[str, pd.DataFrame], tables: DataTables, inputs: list[Pat
                     "überschrieben; bitte als CSV speichern / an Excel table is not overwritten"
                 )
             del stem
-            write_tables(
-                {name: _as_text_frame(checked[list(frame.columns)])}, staging, comment, sep=sep
-            )
+            ordered = checked[list(frame.columns)]
+            text = texts.get(name) if texts else None
+            fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
+            if fast is None:
+                write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
+            else:
+                with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+                    write_columns(handle, list(ordered.columns), fast, comment, sep)
+                del fast
             written.append(tables.folder / f"{name}.csv")
     return written
 

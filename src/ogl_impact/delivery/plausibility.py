@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ogl_impact.delivery.findings import Finding, finding
-from ogl_impact.delivery.read import Returned, rows_of
+from ogl_impact.delivery.read import Returned
 from ogl_impact.delivery.workbook import (
     MILESTONE_COLUMNS,
     SHEET_MILESTONES,
@@ -67,9 +67,8 @@ def check_plausibility(
     out: list[Finding] = []
     file = returned.raw.file
     previous_period = layout.previous_period
-    previous = dict(zip(layout.value_keys, layout.values["previous"].tolist(), strict=True))
-    values = rows_of(returned.values, "indicator_id", "disaggregation_value", "value", "sheet_row")
-    for indicator_id, disaggregation, value, sheet_row in values:
+    previous = layout.previous
+    for indicator_id, disaggregation, value, _status, sheet_row in returned.values:
         prev = previous.get((indicator_id, disaggregation))
         if value is None or value != value or prev is None or prev != prev:
             continue
@@ -100,7 +99,7 @@ def check_plausibility(
                     period=previous_period,
                 )
             )
-    for achieved, sheet_row in rows_of(returned.milestones, "achieved_date", "sheet_row"):
+    for _mid, _completion, achieved, sheet_row in returned.milestones:
         if achieved is not None and pd.notna(achieved) and achieved > received:
             out.append(
                 finding(

@@ -191,22 +191,23 @@ class Returned:
     ----------
     raw : RawWorkbook
         The cells.
-    values : pandas.DataFrame
-        indicator_id, disaggregation_value, value, status, sheet_row. The
-        columns of the three frames hold the Python values as read (dtype
-        object, ``None`` where empty): no type inference for a few rows.
-    milestones : pandas.DataFrame
-        milestone_id, completion, achieved_date, sheet_row.
-    partners : pandas.DataFrame
-        name, kind, land, sheet_row.
+    values : list of tuple
+        (indicator_id, disaggregation_value, value, status, sheet_row) per
+        filled row. The rows hold the Python values as read (``None`` where
+        empty, ``pandas.Timestamp`` for dates): plain tuples, because a frame
+        per workbook costs more than reading it.
+    milestones : list of tuple
+        (milestone_id, completion, achieved_date, sheet_row).
+    partners : list of tuple
+        (name, kind, land, sheet_row).
     findings : list of Finding
         Everything wrong or worth a note.
     """
 
     raw: RawWorkbook
-    values: pd.DataFrame
-    milestones: pd.DataFrame
-    partners: pd.DataFrame
+    values: list[tuple]
+    milestones: list[tuple]
+    partners: list[tuple]
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -384,29 +385,10 @@ def interpret(raw: RawWorkbook, layout: Layout) -> Returned:
         not be read is left out (the workbook is refused anyway).
     """
     out = check_structure(raw)
-    values = _read_values(raw, layout, out) if SHEET_VALUES in raw.sheets else _empty_values()
-    milestones = (
-        _read_milestones(raw, layout, out) if SHEET_MILESTONES in raw.sheets else _empty_ms()
-    )
-    partners = _read_partners(raw, out) if SHEET_PARTNERS in raw.sheets else _empty_partners()
+    values = _read_values(raw, layout, out) if SHEET_VALUES in raw.sheets else []
+    milestones = _read_milestones(raw, layout, out) if SHEET_MILESTONES in raw.sheets else []
+    partners = _read_partners(raw, out) if SHEET_PARTNERS in raw.sheets else []
     return Returned(raw=raw, values=values, milestones=milestones, partners=partners, findings=out)
-
-
-_VALUE_FIELDS = ["indicator_id", "disaggregation_value", "value", "status", "sheet_row"]
-_MS_FIELDS = ["milestone_id", "completion", "achieved_date", "sheet_row"]
-_PARTNER_FIELDS = ["name", "kind", "land", "sheet_row"]
-
-
-def _empty_values() -> pd.DataFrame:
-    return pd.DataFrame(columns=_VALUE_FIELDS)
-
-
-def _empty_ms() -> pd.DataFrame:
-    return pd.DataFrame(columns=_MS_FIELDS)
-
-
-def _empty_partners() -> pd.DataFrame:
-    return pd.DataFrame(columns=_PARTNER_FIELDS)
 
 
 def _match_rows(
@@ -462,10 +444,10 @@ def _match_rows(
     return found
 
 
-def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd.DataFrame:
+def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> list[tuple]:
     sheet = _Sheet(raw, SHEET_VALUES, out)
     if not sheet.ok:
-        return _empty_values()
+        return []
 
     def key_of(i: int) -> tuple[str, ...]:
         return (
@@ -486,26 +468,18 @@ def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd.Dat
             continue  # not reported this period
         if status is None and _blank(sheet.cell(i, "status")):
             sheet.add("status_missing", i, "status")
-        rows.append(
-            {
-                "indicator_id": iid,
-                "disaggregation_value": disagg,
-                "value": value,
-                "status": status,
-                "sheet_row": i + 1,
-            }
-        )
-    return pd.DataFrame(rows, columns=_VALUE_FIELDS, dtype=object)
+        rows.append((iid, disagg, value, status, i + 1))
+    return rows
 
 
 def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd.DataFrame:
+def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> list[tuple]:
     sheet = _Sheet(raw, SHEET_MILESTONES, out)
     if not sheet.ok:
-        return _empty_ms()
+        return []
 
     def key_of(i: int) -> tuple[str, ...]:
         return (_cell_str(sheet.cell(i, "milestone_id")),)
@@ -522,21 +496,14 @@ def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> pd
                 sheet.add("completion_missing", i, "completion")
             elif _blank(sheet.cell(i, "achieved_date")):
                 continue  # not reported
-        rows.append(
-            {
-                "milestone_id": mid,
-                "completion": completion,
-                "achieved_date": achieved,
-                "sheet_row": i + 1,
-            }
-        )
-    return pd.DataFrame(rows, columns=_MS_FIELDS, dtype=object)
+        rows.append((mid, completion, achieved, i + 1))
+    return rows
 
 
-def _read_partners(raw: RawWorkbook, out: list[Finding]) -> pd.DataFrame:
+def _read_partners(raw: RawWorkbook, out: list[Finding]) -> list[tuple]:
     sheet = _Sheet(raw, SHEET_PARTNERS, out)
     if not sheet.ok:
-        return _empty_partners()
+        return []
     rows = []
     for i in sheet.data_rows():
         name = sheet.text(i, "name")
@@ -549,8 +516,8 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> pd.DataFrame:
         ):
             sheet.add("partner_incomplete", i, "name", name or None)
             continue
-        rows.append({"name": name, "kind": kind, "land": land, "sheet_row": i + 1})
-    return pd.DataFrame(rows, columns=_PARTNER_FIELDS, dtype=object)
+        rows.append((name, kind, land, i + 1))
+    return rows
 
 
 def rows_of(frame: pd.DataFrame, *columns: str) -> zip:

@@ -186,38 +186,64 @@ def cell_name(sheet: str, row: int, col: int) -> str:
 class Layout:
     """What a lab's workbook for a period holds before the lab fills it.
 
+    The rows are plain tuples (one layout per returned workbook must cost
+    little); :attr:`values` and :attr:`milestones` give them as frames for
+    the template writer.
+
     Attributes
     ----------
     lab_id, period_id : str
         Whose workbook, for which period.
-    values : pandas.DataFrame
-        One row per indicator and disaggregation value, columns as
-        :data:`VALUE_COLUMNS` (codes, not labels) without the open ones.
-    milestones : pandas.DataFrame
-        One row per milestone, columns as :data:`MILESTONE_COLUMNS` without the open ones.
+    value_rows : tuple of tuple
+        One tuple per indicator and disaggregation value, in the order of
+        the locked :data:`VALUE_COLUMNS` (codes, not labels).
+    milestone_rows : tuple of tuple
+        One tuple per milestone, in the order of the locked :data:`MILESTONE_COLUMNS`.
     period_label : str
         German name of the period.
     period_end : pandas.Timestamp
         Last day of the period.
+    previous_period : str
+        The latest earlier period with values ("" when there is none).
     """
 
     lab_id: str
     period_id: str
-    values: pd.DataFrame
-    milestones: pd.DataFrame
+    value_rows: tuple[tuple, ...]
+    milestone_rows: tuple[tuple, ...]
     period_label: str
     period_end: pd.Timestamp
     previous_period: str = ""
 
     @cached_property
+    def values(self) -> pd.DataFrame:
+        """The value rows as a frame, columns as the locked :data:`VALUE_COLUMNS`."""
+        return pd.DataFrame(
+            [dict(zip(_VALUE_KEYS, r, strict=True)) for r in self.value_rows], columns=_VALUE_KEYS
+        )
+
+    @cached_property
+    def milestones(self) -> pd.DataFrame:
+        """The milestone rows as a frame, columns as the locked :data:`MILESTONE_COLUMNS`."""
+        return pd.DataFrame(
+            [dict(zip(_MILESTONE_KEYS, r, strict=True)) for r in self.milestone_rows],
+            columns=_MILESTONE_KEYS,
+        )
+
+    @cached_property
     def value_keys(self) -> list[tuple[str, str]]:
         """(indicator_id, disaggregation value or "") of every row, in order."""
-        return list(zip(self.values["indicator_id"], self.values["disaggregation"], strict=True))
+        return [(r[0], r[6]) for r in self.value_rows]
+
+    @cached_property
+    def previous(self) -> dict[tuple[str, str], float | None]:
+        """Last period's value of every row, by (indicator_id, disaggregation value)."""
+        return {(r[0], r[6]): r[7] for r in self.value_rows}
 
     @cached_property
     def milestone_keys(self) -> list[str]:
         """Milestone ids in order."""
-        return self.milestones["milestone_id"].tolist()
+        return [r[0] for r in self.milestone_rows]
 
     @cached_property
     def hash(self) -> str:
@@ -227,6 +253,10 @@ class Layout:
         parts.append("--")
         parts += self.milestone_keys
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+_VALUE_KEYS = [c.key for c in VALUE_COLUMNS if c.locked]
+_MILESTONE_KEYS = [c.key for c in MILESTONE_COLUMNS if c.locked]
 
 
 def earlier_periods(periods: pd.DataFrame, period_id: str) -> list[str]:
@@ -387,52 +417,46 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
         if r is not None and ((iid, disagg) not in previous or r < previous[(iid, disagg)][0]):
             previous[(iid, disagg)] = (r, value)
     rows = []
+    levels = vocab.LEVELS
     for iid, node, name, measure, baseline, target in own["indicators"]:
+        lv = levels.get(level.get(node, ""), ("", ""))[0]
         for d in sorted(seen.get(iid, {""})):
+            prev = previous.get((iid, d))
             rows.append(
-                {
-                    "indicator_id": iid,
-                    "name": name,
-                    "level": vocab.LEVELS.get(level.get(node, ""), ("", ""))[0],
-                    "measure": measure,
-                    "baseline": baseline,
-                    "target": target,
-                    "disaggregation": d,
-                    "previous": previous.get((iid, d), (0, None))[1],
-                }
+                (iid, name, lv, measure, baseline, target, d, None if prev is None else prev[1])
             )
-    rows.sort(key=lambda r: (_natural_key(r["indicator_id"]), _natural_key(r["disaggregation"])))
-    values_frame = pd.DataFrame(rows, columns=[c.key for c in VALUE_COLUMNS if c.locked])
-    ms: dict[str, dict] = {}
+    rows.sort(key=lambda r: (_natural_key(r[0]), _natural_key(r[6])))
+    ms: dict[str, tuple] = {}
     for mid, name, per, planned, completion in own["milestones"]:
         if per == period_id:
             continue
         r = rank.get(per, len(rank))
         entry = ms.get(mid)
-        if entry is None or r < entry["rank"]:
-            ms[mid] = {
-                "milestone_id": mid,
-                "name": name,
-                "planned_date": planned,
-                "previous": COMPLETION_LABELS.get(completion, "") if per in rank else "",
-                "rank": r,
-            }
-    ms_rows = sorted(ms.values(), key=lambda r: _natural_key(r["milestone_id"]))
-    ms_frame = pd.DataFrame(ms_rows, columns=[c.key for c in MILESTONE_COLUMNS if c.locked])
+        if entry is None or r < entry[0]:
+            previous_label = COMPLETION_LABELS.get(completion, "") if per in rank else ""
+            ms[mid] = (r, (mid, name, planned, previous_label))
+    ms_rows = sorted((row for _, row in ms.values()), key=lambda row: _natural_key(row[0]))
     return Layout(
         lab_id=lab_id,
         period_id=period_id,
-        values=values_frame,
-        milestones=ms_frame,
+        value_rows=tuple(rows),
+        milestone_rows=tuple(ms_rows),
         period_label=label,
         period_end=end,
         previous_period=next((e for e in earlier if e in with_values), ""),
     )
 
 
+_NUMBERS = re.compile(r"\d+")
+
+
 def _natural_key(text: str) -> str:
     """Sort key: ids with numbers in numeric order (i2 before i10)."""
-    return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
+    return _NUMBERS.sub(_pad, text)
+
+
+def _pad(match: re.Match) -> str:
+    return match.group(0).zfill(6)
 
 
 __all__ = [

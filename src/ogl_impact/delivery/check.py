@@ -1,0 +1,412 @@
+"""Read and check one returned workbook: the per-workbook job of collect.
+
+:func:`check_workbook` reads a file (:func:`~ogl_impact.delivery.read.read_raw`),
+recognises it by its hidden metadata, derives the lab's layout, checks the
+cells (:func:`~ogl_impact.delivery.read.interpret`) and the plausibility
+against earlier periods, and gives back the outcome and the rows as text in
+the data folder's dialect. It needs nothing but a :class:`Context` and the
+path, so :func:`check_workbooks` can run it in a pool of processes; the
+results come back in input order, and each holds exactly what the serial
+run gives, so messages do not depend on the number of processes.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import re
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ogl_impact.delivery.findings import Finding, finding
+from ogl_impact.delivery.plausibility import check_plausibility
+from ogl_impact.delivery.read import RawWorkbook, interpret, read_raw
+from ogl_impact.delivery.workbook import (
+    SHEET_META,
+    TEMPLATE_VERSION,
+    build_layout,
+)
+
+POOL_FROM = 64
+"""Fewer workbooks than this are checked in the calling process (a pool costs more)."""
+CHUNK = 16
+"""Workbooks handed to a pool worker at a time."""
+
+
+@dataclass
+class Outcome:
+    """What happened to one workbook.
+
+    Attributes
+    ----------
+    file : str
+        File name as received.
+    path : Path
+        Where it was read from.
+    lab_id, period_id : str or None
+        Whose workbook, for which period (None when not recognised).
+    outcome : {"accepted", "revision", "refused", "skipped"}
+        Skipped: the same file was collected before.
+    findings : list of Finding
+        Everything found, errors and warnings.
+    sha256 : str
+        Hash of the file.
+    template_version : str
+        From the metadata.
+    revisions : pandas.DataFrame
+        Values of its lab and period this workbook changed (rows of ``revisions.csv``).
+    raw : RawWorkbook or None
+        Not kept once the workbook is checked (always None after
+        :func:`check_workbook`); the rows are in :class:`Checked`.
+    merged : bool
+        Whether its rows passed every check and were merged.
+    partner_revisions : list of dict
+        Kind or Land of partners already known that this workbook corrects
+        (rows of ``revisions.csv``; the workbook is then registered as a
+        revision, as the register rule for revisions requires).
+    """
+
+    file: str
+    path: Path
+    lab_id: str | None = None
+    period_id: str | None = None
+    outcome: str = "refused"
+    findings: list[Finding] = field(default_factory=list)
+    sha256: str = ""
+    template_version: str = ""
+    revisions: pd.DataFrame | None = None
+    raw: RawWorkbook | None = None
+    merged: bool = False
+    partner_revisions: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings of severity ``error``."""
+        return [f for f in self.findings if f.severity == "error"]
+
+
+@dataclass
+class Context:
+    """What checking a workbook needs from the data folder (plain Python, cheap to share).
+
+    Attributes
+    ----------
+    labs, periods : set of str
+        Known lab and period ids.
+    period : str or None
+        The period being collected (``--period``), if any.
+    per_lab : dict
+        Each lab's rows as :func:`~ogl_impact.delivery.workbook.split_by_lab` gives them.
+    no_lab : dict
+        The rows of a lab without indicators or milestones.
+    cumulative : dict of str to dict
+        Per lab, whether each indicator is cumulative.
+    received : pandas.Timestamp
+        Day the workbooks arrived.
+    decimal : str
+        Decimal separator of ``indicator_values`` in the data folder.
+    """
+
+    labs: set[str]
+    periods: set[str]
+    period: str | None
+    per_lab: dict
+    no_lab: dict
+    cumulative: dict[str, dict[str, bool]]
+    received: pd.Timestamp
+    decimal: str = ","
+
+
+@dataclass
+class Checked:
+    """One workbook read and checked.
+
+    Attributes
+    ----------
+    outcome : Outcome
+        Recognition: file, hash, lab, period, version and the findings made
+        before the layout is compared (unreadable, no metadata, unknown lab ...).
+    findings : list of Finding
+        What the layout, the cells and the plausibility checks found; kept
+        apart because collect drops them for a workbook it skips.
+    values : list of tuple
+        ``indicator_values`` rows as text: (indicator_id,
+        disaggregation_value, value, status, sheet row).
+    milestones : list of tuple
+        ``milestones`` rows as text: (milestone_id, name, planned_date,
+        achieved_date, completion, sheet row).
+    partners : list of tuple
+        New partners: (name, kind, land, sheet row).
+    """
+
+    outcome: Outcome
+    findings: list[Finding] = field(default_factory=list)
+    values: list[tuple] = field(default_factory=list)
+    milestones: list[tuple] = field(default_factory=list)
+    partners: list[tuple] = field(default_factory=list)
+
+
+def text(value: object, decimal: str = ",") -> str:
+    """Return a typed value as a CSV cell of the data folder's dialect.
+
+    Parameters
+    ----------
+    value : object
+        A cell value (None, float, str, bool, Timestamp).
+    decimal : str
+        Decimal separator.
+
+    Returns
+    -------
+    str
+        ``""`` for missing values.
+
+    Examples
+    --------
+    >>> text(12.5), text(3.0), text(None), text(pd.Timestamp("2023-01-31"))
+    ('12,5', '3', '', '2023-01-31')
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        shown = str(int(value)) if float(value).is_integer() else repr(float(value))
+        return shown.replace(".", decimal)
+    return str(value)
+
+
+_NAME = re.compile(r"^(?P<lab>[a-z0-9_-]+?)_(?P<period>[a-z0-9-]+)(?:\s*\(\d+\))?$")
+
+
+def recognise(
+    raw: RawWorkbook | Finding, path: Path, labs: set[str], periods: set[str], period: str | None
+) -> Outcome:
+    """Say who sent a workbook for which period (from its hidden sheet, not its name).
+
+    Parameters
+    ----------
+    raw : RawWorkbook or Finding
+        The cells, or why they could not be read.
+    path : Path
+        The file.
+    labs, periods : set of str
+        Known ids.
+    period : str or None
+        The period being collected.
+
+    Returns
+    -------
+    Outcome
+        ``lab_id`` is None when the workbook is not recognised.
+    """
+    if isinstance(raw, Finding):
+        return Outcome(file=path.name, path=path, findings=[raw])
+    o = Outcome(file=raw.file, path=path, sha256=raw.sha256)
+    meta = raw.meta
+    if SHEET_META not in raw.sheets or meta.get("ogl_impact") is None:
+        empty = not any(
+            any(v not in ("", None) for v in row) for rows in raw.sheets.values() for row in rows
+        )
+        o.findings.append(finding(raw.file, "empty_workbook" if empty else "no_metadata"))
+        return o
+    lab, per, version = (
+        meta.get("lab_id", ""),
+        meta.get("period_id", ""),
+        meta.get("template_version", ""),
+    )
+    o.template_version = version
+    if not lab or not per or not meta.get("layout_hash"):
+        o.findings.append(finding(raw.file, "metadata_changed", sheet=SHEET_META))
+        return o
+    if lab not in labs:
+        o.findings.append(
+            finding(raw.file, "unknown_lab", sheet=SHEET_META, cell="B2", value=lab, found=lab)
+        )
+        return o
+    if per not in periods:
+        o.findings.append(
+            finding(raw.file, "unknown_period", sheet=SHEET_META, cell="B3", value=per, found=per)
+        )
+        return o
+    o.lab_id, o.period_id = lab, per
+    if version != TEMPLATE_VERSION:
+        o.findings.append(
+            finding(
+                raw.file,
+                "unknown_version",
+                sheet=SHEET_META,
+                cell="B4",
+                value=version,
+                expected=TEMPLATE_VERSION,
+                found=version,
+            )
+        )
+    if period is not None and per != period:
+        o.findings.append(
+            finding(
+                raw.file,
+                "wrong_period",
+                sheet=SHEET_META,
+                cell="B3",
+                value=per,
+                expected=period,
+                found=per,
+            )
+        )
+    m = _NAME.match(Path(raw.file).stem)
+    if m and m["lab"] in labs and m["period"] in periods and (m["lab"], m["period"]) != (lab, per):
+        o.findings.append(
+            finding(
+                raw.file,
+                "file_name_mismatch",
+                sheet=SHEET_META,
+                cell="B2",
+                value=f"{lab}, {per}",
+                named=f"{m['lab']}, {m['period']}",
+                found=f"{lab}, {per}",
+                file=raw.file,
+            )
+        )
+    return o
+
+
+def check_workbook(path: Path, ctx: Context) -> Checked:
+    """Read one workbook, recognise it, check its cells and convert its rows to text.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    ctx : Context
+        What the data folder says.
+
+    Returns
+    -------
+    Checked
+        For a workbook not recognised or with errors in its metadata, only
+        the outcome; otherwise also the layout's, cells' and plausibility's
+        findings and, when they hold no error, the rows.
+    """
+    raw = read_raw(path)
+    o = recognise(raw, path, ctx.labs, ctx.periods, ctx.period)
+    done = Checked(outcome=o)
+    if o.lab_id is None or o.errors:
+        return done
+    assert isinstance(raw, RawWorkbook)
+    layout = build_layout(ctx.per_lab.get(o.lab_id) or ctx.no_lab, o.lab_id, o.period_id)
+    if raw.meta.get("layout_hash") != layout.hash:
+        done.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
+        return done
+    returned = interpret(raw, layout)
+    returned.findings += check_plausibility(
+        returned, layout, ctx.cumulative.get(o.lab_id, {}), ctx.received
+    )
+    done.findings = returned.findings
+    if any(f.severity == "error" for f in done.findings):
+        return done
+    dec = ctx.decimal
+    done.values = [
+        (str(iid), str(d), text(v, dec), text(st), row) for iid, d, v, st, row in returned.values
+    ]
+    info = {r[0]: (r[1], r[2]) for r in layout.milestone_rows}
+    done.milestones = [
+        (str(m), str(info[m][0]), text(info[m][1]), text(a), text(c), row)
+        for m, c, a, row in returned.milestones
+    ]
+    done.partners = [(str(n), str(k), str(la), row) for n, k, la, row in returned.partners]
+    return done
+
+
+_CONTEXT: Context | None = None
+"""The context of the pool's workers (set in the parent before the workers are forked)."""
+
+
+def _check_in_worker(path: Path) -> Checked:
+    assert _CONTEXT is not None
+    return check_workbook(path, _CONTEXT)
+
+
+def pool_size(count: int, jobs: int | None) -> int:
+    """Return the number of processes for ``count`` workbooks.
+
+    Parameters
+    ----------
+    count : int
+        Workbooks to check.
+    jobs : int or None
+        Asked for; None: 2 (or the number of cores, if fewer) from
+        :data:`POOL_FROM` workbooks on, else 1.
+
+    Returns
+    -------
+    int
+    """
+    if jobs is not None:
+        return max(1, min(jobs, count))
+    if count < POOL_FROM or multiprocessing.get_all_start_methods()[0] != "fork":
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def check_workbooks(paths: list[Path], ctx: Context, processes: int = 1) -> Iterator[Checked]:
+    """Check workbooks, in a pool of processes if asked; results in input order.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files.
+    ctx : Context
+        What the data folder says.
+    processes : int
+        1: in this process. More: forked workers (where the platform forks),
+        each handed :data:`CHUNK` workbooks at a time.
+
+    Yields
+    ------
+    Checked
+        One per path, in the order of ``paths``.
+    """
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for path in paths:
+            yield check_workbook(path, ctx)
+        return
+    global _CONTEXT
+    _CONTEXT = ctx
+    gc.freeze()  # the workers' garbage collector leaves the shared objects (and pages) alone
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet) as pool:
+            yield from pool.imap(_check_in_worker, paths, chunksize=CHUNK)
+            pool.close()
+            pool.join()
+    finally:
+        _CONTEXT = None
+        gc.unfreeze()
+
+
+def _quiet() -> None:
+    """Let a worker end silently: Ctrl-C and SIGTERM are the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+__all__ = [
+    "CHUNK",
+    "POOL_FROM",
+    "Checked",
+    "Context",
+    "Outcome",
+    "check_workbook",
+    "check_workbooks",
+    "pool_size",
+    "recognise",
+    "text",
+]
