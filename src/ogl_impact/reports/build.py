@@ -43,6 +43,7 @@ from ogl_impact.reports.render import (
     draw_spec,
     offscreen,
     save,
+    shared_text_metrics,
     use_agg,
 )
 from ogl_impact.write.target import claim_folder, replace_file, replace_folder
@@ -360,7 +361,7 @@ def _render(
         )
     ctx = replace(contexts[key], only_lab=lab)
     entries: list[Entry | NotDrawn] = []
-    with house_style(lang):
+    with house_style(lang), shared_text_metrics():
         try:
             drawn_all = draw_spec(name, ctx)
         except NotEstimable as exc:

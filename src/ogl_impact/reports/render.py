@@ -10,6 +10,8 @@ saves and raises :class:`LayoutError` naming report, figure and problem.
 :func:`offscreen` is the build's own backend choice: Agg in its worker
 processes and in a process where nobody has chosen a backend, the caller's
 backend (with interactive mode off) everywhere else.
+:func:`shared_text_metrics` lets the build measure each text once per kind
+of renderer instead of once per renderer (a speed-up only: the same sizes).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.text as mtext
 
 from ogl_impact.plots.layout import check_layout
 from ogl_impact.reports.estimable import NotEstimable, numerical_failures
@@ -58,6 +62,82 @@ def offscreen() -> Iterator[None]:
         use_agg()
     with plt.ioff():
         yield
+
+
+_METRIC_RC = (
+    "text.hinting",
+    "text.hinting_factor",
+    "text.kerning_factor",
+    "text.antialiased",
+    "text.usetex",
+    "font.family",
+    "font.sans-serif",
+    "font.serif",
+    "font.monospace",
+    "font.cursive",
+    "font.fantasy",
+    "mathtext.fontset",
+    "pdf.use14corefonts",
+    "ps.useafm",
+    "svg.fonttype",
+)
+"""Settings a text's measured size depends on besides the text, its font and the dpi."""
+
+_METRICS: dict[tuple, tuple[float, float, float]] = {}
+_METRICS_MAX = 200_000
+
+
+def _measure_shared(
+    renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float
+) -> tuple[float, float, float]:
+    """Stand-in for matplotlib's per-renderer text-size cache, shared across renderers.
+
+    Matplotlib keeps the sizes of texts per renderer object, and every save
+    makes new renderers (one per format, one per saved area), so the same
+    tick labels, lab names and legend entries are measured again and again
+    with FreeType. The size depends only on the kind of renderer (its class
+    and resolution; a PDF or SVG renderer wrapped in matplotlib's mixed-mode
+    renderer counts as itself), the text, the font, the math flag, the
+    figure's dpi and the text settings in :data:`_METRIC_RC`, so those make
+    the key here and the size is measured once per key.
+    """
+    measure = renderer.get_text_width_height_descent
+    owner = getattr(measure, "__self__", renderer)  # the vector renderer behind a mixed one
+    settings = tuple(repr(matplotlib.rcParams[name]) for name in _METRIC_RC)
+    key = (type(owner), getattr(owner, "dpi", None), settings, text, fontprop.copy(), ismath, dpi)
+    size = _METRICS.get(key)
+    if size is None:
+        if len(_METRICS) >= _METRICS_MAX:
+            _METRICS.clear()
+        size = _METRICS[key] = measure(text, fontprop, ismath)
+    return size
+
+
+@contextmanager
+def shared_text_metrics() -> Iterator[None]:
+    """Measure each text once per kind of renderer while the build draws and saves.
+
+    Inside the block, matplotlib's text-size lookup
+    (``matplotlib.text._get_text_metrics_with_cache``, a private helper that
+    :class:`~matplotlib.text.Text` and the legend's text boxes call) is
+    replaced by :func:`_measure_shared`; afterwards the original is back.
+    Every figure, file and layout check comes out exactly as without it
+    (``tests/test_render_speed.py`` compares sizes and files). Where matplotlib lacks the
+    helper (another version), nothing is replaced.
+
+    Yields
+    ------
+    None
+    """
+    original = getattr(mtext, "_get_text_metrics_with_cache", None)
+    if original is None or original is _measure_shared:
+        yield
+        return
+    mtext._get_text_metrics_with_cache = _measure_shared
+    try:
+        yield
+    finally:
+        mtext._get_text_metrics_with_cache = original
 
 
 def draw_spec(name: str, ctx: Context) -> list[Drawn]:
