@@ -374,3 +374,63 @@ def test_every_estimator_refuses_a_masked_score_table(responses):
         raw = score_table(responses, BOOK, lab_units=LABS, min_n=None)
     raw = raw.assign(post=lambda f: (f["wave"] == 2).astype(float))
     assert (stats.ols(raw, "trust ~ post").fit["n"] == 24).all()
+
+
+def _panel_data(pairs: dict[str, int], size: int = 12) -> pd.DataFrame:
+    """Labs of ``size`` respondents per wave; ``pairs[unit]`` of them answered both waves."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for unit, both in pairs.items():
+        for wave in (1, 2):
+            for i in range(size):
+                rid = f"{unit}-{i}" if i < both else f"{unit}-{wave}-{i}"
+                rows.append((rid, unit, wave, True, float(rng.integers(1, 6))))
+    return pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+
+
+def _rest(out: pd.DataFrame, col: str) -> float:
+    """What "alle" minus the shown units gives away for ``col`` (0 when "alle" is blank)."""
+    total = out.loc["alle", col]
+    if pd.isna(total):
+        return 0.0
+    return float(total - out.drop(index="alle")[col].fillna(0).sum())
+
+
+def test_a_panel_of_three_is_not_the_total_minus_the_panels_shown():
+    """Every unit has 12 respondents per wave; one has only 3 of them in both waves.
+
+    Its n_panel and d_z are blanked; before the fix "alle" n_panel minus the shown
+    units' n_panel gave 3, and the note said no group was below 5.
+    """
+    out = change_by_unit(
+        _panel_data({"a": 3, "b": 8, "c": 10, "d": 12}), "trust", before=1, after=2
+    ).set_index("unit_id")
+    assert not out["suppressed"].any()  # every unit has 12 per wave
+    assert np.isnan(out.loc["a", "n_panel"]) and np.isnan(out.loc["a", "d_z"])
+    assert out.loc["alle", "n_panel"] == 33  # 3 + 8 + 10 + 12 by construction
+    for col in ("n_before", "n_after", "n_panel"):
+        rest = _rest(out, col)
+        assert rest == 0 or rest >= 5, (col, rest)
+    # the complement is the smallest other panel (b, 8 pairs): 3 + 8 = 11 together
+    assert np.isnan(out.loc["b", "n_panel"]) and np.isnan(out.loc["b", "dz_ci_low"])
+    assert out.loc["c", "n_panel"] == 10 and out.loc["d", "n_panel"] == 12
+    note_text = out.attrs["note"]
+    assert "Keine Gruppe" not in note_text
+    assert "Panelwerte (n_panel, d_z) von 1 Zeile(n)" in note_text
+    assert "Dazu die Panelwerte von 1 weiteren" in note_text
+
+
+def test_a_small_panel_of_the_only_other_lab_blanks_the_panel_of_the_total():
+    out = change_by_unit(_panel_data({"a": 3, "b": 9}), "trust", before=1, after=2)
+    out = out.set_index("unit_id")
+    # a's panel hidden, b's too would leave nothing: either b's or the total's goes
+    for col in ("n_before", "n_after", "n_panel"):
+        rest = _rest(out, col)
+        assert rest == 0 or rest >= 5, (col, rest)
+    assert np.isnan(out.loc["a", "n_panel"])
+
+
+def test_panels_of_five_or_more_are_shown_and_the_note_says_nothing_masked():
+    out = change_by_unit(_panel_data({"a": 5, "b": 6}), "trust", before=1, after=2)
+    assert out["n_panel"].tolist() == [5, 6, 11]
+    assert out.attrs["note"].startswith("Keine Gruppe unter 5")

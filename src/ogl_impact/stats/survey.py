@@ -358,9 +358,11 @@ def change_by_unit(
             masked (values and n missing, ``suppressed`` true); when exactly
             one unit is masked, the next smallest is masked too, so that the
             row ``"alle"`` minus the shown units does not give it away. Panel
-            statistics of fewer than ``min_n`` pairs are blanked. The frame's
-            ``attrs["note"]`` says how many. ``None`` gives raw values with a
-            :class:`UserWarning`.
+            statistics of fewer than ``min_n`` pairs are blanked, and the
+            smallest other panel with them, so that no count summed in
+            ``"alle"`` (n_before, n_after, n_panel) minus the shown units is
+            below ``min_n``. The frame's ``attrs["note"]`` says how many.
+            ``None`` gives raw values with a :class:`UserWarning`.
 
     Returns
     -------
@@ -472,56 +474,88 @@ def change_by_unit(
 
 
 def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Primary suppression per unit, one complement against the "alle" row, small panels."""
+    """Primary suppression per unit and per panel, complements against the "alle" row."""
     size = out[["n_before", "n_after"]].min(axis=1)
     unit = out["unit_id"] != "alle"
     small = (size < min_n).to_numpy().copy()
-    primary = int((small & unit.to_numpy()).sum())
-    _complement(out, small, unit.to_numpy(), min_n)
-    panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
     thin = out["n_panel"].lt(min_n).to_numpy() & ~small
+    primary = int((small & unit.to_numpy()).sum())
+    primary_thin = int(thin.sum())
+    _complement(out, small, thin, unit.to_numpy(), min_n)
+    thin &= ~small
+    panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
     masked = mask(out, small, keep=["construct", "unit_id"])
     if thin.any():
         masked.loc[thin, panel] = np.nan
-    masked.attrs["note"] = note(primary, min_n, "Einheiten")
-    extra = int((small & unit.to_numpy()).sum()) - primary
-    if extra:
-        masked.attrs["note"] += (
-            f" Dazu {extra} weitere Einheit(en) unterdrückt, aus denen sich sonst eine kleine "
-            f"Gruppe als „alle“ minus gezeigte Einheiten errechnen ließe / {extra} more unit(s) "
-            "masked so that no small group follows from the total."
-        )
+    masked.attrs["note"] = _units_note(
+        primary, int((small & unit.to_numpy()).sum()) - primary, primary_thin,
+        int(thin.sum()) - primary_thin, min_n,
+    )  # fmt: skip
     return masked
 
 
-def _complement(out: pd.DataFrame, small: np.ndarray, unit: np.ndarray, min_n: int) -> None:
-    """Mask more units (in place in ``small``) until no total minus shown units is small.
+def _units_note(primary: int, extra: int, thin: int, extra_thin: int, min_n: int) -> str:
+    """Say which units and panels are masked; never "no group" when a panel is masked."""
+    parts = []
+    if primary or not thin:
+        parts.append(note(primary, min_n, "Einheiten"))
+    if extra:
+        parts.append(
+            f"Dazu {extra} weitere Einheit(en) unterdrückt, aus denen sich sonst eine kleine "
+            f"Gruppe als „alle“ minus gezeigte Einheiten errechnen ließe / {extra} more unit(s) "
+            "masked so that no small group follows from the total."
+        )
+    if thin:
+        parts.append(
+            f"Panelwerte (n_panel, d_z) von {thin} Zeile(n) mit weniger als {min_n} in beiden "
+            f"Wellen Befragten unterdrückt / panel values of {thin} row(s) with fewer than "
+            f"{min_n} pairs masked."
+        )
+    if extra_thin:
+        parts.append(
+            f"Dazu die Panelwerte von {extra_thin} weiteren Zeile(n), aus denen sich sonst eine "
+            f"kleine Panelgruppe als „alle“ minus gezeigte Einheiten errechnen ließe / panel "
+            f"values of {extra_thin} more row(s) masked so that no small panel follows from "
+            "the total."
+        )
+    return " ".join(parts)
 
-    For each wave the "alle" row's n minus the n of the units shown is what a
-    reader can attribute to the hidden units together; it must be 0 or at
-    least ``min_n``. The smallest shown unit that contributes to that wave
-    is hidden next; when none is left, the "alle" row itself goes.
+
+def _complement(
+    out: pd.DataFrame, small: np.ndarray, thin: np.ndarray, unit: np.ndarray, min_n: int
+) -> None:
+    """Mask more (in place in ``small``, ``thin``) until no total minus shown units is small.
+
+    For every count summed in the "alle" row (n_before, n_after, n_panel) that
+    row's n minus the n of the units shown is what a reader can attribute to
+    the hidden units together; it must be 0 or at least ``min_n``. The
+    smallest shown unit that contributes to that count is hidden next (the
+    whole row for a wave's n, the panel values for n_panel); when none is
+    left, the "alle" row's values go.
     """
     if unit.all():
         return
-    for _ in range(len(out)):
+    for _ in range(2 * len(out) + 2):
         leak = None
-        for col in ("n_before", "n_after"):
-            if small[~unit].all():
-                return
+        for col in ("n_before", "n_after", "n_panel"):
+            hidden = small | thin if col == "n_panel" else small
+            if hidden[~unit].all():
+                continue
             total = float(out.loc[~unit, col].fillna(0).sum())
-            shown = float(out.loc[unit & ~small, col].fillna(0).sum())
+            shown = float(out.loc[unit & ~hidden, col].fillna(0).sum())
             if 0 < total - shown < min_n:
                 leak = col
                 break
         if leak is None:
             return
-        candidates = unit & ~small & out[leak].fillna(0).gt(0).to_numpy()
+        target = thin if leak == "n_panel" else small
+        hidden = small | thin if leak == "n_panel" else small
+        candidates = unit & ~hidden & out[leak].fillna(0).gt(0).to_numpy()
         if candidates.any():
             pos = np.flatnonzero(candidates)
-            small[pos[np.argmin(out[leak].to_numpy()[pos])]] = True
+            target[pos[np.argmin(out[leak].to_numpy()[pos])]] = True
         else:
-            small[~unit] = True
+            target[~unit] = True
 
 
 @dataclass(frozen=True, eq=False)
