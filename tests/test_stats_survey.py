@@ -434,3 +434,96 @@ def test_panels_of_five_or_more_are_shown_and_the_note_says_nothing_masked():
     out = change_by_unit(_panel_data({"a": 5, "b": 6}), "trust", before=1, after=2)
     assert out["n_panel"].tolist() == [5, 6, 11]
     assert out.attrs["note"].startswith("Keine Gruppe unter 5")
+
+
+def test_estimators_refuse_a_masked_score_table_without_its_suppressed_column(responses):
+    """People select the columns they need; the masked rows must not slip through."""
+    from ogl_impact import stats
+
+    masked = score_table(responses, BOOK, lab_units=LABS)  # every group of 3 is masked
+    labs = pd.DataFrame({"unit_id": ["u1", "u2", "c1", "c2"], "land": ["BY", "HE", "BY", "HE"]})
+    picked = {
+        "columns": masked[["unit_id", "wave", "is_lab", "trust"]],
+        "drop": masked.drop(columns="suppressed"),
+        "query": masked.drop(columns="suppressed").query("wave in [1, 2]"),
+    }
+    # a merge keeps the suppressed column but not attrs (pandas drops them when the other
+    # frame has none): the column refuses it
+    merged = masked.merge(labs, on="unit_id", how="left")
+    assert "masked_scores" not in merged.attrs
+    with pytest.raises(StatsInputError, match="24 unterdrückte"):
+        stats.ols(merged.assign(post=lambda f: f["wave"] == 2), "trust ~ post")
+    for how, frame in picked.items():
+        frame = frame.assign(
+            post=lambda f: (f["wave"] == 2).astype(float),
+            lab=lambda f: f["is_lab"].astype(float),
+            respondent_id=masked["respondent_id"].to_numpy(),
+        )
+        assert "suppressed" not in frame.columns and frame.attrs["masked_scores"]
+        calls = {
+            "ols": lambda d: stats.ols(d, "trust ~ post"),
+            "did_2x2": lambda d: stats.did_2x2(d, "trust", treatment="lab", post="post"),
+            "icc_null_model": lambda d: stats.icc_null_model(d, "trust", groups="unit_id"),
+            "mixed_model": lambda d: stats.mixed_model(d, "trust ~ 1", groups="unit_id"),
+            "twfe": lambda d: stats.twfe(d, "trust", treatment="lab", fe=["unit_id", "wave"]),
+            "random_effects": lambda d: stats.random_effects(d, "trust ~ post", unit="unit_id"),
+            "change_by_unit": lambda d: change_by_unit(d, "trust", before=1, after=2),
+            "lab_comparison": lambda d: lab_comparison(d, "trust", before=1, after=2, reps=99),
+        }
+        for name, call in calls.items():
+            with pytest.raises(StatsInputError, match=r"score_table\(\.\.\., min_n=None\)") as e:
+                call(frame)
+            assert str(e.value).startswith(f"{name}: die Skalenwerte enthalten 24"), (how, name)
+
+
+def test_a_score_table_with_nothing_masked_carries_no_flag(responses):
+    from ogl_impact import stats
+
+    shown = score_table(responses, BOOK, lab_units=LABS, min_n=3)
+    assert "masked_scores" not in shown.attrs
+    part = shown[["unit_id", "wave", "is_lab", "trust"]].assign(post=lambda f: f["wave"] == 2)
+    table = stats.did_2x2(part, "trust", treatment="is_lab", post="post", min_n=3)
+    assert len(table) == 7 and table["estimate"].notna().all()
+
+
+def _did_data(treated_after: int) -> pd.DataFrame:
+    """Cells of 8, the treated cell after the start cut to ``treated_after`` rows."""
+    rng = np.random.default_rng(7)
+    rows = [
+        (lab, post, float(rng.integers(1, 6)))
+        for lab in (True, False)
+        for post in (False, True)
+        for _ in range(treated_after if lab and post else 8)
+    ]
+    return pd.DataFrame(rows, columns=["lab", "post", "y"])
+
+
+def test_did_2x2_masks_a_cell_of_four_and_the_rows_that_give_it_away():
+    from ogl_impact import stats
+
+    data = _did_data(4)
+    out = stats.did_2x2(data, "y", treatment="lab", post="post").set_index("term")
+    assert out.loc["treated, after", "suppressed"]
+    assert out.loc["treated, after", ["estimate", "se", "n"]].isna().all()
+    # the treated change next to the treated cell before would give the cell's mean;
+    # the DiD next to the other three cells too
+    for term in ("treated, change", "comparison, change", "difference in differences"):
+        assert out.loc[term, "suppressed"] and np.isnan(out.loc[term, "estimate"]), term
+    # the three cells of 8 stay, with their hand-computed means
+    for (lab, post), term in {
+        (True, False): "treated, before",
+        (False, False): "comparison, before",
+        (False, True): "comparison, after",
+    }.items():
+        cell = data.loc[(data["lab"] == lab) & (data["post"] == post), "y"]
+        assert out.loc[term, "estimate"] == pytest.approx(cell.mean()) and out.loc[term, "n"] == 8
+    assert out.attrs["note"].startswith("1 Zellen mit weniger als 5")
+    # raw values only on request, with a warning
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = stats.did_2x2(data, "y", treatment="lab", post="post", min_n=None)
+    assert raw.set_index("term").loc["treated, after", "n"] == 4 and not raw["suppressed"].any()
+    with pytest.raises(StatsInputError, match="min_n = 2"):
+        stats.did_2x2(data, "y", treatment="lab", post="post", min_n=2)
+    # cells of five are shown
+    five = stats.did_2x2(_did_data(5), "y", treatment="lab", post="post")
+    assert not five["suppressed"].any() and five["estimate"].notna().all()

@@ -23,6 +23,8 @@ from ogl_impact.stats.errors import StatsInputError
 
 MIN_N_DEFAULT = 5
 MIN_N_FLOOR = 3
+MASKED_SCORES = "masked_scores"
+"""Key in ``DataFrame.attrs``: score columns whose small groups are masked (missing)."""
 
 RAW_WARNING = (
     "min_n=None: Gruppen mit weniger als {k} Befragten werden ungeschützt ausgegeben; kleine "
@@ -195,8 +197,11 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
     Raises
     ------
     StatsInputError
-        When a row in ``rows`` is marked ``suppressed``; the message says to
-        use ``score_table(..., min_n=None)`` inside the secure environment.
+        When a row in ``rows`` is marked ``suppressed``, or, with the column
+        ``suppressed`` selected away, when ``data.attrs["masked_scores"]``
+        (set by :func:`ogl_impact.stats.score_table` when it masks) is present
+        and a row in ``rows`` has a missing score; the message says to use
+        ``score_table(..., min_n=None)`` inside the secure environment.
 
     Notes
     -----
@@ -212,10 +217,11 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
     --------
     >>> refuse_masked(pd.DataFrame({"trust": [3.0], "suppressed": [False]}), "lab_comparison")
     """
-    if "suppressed" not in data.columns:
-        return
-    flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
-    count = int(flags.fillna(False).astype(bool).sum())
+    if "suppressed" in data.columns:
+        flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
+        count = int(flags.fillna(False).astype(bool).sum())
+    else:
+        count = _masked_by_attrs(data, rows)
     if count:
         raise StatsInputError(
             f"{function}: die Skalenwerte enthalten {count} unterdrückte Zeile(n) (suppressed = "
@@ -226,3 +232,20 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
             f"{count} suppressed row(s); use score_table(..., min_n=None) inside the secure "
             "environment (the result stays masked by its own min_n)."
         )
+
+
+def _masked_by_attrs(data: pd.DataFrame, rows: pd.Series | None) -> int:
+    """Rows with a missing score in a frame that ``attrs`` marks as masked.
+
+    pandas keeps ``attrs`` through column selection, boolean filtering,
+    ``query`` and ``assign``, where the ``suppressed`` column may be lost. A
+    missing score cannot be told from a masked one there, so every missing
+    score counts; when the score columns were renamed away, every missing
+    value does.
+    """
+    scores = data.attrs.get(MASKED_SCORES)
+    if not scores:
+        return 0
+    used = data if rows is None else data.loc[rows]
+    columns = [c for c in scores if c in used.columns] or list(used.columns)
+    return int(used[columns].isna().any(axis=1).sum())

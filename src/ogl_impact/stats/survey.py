@@ -3,7 +3,8 @@
 Convenience layer over the procedures of :mod:`ogl_impact.stats` for the
 tables of a :class:`~ogl_impact.dataset.Dataset`: respondents in lab units
 versus comparison communes, waves before and after the labs started. Every
-function returns tidy frames without respondent ids.
+function but :func:`score_table` (respondent rows, for the models inside the
+secure environment) returns tidy frames without respondent ids.
 """
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ogl_impact.stats.did import did_2x2, twfe
+from ogl_impact.stats.did import _did_2x2_raw, _mask_cells, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference
 from ogl_impact.stats.errors import StatsInputError
-from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note, refuse_masked
+from ogl_impact.stats.masking import (
+    MASKED_SCORES,
+    MIN_N_DEFAULT,
+    check_min_n,
+    mask,
+    note,
+    refuse_masked,
+)
 from ogl_impact.stats.reliability import cronbach_alpha, item_statistics, omega
 from ogl_impact.stats.scales import item_matrix, scale_scores
 
@@ -122,7 +130,10 @@ def score_table(
         Smallest group (respondents of one unit in one wave) whose scores are
         shown. Rows of smaller groups keep their labels (respondent_id,
         unit_id, wave, actor_group, is_lab); their scores are missing and
-        ``suppressed`` is true; ``attrs["note"]`` says how many groups.
+        ``suppressed`` is true; ``attrs["note"]`` says how many groups, and
+        ``attrs["masked_scores"]`` names the masked score columns (kept by
+        pandas through column selection, filtering and ``assign``, so the
+        estimators refuse the table even without ``suppressed``).
         ``None``: raw scores, with a :class:`UserWarning` (for the models
         of :func:`change_by_unit` and :func:`lab_comparison`, which refuse
         masked rows).
@@ -130,9 +141,11 @@ def score_table(
     Returns
     -------
     DataFrame
-        respondent_id (pseudonymous, for pairing panel respondents only),
-        unit_id, wave, actor_group, one column per construct, is_lab,
-        suppressed.
+        respondent_id (pseudonymous, for pairing panel respondents only:
+        it appears in no figure, table or notebook output; the table is
+        returned for analysis inside the secure environment and is never
+        shown row by row), unit_id, wave, actor_group, one column per
+        construct, is_lab, suppressed.
 
     Raises
     ------
@@ -204,6 +217,9 @@ def score_table(
     labels = [c for c in out.columns if c not in scores]
     masked = mask(out, small, keep=labels)
     masked.attrs["note"] = note(groups, min_n, "Gruppen (Einheit und Welle)")
+    if groups:
+        # survives column selection, filtering and assign, unlike the suppressed column
+        masked.attrs[MASKED_SCORES] = list(scores)
     return masked
 
 
@@ -669,7 +685,7 @@ def lab_comparison(
         )
     part["post"] = part["wave"] == after
     part["lab_after"] = (part["is_lab"] & part["post"]).astype(float)
-    table = did_2x2(part, construct, treatment="is_lab", post="post", cluster="unit_id")
+    table = _did_2x2_raw(part, construct, treatment="is_lab", post="post", cluster="unit_id")
     model = twfe(
         part,
         construct,
@@ -692,29 +708,14 @@ def _suppressed_first(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["construct", "suppressed", *rest]]
 
 
-CELL_METHOD = "Mittelwert"
-"""``method`` of the four cell means in :func:`ogl_impact.stats.did_2x2`'s table."""
-
-
 def _mask_comparison(frames: list[pd.DataFrame], min_n: int | None) -> list[pd.DataFrame]:
     """Mask small cells of a lab comparison and everything derived from them."""
-    table = frames[0]
-    cells = (table["method"] == CELL_METHOD).to_numpy()
-    small = cells & (table["n"].lt(min_n).to_numpy() if min_n is not None else False)
-    if not small.any():
-        out = [_suppressed_first(f.assign(suppressed=False)) for f in frames]
-        for f in out:
-            f.attrs["note"] = note(0, min_n, "Zellen")
-        return out
-    # a change or the DiD next to the shown cells pins down the masked cell: all go
-    in_table = small | ~cells
-    keep = ["construct", "term", "method"]
-    out = [_suppressed_first(mask(table, in_table, keep=keep))]
-    out += [_suppressed_first(mask(f, np.ones(len(f), dtype=bool), keep=keep)) for f in frames[1:]]
-    for f in out:
-        f.attrs["note"] = note(int(small.sum()), min_n, "Zellen") + (
-            " Veränderungen, Differenz der Differenzen und Modellschätzung ebenfalls "
-            "unterdrückt, da sie die Zelle verraten würden / changes, DiD and model estimate "
-            "masked too."
-        )
+    table = _suppressed_first(_mask_cells(frames[0], min_n))
+    masked = bool(table["suppressed"].any())
+    out = [table]
+    for f in frames[1:]:
+        rows = np.full(len(f), masked)
+        out.append(_suppressed_first(mask(f, rows, keep=["construct", "term", "method"])))
+    for f in out[1:]:
+        f.attrs["note"] = table.attrs["note"]
     return out
