@@ -527,3 +527,35 @@ def test_did_2x2_masks_a_cell_of_four_and_the_rows_that_give_it_away():
     # cells of five are shown
     five = stats.did_2x2(_did_data(5), "y", treatment="lab", post="post")
     assert not five["suppressed"].any() and five["estimate"].notna().all()
+
+
+def test_the_n_of_a_figure_counts_the_respondents_of_the_groups_shown():
+    """Waves of 7, 8 and 3 respondents: wave 3 is masked, wave 1 as its complement.
+
+    The n printed is that of wave 2 (8). Notebook 4.0 printed every respondent-wave
+    with answers (18 here), and n minus the waves shown gave the masked ones.
+    """
+    from ogl_impact import privacy, stats
+
+    rows = [
+        (f"r{i}", "u1", wave, "buerger", item, value)
+        for wave, people in ((1, range(7)), (2, range(8)), (3, range(4, 7)))
+        for i in people
+        for item, value in _answers(1 + i % 5)
+    ]
+    answers = pd.DataFrame(rows, columns=list(stats.survey.RESPONSE_COLUMNS))
+    answers["item_id"] = answers["item_id"].astype("category")
+    book = BOOK.assign(value_labels="1=nein|2=eher nein|3=teils|4=eher ja|5=ja")
+    likert = stats.likert_summary(answers, book, items=["q1", "q2", "q3"], by=["wave"])
+    protected = privacy.protect(
+        likert.categories, groups=["wave", "item_id"], k=5, keep=["value", "label"]
+    )
+    assert set(protected.loc[~protected["suppressed"], "wave"]) == {2}
+    count = stats.masking.shown_respondents
+    assert count(answers, protected, groups=["wave", "item_id"]) == 8
+    # nothing masked: every respondent-wave counts; everything masked: none
+    everything = protected.assign(suppressed=False)
+    assert count(answers, everything, groups=["wave", "item_id"]) == 7 + 8 + 3
+    assert count(answers, protected.assign(suppressed=True), groups=["wave"]) == 0
+    with pytest.raises(StatsInputError, match="Spalte 'suppressed' fehlt in published"):
+        count(answers, likert.categories.drop(columns="suppressed"), groups=["wave"])

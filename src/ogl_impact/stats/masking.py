@@ -249,3 +249,74 @@ def _masked_by_attrs(data: pd.DataFrame, rows: pd.Series | None) -> int:
     used = data if rows is None else data.loc[rows]
     columns = [c for c in scores if c in used.columns] or list(used.columns)
     return int(used[columns].isna().any(axis=1).sum())
+
+
+def shown_respondents(
+    answers: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    groups: Sequence[str],
+    count: Sequence[str] = ("respondent_id", "wave"),
+) -> int:
+    r"""Count the respondents behind the groups of a result that are shown.
+
+    The n printed with a figure or table: respondents of masked groups
+    (``suppressed`` true in ``published``) are not counted, so that the n
+    minus the n of the groups shown never gives a masked group's size.
+
+    Parameters
+    ----------
+    answers : DataFrame
+        The answers the result was computed from (e.g. ``responses`` of the
+        items drawn), with ``groups`` and ``count`` columns.
+    published : DataFrame
+        The protected result, with ``groups`` and a boolean ``suppressed``.
+    groups : sequence of str
+        Columns that define a group of the result (e.g. ``["wave", "item_id"]``).
+    count : sequence of str, default ("respondent_id", "wave")
+        What is counted once: a respondent in a wave.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    StatsInputError
+        When a column is missing.
+
+    Notes
+    -----
+    :math:`n = |\{(i, w) : i \text{ answered in a group } g \text{ with }
+    \neg\,\text{suppressed}_g\}|`; groups are matched on their labels as
+    text, so categorical and plain columns match.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 5 (a published total must not reveal a suppressed cell).
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"respondent_id": ["a", "b", "c", "a"], "wave": [1, 1, 2, 2]})
+    >>> published = pd.DataFrame({"wave": [1, 2], "suppressed": [False, True]})
+    >>> shown_respondents(answers, published, groups=["wave"])
+    2
+    """
+    groups, count = list(groups), list(count)
+    for frame, columns, name in (
+        (answers, [*groups, *count], "answers"),
+        (published, [*groups, "suppressed"], "published"),
+    ):
+        absent = [c for c in columns if c not in frame.columns]
+        if absent:
+            raise StatsInputError(
+                f"Spalte {absent[0]!r} fehlt in {name}; vorhandene Spalten: "
+                f"{', '.join(map(str, frame.columns))} / column missing."
+            )
+    shown = published.loc[~published["suppressed"].fillna(True).astype(bool), groups]
+    if shown.empty:
+        return 0
+    keys = pd.MultiIndex.from_frame(shown.astype(str).drop_duplicates())
+    rows = pd.MultiIndex.from_frame(answers[groups].astype(str)).isin(keys)
+    return int(answers.loc[rows, count].drop_duplicates().shape[0])
