@@ -220,12 +220,17 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
     if "suppressed" in data.columns:
         flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
         count = int(flags.fillna(False).astype(bool).sum())
+        why = "suppressed = True"
     else:
         count = _masked_by_attrs(data, rows)
+        why = (
+            "Spalte suppressed weggelassen, aber die Tabelle ist laut attrs['masked_scores'] "
+            "maskiert, und diese Zeilen haben fehlende Skalenwerte"
+        )
     if count:
         raise StatsInputError(
-            f"{function}: die Skalenwerte enthalten {count} unterdrückte Zeile(n) (suppressed = "
-            "True: Werte fehlen, weil ihre Gruppe aus Einheit und Welle zu wenige Befragte hat); "
+            f"{function}: die Skalenwerte enthalten {count} unterdrückte Zeile(n) ({why}: "
+            "Werte fehlen, weil ihre Gruppe aus Einheit und Welle zu wenige Befragte hat); "
             "eine Schätzung ließe diese Befragten stillschweigend weg. In der gesicherten "
             "Umgebung die Rohwerte verwenden: score_table(..., min_n=None); das Ergebnis bleibt "
             f"durch das min_n von {function} geschützt / {function}: the score table has "
