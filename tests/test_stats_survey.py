@@ -559,3 +559,28 @@ def test_the_n_of_a_figure_counts_the_respondents_of_the_groups_shown():
     assert count(answers, protected.assign(suppressed=True), groups=["wave"]) == 0
     with pytest.raises(StatsInputError, match="Spalte 'suppressed' fehlt in published"):
         count(answers, likert.categories.drop(columns="suppressed"), groups=["wave"])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_count_of_the_total_minus_the_units_shown_is_small(seed):
+    """Random labs (some tiny, some with few panel pairs): every count summed in "alle"."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(int(rng.integers(2, 7))):
+        sizes = rng.choice([0, 2, 3, 4, 6, 9, 15], size=2)
+        both = int(rng.integers(0, min(sizes) + 1))
+        for wave, size in zip((1, 2), sizes, strict=True):
+            for i in range(size):
+                rid = f"u{u}-{i}" if i < both else f"u{u}-{wave}-{i}"
+                rows.append((rid, f"u{u}", wave, True, float(rng.integers(1, 6))))
+    data = pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+    if data["wave"].nunique() < 2:
+        pytest.skip("a wave without answers")
+    out = change_by_unit(data, "trust", before=1, after=2).set_index("unit_id")
+    for col in ("n_before", "n_after", "n_panel"):
+        shown = out[col].drop(index="alle").dropna()
+        assert (shown == 0).all() or (shown[shown > 0] >= 5).all(), (col, shown)
+        rest = _rest(out, col)
+        assert rest == 0 or rest >= 5, (seed, col, rest)
+    if out["n_panel"].isna().any() and out["n_before"].notna().all():
+        assert "Keine Gruppe" not in out.attrs["note"]
