@@ -7,6 +7,7 @@ parameters cell, as papermill does, to keep the bootstrap small.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -40,6 +41,20 @@ def _visible_text(output: nbformat.NotebookNode) -> str:
     data = output.get("data", {})
     rich = {"image/png", "text/html", "text/markdown", "image/svg+xml"}
     return "" if rich & set(data) else data.get("text/plain", "")
+
+
+def _words(output: nbformat.NotebookNode) -> set[str]:
+    """Every word of an output: streams, plain text and HTML."""
+    data = output.get("data", {})
+    text = output.get("text", "") + data.get("text/plain", "") + data.get("text/html", "")
+    return set(re.findall(r"[A-Za-z0-9_-]+", text))
+
+
+@functools.cache
+def _pseudonyms() -> frozenset[str]:
+    import ogl_impact
+
+    return frozenset(map(str, ogl_impact.load_demo().responses["respondent_id"].unique()))
 
 
 def _run(path: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
@@ -88,6 +103,9 @@ def test_notebook_runs_and_shows_figures_and_german_tables(
         heads = {h.strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", html, re.S)}
         assert not heads & set(RAW_HEADERS), (path.name, sorted(heads & set(RAW_HEADERS)))
         assert "respondent" not in html
+    # no respondent pseudonym in any output, whatever the column is called
+    shown = {w for o in outputs for w in _words(o)}
+    assert not shown & _pseudonyms(), (path.name, sorted(shown & _pseudonyms())[:3])
     # no table is left as a raw DataFrame (the impact model has its own German view)
     for c in nb.cells:
         for o in c.get("outputs", []):
@@ -99,3 +117,27 @@ def test_notebook_runs_and_shows_figures_and_german_tables(
 def test_there_are_notebooks():
     assert NOTEBOOKS
     assert {p.name[:3] for p in WITH_FIGURES} == {"2.0", "3.0", "4.0", "5.0", "6.0"}
+
+
+# frames with one row per respondent (raw or masked); shown only as protected summaries
+RESPONDENT_FRAMES = (
+    r"(?:stats\.)?score_table\(|scores\b|lab_scores\b|responses\b|answered\b|ds\.responses\b"
+)
+SHOWN = re.compile(rf"\b(?:table|show|display|print)\(\s*(?:{RESPONDENT_FRAMES})")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_no_notebook_displays_respondent_rows(path: Path):
+    """A score table or the answers are model inputs; a cell never displays their rows."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not SHOWN.search(cell.source), (path.name, cell.source)
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        last = lines[-1] if lines else ""
+        # a bare frame (or its head) as the last line is displayed by Jupyter
+        assert not re.fullmatch(rf"(?:{RESPONDENT_FRAMES})[\w.\[\]\"', ()]*", last), (
+            path.name,
+            last,
+        )

@@ -374,3 +374,213 @@ def test_every_estimator_refuses_a_masked_score_table(responses):
         raw = score_table(responses, BOOK, lab_units=LABS, min_n=None)
     raw = raw.assign(post=lambda f: (f["wave"] == 2).astype(float))
     assert (stats.ols(raw, "trust ~ post").fit["n"] == 24).all()
+
+
+def _panel_data(pairs: dict[str, int], size: int = 12) -> pd.DataFrame:
+    """Labs of ``size`` respondents per wave; ``pairs[unit]`` of them answered both waves."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for unit, both in pairs.items():
+        for wave in (1, 2):
+            for i in range(size):
+                rid = f"{unit}-{i}" if i < both else f"{unit}-{wave}-{i}"
+                rows.append((rid, unit, wave, True, float(rng.integers(1, 6))))
+    return pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+
+
+def _rest(out: pd.DataFrame, col: str) -> float:
+    """What "alle" minus the shown units gives away for ``col`` (0 when "alle" is blank)."""
+    total = out.loc["alle", col]
+    if pd.isna(total):
+        return 0.0
+    return float(total - out.drop(index="alle")[col].fillna(0).sum())
+
+
+def test_a_panel_of_three_is_not_the_total_minus_the_panels_shown():
+    """Every unit has 12 respondents per wave; one has only 3 of them in both waves.
+
+    Its n_panel and d_z are blanked; before the fix "alle" n_panel minus the shown
+    units' n_panel gave 3, and the note said no group was below 5.
+    """
+    out = change_by_unit(
+        _panel_data({"a": 3, "b": 8, "c": 10, "d": 12}), "trust", before=1, after=2
+    ).set_index("unit_id")
+    assert not out["suppressed"].any()  # every unit has 12 per wave
+    assert np.isnan(out.loc["a", "n_panel"]) and np.isnan(out.loc["a", "d_z"])
+    assert out.loc["alle", "n_panel"] == 33  # 3 + 8 + 10 + 12 by construction
+    for col in ("n_before", "n_after", "n_panel"):
+        rest = _rest(out, col)
+        assert rest == 0 or rest >= 5, (col, rest)
+    # the complement is the smallest other panel (b, 8 pairs): 3 + 8 = 11 together
+    assert np.isnan(out.loc["b", "n_panel"]) and np.isnan(out.loc["b", "dz_ci_low"])
+    assert out.loc["c", "n_panel"] == 10 and out.loc["d", "n_panel"] == 12
+    note_text = out.attrs["note"]
+    assert "Keine Gruppe" not in note_text
+    assert "Panelwerte (n_panel, d_z) von 1 Zeile(n)" in note_text
+    assert "Dazu die Panelwerte von 1 weiteren" in note_text
+
+
+def test_a_small_panel_of_the_only_other_lab_blanks_the_panel_of_the_total():
+    out = change_by_unit(_panel_data({"a": 3, "b": 9}), "trust", before=1, after=2)
+    out = out.set_index("unit_id")
+    # a's panel hidden, b's too would leave nothing: either b's or the total's goes
+    for col in ("n_before", "n_after", "n_panel"):
+        rest = _rest(out, col)
+        assert rest == 0 or rest >= 5, (col, rest)
+    assert np.isnan(out.loc["a", "n_panel"])
+
+
+def test_panels_of_five_or_more_are_shown_and_the_note_says_nothing_masked():
+    out = change_by_unit(_panel_data({"a": 5, "b": 6}), "trust", before=1, after=2)
+    assert out["n_panel"].tolist() == [5, 6, 11]
+    assert out.attrs["note"].startswith("Keine Gruppe unter 5")
+
+
+def test_estimators_refuse_a_masked_score_table_without_its_suppressed_column(responses):
+    """People select the columns they need; the masked rows must not slip through."""
+    from ogl_impact import stats
+
+    masked = score_table(responses, BOOK, lab_units=LABS)  # every group of 3 is masked
+    labs = pd.DataFrame({"unit_id": ["u1", "u2", "c1", "c2"], "land": ["BY", "HE", "BY", "HE"]})
+    picked = {
+        "columns": masked[["unit_id", "wave", "is_lab", "trust"]],
+        "drop": masked.drop(columns="suppressed"),
+        "query": masked.drop(columns="suppressed").query("wave in [1, 2]"),
+    }
+    # a merge keeps the suppressed column but not attrs (pandas drops them when the other
+    # frame has none): the column refuses it
+    merged = masked.merge(labs, on="unit_id", how="left")
+    assert "masked_scores" not in merged.attrs
+    with pytest.raises(StatsInputError, match="24 unterdrückte"):
+        stats.ols(merged.assign(post=lambda f: f["wave"] == 2), "trust ~ post")
+    for how, frame in picked.items():
+        frame = frame.assign(
+            post=lambda f: (f["wave"] == 2).astype(float),
+            lab=lambda f: f["is_lab"].astype(float),
+            respondent_id=masked["respondent_id"].to_numpy(),
+        )
+        assert "suppressed" not in frame.columns and frame.attrs["masked_scores"]
+        calls = {
+            "ols": lambda d: stats.ols(d, "trust ~ post"),
+            "did_2x2": lambda d: stats.did_2x2(d, "trust", treatment="lab", post="post"),
+            "icc_null_model": lambda d: stats.icc_null_model(d, "trust", groups="unit_id"),
+            "mixed_model": lambda d: stats.mixed_model(d, "trust ~ 1", groups="unit_id"),
+            "twfe": lambda d: stats.twfe(d, "trust", treatment="lab", fe=["unit_id", "wave"]),
+            "random_effects": lambda d: stats.random_effects(d, "trust ~ post", unit="unit_id"),
+            "change_by_unit": lambda d: change_by_unit(d, "trust", before=1, after=2),
+            "lab_comparison": lambda d: lab_comparison(d, "trust", before=1, after=2, reps=99),
+        }
+        for name, call in calls.items():
+            with pytest.raises(StatsInputError, match=r"score_table\(\.\.\., min_n=None\)") as e:
+                call(frame)
+            assert str(e.value).startswith(f"{name}: die Skalenwerte enthalten 24"), (how, name)
+
+
+def test_a_score_table_with_nothing_masked_carries_no_flag(responses):
+    from ogl_impact import stats
+
+    shown = score_table(responses, BOOK, lab_units=LABS, min_n=3)
+    assert "masked_scores" not in shown.attrs
+    part = shown[["unit_id", "wave", "is_lab", "trust"]].assign(post=lambda f: f["wave"] == 2)
+    table = stats.did_2x2(part, "trust", treatment="is_lab", post="post", min_n=3)
+    assert len(table) == 7 and table["estimate"].notna().all()
+
+
+def _did_data(treated_after: int) -> pd.DataFrame:
+    """Cells of 8, the treated cell after the start cut to ``treated_after`` rows."""
+    rng = np.random.default_rng(7)
+    rows = [
+        (lab, post, float(rng.integers(1, 6)))
+        for lab in (True, False)
+        for post in (False, True)
+        for _ in range(treated_after if lab and post else 8)
+    ]
+    return pd.DataFrame(rows, columns=["lab", "post", "y"])
+
+
+def test_did_2x2_masks_a_cell_of_four_and_the_rows_that_give_it_away():
+    from ogl_impact import stats
+
+    data = _did_data(4)
+    out = stats.did_2x2(data, "y", treatment="lab", post="post").set_index("term")
+    assert out.loc["treated, after", "suppressed"]
+    assert out.loc["treated, after", ["estimate", "se", "n"]].isna().all()
+    # the treated change next to the treated cell before would give the cell's mean;
+    # the DiD next to the other three cells too
+    for term in ("treated, change", "comparison, change", "difference in differences"):
+        assert out.loc[term, "suppressed"] and np.isnan(out.loc[term, "estimate"]), term
+    # the three cells of 8 stay, with their hand-computed means
+    for (lab, post), term in {
+        (True, False): "treated, before",
+        (False, False): "comparison, before",
+        (False, True): "comparison, after",
+    }.items():
+        cell = data.loc[(data["lab"] == lab) & (data["post"] == post), "y"]
+        assert out.loc[term, "estimate"] == pytest.approx(cell.mean()) and out.loc[term, "n"] == 8
+    assert out.attrs["note"].startswith("1 Zellen mit weniger als 5")
+    # raw values only on request, with a warning
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = stats.did_2x2(data, "y", treatment="lab", post="post", min_n=None)
+    assert raw.set_index("term").loc["treated, after", "n"] == 4 and not raw["suppressed"].any()
+    with pytest.raises(StatsInputError, match="min_n = 2"):
+        stats.did_2x2(data, "y", treatment="lab", post="post", min_n=2)
+    # cells of five are shown
+    five = stats.did_2x2(_did_data(5), "y", treatment="lab", post="post")
+    assert not five["suppressed"].any() and five["estimate"].notna().all()
+
+
+def test_the_n_of_a_figure_counts_the_respondents_of_the_groups_shown():
+    """Waves of 7, 8 and 3 respondents: wave 3 is masked, wave 1 as its complement.
+
+    The n printed is that of wave 2 (8). Notebook 4.0 printed every respondent-wave
+    with answers (18 here), and n minus the waves shown gave the masked ones.
+    """
+    from ogl_impact import privacy, stats
+
+    rows = [
+        (f"r{i}", "u1", wave, "buerger", item, value)
+        for wave, people in ((1, range(7)), (2, range(8)), (3, range(4, 7)))
+        for i in people
+        for item, value in _answers(1 + i % 5)
+    ]
+    answers = pd.DataFrame(rows, columns=list(stats.survey.RESPONSE_COLUMNS))
+    answers["item_id"] = answers["item_id"].astype("category")
+    book = BOOK.assign(value_labels="1=nein|2=eher nein|3=teils|4=eher ja|5=ja")
+    likert = stats.likert_summary(answers, book, items=["q1", "q2", "q3"], by=["wave"])
+    protected = privacy.protect(
+        likert.categories, groups=["wave", "item_id"], k=5, keep=["value", "label"]
+    )
+    assert set(protected.loc[~protected["suppressed"], "wave"]) == {2}
+    count = stats.masking.shown_respondents
+    assert count(answers, protected, groups=["wave", "item_id"]) == 8
+    # nothing masked: every respondent-wave counts; everything masked: none
+    everything = protected.assign(suppressed=False)
+    assert count(answers, everything, groups=["wave", "item_id"]) == 7 + 8 + 3
+    assert count(answers, protected.assign(suppressed=True), groups=["wave"]) == 0
+    with pytest.raises(StatsInputError, match="Spalte 'suppressed' fehlt in published"):
+        count(answers, likert.categories.drop(columns="suppressed"), groups=["wave"])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_count_of_the_total_minus_the_units_shown_is_small(seed):
+    """Random labs (some tiny, some with few panel pairs): every count summed in "alle"."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(int(rng.integers(2, 7))):
+        sizes = rng.choice([0, 2, 3, 4, 6, 9, 15], size=2)
+        both = int(rng.integers(0, min(sizes) + 1))
+        for wave, size in zip((1, 2), sizes, strict=True):
+            for i in range(size):
+                rid = f"u{u}-{i}" if i < both else f"u{u}-{wave}-{i}"
+                rows.append((rid, f"u{u}", wave, True, float(rng.integers(1, 6))))
+    data = pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+    if data["wave"].nunique() < 2:
+        pytest.skip("a wave without answers")
+    out = change_by_unit(data, "trust", before=1, after=2).set_index("unit_id")
+    for col in ("n_before", "n_after", "n_panel"):
+        shown = out[col].drop(index="alle").dropna()
+        assert (shown == 0).all() or (shown[shown > 0] >= 5).all(), (col, shown)
+        rest = _rest(out, col)
+        assert rest == 0 or rest >= 5, (seed, col, rest)
+    if out["n_panel"].isna().any() and out["n_before"].notna().all():
+        assert "Keine Gruppe" not in out.attrs["note"]

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.stats.errors import StatsInputError
-from ogl_impact.stats.masking import refuse_masked
+from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note, refuse_masked
 from ogl_impact.stats.outputs import VOCABULARY
 from ogl_impact.stats.regression import (
     OLSResult,
@@ -63,6 +63,7 @@ def did_2x2(
     post: str,
     cluster: str | None = None,
     conf_level: float = 0.95,
+    min_n: int | None = MIN_N_DEFAULT,
 ) -> pd.DataFrame:
     r"""Two-by-two difference in differences with its table of means.
 
@@ -78,13 +79,21 @@ def did_2x2(
         Cluster column for the standard error of the difference in differences.
     conf_level : float, default 0.95
         Confidence level.
+    min_n : int or None, default 5
+        Smallest cell (observations of one group in one period) shown. A cell
+        below it is masked, and so is every number derived from it that
+        would give it away next to the cells shown: both changes and the
+        difference in differences (``suppressed`` true, values and n
+        missing; ``attrs["note"]`` says so). ``None``: raw values, with a
+        :class:`UserWarning`.
 
     Returns
     -------
     DataFrame
-        term, estimate, se, statistic, df, p_val, ci_low, ci_high, n, method,
-        note: rows for the four cell means (se = sd/sqrt(n)), the two changes
-        and the difference in differences (with its test and interval).
+        suppressed, term, estimate, se, statistic, df, p_val, ci_low, ci_high,
+        n, method, note: rows for the four cell means (se = sd/sqrt(n)), the
+        two changes and the difference in differences (with its test and
+        interval).
 
     Notes
     -----
@@ -99,11 +108,100 @@ def did_2x2(
 
     Examples
     --------
-    >>> d = pd.DataFrame({"y": [1.0, 2, 2, 3, 1, 2, 4, 5], "lab": [0, 0, 1, 1] * 2,
-    ...                   "post": [0] * 4 + [1] * 4})
+    >>> d = pd.DataFrame({"y": [1.0, 2, 2, 3, 1, 2, 4, 5] * 3, "lab": [0, 0, 1, 1] * 6,
+    ...                   "post": ([0] * 4 + [1] * 4) * 3})
     >>> did_2x2(d, "y", treatment="lab", post="post").set_index("term").loc[
     ...     "difference in differences", "estimate"]
     np.float64(2.0)
+    >>> small = did_2x2(d.iloc[:8], "y", treatment="lab", post="post")  # cells of 2
+    >>> small["estimate"].isna().all(), small.attrs["note"][:40]
+    (np.True_, '4 Zellen mit weniger als 5 Befragten unt')
+    """
+    min_n = check_min_n(min_n)
+    table = _did_2x2_raw(
+        data, outcome, treatment=treatment, post=post, cluster=cluster, conf_level=conf_level
+    )
+    return _mask_cells(table, min_n)
+
+
+CELL_METHOD = "Mittelwert"
+"""``method`` of the four cell means in :func:`did_2x2`'s table."""
+
+
+def _mask_cells(table: pd.DataFrame, min_n: int | None) -> pd.DataFrame:
+    """Mask the small cells of a :func:`did_2x2` table and every row derived from them.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`_did_2x2_raw` (cell means, changes, difference in differences),
+        with any leading descriptive columns.
+    min_n : int or None
+        Smallest cell shown; ``None`` masks nothing.
+
+    Returns
+    -------
+    DataFrame
+        ``suppressed`` before ``term``; ``attrs["note"]`` says how many cells.
+
+    Notes
+    -----
+    A change, or the difference in differences, next to the cells shown
+    gives a masked cell's mean back; with one cell masked they all go.
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+    ch. 5 (threshold rule, complementary suppression).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["a", "b", "d"], "estimate": [1.0, 2.0, 1.0],
+    ...                   "n": [3, 9, 12], "method": ["Mittelwert", "Mittelwert", "x"]})
+    >>> _mask_cells(t, 5)["estimate"].tolist()
+    [nan, 2.0, nan]
+    """
+    cells = (table["method"] == CELL_METHOD).to_numpy()
+    small = cells & (table["n"].lt(min_n).to_numpy() if min_n is not None else False)
+    count = int(small.sum())
+    if not count:
+        out = table.assign(suppressed=False)
+    else:
+        keep = [c for c in table.columns[: list(table.columns).index("term")]]
+        out = mask(table, small | ~cells, keep=[*keep, "term", "method"])
+    lead = list(table.columns[: list(table.columns).index("term")])
+    rest = [c for c in out.columns if c not in lead and c != "suppressed"]
+    out = out[[*lead, "suppressed", *rest]]
+    out.attrs["note"] = note(count, min_n, "Zellen")
+    if count:
+        out.attrs["note"] += (
+            " Veränderungen, Differenz der Differenzen und Modellschätzung ebenfalls "
+            "unterdrückt, da sie die Zelle verraten würden / changes, DiD and model estimate "
+            "masked too."
+        )
+    return out
+
+
+def _did_2x2_raw(
+    data: pd.DataFrame,
+    outcome: str,
+    *,
+    treatment: str,
+    post: str,
+    cluster: str | None = None,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    """Compute the table of :func:`did_2x2` without masking (callers mask it themselves).
+
+    Parameters
+    ----------
+    data, outcome, treatment, post, cluster, conf_level
+        As in :func:`did_2x2`.
+
+    Returns
+    -------
+    DataFrame
+        term .. note, nothing masked: never show it as it is.
     """
     _require(data, [outcome, treatment, post, *_as_list(cluster)], "did_2x2")
     refuse_masked(data, "did_2x2")

@@ -23,6 +23,8 @@ from ogl_impact.stats.errors import StatsInputError
 
 MIN_N_DEFAULT = 5
 MIN_N_FLOOR = 3
+MASKED_SCORES = "masked_scores"
+"""Key in ``DataFrame.attrs``: score columns whose small groups are masked (missing)."""
 
 RAW_WARNING = (
     "min_n=None: Gruppen mit weniger als {k} Befragten werden ungeschützt ausgegeben; kleine "
@@ -195,8 +197,11 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
     Raises
     ------
     StatsInputError
-        When a row in ``rows`` is marked ``suppressed``; the message says to
-        use ``score_table(..., min_n=None)`` inside the secure environment.
+        When a row in ``rows`` is marked ``suppressed``, or, with the column
+        ``suppressed`` selected away, when ``data.attrs["masked_scores"]``
+        (set by :func:`ogl_impact.stats.score_table` when it masks) is present
+        and a row in ``rows`` has a missing score; the message says to use
+        ``score_table(..., min_n=None)`` inside the secure environment.
 
     Notes
     -----
@@ -212,17 +217,111 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
     --------
     >>> refuse_masked(pd.DataFrame({"trust": [3.0], "suppressed": [False]}), "lab_comparison")
     """
-    if "suppressed" not in data.columns:
-        return
-    flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
-    count = int(flags.fillna(False).astype(bool).sum())
+    if "suppressed" in data.columns:
+        flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
+        count = int(flags.fillna(False).astype(bool).sum())
+        why = "suppressed = True"
+    else:
+        count = _masked_by_attrs(data, rows)
+        why = (
+            "Spalte suppressed weggelassen, aber die Tabelle ist laut attrs['masked_scores'] "
+            "maskiert, und diese Zeilen haben fehlende Skalenwerte"
+        )
     if count:
         raise StatsInputError(
-            f"{function}: die Skalenwerte enthalten {count} unterdrückte Zeile(n) (suppressed = "
-            "True: Werte fehlen, weil ihre Gruppe aus Einheit und Welle zu wenige Befragte hat); "
+            f"{function}: die Skalenwerte enthalten {count} unterdrückte Zeile(n) ({why}: "
+            "Werte fehlen, weil ihre Gruppe aus Einheit und Welle zu wenige Befragte hat); "
             "eine Schätzung ließe diese Befragten stillschweigend weg. In der gesicherten "
             "Umgebung die Rohwerte verwenden: score_table(..., min_n=None); das Ergebnis bleibt "
             f"durch das min_n von {function} geschützt / {function}: the score table has "
             f"{count} suppressed row(s); use score_table(..., min_n=None) inside the secure "
             "environment (the result stays masked by its own min_n)."
         )
+
+
+def _masked_by_attrs(data: pd.DataFrame, rows: pd.Series | None) -> int:
+    """Rows with a missing score in a frame that ``attrs`` marks as masked.
+
+    pandas keeps ``attrs`` through column selection, boolean filtering,
+    ``query`` and ``assign``, where the ``suppressed`` column may be lost. A
+    missing score cannot be told from a masked one there, so every missing
+    score counts; when the score columns were renamed away, every missing
+    value does.
+    """
+    scores = data.attrs.get(MASKED_SCORES)
+    if not scores:
+        return 0
+    used = data if rows is None else data.loc[rows]
+    columns = [c for c in scores if c in used.columns] or list(used.columns)
+    return int(used[columns].isna().any(axis=1).sum())
+
+
+def shown_respondents(
+    answers: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    groups: Sequence[str],
+    count: Sequence[str] = ("respondent_id", "wave"),
+) -> int:
+    r"""Count the respondents behind the groups of a result that are shown.
+
+    The n printed with a figure or table: respondents of masked groups
+    (``suppressed`` true in ``published``) are not counted, so that the n
+    minus the n of the groups shown never gives a masked group's size.
+
+    Parameters
+    ----------
+    answers : DataFrame
+        The answers the result was computed from (e.g. ``responses`` of the
+        items drawn), with ``groups`` and ``count`` columns.
+    published : DataFrame
+        The protected result, with ``groups`` and a boolean ``suppressed``.
+    groups : sequence of str
+        Columns that define a group of the result (e.g. ``["wave", "item_id"]``).
+    count : sequence of str, default ("respondent_id", "wave")
+        What is counted once: a respondent in a wave.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    StatsInputError
+        When a column is missing.
+
+    Notes
+    -----
+    :math:`n = |\{(i, w) : i \text{ answered in a group } g \text{ with }
+    \neg\,\text{suppressed}_g\}|`; groups are matched on their labels as
+    text, so categorical and plain columns match.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 5 (a published total must not reveal a suppressed cell).
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"respondent_id": ["a", "b", "c", "a"], "wave": [1, 1, 2, 2]})
+    >>> published = pd.DataFrame({"wave": [1, 2], "suppressed": [False, True]})
+    >>> shown_respondents(answers, published, groups=["wave"])
+    2
+    """
+    groups, count = list(groups), list(count)
+    for frame, columns, name in (
+        (answers, [*groups, *count], "answers"),
+        (published, [*groups, "suppressed"], "published"),
+    ):
+        absent = [c for c in columns if c not in frame.columns]
+        if absent:
+            raise StatsInputError(
+                f"Spalte {absent[0]!r} fehlt in {name}; vorhandene Spalten: "
+                f"{', '.join(map(str, frame.columns))} / column missing."
+            )
+    shown = published.loc[~published["suppressed"].fillna(True).astype(bool), groups]
+    if shown.empty:
+        return 0
+    keys = pd.MultiIndex.from_frame(shown.astype(str).drop_duplicates())
+    rows = pd.MultiIndex.from_frame(answers[groups].astype(str)).isin(keys)
+    return int(answers.loc[rows, count].drop_duplicates().shape[0])

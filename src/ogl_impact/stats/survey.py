@@ -3,7 +3,8 @@
 Convenience layer over the procedures of :mod:`ogl_impact.stats` for the
 tables of a :class:`~ogl_impact.dataset.Dataset`: respondents in lab units
 versus comparison communes, waves before and after the labs started. Every
-function returns tidy frames without respondent ids.
+function but :func:`score_table` (respondent rows, for the models inside the
+secure environment) returns tidy frames without respondent ids.
 """
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ogl_impact.stats.did import did_2x2, twfe
+from ogl_impact.stats.did import _did_2x2_raw, _mask_cells, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference
 from ogl_impact.stats.errors import StatsInputError
-from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note, refuse_masked
+from ogl_impact.stats.masking import (
+    MASKED_SCORES,
+    MIN_N_DEFAULT,
+    check_min_n,
+    mask,
+    note,
+    refuse_masked,
+)
 from ogl_impact.stats.reliability import cronbach_alpha, item_statistics, omega
 from ogl_impact.stats.scales import item_matrix, scale_scores
 
@@ -122,7 +130,10 @@ def score_table(
         Smallest group (respondents of one unit in one wave) whose scores are
         shown. Rows of smaller groups keep their labels (respondent_id,
         unit_id, wave, actor_group, is_lab); their scores are missing and
-        ``suppressed`` is true; ``attrs["note"]`` says how many groups.
+        ``suppressed`` is true; ``attrs["note"]`` says how many groups, and
+        ``attrs["masked_scores"]`` names the masked score columns (kept by
+        pandas through column selection, filtering and ``assign``, so the
+        estimators refuse the table even without ``suppressed``).
         ``None``: raw scores, with a :class:`UserWarning` (for the models
         of :func:`change_by_unit` and :func:`lab_comparison`, which refuse
         masked rows).
@@ -130,9 +141,11 @@ def score_table(
     Returns
     -------
     DataFrame
-        respondent_id (pseudonymous, for pairing panel respondents only),
-        unit_id, wave, actor_group, one column per construct, is_lab,
-        suppressed.
+        respondent_id (pseudonymous, for pairing panel respondents only:
+        it appears in no figure, table or notebook output; the table is
+        returned for analysis inside the secure environment and is never
+        shown row by row), unit_id, wave, actor_group, one column per
+        construct, is_lab, suppressed.
 
     Raises
     ------
@@ -204,6 +217,9 @@ def score_table(
     labels = [c for c in out.columns if c not in scores]
     masked = mask(out, small, keep=labels)
     masked.attrs["note"] = note(groups, min_n, "Gruppen (Einheit und Welle)")
+    if groups:
+        # survives column selection, filtering and assign, unlike the suppressed column
+        masked.attrs[MASKED_SCORES] = list(scores)
     return masked
 
 
@@ -358,9 +374,11 @@ def change_by_unit(
             masked (values and n missing, ``suppressed`` true); when exactly
             one unit is masked, the next smallest is masked too, so that the
             row ``"alle"`` minus the shown units does not give it away. Panel
-            statistics of fewer than ``min_n`` pairs are blanked. The frame's
-            ``attrs["note"]`` says how many. ``None`` gives raw values with a
-            :class:`UserWarning`.
+            statistics of fewer than ``min_n`` pairs are blanked, and the
+            smallest other panel with them, so that no count summed in
+            ``"alle"`` (n_before, n_after, n_panel) minus the shown units is
+            below ``min_n``. The frame's ``attrs["note"]`` says how many.
+            ``None`` gives raw values with a :class:`UserWarning`.
 
     Returns
     -------
@@ -472,56 +490,88 @@ def change_by_unit(
 
 
 def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Primary suppression per unit, one complement against the "alle" row, small panels."""
+    """Primary suppression per unit and per panel, complements against the "alle" row."""
     size = out[["n_before", "n_after"]].min(axis=1)
     unit = out["unit_id"] != "alle"
     small = (size < min_n).to_numpy().copy()
-    primary = int((small & unit.to_numpy()).sum())
-    _complement(out, small, unit.to_numpy(), min_n)
-    panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
     thin = out["n_panel"].lt(min_n).to_numpy() & ~small
+    primary = int((small & unit.to_numpy()).sum())
+    primary_thin = int(thin.sum())
+    _complement(out, small, thin, unit.to_numpy(), min_n)
+    thin &= ~small
+    panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
     masked = mask(out, small, keep=["construct", "unit_id"])
     if thin.any():
         masked.loc[thin, panel] = np.nan
-    masked.attrs["note"] = note(primary, min_n, "Einheiten")
-    extra = int((small & unit.to_numpy()).sum()) - primary
-    if extra:
-        masked.attrs["note"] += (
-            f" Dazu {extra} weitere Einheit(en) unterdrückt, aus denen sich sonst eine kleine "
-            f"Gruppe als „alle“ minus gezeigte Einheiten errechnen ließe / {extra} more unit(s) "
-            "masked so that no small group follows from the total."
-        )
+    masked.attrs["note"] = _units_note(
+        primary, int((small & unit.to_numpy()).sum()) - primary, primary_thin,
+        int(thin.sum()) - primary_thin, min_n,
+    )  # fmt: skip
     return masked
 
 
-def _complement(out: pd.DataFrame, small: np.ndarray, unit: np.ndarray, min_n: int) -> None:
-    """Mask more units (in place in ``small``) until no total minus shown units is small.
+def _units_note(primary: int, extra: int, thin: int, extra_thin: int, min_n: int) -> str:
+    """Say which units and panels are masked; never "no group" when a panel is masked."""
+    parts = []
+    if primary or not thin:
+        parts.append(note(primary, min_n, "Einheiten"))
+    if extra:
+        parts.append(
+            f"Dazu {extra} weitere Einheit(en) unterdrückt, aus denen sich sonst eine kleine "
+            f"Gruppe als „alle“ minus gezeigte Einheiten errechnen ließe / {extra} more unit(s) "
+            "masked so that no small group follows from the total."
+        )
+    if thin:
+        parts.append(
+            f"Panelwerte (n_panel, d_z) von {thin} Zeile(n) mit weniger als {min_n} in beiden "
+            f"Wellen Befragten unterdrückt / panel values of {thin} row(s) with fewer than "
+            f"{min_n} pairs masked."
+        )
+    if extra_thin:
+        parts.append(
+            f"Dazu die Panelwerte von {extra_thin} weiteren Zeile(n), aus denen sich sonst eine "
+            f"kleine Panelgruppe als „alle“ minus gezeigte Einheiten errechnen ließe / panel "
+            f"values of {extra_thin} more row(s) masked so that no small panel follows from "
+            "the total."
+        )
+    return " ".join(parts)
 
-    For each wave the "alle" row's n minus the n of the units shown is what a
-    reader can attribute to the hidden units together; it must be 0 or at
-    least ``min_n``. The smallest shown unit that contributes to that wave
-    is hidden next; when none is left, the "alle" row itself goes.
+
+def _complement(
+    out: pd.DataFrame, small: np.ndarray, thin: np.ndarray, unit: np.ndarray, min_n: int
+) -> None:
+    """Mask more (in place in ``small``, ``thin``) until no total minus shown units is small.
+
+    For every count summed in the "alle" row (n_before, n_after, n_panel) that
+    row's n minus the n of the units shown is what a reader can attribute to
+    the hidden units together; it must be 0 or at least ``min_n``. The
+    smallest shown unit that contributes to that count is hidden next (the
+    whole row for a wave's n, the panel values for n_panel); when none is
+    left, the "alle" row's values go.
     """
     if unit.all():
         return
-    for _ in range(len(out)):
+    for _ in range(2 * len(out) + 2):
         leak = None
-        for col in ("n_before", "n_after"):
-            if small[~unit].all():
-                return
+        for col in ("n_before", "n_after", "n_panel"):
+            hidden = small | thin if col == "n_panel" else small
+            if hidden[~unit].all():
+                continue
             total = float(out.loc[~unit, col].fillna(0).sum())
-            shown = float(out.loc[unit & ~small, col].fillna(0).sum())
+            shown = float(out.loc[unit & ~hidden, col].fillna(0).sum())
             if 0 < total - shown < min_n:
                 leak = col
                 break
         if leak is None:
             return
-        candidates = unit & ~small & out[leak].fillna(0).gt(0).to_numpy()
+        target = thin if leak == "n_panel" else small
+        hidden = small | thin if leak == "n_panel" else small
+        candidates = unit & ~hidden & out[leak].fillna(0).gt(0).to_numpy()
         if candidates.any():
             pos = np.flatnonzero(candidates)
-            small[pos[np.argmin(out[leak].to_numpy()[pos])]] = True
+            target[pos[np.argmin(out[leak].to_numpy()[pos])]] = True
         else:
-            small[~unit] = True
+            target[~unit] = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -635,7 +685,7 @@ def lab_comparison(
         )
     part["post"] = part["wave"] == after
     part["lab_after"] = (part["is_lab"] & part["post"]).astype(float)
-    table = did_2x2(part, construct, treatment="is_lab", post="post", cluster="unit_id")
+    table = _did_2x2_raw(part, construct, treatment="is_lab", post="post", cluster="unit_id")
     model = twfe(
         part,
         construct,
@@ -658,29 +708,14 @@ def _suppressed_first(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["construct", "suppressed", *rest]]
 
 
-CELL_METHOD = "Mittelwert"
-"""``method`` of the four cell means in :func:`ogl_impact.stats.did_2x2`'s table."""
-
-
 def _mask_comparison(frames: list[pd.DataFrame], min_n: int | None) -> list[pd.DataFrame]:
     """Mask small cells of a lab comparison and everything derived from them."""
-    table = frames[0]
-    cells = (table["method"] == CELL_METHOD).to_numpy()
-    small = cells & (table["n"].lt(min_n).to_numpy() if min_n is not None else False)
-    if not small.any():
-        out = [_suppressed_first(f.assign(suppressed=False)) for f in frames]
-        for f in out:
-            f.attrs["note"] = note(0, min_n, "Zellen")
-        return out
-    # a change or the DiD next to the shown cells pins down the masked cell: all go
-    in_table = small | ~cells
-    keep = ["construct", "term", "method"]
-    out = [_suppressed_first(mask(table, in_table, keep=keep))]
-    out += [_suppressed_first(mask(f, np.ones(len(f), dtype=bool), keep=keep)) for f in frames[1:]]
-    for f in out:
-        f.attrs["note"] = note(int(small.sum()), min_n, "Zellen") + (
-            " Veränderungen, Differenz der Differenzen und Modellschätzung ebenfalls "
-            "unterdrückt, da sie die Zelle verraten würden / changes, DiD and model estimate "
-            "masked too."
-        )
+    table = _suppressed_first(_mask_cells(frames[0], min_n))
+    masked = bool(table["suppressed"].any())
+    out = [table]
+    for f in frames[1:]:
+        rows = np.full(len(f), masked)
+        out.append(_suppressed_first(mask(f, rows, keep=["construct", "term", "method"])))
+    for f in out[1:]:
+        f.attrs["note"] = table.attrs["note"]
     return out
