@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -177,3 +178,24 @@ def reports_ds_or_demo():
     from .conftest import DEMO
 
     return load(DEMO)
+
+
+def test_a_group_masked_upstream_is_counted_as_suppressed_not_as_nobody():
+    # a library's min_n already masked item tr_2 of wave 1 (n missing): it had respondents
+    # (issue 14, finding 5: the gallery said 0 groups suppressed, the caption 20 values)
+    frame = pd.DataFrame(
+        {
+            "wave": [1, 1, 2, 2],
+            "item_id": ["tr_1", "tr_2", "tr_1", "tr_2"],
+            "n": [40, np.nan, 0, 35],
+            "percent": [50.0, np.nan, np.nan, 20.0],
+        }
+    )
+    d = Disclosure()
+    d.protect(frame, groups=["wave"], variables=["item_id"])
+    out = d.protect(frame, groups=["wave"], variables=["item_id"]).set_index(["wave", "item_id"])
+    assert out.loc[(1, "tr_2"), "note"] == SUPPRESSED and out.loc[(1, "tr_2"), "suppressed"]
+    assert out.loc[(2, "tr_1"), "note"] == "keine Daten"
+    # wave 1's tr_1 is hidden beside it (same respondents, other item); wave 2 is shown
+    assert out.loc[(1, "tr_1"), "suppressed"] and not out.loc[(2, "tr_2"), "suppressed"]
+    assert d.suppressed_count() == 1  # one group of respondents: wave 1

@@ -397,6 +397,8 @@ class Disclosure:
         self.lang = lang
         self.nodes: dict[Node, float] = {}
         self.hidden: set[Node] = set()
+        self.unknown: set[Node] = set()
+        """Groups whose n was masked upstream (e.g. by a library ``min_n``): not nobody."""
         self.planned = False
 
     @property
@@ -418,6 +420,8 @@ class Disclosure:
             The groups one output shows.
         """
         for nd, n in groups.items():
+            if pd.isna(n):  # masked upstream: some respondents, fewer than a threshold
+                self.unknown.add(nd)
             n = 0.0 if pd.isna(n) else float(n)
             self.nodes[nd] = max(self.nodes.get(nd, 0.0), n)
         self.decide()
@@ -469,16 +473,20 @@ class Disclosure:
         """
         if not _CONSISTENT:
             return set()
-        gone = {_respondents(nd) for nd in hidden if self.nodes.get(nd, 0.0) > 0}
-        return {nd for nd, n in self.nodes.items() if n > 0 and _respondents(nd) in gone}
+        gone = {_respondents(nd) for nd in hidden if self._somebody(nd)}
+        return {nd for nd in self.nodes if self._somebody(nd) and _respondents(nd) in gone}
+
+    def _somebody(self, nd: Node) -> bool:
+        return self.nodes.get(nd, 0.0) > 0 or nd in self.unknown
 
     def suppressed_count(self) -> int:
         """Count the hidden groups of the report (for the gallery line).
 
         Groups without any answer (n = 0) are not counted: they read "keine
-        Daten", not "unterdrückt".
+        Daten", not "unterdrückt". A group whose n was masked upstream (n
+        missing) is counted: it has respondents.
         """
-        return len({nd[0] for nd in self.hidden if self.nodes.get(nd, 0.0) > 0})
+        return len({nd[0] for nd in self.hidden if self._somebody(nd)})
 
     def protect(
         self,
@@ -534,7 +542,9 @@ class Disclosure:
         total = [node(fixed, nd[1]) for nd in cell]
         found: dict[Node, float] = {}
         for nd, size in zip(cell, out[n], strict=True):
-            found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))
+            # a cell's missing n stays missing (masked upstream) unless the group shows one
+            size = float(size) if pd.notna(size) else np.nan
+            found[nd] = np.fmax(found.get(nd, np.nan), size)
         for n_col in totals.values():
             for nd, size in zip(total, out[n_col], strict=True):
                 found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))
