@@ -199,3 +199,52 @@ def test_a_group_masked_upstream_is_counted_as_suppressed_not_as_nobody():
     # wave 1's tr_1 is hidden beside it (same respondents, other item); wave 2 is shown
     assert out.loc[(1, "tr_1"), "suppressed"] and not out.loc[(2, "tr_2"), "suppressed"]
     assert d.suppressed_count() == 1  # one group of respondents: wave 1
+
+
+@pytest.fixture(scope="module")
+def trust_only(tmp_path_factory: pytest.TempPathFactory):
+    """Labs of 6 and 6; a third lab's 3 respondents of the last wave answered only trust items."""
+    sizes = {LABS[0]: 3, LABS[1]: 6, LABS[2]: 6, **dict.fromkeys(LABS[3:], 0)}
+    folder = crafted(tmp_path_factory.mktemp("trust_only"), sizes, 6)
+    for prefix in ("p", "sa_"):
+        _drop_answers(folder, LABS[0], WAVE, prefix)
+    return load(folder)
+
+
+def test_the_openness_n_counts_only_respondents_in_what_is_drawn(trust_only):
+    # issue 14, finding 6: the 3 who answered no perspective are in no drawn number
+    ds = trust_only
+    ctx = context(ds, find(ds.periods, "pb"), reps=99)
+    radar = draw(ds, "pb", "offenheit_radar", ctx=ctx)[0]
+    table = radar.table
+    assert LABS[0] not in set(table.loc[table["n"] > 0, "unit_id"])
+    assert table["network_n"].max() == 12  # the network mean: the two labs of 6
+    assert radar.alt_text.endswith("n = 12.")
+    plt.close(radar.figure)
+
+
+def test_the_alt_text_counts_a_partly_shown_lab_once(thin_wave):
+    # issue 14, finding 8: a lab with some values shown and some suppressed was counted both
+    # among the labs with values and among the suppressed labs
+    from ogl_impact.reports.figures.base import Panel
+    from ogl_impact.reports.figures.survey import _openness_alt
+
+    ctx = context(thin_wave, find(thin_wave.periods, "pb"), reps=99)
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "a", "b", "b", "c", "c"],
+            "lab_label": ["Aach", "Aach", "Bach", "Bach", "Cach", "Cach"],
+            "perspective": ["P1", "P2"] * 3,
+            "score": [3.0, 3.5, 2.0, np.nan, np.nan, np.nan],
+            "n": [20, 21, 30, np.nan, np.nan, np.nan],
+            "network_mean": [3.0, 3.1] * 3,
+            "network_n": [90, 92] * 3,
+            "suppressed": [False, False, False, True, True, True],
+            "note": ["", "", "", SUPPRESSED, SUPPRESSED, SUPPRESSED],
+        }
+    )
+    alt = _openness_alt(Panel(frame, 92, {"wave": 3}), ctx)
+    # a fully shown, b partly, c fully suppressed: 2 labs with values, 1 of them in part, 1 gone
+    assert "für 2 Labore," in alt
+    assert f"davon 1 Labor nur teilweise (einzelne Werte: {SUPPRESSED})" in alt
+    assert f"; 1 Labor: {SUPPRESSED}." in alt
