@@ -359,14 +359,17 @@ def _likert_data(ctx: Context) -> list[Panel]:
             )
         )
     wording = dict(zip(book["item_id"], book[ctx.t("wording_de", "wording_en")], strict=True))
-    # n counts the respondents of the waves shown, never those of a suppressed wave
-    shown = cats.loc[~cats["suppressed"], "wave"].unique()
-    answers = ds.responses.loc[ds.responses["item_id"].isin(items)]
-    n = int(
-        answers[answers["wave"].isin(shown)]
-        .groupby(["respondent_id", "wave"], observed=True)
-        .ngroups
-    )
+    # n counts the respondents with an answer in a shown (wave, item), never those of a
+    # suppressed group nor those who answered none of the items drawn
+    drawn = cats.loc[~cats["suppressed"] & (cats["n"].fillna(0) > 0)]
+    cells = set(zip(drawn["wave"].astype(str), drawn["item_id"].astype(str), strict=True))
+    answers = ds.responses.loc[
+        ds.responses["item_id"].isin(items) & ds.responses["value"].notna(),
+        ["respondent_id", "wave", "item_id"],
+    ]
+    keys = answers["wave"].astype(str) + "\x1f" + answers["item_id"].astype(str)
+    wanted = {f"{w}\x1f{i}" for w, i in cells}
+    n = int(answers[keys.isin(wanted)].groupby(["respondent_id", "wave"], observed=True).ngroups)
     return [Panel(cats, n, extra={"items": items, "wording": wording})]
 
 
