@@ -17,12 +17,14 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from ogl_impact import privacy
 from ogl_impact.cli import main
 from ogl_impact.dataset import load
+from ogl_impact.reports import audit as audit_module
 from ogl_impact.reports import registry
 from ogl_impact.reports.audit import NotAReportError, PrivacyLeakError, audit, read_table
 from ogl_impact.reports.build import build
@@ -301,3 +303,91 @@ def test_notebook_draws_with_one_context_share_one_decision(datasets: dict):
     assert "unterdrückt (n < 5)" in radar.caption and "unterdrückt (n < 5)" in radar.alt_text
     with pytest.raises(ValueError, match="another report"):
         draw(ds, "zb", "offenheit_radar", ctx=ctx)
+
+
+# --- a lab hidden in one perspective and shown in another (issue 14, finding 1) ---------------
+
+
+def _perspective_report(folder: Path, decision: privacy.Disclosure) -> Path:
+    """Labs of one wave in two perspectives; the lab of 4 needs a different partner in each.
+
+    In "p1" lab b (50) is the smallest other lab, in "p2" lab c (50): complementary
+    suppression alone hides {a, b} in p1 and {a, c} in p2, so p1 leaves 54 and p2
+    shows b with 51: 54 - 51 = 3 gives the lab of 4 (nearly the same people).
+    """
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c", "d"] * 2,
+            "perspective": ["p1"] * 4 + ["p2"] * 4,
+            "n": [4, 50, 50, 70, 4, 51, 50, 70],
+            "score": [3.0, 2.5, 2.7, 3.1, 3.2, 2.4, 2.8, 3.0],
+        }
+    )
+    frame["network_n"] = frame.groupby("perspective")["n"].transform("sum")
+    frame["network_mean"] = 2.9
+
+    def outputs() -> dict[str, pd.DataFrame]:
+        return {
+            "profil": decision.protect(
+                frame, groups=["unit_id"], fixed={"wave": 3}, variables=["perspective"]
+            )
+        }
+
+    outputs()
+    tables = outputs()
+    folder.mkdir(parents=True)
+    write_tables(tables, folder, "Testbericht")
+    (folder / "index.html").write_text(
+        f'<html><body><p class="privacy" data-k="{decision.k}">k</p></body></html>',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_lab_hidden_in_one_perspective_is_hidden_in_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    with monkeypatch.context() as m:
+        m.setattr(privacy, "_CONSISTENT", False)
+        folder = _perspective_report(tmp_path / "off", privacy.Disclosure())
+        table = read_table(folder / "profil.csv")
+        hidden = table[table["suppressed"] == "true"].groupby("perspective")["unit_id"].agg(set)
+        assert hidden.to_dict() == {"p1": {"a", "b"}, "p2": {"a", "c"}}
+        leaks = audit(folder)
+    # the audit names the lab of 4: p1 leaves 54, minus b in p2 (51) = 3; p2 leaves 54,
+    # minus c in p1 (50) = 4
+    across = [x for x in leaks if x.kind == "across"]
+    assert sorted((x.group, x.n) for x in across) == [
+        ("unit_id=a, wave=3 · p1", 3.0),
+        ("unit_id=a, wave=3 · p2", 4.0),
+    ]
+    assert all("unit_id=a" in x.group for x in across)
+    assert "ableitbar über Perspektiven" in "\n".join(audit_module.leak_lines(leaks))
+    # with the rule on, a lab is hidden in both perspectives or in neither
+    folder = _perspective_report(tmp_path / "on", privacy.Disclosure())
+    table = read_table(folder / "profil.csv")
+    fate = table.groupby("unit_id")["suppressed"].agg(set)
+    assert all(len(s) == 1 for s in fate), fate
+    assert set(table.loc[table["suppressed"] == "true", "unit_id"]) == {"a", "b", "c"}
+    assert audit(folder) == []
+
+
+def test_a_lab_without_answers_in_one_perspective_does_not_betray_its_partner(tmp_path: Path):
+    # lab a: 3 in p1, nobody in p2 ("keine Daten"); b is hidden beside it in p1
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c"] * 2,
+            "perspective": ["p1"] * 3 + ["p2"] * 3,
+            "n": [3, 50, 60, 0, 50, 60],
+            "score": [3.0, 2.5, 2.7, np.nan, 2.4, 2.8],
+        }
+    )
+    frame["network_n"] = frame.groupby("perspective")["n"].transform("sum")
+    frame["network_mean"] = 2.9
+    d = privacy.Disclosure()
+    d.protect(frame, groups=["unit_id"], fixed={"wave": 3}, variables=["perspective"])
+    out = d.protect(frame, groups=["unit_id"], fixed={"wave": 3}, variables=["perspective"])
+    b = out[out["unit_id"] == "b"]
+    assert b["suppressed"].all() and b["n"].isna().all()
+    a2 = out[(out["unit_id"] == "a") & (out["perspective"] == "p2")]
+    assert a2["note"].tolist() == ["keine Daten"]

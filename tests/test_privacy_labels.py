@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -97,9 +98,13 @@ def test_a_perspective_without_answers_in_a_suppressed_lab_reads_keine_daten(
     others = small.drop(index="Transparenz")
     assert (others["note"] == SUPPRESSED).all() and others["suppressed"].all()
     assert others["n"].isna().all()
-    # a cell of nobody needs no complement: both labs of 6 show Transparenz
+    # a cell of nobody needs no complement, but the lab of 6 hidden beside the lab of 4 in
+    # the other perspectives stays hidden in Transparenz: shown there with 6, it would give
+    # the lab of 4 away (rest of another perspective minus 6; issue 14, finding 1)
     shown = table[(table["perspective"] == "Transparenz") & (table["unit_id"] != LABS[0])]
-    assert not shown["suppressed"].any() and (shown["n"] == 6).all()
+    assert shown["suppressed"].sum() == 1 and (shown["n"].dropna() == 6).all()
+    fate = table[table["unit_id"] != LABS[0]].groupby("unit_id")["suppressed"].agg(set)
+    assert sorted(map(sorted, fate)) == [[False], [True]]
     # caption: suppressed values are counted without the cell of nobody, which is named apart
     hidden = int(table["suppressed"].sum())
     assert f"{hidden} Werte sind zum Schutz der Befragten {SUPPRESSED}" in radar.caption
@@ -107,9 +112,9 @@ def test_a_perspective_without_answers_in_a_suppressed_lab_reads_keine_daten(
     # alt text: the lab is one suppressed lab, not a lab with data; the empty cell is named
     name = small["lab_label"].iloc[0]
     assert f"Keine Daten (keine Antworten): {name}, Transparenz." in radar.alt_text
-    # values are shown for the two labs of 6 (one of them only for Transparenz); the lab
-    # of 4 has none and is not counted as a lab with values
-    assert "(Skala 1-5) für 2 Labore," in radar.alt_text
+    # values are shown for one lab of 6; the lab of 4 has none and is not counted as a lab
+    # with values
+    assert "(Skala 1-5) für 1 Labor," in radar.alt_text
     assert f"; 2 Labore: {SUPPRESSED}." in radar.alt_text
     assert "  " not in radar.alt_text
     # the figure: the suppressed lab's panel reads the suppression label, not "keine Daten"
@@ -173,3 +178,73 @@ def reports_ds_or_demo():
     from .conftest import DEMO
 
     return load(DEMO)
+
+
+def test_a_group_masked_upstream_is_counted_as_suppressed_not_as_nobody():
+    # a library's min_n already masked item tr_2 of wave 1 (n missing): it had respondents
+    # (issue 14, finding 5: the gallery said 0 groups suppressed, the caption 20 values)
+    frame = pd.DataFrame(
+        {
+            "wave": [1, 1, 2, 2],
+            "item_id": ["tr_1", "tr_2", "tr_1", "tr_2"],
+            "n": [40, np.nan, 0, 35],
+            "percent": [50.0, np.nan, np.nan, 20.0],
+        }
+    )
+    d = Disclosure()
+    d.protect(frame, groups=["wave"], variables=["item_id"])
+    out = d.protect(frame, groups=["wave"], variables=["item_id"]).set_index(["wave", "item_id"])
+    assert out.loc[(1, "tr_2"), "note"] == SUPPRESSED and out.loc[(1, "tr_2"), "suppressed"]
+    assert out.loc[(2, "tr_1"), "note"] == "keine Daten"
+    # wave 1's tr_1 is hidden beside it (same respondents, other item); wave 2 is shown
+    assert out.loc[(1, "tr_1"), "suppressed"] and not out.loc[(2, "tr_2"), "suppressed"]
+    assert d.suppressed_count() == 1  # one group of respondents: wave 1
+
+
+@pytest.fixture(scope="module")
+def trust_only(tmp_path_factory: pytest.TempPathFactory):
+    """Labs of 6 and 6; a third lab's 3 respondents of the last wave answered only trust items."""
+    sizes = {LABS[0]: 3, LABS[1]: 6, LABS[2]: 6, **dict.fromkeys(LABS[3:], 0)}
+    folder = crafted(tmp_path_factory.mktemp("trust_only"), sizes, 6)
+    for prefix in ("p", "sa_"):
+        _drop_answers(folder, LABS[0], WAVE, prefix)
+    return load(folder)
+
+
+def test_the_openness_n_counts_only_respondents_in_what_is_drawn(trust_only):
+    # issue 14, finding 6: the 3 who answered no perspective are in no drawn number
+    ds = trust_only
+    ctx = context(ds, find(ds.periods, "pb"), reps=99)
+    radar = draw(ds, "pb", "offenheit_radar", ctx=ctx)[0]
+    table = radar.table
+    assert LABS[0] not in set(table.loc[table["n"] > 0, "unit_id"])
+    assert table["network_n"].max() == 12  # the network mean: the two labs of 6
+    assert radar.alt_text.endswith("n = 12.")
+    plt.close(radar.figure)
+
+
+def test_the_alt_text_counts_a_partly_shown_lab_once(thin_wave):
+    # issue 14, finding 8: a lab with some values shown and some suppressed was counted both
+    # among the labs with values and among the suppressed labs
+    from ogl_impact.reports.figures.base import Panel
+    from ogl_impact.reports.figures.survey import _openness_alt
+
+    ctx = context(thin_wave, find(thin_wave.periods, "pb"), reps=99)
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "a", "b", "b", "c", "c"],
+            "lab_label": ["Aach", "Aach", "Bach", "Bach", "Cach", "Cach"],
+            "perspective": ["P1", "P2"] * 3,
+            "score": [3.0, 3.5, 2.0, np.nan, np.nan, np.nan],
+            "n": [20, 21, 30, np.nan, np.nan, np.nan],
+            "network_mean": [3.0, 3.1] * 3,
+            "network_n": [90, 92] * 3,
+            "suppressed": [False, False, False, True, True, True],
+            "note": ["", "", "", SUPPRESSED, SUPPRESSED, SUPPRESSED],
+        }
+    )
+    alt = _openness_alt(Panel(frame, 92, {"wave": 3}), ctx)
+    # a fully shown, b partly, c fully suppressed: 2 labs with values, 1 of them in part, 1 gone
+    assert "für 2 Labore," in alt
+    assert f"davon 1 Labor nur teilweise (einzelne Werte: {SUPPRESSED})" in alt
+    assert f"; 1 Labor: {SUPPRESSED}." in alt

@@ -82,3 +82,24 @@ def test_small_groups_are_masked_by_default_and_say_so():
     )
     with pytest.raises(StatsInputError, match="min_n"):
         likert_summary(resp, BOOK, items=["b"], by=["unit_id"], min_n=2)
+
+
+def test_a_group_where_nobody_answered_is_no_data_not_suppressed():
+    # wave 3: everybody skipped item b (issue 14, finding 5); wave 2: 6 answers, wave 1: 2
+    resp = pd.DataFrame(
+        {
+            "wave": [2] * 6 + [3] * 4 + [1] * 2,
+            "item_id": ["b"] * 12,
+            "value": [1, 2, 3, 4, 5, 5] + [np.nan] * 4 + [2, 4],
+        }
+    )
+    res = likert_summary(resp, BOOK, items=["b"], by=["wave"])
+    s = res.shares.set_index("wave")
+    # nobody: n = 0, not suppressed (it identifies no one), no values
+    assert s.loc[3, "n"] == 0 and not s.loc[3, "suppressed"]
+    assert s.loc[3, ["low", "neutral", "high", "mean"]].isna().all()
+    w3 = res.categories[res.categories["wave"] == 3]
+    assert not w3["suppressed"].any() and (w3["n"] == 0).all()
+    # 2 answers: suppressed; the note counts that group only
+    assert s.loc[1, "suppressed"] and np.isnan(s.loc[1, "n"])
+    assert "1 Gruppen mit weniger als 5" in res.note

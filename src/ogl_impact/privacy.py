@@ -244,6 +244,7 @@ NOTE_COLUMN = "note"
 
 _COMPLEMENTARY = True  # switched off only by tests, to show what the audit catches
 _ENABLED = True  # idem: False publishes every group as it is
+_CONSISTENT = True  # idem: False lets a group be hidden in one variable and shown in another
 
 Node = tuple[tuple[tuple[str, str], ...], str]
 """A published group: its respondent dimensions (sorted ``(column, value)`` pairs) and variable."""
@@ -269,6 +270,12 @@ def node(dims: dict, variable: str = "") -> Node:
     ((('unit_id', 'a'), ('wave', '3')), 'trust')
     """
     return tuple(sorted((str(c), _text(v)) for c, v in dims.items())), str(variable)
+
+
+def _respondents(nd: Node) -> tuple[tuple[str, str], ...]:
+    """Return the respondents of a group, whatever its variable (``is_lab`` follows a unit)."""
+    dims = dict(nd[0])
+    return tuple((c, v) for c, v in nd[0] if not (c == "is_lab" and "unit_id" in dims))
 
 
 def _text(value: object) -> str:
@@ -357,7 +364,12 @@ class Disclosure:
     2. one more shown group at a time wherever a shown total minus its
        shown parts - in the same or another output - leaves between 1 and
        ``k - 1`` respondents (complementary suppression); when no part is
-       left to hide, the total itself is hidden.
+       left to hide, the total itself is hidden;
+    3. a group of respondents (e.g. a lab in a wave) hidden in one variable
+       (a perspective, an item) in every variable that shows it: otherwise
+       its n shown in one variable, subtracted from the rest a total leaves
+       in another, gives away the other hidden groups. 2 and 3 repeat until
+       nothing changes.
 
     The same group shown by two outputs is one group: hidden in one, hidden
     in all. :meth:`protect` applies the decision to a frame.
@@ -385,6 +397,8 @@ class Disclosure:
         self.lang = lang
         self.nodes: dict[Node, float] = {}
         self.hidden: set[Node] = set()
+        self.unknown: set[Node] = set()
+        """Groups whose n was masked upstream (e.g. by a library ``min_n``): not nobody."""
         self.planned = False
 
     @property
@@ -406,6 +420,8 @@ class Disclosure:
             The groups one output shows.
         """
         for nd, n in groups.items():
+            if pd.isna(n):  # masked upstream: some respondents, fewer than a threshold
+                self.unknown.add(nd)
             n = 0.0 if pd.isna(n) else float(n)
             self.nodes[nd] = max(self.nodes.get(nd, 0.0), n)
         self.decide()
@@ -421,10 +437,15 @@ class Disclosure:
         if not _ENABLED:
             return self.hidden
         hidden = set(self.hidden) | {nd for nd, n in self.nodes.items() if n < self.k}
+        hidden |= self._same_group(hidden)
         while _COMPLEMENTARY:
             leaks = derivations(self.nodes, hidden, self.k)
             if not leaks:
-                break
+                more = self._same_group(hidden) - hidden
+                if not more:
+                    break
+                hidden |= more
+                continue
             total, _ = leaks[0]
             parts = parts_of(self.nodes)[total]
             shown = [
@@ -441,13 +462,31 @@ class Disclosure:
         self.hidden = hidden
         return hidden
 
+    def _same_group(self, hidden: set[Node]) -> set[Node]:
+        """Every group of respondents hidden in one variable, in all its variables.
+
+        A lab hidden (primary or complementary) in one perspective of a wave
+        and shown in another would give away, with the rest left by a shown
+        total in the first, the n of the other hidden labs: nearly the same
+        respondents answer every perspective. So a group hidden anywhere is
+        hidden wherever it is shown (groups of nobody aside).
+        """
+        if not _CONSISTENT:
+            return set()
+        gone = {_respondents(nd) for nd in hidden if self._somebody(nd)}
+        return {nd for nd in self.nodes if self._somebody(nd) and _respondents(nd) in gone}
+
+    def _somebody(self, nd: Node) -> bool:
+        return self.nodes.get(nd, 0.0) > 0 or nd in self.unknown
+
     def suppressed_count(self) -> int:
         """Count the hidden groups of the report (for the gallery line).
 
         Groups without any answer (n = 0) are not counted: they read "keine
-        Daten", not "unterdrückt".
+        Daten", not "unterdrückt". A group whose n was masked upstream (n
+        missing) is counted: it has respondents.
         """
-        return len({nd[0] for nd in self.hidden if self.nodes.get(nd, 0.0) > 0})
+        return len({nd[0] for nd in self.hidden if self._somebody(nd)})
 
     def protect(
         self,
@@ -503,7 +542,9 @@ class Disclosure:
         total = [node(fixed, nd[1]) for nd in cell]
         found: dict[Node, float] = {}
         for nd, size in zip(cell, out[n], strict=True):
-            found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))
+            # a cell's missing n stays missing (masked upstream) unless the group shows one
+            size = float(size) if pd.notna(size) else np.nan
+            found[nd] = np.fmax(found.get(nd, np.nan), size)
         for n_col in totals.values():
             for nd, size in zip(total, out[n_col], strict=True):
                 found[nd] = max(found.get(nd, 0.0), 0.0 if pd.isna(size) else float(size))

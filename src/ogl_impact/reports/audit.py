@@ -16,6 +16,11 @@ respondents that is
    shown parts (the groups with the same variable and one more respondent
    dimension, e.g. the labs of a wave, in any table of the report) leaves
    between 1 and k - 1 respondents;
+4. **derivable across variables**: a group hidden in one variable (e.g. a
+   perspective) but shown in another variable of the same wave: the rest a
+   shown total leaves in the first variable, minus the group's n shown in
+   the second, pins the other hidden groups of the first when it leaves
+   between 1 and k - 1 respondents ("ableitbar über Perspektiven");
 
 The n of a figure as a whole (footer, alt text) is not subtracted from its
 parts: answers missing for single questions leave a rest that is no group.
@@ -76,7 +81,7 @@ class Leak:
         The file (and, where it helps, the other outputs involved).
     group : str
         The group, e.g. "wave=3, unit_id=lab01 · perspective: Transparenz".
-    kind : {"shown", "derivable"}
+    kind : {"shown", "derivable", "across"}
         How it is revealed.
     n : float
         Its number of respondents (or the respondents left by the subtraction).
@@ -263,7 +268,51 @@ def audit(folder: Path | str) -> list[Leak]:
         output = where[total] + (f" mit {', '.join(others)}" if others else "")
         group = describe(part) if part != total else f"Rest von {describe(total)}"
         leaks.append(Leak(output, group, "derivable", rest))
+    leaks += _across_variables(nodes, shown, where, k)
     return leaks
+
+
+def _across_variables(
+    nodes: dict[privacy.Node, float], shown: dict[privacy.Node, float], where: dict, k: int
+) -> list[Leak]:
+    """Find hidden groups whose n shown in another variable pins the rest below k.
+
+    For a shown total ``T_v`` of variable ``v`` and its parts, the rest
+    ``T_v - sum(shown parts)`` is the n of the hidden parts. When some of
+    those parts are shown in another variable ``w`` with the same total
+    dimensions, their n there (nearly the same respondents) subtracted from
+    the rest leaves the n of the parts hidden in both.
+    """
+    found = []
+    parts = privacy.parts_of(nodes)
+    by_dims: dict[tuple, list[privacy.Node]] = {}
+    for total in parts:
+        if total in shown:
+            by_dims.setdefault(total[0], []).append(total)
+    seen = set()
+    for totals in by_dims.values():
+        for tv in totals:
+            for dim, kids_v in parts[tv].items():
+                hidden_v = {c[0]: c for c in kids_v if c not in shown}
+                rest = nodes[tv] - sum(nodes[c] for c in kids_v if c in shown)
+                for tw in totals:
+                    if tw == tv or dim not in parts[tw]:
+                        continue
+                    shown_w = {c[0]: nodes[c] for c in parts[tw][dim] if c in shown}
+                    across = [d for d in hidden_v if d in shown_w and shown_w[d] > 0]
+                    left = [hidden_v[d] for d in hidden_v if d not in across]
+                    if not across or not left:
+                        continue
+                    pinned = rest - sum(shown_w[d] for d in across)
+                    if not 0 < pinned < k:
+                        continue
+                    for nd in left:
+                        if (nd[0], tv) in seen:
+                            continue
+                        seen.add((nd[0], tv))
+                        output = where.get(tv, "")
+                        found.append(Leak(output, describe(nd), "across", pinned))
+    return found
 
 
 def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[Leak]:
@@ -288,6 +337,10 @@ def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[L
 KINDS = {
     "shown": ("gezeigt", "shown"),
     "derivable": ("errechenbar (Summe minus gezeigte Teile)", "derivable (total minus parts)"),
+    "across": (
+        "ableitbar über Perspektiven (Rest einer Perspektive minus anderswo gezeigte Teile)",
+        "derivable across perspectives (rest of one perspective minus parts shown in another)",
+    ),
 }
 
 

@@ -34,8 +34,9 @@ class LikertSummary:
     note : str
         How many groups are masked (``min_n``), or that the values are raw.
 
-    Both frames end with ``suppressed``: groups with fewer than ``min_n``
-    valid answers keep their labels, everything else is missing.
+    Both frames end with ``suppressed``: groups with 1 to ``min_n - 1``
+    valid answers keep their labels, everything else is missing. A group
+    without any valid answer (n = 0) is not suppressed: it identifies no one.
     """
 
     categories: pd.DataFrame
@@ -81,9 +82,10 @@ def likert_summary(
     by : sequence of str
         Grouping columns of ``data`` such as ``("unit_id", "wave")``.
     min_n : int or None, default 5
-        Groups (by... and item) with fewer valid answers are masked: labels
-        stay, counts, shares, mean, sd and n are missing, ``suppressed`` is
-        true. ``None`` gives raw values with a :class:`UserWarning`.
+        Groups (by... and item) with fewer valid answers, but at least one,
+        are masked: labels stay, counts, shares, mean, sd and n are missing,
+        ``suppressed`` is true (a group of 0 keeps n = 0 and is not masked).
+        ``None`` gives raw values with a :class:`UserWarning`.
 
     Returns
     -------
@@ -201,8 +203,9 @@ def likert_summary(
     categories, summary = ordered(categories), ordered(summary)
     if min_n is None:
         return LikertSummary(categories, summary, note(0, None))
-    small_c = categories["n"] < min_n
-    small_s = summary["n"] < min_n
+    # a group of nobody (n = 0) identifies no one: "keine Daten", not suppressed
+    small_c = categories["n"].between(1, min_n - 1)
+    small_s = summary["n"].between(1, min_n - 1)
     return LikertSummary(
         mask(categories, small_c, keep=[*keys, "value", "label"]),
         mask(summary, small_s, keep=keys),

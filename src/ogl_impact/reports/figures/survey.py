@@ -148,7 +148,25 @@ def _openness_data(ctx: Context) -> list[Panel]:
             f"No answers in wave {wave} (no data): {who}.",
         )
     values = {"wave": wave, "missing": missing}
-    return [Panel(frame, len(latest), values, extra={"labs": labs, "names": lab_label})]
+    n = _respondents_drawn(latest, frame, {p: names[p] for p in pids})
+    return [Panel(frame, n, values, extra={"labs": labs, "names": lab_label})]
+
+
+def _respondents_drawn(latest: pd.DataFrame, frame: pd.DataFrame, names: dict) -> int:
+    """Count the respondents with a value in what is drawn: a shown lab or a shown network mean.
+
+    A respondent who answered no perspective (e.g. only the trust items), or
+    only perspectives of a suppressed lab without a shown network mean, is
+    in no drawn number and not in the figure's n.
+    """
+    shown = frame.loc[~frame["suppressed"].astype(bool) & (frame["n"].fillna(0) > 0)]
+    cells = set(zip(shown["unit_id"], shown["perspective"], strict=True))
+    network = set(frame.loc[frame["network_n"].notna(), "perspective"])
+    drawn = pd.Series(False, index=latest.index)
+    for pid, name in names.items():
+        lab_shown = latest["unit_id"].map(lambda u, name=name: (u, name) in cells)
+        drawn |= latest[pid].notna() & (lab_shown | (name in network))
+    return int(drawn.sum())
 
 
 def _radar_plot(panel: Panel, ctx: Context) -> Figure:
@@ -231,9 +249,13 @@ def _openness_alt(panel: Panel, ctx: Context) -> str:
         where=panel.frame["lab_label"].astype(str) + ", " + panel.frame["perspective"].astype(str)
     )
     masked = f["suppressed"].astype(bool)
-    # a lab counts as shown by its values, not by a row of no answers ("keine Daten")
-    labs = f.loc[~masked & f["score"].notna(), "unit_id"].nunique()
-    hidden = f.loc[masked, "unit_id"].nunique()
+    # a lab counts as shown by its values, not by a row of no answers ("keine Daten"); a lab
+    # with some values shown and some suppressed is counted once, as partly shown
+    with_values = set(f.loc[~masked & f["score"].notna(), "unit_id"])
+    hidden_any = set(f.loc[masked, "unit_id"])
+    labs = len(with_values)
+    partly = len(with_values & hidden_any)
+    hidden = len(hidden_any - with_values)
     label = ctx.decision().label
     network = f["network_mean"].notna().any()
     empty = f.loc[f["note"] == ctx.decision().no_data, "where"].tolist()
@@ -249,11 +271,23 @@ def _openness_alt(panel: Panel, ctx: Context) -> str:
                 f"{count(labs, 'Labor', 'Labore')}, "
                 f"Welle {panel.values['wave']}, "
                 + ("mit dem Netzwerk-Mittel" if network else f"Netzwerk-Mittel: {label}")
+                + (
+                    f"; davon {count(partly, 'Labor', 'Labore')} nur teilweise "
+                    f"(einzelne Werte: {label})"
+                    if partly
+                    else ""
+                )
                 + (f"; {count(hidden, 'Labor', 'Labore')}: {label}." if hidden else "."),
                 f"Means of the openness perspectives (scale 1-5) for "
                 f"{count(labs, 'lab', 'labs')}, wave "
                 f"{panel.values['wave']}, "
                 + ("with the network mean" if network else f"network mean: {label}")
+                + (
+                    f"; of these {count(partly, 'lab', 'labs')} only in part "
+                    f"(single values: {label})"
+                    if partly
+                    else ""
+                )
                 + (f"; {count(hidden, 'lab', 'labs')}: {label}." if hidden else "."),
             ),
             none,
@@ -325,14 +359,17 @@ def _likert_data(ctx: Context) -> list[Panel]:
             )
         )
     wording = dict(zip(book["item_id"], book[ctx.t("wording_de", "wording_en")], strict=True))
-    # n counts the respondents of the waves shown, never those of a suppressed wave
-    shown = cats.loc[~cats["suppressed"], "wave"].unique()
-    answers = ds.responses.loc[ds.responses["item_id"].isin(items)]
-    n = int(
-        answers[answers["wave"].isin(shown)]
-        .groupby(["respondent_id", "wave"], observed=True)
-        .ngroups
-    )
+    # n counts the respondents with an answer in a shown (wave, item), never those of a
+    # suppressed group nor those who answered none of the items drawn
+    drawn = cats.loc[~cats["suppressed"] & (cats["n"].fillna(0) > 0)]
+    cells = set(zip(drawn["wave"].astype(str), drawn["item_id"].astype(str), strict=True))
+    answers = ds.responses.loc[
+        ds.responses["item_id"].isin(items) & ds.responses["value"].notna(),
+        ["respondent_id", "wave", "item_id"],
+    ]
+    keys = answers["wave"].astype(str) + "\x1f" + answers["item_id"].astype(str)
+    wanted = {f"{w}\x1f{i}" for w, i in cells}
+    n = int(answers[keys.isin(wanted)].groupby(["respondent_id", "wave"], observed=True).ngroups)
     return [Panel(cats, n, extra={"items": items, "wording": wording})]
 
 
