@@ -6,7 +6,15 @@
    the same figures are drawn (untimed) and only ``savefig`` to PNG (300 dpi),
    SVG and PDF with the same options is timed, once with the bounding box the
    build computed and once with ``bbox_inches="tight"``. Target: the whole
-   build takes no more than 1.5 times matplotlib's saving alone.
+   build takes no more than 1.5 times matplotlib's saving alone. Matplotlib
+   alone finds a figure's box itself (``bbox_inches="tight"``, the ratio the
+   issue was filed with: 1.55); the ratio over the box the build computed is
+   stricter, because that box is work of the build handed to matplotlib, and
+   is printed beside it.
+
+Quiet run on 2 cores (2026-12-01, load 2.4 at start, commit 72f5d9e): 302
+files; build 2 jobs 48.0 s, 1 job 80.3 s; matplotlib saving alone 54.2 s
+(tight) and 47.0 s (build's box): ratio 1.48 over tight, 1.71 over the box.
 
 Run: ``.venv/bin/python benchmarks/bench_figures.py``; writes
 benchmarks/results/figures.json.
