@@ -390,4 +390,6 @@ def test_a_lab_without_answers_in_one_perspective_does_not_betray_its_partner(tm
     b = out[out["unit_id"] == "b"]
     assert b["suppressed"].all() and b["n"].isna().all()
     a2 = out[(out["unit_id"] == "a") & (out["perspective"] == "p2")]
-    assert a2["note"].tolist() == ["keine Daten"]
+    # its 0 in p2 is withheld too: published, it would leave b alone in p2's rest (b = 50),
+    # and the rest of p1 minus 50 would give a's 3 (second hostile test, F1)
+    assert a2["note"].tolist() == [d.label] and a2["suppressed"].all()

@@ -73,9 +73,10 @@ def test_disclosure_says_keine_daten_for_a_group_of_nobody():
     )
     out = d.protect(frame, groups=["unit_id"], fixed={"wave": 3}, variables=["perspective"])
     notes = dict(zip(out["unit_id"] + "/" + out["perspective"], out["note"], strict=True))
-    # nobody answered p1 in a and b: no data, whether the lab is suppressed (a) or not (b)
-    assert notes["a/p1"] == "keine Daten" and notes["b/p1"] == "keine Daten"
-    assert notes["a/p2"] == SUPPRESSED
+    # nobody answered p1 in a and b: b (shown) reads no data; a is hidden in p2, so its 0 in
+    # p1 is withheld too (a published 0 would leave a's complement alone in p1's rest)
+    assert notes["b/p1"] == "keine Daten"
+    assert notes["a/p1"] == SUPPRESSED and notes["a/p2"] == SUPPRESSED
     assert not out.loc[out["note"] == "keine Daten", "suppressed"].any()
     assert (out.loc[out["note"] == "keine Daten", "n"] == 0).all()
     # a group of nobody is not counted among the suppressed groups of the report
@@ -92,9 +93,10 @@ def test_a_perspective_without_answers_in_a_suppressed_lab_reads_keine_daten(
     radar = draw(ds, "pb", "offenheit_radar", ctx=ctx)[0]
     table = radar.table
     small = table[table["unit_id"] == LABS[0]].set_index("perspective")
-    # the data table: the one perspective nobody answered is "keine Daten", the rest suppressed
-    assert small.loc["Transparenz", "note"] == "keine Daten"
-    assert not small.loc["Transparenz", "suppressed"]
+    # the data table: the one perspective nobody answered is withheld like the rest (a 0 beside
+    # the hidden perspectives would give the lab's n back through its complement)
+    assert small.loc["Transparenz", "note"] == SUPPRESSED
+    assert small.loc["Transparenz", "suppressed"]
     others = small.drop(index="Transparenz")
     assert (others["note"] == SUPPRESSED).all() and others["suppressed"].all()
     assert others["n"].isna().all()
@@ -108,10 +110,10 @@ def test_a_perspective_without_answers_in_a_suppressed_lab_reads_keine_daten(
     # caption: suppressed values are counted without the cell of nobody, which is named apart
     hidden = int(table["suppressed"].sum())
     assert f"{hidden} Werte sind zum Schutz der Befragten {SUPPRESSED}" in radar.caption
-    assert "1 Wert ohne jede Antwort: keine Daten." in radar.caption
-    # alt text: the lab is one suppressed lab, not a lab with data; the empty cell is named
+    # the withheld 0 is not named as a cell without answers anywhere
+    assert "ohne jede Antwort" not in radar.caption
     name = small["lab_label"].iloc[0]
-    assert f"Keine Daten (keine Antworten): {name}, Transparenz." in radar.alt_text
+    assert f"Keine Daten (keine Antworten): {name}" not in radar.alt_text
     # values are shown for one lab of 6; the lab of 4 has none and is not counted as a lab
     # with values
     assert "(Skala 1-5) für 1 Labor," in radar.alt_text
@@ -134,8 +136,8 @@ def test_a_built_report_with_a_cell_of_nobody_passes_the_audit(
     folder = tmp_path / "pb"
     assert audit(folder) == []
     page = (folder / "index.html").read_text(encoding="utf-8")
-    # the gallery counts suppressed groups without the cell of nobody
-    assert "1 Wert ohne jede Antwort: keine Daten." in page
+    # the 0 of the hidden lab is withheld, not announced as a cell without answers
+    assert "ohne jede Antwort" not in page
     assert "ergänzend unterdrückt sind, damit sich keine kleine Gruppe errechnen lässt" in page
 
 

@@ -469,12 +469,20 @@ class Disclosure:
         and shown in another would give away, with the rest left by a shown
         total in the first, the n of the other hidden labs: nearly the same
         respondents answer every perspective. So a group hidden anywhere is
-        hidden wherever it is shown (groups of nobody aside).
+        hidden wherever it is shown, also in a variable nobody of it answered:
+        a published 0 there would leave the complement alone in that
+        variable's rest, and its n, subtracted in the other variables, would
+        give the small group back.
         """
         if not _CONSISTENT:
             return set()
         gone = {_respondents(nd) for nd in hidden if self._somebody(nd)}
-        return {nd for nd in self.nodes if self._somebody(nd) and _respondents(nd) in gone}
+        return {nd for nd in self.nodes if _respondents(nd) in gone}
+
+    def _hidden_elsewhere(self, nd: Node) -> bool:
+        """The group of ``nd`` is hidden in a variable where somebody of it answered."""
+        group = _respondents(nd)
+        return any(_respondents(h) == group and self._somebody(h) for h in self.hidden)
 
     def _somebody(self, nd: Node) -> bool:
         return self.nodes.get(nd, 0.0) > 0 or nd in self.unknown
@@ -552,8 +560,12 @@ class Disclosure:
         # a group of nobody identifies no one: it reads "keine Daten", never "unterdrückt";
         # a missing n (masked upstream, e.g. by a library min_n) is no evidence of nobody
         counted = pd.to_numeric(out[n], errors="coerce").eq(0).to_numpy()
-        empty = counted & np.array([self.nodes.get(nd, 0.0) == 0 for nd in cell], dtype=bool)
-        masked = np.array([nd in self.hidden for nd in cell], dtype=bool) & ~empty
+        hidden = np.array([nd in self.hidden for nd in cell], dtype=bool)
+        nobody = counted & np.array([self.nodes.get(nd, 0.0) == 0 for nd in cell], dtype=bool)
+        # nobody of a group hidden elsewhere answered: withheld too (the 0 would give it away)
+        withheld = nobody & hidden & np.array([self._hidden_elsewhere(nd) for nd in cell])
+        empty = nobody & ~withheld
+        masked = hidden & ~empty
         out["suppressed"] = masked
         out[NOTE_COLUMN] = np.where(masked, self.label, np.where(empty, self.no_data, ""))
         protected = {*groups, *fixed, *variables, *keep, *totals, *totals.values()}
