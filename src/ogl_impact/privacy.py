@@ -480,7 +480,7 @@ class Disclosure:
         return {nd for nd in self.nodes if _respondents(nd) in gone}
 
     def _hidden_elsewhere(self, nd: Node) -> bool:
-        """The group of ``nd`` is hidden in a variable where somebody of it answered."""
+        """Tell whether the group of ``nd`` is hidden where somebody of it answered."""
         group = _respondents(nd)
         return any(_respondents(h) == group and self._somebody(h) for h in self.hidden)
 
