@@ -103,6 +103,27 @@ def test_openness_radar_and_dots_draw_lab_and_network():
         assert "lab" not in {ln.get_gid() for ln in ax3.lines}
 
 
+def test_openness_isolated_perspective_and_empty_label_are_visible():
+    # one perspective shown between two hidden ones: the line has no segment to draw,
+    # so the value must carry a marker of its own
+    data = _openness()
+    data.loc[(data["unit_id"] == "x") & (data["perspective"] != "Beteiligung"), "suppressed"] = True
+    with house_style():
+        _fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+        plots.openness_radar(data, lab="x", ax=ax)
+        line = next(ln for ln in ax.lines if ln.get_gid() == "lab")
+        assert line.get_marker() not in (None, "None", "", " ")
+        assert line.get_markersize() > 0
+        # the label of an empty dot panel sits on a white ground above the network marks
+        data["note"] = np.where(data["suppressed"], "unterdrückt (n < 5)", "")
+        ax2 = plots.openness_dots(data, lab="z")
+        label = next(t for t in ax2.texts if t.get_text() == "unterdrückt (n < 5)")
+        network = next(c for c in ax2.collections if c.get_gid() == "network")
+        assert label.get_zorder() > network.get_zorder()
+        box = label.get_bbox_patch()
+        assert box is not None and box.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+
+
 def test_staircase_and_overview():
     st = pd.DataFrame(
         {"lab_id": ["x"] * 3, "period_label": ["SB1", "SB2", "SB3"], "stage": [1, 2, pd.NA]}

@@ -102,6 +102,9 @@ def openness_radar(
             np.append(values, values[0]),
             color=PALETTE[0],
             linewidth=1.5,
+            # a marker on every value: a perspective whose neighbours are hidden still shows
+            marker="o",
+            markersize=2.5,
             label=lab_label or title or lab,
         )
         line.set_gid("lab")
@@ -216,6 +219,10 @@ def openness_dots(
             ha="center",
             va="center",
             color="#555555",
+            fontsize=7,
+            zorder=5,
+            # a white ground keeps the words legible over the network marks
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 2, "alpha": 0.9},
         )
     ax.set_yticks(y, perspectives)
     ax.invert_yaxis()

@@ -185,7 +185,7 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
         [style.wrap(f"{i} {name}", 28) for name, i in numbers.items()],
     )
     handles = [
-        Line2D([], [], color=style.PALETTE[0], linewidth=1.5),
+        Line2D([], [], color=style.PALETTE[0], linewidth=1.5, marker="o", markersize=2.5),
         Line2D([], [], color="#666666", linestyle="--", linewidth=1),
     ]
     free[-1].legend(
