@@ -362,3 +362,170 @@ def test_rows_sorted_by_value_keep_each_value_with_its_indicator(
     # the remark moved with its row and is stored for its indicator
     got = notes(data)
     assert (got["indicator_id"].iat[0], got["disaggregation"].iat[0]) == first_key
+
+
+# --- 3. Korrekturvermerk: only revisions of values a figure draws ------------------------------
+
+
+def _revision(lab, period, table, key, column="value", day="2023-02-01"):
+    return {
+        "lab_id": lab,
+        "period_id": period,
+        "table": table,
+        "row_key": key,
+        "column": column,
+        "old_value": "1",
+        "new_value": "2",
+        "revised": pd.Timestamp(day),
+        "sha256": "0" * 64,
+    }
+
+
+@pytest.fixture(scope="module")
+def korrektur():
+    """The demo data with revisions whose truth is known: which of them sb6's figures draw.
+
+    Chosen from the tables by the rules the figures document: the attainment
+    figure of sb6 draws each indicator's total of sb6 that has a target (or,
+    for a cumulative indicator without a report in sb6, its last total before);
+    the milestone figure the milestones of sb6; the partner figure each named
+    partner's kind.
+    """
+    import dataclasses
+    from types import MappingProxyType
+
+    import ogl_impact
+
+    demo = ogl_impact.load_demo()
+    t = dict(demo.tables)
+    iv, ind, nodes = t["indicator_values"], t["indicators"], t["nodes"]
+    staged = ind.merge(nodes[["lab_id", "node_id", "stage"]], on=["lab_id", "node_id"])
+    staged = staged[
+        staged["stage"].notna() & staged["target_value"].notna() & staged["baseline_value"].notna()
+    ]
+    totals = iv[iv["disaggregation_value"].isna() & iv["value"].notna()]
+    in_sb6 = totals[totals["period_id"] == "sb6"].merge(
+        staged[["lab_id", "indicator_id", "cumulative"]], on=["lab_id", "indicator_id"]
+    )
+    drawn = in_sb6[~in_sb6["cumulative"].astype(bool)].iloc[0]
+    lab, iid = str(drawn["lab_id"]), str(drawn["indicator_id"])
+    # a cumulative indicator of another lab: its sb6 total removed, so sb5's is carried forward
+    cum = in_sb6[in_sb6["cumulative"].astype(bool) & (in_sb6["lab_id"] != lab)]
+    cum = cum.merge(totals[totals["period_id"] == "sb5"][["lab_id", "indicator_id"]])
+    carried = cum.iloc[0]
+    c_lab, c_iid = str(carried["lab_id"]), str(carried["indicator_id"])
+    gone = (iv["lab_id"] == c_lab) & (iv["indicator_id"] == c_iid) & (iv["period_id"] == "sb6")
+    t["indicator_values"] = iv[~gone].reset_index(drop=True)
+    no_target = ind[ind["target_value"].isna() & (ind["lab_id"] == lab)]
+    disagg = iv[iv["disaggregation_value"].notna() & (iv["period_id"] == "sb6")].iloc[0]
+    ms = t["milestones"]
+    m6 = ms[ms["period_id"] == "sb6"].iloc[0]
+    m5 = ms[(ms["period_id"] == "sb5") & (ms["lab_id"] == m6["lab_id"])].iloc[0]
+    partner = t["partners"][t["partners"]["lab_id"].notna()].iloc[0]
+    in_pb = totals[totals["period_id"] == "pb"].merge(
+        staged[["lab_id", "indicator_id"]], on=["lab_id", "indicator_id"]
+    )
+    model = in_pb.iloc[0]
+    rows = [
+        ("drawn", _revision(lab, "sb6", "indicator_values", iid)),
+        ("carried", _revision(c_lab, "sb5", "indicator_values", f"{c_iid}|")),
+        ("earlier", _revision(lab, "sb5", "indicator_values", iid)),
+        ("status", _revision(lab, "sb6", "indicator_values", iid, "status")),
+        (
+            "breakdown",
+            _revision(
+                str(disagg["lab_id"]),
+                "sb6",
+                "indicator_values",
+                f"{disagg['indicator_id']}|{disagg['disaggregation_value']}",
+            ),
+        ),
+        (
+            "milestone",
+            _revision(
+                str(m6["lab_id"]), "sb6", "milestones", str(m6["milestone_id"]), "completion"
+            ),
+        ),
+        (
+            "milestone_sb5",
+            _revision(
+                str(m5["lab_id"]), "sb5", "milestones", str(m5["milestone_id"]), "completion"
+            ),
+        ),
+        (
+            "kind",
+            _revision(
+                str(partner["lab_id"]), "sb4", "partners", str(partner["partner_id"]), "kind"
+            ),
+        ),
+        (
+            "land",
+            _revision(
+                str(partner["lab_id"]), "sb4", "partners", str(partner["partner_id"]), "land"
+            ),
+        ),
+    ]
+    rows.append(
+        (
+            "model",
+            _revision(str(model["lab_id"]), "pb", "indicator_values", str(model["indicator_id"])),
+        )
+    )
+    if len(no_target):
+        rows.append(
+            (
+                "no_target",
+                _revision(lab, "sb6", "indicator_values", str(no_target["indicator_id"].iat[0])),
+            )
+        )
+    t["revisions"] = pd.DataFrame([r for _, r in rows])
+    ds = dataclasses.replace(demo, tables=MappingProxyType(t))
+    return ds, dict(rows), str(model["lab_id"])
+
+
+def _caption(ds, report: str, figure: str, name: str | None = None) -> str:
+    from ogl_impact.reports import draw
+
+    drawn = draw(ds, report, figure)
+    return next(d for d in drawn if name is None or d.name == name).caption
+
+
+def test_korrekturvermerk_counts_only_values_the_attainment_figure_draws(korrektur):
+    ds, _, _ = korrektur
+    # drawn: the sb6 total and the sb5 total carried into sb6; not: the earlier value of an
+    # indicator reported in sb6, a status, a breakdown, an indicator without target
+    assert "Korrekturvermerk: 2 der dargestellten Werte nachträglich korrigiert" in _caption(
+        ds, "sb6", "zielerreichung"
+    )
+
+
+def test_korrekturvermerk_of_a_lab_model_counts_that_labs_values(korrektur):
+    from ogl_impact.reports import draw
+
+    ds, _, lab = korrektur
+    for drawn in draw(ds, "pb", "wirkungsmodelle"):
+        if drawn.name == f"wirkungsmodell_{lab}":
+            assert "Korrekturvermerk: 1 der dargestellten" in drawn.caption
+        else:  # the other labs' models draw none of the revised values
+            assert "Korrekturvermerk" not in drawn.caption, drawn.name
+
+
+def test_korrekturvermerk_of_milestones_and_partners(korrektur):
+    ds, _, _ = korrektur
+    assert "Korrekturvermerk: 1 der dargestellten" in _caption(ds, "sb6", "meilensteine")
+    assert "Korrekturvermerk: 1 der dargestellten" in _caption(ds, "pb", "partner")
+
+
+def test_korrekturvermerk_without_declared_values_says_what_it_counts(korrektur):
+    from ogl_impact.reports import context, find
+    from ogl_impact.reports.figures.base import revision_note
+
+    ds, _, _ = korrektur
+    ctx = context(ds, find(ds.periods, "sb6"))
+    revised = ds.revisions
+    n = int(((revised["table"] == "indicator_values") & (revised["period_id"] != "pb")).sum())
+    note = revision_note(ctx, ("indicator_values",), pd.DataFrame({"x": [1]}))
+    assert note.startswith(
+        f"Korrekturvermerk: in den Zeiträumen und Laboren der Abbildung {n} Werte "
+        "nachträglich korrigiert (nicht nur dargestellte)"
+    )
