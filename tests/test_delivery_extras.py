@@ -529,3 +529,36 @@ def test_korrekturvermerk_without_declared_values_says_what_it_counts(korrektur)
         f"Korrekturvermerk: in den Zeiträumen und Laboren der Abbildung {n} Werte "
         "nachträglich korrigiert (nicht nur dargestellte)"
     )
+
+
+def test_only_the_value_column_sorted_is_questioned(base, data, original, tmp_path, capsys):
+    def sort_column(book):
+        """Select I2:I<last> and sort it descending without expanding the selection."""
+        sheet = book["Indikatorwerte"]
+        cells = [sheet.cell(r, C_VALUE) for r in range(2, sheet.max_row + 1)]
+        numbers = sorted((c.value for c in cells if c.value is not None), reverse=True)
+        for c, v in zip(cells, numbers + [None] * (len(cells) - len(numbers)), strict=True):
+            c.value = v
+
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", sort_column)
+    _, text = collect(capsys, str(wb), "--data", str(data), "--feedback", str(tmp_path / "fb"))
+    assert "Indikatorwerte!I2: Hinweis" in text and "nur die Spalte „Wert“" in text
+    page = (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "nur die Spalte „Wert“" in page
+
+
+def test_values_in_the_templates_order_are_not_questioned(base, data, original, tmp_path, capsys):
+    """No false alarm on any lab's real-looking values, and none for whole rows sorted."""
+    back = tmp_path / "back"
+    for lab in sorted(original.labs["lab_id"]):
+        filled(base, original, lab, back / f"{lab}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(back), "--data", str(data))
+    assert code == 0 and "nur die Spalte" not in text
+    # whole rows sorted (a revision of the same values): matched by key, the reader's note only
+    other = tmp_path / "other"
+    shutil.copytree(base / "data", other)
+    wb = filled(
+        base, original, LAB, tmp_path / "s" / f"{LAB}_{PERIOD}.xlsx", _sort_by_value_descending
+    )
+    code, text = collect(capsys, str(wb), "--data", str(other))
+    assert code == 0 and "umsortiert" in text and "nur die Spalte" not in text
