@@ -512,17 +512,20 @@ def test_korrekturvermerk_counts_revised_values_of_the_tables_drawn(reports_ds):
 
     ctx = _ctx(reports_ds, "sb3")
     frame = pd.DataFrame({"x": [1]})
+    # without the values a figure draws on, the note says it counts the figure's periods and labs
+    scope = "Korrekturvermerk: in den Zeiträumen und Laboren der Abbildung"
     # a's two indicator values of sb2 revised 20.8., after the deadline 6.8.
     assert revision_note(ctx, ("indicator_values",), frame) == (
-        "Korrekturvermerk: 2 Werte nachträglich korrigiert, davon 2 nach der Abgabefrist."
+        f"{scope} 2 Werte nachträglich korrigiert (nicht nur dargestellte), davon 2 nach der "
+        "Abgabefrist."
     )
     # plus d's milestone, revised on the deadline day (not after it)
     assert revision_note(ctx, ("indicator_values", "milestones"), frame).startswith(
-        "Korrekturvermerk: 3 Werte nachträglich korrigiert, davon 2 nach"
+        f"{scope} 3 Werte nachträglich korrigiert (nicht nur dargestellte), davon 2 nach"
     )
     only_d = pd.DataFrame({"lab_id": ["d"], "period_id": ["sb2"]})
     assert revision_note(ctx, ("milestones",), only_d) == (
-        "Korrekturvermerk: 1 Wert nachträglich korrigiert."
+        f"{scope} 1 Wert nachträglich korrigiert (nicht nur dargestellte)."
     )
     assert revision_note(ctx, ("indicator_values",), pd.DataFrame({"period_id": ["sb1"]})) == ""
     assert revision_note(ctx, ("responses",), frame) == ""
@@ -536,7 +539,9 @@ def test_korrekturvermerk_only_for_periods_the_report_holds(reports_ds):
     assert revision_note(ctx, ("indicator_values",), frame) == ""
     # sb2 rebuilt after the revision of 20.8. draws the revised values: it says so
     ctx = _ctx(reports_ds, "sb2")
-    assert revision_note(ctx, ("indicator_values",), frame).startswith("Korrekturvermerk: 2")
+    assert revision_note(ctx, ("indicator_values",), frame).startswith(
+        "Korrekturvermerk: in den Zeiträumen und Laboren der Abbildung 2"
+    )
 
 
 def test_korrekturvermerk_in_the_captions_of_the_demo_reports(demo):
@@ -545,7 +550,18 @@ def test_korrekturvermerk_in_the_captions_of_the_demo_reports(demo):
     revisions = pd.read_csv(DEMO / "revisions.csv", sep=";", comment="#")
     known = revisions[revisions["period_id"].isin(["sb1", "sb2", "sb3", "zb", "sb4", "sb5", "sb6"])]
     assert len(known) == 2  # the third revises a value of pb, not in sb6
+    # the progress figure draws only indicators that may be aggregated across labs
+    indicators = pd.read_csv(DEMO / "indicators.csv", sep=";", comment="#", dtype=str)
+    drawn_on = known.merge(
+        indicators[indicators["aggregatable"] == "true"],
+        left_on=["lab_id", "row_key"],
+        right_on=["lab_id", "indicator_id"],
+    )
+    assert len(drawn_on) == 1  # i12 of bad_berleburg is an ordinal rating
     (drawn,) = draw(demo, "sb6", "fortschritt")
-    assert f"Korrekturvermerk: {len(known)} Werte nachträglich korrigiert" in drawn.caption
+    assert (
+        f"Korrekturvermerk: {len(drawn_on)} der dargestellten Werte nachträglich korrigiert"
+        in drawn.caption
+    )
     (early,) = draw(demo, "sb4", "fortschritt")  # the revised values are of sb5
     assert "Korrekturvermerk" not in early.caption

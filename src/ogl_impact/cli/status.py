@@ -49,6 +49,12 @@ _TEXT = {
         "(vorläufig: Abgabefrist noch nicht verstrichen)",
         "(provisional: the deadline has not passed)",
     ),
+    "unassigned": (
+        "Außerdem {n} nicht zuordenbare {what} (Datei ohne erkennbares Labor oder Zeitraum, "
+        "abgelehnt; in keiner Lieferquote gezählt): {files}",
+        "Also {n} {what} that could not be assigned (a file without a recognisable lab or "
+        "period, refused; counted in no reporting rate): {files}",
+    ),
     "rates": (
         "Lieferquote {rate} ({actual} von {expected}), fristgerecht {on_time} ({n_on_time} von "
         "{expected})",
@@ -269,6 +275,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
         lines += _table([*map(h, heads), h("status")], rows)
         lines.append("")
         lines.append(_rates_line(reporting_rates(part).iloc[0], t, lang))
+        lines += _unassigned(ds, as_of, t, lang)
         return "\n".join(lines)
 
     rates = reporting_rates(d) if not d.empty else None
@@ -333,7 +340,27 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
         ]
         heads = ["period", "lab", "deadline", "received", "accepted", "status"]
         lines += _table([h(k) for k in heads], rows)
+    lines += _unassigned(ds, as_of, t, lang)
     return "\n".join(lines)
+
+
+def _unassigned(ds: object, as_of: date, t: object, lang: str) -> list[str]:
+    """Lines on the files registered without lab and period (none: no lines)."""
+    subs = ds.tables.get("submissions")
+    if subs is None or subs.empty:
+        return []
+    rows = subs[subs["lab_id"].isna() & (pd.to_datetime(subs["received"]) <= pd.Timestamp(as_of))]
+    if rows.empty:
+        return []
+    n = len(rows)
+    what = (
+        ("Lieferung" if n == 1 else "Lieferungen")
+        if lang == "de"
+        else ("delivery" if n == 1 else "deliveries")
+    )
+    listed = rows.sort_values("received", kind="stable").itertuples()
+    files = ", ".join(f"{r.workbook} ({_day(r.received, lang)})" for r in listed)
+    return ["", t("unassigned", n=n, what=what, files=files)]
 
 
 def _rates_line(r: object, t: object, lang: str) -> str:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.delivery.findings import Finding, finding
+from ogl_impact.delivery.notes import read_notes
 from ogl_impact.delivery.plausibility import check_plausibility
 from ogl_impact.delivery.read import RawWorkbook, interpret, read_raw
 from ogl_impact.delivery.workbook import (
@@ -70,6 +71,10 @@ class Outcome:
         Kind or Land of partners already known that this workbook corrects
         (rows of ``revisions.csv``; the workbook is then registered as a
         revision, as the register rule for revisions requires).
+    notes : list of tuple
+        The lab's remarks (column „Anmerkung“), see
+        :func:`~ogl_impact.delivery.notes.read_notes`; read only from a
+        workbook whose cells hold no error.
     """
 
     file: str
@@ -84,6 +89,7 @@ class Outcome:
     raw: RawWorkbook | None = None
     merged: bool = False
     partner_revisions: list[dict] = field(default_factory=list)
+    notes: list[tuple] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -313,6 +319,7 @@ def check_workbook(path: Path, ctx: Context) -> Checked:
     done.findings = returned.findings
     if any(f.severity == "error" for f in done.findings):
         return done
+    o.notes = read_notes(raw.sheets)
     dec = ctx.decimal
     done.values = [
         (str(iid), str(d), text(v, dec), text(st), row) for iid, d, v, st, row in returned.values

@@ -31,7 +31,9 @@ from ogl_impact.delivery.check import (
 from ogl_impact.delivery.check import text as _text
 from ogl_impact.delivery.csvout import table_columns, write_columns
 from ogl_impact.delivery.findings import finding
+from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
+from ogl_impact.delivery.unassigned import with_unassigned
 from ogl_impact.delivery.workbook import (
     COLUMNS,
     LISTS,
@@ -239,7 +241,11 @@ def collect(
     if revisions is not None:
         frames["revisions"] = revisions
     texts = {name: raw.frame for name, raw in merged_raw.items()}
-    written = _write(frames, tables, [*files], texts)
+    try:  # the remarks of the accepted workbooks, kept beside the tables
+        notes = accepted_notes(outcomes, data, received)
+    except ValueError as exc:
+        raise CollectError(str(exc)) from None
+    written = _write(frames, tables, [*files], texts, notes)
     return CollectResult(outcomes=outcomes, written=written)
 
 
@@ -669,8 +675,8 @@ def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestam
                 old.set_index(["lab_id", "period_id", "sha256"]).index
             )
         ]
-        return pd.concat([old[cols].astype(object), new.astype(object)], ignore_index=True)
-    return new
+        new = pd.concat([old[cols].astype(object), new.astype(object)], ignore_index=True)
+    return with_unassigned(new, outcomes, received)
 
 
 def _revisions(
@@ -723,12 +729,15 @@ def _write(
     tables: DataTables,
     inputs: list[Path],
     texts: dict[str, pd.DataFrame] | None = None,
+    notes: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> list[Path]:
     """Write the changed tables into the data folder, all or none.
 
     ``texts`` holds the merged tables as text (categorical columns): where a
     written table has one, its file is made by :func:`table_text` (the same
-    bytes, each distinct cell formatted once).
+    bytes, each distinct cell formatted once). ``notes`` (stored and new
+    remarks, :func:`~ogl_impact.delivery.notes.accepted_notes`) go into the
+    same step.
     """
     written: list[Path] = []
     with update_files(tables.folder, "collect", inputs) as staging:
@@ -763,6 +772,8 @@ def _write(
                     write_columns(handle, list(ordered.columns), fast, comment, sep)
                 del fast
             written.append(tables.folder / f"{name}.csv")
+        if notes is not None and write_notes(*notes, staging) is not None:
+            written.append(tables.folder / NOTES_FILE)
     return written
 
 

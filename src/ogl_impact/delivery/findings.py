@@ -136,6 +136,18 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "The rows were sorted. Values were matched by indicator id and disaggregation; please "
         "check that each value is in its row.",
     ),
+    "value_column_sorted": (
+        "Jeder Wert in der Zeile seines Indikators.",
+        "Die {n} Werte der Spalte „Wert“ stehen von oben nach unten genau {order} sortiert, "
+        "die Indikatoren aber in der Reihenfolge der Vorlage. Wurde nur die Spalte „Wert“ "
+        "sortiert? Dann steht jeder Wert bei einem fremden Indikator. Bitte jeden Wert mit "
+        "seiner Zeile vergleichen; stimmen sie, ist nichts zu tun.",
+        "Each value in its indicator's row.",
+        "The {n} values of the column 'Wert' run exactly {order_en} from top to bottom, but the "
+        "indicators stand in the template's order. Was only the column 'Wert' sorted? Then each "
+        "value stands beside another indicator. Please check each value against its row; if "
+        "they are right, nothing needs doing.",
+    ),
     "text_not_number": (
         "Eine Zahl.",
         "Hier steht Text. Bitte nur die Zahl eintragen (ohne Einheit oder Worte); leer lassen, "

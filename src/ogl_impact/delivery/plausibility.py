@@ -6,11 +6,18 @@ Three rules, as data-entry systems apply them to reported figures:
   the earlier value may have been wrong; the lab is asked to check);
 - a value at least ten times last period's (warning: a forgotten decimal
   comma or thousands instead of units);
-- a milestone reached on a day after the workbook arrived (error).
+- a milestone reached on a day after the workbook arrived (error);
+- the column „Wert“ sorted on its own (warning): the indicators stand in
+  the template's order, but the values (at least :data:`SORTED_FROM`
+  distinct ones) run up or down the column while last period's values of
+  the same rows do not. Sorting only the selected column leaves each value
+  beside another indicator; whole rows sorted are matched by their keys
+  and noted by the reader.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import pandas as pd
@@ -18,6 +25,7 @@ import pandas as pd
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.read import Returned
 from ogl_impact.delivery.workbook import (
+    HEADER_ROW,
     MILESTONE_COLUMNS,
     SHEET_MILESTONES,
     SHEET_VALUES,
@@ -28,6 +36,8 @@ from ogl_impact.delivery.workbook import (
 
 TENFOLD = 10.0
 """Ratio to last period's value from which a value is questioned."""
+SORTED_FROM = 5
+"""Distinct values in sorted order from which a column sorted on its own is suspected."""
 
 _VALUE_COL = column_letter([c.key for c in VALUE_COLUMNS].index("value"))
 _DATE_COL = column_letter([c.key for c in MILESTONE_COLUMNS].index("achieved_date"))
@@ -99,6 +109,7 @@ def check_plausibility(
                     period=previous_period,
                 )
             )
+    out += _value_column_sorted(returned, layout)
     for _mid, _completion, achieved, sheet_row in returned.milestones:
         if achieved is not None and pd.notna(achieved) and achieved > received:
             out.append(
@@ -114,4 +125,49 @@ def check_plausibility(
     return out
 
 
-__all__ = ["TENFOLD", "check_plausibility"]
+def _direction(numbers: list[float]) -> int:
+    """1: rising, -1: falling (equal neighbours allowed, as a sort leaves them), 0: neither."""
+    pairs = list(itertools.pairwise(numbers))
+    if not pairs or len(set(numbers)) < 2:
+        return 0
+    if all(b >= a for a, b in pairs):
+        return 1
+    if all(b <= a for a, b in pairs):
+        return -1
+    return 0
+
+
+def _value_column_sorted(returned: Returned, layout: Layout) -> list[Finding]:
+    """Warn when „Wert“ looks sorted on its own, away from its indicators."""
+    position = {key: n for n, key in enumerate(layout.value_keys)}
+    rows = sorted(returned.values, key=lambda r: r[4])
+    first = HEADER_ROW + 1
+    if any(position.get((r[0], r[1])) != r[4] - first for r in rows):
+        return []  # whole rows moved: matched by their keys (the reader's note)
+    filled = [r for r in rows if r[2] is not None and r[2] == r[2]]
+    numbers = [float(r[2]) for r in filled]
+    if len(set(numbers)) < SORTED_FROM:
+        return []
+    way = _direction(numbers)
+    if way == 0:
+        return []
+    before = [layout.previous.get((r[0], r[1])) for r in filled]
+    known = [float(v) for v in before if v is not None and v == v]
+    if len(known) >= 3 and _direction(known) == way:
+        return []  # the values ran that way last period too: the indicators' own order
+    return [
+        finding(
+            returned.raw.file,
+            "value_column_sorted",
+            sheet=SHEET_VALUES,
+            cell=f"{_VALUE_COL}{filled[0][4]}",
+            value=_german(numbers[0]),
+            severity="warning",
+            order="aufsteigend" if way > 0 else "absteigend",
+            order_en="ascending" if way > 0 else "descending",
+            n=len(numbers),
+        )
+    ]
+
+
+__all__ = ["SORTED_FROM", "TENFOLD", "check_plausibility"]

@@ -469,10 +469,25 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class Submissions(_Table):
-    """Register of the workbooks the labs returned: one row per workbook collected."""
+    """Register of the workbooks the labs returned: one row per workbook collected.
 
-    lab_id: Series[str] = field("Labor", "Labor", "Lab")
-    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    A file that cannot be assigned to a lab and period (not a workbook, no
+    or broken hidden sheet, unknown lab or period) is registered as refused
+    with ``lab_id`` and ``period_id`` empty; it counts for no lab.
+    """
+
+    lab_id: Series[str] = field(
+        "Labor",
+        "Labor; leer, wenn nicht zuordenbar",
+        "Lab; empty when not assignable",
+        nullable=True,
+    )
+    period_id: Series[str] = field(
+        "Zeitraum",
+        "Berichtszeitraum; leer, wenn nicht zuordenbar",
+        "Reporting period; empty when not assignable",
+        nullable=True,
+    )
     received: Series[pd.Timestamp] = field(
         "Eingang", "Tag, an dem die Arbeitsmappe einging", "Day the workbook was received"
     )

@@ -130,6 +130,29 @@ class Context:
 
 
 @dataclass(frozen=True)
+class DrawnOn:
+    """Stored values a panel's numbers are computed from (for the Korrekturvermerk).
+
+    Parameters
+    ----------
+    table : str
+        The table, e.g. ``"indicator_values"``.
+    rows : DataFrame
+        One row per stored row used: ``lab_id``, ``period_id`` (left out
+        for tables without periods, e.g. ``partners``) and ``row_key`` (the
+        key without lab and period as ``revisions.row_key`` writes it, e.g.
+        ``"i07"`` for the total of indicator i07).
+    columns : tuple of str
+        Columns of those rows the figure draws (a revision of another
+        column, e.g. the status "geschätzt" of a value, changes nothing drawn).
+    """
+
+    table: str
+    rows: pd.DataFrame
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Panel:
     """The numbers one figure draws.
 
@@ -148,6 +171,11 @@ class Panel:
         Statistics of the figure that could not be estimated, with reasons.
     extra : mapping
         Further inputs of the plot that are not numbers drawn.
+    drawn_on : tuple of DrawnOn, optional
+        The stored values the numbers come from; the Korrekturvermerk then
+        counts only revisions of these (:func:`revision_note`). None: not
+        declared, the note counts every revision of the figure's tables in
+        the periods and labs of the frame and says so.
     """
 
     frame: pd.DataFrame
@@ -156,6 +184,7 @@ class Panel:
     name: str | None = None
     notes: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    drawn_on: tuple[DrawnOn, ...] | None = None
 
 
 DataBuilder = Callable[[Context], list[Panel]]
@@ -187,7 +216,7 @@ class FigureSpec:
         (:func:`revision_note`) are added where they apply.
         """
         text = ctx.t(*self.caption).format(**panel.values)
-        note = revision_note(ctx, self.tables, panel.frame)
+        note = revision_note(ctx, self.tables, panel.frame, panel.drawn_on)
         if note:
             text += " " + note
         suppressed = _suppressed(panel.frame)
@@ -222,15 +251,30 @@ def report_day(ctx: Context) -> pd.Timestamp:
     return pd.Timestamp(periods["end"].max())
 
 
-def revision_note(ctx: Context, tables: tuple[str, ...], frame: pd.DataFrame) -> str:
+def revision_note(
+    ctx: Context,
+    tables: tuple[str, ...],
+    frame: pd.DataFrame,
+    drawn_on: tuple[DrawnOn, ...] | None = None,
+) -> str:
     """Return the Korrekturvermerk for the revised values a figure draws on, or "".
 
-    A value counts when the ``revisions`` table records it for one of the
-    figure's ``tables``, for a period in the report's data and (where the
-    frame has the columns) for a period and lab in the frame. The report's
-    date does not limit it: the tables hold the revised value, so a report
-    rebuilt after a revision draws it and says so. Values revised after the
-    period's deadline are named apart.
+    With ``drawn_on`` (the panel's :class:`DrawnOn`), a revision counts when
+    it changed a column the figure draws of a stored row it uses: the same
+    table, lab, period (where the table has periods) and row key. So a
+    figure of the last period does not count revisions of earlier periods,
+    unless it carries one of their values forward, and a status revision
+    ("geschätzt" -> "gemessen") is no revised value drawn.
+
+    Without it (a figure that does not say what it draws on), a revision
+    counts when the ``revisions`` table records it for one of the figure's
+    ``tables``, for a period in the report's data and (where the frame has
+    the columns) for a period and lab in the frame; the note then says that
+    it counts the revisions in the figure's periods, not only those drawn.
+
+    The report's date does not limit either: the tables hold the revised
+    value, so a report rebuilt after a revision draws it and says so.
+    Values revised after the period's deadline are named apart.
 
     Parameters
     ----------
@@ -240,36 +284,74 @@ def revision_note(ctx: Context, tables: tuple[str, ...], frame: pd.DataFrame) ->
         Tables the figure draws on (``FigureSpec.tables``).
     frame : DataFrame
         The numbers drawn.
+    drawn_on : tuple of DrawnOn, optional
+        The stored values drawn on (``Panel.drawn_on``).
 
     Returns
     -------
     str
-        E.g. "Korrekturvermerk: 2 Werte nachträglich korrigiert, davon 2 nach
-        der Abgabefrist."
+        E.g. "Korrekturvermerk: 2 der dargestellten Werte nachträglich
+        korrigiert, davon 2 nach der Abgabefrist."
     """
     from ogl_impact.logic import deadlines
 
     revs = ctx.data.tables.get("revisions")
     if revs is None or revs.empty or "periods" not in ctx.data.tables:
         return ""
-    # the data hold the revised value whenever the report is built: every revision counts
-    part = revs[revs["table"].isin(tables)]
-    part = part[part["period_id"].isin(ctx.data.periods["period_id"])]
-    for col in ("period_id", "lab_id"):
-        if col in frame.columns:
-            part = part[part[col].isin(set(frame[col].dropna()))]
+    if drawn_on is not None:
+        part = _revisions_drawn(revs, drawn_on)
+    else:  # the data hold the revised value whenever the report is built: every revision counts
+        part = revs[revs["table"].isin(tables)]
+        part = part[part["period_id"].isin(ctx.data.periods["period_id"])]
+        for col in ("period_id", "lab_id"):
+            if col in frame.columns:
+                part = part[part[col].isin(set(frame[col].dropna()))]
     if ctx.only_lab is not None:
         part = part[part["lab_id"] == ctx.only_lab]
     if part.empty:
         return ""
-    late = int((part["revised"] > part["period_id"].map(deadlines(ctx.data.periods))).sum())
+    due = part["period_id"].map(deadlines(ctx.data.periods))
+    late = int((part["revised"] > due).sum())
     n = len(part)
-    de = f"Korrekturvermerk: {count(n, 'Wert', 'Werte')} nachträglich korrigiert"
-    en = f"Revision note: {count(n, 'value', 'values')} revised after delivery"
+    if drawn_on is not None:
+        de = f"Korrekturvermerk: {n} der dargestellten Werte nachträglich korrigiert"
+        en = f"Revision note: {count(n, 'value', 'values')} drawn revised after delivery"
+    else:
+        de = (
+            f"Korrekturvermerk: in den Zeiträumen und Laboren der Abbildung "
+            f"{count(n, 'Wert', 'Werte')} nachträglich korrigiert (nicht nur dargestellte)"
+        )
+        en = (
+            f"Revision note: {count(n, 'value', 'values')} of the figure's periods and labs "
+            "revised after delivery (not only values drawn)"
+        )
     if late:
         de += f", davon {late} nach der Abgabefrist"
         en += f", {late} of them after the deadline"
     return ctx.t(de + ".", en + ".")
+
+
+def _row_key(key: pd.Series) -> pd.Series:
+    """Row keys as one text: a trailing empty part left out ("i01|" is "i01")."""
+    return key.astype(str).str.replace(r"\|+$", "", regex=True)
+
+
+def _revisions_drawn(revs: pd.DataFrame, drawn_on: tuple[DrawnOn, ...]) -> pd.DataFrame:
+    """Return the revisions of the stored values a figure draws on."""
+    parts = []
+    for d in drawn_on:
+        r = revs[(revs["table"] == d.table) & revs["column"].isin(d.columns)]
+        if r.empty or d.rows.empty:
+            continue
+        keys = ["lab_id", "period_id"] if "period_id" in d.rows.columns else ["lab_id"]
+        used = d.rows[keys].astype(str).assign(row_key=_row_key(d.rows["row_key"]))
+        used = used.drop_duplicates()
+        mine = r[keys].astype(str).assign(row_key=_row_key(r["row_key"]))
+        hit = mine.reset_index().merge(used, on=[*keys, "row_key"])["index"]
+        parts.append(r.loc[sorted(set(hit))])
+    if not parts:
+        return revs.iloc[:0]
+    return pd.concat(parts)
 
 
 def spec_uses_respondents(spec: FigureSpec) -> bool:

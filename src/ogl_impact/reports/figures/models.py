@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from ogl_impact import logic, plots, vocab
 from ogl_impact.plots import style
 from ogl_impact.reports.figures.base import Context, Panel, declare, heading, lab_names
-from ogl_impact.reports.figures.network import attainment, last_period
+from ogl_impact.reports.figures.network import attainment, last_period, values_drawn
 
 
 def _model_data(ctx: Context) -> list[Panel]:
@@ -21,6 +21,7 @@ def _model_data(ctx: Context) -> list[Panel]:
         chain = logic.ImpactModel.from_dataset(ds, lab).chain()
         status: dict[str, str] = {}
         n: dict[str, int] = {}
+        part = att.iloc[:0]
         if last is not None:
             part = att[
                 (att["lab_id"] == lab) & (att["period_id"] == last) & (att["status"] != "no_data")
@@ -32,7 +33,16 @@ def _model_data(ctx: Context) -> list[Panel]:
             status=chain["node_id"].map(status).fillna("no_data"),
             n=chain["node_id"].map(n).fillna(0).astype(int),
         )
-        panels.append(Panel(frame, None, {"lab": names[lab]}, name=f"wirkungsmodell_{lab}"))
+        used = part[part["node_id"].isin(set(chain["node_id"]))] if len(part) else part
+        panels.append(
+            Panel(
+                frame,
+                None,
+                {"lab": names[lab]},
+                name=f"wirkungsmodell_{lab}",
+                drawn_on=values_drawn(ctx, used),
+            )
+        )
     return panels
 
 

@@ -16,6 +16,7 @@ from ogl_impact.reports.figures.base import (
     ALL_REPORTS,
     LONG_REPORTS,
     Context,
+    DrawnOn,
     Panel,
     declare,
     extremes,
@@ -51,6 +52,59 @@ def last_period(ctx: Context, att: pd.DataFrame) -> str | None:
     return ids[-1] if ids else None
 
 
+def values_drawn(ctx: Context, rows: pd.DataFrame) -> tuple[DrawnOn, ...]:
+    """Return the stored indicator values behind rows of the report's attainment.
+
+    Parameters
+    ----------
+    ctx : Context
+        The build context.
+    rows : DataFrame
+        Rows of :func:`attainment` (its index kept) whose actual values a
+        figure draws.
+
+    Returns
+    -------
+    tuple of DrawnOn
+        The totals (``indicator_values``, column ``value``) of the rows'
+        labs, indicators and periods; a value carried forward (a cumulative
+        indicator without a report in the period) is the total of the period
+        it was carried from.
+    """
+    if rows.empty:
+        none = pd.DataFrame(columns=["lab_id", "period_id", "row_key"])
+        return (DrawnOn("indicator_values", none, ("value",)),)
+    source = ctx.cached("att_source", lambda: _source_periods(attainment(ctx)))
+    period = source.reindex(rows.index)
+    used = pd.DataFrame(
+        {
+            "lab_id": rows["lab_id"].astype(str).to_numpy(),
+            "period_id": period.to_numpy(),
+            "row_key": rows["indicator_id"].astype(str).to_numpy(),
+        }
+    ).dropna()
+    return (DrawnOn("indicator_values", used, ("value",)),)
+
+
+def _source_periods(att: pd.DataFrame) -> pd.Series:
+    """Period whose stored total each attainment row's actual value is (NaN: none)."""
+    if att.empty:
+        return pd.Series(dtype=object)
+    order = att.sort_values(["lab_id", "indicator_id", "period_end"], kind="stable")
+    own = (
+        order["period_id"]
+        .astype(object)
+        .where(order["actual"].notna() & ~order["carried_forward"].astype(bool))
+    )
+    keys = [order["lab_id"].astype(str), order["indicator_id"].astype(str)]
+    return own.groupby(keys, sort=False).ffill().reindex(att.index)
+
+
+def _drawn(att: pd.DataFrame) -> pd.Series:
+    """Rows whose actual value enters a status (those without data draw nothing)."""
+    return att["status"] != "no_data"
+
+
 def _with_data(att: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Count the indicators with data per group of ``keys``."""
     return att[att["status"] != "no_data"].groupby(keys).size()
@@ -75,7 +129,10 @@ def _stage_data(ctx: Context) -> list[Panel]:
             "n": [int(n.get(x, 0)) for x in st["lab_id"]],
         }
     )
-    return [Panel(frame, len(frame), {"when": when(ctx.data, last)})]
+    used = att[(att["period_id"] == last) & att["stage"].notna() & _drawn(att)]
+    return [
+        Panel(frame, len(frame), {"when": when(ctx.data, last)}, drawn_on=values_drawn(ctx, used))
+    ]
 
 
 def _stage_plot(panel: Panel, ctx: Context) -> Figure:
@@ -140,7 +197,15 @@ def _history_data(ctx: Context) -> list[Panel]:
     names = lab_names(ds)
     st["lab_label"] = st["lab_id"].map(names)
     labs = list(ds.labs["lab_id"])
-    return [Panel(st, len(labs), extra={"labs": labs, "names": names})]
+    used = att[att["stage"].notna() & _drawn(att)]
+    return [
+        Panel(
+            st,
+            len(labs),
+            extra={"labs": labs, "names": names},
+            drawn_on=values_drawn(ctx, used),
+        )
+    ]
 
 
 def _history_plot(panel: Panel, ctx: Context) -> Figure:
@@ -227,7 +292,14 @@ def _attainment_data(ctx: Context) -> list[Panel]:
             "n": cells["n_with_data"].to_numpy(),
         }
     )
-    return [Panel(frame, int(part["lab_id"].nunique()), {"when": when(ctx.data, last)})]
+    return [
+        Panel(
+            frame,
+            int(part["lab_id"].nunique()),
+            {"when": when(ctx.data, last)},
+            drawn_on=values_drawn(ctx, part[_drawn(part)]),
+        )
+    ]
 
 
 def _attainment_plot(panel: Panel, ctx: Context) -> Figure:
@@ -307,7 +379,16 @@ def _progress_data(ctx: Context) -> list[Panel]:
         if len(periods) > 1
         else ctx.t("waagerechter Strich", "horizontal mark")
     )
-    return [Panel(frame, n_labs, {"labs": n_labs, "path": path}, extra={"periods": periods})]
+    used = att[att["aggregatable"].astype(bool) & att["progress"].notna()]
+    return [
+        Panel(
+            frame,
+            n_labs,
+            {"labs": n_labs, "path": path},
+            extra={"periods": periods},
+            drawn_on=values_drawn(ctx, used),
+        )
+    ]
 
 
 def _progress_plot(panel: Panel, ctx: Context) -> Figure:

@@ -13,6 +13,7 @@ from ogl_impact.reports.figures.base import (
     ALL_REPORTS,
     LONG_REPORTS,
     Context,
+    DrawnOn,
     Panel,
     declare,
     extremes,
@@ -60,7 +61,18 @@ def _partner_data(ctx: Context) -> list[Panel]:
         "not_named": not_named,
         "rest": rest,
     }
-    return [Panel(frame, total, values)]
+    named = p[p["lab_id"].notna()]
+    kinds_drawn = DrawnOn(
+        "partners",
+        pd.DataFrame(
+            {
+                "lab_id": named["lab_id"].astype(str).to_numpy(),
+                "row_key": named["partner_id"].astype(str).to_numpy(),
+            }
+        ),
+        ("kind",),
+    )
+    return [Panel(frame, total, values, drawn_on=(kinds_drawn,))]
 
 
 def _partner_plot(panel: Panel, ctx: Context) -> Figure:
@@ -198,7 +210,19 @@ def _milestone_data(ctx: Context) -> list[Panel]:
         "planned": int(timing["planned"].sum()),
         "rest": rest,
     }
-    return [Panel(frame, n_due, values, extra={"notes": notes})]
+    rows = ds.milestones[ds.milestones["period_id"] == last]
+    used = DrawnOn(
+        "milestones",
+        pd.DataFrame(
+            {
+                "lab_id": rows["lab_id"].astype(str).to_numpy(),
+                "period_id": rows["period_id"].astype(str).to_numpy(),
+                "row_key": rows["milestone_id"].astype(str).to_numpy(),
+            }
+        ),
+        ("completion", "achieved_date"),
+    )
+    return [Panel(frame, n_due, values, extra={"notes": notes}, drawn_on=(used,))]
 
 
 def _bare(label: str) -> str:
