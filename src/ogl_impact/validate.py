@@ -38,6 +38,11 @@ from ogl_impact.schemas.fields import (
     ISO_3166_2_PATTERN,
 )
 
+SIDE_FILES = frozenset({"delivery_notes"})
+"""Files the package keeps beside the tables and never reads as data (no warning for them):
+``delivery_notes.csv`` holds the labs' free-text remarks from their workbooks (``collect``)."""
+
+
 # German and English descriptions of the formats the schemas demand
 PATTERN_HINTS: dict[str, tuple[str, str]] = {
     ID_PATTERN: (
@@ -158,6 +163,8 @@ def find_tables(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
             problems.append(make_problem(path.name, "file_format_unsupported"))
             continue
         if suffix not in TABLE_SUFFIXES:
+            continue
+        if path.stem in SIDE_FILES:
             continue
         if path.stem not in TABLES:
             unknown.append(path)
