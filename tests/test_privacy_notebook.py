@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from html.parser import HTMLParser
 import warnings
 from io import StringIO
 from pathlib import Path
@@ -322,12 +323,40 @@ def _crafted(tmp: Path) -> Path:
     return folder
 
 
+class _Tables(HTMLParser):
+    """The tables of an HTML output as rows of cell texts (header row first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.tables:
+            self.tables[-1][-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
 def _html_tables(cell) -> list[pd.DataFrame]:
     out = []
     for o in cell.get("outputs", []):
-        html = o.get("data", {}).get("text/html", "")
-        if "<table" in html:
-            out += pd.read_html(StringIO(html), thousands=".", decimal=",")
+        parser = _Tables()
+        parser.feed(o.get("data", {}).get("text/html", ""))
+        for rows in parser.tables:
+            if rows:
+                out.append(pd.DataFrame(rows[1:], columns=rows[0]))
     return out
 
 
