@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from html.parser import HTMLParser
 import warnings
+from html.parser import HTMLParser
 from io import StringIO
 from pathlib import Path
 
