@@ -425,3 +425,49 @@ def test_notebook_4_with_the_complementary_lab_gives_no_group_away(tmp_path, mon
     ).shares  # fmt: skip
     before = [o for o in outputs if o[0] != "lab_likert"] + [("lab_likert", raw, lab)]
     assert any("across" in leak for leak in _leaks(before)), _leaks(before)
+
+
+def _with_communes(responses: pd.DataFrame) -> pd.DataFrame:
+    """Add two comparison communes of 12 respondents in each wave."""
+    extra = responses[responses["unit_id"] == "lab1"].copy()
+    frames = [responses]
+    for commune in ("dorf_a", "dorf_b"):
+        part = extra.assign(unit_id=commune)
+        part["respondent_id"] = commune + "-" + part["respondent_id"]
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_lab_comparison_cells_and_estimates_follow_the_decision():
+    responses, codebook = _answers()
+    data = _with_communes(responses)
+    labs = [SMALL, MIDDLE, *BIG]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = stats.score_table(data, codebook, lab_units=labs, min_n=None)
+    comparison = stats.lab_comparison(scores, "trust", before=1, after=3, reps=99, min_n=K)
+    dc = privacy.Disclosure(K)
+    # the estimates rest on the cells: shown before them, they are refused
+    with pytest.raises(privacy.PrivacyError, match="Zellen"):
+        present.table(comparison.coefficients, None, disclosure=dc)
+    # the labs' wave 3 is the same group as "alle" of the change table: same n, no clash
+    overview = _show(stats.change_by_unit(scores, "trust", before=1, after=3, min_n=K), dc)
+    cells = _show(comparison.table, dc)
+    after = cells.set_index("term").loc["treated, after"]
+    assert after["n"] == overview.set_index("unit_id").loc["alle", "n_after"]
+    assert not cells["suppressed"].any()
+    assert not dc.publish(comparison.coefficients)["suppressed"].any()
+    # a decision that hid the labs' wave 3 before (here: registered below k) hides the
+    # cell, every change and difference built on it, and the model estimates
+    hid = privacy.Disclosure(K)
+    hid.register({privacy.node({"is_lab": True, "wave": 3}, "trust"): 4})
+    cells = hid.publish(comparison.table).set_index("term")
+    assert cells.loc["treated, after", "suppressed"]
+    assert cells.loc["treated, before", "suppressed"] == np.False_
+    derived = ["treated, change", "comparison, change", "difference in differences"]
+    assert cells.loc[derived, "suppressed"].all()
+    assert cells.loc[derived, "estimate"].isna().all()
+    for frame in (comparison.coefficients, comparison.bootstrap):
+        shown = hid.publish(frame)
+        assert shown["suppressed"].all() and shown["estimate"].isna().all()
+        assert set(shown["note"]) == {"unterdrückt (n < 5)"}

@@ -714,11 +714,34 @@ class Disclosure:
                 f"(vorhanden: {', '.join(map(str, frame.columns))}); die n-Spalten beim "
                 f"Auswählen behalten / columns {missing} of the description are missing."
             )
+        labelled = dict(desc.get("rows", {}))
+        missing = [c for c in labelled if c not in frame.columns]
+        if missing:
+            raise PrivacyError(
+                f"Spalten {missing} fehlen, die die Zellen der Tabelle benennen (vorhanden: "
+                f"{', '.join(map(str, frame.columns))}) / columns {missing} are missing."
+            )
+        depends = [node({**fixed, **d}, constant[0] if constant else "") for d in desc["depends"]]
+        unknown = [nd for nd in depends if nd not in self.nodes]
+        if unknown:
+            raise PrivacyError(
+                f"Diese Tabelle beruht auf Gruppen, die noch keine Tabelle gezeigt hat "
+                f"({describe_group(unknown[0])}): zuerst die Tabelle der Zellen zeigen (z. B. "
+                "lab_comparison(...).table) / show the table of cells first."
+            )
         whole = [c for c in counts if c not in partial]
         rows: list[dict[str, Node]] = []
+        derived: list[bool] = []
         found: dict[Node, float] = {}
         for row in frame.to_dict("records"):
             base = {**fixed, **{d: row[d] for d in dims}}
+            cells = [m.get(row[c]) for c, m in labelled.items()]
+            derived.append(bool(depends) or any(cell is None for cell in cells))
+            if derived[-1]:
+                rows.append({})
+                continue
+            for cell in cells:
+                base.update(cell)
             for col, value in total.items():
                 if col in base and _text(base[col]) == _text(value):
                     base.pop(col)
@@ -735,14 +758,28 @@ class Disclosure:
             rows.append(nodes)
         state = (dict(self.nodes), set(self.hidden), set(self.unknown), list(self.ties))
         self.ties.extend(
-            (frozenset(n[c] for c in whole), frozenset(n[c] for c in partial)) for n in rows
+            (frozenset(n[c] for c in whole), frozenset(n[c] for c in partial)) for n in rows if n
         )
         self.register(found)
         clash = sorted(nd for nd in self.published if self._masked(nd))
         if clash:
             self.nodes, self.hidden, self.unknown, self.ties = state
             raise PrivacyError(_clash_message(clash))
-        return self._apply(frame, rows, whole, partial, {*dims, *variables, *desc["keep"]})
+        sources = depends + [nd for n in rows for nd in n.values()]
+        # a change or an estimate goes with any of its cells
+        out = self._apply(frame, rows, whole, partial, {*dims, *variables, *desc["keep"]})
+        if any(derived) and any(self._masked(nd) for nd in sources):
+            gone = np.asarray(derived, dtype=bool)
+            values = [c for c in out.columns if c not in {*dims, *variables, *desc["keep"]}]
+            for col in values:
+                if col in ("suppressed", NOTE_COLUMN):
+                    continue
+                if out[col].dtype.kind not in "biuf":
+                    out[col] = out[col].astype(object)
+                out.loc[gone, col] = np.nan
+            out.loc[gone, "suppressed"] = True
+            out.loc[gone, NOTE_COLUMN] = self.label
+        return out
 
     def _masked(self, nd: Node) -> bool:
         """Tell whether a group is shown as suppressed (not as "keine Daten")."""
@@ -760,7 +797,8 @@ class Disclosure:
     ) -> pd.DataFrame:
         """Mask the hidden groups of a described frame and mark what it shows as published."""
         out = frame.copy()
-        gone = np.array([any(self._masked(n[c]) for c in whole) for n in rows], dtype=bool)
+        gone = np.array([any(self._masked(n[c]) for c in whole if c in n) for n in rows])
+        gone = gone.astype(bool)
         counted = out[whole].apply(pd.to_numeric, errors="coerce") if whole else out.iloc[:, :0]
         nobody = counted.eq(0).all(axis=1).to_numpy() & bool(whole) & ~gone
         values = [c for c in out.columns if c not in labels | {"suppressed", NOTE_COLUMN}]
@@ -773,12 +811,13 @@ class Disclosure:
             if col not in only:
                 out.loc[gone, col] = np.nan
         for c, cols in partial.items():
-            hide = gone | np.array([self._masked(n[c]) for n in rows], dtype=bool)
+            hide = gone | np.array([c in n and self._masked(n[c]) for n in rows], dtype=bool)
             for col in [c, *cols]:
                 if col in out.columns:
                     out.loc[hide, col] = np.nan
         out["suppressed"] = gone
-        out[NOTE_COLUMN] = np.where(gone, self.label, np.where(nobody, self.no_data, ""))
+        before = out[NOTE_COLUMN].fillna("").astype(str) if NOTE_COLUMN in out else ""
+        out[NOTE_COLUMN] = np.where(gone, self.label, np.where(nobody, self.no_data, before))
         for nodes in rows:
             self.published |= {nd for nd in nodes.values() if not self._masked(nd)}
         return out

@@ -20,6 +20,9 @@ table shows without being told again:
 - ``total``: ``{column: value}`` of a row over all units (``unit_id`` =
   ``"alle"``): its group lacks that dimension (``scope`` names the units
   when the total covers only some of them);
+- ``rows``: groups named by a row label (the cells of a 2x2 table); other
+  rows derive from them; ``depends``: groups of another table that every
+  row derives from (a model estimate from its cells);
 - ``keep``: label columns that stay visible in a suppressed row.
 
 pandas keeps ``attrs`` through copies, column selection, filtering and
@@ -94,6 +97,8 @@ def describe(
     partial: Mapping[str, Sequence[str]] | None = None,
     total: Mapping[str, object] | None = None,
     scope: Mapping[str, Sequence[object]] | None = None,
+    rows: Mapping[str, Mapping[object, Mapping[str, object]]] | None = None,
+    depends: Sequence[Mapping[str, object]] = (),
     keep: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Write the description of a result's groups into ``frame.attrs["groups"]``.
@@ -122,6 +127,15 @@ def describe(
         dimension (e.g. a chosen set of units): the total is then a group of
         its own (the one unit, when it covers one), not the total over the
         dimension.
+    rows : mapping, optional
+        ``{column: {value: dims}}``: rows named by ``value`` in ``column``
+        (e.g. the cells "treated, before" of a 2x2 table) show the group
+        ``dims``; every other row is derived from them and hidden with any
+        of them (changes, a difference in differences).
+    depends : sequence of mapping
+        Groups (respondent dimensions, with ``variable``) every row is
+        derived from, shown in another table (e.g. the model estimate of a
+        2x2 table); the rows are hidden when any of them is.
     keep : sequence of str
         Label columns left visible in suppressed rows.
 
@@ -157,6 +171,8 @@ def describe(
         "partial": {str(c): list(cols) for c, cols in (partial or {}).items()},
         "total": dict(total or {}),
         "scope": {str(c): list(values) for c, values in (scope or {}).items()},
+        "rows": {str(c): {v: dict(d) for v, d in m.items()} for c, m in (rows or {}).items()},
+        "depends": [dict(d) for d in depends],
         "keep": list(keep),
     }
     return frame

@@ -728,7 +728,24 @@ def lab_comparison(
     frames = [table, model.coefficients.copy(), model.bootstrap.copy()]
     for frame in frames:
         frame.insert(0, "construct", construct)
-    return LabComparison(*_mask_comparison(frames, check_min_n(min_n)))
+    return LabComparison(
+        *_describe_cells(_mask_comparison(frames, check_min_n(min_n)), before, after)
+    )
+
+
+def _describe_cells(frames: list[pd.DataFrame], before: int, after: int) -> list[pd.DataFrame]:
+    """Say which respondents the cells of a lab comparison count; the rest derives from them."""
+    cells = {
+        f"{name}, {when}": {"is_lab": lab, "wave": wave}
+        for name, lab in (("treated", True), ("comparison", False))
+        for when, wave in (("before", before), ("after", after))
+    }
+    construct = str(frames[0]["construct"].iloc[0])
+    keep = ["construct", "term", "method"]
+    describe(frames[0], rows={"term": cells}, variable=construct, keep=keep)
+    for frame in frames[1:]:
+        describe(frame, depends=list(cells.values()), variable=construct, keep=keep)
+    return frames
 
 
 def _suppressed_first(frame: pd.DataFrame) -> pd.DataFrame:
