@@ -427,7 +427,12 @@ class Disclosure:
        nothing changes.
 
     The same group shown by two outputs is one group: hidden in one, hidden
-    in all. :meth:`protect` applies the decision to a frame.
+    in all. :meth:`protect` applies the decision to a frame. A notebook,
+    which shows its tables one after the other, uses :meth:`publish`
+    instead (``present.table(frame, ds, disclosure=dc)``): what an earlier
+    cell showed is never needed later as a complement, and a table that
+    could only be protected by hiding it is refused with a
+    :class:`PrivacyError` that names the group.
 
     Parameters
     ----------
