@@ -328,8 +328,9 @@ def describe_group(nd: Node) -> str:
 
 
 def _clash_message(clash: list[Node]) -> str:
-    names = "; ".join(describe_group(nd) for nd in clash[:4])
-    more = f" (und {len(clash) - 4} weitere)" if len(clash) > 4 else ""
+    groups = list(dict.fromkeys(describe_group((nd[0], "")) for nd in clash))  # any variable
+    names = "; ".join(groups[:4])
+    more = f" (und {len(groups) - 4} weitere)" if len(groups) > 4 else ""
     return (
         f"Diese Tabelle lässt sich nicht zeigen, ohne eine schon gezeigte Gruppe nachträglich "
         f"zu unterdrücken: {names}{more}. Sonst ließe sich aus ihr und der früheren Ausgabe "
