@@ -471,3 +471,22 @@ def test_lab_comparison_cells_and_estimates_follow_the_decision():
         shown = hid.publish(frame)
         assert shown["suppressed"].all() and shown["estimate"].isna().all()
         assert set(shown["note"]) == {"unterdrückt (n < 5)"}
+
+
+def test_raw_overview_after_one_lab_is_protected_by_the_decision_alone():
+    """min_n=None leaves every choice to the decision: it protects the reversed order."""
+    responses, codebook = _answers()
+    dc = privacy.Disclosure(K)
+    detail, kind = _one_lab("likert_summary", responses, codebook, MIDDLE)
+    outputs = [(kind, _show(detail, dc), MIDDLE)]
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = stats.change_by_unit(
+            _scores(responses, codebook), "trust", before=1, after=3, min_n=None
+        )
+    shown = _show(raw, dc)
+    outputs.append(("change", shown, None))
+    assert _leaks(outputs) == []
+    hidden = set(shown.loc[shown["suppressed"], "unit_id"])
+    assert SMALL in hidden and MIDDLE not in hidden and len(hidden) == 2
+    # the raw frame shown one by one gives the lab of 4 away
+    assert _leaks([("change", raw.assign(suppressed=False), None)])

@@ -522,15 +522,25 @@ class Disclosure:
             ]
             # a group shown by an earlier output cannot be taken back: complements come
             # from the groups not yet published, else the total goes
-            fresh = [c for c in shown if c not in self.published]
+            seen = self._seen()
+            fresh = [c for c in shown if c not in self.published and _respondents(c) not in seen]
             if fresh:
                 hidden.add(min(fresh, key=lambda c: (self.nodes[c], c)))
-            elif total not in self.published or not shown:
+            elif (total not in self.published and _respondents(total) not in seen) or not shown:
                 hidden.add(total)
             else:  # every way out hides a published group: publish() refuses the output
                 hidden.add(min(shown, key=lambda c: (self.nodes[c], c)))
         self.hidden = hidden
         return hidden
+
+    def _seen(self) -> set[tuple[tuple[str, str], ...]]:
+        """Return the groups of respondents published in any variable, and those they lie in."""
+        seen = set()
+        for nd in self.published:
+            group = _respondents(nd)
+            seen.add(group)
+            seen.add(tuple(d for d in group if d[0] not in NESTED_DIMS))
+        return seen
 
     def _linked(self, hidden: set[Node]) -> set[Node]:
         """Return the groups hidden with those in ``hidden``: same respondents, same table row."""

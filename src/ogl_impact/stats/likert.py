@@ -202,12 +202,17 @@ def likert_summary(
         return key.sort_values([*by, "_o", *extra]).drop(columns="_o").reset_index(drop=True)
 
     categories, summary = ordered(categories), ordered(summary)
+    fixed = constant_dims(data, by)  # e.g. the one lab whose answers were summarised
     if min_n is None:
-        return LikertSummary(categories, summary, note(0, None))
+        return LikertSummary(
+            describe(categories, dims=by, variables=["item_id"], fixed=fixed,
+                     keep=["value", "label"]),
+            describe(summary, dims=by, variables=["item_id"], fixed=fixed),
+            note(0, None),
+        )  # fmt: skip
     # a group of nobody (n = 0) identifies no one: "keine Daten", not suppressed
     small_c = categories["n"].between(1, min_n - 1)
     small_s = summary["n"].between(1, min_n - 1)
-    fixed = constant_dims(data, by)  # e.g. the one lab whose answers were summarised
     return LikertSummary(
         describe(
             mask(categories, small_c, keep=[*keys, "value", "label"]),

@@ -487,7 +487,7 @@ def change_by_unit(
     if min_n is None:
         out = out.assign(suppressed=False)
         out.attrs["note"] = note(0, None)
-        return out
+        return _describe_units(out, data, units, before, after)
     return _describe_units(_mask_units(out, min_n), data, units, before, after)
 
 
