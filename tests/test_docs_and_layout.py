@@ -35,7 +35,12 @@ LAYERS = [
     {"ogl_impact.dataset"},
     {"ogl_impact.write", "ogl_impact.write.tables", "ogl_impact.write.target"},
     {"ogl_impact.process"},
-    {"ogl_impact.stats.errors", "ogl_impact.stats.outputs", "ogl_impact.stats.masking"},
+    {
+        "ogl_impact.stats.errors",
+        "ogl_impact.stats.outputs",
+        "ogl_impact.stats.masking",
+        "ogl_impact.stats.groups",
+    },
     {
         "ogl_impact.stats.scales",
         "ogl_impact.stats.reliability",

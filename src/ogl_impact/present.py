@@ -25,7 +25,7 @@ from datetime import date, datetime
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ogl_impact import vocab
+from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset
 
 # column -> (German header, English header)
@@ -594,6 +594,7 @@ def table(
     decimals: int = 2,
     caption: str | None = None,
     hide: Sequence[str] = (),
+    disclosure: privacy.Disclosure | None = None,
 ) -> Styler:
     """Show a result frame as a German (or English) table for notebooks.
 
@@ -613,14 +614,29 @@ def table(
     hide : sequence of str, optional
         Columns to leave out after naming (e.g. ``["lab_id"]`` in a table of
         one lab: the lab id still names the indicators, but is not shown).
+    disclosure : privacy.Disclosure, optional
+        The notebook's one suppression decision: the frame (a per-group
+        result that describes its groups in ``attrs``, as the summaries of
+        :mod:`ogl_impact.stats` do) passes :meth:`~ogl_impact.privacy.Disclosure.publish`
+        before it is shown, so that no table of the notebook, read beside the
+        others, gives a group below k away.
 
     Returns
     -------
     pandas.io.formats.style.Styler
         Displays itself in Jupyter; ``.to_html()`` gives the HTML.
+
+    Raises
+    ------
+    PrivacyError
+        With ``disclosure``: the frame does not describe its groups (the
+        message names its columns), or showing it would need a group hidden
+        that an earlier table showed.
     """
     if not isinstance(frame, pd.DataFrame):
         return table(labelled(frame, data, lang=lang))  # raises the TypeError with the advice
+    if disclosure is not None:
+        frame = disclosure.publish(frame)
     unknown = sorted(set(hide) - {str(c) for c in frame.columns} - set(frame.index.names))
     if unknown:
         raise ValueError(

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ogl_impact.stats.groups import GROUPS
+
 K_DEFAULT = 5
 K_MINIMUM = 3
 K_SAFE = 5
@@ -239,6 +241,8 @@ VARIABLE_DIMS = ("perspective", "item_id", "construct")
 """Columns that name the variable a published value is about."""
 TOTAL_COLUMNS = {"network_mean": "network_n"}
 """Totals drawn beside the cells: value column -> its n column (a total over ``unit_id``)."""
+GROUPS_ATTR = GROUPS
+"""Key of a frame's description of its groups in ``attrs`` (see :mod:`ogl_impact.stats.groups`)."""
 NOTE_COLUMN = "note"
 """Column of a published table that labels suppressed rows (``suppressed_label``)."""
 
@@ -278,12 +282,64 @@ def _respondents(nd: Node) -> tuple[tuple[str, str], ...]:
     return tuple((c, v) for c, v in nd[0] if not (c == "is_lab" and "unit_id" in dims))
 
 
+NESTED_DIMS = frozenset({"actor_group"})
+"""Dimensions that split a group of respondents into subgroups hidden with it."""
+
+
+def _within(group: tuple[tuple[str, str], ...], gone: set) -> bool:
+    """Tell whether ``group`` is a hidden group or a subgroup of one (e.g. its actor groups).
+
+    Subgroups by :data:`NESTED_DIMS` of a hidden group would add up to it.
+    """
+    if group in gone:
+        return True
+    inner = tuple(d for d in group if d[0] not in NESTED_DIMS)
+    return len(inner) < len(group) and inner in gone
+
+
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (bool, np.bool_)):
         return "True" if value else "False"
     return str(value)
+
+
+def describe_group(nd: Node) -> str:
+    """Name a group for a message, e.g. "unit_id=kehl, wave=3 · trust".
+
+    Parameters
+    ----------
+    nd : Node
+        The group.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> describe_group(node({"wave": 3, "unit_id": "kehl"}, "trust"))
+    'unit_id=kehl, wave=3 · trust'
+    """
+    dims = ", ".join(f"{c}={v}" for c, v in nd[0]) or "alle Befragten"
+    variable = nd[1].replace("\x1f", " / ")
+    return f"{dims} · {variable}" if variable else dims
+
+
+def _clash_message(clash: list[Node]) -> str:
+    groups = list(dict.fromkeys(describe_group((nd[0], "")) for nd in clash))  # any variable
+    names = "; ".join(groups[:4])
+    more = f" (und {len(groups) - 4} weitere)" if len(groups) > 4 else ""
+    return (
+        f"Diese Tabelle lässt sich nicht zeigen, ohne eine schon gezeigte Gruppe nachträglich "
+        f"zu unterdrücken: {names}{more}. Sonst ließe sich aus ihr und der früheren Ausgabe "
+        "eine Gruppe unter k errechnen. Abhilfe: die Übersicht (alle Einheiten, z. B. "
+        "change_by_unit oder die Tabelle je Welle) vor den Tabellen einzelner Labore oder "
+        "Gruppen zeigen und das Notebook neu von oben ausführen, oder diese Tabelle weglassen "
+        "/ this table cannot be shown without hiding a group an earlier output already "
+        f"showed ({names}); show the overview first and run the notebook again from the top."
+    )
 
 
 def derivations(nodes: dict[Node, float], hidden: set[Node], k: int) -> list[tuple[Node, Node]]:
@@ -372,7 +428,12 @@ class Disclosure:
        nothing changes.
 
     The same group shown by two outputs is one group: hidden in one, hidden
-    in all. :meth:`protect` applies the decision to a frame.
+    in all. :meth:`protect` applies the decision to a frame. A notebook,
+    which shows its tables one after the other, uses :meth:`publish`
+    instead (``present.table(frame, ds, disclosure=dc)``): what an earlier
+    cell showed is never needed later as a complement, and a table that
+    could only be protected by hiding it is refused with a
+    :class:`PrivacyError` that names the group.
 
     Parameters
     ----------
@@ -400,6 +461,10 @@ class Disclosure:
         self.unknown: set[Node] = set()
         """Groups whose n was masked upstream (e.g. by a library ``min_n``): not nobody."""
         self.planned = False
+        self.published: set[Node] = set()
+        """Groups already shown by :meth:`publish` (a notebook's earlier cells)."""
+        self.ties: list[tuple[frozenset[Node], frozenset[Node]]] = []
+        """Groups of one table row: (whole row, parts of it); hidden together."""
 
     @property
     def label(self) -> str:
@@ -437,11 +502,11 @@ class Disclosure:
         if not _ENABLED:
             return self.hidden
         hidden = set(self.hidden) | {nd for nd, n in self.nodes.items() if n < self.k}
-        hidden |= self._same_group(hidden)
+        hidden |= self._linked(hidden)
         while _COMPLEMENTARY:
             leaks = derivations(self.nodes, hidden, self.k)
             if not leaks:
-                more = self._same_group(hidden) - hidden
+                more = self._linked(hidden) - hidden
                 if not more:
                     break
                 hidden |= more
@@ -455,12 +520,35 @@ class Disclosure:
                 for c in kids
                 if c not in hidden
             ]
-            if shown:
-                hidden.add(min(shown, key=lambda c: (self.nodes[c], c)))
-            else:
+            # a group shown by an earlier output cannot be taken back: complements come
+            # from the groups not yet published, else the total goes
+            seen = self._seen()
+            fresh = [c for c in shown if c not in self.published and _respondents(c) not in seen]
+            if fresh:
+                hidden.add(min(fresh, key=lambda c: (self.nodes[c], c)))
+            elif (total not in self.published and _respondents(total) not in seen) or not shown:
                 hidden.add(total)
+            else:  # every way out hides a published group: publish() refuses the output
+                hidden.add(min(shown, key=lambda c: (self.nodes[c], c)))
         self.hidden = hidden
         return hidden
+
+    def _seen(self) -> set[tuple[tuple[str, str], ...]]:
+        """Return the groups of respondents published in any variable, and those they lie in."""
+        seen = set()
+        for nd in self.published:
+            group = _respondents(nd)
+            seen.add(group)
+            seen.add(tuple(d for d in group if d[0] not in NESTED_DIMS))
+        return seen
+
+    def _linked(self, hidden: set[Node]) -> set[Node]:
+        """Return the groups hidden with those in ``hidden``: same respondents, same table row."""
+        more = set(hidden) | self._same_group(hidden)
+        for whole, parts in self.ties:
+            if any(nd in more and self._somebody(nd) for nd in whole):
+                more |= whole | parts
+        return more
 
     def _same_group(self, hidden: set[Node]) -> set[Node]:
         """Every group of respondents hidden in one variable, in all its variables.
@@ -477,7 +565,7 @@ class Disclosure:
         if not _CONSISTENT:
             return set()
         gone = {_respondents(nd) for nd in hidden if self._somebody(nd)}
-        return {nd for nd in self.nodes if _respondents(nd) in gone}
+        return {nd for nd in self.nodes if _within(_respondents(nd), gone)}
 
     def _hidden_elsewhere(self, nd: Node) -> bool:
         """Tell whether the group of ``nd`` is hidden where somebody of it answered."""
@@ -578,6 +666,176 @@ class Disclosure:
             for col in (value_col, n_col):
                 out[col] = out[col].astype(float)
                 out.loc[gone, col] = np.nan
+        return out
+
+    def publish(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Show a described per-group result through the decision, in a notebook's order.
+
+        The frame says which groups it shows in ``attrs["groups"]`` (written
+        by the summaries of :mod:`ogl_impact.stats`, see
+        :func:`ogl_impact.stats.groups.describe`). Its groups are registered,
+        suppression is decided again over everything registered so far, and
+        the frame comes back with the decision applied. What it shows is
+        then *published*: a later output never needs it hidden. Complements
+        are chosen among groups not yet published (else the total is
+        hidden); a group hidden once stays hidden in every later output,
+        whatever the variable (same respondents).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            A per-group result with ``attrs["groups"]``.
+
+        Returns
+        -------
+        DataFrame
+            A copy: ``suppressed`` (the whole row hidden) and ``note``
+            ("unterdrückt (n < k)" or "keine Daten"); values and n of hidden
+            groups are missing. ``attrs`` are kept.
+
+        Raises
+        ------
+        PrivacyError
+            When the frame has no description (the message names its
+            columns), a described column is missing, it holds identifiers,
+            or protecting it would hide a group an earlier output already
+            showed (the message names the group and what to do; nothing of
+            this frame is registered then).
+        """
+        desc = frame.attrs.get(GROUPS_ATTR) if isinstance(frame, pd.DataFrame) else None
+        if not isinstance(desc, dict):
+            columns = ", ".join(map(str, getattr(frame, "columns", []))) or "keine"
+            raise PrivacyError(
+                "Diese Tabelle sagt nicht, welche Gruppen von Befragten sie zeigt "
+                f"(attrs['groups'] fehlt; Spalten: {columns}). Gruppentabellen der Bibliothek "
+                "(likert_summary, reliability_table, change_by_unit) bringen die Angabe mit; "
+                "pd.concat verschiedener Tabellen verliert sie. Eigene Zählungen mit "
+                "ogl_impact.stats.groups.describe(frame, dims=[...]) beschreiben; Tabellen ohne "
+                "Befragtengruppen (Modellschätzungen) ohne disclosure= zeigen / the frame does "
+                f"not describe its groups of respondents (columns: {columns})."
+            )
+        assert_no_identifiers(frame)
+        dims, counts = list(desc["dims"]), dict(desc["counts"])
+        variables, fixed = list(desc["variables"]), dict(desc["fixed"])
+        partial, total = dict(desc["partial"]), dict(desc["total"])
+        scope = dict(desc.get("scope", {}))
+        constant = [desc["variable"]] if desc.get("variable") else []
+        for c, cols in list(partial.items()):  # a part left out entirely is not shown
+            if c not in frame.columns and not any(col in frame.columns for col in cols):
+                del partial[c], counts[c]
+        missing = [c for c in [*dims, *counts, *variables] if c not in frame.columns]
+        if missing:
+            raise PrivacyError(
+                f"Spalten {missing} fehlen, die Tabelle nennt sie als ihre Gruppen oder n "
+                f"(vorhanden: {', '.join(map(str, frame.columns))}); die n-Spalten beim "
+                f"Auswählen behalten / columns {missing} of the description are missing."
+            )
+        labelled = dict(desc.get("rows", {}))
+        missing = [c for c in labelled if c not in frame.columns]
+        if missing:
+            raise PrivacyError(
+                f"Spalten {missing} fehlen, die die Zellen der Tabelle benennen (vorhanden: "
+                f"{', '.join(map(str, frame.columns))}) / columns {missing} are missing."
+            )
+        depends = [node({**fixed, **d}, constant[0] if constant else "") for d in desc["depends"]]
+        unknown = [nd for nd in depends if nd not in self.nodes]
+        if unknown:
+            raise PrivacyError(
+                f"Diese Tabelle beruht auf Gruppen, die noch keine Tabelle gezeigt hat "
+                f"({describe_group(unknown[0])}): zuerst die Tabelle der Zellen zeigen (z. B. "
+                "lab_comparison(...).table) / show the table of cells first."
+            )
+        whole = [c for c in counts if c not in partial]
+        rows: list[dict[str, Node]] = []
+        derived: list[bool] = []
+        found: dict[Node, float] = {}
+        for row in frame.to_dict("records"):
+            base = {**fixed, **{d: row[d] for d in dims}}
+            cells = [m.get(row[c]) for c, m in labelled.items()]
+            derived.append(bool(depends) or any(cell is None for cell in cells))
+            if derived[-1]:
+                rows.append({})
+                continue
+            for cell in cells:
+                base.update(cell)
+            for col, value in total.items():
+                if col in base and _text(base[col]) == _text(value):
+                    base.pop(col)
+                    chosen = [_text(v) for v in scope.get(col, [])]
+                    if len(chosen) == 1:  # the total over one unit is that unit
+                        base[col] = chosen[0]
+                    elif chosen:  # a total over a chosen set of units: a group of its own
+                        base["scope"] = f"{col} in {'+'.join(sorted(chosen))}"
+            variable = "\x1f".join([*constant, *(_text(row[v]) for v in variables)])
+            nodes = {c: node({**base, **extra}, variable) for c, extra in counts.items()}
+            for c, nd in nodes.items():
+                size = float(row[c]) if pd.notna(row[c]) else np.nan
+                found[nd] = np.fmax(found.get(nd, np.nan), size)
+            rows.append(nodes)
+        state = (dict(self.nodes), set(self.hidden), set(self.unknown), list(self.ties))
+        self.ties.extend(
+            (frozenset(n[c] for c in whole), frozenset(n[c] for c in partial)) for n in rows if n
+        )
+        self.register(found)
+        clash = sorted(nd for nd in self.published if self._masked(nd))
+        if clash:
+            self.nodes, self.hidden, self.unknown, self.ties = state
+            raise PrivacyError(_clash_message(clash))
+        sources = depends + [nd for n in rows for nd in n.values()]
+        # a change or an estimate goes with any of its cells
+        out = self._apply(frame, rows, whole, partial, {*dims, *variables, *desc["keep"]})
+        if any(derived) and any(self._masked(nd) for nd in sources):
+            gone = np.asarray(derived, dtype=bool)
+            values = [c for c in out.columns if c not in {*dims, *variables, *desc["keep"]}]
+            for col in values:
+                if col in ("suppressed", NOTE_COLUMN):
+                    continue
+                if out[col].dtype.kind not in "biuf":
+                    out[col] = out[col].astype(object)
+                out.loc[gone, col] = np.nan
+            out.loc[gone, "suppressed"] = True
+            out.loc[gone, NOTE_COLUMN] = self.label
+        return out
+
+    def _masked(self, nd: Node) -> bool:
+        """Tell whether a group is shown as suppressed (not as "keine Daten")."""
+        if nd not in self.hidden:
+            return False
+        return self._somebody(nd) or self._hidden_elsewhere(nd)
+
+    def _apply(
+        self,
+        frame: pd.DataFrame,
+        rows: list[dict[str, Node]],
+        whole: list[str],
+        partial: dict[str, list[str]],
+        labels: set[str],
+    ) -> pd.DataFrame:
+        """Mask the hidden groups of a described frame and mark what it shows as published."""
+        out = frame.copy()
+        gone = np.array([any(self._masked(n[c]) for c in whole if c in n) for n in rows])
+        gone = gone.astype(bool)
+        counted = out[whole].apply(pd.to_numeric, errors="coerce") if whole else out.iloc[:, :0]
+        nobody = counted.eq(0).all(axis=1).to_numpy() & bool(whole) & ~gone
+        values = [c for c in out.columns if c not in labels | {"suppressed", NOTE_COLUMN}]
+        only = {c for cols in partial.values() for c in cols} | set(partial)
+        for col in values:
+            if out[col].dtype.kind in "biuf":
+                out[col] = out[col].astype(float)
+            elif gone.any():
+                out[col] = out[col].astype(object)
+            if col not in only:
+                out.loc[gone, col] = np.nan
+        for c, cols in partial.items():
+            hide = gone | np.array([c in n and self._masked(n[c]) for n in rows], dtype=bool)
+            for col in [c, *cols]:
+                if col in out.columns:
+                    out.loc[hide, col] = np.nan
+        out["suppressed"] = gone
+        before = out[NOTE_COLUMN].fillna("").astype(str) if NOTE_COLUMN in out else ""
+        out[NOTE_COLUMN] = np.where(gone, self.label, np.where(nobody, self.no_data, before))
+        for nodes in rows:
+            self.published |= {nd for nd in nodes.values() if not self._masked(nd)}
         return out
 
     @staticmethod

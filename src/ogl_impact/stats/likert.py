@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.groups import constant_dims, describe
 from ogl_impact.stats.masking import MIN_N_DEFAULT, check_min_n, mask, note
 
 
@@ -201,13 +202,25 @@ def likert_summary(
         return key.sort_values([*by, "_o", *extra]).drop(columns="_o").reset_index(drop=True)
 
     categories, summary = ordered(categories), ordered(summary)
+    fixed = constant_dims(data, by)  # e.g. the one lab whose answers were summarised
     if min_n is None:
-        return LikertSummary(categories, summary, note(0, None))
+        return LikertSummary(
+            describe(categories, dims=by, variables=["item_id"], fixed=fixed,
+                     keep=["value", "label"]),
+            describe(summary, dims=by, variables=["item_id"], fixed=fixed),
+            note(0, None),
+        )  # fmt: skip
     # a group of nobody (n = 0) identifies no one: "keine Daten", not suppressed
     small_c = categories["n"].between(1, min_n - 1)
     small_s = summary["n"].between(1, min_n - 1)
     return LikertSummary(
-        mask(categories, small_c, keep=[*keys, "value", "label"]),
-        mask(summary, small_s, keep=keys),
+        describe(
+            mask(categories, small_c, keep=[*keys, "value", "label"]),
+            dims=by,
+            variables=["item_id"],
+            fixed=fixed,
+            keep=["value", "label"],
+        ),
+        describe(mask(summary, small_s, keep=keys), dims=by, variables=["item_id"], fixed=fixed),
         note(int(small_s.sum()), min_n),
     )

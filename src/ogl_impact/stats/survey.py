@@ -18,6 +18,7 @@ import pandas as pd
 from ogl_impact.stats.did import _did_2x2_raw, _mask_cells, twfe
 from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.groups import constant_dims, describe
 from ogl_impact.stats.masking import (
     MASKED_SCORES,
     MIN_N_DEFAULT,
@@ -322,7 +323,8 @@ def reliability_table(
         "weakest_item",
     ]  # fmt: skip
     table = pd.DataFrame(rows).reindex(columns=columns)
-    return _masked(table, "n", min_n, keep=["construct"], what="Konstrukte")
+    out = _masked(table, "n", min_n, keep=["construct"], what="Konstrukte")
+    return describe(out, variables=["construct"], fixed=constant_dims(data))
 
 
 def _masked(
@@ -485,8 +487,35 @@ def change_by_unit(
     if min_n is None:
         out = out.assign(suppressed=False)
         out.attrs["note"] = note(0, None)
-        return out
-    return _mask_units(out, min_n)
+        return _describe_units(out, data, units, before, after)
+    return _describe_units(_mask_units(out, min_n), data, units, before, after)
+
+
+def _describe_units(
+    out: pd.DataFrame, data: pd.DataFrame, units: list, before: int, after: int
+) -> pd.DataFrame:
+    """Say which respondents each row and n column of a change table counts (attrs)."""
+    chosen = data[data["unit_id"].isin(units)]
+    flags = chosen["is_lab"].dropna().astype(bool).unique()
+    fixed = {"is_lab": bool(flags[0])} if len(flags) == 1 else {}
+    pool = data if not fixed else data[data["is_lab"].astype(bool) == fixed["is_lab"]]
+    names = sorted(map(str, units))
+    every = set(names) == set(map(str, pool["unit_id"].unique()))
+    return describe(
+        out,
+        dims=["unit_id"],
+        counts={
+            "n_before": {"wave": before},
+            "n_after": {"wave": after},
+            "n_panel": {"wave": f"{before}+{after}"},
+        },
+        variable=str(out["construct"].iloc[0]),
+        fixed=fixed,
+        partial={"n_panel": ["d_z", "dz_ci_low", "dz_ci_high"]},
+        total={"unit_id": "alle"},
+        scope=None if every else {"unit_id": names},
+        keep=["construct", "unit_id"],
+    )
 
 
 def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
@@ -699,7 +728,24 @@ def lab_comparison(
     frames = [table, model.coefficients.copy(), model.bootstrap.copy()]
     for frame in frames:
         frame.insert(0, "construct", construct)
-    return LabComparison(*_mask_comparison(frames, check_min_n(min_n)))
+    return LabComparison(
+        *_describe_cells(_mask_comparison(frames, check_min_n(min_n)), before, after)
+    )
+
+
+def _describe_cells(frames: list[pd.DataFrame], before: int, after: int) -> list[pd.DataFrame]:
+    """Say which respondents the cells of a lab comparison count; the rest derives from them."""
+    cells = {
+        f"{name}, {when}": {"is_lab": lab, "wave": wave}
+        for name, lab in (("treated", True), ("comparison", False))
+        for when, wave in (("before", before), ("after", after))
+    }
+    construct = str(frames[0]["construct"].iloc[0])
+    keep = ["construct", "term", "method"]
+    describe(frames[0], rows={"term": cells}, variable=construct, keep=keep)
+    for frame in frames[1:]:
+        describe(frame, depends=list(cells.values()), variable=construct, keep=keep)
+    return frames
 
 
 def _suppressed_first(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,492 @@
+"""A notebook's tables share one suppression decision, in the order the notebook runs.
+
+The finding this guards against (second hostile privacy test, notebook 4.0):
+each table suppressed on its own. The change table over all labs hid a lab of
+4 (primary) and a lab of 6 (complementary); the table of the lab of 6 alone,
+shown by wave, then gave its n, and "alle" minus the shown labs minus that n
+left the 4 respondents of the small lab.
+
+The checks here read only what a table displays (the frames handed to
+``present.table`` after the decision, and the HTML a notebook run shows) and
+turn it into published groups on their own, without the package's
+description of the frames; then they look for a group below k that is shown,
+derivable as a shown total minus its shown parts (``privacy.derivations``),
+or derivable across variables (a hidden part whose respondents are shown
+with another variable).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import warnings
+from html.parser import HTMLParser
+from io import StringIO
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from nbclient import NotebookClient
+
+import ogl_impact
+from ogl_impact import present, privacy, stats
+
+K = 5
+SMALL, MIDDLE = "klein", "mittel"  # 4 and 6 respondents in wave 3
+BIG = [f"lab{i}" for i in range(1, 6)]  # 10 to 14 respondents in each wave
+ITEMS = ["tr_1", "tr_2", "tr_3"]
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "4.0-ogl-survey-analysis.ipynb"
+
+
+# --- hand-built data --------------------------------------------------------------------------
+
+
+def _answers() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Labs of 10-14 and two small labs (4 and 6 in wave 3); half of wave 3 is panel."""
+    rng = np.random.default_rng(7)
+    size = {SMALL: (11, 4), MIDDLE: (12, 6), **{u: (10 + i, 14 - i) for i, u in enumerate(BIG)}}
+    rows = []
+    for unit, (before, after) in size.items():
+        for wave, count in ((1, before), (3, after)):
+            for i in range(count):
+                # the first half of wave 3 answered wave 1 too (panel)
+                rid = f"{unit}-{i}" if wave == 1 or i < count // 2 else f"{unit}-n{i}"
+                level = rng.integers(2, 5)
+                for item in ITEMS:
+                    value = int(np.clip(level + rng.integers(-1, 2), 1, 5))
+                    rows.append((rid, unit, wave, "buerger", item, value))
+    responses = pd.DataFrame(
+        rows, columns=["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    )
+    codebook = pd.DataFrame(
+        {
+            "item_id": ITEMS,
+            "construct": "trust",
+            "scale_min": 1,
+            "scale_max": 5,
+            "reverse_keyed": False,
+            "value_labels": "1=gar nicht|5=voll",
+        }
+    )
+    return responses, codebook
+
+
+def _scores(responses: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
+    labs = [SMALL, MIDDLE, *BIG]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return stats.score_table(responses, codebook, lab_units=labs, min_n=None)
+
+
+def _overview(responses, codebook):
+    """The change table over all labs, wave 1 against wave 3 (notebook 4.0, cell 12)."""
+    return stats.change_by_unit(
+        _scores(responses, codebook), "trust", before=1, after=3, min_n=K
+    ), "change"
+
+
+def _one_lab(kind: str, responses, codebook, lab: str):
+    """A table of one lab by wave, made with each of the three library summaries."""
+    mine = responses[responses["unit_id"] == lab]
+    if kind == "likert_summary":
+        return stats.likert_summary(mine, codebook, by=["wave"], min_n=K).shares, "lab_likert"
+    if kind == "reliability_table":
+        wave3 = mine[mine["wave"] == 3]
+        return stats.reliability_table(wave3, codebook, min_n=K), "lab_reliability"
+    frame = stats.change_by_unit(
+        _scores(responses, codebook), "trust", before=1, after=3, units=[lab], min_n=K
+    )
+    return frame, "lab_change"
+
+
+# --- what a reader sees, read back without the package's description --------------------------
+
+
+def _groups(kind: str, frame: pd.DataFrame, lab: str | None = None):
+    """Turn a displayed table into (shown {group: n}, hidden {group}); group = (dims, variable)."""
+    shown, hidden = {}, set()
+
+    def add(dims, variable, n, visible):
+        nd = privacy.node(dims, variable)
+        if visible and pd.notna(n):
+            shown[nd] = max(shown.get(nd, 0.0), float(n))
+        else:
+            hidden.add(nd)
+
+    for row in frame.to_dict("records"):
+        visible = not bool(row.get("suppressed", False))
+        if kind in ("change", "lab_change"):
+            unit = row["unit_id"]
+            if unit == "alle" and kind == "lab_change":
+                unit = lab  # the total over one lab is that lab
+            base = {} if unit == "alle" else {"unit_id": unit}
+            add({**base, "wave": 1}, "trust", row["n_before"], visible)
+            add({**base, "wave": 3}, "trust", row["n_after"], visible)
+        elif kind == "lab_likert":
+            add({"unit_id": lab, "wave": row["wave"]}, row["item_id"], row["n"], visible)
+        elif kind == "lab_reliability":
+            add({"unit_id": lab, "wave": 3}, row["construct"], row["n"], visible)
+        elif kind == "likert_by_wave":
+            add({"wave": row["wave"]}, row["item_id"], row["n"], visible)
+        elif kind == "likert_by_unit":
+            add({"unit_id": row["unit_id"], "wave": row["wave"]}, row["item_id"], row["n"], visible)
+    return shown, hidden
+
+
+def _leaks(outputs: list[tuple[str, pd.DataFrame, str | None]], k: int = K) -> list[str]:
+    """Groups below k shown, derivable by subtraction, or derivable across variables."""
+    shown: dict = {}
+    hidden: set = set()
+    for kind, frame, lab in outputs:
+        s, h = _groups(kind, frame, lab)
+        for nd, n in s.items():
+            shown[nd] = max(shown.get(nd, 0.0), n)
+        hidden |= h
+    hidden -= set(shown)
+    found = [f"shown {nd} n={n}" for nd, n in shown.items() if 0 < n < k]
+    nodes = {**dict.fromkeys(hidden, 0.0), **shown}
+    found += [f"derivable {t} -> {p}" for t, p in privacy.derivations(nodes, hidden, k)]
+    # across variables: the rest of a total, minus the n its hidden parts show elsewhere
+    for total, by_dim in privacy.parts_of(nodes).items():
+        if total not in shown:
+            continue
+        for kids in by_dim.values():
+            rest = shown[total] - sum(shown.get(c, 0.0) for c in kids)
+            gone = [c for c in kids if c not in shown]
+            elsewhere = {
+                c: max(n for nd, n in shown.items() if nd[0] == c[0] and nd[1] != c[1])
+                for c in gone
+                if any(nd[0] == c[0] and nd[1] != c[1] for nd in shown)
+            }
+            if elsewhere and len(elsewhere) < len(gone):
+                pinned = rest - sum(elsewhere.values())
+                if 0 < pinned < k:
+                    found.append(
+                        f"across {total}: {pinned:g} left for {set(gone) - set(elsewhere)}"
+                    )
+    return found
+
+
+def _complement(responses, codebook) -> str:
+    frame, _ = _overview(responses, codebook)
+    masked = frame.loc[frame["suppressed"] & (frame["unit_id"] != "alle"), "unit_id"]
+    others = sorted(set(masked) - {SMALL})
+    assert others == [MIDDLE], frame  # the data are built so that the lab of 6 is the complement
+    return MIDDLE
+
+
+def _show(frame: pd.DataFrame, dc: privacy.Disclosure) -> pd.DataFrame:
+    """Display a table as a notebook does; return what it showed (the frame after the decision)."""
+    html = present.table(frame, None, disclosure=dc).to_html()
+    assert "respondent" not in html
+    return dc.publish(frame)  # the same decision again: what the table above displayed
+
+
+# --- the finding, and the fix -----------------------------------------------------------------
+
+LAB_TABLES = ["likert_summary", "reliability_table", "change_by_unit"]
+
+
+@pytest.mark.parametrize("kind", LAB_TABLES)
+def test_tables_suppressed_one_by_one_give_the_small_lab_away(kind):
+    """Without a shared decision the two tables together pin the lab of 4 (the finding)."""
+    responses, codebook = _answers()
+    lab = _complement(responses, codebook)
+    overview, what = _overview(responses, codebook)
+    detail, detail_kind = _one_lab(kind, responses, codebook, lab)
+    leaks = _leaks([(what, overview, None), (detail_kind, detail, lab)])
+    # the lab of 6 in the same variable (reliability) or in another (items, by wave)
+    assert any("4 left" in leak or f"'{SMALL}'" in leak for leak in leaks), leaks
+
+
+@pytest.mark.parametrize("kind", LAB_TABLES)
+def test_overview_first_then_one_lab_protects(kind):
+    responses, codebook = _answers()
+    lab = _complement(responses, codebook)
+    dc = privacy.Disclosure(K)
+    overview, what = _overview(responses, codebook)
+    detail, detail_kind = _one_lab(kind, responses, codebook, lab)
+    outputs = [(what, _show(overview, dc), None), (detail_kind, _show(detail, dc), lab)]
+    assert _leaks(outputs) == []
+    # the complementary lab stays hidden in wave 3 in its own table too (same respondents)
+    shown = outputs[1][1]
+    wave3 = shown if "wave" not in shown else shown[shown["wave"] == 3]
+    assert wave3["suppressed"].all()
+    assert set(wave3["note"]) == {"unterdrückt (n < 5)"}
+
+
+@pytest.mark.parametrize("kind", LAB_TABLES)
+def test_one_lab_first_then_overview_refuses_with_advice(kind):
+    """The reversed order: the lab of 6 was shown, so the overview cannot hide it."""
+    responses, codebook = _answers()
+    lab = _complement(responses, codebook)
+    dc = privacy.Disclosure(K)
+    detail, detail_kind = _one_lab(kind, responses, codebook, lab)
+    outputs = [(detail_kind, _show(detail, dc), lab)]
+    overview, what = _overview(responses, codebook)
+    try:
+        outputs.append((what, _show(overview, dc), None))
+    except privacy.PrivacyError as error:
+        message = str(error)
+        assert f"unit_id={lab}" in message and "wave=3" in message
+        assert "Übersicht" in message and "von oben" in message
+    assert _leaks(outputs) == []
+    # a refused table registers nothing: the lab's next table is decided as before
+    again, _ = _one_lab(kind, responses, codebook, lab)
+    assert not dc.publish(again)["suppressed"].all()
+
+
+def test_complements_are_chosen_among_groups_not_yet_shown():
+    """A total shown first, then one lab, then all labs: the complement is another lab."""
+    responses, codebook = _answers()
+    dc = privacy.Disclosure(K)
+    by_wave = stats.likert_summary(responses, codebook, by=["wave"], min_n=K).shares
+    outputs = [("likert_by_wave", _show(by_wave, dc), None)]
+    detail, kind = _one_lab("likert_summary", responses, codebook, MIDDLE)
+    outputs.append((kind, _show(detail, dc), MIDDLE))
+    by_unit = stats.likert_summary(responses, codebook, by=["unit_id", "wave"], min_n=K).shares
+    shown = _show(by_unit, dc)
+    outputs.append(("likert_by_unit", shown, None))
+    assert _leaks(outputs) == []
+    wave3 = shown[shown["wave"] == 3]
+    hidden = set(wave3.loc[wave3["suppressed"], "unit_id"])
+    assert SMALL in hidden and MIDDLE not in hidden and len(hidden) == 2
+    # without the decision the table by unit alone leaves the lab of 4 as the rest
+    alone = [("likert_by_wave", by_wave, None), ("likert_by_unit", by_unit, None)]
+    assert any("derivable" in leak for leak in _leaks(alone))
+
+
+def test_a_hidden_group_stays_hidden_in_a_later_variable():
+    responses, codebook = _answers()
+    dc = privacy.Disclosure(K)
+    overview, _ = _overview(responses, codebook)
+    _show(overview, dc)
+    later = stats.likert_summary(
+        responses[responses["item_id"] == "tr_2"], codebook, items=["tr_2"],
+        by=["unit_id", "wave"], min_n=K,
+    ).shares  # fmt: skip
+    shown = dc.publish(later)
+    gone = shown.loc[shown["suppressed"], ["unit_id", "wave"]].astype(str).agg("/".join, axis=1)
+    assert {f"{SMALL}/3", f"{MIDDLE}/3"} <= set(gone)
+
+
+def test_a_frame_without_description_is_refused_naming_its_columns():
+    responses, codebook = _answers()
+    dc = privacy.Disclosure(K)
+    people = responses.drop_duplicates(["respondent_id", "wave"])
+    counts = people.groupby(["unit_id", "wave"], as_index=False).size()
+    with pytest.raises(privacy.PrivacyError, match=r"unit_id, wave, size"):
+        present.table(counts, None, disclosure=dc)
+    # pd.concat of two summaries with different descriptions loses it: refused, not guessed
+    a = stats.likert_summary(responses, codebook, by=["wave"], min_n=K).shares
+    b = stats.likert_summary(responses, codebook, by=["unit_id"], min_n=K).shares
+    with pytest.raises(privacy.PrivacyError, match="attrs"):
+        present.table(pd.concat([a, b]), None, disclosure=dc)
+    # a counted frame described by hand passes
+    stats.groups.describe(counts, dims=["unit_id", "wave"], counts={"size": {}})
+    assert "unterdrückt (n" in present.table(counts, None, disclosure=dc).to_html()
+
+
+def test_the_description_survives_selection_and_filtering():
+    responses, codebook = _answers()
+    overview, _ = _overview(responses, codebook)
+    chosen = overview[overview["unit_id"] != "lab1"][["unit_id", "n_before", "n_after", "change"]]
+    dc = privacy.Disclosure(K)
+    shown = dc.publish(chosen)
+    assert shown.attrs["groups"]["dims"] == ["unit_id"]
+    assert shown.loc[shown["unit_id"] == SMALL, "suppressed"].all()
+    # the n a table needs cannot be selected away while its values stay
+    with pytest.raises(privacy.PrivacyError, match="n_after"):
+        dc.publish(overview[["unit_id", "n_before", "mean_after"]])
+
+
+# --- notebook 4.0 on crafted data, run as Jupyter runs it ---------------------------------------
+
+
+def _crafted(tmp: Path) -> Path:
+    """The embedded data with 4 respondents of kehl in wave 3 (the rest of kehl removed)."""
+    folder = tmp / "daten"
+    shutil.copytree(ogl_impact.demo_path(), folder, ignore=shutil.ignore_patterns("truth"))
+    path = folder / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    head = [line for line in lines if line.startswith("#")]
+    body = pd.read_csv(StringIO("".join(lines[len(head) :])), sep=";", dtype=str,
+                       keep_default_na=False)  # fmt: skip
+    sel = (body["unit_id"] == "kehl") & (body["wave"] == "3")
+    keep = list(dict.fromkeys(body.loc[sel, "respondent_id"]))[:4]
+    body = body[~sel | body["respondent_id"].isin(keep)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.writelines(head)
+        body.to_csv(f, sep=";", index=False)
+    return folder
+
+
+class _Tables(HTMLParser):
+    """The tables of an HTML output as rows of cell texts (header row first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.tables:
+            self.tables[-1][-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _html_tables(cell) -> list[pd.DataFrame]:
+    out = []
+    for o in cell.get("outputs", []):
+        parser = _Tables()
+        parser.feed(o.get("data", {}).get("text/html", ""))
+        for rows in parser.tables:
+            if rows:
+                out.append(pd.DataFrame(rows[1:], columns=rows[0]))
+    return out
+
+
+def _count(value: object) -> float:
+    text = str(value).replace(".", "").replace("−", "-")
+    return float(text) if re.fullmatch(r"-?\d+", text) else np.nan
+
+
+def test_notebook_4_with_the_complementary_lab_gives_no_group_away(tmp_path, monkeypatch):
+    folder = _crafted(tmp_path)
+    ds = ogl_impact.load(folder)
+    names = present.lab_names(ds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = stats.score_table(
+            ds.responses, ds.codebook, lab_units=ds.labs["lab_id"].tolist(), min_n=None
+        )
+    change = stats.change_by_unit(scores, "trust", before=1, after=3, min_n=K)
+    hidden = change.loc[change["suppressed"] & (change["unit_id"] != "alle"), "unit_id"]
+    lab = next(u for u in hidden if u != "kehl")  # the complementary lab of cell 12
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    cell = nbformat.v4.new_code_cell(f"LAB = {lab!r}\nDATA = {str(folder)!r}\nBOOTSTRAP_REPS = 99")
+    nb.cells.insert(at + 1, cell)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+    by_name = {v: k for k, v in names.items()}
+    outputs = []
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        for t in _html_tables(c):
+            cols = list(t.columns)
+            suppressed = t.apply(lambda r: r.astype(str).str.contains("unterdrückt").any(), axis=1)
+            if "n nachher" in cols:
+                frame = pd.DataFrame({
+                    "unit_id": t["Einheit"].map(lambda v: by_name.get(v, "alle")),
+                    "n_before": t["n vorher"].map(_count),
+                    "n_after": t["n nachher"].map(_count),
+                    "suppressed": suppressed,
+                })  # fmt: skip
+                outputs.append(("change", frame, None))
+            elif "Welle" in cols and "n" in cols and ("Wortlaut" in cols or "Item" in cols):
+                item = t["Wortlaut"] if "Wortlaut" in cols else t["Item"]
+                frame = pd.DataFrame(
+                    {
+                        "wave": t["Welle"].map(_count),
+                        "item_id": item,
+                        "n": t["n"].map(_count),
+                        "suppressed": suppressed,
+                    }
+                )
+                kind = "lab_likert" if "lab_likert" in c.source else "likert_by_wave"
+                outputs.append((kind, frame, lab))
+    kinds = [kind for kind, _, _ in outputs]
+    assert kinds.count("change") == 1 and "lab_likert" in kinds, kinds
+    assert _leaks(outputs) == []
+    # the check is not vacuous: the lab's own table read as shown before the fix leaks
+    raw = stats.likert_summary(
+        ds.responses[ds.responses["unit_id"].astype(str) == lab], ds.codebook,
+        items=ds.codebook.loc[ds.codebook["construct"] == "trust", "item_id"].tolist(),
+        by=["wave"], min_n=K,
+    ).shares  # fmt: skip
+    before = [o for o in outputs if o[0] != "lab_likert"] + [("lab_likert", raw, lab)]
+    assert any("across" in leak for leak in _leaks(before)), _leaks(before)
+
+
+def _with_communes(responses: pd.DataFrame) -> pd.DataFrame:
+    """Add two comparison communes of 12 respondents in each wave."""
+    extra = responses[responses["unit_id"] == "lab1"].copy()
+    frames = [responses]
+    for commune in ("dorf_a", "dorf_b"):
+        part = extra.assign(unit_id=commune)
+        part["respondent_id"] = commune + "-" + part["respondent_id"]
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_lab_comparison_cells_and_estimates_follow_the_decision():
+    responses, codebook = _answers()
+    data = _with_communes(responses)
+    labs = [SMALL, MIDDLE, *BIG]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = stats.score_table(data, codebook, lab_units=labs, min_n=None)
+    comparison = stats.lab_comparison(scores, "trust", before=1, after=3, reps=99, min_n=K)
+    dc = privacy.Disclosure(K)
+    # the estimates rest on the cells: shown before them, they are refused
+    with pytest.raises(privacy.PrivacyError, match="Zellen"):
+        present.table(comparison.coefficients, None, disclosure=dc)
+    # the labs' wave 3 is the same group as "alle" of the change table: same n, no clash
+    overview = _show(stats.change_by_unit(scores, "trust", before=1, after=3, min_n=K), dc)
+    cells = _show(comparison.table, dc)
+    after = cells.set_index("term").loc["treated, after"]
+    assert after["n"] == overview.set_index("unit_id").loc["alle", "n_after"]
+    assert not cells["suppressed"].any()
+    assert not dc.publish(comparison.coefficients)["suppressed"].any()
+    # a decision that hid the labs' wave 3 before (here: registered below k) hides the
+    # cell, every change and difference built on it, and the model estimates
+    hid = privacy.Disclosure(K)
+    hid.register({privacy.node({"is_lab": True, "wave": 3}, "trust"): 4})
+    cells = hid.publish(comparison.table).set_index("term")
+    assert cells.loc["treated, after", "suppressed"]
+    assert cells.loc["treated, before", "suppressed"] == np.False_
+    derived = ["treated, change", "comparison, change", "difference in differences"]
+    assert cells.loc[derived, "suppressed"].all()
+    assert cells.loc[derived, "estimate"].isna().all()
+    for frame in (comparison.coefficients, comparison.bootstrap):
+        shown = hid.publish(frame)
+        assert shown["suppressed"].all() and shown["estimate"].isna().all()
+        assert set(shown["note"]) == {"unterdrückt (n < 5)"}
+
+
+def test_raw_overview_after_one_lab_is_protected_by_the_decision_alone():
+    """min_n=None leaves every choice to the decision: it protects the reversed order."""
+    responses, codebook = _answers()
+    dc = privacy.Disclosure(K)
+    detail, kind = _one_lab("likert_summary", responses, codebook, MIDDLE)
+    outputs = [(kind, _show(detail, dc), MIDDLE)]
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = stats.change_by_unit(
+            _scores(responses, codebook), "trust", before=1, after=3, min_n=None
+        )
+    shown = _show(raw, dc)
+    outputs.append(("change", shown, None))
+    assert _leaks(outputs) == []
+    hidden = set(shown.loc[shown["suppressed"], "unit_id"])
+    assert SMALL in hidden and MIDDLE not in hidden and len(hidden) == 2
+    # the raw frame shown one by one gives the lab of 4 away
+    assert _leaks([("change", raw.assign(suppressed=False), None)])
