@@ -416,8 +416,9 @@ def test_a_panel_of_three_is_not_the_total_minus_the_panels_shown():
     assert out.loc["c", "n_panel"] == 10 and out.loc["d", "n_panel"] == 12
     note_text = out.attrs["note"]
     assert "Keine Gruppe" not in note_text
-    assert "Panelwerte (n_panel, d_z) von 1 Zeile(n)" in note_text
-    assert "Dazu die Panelwerte von 1 weiteren" in note_text
+    # one count for the small panel and its complement, never which is which
+    assert note_text.startswith("Die Panelwerte (n_panel, d_z) von 2 Einheiten unterdrückt (n < 5)")
+    assert "weitere" not in note_text and "Dazu" not in note_text
 
 
 def test_a_small_panel_of_the_only_other_lab_blanks_the_panel_of_the_total():
@@ -584,3 +585,65 @@ def test_no_count_of_the_total_minus_the_units_shown_is_small(seed):
         assert rest == 0 or rest >= 5, (seed, col, rest)
     if out["n_panel"].isna().any() and out["n_before"].notna().all():
         assert "Keine Gruppe" not in out.attrs["note"]
+
+
+REPORT_REASON = (
+    "Gruppen unter 5 Befragten oder ergänzend unterdrückt, damit sich keine kleine Gruppe "
+    "errechnen lässt"
+)  # the wording of the reports' captions (reports/figures/base.py, docs/datenschutz.md)
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        {"a": 4, "b": 4, "c": 12, "d": 12},  # two small panels
+        {"a": 1, "b": 5, "c": 12, "d": 12},  # one small panel and its complement
+    ],
+)
+def test_the_note_of_two_hidden_panels_does_not_say_which_is_small(pairs):
+    """Hostile finding F2: "2 unter 5" against "1 unter 5, 1 ergänzend" gave the sizes.
+
+    Both frames hide the panels of a and b, and "alle" minus the shown panels
+    leaves 8 and 6. The note used to count small and complementary panels
+    apart: with "1 ergänzend" (so at least 5) of 6, the other had 1.
+    """
+    out = change_by_unit(_panel_data(pairs), "trust", before=1, after=2).set_index("unit_id")
+    assert out.loc[["a", "b"], "n_panel"].isna().all()
+    assert out.loc[["c", "d"], "n_panel"].tolist() == [12, 12]
+    note_text = out.attrs["note"]
+    assert note_text.startswith(
+        f"Die Panelwerte (n_panel, d_z) von 2 Einheiten unterdrückt (n < 5): {REPORT_REASON}"
+    )
+    for tell in ("weitere", "weniger als", "Dazu", "ergänzend unterdrückt, aus denen"):
+        assert tell not in note_text
+    assert out.attrs["min_n"] == 5
+    assert sorted(out.attrs["panel_masked"]) == ["a", "b"]
+
+
+def _units(sizes: dict[str, int]) -> pd.DataFrame:
+    """Labs with ``sizes[unit]`` respondents in each of two waves (no panel)."""
+    rows = [
+        (f"{unit}-{wave}-{i}", unit, wave, True, float(1 + i % 5))
+        for unit, size in sizes.items()
+        for wave in (1, 2)
+        for i in range(size)
+    ]
+    return pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        {"a": 4, "b": 4, "c": 20, "d": 30},  # two small units
+        {"a": 3, "b": 6, "c": 20, "d": 30},  # a small unit and its complement
+    ],
+)
+def test_the_note_of_two_hidden_units_reads_the_same_for_both_reasons(sizes):
+    out = change_by_unit(_units(sizes), "trust", before=1, after=2, min_n=5)
+    assert out["suppressed"].tolist() == [True, True, False, False, False]
+    assert out.attrs["note"].startswith(f"2 Einheiten unterdrückt (n < 5): {REPORT_REASON}")
+    assert "weniger als" not in out.attrs["note"] and "weitere" not in out.attrs["note"]
+    # with k = 7 the label names 7
+    out7 = change_by_unit(_units({**sizes, "c": 6}), "trust", before=1, after=2, min_n=7)
+    assert "unterdrückt (n < 7): Gruppen unter 7 Befragten" in out7.attrs["note"]
+    assert out7.attrs["min_n"] == 7

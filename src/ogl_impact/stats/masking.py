@@ -25,6 +25,22 @@ MIN_N_DEFAULT = 5
 MIN_N_FLOOR = 3
 MASKED_SCORES = "masked_scores"
 """Key in ``DataFrame.attrs``: score columns whose small groups are masked (missing)."""
+PANEL_MASKED = "panel_masked"
+"""Key in ``DataFrame.attrs``: unit ids whose panel values (not their row) are masked."""
+
+SUPPRESSED_LABEL = {"de": "unterdrückt (n < {k})", "en": "suppressed (n < {k})"}
+"""The one label of a masked group, primary or complementary (the reports use the same)."""
+SUPPRESSED_REASON = {
+    "de": (
+        "Gruppen unter {k} Befragten oder ergänzend unterdrückt, damit sich keine kleine "
+        "Gruppe errechnen lässt"
+    ),
+    "en": (
+        "groups below {k} respondents, or suppressed in addition so that no small group can "
+        "be worked out"
+    ),
+}
+"""Why values are missing, in the words of the reports' captions: never which reason applies."""
 
 RAW_WARNING = (
     "min_n=None: Gruppen mit weniger als {k} Befragten werden ungeschützt ausgegeben; kleine "
@@ -120,6 +136,53 @@ def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
     return (
         f"{count} {what} mit weniger als {min_n} Befragten unterdrückt (Werte und n fehlen, "
         f"suppressed = True) / {count} group(s) below {min_n} masked."
+    )
+
+
+def suppressed_note(count: int, min_n: int, what: str = "Gruppen", what_en: str = "groups") -> str:
+    """Say how many rows are masked, in the reports' words, without telling why each one is.
+
+    For a result with complementary suppression (e.g.
+    :func:`ogl_impact.stats.change_by_unit`): primary and complementary
+    masking carry one label and one count, so that the note does not tell
+    a reader how many of the hidden groups are small.
+
+    Parameters
+    ----------
+    count : int
+        Masked rows (primary and complementary together).
+    min_n : int
+        Threshold.
+    what, what_en : str
+        What a row is, in German and English plural (e.g. "Einheiten", "units").
+
+    Returns
+    -------
+    str
+
+    Notes
+    -----
+    Stating "2 below k, 1 in addition" lets a reader bound the hidden
+    sizes: two hidden groups with 6 respondents together, one of them
+    "in addition" (so at least k), leave 1 for the other.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 4 (secondary cell suppression).
+
+    Examples
+    --------
+    >>> suppressed_note(2, 5, "Einheiten", "units")[:52]
+    '2 Einheiten unterdrückt (n < 5): Gruppen unter 5 Bef'
+    """
+    if not count:
+        return note(0, min_n, what)
+    label = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_LABEL.items()}
+    reason = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_REASON.items()}
+    return (
+        f"{count} {what} {label['de']}: {reason['de']} (Werte und n fehlen, suppressed = True) "
+        f"/ {count} {what_en} {label['en']}: {reason['en']}."
     )
 
 

@@ -21,6 +21,9 @@ from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import (
     MASKED_SCORES,
     MIN_N_DEFAULT,
+    PANEL_MASKED,
+    SUPPRESSED_LABEL,
+    SUPPRESSED_REASON,
     check_min_n,
     mask,
     note,
@@ -374,11 +377,15 @@ def change_by_unit(
             masked (values and n missing, ``suppressed`` true); when exactly
             one unit is masked, the next smallest is masked too, so that the
             row ``"alle"`` minus the shown units does not give it away. Panel
-            statistics of fewer than ``min_n`` pairs are blanked, and the
+            statistics of 1 to ``min_n`` - 1 pairs are blanked, and the
             smallest other panel with them, so that no count summed in
             ``"alle"`` (n_before, n_after, n_panel) minus the shown units is
-            below ``min_n``. The frame's ``attrs["note"]`` says how many.
-            ``None`` gives raw values with a :class:`UserWarning`.
+            below ``min_n``. The frame's ``attrs["note"]`` says how many
+            rows are masked, with one count and one label for small and
+            complementary rows alike (as the reports); ``attrs["min_n"]``
+            is the threshold and ``attrs["panel_masked"]`` the units whose
+            panel values only are masked. ``None`` gives raw values with a
+            :class:`UserWarning`.
 
     Returns
     -------
@@ -494,47 +501,48 @@ def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
     size = out[["n_before", "n_after"]].min(axis=1)
     unit = out["unit_id"] != "alle"
     small = (size < min_n).to_numpy().copy()
-    thin = out["n_panel"].lt(min_n).to_numpy() & ~small
-    primary = int((small & unit.to_numpy()).sum())
-    primary_thin = int(thin.sum())
+    # a panel of nobody identifies no one: n_panel = 0 is shown, as "keine Daten" elsewhere
+    thin = out["n_panel"].between(1, min_n - 1).to_numpy() & ~small
     _complement(out, small, thin, unit.to_numpy(), min_n)
     thin &= ~small
     panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
     masked = mask(out, small, keep=["construct", "unit_id"])
     if thin.any():
         masked.loc[thin, panel] = np.nan
-    masked.attrs["note"] = _units_note(
-        primary, int((small & unit.to_numpy()).sum()) - primary, primary_thin,
-        int(thin.sum()) - primary_thin, min_n,
-    )  # fmt: skip
+    masked.attrs["note"] = _units_note(int(small.sum()), int(thin.sum()), min_n)
+    masked.attrs["min_n"] = min_n
+    masked.attrs[PANEL_MASKED] = masked.loc[thin, "unit_id"].astype(str).tolist()
     return masked
 
 
-def _units_note(primary: int, extra: int, thin: int, extra_thin: int, min_n: int) -> str:
-    """Say which units and panels are masked; never "no group" when a panel is masked."""
-    parts = []
-    if primary or not thin:
-        parts.append(note(primary, min_n, "Einheiten"))
-    if extra:
-        parts.append(
-            f"Dazu {extra} weitere Einheit(en) unterdrückt, aus denen sich sonst eine kleine "
-            f"Gruppe als „alle“ minus gezeigte Einheiten errechnen ließe / {extra} more unit(s) "
-            "masked so that no small group follows from the total."
-        )
-    if thin:
-        parts.append(
-            f"Panelwerte (n_panel, d_z) von {thin} Zeile(n) mit weniger als {min_n} in beiden "
-            f"Wellen Befragten unterdrückt / panel values of {thin} row(s) with fewer than "
-            f"{min_n} pairs masked."
-        )
-    if extra_thin:
-        parts.append(
-            f"Dazu die Panelwerte von {extra_thin} weiteren Zeile(n), aus denen sich sonst eine "
-            f"kleine Panelgruppe als „alle“ minus gezeigte Einheiten errechnen ließe / panel "
-            f"values of {extra_thin} more row(s) masked so that no small panel follows from "
-            "the total."
-        )
-    return " ".join(parts)
+def _units_note(rows: int, panels: int, min_n: int) -> str:
+    """Count the masked rows and the rows with masked panel values, never why each one is.
+
+    Primary and complementary masking share one count and one label, as in
+    the reports: "1 below 5, 1 in addition" next to the total would tell
+    the reader how the hidden respondents split.
+    """
+    if not rows and not panels:
+        return note(0, min_n, "Einheiten")
+    units = {1: ("Einheit", "unit")}
+
+    def what(count: int) -> tuple[str, str]:
+        return units.get(count, ("Einheiten", "units"))
+
+    de, en = [], []
+    if rows:
+        de.append(f"{rows} {what(rows)[0]}")
+        en.append(f"{rows} {what(rows)[1]}")
+    if panels:
+        de.append(f"die Panelwerte (n_panel, d_z) von {panels} {what(panels)[0]}")
+        en.append(f"the panel values (n_panel, d_z) of {panels} {what(panels)[1]}")
+    label = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_LABEL.items()}
+    reason = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_REASON.items()}
+    text = " und ".join(de)
+    return (
+        f"{text[0].upper()}{text[1:]} {label['de']}: {reason['de']} (Werte fehlen) / "
+        f"{' and '.join(en)} {label['en']}: {reason['en']}."
+    )
 
 
 def _complement(
