@@ -647,3 +647,107 @@ def test_the_note_of_two_hidden_units_reads_the_same_for_both_reasons(sizes):
     out7 = change_by_unit(_units({**sizes, "c": 6}), "trust", before=1, after=2, min_n=7)
     assert "unterdrückt (n < 7): Gruppen unter 7 Befragten" in out7.attrs["note"]
     assert out7.attrs["min_n"] == 7
+
+
+def _one_small_group() -> pd.DataFrame:
+    """Responses: units of 10 per wave, but lab u2 has only 3 respondents in wave 2."""
+    rng = np.random.default_rng(14)
+    rows = []
+    for unit in ("u1", "u2", "c1", "c2"):
+        for wave in (1, 2):
+            for i in range(3 if (unit, wave) == ("u2", 2) else 10):
+                for item, value in _answers(int(rng.integers(1, 6))):
+                    rows.append((f"{unit}-{wave}-{i}", unit, wave, "buerger", item, value))
+    columns = ["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _estimators():
+    from ogl_impact import stats
+
+    return {
+        "ols": lambda d: stats.ols(d, "trust ~ post"),
+        "did_2x2": lambda d: stats.did_2x2(d, "trust", treatment="lab", post="post"),
+        "twfe": lambda d: stats.twfe(d, "trust", treatment="lab_post", fe=["unit_id", "wave"]),
+        "change_by_unit": lambda d: change_by_unit(d, "trust", before=1, after=2),
+    }
+
+
+def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        post=lambda f: (f["wave"] == 2).astype(float),
+        lab=lambda f: f["is_lab"].astype(float),
+        lab_post=lambda f: (f["is_lab"] & (f["wave"] == 2)).astype(float),
+    )
+
+
+def test_estimators_warn_about_masked_rows_that_lost_every_mark():
+    """Hostile finding F4 (merge_est.py): merge/concat drop attrs, then suppressed is dropped.
+
+    u2's 3 respondents of wave 2 are masked; after a merge or a concat with a
+    frame without attrs and without the suppressed column, nothing said so and
+    the estimators left them out silently. The pattern masking leaves (a unit
+    x wave group of 1..4 rows, no score in any) now gives a warning naming
+    the group and the fix.
+    """
+    masked = score_table(_one_small_group(), BOOK, lab_units=LABS)
+    assert masked["suppressed"].sum() == 3
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = score_table(_one_small_group(), BOOK, lab_units=LABS, min_n=None)
+    labs = pd.DataFrame({"unit_id": ["u1", "u2"], "land": ["BY", "HE"]})
+    lost = {
+        "merge": masked.merge(labs, on="unit_id", how="left").drop(columns="suppressed"),
+        "concat with an empty frame": pd.concat(
+            [masked, pd.DataFrame(columns=masked.columns)]
+        ).drop(columns="suppressed"),
+        "concat with raw waves": pd.concat(
+            [raw[raw["wave"] == 1], masked[masked["wave"] == 2]]
+        ).drop(columns="suppressed"),
+    }
+    for how, frame in lost.items():
+        assert not frame.attrs, how  # both marks are gone
+        frame = _prepared(frame.astype({"trust": float, "is_lab": bool, "wave": int}))
+        for name, call in _estimators().items():
+            with pytest.warns(UserWarning, match=f"^{name}: 1 Gruppe") as caught:
+                try:
+                    call(frame)
+                except StatsInputError:
+                    pass  # change_by_unit also masks its own small unit: only the warning counts
+            text = " ".join(str(w.message) for w in caught if f"{name}: 1 Gruppe" in str(w.message))
+            assert "unit_id 'u2', wave 2 (3 Zeilen" in text, (how, name)
+            assert "score_table(..., min_n=None)" in text, (how, name)
+
+
+def test_column_selection_and_query_keep_the_mark_and_are_refused():
+    masked = score_table(_one_small_group(), BOOK, lab_units=LABS)
+    kept = {
+        "columns": masked[["unit_id", "wave", "is_lab", "trust"]],
+        "query": masked.drop(columns="suppressed").query("wave in [1, 2]"),
+        "boolean filter": masked[masked["unit_id"] != "c2"].drop(columns="suppressed"),
+    }
+    for frame in kept.values():
+        frame = _prepared(frame)
+        for name, call in _estimators().items():
+            with pytest.raises(StatsInputError, match=f"^{name}: die Skalenwerte enthalten 3"):
+                call(frame.assign(respondent_id=range(len(frame))))
+
+
+def test_raw_scores_and_rows_outside_the_estimate_give_no_masking_warning():
+    import warnings
+
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = score_table(_one_small_group(), BOOK, lab_units=LABS, min_n=None)
+    masked = score_table(_one_small_group(), BOOK, lab_units=LABS)
+    labs = pd.DataFrame({"unit_id": ["u1"], "land": ["BY"]})
+    merged = masked.merge(labs, on="unit_id", how="left").drop(columns="suppressed")
+    assert not merged.attrs
+    first_wave = merged.query("wave == 1")  # u2's masked wave 2 is not in it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        from ogl_impact import stats
+
+        stats.ols(_prepared(raw.drop(columns="suppressed")), "trust ~ post + lab")
+        stats.ols(_prepared(first_wave), "trust ~ lab")
+        # the same merged frame over both waves does hold u2's wave 2
+        with pytest.warns(UserWarning, match="change_by_unit: 1 Gruppe"):
+            change_by_unit(_prepared(merged).astype({"trust": float}), "trust", before=1, after=2)

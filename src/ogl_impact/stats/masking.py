@@ -241,12 +241,21 @@ def mask(
     return out
 
 
-def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = None) -> None:
+def refuse_masked(
+    data: pd.DataFrame,
+    function: str,
+    rows: pd.Series | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    min_n: int = MIN_N_DEFAULT,
+) -> None:
     """Refuse to estimate on a score table whose small groups are masked.
 
     A masked row (``suppressed`` true, scores missing) would drop out of an
     estimate without a word, and the estimate would describe other people
-    than the analyst thinks.
+    than the analyst thinks. Where both marks are gone (a merge or concat
+    drops ``attrs``, the ``suppressed`` column was selected away), the
+    pattern masking leaves is looked for and warned about.
 
     Parameters
     ----------
@@ -256,6 +265,11 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
         Name of the calling function, for the message.
     rows : boolean Series, optional
         The rows the function estimates on (default: all).
+    columns : sequence of str, optional
+        The score columns the function uses (default: every float column
+        with a value somewhere in ``rows``); only for the pattern check.
+    min_n : int, default 5
+        Threshold of the masking looked for by the pattern check.
 
     Raises
     ------
@@ -265,6 +279,15 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
         (set by :func:`ogl_impact.stats.score_table` when it masks) is present
         and a row in ``rows`` has a missing score; the message says to use
         ``score_table(..., min_n=None)`` inside the secure environment.
+
+    Warns
+    -----
+    UserWarning
+        Without either mark, when a group of ``unit_id`` x ``wave`` (when the
+        frame has them) has 1 to ``min_n`` - 1 rows in ``rows`` and a used
+        score is missing in every one of them: what masking leaves. Only a
+        warning, because the total nonresponse of a small group looks the
+        same; the message names the unit, the wave and the fix.
 
     Notes
     -----
@@ -284,6 +307,9 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
         flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
         count = int(flags.fillna(False).astype(bool).sum())
         why = "suppressed = True"
+    elif not data.attrs.get(MASKED_SCORES):
+        _warn_masked_pattern(data, function, rows, columns, min_n)
+        return
     else:
         count = _masked_by_attrs(data, rows)
         why = (
@@ -300,6 +326,70 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
             f"{count} suppressed row(s); use score_table(..., min_n=None) inside the secure "
             "environment (the result stays masked by its own min_n)."
         )
+
+
+def _warn_masked_pattern(
+    data: pd.DataFrame,
+    function: str,
+    rows: pd.Series | None,
+    columns: Sequence[str] | None,
+    min_n: int,
+) -> None:
+    """Warn about unit x wave groups of 1..min_n-1 rows whose score is missing in every row.
+
+    That is what :func:`ogl_impact.stats.score_table` leaves of a small
+    group; ``merge`` and ``concat`` with a frame without ``attrs`` drop the
+    mark that says so, and ``drop(columns="suppressed")`` the other one.
+    """
+    keys = [c for c in ("unit_id", "wave") if c in data.columns]
+    if not keys:
+        return
+    used = data if rows is None else data.loc[rows]
+    if used.empty:
+        return
+    if columns is None:
+        columns = [
+            c
+            for c in used.columns
+            if c not in keys and used[c].dtype.kind == "f" and used[c].notna().any()
+        ]
+    else:
+        columns = [c for c in columns if c in used.columns]
+    if not columns:
+        return
+    missing = used[columns].isna()
+    grouped = missing.groupby([used[k] for k in keys], observed=True, dropna=False)
+    size = grouped.size()
+    empty = grouped.all()
+    hit = empty[size.between(1, min_n - 1).reindex(empty.index).to_numpy()]
+    found = [
+        (group if isinstance(group, tuple) else (group,), [c for c in columns if hit.at[group, c]])
+        for group in hit.index
+        if hit.loc[group].any()
+    ]
+    if not found:
+        return
+    named = "; ".join(
+        ", ".join(f"{k} {v!r}" for k, v in zip(keys, group, strict=True))
+        + f" ({int(size.at[group if len(keys) > 1 else group[0]])} Zeilen, fehlend: "
+        + ", ".join(cols)
+        + ")"
+        for group, cols in found[:5]
+    )
+    more = f" und {len(found) - 5} weitere" if len(found) > 5 else ""
+    warnings.warn(
+        f"{function}: {len(found)} Gruppe(n) aus Einheit und Welle mit weniger als {min_n} "
+        f"Zeilen haben in jeder Zeile keinen Skalenwert – so sieht eine mit "
+        f"score_table(min_n={min_n}) maskierte Gruppe aus, deren Markierung (Spalte "
+        f"suppressed, attrs) bei merge/concat verloren ging: {named}{more}. Die Schätzung "
+        "ließe sie stillschweigend weg. In der gesicherten Umgebung die Rohwerte verwenden: "
+        "score_table(..., min_n=None); ist es echte Nichtbeantwortung, diese Warnung "
+        f"ignorieren / {function}: {len(found)} unit x wave group(s) below {min_n} rows have "
+        "no score in any row, as masking leaves them; use score_table(..., min_n=None) "
+        "inside the secure environment.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def _masked_by_attrs(data: pd.DataFrame, rows: pd.Series | None) -> int:

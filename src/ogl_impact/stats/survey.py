@@ -429,7 +429,7 @@ def change_by_unit(
     min_n = check_min_n(min_n)
     _check_waves(data, construct, before, after)
     _require(data, ["respondent_id"], "den Skalenwerten (data)")
-    refuse_masked(data, "change_by_unit", data["wave"].isin([before, after]))
+    refuse_masked(data, "change_by_unit", data["wave"].isin([before, after]), columns=[construct])
     if units is None:
         units = sorted(data.loc[data["is_lab"].astype(bool), "unit_id"].unique())
     else:
