@@ -751,3 +751,43 @@ def test_raw_scores_and_rows_outside_the_estimate_give_no_masking_warning():
         # the same merged frame over both waves does hold u2's wave 2
         with pytest.warns(UserWarning, match="change_by_unit: 1 Gruppe"):
             change_by_unit(_prepared(merged).astype({"trust": float}), "trust", before=1, after=2)
+
+
+def test_shown_holm_p_values_do_not_depend_on_a_masked_unit():
+    """Holm's step-down gave a masked unit's p back as a shown unit's p_adj.
+
+    b has the smallest p, the masked a (4 per wave) the next, c a slightly
+    larger one: of six units, c's Holm p_adj was max(6 p_b, 5 p_a, 4 p_c, ...)
+    = 5 p_a, a's p-value (f, 6 per wave, is a's complement).
+    The shown p_adj must not move when only a's answers change, and must equal
+    Holm over the shown p-values with a's set to 1 (statsmodels' multipletests).
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    def data(shift_a: float) -> pd.DataFrame:
+        rng = np.random.default_rng(8)
+        rows = []
+        for unit, size, change in (("a", 4, shift_a), ("b", 40, 1.0), ("c", 40, 0.45),
+                                   ("d", 40, 0.0), ("e", 40, 0.1), ("f", 6, 0.0)):  # fmt: skip
+            for wave in (1, 2):
+                values = rng.normal(3 + change * (wave - 1), 1, size)
+                rows += [(f"{unit}{wave}{i}", unit, wave, True, v) for i, v in enumerate(values)]
+        return pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = change_by_unit(data(2.5), "trust", before=1, after=2, min_n=None).set_index("unit_id")
+    # the crafted order: p_b < p_a < p_c, and 3 p_a is c's raw Holm value
+    assert raw.loc["b", "p_val"] < raw.loc["a", "p_val"] < raw.loc["c", "p_val"]
+    assert raw.drop(index="alle")["p_val"].rank().loc["a"] == 2
+    assert raw.loc["c", "p_adj"] == pytest.approx(5 * raw.loc["a", "p_val"])
+    outs = [
+        change_by_unit(data(shift), "trust", before=1, after=2).set_index("unit_id")
+        for shift in (2.5, 1.5, 0.0)
+    ]
+    shown = ["b", "c", "d", "e"]
+    for out in outs:
+        assert out.loc[["a", "f"], "suppressed"].all() and not out.loc[shown, "suppressed"].any()
+        assert out.loc[shown, "p_adj"].tolist() == outs[0].loc[shown, "p_adj"].tolist()
+    p = [*outs[0].loc[shown, "p_val"], 1.0, 1.0]  # a and f masked
+    expected = multipletests(p, method="holm")[1][:4]
+    assert outs[0].loc[shown, "p_adj"].to_numpy() == pytest.approx(expected)

@@ -393,7 +393,9 @@ def change_by_unit(
             construct, unit_id (``"alle"`` for all units together), n_before,
             n_after, mean_before, mean_after, change, ci_low, ci_high, p_val
             (Welch), hedges_g, g_ci_low, g_ci_high, n_panel, d_z, dz_ci_low,
-            dz_ci_high, p_adj (per unit only), suppressed.
+            dz_ci_high, p_adj (per unit only; a masked unit counts with
+            p = 1, so that no shown p_adj depends on its p-value),
+            suppressed.
 
     Raises
     ------
@@ -493,7 +495,29 @@ def change_by_unit(
         out = out.assign(suppressed=False)
         out.attrs["note"] = note(0, None)
         return out
-    return _mask_units(out, min_n)
+    return _adjust_shown(_mask_units(out, min_n), adjust)
+
+
+def _adjust_shown(out: pd.DataFrame, adjust: str) -> pd.DataFrame:
+    """Correct the shown units' p-values as if every masked unit had p = 1.
+
+    Holm's step-down (and the step-up methods) let a shown unit's p_adj
+    equal a term of a smaller, masked p-value: (m - j + 1) p_(j) would give
+    a masked unit's p back. With the masked p-values set to 1 the shown
+    p_adj depend only on the shown p-values and the number of masked units,
+    and they are never below the correction with the true values (a masked
+    p-value's term is bounded by the next shown unit's), so the family-wise
+    error (or FDR) stays controlled.
+    """
+    unit = (out["unit_id"] != "alle").to_numpy()
+    hidden = out["suppressed"].to_numpy(dtype=bool) & unit
+    shown = unit & ~hidden & out["p_val"].notna().to_numpy()
+    if not hidden.any() or not shown.any():
+        return out
+    p = pd.Series([*out.loc[shown, "p_val"], *[1.0] * int(hidden.sum())])
+    adjusted = adjust_pvalues(p, method=adjust)["p_adj"].to_numpy()
+    out.loc[shown, "p_adj"] = adjusted[: int(shown.sum())]
+    return out
 
 
 def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
