@@ -317,7 +317,7 @@ def test_score_table_masks_respondents_of_small_groups(responses):
     assert hidden[["respondent_id", "unit_id", "wave", "actor_group"]].notna().all().all()
     assert hidden["is_lab"].tolist() == hidden["unit_id"].isin(LABS).tolist()
     assert out["wave"].dtype.kind == "i"
-    assert out.attrs["note"].startswith("7 Gruppen (Einheit und Welle) mit weniger als 5")
+    assert out.attrs["note"].startswith("7 Gruppen (Einheit und Welle) unterdrückt (n < 5)")
     # min_n=3 masks nothing; the raw values are those of min_n=None, which warns
     three = score_table(data, BOOK, lab_units=LABS, min_n=3)
     assert not three["suppressed"].any()
@@ -518,7 +518,7 @@ def test_did_2x2_masks_a_cell_of_four_and_the_rows_that_give_it_away():
     }.items():
         cell = data.loc[(data["lab"] == lab) & (data["post"] == post), "y"]
         assert out.loc[term, "estimate"] == pytest.approx(cell.mean()) and out.loc[term, "n"] == 8
-    assert out.attrs["note"].startswith("1 Zellen mit weniger als 5")
+    assert out.attrs["note"].startswith("1 Zellen unterdrückt (n < 5)")
     # raw values only on request, with a warning
     with pytest.warns(UserWarning, match="min_n=None"):
         raw = stats.did_2x2(data, "y", treatment="lab", post="post", min_n=None)

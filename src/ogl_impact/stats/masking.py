@@ -118,6 +118,10 @@ def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
     Notes
     -----
     German first, English after the slash, as every message of the package.
+    The wording is the reports' (:func:`suppressed_note`): one label for
+    groups below ``min_n`` and groups masked in addition, so that the note
+    stays true, and tells nothing, when a report-wide decision masks more
+    rows of the same result.
 
     References
     ----------
@@ -127,16 +131,13 @@ def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
     Examples
     --------
     >>> note(2, 5)
-    '2 Gruppen mit weniger als 5 Befragten unterdrückt (Werte und n fehlen, ...'
+    '2 Gruppen unterdrückt (n < 5): Gruppen unter 5 Befragten oder ergänzend ...'
     """
     if min_n is None:
         return "Rohwerte ohne Unterdrückung (min_n=None) / raw values, nothing masked."
     if not count:
         return f"Keine Gruppe unter {min_n} Befragten / no group below {min_n}."
-    return (
-        f"{count} {what} mit weniger als {min_n} Befragten unterdrückt (Werte und n fehlen, "
-        f"suppressed = True) / {count} group(s) below {min_n} masked."
-    )
+    return suppressed_note(count, min_n, what, "group(s)")
 
 
 def suppressed_note(count: int, min_n: int, what: str = "Gruppen", what_en: str = "groups") -> str:
