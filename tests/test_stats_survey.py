@@ -791,3 +791,37 @@ def test_shown_holm_p_values_do_not_depend_on_a_masked_unit():
     p = [*outs[0].loc[shown, "p_val"], 1.0, 1.0]  # a and f masked
     expected = multipletests(p, method="holm")[1][:4]
     assert outs[0].loc[shown, "p_adj"].to_numpy() == pytest.approx(expected)
+
+
+def test_no_count_of_alle_minus_the_shown_rows_is_small_in_random_tables():
+    """n_before, n_after and n_panel jointly: hiding a row for one count changes the others.
+
+    Random per-unit counts (0..11, panel pairs at most the smaller wave);
+    after masking, for each count "alle" minus the rows that still show it
+    is 0 or at least 5, and no shown count is 1..4.
+    """
+    from ogl_impact.stats.survey import _mask_units
+
+    rng = np.random.default_rng(20)
+    for _ in range(300):
+        m = int(rng.integers(1, 6))
+        before, after = rng.integers(0, 12, m), rng.integers(0, 12, m)
+        panel = np.minimum(np.minimum(before, after), rng.integers(0, 12, m))
+        frame = pd.DataFrame(
+            {
+                "construct": "trust",
+                "unit_id": [*(f"u{i}" for i in range(m)), "alle"],
+                "n_before": [*before, before.sum()],
+                "n_after": [*after, after.sum()],
+                "n_panel": [*panel.astype(float), float(panel.sum())],
+                "d_z": 0.5,
+                "dz_ci_low": 0.1,
+                "dz_ci_high": 0.9,
+            }
+        )
+        out = _mask_units(frame, 5).set_index("unit_id")
+        for col in ("n_before", "n_after", "n_panel"):
+            rest = _rest(out, col)
+            assert rest == 0 or rest >= 5, (col, rest, frame.to_dict("list"))
+            shown = out[col].dropna()
+            assert not shown.between(1, 4).any(), (col, frame.to_dict("list"))
