@@ -75,7 +75,7 @@ def test_small_groups_are_masked_by_default_and_say_so():
     y = res.categories[res.categories["unit_id"] == "y"]
     assert y["suppressed"].all() and y["count"].isna().all() and y["percent"].isna().all()
     assert y["label"].tolist()[0] == "nein"  # labels stay, so a table can say what is gone
-    assert "1 Gruppen mit weniger als 5" in res.note
+    assert "1 Gruppen unterdrückt (n < 5): Gruppen unter 5 Befragten oder ergänzend" in res.note
     # a higher threshold masks more; below 3 is refused
     assert (
         likert_summary(resp, BOOK, items=["b"], by=["unit_id"], min_n=8).shares["suppressed"].all()
@@ -102,4 +102,4 @@ def test_a_group_where_nobody_answered_is_no_data_not_suppressed():
     assert not w3["suppressed"].any() and (w3["n"] == 0).all()
     # 2 answers: suppressed; the note counts that group only
     assert s.loc[1, "suppressed"] and np.isnan(s.loc[1, "n"])
-    assert "1 Gruppen mit weniger als 5" in res.note
+    assert "1 Gruppen unterdrückt (n < 5): Gruppen unter 5 Befragten oder ergänzend" in res.note

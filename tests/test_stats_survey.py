@@ -317,7 +317,7 @@ def test_score_table_masks_respondents_of_small_groups(responses):
     assert hidden[["respondent_id", "unit_id", "wave", "actor_group"]].notna().all().all()
     assert hidden["is_lab"].tolist() == hidden["unit_id"].isin(LABS).tolist()
     assert out["wave"].dtype.kind == "i"
-    assert out.attrs["note"].startswith("7 Gruppen (Einheit und Welle) mit weniger als 5")
+    assert out.attrs["note"].startswith("7 Gruppen (Einheit und Welle) unterdrückt (n < 5)")
     # min_n=3 masks nothing; the raw values are those of min_n=None, which warns
     three = score_table(data, BOOK, lab_units=LABS, min_n=3)
     assert not three["suppressed"].any()
@@ -416,8 +416,9 @@ def test_a_panel_of_three_is_not_the_total_minus_the_panels_shown():
     assert out.loc["c", "n_panel"] == 10 and out.loc["d", "n_panel"] == 12
     note_text = out.attrs["note"]
     assert "Keine Gruppe" not in note_text
-    assert "Panelwerte (n_panel, d_z) von 1 Zeile(n)" in note_text
-    assert "Dazu die Panelwerte von 1 weiteren" in note_text
+    # one count for the small panel and its complement, never which is which
+    assert note_text.startswith("Die Panelwerte (n_panel, d_z) von 2 Einheiten unterdrückt (n < 5)")
+    assert "weitere" not in note_text and "Dazu" not in note_text
 
 
 def test_a_small_panel_of_the_only_other_lab_blanks_the_panel_of_the_total():
@@ -517,7 +518,7 @@ def test_did_2x2_masks_a_cell_of_four_and_the_rows_that_give_it_away():
     }.items():
         cell = data.loc[(data["lab"] == lab) & (data["post"] == post), "y"]
         assert out.loc[term, "estimate"] == pytest.approx(cell.mean()) and out.loc[term, "n"] == 8
-    assert out.attrs["note"].startswith("1 Zellen mit weniger als 5")
+    assert out.attrs["note"].startswith("1 Zellen unterdrückt (n < 5)")
     # raw values only on request, with a warning
     with pytest.warns(UserWarning, match="min_n=None"):
         raw = stats.did_2x2(data, "y", treatment="lab", post="post", min_n=None)
@@ -584,3 +585,243 @@ def test_no_count_of_the_total_minus_the_units_shown_is_small(seed):
         assert rest == 0 or rest >= 5, (seed, col, rest)
     if out["n_panel"].isna().any() and out["n_before"].notna().all():
         assert "Keine Gruppe" not in out.attrs["note"]
+
+
+REPORT_REASON = (
+    "Gruppen unter 5 Befragten oder ergänzend unterdrückt, damit sich keine kleine Gruppe "
+    "errechnen lässt"
+)  # the wording of the reports' captions (reports/figures/base.py, docs/datenschutz.md)
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        {"a": 4, "b": 4, "c": 12, "d": 12},  # two small panels
+        {"a": 1, "b": 5, "c": 12, "d": 12},  # one small panel and its complement
+    ],
+)
+def test_the_note_of_two_hidden_panels_does_not_say_which_is_small(pairs):
+    """Hostile finding F2: "2 unter 5" against "1 unter 5, 1 ergänzend" gave the sizes.
+
+    Both frames hide the panels of a and b, and "alle" minus the shown panels
+    leaves 8 and 6. The note used to count small and complementary panels
+    apart: with "1 ergänzend" (so at least 5) of 6, the other had 1.
+    """
+    out = change_by_unit(_panel_data(pairs), "trust", before=1, after=2).set_index("unit_id")
+    assert out.loc[["a", "b"], "n_panel"].isna().all()
+    assert out.loc[["c", "d"], "n_panel"].tolist() == [12, 12]
+    note_text = out.attrs["note"]
+    assert note_text.startswith(
+        f"Die Panelwerte (n_panel, d_z) von 2 Einheiten unterdrückt (n < 5): {REPORT_REASON}"
+    )
+    for tell in ("weitere", "weniger als", "Dazu", "ergänzend unterdrückt, aus denen"):
+        assert tell not in note_text
+    assert out.attrs["min_n"] == 5
+    assert sorted(out.attrs["panel_masked"]) == ["a", "b"]
+
+
+def _units(sizes: dict[str, int]) -> pd.DataFrame:
+    """Labs with ``sizes[unit]`` respondents in each of two waves (no panel)."""
+    rows = [
+        (f"{unit}-{wave}-{i}", unit, wave, True, float(1 + i % 5))
+        for unit, size in sizes.items()
+        for wave in (1, 2)
+        for i in range(size)
+    ]
+    return pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        {"a": 4, "b": 4, "c": 20, "d": 30},  # two small units
+        {"a": 3, "b": 6, "c": 20, "d": 30},  # a small unit and its complement
+    ],
+)
+def test_the_note_of_two_hidden_units_reads_the_same_for_both_reasons(sizes):
+    out = change_by_unit(_units(sizes), "trust", before=1, after=2, min_n=5)
+    assert out["suppressed"].tolist() == [True, True, False, False, False]
+    assert out.attrs["note"].startswith(f"2 Einheiten unterdrückt (n < 5): {REPORT_REASON}")
+    assert "weniger als" not in out.attrs["note"] and "weitere" not in out.attrs["note"]
+    # with k = 7 the label names 7
+    out7 = change_by_unit(_units({**sizes, "c": 6}), "trust", before=1, after=2, min_n=7)
+    assert "unterdrückt (n < 7): Gruppen unter 7 Befragten" in out7.attrs["note"]
+    assert out7.attrs["min_n"] == 7
+
+
+def _one_small_group() -> pd.DataFrame:
+    """Responses: units of 10 per wave, but lab u2 has only 3 respondents in wave 2."""
+    rng = np.random.default_rng(14)
+    rows = []
+    for unit in ("u1", "u2", "c1", "c2"):
+        for wave in (1, 2):
+            for i in range(3 if (unit, wave) == ("u2", 2) else 10):
+                for item, value in _answers(int(rng.integers(1, 6))):
+                    rows.append((f"{unit}-{wave}-{i}", unit, wave, "buerger", item, value))
+    columns = ["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _estimators():
+    from ogl_impact import stats
+
+    return {
+        "ols": lambda d: stats.ols(d, "trust ~ post"),
+        "did_2x2": lambda d: stats.did_2x2(d, "trust", treatment="lab", post="post"),
+        "twfe": lambda d: stats.twfe(d, "trust", treatment="lab_post", fe=["unit_id", "wave"]),
+        "change_by_unit": lambda d: change_by_unit(d, "trust", before=1, after=2),
+    }
+
+
+def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        post=lambda f: (f["wave"] == 2).astype(float),
+        lab=lambda f: f["is_lab"].astype(float),
+        lab_post=lambda f: (f["is_lab"] & (f["wave"] == 2)).astype(float),
+    )
+
+
+def test_estimators_warn_about_masked_rows_that_lost_every_mark():
+    """Hostile finding F4 (merge_est.py): merge/concat drop attrs, then suppressed is dropped.
+
+    u2's 3 respondents of wave 2 are masked; after a merge or a concat with a
+    frame without attrs and without the suppressed column, nothing said so and
+    the estimators left them out silently. The pattern masking leaves (a unit
+    x wave group of 1..4 rows, no score in any) now gives a warning naming
+    the group and the fix.
+    """
+    masked = score_table(_one_small_group(), BOOK, lab_units=LABS)
+    assert masked["suppressed"].sum() == 3
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = score_table(_one_small_group(), BOOK, lab_units=LABS, min_n=None)
+    labs = pd.DataFrame({"unit_id": ["u1", "u2"], "land": ["BY", "HE"]})
+    lost = {
+        "merge": masked.merge(labs, on="unit_id", how="left").drop(columns="suppressed"),
+        "concat with an empty frame": pd.concat(
+            [masked, pd.DataFrame(columns=masked.columns)]
+        ).drop(columns="suppressed"),
+        "concat with raw waves": pd.concat(
+            [raw[raw["wave"] == 1], masked[masked["wave"] == 2]]
+        ).drop(columns="suppressed"),
+    }
+    for how, frame in lost.items():
+        assert not frame.attrs, how  # both marks are gone
+        frame = _prepared(frame.astype({"trust": float, "is_lab": bool, "wave": int}))
+        for name, call in _estimators().items():
+            with pytest.warns(UserWarning, match=f"^{name}: 1 Gruppe") as caught:
+                try:
+                    call(frame)
+                except StatsInputError:
+                    pass  # change_by_unit also masks its own small unit: only the warning counts
+            text = " ".join(str(w.message) for w in caught if f"{name}: 1 Gruppe" in str(w.message))
+            assert "unit_id 'u2', wave 2 (3 Zeilen" in text, (how, name)
+            assert "score_table(..., min_n=None)" in text, (how, name)
+
+
+def test_column_selection_and_query_keep_the_mark_and_are_refused():
+    masked = score_table(_one_small_group(), BOOK, lab_units=LABS)
+    kept = {
+        "columns": masked[["unit_id", "wave", "is_lab", "trust"]],
+        "query": masked.drop(columns="suppressed").query("wave in [1, 2]"),
+        "boolean filter": masked[masked["unit_id"] != "c2"].drop(columns="suppressed"),
+    }
+    for frame in kept.values():
+        frame = _prepared(frame)
+        for name, call in _estimators().items():
+            with pytest.raises(StatsInputError, match=f"^{name}: die Skalenwerte enthalten 3"):
+                call(frame.assign(respondent_id=range(len(frame))))
+
+
+def test_raw_scores_and_rows_outside_the_estimate_give_no_masking_warning():
+    import warnings
+
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = score_table(_one_small_group(), BOOK, lab_units=LABS, min_n=None)
+    masked = score_table(_one_small_group(), BOOK, lab_units=LABS)
+    labs = pd.DataFrame({"unit_id": ["u1"], "land": ["BY"]})
+    merged = masked.merge(labs, on="unit_id", how="left").drop(columns="suppressed")
+    assert not merged.attrs
+    first_wave = merged.query("wave == 1")  # u2's masked wave 2 is not in it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        from ogl_impact import stats
+
+        stats.ols(_prepared(raw.drop(columns="suppressed")), "trust ~ post + lab")
+        stats.ols(_prepared(first_wave), "trust ~ lab")
+        # the same merged frame over both waves does hold u2's wave 2
+        with pytest.warns(UserWarning, match="change_by_unit: 1 Gruppe"):
+            change_by_unit(_prepared(merged).astype({"trust": float}), "trust", before=1, after=2)
+
+
+def test_shown_holm_p_values_do_not_depend_on_a_masked_unit():
+    """Holm's step-down gave a masked unit's p back as a shown unit's p_adj.
+
+    b has the smallest p, the masked a (4 per wave) the next, c a slightly
+    larger one: of six units, c's Holm p_adj was max(6 p_b, 5 p_a, 4 p_c, ...)
+    = 5 p_a, a's p-value (f, 6 per wave, is a's complement).
+    The shown p_adj must not move when only a's answers change, and must equal
+    Holm over the shown p-values with a's set to 1 (statsmodels' multipletests).
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    def data(shift_a: float) -> pd.DataFrame:
+        rng = np.random.default_rng(8)
+        rows = []
+        for unit, size, change in (("a", 4, shift_a), ("b", 40, 1.0), ("c", 40, 0.45),
+                                   ("d", 40, 0.0), ("e", 40, 0.1), ("f", 6, 0.0)):  # fmt: skip
+            for wave in (1, 2):
+                values = rng.normal(3 + change * (wave - 1), 1, size)
+                rows += [(f"{unit}{wave}{i}", unit, wave, True, v) for i, v in enumerate(values)]
+        return pd.DataFrame(rows, columns=["respondent_id", "unit_id", "wave", "is_lab", "trust"])
+
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = change_by_unit(data(2.5), "trust", before=1, after=2, min_n=None).set_index("unit_id")
+    # the crafted order: p_b < p_a < p_c, and 3 p_a is c's raw Holm value
+    assert raw.loc["b", "p_val"] < raw.loc["a", "p_val"] < raw.loc["c", "p_val"]
+    assert raw.drop(index="alle")["p_val"].rank().loc["a"] == 2
+    assert raw.loc["c", "p_adj"] == pytest.approx(5 * raw.loc["a", "p_val"])
+    outs = [
+        change_by_unit(data(shift), "trust", before=1, after=2).set_index("unit_id")
+        for shift in (2.5, 1.5, 0.0)
+    ]
+    shown = ["b", "c", "d", "e"]
+    for out in outs:
+        assert out.loc[["a", "f"], "suppressed"].all() and not out.loc[shown, "suppressed"].any()
+        assert out.loc[shown, "p_adj"].tolist() == outs[0].loc[shown, "p_adj"].tolist()
+    p = [*outs[0].loc[shown, "p_val"], 1.0, 1.0]  # a and f masked
+    expected = multipletests(p, method="holm")[1][:4]
+    assert outs[0].loc[shown, "p_adj"].to_numpy() == pytest.approx(expected)
+
+
+def test_no_count_of_alle_minus_the_shown_rows_is_small_in_random_tables():
+    """n_before, n_after and n_panel jointly: hiding a row for one count changes the others.
+
+    Random per-unit counts (0..11, panel pairs at most the smaller wave);
+    after masking, for each count "alle" minus the rows that still show it
+    is 0 or at least 5, and no shown count is 1..4.
+    """
+    from ogl_impact.stats.survey import _mask_units
+
+    rng = np.random.default_rng(20)
+    for _ in range(300):
+        m = int(rng.integers(1, 6))
+        before, after = rng.integers(0, 12, m), rng.integers(0, 12, m)
+        panel = np.minimum(np.minimum(before, after), rng.integers(0, 12, m))
+        frame = pd.DataFrame(
+            {
+                "construct": "trust",
+                "unit_id": [*(f"u{i}" for i in range(m)), "alle"],
+                "n_before": [*before, before.sum()],
+                "n_after": [*after, after.sum()],
+                "n_panel": [*panel.astype(float), float(panel.sum())],
+                "d_z": 0.5,
+                "dz_ci_low": 0.1,
+                "dz_ci_high": 0.9,
+            }
+        )
+        out = _mask_units(frame, 5).set_index("unit_id")
+        for col in ("n_before", "n_after", "n_panel"):
+            rest = _rest(out, col)
+            assert rest == 0 or rest >= 5, (col, rest, frame.to_dict("list"))
+            shown = out[col].dropna()
+            assert not shown.between(1, 4).any(), (col, frame.to_dict("list"))

@@ -19,6 +19,7 @@ switches headers, labels and number format to English.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -27,6 +28,7 @@ from pandas.io.formats.style import Styler
 
 from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset
+from ogl_impact.stats.masking import PANEL_MASKED, SUPPRESSED_LABEL
 
 # column -> (German header, English header)
 HEADERS: Mapping[str, tuple[str, str]] = {
@@ -586,6 +588,74 @@ def header(column: str, lang: str = "de") -> str:
     return _pick(pair, lang) if pair else column
 
 
+def threshold(frame: pd.DataFrame) -> int | None:
+    """Return the k a result frame was masked with: ``attrs["min_n"]``, else from its note.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A result of :mod:`ogl_impact.stats` (or a copy that kept its ``attrs``).
+
+    Returns
+    -------
+    int or None
+        None when neither says it.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"n": [3]})
+    >>> f.attrs["note"] = "1 Gruppen mit weniger als 7 Befragten unterdrückt"
+    >>> threshold(f)
+    7
+    """
+    for key in ("min_n", "k"):
+        value = frame.attrs.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    text = str(frame.attrs.get("note", ""))
+    for pattern in (r"\(n < (\d+)\)", r"weniger als (\d+)", r"unter (\d+) Befragten"):
+        found = re.search(pattern, text)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _mark_suppressed(frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Say in a row's note column that its values are masked, in the reports' one label.
+
+    The ``suppressed`` column (``ja``/``nein`` after :func:`labelled`) gives
+    way to the note column (``note`` if the frame has one, else a new one):
+    "unterdrückt (n < k)" in a masked row, "n Panel, d_z: unterdrückt (n < k)"
+    where only the panel values of :func:`ogl_impact.stats.change_by_unit` are;
+    the masked numbers themselves read "–".
+    """
+    if "suppressed" not in frame.columns or "suppressed" not in shown.columns:
+        return shown
+    k = threshold(frame)
+    if k is None:
+        label = "unterdrückt" if lang == "de" else "suppressed"
+    else:
+        label = SUPPRESSED_LABEL[lang].format(k=k)
+    flags = frame["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    marks = pd.Series([label if f else "" for f in flags], index=shown.index, dtype=object)
+    panel = set(map(str, frame.attrs.get(PANEL_MASKED, ())))
+    if panel and "unit_id" in frame.columns:
+        only_panel = frame["unit_id"].astype(str).isin(panel).to_numpy() & ~flags
+        marks[only_panel] = f"{header('n_panel', lang)}, d_z: {label}"
+    out = shown.copy()
+    if "note" in out.columns:
+        old = out["note"].map(lambda v: "" if v is None or pd.isna(v) else str(v))
+        out["note"] = [
+            "; ".join(part for part in (mark, text) if part)
+            for mark, text in zip(marks, old, strict=True)
+        ]
+        return out.drop(columns="suppressed")
+    at = list(out.columns).index("suppressed")
+    out = out.drop(columns="suppressed")
+    out.insert(at, "note", marks)
+    return out
+
+
 def table(
     frame: pd.DataFrame,
     data: Dataset | None = None,
@@ -643,7 +713,7 @@ def table(
             f"hide nennt Spalten, die die Tabelle nicht hat: {unknown} "
             f"(hide names columns the frame lacks)"
         )
-    shown = labelled(frame, data, lang=lang)
+    shown = _mark_suppressed(frame, labelled(frame, data, lang=lang), lang)
     shown = _join_ci(shown.drop(columns=[c for c in hide if c in shown.columns]))
     style = shown.style.format(formatters(shown, lang=lang, decimals=decimals))
     style = style.hide(axis="index")

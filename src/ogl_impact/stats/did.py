@@ -115,7 +115,7 @@ def did_2x2(
     np.float64(2.0)
     >>> small = did_2x2(d.iloc[:8], "y", treatment="lab", post="post")  # cells of 2
     >>> small["estimate"].isna().all(), small.attrs["note"][:40]
-    (np.True_, '4 Zellen mit weniger als 5 Befragten unt')
+    (np.True_, '4 Zellen unterdrückt (n < 5): Gruppen un')
     """
     min_n = check_min_n(min_n)
     table = _did_2x2_raw(

@@ -25,6 +25,22 @@ MIN_N_DEFAULT = 5
 MIN_N_FLOOR = 3
 MASKED_SCORES = "masked_scores"
 """Key in ``DataFrame.attrs``: score columns whose small groups are masked (missing)."""
+PANEL_MASKED = "panel_masked"
+"""Key in ``DataFrame.attrs``: unit ids whose panel values (not their row) are masked."""
+
+SUPPRESSED_LABEL = {"de": "unterdrückt (n < {k})", "en": "suppressed (n < {k})"}
+"""The one label of a masked group, primary or complementary (the reports use the same)."""
+SUPPRESSED_REASON = {
+    "de": (
+        "Gruppen unter {k} Befragten oder ergänzend unterdrückt, damit sich keine kleine "
+        "Gruppe errechnen lässt"
+    ),
+    "en": (
+        "groups below {k} respondents, or suppressed in addition so that no small group can "
+        "be worked out"
+    ),
+}
+"""Why values are missing, in the words of the reports' captions: never which reason applies."""
 
 RAW_WARNING = (
     "min_n=None: Gruppen mit weniger als {k} Befragten werden ungeschützt ausgegeben; kleine "
@@ -102,6 +118,10 @@ def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
     Notes
     -----
     German first, English after the slash, as every message of the package.
+    The wording is the reports' (:func:`suppressed_note`): one label for
+    groups below ``min_n`` and groups masked in addition, so that the note
+    stays true, and tells nothing, when a report-wide decision masks more
+    rows of the same result.
 
     References
     ----------
@@ -111,15 +131,59 @@ def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
     Examples
     --------
     >>> note(2, 5)
-    '2 Gruppen mit weniger als 5 Befragten unterdrückt (Werte und n fehlen, ...'
+    '2 Gruppen unterdrückt (n < 5): Gruppen unter 5 Befragten oder ergänzend ...'
     """
     if min_n is None:
         return "Rohwerte ohne Unterdrückung (min_n=None) / raw values, nothing masked."
     if not count:
         return f"Keine Gruppe unter {min_n} Befragten / no group below {min_n}."
+    return suppressed_note(count, min_n, what, "group(s)")
+
+
+def suppressed_note(count: int, min_n: int, what: str = "Gruppen", what_en: str = "groups") -> str:
+    """Say how many rows are masked, in the reports' words, without telling why each one is.
+
+    For a result with complementary suppression (e.g.
+    :func:`ogl_impact.stats.change_by_unit`): primary and complementary
+    masking carry one label and one count, so that the note does not tell
+    a reader how many of the hidden groups are small.
+
+    Parameters
+    ----------
+    count : int
+        Masked rows (primary and complementary together).
+    min_n : int
+        Threshold.
+    what, what_en : str
+        What a row is, in German and English plural (e.g. "Einheiten", "units").
+
+    Returns
+    -------
+    str
+
+    Notes
+    -----
+    Stating "2 below k, 1 in addition" lets a reader bound the hidden
+    sizes: two hidden groups with 6 respondents together, one of them
+    "in addition" (so at least k), leave 1 for the other.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley,
+       ch. 4 (secondary cell suppression).
+
+    Examples
+    --------
+    >>> suppressed_note(2, 5, "Einheiten", "units")[:52]
+    '2 Einheiten unterdrückt (n < 5): Gruppen unter 5 Bef'
+    """
+    if not count:
+        return note(0, min_n, what)
+    label = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_LABEL.items()}
+    reason = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_REASON.items()}
     return (
-        f"{count} {what} mit weniger als {min_n} Befragten unterdrückt (Werte und n fehlen, "
-        f"suppressed = True) / {count} group(s) below {min_n} masked."
+        f"{count} {what} {label['de']}: {reason['de']} (Werte und n fehlen, suppressed = True) "
+        f"/ {count} {what_en} {label['en']}: {reason['en']}."
     )
 
 
@@ -178,12 +242,21 @@ def mask(
     return out
 
 
-def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = None) -> None:
+def refuse_masked(
+    data: pd.DataFrame,
+    function: str,
+    rows: pd.Series | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    min_n: int = MIN_N_DEFAULT,
+) -> None:
     """Refuse to estimate on a score table whose small groups are masked.
 
     A masked row (``suppressed`` true, scores missing) would drop out of an
     estimate without a word, and the estimate would describe other people
-    than the analyst thinks.
+    than the analyst thinks. Where both marks are gone (a merge or concat
+    drops ``attrs``, the ``suppressed`` column was selected away), the
+    pattern masking leaves is looked for and warned about.
 
     Parameters
     ----------
@@ -193,6 +266,11 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
         Name of the calling function, for the message.
     rows : boolean Series, optional
         The rows the function estimates on (default: all).
+    columns : sequence of str, optional
+        The score columns the function uses (default: every float column
+        with a value somewhere in ``rows``); only for the pattern check.
+    min_n : int, default 5
+        Threshold of the masking looked for by the pattern check.
 
     Raises
     ------
@@ -202,6 +280,15 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
         (set by :func:`ogl_impact.stats.score_table` when it masks) is present
         and a row in ``rows`` has a missing score; the message says to use
         ``score_table(..., min_n=None)`` inside the secure environment.
+
+    Warns
+    -----
+    UserWarning
+        Without either mark, when a group of ``unit_id`` x ``wave`` (when the
+        frame has them) has 1 to ``min_n`` - 1 rows in ``rows`` and a used
+        score is missing in every one of them: what masking leaves. Only a
+        warning, because the total nonresponse of a small group looks the
+        same; the message names the unit, the wave and the fix.
 
     Notes
     -----
@@ -221,6 +308,9 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
         flags = data["suppressed"] if rows is None else data.loc[rows, "suppressed"]
         count = int(flags.fillna(False).astype(bool).sum())
         why = "suppressed = True"
+    elif not data.attrs.get(MASKED_SCORES):
+        _warn_masked_pattern(data, function, rows, columns, min_n)
+        return
     else:
         count = _masked_by_attrs(data, rows)
         why = (
@@ -237,6 +327,70 @@ def refuse_masked(data: pd.DataFrame, function: str, rows: pd.Series | None = No
             f"{count} suppressed row(s); use score_table(..., min_n=None) inside the secure "
             "environment (the result stays masked by its own min_n)."
         )
+
+
+def _warn_masked_pattern(
+    data: pd.DataFrame,
+    function: str,
+    rows: pd.Series | None,
+    columns: Sequence[str] | None,
+    min_n: int,
+) -> None:
+    """Warn about unit x wave groups of 1..min_n-1 rows whose score is missing in every row.
+
+    That is what :func:`ogl_impact.stats.score_table` leaves of a small
+    group; ``merge`` and ``concat`` with a frame without ``attrs`` drop the
+    mark that says so, and ``drop(columns="suppressed")`` the other one.
+    """
+    keys = [c for c in ("unit_id", "wave") if c in data.columns]
+    if not keys:
+        return
+    used = data if rows is None else data.loc[rows]
+    if used.empty:
+        return
+    if columns is None:
+        columns = [
+            c
+            for c in used.columns
+            if c not in keys and used[c].dtype.kind == "f" and used[c].notna().any()
+        ]
+    else:
+        columns = [c for c in columns if c in used.columns]
+    if not columns:
+        return
+    missing = used[columns].isna()
+    grouped = missing.groupby([used[k] for k in keys], observed=True, dropna=False)
+    size = grouped.size()
+    empty = grouped.all()
+    hit = empty[size.between(1, min_n - 1).reindex(empty.index).to_numpy()]
+    found = [
+        (group if isinstance(group, tuple) else (group,), [c for c in columns if hit.at[group, c]])
+        for group in hit.index
+        if hit.loc[group].any()
+    ]
+    if not found:
+        return
+    named = "; ".join(
+        ", ".join(f"{k} {v!r}" for k, v in zip(keys, group, strict=True))
+        + f" ({int(size.at[group if len(keys) > 1 else group[0]])} Zeilen, fehlend: "
+        + ", ".join(cols)
+        + ")"
+        for group, cols in found[:5]
+    )
+    more = f" und {len(found) - 5} weitere" if len(found) > 5 else ""
+    warnings.warn(
+        f"{function}: {len(found)} Gruppe(n) aus Einheit und Welle mit weniger als {min_n} "
+        f"Zeilen haben in jeder Zeile keinen Skalenwert – so sieht eine mit "
+        f"score_table(min_n={min_n}) maskierte Gruppe aus, deren Markierung (Spalte "
+        f"suppressed, attrs) bei merge/concat verloren ging: {named}{more}. Die Schätzung "
+        "ließe sie stillschweigend weg. In der gesicherten Umgebung die Rohwerte verwenden: "
+        "score_table(..., min_n=None); ist es echte Nichtbeantwortung, diese Warnung "
+        f"ignorieren / {function}: {len(found)} unit x wave group(s) below {min_n} rows have "
+        "no score in any row, as masking leaves them; use score_table(..., min_n=None) "
+        "inside the secure environment.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def _masked_by_attrs(data: pd.DataFrame, rows: pd.Series | None) -> int:

@@ -22,6 +22,9 @@ from ogl_impact.stats.groups import constant_dims, describe
 from ogl_impact.stats.masking import (
     MASKED_SCORES,
     MIN_N_DEFAULT,
+    PANEL_MASKED,
+    SUPPRESSED_LABEL,
+    SUPPRESSED_REASON,
     check_min_n,
     mask,
     note,
@@ -376,11 +379,15 @@ def change_by_unit(
             masked (values and n missing, ``suppressed`` true); when exactly
             one unit is masked, the next smallest is masked too, so that the
             row ``"alle"`` minus the shown units does not give it away. Panel
-            statistics of fewer than ``min_n`` pairs are blanked, and the
+            statistics of 1 to ``min_n`` - 1 pairs are blanked, and the
             smallest other panel with them, so that no count summed in
             ``"alle"`` (n_before, n_after, n_panel) minus the shown units is
-            below ``min_n``. The frame's ``attrs["note"]`` says how many.
-            ``None`` gives raw values with a :class:`UserWarning`.
+            below ``min_n``. The frame's ``attrs["note"]`` says how many
+            rows are masked, with one count and one label for small and
+            complementary rows alike (as the reports); ``attrs["min_n"]``
+            is the threshold and ``attrs["panel_masked"]`` the units whose
+            panel values only are masked. ``None`` gives raw values with a
+            :class:`UserWarning`.
 
     Returns
     -------
@@ -388,7 +395,9 @@ def change_by_unit(
             construct, unit_id (``"alle"`` for all units together), n_before,
             n_after, mean_before, mean_after, change, ci_low, ci_high, p_val
             (Welch), hedges_g, g_ci_low, g_ci_high, n_panel, d_z, dz_ci_low,
-            dz_ci_high, p_adj (per unit only), suppressed.
+            dz_ci_high, p_adj (per unit only; a masked unit counts with
+            p = 1, so that no shown p_adj depends on its p-value),
+            suppressed.
 
     Raises
     ------
@@ -424,7 +433,7 @@ def change_by_unit(
     min_n = check_min_n(min_n)
     _check_waves(data, construct, before, after)
     _require(data, ["respondent_id"], "den Skalenwerten (data)")
-    refuse_masked(data, "change_by_unit", data["wave"].isin([before, after]))
+    refuse_masked(data, "change_by_unit", data["wave"].isin([before, after]), columns=[construct])
     if units is None:
         units = sorted(data.loc[data["is_lab"].astype(bool), "unit_id"].unique())
     else:
@@ -488,7 +497,8 @@ def change_by_unit(
         out = out.assign(suppressed=False)
         out.attrs["note"] = note(0, None)
         return _describe_units(out, data, units, before, after)
-    return _describe_units(_mask_units(out, min_n), data, units, before, after)
+    masked = _adjust_shown(_mask_units(out, min_n), adjust)
+    return _describe_units(masked, data, units, before, after)
 
 
 def _describe_units(
@@ -518,52 +528,75 @@ def _describe_units(
     )
 
 
+def _adjust_shown(out: pd.DataFrame, adjust: str) -> pd.DataFrame:
+    """Correct the shown units' p-values as if every masked unit had p = 1.
+
+    Holm's step-down (and the step-up methods) let a shown unit's p_adj
+    equal a term of a smaller, masked p-value: (m - j + 1) p_(j) would give
+    a masked unit's p back. With the masked p-values set to 1 the shown
+    p_adj depend only on the shown p-values and the number of masked units,
+    and they are never below the correction with the true values (a masked
+    p-value's term is bounded by the next shown unit's), so the family-wise
+    error (or FDR) stays controlled.
+    """
+    unit = (out["unit_id"] != "alle").to_numpy()
+    hidden = out["suppressed"].to_numpy(dtype=bool) & unit
+    shown = unit & ~hidden & out["p_val"].notna().to_numpy()
+    if not hidden.any() or not shown.any():
+        return out
+    p = pd.Series([*out.loc[shown, "p_val"], *[1.0] * int(hidden.sum())])
+    adjusted = adjust_pvalues(p, method=adjust)["p_adj"].to_numpy()
+    out.loc[shown, "p_adj"] = adjusted[: int(shown.sum())]
+    return out
+
+
 def _mask_units(out: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """Primary suppression per unit and per panel, complements against the "alle" row."""
     size = out[["n_before", "n_after"]].min(axis=1)
     unit = out["unit_id"] != "alle"
     small = (size < min_n).to_numpy().copy()
-    thin = out["n_panel"].lt(min_n).to_numpy() & ~small
-    primary = int((small & unit.to_numpy()).sum())
-    primary_thin = int(thin.sum())
+    # a panel of nobody identifies no one: n_panel = 0 is shown, as "keine Daten" elsewhere
+    thin = out["n_panel"].between(1, min_n - 1).to_numpy() & ~small
     _complement(out, small, thin, unit.to_numpy(), min_n)
     thin &= ~small
     panel = ["n_panel", "d_z", "dz_ci_low", "dz_ci_high"]
     masked = mask(out, small, keep=["construct", "unit_id"])
     if thin.any():
         masked.loc[thin, panel] = np.nan
-    masked.attrs["note"] = _units_note(
-        primary, int((small & unit.to_numpy()).sum()) - primary, primary_thin,
-        int(thin.sum()) - primary_thin, min_n,
-    )  # fmt: skip
+    masked.attrs["note"] = _units_note(int(small.sum()), int(thin.sum()), min_n)
+    masked.attrs["min_n"] = min_n
+    masked.attrs[PANEL_MASKED] = masked.loc[thin, "unit_id"].astype(str).tolist()
     return masked
 
 
-def _units_note(primary: int, extra: int, thin: int, extra_thin: int, min_n: int) -> str:
-    """Say which units and panels are masked; never "no group" when a panel is masked."""
-    parts = []
-    if primary or not thin:
-        parts.append(note(primary, min_n, "Einheiten"))
-    if extra:
-        parts.append(
-            f"Dazu {extra} weitere Einheit(en) unterdrückt, aus denen sich sonst eine kleine "
-            f"Gruppe als „alle“ minus gezeigte Einheiten errechnen ließe / {extra} more unit(s) "
-            "masked so that no small group follows from the total."
-        )
-    if thin:
-        parts.append(
-            f"Panelwerte (n_panel, d_z) von {thin} Zeile(n) mit weniger als {min_n} in beiden "
-            f"Wellen Befragten unterdrückt / panel values of {thin} row(s) with fewer than "
-            f"{min_n} pairs masked."
-        )
-    if extra_thin:
-        parts.append(
-            f"Dazu die Panelwerte von {extra_thin} weiteren Zeile(n), aus denen sich sonst eine "
-            f"kleine Panelgruppe als „alle“ minus gezeigte Einheiten errechnen ließe / panel "
-            f"values of {extra_thin} more row(s) masked so that no small panel follows from "
-            "the total."
-        )
-    return " ".join(parts)
+def _units_note(rows: int, panels: int, min_n: int) -> str:
+    """Count the masked rows and the rows with masked panel values, never why each one is.
+
+    Primary and complementary masking share one count and one label, as in
+    the reports: "1 below 5, 1 in addition" next to the total would tell
+    the reader how the hidden respondents split.
+    """
+    if not rows and not panels:
+        return note(0, min_n, "Einheiten")
+    units = {1: ("Einheit", "unit")}
+
+    def what(count: int) -> tuple[str, str]:
+        return units.get(count, ("Einheiten", "units"))
+
+    de, en = [], []
+    if rows:
+        de.append(f"{rows} {what(rows)[0]}")
+        en.append(f"{rows} {what(rows)[1]}")
+    if panels:
+        de.append(f"die Panelwerte (n_panel, d_z) von {panels} {what(panels)[0]}")
+        en.append(f"the panel values (n_panel, d_z) of {panels} {what(panels)[1]}")
+    label = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_LABEL.items()}
+    reason = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_REASON.items()}
+    text = " und ".join(de)
+    return (
+        f"{text[0].upper()}{text[1:]} {label['de']}: {reason['de']} (Werte fehlen) / "
+        f"{' and '.join(en)} {label['en']}: {reason['en']}."
+    )
 
 
 def _complement(
