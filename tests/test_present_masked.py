@@ -138,3 +138,25 @@ def test_without_a_known_k_the_label_still_says_suppressed(demo):
     note = heads.index("Anmerkung")
     first, second = (r[note] for r in rows)
     assert first == "" and second.startswith("unterdrückt")
+
+
+def test_the_cells_of_a_difference_in_differences_read_german():
+    rng = np.random.default_rng(4)
+    data = pd.DataFrame(
+        [(lab, post, rng.normal()) for lab in (0.0, 1.0) for post in (0.0, 1.0) for _ in range(12)],
+        columns=["lab", "post", "trust"],
+    )
+    table = stats.did_2x2(data, "trust", treatment="lab", post="post")
+    heads, rows = cells(present.table(table).to_html())
+    terms = [dict(zip(heads, r, strict=True))["Term"] for r in rows]
+    assert terms == [
+        "Labore, vorher",
+        "Labore, nachher",
+        "Vergleich, vorher",
+        "Vergleich, nachher",
+        "Labore, Veränderung",
+        "Vergleich, Veränderung",
+        "Differenz der Differenzen",
+    ]
+    heads, rows = cells(present.table(table, lang="en").to_html())
+    assert dict(zip(heads, rows[-1], strict=True))["Term"] == "difference in differences"

@@ -210,6 +210,16 @@ KIND_LABELS = {
     "coefficient": ("Koeffizient", "coefficient"),
     "threshold": ("Schwelle", "threshold"),
 }
+# the cells and differences of a 2x2 difference in differences (stats.did_2x2, lab_comparison)
+TERM_LABELS = {
+    "treated, before": ("Labore, vorher", "treated, before"),
+    "treated, after": ("Labore, nachher", "treated, after"),
+    "comparison, before": ("Vergleich, vorher", "comparison, before"),
+    "comparison, after": ("Vergleich, nachher", "comparison, after"),
+    "treated, change": ("Labore, Veränderung", "treated, change"),
+    "comparison, change": ("Vergleich, Veränderung", "comparison, change"),
+    "difference in differences": ("Differenz der Differenzen", "difference in differences"),
+}
 
 P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_adj", "p", "p_value", "pval")
 COUNT_PREFIXES = ("n_", "count")
@@ -419,6 +429,8 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
         elif col == "group" and values.map(lambda v: v in HEADERS).any():
             # the grouping column of a mixed model, named by its header
             out[col] = values.map(lambda v: _pick(HEADERS[v], lang) if v in HEADERS else v)
+        elif col == "term" and values.map(lambda v: v in TERM_LABELS).any():
+            out[col] = values.map(lambda v: _pick(TERM_LABELS[v], lang) if v in TERM_LABELS else v)
         elif col == "status":
             out[col] = values.astype(str).map(
                 lambda v: _pick(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v
