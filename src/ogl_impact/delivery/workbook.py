@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 import pandas as pd
 
 from ogl_impact import vocab
@@ -295,22 +297,50 @@ _FIELDS = {
 
 
 def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, list[tuple]]:
-    """Group a table's rows by lab as plain tuples (one conversion for the whole table)."""
-    columns = []
-    for f in fields:
-        col = frame[f]
-        if pd.api.types.is_datetime64_any_dtype(col):
-            columns.append([None if pd.isna(v) else pd.Timestamp(v) for v in col])
-        elif pd.api.types.is_float_dtype(col):
-            columns.append([None if v != v else float(v) for v in col.to_numpy()])
-        else:
-            values = col.astype(object).to_numpy()
-            columns.append(["" if v is None or v != v else str(v) for v in values])
+    """Group a table's rows by lab as plain tuples (one conversion for the whole table).
+
+    Each column is converted to Python objects at once (text: ``""`` where
+    missing; numbers: ``float`` or None; dates: ``pandas.Timestamp`` or
+    None) and each lab's rows are one slice of the rows sorted stably by
+    lab, so the rows of a lab keep their order in the table.
+    """
+    columns = [_python_column(frame[f]) for f in fields]
+    codes, uniques = pd.factorize(frame["lab_id"].astype(str), sort=False)
+    labs = [str(lab) for lab in uniques]
+    if len(codes) > 1 and bool((np.diff(codes) < 0).any()):  # rows of a lab apart
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        columns = [c[order] for c in columns]
+    starts = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.array([], dtype=int)
+    bounds = [0, *starts.tolist(), len(codes)]
     out: dict[str, list[tuple]] = {}
-    for lab, row in zip(
-        frame["lab_id"].astype(str).to_numpy(), zip(*columns, strict=True), strict=True
-    ):
-        out.setdefault(lab, []).append(row)
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        if start < end:
+            out[str(labs[codes[start]])] = list(
+                zip(*(c[start:end] for c in columns), strict=True)
+            )
+    return out
+
+
+def _python_column(col: pd.Series) -> np.ndarray:
+    """Return a column as an object array of the Python values :func:`build_layout` uses."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return _objects([None if pd.isna(v) else pd.Timestamp(v) for v in col])
+    if pd.api.types.is_float_dtype(col):
+        numbers = col.to_numpy(dtype=float)
+        out = numbers.astype(object)
+        out[np.isnan(numbers)] = None
+        return out
+    if isinstance(col.dtype, pd.StringDtype):  # each distinct text converted once
+        codes, uniques = pd.factorize(col, sort=False)
+        return _objects([*(str(v) for v in uniques), ""])[codes]
+    values = col.astype(object).to_numpy()
+    return _objects(["" if v is None or v != v else str(v) for v in values])
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 
