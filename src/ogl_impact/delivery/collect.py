@@ -316,11 +316,12 @@ def _merge_and_check(
     _drop_known_partners(by_index, new, tables)
     active = set(by_index)
     for _ in range(len(by_index) + 1):
-        merged_raw = _merged_raw(tables, {k: new[k] for k in sorted(active)}, by_index)
+        kept: dict[str, np.ndarray] = {}
+        merged_raw = _merged_raw(tables, {k: new[k] for k in sorted(active)}, by_index, kept)
         typed: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
         for name, raw in merged_raw.items():
-            frame, found = validate_table(raw, TABLES[name])
+            frame, found = _validate_merged(raw, tables, kept.get(name))
             typed[name] = frame
             problems += found
         # the rules that involve a merged table; those among untouched tables held at loading
@@ -460,15 +461,24 @@ def _next_partner_number(partners: pd.DataFrame) -> int:
 
 
 def _merged_raw(
-    tables: DataTables, new: dict[int, dict[str, list]], by_index: dict[int, Outcome]
+    tables: DataTables,
+    new: dict[int, dict[str, list]],
+    by_index: dict[int, Outcome],
+    kept: dict[str, np.ndarray] | None = None,
 ) -> dict[str, RawTable]:
-    """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text."""
+    """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text.
+
+    ``kept`` receives, per merged table, which of the existing rows stay
+    (a boolean mask over the table as loaded); they come first in the
+    merged table, the workbooks' rows after them.
+    """
     out = {}
     replaced = {(by_index[k].lab_id, by_index[k].period_id) for k in new}
     for name in ("indicator_values", "milestones", "partners"):
         raw = tables.raw[name]
         frame = raw.frame
         lines = np.asarray(raw.lines)
+        keep = np.ones(len(frame), dtype=bool)
         if name != "partners" and replaced:
             pair = frame["lab_id"].astype(str) + "\x00" + frame["period_id"].astype(str)
             keep = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
@@ -478,6 +488,8 @@ def _merged_raw(
             if gone:
                 keep = ~frame["partner_id"].astype(str).isin(gone).to_numpy()
                 frame, lines = frame[keep], lines[keep]
+        if kept is not None:
+            kept[name] = keep
         parts = [row for k in new for row in new[k][name]]
         if parts:
             if name == "partners":
@@ -505,6 +517,93 @@ def _merged_raw(
     if any(r["source"] == DELIVERY_SOURCE[0] for n in new.values() for r in n["partners"]):
         out["sources"] = _with_delivery_source(tables)
     return out
+
+
+_NEW_ROWS_ONLY = frozenset({"indicator_values", "milestones"})
+"""Merged tables whose new rows alone are validated.
+
+Their unique keys hold lab and period, and the rows of a lab and period a
+workbook brings replace the stored ones; their frame checks look at one row
+at a time. So the kept rows, valid when the folder was loaded, stay valid,
+and every problem of the merged table lies in the new rows, which
+:func:`_validate_merged` checks alone (the cross-table rules still see the
+whole merged table).
+"""
+
+
+def _validate_merged(
+    raw: RawTable, tables: DataTables, keep: np.ndarray | None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Type and check a merged table as ``validate_table`` does, the kept rows not again.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The merged table as text: the kept rows of the loaded table, then
+        the workbooks' rows.
+    tables : DataTables
+        The folder as loaded (typed and checked).
+    keep : numpy.ndarray or None
+        Which rows of the loaded table were kept (None: validate all).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The typed merged table.
+    problems : list of Problem
+        What ``validate_table`` finds in the merged table. Where a new row's
+        key is also a kept row's key, the whole table is validated (the
+        duplicate named as ``validate_table`` names it).
+    """
+    spec = TABLES[raw.name]
+    old = tables.tables.get(raw.name)
+    if raw.name not in _NEW_ROWS_ONLY or keep is None or old is None or len(old) != len(keep):
+        return validate_table(raw, spec)
+    n_old = int(keep.sum())
+    if n_old == 0 or n_old == len(raw.frame):
+        return validate_table(raw, spec)
+    added = RawTable(
+        name=raw.name,
+        path=raw.path,
+        frame=_only_used(raw.frame.iloc[n_old:].reset_index(drop=True)),
+        lines=np.asarray(raw.lines)[n_old:],
+        header_line=raw.header_line,
+        decimal=raw.decimal,
+        synthetic=raw.synthetic,
+        comments=raw.comments,
+        sha256=raw.sha256,
+    )
+    frame, problems = validate_table(added, spec)
+    kept = old[keep]
+    key = list(spec.model.Config.unique)
+    near = kept[kept["lab_id"].isin(frame["lab_id"].unique())]
+    if _keys(near, key) & _keys(frame, key):
+        return validate_table(raw, spec)
+    if list(frame.columns) != list(kept.columns) or any(
+        frame[c].dtype != kept[c].dtype for c in frame.columns
+    ):
+        return validate_table(raw, spec)
+    return pd.concat([kept, frame], ignore_index=True), problems
+
+
+def _only_used(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop the categories no row of a text frame uses (the old rows' texts)."""
+    return pd.DataFrame(
+        {
+            c: frame[c].cat.remove_unused_categories()
+            if isinstance(frame[c].dtype, pd.CategoricalDtype)
+            else frame[c]
+            for c in frame.columns
+        }
+    )
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> set[tuple]:
+    """Return the key of every row as a tuple of text (missing: ``""``)."""
+    if frame.empty:
+        return set()
+    cols = [frame[c].astype(object).where(frame[c].notna(), "").astype(str) for c in key]
+    return set(zip(*cols, strict=True))
 
 
 def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:

@@ -15,12 +15,12 @@ checked when a revision of it arrives are the same.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-
 import pandas as pd
 
 from ogl_impact import vocab
@@ -314,11 +314,9 @@ def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, list[tup
     starts = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.array([], dtype=int)
     bounds = [0, *starts.tolist(), len(codes)]
     out: dict[str, list[tuple]] = {}
-    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+    for start, end in itertools.pairwise(bounds):
         if start < end:
-            out[str(labs[codes[start]])] = list(
-                zip(*(c[start:end] for c in columns), strict=True)
-            )
+            out[str(labs[codes[start]])] = list(zip(*(c[start:end] for c in columns), strict=True))
     return out
 
 
