@@ -797,8 +797,11 @@ def _merge_new_values(data: Path, books: list[list[tuple]]) -> tuple:
         for k, rows in enumerate(books)
     }
     kept: dict = {}
+    fresh: dict = {}
     merged = c._merged_raw(tables, new, by_index, kept)["indicator_values"]
-    return c._validate_merged(merged, tables, kept["indicator_values"]), merged
+    typed, problems = c._validate_merged(merged, tables, kept["indicator_values"], fresh)
+    cross = c._cross_check(tables, {"indicator_values": typed}, {"indicator_values": merged}, fresh)
+    return typed, problems, cross, merged, tables
 
 
 def _errors(problems) -> list[tuple]:
@@ -817,6 +820,8 @@ def _errors(problems) -> list[tuple]:
         "duplicate between two new workbooks",
         "bad status",
         "revision of a stored period",
+        "unknown indicator",
+        "a share above 100 percent",
     ],
 )
 def test_new_rows_only_validation_finds_what_the_whole_table_gives(
@@ -825,6 +830,7 @@ def test_new_rows_only_validation_finds_what_the_whole_table_gives(
     """Validating only a merge's new rows gives the typed table and errors of validating all."""
     from ogl_impact.delivery import collect as c
     from ogl_impact.schemas import TABLES
+    from ogl_impact.schemas.crosscheck import check_cross_table
     from ogl_impact.validate import validate_table
 
     validated: list[int] = []
@@ -859,16 +865,31 @@ def test_new_rows_only_validation_finds_what_the_whole_table_gives(
         books.append([(original.labs["lab_id"][other], *rows[0][1:4], "7", "estimated"), rows[0]])
     elif case == "bad status":
         rows[1] = (*rows[1][:5], "geschaetzt")
+    elif case == "unknown indicator":  # valid on its own, unknown to the folder
+        rows.append((LAB, "i99", PERIOD, "", "3", "measured"))
+    elif case == "a share above 100 percent":  # only the cross-table rule knows the measure
+        ind = original.indicators
+        share = ind[(ind["lab_id"] == LAB) & (ind["measure"] == "percentage")]["indicator_id"]
+        rows[:] = [(*r[:4], "250", r[5]) if r[1] == share.iloc[0] and not r[3] else r for r in rows]
     elif case == "revision of a stored period":
         books = [[(LAB, i, stored.period_id, d, v, s) for _, i, _, d, v, s in rows]]
-    (typed, problems), merged = _merge_new_values(data, books)
+    typed, problems, cross, merged, tables = _merge_new_values(data, books)
     # the whole table is validated again only where a new key meets a stored one
     whole_again = case == "duplicate of a stored row"
     assert validated[-1] == len(merged.frame) if whole_again else max(validated) < 100
     whole, whole_problems = validate_table(merged, TABLES["indicator_values"])
     pd.testing.assert_frame_equal(typed, whole, check_exact=True)
     assert _errors(problems) == _errors(whole_problems)
+    parents = {n: tables.tables[n] for n in ("labs", "periods", "indicators", "sources")}
+    whole_cross = check_cross_table(
+        {**parents, "indicator_values": whole},
+        {**tables.raw, "indicator_values": merged},
+        missing=set(),
+    )
+    assert _errors(cross) == _errors(whole_cross)
+    table_rule = case in ("unknown indicator", "a share above 100 percent")
+    assert bool(_errors(cross)) == table_rule
     expect_errors = case not in ("clean", "revision of a stored period")
-    assert bool(_errors(problems)) == expect_errors
+    assert bool(_errors(problems)) == (expect_errors and not table_rule)
     if case.startswith("duplicate"):
         assert any("kommt mehrfach vor" in p.message("de") for p in problems)

@@ -319,15 +319,13 @@ def _merge_and_check(
         kept: dict[str, np.ndarray] = {}
         merged_raw = _merged_raw(tables, {k: new[k] for k in sorted(active)}, by_index, kept)
         typed: dict[str, pd.DataFrame] = {}
+        fresh: dict[str, tuple[pd.DataFrame, RawTable]] = {}
         problems: list[Problem] = []
         for name, raw in merged_raw.items():
-            frame, found = _validate_merged(raw, tables, kept.get(name))
+            frame, found = _validate_merged(raw, tables, kept.get(name), fresh)
             typed[name] = frame
             problems += found
-        # the rules that involve a merged table; those among untouched tables held at loading
-        everything = {n: t for n, t in tables.tables.items() if n in _PARENTS} | typed
-        everything_raw = {**tables.raw, **merged_raw}
-        problems += check_cross_table(everything, everything_raw, missing=set())
+        problems += _cross_check(tables, typed, merged_raw, fresh)
         refused = _attribute(problems, by_index, active)
         if not refused:
             break
@@ -519,6 +517,29 @@ def _merged_raw(
     return out
 
 
+def _cross_check(
+    tables: DataTables,
+    typed: dict[str, pd.DataFrame],
+    merged_raw: dict[str, RawTable],
+    fresh: dict[str, tuple[pd.DataFrame, RawTable]],
+) -> list[Problem]:
+    """Run the cross-table rules that involve a merged table, on its new rows where it can.
+
+    The rules among untouched tables held when the folder was loaded, and
+    the workbooks change none of their inputs. The rules on a merged table
+    (references to labs, periods, indicators and sources; a value fitting
+    its indicator's measure) look at one row at a time, and the tables they
+    refer to only gain rows: for a table in ``fresh`` (validated by its new
+    rows alone) they run on those rows, which gives the problems of the
+    whole table, the kept rows having none.
+    """
+    everything = {n: t for n, t in tables.tables.items() if n in _PARENTS} | typed
+    everything_raw = {**tables.raw, **merged_raw}
+    for name, (frame, raw) in fresh.items():
+        everything[name], everything_raw[name] = frame, raw
+    return check_cross_table(everything, everything_raw, missing=set())
+
+
 _NEW_ROWS_ONLY = frozenset({"indicator_values", "milestones"})
 """Merged tables whose new rows alone are validated.
 
@@ -532,7 +553,10 @@ whole merged table).
 
 
 def _validate_merged(
-    raw: RawTable, tables: DataTables, keep: np.ndarray | None
+    raw: RawTable,
+    tables: DataTables,
+    keep: np.ndarray | None,
+    fresh: dict[str, tuple[pd.DataFrame, RawTable]] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Type and check a merged table as ``validate_table`` does, the kept rows not again.
 
@@ -545,6 +569,9 @@ def _validate_merged(
         The folder as loaded (typed and checked).
     keep : numpy.ndarray or None
         Which rows of the loaded table were kept (None: validate all).
+    fresh : dict, optional
+        Receives, where the new rows alone were validated, their typed
+        frame and text (for :func:`_cross_check`).
 
     Returns
     -------
@@ -583,6 +610,8 @@ def _validate_merged(
         frame[c].dtype != kept[c].dtype for c in frame.columns
     ):
         return validate_table(raw, spec)
+    if fresh is not None:
+        fresh[raw.name] = (frame, added)
     return pd.concat([kept, frame], ignore_index=True), problems
 
 
