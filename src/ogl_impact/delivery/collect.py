@@ -601,10 +601,13 @@ def _validate_merged(
         sha256=raw.sha256,
     )
     frame, problems = validate_table(added, spec)
-    kept = old[keep]
+    kept = old if keep.all() else old[keep]
     key = list(spec.model.Config.unique)
-    near = kept[kept["lab_id"].isin(frame["lab_id"].unique())]
-    if _keys(near, key) & _keys(frame, key):
+    near = kept[  # the kept rows that could share a key with a new row
+        kept["lab_id"].isin(frame["lab_id"].unique())
+        & kept["period_id"].isin(frame["period_id"].unique())
+    ]
+    if len(near) and _keys(near, key) & _keys(frame, key):
         return validate_table(raw, spec)
     if list(frame.columns) != list(kept.columns) or any(
         frame[c].dtype != kept[c].dtype for c in frame.columns
@@ -720,7 +723,7 @@ def _locate(p: Problem, row: int) -> tuple[str, str]:
 
 
 def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    pairs = frame[["lab_id", "period_id"]].astype(str).drop_duplicates()
+    pairs = frame[["lab_id", "period_id"]].drop_duplicates().astype(str)
     return set(zip(pairs["lab_id"], pairs["period_id"], strict=True))
 
 

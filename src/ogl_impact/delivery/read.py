@@ -343,6 +343,19 @@ class Returned:
     findings: list[Finding] = field(default_factory=list)
 
 
+def _choices(labels: dict[str, str]) -> dict[str, str]:
+    """Map each code and label, case-folded, to its code (the first one wins, as in the list)."""
+    out: dict[str, str] = {}
+    for code, label in labels.items():
+        out.setdefault(code.casefold(), code)
+        out.setdefault(label.casefold(), code)
+    return out
+
+
+_CHOICES = {where: _choices(labels) for where, labels in LISTS.items()}
+"""Per dropdown (sheet, column key): what a lab may type, case-folded, and its code."""
+
+
 class _Sheet:
     """Cell access by column key for one data sheet, with findings."""
 
@@ -398,6 +411,8 @@ class _Sheet:
         )
 
     def formula(self, row_index: int, key: str) -> bool:
+        if not self.formulas:
+            return False
         ref = self.ref(row_index, key)
         if ref in self.formulas:
             self.add("formula", row_index, key, formula=self.formulas[ref])
@@ -447,11 +462,10 @@ class _Sheet:
         v = _cell_str(self.cell(row_index, key))
         if not v:
             return None
+        code = _CHOICES[(self.name, key)].get(v.casefold())
+        if code is not None:
+            return code
         labels = LISTS[(self.name, key)]
-        wanted = v.casefold()
-        for code, label in labels.items():
-            if wanted in (code.casefold(), label.casefold()):
-                return code
         self.add("not_in_list", row_index, key, v, allowed=", ".join(labels.values()))
         return None
 
