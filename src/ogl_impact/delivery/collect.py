@@ -478,9 +478,13 @@ def _merged_raw(
         lines = np.asarray(raw.lines)
         keep = np.ones(len(frame), dtype=bool)
         if name != "partners" and replaced:
-            pair = frame["lab_id"].astype(str) + "\x00" + frame["period_id"].astype(str)
-            keep = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
-            frame, lines = frame[keep], lines[keep]
+            # only rows of a replaced period can be replaced: the pairs are built for those
+            near = frame["period_id"].isin({b for _, b in replaced}).to_numpy()
+            if near.any():
+                sub = frame[near]
+                pair = sub["lab_id"].astype(str) + "\x00" + sub["period_id"].astype(str)
+                keep[near] = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
+                frame, lines = frame[keep], lines[keep]
         if name == "partners":
             gone = {r["partner_id"] for k in new for r in new[k].get("partners_replaced", [])}
             if gone:
