@@ -731,7 +731,13 @@ def _locate(p: Problem, row: int) -> tuple[str, str]:
 
 def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
     pairs = frame[["lab_id", "period_id"]].drop_duplicates().astype(str)
-    return set(zip(pairs["lab_id"], pairs["period_id"], strict=True))
+    return set(
+        zip(
+            pairs["lab_id"].to_numpy(dtype=object).tolist(),
+            pairs["period_id"].to_numpy(dtype=object).tolist(),
+            strict=True,
+        )
+    )
 
 
 def _diff(
