@@ -5,7 +5,9 @@ version, layout hash), its cells are read and checked
 (:mod:`~ogl_impact.delivery.read`, :mod:`~ogl_impact.delivery.plausibility`),
 and the rows of every workbook still accepted are merged into the data
 folder's tables, which are then checked with the very rules of ``validate``
-(:func:`~ogl_impact.validate.validate_table` and the cross-table rules). A
+(:func:`~ogl_impact.validate.validate_table` and the cross-table rules; for
+values and milestones on the new rows only, the kept rows having passed them
+when the folder was loaded, see :data:`_NEW_ROWS_ONLY`). A
 problem in a workbook's rows refuses that workbook as a whole; the others
 arrive. A workbook for a lab and period that already has values is taken
 as a revision: every value it changes is kept in ``revisions.csv``. Every

@@ -4,7 +4,11 @@ python-calamine reads the cells (chosen by measurement, see
 ``benchmarks/bench_delivery.py``: it reads the same templates several times
 faster than openpyxl). Formulas and merged cells are spotted in the sheet
 XML without inflating anything twice; only then is openpyxl asked for the
-exact cells.
+exact cells. For a plain archive (no comment, zip64, extra fields or
+encryption; sizes and CRCs as declared) the central directory is read and
+the sheet XML inflated here, which costs a fraction of :mod:`zipfile`'s
+overhead; any other archive goes through :mod:`zipfile`, so every answer
+and message stays its own.
 
 :func:`read_raw` turns a file into a :class:`RawWorkbook` (or one finding
 saying why it cannot be read); :func:`interpret` checks it against the
