@@ -147,3 +147,21 @@ def test_distinct_codes_by_counting_give_what_np_unique_gives(rows, categories):
     assert distinct.tolist() == expected.tolist()
     assert where.tolist() == inverse.ravel().tolist()
     assert codes[row].tolist() == distinct.tolist()  # a row of each code holds it
+
+
+def test_lab_rows_made_on_demand_are_those_of_split_by_lab():
+    """collect makes a lab's rows only when its workbook is checked: the same rows."""
+    from ogl_impact.delivery.tables import load_tables
+    from ogl_impact.delivery.workbook import LabRows, split_by_lab
+
+    tables = load_tables(RAW).tables
+    every = split_by_lab(tables)
+    lazy = LabRows(tables)
+    assert list(lazy) == list(every) and len(lazy) == len(every)
+    for lab, own in every.items():
+        made = lazy[lab]
+        assert list(made) == list(own)
+        assert {k: v for k, v in made.items() if k not in ("periods", "period_cache")} == {
+            k: v for k, v in own.items() if k not in ("periods", "period_cache")
+        }
+    assert lazy.get("kein_labor") is None and "kein_labor" not in lazy

@@ -40,9 +40,9 @@ from ogl_impact.delivery.workbook import (
     SHEET_MILESTONES,
     SHEET_PARTNERS,
     SHEET_VALUES,
+    LabRows,
     column_letter,
     empty_lab,
-    split_by_lab,
 )
 from ogl_impact.io import RawTable
 from ogl_impact.problems import Problem
@@ -169,7 +169,7 @@ def collect(
         raise CollectError(f"{data}: Daten fehlerhaft / data invalid", tables.errors)
     if period is not None and period not in set(tables.tables["periods"]["period_id"].astype(str)):
         raise CollectError(f"--period {period}: unbekannter Zeitraum / unknown period")
-    per_lab = split_by_lab(tables.tables)
+    per_lab = LabRows(tables.tables)  # each lab's rows made where its workbook is checked
     labs = set(tables.tables["labs"]["lab_id"].astype(str))
     periods = set(tables.tables["periods"]["period_id"].astype(str))
     seen_sha = _collected(tables)

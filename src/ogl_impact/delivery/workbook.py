@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -296,13 +297,15 @@ _FIELDS = {
 }
 
 
-def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, list[tuple]]:
-    """Group a table's rows by lab as plain tuples (one conversion for the whole table).
+def _grouped(
+    frame: pd.DataFrame, fields: tuple[str, ...]
+) -> tuple[list[np.ndarray], dict[str, tuple[int, int]]]:
+    """Convert a table's columns once and say where each lab's rows lie.
 
-    Each column is converted to Python objects at once (text: ``""`` where
+    Each column becomes an object array of Python values (text: ``""`` where
     missing; numbers: ``float`` or None; dates: ``pandas.Timestamp`` or
-    None) and each lab's rows are one slice of the rows sorted stably by
-    lab, so the rows of a lab keep their order in the table.
+    None), the rows sorted stably by lab, so that each lab's rows are one
+    slice ``start:end`` in the order of the table.
     """
     columns = [_python_column(frame[f]) for f in fields]
     codes, uniques = pd.factorize(frame["lab_id"].astype(str), sort=False)
@@ -313,11 +316,50 @@ def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, list[tup
         columns = [c[order] for c in columns]
     starts = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.array([], dtype=int)
     bounds = [0, *starts.tolist(), len(codes)]
-    out: dict[str, list[tuple]] = {}
-    for start, end in itertools.pairwise(bounds):
-        if start < end:
-            out[str(labs[codes[start]])] = list(zip(*(c[start:end] for c in columns), strict=True))
-    return out
+    where = {
+        labs[codes[start]]: (start, end) for start, end in itertools.pairwise(bounds) if start < end
+    }
+    return columns, where
+
+
+def _slice(columns: list[np.ndarray], start: int, end: int) -> list[tuple]:
+    return list(zip(*(c[start:end] for c in columns), strict=True))
+
+
+class LabRows(Mapping):
+    """Each lab's rows as :func:`split_by_lab` gives them, made when a lab is asked for.
+
+    The tables are converted once (:func:`_grouped`); the tuples of a lab
+    are made from its slices on demand, so collect builds them only for the
+    labs that sent a workbook, in the workers that check those workbooks.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        As for :func:`split_by_lab`.
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        self._groups = {name: _grouped(tables[name], fields) for name, fields in _FIELDS.items()}
+        self._periods = tables["periods"]
+        self._cache: dict[str, tuple] = {}  # shared: period facts computed once per period
+        self._labs = sorted(set().union(*(where.keys() for _, where in self._groups.values())))
+
+    def __getitem__(self, lab: str) -> dict[str, object]:
+        if not any(lab in where for _, where in self._groups.values()):
+            raise KeyError(lab)
+        own: dict[str, object] = {}
+        for name, (columns, where) in self._groups.items():
+            own[name] = _slice(columns, *where[lab]) if lab in where else []
+        own["periods"] = self._periods
+        own["period_cache"] = self._cache
+        return own
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labs)
+
+    def __len__(self) -> int:
+        return len(self._labs)
 
 
 def _python_column(col: pd.Series) -> np.ndarray:
@@ -357,14 +399,8 @@ def split_by_lab(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, object]
         Per lab, the rows :func:`build_layout` needs (tuples in the order of
         the module's field lists), and the shared ``periods`` table.
     """
-    grouped = {name: _records(tables[name], fields) for name, fields in _FIELDS.items()}
-    labs = sorted(set().union(*(g.keys() for g in grouped.values())))
-    cache: dict[str, tuple] = {}  # shared: period facts are computed once per period
-    out = {}
-    for lab in labs:
-        out[lab] = lab_rows(grouped, lab, tables["periods"])
-        out[lab]["period_cache"] = cache
-    return out
+    rows = LabRows(tables)
+    return {lab: rows[lab] for lab in rows}
 
 
 def lab_rows(grouped: dict[str, dict[str, list[tuple]]], lab: str, periods: pd.DataFrame) -> dict:
@@ -499,6 +535,7 @@ __all__ = [
     "SHEET_VALUES",
     "TEMPLATE_VERSION",
     "Column",
+    "LabRows",
     "Layout",
     "build_layout",
     "cell_name",
