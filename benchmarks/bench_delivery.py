@@ -70,6 +70,26 @@ Quiet run (2026-12-01, load 1.1, commit 72f5d9e, ``--dir /tmp/s4c/b10800
 --reuse --sample 300``): read_calamine 6.44 s (0.60 ms per workbook);
 openpyxl sample 14.8 ms per workbook; collect 26.8 s wall, 36.3 s CPU,
 10,800 accepted, parent peak 1,344 MiB: collect / reader = 4.2x. NOT met.
+
+Next round (branch s5-collect; machine shared, load average 3.7-4.1 throughout,
+so only runs minutes apart compare): ``--stage collect --dir DIR`` alternating
+main (aae2591, ``PYTHONPATH=main/src``) and this branch on the same 10,800
+workbooks, the data folder restored before each run: main 40.9 s and 34.9 s
+wall (41.3 s, 36.0 s CPU, parent peak 1,345 MiB); this branch 33.1 s and
+27.1 s (34.3 s, 27.4 s CPU, parent peak 933-938 MiB); ``--stage
+read_calamine`` right after: 6.47 s. collect / reader 4.2x here against main's
+5.4x; the 1.5x target is NOT met. What changed: new rows alone validated
+(values, milestones) and their cross-table rules run on them alone; each
+lab's rows made in the worker that checks its workbook; the zip central
+directory read and the sheet XML inflated without zipfile for plain
+archives; distinct cell texts found by counting codes when writing; no
+path resolution of 10,800 workbook files by the safe writer. Phases at
+10,800 (one run, load ~4): loading and checking the folder about 10 s,
+pool about 17 s wall for about 17 s CPU of the workers, merging and
+checking 2 s (was 5-6 s), writing 6 s (csv rows 2 s of it).
+Data files byte-identical to main (``--compare-with``) at 2,000 and 10,800
+workbooks, 300 with 12 spoiled and feedback (608 files), and 12 revisions of
+an already collected period with feedback (41 files).
 """
 
 from __future__ import annotations

@@ -709,3 +709,187 @@ def test_a_value_that_breaks_a_rule_across_tables_is_refused_naming_the_cell(
     assert any("„2,5“" in x and "ganze Zahl" in x and "Fehler" in x for x in lines), text
     outcome = dict(zip(_register(data)["lab_id"], _register(data)["outcome"], strict=True))
     assert outcome == {LAB: "refused", "bremen": "accepted"}
+
+
+# ---- the short cuts of collect say what the long way says ----
+
+
+def _zip_variants(book: Path, tmp: Path) -> dict[str, Path]:
+    """The same workbook as zip archives people and programs make, some of them odd."""
+    import zipfile
+
+    data = book.read_bytes()
+    out = {"as saved": book}
+    with zipfile.ZipFile(book) as src:
+        members = [(i, src.read(i)) for i in src.infolist()]
+    stored = tmp / "stored.xlsx"  # no compression at all
+    with zipfile.ZipFile(stored, "w", compression=zipfile.ZIP_STORED) as dst:
+        for info, content in members:
+            dst.writestr(info.filename, content)
+    out["stored"] = stored
+    commented = tmp / "commented.xlsx"  # an archive comment: zipfile reads it
+    with zipfile.ZipFile(commented, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info, content in members:
+            dst.writestr(info.filename, content)
+        dst.comment = b"saved by a mail gateway"
+    out["commented"] = commented
+    out["truncated"] = tmp / "truncated.xlsx"
+    out["truncated"].write_bytes(data[:700])
+    with zipfile.ZipFile(book) as src:
+        sheet = next(i for i in src.infolist() if i.filename.startswith("xl/worksheets/"))
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    flipped = bytearray(data)
+    flipped[start + sheet.compress_size // 2] ^= 0xFF  # a damaged sheet: CRC or inflating fails
+    out["damaged"] = tmp / "damaged.xlsx"
+    out["damaged"].write_bytes(bytes(flipped))
+    return out
+
+
+def test_fast_zip_reading_says_what_zipfile_says(base, original, tmp_path, monkeypatch):
+    """read_raw's own central-directory reader gives what the zipfile path gives, file by file."""
+    import ogl_impact.delivery.read as read
+
+    books = {
+        "plain": filled(base, original, LAB, tmp_path / "p" / f"{LAB}_{PERIOD}.xlsx"),
+        "formula": filled(base, original, LAB, tmp_path / "f" / f"{LAB}_{PERIOD}.xlsx", _formula),
+        "merged": filled(base, original, LAB, tmp_path / "m" / f"{LAB}_{PERIOD}.xlsx", _merge),
+    }
+    files: dict[str, Path] = {}
+    for kind, book in books.items():
+        variants = _zip_variants(book, book.parent)
+        files |= {f"{kind}, {name}": path for name, path in variants.items()}
+    fast_path = {name: read._inspect(path.read_bytes()) is not None for name, path in files.items()}
+    fast = {name: repr(read.read_raw(path)) for name, path in files.items()}
+    monkeypatch.setattr(read, "_inspect", lambda data: None)
+    slow = {name: repr(read.read_raw(path)) for name, path in files.items()}
+    assert fast == slow
+    # the short cut is taken for plain archives and left to zipfile for odd ones
+    for kind in books:
+        assert fast_path[f"{kind}, as saved"] and fast_path[f"{kind}, stored"]
+        assert not fast_path[f"{kind}, commented"] and not fast_path[f"{kind}, damaged"]
+        assert not fast_path[f"{kind}, truncated"]
+    assert "formula" in fast["formula, as saved"] and "=1+2" in fast["formula, as saved"]
+    assert "I2:J2" in fast["merged, stored"]
+    assert "not_a_workbook" in fast["plain, damaged"]
+
+
+def _merge_new_values(data: Path, books: list[list[tuple]]) -> tuple:
+    """Merge value rows (lab, indicator, period, disaggregation, value, status) as collect does.
+
+    Each list is one workbook, for the lab and period of its first row.
+    """
+    from ogl_impact.delivery import collect as c
+    from ogl_impact.delivery.check import Outcome
+    from ogl_impact.delivery.tables import load_tables
+
+    tables = load_tables(data)
+    assert not tables.errors
+    by_index = {
+        k: Outcome(file=f"{k}.xlsx", path=Path("."), lab_id=rows[0][0], period_id=rows[0][2])
+        for k, rows in enumerate(books)
+    }
+    new = {
+        k: {
+            "indicator_values": [(*r, (k + 1) * c.LINE_BLOCK + 2 + n) for n, r in enumerate(rows)],
+            "milestones": [],
+            "partners": [],
+        }
+        for k, rows in enumerate(books)
+    }
+    kept: dict = {}
+    fresh: dict = {}
+    merged = c._merged_raw(tables, new, by_index, kept)["indicator_values"]
+    typed, problems = c._validate_merged(merged, tables, kept["indicator_values"], fresh)
+    cross = c._cross_check(tables, {"indicator_values": typed}, {"indicator_values": merged}, fresh)
+    return typed, problems, cross, merged, tables
+
+
+def _errors(problems) -> list[tuple]:
+    return [
+        (p.line, p.column, p.rule, p.value, p.message("de"))
+        for p in problems
+        if p.severity == "error"
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "clean",
+        "duplicate of a stored row",
+        "duplicate between two new workbooks",
+        "bad status",
+        "revision of a stored period",
+        "unknown indicator",
+        "a share above 100 percent",
+    ],
+)
+def test_new_rows_only_validation_finds_what_the_whole_table_gives(
+    data, original, case, monkeypatch
+):
+    """Validating only a merge's new rows gives the typed table and errors of validating all."""
+    from ogl_impact.delivery import collect as c
+    from ogl_impact.schemas import TABLES
+    from ogl_impact.schemas.crosscheck import check_cross_table
+    from ogl_impact.validate import validate_table
+
+    validated: list[int] = []
+
+    def spy(raw, spec):
+        validated.append(len(raw.frame))
+        return validate_table(raw, spec)
+
+    monkeypatch.setattr(c, "validate_table", spy)
+
+    iv = original.indicator_values
+    mine = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)]
+    rows = [
+        (
+            LAB,
+            r.indicator_id,
+            PERIOD,
+            "" if pd.isna(r.disaggregation_value) else r.disaggregation_value,
+            f"{r.value:g}".replace(".", ","),
+            r.status,
+        )
+        for r in mine.itertuples()
+        if pd.notna(r.value)
+    ]
+    stored = iv[(iv["lab_id"] == LAB) & (iv["period_id"] != PERIOD)].iloc[0]
+    books = [rows]
+    if case == "duplicate of a stored row":  # a stored key typed into this period's workbook
+        d = "" if pd.isna(stored.disaggregation_value) else stored.disaggregation_value
+        rows.append((LAB, stored.indicator_id, stored.period_id, d, "1", "measured"))
+    elif case == "duplicate between two new workbooks":  # one row of this lab in another's book
+        other = (original.labs["lab_id"] != LAB).idxmax()
+        books.append([(original.labs["lab_id"][other], *rows[0][1:4], "7", "estimated"), rows[0]])
+    elif case == "bad status":
+        rows[1] = (*rows[1][:5], "geschaetzt")
+    elif case == "unknown indicator":  # valid on its own, unknown to the folder
+        rows.append((LAB, "i99", PERIOD, "", "3", "measured"))
+    elif case == "a share above 100 percent":  # only the cross-table rule knows the measure
+        ind = original.indicators
+        share = ind[(ind["lab_id"] == LAB) & (ind["measure"] == "percentage")]["indicator_id"]
+        rows[:] = [(*r[:4], "250", r[5]) if r[1] == share.iloc[0] and not r[3] else r for r in rows]
+    elif case == "revision of a stored period":
+        books = [[(LAB, i, stored.period_id, d, v, s) for _, i, _, d, v, s in rows]]
+    typed, problems, cross, merged, tables = _merge_new_values(data, books)
+    # the whole table is validated again only where a new key meets a stored one
+    whole_again = case == "duplicate of a stored row"
+    assert validated[-1] == len(merged.frame) if whole_again else max(validated) < 100
+    whole, whole_problems = validate_table(merged, TABLES["indicator_values"])
+    pd.testing.assert_frame_equal(typed, whole, check_exact=True)
+    assert _errors(problems) == _errors(whole_problems)
+    parents = {n: tables.tables[n] for n in ("labs", "periods", "indicators", "sources")}
+    whole_cross = check_cross_table(
+        {**parents, "indicator_values": whole},
+        {**tables.raw, "indicator_values": merged},
+        missing=set(),
+    )
+    assert _errors(cross) == _errors(whole_cross)
+    table_rule = case in ("unknown indicator", "a share above 100 percent")
+    assert bool(_errors(cross)) == table_rule
+    expect_errors = case not in ("clean", "revision of a stored period")
+    assert bool(_errors(problems)) == (expect_errors and not table_rule)
+    if case.startswith("duplicate"):
+        assert any("kommt mehrfach vor" in p.message("de") for p in problems)

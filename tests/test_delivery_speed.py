@@ -133,3 +133,35 @@ def test_table_text_declines_where_one_text_stands_for_two_values(tmp_path):
     slow = write_tables({"t": _as_text_frame(typed)}, tmp_path, "c", sep=";")[0].read_bytes()
     assert table_text(typed, text, "c", ";", _as_text_frame).encode("utf-8") == slow
     assert table_text(typed, text.astype(str), "c", ";", _as_text_frame) is None  # not categorical
+
+
+@pytest.mark.parametrize("rows, categories", [(1, 1), (50, 3), (20_000, 700), (5, 40)])
+def test_distinct_codes_by_counting_give_what_np_unique_gives(rows, categories):
+    """table_columns counts categorical codes instead of sorting them: same groups, same order."""
+    from ogl_impact.delivery.csvout import _distinct
+
+    rng = np.random.default_rng(rows)
+    codes = rng.integers(-1, categories, rows).astype(np.int16)  # -1: a missing cell
+    distinct, row, where = _distinct(codes, categories)
+    expected, _first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert where.tolist() == inverse.ravel().tolist()
+    assert codes[row].tolist() == distinct.tolist()  # a row of each code holds it
+
+
+def test_lab_rows_made_on_demand_are_those_of_split_by_lab():
+    """collect makes a lab's rows only when its workbook is checked: the same rows."""
+    from ogl_impact.delivery.tables import load_tables
+    from ogl_impact.delivery.workbook import LabRows, split_by_lab
+
+    tables = load_tables(RAW).tables
+    every = split_by_lab(tables)
+    lazy = LabRows(tables)
+    assert list(lazy) == list(every) and len(lazy) == len(every)
+    for lab, own in every.items():
+        made = lazy[lab]
+        assert list(made) == list(own)
+        assert {k: v for k, v in made.items() if k not in ("periods", "period_cache")} == {
+            k: v for k, v in own.items() if k not in ("periods", "period_cache")
+        }
+    assert lazy.get("kein_labor") is None and "kein_labor" not in lazy

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import re
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,8 +107,9 @@ class Context:
         Known lab and period ids.
     period : str or None
         The period being collected (``--period``), if any.
-    per_lab : dict
-        Each lab's rows as :func:`~ogl_impact.delivery.workbook.split_by_lab` gives them.
+    per_lab : mapping
+        Each lab's rows as :func:`~ogl_impact.delivery.workbook.split_by_lab` gives them
+        (or a :class:`~ogl_impact.delivery.workbook.LabRows`, which makes them on demand).
     no_lab : dict
         The rows of a lab without indicators or milestones.
     cumulative : dict of str to dict
@@ -122,7 +123,7 @@ class Context:
     labs: set[str]
     periods: set[str]
     period: str | None
-    per_lab: dict
+    per_lab: Mapping
     no_lab: dict
     cumulative: dict[str, dict[str, bool]]
     received: pd.Timestamp

@@ -5,7 +5,9 @@ version, layout hash), its cells are read and checked
 (:mod:`~ogl_impact.delivery.read`, :mod:`~ogl_impact.delivery.plausibility`),
 and the rows of every workbook still accepted are merged into the data
 folder's tables, which are then checked with the very rules of ``validate``
-(:func:`~ogl_impact.validate.validate_table` and the cross-table rules). A
+(:func:`~ogl_impact.validate.validate_table` and the cross-table rules; for
+values and milestones on the new rows only, the kept rows having passed them
+when the folder was loaded, see :data:`_NEW_ROWS_ONLY`). A
 problem in a workbook's rows refuses that workbook as a whole; the others
 arrive. A workbook for a lab and period that already has values is taken
 as a revision: every value it changes is kept in ``revisions.csv``. Every
@@ -40,9 +42,9 @@ from ogl_impact.delivery.workbook import (
     SHEET_MILESTONES,
     SHEET_PARTNERS,
     SHEET_VALUES,
+    LabRows,
     column_letter,
     empty_lab,
-    split_by_lab,
 )
 from ogl_impact.io import RawTable
 from ogl_impact.problems import Problem
@@ -169,7 +171,7 @@ def collect(
         raise CollectError(f"{data}: Daten fehlerhaft / data invalid", tables.errors)
     if period is not None and period not in set(tables.tables["periods"]["period_id"].astype(str)):
         raise CollectError(f"--period {period}: unbekannter Zeitraum / unknown period")
-    per_lab = split_by_lab(tables.tables)
+    per_lab = LabRows(tables.tables)  # each lab's rows made where its workbook is checked
     labs = set(tables.tables["labs"]["lab_id"].astype(str))
     periods = set(tables.tables["periods"]["period_id"].astype(str))
     seen_sha = _collected(tables)
@@ -245,7 +247,10 @@ def collect(
         notes = accepted_notes(outcomes, data, received)
     except ValueError as exc:
         raise CollectError(str(exc)) from None
-    written = _write(frames, tables, [*files], texts, notes)
+    # update_files checks the data folder against its inputs with check_target(owned=False),
+    # where only a folder among the inputs can forbid it: the workbooks are files, and
+    # resolving 10,800 paths for nothing cost seconds
+    written = _write(frames, tables, [f for f in files if f.is_dir()], texts, notes)
     return CollectResult(outcomes=outcomes, written=written)
 
 
@@ -322,17 +327,16 @@ def _merge_and_check(
     _drop_known_partners(by_index, new, tables)
     active = set(by_index)
     for _ in range(len(by_index) + 1):
-        merged_raw = _merged_raw(tables, {k: new[k] for k in sorted(active)}, by_index)
+        kept: dict[str, np.ndarray] = {}
+        merged_raw = _merged_raw(tables, {k: new[k] for k in sorted(active)}, by_index, kept)
         typed: dict[str, pd.DataFrame] = {}
+        fresh: dict[str, tuple[pd.DataFrame, RawTable]] = {}
         problems: list[Problem] = []
         for name, raw in merged_raw.items():
-            frame, found = validate_table(raw, TABLES[name])
+            frame, found = _validate_merged(raw, tables, kept.get(name), fresh)
             typed[name] = frame
             problems += found
-        # the rules that involve a merged table; those among untouched tables held at loading
-        everything = {n: t for n, t in tables.tables.items() if n in _PARENTS} | typed
-        everything_raw = {**tables.raw, **merged_raw}
-        problems += check_cross_table(everything, everything_raw, missing=set())
+        problems += _cross_check(tables, typed, merged_raw, fresh)
         refused = _attribute(problems, by_index, active)
         if not refused:
             break
@@ -466,24 +470,39 @@ def _next_partner_number(partners: pd.DataFrame) -> int:
 
 
 def _merged_raw(
-    tables: DataTables, new: dict[int, dict[str, list]], by_index: dict[int, Outcome]
+    tables: DataTables,
+    new: dict[int, dict[str, list]],
+    by_index: dict[int, Outcome],
+    kept: dict[str, np.ndarray] | None = None,
 ) -> dict[str, RawTable]:
-    """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text."""
+    """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text.
+
+    ``kept`` receives, per merged table, which of the existing rows stay
+    (a boolean mask over the table as loaded); they come first in the
+    merged table, the workbooks' rows after them.
+    """
     out = {}
     replaced = {(by_index[k].lab_id, by_index[k].period_id) for k in new}
     for name in ("indicator_values", "milestones", "partners"):
         raw = tables.raw[name]
         frame = raw.frame
         lines = np.asarray(raw.lines)
+        keep = np.ones(len(frame), dtype=bool)
         if name != "partners" and replaced:
-            pair = frame["lab_id"].astype(str) + "\x00" + frame["period_id"].astype(str)
-            keep = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
-            frame, lines = frame[keep], lines[keep]
+            # only rows of a replaced period can be replaced: the pairs are built for those
+            near = frame["period_id"].isin({b for _, b in replaced}).to_numpy()
+            if near.any():
+                sub = frame[near]
+                pair = sub["lab_id"].astype(str) + "\x00" + sub["period_id"].astype(str)
+                keep[near] = ~pair.isin({f"{a}\x00{b}" for a, b in replaced}).to_numpy()
+                frame, lines = frame[keep], lines[keep]
         if name == "partners":
             gone = {r["partner_id"] for k in new for r in new[k].get("partners_replaced", [])}
             if gone:
                 keep = ~frame["partner_id"].astype(str).isin(gone).to_numpy()
                 frame, lines = frame[keep], lines[keep]
+        if kept is not None:
+            kept[name] = keep
         parts = [row for k in new for row in new[k][name]]
         if parts:
             if name == "partners":
@@ -511,6 +530,127 @@ def _merged_raw(
     if any(r["source"] == DELIVERY_SOURCE[0] for n in new.values() for r in n["partners"]):
         out["sources"] = _with_delivery_source(tables)
     return out
+
+
+def _cross_check(
+    tables: DataTables,
+    typed: dict[str, pd.DataFrame],
+    merged_raw: dict[str, RawTable],
+    fresh: dict[str, tuple[pd.DataFrame, RawTable]],
+) -> list[Problem]:
+    """Run the cross-table rules that involve a merged table, on its new rows where it can.
+
+    The rules among untouched tables held when the folder was loaded, and
+    the workbooks change none of their inputs. The rules on a merged table
+    (references to labs, periods, indicators and sources; a value fitting
+    its indicator's measure) look at one row at a time, and the tables they
+    refer to only gain rows: for a table in ``fresh`` (validated by its new
+    rows alone) they run on those rows, which gives the problems of the
+    whole table, the kept rows having none.
+    """
+    everything = {n: t for n, t in tables.tables.items() if n in _PARENTS} | typed
+    everything_raw = {**tables.raw, **merged_raw}
+    for name, (frame, raw) in fresh.items():
+        everything[name], everything_raw[name] = frame, raw
+    return check_cross_table(everything, everything_raw, missing=set())
+
+
+_NEW_ROWS_ONLY = frozenset({"indicator_values", "milestones"})
+"""Merged tables whose new rows alone are validated.
+
+Their unique keys hold lab and period, and the rows of a lab and period a
+workbook brings replace the stored ones; their frame checks look at one row
+at a time. So the kept rows, valid when the folder was loaded, stay valid,
+and every problem of the merged table lies in the new rows, which
+:func:`_validate_merged` checks alone (the cross-table rules still see the
+whole merged table).
+"""
+
+
+def _validate_merged(
+    raw: RawTable,
+    tables: DataTables,
+    keep: np.ndarray | None,
+    fresh: dict[str, tuple[pd.DataFrame, RawTable]] | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Type and check a merged table as ``validate_table`` does, the kept rows not again.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The merged table as text: the kept rows of the loaded table, then
+        the workbooks' rows.
+    tables : DataTables
+        The folder as loaded (typed and checked).
+    keep : numpy.ndarray or None
+        Which rows of the loaded table were kept (None: validate all).
+    fresh : dict, optional
+        Receives, where the new rows alone were validated, their typed
+        frame and text (for :func:`_cross_check`).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The typed merged table.
+    problems : list of Problem
+        What ``validate_table`` finds in the merged table. Where a new row's
+        key is also a kept row's key, the whole table is validated (the
+        duplicate named as ``validate_table`` names it).
+    """
+    spec = TABLES[raw.name]
+    old = tables.tables.get(raw.name)
+    if raw.name not in _NEW_ROWS_ONLY or keep is None or old is None or len(old) != len(keep):
+        return validate_table(raw, spec)
+    n_old = int(keep.sum())
+    if n_old == 0 or n_old == len(raw.frame):
+        return validate_table(raw, spec)
+    added = RawTable(
+        name=raw.name,
+        path=raw.path,
+        frame=_only_used(raw.frame.iloc[n_old:].reset_index(drop=True)),
+        lines=np.asarray(raw.lines)[n_old:],
+        header_line=raw.header_line,
+        decimal=raw.decimal,
+        synthetic=raw.synthetic,
+        comments=raw.comments,
+        sha256=raw.sha256,
+    )
+    frame, problems = validate_table(added, spec)
+    kept = old if keep.all() else old[keep]
+    key = list(spec.model.Config.unique)
+    near = kept[  # the kept rows that could share a key with a new row
+        kept["lab_id"].isin(frame["lab_id"].unique())
+        & kept["period_id"].isin(frame["period_id"].unique())
+    ]
+    if len(near) and _keys(near, key) & _keys(frame, key):
+        return validate_table(raw, spec)
+    if list(frame.columns) != list(kept.columns) or any(
+        frame[c].dtype != kept[c].dtype for c in frame.columns
+    ):
+        return validate_table(raw, spec)
+    if fresh is not None:
+        fresh[raw.name] = (frame, added)
+    return pd.concat([kept, frame], ignore_index=True), problems
+
+
+def _only_used(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop the categories no row of a text frame uses (the old rows' texts)."""
+    return pd.DataFrame(
+        {
+            c: frame[c].cat.remove_unused_categories()
+            if isinstance(frame[c].dtype, pd.CategoricalDtype)
+            else frame[c]
+            for c in frame.columns
+        }
+    )
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> set[tuple]:
+    """Return the key of every row as a tuple of text (missing: ``""``)."""
+    if frame.empty:
+        return set()
+    cols = [frame[c].astype(object).where(frame[c].notna(), "").astype(str) for c in key]
+    return set(zip(*cols, strict=True))
 
 
 def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:
@@ -598,8 +738,14 @@ def _locate(p: Problem, row: int) -> tuple[str, str]:
 
 
 def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    pairs = frame[["lab_id", "period_id"]].astype(str).drop_duplicates()
-    return set(zip(pairs["lab_id"], pairs["period_id"], strict=True))
+    pairs = frame[["lab_id", "period_id"]].drop_duplicates().astype(str)
+    return set(
+        zip(
+            pairs["lab_id"].to_numpy(dtype=object).tolist(),
+            pairs["period_id"].to_numpy(dtype=object).tolist(),
+            strict=True,
+        )
+    )
 
 
 def _diff(

@@ -36,6 +36,23 @@ def _alike(a: np.ndarray, b: np.ndarray) -> bool:
     return bool((same | (pd.isna(a) & pd.isna(b))).all())
 
 
+def _distinct(codes: np.ndarray, categories: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct codes (sorted), a row holding each, and each row's rank among them.
+
+    What ``np.unique(codes, return_index=True, return_inverse=True)`` gives,
+    by counting instead of sorting (codes are ``-1`` to ``categories - 1``);
+    the row for each code is one of its rows, not necessarily the first.
+    """
+    shifted = codes.astype(np.int64) + 1
+    present = np.bincount(shifted, minlength=categories + 1) > 0
+    distinct = np.flatnonzero(present)
+    rank = np.full(categories + 1, -1, dtype=np.int64)
+    rank[distinct] = np.arange(len(distinct))
+    row = np.zeros(categories + 1, dtype=np.int64)
+    row[shifted] = np.arange(len(shifted))
+    return distinct - 1, row[distinct], rank[shifted]
+
+
 def table_columns(
     typed: pd.DataFrame,
     text: pd.DataFrame,
@@ -70,8 +87,7 @@ def table_columns(
         raw = text[col]
         if not isinstance(raw.dtype, pd.CategoricalDtype):
             return None
-        codes = raw.cat.codes.to_numpy()
-        distinct, first, where = np.unique(codes, return_index=True, return_inverse=True)
+        distinct, first, where = _distinct(raw.cat.codes.to_numpy(), len(raw.cat.categories))
         values = typed[col]
         one_each = values.iloc[first]
         if not _alike(values.to_numpy(), one_each.to_numpy()[where]):

@@ -4,7 +4,11 @@ python-calamine reads the cells (chosen by measurement, see
 ``benchmarks/bench_delivery.py``: it reads the same templates several times
 faster than openpyxl). Formulas and merged cells are spotted in the sheet
 XML without inflating anything twice; only then is openpyxl asked for the
-exact cells.
+exact cells. For a plain archive (no comment, zip64, extra fields or
+encryption; sizes and CRCs as declared) the central directory is read and
+the sheet XML inflated here, which costs a fraction of :mod:`zipfile`'s
+overhead; any other archive goes through :mod:`zipfile`, so every answer
+and message stays its own.
 
 :func:`read_raw` turns a file into a :class:`RawWorkbook` (or one finding
 saying why it cannot be read); :func:`interpret` checks it against the
@@ -20,7 +24,9 @@ import io
 import itertools
 import math
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +109,9 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
     except OSError as exc:
         return finding(name, "not_a_workbook", detail=exc.strerror or type(exc).__name__)
     digest = hashlib.sha256(data).hexdigest()
+    fast = _inspect(data)
+    if fast is not None:  # a plain archive within the limits: zipfile would say the same
+        return _cells_of(name, path, digest, data, fast)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -115,11 +124,25 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
     suspicious = False
     try:
         for info in members:
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            if _is_sheet(info.filename):
                 xml = archive.read(info)
                 if _FORMULA.search(xml) or _MERGE.search(xml):
                     suspicious = True
                     break
+    except Exception as exc:
+        return finding(name, "not_a_workbook", detail=type(exc).__name__)
+    return _cells_of(name, path, digest, data, suspicious)
+
+
+def _is_sheet(filename: str) -> bool:
+    return filename.startswith("xl/worksheets/") and filename.endswith(".xml")
+
+
+def _cells_of(
+    name: str, path: Path, digest: str, data: bytes, suspicious: bool
+) -> RawWorkbook | Finding:
+    """Read the cells with python-calamine (and formulas and merges where the XML has them)."""
+    try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {  # the guide is text the lab does not fill: it is not read
             s: []
@@ -137,6 +160,119 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
         str(r[0]).strip(): _cell_str(r[1]) for r in meta_rows if len(r) >= 2 and str(r[0]).strip()
     }
     return raw
+
+
+@dataclass(frozen=True)
+class _Member:
+    """What :func:`ogl_impact.io.zip_breach` and the inflating need of a zip member."""
+
+    filename: str
+    file_size: int
+    compress_size: int
+    compress_type: int
+    crc: int
+    header_offset: int
+
+
+_END = struct.Struct("<4s4H2LH")
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_LOCAL = struct.Struct("<4s5H3L2H")
+
+
+def _inspect(data: bytes) -> bool | None:
+    """Read the central directory and scan the sheet XML of a plain zip archive.
+
+    Returns whether a sheet holds a formula or a merged range, or None where
+    the archive breaks :data:`~ogl_impact.io.WORKBOOK_LIMITS` or
+    is not the plain kind (comment, zip64, extra fields, data before it,
+    encryption, other compression, a CRC or size that does not match): then
+    :mod:`zipfile` reads it, and every answer and message is its own.
+    """
+    members = _central_directory(data)
+    if members is None or zip_breach(members, WORKBOOK_LIMITS) is not None:  # type: ignore[arg-type]
+        return None
+    suspicious = False
+    for m in members:
+        if _is_sheet(m.filename):
+            xml = _inflate(data, m)
+            if xml is None:
+                return None
+            if _FORMULA.search(xml) or _MERGE.search(xml):
+                suspicious = True
+                break
+    return suspicious
+
+
+def _central_directory(data: bytes) -> list[_Member] | None:
+    if len(data) < _END.size:
+        return None
+    sig, disk, disk_cd, n_disk, n_total, cd_size, cd_offset, comment = _END.unpack_from(
+        data, len(data) - _END.size
+    )
+    if (
+        sig != b"PK\x05\x06"
+        or comment
+        or disk
+        or disk_cd
+        or n_disk != n_total
+        or n_total in (0, 0xFFFF)
+        or cd_offset + cd_size != len(data) - _END.size
+    ):
+        return None
+    members = []
+    pos = cd_offset
+    for _ in range(n_total):
+        if pos + _CENTRAL.size > cd_offset + cd_size:
+            return None
+        head = _CENTRAL.unpack_from(data, pos)
+        (sig, _made, version, flags, method, _time, _date, crc, csize, size, n_name, n_extra,
+         n_comment, _disk, _iattr, _eattr, offset) = head  # fmt: skip
+        if (
+            sig != b"PK\x01\x02"
+            or n_extra
+            or n_comment
+            or flags & 0x1
+            or method not in (0, 8)
+            or version > 63
+            or 0xFFFFFFFF in (csize, size, offset)
+        ):
+            return None
+        raw_name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + n_name]
+        if b"\x00" in raw_name:
+            return None
+        try:
+            filename = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        members.append(_Member(filename, size, csize, method, crc, offset))
+        pos += _CENTRAL.size + n_name
+    if pos != cd_offset + cd_size:
+        return None
+    return members
+
+
+def _inflate(data: bytes, m: _Member) -> bytes | None:
+    """Return a member's bytes (never more than its declared size), or None where unsure."""
+    if m.header_offset + _LOCAL.size > len(data):
+        return None
+    sig, *_, n_name, n_extra = _LOCAL.unpack_from(data, m.header_offset)
+    if sig != b"PK\x03\x04":
+        return None
+    start = m.header_offset + _LOCAL.size + n_name + n_extra
+    packed = data[start : start + m.compress_size]
+    if len(packed) != m.compress_size:
+        return None
+    if m.compress_type == 0:
+        out = packed
+    else:
+        inflater = zlib.decompressobj(-15)
+        try:
+            out = inflater.decompress(packed, m.file_size + 1)
+        except zlib.error:
+            return None
+    if len(out) != m.file_size or zlib.crc32(out) != m.crc:
+        return None
+    return out
 
 
 def _cells(book: python_calamine.CalamineWorkbook, sheet: str) -> list[list[object]]:
@@ -211,6 +347,19 @@ class Returned:
     findings: list[Finding] = field(default_factory=list)
 
 
+def _choices(labels: dict[str, str]) -> dict[str, str]:
+    """Map each code and label, case-folded, to its code (the first one wins, as in the list)."""
+    out: dict[str, str] = {}
+    for code, label in labels.items():
+        out.setdefault(code.casefold(), code)
+        out.setdefault(label.casefold(), code)
+    return out
+
+
+_CHOICES = {where: _choices(labels) for where, labels in LISTS.items()}
+"""Per dropdown (sheet, column key): what a lab may type, case-folded, and its code."""
+
+
 class _Sheet:
     """Cell access by column key for one data sheet, with findings."""
 
@@ -266,6 +415,8 @@ class _Sheet:
         )
 
     def formula(self, row_index: int, key: str) -> bool:
+        if not self.formulas:
+            return False
         ref = self.ref(row_index, key)
         if ref in self.formulas:
             self.add("formula", row_index, key, formula=self.formulas[ref])
@@ -315,11 +466,10 @@ class _Sheet:
         v = _cell_str(self.cell(row_index, key))
         if not v:
             return None
+        code = _CHOICES[(self.name, key)].get(v.casefold())
+        if code is not None:
+            return code
         labels = LISTS[(self.name, key)]
-        wanted = v.casefold()
-        for code, label in labels.items():
-            if wanted in (code.casefold(), label.casefold()):
-                return code
         self.add("not_in_list", row_index, key, v, allowed=", ".join(labels.values()))
         return None
 

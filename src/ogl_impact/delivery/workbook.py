@@ -15,10 +15,13 @@ checked when a revision of it arrives are the same.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from ogl_impact import vocab
@@ -294,23 +297,90 @@ _FIELDS = {
 }
 
 
-def _records(frame: pd.DataFrame, fields: tuple[str, ...]) -> dict[str, list[tuple]]:
-    """Group a table's rows by lab as plain tuples (one conversion for the whole table)."""
-    columns = []
-    for f in fields:
-        col = frame[f]
-        if pd.api.types.is_datetime64_any_dtype(col):
-            columns.append([None if pd.isna(v) else pd.Timestamp(v) for v in col])
-        elif pd.api.types.is_float_dtype(col):
-            columns.append([None if v != v else float(v) for v in col.to_numpy()])
-        else:
-            values = col.astype(object).to_numpy()
-            columns.append(["" if v is None or v != v else str(v) for v in values])
-    out: dict[str, list[tuple]] = {}
-    for lab, row in zip(
-        frame["lab_id"].astype(str).to_numpy(), zip(*columns, strict=True), strict=True
-    ):
-        out.setdefault(lab, []).append(row)
+def _grouped(
+    frame: pd.DataFrame, fields: tuple[str, ...]
+) -> tuple[list[np.ndarray], dict[str, tuple[int, int]]]:
+    """Convert a table's columns once and say where each lab's rows lie.
+
+    Each column becomes an object array of Python values (text: ``""`` where
+    missing; numbers: ``float`` or None; dates: ``pandas.Timestamp`` or
+    None), the rows sorted stably by lab, so that each lab's rows are one
+    slice ``start:end`` in the order of the table.
+    """
+    columns = [_python_column(frame[f]) for f in fields]
+    codes, uniques = pd.factorize(frame["lab_id"].astype(str), sort=False)
+    labs = [str(lab) for lab in uniques]
+    if len(codes) > 1 and bool((np.diff(codes) < 0).any()):  # rows of a lab apart
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        columns = [c[order] for c in columns]
+    starts = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.array([], dtype=int)
+    bounds = [0, *starts.tolist(), len(codes)]
+    where = {
+        labs[codes[start]]: (start, end) for start, end in itertools.pairwise(bounds) if start < end
+    }
+    return columns, where
+
+
+def _slice(columns: list[np.ndarray], start: int, end: int) -> list[tuple]:
+    return list(zip(*(c[start:end] for c in columns), strict=True))
+
+
+class LabRows(Mapping):
+    """Each lab's rows as :func:`split_by_lab` gives them, made when a lab is asked for.
+
+    The tables are converted once (:func:`_grouped`); the tuples of a lab
+    are made from its slices on demand, so collect builds them only for the
+    labs that sent a workbook, in the workers that check those workbooks.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        As for :func:`split_by_lab`.
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        self._groups = {name: _grouped(tables[name], fields) for name, fields in _FIELDS.items()}
+        self._periods = tables["periods"]
+        self._cache: dict[str, tuple] = {}  # shared: period facts computed once per period
+        self._labs = sorted(set().union(*(where.keys() for _, where in self._groups.values())))
+
+    def __getitem__(self, lab: str) -> dict[str, object]:
+        if not any(lab in where for _, where in self._groups.values()):
+            raise KeyError(lab)
+        own: dict[str, object] = {}
+        for name, (columns, where) in self._groups.items():
+            own[name] = _slice(columns, *where[lab]) if lab in where else []
+        own["periods"] = self._periods
+        own["period_cache"] = self._cache
+        return own
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labs)
+
+    def __len__(self) -> int:
+        return len(self._labs)
+
+
+def _python_column(col: pd.Series) -> np.ndarray:
+    """Return a column as an object array of the Python values :func:`build_layout` uses."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return _objects([None if pd.isna(v) else pd.Timestamp(v) for v in col])
+    if pd.api.types.is_float_dtype(col):
+        numbers = col.to_numpy(dtype=float)
+        out = numbers.astype(object)
+        out[np.isnan(numbers)] = None
+        return out
+    if isinstance(col.dtype, pd.StringDtype):  # each distinct text converted once
+        codes, uniques = pd.factorize(col, sort=False)
+        return _objects([*(str(v) for v in uniques), ""])[codes]
+    values = col.astype(object).to_numpy()
+    return _objects(["" if v is None or v != v else str(v) for v in values])
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 
@@ -329,14 +399,8 @@ def split_by_lab(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, object]
         Per lab, the rows :func:`build_layout` needs (tuples in the order of
         the module's field lists), and the shared ``periods`` table.
     """
-    grouped = {name: _records(tables[name], fields) for name, fields in _FIELDS.items()}
-    labs = sorted(set().union(*(g.keys() for g in grouped.values())))
-    cache: dict[str, tuple] = {}  # shared: period facts are computed once per period
-    out = {}
-    for lab in labs:
-        out[lab] = lab_rows(grouped, lab, tables["periods"])
-        out[lab]["period_cache"] = cache
-    return out
+    rows = LabRows(tables)
+    return {lab: rows[lab] for lab in rows}
 
 
 def lab_rows(grouped: dict[str, dict[str, list[tuple]]], lab: str, periods: pd.DataFrame) -> dict:
@@ -471,6 +535,7 @@ __all__ = [
     "SHEET_VALUES",
     "TEMPLATE_VERSION",
     "Column",
+    "LabRows",
     "Layout",
     "build_layout",
     "cell_name",
