@@ -248,6 +248,8 @@ NOTE_COLUMN = "note"
 
 _COMPLEMENTARY = True  # switched off only by tests, to show what the audit catches
 _ENABLED = True  # idem: False publishes every group as it is
+_NOTEBOOK_DECISIONS: dict[tuple, "Disclosure"] = {}
+"""The decisions of notebooks in this kernel (see :meth:`Disclosure.for_notebook`)."""
 _CONSISTENT = True  # idem: False lets a group be hidden in one variable and shown in another
 
 Node = tuple[tuple[tuple[str, str], ...], str]
@@ -574,6 +576,112 @@ class Disclosure:
 
     def _somebody(self, nd: Node) -> bool:
         return self.nodes.get(nd, 0.0) > 0 or nd in self.unknown
+
+    @classmethod
+    def for_notebook(
+        cls, key: object, k: int = K_DEFAULT, *, allow_below_5: bool = False, lang: str = "de"
+    ) -> Disclosure:
+        """Return the notebook's one decision, the same again when its setup cell runs again.
+
+        A notebook's setup cell that made a new decision each time it ran
+        would forget what the cells above and below had shown: outputs of the
+        old decision stay on screen, and new ones decided afresh could be
+        read beside them. Within one kernel, this returns the same object for
+        the same ``key``, ``k``, ``allow_below_5`` and ``lang``; a different
+        key (other data: pass the data folder and a fingerprint of the data)
+        or another ``k`` gives a new decision. Restarting the kernel clears it
+        (outputs on screen should then be cleared too: run from the top).
+
+        Parameters
+        ----------
+        key : hashable
+            What the decision is about, e.g. ``(notebook, DATA, fingerprint)``.
+        k : int, default 5
+            Threshold.
+        allow_below_5 : bool, default False
+            Accept ``k`` of 3 or 4.
+        lang : {"de", "en"}
+            Language of the label of suppressed rows.
+
+        Returns
+        -------
+        Disclosure
+
+        Examples
+        --------
+        >>> a = Disclosure.for_notebook(("4.0", "daten"), 5)
+        >>> a is Disclosure.for_notebook(("4.0", "daten"), 5), a is Disclosure.for_notebook("x", 5)
+        (True, False)
+        """
+        k = check_k(k, allow_below_5=allow_below_5)
+        ident = (key, k, bool(allow_below_5), lang)
+        if ident not in _NOTEBOOK_DECISIONS:
+            _NOTEBOOK_DECISIONS[ident] = cls(k, allow_below_5=allow_below_5, lang=lang)
+        return _NOTEBOOK_DECISIONS[ident]
+
+    def hidden_groups(self) -> list[dict[str, str]]:
+        """Return the groups of respondents hidden so far, as ``{column: value}`` (text).
+
+        Only groups with respondents count (a group of nobody hides no one);
+        the variable is ignored: the same respondents, whatever they were
+        asked.
+        """
+        groups = {_respondents(nd) for nd in self.hidden if self._masked(nd)}
+        return [dict(g) for g in sorted(groups)]
+
+    def shown_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Drop the rows of respondents of every group the decision hides so far.
+
+        A grand total, a "missing" count, a model's n or estimate computed
+        from all rows would rest on hidden groups too: minus the shown cells
+        it leaves a hidden group (e.g. reliability n over all respondents
+        minus the shown cells by wave = the 3 respondents of the one lab of
+        a wave). A notebook therefore passes its answers or scores through
+        this before every summary, figure or model after its overview table.
+
+        A row belongs to a hidden group when its values match all respondent
+        dimensions of the group (``wave``, ``unit_id``, ``is_lab``,
+        ``actor_group``; the variable is ignored). A dimension the frame
+        lacks matches every row (more is dropped, never less); a total over
+        a chosen set of units matches those units.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Answers or scores, one row per respondent (and item or wave).
+
+        Returns
+        -------
+        DataFrame
+            The rows of shown groups only (``attrs`` kept); ``attrs["hidden_rows"]``
+            counts the rows dropped.
+
+        Examples
+        --------
+        >>> d = Disclosure()
+        >>> d.register({node({"wave": 3, "unit_id": "a"}): 3, node({"wave": 3, "unit_id": "b"}): 9})
+        >>> f = pd.DataFrame({"unit_id": ["a", "b", "a"], "wave": [3, 3, 1]})
+        >>> d.shown_rows(f)[["unit_id", "wave"]].values.tolist()
+        [['b', 3], ['a', 1]]
+        """
+        drop = pd.Series(False, index=frame.index)
+        text = {c: frame[c].map(_text) for c in RESPONDENT_DIMS if c in frame.columns}
+        if "unit_id" in frame.columns:
+            text["scope"] = frame["unit_id"].map(_text)
+        for group in self.hidden_groups():
+            match = pd.Series(True, index=frame.index)
+            for col, value in group.items():
+                if col == "scope":
+                    units = value.split(" in ", 1)[-1].split("+")
+                    if "scope" in text:
+                        match &= text["scope"].isin(units)
+                elif col in text:
+                    match &= text[col].eq(value)
+            drop |= match
+        out = frame.loc[~drop].copy()
+        out.attrs = dict(frame.attrs)
+        out.attrs["hidden_rows"] = int(drop.sum())
+        return out
 
     def suppressed_count(self) -> int:
         """Count the hidden groups of the report (for the gallery line).
