@@ -629,7 +629,7 @@ class Disclosure:
         groups = {_respondents(nd) for nd in self.hidden if self._masked(nd)}
         return [dict(g) for g in sorted(groups)]
 
-    def shown_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def shown_rows(self, frame: pd.DataFrame, *, labs: Sequence[str] | None = None) -> pd.DataFrame:
         """Drop the rows of respondents of every group the decision hides so far.
 
         A grand total, a "missing" count, a model's n or estimate computed
@@ -649,6 +649,10 @@ class Disclosure:
         ----------
         frame : DataFrame
             Answers or scores, one row per respondent (and item or wave).
+        labs : sequence of str, optional
+            The lab units: gives ``is_lab`` to a frame without that column
+            (the answers); without it, a hidden group named by ``is_lab``
+            drops every row of its wave from such a frame.
 
         Returns
         -------
@@ -665,9 +669,14 @@ class Disclosure:
         [['b', 3], ['a', 1]]
         """
         drop = pd.Series(False, index=frame.index)
-        text = {c: frame[c].map(_text) for c in RESPONDENT_DIMS if c in frame.columns}
+        text = {
+            c: frame[c].astype(object).map(_text) for c in RESPONDENT_DIMS if c in frame.columns
+        }
         if "unit_id" in frame.columns:
-            text["scope"] = frame["unit_id"].map(_text)
+            text["scope"] = text["unit_id"]
+            if "is_lab" not in text and labs is not None:
+                chosen = {_text(u) for u in labs}
+                text["is_lab"] = text["unit_id"].isin(chosen).map(_text)
         for group in self.hidden_groups():
             match = pd.Series(True, index=frame.index)
             for col, value in group.items():
