@@ -490,3 +490,253 @@ def test_raw_overview_after_one_lab_is_protected_by_the_decision_alone():
     assert SMALL in hidden and MIDDLE not in hidden and len(hidden) == 2
     # the raw frame shown one by one gives the lab of 4 away
     assert _leaks([("change", raw.assign(suppressed=False), None)])
+
+
+# --- third hostile round: totals, "fehlend", models and re-runs rest on shown groups only ------
+
+COMMUNES = ["dorf_a", "dorf_b"]
+
+
+def _thin_answers() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Wave 3 of the labs is one lab of 3 (the tester's thinwave); communes of 12 in each wave."""
+    rng = np.random.default_rng(11)
+    size = {SMALL: (11, 3), **{u: (10 + i, 0) for i, u in enumerate(BIG)}}
+    size |= {c: (12, 12) for c in COMMUNES}
+    rows = []
+    for unit, (before, after) in size.items():
+        for wave, count in ((1, before), (3, after)):
+            for i in range(count):
+                level = rng.integers(1, 6)
+                for item in ITEMS:
+                    value = int(np.clip(level + rng.integers(-1, 2), 1, 5))
+                    rows.append((f"{unit}-{wave}-{i}", unit, wave, "buerger", item, value))
+    responses = pd.DataFrame(
+        rows, columns=["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    )
+    _, codebook = _answers()
+    return responses, codebook, [SMALL, *BIG]
+
+
+def _thin_scores(responses, codebook, labs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return stats.score_table(responses, codebook, lab_units=labs, min_n=None)
+
+
+def _respondents_table(scores: pd.DataFrame, dc: privacy.Disclosure) -> dict:
+    """Notebook 4.0, cell 3: respondents by kind of unit and wave; returns the shown cells."""
+    counts = scores.assign(n=1).groupby(["is_lab", "wave"], as_index=False, observed=True)["n"]
+    frame = stats.groups.describe(counts.sum(), dims=["is_lab", "wave"])
+    shown = _show(frame, dc)
+    return {
+        (bool(r["is_lab"]), int(r["wave"])): (np.nan if r["suppressed"] else r["n"])
+        for r in shown.to_dict("records")
+    }
+
+
+def _rest_leaks(cells: dict, totals: list[tuple[str, float, list]], k: int = K) -> list:
+    """A shown total over some cells of the respondents table, minus the shown ones, in 1..k-1.
+
+    Each total is read as a group with the cells it covers as its parts (the
+    variable ignored: the same respondents), so that ``privacy.derivations``
+    applies; a covered cell not shown counts as hidden.
+    """
+    nodes, hidden = {}, set()
+    for label, n, covered in totals:
+        nodes[privacy.node({"cover": label})] = float(n)
+        for key in covered:
+            nd = privacy.node({"cover": label, "cell": str(key)})
+            value = cells.get(key, np.nan)
+            nodes[nd] = 0.0 if pd.isna(value) else float(value)
+            if pd.isna(value):
+                hidden.add(nd)
+    return privacy.derivations(nodes, hidden, k)
+
+
+def test_n1_a_grand_total_rests_on_shown_groups_only():
+    responses, codebook, labs = _thin_answers()
+    scores = _thin_scores(responses, codebook, labs)
+    dc = privacy.Disclosure(K)
+    cells = _respondents_table(scores, dc)
+    assert pd.isna(cells[(True, 3)]) and cells[(False, 3)] == 24
+    everyone = list(cells)
+    # the finding: reliability over all respondents, minus the shown cells, leaves the 3
+    raw = stats.reliability_table(responses, codebook, min_n=K)
+    assert _rest_leaks(cells, [("alpha", raw["n"].iloc[0], everyone)])
+    assert raw["n"].iloc[0] - np.nansum(list(cells.values())) == 3
+    # the fix: only respondents of shown groups are analysed
+    mine = dc.shown_rows(responses, labs=labs)
+    assert not ((mine["unit_id"] == SMALL) & (mine["wave"] == 3)).any()
+    assert mine.attrs["hidden_rows"] == 3 * len(ITEMS)
+    fixed = _show(stats.reliability_table(mine, codebook, min_n=K), dc)
+    assert fixed["n"].iloc[0] == np.nansum(list(cells.values()))
+    assert _rest_leaks(cells, [("alpha", fixed["n"].iloc[0], everyone)]) == []
+
+
+def test_n2_missing_plus_n_rests_on_shown_groups_only():
+    responses, codebook, labs = _thin_answers()
+    scores = _thin_scores(responses, codebook, labs)
+    dc = privacy.Disclosure(K)
+    cells = _respondents_table(scores, dc)
+
+    def wave_totals(shares):
+        rows = shares[(shares["wave"] == 3) & ~shares.get("suppressed", False)]
+        return [(f"w3 {r['item_id']}", r["n"] + r["missing"], [(True, 3), (False, 3)])
+                for r in rows.to_dict("records")]  # fmt: skip
+
+    raw = stats.likert_summary(responses, codebook, by=["wave"], min_n=K).shares
+    assert "missing" in raw and _rest_leaks(cells, wave_totals(raw))
+    mine = dc.shown_rows(responses, labs=labs)
+    shown = _show(stats.likert_summary(mine, codebook, by=["wave"], min_n=K).shares, dc)
+    totals = wave_totals(shown)
+    assert totals and all(n == 24 for _, n, _ in totals)
+    assert _rest_leaks(cells, totals) == []
+
+
+def test_n3_model_n_and_estimates_rest_on_shown_groups_only():
+    responses, codebook, labs = _thin_answers()
+    scores = _thin_scores(responses, codebook, labs)
+    dc = privacy.Disclosure(K)
+    cells = _respondents_table(scores, dc)
+    four = [(True, 1), (False, 1), (True, 3), (False, 3)]
+
+    def polr_n(answers):
+        one = answers[answers["item_id"] == ITEMS[0]]
+        one = one.assign(after=(one["wave"] == 3).map({True: "nach", False: "vor"}))
+        return stats.proportional_odds(one, "value", ["after"]).coefficients["n"].iloc[0]
+
+    assert _rest_leaks(cells, [("polr", polr_n(responses), four)])
+    mine = dc.shown_rows(responses, labs=labs)
+    assert _rest_leaks(cells, [("polr", polr_n(mine), four)]) == []
+    # the labs' "after" effect would be the mean of the 3: no lab is left in wave 3 to estimate
+    lab_scores = dc.shown_rows(scores)
+    lab_scores = lab_scores[lab_scores["is_lab"]]
+    assert set(lab_scores["wave"]) == {1}
+    raw_labs = scores[scores["is_lab"] & scores["wave"].isin([1, 3])]
+    assert _rest_leaks(cells, [("mixed", len(raw_labs), [(True, 1), (True, 3)])])
+
+
+def test_n4_rerunning_the_setup_cell_keeps_the_decision():
+    """Cells 3 and 12, then cell 3 again and the complementary lab's own table (cell 15)."""
+    responses, codebook = _answers()
+    lab = _complement(responses, codebook)
+    key = ("4.0", "test-n4", id(responses))
+    dc = privacy.Disclosure.for_notebook(key, K)
+    overview, what = _overview(responses, codebook)
+    outputs = [(what, _show(overview, dc), None)]
+    again = privacy.Disclosure.for_notebook(key, K)  # the setup cell runs again
+    assert again is dc
+    detail, detail_kind = _one_lab("likert_summary", responses, codebook, lab)
+    outputs.append((detail_kind, _show(detail, again), lab))
+    assert _leaks(outputs) == []
+    # a new decision there (the finding) shows the complementary lab and gives the small one away
+    fresh = privacy.Disclosure(K)
+    leaked = [*outputs[:1], (detail_kind, _show(detail, fresh), lab)]
+    assert _leaks(leaked)
+    # other data or another k: a decision of its own
+    assert privacy.Disclosure.for_notebook(("4.0", "other", 1), K) is not dc
+    assert privacy.Disclosure.for_notebook(key, 6).k == 6
+    assert privacy.Disclosure.for_notebook(key, 6) is not dc
+
+
+def test_shown_rows_without_is_lab_needs_the_labs_or_drops_the_whole_wave():
+    responses, codebook, labs = _thin_answers()
+    dc = privacy.Disclosure(K)
+    _respondents_table(_thin_scores(responses, codebook, labs), dc)
+    assert dc.hidden_groups() == [{"is_lab": "True", "wave": "3"}]
+    # the answers have no is_lab: without the labs every row of wave 3 goes (never too few)
+    assert 3 not in set(dc.shown_rows(responses)["wave"])
+    kept = dc.shown_rows(responses, labs=labs)
+    assert set(kept.loc[kept["wave"] == 3, "unit_id"]) == set(COMMUNES)
+
+
+def _thin_folder(tmp: Path) -> Path:
+    """The embedded data with only kehl among the labs in wave 3, 3 respondents of it."""
+    folder = tmp / "duenn"
+    shutil.copytree(ogl_impact.demo_path(), folder, ignore=shutil.ignore_patterns("truth"))
+    labs = set(ogl_impact.load(folder).labs["lab_id"].astype(str))
+    path = folder / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    head = [line for line in lines if line.startswith("#")]
+    body = pd.read_csv(StringIO("".join(lines[len(head) :])), sep=";", dtype=str,
+                       keep_default_na=False)  # fmt: skip
+    wave3 = body["wave"] == "3"
+    body = body[~(wave3 & body["unit_id"].isin(labs - {"kehl"}))]
+    sel = (body["unit_id"] == "kehl") & (body["wave"] == "3")
+    keep = list(dict.fromkeys(body.loc[sel, "respondent_id"]))[:3]
+    body = body[~sel | body["respondent_id"].isin(keep)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.writelines(head)
+        body.to_csv(f, sep=";", index=False)
+    return folder
+
+
+def test_notebook_4_on_a_thin_wave_shows_and_derives_no_small_group(tmp_path, monkeypatch):
+    folder = _thin_folder(tmp_path)
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    params = f"LAB = 'kehl'\nDATA = {str(folder)!r}\nBOOTSTRAP_REPS = 99"
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(params))
+    # the figure footers' n, read where the notebook computed them
+    nb.cells.append(nbformat.v4.new_code_cell("print('FOOTER', n_answers)"))
+    # the setup cell run again (N4): the same decision, the hidden group stays hidden
+    setup = next(c.source for c in nb.cells if "for_notebook" in c.source)
+    nb.cells.append(nbformat.v4.new_code_cell("first = dc"))
+    nb.cells.append(nbformat.v4.new_code_cell(setup))
+    nb.cells.append(nbformat.v4.new_code_cell("print('SAME', dc is first, len(dc.published))"))
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "nicht schätzbar – kein gezeigtes Labor in Welle 1 und Welle 3" in text
+    assert "ohne unterdrückte Gruppen" in "".join(
+        o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])
+    )
+    cells: dict = {}
+    totals: list = []
+    small: list = []
+    waves = [1, 2, 3]
+    every = [(lab, w) for lab in (True, False) for w in waves]
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        for t in _html_tables(c):
+            cols = list(t.columns)
+            n = t["n"].map(_count) if "n" in cols else None
+            if "Labor?" in cols:
+                for lab, w, size in zip(t["Labor?"], t["Welle"].map(_count), n, strict=True):
+                    cells[(lab == "ja", int(w))] = size
+            elif "Konstrukt" in cols and "Alpha" in cols:
+                totals += [(f"alpha {i}", size, every) for i, size in enumerate(n)]
+            elif "fehlend" in cols:
+                rest = n + t["fehlend"].map(_count)
+                for w, size in zip(t["Welle"].map(_count), rest, strict=True):
+                    if "lab_likert" in c.source:  # one lab by wave: a group of its own
+                        small += [size] if pd.notna(size) else []
+                    else:
+                        totals.append((f"w{w:g}", size, [(True, int(w)), (False, int(w))]))
+            elif "Term" in cols and n is not None:
+                if "two_waves" in c.source:  # the mixed model: labs, waves 1 and 3
+                    covered = [(True, 1), (True, 3)]
+                elif "lab_scores" in c.source:  # the ICC: labs, every wave
+                    covered = [(True, w) for w in waves]
+                else:  # proportional odds, comparison: labs and communes, waves 1 and 3
+                    covered = [(lab, w) for lab in (True, False) for w in (1, 3)]
+                totals += [(f"model {c.source[:20]}", s, covered) for s in n.dropna()]
+    same = [o.text for o in nb.cells[-1].outputs if o.get("text", "").startswith("SAME")]
+    assert same and same[0].split()[1] == "True", same
+    footer = [o.text for o in nb.cells[-4].outputs if o.get("text", "").startswith("FOOTER")]
+    totals.append(("footer", float(footer[0].split()[1]), every))
+    assert len(cells) == 6 and pd.isna(cells[(True, 3)]), cells
+    assert sum(label.startswith("alpha") for label, _, _ in totals) >= 9
+    assert any(label.startswith("model") for label, _, _ in totals)
+    shown = [v for v in cells.values() if pd.notna(v)] + small
+    shown += [size for _, size, _ in totals]
+    assert not [v for v in shown if 0 < v < K]
+    assert _rest_leaks(cells, totals) == []
+    # not vacuous: the reliability n over all answers, as shown before the fix, is caught
+    ds = ogl_impact.load(folder)
+    raw = stats.reliability_table(ds.responses, ds.codebook, min_n=K)["n"].iloc[0]
+    assert _rest_leaks(cells, [("raw", raw, every)])

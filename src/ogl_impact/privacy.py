@@ -248,9 +248,9 @@ NOTE_COLUMN = "note"
 
 _COMPLEMENTARY = True  # switched off only by tests, to show what the audit catches
 _ENABLED = True  # idem: False publishes every group as it is
-_NOTEBOOK_DECISIONS: dict[tuple, "Disclosure"] = {}
-"""The decisions of notebooks in this kernel (see :meth:`Disclosure.for_notebook`)."""
 _CONSISTENT = True  # idem: False lets a group be hidden in one variable and shown in another
+_NOTEBOOK_DECISIONS: dict[tuple, Disclosure] = {}
+"""The decisions of notebooks in this kernel (see :meth:`Disclosure.for_notebook`)."""
 
 Node = tuple[tuple[tuple[str, str], ...], str]
 """A published group: its respondent dimensions (sorted ``(column, value)`` pairs) and variable."""
