@@ -690,7 +690,7 @@ def test_notebook_4_on_a_thin_wave_shows_and_derives_no_small_group(tmp_path, mo
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    assert "nicht schätzbar – kein gezeigtes Labor in Welle 1 und Welle 3" in text
+    assert "nicht schätzbar – in Welle 1 oder Welle 3 kein gezeigtes Labor" in text
     assert "ohne unterdrückte Gruppen" in "".join(
         o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])
     )
