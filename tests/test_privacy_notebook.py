@@ -740,3 +740,29 @@ def test_notebook_4_on_a_thin_wave_shows_and_derives_no_small_group(tmp_path, mo
     ds = ogl_impact.load(folder)
     raw = stats.reliability_table(ds.responses, ds.codebook, min_n=K)["n"].iloc[0]
     assert _rest_leaks(cells, [("raw", raw, every)])
+
+
+def test_shown_rows_follows_actor_groups_and_chosen_units():
+    """A hidden actor group drops only its rows; a hidden total over chosen units drops them."""
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "a", "b", "c", "a"],
+            "wave": [3, 3, 3, 3, 1],
+            "actor_group": ["verwaltung", "buerger", "buerger", "buerger", "verwaltung"],
+        }
+    )
+    dc = privacy.Disclosure(K)
+    dc.register({privacy.node({"unit_id": "a", "wave": 3, "actor_group": "verwaltung"}): 2})
+    dc.register({privacy.node({"unit_id": "a", "wave": 3, "actor_group": "buerger"}): 30})
+    kept = dc.shown_rows(frame)
+    # only the 2 of the administration of a in wave 3 go (no total: no complement needed)
+    assert kept.index.tolist() == [1, 2, 3, 4]
+    # a hidden unit in a wave takes all its actor groups with it
+    whole = privacy.Disclosure(K)
+    whole.register({privacy.node({"unit_id": "a", "wave": 3}): 4})
+    assert whole.shown_rows(frame).index.tolist() == [2, 3, 4]
+    chosen = privacy.Disclosure(K)
+    chosen.register({privacy.node({"scope": "unit_id in b+c", "wave": 3}): 3})
+    assert chosen.shown_rows(frame)["unit_id"].tolist() == ["a", "a", "a"]
+    # nothing hidden: every row stays
+    assert len(privacy.Disclosure(K).shown_rows(frame)) == len(frame)
