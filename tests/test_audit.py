@@ -524,3 +524,11 @@ def test_the_audit_command_fails_on_a_table_it_cannot_check(tmp_path: Path, caps
     out = capsys.readouterr()
     assert "profil.csv: Spalte n fehlt – nicht prüfbar" in out.out
     assert "nicht veröffentlichen" in out.err
+
+
+def test_a_row_marked_suppressed_that_still_shows_its_n_counts_as_shown(tmp_path: Path):
+    # the suppressed column set to true by hand on a row whose n (3) and score stay
+    body = "wave;unit_id;score;n;suppressed\n3;kehl;2,5;3;true\n3;jena;3,0;60;false\n"
+    leaks = audit(_folder(tmp_path, {"labore": (SURVEY_SOURCE, body)}))
+    assert [(x.kind, x.n) for x in leaks] == [("shown", 3.0)]
+    assert "unit_id=kehl" in leaks[0].group

@@ -33,7 +33,8 @@ respondents that is
 A table is one of respondent groups when it has a ``suppressed`` column or
 when its comment line, its figure's caption in the gallery or the figure
 declared under its name names the survey as its source. Every row of such a
-table without a ``suppressed`` column counts as shown. Tables of other
+table without a ``suppressed`` column counts as shown, and so does a row
+marked suppressed that still shows its n. Tables of other
 sources (indicators, partners, milestones, deliveries) count labs or their
 entries, not respondents, and are not checked.
 
@@ -351,15 +352,15 @@ def audit(folder: Path | str) -> list[Leak]:
         if missing:
             leaks.append(Leak(path.name, "; ".join(missing), "unchecked", np.nan))
             continue
-        flagged = "suppressed" in frame  # without the column, every row counts as shown
         dims = [c for c in privacy.RESPONDENT_DIMS if c in frame]
         for row in frame.to_dict("records"):
             key = {c: row[c] for c in dims}
             variable = "\x1f".join(row[v] for v in variables)
             nd = privacy.node(key, variable)
             n = _number(row["n"])
-            masked = flagged and _truthy(row["suppressed"])
-            if masked or np.isnan(n):
+            # a row is hidden when its n is: a row that shows an n counts as shown, whatever
+            # its suppressed column says, and so does every row of a table without that column
+            if np.isnan(n):
                 hidden.add(nd)
             else:
                 # a group of 0 ("keine Daten") identifies no one
