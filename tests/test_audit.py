@@ -393,3 +393,142 @@ def test_a_lab_without_answers_in_one_perspective_does_not_betray_its_partner(tm
     # its 0 in p2 is withheld too: published, it would leave b alone in p2's rest (b = 50),
     # and the rest of p1 minus 50 would give a's 3 (second hostile test, F1)
     assert a2["note"].tolist() == [d.label] and a2["suppressed"].all()
+
+
+# --- published tables the audit cannot read as it should (third hostile test, N6) ---------------
+
+SURVEY_SOURCE = "Quelle: Befragung der Labore und Vergleichskommunen"
+PAGE = '<html><body><p class="privacy" data-k="5">k</p></body></html>'
+
+
+def _without(path: Path, *columns: str) -> None:
+    """Delete columns from a published table, keeping its comment line (as a person would)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    comment = [x for x in lines if x.startswith("#")]
+    table = read_table(path).drop(columns=list(columns))
+    body = [";".join(table.columns)] + [";".join(r) for r in table.itertuples(index=False)]
+    path.write_text("\n".join(comment + body) + "\n", encoding="utf-8")
+
+
+def test_a_survey_table_without_its_suppressed_column_counts_every_row_as_shown(
+    datasets: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # suppression off: the lab of 4 is in the tables with suppressed = false
+    with monkeypatch.context() as m:
+        m.setattr(privacy, "_ENABLED", False)
+        folder = _published(datasets["four_from_the_mean"], tmp_path / "off", monkeypatch)
+    for path in folder.glob("*.csv"):
+        _without(path, "suppressed", "note")
+    leaks = audit(folder)
+    lab = [x for x in leaks if f"unit_id={LABS[0]}" in x.group and x.kind == "shown"]
+    assert lab and {x.n for x in lab} == {4.0}
+    assert {x.output for x in lab} >= {"offenheit_radar.csv", "offenheit_punkte.csv"}
+    # suppression on: the hidden rows are empty, the same cut leaves a clean report
+    _build(datasets["four_from_the_mean"], tmp_path / "on")
+    folder = tmp_path / "on" / "pb"
+    for path in folder.glob("*.csv"):
+        _without(path, "suppressed", "note")
+    assert audit(folder) == []
+
+
+def _folder(tmp_path: Path, tables: dict[str, tuple[str, str]]) -> Path:
+    """A report folder of hand-written tables: name -> (comment line or "", CSV body)."""
+    folder = tmp_path / "r"
+    folder.mkdir(parents=True)
+    for name, (comment, body) in tables.items():
+        text = (f"# {comment}\n" if comment else "") + body
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    (folder / "index.html").write_text(PAGE, encoding="utf-8")
+    return folder
+
+
+PROFILE = (
+    "wave;lab_label;unit_id;perspective;score;n;network_mean;network_n\n"
+    "3;Kehl;kehl;Transparenz;2,5;40;2,8;100\n"
+    "3;Jena;jena;Transparenz;3,0;60;2,8;100\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cut", "missing"),
+    [
+        ("n", "Spalte n fehlt"),
+        ("network_n", "Spalte network_n fehlt neben network_mean"),
+        ("unit_id", "Spalte unit_id fehlt neben lab_label"),
+    ],
+)
+def test_a_survey_table_without_a_column_the_audit_needs_is_not_checkable(
+    cut: str, missing: str, tmp_path: Path
+):
+    folder = _folder(tmp_path, {"profil": (f"Zahlen; {SURVEY_SOURCE}", PROFILE)})
+    assert audit(folder) == []  # whole, the table is checked and clean
+    _without(folder / "profil.csv", cut)
+    leaks = audit(folder)
+    assert [(x.output, x.kind) for x in leaks] == [("profil.csv", "unchecked")]
+    assert missing in leaks[0].group
+    assert "nicht prüfbar" in audit_module.leak_lines(leaks)[0]
+
+
+def test_rows_that_no_column_tells_apart_are_not_checkable(tmp_path: Path):
+    # the wave column deleted: lab kehl has 40 in wave 2 and 4 in wave 3, now the same group
+    body = "lab_label;unit_id;score;n;suppressed\nKehl;kehl;2,5;40;false\nKehl;kehl;;;true\n"
+    leaks = audit(_folder(tmp_path, {"labore": (SURVEY_SOURCE, body)}))
+    assert [x.kind for x in leaks] == ["unchecked"]
+    assert "unterscheiden" in leaks[0].group
+
+
+def test_values_shown_without_their_n_are_not_checkable(tmp_path: Path):
+    body = "wave;unit_id;score;n\n3;kehl;2,5;\n3;jena;3,0;60\n"
+    leaks = audit(_folder(tmp_path, {"labore": (SURVEY_SOURCE, body)}))
+    assert [(x.kind, x.group) for x in leaks] == [("unchecked", "Werte ohne n gezeigt")]
+    # a hidden row (nothing shown, n empty) is no finding
+    body = "wave;unit_id;score;n\n3;kehl;;\n3;jena;3,0;60\n3;bonn;3,1;70\n"
+    assert audit(_folder(tmp_path / "b", {"labore": (SURVEY_SOURCE, body)})) == []
+
+
+def test_the_source_is_read_from_the_comment_the_gallery_or_the_figure_name(tmp_path: Path):
+    small = "lab_label;unit_id;n\nKehl;kehl;2\nJena;jena;40\n"
+    # counts of labs' entries (indicators, partners): not respondents, not checked
+    assert audit(_folder(tmp_path / "a", {"x": ("Quelle: Partnerliste der Labore", small)})) == []
+    assert audit(_folder(tmp_path / "b", {"partner": ("", small)})) == []
+    indicators = "Zahlen der Abbildung „Wirkungsmodelle“ (PB); Quelle: Indikatoren der Labore"
+    assert audit(_folder(tmp_path / "c", {"wirkungsmodell_kehl": (indicators, small)})) == []
+    # the survey, named in the comment (German or English) or by the figure's name
+    for i, (name, comment) in enumerate(
+        [
+            ("x", SURVEY_SOURCE),
+            ("x", "Numbers; source: survey of labs and comparison communes"),
+            ("vertrauen_likert", ""),
+        ]
+    ):
+        leaks = audit(_folder(tmp_path / f"s{i}", {name: (comment, small)}))
+        assert [(x.kind, x.n) for x in leaks] == [("shown", 2.0)], name
+    # ... or in the figure's caption in the gallery
+    folder = _folder(tmp_path / "g", {"x": ("", small)})
+    (folder / "index.html").write_text(
+        PAGE.replace(
+            "</body>", f'<figure id="x"><figcaption><p class="meta">{SURVEY_SOURCE}</p>'
+            "</figcaption></figure></body>",
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert [x.kind for x in audit(folder)] == ["shown"]
+    # named nowhere: not checkable
+    leaks = audit(_folder(tmp_path / "none", {"x": ("", small)}))
+    assert [(x.kind, x.group) for x in leaks] == [("unchecked", "Quelle nicht angegeben")]
+
+
+def test_the_audit_command_fails_on_a_table_it_cannot_check(tmp_path: Path, capsys):
+    folder = _folder(tmp_path, {"profil": (SURVEY_SOURCE, PROFILE.replace(";n;", ";m;"))})
+    assert main(["audit", str(folder)]) == 1
+    out = capsys.readouterr()
+    assert "profil.csv: Spalte n fehlt – nicht prüfbar" in out.out
+    assert "nicht veröffentlichen" in out.err
+
+
+def test_a_row_marked_suppressed_that_still_shows_its_n_counts_as_shown(tmp_path: Path):
+    # the suppressed column set to true by hand on a row whose n (3) and score stay
+    body = "wave;unit_id;score;n;suppressed\n3;kehl;2,5;3;true\n3;jena;3,0;60;false\n"
+    leaks = audit(_folder(tmp_path, {"labore": (SURVEY_SOURCE, body)}))
+    assert [(x.kind, x.n) for x in leaks] == [("shown", 3.0)]
+    assert "unit_id=kehl" in leaks[0].group

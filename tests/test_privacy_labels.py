@@ -250,3 +250,35 @@ def test_the_alt_text_counts_a_partly_shown_lab_once(thin_wave):
     assert "für 2 Labore," in alt
     assert f"davon 1 Labor nur teilweise (einzelne Werte: {SUPPRESSED})" in alt
     assert f"; 1 Labor: {SUPPRESSED}." in alt
+
+
+def test_the_data_protection_page_says_what_a_zero_inside_a_suppressed_lab_reads():
+    """docs/datenschutz.md said "keine Daten" also inside a suppressed lab (third hostile test,
+    N7); the code withholds that 0, and the page must say so, with its own example."""
+    page = (Path(__file__).parents[1] / "docs" / "datenschutz.md").read_text(encoding="utf-8")
+    paragraphs = re.split(r"\n\s*\n", page)
+    rule = next(p for p in paragraphs if p.startswith("**„keine Daten“**"))
+    assert "unterdrückten Labors" not in rule
+    exception = next(p for p in paragraphs if p.startswith("**Ausnahme: die 0 eines Labors"))
+    stated = re.search(r"\*\*„(unterdrückt \(n < \d\))“\*\*", exception).group(1)
+    # the page's example: A 3 in perspective 1 and nobody in perspective 2, B 50 beside it
+    text = exception.replace("\n", " ")
+    a = int(re.search(r"die (\d+) Befragten von A", text).group(1))
+    b = int(re.search(r"B mit (\d+) Befragten", text).group(1))
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["A", "B", "C", "D"] * 2,
+            "perspective": ["1"] * 4 + ["2"] * 4,
+            "n": [a, b, 60, 70, 0, b, 60, 70],
+            "score": [3.0, 2.5, 2.7, 3.1, np.nan, 2.4, 2.8, 3.0],
+        }
+    )
+    frame["network_n"] = frame.groupby("perspective")["n"].transform("sum")
+    frame["network_mean"] = 2.9
+    d = Disclosure()
+    options = {"groups": ["unit_id"], "fixed": {"wave": 3}, "variables": ["perspective"]}
+    d.protect(frame, **options)
+    out = d.protect(frame, **options).set_index(["unit_id", "perspective"])
+    assert out.loc[("A", "2"), "note"] == stated == d.label
+    assert out.loc[("A", "2"), "suppressed"] and np.isnan(out.loc[("A", "2"), "n"])
+    assert out.loc[("B", "2"), "suppressed"]

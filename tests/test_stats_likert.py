@@ -103,3 +103,43 @@ def test_a_group_where_nobody_answered_is_no_data_not_suppressed():
     # 2 answers: suppressed; the note counts that group only
     assert s.loc[1, "suppressed"] and np.isnan(s.loc[1, "n"])
     assert "1 Gruppen unterdrückt (n < 5): Gruppen unter 5 Befragten oder ergänzend" in res.note
+
+
+def _x7_y4() -> pd.DataFrame:
+    # unit x: 7 answers to b; unit y: 4 answers (below the default of 5)
+    return pd.DataFrame(
+        {
+            "unit_id": ["x"] * 7 + ["y"] * 4,
+            "item_id": ["b"] * 11,
+            "value": [1, 2, 3, 5, 5, 4, 4, 5, 5, 4, 1],
+        }
+    )
+
+
+@pytest.mark.parametrize("min_n", [3, 4])
+def test_a_threshold_of_3_or_4_shows_the_small_group_but_says_so(min_n: int):
+    # the reports accept k < 5 only with --allow-k-below-5; the library used to show a group
+    # of 4 under min_n=4 without a word (third hostile test, N5)
+    with pytest.warns(UserWarning, match=rf"^min_n = {min_n}\b.*--allow-k-below-5") as caught:
+        res = likert_summary(_x7_y4(), BOOK, items=["b"], by=["unit_id"], min_n=min_n)
+    s = res.shares.set_index("unit_id")
+    assert not s.loc["y", "suppressed"] and s.loc["y", "n"] == 4
+    message = str(caught[0].message)
+    assert message.index("Befragten") < message.index("respondents")  # German first
+    assert caught[0].filename == __file__  # points at the caller's line
+
+
+@pytest.mark.parametrize("min_n", [5, 6, 12])
+def test_a_threshold_of_5_or_more_is_silent(min_n: int):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        likert_summary(_x7_y4(), BOOK, items=["b"], by=["unit_id"], min_n=min_n)
+        likert_summary(_x7_y4(), BOOK, items=["b"], by=["unit_id"])
+
+
+@pytest.mark.parametrize("min_n", [2, 1, 0, -5, 4.5, True])
+def test_a_threshold_below_3_or_not_whole_is_refused(min_n):
+    with pytest.raises(StatsInputError, match=rf"min_n = {min_n!r}.*ab 3"):
+        likert_summary(_x7_y4(), BOOK, items=["b"], by=["unit_id"], min_n=min_n)

@@ -39,6 +39,12 @@ S = {
     "c2": ([1, 3, 5], [1, 3, 5]),  # no change
 }
 LABS = ["u1", "u2"]
+# the hand-made units have 3 respondents: tests below choose min_n=3 on purpose; the warning
+# that goes with a threshold below 5 is checked in
+# test_every_group_function_warns_for_a_threshold_of_3_or_4
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::ogl_impact.stats.masking.ThresholdBelowSafeWarning"
+)
 
 
 def _answers(s: int) -> list[tuple[str, float]]:
@@ -825,3 +831,41 @@ def test_no_count_of_alle_minus_the_shown_rows_is_small_in_random_tables():
             assert rest == 0 or rest >= 5, (col, rest, frame.to_dict("list"))
             shown = out[col].dropna()
             assert not shown.between(1, 4).any(), (col, frame.to_dict("list"))
+
+
+@pytest.mark.parametrize("min_n", [3, 4])
+@pytest.mark.parametrize(
+    "function",
+    ["score_table", "reliability_table", "change_by_unit", "did_2x2", "lab_comparison"],
+)
+def test_every_group_function_warns_for_a_threshold_of_3_or_4(function, min_n, responses):
+    """min_n=3 or 4 showed groups of 3 or 4 without a word, while the reports need
+    --allow-k-below-5 for it (third hostile test, N5)."""
+    from ogl_impact import stats
+    from ogl_impact.stats.masking import ThresholdBelowSafeWarning
+
+    with pytest.warns(UserWarning, match="min_n=None"):
+        raw = score_table(responses, BOOK, lab_units=LABS, min_n=None)
+    part = raw[["unit_id", "wave", "is_lab", "trust"]].assign(post=lambda f: f["wave"] == 2)
+    # answers that vary between items (those of `responses` are collinear): one unit of 4
+    keyed = {"q1": [1, 2, 3, 4], "q2": [2, 1, 4, 3], "q3": [4, 3, 5, 1]}
+    varied = pd.DataFrame(
+        [(f"r{i}", "u1", 1, "buerger", q, float(v[i])) for q, v in keyed.items() for i in range(4)],
+        columns=["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"],
+    )
+    calls = {
+        "score_table": lambda: score_table(responses, BOOK, lab_units=LABS, min_n=min_n),
+        "reliability_table": lambda: reliability_table(varied, BOOK, min_n=min_n),
+        "change_by_unit": lambda: change_by_unit(raw, "trust", before=1, after=2, min_n=min_n),
+        "did_2x2": lambda: stats.did_2x2(
+            part, "trust", treatment="is_lab", post="post", min_n=min_n
+        ),
+        "lab_comparison": lambda: lab_comparison(
+            raw, "trust", before=1, after=2, reps=99, min_n=min_n
+        ),
+    }
+    with pytest.warns(ThresholdBelowSafeWarning, match=f"min_n = {min_n}:") as caught:
+        calls[function]()
+    below = [w for w in caught if issubclass(w.category, ThresholdBelowSafeWarning)]
+    assert len(below) == 1 and "--allow-k-below-5" in str(below[0].message)
+    assert issubclass(below[0].category, UserWarning)

@@ -22,6 +22,22 @@ respondents that is
    the second, pins the other hidden groups of the first when it leaves
    between 1 and k - 1 respondents ("ableitbar über Perspektiven");
 
+5. **not checkable** ("nicht prüfbar"): a published table of respondent
+   groups that lacks what the audit needs - the column ``n``, the ``n`` of
+   a total it shows (``network_n`` beside ``network_mean``), the columns
+   that tell its groups apart (``unit_id`` beside ``lab_label``; rows
+   that name the same group must show the same n), an n beside values
+   shown - or a table whose source is told nowhere. Such a table is
+   reported, never passed.
+
+A table is one of respondent groups when it has a ``suppressed`` column or
+when its comment line, its figure's caption in the gallery or the figure
+declared under its name names the survey as its source. Every row of such a
+table without a ``suppressed`` column counts as shown, and so does a row
+marked suppressed that still shows its n. Tables of other
+sources (indicators, partners, milestones, deliveries) count labs or their
+entries, not respondents, and are not checked.
+
 The n of a figure as a whole (footer, alt text) is not subtracted from its
 parts: answers missing for single questions leave a rest that is no group.
 The builders therefore give as n only respondents of shown groups or of a
@@ -81,10 +97,12 @@ class Leak:
         The file (and, where it helps, the other outputs involved).
     group : str
         The group, e.g. "wave=3, unit_id=lab01 · perspective: Transparenz".
-    kind : {"shown", "derivable", "across"}
-        How it is revealed.
+    kind : {"shown", "derivable", "across", "unchecked"}
+        How it is revealed ("unchecked": the table cannot be checked, the
+        group names what is missing).
     n : float
-        Its number of respondents (or the respondents left by the subtraction).
+        Its number of respondents (or the respondents left by the
+        subtraction); missing for "unchecked".
     """
 
     output: str
@@ -184,6 +202,104 @@ def _truthy(cell: str) -> bool:
     return str(cell).strip().lower() in {"true", "wahr", "ja", "1"}
 
 
+SURVEY = "survey"
+"""Key of the survey in :data:`ogl_impact.reports.figures.base.SOURCES`."""
+NOT_VALUES = frozenset(
+    {*privacy.RESPONDENT_DIMS, *privacy.VARIABLE_DIMS, "n", "value", *privacy.TOTAL_COLUMNS}
+    | set(privacy.TOTAL_COLUMNS.values())
+)
+"""Columns that name a group, its n or a total, not a value of the group (``value`` is a
+Likert category)."""
+
+
+def _comment(path: Path) -> str:
+    with path.open(encoding="utf-8") as handle:
+        first = handle.readline()
+    return first[1:].strip() if first.startswith("#") else ""
+
+
+def _source_of(text: str) -> str | None:
+    """Return the key of the source named after "Quelle:"/"source:" in a text, or None."""
+    from ogl_impact.reports.figures.base import SOURCES
+
+    found = re.search(r"(?:Quelle|[Ss]ource):\s*([^·;\n]+)", text)
+    if not found:
+        return None
+    name = found.group(1).strip().lower()
+    for key, words in SOURCES.items():
+        if any(name.startswith(w.lower()) for w in words):
+            return key
+    return None
+
+
+def _declared_source(stem: str) -> str | None:
+    """Return the source of the figure declared under a file's name (per lab: ``<name>_<lab>``)."""
+    from ogl_impact.reports.figures import FIGURES
+
+    if stem in FIGURES:
+        return FIGURES[stem].source
+    for name, spec in FIGURES.items():
+        if spec.per_lab and stem.startswith(f"{name}_"):
+            return spec.source
+    return None
+
+
+def table_sources(path: Path, gallery: _Gallery) -> set[str]:
+    """Return the sources a published table is said to come from, wherever the report says it.
+
+    Parameters
+    ----------
+    path : Path
+        ``<name>.csv``.
+    gallery : _Gallery
+        The parsed ``index.html``.
+
+    Returns
+    -------
+    set of str
+        Keys of :data:`~ogl_impact.reports.figures.base.SOURCES` named by
+        the table's comment line, its figure's caption or the figure
+        declared under its name; empty when none says.
+    """
+    named = (
+        _source_of(_comment(path)),
+        _source_of(gallery.captions.get(path.stem, "")),
+        _declared_source(path.stem),
+    )
+    return {s for s in named if s is not None}
+
+
+def _unchecked(frame: pd.DataFrame, variables: list[str]) -> list[str]:
+    """Say what a table of respondent groups lacks for the audit (empty: checkable)."""
+    missing = []
+    if "n" not in frame:
+        missing.append("Spalte n fehlt")
+    for value_col, n_col in privacy.TOTAL_COLUMNS.items():
+        if value_col in frame and n_col not in frame:
+            missing.append(f"Spalte {n_col} fehlt neben {value_col}")
+    if "lab_label" in frame and "unit_id" not in frame:
+        missing.append("Spalte unit_id fehlt neben lab_label")
+    if missing or frame.empty:
+        return missing
+    dims = [c for c in privacy.RESPONDENT_DIMS if c in frame]
+    flag = frame["suppressed"] if "suppressed" in frame else pd.Series("", index=frame.index)
+    keys = frame[dims + variables].astype(str) if dims + variables else None
+    group_of = (
+        keys.apply("\x1f".join, axis=1) if keys is not None else pd.Series("", index=frame.index)
+    )
+    shown = pd.DataFrame({"g": group_of, "n": frame["n"].str.strip(), "flag": flag})
+    if (shown.groupby("g")[["n", "flag"]].nunique() > 1).any(axis=None):
+        missing.append(
+            "Zeilen derselben Gruppe mit verschiedenem n: Spalten, die die Gruppen "
+            "unterscheiden, fehlen"
+        )
+    values = [c for c in frame.columns if c not in NOT_VALUES]
+    numbers = frame[values].apply(lambda col: col.map(_number)).notna().any(axis=1)
+    if (frame["n"].map(_number).isna() & numbers).any():
+        missing.append("Werte ohne n gezeigt")
+    return missing
+
+
 def audit(folder: Path | str) -> list[Leak]:
     """Search a built report folder for groups below k, shown or derivable.
 
@@ -225,17 +341,26 @@ def audit(folder: Path | str) -> list[Leak]:
     reported: set[tuple[str, privacy.Node]] = set()
     for path in tables:
         frame = read_table(path)
-        if "suppressed" not in frame or "n" not in frame:
-            continue  # not a table of respondent groups
-        dims = [c for c in privacy.RESPONDENT_DIMS if c in frame]
+        sources = table_sources(path, gallery)
+        if "suppressed" not in frame and sources and SURVEY not in sources:
+            continue  # counts of labs or their entries, not of respondents
+        if "suppressed" not in frame and not sources:
+            leaks.append(Leak(path.name, "Quelle nicht angegeben", "unchecked", np.nan))
+            continue
         variables = _variables(frame)
+        missing = _unchecked(frame, variables)
+        if missing:
+            leaks.append(Leak(path.name, "; ".join(missing), "unchecked", np.nan))
+            continue
+        dims = [c for c in privacy.RESPONDENT_DIMS if c in frame]
         for row in frame.to_dict("records"):
             key = {c: row[c] for c in dims}
             variable = "\x1f".join(row[v] for v in variables)
             nd = privacy.node(key, variable)
             n = _number(row["n"])
-            masked = _truthy(row["suppressed"])
-            if masked or np.isnan(n):
+            # a row is hidden when its n is: a row that shows an n counts as shown, whatever
+            # its suppressed column says, and so does every row of a table without that column
+            if np.isnan(n):
                 hidden.add(nd)
             else:
                 # a group of 0 ("keine Daten") identifies no one
@@ -245,8 +370,8 @@ def audit(folder: Path | str) -> list[Leak]:
                 shown[nd] = max(shown.get(nd, 0.0), n)
                 where.setdefault(nd, path.name)
             for value_col, n_col in privacy.TOTAL_COLUMNS.items():
-                if value_col not in frame or n_col not in frame:
-                    continue
+                if value_col not in frame:
+                    continue  # (a mean without its n is reported as not checkable above)
                 t = privacy.node({c: v for c, v in key.items() if c != "unit_id"}, variable)
                 tn, tv = _number(row[n_col]), _number(row[value_col])
                 if np.isnan(tv) or np.isnan(tn):
@@ -317,7 +442,7 @@ def _across_variables(
 
 def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[Leak]:
     """Find labs whose every row is suppressed, named with a number in alt text or caption."""
-    if "lab_label" not in frame:
+    if "lab_label" not in frame or "suppressed" not in frame:
         return []
     masked = frame["suppressed"].map(_truthy)
     # rows of 0 respondents ("keine Daten") show nothing of a lab
@@ -340,6 +465,10 @@ KINDS = {
     "across": (
         "ableitbar über Perspektiven (Rest einer Perspektive minus anderswo gezeigte Teile)",
         "derivable across perspectives (rest of one perspective minus parts shown in another)",
+    ),
+    "unchecked": (
+        "nicht prüfbar: so nicht veröffentlichen",
+        "not checkable: do not publish it like this",
     ),
 }
 

@@ -50,8 +50,26 @@ RAW_WARNING = (
 )
 
 
+BELOW_SAFE_WARNING = (
+    "min_n = {k}: Gruppen ab {k} Befragten werden gezeigt, unter dem Standard {safe}; in den "
+    "Berichten ist das nur mit --allow-k-below-5 erlaubt und wird in jeder Abbildung genannt "
+    "/ min_n = {k} shows groups of {k} respondents, below the default of {safe}; reports "
+    "need --allow-k-below-5 for it and state it on every figure."
+)
+
+
+class ThresholdBelowSafeWarning(UserWarning):
+    """``min_n`` of 3 or 4: below the default of 5, which reports accept only with a flag.
+
+    The reports take such a threshold only with ``--allow-k-below-5``.
+
+    A subclass of :class:`UserWarning`, so that the report path, whose k has
+    passed that gate already, can silence exactly this warning.
+    """
+
+
 def check_min_n(min_n: int | None) -> int | None:
-    """Validate ``min_n``; warn for ``None`` (raw values).
+    """Validate ``min_n``; warn for ``None`` (raw values) and for 3 or 4.
 
     Parameters
     ----------
@@ -71,6 +89,10 @@ def check_min_n(min_n: int | None) -> int | None:
     -----
     UserWarning
         When ``min_n`` is None.
+    ThresholdBelowSafeWarning
+        When ``min_n`` is 3 or 4 (a :class:`UserWarning`): the reports accept
+        such a threshold only with ``--allow-k-below-5``, and the library
+        says so rather than showing groups of 3 or 4 silently.
 
     Notes
     -----
@@ -95,6 +117,12 @@ def check_min_n(min_n: int | None) -> int | None:
         raise StatsInputError(
             f"min_n = {min_n!r}: erlaubt sind ganze Zahlen ab {MIN_N_FLOOR} oder None "
             f"(Rohwerte) / min_n must be a whole number of at least {MIN_N_FLOOR}, or None."
+        )
+    if int(min_n) < MIN_N_DEFAULT:
+        warnings.warn(
+            BELOW_SAFE_WARNING.format(k=int(min_n), safe=MIN_N_DEFAULT),
+            ThresholdBelowSafeWarning,
+            stacklevel=3,
         )
     return int(min_n)
 

@@ -10,6 +10,8 @@ at the top of this module.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,7 @@ from ogl_impact.reports.figures.base import (
     n_sentence,
     sentences,
 )
+from ogl_impact.stats.masking import ThresholdBelowSafeWarning
 
 # --- the calls into stats ---------------------------------------------------------------------
 
@@ -57,9 +60,25 @@ def scores(ctx: Context) -> pd.DataFrame:
     return ctx.cached("scores", raw)
 
 
+@contextmanager
+def _report_k() -> Iterator[None]:
+    """Pass the report's k to stats without its warning for 3 or 4.
+
+    The report's k has passed :func:`ogl_impact.privacy.check_k` at the
+    entry (``--allow-k-below-5``) and is stated on every figure; the
+    library's warning for a ``min_n`` below 5 would only repeat it.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ThresholdBelowSafeWarning)
+        yield
+
+
 def _likert(ctx: Context, items: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     ds = ctx.data
-    likert = stats.likert_summary(ds.responses, ds.codebook, items=items, by=["wave"], min_n=ctx.k)
+    with _report_k():
+        likert = stats.likert_summary(
+            ds.responses, ds.codebook, items=items, by=["wave"], min_n=ctx.k
+        )
     return likert.categories, likert.shares
 
 
@@ -78,9 +97,10 @@ def _lab_comparison(
     digest = int(pd.util.hash_pandas_object(part, index=False).sum())
     key = (construct, before, after, reps, k, len(part), digest)
     if key not in _EFFECTS:
-        _EFFECTS[key] = stats.lab_comparison(
-            table, construct, before=before, after=after, reps=reps, min_n=k
-        ).bootstrap
+        with _report_k():
+            _EFFECTS[key] = stats.lab_comparison(
+                table, construct, before=before, after=after, reps=reps, min_n=k
+            ).bootstrap
     return _EFFECTS[key]
 
 
