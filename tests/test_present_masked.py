@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ogl_impact import present, stats
+from ogl_impact import present, privacy, stats
 
 NOT_A_NUMBER = re.compile(r"\bnan\b|NaN|<NA>|\bNone\b|\bNaT\b", re.IGNORECASE)
 
@@ -160,3 +160,13 @@ def test_the_cells_of_a_difference_in_differences_read_german():
     ]
     heads, rows = cells(present.table(table, lang="en").to_html())
     assert dict(zip(heads, rows[-1], strict=True))["Term"] == "difference in differences"
+
+
+def test_a_row_hidden_by_a_shared_decision_carries_the_label_once(demo):
+    counts = pd.DataFrame({"is_lab": [False, True], "wave": [3, 3], "n": [587, 3]})
+    decision = privacy.Disclosure(5)
+    protected = decision.protect(counts, groups=["is_lab", "wave"])
+    html = present.table(protected, demo).to_html()
+    heads, rows = cells(html)
+    notes = [dict(zip(heads, r, strict=True))["Anmerkung"] for r in rows]
+    assert notes == ["", "unterdrückt (n < 5)"]

@@ -657,8 +657,9 @@ def _mark_suppressed(frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> pd.
     out = shown.copy()
     if "note" in out.columns:
         old = out["note"].map(lambda v: "" if v is None or pd.isna(v) else str(v))
+        # a note that already carries the label (a Disclosure's decision) keeps it once
         out["note"] = [
-            "; ".join(part for part in (mark, text) if part)
+            "; ".join(part for part in (mark, text) if part) if mark not in text else text
             for mark, text in zip(marks, old, strict=True)
         ]
         return out.drop(columns="suppressed")

@@ -783,6 +783,7 @@ class Disclosure:
             for col in (value_col, n_col):
                 out[col] = out[col].astype(float)
                 out.loc[gone, col] = np.nan
+        out.attrs["k"] = self.k  # the threshold the labels name (read by present.table)
         return out
 
     def publish(self, frame: pd.DataFrame) -> pd.DataFrame:
