@@ -461,8 +461,14 @@ class ReadAhead:
             self._procs.append(proc)
             self._files.append(out)
 
-    def finish(self) -> dict[int, bytes]:
+    def finish(self, wait: bool = False) -> dict[int, bytes]:
         """Stop the readers and return what they read.
+
+        Parameters
+        ----------
+        wait : bool
+            Let the readers read every workbook first (instead of stopping
+            them after the workbook at hand).
 
         Returns
         -------
@@ -470,7 +476,7 @@ class ReadAhead:
             Pickled :func:`~ogl_impact.delivery.read.read_raw` results by
             position in ``paths`` (a reader that failed only leaves gaps).
         """
-        if self._procs:
+        if self._procs and not wait:
             self._stop.set()
         for proc in self._procs:
             proc.join()
