@@ -8,6 +8,9 @@ the data folder's dialect. It needs nothing but a :class:`Context` and the
 path, so :func:`check_workbooks` can run it in a pool of processes; the
 results come back in input order, and each holds exactly what the serial
 run gives, so messages do not depend on the number of processes.
+:class:`ReadAhead` reads the workbooks (the part that needs nothing from the
+data folder) in a forked process while collect loads the folder; the pool
+then checks what was read and reads the rest itself.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ problem in a workbook's rows refuses that workbook as a whole; the others
 arrive. A workbook for a lab and period that already has values is taken
 as a revision: every value it changes is kept in ``revisions.csv``. Every
 recognised workbook, refused ones too, gets a row in ``submissions.csv``.
+
+With a pool of processes, the workbooks are read
+(:class:`~ogl_impact.delivery.check.ReadAhead`) while the data folder is
+loaded and checked, which takes one process; the workers then check what
+was read. Which workbooks were read ahead changes no result and no message.
 """
 
 from __future__ import annotations
