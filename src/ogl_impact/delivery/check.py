@@ -15,6 +15,7 @@ then checks what was read and reads the rest itself.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -501,8 +502,14 @@ class ReadAhead:
 
 
 def _read_ahead(paths: list[Path], first: int, step: int, stop, out) -> None:
-    """Read every ``step``-th workbook from ``first`` on until told to stop (a reader process)."""
+    """Read every ``step``-th workbook from ``first`` on until told to stop (a reader process).
+
+    The reader runs at a lower priority: it is to use a core the loading
+    process leaves free, not to slow that process down on a busy machine.
+    """
     _quiet()
+    with contextlib.suppress(OSError):
+        os.nice(10)
     for k in range(first, len(paths), step):
         if stop.is_set():
             break
