@@ -110,8 +110,15 @@ pool 11.1 s, merge 1.5 s, write 3.2 s, total 34.6 s. ``--stage collect``
 alternated (main, this, main, this, then this, main, this, main; load
 2.6-4.6): main 47.4, 25.9, 44.5, 46.8 s; this 46.0, 30.5, 46.0, 32.0 s;
 CPU 30-35 s for both; parent peak 903-930 MiB (main 935-948 MiB); reader
-7.3 and 8.1 s. On a loaded machine the gain is within the noise of single
-runs; it needs a free core, which the quiet benchmark machine has.
+7.3 and 8.1 s. Two more pairs (load 4.7 and 4.3): this 28.8 s (load
+10.5 s, 6,293 read ahead, pool 11.9 s), main 24.7 s (load 5.3 s, pool
+13.8 s). With the reader at nice 10 (so that it takes only a free core;
+load 3.1-3.6): this 24.2 s and 27.9 s (3,997 and 489 read ahead), main
+17.6 s between them. So on this loaded machine the gain is NOT shown: it
+is within the 2x noise of single runs (main alone 17.6-48.4 s); reading
+ahead needs a free core, which the quiet benchmark machine has, and is to
+be measured there. Summed PSS of collect's processes at 10,800 at most
+866 MiB (sampled every 0.2 s, ``/tmp/s5c/pss.py``), parent peak 914 MiB.
 Data files and feedback byte-identical to main (``--compare-with``) at 2,000
 workbooks (3,989 files) and 300 with spoiled ones (608 files).
 """
