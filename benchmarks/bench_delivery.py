@@ -90,6 +90,37 @@ checking 2 s (was 5-6 s), writing 6 s (csv rows 2 s of it).
 Data files byte-identical to main (``--compare-with``) at 2,000 and 10,800
 workbooks, 300 with 12 spoiled and feedback (608 files), and 12 revisions of
 an already collected period with feedback (41 files).
+
+Round 2 (branch s5-collect2; machine shared with other work, load average
+2.6-4.6 on 2 cores throughout, so single runs vary by 2x). Which tables are
+loaded: all that collect reads are needed (labs, periods, sources,
+partners, indicators, nodes for the node levels of the layout hash,
+indicator_values, milestones; submissions and revisions when they exist);
+the survey tables (responses, codebook, waves, perspectives) were already
+not read. So this round overlaps instead: with a pool, one forked process
+reads the workbooks (``read_raw``, the half of the per-workbook work that
+needs nothing from the folder) while the parent loads and checks the folder
+(``ReadAhead``, a pickle of about 3 KB per workbook in a temporary file);
+the pool checks what was read and reads the rest. Phases at 10,800, paired
+runs minutes apart (``/tmp/s5c2_phases*.py``, load 4.5 and 4.1): main
+load 11.0 s, building the context about 2.5 s, pool 27.6 s, merge 2.4 s,
+write 5.5 s, total 48.4 s; this branch load 15.6 s (the reader takes CPU
+from it), context 2.5 s (6,386 of 10,800 workbooks read ahead by then),
+pool 11.1 s, merge 1.5 s, write 3.2 s, total 34.6 s. ``--stage collect``
+alternated (main, this, main, this, then this, main, this, main; load
+2.6-4.6): main 47.4, 25.9, 44.5, 46.8 s; this 46.0, 30.5, 46.0, 32.0 s;
+CPU 30-35 s for both; parent peak 903-930 MiB (main 935-948 MiB); reader
+7.3 and 8.1 s. Two more pairs (load 4.7 and 4.3): this 28.8 s (load
+10.5 s, 6,293 read ahead, pool 11.9 s), main 24.7 s (load 5.3 s, pool
+13.8 s). With the reader at nice 10 (so that it takes only a free core;
+load 3.1-3.6): this 24.2 s and 27.9 s (3,997 and 489 read ahead), main
+17.6 s between them. So on this loaded machine the gain is NOT shown: it
+is within the 2x noise of single runs (main alone 17.6-48.4 s); reading
+ahead needs a free core, which the quiet benchmark machine has, and is to
+be measured there. Summed PSS of collect's processes at 10,800 at most
+866 MiB (sampled every 0.2 s, ``/tmp/s5c/pss.py``), parent peak 914 MiB.
+Data files and feedback byte-identical to main (``--compare-with``) at 2,000
+workbooks (3,989 files) and 300 with spoiled ones (608 files).
 """
 
 from __future__ import annotations

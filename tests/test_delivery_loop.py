@@ -658,6 +658,81 @@ def test_pool_of_two_gives_what_one_process_gives(
     assert dict(zip(register["lab_id"], register["outcome"], strict=True))[LAB] == "refused"
 
 
+def _mixed_books(base: Path, original, back: Path) -> list[Path]:
+    """Every lab's workbook, one spoiled, with a truncated, an empty and a text file amid them."""
+    for lab in sorted(original.labs["lab_id"]):
+        edit = _set("Indikatorwerte", "I3", "zwölf") if lab == LAB else None
+        filled(base, original, lab, back / f"{lab}_{PERIOD}.xlsx", edit)
+    good = (back / f"bremen_{PERIOD}.xlsx").read_bytes()
+    (back / f"c_kaputt_{PERIOD}.xlsx").write_bytes(good[:900])
+    (back / f"k_leer_{PERIOD}.xlsx").write_bytes(b"")
+    (back / "notizen.xlsx").write_text("Werte kommen nächste Woche", encoding="utf-8")
+    return sorted(back.iterdir())
+
+
+def test_workbooks_read_ahead_are_what_read_raw_gives(base, original, tmp_path):
+    """The readers' pickles give back read_raw's result for each file, broken ones too."""
+    import pickle
+
+    from ogl_impact.delivery.check import ReadAhead
+    from ogl_impact.delivery.read import read_raw
+
+    books = _mixed_books(base, original, tmp_path / "back")
+    books.append(tmp_path / "back" / "weg.xlsx")  # gone before it is read
+    read = ReadAhead(books, 2).finish(wait=True)
+    assert sorted(read) == list(range(len(books)))
+    for k, path in enumerate(books):
+        assert pickle.loads(read[k]) == read_raw(path), path.name
+    assert ReadAhead(books, 0).finish() == {}
+    assert ReadAhead([], 2).finish() == {}
+
+
+@pytest.mark.parametrize("share", ["all", "every other", "none"])
+def test_collect_gives_the_same_however_far_the_readers_got(
+    base, data, original, tmp_path, monkeypatch, share
+):
+    """Workbooks read ahead or read in the pool: the same outcomes, messages and files."""
+    import ogl_impact.delivery.check as check
+
+    books = _mixed_books(base, original, tmp_path / "back")
+    serial_data = tmp_path / "serial"
+    shutil.copytree(data, serial_data)
+    serial = _run_collect(books, serial_data, jobs=1)
+    finish = check.ReadAhead.finish
+    got: list[int] = []
+
+    def finish_then_drop(self, wait=False):
+        read = finish(self, wait=True)
+        keep = {"all": read, "every other": {k: read[k] for k in read if k % 2}, "none": {}}
+        got.append(len(read))
+        return keep[share]
+
+    monkeypatch.setattr(check.ReadAhead, "finish", finish_then_drop)
+    pooled = _run_collect(books, data, jobs=2)
+    assert got == [len(books)]  # the readers did run (and read everything)
+    assert pooled == serial
+    assert {s[0]: s[3] for s in pooled[0]}[f"{LAB}_{PERIOD}.xlsx"] == "refused"
+
+
+def test_broken_data_folder_stops_the_readers(base, data, original, tmp_path):
+    """The folder refused while workbooks are being read: its problems as ever, no reader left."""
+    import multiprocessing
+
+    from ogl_impact.delivery.collect import CollectError
+    from ogl_impact.delivery.collect import collect as collect_books
+
+    books = _mixed_books(base, original, tmp_path / "back")
+    labs = data / "labs.csv"
+    labs.write_text(labs.read_text(encoding="utf-8") + "ein;kaputter\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
+    with pytest.raises(CollectError, match="Daten fehlerhaft") as refused:
+        collect_books(books, data, received=pd.Timestamp(RECEIVED), jobs=2)
+    assert refused.value.problems
+    assert any(p.file == "labs.csv" for p in refused.value.problems if p.severity == "error")
+    assert multiprocessing.active_children() == []
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
+
+
 def test_pool_with_nothing_readable_ends_cleanly(data, tmp_path, capsys):
     """Only broken files, checked in a pool: each refused, no worker traceback, no table."""
     back = tmp_path / "back"

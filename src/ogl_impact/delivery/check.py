@@ -8,15 +8,22 @@ the data folder's dialect. It needs nothing but a :class:`Context` and the
 path, so :func:`check_workbooks` can run it in a pool of processes; the
 results come back in input order, and each holds exactly what the serial
 run gives, so messages do not depend on the number of processes.
+:class:`ReadAhead` reads the workbooks (the part that needs nothing from the
+data folder) in a forked process while collect loads the folder; the pool
+then checks what was read and reads the rest itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
 import re
 import signal
+import struct
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,7 +293,7 @@ def recognise(
     return o
 
 
-def check_workbook(path: Path, ctx: Context) -> Checked:
+def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None = None) -> Checked:
     """Read one workbook, recognise it, check its cells and convert its rows to text.
 
     Parameters
@@ -295,6 +302,9 @@ def check_workbook(path: Path, ctx: Context) -> Checked:
         The file.
     ctx : Context
         What the data folder says.
+    raw : RawWorkbook or Finding, optional
+        What :func:`~ogl_impact.delivery.read.read_raw` gave for ``path``
+        (read ahead); None: read it here.
 
     Returns
     -------
@@ -303,7 +313,8 @@ def check_workbook(path: Path, ctx: Context) -> Checked:
         the outcome; otherwise also the layout's, cells' and plausibility's
         findings and, when they hold no error, the rows.
     """
-    raw = read_raw(path)
+    if raw is None:
+        raw = read_raw(path)
     o = recognise(raw, path, ctx.labs, ctx.periods, ctx.period)
     done = Checked(outcome=o)
     if o.lab_id is None or o.errors:
@@ -334,13 +345,15 @@ def check_workbook(path: Path, ctx: Context) -> Checked:
     return done
 
 
-_CONTEXT: Context | None = None
-"""The context of the pool's workers (set in the parent before the workers are forked)."""
+_JOB: tuple[Context, list[Path], Mapping[int, bytes]] | None = None
+"""The pool's work: context, files and what was read ahead (set before the workers fork)."""
 
 
-def _check_in_worker(path: Path) -> Checked:
-    assert _CONTEXT is not None
-    return check_workbook(path, _CONTEXT)
+def _check_in_worker(k: int) -> Checked:
+    assert _JOB is not None
+    ctx, paths, ahead = _JOB
+    blob = ahead.get(k)
+    return check_workbook(paths[k], ctx, None if blob is None else pickle.loads(blob))
 
 
 def pool_size(count: int, jobs: int | None) -> int:
@@ -365,7 +378,12 @@ def pool_size(count: int, jobs: int | None) -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def check_workbooks(paths: list[Path], ctx: Context, processes: int = 1) -> Iterator[Checked]:
+def check_workbooks(
+    paths: list[Path],
+    ctx: Context,
+    processes: int = 1,
+    ahead: Mapping[int, bytes] | None = None,
+) -> Iterator[Checked]:
     """Check workbooks, in a pool of processes if asked; results in input order.
 
     Parameters
@@ -377,27 +395,130 @@ def check_workbooks(paths: list[Path], ctx: Context, processes: int = 1) -> Iter
     processes : int
         1: in this process. More: forked workers (where the platform forks),
         each handed :data:`CHUNK` workbooks at a time.
+    ahead : mapping of int to bytes, optional
+        Workbooks already read, by position in ``paths``
+        (:meth:`ReadAhead.finish`); the others are read here.
 
     Yields
     ------
     Checked
         One per path, in the order of ``paths``.
     """
+    ahead = ahead or {}
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for path in paths:
-            yield check_workbook(path, ctx)
+        for k, path in enumerate(paths):
+            blob = ahead.get(k)
+            yield check_workbook(path, ctx, None if blob is None else pickle.loads(blob))
         return
-    global _CONTEXT
-    _CONTEXT = ctx
+    global _JOB
+    _JOB = (ctx, paths, ahead)
     gc.freeze()  # the workers' garbage collector leaves the shared objects (and pages) alone
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet) as pool:
-            yield from pool.imap(_check_in_worker, paths, chunksize=CHUNK)
+            yield from pool.imap(_check_in_worker, range(len(paths)), chunksize=CHUNK)
             pool.close()
             pool.join()
     finally:
-        _CONTEXT = None
+        _JOB = None
         gc.unfreeze()
+
+
+_FRAME = struct.Struct("<QQ")
+"""Head of one workbook read ahead: its position in the list, the length of its pickle."""
+
+
+class ReadAhead:
+    """Read workbooks in forked processes while the caller loads the data folder.
+
+    Reading a workbook (:func:`~ogl_impact.delivery.read.read_raw`) needs
+    nothing from the data folder; checking it does. So while collect loads
+    and checks the folder in its own process, ``readers`` processes read the
+    workbooks in input order, each into a temporary file (a pickle of a few
+    KB per workbook). :meth:`finish` stops them after the workbook at hand
+    and hands what they read to :func:`check_workbooks`, which reads the
+    rest. The result of every workbook is the one ``read_raw`` gives, so
+    results and messages do not depend on how far the readers got.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files, in the order they are checked.
+    readers : int
+        Processes; 0 (or a platform that does not fork): nothing is read ahead.
+    """
+
+    def __init__(self, paths: list[Path], readers: int):
+        self._procs: list = []
+        self._files: list = []
+        if readers < 1 or not paths or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        mp = multiprocessing.get_context("fork")
+        self._stop = mp.Event()
+        for first in range(readers):
+            out = tempfile.TemporaryFile(buffering=0)
+            proc = mp.Process(
+                target=_read_ahead,
+                args=(paths, first, readers, self._stop, out),
+                daemon=True,
+            )
+            proc.start()
+            self._procs.append(proc)
+            self._files.append(out)
+
+    def finish(self, wait: bool = False) -> dict[int, bytes]:
+        """Stop the readers and return what they read.
+
+        Parameters
+        ----------
+        wait : bool
+            Let the readers read every workbook first (instead of stopping
+            them after the workbook at hand).
+
+        Returns
+        -------
+        dict of int to bytes
+            Pickled :func:`~ogl_impact.delivery.read.read_raw` results by
+            position in ``paths`` (a reader that failed only leaves gaps).
+        """
+        if self._procs and not wait:
+            self._stop.set()
+        for proc in self._procs:
+            proc.join()
+        out: dict[int, bytes] = {}
+        for handle in self._files:
+            with handle:
+                handle.seek(0)
+                data = handle.readall()
+            view, at = memoryview(data), 0
+            while at + _FRAME.size <= len(data):
+                k, size = _FRAME.unpack_from(data, at)
+                at += _FRAME.size
+                if at + size > len(data):
+                    break  # cut short: that workbook is read again
+                out[k] = bytes(view[at : at + size])
+                at += size
+        self._procs, self._files = [], []
+        return out
+
+
+def _read_ahead(paths: list[Path], first: int, step: int, stop, out) -> None:
+    """Read every ``step``-th workbook from ``first`` on until told to stop (a reader process).
+
+    The reader runs at a lower priority: it is to use a core the loading
+    process leaves free, not to slow that process down on a busy machine.
+    """
+    _quiet()
+    with contextlib.suppress(OSError):
+        os.nice(10)
+    for k in range(first, len(paths), step):
+        if stop.is_set():
+            break
+        try:
+            raw = read_raw(paths[k])
+            blob = pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # read again where it is checked, and reported there as today
+            continue
+        out.write(_FRAME.pack(k, len(blob)) + blob)
 
 
 def _quiet() -> None:
@@ -412,6 +533,7 @@ __all__ = [
     "Checked",
     "Context",
     "Outcome",
+    "ReadAhead",
     "check_workbook",
     "check_workbooks",
     "pool_size",

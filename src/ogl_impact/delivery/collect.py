@@ -12,6 +12,11 @@ problem in a workbook's rows refuses that workbook as a whole; the others
 arrive. A workbook for a lab and period that already has values is taken
 as a revision: every value it changes is kept in ``revisions.csv``. Every
 recognised workbook, refused ones too, gets a row in ``submissions.csv``.
+
+With a pool of processes, the workbooks are read
+(:class:`~ogl_impact.delivery.check.ReadAhead`) while the data folder is
+loaded and checked, which takes one process; the workers then check what
+was read. Which workbooks were read ahead changes no result and no message.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ogl_impact.delivery.check import (
     Checked,
     Context,
     Outcome,
+    ReadAhead,
     check_workbooks,
     pool_size,
 )
@@ -166,36 +172,20 @@ def collect(
     """
     data = Path(data)
     files = find_workbooks(paths)
-    tables = load_tables(data)
-    if tables.errors:
-        raise CollectError(f"{data}: Daten fehlerhaft / data invalid", tables.errors)
-    if period is not None and period not in set(tables.tables["periods"]["period_id"].astype(str)):
-        raise CollectError(f"--period {period}: unbekannter Zeitraum / unknown period")
-    per_lab = LabRows(tables.tables)  # each lab's rows made where its workbook is checked
-    labs = set(tables.tables["labs"]["lab_id"].astype(str))
-    periods = set(tables.tables["periods"]["period_id"].astype(str))
+    processes = pool_size(len(files), jobs)
+    # with a pool, the workbooks are read while this process loads the folder
+    ahead = ReadAhead(files, processes - 1 if processes > 1 else 0)
+    try:
+        tables = load_tables(data)
+        ctx = _context(data, tables, period, received)
+    finally:
+        read = ahead.finish()
     seen_sha = _collected(tables)
-    ind = tables.tables["indicators"]
-    cumulative: dict[str, dict[str, bool]] = {}
-    for lab, iid, cum in zip(
-        ind["lab_id"].astype(str), ind["indicator_id"].astype(str), ind["cumulative"], strict=True
-    ):
-        cumulative.setdefault(lab, {})[iid] = bool(cum)
-    ctx = Context(
-        labs=labs,
-        periods=periods,
-        period=period,
-        per_lab=per_lab,
-        no_lab=empty_lab(tables.tables["periods"]),
-        cumulative=cumulative,
-        received=received,
-        decimal=tables.raw["indicator_values"].decimal,
-    )
     outcomes: list[Outcome] = []
     candidates: list[Outcome] = []
     new_rows: dict[int, dict[str, list]] = {}
     in_run: dict[tuple[str, str], tuple[str, str]] = {}
-    for checked in check_workbooks(files, ctx, pool_size(len(files), jobs)):
+    for checked in check_workbooks(files, ctx, processes, read):
         o = checked.outcome
         outcomes.append(o)
         if o.lab_id is None or o.errors:
@@ -225,7 +215,7 @@ def collect(
             new_rows[len(candidates)] = _new_rows(o, checked, len(candidates))
             candidates.append(o)
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
-    del per_lab, ctx
+    del ctx, read
     _, written_tables, merged_raw = _merge_and_check(candidates, new_rows, tables, received)
     del new_rows  # merged into the tables
     for o in outcomes:
@@ -252,6 +242,31 @@ def collect(
     # resolving 10,800 paths for nothing cost seconds
     written = _write(frames, tables, [f for f in files if f.is_dir()], texts, notes)
     return CollectResult(outcomes=outcomes, written=written)
+
+
+def _context(data: Path, tables: DataTables, period: str | None, received: pd.Timestamp) -> Context:
+    """Return what checking a workbook needs from the loaded folder (CollectError if broken)."""
+    if tables.errors:
+        raise CollectError(f"{data}: Daten fehlerhaft / data invalid", tables.errors)
+    periods = set(tables.tables["periods"]["period_id"].astype(str))
+    if period is not None and period not in periods:
+        raise CollectError(f"--period {period}: unbekannter Zeitraum / unknown period")
+    ind = tables.tables["indicators"]
+    cumulative: dict[str, dict[str, bool]] = {}
+    for lab, iid, cum in zip(
+        ind["lab_id"].astype(str), ind["indicator_id"].astype(str), ind["cumulative"], strict=True
+    ):
+        cumulative.setdefault(lab, {})[iid] = bool(cum)
+    return Context(
+        labs=set(tables.tables["labs"]["lab_id"].astype(str)),
+        periods=periods,
+        period=period,
+        per_lab=LabRows(tables.tables),  # each lab's rows made where its workbook is checked
+        no_lab=empty_lab(tables.tables["periods"]),
+        cumulative=cumulative,
+        received=received,
+        decimal=tables.raw["indicator_values"].decimal,
+    )
 
 
 def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
