@@ -423,8 +423,13 @@ def test_notebook_4_with_the_complementary_lab_gives_no_group_away(tmp_path, mon
         items=ds.codebook.loc[ds.codebook["construct"] == "trust", "item_id"].tolist(),
         by=["wave"], min_n=K,
     ).shares  # fmt: skip
-    before = [o for o in outputs if o[0] != "lab_likert"] + [("lab_likert", raw, lab)]
+    # (the change table over all labs, the complementary lab hidden, and the lab's own table)
+    before = [("change", change, None), ("lab_likert", raw, lab)]
     assert any("across" in leak for leak in _leaks(before)), _leaks(before)
+    # the planned decision hides the lab's wave 3 from the start: its table says so
+    lab_rows = next(frame for kind, frame, _ in outputs if kind == "lab_likert")
+    assert lab_rows.loc[lab_rows["wave"] == 3, "suppressed"].all()
+    assert (lab_rows["wave"] == 3).any()
 
 
 def _with_communes(responses: pd.DataFrame) -> pd.DataFrame:
@@ -766,3 +771,150 @@ def test_shown_rows_follows_actor_groups_and_chosen_units():
     assert chosen.shown_rows(frame)["unit_id"].tolist() == ["a", "a", "a"]
     # nothing hidden: every row stays
     assert len(privacy.Disclosure(K).shown_rows(frame)) == len(frame)
+
+
+# --- round 4: one plan for the whole notebook (R4-F1, R4-F2) ----------------------------------
+
+
+def _few(tmp: Path, unit: str, wave: str, keep: int) -> Path:
+    """The embedded data with only ``keep`` respondents of ``unit`` in ``wave``."""
+    folder = tmp / f"{unit}_{wave}_{keep}"
+    shutil.copytree(ogl_impact.demo_path(), folder, ignore=shutil.ignore_patterns("truth"))
+    path = folder / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    head = [line for line in lines if line.startswith("#")]
+    body = pd.read_csv(StringIO("".join(lines[len(head) :])), sep=";", dtype=str,
+                       keep_default_na=False)  # fmt: skip
+    sel = (body["unit_id"] == unit) & (body["wave"] == wave)
+    chosen = list(dict.fromkeys(body.loc[sel, "respondent_id"]))[:keep]
+    body = body[~sel | body["respondent_id"].isin(chosen)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.writelines(head)
+        body.to_csv(f, sep=";", index=False)
+    return folder
+
+
+def _notebook(folder: Path, lab: str) -> tuple[nbformat.NotebookNode, int]:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    params = f"LAB = {lab!r}\nDATA = {str(folder)!r}\nBOOTSTRAP_REPS = 99"
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(params))
+    return nb, at + 1
+
+
+def _errors(nb) -> list[str]:
+    return [
+        f"{o.ename}: {o.evalue}"
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.output_type == "error"
+    ]
+
+
+def _counts(cell) -> list[tuple[str, list[float]]]:
+    """Every n-like column of the tables a cell shows (n, n vorher, fehlend, ...)."""
+    out = []
+    for t in _html_tables(cell):
+        for col in t.columns:
+            if col == "n" or col.startswith("n ") or col == "fehlend":
+                out.append((col, t[col].map(_count).tolist()))
+    return out
+
+
+def test_r4_f1_a_commune_is_refused_as_lab_and_totals_agree(tmp_path, monkeypatch):
+    """R4-F1: vk01 with 3 respondents in wave 3; LAB = vk01 once gave the 3 away.
+
+    Before the plan, the lab-detail cell of the commune hid its wave 3 and the
+    later cells dropped it: the Likert n of waves 1 and 3 printed earlier minus
+    the proportional-odds n printed later was 3.
+    """
+    folder = _few(tmp_path, "vk01", "3", 3)
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb, _ = _notebook(folder, "vk01")
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    errors = _errors(nb)
+    assert errors and "kein Labor" in errors[0] and "vk01" in errors[0], errors
+    # nothing after the refusal was shown
+    assert not any(_html_tables(c) for c in nb.cells if c.cell_type == "code")
+    # with a lab, the Likert n (first item, waves 1 + 3) and the model's n are the same people
+    nb, _ = _notebook(folder, "brandis")
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    assert not _errors(nb), _errors(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    likert = next(t for c in code if "likert = stats.likert_summary" in c.source
+                  for t in _html_tables(c))  # fmt: skip
+    first = likert[likert.columns[1]].iloc[0]  # the item column (wording), first item
+    rows = likert[(likert[likert.columns[1]] == first) & likert["Welle"].map(_count).isin([1, 3])]
+    polr = next(t for c in code if "proportional_odds" in c.source for t in _html_tables(c))
+    assert float(rows["n"].map(_count).sum()) == polr["n"].map(_count).dropna().iloc[0]
+
+
+def test_r4_f2_another_lab_changes_no_total(tmp_path, monkeypatch):
+    """R4-F2: kehl with 4 respondents in wave 2, seen only by its own lab-detail table.
+
+    Run All with LAB = brandis, then LAB = kehl and every cell again in the same
+    kernel: before the plan, the kehl table hid wave 2 and every later total
+    lost its 4 (ICC n 2.255 -> 2.251 in the tester's data).
+    """
+    folder = _few(tmp_path, "kehl", "2", 4)
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb, at = _notebook(folder, "brandis")
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(tmp_path)}})  # fmt: skip
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    detail = next(i for i in code if "lab_likert" in nb.cells[i].source)
+    with client.setup_kernel():
+        for i in code:
+            client.execute_cell(nb.cells[i], i)
+        assert not _errors(nb), _errors(nb)
+        first = {i: _counts(nb.cells[i]) for i in code if i != detail}
+        nb.cells[at].source = nb.cells[at].source.replace("'brandis'", "'kehl'")
+        for i in code[code.index(at) :]:
+            client.execute_cell(nb.cells[i], i)
+        assert not _errors(nb), _errors(nb)
+        second = {i: _counts(nb.cells[i]) for i in code if i != detail}
+    assert sum(len(v) for v in first.values()) >= 10
+    icc = next(i for i in code if "icc_null_model(lab_scores" in nb.cells[i].source)
+    assert first[icc], "the ICC table shows its n"
+    assert first == second
+    # kehl's own table names its wave 2 as suppressed instead of leaving it out
+    waves = [t for t in _html_tables(nb.cells[detail])]
+    assert waves
+    table = waves[0]
+    two = table[table["Welle"].map(_count) == 2]
+    assert len(two) and two.apply(lambda r: r.astype(str).str.contains("unterdrückt").any(),
+                                  axis=1).all()  # fmt: skip
+
+
+def test_plan_decides_once_and_refuses_a_later_new_hiding():
+    """Hand-built: a commune of 3 in wave 3 is hidden by the plan with a complement."""
+    sizes_of = {"lab1": (9, 8), "lab2": (7, 9), "vk1": (8, 3), "vk2": (9, 6), "vk3": (10, 12)}
+    rows = [
+        (unit, wave, unit.startswith("lab"))
+        for unit, sizes in sizes_of.items()
+        for wave, size in zip((1, 3), sizes, strict=True)
+        for _ in range(size)
+    ]
+    scores = pd.DataFrame(rows, columns=["unit_id", "wave", "is_lab"])
+    dc = privacy.Disclosure(K)
+    hidden = dc.plan(scores)
+    # vk1 (3) and the smallest commune of wave 3 beside it (vk2, 6): the rest is 9, not 3
+    assert hidden == [{"unit_id": "vk1", "wave": "3"}, {"unit_id": "vk2", "wave": "3"}]
+    kept = dc.shown_rows(scores)
+    assert len(scores) - len(kept) == 9
+    # the commune's own table by wave: its wave 3 was planned away, nothing new
+    own = kept[kept["unit_id"] == "vk3"].assign(n=1).groupby("wave", as_index=False)["n"].sum()
+    own = stats.groups.describe(own, dims=["wave"], fixed={"unit_id": "vk3"})
+    assert not dc.publish(own)["suppressed"].any()
+    # a table that would hide a new group (lab2 in wave 1 with only 4 of a scale) is refused
+    thin = pd.DataFrame({"unit_id": ["lab1", "lab2"], "n": [9, 4]})
+    thin = stats.groups.describe(thin, dims=["unit_id"], fixed={"wave": 1}, variable="trust")
+    before = set(dc.hidden)
+    with pytest.raises(privacy.PrivacyError, match=r"Plan der Unterdrückung.*lab2"):
+        dc.publish(thin)
+    assert dc.hidden == before  # nothing of the refused table stays
+    assert len(dc.shown_rows(scores)) == len(kept)
+    # planning again (the setup cell run again) changes nothing
+    assert dc.plan(scores) == hidden

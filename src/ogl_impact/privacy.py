@@ -344,6 +344,21 @@ def _clash_message(clash: list[Node]) -> str:
     )
 
 
+def _unplanned_message(groups: list[dict[str, str]]) -> str:
+    names = "; ".join(describe_group((tuple(sorted(g.items())), "")) for g in groups[:4])
+    more = f" (und {len(groups) - 4} weitere)" if len(groups) > 4 else ""
+    return (
+        f"Diese Tabelle müsste eine Gruppe unterdrücken, die der Plan der Unterdrückung nicht "
+        f"vorsieht: {names}{more}. Alle Ausgaben beruhen auf denselben, einmal gefilterten "
+        "Befragten; eine nachträglich unterdrückte Gruppe ergäbe sich aus dem Unterschied der "
+        "Gesamtzahlen vorher und nachher. Abhilfe: die Gruppen dieser Tabelle in den Plan "
+        "aufnehmen (dc.plan(...) in der Setup-Zelle, z. B. variables= oder answers=) und das "
+        "Notebook neu von oben ausführen, oder diese Tabelle weglassen / this table would hide "
+        f"a group the plan of the setup cell did not hide ({names}); add its groups to "
+        "dc.plan(...) and run the notebook again from the top."
+    )
+
+
 def derivations(nodes: dict[Node, float], hidden: set[Node], k: int) -> list[tuple[Node, Node]]:
     """Find published totals that, minus their shown parts, leave fewer than ``k`` respondents.
 
@@ -463,6 +478,11 @@ class Disclosure:
         self.unknown: set[Node] = set()
         """Groups whose n was masked upstream (e.g. by a library ``min_n``): not nobody."""
         self.planned = False
+        """Whether :meth:`plan` fixed the decision (later outputs may hide nothing new)."""
+        self.plan_hidden: set[tuple[tuple[str, str], ...]] = set()
+        """The groups of respondents the plan hid."""
+        self.plan_values: dict[str, set[str]] = {}
+        """The values of each respondent dimension in the planned data."""
         self.published: set[Node] = set()
         """Groups already shown by :meth:`publish` (a notebook's earlier cells)."""
         self.ties: list[tuple[frozenset[Node], frozenset[Node]]] = []
@@ -618,6 +638,112 @@ class Disclosure:
         if ident not in _NOTEBOOK_DECISIONS:
             _NOTEBOOK_DECISIONS[ident] = cls(k, allow_below_5=allow_below_5, lang=lang)
         return _NOTEBOOK_DECISIONS[ident]
+
+    def plan(
+        self,
+        frame: pd.DataFrame,
+        *,
+        variables: Sequence[str] = (),
+        answers: pd.DataFrame | None = None,
+        item: str = "item_id",
+        value: str = "value",
+    ) -> list[dict[str, str]]:
+        """Decide once, before anything is shown, over every unit x wave group of the data.
+
+        A notebook that decides cell by cell, and drops the rows of the
+        groups hidden so far before each output, shows outputs resting on
+        different respondents: their totals differ by exactly the group a
+        later cell hid. Planning first (as the reports do) registers every
+        unit x wave group of ``frame`` (labs and communes; ``n`` =
+        respondents) with the totals over the units of a kind in a wave
+        (``is_lab`` x ``wave``, the overview a notebook shows), and decides
+        primary and complementary suppression over all of them at once. The
+        notebook then filters its data once with :meth:`shown_rows`; every
+        later output rests on the same respondents.
+
+        After the plan the decision is fixed: :meth:`publish` refuses an
+        output that would hide a group of respondents the plan did not hide
+        (a :class:`PrivacyError` naming the group), and :meth:`shown_rows`
+        drops the planned groups only. Planning again with the same data
+        changes nothing.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            One row per respondent and wave with ``unit_id``, ``wave`` and
+            ``is_lab`` (e.g. ``stats.score_table(..., min_n=None)``).
+        variables : sequence of str
+            Columns of ``frame`` (e.g. the constructs) whose non-missing
+            count per group is registered too (a group may answer a scale
+            with fewer respondents than it has).
+        answers : DataFrame, optional
+            Answers, one row per respondent and item (``unit_id``, ``wave``,
+            ``item``, ``value``): the count of answers per item and group is
+            registered too.
+        item, value : str
+            Columns of ``answers``.
+
+        Returns
+        -------
+        list of dict
+            The hidden groups of respondents (:meth:`hidden_groups`).
+
+        Examples
+        --------
+        >>> f = pd.DataFrame({"unit_id": list("aaabbbbbbcccccc"), "wave": 1,
+        ...                   "is_lab": [True] * 9 + [False] * 6})
+        >>> Disclosure().plan(f)
+        [{'unit_id': 'a', 'wave': '1'}, {'unit_id': 'b', 'wave': '1'}]
+        """
+        need = [c for c in ("unit_id", "wave", "is_lab") if c not in frame.columns]
+        if need:
+            raise PrivacyError(
+                f"Spalten {need} fehlen für den Plan der Unterdrückung (vorhanden: "
+                f"{', '.join(map(str, frame.columns))}) / columns {need} are missing."
+            )
+        kind = dict(zip(frame["unit_id"].map(_text), frame["is_lab"].map(_text), strict=True))
+        groups: dict[Node, float] = {}
+
+        def add(data: pd.DataFrame, variable: str) -> None:
+            keys = pd.DataFrame(
+                {"unit_id": data["unit_id"].map(_text), "wave": data["wave"].map(_text)}
+            )
+            keys["is_lab"] = keys["unit_id"].map(kind).fillna("False")
+            for (unit, wave, lab), size in (
+                keys.groupby(["unit_id", "wave", "is_lab"], sort=True).size().items()
+            ):
+                groups[node({"unit_id": unit, "wave": wave, "is_lab": lab}, variable)] = size
+            for (wave, lab), size in keys.groupby(["wave", "is_lab"], sort=True).size().items():
+                groups[node({"wave": wave, "is_lab": lab}, variable)] = size
+
+        self.plan_values = {
+            "unit_id": set(frame["unit_id"].map(_text)),
+            "wave": set(frame["wave"].map(_text)),
+            "is_lab": set(frame["is_lab"].map(_text)),
+        }
+        add(frame, "")
+        for col in variables:
+            add(frame[frame[col].notna()], str(col))
+        if answers is not None:
+            given = answers[answers[value].notna()] if value in answers else answers
+            for name, part in given.groupby(given[item].map(_text), sort=True):
+                add(part, name)
+        self.planned = False
+        self.register(groups)
+        self.planned = True
+        self.plan_hidden = {tuple(sorted(g.items())) for g in self.hidden_groups()}
+        return self.hidden_groups()
+
+    def _in_plan(self, group: dict[str, str]) -> bool:
+        """Tell whether a group holds rows of the planned data (a panel "1+3" holds none)."""
+        for col, value in group.items():
+            if col == "scope":
+                col, value = "unit_id", value.split(" in ", 1)[-1].split("+")
+            else:
+                value = [value]
+            if col in self.plan_values and not set(value) & self.plan_values[col]:
+                return False
+        return True
 
     def hidden_groups(self) -> list[dict[str, str]]:
         """Return the groups of respondents hidden so far, as ``{column: value}`` (text).
@@ -899,6 +1025,15 @@ class Disclosure:
         if clash:
             self.nodes, self.hidden, self.unknown, self.ties = state
             raise PrivacyError(_clash_message(clash))
+        if self.planned:
+            new = [
+                g
+                for g in self.hidden_groups()
+                if not _within(tuple(sorted(g.items())), self.plan_hidden) and self._in_plan(g)
+            ]
+            if new:
+                self.nodes, self.hidden, self.unknown, self.ties = state
+                raise PrivacyError(_unplanned_message(new))
         sources = depends + [nd for n in rows for nd in n.values()]
         # a change or an estimate goes with any of its cells
         out = self._apply(frame, rows, whole, partial, {*dims, *variables, *desc["keep"]})
