@@ -888,6 +888,30 @@ def test_r4_f2_another_lab_changes_no_total(tmp_path, monkeypatch):
                                   axis=1).all()  # fmt: skip
 
 
+def test_a_commune_set_as_lab_after_the_setup_is_refused_by_the_lab_cell(tmp_path, monkeypatch):
+    """Round 5: LAB changed to a comparison commune after Run All, only the lab cell re-run.
+
+    The setup cell's check did not run again, so the commune's answers were shown one by
+    one (counts above k, but the page promises communes are never shown singly).
+    """
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb, at = _notebook(ogl_impact.demo_path(), "brandis")
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(tmp_path)}})  # fmt: skip
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    detail = next(i for i in code if "lab_likert" in nb.cells[i].source)
+    with client.setup_kernel():
+        for i in code[: code.index(detail) + 1]:
+            client.execute_cell(nb.cells[i], i)
+        assert not _errors(nb), _errors(nb)
+        assert _html_tables(nb.cells[detail])
+        nb.cells[at].source = nb.cells[at].source.replace("'brandis'", "'vk01'")
+        client.execute_cell(nb.cells[at], at)
+        client.execute_cell(nb.cells[detail], detail)
+    assert any("kein Labor" in e for e in _errors(nb)), _errors(nb)
+    assert not _html_tables(nb.cells[detail])
+
+
 def test_plan_decides_once_and_refuses_a_later_new_hiding():
     """Hand-built: a commune of 3 in wave 3 is hidden by the plan with a complement."""
     sizes_of = {"lab1": (9, 8), "lab2": (7, 9), "vk1": (8, 3), "vk2": (9, 6), "vk3": (10, 12)}
