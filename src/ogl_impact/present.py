@@ -28,7 +28,7 @@ from pandas.io.formats.style import Styler
 
 from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset
-from ogl_impact.stats.masking import PANEL_MASKED, SUPPRESSED_LABEL
+from ogl_impact.stats.masking import PANEL_MASKED
 
 # column -> (German header, English header)
 HEADERS: Mapping[str, tuple[str, str]] = {
@@ -647,7 +647,7 @@ def _mark_suppressed(frame: pd.DataFrame, shown: pd.DataFrame, lang: str) -> pd.
     if k is None:
         label = "unterdrückt" if lang == "de" else "suppressed"
     else:
-        label = SUPPRESSED_LABEL[lang].format(k=k)
+        label = privacy.suppressed_label(k, lang)
     flags = frame["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     marks = pd.Series([label if f else "" for f in flags], index=shown.index, dtype=object)
     panel = set(map(str, frame.attrs.get(PANEL_MASKED, ())))

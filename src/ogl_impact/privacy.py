@@ -525,6 +525,7 @@ class Disclosure:
             return self.hidden
         hidden = set(self.hidden) | {nd for nd, n in self.nodes.items() if n < self.k}
         hidden |= self._linked(hidden)
+        seen = self._seen()  # what earlier outputs published does not change while deciding
         while _COMPLEMENTARY:
             leaks = derivations(self.nodes, hidden, self.k)
             if not leaks:
@@ -544,7 +545,6 @@ class Disclosure:
             ]
             # a group shown by an earlier output cannot be taken back: complements come
             # from the groups not yet published, else the total goes
-            seen = self._seen()
             fresh = [c for c in shown if c not in self.published and _respondents(c) not in seen]
             if fresh:
                 hidden.add(min(fresh, key=lambda c: (self.nodes[c], c)))

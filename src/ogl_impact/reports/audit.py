@@ -111,20 +111,8 @@ class Leak:
     n: float
 
 
-def describe(nd: privacy.Node) -> str:
-    """Put a group in words, e.g. "wave=3, unit_id=lab01 · perspective: Transparenz".
-
-    Parameters
-    ----------
-    nd : Node
-        A group key.
-
-    Returns
-    -------
-    str
-    """
-    dims = ", ".join(f"{c}={v}" for c, v in nd[0]) or "alle Befragten"
-    return f"{dims} · {nd[1]}" if nd[1] else dims
+describe = privacy.describe_group
+"""Put a group in words (one wording for the audit and the decision's messages)."""
 
 
 class _Gallery(HTMLParser):
