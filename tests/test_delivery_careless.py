@@ -1,0 +1,357 @@
+"""What a careless user of ``template`` and ``collect`` does, and what must then happen.
+
+A coordinator writes templates for a period that is already collected and
+sends them back unfilled, fills only one sheet, collects the same file
+twice, writes feedback twice into one folder, types "31.7" into a
+semicolon CSV. None of this may lose a stored value or read as an error
+where nothing went wrong.
+
+The expected values are the embedded data (data/raw) and what the test
+typed, never the output of the code under test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ogl_impact.cli import main
+from ogl_impact.dataset import load
+from ogl_impact.delivery.workbook import COMPLETION_LABELS, STATUS_LABELS
+from tests import test_delivery_loop as loop
+from tests.test_delivery_loop import (
+    C_ID,
+    C_DISAGG,
+    C_STATUS,
+    C_VALUE,
+    LAB,
+    M_ACHIEVED,
+    M_COMPLETION,
+    M_ID,
+    PERIOD,
+    RAW,
+    collect,
+    filled,
+)
+
+original, base, data = loop.original, loop.base, loop.data
+TABLE_FILES = ("indicator_values.csv", "milestones.csv", "partners.csv", "revisions.csv")
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """The embedded data (PERIOD collected) and its templates for PERIOD."""
+    root = tmp_path_factory.mktemp("collected")
+    shutil.copytree(RAW, root / "data", ignore=shutil.ignore_patterns("truth"))
+    args = ["template", "--period", PERIOD, "--data", str(root / "data")]
+    assert main([*args, "--out", str(root / "tpl"), "--jobs", "1"]) == 0
+    return root
+
+
+@pytest.fixture
+def stored(full, tmp_path):
+    """A fresh copy of the embedded data for one test."""
+    shutil.copytree(full / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _blank(book, values: bool = True, milestones: bool = True) -> None:
+    """Empty the open cells as a user who deletes what the template carries."""
+    if values:
+        sheet = book["Indikatorwerte"]
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, C_VALUE).value = None
+            sheet.cell(row, C_STATUS).value = None
+    if milestones:
+        sheet = book["Meilensteine"]
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, M_COMPLETION).value = None
+            sheet.cell(row, M_ACHIEVED).value = None
+
+
+def _copy(full: Path, lab: str, dest: Path, edit=None) -> Path:
+    book = openpyxl.load_workbook(full / "tpl" / f"{lab}_{PERIOD}.xlsx")
+    if edit is not None:
+        edit(book)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+def _stored_value(lab: str, iid: str, disagg: str = ""):
+    iv = load(RAW).indicator_values
+    row = iv[
+        (iv["lab_id"] == lab)
+        & (iv["period_id"] == PERIOD)
+        & (iv["indicator_id"] == iid)
+        & (iv["disaggregation_value"].fillna("") == disagg)
+    ]
+    return row.iloc[0]
+
+
+# --- 1a. an empty cell never deletes a stored value ------------------------------------------
+
+
+def test_emptied_templates_of_a_collected_period_delete_nothing(full, stored, tmp_path, capsys):
+    labs = sorted(load(RAW).labs["lab_id"])
+    back = tmp_path / "back"
+    for lab in labs:
+        _copy(full, lab, back / f"{lab}_{PERIOD}.xlsx", _blank)
+    before = _files(stored)
+    code, text = collect(capsys, str(back), "--data", str(stored), "--feedback", str(tmp_path / "fb"))
+    assert code == 0, text
+    after = _files(stored)
+    for name in TABLE_FILES:
+        assert after[name] == before[name], name
+    assert "als Korrektur angenommen" not in text
+    assert text.count("keine Änderung") >= len(labs)
+    assert "leer gelassen" in text and "bleibt" in text
+    page = (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "leer gelassen" in page and "keine Änderung" in page
+    # registered once each, as accepted, and only once even when sent again
+    register = pd.read_csv(stored / "submissions.csv", sep=";", comment="#", dtype=str)
+    assert after["submissions.csv"].startswith(before["submissions.csv"])
+    assert len(register) == len(before["submissions.csv"].splitlines()) - 2 + len(labs)
+    code, text = collect(capsys, str(back), "--data", str(stored))
+    assert code == 0 and _files(stored)["submissions.csv"] == after["submissions.csv"]
+
+
+def test_only_values_filled_keeps_the_milestones(full, stored, tmp_path, capsys):
+    sheet = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")["Indikatorwerte"]
+    iid, disagg = sheet.cell(2, C_ID).value, sheet.cell(2, C_DISAGG).value or ""
+    old = _stored_value(LAB, iid, disagg)
+
+    def values_only(book):
+        _blank(book, values=True, milestones=True)
+        s = book["Indikatorwerte"]
+        s.cell(2, C_VALUE).value = float(old["value"]) + 3
+        s.cell(2, C_STATUS).value = STATUS_LABELS["estimated"]
+
+    wb = _copy(full, LAB, tmp_path / "b" / "Kopie von Datenlieferung.xlsx", values_only)
+    before = _files(stored)
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0, text
+    after = _files(stored)
+    assert after["milestones.csv"] == before["milestones.csv"]
+    revisions = pd.read_csv(stored / "revisions.csv", sep=";", comment="#", dtype=str)
+    new = revisions[revisions["sha256"].isin(pd.read_csv(stored / "submissions.csv", sep=";",
+                                                         comment="#", dtype=str)["sha256"].tail(1))]
+    assert sorted(new["column"]) == ["status", "value"] or sorted(new["column"]) == ["value"]
+    assert set(new["row_key"]) == {f"{iid}|{disagg}"}
+    assert new["new_value"].notna().all()
+    iv = load(stored).indicator_values
+    lab_rows = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)]
+    orig = load(RAW).indicator_values
+    assert len(lab_rows) == ((orig["lab_id"] == LAB) & (orig["period_id"] == PERIOD)).sum()
+
+
+def test_a_value_can_be_withdrawn_explicitly_and_is_kept_as_a_revision(
+    full, stored, tmp_path, capsys
+):
+    sheet = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")["Indikatorwerte"]
+    iid, disagg = sheet.cell(3, C_ID).value, sheet.cell(3, C_DISAGG).value or ""
+    old = _stored_value(LAB, iid, disagg)
+
+    def withdraw(book):
+        book["Indikatorwerte"].cell(3, C_VALUE).value = None
+        book["Indikatorwerte"].cell(3, C_STATUS).value = "Wert zurückziehen"
+
+    wb = _copy(full, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", withdraw)
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0, text
+    assert "zurückgezogen" in text
+    iv = load(stored).indicator_values
+    gone = iv[
+        (iv["lab_id"] == LAB)
+        & (iv["period_id"] == PERIOD)
+        & (iv["indicator_id"] == iid)
+        & (iv["disaggregation_value"].fillna("") == disagg)
+    ]
+    assert gone.empty
+    revisions = pd.read_csv(stored / "revisions.csv", sep=";", comment="#", dtype=str)
+    row = revisions[(revisions["row_key"] == f"{iid}|{disagg}") & (revisions["column"] == "value")]
+    assert float(row["old_value"].iat[-1].replace(",", ".")) == pytest.approx(old["value"])
+    assert pd.isna(row["new_value"].iat[-1])
+
+
+# --- 1b. templates of a collected period carry the stored values -----------------------------
+
+
+def test_template_of_a_collected_period_carries_the_stored_values(full):
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    ds = load(RAW)
+    iv = ds.indicator_values
+    iv = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)]
+    seen = 0
+    for row in range(2, sheet.max_row + 1):
+        iid, disagg = sheet.cell(row, C_ID).value, sheet.cell(row, C_DISAGG).value or ""
+        match = iv[(iv["indicator_id"] == iid) & (iv["disaggregation_value"].fillna("") == disagg)]
+        if match.empty:
+            assert sheet.cell(row, C_VALUE).value is None
+            continue
+        r = match.iloc[0]
+        if pd.notna(r["value"]):
+            assert sheet.cell(row, C_VALUE).value == pytest.approx(float(r["value"]))
+            seen += 1
+        assert sheet.cell(row, C_STATUS).value == STATUS_LABELS[r["status"]]
+    assert seen > 0
+    ms = ds.milestones
+    ms = ms[(ms["lab_id"] == LAB) & (ms["period_id"] == PERIOD)]
+    sheet = book["Meilensteine"]
+    for row in range(2, sheet.max_row + 1):
+        match = ms[ms["milestone_id"] == sheet.cell(row, M_ID).value]
+        if len(match):
+            r = match.iloc[0]
+            assert sheet.cell(row, M_COMPLETION).value == COMPLETION_LABELS[r["completion"]]
+            if pd.notna(r["achieved_date"]):
+                assert sheet.cell(row, M_ACHIEVED).value == r["achieved_date"].to_pydatetime()
+
+
+def test_unchanged_templates_of_a_collected_period_change_no_table(full, stored, tmp_path, capsys):
+    labs = sorted(load(RAW).labs["lab_id"])
+    before = _files(stored)
+    code, text = collect(capsys, str(full / "tpl"), "--data", str(stored))
+    assert code == 0, text
+    after = _files(stored)
+    assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
+        k: v for k, v in before.items() if k != "submissions.csv"
+    }
+    assert after["submissions.csv"].startswith(before["submissions.csv"])
+    for lab in labs:
+        assert f"{lab}_{PERIOD}.xlsx ({lab}, {PERIOD}): keine Änderung" in text
+
+
+# --- 1c. the guide says what an empty cell means ---------------------------------------------
+
+
+def test_guide_and_coordinators_page_say_what_an_empty_cell_means(full):
+    guide = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")["Anleitung"]
+    text = " ".join(str(c) for row in guide.iter_rows(values_only=True) for c in row if c)
+    assert "leer" in text and "gespeicherte" in text and "zurückziehen" in text
+    assert "personenbezogen" in text  # 5: remarks are kept
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "lab-coordinators.md").read_text(
+        encoding="utf-8"
+    )
+    assert "leer gelassen" in docs and "Wert zurückziehen" in docs
+    assert "personenbezogen" in docs and "delivery_notes.csv" in docs
+
+
+# --- 2. feedback of a second batch keeps the first ---------------------------------------------
+
+
+def test_second_batch_keeps_the_first_batchs_feedback(base, data, original, tmp_path, capsys):
+    fb = tmp_path / "fb"
+
+    def spoil(book):
+        book["Indikatorwerte"].cell(2, C_VALUE).value = "viele"
+
+    first = filled(base, original, LAB, tmp_path / "1" / f"{LAB}_{PERIOD}.xlsx", spoil)
+    assert collect(capsys, str(first), "--data", str(data), "--feedback", str(fb))[0] == 1
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "viele" in page
+    second = filled(base, original, "bremen", tmp_path / "2" / f"bremen_{PERIOD}.xlsx")
+    assert collect(capsys, str(second), "--data", str(data), "--feedback", str(fb))[0] == 0
+    assert (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8") == page
+    assert (fb / f"{LAB}_{PERIOD}_rueckmeldung.xlsx").exists()
+    assert (fb / f"bremen_{PERIOD}.html").exists()
+    index = (fb / "index.html").read_text(encoding="utf-8")
+    assert f"{LAB}_{PERIOD}.html" in index and f"bremen_{PERIOD}.html" in index
+    # the lab corrects and sends again: its page is replaced, bremen's kept
+    third = filled(base, original, LAB, tmp_path / "3" / f"{LAB}_{PERIOD}.xlsx")
+    assert collect(capsys, str(third), "--data", str(data), "--feedback", str(fb))[0] == 0
+    assert "viele" not in (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert not (fb / f"{LAB}_{PERIOD}_rueckmeldung.xlsx").exists()
+    assert (fb / f"bremen_{PERIOD}.html").exists()
+
+
+def test_help_of_collect_says_feedback_is_kept_per_lab(capsys):
+    with pytest.raises(SystemExit):
+        main(["collect", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "andere" in text and "bleiben" in text
+
+
+# --- 3. a harmless skip is no error -------------------------------------------------------------
+
+
+def test_a_file_collected_again_is_one_line_without_error(base, data, original, tmp_path, capsys):
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    assert collect(capsys, str(wb), "--data", str(data))[0] == 0
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0
+    lines = [line for line in text.splitlines() if wb.name in line]
+    assert len(lines) == 1, text
+    assert "übersprungen" in lines[0] and "schon am" in lines[0]
+    assert "Fehler" not in text and "erwartet" not in text
+
+
+# --- 4. a decimal point in a semicolon CSV ------------------------------------------------------
+
+
+def test_decimal_point_in_a_semicolon_file_says_what_to_write(stored, capsys):
+    path = stored / "indicator_values.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header_at = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    pos = lines[header_at].rstrip("\n").split(";").index("value")
+    for i in range(header_at + 1, len(lines)):
+        cells = lines[i].rstrip("\n").split(";")
+        if cells[pos]:
+            cells[pos] = "31.7"
+            lines[i] = ";".join(cells) + "\n"
+            break
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["validate", str(stored)]) == 1
+    text = capsys.readouterr().out
+    assert "31.7" in text and "31,7" in text
+
+
+# --- 5. the remarks file is named, not counted --------------------------------------------------
+
+
+def test_validate_names_the_remarks_file_as_kept_but_not_checked(stored, capsys):
+    assert main(["validate", str(stored)]) == 0
+    plain = capsys.readouterr().out
+    (stored / "delivery_notes.csv").write_text(
+        "lab_id;period_id;sheet;indicator_id;disaggregation;cell;text;sha256;received\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(stored)]) == 0
+    text = capsys.readouterr().out
+    info = [line for line in text.splitlines() if "delivery_notes.csv" in line]
+    assert len(info) == 1 and "nicht geprüft" in info[0] and "personenbezogen" in info[0]
+    assert plain.splitlines()[-1] == text.splitlines()[-1]  # the same counts
+
+
+# --- 6. bytes once refused, accepted later, are registered --------------------------------------
+
+
+def test_acceptance_after_a_refusal_of_the_same_bytes_is_registered(
+    base, data, original, tmp_path, capsys
+):
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    # collected under the wrong --period first: refused
+    code, _ = collect(capsys, str(wb), "--data", str(data), "--period", "sb5")
+    assert code == 1
+    later = ["collect", str(wb), "--data", str(data), "--period", PERIOD]
+    code = main([*later, "--received", "2022-11-25"])
+    text = capsys.readouterr().out
+    assert code == 0, text
+    register = loop._register(data)
+    # one row per lab, period and bytes: it now says what finally became of them
+    assert list(register["outcome"]) == ["accepted"]
+    assert list(register["received"]) == ["2022-11-25"]
+    iv = load(data).indicator_values
+    assert ((iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)).any()
+    # and the same bytes a third time: skipped, not registered again
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0 and "übersprungen" in text
+    assert len(loop._register(data)) == 1
