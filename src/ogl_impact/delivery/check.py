@@ -59,8 +59,9 @@ class Outcome:
         Where it was read from.
     lab_id, period_id : str or None
         Whose workbook, for which period (None when not recognised).
-    outcome : {"accepted", "revision", "refused", "skipped"}
-        Skipped: the same file was collected before.
+    outcome : {"accepted", "revision", "unchanged", "refused", "skipped"}
+        Skipped: the same file was collected before. Unchanged: accepted,
+        but it changes no stored value (registered as accepted, nothing merged).
     findings : list of Finding
         Everything found, errors and warnings.
     sha256 : str
@@ -157,6 +158,10 @@ class Checked:
         achieved_date, completion, sheet row).
     partners : list of tuple
         New partners: (name, kind, land, sheet row).
+    blank_values : list of tuple
+        Rows left empty: (indicator_id, disaggregation_value, sheet row).
+    blank_milestones : list of tuple
+        Milestones left empty: (milestone_id, sheet row).
     """
 
     outcome: Outcome
@@ -164,6 +169,8 @@ class Checked:
     values: list[tuple] = field(default_factory=list)
     milestones: list[tuple] = field(default_factory=list)
     partners: list[tuple] = field(default_factory=list)
+    blank_values: list[tuple] = field(default_factory=list)
+    blank_milestones: list[tuple] = field(default_factory=list)
 
 
 def text(value: object, decimal: str = ",") -> str:
@@ -342,6 +349,8 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
         for m, c, a, row in returned.milestones
     ]
     done.partners = [(str(n), str(k), str(la), row) for n, k, la, row in returned.partners]
+    done.blank_values = [(str(i), str(d), row) for i, d, row in returned.blank_values]
+    done.blank_milestones = [(str(m), row) for m, row in returned.blank_milestones]
     return done
 
 

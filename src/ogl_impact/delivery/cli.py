@@ -36,7 +36,9 @@ def run_template(
     labs : list of str, optional
         Labs (default: every lab of labs.csv).
     out : Path
-        Output folder (replaced as a whole through the safe writer).
+        Output folder (replaced as a whole through the safe writer). For a
+        period already collected, each workbook carries the stored values in
+        its open cells (:func:`~ogl_impact.delivery.template.stored_fills`).
     lang : {"de", "en"}
         Language of the messages.
     jobs : int
@@ -47,7 +49,12 @@ def run_template(
     int
         0 written, 1 data invalid, 2 unknown period or lab.
     """
-    from ogl_impact.delivery.template import DEADLINE_DAYS, workbook_name, write_workbooks
+    from ogl_impact.delivery.template import (
+        DEADLINE_DAYS,
+        stored_fills,
+        workbook_name,
+        write_workbooks,
+    )
 
     tables = load_tables(data, NEEDED)
     if tables.errors:
@@ -87,13 +94,20 @@ def run_template(
     if deadline is None or pd.isna(deadline):
         deadline = pd.Timestamp(row["end"]) + pd.Timedelta(days=DEADLINE_DAYS)
     per_lab = split_by_lab(tables.tables)
+    stored = stored_fills(tables.tables, period)
     with replace_folder(out, "template", [data]) as staging:
         jobs_list = []
         for lab in wanted:
             own = per_lab.get(lab) or empty_lab(periods)
             layout = build_layout(own, lab, period)
             jobs_list.append(
-                (layout, str(staging / workbook_name(lab, period)), names[lab], deadline, None)
+                (
+                    layout,
+                    str(staging / workbook_name(lab, period)),
+                    names[lab],
+                    deadline,
+                    stored.get(lab),
+                )
             )
         write_workbooks(jobs_list, processes=max(1, jobs))
     _say(
@@ -108,16 +122,49 @@ _OUTCOME = {
     "de": {
         "accepted": "angenommen",
         "revision": "als Korrektur angenommen",
+        "unchanged": "keine Änderung",
         "refused": "abgelehnt",
         "skipped": "übersprungen (schon eingelesen)",
     },
     "en": {
         "accepted": "accepted",
         "revision": "accepted as a revision",
+        "unchanged": "no change",
         "refused": "refused",
         "skipped": "skipped (already collected)",
     },
 }
+
+
+INFO_LINES = 5
+"""Notes (info) shown per workbook in the terminal; the feedback page lists them all."""
+
+
+def _print_outcome(o, lang: str) -> None:
+    """Print a workbook's result: one line, then its problems and (a few) notes."""
+    who = f" ({o.lab_id}, {o.period_id})" if o.lab_id else ""
+    if o.outcome == "skipped":  # harmless: one line, no "Fehler"
+        why = next((f for f in o.findings if f.rule in ("already_collected", "duplicate_in_run")), None)
+        reason = why.fix(lang) if why is not None and why.severity == "info" else None
+        print(f"{o.file}{who}: {reason or _OUTCOME[lang]['skipped']}")
+        return
+    print(f"{o.file}{who}: {_OUTCOME[lang][o.outcome]}")
+    infos = [f for f in o.findings if f.severity == "info" and f.rule != "unchanged"]
+    for f in o.findings:
+        if f.severity != "info":
+            print("  " + f.line(lang))  # type: ignore[arg-type]
+    shown = infos if len(infos) <= INFO_LINES else infos[: INFO_LINES - 2]
+    for f in shown:
+        print("  " + f.line(lang))  # type: ignore[arg-type]
+    if len(shown) < len(infos):
+        rest = len(infos) - len(shown)
+        _say(
+            f"  … und {rest} weitere Hinweise (leer gelassene Zellen: die gespeicherten Werte "
+            "bleiben); alle in der Rückmeldung (--feedback)",
+            f"  … and {rest} more notes (cells left empty: the stored values stay); all in the "
+            "feedback (--feedback)",
+            lang,
+        )
 
 
 def run_collect(
@@ -187,10 +234,7 @@ def run_collect(
         )
         return EXIT_USAGE
     for o in result.outcomes:
-        who = f" ({o.lab_id}, {o.period_id})" if o.lab_id else ""
-        print(f"{o.file}{who}: {_OUTCOME[lang][o.outcome]}")
-        for f in o.findings:
-            print("  " + f.line(lang))  # type: ignore[arg-type]
+        _print_outcome(o, lang)
     if feedback is not None:
         write_feedback(result.outcomes, feedback, [data, *paths], lang)  # type: ignore[arg-type]
         _say(

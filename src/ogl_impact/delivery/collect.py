@@ -39,6 +39,7 @@ from ogl_impact.delivery.check import (
 from ogl_impact.delivery.check import text as _text
 from ogl_impact.delivery.csvout import table_columns, write_columns
 from ogl_impact.delivery.findings import finding
+from ogl_impact.delivery.keep import keep_stored, stored_rows
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.unassigned import with_unassigned
@@ -181,10 +182,13 @@ def collect(
     finally:
         read = ahead.finish()
     seen_sha = _collected(tables)
+    existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
     outcomes: list[Outcome] = []
     candidates: list[Outcome] = []
     new_rows: dict[int, dict[str, list]] = {}
     in_run: dict[tuple[str, str], tuple[str, str]] = {}
+    stored: dict = {}
+    stored_periods: set[str] = set()
     for checked in check_workbooks(files, ctx, processes, read):
         o = checked.outcome
         outcomes.append(o)
@@ -197,6 +201,7 @@ def collect(
                 finding(
                     o.file,
                     "already_collected",
+                    severity="info",
                     received=seen_sha[(o.lab_id, o.period_id, o.sha256)],
                 )
             )
@@ -211,15 +216,51 @@ def collect(
             continue
         in_run[key] = (o.file, o.sha256)
         o.findings += checked.findings
-        if not o.errors:
-            new_rows[len(candidates)] = _new_rows(o, checked, len(candidates))
-            candidates.append(o)
+        if o.errors:
+            continue
+        rows = _new_rows(o, checked, len(candidates))
+        if key in existing and o.period_id not in stored_periods:  # that period's rows, once
+            stored_periods.add(o.period_id)
+            stored |= stored_rows(
+                {n: tables.raw[n].frame for n in _ROW_COLUMNS},
+                {p for p in existing if p[1] == o.period_id},
+            )
+        if key in stored:  # a period already collected: an empty cell keeps the stored value
+            kept = keep_stored(
+                o.file,
+                rows["indicator_values"],
+                rows["milestones"],
+                checked.blank_values,
+                checked.blank_milestones,
+                stored[key],
+                (len(candidates) + 1) * LINE_BLOCK,
+                ctx.decimal,
+            )
+            o.findings += kept.findings
+            rows["indicator_values"], rows["milestones"] = kept.values, kept.milestones
+            # a table the workbook leaves as stored keeps its rows where they are
+            rows["as_stored"] = {
+                name
+                for name, same in (
+                    ("indicator_values", not kept.values_changed),
+                    ("milestones", not kept.milestones_changed),
+                )
+                if same
+            }
+            for name in rows["as_stored"]:
+                rows[name] = []
+            if not kept.changed and not o.notes and _no_new_partner(rows["partners"], tables):
+                o.outcome = "unchanged"
+                o.findings.append(finding(o.file, "unchanged", severity="info"))
+                continue
+        new_rows[len(candidates)] = rows
+        candidates.append(o)
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
     del ctx, read
     _, written_tables, merged_raw = _merge_and_check(candidates, new_rows, tables, received)
     del new_rows  # merged into the tables
     for o in outcomes:
-        if o.outcome == "skipped":
+        if o.outcome in ("skipped", "unchanged"):
             continue
         if o.lab_id is not None and not o.errors and o.merged:
             revised = (o.revisions is not None and len(o.revisions)) or o.partner_revisions
@@ -266,6 +307,25 @@ def _context(data: Path, tables: DataTables, period: str | None, received: pd.Ti
         cumulative=cumulative,
         received=received,
         decimal=tables.raw["indicator_values"].decimal,
+    )
+
+
+def _no_new_partner(partners: list[dict], tables: DataTables) -> bool:
+    """Whether every partner row of a workbook is a stored partner, unchanged."""
+    if not partners:
+        return True
+    frame = tables.tables["partners"]
+    known = set(
+        zip(
+            frame["lab_id"].astype(str),
+            frame["name"].astype(str).str.casefold(),
+            frame["kind"].astype(str),
+            frame["land"].astype(str),
+            strict=True,
+        )
+    )
+    return all(
+        (r["lab_id"], r["name"].casefold(), r["kind"], r["land"]) in known for r in partners
     )
 
 
@@ -365,7 +425,11 @@ def _merge_and_check(
         by_index[k].merged = True
     if not active:
         return typed, {}, merged_raw
-    changed = {"indicator_values": typed["indicator_values"], "milestones": typed["milestones"]}
+    changed = {
+        name: typed[name]
+        for name in ("indicator_values", "milestones")
+        if any(name not in new[k].get("as_stored", ()) for k in active)
+    }
     if any(len(new[k]["partners"]) for k in active):
         changed["partners"] = typed["partners"]
         if "sources" in typed and len(typed["sources"]) != len(tables.tables["sources"]):
@@ -497,8 +561,12 @@ def _merged_raw(
     merged table, the workbooks' rows after them.
     """
     out = {}
-    replaced = {(by_index[k].lab_id, by_index[k].period_id) for k in new}
     for name in ("indicator_values", "milestones", "partners"):
+        replaced = {
+            (by_index[k].lab_id, by_index[k].period_id)
+            for k in new
+            if name not in new[k].get("as_stored", ())
+        }
         raw = tables.raw[name]
         frame = raw.frame
         lines = np.asarray(raw.lines)
@@ -813,6 +881,14 @@ def _diff(
 
 
 def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestamp) -> pd.DataFrame:
+    """The register: stored rows and one row per recognised workbook of this run.
+
+    One row per lab, period and file hash. Bytes refused before and accepted
+    now (say, after the lab was added to ``labs.csv``) replace their
+    refused row, so that the register says what became of them; bytes
+    registered before are otherwise not registered again. A workbook that
+    changes nothing (``unchanged``) is registered as accepted.
+    """
     cols = list(TABLES["submissions"].model.to_schema().columns)
     rows = [
         {
@@ -822,8 +898,8 @@ def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestam
             "workbook": o.file,
             "sha256": o.sha256,
             "template_version": o.template_version or "?",
-            "outcome": o.outcome,
-            "problems": len(o.findings),
+            "outcome": "accepted" if o.outcome == "unchanged" else o.outcome,
+            "problems": sum(f.severity != "info" for f in o.findings),
         }
         for o in outcomes
         if o.lab_id is not None and o.outcome != "skipped"
@@ -831,11 +907,16 @@ def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestam
     new = pd.DataFrame(rows, columns=cols)
     old = tables.tables.get("submissions")
     if old is not None and not old.empty:
-        new = new[
-            ~new.set_index(["lab_id", "period_id", "sha256"]).index.isin(
-                old.set_index(["lab_id", "period_id", "sha256"]).index
-            )
-        ]
+        key = ["lab_id", "period_id", "sha256"]
+        new_index = new.set_index(key).index
+        old_index = old.set_index(key).index
+        taken = (new["outcome"] != "refused").to_numpy()
+        # stored refusals of bytes accepted now give way to the acceptance
+        superseded = old_index.isin(new_index[taken]) & (
+            old["outcome"].astype(str) == "refused"
+        ).to_numpy()
+        old = old[~superseded]
+        new = new[~new_index.isin(old.set_index(key).index)]
         new = pd.concat([old[cols].astype(object), new.astype(object)], ignore_index=True)
     return with_unassigned(new, outcomes, received)
 

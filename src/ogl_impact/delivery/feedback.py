@@ -5,12 +5,17 @@ the lab wrote (XlsxWriter only writes new files): each cell with a finding
 gets a red (error) or yellow (note) fill and a comment saying what was
 found, what is expected and how to fix it. The HTML page lists the same per
 sheet and cell. Everything goes into one folder, written through
-:func:`ogl_impact.write.target.replace_folder`.
+:func:`ogl_impact.write.target.replace_folder`. A later batch into the same
+folder replaces the pages and marked copies of the labs (workbooks) it
+holds and keeps the others', so that feedback still unread is not lost; the
+index lists them all.
 """
 
 from __future__ import annotations
 
 import html
+import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +29,8 @@ _TEXT = {
         "revision": "als Korrektur angenommen",
         "refused": "abgelehnt – bitte korrigieren und erneut senden",
         "skipped": "schon eingelesen, übersprungen",
+        "unchanged": "keine Änderung – die gespeicherten Werte bleiben",
+        "info": "Info",
         "sheet": "Blatt",
         "cell": "Zelle",
         "found": "Gefundener Wert",
@@ -44,6 +51,8 @@ _TEXT = {
         "revision": "accepted as a revision",
         "refused": "refused – please correct and send again",
         "skipped": "already collected, skipped",
+        "unchanged": "no change – the stored values stay",
+        "info": "Info",
         "sheet": "Sheet",
         "cell": "Cell",
         "found": "Value found",
@@ -63,7 +72,7 @@ _CSS = (
     "body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4;color:#1a1a1a}"
     "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.4em;"
     "text-align:left;vertical-align:top}th{background:#e8eef7}"
-    ".error{background:#fde2e1}.warning{background:#fff4cc}"
+    ".error{background:#fde2e1}.warning{background:#fff4cc}.info{background:#e8f1fb}"
 )
 
 
@@ -110,6 +119,7 @@ def marked_copy(source: Path, findings: Sequence[Finding], target: Path, lang: L
     fills = {
         "error": PatternFill("solid", start_color="FFF4A6A0", end_color="FFF4A6A0"),
         "warning": PatternFill("solid", start_color="FFFFE699", end_color="FFFFE699"),
+        "info": PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7"),
     }
     t = _TEXT[lang]
     for f in findings:
@@ -123,7 +133,11 @@ def marked_copy(source: Path, findings: Sequence[Finding], target: Path, lang: L
             continue
         cell.fill = fills[f.severity]
         found = f"{t['found']}: {f.value}\n" if f.value is not None else ""
-        text = f"{t[f.severity]}: {found}{t['expected']}: {f.expected(lang)}\n{f.fix(lang)}"
+        text = (
+            f"{t['info']}: {f.fix(lang)}"
+            if f.severity == "info"
+            else f"{t[f.severity]}: {found}{t['expected']}: {f.expected(lang)}\n{f.fix(lang)}"
+        )
         previous = cell.comment.text + "\n\n" if cell.comment else ""
         cell.comment = Comment(previous + text, "ogl-impact", width=320, height=160)
     book.save(target)
@@ -144,7 +158,7 @@ def page(
     file : str
         File name as received.
     outcome : str
-        accepted, revision, refused or skipped.
+        accepted, revision, unchanged, refused or skipped.
     findings : sequence of Finding
         Its findings.
     lang : {"de", "en"}
@@ -183,6 +197,49 @@ def page(
     )
 
 
+_ITEM = re.compile(r'<li><a href="([^"]+)">(.*?)</a>: (.*?)</li>')
+_COPY_SUFFIXES = ("_rueckmeldung.xlsx", "_feedback.xlsx")
+
+
+def _stem_of(name: str) -> str | None:
+    """Return the workbook stem of a feedback file (None: not a page or marked copy)."""
+    if name == "index.html":
+        return None
+    if name.endswith(".html"):
+        return name[: -len(".html")]
+    for suffix in _COPY_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
+def _earlier(out: Path, replaced: set[str]) -> tuple[list[Path], list[tuple[str, str, str]]]:
+    """Files and index entries of an earlier batch in ``out`` whose workbooks are not replaced.
+
+    A page or marked copy is replaced when its stem is one of this batch's
+    (or such a stem with a number, as a second workbook of the same lab gets).
+    """
+
+    def mine(stem: str) -> bool:
+        return any(stem == b or re.fullmatch(re.escape(b) + r"_\d+", stem) for b in replaced)
+
+    if not (out / "index.html").is_file():
+        return [], []
+    files = [
+        p
+        for p in sorted(out.iterdir())
+        if p.is_file() and (stem := _stem_of(p.name)) is not None and not mine(stem)
+    ]
+    kept = {p.name for p in files}
+    text = (out / "index.html").read_text(encoding="utf-8")
+    entries = [
+        (html.unescape(h), html.unescape(f), html.unescape(r))
+        for h, f, r in _ITEM.findall(text)
+        if html.unescape(h) in kept
+    ]
+    return files, entries
+
+
 def write_feedback(
     outcomes: Sequence[object], out: str | Path, inputs: Sequence[Path], lang: Lang = "de"
 ) -> list[Path]:
@@ -193,7 +250,10 @@ def write_feedback(
     outcomes : sequence of Outcome
         From :func:`ogl_impact.delivery.collect.collect`.
     out : str or Path
-        The feedback folder (replaced as a whole; refused when it is not ogl-impact's).
+        The feedback folder (refused when it is not ogl-impact's). It is
+        replaced through the safe writer; the pages and marked copies of an
+        earlier batch whose labs (workbooks) are not in this one are kept,
+        the others replaced, and the index lists them all.
     inputs : sequence of Path
         The data folder and workbooks (OUT may not be or hold them).
     lang : {"de", "en"}
@@ -205,11 +265,16 @@ def write_feedback(
         Files written (in their final place).
     """
     t = _TEXT[lang]
+    out = Path(out)
     names: list[tuple[str, str, str]] = []
+    stems = [feedback_stem(o.file, o.lab_id, o.period_id) for o in outcomes]  # type: ignore[attr-defined]
     with replace_folder(out, "collect", list(inputs)) as staging:
+        # check_target has accepted OUT: it is missing, empty or a feedback folder of ours
+        earlier, entries = _earlier(out, set(stems)) if out.is_dir() else ([], [])
+        for p in earlier:
+            shutil.copy2(p, staging / p.name)
         used: set[str] = set()
-        for o in outcomes:
-            stem = feedback_stem(o.file, o.lab_id, o.period_id)  # type: ignore[attr-defined]
+        for o, stem in zip(outcomes, stems, strict=True):
             base, n = stem, 2
             while stem in used:
                 stem, n = f"{base}_{n}", n + 1
@@ -228,7 +293,7 @@ def write_feedback(
             names.append((f"{stem}.html", o.file, t.get(o.outcome, o.outcome)))  # type: ignore[attr-defined]
         items = "".join(
             f'<li><a href="{html.escape(h)}">{html.escape(f)}</a>: {html.escape(r)}</li>'
-            for h, f, r in names
+            for h, f, r in [*entries, *names]
         )
         (staging / "index.html").write_text(
             f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>'
@@ -237,7 +302,7 @@ def write_feedback(
             encoding="utf-8",
         )
         produced = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
-    return [Path(out) / p for p in produced]
+    return [out / p for p in produced]
 
 
 __all__ = ["feedback_stem", "marked_copy", "page", "write_feedback"]

@@ -254,10 +254,44 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "already_collected": (
         "Eine neue oder geänderte Lieferung.",
-        "Diese Datei (gleiche Prüfsumme) wurde schon am {received} eingelesen; sie wird "
-        "übersprungen.",
+        "übersprungen – diese Datei (gleiche Prüfsumme) wurde schon am {received} eingelesen.",
         "A new or changed delivery.",
-        "This file (same hash) was already collected on {received}; it is skipped.",
+        "skipped – this file (same hash) was already collected on {received}.",
+    ),
+    "kept_stored": (
+        "Ein Wert; leer lassen, wenn der gespeicherte bleiben soll.",
+        "leer gelassen – {what} {stored} bleibt. Zum Zurückziehen eines Werts in der Spalte "
+        "„Status“ „Wert zurückziehen“ wählen.",
+        "A value; leave it empty to keep the stored one.",
+        "left empty – {what_en} {stored} stays. To withdraw a value, choose "
+        "'Wert zurückziehen' in the column 'Status'.",
+    ),
+    "withdrawn": (
+        "„Wert zurückziehen“ bei einem gespeicherten Wert.",
+        "Wert zurückgezogen – der gespeicherte Wert {stored} wird entfernt; er bleibt in der "
+        "Korrekturtabelle (revisions.csv) erhalten.",
+        "'Wert zurückziehen' where a value is stored.",
+        "value withdrawn – the stored value {stored} is removed; it is kept in the revisions "
+        "table (revisions.csv).",
+    ),
+    "nothing_to_withdraw": (
+        "„Wert zurückziehen“ nur bei einem gespeicherten Wert.",
+        "Für diese Zeile ist kein Wert gespeichert; es gibt nichts zurückzuziehen.",
+        "'Wert zurückziehen' only where a value is stored.",
+        "No value is stored for this row; there is nothing to withdraw.",
+    ),
+    "withdraw_with_value": (
+        "Eine leere Zelle „Wert“, wenn „Wert zurückziehen“ gewählt ist.",
+        "Zum Zurückziehen die Zelle „Wert“ leeren; zum Korrigieren einen Status (gemessen oder "
+        "geschätzt) wählen.",
+        "An empty cell 'Wert' where 'Wert zurückziehen' is chosen.",
+        "To withdraw, empty the cell 'Wert'; to correct, choose a status (gemessen or geschätzt).",
+    ),
+    "unchanged": (
+        "Eine Lieferung.",
+        "keine Änderung – die Arbeitsmappe bringt nur die gespeicherten Werte; nichts geändert.",
+        "A delivery.",
+        "no change – the workbook holds only the stored values; nothing changed.",
     ),
     "duplicate_in_run": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
@@ -296,8 +330,10 @@ class Finding:
         Cell reference such as ``I7`` (without the sheet).
     value : str or None
         The value found, as text.
-    severity : {"error", "warning"}
-        Errors refuse the workbook; warnings are noted in the feedback.
+    severity : {"error", "warning", "info"}
+        Errors refuse the workbook; warnings are noted in the feedback; an
+        info says what happened where nothing is wrong (one line, no
+        "expected").
     params : tuple of (str, str)
         Values for the message texts.
     """
@@ -307,7 +343,7 @@ class Finding:
     sheet: str | None = None
     cell: str | None = None
     value: str | None = None
-    severity: Literal["error", "warning"] = "error"
+    severity: Literal["error", "warning", "info"] = "error"
     params: tuple[tuple[str, str], ...] = field(default=())
 
     @property
@@ -328,7 +364,10 @@ class Finding:
         return (de if lang == "de" else en).format_map(_Defaults(dict(self.params)))
 
     def line(self, lang: Lang = "de") -> str:
-        """One line for the terminal: workbook, cell, value, expected, fix."""
+        """One line for the terminal: workbook, cell, value, expected, fix (an info: what happened)."""
+        if self.severity == "info":
+            where = f"{self.workbook}: {self.where}" if self.sheet else self.workbook
+            return f"{where}: {self.fix(lang)}"
         found = (
             ""
             if self.value is None
@@ -349,7 +388,7 @@ def finding(
     sheet: str | None = None,
     cell: str | None = None,
     value: object = None,
-    severity: Literal["error", "warning"] = "error",
+    severity: Literal["error", "warning", "info"] = "error",
     **params: object,
 ) -> Finding:
     """Build a :class:`Finding`, turning value and parameters into text.

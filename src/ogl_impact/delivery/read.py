@@ -44,6 +44,8 @@ from ogl_impact.delivery.workbook import (
     SHEET_MILESTONES,
     SHEET_PARTNERS,
     SHEET_VALUES,
+    WITHDRAW,
+    WITHDRAW_LABEL,
     Layout,
     column_letter,
 )
@@ -338,6 +340,11 @@ class Returned:
         (name, kind, land, sheet_row).
     findings : list of Finding
         Everything wrong or worth a note.
+    blank_values : list of tuple
+        (indicator_id, disaggregation_value, sheet_row) of the rows left
+        empty (value and status): collect keeps a stored value there.
+    blank_milestones : list of tuple
+        (milestone_id, sheet_row) of the milestones left empty.
     """
 
     raw: RawWorkbook
@@ -345,6 +352,8 @@ class Returned:
     milestones: list[tuple]
     partners: list[tuple]
     findings: list[Finding] = field(default_factory=list)
+    blank_values: list[tuple] = field(default_factory=list)
+    blank_milestones: list[tuple] = field(default_factory=list)
 
 
 def _choices(labels: dict[str, str]) -> dict[str, str]:
@@ -535,10 +544,24 @@ def interpret(raw: RawWorkbook, layout: Layout) -> Returned:
         not be read is left out (the workbook is refused anyway).
     """
     out = check_structure(raw)
-    values = _read_values(raw, layout, out) if SHEET_VALUES in raw.sheets else []
-    milestones = _read_milestones(raw, layout, out) if SHEET_MILESTONES in raw.sheets else []
+    blank_values: list[tuple] = []
+    blank_milestones: list[tuple] = []
+    values = _read_values(raw, layout, out, blank_values) if SHEET_VALUES in raw.sheets else []
+    milestones = (
+        _read_milestones(raw, layout, out, blank_milestones)
+        if SHEET_MILESTONES in raw.sheets
+        else []
+    )
     partners = _read_partners(raw, out) if SHEET_PARTNERS in raw.sheets else []
-    return Returned(raw=raw, values=values, milestones=milestones, partners=partners, findings=out)
+    return Returned(
+        raw=raw,
+        values=values,
+        milestones=milestones,
+        partners=partners,
+        findings=out,
+        blank_values=blank_values,
+        blank_milestones=blank_milestones,
+    )
 
 
 def _match_rows(
@@ -594,7 +617,9 @@ def _match_rows(
     return found
 
 
-def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> list[tuple]:
+def _read_values(
+    raw: RawWorkbook, layout: Layout, out: list[Finding], blanks: list[tuple] | None = None
+) -> list[tuple]:
     sheet = _Sheet(raw, SHEET_VALUES, out)
     if not sheet.ok:
         return []
@@ -611,11 +636,18 @@ def _read_values(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> list[t
     found = _match_rows(sheet, layout.value_keys, key_of, shown)
     rows = []
     for (iid, disagg), i in found.items():
+        if _cell_str(sheet.cell(i, "status")).strip() == WITHDRAW_LABEL:
+            if not _blank(sheet.cell(i, "value")):
+                sheet.add("withdraw_with_value", i, "value", sheet.cell(i, "value"))
+            rows.append((iid, disagg, None, WITHDRAW, i + 1))
+            continue
         value = sheet.number(i, "value")
         status = sheet.choice(i, "status")
         empty_value = _blank(sheet.cell(i, "value"))
         if value is None and status is None and empty_value:
-            continue  # not reported this period
+            if blanks is not None and _blank(sheet.cell(i, "status")):
+                blanks.append((iid, disagg, i + 1))
+            continue  # not reported this period (a stored value stays)
         if status is None and _blank(sheet.cell(i, "status")):
             sheet.add("status_missing", i, "status")
         rows.append((iid, disagg, value, status, i + 1))
@@ -626,7 +658,9 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> list[tuple]:
+def _read_milestones(
+    raw: RawWorkbook, layout: Layout, out: list[Finding], blanks: list[tuple] | None = None
+) -> list[tuple]:
     sheet = _Sheet(raw, SHEET_MILESTONES, out)
     if not sheet.ok:
         return []
@@ -645,7 +679,9 @@ def _read_milestones(raw: RawWorkbook, layout: Layout, out: list[Finding]) -> li
             if achieved is not None:
                 sheet.add("completion_missing", i, "completion")
             elif _blank(sheet.cell(i, "achieved_date")):
-                continue  # not reported
+                if blanks is not None:
+                    blanks.append((mid, i + 1))
+                continue  # not reported (a stored state stays)
         rows.append((mid, completion, achieved, i + 1))
     return rows
 

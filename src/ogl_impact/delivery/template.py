@@ -33,6 +33,7 @@ from ogl_impact.delivery.workbook import (
     SHEET_VALUES,
     TEMPLATE_VERSION,
     VALUE_COLUMNS,
+    WITHDRAW_LABEL,
     Layout,
 )
 from ogl_impact.parse import MAX_ABS_NUMBER
@@ -54,11 +55,68 @@ class Fill:
         milestone_id -> (completion code, achieved date or None).
     partners : sequence
         (name, kind code, land) of new partners.
+    withdraw : bool
+        Offer „Wert zurückziehen“ in the Status dropdown (the period holds
+        stored values, see :func:`stored_fills`).
     """
 
     values: Mapping[tuple[str, str], tuple[float | None, str]] = field(default_factory=dict)
     milestones: Mapping[str, tuple[str, object]] = field(default_factory=dict)
     partners: Sequence[tuple[str, str, str]] = ()
+    withdraw: bool = False
+
+
+def stored_fills(tables: Mapping[str, pd.DataFrame], period_id: str) -> dict[str, Fill]:
+    """Return, per lab, the values the data folder holds for a period, to fill its template.
+
+    A lab then corrects what it sent instead of typing it again; an open
+    cell it leaves as it is keeps the stored value, and so does one it
+    empties (collect never deletes on an empty cell). Remarks are not
+    carried: they are free text kept only in the data folder
+    (``delivery_notes.csv``) and the workbooks travel by e-mail. Partners
+    are not carried either: they belong to the lab, not to a period, and the
+    sheet is for new ones.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Typed ``indicator_values`` and ``milestones``.
+    period_id : str
+        The period.
+
+    Returns
+    -------
+    dict of str to Fill
+        Only labs with stored rows for the period.
+    """
+    out: dict[str, dict] = {}
+    iv = tables["indicator_values"]
+    iv = iv[iv["period_id"].astype(str) == period_id]
+    for lab, iid, d, value, status in zip(
+        iv["lab_id"].astype(str),
+        iv["indicator_id"].astype(str),
+        iv["disaggregation_value"].astype(object).where(iv["disaggregation_value"].notna(), ""),
+        iv["value"],
+        iv["status"].astype(object).where(iv["status"].notna(), ""),
+        strict=True,
+    ):
+        own = out.setdefault(lab, {"values": {}, "milestones": {}})
+        own["values"][(iid, str(d))] = (_num(value), str(status))
+    ms = tables["milestones"]
+    ms = ms[ms["period_id"].astype(str) == period_id]
+    for lab, mid, completion, achieved in zip(
+        ms["lab_id"].astype(str),
+        ms["milestone_id"].astype(str),
+        ms["completion"].astype(object).where(ms["completion"].notna(), ""),
+        ms["achieved_date"],
+        strict=True,
+    ):
+        own = out.setdefault(lab, {"values": {}, "milestones": {}})
+        own["milestones"][mid] = (str(completion), None if pd.isna(achieved) else achieved)
+    return {
+        lab: Fill(values=own["values"], milestones=own["milestones"], withdraw=True)
+        for lab, own in out.items()
+    }
 
 
 def workbook_name(lab_id: str, period_id: str) -> str:
@@ -221,6 +279,21 @@ def _guide(book, fmt: _Formats, layout: Layout, lab_name: str, deadline: pd.Time
             "Formeln. Senden Sie die Datei unverändert im Format .xlsx zurück; der Dateiname "
             "darf sich ändern.",
         ),
+        (
+            "Leere Zellen",
+            "Eine leere gelbe Zelle heißt: keine Angabe. Ist für diesen Zeitraum schon ein Wert "
+            "gespeichert (die Vorlage zeigt ihn dann in den gelben Spalten), bleibt der "
+            "gespeicherte Wert erhalten, auch wenn Sie die Zelle leer lassen oder leeren. Ändern "
+            "Sie nur, was falsch ist. Einen gespeicherten Wert ziehen Sie zurück, indem Sie in "
+            "der Spalte „Status“ „Wert zurückziehen“ wählen und „Wert“ leer lassen; der alte Wert "
+            "bleibt in der Korrekturtabelle erhalten.",
+        ),
+        (
+            "Anmerkungen",
+            "Was Sie in der Spalte „Anmerkung“ schreiben, wird wörtlich im Datenordner des "
+            "Programms aufbewahrt (delivery_notes.csv). Bitte keine personenbezogenen Daten "
+            "eintragen: keine Namen, Telefonnummern oder E-Mail-Adressen.",
+        ),
     ]
     row = 2
     for key, text in lines:
@@ -240,8 +313,10 @@ def _guide(book, fmt: _Formats, layout: Layout, lab_name: str, deadline: pd.Time
     sheet.protect()
 
 
-def _list_validation(sheet, first: int, last: int, col: int, sheet_name: str, key: str) -> None:
-    labels = list(LISTS[(sheet_name, key)].values())
+def _list_validation(
+    sheet, first: int, last: int, col: int, sheet_name: str, key: str, extra: tuple = ()
+) -> None:
+    labels = [*LISTS[(sheet_name, key)].values(), *extra]
     column = next(c for c in COLUMNS[sheet_name] if c.key == key)
     sheet.data_validation(
         first,
@@ -342,7 +417,8 @@ def _values(book, fmt: _Formats, layout: Layout, fill: Fill | None) -> None:
         )
         sheet.data_validation(row, idx["value"], row, idx["value"], rule)
     last = HEADER_ROW + max(len(layout.values), 1) - 1
-    _list_validation(sheet, HEADER_ROW, last, idx["status"], SHEET_VALUES, "status")
+    extra = (WITHDRAW_LABEL,) if fill is not None and fill.withdraw else ()
+    _list_validation(sheet, HEADER_ROW, last, idx["status"], SHEET_VALUES, "status", extra)
 
 
 def _milestones(book, fmt: _Formats, layout: Layout, fill: Fill | None) -> None:
@@ -361,7 +437,7 @@ def _milestones(book, fmt: _Formats, layout: Layout, fill: Fill | None) -> None:
             sheet.write_datetime(row, idx["planned_date"], planned, fmt.locked_date)
         sheet.write_string(row, idx["previous"], _text(r.previous), fmt.locked)
         given = fill.milestones.get(r.milestone_id) if fill else None
-        if given:
+        if given and given[0]:
             sheet.write_string(row, idx["completion"], labels.get(given[0], given[0]), fmt.open)
         else:
             sheet.write_blank(row, idx["completion"], None, fmt.open)

@@ -156,6 +156,11 @@ LISTS: dict[tuple[str, str], dict[str, str]] = {
     (SHEET_PARTNERS, "land"): {c: c for c in LANDS},
 }
 """Dropdown lists: code -> German label, per (sheet, column key)."""
+WITHDRAW = "withdraw"
+"""Status code of a row whose stored value the lab withdraws (never stored in a table)."""
+WITHDRAW_LABEL = "Wert zurückziehen"
+"""Entry of the Status dropdown, offered where the period holds stored values: the only way
+to remove a stored value from a workbook (an empty cell keeps it); kept in ``revisions.csv``."""
 
 
 def column_letter(index: int) -> str:
@@ -534,6 +539,8 @@ __all__ = [
     "SHEET_PARTNERS",
     "SHEET_VALUES",
     "TEMPLATE_VERSION",
+    "WITHDRAW",
+    "WITHDRAW_LABEL",
     "Column",
     "LabRows",
     "Layout",
