@@ -106,7 +106,9 @@ def test_emptied_templates_of_a_collected_period_delete_nothing(full, stored, tm
     for lab in labs:
         _copy(full, lab, back / f"{lab}_{PERIOD}.xlsx", _blank)
     before = _files(stored)
-    code, text = collect(capsys, str(back), "--data", str(stored), "--feedback", str(tmp_path / "fb"))
+    code, text = collect(
+        capsys, str(back), "--data", str(stored), "--feedback", str(tmp_path / "fb")
+    )
     assert code == 0, text
     after = _files(stored)
     for name in TABLE_FILES:
@@ -142,8 +144,13 @@ def test_only_values_filled_keeps_the_milestones(full, stored, tmp_path, capsys)
     after = _files(stored)
     assert after["milestones.csv"] == before["milestones.csv"]
     revisions = pd.read_csv(stored / "revisions.csv", sep=";", comment="#", dtype=str)
-    new = revisions[revisions["sha256"].isin(pd.read_csv(stored / "submissions.csv", sep=";",
-                                                         comment="#", dtype=str)["sha256"].tail(1))]
+    new = revisions[
+        revisions["sha256"].isin(
+            pd.read_csv(stored / "submissions.csv", sep=";", comment="#", dtype=str)["sha256"].tail(
+                1
+            )
+        )
+    ]
     assert sorted(new["column"]) == ["status", "value"] or sorted(new["column"]) == ["value"]
     assert set(new["row_key"]) == {f"{iid}|{disagg}"}
     assert new["new_value"].notna().all()

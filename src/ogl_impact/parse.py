@@ -181,7 +181,11 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
             numbers = normal.astype("float64")
         except (ValueError, TypeError):
             numbers = pd.to_numeric(normal, errors="coerce").astype("float64")
-        return _number_rules(text, numbers, empty, ambiguous, "type_float")
+        numbers, bad = _number_rules(text, numbers, empty, ambiguous, "type_float")
+        if decimal == "," and (bad == "type_float").any():  # "31.7": say to write "31,7"
+            point = text.str.match(_DECIMAL_POINT.pattern).to_numpy(dtype=bool)
+            bad = bad.where(~((bad == "type_float").to_numpy() & point), "type_float_point")
+        return numbers, bad
     if kind == "bool":
         lower = text.str.lower()
         is_true = lower.isin(TRUE_VALUES)
@@ -205,6 +209,10 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
         serial = text.str.match(_EXCEL_SERIAL) & (bad != "")
         return dates, bad.where(~serial, "type_date_excel")
     raise ValueError(f"unknown column kind {kind!r}")  # pragma: no cover
+
+
+_DECIMAL_POINT = re.compile(r"^[+-]?\d+\.\d+$")
+"""A number written with a decimal point (refused in a decimal-comma file)."""
 
 
 def _rule(mask: pd.Series, rule: str) -> pd.Series:
@@ -249,6 +257,8 @@ def _params(rule: str, value: str) -> dict[str, object]:
             "decimal": as_decimal,
             "decimal_de": as_decimal.replace(".", ","),
         }
+    if rule == "type_float_point":
+        return {"written": value.replace(".", ",")}
     if rule == "type_date_excel":
         days = float(value.replace(",", "."))
         date = _EXCEL_EPOCH + pd.Timedelta(days=int(days))

@@ -118,6 +118,10 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Keine Zahl (Dezimalkomma nur in Semikolon-Dateien).",
         "Not a number (decimal comma only in semicolon files).",
     ),
+    "type_float_point": (
+        "Keine Zahl: in dieser Semikolon-Datei gilt das Dezimalkomma. Bitte {written} schreiben.",
+        "Not a number: this semicolon file uses the decimal comma. Please write {written}.",
+    ),
     "type_bool": (
         "Kein Wahrheitswert (erlaubt: ja/nein, wahr/falsch, true/false, 1/0).",
         "Not a boolean (allowed: ja/nein, wahr/falsch, true/false, 1/0).",

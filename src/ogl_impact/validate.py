@@ -41,6 +41,16 @@ from ogl_impact.schemas.fields import (
 SIDE_FILES = frozenset({"delivery_notes"})
 """Files the package keeps beside the tables and never reads as data (no warning for them):
 ``delivery_notes.csv`` holds the labs' free-text remarks from their workbooks (``collect``)."""
+SIDE_FILE_NOTES: dict[str, tuple[str, str]] = {
+    "delivery_notes": (
+        "{name}: Anmerkungen der Labore (Freitext, wörtlich aus den Arbeitsmappen) werden "
+        "aufbewahrt, aber nicht geprüft; sie dürfen keine personenbezogenen Daten enthalten "
+        "(Namen, Telefonnummern, E-Mail-Adressen).",
+        "{name}: the labs' remarks (free text, verbatim from their workbooks) are kept but not "
+        "checked; they must not hold personal data (names, phone numbers, e-mail addresses).",
+    ),
+}
+"""What ``validate`` says of each side file it finds (one line, German and English)."""
 
 
 # German and English descriptions of the formats the schemas demand
@@ -113,12 +123,34 @@ class ValidationReport:
         The same tables with typed columns (schema-checked where possible).
     problems : list of Problem
         Everything wrong, sorted by file, line and column.
+    side_files : list of Path
+        Files kept beside the tables and not checked (:data:`SIDE_FILES`).
     """
 
     folder: Path
     raw: dict[str, RawTable] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    side_files: list[Path] = field(default_factory=list)
+
+    def side_file_lines(self, lang: str = "de") -> list[str]:
+        """Return one line per side file: kept, not checked, and what it must not hold.
+
+        Parameters
+        ----------
+        lang : {"de", "en"}
+            Language.
+
+        Returns
+        -------
+        list of str
+        """
+        pos = 0 if lang == "de" else 1
+        return [
+            SIDE_FILE_NOTES[p.stem][pos].format(name=p.name)
+            for p in self.side_files
+            if p.stem in SIDE_FILE_NOTES
+        ]
 
     @property
     def errors(self) -> list[Problem]:
@@ -236,6 +268,11 @@ def validate_folder(folder: str | Path, *, on_table: TableDone | None = None) ->
         return report
     files, problems = find_tables(folder)
     report.problems.extend(problems)
+    report.side_files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.stem in SIDE_FILES and p.suffix.lower() in TABLE_SUFFIXES
+    )
     if not files:
         report.problems.append(make_problem(str(folder), "folder_empty"))
         return report

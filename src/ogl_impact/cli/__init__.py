@@ -212,11 +212,19 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "(kumulierter Wert sinkt, zehnfacher Wert, Datum in der Zukunft). Jede Arbeitsmappe wird "
         "ganz angenommen oder ganz abgelehnt; angenommene werden in DATA übernommen (nie "
         "überschrieben: geänderte Werte landen in revisions.csv), jede erkannte Arbeitsmappe "
-        "kommt in submissions.csv. Exit 0: alle angenommen; 1: mindestens eine abgelehnt.",
+        "kommt in submissions.csv. Eine leere Zelle löscht nie einen gespeicherten Wert; "
+        "zurückgezogen wird nur mit dem Status „Wert zurückziehen“. Exit 0: alle angenommen "
+        "(oder ohne Änderung); 1: mindestens eine abgelehnt.",
     )
     p.add_argument("paths", nargs="+", help="Arbeitsmappen oder Ordner")
     p.add_argument("--data", default="data/raw", help="Datenordner (Standard: data/raw)")
-    p.add_argument("--feedback", default=None, help="Ordner für die Rückmeldungen je Labor")
+    p.add_argument(
+        "--feedback",
+        default=None,
+        help="Ordner für die Rückmeldungen je Labor. Wird derselbe Ordner wieder angegeben, "
+        "werden nur die Rückmeldungen der Labore dieses Laufs ersetzt; die der anderen Labore "
+        "bleiben erhalten (ein fremder Ordner wird nicht angetastet)",
+    )
     p.add_argument("--received", default=None, help="Eingangsdatum JJJJ-MM-TT (Standard: heute)")
     p.add_argument("--period", default=None, help="nur Arbeitsmappen dieses Zeitraums annehmen")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
@@ -332,6 +340,8 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         if report.problems:
             print(format_text(report.problems, args.lang, summarise=True))
+        for line in report.side_file_lines(args.lang):
+            print(("Info: " if args.lang == "de" else "Note: ") + line)
         n_err, n_warn = len(report.errors), len(report.problems) - len(report.errors)
         tables = len(report.raw)
         if args.lang == "de":

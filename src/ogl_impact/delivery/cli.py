@@ -144,9 +144,15 @@ def _print_outcome(o, lang: str) -> None:
     """Print a workbook's result: one line, then its problems and (a few) notes."""
     who = f" ({o.lab_id}, {o.period_id})" if o.lab_id else ""
     if o.outcome == "skipped":  # harmless: one line, no "Fehler"
-        why = next((f for f in o.findings if f.rule in ("already_collected", "duplicate_in_run")), None)
-        reason = why.fix(lang) if why is not None and why.severity == "info" else None
-        print(f"{o.file}{who}: {reason or _OUTCOME[lang]['skipped']}")
+        why = next((f for f in o.findings if f.rule == "already_collected"), None)
+        twice = next((f for f in o.findings if f.rule == "duplicate_in_run"), None)
+        if why is not None:
+            line = why.fix(lang)  # "übersprungen – ... schon am ... eingelesen."
+        elif twice is not None:
+            line = f"{_OUTCOME[lang]['skipped'].split(' (')[0]} – {twice.fix(lang)}"
+        else:
+            line = _OUTCOME[lang]["skipped"]
+        print(f"{o.file}{who}: {line}")
         return
     print(f"{o.file}{who}: {_OUTCOME[lang][o.outcome]}")
     infos = [f for f in o.findings if f.severity == "info" and f.rule != "unchanged"]

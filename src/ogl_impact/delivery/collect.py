@@ -208,10 +208,18 @@ def collect(
             continue
         if key in in_run:
             other, other_sha = in_run[key]
+            same = o.sha256 == other_sha  # the same file twice: registered once, no error
             o.findings.append(
-                finding(o.file, "duplicate_in_run", lab=o.lab_id, period=o.period_id, other=other)
+                finding(
+                    o.file,
+                    "duplicate_in_run",
+                    severity="info" if same else "error",
+                    lab=o.lab_id,
+                    period=o.period_id,
+                    other=other,
+                )
             )
-            if o.sha256 == other_sha:  # the same file twice: registered once
+            if same:
                 o.outcome = "skipped"
             continue
         in_run[key] = (o.file, o.sha256)
@@ -324,9 +332,7 @@ def _no_new_partner(partners: list[dict], tables: DataTables) -> bool:
             strict=True,
         )
     )
-    return all(
-        (r["lab_id"], r["name"].casefold(), r["kind"], r["land"]) in known for r in partners
-    )
+    return all((r["lab_id"], r["name"].casefold(), r["kind"], r["land"]) in known for r in partners)
 
 
 def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
@@ -912,9 +918,9 @@ def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestam
         old_index = old.set_index(key).index
         taken = (new["outcome"] != "refused").to_numpy()
         # stored refusals of bytes accepted now give way to the acceptance
-        superseded = old_index.isin(new_index[taken]) & (
-            old["outcome"].astype(str) == "refused"
-        ).to_numpy()
+        superseded = (
+            old_index.isin(new_index[taken]) & (old["outcome"].astype(str) == "refused").to_numpy()
+        )
         old = old[~superseded]
         new = new[~new_index.isin(old.set_index(key).index)]
         new = pd.concat([old[cols].astype(object), new.astype(object)], ignore_index=True)
