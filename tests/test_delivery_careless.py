@@ -24,8 +24,8 @@ from ogl_impact.dataset import load
 from ogl_impact.delivery.workbook import COMPLETION_LABELS, STATUS_LABELS
 from tests import test_delivery_loop as loop
 from tests.test_delivery_loop import (
-    C_ID,
     C_DISAGG,
+    C_ID,
     C_STATUS,
     C_VALUE,
     LAB,

@@ -887,7 +887,7 @@ def _diff(
 
 
 def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestamp) -> pd.DataFrame:
-    """The register: stored rows and one row per recognised workbook of this run.
+    """Return the register: stored rows and one row per recognised workbook of this run.
 
     One row per lab, period and file hash. Bytes refused before and accepted
     now (say, after the lab was added to ``labs.csv``) replace their

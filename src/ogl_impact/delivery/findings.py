@@ -364,7 +364,7 @@ class Finding:
         return (de if lang == "de" else en).format_map(_Defaults(dict(self.params)))
 
     def line(self, lang: Lang = "de") -> str:
-        """One line for the terminal: workbook, cell, value, expected, fix (an info: what happened)."""
+        """One line for the terminal: workbook, cell, value, expected, fix (info: what happened)."""
         if self.severity == "info":
             where = f"{self.workbook}: {self.where}" if self.sheet else self.workbook
             return f"{where}: {self.fix(lang)}"

@@ -105,10 +105,7 @@ def stored_rows(raw: dict[str, pd.DataFrame], pairs: set[tuple[str, str]]) -> di
     if not pairs:
         return out
     periods = {p for _, p in pairs}
-    for name, key in (
-        ("indicator_values", ("indicator_id", "disaggregation_value")),
-        ("milestones", ("milestone_id",)),
-    ):
+    for name in ("indicator_values", "milestones"):
         frame = raw[name]
         near = frame["period_id"].astype(str).isin(periods).to_numpy()
         if not near.any():
@@ -134,7 +131,7 @@ def _cell(sheet: str, key: str, row: int) -> str:
 
 
 def _shown(column: str, text: str, decimal: str) -> str:
-    """A stored cell as the lab sees it (German labels, dates, decimal comma)."""
+    """Return a stored cell as the lab sees it (German labels, dates, decimal comma)."""
     if column == "status":
         return f"„{STATUS_LABELS.get(text, text)}“"
     if column == "completion":
