@@ -181,11 +181,7 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
             numbers = normal.astype("float64")
         except (ValueError, TypeError):
             numbers = pd.to_numeric(normal, errors="coerce").astype("float64")
-        numbers, bad = _number_rules(text, numbers, empty, ambiguous, "type_float")
-        if decimal == "," and (bad == "type_float").any():  # "31.7": say to write "31,7"
-            point = text.str.match(_DECIMAL_POINT.pattern).to_numpy(dtype=bool)
-            bad = bad.where(~((bad == "type_float").to_numpy() & point), "type_float_point")
-        return numbers, bad
+        return _number_rules(text, numbers, empty, ambiguous, "type_float")
     if kind == "bool":
         lower = text.str.lower()
         is_true = lower.isin(TRUE_VALUES)
@@ -257,8 +253,9 @@ def _params(rule: str, value: str) -> dict[str, object]:
             "decimal": as_decimal,
             "decimal_de": as_decimal.replace(".", ","),
         }
-    if rule == "type_float_point":
-        return {"written": value.replace(".", ",")}
+    if rule == "type_float" and _DECIMAL_POINT.match(value):  # "31.7" where "31,7" is due
+        written = value.replace(".", ",")
+        return {"hint_de": f" – bitte {written} schreiben", "hint_en": f" – please write {written}"}
     if rule == "type_date_excel":
         days = float(value.replace(",", "."))
         date = _EXCEL_EPOCH + pd.Timedelta(days=int(days))

@@ -115,12 +115,8 @@ RULES: Mapping[str, tuple[str, str]] = {
     ),
     "type_int": ("Keine ganze Zahl.", "Not a whole number."),
     "type_float": (
-        "Keine Zahl (Dezimalkomma nur in Semikolon-Dateien).",
-        "Not a number (decimal comma only in semicolon files).",
-    ),
-    "type_float_point": (
-        "Keine Zahl: in dieser Semikolon-Datei gilt das Dezimalkomma. Bitte {written} schreiben.",
-        "Not a number: this semicolon file uses the decimal comma. Please write {written}.",
+        "Keine Zahl (Dezimalkomma nur in Semikolon-Dateien){hint_de}.",
+        "Not a number (decimal comma only in semicolon files){hint_en}.",
     ),
     "type_bool": (
         "Kein Wahrheitswert (erlaubt: ja/nein, wahr/falsch, true/false, 1/0).",
