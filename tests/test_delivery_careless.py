@@ -189,6 +189,29 @@ def test_a_value_can_be_withdrawn_explicitly_and_is_kept_as_a_revision(
     assert pd.isna(row["new_value"].iat[-1])
 
 
+def test_withdrawing_where_nothing_is_stored_is_a_note_not_a_refusal(
+    base, data, original, tmp_path, capsys
+):
+    def withdraw(book):
+        book["Indikatorwerte"].cell(2, C_VALUE).value = None
+        book["Indikatorwerte"].cell(2, C_STATUS).value = "Wert zurückziehen"
+
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", withdraw)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0, text
+    assert "Indikatorwerte!J2" in text and "nichts zurückzuziehen" in text
+    sheet = openpyxl.load_workbook(wb)["Indikatorwerte"]
+    iid, disagg = sheet.cell(2, C_ID).value, sheet.cell(2, C_DISAGG).value or ""
+    iv = load(data).indicator_values
+    row = iv[
+        (iv["lab_id"] == LAB)
+        & (iv["period_id"] == PERIOD)
+        & (iv["indicator_id"] == iid)
+        & (iv["disaggregation_value"].fillna("") == disagg)
+    ]
+    assert row.empty
+
+
 # --- 1b. templates of a collected period carry the stored values -----------------------------
 
 

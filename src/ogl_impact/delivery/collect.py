@@ -39,7 +39,7 @@ from ogl_impact.delivery.check import (
 from ogl_impact.delivery.check import text as _text
 from ogl_impact.delivery.csvout import table_columns, write_columns
 from ogl_impact.delivery.findings import finding
-from ogl_impact.delivery.keep import keep_stored, stored_rows
+from ogl_impact.delivery.keep import Stored, keep_stored, stored_rows
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.unassigned import with_unassigned
@@ -49,6 +49,7 @@ from ogl_impact.delivery.workbook import (
     SHEET_MILESTONES,
     SHEET_PARTNERS,
     SHEET_VALUES,
+    WITHDRAW,
     LabRows,
     column_letter,
     empty_lab,
@@ -261,6 +262,13 @@ def collect(
                 o.outcome = "unchanged"
                 o.findings.append(finding(o.file, "unchanged", severity="info"))
                 continue
+        elif any(r[5] == WITHDRAW for r in rows["indicator_values"]):  # nothing stored to withdraw
+            base = (len(candidates) + 1) * LINE_BLOCK
+            kept = keep_stored(
+                o.file, rows["indicator_values"], [], [], [], Stored(), base, ctx.decimal
+            )
+            o.findings += kept.findings
+            rows["indicator_values"] = kept.values
         new_rows[len(candidates)] = rows
         candidates.append(o)
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
