@@ -246,6 +246,16 @@ def test_template_of_a_collected_period_carries_the_stored_values(full):
                 assert sheet.cell(row, M_ACHIEVED).value == r["achieved_date"].to_pydatetime()
 
 
+def test_template_of_a_collected_period_is_byte_identical_again(full, tmp_path):
+    args = ["template", "--period", PERIOD, "--data", str(full / "data"), "--lab", LAB]
+    assert main([*args, "--out", str(tmp_path / "again"), "--jobs", "1"]) == 0
+    name = f"{LAB}_{PERIOD}.xlsx"
+    assert (tmp_path / "again" / name).read_bytes() == (full / "tpl" / name).read_bytes()
+    sheet = openpyxl.load_workbook(full / "tpl" / name)["Indikatorwerte"]
+    lists = [dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "list"]
+    assert any("Wert zurückziehen" in f for f in lists)
+
+
 def test_unchanged_templates_of_a_collected_period_change_no_table(full, stored, tmp_path, capsys):
     labs = sorted(load(RAW).labs["lab_id"])
     before = _files(stored)

@@ -10,8 +10,14 @@ values and milestones on the new rows only, the kept rows having passed them
 when the folder was loaded, see :data:`_NEW_ROWS_ONLY`). A
 problem in a workbook's rows refuses that workbook as a whole; the others
 arrive. A workbook for a lab and period that already has values is taken
-as a revision: every value it changes is kept in ``revisions.csv``. Every
-recognised workbook, refused ones too, gets a row in ``submissions.csv``.
+as a revision: every value it changes is kept in ``revisions.csv``. An
+empty cell never deletes a stored value (:mod:`~ogl_impact.delivery.keep`:
+the stored value stays, with a note; only „Wert zurückziehen“ removes one,
+as a revision), and a workbook that so changes nothing is ``unchanged``
+(„keine Änderung“, registered as accepted, no table written). Every
+recognised workbook, refused ones too, gets a row in ``submissions.csv``
+(one per lab, period and file hash; an acceptance replaces an earlier
+refusal of the same bytes).
 
 With a pool of processes, the workbooks are read
 (:class:`~ogl_impact.delivery.check.ReadAhead`) while the data folder is
