@@ -72,8 +72,10 @@ _CSS = (
     "body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4;color:#1a1a1a}"
     "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.4em;"
     "text-align:left;vertical-align:top}th{background:#e8eef7}"
-    ".error{background:#fde2e1}.warning{background:#fff4cc}.info{background:#e8f1fb}"
+    ".error{background:#fde2e1}.warning{background:#fff4cc}"
 )
+_CSS_INFO = ".info{background:#e8f1fb}"
+"""Added only to a page with notes (pages without keep the bytes they had before notes)."""
 
 
 def feedback_stem(file: str, lab_id: str | None, period_id: str | None) -> str:
@@ -188,9 +190,10 @@ def page(
         else f"<p>{t['none']}</p>"
     )
     link = f'<p><a href="{e(copy_name)}">{t["copy"]}</a></p>' if copy_name else ""
+    css = _CSS + _CSS_INFO if any(f.severity == "info" for f in findings) else _CSS
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{t['title']}: {e(file)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{t['title']}: {e(file)}</title><style>{css}</style></head><body>"
         f"<h1>{t['title']}</h1><p>{t['file']}: <strong>{e(file)}</strong><br>"
         f"{t['result']}: <strong>{e(t.get(outcome, outcome))}</strong></p>{link}{body}"
         "</body></html>\n"
