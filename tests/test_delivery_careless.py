@@ -386,12 +386,16 @@ def test_acceptance_after_a_refusal_of_the_same_bytes_is_registered(
     text = capsys.readouterr().out
     assert code == 0, text
     register = loop._register(data)
-    # one row per lab, period and bytes: it now says what finally became of them
-    assert list(register["outcome"]) == ["accepted"]
-    assert list(register["received"]) == ["2022-11-25"]
+    # the refusal stays on record; the acceptance is a row of its own with its day
+    assert list(register["outcome"]) == ["refused", "accepted"]
+    assert register["received"].iloc[1] == "2022-11-25"
+    assert register["received"].iloc[0] != "2022-11-25"
     iv = load(data).indicator_values
     assert ((iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)).any()
+    # the data folder still passes validate with both rows
+    assert main(["validate", str(data)]) == 0, capsys.readouterr().out
+    capsys.readouterr()
     # and the same bytes a third time: skipped, not registered again
     code, text = collect(capsys, str(wb), "--data", str(data))
     assert code == 0 and "übersprungen" in text
-    assert len(loop._register(data)) == 1
+    assert len(loop._register(data)) == 2

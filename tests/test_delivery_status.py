@@ -20,7 +20,7 @@ from ogl_impact.cli import main
 from ogl_impact.logic import deadlines, deliveries, delivery_periods, reporting_rates
 from ogl_impact.validate import validate_folder
 
-from .conftest import DEMO, edit, find_line, read_rows
+from .conftest import DEMO, edit, find_line, read_rows, write_rows
 
 
 def sha(text: str) -> str:
@@ -321,6 +321,25 @@ def test_revision_from_a_workbook_registered_as_accepted(mini):
     edit(mini, "submissions", line, "outcome", "accepted")
     problem = _hit(mini, "revisions.csv", 3, "sha256", "revision_not_accepted")
     assert "accepted" in problem.message("de")
+
+
+def test_revision_from_bytes_refused_once_before(mini):
+    """The same bytes refused first (a row of their own, listed first), then taken as a revision."""
+    sha = read_rows(mini / "revisions.csv")[2][8]
+    line = find_line(mini, "submissions", sha256=sha)
+    rows = read_rows(mini / "submissions.csv")
+    header = rows[1]
+    refused = list(rows[line - 1])
+    refused[header.index("outcome")] = "refused"
+    refused[header.index("received")] = "2023-01-02"
+    rows.insert(2, refused)
+    write_rows(mini / "submissions.csv", rows)
+    errors = [(p.file, p.rule) for p in _errors(mini)]
+    assert errors == []
+    # the same bytes twice with one outcome stay a duplicate
+    rows.insert(2, list(refused))
+    write_rows(mini / "submissions.csv", rows)
+    assert ("submissions.csv", "duplicate_key") in {(p.file, p.rule) for p in _errors(mini)}
 
 
 def test_revision_date_must_be_the_day_its_workbook_arrived(mini):

@@ -903,11 +903,11 @@ def _diff(
 def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestamp) -> pd.DataFrame:
     """Return the register: stored rows and one row per recognised workbook of this run.
 
-    One row per lab, period and file hash. Bytes refused before and accepted
-    now (say, after the lab was added to ``labs.csv``) replace their
-    refused row, so that the register says what became of them; bytes
-    registered before are otherwise not registered again. A workbook that
-    changes nothing (``unchanged``) is registered as accepted.
+    One row per lab, period, file hash and outcome: bytes registered before
+    with the same outcome are not registered again; bytes refused before
+    and accepted now (say, after the lab was added to ``labs.csv``) get a
+    row of their own beside the refusal. A workbook that changes nothing
+    (``unchanged``) is registered as accepted.
     """
     cols = list(TABLES["submissions"].model.to_schema().columns)
     rows = [
@@ -927,16 +927,9 @@ def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestam
     new = pd.DataFrame(rows, columns=cols)
     old = tables.tables.get("submissions")
     if old is not None and not old.empty:
-        key = ["lab_id", "period_id", "sha256"]
-        new_index = new.set_index(key).index
-        old_index = old.set_index(key).index
-        taken = (new["outcome"] != "refused").to_numpy()
-        # stored refusals of bytes accepted now give way to the acceptance
-        superseded = (
-            old_index.isin(new_index[taken]) & (old["outcome"].astype(str) == "refused").to_numpy()
-        )
-        old = old[~superseded]
-        new = new[~new_index.isin(old.set_index(key).index)]
+        key = ["lab_id", "period_id", "sha256", "outcome"]
+        old_index = old[key].astype(object).set_index(key).index
+        new = new[~new[key].astype(object).set_index(key).index.isin(old_index)]
         new = pd.concat([old[cols].astype(object), new.astype(object)], ignore_index=True)
     return with_unassigned(new, outcomes, received)
 

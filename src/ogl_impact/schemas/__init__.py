@@ -64,7 +64,10 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec("dac_ratings", t.DacRatings, ("lab_id", "criterion"), "DAC-Bewertungen"),
         TableSpec(
-            "submissions", t.Submissions, ("lab_id", "period_id", "sha256"), "Datenlieferungen"
+            "submissions",
+            t.Submissions,
+            ("lab_id", "period_id", "sha256", "outcome"),
+            "Datenlieferungen",
         ),
         TableSpec(
             "revisions",

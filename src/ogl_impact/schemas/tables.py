@@ -469,7 +469,11 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class Submissions(_Table):
-    """Register of the workbooks the labs returned: one row per workbook collected.
+    """Register of the workbooks the labs returned: one row per workbook and outcome.
+
+    The same bytes refused once and accepted later (say, after the lab was
+    added to ``labs.csv``) keep both rows: the register says what became of
+    them and when.
 
     A file that cannot be assigned to a lab and period (not a workbook, no
     or broken hidden sheet, unknown lab or period) is registered as refused
@@ -511,7 +515,7 @@ class Submissions(_Table):
     )
 
     class Config:
-        unique = ["lab_id", "period_id", "sha256"]
+        unique = ["lab_id", "period_id", "sha256", "outcome"]
 
 
 class Revisions(_Table):
