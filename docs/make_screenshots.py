@@ -1,7 +1,8 @@
 """Make the two screenshots of docs/lab-coordinators.md from the real components.
 
 - ``docs/img/template.png``: the sheet "Indikatorwerte" of the template
-  ``ogl-impact template --period sb6 --lab brandis`` writes, as LibreOffice
+  ``ogl-impact template --period sb6 --lab brandis`` writes for a copy of
+  data/raw without sb6 (as a lab receives it when the period is due), as LibreOffice
   renders it (LibreOffice headless converts the workbook to HTML with its
   cell colours; Chromium photographs the sheet's table).
 - ``docs/img/feedback.png``: the feedback page ``ogl-impact collect
@@ -82,6 +83,25 @@ def _fill(template: Path, dest: Path) -> None:
     book.save(dest)
 
 
+def _copy_without_period(target: Path) -> None:
+    """Copy data/raw without PERIOD: the template as it goes out before the period is collected.
+
+    A template of a period already collected carries the stored values; the
+    screenshot shows the one a lab receives when the period is due.
+    """
+    shutil.copytree(RAW, target, ignore=shutil.ignore_patterns("truth"))
+    for name in ("indicator_values", "milestones", "submissions", "revisions"):
+        path = target / f"{name}.csv"
+        if not path.exists():
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        comments = [line for line in lines if line.startswith("#")]
+        header = lines[len(comments)]
+        pos = header.rstrip("\n").split(";").index("period_id")
+        body = [line for line in lines[len(comments) + 1 :] if line.split(";")[pos] != PERIOD]
+        path.write_text("".join([*comments, header, *body]), encoding="utf-8")
+
+
 def _soffice_html(xlsx: Path, out: Path) -> Path:
     profile = (out / "lo-profile").as_uri()
     subprocess.run(
@@ -118,7 +138,7 @@ def _save_small(png: bytes, target: Path, limit: int = 300_000) -> None:
 
 def _shoot(work: Path) -> None:
     data = work / "data"
-    shutil.copytree(RAW, data, ignore=shutil.ignore_patterns("truth"))
+    _copy_without_period(data)
     tpl = work / "tpl"
     args = ["template", "--period", PERIOD, "--lab", LAB, "--data", str(data)]
     if cli([*args, "--out", str(tpl), "--jobs", "1"]) != 0:
