@@ -88,7 +88,7 @@ LAYERS = [
         "ogl_impact.reports.figures.delivery",
     },
     {"ogl_impact.reports.figures"},
-    {"ogl_impact.reports.audit"},
+    {"ogl_impact.reports.textcounts", "ogl_impact.reports.audit"},
     {"ogl_impact.reports.registry", "ogl_impact.reports.render", "ogl_impact.reports.disclosure"},
     {"ogl_impact.reports", "ogl_impact.reports.build"},
     {"ogl_impact.present"},

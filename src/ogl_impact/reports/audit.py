@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact import privacy
+from ogl_impact.reports.textcounts import Count, counts
 
 
 class NotAReportError(ValueError):
@@ -116,36 +117,52 @@ describe = privacy.describe_group
 
 
 class _Gallery(HTMLParser):
-    """Collect k, the alt text and the caption of every figure of index.html."""
+    """Collect k, the alt text and the caption of every figure of index.html, and all its text."""
+
+    BREAKS = frozenset({"p", "br", "li", "figcaption", "figure", "h1", "h2", "div", "nav"})
 
     def __init__(self) -> None:
         super().__init__()
         self.k: int | None = None
         self.alts: dict[str, str] = {}
         self.captions: dict[str, str] = {}
+        self.outside = ""
+        """Text of the page outside the figures (headings, the privacy line, notes)."""
         self._figure: str | None = None
         self._in_caption = False
 
+    def _add(self, text: str) -> None:
+        if self._in_caption and self._figure:
+            self.captions[self._figure] = self.captions.get(self._figure, "") + text
+        elif not self._figure:
+            self.outside += text
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
+        if tag in self.BREAKS:
+            self._add("\n")
         if tag == "p" and "data-k" in a:
             self.k = int(a["data-k"])
         if tag == "figure":
-            self._figure = a.get("id")
-        if tag == "img" and self._figure:
-            self.alts[self._figure] = a.get("alt") or ""
+            self._figure = a.get("id") or ""
+        if tag == "img":
+            if self._figure:
+                self.alts[self._figure] = a.get("alt") or ""
+            else:
+                self.outside += "\n" + (a.get("alt") or "")
         if tag == "figcaption":
             self._in_caption = True
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self.BREAKS:
+            self._add("\n")
         if tag == "figcaption":
             self._in_caption = False
         if tag == "figure":
             self._figure = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_caption and self._figure:
-            self.captions[self._figure] = self.captions.get(self._figure, "") + data
+        self._add(data)
 
 
 def _number(cell: str) -> float:
@@ -327,9 +344,11 @@ def audit(folder: Path | str) -> list[Leak]:
     where: dict[privacy.Node, str] = {}
     hidden: set[privacy.Node] = set()
     reported: set[tuple[str, privacy.Node]] = set()
+    frames: dict[str, tuple[pd.DataFrame, bool]] = {}
     for path in tables:
         frame = read_table(path)
         sources = table_sources(path, gallery)
+        frames[path.stem] = (frame, "suppressed" in frame or SURVEY in sources)
         if "suppressed" not in frame and sources and SURVEY not in sources:
             continue  # counts of labs or their entries, not of respondents
         if "suppressed" not in frame and not sources:
@@ -382,6 +401,7 @@ def audit(folder: Path | str) -> list[Leak]:
         group = describe(part) if part != total else f"Rest von {describe(total)}"
         leaks.append(Leak(output, group, "derivable", rest))
     leaks += _across_variables(nodes, shown, where, k)
+    leaks += _counts_in_text(folder, frames, gallery, k)
     return leaks
 
 
@@ -447,8 +467,119 @@ def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[L
     return found
 
 
+def _published_texts(folder: Path, gallery: _Gallery) -> list[tuple[str, str | None, str]]:
+    """Every text the report publishes: (where, the figure it belongs to or None, text)."""
+    texts: list[tuple[str, str | None, str]] = [("index.html", None, gallery.outside)]
+    for figure, alt in gallery.alts.items():
+        texts.append((f"index.html (Alternativtext zu {figure})", figure, alt))
+    for figure, caption in gallery.captions.items():
+        texts.append((f"index.html (Bildunterschrift und Galeriezeile zu {figure})", figure, caption))
+    for svg in sorted(folder.glob("*.svg")):
+        head = svg.read_text(encoding="utf-8")[:200_000]
+        found = re.findall(r"<(title|desc)>(.*?)</\1>", head, re.S)
+        text = "\n".join(html.unescape(t) for _, t in found)
+        texts.append((f"{svg.name} (Titel und Beschreibung)", svg.stem, text))
+    for path in sorted(folder.glob("*.csv")):
+        notes = [_comment(path)]
+        frame = read_table(path)
+        for column in ("note", "label", "lab_label"):
+            if column in frame:
+                notes += [c for c in frame[column].unique() if re.search(r"\d", str(c))]
+        texts.append((f"{path.name} (Kommentarzeile und Textspalten)", path.stem, "\n".join(notes)))
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in {".txt", ".md", ".html", ".htm"} and path.name != "index.html":
+            page = _Gallery()
+            page.feed(path.read_text(encoding="utf-8", errors="replace"))
+            text = "\n".join([page.outside, *page.alts.values(), *page.captions.values()])
+            figure = path.stem.split(".")[0]
+            texts.append((path.name, figure if figure in gallery.alts else None, text))
+    return texts
+
+
+def _about_survey(figure: str | None, frames: dict, gallery: _Gallery) -> bool:
+    """Tell whether a figure's texts count respondents (the page itself always may)."""
+    if figure is None:
+        return True
+    if figure in frames:
+        return frames[figure][1]
+    named = {_source_of(gallery.captions.get(figure, "")), _declared_source(figure)}
+    return SURVEY in named or named == {None}
+
+
+def _names(frames: dict) -> set[str]:
+    """Names of labs and units as the report's tables give them (labels and ids)."""
+    names: set[str] = set()
+    for frame, _ in frames.values():
+        for column in ("lab_label", "unit_id"):
+            if column in frame:
+                names |= {str(v).strip() for v in frame[column].unique() if str(v).strip()}
+    return names - {"alle", "all"}
+
+
+def _rows_of(frame: pd.DataFrame, count: Count) -> pd.DataFrame | None:
+    """The rows of a figure's table that belong to the group a text names (None: not there)."""
+    if count.kind == "lab":
+        cols = [c for c in ("lab_label", "unit_id") if c in frame]
+        mask = np.zeros(len(frame), dtype=bool)
+        for c in cols:
+            mask |= (frame[c].str.strip() == count.group).to_numpy()
+        return frame[mask] if mask.any() else None
+    if count.kind == "wave" and "wave" in frame:
+        rows = frame[frame["wave"].str.strip() == count.group]
+        return rows if len(rows) else None
+    return None
+
+
+def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> list[Leak]:
+    """Find counts below k attached to a group in any published text, or contradicting a table.
+
+    A count of respondents in a text (see :func:`ogl_impact.reports.textcounts.counts`) is a finding
+    when it lies between 1 and k - 1, when the group it names is suppressed in its figure's
+    table, or when it lies outside the n the table shows for that group. Texts of figures
+    that count labs or their entries (indicators, partners, milestones) are not read.
+    """
+    found = []
+    names = _names(frames)
+    for where, figure, text in _published_texts(folder, gallery):
+        if not text or not _about_survey(figure, frames, gallery):
+            continue
+        for count in counts(text, names):
+            group = _text_group(count, figure)
+            quoted = f"{group}: „{count.snippet}“"
+            if 0 < count.n < k:
+                found.append(Leak(where, quoted, "text", float(count.n)))
+                continue
+            table = frames.get(figure or "", (pd.DataFrame(), False))[0]
+            rows = _rows_of(table, count) if "n" in table else None
+            if rows is None or count.n == 0:
+                continue
+            n = rows["n"].map(_number)
+            shown = n[n > 0]
+            if shown.empty and n.isna().any():
+                found.append(Leak(where, quoted, "text", float(count.n)))
+            elif not shown.empty and not shown.min() <= count.n <= shown.max():
+                found.append(Leak(where, quoted, "contradicts", float(count.n)))
+    return found
+
+
+def _text_group(count: Count, figure: str | None) -> str:
+    if count.kind == "wave":
+        return f"Welle {count.group}"
+    if count.kind == "all":
+        return f"alle Befragten der Abbildung {figure}" if figure else "alle Befragten"
+    return count.group
+
+
 KINDS = {
     "shown": ("gezeigt", "shown"),
+    "text": (
+        "im veröffentlichten Text mit ihrer Zahl genannt",
+        "named with its count in a published text",
+    ),
+    "contradicts": (
+        "Zahl im Text widerspricht der Datentabelle der Abbildung",
+        "count in the text contradicts the figure's data table",
+    ),
     "derivable": ("errechenbar (Summe minus gezeigte Teile)", "derivable (total minus parts)"),
     "across": (
         "ableitbar über Perspektiven (Rest einer Perspektive minus anderswo gezeigte Teile)",
