@@ -116,7 +116,8 @@ def counts(text: str, labs: set[str]) -> list[Count]:
         start = max((e.end() for e in CLAUSE_END.finditer(text, 0, m.start())), default=0)
         clause = text[start : m.start()]
         named = _groups_in(clause, labs)
-        snippet = text[start : m.end()].strip()
+        end = m.end() + (text[m.end() : m.end() + 1] == ")")  # "Bremen (n=3)" whole
+        snippet = text[start:end].strip()
         if named:
             _, name, kind = max(named, key=lambda g: (g[0], len(g[1])))
             found.append(Count(_value(raw), name, kind, snippet))
