@@ -818,6 +818,31 @@ class Disclosure:
         out.attrs["hidden_rows"] = int(drop.sum())
         return out
 
+    def hides(self, **row: object) -> bool:
+        """Tell whether the decision hides respondents with these values (e.g. a lab in a wave).
+
+        The same rule as :meth:`shown_rows`: a row with these values would be
+        dropped. A lab whose wave the plan hid is labelled "unterdrückt (n < k)";
+        one the decision does not hide and that has no row reads "keine Daten".
+
+        Parameters
+        ----------
+        **row
+            Respondent dimensions, e.g. ``unit_id="kehl", wave=3, is_lab=True``.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> d = Disclosure()
+        >>> d.register({node({"wave": 3, "unit_id": "a"}): 3, node({"wave": 3, "unit_id": "b"}): 9})
+        >>> d.hides(unit_id="a", wave=3), d.hides(unit_id="a", wave=1), d.hides(unit_id="c", wave=3)
+        (True, False, False)
+        """
+        return self.shown_rows(pd.DataFrame([row])).empty
+
     def suppressed_count(self) -> int:
         """Count the hidden groups of the report (for the gallery line).
 

@@ -473,7 +473,9 @@ def _published_texts(folder: Path, gallery: _Gallery) -> list[tuple[str, str | N
     for figure, alt in gallery.alts.items():
         texts.append((f"index.html (Alternativtext zu {figure})", figure, alt))
     for figure, caption in gallery.captions.items():
-        texts.append((f"index.html (Bildunterschrift und Galeriezeile zu {figure})", figure, caption))
+        texts.append(
+            (f"index.html (Bildunterschrift und Galeriezeile zu {figure})", figure, caption)
+        )
     for svg in sorted(folder.glob("*.svg")):
         head = svg.read_text(encoding="utf-8")[:200_000]
         found = re.findall(r"<(title|desc)>(.*?)</\1>", head, re.S)
