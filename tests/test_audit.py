@@ -615,7 +615,11 @@ def test_a_figure_n_in_the_gallery_line_replaced_by_a_small_one_is_found(
     page = folder / "index.html"
     text = page.read_text(encoding="utf-8")
     text, found = re.subn(
-        r'(<figure id="offenheit_punkte">.*?<p class="meta">n = )[\d.]+', r"\g<1>3", text, 1, re.S
+        r'(<figure id="offenheit_punkte">.*?<p class="meta">n = )[\d.]+',
+        r"\g<1>3",
+        text,
+        count=1,
+        flags=re.S,
     )
     assert found == 1
     page.write_text(text, encoding="utf-8")

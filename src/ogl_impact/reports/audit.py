@@ -519,7 +519,7 @@ def _names(frames: dict) -> set[str]:
 
 
 def _rows_of(frame: pd.DataFrame, count: Count) -> pd.DataFrame | None:
-    """The rows of a figure's table that belong to the group a text names (None: not there)."""
+    """Return the rows of a figure's table of the group a text names (None: not there)."""
     if count.kind == "lab":
         cols = [c for c in ("lab_label", "unit_id") if c in frame]
         mask = np.zeros(len(frame), dtype=bool)
