@@ -7,11 +7,13 @@ import doctest
 import importlib
 import inspect
 import pkgutil
+import warnings
 from pathlib import Path
 
 import pytest
 
 import ogl_impact
+from ogl_impact.stats.masking import ThresholdBelowSafeWarning
 
 SRC = Path(ogl_impact.__file__).parent
 MODULES = sorted(
@@ -134,8 +136,14 @@ def layer_of(module: str) -> int:
 @pytest.mark.parametrize("name", MODULES)
 def test_doctests(name: str):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        result = doctest.testmod(module, optionflags=flags)
     assert result.failed == 0
+    # an example with a threshold below 5 shows the warning it gives, or uses 5
+    unsafe = [w for w in caught if issubclass(w.category, ThresholdBelowSafeWarning)]
+    assert not unsafe, [str(w.message)[:60] for w in unsafe]
 
 
 @pytest.mark.parametrize("name", MODULES)
