@@ -572,6 +572,8 @@ PLACES = {
     "alt": ("index.html", r'<figure id="offenheit_radar"><img [^>]*alt="[^"]*?n = [\d.]+'),
     "caption": ("index.html", r'<figure id="offenheit_radar">.*?<strong>[^<]*</strong>'),
     "svg": ("offenheit_radar.svg", r"<desc>[^<]*"),
+    # the footer drawn in the figure, kept by matplotlib as a comment beside its outlines
+    "svg_footer": ("offenheit_radar.svg", r"<!-- n = [\d.]+"),
     "csv": ("offenheit_radar.csv", r"^# [^\n]*"),
 }
 FORMS = [

@@ -1,10 +1,11 @@
 """Audit a built report folder for groups below k, reading only what is published.
 
 The audit reads what a reader of the report gets - the data tables
-``<name>.csv`` beside the figures, the gallery ``index.html`` (the line with
-k, captions, alt texts) and the ``<desc>`` of each SVG - and nothing of the
-data the report was made from. It looks for a group of fewer than k
-respondents that is
+``<name>.csv`` beside the figures (with their comment line), the gallery
+``index.html`` whole (the line with k, captions, alt texts, gallery lines),
+the ``<title>``, ``<desc>`` and drawn words of each SVG and any other text
+file of the folder - and nothing of the data the report was made from. It
+looks for a group of fewer than k respondents that is
 
 1. **shown**: a row of a table of respondent groups (a table with a
    ``suppressed`` column) or a total beside it (``network_mean`` with
@@ -22,7 +23,14 @@ respondents that is
    the second, pins the other hidden groups of the first when it leaves
    between 1 and k - 1 respondents ("ableitbar über Perspektiven");
 
-5. **not checkable** ("nicht prüfbar"): a published table of respondent
+5. **counted in a text**: a count of respondents ("n = 3", "(n 3)",
+   "3 Befragte", ...) in any published text of a survey figure or of the
+   page, attached to a group named before it (or to the figure as a
+   whole), that lies between 1 and k - 1, belongs to a group the figure's
+   table hides, or lies outside the n the table shows for that group
+   (:mod:`ogl_impact.reports.textcounts`);
+
+6. **not checkable** ("nicht prüfbar"): a published table of respondent
    groups that lacks what the audit needs - the column ``n``, the ``n`` of
    a total it shows (``network_n`` beside ``network_mean``), the columns
    that tell its groups apart (``unit_id`` beside ``lab_label``; rows
@@ -98,9 +106,11 @@ class Leak:
         The file (and, where it helps, the other outputs involved).
     group : str
         The group, e.g. "wave=3, unit_id=lab01 · perspective: Transparenz".
-    kind : {"shown", "derivable", "across", "unchecked"}
-        How it is revealed ("unchecked": the table cannot be checked, the
-        group names what is missing).
+    kind : {"shown", "derivable", "across", "text", "contradicts", "unchecked"}
+        How it is revealed ("text": a count in a published text;
+        "contradicts": a count in a text that the figure's table does not
+        show; "unchecked": the table cannot be checked, the group names
+        what is missing).
     n : float
         Its number of respondents (or the respondents left by the
         subtraction); missing for "unchecked".
@@ -467,7 +477,9 @@ def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[L
     return found
 
 
-def _published_texts(folder: Path, gallery: _Gallery) -> list[tuple[str, str | None, str]]:
+def _published_texts(
+    folder: Path, gallery: _Gallery, frames: dict
+) -> list[tuple[str, str | None, str]]:
     """Every text the report publishes: (where, the figure it belongs to or None, text)."""
     texts: list[tuple[str, str | None, str]] = [("index.html", None, gallery.outside)]
     for figure, alt in gallery.alts.items():
@@ -477,13 +489,19 @@ def _published_texts(folder: Path, gallery: _Gallery) -> list[tuple[str, str | N
             (f"index.html (Bildunterschrift und Galeriezeile zu {figure})", figure, caption)
         )
     for svg in sorted(folder.glob("*.svg")):
-        head = svg.read_text(encoding="utf-8")[:200_000]
-        found = re.findall(r"<(title|desc)>(.*?)</\1>", head, re.S)
+        source = svg.read_text(encoding="utf-8", errors="replace")
+        found = re.findall(r"<(title|desc)>(.*?)</\1>", source, re.S)
         text = "\n".join(html.unescape(t) for _, t in found)
         texts.append((f"{svg.name} (Titel und Beschreibung)", svg.stem, text))
+        # the words drawn in the figure (labels, footer): matplotlib keeps each text object
+        # as a comment beside its outlines; a <text> element could be added by hand
+        drawn = re.findall(r"<!--(.*?)-->|<text\b[^>]*>(.*?)</text>", source, re.S)
+        words = [re.sub(r"<[^>]+>", "", a or b).strip() for a, b in drawn]
+        text = "\n".join(html.unescape(w) for w in words if w)
+        texts.append((f"{svg.name} (Text in der Abbildung)", svg.stem, text))
     for path in sorted(folder.glob("*.csv")):
         notes = [_comment(path)]
-        frame = read_table(path)
+        frame = frames[path.stem][0]
         for column in ("note", "label", "lab_label"):
             if column in frame:
                 notes += [c for c in frame[column].unique() if re.search(r"\d", str(c))]
@@ -542,7 +560,7 @@ def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> li
     """
     found = []
     names = _names(frames)
-    for where, figure, text in _published_texts(folder, gallery):
+    for where, figure, text in _published_texts(folder, gallery, frames):
         if not text or not _about_survey(figure, frames, gallery):
             continue
         for count in counts(text, names):
