@@ -532,3 +532,146 @@ def test_a_row_marked_suppressed_that_still_shows_its_n_counts_as_shown(tmp_path
     leaks = audit(_folder(tmp_path, {"labore": (SURVEY_SOURCE, body)}))
     assert [(x.kind, x.n) for x in leaks] == [("shown", 3.0)]
     assert "unit_id=kehl" in leaks[0].group
+
+
+# --- counts written into the published texts (fourth hostile test, R4-F3) ---------------------
+
+
+@pytest.fixture(scope="module")
+def built_pb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The survey figures of the project report, built from the embedded data (13 labs)."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(registry, "figures_of", lambda rid: tuple(n for n in SURVEY if n in _all(rid)))
+        out = tmp_path_factory.mktemp("built") / "figures"
+        _build(load(DEMO), out)
+    assert audit(out / "pb") == []  # as built: nothing to find
+    return out / "pb"
+
+
+def _copy(built: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "pb"
+    shutil.copytree(built, folder)
+    return folder
+
+
+def _edit(path: Path, pattern: str, repl: str) -> None:
+    """Change a published file by hand, as somebody editing it before publishing would."""
+    text = path.read_text(encoding="utf-8")
+    changed, found = re.subn(pattern, lambda m: m.group(0) + repl, text, count=1, flags=re.S)
+    assert found == 1, pattern
+    path.write_text(changed, encoding="utf-8")
+
+
+def _lab_n(folder: Path, label: str) -> set[int]:
+    table = read_table(folder / "offenheit_radar.csv")
+    return {int(v) for v in table.loc[table["lab_label"] == label, "n"]}
+
+
+# where a text is published: (file, pattern after which the tampered words are added)
+PLACES = {
+    "alt": ("index.html", r'<figure id="offenheit_radar"><img [^>]*alt="[^"]*?n = [\d.]+'),
+    "caption": ("index.html", r'<figure id="offenheit_radar">.*?<strong>[^<]*</strong>'),
+    "svg": ("offenheit_radar.svg", r"<desc>[^<]*"),
+    # the footer drawn in the figure, kept by matplotlib as a comment beside its outlines
+    "svg_footer": ("offenheit_radar.svg", r"<!-- n = [\d.]+"),
+    "csv": ("offenheit_radar.csv", r"^# [^\n]*"),
+}
+FORMS = [
+    "Bremen: n = 3",
+    "Bremen (n=3)",
+    "Bremen, N = 3",
+    "Bremen: n: 3",
+    "Bremen (n 3)",
+    "Bremen: 3 Befragte",
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("place", list(PLACES))
+def test_a_small_group_written_into_a_published_text_is_found(
+    place: str, form: str, built_pb: Path, tmp_path: Path
+):
+    folder = _copy(built_pb, tmp_path)
+    name, pattern = PLACES[place]
+    _edit(folder / name, pattern, f". {form}.")
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks] == [("text", 3.0)], leaks
+    assert leaks[0].output.startswith(name)
+    assert "Bremen" in leaks[0].group and form in leaks[0].group
+    assert "im veröffentlichten Text" in audit_module.leak_lines(leaks)[0]
+
+
+def test_an_alt_text_file_beside_the_figure_is_read_too(built_pb: Path, tmp_path: Path):
+    folder = _copy(built_pb, tmp_path)
+    (folder / "offenheit_radar.alt.txt").write_text(
+        "Offenheitsprofil. Bremen: n = 4.", encoding="utf-8"
+    )
+    leaks = audit(folder)
+    assert [(x.output, x.kind, x.n) for x in leaks] == [("offenheit_radar.alt.txt", "text", 4)]
+
+
+def test_a_figure_n_in_the_gallery_line_replaced_by_a_small_one_is_found(
+    built_pb: Path, tmp_path: Path
+):
+    folder = _copy(built_pb, tmp_path)
+    page = folder / "index.html"
+    text = page.read_text(encoding="utf-8")
+    text, found = re.subn(
+        r'(<figure id="offenheit_punkte">.*?<p class="meta">n = )[\d.]+',
+        r"\g<1>3",
+        text,
+        count=1,
+        flags=re.S,
+    )
+    assert found == 1
+    page.write_text(text, encoding="utf-8")
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks] == [("text", 3.0)]
+    assert "Galeriezeile zu offenheit_punkte" in leaks[0].output
+    assert "alle Befragten der Abbildung offenheit_punkte" in leaks[0].group
+
+
+def test_a_count_that_contradicts_the_figure_table_is_found(built_pb: Path, tmp_path: Path):
+    shown = _lab_n(built_pb, "Bremen")
+    assert shown and min(shown) >= 5
+    # the lab's own n, as the table shows it: no finding
+    folder = _copy(built_pb, tmp_path / "same")
+    _edit(folder / "index.html", PLACES["alt"][1], f". Bremen: n = {max(shown)}.")
+    assert audit(folder) == []
+    # a different n (above k, so only the table betrays it), also with a thousands point
+    for i, wrong in enumerate([max(shown) + 40, 1234]):
+        folder = _copy(built_pb, tmp_path / f"wrong{i}")
+        written = f"{wrong:,}".replace(",", ".")
+        _edit(folder / "index.html", PLACES["alt"][1], f". Bremen: n = {written}.")
+        leaks = audit(folder)
+        assert [(x.kind, x.n) for x in leaks] == [("contradicts", float(wrong))], leaks
+        assert "Bremen" in leaks[0].group
+        assert "widerspricht der Datentabelle" in audit_module.leak_lines(leaks)[0]
+
+
+def test_numbers_not_attached_to_a_group_are_no_finding(built_pb: Path, tmp_path: Path):
+    folder = _copy(built_pb, tmp_path)
+    words = (
+        ". 13 Labore in 3 Wellen, 2022 bis 2024, Perspektiven p1-p7, Seite 4 von 12; "
+        "Bremen (3,1); unterdrückt (n < 5), Gruppen unter 5 Befragten; weniger als k = 5 "
+        "Befragte. Insgesamt n = 1.234."
+    )
+    for name, pattern in PLACES.values():
+        _edit(folder / name, pattern, words)
+    assert audit(folder) == []
+
+
+def test_a_suppressed_lab_named_with_a_count_above_k_is_found(
+    datasets: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    _build(datasets["four_from_the_mean"], tmp_path / "figures")
+    folder = tmp_path / "figures" / "pb"
+    table = read_table(folder / "offenheit_punkte.csv")
+    hidden = table.loc[table["unit_id"] == LABS[0], "lab_label"].iloc[0]
+    assert audit(folder) == []
+    _edit(folder / "offenheit_punkte.svg", r"<desc>[^<]*", f" {hidden}: 12 Befragte.")
+    leaks = audit(folder)
+    assert [(x.output, x.kind, x.n) for x in leaks] == [
+        ("offenheit_punkte.svg (Titel und Beschreibung)", "text", 12.0)
+    ]
+    assert hidden in leaks[0].group

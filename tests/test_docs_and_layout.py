@@ -7,11 +7,13 @@ import doctest
 import importlib
 import inspect
 import pkgutil
+import warnings
 from pathlib import Path
 
 import pytest
 
 import ogl_impact
+from ogl_impact.stats.masking import ThresholdBelowSafeWarning
 
 SRC = Path(ogl_impact.__file__).parent
 MODULES = sorted(
@@ -88,7 +90,7 @@ LAYERS = [
         "ogl_impact.reports.figures.delivery",
     },
     {"ogl_impact.reports.figures"},
-    {"ogl_impact.reports.audit"},
+    {"ogl_impact.reports.textcounts", "ogl_impact.reports.audit"},
     {"ogl_impact.reports.registry", "ogl_impact.reports.render", "ogl_impact.reports.disclosure"},
     {"ogl_impact.reports", "ogl_impact.reports.build"},
     {"ogl_impact.present"},
@@ -134,8 +136,14 @@ def layer_of(module: str) -> int:
 @pytest.mark.parametrize("name", MODULES)
 def test_doctests(name: str):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        result = doctest.testmod(module, optionflags=flags)
     assert result.failed == 0
+    # an example with a threshold below 5 shows the warning it gives, or uses 5
+    unsafe = [w for w in caught if issubclass(w.category, ThresholdBelowSafeWarning)]
+    assert not unsafe, [str(w.message)[:60] for w in unsafe]
 
 
 @pytest.mark.parametrize("name", MODULES)

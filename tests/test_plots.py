@@ -170,7 +170,7 @@ def test_attainment_heatmap_and_progress():
     assert lines["target_path"].get_ydata().tolist() == pytest.approx([20, 40, 60])
 
 
-def test_forest_prints_german_numbers_and_skips_suppressed():
+def test_forest_prints_german_numbers_and_labels_suppressed():
     data = pd.DataFrame(
         {
             "label": ["Vertrauen", "Transparenz", "klein"],
@@ -182,15 +182,18 @@ def test_forest_prints_german_numbers_and_skips_suppressed():
         }
     )
     with house_style():
-        ax = plots.forest(data)
+        ax = plots.forest(data, k=5)
     texts = [t.get_text() for t in ax.texts]
     cells = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
     assert cells["estimate:Vertrauen"] == "0,32 [0,17; 0,46]"
     assert cells["evidence:Vertrauen"] == "MSMS 3"
+    # the suppressed row keeps its place and label, with the label instead of its numbers
     assert not any("9,00" in t for t in texts)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Vertrauen", "Transparenz"]
+    assert cells["estimate:klein"] == "unterdrückt (n < 5)" and "evidence:klein" not in cells
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["Vertrauen", "Transparenz", "klein"]
     ivs = {ln.get_gid(): ln.get_xdata().tolist() for ln in ax.lines if ln.get_gid()}
-    assert ivs["Vertrauen"] == [0.173, 0.46]
+    assert ivs["Vertrauen"] == [0.173, 0.46] and "klein" not in ivs
 
 
 def test_partner_and_milestone_bars():

@@ -282,3 +282,45 @@ def test_the_data_protection_page_says_what_a_zero_inside_a_suppressed_lab_reads
     assert out.loc[("A", "2"), "note"] == stated == d.label
     assert out.loc[("A", "2"), "suppressed"] and np.isnan(out.loc[("A", "2"), "n"])
     assert out.loc[("B", "2"), "suppressed"]
+
+
+# --- the forest plot of notebook 4.0 (fourth hostile test, R4-F4) -----------------------------
+
+
+def test_the_forest_plot_keeps_a_suppressed_row_with_its_label_and_no_interval(tmp_path: Path):
+    from ogl_impact import plots
+
+    data = pd.DataFrame(
+        {
+            "label": ["Bad Belzig und Wiesenburg/Mark", "Kehl", "Bremen", "alle"],
+            # the suppressed row still carries numbers, as a careless caller might pass them
+            "estimate": [0.3, 0.9, np.nan, 0.15],
+            "ci_low": [0.0, 0.5, np.nan, 0.02],
+            "ci_high": [0.6, 1.3, np.nan, 0.3],
+            "suppressed": [False, True, False, False],
+        }
+    )
+    with plots.house_style("de"):
+        ax = plots.forest(data, k=6)
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        words = {
+            t.get_gid().split(":", 1)[1]: t.get_text()
+            for t in ax.texts
+            if (t.get_gid() or "").startswith("estimate:")
+        }
+        lines = {ln.get_gid() for ln in ax.lines}
+        points = ax.collections[0].get_offsets()
+        ax.figure.savefig(tmp_path / "forest.png", dpi=300, bbox_inches="tight")
+        plt.close(ax.figure)
+    assert ticks == ["Bad Belzig und Wiesenburg/Mark", "Kehl", "Bremen", "alle"]
+    assert words["Kehl"] == "unterdrückt (n < 6)" and words["Bremen"] == "keine Daten"
+    assert "Kehl" not in lines and "Bremen" not in lines
+    # no point of the suppressed row: only the two shown estimates, none at 0.9
+    assert len(points) == 2 and 0.9 not in points[:, 0]
+    # without k, the row's own label (as Disclosure.protect writes it) is used
+    with plots.house_style("de"):
+        ax = plots.forest(data.assign(note=["", "unterdrückt (n < 7)", "", ""]))
+        assert "unterdrückt (n < 7)" in [t.get_text() for t in ax.texts]
+        plt.close(ax.figure)
+        with pytest.raises(ValueError, match="k="):
+            plots.forest(data)

@@ -17,6 +17,7 @@ with another variable).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import warnings
@@ -942,3 +943,50 @@ def test_plan_decides_once_and_refuses_a_later_new_hiding():
     assert len(dc.shown_rows(scores)) == len(kept)
     # planning again (the setup cell run again) changes nothing
     assert dc.plan(scores) == hidden
+
+
+def test_r4_f4_the_forest_plot_names_a_suppressed_lab_and_a_lab_without_data(tmp_path, monkeypatch):
+    # kehl keeps 4 respondents in wave 3 (hidden by the plan); bremen has none in wave 1
+    folder = _crafted(tmp_path)
+    path = folder / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [x for x in lines if x.split(";")[1:3] != ["bremen", "1"]]
+    path.write_text("".join(kept), encoding="utf-8")
+    ds = ogl_impact.load(folder)
+    assert not ((ds.responses["unit_id"] == "bremen") & (ds.responses["wave"] == 1)).any()
+    names = present.lab_names(ds)
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    params = f"LAB = 'brandis'\nDATA = {str(folder)!r}\nBOOTSTRAP_REPS = 99"
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(params))
+    png = tmp_path / "forest.png"
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import json\n"
+            "words = {t.get_gid()[9:]: t.get_text() for t in ax.texts\n"
+            "         if (t.get_gid() or '').startswith('estimate:')}\n"
+            "ticks = [t.get_text().replace('\\n', ' ') for t in ax.get_yticklabels()]\n"
+            "lines = [ln.get_gid() for ln in ax.lines if ln.get_gid()]\n"
+            f"ax.figure.savefig({str(png)!r}, dpi=300, bbox_inches='tight')\n"
+            "print('FOREST', json.dumps({'words': words, 'ticks': ticks, 'lines': lines}))"
+        )
+    )
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+    out = next(o.text for o in nb.cells[-1].outputs if o.get("text", "").startswith("FOREST"))
+    forest = json.loads(out.split(" ", 1)[1])
+    words, ticks = forest["words"], forest["ticks"]
+    # every lab is on the axis, in the programme's order, and "alle" last
+    assert ticks[:-1] == [names[lab] for lab in ds.labs["lab_id"]] and len(ticks) == 14
+    assert words[names["kehl"]] == "unterdrückt (n < 5)"
+    assert words[names["bremen"]] == "keine Daten"
+    # no interval for either, numbers for the rest
+    assert names["kehl"] not in forest["lines"] and names["bremen"] not in forest["lines"]
+    for label, said in words.items():
+        if said not in ("unterdrückt (n < 5)", "keine Daten"):
+            assert re.fullmatch(r"-?\d+,\d\d \[-?\d+,\d\d; -?\d+,\d\d\]", said), (label, said)
+            assert label in forest["lines"]
+    assert png.stat().st_size > 0

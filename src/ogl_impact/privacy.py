@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ogl_impact.stats.groups import GROUPS
+from ogl_impact.stats.groups import GROUPS, RESPONDENT_COLUMNS
 
 K_DEFAULT = 5
 K_MINIMUM = 3
@@ -235,8 +235,9 @@ def protect(
 
 # --- one decision for a whole report ----------------------------------------------------------
 
-RESPONDENT_DIMS = ("wave", "unit_id", "is_lab", "actor_group")
-"""Columns of a published table that define a group of respondents (see :class:`Disclosure`)."""
+RESPONDENT_DIMS = RESPONDENT_COLUMNS
+"""Columns of a published table that define a group of respondents (see :class:`Disclosure`);
+defined once in :data:`ogl_impact.stats.groups.RESPONDENT_COLUMNS`."""
 VARIABLE_DIMS = ("perspective", "item_id", "construct")
 """Columns that name the variable a published value is about."""
 TOTAL_COLUMNS = {"network_mean": "network_n"}
@@ -475,6 +476,8 @@ class Disclosure:
         self.lang = lang
         self.nodes: dict[Node, float] = {}
         self.hidden: set[Node] = set()
+        self.hidden_respondents: frozenset[tuple[tuple[str, str], ...]] = frozenset()
+        """The groups of respondents of :attr:`hidden` holding somebody (set by :meth:`decide`)."""
         self.unknown: set[Node] = set()
         """Groups whose n was masked upstream (e.g. by a library ``min_n``): not nobody."""
         self.planned = False
@@ -553,6 +556,7 @@ class Disclosure:
             else:  # every way out hides a published group: publish() refuses the output
                 hidden.add(min(shown, key=lambda c: (self.nodes[c], c)))
         self.hidden = hidden
+        self.hidden_respondents = frozenset(_respondents(h) for h in hidden if self._somebody(h))
         return hidden
 
     def _seen(self) -> set[tuple[tuple[str, str], ...]]:
@@ -591,8 +595,7 @@ class Disclosure:
 
     def _hidden_elsewhere(self, nd: Node) -> bool:
         """Tell whether the group of ``nd`` is hidden where somebody of it answered."""
-        group = _respondents(nd)
-        return any(_respondents(h) == group and self._somebody(h) for h in self.hidden)
+        return _respondents(nd) in self.hidden_respondents
 
     def _somebody(self, nd: Node) -> bool:
         return self.nodes.get(nd, 0.0) > 0 or nd in self.unknown
@@ -752,8 +755,7 @@ class Disclosure:
         the variable is ignored: the same respondents, whatever they were
         asked.
         """
-        groups = {_respondents(nd) for nd in self.hidden if self._masked(nd)}
-        return [dict(g) for g in sorted(groups)]
+        return [dict(g) for g in sorted(self.hidden_respondents)]
 
     def shown_rows(self, frame: pd.DataFrame, *, labs: Sequence[str] | None = None) -> pd.DataFrame:
         """Drop the rows of respondents of every group the decision hides so far.
@@ -817,6 +819,31 @@ class Disclosure:
         out.attrs = dict(frame.attrs)
         out.attrs["hidden_rows"] = int(drop.sum())
         return out
+
+    def hides(self, **row: object) -> bool:
+        """Tell whether the decision hides respondents with these values (e.g. a lab in a wave).
+
+        The same rule as :meth:`shown_rows`: a row with these values would be
+        dropped. A lab whose wave the plan hid is labelled "unterdrückt (n < k)";
+        one the decision does not hide and that has no row reads "keine Daten".
+
+        Parameters
+        ----------
+        **row
+            Respondent dimensions, e.g. ``unit_id="kehl", wave=3, is_lab=True``.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> d = Disclosure()
+        >>> d.register({node({"wave": 3, "unit_id": "a"}): 3, node({"wave": 3, "unit_id": "b"}): 9})
+        >>> d.hides(unit_id="a", wave=3), d.hides(unit_id="a", wave=1), d.hides(unit_id="c", wave=3)
+        (True, False, False)
+        """
+        return self.shown_rows(pd.DataFrame([row])).empty
 
     def suppressed_count(self) -> int:
         """Count the hidden groups of the report (for the gallery line).
@@ -1016,14 +1043,20 @@ class Disclosure:
                 size = float(row[c]) if pd.notna(row[c]) else np.nan
                 found[nd] = np.fmax(found.get(nd, np.nan), size)
             rows.append(nodes)
-        state = (dict(self.nodes), set(self.hidden), set(self.unknown), list(self.ties))
+        state = (
+            dict(self.nodes),
+            set(self.hidden),
+            self.hidden_respondents,
+            set(self.unknown),
+            list(self.ties),
+        )
         self.ties.extend(
             (frozenset(n[c] for c in whole), frozenset(n[c] for c in partial)) for n in rows if n
         )
         self.register(found)
         clash = sorted(nd for nd in self.published if self._masked(nd))
         if clash:
-            self.nodes, self.hidden, self.unknown, self.ties = state
+            (self.nodes, self.hidden, self.hidden_respondents, self.unknown, self.ties) = state
             raise PrivacyError(_clash_message(clash))
         if self.planned:
             new = [
@@ -1032,7 +1065,7 @@ class Disclosure:
                 if not _within(tuple(sorted(g.items())), self.plan_hidden) and self._in_plan(g)
             ]
             if new:
-                self.nodes, self.hidden, self.unknown, self.ties = state
+                (self.nodes, self.hidden, self.hidden_respondents, self.unknown, self.ties) = state
                 raise PrivacyError(_unplanned_message(new))
         sources = depends + [nd for n in rows for nd in n.values()]
         # a change or an estimate goes with any of its cells

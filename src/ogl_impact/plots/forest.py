@@ -9,16 +9,36 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.transforms import ScaledTranslation
 
+from ogl_impact import privacy
 from ogl_impact.plots.style import (
     PALETTE,
     axis_numbers,
     below_axes,
     ensure_ax,
+    lang,
     number,
     ordered,
     text,
     wrap,
 )
+
+EMPTY = "#555555"
+"""Colour of the words in place of an estimate (7.5:1 on white)."""
+
+
+def _empty_words(row: pd.Series, k: int | None) -> str:
+    """Say why a row has no estimate: suppressed (with k) or no data."""
+    if not bool(row.get("suppressed", False)):
+        return text("no_data")
+    if k is not None:
+        return privacy.suppressed_label(k, lang())
+    note = row.get("note")
+    if isinstance(note, str) and note.strip():
+        return note
+    raise ValueError(
+        "forest: eine unterdrückte Zeile braucht k= oder eine Spalte note mit der Aufschrift "
+        "/ a suppressed row needs k= or a note column with its label"
+    )
 
 
 def forest(
@@ -28,8 +48,15 @@ def forest(
     ax: Axes | None = None,
     decimals: int = 2,
     note: str | None = None,
+    k: int | None = None,
 ) -> Axes:
     """Draw estimates with intervals, one row each, and an evidence column.
+
+    A row marked ``suppressed`` keeps its place and its label on the axis
+    but shows no point and no interval; the estimate column reads
+    "unterdrückt (n < k)" (:func:`ogl_impact.privacy.suppressed_label`) in
+    its place. A row without an estimate that is not suppressed reads
+    "keine Daten".
 
     The printed column carries a heading; when the evidence column names
     the Maryland Scientific Methods Scale ("MSMS ..."), a note under the
@@ -39,7 +66,8 @@ def forest(
     ----------
     data : DataFrame
         Columns label, estimate, ci_low, ci_high, optionally evidence (text
-        shown at the right) and suppressed.
+        shown at the right), suppressed and note (the label of a suppressed
+        row, used when ``k`` is not given).
     order : sequence of str, optional
         Labels top to bottom (e.g. the programme's lab order); labels not
         named follow in order of appearance.
@@ -50,15 +78,23 @@ def forest(
     note : str, optional
         Further note under the axes (e.g. the effect's unit: "Differenz der
         Mittelwerte, Skala 1-5").
+    k : int, optional
+        The threshold in force, for the label of suppressed rows (else
+        their ``note``).
 
     Returns
     -------
     Axes
         Points (gid "estimates") and one interval line per row (gid = label).
     """
-    rows = data
-    if "suppressed" in rows:
-        rows = rows[~rows["suppressed"].astype(bool)]
+    rows = data.copy()
+    hidden = (
+        rows["suppressed"].fillna(False).astype(bool)
+        if "suppressed" in rows
+        else pd.Series(False, index=rows.index)
+    )
+    # a suppressed row shows nothing of its own, whatever numbers it still carries
+    rows.loc[hidden, ["estimate", "ci_low", "ci_high"]] = np.nan
     if order is not None:
         rank = {v: i for i, v in enumerate(ordered(rows["label"], order))}
         rows = rows.iloc[np.argsort([rank[v] for v in rows["label"]], kind="stable")]
@@ -67,17 +103,25 @@ def forest(
     has_evidence = "evidence" in rows
     estimates = []
     for i, (_, r) in enumerate(rows.iterrows()):
-        (ln,) = ax.plot([r["ci_low"], r["ci_high"]], [i, i], color=PALETTE[0], linewidth=1.5)
-        ln.set_gid(str(r["label"]))
+        if pd.isna(r["estimate"]):
+            words, colour = _empty_words(r, k), EMPTY
+        else:
+            (ln,) = ax.plot([r["ci_low"], r["ci_high"]], [i, i], color=PALETTE[0], linewidth=1.5)
+            ln.set_gid(str(r["label"]))
+            words = (
+                f"{number(r['estimate'], decimals)} [{number(r['ci_low'], decimals)}; "
+                f"{number(r['ci_high'], decimals)}]"
+            )
+            colour = "black"
         estimates.append(
             ax.text(
                 1.02,
                 i,
-                f"{number(r['estimate'], decimals)} [{number(r['ci_low'], decimals)}; "
-                f"{number(r['ci_high'], decimals)}]",
+                words,
                 transform=ax.get_yaxis_transform(),
                 va="center",
                 fontsize=7,
+                color=colour,
                 gid=f"estimate:{r['label']}",
             )
         )
@@ -98,7 +142,7 @@ def forest(
         shift = ScaledTranslation(widest / ax.figure.dpi + 8 / 72, 0, ax.figure.dpi_scale_trans)
         column = ax.get_yaxis_transform() + shift
         for i, (_, r) in enumerate(rows.iterrows()):
-            if pd.notna(r["evidence"]):
+            if pd.notna(r["evidence"]) and pd.notna(r["estimate"]):
                 ax.text(
                     1.02,
                     i,
@@ -118,7 +162,8 @@ def forest(
             fontweight="bold",
             gid="evidence_heading",
         )
-    ax.scatter(rows["estimate"], y, color=PALETTE[0], zorder=3, s=20, gid="estimates")
+    drawn = rows["estimate"].notna().to_numpy()
+    ax.scatter(rows["estimate"][drawn], y[drawn], color=PALETTE[0], zorder=3, s=20, gid="estimates")
     ax.axvline(0, color="black", linewidth=0.8, linestyle=":")
     ax.set_yticks(y, [wrap(str(v), 42) for v in rows["label"]])
     ax.set_ylim(len(rows) - 0.5, -0.9)  # top to bottom, room for the column heading

@@ -1,10 +1,11 @@
 """Audit a built report folder for groups below k, reading only what is published.
 
 The audit reads what a reader of the report gets - the data tables
-``<name>.csv`` beside the figures, the gallery ``index.html`` (the line with
-k, captions, alt texts) and the ``<desc>`` of each SVG - and nothing of the
-data the report was made from. It looks for a group of fewer than k
-respondents that is
+``<name>.csv`` beside the figures (with their comment line), the gallery
+``index.html`` whole (the line with k, captions, alt texts, gallery lines),
+the ``<title>``, ``<desc>`` and drawn words of each SVG and any other text
+file of the folder - and nothing of the data the report was made from. It
+looks for a group of fewer than k respondents that is
 
 1. **shown**: a row of a table of respondent groups (a table with a
    ``suppressed`` column) or a total beside it (``network_mean`` with
@@ -22,7 +23,14 @@ respondents that is
    the second, pins the other hidden groups of the first when it leaves
    between 1 and k - 1 respondents ("ableitbar über Perspektiven");
 
-5. **not checkable** ("nicht prüfbar"): a published table of respondent
+5. **counted in a text**: a count of respondents ("n = 3", "(n 3)",
+   "3 Befragte", ...) in any published text of a survey figure or of the
+   page, attached to a group named before it (or to the figure as a
+   whole), that lies between 1 and k - 1, belongs to a group the figure's
+   table hides, or lies outside the n the table shows for that group
+   (:mod:`ogl_impact.reports.textcounts`);
+
+6. **not checkable** ("nicht prüfbar"): a published table of respondent
    groups that lacks what the audit needs - the column ``n``, the ``n`` of
    a total it shows (``network_n`` beside ``network_mean``), the columns
    that tell its groups apart (``unit_id`` beside ``lab_label``; rows
@@ -61,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact import privacy
+from ogl_impact.reports.textcounts import Count, counts
 
 
 class NotAReportError(ValueError):
@@ -97,9 +106,11 @@ class Leak:
         The file (and, where it helps, the other outputs involved).
     group : str
         The group, e.g. "wave=3, unit_id=lab01 · perspective: Transparenz".
-    kind : {"shown", "derivable", "across", "unchecked"}
-        How it is revealed ("unchecked": the table cannot be checked, the
-        group names what is missing).
+    kind : {"shown", "derivable", "across", "text", "contradicts", "unchecked"}
+        How it is revealed ("text": a count in a published text;
+        "contradicts": a count in a text that the figure's table does not
+        show; "unchecked": the table cannot be checked, the group names
+        what is missing).
     n : float
         Its number of respondents (or the respondents left by the
         subtraction); missing for "unchecked".
@@ -116,36 +127,52 @@ describe = privacy.describe_group
 
 
 class _Gallery(HTMLParser):
-    """Collect k, the alt text and the caption of every figure of index.html."""
+    """Collect k, the alt text and the caption of every figure of index.html, and all its text."""
+
+    BREAKS = frozenset({"p", "br", "li", "figcaption", "figure", "h1", "h2", "div", "nav"})
 
     def __init__(self) -> None:
         super().__init__()
         self.k: int | None = None
         self.alts: dict[str, str] = {}
         self.captions: dict[str, str] = {}
+        self.outside = ""
+        """Text of the page outside the figures (headings, the privacy line, notes)."""
         self._figure: str | None = None
         self._in_caption = False
 
+    def _add(self, text: str) -> None:
+        if self._in_caption and self._figure:
+            self.captions[self._figure] = self.captions.get(self._figure, "") + text
+        elif not self._figure:
+            self.outside += text
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
+        if tag in self.BREAKS:
+            self._add("\n")
         if tag == "p" and "data-k" in a:
             self.k = int(a["data-k"])
         if tag == "figure":
-            self._figure = a.get("id")
-        if tag == "img" and self._figure:
-            self.alts[self._figure] = a.get("alt") or ""
+            self._figure = a.get("id") or ""
+        if tag == "img":
+            if self._figure:
+                self.alts[self._figure] = a.get("alt") or ""
+            else:
+                self.outside += "\n" + (a.get("alt") or "")
         if tag == "figcaption":
             self._in_caption = True
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self.BREAKS:
+            self._add("\n")
         if tag == "figcaption":
             self._in_caption = False
         if tag == "figure":
             self._figure = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_caption and self._figure:
-            self.captions[self._figure] = self.captions.get(self._figure, "") + data
+        self._add(data)
 
 
 def _number(cell: str) -> float:
@@ -327,9 +354,11 @@ def audit(folder: Path | str) -> list[Leak]:
     where: dict[privacy.Node, str] = {}
     hidden: set[privacy.Node] = set()
     reported: set[tuple[str, privacy.Node]] = set()
+    frames: dict[str, tuple[pd.DataFrame, bool]] = {}
     for path in tables:
         frame = read_table(path)
         sources = table_sources(path, gallery)
+        frames[path.stem] = (frame, "suppressed" in frame or SURVEY in sources)
         if "suppressed" not in frame and sources and SURVEY not in sources:
             continue  # counts of labs or their entries, not of respondents
         if "suppressed" not in frame and not sources:
@@ -382,6 +411,7 @@ def audit(folder: Path | str) -> list[Leak]:
         group = describe(part) if part != total else f"Rest von {describe(total)}"
         leaks.append(Leak(output, group, "derivable", rest))
     leaks += _across_variables(nodes, shown, where, k)
+    leaks += _counts_in_text(folder, frames, gallery, k)
     return leaks
 
 
@@ -447,8 +477,129 @@ def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[L
     return found
 
 
+def _published_texts(
+    folder: Path, gallery: _Gallery, frames: dict
+) -> list[tuple[str, str | None, str]]:
+    """Every text the report publishes: (where, the figure it belongs to or None, text)."""
+    texts: list[tuple[str, str | None, str]] = [("index.html", None, gallery.outside)]
+    for figure, alt in gallery.alts.items():
+        texts.append((f"index.html (Alternativtext zu {figure})", figure, alt))
+    for figure, caption in gallery.captions.items():
+        texts.append(
+            (f"index.html (Bildunterschrift und Galeriezeile zu {figure})", figure, caption)
+        )
+    for svg in sorted(folder.glob("*.svg")):
+        source = svg.read_text(encoding="utf-8", errors="replace")
+        found = re.findall(r"<(title|desc)>(.*?)</\1>", source, re.S)
+        text = "\n".join(html.unescape(t) for _, t in found)
+        texts.append((f"{svg.name} (Titel und Beschreibung)", svg.stem, text))
+        # the words drawn in the figure (labels, footer): matplotlib keeps each text object
+        # as a comment beside its outlines; a <text> element could be added by hand
+        drawn = re.findall(r"<!--(.*?)-->|<text\b[^>]*>(.*?)</text>", source, re.S)
+        words = [re.sub(r"<[^>]+>", "", a or b).strip() for a, b in drawn]
+        text = "\n".join(html.unescape(w) for w in words if w)
+        texts.append((f"{svg.name} (Text in der Abbildung)", svg.stem, text))
+    for path in sorted(folder.glob("*.csv")):
+        notes = [_comment(path)]
+        frame = frames[path.stem][0]
+        for column in ("note", "label", "lab_label"):
+            if column in frame:
+                notes += [c for c in frame[column].unique() if re.search(r"\d", str(c))]
+        texts.append((f"{path.name} (Kommentarzeile und Textspalten)", path.stem, "\n".join(notes)))
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in {".txt", ".md", ".html", ".htm"} and path.name != "index.html":
+            page = _Gallery()
+            page.feed(path.read_text(encoding="utf-8", errors="replace"))
+            text = "\n".join([page.outside, *page.alts.values(), *page.captions.values()])
+            figure = path.stem.split(".")[0]
+            texts.append((path.name, figure if figure in gallery.alts else None, text))
+    return texts
+
+
+def _about_survey(figure: str | None, frames: dict, gallery: _Gallery) -> bool:
+    """Tell whether a figure's texts count respondents (the page itself always may)."""
+    if figure is None:
+        return True
+    if figure in frames:
+        return frames[figure][1]
+    named = {_source_of(gallery.captions.get(figure, "")), _declared_source(figure)}
+    return SURVEY in named or named == {None}
+
+
+def _names(frames: dict) -> set[str]:
+    """Names of labs and units as the report's tables give them (labels and ids)."""
+    names: set[str] = set()
+    for frame, _ in frames.values():
+        for column in ("lab_label", "unit_id"):
+            if column in frame:
+                names |= {str(v).strip() for v in frame[column].unique() if str(v).strip()}
+    return names - {"alle", "all"}
+
+
+def _rows_of(frame: pd.DataFrame, count: Count) -> pd.DataFrame | None:
+    """Return the rows of a figure's table of the group a text names (None: not there)."""
+    if count.kind == "lab":
+        cols = [c for c in ("lab_label", "unit_id") if c in frame]
+        mask = np.zeros(len(frame), dtype=bool)
+        for c in cols:
+            mask |= (frame[c].str.strip() == count.group).to_numpy()
+        return frame[mask] if mask.any() else None
+    if count.kind == "wave" and "wave" in frame:
+        rows = frame[frame["wave"].str.strip() == count.group]
+        return rows if len(rows) else None
+    return None
+
+
+def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> list[Leak]:
+    """Find counts below k attached to a group in any published text, or contradicting a table.
+
+    A count of respondents in a text (see :func:`ogl_impact.reports.textcounts.counts`) is a finding
+    when it lies between 1 and k - 1, when the group it names is suppressed in its figure's
+    table, or when it lies outside the n the table shows for that group. Texts of figures
+    that count labs or their entries (indicators, partners, milestones) are not read.
+    """
+    found = []
+    names = _names(frames)
+    for where, figure, text in _published_texts(folder, gallery, frames):
+        if not text or not _about_survey(figure, frames, gallery):
+            continue
+        for count in counts(text, names):
+            group = _text_group(count, figure)
+            quoted = f"{group}: „{count.snippet}“"
+            if 0 < count.n < k:
+                found.append(Leak(where, quoted, "text", float(count.n)))
+                continue
+            table = frames.get(figure or "", (pd.DataFrame(), False))[0]
+            rows = _rows_of(table, count) if "n" in table else None
+            if rows is None or count.n == 0:
+                continue
+            n = rows["n"].map(_number)
+            shown = n[n > 0]
+            if shown.empty and n.isna().any():
+                found.append(Leak(where, quoted, "text", float(count.n)))
+            elif not shown.empty and not shown.min() <= count.n <= shown.max():
+                found.append(Leak(where, quoted, "contradicts", float(count.n)))
+    return found
+
+
+def _text_group(count: Count, figure: str | None) -> str:
+    if count.kind == "wave":
+        return f"Welle {count.group}"
+    if count.kind == "all":
+        return f"alle Befragten der Abbildung {figure}" if figure else "alle Befragten"
+    return count.group
+
+
 KINDS = {
     "shown": ("gezeigt", "shown"),
+    "text": (
+        "im veröffentlichten Text mit ihrer Zahl genannt",
+        "named with its count in a published text",
+    ),
+    "contradicts": (
+        "Zahl im Text widerspricht der Datentabelle der Abbildung",
+        "count in the text contradicts the figure's data table",
+    ),
     "derivable": ("errechenbar (Summe minus gezeigte Teile)", "derivable (total minus parts)"),
     "across": (
         "ableitbar über Perspektiven (Rest einer Perspektive minus anderswo gezeigte Teile)",

@@ -119,10 +119,10 @@ def likert_summary(
 
     Examples
     --------
-    >>> responses = pd.DataFrame({"item_id": ["q1"] * 4, "value": [1, 2, 3, 5]})
+    >>> responses = pd.DataFrame({"item_id": ["q1"] * 8, "value": [1, 2, 3, 5] * 2})
     >>> codebook = pd.DataFrame({"item_id": ["q1"], "scale_min": [1], "scale_max": [5],
     ...                          "value_labels": ["1=nie|5=immer"]})
-    >>> res = likert_summary(responses, codebook, min_n=3)
+    >>> res = likert_summary(responses, codebook)  # min_n=5: the 8 answers are shown
     >>> res.shares[["low", "neutral", "high"]].iloc[0].tolist()
     [50.0, 25.0, 25.0]
     >>> res.categories["label"].tolist()

@@ -168,7 +168,15 @@ def note(count: int, min_n: int | None, what: str = "Gruppen") -> str:
     return suppressed_note(count, min_n, what, "group(s)")
 
 
-def suppressed_note(count: int, min_n: int, what: str = "Gruppen", what_en: str = "groups") -> str:
+def suppressed_note(
+    count: int,
+    min_n: int,
+    what: str = "Gruppen",
+    what_en: str = "groups",
+    *,
+    subject: tuple[str, str] | None = None,
+    missing: str = "Werte und n fehlen, suppressed = True",
+) -> str:
     """Say how many rows are masked, in the reports' words, without telling why each one is.
 
     For a result with complementary suppression (e.g.
@@ -184,6 +192,12 @@ def suppressed_note(count: int, min_n: int, what: str = "Gruppen", what_en: str 
         Threshold.
     what, what_en : str
         What a row is, in German and English plural (e.g. "Einheiten", "units").
+    subject : (str, str), optional
+        What is masked, in German and English, when it is more than a count
+        of rows (e.g. "2 Einheiten und die Panelwerte (n_panel, d_z) von 1
+        Einheit"); replaces ``count`` and ``what`` in the sentence.
+    missing : str
+        What a masked row lacks (German, in brackets).
 
     Returns
     -------
@@ -204,14 +218,18 @@ def suppressed_note(count: int, min_n: int, what: str = "Gruppen", what_en: str 
     --------
     >>> suppressed_note(2, 5, "Einheiten", "units")[:52]
     '2 Einheiten unterdrückt (n < 5): Gruppen unter 5 Bef'
+    >>> panels = ("die Panelwerte von 1 Einheit", "the panel values of 1 unit")
+    >>> suppressed_note(0, 5, subject=panels, missing="Werte fehlen")[:48]
+    'Die Panelwerte von 1 Einheit unterdrückt (n < 5)'
     """
-    if not count:
+    if not count and subject is None:
         return note(0, min_n, what)
+    de, en = subject or (f"{count} {what}", f"{count} {what_en}")
     label = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_LABEL.items()}
     reason = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_REASON.items()}
     return (
-        f"{count} {what} {label['de']}: {reason['de']} (Werte und n fehlen, suppressed = True) "
-        f"/ {count} {what_en} {label['en']}: {reason['en']}."
+        f"{de[:1].upper()}{de[1:]} {label['de']}: {reason['de']} ({missing}) "
+        f"/ {en} {label['en']}: {reason['en']}."
     )
 
 

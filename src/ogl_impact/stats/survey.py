@@ -23,12 +23,11 @@ from ogl_impact.stats.masking import (
     MASKED_SCORES,
     MIN_N_DEFAULT,
     PANEL_MASKED,
-    SUPPRESSED_LABEL,
-    SUPPRESSED_REASON,
     check_min_n,
     mask,
     note,
     refuse_masked,
+    suppressed_note,
 )
 from ogl_impact.stats.reliability import cronbach_alpha, item_statistics, omega
 from ogl_impact.stats.scales import item_matrix, scale_scores
@@ -184,8 +183,7 @@ def score_table(
     ...     "value": [4.0, 2.0, 5.0, 1.0]})
     >>> codebook = pd.DataFrame({"item_id": ["q1", "q2"], "construct": "trust",
     ...     "scale_min": 1, "scale_max": 5, "reverse_keyed": [False, True]})
-    >>> score_table(data, codebook, lab_units=["u1"], min_n=3)[["respondent_id", "trust",
-    ...                                                         "suppressed"]]
+    >>> score_table(data, codebook, lab_units=["u1"])[["respondent_id", "trust", "suppressed"]]
       respondent_id  trust  suppressed
     0            r1    NaN        True
     1            r2    NaN        True
@@ -421,14 +419,14 @@ def change_by_unit(
 
     Examples
     --------
-        >>> data = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(4)] * 2,
-        ...     "unit_id": "u1", "wave": [1] * 4 + [2] * 4, "is_lab": True,
-        ...     "trust": [2.0, 3.0, 3.0, 4.0, 3.0, 4.0, 4.0, 5.5]})
-        >>> out = change_by_unit(data, "trust", before=1, after=2, min_n=3)
+        >>> data = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(5)] * 2,
+        ...     "unit_id": "u1", "wave": [1] * 5 + [2] * 5, "is_lab": True,
+        ...     "trust": [2.0, 3.0, 3.0, 4.0, 3.0, 3.0, 4.0, 4.0, 5.5, 4.125]})
+        >>> out = change_by_unit(data, "trust", before=1, after=2)  # min_n=5
         >>> out[["unit_id", "mean_before", "mean_after", "change", "n_panel"]]
           unit_id  mean_before  mean_after  change  n_panel
-        0      u1          3.0       4.125   1.125        4
-        1    alle          3.0       4.125   1.125        4
+        0      u1          3.0       4.125   1.125        5
+        1    alle          3.0       4.125   1.125        5
     """
     min_n = check_min_n(min_n)
     _check_waves(data, construct, before, after)
@@ -573,15 +571,13 @@ def _units_note(rows: int, panels: int, min_n: int) -> str:
     """Count the masked rows and the rows with masked panel values, never why each one is.
 
     Primary and complementary masking share one count and one label, as in
-    the reports: "1 below 5, 1 in addition" next to the total would tell
-    the reader how the hidden respondents split.
+    the reports (:func:`~ogl_impact.stats.masking.suppressed_note`).
     """
     if not rows and not panels:
         return note(0, min_n, "Einheiten")
-    units = {1: ("Einheit", "unit")}
 
     def what(count: int) -> tuple[str, str]:
-        return units.get(count, ("Einheiten", "units"))
+        return ("Einheit", "unit") if count == 1 else ("Einheiten", "units")
 
     de, en = [], []
     if rows:
@@ -590,13 +586,8 @@ def _units_note(rows: int, panels: int, min_n: int) -> str:
     if panels:
         de.append(f"die Panelwerte (n_panel, d_z) von {panels} {what(panels)[0]}")
         en.append(f"the panel values (n_panel, d_z) of {panels} {what(panels)[1]}")
-    label = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_LABEL.items()}
-    reason = {lang: text.format(k=min_n) for lang, text in SUPPRESSED_REASON.items()}
-    text = " und ".join(de)
-    return (
-        f"{text[0].upper()}{text[1:]} {label['de']}: {reason['de']} (Werte fehlen) / "
-        f"{' and '.join(en)} {label['en']}: {reason['en']}."
-    )
+    subject = (" und ".join(de), " and ".join(en))
+    return suppressed_note(rows, min_n, subject=subject, missing="Werte fehlen")
 
 
 def _complement(

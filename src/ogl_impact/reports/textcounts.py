@@ -1,0 +1,126 @@
+"""Counts of respondents written in the published texts of a report, and the groups they name.
+
+A report publishes text beside its data tables: captions, alt texts, the
+gallery line of each figure ("n = 847 · Quelle: ..."), notes, the
+``<title>``/``<desc>`` of each SVG, the comment line of each CSV and any
+other text file in the folder. Anybody who edits those texts by hand can
+write a small group into them ("Bremen: n = 3"). This module finds every
+count of respondents in such a text and the group it is attached to, so
+that the audit can check it against k and against the data table of the
+same figure.
+
+A count is one of the forms the package writes and the usual free forms:
+``n = 3``, ``n=3``, ``N = 3``, ``n: 3``, ``(n 3)``, ``3 Befragte``
+(``3 respondents``), with German thousands (``1.234``). A number after a
+threshold word (``k = 5``, ``unter 5``, ``n < 5``) is no count, and nor are
+plain numbers ("13 Labore", years, perspectives p1-p7).
+
+A count is attached to the nearest group named before it in the same
+clause (up to a sentence end, ``;``, ``·`` or a line break): a lab (its
+label or id, as the report's tables name it), a wave ("Welle 3"), an actor
+group. A count with no group in its clause is the n of the figure as a
+whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ogl_impact import vocab
+
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
+"""A whole number, German thousands allowed (``1.234``)."""
+_END = r"(?![\d,])"  # not a decimal (2,5) and not the start of a longer number
+COUNT = re.compile(
+    rf"(?<![<>≤≥\w])[nN]\s*(?:=|:)\s*(?P<a>{NUMBER}){_END}"
+    rf"|\(\s*[nN]\s+(?P<b>{NUMBER}){_END}\s*\)"
+    rf"|(?<![\w.,])(?P<c>{NUMBER})\s+(?:Befragten?|Befragter|[Rr]espondents?)\b"
+)
+"""The forms of a count of respondents."""
+THRESHOLD = re.compile(r"(?:\bk\s*=|\bunter|\bals|\bmindestens|\bab|\bbelow|\bthan|[<>≤≥])\s*$")
+"""Words before a number that make it a threshold, not a count ("weniger als k = 5 Befragte")."""
+CLAUSE_END = re.compile(r"[.;·!?](?=\s)|\n|·")
+WAVE = re.compile(r"\b(?:Welle|Wave|wave)\s+(\d+)\b")
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count of respondents found in a published text.
+
+    Attributes
+    ----------
+    n : int
+        The count.
+    group : str
+        The group it is attached to, as the text names it ("" for the figure as a whole).
+    kind : {"lab", "wave", "actor", "all"}
+        What the group is.
+    snippet : str
+        The clause that holds it, as published.
+    """
+
+    n: int
+    group: str
+    kind: str
+    snippet: str
+
+
+def _value(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+def _groups_in(clause: str, labs: set[str]) -> list[tuple[int, str, str]]:
+    """Return (end position, name, kind) of every group named in a clause."""
+    found = []
+    for name in labs:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", clause):
+            found.append((m.end(), name, "lab"))
+    for m in WAVE.finditer(clause):
+        found.append((m.end(), m.group(1), "wave"))
+    for names in vocab.ACTOR_GROUPS.values():
+        for name in names:
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", clause):
+                found.append((m.end(), name, "actor"))
+    return found
+
+
+def counts(text: str, labs: set[str]) -> list[Count]:
+    """Find the counts of respondents in a text and the group each is attached to.
+
+    Parameters
+    ----------
+    text : str
+        A published text (plain text, no markup).
+    labs : set of str
+        Names of labs and units as the report's tables give them (labels and ids).
+
+    Returns
+    -------
+    list of Count
+
+    Examples
+    --------
+    >>> [(c.n, c.group) for c in counts("Bremen: n = 3. Alle: n = 1.234", {"Bremen"})]
+    [(3, 'Bremen'), (1234, '')]
+    >>> counts("13 Labore, Welle 3, weniger als k = 5 Befragte, unterdrückt (n < 5), p3", set())
+    []
+    >>> [(c.n, c.group, c.kind) for c in counts("Welle 2 (n 4); Kehl, 7 Befragte", {"Kehl"})]
+    [(4, '2', 'wave'), (7, 'Kehl', 'lab')]
+    """
+    found = []
+    for m in COUNT.finditer(text):
+        raw = m.group("a") or m.group("b") or m.group("c")
+        if THRESHOLD.search(text[: m.start()]) and m.group("c"):
+            continue  # "weniger als k = 5 Befragte", "unter 5 Befragten"
+        start = max((e.end() for e in CLAUSE_END.finditer(text, 0, m.start())), default=0)
+        clause = text[start : m.start()]
+        named = _groups_in(clause, labs)
+        end = m.end() + (text[m.end() : m.end() + 1] == ")")  # "Bremen (n=3)" whole
+        snippet = text[start:end].strip()
+        if named:
+            _, name, kind = max(named, key=lambda g: (g[0], len(g[1])))
+            found.append(Count(_value(raw), name, kind, snippet))
+        else:
+            found.append(Count(_value(raw), "", "all", snippet))
+    return found
