@@ -290,7 +290,9 @@ def revision_note(
     The report's date does not limit either: the tables hold the revised
     value, so a report rebuilt after a revision draws it and says so.
     Values whose present value was set after the period's deadline are
-    named apart.
+    named apart, and so are values withdrawn (the figure no longer draws
+    them: it draws what is stored now, e.g. a cumulative value carried
+    forward from the period before).
 
     Parameters
     ----------
@@ -307,7 +309,8 @@ def revision_note(
     -------
     str
         E.g. "Korrekturvermerk: 2 der dargestellten Werte nachträglich
-        korrigiert, davon 2 nach der Abgabefrist."
+        korrigiert, davon 2 nach der Abgabefrist und 1 zurückgezogen (nicht
+        mehr dargestellt)."
     """
     from ogl_impact.logic import deadlines, revised_values
 
@@ -343,9 +346,16 @@ def revision_note(
             f"Revision note: {count(n, 'value', 'values')} of the figure's periods and labs "
             "revised after delivery (not only values drawn)"
         )
+    gone = int((part["value"].isna() & part["first_value"].notna()).sum())
     if late:
         de += f", davon {late} nach der Abgabefrist"
         en += f", {late} of them after the deadline"
+    if gone:
+        de += f"{' und' if late else ', davon'} {gone} zurückgezogen"
+        en += f"{' and' if late else ','} {gone} {'of them ' if not late else ''}withdrawn"
+        if drawn_on is not None:
+            de += " (nicht mehr dargestellt)"
+            en += " (no longer drawn)"
     return ctx.t(de + ".", en + ".")
 
 
