@@ -55,6 +55,14 @@ _TEXT = {
         "Also {n} {what} that could not be assigned (a file without a recognisable lab or "
         "period, refused; counted in no reporting rate): {files}",
     ),
+    "revised_rule": (
+        "korrigiert: Werte, deren jetziger Wert (oder dessen Fehlen nach dem Zurückziehen) vom "
+        "zuerst angenommenen abweicht; hin und zurück geändert zählt nicht. nur Status: Werte, "
+        "bei denen allein gemessen/geschätzt korrigiert ist.",
+        "revised: values whose present value (or its absence once withdrawn) differs from the "
+        "one first accepted; changed and changed back does not count. status only: values "
+        "whose measured/estimated alone was revised.",
+    ),
     "rates": (
         "Lieferquote {rate} ({actual} von {expected}), fristgerecht {on_time} ({n_on_time} von "
         "{expected})",
@@ -76,6 +84,7 @@ _HEAD = {
     "workbooks": ("Mappen", "Workbooks"),
     "refused": ("abgelehnt", "refused"),
     "revised": ("korrigiert", "revised"),
+    "revised_status": ("nur Status", "status only"),
     "status": ("Stand", "Status"),
 }
 
@@ -267,12 +276,14 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
                 _day(r.accepted, lang),
                 _yes(r.on_time, lang) if pd.notna(r.accepted) else "–",
                 str(r.revised_values),
+                str(r.revised_status),
                 vocab.label(vocab.DELIVERY_STATUS, r.status, lang),
             ]
             for r in part.sort_values("lab_id", key=lambda s: s.map(names)).itertuples()
         ]
         heads = ["lab", "received", "workbooks", "refused", "accepted", "on_time", "revised"]
-        lines += _table([*map(h, heads), h("status")], rows)
+        lines += _table([*map(h, heads), h("revised_status"), h("status")], rows)
+        lines.append(t("revised_rule"))
         lines.append("")
         lines.append(_rates_line(reporting_rates(part).iloc[0], t, lang))
         lines += _unassigned(ds, as_of, t, lang)

@@ -6,7 +6,13 @@ output schema in :mod:`ogl_impact.logic.outputs`.
 """
 
 from ogl_impact.logic.attainment import STATUSES, attainment
-from ogl_impact.logic.delivery import deadlines, deliveries, delivery_periods, reporting_rates
+from ogl_impact.logic.delivery import (
+    deadlines,
+    deliveries,
+    delivery_periods,
+    reporting_rates,
+    revised_values,
+)
 from ogl_impact.logic.diagnostics import diagnostics
 from ogl_impact.logic.evidence import evidence_strength
 from ogl_impact.logic.model import ImpactModel
@@ -42,6 +48,7 @@ __all__ = [
     "milestone_timing",
     "network_progress",
     "reporting_rates",
+    "revised_values",
     "rollup",
     "rollup_disaggregated",
     "stages",

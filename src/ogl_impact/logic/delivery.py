@@ -23,8 +23,21 @@ day ``as_of`` (workbooks received later are ignored, as if not yet there):
 - *on time*: accepted on or before the deadline. A report accepted on time
   stays on time when it is revised after the deadline; a workbook refused
   before the deadline and accepted after it is late.
-- *revised values*: rows of ``revisions`` of the lab and period revised up
-  to ``as_of``; ``revised_late`` those revised after the deadline.
+- *revised values*: values of the lab and period whose stored value differs
+  from the value first accepted for them, by the revisions up to ``as_of``
+  (:func:`revised_values`); ``revised_late`` those whose value now stored
+  was set after the deadline; ``revised_status`` values whose status alone
+  (gemessen/geschätzt) differs while the value itself does not.
+
+**A revised value.** A value is one column of one stored row: table, lab,
+period, row key, column. It counts as revised when the value it has now
+(the new value of its last revision; empty when withdrawn) differs from the
+value first accepted for it (the old value of its first revision; empty
+when it was first added by a revision). So a withdrawn value counts once,
+however many revision rows it left (value and status); a value changed and
+changed back does not count; and a value changed three times counts once.
+A column that only qualifies a value (:data:`STATUS_COLUMNS`, the status
+"gemessen"/"geschätzt" of an indicator value) is no value of its own.
 
 **Status** of an expected delivery on the day ``as_of``: ``on_time`` or
 ``late`` once accepted; otherwise ``open`` while the deadline has not
@@ -60,6 +73,12 @@ from ogl_impact.dataset import Dataset
 from ogl_impact.logic.outputs import Deliveries, ReportingRates
 
 Tables = Dataset | Mapping[str, pd.DataFrame]
+
+STATUS_COLUMNS: Mapping[str, tuple[str, ...]] = {"indicator_values": ("status",)}
+"""Columns of a revised table that qualify a value and are no value of their own."""
+
+VALUE_KEY = ("table", "lab_id", "period_id", "row_key", "column")
+"""What identifies one stored value in ``revisions``."""
 
 
 def _table(data: Tables, name: str) -> pd.DataFrame | None:
@@ -99,6 +118,108 @@ def deadlines(periods: pd.DataFrame) -> pd.Series:
     return pd.Series(
         given.fillna(default).to_numpy(), index=periods["period_id"].to_numpy(), name="deadline"
     )
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether two stored values are the same (empty = absent; numbers by value)."""
+    a_empty = a is None or (isinstance(a, float) and pd.isna(a)) or str(a).strip() == ""
+    b_empty = b is None or (isinstance(b, float) and pd.isna(b)) or str(b).strip() == ""
+    if a_empty or b_empty:
+        return a_empty and b_empty
+    x, y = str(a).strip(), str(b).strip()
+    if x == y:
+        return True
+    try:
+        return float(x.replace(",", ".")) == float(y.replace(",", "."))
+    except ValueError:
+        return False
+
+
+def revised_values(
+    revisions: pd.DataFrame | None, *, as_of: date | str | pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """One row per stored value the revisions touched: first accepted, now, revised or not.
+
+    Parameters
+    ----------
+    revisions : DataFrame or None
+        The ``revisions`` table (in the order collect wrote it).
+    as_of : date, optional
+        Only revisions up to this day (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :class:`ogl_impact.logic.outputs.RevisedValues`: ``table``,
+        ``lab_id``, ``period_id``, ``row_key`` (a trailing empty part left
+        out: "i03|" is "i03"), ``column``, ``first_value`` (first accepted;
+        empty when added by a revision), ``value`` (stored now; empty when
+        withdrawn), ``revisions`` (rows), ``first_revised``,
+        ``last_revised``, ``changed`` (``value`` differs from
+        ``first_value``), ``status_column`` (a column of
+        :data:`STATUS_COLUMNS`). The rule is in the module docstring.
+
+    Examples
+    --------
+    >>> revs = pd.DataFrame({
+    ...     "lab_id": "a", "period_id": "p", "table": "indicator_values",
+    ...     "row_key": ["i03|", "i03|", "i03|", "i03|"],
+    ...     "column": ["value", "status", "value", "status"],
+    ...     "old_value": ["28", "estimated", None, None],
+    ...     "new_value": [None, None, "28", "estimated"],
+    ...     "revised": pd.to_datetime(["2026-12-01"] * 2 + ["2026-12-02"] * 2),
+    ... })
+    >>> revised_values(revs)[["column", "revisions", "changed"]]
+       column  revisions  changed
+    0  status          2    False
+    1   value          2    False
+    >>> revised_values(revs, as_of="2026-12-01")["changed"].tolist()
+    [True, True]
+    """
+    from ogl_impact.logic.outputs import RevisedValues
+
+    cols = list(RevisedValues.to_schema().columns)
+    if revisions is None or revisions.empty:
+        return RevisedValues.validate(pd.DataFrame(columns=cols).astype(_EMPTY_TYPES))
+    revs = revisions.assign(
+        revised=pd.to_datetime(revisions["revised"]),
+        row_key=revisions["row_key"].astype(str).str.replace(r"\|+$", "", regex=True),
+        _order=range(len(revisions)),
+    )
+    if as_of is not None:
+        revs = revs[revs["revised"] <= pd.Timestamp(as_of)]
+    if revs.empty:
+        return RevisedValues.validate(pd.DataFrame(columns=cols).astype(_EMPTY_TYPES))
+    for col in ("table", "lab_id", "period_id", "column"):
+        revs[col] = revs[col].astype(str)
+    revs = revs.sort_values(["revised", "_order"], kind="stable")
+    grouped = revs.groupby(list(VALUE_KEY), sort=True, observed=True)
+    # not "first"/"last", which skip empty cells: the first row's old, the last row's new value
+    out = grouped.agg(
+        first_value=("old_value", lambda s: s.iloc[0]),
+        value=("new_value", lambda s: s.iloc[-1]),
+        revisions=("_order", "size"),
+        first_revised=("revised", "min"),
+        last_revised=("revised", "max"),
+    ).reset_index()
+    out["changed"] = [
+        not _same(a, b) for a, b in zip(out["first_value"], out["value"], strict=True)
+    ]
+    out["status_column"] = [
+        c in STATUS_COLUMNS.get(t, ()) for t, c in zip(out["table"], out["column"], strict=True)
+    ]
+    for col in ("first_value", "value"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return RevisedValues.validate(out[cols])
+
+
+_EMPTY_TYPES = {
+    "revisions": "int64",
+    "first_revised": "datetime64[ns]",
+    "last_revised": "datetime64[ns]",
+    "changed": "bool",
+    "status_column": "bool",
+}
 
 
 def delivery_periods(periods: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +268,8 @@ def deliveries(data: Tables, *, as_of: date | str | pd.Timestamp | None = None) 
         Columns of :class:`ogl_impact.logic.outputs.Deliveries`: ``lab_id``,
         ``period_id``, ``deadline``, ``due``, ``received``, ``workbooks``,
         ``refused``, ``accepted``, ``on_time``, ``revised_values``,
-        ``revised_late``, ``status``; ordered by period, then lab.
+        ``revised_late``, ``revised_status``, ``status``; ordered by period,
+        then lab.
 
     Examples
     --------
@@ -196,15 +318,8 @@ def deliveries(data: Tables, *, as_of: date | str | pd.Timestamp | None = None) 
     frame["refused"] = frame["refused"].fillna(0).astype(int)
     frame["on_time"] = frame["accepted"].notna() & (frame["accepted"] <= frame["deadline"])
 
-    revs = _table(data, "revisions")
-    if revs is None:
-        revs = pd.DataFrame(columns=[*key, "revised"])
-    revs = revs.assign(revised=pd.to_datetime(revs["revised"]))
-    revs = revs[revs["revised"] <= day].merge(frame[[*key, "deadline"]], on=key)
-    counted = revs.assign(late=revs["revised"] > revs["deadline"]).groupby(key)
-    frame = frame.join(counted.size().rename("revised_values"), on=key)
-    frame = frame.join(counted["late"].sum().rename("revised_late"), on=key)
-    for col in ("revised_values", "revised_late"):
+    frame = frame.join(_revised_counts(_table(data, "revisions"), frame, day), on=key)
+    for col in ("revised_values", "revised_late", "revised_status"):
         frame[col] = frame[col].fillna(0).astype(int)
 
     frame["status"] = [
@@ -214,6 +329,30 @@ def deliveries(data: Tables, *, as_of: date | str | pd.Timestamp | None = None) 
         )
     ]
     return Deliveries.validate(frame.reset_index(drop=True))
+
+
+def _revised_counts(
+    revisions: pd.DataFrame | None, frame: pd.DataFrame, day: pd.Timestamp
+) -> pd.DataFrame:
+    """Revised values, those set after the deadline and status-only revisions per lab and period."""
+    key = ["lab_id", "period_id"]
+    vals = revised_values(revisions, as_of=day)
+    vals = vals[vals["changed"]].merge(frame[[*key, "deadline"]], on=key)
+    values = vals[~vals["status_column"]]
+    values = values.assign(late=values["last_revised"] > values["deadline"])
+    # a status counts on its own only where the value of the same row is not revised
+    row = ["table", *key, "row_key"]
+    status = vals[vals["status_column"]].merge(
+        values[row].drop_duplicates(), on=row, how="left", indicator=True
+    )
+    status = status[status["_merge"] == "left_only"]
+    return pd.DataFrame(
+        {
+            "revised_values": values.groupby(key).size(),
+            "revised_late": values.groupby(key)["late"].sum(),
+            "revised_status": status.groupby(key).size(),
+        }
+    )
 
 
 def _status(accepted: object, on_time: bool, due: bool, workbooks: int) -> str:
@@ -285,4 +424,11 @@ def reporting_rates(deliv: pd.DataFrame, by: str = "period_id") -> pd.DataFrame:
     return ReportingRates.validate(out[cols])
 
 
-__all__ = ["deadlines", "deliveries", "delivery_periods", "reporting_rates"]
+__all__ = [
+    "STATUS_COLUMNS",
+    "deadlines",
+    "deliveries",
+    "delivery_periods",
+    "reporting_rates",
+    "revised_values",
+]

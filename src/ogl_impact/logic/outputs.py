@@ -294,11 +294,49 @@ class Deliveries(_Output):
         "Values revised after the deadline",
         ge=0,
     )
+    revised_status: Series[int] = field(
+        "Nur Status korrigiert",
+        "Werte, deren Status (gemessen/geschätzt) allein korrigiert ist",
+        "Values whose status (measured/estimated) alone was revised",
+        ge=0,
+    )
     status: Series[str] = field(
         "Stand",
         "fristgerecht, verspätet, abgelehnt, fehlt oder noch nicht fällig",
         "on time, late, refused, missing or not yet due",
         isin=list(vocab.DELIVERY_STATUS),
+    )
+
+
+class RevisedValues(_Output):
+    """One row per stored value revisions touched (:func:`ogl_impact.logic.revised_values`)."""
+
+    table: Series[str] = field("Tabelle", "Tabelle des Werts", "Table of the value")
+    lab_id: Series[str] = field("Labor", "Labor", "Lab")
+    period_id: Series[str] = field("Zeitraum", "Berichtszeitraum", "Reporting period")
+    row_key: Series[str] = field("Zeile", "Schlüssel der Zeile", "Key of the row")
+    column: Series[str] = field("Spalte", "Spalte des Werts", "Column of the value")
+    first_value: Series[object] = field(
+        "Erster Wert", "Zuerst angenommener Wert (leer: neu)", "Value first accepted", nullable=True
+    )
+    value: Series[object] = field(
+        "Jetziger Wert",
+        "Jetzt gespeicherter Wert (leer: zurückgezogen)",
+        "Value now",
+        nullable=True,
+    )
+    revisions: Series[int] = field("Korrekturen", "Zeilen in revisions", "Revision rows", ge=1)
+    first_revised: Series[pd.Timestamp] = field(
+        "Erste Korrektur", "Tag der ersten Korrektur", "Day first revised"
+    )
+    last_revised: Series[pd.Timestamp] = field(
+        "Letzte Korrektur", "Tag der letzten Korrektur", "Day last revised"
+    )
+    changed: Series[bool] = field(
+        "Korrigiert", "Jetziger Wert weicht vom ersten ab", "Value now differs from the first"
+    )
+    status_column: Series[bool] = field(
+        "Nur Status", "Spalte ist ein Status, kein Wert", "Column is a status, not a value"
     )
 
 

@@ -133,15 +133,20 @@ class Context:
 class DrawnOn:
     """Stored values a panel's numbers are computed from (for the Korrekturvermerk).
 
+    The rows are the figure's *scope*: every stored row it draws, and every
+    row it would draw if its value were there (a value withdrawn since is
+    then still matched by table, lab, period and row key, though its row is
+    gone).
+
     Parameters
     ----------
     table : str
         The table, e.g. ``"indicator_values"``.
     rows : DataFrame
-        One row per stored row used: ``lab_id``, ``period_id`` (left out
-        for tables without periods, e.g. ``partners``) and ``row_key`` (the
-        key without lab and period as ``revisions.row_key`` writes it, e.g.
-        ``"i07"`` for the total of indicator i07).
+        One row per stored row in the scope: ``lab_id``, ``period_id`` (left
+        out for tables without periods, e.g. ``partners``) and ``row_key``
+        (the key without lab and period as ``revisions.row_key`` writes it,
+        e.g. ``"i07"`` for the total of indicator i07).
     columns : tuple of str
         Columns of those rows the figure draws (a revision of another
         column, e.g. the status "geschätzt" of a value, changes nothing drawn).
@@ -172,10 +177,11 @@ class Panel:
     extra : mapping
         Further inputs of the plot that are not numbers drawn.
     drawn_on : tuple of DrawnOn, optional
-        The stored values the numbers come from; the Korrekturvermerk then
-        counts only revisions of these (:func:`revision_note`). None: not
-        declared, the note counts every revision of the figure's tables in
-        the periods and labs of the frame and says so.
+        The stored values the numbers come from (and those they would come
+        from, where withdrawn); the Korrekturvermerk then counts only revised
+        values among these (:func:`revision_note`). None: not declared, the
+        note counts every revised value of the figure's tables in the
+        periods and labs of the frame and says so.
     """
 
     frame: pd.DataFrame
@@ -259,22 +265,34 @@ def revision_note(
 ) -> str:
     """Return the Korrekturvermerk for the revised values a figure draws on, or "".
 
-    With ``drawn_on`` (the panel's :class:`DrawnOn`), a revision counts when
-    it changed a column the figure draws of a stored row it uses: the same
-    table, lab, period (where the table has periods) and row key. So a
-    figure of the last period does not count revisions of earlier periods,
-    unless it carries one of their values forward, and a status revision
-    ("geschätzt" -> "gemessen") is no revised value drawn.
+    What counts is a *value*, not a row of ``revisions``: a stored value
+    counts as revised when the value it has now (or its absence, once
+    withdrawn) differs from the value first accepted for it
+    (:func:`ogl_impact.logic.revised_values`). A withdrawn value counts
+    once; a value changed and changed back (withdrawn and delivered again)
+    does not count; a revision of the status alone ("geschätzt" ->
+    "gemessen") is no revised value drawn.
 
-    Without it (a figure that does not say what it draws on), a revision
-    counts when the ``revisions`` table records it for one of the figure's
-    ``tables``, for a period in the report's data and (where the frame has
-    the columns) for a period and lab in the frame; the note then says that
-    it counts the revisions in the figure's periods, not only those drawn.
+    With ``drawn_on`` (the panel's :class:`DrawnOn`), a revised value counts
+    when it is of a column the figure draws and of a stored row in the
+    figure's scope: the same table, lab, period (where the table has
+    periods) and row key, including rows the figure would draw if their
+    value were there (so a withdrawn value it drew counts). A figure of the
+    last period does not count revisions of earlier periods, unless it
+    carries one of their values forward.
+
+    Without it (a figure that does not say what it draws on), a revised
+    value counts when it is in one of the figure's ``tables``, in a period
+    of the report's data and (where the frame has the columns) in a period
+    and lab of the frame; the note then says that it counts the revised
+    values of the figure's periods, not only those drawn.
 
     The report's date does not limit either: the tables hold the revised
     value, so a report rebuilt after a revision draws it and says so.
-    Values revised after the period's deadline are named apart.
+    Values whose present value was set after the period's deadline are
+    named apart, and so are values withdrawn (the figure no longer draws
+    them: it draws what is stored now, e.g. a cumulative value carried
+    forward from the period before).
 
     Parameters
     ----------
@@ -291,27 +309,30 @@ def revision_note(
     -------
     str
         E.g. "Korrekturvermerk: 2 der dargestellten Werte nachträglich
-        korrigiert, davon 2 nach der Abgabefrist."
+        korrigiert, davon 2 nach der Abgabefrist und 1 zurückgezogen (nicht
+        mehr dargestellt)."
     """
-    from ogl_impact.logic import deadlines
+    from ogl_impact.logic import deadlines, revised_values
 
     revs = ctx.data.tables.get("revisions")
     if revs is None or revs.empty or "periods" not in ctx.data.tables:
         return ""
+    values = revised_values(revs)
+    values = values[values["changed"] & ~values["status_column"]]
     if drawn_on is not None:
-        part = _revisions_drawn(revs, drawn_on)
-    else:  # the data hold the revised value whenever the report is built: every revision counts
-        part = revs[revs["table"].isin(tables)]
+        part = _values_drawn(values, drawn_on)
+    else:  # the data hold the revised value whenever the report is built: every one counts
+        part = values[values["table"].isin(tables)]
         part = part[part["period_id"].isin(ctx.data.periods["period_id"])]
         for col in ("period_id", "lab_id"):
             if col in frame.columns:
-                part = part[part[col].isin(set(frame[col].dropna()))]
+                part = part[part[col].isin(set(frame[col].dropna().astype(str)))]
     if ctx.only_lab is not None:
         part = part[part["lab_id"] == ctx.only_lab]
     if part.empty:
         return ""
     due = part["period_id"].map(deadlines(ctx.data.periods))
-    late = int((part["revised"] > due).sum())
+    late = int((part["last_revised"] > due).sum())
     n = len(part)
     if drawn_on is not None:
         de = f"Korrekturvermerk: {n} der dargestellten Werte nachträglich korrigiert"
@@ -325,9 +346,16 @@ def revision_note(
             f"Revision note: {count(n, 'value', 'values')} of the figure's periods and labs "
             "revised after delivery (not only values drawn)"
         )
+    gone = int((part["value"].isna() & part["first_value"].notna()).sum())
     if late:
         de += f", davon {late} nach der Abgabefrist"
         en += f", {late} of them after the deadline"
+    if gone:
+        de += f"{' und' if late else ', davon'} {gone} zurückgezogen"
+        en += f"{' and' if late else ','} {gone} {'of them ' if not late else ''}withdrawn"
+        if drawn_on is not None:
+            de += " (nicht mehr dargestellt)"
+            en += " (no longer drawn)"
     return ctx.t(de + ".", en + ".")
 
 
@@ -336,22 +364,19 @@ def _row_key(key: pd.Series) -> pd.Series:
     return key.astype(str).str.replace(r"\|+$", "", regex=True)
 
 
-def _revisions_drawn(revs: pd.DataFrame, drawn_on: tuple[DrawnOn, ...]) -> pd.DataFrame:
-    """Return the revisions of the stored values a figure draws on."""
-    parts = []
+def _values_drawn(values: pd.DataFrame, drawn_on: tuple[DrawnOn, ...]) -> pd.DataFrame:
+    """Return the revised values (of :func:`~ogl_impact.logic.revised_values`) a figure draws."""
+    hits: set[int] = set()
     for d in drawn_on:
-        r = revs[(revs["table"] == d.table) & revs["column"].isin(d.columns)]
-        if r.empty or d.rows.empty:
+        v = values[(values["table"] == d.table) & values["column"].isin(d.columns)]
+        if v.empty or d.rows.empty:
             continue
         keys = ["lab_id", "period_id"] if "period_id" in d.rows.columns else ["lab_id"]
         used = d.rows[keys].astype(str).assign(row_key=_row_key(d.rows["row_key"]))
         used = used.drop_duplicates()
-        mine = r[keys].astype(str).assign(row_key=_row_key(r["row_key"]))
-        hit = mine.reset_index().merge(used, on=[*keys, "row_key"])["index"]
-        parts.append(r.loc[sorted(set(hit))])
-    if not parts:
-        return revs.iloc[:0]
-    return pd.concat(parts)
+        mine = v[keys].astype(str).assign(row_key=_row_key(v["row_key"]))
+        hits |= set(mine.reset_index().merge(used, on=[*keys, "row_key"])["index"])
+    return values.loc[sorted(hits)]
 
 
 def spec_uses_respondents(spec: FigureSpec) -> bool:

@@ -7,7 +7,12 @@ from matplotlib.figure import Figure
 from ogl_impact import logic, plots, vocab
 from ogl_impact.plots import style
 from ogl_impact.reports.figures.base import Context, Panel, declare, heading, lab_names
-from ogl_impact.reports.figures.network import attainment, last_period, values_drawn
+from ogl_impact.reports.figures.network import (
+    attainment,
+    could_draw,
+    last_period,
+    values_drawn,
+)
 
 
 def _model_data(ctx: Context) -> list[Panel]:
@@ -21,11 +26,11 @@ def _model_data(ctx: Context) -> list[Panel]:
         chain = logic.ImpactModel.from_dataset(ds, lab).chain()
         status: dict[str, str] = {}
         n: dict[str, int] = {}
-        part = att.iloc[:0]
+        part = scope = att.iloc[:0]
         if last is not None:
-            part = att[
-                (att["lab_id"] == lab) & (att["period_id"] == last) & (att["status"] != "no_data")
-            ]
+            mine = att[(att["lab_id"] == lab) & (att["period_id"] == last)]
+            part = mine[mine["status"] != "no_data"]
+            scope = mine[could_draw(mine)]  # with a value withdrawn since: still drawn on
             for node, cell in part.groupby("node_id"):
                 status[node] = logic.majority(cell["status"])
                 n[node] = len(cell)
@@ -33,7 +38,7 @@ def _model_data(ctx: Context) -> list[Panel]:
             status=chain["node_id"].map(status).fillna("no_data"),
             n=chain["node_id"].map(n).fillna(0).astype(int),
         )
-        used = part[part["node_id"].isin(set(chain["node_id"]))] if len(part) else part
+        used = scope[scope["node_id"].isin(set(chain["node_id"]))] if len(scope) else scope
         panels.append(
             Panel(
                 frame,

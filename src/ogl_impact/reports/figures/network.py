@@ -60,29 +60,32 @@ def values_drawn(ctx: Context, rows: pd.DataFrame) -> tuple[DrawnOn, ...]:
     ctx : Context
         The build context.
     rows : DataFrame
-        Rows of :func:`attainment` (its index kept) whose actual values a
-        figure draws.
+        Rows of :func:`attainment` (its index kept) in the figure's scope:
+        those whose actual value it draws and those it would draw if they
+        had a value (:func:`could_draw`, :func:`_could_progress`).
 
     Returns
     -------
     tuple of DrawnOn
         The totals (``indicator_values``, column ``value``) of the rows'
-        labs, indicators and periods; a value carried forward (a cumulative
-        indicator without a report in the period) is the total of the period
-        it was carried from.
+        labs, indicators and periods, each keyed by its own period (a value
+        withdrawn there is still matched) and, for a value carried forward
+        (a cumulative indicator without a report in the period), also by the
+        period it was carried from.
     """
     if rows.empty:
         none = pd.DataFrame(columns=["lab_id", "period_id", "row_key"])
         return (DrawnOn("indicator_values", none, ("value",)),)
     source = ctx.cached("att_source", lambda: _source_periods(attainment(ctx)))
-    period = source.reindex(rows.index)
-    used = pd.DataFrame(
-        {
-            "lab_id": rows["lab_id"].astype(str).to_numpy(),
-            "period_id": period.to_numpy(),
-            "row_key": rows["indicator_id"].astype(str).to_numpy(),
-        }
+    lab = rows["lab_id"].astype(str).to_numpy()
+    key = rows["indicator_id"].astype(str).to_numpy()
+    own = pd.DataFrame(
+        {"lab_id": lab, "period_id": rows["period_id"].astype(str).to_numpy(), "row_key": key}
+    )
+    carried = pd.DataFrame(
+        {"lab_id": lab, "period_id": source.reindex(rows.index).to_numpy(), "row_key": key}
     ).dropna()
+    used = pd.concat([own, carried], ignore_index=True).drop_duplicates(ignore_index=True)
     return (DrawnOn("indicator_values", used, ("value",)),)
 
 
@@ -100,9 +103,30 @@ def _source_periods(att: pd.DataFrame) -> pd.Series:
     return own.groupby(keys, sort=False).ffill().reindex(att.index)
 
 
-def _drawn(att: pd.DataFrame) -> pd.Series:
-    """Rows whose actual value enters a status (those without data draw nothing)."""
-    return att["status"] != "no_data"
+def could_draw(att: pd.DataFrame) -> pd.Series:
+    """Mark the attainment rows that would enter a status if they had a value.
+
+    Parameters
+    ----------
+    att : DataFrame
+        Rows of :func:`attainment`.
+
+    Returns
+    -------
+    pandas.Series of bool
+        True where the indicator has a target (without one, no value gives a status).
+    """
+    return att["target"].notna()
+
+
+def _could_progress(att: pd.DataFrame) -> pd.Series:
+    """Rows that would enter the network progress if they had a value."""
+    return (
+        att["aggregatable"].astype(bool)
+        & att["target"].notna()
+        & att["baseline"].notna()
+        & ~att["measure"].isin(("ordinal", "qualitative"))
+    )
 
 
 def _with_data(att: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -129,7 +153,7 @@ def _stage_data(ctx: Context) -> list[Panel]:
             "n": [int(n.get(x, 0)) for x in st["lab_id"]],
         }
     )
-    used = att[(att["period_id"] == last) & att["stage"].notna() & _drawn(att)]
+    used = att[(att["period_id"] == last) & att["stage"].notna() & could_draw(att)]
     return [
         Panel(frame, len(frame), {"when": when(ctx.data, last)}, drawn_on=values_drawn(ctx, used))
     ]
@@ -197,7 +221,7 @@ def _history_data(ctx: Context) -> list[Panel]:
     names = lab_names(ds)
     st["lab_label"] = st["lab_id"].map(names)
     labs = list(ds.labs["lab_id"])
-    used = att[att["stage"].notna() & _drawn(att)]
+    used = att[att["stage"].notna() & could_draw(att)]
     return [
         Panel(
             st,
@@ -297,7 +321,7 @@ def _attainment_data(ctx: Context) -> list[Panel]:
             frame,
             int(part["lab_id"].nunique()),
             {"when": when(ctx.data, last)},
-            drawn_on=values_drawn(ctx, part[_drawn(part)]),
+            drawn_on=values_drawn(ctx, part[could_draw(part)]),
         )
     ]
 
@@ -379,7 +403,7 @@ def _progress_data(ctx: Context) -> list[Panel]:
         if len(periods) > 1
         else ctx.t("waagerechter Strich", "horizontal mark")
     )
-    used = att[att["aggregatable"].astype(bool) & att["progress"].notna()]
+    used = att[_could_progress(att)]
     return [
         Panel(
             frame,
