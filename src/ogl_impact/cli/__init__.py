@@ -225,7 +225,11 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "werden nur die Rückmeldungen der Labore dieses Laufs ersetzt; die der anderen Labore "
         "bleiben erhalten (ein fremder Ordner wird nicht angetastet)",
     )
-    p.add_argument("--received", default=None, help="Eingangsdatum JJJJ-MM-TT (Standard: heute)")
+    p.add_argument(
+        "--received",
+        default=None,
+        help="Eingangsdatum JJJJ-MM-TT oder TT.MM.JJJJ, nicht nach heute (Standard: heute)",
+    )
     p.add_argument("--period", default=None, help="nur Arbeitsmappen dieses Zeitraums annehmen")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_collect)
@@ -525,25 +529,13 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    import datetime as dt
     from pathlib import Path
-
-    import pandas as pd
 
     from ogl_impact.delivery import cli as delivery_cli
 
-    if args.received:
-        try:
-            received = pd.Timestamp(dt.date.fromisoformat(args.received))
-        except ValueError:
-            print(
-                f"ogl-impact collect: --received {args.received!r} ist kein Datum JJJJ-MM-TT "
-                "/ is not a date YYYY-MM-DD",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-    else:
-        received = pd.Timestamp(dt.date.today())
+    received = delivery_cli.received_day(args.received)
+    if received is None:
+        return EXIT_USAGE
     return delivery_cli.run_collect(
         [Path(p) for p in args.paths],
         Path(args.data),
