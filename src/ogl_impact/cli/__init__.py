@@ -531,9 +531,19 @@ def _template(args: argparse.Namespace) -> int:
 def _collect(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ogl_impact.cli.status import StatusError, parse_day
     from ogl_impact.delivery import cli as delivery_cli
 
-    received = delivery_cli.received_day(args.received)
+    try:  # read as status --as-of reads a day
+        day = parse_day(args.received) if args.received else None
+    except StatusError:
+        print(
+            f"ogl-impact collect: --received „{args.received}“ ist kein gültiges Datum (erwartet "
+            "JJJJ-MM-TT oder TT.MM.JJJJ) / is not a valid date (YYYY-MM-DD or DD.MM.YYYY)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    received = delivery_cli.received_day(day)
     if received is None:
         return EXIT_USAGE
     return delivery_cli.run_collect(

@@ -177,41 +177,31 @@ def _print_outcome(o, lang: str, feedback: bool = True) -> None:
         )
 
 
-def received_day(text: str | None, today: date | None = None) -> pd.Timestamp | None:
-    """Read ``--received`` as ``status --as-of`` reads a day; None (with a message) if unusable.
+def received_day(day: date | None, today: date | None = None) -> pd.Timestamp | None:
+    """Check the day of ``--received``; None (with a message) when it lies after today.
 
     Parameters
     ----------
-    text : str or None
-        The argument: ``2026-12-01`` or ``01.12.2026``; None: today.
+    day : datetime.date or None
+        The day given (read like ``status --as-of``: ``2026-12-01`` or
+        ``01.12.2026``, see :func:`ogl_impact.cli.status.parse_day`); None: today.
     today : datetime.date, optional
         Today (for tests).
 
     Returns
     -------
     pandas.Timestamp or None
-        The day, or None after printing why it cannot be used (not a date,
-        or a day after today: a workbook cannot have arrived tomorrow).
+        The day, or None after printing why it cannot be used: a workbook
+        cannot have arrived after today.
 
     Examples
     --------
-    >>> received_day("01.12.2026", today=date(2026, 12, 1))
+    >>> received_day(date(2026, 12, 1), today=date(2026, 12, 1))
     Timestamp('2026-12-01 00:00:00')
     """
-    from ogl_impact.cli.status import StatusError, parse_day
-
     today = today or date.today()
-    if text is None:
+    if day is None:
         return pd.Timestamp(today)
-    try:
-        day = parse_day(text)
-    except StatusError:
-        print(
-            f"ogl-impact collect: --received „{text}“ ist kein gültiges Datum (erwartet "
-            "JJJJ-MM-TT oder TT.MM.JJJJ) / is not a valid date (YYYY-MM-DD or DD.MM.YYYY)",
-            file=sys.stderr,
-        )
-        return None
     if day > today:
         print(
             f"ogl-impact collect: --received {day:%d.%m.%Y} liegt nach heute ({today:%d.%m.%Y}); "
