@@ -201,18 +201,19 @@ def test_ctrl_c_before_the_commit_changes_nothing(full, stored, tmp_path, stage)
     assert _staging_left(stored) == [] and _staging_left(fb) == []
 
 
-def test_ctrl_c_during_the_commit_waits_for_data_and_feedback(full, stored, tmp_path):
+@pytest.mark.parametrize(("sent", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_during_the_commit_waits_for_data_and_feedback(full, stored, tmp_path, sent, status):
     wb = _corrected(full, LAB, tmp_path / "w" / f"{LAB}_{PERIOD}.xlsx")
     fb = tmp_path / "fb"
     before = _files(stored)
     proc, flags = _start(
         tmp_path, "data_committed", "collect", str(wb), "--data", str(stored), "--feedback", str(fb)
     )
-    proc.send_signal(signal.SIGINT)  # the tables are in, the feedback not yet
+    proc.send_signal(sent)  # the tables are in, the feedback not yet
     time.sleep(0.3)
     (flags / "go").write_text("")
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, out + err
+    assert proc.returncode == status, out + err
     assert "Abgebrochen" in err and "vollständig geschrieben" in err and "Traceback" not in err
     after = _files(stored)
     assert after["indicator_values.csv"] != before["indicator_values.csv"]
@@ -382,3 +383,20 @@ def test_received_is_read_as_status_reads_a_day(full, stored, tmp_path, capsys):
     assert code == 0
     register = pd.read_csv(stored / "submissions.csv", sep=";", comment="#", dtype=str)
     assert list(register["received"])[-1] == "2022-11-25"
+
+
+def test_a_workbook_left_out_by_period_gets_a_line_not_a_page(full, stored, tmp_path, capsys):
+    wb = _corrected(full, LAB, tmp_path / "w" / f"{LAB}_{PERIOD}.xlsx")
+    fb = tmp_path / "fb"
+    code, _ = collect(capsys, str(wb), "--data", str(stored), "--feedback", str(fb))
+    page = (fb / f"{LAB}_{PERIOD}.html").read_bytes()
+    before = _files(stored)
+    again = _corrected(full, LAB, tmp_path / "w2" / f"{LAB}_{PERIOD}.xlsx", add=5)
+    code, text = collect(
+        capsys, str(again), "--data", str(stored), "--feedback", str(fb), "--period", "sb5"
+    )
+    assert code == 0, text
+    assert f"übersprungen – Arbeitsmappe für {PERIOD}, eingelesen wird nur sb5" in text
+    assert _files(stored) == before  # not registered, nothing changed
+    assert (fb / f"{LAB}_{PERIOD}.html").read_bytes() == page  # the page given stays
+    assert "eingelesen wird nur sb5" in (fb / "index.html").read_text(encoding="utf-8")

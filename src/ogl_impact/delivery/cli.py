@@ -13,7 +13,7 @@ from ogl_impact.delivery.collect import CollectError, DataChanged, collect
 from ogl_impact.delivery.tables import NEEDED, load_tables
 from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
 from ogl_impact.problems import format_text
-from ogl_impact.write.target import CommittedInterrupt, replace_folder
+from ogl_impact.write.target import replace_folder
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -282,18 +282,18 @@ def run_collect(
             print(format_text(exc.problems, lang), file=sys.stderr)
         print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
         return EXIT_INVALID
-    except CommittedInterrupt:  # Ctrl-C during the final renames: waited for them
-        _say(
-            "Abgebrochen – die Lieferung war schon übernommen: Daten und Rückmeldung sind "
-            "vollständig geschrieben",
-            "Interrupted – the delivery had already been taken in: data and feedback are "
-            "completely written",
-            lang,
-            err=True,
-        )
-        raise
-    except KeyboardInterrupt:  # before the final renames: the staging folders are gone
-        _say("Abgebrochen – nichts geändert", "Interrupted – nothing changed", lang, err=True)
+    except KeyboardInterrupt as exc:
+        if getattr(exc, "committed", False):  # during the final renames: waited for them
+            _say(
+                "Abgebrochen – die Lieferung war schon übernommen: Daten und Rückmeldung sind "
+                "vollständig geschrieben",
+                "Interrupted – the delivery had already been taken in: data and feedback are "
+                "completely written",
+                lang,
+                err=True,
+            )
+        else:  # before the final renames: the staging folders are gone
+            _say("Abgebrochen – nichts geändert", "Interrupted – nothing changed", lang, err=True)
         raise
     if not result.outcomes:
         _say(

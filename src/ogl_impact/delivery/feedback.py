@@ -366,9 +366,9 @@ def write_feedback(
 
 
 def _skip_only(o: object) -> bool:
-    """Whether a workbook was skipped because its very bytes were collected before."""
+    """Whether a workbook was skipped: its very bytes were collected before, or --period."""
     return getattr(o, "outcome", None) == "skipped" and any(
-        f.rule == "already_collected"
+        f.rule in ("already_collected", "other_period")
         for f in o.findings  # type: ignore[attr-defined]
     )
 
@@ -413,6 +413,10 @@ def stage_feedback(
     has_page = replacing | {p.name[: -len(".html")] for p in earlier if p.suffix == ".html"}
     used: set[str] = set()
     for o, stem in zip(outcomes, stems, strict=True):
+        other = next((f for f in o.findings if f.rule == "other_period"), None)  # type: ignore[attr-defined]
+        if other is not None:  # left out by --period: a line, no page (nothing was checked)
+            skips.append(f"{o.file}: {other.fix(lang)}")  # type: ignore[attr-defined]
+            continue
         if _skip_only(o) and stem in has_page:
             skips.append(f"{o.file}: {t['skip_kept']}")  # type: ignore[attr-defined]
             continue

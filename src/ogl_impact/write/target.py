@@ -50,7 +50,13 @@ class FolderBusy(TargetError):
 
 
 class CommittedInterrupt(KeyboardInterrupt):
-    """Ctrl-C that arrived in a critical section: it took effect after everything was written."""
+    """Ctrl-C that arrived in a critical section: it took effect after everything was written.
+
+    A SIGTERM deferred the same way is raised by its own handler, with the
+    attribute ``committed = True`` set on the exception.
+    """
+
+    committed = True
 
 
 def _marker_data(folder: Path) -> dict | None:
@@ -662,10 +668,14 @@ class CriticalSection:
         if first == signal.SIGINT:
             raise CommittedInterrupt
         handler = signal.getsignal(first)
-        if callable(handler):
-            handler(first, None)
-        else:  # the default action of SIGTERM: end the process
+        if not callable(handler):  # the default action of SIGTERM: end the process
             os.kill(os.getpid(), first)
+            return
+        try:
+            handler(first, None)
+        except BaseException as exc:  # e.g. SIGTERM raised as an interrupt: mark it
+            exc.committed = True  # type: ignore[attr-defined]
+            raise
 
 
 __all__ = [
