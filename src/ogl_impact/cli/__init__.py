@@ -214,7 +214,9 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "überschrieben: geänderte Werte landen in revisions.csv), jede erkannte Arbeitsmappe "
         "kommt in submissions.csv. Eine leere Zelle löscht nie einen gespeicherten Wert; "
         "zurückgezogen wird nur mit dem Status „Wert zurückziehen“. Exit 0: alle angenommen "
-        "(oder ohne Änderung); 1: mindestens eine abgelehnt.",
+        "(oder ohne Änderung); 1: mindestens eine abgelehnt; 2: Aufruf unbrauchbar, oder ein "
+        "anderer Lauf bearbeitet denselben Datenordner, oder eine Tabelle wurde während des "
+        "Laufs geändert (nichts geschrieben); 130: abgebrochen (Strg+C).",
     )
     p.add_argument("paths", nargs="+", help="Arbeitsmappen oder Ordner")
     p.add_argument("--data", default="data/raw", help="Datenordner (Standard: data/raw)")
