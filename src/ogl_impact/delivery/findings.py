@@ -303,10 +303,10 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     "two_workbooks": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
         "zwei Arbeitsmappen für {lab}, {period}: {this} und {other} – bitte nur eine "
-        "einlesen (beide abgelehnt, nichts geändert).",
+        "einlesen (beide abgelehnt; die gespeicherten Werte bleiben).",
         "One workbook per lab and period per run.",
         "two workbooks for {lab}, {period}: {this} and {other} – collect only one of them "
-        "(both refused, nothing changed).",
+        "(both refused; the stored values stay).",
     ),
     "other_period": (
         "Eine Arbeitsmappe für {period} (--period).",
