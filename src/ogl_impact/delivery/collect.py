@@ -430,8 +430,7 @@ def _sha(path: Path) -> str | None:
 
 def _unchanged_since_load(tables: DataTables, notes_sha: str | None) -> None:
     """Refuse the run when a table is no longer the bytes that were loaded (edited meanwhile)."""
-    now = {name: tables.raw[name].sha256 for name in tables.raw}
-    expected = {tables.files[name]: sha for name, sha in now.items()}
+    expected = {tables.files[name]: raw.sha256 for name, raw in tables.raw.items()}
     for name in ("submissions", "revisions"):
         if name not in tables.files:
             expected[tables.folder / f"{name}.csv"] = None
