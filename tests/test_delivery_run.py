@@ -400,3 +400,15 @@ def test_a_workbook_left_out_by_period_gets_a_line_not_a_page(full, stored, tmp_
     assert _files(stored) == before  # not registered, nothing changed
     assert (fb / f"{LAB}_{PERIOD}.html").read_bytes() == page  # the page given stays
     assert "eingelesen wird nur sb5" in (fb / "index.html").read_text(encoding="utf-8")
+
+
+def test_without_fcntl_collect_runs_unlocked(full, stored, tmp_path, capsys, monkeypatch):
+    """Where the platform has no fcntl (Windows), collect goes on as before, without a lock."""
+    from ogl_impact.write.target import folder_lock
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # import fcntl now fails
+    with folder_lock(stored, "collect") as held:
+        assert held is False
+    wb = _corrected(full, LAB, tmp_path / "w" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0 and "als Korrektur angenommen" in text
