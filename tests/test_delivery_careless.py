@@ -12,6 +12,7 @@ typed, never the output of the code under test.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -374,18 +375,28 @@ def test_validate_names_the_remarks_file_as_kept_but_not_checked(stored, capsys)
 # --- 6. bytes once refused, accepted later, are registered --------------------------------------
 
 
+def _one_more(book) -> None:
+    """Change the first value of the Indikatorwerte sheet (another version of the workbook)."""
+    cell = book["Indikatorwerte"].cell(2, C_VALUE)
+    cell.value = (cell.value or 0) + 1
+
+
 def test_acceptance_after_a_refusal_of_the_same_bytes_is_registered(
     base, data, original, tmp_path, capsys
 ):
     wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
-    # collected under the wrong --period first: refused
-    code, _ = collect(capsys, str(wb), "--data", str(data), "--period", "sb5")
+    other = filled(base, original, LAB, tmp_path / "c" / f"{LAB}_{PERIOD}.xlsx", _one_more)
+    # collected together with a second, different workbook of the lab first: refused
+    code, _ = collect(capsys, str(wb), str(other), "--data", str(data))
     assert code == 1
     later = ["collect", str(wb), "--data", str(data), "--period", PERIOD]
     code = main([*later, "--received", "2022-11-25"])
     text = capsys.readouterr().out
     assert code == 0, text
     register = loop._register(data)
+    sha = hashlib.sha256(wb.read_bytes()).hexdigest()
+    assert list(register[register["sha256"] != sha]["outcome"]) == ["refused"]  # the other file
+    register = register[register["sha256"] == sha].reset_index(drop=True)
     # the refusal stays on record; the acceptance is a row of its own with its day
     assert list(register["outcome"]) == ["refused", "accepted"]
     assert register["received"].iloc[1] == "2022-11-25"
@@ -398,4 +409,4 @@ def test_acceptance_after_a_refusal_of_the_same_bytes_is_registered(
     # and the same bytes a third time: skipped, not registered again
     code, text = collect(capsys, str(wb), "--data", str(data))
     assert code == 0 and "übersprungen" in text
-    assert len(loop._register(data)) == 2
+    assert len(loop._register(data)) == 3

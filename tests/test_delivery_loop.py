@@ -455,7 +455,8 @@ def test_another_labs_workbook_is_refused(base, data, original, tmp_path, capsys
     assert code == 1 and "ogl_meta" in text and "bremen" in text
 
 
-def test_last_periods_workbook_is_refused(base, data, original, tmp_path, capsys):
+def test_last_periods_workbook_is_left_out_by_period(base, data, original, tmp_path, capsys):
+    """``--period sb6`` leaves last period's workbook out: one line, nothing registered."""
     out = tmp_path / "old"
     assert (
         main(
@@ -475,10 +476,14 @@ def test_last_periods_workbook_is_refused(base, data, original, tmp_path, capsys
         )
         == 0
     )
+    before = (data / "submissions.csv").read_bytes()
     code, text = collect(
         capsys, str(out / f"{LAB}_sb5.xlsx"), "--data", str(data), "--period", PERIOD
     )
-    assert code == 1 and "sb5" in text and "ogl_meta!B3" in text
+    assert code == 0, text
+    line = next(x for x in text.splitlines() if f"{LAB}_sb5.xlsx" in x)
+    assert "übersprungen" in line and "sb5" in line and PERIOD in line and "Fehler" not in text
+    assert (data / "submissions.csv").read_bytes() == before
 
 
 def test_empty_and_foreign_files_are_refused(data, tmp_path, capsys):

@@ -214,7 +214,9 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "überschrieben: geänderte Werte landen in revisions.csv), jede erkannte Arbeitsmappe "
         "kommt in submissions.csv. Eine leere Zelle löscht nie einen gespeicherten Wert; "
         "zurückgezogen wird nur mit dem Status „Wert zurückziehen“. Exit 0: alle angenommen "
-        "(oder ohne Änderung); 1: mindestens eine abgelehnt.",
+        "(oder ohne Änderung); 1: mindestens eine abgelehnt; 2: Aufruf unbrauchbar, oder ein "
+        "anderer Lauf bearbeitet denselben Datenordner, oder eine Tabelle wurde während des "
+        "Laufs geändert (nichts geschrieben); 130: abgebrochen (Strg+C).",
     )
     p.add_argument("paths", nargs="+", help="Arbeitsmappen oder Ordner")
     p.add_argument("--data", default="data/raw", help="Datenordner (Standard: data/raw)")
@@ -225,7 +227,11 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "werden nur die Rückmeldungen der Labore dieses Laufs ersetzt; die der anderen Labore "
         "bleiben erhalten (ein fremder Ordner wird nicht angetastet)",
     )
-    p.add_argument("--received", default=None, help="Eingangsdatum JJJJ-MM-TT (Standard: heute)")
+    p.add_argument(
+        "--received",
+        default=None,
+        help="Eingangsdatum JJJJ-MM-TT oder TT.MM.JJJJ, nicht nach heute (Standard: heute)",
+    )
     p.add_argument("--period", default=None, help="nur Arbeitsmappen dieses Zeitraums annehmen")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_collect)
@@ -525,25 +531,23 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    import datetime as dt
     from pathlib import Path
 
-    import pandas as pd
-
+    from ogl_impact.cli.status import StatusError, parse_day
     from ogl_impact.delivery import cli as delivery_cli
 
-    if args.received:
-        try:
-            received = pd.Timestamp(dt.date.fromisoformat(args.received))
-        except ValueError:
-            print(
-                f"ogl-impact collect: --received {args.received!r} ist kein Datum JJJJ-MM-TT "
-                "/ is not a date YYYY-MM-DD",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-    else:
-        received = pd.Timestamp(dt.date.today())
+    try:  # read as status --as-of reads a day
+        day = parse_day(args.received) if args.received else None
+    except StatusError:
+        print(
+            f"ogl-impact collect: --received „{args.received}“ ist kein gültiges Datum (erwartet "
+            "JJJJ-MM-TT oder TT.MM.JJJJ) / is not a valid date (YYYY-MM-DD or DD.MM.YYYY)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    received = delivery_cli.received_day(day)
+    if received is None:
+        return EXIT_USAGE
     return delivery_cli.run_collect(
         [Path(p) for p in args.paths],
         Path(args.data),

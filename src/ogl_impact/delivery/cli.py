@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.delivery.collect import CollectError, collect
-from ogl_impact.delivery.feedback import write_feedback
+from ogl_impact.delivery.collect import CollectError, DataChanged, collect
 from ogl_impact.delivery.tables import NEEDED, load_tables
 from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
 from ogl_impact.problems import format_text
@@ -140,11 +140,15 @@ INFO_LINES = 5
 """Notes (info) shown per workbook in the terminal; the feedback page lists them all."""
 
 
-def _print_outcome(o, lang: str) -> None:
-    """Print a workbook's result: one line, then its problems and (a few) notes."""
+def _print_outcome(o, lang: str, feedback: bool = True) -> None:
+    """Print a workbook's result: one line, then its problems and (a few) notes.
+
+    ``feedback``: whether a feedback folder is written (only then does the
+    line about further notes point to it).
+    """
     who = f" ({o.lab_id}, {o.period_id})" if o.lab_id else ""
     if o.outcome == "skipped":  # harmless: one line, no "Fehler"
-        why = next((f for f in o.findings if f.rule == "already_collected"), None)
+        why = next((f for f in o.findings if f.rule in ("already_collected", "other_period")), None)
         twice = next((f for f in o.findings if f.rule == "duplicate_in_run"), None)
         if why is not None:
             line = why.fix(lang)  # "übersprungen – ... schon am ... eingelesen."
@@ -164,13 +168,49 @@ def _print_outcome(o, lang: str) -> None:
         print("  " + f.line(lang))  # type: ignore[arg-type]
     if len(shown) < len(infos):
         rest = len(infos) - len(shown)
+        where = ("; alle in der Rückmeldung", "; all in the feedback") if feedback else ("", "")
         _say(
             f"  … und {rest} weitere Hinweise (leer gelassene Zellen: die gespeicherten Werte "
-            "bleiben); alle in der Rückmeldung (--feedback)",
-            f"  … and {rest} more notes (cells left empty: the stored values stay); all in the "
-            "feedback (--feedback)",
+            f"bleiben){where[0]}",
+            f"  … and {rest} more notes (cells left empty: the stored values stay){where[1]}",
             lang,
         )
+
+
+def received_day(day: date | None, today: date | None = None) -> pd.Timestamp | None:
+    """Check the day of ``--received``; None (with a message) when it lies after today.
+
+    Parameters
+    ----------
+    day : datetime.date or None
+        The day given (read like ``status --as-of``: ``2026-12-01`` or
+        ``01.12.2026``, see :func:`ogl_impact.cli.status.parse_day`); None: today.
+    today : datetime.date, optional
+        Today (for tests).
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        The day, or None after printing why it cannot be used: a workbook
+        cannot have arrived after today.
+
+    Examples
+    --------
+    >>> received_day(date(2026, 12, 1), today=date(2026, 12, 1))
+    Timestamp('2026-12-01 00:00:00')
+    """
+    today = today or date.today()
+    if day is None:
+        return pd.Timestamp(today)
+    if day > today:
+        print(
+            f"ogl-impact collect: --received {day:%d.%m.%Y} liegt nach heute ({today:%d.%m.%Y}); "
+            "bitte den Tag angeben, an dem die Arbeitsmappen eingegangen sind / is after today; "
+            "give the day the workbooks arrived",
+            file=sys.stderr,
+        )
+        return None
+    return pd.Timestamp(day)
 
 
 def run_collect(
@@ -225,12 +265,36 @@ def run_collect(
 
         check_target(feedback, "collect", [data, *paths])
     try:
-        result = collect(paths, data, received=received, period=period)
+        result = collect(
+            paths,
+            data,
+            received=received,
+            period=period,
+            feedback=feedback,
+            feedback_inputs=[data, *paths],
+            lang=lang,
+        )
+    except DataChanged as exc:
+        print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
+        return EXIT_USAGE
     except CollectError as exc:
         if exc.problems:
             print(format_text(exc.problems, lang), file=sys.stderr)
         print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
         return EXIT_INVALID
+    except KeyboardInterrupt as exc:
+        if getattr(exc, "committed", False):  # during the final renames: waited for them
+            _say(
+                "Abgebrochen – die Lieferung war schon übernommen: Daten und Rückmeldung sind "
+                "vollständig geschrieben",
+                "Interrupted – the delivery had already been taken in: data and feedback are "
+                "completely written",
+                lang,
+                err=True,
+            )
+        else:  # before the final renames: the staging folders are gone
+            _say("Abgebrochen – nichts geändert", "Interrupted – nothing changed", lang, err=True)
+        raise
     if not result.outcomes:
         _say(
             "ogl-impact collect: keine Arbeitsmappen (.xlsx) gefunden",
@@ -240,23 +304,23 @@ def run_collect(
         )
         return EXIT_USAGE
     for o in result.outcomes:
-        _print_outcome(o, lang)
-    if feedback is not None:
-        write_feedback(result.outcomes, feedback, [data, *paths], lang)  # type: ignore[arg-type]
+        _print_outcome(o, lang, feedback is not None)
+    if feedback is not None:  # written by collect, right after the data
         _say(
             f"Rückmeldungen: {feedback}{os.sep}index.html",
             f"Feedback: {feedback}{os.sep}index.html",
             lang,
         )
     n_ref = len(result.refused)
+    files = ", ".join(p.name for p in result.written)  # only files whose bytes changed
     _say(
         f"{len(result.outcomes)} Arbeitsmappen, {n_ref} abgelehnt; geschrieben: "
-        f"{', '.join(p.name for p in result.written)}",
+        f"{files or 'nichts (keine Tabelle geändert)'}",
         f"{len(result.outcomes)} workbooks, {n_ref} refused; written: "
-        f"{', '.join(p.name for p in result.written)}",
+        f"{files or 'nothing (no table changed)'}",
         lang,
     )
     return EXIT_INVALID if n_ref else EXIT_OK
 
 
-__all__ = ["run_collect", "run_template"]
+__all__ = ["received_day", "run_collect", "run_template"]

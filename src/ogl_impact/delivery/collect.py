@@ -19,6 +19,15 @@ recognised workbook, refused ones too, gets a row in ``submissions.csv``
 (one per lab, period and file hash; an acceptance replaces an earlier
 refusal of the same bytes).
 
+One run at a time: the data folder is locked from loading to the end of the
+write (:func:`~ogl_impact.write.target.folder_lock`; a second run is refused
+at once), and before anything is written the tables must still be the bytes
+that were loaded (a table edited by hand meanwhile refuses the run). The
+final renames of the tables and of the feedback folder are one critical
+section (:class:`~ogl_impact.write.target.CriticalSection`): both are staged
+first, and Ctrl-C during the renames takes effect once both are in place.
+A corrected row stays where it stood in its table; new rows are appended.
+
 With a pool of processes, the workbooks are read
 (:class:`~ogl_impact.delivery.check.ReadAhead`) while the data folder is
 loaded and checked, which takes one process; the workers then check what
@@ -27,6 +36,9 @@ was read. Which workbooks were read ahead changes no result and no message.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +56,7 @@ from ogl_impact.delivery.check import (
 )
 from ogl_impact.delivery.check import text as _text
 from ogl_impact.delivery.csvout import table_columns, write_columns
+from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import finding
 from ogl_impact.delivery.keep import Stored, keep_stored, stored_rows
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
@@ -66,7 +79,7 @@ from ogl_impact.schemas import TABLES
 from ogl_impact.schemas.crosscheck import check_cross_table
 from ogl_impact.validate import validate_table
 from ogl_impact.write.tables import write_tables
-from ogl_impact.write.target import update_files
+from ogl_impact.write.target import CriticalSection, folder_lock, replace_folder, update_files
 
 LINE_BLOCK = 10_000_000
 """Rows of workbook k get line numbers (k + 1) * LINE_BLOCK + sheet row in the merged tables."""
@@ -97,6 +110,22 @@ class CollectError(Exception):
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
         self.problems = problems or []
+
+
+class DataChanged(CollectError):
+    """A table of the data folder changed while the run worked on it (nothing written)."""
+
+
+stage_hook: Callable[[str], None] | None = None
+"""Called with the name of each stage of a run: ``"loaded"`` (folder read and
+locked), ``"staged"`` (tables and feedback staged, nothing changed yet),
+``"data_committed"`` (tables in place, feedback not yet). None in normal use;
+tests set it to interrupt a run at a given moment."""
+
+
+def _stage(name: str) -> None:
+    if stage_hook is not None:
+        stage_hook(name)
 
 
 @dataclass
@@ -149,6 +178,9 @@ def collect(
     received: pd.Timestamp,
     period: str | None = None,
     jobs: int | None = None,
+    feedback: Path | None = None,
+    feedback_inputs: Sequence[Path] = (),
+    lang: str = "de",
 ) -> CollectResult:
     """Collect returned workbooks into a data folder (all accepted ones, or none on failure).
 
@@ -168,6 +200,14 @@ def collect(
         Processes reading and checking the workbooks; None: 2 from
         :data:`~ogl_impact.delivery.check.POOL_FROM` workbooks on (where the
         platform forks), else 1. Results and messages do not depend on it.
+    feedback : Path, optional
+        Feedback folder: staged before the tables are written and swapped in
+        right after them, in one critical section
+        (:func:`~ogl_impact.delivery.feedback.stage_feedback`).
+    feedback_inputs : sequence of Path
+        What the feedback folder may not be or hold (data folder, workbooks).
+    lang : {"de", "en"}
+        Language of the feedback.
 
     Returns
     -------
@@ -176,29 +216,62 @@ def collect(
     Raises
     ------
     CollectError
-        When the data folder has errors of its own (nothing is written).
+        When the data folder has errors of its own (nothing is written);
+        :class:`DataChanged` when a table changed during the run.
+    ogl_impact.write.target.FolderBusy
+        When another run holds the data folder (nothing is done).
     """
     data = Path(data)
+    with folder_lock(data, "collect"):
+        return _collect_locked(paths, data, received, period, jobs, feedback, feedback_inputs, lang)
+
+
+def _collect_locked(
+    paths: list[Path],
+    data: Path,
+    received: pd.Timestamp,
+    period: str | None,
+    jobs: int | None,
+    feedback: Path | None,
+    feedback_inputs: Sequence[Path],
+    lang: str,
+) -> CollectResult:
+    """Run :func:`collect` while the data folder is locked."""
     files = find_workbooks(paths)
     processes = pool_size(len(files), jobs)
     # with a pool, the workbooks are read while this process loads the folder
     ahead = ReadAhead(files, processes - 1 if processes > 1 else 0)
     try:
+        notes_sha = _sha(data / NOTES_FILE)
         tables = load_tables(data)
         ctx = _context(data, tables, period, received)
     finally:
         read = ahead.finish()
+    _stage("loaded")
+    lab_names = dict(
+        zip(
+            tables.tables["labs"]["lab_id"].astype(str),
+            tables.tables["labs"]["name"].astype(str),
+            strict=True,
+        )
+    )
     seen_sha = _collected(tables)
     existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
     outcomes: list[Outcome] = []
     candidates: list[Outcome] = []
     new_rows: dict[int, dict[str, list]] = {}
-    in_run: dict[tuple[str, str], tuple[str, str]] = {}
+    in_run: dict[tuple[str, str], list[Outcome]] = {}
     stored: dict = {}
     stored_periods: set[str] = set()
     for checked in check_workbooks(files, ctx, processes, read):
         o = checked.outcome
         outcomes.append(o)
+        if period is not None and [f.rule for f in o.errors] == ["wrong_period"]:
+            o.outcome = "skipped"  # left out by --period: one line, not registered
+            o.findings = [
+                finding(o.file, "other_period", severity="info", found=o.period_id, period=period)
+            ]
+            continue
         if o.lab_id is None or o.errors:
             continue
         key = (o.lab_id, o.period_id)
@@ -214,22 +287,38 @@ def collect(
             )
             continue
         if key in in_run:
-            other, other_sha = in_run[key]
-            same = o.sha256 == other_sha  # the same file twice: registered once, no error
-            o.findings.append(
-                finding(
-                    o.file,
-                    "duplicate_in_run",
-                    severity="info" if same else "error",
-                    lab=o.lab_id,
-                    period=o.period_id,
-                    other=other,
+            same = next((e for e in in_run[key] if e.sha256 == o.sha256), None)
+            if same is not None:  # the same file twice: registered once, no error
+                o.findings.append(
+                    finding(
+                        o.file,
+                        "duplicate_in_run",
+                        severity="info",
+                        lab=o.lab_id,
+                        period=o.period_id,
+                        other=same.file,
+                    )
                 )
-            )
-            if same:
                 o.outcome = "skipped"
+                continue
+            # two different workbooks for one lab and period: which one is meant cannot
+            # be told (not by name, not by order), so each is refused naming the other
+            name = lab_names.get(o.lab_id, o.lab_id)
+            for other in in_run[key]:
+                for this, that in ((o, other), (other, o)):
+                    this.findings.append(
+                        finding(
+                            this.file,
+                            "two_workbooks",
+                            lab=name,
+                            period=o.period_id,
+                            this=_shown_path(this),
+                            other=_shown_path(that),
+                        )
+                    )
+            in_run[key].append(o)
             continue
-        in_run[key] = (o.file, o.sha256)
+        in_run[key] = [o]
         o.findings += checked.findings
         if o.errors:
             continue
@@ -279,10 +368,10 @@ def collect(
         candidates.append(o)
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
     del ctx, read
-    _, written_tables, merged_raw = _merge_and_check(candidates, new_rows, tables, received)
+    _, written_tables, merged_raw, orders = _merge_and_check(candidates, new_rows, tables, received)
     del new_rows  # merged into the tables
     for o in outcomes:
-        if o.outcome in ("skipped", "unchanged"):
+        if o.outcome == "skipped" or (o.outcome == "unchanged" and not o.errors):
             continue
         if o.lab_id is not None and not o.errors and o.merged:
             revised = (o.revisions is not None and len(o.revisions)) or o.partner_revisions
@@ -296,6 +385,10 @@ def collect(
     if revisions is not None:
         frames["revisions"] = revisions
     texts = {name: raw.frame for name, raw in merged_raw.items()}
+    for name, order in orders.items():  # corrected rows where they stood, new rows after
+        if name in frames and name in texts:
+            frames[name] = frames[name].iloc[order].reset_index(drop=True)
+            texts[name] = texts[name].iloc[order].reset_index(drop=True)
     try:  # the remarks of the accepted workbooks, kept beside the tables
         notes = accepted_notes(outcomes, data, received)
     except ValueError as exc:
@@ -303,8 +396,52 @@ def collect(
     # update_files checks the data folder against its inputs with check_target(owned=False),
     # where only a folder among the inputs can forbid it: the workbooks are files, and
     # resolving 10,800 paths for nothing cost seconds
-    written = _write(frames, tables, [f for f in files if f.is_dir()], texts, notes)
+    section = CriticalSection()
+    staged_feedback = (
+        replace_folder(feedback, "collect", list(feedback_inputs))
+        if feedback is not None and outcomes
+        else nullcontext(None)
+    )
+    with section, staged_feedback as feedback_staging:
+        if feedback_staging is not None:  # the pages first, so that the commit is short
+            stage_feedback(outcomes, Path(feedback), feedback_staging, lang)  # type: ignore[arg-type]
+        with update_files(tables.folder, "collect", [f for f in files if f.is_dir()]) as staging:
+            written = _write(frames, tables, staging, texts, notes)
+            _stage("staged")
+            _unchanged_since_load(tables, notes_sha)
+            section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
+        _stage("data_committed")
     return CollectResult(outcomes=outcomes, written=written)
+
+
+def _shown_path(o: Outcome) -> str:
+    """Return a workbook as ``folder/file`` (two workbooks of one name are told apart)."""
+    path = Path(o.path)
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+def _sha(path: Path) -> str | None:
+    """Return the SHA-256 of a file's bytes (None when it does not exist)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _unchanged_since_load(tables: DataTables, notes_sha: str | None) -> None:
+    """Refuse the run when a table is no longer the bytes that were loaded (edited meanwhile)."""
+    expected = {tables.files[name]: raw.sha256 for name, raw in tables.raw.items()}
+    for name in ("submissions", "revisions"):
+        if name not in tables.files:
+            expected[tables.folder / f"{name}.csv"] = None
+    expected[tables.folder / NOTES_FILE] = notes_sha
+    for path, sha in expected.items():
+        if _sha(path) != sha:
+            raise DataChanged(
+                f"{path.name} wurde während des Laufs geändert (etwa von Hand); die Arbeitsmappen "
+                f"wurden gegen den vorigen Stand geprüft. Bitte collect noch einmal starten / "
+                f"{path.name} changed during the run (edited by hand?); start collect again"
+            )
 
 
 def _context(data: Path, tables: DataTables, period: str | None, received: pd.Timestamp) -> Context:
@@ -416,14 +553,25 @@ def _merge_and_check(
     new: dict[int, dict[str, list]],
     tables: DataTables,
     received: pd.Timestamp,
-) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, RawTable]]:
-    """Merge the candidates' rows, check with validate's rules, refuse workbooks until clean."""
-    by_index = {k: o for k, o in enumerate(candidates)}
+) -> tuple[
+    dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, RawTable], dict[str, np.ndarray]
+]:
+    """Merge the candidates' rows, check with validate's rules, refuse workbooks until clean.
+
+    The last item returned gives, per merged table, the order in which to
+    write its rows: a row that replaces a stored one takes that row's place.
+    """
+    # a candidate refused meanwhile (a second workbook for its lab and period) is left out
+    by_index = {k: o for k, o in enumerate(candidates) if not o.errors}
     _drop_known_partners(by_index, new, tables)
     active = set(by_index)
+    orders: dict[str, np.ndarray] = {}
     for _ in range(len(by_index) + 1):
         kept: dict[str, np.ndarray] = {}
-        merged_raw = _merged_raw(tables, {k: new[k] for k in sorted(active)}, by_index, kept)
+        orders = {}
+        merged_raw = _merged_raw(
+            tables, {k: new[k] for k in sorted(active)}, by_index, kept, orders
+        )
         typed: dict[str, pd.DataFrame] = {}
         fresh: dict[str, tuple[pd.DataFrame, RawTable]] = {}
         problems: list[Problem] = []
@@ -444,7 +592,7 @@ def _merge_and_check(
     for k in active:
         by_index[k].merged = True
     if not active:
-        return typed, {}, merged_raw
+        return typed, {}, merged_raw, orders
     changed = {
         name: typed[name]
         for name in ("indicator_values", "milestones")
@@ -454,7 +602,7 @@ def _merge_and_check(
         changed["partners"] = typed["partners"]
         if "sources" in typed and len(typed["sources"]) != len(tables.tables["sources"]):
             changed["sources"] = typed["sources"]
-    return typed, changed, merged_raw
+    return typed, changed, merged_raw, orders
 
 
 _PARENTS = frozenset({"labs", "periods", "indicators", "sources"})
@@ -573,12 +721,17 @@ def _merged_raw(
     new: dict[int, dict[str, list]],
     by_index: dict[int, Outcome],
     kept: dict[str, np.ndarray] | None = None,
+    orders: dict[str, np.ndarray] | None = None,
 ) -> dict[str, RawTable]:
     """Existing rows (minus those the workbooks replace) plus the workbooks' rows, as text.
 
     ``kept`` receives, per merged table, which of the existing rows stay
     (a boolean mask over the table as loaded); they come first in the
-    merged table, the workbooks' rows after them.
+    merged table, the workbooks' rows after them. ``orders`` receives, per
+    merged table, the order of its rows in the file: a new row with the key
+    of a replaced row (lab, indicator, period and disaggregation; lab,
+    milestone and period; a partner's id) in that row's place, the others
+    appended in the workbooks' order.
     """
     out = {}
     for name in ("indicator_values", "milestones", "partners"):
@@ -607,6 +760,8 @@ def _merged_raw(
         if kept is not None:
             kept[name] = keep
         parts = [row for k in new for row in new[k][name]]
+        if orders is not None and parts and not keep.all():
+            orders[name] = _file_order(name, raw.frame, keep, parts)
         if parts:
             if name == "partners":
                 added = {c: [r[c] for r in parts] for c in (*parts[0].keys(),)}
@@ -633,6 +788,37 @@ def _merged_raw(
     if any(r["source"] == DELIVERY_SOURCE[0] for n in new.values() for r in n["partners"]):
         out["sources"] = _with_delivery_source(tables)
     return out
+
+
+_ORDER_KEYS = {
+    "indicator_values": ("lab_id", "indicator_id", "period_id", "disaggregation_value"),
+    "milestones": ("lab_id", "milestone_id", "period_id"),
+    "partners": ("partner_id",),
+}
+
+
+def _file_order(name: str, frame: pd.DataFrame, keep: np.ndarray, parts: list) -> np.ndarray:
+    """Return the order of the merged rows (kept ones, then new ones) as they go into the file."""
+    cols = _ORDER_KEYS[name]
+    gone = np.flatnonzero(~keep)
+    old_keys = [
+        frame[c].iloc[gone].astype(object).where(frame[c].iloc[gone].notna(), "").astype(str)
+        for c in cols
+    ]
+    place = dict(zip(zip(*old_keys, strict=True), gone.tolist(), strict=True))
+    if name == "partners":
+        new_keys = [(str(r["partner_id"]),) for r in parts]
+    else:
+        idx = [_ROW_COLUMNS[name].index(c) for c in cols]
+        new_keys = [tuple("" if r[i] is None else str(r[i]) for i in idx) for r in parts]
+    n_old = len(frame)
+    position = np.concatenate(
+        [
+            np.flatnonzero(keep).astype(float),
+            np.array([place.get(k, n_old + j) for j, k in enumerate(new_keys)], dtype=float),
+        ]
+    )
+    return np.argsort(position, kind="stable")
 
 
 def _cross_check(
@@ -982,54 +1168,89 @@ _DEFAULT_COMMENTS = {
 def _write(
     frames: dict[str, pd.DataFrame],
     tables: DataTables,
-    inputs: list[Path],
+    staging: Path,
     texts: dict[str, pd.DataFrame] | None = None,
     notes: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> list[Path]:
-    """Write the changed tables into the data folder, all or none.
+    """Write the changed tables into the staging folder of the data folder.
 
     ``texts`` holds the merged tables as text (categorical columns): where a
     written table has one, its file is made by :func:`table_text` (the same
     bytes, each distinct cell formatted once). ``notes`` (stored and new
     remarks, :func:`~ogl_impact.delivery.notes.accepted_notes`) go into the
-    same step.
+    same step. A file whose bytes would not change is not staged (and not
+    listed); ``sources.csv`` only gains its new line, the stored lines keep
+    their bytes.
+
+    Returns
+    -------
+    list of Path
+        The files that change (in their final place).
     """
     written: list[Path] = []
-    with update_files(tables.folder, "collect", inputs) as staging:
-        for name, frame in frames.items():
-            if frame is None:
-                continue
-            if texts and name in texts:  # typed by validate_table from these very texts
-                checked = frame
-            else:  # never write a broken register
-                checked = TABLES[name].model.validate(frame.copy())
-            raw = tables.raw.get(name)
-            comment = (
-                raw.comments[0]
-                if raw is not None and raw.comments
-                else _DEFAULT_COMMENTS.get(name, name)
+    for name, frame in frames.items():
+        if frame is None:
+            continue
+        if texts and name in texts:  # typed by validate_table from these very texts
+            checked = frame
+        else:  # never write a broken register
+            checked = TABLES[name].model.validate(frame.copy())
+        raw = tables.raw.get(name)
+        comment = (
+            raw.comments[0]
+            if raw is not None and raw.comments
+            else _DEFAULT_COMMENTS.get(name, name)
+        )
+        sep = ";" if raw is None or raw.decimal == "," else ","
+        stem = tables.files[name].stem if name in tables.files else name
+        if name in tables.files and tables.files[name].suffix.lower() != ".csv":
+            raise CollectError(
+                f"{tables.files[name].name}: eine Tabelle im Excel-Format wird nicht "
+                "überschrieben; bitte als CSV speichern / an Excel table is not overwritten"
             )
-            sep = ";" if raw is None or raw.decimal == "," else ","
-            stem = tables.files[name].stem if name in tables.files else name
-            if name in tables.files and tables.files[name].suffix.lower() != ".csv":
-                raise CollectError(
-                    f"{tables.files[name].name}: eine Tabelle im Excel-Format wird nicht "
-                    "überschrieben; bitte als CSV speichern / an Excel table is not overwritten"
-                )
-            del stem
-            ordered = checked[list(frame.columns)]
-            text = texts.get(name) if texts else None
-            fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
-            if fast is None:
-                write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
-            else:
-                with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-                    write_columns(handle, list(ordered.columns), fast, comment, sep)
-                del fast
-            written.append(tables.folder / f"{name}.csv")
-        if notes is not None and write_notes(*notes, staging) is not None:
+        del stem
+        ordered = checked[list(frame.columns)]
+        text = texts.get(name) if texts else None
+        fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
+        if fast is None:
+            write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
+        else:
+            with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+                write_columns(handle, list(ordered.columns), fast, comment, sep)
+            del fast
+        if name == "sources" and raw is not None:
+            _append_only(staging / f"{name}.csv", tables.files[name], len(ordered) - len(raw.frame))
+        if _same_bytes(staging / f"{name}.csv", raw):
+            (staging / f"{name}.csv").unlink()
+            continue
+        written.append(tables.folder / f"{name}.csv")
+    if notes is not None and write_notes(*notes, staging) is not None:
+        if _sha(staging / NOTES_FILE) == _sha(tables.folder / NOTES_FILE):
+            (staging / NOTES_FILE).unlink()
+        else:
             written.append(tables.folder / NOTES_FILE)
     return written
+
+
+def _same_bytes(staged: Path, raw: RawTable | None) -> bool:
+    """Whether a staged table has the very bytes of the table as loaded."""
+    return raw is not None and _sha(staged) == raw.sha256
+
+
+def _append_only(staged: Path, stored: Path, added: int) -> None:
+    """Keep a stored table's bytes and add only the staged file's last ``added`` lines.
+
+    Used for ``sources.csv``, which a delivery only extends by one line
+    (:data:`DELIVERY_SOURCE`, no line break in it): rewriting the file would
+    change the quoting of rows nobody touched.
+    """
+    if added <= 0:
+        return
+    new = staged.read_bytes().splitlines(keepends=True)[-added:]
+    old = stored.read_bytes()
+    if old and not old.endswith(b"\n"):
+        old += b"\r\n" if b"\r\n" in old else b"\n"
+    staged.write_bytes(old + b"".join(new))
 
 
 __all__ = ["CollectError", "CollectResult", "Outcome", "collect", "find_workbooks"]

@@ -8,7 +8,9 @@ sheet and cell. Everything goes into one folder, written through
 :func:`ogl_impact.write.target.replace_folder`. A later batch into the same
 folder replaces the pages and marked copies of the labs (workbooks) it
 holds and keeps the others', so that feedback still unread is not lost; the
-index lists them all.
+index lists them all. A file collected again (skipped) keeps the page its
+workbook already has; the index lists the skip. A correction's page lists
+each value it changed, old -> new.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ogl_impact.delivery.findings import Finding, Lang
+from ogl_impact.delivery.workbook import COMPLETION_LABELS, STATUS_LABELS, WITHDRAW_LABEL
 from ogl_impact.write.target import replace_folder
 
 _TEXT = {
@@ -44,6 +47,21 @@ _TEXT = {
         "result": "Ergebnis",
         "copy": "Arbeitsmappe mit markierten Zellen",
         "index": "Rückmeldungen",
+        "changed": "Geänderte Werte (alt → neu)",
+        "indicator": "Indikator",
+        "milestone": "Meilenstein",
+        "partner": "Partner",
+        "total": "Gesamtwert",
+        "empty": "leer",
+        "columns": {
+            "value": "Wert",
+            "status": "Status",
+            "completion": "Umsetzungsstand",
+            "achieved_date": "Erreicht am",
+            "kind": "Art",
+            "land": "Land",
+        },
+        "skip_kept": "schon eingelesen, übersprungen – die Rückmeldung von damals bleibt",
     },
     "en": {
         "title": "Feedback on the data delivery",
@@ -66,6 +84,21 @@ _TEXT = {
         "result": "Result",
         "copy": "Workbook with marked cells",
         "index": "Feedback",
+        "changed": "Values changed (old → new)",
+        "indicator": "Indicator",
+        "milestone": "Milestone",
+        "partner": "Partner",
+        "total": "total",
+        "empty": "empty",
+        "columns": {
+            "value": "Value",
+            "status": "Status",
+            "completion": "Completion",
+            "achieved_date": "Achieved on",
+            "kind": "Kind",
+            "land": "Land",
+        },
+        "skip_kept": "already collected, skipped – the feedback given then stays",
     },
 }
 _CSS = (
@@ -146,12 +179,66 @@ def marked_copy(source: Path, findings: Sequence[Finding], target: Path, lang: L
     return True
 
 
+def _shown(column: str, value: object, lang: Lang) -> str:
+    """Return a stored value as the workbook shows it (labels for codes, German dates)."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return str(_TEXT[lang]["empty"])
+    text = str(value)
+    if column == "status":
+        return WITHDRAW_LABEL if text == "withdraw" else STATUS_LABELS.get(text, text)
+    if column == "completion":
+        return COMPLETION_LABELS.get(text, text)
+    if column == "achieved_date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        year, month, day = text.split("-")
+        return f"{day}.{month}.{year}"
+    return text
+
+
+def changes(revisions: object, lang: Lang = "de") -> list[str]:
+    """Return one line per value a correction changed: what, which column, old → new.
+
+    Parameters
+    ----------
+    revisions : pandas.DataFrame or None
+        The workbook's rows of ``revisions.csv`` (table, row_key, column,
+        old_value, new_value).
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    list of str
+        E.g. ``"Indikator i03 (Gesamtwert), Wert: 28 → 30"``.
+    """
+    if revisions is None or not len(revisions):  # type: ignore[arg-type]
+        return []
+    t = _TEXT[lang]
+    out = []
+    for r in revisions.itertuples(index=False):  # type: ignore[attr-defined]
+        key = str(r.row_key)
+        if r.table == "indicator_values":
+            iid, _, disagg = key.partition("|")
+            what = f"{t['indicator']} {iid} ({disagg or t['total']})"
+        elif r.table == "milestones":
+            what = f"{t['milestone']} {key}"
+        else:
+            what = f"{t['partner']} {key}"
+        column = t["columns"].get(str(r.column), str(r.column))  # type: ignore[union-attr]
+        old, new = (
+            _shown(str(r.column), r.old_value, lang),
+            _shown(str(r.column), r.new_value, lang),
+        )
+        out.append(f"{what}, {column}: {old} → {new}")
+    return out
+
+
 def page(
     file: str,
     outcome: str,
     findings: Sequence[Finding],
     lang: Lang = "de",
     copy_name: str | None = None,
+    changed: Sequence[str] = (),
 ) -> str:
     """Return the HTML feedback page of one workbook.
 
@@ -167,6 +254,8 @@ def page(
         Language.
     copy_name : str, optional
         File name of the marked copy to link.
+    changed : sequence of str
+        For a correction, the values it changed (:func:`changes`).
 
     Returns
     -------
@@ -190,6 +279,9 @@ def page(
         else f"<p>{t['none']}</p>"
     )
     link = f'<p><a href="{e(copy_name)}">{t["copy"]}</a></p>' if copy_name else ""
+    if changed:
+        items = "".join(f"<li>{e(line)}</li>" for line in changed)
+        link += f"<h2>{t['changed']}</h2><ul>{items}</ul>"
     css = _CSS + _CSS_INFO if any(f.severity == "info" for f in findings) else _CSS
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
@@ -267,45 +359,108 @@ def write_feedback(
     list of Path
         Files written (in their final place).
     """
-    t = _TEXT[lang]
     out = Path(out)
-    names: list[tuple[str, str, str]] = []
-    stems = [feedback_stem(o.file, o.lab_id, o.period_id) for o in outcomes]  # type: ignore[attr-defined]
     with replace_folder(out, "collect", list(inputs)) as staging:
-        # check_target has accepted OUT: it is missing, empty or a feedback folder of ours
-        earlier, entries = _earlier(out, set(stems)) if out.is_dir() else ([], [])
-        for p in earlier:
-            shutil.copy2(p, staging / p.name)
-        used: set[str] = set()
-        for o, stem in zip(outcomes, stems, strict=True):
-            base, n = stem, 2
-            while stem in used:
-                stem, n = f"{base}_{n}", n + 1
-            used.add(stem)
-            copy = f"{stem}_rueckmeldung.xlsx" if lang == "de" else f"{stem}_feedback.xlsx"
-            has_copy = any(f.sheet and f.cell for f in o.findings) and marked_copy(  # type: ignore[attr-defined]
-                o.path,
-                o.findings,
-                staging / copy,
-                lang,  # type: ignore[attr-defined]
-            )
-            (staging / f"{stem}.html").write_text(
-                page(o.file, o.outcome, o.findings, lang, copy if has_copy else None),  # type: ignore[attr-defined]
-                encoding="utf-8",
-            )
-            names.append((f"{stem}.html", o.file, t.get(o.outcome, o.outcome)))  # type: ignore[attr-defined]
-        items = "".join(
-            f'<li><a href="{html.escape(h)}">{html.escape(f)}</a>: {html.escape(r)}</li>'
-            for h, f, r in [*entries, *names]
-        )
-        (staging / "index.html").write_text(
-            f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>'
-            f"{t['index']}</title><style>{_CSS}</style></head><body><h1>{t['index']}</h1>"
-            f"<ul>{items}</ul></body></html>\n",
-            encoding="utf-8",
-        )
-        produced = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+        produced = stage_feedback(outcomes, out, staging, lang)
     return [out / p for p in produced]
 
 
-__all__ = ["feedback_stem", "marked_copy", "page", "write_feedback"]
+def _skip_only(o: object) -> bool:
+    """Whether a workbook was skipped: its very bytes were collected before, or --period."""
+    return getattr(o, "outcome", None) == "skipped" and any(
+        f.rule in ("already_collected", "other_period")
+        for f in o.findings  # type: ignore[attr-defined]
+    )
+
+
+def stage_feedback(
+    outcomes: Sequence[object], out: Path, staging: Path, lang: Lang = "de"
+) -> list[str]:
+    """Write the feedback of ``outcomes`` into ``staging``, which will replace ``out``.
+
+    Parameters
+    ----------
+    outcomes : sequence of Outcome
+        From :func:`ogl_impact.delivery.collect.collect`.
+    out : Path
+        The feedback folder as it is now (its pages of other labs are copied
+        over; already checked by :func:`~ogl_impact.write.target.check_target`).
+    staging : Path
+        The staging folder of :func:`~ogl_impact.write.target.replace_folder`.
+    lang : {"de", "en"}
+        Language.
+
+    Returns
+    -------
+    list of str
+        The files written, relative to the folder.
+
+    Notes
+    -----
+    A file collected again (skipped, the same bytes as before) does not
+    replace its workbook's page: where ``out`` or this batch has a page of
+    that lab and period, the index only lists the skip; an "übersprungen"
+    page is written only where there is none.
+    """
+    t = _TEXT[lang]
+    names: list[tuple[str, str, str]] = []
+    skips: list[str] = []
+    stems = [feedback_stem(o.file, o.lab_id, o.period_id) for o in outcomes]  # type: ignore[attr-defined]
+    replacing = {s for o, s in zip(outcomes, stems, strict=True) if not _skip_only(o)}
+    earlier, entries = _earlier(out, replacing) if out.is_dir() else ([], [])
+    for p in earlier:
+        shutil.copy2(p, staging / p.name)
+    has_page = replacing | {p.name[: -len(".html")] for p in earlier if p.suffix == ".html"}
+    used: set[str] = set()
+    for o, stem in zip(outcomes, stems, strict=True):
+        other = next((f for f in o.findings if f.rule == "other_period"), None)  # type: ignore[attr-defined]
+        if other is not None:  # left out by --period: a line, no page (nothing was checked)
+            skips.append(f"{o.file}: {other.fix(lang)}")  # type: ignore[attr-defined]
+            continue
+        if _skip_only(o) and stem in has_page:
+            skips.append(f"{o.file}: {t['skip_kept']}")  # type: ignore[attr-defined]
+            continue
+        base, n = stem, 2
+        while stem in used:
+            stem, n = f"{base}_{n}", n + 1
+        used.add(stem)
+        copy = f"{stem}_rueckmeldung.xlsx" if lang == "de" else f"{stem}_feedback.xlsx"
+        has_copy = any(f.sheet and f.cell for f in o.findings) and marked_copy(  # type: ignore[attr-defined]
+            o.path,  # type: ignore[attr-defined]
+            o.findings,  # type: ignore[attr-defined]
+            staging / copy,
+            lang,
+        )
+        changed = (
+            changes(getattr(o, "revisions", None), lang)
+            if getattr(o, "outcome", None) == "revision"
+            else []
+        )
+        (staging / f"{stem}.html").write_text(
+            page(o.file, o.outcome, o.findings, lang, copy if has_copy else None, changed),  # type: ignore[attr-defined]
+            encoding="utf-8",
+        )
+        names.append((f"{stem}.html", o.file, t.get(o.outcome, o.outcome)))  # type: ignore[attr-defined]
+    items = "".join(
+        f'<li><a href="{html.escape(h)}">{html.escape(f)}</a>: {html.escape(r)}</li>'
+        for h, f, r in [*entries, *names]
+    )
+    # a skip is this batch's news: a plain line (not carried into the next batch's index)
+    items += "".join(f"<li>{html.escape(line)}</li>" for line in skips)
+    (staging / "index.html").write_text(
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>'
+        f"{t['index']}</title><style>{_CSS}</style></head><body><h1>{t['index']}</h1>"
+        f"<ul>{items}</ul></body></html>\n",
+        encoding="utf-8",
+    )
+    return sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+
+
+__all__ = [
+    "changes",
+    "feedback_stem",
+    "marked_copy",
+    "page",
+    "stage_feedback",
+    "write_feedback",
+]

@@ -300,6 +300,20 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "One workbook per lab and period per run.",
         "This run already holds {other} for {lab} / {period}. Collect only the newest file.",
     ),
+    "two_workbooks": (
+        "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
+        "zwei Arbeitsmappen für {lab}, {period}: {this} und {other} – bitte nur eine "
+        "einlesen (beide abgelehnt; die gespeicherten Werte bleiben).",
+        "One workbook per lab and period per run.",
+        "two workbooks for {lab}, {period}: {this} and {other} – collect only one of them "
+        "(both refused; the stored values stay).",
+    ),
+    "other_period": (
+        "Eine Arbeitsmappe für {period} (--period).",
+        "übersprungen – Arbeitsmappe für {found}, eingelesen wird nur {period} (--period).",
+        "A workbook for {period} (--period).",
+        "skipped – workbook for {found}; only {period} is collected (--period).",
+    ),
     "validation": (
         "{message_de}",
         "Bitte den Wert so ändern, dass er die Regel erfüllt.",

@@ -13,6 +13,12 @@ Rules (checked before anything is written):
   written in a staging folder first and moved in together at the end; an
   error before or while moving puts every earlier file back
   (:func:`update_files`).
+- A command that reads a folder and writes back into it holds the folder's
+  lock (:func:`folder_lock`, ``flock`` on the folder itself, no lock file):
+  a second run on the same folder is refused at once (:class:`FolderBusy`).
+- The final renames of a run that writes more than one place (data and
+  feedback) form one critical section (:class:`CriticalSection`): Ctrl-C
+  (SIGINT) or SIGTERM arriving in it takes effect only once all are done.
 
 A refusal is a :class:`TargetError` whose message is one German sentence
 followed by its English translation; the command line prints it and exits
@@ -37,6 +43,20 @@ PROJECT_FILES = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 class TargetError(Exception):
     """OUT is not a safe place to write (the message says why, German / English)."""
+
+
+class FolderBusy(TargetError):
+    """Another run holds the folder's lock (the message says so, German / English)."""
+
+
+class CommittedInterrupt(KeyboardInterrupt):
+    """Ctrl-C that arrived in a critical section: it took effect after everything was written.
+
+    A SIGTERM deferred the same way is raised by its own handler, with the
+    attribute ``committed = True`` set on the exception.
+    """
+
+    committed = True
 
 
 def _marker_data(folder: Path) -> dict | None:
@@ -528,11 +548,145 @@ def update_files(
         shutil.rmtree(backup, ignore_errors=True)
 
 
+@contextmanager
+def folder_lock(folder: str | Path, command: str) -> Iterator[bool]:
+    """Hold an exclusive lock on ``folder`` for as long as the block runs.
+
+    The lock is ``flock`` on a descriptor of the folder itself, so no lock
+    file is left behind, and the system releases it when the process ends,
+    however it ends. It is not waited for: a folder another process holds is
+    refused at once.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder (must exist).
+    command : str
+        The command that wants it (for the message).
+
+    Yields
+    ------
+    bool
+        True when the lock is held; False where the platform has no
+        ``fcntl`` or the file system refuses locks (the run goes on unlocked).
+
+    Raises
+    ------
+    FolderBusy
+        When another process holds the lock (nothing has been done).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with folder_lock(folder, "collect") as held:
+    ...     held
+    True
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; the run goes on as before
+        yield False
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
+        except BlockingIOError:
+            raise FolderBusy(
+                f"{folder} wird gerade von einem anderen Lauf von 'ogl-impact {command}' "
+                "bearbeitet; bitte warten, bis er fertig ist, und dann noch einmal starten. "
+                f"Nichts geändert / {folder} is being worked on by another run of "
+                f"'ogl-impact {command}'; wait until it has finished and start again. "
+                "Nothing changed"
+            ) from None
+        except OSError:  # a file system without locks (some network shares)
+            held = False
+        yield held
+    finally:
+        os.close(fd)  # releases the lock
+
+
+class CriticalSection:
+    """Defer Ctrl-C (SIGINT) and SIGTERM from :meth:`begin` to the end of the ``with`` block.
+
+    Used around the final renames of a run, so that an interrupt cannot
+    leave one place written and the other not. Before :meth:`begin`, an
+    interrupt acts at once (and the staging folders are removed as usual).
+    A signal that arrived after :meth:`begin` is delivered when the block
+    ends without an error: Ctrl-C as :class:`CommittedInterrupt` (a
+    ``KeyboardInterrupt``), SIGTERM through the handler that was in place.
+    Outside the main thread, signals cannot be caught and nothing is deferred.
+
+    Examples
+    --------
+    >>> with CriticalSection() as section:
+    ...     section.begin()
+    ...     section.pending
+    []
+    """
+
+    _SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self._old: dict[int, object] = {}
+
+    def __enter__(self) -> CriticalSection:
+        return self
+
+    def begin(self) -> None:
+        """Start deferring the interrupts (from here to the end of the block)."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread() or self._old:
+            return
+
+        def hold(signum: int, frame: object) -> None:
+            self.pending.append(signum)
+
+        for name in self._SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                self._old[number] = signal.signal(number, hold)
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        import signal
+
+        for number, handler in self._old.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
+        self._old = {}
+        if kind is not None or not self.pending:
+            return
+        first = self.pending[0]
+        if first == signal.SIGINT:
+            raise CommittedInterrupt
+        handler = signal.getsignal(first)
+        if not callable(handler):  # the default action of SIGTERM: end the process
+            os.kill(os.getpid(), first)
+            return
+        try:
+            handler(first, None)
+        except BaseException as exc:  # e.g. SIGTERM raised as an interrupt: mark it
+            exc.committed = True  # type: ignore[attr-defined]
+            raise
+
+
 __all__ = [
     "MARKER",
+    "CommittedInterrupt",
+    "CriticalSection",
+    "FolderBusy",
     "TargetError",
     "check_target",
     "claim_folder",
+    "folder_lock",
     "is_project_root",
     "read_marker",
     "recover",
