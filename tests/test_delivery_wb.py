@@ -202,12 +202,18 @@ def test_last_periods_template_filled_again_is_a_correction_with_a_warning(
             book["Indikatorwerte"].cell(rows[iid], C_STATUS).value = STATUS_LABELS["measured"]
 
     wb = _edit(tmp_path / "tpl5" / f"{LAB}_sb5.xlsx", tmp_path / "in" / f"{LAB}_sb5.xlsx", edit)
-    code = main(["collect", str(wb), "--data", str(stored), "--received", "2022-11-10"])
+    fb = tmp_path / "fb"
+    args = ["collect", str(wb), "--data", str(stored), "--feedback", str(fb)]
+    code = main([*args, "--received", "2022-11-10"])
     out = capsys.readouterr()
     text = out.out + out.err
     assert code == 0, text  # accepted, not refused
-    assert f"korrigiert {len(changed)} Werte des Zeitraums sb5" in text
+    assert f"korrigiert {len(changed)} Wert" in text and "des Zeitraums sb5" in text
     assert "Vorlage für sb6" in text
+    page = (fb / f"{LAB}_sb5.html").read_text(encoding="utf-8")
+    assert "Vorlage für sb6" in page
+    now = _values(stored, period="sb5")
+    assert all(now[i] == pytest.approx(sb6[i]) for i in changed)
 
 
 # --- #3: an unfilled or partly filled template of a period not yet collected ------------------
@@ -361,6 +367,23 @@ def test_a_milestone_set_back_drops_its_date_and_says_so(full, stored, tmp_path,
     assert pd.isna(now["achieved_date"].iloc[0])
     page = (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
     assert "gelöscht" in page
+
+
+def test_a_milestone_set_back_with_its_date_emptied_says_the_date_goes(
+    full, stored, tmp_path, capsys
+):
+    _, row, achieved = _complete_milestone(full)
+
+    def edit(book):
+        book["Meilensteine"].cell(row, M_COMPLETION).value = COMPLETION_LABELS["not_started"]
+        book["Meilensteine"].cell(row, M_ACHIEVED).value = None
+
+    tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
+    wb = _edit(tpl, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0, text
+    line = next(x for x in text.splitlines() if f"Meilensteine!F{row}" in x)
+    assert "gelöscht" in line and f"{achieved:%d.%m.%Y}" in line
 
 
 def test_a_new_date_with_another_completion_is_refused(base, data, original, tmp_path, capsys):

@@ -128,6 +128,9 @@ class Context:
         Day the workbooks arrived.
     decimal : str
         Decimal separator of ``indicator_values`` in the data folder.
+    later : dict
+        Per period, the reporting period due instead (filled as workbooks
+        are checked; see :func:`_later_period`).
     """
 
     labs: set[str]
@@ -138,6 +141,7 @@ class Context:
     cumulative: dict[str, dict[str, bool]]
     received: pd.Timestamp
     decimal: str = ","
+    later: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -362,7 +366,9 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
         if any(f.severity == "error" for f in done.findings):
             return done
     done.base = base
-    done.later = _later_period(own["periods"], o.period_id, ctx.received)
+    if o.period_id not in ctx.later:  # once per period, not per workbook
+        ctx.later[o.period_id] = _later_period(own["periods"], o.period_id, ctx.received)
+    done.later = ctx.later[o.period_id]
     dec = ctx.decimal
     done.values = [
         (str(iid), str(d), text(v, dec), text(st), row) for iid, d, v, st, row in returned.values

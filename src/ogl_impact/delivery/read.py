@@ -116,9 +116,10 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
     except OSError as exc:
         return finding(name, "not_a_workbook", detail=exc.strerror or type(exc).__name__)
     digest = hashlib.sha256(data).hexdigest()
-    fast = _inspect(data)
+    members = _central_directory(data)
+    fast = _inspect(data, members)
     if fast is not None:  # a plain archive within the limits: zipfile would say the same
-        return _cells_of(name, path, digest, data, fast)
+        return _cells_of(name, path, digest, data, fast, members)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -146,7 +147,12 @@ def _is_sheet(filename: str) -> bool:
 
 
 def _cells_of(
-    name: str, path: Path, digest: str, data: bytes, suspicious: bool
+    name: str,
+    path: Path,
+    digest: str,
+    data: bytes,
+    suspicious: bool,
+    members: list[_Member] | None = None,
 ) -> RawWorkbook | Finding:
     """Read the cells with python-calamine (and formulas and merges where the XML has them)."""
     try:
@@ -161,7 +167,7 @@ def _cells_of(
         return finding(name, "not_a_workbook", detail=type(exc).__name__)
     raw = RawWorkbook(file=name, path=path, sha256=digest, sheets=sheets)
     try:
-        raw.percent = _percent_cells(_member_reader(data))
+        raw.percent = _percent_cells(_member_reader(data, members))
     except (zipfile.BadZipFile, ValueError, OSError, KeyError, zlib.error):
         raw.percent = {}  # the cells were read; only the hint is lost
     if suspicious:
@@ -175,6 +181,7 @@ def _cells_of(
 
 _PERCENT_BUILTIN = {9, 10}
 """Built-in number formats ``0%`` and ``0.00%``."""
+_BUILTIN_ID = re.compile(rb'numFmtId="(?:9|10)"')
 _TAG_ATTRS = re.compile(rb'([\w:]+)="([^"]*)"')
 _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\s[^>]*>")
 _CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
@@ -191,9 +198,12 @@ def _attrs(text: bytes) -> dict[str, str]:
     }
 
 
-def _member_reader(data: bytes):
-    """Return a function giving a zip member's bytes by name (None when it is missing)."""
-    members = _central_directory(data)
+def _member_reader(data: bytes, members: list[_Member] | None = None):
+    """Return a function giving a zip member's bytes by name (None when it is missing).
+
+    ``members``: the central directory of a plain archive as
+    :func:`_central_directory` read it (None: read through :mod:`zipfile`).
+    """
     if members is not None:
         by_name = {m.filename: m for m in members}
         return lambda n: _inflate(data, by_name[n]) if n in by_name else None
@@ -211,7 +221,7 @@ def _percent_cells(read) -> dict[str, set[str]]:
     attributes read.
     """
     styles = read("xl/styles.xml")
-    if not styles:
+    if not styles or (b"%" not in styles and not _BUILTIN_ID.search(styles)):
         return {}
     ids = set(_PERCENT_BUILTIN)
     for tag in _NUMFMT.findall(styles):
@@ -264,8 +274,8 @@ _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _LOCAL = struct.Struct("<4s5H3L2H")
 
 
-def _inspect(data: bytes) -> bool | None:
-    """Read the central directory and scan the sheet XML of a plain zip archive.
+def _inspect(data: bytes, members: list[_Member] | None) -> bool | None:
+    """Scan the sheet XML of a plain zip archive (``members``: its central directory).
 
     Returns whether a sheet holds a formula or a merged range, or None where
     the archive breaks :data:`~ogl_impact.io.WORKBOOK_LIMITS` or
@@ -273,7 +283,6 @@ def _inspect(data: bytes) -> bool | None:
     encryption, other compression, a CRC or size that does not match): then
     :mod:`zipfile` reads it, and every answer and message is its own.
     """
-    members = _central_directory(data)
     if members is None or zip_breach(members, WORKBOOK_LIMITS) is not None:  # type: ignore[arg-type]
         return None
     suspicious = False
