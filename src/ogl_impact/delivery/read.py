@@ -274,7 +274,7 @@ _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _LOCAL = struct.Struct("<4s5H3L2H")
 
 
-def _inspect(data: bytes, members: list[_Member] | None) -> bool | None:
+def _inspect(data: bytes, members: list[_Member] | None = None) -> bool | None:
     """Scan the sheet XML of a plain zip archive (``members``: its central directory).
 
     Returns whether a sheet holds a formula or a merged range, or None where
@@ -283,6 +283,8 @@ def _inspect(data: bytes, members: list[_Member] | None) -> bool | None:
     encryption, other compression, a CRC or size that does not match): then
     :mod:`zipfile` reads it, and every answer and message is its own.
     """
+    if members is None:
+        members = _central_directory(data)
     if members is None or zip_breach(members, WORKBOOK_LIMITS) is not None:  # type: ignore[arg-type]
         return None
     suspicious = False
