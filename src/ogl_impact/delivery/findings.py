@@ -286,7 +286,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "Eine Änderung auf der aktuellen Vorlage (gespeichert ist inzwischen {stored}).",
         "Ihre Vorlage zeigte hier {template}; seitdem wurde mit einer anderen Lieferung "
         "{stored} gespeichert. Welcher Wert gilt, ist nicht zu entscheiden; die Arbeitsmappe "
-        "wird nicht übernommen. Bitte eine neue Vorlage anfordern (ogl-impact template) und "
+        "wird nicht übernommen. Bitte bei der Forschungsassistenz eine neue Vorlage anfordern und "
         "die Änderungen dort erneut eintragen.",
         "A change made on the current template (now stored: {stored}).",
         "Your template showed {template} here; since then {stored} was stored by another "
