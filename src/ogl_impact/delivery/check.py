@@ -32,14 +32,16 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.delivery.findings import Finding, finding
+from ogl_impact.delivery.keep import Base, parse_base
 from ogl_impact.delivery.notes import read_notes
 from ogl_impact.delivery.plausibility import check_plausibility
-from ogl_impact.delivery.read import RawWorkbook, interpret, read_raw
+from ogl_impact.delivery.read import RawWorkbook, filled_notes, interpret, read_raw
 from ogl_impact.delivery.workbook import (
     SHEET_META,
     TEMPLATE_VERSION,
     build_layout,
 )
+from ogl_impact.vocab import DELIVERY_PERIOD_KINDS
 
 POOL_FROM = 64
 """Fewer workbooks than this are checked in the calling process (a pool costs more)."""
@@ -126,6 +128,9 @@ class Context:
         Day the workbooks arrived.
     decimal : str
         Decimal separator of ``indicator_values`` in the data folder.
+    later : dict
+        Per period, the reporting period due instead (filled as workbooks
+        are checked; see :func:`_later_period`).
     """
 
     labs: set[str]
@@ -136,6 +141,7 @@ class Context:
     cumulative: dict[str, dict[str, bool]]
     received: pd.Timestamp
     decimal: str = ","
+    later: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,6 +168,14 @@ class Checked:
         Rows left empty: (indicator_id, disaggregation_value, sheet row).
     blank_milestones : list of tuple
         Milestones left empty: (milestone_id, sheet row).
+    base : Base or None
+        The stored values the template was filled with (its hidden sheet);
+        None for a template made before its period was collected.
+    later : str
+        The reporting period due on the day of receipt when this workbook's
+        period is past its deadline (``_later_period``; "" otherwise): a correction
+        of it is then noted (last period's template filled with this
+        period's values?).
     """
 
     outcome: Outcome
@@ -171,6 +185,8 @@ class Checked:
     partners: list[tuple] = field(default_factory=list)
     blank_values: list[tuple] = field(default_factory=list)
     blank_milestones: list[tuple] = field(default_factory=list)
+    base: Base | None = None
+    later: str = ""
 
 
 def text(value: object, decimal: str = ",") -> str:
@@ -331,14 +347,28 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     if raw.meta.get("layout_hash") != layout.hash:
         done.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
         return done
-    returned = interpret(raw, layout)
+    base = parse_base(raw.meta.get("base", ""))
+    if base is False:
+        done.findings.append(finding(o.file, "metadata_changed", sheet=SHEET_META))
+        return done
+    own = ctx.per_lab.get(o.lab_id) or ctx.no_lab
+    stored_values, stored_milestones, anything = _stored_keys(own, o.period_id)
+    returned = interpret(raw, layout, frozenset(stored_values), stored_milestones)
     returned.findings += check_plausibility(
-        returned, layout, ctx.cumulative.get(o.lab_id, {}), ctx.received
+        returned, layout, ctx.cumulative.get(o.lab_id, {}), ctx.received, stored_values
     )
     done.findings = returned.findings
     if any(f.severity == "error" for f in done.findings):
         return done
     o.notes = read_notes(raw.sheets)
+    if not anything:  # a first delivery: it must hold something, and gaps are named
+        done.findings += filled_notes(returned, layout, bool(o.notes))
+        if any(f.severity == "error" for f in done.findings):
+            return done
+    done.base = base
+    if o.period_id not in ctx.later:  # once per period, not per workbook
+        ctx.later[o.period_id] = _later_period(own["periods"], o.period_id, ctx.received)
+    done.later = ctx.later[o.period_id]
     dec = ctx.decimal
     done.values = [
         (str(iid), str(d), text(v, dec), text(st), row) for iid, d, v, st, row in returned.values
@@ -352,6 +382,56 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     done.blank_values = [(str(i), str(d), row) for i, d, row in returned.blank_values]
     done.blank_milestones = [(str(m), row) for m, row in returned.blank_milestones]
     return done
+
+
+def _stored_keys(own: Mapping, period: str) -> tuple[dict, frozenset, bool]:
+    """Return the values and milestones a lab has stored for ``period``, and whether any row.
+
+    The values map (indicator_id, disaggregation value) to the stored number.
+    """
+    values = [r for r in own.get("indicator_values", []) if r[1] == period]
+    milestones = [r for r in own.get("milestones", []) if r[2] == period]
+    return (
+        {(str(r[0]), str(r[2])): r[3] for r in values if r[3] is not None},
+        frozenset(str(r[0]) for r in milestones if r[4]),
+        bool(values or milestones),
+    )
+
+
+def _later_period(periods: pd.DataFrame, period: str, received: pd.Timestamp) -> str:
+    """Return the reporting period now due when ``period``'s deadline has passed.
+
+    The deadline is the column ``deadline`` of periods.csv or the end of the
+    period plus :data:`~ogl_impact.delivery.template.DEADLINE_DAYS`. Of the
+    later reporting periods begun by ``received``, the first still within its
+    deadline, else the latest; "" when ``period``'s deadline has not passed
+    or no later reporting period has begun.
+    """
+    from ogl_impact.delivery.template import DEADLINE_DAYS
+
+    p = periods.set_index(periods["period_id"].astype(str))
+    if period not in p.index:
+        return ""
+
+    def deadline(row: pd.Series) -> pd.Timestamp:
+        due = row.get("deadline") if "deadline" in p.columns else None
+        if due is None or pd.isna(due):
+            return pd.Timestamp(row["end"]) + pd.Timedelta(days=DEADLINE_DAYS)
+        return pd.Timestamp(due)
+
+    row = p.loc[period]
+    if received <= deadline(row):
+        return ""
+    begun = p[
+        p["kind"].astype(str).isin(DELIVERY_PERIOD_KINDS)
+        & (p["start"] > row["start"])
+        & (p["start"] <= received)
+    ].sort_values("start")
+    if begun.empty:
+        return ""
+    # the one now due: the first still within its deadline, else the latest begun
+    due = [pid for pid, r in begun.iterrows() if received <= deadline(r)]
+    return str(due[0] if due else begun.index[-1])
 
 
 _JOB: tuple[Context, list[Path], Mapping[int, bytes]] | None = None

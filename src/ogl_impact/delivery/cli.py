@@ -55,6 +55,7 @@ def run_template(
         workbook_name,
         write_workbooks,
     )
+    from ogl_impact.delivery.workbook import reporting_periods
 
     tables = load_tables(data, NEEDED)
     if tables.errors:
@@ -67,12 +68,13 @@ def run_template(
         )
         return EXIT_INVALID
     periods = tables.tables["periods"]
-    known_periods = list(periods["period_id"].astype(str))
+    known_periods = reporting_periods(periods)  # network workshops collect nothing
     if period not in known_periods:
         _say(
-            f"ogl-impact template: unbekannter Zeitraum {period!r}; "
-            f"bekannt: {', '.join(known_periods)}",
-            f"ogl-impact template: unknown period {period!r}; known: {', '.join(known_periods)}",
+            f"ogl-impact template: {period!r} ist kein Berichtszeitraum; "
+            f"Berichtszeiträume: {', '.join(known_periods)}",
+            f"ogl-impact template: {period!r} is not a reporting period; "
+            f"reporting periods: {', '.join(known_periods)}",
             lang,
             err=True,
         )

@@ -72,6 +72,7 @@ from ogl_impact.delivery.workbook import (
     LabRows,
     column_letter,
     empty_lab,
+    reporting_periods,
 )
 from ogl_impact.io import RawTable
 from ogl_impact.problems import Problem
@@ -339,8 +340,12 @@ def _collect_locked(
                 stored[key],
                 (len(candidates) + 1) * LINE_BLOCK,
                 ctx.decimal,
+                checked.base,
+                checked.later,
             )
             o.findings += kept.findings
+            if o.errors:  # a conflict with a value stored since the template was made
+                continue
             rows["indicator_values"], rows["milestones"] = kept.values, kept.milestones
             # a table the workbook leaves as stored keeps its rows where they are
             rows["as_stored"] = {
@@ -448,9 +453,13 @@ def _context(data: Path, tables: DataTables, period: str | None, received: pd.Ti
     """Return what checking a workbook needs from the loaded folder (CollectError if broken)."""
     if tables.errors:
         raise CollectError(f"{data}: Daten fehlerhaft / data invalid", tables.errors)
-    periods = set(tables.tables["periods"]["period_id"].astype(str))
+    periods = reporting_periods(tables.tables["periods"])  # network workshops collect nothing
     if period is not None and period not in periods:
-        raise CollectError(f"--period {period}: unbekannter Zeitraum / unknown period")
+        known = ", ".join(periods)
+        raise CollectError(
+            f"--period {period}: kein Berichtszeitraum; Berichtszeiträume: {known} / "
+            f"not a reporting period; reporting periods: {known}"
+        )
     ind = tables.tables["indicators"]
     cumulative: dict[str, dict[str, bool]] = {}
     for lab, iid, cum in zip(
@@ -459,7 +468,7 @@ def _context(data: Path, tables: DataTables, period: str | None, received: pd.Ti
         cumulative.setdefault(lab, {})[iid] = bool(cum)
     return Context(
         labs=set(tables.tables["labs"]["lab_id"].astype(str)),
-        periods=periods,
+        periods=set(periods),
         period=period,
         per_lab=LabRows(tables.tables),  # each lab's rows made where its workbook is checked
         no_lab=empty_lab(tables.tables["periods"]),

@@ -64,9 +64,11 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "unknown_period": (
         "Ein Berichtszeitraum aus periods.csv.",
-        "Der Zeitraum „{found}“ ist nicht bekannt. Bitte die Vorlage dieses Zeitraums verwenden.",
-        "A period of periods.csv.",
-        "The period '{found}' is unknown. Please use this period's template.",
+        "Der Zeitraum „{found}“ ist kein bekannter Berichtszeitraum (z. B. ein "
+        "Netzwerk-Workshop). Bitte die Vorlage des Berichtszeitraums verwenden.",
+        "A reporting period of periods.csv.",
+        "The period '{found}' is no known reporting period (e.g. a network workshop). Please "
+        "use the reporting period's template.",
     ),
     "wrong_period": (
         "Die Vorlage für den Zeitraum {expected}.",
@@ -159,7 +161,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     "number_as_text": (
         "Eine Zahl, keine Zahl als Text.",
         "Die Zahl ist als Text gespeichert (z. B. mit Apostroph oder in einer Textzelle). "
-        "Bitte die Zelle als Zahl formatieren und {number} neu eintippen.",
+        "Bitte die Zelle als Zahl formatieren und {number_de} neu eintippen.",
         "A number, not a number stored as text.",
         "The number is stored as text. Format the cell as a number and type {number} again.",
     ),
@@ -265,6 +267,85 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "A value; leave it empty to keep the stored one.",
         "left empty – {what_en} {stored} stays. To withdraw a value, choose "
         "'Wert zurückziehen' in the column 'Status'.",
+    ),
+    "kept_stored_milestone": (
+        "Ein Eintrag; leer lassen, wenn der gespeicherte bleiben soll.",
+        "leer gelassen – {what} {stored} bleibt.",
+        "An entry; leave it empty to keep the stored one.",
+        "left empty – {what_en} {stored} stays.",
+    ),
+    "changed_since_template": (
+        "Der Wert Ihrer Vorlage ({template}).",
+        "seit Ihrer Vorlage schon geändert (Vorlage: {template}) – der gespeicherte Wert "
+        "{stored} bleibt.",
+        "The value of your template ({template}).",
+        "changed since your template was made (template: {template}) – the stored value "
+        "{stored} stays.",
+    ),
+    "conflict": (
+        "Eine Änderung auf der aktuellen Vorlage (gespeichert ist inzwischen {stored}).",
+        "Ihre Vorlage zeigte hier {template}; seitdem wurde mit einer anderen Lieferung "
+        "{stored} gespeichert. Welcher Wert gilt, ist nicht zu entscheiden; die Arbeitsmappe "
+        "wird nicht übernommen. Bitte bei der Forschungsassistenz eine neue Vorlage anfordern und "
+        "die Änderungen dort erneut eintragen.",
+        "A change made on the current template (now stored: {stored}).",
+        "Your template showed {template} here; since then {stored} was stored by another "
+        "delivery. Which value holds cannot be decided; the workbook is not taken. Please ask "
+        "for a new template and enter the changes there again.",
+    ),
+    "status_taken": (
+        "Einen Status zum geänderten Wert.",
+        "Status vom gespeicherten Wert übernommen: {stored} – bitte prüfen.",
+        "A status for the changed value.",
+        "status taken from the stored value: {stored} – please check.",
+    ),
+    "date_not_complete": (
+        "„Erreicht am“ nur beim Umsetzungsstand „abgeschlossen“ (hier {completion}).",
+        "Ein Datum gibt es nur für einen abgeschlossenen Meilenstein. Bitte „abgeschlossen“ "
+        "wählen oder das Datum leeren.",
+        "'Erreicht am' only with the completion state 'abgeschlossen' (here {completion}).",
+        "Only a completed milestone has a date. Choose 'abgeschlossen' or empty the date.",
+    ),
+    "date_dropped": (
+        "„Erreicht am“ nur beim Umsetzungsstand „abgeschlossen“.",
+        "Umsetzungsstand {completion}: das Datum „Erreicht am“ {stored} wird gelöscht (es gilt "
+        "nur für einen abgeschlossenen Meilenstein; das alte bleibt in der Korrekturtabelle).",
+        "'Erreicht am' only with the completion state 'abgeschlossen'.",
+        "completion {completion}: the date 'Erreicht am' {stored} is removed (it belongs to a "
+        "completed milestone only; the old one stays in the revisions table).",
+    ),
+    "late_correction": (
+        "Eine Korrektur von {period} oder die Vorlage für {later}.",
+        "Diese Arbeitsmappe korrigiert {n_de} des Zeitraums {period}, dessen Abgabefrist "
+        "vorbei ist. Falls Sie Werte für {later} melden wollten, bitte die Vorlage für "
+        "{later} verwenden; die Korrektur von {period} ist übernommen.",
+        "A correction of {period} or the template for {later}.",
+        "This workbook corrects {n} values of period {period}, whose deadline has passed. If "
+        "you meant to report {later}, please use the template for {later}; the correction of "
+        "{period} is taken.",
+    ),
+    "nothing_filled": (
+        "Mindestens einen eingetragenen Wert.",
+        "keine Werte eingetragen – die Arbeitsmappe ist unausgefüllt und zählt nicht als "
+        "Lieferung. Bitte die Werte eintragen und die Datei erneut senden.",
+        "At least one value entered.",
+        "no values entered – the workbook is unfilled and does not count as a delivery. "
+        "Please enter the values and send the file again.",
+    ),
+    "partly_filled": (
+        "Ein Wert je Zeile, oder leer für „nicht erhoben“.",
+        "{n} von {total} {what} ohne {column} ({cells}). Eine leere Zelle heißt: nicht erhoben.",
+        "A value per row, or empty for 'not collected'.",
+        "{n} of {total} {what_en} without {column} ({cells}). An empty cell means: not collected.",
+    ),
+    "percent_format": (
+        "Die Zahl ohne Prozentformat ({number}).",
+        "Die Zelle zeigt {percent}, gespeichert ist aber {stored} (Zahlenformat „Prozent“). "
+        "Bitte das Prozentformat entfernen (Format „Standard“ oder „Zahl“) und {number} "
+        "eintragen.",
+        "The number without percent format ({number}).",
+        "The cell shows {percent} but holds {stored} (number format 'percent'). Remove the "
+        "percent format and enter {number}.",
     ),
     "withdrawn": (
         "„Wert zurückziehen“ bei einem gespeicherten Wert.",

@@ -13,6 +13,7 @@ exactly the stored values changes nothing (:attr:`Kept.changed` False).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -169,6 +170,116 @@ def _same_date(new: str, old: str) -> bool:
         return False
 
 
+@dataclass
+class Base:
+    """The stored values a template was filled with (recorded in its hidden sheet).
+
+    Attributes
+    ----------
+    values : dict
+        (indicator_id, disaggregation value) -> (value as float or None, status code).
+    milestones : dict
+        milestone_id -> (completion code, achieved date as ``YYYY-MM-DD`` or "").
+    """
+
+    values: dict[tuple[str, str], tuple[float | None, str]] = field(default_factory=dict)
+    milestones: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def parse_base(text: str) -> Base | bool | None:
+    """Read the base a template records (:func:`~ogl_impact.delivery.template.base_text`).
+
+    Parameters
+    ----------
+    text : str
+        The cell of the hidden sheet ("" where the template records none).
+
+    Returns
+    -------
+    Base, None or False
+        None: no base (a template of a period not yet collected, or an
+        older template); False: the text was changed and cannot be read.
+
+    Examples
+    --------
+    >>> parse_base('{"v":[["i01","",28.0,"measured"]],"m":[["m1","complete","2022-05-29"]]}')
+    Base(values={('i01', ''): (28.0, 'measured')}, milestones={'m1': ('complete', '2022-05-29')})
+    >>> parse_base("") is None, parse_base("{kaputt")
+    (True, False)
+    """
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        values = {
+            (str(i), str(d)): (None if v is None else float(v), str(st))
+            for i, d, v, st in data["v"]
+        }
+        milestones = {str(m): (str(c), str(a)) for m, c, a in data["m"]}
+    except (ValueError, TypeError, KeyError):
+        return False
+    return Base(values=values, milestones=milestones)
+
+
+def _base_value(number: float | None, decimal: str) -> str:
+    if number is None:
+        return ""
+    shown = str(int(number)) if number.is_integer() else repr(number)
+    return shown.replace(".", decimal)
+
+
+class _Merge:
+    """Per open cell: the workbook's text, its base and the stored text -> what is kept."""
+
+    def __init__(self, file: str, decimal: str, notes: list[Finding]):
+        self.file, self.decimal, self.notes = file, decimal, notes
+
+    def same(self, column: str, a: str, b: str) -> bool:
+        if column == "value":
+            return _same_value(a, b, self.decimal)
+        if column == "achieved_date":
+            return _same_date(a, b) or (not a and not b)
+        return a == b
+
+    def cell(
+        self, sheet: str, column: str, row: int, new: str, base: str | None, old: str
+    ) -> str | None:
+        """Return the cell to keep, or None for a conflict (a finding is added).
+
+        ``new`` is not empty (an empty cell keeps the stored text elsewhere).
+        Without a base the workbook's text wins, as before bases existed.
+        """
+        if base is None or self.same(column, new, old):
+            return new
+        if self.same(column, new, base):  # the lab left it as the template showed it
+            self.notes.append(
+                finding(
+                    self.file,
+                    "changed_since_template",
+                    sheet=sheet,
+                    cell=_cell(sheet, column, row),
+                    severity="info",
+                    template=_shown(column, base, self.decimal) or "(leer)",
+                    stored=_shown(column, old, self.decimal) or "(leer)",
+                )
+            )
+            return old
+        if self.same(column, old, base):  # only the lab changed it: a revision
+            return new
+        self.notes.append(
+            finding(
+                self.file,
+                "conflict",
+                sheet=sheet,
+                cell=_cell(sheet, column, row),
+                value=_shown(column, new, self.decimal).strip("„“"),
+                template=_shown(column, base, self.decimal) or "(leer)",
+                stored=_shown(column, old, self.decimal) or "(leer)",
+            )
+        )
+        return None
+
+
 def keep_stored(
     file: str,
     values: list[tuple],
@@ -178,8 +289,16 @@ def keep_stored(
     stored: Stored,
     line_base: int,
     decimal: str = ",",
+    base: Base | None = None,
+    later: str = "",
 ) -> Kept:
     """Complete a workbook's rows with the stored ones; no empty cell deletes a stored value.
+
+    With a ``base`` (the stored values the template was filled with) each
+    open cell the lab left as the template showed it keeps the stored value,
+    also where the stored value changed since (a note says so); a cell the
+    lab changed is a revision where the stored value is still the base, and
+    a conflict (an error) where both changed to different values.
 
     Parameters
     ----------
@@ -198,20 +317,28 @@ def keep_stored(
         Line number of the workbook's sheet row 0 in the merged tables.
     decimal : str
         Decimal separator of the folder's ``indicator_values``.
+    base : Base, optional
+        What the template showed (None: a template without a base).
+    later : str
+        A later reporting period already begun while this one is past its
+        deadline (:attr:`~ogl_impact.delivery.check.Checked.later`): a
+        correction then gets a warning that names it.
 
     Returns
     -------
     Kept
+        Its findings hold an error for each conflict.
     """
     notes: list[Finding] = []
-    changed = False
+    merge = _Merge(file, decimal, notes)
+    revised = 0
 
     def note(sheet: str, column: str, row: int, text: str) -> None:
         de, en = _WHAT[column]
         notes.append(
             finding(
                 file,
-                "kept_stored",
+                "kept_stored" if sheet == SHEET_VALUES else "kept_stored_milestone",
                 sheet=sheet,
                 cell=_cell(sheet, column, row),
                 severity="info",
@@ -246,20 +373,51 @@ def keep_stored(
                     stored=_shown("value", old.get("value", ""), decimal) or "(leer)",
                 )
             )
-            changed = True
+            revised += 1
             continue
-        if old is None:
-            changed = True
+        given = None if base is None else base.values.get((iid, d), (None, ""))
+        base_v = None if given is None else _base_value(given[0], decimal)
+        base_st = None if given is None else given[1]
+        if old is None and base is None:
+            revised += 1
             out_values.append((lab, iid, per, d, v, st, line))
             continue
-        if not v and old.get("value"):
-            v = old["value"]
+        old = old or {}
+        old_v, old_st = old.get("value", ""), old.get("status", "")
+        value_changed = False
+        if v:
+            kept = merge.cell(SHEET_VALUES, "value", row, v, base_v, old_v)
+            if kept is None:
+                continue
+            value_changed = not _same_value(kept, old_v, decimal)
+            v = kept
+        elif old_v:
+            v = old_v
             note(SHEET_VALUES, "value", row, v)
-        if not st and old.get("status"):
-            st = old["status"]
-            note(SHEET_VALUES, "status", row, st)
-        if not (_same_value(v, old.get("value", ""), decimal) and st == old.get("status", "")):
-            changed = True
+        if st:
+            kept = merge.cell(SHEET_VALUES, "status", row, st, base_st, old_st)
+            if kept is None:
+                continue
+            st = kept
+        elif old_st:
+            st = old_st
+            if value_changed:
+                notes.append(
+                    finding(
+                        file,
+                        "status_taken",
+                        sheet=SHEET_VALUES,
+                        cell=_cell(SHEET_VALUES, "status", row),
+                        severity="warning",
+                        stored=_shown("status", st, decimal),
+                    )
+                )
+            else:
+                note(SHEET_VALUES, "status", row, st)
+        if not v and not st:  # nothing stored and the lab left the template's cells
+            continue
+        if not (_same_value(v, old_v, decimal) and st == old_st):
+            revised += 1
         out_values.append((lab, iid, per, d, v, st, line))
     blank_rows = {(i, d): r for i, d, r in blank_values}
     for (iid, d), old in stored.values.items():
@@ -280,33 +438,93 @@ def keep_stored(
             )
         )
 
-    changed_ms = False
+    revised_ms = 0
     out_ms: list[tuple] = []
     seen_ms: set[str] = set()
     for lab, mid, name, per, planned, achieved, completion, line in milestones:
         seen_ms.add(mid)
         old = stored.milestones.get(mid)
         row = line - line_base
-        if old is None:
-            changed_ms = True
-            out_ms.append((lab, mid, name, per, planned, achieved, completion, line))
-            continue
-        if not completion and old.get("completion"):
-            completion = old["completion"]
+        given_ms = None if base is None else base.milestones.get(mid, ("", ""))
+        old = old or {}
+        old_c, old_a = old.get("completion", ""), old.get("achieved_date", "")
+        typed_date = bool(achieved) and not (
+            given_ms is not None and _same_date(achieved, given_ms[1])
+        )
+        if completion:
+            kept = merge.cell(
+                SHEET_MILESTONES,
+                "completion",
+                row,
+                completion,
+                None if given_ms is None else given_ms[0],
+                old_c,
+            )
+            if kept is None:
+                continue
+            completion = kept
+        elif old_c:
+            completion = old_c
             note(SHEET_MILESTONES, "completion", row, completion)
-        if (
-            not achieved
-            and old.get("achieved_date")
-            and completion == _COMPLETE
-            and old.get("completion") == _COMPLETE
-        ):
-            achieved = old["achieved_date"]
+        if achieved:
+            kept = merge.cell(
+                SHEET_MILESTONES,
+                "achieved_date",
+                row,
+                achieved,
+                None if given_ms is None else given_ms[1],
+                old_a,
+            )
+            if kept is None:
+                continue
+            typed_date = typed_date and kept == achieved and not _same_date(kept, old_a)
+            achieved = kept
+        elif old_a and completion == _COMPLETE and old_c == _COMPLETE:
+            achieved = old_a
             note(SHEET_MILESTONES, "achieved_date", row, achieved)
-        if not (
-            completion == old.get("completion", "")
-            and _same_date(achieved, old.get("achieved_date", ""))
-        ):
-            changed_ms = True
+        elif old_a and completion and completion != _COMPLETE:  # emptied with the completion
+            notes.append(
+                finding(
+                    file,
+                    "date_dropped",
+                    sheet=SHEET_MILESTONES,
+                    cell=_cell(SHEET_MILESTONES, "achieved_date", row),
+                    severity="warning",
+                    stored=_shown("achieved_date", old_a, decimal),
+                    completion=_shown("completion", completion, decimal),
+                )
+            )
+        if achieved and completion and completion != _COMPLETE:
+            if typed_date:
+                if mid not in stored.milestones:  # a new row: read said so already
+                    continue
+                notes.append(
+                    finding(
+                        file,
+                        "date_not_complete",
+                        sheet=SHEET_MILESTONES,
+                        cell=_cell(SHEET_MILESTONES, "achieved_date", row),
+                        value=_shown("achieved_date", achieved, decimal),
+                        completion=_shown("completion", completion, decimal),
+                    )
+                )
+                continue
+            notes.append(
+                finding(
+                    file,
+                    "date_dropped",
+                    sheet=SHEET_MILESTONES,
+                    cell=_cell(SHEET_MILESTONES, "achieved_date", row),
+                    severity="warning",
+                    stored=_shown("achieved_date", achieved, decimal),
+                    completion=_shown("completion", completion, decimal),
+                )
+            )
+            achieved = ""
+        if not completion and not achieved:
+            continue
+        if not (completion == old_c and _same_date(achieved, old_a)):
+            revised_ms += 1
         out_ms.append((lab, mid, name, per, planned, achieved, completion, line))
     blank_ms = dict(blank_milestones)
     for mid, old in stored.milestones.items():
@@ -327,13 +545,26 @@ def keep_stored(
                 line_base + (row or 0),
             )
         )
+    period = values[0][2] if values else milestones[0][3] if milestones else ""
+    if later and (revised or revised_ms) and period:
+        notes.append(
+            finding(
+                file,
+                "late_correction",
+                severity="warning",
+                n=revised + revised_ms,
+                n_de=f"{revised + revised_ms} Wert" + ("e" if revised + revised_ms > 1 else ""),
+                period=period,
+                later=later,
+            )
+        )
     return Kept(
         values=out_values,
         milestones=out_ms,
         findings=notes,
-        values_changed=changed,
-        milestones_changed=changed_ms,
+        values_changed=bool(revised),
+        milestones_changed=bool(revised_ms),
     )
 
 
-__all__ = ["Kept", "Stored", "keep_stored", "stored_rows"]
+__all__ = ["Base", "Kept", "Stored", "keep_stored", "parse_base", "stored_rows"]

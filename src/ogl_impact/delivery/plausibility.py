@@ -54,6 +54,7 @@ def check_plausibility(
     layout: Layout,
     cumulative: Mapping[str, bool],
     received: pd.Timestamp,
+    stored: Mapping[tuple[str, str], float] | None = None,
 ) -> list[Finding]:
     """Compare a workbook's values with last period's and its dates with the day it arrived.
 
@@ -67,6 +68,11 @@ def check_plausibility(
         Whether each of the lab's indicators is cumulative.
     received : pandas.Timestamp
         The day the workbook arrived.
+    stored : mapping, optional
+        The values the data folder holds for this lab and period, by
+        (indicator_id, disaggregation value): a value equal to its stored
+        one was checked when it came and gets no hint again (a template of a
+        collected period carries them all).
 
     Returns
     -------
@@ -78,7 +84,13 @@ def check_plausibility(
     file = returned.raw.file
     previous_period = layout.previous_period
     previous = layout.previous
-    for indicator_id, disaggregation, value, _status, sheet_row in returned.values:
+    stored = stored or {}
+    changed = [
+        r
+        for r in returned.values
+        if r[2] is None or stored.get((r[0], r[1])) is None or stored[(r[0], r[1])] != r[2]
+    ]
+    for indicator_id, disaggregation, value, _status, sheet_row in changed:
         prev = previous.get((indicator_id, disaggregation))
         if value is None or value != value or prev is None or prev != prev:
             continue
@@ -109,7 +121,8 @@ def check_plausibility(
                     period=previous_period,
                 )
             )
-    out += _value_column_sorted(returned, layout)
+    if any(r[2] is not None for r in changed):  # stored values were checked when they came
+        out += _value_column_sorted(returned, layout)
     for _mid, _completion, achieved, sheet_row in returned.milestones:
         if achieved is not None and pd.notna(achieved) and achieved > received:
             out.append(

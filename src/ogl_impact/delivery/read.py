@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import io
-import itertools
 import math
 import re
 import struct
@@ -58,6 +58,7 @@ _DE_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _EN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_COMPLETE = "complete"
 
 
 @dataclass
@@ -80,6 +81,9 @@ class RawWorkbook:
         Per sheet, cell reference -> formula text.
     merged : dict of str to list of str
         Per sheet, merged ranges such as ``I7:J7``.
+    percent : dict of str to set of str
+        Per sheet, the cells with a percent number format (Excel shows
+        0.443 as „44,3 %“).
     """
 
     file: str
@@ -89,6 +93,7 @@ class RawWorkbook:
     meta: dict[str, str] = field(default_factory=dict)
     formulas: dict[str, dict[str, str]] = field(default_factory=dict)
     merged: dict[str, list[str]] = field(default_factory=dict)
+    percent: dict[str, set[str]] = field(default_factory=dict)
 
 
 def read_raw(path: str | Path) -> RawWorkbook | Finding:
@@ -111,9 +116,10 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
     except OSError as exc:
         return finding(name, "not_a_workbook", detail=exc.strerror or type(exc).__name__)
     digest = hashlib.sha256(data).hexdigest()
-    fast = _inspect(data)
+    members = _central_directory(data)
+    fast = _inspect(data, members)
     if fast is not None:  # a plain archive within the limits: zipfile would say the same
-        return _cells_of(name, path, digest, data, fast)
+        return _cells_of(name, path, digest, data, fast, members)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -141,7 +147,12 @@ def _is_sheet(filename: str) -> bool:
 
 
 def _cells_of(
-    name: str, path: Path, digest: str, data: bytes, suspicious: bool
+    name: str,
+    path: Path,
+    digest: str,
+    data: bytes,
+    suspicious: bool,
+    members: list[_Member] | None = None,
 ) -> RawWorkbook | Finding:
     """Read the cells with python-calamine (and formulas and merges where the XML has them)."""
     try:
@@ -155,6 +166,10 @@ def _cells_of(
     except Exception as exc:
         return finding(name, "not_a_workbook", detail=type(exc).__name__)
     raw = RawWorkbook(file=name, path=path, sha256=digest, sheets=sheets)
+    try:
+        raw.percent = _percent_cells(_member_reader(data, members))
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, zlib.error):
+        raw.percent = {}  # the cells were read; only the hint is lost
     if suspicious:
         raw.formulas, raw.merged = _formulas_and_merges(data)
     meta_rows = sheets.get(SHEET_META, [])
@@ -162,6 +177,84 @@ def _cells_of(
         str(r[0]).strip(): _cell_str(r[1]) for r in meta_rows if len(r) >= 2 and str(r[0]).strip()
     }
     return raw
+
+
+_PERCENT_BUILTIN = {9, 10}
+"""Built-in number formats ``0%`` and ``0.00%``."""
+_BUILTIN_ID = re.compile(rb'numFmtId="(?:9|10)"')
+_TAG_ATTRS = re.compile(rb'([\w:]+)="([^"]*)"')
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\s[^>]*>")
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s([^>]*)>")
+_REL = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\s([^>]*)>")
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _attrs(text: bytes) -> dict[str, str]:
+    return {
+        k.decode().split(":")[-1]: html.unescape(v.decode()) for k, v in _TAG_ATTRS.findall(text)
+    }
+
+
+def _member_reader(data: bytes, members: list[_Member] | None = None):
+    """Return a function giving a zip member's bytes by name (None when it is missing).
+
+    ``members``: the central directory of a plain archive as
+    :func:`_central_directory` read it (None: read through :mod:`zipfile`).
+    """
+    if members is not None:
+        by_name = {m.filename: m for m in members}
+        return lambda n: _inflate(data, by_name[n]) if n in by_name else None
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    return lambda n: archive.read(n) if n in names else None
+
+
+def _percent_cells(read) -> dict[str, set[str]]:
+    """Return, per data sheet, the cells whose number format shows a percent.
+
+    The styles (``xl/styles.xml``) are looked at first: a workbook without a
+    percent format (built-in 9 or 10, or a custom format with an unquoted
+    ``%``) costs one small member; only otherwise are the sheets' ``s=``
+    attributes read.
+    """
+    styles = read("xl/styles.xml")
+    if not styles or (b"%" not in styles and not _BUILTIN_ID.search(styles)):
+        return {}
+    ids = set(_PERCENT_BUILTIN)
+    for tag in _NUMFMT.findall(styles):
+        a = _attrs(tag)
+        if "%" in _QUOTED.sub("", a.get("formatCode", "")):
+            ids.add(int(a.get("numFmtId", "-1")))
+    xfs = _CELLXFS.search(styles)
+    if xfs is None:
+        return {}
+    percent = {
+        str(n)
+        for n, xf in enumerate(_XF.findall(xfs.group(1)))
+        if int(_attrs(xf).get("numFmtId", "0") or 0) in ids
+    }
+    if not percent:
+        return {}
+    book, rels = read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels")
+    if not book or not rels:
+        return {}
+    targets = {a.get("Id"): a.get("Target", "") for a in map(_attrs, _REL.findall(rels))}
+    out: dict[str, set[str]] = {}
+    for a in map(_attrs, _SHEET_TAG.findall(book)):
+        if a.get("name") not in DATA_SHEETS:
+            continue
+        target = targets.get(a.get("id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        xml = read(member)
+        if not xml:
+            continue
+        cells = {c["r"] for c in map(_attrs, _CELL_TAG.findall(xml)) if c.get("s") in percent}
+        if cells:
+            out[a["name"]] = cells
+    return out
 
 
 @dataclass(frozen=True)
@@ -181,8 +274,8 @@ _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _LOCAL = struct.Struct("<4s5H3L2H")
 
 
-def _inspect(data: bytes) -> bool | None:
-    """Read the central directory and scan the sheet XML of a plain zip archive.
+def _inspect(data: bytes, members: list[_Member] | None = None) -> bool | None:
+    """Scan the sheet XML of a plain zip archive (``members``: its central directory).
 
     Returns whether a sheet holds a formula or a merged range, or None where
     the archive breaks :data:`~ogl_impact.io.WORKBOOK_LIMITS` or
@@ -190,7 +283,8 @@ def _inspect(data: bytes) -> bool | None:
     encryption, other compression, a CRC or size that does not match): then
     :mod:`zipfile` reads it, and every answer and message is its own.
     """
-    members = _central_directory(data)
+    if members is None:
+        members = _central_directory(data)
     if members is None or zip_breach(members, WORKBOOK_LIMITS) is not None:  # type: ignore[arg-type]
         return None
     suspicious = False
@@ -446,10 +540,24 @@ class _Sheet:
             if math.isnan(number) or math.isinf(number) or abs(number) > MAX_ABS_NUMBER:
                 self.add("text_not_number", row_index, key, v)
                 return None
+            if self.ref(row_index, key) in self.raw.percent.get(self.name, ()):
+                shown = _shown(round(number * 100, 10))
+                self.add(
+                    "percent_format",
+                    row_index,
+                    key,
+                    f"{shown} %",
+                    percent=f"„{shown} %“",
+                    stored=_shown(number),
+                    number=shown,
+                )
+                return None
             return number
         text = str(v).strip().lstrip("'")
         if _DE_NUMBER.match(text) or _EN_NUMBER.match(text):
-            self.add("number_as_text", row_index, key, v, number=text)
+            # German Excel reads "2.9" typed again as a date: the advice gives the comma
+            german = text.replace(".", ",") if _EN_NUMBER.match(text) else text
+            self.add("number_as_text", row_index, key, v, number=text, number_de=german)
         else:
             self.add("text_not_number", row_index, key, v)
         return None
@@ -527,7 +635,12 @@ def check_structure(raw: RawWorkbook) -> list[Finding]:
     return out
 
 
-def interpret(raw: RawWorkbook, layout: Layout) -> Returned:
+def interpret(
+    raw: RawWorkbook,
+    layout: Layout,
+    stored_values: frozenset = frozenset(),
+    stored_milestones: frozenset = frozenset(),
+) -> Returned:
     """Check a workbook's rows against the layout and convert its cells.
 
     Parameters
@@ -536,6 +649,12 @@ def interpret(raw: RawWorkbook, layout: Layout) -> Returned:
         The cells (metadata already matched to ``layout``'s lab and period).
     layout : Layout
         What the template held.
+    stored_values : frozenset
+        (indicator_id, disaggregation value) of the values the data folder
+        holds for this lab and period: an empty Status there keeps the
+        stored one (collect's keep rule) instead of being an error.
+    stored_milestones : frozenset
+        Milestone ids with a stored completion state, likewise.
 
     Returns
     -------
@@ -546,9 +665,13 @@ def interpret(raw: RawWorkbook, layout: Layout) -> Returned:
     out = check_structure(raw)
     blank_values: list[tuple] = []
     blank_milestones: list[tuple] = []
-    values = _read_values(raw, layout, out, blank_values) if SHEET_VALUES in raw.sheets else []
+    values = (
+        _read_values(raw, layout, out, blank_values, stored_values)
+        if SHEET_VALUES in raw.sheets
+        else []
+    )
     milestones = (
-        _read_milestones(raw, layout, out, blank_milestones)
+        _read_milestones(raw, layout, out, blank_milestones, stored_milestones)
         if SHEET_MILESTONES in raw.sheets
         else []
     )
@@ -603,14 +726,12 @@ def _match_rows(
                 )
             )
     if order != sorted(order):
-        first = next(i for i, (a, b) in enumerate(itertools.pairwise(order)) if b < a) + 1
-        row = sorted(found.values())[first] if first < len(found) else HEADER_ROW
         sheet.out.append(
             finding(
                 sheet.raw.file,
                 "rows_sorted",
                 sheet=sheet.name,
-                cell=f"A{row + 1}",
+                cell=f"A{HEADER_ROW + 1}",  # the first data row: the order is the sheet's
                 severity="warning",
             )
         )
@@ -618,7 +739,11 @@ def _match_rows(
 
 
 def _read_values(
-    raw: RawWorkbook, layout: Layout, out: list[Finding], blanks: list[tuple] | None = None
+    raw: RawWorkbook,
+    layout: Layout,
+    out: list[Finding],
+    blanks: list[tuple] | None = None,
+    stored: frozenset = frozenset(),
 ) -> list[tuple]:
     sheet = _Sheet(raw, SHEET_VALUES, out)
     if not sheet.ok:
@@ -648,7 +773,7 @@ def _read_values(
             if blanks is not None and _blank(sheet.cell(i, "status")):
                 blanks.append((iid, disagg, i + 1))
             continue  # not reported this period (a stored value stays)
-        if status is None and _blank(sheet.cell(i, "status")):
+        if status is None and _blank(sheet.cell(i, "status")) and (iid, disagg) not in stored:
             sheet.add("status_missing", i, "status")
         rows.append((iid, disagg, value, status, i + 1))
     return rows
@@ -659,7 +784,11 @@ def _blank(v: object) -> bool:
 
 
 def _read_milestones(
-    raw: RawWorkbook, layout: Layout, out: list[Finding], blanks: list[tuple] | None = None
+    raw: RawWorkbook,
+    layout: Layout,
+    out: list[Finding],
+    blanks: list[tuple] | None = None,
+    stored: frozenset = frozenset(),
 ) -> list[tuple]:
     sheet = _Sheet(raw, SHEET_MILESTONES, out)
     if not sheet.ok:
@@ -675,8 +804,20 @@ def _read_milestones(
     for (mid,), i in found.items():
         completion = sheet.choice(i, "completion")
         achieved = sheet.date(i, "achieved_date")
+        if (
+            achieved is not None
+            and completion not in (None, _COMPLETE)
+            and mid not in stored  # a stored one: collect's keep rule decides
+        ):
+            sheet.add(
+                "date_not_complete",
+                i,
+                "achieved_date",
+                achieved,
+                completion=f"„{LISTS[(SHEET_MILESTONES, 'completion')][completion]}“",
+            )
         if completion is None and _blank(sheet.cell(i, "completion")):
-            if achieved is not None:
+            if achieved is not None and mid not in stored:
                 sheet.add("completion_missing", i, "completion")
             elif _blank(sheet.cell(i, "achieved_date")):
                 if blanks is not None:
@@ -706,6 +847,77 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> list[tuple]:
     return rows
 
 
+_SHOWN_CELLS = 3
+"""Cells named in a note on a partly filled sheet."""
+
+
+def filled_notes(returned: Returned, layout: Layout, remarks: bool = False) -> list[Finding]:
+    """Say what a first delivery of a lab and period left empty.
+
+    A workbook with no open cell filled (no value, status, milestone,
+    partner or remark) is refused: it is no delivery. Otherwise each data
+    sheet with rows left empty gets one note naming how many and the first
+    few cells (an empty ``Wert`` means "nicht erhoben"; nothing is refused).
+
+    Parameters
+    ----------
+    returned : Returned
+        The checked workbook.
+    layout : Layout
+        Its rows.
+    remarks : bool
+        Whether the lab wrote a remark (column „Anmerkung“).
+
+    Returns
+    -------
+    list of Finding
+    """
+    file = returned.raw.file
+    if not (returned.values or returned.milestones or returned.partners or remarks):
+        return [finding(file, "nothing_filled")]
+    out = []
+    value_col = column_letter([c.key for c in COLUMNS[SHEET_VALUES]].index("value"))
+    empty = sorted(
+        [r for _, _, r in returned.blank_values]
+        + [r for _, _, v, st, r in returned.values if v is None and st != WITHDRAW]
+    )
+    completion_col = column_letter([c.key for c in COLUMNS[SHEET_MILESTONES]].index("completion"))
+    empty_ms = sorted(
+        [r for _, r in returned.blank_milestones]
+        + [r for _, c, _, r in returned.milestones if c is None]
+    )
+    for sheet, rows, total, col, what, column in (
+        (SHEET_VALUES, empty, len(layout.value_keys), value_col, "Indikatorwerten", "Wert"),
+        (
+            SHEET_MILESTONES,
+            empty_ms,
+            len(layout.milestone_keys),
+            completion_col,
+            "Meilensteinen",
+            "Umsetzungsstand",
+        ),
+    ):
+        if not rows or sheet not in returned.raw.sheets:
+            continue
+        cells = [f"{col}{r}" for r in rows[:_SHOWN_CELLS]]
+        out.append(
+            finding(
+                file,
+                "partly_filled",
+                sheet=sheet,
+                cell=cells[0],
+                severity="info",
+                n=len(rows),
+                total=total,
+                what=what,
+                what_en="indicator values" if sheet == SHEET_VALUES else "milestones",
+                column=f"„{column}“",
+                cells=", ".join(cells) + (", …" if len(rows) > _SHOWN_CELLS else ""),
+            )
+        )
+    return out
+
+
 def rows_of(frame: pd.DataFrame, *columns: str) -> zip:
     """Iterate the rows of ``frame`` as tuples of the given columns.
 
@@ -728,4 +940,12 @@ def rows_of(frame: pd.DataFrame, *columns: str) -> zip:
     return zip(*(frame[c].tolist() for c in columns), strict=True)
 
 
-__all__ = ["RawWorkbook", "Returned", "check_structure", "interpret", "read_raw", "rows_of"]
+__all__ = [
+    "RawWorkbook",
+    "Returned",
+    "check_structure",
+    "filled_notes",
+    "interpret",
+    "read_raw",
+    "rows_of",
+]

@@ -9,6 +9,7 @@ zip timestamps make the same inputs give byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,12 +59,18 @@ class Fill:
     withdraw : bool
         Offer „Wert zurückziehen“ in the Status dropdown (the period holds
         stored values, see :func:`stored_fills`).
+    base : bool
+        Record ``values`` and ``milestones`` in the hidden sheet as the
+        workbook's base (the stored values it was filled with), so that
+        collect can tell a cell the lab changed from one it left as it was
+        (:func:`~ogl_impact.delivery.keep.keep_stored`).
     """
 
     values: Mapping[tuple[str, str], tuple[float | None, str]] = field(default_factory=dict)
     milestones: Mapping[str, tuple[str, object]] = field(default_factory=dict)
     partners: Sequence[tuple[str, str, str]] = ()
     withdraw: bool = False
+    base: bool = False
 
 
 def stored_fills(tables: Mapping[str, pd.DataFrame], period_id: str) -> dict[str, Fill]:
@@ -114,7 +121,7 @@ def stored_fills(tables: Mapping[str, pd.DataFrame], period_id: str) -> dict[str
         own = out.setdefault(lab, {"values": {}, "milestones": {}})
         own["milestones"][mid] = (str(completion), None if pd.isna(achieved) else achieved)
     return {
-        lab: Fill(values=own["values"], milestones=own["milestones"], withdraw=True)
+        lab: Fill(values=own["values"], milestones=own["milestones"], withdraw=True, base=True)
         for lab, own in out.items()
     }
 
@@ -144,6 +151,41 @@ def _num(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
+
+
+_MAX_CELL = 32767
+"""Characters an Excel cell holds."""
+
+
+def base_text(layout: Layout, fill: Fill) -> str:
+    """Return the stored values a template is filled with, as the hidden sheet records them.
+
+    Parameters
+    ----------
+    layout : Layout
+        The workbook's rows (only cells it shows are recorded).
+    fill : Fill
+        The stored values.
+
+    Returns
+    -------
+    str
+        Compact JSON: ``{"v": [[indicator_id, disaggregation, value, status], ...],
+        "m": [[milestone_id, completion, achieved date], ...]}``, in the order of
+        the sheets; the same fill gives the same text.
+    """
+    values = []
+    for iid, d in layout.value_keys:
+        given = fill.values.get((iid, d))
+        if given is not None:
+            values.append([iid, d, _num(given[0]), given[1] or ""])
+    milestones = []
+    for mid in layout.milestone_keys:
+        given = fill.milestones.get(mid)
+        if given is not None:
+            achieved = _date(given[1])
+            milestones.append([mid, given[0] or "", f"{achieved:%Y-%m-%d}" if achieved else ""])
+    return json.dumps({"v": values, "m": milestones}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _date(value: object) -> dt.datetime | None:
@@ -206,6 +248,9 @@ def write_workbook(
     _milestones(book, fmt, layout, fill)
     _partners(book, fmt, fill)
     meta = book.add_worksheet(SHEET_META)
+    base = base_text(layout, fill) if fill is not None and fill.base else ""
+    if len(base) > _MAX_CELL:  # too long for one cell: collect then treats it as before
+        base = ""
     for row, (key, value) in enumerate(
         (
             ("ogl_impact", "Arbeitsmappe zur Datenlieferung; bitte nicht ändern"),
@@ -213,6 +258,7 @@ def write_workbook(
             ("period_id", layout.period_id),
             ("template_version", TEMPLATE_VERSION),
             ("layout_hash", layout.hash),
+            *((("base", base),) if base else ()),
         )
     ):
         meta.write_string(row, 0, key)
@@ -517,4 +563,11 @@ def write_workbooks(
         return list(pool.map(_write_one, jobs, chunksize=chunksize))
 
 
-__all__ = ["DEADLINE_DAYS", "Fill", "workbook_name", "write_workbook", "write_workbooks"]
+__all__ = [
+    "DEADLINE_DAYS",
+    "Fill",
+    "base_text",
+    "workbook_name",
+    "write_workbook",
+    "write_workbooks",
+]

@@ -267,6 +267,26 @@ _VALUE_KEYS = [c.key for c in VALUE_COLUMNS if c.locked]
 _MILESTONE_KEYS = [c.key for c in MILESTONE_COLUMNS if c.locked]
 
 
+def reporting_periods(periods: pd.DataFrame) -> list[str]:
+    """Return the ids of the periods labs deliver for, in the order of periods.csv.
+
+    A period's ``kind`` tells them apart: status, interim and project reports
+    (:data:`~ogl_impact.vocab.DELIVERY_PERIOD_KINDS`) are collected; network
+    workshops (``network_workshop``) are not.
+
+    Parameters
+    ----------
+    periods : pandas.DataFrame
+        The typed periods table.
+
+    Returns
+    -------
+    list of str
+    """
+    kinds = periods["kind"].astype(str).isin(vocab.DELIVERY_PERIOD_KINDS)
+    return list(periods.loc[kinds.to_numpy(), "period_id"].astype(str))
+
+
 def earlier_periods(periods: pd.DataFrame, period_id: str) -> list[str]:
     """Return the ids of the periods that start before ``period_id``, latest first.
 
