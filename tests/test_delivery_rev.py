@@ -31,7 +31,7 @@ from ogl_impact.logic import revised_values
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 LAB, PERIOD, IID = "brandis", "sb6", "i03"
 C_ID, C_DISAGG, C_VALUE, C_STATUS = 1, 7, 9, 10
-FIRST, SECOND = "2026-12-01", "2026-12-02"  # after sb6's deadline 14.11.2022
+FIRST, SECOND = "2023-03-01", "2023-03-02"  # after sb6's deadline 14.11.2022, in the past
 # the figures of sb6 drawn from the stored tables (the survey figures read no revised table)
 FIGURES = ("wirkungstreppe", "zielerreichung", "fortschritt", "meilensteine", "datenlieferungen")
 
@@ -184,11 +184,11 @@ def test_a_value_changed_three_times_counts_once_late_by_its_last_change(
     base, data, tmp_path, capsys
 ):
     """28 -> 30 before nothing else, -> 31, -> 30: one value, set after the deadline."""
-    for i, (value, day) in enumerate(((30, FIRST), (31, SECOND), (30, "2026-12-03"))):
+    for i, (value, day) in enumerate(((30, FIRST), (31, SECOND), (30, "2023-03-03"))):
         tpl = _template(data, tmp_path / f"tpl{i}")
         wb = _edit(tpl, tmp_path / f"back{i}" / f"{LAB}_{PERIOD}.xlsx", value, "geschätzt")
         _collect(capsys, wb, data, day)
-    row = _status_row(capsys, data, "2026-12-03")
+    row = _status_row(capsys, data, "2023-03-03")
     assert (row["korrigiert"], row["nur Status"]) == ("1", "0")
     row = _status_row(capsys, data, FIRST)  # before the second correction: also one
     assert row["korrigiert"] == "1"

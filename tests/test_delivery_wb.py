@@ -11,13 +11,16 @@ expected values are the embedded data (data/raw) and what the test typed.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from ogl_impact import vocab
 from ogl_impact.cli import main
 from ogl_impact.dataset import load
 from ogl_impact.delivery.workbook import COMPLETION_LABELS, STATUS_LABELS
@@ -477,3 +480,66 @@ def test_a_fully_reversed_sheet_is_reported_at_the_first_data_row(
     _, text = collect(capsys, str(wb), "--data", str(data))
     line = next(x for x in text.splitlines() if "umsortiert" in x)
     assert "Indikatorwerte!A2:" in line
+
+
+def test_a_correction_on_a_template_with_a_base_gets_no_late_warning(
+    full, stored, tmp_path, capsys
+):
+    """The template of the collected period names its period: no "falls Sie … melden wollten"."""
+    first, _ = _two_with_values(full)
+    tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
+    changed = _values(RAW)[first] + 2
+
+    def edit(book):
+        book["Indikatorwerte"].cell(_rows(book)[first], C_VALUE).value = changed
+
+    wb = _edit(tpl, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    # long after the deadline of PERIOD, with a later reporting period begun
+    periods = load(RAW).periods.set_index("period_id")
+    day = "2023-06-01"
+    later = periods[
+        (periods["start"] > periods.loc[PERIOD, "end"])
+        & periods["kind"].isin(list(vocab.DELIVERY_PERIOD_KINDS))
+    ]
+    assert (later["start"] <= pd.Timestamp(day)).any(), "no later period begun: test is void"
+    code = main(["collect", str(wb), "--data", str(stored), "--received", day])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    assert "melden wollten" not in text
+    assert _values(stored)[first] == pytest.approx(changed)
+
+
+@pytest.mark.skipif(
+    loop.SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert / not installed"
+)
+def test_a_template_with_a_base_resaved_by_libreoffice_changes_nothing(
+    full, stored, tmp_path, capsys
+):
+    """LibreOffice rewrites every number; the stored values must still read as unchanged."""
+    tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
+    out = tmp_path / "lo"
+    result = subprocess.run(
+        [
+            loop.SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(tpl),
+        ],
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    resaved = out / tpl.name
+    assert resaved.exists(), result.stderr.decode(errors="replace")
+    before = _files(stored)
+    code, text = collect(capsys, str(resaved), "--data", str(stored))
+    assert code == 0 and "keine Änderung" in text, text
+    after = _files(stored)
+    assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
+        k: v for k, v in before.items() if k != "submissions.csv"
+    }

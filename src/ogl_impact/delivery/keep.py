@@ -322,7 +322,9 @@ def keep_stored(
     later : str
         A later reporting period already begun while this one is past its
         deadline (:attr:`~ogl_impact.delivery.check.Checked.later`): a
-        correction then gets a warning that names it.
+        correction made on a template without a base (one that went out
+        before the period was collected, perhaps last period's) then gets a
+        warning that names it.
 
     Returns
     -------
@@ -546,7 +548,8 @@ def keep_stored(
             )
         )
     period = values[0][2] if values else milestones[0][3] if milestones else ""
-    if later and (revised or revised_ms) and period:
+    # a template with a base was made for correcting this very period: no doubt which it is
+    if later and base is None and (revised or revised_ms) and period:
         notes.append(
             finding(
                 file,
