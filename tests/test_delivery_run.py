@@ -238,7 +238,12 @@ def test_two_different_workbooks_of_one_lab_are_both_refused(full, stored, tmp_p
     for wb, other in ((older, newer), (newer, older)):
         head = next(i for i, x in enumerate(lines) if x.startswith(f"{wb.name} ("))
         assert lines[head].endswith("abgelehnt"), lines[head]
-        said = next(x for x in lines[head + 1 :] if "zwei Arbeitsmappen" in x)
+        own = []  # the workbook's own lines: indented, up to the next workbook's line
+        for x in lines[head + 1 :]:
+            if not x.startswith(" "):
+                break
+            own.append(x)
+        said = next(x for x in own if "zwei Arbeitsmappen" in x)
         assert f"zwei Arbeitsmappen für {name}, {PERIOD}" in said
         assert f"{wb.parent.name}/{wb.name}" in said and f"{other.parent.name}/{other.name}" in said
         assert "bitte nur eine einlesen" in said
