@@ -227,10 +227,34 @@ def test_an_unfilled_template_is_refused_and_not_a_delivery(base, data, capsys):
     tpl = base / "tpl" / f"{LAB}_{PERIOD}.xlsx"
     code, text = collect(capsys, str(tpl), "--data", str(data))
     assert code != 0, text
-    assert "keine Werte eingetragen" in text
+    assert "kein Wert eingetragen" in text
     assert "Vielen Dank" not in text
     after = _files(data)
     for name in TABLES:
+        assert after.get(name) == before.get(name), name
+    sub = pd.read_csv(data / "submissions.csv", sep=None, engine="python", comment="#")
+    mine = sub[(sub["lab_id"] == LAB) & (sub["period_id"] == PERIOD)]
+    assert set(mine["outcome"]) <= {"refused"}
+
+
+@pytest.mark.parametrize("what", ["status", "remark"])
+def test_a_status_or_a_remark_alone_is_no_delivery(base, data, tmp_path, capsys, what):
+    """Round 2: one Status chosen (or one remark) made an unfilled template count as delivered."""
+    before = _files(data)
+
+    def edit(book):
+        sheet = book["Indikatorwerte"]
+        if what == "status":
+            sheet.cell(4, C_STATUS).value = STATUS_LABELS["measured"]
+        else:
+            sheet.cell(4, C_STATUS + 1).value = "Werte folgen nächste Woche"
+
+    tpl = base / "tpl" / f"{LAB}_{PERIOD}.xlsx"
+    wb = _edit(tpl, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1 and "kein Wert eingetragen" in text, text
+    after = _files(data)
+    for name in (*TABLES, "delivery_notes.csv"):
         assert after.get(name) == before.get(name), name
     sub = pd.read_csv(data / "submissions.csv", sep=None, engine="python", comment="#")
     mine = sub[(sub["lab_id"] == LAB) & (sub["period_id"] == PERIOD)]

@@ -325,12 +325,13 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "{period} is taken.",
     ),
     "nothing_filled": (
-        "Mindestens einen eingetragenen Wert.",
-        "keine Werte eingetragen – die Arbeitsmappe ist unausgefüllt und zählt nicht als "
-        "Lieferung. Bitte die Werte eintragen und die Datei erneut senden.",
-        "At least one value entered.",
-        "no values entered – the workbook is unfilled and does not count as a delivery. "
-        "Please enter the values and send the file again.",
+        "Mindestens einen Wert, einen Meilensteinstand oder einen Partner.",
+        "In der Arbeitsmappe ist kein Wert eingetragen (ein Status oder eine Anmerkung allein "
+        "genügt nicht); sie zählt nicht als Lieferung. Bitte die Werte eintragen und die Datei "
+        "erneut senden.",
+        "At least one value, milestone state or partner.",
+        "The workbook holds no value (a status or a remark alone is not enough); it does not "
+        "count as a delivery. Please enter the values and send the file again.",
     ),
     "partly_filled": (
         "Ein Wert je Zeile, oder leer für „nicht erhoben“.",

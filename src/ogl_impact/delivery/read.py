@@ -854,8 +854,9 @@ _SHOWN_CELLS = 3
 def filled_notes(returned: Returned, layout: Layout, remarks: bool = False) -> list[Finding]:
     """Say what a first delivery of a lab and period left empty.
 
-    A workbook with no open cell filled (no value, status, milestone,
-    partner or remark) is refused: it is no delivery. Otherwise each data
+    A workbook with no value, milestone or partner entered is refused: it
+    is no delivery (a Status chosen or a remark written alone does not make
+    one). Otherwise each data
     sheet with rows left empty gets one note naming how many and the first
     few cells (an empty ``Wert`` means "nicht erhoben"; nothing is refused).
 
@@ -866,14 +867,17 @@ def filled_notes(returned: Returned, layout: Layout, remarks: bool = False) -> l
     layout : Layout
         Its rows.
     remarks : bool
-        Whether the lab wrote a remark (column „Anmerkung“).
+        Whether the lab wrote a remark (column „Anmerkung“); kept for the
+        callers, a remark alone is no delivery.
 
     Returns
     -------
     list of Finding
     """
     file = returned.raw.file
-    if not (returned.values or returned.milestones or returned.partners or remarks):
+    typed = any(v is not None for _, _, v, _, _ in returned.values)
+    if not (typed or returned.milestones or returned.partners):
+        # a Status chosen or a remark written alone is no delivery either
         return [finding(file, "nothing_filled")]
     out = []
     value_col = column_letter([c.key for c in COLUMNS[SHEET_VALUES]].index("value"))
