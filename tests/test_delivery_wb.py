@@ -128,7 +128,7 @@ def test_a_colleagues_correction_on_the_same_template_keeps_the_first(
     now = _values(stored)
     assert now[first] == pytest.approx(one), "the first correction was undone"
     assert now[second] == pytest.approx(two)
-    assert "seit Ihrer Vorlage schon geändert" in text
+    assert "seit Ihre Vorlage erstellt wurde, geändert" in text
     assert f"{one:g}".replace(".", ",") in text
 
 
@@ -158,6 +158,45 @@ def test_both_changing_the_same_cell_is_a_conflict_that_refuses(full, stored, tm
     after = _files(stored)
     for name in TABLES:
         assert after[name] == before[name], name
+
+
+def test_a_second_correction_of_one_cell_goes_through_a_new_template(
+    full, stored, tmp_path, capsys
+):
+    """Round 2 (M1): the lab's own file cannot tell its first correction from a colleague's.
+
+    The message must not blame "another delivery", and the way it names (a
+    new template) must work.
+    """
+    first, _ = _two_with_values(full)
+    tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
+    was = _values(RAW)[first]
+
+    def set_value(value):
+        def edit(book):
+            book["Indikatorwerte"].cell(_rows(book)[first], C_VALUE).value = value
+
+        return edit
+
+    own = _edit(tpl, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", set_value(was + 2))
+    assert collect(capsys, str(own), "--data", str(stored))[0] == 0
+    again = _edit(own, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", set_value(was + 4))
+    code, text = collect(capsys, str(again), "--data", str(stored))
+    assert code == 1 and "auch eine eigene" in text and "neue Vorlage" in text, text
+    assert "einer anderen Lieferung" not in text
+    assert _values(stored)[first] == pytest.approx(was + 2)
+    # the new template shows the stored value; the change made there is taken
+    args = ["template", "--period", PERIOD, "--data", str(stored), "--lab", LAB]
+    assert main([*args, "--out", str(tmp_path / "tpl2"), "--jobs", "1"]) == 0
+    capsys.readouterr()
+    fresh = _edit(
+        tmp_path / "tpl2" / f"{LAB}_{PERIOD}.xlsx",
+        tmp_path / "c" / f"{LAB}_{PERIOD}.xlsx",
+        set_value(was + 4),
+    )
+    code, text = collect(capsys, str(fresh), "--data", str(stored))
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    assert _values(stored)[first] == pytest.approx(was + 4)
 
 
 def test_a_lab_resending_its_own_corrected_file_without_a_base_still_corrects(

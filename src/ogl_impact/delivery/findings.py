@@ -275,23 +275,26 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "left empty – {what_en} {stored} stays.",
     ),
     "changed_since_template": (
-        "Der Wert Ihrer Vorlage ({template}).",
-        "seit Ihrer Vorlage schon geändert (Vorlage: {template}) – der gespeicherte Wert "
-        "{stored} bleibt.",
+        "Der Wert, den Ihre Vorlage zeigte ({template}).",
+        "seit Ihre Vorlage erstellt wurde, geändert (Vorlage: {template}) – der gespeicherte "
+        "Wert {stored} bleibt. Soll wieder {template} gelten, bitte eine neue Vorlage "
+        "anfordern und {template} dort eintragen.",
         "The value of your template ({template}).",
         "changed since your template was made (template: {template}) – the stored value "
         "{stored} stays.",
     ),
     "conflict": (
-        "Eine Änderung auf der aktuellen Vorlage (gespeichert ist inzwischen {stored}).",
-        "Ihre Vorlage zeigte hier {template}; seitdem wurde mit einer anderen Lieferung "
-        "{stored} gespeichert. Welcher Wert gilt, ist nicht zu entscheiden; die Arbeitsmappe "
-        "wird nicht übernommen. Bitte bei der Forschungsassistenz eine neue Vorlage anfordern und "
-        "die Änderungen dort erneut eintragen.",
-        "A change made on the current template (now stored: {stored}).",
-        "Your template showed {template} here; since then {stored} was stored by another "
-        "delivery. Which value holds cannot be decided; the workbook is not taken. Please ask "
-        "for a new template and enter the changes there again.",
+        "Eine Änderung auf einer Vorlage, die den gespeicherten Wert {stored} zeigt.",
+        "Ihre Vorlage zeigte hier {template}; seit sie erstellt wurde, ist {stored} gespeichert "
+        "(durch eine spätere Lieferung, auch eine eigene). Ob Ihr Wert {stored} ersetzen soll, "
+        "lässt sich aus dieser Datei nicht erkennen; die Arbeitsmappe wird nicht übernommen. "
+        "Bitte eine neue Vorlage anfordern (sie zeigt {stored}) und die Änderung dort "
+        "eintragen.",
+        "A change made on a template that shows the stored value {stored}.",
+        "Your template showed {template} here; since it was made, {stored} has been stored (by "
+        "a later delivery, possibly your own). Whether your value should replace {stored} "
+        "cannot be told from this file; the workbook is not taken. Please ask for a new "
+        "template (it shows {stored}) and enter the change there.",
     ),
     "status_taken": (
         "Einen Status zum geänderten Wert.",
