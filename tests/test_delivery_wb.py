@@ -606,3 +606,40 @@ def test_a_template_with_a_base_resaved_by_libreoffice_changes_nothing(
     assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
         k: v for k, v in before.items() if k != "submissions.csv"
     }
+
+
+def _meta_rows(book) -> dict[str, int]:
+    from ogl_impact.delivery.workbook import SHEET_META
+
+    sheet = book[SHEET_META]
+    return {sheet.cell(r, 1).value: r for r in range(1, sheet.max_row + 1)}
+
+
+@pytest.mark.parametrize("tamper", ["edit", "drop_base"])
+def test_a_base_edited_on_the_unhidden_sheet_is_refused(full, stored, tmp_path, capsys, tamper):
+    """Round 2 (M4): the base steered the comparison without being checked."""
+    from ogl_impact.delivery.workbook import SHEET_META
+
+    first, _ = _two_with_values(full)
+    tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
+    was = _values(RAW)[first]
+
+    def edit(book):
+        book["Indikatorwerte"].cell(_rows(book)[first], C_VALUE).value = was + 5
+        meta = book[SHEET_META]
+        rows = _meta_rows(book)
+        assert "base" in rows and "base_hash" in rows
+        if tamper == "edit":  # the base made to say what the workbook says: no change seen
+            cell = meta.cell(rows["base"], 2)
+            cell.value = cell.value.replace(f"{was:g}", f"{was + 5:g}", 1)
+            assert f"{was + 5:g}" in cell.value
+        else:
+            meta.cell(rows["base"], 2).value = None
+
+    wb = _edit(tpl, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    before = _files(stored)
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 1 and "abgelehnt" in text, text
+    after = _files(stored)
+    for name in TABLES:
+        assert after[name] == before[name], name

@@ -39,6 +39,7 @@ from ogl_impact.delivery.read import RawWorkbook, filled_notes, interpret, read_
 from ogl_impact.delivery.workbook import (
     SHEET_META,
     TEMPLATE_VERSION,
+    base_digest,
     build_layout,
 )
 from ogl_impact.vocab import DELIVERY_PERIOD_KINDS
@@ -347,8 +348,12 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     if raw.meta.get("layout_hash") != layout.hash:
         done.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
         return done
-    base = parse_base(raw.meta.get("base", ""))
-    if base is False:
+    base_cell, base_hash = raw.meta.get("base", ""), raw.meta.get("base_hash", "")
+    base = parse_base(base_cell)
+    sealed = bool(base_cell) == bool(base_hash) and (
+        not base_cell or base_hash == base_digest(o.lab_id, o.period_id, layout.hash, base_cell)
+    )
+    if base is False or not sealed:
         done.findings.append(finding(o.file, "metadata_changed", sheet=SHEET_META))
         return done
     own = ctx.per_lab.get(o.lab_id) or ctx.no_lab

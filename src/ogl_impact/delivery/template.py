@@ -36,6 +36,7 @@ from ogl_impact.delivery.workbook import (
     VALUE_COLUMNS,
     WITHDRAW_LABEL,
     Layout,
+    base_digest,
 )
 from ogl_impact.parse import MAX_ABS_NUMBER
 from ogl_impact.write.tables import escape_cell
@@ -258,7 +259,14 @@ def write_workbook(
             ("period_id", layout.period_id),
             ("template_version", TEMPLATE_VERSION),
             ("layout_hash", layout.hash),
-            *((("base", base),) if base else ()),
+            *(
+                (
+                    ("base", base),
+                    ("base_hash", base_digest(layout.lab_id, layout.period_id, layout.hash, base)),
+                )
+                if base
+                else ()
+            ),
         )
     ):
         meta.write_string(row, 0, key)

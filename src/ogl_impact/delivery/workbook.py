@@ -548,6 +548,22 @@ def _pad(match: re.Match) -> str:
     return match.group(0).zfill(6)
 
 
+def base_digest(lab_id: str, period_id: str, layout_hash: str, base: str) -> str:
+    """Return the digest a template records beside its base (row ``base_hash`` of the hidden sheet).
+
+    It ties the base (the stored values the template showed) to its lab,
+    period and layout, so that a base edited on the unhidden sheet is
+    recognised as changed metadata instead of steering the comparison.
+
+    Examples
+    --------
+    >>> len(base_digest("brandis", "sb6", "abc", '{"v":[],"m":[]}'))
+    32
+    """
+    text = "\n".join((lab_id, period_id, layout_hash, base))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 __all__ = [
     "COLUMNS",
     "DATA_SHEETS",
@@ -564,6 +580,7 @@ __all__ = [
     "Column",
     "LabRows",
     "Layout",
+    "base_digest",
     "build_layout",
     "cell_name",
     "column_letter",
