@@ -125,13 +125,13 @@ def test_a_withdrawn_value_is_one_revised_value_of_the_figures_that_drew_it(
     assert after["zielerreichung"][0] != before["zielerreichung"][0]
     assert "Korrekturvermerk" not in before["zielerreichung"][1]
     assert (
-        "Korrekturvermerk: 1 der dargestellten Werte nachträglich korrigiert, davon 1 nach der "
+        "Korrekturvermerk: 1 Wert der Abbildung nachträglich korrigiert, davon 1 nach der "
         "Abgabefrist und 1 zurückgezogen (nicht mehr dargestellt)." in after["zielerreichung"][1]
     )
     # the progress figure drew Bad Berleburg's i01 of sb5 before (i12 is ordinal): now 2
     assert "Korrekturvermerk: 1 der dargestellten Werte" in before["fortschritt"][1]
     assert (
-        "Korrekturvermerk: 2 der dargestellten Werte nachträglich korrigiert, davon 2 nach der "
+        "Korrekturvermerk: 2 Werte der Abbildung nachträglich korrigiert, davon 2 nach der "
         "Abgabefrist und 1 zurückgezogen (nicht mehr dargestellt)." in after["fortschritt"][1]
     )
     # status: one value revised (its status went with it: no second value, no "nur Status")

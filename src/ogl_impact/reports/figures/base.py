@@ -308,7 +308,7 @@ def revision_note(
     Returns
     -------
     str
-        E.g. "Korrekturvermerk: 2 der dargestellten Werte nachträglich
+        E.g. "Korrekturvermerk: 2 Werte der Abbildung nachträglich
         korrigiert, davon 2 nach der Abgabefrist und 1 zurückgezogen (nicht
         mehr dargestellt)."
     """
@@ -334,7 +334,11 @@ def revision_note(
     due = part["period_id"].map(deadlines(ctx.data.periods))
     late = int((part["last_revised"] > due).sum())
     n = len(part)
-    if drawn_on is not None:
+    gone = int((part["value"].isna() & part["first_value"].notna()).sum())
+    if drawn_on is not None and gone:  # a withdrawn value is the figure's, no longer drawn
+        de = f"Korrekturvermerk: {count(n, 'Wert', 'Werte')} der Abbildung nachträglich korrigiert"
+        en = f"Revision note: {count(n, 'value', 'values')} of the figure revised after delivery"
+    elif drawn_on is not None:
         de = f"Korrekturvermerk: {n} der dargestellten Werte nachträglich korrigiert"
         en = f"Revision note: {count(n, 'value', 'values')} drawn revised after delivery"
     else:
@@ -346,7 +350,6 @@ def revision_note(
             f"Revision note: {count(n, 'value', 'values')} of the figure's periods and labs "
             "revised after delivery (not only values drawn)"
         )
-    gone = int((part["value"].isna() & part["first_value"].notna()).sum())
     if late:
         de += f", davon {late} nach der Abgabefrist"
         en += f", {late} of them after the deadline"
