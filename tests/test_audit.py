@@ -675,3 +675,15 @@ def test_a_suppressed_lab_named_with_a_count_above_k_is_found(
         ("offenheit_punkte.svg (Titel und Beschreibung)", "text", 12.0)
     ]
     assert hidden in leaks[0].group
+
+
+# --- sixth hostile test: what the audit reads in its texts ----------------------------------
+
+
+def test_a_count_followed_by_a_list_comma_is_read(built_pb: Path, tmp_path: Path):
+    """A comma after a count ends a list item, it makes no decimal ("n = 4, Bremen: n = 68")."""
+    folder = _copy(built_pb, tmp_path)
+    _edit(folder / "index.html", PLACES["alt"][1], ". Je Labor: Bremen: n = 4, Kehl: n = 68.")
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks if x.kind == "text"] == [("text", 4.0)], leaks
+    assert "Bremen" in leaks[0].group

@@ -31,7 +31,7 @@ from ogl_impact import vocab
 
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
 """A whole number, German thousands allowed (``1.234``)."""
-_END = r"(?![\d,])"  # not a decimal (2,5) and not the start of a longer number
+_END = r"(?!\d|,\d)"  # not a decimal (2,5), not a longer number; a list comma ends it
 COUNT = re.compile(
     rf"(?<![<>≤≥\w])[nN]\s*(?:=|:)\s*(?P<a>{NUMBER}){_END}"
     rf"|\(\s*[nN]\s+(?P<b>{NUMBER}){_END}\s*\)"
