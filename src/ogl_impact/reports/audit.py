@@ -71,6 +71,7 @@ import pandas as pd
 
 from ogl_impact import privacy
 from ogl_impact.reports.textcounts import Count, counts
+from ogl_impact.write.target import MARKER
 
 
 class NotAReportError(ValueError):
@@ -582,9 +583,35 @@ def unread(folder: Path | str) -> list[Path]:
         Files under the folder (at any depth) whose suffix is none of
         :data:`TEXT_SUFFIXES`; the audit names them, they are no finding.
     """
-    return sorted(
-        p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() not in TEXT_SUFFIXES
-    )
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and not _readable(p))
+
+
+def _readable(path: Path) -> bool:
+    """Tell whether the audit reads a file (a text-like suffix, or the build's JSON marker)."""
+    return path.suffix.lower() in TEXT_SUFFIXES or path.name == MARKER
+
+
+def report_folders(folder: Path | str) -> list[Path]:
+    """Return the report folders in a folder: itself, or the topmost folders with an index.html.
+
+    Parameters
+    ----------
+    folder : Path or str
+        A report folder or a folder holding report folders (``reports/figures``).
+
+    Returns
+    -------
+    list of Path
+        Empty when no folder under it holds an ``index.html``.
+    """
+    folder = Path(folder)
+    if (folder / "index.html").is_file():
+        return [folder]
+    found: list[Path] = []
+    for index in sorted(folder.rglob("index.html")):
+        if not any(index.parent.is_relative_to(f) for f in found):
+            found.append(index.parent)
+    return found
 
 
 def _csv_texts(path: Path) -> str:
@@ -647,7 +674,7 @@ def _published_texts(
     figures = set(gallery.alts) | set(gallery.captions) | set(frames)
     for path in sorted(folder.rglob("*")):
         suffix = path.suffix.lower()
-        if not path.is_file() or suffix not in TEXT_SUFFIXES or path == folder / "index.html":
+        if not path.is_file() or not _readable(path) or path == folder / "index.html":
             continue
         name = path.relative_to(folder).as_posix()
         stem = path.name.split(".")[0]
@@ -673,7 +700,7 @@ def _published_texts(
             page.feed(source)
             page.close()
             texts += [(w, figure if f is None else f, t) for w, f, t in _page_texts(name, page)]
-        elif suffix == ".json":
+        elif suffix == ".json" or path.name == MARKER:
             texts.append((name, figure, _json_texts(source)))
         else:
             texts.append((name, figure, source))
