@@ -836,3 +836,61 @@ def test_a_wave_count_may_be_its_total_and_thousands_may_be_spaced(built_pb: Pat
     folder = _copy(built_pb, tmp_path / "wrong")
     _edit(folder / "index.html", PLACES["alt"][1], f". Welle {WAVE}: n = {totals.max() + 500}.")
     assert [x.kind for x in audit(folder)] == ["contradicts"]
+
+
+@pytest.fixture(scope="module")
+def built_hidden(datasets: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A report that hides a lab (its mean would follow from the network mean), and its label."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(registry, "figures_of", lambda rid: tuple(n for n in SURVEY if n in _all(rid)))
+        out = tmp_path_factory.mktemp("hidden") / "figures"
+        _build(datasets["four_from_the_mean"], out)
+    folder = out / "pb"
+    table = read_table(folder / "offenheit_punkte.csv")
+    label = table.loc[table["unit_id"] == LABS[0], "lab_label"].iloc[0]
+    assert audit(folder) == []
+    return folder, label
+
+
+def _hidden_places(label: str) -> dict[str, tuple[str, str, str]]:
+    first = audit_module._first_part(label)
+    words = label.split()
+    # a label matplotlib wrapped over two text objects, each kept as a comment
+    wrapped = f"<!-- {' '.join(words[:2])} -->\n<!-- {' '.join(words[2:])} (n = 50) -->"
+    return {
+        # in another figure's texts than the one that hides it
+        "other figure's alt": ("index.html", PLACES["alt"][1], f". {label}: n = 50."),
+        "the page": ("index.html", r"<body>", f"<p>{label}: n = 50</p>"),
+        "count first": ("index.html", r"<body>", f"<p>Es antworteten n = 50 in {label}.</p>"),
+        "first part": ("index.html", PLACES["alt"][1], f". {first}: n = 50."),
+        "wrapped in the svg": ("offenheit_radar.svg", r"<svg[^>]*>", wrapped),
+    }
+
+
+@pytest.mark.parametrize(
+    "place", ["other figure's alt", "the page", "count first", "first part", "wrapped in the svg"]
+)
+def test_a_count_of_a_hidden_lab_is_found_in_any_text_of_the_report(
+    place: str, built_hidden: tuple[Path, str], tmp_path: Path
+):
+    built, label = built_hidden
+    assert audit_module._first_part(label) != label and len(label.split()) > 2
+    folder = _copy(built, tmp_path)
+    name, pattern, words = _hidden_places(label)[place]
+    _edit(folder / name, pattern, words)
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks] == [("text", 50.0)], leaks
+    assert leaks[0].output.startswith(name)
+
+
+def test_first_parts_of_labels_name_one_lab_each(built_pb: Path):
+    frames = {p.stem: (read_table(p), True) for p in built_pb.glob("*.csv")}
+    names = audit_module._names(frames)
+    table = read_table(built_pb / "offenheit_radar.csv")
+    labels = dict(zip(table["lab_label"], table["unit_id"], strict=False))
+    marburg = next(lb for lb in labels if lb.startswith("Marburg-Biedenkopf,"))
+    assert names["Marburg-Biedenkopf"] == labels[marburg]
+    # a first part that is only a common word or too short is no name
+    assert "Bad" not in names and "Marburg" not in names
+    for name, unit in names.items():
+        assert unit in labels.values(), name
