@@ -701,11 +701,8 @@ HIDING_PLACES = {
     ),
     "meta": ("index.html", "<head>", '<head><meta name="description" content="Bremen: n = 4">'),
     "comment": ("index.html", FIGURE, FIGURE + "<!-- Bremen: n = 4 -->"),
-    "second img": (
-        "index.html",
-        "<figcaption>",
-        '<img src="x.png" alt="Bremen: n = 4"><figcaption>',
-    ),
+    # the count in the first of two images: the second one's alt must not replace it
+    "first of two img": ("index.html", FIGURE + "<img ", FIGURE + '<img alt="Bremen: n = 4"><img '),
     "area alt": ("index.html", "<figcaption>", '<map><area alt="Bremen: n = 4"></map><figcaption>'),
     "text in the figure": ("index.html", "<figcaption>", "<p>Bremen: n = 4</p><figcaption>"),
     "svg aria-label": ("offenheit_radar.svg", "</svg>", '<g aria-label="Bremen: n = 4"></g></svg>'),
