@@ -1,10 +1,13 @@
 """Audit a built report folder for groups below k, reading only what is published.
 
-The audit reads what a reader of the report gets - the data tables
-``<name>.csv`` beside the figures (with their comment line), the gallery
-``index.html`` whole (the line with k, captions, alt texts, gallery lines),
-the ``<title>``, ``<desc>`` and drawn words of each SVG and any other text
-file of the folder - and nothing of the data the report was made from. It
+The audit reads what a reader of the report gets - every file under the
+report folder with a text-like suffix (:data:`TEXT_SUFFIXES`), whole: the
+data tables ``<name>.csv`` (all comment lines, every text column), every
+text node, attribute value and comment of ``index.html`` and any other page,
+every text of each SVG (title, description, drawn words, ``<text>``,
+attribute values that can hold words), JSON and text files - and nothing of
+the data the report was made from. Files it cannot read (PDF, PNG) are named
+by :func:`unread`; their text is the SVG's. It
 looks for a group of fewer than k respondents that is
 
 1. **shown**: a row of a table of respondent groups (a table with a
@@ -24,11 +27,14 @@ looks for a group of fewer than k respondents that is
    between 1 and k - 1 respondents ("ableitbar über Perspektiven");
 
 5. **counted in a text**: a count of respondents ("n = 3", "(n 3)",
-   "3 Befragte", ...) in any published text of a survey figure or of the
-   page, attached to a group named before it (or to the figure as a
-   whole), that lies between 1 and k - 1, belongs to a group the figure's
-   table hides, or lies outside the n the table shows for that group
-   (:mod:`ogl_impact.reports.textcounts`);
+   "3 Befragte", ...) attached to a group named before it, or right after
+   it ("n = 50 in X"), or to the figure as a whole
+   (:mod:`ogl_impact.reports.textcounts`): in any text of the report when
+   it names a lab a survey table hides in a wave (by id, label or the
+   label's distinctive first part); in a text of a survey figure or of the
+   page also when it lies between 1 and k - 1 or outside the n the
+   figure's table shows for that group (for a wave: its rows' n and its
+   totals' n);
 
 6. **not checkable** ("nicht prüfbar"): a published table of respondent
    groups that lacks what the audit needs - the column ``n``, the ``n`` of

@@ -11,15 +11,19 @@ same figure.
 
 A count is one of the forms the package writes and the usual free forms:
 ``n = 3``, ``n=3``, ``N = 3``, ``n: 3``, ``(n 3)``, ``3 Befragte``
-(``3 respondents``), with German thousands (``1.234``). A number after a
+(``3 respondents``), with German thousands (``1.234``, ``3 202``). A comma
+after a count ends it ("n = 4, Bremen: n = 68"); only a comma before a digit
+makes a decimal (``2,5``). A number after a
 threshold word (``k = 5``, ``unter 5``, ``n < 5``) is no count, and nor are
 plain numbers ("13 Labore", years, perspectives p1-p7).
 
 A count is attached to the nearest group named before it in the same
 clause (up to a sentence end, ``;``, ``·`` or a line break): a lab (its
 label or id, as the report's tables name it), a wave ("Welle 3"), an actor
-group. A count with no group in its clause is the n of the figure as a
-whole.
+group; with none before it, to a group named right after it in a few plain
+words ("n = 50 in Bremen"). A name broken over lines (a wrapped label) is
+read joined. A count with no group in its clause is the n of the figure as
+a whole.
 """
 
 from __future__ import annotations
