@@ -807,6 +807,13 @@ def test_the_audit_command_checks_every_report_folder_of_a_parent(
     assert main(["audit", str(parent)]) == 1
     out = capsys.readouterr().out
     assert f"{leaky}: index.html (Alternativtext zu offenheit_radar): Bremen" in out
+    # a parent with a page of its own (reports/figures links its reports): each is audited
+    (parent / "index.html").write_text("<p>Berichte: <a href='pb/'>pb</a></p>", encoding="utf-8")
+    assert main(["audit", str(parent)]) == 1
+    out = capsys.readouterr().out
+    assert "3 Berichtsordner geprüft: figures selbst, lab4/pb, pb" in out
+    assert f"{leaky}: index.html (Alternativtext zu offenheit_radar): Bremen" in out
+    assert f"{parent}: index.html" not in out  # the report inside is not read twice
     # a folder without any report: nothing was checked, which is no pass
     (tmp_path / "leer" / "unter").mkdir(parents=True)
     (tmp_path / "leer" / "unter" / "x.csv").write_text("a;n\n1;2\n", encoding="utf-8")

@@ -580,7 +580,10 @@ def _audit(args: argparse.Namespace) -> int:
         )
         return EXIT_INVALID
     if reports != [folder]:
-        names = ", ".join(r.relative_to(folder).as_posix() for r in reports)
+        names = ", ".join(
+            r.relative_to(folder).as_posix() if r != folder else f"{folder.name} selbst"
+            for r in reports
+        )
         print(
             f"{folder}: {len(reports)} Berichtsordner geprüft: {names}"
             if de

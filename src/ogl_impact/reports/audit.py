@@ -586,10 +586,11 @@ def unread(folder: Path | str) -> list[Path]:
     Returns
     -------
     list of Path
-        Files under the folder (at any depth) whose suffix is none of
+        Files under the folder (at any depth, but not in a report folder inside
+        it, which is audited on its own) whose suffix is none of
         :data:`TEXT_SUFFIXES`; the audit names them, they are no finding.
     """
-    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and not _readable(p))
+    return [p for p in _own_files(Path(folder)) if not _readable(p)]
 
 
 def _readable(path: Path) -> bool:
@@ -598,26 +599,33 @@ def _readable(path: Path) -> bool:
 
 
 def report_folders(folder: Path | str) -> list[Path]:
-    """Return the report folders in a folder: itself, or the topmost folders with an index.html.
+    """Return the report folders in a folder: every folder under it with an ``index.html``.
 
     Parameters
     ----------
     folder : Path or str
-        A report folder or a folder holding report folders (``reports/figures``).
+        A report folder or a folder holding report folders (``reports/figures``,
+        which has a page of its own linking them).
 
     Returns
     -------
     list of Path
-        Empty when no folder under it holds an ``index.html``.
+        The folder itself first when it has an ``index.html``, then every folder
+        under it that has one; empty when none has.
     """
     folder = Path(folder)
-    if (folder / "index.html").is_file():
-        return [folder]
-    found: list[Path] = []
-    for index in sorted(folder.rglob("index.html")):
-        if not any(index.parent.is_relative_to(f) for f in found):
-            found.append(index.parent)
-    return found
+    return sorted(
+        (index.parent for index in folder.rglob("index.html")),
+        key=lambda p: (p != folder, p.as_posix()),
+    )
+
+
+def _own_files(folder: Path) -> list[Path]:
+    """Return the files of a report folder, at any depth, but not those of a report inside it."""
+    inner = [p for p in report_folders(folder) if p != folder]
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and not any(p.is_relative_to(r) for r in inner)
+    )
 
 
 def _csv_texts(path: Path) -> str:
@@ -678,9 +686,9 @@ def _published_texts(
     """
     texts = _page_texts("index.html", gallery)
     figures = set(gallery.alts) | set(gallery.captions) | set(frames)
-    for path in sorted(folder.rglob("*")):
+    for path in _own_files(folder):
         suffix = path.suffix.lower()
-        if not path.is_file() or not _readable(path) or path == folder / "index.html":
+        if not _readable(path) or path == folder / "index.html":
             continue
         name = path.relative_to(folder).as_posix()
         stem = path.name.split(".")[0]
