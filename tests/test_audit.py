@@ -827,11 +827,14 @@ def test_a_wave_count_may_be_its_total_and_thousands_may_be_spaced(built_pb: Pat
     table = read_table(built_pb / "offenheit_radar.csv")
     totals = table["network_n"].map(int)
     assert totals.max() > table["n"].map(int).max()  # the network's n is no lab's n
+    page = (built_pb / "index.html").read_text(encoding="utf-8")
+    stated = re.search(r'<figure id="offenheit_radar">.*?n = ([\d.]+) · Quelle', page, re.S)
+    figure_n = int(stated.group(1).replace(".", ""))  # the figure's n, as its gallery line says
     folder = _copy(built_pb, tmp_path)
     _edit(
         folder / "index.html",
         PLACES["alt"][1],
-        f". Welle {WAVE}: n = {totals.max()}. "
+        f". Welle {WAVE}: n = {totals.max()}. Welle {WAVE}: n = {figure_n}. "
         f"Netzwerk-Mittel der Welle {WAVE} (n = {totals.min()}). "
         "Insgesamt n = 3 202 Befragte; insgesamt n = 3\u202f202; insgesamt n = 3\u00a0202.",
     )

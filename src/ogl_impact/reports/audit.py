@@ -76,7 +76,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact import privacy
-from ogl_impact.reports.textcounts import Count, counts
+from ogl_impact.reports.textcounts import NUMBER, Count, counts
 from ogl_impact.write.target import MARKER
 
 
@@ -808,6 +808,13 @@ def _shown_n(rows: pd.DataFrame, count: Count) -> pd.Series:
     return pd.concat([rows[c].map(_number) for c in columns], ignore_index=True)
 
 
+def _figure_n(figure: str | None, gallery: _Gallery) -> set[int]:
+    """Return the n of a figure as a whole that its gallery line states ("n = 806 · Quelle")."""
+    line = gallery.captions.get(figure or "", "")
+    stated = re.finditer(rf"\bn = ({NUMBER})\s*·\s*(?:Quelle|[Ss]ource):", line)
+    return {c.n for m in stated for c in counts(f"n = {m.group(1)}", set())}
+
+
 def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> list[Leak]:
     """Find counts below k or of a hidden group in any published text, or contradicting a table.
 
@@ -841,6 +848,8 @@ def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> li
             if rows is None or count.n == 0:
                 continue
             n = _shown_n(rows, count)
+            if count.kind == "wave":  # the figure's own n, as its gallery line states it
+                n = pd.concat([n, pd.Series(sorted(_figure_n(figure, gallery)), dtype=float)])
             shown = n[n > 0]
             if shown.empty and n.isna().any():
                 found.append(Leak(where, quoted, "text", float(count.n)))
