@@ -257,9 +257,10 @@ def test_audit_command_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "akteure.csv" in out.out and "actor_group=verwaltung" in out.out
     assert "nicht veröffentlichen" in out.err
     assert main(["audit", str(tmp_path / "missing")]) == 2
-    (tmp_path / "empty").mkdir()
-    assert main(["audit", str(tmp_path / "empty")]) == 2
     assert "kein Berichtsordner" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["audit", str(tmp_path / "empty")]) == 1  # nothing checked is no pass
+    assert "nichts geprüft" in capsys.readouterr().err
     with pytest.raises(NotAReportError):
         audit(tmp_path / "empty")
 
@@ -675,3 +676,228 @@ def test_a_suppressed_lab_named_with_a_count_above_k_is_found(
         ("offenheit_punkte.svg (Titel und Beschreibung)", "text", 12.0)
     ]
     assert hidden in leaks[0].group
+
+
+# --- sixth hostile test: what the audit reads in its texts ----------------------------------
+
+
+def test_a_count_followed_by_a_list_comma_is_read(built_pb: Path, tmp_path: Path):
+    """A comma after a count ends a list item, it makes no decimal ("n = 4, Bremen: n = 68")."""
+    folder = _copy(built_pb, tmp_path)
+    _edit(folder / "index.html", PLACES["alt"][1], ". Je Labor: Bremen: n = 4, Kehl: n = 68.")
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks if x.kind == "text"] == [("text", 4.0)], leaks
+    assert "Bremen" in leaks[0].group
+
+
+FIGURE = '<figure id="offenheit_radar">'
+# a small group written where only the first reading of the texts missed it: (file, old, new)
+HIDING_PLACES = {
+    "img title": ("index.html", FIGURE + "<img ", '<img title="Bremen: n = 4" '),
+    "aria-label": (
+        "index.html",
+        FIGURE,
+        '<figure id="offenheit_radar" aria-label="Bremen: n = 4">',
+    ),
+    "meta": ("index.html", "<head>", '<head><meta name="description" content="Bremen: n = 4">'),
+    "comment": ("index.html", FIGURE, FIGURE + "<!-- Bremen: n = 4 -->"),
+    # the count in the first of two images: the second one's alt must not replace it
+    "first of two img": ("index.html", FIGURE + "<img ", FIGURE + '<img alt="Bremen: n = 4"><img '),
+    "area alt": ("index.html", "<figcaption>", '<map><area alt="Bremen: n = 4"></map><figcaption>'),
+    "text in the figure": ("index.html", "<figcaption>", "<p>Bremen: n = 4</p><figcaption>"),
+    "svg aria-label": ("offenheit_radar.svg", "</svg>", '<g aria-label="Bremen: n = 4"></g></svg>'),
+    "svg desc with id": (
+        "offenheit_radar.svg",
+        "</svg>",
+        '<desc id="d">Bremen: n = 4</desc></svg>',
+    ),
+    "svg dc:description": (
+        "offenheit_radar.svg",
+        "</svg>",
+        "<metadata><rdf:RDF><cc:Work><dc:description>Bremen: n = 4</dc:description>"
+        "</cc:Work></rdf:RDF></metadata></svg>",
+    ),
+}
+
+
+@pytest.mark.parametrize("place", list(HIDING_PLACES))
+def test_every_attribute_comment_and_element_of_a_page_is_read(
+    place: str, built_pb: Path, tmp_path: Path
+):
+    folder = _copy(built_pb, tmp_path)
+    name, old, new = HIDING_PLACES[place]
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks] == [("text", 4.0)], leaks
+    assert leaks[0].output.startswith(name) and "Bremen" in leaks[0].group
+
+
+def _add_lines(path: Path, after: int, *lines: str) -> None:
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*rows[:after], *lines, *rows[after:]]), encoding="utf-8")
+
+
+def test_every_comment_line_and_text_column_of_a_table_is_read(built_pb: Path, tmp_path: Path):
+    folder = _copy(built_pb, tmp_path / "comment")
+    _add_lines(folder / "offenheit_radar.csv", 1, "# Bremen: n = 4\n")
+    leaks = audit(folder)
+    assert [(x.output, x.kind, x.n) for x in leaks] == [
+        ("offenheit_radar.csv (Kommentarzeilen und Textspalten)", "text", 4.0)
+    ], leaks
+    # a column of remarks added by hand (the values beside it keep their n)
+    folder = _copy(built_pb, tmp_path / "column")
+    path = folder / "offenheit_radar.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows[1] += ";anmerkung"
+    rows[2] += ";Bremen: n = 4"
+    rows[3:] = [r + ";" for r in rows[3:]]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks] == [("text", 4.0)], leaks
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("anhang/anmerkung.txt", "Bremen: n = 4\n"),
+        ("anhang/tief/notiz.md", "# Notiz\n\nBremen: n = 4\n"),
+        ("alt.json", '{"offenheit_radar": ["Bremen: n = 4"]}'),
+        ("meta.xml", "<meta><note>Bremen: n = 4</note></meta>"),
+        ("anhang/seite.htm", "<p title='Bremen: n = 4'>Anhang</p>"),
+    ],
+)
+def test_every_text_file_under_the_report_folder_is_read(
+    name: str, content: str, built_pb: Path, tmp_path: Path
+):
+    folder = _copy(built_pb, tmp_path)
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(content, encoding="utf-8")
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks] == [("text", 4.0)], leaks
+    assert leaks[0].output.startswith(name)
+
+
+def test_a_file_it_cannot_read_is_named_not_passed_over(
+    built_pb: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+):
+    folder = _copy(built_pb, tmp_path)
+    (folder / "anhang").mkdir()
+    (folder / "anhang" / "tabelle.pdf").write_bytes(b"%PDF-1.4 Bremen: n = 4")
+    assert audit_module.unread(folder) == sorted(
+        [*folder.glob("*.pdf"), *folder.glob("*.png"), folder / "anhang" / "tabelle.pdf"]
+    )
+    assert main(["audit", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "nicht gelesen" in out and ".pdf" in out and "Text der SVG" in out
+
+
+def test_the_audit_command_checks_every_report_folder_of_a_parent(
+    built_pb: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+):
+    parent = tmp_path / "figures"
+    clean = _copy(built_pb, parent)
+    leaky = shutil.copytree(clean, parent / "lab4" / "pb")
+    assert main(["audit", str(parent)]) == 0
+    out = capsys.readouterr().out
+    assert "2 Berichtsordner geprüft: lab4/pb, pb" in out
+    _edit(leaky / "index.html", PLACES["alt"][1], ". Bremen: n = 4.")
+    assert main(["audit", str(parent)]) == 1
+    out = capsys.readouterr().out
+    assert f"{leaky}: index.html (Alternativtext zu offenheit_radar): Bremen" in out
+    # a parent with a page of its own (reports/figures links its reports): each is audited
+    (parent / "index.html").write_text("<p>Berichte: <a href='pb/'>pb</a></p>", encoding="utf-8")
+    assert main(["audit", str(parent)]) == 1
+    out = capsys.readouterr().out
+    assert "3 Berichtsordner geprüft: figures selbst, lab4/pb, pb" in out
+    assert f"{leaky}: index.html (Alternativtext zu offenheit_radar): Bremen" in out
+    assert f"{parent}: index.html" not in out  # the report inside is not read twice
+    # a folder without any report: nothing was checked, which is no pass
+    (tmp_path / "leer" / "unter").mkdir(parents=True)
+    (tmp_path / "leer" / "unter" / "x.csv").write_text("a;n\n1;2\n", encoding="utf-8")
+    assert main(["audit", str(tmp_path / "leer")]) == 1
+    err = capsys.readouterr()
+    assert "nichts geprüft – kein Bericht in" in err.err
+    assert "keine Gruppe unter k" not in err.out + err.err
+
+
+def test_a_wave_count_may_be_its_total_and_thousands_may_be_spaced(built_pb: Path, tmp_path: Path):
+    table = read_table(built_pb / "offenheit_radar.csv")
+    totals = table["network_n"].map(int)
+    assert totals.max() > table["n"].map(int).max()  # the network's n is no lab's n
+    page = (built_pb / "index.html").read_text(encoding="utf-8")
+    stated = re.search(r'<figure id="offenheit_radar">.*?n = ([\d.]+) · Quelle', page, re.S)
+    figure_n = int(stated.group(1).replace(".", ""))  # the figure's n, as its gallery line says
+    folder = _copy(built_pb, tmp_path)
+    _edit(
+        folder / "index.html",
+        PLACES["alt"][1],
+        f". Welle {WAVE}: n = {totals.max()}. Welle {WAVE}: n = {figure_n}. "
+        f"Netzwerk-Mittel der Welle {WAVE} (n = {totals.min()}). "
+        "Insgesamt n = 3 202 Befragte; insgesamt n = 3\u202f202; insgesamt n = 3\u00a0202.",
+    )
+    assert audit(folder) == []
+    # a wave's count outside every n its table shows still contradicts it
+    folder = _copy(built_pb, tmp_path / "wrong")
+    _edit(folder / "index.html", PLACES["alt"][1], f". Welle {WAVE}: n = {totals.max() + 500}.")
+    assert [x.kind for x in audit(folder)] == ["contradicts"]
+
+
+@pytest.fixture(scope="module")
+def built_hidden(datasets: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A report that hides a lab (its mean would follow from the network mean), and its label."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(registry, "figures_of", lambda rid: tuple(n for n in SURVEY if n in _all(rid)))
+        out = tmp_path_factory.mktemp("hidden") / "figures"
+        _build(datasets["four_from_the_mean"], out)
+    folder = out / "pb"
+    table = read_table(folder / "offenheit_punkte.csv")
+    label = table.loc[table["unit_id"] == LABS[0], "lab_label"].iloc[0]
+    assert audit(folder) == []
+    return folder, label
+
+
+def _hidden_places(label: str) -> dict[str, tuple[str, str, str]]:
+    first = audit_module._first_part(label)
+    words = label.split()
+    # a label matplotlib wrapped over two text objects, each kept as a comment
+    wrapped = f"<!-- {' '.join(words[:2])} -->\n<!-- {' '.join(words[2:])} (n = 50) -->"
+    return {
+        # in another figure's texts than the one that hides it
+        "other figure's alt": ("index.html", PLACES["alt"][1], f". {label}: n = 50."),
+        "the page": ("index.html", r"<body>", f"<p>{label}: n = 50</p>"),
+        "count first": ("index.html", r"<body>", f"<p>Es antworteten n = 50 in {label}.</p>"),
+        "first part": ("index.html", PLACES["alt"][1], f". {first}: n = 50."),
+        "wrapped in the svg": ("offenheit_radar.svg", r"<svg[^>]*>", wrapped),
+    }
+
+
+@pytest.mark.parametrize(
+    "place", ["other figure's alt", "the page", "count first", "first part", "wrapped in the svg"]
+)
+def test_a_count_of_a_hidden_lab_is_found_in_any_text_of_the_report(
+    place: str, built_hidden: tuple[Path, str], tmp_path: Path
+):
+    built, label = built_hidden
+    assert audit_module._first_part(label) != label and len(label.split()) > 2
+    folder = _copy(built, tmp_path)
+    name, pattern, words = _hidden_places(label)[place]
+    _edit(folder / name, pattern, words)
+    leaks = audit(folder)
+    assert [(x.kind, x.n) for x in leaks] == [("text", 50.0)], leaks
+    assert leaks[0].output.startswith(name)
+
+
+def test_first_parts_of_labels_name_one_lab_each(built_pb: Path):
+    frames = {p.stem: (read_table(p), True) for p in built_pb.glob("*.csv")}
+    names = audit_module._names(frames)
+    table = read_table(built_pb / "offenheit_radar.csv")
+    labels = dict(zip(table["lab_label"], table["unit_id"], strict=False))
+    marburg = next(lb for lb in labels if lb.startswith("Marburg-Biedenkopf,"))
+    assert names["Marburg-Biedenkopf"] == labels[marburg]
+    # a first part that is only a common word or too short is no name
+    assert "Bad" not in names and "Marburg" not in names
+    for name, unit in names.items():
+        assert unit in labels.values(), name

@@ -243,10 +243,13 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "mit Bildunterschriften und Alternativtexten, SVG-Beschreibungen), und sucht Gruppen "
         "mit weniger als k Befragten, die gezeigt werden oder sich als Summe minus gezeigte "
         "Teile errechnen lassen. Exit 0: nichts gefunden, 1: Gruppen gefunden (jede mit "
-        "Ausgabe und Gruppe genannt), 2: kein Berichtsordner.",
+        "Ausgabe und Gruppe genannt) oder nichts geprüft, 2: Ordner fehlt. Ein Ordner mit "
+        "Berichtsordnern (z. B. reports/figures) wird Bericht für Bericht geprüft.",
     )
     p.add_argument(
-        "report_dir", metavar="REPORT_DIR", help="Berichtsordner, z. B. reports/figures/zb"
+        "report_dir",
+        metavar="REPORT_DIR",
+        help="Berichtsordner, z. B. reports/figures/zb, oder ein Ordner mit Berichtsordnern",
     )
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_audit)
@@ -561,25 +564,53 @@ def _collect(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ogl_impact.reports.audit import NotAReportError, audit, leak_lines
+    from ogl_impact.reports.audit import UNREAD_NOTE, audit, leak_lines, report_folders, unread
 
     folder = Path(args.report_dir)
-    try:
-        leaks = audit(folder)
-    except NotAReportError as exc:
-        print(f"ogl-impact audit: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     de = args.lang == "de"
-    if not leaks:
+    if not folder.is_dir():
         print(
-            f"{folder}: keine Gruppe unter k gezeigt oder errechenbar"
-            if de
-            else f"{folder}: no group below k shown or derivable"
+            f"ogl-impact audit: {folder}: kein Berichtsordner (Ordner fehlt) / not a folder",
+            file=sys.stderr,
         )
+        return EXIT_USAGE
+    reports = report_folders(folder)
+    if not reports:
+        print(
+            f"{folder}: nichts geprüft – kein Bericht in {folder} (kein index.html)"
+            if de
+            else f"{folder}: nothing checked – no report in {folder} (no index.html)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    if reports != [folder]:
+        names = ", ".join(
+            r.relative_to(folder).as_posix() if r != folder else f"{folder.name} selbst"
+            for r in reports
+        )
+        print(
+            f"{folder}: {len(reports)} Berichtsordner geprüft: {names}"
+            if de
+            else f"{folder}: {len(reports)} report folder(s) checked: {names}"
+        )
+    count = 0
+    for report in reports:
+        leaks = audit(report)
+        skipped = unread(report)
+        if skipped:
+            kinds = ", ".join(sorted({p.suffix.lower() or p.name for p in skipped}))
+            print(f"{report}: {len(skipped)} Dateien ({kinds}) {UNREAD_NOTE[0 if de else 1]}")
+        if not leaks:
+            print(
+                f"{report}: keine Gruppe unter k gezeigt oder errechenbar"
+                if de
+                else f"{report}: no group below k shown or derivable"
+            )
+        for line in leak_lines(leaks, args.lang):
+            print(f"{report}: {line}")
+        count += len(leaks)
+    if not count:
         return EXIT_OK
-    for line in leak_lines(leaks, args.lang):
-        print(f"{folder}: {line}")
-    count = len(leaks)
     print(
         f"{folder}: {count} {'Fund' if count == 1 else 'Funde'} - nicht veröffentlichen"
         if de

@@ -1,10 +1,13 @@
 """Audit a built report folder for groups below k, reading only what is published.
 
-The audit reads what a reader of the report gets - the data tables
-``<name>.csv`` beside the figures (with their comment line), the gallery
-``index.html`` whole (the line with k, captions, alt texts, gallery lines),
-the ``<title>``, ``<desc>`` and drawn words of each SVG and any other text
-file of the folder - and nothing of the data the report was made from. It
+The audit reads what a reader of the report gets - every file under the
+report folder with a text-like suffix (:data:`TEXT_SUFFIXES`), whole: the
+data tables ``<name>.csv`` (all comment lines, every text column), every
+text node, attribute value and comment of ``index.html`` and any other page,
+every text of each SVG (title, description, drawn words, ``<text>``,
+attribute values that can hold words), JSON and text files - and nothing of
+the data the report was made from. Files it cannot read (PDF, PNG) are named
+by :func:`unread`; their text is the SVG's. It
 looks for a group of fewer than k respondents that is
 
 1. **shown**: a row of a table of respondent groups (a table with a
@@ -24,11 +27,14 @@ looks for a group of fewer than k respondents that is
    between 1 and k - 1 respondents ("ableitbar über Perspektiven");
 
 5. **counted in a text**: a count of respondents ("n = 3", "(n 3)",
-   "3 Befragte", ...) in any published text of a survey figure or of the
-   page, attached to a group named before it (or to the figure as a
-   whole), that lies between 1 and k - 1, belongs to a group the figure's
-   table hides, or lies outside the n the table shows for that group
-   (:mod:`ogl_impact.reports.textcounts`);
+   "3 Befragte", ...) attached to a group named before it, or right after
+   it ("n = 50 in X"), or to the figure as a whole
+   (:mod:`ogl_impact.reports.textcounts`): in any text of the report when
+   it names a lab a survey table hides in a wave (by id, label or the
+   label's distinctive first part); in a text of a survey figure or of the
+   page also when it lies between 1 and k - 1 or outside the n the
+   figure's table shows for that group (for a wave: its rows' n and its
+   totals' n);
 
 6. **not checkable** ("nicht prüfbar"): a published table of respondent
    groups that lacks what the audit needs - the column ``n``, the ``n`` of
@@ -60,6 +66,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -69,7 +76,8 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact import privacy
-from ogl_impact.reports.textcounts import Count, counts
+from ogl_impact.reports.textcounts import NUMBER, Count, counts
+from ogl_impact.write.target import MARKER
 
 
 class NotAReportError(ValueError):
@@ -127,9 +135,18 @@ describe = privacy.describe_group
 
 
 class _Gallery(HTMLParser):
-    """Collect k, the alt text and the caption of every figure of index.html, and all its text."""
+    """Collect k, the alt texts and the caption of every figure of a page, and all its other text.
+
+    Every text a reader (or a screen reader, a search engine, the page source) gets is
+    kept: text nodes, every attribute value (alt, title, aria-label, ``content`` of
+    ``<meta>``, ...) and comments. Alt texts and captions are kept per figure, the rest
+    per figure in :attr:`others` (``None``: outside any figure).
+    """
 
     BREAKS = frozenset({"p", "br", "li", "figcaption", "figure", "h1", "h2", "div", "nav"})
+    QUIET = frozenset({"id", "class", "src", "href", "style", "charset", "lang", "rel", "type"})
+    """Attributes that hold no words (file names, ids, styles); read all the same when they
+    hold a space (a sentence)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -138,28 +155,42 @@ class _Gallery(HTMLParser):
         self.captions: dict[str, str] = {}
         self.outside = ""
         """Text of the page outside the figures (headings, the privacy line, notes)."""
+        self.others: dict[str | None, list[str]] = {}
+        """Attribute values, comments and text of a figure outside its caption."""
         self._figure: str | None = None
         self._in_caption = False
 
     def _add(self, text: str) -> None:
-        if self._in_caption and self._figure:
+        if self._in_caption and self._figure is not None:
             self.captions[self._figure] = self.captions.get(self._figure, "") + text
-        elif not self._figure:
+        elif self._figure is None:
             self.outside += text
+        else:
+            self._other(text, joined=True)
+
+    def _other(self, text: str, joined: bool = False) -> None:
+        parts = self.others.setdefault(self._figure, [])
+        if joined and parts and not parts[-1].endswith("\n"):
+            parts[-1] += text
+        else:
+            parts.append(text)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
         if tag in self.BREAKS:
             self._add("\n")
-        if tag == "p" and "data-k" in a:
+        if tag == "p" and "data-k" in a and str(a["data-k"]).strip().isdigit():
             self.k = int(a["data-k"])
         if tag == "figure":
             self._figure = a.get("id") or ""
-        if tag == "img":
-            if self._figure:
-                self.alts[self._figure] = a.get("alt") or ""
+        for name, value in attrs:
+            if not value or (name in self.QUIET and " " not in value):
+                continue
+            if tag == "img" and name == "alt" and self._figure is not None:
+                old = self.alts.get(self._figure)
+                self.alts[self._figure] = value if old is None else f"{old}\n{value}"
             else:
-                self.outside += "\n" + (a.get("alt") or "")
+                self._other(value + "\n")
         if tag == "figcaption":
             self._in_caption = True
 
@@ -173,6 +204,65 @@ class _Gallery(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self._add(data)
+
+    def handle_comment(self, data: str) -> None:
+        self._other(data + "\n")
+
+
+class _Drawing(HTMLParser):
+    """Collect every text of an SVG (or other XML) file: its title and description, the rest.
+
+    Text inside ``<title>``, ``<desc>`` (with or without attributes), ``<dc:title>`` and
+    ``<dc:description>`` is the description; every other text node, every ``<text>``
+    element (its ``<tspan>`` parts joined), every comment (matplotlib keeps each drawn text
+    object as one) and every attribute value that can hold words is the drawn text.
+    """
+
+    DESCRIBING = frozenset({"title", "desc", "dc:title", "dc:description"})
+    SHAPES = frozenset({"d", "transform", "points", "style", "viewbox", "id", "class"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.description: list[str] = []
+        self.drawn: list[str] = []
+        self._open: list[str] = []
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._open.append(tag)
+        if tag == "text":
+            self._text = []
+        for name, value in attrs:
+            if not value or name in self.SHAPES or name.startswith("xmlns"):
+                continue
+            if value.startswith("data:") or (name.endswith("href") and " " not in value):
+                continue
+            self.drawn.append(value)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "text" and self._text is not None:
+            self.drawn.append("".join(self._text))
+            self._text = None
+        if tag in self._open:
+            while self._open and self._open.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if not data.strip():
+            return
+        if self._text is not None:
+            self._text.append(data)
+        elif self.DESCRIBING & set(self._open):
+            self.description.append(data)
+        else:
+            self.drawn.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.drawn.append(data)
 
 
 def _number(cell: str) -> float:
@@ -477,42 +567,157 @@ def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[L
     return found
 
 
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".svg", ".csv", ".json", ".xml")
+"""Files the audit reads, wherever they lie in the report folder."""
+UNREAD_NOTE = (
+    "nicht gelesen (der Text einer PDF- oder PNG-Abbildung ist der Text der SVG gleichen Namens)",
+    "not read (the text of a PDF or PNG figure is the text of the SVG of the same name)",
+)
+
+
+def unread(folder: Path | str) -> list[Path]:
+    """Return the files of a report folder the audit cannot read (PDF, PNG, ...).
+
+    Parameters
+    ----------
+    folder : Path or str
+        A report folder.
+
+    Returns
+    -------
+    list of Path
+        Files under the folder (at any depth, but not in a report folder inside
+        it, which is audited on its own) whose suffix is none of
+        :data:`TEXT_SUFFIXES`; the audit names them, they are no finding.
+    """
+    return [p for p in _own_files(Path(folder)) if not _readable(p)]
+
+
+def _readable(path: Path) -> bool:
+    """Tell whether the audit reads a file (a text-like suffix, or the build's JSON marker)."""
+    return path.suffix.lower() in TEXT_SUFFIXES or path.name == MARKER
+
+
+def report_folders(folder: Path | str) -> list[Path]:
+    """Return the report folders in a folder: every folder under it with an ``index.html``.
+
+    Parameters
+    ----------
+    folder : Path or str
+        A report folder or a folder holding report folders (``reports/figures``,
+        which has a page of its own linking them).
+
+    Returns
+    -------
+    list of Path
+        The folder itself first when it has an ``index.html``, then every folder
+        under it that has one; empty when none has.
+    """
+    folder = Path(folder)
+    return sorted(
+        (index.parent for index in folder.rglob("index.html")),
+        key=lambda p: (p != folder, p.as_posix()),
+    )
+
+
+def _own_files(folder: Path) -> list[Path]:
+    """Return the files of a report folder, at any depth, but not those of a report inside it."""
+    inner = [p for p in report_folders(folder) if p != folder]
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and not any(p.is_relative_to(r) for r in inner)
+    )
+
+
+def _csv_texts(path: Path) -> str:
+    """Every comment line of a CSV file and every cell of its text columns that holds a digit."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        lines = handle.readlines()
+    notes = [line[1:].strip() for line in lines if line.startswith("#")]
+    rows = list(csv.reader([line for line in lines if not line.startswith("#")], delimiter=";"))
+    for column in zip(*rows[1:], strict=False) if rows else ():
+        cells = [c.strip() for c in column if c.strip()]
+        if any(np.isnan(_number(c)) for c in cells):  # a column of words, not of numbers
+            notes += [c for c in dict.fromkeys(cells) if re.search(r"\d", c)]
+    return "\n".join(notes)
+
+
+def _json_texts(text: str) -> str:
+    """Every key and string of a JSON file (the file as it is when it is no JSON)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    found: list[str] = []
+
+    def walk(item: object) -> None:
+        if isinstance(item, dict):
+            for key, value in item.items():
+                found.append(str(key))
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+        elif isinstance(item, str):
+            found.append(item)
+
+    walk(data)
+    return "\n".join(found)
+
+
+def _page_texts(name: str, page: _Gallery) -> list[tuple[str, str | None, str]]:
+    texts: list[tuple[str, str | None, str]] = [(name, None, page.outside)]
+    for figure, alt in page.alts.items():
+        texts.append((f"{name} (Alternativtext zu {figure})", figure, alt))
+    for figure, caption in page.captions.items():
+        texts.append((f"{name} (Bildunterschrift und Galeriezeile zu {figure})", figure, caption))
+    for figure, parts in page.others.items():
+        where = f"zu {figure}" if figure is not None else "der Seite"
+        texts.append((f"{name} (Attribute und Kommentare {where})", figure, "\n".join(parts)))
+    return texts
+
+
 def _published_texts(
     folder: Path, gallery: _Gallery, frames: dict
 ) -> list[tuple[str, str | None, str]]:
-    """Every text the report publishes: (where, the figure it belongs to or None, text)."""
-    texts: list[tuple[str, str | None, str]] = [("index.html", None, gallery.outside)]
-    for figure, alt in gallery.alts.items():
-        texts.append((f"index.html (Alternativtext zu {figure})", figure, alt))
-    for figure, caption in gallery.captions.items():
-        texts.append(
-            (f"index.html (Bildunterschrift und Galeriezeile zu {figure})", figure, caption)
-        )
-    for svg in sorted(folder.glob("*.svg")):
-        source = svg.read_text(encoding="utf-8", errors="replace")
-        found = re.findall(r"<(title|desc)>(.*?)</\1>", source, re.S)
-        text = "\n".join(html.unescape(t) for _, t in found)
-        texts.append((f"{svg.name} (Titel und Beschreibung)", svg.stem, text))
-        # the words drawn in the figure (labels, footer): matplotlib keeps each text object
-        # as a comment beside its outlines; a <text> element could be added by hand
-        drawn = re.findall(r"<!--(.*?)-->|<text\b[^>]*>(.*?)</text>", source, re.S)
-        words = [re.sub(r"<[^>]+>", "", a or b).strip() for a, b in drawn]
-        text = "\n".join(html.unescape(w) for w in words if w)
-        texts.append((f"{svg.name} (Text in der Abbildung)", svg.stem, text))
-    for path in sorted(folder.glob("*.csv")):
-        notes = [_comment(path)]
-        frame = frames[path.stem][0]
-        for column in ("note", "label", "lab_label"):
-            if column in frame:
-                notes += [c for c in frame[column].unique() if re.search(r"\d", str(c))]
-        texts.append((f"{path.name} (Kommentarzeile und Textspalten)", path.stem, "\n".join(notes)))
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in {".txt", ".md", ".html", ".htm"} and path.name != "index.html":
+    """Every text the report publishes: (where, the figure it belongs to or None, text).
+
+    Every file under the folder with a suffix of :data:`TEXT_SUFFIXES` is read
+    whole (see :class:`_Gallery`, :class:`_Drawing`, :func:`_csv_texts`).
+    """
+    texts = _page_texts("index.html", gallery)
+    figures = set(gallery.alts) | set(gallery.captions) | set(frames)
+    for path in _own_files(folder):
+        suffix = path.suffix.lower()
+        if not _readable(path) or path == folder / "index.html":
+            continue
+        name = path.relative_to(folder).as_posix()
+        stem = path.name.split(".")[0]
+        figure = stem if stem in figures or path.parent == folder else None
+        source = path.read_text(encoding="utf-8", errors="replace")
+        if suffix in {".svg", ".xml"}:
+            drawing = _Drawing()
+            drawing.feed(source)
+            drawing.close()
+            texts.append(
+                (f"{name} (Titel und Beschreibung)", figure, "\n".join(drawing.description))
+            )
+            # the words drawn in the figure (labels, footer): matplotlib keeps each text object
+            # as a comment beside its outlines; a <text> element could be added by hand
+            words = [html.unescape(w).strip() for w in drawing.drawn]
+            texts.append(
+                (f"{name} (Text in der Abbildung)", figure, "\n".join(w for w in words if w))
+            )
+        elif suffix == ".csv":
+            texts.append((f"{name} (Kommentarzeilen und Textspalten)", figure, _csv_texts(path)))
+        elif suffix in {".html", ".htm"}:
             page = _Gallery()
-            page.feed(path.read_text(encoding="utf-8", errors="replace"))
-            text = "\n".join([page.outside, *page.alts.values(), *page.captions.values()])
-            figure = path.stem.split(".")[0]
-            texts.append((path.name, figure if figure in gallery.alts else None, text))
+            page.feed(source)
+            page.close()
+            texts += [(w, figure if f is None else f, t) for w, f, t in _page_texts(name, page)]
+        elif suffix == ".json" or path.name == MARKER:
+            texts.append((name, figure, _json_texts(source)))
+        else:
+            texts.append((name, figure, source))
     return texts
 
 
@@ -526,23 +731,68 @@ def _about_survey(figure: str | None, frames: dict, gallery: _Gallery) -> bool:
     return SURVEY in named or named == {None}
 
 
-def _names(frames: dict) -> set[str]:
-    """Names of labs and units as the report's tables give them (labels and ids)."""
-    names: set[str] = set()
+def _first_part(label: str) -> str:
+    """Return the part of a lab's label before its first comma, bracket or "und"."""
+    return re.split(r",\s|\s\(|\s+und\s", label, maxsplit=1)[0].strip()
+
+
+def _names(frames: dict) -> dict[str, str]:
+    """Names of labs and units as the report's tables give them, each to its lab.
+
+    A lab is named by its id, its full label and the distinctive first part of its
+    label (``Marburg-Biedenkopf`` of ``Marburg-Biedenkopf, Bad Endbach und
+    Breidenbach``): a first part of at least 6 characters that is no id or label of
+    another lab and that no other label holds as a word.
+    """
+    pairs: set[tuple[str, str]] = set()
     for frame, _ in frames.values():
-        for column in ("lab_label", "unit_id"):
-            if column in frame:
-                names |= {str(v).strip() for v in frame[column].unique() if str(v).strip()}
-    return names - {"alle", "all"}
+        ids = frame["unit_id"] if "unit_id" in frame else pd.Series("", index=frame.index)
+        labels = frame["lab_label"] if "lab_label" in frame else pd.Series("", index=frame.index)
+        pairs |= {(str(i).strip(), str(lb).strip()) for i, lb in zip(ids, labels, strict=True)}
+    unit_of = {label: unit for unit, label in pairs if unit and label}
+    lab_of = {}
+    for unit, label in sorted(pairs):
+        key = unit or unit_of.get(label, label)
+        for name in (unit, label):
+            if name and name.lower() not in {"alle", "all"}:
+                lab_of.setdefault(name, key)
+    labels = {label for _, label in pairs if label}
+    for unit, label in sorted(pairs):
+        part = _first_part(label) if label else ""
+        others = [o for o in labels if o != label]
+        if (
+            len(part) >= 6
+            and part != label
+            and part not in lab_of
+            and not any(re.search(rf"(?<!\w){re.escape(part)}(?!\w)", o) for o in others)
+        ):
+            lab_of[part] = unit or unit_of.get(label, label)
+    return lab_of
 
 
-def _rows_of(frame: pd.DataFrame, count: Count) -> pd.DataFrame | None:
+def _hidden_labs(frames: dict, lab_of: dict[str, str]) -> set[str]:
+    """Labs a survey table hides in a wave: rows, none with respondents shown, some suppressed."""
+    hidden: set[str] = set()
+    for frame, survey in frames.values():
+        if not survey or "n" not in frame or not {"unit_id", "lab_label"} & set(frame):
+            continue
+        key = frame["unit_id"] if "unit_id" in frame else frame["lab_label"]
+        wave = frame["wave"] if "wave" in frame else pd.Series("", index=frame.index)
+        n = frame["n"].map(_number)
+        for (unit, _), rows in n.groupby([key.str.strip(), wave.str.strip()]):
+            if not (rows > 0).any() and rows.isna().any():
+                hidden.add(lab_of.get(str(unit), str(unit)))
+    return hidden
+
+
+def _rows_of(frame: pd.DataFrame, count: Count, lab_of: dict[str, str]) -> pd.DataFrame | None:
     """Return the rows of a figure's table of the group a text names (None: not there)."""
     if count.kind == "lab":
+        key = lab_of.get(count.group, count.group)
         cols = [c for c in ("lab_label", "unit_id") if c in frame]
         mask = np.zeros(len(frame), dtype=bool)
         for c in cols:
-            mask |= (frame[c].str.strip() == count.group).to_numpy()
+            mask |= frame[c].str.strip().isin({count.group, key}).to_numpy()
         return frame[mask] if mask.any() else None
     if count.kind == "wave" and "wave" in frame:
         rows = frame[frame["wave"].str.strip() == count.group]
@@ -550,30 +800,56 @@ def _rows_of(frame: pd.DataFrame, count: Count) -> pd.DataFrame | None:
     return None
 
 
-def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> list[Leak]:
-    """Find counts below k attached to a group in any published text, or contradicting a table.
+def _shown_n(rows: pd.DataFrame, count: Count) -> pd.Series:
+    """Return the n a table shows for a group (for a wave also the n of its totals)."""
+    columns = ["n"]
+    if count.kind == "wave":  # "Welle 3: n = 806", "Netz-Mittel der Welle 3 (n = 800)"
+        columns += [c for c in privacy.TOTAL_COLUMNS.values() if c in rows]
+    return pd.concat([rows[c].map(_number) for c in columns], ignore_index=True)
 
-    A count of respondents in a text (see :func:`ogl_impact.reports.textcounts.counts`) is a finding
-    when it lies between 1 and k - 1, when the group it names is suppressed in its figure's
-    table, or when it lies outside the n the table shows for that group. Texts of figures
-    that count labs or their entries (indicators, partners, milestones) are not read.
+
+def _figure_n(figure: str | None, gallery: _Gallery) -> set[int]:
+    """Return the n of a figure as a whole that its gallery line states ("n = 806 · Quelle")."""
+    line = gallery.captions.get(figure or "", "")
+    stated = re.finditer(rf"\bn = ({NUMBER})\s*·\s*(?:Quelle|[Ss]ource):", line)
+    return {c.n for m in stated for c in counts(f"n = {m.group(1)}", set())}
+
+
+def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> list[Leak]:
+    """Find counts below k or of a hidden group in any published text, or contradicting a table.
+
+    A count of respondents in a text (see :func:`ogl_impact.reports.textcounts.counts`) is
+    a finding when it names a lab the report hides in any of its survey tables, whatever
+    text of the report holds it; in a text of a survey figure or of the page also when it
+    lies between 1 and k - 1 or outside the n the figure's table shows for that group.
+    Texts of figures that count labs or their entries (indicators, partners, milestones)
+    are read only for hidden labs.
     """
     found = []
-    names = _names(frames)
+    lab_of = _names(frames)
+    hidden = _hidden_labs(frames, lab_of)
     for where, figure, text in _published_texts(folder, gallery, frames):
-        if not text or not _about_survey(figure, frames, gallery):
+        if not text:
             continue
-        for count in counts(text, names):
+        survey = _about_survey(figure, frames, gallery)
+        for count in counts(text, set(lab_of)):
             group = _text_group(count, figure)
             quoted = f"{group}: „{count.snippet}“"
+            if count.kind == "lab" and lab_of.get(count.group) in hidden and count.n > 0:
+                found.append(Leak(where, quoted, "text", float(count.n)))
+                continue
+            if not survey:
+                continue
             if 0 < count.n < k:
                 found.append(Leak(where, quoted, "text", float(count.n)))
                 continue
             table = frames.get(figure or "", (pd.DataFrame(), False))[0]
-            rows = _rows_of(table, count) if "n" in table else None
+            rows = _rows_of(table, count, lab_of) if "n" in table else None
             if rows is None or count.n == 0:
                 continue
-            n = rows["n"].map(_number)
+            n = _shown_n(rows, count)
+            if count.kind == "wave":  # the figure's own n, as its gallery line states it
+                n = pd.concat([n, pd.Series(sorted(_figure_n(figure, gallery)), dtype=float)])
             shown = n[n > 0]
             if shown.empty and n.isna().any():
                 found.append(Leak(where, quoted, "text", float(count.n)))

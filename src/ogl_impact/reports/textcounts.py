@@ -11,15 +11,19 @@ same figure.
 
 A count is one of the forms the package writes and the usual free forms:
 ``n = 3``, ``n=3``, ``N = 3``, ``n: 3``, ``(n 3)``, ``3 Befragte``
-(``3 respondents``), with German thousands (``1.234``). A number after a
+(``3 respondents``), with German thousands (``1.234``, ``3 202``). A comma
+after a count ends it ("n = 4, Bremen: n = 68"); only a comma before a digit
+makes a decimal (``2,5``). A number after a
 threshold word (``k = 5``, ``unter 5``, ``n < 5``) is no count, and nor are
 plain numbers ("13 Labore", years, perspectives p1-p7).
 
 A count is attached to the nearest group named before it in the same
 clause (up to a sentence end, ``;``, ``·`` or a line break): a lab (its
 label or id, as the report's tables name it), a wave ("Welle 3"), an actor
-group. A count with no group in its clause is the n of the figure as a
-whole.
+group; with none before it, to a group named right after it in a few plain
+words ("n = 50 in Bremen"). A name broken over lines (a wrapped label) is
+read joined. A count with no group in its clause is the n of the figure as
+a whole.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from dataclasses import dataclass
 
 from ogl_impact import vocab
 
-NUMBER = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
-"""A whole number, German thousands allowed (``1.234``)."""
-_END = r"(?![\d,])"  # not a decimal (2,5) and not the start of a longer number
+SPACES = " \u00a0\u202f"
+"""Spaces that may group thousands: plain, no-break, narrow no-break (``3 202``)."""
+NUMBER = rf"\d{{1,3}}(?:\.\d{{3}})+(?!\d)|\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?!\d)|\d+"
+"""A whole number, German thousands allowed (``1.234``, ``3 202``, ``3\u202f202``)."""
+_END = r"(?!\d|,\d)"  # not a decimal (2,5), not a longer number; a list comma ends it
 COUNT = re.compile(
     rf"(?<![<>≤≥\w])[nN]\s*(?:=|:)\s*(?P<a>{NUMBER}){_END}"
     rf"|\(\s*[nN]\s+(?P<b>{NUMBER}){_END}\s*\)"
@@ -67,22 +73,32 @@ class Count:
 
 
 def _value(text: str) -> int:
-    return int(text.replace(".", ""))
+    return int(re.sub(rf"[.{SPACES}]", "", text))
 
 
-def _groups_in(clause: str, labs: set[str]) -> list[tuple[int, str, str]]:
-    """Return (end position, name, kind) of every group named in a clause."""
+def _groups_in(clause: str, labs: set[str]) -> list[tuple[int, int, str, str]]:
+    """Return (start, end, name, kind) of every group named in a clause."""
     found = []
     for name in labs:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", clause):
-            found.append((m.end(), name, "lab"))
+            found.append((m.start(), m.end(), name, "lab"))
     for m in WAVE.finditer(clause):
-        found.append((m.end(), m.group(1), "wave"))
+        found.append((m.start(), m.end(), m.group(1), "wave"))
     for names in vocab.ACTOR_GROUPS.values():
         for name in names:
             for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", clause):
-                found.append((m.end(), name, "actor"))
+                found.append((m.start(), m.end(), name, "actor"))
     return found
+
+
+def _joined(text: str, labs: set[str]) -> str:
+    """Write every name broken over lines or spaces (a wrapped label) as the name itself."""
+    for name in sorted(labs, key=len, reverse=True):
+        words = name.split()
+        if len(words) > 1:
+            pattern = r"\s+".join(re.escape(w) for w in words)
+            text = re.sub(rf"(?<!\w){pattern}(?!\w)", lambda _m, n=name: n, text)
+    return text
 
 
 def counts(text: str, labs: set[str]) -> list[Count]:
@@ -108,6 +124,7 @@ def counts(text: str, labs: set[str]) -> list[Count]:
     >>> [(c.n, c.group, c.kind) for c in counts("Welle 2 (n 4); Kehl, 7 Befragte", {"Kehl"})]
     [(4, '2', 'wave'), (7, 'Kehl', 'lab')]
     """
+    text = _joined(text, labs)
     found = []
     for m in COUNT.finditer(text):
         raw = m.group("a") or m.group("b") or m.group("c")
@@ -117,10 +134,20 @@ def counts(text: str, labs: set[str]) -> list[Count]:
         clause = text[start : m.start()]
         named = _groups_in(clause, labs)
         end = m.end() + (text[m.end() : m.end() + 1] == ")")  # "Bremen (n=3)" whole
-        snippet = text[start:end].strip()
         if named:
-            _, name, kind = max(named, key=lambda g: (g[0], len(g[1])))
-            found.append(Count(_value(raw), name, kind, snippet))
+            _, _, name, kind = max(named, key=lambda g: (g[1], len(g[2])))
         else:
-            found.append(Count(_value(raw), "", "all", snippet))
+            # "n = 50 in Marburg-Biedenkopf": the group named after the count, same clause
+            stop = CLAUSE_END.search(text, m.end())
+            after = text[m.end() : stop.start() if stop else len(text)]
+            # only a few plain words between ("n = 50 in X"), no list punctuation
+            later = [
+                g for g in _groups_in(after, labs) if re.fullmatch(r"[\w\s-]{0,25}", after[: g[0]])
+            ]
+            name, kind = "", "all"
+            if later:
+                first = min(later, key=lambda g: (g[0], -len(g[2])))
+                _, last, name, kind = first
+                end = m.end() + last
+        found.append(Count(_value(raw), name, kind, text[start:end].strip()))
     return found
