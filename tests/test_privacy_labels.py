@@ -8,6 +8,7 @@ question of the first perspective, and a last wave of 3 respondents only.
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ogl_impact.reports import context, draw, find
 from ogl_impact.reports.audit import audit
 from ogl_impact.reports.build import build
 
-from .conftest import read_rows, write_rows
+from .conftest import DEMO, read_rows, write_rows
 from .test_audit import LABS, WAVE, crafted
 
 SUPPRESSED = "unterdrückt (n < 5)"
@@ -324,3 +325,109 @@ def test_the_forest_plot_keeps_a_suppressed_row_with_its_label_and_no_interval(t
         plt.close(ax.figure)
         with pytest.raises(ValueError, match="k="):
             plots.forest(data)
+
+
+# --- the effects figure (sixth hostile test): a scale with a small cell stays on the axis ------
+
+
+@pytest.fixture(scope="module")
+def thin_scale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded tables where only 4 lab respondents of the last wave answered p7.
+
+    Two respondents in each of two labs keep their p7 answers; every other
+    lab respondent of the wave skipped the scale (its rows are gone). The
+    lab cell of wave 3 in the model of p7 then holds 4 respondents (< k = 5);
+    every other scale keeps all its answers.
+    """
+    folder = tmp_path_factory.mktemp("thin_scale") / "raw"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("truth"))
+    rows = read_rows(folder / "responses.csv")
+    col = {c: i for i, c in enumerate(rows[1])}
+    keep: set[str] = set()
+    for lab in LABS[:2]:
+        ids = [
+            r[col["respondent_id"]]
+            for r in rows[2:]
+            if (r[col["unit_id"]], r[col["wave"]]) == (lab, WAVE)
+        ]
+        keep |= set(list(dict.fromkeys(ids))[:2])
+    body = [
+        r
+        for r in rows[2:]
+        if not (
+            r[col["wave"]] == WAVE
+            and r[col["unit_id"]] in LABS
+            and r[col["item_id"]].startswith("p7_")
+            and r[col["respondent_id"]] not in keep
+        )
+    ]
+    write_rows(folder / "responses.csv", rows[:2] + body)
+    return folder
+
+
+def _scale_name(ds, lang: str) -> str:
+    names = ds.perspectives.set_index("perspective_id")
+    return str(names.at["p7", "name_de" if lang == "de" else "name_en"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "said"),
+    [
+        ("de", SUPPRESSED, "für 8 Skalen (Skalenpunkte); 1 Skala: unterdrückt (n < 5)."),
+        ("en", "suppressed (n < 5)", "for 8 scales (scale points); 1 scale: suppressed (n < 5)."),
+    ],
+)
+def test_a_suppressed_scale_keeps_its_row_in_the_effects_figure(
+    thin_scale: Path, lang: str, label: str, said: str
+):
+    ds = load(thin_scale)
+    name = _scale_name(ds, lang)
+    drawn = draw(ds, "pb", "effekte", lang=lang, reps=99)[0]
+    table = drawn.table.set_index("label")
+    # the table: the scale's row is kept, marked, with its label and not one number
+    assert name in table.index and len(table) == 9
+    row = table.loc[name]
+    assert bool(row["suppressed"]) and row["note"] == label
+    for column in ("estimate", "ci_low", "ci_high", "n", "evidence"):
+        assert pd.isna(row[column]), column
+    # the other eight scales are shown as before, with their numbers
+    others = table.drop(index=name)
+    assert not others["suppressed"].any() and others["estimate"].notna().all()
+    # the figure: the scale stays on the axis, reads the label, has no interval and no point
+    ax = drawn.figure.axes[0]
+    ticks = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert name in ticks and len(ticks) == 9
+    words = {
+        (t.get_gid() or "").split(":", 1)[-1]: t.get_text()
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("estimate:")
+    }
+    assert words[name] == label
+    assert name not in {ln.get_gid() for ln in ax.lines}
+    points = ax.collections[0].get_offsets()
+    assert len(points) == 8 and ticks.index(name) not in set(points[:, 1])
+    # the alt text counts it, the caption says why a value is missing
+    assert said in drawn.alt_text
+    assert ("1 Wert ist zum Schutz" if lang == "de" else "1 value is") in drawn.caption
+    plt.close(drawn.figure)
+
+
+def test_a_report_with_a_suppressed_scale_in_the_effects_passes_the_audit(
+    thin_scale: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from ogl_impact.reports import registry
+
+    monkeypatch.setattr(registry, "figures_of", lambda rid: ("effekte",))
+    ds = load(thin_scale)
+    build(ds, tmp_path, report_ids=["pb"], reps=99, jobs=1)
+    folder = tmp_path / "pb"
+    assert audit(folder) == []
+    # the published CSV keeps the row: suppressed, every number empty (never the n)
+    rows = read_rows(folder / "effekte.csv")
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "label")
+    header, body = rows[start], rows[start + 1 :]
+    row = dict(zip(header, next(r for r in body if r[0] == _scale_name(ds, "de")), strict=True))
+    assert row["suppressed"].lower() == "true" and row["note"] == SUPPRESSED
+    assert all(row[c] == "" for c in ("estimate", "ci_low", "ci_high", "n", "evidence"))
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "für 8 Skalen (Skalenpunkte); 1 Skala: unterdrückt (n &lt; 5)." in page

@@ -542,6 +542,7 @@ def _effects_data(ctx: Context) -> list[Panel]:
         "satisfaction": ctx.t("Zufriedenheit", "Satisfaction"),
     }
     rows = []
+    hidden: list[str] = []  # scales the model suppresses (a cell of the 2x2 below k)
     n_total = 0
     gaps: dict[str, str] = {}
     for construct in _constructs(ctx):
@@ -555,7 +556,9 @@ def _effects_data(ctx: Context) -> list[Panel]:
             continue
         r = model.iloc[0]
         if bool(r.get("suppressed", False)):  # a cell of the 2x2 is below k
-            gaps[label] = privacy.suppressed_label(ctx.k, ctx.lang)
+            # the scale keeps its row, with the label and no number (not even its n)
+            hidden.append(label)
+            rows.append({"label": label})
             continue
         if not np.isfinite(r[["estimate", "ci_low", "ci_high"]].astype(float)).all():
             gaps[label] = ctx.t(
@@ -574,9 +577,18 @@ def _effects_data(ctx: Context) -> list[Panel]:
                 "n": int(used),
             }
         )
-    if not rows:
+    if len(rows) == len(hidden):
+        if hidden:
+            gaps.update(dict.fromkeys(hidden, privacy.suppressed_label(ctx.k, ctx.lang)))
         raise NotEstimable(_joined(gaps))
-    frame = ctx.protect(pd.DataFrame(rows), groups=[], variables=["label"])
+    table = pd.DataFrame(rows)
+    model_hidden = table["label"].isin(hidden)
+    shown = ctx.protect(table[~model_hidden], groups=[], variables=["label"])
+    frame = pd.concat(
+        [shown, table[model_hidden].assign(suppressed=True, note=ctx.decision().label)]
+    ).sort_index()
+    frame = frame[shown.columns].reset_index(drop=True)
+    frame["suppressed"] = frame["suppressed"].astype(bool)
     if frame["suppressed"].all():
         raise NotEstimable(
             ctx.t(
@@ -596,7 +608,7 @@ def _effects_data(ctx: Context) -> list[Panel]:
 
 def _effects_plot(panel: Panel, ctx: Context) -> Figure:
     fig, ax = style.figure(height_cm=3.0 + 0.6 * len(panel.frame), layout="constrained")
-    plots.forest(panel.frame, ax=ax)
+    plots.forest(panel.frame, ax=ax, k=ctx.k)
     before, after = panel.values["before"], panel.values["after"]
     heading(
         fig,
@@ -610,20 +622,26 @@ def _effects_plot(panel: Panel, ctx: Context) -> Figure:
 
 def _effects_alt(panel: Panel, ctx: Context) -> str:
     f = panel.frame
-    shown = f.dropna(subset=["estimate"])
+    masked = f["suppressed"].astype(bool)
+    shown = f[~masked].dropna(subset=["estimate"])
     above = int((shown["ci_low"] > 0).sum())
     below = int((shown["ci_high"] < 0).sum())
+    label = ctx.decision().label
+    hidden = int(masked.sum())
     return sentences(
         [
             ctx.t(
                 f"Punkte mit 95-%-Intervallen: Veränderung in den Laboren gegenüber den "
                 f"Vergleichskommunen von Welle {panel.values['before']} zu Welle "
-                f"{panel.values['after']} für {len(shown)} Skalen (Skalenpunkte). "
-                f"Intervall ganz über null: {above}, ganz unter null: {below}.",
+                f"{panel.values['after']} für {count(len(shown), 'Skala', 'Skalen')} "
+                f"(Skalenpunkte)"
+                + (f"; {count(hidden, 'Skala', 'Skalen')}: {label}." if hidden else ".")
+                + f" Intervall ganz über null: {above}, ganz unter null: {below}.",
                 f"Points with 95% intervals: change in the labs relative to the comparison "
                 f"communes from wave {panel.values['before']} to wave {panel.values['after']} "
-                f"for {len(shown)} scales (scale points). Interval above zero: {above}, below "
-                f"zero: {below}.",
+                f"for {count(len(shown), 'scale', 'scales')} (scale points)"
+                + (f"; {count(hidden, 'scale', 'scales')}: {label}." if hidden else ".")
+                + f" Interval above zero: {above}, below zero: {below}.",
             ),
             extremes(shown, "estimate", "label", ctx, 2),
             n_sentence(panel, ctx),
