@@ -528,30 +528,36 @@ SOFFICE = shutil.which("soffice") or (
 )
 
 
-@pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert / not installed"
-)
-def test_workbook_resaved_by_libreoffice_is_collected(base, data, original, tmp_path, capsys):
-    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+def resave_with_libreoffice(workbook: Path, tmp_path: Path) -> Path:
+    """Open and save a workbook with LibreOffice headless, as a lab using it does."""
+    assert SOFFICE is not None
     out = tmp_path / "lo"
-    profile = tmp_path / "lo-profile"
     result = subprocess.run(
         [
             SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
             "--headless",
             "--convert-to",
             "xlsx",
             "--outdir",
             str(out),
-            str(wb),
+            str(workbook),
         ],
         capture_output=True,
         timeout=180,
         env={**os.environ, "HOME": str(tmp_path)},
     )
-    resaved = out / wb.name
+    resaved = out / workbook.name
     assert resaved.exists(), result.stderr.decode(errors="replace")
+    return resaved
+
+
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert / not installed"
+)
+def test_workbook_resaved_by_libreoffice_is_collected(base, data, original, tmp_path, capsys):
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx")
+    resaved = resave_with_libreoffice(wb, tmp_path)
     assert resaved.read_bytes() != wb.read_bytes()
     code, text = collect(capsys, str(resaved), "--data", str(data))
     assert code == 0, text

@@ -11,9 +11,7 @@ expected values are the embedded data (data/raw) and what the test typed.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -581,24 +579,7 @@ def test_a_template_with_a_base_resaved_by_libreoffice_changes_nothing(
 ):
     """LibreOffice rewrites every number; the stored values must still read as unchanged."""
     tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
-    out = tmp_path / "lo"
-    result = subprocess.run(
-        [
-            loop.SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(tpl),
-        ],
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    resaved = out / tpl.name
-    assert resaved.exists(), result.stderr.decode(errors="replace")
+    resaved = loop.resave_with_libreoffice(tpl, tmp_path)
     before = _files(stored)
     code, text = collect(capsys, str(resaved), "--data", str(stored))
     assert code == 0 and "keine Änderung" in text, text
