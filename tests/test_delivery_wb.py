@@ -101,6 +101,15 @@ def _two_with_values(full: Path) -> tuple[str, str]:
 # --- #2: a second correction on an old copy of the template ---------------------------------
 
 
+def _set_value(iid: str, value: float):
+    """An edit typing ``value`` into the Wert cell of indicator ``iid``."""
+
+    def edit(book):
+        book["Indikatorwerte"].cell(_rows(book)[iid], C_VALUE).value = value
+
+    return edit
+
+
 def test_a_colleagues_correction_on_the_same_template_keeps_the_first(
     full, stored, tmp_path, capsys
 ):
@@ -109,18 +118,12 @@ def test_a_colleagues_correction_on_the_same_template_keeps_the_first(
     was = _values(RAW)
     one, two = was[first] + 2, was[second] + 3
 
-    def set_value(iid, value):
-        def edit(book):
-            book["Indikatorwerte"].cell(_rows(book)[iid], C_VALUE).value = value
-
-        return edit
-
-    a = _edit(tpl, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", set_value(first, one))
+    a = _edit(tpl, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", _set_value(first, one))
     code, text = collect(capsys, str(a), "--data", str(stored))
     assert code == 0 and "als Korrektur angenommen" in text, text
     assert _values(stored)[first] == pytest.approx(one)
     # the colleague changed another value on the same original template
-    b = _edit(tpl, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", set_value(second, two))
+    b = _edit(tpl, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", _set_value(second, two))
     code, text = collect(capsys, str(b), "--data", str(stored))
     assert code == 0, text
     now = _values(stored)
@@ -135,16 +138,10 @@ def test_both_changing_the_same_cell_is_a_conflict_that_refuses(full, stored, tm
     tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
     was = _values(RAW)[first]
 
-    def set_value(value):
-        def edit(book):
-            book["Indikatorwerte"].cell(_rows(book)[first], C_VALUE).value = value
-
-        return edit
-
-    a = _edit(tpl, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", set_value(was + 2))
+    a = _edit(tpl, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", _set_value(first, was + 2))
     assert collect(capsys, str(a), "--data", str(stored))[0] == 0
     before = _files(stored)
-    b = _edit(tpl, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", set_value(was + 7))
+    b = _edit(tpl, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", _set_value(first, was + 7))
     code, text = collect(capsys, str(b), "--data", str(stored))
     assert code != 0, text
     assert "abgelehnt" in text
@@ -170,15 +167,9 @@ def test_a_second_correction_of_one_cell_goes_through_a_new_template(
     tpl = full / "tpl" / f"{LAB}_{PERIOD}.xlsx"
     was = _values(RAW)[first]
 
-    def set_value(value):
-        def edit(book):
-            book["Indikatorwerte"].cell(_rows(book)[first], C_VALUE).value = value
-
-        return edit
-
-    own = _edit(tpl, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", set_value(was + 2))
+    own = _edit(tpl, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", _set_value(first, was + 2))
     assert collect(capsys, str(own), "--data", str(stored))[0] == 0
-    again = _edit(own, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", set_value(was + 4))
+    again = _edit(own, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", _set_value(first, was + 4))
     code, text = collect(capsys, str(again), "--data", str(stored))
     assert code == 1 and "auch eine eigene" in text and "neue Vorlage" in text, text
     assert "einer anderen Lieferung" not in text
@@ -190,7 +181,7 @@ def test_a_second_correction_of_one_cell_goes_through_a_new_template(
     fresh = _edit(
         tmp_path / "tpl2" / f"{LAB}_{PERIOD}.xlsx",
         tmp_path / "c" / f"{LAB}_{PERIOD}.xlsx",
-        set_value(was + 4),
+        _set_value(first, was + 4),
     )
     code, text = collect(capsys, str(fresh), "--data", str(stored))
     assert code == 0 and "als Korrektur angenommen" in text, text
