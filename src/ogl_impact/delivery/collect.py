@@ -61,7 +61,7 @@ from ogl_impact.delivery.findings import finding
 from ogl_impact.delivery.keep import Stored, keep_stored, stored_rows
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
-from ogl_impact.delivery.unassigned import with_unassigned
+from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
 from ogl_impact.delivery.workbook import (
     COLUMNS,
     LISTS,
@@ -371,6 +371,7 @@ def _collect_locked(
             rows["indicator_values"] = kept.values
         new_rows[len(candidates)] = rows
         candidates.append(o)
+    network_workbooks(outcomes, tables.tables["periods"])  # lab known, period a workshop
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
     del ctx, read
     _, written_tables, merged_raw, orders = _merge_and_check(candidates, new_rows, tables, received)

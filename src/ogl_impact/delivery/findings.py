@@ -70,6 +70,17 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "The period '{found}' is no known reporting period (e.g. a network workshop). Please "
         "use the reporting period's template.",
     ),
+    "network_period": (
+        "Eine Arbeitsmappe für einen Berichtszeitraum (Sachstands-, Zwischen- oder "
+        "Projektbericht).",
+        "Die Arbeitsmappe ist für „{label}“ ({found}) angelegt. Zu Netzwerk-Workshops werden "
+        "keine Daten geliefert, also auch nicht über Arbeitsmappen. Bitte die Werte in die "
+        "Vorlage des Berichtszeitraums eintragen.",
+        "A workbook for a reporting period (status, interim or project report).",
+        "The workbook was made for '{label}' ({found}). Nothing is delivered for network "
+        "workshops, so no workbook either. Please enter the values into the reporting "
+        "period's template.",
+    ),
     "wrong_period": (
         "Die Vorlage für den Zeitraum {expected}.",
         "Dies ist die Vorlage für {found} (z. B. die des letzten Zeitraums). Bitte die Werte in "

@@ -1,0 +1,74 @@
+"""The low findings of the second careless-user test of the delivery loop, as a coordinator causes them.
+
+Each test runs ``template`` and ``collect`` through :func:`ogl_impact.cli.main`
+on a copy of the embedded data and edits workbooks with openpyxl, as a
+person does in Excel. The expected values are the embedded data and what
+the test typed, never the output of the code under test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ogl_impact.cli import main
+from tests.test_delivery_loop import PERIOD, RAW, collect
+
+LAB = "brandis"
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """The embedded data (PERIOD collected) and the templates of LAB for PERIOD."""
+    root = tmp_path_factory.mktemp("collected")
+    shutil.copytree(RAW, root / "data", ignore=shutil.ignore_patterns("truth"))
+    args = ["template", "--period", PERIOD, "--lab", LAB, "--data", str(root / "data")]
+    assert main([*args, "--out", str(root / "tpl"), "--jobs", "1"]) == 0
+    return root
+
+
+@pytest.fixture
+def stored(full, tmp_path):
+    """A fresh copy of the embedded data for one test."""
+    shutil.copytree(full / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _register(data: Path) -> pd.DataFrame:
+    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+
+
+# --- L4: a workbook of a network workshop ------------------------------------------------
+
+
+def test_a_network_workshop_workbook_is_refused_in_plain_words(full, stored, tmp_path, capsys):
+    # a coordinator copies the sb6 template and writes the workshop into the hidden sheet
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    book["ogl_meta"]["B3"] = "nw6"
+    path = tmp_path / "back" / f"{LAB}_nw6.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    before = _register(stored)
+    code, text = collect(capsys, str(path), "--data", str(stored))
+    assert code == 1, text
+    assert "abgelehnt" in text
+    assert "ogl_meta" not in text and "B3" not in text, text
+    assert "Netzwerk-Workshop" in text and "6. Netzwerk-Workshop" in text, text
+    assert "nicht über Arbeitsmappen" in text, text
+    after = _register(stored)
+    assert len(after) == len(before) + 1
+    row = after.iloc[-1]
+    assert row["lab_id"] == LAB and row["outcome"] == "refused", row
+    assert after["lab_id"].notna().all()
+    # status names the refused file instead of losing it
+    assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert f"{LAB}_nw6.xlsx" in out, out
