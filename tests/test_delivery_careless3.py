@@ -1,4 +1,4 @@
-"""The low findings of the second careless-user test of the delivery loop, as a coordinator causes them.
+"""Low findings of the second careless-user test of the delivery loop, as coordinators cause them.
 
 Each test runs ``template`` and ``collect`` through :func:`ogl_impact.cli.main`
 on a copy of the embedded data and edits workbooks with openpyxl, as a
