@@ -16,7 +16,10 @@ import pandas as pd
 import pytest
 
 from ogl_impact.cli import main
-from tests.test_delivery_loop import PERIOD, RAW, collect
+from tests import test_delivery_loop as loop
+from tests.test_delivery_loop import PERIOD, RAW, collect, filled
+
+original, base, data = loop.original, loop.base, loop.data
 
 LAB = "brandis"
 
@@ -72,3 +75,49 @@ def test_a_network_workshop_workbook_is_refused_in_plain_words(full, stored, tmp
     assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) in (0, 1)
     out = capsys.readouterr().out
     assert f"{LAB}_nw6.xlsx" in out, out
+
+
+# --- L7: a blank template arriving after its period was collected -----------------------
+
+
+def test_a_blank_template_after_the_delivery_is_one_line_and_no_delivery(
+    base, data, original, tmp_path, capsys
+):
+    # the lab delivers on time; a colleague later sends the blank template of the same period
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(sent), "--data", str(data), "--feedback", str(tmp_path / "fb"))
+    assert code == 0 and "angenommen" in text, text
+    page = (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_bytes()
+    assert main(["status", "--data", str(data), "--period", PERIOD, "--as-of", "2022-12-31"]) == 0
+    status_before = capsys.readouterr().out
+    before = _files(data)
+    blank = tmp_path / "b" / f"{LAB}_{PERIOD} (2).xlsx"
+    blank.parent.mkdir()
+    shutil.copy(base / "tpl" / f"{LAB}_{PERIOD}.xlsx", blank)
+    code, text = (
+        main(
+            [
+                "collect",
+                str(blank),
+                "--data",
+                str(data),
+                "--received",
+                "2022-12-01",
+                "--feedback",
+                str(tmp_path / "fb"),
+            ]
+        ),
+        capsys.readouterr(),
+    )
+    text = text.out + text.err
+    assert code == 0, text
+    lines = [line for line in text.splitlines() if line.strip()]
+    mine = [line for line in lines if blank.name in line]
+    assert len(mine) == 1, text
+    assert "nichts eingetragen" in mine[0] and "bleiben" in mine[0], text
+    assert "leer gelassen" not in text and "keine Änderung" not in text, text
+    assert len(lines) <= 3, text  # the line, the feedback folder, the summary
+    assert _files(data) == before  # no table, no register row
+    assert (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_bytes() == page
+    assert main(["status", "--data", str(data), "--period", PERIOD, "--as-of", "2022-12-31"]) == 0
+    assert capsys.readouterr().out == status_before

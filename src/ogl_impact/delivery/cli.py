@@ -138,6 +138,9 @@ _OUTCOME = {
 }
 
 
+_SKIPPED_BECAUSE = ("already_collected", "other_period", "nothing_entered")
+"""Rules whose text is the whole line of a skipped workbook ("übersprungen – …")."""
+
 INFO_LINES = 5
 """Notes (info) shown per workbook in the terminal; the feedback page lists them all."""
 
@@ -150,7 +153,7 @@ def _print_outcome(o, lang: str, feedback: bool = True) -> None:
     """
     who = f" ({o.lab_id}, {o.period_id})" if o.lab_id else ""
     if o.outcome == "skipped":  # harmless: one line, no "Fehler"
-        why = next((f for f in o.findings if f.rule in ("already_collected", "other_period")), None)
+        why = next((f for f in o.findings if f.rule in _SKIPPED_BECAUSE), None)
         twice = next((f for f in o.findings if f.rule == "duplicate_in_run"), None)
         if why is not None:
             line = why.fix(lang)  # "übersprungen – ... schon am ... eingelesen."

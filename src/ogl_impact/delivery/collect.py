@@ -330,6 +330,13 @@ def _collect_locked(
                 {n: tables.raw[n].frame for n in _ROW_COLUMNS},
                 {p for p in existing if p[1] == o.period_id},
             )
+        if key in stored and not (checked.values or checked.milestones or checked.partners):
+            if not o.notes:  # nothing entered at all: no delivery, one line, not registered
+                o.outcome = "skipped"
+                o.findings = [
+                    finding(o.file, "nothing_entered", severity="info", period=o.period_id)
+                ]
+                continue
         if key in stored:  # a period already collected: an empty cell keeps the stored value
             kept = keep_stored(
                 o.file,

@@ -404,6 +404,15 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "two workbooks for {lab}, {period}: {this} and {other} – collect only one of them "
         "(both refused; the stored values stay).",
     ),
+    "nothing_entered": (
+        "Eine Lieferung.",
+        "übersprungen – in der Arbeitsmappe ist nichts eingetragen (keine Werte, Meilensteine, "
+        "Partner oder Anmerkungen); die gespeicherten Werte von {period} bleiben. Sie zählt "
+        "nicht als Lieferung.",
+        "A delivery.",
+        "skipped – nothing is entered in the workbook (no values, milestones, partners or "
+        "remarks); the stored values of {period} stay. It does not count as a delivery.",
+    ),
     "other_period": (
         "Eine Arbeitsmappe für {period} (--period).",
         "übersprungen – Arbeitsmappe für {found}, eingelesen wird nur {period} (--period).",
