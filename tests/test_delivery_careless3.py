@@ -8,7 +8,10 @@ the test typed, never the output of the code under test.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -121,3 +124,45 @@ def test_a_blank_template_after_the_delivery_is_one_line_and_no_delivery(
     assert (tmp_path / "fb" / f"{LAB}_{PERIOD}.html").read_bytes() == page
     assert main(["status", "--data", str(data), "--period", PERIOD, "--as-of", "2022-12-31"]) == 0
     assert capsys.readouterr().out == status_before
+
+
+# --- L5: a read-only data folder -----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path):
+    """Make a folder read-only as its owner would (chmod; as root, which chmod does not stop,
+    the immutable flag); skip where neither works."""
+    mode = folder.stat().st_mode
+    folder.chmod(0o555)
+    flagged = False
+    try:
+        if os.access(folder, os.W_OK):  # root
+            run = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+            flagged = run.returncode == 0
+            if not flagged or os.access(folder, os.W_OK):
+                pytest.skip("cannot make a folder read-only here (root without chattr)")
+        yield folder
+    finally:
+        if flagged:
+            subprocess.run(["chattr", "-i", str(folder)], check=False)
+        folder.chmod(mode)
+
+
+def test_a_read_only_data_folder_is_refused_in_german_before_any_work(
+    base, data, original, tmp_path, capsys
+):
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    before = _files(data)
+    with _read_only(data):
+        code = main(["collect", str(sent), "--data", str(data), "--feedback", str(tmp_path / "fb")])
+        out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 2, text  # as a folder refused for other reasons
+    assert "Traceback" not in text
+    assert "Operation not permitted" not in text and "Permission denied" not in text, text
+    assert str(data) in text and "schreibgeschützt" in text and "Schreibrechte" in text, text
+    assert "nichts geändert" in text
+    assert _files(data) == before
+    assert not (tmp_path / "fb").exists()
+    assert not [p for p in data.parent.iterdir() if p.name.startswith(".ogl-staging-")]

@@ -265,10 +265,13 @@ def run_collect(
             err=True,
         )
         return EXIT_USAGE
-    if feedback is not None:
-        from ogl_impact.write.target import check_target
+    from ogl_impact.write.target import check_target, check_writable
 
+    check_writable(data)  # before any work: a read-only folder is refused like a foreign one
+    if feedback is not None:
         check_target(feedback, "collect", [data, *paths])
+        for place in (Path(feedback), Path(feedback).resolve().parent):
+            check_writable(place)
     try:
         result = collect(
             paths,

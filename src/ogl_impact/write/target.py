@@ -473,6 +473,50 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _no_permission(path: Path) -> TargetError:
+    return TargetError(
+        f"{path} ist schreibgeschützt (keine Schreibrechte); nichts geändert. Bitte Schreibrechte "
+        f"dafür geben (z. B. chmod u+w, oder bei der Verwaltung des Laufwerks "
+        f"anfragen) oder einen beschreibbaren Ordner angeben / is read-only (no write "
+        f"permission); nothing changed. Please grant write permission or choose a writable "
+        f"folder"
+    )
+
+
+def check_writable(folder: str | Path) -> Path:
+    """Refuse a folder that cannot be written (or, when missing, created) before any work.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder that will receive files, or be created or replaced.
+
+    Returns
+    -------
+    Path
+        The folder, resolved.
+
+    Raises
+    ------
+    TargetError
+        Naming the folder (or the existing folder it would be created in)
+        that this process may not write, and what to do.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_writable(tempfile.mkdtemp()).is_dir()
+    True
+    """
+    folder_r = Path(folder).resolve()
+    place = folder_r
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if not os.access(place, os.W_OK | os.X_OK):
+        raise _no_permission(place)
+    return folder_r
+
+
 @contextmanager
 def update_files(
     folder: str | Path, command: str, inputs: Sequence[str | Path] = ()
@@ -513,6 +557,7 @@ def update_files(
     ['eigene.csv', 'neu.csv']
     """
     folder_r = check_target(folder, command, inputs, owned=False)
+    check_writable(folder_r)
     folder_r.mkdir(parents=True, exist_ok=True)
     staging = _staging_dir(folder_r, "files")
     backup = _staging_dir(folder_r, "backup")
@@ -540,6 +585,9 @@ def update_files(
                     os.replace(final, aside)
                 moved.append(entry)
                 os.replace(new, final)
+        except PermissionError as exc:  # a file or the folder made read-only meanwhile
+            _undo(moved, folder_r, backup)
+            raise _no_permission(Path(exc.filename or folder_r)) from None
         except BaseException:
             _undo(moved, folder_r, backup)
             raise
@@ -685,6 +733,7 @@ __all__ = [
     "FolderBusy",
     "TargetError",
     "check_target",
+    "check_writable",
     "claim_folder",
     "folder_lock",
     "is_project_root",
