@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -19,8 +21,10 @@ import pandas as pd
 import pytest
 
 from ogl_impact.cli import main
+from ogl_impact.delivery import cli as delivery_cli
 from tests import test_delivery_loop as loop
 from tests.test_delivery_loop import PERIOD, RAW, collect, filled
+from tests.test_delivery_run import _staging_left, _start
 
 original, base, data = loop.original, loop.base, loop.data
 
@@ -166,3 +170,70 @@ def test_a_read_only_data_folder_is_refused_in_german_before_any_work(
     assert _files(data) == before
     assert not (tmp_path / "fb").exists()
     assert not [p for p in data.parent.iterdir() if p.name.startswith(".ogl-staging-")]
+
+
+# --- L6: Ctrl-C after everything is written; kill -9 leaves staging folders ------------------
+
+
+def test_ctrl_c_while_the_results_are_printed_says_all_is_written(
+    base, data, original, tmp_path, capsys, monkeypatch
+):
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    fb = tmp_path / "fb"
+    before = _files(data)
+    printing = delivery_cli._print_outcome
+
+    def ctrl_c_now(*args, **kwargs):  # the coordinator presses Ctrl-C as the lines appear
+        os.kill(os.getpid(), signal.SIGINT)
+        return printing(*args, **kwargs)
+
+    monkeypatch.setattr(delivery_cli, "_print_outcome", ctrl_c_now)
+    code = main(["collect", str(sent), "--data", str(data), "--feedback", str(fb)])
+    out = capsys.readouterr()
+    assert code == 130, out.out + out.err
+    assert "Traceback" not in out.err
+    assert "vollständig geschrieben" in out.err and "nichts geändert" not in out.err, out.err
+    after = _files(data)
+    assert after["indicator_values.csv"] != before["indicator_values.csv"]
+    assert f"{LAB};{PERIOD};" in after["submissions.csv"].decode()
+    assert (fb / f"{LAB}_{PERIOD}.html").exists()
+
+
+def test_after_kill_9_the_next_collect_says_it_removed_the_leftovers(
+    base, data, original, tmp_path
+):
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    fb = tmp_path / "fb"
+    before = _files(data)
+    proc, _ = _start(
+        tmp_path, "staged", "collect", str(sent), "--data", str(data), "--feedback", str(fb)
+    )
+    proc.kill()  # kill -9 while tables and feedback are staged
+    proc.communicate(timeout=60)
+    assert _staging_left(data) and _files(data) == before
+    # the folder itself is untouched: validate and status do not trip over the leftovers
+    assert main(["validate", str(data)]) == 0
+    assert main(["status", "--data", str(data), "--as-of", "2022-12-31"]) == 0
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ogl_impact",
+            "collect",
+            str(sent),
+            "--data",
+            str(data),
+            "--feedback",
+            str(fb),
+            "--received",
+            "2022-11-20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Zwischenordner eines abgebrochenen Laufs" in run.stderr and str(data) in run.stderr
+    assert _staging_left(data) == [] and _staging_left(fb) == []
+    assert "angenommen" in run.stdout

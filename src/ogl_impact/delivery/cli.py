@@ -303,6 +303,24 @@ def run_collect(
         else:  # before the final renames: the staging folders are gone
             _say("Abgebrochen – nichts geändert", "Interrupted – nothing changed", lang, err=True)
         raise
+    try:
+        return _report(result, feedback, lang)
+    except KeyboardInterrupt:  # everything is written; only the report was cut short
+        _say(
+            "Abgebrochen – die Lieferung war schon übernommen: Daten und Rückmeldung sind "
+            "vollständig geschrieben; nur die Ausgabe hier ist unvollständig (siehe "
+            "submissions.csv und die Rückmeldungen)",
+            "Interrupted – the delivery had already been taken in: data and feedback are "
+            "completely written; only this output is incomplete (see submissions.csv and the "
+            "feedback)",
+            lang,
+            err=True,
+        )
+        raise  # exit 130 (Ctrl-C) or 143 (SIGTERM), as any interrupted command
+
+
+def _report(result, feedback: Path | None, lang: str) -> int:
+    """Print the outcome of every workbook and the summary; return the exit status."""
     if not result.outcomes:
         _say(
             "ogl-impact collect: keine Arbeitsmappen (.xlsx) gefunden",

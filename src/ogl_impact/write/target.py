@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -324,7 +325,8 @@ def _mode_for(existing: Path, default: int) -> int:
 
 def _staging_dir(target: Path, kind: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    recover(target)
+    for line in recover(target):  # said, not silently done: the user may wonder where they went
+        print(line, file=sys.stderr)
     prefix = f".{target.name}{STAGING_TAG}{kind}-{os.getpid()}-"
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     os.chmod(path, _mode_for(target, 0o777))  # mkdtemp makes 0700; keep what OUT had
@@ -338,8 +340,9 @@ def recover(target: str | Path) -> list[str]:
     in leaves the old output in a hidden ``old`` folder: it is put back. A
     run of :func:`update_files` killed while moving files leaves a journal:
     every file it replaced is put back and every file it added is removed.
-    Staging folders of dead runs are removed. Folders of running processes
-    are left alone.
+    Staging folders of dead runs are removed (and counted in one line).
+    Folders of running processes are left alone. A run that stages into a
+    folder's place first calls this and prints the lines to stderr.
 
     Parameters
     ----------
@@ -369,9 +372,16 @@ def recover(target: str | Path) -> list[str]:
             done.append(f"{target}: frühere Ausgabe wiederhergestellt / earlier output restored")
         elif kind == "backup":
             done += _roll_back(path, target)
+    removed = 0
     for _, path in stale:
         if path.exists():
             shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    if removed:
+        done.append(
+            f"{target}: {removed} Zwischenordner eines abgebrochenen Laufs (neben dem Ordner) "
+            f"entfernt / {removed} staging folder(s) of an interrupted run removed"
+        )
     return done
 
 
