@@ -22,8 +22,9 @@ import pytest
 
 from ogl_impact.cli import main
 from ogl_impact.delivery import cli as delivery_cli
+from ogl_impact.delivery.workbook import STATUS_LABELS
 from tests import test_delivery_loop as loop
-from tests.test_delivery_loop import PERIOD, RAW, collect, filled
+from tests.test_delivery_loop import C_DISAGG, C_ID, C_STATUS, C_VALUE, PERIOD, RAW, collect, filled
 from tests.test_delivery_run import _staging_left, _start
 
 original, base, data = loop.original, loop.base, loop.data
@@ -237,3 +238,54 @@ def test_after_kill_9_the_next_collect_says_it_removed_the_leftovers(
     assert "Zwischenordner eines abgebrochenen Laufs" in run.stderr and str(data) in run.stderr
     assert _staging_left(data) == [] and _staging_left(fb) == []
     assert "angenommen" in run.stdout
+
+
+# --- L1: a Status changed onto a value another delivery changed since the template --------
+
+
+def _row(sheet, iid: str) -> int:
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, C_ID).value == iid and not sheet.cell(row, C_DISAGG).value:
+            return row
+    raise AssertionError(iid)
+
+
+def _edited(full: Path, dest: Path, iid: str, value=None, status=None) -> Path:
+    """A copy of the lab's correction template with one row of Indikatorwerte edited."""
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    row = _row(sheet, iid)
+    if value is not None:
+        sheet.cell(row, C_VALUE).value = value
+    if status is not None:
+        sheet.cell(row, C_STATUS).value = STATUS_LABELS[status]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+@pytest.mark.parametrize("first", ["value", "status"])
+def test_one_cell_of_a_row_each_on_two_copies_of_a_template_is_a_conflict(
+    full, stored, tmp_path, capsys, first
+):
+    # i03 of brandis in sb6 is stored as 28, "geschätzt" (data/raw); two colleagues each
+    # take the correction template: one corrects the value, the other the status
+    iv = pd.read_csv(RAW / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    own = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
+    assert own["value"].tolist() == ["28"] and own["status"].tolist() == ["estimated"]
+    by_value = _edited(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", "i03", value=30)
+    by_status = _edited(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i03", status="measured")
+    one, other = (by_value, by_status) if first == "value" else (by_status, by_value)
+    code, text = collect(capsys, str(one), "--data", str(stored))
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    before = _files(stored)
+    code, text = collect(capsys, str(other), "--data", str(stored))
+    assert code == 1 and "abgelehnt" in text, text
+    book = openpyxl.load_workbook(other)
+    row = _row(book["Indikatorwerte"], "i03")
+    cell = f"Indikatorwerte!{'I' if other is by_value else 'J'}{row}"
+    assert cell in text, text
+    assert "neue Vorlage" in text
+    after = _files(stored)
+    for name in ("indicator_values.csv", "revisions.csv"):
+        assert after[name] == before[name], name

@@ -294,6 +294,21 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "changed since your template was made (template: {template}) – the stored value "
         "{stored} stays.",
     ),
+    "row_conflict": (
+        "Eine Änderung auf einer Vorlage, die die gespeicherte Zeile zeigt.",
+        "Seit Ihre Vorlage erstellt wurde, hat eine spätere Lieferung (auch eine eigene) den "
+        "{what} dieser Zeile geändert (Vorlage: {template}, gespeichert: {stored}). Wert und "
+        "Status gehören zusammen; ob Ihre Änderung zur gespeicherten Zeile passt, lässt sich "
+        "aus dieser Datei nicht erkennen; die Arbeitsmappe wird nicht übernommen. Bitte eine "
+        "neue Vorlage anfordern (sie zeigt die gespeicherte Zeile) und die Änderung dort "
+        "eintragen.",
+        "A change made on a template that shows the stored row.",
+        "Since your template was made, a later delivery (possibly your own) changed this row's "
+        "{what} (template: {template}, stored: {stored}). Value and status belong together; "
+        "whether your change fits the stored row cannot be told from this file; the workbook "
+        "is not taken. Please ask for a new template (it shows the stored row) and enter the "
+        "change there.",
+    ),
     "conflict": (
         "Eine Änderung auf einer Vorlage, die den gespeicherten Wert {stored} zeigt.",
         "Ihre Vorlage zeigte hier {template}; seit sie erstellt wurde, ist {stored} gespeichert "

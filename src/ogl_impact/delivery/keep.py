@@ -280,6 +280,47 @@ class _Merge:
         return None
 
 
+def _row_conflict(
+    file: str,
+    row: int,
+    v: str,
+    st: str,
+    base: tuple[str, str],
+    old: tuple[str, str],
+    decimal: str,
+) -> Finding | None:
+    """Return a conflict: a Status changed onto a value changed since the template, or back.
+
+    Wert and Status belong together: "gemessen" is said of the value the
+    lab saw. Where the lab changed one of them (against the template's base)
+    and a later delivery the other (the stored row against the base), the
+    lab's change cannot be told to fit the stored row: a conflict, like two
+    changes of one cell.
+    """
+    (base_v, base_st), (old_v, old_st) = base, old
+    lab_v = bool(v) and not _same_value(v, base_v, decimal)
+    lab_st = bool(st) and st != base_st
+    since_v = not _same_value(old_v, base_v, decimal)
+    since_st = old_st != base_st
+    if lab_st and not lab_v and since_v:
+        column, what, template, stored = "status", "Wert", base_v, old_v
+    elif lab_v and not lab_st and since_st:
+        column, what = "value", "Status"
+        template, stored = _shown("status", base_st, decimal), _shown("status", old_st, decimal)
+    else:
+        return None
+    return finding(
+        file,
+        "row_conflict",
+        sheet=SHEET_VALUES,
+        cell=_cell(SHEET_VALUES, column, row),
+        value=_shown(column, v if column == "value" else st, decimal).strip("„“"),
+        what=what,
+        template=template or "(leer)",
+        stored=stored or "(leer)",
+    )
+
+
 def keep_stored(
     file: str,
     values: list[tuple],
@@ -386,6 +427,11 @@ def keep_stored(
             continue
         old = old or {}
         old_v, old_st = old.get("value", ""), old.get("status", "")
+        if given is not None and old:
+            clash = _row_conflict(file, row, v, st, (base_v, base_st), (old_v, old_st), decimal)
+            if clash is not None:  # the lab changed one cell, a later delivery the other
+                notes.append(clash)
+                continue
         value_changed = False
         if v:
             kept = merge.cell(SHEET_VALUES, "value", row, v, base_v, old_v)
