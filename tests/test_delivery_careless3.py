@@ -289,3 +289,35 @@ def test_one_cell_of_a_row_each_on_two_copies_of_a_template_is_a_conflict(
     after = _files(stored)
     for name in ("indicator_values.csv", "revisions.csv"):
         assert after[name] == before[name], name
+
+
+# --- L3: an sb5 correction template filled with sb6 values --------------------------------
+
+
+def test_a_correction_that_repeats_another_periods_values_gets_a_hint(full, tmp_path, capsys):
+    stored_data = tmp_path / "data"
+    shutil.copytree(full / "data", stored_data)
+    assert main(["template", "--period", "sb5", "--lab", LAB, "--data", str(stored_data),
+                 "--out", str(tmp_path / "tpl5"), "--jobs", "1"]) == 0  # fmt: skip
+    capsys.readouterr()
+    iv = pd.read_csv(RAW / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    iv = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)].fillna("")
+    sb6 = {(r.indicator_id, r.disaggregation_value): r.value for r in iv.itertuples()}
+    # the coordinator opens the sb5 correction template and types this period's (sb6) values
+    book = openpyxl.load_workbook(tmp_path / "tpl5" / f"{LAB}_sb5.xlsx")
+    sheet = book["Indikatorwerte"]
+    typed = 0
+    for row in range(2, sheet.max_row + 1):
+        key = (sheet.cell(row, C_ID).value, sheet.cell(row, C_DISAGG).value or "")
+        if sb6.get(key):
+            sheet.cell(row, C_VALUE).value = float(sb6[key].replace(",", "."))
+            typed += 1
+    assert typed >= 10
+    path = tmp_path / "back" / f"{LAB}_sb5.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    code, text = collect(capsys, str(path), "--data", str(stored_data))
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    hint = [line for line in text.splitlines() if "sb6" in line]
+    assert hint and "Hinweis" in hint[0], text
+    assert "gespeicherten Werten von sb6" in hint[0] and "Vorlage für sb6" in hint[0], text

@@ -58,7 +58,13 @@ from ogl_impact.delivery.check import text as _text
 from ogl_impact.delivery.csvout import table_columns, write_columns
 from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import finding
-from ogl_impact.delivery.keep import Stored, keep_stored, stored_rows
+from ogl_impact.delivery.keep import (
+    OtherPeriods,
+    Stored,
+    keep_stored,
+    same_as_other_period,
+    stored_rows,
+)
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
@@ -264,6 +270,7 @@ def _collect_locked(
     in_run: dict[tuple[str, str], list[Outcome]] = {}
     stored: dict = {}
     stored_periods: set[str] = set()
+    others = OtherPeriods(tables.raw["indicator_values"].frame)  # indexed on first use
     for checked in check_workbooks(files, ctx, processes, read):
         o = checked.outcome
         outcomes.append(o)
@@ -353,6 +360,8 @@ def _collect_locked(
             o.findings += kept.findings
             if o.errors:  # a conflict with a value stored since the template was made
                 continue
+            if kept.values_changed:  # another period's values typed into this one's template?
+                o.findings += same_as_other_period(o.file, kept, stored[key], others, ctx.decimal)
             rows["indicator_values"], rows["milestones"] = kept.values, kept.milestones
             # a table the workbook leaves as stored keeps its rows where they are
             rows["as_stored"] = {

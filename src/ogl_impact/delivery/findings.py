@@ -353,6 +353,19 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "you meant to report {later}, please use the template for {later}; the correction of "
         "{period} is taken.",
     ),
+    "same_as_other_period": (
+        "Eine Korrektur von {period}.",
+        "Alle {n} geänderten Werte stimmen mit den gespeicherten Werten von {other} überein. "
+        "Wurden Werte von {other} in die Vorlage für {period} eingetragen? Dann bitte die "
+        "Korrektur mit einer neuen Vorlage für {period} rückgängig machen und Werte für "
+        "{other} auf der Vorlage für {other} schicken; die Korrektur von {period} ist "
+        "übernommen.",
+        "A correction of {period}.",
+        "All {n} changed values equal the stored values of {other}. Were values of {other} "
+        "entered into the template for {period}? Then please undo the correction with a new "
+        "template for {period} and send values for {other} on the template for {other}; the "
+        "correction of {period} is taken.",
+    ),
     "nothing_filled": (
         "Mindestens einen Wert, einen Meilensteinstand oder einen Partner.",
         "In der Arbeitsmappe ist kein Wert eingetragen (ein Status oder eine Anmerkung allein "

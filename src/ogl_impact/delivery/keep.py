@@ -616,4 +616,95 @@ def keep_stored(
     )
 
 
-__all__ = ["Base", "Kept", "Stored", "keep_stored", "parse_base", "stored_rows"]
+class OtherPeriods:
+    """The stored indicator values of each lab per period, indexed on first use.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The text frame of ``indicator_values`` as read.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._index: dict[str, dict[str, dict[tuple[str, str], str]]] | None = None
+
+    def of(self, lab: str) -> dict[str, dict[tuple[str, str], str]]:
+        """Return period -> (indicator_id, disaggregation value) -> value text of ``lab``."""
+        if self._index is None:
+            self._index = {}
+            cols = ["lab_id", "period_id", "indicator_id", "disaggregation_value", "value"]
+            sub = self.frame[cols]
+            sub = sub.astype(str).where(sub.notna().to_numpy(), "")
+            for lab_id, per, iid, d, v in sub.itertuples(index=False, name=None):
+                if v:
+                    self._index.setdefault(lab_id, {}).setdefault(per, {})[(iid, d)] = v
+        return self._index.get(lab, {})
+
+
+SAME_AS_FROM = 2
+"""Changed values that must all equal another period's before a correction gets the hint."""
+
+
+def same_as_other_period(
+    file: str, kept: Kept, stored: Stored, others: OtherPeriods, decimal: str = ","
+) -> list[Finding]:
+    """Note a correction whose changed values are all another stored period's values.
+
+    An sb5 correction template filled with the sb6 values is a correction
+    of sb5 that repeats sb6: said in a warning naming the other period (the
+    correction is taken; a coincidence of one value is not noted).
+
+    Parameters
+    ----------
+    file : str
+        The workbook.
+    kept : Kept
+        What :func:`keep_stored` made of the workbook.
+    stored : Stored
+        The rows stored for its lab and period.
+    others : OtherPeriods
+        The stored values of every period.
+    decimal : str
+        Decimal separator of the folder.
+
+    Returns
+    -------
+    list of Finding
+        One warning, or none.
+    """
+    changed = {}
+    for lab, iid, per, d, v, _st, _line in kept.values:
+        old = stored.values.get((iid, d), {}).get("value", "")
+        if v and not _same_value(v, old, decimal):
+            changed[(iid, d)] = (lab, per, v)
+    if len(changed) < SAME_AS_FROM:
+        return []
+    lab, period = next(iter(changed.values()))[:2]
+    for other, values in others.of(lab).items():
+        if other == period:
+            continue
+        if all(_same_value(v, values.get(key, ""), decimal) for key, (_, _, v) in changed.items()):
+            return [
+                finding(
+                    file,
+                    "same_as_other_period",
+                    severity="warning",
+                    n=len(changed),
+                    period=period,
+                    other=other,
+                )
+            ]
+    return []
+
+
+__all__ = [
+    "Base",
+    "Kept",
+    "OtherPeriods",
+    "Stored",
+    "keep_stored",
+    "parse_base",
+    "same_as_other_period",
+    "stored_rows",
+]
