@@ -14,7 +14,8 @@ as a revision: every value it changes is kept in ``revisions.csv``. An
 empty cell never deletes a stored value (:mod:`~ogl_impact.delivery.keep`:
 the stored value stays, with a note; only „Wert zurückziehen“ removes one,
 as a revision), and a workbook that so changes nothing is ``unchanged``
-(„keine Änderung“, registered as accepted, no table written). Every
+(„keine Änderung“, registered as accepted, no table written); one with
+nothing entered at all is skipped (one line, not registered). Every
 recognised workbook, refused ones too, gets a row in ``submissions.csv``
 (one per lab, period and file hash; an acceptance replaces an earlier
 refusal of the same bytes).
