@@ -321,3 +321,16 @@ def test_a_correction_that_repeats_another_periods_values_gets_a_hint(full, tmp_
     hint = [line for line in text.splitlines() if "sb6" in line]
     assert hint and "Hinweis" in hint[0], text
     assert "gespeicherten Werten von sb6" in hint[0] and "Vorlage für sb6" in hint[0], text
+
+
+def test_the_same_status_as_the_later_delivery_is_no_conflict(full, stored, tmp_path, capsys):
+    # a later delivery stored 30, "gemessen"; a colleague's copy says "gemessen" too
+    later = _edited(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", "i03", 30, "measured")
+    code, text = collect(capsys, str(later), "--data", str(stored))
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    same = _edited(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i03", status="measured")
+    code, text = collect(capsys, str(same), "--data", str(stored))
+    assert code == 0 and "keine Änderung" in text and "Fehler" not in text, text
+    iv = pd.read_csv(stored / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    row = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
+    assert row["value"].tolist() == ["30"] and row["status"].tolist() == ["measured"]

@@ -302,9 +302,10 @@ def _row_conflict(
     lab_st = bool(st) and st != base_st
     since_v = not _same_value(old_v, base_v, decimal)
     since_st = old_st != base_st
-    if lab_st and not lab_v and since_v:
+    # a change that leaves the stored cell as it is changes nothing: no conflict
+    if lab_st and not lab_v and since_v and st != old_st:
         column, what, template, stored = "status", "Wert", base_v, old_v
-    elif lab_v and not lab_st and since_st:
+    elif lab_v and not lab_st and since_st and not _same_value(v, old_v, decimal):
         column, what = "value", "Status"
         template, stored = _shown("status", base_st, decimal), _shown("status", old_st, decimal)
     else:
