@@ -216,7 +216,9 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "zurückgezogen wird nur mit dem Status „Wert zurückziehen“. Exit 0: alle angenommen "
         "(oder ohne Änderung); 1: mindestens eine abgelehnt; 2: Aufruf unbrauchbar, oder ein "
         "anderer Lauf bearbeitet denselben Datenordner, oder eine Tabelle wurde während des "
-        "Laufs geändert (nichts geschrieben); 130: abgebrochen (Strg+C).",
+        "Laufs geändert, oder der Daten- bzw. Rückmeldeordner ist schreibgeschützt (nichts "
+        "geschrieben); 130: abgebrochen (Strg+C). Eine Arbeitsmappe, in der gar nichts "
+        "eingetragen ist, wird für einen schon eingelesenen Zeitraum übersprungen.",
     )
     p.add_argument("paths", nargs="+", help="Arbeitsmappen oder Ordner")
     p.add_argument("--data", default="data/raw", help="Datenordner (Standard: data/raw)")

@@ -50,10 +50,10 @@ _TEXT = {
         "(provisional: the deadline has not passed)",
     ),
     "unassigned": (
-        "Außerdem {n} nicht zuordenbare {what} (Datei ohne erkennbares Labor oder Zeitraum, "
-        "abgelehnt; in keiner Lieferquote gezählt): {files}",
+        "Außerdem {n} nicht zuordenbare {what} (Datei ohne erkennbares Labor oder "
+        "Berichtszeitraum, abgelehnt; in keiner Lieferquote gezählt): {files}",
         "Also {n} {what} that could not be assigned (a file without a recognisable lab or "
-        "period, refused; counted in no reporting rate): {files}",
+        "reporting period, refused; counted in no reporting rate): {files}",
     ),
     "revised_rule": (
         "korrigiert: Werte, deren jetziger Wert (oder dessen Fehlen nach dem Zurückziehen) vom "
@@ -360,7 +360,14 @@ def _unassigned(ds: object, as_of: date, t: object, lang: str) -> list[str]:
     subs = ds.tables.get("submissions")
     if subs is None or subs.empty:
         return []
-    rows = subs[subs["lab_id"].isna() & (pd.to_datetime(subs["received"]) <= pd.Timestamp(as_of))]
+    # no lab, or a period that collects nothing (a network workshop's workbook, refused)
+    periods = ds.tables.get("periods")
+    kinds = vocab.DELIVERY_PERIOD_KINDS
+    collected = (
+        set() if periods is None else set(periods.loc[periods["kind"].isin(kinds), "period_id"])
+    )
+    apart = subs["lab_id"].isna() | ~subs["period_id"].isin(collected)
+    rows = subs[apart & (pd.to_datetime(subs["received"]) <= pd.Timestamp(as_of))]
     if rows.empty:
         return []
     n = len(rows)

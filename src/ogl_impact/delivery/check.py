@@ -272,7 +272,15 @@ def recognise(
         return o
     if per not in periods:
         o.findings.append(
-            finding(raw.file, "unknown_period", sheet=SHEET_META, cell="B3", value=per, found=per)
+            finding(
+                raw.file,
+                "unknown_period",
+                sheet=SHEET_META,
+                cell="B3",
+                value=per,
+                found=per,
+                lab=lab,
+            )
         )
         return o
     o.lab_id, o.period_id = lab, per

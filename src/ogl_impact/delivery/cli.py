@@ -138,6 +138,9 @@ _OUTCOME = {
 }
 
 
+_SKIPPED_BECAUSE = ("already_collected", "other_period", "nothing_entered")
+"""Rules whose text is the whole line of a skipped workbook ("übersprungen – …")."""
+
 INFO_LINES = 5
 """Notes (info) shown per workbook in the terminal; the feedback page lists them all."""
 
@@ -150,7 +153,7 @@ def _print_outcome(o, lang: str, feedback: bool = True) -> None:
     """
     who = f" ({o.lab_id}, {o.period_id})" if o.lab_id else ""
     if o.outcome == "skipped":  # harmless: one line, no "Fehler"
-        why = next((f for f in o.findings if f.rule in ("already_collected", "other_period")), None)
+        why = next((f for f in o.findings if f.rule in _SKIPPED_BECAUSE), None)
         twice = next((f for f in o.findings if f.rule == "duplicate_in_run"), None)
         if why is not None:
             line = why.fix(lang)  # "übersprungen – ... schon am ... eingelesen."
@@ -262,10 +265,13 @@ def run_collect(
             err=True,
         )
         return EXIT_USAGE
-    if feedback is not None:
-        from ogl_impact.write.target import check_target
+    from ogl_impact.write.target import check_target, check_writable
 
+    check_writable(data)  # before any work: a read-only folder is refused like a foreign one
+    if feedback is not None:
         check_target(feedback, "collect", [data, *paths])
+        for place in (Path(feedback), Path(feedback).resolve().parent):
+            check_writable(place)
     try:
         result = collect(
             paths,
@@ -297,6 +303,24 @@ def run_collect(
         else:  # before the final renames: the staging folders are gone
             _say("Abgebrochen – nichts geändert", "Interrupted – nothing changed", lang, err=True)
         raise
+    try:
+        return _report(result, feedback, lang)
+    except KeyboardInterrupt:  # everything is written; only the report was cut short
+        _say(
+            "Abgebrochen – die Lieferung war schon übernommen: Daten und Rückmeldung sind "
+            "vollständig geschrieben; nur die Ausgabe hier ist unvollständig (siehe "
+            "submissions.csv und die Rückmeldungen)",
+            "Interrupted – the delivery had already been taken in: data and feedback are "
+            "completely written; only this output is incomplete (see submissions.csv and the "
+            "feedback)",
+            lang,
+            err=True,
+        )
+        raise  # exit 130 (Ctrl-C) or 143 (SIGTERM), as any interrupted command
+
+
+def _report(result, feedback: Path | None, lang: str) -> int:
+    """Print the outcome of every workbook and the summary; return the exit status."""
     if not result.outcomes:
         _say(
             "ogl-impact collect: keine Arbeitsmappen (.xlsx) gefunden",

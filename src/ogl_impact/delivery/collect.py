@@ -14,7 +14,8 @@ as a revision: every value it changes is kept in ``revisions.csv``. An
 empty cell never deletes a stored value (:mod:`~ogl_impact.delivery.keep`:
 the stored value stays, with a note; only „Wert zurückziehen“ removes one,
 as a revision), and a workbook that so changes nothing is ``unchanged``
-(„keine Änderung“, registered as accepted, no table written). Every
+(„keine Änderung“, registered as accepted, no table written); one with
+nothing entered at all is skipped (one line, not registered). Every
 recognised workbook, refused ones too, gets a row in ``submissions.csv``
 (one per lab, period and file hash; an acceptance replaces an earlier
 refusal of the same bytes).
@@ -58,10 +59,16 @@ from ogl_impact.delivery.check import text as _text
 from ogl_impact.delivery.csvout import table_columns, write_columns
 from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import finding
-from ogl_impact.delivery.keep import Stored, keep_stored, stored_rows
+from ogl_impact.delivery.keep import (
+    OtherPeriods,
+    Stored,
+    keep_stored,
+    same_as_other_period,
+    stored_rows,
+)
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
-from ogl_impact.delivery.unassigned import with_unassigned
+from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
 from ogl_impact.delivery.workbook import (
     COLUMNS,
     LISTS,
@@ -264,6 +271,7 @@ def _collect_locked(
     in_run: dict[tuple[str, str], list[Outcome]] = {}
     stored: dict = {}
     stored_periods: set[str] = set()
+    others = OtherPeriods(tables.raw["indicator_values"].frame)  # indexed on first use
     for checked in check_workbooks(files, ctx, processes, read):
         o = checked.outcome
         outcomes.append(o)
@@ -330,6 +338,13 @@ def _collect_locked(
                 {n: tables.raw[n].frame for n in _ROW_COLUMNS},
                 {p for p in existing if p[1] == o.period_id},
             )
+        if key in stored and not (checked.values or checked.milestones or checked.partners):
+            if not o.notes:  # nothing entered at all: no delivery, one line, not registered
+                o.outcome = "skipped"
+                o.findings = [
+                    finding(o.file, "nothing_entered", severity="info", period=o.period_id)
+                ]
+                continue
         if key in stored:  # a period already collected: an empty cell keeps the stored value
             kept = keep_stored(
                 o.file,
@@ -346,6 +361,8 @@ def _collect_locked(
             o.findings += kept.findings
             if o.errors:  # a conflict with a value stored since the template was made
                 continue
+            if kept.values_changed:  # another period's values typed into this one's template?
+                o.findings += same_as_other_period(o.file, kept, stored[key], others, ctx.decimal)
             rows["indicator_values"], rows["milestones"] = kept.values, kept.milestones
             # a table the workbook leaves as stored keeps its rows where they are
             rows["as_stored"] = {
@@ -371,6 +388,7 @@ def _collect_locked(
             rows["indicator_values"] = kept.values
         new_rows[len(candidates)] = rows
         candidates.append(o)
+    network_workbooks(outcomes, tables.tables["periods"])  # lab known, period a workshop
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
     del ctx, read
     _, written_tables, merged_raw, orders = _merge_and_check(candidates, new_rows, tables, received)

@@ -366,9 +366,9 @@ def write_feedback(
 
 
 def _skip_only(o: object) -> bool:
-    """Whether a workbook was skipped: its very bytes were collected before, or --period."""
+    """Whether a workbook was skipped: its very bytes were collected before, --period, or blank."""
     return getattr(o, "outcome", None) == "skipped" and any(
-        f.rule in ("already_collected", "other_period")
+        f.rule in ("already_collected", "other_period", "nothing_entered")
         for f in o.findings  # type: ignore[attr-defined]
     )
 
@@ -418,7 +418,9 @@ def stage_feedback(
             skips.append(f"{o.file}: {other.fix(lang)}")  # type: ignore[attr-defined]
             continue
         if _skip_only(o) and stem in has_page:
-            skips.append(f"{o.file}: {t['skip_kept']}")  # type: ignore[attr-defined]
+            blank = next((f for f in o.findings if f.rule == "nothing_entered"), None)  # type: ignore[attr-defined]
+            why = t["skip_kept"] if blank is None else blank.fix(lang)
+            skips.append(f"{o.file}: {why}")  # type: ignore[attr-defined]
             continue
         base, n = stem, 2
         while stem in used:

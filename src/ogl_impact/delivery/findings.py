@@ -70,6 +70,17 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "The period '{found}' is no known reporting period (e.g. a network workshop). Please "
         "use the reporting period's template.",
     ),
+    "network_period": (
+        "Eine Arbeitsmappe für einen Berichtszeitraum (Sachstands-, Zwischen- oder "
+        "Projektbericht).",
+        "Die Arbeitsmappe ist für „{label}“ ({found}) angelegt. Zu Netzwerk-Workshops werden "
+        "keine Daten geliefert, also auch nicht über Arbeitsmappen. Bitte die Werte in die "
+        "Vorlage des Berichtszeitraums eintragen.",
+        "A workbook for a reporting period (status, interim or project report).",
+        "The workbook was made for '{label}' ({found}). Nothing is delivered for network "
+        "workshops, so no workbook either. Please enter the values into the reporting "
+        "period's template.",
+    ),
     "wrong_period": (
         "Die Vorlage für den Zeitraum {expected}.",
         "Dies ist die Vorlage für {found} (z. B. die des letzten Zeitraums). Bitte die Werte in "
@@ -283,6 +294,21 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "changed since your template was made (template: {template}) – the stored value "
         "{stored} stays.",
     ),
+    "row_conflict": (
+        "Eine Änderung auf einer Vorlage, die die gespeicherte Zeile zeigt.",
+        "Seit Ihre Vorlage erstellt wurde, hat eine spätere Lieferung (auch eine eigene) den "
+        "{what} dieser Zeile geändert (Vorlage: {template}, gespeichert: {stored}). Wert und "
+        "Status gehören zusammen; ob Ihre Änderung zur gespeicherten Zeile passt, lässt sich "
+        "aus dieser Datei nicht erkennen; die Arbeitsmappe wird nicht übernommen. Bitte eine "
+        "neue Vorlage anfordern (sie zeigt die gespeicherte Zeile) und die Änderung dort "
+        "eintragen.",
+        "A change made on a template that shows the stored row.",
+        "Since your template was made, a later delivery (possibly your own) changed this row's "
+        "{what} (template: {template}, stored: {stored}). Value and status belong together; "
+        "whether your change fits the stored row cannot be told from this file; the workbook "
+        "is not taken. Please ask for a new template (it shows the stored row) and enter the "
+        "change there.",
+    ),
     "conflict": (
         "Eine Änderung auf einer Vorlage, die den gespeicherten Wert {stored} zeigt.",
         "Ihre Vorlage zeigte hier {template}; seit sie erstellt wurde, ist {stored} gespeichert "
@@ -326,6 +352,19 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "This workbook corrects {n} values of period {period}, whose deadline has passed. If "
         "you meant to report {later}, please use the template for {later}; the correction of "
         "{period} is taken.",
+    ),
+    "same_as_other_period": (
+        "Eine Korrektur von {period}.",
+        "Alle {n} geänderten Werte stimmen mit den gespeicherten Werten von {other} überein. "
+        "Wurden Werte von {other} in die Vorlage für {period} eingetragen? Dann bitte die "
+        "Korrektur mit einer neuen Vorlage für {period} rückgängig machen und Werte für "
+        "{other} auf der Vorlage für {other} schicken; die Korrektur von {period} ist "
+        "übernommen.",
+        "A correction of {period}.",
+        "All {n} changed values equal the stored values of {other}. Were values of {other} "
+        "entered into the template for {period}? Then please undo the correction with a new "
+        "template for {period} and send values for {other} on the template for {other}; the "
+        "correction of {period} is taken.",
     ),
     "nothing_filled": (
         "Mindestens einen Wert, einen Meilensteinstand oder einen Partner.",
@@ -392,6 +431,15 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "One workbook per lab and period per run.",
         "two workbooks for {lab}, {period}: {this} and {other} – collect only one of them "
         "(both refused; the stored values stay).",
+    ),
+    "nothing_entered": (
+        "Eine Lieferung.",
+        "übersprungen – in der Arbeitsmappe ist nichts eingetragen (keine Werte, Meilensteine, "
+        "Partner oder Anmerkungen); die gespeicherten Werte von {period} bleiben. Sie zählt "
+        "nicht als Lieferung.",
+        "A delivery.",
+        "skipped – nothing is entered in the workbook (no values, milestones, partners or "
+        "remarks); the stored values of {period} stay. It does not count as a delivery.",
     ),
     "other_period": (
         "Eine Arbeitsmappe für {period} (--period).",

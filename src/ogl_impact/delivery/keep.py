@@ -280,6 +280,48 @@ class _Merge:
         return None
 
 
+def _row_conflict(
+    file: str,
+    row: int,
+    v: str,
+    st: str,
+    base: tuple[str, str],
+    old: tuple[str, str],
+    decimal: str,
+) -> Finding | None:
+    """Return a conflict: a Status changed onto a value changed since the template, or back.
+
+    Wert and Status belong together: "gemessen" is said of the value the
+    lab saw. Where the lab changed one of them (against the template's base)
+    and a later delivery the other (the stored row against the base), the
+    lab's change cannot be told to fit the stored row: a conflict, like two
+    changes of one cell.
+    """
+    (base_v, base_st), (old_v, old_st) = base, old
+    lab_v = bool(v) and not _same_value(v, base_v, decimal)
+    lab_st = bool(st) and st != base_st
+    since_v = not _same_value(old_v, base_v, decimal)
+    since_st = old_st != base_st
+    # a change that leaves the stored cell as it is changes nothing: no conflict
+    if lab_st and not lab_v and since_v and st != old_st:
+        column, what, template, stored = "status", "Wert", base_v, old_v
+    elif lab_v and not lab_st and since_st and not _same_value(v, old_v, decimal):
+        column, what = "value", "Status"
+        template, stored = _shown("status", base_st, decimal), _shown("status", old_st, decimal)
+    else:
+        return None
+    return finding(
+        file,
+        "row_conflict",
+        sheet=SHEET_VALUES,
+        cell=_cell(SHEET_VALUES, column, row),
+        value=_shown(column, v if column == "value" else st, decimal).strip("„“"),
+        what=what,
+        template=template or "(leer)",
+        stored=stored or "(leer)",
+    )
+
+
 def keep_stored(
     file: str,
     values: list[tuple],
@@ -386,6 +428,11 @@ def keep_stored(
             continue
         old = old or {}
         old_v, old_st = old.get("value", ""), old.get("status", "")
+        if given is not None and old:
+            clash = _row_conflict(file, row, v, st, (base_v, base_st), (old_v, old_st), decimal)
+            if clash is not None:  # the lab changed one cell, a later delivery the other
+                notes.append(clash)
+                continue
         value_changed = False
         if v:
             kept = merge.cell(SHEET_VALUES, "value", row, v, base_v, old_v)
@@ -570,4 +617,95 @@ def keep_stored(
     )
 
 
-__all__ = ["Base", "Kept", "Stored", "keep_stored", "parse_base", "stored_rows"]
+class OtherPeriods:
+    """The stored indicator values of each lab per period, indexed on first use.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The text frame of ``indicator_values`` as read.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._index: dict[str, dict[str, dict[tuple[str, str], str]]] | None = None
+
+    def of(self, lab: str) -> dict[str, dict[tuple[str, str], str]]:
+        """Return period -> (indicator_id, disaggregation value) -> value text of ``lab``."""
+        if self._index is None:
+            self._index = {}
+            cols = ["lab_id", "period_id", "indicator_id", "disaggregation_value", "value"]
+            sub = self.frame[cols]
+            sub = sub.astype(str).where(sub.notna().to_numpy(), "")
+            for lab_id, per, iid, d, v in sub.itertuples(index=False, name=None):
+                if v:
+                    self._index.setdefault(lab_id, {}).setdefault(per, {})[(iid, d)] = v
+        return self._index.get(lab, {})
+
+
+SAME_AS_FROM = 2
+"""Changed values that must all equal another period's before a correction gets the hint."""
+
+
+def same_as_other_period(
+    file: str, kept: Kept, stored: Stored, others: OtherPeriods, decimal: str = ","
+) -> list[Finding]:
+    """Note a correction whose changed values are all another stored period's values.
+
+    An sb5 correction template filled with the sb6 values is a correction
+    of sb5 that repeats sb6: said in a warning naming the other period (the
+    correction is taken; a coincidence of one value is not noted).
+
+    Parameters
+    ----------
+    file : str
+        The workbook.
+    kept : Kept
+        What :func:`keep_stored` made of the workbook.
+    stored : Stored
+        The rows stored for its lab and period.
+    others : OtherPeriods
+        The stored values of every period.
+    decimal : str
+        Decimal separator of the folder.
+
+    Returns
+    -------
+    list of Finding
+        One warning, or none.
+    """
+    changed = {}
+    for lab, iid, per, d, v, _st, _line in kept.values:
+        old = stored.values.get((iid, d), {}).get("value", "")
+        if v and not _same_value(v, old, decimal):
+            changed[(iid, d)] = (lab, per, v)
+    if len(changed) < SAME_AS_FROM:
+        return []
+    lab, period = next(iter(changed.values()))[:2]
+    for other, values in others.of(lab).items():
+        if other == period:
+            continue
+        if all(_same_value(v, values.get(key, ""), decimal) for key, (_, _, v) in changed.items()):
+            return [
+                finding(
+                    file,
+                    "same_as_other_period",
+                    severity="warning",
+                    n=len(changed),
+                    period=period,
+                    other=other,
+                )
+            ]
+    return []
+
+
+__all__ = [
+    "Base",
+    "Kept",
+    "OtherPeriods",
+    "Stored",
+    "keep_stored",
+    "parse_base",
+    "same_as_other_period",
+    "stored_rows",
+]

@@ -7,6 +7,12 @@ and period empty, outcome ``refused``, its hash and the number of
 problems. ``status`` counts these rows apart ("nicht zuordenbare
 Lieferungen"); the reporting rates, which count per lab and period, never
 see them.
+
+A workbook made for a network workshop (whose hidden sheet names, say,
+``nw6``) names a known lab and a known period that collects nothing: it is
+refused in plain words naming the workshop (not the hidden cell) and
+registered with its lab and that period; ``status`` lists it with the
+files it cannot assign.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+
+from ogl_impact import vocab
+from ogl_impact.delivery.findings import finding
 
 UNKNOWN_VERSION = "?"
 """Template version registered when the hidden sheet does not give one."""
@@ -93,4 +102,35 @@ def with_unassigned(
     return pd.concat([register.astype(object), new.astype(object)], ignore_index=True)
 
 
-__all__ = ["UNKNOWN_VERSION", "file_sha256", "with_unassigned"]
+def network_workbooks(outcomes: Iterable[object], periods: pd.DataFrame) -> None:
+    """Say in plain words that a workbook of a network workshop is refused, and whose it is.
+
+    An outcome refused only because its hidden sheet names a period that is
+    no reporting period, where that period is a network workshop of
+    ``periods`` and the lab is known, gets the workshop's label in its
+    message (rule ``network_period``, no hidden cell named) and its lab and
+    period, so that the register row names them.
+
+    Parameters
+    ----------
+    outcomes : iterable of Outcome
+        The run's outcomes (changed in place).
+    periods : pandas.DataFrame
+        The typed periods table.
+    """
+    ids = periods["period_id"].astype(str)
+    labels = dict(zip(ids, periods["label_de"].astype(str), strict=True))
+    kinds = dict(zip(ids, periods["kind"].astype(str), strict=True))
+    for o in outcomes:
+        found = getattr(o, "findings", [])
+        if getattr(o, "lab_id", None) is not None or [f.rule for f in found] != ["unknown_period"]:
+            continue
+        params = dict(found[0].params)
+        per, lab = params.get("found", ""), params.get("lab", "")
+        if not lab or kinds.get(per) in (None, *vocab.DELIVERY_PERIOD_KINDS):
+            continue
+        o.findings = [finding(o.file, "network_period", value=per, found=per, label=labels[per])]
+        o.lab_id, o.period_id = lab, per
+
+
+__all__ = ["UNKNOWN_VERSION", "file_sha256", "network_workbooks", "with_unassigned"]

@@ -7,16 +7,17 @@ optional ``ax``, and returns the Axes it drew on. Rows marked ``suppressed``
 """
 
 from ogl_impact.plots.attainment import attainment_heatmap, indicator_progress
-from ogl_impact.plots.forest import forest
+from ogl_impact.plots.forest import change_title, forest
 from ogl_impact.plots.likert import likert_bars
 from ogl_impact.plots.model_diagram import impact_model
 from ogl_impact.plots.openness import openness_dots, openness_radar
 from ogl_impact.plots.programme import milestone_completion, partner_composition
 from ogl_impact.plots.staircase import stage_overview, staircase
-from ogl_impact.plots.style import footer, house_style
+from ogl_impact.plots.style import footer, house_style, survey_source
 
 __all__ = [
     "attainment_heatmap",
+    "change_title",
     "footer",
     "forest",
     "house_style",
@@ -29,4 +30,5 @@ __all__ = [
     "partner_composition",
     "stage_overview",
     "staircase",
+    "survey_source",
 ]

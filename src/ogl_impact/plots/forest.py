@@ -41,6 +41,27 @@ def _empty_words(row: pd.Series, k: int | None) -> str:
     )
 
 
+def change_title(before: int, after: int) -> str:
+    """Title of a forest plot of the change per lab between two waves, in the current language.
+
+    Parameters
+    ----------
+    before, after : int
+        The waves compared.
+
+    Returns
+    -------
+    str
+        Inside ``house_style("en")`` English, else German.
+
+    Examples
+    --------
+    >>> change_title(1, 3)
+    "Veränderung je Labor, Welle 1 → 3 (Hedges' g)"
+    """
+    return text("change_by_unit", before=before, after=after)
+
+
 def forest(
     data: pd.DataFrame,
     *,

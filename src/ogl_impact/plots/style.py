@@ -80,6 +80,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Stand der Zielerreichung",
         "msms": "MSMS = Maryland Scientific Methods Scale, Stufe 1-5 (5 = stärkstes Design)",
         "estimate_ci": "Effekt [95-%-KI]",
+        "change_by_unit": "Veränderung je Labor, Welle {before} → {after} (Hedges' g)",
+        "survey_source": "Befragung der Labore und Vergleichskommunen",
         "radial_scale": "Mittelwert, Skala {lo} (Mitte) bis {hi}",
         "progress_share": "Weg zum Ziel (%)",
     },
@@ -109,6 +111,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Attainment status",
         "msms": "MSMS = Maryland Scientific Methods Scale, level 1-5 (5 = strongest design)",
         "estimate_ci": "Effect [95% CI]",
+        "change_by_unit": "Change per lab, wave {before} → {after} (Hedges' g)",
+        "survey_source": "Survey of labs and comparison communes",
         "radial_scale": "Mean, scale {lo} (centre) to {hi}",
         "progress_share": "Way to the target (%)",
     },
@@ -190,6 +194,29 @@ def lang() -> str:
         ``"de"`` or ``"en"``.
     """
     return _STATE["lang"]
+
+
+def survey_source(language: str = "de") -> str:
+    """Name the survey as the source line under a figure says it, in ``language``.
+
+    Parameters
+    ----------
+    language : {"de", "en"}
+        Language (the notebooks' ``LANG``); the source is often set before a
+        house style is entered, so it is not taken from :func:`lang`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> survey_source("en")
+    'Survey of labs and comparison communes'
+    """
+    if language not in TEXTS:
+        raise ValueError(f"language must be one of {sorted(TEXTS)}, not {language!r}")
+    return TEXTS[language]["survey_source"]
 
 
 def text(key: str, **fields: Any) -> str:

@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -324,7 +325,8 @@ def _mode_for(existing: Path, default: int) -> int:
 
 def _staging_dir(target: Path, kind: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    recover(target)
+    for line in recover(target):  # said, not silently done: the user may wonder where they went
+        print(line, file=sys.stderr)
     prefix = f".{target.name}{STAGING_TAG}{kind}-{os.getpid()}-"
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     os.chmod(path, _mode_for(target, 0o777))  # mkdtemp makes 0700; keep what OUT had
@@ -338,8 +340,9 @@ def recover(target: str | Path) -> list[str]:
     in leaves the old output in a hidden ``old`` folder: it is put back. A
     run of :func:`update_files` killed while moving files leaves a journal:
     every file it replaced is put back and every file it added is removed.
-    Staging folders of dead runs are removed. Folders of running processes
-    are left alone.
+    Staging folders of dead runs are removed (and counted in one line).
+    Folders of running processes are left alone. A run that stages into a
+    folder's place first calls this and prints the lines to stderr.
 
     Parameters
     ----------
@@ -369,9 +372,16 @@ def recover(target: str | Path) -> list[str]:
             done.append(f"{target}: frühere Ausgabe wiederhergestellt / earlier output restored")
         elif kind == "backup":
             done += _roll_back(path, target)
+    removed = 0
     for _, path in stale:
         if path.exists():
             shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    if removed:
+        done.append(
+            f"{target}: {removed} Zwischenordner eines abgebrochenen Laufs (neben dem Ordner) "
+            f"entfernt / {removed} staging folder(s) of an interrupted run removed"
+        )
     return done
 
 
@@ -473,6 +483,50 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _no_permission(path: Path) -> TargetError:
+    return TargetError(
+        f"{path} ist schreibgeschützt (keine Schreibrechte); nichts geändert. Bitte Schreibrechte "
+        f"dafür geben (z. B. chmod u+w, oder bei der Verwaltung des Laufwerks "
+        f"anfragen) oder einen beschreibbaren Ordner angeben / is read-only (no write "
+        f"permission); nothing changed. Please grant write permission or choose a writable "
+        f"folder"
+    )
+
+
+def check_writable(folder: str | Path) -> Path:
+    """Refuse a folder that cannot be written (or, when missing, created) before any work.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder that will receive files, or be created or replaced.
+
+    Returns
+    -------
+    Path
+        The folder, resolved.
+
+    Raises
+    ------
+    TargetError
+        Naming the folder (or the existing folder it would be created in)
+        that this process may not write, and what to do.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_writable(tempfile.mkdtemp()).is_dir()
+    True
+    """
+    folder_r = Path(folder).resolve()
+    place = folder_r
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if not os.access(place, os.W_OK | os.X_OK):
+        raise _no_permission(place)
+    return folder_r
+
+
 @contextmanager
 def update_files(
     folder: str | Path, command: str, inputs: Sequence[str | Path] = ()
@@ -513,6 +567,7 @@ def update_files(
     ['eigene.csv', 'neu.csv']
     """
     folder_r = check_target(folder, command, inputs, owned=False)
+    check_writable(folder_r)
     folder_r.mkdir(parents=True, exist_ok=True)
     staging = _staging_dir(folder_r, "files")
     backup = _staging_dir(folder_r, "backup")
@@ -540,6 +595,9 @@ def update_files(
                     os.replace(final, aside)
                 moved.append(entry)
                 os.replace(new, final)
+        except PermissionError as exc:  # a file or the folder made read-only meanwhile
+            _undo(moved, folder_r, backup)
+            raise _no_permission(Path(exc.filename or folder_r)) from None
         except BaseException:
             _undo(moved, folder_r, backup)
             raise
@@ -685,6 +743,7 @@ __all__ = [
     "FolderBusy",
     "TargetError",
     "check_target",
+    "check_writable",
     "claim_folder",
     "folder_lock",
     "is_project_root",
