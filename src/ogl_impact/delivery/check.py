@@ -210,7 +210,15 @@ def text(value: object, decimal: str = ",") -> str:
     >>> text(12.5), text(3.0), text(None), text(pd.Timestamp("2023-01-31"))
     ('12,5', '3', '', '2023-01-31')
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind is float:  # the common case first (same answer as below)
+        if value != value:  # NaN
+            return ""
+        shown = str(int(value)) if value.is_integer() else repr(value)  # type: ignore[attr-defined]
+        return shown.replace(".", decimal)
+    if value is None or pd.isna(value):
         return ""
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m-%d}"
@@ -344,7 +352,8 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     if o.lab_id is None or o.errors:
         return done
     assert isinstance(raw, RawWorkbook)
-    layout = build_layout(ctx.per_lab.get(o.lab_id) or ctx.no_lab, o.lab_id, o.period_id)
+    own = ctx.per_lab.get(o.lab_id) or ctx.no_lab  # made once: a LabRows makes it on demand
+    layout = build_layout(own, o.lab_id, o.period_id)
     if raw.meta.get("layout_hash") != layout.hash:
         done.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
         return done
@@ -356,7 +365,6 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     if base is False or not sealed:
         done.findings.append(finding(o.file, "metadata_changed", sheet=SHEET_META))
         return done
-    own = ctx.per_lab.get(o.lab_id) or ctx.no_lab
     stored_values, stored_milestones, anything = _stored_keys(own, o.period_id)
     returned = interpret(raw, layout, frozenset(stored_values), stored_milestones)
     returned.findings += check_plausibility(
