@@ -507,11 +507,18 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
     for iid, per, disagg, value in own["indicator_values"]:
         if per == period_id:
             continue
-        seen.setdefault(iid, set()).add(disagg)
+        kinds = seen.get(iid)
+        if kinds is None:
+            seen[iid] = {disagg}
+        else:
+            kinds.add(disagg)
         with_values.add(per)
         r = rank.get(per)
-        if r is not None and ((iid, disagg) not in previous or r < previous[(iid, disagg)][0]):
-            previous[(iid, disagg)] = (r, value)
+        if r is not None:
+            key = (iid, disagg)
+            before = previous.get(key)
+            if before is None or r < before[0]:
+                previous[key] = (r, value)
     rows = []
     levels = vocab.LEVELS
     for iid, node, name, measure, baseline, target in own["indicators"]:
