@@ -503,10 +503,11 @@ class _Sheet:
 
     def data_rows(self) -> list[int]:
         """Return the indices (0-based) of rows below the header with any content."""
+        rows = self.rows  # a row is empty when each cell is "" or None (counted in C)
         return [
             i
-            for i in range(HEADER_ROW, len(self.rows))
-            if any(v not in ("", None) for v in self.rows[i])
+            for i in range(HEADER_ROW, len(rows))
+            if rows[i].count("") + rows[i].count(None) != len(rows[i])
         ]
 
     def add(
