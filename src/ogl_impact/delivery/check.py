@@ -313,7 +313,7 @@ def recognise(
                 found=per,
             )
         )
-    m = _NAME.match(Path(raw.file).stem)
+    m = _NAME.match(_stem(raw.file))
     if m and m["lab"] in labs and m["period"] in periods and (m["lab"], m["period"]) != (lab, per):
         o.findings.append(
             finding(
@@ -328,6 +328,18 @@ def recognise(
             )
         )
     return o
+
+
+def _stem(name: str) -> str:
+    """Return what :attr:`pathlib.PurePath.stem` gives for a file's name (without making a Path).
+
+    Examples
+    --------
+    >>> _stem("brandis_sb6.xlsx"), _stem(".xlsx"), _stem("a.b."), _stem("ohne")
+    ('brandis_sb6', '.xlsx', 'a.b.', 'ohne')
+    """
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None = None) -> Checked:
