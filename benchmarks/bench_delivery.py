@@ -158,8 +158,11 @@ the checks given the cells 0.49-0.54 -> 0.34-0.37 ms (``build_layout`` 0.14
 -> 0.09, ``interpret`` 0.12-0.14 -> 0.10-0.11, ``LabRows`` 0.055 -> 0.05):
 1.42-1.50 -> 1.15-1.18 ms, 2.2x calamine. In a pool of 2 at 2,000
 (``/tmp/s7-perwb/pool.py``): the parent's CPU while the pool runs 0.10-0.20
--> 0.06-0.08 ms per workbook. Full collect at 10,800 alternating with main
-(``/tmp/s7-perwb/paired.sh`` and ``paired2.sh``, each run
+-> 0.06-0.08 ms per workbook; reading and checking in the pool, main and this
+branch alternating three times (``/tmp/s7-perwb/poolread.py /tmp/s5c/b2000
+2000``, load 4.2-5.5): workers' CPU 1.75-2.10 -> 1.56-1.78 ms per workbook,
+parent 0.12-0.17 -> 0.065-0.084 ms, wall 5.7-7.0 -> 5.1-6.3 s. Full collect
+at 10,800 alternating with main (``/tmp/s7-perwb/paired.sh`` and ``paired2.sh``, each run
 ``/tmp/s7-perwb/one.py``, restoring the data folder first): main 34.4, 33.6,
 50.2, 65.0 s wall; this 48.7, 53.7, 51.5, 48.9 s; CPU parent + children
 between 31 and 44 s for both: on this machine at this load the spread of
