@@ -139,6 +139,38 @@ workers busy all the time, the per-workbook work alone takes 1.1-1.25x
 the single reader's time, and the 1.5x target leaves under 2.5 s for
 loading 120 MB of tables, merging and writing. NOT met; it needs the
 per-workbook checks at about the reader's cost, not cuts of the fixed part.
+
+Round 4, per workbook (branch s7-perwb, 2026-12-01; machine busy with other
+work, load average 3-6 on 2 cores throughout). Changes: zip members as a
+named tuple and ASCII names decoded without cp437 (central directory 0.045
+to 0.027 ms), the percent check without a cell name where the sheet has no
+percent cell, one ``LabRows`` lookup per workbook instead of two,
+``build_layout`` with one dict lookup per stored value and cached natural
+sort keys, fast paths in ``text``, ``column_letter`` and the empty-row test,
+the file stem without a ``Path``; the pool hands out batches of up to 64
+workbooks (at least 8 per worker; the parent's cost per batch is about
+1.7 ms) and no ``Path`` is pickled between processes (the position says it;
+a Path costs more to unpickle than the rest of a result). CPU per workbook in
+one process, main and this branch alternating (``/tmp/s7-perwb/ab.sh``,
+which runs ``/tmp/s7-perwb/parts.py /tmp/s5c/b2000 1000``, best of 3):
+calamine alone 0.49-0.54 ms either way; ``read_raw`` 0.93-0.96 -> 0.81 ms;
+the checks given the cells 0.49-0.54 -> 0.34-0.37 ms (``build_layout`` 0.14
+-> 0.09, ``interpret`` 0.12-0.14 -> 0.10-0.11, ``LabRows`` 0.055 -> 0.05):
+1.42-1.50 -> 1.15-1.18 ms, 2.2x calamine. In a pool of 2 at 2,000
+(``/tmp/s7-perwb/pool.py``): the parent's CPU while the pool runs 0.10-0.20
+-> 0.06-0.08 ms per workbook; reading and checking in the pool, main and this
+branch alternating three times (``/tmp/s7-perwb/poolread.py /tmp/s5c/b2000
+2000``, load 4.2-5.5): workers' CPU 1.75-2.10 -> 1.56-1.78 ms per workbook,
+parent 0.12-0.17 -> 0.065-0.084 ms, wall 5.7-7.0 -> 5.1-6.3 s. Full collect
+at 10,800 alternating with main (``/tmp/s7-perwb/paired.sh`` and ``paired2.sh``, each run
+``/tmp/s7-perwb/one.py``, restoring the data folder first): main 34.4, 33.6,
+50.2, 65.0 s wall; this 48.7, 53.7, 51.5, 48.9 s; CPU parent + children
+between 31 and 44 s for both: on this machine at this load the spread of
+single runs hides a difference of this size, so the wall and CPU figures of
+whole runs decide nothing and are to be taken again on a quiet machine.
+Outputs byte-identical to main (``--compare-with``): 2,000 workbooks with
+feedback (3,989 files), 300 with spoiled ones (608), revisions (41), 10,800
+without feedback (15).
 """
 
 from __future__ import annotations

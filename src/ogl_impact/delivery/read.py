@@ -29,6 +29,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import python_calamine
@@ -257,9 +258,12 @@ def _percent_cells(read) -> dict[str, set[str]]:
     return out
 
 
-@dataclass(frozen=True)
-class _Member:
-    """What :func:`ogl_impact.io.zip_breach` and the inflating need of a zip member."""
+class _Member(NamedTuple):
+    """What :func:`ogl_impact.io.zip_breach` and the inflating need of a zip member.
+
+    A named tuple: a workbook has a dozen members, and a frozen dataclass
+    costs several times as much to make.
+    """
 
     filename: str
     file_size: int
@@ -336,8 +340,10 @@ def _central_directory(data: bytes) -> list[_Member] | None:
         raw_name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + n_name]
         if b"\x00" in raw_name:
             return None
-        try:
-            filename = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+        try:  # ASCII reads the same in UTF-8 and cp437, and the ascii codec costs least
+            filename = raw_name.decode(
+                "ascii" if raw_name.isascii() else "utf-8" if flags & 0x800 else "cp437"
+            )
         except UnicodeDecodeError:
             return None
         members.append(_Member(filename, size, csize, method, crc, offset))
@@ -497,10 +503,11 @@ class _Sheet:
 
     def data_rows(self) -> list[int]:
         """Return the indices (0-based) of rows below the header with any content."""
+        rows = self.rows  # a row is empty when each cell is "" or None (counted in C)
         return [
             i
-            for i in range(HEADER_ROW, len(self.rows))
-            if any(v not in ("", None) for v in self.rows[i])
+            for i in range(HEADER_ROW, len(rows))
+            if rows[i].count("") + rows[i].count(None) != len(rows[i])
         ]
 
     def add(
@@ -540,7 +547,8 @@ class _Sheet:
             if math.isnan(number) or math.isinf(number) or abs(number) > MAX_ABS_NUMBER:
                 self.add("text_not_number", row_index, key, v)
                 return None
-            if self.ref(row_index, key) in self.raw.percent.get(self.name, ()):
+            percent = self.raw.percent.get(self.name)
+            if percent and self.ref(row_index, key) in percent:
                 shown = _shown(round(number * 100, 10))
                 self.add(
                     "percent_format",

@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -171,12 +171,19 @@ def column_letter(index: int) -> str:
     >>> column_letter(0), column_letter(8), column_letter(27)
     ('A', 'I', 'AB')
     """
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
+    letters = _LETTERS.get(index)
+    if letters is not None:
+        return letters
+    letters, n = "", index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
         letters = chr(65 + rest) + letters
+    if 0 <= index < 16384:  # the columns a sheet can have: asked for again and again
+        _LETTERS[index] = letters
     return letters
+
+
+_LETTERS: dict[int, str] = {}
 
 
 def cell_name(sheet: str, row: int, col: int) -> str:
@@ -500,11 +507,18 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
     for iid, per, disagg, value in own["indicator_values"]:
         if per == period_id:
             continue
-        seen.setdefault(iid, set()).add(disagg)
+        kinds = seen.get(iid)
+        if kinds is None:
+            seen[iid] = {disagg}
+        else:
+            kinds.add(disagg)
         with_values.add(per)
         r = rank.get(per)
-        if r is not None and ((iid, disagg) not in previous or r < previous[(iid, disagg)][0]):
-            previous[(iid, disagg)] = (r, value)
+        if r is not None:
+            key = (iid, disagg)
+            before = previous.get(key)
+            if before is None or r < before[0]:
+                previous[key] = (r, value)
     rows = []
     levels = vocab.LEVELS
     for iid, node, name, measure, baseline, target in own["indicators"]:
@@ -539,6 +553,7 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
 _NUMBERS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=1 << 16)  # ids recur in every lab
 def _natural_key(text: str) -> str:
     """Sort key: ids with numbers in numeric order (i2 before i10)."""
     return _NUMBERS.sub(_pad, text)
