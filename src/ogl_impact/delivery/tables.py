@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.delivery import cache as table_cache
+import ogl_impact.delivery.cache as table_cache
 from ogl_impact.io import RawTable, TableReadError, read_table
 from ogl_impact.problems import Problem, make_problem, sort_problems
 from ogl_impact.schemas import TABLES
