@@ -9,7 +9,8 @@ the problems found) in the user's cache directory, keyed by
 - the sha256 of the file's bytes and the file's path,
 - the package version and a fingerprint of the code that reads and checks
   tables (the source bytes of :mod:`ogl_impact.io`,
-  :mod:`ogl_impact.validate`, :mod:`ogl_impact.problems` and the schemas)
+  :mod:`ogl_impact.validate`, :mod:`ogl_impact.parse`, :mod:`ogl_impact.vocab`,
+  :mod:`ogl_impact.problems`, the schemas and the loader)
   and the versions of Python, pandas and numpy,
 
 so an entry made from other bytes, by other rules or by another program
@@ -84,7 +85,7 @@ def fingerprint() -> str:
     import pandas
 
     import ogl_impact
-    from ogl_impact import io, problems, schemas, validate
+    from ogl_impact import io, parse, problems, schemas, validate, vocab
 
     digest = hashlib.sha256()
     for part in (
@@ -95,9 +96,9 @@ def fingerprint() -> str:
         numpy.__version__,
     ):
         digest.update(part.encode() + b"\0")
-    files = [Path(m.__file__) for m in (io, problems, validate) if m.__file__]
+    files = [Path(m.__file__) for m in (io, parse, problems, validate, vocab) if m.__file__]
     files += sorted(Path(schemas.__file__).parent.glob("*.py")) if schemas.__file__ else []
-    files.append(Path(__file__))
+    files += [Path(__file__), Path(__file__).with_name("tables.py")]
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
