@@ -269,3 +269,27 @@ def test_write_table_copies_no_line_of_other_bytes(tmp_path):
 def test_the_cache_folder_is_private(mini, cache):
     load_tables(mini, cache=True)
     assert os.stat(cache / "tables").st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("stored_sep, sep", [(";", ","), (",", ";")])
+def test_write_table_copies_no_line_of_a_file_with_another_separator(
+    tmp_path, monkeypatch, stored_sep, sep
+):
+    """Rows whose cells all read alike (ids, whole numbers) but whose separator differs."""
+    path, raw, typed = _stored(tmp_path, stored_sep)
+    merged, text, lines = _merged(raw, typed)
+    copied = []
+    real = csvout._copy_stored
+
+    def spy(*args, **kwargs):
+        copied.append(real(*args, **kwargs))
+        return copied[-1]
+
+    monkeypatch.setattr(csvout, "_copy_stored", spy)
+    target = tmp_path / "out.csv"
+    csvout.write_table(
+        target, merged, text, lines, path, raw.sha256, raw.lines, "x", sep, _as_text_frame
+    )
+    expected = write_tables({"t": _as_text_frame(merged)}, tmp_path / "slow", "x", sep=sep)[0]
+    assert target.read_bytes() == expected.read_bytes()
+    assert copied == [False]

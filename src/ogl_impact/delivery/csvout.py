@@ -217,7 +217,8 @@ def write_table(
     stored line is copied only where that is proven, else the row is
     formatted (:func:`table_columns`); where less than half of the rows
     can be copied, every row is formatted (:func:`write_columns`). The
-    proof: the stored file is UTF-8, every line after the header is one data row, in the order read
+    proof: the stored file is UTF-8, its header line is the one written
+    (same columns, same separator), every line after the header is one data row, in the order read
     (``lines`` of the stored rows name those lines), and for the row the
     cell ``write_tables`` writes is, in every column, the text read from
     that line (no quoting needed), and the line's length in bytes is the
@@ -299,6 +300,11 @@ def _copy_stored(
         or int(stored_lines[-1]) != n_lines
     ):
         return False
+    header = io.StringIO()
+    csv.writer(header, delimiter=sep, lineterminator="\n").writerow(list(typed.columns))
+    header_bytes = header.getvalue().encode("utf-8")
+    if first_line < 2 or data[starts[first_line - 2] : ends[first_line - 2] + 1] != header_bytes:
+        return False  # the line before the rows is the header as written: same columns, same sep
     lines = np.asarray(lines, dtype=np.int64)
     old = (lines >= first_line) & (lines <= n_lines)
     # every stored row must sit on its own line, in order, with no other lines after the header
@@ -337,11 +343,8 @@ def _copy_stored(
         formatted = out.getvalue().encode("utf-8").split(b"\n")[:-1]
         if len(formatted) != len(fresh):
             return False
-    head = io.StringIO()
-    head.write(f"# {comment}\n")
-    csv.writer(head, delimiter=sep, lineterminator="\n").writerow(list(typed.columns))
     with target.open("wb") as handle:
-        handle.write(head.getvalue().encode("utf-8"))
+        handle.write(f"# {comment}\n".encode() + header_bytes)
         _write_runs(handle, data, starts, ends, src, formatted)
     return True
 
