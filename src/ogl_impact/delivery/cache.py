@@ -41,7 +41,7 @@ ENV = "OGL_IMPACT_CACHE"
 """Environment variable: the cache directory, or ``off`` to disable the cache."""
 OFF = frozenset({"off", "0", "no", "false", "aus", "nein"})
 """Values of :data:`ENV` that disable the cache."""
-KEEP = 3
+KEEP = 2
 """Entries kept per file path (the most recently used ones)."""
 _MAGIC = "ogl-impact-table-cache-1"
 
