@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -293,3 +294,19 @@ def test_write_table_copies_no_line_of_a_file_with_another_separator(
     expected = write_tables({"t": _as_text_frame(merged)}, tmp_path / "slow", "x", sep=sep)[0]
     assert target.read_bytes() == expected.read_bytes()
     assert copied == [False]
+
+
+def test_only_the_most_recently_used_entries_of_a_file_are_kept(mini, cache):
+    path = mini / "labs.csv"
+    keys = [table_cache.key("table", path, "labs", f"sha{i}") for i in range(table_cache.KEEP + 2)]
+    files = [table_cache._entry(cache / "tables", entry) for entry in keys]
+    long_ago = time.time() - 1000
+    for i, entry in enumerate(keys):
+        table_cache.store(mini, entry, i)
+        assert files[i].exists()  # the entry just written is never pruned
+        os.utime(files[i], (long_ago + i, long_ago + i))  # used in this order
+    assert [f.exists() for f in files] == [False] * 2 + [True] * table_cache.KEEP
+    other = table_cache.key("table", mini / "periods.csv", "periods", "sha")
+    table_cache.store(mini, other, "x")  # another file's entries are its own
+    assert [f.exists() for f in files] == [False] * 2 + [True] * table_cache.KEEP
+    assert table_cache.load(mini, keys[-1]) == len(keys) - 1

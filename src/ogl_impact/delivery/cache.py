@@ -187,18 +187,19 @@ def store(data: Path, entry_key: str, value: object) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        _prune(where, path.name.split("-")[0])
+        _prune(where, path)
     except Exception:  # the cache must never fail a run
         pass
 
 
-def _prune(where: Path, prefix: str) -> None:
-    """Keep the :data:`KEEP` most recently used entries of one file path."""
+def _prune(where: Path, newest: Path) -> None:
+    """Keep the :data:`KEEP` most recently used entries of one file path (``newest`` among them)."""
     entries = []
-    for p in where.glob(f"{prefix}-*.pickle"):
-        with contextlib.suppress(OSError):
-            entries.append((p.stat().st_mtime, p))
-    for _, p in sorted(entries, reverse=True)[KEEP:]:
+    for p in where.glob(f"{newest.name.split('-')[0]}-*.pickle"):
+        if p != newest:
+            with contextlib.suppress(OSError):
+                entries.append((p.stat().st_mtime, p))
+    for _, p in sorted(entries, reverse=True)[KEEP - 1 :]:
         with contextlib.suppress(OSError):
             p.unlink()
 
