@@ -140,7 +140,7 @@ the single reader's time, and the 1.5x target leaves under 2.5 s for
 loading 120 MB of tables, merging and writing. NOT met; it needs the
 per-workbook checks at about the reader's cost, not cuts of the fixed part.
 
-Round 4, per workbook (branch s7-perwb, 2026-12-01; machine busy with other
+Round 4a, per workbook (branch s7-perwb, 2026-12-01; machine busy with other
 work, load average 3-6 on 2 cores throughout). Changes: zip members as a
 named tuple and ASCII names decoded without cp437 (central directory 0.045
 to 0.027 ms), the percent check without a cell name where the sheet has no
@@ -171,6 +171,26 @@ whole runs decide nothing and are to be taken again on a quiet machine.
 Outputs byte-identical to main (``--compare-with``): 2,000 workbooks with
 feedback (3,989 files), 300 with spoiled ones (608), revisions (41), 10,800
 without feedback (15).
+
+Round 4b, the parent's fixed work (branch s7-fixed, 2026-12-01, machine
+shared with two other workers' tests and benchmarks, load average 4.3-7.0
+throughout, so wall times are not comparable; CPU of the parent by phase,
+``/tmp/s7-fixed/phases.py`` run as ``/tmp/s7-fixed/pairs.sh DIR``: main,
+this, main, this, 20 s apart). A cache of the checked tables outside the
+data folder (``delivery.cache``, keyed by sha256 and the checking code),
+stored lines copied for kept rows (``csvout.write_table``), the stored
+lab-period pairs found once. 10,800 workbooks of /tmp/s5c/b10800 (the
+stored values file quoted, so no line can be copied): parent CPU outside
+the pool (load, merge, register, write; ``_context`` apart) main 11.5 and
+11.5 s, this with a warm cache 5.4 s (load 6.0/5.2 -> 0.30 s, merge
+1.8/2.1 -> 1.3 s, write 3.7/4.0 -> 3.7 s); with a cold cache the load
+costs 0.6-0.7 s more than without a cache (storing 230 MB of entries).
+The same with the values file as collect writes it (a later period):
+write 3.9/4.2 -> 2.2/3.0 s, load 4.7/4.4 -> 0.37/0.25 s. The first run
+after a collect that changed indicator_values.csv loads that table and
+the cross-table rules cold (collect does not fill the cache for what it
+writes). Files byte-identical to main at 10,800 (both variants, every run),
+2,000 (3,989 files), 300 spoiled (608) and 300 revisions (41).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,12 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw"
 MINI_RESPONSES = 400  # data rows of responses.csv kept in the small copy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _table_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep collect's table cache in a temporary folder, never in the user's."""
+    os.environ["OGL_IMPACT_CACHE"] = str(tmp_path_factory.mktemp("table-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -104,6 +104,7 @@ LAYERS = [
         "ogl_impact.imports.merge",
         "ogl_impact.imports.cli",
     },
+    {"ogl_impact.delivery.cache"},
     {
         "ogl_impact.delivery.workbook",
         "ogl_impact.delivery.findings",

@@ -56,7 +56,7 @@ from ogl_impact.delivery.check import (
     pool_size,
 )
 from ogl_impact.delivery.check import text as _text
-from ogl_impact.delivery.csvout import table_columns, write_columns
+from ogl_impact.delivery.csvout import table_columns, write_columns, write_table
 from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import finding
 from ogl_impact.delivery.keep import (
@@ -251,7 +251,7 @@ def _collect_locked(
     ahead = ReadAhead(files, processes - 1 if processes > 1 else 0)
     try:
         notes_sha = _sha(data / NOTES_FILE)
-        tables = load_tables(data)
+        tables = load_tables(data, cache=True)
         ctx = _context(data, tables, period, received)
     finally:
         read = ahead.finish()
@@ -391,7 +391,9 @@ def _collect_locked(
     network_workbooks(outcomes, tables.tables["periods"])  # lab known, period a workshop
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
     del ctx, read
-    _, written_tables, merged_raw, orders = _merge_and_check(candidates, new_rows, tables, received)
+    _, written_tables, merged_raw, orders = _merge_and_check(
+        candidates, new_rows, tables, received, existing
+    )
     del new_rows  # merged into the tables
     for o in outcomes:
         if o.outcome == "skipped" or (o.outcome == "unchanged" and not o.errors):
@@ -408,10 +410,12 @@ def _collect_locked(
     if revisions is not None:
         frames["revisions"] = revisions
     texts = {name: raw.frame for name, raw in merged_raw.items()}
+    lines = {name: np.asarray(raw.lines) for name, raw in merged_raw.items()}
     for name, order in orders.items():  # corrected rows where they stood, new rows after
         if name in frames and name in texts:
             frames[name] = frames[name].iloc[order].reset_index(drop=True)
             texts[name] = texts[name].iloc[order].reset_index(drop=True)
+            lines[name] = lines[name][order]
     try:  # the remarks of the accepted workbooks, kept beside the tables
         notes = accepted_notes(outcomes, data, received)
     except ValueError as exc:
@@ -429,7 +433,7 @@ def _collect_locked(
         if feedback_staging is not None:  # the pages first, so that the commit is short
             stage_feedback(outcomes, Path(feedback), feedback_staging, lang)  # type: ignore[arg-type]
         with update_files(tables.folder, "collect", [f for f in files if f.is_dir()]) as staging:
-            written = _write(frames, tables, staging, texts, notes)
+            written = _write(frames, tables, staging, texts, notes, lines)
             _stage("staged")
             _unchanged_since_load(tables, notes_sha)
             section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
@@ -580,12 +584,15 @@ def _merge_and_check(
     new: dict[int, dict[str, list]],
     tables: DataTables,
     received: pd.Timestamp,
+    existing: set[tuple[str, str]] | None = None,
 ) -> tuple[
     dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict[str, RawTable], dict[str, np.ndarray]
 ]:
     """Merge the candidates' rows, check with validate's rules, refuse workbooks until clean.
 
-    The last item returned gives, per merged table, the order in which to
+    ``existing`` holds the (lab, period) pairs with stored values or
+    milestones (:func:`_pairs` of the loaded tables; None: found here). The
+    last item returned gives, per merged table, the order in which to
     write its rows: a row that replaces a stored one takes that row's place.
     """
     # a candidate refused meanwhile (a second workbook for its lab and period) is left out
@@ -611,7 +618,8 @@ def _merge_and_check(
         if not refused:
             break
         active -= refused
-    existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
+    if existing is None:
+        existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
     for k in active:
         o = by_index[k]
         if (o.lab_id, o.period_id) in existing:
@@ -1054,13 +1062,18 @@ def _locate(p: Problem, row: int) -> tuple[str, str]:
 
 
 def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    pairs = frame[["lab_id", "period_id"]].drop_duplicates().astype(str)
+    """Return the distinct (lab, period) pairs of a table, by their codes."""
+    lab, period = frame["lab_id"], frame["period_id"]
+    if lab.hasnans or period.hasnans:  # never in a checked table; as text like the rest
+        pairs = frame[["lab_id", "period_id"]].drop_duplicates().astype(str)
+        return set(zip(pairs["lab_id"].tolist(), pairs["period_id"].tolist(), strict=True))
+    lab_codes, labs = pd.factorize(lab)
+    period_codes, periods = pd.factorize(period)
+    both = np.unique(lab_codes.astype(np.int64) * len(periods) + period_codes)
+    labs = np.asarray(labs.astype(str), dtype=object)
+    periods = np.asarray(periods.astype(str), dtype=object)
     return set(
-        zip(
-            pairs["lab_id"].to_numpy(dtype=object).tolist(),
-            pairs["period_id"].to_numpy(dtype=object).tolist(),
-            strict=True,
-        )
+        zip(labs[both // len(periods)].tolist(), periods[both % len(periods)].tolist(), strict=True)
     )
 
 
@@ -1198,6 +1211,7 @@ def _write(
     staging: Path,
     texts: dict[str, pd.DataFrame] | None = None,
     notes: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    lines: dict[str, np.ndarray] | None = None,
 ) -> list[Path]:
     """Write the changed tables into the staging folder of the data folder.
 
@@ -1207,7 +1221,9 @@ def _write(
     remarks, :func:`~ogl_impact.delivery.notes.accepted_notes`) go into the
     same step. A file whose bytes would not change is not staged (and not
     listed); ``sources.csv`` only gains its new line, the stored lines keep
-    their bytes.
+    their bytes. ``lines`` (the merged tables' line numbers, a stored row's
+    line in the loaded file) lets :func:`~ogl_impact.delivery.csvout.write_table` copy the stored
+    lines of the rows kept (the same bytes again).
 
     Returns
     -------
@@ -1238,13 +1254,14 @@ def _write(
         del stem
         ordered = checked[list(frame.columns)]
         text = texts.get(name) if texts else None
-        fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
-        if fast is None:
-            write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
-        else:
-            with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-                write_columns(handle, list(ordered.columns), fast, comment, sep)
-            del fast
+        if not _reused(name, ordered, text, lines, raw, staging, comment, sep):
+            fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
+            if fast is None:
+                write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
+            else:
+                with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+                    write_columns(handle, list(ordered.columns), fast, comment, sep)
+                del fast
         if name == "sources" and raw is not None:
             _append_only(staging / f"{name}.csv", tables.files[name], len(ordered) - len(raw.frame))
         if _same_bytes(staging / f"{name}.csv", raw):
@@ -1257,6 +1274,39 @@ def _write(
         else:
             written.append(tables.folder / NOTES_FILE)
     return written
+
+
+_REUSE = frozenset({"indicator_values", "milestones", "partners"})
+"""Merged tables whose new rows have line numbers from :data:`LINE_BLOCK` on."""
+
+
+def _reused(
+    name: str,
+    ordered: pd.DataFrame,
+    text: pd.DataFrame | None,
+    lines: dict[str, np.ndarray] | None,
+    raw: RawTable | None,
+    staging: Path,
+    comment: str,
+    sep: str,
+) -> bool:
+    """Write a merged table, its kept rows' stored lines copied where proven (False: not done)."""
+    if text is None or lines is None or name not in lines or name not in _REUSE or raw is None:
+        return False
+    if raw.path.suffix.lower() != ".csv" or len(raw.lines) + raw.header_line >= LINE_BLOCK:
+        return False
+    return write_table(
+        staging / f"{name}.csv",
+        ordered,
+        text,
+        lines[name],
+        raw.path,
+        raw.sha256,
+        np.asarray(raw.lines),
+        comment,
+        sep,
+        _as_text_frame,
+    )
 
 
 def _same_bytes(staged: Path, raw: RawTable | None) -> bool:

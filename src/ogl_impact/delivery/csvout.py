@@ -8,17 +8,28 @@ which cells are alike: :func:`table_text` formats one typed value per
 distinct text and lets numpy spread the results, then the csv module writes
 the rows. It gives the very bytes ``write_tables`` gives, and declines
 (returns None) wherever it could not be sure of that.
+
+Most rows of a merged table are the stored ones, unchanged:
+:func:`write_reusing` copies their lines from the stored file, byte for
+byte, and formats only the others, where it can prove that the stored line
+is exactly what ``write_tables`` would write for the row (see there).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import itertools
+import re
 from collections.abc import Callable
-from typing import TextIO
+from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ogl_impact.write.tables import _format_column
 
@@ -34,6 +45,26 @@ def _alike(a: np.ndarray, b: np.ndarray) -> bool:
     if same.all():
         return True
     return bool((same | (pd.isna(a) & pd.isna(b))).all())
+
+
+def _alike_column(values: pd.Series, one_each: pd.Series, where: np.ndarray) -> bool:
+    """Whether ``values`` equals ``one_each`` taken at ``where`` (missing equals missing).
+
+    What :func:`_alike` says of the two as numpy arrays; for a column of
+    pyarrow strings the comparison stays in pyarrow (no Python string per
+    cell).
+    """
+    if (
+        isinstance(values.dtype, pd.StringDtype)
+        and values.dtype == one_each.dtype
+        and hasattr(values.array, "__arrow_array__")
+    ):
+        a = values.array.__arrow_array__()
+        b = one_each.array.__arrow_array__().take(pa.array(where))
+        same = pc.equal(a, b).fill_null(False)
+        both_missing = pc.and_(pc.is_null(a), pc.is_null(b))
+        return bool(pc.all(pc.or_(same, both_missing)).as_py())
+    return _alike(values.to_numpy(), one_each.to_numpy()[where])
 
 
 def _distinct(codes: np.ndarray, categories: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -79,10 +110,26 @@ def table_columns(
         categorical, or one text stands for different typed values (then
         every cell must be formatted on its own).
     """
+    lookups = _lookups(typed, text, sep, as_text)
+    if lookups is None:
+        return None
+    return [lookup[where].tolist() for lookup, _, where in lookups]
+
+
+def _lookups(
+    typed: pd.DataFrame,
+    text: pd.DataFrame,
+    sep: str,
+    as_text: Callable[[pd.DataFrame], pd.DataFrame],
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+    """Per column: the formatted cell of each distinct text, the code of each, each row's rank.
+
+    None where :func:`table_columns` declines.
+    """
     n = len(typed)
     if len(text) != n or list(text.columns) != list(typed.columns) or n == 0:
         return None
-    columns = []
+    out = []
     for col in typed.columns:
         raw = text[col]
         if not isinstance(raw.dtype, pd.CategoricalDtype):
@@ -90,13 +137,13 @@ def table_columns(
         distinct, first, where = _distinct(raw.cat.codes.to_numpy(), len(raw.cat.categories))
         values = typed[col]
         one_each = values.iloc[first]
-        if not _alike(values.to_numpy(), one_each.to_numpy()[where]):
+        if not _alike_column(values, one_each, where):
             return None
         formatted = _format_column(as_text(one_each.to_frame())[col], sep)
         lookup = np.empty(len(distinct), dtype=object)
         lookup[:] = formatted
-        columns.append(lookup[where].tolist())
-    return columns
+        out.append((lookup, distinct, where))
+    return out
 
 
 def write_columns(
@@ -152,4 +199,186 @@ def table_text(
     return out.getvalue()
 
 
-__all__ = ["table_columns", "table_text", "write_columns"]
+def write_table(
+    target: Path,
+    typed: pd.DataFrame,
+    text: pd.DataFrame,
+    lines: np.ndarray,
+    stored: Path,
+    stored_sha: str,
+    stored_lines: np.ndarray,
+    comment: str,
+    sep: str,
+    as_text: Callable[[pd.DataFrame], pd.DataFrame],
+) -> bool:
+    r"""Write a merged table, copying the stored file's lines of the rows it keeps as they are.
+
+    The bytes are those ``write_tables`` writes for ``as_text(typed)``: a
+    stored line is copied only where that is proven, else the row is
+    formatted (:func:`table_columns`); where less than half of the rows
+    can be copied, every row is formatted (:func:`write_columns`). The
+    proof: the stored file is UTF-8, its header line is the one written
+    (same columns, same separator), every line after the header is one data row, in the order read
+    (``lines`` of the stored rows name those lines), and for the row the
+    cell ``write_tables`` writes is, in every column, the text read from
+    that line (no quoting needed), and the line's length in bytes is the
+    sum of those texts, the separators and one ``\n``. Since the reader
+    only ever drops bytes from a line (quotes, blanks around a cell, a
+    ``\r``), equal length means nothing was dropped: the line is the
+    written row.
+
+    Parameters
+    ----------
+    target : Path
+        The file to write.
+    typed, text, sep, as_text
+        As for :func:`table_columns` (rows in the order they are written).
+    lines : numpy.ndarray
+        Per row, the stored line it was read from (1-based), or a number
+        beyond the stored file's lines for a row that is not a stored one.
+    stored : Path
+        The stored file.
+    stored_sha : str
+        The sha256 of the stored file as loaded (other bytes: declined).
+    stored_lines : numpy.ndarray
+        The line of each row of the stored file as loaded: they must be
+        consecutive and run to the file's last line (no blank or comment
+        line among the rows, no row over two lines), else it declines.
+    comment : str
+        The file's comment line.
+
+    Returns
+    -------
+    bool
+        False (and nothing written) where :func:`table_columns` declines:
+        then the caller writes the table with ``write_tables``.
+    """
+    lookups = _lookups(typed, text, sep, as_text)
+    if lookups is None:
+        return False
+    if not _copy_stored(
+        target, typed, text, lines, stored, stored_sha, stored_lines, comment, sep, lookups
+    ):
+        columns = [lookup[where].tolist() for lookup, _, where in lookups]
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            write_columns(handle, list(typed.columns), columns, comment, sep)
+    return True
+
+
+def _copy_stored(
+    target: Path,
+    typed: pd.DataFrame,
+    text: pd.DataFrame,
+    lines: np.ndarray,
+    stored: Path,
+    stored_sha: str,
+    stored_lines: np.ndarray,
+    comment: str,
+    sep: str,
+    lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> bool:
+    """Write the table copying the proven stored lines (:func:`write_table`); False: declined."""
+    try:
+        data = stored.read_bytes()
+    except OSError:
+        return False
+    if hashlib.sha256(data).hexdigest() != stored_sha or not data.endswith(b"\n"):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # index of each "\n"
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    n_lines = len(ends)
+    stored_lines = np.asarray(stored_lines, dtype=np.int64)
+    if not len(stored_lines):
+        return False
+    first_line = int(stored_lines[0])
+    if (
+        not np.array_equal(stored_lines, np.arange(first_line, first_line + len(stored_lines)))
+        or int(stored_lines[-1]) != n_lines
+    ):
+        return False
+    header = io.StringIO()
+    csv.writer(header, delimiter=sep, lineterminator="\n").writerow(list(typed.columns))
+    header_bytes = header.getvalue().encode("utf-8")
+    if first_line < 2 or data[starts[first_line - 2] : ends[first_line - 2] + 1] != header_bytes:
+        return False  # the line before the rows is the header as written: same columns, same sep
+    lines = np.asarray(lines, dtype=np.int64)
+    old = (lines >= first_line) & (lines <= n_lines)
+    # every stored row must sit on its own line, in order, with no other lines after the header
+    ok = old.copy()
+    broken = np.zeros(len(lines), dtype=bool)  # a cell with a line break (never copied)
+    length = np.full(len(lines), len(lookups), dtype=np.int64)  # separators and "\n"
+    special = "[" + re.escape(sep) + '"\\n\\r]'  # cells the csv module would quote
+    for (lookup, distinct, where), col in zip(lookups, text.columns, strict=True):
+        cells = pa.array(lookup, type=pa.string())
+        read = pa.array(
+            np.asarray(text[col].cat.categories, dtype=object)[np.maximum(distinct, 0)],
+            type=pa.string(),
+        )
+        same = (
+            _flags(pc.equal(cells, read))
+            & (distinct >= 0)
+            & ~_flags(pc.match_substring_regex(cells, special))
+        )
+        size = np.asarray(pc.binary_length(cells).to_numpy(zero_copy_only=False), dtype=np.int64)
+        ok &= same[where]
+        length += size[where]
+        broken |= _flags(pc.match_substring_regex(cells, "[\\n\\r]"))[where]
+    at = np.where(old, lines - 1, 0)
+    ok &= (ends[at] + 1 - starts[at]) == length
+    if (np.bincount(lines[old], minlength=n_lines + 1) > 1).any():  # a line twice: no merge
+        return False
+    if 2 * int(ok.sum()) < len(ok) or broken.any():  # a row over lines: no split
+        return False
+    src = np.where(ok, lines, -1)
+    fresh = np.flatnonzero(~ok)
+    formatted: list[bytes] = []
+    if len(fresh):
+        cells = [lookup[where[fresh]].tolist() for lookup, _, where in lookups]
+        out = io.StringIO()
+        csv.writer(out, delimiter=sep, lineterminator="\n").writerows(zip(*cells, strict=True))
+        formatted = out.getvalue().encode("utf-8").split(b"\n")[:-1]
+        if len(formatted) != len(fresh):
+            return False
+    with target.open("wb") as handle:
+        handle.write(f"# {comment}\n".encode() + header_bytes)
+        _write_runs(handle, data, starts, ends, src, formatted)
+    return True
+
+
+def _flags(result: pa.Array) -> np.ndarray:
+    """Return a boolean result of pyarrow as numpy (missing: False)."""
+    return np.asarray(result.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _write_runs(
+    handle: BinaryIO,
+    data: bytes,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    src: np.ndarray,
+    formatted: list[bytes],
+) -> None:
+    """Write the rows: runs of consecutive stored lines as one slice, the others formatted."""
+    n = len(src)
+    if n == 0:
+        return
+    copied = src >= 0
+    follows = np.zeros(n, dtype=bool)
+    follows[1:] = copied[1:] & copied[:-1] & (src[1:] == src[:-1] + 1)
+    follows[1:] |= ~copied[1:] & ~copied[:-1]
+    breaks = [*np.flatnonzero(~follows).tolist(), n]
+    view = memoryview(data)
+    k = 0  # next formatted row
+    for begin, end in itertools.pairwise(breaks):
+        if copied[begin]:
+            handle.write(view[starts[src[begin] - 1] : ends[src[end - 1] - 1] + 1])
+        else:
+            handle.write(b"\n".join(formatted[k : k + end - begin]) + b"\n")
+            k += end - begin
+
+
+__all__ = ["table_columns", "table_text", "write_columns", "write_table"]

@@ -3,6 +3,11 @@
 Only the tables the workbooks touch and the ones they refer to are read
 (not the survey answers), each with :func:`ogl_impact.validate.validate_table`
 and together with :func:`ogl_impact.schemas.crosscheck.check_cross_table`.
+With ``cache=True`` (``collect``) what those checks give is kept in the
+user's cache directory (:mod:`~ogl_impact.delivery.cache`, keyed by each
+file's sha256 and the checking code) and taken from there while the bytes
+are the same: a warm load reads nothing but the files' hashes and the
+entries.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import ogl_impact.delivery.cache as table_cache
 from ogl_impact.io import RawTable, TableReadError, read_table
 from ogl_impact.problems import Problem, make_problem, sort_problems
 from ogl_impact.schemas import TABLES
@@ -63,7 +69,9 @@ class DataTables:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def load_tables(folder: str | Path, names: tuple[str, ...] = NEEDED + REGISTER) -> DataTables:
+def load_tables(
+    folder: str | Path, names: tuple[str, ...] = NEEDED + REGISTER, *, cache: bool = False
+) -> DataTables:
     """Read and check the delivery tables of a data folder.
 
     Parameters
@@ -72,6 +80,10 @@ def load_tables(folder: str | Path, names: tuple[str, ...] = NEEDED + REGISTER) 
         The data folder (``data/raw`` or a copy).
     names : tuple of str
         Tables to read; those in :data:`NEEDED` must exist.
+    cache : bool, default False
+        Take the checked tables from the cache where the files' bytes are
+        those of an entry, and store what is checked anew
+        (:mod:`~ogl_impact.delivery.cache`). The result is the same.
 
     Returns
     -------
@@ -90,18 +102,54 @@ def load_tables(folder: str | Path, names: tuple[str, ...] = NEEDED + REGISTER) 
                 out.problems.append(make_problem(str(folder), "table_missing", table=name))
             continue
         out.files[name] = files[name]
-        try:
-            raw = read_table(files[name], name)
-        except TableReadError as exc:
-            out.problems.append(exc.problem)
-            continue
-        frame, problems = validate_table(raw, TABLES[name])
+        hit = _cached(folder, files[name], name) if cache else None
+        if hit is not None:
+            raw, frame, problems = hit
+        else:
+            try:
+                raw = read_table(files[name], name)
+            except TableReadError as exc:
+                out.problems.append(exc.problem)
+                continue
+            frame, problems = validate_table(raw, TABLES[name])
+            if cache:
+                entry = table_cache.key("table", files[name], name, raw.sha256)
+                table_cache.store(folder, entry, (raw, frame, problems))
         out.raw[name], out.tables[name] = raw, frame
         out.problems.extend(problems)
     missing = set(TABLES) - set(out.tables)
-    out.problems.extend(check_cross_table(out.tables, out.raw, missing=missing & set(NEEDED)))
+    out.problems.extend(_cross(out, missing & set(NEEDED), cache))
     out.problems = sort_problems(out.problems)
     return out
+
+
+def _cached(
+    folder: Path, path: Path, name: str
+) -> tuple[RawTable, pd.DataFrame, list[Problem]] | None:
+    """Return a table's cached read and check while its bytes are those of the entry."""
+    sha = table_cache.file_sha256(path)
+    if sha is None:
+        return None
+    hit = table_cache.load(folder, table_cache.key("table", path, name, sha))
+    if not isinstance(hit, tuple) or len(hit) != 3 or not isinstance(hit[0], RawTable):
+        return None
+    if hit[0].sha256 != sha or hit[0].name != name:
+        return None
+    return hit
+
+
+def _cross(out: DataTables, missing: set[str], cache: bool) -> list[Problem]:
+    """Run the cross-table rules on the loaded tables (from the cache for the same bytes)."""
+    if not cache:
+        return check_cross_table(out.tables, out.raw, missing=missing)
+    parts = [f"{n}:{out.files[n].name}:{raw.sha256}" for n, raw in sorted(out.raw.items())]
+    entry = table_cache.key("cross", out.folder, *parts, "missing:" + ",".join(sorted(missing)))
+    hit = table_cache.load(out.folder, entry)
+    if isinstance(hit, list):
+        return hit
+    problems = check_cross_table(out.tables, out.raw, missing=missing)
+    table_cache.store(out.folder, entry, problems)
+    return problems
 
 
 __all__ = ["NEEDED", "REGISTER", "DataTables", "load_tables"]

@@ -1,0 +1,312 @@
+"""collect's table cache and the copying of stored lines change no result.
+
+The cache (:mod:`ogl_impact.delivery.cache`) keeps the checked tables
+outside the data folder, keyed by the files' bytes and the checking code:
+an entry for other bytes or other code is never used, a broken entry is
+ignored, ``OGL_IMPACT_CACHE=off`` disables it, it is never in the data
+folder, and a cache that cannot be written fails no run. To see that an
+entry is really used, the tests plant a false one (a problem that the
+table does not have) and look for it.
+
+``write_table`` copies the stored lines of kept rows; its files must be the
+bytes ``write_tables`` writes for the same typed table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ogl_impact.delivery import cache as table_cache
+from ogl_impact.delivery import csvout
+from ogl_impact.delivery.collect import LINE_BLOCK, _as_text_frame
+from ogl_impact.delivery.tables import load_tables
+from ogl_impact.io import read_table
+from ogl_impact.problems import make_problem
+from ogl_impact.schemas import TABLES
+from ogl_impact.validate import validate_table
+from ogl_impact.write.tables import write_tables
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("OGL_IMPACT_CACHE", str(where))
+    return where
+
+
+def _plant(data: Path, name: str) -> None:
+    """Store for the table's present bytes an entry that carries a problem it does not have."""
+    path = data / f"{name}.csv"
+    raw = read_table(path, name)
+    frame, problems = validate_table(raw, TABLES[name])
+    fake = make_problem(path.name, "table_missing", table="aus_dem_cache")
+    entry = table_cache.key("table", path, name, raw.sha256)
+    table_cache.store(data, entry, (raw, frame, [*problems, fake]))
+
+
+def _planted(tables) -> bool:
+    return any("aus_dem_cache" in p.message("de") for p in tables.problems)
+
+
+def _table(data: Path, name: str) -> pd.DataFrame:
+    return validate_table(read_table(data / f"{name}.csv", name), TABLES[name])[0]
+
+
+def test_a_warm_load_gives_what_a_cold_load_gives(mini, cache):
+    cold = load_tables(mini)  # no cache at all
+    first = load_tables(mini, cache=True)  # fills it
+    assert list(cache.rglob("*.pickle"))
+    warm = load_tables(mini, cache=True)
+    for got in (first, warm):
+        assert list(got.tables) == list(cold.tables)
+        for name, frame in cold.tables.items():
+            pd.testing.assert_frame_equal(got.tables[name], frame)
+            pd.testing.assert_frame_equal(got.raw[name].frame, cold.raw[name].frame)
+            assert got.raw[name].sha256 == cold.raw[name].sha256
+        assert [p.message("de") for p in got.problems] == [p.message("de") for p in cold.problems]
+
+
+def test_an_entry_is_used_for_the_same_bytes_and_never_for_others(mini, cache):
+    _plant(mini, "labs")
+    assert _planted(load_tables(mini, cache=True))  # the entry is really read
+    path = mini / "labs.csv"
+    path.write_bytes(path.read_bytes() + b"\n")  # a blank line: other bytes, same table
+    assert not _planted(load_tables(mini, cache=True))
+
+
+def test_an_entry_of_other_checking_code_is_never_used(mini, cache, monkeypatch):
+    _plant(mini, "labs")
+    monkeypatch.setattr(table_cache, "fingerprint", lambda: "a newer version of the rules")
+    assert not _planted(load_tables(mini, cache=True))
+
+
+def test_an_entry_of_a_file_elsewhere_is_never_used(mini, cache, tmp_path):
+    _plant(mini, "labs")
+    other = tmp_path / "copy"
+    shutil.copytree(mini, other)  # the same bytes in another folder: messages name that file
+    assert not _planted(load_tables(other, cache=True))
+
+
+def test_a_corrupt_entry_is_ignored_and_replaced(mini, cache):
+    load_tables(mini, cache=True)
+    entries = sorted(cache.rglob("*.pickle"))
+    assert entries
+    for path in entries:
+        path.write_bytes(b"kein pickle")
+    cold = load_tables(mini)
+    got = load_tables(mini, cache=True)
+    assert not got.errors and list(got.tables) == list(cold.tables)
+    for name, frame in cold.tables.items():
+        pd.testing.assert_frame_equal(got.tables[name], frame)
+    assert all(p.read_bytes() != b"kein pickle" for p in entries)  # written anew
+
+
+def test_an_entry_others_may_write_is_not_read(mini, cache):
+    _plant(mini, "labs")
+    for path in cache.rglob("*.pickle"):
+        path.chmod(0o666)
+    assert not _planted(load_tables(mini, cache=True))
+
+
+def test_off_disables_the_cache(mini, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg"))
+    for value in ("off", "0", "OFF"):
+        monkeypatch.setenv("OGL_IMPACT_CACHE", value)
+        assert table_cache.cache_dir(mini) is None
+        load_tables(mini, cache=True)
+        assert not home.exists()
+    monkeypatch.delenv("OGL_IMPACT_CACHE")
+    assert table_cache.cache_dir(mini) == home / "xdg" / "ogl-impact" / "tables"
+
+
+def test_the_cache_is_never_in_the_data_folder(mini, monkeypatch):
+    before = sorted(p.relative_to(mini) for p in mini.rglob("*"))
+    for inside in (mini, mini / "cache"):
+        monkeypatch.setenv("OGL_IMPACT_CACHE", str(inside))
+        assert table_cache.cache_dir(mini) is None
+        load_tables(mini, cache=True)
+        assert sorted(p.relative_to(mini) for p in mini.rglob("*")) == before
+
+
+def test_a_run_whose_cache_cannot_be_written_still_succeeds(mini, tmp_path, monkeypatch):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("kein Ordner")
+    monkeypatch.setenv("OGL_IMPACT_CACHE", str(blocker / "cache"))  # mkdir fails
+    got = load_tables(mini, cache=True)
+    assert not got.errors
+    pd.testing.assert_frame_equal(got.tables["labs"], load_tables(mini).tables["labs"])
+
+
+def test_collect_with_a_broken_cache_writes_what_it_writes_without_one(tmp_path, monkeypatch):
+    """A revision collected with no cache, an unwritable one, a cold and a warm one: same files."""
+    from ogl_impact.cli import main
+    from tests import test_delivery_rev as rev
+
+    base = tmp_path / "base"
+    shutil.copytree(rev.RAW, base, ignore=shutil.ignore_patterns("truth"))
+    monkeypatch.setenv("OGL_IMPACT_CACHE", "off")
+    book = rev._edit(
+        rev._template(base, tmp_path / "t"), tmp_path / "in" / "b.xlsx", 77, "gemessen"
+    )
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    results = []
+    for setting in ("off", str(blocker / "cache"), str(tmp_path / "c"), str(tmp_path / "c")):
+        monkeypatch.setenv("OGL_IMPACT_CACHE", setting)
+        data = tmp_path / "data"
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(base, data)
+        args = ["collect", str(book), "--data", str(data), "--received", "2023-01-20"]
+        assert main(args) == 0
+        results.append({p.name: p.read_bytes() for p in sorted(data.glob("*.csv"))})
+    assert results[0] == results[1] == results[2] == results[3]
+    assert results[0]["indicator_values.csv"] != (base / "indicator_values.csv").read_bytes()
+    assert list((tmp_path / "c").rglob("*.pickle"))
+    assert not (blocker.parent / "cache").exists()
+
+
+# --- copying the stored lines of kept rows ---------------------------------------
+
+
+def _stored(tmp_path: Path, sep: str, edit=None) -> tuple[Path, object, pd.DataFrame]:
+    """indicator_values of data/raw written as collect writes it (optionally edited), read back."""
+    raw = read_table(RAW / "indicator_values.csv", "indicator_values")
+    typed = validate_table(raw, TABLES["indicator_values"])[0]
+    folder = tmp_path / f"stored{sep == ';'}"
+    path = write_tables({"indicator_values": _as_text_frame(typed)}, folder, "x", sep=sep)[0]
+    if edit is not None:
+        path.write_bytes(edit(path.read_bytes()))
+    raw = read_table(path, "indicator_values")
+    return path, raw, validate_table(raw, TABLES["indicator_values"])[0]
+
+
+def _merged(raw, typed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Drop a few stored rows, change one in place, add rows at the end (as a merge does)."""
+    n = len(typed)
+    keep = np.ones(n, dtype=bool)
+    keep[[3, 4, 10]] = False
+    text = raw.frame.astype(str)
+    t_typed = typed.copy()
+    lines = np.asarray(raw.lines).copy()
+    text.loc[7, "value"], t_typed.loc[7, "value"] = "1234.5", 1234.5  # changed, same place
+    lines[7] = LINE_BLOCK + 7
+    added_text = text.iloc[:5].assign(period_id="q99", value="0.25")
+    added_typed = t_typed.iloc[:5].assign(period_id="q99", value=0.25)
+    text = pd.concat([text[keep], added_text], ignore_index=True).astype("category")
+    t_typed = pd.concat([t_typed[keep], added_typed], ignore_index=True)
+    lines = np.concatenate([lines[keep], LINE_BLOCK * 2 + np.arange(5)])
+    return t_typed, text, lines
+
+
+def _quote_one(data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    lines[5] = b'"' + lines[5][:3] + b'"' + lines[5][3:]  # a quoted cell: "lab_id" text the same
+    return b"\n".join(lines)
+
+
+def _blanks(data: bytes) -> bytes:
+    lines = data.split(b"\n")
+    for i in (6, 9, 12):
+        lines[i] = lines[i] + b" "  # a blank after the last cell: read as the same text
+    return b"\n".join(lines)
+
+
+EDITS = {  # how the stored file differs from what write_tables writes, and whether lines are copied
+    "as_written": (None, True),
+    "a_quote": (_quote_one, True),
+    "blanks": (_blanks, True),
+    "crlf": (lambda b: b.replace(b"\n", b"\r\n"), False),
+}
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_write_table_gives_the_bytes_of_write_tables(tmp_path, monkeypatch, sep, edit):
+    change, copies = EDITS[edit]
+    path, raw, typed = _stored(tmp_path, sep, change)
+    merged, text, lines = _merged(raw, typed)
+    copied = []
+    real = csvout._copy_stored
+
+    def spy(*args, **kwargs):
+        copied.append(real(*args, **kwargs))
+        return copied[-1]
+
+    monkeypatch.setattr(csvout, "_copy_stored", spy)
+    target = tmp_path / "out.csv"
+    assert csvout.write_table(
+        target, merged, text, lines, path, raw.sha256, raw.lines, "x", sep, _as_text_frame
+    )
+    expected = write_tables({"t": _as_text_frame(merged)}, tmp_path / "slow", "x", sep=sep)[0]
+    assert target.read_bytes() == expected.read_bytes()
+    assert copied == [copies]
+
+
+def test_write_table_copies_no_line_of_other_bytes(tmp_path):
+    """A stored file changed after loading (other sha256): every row formatted."""
+    path, raw, typed = _stored(tmp_path, ",")
+    merged, text, lines = _merged(raw, typed)
+    path.write_bytes(path.read_bytes().replace(b"measured", b"MEASURED"))
+    target = tmp_path / "out.csv"
+    csvout.write_table(
+        target, merged, text, lines, path, raw.sha256, raw.lines, "x", ",", _as_text_frame
+    )
+    expected = write_tables({"t": _as_text_frame(merged)}, tmp_path / "slow", "x", sep=",")[0]
+    assert target.read_bytes() == expected.read_bytes()
+    assert b"MEASURED" not in target.read_bytes()
+
+
+def test_the_cache_folder_is_private(mini, cache):
+    load_tables(mini, cache=True)
+    assert os.stat(cache / "tables").st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("stored_sep, sep", [(";", ","), (",", ";")])
+def test_write_table_copies_no_line_of_a_file_with_another_separator(
+    tmp_path, monkeypatch, stored_sep, sep
+):
+    """Rows whose cells all read alike (ids, whole numbers) but whose separator differs."""
+    path, raw, typed = _stored(tmp_path, stored_sep)
+    merged, text, lines = _merged(raw, typed)
+    copied = []
+    real = csvout._copy_stored
+
+    def spy(*args, **kwargs):
+        copied.append(real(*args, **kwargs))
+        return copied[-1]
+
+    monkeypatch.setattr(csvout, "_copy_stored", spy)
+    target = tmp_path / "out.csv"
+    csvout.write_table(
+        target, merged, text, lines, path, raw.sha256, raw.lines, "x", sep, _as_text_frame
+    )
+    expected = write_tables({"t": _as_text_frame(merged)}, tmp_path / "slow", "x", sep=sep)[0]
+    assert target.read_bytes() == expected.read_bytes()
+    assert copied == [False]
+
+
+def test_only_the_most_recently_used_entries_of_a_file_are_kept(mini, cache):
+    path = mini / "labs.csv"
+    keys = [table_cache.key("table", path, "labs", f"sha{i}") for i in range(table_cache.KEEP + 2)]
+    files = [table_cache._entry(cache / "tables", entry) for entry in keys]
+    long_ago = time.time() - 1000
+    for i, entry in enumerate(keys):
+        table_cache.store(mini, entry, i)
+        assert files[i].exists()  # the entry just written is never pruned
+        os.utime(files[i], (long_ago + i, long_ago + i))  # used in this order
+    assert [f.exists() for f in files] == [False] * 2 + [True] * table_cache.KEEP
+    other = table_cache.key("table", mini / "periods.csv", "periods", "sha")
+    table_cache.store(mini, other, "x")  # another file's entries are its own
+    assert [f.exists() for f in files] == [False] * 2 + [True] * table_cache.KEEP
+    assert table_cache.load(mini, keys[-1]) == len(keys) - 1
