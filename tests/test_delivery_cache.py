@@ -49,7 +49,7 @@ def _plant(data: Path, name: str) -> None:
     raw = read_table(path, name)
     frame, problems = validate_table(raw, TABLES[name])
     fake = make_problem(path.name, "table_missing", table="aus_dem_cache")
-    entry = table_cache.key("table", path, name, raw.sha256)
+    entry = table_cache.key("table", path, name, raw.sha256, str(path))
     table_cache.store(data, entry, (raw, frame, [*problems, fake]))
 
 
@@ -310,3 +310,75 @@ def test_only_the_most_recently_used_entries_of_a_file_are_kept(mini, cache):
     table_cache.store(mini, other, "x")  # another file's entries are its own
     assert [f.exists() for f in files] == [False] * 2 + [True] * table_cache.KEEP
     assert table_cache.load(mini, keys[-1]) == len(keys) - 1
+
+
+def test_a_cache_place_that_cannot_be_resolved_fails_no_load(mini, tmp_path, monkeypatch):
+    loop = tmp_path / "loop_a"
+    loop.symlink_to(tmp_path / "loop_b")
+    (tmp_path / "loop_b").symlink_to(loop)
+    monkeypatch.setenv("OGL_IMPACT_CACHE", str(loop))  # Path.resolve raises RuntimeError here
+    want = load_tables(mini)
+    got = load_tables(mini, cache=True)
+    assert [p.message("de") for p in got.problems] == [p.message("de") for p in want.problems]
+    pd.testing.assert_frame_equal(got.tables["labs"], want.tables["labs"])
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("OGL_IMPACT_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))  # a uid without a passwd entry
+    assert table_cache.cache_dir(mini) is None
+    got = load_tables(mini, cache=True)
+    pd.testing.assert_frame_equal(got.tables["labs"], want.tables["labs"])
+
+
+def test_the_cache_leaves_the_disk_to_the_run(mini, cache, monkeypatch):
+    load_tables(mini, cache=True)
+    assert list(cache.rglob("*.pickle"))
+    shutil.rmtree(cache)
+    free = shutil.disk_usage(mini).free
+    monkeypatch.setattr(table_cache, "RESERVE", free + 1)  # the entry would eat the reserve
+    got = load_tables(mini, cache=True)
+    assert not got.errors
+    assert not list(cache.rglob("*.pickle"))  # nothing kept ...
+    assert not list(cache.rglob(".tmp-*"))  # ... and no half-written file left
+
+
+def test_the_whole_cache_is_kept_under_its_limit_least_recently_used_first(
+    mini, cache, monkeypatch
+):
+    names = ["labs", "periods", "sources", "partners"]
+    keys = [table_cache.key("table", mini / f"{n}.csv", n, "sha") for n in names]
+    files = [table_cache._entry(cache / "tables", entry) for entry in keys]
+    long_ago = time.time() - 1000
+    for i, entry in enumerate(keys[:3]):
+        table_cache.store(mini, entry, "x" * 100_000)
+        os.utime(files[i], (long_ago + i, long_ago + i))
+    table_cache.load(mini, keys[0])  # used again: now the most recent of the three
+    size = files[0].stat().st_size
+    monkeypatch.setattr(table_cache, "LIMIT", 3 * size + 1000)  # room for three
+    table_cache.store(mini, keys[3], "x" * 100_000)  # four entries of other files: one must go
+    assert [f.exists() for f in files] == [True, False, True, True]
+
+
+def test_an_entry_of_another_pandera_is_never_used(mini, cache, monkeypatch):
+    import pandera
+
+    _plant(mini, "labs")
+    assert _planted(load_tables(mini, cache=True))
+    table_cache.fingerprint.cache_clear()
+    monkeypatch.setattr(pandera, "__version__", "0.0.1")
+    try:
+        assert not _planted(load_tables(mini, cache=True))
+    finally:
+        monkeypatch.undo()
+        table_cache.fingerprint.cache_clear()
+
+
+def test_an_entry_made_through_a_link_is_not_used_through_the_real_path(mini, cache, tmp_path):
+    link = tmp_path / "link"
+    link.symlink_to(mini, target_is_directory=True)
+    _plant(link, "labs")
+    assert _planted(load_tables(link, cache=True))
+    assert not _planted(load_tables(mini, cache=True))  # its messages would name the link

@@ -21,8 +21,14 @@ disable it), else ``$XDG_CACHE_HOME/ogl-impact`` or
 not used). Entries are pickles, so an entry is read only from a directory
 and file owned by the user and writable by nobody else; they are written
 atomically (a temporary file, then a rename). A missing, unreadable or
-corrupt entry is a miss (and is replaced); a failure to write the cache
-never fails a run. Per file path at most :data:`KEEP` entries are kept.
+corrupt entry is a miss (and is replaced); a cache location that cannot
+be found or resolved (no home directory, a symlink loop) turns the cache
+off, and a failure to write the cache never fails a run. Per file path at
+most :data:`KEEP` entries are kept, and the whole cache holds at most
+:data:`LIMIT` bytes (the least recently used entries go first). An entry is
+only kept while the disk it is on has :data:`RESERVE` bytes (or 10 % of its
+size, whichever is more) left free after it: the cache never takes the
+space a run needs to write its tables.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
 import stat
 import sys
 import tempfile
@@ -43,6 +50,10 @@ OFF = frozenset({"off", "0", "no", "false", "aus", "nein"})
 """Values of :data:`ENV` that disable the cache."""
 KEEP = 2
 """Entries kept per file path (the most recently used ones)."""
+LIMIT = 2 * 1024**3
+"""Bytes the whole cache may hold (least recently used entries are removed first)."""
+RESERVE = 1024**3
+"""Bytes left free on the cache's disk after an entry is written (else it is not kept)."""
 _MAGIC = "ogl-impact-table-cache-1"
 
 
@@ -62,19 +73,19 @@ def cache_dir(data: Path | None = None) -> Path | None:
     value = os.environ.get(ENV)
     if value is not None and value.strip().lower() in OFF:
         return None
-    if value:
-        base = Path(value).expanduser()
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "ogl-impact"
-    base = base / "tables"
-    if data is not None:
-        try:
+    try:  # no home directory, a symlink loop: no cache (never a failed run)
+        if value:
+            base = Path(value).expanduser()
+        else:
+            xdg = os.environ.get("XDG_CACHE_HOME")
+            base = (Path(xdg) if xdg else Path.home() / ".cache") / "ogl-impact"
+        base = base / "tables"
+        if data is not None:
             folder, where = Path(data).resolve(), base.resolve()
-        except OSError:
-            return None
-        if where == folder or folder in where.parents:
-            return None
+            if where == folder or folder in where.parents:
+                return None
+    except (OSError, RuntimeError, ValueError):
+        return None
     return base
 
 
@@ -88,12 +99,17 @@ def fingerprint() -> str:
     from ogl_impact import io, parse, problems, schemas, validate, vocab
 
     digest = hashlib.sha256()
+    import pandera
+    import pyarrow
+
     for part in (
         _MAGIC,
         ogl_impact.__version__,
         sys.version,
         pandas.__version__,
         numpy.__version__,
+        pandera.__version__,
+        pyarrow.__version__,
     ):
         digest.update(part.encode() + b"\0")
     files = [Path(m.__file__) for m in (io, parse, problems, validate, vocab) if m.__file__]
@@ -140,16 +156,16 @@ def load(data: Path, entry_key: str) -> object | None:
     -------
     object or None
     """
-    where = cache_dir(data)
-    if where is None or not _trusted(where, directory=True):
-        return None
-    path = _entry(where, entry_key)
-    if not _trusted(path, directory=False):
-        return None
     try:
+        where = cache_dir(data)
+        if where is None or not _trusted(where, directory=True):
+            return None
+        path = _entry(where, entry_key)
+        if not _trusted(path, directory=False):
+            return None
         with path.open("rb") as handle:
             stored_key, value = pickle.load(handle)
-    except Exception:  # a corrupt entry is a miss (and gets replaced)
+    except Exception:  # a corrupt entry (or an unusable place) is a miss
         return None
     if stored_key != entry_key:
         return None
@@ -170,10 +186,10 @@ def store(data: Path, entry_key: str, value: object) -> None:
     value : object
         Anything pickle can store.
     """
-    where = cache_dir(data)
-    if where is None:
-        return
     try:
+        where = cache_dir(data)
+        if where is None:
+            return
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted(where, directory=True):
             return
@@ -182,14 +198,41 @@ def store(data: Path, entry_key: str, value: object) -> None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump((entry_key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            if not _room_left(where):  # the disk is the run's before it is the cache's
+                os.unlink(tmp)
+                return
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
         _prune(where, path)
+        _limit(where, path)
     except Exception:  # the cache must never fail a run
         pass
+
+
+def _room_left(where: Path) -> bool:
+    """Whether the cache's disk keeps :data:`RESERVE` bytes (or 10 % of it) free."""
+    usage = shutil.disk_usage(where)
+    return usage.free >= max(RESERVE, usage.total // 10)
+
+
+def _limit(where: Path, newest: Path) -> None:
+    """Remove the least recently used entries until the cache holds at most :data:`LIMIT` bytes."""
+    entries = []
+    for p in where.glob("*.pickle"):
+        if p != newest:
+            with contextlib.suppress(OSError):
+                info = p.stat()
+                entries.append((info.st_mtime, info.st_size, p))
+    total = sum(size for _, size, _ in entries) + newest.stat().st_size
+    for _, size, p in sorted(entries, key=lambda e: e[0]):
+        if total <= LIMIT:
+            break
+        with contextlib.suppress(OSError):
+            p.unlink()
+            total -= size
 
 
 def _prune(where: Path, newest: Path) -> None:
@@ -213,4 +256,16 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-__all__ = ["ENV", "KEEP", "OFF", "cache_dir", "file_sha256", "fingerprint", "key", "load", "store"]
+__all__ = [
+    "ENV",
+    "KEEP",
+    "LIMIT",
+    "OFF",
+    "RESERVE",
+    "cache_dir",
+    "file_sha256",
+    "fingerprint",
+    "key",
+    "load",
+    "store",
+]

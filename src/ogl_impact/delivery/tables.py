@@ -113,7 +113,7 @@ def load_tables(
                 continue
             frame, problems = validate_table(raw, TABLES[name])
             if cache:
-                entry = table_cache.key("table", files[name], name, raw.sha256)
+                entry = table_cache.key("table", files[name], name, raw.sha256, str(files[name]))
                 table_cache.store(folder, entry, (raw, frame, problems))
         out.raw[name], out.tables[name] = raw, frame
         out.problems.extend(problems)
@@ -130,10 +130,11 @@ def _cached(
     sha = table_cache.file_sha256(path)
     if sha is None:
         return None
-    hit = table_cache.load(folder, table_cache.key("table", path, name, sha))
+    # the path as given is part of the key: messages name the file as the run was told
+    hit = table_cache.load(folder, table_cache.key("table", path, name, sha, str(path)))
     if not isinstance(hit, tuple) or len(hit) != 3 or not isinstance(hit[0], RawTable):
         return None
-    if hit[0].sha256 != sha or hit[0].name != name:
+    if hit[0].sha256 != sha or hit[0].name != name or hit[0].path != path:
         return None
     return hit
 
@@ -143,7 +144,9 @@ def _cross(out: DataTables, missing: set[str], cache: bool) -> list[Problem]:
     if not cache:
         return check_cross_table(out.tables, out.raw, missing=missing)
     parts = [f"{n}:{out.files[n].name}:{raw.sha256}" for n, raw in sorted(out.raw.items())]
-    entry = table_cache.key("cross", out.folder, *parts, "missing:" + ",".join(sorted(missing)))
+    entry = table_cache.key(
+        "cross", out.folder, *parts, str(out.folder), "missing:" + ",".join(sorted(missing))
+    )
     hit = table_cache.load(out.folder, entry)
     if isinstance(hit, list):
         return hit
