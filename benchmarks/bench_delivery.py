@@ -191,6 +191,29 @@ after a collect that changed indicator_values.csv loads that table and
 the cross-table rules cold (collect does not fill the cache for what it
 writes). Files byte-identical to main at 10,800 (both variants, every run),
 2,000 (3,989 files), 300 spoiled (608) and 300 revisions (41).
+
+Round 4c, both merged, quiet machine (2026-12-01 13:00-13:15, load 0.8-1.7,
+nothing else running; ``/tmp/s6-phases.py DIR`` under ``/usr/bin/time``, the
+data folder restored before each run, ``OGL_IMPACT_CACHE`` a fresh folder;
+the code before as ``PYTHONPATH=<checkout of 859dff3>/src``):
+``--stage read_calamine`` 6.45 s (0.60 ms per workbook, 6.57 s CPU; a first
+run right after a long pause took 12.6 s and is not counted).
+/tmp/s5c/b10800 (values file fully quoted, as the benchmark writes it):
+before 23.3 and 20.3 s wall (39.4, 33.8 s CPU); now with an empty cache
+17.4 s (29.5 s CPU), warm 15.5 and 15.7 s (25.0, 25.3 s CPU); peak RSS
+0.90-1.01 GB. A values file as collect writes it (/tmp/s7-fixed/b10800c, the
+state after an earlier period was collected): before 20.2 and 22.4 s (33.9,
+37.1 s CPU); now cold 15.7 s, warm 15.6 s, and as in the real cycle (every
+table cached except the values file collect changed last time, and the
+cross-table entry) 14.8 and 18.6 s. So collect / reader went from 3.1-3.5x
+to 2.3-2.9x: NOT met. Where the rest is: with a warm load the pool is the
+critical path (7-8.5 s for 10,800 workbooks at 1.3-1.6 ms CPU each in a
+worker, calamine's own 0.6 ms among them), then writing (2.2-4 s), merging
+(1.3 s) and the context (0.7-1.7 s). The whole run needs 25 s of CPU, the
+reader 6.5 s: on 2 cores 1.5x the reader (9.7 s) would need the CPU of
+reading and checking a workbook at about calamine's own cost, which Python
+per-cell checks do not reach (the parts are spread over many small calls,
+Round 4a).
 """
 
 from __future__ import annotations
