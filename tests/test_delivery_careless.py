@@ -46,11 +46,7 @@ TABLE_FILES = ("indicator_values.csv", "milestones.csv", "partners.csv", "revisi
 @pytest.fixture(scope="module")
 def full(tmp_path_factory):
     """The embedded data (PERIOD collected) and its templates for PERIOD."""
-    root = tmp_path_factory.mktemp("collected")
-    shutil.copytree(RAW, root / "data", ignore=shutil.ignore_patterns("truth"))
-    args = ["template", "--period", PERIOD, "--data", str(root / "data")]
-    assert main([*args, "--out", str(root / "tpl"), "--jobs", "1"]) == 0
-    return root
+    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"))
 
 
 @pytest.fixture
@@ -60,8 +56,7 @@ def stored(full, tmp_path):
     return tmp_path / "data"
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+_files = loop.files_of
 
 
 def _blank(book, values: bool = True, milestones: bool = True) -> None:

@@ -35,11 +35,7 @@ LAB = "brandis"
 @pytest.fixture(scope="module")
 def full(tmp_path_factory):
     """The embedded data (PERIOD collected) and the templates of LAB for PERIOD."""
-    root = tmp_path_factory.mktemp("collected")
-    shutil.copytree(RAW, root / "data", ignore=shutil.ignore_patterns("truth"))
-    args = ["template", "--period", PERIOD, "--lab", LAB, "--data", str(root / "data")]
-    assert main([*args, "--out", str(root / "tpl"), "--jobs", "1"]) == 0
-    return root
+    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
 
 
 @pytest.fixture
@@ -49,8 +45,7 @@ def stored(full, tmp_path):
     return tmp_path / "data"
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+_files = loop.files_of
 
 
 def _register(data: Path) -> pd.DataFrame:

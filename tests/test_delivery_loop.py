@@ -51,6 +51,24 @@ def _without_period(target: Path) -> None:
         path.write_text("".join([*comments, header, *body]), encoding="utf-8")
 
 
+def collected_with_templates(root: Path, *labs: str) -> Path:
+    """Copy the embedded data (PERIOD collected) into ``root`` and make PERIOD's templates.
+
+    ``root/data`` is the data, ``root/tpl`` the templates (of ``labs``, or of every lab).
+    """
+    shutil.copytree(RAW, root / "data", ignore=shutil.ignore_patterns("truth"))
+    args = ["template", "--period", PERIOD, "--data", str(root / "data")]
+    for lab in labs:
+        args += ["--lab", lab]
+    assert main([*args, "--out", str(root / "tpl"), "--jobs", "1"]) == 0
+    return root
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Return the bytes of every file directly in a folder, by name."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
 def _register(data: Path, name: str = "submissions") -> pd.DataFrame:
     """The rows of PERIOD in the register (or revisions table): those collect wrote."""
     table = pd.read_csv(data / f"{name}.csv", sep=";", comment="#", dtype=str)

@@ -45,11 +45,7 @@ TABLES = ("indicator_values.csv", "milestones.csv", "partners.csv", "revisions.c
 @pytest.fixture(scope="module")
 def full(tmp_path_factory):
     """The embedded data (PERIOD collected) and Brandis's template for PERIOD."""
-    root = tmp_path_factory.mktemp("collected")
-    shutil.copytree(RAW, root / "data", ignore=shutil.ignore_patterns("truth"))
-    args = ["template", "--period", PERIOD, "--data", str(root / "data"), "--lab", LAB]
-    assert main([*args, "--out", str(root / "tpl"), "--jobs", "1"]) == 0
-    return root
+    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
 
 
 @pytest.fixture
@@ -58,8 +54,7 @@ def stored(full, tmp_path):
     return tmp_path / "data"
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+_files = loop.files_of
 
 
 def _edit(template: Path, dest: Path, edit) -> Path:
