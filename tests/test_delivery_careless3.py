@@ -22,7 +22,7 @@ import pytest
 
 from ogl_impact.cli import main
 from ogl_impact.delivery import cli as delivery_cli
-from ogl_impact.delivery.workbook import STATUS_LABELS
+from ogl_impact.delivery.workbook import STATUS_LABELS, WITHDRAW_LABEL
 from tests import test_delivery_loop as loop
 from tests.test_delivery_loop import C_DISAGG, C_ID, C_STATUS, C_VALUE, PERIOD, RAW, collect, filled
 from tests.test_delivery_run import _staging_left, _start
@@ -329,3 +329,49 @@ def test_the_same_status_as_the_later_delivery_is_no_conflict(full, stored, tmp_
     iv = pd.read_csv(stored / "indicator_values.csv", sep=";", comment="#", dtype=str)
     row = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
     assert row["value"].tolist() == ["30"] and row["status"].tolist() == ["measured"]
+
+
+# --- a withdrawal made on a template whose row changed since --------------------------------
+
+
+def test_withdrawing_a_value_changed_since_the_template_is_a_conflict(
+    full, stored, tmp_path, capsys
+):
+    # colleague A corrects i03 (stored 28) to 30; colleague B, on a copy of the same template
+    # that shows 28, withdraws the value: B withdrew 28, not the 30 stored since
+    by_value = _edited(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", "i03", value=30)
+    code, text = collect(capsys, str(by_value), "--data", str(stored))
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    row = _row(sheet, "i03")
+    sheet.cell(row, C_VALUE).value = None
+    sheet.cell(row, C_STATUS).value = WITHDRAW_LABEL
+    withdraw = tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx"
+    withdraw.parent.mkdir()
+    book.save(withdraw)
+    before = _files(stored)
+    code, text = collect(capsys, str(withdraw), "--data", str(stored))
+    assert code == 1 and "abgelehnt" in text, text
+    assert f"Indikatorwerte!J{row}" in text and "30" in text and "28" in text, text
+    assert "neue Vorlage" in text and "zurückgezogen" in text, text
+    assert _files(stored)["indicator_values.csv"] == before["indicator_values.csv"]
+    assert _files(stored)["revisions.csv"] == before["revisions.csv"]
+    # a new template shows 30; withdrawing there is taken
+    fresh = tmp_path / "tpl2"
+    assert main(["template", "--period", PERIOD, "--lab", LAB, "--data", str(stored),
+                 "--out", str(fresh), "--jobs", "1"]) == 0  # fmt: skip
+    book = openpyxl.load_workbook(fresh / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    assert sheet.cell(row, C_VALUE).value == 30
+    sheet.cell(row, C_VALUE).value = None
+    sheet.cell(row, C_STATUS).value = WITHDRAW_LABEL
+    again = tmp_path / "c" / f"{LAB}_{PERIOD}.xlsx"
+    again.parent.mkdir()
+    book.save(again)
+    capsys.readouterr()
+    code, text = collect(capsys, str(again), "--data", str(stored))
+    assert code == 0 and "zurückgezogen" in text, text
+    iv = pd.read_csv(stored / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    gone = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
+    assert gone.empty, gone

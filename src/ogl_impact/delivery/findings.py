@@ -398,6 +398,18 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "value withdrawn – the stored value {stored} is removed; it is kept in the revisions "
         "table (revisions.csv).",
     ),
+    "withdraw_conflict": (
+        "„Wert zurückziehen“ bei dem Wert, den Ihre Vorlage zeigte ({template}).",
+        "Seit Ihre Vorlage erstellt wurde, ist hier {stored} gespeichert (durch eine spätere "
+        "Lieferung, auch eine eigene). Ob auch {stored} zurückgezogen werden soll, lässt sich "
+        "aus dieser Datei nicht erkennen; die Arbeitsmappe wird nicht übernommen. Bitte eine "
+        "neue Vorlage anfordern (sie zeigt {stored}) und dort „Wert zurückziehen“ wählen.",
+        "'Wert zurückziehen' for the value your template showed ({template}).",
+        "Since your template was made, {stored} has been stored here (by a later delivery, "
+        "possibly your own). Whether {stored} is to be withdrawn too cannot be told from this "
+        "file; the workbook is not taken. Please ask for a new template (it shows {stored}) "
+        "and choose 'Wert zurückziehen' there.",
+    ),
     "nothing_to_withdraw": (
         "„Wert zurückziehen“ nur bei einem gespeicherten Wert.",
         "Für diese Zeile ist kein Wert gespeichert; es gibt nichts zurückzuziehen.",

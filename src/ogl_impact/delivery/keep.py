@@ -27,6 +27,7 @@ from ogl_impact.delivery.workbook import (
     SHEET_VALUES,
     STATUS_LABELS,
     WITHDRAW,
+    WITHDRAW_LABEL,
     column_letter,
 )
 
@@ -404,6 +405,24 @@ def keep_stored(
                 notes.append(
                     finding(
                         file, "nothing_to_withdraw", sheet=SHEET_VALUES, cell=cell, severity="info"
+                    )
+                )
+                continue
+            given = None if base is None else base.values.get((iid, d))
+            if given is not None and not (
+                _same_value(old.get("value", ""), _base_value(given[0], decimal), decimal)
+                and old.get("status", "") == given[1]
+            ):  # the row changed since the template: the lab withdrew what it saw, not this
+                notes.append(
+                    finding(
+                        file,
+                        "withdraw_conflict",
+                        sheet=SHEET_VALUES,
+                        cell=cell,
+                        value=WITHDRAW_LABEL,
+                        template=_shown("value", _base_value(given[0], decimal), decimal)
+                        or "(leer)",
+                        stored=_shown("value", old.get("value", ""), decimal) or "(leer)",
                     )
                 )
                 continue
