@@ -375,3 +375,24 @@ def test_withdrawing_a_value_changed_since_the_template_is_a_conflict(
     iv = pd.read_csv(stored / "indicator_values.csv", sep=";", comment="#", dtype=str)
     gone = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
     assert gone.empty, gone
+
+
+def test_a_conflict_with_a_withdrawn_value_says_empty_not_empty_quotes(
+    full, stored, tmp_path, capsys
+):
+    # colleague A withdraws i03 on a fresh copy; colleague B then changes its Status on another
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    row = _row(sheet, "i03")
+    sheet.cell(row, C_VALUE).value = None
+    sheet.cell(row, C_STATUS).value = WITHDRAW_LABEL
+    withdraw = tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx"
+    withdraw.parent.mkdir()
+    book.save(withdraw)
+    code, text = collect(capsys, str(withdraw), "--data", str(stored))
+    assert code == 0 and "zurückgezogen" in text, text
+    by_status = _edited(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i03", status="measured")
+    code, text = collect(capsys, str(by_status), "--data", str(stored))
+    assert code == 1 and "abgelehnt" in text, text
+    assert f"Indikatorwerte!J{row}" in text, text
+    assert "„“" not in text and "(leer)" in text, text

@@ -133,7 +133,9 @@ def _cell(sheet: str, key: str, row: int) -> str:
 
 
 def _shown(column: str, text: str, decimal: str) -> str:
-    """Return a stored cell as the lab sees it (German labels, dates, decimal comma)."""
+    """Return a stored cell as the lab sees it (labels, dates, decimal comma; "" when empty)."""
+    if not text:
+        return ""
     if column == "status":
         return f"„{STATUS_LABELS.get(text, text)}“"
     if column == "completion":
