@@ -396,3 +396,54 @@ def test_a_conflict_with_a_withdrawn_value_says_empty_not_empty_quotes(
     assert code == 1 and "abgelehnt" in text, text
     assert f"Indikatorwerte!J{row}" in text, text
     assert "„“" not in text and "(leer)" in text, text
+
+
+# --- a blank template sent along with the lab's filled one ------------------------------------
+
+
+def test_a_blank_template_beside_the_filled_one_does_not_block_it(
+    base, data, original, tmp_path, capsys
+):
+    # the period is not collected yet; the coordinator's folder holds the filled workbook and
+    # the blank template it was made from (downloaded twice, one never filled)
+    sent = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    blank = tmp_path / "in" / f"{LAB}_{PERIOD} (leer).xlsx"
+    shutil.copy(base / "tpl" / f"{LAB}_{PERIOD}.xlsx", blank)
+    code, text = collect(capsys, str(tmp_path / "in"), "--data", str(data))
+    assert code == 1, text  # the blank one is refused on its own ...
+    assert "zwei Arbeitsmappen" not in text, text
+    assert "kein Wert eingetragen" in text, text
+    accepted = [line for line in text.splitlines() if sent.name in line and "angenommen" in line]
+    assert accepted, text  # ... and the filled one is taken
+    iv = pd.read_csv(data / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    mine = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)]
+    want = original.indicator_values
+    want = want[(want["lab_id"] == LAB) & (want["period_id"] == PERIOD)]
+    assert len(mine) == len(want) > 0
+    register = _register(data)
+    mine = register[(register["lab_id"] == LAB) & (register["period_id"] == PERIOD)]
+    assert sorted(mine["outcome"].tolist()) == ["accepted", "refused"], mine
+
+
+def test_a_blank_template_beside_a_correction_is_skipped_and_the_correction_taken(
+    base, data, original, tmp_path, capsys
+):
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(sent), "--data", str(data))
+    assert code == 0, text
+
+    def thirty(book):
+        sheet = book["Indikatorwerte"]
+        sheet.cell(_row(sheet, "i03"), C_VALUE).value = 30
+
+    fixed = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", thirty)
+    shutil.copy(base / "tpl" / f"{LAB}_{PERIOD}.xlsx", tmp_path / "b" / f"{LAB}_{PERIOD} (2).xlsx")
+    before = len(_register(data))
+    code, text = collect(capsys, str(tmp_path / "b"), "--data", str(data))
+    assert code == 0, text
+    assert "zwei Arbeitsmappen" not in text and "übersprungen" in text, text
+    assert any(fixed.name in line and "Korrektur" in line for line in text.splitlines()), text
+    iv = pd.read_csv(data / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    row = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
+    assert row["value"].tolist() == ["30"], row
+    assert len(_register(data)) == before + 1  # the correction; the blank one is not a delivery

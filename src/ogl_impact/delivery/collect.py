@@ -295,6 +295,15 @@ def _collect_locked(
                 )
             )
             continue
+        if _nothing_entered(checked):  # never "the other workbook" of a lab's filled one
+            if key in existing:  # a period already collected: no delivery, one line
+                o.outcome = "skipped"
+                o.findings.append(
+                    finding(o.file, "nothing_entered", severity="info", period=o.period_id)
+                )
+            else:  # refused on its own: „kein Wert eingetragen“
+                o.findings += checked.findings
+            continue
         if key in in_run:
             same = next((e for e in in_run[key] if e.sha256 == o.sha256), None)
             if same is not None:  # the same file twice: registered once, no error
@@ -338,13 +347,6 @@ def _collect_locked(
                 {n: tables.raw[n].frame for n in _ROW_COLUMNS},
                 {p for p in existing if p[1] == o.period_id},
             )
-        if key in stored and not (checked.values or checked.milestones or checked.partners):
-            if not o.notes:  # nothing entered at all: no delivery, one line, not registered
-                o.outcome = "skipped"
-                o.findings = [
-                    finding(o.file, "nothing_entered", severity="info", period=o.period_id)
-                ]
-                continue
         if key in stored:  # a period already collected: an empty cell keeps the stored value
             kept = keep_stored(
                 o.file,
@@ -439,6 +441,21 @@ def _collect_locked(
             section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
         _stage("data_committed")
     return CollectResult(outcomes=outcomes, written=written)
+
+
+def _nothing_entered(checked: Checked) -> bool:
+    """Whether a workbook holds nothing at all (no value, milestone, partner or remark).
+
+    A workbook with errors of its own other than „kein Wert eingetragen“
+    is not called empty: what it holds may just not have been read.
+    """
+    o = checked.outcome
+    errors = {f.rule for f in checked.findings if f.severity == "error"}
+    return (
+        errors <= {"nothing_filled"}
+        and not (checked.values or checked.milestones or checked.partners)
+        and not o.notes
+    )
 
 
 def _shown_path(o: Outcome) -> str:
