@@ -447,3 +447,22 @@ def test_a_blank_template_beside_a_correction_is_skipped_and_the_correction_take
     row = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
     assert row["value"].tolist() == ["30"], row
     assert len(_register(data)) == before + 1  # the correction; the blank one is not a delivery
+
+
+def test_the_page_of_a_blank_workbook_says_nothing_was_entered(
+    base, data, original, tmp_path, capsys
+):
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(sent), "--data", str(data))
+    assert code == 0, text
+    blank = tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx"
+    blank.parent.mkdir()
+    shutil.copy(base / "tpl" / f"{LAB}_{PERIOD}.xlsx", blank)
+    fb = tmp_path / "fb_new"  # a feedback folder without the page of the delivery
+    code, text = collect(capsys, str(blank), "--data", str(data), "--feedback", str(fb))
+    assert code == 0 and "übersprungen" in text, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    index = (fb / "index.html").read_text(encoding="utf-8")
+    for html_text in (page, index):
+        assert "nichts eingetragen" in html_text, html_text
+        assert "schon eingelesen" not in html_text, html_text

@@ -32,6 +32,7 @@ _TEXT = {
         "revision": "als Korrektur angenommen",
         "refused": "abgelehnt – bitte korrigieren und erneut senden",
         "skipped": "schon eingelesen, übersprungen",
+        "blank": "nichts eingetragen, übersprungen – keine Lieferung",
         "unchanged": "keine Änderung – die gespeicherten Werte bleiben",
         "info": "Info",
         "sheet": "Blatt",
@@ -69,6 +70,7 @@ _TEXT = {
         "revision": "accepted as a revision",
         "refused": "refused – please correct and send again",
         "skipped": "already collected, skipped",
+        "blank": "nothing entered, skipped – no delivery",
         "unchanged": "no change – the stored values stay",
         "info": "Info",
         "sheet": "Sheet",
@@ -438,11 +440,14 @@ def stage_feedback(
             if getattr(o, "outcome", None) == "revision"
             else []
         )
+        result = o.outcome  # type: ignore[attr-defined]
+        if result == "skipped" and any(f.rule == "nothing_entered" for f in o.findings):  # type: ignore[attr-defined]
+            result = "blank"  # not "already collected": nothing in it was ever collected
         (staging / f"{stem}.html").write_text(
-            page(o.file, o.outcome, o.findings, lang, copy if has_copy else None, changed),  # type: ignore[attr-defined]
+            page(o.file, result, o.findings, lang, copy if has_copy else None, changed),  # type: ignore[attr-defined]
             encoding="utf-8",
         )
-        names.append((f"{stem}.html", o.file, t.get(o.outcome, o.outcome)))  # type: ignore[attr-defined]
+        names.append((f"{stem}.html", o.file, t.get(result, result)))  # type: ignore[attr-defined]
     items = "".join(
         f'<li><a href="{html.escape(h)}">{html.escape(f)}</a>: {html.escape(r)}</li>'
         for h, f, r in [*entries, *names]

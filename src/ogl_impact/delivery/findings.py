@@ -445,11 +445,11 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "(both refused; the stored values stay).",
     ),
     "nothing_entered": (
-        "Eine Lieferung.",
+        "Mindestens ein Wert, ein Meilensteinstand, ein Partner oder eine Anmerkung.",
         "übersprungen – in der Arbeitsmappe ist nichts eingetragen (keine Werte, Meilensteine, "
         "Partner oder Anmerkungen); die gespeicherten Werte von {period} bleiben. Sie zählt "
         "nicht als Lieferung.",
-        "A delivery.",
+        "At least one value, milestone state, partner or remark.",
         "skipped – nothing is entered in the workbook (no values, milestones, partners or "
         "remarks); the stored values of {period} stay. It does not count as a delivery.",
     ),
