@@ -466,3 +466,34 @@ def test_the_page_of_a_blank_workbook_says_nothing_was_entered(
     for html_text in (page, index):
         assert "nichts eingetragen" in html_text, html_text
         assert "schon eingelesen" not in html_text, html_text
+
+
+def test_two_corrected_values_that_happen_to_equal_another_period_get_no_hint(
+    full, stored, tmp_path, capsys
+):
+    # two indicators corrected to the values they had in sb5 (a count that did not move)
+    iv = pd.read_csv(RAW / "indicator_values.csv", sep=";", comment="#", dtype=str).fillna("")
+    own = iv[(iv["lab_id"] == LAB) & (iv["disaggregation_value"] == "")]
+    sb5 = own[own["period_id"] == "sb5"].set_index("indicator_id")["value"]
+    sb6 = own[own["period_id"] == PERIOD].set_index("indicator_id")["value"]
+    moved = [i for i in sb6.index if i in sb5.index and sb5[i] and sb6[i] and sb5[i] != sb6[i]]
+    assert len(moved) >= 3
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    for iid in moved[:2]:
+        sheet.cell(_row(sheet, iid), C_VALUE).value = float(sb5[iid].replace(",", "."))
+    path = tmp_path / "back" / f"{LAB}_{PERIOD}.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    code, text = collect(capsys, str(path), "--data", str(stored))
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    assert "gespeicherten Werten von sb5" not in text, text
+    # the third one makes it a pattern worth a hint
+    sheet.cell(_row(sheet, moved[2]), C_VALUE).value = float(sb5[moved[2]].replace(",", "."))
+    again = tmp_path / "again" / f"{LAB}_{PERIOD}.xlsx"
+    again.parent.mkdir()
+    book.save(again)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(full / "data", fresh)
+    code, text = collect(capsys, str(again), "--data", str(fresh))
+    assert code == 0 and "gespeicherten Werten von sb5" in text, text

@@ -664,7 +664,7 @@ class OtherPeriods:
         return self._index.get(lab, {})
 
 
-SAME_AS_FROM = 2
+SAME_AS_FROM = 3
 """Changed values that must all equal another period's before a correction gets the hint."""
 
 
@@ -675,7 +675,7 @@ def same_as_other_period(
 
     An sb5 correction template filled with the sb6 values is a correction
     of sb5 that repeats sb6: said in a warning naming the other period (the
-    correction is taken; a coincidence of one value is not noted).
+    correction is taken; a coincidence of one or two values is not noted).
 
     Parameters
     ----------
