@@ -497,3 +497,26 @@ def test_two_corrected_values_that_happen_to_equal_another_period_get_no_hint(
     shutil.copytree(full / "data", fresh)
     code, text = collect(capsys, str(again), "--data", str(fresh))
     assert code == 0 and "gespeicherten Werten von sb5" in text, text
+
+
+def test_withdrawing_a_value_whose_status_alone_changed_since_is_taken(
+    full, stored, tmp_path, capsys
+):
+    # A sets i03's Status to "gemessen" (value 28 stays); B withdraws i03 on an older copy:
+    # B withdraws the very value 28 it saw, so the withdrawal is taken
+    by_status = _edited(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", "i03", status="measured")
+    code, text = collect(capsys, str(by_status), "--data", str(stored))
+    assert code == 0 and "als Korrektur angenommen" in text, text
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    row = _row(sheet, "i03")
+    sheet.cell(row, C_VALUE).value = None
+    sheet.cell(row, C_STATUS).value = WITHDRAW_LABEL
+    withdraw = tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx"
+    withdraw.parent.mkdir()
+    book.save(withdraw)
+    code, text = collect(capsys, str(withdraw), "--data", str(stored))
+    assert code == 0 and "zurückgezogen" in text, text
+    iv = pd.read_csv(stored / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    gone = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
+    assert gone.empty, gone

@@ -307,7 +307,8 @@ def _row_conflict(
     since_st = old_st != base_st
     # a change that leaves the stored cell as it is changes nothing: no conflict
     if lab_st and not lab_v and since_v and st != old_st:
-        column, what, template, stored = "status", "Wert", base_v, old_v
+        column, what = "status", "Wert"
+        template, stored = _shown("value", base_v, decimal), _shown("value", old_v, decimal)
     elif lab_v and not lab_st and since_st and not _same_value(v, old_v, decimal):
         column, what = "value", "Status"
         template, stored = _shown("status", base_st, decimal), _shown("status", old_st, decimal)
@@ -411,10 +412,9 @@ def keep_stored(
                 )
                 continue
             given = None if base is None else base.values.get((iid, d))
-            if given is not None and not (
-                _same_value(old.get("value", ""), _base_value(given[0], decimal), decimal)
-                and old.get("status", "") == given[1]
-            ):  # the row changed since the template: the lab withdrew what it saw, not this
+            if given is not None and not _same_value(
+                old.get("value", ""), _base_value(given[0], decimal), decimal
+            ):  # the value changed since the template: the lab withdrew what it saw, not this
                 notes.append(
                     finding(
                         file,
