@@ -6,12 +6,12 @@ the national roll-out that is 120 MB of CSV and seconds of work). This
 module keeps what that check gave (the table as read, the typed table and
 the problems found) in the user's cache directory, keyed by
 
-- the sha256 of the file's bytes and the file's path,
+- the sha256 of the file's bytes and the file's path (resolved and as given),
 - the package version and a fingerprint of the code that reads and checks
   tables (the source bytes of :mod:`ogl_impact.io`,
   :mod:`ogl_impact.validate`, :mod:`ogl_impact.parse`, :mod:`ogl_impact.vocab`,
   :mod:`ogl_impact.problems`, the schemas and the loader)
-  and the versions of Python, pandas and numpy,
+  and the versions of Python, pandas, numpy, pandera and pyarrow,
 
 so an entry made from other bytes, by other rules or by another program
 version is never used: its key differs. Where the cache lives:
@@ -91,7 +91,16 @@ def cache_dir(data: Path | None = None) -> Path | None:
 
 @functools.cache
 def fingerprint() -> str:
-    """Return a hash of the program version and of the code that reads and checks tables."""
+    """Return a hash of the program version and of the code that reads and checks tables.
+
+    Returns
+    -------
+    str
+        Hex digest over the package, Python, pandas, numpy, pandera and
+        pyarrow versions and the source bytes of the modules that read and
+        check tables (where a source cannot be read, a random part: no
+        entry will ever match).
+    """
     import numpy
     import pandas
 
@@ -116,12 +125,31 @@ def fingerprint() -> str:
     files += sorted(Path(schemas.__file__).parent.glob("*.py")) if schemas.__file__ else []
     files += [Path(__file__), Path(__file__).with_name("tables.py")]
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            source = path.read_bytes()
+        except OSError:  # no source to hash (an install without .py files): never a match
+            source = os.urandom(32)
+        digest.update(path.name.encode() + b"\0" + source + b"\0")
     return digest.hexdigest()
 
 
 def key(kind: str, path: Path, *parts: str) -> str:
-    """Return the key of an entry: its kind, the file's path and what it was made from."""
+    """Return the key of an entry: its kind, the file's path and what it was made from.
+
+    Parameters
+    ----------
+    kind : str
+        ``"table"`` or ``"cross"``.
+    path : Path
+        The file (or folder) the entry is of; resolved, so that one file
+        reached by two names shares its entries' place.
+    *parts : str
+        What else the entry depends on (sha256 of the bytes, the path as given).
+
+    Returns
+    -------
+    str
+    """
     return "\0".join((kind, str(Path(path).resolve()), fingerprint(), *parts))
 
 
@@ -248,7 +276,17 @@ def _prune(where: Path, newest: Path) -> None:
 
 
 def file_sha256(path: Path) -> str | None:
-    """Return the sha256 of a file's bytes (None when it cannot be read)."""
+    """Return the sha256 of a file's bytes (None when it cannot be read).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    str or None
+    """
     try:
         with path.open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
