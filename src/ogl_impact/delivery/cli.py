@@ -293,10 +293,10 @@ def run_collect(
     except KeyboardInterrupt as exc:
         if getattr(exc, "committed", False):  # during the final renames: waited for them
             _say(
-                "Abgebrochen – die Lieferung war schon übernommen: Daten und Rückmeldung sind "
-                "vollständig geschrieben",
-                "Interrupted – the delivery had already been taken in: data and feedback are "
-                "completely written",
+                "\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig "
+                "geschrieben (Tabellen, Register und, falls verlangt, die Rückmeldungen)",
+                "Interrupted – the run had already finished: everything is completely written "
+                "(tables, register and, if asked for, the feedback)",
                 lang,
                 err=True,
             )
@@ -307,12 +307,12 @@ def run_collect(
         return _report(result, feedback, lang)
     except KeyboardInterrupt:  # everything is written; only the report was cut short
         _say(
-            "Abgebrochen – die Lieferung war schon übernommen: Daten und Rückmeldung sind "
-            "vollständig geschrieben; nur die Ausgabe hier ist unvollständig (siehe "
-            "submissions.csv und die Rückmeldungen)",
-            "Interrupted – the delivery had already been taken in: data and feedback are "
-            "completely written; only this output is incomplete (see submissions.csv and the "
-            "feedback)",
+            "\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig "
+            "geschrieben (Tabellen, Register und, falls verlangt, die Rückmeldungen); nur die "
+            "Ausgabe hier ist unvollständig (siehe submissions.csv)",
+            "Interrupted – the run had already finished: everything is completely written "
+            "(tables, register and, if asked for, the feedback); only this output is "
+            "incomplete (see submissions.csv)",
             lang,
             err=True,
         )
