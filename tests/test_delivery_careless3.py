@@ -75,9 +75,11 @@ def test_a_network_workshop_workbook_is_refused_in_plain_words(full, stored, tmp
     assert row["lab_id"] == LAB and row["outcome"] == "refused", row
     assert after["lab_id"].notna().all()
     # status names the refused file instead of losing it
-    assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) in (0, 1)
+    assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) == 0
     out = capsys.readouterr().out
     assert f"{LAB}_nw6.xlsx" in out, out
+    line = next(x for x in out.splitlines() if f"{LAB}_nw6.xlsx" in x)
+    assert "Netzwerk-Workshop" in line, line  # the line says why a file with a lab is apart
 
 
 # --- L7: a blank template arriving after its period was collected -----------------------

@@ -98,7 +98,7 @@ ATTAINMENT_STATUS: Final = MappingProxyType(
 
 PERIOD_KINDS: Final = MappingProxyType(
     {
-        "network_workshop": ("Netzwerkwerkstatt", "Network workshop"),
+        "network_workshop": ("Netzwerk-Workshop", "Network workshop"),
         "status_report": ("Sachstandsbericht", "Status report"),
         "interim_report": ("Zwischenbericht", "Interim report"),
         "project_report": ("Projektbericht", "Project report"),

@@ -51,9 +51,11 @@ _TEXT = {
     ),
     "unassigned": (
         "Außerdem {n} nicht zuordenbare {what} (Datei ohne erkennbares Labor oder "
-        "Berichtszeitraum, abgelehnt; in keiner Lieferquote gezählt): {files}",
+        "Berichtszeitraum oder für einen Netzwerk-Workshop, abgelehnt; in keiner Lieferquote "
+        "gezählt): {files}",
         "Also {n} {what} that could not be assigned (a file without a recognisable lab or "
-        "reporting period, refused; counted in no reporting rate): {files}",
+        "reporting period, or for a network workshop, refused; counted in no reporting rate): "
+        "{files}",
     ),
     "revised_rule": (
         "korrigiert: Werte, deren jetziger Wert (oder dessen Fehlen nach dem Zurückziehen) vom "
@@ -362,11 +364,12 @@ def _unassigned(ds: object, as_of: date, t: object, lang: str) -> list[str]:
         return []
     # no lab, or a period that collects nothing (a network workshop's workbook, refused)
     periods = ds.tables.get("periods")
-    kinds = vocab.DELIVERY_PERIOD_KINDS
-    collected = (
-        set() if periods is None else set(periods.loc[periods["kind"].isin(kinds), "period_id"])
-    )
-    apart = subs["lab_id"].isna() | ~subs["period_id"].isin(collected)
+    if periods is None:  # which periods collect nothing cannot be told: only files without a lab
+        apart = subs["lab_id"].isna()
+    else:
+        kinds = vocab.DELIVERY_PERIOD_KINDS
+        collected = set(periods.loc[periods["kind"].isin(kinds), "period_id"])
+        apart = subs["lab_id"].isna() | ~subs["period_id"].isin(collected)
     rows = subs[apart & (pd.to_datetime(subs["received"]) <= pd.Timestamp(as_of))]
     if rows.empty:
         return []
