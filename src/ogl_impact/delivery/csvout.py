@@ -236,6 +236,10 @@ def write_table(
     lines : numpy.ndarray
         Per row, the stored line it was read from (1-based), or a number
         beyond the stored file's lines for a row that is not a stored one.
+        The caller's promise: a row that names a stored line holds, in
+        ``text``, exactly the texts read from that line (a row whose cells
+        changed must name no stored line). The proof above checks the
+        written cells against ``text``, not ``text`` against the line.
     stored : Path
         The stored file.
     stored_sha : str
