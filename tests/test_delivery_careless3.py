@@ -522,3 +522,19 @@ def test_withdrawing_a_value_whose_status_alone_changed_since_is_taken(
     iv = pd.read_csv(stored / "indicator_values.csv", sep=";", comment="#", dtype=str)
     gone = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]
     assert gone.empty, gone
+
+
+def test_a_read_only_folder_above_the_data_folder_is_refused_before_any_work(
+    base, data, original, tmp_path, capsys
+):
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    before = _files(data)
+    with _read_only(data.parent):  # the data folder itself stays writable
+        code = main(["collect", str(sent), "--data", str(data)])
+        out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 2, text
+    assert "Operation not permitted" not in text and "Permission denied" not in text, text
+    assert str(data.parent) in text and "schreibgeschützt" in text, text
+    assert "Zwischenordner" in text and "angenommen" not in text, text
+    assert _files(data) == before

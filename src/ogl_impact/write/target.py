@@ -483,10 +483,16 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _no_permission(path: Path) -> TargetError:
+def _no_permission(path: Path, inner: Path | None = None) -> TargetError:
+    why = (
+        ""
+        if inner is None
+        else f" (dort entstehen die Zwischenordner für {inner.name} / staging folders for "
+        f"{inner.name} are made there)"
+    )
     return TargetError(
-        f"{path} ist schreibgeschützt (keine Schreibrechte); nichts geändert. Bitte Schreibrechte "
-        f"dafür geben (z. B. chmod u+w, oder bei der Verwaltung des Laufwerks "
+        f"{path}{why} ist schreibgeschützt (keine Schreibrechte); nichts geändert. Bitte "
+        f"Schreibrechte dafür geben (z. B. chmod u+w, oder bei der Verwaltung des Laufwerks "
         f"anfragen) oder einen beschreibbaren Ordner angeben / is read-only (no write "
         f"permission); nothing changed. Please grant write permission or choose a writable "
         f"folder"
@@ -509,8 +515,9 @@ def check_writable(folder: str | Path) -> Path:
     Raises
     ------
     TargetError
-        Naming the folder (or the existing folder it would be created in)
-        that this process may not write, and what to do.
+        Naming the folder (or the existing folder it would be created in,
+        or the folder beside which its staging folders are made) that this
+        process may not write, and what to do.
 
     Examples
     --------
@@ -524,6 +531,9 @@ def check_writable(folder: str | Path) -> Path:
         place = place.parent
     if not os.access(place, os.W_OK | os.X_OK):
         raise _no_permission(place)
+    beside = folder_r.parent  # the staging folders are made beside the folder
+    if place == folder_r and beside != folder_r and not os.access(beside, os.W_OK | os.X_OK):
+        raise _no_permission(beside, folder_r)
     return folder_r
 
 
