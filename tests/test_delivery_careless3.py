@@ -538,3 +538,23 @@ def test_a_read_only_folder_above_the_data_folder_is_refused_before_any_work(
     assert str(data.parent) in text and "schreibgeschützt" in text, text
     assert "Zwischenordner" in text and "angenommen" not in text, text
     assert _files(data) == before
+
+
+def test_ctrl_c_after_the_commit_before_collect_returns_says_all_is_written(
+    base, data, original, tmp_path, capsys, monkeypatch
+):
+    from ogl_impact.delivery import collect as collect_module
+
+    sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    before = _files(data)
+
+    def ctrl_c_now(*args, **kwargs):  # the last step of collect(), after tables and feedback
+        os.kill(os.getpid(), signal.SIGINT)
+        raise AssertionError("the interrupt did not arrive")
+
+    monkeypatch.setattr(collect_module, "CollectResult", ctrl_c_now)
+    code = main(["collect", str(sent), "--data", str(data)])
+    out = capsys.readouterr()
+    assert code == 130, out.out + out.err
+    assert "vollständig geschrieben" in out.err and "nichts geändert" not in out.err, out.err
+    assert _files(data)["indicator_values.csv"] != before["indicator_values.csv"]

@@ -272,6 +272,7 @@ def run_collect(
         check_target(feedback, "collect", [data, *paths])
         for place in (Path(feedback), Path(feedback).resolve().parent):
             check_writable(place)
+    result = None
     try:
         result = collect(
             paths,
@@ -282,6 +283,7 @@ def run_collect(
             feedback_inputs=[data, *paths],
             lang=lang,
         )
+        return _report(result, feedback, lang)
     except DataChanged as exc:
         print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
         return EXIT_USAGE
@@ -291,31 +293,19 @@ def run_collect(
         print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt as exc:
-        if getattr(exc, "committed", False):  # during the final renames: waited for them
+        if result is not None or getattr(exc, "committed", False):  # after the commit
             _say(
                 "\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig "
-                "geschrieben (Tabellen, Register und, falls verlangt, die Rückmeldungen)",
+                "geschrieben (Tabellen, Register und, falls verlangt, die Rückmeldungen); "
+                "nur die Ausgabe hier ist unvollständig (siehe submissions.csv)",
                 "Interrupted – the run had already finished: everything is completely written "
-                "(tables, register and, if asked for, the feedback)",
+                "(tables, register and, if asked for, the feedback); only this output is "
+                "incomplete (see submissions.csv)",
                 lang,
                 err=True,
             )
         else:  # before the final renames: the staging folders are gone
             _say("Abgebrochen – nichts geändert", "Interrupted – nothing changed", lang, err=True)
-        raise
-    try:
-        return _report(result, feedback, lang)
-    except KeyboardInterrupt:  # everything is written; only the report was cut short
-        _say(
-            "\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig "
-            "geschrieben (Tabellen, Register und, falls verlangt, die Rückmeldungen); nur die "
-            "Ausgabe hier ist unvollständig (siehe submissions.csv)",
-            "Interrupted – the run had already finished: everything is completely written "
-            "(tables, register and, if asked for, the feedback); only this output is "
-            "incomplete (see submissions.csv)",
-            lang,
-            err=True,
-        )
         raise  # exit 130 (Ctrl-C) or 143 (SIGTERM), as any interrupted command
 
 

@@ -230,8 +230,16 @@ def collect(
         When another run holds the data folder (nothing is done).
     """
     data = Path(data)
-    with folder_lock(data, "collect"):
-        return _collect_locked(paths, data, received, period, jobs, feedback, feedback_inputs, lang)
+    done = [False]  # set once tables and feedback are in place
+    try:
+        with folder_lock(data, "collect"):
+            return _collect_locked(
+                paths, data, received, period, jobs, feedback, feedback_inputs, lang, done
+            )
+    except KeyboardInterrupt as exc:
+        if done[0]:  # Ctrl-C after the commit, before the result was handed back
+            exc.committed = True  # type: ignore[attr-defined]
+        raise
 
 
 def _collect_locked(
@@ -243,8 +251,9 @@ def _collect_locked(
     feedback: Path | None,
     feedback_inputs: Sequence[Path],
     lang: str,
+    done: list[bool],
 ) -> CollectResult:
-    """Run :func:`collect` while the data folder is locked."""
+    """Run :func:`collect` while the data folder is locked (``done[0]``: committed)."""
     files = find_workbooks(paths)
     processes = pool_size(len(files), jobs)
     # with a pool, the workbooks are read while this process loads the folder
@@ -440,6 +449,7 @@ def _collect_locked(
             _unchanged_since_load(tables, notes_sha)
             section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
         _stage("data_committed")
+        done[0] = True  # still in the critical section: a Ctrl-C from here on is after the commit
     return CollectResult(outcomes=outcomes, written=written)
 
 
