@@ -23,6 +23,16 @@ def _table_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["OGL_IMPACT_CACHE"] = str(tmp_path_factory.mktemp("table-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _table_cache_per_test(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Give each test a cache folder of its own, as a user has one cache with few entries.
+
+    A folder shared by the whole session would grow to thousands of entries, which
+    every store lists to keep the cache under its size limit.
+    """
+    monkeypatch.setenv("OGL_IMPACT_CACHE", str(tmp_path_factory.mktemp("table-cache")))
+
+
 @pytest.fixture(scope="session")
 def mini_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded tables, with responses.csv cut to its first rows (fast to validate)."""
