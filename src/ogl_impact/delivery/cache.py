@@ -288,7 +288,7 @@ def file_sha256(path: Path) -> str | None:
     str or None
     """
     try:
-        with path.open("rb") as handle:
+        with Path(path).open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None

@@ -17,36 +17,16 @@ files it cannot assign.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
 
 from ogl_impact import vocab
+from ogl_impact.delivery.cache import file_sha256
 from ogl_impact.delivery.findings import finding
 
 UNKNOWN_VERSION = "?"
 """Template version registered when the hidden sheet does not give one."""
-
-
-def file_sha256(path: Path) -> str | None:
-    """Return the SHA-256 of a file's bytes, or None when it cannot be read.
-
-    Parameters
-    ----------
-    path : Path
-        The file.
-
-    Returns
-    -------
-    str or None
-    """
-    try:
-        with Path(path).open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
 
 
 def with_unassigned(
