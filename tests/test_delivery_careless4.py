@@ -1,0 +1,98 @@
+"""Low findings left on the delivery loop, as coordinators cause them.
+
+Each test runs ``template``, ``collect`` and ``status`` through
+:func:`ogl_impact.cli.main` on a copy of the embedded data and edits
+workbooks with openpyxl, as a person does in Excel. The expected values are
+the embedded data and what the test typed, never the output of the code
+under test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ogl_impact.cli import main
+from tests import test_delivery_loop as loop
+from tests.test_delivery_loop import PERIOD, RAW, collect
+
+LAB = "brandis"
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """The embedded data (PERIOD collected) and the templates of LAB for PERIOD."""
+    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
+
+
+@pytest.fixture
+def stored(full, tmp_path):
+    """A fresh copy of the embedded data for one test."""
+    shutil.copytree(full / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+_files = loop.files_of
+
+
+def _register(data: Path) -> pd.DataFrame:
+    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+
+
+def _meta_edited(full: Path, dest: Path, **cells: str) -> Path:
+    """The lab's template with cells of the hidden sheet typed over (B2 lab, B3 period)."""
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    for cell, value in cells.items():
+        book["ogl_meta"][cell] = value
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+# --- 1: a network-workshop workbook under --period ------------------------------------------
+
+
+def test_a_workshop_workbook_under_period_is_refused_and_registered_with_its_lab(
+    full, stored, tmp_path, capsys
+):
+    # the coordinator collects the sb6 inbox with --period sb6; one lab sent a workbook that
+    # was turned into a workshop's (nw6). No run could ever take it (--period nw6 is refused),
+    # so leaving it out as "übersprungen" would mean the lab never hears of it.
+    path = _meta_edited(full, tmp_path / "in" / f"{LAB}_nw6.xlsx", B3="nw6")
+    before = _register(stored)
+    code, text = collect(capsys, str(path), "--data", str(stored), "--period", PERIOD)
+    assert code == 1 and "abgelehnt" in text and "übersprungen" not in text, text
+    assert "6. Netzwerk-Workshop" in text, text
+    after = _register(stored)
+    assert len(after) == len(before) + 1
+    assert after.iloc[-1][["lab_id", "period_id", "outcome"]].tolist() == [LAB, "nw6", "refused"]
+    # the same bytes again (with or without --period) are refused again, registered once
+    for extra in (["--period", PERIOD], []):
+        code, text = collect(capsys, str(path), "--data", str(stored), *extra)
+        assert code == 1 and "abgelehnt" in text, text
+        assert len(_register(stored)) == len(after)
+
+
+# --- 2: a workshop workbook whose lab has a typo --------------------------------------------
+
+
+def test_a_workshop_workbook_with_a_lab_typo_names_both_problems_in_one_run(
+    full, stored, tmp_path, capsys
+):
+    path = _meta_edited(full, tmp_path / "in" / "brandiss_nw6.xlsx", B2="brandiss", B3="nw6")
+    before = _register(stored)
+    code, text = collect(capsys, str(path), "--data", str(stored))
+    assert code == 1 and "abgelehnt" in text, text
+    assert "„brandiss“ ist nicht bekannt" in text, text  # the lab typo, naming the cell
+    assert "ogl_meta!B2" in text, text
+    assert "6. Netzwerk-Workshop" in text and "keine Daten geliefert" in text, text
+    assert "ogl_meta!B3" not in text, text  # the workshop in plain words, not the hidden cell
+    after = _register(stored)
+    assert len(after) == len(before) + 1
+    row = after.iloc[-1]
+    assert pd.isna(row["lab_id"]) and row["outcome"] == "refused", row  # no lab to register with
+    assert row["problems"] == "2", row
