@@ -96,3 +96,54 @@ def test_a_workshop_workbook_with_a_lab_typo_names_both_problems_in_one_run(
     row = after.iloc[-1]
     assert pd.isna(row["lab_id"]) and row["outcome"] == "refused", row  # no lab to register with
     assert row["problems"] == "2", row
+
+
+# --- 3: the other-period hint offers both readings -------------------------------------------
+
+
+def _sb5_correction_with_sb6_values(full: Path, tmp_path: Path, capsys) -> tuple[Path, Path]:
+    """A data copy and the sb5 correction template of LAB filled with LAB's stored sb6 values."""
+    data = tmp_path / "data"
+    shutil.copytree(full / "data", data)
+    assert main(["template", "--period", "sb5", "--lab", LAB, "--data", str(data),
+                 "--out", str(tmp_path / "tpl5"), "--jobs", "1"]) == 0  # fmt: skip
+    capsys.readouterr()
+    iv = pd.read_csv(RAW / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    iv = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)].fillna("")
+    sb6 = {(r.indicator_id, r.disaggregation_value): r.value for r in iv.itertuples()}
+    book = openpyxl.load_workbook(tmp_path / "tpl5" / f"{LAB}_sb5.xlsx")
+    sheet = book["Indikatorwerte"]
+    for row in range(2, sheet.max_row + 1):
+        key = (sheet.cell(row, loop.C_ID).value, sheet.cell(row, loop.C_DISAGG).value or "")
+        if sb6.get(key):
+            sheet.cell(row, loop.C_VALUE).value = float(sb6[key].replace(",", "."))
+    path = tmp_path / "back" / f"{LAB}_sb5.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    return data, path
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_other_period_hint_states_the_fact_and_offers_both_readings(
+    full, tmp_path, capsys, lang
+):
+    # values that stayed the same from sb5 to sb6 are a real possibility: the hint must not
+    # assume they were typed into the wrong template
+    data, path = _sb5_correction_with_sb6_values(full, tmp_path, capsys)
+    code, text = collect(capsys, str(path), "--data", str(data), "--lang", lang)
+    assert code == 0, text
+    hint = [line for line in text.splitlines() if "sb6" in line]
+    assert len(hint) == 1, text
+    line = hint[0]
+    if lang == "de":
+        assert "stimmen mit den gespeicherten Werten von sb6 überein" in line, line  # the fact
+        assert "Korrektur von sb5 ist übernommen" in line, line
+        assert "wirklich die Werte von sb5" in line and "nichts zu tun" in line, line
+        assert "versehentlich in die Vorlage für sb5" in line, line
+        assert "?" not in line, line  # states, does not ask as if it knew the answer
+    else:
+        assert "equal the stored values of sb6" in line, line
+        assert "correction of sb5 is taken" in line, line
+        assert "really are the values of sb5" in line and "nothing needs doing" in line, line
+        assert "by mistake" in line, line
+        assert "?" not in line, line
