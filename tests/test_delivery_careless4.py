@@ -147,3 +147,47 @@ def test_the_other_period_hint_states_the_fact_and_offers_both_readings(
         assert "really are the values of sb5" in line and "nothing needs doing" in line, line
         assert "by mistake" in line, line
         assert "?" not in line, line
+
+
+# --- 4: a correction that only adds a remark ----------------------------------------------
+
+
+def _column(sheet, header: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == header)
+
+
+def test_a_remark_only_correction_says_the_remark_was_taken_and_no_value_changed(
+    full, stored, tmp_path, capsys
+):
+    # after the delivery the lab explains two values in „Anmerkung“ on its correction template
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    col = _column(sheet, "Anmerkung")
+    sheet.cell(2, col).value = "Zahl aus der Jahresstatistik des Kreises"
+    sheet.cell(3, col).value = "geschätzt nach Teilnehmerlisten"
+    path = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    before = _files(stored)
+    fb = tmp_path / "fb"
+    code, text = collect(capsys, str(path), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    line = next(x for x in text.splitlines() if x.startswith(path.name))
+    assert "Anmerkung übernommen, keine Werte geändert" in line, text
+    assert "2 Anmerkungen" in line, line
+    assert not line.endswith(": angenommen"), line
+    after = _files(stored)
+    assert after["indicator_values.csv"] == before["indicator_values.csv"]
+    assert after["milestones.csv"] == before["milestones.csv"]
+    notes = after["delivery_notes.csv"].decode("utf-8")
+    assert "Jahresstatistik des Kreises" in notes and "Teilnehmerlisten" in notes
+    register = _register(stored)
+    assert register.iloc[-1][["lab_id", "period_id", "outcome"]].tolist() == [
+        LAB,
+        PERIOD,
+        "accepted",  # a delivery of remarks, registered like one without a change
+    ]
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "Anmerkung übernommen, keine Werte geändert" in page
+    index = (fb / "index.html").read_text(encoding="utf-8")
+    assert "Anmerkung übernommen" in index

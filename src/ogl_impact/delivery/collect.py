@@ -386,10 +386,14 @@ def _collect_locked(
             }
             for name in rows["as_stored"]:
                 rows[name] = []
-            if not kept.changed and not o.notes and _no_new_partner(rows["partners"], tables):
-                o.outcome = "unchanged"
-                o.findings.append(finding(o.file, "unchanged", severity="info"))
-                continue
+            if not kept.changed and _no_new_partner(rows["partners"], tables):
+                if o.notes:  # remarks only: taken (delivery_notes.csv), said as such
+                    n = len(o.notes)
+                    o.findings.append(finding(o.file, "notes_only", severity="info", **_remarks(n)))
+                else:
+                    o.outcome = "unchanged"
+                    o.findings.append(finding(o.file, "unchanged", severity="info"))
+                    continue
         elif any(r[5] == WITHDRAW for r in rows["indicator_values"]):  # nothing stored to withdraw
             base = (len(candidates) + 1) * LINE_BLOCK
             kept = keep_stored(
@@ -451,6 +455,14 @@ def _collect_locked(
         _stage("data_committed")
         done[0] = True  # still in the critical section: a Ctrl-C from here on is after the commit
     return CollectResult(outcomes=outcomes, written=written)
+
+
+def _remarks(n: int) -> dict[str, str]:
+    """The number of remarks in words, German and English („1 Anmerkung“, „2 Anmerkungen“)."""
+    return {
+        "n_de": f"{n} Anmerkung" + ("en" if n != 1 else ""),
+        "n_en": f"{n} remark" + ("s" if n != 1 else ""),
+    }
 
 
 def _nothing_entered(checked: Checked) -> bool:

@@ -431,6 +431,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "A delivery.",
         "no change – the workbook holds only the stored values; nothing changed.",
     ),
+    "notes_only": (
+        "Eine Lieferung.",
+        "Anmerkung übernommen, keine Werte geändert – {n_de} gespeichert "
+        "(delivery_notes.csv); die gespeicherten Werte bleiben.",
+        "A delivery.",
+        "remark taken, no values changed – {n_en} kept (delivery_notes.csv); the stored "
+        "values stay.",
+    ),
     "duplicate_in_run": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
         "Für {lab} / {period} liegt in diesem Lauf schon {other} vor. Bitte nur die neueste "
