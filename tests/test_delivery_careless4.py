@@ -191,3 +191,29 @@ def test_a_remark_only_correction_says_the_remark_was_taken_and_no_value_changed
     assert "Anmerkung übernommen, keine Werte geändert" in page
     index = (fb / "index.html").read_text(encoding="utf-8")
     assert "Anmerkung übernommen" in index
+
+
+# --- 5: English status names the periods in English -----------------------------------------
+
+
+def test_english_status_names_periods_in_english_not_with_the_german_labels(stored, capsys):
+    periods = pd.read_csv(RAW / "periods.csv", sep=";", comment="#", dtype=str)
+    german = set(periods["label_de"])
+    assert main(["status", "--data", str(stored), "--lang", "en", "--as-of", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert not [g for g in german if g in out], out
+    for name in ("Status report 1 (sb1)", "Status report 6 (sb6)", "Interim report (zb)",
+                 "Project report (pb)"):  # fmt: skip
+        assert name in out, out
+    args = ["status", "--data", str(stored), "--lang", "en", "--as-of", "2026-12-01"]
+    assert main([*args, "--period", "sb6"]) == 0
+    out = capsys.readouterr().out
+    assert "Status report 6 (sb6), Deadline" in out and "Sachstandsbericht" not in out, out
+    # asking for a workshop: the English part of the message names the kind in English
+    assert main([*args, "--period", "nw6"]) == 2
+    err = capsys.readouterr().err
+    assert "Network workshop" in err and "Traceback" not in err, err
+    # German stays as it was: the labels of periods.csv
+    assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert "Sachstandsbericht 6 (sb6)" in out and "Status report" not in out, out
