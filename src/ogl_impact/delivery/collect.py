@@ -388,8 +388,11 @@ def _collect_locked(
                 rows[name] = []
             if not kept.changed and _no_new_partner(rows["partners"], tables):
                 if o.notes:  # remarks only: taken (delivery_notes.csv), said as such
-                    n = len(o.notes)
-                    o.findings.append(finding(o.file, "notes_only", severity="info", **_remarks(n)))
+                    n, more = len(o.notes), len(o.notes) != 1
+                    de, en = f"{n} Anmerkung{'en' * more}", f"{n} remark{'s' * more}"
+                    o.findings.append(
+                        finding(o.file, "notes_only", severity="info", n_de=de, n_en=en)
+                    )
                 else:
                     o.outcome = "unchanged"
                     o.findings.append(finding(o.file, "unchanged", severity="info"))
@@ -455,14 +458,6 @@ def _collect_locked(
         _stage("data_committed")
         done[0] = True  # still in the critical section: a Ctrl-C from here on is after the commit
     return CollectResult(outcomes=outcomes, written=written)
-
-
-def _remarks(n: int) -> dict[str, str]:
-    """The number of remarks in words, German and English („1 Anmerkung“, „2 Anmerkungen“)."""
-    return {
-        "n_de": f"{n} Anmerkung" + ("en" if n != 1 else ""),
-        "n_en": f"{n} remark" + ("s" if n != 1 else ""),
-    }
 
 
 def _nothing_entered(checked: Checked) -> bool:

@@ -34,7 +34,9 @@ _TEXT = {
         "skipped": "schon eingelesen, übersprungen",
         "blank": "nichts eingetragen, übersprungen – keine Lieferung",
         "unchanged": "keine Änderung – die gespeicherten Werte bleiben",
-        "notes_only": "Anmerkung übernommen, keine Werte geändert – die gespeicherten Werte bleiben",
+        "notes_only": (
+            "Anmerkung übernommen, keine Werte geändert – die gespeicherten Werte bleiben"
+        ),
         "info": "Info",
         "sheet": "Blatt",
         "cell": "Zelle",
