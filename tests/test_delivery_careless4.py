@@ -9,7 +9,11 @@ under test.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -217,3 +221,142 @@ def test_english_status_names_periods_in_english_not_with_the_german_labels(stor
     assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) == 0
     out = capsys.readouterr().out
     assert "Sachstandsbericht 6 (sb6)" in out and "Status report" not in out, out
+
+
+# --- 6: a locked file in the feedback folder --------------------------------------------------
+
+
+def _chattr(path: Path, flag: str) -> bool:
+    """Set or clear a file attribute (``+i``: immutable); False where that is not possible."""
+    run = subprocess.run(["chattr", flag, str(path)], capture_output=True, check=False)
+    return run.returncode == 0
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Lock a file or folder as a colleague might: ``chmod`` (a folder, not root) or, where file
+    modes do not stop this process (root), the immutable flag; skip where neither works."""
+    mode = path.stat().st_mode
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    flagged = False
+    try:
+        blocks = not os.access(path, os.W_OK) and path.is_dir()  # a file's mode stops no deletion
+        if not blocks:
+            flagged = _chattr(path, "+i")
+            if not flagged:
+                pytest.skip("cannot lock a file here (no chattr, or not root)")
+        yield path
+    finally:
+        if flagged:
+            _chattr(path, "-i")
+        path.chmod(mode)
+
+
+def _staging_beside(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if ".ogl-staging-" in p.name)
+
+
+def _correction(full: Path, dest: Path, iid: str = "i03", value: int = 31) -> Path:
+    """The lab's correction template with one value changed (``iid`` to ``value``)."""
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    row = next(
+        r
+        for r in range(2, sheet.max_row + 1)
+        if sheet.cell(r, loop.C_ID).value == iid and not sheet.cell(r, loop.C_DISAGG).value
+    )
+    sheet.cell(row, loop.C_VALUE).value = value
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+@pytest.mark.parametrize("name", ["index.html", f"{LAB}_{PERIOD}.html"])
+def test_a_locked_file_in_the_feedback_folder_is_refused_before_any_work(
+    full, stored, tmp_path, capsys, name
+):
+    # a first collect writes the feedback folder; a colleague then locks its overview (or the
+    # lab's page, to keep it); the next collect comes with a new correction
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    target = fb / name
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    data_before, fb_before = _files(stored), _files(fb)
+    with _locked(target):
+        code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+        assert code == 2, text
+        assert str(target) in text and "schreibgeschützt" in text, text
+        assert "nichts geändert" in text, text
+        assert _files(stored) == data_before and _files(fb) == fb_before
+        assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+    # with the lock lifted the same collect goes through and leaves nothing behind
+    code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0 and _staging_beside(fb) == [], text
+
+
+def test_a_leftover_that_cannot_be_removed_is_named_not_called_removed(
+    full, stored, tmp_path, capsys
+):
+    # an earlier run died and left the old feedback beside the folder, with a locked file in it
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    left = tmp_path / f".fb.ogl-staging-old-{int(dead.stdout)}-x1"
+    left.mkdir()
+    (left / "index.html").write_text("<p>alt</p>", encoding="utf-8")
+    with _locked(left / "index.html"):
+        second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+        code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+        assert code == 0, text
+        assert "nicht entfernt" in text and str(left / "index.html") in text, text
+        assert "Zwischenordner eines abgebrochenen Laufs (neben dem Ordner) entfernt" not in text
+        assert left.exists()
+
+
+# --- 7: the safe writer, used as a library, does not print ----------------------------------
+
+
+def test_the_safe_writer_logs_what_it_cleaned_up_and_the_cli_prints_it(tmp_path, capsys, caplog):
+    from ogl_impact.write.target import update_files
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    (tmp_path / f".raw.ogl-staging-files-{int(dead.stdout)}-x1").mkdir()
+    with caplog.at_level("WARNING", logger="ogl_impact.write.target"):
+        with update_files(folder, "import") as staging:
+            (staging / "neu.csv").write_text("1", encoding="utf-8")
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == "", out  # library code does not print
+    said = [r.getMessage() for r in caplog.records]
+    assert any("Zwischenordner eines abgebrochenen Laufs" in line for line in said), said
+    assert _staging_beside(folder) == []
+
+
+def test_a_file_locked_while_the_folder_is_replaced_is_named_in_one_line(tmp_path, caplog):
+    # locked after the check, while the run works: the new folder is in place, the old one
+    # cannot be removed; the line says which file keeps it
+    from ogl_impact.write.target import replace_folder
+
+    out = tmp_path / "fb"
+    with replace_folder(out, "collect") as staging:
+        (staging / "index.html").write_text("1", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="ogl_impact.write.target"):
+        with replace_folder(out, "collect") as staging:
+            (staging / "index.html").write_text("2", encoding="utf-8")
+            lock = _locked(out / "index.html")
+            lock.__enter__()
+    try:
+        assert (out / "index.html").read_text(encoding="utf-8") == "2"
+        left = _staging_beside(out)
+        said = " ".join(r.getMessage() for r in caplog.records)
+        assert len(left) == 1 and left[0] in said, said
+        assert "neu geschrieben" in said and "index.html ist schreibgeschützt" in said, said
+    finally:
+        lock.__exit__(None, None, None)

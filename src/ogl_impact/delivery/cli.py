@@ -269,13 +269,14 @@ def run_collect(
             err=True,
         )
         return EXIT_USAGE
-    from ogl_impact.write.target import check_target, check_writable
+    from ogl_impact.write.target import check_replaceable, check_target, check_writable
 
     check_writable(data)  # before any work: a read-only folder is refused like a foreign one
     if feedback is not None:
         check_target(feedback, "collect", [data, *paths])
         for place in (Path(feedback), Path(feedback).resolve().parent):
             check_writable(place)
+        check_replaceable(feedback)  # a locked file inside would stay behind after the swap
     result = None
     try:
         result = collect(
