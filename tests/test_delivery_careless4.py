@@ -321,7 +321,9 @@ def test_a_leftover_that_cannot_be_removed_is_named_not_called_removed(
 # --- 7: the safe writer, used as a library, does not print ----------------------------------
 
 
-def test_the_safe_writer_logs_what_it_cleaned_up_and_the_cli_prints_it(tmp_path, capsys, caplog):
+def test_the_safe_writer_used_as_a_library_logs_what_it_cleaned_up_and_prints_nothing(
+    tmp_path, capsys, caplog
+):
     from ogl_impact.write.target import update_files
 
     folder = tmp_path / "raw"
