@@ -10,6 +10,7 @@ by SIGPIPE report it.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -258,6 +259,17 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
     return parser
 
 
+class _StderrLines(logging.Handler):
+    """Print each logged line to the current ``sys.stderr`` (the message alone)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(record.getMessage(), file=sys.stderr)
+
+
+_WRITER_LOG = "ogl_impact.write.target"
+"""Logger of the safe writer, whose lines (leftovers removed, ...) a command prints to stderr."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -270,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    lines = _StderrLines()  # only while the command runs: library use does not print
+    logging.getLogger(_WRITER_LOG).addHandler(lines)
     try:
         from ogl_impact.write.target import TargetError
 
@@ -303,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print("(OGL_IMPACT_DEBUG=1 zeigt Details / shows details)", file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        logging.getLogger(_WRITER_LOG).removeHandler(lines)
 
 
 class _Terminated(KeyboardInterrupt):

@@ -156,9 +156,11 @@ def check_period(periods: pd.DataFrame, period: str) -> None:
     listed = ", ".join(delivering)
     if period in known and period not in delivering:
         kind = vocab.label(vocab.PERIOD_KINDS, known[period])
+        kind_en = vocab.label(vocab.PERIOD_KINDS, known[period], "en")
         raise StatusError(
             f"{period} ist ein Zeitraum der Art „{kind}“; dafür liefern die Labore nichts. "
-            f"Zeiträume mit Datenlieferung: {listed} / expects no delivery"
+            f"Zeiträume mit Datenlieferung: {listed} / a period of kind '{kind_en}': "
+            "expects no delivery"
         )
     if period not in known:
         close = difflib.get_close_matches(period.lower(), delivering, n=1, cutoff=0.5)
@@ -264,7 +266,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
                 t("not_begun", period=period, start=_day(start, lang), day=_day(as_of, lang))
             )
             return "\n".join(lines)
-        label = ds.periods.set_index("period_id").at[period, "label_de"]
+        label = _period_labels(ds.periods, lang)[period]
         deadline = part["deadline"].iloc[0]
         due = bool(part["due"].iloc[0])
         head = f"{label} ({period}), {h('deadline')} {_day(deadline, lang)}"
@@ -295,7 +297,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
     lines.append(t("per_period"))
     rows = []
     if rates is not None:
-        labels = ds.periods.set_index("period_id")["label_de"]
+        labels = _period_labels(ds.periods, lang)
         for r in rates.itertuples():
             name = f"{labels[r.period_id]} ({r.period_id})" + ("" if r.due else " *")
             rows.append(
@@ -355,6 +357,26 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
         lines += _table([h(k) for k in heads], rows)
     lines += _unassigned(ds, as_of, t, lang)
     return "\n".join(lines)
+
+
+def _period_labels(periods: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each period's name: ``label_de`` in German; in English the kind's English label.
+
+    ``periods`` has no English label, so an English name is the kind's label
+    of :data:`~ogl_impact.vocab.PERIOD_KINDS` with the period's number among
+    the periods of its kind in order of start ("Status report 6"), without
+    a number where the kind has one period only ("Interim report").
+    """
+    ids = periods["period_id"].astype(str)
+    if lang == "de":
+        return dict(zip(ids, periods["label_de"].astype(str), strict=True))
+    ordered = periods.assign(period_id=ids).sort_values(["start", "period_id"], kind="stable")
+    out = {}
+    for kind, group in ordered.groupby("kind", sort=False):
+        name = vocab.label(vocab.PERIOD_KINDS, kind, "en")
+        for number, pid in enumerate(group["period_id"], start=1):
+            out[pid] = f"{name} {number}" if len(group) > 1 else name
+    return out
 
 
 def _unassigned(ds: object, as_of: date, t: object, lang: str) -> list[str]:

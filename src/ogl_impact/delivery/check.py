@@ -282,8 +282,7 @@ def recognise(
         o.findings.append(
             finding(raw.file, "unknown_lab", sheet=SHEET_META, cell="B2", value=lab, found=lab)
         )
-        return o
-    if per not in periods:
+    if per not in periods:  # said beside an unknown lab too: it does not depend on the lab
         o.findings.append(
             finding(
                 raw.file,
@@ -292,9 +291,10 @@ def recognise(
                 cell="B3",
                 value=per,
                 found=per,
-                lab=lab,
+                lab=lab if lab in labs else "",
             )
         )
+    if o.findings:
         return o
     o.lab_id, o.period_id = lab, per
     if version != TEMPLATE_VERSION:

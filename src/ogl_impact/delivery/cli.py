@@ -141,6 +141,9 @@ _OUTCOME = {
 _SKIPPED_BECAUSE = ("already_collected", "other_period", "nothing_entered")
 """Rules whose text is the whole line of a skipped workbook ("übersprungen – …")."""
 
+_SAID_IN_LINE = ("unchanged", "notes_only")
+"""Rules of an info the result line itself says (not repeated below it)."""
+
 INFO_LINES = 5
 """Notes (info) shown per workbook in the terminal; the feedback page lists them all."""
 
@@ -163,8 +166,9 @@ def _print_outcome(o, lang: str, feedback: bool = True) -> None:
             line = _OUTCOME[lang]["skipped"]
         print(f"{o.file}{who}: {line}")
         return
-    print(f"{o.file}{who}: {_OUTCOME[lang][o.outcome]}")
-    infos = [f for f in o.findings if f.severity == "info" and f.rule != "unchanged"]
+    only = next((f for f in o.findings if f.rule == "notes_only"), None)
+    print(f"{o.file}{who}: {only.fix(lang) if only else _OUTCOME[lang][o.outcome]}")
+    infos = [f for f in o.findings if f.severity == "info" and f.rule not in _SAID_IN_LINE]
     for f in o.findings:
         if f.severity != "info":
             print("  " + f.line(lang))  # type: ignore[arg-type]
@@ -265,13 +269,14 @@ def run_collect(
             err=True,
         )
         return EXIT_USAGE
-    from ogl_impact.write.target import check_target, check_writable
+    from ogl_impact.write.target import check_replaceable, check_target, check_writable
 
     check_writable(data)  # before any work: a read-only folder is refused like a foreign one
     if feedback is not None:
         check_target(feedback, "collect", [data, *paths])
         for place in (Path(feedback), Path(feedback).resolve().parent):
             check_writable(place)
+        check_replaceable(feedback)  # a locked file inside would stay behind after the swap
     result = None
     try:
         result = collect(

@@ -386,10 +386,17 @@ def _collect_locked(
             }
             for name in rows["as_stored"]:
                 rows[name] = []
-            if not kept.changed and not o.notes and _no_new_partner(rows["partners"], tables):
-                o.outcome = "unchanged"
-                o.findings.append(finding(o.file, "unchanged", severity="info"))
-                continue
+            if not kept.changed and _no_new_partner(rows["partners"], tables):
+                if o.notes:  # remarks only: taken (delivery_notes.csv), said as such
+                    n, more = len(o.notes), len(o.notes) != 1
+                    de, en = f"{n} Anmerkung{'en' * more}", f"{n} remark{'s' * more}"
+                    o.findings.append(
+                        finding(o.file, "notes_only", severity="info", n_de=de, n_en=en)
+                    )
+                else:
+                    o.outcome = "unchanged"
+                    o.findings.append(finding(o.file, "unchanged", severity="info"))
+                    continue
         elif any(r[5] == WITHDRAW for r in rows["indicator_values"]):  # nothing stored to withdraw
             base = (len(candidates) + 1) * LINE_BLOCK
             kept = keep_stored(

@@ -34,6 +34,9 @@ _TEXT = {
         "skipped": "schon eingelesen, übersprungen",
         "blank": "nichts eingetragen, übersprungen – keine Lieferung",
         "unchanged": "keine Änderung – die gespeicherten Werte bleiben",
+        "notes_only": (
+            "Anmerkung übernommen, keine Werte geändert – die gespeicherten Werte bleiben"
+        ),
         "info": "Info",
         "sheet": "Blatt",
         "cell": "Zelle",
@@ -72,6 +75,7 @@ _TEXT = {
         "skipped": "already collected, skipped",
         "blank": "nothing entered, skipped – no delivery",
         "unchanged": "no change – the stored values stay",
+        "notes_only": "remark taken, no values changed – the stored values stay",
         "info": "Info",
         "sheet": "Sheet",
         "cell": "Cell",
@@ -443,6 +447,8 @@ def stage_feedback(
         result = o.outcome  # type: ignore[attr-defined]
         if result == "skipped" and any(f.rule == "nothing_entered" for f in o.findings):  # type: ignore[attr-defined]
             result = "blank"  # not "already collected": nothing in it was ever collected
+        elif any(f.rule == "notes_only" for f in o.findings):  # type: ignore[attr-defined]
+            result = "notes_only"  # taken, but only remarks: not a delivery of values
         (staging / f"{stem}.html").write_text(
             page(o.file, result, o.findings, lang, copy if has_copy else None, changed),  # type: ignore[attr-defined]
             encoding="utf-8",

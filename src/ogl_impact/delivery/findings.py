@@ -355,16 +355,18 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "same_as_other_period": (
         "Eine Korrektur von {period}.",
-        "Alle {n} geänderten Werte stimmen mit den gespeicherten Werten von {other} überein. "
-        "Wurden Werte von {other} in die Vorlage für {period} eingetragen? Dann bitte die "
-        "Korrektur mit einer neuen Vorlage für {period} rückgängig machen und Werte für "
-        "{other} auf der Vorlage für {other} schicken; die Korrektur von {period} ist "
-        "übernommen.",
+        "Alle {n} geänderten Werte stimmen mit den gespeicherten Werten von {other} überein; "
+        "die Korrektur von {period} ist übernommen. Sind es wirklich die Werte von {period} "
+        "(gleich wie in {other}), ist nichts zu tun. Wurden sie für {other} gemeint und "
+        "versehentlich in die Vorlage für {period} eingetragen, bitte die Korrektur mit einer "
+        "neuen Vorlage für {period} rückgängig machen und Werte für {other} auf der Vorlage "
+        "für {other} schicken.",
         "A correction of {period}.",
-        "All {n} changed values equal the stored values of {other}. Were values of {other} "
-        "entered into the template for {period}? Then please undo the correction with a new "
-        "template for {period} and send values for {other} on the template for {other}; the "
-        "correction of {period} is taken.",
+        "All {n} changed values equal the stored values of {other}; the correction of "
+        "{period} is taken. If they really are the values of {period} (the same as in "
+        "{other}), nothing needs doing. If they were meant for {other} and typed into the "
+        "template for {period} by mistake, please undo the correction with a new template "
+        "for {period} and send values for {other} on the template for {other}.",
     ),
     "nothing_filled": (
         "Mindestens einen Wert, einen Meilensteinstand oder einen Partner.",
@@ -428,6 +430,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "keine Änderung – die Arbeitsmappe bringt nur die gespeicherten Werte; nichts geändert.",
         "A delivery.",
         "no change – the workbook holds only the stored values; nothing changed.",
+    ),
+    "notes_only": (
+        "Eine Lieferung.",
+        "Anmerkung übernommen, keine Werte geändert – {n_de} gespeichert "
+        "(delivery_notes.csv); die gespeicherten Werte bleiben.",
+        "A delivery.",
+        "remark taken, no values changed – {n_en} kept (delivery_notes.csv); the stored "
+        "values stay.",
     ),
     "duplicate_in_run": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",

@@ -9,10 +9,11 @@ Lieferungen"); the reporting rates, which count per lab and period, never
 see them.
 
 A workbook made for a network workshop (whose hidden sheet names, say,
-``nw6``) names a known lab and a known period that collects nothing: it is
-refused in plain words naming the workshop (not the hidden cell) and
-registered with its lab and that period; ``status`` lists it with the
-files it cannot assign.
+``nw6``) names a known period that collects nothing: it is refused in plain
+words naming the workshop (not the hidden cell), beside an unknown lab
+too, and with a known lab registered with its lab and that period (also
+under ``--period``: no run could ever take it); ``status`` lists it with
+the files it cannot assign.
 """
 
 from __future__ import annotations
@@ -85,11 +86,12 @@ def with_unassigned(
 def network_workbooks(outcomes: Iterable[object], periods: pd.DataFrame) -> None:
     """Say in plain words that a workbook of a network workshop is refused, and whose it is.
 
-    An outcome refused only because its hidden sheet names a period that is
-    no reporting period, where that period is a network workshop of
-    ``periods`` and the lab is known, gets the workshop's label in its
-    message (rule ``network_period``, no hidden cell named) and its lab and
-    period, so that the register row names them.
+    An outcome whose hidden sheet names a period that is no reporting
+    period, where that period is a network workshop of ``periods``, gets the
+    workshop's label in its message (rule ``network_period``, no hidden
+    cell named), also beside an unknown lab (the refusal does not depend on
+    the lab). Refused for the workshop alone, with a known lab, it gets its
+    lab and period, so that the register row names them.
 
     Parameters
     ----------
@@ -103,14 +105,16 @@ def network_workbooks(outcomes: Iterable[object], periods: pd.DataFrame) -> None
     kinds = dict(zip(ids, periods["kind"].astype(str), strict=True))
     for o in outcomes:
         found = getattr(o, "findings", [])
-        if getattr(o, "lab_id", None) is not None or [f.rule for f in found] != ["unknown_period"]:
+        if getattr(o, "lab_id", None) is not None:
             continue
-        params = dict(found[0].params)
-        per, lab = params.get("found", ""), params.get("lab", "")
-        if not lab or kinds.get(per) in (None, *vocab.DELIVERY_PERIOD_KINDS):
-            continue
-        o.findings = [finding(o.file, "network_period", value=per, found=per, label=labels[per])]
-        o.lab_id, o.period_id = lab, per
+        for i, f in enumerate(found):
+            params = dict(f.params)
+            per, lab = params.get("found", ""), params.get("lab", "")
+            if f.rule != "unknown_period" or kinds.get(per) in (None, *vocab.DELIVERY_PERIOD_KINDS):
+                continue
+            found[i] = finding(o.file, "network_period", value=per, found=per, label=labels[per])
+            if lab and len(found) == 1:  # refused for the workshop alone: registered with its lab
+                o.lab_id, o.period_id = lab, per
 
 
 __all__ = ["UNKNOWN_VERSION", "file_sha256", "network_workbooks", "with_unassigned"]

@@ -22,20 +22,26 @@ Rules (checked before anything is written):
 
 A refusal is a :class:`TargetError` whose message is one German sentence
 followed by its English translation; the command line prints it and exits
-with 2.
+with 2. What the writer did unasked (leftovers of an interrupted run
+removed, a folder it could not remove) is not printed here but logged on
+:data:`logger` (``ogl_impact.write.target``, level WARNING, one line each);
+the command line prints those lines to stderr.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import stat
-import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
+"""Lines on what the writer did unasked (German / English); the command line prints them."""
 
 MARKER = ".ogl-impact-output"
 STAGING_TAG = ".ogl-staging-"
@@ -326,7 +332,7 @@ def _mode_for(existing: Path, default: int) -> int:
 def _staging_dir(target: Path, kind: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     for line in recover(target):  # said, not silently done: the user may wonder where they went
-        print(line, file=sys.stderr)
+        logger.warning(line)
     prefix = f".{target.name}{STAGING_TAG}{kind}-{os.getpid()}-"
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     os.chmod(path, _mode_for(target, 0o777))  # mkdtemp makes 0700; keep what OUT had
@@ -340,9 +346,11 @@ def recover(target: str | Path) -> list[str]:
     in leaves the old output in a hidden ``old`` folder: it is put back. A
     run of :func:`update_files` killed while moving files leaves a journal:
     every file it replaced is put back and every file it added is removed.
-    Staging folders of dead runs are removed (and counted in one line).
-    Folders of running processes are left alone. A run that stages into a
-    folder's place first calls this and prints the lines to stderr.
+    Staging folders of dead runs are removed (and counted in one line); one
+    that cannot be removed (a write-protected file or folder in it) is
+    named with what blocks it, not counted as removed. Folders of running
+    processes are left alone. A run that stages into a folder's place first
+    calls this and logs the lines on :data:`logger`.
 
     Parameters
     ----------
@@ -374,15 +382,52 @@ def recover(target: str | Path) -> list[str]:
             done += _roll_back(path, target)
     removed = 0
     for _, path in stale:
-        if path.exists():
-            shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            continue
+        blocked = _remove(path)
+        if blocked is None:
             removed += 1
+        else:
+            done.append(_left_line(path, blocked))
     if removed:
         done.append(
             f"{target}: {removed} Zwischenordner eines abgebrochenen Laufs (neben dem Ordner) "
             f"entfernt / {removed} staging folder(s) of an interrupted run removed"
         )
     return done
+
+
+def _remove(path: Path) -> Path | None:
+    """Remove a folder of the writer's; return None, or the first path that blocked it.
+
+    A write-protected folder inside (``chmod 555``) is made writable for its
+    owner and tried again; what still cannot be removed (a file or folder
+    made immutable, ``chattr +i``) is left and returned.
+    """
+    blocked: list[Path] = []
+
+    def retry(func: object, name: str, _exc: object) -> None:
+        parent = os.path.dirname(name)
+        try:
+            os.chmod(parent, stat.S_IMODE(os.stat(parent).st_mode) | stat.S_IRWXU)
+            func(name)  # type: ignore[operator]
+        except OSError:
+            blocked.append(Path(name))
+
+    shutil.rmtree(path, onerror=retry)
+    if not path.exists():
+        return None
+    return blocked[0] if blocked else path
+
+
+def _left_line(path: Path, blocked: Path) -> str:
+    """Return the line for a staging folder that could not be removed, naming what blocks it."""
+    return (
+        f"{path}: Zwischenordner nicht entfernt, denn {blocked} ist schreibgeschützt (z. B. "
+        f"chattr +i); bitte den Schreibschutz aufheben und den Ordner löschen / staging folder "
+        f"not removed: {blocked} is write-protected; please lift the protection and delete "
+        f"the folder"
+    )
 
 
 JOURNAL = "journal.json"
@@ -480,7 +525,14 @@ def _swap(staging: Path, out: Path) -> None:
     except BaseException:
         os.replace(retired, out)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    blocked = _remove(retired)  # checked before (check_replaceable); locked meanwhile: said
+    if blocked is not None:
+        logger.warning(
+            f"{out}: neu geschrieben, aber die frühere Fassung blieb liegen ({retired}), denn "
+            f"{blocked} ist schreibgeschützt (z. B. chattr +i); bitte den Schreibschutz aufheben "
+            f"und den Ordner löschen / written, but the earlier version was left ({retired}): "
+            f"{blocked} is write-protected; please lift the protection and delete the folder"
+        )
 
 
 def _no_permission(path: Path, inner: Path | None = None) -> TargetError:
@@ -535,6 +587,61 @@ def check_writable(folder: str | Path) -> Path:
     if place == folder_r and beside != folder_r and not os.access(beside, os.W_OK | os.X_OK):
         raise _no_permission(beside, folder_r)
     return folder_r
+
+
+def check_replaceable(folder: str | Path) -> Path:
+    """Refuse a folder to be replaced whose old content could not be removed, before any work.
+
+    :func:`replace_folder` moves the old folder aside and removes it once
+    the new one is in place. A write-protected folder inside it, or a file
+    that no write may touch (``chattr +i``: as root, whom file modes do not
+    stop, a file that cannot be written), would stay behind in a hidden
+    staging folder; such a folder is refused instead, naming what blocks it.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder that will be replaced (a missing one is fine).
+
+    Returns
+    -------
+    Path
+        The folder, resolved.
+
+    Raises
+    ------
+    TargetError
+        Naming the first sub-folder or file that blocks the removal.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_replaceable(tempfile.mkdtemp()).is_dir()
+    True
+    """
+    folder_r = Path(folder).resolve()
+    if not folder_r.is_dir():
+        return folder_r
+    root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
+    for here, dirs, files in os.walk(folder_r):
+        if here != str(folder_r) and not os.access(here, os.W_OK | os.X_OK):
+            raise _locked(Path(here), folder_r)
+        dirs.sort()
+        for name in sorted(files) if root else ():
+            path = os.path.join(here, name)
+            if not os.path.islink(path) and not os.access(path, os.W_OK):
+                raise _locked(Path(path), folder_r)
+    return folder_r
+
+
+def _locked(path: Path, folder: Path) -> TargetError:
+    return TargetError(
+        f"{path} ist schreibgeschützt (z. B. chattr +i oder ein Ordner ohne Schreibrechte) "
+        f"und ließe sich beim Ersetzen von {folder} nicht löschen; nichts geändert. Bitte den "
+        f"Schreibschutz aufheben und den Lauf wiederholen / is write-protected and could not "
+        f"be deleted when {folder} is replaced; nothing changed. Please lift the protection "
+        f"and run again"
+    )
 
 
 @contextmanager
@@ -752,6 +859,7 @@ __all__ = [
     "CriticalSection",
     "FolderBusy",
     "TargetError",
+    "check_replaceable",
     "check_target",
     "check_writable",
     "claim_folder",

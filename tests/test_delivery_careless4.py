@@ -1,0 +1,364 @@
+"""Low findings left on the delivery loop, as coordinators cause them.
+
+Each test runs ``template``, ``collect`` and ``status`` through
+:func:`ogl_impact.cli.main` on a copy of the embedded data and edits
+workbooks with openpyxl, as a person does in Excel. The expected values are
+the embedded data and what the test typed, never the output of the code
+under test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ogl_impact.cli import main
+from tests import test_delivery_loop as loop
+from tests.test_delivery_loop import PERIOD, RAW, collect
+
+LAB = "brandis"
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """The embedded data (PERIOD collected) and the templates of LAB for PERIOD."""
+    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
+
+
+@pytest.fixture
+def stored(full, tmp_path):
+    """A fresh copy of the embedded data for one test."""
+    shutil.copytree(full / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+_files = loop.files_of
+
+
+def _register(data: Path) -> pd.DataFrame:
+    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+
+
+def _meta_edited(full: Path, dest: Path, **cells: str) -> Path:
+    """The lab's template with cells of the hidden sheet typed over (B2 lab, B3 period)."""
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    for cell, value in cells.items():
+        book["ogl_meta"][cell] = value
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+# --- 1: a network-workshop workbook under --period ------------------------------------------
+
+
+def test_a_workshop_workbook_under_period_is_refused_and_registered_with_its_lab(
+    full, stored, tmp_path, capsys
+):
+    # the coordinator collects the sb6 inbox with --period sb6; one lab sent a workbook that
+    # was turned into a workshop's (nw6). No run could ever take it (--period nw6 is refused),
+    # so leaving it out as "übersprungen" would mean the lab never hears of it.
+    path = _meta_edited(full, tmp_path / "in" / f"{LAB}_nw6.xlsx", B3="nw6")
+    before = _register(stored)
+    code, text = collect(capsys, str(path), "--data", str(stored), "--period", PERIOD)
+    assert code == 1 and "abgelehnt" in text and "übersprungen" not in text, text
+    assert "6. Netzwerk-Workshop" in text, text
+    after = _register(stored)
+    assert len(after) == len(before) + 1
+    assert after.iloc[-1][["lab_id", "period_id", "outcome"]].tolist() == [LAB, "nw6", "refused"]
+    # the same bytes again (with or without --period) are refused again, registered once
+    for extra in (["--period", PERIOD], []):
+        code, text = collect(capsys, str(path), "--data", str(stored), *extra)
+        assert code == 1 and "abgelehnt" in text, text
+        assert len(_register(stored)) == len(after)
+
+
+# --- 2: a workshop workbook whose lab has a typo --------------------------------------------
+
+
+def test_a_workshop_workbook_with_a_lab_typo_names_both_problems_in_one_run(
+    full, stored, tmp_path, capsys
+):
+    path = _meta_edited(full, tmp_path / "in" / "brandiss_nw6.xlsx", B2="brandiss", B3="nw6")
+    before = _register(stored)
+    code, text = collect(capsys, str(path), "--data", str(stored))
+    assert code == 1 and "abgelehnt" in text, text
+    assert "„brandiss“ ist nicht bekannt" in text, text  # the lab typo, naming the cell
+    assert "ogl_meta!B2" in text, text
+    assert "6. Netzwerk-Workshop" in text and "keine Daten geliefert" in text, text
+    assert "ogl_meta!B3" not in text, text  # the workshop in plain words, not the hidden cell
+    after = _register(stored)
+    assert len(after) == len(before) + 1
+    row = after.iloc[-1]
+    assert pd.isna(row["lab_id"]) and row["outcome"] == "refused", row  # no lab to register with
+    assert row["problems"] == "2", row
+
+
+# --- 3: the other-period hint offers both readings -------------------------------------------
+
+
+def _sb5_correction_with_sb6_values(full: Path, tmp_path: Path, capsys) -> tuple[Path, Path]:
+    """A data copy and the sb5 correction template of LAB filled with LAB's stored sb6 values."""
+    data = tmp_path / "data"
+    shutil.copytree(full / "data", data)
+    assert main(["template", "--period", "sb5", "--lab", LAB, "--data", str(data),
+                 "--out", str(tmp_path / "tpl5"), "--jobs", "1"]) == 0  # fmt: skip
+    capsys.readouterr()
+    iv = pd.read_csv(RAW / "indicator_values.csv", sep=";", comment="#", dtype=str)
+    iv = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD)].fillna("")
+    sb6 = {(r.indicator_id, r.disaggregation_value): r.value for r in iv.itertuples()}
+    book = openpyxl.load_workbook(tmp_path / "tpl5" / f"{LAB}_sb5.xlsx")
+    sheet = book["Indikatorwerte"]
+    for row in range(2, sheet.max_row + 1):
+        key = (sheet.cell(row, loop.C_ID).value, sheet.cell(row, loop.C_DISAGG).value or "")
+        if sb6.get(key):
+            sheet.cell(row, loop.C_VALUE).value = float(sb6[key].replace(",", "."))
+    path = tmp_path / "back" / f"{LAB}_sb5.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    return data, path
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_other_period_hint_states_the_fact_and_offers_both_readings(
+    full, tmp_path, capsys, lang
+):
+    # values that stayed the same from sb5 to sb6 are a real possibility: the hint must not
+    # assume they were typed into the wrong template
+    data, path = _sb5_correction_with_sb6_values(full, tmp_path, capsys)
+    code, text = collect(capsys, str(path), "--data", str(data), "--lang", lang)
+    assert code == 0, text
+    hint = [line for line in text.splitlines() if "sb6" in line]
+    assert len(hint) == 1, text
+    line = hint[0]
+    if lang == "de":
+        assert "stimmen mit den gespeicherten Werten von sb6 überein" in line, line  # the fact
+        assert "Korrektur von sb5 ist übernommen" in line, line
+        assert "wirklich die Werte von sb5" in line and "nichts zu tun" in line, line
+        assert "versehentlich in die Vorlage für sb5" in line, line
+        assert "?" not in line, line  # states, does not ask as if it knew the answer
+    else:
+        assert "equal the stored values of sb6" in line, line
+        assert "correction of sb5 is taken" in line, line
+        assert "really are the values of sb5" in line and "nothing needs doing" in line, line
+        assert "by mistake" in line, line
+        assert "?" not in line, line
+
+
+# --- 4: a correction that only adds a remark ----------------------------------------------
+
+
+def _column(sheet, header: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == header)
+
+
+def test_a_remark_only_correction_says_the_remark_was_taken_and_no_value_changed(
+    full, stored, tmp_path, capsys
+):
+    # after the delivery the lab explains two values in „Anmerkung“ on its correction template
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    col = _column(sheet, "Anmerkung")
+    sheet.cell(2, col).value = "Zahl aus der Jahresstatistik des Kreises"
+    sheet.cell(3, col).value = "geschätzt nach Teilnehmerlisten"
+    path = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    before = _files(stored)
+    fb = tmp_path / "fb"
+    code, text = collect(capsys, str(path), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    line = next(x for x in text.splitlines() if x.startswith(path.name))
+    assert "Anmerkung übernommen, keine Werte geändert" in line, text
+    assert "2 Anmerkungen" in line, line
+    assert not line.endswith(": angenommen"), line
+    after = _files(stored)
+    assert after["indicator_values.csv"] == before["indicator_values.csv"]
+    assert after["milestones.csv"] == before["milestones.csv"]
+    notes = after["delivery_notes.csv"].decode("utf-8")
+    assert "Jahresstatistik des Kreises" in notes and "Teilnehmerlisten" in notes
+    register = _register(stored)
+    assert register.iloc[-1][["lab_id", "period_id", "outcome"]].tolist() == [
+        LAB,
+        PERIOD,
+        "accepted",  # a delivery of remarks, registered like one without a change
+    ]
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "Anmerkung übernommen, keine Werte geändert" in page
+    index = (fb / "index.html").read_text(encoding="utf-8")
+    assert "Anmerkung übernommen" in index
+
+
+# --- 5: English status names the periods in English -----------------------------------------
+
+
+def test_english_status_names_periods_in_english_not_with_the_german_labels(stored, capsys):
+    periods = pd.read_csv(RAW / "periods.csv", sep=";", comment="#", dtype=str)
+    german = set(periods["label_de"])
+    assert main(["status", "--data", str(stored), "--lang", "en", "--as-of", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert not [g for g in german if g in out], out
+    for name in ("Status report 1 (sb1)", "Status report 6 (sb6)", "Interim report (zb)",
+                 "Project report (pb)"):  # fmt: skip
+        assert name in out, out
+    args = ["status", "--data", str(stored), "--lang", "en", "--as-of", "2026-12-01"]
+    assert main([*args, "--period", "sb6"]) == 0
+    out = capsys.readouterr().out
+    assert "Status report 6 (sb6), Deadline" in out and "Sachstandsbericht" not in out, out
+    # asking for a workshop: the English part of the message names the kind in English
+    assert main([*args, "--period", "nw6"]) == 2
+    err = capsys.readouterr().err
+    assert "Network workshop" in err and "Traceback" not in err, err
+    # German stays as it was: the labels of periods.csv
+    assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert "Sachstandsbericht 6 (sb6)" in out and "Status report" not in out, out
+
+
+# --- 6: a locked file in the feedback folder --------------------------------------------------
+
+
+def _chattr(path: Path, flag: str) -> bool:
+    """Set or clear a file attribute (``+i``: immutable); False where that is not possible."""
+    run = subprocess.run(["chattr", flag, str(path)], capture_output=True, check=False)
+    return run.returncode == 0
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Lock a file or folder as a colleague might: ``chmod`` (a folder, not root) or, where file
+    modes do not stop this process (root), the immutable flag; skip where neither works."""
+    mode = path.stat().st_mode
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    flagged = False
+    try:
+        blocks = not os.access(path, os.W_OK) and path.is_dir()  # a file's mode stops no deletion
+        if not blocks:
+            flagged = _chattr(path, "+i")
+            if not flagged:
+                pytest.skip("cannot lock a file here (no chattr, or not root)")
+        yield path
+    finally:
+        if flagged:
+            _chattr(path, "-i")
+        path.chmod(mode)
+
+
+def _staging_beside(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if ".ogl-staging-" in p.name)
+
+
+def _correction(full: Path, dest: Path, iid: str = "i03", value: int = 31) -> Path:
+    """The lab's correction template with one value changed (``iid`` to ``value``)."""
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    row = next(
+        r
+        for r in range(2, sheet.max_row + 1)
+        if sheet.cell(r, loop.C_ID).value == iid and not sheet.cell(r, loop.C_DISAGG).value
+    )
+    sheet.cell(row, loop.C_VALUE).value = value
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    book.save(dest)
+    return dest
+
+
+@pytest.mark.parametrize("name", ["index.html", f"{LAB}_{PERIOD}.html"])
+def test_a_locked_file_in_the_feedback_folder_is_refused_before_any_work(
+    full, stored, tmp_path, capsys, name
+):
+    # a first collect writes the feedback folder; a colleague then locks its overview (or the
+    # lab's page, to keep it); the next collect comes with a new correction
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    target = fb / name
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    data_before, fb_before = _files(stored), _files(fb)
+    with _locked(target):
+        code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+        assert code == 2, text
+        assert str(target) in text and "schreibgeschützt" in text, text
+        assert "nichts geändert" in text, text
+        assert _files(stored) == data_before and _files(fb) == fb_before
+        assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+    # with the lock lifted the same collect goes through and leaves nothing behind
+    code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0 and _staging_beside(fb) == [], text
+
+
+def test_a_leftover_that_cannot_be_removed_is_named_not_called_removed(
+    full, stored, tmp_path, capsys
+):
+    # an earlier run died and left the old feedback beside the folder, with a locked file in it
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    left = tmp_path / f".fb.ogl-staging-old-{int(dead.stdout)}-x1"
+    left.mkdir()
+    (left / "index.html").write_text("<p>alt</p>", encoding="utf-8")
+    with _locked(left / "index.html"):
+        second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+        code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+        assert code == 0, text
+        assert "nicht entfernt" in text and str(left / "index.html") in text, text
+        assert "Zwischenordner eines abgebrochenen Laufs (neben dem Ordner) entfernt" not in text
+        assert left.exists()
+
+
+# --- 7: the safe writer, used as a library, does not print ----------------------------------
+
+
+def test_the_safe_writer_used_as_a_library_logs_what_it_cleaned_up_and_prints_nothing(
+    tmp_path, capsys, caplog
+):
+    from ogl_impact.write.target import update_files
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    (tmp_path / f".raw.ogl-staging-files-{int(dead.stdout)}-x1").mkdir()
+    with caplog.at_level("WARNING", logger="ogl_impact.write.target"):
+        with update_files(folder, "import") as staging:
+            (staging / "neu.csv").write_text("1", encoding="utf-8")
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == "", out  # library code does not print
+    said = [r.getMessage() for r in caplog.records]
+    assert any("Zwischenordner eines abgebrochenen Laufs" in line for line in said), said
+    assert _staging_beside(folder) == []
+
+
+def test_a_file_locked_while_the_folder_is_replaced_is_named_in_one_line(tmp_path, caplog):
+    # locked after the check, while the run works: the new folder is in place, the old one
+    # cannot be removed; the line says which file keeps it
+    from ogl_impact.write.target import replace_folder
+
+    out = tmp_path / "fb"
+    with replace_folder(out, "collect") as staging:
+        (staging / "index.html").write_text("1", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="ogl_impact.write.target"):
+        with replace_folder(out, "collect") as staging:
+            (staging / "index.html").write_text("2", encoding="utf-8")
+            lock = _locked(out / "index.html")
+            lock.__enter__()
+    try:
+        assert (out / "index.html").read_text(encoding="utf-8") == "2"
+        left = _staging_beside(out)
+        said = " ".join(r.getMessage() for r in caplog.records)
+        assert len(left) == 1 and left[0] in said, said
+        assert "neu geschrieben" in said and "index.html ist schreibgeschützt" in said, said
+    finally:
+        lock.__exit__(None, None, None)
