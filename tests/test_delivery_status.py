@@ -518,6 +518,11 @@ def test_figure_in_english(demo):
     (drawn,) = draw(demo, "sb3", "datenlieferungen", lang="en")
     assert "Reporting rate" in set(drawn.table["measure_label"])
     assert "reports accepted" in drawn.alt_text
+    # the data table names the periods in English too (periods.csv has German labels only)
+    names = dict(zip(drawn.table["period_id"], drawn.table["period_name"], strict=False))
+    assert names == {"sb1": "Status report 1", "sb2": "Status report 2"}
+    (german,) = draw(demo, "sb3", "datenlieferungen", lang="de")
+    assert set(german.table["period_name"]) == {"Sachstandsbericht 1", "Sachstandsbericht 2"}
 
 
 def _ctx(ds, report: str):

@@ -243,7 +243,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
     -------
     str
     """
-    from ogl_impact.logic import deliveries, reporting_rates
+    from ogl_impact.logic import deliveries, period_names, reporting_rates
 
     def t(key: str, **fields: object) -> str:
         de, en = _TEXT[key]
@@ -266,7 +266,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
                 t("not_begun", period=period, start=_day(start, lang), day=_day(as_of, lang))
             )
             return "\n".join(lines)
-        label = _period_labels(ds.periods, lang)[period]
+        label = period_names(ds.periods, lang)[period]
         deadline = part["deadline"].iloc[0]
         due = bool(part["due"].iloc[0])
         head = f"{label} ({period}), {h('deadline')} {_day(deadline, lang)}"
@@ -297,7 +297,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
     lines.append(t("per_period"))
     rows = []
     if rates is not None:
-        labels = _period_labels(ds.periods, lang)
+        labels = period_names(ds.periods, lang)
         for r in rates.itertuples():
             name = f"{labels[r.period_id]} ({r.period_id})" + ("" if r.due else " *")
             rows.append(
@@ -357,26 +357,6 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
         lines += _table([h(k) for k in heads], rows)
     lines += _unassigned(ds, as_of, t, lang)
     return "\n".join(lines)
-
-
-def _period_labels(periods: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Each period's name: ``label_de`` in German; in English the kind's English label.
-
-    ``periods`` has no English label, so an English name is the kind's label
-    of :data:`~ogl_impact.vocab.PERIOD_KINDS` with the period's number among
-    the periods of its kind in order of start ("Status report 6"), without
-    a number where the kind has one period only ("Interim report").
-    """
-    ids = periods["period_id"].astype(str)
-    if lang == "de":
-        return dict(zip(ids, periods["label_de"].astype(str), strict=True))
-    ordered = periods.assign(period_id=ids).sort_values(["start", "period_id"], kind="stable")
-    out = {}
-    for kind, group in ordered.groupby("kind", sort=False):
-        name = vocab.label(vocab.PERIOD_KINDS, kind, "en")
-        for number, pid in enumerate(group["period_id"], start=1):
-            out[pid] = f"{name} {number}" if len(group) > 1 else name
-    return out
 
 
 def _unassigned(ds: object, as_of: date, t: object, lang: str) -> list[str]:

@@ -10,6 +10,7 @@ from ogl_impact.logic.delivery import (
     deadlines,
     deliveries,
     delivery_periods,
+    period_names,
     reporting_rates,
     revised_values,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "milestone_completion",
     "milestone_timing",
     "network_progress",
+    "period_names",
     "reporting_rates",
     "revised_values",
     "rollup",

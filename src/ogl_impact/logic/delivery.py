@@ -249,6 +249,45 @@ def delivery_periods(periods: pd.DataFrame) -> pd.DataFrame:
     return out[cols].sort_values(["end", "period_id"], kind="stable").reset_index(drop=True)
 
 
+def period_names(periods: pd.DataFrame, lang: str = "de") -> dict[str, str]:
+    """Return each period's name in ``lang``, by ``period_id``.
+
+    Parameters
+    ----------
+    periods : DataFrame
+        The ``periods`` table.
+    lang : {"de", "en"}
+        German: the table's ``label_de``. English: ``periods`` has no
+        English label, so the name is the English label of the period's kind
+        (:data:`~ogl_impact.vocab.PERIOD_KINDS`) with its number among the
+        periods of that kind in order of start ("Status report 6"), without
+        a number where the kind has one period only ("Interim report").
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> import ogl_impact
+    >>> names = period_names(ogl_impact.load_demo().periods, "en")
+    >>> names["sb6"], names["zb"]
+    ('Status report 6', 'Interim report')
+    """
+    if lang not in ("de", "en"):
+        raise ValueError(f"lang must be 'de' or 'en', not {lang!r}")
+    ids = periods["period_id"].astype(str)
+    if lang == "de":
+        return dict(zip(ids, periods["label_de"].astype(str), strict=True))
+    ordered = periods.assign(period_id=ids).sort_values(["start", "period_id"], kind="stable")
+    out = {}
+    for kind, group in ordered.groupby("kind", sort=False):
+        name = vocab.label(vocab.PERIOD_KINDS, kind, "en")
+        for number, pid in enumerate(group["period_id"], start=1):
+            out[pid] = f"{name} {number}" if len(group) > 1 else name
+    return out
+
+
 def deliveries(data: Tables, *, as_of: date | str | pd.Timestamp | None = None) -> pd.DataFrame:
     """One row per lab and period expected to deliver: received, accepted, on time, status.
 
@@ -429,6 +468,7 @@ __all__ = [
     "deadlines",
     "deliveries",
     "delivery_periods",
+    "period_names",
     "reporting_rates",
     "revised_values",
 ]

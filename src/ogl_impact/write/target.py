@@ -35,6 +35,7 @@ import logging
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -414,7 +415,10 @@ def _remove(path: Path) -> Path | None:
         except OSError:
             blocked.append(Path(name))
 
-    shutil.rmtree(path, onerror=retry)
+    if sys.version_info >= (3, 12):  # onerror is deprecated there
+        shutil.rmtree(path, onexc=retry)
+    else:
+        shutil.rmtree(path, onerror=retry)
     if not path.exists():
         return None
     return blocked[0] if blocked else path

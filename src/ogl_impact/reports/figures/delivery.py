@@ -35,7 +35,7 @@ def _data(ctx: Context) -> list[Panel]:
     if d.empty:
         return []
     rates = logic.reporting_rates(d)
-    labels = ds.periods.set_index("period_id")["label_de"]
+    labels = logic.period_names(ds.periods, ctx.lang)
     rows = []
     for r in rates.itertuples():
         for measure in MEASURES:
@@ -43,7 +43,7 @@ def _data(ctx: Context) -> list[Panel]:
                 {
                     "period_id": r.period_id,
                     "period_label": str(r.period_id).upper(),
-                    "period_name": labels[r.period_id],
+                    "period_name": labels[str(r.period_id)],
                     "deadline": r.deadline,
                     "measure": measure,
                     "measure_label": ctx.label(vocab.DELIVERY_MEASURES, measure),
