@@ -197,6 +197,34 @@ def test_a_remark_only_correction_says_the_remark_was_taken_and_no_value_changed
     assert "Anmerkung übernommen" in index
 
 
+def test_a_refused_remark_only_workbook_is_not_told_its_remark_was_kept(
+    full, stored, tmp_path, capsys
+):
+    # two files for one lab and period in one run (a remark only, and a changed value): both are
+    # refused naming the other, so neither may say its remark was taken
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    sheet.cell(2, _column(sheet, "Anmerkung")).value = "Zahl aus der Jahresstatistik"
+    remark = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
+    remark.parent.mkdir()
+    book.save(remark)
+    value = _correction(full, tmp_path / "in" / f"{LAB}_{PERIOD}_neu.xlsx")
+    before = _files(stored)
+    fb = tmp_path / "fb"
+    code, text = collect(capsys, str(remark.parent), "--data", str(stored), "--feedback", str(fb))
+    assert code == 1, text
+    assert "Anmerkung übernommen" not in text, text
+    assert "2 abgelehnt" in text, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "Anmerkung übernommen" not in page
+    assert "Anmerkung übernommen" not in (fb / "index.html").read_text(encoding="utf-8")
+    after = _files(stored)
+    assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
+        k: v for k, v in before.items() if k != "submissions.csv"
+    }
+    assert value.exists()
+
+
 # --- 5: English status names the periods in English -----------------------------------------
 
 
@@ -309,36 +337,82 @@ def test_a_leftover_that_cannot_be_removed_is_named_not_called_removed(
     left = tmp_path / f".fb.ogl-staging-old-{int(dead.stdout)}-x1"
     left.mkdir()
     (left / "index.html").write_text("<p>alt</p>", encoding="utf-8")
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
     with _locked(left / "index.html"):
-        second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
-        code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+        tmp_path.chmod(0o550)  # the folder holding the feedback: the writer must not open it up
+        try:
+            code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+            mode = tmp_path.stat().st_mode & 0o777
+        finally:
+            tmp_path.chmod(0o700)
         assert code == 0, text
         assert "nicht entfernt" in text and str(left / "index.html") in text, text
         assert "Zwischenordner eines abgebrochenen Laufs (neben dem Ordner) entfernt" not in text
         assert left.exists()
+        assert mode == 0o550, oct(mode)
 
 
 # --- 7: the safe writer, used as a library, does not print ----------------------------------
 
 
-def test_the_safe_writer_used_as_a_library_logs_what_it_cleaned_up_and_prints_nothing(
-    tmp_path, capsys, caplog
-):
-    from ogl_impact.write.target import update_files
+_LIBRARY_RUN = """
+import os, subprocess, sys
+from pathlib import Path
+from ogl_impact.write.target import update_files
+tmp = Path(sys.argv[1])
+folder = tmp / "raw"
+folder.mkdir()
+dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                      capture_output=True, text=True, check=True)
+(tmp / f".raw.ogl-staging-files-{int(dead.stdout)}-x1").mkdir()
+{setup}
+with update_files(folder, "import") as staging:
+    (staging / "neu.csv").write_text("1", encoding="utf-8")
+print("ok")
+"""
 
-    folder = tmp_path / "raw"
-    folder.mkdir()
+
+@pytest.mark.parametrize(
+    ("setup", "stderr_lines"),
+    [
+        ("", 0),  # no logging set up: nothing on stderr (not even through logging's last resort)
+        ("import logging; logging.basicConfig()", 1),  # the user's own handler shows it
+    ],
+)
+def test_the_safe_writer_used_as_a_library_logs_what_it_cleaned_up_and_prints_nothing(
+    tmp_path, setup, stderr_lines
+):
+    # a fresh interpreter: pytest's own log capture would hide what a user's session shows
+    code = _LIBRARY_RUN.replace("{setup}", setup)
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    assert res.stdout == "ok\n", res
+    said = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(said) == stderr_lines, res.stderr
+    if said:
+        assert "Zwischenordner eines abgebrochenen Laufs" in said[0], said
+    assert _staging_beside(tmp_path / "raw") == []
+
+
+def test_the_command_line_prints_the_cleanup_line_once_also_with_logging_set_up(tmp_path):
+    # a notebook that set up logging and calls the command line: one line, not two
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    (tmp_path / f".raw.ogl-staging-files-{int(dead.stdout)}-x1").mkdir()
-    with caplog.at_level("WARNING", logger="ogl_impact.write.target"):
-        with update_files(folder, "import") as staging:
-            (staging / "neu.csv").write_text("1", encoding="utf-8")
-    out = capsys.readouterr()
-    assert out.out == "" and out.err == "", out  # library code does not print
-    said = [r.getMessage() for r in caplog.records]
-    assert any("Zwischenordner eines abgebrochenen Laufs" in line for line in said), said
-    assert _staging_beside(folder) == []
+    out = tmp_path / "processed"
+    (tmp_path / f".processed.ogl-staging-folder-{int(dead.stdout)}-x1").mkdir()
+    code = (
+        "import logging, sys; logging.basicConfig()\n"
+        "from ogl_impact.cli import main\n"
+        f"sys.exit(main(['process', {str(raw)!r}, {str(out)!r}]))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    said = [line for line in res.stderr.splitlines() if "Zwischenordner" in line]
+    assert len(said) == 1, res.stderr
+    assert not said[0].startswith("WARNING:"), said
+    assert not [p for p in tmp_path.iterdir() if ".ogl-staging-" in p.name]
 
 
 def test_a_file_locked_while_the_folder_is_replaced_is_named_in_one_line(tmp_path, caplog):
@@ -360,5 +434,9 @@ def test_a_file_locked_while_the_folder_is_replaced_is_named_in_one_line(tmp_pat
         said = " ".join(r.getMessage() for r in caplog.records)
         assert len(left) == 1 and left[0] in said, said
         assert "neu geschrieben" in said and "index.html ist schreibgeschützt" in said, said
-    finally:
+    finally:  # the locked file moved with the old folder: unlock it there, then remove that
+        for name in _staging_beside(out):
+            _chattr(out.parent / name / "index.html", "-i")
+            shutil.rmtree(out.parent / name, ignore_errors=True)
         lock.__exit__(None, None, None)
+        assert _staging_beside(out) == []

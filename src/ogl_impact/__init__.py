@@ -14,7 +14,12 @@ Examples
 
 from __future__ import annotations
 
+import logging
 from importlib.metadata import PackageNotFoundError, version
+
+# a library's lines (what the safe writer cleaned up) reach only handlers the user or the
+# command line set up, never stderr through logging's last resort
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 try:
     __version__ = version("ogl-impact")

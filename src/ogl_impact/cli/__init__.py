@@ -283,7 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     lines = _StderrLines()  # only while the command runs: library use does not print
-    logging.getLogger(_WRITER_LOG).addHandler(lines)
+    writer_log = logging.getLogger(_WRITER_LOG)
+    propagate, writer_log.propagate = writer_log.propagate, False  # once, not again via root
+    writer_log.addHandler(lines)
     try:
         from ogl_impact.write.target import TargetError
 
@@ -318,7 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("(OGL_IMPACT_DEBUG=1 zeigt Details / shows details)", file=sys.stderr)
         return EXIT_INVALID
     finally:
-        logging.getLogger(_WRITER_LOG).removeHandler(lines)
+        writer_log.removeHandler(lines)
+        writer_log.propagate = propagate
 
 
 class _Terminated(KeyboardInterrupt):

@@ -58,7 +58,7 @@ from ogl_impact.delivery.check import (
 from ogl_impact.delivery.check import text as _text
 from ogl_impact.delivery.csvout import table_columns, write_columns, write_table
 from ogl_impact.delivery.feedback import stage_feedback
-from ogl_impact.delivery.findings import finding
+from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import (
     OtherPeriods,
     Stored,
@@ -281,6 +281,7 @@ def _collect_locked(
     stored: dict = {}
     stored_periods: set[str] = set()
     others = OtherPeriods(tables.raw["indicator_values"].frame)  # indexed on first use
+    remarks_only: dict[int, Finding] = {}  # by id(): said only where the workbook is accepted
     for checked in check_workbooks(files, ctx, processes, read):
         o = checked.outcome
         outcomes.append(o)
@@ -387,11 +388,11 @@ def _collect_locked(
             for name in rows["as_stored"]:
                 rows[name] = []
             if not kept.changed and _no_new_partner(rows["partners"], tables):
-                if o.notes:  # remarks only: taken (delivery_notes.csv), said as such
+                if o.notes:  # remarks only: taken (delivery_notes.csv), said once accepted
                     n, more = len(o.notes), len(o.notes) != 1
                     de, en = f"{n} Anmerkung{'en' * more}", f"{n} remark{'s' * more}"
-                    o.findings.append(
-                        finding(o.file, "notes_only", severity="info", n_de=de, n_en=en)
+                    remarks_only[id(o)] = finding(
+                        o.file, "notes_only", severity="info", n_de=de, n_en=en
                     )
                 else:
                     o.outcome = "unchanged"
@@ -419,6 +420,8 @@ def _collect_locked(
         if o.lab_id is not None and not o.errors and o.merged:
             revised = (o.revisions is not None and len(o.revisions)) or o.partner_revisions
             o.outcome = "revision" if revised else "accepted"
+            if o.outcome == "accepted" and id(o) in remarks_only:  # not for a refused one
+                o.findings.append(remarks_only[id(o)])
         else:
             o.outcome = "refused"
     register = _register(outcomes, tables, received)

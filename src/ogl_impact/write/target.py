@@ -35,7 +35,6 @@ import logging
 import os
 import shutil
 import stat
-import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -399,38 +398,33 @@ def recover(target: str | Path) -> list[str]:
 
 
 def _remove(path: Path) -> Path | None:
-    """Remove a folder of the writer's; return None, or the first path that blocked it.
+    """Remove a folder of the writer's; return None, or the first path left in it.
 
-    A write-protected folder inside (``chmod 555``) is made writable for its
-    owner and tried again; what still cannot be removed (a file or folder
-    made immutable, ``chattr +i``) is left and returned.
+    Nothing is made writable to force it: what cannot be removed (a file or
+    folder made immutable, ``chattr +i``, or a folder without write or read
+    permission for this process) stays, and the first such path is returned
+    so that it can be named.
     """
-    blocked: list[Path] = []
-
-    def retry(func: object, name: str, _exc: object) -> None:
-        parent = os.path.dirname(name)
-        try:
-            os.chmod(parent, stat.S_IMODE(os.stat(parent).st_mode) | stat.S_IRWXU)
-            func(name)  # type: ignore[operator]
-        except OSError:
-            blocked.append(Path(name))
-
-    if sys.version_info >= (3, 12):  # onerror is deprecated there
-        shutil.rmtree(path, onexc=retry)
-    else:
-        shutil.rmtree(path, onerror=retry)
-    if not path.exists():
+    shutil.rmtree(path, ignore_errors=True)
+    if not os.path.lexists(path):
         return None
-    return blocked[0] if blocked else path
+    left = path
+    for here, dirs, files in os.walk(path):  # a folder it cannot list is where it stops
+        for name in sorted(files):
+            return Path(here) / name
+        dirs.sort()
+        left = Path(here)
+    return left
 
 
 def _left_line(path: Path, blocked: Path) -> str:
     """Return the line for a staging folder that could not be removed, naming what blocks it."""
     return (
-        f"{path}: Zwischenordner nicht entfernt, denn {blocked} ist schreibgeschützt (z. B. "
-        f"chattr +i); bitte den Schreibschutz aufheben und den Ordner löschen / staging folder "
-        f"not removed: {blocked} is write-protected; please lift the protection and delete "
-        f"the folder"
+        f"{path}: Zwischenordner nicht entfernt, denn {blocked} ist schreibgeschützt oder "
+        f"gesperrt (z. B. chattr +i, oder ohne Rechte); bitte den Schreibschutz aufheben und den "
+        f"Ordner löschen / staging folder "
+        f"not removed: {blocked} is write-protected or locked; please lift the protection and "
+        f"delete the folder"
     )
 
 
@@ -533,9 +527,11 @@ def _swap(staging: Path, out: Path) -> None:
     if blocked is not None:
         logger.warning(
             f"{out}: neu geschrieben, aber die frühere Fassung blieb liegen ({retired}), denn "
-            f"{blocked} ist schreibgeschützt (z. B. chattr +i); bitte den Schreibschutz aufheben "
+            f"{blocked} ist schreibgeschützt oder gesperrt (z. B. chattr +i, oder ohne Rechte); "
+            f"bitte den Schreibschutz aufheben "
             f"und den Ordner löschen / written, but the earlier version was left ({retired}): "
-            f"{blocked} is write-protected; please lift the protection and delete the folder"
+            f"{blocked} is write-protected or locked; please lift the protection and delete "
+            f"the folder"
         )
 
 
@@ -597,10 +593,14 @@ def check_replaceable(folder: str | Path) -> Path:
     """Refuse a folder to be replaced whose old content could not be removed, before any work.
 
     :func:`replace_folder` moves the old folder aside and removes it once
-    the new one is in place. A write-protected folder inside it, or a file
-    that no write may touch (``chattr +i``: as root, whom file modes do not
-    stop, a file that cannot be written), would stay behind in a hidden
+    the new one is in place; nothing is made writable to force that. A
+    folder inside it that this process may not list, write or enter, or a
+    file that no write may touch (``chattr +i``: as root, whom file modes do
+    not stop, a file that cannot be written), would stay behind in a hidden
     staging folder; such a folder is refused instead, naming what blocks it.
+    (A file with ``chattr +i`` is not seen by a user other than root; it
+    is then named when it stays behind.) Called by ``collect`` for its
+    feedback folder.
 
     Parameters
     ----------
@@ -627,8 +627,12 @@ def check_replaceable(folder: str | Path) -> Path:
     if not folder_r.is_dir():
         return folder_r
     root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
-    for here, dirs, files in os.walk(folder_r):
-        if here != str(folder_r) and not os.access(here, os.W_OK | os.X_OK):
+
+    def unreadable(error: OSError) -> None:  # a folder it cannot list could not be emptied
+        raise _locked(Path(error.filename or folder_r), folder_r)
+
+    for here, dirs, files in os.walk(folder_r, onerror=unreadable):
+        if here != str(folder_r) and not os.access(here, os.R_OK | os.W_OK | os.X_OK):
             raise _locked(Path(here), folder_r)
         dirs.sort()
         for name in sorted(files) if root else ():
