@@ -337,8 +337,10 @@ def test_the_cache_leaves_the_disk_to_the_run(mini, cache, monkeypatch):
     load_tables(mini, cache=True)
     assert list(cache.rglob("*.pickle"))
     shutil.rmtree(cache)
-    free = shutil.disk_usage(mini).free
-    monkeypatch.setattr(table_cache, "RESERVE", free + 1)  # the entry would eat the reserve
+    # a reserve beyond any disk's free space: the entry would eat it (free + 1 was not safe:
+    # other processes free space between the measurement and the store)
+    assert shutil.disk_usage(mini).free < 2**62
+    monkeypatch.setattr(table_cache, "RESERVE", 2**62)
     got = load_tables(mini, cache=True)
     assert not got.errors
     assert not list(cache.rglob("*.pickle"))  # nothing kept ...
