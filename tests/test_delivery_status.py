@@ -589,3 +589,20 @@ def test_korrekturvermerk_in_the_captions_of_the_demo_reports(demo):
     )
     (early,) = draw(demo, "sb4", "fortschritt")  # the revised values are of sb5
     assert "Korrekturvermerk" not in early.caption
+
+
+def test_english_period_names_keep_the_number_of_the_id_or_fall_back_to_order(demo):
+    from ogl_impact.logic import period_names
+
+    periods = demo.periods
+    without_sb1 = periods[periods["period_id"] != "sb1"]  # a gap: sb2 stays "Status report 2"
+    names = period_names(without_sb1, "en")
+    assert names["sb2"] == "Status report 2" and names["sb6"] == "Status report 6"
+    assert period_names(without_sb1, "de")["sb2"] == "Sachstandsbericht 2"
+    # ids without their own number: numbered by start, as the German labels would not tell
+    renamed = periods.replace({"period_id": {"sb1": "sb-a", "sb2": "sb-b"}})
+    names = period_names(renamed, "en")
+    assert names["sb-a"] == "Status report 1" and names["sb-b"] == "Status report 2"
+    assert names["zb"] == "Interim report"
+    with pytest.raises(ValueError, match="lang"):
+        period_names(periods, "fr")

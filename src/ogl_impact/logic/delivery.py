@@ -63,6 +63,7 @@ the rates are provisional (column ``due`` is False).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -259,9 +260,10 @@ def period_names(periods: pd.DataFrame, lang: str = "de") -> dict[str, str]:
     lang : {"de", "en"}
         German: the table's ``label_de``. English: ``periods`` has no
         English label, so the name is the English label of the period's kind
-        (:data:`~ogl_impact.vocab.PERIOD_KINDS`) with its number among the
-        periods of that kind in order of start ("Status report 6"), without
-        a number where the kind has one period only ("Interim report").
+        (:data:`~ogl_impact.vocab.PERIOD_KINDS`) with its number ("Status
+        report 6"): the number its id ends in where every period of the kind
+        has its own (``sb6``), else its place among them in order of start;
+        no number where the kind has one period only ("Interim report").
 
     Returns
     -------
@@ -283,8 +285,15 @@ def period_names(periods: pd.DataFrame, lang: str = "de") -> dict[str, str]:
     out = {}
     for kind, group in ordered.groupby("kind", sort=False):
         name = vocab.label(vocab.PERIOD_KINDS, kind, "en")
-        for number, pid in enumerate(group["period_id"], start=1):
-            out[pid] = f"{name} {number}" if len(group) > 1 else name
+        pids = group["period_id"].tolist()
+        own = [re.search(r"(\d+)$", pid) for pid in pids]
+        numbers = (
+            [int(m.group(1)) for m in own if m is not None]
+            if all(own) and len({m.group(1) for m in own if m is not None}) == len(pids)
+            else list(range(1, len(pids) + 1))
+        )
+        for number, pid in zip(numbers, pids, strict=True):
+            out[pid] = f"{name} {number}" if len(pids) > 1 else name
     return out
 
 
