@@ -245,6 +245,8 @@ def test_english_status_names_periods_in_english_not_with_the_german_labels(stor
     assert main([*args, "--period", "nw6"]) == 2
     err = capsys.readouterr().err
     assert "Network workshop" in err and "Traceback" not in err, err
+    english = err.split(" / ", 1)[1]
+    assert "nw6 is a period" in english and "Periods with a delivery: sb1" in english, err
     # German stays as it was: the labels of periods.csv
     assert main(["status", "--data", str(stored), "--as-of", "2026-12-01"]) == 0
     out = capsys.readouterr().out

@@ -159,8 +159,8 @@ def check_period(periods: pd.DataFrame, period: str) -> None:
         kind_en = vocab.label(vocab.PERIOD_KINDS, known[period], "en")
         raise StatusError(
             f"{period} ist ein Zeitraum der Art „{kind}“; dafür liefern die Labore nichts. "
-            f"Zeiträume mit Datenlieferung: {listed} / a period of kind '{kind_en}': "
-            "expects no delivery"
+            f"Zeiträume mit Datenlieferung: {listed} / {period} is a period of kind "
+            f"'{kind_en}': the labs deliver nothing for it. Periods with a delivery: {listed}"
         )
     if period not in known:
         close = difflib.get_close_matches(period.lower(), delivering, n=1, cutoff=0.5)

@@ -253,7 +253,8 @@ def page(
     file : str
         File name as received.
     outcome : str
-        accepted, revision, unchanged, refused or skipped.
+        accepted, revision, unchanged, refused, skipped, blank (nothing entered) or
+        notes_only (remarks taken, no value changed).
     findings : sequence of Finding
         Its findings.
     lang : {"de", "en"}
