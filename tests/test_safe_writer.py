@@ -21,6 +21,7 @@ from ogl_impact.write.target import (
     TargetError,
     check_target,
     read_marker,
+    recover,
     replace_folder,
     update_files,
 )
@@ -239,6 +240,37 @@ def test_update_files_rolls_back_when_moving_fails(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(target_mod.os, "replace", real_replace)
     assert snapshot(folder) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_a_backup_left_half_removed_never_rolls_back_a_finished_run(tmp_path: Path, monkeypatch):
+    # the run finished (and said so), but removing its backup folder failed part-way (a file
+    # that cannot be deleted, a full disk's error): the next run must not "undo" it
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "a.csv").write_text("alt", encoding="utf-8")
+    real_rmtree = shutil.rmtree
+
+    def leaves_the_backup(path, *args, **kwargs):
+        if ".ogl-staging-backup-" not in str(path):
+            real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(target_mod.shutil, "rmtree", leaves_the_backup)
+    with update_files(folder, "import") as staging:
+        (staging / "a.csv").write_text("neu", encoding="utf-8")
+        (staging / "b.csv").write_text("dazu", encoding="utf-8")
+    monkeypatch.setattr(target_mod.shutil, "rmtree", real_rmtree)
+    (left,) = [p for p in tmp_path.iterdir() if ".ogl-staging-backup-" in p.name]
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    rest = left.name.rsplit("-", 1)[-1]  # mkdtemp's random part
+    as_dead = tmp_path / f".raw.ogl-staging-backup-{int(dead.stdout)}-{rest}"
+    left.rename(as_dead)  # as a later run finds it: left by a process that is gone
+    said = recover(folder)
+    assert (folder / "a.csv").read_text(encoding="utf-8") == "neu", said
+    assert (folder / "b.csv").read_text(encoding="utf-8") == "dazu", said
+    assert not any("rückgängig" in line for line in said), said
+    assert not as_dead.exists()
 
 
 def test_update_files_error_in_block_changes_nothing(tmp_path: Path):

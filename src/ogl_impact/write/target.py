@@ -30,6 +30,7 @@ the command line prints those lines to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -727,6 +728,10 @@ def update_files(
             _undo(moved, folder_r, backup)
             raise
     finally:
+        # the journal goes first: a backup folder left half-removed must never make a later
+        # run roll back what this run finished (or undid already)
+        with contextlib.suppress(OSError):
+            (backup / JOURNAL).unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(backup, ignore_errors=True)
 
