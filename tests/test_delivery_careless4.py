@@ -442,3 +442,49 @@ def test_a_file_locked_while_the_folder_is_replaced_is_named_in_one_line(tmp_pat
             shutil.rmtree(out.parent / name, ignore_errors=True)
         lock.__exit__(None, None, None)
         assert _staging_beside(out) == []
+
+
+# --- a collect killed while it moves its tables in: the next one undoes it first ------------
+
+_KILL_MID_MOVE = """
+import os, signal, sys
+import ogl_impact.write.target as t
+limit, real, n = int(sys.argv[1]), os.replace, [0]
+def replace(a, b):
+    if ".ogl-staging-files-" in str(a) or ".ogl-staging-backup-" in str(b):
+        n[0] += 1
+        if n[0] > limit:
+            os.kill(os.getpid(), signal.SIGKILL)  # kill -9 at this exact point of the move
+    return real(a, b)
+t.os.replace = replace
+from ogl_impact.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("moves", [2, 5])
+def test_a_collect_killed_while_moving_is_undone_by_the_next_collect(
+    full, stored, tmp_path, capsys, moves
+):
+    before = _files(stored)
+    change = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_MID_MOVE, str(moves), "collect", str(change), "--data",
+         str(stored)], capture_output=True, text=True)  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    assert _files(stored) != before  # half moved: some tables new, some missing or old
+    # the next run (another lab's workbook, or the same again) first undoes the killed one
+    code, text = collect(capsys, str(change), "--data", str(stored))
+    assert code == 0, text
+    assert "rückgängig gemacht" in text, text
+    assert "Traceback" not in text
+    assert not [p for p in stored.parent.iterdir() if ".ogl-staging-" in p.name]
+    # and then takes the correction as if the killed run had never been
+    again = tmp_path / "again" / "data"
+    shutil.copytree(full / "data", again)
+    code, text = collect(capsys, str(change), "--data", str(again))
+    assert code == 0, text
+    after, clean = _files(stored), _files(again)
+    assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
+        k: v for k, v in clean.items() if k != "submissions.csv"
+    }

@@ -273,6 +273,33 @@ def test_a_backup_left_half_removed_never_rolls_back_a_finished_run(tmp_path: Pa
     assert not as_dead.exists()
 
 
+@pytest.mark.parametrize(
+    "rel", ["../other/config.txt", "{abs}", "sub/../../other/config.txt", "./x.csv", ""]
+)
+def test_a_planted_journal_never_touches_a_file_outside_the_folder(tmp_path: Path, rel):
+    # anyone who may write beside the output folder could plant a "backup" with a journal:
+    # the roll-back it asks for must stay inside the folder
+    out, other = tmp_path / "out", tmp_path / "other"
+    out.mkdir()
+    other.mkdir()
+    victim = other / "config.txt"
+    victim.write_text("original", encoding="utf-8")
+    victim.chmod(0o640)
+    rel = rel.replace("{abs}", str(victim))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    for kept in (True, False):
+        planted = tmp_path / f".out.ogl-staging-backup-{int(dead.stdout)}-k{kept:d}"
+        (planted / "files" / "sub").mkdir(parents=True)
+        (planted / "other").mkdir()
+        (planted / "other" / "config.txt").write_text("PLANTED", encoding="utf-8")
+        (planted / "journal.json").write_text(f'[{{"rel": "{rel}", "kept": {str(kept).lower()}}}]')
+        recover(out)
+        assert victim.read_text(encoding="utf-8") == "original"
+        assert victim.stat().st_mode & 0o777 == 0o640
+
+
 def test_update_files_error_in_block_changes_nothing(tmp_path: Path):
     folder = tmp_path / "raw"
     folder.mkdir()

@@ -87,7 +87,14 @@ from ogl_impact.schemas import TABLES
 from ogl_impact.schemas.crosscheck import check_cross_table
 from ogl_impact.validate import validate_table
 from ogl_impact.write.tables import write_tables
-from ogl_impact.write.target import CriticalSection, folder_lock, replace_folder, update_files
+from ogl_impact.write.target import (
+    CriticalSection,
+    folder_lock,
+    recover,
+    replace_folder,
+    update_files,
+)
+from ogl_impact.write.target import logger as target_log
 
 LINE_BLOCK = 10_000_000
 """Rows of workbook k get line numbers (k + 1) * LINE_BLOCK + sheet row in the merged tables."""
@@ -233,6 +240,10 @@ def collect(
     done = [False]  # set once tables and feedback are in place
     try:
         with folder_lock(data, "collect"):
+            # a run killed while moving its tables in is undone first (its journal), before
+            # the folder is read: else the half-moved folder would be refused as broken
+            for line in recover(data):
+                target_log.warning(line)
             return _collect_locked(
                 paths, data, received, period, jobs, feedback, feedback_inputs, lang, done
             )

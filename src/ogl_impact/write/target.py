@@ -437,14 +437,35 @@ def _roll_back(backup: Path, folder: Path) -> list[str]:
         entries = json.loads((backup / JOURNAL).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []  # moving had not begun: nothing to undo
+    if not isinstance(entries, list):
+        return []  # not a journal this writer wrote
     _undo(entries, folder, backup)
     return [f"{folder}: abgebrochener Lauf rückgängig gemacht / interrupted run rolled back"]
 
 
+def _inside(rel: object) -> bool:
+    """Whether a journal's path names a file inside the folder (relative, no ``..``).
+
+    A journal is read from beside the folder, where others may write: a path
+    leading elsewhere is never followed.
+    """
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\0" in rel:
+        return False
+    parts = rel.split("/")
+    return not rel.startswith("/") and all(part not in ("", ".", "..") for part in parts)
+
+
 def _undo(entries: list[dict], folder: Path, backup: Path) -> None:
-    """Put back every replaced file and remove every added one (in reverse order)."""
+    """Put back every replaced file and remove every added one (in reverse order).
+
+    Entries whose path leads outside ``folder`` (see :func:`_inside`) are skipped.
+    """
     for entry in reversed(entries):
+        if not isinstance(entry, dict) or not _inside(entry.get("rel")):
+            continue
         final, aside = folder / entry["rel"], backup / "files" / entry["rel"]
+        if not final.parent.resolve().is_relative_to(folder.resolve()):  # through a symlink
+            continue
         if entry["kept"] and aside.exists():
             os.replace(aside, final)
         elif not entry["kept"]:
