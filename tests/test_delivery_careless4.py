@@ -488,3 +488,27 @@ def test_a_collect_killed_while_moving_is_undone_by_the_next_collect(
     assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
         k: v for k, v in clean.items() if k != "submissions.csv"
     }
+
+
+def test_a_link_put_into_the_feedback_folder_is_never_followed(full, stored, tmp_path, capsys):
+    # someone replaces the lab's page in the feedback folder by a link to a private file; the
+    # next batch (another file) keeps the earlier pages: the link must not pull the file in
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    secret = tmp_path / "privat.html"
+    secret.write_text("<p>Gehaltsliste</p>", encoding="utf-8")
+    secret.chmod(0o600)
+    page = fb / f"{LAB}_{PERIOD}.html"
+    page.unlink()
+    page.symlink_to(secret)
+    other = tmp_path / "b" / "notiz.xlsx"
+    other.parent.mkdir()
+    other.write_bytes(b"keine Arbeitsmappe")
+    code, text = collect(capsys, str(other), "--data", str(stored), "--feedback", str(fb))
+    assert code == 1 and "Traceback" not in text, text
+    for p in fb.rglob("*"):
+        assert p.is_symlink() or "Gehaltsliste" not in p.read_bytes().decode("utf-8", "replace")
+    assert secret.read_text(encoding="utf-8") == "<p>Gehaltsliste</p>"
+    assert secret.stat().st_mode & 0o777 == 0o600

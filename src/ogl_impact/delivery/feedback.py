@@ -320,20 +320,26 @@ def _earlier(out: Path, replaced: set[str]) -> tuple[list[Path], list[tuple[str,
 
     A page or marked copy is replaced when its stem is one of this batch's
     (or such a stem with a number, as a second workbook of the same lab gets).
+    A symbolic link in ``out`` (put there by hand) is not kept, and what it
+    points to is never read.
     """
 
     def mine(stem: str) -> bool:
         return any(stem == b or re.fullmatch(re.escape(b) + r"_\d+", stem) for b in replaced)
 
-    if not (out / "index.html").is_file():
+    index = out / "index.html"
+    if index.is_symlink() or not index.is_file():
         return [], []
-    files = [
+    files = [  # a link is not an earlier page: never followed, never copied
         p
         for p in sorted(out.iterdir())
-        if p.is_file() and (stem := _stem_of(p.name)) is not None and not mine(stem)
+        if not p.is_symlink()
+        and p.is_file()
+        and (stem := _stem_of(p.name)) is not None
+        and not mine(stem)
     ]
     kept = {p.name for p in files}
-    text = (out / "index.html").read_text(encoding="utf-8")
+    text = index.read_text(encoding="utf-8")
     entries = [
         (html.unescape(h), html.unescape(f), html.unescape(r))
         for h, f, r in _ITEM.findall(text)
