@@ -512,3 +512,48 @@ def test_a_link_put_into_the_feedback_folder_is_never_followed(full, stored, tmp
         assert p.is_symlink() or "Gehaltsliste" not in p.read_bytes().decode("utf-8", "replace")
     assert secret.read_text(encoding="utf-8") == "<p>Gehaltsliste</p>"
     assert secret.stat().st_mode & 0o777 == 0o600
+
+
+def _children(pid: int) -> set[int]:
+    """Pids whose parent is ``pid`` (Linux /proc)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_template_killed_with_kill_9_leaves_no_worker_behind(tmp_path):
+    # a coordinator's terminal closes (or the machine's memory killer strikes) mid-way
+    import signal
+    import time
+
+    exe = Path(sys.executable).parent / "ogl-impact"
+    run = subprocess.Popen(
+        [str(exe), "template", "--period", "sb6", "--data", str(RAW), "--out",
+         str(tmp_path / "Vorlagen"), "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and run.poll() is None and time.monotonic() < deadline:
+        workers = _children(run.pid)
+        time.sleep(0.05)
+    if len(workers) < 2:
+        run.kill()
+        pytest.skip("the pool had not started (or ended) before it could be killed")
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    gone = time.monotonic() + 10
+    while time.monotonic() < gone and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    left = [w for w in workers if Path(f"/proc/{w}/stat").exists()]
+    what = {w: Path(f"/proc/{w}/status").read_text().splitlines()[:8] for w in left}
+    for w in left:  # never leave them running, even when the test fails
+        os.kill(w, signal.SIGKILL)
+    assert left == [], f"workers still running after their parent was killed: {what}"

@@ -42,6 +42,7 @@ from ogl_impact.delivery.workbook import (
     base_digest,
     build_layout,
 )
+from ogl_impact.procs import die_with_parent
 from ogl_impact.vocab import DELIVERY_PERIOD_KINDS
 
 POOL_FROM = 64
@@ -672,9 +673,13 @@ def _read_ahead(paths: list[Path], first: int, step: int, stop, out) -> None:
 
 
 def _quiet() -> None:
-    """Let a worker end silently: Ctrl-C and SIGTERM are the parent's to handle."""
+    """Let a worker end silently: Ctrl-C and SIGTERM are the parent's to handle.
+
+    It also ends with its parent (a ``kill -9`` of collect leaves no worker).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from ogl_impact.delivery.workbook import (
     base_digest,
 )
 from ogl_impact.parse import MAX_ABS_NUMBER
+from ogl_impact.procs import die_with_parent
 from ogl_impact.write.tables import escape_cell
 
 DEADLINE_DAYS = 14
@@ -567,7 +569,9 @@ def write_workbooks(
     """
     if processes <= 1 or len(jobs) < 2:
         return [_write_one(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    with ProcessPoolExecutor(
+        max_workers=processes, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:  # workers end with this process, even on kill -9
         return list(pool.map(_write_one, jobs, chunksize=chunksize))
 
 

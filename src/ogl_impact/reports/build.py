@@ -31,6 +31,7 @@ import matplotlib.pyplot as plt
 from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset
 from ogl_impact.plots.style import house_style, number
+from ogl_impact.procs import die_with_parent
 from ogl_impact.reports.asof import as_of
 from ogl_impact.reports.audit import PrivacyLeakError, audit, leak_lines
 from ogl_impact.reports.disclosure import plan
@@ -255,13 +256,7 @@ def _init_pool_worker(ds: Dataset) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):  # die with the parent, even on SIGKILL
-        import ctypes
-
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
+    die_with_parent()  # even on SIGKILL of the parent
     use_agg()  # the worker is the build's own process
     _init_worker(ds)
 
