@@ -110,6 +110,32 @@ def _build(ds, out: Path) -> list[Path]:
     return build(ds, out, report_ids=["pb"], reps=99, jobs=1)
 
 
+@pytest.fixture(scope="module")
+def built_on(datasets: dict, tmp_path_factory: pytest.TempPathFactory):
+    """Each case's report as a user builds it (suppression on), built once per module.
+
+    Built here, before any test patches the privacy switches or the build's
+    audit. Returns a function of the case giving the figures folder and the
+    files the build returned. A test that edits the report works on a copy
+    (:func:`_copy_built`).
+    """
+    done: dict[str, tuple[Path, list[Path]]] = {}
+    with pytest.MonkeyPatch.context() as m:  # as survey_figures_only does for each test
+        m.setattr(registry, "figures_of", lambda rid: tuple(n for n in SURVEY if n in _all(rid)))
+        for case in CASES:
+            out = tmp_path_factory.mktemp(f"on-{case}") / "figures"
+            done[case] = (out, _build(datasets[case], out))
+    return done.__getitem__
+
+
+def _copy_built(built_on, case: str, tmp_path: Path) -> Path:
+    """A copy of the case's built report folder (``pb``) for a test to edit."""
+    out, _ = built_on(case)
+    target = tmp_path / "figures"
+    shutil.copytree(out, target)
+    return target / "pb"
+
+
 def _published(ds, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Build with the build's own audit switched off, so that the folder can be audited."""
     monkeypatch.setattr(build_module, "audit", lambda folder: [])
@@ -163,21 +189,16 @@ def test_four_from_the_mean_needs_complementary_suppression(
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_suppression_on_the_report_is_built_and_the_audit_is_clean(
-    case: str, datasets: dict, tmp_path: Path
-):
-    files = _build(datasets[case], tmp_path / "figures")
-    folder = tmp_path / "figures" / "pb"
+def test_suppression_on_the_report_is_built_and_the_audit_is_clean(case: str, built_on):
+    out, files = built_on(case)
+    folder = out / "pb"
     assert folder / "index.html" in files
     assert audit(folder) == []
     assert main(["audit", str(folder)]) == 0
 
 
-def test_four_from_the_mean_shows_the_network_mean_but_not_the_labs_it_betrays(
-    datasets: dict, tmp_path: Path
-):
-    _build(datasets["four_from_the_mean"], tmp_path / "figures")
-    folder = tmp_path / "figures" / "pb"
+def test_four_from_the_mean_shows_the_network_mean_but_not_the_labs_it_betrays(built_on):
+    folder = built_on("four_from_the_mean")[0] / "pb"
     table = read_table(folder / "offenheit_radar.csv")
     hidden = table.loc[table["suppressed"] == "true", "unit_id"].unique().tolist()
     # the lab of 4 and one complement; the network mean (n = 16) stays
@@ -192,9 +213,8 @@ def test_four_from_the_mean_shows_the_network_mean_but_not_the_labs_it_betrays(
     assert "keine Daten" not in table["note"].tolist()
 
 
-def test_three_in_three_is_not_drawn_and_says_why(datasets: dict, tmp_path: Path):
-    _build(datasets["three_in_three"], tmp_path / "figures")
-    folder = tmp_path / "figures" / "pb"
+def test_three_in_three_is_not_drawn_and_says_why(built_on):
+    folder = built_on("three_in_three")[0] / "pb"
     assert not (folder / "offenheit_radar.csv").exists()
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "nicht schätzbar" in page and "weniger als k = 5" in page
@@ -412,7 +432,7 @@ def _without(path: Path, *columns: str) -> None:
 
 
 def test_a_survey_table_without_its_suppressed_column_counts_every_row_as_shown(
-    datasets: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    datasets: dict, built_on, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     # suppression off: the lab of 4 is in the tables with suppressed = false
     with monkeypatch.context() as m:
@@ -425,8 +445,7 @@ def test_a_survey_table_without_its_suppressed_column_counts_every_row_as_shown(
     assert lab and {x.n for x in lab} == {4.0}
     assert {x.output for x in lab} >= {"offenheit_radar.csv", "offenheit_punkte.csv"}
     # suppression on: the hidden rows are empty, the same cut leaves a clean report
-    _build(datasets["four_from_the_mean"], tmp_path / "on")
-    folder = tmp_path / "on" / "pb"
+    folder = _copy_built(built_on, "four_from_the_mean", tmp_path / "on")
     for path in folder.glob("*.csv"):
         _without(path, "suppressed", "note")
     assert audit(folder) == []
@@ -662,11 +681,8 @@ def test_numbers_not_attached_to_a_group_are_no_finding(built_pb: Path, tmp_path
     assert audit(folder) == []
 
 
-def test_a_suppressed_lab_named_with_a_count_above_k_is_found(
-    datasets: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    _build(datasets["four_from_the_mean"], tmp_path / "figures")
-    folder = tmp_path / "figures" / "pb"
+def test_a_suppressed_lab_named_with_a_count_above_k_is_found(built_on, tmp_path: Path):
+    folder = _copy_built(built_on, "four_from_the_mean", tmp_path)
     table = read_table(folder / "offenheit_punkte.csv")
     hidden = table.loc[table["unit_id"] == LABS[0], "lab_label"].iloc[0]
     assert audit(folder) == []
