@@ -113,31 +113,3 @@ def demo():
     import ogl_impact
 
     return ogl_impact.load_demo()
-
-
-LONGEST_FIRST = (
-    "test_audit.py",
-    "test_privacy_notebook.py",
-    "test_notebooks.py",
-    "test_gallery_a11y.py",
-    "test_validation_sweep.py",
-    "test_figure_layout.py",
-    "test_delivery_loop.py",
-    "test_reports.py",
-    "test_reports_thin.py",
-    "test_delivery_rev.py",
-    "test_delivery_wb.py",
-    "test_privacy_labels.py",
-    "test_safe_writer.py",
-    "test_refusals.py",
-    "test_reports_registry.py",
-)
-"""Test files that take longest (from ``pytest --durations=0``), longest first."""
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Hand the longest files to the workers first (``--dist loadfile``), so no worker
-    starts a long file while the other has nothing left: the run ends sooner. The order
-    within a file, and of all other files, stays as collected."""
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
