@@ -21,8 +21,9 @@ recognised workbook, refused ones too, gets a row in ``submissions.csv``
 refusal of the same bytes).
 
 One run at a time: the data folder is locked from loading to the end of the
-write (:func:`~ogl_impact.write.target.folder_lock`; a second run is refused
-at once), and before anything is written the tables must still be the bytes
+write (:func:`~ogl_impact.write.target.locked_for_update`; a second run is
+refused at once, and a run killed while moving its tables in is undone
+first), and before anything is written the tables must still be the bytes
 that were loaded (a table edited by hand meanwhile refuses the run). The
 final renames of the tables and of the feedback folder are one critical
 section (:class:`~ogl_impact.write.target.CriticalSection`): both are staged
@@ -89,12 +90,10 @@ from ogl_impact.validate import validate_table
 from ogl_impact.write.tables import write_tables
 from ogl_impact.write.target import (
     CriticalSection,
-    folder_lock,
-    recover,
+    locked_for_update,
     replace_folder,
     update_files,
 )
-from ogl_impact.write.target import logger as target_log
 
 LINE_BLOCK = 10_000_000
 """Rows of workbook k get line numbers (k + 1) * LINE_BLOCK + sheet row in the merged tables."""
@@ -239,11 +238,9 @@ def collect(
     data = Path(data)
     done = [False]  # set once tables and feedback are in place
     try:
-        with folder_lock(data, "collect"):
-            # a run killed while moving its tables in is undone first (its journal), before
-            # the folder is read: else the half-moved folder would be refused as broken
-            for line in recover(data):
-                target_log.warning(line)
+        # a run killed while moving its tables in is undone first (its journal), before
+        # the folder is read: else the half-moved folder would be refused as broken
+        with locked_for_update(data, "collect"):
             return _collect_locked(
                 paths, data, received, period, jobs, feedback, feedback_inputs, lang, done
             )

@@ -18,7 +18,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ogl_impact.imports.convert import MappingError, read_mapping, to_programme_tables
+from ogl_impact.imports.convert import (
+    Conversion,
+    MappingError,
+    read_mapping,
+    to_programme_tables,
+)
 from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import read_kobo
 from ogl_impact.imports.limesurvey import read_limesurvey
@@ -27,6 +32,7 @@ from ogl_impact.imports.sosci import SosciError, read_sosci
 from ogl_impact.problems import format_text, make_problem
 from ogl_impact.validate import find_tables, validate_folder
 from ogl_impact.write import check_target, update_files
+from ogl_impact.write.target import locked_for_update
 
 REFERENCE_TABLES = ("sources", "perspectives", "labs", "comparison_communes", "waves")
 TOOLS = ("limesurvey", "sosci", "kobo")
@@ -136,6 +142,26 @@ def run(
             f"/ no answers to import, nothing written"
         )
         return 1
+    # locked from reading the survey tables to writing them back; a killed import's
+    # half-moved files are put back first, so the merge never reads a mixture
+    with locked_for_update(out, "import"):
+        return _merge_and_write(
+            out, programme, result, files, tool, inputs, same, lang, replace_wave
+        )
+
+
+def _merge_and_write(
+    out: Path,
+    programme: Path,
+    result: Conversion,
+    files: list[Path],
+    tool: str,
+    inputs: list[Path],
+    same: bool,
+    lang: str,
+    replace_wave: str | None,
+) -> int:
+    """Merge the converted answers into ``out``, validate and write (caller holds the lock)."""
     note = (
         f"Import aus {tool}: {', '.join(p.name for p in files)}; "
         f"Befragten-Kennungen pseudonymisiert"

@@ -16,6 +16,8 @@ Rules (checked before anything is written):
 - A command that reads a folder and writes back into it holds the folder's
   lock (:func:`folder_lock`, ``flock`` on the folder itself, no lock file):
   a second run on the same folder is refused at once (:class:`FolderBusy`).
+  Under the lock, and before the folder is read, what a killed run of
+  :func:`update_files` left half moved is undone (:func:`locked_for_update`).
 - The final renames of a run that writes more than one place (data and
   feedback) form one critical section (:class:`CriticalSection`): Ctrl-C
   (SIGINT) or SIGTERM arriving in it takes effect only once all are done.
@@ -821,6 +823,51 @@ def folder_lock(folder: str | Path, command: str) -> Iterator[bool]:
         os.close(fd)  # releases the lock
 
 
+@contextmanager
+def locked_for_update(folder: str | Path, command: str) -> Iterator[bool]:
+    """Lock ``folder`` and undo a killed run's half-moved files before it is read.
+
+    What a command that reads a folder of the user's and writes back into
+    it (``collect``, ``import``) does first: :func:`folder_lock`, then
+    :func:`recover` (a run of :func:`update_files` killed while moving its
+    files leaves some files new, some old or missing; its journal puts the
+    earlier files back). The lines of what was undone are logged on
+    :data:`logger`. Reading the folder before that would see a mixture that
+    never existed (and refuse it as broken, or merge into it).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder (it need not exist yet: then there is nothing to lock or
+        undo).
+    command : str
+        The command that wants it (for the message).
+
+    Yields
+    ------
+    bool
+        As :func:`folder_lock`.
+
+    Raises
+    ------
+    FolderBusy
+        When another process holds the lock (nothing has been done).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with locked_for_update(folder, "import") as held:
+    ...     held
+    True
+    """
+    with folder_lock(folder, command) as held:
+        if Path(folder).is_dir():
+            for line in recover(folder):  # said, not silently done
+                logger.warning(line)
+        yield held
+
+
 class CriticalSection:
     """Defer Ctrl-C (SIGINT) and SIGTERM from :meth:`begin` to the end of the ``with`` block.
 
@@ -899,6 +946,7 @@ __all__ = [
     "claim_folder",
     "folder_lock",
     "is_project_root",
+    "locked_for_update",
     "read_marker",
     "recover",
     "replace_file",
