@@ -160,15 +160,21 @@ def _column(sheet, header: str) -> int:
     return next(c.column for c in sheet[1] if c.value == header)
 
 
+@pytest.mark.parametrize(
+    ("remarks", "said", "kept"),
+    [(2, "Anmerkungen übernommen", "2 Anmerkungen gespeichert"),
+     (1, "Anmerkung übernommen", "1 Anmerkung gespeichert")],
+)  # fmt: skip
 def test_a_remark_only_correction_says_the_remark_was_taken_and_no_value_changed(
-    full, stored, tmp_path, capsys
+    full, stored, tmp_path, capsys, remarks, said, kept
 ):
-    # after the delivery the lab explains two values in „Anmerkung“ on its correction template
+    # after the delivery the lab explains values in „Anmerkung“ on its correction template
     book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
     sheet = book["Indikatorwerte"]
     col = _column(sheet, "Anmerkung")
-    sheet.cell(2, col).value = "Zahl aus der Jahresstatistik des Kreises"
-    sheet.cell(3, col).value = "geschätzt nach Teilnehmerlisten"
+    texts = ["Zahl aus der Jahresstatistik des Kreises", "geschätzt nach Teilnehmerlisten"]
+    for row, remark in enumerate(texts[:remarks], start=2):
+        sheet.cell(row, col).value = remark
     path = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
     path.parent.mkdir()
     book.save(path)
@@ -177,14 +183,13 @@ def test_a_remark_only_correction_says_the_remark_was_taken_and_no_value_changed
     code, text = collect(capsys, str(path), "--data", str(stored), "--feedback", str(fb))
     assert code == 0, text
     line = next(x for x in text.splitlines() if x.startswith(path.name))
-    assert "Anmerkung übernommen, keine Werte geändert" in line, text
-    assert "2 Anmerkungen" in line, line
+    assert f"{said}, keine Werte geändert – {kept}" in line, text
     assert not line.endswith(": angenommen"), line
     after = _files(stored)
     assert after["indicator_values.csv"] == before["indicator_values.csv"]
     assert after["milestones.csv"] == before["milestones.csv"]
     notes = after["delivery_notes.csv"].decode("utf-8")
-    assert "Jahresstatistik des Kreises" in notes and "Teilnehmerlisten" in notes
+    assert all(remark in notes for remark in texts[:remarks])
     register = _register(stored)
     assert register.iloc[-1][["lab_id", "period_id", "outcome"]].tolist() == [
         LAB,
@@ -192,9 +197,9 @@ def test_a_remark_only_correction_says_the_remark_was_taken_and_no_value_changed
         "accepted",  # a delivery of remarks, registered like one without a change
     ]
     page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
-    assert "Anmerkung übernommen, keine Werte geändert" in page
+    assert f"{said}, keine Werte geändert" in page
     index = (fb / "index.html").read_text(encoding="utf-8")
-    assert "Anmerkung übernommen" in index
+    assert f"{said}, keine Werte geändert" in index
 
 
 def test_a_refused_remark_only_workbook_is_not_told_its_remark_was_kept(
@@ -213,11 +218,11 @@ def test_a_refused_remark_only_workbook_is_not_told_its_remark_was_kept(
     fb = tmp_path / "fb"
     code, text = collect(capsys, str(remark.parent), "--data", str(stored), "--feedback", str(fb))
     assert code == 1, text
-    assert "Anmerkung übernommen" not in text, text
+    assert "übernommen, keine Werte geändert" not in text, text
     assert "2 abgelehnt" in text, text
     page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
-    assert "Anmerkung übernommen" not in page
-    assert "Anmerkung übernommen" not in (fb / "index.html").read_text(encoding="utf-8")
+    assert "übernommen, keine Werte geändert" not in page
+    assert "übernommen, keine Werte" not in (fb / "index.html").read_text(encoding="utf-8")
     after = _files(stored)
     assert {k: v for k, v in after.items() if k != "submissions.csv"} == {
         k: v for k, v in before.items() if k != "submissions.csv"

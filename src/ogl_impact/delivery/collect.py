@@ -398,10 +398,11 @@ def _collect_locked(
             if not kept.changed and _no_new_partner(rows["partners"], tables):
                 if o.notes:  # remarks only: taken (delivery_notes.csv), said once accepted
                     n, more = len(o.notes), len(o.notes) != 1
-                    de, en = f"{n} Anmerkung{'en' * more}", f"{n} remark{'s' * more}"
+                    de, en = f"Anmerkung{'en' * more}", f"remark{'s' * more}"
                     remarks_only[id(o)] = finding(
-                        o.file, "notes_only", severity="info", n_de=de, n_en=en
-                    )
+                        o.file, "notes_only", severity="info", n_de=f"{n} {de}",
+                        n_en=f"{n} {en}", taken_de=f"{de} übernommen", taken_en=f"{en} taken",
+                    )  # fmt: skip
                 else:
                     o.outcome = "unchanged"
                     o.findings.append(finding(o.file, "unchanged", severity="info"))

@@ -37,6 +37,9 @@ _TEXT = {
         "notes_only": (
             "Anmerkung übernommen, keine Werte geändert – die gespeicherten Werte bleiben"
         ),
+        "notes_only_many": (
+            "Anmerkungen übernommen, keine Werte geändert – die gespeicherten Werte bleiben"
+        ),
         "info": "Info",
         "sheet": "Blatt",
         "cell": "Zelle",
@@ -76,6 +79,7 @@ _TEXT = {
         "blank": "nothing entered, skipped – no delivery",
         "unchanged": "no change – the stored values stay",
         "notes_only": "remark taken, no values changed – the stored values stay",
+        "notes_only_many": "remarks taken, no values changed – the stored values stay",
         "info": "Info",
         "sheet": "Sheet",
         "cell": "Cell",
@@ -454,8 +458,10 @@ def stage_feedback(
         result = o.outcome  # type: ignore[attr-defined]
         if result == "skipped" and any(f.rule == "nothing_entered" for f in o.findings):  # type: ignore[attr-defined]
             result = "blank"  # not "already collected": nothing in it was ever collected
-        elif any(f.rule == "notes_only" for f in o.findings):  # type: ignore[attr-defined]
-            result = "notes_only"  # taken, but only remarks: not a delivery of values
+        elif only := [f for f in o.findings if f.rule == "notes_only"]:  # type: ignore[attr-defined]
+            # taken, but only remarks: not a delivery of values
+            one = str(dict(only[0].params).get("n_de", "1 ")).startswith("1 ")
+            result = "notes_only" if one else "notes_only_many"
         (staging / f"{stem}.html").write_text(
             page(o.file, result, o.findings, lang, copy if has_copy else None, changed),  # type: ignore[attr-defined]
             encoding="utf-8",

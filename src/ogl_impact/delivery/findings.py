@@ -433,11 +433,10 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "notes_only": (
         "Eine Lieferung.",
-        "Anmerkung übernommen, keine Werte geändert – {n_de} gespeichert "
-        "(delivery_notes.csv); die gespeicherten Werte bleiben.",
+        "{taken_de}, keine Werte geändert – {n_de} gespeichert (delivery_notes.csv); die "
+        "gespeicherten Werte bleiben.",
         "A delivery.",
-        "remark taken, no values changed – {n_en} kept (delivery_notes.csv); the stored "
-        "values stay.",
+        "{taken_en}, no values changed – {n_en} kept (delivery_notes.csv); the stored values stay.",
     ),
     "duplicate_in_run": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
