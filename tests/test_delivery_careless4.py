@@ -562,3 +562,20 @@ def test_template_killed_with_kill_9_leaves_no_worker_behind(tmp_path):
     for w in left:  # never leave them running, even when the test fails
         os.kill(w, signal.SIGKILL)
     assert left == [], f"workers still running after their parent was killed: {what}"
+
+
+# --- collect --period with a workshop or a typo: a usage error, like status --------------------
+
+
+@pytest.mark.parametrize("period", ["nw6", "sb66"])
+def test_collect_with_a_period_that_takes_no_workbooks_is_a_usage_error(
+    full, stored, tmp_path, capsys, period
+):
+    # the coordinator types the workshop's id, or one digit too many, into --period
+    path = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    before = _files(stored)
+    code, text = collect(capsys, str(path), "--data", str(stored), "--period", period)
+    assert code == 2, text  # as `status --period nw6`: the arguments, not the data, are wrong
+    assert f"--period {period}: kein Berichtszeitraum" in text and "sb6" in text, text
+    assert "Traceback" not in text
+    assert _files(stored) == before

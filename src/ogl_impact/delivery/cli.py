@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.delivery.collect import CollectError, DataChanged, collect
+from ogl_impact.delivery.collect import CollectError, DataChanged, NotAPeriod, collect
 from ogl_impact.delivery.tables import NEEDED, load_tables
 from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
 from ogl_impact.problems import format_text
@@ -250,7 +250,8 @@ def run_collect(
     Returns
     -------
     int
-        0 all accepted, 1 any refused (or the data folder invalid), 2 unusable arguments.
+        0 all accepted, 1 any refused (or the data folder invalid), 2 unusable arguments
+        (also a --period that is no reporting period) or a table changed during the run.
     """
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -289,7 +290,7 @@ def run_collect(
             lang=lang,
         )
         return _report(result, feedback, lang)
-    except DataChanged as exc:
+    except (DataChanged, NotAPeriod) as exc:  # start again (later, or with the right period)
         print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
         return EXIT_USAGE
     except CollectError as exc:

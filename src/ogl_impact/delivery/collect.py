@@ -130,6 +130,10 @@ class DataChanged(CollectError):
     """A table of the data folder changed while the run worked on it (nothing written)."""
 
 
+class NotAPeriod(CollectError):
+    """``period`` is no reporting period of the folder (a typo, a workshop): a usage error."""
+
+
 stage_hook: Callable[[str], None] | None = None
 """Called with the name of each stage of a run: ``"loaded"`` (folder read and
 locked), ``"staged"`` (tables and feedback staged, nothing changed yet),
@@ -524,7 +528,7 @@ def _context(data: Path, tables: DataTables, period: str | None, received: pd.Ti
     periods = reporting_periods(tables.tables["periods"])  # network workshops collect nothing
     if period is not None and period not in periods:
         known = ", ".join(periods)
-        raise CollectError(
+        raise NotAPeriod(
             f"--period {period}: kein Berichtszeitraum; Berichtszeiträume: {known} / "
             f"not a reporting period; reporting periods: {known}"
         )
@@ -1376,4 +1380,12 @@ def _append_only(staged: Path, stored: Path, added: int) -> None:
     staged.write_bytes(old + b"".join(new))
 
 
-__all__ = ["CollectError", "CollectResult", "Outcome", "collect", "find_workbooks"]
+__all__ = [
+    "CollectError",
+    "CollectResult",
+    "DataChanged",
+    "NotAPeriod",
+    "Outcome",
+    "collect",
+    "find_workbooks",
+]
