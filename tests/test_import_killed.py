@@ -100,3 +100,35 @@ def test_a_second_import_into_a_folder_being_imported_into_is_refused(setup, tmp
     assert "wird gerade von einem anderen Lauf von 'ogl-impact import' bearbeitet" in printed.err
     assert "Traceback" not in printed.out + printed.err
     assert _tree(data) == before
+
+
+def test_validate_and_status_on_a_half_moved_folder_say_so_and_change_nothing(
+    setup, tmp_path, capsys
+):
+    # after the power cut the researcher first checks the folder: the tables are a mixture
+    # (codebook new, responses old) that may even pass every rule
+    mapping, secret = setup
+    data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_MID_MOVE, "2", *_args(data, mapping, secret)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    half = _tree(data)
+    beside = sorted(p.name for p in data.parent.iterdir())
+    assert main(["validate", str(data)]) == 1
+    printed = capsys.readouterr()
+    assert "abgebrochener Lauf (collect oder import)" in printed.err, printed.err
+    assert "den Lauf einfach noch einmal starten" in printed.err
+    assert "fehlerfrei" not in printed.out or "Fehler" in printed.err
+    assert main(["status", "--data", str(data), "--as-of", "2022-12-31"]) == 1
+    printed = capsys.readouterr()
+    assert "abgebrochener Lauf" in printed.err and "kein Stand" in printed.err, printed.err
+    assert "Traceback" not in printed.out + printed.err
+    # both only read: the folder and what lies beside it are as the killed run left them
+    assert _tree(data) == half and sorted(p.name for p in data.parent.iterdir()) == beside
+    # the next import undoes it; then validate is clean again
+    assert main(_args(data, mapping, secret)) == 0
+    capsys.readouterr()
+    assert main(["validate", str(data)]) == 0
+    assert "abgebrochener Lauf" not in capsys.readouterr().err

@@ -364,7 +364,12 @@ def _validate(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"ogl-impact validate: kein Ordner / not a folder: {folder}", file=sys.stderr)
         return EXIT_USAGE
+    from ogl_impact.write.target import interrupted
+
     report = validate_folder(folder)
+    half = interrupted(folder)  # a mixture of old and new tables is never "fehlerfrei"
+    if half:
+        print(("Fehler: " if args.lang == "de" else "Error: ") + half, file=sys.stderr)
     if args.format == "json":
         print(format_json(report.problems, args.lang))
     else:
@@ -380,7 +385,7 @@ def _validate(args: argparse.Namespace) -> int:
         else:
             verdict = "no errors" if report.ok else f"{n_err} errors"
             print(f"{folder}: {tables} tables checked, {verdict}, {n_warn} warnings.")
-    return EXIT_OK if report.ok else EXIT_INVALID
+    return EXIT_OK if report.ok and not half else EXIT_INVALID
 
 
 def _process(args: argparse.Namespace) -> int:

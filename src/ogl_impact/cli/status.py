@@ -189,7 +189,8 @@ def run(data: Path, period: str | None = None, lang: str = "de", as_of: str | No
     Returns
     -------
     int
-        0 shown, 1 the folder's tables are invalid, 2 unusable arguments.
+        0 shown, 1 the folder's tables are invalid (or half moved by a killed run),
+        2 unusable arguments.
     """
     from ogl_impact.dataset import DataValidationError, load
     from ogl_impact.problems import format_text
@@ -202,6 +203,13 @@ def run(data: Path, period: str | None = None, lang: str = "de", as_of: str | No
     except StatusError as exc:
         print(f"ogl-impact status: {exc}", file=sys.stderr)
         return 2
+    from ogl_impact.write.target import interrupted
+
+    half = interrupted(data)  # a status read from half-moved tables would mislead
+    if half:
+        print(half, file=sys.stderr)
+        print(f"{data}: kein Stand / no status", file=sys.stderr)
+        return 1
     try:
         ds = load(data)
     except DataValidationError as exc:

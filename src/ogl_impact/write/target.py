@@ -434,6 +434,47 @@ def _left_line(path: Path, blocked: Path) -> str:
 JOURNAL = "journal.json"
 
 
+def interrupted(target: str | Path) -> str | None:
+    """Say whether a killed run left ``target`` half moved (without changing anything).
+
+    For commands that only read a folder (``validate``, ``status``): they
+    never undo anything themselves, but must not present a mixture of old and
+    new tables as the folder's state. The undo is :func:`recover`, which the
+    next ``collect`` or ``import`` into the folder runs first.
+
+    Parameters
+    ----------
+    target : str or Path
+        The folder.
+
+    Returns
+    -------
+    str or None
+        One line (German / English) saying what happened and what to do, or
+        None when no killed run's journal lies beside the folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> interrupted(tempfile.mkdtemp()) is None
+    True
+    """
+    target = Path(target)
+    prefix = f".{target.name}{STAGING_TAG}backup-"
+    for path in target.parent.glob(f"{prefix}*"):
+        pid = path.name[len(prefix) :].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)) and (path / JOURNAL).is_file():
+            return (
+                f"{target}: ein abgebrochener Lauf (collect oder import) hat seine Tabellen nur "
+                f"zum Teil hineingelegt, sie sind teils alt, teils neu; der nächste collect oder "
+                f"import in diesen Ordner macht ihn zuerst rückgängig (den Lauf einfach noch "
+                f"einmal starten) / an interrupted run (collect or import) moved only part of "
+                f"its tables in; the next collect or import into this folder undoes it first "
+                f"(just start the run again)"
+            )
+    return None
+
+
 def _roll_back(backup: Path, folder: Path) -> list[str]:
     try:
         entries = json.loads((backup / JOURNAL).read_text(encoding="utf-8"))
@@ -945,6 +986,7 @@ __all__ = [
     "check_writable",
     "claim_folder",
     "folder_lock",
+    "interrupted",
     "is_project_root",
     "locked_for_update",
     "read_marker",
