@@ -132,3 +132,24 @@ def test_validate_and_status_on_a_half_moved_folder_say_so_and_change_nothing(
     capsys.readouterr()
     assert main(["validate", str(data)]) == 0
     assert "abgebrochener Lauf" not in capsys.readouterr().err
+
+
+def test_a_killed_import_is_undone_when_the_next_one_is_started_inside_the_folder(
+    setup, tmp_path, capsys, monkeypatch
+):
+    # the researcher works inside the data folder and writes "--out ." (no name of its own)
+    mapping, secret = setup
+    data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_MID_MOVE, "2", *_args(data, mapping, secret)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    monkeypatch.chdir(data)
+    assert main(["validate", "."]) == 1
+    assert "abgebrochener Lauf" in capsys.readouterr().err
+    assert main(_args(Path("."), mapping, secret)) == 0
+    assert "rückgängig gemacht" in capsys.readouterr().err
+    clean = Path(shutil.copytree(DEMO, tmp_path / "clean" / "raw"))
+    assert main(_args(clean, mapping, secret)) == 0
+    assert _tree(data) == _tree(clean)

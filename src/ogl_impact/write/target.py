@@ -459,7 +459,7 @@ def interrupted(target: str | Path) -> str | None:
     >>> interrupted(tempfile.mkdtemp()) is None
     True
     """
-    target = Path(target)
+    target = Path(target).resolve()  # "." has no name; update_files stages beside the real one
     prefix = f".{target.name}{STAGING_TAG}backup-"
     for path in target.parent.glob(f"{prefix}*"):
         pid = path.name[len(prefix) :].split("-")[0]
@@ -903,8 +903,8 @@ def locked_for_update(folder: str | Path, command: str) -> Iterator[bool]:
     True
     """
     with folder_lock(folder, command) as held:
-        if Path(folder).is_dir():
-            for line in recover(folder):  # said, not silently done
+        if Path(folder).is_dir():  # resolved, as update_files names its staging folders
+            for line in recover(Path(folder).resolve()):  # said, not silently done
                 logger.warning(line)
         yield held
 
