@@ -49,8 +49,9 @@ def _args(out: Path, mapping: Path, secret: Path) -> list[str]:
     ]  # fmt: skip
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory) -> tuple[Path, Path]:
+    tmp_path = tmp_path_factory.mktemp("inputs")
     secret = tmp_path / "schluessel.txt"
     secret.write_text("ein-geheimer-schluessel-fuer-tests\n", encoding="utf-8")
     mapping = tmp_path / "zuordnung.csv"
@@ -62,8 +63,19 @@ def setup(tmp_path: Path) -> tuple[Path, Path]:
     return mapping, secret
 
 
+@pytest.fixture(scope="module")
+def clean(setup, tmp_path_factory) -> dict[str, str]:
+    """The embedded data after one uninterrupted import (what a killed one must come back to)."""
+    mapping, secret = setup
+    folder = Path(shutil.copytree(DEMO, tmp_path_factory.mktemp("clean") / "raw"))
+    assert main(_args(folder, mapping, secret)) == 0
+    return _tree(folder)
+
+
 @pytest.mark.parametrize("moves", [1, 2, 3])
-def test_an_import_killed_while_moving_is_undone_by_the_next_import(setup, tmp_path, capsys, moves):
+def test_an_import_killed_while_moving_is_undone_by_the_next_import(
+    setup, clean, tmp_path, capsys, moves
+):
     mapping, secret = setup
     data = Path(shutil.copytree(DEMO, tmp_path / "killed" / "raw"))
     before = _tree(data)
@@ -81,9 +93,7 @@ def test_an_import_killed_while_moving_is_undone_by_the_next_import(setup, tmp_p
     assert "Traceback" not in printed.out + printed.err
     assert not [p for p in data.parent.iterdir() if ".ogl-staging-" in p.name]
     # and the folder is as if the killed run had never been: one import, every answer once
-    clean = Path(shutil.copytree(DEMO, tmp_path / "clean" / "raw"))
-    assert main(_args(clean, mapping, secret)) == 0
-    assert _tree(data) == _tree(clean)
+    assert _tree(data) == clean
 
 
 def test_a_second_import_into_a_folder_being_imported_into_is_refused(setup, tmp_path, capsys):
@@ -135,7 +145,7 @@ def test_validate_and_status_on_a_half_moved_folder_say_so_and_change_nothing(
 
 
 def test_a_killed_import_is_undone_when_the_next_one_is_started_inside_the_folder(
-    setup, tmp_path, capsys, monkeypatch
+    setup, clean, tmp_path, capsys, monkeypatch
 ):
     # the researcher works inside the data folder and writes "--out ." (no name of its own)
     mapping, secret = setup
@@ -150,6 +160,4 @@ def test_a_killed_import_is_undone_when_the_next_one_is_started_inside_the_folde
     assert "abgebrochener Lauf" in capsys.readouterr().err
     assert main(_args(Path("."), mapping, secret)) == 0
     assert "rückgängig gemacht" in capsys.readouterr().err
-    clean = Path(shutil.copytree(DEMO, tmp_path / "clean" / "raw"))
-    assert main(_args(clean, mapping, secret)) == 0
-    assert _tree(data) == _tree(clean)
+    assert _tree(data) == clean
