@@ -579,3 +579,36 @@ def test_collect_with_a_period_that_takes_no_workbooks_is_a_usage_error(
     assert f"--period {period}: kein Berichtszeitraum" in text and "sb6" in text, text
     assert "Traceback" not in text
     assert _files(stored) == before
+
+
+# --- chattr +a (append only) in the feedback folder: refused before any work ------------------
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_an_append_only_file_or_folder_in_the_feedback_folder_is_refused_before_any_work(
+    full, stored, tmp_path, capsys, where
+):
+    # the office's backup tool marks the overview append-only (chattr +a), or a sub-folder a
+    # colleague made for notes: neither can be removed when the feedback folder is replaced
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    if where == "file":
+        target = fb / "index.html"
+    else:
+        target = fb / "notizen"  # still empty: a file of the user's would be refused anyway
+        target.mkdir()
+    if not _chattr(target, "+a"):
+        pytest.skip("cannot set chattr +a here (no chattr, not root, or no such attribute)")
+    try:
+        second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+        data_before, fb_before = _files(stored), _files(fb)
+        code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+        assert code == 2, text
+        assert str(target) in text and "schreibgeschützt" in text and "+a" in text, text
+        assert _files(stored) == data_before and _files(fb) == fb_before
+        assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+    finally:  # wherever a failing run may have moved it: never leave a locked file in /tmp
+        for path in [target, *tmp_path.rglob(target.name)]:
+            _chattr(path, "-a")

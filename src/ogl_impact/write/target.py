@@ -660,12 +660,12 @@ def check_replaceable(folder: str | Path) -> Path:
     :func:`replace_folder` moves the old folder aside and removes it once
     the new one is in place; nothing is made writable to force that. A
     folder inside it that this process may not list, write or enter, or a
-    file that no write may touch (``chattr +i``: as root, whom file modes do
-    not stop, a file that cannot be written), would stay behind in a hidden
+    file or folder no one may remove (``chattr +i`` or ``+a``, read from its
+    attributes where the system shows them; as root, whom file modes do not
+    stop, also a file that cannot be written), would stay behind in a hidden
     staging folder; such a folder is refused instead, naming what blocks it.
-    (A file with ``chattr +i`` is not seen by a user other than root; it
-    is then named when it stays behind.) Called by ``collect`` for its
-    feedback folder.
+    (What this process cannot open is not seen; it is then named when it
+    stays behind.) Called by ``collect`` for its feedback folder.
 
     Parameters
     ----------
@@ -699,17 +699,49 @@ def check_replaceable(folder: str | Path) -> Path:
     for here, dirs, files in os.walk(folder_r, onerror=unreadable):
         if here != str(folder_r) and not os.access(here, os.R_OK | os.W_OK | os.X_OK):
             raise _locked(Path(here), folder_r)
+        if _attribute_locked(here):  # chattr +a/+i on a folder: its entries cannot be removed
+            raise _locked(Path(here), folder_r)
         dirs.sort()
-        for name in sorted(files) if root else ():
+        for name in sorted(files):
             path = os.path.join(here, name)
-            if not os.path.islink(path) and not os.access(path, os.W_OK):
+            if os.path.islink(path):
+                continue
+            if (root and not os.access(path, os.W_OK)) or _attribute_locked(path):
                 raise _locked(Path(path), folder_r)
     return folder_r
 
 
+_FS_IOC_GETFLAGS = 0x80086601
+"""Linux ioctl reading a file's attributes (``lsattr``), on 64-bit systems."""
+_FS_LOCKED = 0x10 | 0x20
+"""FS_IMMUTABLE_FL (``chattr +i``) and FS_APPEND_FL (``chattr +a``): no deletion, no rename."""
+
+
+def _attribute_locked(path: str) -> bool:
+    """Whether ``path`` carries ``chattr +i`` or ``+a`` (False where this cannot be read)."""
+    try:
+        import array
+        import fcntl
+    except ImportError:  # not a Unix system: no such attributes
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        flags = array.array("l", [0])
+        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, flags, True)
+        return bool(flags[0] & _FS_LOCKED)
+    except OSError:  # a file system without attributes, or not Linux
+        return False
+    finally:
+        os.close(fd)
+
+
 def _locked(path: Path, folder: Path) -> TargetError:
     return TargetError(
-        f"{path} ist schreibgeschützt (z. B. chattr +i oder ein Ordner ohne Schreibrechte) "
+        f"{path} ist schreibgeschützt (z. B. chattr +i oder +a, oder ein Ordner ohne "
+        f"Schreibrechte) "
         f"und ließe sich beim Ersetzen von {folder} nicht löschen; nichts geändert. Bitte den "
         f"Schreibschutz aufheben und den Lauf wiederholen / is write-protected and could not "
         f"be deleted when {folder} is replaced; nothing changed. Please lift the protection "
