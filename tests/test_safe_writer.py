@@ -538,3 +538,25 @@ def test_killed_figure_build_leaves_no_workers_and_the_overview_lists_all(projec
     assert main(["figures", "--report", "sb2", "--out", str(out), "--quiet"]) == 0
     overview = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="sb1/index.html"' in overview and 'href="sb2/index.html"' in overview
+
+
+def test_an_empty_folder_without_write_permission_does_not_block_a_replace(tmp_path, monkeypatch):
+    # a user (not root) finds a read-only folder in the feedback folder: empty, it can go (only
+    # the parent's permission counts); with a file in it, it could not be emptied
+    import ogl_impact.write.target as target
+
+    out = tmp_path / "fb"
+    (out / "leer").mkdir(parents=True)
+    (out / "voll").mkdir()
+    real = os.access
+
+    def as_a_user(path, mode, *args, **kwargs):  # root passes every os.access: act as a user
+        if Path(path).name in ("leer", "voll") and mode & os.W_OK:
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(target.os, "access", as_a_user)
+    assert target.check_replaceable(out) == out.resolve()
+    (out / "voll" / "notiz.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(target.TargetError, match="voll ist schreibgeschützt"):
+        target.check_replaceable(out)

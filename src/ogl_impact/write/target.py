@@ -697,7 +697,10 @@ def check_replaceable(folder: str | Path) -> Path:
         raise _locked(Path(error.filename or folder_r), folder_r)
 
     for here, dirs, files in os.walk(folder_r, onerror=unreadable):
-        if here != str(folder_r) and not os.access(here, os.R_OK | os.W_OK | os.X_OK):
+        if here != str(folder_r) and (
+            not os.access(here, os.R_OK | os.X_OK)  # cannot be listed or entered
+            or ((dirs or files) and not os.access(here, os.W_OK))  # its entries cannot go
+        ):  # (an empty folder without write permission is removed like any other)
             raise _locked(Path(here), folder_r)
         if _attribute_locked(here):  # chattr +a/+i on a folder: its entries cannot be removed
             raise _locked(Path(here), folder_r)
