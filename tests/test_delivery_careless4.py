@@ -612,3 +612,29 @@ def test_an_append_only_file_or_folder_in_the_feedback_folder_is_refused_before_
     finally:  # wherever a failing run may have moved it: never leave a locked file in /tmp
         for path in [target, *tmp_path.rglob(target.name)]:
             _chattr(path, "-a")
+
+
+# --- template into a folder holding a locked file: refused before any work -------------------
+
+
+def test_template_into_a_folder_holding_a_locked_file_is_refused_before_any_work(tmp_path, capsys):
+    # the coordinator writes the templates again into last week's folder, in which the office
+    # locked one workbook (chattr +i, to keep it); the new folder could not replace the old one
+    out = tmp_path / "Vorlagen"
+    args = ["template", "--period", "sb6", "--lab", LAB, "--data", str(RAW), "--out", str(out)]
+    assert main(args) == 0
+    capsys.readouterr()
+    locked = out / f"{LAB}_sb6.xlsx"
+    before = _files(out)
+    if not _chattr(locked, "+i"):
+        pytest.skip("cannot lock a file here (no chattr, or not root)")
+    try:
+        code = main(args)
+        text = "".join(capsys.readouterr())
+        assert code == 2, text
+        assert str(locked) in text and "schreibgeschützt" in text and "nichts geändert" in text
+        assert "Traceback" not in text
+        assert _files(out) == before and _staging_beside(out) == []
+    finally:  # wherever a failing run may have moved it: never leave a locked file in /tmp
+        for path in [locked, *tmp_path.rglob(locked.name)]:
+            _chattr(path, "-i")

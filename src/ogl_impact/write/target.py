@@ -562,6 +562,7 @@ def replace_folder(
     ['.ogl-impact-output', 'a.txt']
     """
     out_r = check_target(out, command, inputs, owned=True)
+    check_replaceable(out_r)  # before any work: what could not be removed later is named now
     staging = _staging_dir(out_r, "new")
     try:
         yield staging
@@ -665,7 +666,8 @@ def check_replaceable(folder: str | Path) -> Path:
     stop, also a file that cannot be written), would stay behind in a hidden
     staging folder; such a folder is refused instead, naming what blocks it.
     (What this process cannot open is not seen; it is then named when it
-    stays behind.) Called by ``collect`` for its feedback folder.
+    stays behind.) Called by :func:`replace_folder` before the work begins
+    (and by ``collect`` for its feedback folder before it reads anything).
 
     Parameters
     ----------
