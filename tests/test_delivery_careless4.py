@@ -638,3 +638,43 @@ def test_template_into_a_folder_holding_a_locked_file_is_refused_before_any_work
     finally:  # wherever a failing run may have moved it: never leave a locked file in /tmp
         for path in [locked, *tmp_path.rglob(locked.name)]:
             _chattr(path, "-i")
+
+
+# --- kill -9 between the two renames of the feedback folder ------------------------------------
+
+_KILL_IN_FEEDBACK_SWAP = """
+import os, signal, sys
+import ogl_impact.write.target as t
+real = os.replace
+def replace(a, b):
+    if ".fb.ogl-staging-new-" in str(a):  # the tables are in, the old feedback aside
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(a, b)
+t.os.replace = replace
+from ogl_impact.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_collect_killed_between_the_feedback_renames_leaves_the_labs_page_for_the_next_run(
+    full, stored, tmp_path, capsys
+):
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_IN_FEEDBACK_SWAP, "collect", str(second), "--data",
+         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    assert not fb.exists()  # the worst moment: the tables are in, no feedback folder
+    # the coordinator sends the same workbook again: it is already collected (skipped) ...
+    code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0 and "übersprungen" in text, text
+    # ... but the page of the accepted correction is there, as the killed run had made it
+    assert "fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in text, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "als Korrektur angenommen" in page and "70" in page, page
+    assert _staging_beside(fb) == [] and _staging_beside(stored) == []

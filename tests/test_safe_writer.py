@@ -380,13 +380,46 @@ with target.replace_folder("out", "process") as staging:
 """
 
 
-def test_kill_between_the_two_renames_then_a_failed_run_keeps_the_old_output(tmp_path: Path):
+def test_kill_between_the_two_renames_then_a_failed_run_keeps_the_finished_output(
+    tmp_path: Path, caplog
+):
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_IN_SWAP, tmp_path) == -9
+    assert not (tmp_path / "out").exists()  # the worst moment: only the hidden copies are left
+    # the killed run had done and checked all its work (its marker is written): its output is
+    # what the run would have left, and what collect's tables already stand on
+    with pytest.raises(RuntimeError):  # the next run fails
+        with replace_folder(tmp_path / "out", "process"):
+            raise RuntimeError("kaputte Eingabe")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu"
+    assert read_marker(tmp_path / "out") == "process"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert "fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in caplog.text
+
+
+KILL_BEFORE_MARKER = """
+import os, signal
+from ogl_impact.write import target
+real = target.os.replace
+def replace(src, dst):
+    if ".ogl-staging-new-" in str(src):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst)
+target.os.replace = replace
+target.write_marker = lambda *a, **k: None  # as if killed before the new output was finished
+with target.replace_folder("out", "process") as staging:
+    (staging / "a.txt").write_text("halb")
+"""
+
+
+def test_kill_between_the_renames_of_an_unfinished_output_puts_the_old_one_back(tmp_path):
     with replace_folder(tmp_path / "out", "process") as staging:
         (staging / "a.txt").write_text("alt", encoding="utf-8")
     good = snapshot(tmp_path / "out")
-    assert _run_and_kill_at(KILL_IN_SWAP, tmp_path) == -9
-    assert not (tmp_path / "out").exists()  # the worst moment: only the hidden copy is left
-    with pytest.raises(RuntimeError):  # the next run fails too
+    assert _run_and_kill_at(KILL_BEFORE_MARKER, tmp_path) == -9
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(RuntimeError):
         with replace_folder(tmp_path / "out", "process"):
             raise RuntimeError("kaputte Eingabe")
     assert snapshot(tmp_path / "out") == good

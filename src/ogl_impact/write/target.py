@@ -346,7 +346,11 @@ def recover(target: str | Path) -> list[str]:
     """Undo what runs killed in the middle of writing ``target`` left behind.
 
     A run killed between moving the old output aside and moving the new one
-    in leaves the old output in a hidden ``old`` folder: it is put back. A
+    in leaves the old output in a hidden ``old`` folder and its finished new
+    output (marker written: all its work was done and checked) in a hidden
+    ``new`` folder: the new one is put in place, as the run would have done
+    (for ``collect``, whose tables were already in place, the feedback that
+    belongs to them); without a finished new output the old one is put back. A
     run of :func:`update_files` killed while moving files leaves a journal:
     every file it replaced is put back and every file it added is removed.
     Staging folders of dead runs are removed (and counted in one line); one
@@ -376,15 +380,29 @@ def recover(target: str | Path) -> list[str]:
         pid = int(parts[1])
         if pid == os.getpid() or _alive(pid):
             continue
-        stale.append((parts[0], path))
-    for kind, path in stale:  # restore first, then clean up
+        stale.append((parts[0], pid, path))
+    finished = {  # killed between the two renames of its swap: this output was complete
+        pid: path
+        for kind, pid, path in stale
+        if kind == "new" and not path.is_symlink() and path.is_dir() and read_marker(path)
+    }
+    for kind, pid, path in stale:  # restore first, then clean up
         if kind == "old" and not target.exists():
-            os.replace(path, target)
-            done.append(f"{target}: frühere Ausgabe wiederhergestellt / earlier output restored")
+            if pid in finished:
+                os.replace(finished[pid], target)
+                done.append(
+                    f"{target}: fertige Ausgabe eines abgebrochenen Laufs eingesetzt / the "
+                    f"finished output of an interrupted run put in place"
+                )
+            else:
+                os.replace(path, target)
+                done.append(
+                    f"{target}: frühere Ausgabe wiederhergestellt / earlier output restored"
+                )
         elif kind == "backup":
             done += _roll_back(path, target)
     removed = 0
-    for _, path in stale:
+    for _, _, path in stale:
         if not path.exists():
             continue
         blocked = _remove(path)
