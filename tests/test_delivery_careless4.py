@@ -678,3 +678,45 @@ def test_a_collect_killed_between_the_feedback_renames_leaves_the_labs_page_for_
     page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
     assert "als Korrektur angenommen" in page and "70" in page, page
     assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+
+
+# --- the same remark sent again in a re-saved workbook -----------------------------------------
+
+
+def test_a_remark_sent_again_in_a_resaved_workbook_is_not_stored_twice(
+    full, stored, tmp_path, capsys
+):
+    # the lab explains a value, then opens the workbook again, changes another value, saves and
+    # sends it once more: the first remark is still in it
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    col = _column(sheet, "Anmerkung")
+    sheet.cell(2, col).value = "Zahl aus der Jahresstatistik des Kreises"
+    first = tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx"
+    first.parent.mkdir()
+    book.save(first)
+    code, text = collect(capsys, str(first), "--data", str(stored))
+    assert code == 0 and "1 Anmerkung gespeichert" in text, text
+    notes = (stored / "delivery_notes.csv").read_bytes()
+    # re-saved without a change: other bytes, same contents
+    again = tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx"
+    again.parent.mkdir()
+    openpyxl.load_workbook(first).save(again)
+    assert again.read_bytes() != first.read_bytes()
+    code, text = collect(capsys, str(again), "--data", str(stored))
+    assert code == 0, text
+    assert "keine Änderung" in text and "übernommen" not in text, text
+    assert (stored / "delivery_notes.csv").read_bytes() == notes
+    # and with a second, new remark only that one is added
+    book = openpyxl.load_workbook(again)
+    book["Indikatorwerte"].cell(3, col).value = "geschätzt nach Teilnehmerlisten"
+    third = tmp_path / "c" / f"{LAB}_{PERIOD}.xlsx"
+    third.parent.mkdir()
+    book.save(third)
+    code, text = collect(capsys, str(third), "--data", str(stored))
+    assert code == 0 and "Anmerkung übernommen" in text and "1 Anmerkung gespeichert" in text
+    stored_notes = pd.read_csv(stored / "delivery_notes.csv", sep=";", comment="#", dtype=str)
+    assert sorted(stored_notes["text"]) == [
+        "Zahl aus der Jahresstatistik des Kreises",
+        "geschätzt nach Teilnehmerlisten",
+    ]

@@ -67,7 +67,7 @@ from ogl_impact.delivery.keep import (
     same_as_other_period,
     stored_rows,
 )
-from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, write_notes
+from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, read_stored, unsaid, write_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
 from ogl_impact.delivery.workbook import (
@@ -294,6 +294,7 @@ def _collect_locked(
     stored_periods: set[str] = set()
     others = OtherPeriods(tables.raw["indicator_values"].frame)  # indexed on first use
     remarks_only: dict[int, Finding] = {}  # by id(): said only where the workbook is accepted
+    stored_notes: pd.DataFrame | None = None  # read when a workbook sent again has remarks
     for checked in check_workbooks(files, ctx, processes, read):
         o = checked.outcome
         outcomes.append(o)
@@ -363,6 +364,13 @@ def _collect_locked(
         if o.errors:
             continue
         rows = _new_rows(o, checked, len(candidates))
+        if o.notes and key in existing:  # sent again: a remark its row holds is not taken twice
+            if stored_notes is None:
+                try:
+                    stored_notes = read_stored(data)
+                except ValueError as exc:
+                    raise CollectError(str(exc)) from None
+            o.notes = unsaid(stored_notes, o.lab_id, o.period_id, o.notes)
         if key in existing and o.period_id not in stored_periods:  # that period's rows, once
             stored_periods.add(o.period_id)
             stored |= stored_rows(

@@ -178,6 +178,50 @@ def read_stored(folder: Path) -> pd.DataFrame:
     return frame[list(COLUMNS)]
 
 
+def unsaid(
+    stored: pd.DataFrame, lab: str, period: str, notes: list[tuple[str, str, str, str, str]]
+) -> list[tuple[str, str, str, str, str]]:
+    """Return the remarks of a workbook that its row does not hold already.
+
+    A lab that sends its workbook again (re-saved, or with a corrected value)
+    still has last time's remarks in it; a remark equal to the latest one
+    stored for the same lab, period, sheet, row and disaggregation is not
+    taken a second time. A changed remark is new (and the earlier one stays).
+
+    Parameters
+    ----------
+    stored : pandas.DataFrame
+        The stored remarks (:func:`read_stored`).
+    lab, period : str
+        The workbook's lab and period.
+    notes : list of tuple
+        Its remarks (:func:`read_notes`).
+
+    Returns
+    -------
+    list of tuple
+        The remarks to keep, in their order.
+
+    Examples
+    --------
+    >>> stored = notes_frame([("a", "sb1", "h", [("Indikatorwerte", "i01", "", "K2", "alt")])],
+    ...                      pd.Timestamp("2022-01-01"))
+    >>> unsaid(stored, "a", "sb1", [("Indikatorwerte", "i01", "", "K3", "alt"),
+    ...                             ("Indikatorwerte", "i02", "", "K4", "neu")])
+    [('Indikatorwerte', 'i02', '', 'K4', 'neu')]
+    """
+    if stored.empty or not notes:
+        return list(notes)
+    mine = stored[(stored["lab_id"] == lab) & (stored["period_id"] == period)]
+    latest = {  # later rows are later remarks: the last one of a row wins
+        (sheet, rid, part): text
+        for sheet, rid, part, text in zip(
+            mine["sheet"], mine["indicator_id"], mine["disaggregation"], mine["text"], strict=True
+        )
+    }
+    return [n for n in notes if latest.get((n[0], n[1], n[2])) != n[4]]
+
+
 def write_notes(old: pd.DataFrame, new: pd.DataFrame, staging: Path) -> Path | None:
     """Write the stored remarks plus the new ones into the staging folder.
 
@@ -250,5 +294,6 @@ __all__ = [
     "notes_frame",
     "read_notes",
     "read_stored",
+    "unsaid",
     "write_notes",
 ]
