@@ -720,3 +720,13 @@ def test_a_remark_sent_again_in_a_resaved_workbook_is_not_stored_twice(
         "Zahl aus der Jahresstatistik des Kreises",
         "geschätzt nach Teilnehmerlisten",
     ]
+
+
+def test_a_workshop_workbook_is_named_in_english_under_lang_en(full, stored, tmp_path, capsys):
+    path = _meta_edited(full, tmp_path / "in" / f"{LAB}_nw6.xlsx", B3="nw6")
+    code, text = collect(capsys, str(path), "--data", str(stored), "--lang", "en")
+    assert code == 1, text
+    line = next(x for x in text.splitlines() if "Nothing is delivered for network" in x)
+    # the kind's English label from vocab, numbered by the id (as status --lang en names it)
+    assert "'Network workshop 6' (nw6)" in line, line
+    assert "Netzwerk-Workshop" not in line, line

@@ -77,7 +77,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "keine Daten geliefert, also auch nicht über Arbeitsmappen. Bitte die Werte in die "
         "Vorlage des Berichtszeitraums eintragen.",
         "A workbook for a reporting period (status, interim or project report).",
-        "The workbook was made for '{label}' ({found}). Nothing is delivered for network "
+        "The workbook was made for '{label_en}' ({found}). Nothing is delivered for network "
         "workshops, so no workbook either. Please enter the values into the reporting "
         "period's template.",
     ),

@@ -103,6 +103,7 @@ def network_workbooks(outcomes: Iterable[object], periods: pd.DataFrame) -> None
     ids = periods["period_id"].astype(str)
     labels = dict(zip(ids, periods["label_de"].astype(str), strict=True))
     kinds = dict(zip(ids, periods["kind"].astype(str), strict=True))
+    english: dict[str, str] | None = None
     for o in outcomes:
         found = getattr(o, "findings", [])
         if getattr(o, "lab_id", None) is not None:
@@ -112,7 +113,14 @@ def network_workbooks(outcomes: Iterable[object], periods: pd.DataFrame) -> None
             per, lab = params.get("found", ""), params.get("lab", "")
             if f.rule != "unknown_period" or kinds.get(per) in (None, *vocab.DELIVERY_PERIOD_KINDS):
                 continue
-            found[i] = finding(o.file, "network_period", value=per, found=per, label=labels[per])
+            if english is None:  # only where a workshop's workbook came in (logic is heavy)
+                from ogl_impact.logic.delivery import period_names
+
+                english = period_names(periods, "en")
+            found[i] = finding(
+                o.file, "network_period", value=per, found=per, label=labels[per],
+                label_en=english.get(per, per),
+            )  # fmt: skip
             if lab and len(found) == 1:  # refused for the workshop alone: registered with its lab
                 o.lab_id, o.period_id = lab, per
 
