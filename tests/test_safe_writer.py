@@ -593,3 +593,22 @@ def test_an_empty_folder_without_write_permission_does_not_block_a_replace(tmp_p
     (out / "voll" / "notiz.txt").write_text("x", encoding="utf-8")
     with pytest.raises(target.TargetError, match="voll ist schreibgeschützt"):
         target.check_replaceable(out)
+
+
+def test_a_leftover_names_the_locked_folder_not_a_file_in_it(tmp_path):
+    # a colleague marks a sub-folder append-only (chattr +a): its files cannot be removed,
+    # though each file is free; the message must point at the folder to unlock
+    import subprocess
+
+    import ogl_impact.write.target as target
+
+    folder = tmp_path / ".out.ogl-staging-old-1-x"
+    sub = folder / "notizen"
+    sub.mkdir(parents=True)
+    (sub / "a.txt").write_text("x", encoding="utf-8")
+    if subprocess.run(["chattr", "+a", str(sub)], capture_output=True).returncode != 0:
+        pytest.skip("cannot set chattr +a here (no chattr, not root, or no such attribute)")
+    try:
+        assert target._remove(folder) == sub
+    finally:
+        subprocess.run(["chattr", "-a", str(sub)], capture_output=True)

@@ -431,6 +431,10 @@ def _remove(path: Path) -> Path | None:
         return None
     left = path
     for here, dirs, files in os.walk(path):  # a folder it cannot list is where it stops
+        if (files or dirs) and (
+            not os.access(here, os.W_OK | os.X_OK) or _attribute_locked(here)
+        ):  # its entries cannot be removed: the folder itself is what blocks, not a file in it
+            return Path(here)
         for name in sorted(files):
             return Path(here) / name
         dirs.sort()
