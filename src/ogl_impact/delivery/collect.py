@@ -56,7 +56,7 @@ from ogl_impact.delivery.check import (
     pool_size,
 )
 from ogl_impact.delivery.check import text as _text
-from ogl_impact.delivery.csvout import table_columns, write_columns, write_table
+from ogl_impact.delivery.csvout import write_rows, write_table
 from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import (
@@ -1303,13 +1303,10 @@ def _write(
         ordered = checked[list(frame.columns)]
         text = texts.get(name) if texts else None
         if not _reused(name, ordered, text, lines, raw, staging, comment, sep):
-            fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
-            if fast is None:
+            if text is None or not write_rows(
+                staging / f"{name}.csv", ordered, text, comment, sep, _as_text_frame
+            ):
                 write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
-            else:
-                with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-                    write_columns(handle, list(ordered.columns), fast, comment, sep)
-                del fast
         if name == "sources" and raw is not None:
             _append_only(staging / f"{name}.csv", tables.files[name], len(ordered) - len(raw.frame))
         if _same_bytes(staging / f"{name}.csv", raw):
