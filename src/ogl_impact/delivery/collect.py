@@ -38,6 +38,7 @@ was read. Which workbooks were read ahead changes no result and no message.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -174,13 +175,15 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(
-                f
-                for f in p.iterdir()
-                if f.is_file()
-                and f.suffix.lower() in (".xlsx", ".xlsm")
-                and not f.name.startswith(("~$", ".~lock", "."))
-            )
+            with os.scandir(p) as entries:  # the file type from the directory: no stat per file
+                names = sorted(
+                    e.name
+                    for e in entries
+                    if not e.name.startswith(("~$", ".~lock", "."))
+                    and os.path.splitext(e.name)[1].lower() in (".xlsx", ".xlsm")
+                    and e.is_file()
+                )
+            out += [p / name for name in names]
         else:
             out.append(p)
     return out
@@ -532,12 +535,15 @@ def _context(data: Path, tables: DataTables, period: str | None, received: pd.Ti
         )
     ind = tables.tables["indicators"]
     cumulative: dict[str, dict[str, bool]] = {}
-    for lab, iid, cum in zip(
-        ind["lab_id"].astype(str), ind["indicator_id"].astype(str), ind["cumulative"], strict=True
+    for lab, iid, cum in zip(  # lists, not the columns: no Python object per cell from pandas
+        ind["lab_id"].astype(str).tolist(),
+        ind["indicator_id"].astype(str).tolist(),
+        ind["cumulative"].tolist(),
+        strict=True,
     ):
         cumulative.setdefault(lab, {})[iid] = bool(cum)
     return Context(
-        labs=set(tables.tables["labs"]["lab_id"].astype(str)),
+        labs=set(tables.tables["labs"]["lab_id"].astype(str).tolist()),
         periods=set(periods),
         period=period,
         per_lab=LabRows(tables.tables),  # each lab's rows made where its workbook is checked
