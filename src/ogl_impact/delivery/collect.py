@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ from ogl_impact.delivery.check import (
     pool_size,
 )
 from ogl_impact.delivery.check import text as _text
-from ogl_impact.delivery.csvout import write_rows, write_table
+from ogl_impact.delivery.csvout import StoredLines, read_stored, write_rows, write_table
 from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import (
@@ -296,7 +297,9 @@ def _collect_locked(
     stored_periods: set[str] = set()
     others = OtherPeriods(tables.raw["indicator_values"].frame)  # indexed on first use
     remarks_only: dict[int, Finding] = {}  # by id(): said only where the workbook is accepted
+    stored_files = _StoredFiles(tables)
     for checked in check_workbooks(files, ctx, processes, read):
+        stored_files.start()  # the workers are forked by now: the thread is the parent's alone
         o = checked.outcome
         outcomes.append(o)
         if period is not None and [f.rule for f in o.errors] == ["wrong_period"]:
@@ -468,7 +471,7 @@ def _collect_locked(
         if feedback_staging is not None:  # the pages first, so that the commit is short
             stage_feedback(outcomes, Path(feedback), feedback_staging, lang)  # type: ignore[arg-type]
         with update_files(tables.folder, "collect", [f for f in files if f.is_dir()]) as staging:
-            written = _write(frames, tables, staging, texts, notes, lines)
+            written = _write(frames, tables, staging, texts, notes, lines, stored_files.get)
             _stage("staged")
             _unchanged_since_load(tables, notes_sha)
             section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
@@ -1266,6 +1269,7 @@ def _write(
     texts: dict[str, pd.DataFrame] | None = None,
     notes: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     lines: dict[str, np.ndarray] | None = None,
+    stored: Callable[[str], StoredLines | None] | None = None,
 ) -> list[Path]:
     """Write the changed tables into the staging folder of the data folder.
 
@@ -1277,7 +1281,8 @@ def _write(
     listed); ``sources.csv`` only gains its new line, the stored lines keep
     their bytes. ``lines`` (the merged tables' line numbers, a stored row's
     line in the loaded file) lets :func:`~ogl_impact.delivery.csvout.write_table` copy the stored
-    lines of the rows kept (the same bytes again).
+    lines of the rows kept (the same bytes again); ``stored`` gives a stored
+    table as read beforehand (:class:`_StoredFiles`), or None.
 
     Returns
     -------
@@ -1308,7 +1313,8 @@ def _write(
         del stem
         ordered = checked[list(frame.columns)]
         text = texts.get(name) if texts else None
-        if not _reused(name, ordered, text, lines, raw, staging, comment, sep):
+        prepared = stored(name) if stored is not None and name in _REUSE else None
+        if not _reused(name, ordered, text, lines, raw, staging, comment, sep, prepared):
             if text is None or not write_rows(
                 staging / f"{name}.csv", ordered, text, comment, sep, _as_text_frame
             ):
@@ -1340,6 +1346,7 @@ def _reused(
     staging: Path,
     comment: str,
     sep: str,
+    prepared: StoredLines | None = None,
 ) -> bool:
     """Write a merged table, its kept rows' stored lines copied where proven (False: not done)."""
     if text is None or lines is None or name not in lines or name not in _REUSE or raw is None:
@@ -1357,7 +1364,50 @@ def _reused(
         comment,
         sep,
         _as_text_frame,
+        prepared,
     )
+
+
+class _StoredFiles:
+    """The stored tables collect may rewrite, read in a thread while the workbooks are checked.
+
+    Reading a table for :func:`~ogl_impact.delivery.csvout.write_table`
+    (its bytes, their sha256, the UTF-8 check, where its lines end) needs
+    nothing from the workbooks; the parent's main thread only waits for the
+    pool meanwhile. :meth:`start` is called once the pool's workers are
+    forked (no thread runs while the parent forks); :meth:`get` waits for
+    the thread. Where a file was not read (no pool run, an error), the
+    write reads it itself: the bytes written are the same either way.
+    """
+
+    def __init__(self, tables: DataTables):
+        self._jobs = {
+            name: (raw.path, raw.sha256)
+            for name, raw in tables.raw.items()
+            if name in _REUSE and raw.path.suffix.lower() == ".csv"
+        }
+        self._done: dict[str, StoredLines | None] = {}
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start reading (once)."""
+        if self._thread is None and self._jobs:
+            self._thread = threading.Thread(target=self._read, name="collect-stored", daemon=True)
+            self._thread.start()
+
+    def _read(self) -> None:
+        for name, (path, sha) in self._jobs.items():
+            try:
+                self._done[name] = read_stored(path, sha)
+            except Exception:  # MemoryError, say: the write reads it again
+                self._done[name] = None
+
+    def get(self, name: str) -> StoredLines | None:
+        """Return a stored table as read (None: not read; the write reads it)."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        return self._done.get(name)
 
 
 def _same_bytes(staged: Path, raw: RawTable | None) -> bool:

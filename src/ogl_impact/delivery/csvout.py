@@ -23,6 +23,7 @@ import io
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -359,6 +360,7 @@ def write_table(
     comment: str,
     sep: str,
     as_text: Callable[[pd.DataFrame], pd.DataFrame],
+    prepared: StoredLines | None = None,
 ) -> bool:
     r"""Write a merged table, copying the stored file's lines of the rows it keeps as they are.
 
@@ -399,6 +401,10 @@ def write_table(
         line among the rows, no row over two lines), else it declines.
     comment : str
         The file's comment line.
+    prepared : StoredLines, optional
+        The stored file as :func:`read_stored` read it beforehand (say,
+        while the workbooks were checked); used where it is of ``stored``
+        with ``stored_sha``, else the file is read here.
 
     Returns
     -------
@@ -410,10 +416,63 @@ def write_table(
     if lookups is None:
         return False
     if not _copy_stored(
-        target, typed, text, lines, stored, stored_sha, stored_lines, comment, sep, lookups
+        target,
+        typed,
+        text,
+        lines,
+        stored,
+        stored_sha,
+        stored_lines,
+        comment,
+        sep,
+        lookups,
+        prepared,
     ):
         _write_all(target, list(typed.columns), lookups, comment, sep)
     return True
+
+
+@dataclass(frozen=True, eq=False)
+class StoredLines:
+    """A stored table's bytes and where each of its lines starts and ends (:func:`read_stored`)."""
+
+    path: Path
+    sha256: str
+    data: bytes
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def read_stored(path: Path, sha: str) -> StoredLines | None:
+    r"""Read a stored table for :func:`write_table` and find its lines.
+
+    Parameters
+    ----------
+    path : Path
+        The stored file.
+    sha : str
+        The sha256 of the file as loaded.
+
+    Returns
+    -------
+    StoredLines or None
+        None where no line of it can be copied: the file cannot be read, its
+        bytes are not those loaded, it is not UTF-8, or its last line has no
+        ``\n``.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha or not data.endswith(b"\n"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # index of each "\n"
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    return StoredLines(path, sha, data, starts, ends)
 
 
 def _copy_stored(
@@ -427,20 +486,14 @@ def _copy_stored(
     comment: str,
     sep: str,
     lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    prepared: StoredLines | None = None,
 ) -> bool:
     """Write the table copying the proven stored lines (:func:`write_table`); False: declined."""
-    try:
-        data = stored.read_bytes()
-    except OSError:
+    if prepared is None or prepared.path != stored or prepared.sha256 != stored_sha:
+        prepared = read_stored(stored, stored_sha)
+    if prepared is None:
         return False
-    if hashlib.sha256(data).hexdigest() != stored_sha or not data.endswith(b"\n"):
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # index of each "\n"
-    starts = np.concatenate([[0], ends[:-1] + 1])
+    data, starts, ends = prepared.data, prepared.starts, prepared.ends
     n_lines = len(ends)
     stored_lines = np.asarray(stored_lines, dtype=np.int64)
     if not len(stored_lines):
@@ -558,4 +611,12 @@ def _write_runs(
             k += end - begin
 
 
-__all__ = ["table_columns", "table_text", "write_columns", "write_rows", "write_table"]
+__all__ = [
+    "StoredLines",
+    "read_stored",
+    "table_columns",
+    "table_text",
+    "write_columns",
+    "write_rows",
+    "write_table",
+]
