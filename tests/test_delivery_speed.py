@@ -241,3 +241,20 @@ def test_rows_written_in_blocks_are_the_bytes_of_write_tables(tmp_path, monkeypa
         assert fast is not None and fast.encode("utf-8") == slow[0].read_bytes()
         assert csvout.write_rows(tmp_path / "w.csv", typed, text, "Kommentar", sep, _as_text_frame)
         assert (tmp_path / "w.csv").read_bytes() == slow[0].read_bytes()
+
+
+@pytest.mark.parametrize("rows, labs, periods", [(0, 1, 1), (40, 3, 2), (2_000, 1_500, 400)])
+def test_stored_lab_period_pairs_are_those_of_the_rows(rows, labs, periods):
+    """The distinct (lab, period) pairs, found by marking codes or by sorting them."""
+    from ogl_impact.delivery.collect import _pairs
+
+    rng = np.random.default_rng(rows)
+    frame = pd.DataFrame(
+        {
+            "lab_id": pd.Series([f"l{i}" for i in rng.integers(0, labs, rows)], dtype="str"),
+            "period_id": pd.Series([f"q{i}" for i in rng.integers(0, periods, rows)], dtype="str"),
+        }
+    )
+    expected = set(zip(frame["lab_id"].tolist(), frame["period_id"].tolist(), strict=True))
+    assert _pairs(frame) == expected
+    assert _pairs(frame.astype("category")) == expected

@@ -282,8 +282,8 @@ def _collect_locked(
     _stage("loaded")
     lab_names = dict(
         zip(
-            tables.tables["labs"]["lab_id"].astype(str),
-            tables.tables["labs"]["name"].astype(str),
+            tables.tables["labs"]["lab_id"].astype(str).tolist(),
+            tables.tables["labs"]["name"].astype(str).tolist(),
             strict=True,
         )
     )
@@ -1126,7 +1126,15 @@ def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
         return set(zip(pairs["lab_id"].tolist(), pairs["period_id"].tolist(), strict=True))
     lab_codes, labs = pd.factorize(lab)
     period_codes, periods = pd.factorize(period)
-    both = np.unique(lab_codes.astype(np.int64) * len(periods) + period_codes)
+    combined = lab_codes.astype(np.int64)
+    combined *= len(periods)
+    combined += period_codes
+    if len(labs) * len(periods) <= 4 * len(combined) + 1024:  # marked, not sorted
+        present = np.zeros(len(labs) * len(periods), dtype=bool)
+        present[combined] = True
+        both = np.flatnonzero(present)
+    else:
+        both = np.unique(combined)
     labs = np.asarray(labs.astype(str), dtype=object)
     periods = np.asarray(periods.astype(str), dtype=object)
     return set(
