@@ -33,6 +33,8 @@ With a pool of processes, the workbooks are read
 (:class:`~ogl_impact.delivery.check.ReadAhead`) while the data folder is
 loaded and checked, which takes one process; the workers then check what
 was read. Which workbooks were read ahead changes no result and no message.
+While the pool checks them, a thread of the parent reads the stored tables
+the write may copy lines from (:class:`_StoredFiles`).
 """
 
 from __future__ import annotations

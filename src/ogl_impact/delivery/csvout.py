@@ -9,6 +9,11 @@ distinct text and lets numpy spread the results, then the csv module writes
 the rows. It gives the very bytes ``write_tables`` gives, and declines
 (returns None) wherever it could not be sure of that.
 
+The rows are not written one by one: each distinct cell is encoded once
+as ``csv.writer`` writes it inside a row (quoted where it must be), and
+pyarrow joins the cells of each row with the separator, a block of rows at
+a time (:func:`write_rows`).
+
 Most rows of a merged table are the stored ones, unchanged:
 :func:`write_reusing` copies their lines from the stored file, byte for
 byte, and formats only the others, where it can prove that the stored line
@@ -260,8 +265,9 @@ def _can_encode(lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> boo
     if len(lookups) < 2:
         return False
     try:
-        for lookup, _, _ in lookups:
-            pa.array(lookup, type=pa.large_string())  # a lone surrogate: not UTF-8
+        for lookup, _, _ in lookups:  # a lone surrogate (not UTF-8), a cell that is no text
+            if pa.array(lookup, type=pa.large_string()).null_count:
+                return False
     except (pa.ArrowException, TypeError, ValueError):
         return False
     return True
