@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 from pathlib import Path
 
@@ -165,3 +166,95 @@ def test_lab_rows_made_on_demand_are_those_of_split_by_lab():
             k: v for k, v in own.items() if k not in ("periods", "period_cache")
         }
     assert lazy.get("kein_labor") is None and "kein_labor" not in lazy
+
+
+def test_lab_rows_converted_per_slice_are_those_converted_at_once():
+    """Numbers and texts converted a lab at a time: the values (and types) of converting it all."""
+    from ogl_impact.delivery.workbook import _FIELDS, LabRows, _python_column
+
+    periods = load(RAW).tables["periods"]
+    values = pd.DataFrame(
+        {  # rows of a lab apart, missing texts and numbers
+            "lab_id": pd.Series(["b", "a", "b", "c", "a", "b"], dtype="str"),
+            "indicator_id": pd.Series(["i1", "i2", None, "i1", "i1", "i3"], dtype="str"),
+            "period_id": pd.Series(["q1", "q1", "q2", None, "q2", "q2"], dtype="str"),
+            "disaggregation_value": pd.Series([None, "w", "m", "", None, "w"], dtype="str"),
+            "value": [1.5, np.nan, 0.0, -2.0, 3.0, np.nan],
+        }
+    )
+    empty = {name: pd.DataFrame({"lab_id": pd.Series([], dtype="str")}) for name in _FIELDS}
+    for name, fields in _FIELDS.items():
+        for f in fields:
+            empty[name][f] = pd.Series([], dtype="str")
+    tables = {**empty, "indicator_values": values, "periods": periods}
+    rows = LabRows(tables)
+    assert list(rows) == ["a", "b", "c"]
+    for lab in rows:
+        own = values[values["lab_id"] == lab]
+        columns = [_python_column(own[f]).tolist() for f in _FIELDS["indicator_values"]]
+        expected = list(zip(*columns, strict=True))
+        got = rows[lab]["indicator_values"]
+        assert [[type(x) for x in r] for r in got] == [[type(x) for x in r] for r in expected]
+        assert got == expected
+    assert rows["b"]["indicator_values"][1] == ("", "q2", "m", 0.0)
+    assert rows["b"]["indicator_values"][2][3] is None and rows["c"]["indicator_values"][0][1] == ""
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_cells_encoded_once_are_what_csv_writer_writes_in_a_row(sep):
+    """Every code point (and the cells csv quotes), encoded as csv.writer writes it in a row."""
+    from ogl_impact.delivery.csvout import _encoded_cells
+
+    cells = [f"a{chr(c)}b" for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    cells += ["", " ", '"', 'x"y', "a;b", "a,b", "a\nb", "a\rb", "\r\n", "'=1", "ä ö"]
+    got = _encoded_cells(np.array(cells, dtype=object), sep).to_pylist()
+    out = []
+    for cell in cells:
+        line = io.StringIO()
+        csv.writer(line, delimiter=sep, lineterminator="\n").writerow([cell, "x"])
+        out.append(line.getvalue())
+    assert [g + sep + "x\n" for g in got] == out
+
+
+def test_rows_written_in_blocks_are_the_bytes_of_write_tables(tmp_path, monkeypatch):
+    """Rows joined by pyarrow, a few at a time, with cells csv must quote: write_tables' bytes."""
+    from ogl_impact.delivery import csvout
+
+    monkeypatch.setattr(csvout, "_BLOCK", 3)
+    texts = ["a;b", 'sag "ja"', "zwei\nZeilen", "", "=1+1", "Bürger", "a,b", "x"]
+    typed = pd.DataFrame(
+        {
+            "t": pd.Series([texts[i % len(texts)] for i in range(23)], dtype="str"),
+            "n": [None if i % 5 == 0 else i / 4 for i in range(23)],
+        }
+    )
+    text = pd.DataFrame(
+        {
+            "t": typed["t"].astype("category"),
+            "n": pd.Categorical(["" if v is None else str(v) for v in typed["n"]]),
+        }
+    )
+    typed["n"] = typed["n"].astype(float)
+    for sep in (";", ","):
+        fast = csvout.table_text(typed, text, "Kommentar", sep, _as_text_frame)
+        slow = write_tables({"t": _as_text_frame(typed)}, tmp_path, "Kommentar", sep=sep)
+        assert fast is not None and fast.encode("utf-8") == slow[0].read_bytes()
+        assert csvout.write_rows(tmp_path / "w.csv", typed, text, "Kommentar", sep, _as_text_frame)
+        assert (tmp_path / "w.csv").read_bytes() == slow[0].read_bytes()
+
+
+@pytest.mark.parametrize("rows, labs, periods", [(0, 1, 1), (40, 3, 2), (2_000, 1_500, 400)])
+def test_stored_lab_period_pairs_are_those_of_the_rows(rows, labs, periods):
+    """The distinct (lab, period) pairs, found by marking codes or by sorting them."""
+    from ogl_impact.delivery.collect import _pairs
+
+    rng = np.random.default_rng(rows)
+    frame = pd.DataFrame(
+        {
+            "lab_id": pd.Series([f"l{i}" for i in rng.integers(0, labs, rows)], dtype="str"),
+            "period_id": pd.Series([f"q{i}" for i in rng.integers(0, periods, rows)], dtype="str"),
+        }
+    )
+    expected = set(zip(frame["lab_id"].tolist(), frame["period_id"].tolist(), strict=True))
+    assert _pairs(frame) == expected
+    assert _pairs(frame.astype("category")) == expected

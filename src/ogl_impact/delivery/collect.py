@@ -34,11 +34,15 @@ With a pool of processes, the workbooks are read
 (:class:`~ogl_impact.delivery.check.ReadAhead`) while the data folder is
 loaded and checked, which takes one process; the workers then check what
 was read. Which workbooks were read ahead changes no result and no message.
+While the pool checks them, a thread of the parent reads the stored tables
+the write may copy lines from (:class:`_StoredFiles`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -57,7 +61,7 @@ from ogl_impact.delivery.check import (
     pool_size,
 )
 from ogl_impact.delivery.check import text as _text
-from ogl_impact.delivery.csvout import table_columns, write_columns, write_table
+from ogl_impact.delivery.csvout import StoredLines, read_stored, write_rows, write_table
 from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import (
@@ -67,7 +71,8 @@ from ogl_impact.delivery.keep import (
     same_as_other_period,
     stored_rows,
 )
-from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, read_stored, unsaid, write_notes
+from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, unsaid, write_notes
+from ogl_impact.delivery.notes import read_stored as read_stored_notes
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
 from ogl_impact.delivery.workbook import (
@@ -177,13 +182,15 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(
-                f
-                for f in p.iterdir()
-                if f.is_file()
-                and f.suffix.lower() in (".xlsx", ".xlsm")
-                and not f.name.startswith(("~$", ".~lock", "."))
-            )
+            with os.scandir(p) as entries:  # the file type from the directory: no stat per file
+                names = sorted(
+                    e.name
+                    for e in entries
+                    if not e.name.startswith(("~$", ".~lock", "."))
+                    and os.path.splitext(e.name)[1].lower() in (".xlsx", ".xlsm")
+                    and e.is_file()
+                )
+            out += [p / name for name in names]
         else:
             out.append(p)
     return out
@@ -279,8 +286,8 @@ def _collect_locked(
     _stage("loaded")
     lab_names = dict(
         zip(
-            tables.tables["labs"]["lab_id"].astype(str),
-            tables.tables["labs"]["name"].astype(str),
+            tables.tables["labs"]["lab_id"].astype(str).tolist(),
+            tables.tables["labs"]["name"].astype(str).tolist(),
             strict=True,
         )
     )
@@ -295,7 +302,9 @@ def _collect_locked(
     others = OtherPeriods(tables.raw["indicator_values"].frame)  # indexed on first use
     remarks_only: dict[int, Finding] = {}  # by id(): said only where the workbook is accepted
     stored_notes: pd.DataFrame | None = None  # read when a workbook sent again has remarks
+    stored_files = _StoredFiles(tables)
     for checked in check_workbooks(files, ctx, processes, read):
+        stored_files.start()  # the workers are forked by now: the thread is the parent's alone
         o = checked.outcome
         outcomes.append(o)
         if period is not None and [f.rule for f in o.errors] == ["wrong_period"]:
@@ -367,7 +376,7 @@ def _collect_locked(
         if o.notes and key in existing:  # sent again: a remark its row holds is not taken twice
             if stored_notes is None:
                 try:
-                    stored_notes = read_stored(data)
+                    stored_notes = read_stored_notes(data)
                 except ValueError as exc:
                     raise CollectError(str(exc)) from None
             o.notes = unsaid(stored_notes, o.lab_id, o.period_id, o.notes)
@@ -475,7 +484,7 @@ def _collect_locked(
         if feedback_staging is not None:  # the pages first, so that the commit is short
             stage_feedback(outcomes, Path(feedback), feedback_staging, lang)  # type: ignore[arg-type]
         with update_files(tables.folder, "collect", [f for f in files if f.is_dir()]) as staging:
-            written = _write(frames, tables, staging, texts, notes, lines)
+            written = _write(frames, tables, staging, texts, notes, lines, stored_files.get)
             _stage("staged")
             _unchanged_since_load(tables, notes_sha)
             section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
@@ -542,12 +551,15 @@ def _context(data: Path, tables: DataTables, period: str | None, received: pd.Ti
         )
     ind = tables.tables["indicators"]
     cumulative: dict[str, dict[str, bool]] = {}
-    for lab, iid, cum in zip(
-        ind["lab_id"].astype(str), ind["indicator_id"].astype(str), ind["cumulative"], strict=True
+    for lab, iid, cum in zip(  # lists, not the columns: no Python object per cell from pandas
+        ind["lab_id"].astype(str).tolist(),
+        ind["indicator_id"].astype(str).tolist(),
+        ind["cumulative"].tolist(),
+        strict=True,
     ):
         cumulative.setdefault(lab, {})[iid] = bool(cum)
     return Context(
-        labs=set(tables.tables["labs"]["lab_id"].astype(str)),
+        labs=set(tables.tables["labs"]["lab_id"].astype(str).tolist()),
         periods=set(periods),
         period=period,
         per_lab=LabRows(tables.tables),  # each lab's rows made where its workbook is checked
@@ -1127,7 +1139,15 @@ def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
         return set(zip(pairs["lab_id"].tolist(), pairs["period_id"].tolist(), strict=True))
     lab_codes, labs = pd.factorize(lab)
     period_codes, periods = pd.factorize(period)
-    both = np.unique(lab_codes.astype(np.int64) * len(periods) + period_codes)
+    combined = lab_codes.astype(np.int64)
+    combined *= len(periods)
+    combined += period_codes
+    if len(labs) * len(periods) <= 4 * len(combined) + 1024:  # marked, not sorted
+        present = np.zeros(len(labs) * len(periods), dtype=bool)
+        present[combined] = True
+        both = np.flatnonzero(present)
+    else:
+        both = np.unique(combined)
     labs = np.asarray(labs.astype(str), dtype=object)
     periods = np.asarray(periods.astype(str), dtype=object)
     return set(
@@ -1270,6 +1290,7 @@ def _write(
     texts: dict[str, pd.DataFrame] | None = None,
     notes: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     lines: dict[str, np.ndarray] | None = None,
+    stored: Callable[[str], StoredLines | None] | None = None,
 ) -> list[Path]:
     """Write the changed tables into the staging folder of the data folder.
 
@@ -1281,7 +1302,8 @@ def _write(
     listed); ``sources.csv`` only gains its new line, the stored lines keep
     their bytes. ``lines`` (the merged tables' line numbers, a stored row's
     line in the loaded file) lets :func:`~ogl_impact.delivery.csvout.write_table` copy the stored
-    lines of the rows kept (the same bytes again).
+    lines of the rows kept (the same bytes again); ``stored`` gives a stored
+    table as read beforehand (:class:`_StoredFiles`), or None.
 
     Returns
     -------
@@ -1312,14 +1334,12 @@ def _write(
         del stem
         ordered = checked[list(frame.columns)]
         text = texts.get(name) if texts else None
-        if not _reused(name, ordered, text, lines, raw, staging, comment, sep):
-            fast = None if text is None else table_columns(ordered, text, sep, _as_text_frame)
-            if fast is None:
+        prepared = stored(name) if stored is not None and name in _REUSE else None
+        if not _reused(name, ordered, text, lines, raw, staging, comment, sep, prepared):
+            if text is None or not write_rows(
+                staging / f"{name}.csv", ordered, text, comment, sep, _as_text_frame
+            ):
                 write_tables({name: _as_text_frame(ordered)}, staging, comment, sep=sep)
-            else:
-                with (staging / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-                    write_columns(handle, list(ordered.columns), fast, comment, sep)
-                del fast
         if name == "sources" and raw is not None:
             _append_only(staging / f"{name}.csv", tables.files[name], len(ordered) - len(raw.frame))
         if _same_bytes(staging / f"{name}.csv", raw):
@@ -1347,6 +1367,7 @@ def _reused(
     staging: Path,
     comment: str,
     sep: str,
+    prepared: StoredLines | None = None,
 ) -> bool:
     """Write a merged table, its kept rows' stored lines copied where proven (False: not done)."""
     if text is None or lines is None or name not in lines or name not in _REUSE or raw is None:
@@ -1364,7 +1385,50 @@ def _reused(
         comment,
         sep,
         _as_text_frame,
+        prepared,
     )
+
+
+class _StoredFiles:
+    """The stored tables collect may rewrite, read in a thread while the workbooks are checked.
+
+    Reading a table for :func:`~ogl_impact.delivery.csvout.write_table`
+    (its bytes, their sha256, the UTF-8 check, where its lines end) needs
+    nothing from the workbooks; the parent's main thread only waits for the
+    pool meanwhile. :meth:`start` is called once the pool's workers are
+    forked (no thread runs while the parent forks); :meth:`get` waits for
+    the thread. Where a file was not read (no pool run, an error), the
+    write reads it itself: the bytes written are the same either way.
+    """
+
+    def __init__(self, tables: DataTables):
+        self._jobs = {
+            name: (raw.path, raw.sha256)
+            for name, raw in tables.raw.items()
+            if name in _REUSE and raw.path.suffix.lower() == ".csv"
+        }
+        self._done: dict[str, StoredLines | None] = {}
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start reading (once)."""
+        if self._thread is None and self._jobs:
+            self._thread = threading.Thread(target=self._read, name="collect-stored", daemon=True)
+            self._thread.start()
+
+    def _read(self) -> None:
+        for name, (path, sha) in self._jobs.items():
+            try:
+                self._done[name] = read_stored(path, sha)
+            except Exception:  # MemoryError, say: the write reads it again
+                self._done[name] = None
+
+    def get(self, name: str) -> StoredLines | None:
+        """Return a stored table as read (None: not read; the write reads it)."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        return self._done.get(name)
 
 
 def _same_bytes(staged: Path, raw: RawTable | None) -> bool:

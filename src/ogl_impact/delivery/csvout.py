@@ -9,6 +9,11 @@ distinct text and lets numpy spread the results, then the csv module writes
 the rows. It gives the very bytes ``write_tables`` gives, and declines
 (returns None) wherever it could not be sure of that.
 
+The rows are not written one by one: each distinct cell is encoded once
+as ``csv.writer`` writes it inside a row (quoted where it must be), and
+pyarrow joins the cells of each row with the separator, a block of rows at
+a time (:func:`write_rows`).
+
 Most rows of a merged table are the stored ones, unchanged:
 :func:`write_reusing` copies their lines from the stored file, byte for
 byte, and formats only the others, where it can prove that the stored line
@@ -22,7 +27,8 @@ import hashlib
 import io
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -170,6 +176,151 @@ def write_columns(
     writer.writerows(zip(*columns, strict=True))
 
 
+_BLOCK = 1 << 18
+"""Rows encoded at a time by :func:`_encoded_rows` (bounds the memory of the text)."""
+
+
+def _encoded_cells(lookup: np.ndarray, sep: str) -> pa.Array:
+    """Return each distinct formatted cell as the csv module writes it inside a row.
+
+    A cell without the separator, a quote or a line break is written as it
+    is (``csv.writer`` quotes nothing else; an empty cell among others stays
+    empty); the others are written by ``csv.writer`` itself, one at a time.
+    """
+    cells = pa.array(lookup, type=pa.large_string())
+    special = "[" + re.escape(sep) + '"\\n\\r]'
+    quoted = np.flatnonzero(_flags(pc.match_substring_regex(cells, special)))
+    if not len(quoted):
+        return cells
+    encoded = lookup.copy()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
+    tail = len(sep) + 2  # the separator, "x" and "\n" after the cell
+    for i in quoted.tolist():
+        out.seek(0)
+        out.truncate()
+        writer.writerow([lookup[i], "x"])
+        encoded[i] = out.getvalue()[:-tail]
+    return pa.array(encoded, type=pa.large_string())
+
+
+def _encoded_rows(
+    lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    sep: str,
+    rows: np.ndarray | None = None,
+) -> Iterator[tuple[memoryview, np.ndarray]]:
+    r"""Yield the rows as ``csv.writer`` writes them, a block at a time, as UTF-8 bytes.
+
+    Each distinct cell is encoded once (:func:`_encoded_cells`); pyarrow
+    takes the cells of each row and joins them with the separator and a
+    ``\n``. Yields the bytes of a block of rows and, per row of the block,
+    where its line ends (offsets into those bytes, one more than rows: the
+    first is 0). ``rows`` (default: all) selects and orders the rows.
+    """
+    if len(lookups) < 2:  # a lone empty cell is written as "" by csv.writer
+        raise ValueError("at least two columns")
+    encoded = [_encoded_cells(lookup, sep) for lookup, _, _ in lookups]
+    n = len(lookups[0][2]) if rows is None else len(rows)
+    empty = pa.scalar("", type=pa.large_string())
+    for begin in range(0, n, _BLOCK):
+        take = (
+            np.arange(begin, min(begin + _BLOCK, n))
+            if rows is None
+            else rows[begin : begin + _BLOCK]
+        )
+        cells = [
+            enc.take(pa.array(where[take]))
+            for enc, (_, _, where) in zip(encoded, lookups, strict=True)
+        ]
+        line = pc.binary_join_element_wise(*cells, pa.scalar(sep, type=pa.large_string()))
+        line = pc.binary_join_element_wise(
+            line, empty, pa.scalar("\n", type=pa.large_string())
+        )  # the row, then "\n"
+        if line.null_count or line.offset:
+            raise ValueError("unexpected arrow layout")
+        offsets = np.frombuffer(line.buffers()[1], dtype=np.int64)[: len(line) + 1]
+        data = line.buffers()[2]
+        yield memoryview(data)[: int(offsets[-1])], offsets
+        del cells, line
+
+
+def _write_encoded(
+    handle: BinaryIO,
+    header: list[str],
+    lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    comment: str,
+    sep: str,
+) -> None:
+    """Write a comment line, the header and the rows as :func:`write_columns` does, as bytes."""
+    head = io.StringIO()
+    head.write(f"# {comment}\n")
+    csv.writer(head, delimiter=sep, lineterminator="\n").writerow(header)
+    handle.write(head.getvalue().encode("utf-8"))
+    for data, _ in _encoded_rows(lookups, sep):
+        handle.write(data)
+
+
+def _can_encode(lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> bool:
+    """Whether :func:`_encoded_rows` can write these columns (two or more, all text UTF-8 safe)."""
+    if len(lookups) < 2:
+        return False
+    try:
+        for lookup, _, _ in lookups:  # a lone surrogate (not UTF-8), a cell that is no text
+            if pa.array(lookup, type=pa.large_string()).null_count:
+                return False
+    except (pa.ArrowException, TypeError, ValueError):
+        return False
+    return True
+
+
+def write_rows(
+    target: Path,
+    typed: pd.DataFrame,
+    text: pd.DataFrame,
+    comment: str,
+    sep: str,
+    as_text: Callable[[pd.DataFrame], pd.DataFrame],
+) -> bool:
+    """Write what ``write_tables`` writes for ``as_text(typed)`` into ``target``.
+
+    Parameters
+    ----------
+    target : Path
+        The file to write.
+    typed, text, sep, as_text
+        As for :func:`table_columns`.
+    comment : str
+        The file's comment line.
+
+    Returns
+    -------
+    bool
+        False (and nothing written) where :func:`table_columns` declines.
+    """
+    lookups = _lookups(typed, text, sep, as_text)
+    if lookups is None:
+        return False
+    _write_all(target, list(typed.columns), lookups, comment, sep)
+    return True
+
+
+def _write_all(
+    target: Path,
+    header: list[str],
+    lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    comment: str,
+    sep: str,
+) -> None:
+    """Write every row formatted (the csv module's bytes)."""
+    if _can_encode(lookups):
+        with target.open("wb") as handle:
+            _write_encoded(handle, header, lookups, comment, sep)
+        return
+    columns = [lookup[where].tolist() for lookup, _, where in lookups]
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        write_columns(handle, header, columns, comment, sep)
+
+
 def table_text(
     typed: pd.DataFrame,
     text: pd.DataFrame,
@@ -191,12 +342,17 @@ def table_text(
     str or None
         The file's text (see :func:`table_columns` for None).
     """
-    columns = table_columns(typed, text, sep, as_text)
-    if columns is None:
+    lookups = _lookups(typed, text, sep, as_text)
+    if lookups is None:
         return None
-    out = io.StringIO()
-    write_columns(out, list(typed.columns), columns, comment, sep)
-    return out.getvalue()
+    if _can_encode(lookups):
+        out = io.BytesIO()
+        _write_encoded(out, list(typed.columns), lookups, comment, sep)
+        return out.getvalue().decode("utf-8")
+    columns = [lookup[where].tolist() for lookup, _, where in lookups]
+    text_out = io.StringIO()
+    write_columns(text_out, list(typed.columns), columns, comment, sep)
+    return text_out.getvalue()
 
 
 def write_table(
@@ -210,6 +366,7 @@ def write_table(
     comment: str,
     sep: str,
     as_text: Callable[[pd.DataFrame], pd.DataFrame],
+    prepared: StoredLines | None = None,
 ) -> bool:
     r"""Write a merged table, copying the stored file's lines of the rows it keeps as they are.
 
@@ -250,6 +407,10 @@ def write_table(
         line among the rows, no row over two lines), else it declines.
     comment : str
         The file's comment line.
+    prepared : StoredLines, optional
+        The stored file as :func:`read_stored` read it beforehand (say,
+        while the workbooks were checked); used where it is of ``stored``
+        with ``stored_sha``, else the file is read here.
 
     Returns
     -------
@@ -261,12 +422,63 @@ def write_table(
     if lookups is None:
         return False
     if not _copy_stored(
-        target, typed, text, lines, stored, stored_sha, stored_lines, comment, sep, lookups
+        target,
+        typed,
+        text,
+        lines,
+        stored,
+        stored_sha,
+        stored_lines,
+        comment,
+        sep,
+        lookups,
+        prepared,
     ):
-        columns = [lookup[where].tolist() for lookup, _, where in lookups]
-        with target.open("w", encoding="utf-8", newline="") as handle:
-            write_columns(handle, list(typed.columns), columns, comment, sep)
+        _write_all(target, list(typed.columns), lookups, comment, sep)
     return True
+
+
+@dataclass(frozen=True, eq=False)
+class StoredLines:
+    """A stored table's bytes and where each of its lines starts and ends (:func:`read_stored`)."""
+
+    path: Path
+    sha256: str
+    data: bytes
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def read_stored(path: Path, sha: str) -> StoredLines | None:
+    r"""Read a stored table for :func:`write_table` and find its lines.
+
+    Parameters
+    ----------
+    path : Path
+        The stored file.
+    sha : str
+        The sha256 of the file as loaded.
+
+    Returns
+    -------
+    StoredLines or None
+        None where no line of it can be copied: the file cannot be read, its
+        bytes are not those loaded, it is not UTF-8, or its last line has no
+        ``\n``.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha or not data.endswith(b"\n"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # index of each "\n"
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    return StoredLines(path, sha, data, starts, ends)
 
 
 def _copy_stored(
@@ -280,20 +492,14 @@ def _copy_stored(
     comment: str,
     sep: str,
     lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    prepared: StoredLines | None = None,
 ) -> bool:
     """Write the table copying the proven stored lines (:func:`write_table`); False: declined."""
-    try:
-        data = stored.read_bytes()
-    except OSError:
+    if prepared is None or prepared.path != stored or prepared.sha256 != stored_sha:
+        prepared = read_stored(stored, stored_sha)
+    if prepared is None:
         return False
-    if hashlib.sha256(data).hexdigest() != stored_sha or not data.endswith(b"\n"):
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # index of each "\n"
-    starts = np.concatenate([[0], ends[:-1] + 1])
+    data, starts, ends = prepared.data, prepared.starts, prepared.ends
     n_lines = len(ends)
     stored_lines = np.asarray(stored_lines, dtype=np.int64)
     if not len(stored_lines):
@@ -339,18 +545,43 @@ def _copy_stored(
         return False
     src = np.where(ok, lines, -1)
     fresh = np.flatnonzero(~ok)
-    formatted: list[bytes] = []
-    if len(fresh):
-        cells = [lookup[where[fresh]].tolist() for lookup, _, where in lookups]
-        out = io.StringIO()
-        csv.writer(out, delimiter=sep, lineterminator="\n").writerows(zip(*cells, strict=True))
-        formatted = out.getvalue().encode("utf-8").split(b"\n")[:-1]
-        if len(formatted) != len(fresh):
-            return False
+    formatted = _formatted(lookups, sep, fresh)
+    if formatted is None:
+        return False
     with target.open("wb") as handle:
         handle.write(f"# {comment}\n".encode() + header_bytes)
         _write_runs(handle, data, starts, ends, src, formatted)
     return True
+
+
+def _formatted(
+    lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]], sep: str, fresh: np.ndarray
+) -> tuple[bytes, np.ndarray] | None:
+    """Return the lines of the rows ``fresh`` as ``csv.writer`` writes them, and their starts.
+
+    The second item holds, per row, where its line starts in the bytes (one
+    more item: the end). None where a row would not be one line.
+    """
+    if not len(fresh):
+        return b"", np.zeros(1, dtype=np.int64)
+    if _can_encode(lookups):
+        parts, ends, at = [], [np.zeros(1, dtype=np.int64)], 0
+        for data, offsets in _encoded_rows(lookups, sep, fresh):
+            parts.append(bytes(data))
+            ends.append(offsets[1:] + at)
+            at += len(data)
+        blob, starts = b"".join(parts), np.concatenate(ends)
+    else:
+        cells = [lookup[where[fresh]].tolist() for lookup, _, where in lookups]
+        out = io.StringIO()
+        csv.writer(out, delimiter=sep, lineterminator="\n").writerows(zip(*cells, strict=True))
+        blob = out.getvalue().encode("utf-8")
+        starts = np.concatenate(
+            [[0], np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 10) + 1]
+        )
+    if len(starts) != len(fresh) + 1 or blob.count(b"\n") != len(fresh):
+        return None
+    return blob, starts
 
 
 def _flags(result: pa.Array) -> np.ndarray:
@@ -364,7 +595,7 @@ def _write_runs(
     starts: np.ndarray,
     ends: np.ndarray,
     src: np.ndarray,
-    formatted: list[bytes],
+    formatted: tuple[bytes, np.ndarray],
 ) -> None:
     """Write the rows: runs of consecutive stored lines as one slice, the others formatted."""
     n = len(src)
@@ -376,13 +607,22 @@ def _write_runs(
     follows[1:] |= ~copied[1:] & ~copied[:-1]
     breaks = [*np.flatnonzero(~follows).tolist(), n]
     view = memoryview(data)
+    blob, at = memoryview(formatted[0]), formatted[1]
     k = 0  # next formatted row
     for begin, end in itertools.pairwise(breaks):
         if copied[begin]:
             handle.write(view[starts[src[begin] - 1] : ends[src[end - 1] - 1] + 1])
         else:
-            handle.write(b"\n".join(formatted[k : k + end - begin]) + b"\n")
+            handle.write(blob[at[k] : at[k + end - begin]])
             k += end - begin
 
 
-__all__ = ["table_columns", "table_text", "write_columns", "write_table"]
+__all__ = [
+    "StoredLines",
+    "read_stored",
+    "table_columns",
+    "table_text",
+    "write_columns",
+    "write_rows",
+    "write_table",
+]

@@ -331,17 +331,20 @@ _FIELDS = {
 
 def _grouped(
     frame: pd.DataFrame, fields: tuple[str, ...]
-) -> tuple[list[np.ndarray], dict[str, tuple[int, int]]]:
+) -> tuple[list[np.ndarray | _Converted], dict[str, tuple[int, int]]]:
     """Convert a table's columns once and say where each lab's rows lie.
 
     Each column becomes an object array of Python values (text: ``""`` where
     missing; numbers: ``float`` or None; dates: ``pandas.Timestamp`` or
     None), the rows sorted stably by lab, so that each lab's rows are one
-    slice ``start:end`` in the order of the table.
+    slice ``start:end`` in the order of the table. Numbers and texts are
+    converted when a slice is taken (:class:`_Converted`): collect takes
+    each lab's slice in the worker that checks its workbook, so the parent
+    does not convert two million values the workers mostly never ask for.
     """
-    columns = [_python_column(frame[f]) for f in fields]
+    columns = [_python_column(frame[f], lazy=True) for f in fields]
     codes, uniques = pd.factorize(frame["lab_id"].astype(str), sort=False)
-    labs = [str(lab) for lab in uniques]
+    labs = [str(lab) for lab in uniques.tolist()]
     if len(codes) > 1 and bool((np.diff(codes) < 0).any()):  # rows of a lab apart
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
@@ -354,7 +357,7 @@ def _grouped(
     return columns, where
 
 
-def _slice(columns: list[np.ndarray], start: int, end: int) -> list[tuple]:
+def _slice(columns: list[np.ndarray | _Converted], start: int, end: int) -> list[tuple]:
     return list(zip(*(c[start:end] for c in columns), strict=True))
 
 
@@ -394,20 +397,50 @@ class LabRows(Mapping):
         return len(self._labs)
 
 
-def _python_column(col: pd.Series) -> np.ndarray:
-    """Return a column as an object array of the Python values :func:`build_layout` uses."""
+def _python_column(col: pd.Series, lazy: bool = False) -> np.ndarray | _Converted:
+    """Return a column as an object array of the Python values :func:`build_layout` uses.
+
+    With ``lazy``, numbers and texts come as a :class:`_Converted` that
+    makes those values a slice at a time (where a lab's workbook is
+    checked, in the worker); the values are the same.
+    """
     if pd.api.types.is_datetime64_any_dtype(col):
         return _objects([None if pd.isna(v) else pd.Timestamp(v) for v in col])
     if pd.api.types.is_float_dtype(col):
         numbers = col.to_numpy(dtype=float)
-        out = numbers.astype(object)
-        out[np.isnan(numbers)] = None
-        return out
+        return _Converted(numbers, None) if lazy else _numbers(numbers)
     if isinstance(col.dtype, pd.StringDtype):  # each distinct text converted once
         codes, uniques = pd.factorize(col, sort=False)
-        return _objects([*(str(v) for v in uniques), ""])[codes]
+        texts = _objects([*(str(v) for v in uniques), ""])  # code -1 (missing): the last, ""
+        return _Converted(codes, texts) if lazy else texts[codes]
     values = col.astype(object).to_numpy()
     return _objects(["" if v is None or v != v else str(v) for v in values])
+
+
+def _numbers(numbers: np.ndarray) -> np.ndarray:
+    """Return floats as an object array of ``float``, None where missing."""
+    out = numbers.astype(object)
+    out[np.isnan(numbers)] = None
+    return out
+
+
+class _Converted:
+    """A column of :func:`_python_column`, converted a slice at a time.
+
+    ``texts`` None: ``data`` holds floats; else ``data`` holds each row's
+    code into ``texts`` (-1: the last text, ``""``).
+    """
+
+    __slots__ = ("data", "texts")
+
+    def __init__(self, data: np.ndarray, texts: np.ndarray | None):
+        self.data, self.texts = data, texts
+
+    def __getitem__(self, rows: slice | np.ndarray) -> np.ndarray | _Converted:
+        part = self.data[rows]
+        if not isinstance(rows, slice):  # reordered: still lazy
+            return _Converted(part, self.texts)
+        return _numbers(part) if self.texts is None else self.texts[part]
 
 
 def _objects(values: list) -> np.ndarray:
