@@ -692,11 +692,12 @@ def test_a_remark_sent_again_in_a_resaved_workbook_is_not_stored_twice(
     sheet = book["Indikatorwerte"]
     col = _column(sheet, "Anmerkung")
     sheet.cell(2, col).value = "Zahl aus der Jahresstatistik des Kreises"
+    sheet.cell(4, col).value = "- 5 % wegen Umbau\r\nZählung ab Mai"  # stored as "'- 5 %…"
     first = tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx"
     first.parent.mkdir()
     book.save(first)
     code, text = collect(capsys, str(first), "--data", str(stored))
-    assert code == 0 and "1 Anmerkung gespeichert" in text, text
+    assert code == 0 and "2 Anmerkungen gespeichert" in text, text
     notes = (stored / "delivery_notes.csv").read_bytes()
     # re-saved without a change: other bytes, same contents
     again = tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx"
@@ -717,6 +718,7 @@ def test_a_remark_sent_again_in_a_resaved_workbook_is_not_stored_twice(
     assert code == 0 and "Anmerkung übernommen" in text and "1 Anmerkung gespeichert" in text
     stored_notes = pd.read_csv(stored / "delivery_notes.csv", sep=";", comment="#", dtype=str)
     assert sorted(stored_notes["text"]) == [
+        "'- 5 % wegen Umbau\nZählung ab Mai",  # as write_tables stores it (formula guard)
         "Zahl aus der Jahresstatistik des Kreises",
         "geschätzt nach Teilnehmerlisten",
     ]

@@ -42,10 +42,10 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
-def _args(out: Path, mapping: Path, secret: Path) -> list[str]:
+def _args(out: Path, mapping: Path, secret: Path, programme: Path | None = None) -> list[str]:
     return [
         "import", "limesurvey", str(LSA), "--mapping", str(mapping), "--out", str(out),
-        "--programme", str(out), "--secret-file", str(secret),
+        "--programme", str(programme or out), "--secret-file", str(secret),
     ]  # fmt: skip
 
 
@@ -107,7 +107,8 @@ def test_a_second_import_into_a_folder_being_imported_into_is_refused(setup, tmp
         code = main(_args(data, mapping, secret))
     printed = capsys.readouterr()
     assert code == 2, printed.err
-    assert "wird gerade von einem anderen Lauf von 'ogl-impact import' bearbeitet" in printed.err
+    assert "wird gerade von einem anderen Lauf von ogl-impact (collect oder import)" in printed.err
+    assert "'ogl-impact import' noch einmal starten" in printed.err
     assert "Traceback" not in printed.out + printed.err
     assert _tree(data) == before
 
@@ -128,9 +129,11 @@ def test_validate_and_status_on_a_half_moved_folder_say_so_and_change_nothing(
     beside = sorted(p.name for p in data.parent.iterdir())
     assert main(["validate", str(data)]) == 1
     printed = capsys.readouterr()
-    assert "abgebrochener Lauf (collect oder import)" in printed.err, printed.err
-    assert "den Lauf einfach noch einmal starten" in printed.err
-    assert "fehlerfrei" not in printed.out or "Fehler" in printed.err
+    assert "abgebrochener Lauf (collect oder import)" in printed.out, printed.out
+    assert "den Lauf einfach noch einmal starten" in printed.out
+    assert "fehlerfrei" not in printed.out and "1 Fehler" in printed.out, printed.out
+    assert main(["validate", str(data), "--format", "json"]) == 1
+    assert '"folder_half_moved"' in capsys.readouterr().out  # scripts see it too
     assert main(["status", "--data", str(data), "--as-of", "2022-12-31"]) == 1
     printed = capsys.readouterr()
     assert "abgebrochener Lauf" in printed.err and "kein Stand" in printed.err, printed.err
@@ -141,7 +144,7 @@ def test_validate_and_status_on_a_half_moved_folder_say_so_and_change_nothing(
     assert main(_args(data, mapping, secret)) == 0
     capsys.readouterr()
     assert main(["validate", str(data)]) == 0
-    assert "abgebrochener Lauf" not in capsys.readouterr().err
+    assert "abgebrochener Lauf" not in capsys.readouterr().out
 
 
 def test_a_killed_import_is_undone_when_the_next_one_is_started_inside_the_folder(
@@ -157,7 +160,21 @@ def test_a_killed_import_is_undone_when_the_next_one_is_started_inside_the_folde
     assert killed.returncode == -9, killed.stderr
     monkeypatch.chdir(data)
     assert main(["validate", "."]) == 1
-    assert "abgebrochener Lauf" in capsys.readouterr().err
+    assert "abgebrochener Lauf" in capsys.readouterr().out
     assert main(_args(Path("."), mapping, secret)) == 0
     assert "rückgängig gemacht" in capsys.readouterr().err
     assert _tree(data) == clean
+
+
+def test_a_second_import_into_a_new_folder_being_created_is_refused(setup, tmp_path, capsys):
+    # both colleagues give the same new --out: the second must not create and fill it too
+    from ogl_impact.write.target import locked_for_update
+
+    mapping, secret = setup
+    new = tmp_path / "neu" / "umfrage"
+    with locked_for_update(new, "import"):  # the first import is still running
+        code = main(_args(new, mapping, secret, programme=DEMO))
+    printed = capsys.readouterr()
+    assert code == 2, printed.err
+    assert "wird gerade von einem anderen Lauf" in printed.err
+    assert not new.exists()

@@ -612,3 +612,63 @@ def test_a_leftover_names_the_locked_folder_not_a_file_in_it(tmp_path):
         assert target._remove(folder) == sub
     finally:
         subprocess.run(["chattr", "-a", str(sub)], capture_output=True)
+
+
+def _dead_pid() -> int:
+    """A pid no process has (for leftovers of a run that has ended)."""
+    for pid in range(4_190_000, 4_194_000, 7):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        except PermissionError:
+            continue
+    pytest.skip("no free pid found")
+
+
+@pytest.mark.parametrize("name", ["Lab?", "Lab[X]", "Lab*"])
+def test_a_folder_whose_name_looks_like_a_pattern_never_touches_another_folders_leftovers(
+    tmp_path, name
+):
+    # „Lab?“ is a legal folder name; beside it lie the leftovers of LabX's killed import, whose
+    # journal says responses.csv was added: they belong to LabX, not to „Lab?“
+    from ogl_impact.write.target import interrupted, locked_for_update
+
+    pid = _dead_pid()
+    mine = tmp_path / name
+    mine.mkdir()
+    (mine / "responses.csv").write_text("meine Antworten", encoding="utf-8")
+    other = tmp_path / "LabX"
+    other.mkdir()
+    backup = tmp_path / f".LabX.ogl-staging-backup-{pid}-abc"
+    backup.mkdir()
+    (backup / "journal.json").write_text('[{"rel": "responses.csv", "kept": false}]')
+    before = snapshot(tmp_path)
+    assert interrupted(mine) is None  # no false alarm for „Lab?“
+    with locked_for_update(mine, "import"):
+        pass
+    assert snapshot(tmp_path) == before  # neither folder nor LabX's leftovers touched
+    assert interrupted(other) is not None  # but LabX's own check sees them
+
+
+def test_the_retired_folder_is_paired_with_its_own_staging_folder_only(tmp_path):
+    # two marked staging folders of one pid (a container runs every command as the same pid):
+    # only the one the killed swap retired the old output for may take its place
+    pid = _dead_pid()
+    out = tmp_path / "out"
+    for tag, text in (("aaa", "älter"), ("zzz", "neu")):
+        new = tmp_path / f".out.ogl-staging-new-{pid}-{tag}"
+        new.mkdir()
+        (new / "a.txt").write_text(text, encoding="utf-8")
+    with replace_folder(tmp_path / "ref", "process") as staging:
+        (staging / "a.txt").write_text("x", encoding="utf-8")
+    marker = (tmp_path / "ref" / MARKER).read_bytes()
+    for tag in ("aaa", "zzz"):
+        (tmp_path / f".out.ogl-staging-new-{pid}-{tag}" / MARKER).write_bytes(marker)
+    old = tmp_path / f".out.ogl-staging-old-{pid}-aaa"
+    old.mkdir()
+    (old / "a.txt").write_text("alt", encoding="utf-8")
+    (old / MARKER).write_bytes(marker)
+    said = recover(out)
+    assert (out / "a.txt").read_text(encoding="utf-8") == "älter", said  # its pair, not "zzz"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "ref"]

@@ -23,6 +23,14 @@ RULES: Mapping[str, tuple[str, str]] = {
         "The file cannot be read ({detail}).",
     ),
     "file_empty": ("Die Datei ist leer.", "The file is empty."),
+    "folder_half_moved": (
+        "Ein abgebrochener Lauf (collect oder import) hat seine Tabellen womöglich nur zum Teil "
+        "hineingelegt (teils alt, teils neu). Der nächste collect oder import in diesen Ordner "
+        "macht ihn zuerst rückgängig: den Lauf einfach noch einmal starten.",
+        "An interrupted run (collect or import) may have moved only part of its tables in "
+        "(some old, some new). The next collect or import into this folder undoes it first: "
+        "just start the run again.",
+    ),
     "file_no_header": ("Die Datei hat keine Kopfzeile.", "The file has no header line."),
     "file_binary": (
         "Die Datei ist keine Texttabelle (sie enthält Binärdaten).",

@@ -357,7 +357,7 @@ def _closed_pipe() -> int:
 def _validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ogl_impact.problems import format_json, format_text
+    from ogl_impact.problems import format_json, format_text, make_problem
     from ogl_impact.validate import validate_folder
 
     folder = Path(args.path)
@@ -367,9 +367,8 @@ def _validate(args: argparse.Namespace) -> int:
     from ogl_impact.write.target import interrupted
 
     report = validate_folder(folder)
-    half = interrupted(folder)  # a mixture of old and new tables is never "fehlerfrei"
-    if half:
-        print(("Fehler: " if args.lang == "de" else "Error: ") + half, file=sys.stderr)
+    if interrupted(folder):  # a mixture of old and new tables is never "fehlerfrei"
+        report.problems.insert(0, make_problem(str(folder), "folder_half_moved"))
     if args.format == "json":
         print(format_json(report.problems, args.lang))
     else:
@@ -385,7 +384,7 @@ def _validate(args: argparse.Namespace) -> int:
         else:
             verdict = "no errors" if report.ok else f"{n_err} errors"
             print(f"{folder}: {tables} tables checked, {verdict}, {n_warn} warnings.")
-    return EXIT_OK if report.ok and not half else EXIT_INVALID
+    return EXIT_OK if report.ok else EXIT_INVALID
 
 
 def _process(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from ogl_impact.delivery.workbook import (
     SHEET_PARTNERS,
     SHEET_VALUES,
 )
-from ogl_impact.write.tables import write_tables
+from ogl_impact.write.tables import stored_text, write_tables
 
 NOTES_NAME = "delivery_notes"
 NOTES_FILE = f"{NOTES_NAME}.csv"
@@ -219,7 +219,12 @@ def unsaid(
             mine["sheet"], mine["indicator_id"], mine["disaggregation"], mine["text"], strict=True
         )
     }
-    return [n for n in notes if latest.get((n[0], n[1], n[2])) != n[4]]
+    # the file holds each text as write_tables stores it ('-5 % → "'-5 %", line breaks as \n)
+    return [
+        n
+        for n in notes
+        if latest.get((n[0], stored_text(n[1]), stored_text(n[2]))) != stored_text(n[4])
+    ]
 
 
 def write_notes(old: pd.DataFrame, new: pd.DataFrame, staging: Path) -> Path | None:

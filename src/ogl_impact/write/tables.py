@@ -80,6 +80,30 @@ def escape_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def stored_text(text: str) -> str:
+    r"""Return a text cell as :func:`write_tables` writes it (and reading gives back).
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    str
+        :func:`escape_cell` applied, and every line break made ``\n`` (a
+        lone carriage return would end the row in spreadsheet programs).
+
+    Examples
+    --------
+    >>> stored_text("-5 % wegen Umbau")
+    "'-5 % wegen Umbau"
+    >>> stored_text("Zeile 1\r\nZeile 2")
+    'Zeile 1\nZeile 2'
+    """
+    return escape_cell(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _cells(frame: pd.DataFrame, sep: str) -> Iterable[list[str]]:
     columns = [_format_column(frame[c], sep) for c in frame.columns]
     return (list(row) for row in zip(*columns, strict=True))
@@ -96,8 +120,7 @@ def _format_column(series: pd.Series, sep: str) -> list[str]:
             return text.replace(".", ",") if sep == ";" else text
         if isinstance(v, int | np.integer):
             return str(v)
-        # a lone carriage return would end the row in spreadsheet programs
-        return escape_cell(str(v)).replace("\r\n", "\n").replace("\r", "\n")
+        return stored_text(str(v))
 
     # Cells repeat (labs, periods, codes, rounded numbers): each distinct value is
     # formatted once. Only types whose equal values always print alike are cached

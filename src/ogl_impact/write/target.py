@@ -342,6 +342,30 @@ def _staging_dir(target: Path, kind: str) -> Path:
     return path
 
 
+def _stale_staging(target: Path) -> list[tuple[str, int, str, Path]]:
+    """Staging folders beside ``target`` of processes that have ended, sorted by name.
+
+    Each as (kind, pid, tag, path) from ``.<name>.ogl-staging-<kind>-<pid>-<tag>``.
+    The names are compared as text (a folder named ``Lab?`` or ``Bericht[12]``
+    is no pattern that could match another folder's leftovers).
+    """
+    prefix = f".{target.name}{STAGING_TAG}"
+    try:
+        names = sorted(p.name for p in target.parent.iterdir() if p.name.startswith(prefix))
+    except OSError:
+        return []
+    stale = []
+    for name in names:
+        parts = name[len(prefix) :].split("-")
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        pid = int(parts[1])
+        if pid == os.getpid() or _alive(pid):
+            continue
+        stale.append((parts[0], pid, parts[2], target.parent / name))
+    return stale
+
+
 def recover(target: str | Path) -> list[str]:
     """Undo what runs killed in the middle of writing ``target`` left behind.
 
@@ -370,26 +394,18 @@ def recover(target: str | Path) -> list[str]:
         What was done, one line each (empty when nothing was left behind).
     """
     target = Path(target)
-    prefix = f".{target.name}{STAGING_TAG}"
     done: list[str] = []
-    stale = []
-    for path in sorted(target.parent.glob(f"{prefix}*")):
-        parts = path.name[len(prefix) :].split("-")
-        if len(parts) < 3 or not parts[1].isdigit():
-            continue
-        pid = int(parts[1])
-        if pid == os.getpid() or _alive(pid):
-            continue
-        stale.append((parts[0], pid, path))
+    stale = _stale_staging(target)
     finished = {  # killed between the two renames of its swap: this output was complete
-        pid: path
-        for kind, pid, path in stale
+        (pid, tag): path
+        for kind, pid, tag, path in stale
         if kind == "new" and not path.is_symlink() and path.is_dir() and read_marker(path)
     }
-    for kind, pid, path in stale:  # restore first, then clean up
+    for kind, pid, tag, path in stale:  # restore first, then clean up
         if kind == "old" and not target.exists():
-            if pid in finished:
-                os.replace(finished[pid], target)
+            ready = finished.get((pid, tag))  # the very staging folder this swap retired for
+            if ready is not None and read_marker(ready) == read_marker(path):
+                os.replace(ready, target)
                 done.append(
                     f"{target}: fertige Ausgabe eines abgebrochenen Laufs eingesetzt / the "
                     f"finished output of an interrupted run put in place"
@@ -402,7 +418,7 @@ def recover(target: str | Path) -> list[str]:
         elif kind == "backup":
             done += _roll_back(path, target)
     removed = 0
-    for _, _, path in stale:
+    for *_, path in stale:
         if not path.exists():
             continue
         blocked = _remove(path)
@@ -482,17 +498,16 @@ def interrupted(target: str | Path) -> str | None:
     True
     """
     target = Path(target).resolve()  # "." has no name; update_files stages beside the real one
-    prefix = f".{target.name}{STAGING_TAG}backup-"
-    for path in target.parent.glob(f"{prefix}*"):
-        pid = path.name[len(prefix) :].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)) and (path / JOURNAL).is_file():
+    for kind, _, _, path in _stale_staging(target):
+        journal = path / JOURNAL
+        if kind == "backup" and not path.is_symlink() and journal.is_file():
             return (
-                f"{target}: ein abgebrochener Lauf (collect oder import) hat seine Tabellen nur "
-                f"zum Teil hineingelegt, sie sind teils alt, teils neu; der nächste collect oder "
-                f"import in diesen Ordner macht ihn zuerst rückgängig (den Lauf einfach noch "
-                f"einmal starten) / an interrupted run (collect or import) moved only part of "
-                f"its tables in; the next collect or import into this folder undoes it first "
-                f"(just start the run again)"
+                f"{target}: ein abgebrochener Lauf (collect oder import) hat seine Tabellen "
+                f"womöglich nur zum Teil hineingelegt (teils alt, teils neu); der nächste "
+                f"collect oder import in diesen Ordner macht ihn zuerst rückgängig (den Lauf "
+                f"einfach noch einmal starten) / an interrupted run (collect or import) may "
+                f"have moved only part of its tables in; the next collect or import into this "
+                f"folder undoes it first (just start the run again)"
             )
     return None
 
@@ -601,10 +616,10 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         os.replace(staging, out)
         return
-    retired = Path(
-        tempfile.mkdtemp(prefix=f".{out.name}{STAGING_TAG}old-{os.getpid()}-", dir=out.parent)
+    # named after its staging folder, so that recover() pairs exactly these two
+    retired = (
+        out.parent / f".{out.name}{STAGING_TAG}old-{os.getpid()}-{staging.name.rsplit('-', 1)[1]}"
     )
-    retired.rmdir()
     os.replace(out, retired)
     try:
         os.replace(staging, out)
@@ -738,27 +753,43 @@ def check_replaceable(folder: str | Path) -> Path:
     return folder_r
 
 
-_FS_IOC_GETFLAGS = 0x80086601
-"""Linux ioctl reading a file's attributes (``lsattr``), on 64-bit systems."""
 _FS_LOCKED = 0x10 | 0x20
 """FS_IMMUTABLE_FL (``chattr +i``) and FS_APPEND_FL (``chattr +a``): no deletion, no rename."""
 
 
 def _attribute_locked(path: str) -> bool:
-    """Whether ``path`` carries ``chattr +i`` or ``+a`` (False where this cannot be read)."""
+    """Whether ``path`` carries ``chattr +i`` or ``+a`` (False where this cannot be read).
+
+    Only regular files and folders are opened (never a device or a pipe). On
+    Linux the attributes come from the ``FS_IOC_GETFLAGS`` ioctl (``lsattr``),
+    elsewhere from ``st_flags`` (BSD/macOS ``chflags uchg``/``uappnd``).
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        return False
+    flags = getattr(info, "st_flags", None)
+    if flags is not None:  # BSD, macOS
+        locked = stat.UF_IMMUTABLE | stat.UF_APPEND | stat.SF_IMMUTABLE | stat.SF_APPEND
+        return bool(flags & locked)
     try:
         import array
         import fcntl
+        import struct
     except ImportError:  # not a Unix system: no such attributes
         return False
+    # _IOR('f', 1, long): the size of a long is part of the request number
+    request = 0x80006601 | (struct.calcsize("l") << 16)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return False
     try:
-        flags = array.array("l", [0])
-        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, flags, True)
-        return bool(flags[0] & _FS_LOCKED)
+        value = array.array("i", [0])  # the kernel writes an int
+        fcntl.ioctl(fd, request, value, True)
+        return bool(value[0] & _FS_LOCKED)
     except OSError:  # a file system without attributes, or not Linux
         return False
     finally:
@@ -910,11 +941,11 @@ def folder_lock(folder: str | Path, command: str) -> Iterator[bool]:
             held = True
         except BlockingIOError:
             raise FolderBusy(
-                f"{folder} wird gerade von einem anderen Lauf von 'ogl-impact {command}' "
-                "bearbeitet; bitte warten, bis er fertig ist, und dann noch einmal starten. "
-                f"Nichts geändert / {folder} is being worked on by another run of "
-                f"'ogl-impact {command}'; wait until it has finished and start again. "
-                "Nothing changed"
+                f"{folder} wird gerade von einem anderen Lauf von ogl-impact (collect oder "
+                f"import) bearbeitet; bitte warten, bis er fertig ist, und dann 'ogl-impact "
+                f"{command}' noch einmal starten. Nichts geändert / {folder} is being worked on "
+                f"by another run of ogl-impact (collect or import); wait until it has finished "
+                f"and start 'ogl-impact {command}' again. Nothing changed"
             ) from None
         except OSError:  # a file system without locks (some network shares)
             held = False
@@ -938,8 +969,9 @@ def locked_for_update(folder: str | Path, command: str) -> Iterator[bool]:
     Parameters
     ----------
     folder : str or Path
-        The folder (it need not exist yet: then there is nothing to lock or
-        undo).
+        The folder. One that does not exist yet has nothing to undo; the
+        nearest existing folder above it is locked instead (two runs into the
+        same new folder would otherwise both create and fill it).
     command : str
         The command that wants it (for the message).
 
@@ -961,7 +993,10 @@ def locked_for_update(folder: str | Path, command: str) -> Iterator[bool]:
     ...     held
     True
     """
-    with folder_lock(folder, command) as held:
+    place = Path(folder).resolve()
+    while not place.is_dir() and place != place.parent:  # a new folder: lock where it will be
+        place = place.parent  # made, so that two runs cannot both create and fill it
+    with folder_lock(place, command) as held:
         if Path(folder).is_dir():  # resolved, as update_files names its staging folders
             for line in recover(Path(folder).resolve()):  # said, not silently done
                 logger.warning(line)
