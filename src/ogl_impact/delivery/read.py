@@ -403,6 +403,8 @@ def _formulas_and_merges(data: bytes) -> tuple[dict[str, dict[str, str]], dict[s
 
 
 def _cell_str(value: object) -> str:
+    if type(value) is str:  # the common case first (same answer as below)
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -757,10 +759,13 @@ def _read_values(
     if not sheet.ok:
         return []
 
+    cells, at_id, at_disagg = sheet.rows, sheet.col["indicator_id"], sheet.col["disaggregation"]
+
     def key_of(i: int) -> tuple[str, ...]:
+        row = cells[i]
         return (
-            _cell_str(sheet.cell(i, "indicator_id")),
-            _cell_str(sheet.cell(i, "disaggregation")),
+            _cell_str(row[at_id] if at_id < len(row) else ""),
+            _cell_str(row[at_disagg] if at_disagg < len(row) else ""),
         )
 
     def shown(key: tuple[str, ...]) -> str:
@@ -768,7 +773,27 @@ def _read_values(
 
     found = _match_rows(sheet, layout.value_keys, key_of, shown)
     rows = []
+    at_value, at_status = sheet.col["value"], sheet.col["status"]
+    percent = raw.percent.get(sheet.name)
+    choices = _CHOICES[(sheet.name, "status")]
+    plain = not sheet.formulas  # no formula: a number and a listed Status need no checks
     for (iid, disagg), i in found.items():
+        if plain:
+            row = cells[i]
+            v = row[at_value] if at_value < len(row) else ""
+            st = row[at_status] if at_status < len(row) else ""
+            if type(v) in (float, int) and type(st) is str:
+                number, label = float(v), st.strip()
+                code = choices.get(label.casefold()) if label != WITHDRAW_LABEL else None
+                if (
+                    code is not None
+                    and not math.isnan(number)
+                    and not math.isinf(number)
+                    and abs(number) <= MAX_ABS_NUMBER
+                    and not (percent and sheet.ref(i, "value") in percent)
+                ):
+                    rows.append((iid, disagg, number, code, i + 1))
+                    continue
         if _cell_str(sheet.cell(i, "status")).strip() == WITHDRAW_LABEL:
             if not _blank(sheet.cell(i, "value")):
                 sheet.add("withdraw_with_value", i, "value", sheet.cell(i, "value"))
