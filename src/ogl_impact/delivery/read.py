@@ -361,11 +361,11 @@ def _inflate(data: bytes, m: _Member) -> bytes | None:
     if sig != b"PK\x03\x04":
         return None
     start = m.header_offset + _LOCAL.size + n_name + n_extra
-    packed = data[start : start + m.compress_size]
+    packed = memoryview(data)[start : start + m.compress_size]  # no copy
     if len(packed) != m.compress_size:
         return None
     if m.compress_type == 0:
-        out = packed
+        out = bytes(packed)
     else:
         inflater = zlib.decompressobj(-15)
         try:
@@ -477,11 +477,13 @@ class _Sheet:
     def __init__(self, raw: RawWorkbook, name: str, out: list[Finding]):
         self.raw, self.name, self.out = raw, name, out
         self.rows = raw.sheets.get(name, [])
-        header = [_cell_str(v) for v in (self.rows[HEADER_ROW - 1] if self.rows else [])]
+        header: dict[str, int] = {}  # each header's first column
+        for at, v in enumerate(self.rows[HEADER_ROW - 1] if self.rows else []):
+            header.setdefault(_cell_str(v), at)
         self.col: dict[str, int] = {}
         for c in COLUMNS[name]:
             if c.header in header:
-                self.col[c.key] = header.index(c.header)
+                self.col[c.key] = header[c.header]
             else:
                 self.out.append(
                     finding(
