@@ -707,11 +707,14 @@ def _match_rows(
 ) -> dict[tuple[str, ...], int]:
     """Map each expected key to its row; report deleted, inserted, duplicated and sorted rows."""
     expected = {k: n for n, k in enumerate(keys)}
+    at = sheet.data_rows()
+    got = [key_of(i) for i in at]
+    if got == keys and len(expected) == len(keys):  # every row where the template put it
+        return dict(zip(got, at, strict=True))
     found: dict[tuple[str, ...], int] = {}
     order = []
     first_key = "indicator_id" if sheet.name == SHEET_VALUES else "milestone_id"
-    for i in sheet.data_rows():
-        key = key_of(i)
+    for i, key in zip(at, got, strict=True):
         if key in found:
             sheet.add(
                 "row_duplicate",
