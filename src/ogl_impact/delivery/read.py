@@ -361,11 +361,11 @@ def _inflate(data: bytes, m: _Member) -> bytes | None:
     if sig != b"PK\x03\x04":
         return None
     start = m.header_offset + _LOCAL.size + n_name + n_extra
-    packed = data[start : start + m.compress_size]
+    packed = memoryview(data)[start : start + m.compress_size]  # no copy
     if len(packed) != m.compress_size:
         return None
     if m.compress_type == 0:
-        out = packed
+        out = bytes(packed)
     else:
         inflater = zlib.decompressobj(-15)
         try:
@@ -403,6 +403,8 @@ def _formulas_and_merges(data: bytes) -> tuple[dict[str, dict[str, str]], dict[s
 
 
 def _cell_str(value: object) -> str:
+    if type(value) is str:  # the common case first (same answer as below)
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -475,11 +477,13 @@ class _Sheet:
     def __init__(self, raw: RawWorkbook, name: str, out: list[Finding]):
         self.raw, self.name, self.out = raw, name, out
         self.rows = raw.sheets.get(name, [])
-        header = [_cell_str(v) for v in (self.rows[HEADER_ROW - 1] if self.rows else [])]
+        header: dict[str, int] = {}  # each header's first column
+        for at, v in enumerate(self.rows[HEADER_ROW - 1] if self.rows else []):
+            header.setdefault(_cell_str(v), at)
         self.col: dict[str, int] = {}
         for c in COLUMNS[name]:
             if c.header in header:
-                self.col[c.key] = header.index(c.header)
+                self.col[c.key] = header[c.header]
             else:
                 self.out.append(
                     finding(
@@ -703,11 +707,14 @@ def _match_rows(
 ) -> dict[tuple[str, ...], int]:
     """Map each expected key to its row; report deleted, inserted, duplicated and sorted rows."""
     expected = {k: n for n, k in enumerate(keys)}
+    at = sheet.data_rows()
+    got = [key_of(i) for i in at]
+    if got == keys and len(expected) == len(keys):  # every row where the template put it
+        return dict(zip(got, at, strict=True))
     found: dict[tuple[str, ...], int] = {}
     order = []
     first_key = "indicator_id" if sheet.name == SHEET_VALUES else "milestone_id"
-    for i in sheet.data_rows():
-        key = key_of(i)
+    for i, key in zip(at, got, strict=True):
         if key in found:
             sheet.add(
                 "row_duplicate",
@@ -757,10 +764,13 @@ def _read_values(
     if not sheet.ok:
         return []
 
+    cells, at_id, at_disagg = sheet.rows, sheet.col["indicator_id"], sheet.col["disaggregation"]
+
     def key_of(i: int) -> tuple[str, ...]:
+        row = cells[i]
         return (
-            _cell_str(sheet.cell(i, "indicator_id")),
-            _cell_str(sheet.cell(i, "disaggregation")),
+            _cell_str(row[at_id] if at_id < len(row) else ""),
+            _cell_str(row[at_disagg] if at_disagg < len(row) else ""),
         )
 
     def shown(key: tuple[str, ...]) -> str:
@@ -768,7 +778,27 @@ def _read_values(
 
     found = _match_rows(sheet, layout.value_keys, key_of, shown)
     rows = []
+    at_value, at_status = sheet.col["value"], sheet.col["status"]
+    percent = raw.percent.get(sheet.name)
+    choices = _CHOICES[(sheet.name, "status")]
+    plain = not sheet.formulas  # no formula: a number and a listed Status need no checks
     for (iid, disagg), i in found.items():
+        if plain:
+            row = cells[i]
+            v = row[at_value] if at_value < len(row) else ""
+            st = row[at_status] if at_status < len(row) else ""
+            if type(v) in (float, int) and type(st) is str:
+                number, label = float(v), st.strip()
+                code = choices.get(label.casefold()) if label != WITHDRAW_LABEL else None
+                if (
+                    code is not None
+                    and not math.isnan(number)
+                    and not math.isinf(number)
+                    and abs(number) <= MAX_ABS_NUMBER
+                    and not (percent and sheet.ref(i, "value") in percent)
+                ):
+                    rows.append((iid, disagg, number, code, i + 1))
+                    continue
         if _cell_str(sheet.cell(i, "status")).strip() == WITHDRAW_LABEL:
             if not _blank(sheet.cell(i, "value")):
                 sheet.add("withdraw_with_value", i, "value", sheet.cell(i, "value"))
