@@ -106,7 +106,8 @@ mit Panel-Schlüssel: HMAC(Werkzeug, Befragung, normalisierter Schlüssel).
 
 Ausgabe je Frage: gelesen, übernommen, leer, übersprungen (mit Grund). Übersprungene Antworten
 sind ein Fehler (Exit 1), außer mit --allow-missing.
-Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielordner unbrauchbar.""",
+Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielordner unbrauchbar
+(auch: ein anderer import oder collect arbeitet gerade im Zielordner).""",
     )
     p.add_argument("tool", choices=("limesurvey", "sosci", "kobo"), help="Befragungswerkzeug")
     p.add_argument("files", nargs="+", help="Exportdateien")

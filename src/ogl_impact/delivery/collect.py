@@ -421,7 +421,7 @@ def _collect_locked(
                     n, more = len(o.notes), len(o.notes) != 1
                     de, en = f"Anmerkung{'en' * more}", f"remark{'s' * more}"
                     remarks_only[id(o)] = finding(
-                        o.file, "notes_only", severity="info", n_de=f"{n} {de}",
+                        o.file, "notes_only", severity="info", n=n, n_de=f"{n} {de}",
                         n_en=f"{n} {en}", taken_de=f"{de} übernommen", taken_en=f"{en} taken",
                     )  # fmt: skip
                 else:

@@ -460,8 +460,7 @@ def stage_feedback(
             result = "blank"  # not "already collected": nothing in it was ever collected
         elif only := [f for f in o.findings if f.rule == "notes_only"]:  # type: ignore[attr-defined]
             # taken, but only remarks: not a delivery of values
-            one = str(dict(only[0].params).get("n_de", "1 ")).startswith("1 ")
-            result = "notes_only" if one else "notes_only_many"
+            result = "notes_only" if dict(only[0].params).get("n") == "1" else "notes_only_many"
         (staging / f"{stem}.html").write_text(
             page(o.file, result, o.findings, lang, copy if has_copy else None, changed),  # type: ignore[attr-defined]
             encoding="utf-8",

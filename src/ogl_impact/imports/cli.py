@@ -96,7 +96,9 @@ def run(
     ------
     TargetError
         When ``out`` is not a safe place to write (project root, inside an
-        input folder); checked before anything is read.
+        input folder); checked before anything is read. Also (as
+        :class:`~ogl_impact.write.target.FolderBusy`) when another import or
+        collect holds ``out``.
     """
     same = out.resolve() == programme.resolve()
     inputs = [*files, mapping] + ([] if same else [programme])

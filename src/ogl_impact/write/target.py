@@ -4,7 +4,9 @@ Rules (checked before anything is written):
 
 - A folder is built in a staging folder next to its final place and swapped
   in only when the whole run succeeded; a failed or interrupted run leaves the
-  earlier output as it was (:func:`replace_folder`).
+  earlier output as it was (:func:`replace_folder`), except a run killed
+  between the two renames of the swap, whose finished output the next run
+  puts in place (:func:`recover`).
 - Only a folder carrying the marker file ``.ogl-impact-output`` of the same
   command is ever replaced. A non-empty folder without it is refused, and so
   is the project root (a folder with ``pyproject.toml`` or ``.git``), the
