@@ -215,6 +215,15 @@ def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini):
         "--all", "--k", "2", "--data", str(demo_dir), "--out", str(tmp_path / "f"), cwd=tmp_path
     )
     assert res.returncode == 2 and "minimum of 3" in res.stderr
+    # a format choice without an image the gallery can show: refused before anything is read
+    res = _run(
+        "--all", "--format", "pdf", "--data", str(demo_dir), "--out", str(tmp_path / "f"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 2 and "--format png oder --format svg fehlt" in res.stderr
+    assert "Traceback" not in res.stderr and not (tmp_path / "f").exists()
+    res = _run("--all", "--format", "jpg", "--out", str(tmp_path / "f"), cwd=tmp_path)
+    assert res.returncode == 2 and "invalid choice: 'jpg'" in res.stderr
     lines = (mini / "waves.csv").read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace("2020-04-01", "kein Datum")
     (mini / "waves.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
