@@ -2,7 +2,8 @@
 
 The galleries of a status report (sb1), the interim report (zb) and the
 project report (pb) and the overview page are built with ``ogl-impact
-figures`` in German and in English, opened in a real headless Chromium
+figures`` in German and in English (PNG and SVG: the gallery shows the PNG, the
+checks read the SVG; no PDF, which nothing here reads), opened in a real headless Chromium
 through Playwright and checked with axe-core (the copy bundled with
 axe-playwright-python). Beside that, every figure of zb and pb must have its
 data table with a column ``n``, an alt text with numbers in the gallery, and
@@ -131,6 +132,7 @@ def _figures(out: Path, lang: str) -> subprocess.CompletedProcess:
     for report in REPORTS:
         args += ["--report", report]
     args += ["--data", str(DEMO), "--out", str(out), "--lang", lang, "--jobs", "1", "--quiet"]
+    args += ["--format", "png", "--format", "svg"]  # what the page shows and the checks read
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     return subprocess.run(args, capture_output=True, text=True, cwd=out.parent, env=env)
 
@@ -146,6 +148,13 @@ def galleries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         done = dict(zip(LANGS, pool.map(_figures, outs.values(), LANGS), strict=True))
     for lang, res in done.items():
         assert res.returncode == 0, f"figures --lang {lang} failed:\n{res.stderr}"
+    # the format choice holds: every shown image is there, nothing links a file not written
+    for out in outs.values():
+        for page in out.glob("*/index.html"):
+            text = page.read_text(encoding="utf-8")
+            linked = re.findall(r'(?:src|href)="([^"/#]+\.(?:png|svg|pdf|csv))"', text)
+            assert linked and all((page.parent / name).exists() for name in linked), page
+            assert not list(page.parent.glob("*.pdf")) and ".pdf" not in text
     return outs
 
 

@@ -42,6 +42,7 @@ def test_k_4_with_the_allowance_is_stated_in_the_gallery_and_every_footer(tmp_pa
             [
                 "figures", "--report", "sb1", "--data", str(DEMO), "--out", str(out),
                 "--k", "4", "--allow-k-below-5", "--jobs", "1", "--quiet",
+                "--format", "svg",  # the footers are read from the SVG's text
             ]
         )  # fmt: skip
     assert status == 0
@@ -52,7 +53,8 @@ def test_k_4_with_the_allowance_is_stated_in_the_gallery_and_every_footer(tmp_pa
     page = (out / "sb1" / "index.html").read_text(encoding="utf-8")
     assert 'data-k="4"' in page and "unter dem Standard 5" in page
     svgs = sorted((out / "sb1").glob("*.svg"))
-    assert svgs
+    assert svgs and not list((out / "sb1").glob("*.png"))  # only the format asked for
+    assert all(f'<img src="{svg.name}"' in page for svg in svgs)  # the gallery shows them
     for svg in svgs:  # the footer is text in the SVG
         assert re.search(r"k = 4", svg.read_text(encoding="utf-8")), svg.name
     assert main(["audit", str(out / "sb1")]) == 0

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -82,6 +83,49 @@ def test_second_build_is_byte_identical(built, demo, tmp_path):
     again = tmp_path / "again"
     build(demo, again, report_ids=["sb4"], reps=999, jobs=2)
     assert _digest(out / "sb4") == _digest(again / "sb4")
+
+
+def test_a_build_of_chosen_formats_writes_the_same_files_and_links_only_them(built, demo, tmp_path):
+    out, files = built
+    svg_only = build(demo, tmp_path / "svg", report_ids=["sb4"], reps=999, formats=["svg"])
+    folder, full = tmp_path / "svg" / "sb4", out / "sb4"
+    written = {p.name for p in folder.iterdir()} - {".ogl-impact-output"}
+    expected = {p.name for p in files if p.parent == full and p.suffix not in {".png", ".pdf"}}
+    assert written == expected and len(written) > 8
+    assert {p.name for p in svg_only if p.parent == folder} == written
+    # each file is the one of the build of every format
+    for name in written - {"index.html"}:
+        assert (folder / name).read_bytes() == (full / name).read_bytes(), name
+    # the gallery shows the SVG and links only what was written
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert ".png" not in page and ".pdf" not in page
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert images and all(name.endswith(".svg") and name in written for name in images)
+    linked = set(re.findall(r'<a href="([^"/]+)">', page))
+    assert linked and linked <= written
+    # the same page as the full build's, but for the image and the links
+    strip = re.compile(
+        r'(<img src="[^"]+"|<a href="[^"]+\.(png|pdf)">(?:PNG|PDF)<span[^<]*</span></a> · )'
+    )
+    full_page = (full / "index.html").read_text(encoding="utf-8")
+    assert strip.sub("", full_page) == strip.sub("", page)
+
+
+@pytest.mark.parametrize(
+    ("formats", "message"),
+    [
+        (["jpg"], r"Unbekanntes Bildformat 'jpg'; möglich: png, svg, pdf"),
+        (["PNG"], r"Unbekanntes Bildformat 'PNG'"),
+        (["pdf"], r"Die Galerie zeigt PNG oder SVG"),
+        ([], r"Die Galerie zeigt PNG oder SVG"),
+    ],
+)
+def test_a_build_refuses_formats_it_cannot_write_before_writing_anything(
+    demo, tmp_path, formats, message
+):
+    with pytest.raises(ValueError, match=message):
+        build(demo, tmp_path / "f", report_ids=["sb1"], reps=9, formats=formats)
+    assert not (tmp_path / "f").exists()
 
 
 def test_failed_build_leaves_earlier_figures_intact(built, demo, monkeypatch):
@@ -171,6 +215,15 @@ def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini):
         "--all", "--k", "2", "--data", str(demo_dir), "--out", str(tmp_path / "f"), cwd=tmp_path
     )
     assert res.returncode == 2 and "minimum of 3" in res.stderr
+    # a format choice without an image the gallery can show: refused before anything is read
+    res = _run(
+        "--all", "--format", "pdf", "--data", str(demo_dir), "--out", str(tmp_path / "f"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 2 and "--format png oder --format svg fehlt" in res.stderr
+    assert "Traceback" not in res.stderr and not (tmp_path / "f").exists()
+    res = _run("--all", "--format", "jpg", "--out", str(tmp_path / "f"), cwd=tmp_path)
+    assert res.returncode == 2 and "invalid choice: 'jpg'" in res.stderr
     lines = (mini / "waves.csv").read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace("2020-04-01", "kein Datum")
     (mini / "waves.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -138,7 +138,8 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         help="Abbildungen der Berichte erzeugen (PNG, SVG, PDF, Galerie)",
         description="Zeichnet die Abbildungen eines Berichts (--report sb3) oder aller Berichte "
         "(--all) aus den Daten bis zum Datum des Berichts und schreibt PNG (300 dpi), SVG, PDF "
-        "und index.html nach OUT/<bericht>/. Gruppen unter k Befragten werden unterdrückt. "
+        "(oder die mit --format gewählten) und index.html nach OUT/<bericht>/. Gruppen unter k "
+        "Befragten werden unterdrückt. "
         "Ein zweiter Lauf erzeugt byte-gleiche Dateien; ein fehlgeschlagener Lauf lässt die "
         "vorherigen Abbildungen unverändert.",
     )
@@ -163,6 +164,14 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "--allow-k-below-5",
         action="store_true",
         help="k = 3 oder 4 zulassen; wird in der Galerie und unter jeder Abbildung genannt",
+    )
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("png", "svg", "pdf"),
+        help="nur dieses Bildformat schreiben (mehrfach möglich; Standard: PNG, SVG und PDF; "
+        "PNG oder SVG muss dabei sein, die Galerie zeigt es)",
     )
     p.add_argument("--jobs", type=int, default=2, help="parallele Prozesse (Standard: 2)")
     p.add_argument("--quiet", action="store_true", help="keinen Fortschritt ausgeben")
@@ -488,6 +497,13 @@ def _figures(args: argparse.Namespace) -> int:
     except PrivacyError as exc:
         print(f"ogl-impact figures: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.formats is not None and not {"png", "svg"} & set(args.formats):
+        print(
+            "ogl-impact figures: --format png oder --format svg fehlt, die Galerie zeigt eines "
+            "davon / --format png or --format svg is missing, the gallery shows one of them",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     from ogl_impact.write.target import check_target
 
     check_target(args.out, "figures", [data])  # refused before anything is read
@@ -526,6 +542,7 @@ def _figures(args: argparse.Namespace) -> int:
             jobs=max(1, args.jobs),
             progress=show,
             allow_k_below_5=args.allow_k_below_5,
+            formats=args.formats,
         )
     except (PrivacyLeakError, LayoutError) as exc:  # nothing swapped in; earlier output kept
         print(f"ogl-impact figures: {exc}", file=sys.stderr)

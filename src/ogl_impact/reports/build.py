@@ -1,6 +1,7 @@
 """Build the figures of one or all reports into reports/figures/<report>/.
 
-For every figure the build writes PNG (300 dpi), SVG and PDF with fixed
+For every figure the build writes PNG (300 dpi), SVG and PDF (or the
+formats asked for with ``formats``) with fixed
 metadata (no dates, no software versions, a fixed SVG id salt), so that a
 second run gives byte-identical files, and the numbers drawn as
 ``<name>.csv``; then an ``index.html`` gallery with each figure's number,
@@ -90,8 +91,14 @@ def _date(day: date, de: bool) -> str:
     return f'<time datetime="{day.isoformat()}">{shown}</time>'
 
 
-def _card(d: Entry, number_: int, de: bool, synthetic: bool) -> str:
-    """One drawn figure: image (alt text), number, caption, notes, n, source, downloads."""
+def _card(
+    d: Entry, number_: int, de: bool, synthetic: bool, formats: Sequence[str] = tuple(FORMATS)
+) -> str:
+    """One drawn figure: image (alt text), number, caption, notes, n, source, downloads.
+
+    The image is the PNG, or the SVG when no PNG is written; the downloads are
+    the formats written and the data table.
+    """
     n = f"n = {number(d.n, 0)} · " if d.n is not None else ""
     notes = "".join(
         f'<p class="reason">{NOT_ESTIMABLE[de].capitalize()}: {html.escape(note)}</p>'
@@ -108,14 +115,13 @@ def _card(d: Entry, number_: int, de: bool, synthetic: bool) -> str:
     downloads = " · ".join(
         f'<a href="{name}.{ext}">{label}{which}</a>'
         for ext, label in (
-            ("png", "PNG"),
-            ("svg", "SVG"),
-            ("pdf", "PDF"),
+            *((ext, ext.upper()) for ext in FORMATS if ext in formats),
             ("csv", "Daten (CSV)" if de else "data (CSV)"),
         )
     )
+    image = "png" if "png" in formats else "svg"
     return (
-        f'<figure id="{name}"><img src="{name}.png" '
+        f'<figure id="{name}"><img src="{name}.{image}" '
         f'alt="{html.escape(d.alt_text)}" loading="lazy">'
         f"<figcaption><p><strong>{FIGURE_WORD[de]} {number_}:</strong> "
         f"{html.escape(d.caption)}</p>{notes}"
@@ -167,6 +173,7 @@ def _gallery(
     lang: str,
     synthetic: bool,
     decision: privacy.Disclosure | None = None,
+    formats: Sequence[str] = tuple(FORMATS),
 ) -> str:
     """Write a report's gallery page (see the module docstring for what it holds).
 
@@ -190,7 +197,7 @@ def _gallery(
                 cards.append(_not_drawn_card(d, de))
                 continue
             shown += 1
-            cards.append(_card(d, shown, de, synthetic))
+            cards.append(_card(d, shown, de, synthetic, formats))
     note = ""
     if missing:
         note = f'<p class="note">{NO_DATA_YET[de]}: {html.escape(", ".join(missing))}</p>'
@@ -339,6 +346,7 @@ def _render(
     k: int,
     reps: int,
     decision: privacy.Disclosure | None = None,
+    formats: Sequence[str] = tuple(FORMATS),
 ) -> list[Entry | NotDrawn]:
     """Build one figure (or one lab's) of a report and write its files.
 
@@ -370,7 +378,7 @@ def _render(
             ]
         check_figures(drawn_all, report.report_id, lang)  # raises LayoutError
         for drawn in drawn_all:
-            save(drawn, Path(staging), _csv_comment(drawn, report, lang))
+            save(drawn, Path(staging), _csv_comment(drawn, report, lang), formats)
             entries.append(
                 Entry(
                     drawn.name,
@@ -405,6 +413,7 @@ def build(
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
     allow_k_below_5: bool = False,
+    formats: Sequence[str] | None = None,
 ) -> list[Path]:
     """Build reports (all when ``report_ids`` is None), their galleries and the overview.
 
@@ -432,6 +441,11 @@ def build(
         Called with one line per figure.
     allow_k_below_5 : bool, default False
         Accept a threshold of 3 or 4 (stated in the gallery and every footer).
+    formats : sequence of {"png", "svg", "pdf"}, optional
+        Image formats to write per figure; default all three. The data table
+        (CSV) and the gallery are always written; the gallery shows the PNG,
+        or the SVG when no PNG is written, and links only the formats written.
+        Each file is the same as in a build of all formats.
 
     Returns
     -------
@@ -445,8 +459,12 @@ def build(
     PrivacyLeakError
         When the audit of a built report finds a group below k shown or
         derivable; nothing of the build is swapped in.
+    ValueError
+        For an unknown format, or formats without PNG or SVG (the gallery
+        shows one of them).
     """
     privacy.check_k(k, allow_below_5=allow_k_below_5)
+    chosen_formats = _formats(formats)
     all_reports = reports(ds.periods)
     chosen = all_reports if report_ids is None else [find(ds.periods, r) for r in report_ids]
     claim_folder(out, "figures")
@@ -486,6 +504,7 @@ def build(
                             k,
                             reps,
                             decisions[r.report_id],
+                            chosen_formats,
                         ): (r.report_id, name, lab)
                         for r, name, lab in jobs_list
                     }
@@ -509,6 +528,7 @@ def build(
                             k,
                             reps,
                             decisions[r.report_id],
+                            chosen_formats,
                         )
                         if progress:
                             progress(_progress_line(i, total, key, results[key], lang))
@@ -521,7 +541,15 @@ def build(
                     if not got and title not in missing:
                         missing.append(title)
                 (staging[r.report_id] / "index.html").write_text(
-                    _gallery(r, entries, missing, lang, ds.synthetic, decisions[r.report_id]),
+                    _gallery(
+                        r,
+                        entries,
+                        missing,
+                        lang,
+                        ds.synthetic,
+                        decisions[r.report_id],
+                        chosen_formats,
+                    ),
                     encoding="utf-8",
                 )
                 # what is about to be published is audited before the swap
@@ -532,7 +560,7 @@ def build(
                     f"{e.name}.{ext}"
                     for e in entries
                     if isinstance(e, Entry)
-                    for ext in (*FORMATS, "csv")
+                    for ext in (*chosen_formats, "csv")
                 ] + ["index.html"]
                 files += [out / r.report_id / n for n in names]
         except BaseException:
@@ -543,6 +571,27 @@ def build(
     present = [r for r in all_reports if (out / r.report_id / "index.html").exists()]
     files.append(write_overview(ds, out, present, lang))
     return files
+
+
+def _formats(formats: Sequence[str] | None) -> tuple[str, ...]:
+    """Return the formats asked for, in the order of FORMATS; refuse unknown ones."""
+    if formats is None:
+        return tuple(FORMATS)
+    if isinstance(formats, str):
+        formats = [formats]
+    unknown = [f for f in formats if f not in FORMATS]
+    known = ", ".join(FORMATS)
+    if unknown:
+        raise ValueError(
+            f"Unbekanntes Bildformat {unknown[0]!r}; möglich: {known} / "
+            f"unknown image format {unknown[0]!r}; choose from {known}"
+        )
+    if "png" not in formats and "svg" not in formats:
+        raise ValueError(
+            "Die Galerie zeigt PNG oder SVG: formats muss eines davon enthalten / "
+            "the gallery shows PNG or SVG: formats must hold one of them"
+        )
+    return tuple(f for f in FORMATS if f in formats)
 
 
 def build_report(ds: Dataset, report: Report, out: Path, **options: object) -> list[Path]:

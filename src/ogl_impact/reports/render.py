@@ -3,7 +3,8 @@
 :func:`draw_spec` runs a declaration (data builder, plot, footer) in a
 :class:`~ogl_impact.reports.figures.Context`; :func:`save` writes the figure
 as PNG (300 dpi), SVG (with the alt text as ``<title>``/``<desc>``) and PDF
-with fixed metadata, and the numbers drawn as ``<name>.csv``, then closes it.
+(or a choice of them) with fixed metadata, and the numbers drawn as
+``<name>.csv``, then closes it.
 :func:`check_figures` runs the layout check
 (:func:`~ogl_impact.plots.layout.check_layout`) on the area each figure
 saves and raises :class:`LayoutError` naming report, figure and problem.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -262,8 +263,13 @@ def svg_with_text(svg: str, title: str, desc: str) -> str:
     return svg[:end] + text + svg[end:]
 
 
-def save(drawn: Drawn, folder: Path, comment: str = "") -> list[Path]:
-    """Write one figure in every format and its data table, then close it.
+def save(
+    drawn: Drawn,
+    folder: Path,
+    comment: str = "",
+    formats: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write one figure in every format (or the ones asked for) and its data table, then close it.
 
     Parameters
     ----------
@@ -273,6 +279,9 @@ def save(drawn: Drawn, folder: Path, comment: str = "") -> list[Path]:
         Target folder (the build's staging folder).
     comment : str
         First line of the CSV (what the numbers are).
+    formats : sequence of str, optional
+        Formats of :data:`FORMATS` to write; default all. The table is always
+        written. A file is the same whichever other formats are written.
 
     Returns
     -------
@@ -283,6 +292,8 @@ def save(drawn: Drawn, folder: Path, comment: str = "") -> list[Path]:
     box = drawn.bbox if drawn.bbox is not None else drawn.figure.get_tightbbox().padded(0.05)
     try:
         for ext, options in FORMATS.items():
+            if formats is not None and ext not in formats:
+                continue
             path = folder / f"{drawn.name}.{ext}"
             if ext == "svg":
                 buffer = io.StringIO()
