@@ -214,6 +214,30 @@ reader 6.5 s: on 2 cores 1.5x the reader (9.7 s) would need the CPU of
 reading and checking a workbook at about calamine's own cost, which Python
 per-cell checks do not reach (the parts are spread over many small calls,
 Round 4a).
+
+Round 5 (2026-12-01 19:35-19:40, machine otherwise idle, load 0.3-1.6, but
+calamine itself slower than in round 4c: 0.90-1.13 ms per workbook instead
+of 0.60, with little steal time in /proc/stat; so only runs side by side
+compare). Changes: the parent's serial work (each distinct cell encoded once
+and the rows joined by pyarrow; the stored files read in a thread while the
+pool runs; each lab's rows converted in the worker that checks its
+workbook; the context and the stored lab-period pairs built from lists and
+codes; the workbooks found with one scandir) and per workbook a fast path
+for plain value rows and rows standing where the template put them.
+Outputs byte-identical to the code before (``--compare-with`` a checkout of
+bb44737: 2,000 workbooks with feedback, 3,989 files; 300 spoiled, 608; 300
+revisions, 41; 10,800 without feedback, 15). ``/tmp/s9m/bench.sh`` (the code
+before and now alternating, warm cache, ``/tmp/s6-phases.py`` under
+``/usr/bin/time``): before 19.2, 21.3, 20.2 s inside collect (27.4-29.9 s
+user CPU), now 17.3, 17.7, 17.5 s (26.3-27.3 s); phases now: context
+0.3-0.4 s (was 0.9-1.4), write 2.6-3.3 s (was 5.0-5.5), pool 10.6-11.2 s,
+merge 1.8-2.1 s; peak RSS 0.90 GB (was 0.92-1.00). Paired with the reader
+(``/tmp/s9m/pairs.sh``: ``--stage read_calamine`` then ``--stage collect``,
+three times): 10.6 / 19.1 s, 9.73 / 17.6 s, 9.86 / 18.0 s = 1.80-1.83x.
+NOT met (1.5x). The pool is now the critical path (1.2-1.5 ms of CPU per
+workbook in a worker against calamine's 0.5-0.9 ms): what remains is the
+per-cell Python work of the checks and the second inflate of each sheet for
+the formula/merge scan, which python-calamine cannot answer.
 """
 
 from __future__ import annotations
