@@ -224,6 +224,11 @@ def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini):
     assert "Traceback" not in res.stderr and not (tmp_path / "f").exists()
     res = _run("--all", "--format", "jpg", "--out", str(tmp_path / "f"), cwd=tmp_path)
     assert res.returncode == 2 and "invalid choice: 'jpg'" in res.stderr
+    res = _run(  # typed in capitals: understood (and here still refused for lack of PNG/SVG)
+        "--all", "--format", "PDF", "--data", str(demo_dir), "--out", str(tmp_path / "f"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 2 and "--format png oder --format svg fehlt" in res.stderr
     lines = (mini / "waves.csv").read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace("2020-04-01", "kein Datum")
     (mini / "waves.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -169,6 +169,7 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "--format",
         dest="formats",
         action="append",
+        type=str.lower,  # "SVG" as the file dialog writes it
         choices=("png", "svg", "pdf"),
         help="nur dieses Bildformat schreiben (mehrfach möglich; Standard: PNG, SVG und PDF; "
         "PNG oder SVG muss dabei sein, die Galerie zeigt es)",
