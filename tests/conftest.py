@@ -113,3 +113,21 @@ def demo():
     import ogl_impact
 
     return ogl_impact.load_demo()
+
+
+KILL_MID_MOVE = """
+import os, signal, sys
+import ogl_impact.write.target as t
+limit, real, n = int(sys.argv[1]), os.replace, [0]
+def replace(a, b):
+    if ".ogl-staging-files-" in str(a) or ".ogl-staging-backup-" in str(b):
+        n[0] += 1
+        if n[0] > limit:
+            os.kill(os.getpid(), signal.SIGKILL)  # kill -9 at this exact point of the move
+    return real(a, b)
+t.os.replace = replace
+from ogl_impact.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+"""A command run as ``python -c KILL_MID_MOVE N ARGS...``: ``ogl-impact ARGS`` killed -9 after
+N of the safe writer's final moves (``update_files``), as a power cut or ``kill -9`` would."""

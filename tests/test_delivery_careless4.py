@@ -22,6 +22,7 @@ import pytest
 
 from ogl_impact.cli import main
 from tests import test_delivery_loop as loop
+from tests.conftest import KILL_MID_MOVE
 from tests.test_delivery_loop import PERIOD, RAW, collect
 
 LAB = "brandis"
@@ -451,21 +452,6 @@ def test_a_file_locked_while_the_folder_is_replaced_is_named_in_one_line(tmp_pat
 
 # --- a collect killed while it moves its tables in: the next one undoes it first ------------
 
-_KILL_MID_MOVE = """
-import os, signal, sys
-import ogl_impact.write.target as t
-limit, real, n = int(sys.argv[1]), os.replace, [0]
-def replace(a, b):
-    if ".ogl-staging-files-" in str(a) or ".ogl-staging-backup-" in str(b):
-        n[0] += 1
-        if n[0] > limit:
-            os.kill(os.getpid(), signal.SIGKILL)  # kill -9 at this exact point of the move
-    return real(a, b)
-t.os.replace = replace
-from ogl_impact.cli import main
-sys.exit(main(sys.argv[2:]))
-"""
-
 
 @pytest.mark.parametrize("moves", [2, 5])
 def test_a_collect_killed_while_moving_is_undone_by_the_next_collect(
@@ -474,7 +460,7 @@ def test_a_collect_killed_while_moving_is_undone_by_the_next_collect(
     before = _files(stored)
     change = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
     killed = subprocess.run(
-        [sys.executable, "-c", _KILL_MID_MOVE, str(moves), "collect", str(change), "--data",
+        [sys.executable, "-c", KILL_MID_MOVE, str(moves), "collect", str(change), "--data",
          str(stored)], capture_output=True, text=True)  # fmt: skip
     assert killed.returncode == -9, killed.stderr
     assert _files(stored) != before  # half moved: some tables new, some missing or old

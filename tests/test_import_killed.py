@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ogl_impact.cli import main
+from tests.conftest import KILL_MID_MOVE
 
 FIX = Path(__file__).parent / "fixtures"
 DEMO = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -18,20 +19,15 @@ LSA = FIX / "limesurvey" / "colors.lsa"
 
 # kill -9 at an exact point of the safe writer's final moves (os.replace into or out of the
 # staging folders), as a power cut or an impatient `kill -9` would
-_KILL_MID_MOVE = """
-import os, signal, sys
-import ogl_impact.write.target as t
-limit, real, n = int(sys.argv[1]), os.replace, [0]
-def replace(a, b):
-    if ".ogl-staging-files-" in str(a) or ".ogl-staging-backup-" in str(b):
-        n[0] += 1
-        if n[0] > limit:
-            os.kill(os.getpid(), signal.SIGKILL)
-    return real(a, b)
-t.os.replace = replace
-from ogl_impact.cli import main
-sys.exit(main(sys.argv[2:]))
-"""
+
+
+def _killed(data: Path, mapping: Path, secret: Path, moves: int) -> None:
+    """An import into ``data`` killed -9 after ``moves`` of its final moves."""
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MID_MOVE, str(moves), *_args(data, mapping, secret)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -79,11 +75,7 @@ def test_an_import_killed_while_moving_is_undone_by_the_next_import(
     mapping, secret = setup
     data = Path(shutil.copytree(DEMO, tmp_path / "killed" / "raw"))
     before = _tree(data)
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_MID_MOVE, str(moves), *_args(data, mapping, secret)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(data, mapping, secret, moves)
     assert _tree(data) != before  # half moved: a table missing, or one new and one old
     # the researcher starts the same import again: the killed one is undone first
     code = main(_args(data, mapping, secret))
@@ -120,11 +112,7 @@ def test_validate_and_status_on_a_half_moved_folder_say_so_and_change_nothing(
     # (codebook new, responses old) that may even pass every rule
     mapping, secret = setup
     data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_MID_MOVE, "2", *_args(data, mapping, secret)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(data, mapping, secret, 2)
     half = _tree(data)
     beside = sorted(p.name for p in data.parent.iterdir())
     assert main(["validate", str(data)]) == 1
@@ -153,11 +141,7 @@ def test_a_killed_import_is_undone_when_the_next_one_is_started_inside_the_folde
     # the researcher works inside the data folder and writes "--out ." (no name of its own)
     mapping, secret = setup
     data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_MID_MOVE, "2", *_args(data, mapping, secret)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(data, mapping, secret, 2)
     monkeypatch.chdir(data)
     assert main(["validate", "."]) == 1
     assert "abgebrochener Lauf" in capsys.readouterr().out
