@@ -672,3 +672,27 @@ def test_the_retired_folder_is_paired_with_its_own_staging_folder_only(tmp_path)
     said = recover(out)
     assert (out / "a.txt").read_text(encoding="utf-8") == "älter", said  # its pair, not "zzz"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "ref"]
+
+
+def test_a_leftover_of_an_earlier_process_with_the_same_pid_is_undone(tmp_path):
+    # in a container every command may run as the same pid: the killed import's leftovers then
+    # carry the pid of the next run, which must still undo them (and never its own folders)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.csv").write_text("alt", encoding="utf-8")
+    good = snapshot(raw)
+    pid = os.getpid()
+    backup = tmp_path / f".raw.ogl-staging-backup-{pid}-frueher"
+    (backup / "files").mkdir(parents=True)
+    os.replace(raw / "a.csv", backup / "files" / "a.csv")  # moved aside, the new one moved in
+    (raw / "a.csv").write_text("neu", encoding="utf-8")
+    (backup / "journal.json").write_text('[{"rel": "a.csv", "kept": true}]', encoding="utf-8")
+    said = recover(raw)
+    assert snapshot(raw) == good, said
+    assert "abgebrochener Lauf rückgängig gemacht" in said[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+    # while this process's own staging folders are never taken for leftovers
+    with update_files(raw, "import") as staging:
+        (staging / "b.csv").write_text("b", encoding="utf-8")
+        assert recover(raw) == [] and staging.exists()
+    assert (raw / "b.csv").read_text(encoding="utf-8") == "b"

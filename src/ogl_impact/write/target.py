@@ -340,8 +340,15 @@ def _staging_dir(target: Path, kind: str) -> Path:
         logger.warning(line)
     prefix = f".{target.name}{STAGING_TAG}{kind}-{os.getpid()}-"
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    _OWN.add(path.name)
     os.chmod(path, _mode_for(target, 0o777))  # mkdtemp makes 0700; keep what OUT had
     return path
+
+
+_OWN: set[str] = set()
+"""Names of the staging folders this process made. Another folder with this process's pid
+is a leftover of an earlier process that had the same pid (in a container every command
+may run as the same pid), not one of ours."""
 
 
 def _stale_staging(target: Path) -> list[tuple[str, int, str, Path]]:
@@ -362,7 +369,7 @@ def _stale_staging(target: Path) -> list[tuple[str, int, str, Path]]:
         if len(parts) != 3 or not parts[1].isdigit():
             continue
         pid = int(parts[1])
-        if pid == os.getpid() or _alive(pid):
+        if name in _OWN or (pid != os.getpid() and _alive(pid)):
             continue
         stale.append((parts[0], pid, parts[2], target.parent / name))
     return stale
@@ -622,6 +629,7 @@ def _swap(staging: Path, out: Path) -> None:
     retired = (
         out.parent / f".{out.name}{STAGING_TAG}old-{os.getpid()}-{staging.name.rsplit('-', 1)[1]}"
     )
+    _OWN.add(retired.name)
     os.replace(out, retired)
     try:
         os.replace(staging, out)
