@@ -312,13 +312,26 @@ def _write_all(
     sep: str,
 ) -> None:
     """Write every row formatted (the csv module's bytes)."""
+    with target.open("wb") as handle:
+        _write_formatted(handle, header, lookups, comment, sep)
+
+
+def _write_formatted(
+    handle: BinaryIO,
+    header: list[str],
+    lookups: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    comment: str,
+    sep: str,
+) -> None:
+    """Write every row as UTF-8: encoded by pyarrow where it can, else by the csv module."""
     if _can_encode(lookups):
-        with target.open("wb") as handle:
-            _write_encoded(handle, header, lookups, comment, sep)
+        _write_encoded(handle, header, lookups, comment, sep)
         return
     columns = [lookup[where].tolist() for lookup, _, where in lookups]
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        write_columns(handle, header, columns, comment, sep)
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    write_columns(text, header, columns, comment, sep)
+    text.flush()
+    text.detach()  # the caller's handle stays open
 
 
 def table_text(
@@ -345,14 +358,9 @@ def table_text(
     lookups = _lookups(typed, text, sep, as_text)
     if lookups is None:
         return None
-    if _can_encode(lookups):
-        out = io.BytesIO()
-        _write_encoded(out, list(typed.columns), lookups, comment, sep)
-        return out.getvalue().decode("utf-8")
-    columns = [lookup[where].tolist() for lookup, _, where in lookups]
-    text_out = io.StringIO()
-    write_columns(text_out, list(typed.columns), columns, comment, sep)
-    return text_out.getvalue()
+    out = io.BytesIO()
+    _write_formatted(out, list(typed.columns), lookups, comment, sep)
+    return out.getvalue().decode("utf-8")
 
 
 def write_table(
