@@ -214,3 +214,31 @@ def test_no_spread_gives_no_interval_instead_of_hanging():
     flat = effect_sizes([1.0, 2.0, 4.0], [3.0, 3.0, 3.0]).set_index("term")
     assert np.isnan(flat.loc["glass_delta", "ci_low"])
     assert np.isfinite(flat.loc["cohens_d", "ci_low"])
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        ([1.0, 2.0], [2.0, 2.0]),  # a comparison group without spread, n_y = 2: J(1) = 0
+        ([1.0], [2.0, 3.0]),  # a group of one
+        ([1.0, 2.0, 3.0], [2.0]),  # a comparison group of one
+        ([2.0, 2.0], [2.0, 2.0, 2.0]),  # no spread anywhere
+    ],
+)
+def test_a_group_of_one_or_without_spread_gives_missing_sizes_without_warnings(x, y):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a notebook user would see each as a red box
+        out = effect_sizes(x, y).set_index("term")
+    # what R's effectsize gives by its formulas: sd() of one value is NA, so every size
+    # that needs it is missing; Glass's delta needs only the comparison group's sd
+    if len(x) < 2 or len(y) < 2:
+        assert out.loc[["cohens_d", "hedges_g"], "estimate"].isna().all()
+    if len(y) < 2 or np.std(y) == 0:
+        assert not np.isfinite(out.loc["glass_delta_adjusted", "estimate"])
+        assert out.loc["glass_delta", ["ci_low", "ci_high"]].isna().all()
+    if len(y) > 1 and np.std(y) > 0:  # delta = (mean x - mean y) / sd y is defined
+        assert out.loc["glass_delta", "estimate"] == pytest.approx(
+            (np.mean(x) - np.mean(y)) / np.std(y, ddof=1)
+        )

@@ -491,3 +491,22 @@ def test_bootstrap_p_of_zero_is_reported_as_a_bound():
     d["y"] = 3 * d["x"] + rng.normal(size=300)
     res = wild_cluster_bootstrap(d, "y ~ x", cluster="g", coef="x", reps=199, ci=False)
     assert res["p_val"].iloc[0] == 0 and res["note"].iloc[0].startswith("p < 0.005")
+
+
+@pytest.mark.parametrize("cov", ["classical", "HC1", "HC3", "cluster"])
+def test_a_perfect_fit_is_noted_as_r_warns_and_raises_no_numpy_warning(cov):
+    import warnings
+
+    d = pd.DataFrame(
+        {"y": [1.0, 3.0, 5.0, 7.0, 9.0, 11.0], "x": [0, 1, 2, 3, 4, 5], "g": list("aabbcc")}
+    )
+    kw = {"cluster": "g"} if cov == "cluster" else {"cov": cov}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = ols(d, "y ~ x", **kw).coefficients
+    # R: lm(y ~ x) on these points warns "essentially perfect fit: summary may be unreliable"
+    # (summary.lm: residual variance < (mean(f)^2 + var(f)) * 1e-30)
+    assert table["estimate"].tolist() == pytest.approx([1.0, 2.0])
+    assert table["note"].str.contains("nahezu perfekte Anpassung").all()
+    noisy = d.assign(y=d["y"] + [0.1, -0.1, 0.05, 0.0, 0.2, -0.3])
+    assert not ols(noisy, "y ~ x", **kw).coefficients["note"].str.contains("perfekte").any()

@@ -66,10 +66,18 @@ def _ncp_interval(t: float, df: float, conf_level: float) -> tuple[float, float]
 
 
 def _hedges_j(df: float) -> float:
-    """Exact small-sample correction of Hedges (1981)."""
-    return float(
-        np.exp(special.gammaln(df / 2) - np.log(np.sqrt(df / 2)) - special.gammaln((df - 1) / 2))
-    )
+    """Exact small-sample correction of Hedges (1981); as R's effectsize, J(1) = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(
+            np.exp(
+                special.gammaln(df / 2) - np.log(np.sqrt(df / 2)) - special.gammaln((df - 1) / 2)
+            )
+        )
+
+
+def _sd(a: np.ndarray) -> np.float64:
+    """Sample standard deviation (ddof 1); NaN, without a warning, for fewer than 2 values."""
+    return a.std(ddof=1) if len(a) > 1 else np.float64(np.nan)
 
 
 def mean_difference(
@@ -242,14 +250,16 @@ def effect_sizes(
         xa, ya = _clean(x), _clean(y)
         nx, ny = len(xa), len(ya)
         df = nx + ny - 2
-        sx, sy = xa.std(ddof=1), ya.std(ddof=1)
-        sp = np.sqrt(((nx - 1) * sx**2 + (ny - 1) * sy**2) / df)
+        sx, sy = _sd(xa), _sd(ya)
         diff = xa.mean() - ya.mean()
+        # a group of one or without spread: the sizes it defines are NaN (or infinite)
         with np.errstate(divide="ignore", invalid="ignore"):
+            sp = np.sqrt(((nx - 1) * sx**2 + (ny - 1) * sy**2) / df)
             d = diff / sp
             delta = diff / sy
             h_delta = np.sqrt(1 / ny + sx**2 / (nx * sy**2))
             t_delta = delta / h_delta  # NaN when the comparison group has no spread
+            jd_delta = _hedges_j(ny - 1) * delta
         scale = np.sqrt(1 / nx + 1 / ny)
         lo, hi = _ncp_interval(d / scale, df, conf_level)
         j = _hedges_j(df)
@@ -274,7 +284,7 @@ def effect_sizes(
                 nx,
                 ny,
                 "glass_delta_adjusted",
-                jd * delta,
+                jd_delta,
                 t_delta,
                 ny - 1,
                 jd * dlo * h_delta,

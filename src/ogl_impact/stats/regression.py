@@ -44,6 +44,10 @@ WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(
 COV_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "cluster")
 WEIGHT_TYPES = ("rademacher", "webb")
 FEW_CLUSTERS = 20  # below this many clusters the CR1 t test is known to over-reject
+PERFECT_FIT_NOTE = (
+    "nahezu perfekte Anpassung (Residuen praktisch 0): Standardfehler, t, p und "
+    "Intervalle nicht verlässlich"
+)  # R's summary.lm warns "essentially perfect fit: summary may be unreliable"
 
 ClusterArg = str | Sequence[str] | np.ndarray | pd.Series | Sequence[np.ndarray] | None
 
@@ -449,6 +453,7 @@ class OLSResult:
     formula: str | None = None
     dropped: int = 0
     cluster_names: list[str] = field(default_factory=list)
+    perfect_fit: bool = False
 
     @property
     def df_resid(self) -> int:
@@ -498,9 +503,10 @@ class OLSResult:
         """
         level = self.conf_level if conf_level is None else conf_level
         _check_conf_level(level)
-        se = np.sqrt(np.diag(self.vcov))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a perfect fit: noted below
+            se = np.sqrt(np.diag(self.vcov))
+            t = self.beta / se
         df = self.df_resid
-        t = self.beta / se
         q = stats.t.ppf(1 - (1 - level) / 2, df)
         notes = []
         if self.n_clusters and self.n_clusters < FEW_CLUSTERS:
@@ -510,6 +516,8 @@ class OLSResult:
             )
         if self.dropped:
             notes.append(f"{self.dropped} Zeilen mit fehlenden Werten ausgelassen")
+        if self.perfect_fit:
+            notes.append(PERFECT_FIT_NOTE)
         return pd.DataFrame(
             {
                 "term": self.terms,
@@ -664,6 +672,11 @@ def ols(
     r2 = 1 - rss / tss
     adj = 1 - (1 - r2) * (n - int(intercept)) / (n - k)
     loglik = -n / 2 * (np.log(2 * np.pi) + np.log(rss / n) + 1)
+    fitted = xm @ beta
+    # R's summary.lm: "essentially perfect fit" when the residual variance is below
+    # 1e-30 of the fitted values' square mean plus variance
+    spread = fitted.mean() ** 2 + (fitted.var(ddof=1) if n > 1 else 0.0)
+    perfect = n > k and rss / (n - k) < spread * 1e-30
     return OLSResult(
         terms=list(des.X.columns),
         beta=beta,
@@ -683,6 +696,7 @@ def ols(
         formula=des.formula,
         dropped=des.dropped,
         cluster_names=des.cluster_names if cov == "cluster" else [],
+        perfect_fit=bool(perfect),
     )
 
 
