@@ -115,6 +115,32 @@ def demo():
     return ogl_impact.load_demo()
 
 
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded data (sb6 collected) and Brandis's templates for sb6, once per module.
+
+    ``full / "data"`` is the data folder, ``full / "tpl"`` the templates. A module that
+    needs every lab's templates defines its own ``full``.
+    """
+    from tests.test_delivery_loop import LAB, collected_with_templates
+
+    return collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
+
+
+@pytest.fixture
+def stored(full: Path, tmp_path: Path) -> Path:
+    """A fresh copy of ``full``'s data folder for one test to change."""
+    shutil.copytree(full / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def submissions(data: Path):
+    """Every row of a data folder's register ``submissions.csv``, as text."""
+    import pandas as pd
+
+    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+
+
 KILL_MID_MOVE = """
 import os, signal, sys
 import ogl_impact.write.target as t

@@ -23,29 +23,13 @@ import pytest
 from ogl_impact.cli import main
 from tests import test_delivery_loop as loop
 from tests.conftest import KILL_MID_MOVE
+from tests.conftest import submissions as _register
 from tests.test_delivery_loop import PERIOD, RAW, collect
 
 LAB = "brandis"
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    """The embedded data (PERIOD collected) and the templates of LAB for PERIOD."""
-    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
-
-
-@pytest.fixture
-def stored(full, tmp_path):
-    """A fresh copy of the embedded data for one test."""
-    shutil.copytree(full / "data", tmp_path / "data")
-    return tmp_path / "data"
-
-
 _files = loop.files_of
-
-
-def _register(data: Path) -> pd.DataFrame:
-    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
 
 
 def _meta_edited(full: Path, dest: Path, **cells: str) -> Path:
