@@ -205,3 +205,40 @@ def test_an_import_killed_while_tidying_up_after_its_last_move_is_kept_and_said_
     assert "Traceback" not in printed.out + printed.err
     assert _tree(data) == clean
     assert not [p for p in data.parent.iterdir() if ".ogl-staging-" in p.name]
+
+
+def test_an_import_whose_roll_back_fails_says_what_was_put_back_and_what_not(
+    setup, clean, tmp_path, capsys, monkeypatch
+):
+    # an administrator's script takes the write permission on responses.csv's place while the
+    # import moves its tables in: moving it in fails, and so does putting the earlier one back
+    import ogl_impact.write.target as target_mod
+
+    mapping, secret = setup
+    data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
+    before = _tree(data)
+    real = target_mod.os.replace
+
+    def no_permission(src, dst):
+        if Path(dst) == data / "responses.csv":
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(target_mod.os, "replace", no_permission)
+    code = main(_args(data, mapping, secret))
+    printed = capsys.readouterr()
+    assert code == 2, printed.err  # as the other refusals of the safe writer
+    assert "nichts geändert" not in printed.err and "nothing changed" not in printed.err
+    assert "nicht zurückgelegt: responses.csv" in printed.err, printed.err
+    assert "codebook.csv" in printed.err and "bitte" in printed.err, printed.err
+    assert "Traceback" not in printed.out + printed.err
+    assert not (data / "responses.csv").exists()  # the earlier one is in the backup folder
+    # validate sees the folder is half done; with the permission back, the next import puts
+    # the rest back first and then imports as if nothing had happened
+    monkeypatch.setattr(target_mod.os, "replace", real)
+    assert main(["validate", str(data)]) == 1
+    assert "abgebrochener Lauf" in capsys.readouterr().out
+    assert main(_args(data, mapping, secret)) == 0
+    assert "rückgängig gemacht" in capsys.readouterr().err
+    assert _tree(data) == clean
+    assert _tree(data) != before

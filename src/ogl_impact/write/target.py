@@ -5,8 +5,11 @@ Rules (checked before anything is written):
 - A folder is built in a staging folder next to its final place and swapped
   in only when the whole run succeeded; a failed or interrupted run leaves the
   earlier output as it was (:func:`replace_folder`), except a run killed
-  between the two renames of the swap, whose finished output the next run
-  puts in place (:func:`recover`).
+  once its output was finished (marker written) and before it was in place,
+  whose finished output the next run puts in place (:func:`recover`). The
+  files a marker or journal vouches for are flushed to the disk before it is
+  written (``fsync``, or one ``syncfs`` for many files), so that a power cut
+  cannot leave empty files behind it.
 - Only a folder carrying the marker file ``.ogl-impact-output`` of the same
   command is ever replaced. A non-empty folder without it is refused, and so
   is the project root (a folder with ``pyproject.toml`` or ``.git``), the
@@ -14,7 +17,10 @@ Rules (checked before anything is written):
 - Files added to a folder that belongs to the user (a raw data folder) are
   written in a staging folder first and moved in together at the end; an
   error before or while moving puts every earlier file back
-  (:func:`update_files`).
+  (:func:`update_files`; what cannot be put back is named, and the next run
+  puts it back first). A staging folder of :func:`replace_folder` that belongs
+  to those files (``collect``'s feedback) counts as finished only once they
+  are committed.
 - A command that reads a folder and writes back into it holds the folder's
   lock (:func:`folder_lock`, ``flock`` on the folder itself, no lock file):
   a second run on the same folder is refused at once (:class:`FolderBusy`).
@@ -35,13 +41,15 @@ the command line prints those lines to stderr.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
 import shutil
 import stat
+import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -138,8 +146,49 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+_ONE_BY_ONE = 16
+"""Up to this many files are flushed one by one; more with one ``syncfs`` of their file system."""
+
+
+@functools.cache
+def _syncfs_call() -> Callable[[int], int] | None:
+    """Return Linux's ``syncfs`` (through ctypes), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
+def _syncfs(folder: Path) -> bool:
+    """Flush the whole file system that holds ``folder`` in one call; False where not possible."""
+    call = _syncfs_call()
+    if call is None:
+        return False
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return call(fd) == 0
+    finally:
+        os.close(fd)
+
+
 def _fsync_tree(folder: Path, files: Sequence[str]) -> None:
-    """Flush the listed files of ``folder`` and every folder that holds them (and ``folder``)."""
+    """Flush the listed files of ``folder`` and every folder that holds them (and ``folder``).
+
+    Thousands of files (collect's feedback pages) are flushed with one
+    ``syncfs`` of their file system (Linux), which writes them all out in one
+    go: ``fsync`` on each cost 1.6 ms a file (3,987 files, 6.3 s) where
+    ``syncfs`` took a tenth of a second. Elsewhere, and for a few files, each
+    file and folder gets its own ``fsync``.
+    """
+    if len(files) > _ONE_BY_ONE and _syncfs(folder):
+        return
     folders = {folder}
     for rel in files:
         path = folder / rel
