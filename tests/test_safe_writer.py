@@ -828,3 +828,47 @@ def test_a_failed_roll_back_says_what_was_put_back_and_what_not(tmp_path: Path, 
         pass
     assert snapshot(folder) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+# --- a marker vouches only for files that are on the disk --------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_files_a_marker_lists_are_flushed_before_the_marker_is_written(
+    tmp_path: Path, monkeypatch, count
+):
+    # a power cut right after the marker is written must not leave empty files behind it (the
+    # next run would put that folder in place): every file is flushed first (or, for many,
+    # the whole file system at once), then the marker itself
+    flushed: list[str] = []
+    real_fsync, real_syncfs = os.fsync, getattr(target_mod, "_syncfs", lambda folder: False)
+
+    def fsync(fd):
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    def syncfs(folder):
+        done = real_syncfs(folder)
+        if done:
+            flushed.append(f"syncfs:{folder}")
+        return done
+
+    monkeypatch.setattr(target_mod.os, "fsync", fsync)
+    monkeypatch.setattr(target_mod, "_syncfs", syncfs, raising=False)
+    out = tmp_path / "out"
+    with replace_folder(out, "process") as staging:
+        (staging / "sub").mkdir()
+        for i in range(count):
+            (staging / "sub" / f"{i}.txt").write_text(str(i), encoding="utf-8")
+        name = staging.name
+    marker = flushed.index(str(tmp_path / name / MARKER))  # the marker itself is flushed
+    before = flushed[:marker]
+    if f"syncfs:{tmp_path / name}" not in before:
+        for i in range(count):
+            assert str(tmp_path / name / "sub" / f"{i}.txt") in before, (i, flushed)
+        assert str(tmp_path / name / "sub") in before and str(tmp_path / name) in before
+    else:
+        assert count > 16, flushed  # few files are flushed one by one
+    assert str(tmp_path / name) in flushed[marker:]  # and the folder's entry of the marker
+    assert (out / "sub" / "0.txt").read_text(encoding="utf-8") == "0"
