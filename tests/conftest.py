@@ -115,19 +115,53 @@ def demo():
     return ogl_impact.load_demo()
 
 
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded data (sb6 collected) and Brandis's templates for sb6, once per module.
+
+    ``full / "data"`` is the data folder, ``full / "tpl"`` the templates. A module that
+    needs every lab's templates defines its own ``full``.
+    """
+    from tests.test_delivery_loop import LAB, collected_with_templates
+
+    return collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
+
+
+@pytest.fixture
+def stored(full: Path, tmp_path: Path) -> Path:
+    """A fresh copy of ``full``'s data folder for one test to change."""
+    shutil.copytree(full / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def submissions(data: Path):
+    """Every row of a data folder's register ``submissions.csv``, as text."""
+    import pandas as pd
+
+    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
+
+
 KILL_MID_MOVE = """
-import os, signal, sys
+import os, shutil, signal, sys
 import ogl_impact.write.target as t
-limit, real, n = int(sys.argv[1]), os.replace, [0]
+limit, real, n = sys.argv[1], os.replace, [0]
 def replace(a, b):
     if ".ogl-staging-files-" in str(a) or ".ogl-staging-backup-" in str(b):
         n[0] += 1
-        if n[0] > limit:
+        if limit != "clean-up" and n[0] > int(limit):
             os.kill(os.getpid(), signal.SIGKILL)  # kill -9 at this exact point of the move
     return real(a, b)
+real_rmtree = shutil.rmtree
+def rmtree(path, *args, **kwargs):
+    if limit == "clean-up" and ".ogl-staging-files-" in str(path):
+        os.kill(os.getpid(), signal.SIGKILL)  # every file moved in: kill -9 while tidying up
+    return real_rmtree(path, *args, **kwargs)
 t.os.replace = replace
+t.shutil.rmtree = rmtree
 from ogl_impact.cli import main
 sys.exit(main(sys.argv[2:]))
 """
 """A command run as ``python -c KILL_MID_MOVE N ARGS...``: ``ogl-impact ARGS`` killed -9 after
-N of the safe writer's final moves (``update_files``), as a power cut or ``kill -9`` would."""
+N of the safe writer's final moves (``update_files``), as a power cut or ``kill -9`` would.
+With ``clean-up`` for N, it is killed once every file is in, while its staging folders are
+being removed (the run had finished)."""

@@ -24,6 +24,7 @@ from ogl_impact.cli import main
 from ogl_impact.delivery import cli as delivery_cli
 from ogl_impact.delivery.workbook import STATUS_LABELS, WITHDRAW_LABEL
 from tests import test_delivery_loop as loop
+from tests.conftest import submissions as _register
 from tests.test_delivery_loop import C_DISAGG, C_ID, C_STATUS, C_VALUE, PERIOD, RAW, collect, filled
 from tests.test_delivery_run import _staging_left, _start
 
@@ -32,24 +33,7 @@ original, base, data = loop.original, loop.base, loop.data
 LAB = "brandis"
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    """The embedded data (PERIOD collected) and the templates of LAB for PERIOD."""
-    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
-
-
-@pytest.fixture
-def stored(full, tmp_path):
-    """A fresh copy of the embedded data for one test."""
-    shutil.copytree(full / "data", tmp_path / "data")
-    return tmp_path / "data"
-
-
 _files = loop.files_of
-
-
-def _register(data: Path) -> pd.DataFrame:
-    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
 
 
 # --- L4: a workbook of a network workshop ------------------------------------------------

@@ -23,29 +23,13 @@ import pytest
 from ogl_impact.cli import main
 from tests import test_delivery_loop as loop
 from tests.conftest import KILL_MID_MOVE
+from tests.conftest import submissions as _register
 from tests.test_delivery_loop import PERIOD, RAW, collect
 
 LAB = "brandis"
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    """The embedded data (PERIOD collected) and the templates of LAB for PERIOD."""
-    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
-
-
-@pytest.fixture
-def stored(full, tmp_path):
-    """A fresh copy of the embedded data for one test."""
-    shutil.copytree(full / "data", tmp_path / "data")
-    return tmp_path / "data"
-
-
 _files = loop.files_of
-
-
-def _register(data: Path) -> pd.DataFrame:
-    return pd.read_csv(data / "submissions.csv", sep=";", comment="#", dtype=str)
 
 
 def _meta_edited(full: Path, dest: Path, **cells: str) -> Path:
@@ -663,6 +647,77 @@ def test_a_collect_killed_between_the_feedback_renames_leaves_the_labs_page_for_
     assert "fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in text, text
     page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
     assert "als Korrektur angenommen" in page and "70" in page, page
+    assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+
+
+_KILL_BEFORE_FEEDBACK_SWAP = """
+import os, signal, sys
+import ogl_impact.write.target as t
+real = os.replace
+def replace(a, b):
+    if ".fb.ogl-staging-old-" in str(b):  # the tables are in; the old feedback still in place
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(a, b)
+t.os.replace = replace
+from ogl_impact.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("when", ["swap begins", "clean-up"])
+def test_a_collect_killed_after_its_tables_went_in_leaves_the_labs_page_for_the_next_run(
+    full, stored, tmp_path, capsys, when
+):
+    # kill -9 after the tables are committed: as the feedback folder's swap begins, or a moment
+    # earlier, while the tables' staging folders are removed. The re-sent workbook is then
+    # "already collected" (skipped), so only the killed run's own pages can tell the lab
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    script, head = (
+        (_KILL_BEFORE_FEEDBACK_SWAP, []) if when == "swap begins" else (KILL_MID_MOVE, [when])
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script, *head, "collect", str(second), "--data", str(stored),
+         "--feedback", str(fb)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    assert "70" not in (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")  # still old
+    code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0 and "übersprungen" in text, text
+    assert "fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in text, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "als Korrektur angenommen" in page and "70" in page, page
+    assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+
+
+def test_a_collect_killed_while_moving_its_tables_never_leaves_its_pages(
+    full, stored, tmp_path, capsys
+):
+    # killed half-way through moving the tables in: the tables are rolled back, and the pages
+    # the killed run had made (saying "accepted") must not appear either
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_bytes()
+    values = (stored / "indicator_values.csv").read_bytes()
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MID_MOVE, "2", "collect", str(second), "--data",
+         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    # another lab's file arrives first: the next run undoes the killed one and leaves its pages
+    other = tmp_path / "c" / "notiz.xlsx"
+    other.parent.mkdir()
+    other.write_bytes(b"keine Arbeitsmappe")
+    code, text = collect(capsys, str(other), "--data", str(stored), "--feedback", str(fb))
+    assert "rückgängig gemacht" in text and "eingesetzt" not in text, text
+    assert (fb / f"{LAB}_{PERIOD}.html").read_bytes() == page
+    assert (stored / "indicator_values.csv").read_bytes() == values
     assert _staging_beside(fb) == [] and _staging_beside(stored) == []
 
 

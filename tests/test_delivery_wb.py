@@ -42,18 +42,6 @@ original, base, data = loop.original, loop.base, loop.data
 TABLES = ("indicator_values.csv", "milestones.csv", "partners.csv", "revisions.csv")
 
 
-@pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    """The embedded data (PERIOD collected) and Brandis's template for PERIOD."""
-    return loop.collected_with_templates(tmp_path_factory.mktemp("collected"), LAB)
-
-
-@pytest.fixture
-def stored(full, tmp_path):
-    shutil.copytree(full / "data", tmp_path / "data")
-    return tmp_path / "data"
-
-
 _files = loop.files_of
 
 

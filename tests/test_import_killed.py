@@ -21,8 +21,8 @@ LSA = FIX / "limesurvey" / "colors.lsa"
 # staging folders), as a power cut or an impatient `kill -9` would
 
 
-def _killed(data: Path, mapping: Path, secret: Path, moves: int) -> None:
-    """An import into ``data`` killed -9 after ``moves`` of its final moves."""
+def _killed(data: Path, mapping: Path, secret: Path, moves: int | str) -> None:
+    """An import into ``data`` killed -9 after ``moves`` of its final moves (or at the clean-up)."""
     killed = subprocess.run(
         [sys.executable, "-c", KILL_MID_MOVE, str(moves), *_args(data, mapping, secret)],
         capture_output=True, text=True,
@@ -162,3 +162,83 @@ def test_a_second_import_into_a_new_folder_being_created_is_refused(setup, tmp_p
     assert code == 2, printed.err
     assert "wird gerade von einem anderen Lauf" in printed.err
     assert not new.exists()
+
+
+def test_an_import_killed_before_its_first_move_is_not_said_to_be_undone(
+    setup, clean, tmp_path, capsys
+):
+    # killed in the instant between writing its journal and moving the first table: the
+    # folder was never touched, so "rolled back" would send the researcher looking for damage
+    mapping, secret = setup
+    data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
+    before = _tree(data)
+    _killed(data, mapping, secret, 0)
+    assert _tree(data) == before
+    code = main(_args(data, mapping, secret))
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "rückgängig gemacht" not in printed.err, printed.err
+    assert "noch keine Datei verschoben" in printed.err, printed.err
+    assert "had not moved any file yet" in printed.err, printed.err
+    assert _tree(data) == clean
+    assert not [p for p in data.parent.iterdir() if ".ogl-staging-" in p.name]
+
+
+def test_an_import_killed_while_tidying_up_after_its_last_move_is_kept_and_said_so(
+    setup, clean, tmp_path, capsys
+):
+    # every table was in; kill -9 hit while the staging folders were being removed. The
+    # import is complete: validate finds nothing half moved, and the next run calls what it
+    # removes the leftovers of a completed run, not an interrupted one it undid
+    mapping, secret = setup
+    data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
+    _killed(data, mapping, secret, "clean-up")
+    assert _tree(data) == clean
+    assert [p for p in data.parent.iterdir() if ".ogl-staging-" in p.name]
+    assert main(["validate", str(data)]) == 0
+    assert "abgebrochener Lauf" not in capsys.readouterr().out
+    main(_args(data, mapping, secret))  # the same export again (its answers are in already)
+    printed = capsys.readouterr()
+    assert "Reste eines abgeschlossenen Laufs entfernt" in printed.err, printed.err
+    assert "leftovers of a completed run removed" in printed.err, printed.err
+    assert "abgebrochen" not in printed.err and "rückgängig" not in printed.err, printed.err
+    assert "Traceback" not in printed.out + printed.err
+    assert _tree(data) == clean
+    assert not [p for p in data.parent.iterdir() if ".ogl-staging-" in p.name]
+
+
+def test_an_import_whose_roll_back_fails_says_what_was_put_back_and_what_not(
+    setup, clean, tmp_path, capsys, monkeypatch
+):
+    # an administrator's script takes the write permission on responses.csv's place while the
+    # import moves its tables in: moving it in fails, and so does putting the earlier one back
+    import ogl_impact.write.target as target_mod
+
+    mapping, secret = setup
+    data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
+    before = _tree(data)
+    real = target_mod.os.replace
+
+    def no_permission(src, dst):
+        if Path(dst) == data / "responses.csv":
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(target_mod.os, "replace", no_permission)
+    code = main(_args(data, mapping, secret))
+    printed = capsys.readouterr()
+    assert code == 2, printed.err  # as the other refusals of the safe writer
+    assert "nichts geändert" not in printed.err and "nothing changed" not in printed.err
+    assert "nicht zurückgelegt: responses.csv" in printed.err, printed.err
+    assert "codebook.csv" in printed.err and "bitte" in printed.err, printed.err
+    assert "Traceback" not in printed.out + printed.err
+    assert not (data / "responses.csv").exists()  # the earlier one is in the backup folder
+    # validate sees the folder is half done; with the permission back, the next import puts
+    # the rest back first and then imports as if nothing had happened
+    monkeypatch.setattr(target_mod.os, "replace", real)
+    assert main(["validate", str(data)]) == 1
+    assert "abgebrochener Lauf" in capsys.readouterr().out
+    assert main(_args(data, mapping, secret)) == 0
+    assert "rückgängig gemacht" in capsys.readouterr().err
+    assert _tree(data) == clean
+    assert _tree(data) != before

@@ -20,10 +20,13 @@ from ogl_impact.write.target import (
     MARKER,
     TargetError,
     check_target,
+    interrupted,
+    locked_for_update,
     read_marker,
     recover,
     replace_folder,
     update_files,
+    write_marker,
 )
 
 from .conftest import edit
@@ -696,3 +699,176 @@ def test_a_leftover_of_an_earlier_process_with_the_same_pid_is_undone(tmp_path):
         (staging / "b.csv").write_text("b", encoding="utf-8")
         assert recover(raw) == [] and staging.exists()
     assert (raw / "b.csv").read_text(encoding="utf-8") == "b"
+
+
+# --- what a run that had finished leaves, and what the next run says of it ------------------
+
+KILL_AFTER_SWAP = """
+import os, signal
+from ogl_impact.write import target
+real = target._remove
+def remove(path):
+    if ".ogl-staging-old-" in str(path):  # the new output is in place, the old one aside
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(path)
+target._remove = remove
+with target.replace_folder("out", "process") as staging:
+    (staging / "a.txt").write_text("neu")
+"""
+
+
+def test_the_retired_folder_of_a_finished_run_is_called_the_rest_of_a_completed_run(
+    tmp_path: Path, caplog
+):
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AFTER_SWAP, tmp_path) == -9
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu"  # it had finished
+    with caplog.at_level("WARNING", logger="ogl_impact.write.target"):
+        with replace_folder(tmp_path / "out", "process") as staging:
+            (staging / "a.txt").write_text("wieder", encoding="utf-8")
+    said = caplog.text
+    assert "Reste eines abgeschlossenen Laufs entfernt" in said, said
+    assert "leftovers of a completed run removed" in said, said
+    assert "abgebrochen" not in said and "rückgängig" not in said, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+KILL_AT_SWAP_START = """
+import os, signal
+from ogl_impact.write import target
+real = target.os.replace
+def replace(src, dst):
+    if ".ogl-staging-old-" in str(dst):  # marker written; the old output still in place
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst)
+target.os.replace = replace
+with target.replace_folder("out", "process") as staging:
+    (staging / "a.txt").write_text("neu")
+"""
+
+
+def test_a_finished_output_killed_before_its_swap_began_is_put_in_place(tmp_path: Path, caplog):
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_SWAP_START, tmp_path) == -9
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "alt"
+    with caplog.at_level("WARNING", logger="ogl_impact.write.target"):
+        with pytest.raises(RuntimeError):  # the next run fails: the finished one still counts
+            with replace_folder(tmp_path / "out", "process"):
+                raise RuntimeError("kaputte Eingabe")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu"
+    assert "fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_finished_output_older_than_the_folder_is_not_put_in_place(tmp_path: Path):
+    # a killed run's finished output that a later run has since replaced (its pid was taken by
+    # another process, so the later run did not see it as a leftover) must not come back
+    pid = _dead_pid()
+    stale = tmp_path / f".out.ogl-staging-new-{pid}-alt"
+    stale.mkdir()
+    (stale / "a.txt").write_text("veraltet", encoding="utf-8")
+    write_marker(stale, "process")
+    os.utime(stale / MARKER, (1_000_000_000, 1_000_000_000))
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("neuer", encoding="utf-8")
+    said = recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neuer", said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_finished_output_is_never_put_in_place_of_a_folder_of_another_command(tmp_path: Path):
+    pid = _dead_pid()
+    ready = tmp_path / f".out.ogl-staging-new-{pid}-neu"
+    ready.mkdir()
+    (ready / "a.txt").write_text("neu", encoding="utf-8")
+    write_marker(ready, "figures")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "eigene.txt").write_text("von Hand", encoding="utf-8")
+    recover(out)
+    assert [p.name for p in out.iterdir()] == ["eigene.txt"]
+
+
+# --- a roll-back that cannot put everything back ----------------------------------------------
+
+
+def test_a_failed_roll_back_says_what_was_put_back_and_what_not(tmp_path: Path, monkeypatch):
+    # the folder's permissions change while the files are moved (an administrator's script):
+    # moving b.csv in fails, and so does putting the earlier b.csv back
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for name in ["a.csv", "b.csv", "c.csv"]:
+        (folder / name).write_text("alt " + name, encoding="utf-8")
+    before = snapshot(folder)
+    real_replace = os.replace
+
+    def locked(src, dst):
+        if Path(dst) == folder / "b.csv":  # b.csv can neither come in nor go back
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(target_mod.os, "replace", locked)
+    with pytest.raises(TargetError) as caught:
+        with update_files(folder, "import") as staging:
+            for name in ["a.csv", "b.csv", "c.csv"]:
+                (staging / name).write_text("neu " + name, encoding="utf-8")
+    text = str(caught.value)
+    assert "nichts geändert" not in text and "nothing changed" not in text, text
+    assert "a.csv" in text and "zurückgelegt" in text, text  # what was put back
+    assert "b.csv" in text and "nicht zurückgelegt" in text and "not put back" in text, text
+    assert "bitte" in text.lower(), text  # and that the folder needs a look
+    assert (folder / "a.csv").read_text(encoding="utf-8") == "alt a.csv"
+    assert not (folder / "b.csv").exists()
+    # the earlier b.csv is not lost: once the permission is back, the next run puts it back
+    monkeypatch.setattr(target_mod.os, "replace", real_replace)
+    assert interrupted(folder) is not None  # validate/status see the folder is half moved
+    with locked_for_update(folder, "import"):
+        pass
+    assert snapshot(folder) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+# --- a marker vouches only for files that are on the disk --------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_files_a_marker_lists_are_flushed_before_the_marker_is_written(
+    tmp_path: Path, monkeypatch, count
+):
+    # a power cut right after the marker is written must not leave empty files behind it (the
+    # next run would put that folder in place): every file is flushed first (or, for many,
+    # the whole file system at once), then the marker itself
+    flushed: list[str] = []
+    real_fsync, real_syncfs = os.fsync, getattr(target_mod, "_syncfs", lambda folder: False)
+
+    def fsync(fd):
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    def syncfs(folder):
+        done = real_syncfs(folder)
+        if done:
+            flushed.append(f"syncfs:{folder}")
+        return done
+
+    monkeypatch.setattr(target_mod.os, "fsync", fsync)
+    monkeypatch.setattr(target_mod, "_syncfs", syncfs, raising=False)
+    out = tmp_path / "out"
+    with replace_folder(out, "process") as staging:
+        (staging / "sub").mkdir()
+        for i in range(count):
+            (staging / "sub" / f"{i}.txt").write_text(str(i), encoding="utf-8")
+        name = staging.name
+    marker = flushed.index(str(tmp_path / name / MARKER))  # the marker itself is flushed
+    before = flushed[:marker]
+    if f"syncfs:{tmp_path / name}" not in before:
+        for i in range(count):
+            assert str(tmp_path / name / "sub" / f"{i}.txt") in before, (i, flushed)
+        assert str(tmp_path / name / "sub") in before and str(tmp_path / name) in before
+    else:
+        assert count > 16, flushed  # few files are flushed one by one
+    assert str(tmp_path / name) in flushed[marker:]  # and the folder's entry of the marker
+    assert (out / "sub" / "0.txt").read_text(encoding="utf-8") == "0"

@@ -483,7 +483,12 @@ def _collect_locked(
     with section, staged_feedback as feedback_staging:
         if feedback_staging is not None:  # the pages first, so that the commit is short
             stage_feedback(outcomes, Path(feedback), feedback_staging, lang)  # type: ignore[arg-type]
-        with update_files(tables.folder, "collect", [f for f in files if f.is_dir()]) as staging:
+        with update_files(
+            tables.folder,
+            "collect",
+            [f for f in files if f.is_dir()],
+            companions=[] if feedback_staging is None else [feedback_staging],  # both or neither
+        ) as staging:
             written = _write(frames, tables, staging, texts, notes, lines, stored_files.get)
             _stage("staged")
             _unchanged_since_load(tables, notes_sha)
