@@ -166,7 +166,7 @@ def test_ctrl_c_while_the_results_are_printed_says_all_is_written(
     printing = delivery_cli._print_outcome
 
     def ctrl_c_now(*args, **kwargs):  # the coordinator presses Ctrl-C as the lines appear
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)  # to this thread: handled before it returns
         return printing(*args, **kwargs)
 
     monkeypatch.setattr(delivery_cli, "_print_outcome", ctrl_c_now)
@@ -533,7 +533,7 @@ def test_ctrl_c_after_the_commit_before_collect_returns_says_all_is_written(
     before = _files(data)
 
     def ctrl_c_now(*args, **kwargs):  # the last step of collect(), after tables and feedback
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)  # to this thread: handled before it returns
         raise AssertionError("the interrupt did not arrive")
 
     monkeypatch.setattr(collect_module, "CollectResult", ctrl_c_now)
