@@ -23,7 +23,7 @@ from ogl_impact.plots.style import house_style
 from ogl_impact.reports import FIGURES, build, context, reports
 from ogl_impact.reports.build import _tasks
 from ogl_impact.reports.estimable import NotEstimable
-from ogl_impact.reports.render import LayoutError, draw_spec
+from ogl_impact.reports.render import LayoutError, draw_spec, shared_text_metrics
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "raw"
 REPORTS = ("sb1", "sb2", "sb3", "zb", "sb4", "sb5", "sb6", "pb")
@@ -48,7 +48,8 @@ def test_every_figure_passes_the_layout_check_on_the_saved_area(demo, report_id,
     report = next(r for r in reports(demo.periods) if r.report_id == report_id)
     ctx = context(demo, report, lang=lang, reps=99)
     checked, problems = [], []
-    with house_style(lang):
+    # text sizes shared across renderers, as the build checks them (the same sizes, sooner)
+    with house_style(lang), shared_text_metrics():
         for name, lab in _tasks(report, demo):
             try:
                 drawn = draw_spec(name, replace(ctx, only_lab=lab))

@@ -1,7 +1,12 @@
-"""The build's shared text-size cache changes nothing but the time it takes."""
+"""The build's speed-ups change nothing but the time it takes.
+
+The shared text-size cache, and saving a laid-out figure without matplotlib's
+layout pass (each format drawn once).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import matplotlib
@@ -82,3 +87,73 @@ def test_the_original_lookup_is_back_after_the_block_even_after_an_error() -> No
     with shared_text_metrics(), shared_text_metrics():  # nested: the inner one leaves it alone
         pass
     assert mtext._get_text_metrics_with_cache is original
+
+
+# --- savefig's layout pass on a figure laid out once ----------------------------------------
+
+
+def _laid_out() -> plt.Figure:
+    """A figure laid out as the build lays it out (constrained once, then frozen)."""
+    from ogl_impact.reports.figures.base import saved_box
+
+    fig = _figure()
+    fig.saved_box = saved_box(fig, lambda below: fig.text(0.01, below.y0 - 0.2, "Quelle: Test"))
+    return fig
+
+
+def _saved(fig: plt.Figure, skip: bool, draws: list[int]) -> dict[str, bytes]:
+    """Every format as the build writes it, counting the figure's draws (``draws``)."""
+    out = {}
+    for ext, options in FORMATS.items():
+        buffer = io.BytesIO()
+        cm = render._without_layout_pass(fig) if skip else contextlib.nullcontext()
+        before = draws[0]
+        with cm:
+            fig.savefig(buffer, format=ext, bbox_inches=fig.saved_box, **options)
+        draws.append(draws[0] - before)
+        out[ext] = buffer.getvalue()
+    return out
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count every draw of a figure (first item: the total), painted or not."""
+    draws = [0]
+    real = matplotlib.figure.Figure.draw
+
+    def draw(self, renderer):
+        draws[0] += 1
+        return real(self, renderer)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "draw", draw)
+    return draws
+
+
+def test_a_laid_out_figure_is_drawn_once_per_format_and_the_files_are_the_same(counted) -> None:
+    with house_style():
+        fig = _laid_out()
+        counted[:] = [0]
+        plain = _saved(fig, skip=False, draws=counted)
+        assert counted[1:] == [2, 2, 2]  # matplotlib's layout pass, then the file
+        plt.close(fig)
+        fig = _laid_out()
+        counted[:] = [0]
+        once = _saved(fig, skip=True, draws=counted)
+        assert counted[1:] == [1, 1, 1]
+        # the placeholder engine is back on the figure, and no draw is left patched on it
+        assert type(fig.get_layout_engine()).__name__ == "PlaceHolderLayoutEngine"
+        assert "draw" not in vars(fig)
+        plt.close(fig)
+    for ext in FORMATS:
+        assert once[ext] == plain[ext], ext
+    assert set(once) == {"png", "svg", "pdf"} and all(once.values())
+
+
+def test_a_figure_not_laid_out_yet_keeps_the_layout_pass(counted) -> None:
+    with house_style():
+        fig = _figure()  # constrained layout still on: savefig must lay it out
+        fig.saved_box = fig.get_tightbbox().padded(0.05)
+        counted[:] = [0]
+        _saved(fig, skip=True, draws=counted)
+        plt.close(fig)
+    assert counted[1:] == [2, 2, 2]

@@ -27,6 +27,8 @@ from typing import Any
 import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.text as mtext
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from ogl_impact.plots.layout import check_layout
 from ogl_impact.reports.estimable import NotEstimable, numerical_failures
@@ -144,6 +146,10 @@ def shared_text_metrics() -> Iterator[None]:
 def draw_spec(name: str, ctx: Context) -> list[Drawn]:
     """Draw a declared figure: data, plot, footer.
 
+    Texts are measured once per kind of renderer while it draws
+    (:func:`shared_text_metrics`), as in the build; the figure comes out the
+    same as without.
+
     Parameters
     ----------
     name : str
@@ -165,7 +171,7 @@ def draw_spec(name: str, ctx: Context) -> list[Drawn]:
     spec = FIGURES[name]
     opened = set(plt.get_fignums())
     try:
-        with numerical_failures(ctx.lang):
+        with numerical_failures(ctx.lang), shared_text_metrics():
             panels = spec.data(ctx)
             return [finish(spec.plot(panel, ctx), spec, panel, ctx) for panel in panels]
     except NotEstimable:
@@ -263,6 +269,63 @@ def svg_with_text(svg: str, title: str, desc: str) -> str:
     return svg[:end] + text + svg[end:]
 
 
+def _drawing_disabled(renderer: Any) -> bool:
+    """Whether ``renderer`` is inside matplotlib's ``_draw_disabled`` (nothing is painted).
+
+    That context manager puts no-op ``draw_*``/``open_group`` methods on the
+    renderer object (for PDF and SVG on the vector renderer inside the
+    mixed-mode one); a renderer that paints never has them as its own
+    attributes.
+    """
+    for candidate in (renderer, getattr(renderer, "_renderer", None)):
+        try:
+            if "open_group" in vars(candidate):
+                return True
+        except TypeError:  # no __dict__ (None, Agg's C++ renderer)
+            continue
+    return False
+
+
+@contextmanager
+def _without_layout_pass(fig: Figure) -> Iterator[None]:
+    """Save a figure whose layout is frozen without matplotlib's extra drawing pass.
+
+    Whenever a figure has a layout engine, ``savefig`` first draws it with
+    painting switched off (so that the engine can place the axes), then draws
+    it into the file. A figure laid out by
+    :func:`~ogl_impact.reports.figures.base.saved_box` keeps only matplotlib's
+    placeholder engine, which places nothing, so that pass only repeats work
+    the drawing into the file does again; it costs about as much. Inside the
+    block the figure skips a draw with painting switched off (and only that:
+    ``savefig`` still makes its renderer and sets the resolution as before, so
+    every file is byte for byte the same). A figure with any other engine
+    (not laid out yet) is drawn as matplotlib does.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure about to be saved.
+
+    Yields
+    ------
+    None
+    """
+    if not isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine) or "draw" in vars(fig):
+        yield
+        return
+    real = fig.draw
+
+    def draw(renderer: Any) -> None:
+        if not _drawing_disabled(renderer):
+            real(renderer)
+
+    fig.draw = draw
+    try:
+        yield
+    finally:
+        del fig.draw
+
+
 def save(
     drawn: Drawn,
     folder: Path,
@@ -291,20 +354,28 @@ def save(
     paths = []
     box = drawn.bbox if drawn.bbox is not None else drawn.figure.get_tightbbox().padded(0.05)
     try:
-        for ext, options in FORMATS.items():
-            if formats is not None and ext not in formats:
-                continue
-            path = folder / f"{drawn.name}.{ext}"
-            if ext == "svg":
-                buffer = io.StringIO()
-                drawn.figure.savefig(buffer, format=ext, bbox_inches=box, **options)
-                text = svg_with_text(buffer.getvalue(), drawn.title or drawn.name, drawn.alt_text)
-                path.write_text(text, encoding="utf-8")
-            else:
-                drawn.figure.savefig(path, format=ext, bbox_inches=box, **options)
-            paths.append(path)
+        paths += _write_images(drawn, folder, box, formats)
         if drawn.table is not None:
             paths += write_tables({drawn.name: drawn.table}, folder, comment or drawn.title)
     finally:
         plt.close(drawn.figure)
+    return paths
+
+
+def _write_images(
+    drawn: Drawn, folder: Path, box: Any, formats: Sequence[str] | None
+) -> list[Path]:
+    """Write the figure in every format of :data:`FORMATS` asked for; return the paths."""
+    paths = []
+    for ext, options in FORMATS.items():
+        if formats is not None and ext not in formats:
+            continue
+        path = folder / f"{drawn.name}.{ext}"
+        target = io.StringIO() if ext == "svg" else path
+        with _without_layout_pass(drawn.figure):
+            drawn.figure.savefig(target, format=ext, bbox_inches=box, **options)
+        if isinstance(target, io.StringIO):
+            text = svg_with_text(target.getvalue(), drawn.title or drawn.name, drawn.alt_text)
+            path.write_text(text, encoding="utf-8")
+        paths.append(path)
     return paths

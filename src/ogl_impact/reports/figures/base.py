@@ -317,7 +317,8 @@ def revision_note(
     revs = ctx.data.tables.get("revisions")
     if revs is None or revs.empty or "periods" not in ctx.data.tables:
         return ""
-    values = revised_values(revs)
+    # the same table for every figure of the report (and every lab's copy of the context)
+    values = ctx.cached("revised_values", lambda: revised_values(revs))
     values = values[values["changed"] & ~values["status_column"]]
     if drawn_on is not None:
         part = _values_drawn(values, drawn_on)
