@@ -258,3 +258,41 @@ def test_stored_lab_period_pairs_are_those_of_the_rows(rows, labs, periods):
     expected = set(zip(frame["lab_id"].tolist(), frame["period_id"].tolist(), strict=True))
     assert _pairs(frame) == expected
     assert _pairs(frame.astype("category")) == expected
+
+
+def _numpy_huge_pages() -> bool:
+    """Whether numpy asks for huge pages now (read by setting it back at once)."""
+    from numpy._core import multiarray
+
+    now = multiarray._set_madvise_hugepage(False)
+    multiarray._set_madvise_hugepage(now)
+    return now
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_collect_turns_off_numpys_huge_pages_only_while_it_runs(before):
+    from numpy._core import multiarray
+
+    from ogl_impact.delivery.collect import _small_pages
+
+    was = multiarray._set_madvise_hugepage(before)
+    try:
+        with _small_pages():
+            assert _numpy_huge_pages() is False
+        assert _numpy_huge_pages() is before
+        with pytest.raises(KeyboardInterrupt), _small_pages():  # Ctrl-C: restored all the same
+            raise KeyboardInterrupt
+        assert _numpy_huge_pages() is before
+    finally:
+        multiarray._set_madvise_hugepage(was)
+
+
+def test_collect_restores_numpys_huge_pages_after_a_run(tmp_path):
+    from ogl_impact.delivery.collect import CollectError, collect
+
+    before = _numpy_huge_pages()
+    data = tmp_path / "data"
+    data.mkdir()
+    with pytest.raises(CollectError, match="Daten fehlerhaft"):  # an empty folder: refused
+        collect([tmp_path / "none"], data, received=pd.Timestamp("2023-01-20"))
+    assert _numpy_huge_pages() is before
