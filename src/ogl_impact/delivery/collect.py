@@ -44,6 +44,7 @@ huge page, that costs more than the pages save.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import threading
@@ -255,7 +256,7 @@ def collect(
     try:
         # a run killed while moving its tables in is undone first (its journal), before
         # the folder is read: else the half-moved folder would be refused as broken
-        with _small_pages(), locked_for_update(data, "collect"):
+        with _small_pages(), _frozen_to_the_end(), locked_for_update(data, "collect"):
             return _collect_locked(
                 paths, data, received, period, jobs, feedback, feedback_inputs, lang, done
             )
@@ -289,6 +290,31 @@ def _small_pages() -> Iterator[None]:
         yield
     finally:
         switch(before)
+
+
+@contextlib.contextmanager
+def _frozen_to_the_end() -> Iterator[None]:
+    """Unfreeze the garbage collector's objects when the run ends (frozen as it goes).
+
+    What collect keeps to its end (what exists when it starts, the loaded
+    tables, the workbooks' results) is moved out of the collector's reach
+    (:func:`gc.freeze`) as it accumulates: at the start, before the pool
+    forks, and every :data:`_FREEZE_EVERY` results. Else every full
+    collection walks all of it again, finding nothing: at 10,800 workbooks
+    nine full collections of up to 430,000 objects, about 1 s of the
+    parent's CPU, part of it on the one core busy after the pool. Objects
+    freed by reference counting are freed as before; garbage in reference
+    cycles among frozen objects waits for the end of the run.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+_FREEZE_EVERY = 256
+"""Results after which the parent freezes what it holds (:func:`_frozen_to_the_end`)."""
 
 
 def _prepare_validation() -> None:
@@ -347,10 +373,12 @@ def _collect_locked(
     remarks_only: dict[int, Finding] = {}  # by id(): said only where the workbook is accepted
     stored_notes: pd.DataFrame | None = None  # read when a workbook sent again has remarks
     stored_files = _StoredFiles(tables)
-    for checked in check_workbooks(files, ctx, processes, read):
+    for checked in check_workbooks(files, ctx, processes, read, unfreeze=False):
         stored_files.start()  # the workers are forked by now: the thread is the parent's alone
         if processes > 1 and not outcomes:  # beside the workers, not after them
             _prepare_validation()
+        if len(outcomes) % _FREEZE_EVERY == 0:  # kept to the end: out of the collector's way
+            gc.freeze()
         o = checked.outcome
         outcomes.append(o)
         if period is not None and [f.rule for f in o.errors] == ["wrong_period"]:
@@ -486,6 +514,7 @@ def _collect_locked(
     network_workbooks(outcomes, tables.tables["periods"])  # lab known, period a workshop
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
     del ctx, read
+    gc.freeze()  # the last results too
     _, written_tables, merged_raw, orders = _merge_and_check(
         candidates, new_rows, tables, received, existing
     )
