@@ -258,3 +258,105 @@ def test_stored_lab_period_pairs_are_those_of_the_rows(rows, labs, periods):
     expected = set(zip(frame["lab_id"].tolist(), frame["period_id"].tolist(), strict=True))
     assert _pairs(frame) == expected
     assert _pairs(frame.astype("category")) == expected
+
+
+def _numpy_huge_pages() -> bool:
+    """Whether numpy asks for huge pages now (read by setting it back at once)."""
+    from numpy._core import multiarray
+
+    now = multiarray._set_madvise_hugepage(False)
+    multiarray._set_madvise_hugepage(now)
+    return now
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_collect_turns_off_numpys_huge_pages_only_while_it_runs(before):
+    from numpy._core import multiarray
+
+    from ogl_impact.delivery.collect import _small_pages
+
+    was = multiarray._set_madvise_hugepage(before)
+    try:
+        with _small_pages():
+            assert _numpy_huge_pages() is False
+        assert _numpy_huge_pages() is before
+        with pytest.raises(KeyboardInterrupt), _small_pages():  # Ctrl-C: restored all the same
+            raise KeyboardInterrupt
+        assert _numpy_huge_pages() is before
+    finally:
+        multiarray._set_madvise_hugepage(was)
+
+
+def test_collect_restores_numpys_huge_pages_after_a_run(tmp_path):
+    from ogl_impact.delivery.collect import CollectError, collect
+
+    before = _numpy_huge_pages()
+    data = tmp_path / "data"
+    data.mkdir()
+    with pytest.raises(CollectError, match="Daten fehlerhaft"):  # an empty folder: refused
+        collect([tmp_path / "none"], data, received=pd.Timestamp("2023-01-20"))
+    assert _numpy_huge_pages() is before
+
+
+def test_collect_unfreezes_the_garbage_collector_when_it_ends():
+    import gc
+
+    from ogl_impact.delivery.collect import _frozen_to_the_end
+
+    gc.unfreeze()
+    with _frozen_to_the_end():
+        assert gc.get_freeze_count() > 0  # what existed at the start is frozen
+        gc.freeze()
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(KeyboardInterrupt), _frozen_to_the_end():  # Ctrl-C: unfrozen all the same
+        raise KeyboardInterrupt
+    assert gc.get_freeze_count() == 0
+
+
+def test_garbage_in_cycles_made_during_the_run_is_collected_after_it():
+    import gc
+    import weakref
+
+    from ogl_impact.delivery.collect import _frozen_to_the_end
+
+    class Node:
+        pass
+
+    with _frozen_to_the_end():
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle: reference counting alone never frees it
+        gone = weakref.ref(a)
+        gc.freeze()
+        del a, b
+        gc.collect()
+        assert gone() is not None  # frozen: left alone during the run
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_failed_collect_leaves_nothing_frozen(tmp_path):
+    import gc
+
+    from ogl_impact.delivery.collect import CollectError, collect
+
+    gc.unfreeze()
+    data = tmp_path / "data"
+    data.mkdir()
+    with pytest.raises(CollectError):
+        collect([tmp_path / "none"], data, received=pd.Timestamp("2023-01-20"))
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_pool_leaves_its_objects_frozen_only_when_asked(tmp_path):
+    import gc
+
+    from ogl_impact.delivery.check import Context, check_workbooks
+
+    ctx = Context(set(), set(), None, {}, {}, {}, pd.Timestamp("2023-01-20"))
+    paths = [tmp_path / f"nothing{k}.xlsx" for k in range(3)]  # unreadable: one finding each
+    for unfreeze, frozen in ((True, False), (False, True)):
+        gc.unfreeze()
+        found = list(check_workbooks(paths, ctx, processes=2, unfreeze=unfreeze))
+        assert [c.outcome.findings[0].rule for c in found] == ["not_a_workbook"] * 3
+        assert (gc.get_freeze_count() > 0) is frozen
+    gc.unfreeze()

@@ -528,6 +528,7 @@ def check_workbooks(
     ctx: Context,
     processes: int = 1,
     ahead: Mapping[int, bytes] | None = None,
+    unfreeze: bool = True,
 ) -> Iterator[Checked]:
     """Check workbooks, in a pool of processes if asked; results in input order.
 
@@ -543,6 +544,10 @@ def check_workbooks(
     ahead : mapping of int to bytes, optional
         Workbooks already read, by position in ``paths``
         (:meth:`ReadAhead.finish`); the others are read here.
+    unfreeze : bool
+        Whether to unfreeze the garbage collector's objects once the pool is
+        done (:func:`gc.freeze` before the workers fork). False: the caller
+        does it (collect keeps them frozen to the end of its run).
 
     Yields
     ------
@@ -567,7 +572,8 @@ def check_workbooks(
             pool.join()
     finally:
         _JOB = None
-        gc.unfreeze()
+        if unfreeze:
+            gc.unfreeze()
 
 
 _FRAME = struct.Struct("<QQ")
