@@ -773,3 +773,33 @@ def test_a_workshop_workbook_is_named_in_english_under_lang_en(full, stored, tmp
     # the kind's English label from vocab, numbered by the id (as status --lang en names it)
     assert "'Network workshop 6' (nw6)" in line, line
     assert "Netzwerk-Workshop" not in line, line
+
+
+def test_pages_of_a_killed_collect_stay_out_when_the_tables_leftovers_were_deleted_by_hand(
+    full, stored, tmp_path, capsys
+):
+    # killed before its first table moved (the pages were already marked as finished); the
+    # coordinator then deletes the hidden folders beside the data folder by hand. The tables
+    # never took the correction, so its page ("70 accepted") must not appear in the next run
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_bytes()
+    values = (stored / "indicator_values.csv").read_bytes()
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MID_MOVE, "0", "collect", str(second), "--data",
+         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    for leftover in stored.parent.glob(f".{stored.name}.ogl-staging-*"):
+        shutil.rmtree(leftover)  # "hidden folders of an old run; away with them"
+    assert (stored / "indicator_values.csv").read_bytes() == values  # nothing had moved
+    other = tmp_path / "c" / "notiz.xlsx"
+    other.parent.mkdir()
+    other.write_bytes(b"keine Arbeitsmappe")
+    code, text = collect(capsys, str(other), "--data", str(stored), "--feedback", str(fb))
+    assert "eingesetzt" not in text, text
+    assert (fb / f"{LAB}_{PERIOD}.html").read_bytes() == page
+    assert _staging_beside(fb) == [] and _staging_beside(stored) == []

@@ -872,3 +872,40 @@ def test_the_files_a_marker_lists_are_flushed_before_the_marker_is_written(
         assert count > 16, flushed  # few files are flushed one by one
     assert str(tmp_path / name) in flushed[marker:]  # and the folder's entry of the marker
     assert (out / "sub" / "0.txt").read_text(encoding="utf-8") == "0"
+
+
+KILL_AT_COMMIT = """
+import os, signal, sys
+from ogl_impact.write import target
+real = target.os.replace
+def replace(src, dst):
+    done = real(src, dst)
+    if str(dst).endswith(target.DONE):  # the files are committed; the pages not yet told
+        os.kill(os.getpid(), signal.SIGKILL)
+    return done
+target.os.replace = replace
+with target.replace_folder("fb", "collect") as pages:
+    (pages / "lab.html").write_text("neu")
+    with target.update_files("daten", "collect", companions=[pages]) as staging:
+        (staging / "werte.csv").write_text("neu")
+"""
+
+
+@pytest.mark.parametrize("data_first", [True, False])
+def test_pages_of_a_run_killed_right_after_its_commit_are_put_in_place(
+    tmp_path: Path, data_first: bool
+):
+    # killed the moment the tables were committed: the pages belong to them, whichever
+    # folder the next run looks at first (collect: the data folder; another run: the pages)
+    with replace_folder(tmp_path / "fb", "collect") as pages:
+        (pages / "lab.html").write_text("alt", encoding="utf-8")
+    (tmp_path / "daten").mkdir()
+    (tmp_path / "daten" / "werte.csv").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_COMMIT, tmp_path) == -9
+    assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "neu"
+    order = ["daten", "fb"] if data_first else ["fb", "daten"]
+    said = [line for name in order for line in recover(tmp_path / name)]
+    assert (tmp_path / "fb" / "lab.html").read_text(encoding="utf-8") == "neu", said
+    assert any("fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in s for s in said), said
+    assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "neu"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "fb"]

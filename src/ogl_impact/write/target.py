@@ -549,6 +549,8 @@ def recover(target: str | Path) -> list[str]:
             done.append(why)
     completed = {pid for kind, pid, _, path in stale if kind == "backup" and _committed(path)}
     for kind, _, _, path in stale:
+        if kind == "backup" and _committed(path):  # killed before it told its companions
+            _release(_companions(path / DONE), path / JOURNAL)
         if kind == "backup":
             try:
                 done += _roll_back(path, target)
@@ -610,7 +612,11 @@ def _finished(path: Path) -> bool:
         return True
     except OSError:
         return False
-    return bool(journal) and not os.path.lexists(journal)
+    # only a commit seen (the journal renamed, beside it) counts: a journal that is merely
+    # missing (its folder deleted by hand, or the data folder moved) proves nothing
+    return (
+        bool(journal) and not os.path.lexists(journal) and (Path(journal).parent / DONE).is_file()
+    )
 
 
 def _marker_time(folder: Path) -> int:
@@ -790,12 +796,34 @@ def _roll_back(backup: Path, folder: Path) -> list[str]:
     ]
 
 
-def _unmark(companions: list, journal: Path) -> None:
-    """Take the marker from the staging folders a journal was to finish (they are not finished).
+def _companions(record: Path) -> list:
+    """Return the staging folders a journal (or its committed record) names; [] when unreadable."""
+    try:
+        content = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    companions = content.get("companions") if isinstance(content, dict) else None
+    return companions if isinstance(companions, list) else []
 
-    Only a ``new`` staging folder that names this very journal is touched
-    (a journal lies where others may write: it cannot point anywhere else).
+
+def _release(companions: list, journal: Path) -> None:
+    """Tell the staging folders a journal was to finish that its files are committed.
+
+    Their file :data:`AFTER` (naming this very journal) is removed: from then on
+    they count as finished without the committed record beside the journal, which
+    is removed with the backup folder.
     """
+    for folder in _waiting_on(companions, journal):
+        _unlink(folder / AFTER)
+        _fsync(folder)
+
+
+def _waiting_on(companions: list, journal: Path) -> list[Path]:
+    """The ``new`` staging folders among ``companions`` whose :data:`AFTER` names ``journal``.
+
+    A journal lies where others may write: it cannot point anywhere else.
+    """
+    found = []
     for name in companions:
         if not isinstance(name, str) or f"{STAGING_TAG}new-" not in Path(name).name:
             continue
@@ -805,7 +833,18 @@ def _unmark(companions: list, journal: Path) -> None:
         except OSError:
             continue
         if names == str(journal) and not folder.is_symlink():
-            _unlink(folder / MARKER)
+            found.append(folder)
+    return found
+
+
+def _unmark(companions: list, journal: Path) -> None:
+    """Take the marker from the staging folders a journal was to finish (they are not finished).
+
+    Only a ``new`` staging folder that names this very journal is touched
+    (a journal lies where others may write: it cannot point anywhere else).
+    """
+    for folder in _waiting_on(companions, journal):
+        _unlink(folder / MARKER)
 
 
 def _partly_undone(folder: Path, backup: Path, undone: _Undone) -> str:
@@ -1247,6 +1286,7 @@ def update_files(
             if isinstance(exc, PermissionError):  # a file or the folder made read-only meanwhile
                 raise _no_permission(Path(exc.filename or folder_r)) from None
             raise
+        _release([str(c) for c in companions], journal)  # finished for good (said after commit)
     finally:
         if not committed and not keep_backup:
             _unmark([str(c) for c in companions], journal)
