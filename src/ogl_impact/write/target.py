@@ -819,7 +819,7 @@ def _release(companions: list, journal: Path) -> None:
 
 
 def _waiting_on(companions: list, journal: Path) -> list[Path]:
-    """The ``new`` staging folders among ``companions`` whose :data:`AFTER` names ``journal``.
+    """Return the ``new`` staging folders of ``companions`` whose :data:`AFTER` names ``journal``.
 
     A journal lies where others may write: it cannot point anywhere else.
     """
