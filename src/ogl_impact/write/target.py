@@ -974,9 +974,33 @@ def replace_folder(
             write_marker(staging, command)
         _unlink(staging / AFTER)  # the files it waited for are committed (or there were none)
         _swap(staging, out_r)
-    except BaseException:
+    except BaseException as exc:
+        if staging.name in _COMMITTED and _finished(staging):  # its files are in: keep it
+            _OWN.discard(staging.name)  # a leftover now: the next run puts it in place
+            if isinstance(exc, Exception):
+                raise TargetError(_kept_line(out_r, staging, exc)) from None
+            raise
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+_COMMITTED: set[str] = set()
+"""Names of staging folders of :func:`replace_folder` whose :func:`update_files` companion
+files this process committed: such a folder is never thrown away (its output belongs to
+files already in place)."""
+
+
+def _kept_line(out: Path, staging: Path, exc: Exception) -> str:
+    """Return the refusal of a companion output that could not be put in place after its files."""
+    why = str(exc) if isinstance(exc, TargetError) else f"{exc.filename or ''} {exc}".strip()
+    return (
+        f"{out}: die Dateien, zu denen diese Ausgabe gehört, sind übernommen, aber die "
+        f"fertige Ausgabe wurde nicht eingesetzt ({why}); sie bleibt in {staging}, und der "
+        f"nächste Lauf in diesen Ordner setzt sie ein, sobald der Grund behoben ist / the "
+        f"files this output belongs to were taken in, but the finished output was not put in "
+        f"place; it stays in {staging}, and the next run into this folder puts it in place "
+        f"once the cause is removed"
+    )
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -1286,6 +1310,7 @@ def update_files(
             if isinstance(exc, PermissionError):  # a file or the folder made read-only meanwhile
                 raise _no_permission(Path(exc.filename or folder_r)) from None
             raise
+        _COMMITTED.update(c.name for c in companions)
         _release([str(c) for c in companions], journal)  # finished for good (said after commit)
     finally:
         if not committed and not keep_backup:
