@@ -909,3 +909,48 @@ def test_pages_of_a_run_killed_right_after_its_commit_are_put_in_place(
     assert any("fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in s for s in said), said
     assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "neu"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "fb"]
+
+
+KILL_MOVING_TWO = """
+import os, signal
+from ogl_impact.write import target
+real, n = target.os.replace, [0]
+def replace(src, dst):
+    if ".ogl-staging-files-" in str(src):
+        n[0] += 1
+        if n[0] > 2:  # two of three files moved in
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst)
+target.os.replace = replace
+with target.update_files("daten", "import") as staging:
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (staging / name).write_text("neu")
+"""
+
+KILL_RECOVERY_TIDYING_UP = """
+import os, signal
+from ogl_impact.write import target
+def remove(path):  # the roll-back is done; killed while its folders are removed
+    os.kill(os.getpid(), signal.SIGKILL)
+target._remove = remove
+target.recover("daten")
+"""
+
+
+def test_a_roll_back_killed_while_tidying_up_is_not_called_one_that_moved_nothing(
+    tmp_path: Path,
+):
+    # an import is killed while moving; the next one is killed too, right after it had put
+    # every file back. The third must not claim the first run "had not moved any file yet"
+    (tmp_path / "daten").mkdir()
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / "daten" / name).write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_MOVING_TWO, tmp_path) == -9
+    assert _run_and_kill_at(KILL_RECOVERY_TIDYING_UP, tmp_path) == -9
+    assert sorted(p.name for p in (tmp_path / "daten").iterdir()) == ["a.csv", "b.csv"]
+    said = recover(tmp_path / "daten")
+    assert said and not any("noch keine Datei verschoben" in s for s in said), said
+    assert not any("not moved any file" in s for s in said), said
+    for name in ("a.csv", "b.csv"):
+        assert (tmp_path / "daten" / name).read_text(encoding="utf-8") == "alt"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daten"]

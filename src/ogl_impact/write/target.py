@@ -782,6 +782,7 @@ def _roll_back(backup: Path, folder: Path) -> list[str]:
     undone = _undo(entries, folder, backup)
     if undone.failed:
         raise TargetError(_partly_undone(folder, backup, undone))
+    _forget(journal)  # undone: a kill while tidying up must not make it look unmoved later
     if not (undone.put_back or undone.removed):
         return [
             f"{folder}: Reste eines abgebrochenen Laufs entfernt; er hatte noch keine Datei "
@@ -835,6 +836,12 @@ def _waiting_on(companions: list, journal: Path) -> list[Path]:
         if names == str(journal) and not folder.is_symlink():
             found.append(folder)
     return found
+
+
+def _forget(journal: Path) -> None:
+    """Remove a journal whose run is fully undone, and flush its folder (nothing left to undo)."""
+    _unlink(journal)
+    _fsync(journal.parent)
 
 
 def _unmark(companions: list, journal: Path) -> None:
@@ -1303,6 +1310,8 @@ def update_files(
         except BaseException as exc:
             _unmark([str(c) for c in companions], journal)
             undone = _undo(moved, folder_r, backup)
+            if not undone.failed:
+                _forget(journal)  # undone (before the folders go; see _roll_back)
             if undone.failed:  # the earlier files stay with the journal for the next run
                 keep_backup = True
                 _OWN.discard(backup.name)  # a leftover now, also for a later run of this process
