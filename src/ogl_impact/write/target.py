@@ -601,8 +601,11 @@ def _finished(path: Path) -> bool:
     """Whether a ``new`` staging folder holds a finished output (marker written, files committed).
 
     A staging folder that :func:`update_files` finishes together with its
-    files names that run's journal (file :data:`AFTER`): while the journal
-    exists the files are not committed, and the folder does not count.
+    files names that run's journal (file :data:`AFTER`): it counts only once
+    the commit is seen (the journal renamed to :data:`DONE` beside it), or
+    once the committing run (or :func:`recover` of its folder) has removed
+    :data:`AFTER`. A journal that is merely missing (deleted by hand, the
+    folder moved) proves nothing: such a folder does not count.
     """
     if path.is_symlink() or not path.is_dir() or read_marker(path) is None:
         return False
@@ -1236,7 +1239,9 @@ def update_files(
         they do not count as finished, and a roll-back of the files takes
         their marker. So a run killed at any moment leaves both or neither:
         once the files are in, :func:`recover` puts the finished companion
-        in place.
+        in place. A companion whose files are in is never thrown away: when
+        it cannot be put in place (a file dropped into its folder meanwhile),
+        :func:`replace_folder` keeps it for the next run and says so.
 
     Yields
     ------
