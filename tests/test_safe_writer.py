@@ -954,3 +954,21 @@ def test_a_roll_back_killed_while_tidying_up_is_not_called_one_that_moved_nothin
     for name in ("a.csv", "b.csv"):
         assert (tmp_path / "daten" / name).read_text(encoding="utf-8") == "alt"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["daten"]
+
+
+def test_a_finished_output_as_old_as_the_folder_is_put_in_place(tmp_path: Path, caplog):
+    # on a file system that keeps times in steps of 1 or 2 s (FAT on a USB stick, ext3), the
+    # killed run's marker can bear the very time of the folder it was to replace: "not older"
+    # is not "newer", and its finished output must not be thrown away
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_SWAP_START, tmp_path) == -9
+    (ready,) = tmp_path.glob(".out.ogl-staging-new-*")
+    step = 2_000_000_000  # FAT's two seconds
+    same = (ready / MARKER).stat().st_mtime_ns // step * step
+    for marker in (ready / MARKER, tmp_path / "out" / MARKER):
+        os.utime(marker, ns=(same, same))
+    said = recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
+    assert any("fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in s for s in said), said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

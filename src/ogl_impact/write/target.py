@@ -632,15 +632,16 @@ def _marker_time(folder: Path) -> int:
 def _why_not_in_place(ready: Path, target: Path) -> str | None:
     """Return None when ``ready`` may replace ``target``; else "" (stale) or a line saying why not.
 
-    ``target`` must be missing, or carry the same command's marker, be older
-    than ``ready`` (else a later run has replaced it since) and hold no file
+    ``target`` must be missing, or carry the same command's marker, be no newer
+    than ``ready`` (else a later run has replaced it since; equal times count as
+    not newer, as file systems keep times in steps of up to 2 s) and hold no file
     its marker does not list.
     """
     if not target.exists():
         return None
     if target.is_symlink() or not target.is_dir() or read_marker(target) != read_marker(ready):
         return ""
-    if _marker_time(target) >= _marker_time(ready):
+    if _marker_time(target) > _marker_time(ready):  # equal: not older (times in 1-2 s steps)
         return ""
     listed = (_marker_data(target) or {}).get("files")
     foreign = sorted(set(_files(target)) - set(listed)) if isinstance(listed, list) else []
