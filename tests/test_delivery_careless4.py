@@ -773,3 +773,70 @@ def test_a_workshop_workbook_is_named_in_english_under_lang_en(full, stored, tmp
     # the kind's English label from vocab, numbered by the id (as status --lang en names it)
     assert "'Network workshop 6' (nw6)" in line, line
     assert "Netzwerk-Workshop" not in line, line
+
+
+def test_pages_of_a_killed_collect_stay_out_when_the_tables_leftovers_were_deleted_by_hand(
+    full, stored, tmp_path, capsys
+):
+    # killed before its first table moved (the pages were already marked as finished); the
+    # coordinator then deletes the hidden folders beside the data folder by hand. The tables
+    # never took the correction, so its page ("70 accepted") must not appear in the next run
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_bytes()
+    values = (stored / "indicator_values.csv").read_bytes()
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MID_MOVE, "0", "collect", str(second), "--data",
+         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    for leftover in stored.parent.glob(f".{stored.name}.ogl-staging-*"):
+        shutil.rmtree(leftover)  # "hidden folders of an old run; away with them"
+    assert (stored / "indicator_values.csv").read_bytes() == values  # nothing had moved
+    other = tmp_path / "c" / "notiz.xlsx"
+    other.parent.mkdir()
+    other.write_bytes(b"keine Arbeitsmappe")
+    code, text = collect(capsys, str(other), "--data", str(stored), "--feedback", str(fb))
+    assert "eingesetzt" not in text, text
+    assert (fb / f"{LAB}_{PERIOD}.html").read_bytes() == page
+    assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+
+
+def test_a_file_dropped_into_the_feedback_folder_during_a_collect_loses_no_page(
+    full, stored, tmp_path, capsys, monkeypatch
+):
+    # while a long collect runs, the coordinator's file browser leaves a file in the feedback
+    # folder (.DS_Store, Thumbs.db). The tables still go in; the pages that belong to them must
+    # not be thrown away, and the message must not say that nothing changed
+    from ogl_impact.delivery import collect as collect_module
+
+    fb = tmp_path / "fb"
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+
+    def browser(stage: str) -> None:
+        if stage == "staged":
+            (fb / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+
+    monkeypatch.setattr(collect_module, "stage_hook", browser)
+    code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+    monkeypatch.setattr(collect_module, "stage_hook", None)
+    assert "Traceback" not in text, text
+    taken = "70" in (stored / "indicator_values.csv").read_text(encoding="utf-8")
+    if not taken:  # refused as a whole: fine, nothing of it may show
+        assert "70" not in (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+        return
+    assert "nichts geändert" not in text, text
+    assert code == 2 and "sind übernommen" in text and "setzt sie ein" in text, text
+    # the file is moved away, as the message asked; the workbook is sent again (now skipped)
+    (fb / ".DS_Store").unlink()
+    code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "als Korrektur angenommen" in page and "70" in page, (text, page)
+    assert _staging_beside(fb) == [] and _staging_beside(stored) == []

@@ -872,3 +872,103 @@ def test_the_files_a_marker_lists_are_flushed_before_the_marker_is_written(
         assert count > 16, flushed  # few files are flushed one by one
     assert str(tmp_path / name) in flushed[marker:]  # and the folder's entry of the marker
     assert (out / "sub" / "0.txt").read_text(encoding="utf-8") == "0"
+
+
+KILL_AT_COMMIT = """
+import os, signal, sys
+from ogl_impact.write import target
+real = target.os.replace
+def replace(src, dst):
+    done = real(src, dst)
+    if str(dst).endswith(target.DONE):  # the files are committed; the pages not yet told
+        os.kill(os.getpid(), signal.SIGKILL)
+    return done
+target.os.replace = replace
+with target.replace_folder("fb", "collect") as pages:
+    (pages / "lab.html").write_text("neu")
+    with target.update_files("daten", "collect", companions=[pages]) as staging:
+        (staging / "werte.csv").write_text("neu")
+"""
+
+
+@pytest.mark.parametrize("data_first", [True, False])
+def test_pages_of_a_run_killed_right_after_its_commit_are_put_in_place(
+    tmp_path: Path, data_first: bool
+):
+    # killed the moment the tables were committed: the pages belong to them, whichever
+    # folder the next run looks at first (collect: the data folder; another run: the pages)
+    with replace_folder(tmp_path / "fb", "collect") as pages:
+        (pages / "lab.html").write_text("alt", encoding="utf-8")
+    (tmp_path / "daten").mkdir()
+    (tmp_path / "daten" / "werte.csv").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_COMMIT, tmp_path) == -9
+    assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "neu"
+    order = ["daten", "fb"] if data_first else ["fb", "daten"]
+    said = [line for name in order for line in recover(tmp_path / name)]
+    assert (tmp_path / "fb" / "lab.html").read_text(encoding="utf-8") == "neu", said
+    assert any("fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in s for s in said), said
+    assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "neu"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "fb"]
+
+
+KILL_MOVING_TWO = """
+import os, signal
+from ogl_impact.write import target
+real, n = target.os.replace, [0]
+def replace(src, dst):
+    if ".ogl-staging-files-" in str(src):
+        n[0] += 1
+        if n[0] > 2:  # two of three files moved in
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real(src, dst)
+target.os.replace = replace
+with target.update_files("daten", "import") as staging:
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (staging / name).write_text("neu")
+"""
+
+KILL_RECOVERY_TIDYING_UP = """
+import os, signal
+from ogl_impact.write import target
+def remove(path):  # the roll-back is done; killed while its folders are removed
+    os.kill(os.getpid(), signal.SIGKILL)
+target._remove = remove
+target.recover("daten")
+"""
+
+
+def test_a_roll_back_killed_while_tidying_up_is_not_called_one_that_moved_nothing(
+    tmp_path: Path,
+):
+    # an import is killed while moving; the next one is killed too, right after it had put
+    # every file back. The third must not claim the first run "had not moved any file yet"
+    (tmp_path / "daten").mkdir()
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / "daten" / name).write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_MOVING_TWO, tmp_path) == -9
+    assert _run_and_kill_at(KILL_RECOVERY_TIDYING_UP, tmp_path) == -9
+    assert sorted(p.name for p in (tmp_path / "daten").iterdir()) == ["a.csv", "b.csv"]
+    said = recover(tmp_path / "daten")
+    assert said and not any("noch keine Datei verschoben" in s for s in said), said
+    assert not any("not moved any file" in s for s in said), said
+    for name in ("a.csv", "b.csv"):
+        assert (tmp_path / "daten" / name).read_text(encoding="utf-8") == "alt"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daten"]
+
+
+def test_a_finished_output_as_old_as_the_folder_is_put_in_place(tmp_path: Path, caplog):
+    # on a file system that keeps times in steps of 1 or 2 s (FAT on a USB stick, ext3), the
+    # killed run's marker can bear the very time of the folder it was to replace: "not older"
+    # is not "newer", and its finished output must not be thrown away
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_SWAP_START, tmp_path) == -9
+    (ready,) = tmp_path.glob(".out.ogl-staging-new-*")
+    step = 2_000_000_000  # FAT's two seconds
+    same = (ready / MARKER).stat().st_mtime_ns // step * step
+    for marker in (ready / MARKER, tmp_path / "out" / MARKER):
+        os.utime(marker, ns=(same, same))
+    said = recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
+    assert any("fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in s for s in said), said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -549,6 +549,8 @@ def recover(target: str | Path) -> list[str]:
             done.append(why)
     completed = {pid for kind, pid, _, path in stale if kind == "backup" and _committed(path)}
     for kind, _, _, path in stale:
+        if kind == "backup" and _committed(path):  # killed before it told its companions
+            _release(_companions(path / DONE), path / JOURNAL)
         if kind == "backup":
             try:
                 done += _roll_back(path, target)
@@ -599,8 +601,11 @@ def _finished(path: Path) -> bool:
     """Whether a ``new`` staging folder holds a finished output (marker written, files committed).
 
     A staging folder that :func:`update_files` finishes together with its
-    files names that run's journal (file :data:`AFTER`): while the journal
-    exists the files are not committed, and the folder does not count.
+    files names that run's journal (file :data:`AFTER`): it counts only once
+    the commit is seen (the journal renamed to :data:`DONE` beside it), or
+    once the committing run (or :func:`recover` of its folder) has removed
+    :data:`AFTER`. A journal that is merely missing (deleted by hand, the
+    folder moved) proves nothing: such a folder does not count.
     """
     if path.is_symlink() or not path.is_dir() or read_marker(path) is None:
         return False
@@ -610,7 +615,11 @@ def _finished(path: Path) -> bool:
         return True
     except OSError:
         return False
-    return bool(journal) and not os.path.lexists(journal)
+    # only a commit seen (the journal renamed, beside it) counts: a journal that is merely
+    # missing (its folder deleted by hand, or the data folder moved) proves nothing
+    return (
+        bool(journal) and not os.path.lexists(journal) and (Path(journal).parent / DONE).is_file()
+    )
 
 
 def _marker_time(folder: Path) -> int:
@@ -623,15 +632,16 @@ def _marker_time(folder: Path) -> int:
 def _why_not_in_place(ready: Path, target: Path) -> str | None:
     """Return None when ``ready`` may replace ``target``; else "" (stale) or a line saying why not.
 
-    ``target`` must be missing, or carry the same command's marker, be older
-    than ``ready`` (else a later run has replaced it since) and hold no file
+    ``target`` must be missing, or carry the same command's marker, be no newer
+    than ``ready`` (else a later run has replaced it since; equal times count as
+    not newer, as file systems keep times in steps of up to 2 s) and hold no file
     its marker does not list.
     """
     if not target.exists():
         return None
     if target.is_symlink() or not target.is_dir() or read_marker(target) != read_marker(ready):
         return ""
-    if _marker_time(target) >= _marker_time(ready):
+    if _marker_time(target) > _marker_time(ready):  # equal: not older (times in 1-2 s steps)
         return ""
     listed = (_marker_data(target) or {}).get("files")
     foreign = sorted(set(_files(target)) - set(listed)) if isinstance(listed, list) else []
@@ -776,6 +786,7 @@ def _roll_back(backup: Path, folder: Path) -> list[str]:
     undone = _undo(entries, folder, backup)
     if undone.failed:
         raise TargetError(_partly_undone(folder, backup, undone))
+    _forget(journal)  # undone: a kill while tidying up must not make it look unmoved later
     if not (undone.put_back or undone.removed):
         return [
             f"{folder}: Reste eines abgebrochenen Laufs entfernt; er hatte noch keine Datei "
@@ -790,12 +801,34 @@ def _roll_back(backup: Path, folder: Path) -> list[str]:
     ]
 
 
-def _unmark(companions: list, journal: Path) -> None:
-    """Take the marker from the staging folders a journal was to finish (they are not finished).
+def _companions(record: Path) -> list:
+    """Return the staging folders a journal (or its committed record) names; [] when unreadable."""
+    try:
+        content = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    companions = content.get("companions") if isinstance(content, dict) else None
+    return companions if isinstance(companions, list) else []
 
-    Only a ``new`` staging folder that names this very journal is touched
-    (a journal lies where others may write: it cannot point anywhere else).
+
+def _release(companions: list, journal: Path) -> None:
+    """Tell the staging folders a journal was to finish that its files are committed.
+
+    Their file :data:`AFTER` (naming this very journal) is removed: from then on
+    they count as finished without the committed record beside the journal, which
+    is removed with the backup folder.
     """
+    for folder in _waiting_on(companions, journal):
+        _unlink(folder / AFTER)
+        _fsync(folder)
+
+
+def _waiting_on(companions: list, journal: Path) -> list[Path]:
+    """Return the ``new`` staging folders of ``companions`` whose :data:`AFTER` names ``journal``.
+
+    A journal lies where others may write: it cannot point anywhere else.
+    """
+    found = []
     for name in companions:
         if not isinstance(name, str) or f"{STAGING_TAG}new-" not in Path(name).name:
             continue
@@ -805,7 +838,24 @@ def _unmark(companions: list, journal: Path) -> None:
         except OSError:
             continue
         if names == str(journal) and not folder.is_symlink():
-            _unlink(folder / MARKER)
+            found.append(folder)
+    return found
+
+
+def _forget(journal: Path) -> None:
+    """Remove a journal whose run is fully undone, and flush its folder (nothing left to undo)."""
+    _unlink(journal)
+    _fsync(journal.parent)
+
+
+def _unmark(companions: list, journal: Path) -> None:
+    """Take the marker from the staging folders a journal was to finish (they are not finished).
+
+    Only a ``new`` staging folder that names this very journal is touched
+    (a journal lies where others may write: it cannot point anywhere else).
+    """
+    for folder in _waiting_on(companions, journal):
+        _unlink(folder / MARKER)
 
 
 def _partly_undone(folder: Path, backup: Path, undone: _Undone) -> str:
@@ -935,9 +985,33 @@ def replace_folder(
             write_marker(staging, command)
         _unlink(staging / AFTER)  # the files it waited for are committed (or there were none)
         _swap(staging, out_r)
-    except BaseException:
+    except BaseException as exc:
+        if staging.name in _COMMITTED and _finished(staging):  # its files are in: keep it
+            _OWN.discard(staging.name)  # a leftover now: the next run puts it in place
+            if isinstance(exc, Exception):
+                raise TargetError(_kept_line(out_r, staging, exc)) from None
+            raise
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+_COMMITTED: set[str] = set()
+"""Names of staging folders of :func:`replace_folder` whose :func:`update_files` companion
+files this process committed: such a folder is never thrown away (its output belongs to
+files already in place)."""
+
+
+def _kept_line(out: Path, staging: Path, exc: Exception) -> str:
+    """Return the refusal of a companion output that could not be put in place after its files."""
+    why = str(exc) if isinstance(exc, TargetError) else f"{exc.filename or ''} {exc}".strip()
+    return (
+        f"{out}: die Dateien, zu denen diese Ausgabe gehört, sind übernommen, aber die "
+        f"fertige Ausgabe wurde nicht eingesetzt ({why}); sie bleibt in {staging}, und der "
+        f"nächste Lauf in diesen Ordner setzt sie ein, sobald der Grund behoben ist / the "
+        f"files this output belongs to were taken in, but the finished output was not put in "
+        f"place; it stays in {staging}, and the next run into this folder puts it in place "
+        f"once the cause is removed"
+    )
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -1166,7 +1240,9 @@ def update_files(
         they do not count as finished, and a roll-back of the files takes
         their marker. So a run killed at any moment leaves both or neither:
         once the files are in, :func:`recover` puts the finished companion
-        in place.
+        in place. A companion whose files are in is never thrown away: when
+        it cannot be put in place (a file dropped into its folder meanwhile),
+        :func:`replace_folder` keeps it for the next run and says so.
 
     Yields
     ------
@@ -1240,6 +1316,8 @@ def update_files(
         except BaseException as exc:
             _unmark([str(c) for c in companions], journal)
             undone = _undo(moved, folder_r, backup)
+            if not undone.failed:
+                _forget(journal)  # undone (before the folders go; see _roll_back)
             if undone.failed:  # the earlier files stay with the journal for the next run
                 keep_backup = True
                 _OWN.discard(backup.name)  # a leftover now, also for a later run of this process
@@ -1247,6 +1325,8 @@ def update_files(
             if isinstance(exc, PermissionError):  # a file or the folder made read-only meanwhile
                 raise _no_permission(Path(exc.filename or folder_r)) from None
             raise
+        _COMMITTED.update(c.name for c in companions)
+        _release([str(c) for c in companions], journal)  # finished for good (said after commit)
     finally:
         if not committed and not keep_backup:
             _unmark([str(c) for c in companions], journal)
