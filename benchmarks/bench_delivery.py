@@ -238,6 +238,24 @@ NOT met (1.5x). The pool is now the critical path (1.2-1.5 ms of CPU per
 workbook in a worker against calamine's 0.5-0.9 ms): what remains is the
 per-cell Python work of the checks and the second inflate of each sheet for
 the formula/merge scan, which python-calamine cannot answer.
+
+Round 6 (2026-12-01 22:50-22:53, load 0.7-1.4). Where the system time and
+the parent's CPU went (per process and phase, page faults; ``strace -c``):
+system time was page faults, not calls: numpy advises huge pages for every
+array of 4 MB or more and the kernel compacts memory on first touch; the
+parent during the pool spent about 0.7 s in full garbage collections over
+the results it keeps; pandera's first validation imported its checks during
+the merge. The second inflate of the sheet XML is only about 0.08 ms of
+1.45 ms per workbook. Changes: no huge pages asked for during collect
+(restored after), what the run keeps frozen for the garbage collector as it
+accumulates (unfrozen at the end), pandera's backends registered beside the
+pool. Outputs byte-identical (the four ``--compare-with`` sets). CPU of a
+whole collect 31.4 + 4.7 s system before, 30.0 + 2.9 s after (run one after
+the other, load about 10). Paired with the reader (``/tmp/s9m/pairs.sh``,
+six times): 14.09 / 15.84, 7.95 / 15.21, 11.18 / 17.60, 9.71 / 15.93,
+10.16 / 15.57, 8.97 / 16.37 s: collect 15.2-17.6 s (round 5: 17.6-19.1 s),
+the reader 8.0-14.1 s on the same workbooks (its own spread is the machine's);
+ratios 1.12-1.91x, median 1.6x. NOT met reliably (1.5x).
 """
 
 from __future__ import annotations
