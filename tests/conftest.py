@@ -33,6 +33,23 @@ def _table_cache_per_test(tmp_path_factory: pytest.TempPathFactory, monkeypatch)
     monkeypatch.setenv("OGL_IMPACT_CACHE", str(tmp_path_factory.mktemp("table-cache")))
 
 
+@pytest.fixture
+def interruptible():
+    """Ctrl-C raises KeyboardInterrupt in this process during the test, as at a terminal.
+
+    A shell without job control starts background commands with SIGINT ignored, and
+    Python then installs no handler: a test that presses Ctrl-C would see nothing
+    when the suite itself was started that way (``make test &`` in a script).
+    """
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 @pytest.fixture(scope="session")
 def mini_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded tables, with responses.csv cut to its first rows (fast to validate)."""

@@ -158,7 +158,7 @@ def test_a_read_only_data_folder_is_refused_in_german_before_any_work(
 
 
 def test_ctrl_c_while_the_results_are_printed_says_all_is_written(
-    base, data, original, tmp_path, capsys, monkeypatch
+    base, data, original, tmp_path, capsys, monkeypatch, interruptible
 ):
     sent = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
     fb = tmp_path / "fb"
@@ -525,7 +525,7 @@ def test_a_read_only_folder_above_the_data_folder_is_refused_before_any_work(
 
 
 def test_ctrl_c_after_the_commit_before_collect_returns_says_all_is_written(
-    base, data, original, tmp_path, capsys, monkeypatch
+    base, data, original, tmp_path, capsys, monkeypatch, interruptible
 ):
     from ogl_impact.delivery import collect as collect_module
 

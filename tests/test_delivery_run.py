@@ -33,8 +33,12 @@ full, stored = careless.full, careless.stored
 OTHER_LAB = "bremen"
 
 RUNNER = """
-import sys, time
+import signal, sys, time
 from pathlib import Path
+# Ctrl-C as at a terminal, also where pytest itself was started in the background (a
+# shell without job control starts background commands with SIGINT ignored, and
+# Python then installs no KeyboardInterrupt handler)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import ogl_impact.delivery.collect as collect_module
 stage, flags = sys.argv[1], Path(sys.argv[2])
 def hook(name):
