@@ -972,3 +972,145 @@ def test_a_finished_output_as_old_as_the_folder_is_put_in_place(tmp_path: Path, 
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
     assert any("fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in s for s in said), said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+# --- a pid given to another process, and clocks that do not tell the order ---------------------
+
+
+def _renamed_to_pid(left: Path, pid: int) -> Path:
+    """Rename a killed run's staging folder as if its pid now belonged to process ``pid``."""
+    prefix = left.name[: left.name.index(".ogl-staging-") + len(".ogl-staging-")]
+    kind, _, rest = left.name[len(prefix) :].split("-", 2)
+    return left.rename(left.with_name(f"{prefix}{kind}-{pid}-{rest}"))
+
+
+def test_a_killed_import_is_undone_though_its_pid_now_belongs_to_another_process(tmp_path):
+    # pids wrap (and in a container they repeat): the killed import's pid now belongs to an
+    # unrelated running process, which must not keep its half-moved folder from being undone
+    daten = tmp_path / "daten"
+    daten.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (daten / name).write_text("alt", encoding="utf-8")
+    good = snapshot(daten)
+    assert _run_and_kill_at(KILL_MOVING_TWO, tmp_path) == -9
+    assert snapshot(daten) != good  # two of three files moved in
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        for left in tmp_path.glob(".daten.ogl-staging-*"):
+            _renamed_to_pid(left, other.pid)
+        assert interrupted(daten) is not None  # validate/status say so
+        with locked_for_update(daten, "import"):
+            pass
+        assert snapshot(daten) == good
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["daten"]
+        assert other.poll() is None  # the other process was left alone
+    finally:
+        other.kill()
+        other.wait()
+
+
+HOLDS_ITS_STAGING = """
+import sys
+from ogl_impact.write import target
+with target.replace_folder("out", "process") as pages:
+    (pages / "a.txt").write_text("neu")
+    with target.update_files("daten", "import") as staging:
+        (staging / "a.csv").write_text("neu")
+        print(pages, staging, sep="\\n", flush=True)
+        sys.stdin.readline()
+"""
+
+
+def test_the_staging_folders_of_a_run_still_running_are_never_touched(tmp_path):
+    (tmp_path / "daten").mkdir()
+    (tmp_path / "daten" / "a.csv").write_text("alt", encoding="utf-8")
+    run = subprocess.Popen(
+        [sys.executable, "-c", HOLDS_ITS_STAGING],
+        cwd=tmp_path,
+        env=PYTHONPATH,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        pages, staging = Path(run.stdout.readline().strip()), Path(run.stdout.readline().strip())
+        assert recover(tmp_path / "out") == [] and recover(tmp_path / "daten") == []
+        assert interrupted(tmp_path / "daten") is None
+        assert (pages / "a.txt").is_file() and (staging / "a.csv").is_file()
+        run.stdin.write("\n")
+        run.stdin.flush()
+        assert run.wait(timeout=60) == 0
+    finally:
+        run.kill()
+        run.wait()
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu"
+    assert (tmp_path / "daten" / "a.csv").read_text(encoding="utf-8") == "neu"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "out"]
+
+
+def test_a_finished_output_is_put_in_place_after_the_clock_was_set_back(tmp_path: Path):
+    # the clock was set back an hour (NTP) between the earlier output and the killed run: its
+    # finished output bears the older time, but it is what the run was to put in that place
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_SWAP_START, tmp_path) == -9
+    (ready,) = tmp_path.glob(".out.ogl-staging-new-*")
+    then = (tmp_path / "out" / MARKER).stat().st_mtime_ns - 3600 * 10**9
+    os.utime(ready / MARKER, ns=(then, then))
+    said = recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
+    assert any("fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in s for s in said), said
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MARKER, "a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_finished_output_survives_a_copy_of_its_folder(tmp_path: Path):
+    # after the kill the whole folder is copied with cp -r (new times; the output folder
+    # happened to be copied after the staging folder beside it): the copy is what the run
+    # was to replace, and the next run there puts the finished output in place
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    with replace_folder(lab / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_SWAP_START, lab) == -9
+    copy = tmp_path / "kopie"
+    shutil.copytree(lab, copy, copy_function=shutil.copy)  # like cp -r: new times
+    (ready,) = copy.glob(".out.ogl-staging-new-*")
+    later = (ready / MARKER).stat().st_mtime_ns + 5 * 10**9
+    os.utime(copy / "out" / MARKER, ns=(later, later))
+    said = recover(copy / "out")
+    assert (copy / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
+    assert sorted(p.name for p in (copy / "out").iterdir()) == [MARKER, "a.txt"]
+    assert sorted(p.name for p in copy.iterdir()) == ["out"]
+
+
+def test_a_later_run_wins_over_a_killed_runs_finished_output_whatever_the_clocks_say(
+    tmp_path: Path,
+):
+    # a later run replaced the folder without seeing the killed run's finished output (it
+    # looked alive then), with the same files and a clock set back: the later output stays
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_SWAP_START, tmp_path) == -9
+    (ready,) = tmp_path.glob(".out.ogl-staging-new-*")
+    hidden = ready.rename(tmp_path / "unsichtbar")  # not seen by the later run
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("später", encoding="utf-8")
+    hidden.rename(ready)
+    earlier = (ready / MARKER).stat().st_mtime_ns - 3600 * 10**9
+    os.utime(tmp_path / "out" / MARKER, ns=(earlier, earlier))
+    said = recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "später", said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_finished_output_is_put_in_place_when_the_folder_was_deleted_since(tmp_path: Path):
+    # nothing is overwritten, and for collect the pages belong to tables already taken in
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_SWAP_START, tmp_path) == -9
+    shutil.rmtree(tmp_path / "out")
+    said = recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MARKER, "a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
