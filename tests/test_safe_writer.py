@@ -1114,3 +1114,38 @@ def test_a_finished_output_is_put_in_place_when_the_folder_was_deleted_since(tmp
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MARKER, "a.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_pages_whose_tables_are_in_are_put_in_place_after_the_clock_was_set_back(tmp_path):
+    # collect killed right after its tables were committed, on a machine whose clock had
+    # been set back since the earlier pages: the pages belong to the tables and must come in
+    with replace_folder(tmp_path / "fb", "collect") as pages:
+        (pages / "lab.html").write_text("alt", encoding="utf-8")
+    (tmp_path / "daten").mkdir()
+    (tmp_path / "daten" / "werte.csv").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_COMMIT, tmp_path) == -9
+    (ready,) = tmp_path.glob(".fb.ogl-staging-new-*")
+    then = (tmp_path / "fb" / MARKER).stat().st_mtime_ns - 3600 * 10**9
+    os.utime(ready / MARKER, ns=(then, then))
+    said = recover(tmp_path / "daten") + recover(tmp_path / "fb")
+    assert (tmp_path / "fb" / "lab.html").read_text(encoding="utf-8") == "neu", said
+    assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "neu"
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == [MARKER, "lab.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "fb"]
+
+
+def test_a_folder_named_the_earlier_way_is_left_alone_while_its_pid_lives(tmp_path):
+    # a staging folder of an earlier version (no start time in its name) whose pid runs: it
+    # may still be written, so it is kept, as before
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        left = tmp_path / f".out.ogl-staging-new-{other.pid}-abc"
+        left.mkdir()
+        (left / "a.txt").write_text("halb", encoding="utf-8")
+        assert recover(tmp_path / "out") == []
+        assert (left / "a.txt").is_file()
+    finally:
+        other.kill()
+        other.wait()
+    assert recover(tmp_path / "out")  # once it has ended, it is a leftover
+    assert not left.exists()
