@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -61,6 +62,10 @@ AFTER = ".ogl-impact-after"
 """In a staging folder of :func:`replace_folder` that :func:`update_files` finishes together with
 its files: the journal that must be gone (the files committed) before the folder counts as
 finished."""
+BEFORE = ".ogl-impact-before"
+"""In a finished staging folder of :func:`replace_folder`: what its run was to replace (the
+folder as it was when the staging folder was made, see :func:`_identity`). Written before the
+marker, removed in the swap: no output ever carries it."""
 STAGING_TAG = ".ogl-staging-"
 PROJECT_FILES = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
@@ -123,7 +128,7 @@ def _files(folder: Path) -> list[str]:
     return sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
-        if (p.is_file() or p.is_symlink()) and p.name not in (MARKER, AFTER)
+        if (p.is_file() or p.is_symlink()) and p.name not in (MARKER, AFTER, BEFORE)
     )
 
 
@@ -432,14 +437,67 @@ def _mode_for(existing: Path, default: int) -> int:
 
 
 def _staging_dir(target: Path, kind: str) -> Path:
+    """Make a staging folder beside ``target``, named ``.<name>.ogl-staging-<kind>-<owner>-<tag>``.
+
+    ``<owner>`` is this process's pid and, where the system shows it, its start
+    time (:func:`_owner`): a later run counts the folder's run as still going
+    only while that very process lives, not another that got the pid since.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     for line in recover(target):  # said, not silently done: the user may wonder where they went
         logger.warning(line)
-    prefix = f".{target.name}{STAGING_TAG}{kind}-{os.getpid()}-"
+    prefix = f".{target.name}{STAGING_TAG}{kind}-{_owner()}-"
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     _OWN.add(path.name)
     os.chmod(path, _mode_for(target, 0o777))  # mkdtemp makes 0700; keep what OUT had
     return path
+
+
+def _start_time(pid: int) -> int | None:
+    """Return when process ``pid`` started (clock ticks since boot), or None where not shown.
+
+    Field 22 of Linux's ``/proc/<pid>/stat``; it does not follow the clock (a
+    clock set back or forward leaves it as it is), and two processes that had
+    the same pid one after the other have different ones. None where there is
+    no ``/proc`` (not Linux), the process does not exist, or it is hidden
+    (``/proc`` mounted with ``hidepid``).
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            data = stat_file.read()
+        return int(data[data.rindex(b")") + 2 :].split()[19])  # the name may hold blanks, ")"
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _start_of(pid: int) -> int | None:
+    """:func:`_start_time` of this process (cached by pid: a forked child asks anew)."""
+    return _start_time(pid)
+
+
+def _owner() -> str:
+    """Return this process's part of a staging folder's name: ``<pid>-<start>``, or ``<pid>``."""
+    pid = os.getpid()
+    start = _start_of(pid)
+    return str(pid) if start is None else f"{pid}-{start}"
+
+
+def _running(pid: int, start: int | None) -> bool:
+    """Whether the process that made a staging folder still runs (another one's is not ours).
+
+    With the start time in the folder's name, the process with that pid must
+    have started at that very time: a pid that was given to another process
+    since (pids wrap; in a container they repeat) no longer counts. Where the
+    start time is not known (a folder of an earlier version of ogl-impact, a
+    system without ``/proc``) or cannot be read for that pid, a living pid
+    counts as the owner (never removing a folder that may still be written).
+    """
+    if start is not None:
+        now = _start_time(pid)
+        if now is not None:
+            return now == start
+    return _alive(pid)
 
 
 _OWN: set[str] = set()
@@ -448,12 +506,18 @@ is a leftover of an earlier process that had the same pid (in a container every 
 may run as the same pid), not one of ours."""
 
 
-def _stale_staging(target: Path) -> list[tuple[str, int, str, Path]]:
+def _stale_staging(target: Path) -> list[tuple[str, str, str, Path]]:
     """Staging folders beside ``target`` of processes that have ended, sorted by name.
 
-    Each as (kind, pid, tag, path) from ``.<name>.ogl-staging-<kind>-<pid>-<tag>``.
-    The names are compared as text (a folder named ``Lab?`` or ``Bericht[12]``
-    is no pattern that could match another folder's leftovers).
+    Each as (kind, owner, tag, path) from
+    ``.<name>.ogl-staging-<kind>-<pid>-<start>-<tag>`` (``owner`` is
+    ``<pid>-<start>``), or from ``.<name>.ogl-staging-<kind>-<pid>-<tag>``
+    (an earlier version's name, or a system that does not show start times;
+    ``owner`` is the pid). A folder counts as its process's while a process
+    with that pid and start time runs (:func:`_running`); one with this
+    process's pid that this process did not make is a leftover of an earlier
+    process. The names are compared as text (a folder named ``Lab?`` or
+    ``Bericht[12]`` is no pattern that could match another folder's leftovers).
     """
     prefix = f".{target.name}{STAGING_TAG}"
     try:
@@ -463,12 +527,16 @@ def _stale_staging(target: Path) -> list[tuple[str, int, str, Path]]:
     stale = []
     for name in names:
         parts = name[len(prefix) :].split("-")
-        if len(parts) != 3 or not parts[1].isdigit():
+        if len(parts) == 3 and parts[1].isdigit():
+            start = None
+        elif len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():
+            start = int(parts[2])
+        else:
             continue
         pid = int(parts[1])
-        if name in _OWN or (pid != os.getpid() and _alive(pid)):
+        if name in _OWN or (pid != os.getpid() and _running(pid, start)):
             continue
-        stale.append((parts[0], pid, parts[2], target.parent / name))
+        stale.append((parts[0], "-".join(parts[1:-1]), parts[-1], target.parent / name))
     return stale
 
 
@@ -482,19 +550,22 @@ def recover(target: str | Path) -> list[str]:
     place, the feedback that belongs to them). That holds whether the old
     output was still in place, or already in the hidden ``old`` folder (killed
     between the two renames of the swap); it is never done over a folder of
-    another command, one holding files its marker does not list, or one
-    written after the finished output (a later run replaced it). Without a
-    finished new output, a retired old one is put back. A run of
-    :func:`update_files` killed while moving files leaves a journal: every
-    file it replaced is put back and every file it added is removed (and a
-    staging folder it was to finish together with them no longer counts as
-    finished). Staging folders of dead runs are then removed, and counted in
-    one line: as leftovers of a completed run where the run had finished
-    (its old output retired, or its files committed), otherwise as those of
-    an interrupted one. One that cannot be removed (a write-protected file or
-    folder in it) is named with what blocks it, not counted as removed.
-    Folders of running processes are left alone. A run that stages into a
-    folder's place first calls this and logs the lines on :data:`logger`.
+    another command, one holding files its marker does not list, or one that
+    is no longer the folder the run was to replace (a later run replaced it;
+    told by what the run recorded when it began, not by clocks, see
+    :func:`_meant_for`). Without a finished new output, a retired old one is
+    put back. A run of :func:`update_files` killed while moving files leaves
+    a journal: every file it replaced is put back and every file it added is
+    removed (and a staging folder it was to finish together with them no
+    longer counts as finished). Staging folders of dead runs are then
+    removed, and counted in one line: as leftovers of a completed run where
+    the run had finished (its old output retired, or its files committed),
+    otherwise as those of an interrupted one. One that cannot be removed (a
+    write-protected file or folder in it) is named with what blocks it, not
+    counted as removed. Folders of running processes are left alone; one
+    whose pid now belongs to another process (started at another time) is a
+    leftover (:func:`_stale_staging`). A run that stages into a folder's
+    place first calls this and logs the lines on :data:`logger`.
 
     Parameters
     ----------
@@ -525,6 +596,7 @@ def recover(target: str | Path) -> list[str]:
             ready = finished.pop((pid, tag), None)  # the very staging folder this swap retired for
             if ready is not None and read_marker(ready) == read_marker(path):
                 _unlink(ready / AFTER)
+                _unlink(ready / BEFORE)
                 os.replace(ready, target)
                 done.append(_put_in_place_line(target))
             else:
@@ -538,13 +610,15 @@ def recover(target: str | Path) -> list[str]:
         for key, path in finished.items()
         if key not in old_names and path.exists() and not done  # not over what was just put back
     ]
-    if ready:
-        newest = max(ready, key=_marker_time)
-        why = _why_not_in_place(newest, target)
+    verdicts = {path: _why_not_in_place(path, target) for path in ready}
+    meant = [path for path in ready if verdicts[path] != ""]  # meant to replace what is there
+    if meant:  # more than one (runs started side by side): the last marker written, as a guess
+        newest = max(meant, key=_marker_time)
+        why = verdicts[newest]
         if why is None:
             _roll_forward(newest, target)
             done.append(_put_in_place_line(target))
-        elif why:
+        else:
             kept.add(newest)
             done.append(why)
     completed = {pid for kind, pid, _, path in stale if kind == "backup" and _committed(path)}
@@ -632,16 +706,25 @@ def _marker_time(folder: Path) -> int:
 def _why_not_in_place(ready: Path, target: Path) -> str | None:
     """Return None when ``ready`` may replace ``target``; else "" (stale) or a line saying why not.
 
-    ``target`` must be missing, or carry the same command's marker, be no newer
-    than ``ready`` (else a later run has replaced it since; equal times count as
-    not newer, as file systems keep times in steps of up to 2 s) and hold no file
-    its marker does not list.
+    ``target`` must be missing (nothing is overwritten; for ``collect`` the
+    pages belong to tables already taken in), or carry the same command's
+    marker, still be the folder ``ready``'s run was to replace (file
+    :data:`BEFORE`, see :func:`_meant_for`; else a later run has replaced it
+    since) and hold no file its marker does not list. Clocks are not
+    compared: a clock set back, or a copy with new times, would make a
+    finished output look older than it is. Only a folder of an earlier
+    version, without :data:`BEFORE`, is judged by the times of the markers as
+    before (``target`` no newer than ``ready``; equal times count as not
+    newer, as file systems keep times in steps of up to 2 s).
     """
     if not target.exists():
         return None
     if target.is_symlink() or not target.is_dir() or read_marker(target) != read_marker(ready):
         return ""
-    if _marker_time(target) > _marker_time(ready):  # equal: not older (times in 1-2 s steps)
+    meant = _meant_for(ready, target)
+    if meant is False:
+        return ""
+    if meant is None and _marker_time(target) > _marker_time(ready):  # an earlier version's
         return ""
     listed = (_marker_data(target) or {}).get("files")
     foreign = sorted(set(_files(target)) - set(listed)) if isinstance(listed, list) else []
@@ -660,22 +743,132 @@ def _roll_forward(ready: Path, target: Path) -> None:
     """Put the finished ``ready`` in ``target``'s place, as its run's swap would have."""
     _unlink(ready / AFTER)
     if not target.exists():
+        _unlink(ready / BEFORE)
         os.replace(ready, target)
         _fsync(target.parent)
         return
-    # not _swap: the retired folder keeps the killed run's pid and tag, so that a kill in the
+    # not _swap: the retired folder keeps the killed run's owner and tag, so that a kill in the
     # middle of this leaves a pair the next recover() completes
-    retired = ready.with_name(ready.name.replace(f"{STAGING_TAG}new-", f"{STAGING_TAG}old-", 1))
+    retired = _retired(ready, target)
     os.replace(target, retired)
+    before = _take(ready / BEFORE)  # from here on the pair says what to do
     try:
         os.replace(ready, target)
     except BaseException:
         os.replace(retired, target)
+        _give_back(ready / BEFORE, before)
         raise
     _fsync(target.parent)
     blocked = _remove(retired)
     if blocked is not None:
         logger.warning(_left_line(retired, blocked))
+
+
+def _retired(staging: Path, target: Path) -> Path:
+    """Return the name a swap gives the folder it retires: the staging folder's, kind ``old``.
+
+    So :func:`recover` pairs exactly these two (same owner, same tag).
+    """
+    prefix = f".{target.name}{STAGING_TAG}"
+    rest = staging.name[len(prefix) :].split("-", 1)[1]  # <owner>-<tag>
+    return target.parent / f"{prefix}old-{rest}"
+
+
+def _take(path: Path) -> bytes | None:
+    """Remove a small file and return its bytes (None when it was not there or unreadable)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    _unlink(path)
+    return data
+
+
+def _give_back(path: Path, data: bytes | None) -> None:
+    """Write back what :func:`_take` took (a swap that failed: the folder stays staged)."""
+    if data is not None:
+        with contextlib.suppress(OSError):
+            path.write_bytes(data)
+            _fsync(path)
+
+
+def _identity(target: Path, staging: Path) -> dict:
+    """Return what ``staging`` is made to replace: the folder ``target`` as it is now.
+
+    ``{"staging": [dev, ino], "target": None}`` when ``target`` does not
+    exist; else ``"target"`` holds the device and inode of the folder and of
+    its marker file and the SHA-256 of the marker's bytes. Times are not kept:
+    they follow the clock, and a copy gets new ones. The staging folder's own
+    device and inode tell later whether the folders were copied since (then
+    only the marker's bytes can be compared). Nothing of it goes into an
+    output, so outputs stay byte-identical between runs.
+    """
+    here = os.lstat(staging)
+    record: dict[str, object] = {"staging": [here.st_dev, here.st_ino], "target": None}
+    try:
+        folder = os.lstat(target)
+    except FileNotFoundError:
+        return record
+    try:
+        marker = os.lstat(target / MARKER)
+        sha = hashlib.sha256((target / MARKER).read_bytes()).hexdigest()
+        mark: list[int] | None = [marker.st_ino]
+    except OSError:  # an empty folder without a marker
+        mark, sha = None, ""
+    record["target"] = {"folder": [folder.st_dev, folder.st_ino], "marker": mark, "sha256": sha}
+    return record
+
+
+_MEANT: dict[str, str] = {}
+"""What each staging folder of :func:`replace_folder` this process made is to replace (by
+name; :func:`_identity` as JSON), written into it as :data:`BEFORE` before its marker."""
+
+
+def _write_before(staging: Path) -> None:
+    """Write :data:`BEFORE` into a staging folder of this process and flush it (marker after)."""
+    record = _MEANT.get(staging.name)
+    if record is None or (staging / BEFORE).is_file():
+        return
+    (staging / BEFORE).write_text(record, encoding="utf-8")
+    _fsync(staging / BEFORE)
+
+
+def _meant_for(ready: Path, target: Path) -> bool | None:
+    """Whether the finished ``ready`` was made to replace the existing folder ``target``.
+
+    True when :data:`BEFORE` names this very folder: same device and inode of
+    the folder and of its marker, and the marker's bytes unchanged. When
+    ``ready`` itself is no longer the folder it was made as (its device or
+    inode differ: the folders were copied since, e.g. with ``cp -r``, and
+    every inode is new), the marker's bytes alone decide. False when it named
+    another folder or none (a later run, or someone, has put a folder there
+    since; a later run with equal files has other inodes), or cannot be read.
+    None when there is no :data:`BEFORE` (a folder of an earlier version).
+    """
+    try:
+        record = json.loads((ready / BEFORE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict):
+        return False
+    was = record.get("target")
+    if not isinstance(was, dict):
+        return False
+    try:
+        here, folder = os.lstat(ready), os.lstat(target)
+        marker = os.lstat(target / MARKER)
+        sha = hashlib.sha256((target / MARKER).read_bytes()).hexdigest()
+    except OSError:
+        return False
+    if sha != was.get("sha256"):
+        return False
+    if record.get("staging") != [here.st_dev, here.st_ino]:  # copied since: the bytes decide
+        return True
+    return was.get("folder") == [folder.st_dev, folder.st_ino] and was.get("marker") == [
+        marker.st_ino
+    ]
 
 
 def _committed(backup: Path) -> bool:
@@ -978,10 +1171,12 @@ def replace_folder(
     check_replaceable(out_r)  # before any work: what could not be removed later is named now
     staging = _staging_dir(out_r, "new")
     try:
+        _MEANT[staging.name] = json.dumps(_identity(out_r, staging))  # what this run replaces
         yield staging
         check_target(out, command, inputs, owned=True)  # nothing changed meanwhile
         marker = _marker_data(staging)  # finished already, with the files of update_files?
         if not marker or marker["command"] != command or marker.get("files") != _files(staging):
+            _write_before(staging)  # before the marker: a finished folder always names it
             write_marker(staging, command)
         _unlink(staging / AFTER)  # the files it waited for are committed (or there were none)
         _swap(staging, out_r)
@@ -993,6 +1188,8 @@ def replace_folder(
             raise
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        _MEANT.pop(staging.name, None)
 
 
 _COMMITTED: set[str] = set()
@@ -1015,21 +1212,26 @@ def _kept_line(out: Path, staging: Path, exc: Exception) -> str:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` in the place of ``out`` with two renames."""
+    """Put ``staging`` in the place of ``out`` with two renames (:data:`BEFORE` taken out)."""
     if not out.exists():
-        os.replace(staging, out)
+        before = _take(staging / BEFORE)
+        try:
+            os.replace(staging, out)
+        except BaseException:
+            _give_back(staging / BEFORE, before)
+            raise
         _fsync(out.parent)
         return
     # named after its staging folder, so that recover() pairs exactly these two
-    retired = (
-        out.parent / f".{out.name}{STAGING_TAG}old-{os.getpid()}-{staging.name.rsplit('-', 1)[1]}"
-    )
+    retired = _retired(staging, out)
     _OWN.add(retired.name)
     os.replace(out, retired)
+    before = _take(staging / BEFORE)  # from here on the pair says what to do
     try:
         os.replace(staging, out)
     except BaseException:
         os.replace(retired, out)
+        _give_back(staging / BEFORE, before)
         raise
     _fsync(out.parent)
     blocked = _remove(retired)  # checked before (check_replaceable); locked meanwhile: said
@@ -1297,6 +1499,7 @@ def update_files(
         for companion in companions:  # finished now; counts once the files are committed
             (companion / AFTER).write_text(str(journal), encoding="utf-8")
             _fsync(companion / AFTER)
+            _write_before(companion)
             write_marker(companion, command)
         moved: list[dict] = []
         try:
