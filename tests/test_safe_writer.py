@@ -1149,3 +1149,17 @@ def test_a_folder_named_the_earlier_way_is_left_alone_while_its_pid_lives(tmp_pa
         other.wait()
     assert recover(tmp_path / "out")  # once it has ended, it is a leftover
     assert not left.exists()
+
+
+def test_pages_whose_tables_are_in_come_in_over_the_empty_folder_they_were_made_for(tmp_path):
+    # the feedback folder was made by hand, empty, before the first collect; the run is killed
+    # right after its tables were committed: the pages belong to them and must not be lost
+    (tmp_path / "fb").mkdir()
+    (tmp_path / "daten").mkdir()
+    (tmp_path / "daten" / "werte.csv").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_AT_COMMIT, tmp_path) == -9
+    assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "neu"
+    said = recover(tmp_path / "daten") + recover(tmp_path / "fb")
+    assert (tmp_path / "fb" / "lab.html").read_text(encoding="utf-8") == "neu", said
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == [MARKER, "lab.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "fb"]

@@ -706,8 +706,9 @@ def _marker_time(folder: Path) -> int:
 def _why_not_in_place(ready: Path, target: Path) -> str | None:
     """Return None when ``ready`` may replace ``target``; else "" (stale) or a line saying why not.
 
-    ``target`` must be missing (nothing is overwritten; for ``collect`` the
-    pages belong to tables already taken in), or carry the same command's
+    ``target`` must be missing or an empty folder (nothing is overwritten; for
+    ``collect`` the pages belong to tables already taken in, also where the
+    feedback folder was made by hand before the first run), or carry the same command's
     marker, still be the folder ``ready``'s run was to replace (file
     :data:`BEFORE`, see :func:`_meant_for`; else a later run has replaced it
     since) and hold no file its marker does not list. Clocks are not
@@ -717,7 +718,7 @@ def _why_not_in_place(ready: Path, target: Path) -> str | None:
     before (``target`` no newer than ``ready``; equal times count as not
     newer, as file systems keep times in steps of up to 2 s).
     """
-    if not target.exists():
+    if not target.exists() or _empty_folder(target):  # nothing is overwritten
         return None
     if target.is_symlink() or not target.is_dir() or read_marker(target) != read_marker(ready):
         return ""
@@ -737,6 +738,17 @@ def _why_not_in_place(ready: Path, target: Path) -> str | None:
         f"wiederholen / the finished output of an interrupted run was not put in place: the "
         f"folder holds files ogl-impact did not write; it stays in {ready}"
     )
+
+
+def _empty_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder (not a link to one) with nothing in it, not even a marker."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 def _roll_forward(ready: Path, target: Path) -> None:
