@@ -840,3 +840,26 @@ def test_a_file_dropped_into_the_feedback_folder_during_a_collect_loses_no_page(
     page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
     assert "als Korrektur angenommen" in page and "70" in page, (text, page)
     assert _staging_beside(fb) == [] and _staging_beside(stored) == []
+
+
+def test_a_first_collect_killed_before_its_swap_keeps_its_pages_for_a_folder_made_by_hand(
+    full, stored, tmp_path, capsys
+):
+    # the coordinator made the (empty) feedback folder before the first collect; the run is
+    # killed right after its tables went in. The re-sent workbook is then skipped, so only the
+    # killed run's own pages can tell the lab
+    fb = tmp_path / "fb"
+    fb.mkdir()
+    first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_BEFORE_FEEDBACK_SWAP, "collect", str(first), "--data",
+         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    assert list(fb.iterdir()) == []
+    code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
+    assert code == 0 and "übersprungen" in text, text
+    assert "fertige Ausgabe eines abgebrochenen Laufs eingesetzt" in text, text
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "70" in page, page
+    assert _staging_beside(fb) == [] and _staging_beside(stored) == []
