@@ -1163,3 +1163,13 @@ def test_pages_whose_tables_are_in_come_in_over_the_empty_folder_they_were_made_
     assert (tmp_path / "fb" / "lab.html").read_text(encoding="utf-8") == "neu", said
     assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == [MARKER, "lab.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "fb"]
+
+
+@pytest.mark.parametrize("owner", ["99999999999999999999", "1²", "1-²", "²-1"])
+def test_a_staging_name_with_an_odd_number_is_no_internal_error(tmp_path: Path, owner: str):
+    # a folder beside the output whose name only looks like a staging folder's: the run goes on
+    odd = tmp_path / f".out.ogl-staging-new-{owner}-abc"
+    odd.mkdir()
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("neu", encoding="utf-8")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu"

@@ -506,6 +506,11 @@ is a leftover of an earlier process that had the same pid (in a container every 
 may run as the same pid), not one of ours."""
 
 
+def _digits(text: str) -> bool:
+    """Whether ``text`` is a number as this module writes it (``"²"`` is a digit, no number)."""
+    return text.isascii() and text.isdigit()
+
+
 def _stale_staging(target: Path) -> list[tuple[str, str, str, Path]]:
     """Staging folders beside ``target`` of processes that have ended, sorted by name.
 
@@ -527,9 +532,9 @@ def _stale_staging(target: Path) -> list[tuple[str, str, str, Path]]:
     stale = []
     for name in names:
         parts = name[len(prefix) :].split("-")
-        if len(parts) == 3 and parts[1].isdigit():
+        if len(parts) == 3 and _digits(parts[1]):
             start = None
-        elif len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():
+        elif len(parts) == 4 and _digits(parts[1]) and _digits(parts[2]):
             start = int(parts[2])
         else:
             continue
@@ -1136,7 +1141,7 @@ def _undo(entries: list[dict], folder: Path, backup: Path) -> _Undone:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process; no pid is that large
         return False
     except PermissionError:
         return True
