@@ -1173,3 +1173,33 @@ def test_a_staging_name_with_an_odd_number_is_no_internal_error(tmp_path: Path, 
     with replace_folder(tmp_path / "out", "process") as staging:
         (staging / "a.txt").write_text("neu", encoding="utf-8")
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu"
+
+
+def test_a_run_killed_between_its_renames_is_completed_over_an_empty_folder_made_since(
+    tmp_path: Path,
+):
+    # killed between the two renames: no folder in place. A script that runs `mkdir -p out`
+    # before each run makes an empty one; the finished output must still come in, not be lost
+    # together with the earlier one
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    assert _run_and_kill_at(KILL_IN_SWAP, tmp_path) == -9
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "out").mkdir()
+    said = recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu", said
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MARKER, "a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_unfinished_run_killed_between_its_renames_puts_the_old_one_over_an_empty_folder(
+    tmp_path: Path,
+):
+    with replace_folder(tmp_path / "out", "process") as staging:
+        (staging / "a.txt").write_text("alt", encoding="utf-8")
+    good = snapshot(tmp_path / "out")
+    assert _run_and_kill_at(KILL_BEFORE_MARKER, tmp_path) == -9
+    (tmp_path / "out").mkdir()
+    said = recover(tmp_path / "out")
+    assert snapshot(tmp_path / "out") == good, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

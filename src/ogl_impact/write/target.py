@@ -554,7 +554,8 @@ def recover(target: str | Path) -> list[str]:
     the run would have done (for ``collect``, whose tables were already in
     place, the feedback that belongs to them). That holds whether the old
     output was still in place, or already in the hidden ``old`` folder (killed
-    between the two renames of the swap); it is never done over a folder of
+    between the two renames of the swap; an empty folder made in its place
+    since counts as none); it is never done over a folder of
     another command, one holding files its marker does not list, or one that
     is no longer the folder the run was to replace (a later run replaced it;
     told by what the run recorded when it began, not by clocks, see
@@ -597,7 +598,8 @@ def recover(target: str | Path) -> list[str]:
     }
     kept: set[Path] = set()
     for kind, pid, tag, path in stale:  # killed between the two renames of its swap
-        if kind == "old" and not target.exists():
+        # (an empty folder made since, e.g. by a script's `mkdir -p`, counts as none)
+        if kind == "old" and (not target.exists() or _empty_folder(target)):
             ready = finished.pop((pid, tag), None)  # the very staging folder this swap retired for
             if ready is not None and read_marker(ready) == read_marker(path):
                 _unlink(ready / AFTER)
