@@ -908,8 +908,12 @@ def _remove(path: Path) -> Path | None:
     Nothing is made writable to force it: what cannot be removed (a file or
     folder made immutable, ``chattr +i``, or a folder without write or read
     permission for this process) stays, and the first such path is returned
-    so that it can be named.
+    so that it can be named. The marker goes first: a folder killed half
+    removed never counts as a finished output (with its file :data:`AFTER`
+    gone first, a staging folder of uncommitted files would).
     """
+    if not path.is_symlink():
+        _unlink(path / MARKER)
     shutil.rmtree(path, ignore_errors=True)
     if not os.path.lexists(path):
         return None
