@@ -7,8 +7,16 @@ import os
 import shutil
 from pathlib import Path
 
-import matplotlib
-import pytest
+# One BLAS thread per process, set before numpy is first imported: the suite runs on
+# two workers (pytest-xdist) on two cores, and OpenBLAS's own threads in both workers
+# (and in their command-line subprocesses and notebook kernels, which inherit the
+# setting) competed for the same cores, making small decompositions many times slower
+# (a QR of a 3177 x 23 design: 0.1-0.7 s instead of 2 ms). A value set by the caller wins.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+
+import matplotlib  # noqa: E402
+import pytest  # noqa: E402
 
 matplotlib.use("Agg")
 
