@@ -18,6 +18,7 @@ Usage::
     python benchmarks/bench_delivery.py --dir DIR --reuse        # workbooks of an earlier run
     python benchmarks/bench_delivery.py --dir DIR --spoil 25     # spoil every 25th workbook
     python benchmarks/bench_delivery.py --dir DIR --compare-with OTHER/src [--no-feedback]
+    python benchmarks/bench_delivery.py --dir DIR --pairs 6     # reader, then collect; 6 times
 
 ``--reuse`` restores the data folder as collect found it (kept in
 ``DIR/data.before-collect``) and measures the readers and collect again
@@ -505,6 +506,58 @@ def stage_collect_cli(root: Path, feedback_too: bool = True) -> dict:
     return {"seconds": seconds, "exit": code, "sha256": files}
 
 
+def stage_pool(root: Path) -> dict:
+    """Only the pool of ``collect``: every workbook read and checked, nothing loaded or written.
+
+    The data folder is loaded first (not timed); then the workbooks go
+    through the same pool ``collect`` uses. No run of collect can be faster
+    than this part of it plus its fixed work, so the ratio of this stage to
+    ``read_calamine`` says how much of the 1.5x is left for the rest.
+    """
+    import gc
+
+    import pandas as pd
+
+    import ogl_impact.delivery.check as check_module
+    import ogl_impact.delivery.collect as collect_module
+
+    got: dict = {}
+
+    class _Stop(Exception):
+        pass
+
+    def capture(files, ctx, *args, **kwargs):
+        got["files"], got["ctx"] = files, ctx
+        raise _Stop
+        yield  # a generator, like the function it stands for
+
+    real = collect_module.check_workbooks
+    collect_module.check_workbooks = capture
+    try:
+        collect_module.collect(
+            [root / "returned"], root / "data", received=pd.Timestamp("2023-01-20")
+        )
+    except _Stop:
+        pass
+    finally:
+        collect_module.check_workbooks = real
+    files, ctx = got["files"], got["ctx"]
+    processes = check_module.pool_size(len(files), None)
+    gc.collect()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    count = sum(1 for _ in check_module.check_workbooks(files, ctx, processes))
+    seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = after.ru_utime - kids.ru_utime + after.ru_stime - kids.ru_stime
+    return {
+        "seconds": seconds,
+        "files": count,
+        "processes": processes,
+        "workers_cpu_ms_per_workbook": 1000 * workers / max(count, 1),
+    }
+
+
 STAGES = {
     "templates": stage_templates,
     "filled": stage_filled,
@@ -512,6 +565,7 @@ STAGES = {
     "read_openpyxl": stage_read_openpyxl,
     "collect": stage_collect,
     "collect_bound": stage_collect_bound,
+    "pool": stage_pool,
     "collect_cli": stage_collect_cli,
 }
 
@@ -589,6 +643,52 @@ def _compare(root: Path, src: Path, feedback_too: bool = True) -> None:
         raise SystemExit(1)
 
 
+def _pairs(root: Path, count: int) -> None:
+    """Run the reader, the pool alone and collect ``count`` times; print the ratios.
+
+    The two stages of a pair run seconds apart, so they meet the same load;
+    single runs on a shared machine vary by 2x, their ratio much less.
+    """
+    import os
+    import statistics
+
+    ratios = []
+    for k in range(count):
+        _restore(root)
+        reader = _run("read_calamine", root, None)
+        pool = _run("pool", root, None)
+        _restore(root)
+        run = _run("collect", root, None)
+        ratio = run["seconds"] / reader["seconds"]
+        ratios.append(ratio)
+        print(
+            json.dumps(
+                {
+                    "pair": k + 1,
+                    "reader_s": round(reader["seconds"], 2),
+                    "pool_s": round(pool["seconds"], 2),
+                    "collect_s": round(run["seconds"], 2),
+                    "collect_cpu_s": run["cpu_seconds"],
+                    "collect_peak_mib": run["peak_mib"],
+                    "ratio": round(ratio, 2),
+                    "load_average_1min": round(os.getloadavg()[0], 2),
+                }
+            ),
+            flush=True,
+        )
+    print(
+        json.dumps(
+            {
+                "pairs": count,
+                "ratio_median": round(statistics.median(ratios), 2),
+                "ratio_min": round(min(ratios), 2),
+                "ratio_max": round(max(ratios), 2),
+                "target": 1.5,
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_800)
@@ -597,6 +697,13 @@ def main() -> None:
         "--sample", type=int, default=None, help="workbooks read by openpyxl (default 300)"
     )
     parser.add_argument("--stage", choices=list(STAGES), default=None)
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="reader then collect, N times, on the workbooks of an earlier run in --dir",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -634,6 +741,9 @@ def main() -> None:
         result["cpu_seconds"] = round(_cpu_seconds(), 2)
         result["load_average_1min"] = __import__("os").getloadavg()[0]
         print(json.dumps(result))
+        return
+    if args.pairs:
+        _pairs(root, args.pairs)
         return
     if args.spoil:
         for line in _spoil(root, args.spoil):
