@@ -257,6 +257,28 @@ six times): 14.09 / 15.84, 7.95 / 15.21, 11.18 / 17.60, 9.71 / 15.93,
 10.16 / 15.57, 8.97 / 16.37 s: collect 15.2-17.6 s (round 5: 17.6-19.1 s),
 the reader 8.0-14.1 s on the same workbooks (its own spread is the machine's);
 ratios 1.12-1.91x, median 1.6x. NOT met reliably (1.5x).
+
+Round 7 (2026-12-02 02:07, another machine: AMD EPYC, 2 vCPUs, where
+calamine reads a workbook in 0.32-0.42 ms; load 1.7, nothing else running;
+``--pairs 4`` on the workbooks of ``--count 10800 --dir /tmp/s5c/b10800``,
+commit f021d29): reader 4.51, 3.56, 3.48, 3.43 s; the pool alone (stage
+``pool``: every workbook read and checked by collect's 2 workers, nothing
+loaded or written) 4.14, 4.34, 4.04, 3.97 s; collect 6.89, 6.64, 6.33,
+6.24 s (10.8-12.0 s CPU, peak 0.90 GB): ratios 1.53, 1.86, 1.82, 1.82,
+median 1.82x. NOT met. Phases (``collect`` with timers, twice): load 0.20 s,
+context 0.19-0.20 s, pool 3.97-4.02 s, merge 0.53-0.54 s, register 0.03 s,
+write 0.87-0.89 s, the rest (lock, finding the workbooks, reading ahead,
+moving the files in) about 0.4 s. Per workbook in one process (CPU, 2,000
+workbooks, best of 3): calamine on the sheets collect reads 0.28 ms (all
+sheets 0.35 ms), ``read_raw`` 0.48-0.52 ms (of it: file 0.02, sha256 0.01,
+zip directory 0.02, the formula/merge scan 0.065, percent formats 0.01),
+the checks given the cells 0.22 ms (lab rows 0.056, layout 0.056): 0.7-0.8 ms,
+and each of the pool's 2 workers keeps that speed (4.0 s x 2 / 10,800 =
+0.74 ms per workbook; in a pool of one, 0.70-0.75 ms: no cost of its own). So the pool alone already takes 1.15-1.2x the
+reader; 1.5x leaves about 1.1 s for everything else, which takes 2.2-2.3 s
+now (write and merge 1.4 s of it, spread over pyarrow takes, formatting and
+the 64 MB values file). Reaching the target needs that part halved, or the
+per-workbook checks moved off the critical path.
 """
 
 from __future__ import annotations
