@@ -274,11 +274,12 @@ sheets 0.35 ms), ``read_raw`` 0.48-0.52 ms (of it: file 0.02, sha256 0.01,
 zip directory 0.02, the formula/merge scan 0.065, percent formats 0.01),
 the checks given the cells 0.22 ms (lab rows 0.056, layout 0.056): 0.7-0.8 ms,
 and each of the pool's 2 workers keeps that speed (4.0 s x 2 / 10,800 =
-0.74 ms per workbook; in a pool of one, 0.70-0.75 ms: no cost of its own). So the pool alone already takes 1.15-1.2x the
-reader; 1.5x leaves about 1.1 s for everything else, which takes 2.2-2.3 s
-now (write and merge 1.4 s of it, spread over pyarrow takes, formatting and
-the 64 MB values file). Reaching the target needs that part halved, or the
-per-workbook checks moved off the critical path.
+0.74 ms per workbook; in a pool of one, 0.70-0.75 ms: no cost of its own).
+So the pool alone already takes 1.15-1.2x the reader; 1.5x leaves about
+1.1 s for everything else, which takes 2.2-2.3 s now (write and merge 1.4 s
+of it, spread over pyarrow takes, formatting and the 64 MB values file).
+Reaching the target needs that part halved, or the per-workbook checks
+moved off the critical path.
 """
 
 from __future__ import annotations
