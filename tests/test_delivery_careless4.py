@@ -32,6 +32,12 @@ LAB = "brandis"
 _files = loop.files_of
 
 
+def _killed(script: str, *argv: str) -> None:
+    """Run ``python -c SCRIPT ARGV`` (a kill script of tests.conftest); it must die by kill -9."""
+    killed = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+
+
 def _meta_edited(full: Path, dest: Path, **cells: str) -> Path:
     """The lab's template with cells of the hidden sheet typed over (B2 lab, B3 period)."""
     book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
@@ -443,10 +449,7 @@ def test_a_collect_killed_while_moving_is_undone_by_the_next_collect(
 ):
     before = _files(stored)
     change = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_MID_MOVE, str(moves), "collect", str(change), "--data",
-         str(stored)], capture_output=True, text=True)  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(KILL_MID_MOVE, str(moves), "collect", str(change), "--data", str(stored))
     assert _files(stored) != before  # half moved: some tables new, some missing or old
     # the next run (another lab's workbook, or the same again) first undoes the killed one
     code, text = collect(capsys, str(change), "--data", str(stored))
@@ -634,11 +637,9 @@ def test_a_collect_killed_between_the_feedback_renames_leaves_the_labs_page_for_
     code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
     assert code == 0, text
     second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_IN_FEEDBACK_SWAP, "collect", str(second), "--data",
-         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(
+        _KILL_IN_FEEDBACK_SWAP, "collect", str(second), "--data", str(stored), "--feedback", str(fb)
+    )
     assert not fb.exists()  # the worst moment: the tables are in, no feedback folder
     # the coordinator sends the same workbook again: it is already collected (skipped) ...
     code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
@@ -679,11 +680,7 @@ def test_a_collect_killed_after_its_tables_went_in_leaves_the_labs_page_for_the_
     script, head = (
         (_KILL_BEFORE_FEEDBACK_SWAP, []) if when == "swap begins" else (KILL_MID_MOVE, [when])
     )
-    killed = subprocess.run(
-        [sys.executable, "-c", script, *head, "collect", str(second), "--data", str(stored),
-         "--feedback", str(fb)], capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(script, *head, "collect", str(second), "--data", str(stored), "--feedback", str(fb))
     assert "70" not in (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")  # still old
     code, text = collect(capsys, str(second), "--data", str(stored), "--feedback", str(fb))
     assert code == 0 and "übersprungen" in text, text
@@ -705,11 +702,9 @@ def test_a_collect_killed_while_moving_its_tables_never_leaves_its_pages(
     page = (fb / f"{LAB}_{PERIOD}.html").read_bytes()
     values = (stored / "indicator_values.csv").read_bytes()
     second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_MID_MOVE, "2", "collect", str(second), "--data",
-         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(
+        KILL_MID_MOVE, "2", "collect", str(second), "--data", str(stored), "--feedback", str(fb)
+    )
     # another lab's file arrives first: the next run undoes the killed one and leaves its pages
     other = tmp_path / "c" / "notiz.xlsx"
     other.parent.mkdir()
@@ -788,11 +783,9 @@ def test_pages_of_a_killed_collect_stay_out_when_the_tables_leftovers_were_delet
     page = (fb / f"{LAB}_{PERIOD}.html").read_bytes()
     values = (stored / "indicator_values.csv").read_bytes()
     second = _correction(full, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_MID_MOVE, "0", "collect", str(second), "--data",
-         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(
+        KILL_MID_MOVE, "0", "collect", str(second), "--data", str(stored), "--feedback", str(fb)
+    )
     for leftover in stored.parent.glob(f".{stored.name}.ogl-staging-*"):
         shutil.rmtree(leftover)  # "hidden folders of an old run; away with them"
     assert (stored / "indicator_values.csv").read_bytes() == values  # nothing had moved
@@ -851,11 +844,15 @@ def test_a_first_collect_killed_before_its_swap_keeps_its_pages_for_a_folder_mad
     fb = tmp_path / "fb"
     fb.mkdir()
     first = _correction(full, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx", "i04", 70)
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_BEFORE_FEEDBACK_SWAP, "collect", str(first), "--data",
-         str(stored), "--feedback", str(fb)], capture_output=True, text=True,
-    )  # fmt: skip
-    assert killed.returncode == -9, killed.stderr
+    _killed(
+        _KILL_BEFORE_FEEDBACK_SWAP,
+        "collect",
+        str(first),
+        "--data",
+        str(stored),
+        "--feedback",
+        str(fb),
+    )
     assert list(fb.iterdir()) == []
     code, text = collect(capsys, str(first), "--data", str(stored), "--feedback", str(fb))
     assert code == 0 and "übersprungen" in text, text
