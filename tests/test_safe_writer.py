@@ -17,6 +17,8 @@ from ogl_impact import write
 from ogl_impact.cli import main
 from ogl_impact.write import target as target_mod
 from ogl_impact.write.target import (
+    AFTER,
+    BEFORE,
     MARKER,
     TargetError,
     check_target,
@@ -1246,3 +1248,87 @@ def test_pages_of_uncommitted_tables_half_removed_never_come_in(tmp_path: Path):
     assert (tmp_path / "daten" / "werte.csv").read_text(encoding="utf-8") == "alt", said
     assert (tmp_path / "fb" / "lab.html").read_text(encoding="utf-8") == "alt", said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["daten", "fb"]
+
+
+@pytest.mark.parametrize("kill", ["at_commit", "before_commit", "moving"])
+@pytest.mark.parametrize("data_first", [True, False])
+def test_recover_given_a_relative_path_does_what_it_does_given_the_full_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kill: str, data_first: bool
+):
+    # a notebook in the project calls recover("daten"): the journal and the pages' names hold
+    # full paths, and a relative one must still find them (same lines, same folders after)
+    code = {
+        "at_commit": KILL_AT_COMMIT,
+        "before_commit": KILL_BEFORE_COMMIT,
+        "moving": KILL_MOVING_TWO,
+    }[kill]
+    order = ["daten", "fb"] if data_first else ["fb", "daten"]
+    results = []
+    for how in ("full", "relative"):
+        root = tmp_path / how
+        root.mkdir()
+        with replace_folder(root / "fb", "collect") as pages:
+            (pages / "lab.html").write_text("alt", encoding="utf-8")
+        (root / "daten").mkdir()
+        for name in ("werte.csv", "a.csv", "b.csv"):
+            (root / "daten" / name).write_text("alt", encoding="utf-8")
+        assert _run_and_kill_at(code, root) == -9
+        monkeypatch.chdir(root)
+        said = [
+            line.replace(f"{root}{os.sep}", "")
+            for name in order
+            for line in recover(root / name if how == "full" else Path(name))
+        ]
+        files = {
+            str(p.relative_to(root)): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != MARKER
+        }
+        results.append((said, files))
+    assert results[0][0], results  # something was left to recover
+    assert results[1] == results[0]
+
+
+@pytest.mark.parametrize(
+    "case", ["new", "replace", "killed_in_swap", "killed_at_swap_start", "first_killed_in_swap"]
+)
+def test_an_output_goes_in_place_only_once_its_record_files_are_out_for_good(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+):
+    # .ogl-impact-before (and -after) are taken out of a finished folder before it is renamed
+    # into place: that removal must be flushed first, or after a power cut the output could
+    # hold them again. Every flush of a folder notes which of the two it still held; when the
+    # folder is renamed into place, its last flush must have seen neither.
+    if case != "new" and not case.startswith("first"):
+        with replace_folder(tmp_path / "out", "process") as staging:
+            (staging / "a.txt").write_text("alt", encoding="utf-8")
+    if case in ("killed_in_swap", "first_killed_in_swap"):
+        assert _run_and_kill_at(KILL_IN_SWAP, tmp_path) == -9
+    if case == "killed_at_swap_start":
+        assert _run_and_kill_at(KILL_AT_SWAP_START, tmp_path) == -9
+    flushed: dict[str, tuple[bool, bool]] = {}
+    renamed: list[tuple[str, tuple[bool, bool] | None]] = []
+    real_fsync, real_replace = target_mod._fsync, os.replace
+
+    def fsync(path: Path) -> None:
+        p = Path(path)
+        if p.is_dir():
+            flushed[str(p)] = ((p / BEFORE).exists(), (p / AFTER).exists())
+        real_fsync(path)
+
+    def replace(src, dst) -> None:
+        if Path(dst) == tmp_path / "out":
+            renamed.append((str(src), flushed.get(str(src))))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(target_mod, "_fsync", fsync)
+    monkeypatch.setattr(target_mod.os, "replace", replace)
+    if case in ("new", "replace"):
+        with replace_folder(tmp_path / "out", "process") as staging:
+            (staging / "a.txt").write_text("neu", encoding="utf-8")
+    else:
+        assert recover(tmp_path / "out")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "neu"
+    assert not (tmp_path / "out" / BEFORE).exists() and not (tmp_path / "out" / AFTER).exists()
+    put = [(src, seen) for src, seen in renamed if ".ogl-staging-new-" in src]
+    assert put and all(seen == (False, False) for _, seen in put), renamed

@@ -590,7 +590,9 @@ def recover(target: str | Path) -> list[str]:
         error): the message says which were and which were not; the journal
         and the earlier files stay beside the folder for the next run.
     """
-    target = Path(target)
+    # resolved as every command resolves its folders: journals and the names of the
+    # pages' journals hold full paths, which a relative one would never match
+    target = Path(target).resolve()
     done: list[str] = []
     stale = _stale_staging(target)
     finished = {  # the work of these runs was done and checked: the output may go in place
@@ -604,6 +606,7 @@ def recover(target: str | Path) -> list[str]:
             if ready is not None and read_marker(ready) == read_marker(path):
                 _unlink(ready / AFTER)
                 _unlink(ready / BEFORE)
+                _fsync(ready)  # never an output that holds them again after a crash
                 os.replace(ready, target)
                 done.append(_put_in_place_line(target))
             else:
@@ -763,6 +766,7 @@ def _roll_forward(ready: Path, target: Path) -> None:
     _unlink(ready / AFTER)
     if not target.exists():
         _unlink(ready / BEFORE)
+        _fsync(ready)  # never an output that holds them again after a crash
         os.replace(ready, target)
         _fsync(target.parent)
         return
@@ -794,12 +798,17 @@ def _retired(staging: Path, target: Path) -> Path:
 
 
 def _take(path: Path) -> bytes | None:
-    """Remove a small file and return its bytes (None when it was not there or unreadable)."""
+    """Remove a small file and return its bytes (None when it was not there or unreadable).
+
+    The removal is flushed (its folder's entry list): a folder renamed into
+    place afterwards never holds the file again after a crash.
+    """
     try:
         data = path.read_bytes()
     except OSError:
         return None
     _unlink(path)
+    _fsync(path.parent)
     return data
 
 
