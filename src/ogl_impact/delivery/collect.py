@@ -547,8 +547,9 @@ def _collect_locked(
     except ValueError as exc:
         raise CollectError(str(exc)) from None
     # update_files checks the data folder against its inputs with check_target(owned=False),
-    # where only a folder among the inputs can forbid it: the workbooks are files, and
-    # resolving 10,800 paths for nothing cost seconds
+    # where only a folder among the inputs can forbid it: the workbooks are files (find_workbooks
+    # gives no folder), and resolving 10,800 paths for nothing cost seconds, asking each
+    # whether it is a folder still a stat each (more on a network drive)
     section = CriticalSection()
     staged_feedback = (
         replace_folder(feedback, "collect", list(feedback_inputs))
@@ -561,7 +562,7 @@ def _collect_locked(
         with update_files(
             tables.folder,
             "collect",
-            [f for f in files if f.is_dir()],
+            (),
             companions=[] if feedback_staging is None else [feedback_staging],  # both or neither
         ) as staging:
             written = _write(frames, tables, staging, texts, notes, lines, stored_files.get)

@@ -576,7 +576,8 @@ def recover(target: str | Path) -> list[str]:
     Parameters
     ----------
     target : str or Path
-        The output folder.
+        The output folder (a relative path is taken from the current folder
+        and resolved, as the commands resolve theirs).
 
     Returns
     -------
