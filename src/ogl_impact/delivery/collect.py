@@ -182,9 +182,19 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
     list of Path
         ``.xlsx`` files; a folder is searched (not recursively). Files given
         by name are kept whatever their suffix, so that a wrong file is
-        reported rather than ignored.
+        reported rather than ignored. A file reached twice (a folder and a
+        file in it, or the same path written twice) comes once, where it
+        first appears.
     """
     out: list[Path] = []
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        where = os.path.abspath(path)  # by name alone: no stat per workbook
+        if where not in seen:
+            seen.add(where)
+            out.append(path)
+
     for p in paths:
         if p.is_dir():
             with os.scandir(p) as entries:  # the file type from the directory: no stat per file
@@ -195,9 +205,10 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
                     and os.path.splitext(e.name)[1].lower() in (".xlsx", ".xlsm")
                     and e.is_file()
                 )
-            out += [p / name for name in names]
+            for name in names:
+                add(p / name)
         else:
-            out.append(p)
+            add(p)
     return out
 
 

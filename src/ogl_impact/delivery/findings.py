@@ -169,6 +169,24 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "This cell holds text. Enter only the number (no unit or words); leave it empty when "
         "no value was collected.",
     ),
+    "date_not_number": (
+        "Eine Zahl.",
+        "Hier steht ein Datum oder eine Uhrzeit, keine Zahl; Excel macht aus einer Eingabe wie "
+        "„2.9“ ein Datum. Bitte das Zahlenformat der Zelle auf „Standard“ stellen und die Zahl "
+        "mit Komma neu eintippen (z. B. 2,9); leer lassen, wenn kein Wert erhoben wurde.",
+        "A number.",
+        "This cell holds a date or a time, not a number; Excel turns an entry such as '2.9' "
+        "into a date. Set the cell's number format to 'General' and type the number again "
+        "(German Excel: 2,9); leave it empty when no value was collected.",
+    ),
+    "number_too_large": (
+        "Eine Zahl, deren Betrag höchstens {limit_de} ist.",
+        "Die Zahl ist unplausibel groß. Bitte prüfen (Einheit, Tausender, Exponent?) und den "
+        "richtigen Wert eintragen; leer lassen, wenn kein Wert erhoben wurde.",
+        "A number whose magnitude is at most {limit_en}.",
+        "The number is implausibly large. Please check it (unit, thousands, exponent?) and "
+        "enter the right value; leave it empty when no value was collected.",
+    ),
     "number_as_text": (
         "Eine Zahl, keine Zahl als Text.",
         "Die Zahl ist als Text gespeichert (z. B. mit Apostroph oder in einer Textzelle). "
