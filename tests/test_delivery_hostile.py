@@ -15,6 +15,8 @@ from tests import test_delivery_loop as loop
 from tests.conftest import submissions as _register
 from tests.test_delivery_loop import C_ID, C_STATUS, C_VALUE, LAB, PERIOD, collect, filled
 
+C_NOTE = 11  # „Anmerkung“ on the sheet „Indikatorwerte“
+
 original, base, data = loop.original, loop.base, loop.data
 
 
@@ -107,3 +109,24 @@ def test_a_workbook_named_twice_is_collected_once(base, data, original, tmp_path
     ]
     register = _register(data)
     assert len(register[register["period_id"] == PERIOD]) == 1
+
+
+def test_a_remark_that_excel_made_a_formula_is_not_lost_without_a_word(
+    base, data, original, tmp_path, capsys
+):
+    # Excel makes "- siehe Bericht" typed into „Anmerkung“ the formula =-siehe Bericht, whose
+    # result is an error: there is no text to keep, and the lab must hear that its remark
+    # was not kept
+    def edit(book):
+        sheet = book["Indikatorwerte"]
+        sheet.cell(_row(sheet, "i02"), C_NOTE).value = "=-siehe Bericht"
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0, text
+    cell = f"K{_row(openpyxl.load_workbook(wb)['Indikatorwerte'], 'i02')}"
+    lines = [line for line in text.splitlines() if f"Indikatorwerte!{cell}:" in line]
+    assert len(lines) == 1, text
+    assert "Anmerkung" in lines[0] and "nicht gespeichert" in lines[0]
+    notes = data / "delivery_notes.csv"
+    assert not notes.exists() or "siehe" not in notes.read_text(encoding="utf-8")

@@ -169,6 +169,18 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "This cell holds text. Enter only the number (no unit or words); leave it empty when "
         "no value was collected.",
     ),
+    "note_formula": (
+        "Eine Anmerkung als Text.",
+        "Die Anmerkung ist eine Formel ({formula}) ohne lesbaren Text und wurde nicht "
+        "gespeichert (die Werte sind davon nicht betroffen). Excel macht einen Text, der mit "
+        "„-“, „+“ oder „=“ beginnt, zur Formel: bitte ein Hochkomma davor setzen "
+        "(z. B. '- siehe Bericht) und die Anmerkung mit einer Korrektur erneut senden.",
+        "A remark as text.",
+        "The remark is a formula ({formula}) without readable text and was not kept (the "
+        "values are not affected). Excel makes a text starting with '-', '+' or '=' a "
+        "formula: please put an apostrophe in front (e.g. '- see report) and send the remark "
+        "again with a correction.",
+    ),
     "date_not_number": (
         "Eine Zahl.",
         "Hier steht ein Datum oder eine Uhrzeit, keine Zahl; Excel macht aus einer Eingabe wie "
