@@ -130,3 +130,22 @@ def test_a_remark_that_excel_made_a_formula_is_not_lost_without_a_word(
     assert "Anmerkung" in lines[0] and "nicht gespeichert" in lines[0]
     notes = data / "delivery_notes.csv"
     assert not notes.exists() or "siehe" not in notes.read_text(encoding="utf-8")
+
+
+def test_lock_and_thumbnail_files_from_a_shell_glob_are_no_deliveries(
+    base, data, original, tmp_path, capsys
+):
+    # `collect posteingang/*` while a colleague has a workbook open in Excel: the shell names
+    # Excel's lock file ~$… (and Windows' Thumbs.db) like a workbook. Neither is a delivery;
+    # in the register they would stay for good as refused, unassignable deliveries.
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    lock = wb.parent / f"~${wb.name}"
+    lock.write_bytes(b"\x0bJohanna M." + b" " * 40)
+    thumbs = wb.parent / "Thumbs.db"
+    thumbs.write_bytes(b"")
+    code, text = collect(capsys, str(lock), str(thumbs), str(wb), "--data", str(data))
+    assert code == 0, text
+    assert "~$" not in text and "Thumbs" not in text
+    register = _register(data)
+    assert not register["workbook"].isin([lock.name, thumbs.name]).any()
+    assert (register["workbook"] == wb.name).sum() == 1

@@ -182,9 +182,12 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
     list of Path
         ``.xlsx`` files; a folder is searched (not recursively). Files given
         by name are kept whatever their suffix, so that a wrong file is
-        reported rather than ignored. A file reached twice (a folder and a
-        file in it, or the same path written twice) comes once, where it
-        first appears.
+        reported rather than ignored; only lock files of Excel and
+        LibreOffice (``~$…``, ``.~lock…``) and the folder files of file
+        managers (``Thumbs.db``, ``desktop.ini``, ``.DS_Store``), which a
+        shell glob such as ``posteingang/*`` names too, are left out. A file
+        reached twice (a folder and a file in it, or the same path written
+        twice) comes once, where it first appears.
     """
     out: list[Path] = []
     seen: set[str] = set()
@@ -207,9 +210,18 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
                 )
             for name in names:
                 add(p / name)
-        else:
+        elif not _not_a_delivery(p.name):
             add(p)
     return out
+
+
+_FOLDER_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+"""Files a file manager puts into a folder (compared case-folded)."""
+
+
+def _not_a_delivery(name: str) -> bool:
+    """Say whether a file is a lock file of Excel or LibreOffice, or a file manager's."""
+    return name.startswith(("~$", ".~lock")) or name.casefold() in _FOLDER_FILES
 
 
 def collect(
