@@ -149,3 +149,23 @@ def test_lock_and_thumbnail_files_from_a_shell_glob_are_no_deliveries(
     register = _register(data)
     assert not register["workbook"].isin([lock.name, thumbs.name]).any()
     assert (register["workbook"] == wb.name).sum() == 1
+
+
+def test_a_known_partner_with_a_double_or_non_breaking_space_is_not_added_twice(
+    full, stored, tmp_path, capsys
+):
+    # names copied from a web page bring a non-breaking space, typing brings a double one;
+    # the partner is the same and must not be counted twice
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Partner"]
+    for row, name in ((2, "Stadt  Brandis"), (3, "Gemeinde\u00a0Borsdorf ")):
+        sheet.cell(row, 1).value = name
+        sheet.cell(row, 2).value = "Kommune"
+        sheet.cell(row, 3).value = "DE-SN"
+    wb = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
+    wb.parent.mkdir()
+    book.save(wb)
+    before = (stored / "partners.csv").read_bytes()
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0, text
+    assert (stored / "partners.csv").read_bytes() == before

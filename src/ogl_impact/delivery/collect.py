@@ -682,13 +682,26 @@ def _no_new_partner(partners: list[dict], tables: DataTables) -> bool:
     known = set(
         zip(
             frame["lab_id"].astype(str),
-            frame["name"].astype(str).str.casefold(),
+            map(_partner_name, frame["name"].astype(str)),
             frame["kind"].astype(str),
             frame["land"].astype(str),
             strict=True,
         )
     )
-    return all((r["lab_id"], r["name"].casefold(), r["kind"], r["land"]) in known for r in partners)
+    return all(
+        (r["lab_id"], _partner_name(r["name"]), r["kind"], r["land"]) in known for r in partners
+    )
+
+
+def _partner_name(name: str) -> str:
+    """Return a partner's name as compared: case and spacing (double, non-breaking) aside.
+
+    Examples
+    --------
+    >>> _partner_name("Gemeinde\u00a0 Borsdorf ") == _partner_name("gemeinde borsdorf")
+    True
+    """
+    return " ".join(name.split()).casefold()
 
 
 def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
@@ -829,13 +842,13 @@ def _drop_known_partners(
 ) -> None:
     """Give new partners an id; a known partner is dropped, or corrected where it differs.
 
-    A partner already in the data (same lab, same name ignoring case) whose
-    kind or Land the workbook changes replaces the stored row (same id, name
-    and source), and each change is kept for ``revisions.csv``.
+    A partner already in the data (same lab, same name ignoring case and
+    spacing) whose kind or Land the workbook changes replaces the stored row
+    (same id, name and source), and each change is kept for ``revisions.csv``.
     """
     partners = tables.tables["partners"]
     stored = {
-        (lab, name.casefold()): (pid, name, kind, land, placeholder, source)
+        (lab, _partner_name(name)): (pid, name, kind, land, placeholder, source)
         for pid, lab, name, kind, land, placeholder, source in zip(
             partners["partner_id"].astype(str),
             partners["lab_id"].astype(str),
@@ -853,7 +866,7 @@ def _drop_known_partners(
         keep = []
         corrected: list[str] = []
         for row in new[k]["partners"]:
-            key = (row["lab_id"], row["name"].casefold())
+            key = (row["lab_id"], _partner_name(row["name"]))
             cell = f"A{row['_line'] % LINE_BLOCK}"
             if key in stored:
                 pid, name, kind, land, placeholder, source = stored.pop(key)
