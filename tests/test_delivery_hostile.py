@@ -169,3 +169,26 @@ def test_a_known_partner_with_a_double_or_non_breaking_space_is_not_added_twice(
     code, text = collect(capsys, str(wb), "--data", str(stored))
     assert code == 0, text
     assert (stored / "partners.csv").read_bytes() == before
+
+
+def test_one_partner_twice_with_different_kinds_is_refused_not_half_dropped(
+    full, stored, tmp_path, capsys
+):
+    # two colleagues each added the same new partner to the sheet, as different kinds;
+    # which is right cannot be told, and "already recorded" would be false
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Partner"]
+    for row, kind in ((2, "Zivilgesellschaftliche Organisation"), (3, "Unternehmen")):
+        sheet.cell(row, 1).value = "Bürgerverein Nord" if row == 2 else "bürgerverein  nord"
+        sheet.cell(row, 2).value = kind
+        sheet.cell(row, 3).value = "DE-SN"
+    wb = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
+    wb.parent.mkdir()
+    book.save(wb)
+    before = (stored / "partners.csv").read_bytes()
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 1, text
+    assert (stored / "partners.csv").read_bytes() == before
+    lines = [line for line in text.splitlines() if "Partner!A3:" in line]
+    assert len(lines) == 1 and "Fehler" in lines[0] and "A2" in lines[0], text
+    assert "schon als Partner des Labors erfasst" not in text

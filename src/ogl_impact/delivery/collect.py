@@ -78,6 +78,7 @@ from ogl_impact.delivery.keep import (
 )
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, unsaid, write_notes
 from ogl_impact.delivery.notes import read_stored as read_stored_notes
+from ogl_impact.delivery.read import partner_name
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
 from ogl_impact.delivery.workbook import (
@@ -682,26 +683,15 @@ def _no_new_partner(partners: list[dict], tables: DataTables) -> bool:
     known = set(
         zip(
             frame["lab_id"].astype(str),
-            map(_partner_name, frame["name"].astype(str)),
+            map(partner_name, frame["name"].astype(str)),
             frame["kind"].astype(str),
             frame["land"].astype(str),
             strict=True,
         )
     )
     return all(
-        (r["lab_id"], _partner_name(r["name"]), r["kind"], r["land"]) in known for r in partners
+        (r["lab_id"], partner_name(r["name"]), r["kind"], r["land"]) in known for r in partners
     )
-
-
-def _partner_name(name: str) -> str:
-    """Return a partner's name as compared: case and spacing (double, non-breaking) aside.
-
-    Examples
-    --------
-    >>> _partner_name("Gemeinde\u00a0 Borsdorf ") == _partner_name("gemeinde borsdorf")
-    True
-    """
-    return " ".join(name.split()).casefold()
 
 
 def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
@@ -848,7 +838,7 @@ def _drop_known_partners(
     """
     partners = tables.tables["partners"]
     stored = {
-        (lab, _partner_name(name)): (pid, name, kind, land, placeholder, source)
+        (lab, partner_name(name)): (pid, name, kind, land, placeholder, source)
         for pid, lab, name, kind, land, placeholder, source in zip(
             partners["partner_id"].astype(str),
             partners["lab_id"].astype(str),
@@ -866,7 +856,7 @@ def _drop_known_partners(
         keep = []
         corrected: list[str] = []
         for row in new[k]["partners"]:
-            key = (row["lab_id"], _partner_name(row["name"]))
+            key = (row["lab_id"], partner_name(row["name"]))
             cell = f"A{row['_line'] % LINE_BLOCK}"
             if key in stored:
                 pid, name, kind, land, placeholder, source = stored.pop(key)

@@ -258,6 +258,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "Name, kind and Land of the partner.",
         "For a new partner, give name, kind and Land.",
     ),
+    "partner_twice": (
+        "Jeden Partner einmal.",
+        "Dieser Partner steht schon in Zelle {other}, dort mit anderer Art oder anderem Land. "
+        "Welche Zeile stimmt, lässt sich nicht erkennen: bitte nur eine Zeile lassen.",
+        "Each partner once.",
+        "This partner is already in cell {other}, there with another kind or Land. Which row "
+        "is right cannot be told: please keep only one row.",
+    ),
     "partner_known": (
         "Nur neue Partner.",
         "„{name}“ ist schon als Partner des Labors erfasst und wird nicht doppelt übernommen.",

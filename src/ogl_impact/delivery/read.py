@@ -888,6 +888,7 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> list[tuple]:
     if not sheet.ok:
         return []
     rows = []
+    first: dict[str, tuple[object, object, int]] = {}  # the first row of each partner
     for i in sheet.data_rows():
         name = sheet.text(i, "name")
         kind = sheet.choice(i, "kind")
@@ -899,8 +900,33 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> list[tuple]:
         ):
             sheet.add("partner_incomplete", i, "name", name or None)
             continue
+        seen = first.setdefault(partner_name(name), (kind, land, i))
+        if seen[2] != i and seen[:2] != (kind, land):  # which row is right cannot be told
+            sheet.add("partner_twice", i, "name", name, other=sheet.ref(seen[2], "name"))
+            continue
         rows.append((name, kind, land, i + 1))
     return rows
+
+
+def partner_name(name: str) -> str:
+    """Return a partner's name as compared: case and spacing (double, non-breaking) aside.
+
+    Parameters
+    ----------
+    name : str
+        The name as written.
+
+    Returns
+    -------
+    str
+        The name case-folded, with every run of white space one space.
+
+    Examples
+    --------
+    >>> partner_name("Gemeinde\u00a0 Borsdorf ") == partner_name("gemeinde borsdorf")
+    True
+    """
+    return " ".join(name.split()).casefold()
 
 
 _SHOWN_CELLS = 3
@@ -1006,6 +1032,7 @@ __all__ = [
     "check_structure",
     "filled_notes",
     "interpret",
+    "partner_name",
     "read_raw",
     "rows_of",
 ]
