@@ -33,7 +33,7 @@ import pandas as pd
 
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import Base, parse_base
-from ogl_impact.delivery.notes import read_notes
+from ogl_impact.delivery.notes import lost_notes, read_notes
 from ogl_impact.delivery.plausibility import check_plausibility
 from ogl_impact.delivery.read import RawWorkbook, filled_notes, interpret, read_raw
 from ogl_impact.delivery.workbook import (
@@ -400,6 +400,10 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     if any(f.severity == "error" for f in done.findings):
         return done
     o.notes = read_notes(raw.sheets)
+    done.findings += [
+        finding(o.file, "note_formula", sheet=sheet, cell=cell, severity="warning", formula=f)
+        for sheet, cell, f in lost_notes(raw.sheets, raw.formulas)
+    ]
     if not anything:  # a first delivery: it must hold something, and gaps are named
         done.findings += filled_notes(returned, layout, bool(o.notes))
         if any(f.severity == "error" for f in done.findings):

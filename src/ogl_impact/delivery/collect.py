@@ -78,6 +78,7 @@ from ogl_impact.delivery.keep import (
 )
 from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, unsaid, write_notes
 from ogl_impact.delivery.notes import read_stored as read_stored_notes
+from ogl_impact.delivery.read import partner_name
 from ogl_impact.delivery.tables import DataTables, load_tables
 from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
 from ogl_impact.delivery.workbook import (
@@ -182,9 +183,22 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
     list of Path
         ``.xlsx`` files; a folder is searched (not recursively). Files given
         by name are kept whatever their suffix, so that a wrong file is
-        reported rather than ignored.
+        reported rather than ignored; only lock files of Excel and
+        LibreOffice (``~$…``, ``.~lock…``) and the folder files of file
+        managers (``Thumbs.db``, ``desktop.ini``, ``.DS_Store``), which a
+        shell glob such as ``posteingang/*`` names too, are left out. A file
+        reached twice (a folder and a file in it, or the same path written
+        twice) comes once, where it first appears.
     """
     out: list[Path] = []
+    seen: set[str] = set()
+
+    def add(path: Path) -> None:
+        where = os.path.abspath(path)  # by name alone: no stat per workbook
+        if where not in seen:
+            seen.add(where)
+            out.append(path)
+
     for p in paths:
         if p.is_dir():
             with os.scandir(p) as entries:  # the file type from the directory: no stat per file
@@ -195,10 +209,20 @@ def find_workbooks(paths: list[Path]) -> list[Path]:
                     and os.path.splitext(e.name)[1].lower() in (".xlsx", ".xlsm")
                     and e.is_file()
                 )
-            out += [p / name for name in names]
-        else:
-            out.append(p)
+            for name in names:
+                add(p / name)
+        elif not _not_a_delivery(p.name):
+            add(p)
     return out
+
+
+_FOLDER_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+"""Files a file manager puts into a folder (compared case-folded)."""
+
+
+def _not_a_delivery(name: str) -> bool:
+    """Say whether a file is a lock file of Excel or LibreOffice, or a file manager's."""
+    return name.startswith(("~$", ".~lock")) or name.casefold() in _FOLDER_FILES
 
 
 def collect(
@@ -659,13 +683,15 @@ def _no_new_partner(partners: list[dict], tables: DataTables) -> bool:
     known = set(
         zip(
             frame["lab_id"].astype(str),
-            frame["name"].astype(str).str.casefold(),
+            map(partner_name, frame["name"].astype(str)),
             frame["kind"].astype(str),
             frame["land"].astype(str),
             strict=True,
         )
     )
-    return all((r["lab_id"], r["name"].casefold(), r["kind"], r["land"]) in known for r in partners)
+    return all(
+        (r["lab_id"], partner_name(r["name"]), r["kind"], r["land"]) in known for r in partners
+    )
 
 
 def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
@@ -806,13 +832,13 @@ def _drop_known_partners(
 ) -> None:
     """Give new partners an id; a known partner is dropped, or corrected where it differs.
 
-    A partner already in the data (same lab, same name ignoring case) whose
-    kind or Land the workbook changes replaces the stored row (same id, name
-    and source), and each change is kept for ``revisions.csv``.
+    A partner already in the data (same lab, same name ignoring case and
+    spacing) whose kind or Land the workbook changes replaces the stored row
+    (same id, name and source), and each change is kept for ``revisions.csv``.
     """
     partners = tables.tables["partners"]
     stored = {
-        (lab, name.casefold()): (pid, name, kind, land, placeholder, source)
+        (lab, partner_name(name)): (pid, name, kind, land, placeholder, source)
         for pid, lab, name, kind, land, placeholder, source in zip(
             partners["partner_id"].astype(str),
             partners["lab_id"].astype(str),
@@ -830,7 +856,7 @@ def _drop_known_partners(
         keep = []
         corrected: list[str] = []
         for row in new[k]["partners"]:
-            key = (row["lab_id"], row["name"].casefold())
+            key = (row["lab_id"], partner_name(row["name"]))
             cell = f"A{row['_line'] % LINE_BLOCK}"
             if key in stored:
                 pid, name, kind, land, placeholder, source = stored.pop(key)

@@ -169,6 +169,36 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "This cell holds text. Enter only the number (no unit or words); leave it empty when "
         "no value was collected.",
     ),
+    "note_formula": (
+        "Eine Anmerkung als Text.",
+        "Die Anmerkung ist eine Formel ({formula}) ohne lesbaren Text und wurde nicht "
+        "gespeichert (die Werte sind davon nicht betroffen). Excel macht einen Text, der mit "
+        "„-“, „+“ oder „=“ beginnt, zur Formel: bitte ein Hochkomma davor setzen "
+        "(z. B. '- siehe Bericht) und die Anmerkung mit einer Korrektur erneut senden.",
+        "A remark as text.",
+        "The remark is a formula ({formula}) without readable text and was not kept (the "
+        "values are not affected). Excel makes a text starting with '-', '+' or '=' a "
+        "formula: please put an apostrophe in front (e.g. '- see report) and send the remark "
+        "again with a correction.",
+    ),
+    "date_not_number": (
+        "Eine Zahl.",
+        "Hier steht ein Datum oder eine Uhrzeit, keine Zahl; Excel macht aus einer Eingabe wie "
+        "„2.9“ ein Datum. Bitte das Zahlenformat der Zelle auf „Standard“ stellen und die Zahl "
+        "mit Komma neu eintippen (z. B. 2,9); leer lassen, wenn kein Wert erhoben wurde.",
+        "A number.",
+        "This cell holds a date or a time, not a number; Excel turns an entry such as '2.9' "
+        "into a date. Set the cell's number format to 'General' and type the number again "
+        "(German Excel: 2,9); leave it empty when no value was collected.",
+    ),
+    "number_too_large": (
+        "Eine Zahl, deren Betrag höchstens {limit_de} ist.",
+        "Die Zahl ist unplausibel groß. Bitte prüfen (Einheit, Tausender, Exponent?) und den "
+        "richtigen Wert eintragen; leer lassen, wenn kein Wert erhoben wurde.",
+        "A number whose magnitude is at most {limit_en}.",
+        "The number is implausibly large. Please check it (unit, thousands, exponent?) and "
+        "enter the right value; leave it empty when no value was collected.",
+    ),
     "number_as_text": (
         "Eine Zahl, keine Zahl als Text.",
         "Die Zahl ist als Text gespeichert (z. B. mit Apostroph oder in einer Textzelle). "
@@ -227,6 +257,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "Für einen neuen Partner bitte Name, Art und Land angeben.",
         "Name, kind and Land of the partner.",
         "For a new partner, give name, kind and Land.",
+    ),
+    "partner_twice": (
+        "Jeden Partner einmal.",
+        "Dieser Partner steht schon in Zelle {other}, dort mit anderer Art oder anderem Land. "
+        "Welche Zeile stimmt, lässt sich nicht erkennen: bitte nur eine Zeile lassen.",
+        "Each partner once.",
+        "This partner is already in cell {other}, there with another kind or Land. Which row "
+        "is right cannot be told: please keep only one row.",
     ),
     "partner_known": (
         "Nur neue Partner.",

@@ -105,6 +105,57 @@ def read_notes(sheets: dict[str, list[list[object]]]) -> list[tuple[str, str, st
     return out
 
 
+def lost_notes(
+    sheets: dict[str, list[list[object]]], formulas: dict[str, dict[str, str]]
+) -> list[tuple[str, str, str]]:
+    """Return the remarks that are formulas without a text to keep.
+
+    Excel makes a remark typed as „- siehe Bericht“ or „+ 3 Teilnehmende“ a
+    formula whose result is an error; the cell then holds no text, and
+    :func:`read_notes` has nothing to keep.
+
+    Parameters
+    ----------
+    sheets : dict of str to list of list
+        Cell values per sheet, row 1 first.
+    formulas : dict of str to dict
+        Per sheet, cell reference -> formula text (as
+        :class:`~ogl_impact.delivery.read.RawWorkbook` holds them).
+
+    Returns
+    -------
+    list of tuple
+        (sheet, cell, formula) per remark cell with a formula and no text,
+        in sheet and row order.
+
+    Examples
+    --------
+    >>> lost_notes(
+    ...     {"Indikatorwerte": [["Indikator-ID", "Anmerkung"], ["i01", ""], ["i02", "3 mehr"]]},
+    ...     {"Indikatorwerte": {"B2": "=-siehe Bericht", "B3": "=A3"}},
+    ... )
+    [('Indikatorwerte', 'B2', '=-siehe Bericht')]
+    """
+    from ogl_impact.delivery.workbook import column_letter
+
+    out = []
+    for sheet in _KEYS:
+        cells = formulas.get(sheet)
+        rows = sheets.get(sheet) or []
+        if not cells or len(rows) < HEADER_ROW:
+            continue
+        header = [_text(v) for v in rows[HEADER_ROW - 1]]
+        if NOTE_HEADER not in header:
+            continue
+        col = header.index(NOTE_HEADER)
+        letter = column_letter(col)
+        for i, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+            ref = f"{letter}{i}"
+            if ref in cells and not (_text(row[col]) if col < len(row) else ""):
+                out.append((sheet, ref, cells[ref]))
+    return out
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -296,6 +347,7 @@ __all__ = [
     "NOTES_FILE",
     "NOTE_HEADER",
     "accepted_notes",
+    "lost_notes",
     "notes_frame",
     "read_notes",
     "read_stored",

@@ -414,11 +414,15 @@ def _cell_str(value: object) -> str:
 
 def _shown(value: object) -> str:
     """Return a cell value as the lab sees it (German number and date forms)."""
+    if isinstance(value, bool):  # as a German Excel shows it
+        return "WAHR" if value else "FALSCH"
     if isinstance(value, dt.datetime):
         return f"{value:%d.%m.%Y}"
     if isinstance(value, dt.date):
         return f"{value:%d.%m.%Y}"
     if isinstance(value, float):
+        if math.isfinite(value) and abs(value) > MAX_ABS_NUMBER:  # as Excel shows it: 1E+16
+            return f"{value:G}".replace(".", ",")
         return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
     return str(value)
 
@@ -543,13 +547,27 @@ class _Sheet:
         v = self.cell(row_index, key)
         if v is None or (isinstance(v, str) and not v.strip()):
             return None
-        if isinstance(v, bool) or isinstance(v, dt.date | dt.time | dt.timedelta):
+        if isinstance(v, bool):
             self.add("text_not_number", row_index, key, v)
+            return None
+        if isinstance(v, dt.date | dt.time | dt.timedelta):  # "2.9" typed into German Excel
+            self.add("date_not_number", row_index, key, v)
             return None
         if isinstance(v, int | float):
             number = float(v)
-            if math.isnan(number) or math.isinf(number) or abs(number) > MAX_ABS_NUMBER:
+            if math.isnan(number) or math.isinf(number):
                 self.add("text_not_number", row_index, key, v)
+                return None
+            if abs(number) > MAX_ABS_NUMBER:
+                limit = f"{int(MAX_ABS_NUMBER):,}"
+                self.add(
+                    "number_too_large",
+                    row_index,
+                    key,
+                    v,
+                    limit_de=limit.replace(",", "."),
+                    limit_en=limit,
+                )
                 return None
             percent = self.raw.percent.get(self.name)
             if percent and self.ref(row_index, key) in percent:
@@ -870,6 +888,7 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> list[tuple]:
     if not sheet.ok:
         return []
     rows = []
+    first: dict[str, tuple[object, object, int]] = {}  # the first row of each partner
     for i in sheet.data_rows():
         name = sheet.text(i, "name")
         kind = sheet.choice(i, "kind")
@@ -881,8 +900,33 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> list[tuple]:
         ):
             sheet.add("partner_incomplete", i, "name", name or None)
             continue
+        seen = first.setdefault(partner_name(name), (kind, land, i))
+        if seen[2] != i and seen[:2] != (kind, land):  # which row is right cannot be told
+            sheet.add("partner_twice", i, "name", name, other=sheet.ref(seen[2], "name"))
+            continue
         rows.append((name, kind, land, i + 1))
     return rows
+
+
+def partner_name(name: str) -> str:
+    """Return a partner's name as compared: case and spacing (double, non-breaking) aside.
+
+    Parameters
+    ----------
+    name : str
+        The name as written.
+
+    Returns
+    -------
+    str
+        The name case-folded, with every run of white space one space.
+
+    Examples
+    --------
+    >>> partner_name("Gemeinde\u00a0 Borsdorf ") == partner_name("gemeinde borsdorf")
+    True
+    """
+    return " ".join(name.split()).casefold()
 
 
 _SHOWN_CELLS = 3
@@ -988,6 +1032,7 @@ __all__ = [
     "check_structure",
     "filled_notes",
     "interpret",
+    "partner_name",
     "read_raw",
     "rows_of",
 ]

@@ -1,0 +1,194 @@
+"""What a lab coordinator and the evaluator really do wrong, and what collect then says.
+
+Each test is one mistake seen when the loop was used as the people who use it
+would: a value cell that German Excel turned into a date, a number far too
+large, the same workbook named twice on the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+
+from tests import test_delivery_loop as loop
+from tests.conftest import submissions as _register
+from tests.test_delivery_loop import C_ID, C_STATUS, C_VALUE, LAB, PERIOD, collect, filled
+
+C_NOTE = 11  # „Anmerkung“ on the sheet „Indikatorwerte“
+
+original, base, data = loop.original, loop.base, loop.data
+
+
+def _row(sheet, iid: str) -> int:
+    """The first row of an indicator on the sheet „Indikatorwerte“."""
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, C_ID).value == iid)
+
+
+def _value_cell(book, iid: str, value) -> None:
+    sheet = book["Indikatorwerte"]
+    row = _row(sheet, iid)
+    sheet.cell(row, C_VALUE).value = value
+    sheet.cell(row, C_STATUS).value = "gemessen"
+
+
+def _line_of(text: str, cell: str) -> str:
+    lines = [line for line in text.splitlines() if f"Indikatorwerte!{cell}:" in line]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def test_a_value_excel_turned_into_a_date_is_called_a_date(base, data, original, tmp_path, capsys):
+    # a German Excel reads "2.9" typed into „Wert“ as the 2nd of September; the cell then
+    # holds a date. "Hier steht Text" would send the coordinator looking for text that is
+    # not there.
+    def edit(book):
+        _value_cell(book, "i02", dt.datetime(2022, 9, 2))
+        book["Indikatorwerte"].cell(
+            _row(book["Indikatorwerte"], "i02"), C_VALUE
+        ).number_format = "DD.MM.YYYY"
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1, text
+    cell = f"I{_row(openpyxl.load_workbook(wb)['Indikatorwerte'], 'i02')}"
+    line = _line_of(text, cell)
+    assert "02.09.2022" in line
+    assert "Hier steht Text" not in line
+    assert "Datum" in line and "Zahl" in line
+
+
+def test_a_number_beyond_the_limit_is_called_too_large_not_text(
+    base, data, original, tmp_path, capsys
+):
+    def edit(book):
+        _value_cell(book, "i06", 1e16)
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1, text
+    cell = f"I{_row(openpyxl.load_workbook(wb)['Indikatorwerte'], 'i06')}"
+    line = _line_of(text, cell)
+    assert "Hier steht Text" not in line
+    assert "groß" in line
+
+
+def test_a_true_in_a_value_cell_is_shown_as_excel_shows_it(base, data, original, tmp_path, capsys):
+    def edit(book):
+        _value_cell(book, "i02", True)
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 1, text
+    cell = f"I{_row(openpyxl.load_workbook(wb)['Indikatorwerte'], 'i02')}"
+    line = _line_of(text, cell)
+    assert "„WAHR“" in line and "True" not in line
+
+
+def test_a_workbook_named_twice_is_collected_once(base, data, original, tmp_path, capsys):
+    # the inbox folder and, to be sure, the file in it: one workbook, not three, and no
+    # page telling the lab to send "only the newest file" of a file it sent once
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    fb = tmp_path / "fb"
+    code, text = collect(
+        capsys,
+        str(wb.parent),
+        str(wb),
+        str(wb.parent / ".." / "in" / wb.name),
+        "--data",
+        str(data),
+        "--feedback",
+        str(fb),
+    )
+    assert code == 0, text
+    assert "übersprungen" not in text and "neueste" not in text
+    assert "1 Arbeitsmappen" in text
+    assert sorted(p.name for p in fb.iterdir() if p.suffix == ".html") == [
+        f"{LAB}_{PERIOD}.html",
+        "index.html",
+    ]
+    register = _register(data)
+    assert len(register[register["period_id"] == PERIOD]) == 1
+
+
+def test_a_remark_that_excel_made_a_formula_is_not_lost_without_a_word(
+    base, data, original, tmp_path, capsys
+):
+    # Excel makes "- siehe Bericht" typed into „Anmerkung“ the formula =-siehe Bericht, whose
+    # result is an error: there is no text to keep, and the lab must hear that its remark
+    # was not kept
+    def edit(book):
+        sheet = book["Indikatorwerte"]
+        sheet.cell(_row(sheet, "i02"), C_NOTE).value = "=-siehe Bericht"
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
+    code, text = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0, text
+    cell = f"K{_row(openpyxl.load_workbook(wb)['Indikatorwerte'], 'i02')}"
+    lines = [line for line in text.splitlines() if f"Indikatorwerte!{cell}:" in line]
+    assert len(lines) == 1, text
+    assert "Anmerkung" in lines[0] and "nicht gespeichert" in lines[0]
+    notes = data / "delivery_notes.csv"
+    assert not notes.exists() or "siehe" not in notes.read_text(encoding="utf-8")
+
+
+def test_lock_and_thumbnail_files_from_a_shell_glob_are_no_deliveries(
+    base, data, original, tmp_path, capsys
+):
+    # `collect posteingang/*` while a colleague has a workbook open in Excel: the shell names
+    # Excel's lock file ~$… (and Windows' Thumbs.db) like a workbook. Neither is a delivery;
+    # in the register they would stay for good as refused, unassignable deliveries.
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    lock = wb.parent / f"~${wb.name}"
+    lock.write_bytes(b"\x0bJohanna M." + b" " * 40)
+    thumbs = wb.parent / "Thumbs.db"
+    thumbs.write_bytes(b"")
+    code, text = collect(capsys, str(lock), str(thumbs), str(wb), "--data", str(data))
+    assert code == 0, text
+    assert "~$" not in text and "Thumbs" not in text
+    register = _register(data)
+    assert not register["workbook"].isin([lock.name, thumbs.name]).any()
+    assert (register["workbook"] == wb.name).sum() == 1
+
+
+def test_a_known_partner_with_a_double_or_non_breaking_space_is_not_added_twice(
+    full, stored, tmp_path, capsys
+):
+    # names copied from a web page bring a non-breaking space, typing brings a double one;
+    # the partner is the same and must not be counted twice
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Partner"]
+    for row, name in ((2, "Stadt  Brandis"), (3, "Gemeinde\u00a0Borsdorf ")):
+        sheet.cell(row, 1).value = name
+        sheet.cell(row, 2).value = "Kommune"
+        sheet.cell(row, 3).value = "DE-SN"
+    wb = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
+    wb.parent.mkdir()
+    book.save(wb)
+    before = (stored / "partners.csv").read_bytes()
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0, text
+    assert (stored / "partners.csv").read_bytes() == before
+
+
+def test_one_partner_twice_with_different_kinds_is_refused_not_half_dropped(
+    full, stored, tmp_path, capsys
+):
+    # two colleagues each added the same new partner to the sheet, as different kinds;
+    # which is right cannot be told, and "already recorded" would be false
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Partner"]
+    for row, kind in ((2, "Zivilgesellschaftliche Organisation"), (3, "Unternehmen")):
+        sheet.cell(row, 1).value = "Bürgerverein Nord" if row == 2 else "bürgerverein  nord"
+        sheet.cell(row, 2).value = kind
+        sheet.cell(row, 3).value = "DE-SN"
+    wb = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
+    wb.parent.mkdir()
+    book.save(wb)
+    before = (stored / "partners.csv").read_bytes()
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 1, text
+    assert (stored / "partners.csv").read_bytes() == before
+    lines = [line for line in text.splitlines() if "Partner!A3:" in line]
+    assert len(lines) == 1 and "Fehler" in lines[0] and "A2" in lines[0], text
+    assert "schon als Partner des Labors erfasst" not in text
