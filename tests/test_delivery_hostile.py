@@ -8,8 +8,12 @@ large, the same workbook named twice on the command line.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import openpyxl
+import pandas as pd
+import pytest
 
 from tests import test_delivery_loop as loop
 from tests.conftest import submissions as _register
@@ -192,3 +196,69 @@ def test_one_partner_twice_with_different_kinds_is_refused_not_half_dropped(
     lines = [line for line in text.splitlines() if "Partner!A3:" in line]
     assert len(lines) == 1 and "Fehler" in lines[0] and "A2" in lines[0], text
     assert "schon als Partner des Labors erfasst" not in text
+
+
+@pytest.fixture(scope="module")
+def kehl(tmp_path_factory):
+    """The embedded data (sb6 collected) and Kehl's template for sb6: a cross-border lab."""
+    return loop.collected_with_templates(tmp_path_factory.mktemp("kehl"), "kehl")
+
+
+def _kehl_partners(kehl, tmp_path, rows) -> Path:
+    book = openpyxl.load_workbook(kehl / "tpl" / f"kehl_{PERIOD}.xlsx")
+    sheet = book["Partner"]
+    for row, values in enumerate(rows, start=2):
+        for col, value in enumerate(values, start=1):
+            sheet.cell(row, col).value = value
+    wb = tmp_path / "in" / f"kehl_{PERIOD}.xlsx"
+    wb.parent.mkdir()
+    book.save(wb)
+    data = tmp_path / "data"
+    shutil.copytree(kehl / "data", data)
+    return wb
+
+
+def _partners_of(data: Path):
+    return pd.read_csv(data / "partners.csv", sep=";", comment="#", dtype=str)
+
+
+def test_a_cross_border_lab_adds_a_partner_abroad_with_its_iso_code(kehl, tmp_path, capsys):
+    # Kehl's lab works with Strasbourg: a new French partner has an ISO 3166-2 code of its
+    # own (partners.csv allows any), which a list of the 16 Länder alone cannot offer
+    wb = _kehl_partners(
+        kehl, tmp_path, [("Eurométropole de Strasbourg", "Kommunale Einrichtung", "fr-ges")]
+    )
+    code, text = collect(capsys, str(wb), "--data", str(tmp_path / "data"))
+    assert code == 0, text
+    partners = _partners_of(tmp_path / "data")
+    new = partners[partners["name"] == "Eurométropole de Strasbourg"]
+    assert new[["lab_id", "kind", "land"]].values.tolist() == [
+        ["kehl", "communal_institution", "FR-GES"]
+    ]
+
+
+def test_a_known_partner_abroad_named_again_is_no_correction(kehl, tmp_path, capsys):
+    wb = _kehl_partners(kehl, tmp_path, [("Ville de Strasbourg", "Kommune", "FR-GES")])
+    before = (kehl / "data" / "partners.csv").read_bytes()
+    code, text = collect(capsys, str(wb), "--data", str(tmp_path / "data"))
+    assert code == 0, text
+    assert (tmp_path / "data" / "partners.csv").read_bytes() == before
+    assert "DE-" not in "\n".join(line for line in text.splitlines() if "Land" in line), text
+
+
+def test_a_land_that_is_no_code_is_refused_naming_the_rule(kehl, tmp_path, capsys):
+    wb = _kehl_partners(kehl, tmp_path, [("Eurométropole de Strasbourg", "Kommune", "Frankreich")])
+    code, text = collect(capsys, str(wb), "--data", str(tmp_path / "data"))
+    assert code == 1, text
+    lines = [line for line in text.splitlines() if "Partner!C2:" in line]
+    assert len(lines) == 1 and "Frankreich" in lines[0], text
+    assert "FR-GES" in lines[0] and "DE-BW" in lines[0], text
+
+
+def test_the_template_offers_the_laender_and_lets_a_code_abroad_through(kehl):
+    book = openpyxl.load_workbook(kehl / "tpl" / f"kehl_{PERIOD}.xlsx")
+    sheet = book["Partner"]
+    (rule,) = [dv for dv in sheet.data_validations.dataValidation if "C2" in str(dv.sqref)]
+    assert rule.type == "list" and "DE-BW" in rule.formula1
+    assert rule.errorStyle in ("warning", "information"), rule.errorStyle
+    assert "FR-GES" in rule.prompt and "FR-GES" in rule.error

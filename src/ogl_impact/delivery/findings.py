@@ -220,9 +220,9 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "This is not a date. Enter a date such as 30.10.2022 or leave it empty.",
     ),
     "not_in_list": (
-        "Einer der Einträge: {allowed}.",
+        "Einer der Einträge: {allowed}{other_de}.",
         "Bitte einen Eintrag aus der Auswahlliste wählen.",
-        "One of: {allowed}.",
+        "One of: {allowed}{other_en}.",
         "Please choose an entry of the dropdown list.",
     ),
     "formula": (

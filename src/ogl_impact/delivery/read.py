@@ -40,6 +40,7 @@ from ogl_impact.delivery.workbook import (
     DATA_SHEETS,
     HEADER_ROW,
     LISTS,
+    OTHER_CODES,
     SHEET_GUIDE,
     SHEET_META,
     SHEET_MILESTONES,
@@ -616,8 +617,18 @@ class _Sheet:
         code = _CHOICES[(self.name, key)].get(v.casefold())
         if code is not None:
             return code
-        labels = LISTS[(self.name, key)]
-        self.add("not_in_list", row_index, key, v, allowed=", ".join(labels.values()))
+        other = OTHER_CODES.get((self.name, key))
+        if other is not None and re.match(other[0], v.upper()):  # a partner abroad: FR-GES
+            return v.upper()
+        self.add(
+            "not_in_list",
+            row_index,
+            key,
+            v,
+            allowed=", ".join(LISTS[(self.name, key)].values()),
+            other_de="" if other is None else f" oder {other[1]}",
+            other_en="" if other is None else f" or {other[2]}",
+        )
         return None
 
     def text(self, row_index: int, key: str) -> str:

@@ -26,6 +26,7 @@ from ogl_impact.delivery.workbook import (
     HEADER_ROW,
     LISTS,
     MILESTONE_COLUMNS,
+    OTHER_CODES,
     PARTNER_COLUMNS,
     PARTNER_ROWS,
     SHEET_GUIDE,
@@ -374,20 +375,23 @@ def _list_validation(
 ) -> None:
     labels = [*LISTS[(sheet_name, key)].values(), *extra]
     column = next(c for c in COLUMNS[sheet_name] if c.key == key)
-    sheet.data_validation(
-        first,
-        col,
-        last,
-        col,
-        {
-            "validate": "list",
-            "source": labels,
-            "input_title": column.header[:32],
-            "input_message": column.help_de[:255],
-            "error_title": "Ungültige Auswahl",
-            "error_message": "Bitte einen Eintrag der Auswahlliste wählen: " + ", ".join(labels),
-        },
-    )
+    rule = {
+        "validate": "list",
+        "source": labels,
+        "input_title": column.header[:32],
+        "input_message": column.help_de[:255],
+        "error_title": "Ungültige Auswahl",
+        "error_message": "Bitte einen Eintrag der Auswahlliste wählen: " + ", ".join(labels),
+    }
+    other = OTHER_CODES.get((sheet_name, key))
+    if other is not None:  # offered, not enforced: Excel warns and lets the code through
+        rule["error_type"] = "warning"
+        rule["error_title"] = "Nicht in der Auswahlliste"
+        rule["error_message"] = (
+            f"Nicht in der Auswahlliste. Richtig, wenn es {other[1]} ist (Ja); sonst bitte "
+            "einen Eintrag der Auswahlliste wählen (Nein)."
+        )[:255]
+    sheet.data_validation(first, col, last, col, rule)
 
 
 def _date_validation(sheet, first: int, last: int, col: int, help_de: str) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact import vocab
+from ogl_impact.schemas.fields import ISO_3166_2_PATTERN
 
 TEMPLATE_VERSION = "1"
 """Version of the workbook layout; bumped whenever columns or sheets change."""
@@ -134,7 +135,13 @@ PARTNER_COLUMNS = (
     Column("name", "Name", False, "text", 40, "Name des neuen Partners."),
     Column("kind", "Art", False, "list", 34, "Art des Partners (Auswahlliste)."),
     Column(
-        "land", "Land", False, "list", 9, "Bundesland als ISO-Code, z. B. DE-NW (Auswahlliste)."
+        "land",
+        "Land",
+        False,
+        "list",
+        9,
+        "Bundesland als ISO-Code, z. B. DE-NW (Auswahlliste); ein Partner im Ausland mit dem "
+        "ISO-3166-2-Code seiner Region, z. B. FR-GES.",
     ),
 )
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -156,6 +163,17 @@ LISTS: dict[tuple[str, str], dict[str, str]] = {
     (SHEET_PARTNERS, "land"): {c: c for c in LANDS},
 }
 """Dropdown lists: code -> German label, per (sheet, column key)."""
+OTHER_CODES: dict[tuple[str, str], tuple[str, str, str]] = {
+    (SHEET_PARTNERS, "land"): (
+        ISO_3166_2_PATTERN,
+        "ein anderer ISO-3166-2-Code, z. B. FR-GES",
+        "another ISO 3166-2 code, e.g. FR-GES",
+    ),
+}
+"""Dropdown lists that also take a code typed in: (pattern, German, English), per (sheet, key).
+
+The Länder are offered; a partner abroad (Kehl's lab works with Strasbourg) is entered
+with the code of its region, as ``partners.csv`` allows any ISO 3166-2 code."""
 WITHDRAW = "withdraw"
 """Status code of a row whose stored value the lab withdraws (never stored in a table)."""
 WITHDRAW_LABEL = "Wert zurückziehen"
@@ -617,6 +635,7 @@ __all__ = [
     "DATA_SHEETS",
     "HEADER_ROW",
     "LISTS",
+    "OTHER_CODES",
     "SHEET_GUIDE",
     "SHEET_META",
     "SHEET_MILESTONES",
