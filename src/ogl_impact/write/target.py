@@ -283,8 +283,9 @@ def check_target(
     owned : bool, default True
         True when the command replaces OUT as a whole (then a non-empty OUT
         must carry the command's marker); False when it only adds files to a
-        folder of the user's (then OUT may not carry any command's marker: that
-        command's next run would replace it with what was added).
+        folder of the user's (then OUT may not carry the marker of a command
+        other than ``demo-data``: that command's next run would replace it with
+        what was added).
 
     Returns
     -------
@@ -331,9 +332,11 @@ def check_target(
             )
     if not owned and out_r.is_dir():
         # a folder another command builds and replaces as a whole (data/processed,
-        # reports/figures, ...): what is added here would go with its next run
+        # reports/figures, ...): what is added here would go with its next run. A
+        # national demo-data folder is a data folder (demo-data refuses to replace
+        # it once files were added or changed)
         found = read_marker(out_r)
-        if found is not None:
+        if found is not None and found != "demo-data":
             raise TargetError(
                 f"{out} ist der Ausgabeordner von 'ogl-impact {found}' (Datei {MARKER}) und "
                 f"wird bei dessen nächstem Lauf ganz ersetzt; 'ogl-impact {command}' ergänzt "
