@@ -609,6 +609,7 @@ FORMS = [
     "Bremen: n: 3",
     "Bremen (n 3)",
     "Bremen: 3 Befragte",
+    "Bremen: drei Befragte",  # numbers up to twelve are written as words in German prose
 ]
 
 
@@ -680,7 +681,8 @@ def test_numbers_not_attached_to_a_group_are_no_finding(built_pb: Path, tmp_path
     words = (
         ". 13 Labore in 3 Wellen, 2022 bis 2024, Perspektiven p1-p7, Seite 4 von 12; "
         "Bremen (3,1); unterdrückt (n < 5), Gruppen unter 5 Befragten; weniger als k = 5 "
-        "Befragte. Insgesamt n = 1.234."
+        "Befragte, unter fünf Befragten, keine Befragten, eine Befragung, einzelne Befragte. "
+        "Insgesamt n = 1.234."
     )
     for name, pattern in PLACES.values():
         _edit(folder / name, pattern, words)

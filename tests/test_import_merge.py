@@ -381,3 +381,39 @@ def test_a_response_without_panel_key_is_skipped_with_the_reason(tmp_path, secre
     assert "kein Panel-Schlüssel in Frage token" in printed
     assert imp("limesurvey", [lss, one], mapping, out, secret, "--allow-missing") == 0
     assert len(responses_of(out)) == 1
+
+
+@pytest.mark.parametrize("command", ["process", "figures"])
+def test_import_refuses_a_folder_another_command_replaces_as_a_whole(
+    tmp_path, secret, capsys, command
+):
+    # data/processed (or a report folder) is rebuilt as a whole by its command: answers
+    # added there would be lost with its next run, or would block that run
+    raw = tmp_path / "raw"
+    shutil.copytree(DEMO, raw)
+    out = tmp_path / "ausgabe"
+    if command == "process":
+        assert main(["process", str(raw), str(out)]) == 0
+    else:
+        out.mkdir()
+        (out / "index.html").write_text("<p>Bericht</p>", encoding="utf-8")
+        marker = '{"written_by": "ogl-impact", "command": "figures", "files": ["index.html"]}'
+        (out / ".ogl-impact-output").write_text(marker, encoding="utf-8")
+    before = tree(out)
+    capsys.readouterr()
+    mapping = write_mapping(tmp_path / "m.csv", ["G02Q04;bild;satisfaction;false"])
+    assert imp("limesurvey", [LSA], mapping, out, secret, programme=raw) == 2
+    err = capsys.readouterr().err
+    assert f"'ogl-impact {command}'" in err and "data/raw" in err
+    assert tree(out) == before
+
+
+def test_import_adds_to_a_national_demo_data_folder(tmp_path, secret):
+    # demo-data's folder is a data folder; demo-data itself refuses to replace it later
+    out = tmp_path / "national"
+    shutil.copytree(DEMO, out)
+    marker = '{"written_by": "ogl-impact", "command": "demo-data", "files": []}'
+    (out / ".ogl-impact-output").write_text(marker, encoding="utf-8")
+    mapping = write_mapping(tmp_path / "m.csv", ["G02Q04;bild;satisfaction;false"])
+    assert imp("limesurvey", [LSA], mapping, out, secret) == 0
+    assert "bild" in set(responses_of(out)["item_id"])

@@ -203,6 +203,20 @@ def test_line_numbers_with_blank_lines_and_quoted_line_breaks(tmp_path: Path):
     assert [(p.line, p.value, p.rule) for p in problems] == [(6, "B A D", "str_matches")]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_line_numbers_with_a_blank_line_and_a_row_of_separators_only(tmp_path: Path, newline: str):
+    # Excel leaves ";;" rows where cell contents were deleted; a blank line before them
+    # must not shift the line numbers of the rows that follow it
+    lines = ["source_id;title;reference", "a;T;x", "", "B A D;T;y", "c;T;z", ";;"]
+    path = tmp_path / "sources.csv"
+    path.write_bytes(newline.join([*lines, ""]).encode("utf-8"))
+    raw = read_table(path)
+    assert raw.lines.tolist() == [2, 4, 5, 6]
+    _, problems = validate_table(raw, TABLES["sources"])
+    assert (4, "B A D", "str_matches") in [(p.line, p.value, p.rule) for p in problems]
+    assert {p.line for p in problems if p.value in ("", None)} <= {6}
+
+
 @pytest.mark.parametrize(
     ("content", "rule"),
     [

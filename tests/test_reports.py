@@ -205,6 +205,20 @@ def test_cli_builds_a_report_with_progress(tmp_path):
     assert (tmp_path / "f" / "sb1" / "index.html").exists()
 
 
+def test_a_report_named_twice_is_built_once_and_not_emptied(tmp_path):
+    # `--report sb1 --report sb1` staged the report twice; the second swap put an empty
+    # folder in place of the first (and of an earlier good build), with exit status 0
+    demo_dir = Path(__file__).resolve().parents[1] / "data" / "raw"
+    out = tmp_path / "f"
+    args = ("--data", str(demo_dir), "--out", str(out), "--jobs", "1", "--quiet")
+    assert _run("--report", "sb1", *args, cwd=tmp_path).returncode == 0
+    once = sorted(p.name for p in (out / "sb1").iterdir())
+    res = _run("--report", "sb1", "--report", "sb1", *args, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert sorted(p.name for p in (out / "sb1").iterdir()) == once
+    assert "index.html" in once
+
+
 def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini):
     demo_dir = Path(__file__).resolve().parents[1] / "data" / "raw"
     res = _run(

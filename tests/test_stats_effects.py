@@ -3,6 +3,8 @@
 Expected values are parsed from the printed output in tests/references.
 """
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -242,3 +244,61 @@ def test_a_group_of_one_or_without_spread_gives_missing_sizes_without_warnings(x
         assert out.loc["glass_delta", "estimate"] == pytest.approx(
             (np.mean(x) - np.mean(y)) / np.std(y, ddof=1)
         )
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "paired"),
+    [
+        ([4.0, 4.0, 4.0], [3.0, 3.0, 3.0], False),  # two constant groups
+        ([3.0, 3.0, 3.0], [3.0, 3.0, 3.0], False),  # everyone gave the same answer
+        ([4.0, 5.0, 6.0], [3.0, 4.0, 5.0], True),  # every difference is 1
+        ([3.0, 3.0, 3.0], [3.0, 3.0, 3.0], True),  # every difference is 0
+    ],
+)
+def test_a_t_test_without_spread_gives_no_p_value_instead_of_zero(x, y, paired):
+    import warnings
+
+    # R's t.test stops with "data are essentially constant" (or gives NaN): there is
+    # no t, p or interval; p = 0 and an interval [d; d] would claim certainty
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = mean_difference(x, y, paired=paired)
+    assert out[["statistic", "p_val", "ci_low", "ci_high"]].isna().all().all()
+    assert out["estimate"].to_numpy() == pytest.approx(np.mean(x) - np.mean(y))
+    assert out["note"].str.contains("keine Streuung").all()
+
+
+def test_student_t_with_a_group_of_one_pools_the_other_groups_variance_as_r():
+    # R's t.test(var.equal = TRUE) takes var(x) only for n_x > 1: s_p^2 = (n_y - 1) s_y^2 / df
+    x, y = [4.0], [3.0, 2.0, 5.0]
+    out = mean_difference(x, y).set_index("method")
+    sp2 = 2 * np.var(y, ddof=1) / 2
+    se = np.sqrt(sp2 * (1 + 1 / 3))
+    assert out.loc["student", "se"] == pytest.approx(se)
+    assert out.loc["student", "statistic"] == pytest.approx((4.0 - np.mean(y)) / se)
+    assert np.isnan(out.loc["welch", "p_val"])  # R: "not enough 'x' observations"
+
+
+def test_signed_rank_test_with_zero_differences_uses_the_normal_approximation_as_r():
+    # R's wilcox.test drops zero differences and then cannot use the exact
+    # distribution ("cannot compute exact p-value with zeroes"): with d = .95, -.15,
+    # 1.02, .43 (and one 0), V = 9, z = (9 - 5 - 0.5) / sqrt(4 * 5 * 9 / 24)
+    x = [1.83, 0.50, 1.62, 2.48, 1.0]
+    y = [0.88, 0.65, 0.60, 2.05, 1.0]
+    r = rank_test(x, y, paired=True).iloc[0]
+    z = 3.5 / np.sqrt(7.5)
+    assert r["statistic"] == 9
+    assert not r["exact"]
+    assert r["p_val"] == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(z / np.sqrt(2)))))
+
+
+@pytest.mark.parametrize("paired", [False, True])
+def test_rank_test_where_every_value_is_the_same_gives_no_p_value(paired):
+    import warnings
+
+    # R: the variance of the statistic is 0, z = 0/0, p-value = NA (not 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = rank_test([3.0, 3.0, 3.0], [3.0, 3.0, 3.0], paired=paired).iloc[0]
+    assert np.isnan(r["p_val"])
+    assert "keine Streuung" in r["note"]

@@ -501,20 +501,28 @@ def _recode(s: pd.Series, new_categories: pd.Index) -> pd.Series:
 def _csv_record_lines(
     path: Path, encoding: str, sep: str, header_index: int, n_rows: int
 ) -> np.ndarray:
-    """Line number (1-based) of each data record, walking the records with csv."""
+    """Line number (1-based) of each data record, walking the records with csv.
+
+    Blank lines are no records. A row of separators only (``;;``, as Excel
+    leaves one whose cells were emptied) is one for the readers, and is counted
+    as such when the table holds it; otherwise it is skipped like a blank line.
+    """
     first = header_index + 2  # header is line header_index + 1
     text = path.read_text(encoding=encoding)
     reader = csv.reader(text.splitlines(keepends=True)[header_index + 1 :], delimiter=sep)
-    starts = []
+    filled, any_field = [], []
     previous = 0
     for record in reader:
-        start = previous + 1
+        start = header_index + 1 + previous + 1
         previous = reader.line_num
         if record and any(cell.strip() for cell in record):
-            starts.append(header_index + 1 + start)
-    if len(starts) != n_rows:  # pragma: no cover - defensive
-        return np.arange(first, first + n_rows, dtype=np.int64)
-    return np.asarray(starts, dtype=np.int64)
+            filled.append(start)
+        if len(record) > 1 or (record and record[0].strip()):
+            any_field.append(start)
+    for starts in (filled, any_field):
+        if len(starts) == n_rows:
+            return np.asarray(starts, dtype=np.int64)
+    return np.arange(first, first + n_rows, dtype=np.int64)  # pragma: no cover - defensive
 
 
 def _parser_error_line(message: str) -> int | None:

@@ -428,7 +428,8 @@ def build(
     out : Path
         The reports/figures folder.
     report_ids : sequence of str, optional
-        Reports to build; default all in the registry.
+        Reports to build (one named twice is built once); default all in the
+        registry.
     lang : {"de", "en"}
         Language of the figures.
     k : int, default 5
@@ -466,7 +467,9 @@ def build(
     privacy.check_k(k, allow_below_5=allow_k_below_5)
     chosen_formats = _formats(formats)
     all_reports = reports(ds.periods)
-    chosen = all_reports if report_ids is None else [find(ds.periods, r) for r in report_ids]
+    # a report named twice is built once: staged twice, the second swap emptied it
+    wanted = None if report_ids is None else list(dict.fromkeys(report_ids))
+    chosen = all_reports if wanted is None else [find(ds.periods, r) for r in wanted]
     claim_folder(out, "figures")
     jobs_list = [(r, name, lab) for r in chosen for name, lab in _tasks(r, ds)]
     # the slowest figures first, so that parallel workers finish together

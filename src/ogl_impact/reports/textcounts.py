@@ -11,7 +11,8 @@ same figure.
 
 A count is one of the forms the package writes and the usual free forms:
 ``n = 3``, ``n=3``, ``N = 3``, ``n: 3``, ``(n 3)``, ``3 Befragte``
-(``3 respondents``), with German thousands (``1.234``, ``3 202``). A comma
+(``3 respondents``), with German thousands (``1.234``, ``3 202``), and the
+numbers up to twelve written as words (``drei Befragte``, ``three respondents``). A comma
 after a count ends it ("n = 4, Bremen: n = 68"); only a comma before a digit
 makes a decimal (``2,5``). A number after a
 threshold word (``k = 5``, ``unter 5``, ``n < 5``) is no count, and nor are
@@ -37,11 +38,20 @@ SPACES = " \u00a0\u202f"
 """Spaces that may group thousands: plain, no-break, narrow no-break (``3 202``)."""
 NUMBER = rf"\d{{1,3}}(?:\.\d{{3}})+(?!\d)|\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?!\d)|\d+"
 """A whole number, German thousands allowed (``1.234``, ``3 202``, ``3\u202f202``)."""
+_GERMAN = "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split()
+_ENGLISH = "one two three four five six seven eight nine ten eleven twelve".split()
+WORDS = (
+    dict.fromkeys(("ein", "eine", "einer", "einem", "einen"), 1)
+    | {word: i for i, word in enumerate(_GERMAN, start=2)}
+    | {word: i for i, word in enumerate(_ENGLISH, start=1)}
+)
+"""Numbers written as words, as German prose writes those up to twelve ("drei Befragte")."""
+_WORD = "(?i:" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")(?!\w)"
 _END = r"(?!\d|,\d)"  # not a decimal (2,5), not a longer number; a list comma ends it
 COUNT = re.compile(
     rf"(?<![<>≤≥\w])[nN]\s*(?:=|:)\s*(?P<a>{NUMBER}){_END}"
     rf"|\(\s*[nN]\s+(?P<b>{NUMBER}){_END}\s*\)"
-    rf"|(?<![\w.,])(?P<c>{NUMBER})\s+(?:Befragten?|Befragter|[Rr]espondents?)\b"
+    rf"|(?<![\w.,])(?P<c>{NUMBER}|{_WORD})\s+(?:Befragten?|Befragter|[Rr]espondents?)\b"
 )
 """The forms of a count of respondents."""
 THRESHOLD = re.compile(r"(?:\bk\s*=|\bunter|\bals|\bmindestens|\bab|\bbelow|\bthan|[<>≤≥])\s*$")
@@ -73,6 +83,8 @@ class Count:
 
 
 def _value(text: str) -> int:
+    if text.lower() in WORDS:
+        return WORDS[text.lower()]
     return int(re.sub(rf"[.{SPACES}]", "", text))
 
 

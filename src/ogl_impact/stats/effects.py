@@ -9,8 +9,8 @@ noncentrality parameters :math:`\lambda_L, \lambda_U` with
 :math:`P(T_{\nu,\lambda_U} \le t) = p/2`, then rescale them like :math:`t`.
 
 Rank tests follow R's ``wilcox.test``: exact p-values for fewer than 50
-observations without ties, otherwise the normal approximation with
-continuity correction.
+observations without ties or zero differences, otherwise the normal
+approximation with continuity correction.
 """
 
 from __future__ import annotations
@@ -80,6 +80,27 @@ def _sd(a: np.ndarray) -> np.float64:
     return a.std(ddof=1) if len(a) > 1 else np.float64(np.nan)
 
 
+NO_SPREAD = "keine Streuung: t, p und Intervall nicht bestimmbar (R: data are essentially constant)"
+
+
+def _t_row(est: float, se: float, df: float, tail: float, scale: float) -> tuple:
+    """estimate, se, t, df, p, ci_low, ci_high and the note; no t without spread.
+
+    R's ``t.test`` stops with "data are essentially constant" when
+    ``se < 10 eps * scale`` (``scale`` the largest absolute mean); ``t = d / 0``
+    would give p = 0 and an interval of width 0. Then t, p and the interval are
+    missing and the note says why. A missing se (a group of one) gives missing
+    values as well, with no note.
+    """
+    if np.isfinite(se) and se <= 10 * np.finfo(float).eps * scale:
+        return est, se, np.nan, df, np.nan, np.nan, np.nan, NO_SPREAD
+    if not (np.isfinite(se) and np.isfinite(df)):
+        return est, se, np.nan, df, np.nan, np.nan, np.nan, ""
+    t = est / se
+    q = stats.t.ppf(tail, df)
+    return est, se, t, df, 2 * stats.t.sf(abs(t), df), est - q * se, est + q * se, ""
+
+
 def mean_difference(
     x: Sequence[float] | np.ndarray | pd.Series,
     y: Sequence[float] | np.ndarray | pd.Series,
@@ -105,7 +126,10 @@ def mean_difference(
     DataFrame
         One row per test (method ``paired``, or ``student`` and ``welch``):
         n_x, n_y, term, estimate, se, statistic (t), df, p_val (two-sided),
-        ci_low, ci_high, n, method.
+        ci_low, ci_high, n, method, note. Without spread (R's "data are
+        essentially constant") statistic, p_val and the interval are missing and
+        the note says so; with a group of one the Welch row stays missing (R
+        refuses it), the Student row pools the other group's variance as R.
 
     Notes
     -----
@@ -131,44 +155,33 @@ def mean_difference(
     if paired:
         d = _paired_differences(x, y)
         n = len(d)
-        est, se = d.mean(), d.std(ddof=1) / np.sqrt(n)
-        df = n - 1
-        t = est / se
-        q = stats.t.ppf(tail, df)
-        rows = [
-            (
-                n,
-                n,
-                est,
-                se,
-                t,
-                df,
-                2 * stats.t.sf(abs(t), df),
-                est - q * se,
-                est + q * se,
-                n,
-                "paired",
-            )
-        ]
+        est = d.mean() if n else np.nan
+        se = _sd(d) / np.sqrt(n) if n else np.nan
+        rows = [(n, n, _t_row(est, se, n - 1, tail, abs(est)), n, "paired")]
     else:
         xa, ya = _clean(x), _clean(y)
         nx, ny = len(xa), len(ya)
-        est = xa.mean() - ya.mean()
-        vx, vy = xa.var(ddof=1), ya.var(ddof=1)
-        rows = []
+        est = xa.mean() - ya.mean() if nx and ny else np.nan
+        # as R's t.test: var(x) enters the pooled variance only for n_x > 1
+        ssx = (nx - 1) * xa.var(ddof=1) if nx > 1 else 0.0
+        ssy = (ny - 1) * ya.var(ddof=1) if ny > 1 else 0.0
         df_s = nx + ny - 2
-        sp2 = ((nx - 1) * vx + (ny - 1) * vy) / df_s
-        se_s = np.sqrt(sp2 * (1 / nx + 1 / ny))
-        se_w = np.sqrt(vx / nx + vy / ny)
-        df_w = se_w**4 / ((vx / nx) ** 2 / (nx - 1) + (vy / ny) ** 2 / (ny - 1))
-        for name, se, df in (("student", se_s, df_s), ("welch", se_w, df_w)):
-            t = est / se
-            q = stats.t.ppf(tail, df)
-            p = 2 * stats.t.sf(abs(t), df)
-            rows.append((nx, ny, est, se, t, df, p, est - q * se, est + q * se, nx + ny, name))
+        se_s = np.sqrt(ssx + ssy) / np.sqrt(df_s) * np.sqrt(1 / nx + 1 / ny) if df_s > 0 else np.nan
+        if nx > 1 and ny > 1:  # Welch needs a variance in both groups (R: "not enough ...")
+            vx, vy = ssx / (nx - 1), ssy / (ny - 1)
+            se_w = np.sqrt(vx / nx + vy / ny)
+            denom = (vx / nx) ** 2 / (nx - 1) + (vy / ny) ** 2 / (ny - 1)
+            df_w = se_w**4 / denom if denom > 0 else np.nan
+        else:
+            se_w = df_w = np.nan
+        scale = max(abs(xa.mean()), abs(ya.mean())) if nx and ny else 0.0
+        rows = [
+            (nx, ny, _t_row(est, se, df, tail, scale), nx + ny, name)
+            for name, se, df in (("student", se_s, df_s), ("welch", se_w, df_w))
+        ]
     out = pd.DataFrame(
-        rows,
-        columns=["n_x", "n_y", *VOCABULARY[1:-1]],
+        [(n_x, n_y, *t[:7], n, method, t[7]) for n_x, n_y, t, n, method in rows],
+        columns=["n_x", "n_y", *VOCABULARY[1:-1], "note"],
     )
     out.insert(2, "term", "mean_difference")
     return out
@@ -314,7 +327,8 @@ def rank_test(
     x, y : array-like
         The two samples; for ``paired=True`` aligned pairs.
     paired : bool, default False
-        Signed-rank test on ``x - y`` (zero differences dropped, as R does).
+        Signed-rank test on ``x - y`` (zero differences dropped, as R does;
+        then, as in R, the normal approximation instead of the exact test).
     alternative : {"two-sided", "greater", "less"}
         Direction of the alternative for ``x`` relative to ``y``.
 
@@ -328,8 +342,10 @@ def rank_test(
     -----
     Signed rank: :math:`V = \sum_{d_i>0} \operatorname{rank}(|d_i|)`; Mann-Whitney:
     :math:`W = \sum_i\sum_j [x_i > y_j] + \tfrac12[x_i = y_j]`. Exact null
-    distribution below 50 observations without ties, else the normal
-    approximation with continuity correction.
+    distribution below 50 observations without ties (and without zero
+    differences), else the normal approximation with continuity correction.
+    Where every value (every difference) is the same, the statistic has no
+    variance: p_val is missing, as R's NA, and the note says so.
 
     References
     ----------
@@ -347,8 +363,11 @@ def rank_test(
         n_pairs = len(d)
         d = d[d != 0]
         n = len(d)
+        if n == 0:  # every difference 0: V = 0, its variance 0, R's p-value NA
+            return _rank_frame(n_pairs, n_pairs, False, 0.0, np.nan, "wilcoxon_signed_rank")
         ties = len(np.unique(np.abs(d))) < n
-        exact = n < 50 and not ties
+        # as R: exact only without ties and without zero differences
+        exact = n < 50 and not ties and n == n_pairs
         res = stats.wilcoxon(
             d,
             alternative=alternative,
@@ -360,7 +379,12 @@ def rank_test(
         v = ranks[d > 0].sum()
         return _rank_frame(n_pairs, n_pairs, exact, v, res.pvalue, "wilcoxon_signed_rank")
     xa, ya = _clean(x), _clean(y)
-    ties = len(np.unique(np.concatenate([xa, ya]))) < len(xa) + len(ya)
+    pooled = np.concatenate([xa, ya])
+    if len(xa) and len(ya) and len(np.unique(pooled)) == 1:
+        # one value throughout: W = n_x n_y / 2 with variance 0, R's p-value NA
+        w = len(xa) * len(ya) / 2
+        return _rank_frame(len(xa), len(ya), False, w, np.nan, "mann_whitney")
+    ties = len(np.unique(pooled)) < len(xa) + len(ya)
     exact = len(xa) < 50 and len(ya) < 50 and not ties
     res = stats.mannwhitneyu(
         xa,
@@ -374,7 +398,10 @@ def rank_test(
 
 def _rank_frame(nx: int, ny: int, exact: bool, statistic: float, p: float, method: str):
     n = nx if method == "wilcoxon_signed_rank" else nx + ny
-    note = "exact" if exact else "normal approximation with continuity correction"
+    if np.isnan(p):
+        note = "keine Streuung: p nicht bestimmbar (R: p-value = NA)"
+    else:
+        note = "exact" if exact else "normal approximation with continuity correction"
     return pd.DataFrame(
         [(nx, ny, exact, "location_shift", float(statistic), float(p), n, method, note)],
         columns=["n_x", "n_y", "exact", "term", "statistic", "p_val", "n", "method", "note"],

@@ -283,7 +283,9 @@ def check_target(
     owned : bool, default True
         True when the command replaces OUT as a whole (then a non-empty OUT
         must carry the command's marker); False when it only adds files to a
-        folder of the user's (then only the other rules apply).
+        folder of the user's (then OUT may not carry the marker of a command
+        other than ``demo-data``: that command's next run would replace it with
+        what was added).
 
     Returns
     -------
@@ -327,6 +329,20 @@ def check_target(
             raise TargetError(
                 f"{out} liegt im Eingabeordner {item}; Eingaben werden nie verändert "
                 f"/ lies inside the input folder; inputs are never changed"
+            )
+    if not owned and out_r.is_dir():
+        # a folder another command builds and replaces as a whole (data/processed,
+        # reports/figures, ...): what is added here would go with its next run. A
+        # national demo-data folder is a data folder (demo-data refuses to replace
+        # it once files were added or changed)
+        found = read_marker(out_r)
+        if found is not None and found != "demo-data":
+            raise TargetError(
+                f"{out} ist der Ausgabeordner von 'ogl-impact {found}' (Datei {MARKER}) und "
+                f"wird bei dessen nächstem Lauf ganz ersetzt; 'ogl-impact {command}' ergänzt "
+                f"den Datenordner, aus dem er entsteht (z. B. data/raw) / is the output folder "
+                f"of 'ogl-impact {found}', replaced as a whole by its next run; give the data "
+                f"folder it is built from (e.g. data/raw)"
             )
     if owned and out_r.is_dir() and _has_content(out_r):
         found = read_marker(out_r)
