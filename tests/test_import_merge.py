@@ -136,7 +136,7 @@ def test_replace_wave_replaces_only_that_wave_of_the_imported_units(tmp_path, se
     capsys.readouterr()
     assert imp("limesurvey", [LSA], brandis, out, secret) == 1  # without --replace: refused
     assert imp("limesurvey", [LSA], brandis, out, secret, "--replace", "2") == 0
-    assert "2 vorhandene Antworten der Welle 2 ersetzt (Einheiten: brandis)" in (
+    assert "2 vorhandene Antworten der Welle 2 ersetzt (Einheiten: brandis;" in (
         capsys.readouterr().out
     )
     after = responses_of(out)
@@ -148,6 +148,34 @@ def test_replace_wave_replaces_only_that_wave_of_the_imported_units(tmp_path, se
     )
     assert imp("limesurvey", [LSA], brandis, out, secret, "--replace", "3") == 1
     assert "--replace 3: der Import enthält diese Welle nicht" in capsys.readouterr().err
+
+
+def test_replace_wave_keeps_the_answers_of_other_groups_and_items(tmp_path, secret, capsys):
+    # a lab surveys its citizens and its administration in the same wave, each with a
+    # questionnaire of its own; a corrected export of one of them, read in with --replace,
+    # must not delete the other's answers (nor answers to questions it does not hold)
+    out = tmp_path / "daten"
+    citizens = write_mapping(tmp_path / "c.csv", ["G02Q04;bild;satisfaction;false"])
+    staff = write_mapping(  # another survey: other pseudonyms
+        tmp_path / "a.csv",
+        ["@survey_id;verwaltung;;", "G02Q04;bild;satisfaction;false"],
+        group="administration",
+    )
+    other_item = write_mapping(tmp_path / "o.csv", ["G02Q04;bild2;satisfaction;false"])
+    for m in (citizens, staff, other_item):
+        assert imp("limesurvey", [LSA], m, out, secret) == 0
+    before = responses_of(out)
+    assert len(before) == 6
+    capsys.readouterr()
+    assert imp("limesurvey", [LSA], citizens, out, secret, "--replace", "2") == 0
+    said = capsys.readouterr().out
+    assert "2 vorhandene Antworten der Welle 2 ersetzt" in said, said
+    after = responses_of(out)
+    key = ["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    pd.testing.assert_frame_equal(
+        after[key].sort_values(key).reset_index(drop=True),
+        before[key].sort_values(key).reset_index(drop=True),
+    )
 
 
 def test_same_response_id_in_two_units_and_waves_are_two_people(tmp_path, secret):

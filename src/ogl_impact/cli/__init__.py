@@ -123,7 +123,10 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "--replace",
         metavar="WELLE",
         default=None,
-        help="die vorhandenen Antworten dieser Welle (für die Einheiten des Imports) ersetzen",
+        help=(
+            "die vorhandenen Antworten dieser Welle zu den importierten Items (für die "
+            "Einheiten und Akteursgruppen des Imports) ersetzen; andere bleiben"
+        ),
     )
     p.add_argument(
         "--allow-missing",

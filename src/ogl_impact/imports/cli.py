@@ -216,8 +216,9 @@ def _merge_and_write(
     if replace_wave is not None:
         print(
             f"{out}: {merged.replaced_rows} vorhandene Antworten der Welle {replace_wave} ersetzt "
-            f"(Einheiten: {', '.join(sorted(set(result.responses['unit_id'])))}) "
-            f"/ existing answers of the wave replaced"
+            f"(Einheiten: {', '.join(sorted(set(result.responses['unit_id'])))}; nur die "
+            f"importierten Items und Gruppen, andere bleiben) / existing answers of the wave "
+            f"replaced (only the imported items and groups)"
         )
     return 0
 

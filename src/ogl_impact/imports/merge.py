@@ -5,8 +5,10 @@ of the text: every byte of the existing rows stays as it was. An imported
 item already in the codebook must agree with it (construct, scale, value
 labels, reverse keying); an imported answer whose respondent, wave and item
 are already in ``responses.csv`` is refused, naming the line of the existing
-answer. Only ``replace_wave`` removes existing rows: those of that wave and
-of the units the import covers, and the caller is told how many.
+answer. Only ``replace_wave`` removes existing rows: those of that wave
+whose unit, actor group and item the import holds for that wave (a survey of
+another group, or a question the import does not hold, keeps its answers),
+and the caller is told how many.
 """
 
 from __future__ import annotations
@@ -160,6 +162,18 @@ def check_codebook(existing: RawTable, codebook: pd.DataFrame) -> list[str]:
     return out
 
 
+_SCOPE = ["unit_id", "actor_group", "item_id"]
+"""What ``replace_wave`` replaces within its wave: these answers of the import, no others."""
+
+
+def _replaced(frame: pd.DataFrame, responses: pd.DataFrame, wave: str) -> pd.Series:
+    """Mark the stored answers (as text) that an import replacing ``wave`` replaces."""
+    scope = [c for c in _SCOPE if c in frame.columns and c in responses.columns]
+    mine = responses[responses["wave"].astype(str) == wave]
+    wanted = pd.MultiIndex.from_frame(mine[scope].astype(str)).unique()
+    return (frame["wave"] == wave) & pd.MultiIndex.from_frame(frame[scope]).isin(wanted)
+
+
 def merge_into(
     folder: Path,
     codebook: pd.DataFrame,
@@ -178,8 +192,9 @@ def merge_into(
     note : str
         Comment line of a table written new.
     replace_wave : str, optional
-        Replace the existing answers of this wave for the units the import
-        covers (the import must hold this wave).
+        Replace the existing answers of this wave to the items the import
+        holds, of the units and actor groups it holds them for (the import
+        must hold this wave); other groups' and items' answers stay.
 
     Returns
     -------
@@ -225,8 +240,7 @@ def merge_into(
         frame = old.frame.astype(str)
         drop: set[int] = set()
         if replace_wave is not None:
-            units = set(responses["unit_id"].astype(str))
-            hit = (frame["wave"] == replace_wave) & frame["unit_id"].isin(units)
+            hit = _replaced(frame, responses, replace_wave)
             drop = {int(n) for n in old.lines[hit.to_numpy()]}
             replaced = len(drop)
             frame = frame[~hit]
