@@ -262,3 +262,22 @@ def test_the_template_offers_the_laender_and_lets_a_code_abroad_through(kehl):
     assert rule.type == "list" and "DE-BW" in rule.formula1
     assert rule.errorStyle in ("warning", "information"), rule.errorStyle
     assert "FR-GES" in rule.prompt and "FR-GES" in rule.error
+
+
+def test_a_received_day_before_the_period_began_changes_nothing(
+    base, data, original, tmp_path, capsys
+):
+    # --received 2020-01-01 for 2022-11-20: no workbook of sb6 can have come in before sb6
+    # began. Taken as given, the register said "fristgerecht angenommen am 01.01.2020"
+    from ogl_impact.cli import main
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
+    code = main(["collect", str(wb), "--data", str(data), "--received", "2020-01-01"])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 2, text
+    assert "Traceback" not in text
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
+    assert "01.01.2020" in out.err and "--received" in out.err and wb.name in out.err, text
+    assert "nichts geändert" in out.err, text

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.delivery.collect import CollectError, DataChanged, NotAPeriod, collect
+from ogl_impact.delivery.collect import (
+    CollectError,
+    DataChanged,
+    NotAPeriod,
+    ReceivedTooEarly,
+    collect,
+)
 from ogl_impact.delivery.tables import NEEDED, load_tables
 from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
 from ogl_impact.problems import format_text
@@ -290,7 +296,7 @@ def run_collect(
             lang=lang,
         )
         return _report(result, feedback, lang)
-    except (DataChanged, NotAPeriod) as exc:  # start again (later, or with the right period)
+    except (DataChanged, NotAPeriod, ReceivedTooEarly) as exc:  # start again, mended
         print(f"ogl-impact collect: {exc}; nichts geändert / nothing changed", file=sys.stderr)
         return EXIT_USAGE
     except CollectError as exc:

@@ -145,6 +145,10 @@ class NotAPeriod(CollectError):
     """``period`` is no reporting period of the folder (a typo, a workshop): a usage error."""
 
 
+class ReceivedTooEarly(CollectError):
+    """``received`` lies before the start of a workbook's period (a typo): a usage error."""
+
+
 stage_hook: Callable[[str], None] | None = None
 """Called with the name of each stage of a run: ``"loaded"`` (folder read and
 locked), ``"staged"`` (tables and feedback staged, nothing changed yet),
@@ -536,6 +540,7 @@ def _collect_locked(
         new_rows[len(candidates)] = rows
         candidates.append(o)
     network_workbooks(outcomes, tables.tables["periods"])  # lab known, period a workshop
+    _received_after_start(outcomes, tables.tables["periods"], received)
     ctx.per_lab = {}  # the lab rows were only needed for the layouts; free them before merging
     del ctx, read
     gc.freeze()  # the last results too
@@ -596,6 +601,35 @@ def _collect_locked(
         _stage("data_committed")
         done[0] = True  # still in the critical section: a Ctrl-C from here on is after the commit
     return CollectResult(outcomes=outcomes, written=written)
+
+
+def _received_after_start(
+    outcomes: list[Outcome], periods: pd.DataFrame, received: pd.Timestamp
+) -> None:
+    """Refuse the run when ``received`` lies before the start of a workbook's period.
+
+    No workbook of a period comes in before the period began: the day is a typo
+    of ``--received``, and taken as given every milestone date would be "in the
+    future" (blamed on the lab, registered as refused) or the register would
+    call a delivery on time that never was.
+    """
+    starts = dict(zip(periods["period_id"].astype(str), periods["start"], strict=True))
+    early = [
+        o
+        for o in outcomes
+        if o.period_id in starts and pd.Timestamp(starts[o.period_id]) > received
+    ]
+    if not early:
+        return
+    o = early[0]
+    start = pd.Timestamp(starts[o.period_id])
+    more = f" (und {len(early) - 1} weitere / and {len(early) - 1} more)" if len(early) > 1 else ""
+    raise ReceivedTooEarly(
+        f"--received {received:%d.%m.%Y} liegt vor dem Beginn des Zeitraums {o.period_id} "
+        f"({start:%d.%m.%Y}) der Arbeitsmappe {o.file}{more}; so früh kann sie nicht "
+        f"eingegangen sein. Bitte das Eingangsdatum prüfen / --received lies before the start "
+        f"of the workbook's period"
+    )
 
 
 def _nothing_entered(checked: Checked) -> bool:
@@ -1565,6 +1599,7 @@ __all__ = [
     "DataChanged",
     "NotAPeriod",
     "Outcome",
+    "ReceivedTooEarly",
     "collect",
     "find_workbooks",
 ]
