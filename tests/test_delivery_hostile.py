@@ -281,3 +281,52 @@ def test_a_received_day_before_the_period_began_changes_nothing(
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
     assert "01.01.2020" in out.err and "--received" in out.err and wb.name in out.err, text
     assert "nichts geändert" in out.err, text
+
+
+def test_an_early_delivery_is_taken_not_called_a_typo(base, data, original, tmp_path, capsys):
+    # the template goes out before its period; a lab that sends it back a few days before
+    # sb6 began (01.10.2022) is early, not a typo of --received
+    from ogl_impact.cli import main
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    code = main(["collect", str(wb), "--data", str(data), "--received", "2022-09-20"])
+    text = capsys.readouterr()
+    assert code == 0, text.out + text.err
+    assert "--received" not in text.err
+
+
+def test_a_workbook_left_out_by_period_is_not_asked_for_its_received_day(
+    base, data, original, tmp_path, capsys
+):
+    # --period sb6 leaves a stray pb workbook in the inbox aside; a received day a whole
+    # period before pb (sb6 began 01.10.2022) must not stop the run for it
+    from ogl_impact.cli import main
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    assert main(["template", "--period", "pb", "--lab", LAB, "--data", str(data),
+                 "--out", str(tmp_path / "pb")]) == 0  # fmt: skip
+    shutil.copy(tmp_path / "pb" / f"{LAB}_pb.xlsx", wb.parent)
+    capsys.readouterr()
+    code = main(
+        ["collect", str(wb.parent), "--data", str(data), "--period", PERIOD,
+         "--received", "2022-09-20"]
+    )  # fmt: skip
+    text = capsys.readouterr()
+    assert code == 0, text.out + text.err
+    assert "--received" not in text.err
+
+
+def test_a_german_code_that_is_no_land_is_refused_not_taken_as_abroad(kehl, tmp_path, capsys):
+    # "DE-NRW" is a common typo for DE-NW: the list names every German code, so a German
+    # code outside it is no partner abroad
+    wb = _kehl_partners(
+        kehl,
+        tmp_path,
+        [("Bürgerverein Kehl-Nord", "Zivilgesellschaftliche Organisation", "DE-NRW")],
+    )
+    before = (kehl / "data" / "partners.csv").read_bytes()
+    code, text = collect(capsys, str(wb), "--data", str(tmp_path / "data"))
+    assert code == 1, text
+    assert (tmp_path / "data" / "partners.csv").read_bytes() == before
+    lines = [line for line in text.splitlines() if "Partner!C2:" in line]
+    assert len(lines) == 1 and "DE-NRW" in lines[0] and "DE-NW" in lines[0], text

@@ -1310,15 +1310,19 @@ def test_an_output_goes_in_place_only_once_its_record_files_are_out_for_good(
     renamed: list[tuple[str, tuple[bool, bool] | None]] = []
     real_fsync, real_replace = target_mod._fsync, os.replace
 
+    events: list[str] = []
+
     def fsync(path: Path) -> None:
         p = Path(path)
         if p.is_dir():
             flushed[str(p)] = ((p / BEFORE).exists(), (p / AFTER).exists())
+        events.append(f"fsync {p}")
         real_fsync(path)
 
     def replace(src, dst) -> None:
         if Path(dst) == tmp_path / "out":
             renamed.append((str(src), flushed.get(str(src))))
+            events.append("in place")
         real_replace(src, dst)
 
     monkeypatch.setattr(target_mod, "_fsync", fsync)
@@ -1332,3 +1336,5 @@ def test_an_output_goes_in_place_only_once_its_record_files_are_out_for_good(
     assert not (tmp_path / "out" / BEFORE).exists() and not (tmp_path / "out" / AFTER).exists()
     put = [(src, seen) for src, seen in renamed if ".ogl-staging-new-" in src]
     assert put and all(seen == (False, False) for _, seen in put), renamed
+    last = len(events) - 1 - events[::-1].index("in place")  # and the rename itself flushed
+    assert f"fsync {tmp_path}" in events[last:], events

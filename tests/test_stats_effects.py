@@ -302,3 +302,15 @@ def test_rank_test_where_every_value_is_the_same_gives_no_p_value(paired):
         r = rank_test([3.0, 3.0, 3.0], [3.0, 3.0, 3.0], paired=paired).iloc[0]
     assert np.isnan(r["p_val"])
     assert "keine Streuung" in r["note"]
+
+
+def test_mean_difference_with_an_empty_group_gives_missing_values_not_an_error():
+    # R's t.test stops ("not enough 'x' observations"); a notebook looping over labs gets a
+    # row of missing values instead of a ZeroDivisionError
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = mean_difference([], [1.0, 2.0, 3.0])
+    assert r["n_x"].tolist() == [0, 0]
+    assert r[["estimate", "se", "statistic", "p_val", "ci_low", "ci_high"]].isna().all().all()

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from ogl_impact import vocab
 from ogl_impact.delivery.check import (
     Checked,
     Context,
@@ -606,29 +607,35 @@ def _collect_locked(
 def _received_after_start(
     outcomes: list[Outcome], periods: pd.DataFrame, received: pd.Timestamp
 ) -> None:
-    """Refuse the run when ``received`` lies before the start of a workbook's period.
+    """Refuse the run when ``received`` lies a whole period before a workbook's period.
 
-    No workbook of a period comes in before the period began: the day is a typo
-    of ``--received``, and taken as given every milestone date would be "in the
-    future" (blamed on the lab, registered as refused) or the register would
-    call a delivery on time that never was.
+    A workbook may come in early (the template goes out before its period),
+    but not before the reporting period before its own began: that day is a
+    typo of ``--received`` (2020 for 2022), and taken as given every milestone
+    date would be "in the future" (blamed on the lab, registered as refused)
+    or the register would call a delivery on time that never was. Workbooks
+    skipped (another ``--period``, already collected) are not asked.
     """
-    starts = dict(zip(periods["period_id"].astype(str), periods["start"], strict=True))
+    kinds = periods["kind"].astype(str).isin(vocab.DELIVERY_PERIOD_KINDS)
+    ordered = periods[kinds].sort_values("start")
+    ids = ordered["period_id"].astype(str).tolist()
+    starts = [pd.Timestamp(v) for v in ordered["start"]]
+    earliest = {pid: starts[max(k - 1, 0)] for k, pid in enumerate(ids)}
     early = [
         o
         for o in outcomes
-        if o.period_id in starts and pd.Timestamp(starts[o.period_id]) > received
+        if o.outcome != "skipped" and o.period_id in earliest and earliest[o.period_id] > received
     ]
     if not early:
         return
     o = early[0]
-    start = pd.Timestamp(starts[o.period_id])
+    begun = starts[ids.index(o.period_id)]
     more = f" (und {len(early) - 1} weitere / and {len(early) - 1} more)" if len(early) > 1 else ""
     raise ReceivedTooEarly(
-        f"--received {received:%d.%m.%Y} liegt vor dem Beginn des Zeitraums {o.period_id} "
-        f"({start:%d.%m.%Y}) der Arbeitsmappe {o.file}{more}; so früh kann sie nicht "
-        f"eingegangen sein. Bitte das Eingangsdatum prüfen / --received lies before the start "
-        f"of the workbook's period"
+        f"--received {received:%d.%m.%Y} liegt einen ganzen Berichtszeitraum vor dem Zeitraum "
+        f"{o.period_id} (Beginn {begun:%d.%m.%Y}) der Arbeitsmappe {o.file}{more}; so früh "
+        f"kann sie nicht eingegangen sein. Bitte das Eingangsdatum prüfen / --received lies a "
+        f"whole reporting period before the workbook's period"
     )
 
 

@@ -476,6 +476,17 @@ _CHOICES = {where: _choices(labels) for where, labels in LISTS.items()}
 """Per dropdown (sheet, column key): what a lab may type, case-folded, and its code."""
 
 
+def _other_code(code: str, pattern: str, listed: dict[str, str]) -> bool:
+    """Whether a code typed in beside a dropdown list is taken.
+
+    It must match ``pattern``, and its country must not be one whose codes the
+    list names completely (the 16 Länder: ``DE-NRW`` or ``DE-XX`` is a typo,
+    not a partner abroad).
+    """
+    country = code.split("-", 1)[0]
+    return bool(re.match(pattern, code)) and not any(c.split("-", 1)[0] == country for c in listed)
+
+
 class _Sheet:
     """Cell access by column key for one data sheet, with findings."""
 
@@ -618,8 +629,8 @@ class _Sheet:
         if code is not None:
             return code
         other = OTHER_CODES.get((self.name, key))
-        if other is not None and re.match(other[0], v.upper()):  # a partner abroad: FR-GES
-            return v.upper()
+        if other is not None and _other_code(v.upper(), other[0], LISTS[(self.name, key)]):
+            return v.upper()  # a partner abroad: FR-GES
         self.add(
             "not_in_list",
             row_index,

@@ -166,7 +166,11 @@ def mean_difference(
         ssx = (nx - 1) * xa.var(ddof=1) if nx > 1 else 0.0
         ssy = (ny - 1) * ya.var(ddof=1) if ny > 1 else 0.0
         df_s = nx + ny - 2
-        se_s = np.sqrt(ssx + ssy) / np.sqrt(df_s) * np.sqrt(1 / nx + 1 / ny) if df_s > 0 else np.nan
+        se_s = (  # R refuses an empty group: no estimate, no se
+            np.sqrt(ssx + ssy) / np.sqrt(df_s) * np.sqrt(1 / nx + 1 / ny)
+            if df_s > 0 and nx and ny
+            else np.nan
+        )
         if nx > 1 and ny > 1:  # Welch needs a variance in both groups (R: "not enough ...")
             vx, vy = ssx / (nx - 1), ssy / (ny - 1)
             se_w = np.sqrt(vx / nx + vy / ny)

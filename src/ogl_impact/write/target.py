@@ -625,9 +625,11 @@ def recover(target: str | Path) -> list[str]:
                 _unlink(ready / BEFORE)
                 _fsync(ready)  # never an output that holds them again after a crash
                 os.replace(ready, target)
+                _fsync(target.parent)
                 done.append(_put_in_place_line(target))
             else:
                 os.replace(path, target)
+                _fsync(target.parent)
                 done.append(
                     f"{target}: frühere Ausgabe wiederhergestellt / earlier output restored"
                 )
