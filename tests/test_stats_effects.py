@@ -4,6 +4,7 @@ Expected values are parsed from the printed output in tests/references.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -198,8 +199,22 @@ def test_missing_pvalues_stay_missing_and_names_are_kept():
     p = pd.Series([0.01, np.nan, 0.02], index=["lab_a", "lab_b", "lab_c"])
     res = adjust_pvalues(p, method="fdr_bh")
     assert res["term"].tolist() == ["lab_a", "lab_b", "lab_c"]
-    assert np.isnan(res["p_adj"].iloc[1]) and not res["reject"].iloc[1]
+    assert np.isnan(res["p_adj"].iloc[1]) and res["reject"].iloc[1] is pd.NA
     assert res["p_adj"].iloc[0] == pytest.approx(0.02)  # two tests, not three
+
+
+def test_a_missing_pvalue_gets_no_decision_as_in_r():
+    # R: p.adjust(c(0.01, NA, 0.04), "holm") is 0.02 NA 0.04 ("NA's are kept and n is
+    # only the number of non-NA p-values", ?p.adjust); without p there is no decision
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        res = adjust_pvalues([0.01, np.nan, 0.04], method="holm")
+    assert res["p_adj"].iloc[[0, 2]].tolist() == pytest.approx([0.02, 0.04])
+    assert res["reject"].tolist() == [True, pd.NA, True]
+    assert "p-Wert fehlt" in res["note"].iloc[1]
+    assert res["note"].iloc[0] == res["note"].iloc[2] == ""
+    # the counts of a frame without gaps are unchanged
+    assert adjust_pvalues([0.01, 0.04])["reject"].sum() == 2
 
 
 def test_old_method_names_and_impossible_pvalues_are_explained():
@@ -216,6 +231,21 @@ def test_no_spread_gives_no_interval_instead_of_hanging():
     flat = effect_sizes([1.0, 2.0, 4.0], [3.0, 3.0, 3.0]).set_index("term")
     assert np.isnan(flat.loc["glass_delta", "ci_low"])
     assert np.isfinite(flat.loc["cohens_d", "ci_low"])
+
+
+def test_effect_sizes_without_spread_say_why_they_are_missing():
+    # as mean_difference and rank_test: a size that is 0/0 or x/0 carries a German note
+    same = effect_sizes([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], paired=True)
+    assert "keine Streuung" in same["note"].iloc[0]
+    flat = effect_sizes([1.0, 2.0, 4.0], [3.0, 3.0, 3.0]).set_index("term")
+    assert "Vergleichsgruppe" in flat.loc["glass_delta", "note"]
+    assert "Vergleichsgruppe" in flat.loc["glass_delta_adjusted", "note"]
+    assert flat.loc["cohens_d", "note"] == flat.loc["hedges_g", "note"] == ""
+    none = effect_sizes([3.0, 3.0], [3.0, 3.0, 3.0])
+    assert none["note"].str.contains("keine Streuung").all()
+    one = effect_sizes([1.0], [2.0, 3.0]).set_index("term")
+    assert "weniger als zwei" in one.loc["cohens_d", "note"]
+    assert (effect_sizes(SLEEP_1, SLEEP_2)["note"] == "").all()
 
 
 @pytest.mark.parametrize(

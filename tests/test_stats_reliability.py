@@ -3,6 +3,8 @@
 Expected values are parsed from the files in tests/references.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -265,3 +267,89 @@ def test_long_layout_mistakes_are_explained():
         cronbach_alpha(typed)
     with pytest.raises(StatsInputError, match="es fehlt rater="):
         icc(long, subject="rid", value="value")
+
+
+# a, b, c as in cronbach_alpha's docstring (tr C = 6.3, 1'C1 = 17.3); d is the same answer
+# from everyone
+SPREAD = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
+FLAT_D = SPREAD.assign(d=4)
+
+
+def _no_runtime_warning(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        return func(*args, **kwargs)
+
+
+def _alpha_by_hand(x: pd.DataFrame) -> float:
+    """k/(k-1) (1 - sum of item variances / variance of the sum)."""
+    k = x.shape[1]
+    return k / (k - 1) * (1 - x.var(ddof=1).sum() / x.sum(axis=1).var(ddof=1))
+
+
+def test_alpha_leaves_out_an_item_without_variance_as_psych():
+    # psych::alpha (R/alpha.R): items with sd <= 0 are deleted ("had no variance and was
+    # deleted") before C and R are formed, so alpha is that of a, b and c: 3/2 (1 - 6.3/17.3)
+    res = _no_runtime_warning(cronbach_alpha, FLAT_D).set_index(["term", "method"])
+    assert res.loc[("alpha", "feldt"), "estimate"] == pytest.approx(1.5 * (1 - 6.3 / 17.3))
+    assert res.loc[("alpha", "feldt"), "estimate"] == pytest.approx(_alpha_by_hand(SPREAD))
+    # standardised alpha from the three correlations: k r / (1 + (k-1) r)
+    r = SPREAD.corr().to_numpy()[np.tril_indices(3, -1)].mean()
+    assert res.loc[("std_alpha", "feldt"), "estimate"] == pytest.approx(3 * r / (1 + 2 * r))
+    assert res.loc[("average_r", "mean correlation"), "estimate"] == pytest.approx(r)
+    assert (res["n_items"] == 3).all()
+    assert res["note"].str.contains("d").all() and res["note"].str.contains("Streuung").all()
+    # Feldt with k = 3: F(4, 8)
+    low = 1 - (1 - _alpha_by_hand(SPREAD)) * 5.052632  # qf(0.975, 4, 8); printed tables: 5.0526
+    assert res.loc[("alpha", "feldt"), "ci_low"] == pytest.approx(low, abs=1e-5)
+
+
+def test_alpha_of_constant_answers_is_missing_with_a_note():
+    flat = pd.DataFrame({"a": [3.0] * 5, "b": [3.0] * 5, "c": [3.0] * 5})
+    res = _no_runtime_warning(cronbach_alpha, flat)
+    assert res["estimate"].isna().all() and res["ci_low"].isna().all()
+    assert res["note"].str.contains("keine Streuung").all()
+    # one item with spread left is not a scale either
+    res = _no_runtime_warning(cronbach_alpha, flat.assign(a=[1.0, 2, 3, 4, 5]))
+    assert res["estimate"].isna().all() and res["note"].str.contains("b, c").all()
+
+
+def test_item_statistics_without_variance_are_missing_and_the_rest_as_psych():
+    res = _no_runtime_warning(item_statistics, FLAT_D).set_index("item_id")
+    d = res.loc["d"]
+    assert (d["n"], d["mean"], d["sd"]) == (5, 4.0, 0.0)
+    assert d[["r_total", "r_drop", "alpha_if_dropped", "std_alpha_if_dropped"]].isna().all()
+    assert "keine Streuung" in d["note"]
+    total = SPREAD.sum(axis=1)
+    for name in ("a", "b", "c"):
+        rest = SPREAD.drop(columns=name)
+        row = res.loc[name]
+        assert row["r_drop"] == pytest.approx(np.corrcoef(SPREAD[name], rest.sum(axis=1))[0, 1])
+        assert row["r_total"] == pytest.approx(np.corrcoef(SPREAD[name], total)[0, 1])
+        assert row["alpha_if_dropped"] == pytest.approx(_alpha_by_hand(rest))
+        assert "d" in row["note"]
+    flat = pd.DataFrame({"a": [3.0] * 5, "b": [3.0] * 5, "c": [3.0] * 5})
+    res = _no_runtime_warning(item_statistics, flat)
+    assert res["r_drop"].isna().all() and res["note"].str.contains("keine Streuung").all()
+
+
+def test_icc_of_constant_ratings_is_missing_with_a_note():
+    # psych::ICC (R/ICC.R): all mean squares 0, ICC1 = (MSB - MSW)/(MSB + (nj-1) MSW) = 0/0
+    flat = pd.DataFrame({"r1": [3.0] * 5, "r2": [3.0] * 5, "r3": [3.0] * 5})
+    res = _no_runtime_warning(icc, flat)
+    assert res[["estimate", "statistic", "p_val", "ci_low", "ci_high"]].isna().all().all()
+    assert res["note"].str.contains("keine Streuung").all()
+
+
+def test_icc_without_residual_variance_follows_the_formulas():
+    # every rater gives each target the same rating: MSE = MSW = MSJ = 0, MSB > 0, so every
+    # ICC is MSB/MSB = 1, F = MSB/0 = Inf, p = -expm1(pf(Inf, log.p = TRUE)) = 0 and the
+    # average-rater bounds 1 - 1/F_L, 1 - 1/F_U are 1 (R/ICC.R)
+    same = pd.DataFrame({"r1": [1.0, 2, 4, 7], "r2": [1.0, 2, 4, 7]})
+    res = _no_runtime_warning(icc, same).set_index("term")
+    assert (res["estimate"] == 1).all()
+    assert np.isinf(res["statistic"]).all() and (res["p_val"] == 0).all()
+    assert res.loc[["ICC1k", "ICC3k"], ["ci_low", "ci_high"]].to_numpy().tolist() == [[1, 1]] * 2
+    assert res["note"].str.contains("MSE = 0").all()
+    # with spread the note is empty
+    assert (icc(SF)["note"] == "").all()

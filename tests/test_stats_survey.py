@@ -9,6 +9,8 @@ calculations (or from a formula written out next to it), not from our output.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -156,6 +158,31 @@ def test_reliability_table_by_hand():
     assert row["weakest_item"] == "q3"
     assert row["min_r_drop"] == pytest.approx(7 / np.sqrt(360))
     assert row["alpha_ci_low"] < 0.75 < row["alpha_ci_high"]
+
+
+def test_reliability_table_leaves_out_an_item_everyone_answered_alike():
+    # the keyed answers of test_reliability_table_by_hand plus q4, answered 3 by everyone:
+    # psych::alpha deletes an item without variance, so alpha stays 3/2 (1 - 7.5/15) = 0.75
+    q1, q2, q3 = [1, 2, 3, 4, 5], [2, 1, 4, 3, 5], [2, 3, 1, 5, 4]
+    rows = []
+    for i in range(5):
+        for item, v in (("q1", q1[i]), ("q2", q2[i]), ("q3", 6 - q3[i]), ("q4", 3)):
+            rows.append((f"r{i}", "u1", 1, "buerger", item, float(v)))
+    data = pd.DataFrame(
+        rows, columns=["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    )
+    book = pd.concat([BOOK, BOOK.iloc[[0]].assign(item_id="q4")], ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        row = reliability_table(data, book).iloc[0]
+        flat = reliability_table(data.assign(value=3.0), book).iloc[0]
+    assert row["n_items"] == 4
+    assert row["alpha"] == pytest.approx(0.75) and row["std_alpha"] == pytest.approx(0.75)
+    assert row["weakest_item"] == "q3" and row["min_r_drop"] == pytest.approx(7 / np.sqrt(360))
+    assert "q4" in row["note"]
+    # nobody's answers differ: nothing to estimate, and no weakest item
+    assert np.isnan(flat["alpha"]) and np.isnan(flat["omega"]) and pd.isna(flat["weakest_item"])
+    assert "keine Streuung" in flat["note"]
 
 
 def test_lab_comparison_is_the_difference_in_differences(scores):

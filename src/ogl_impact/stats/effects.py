@@ -216,7 +216,9 @@ def effect_sizes(
         One row per effect size (term ``cohens_d``, ``hedges_g``,
         ``glass_delta``, ``glass_delta_adjusted``; or ``d_z``): n_x, n_y, term,
         estimate, statistic (the t whose noncentrality is inverted), df,
-        ci_low, ci_high, n, method.
+        ci_low, ci_high, n, method, note. A size whose standard deviation is
+        0 or undefined (no spread, or a group of one) is missing or infinite,
+        as R's formulas give it; ``note`` says why.
 
     Notes
     -----
@@ -263,6 +265,7 @@ def effect_sizes(
         t = dz * np.sqrt(n)
         lo, hi = _ncp_interval(t, n - 1, conf_level)
         rows = [(n, n, "d_z", dz, t, n - 1, lo / np.sqrt(n), hi / np.sqrt(n), n)]
+        notes = [_size_note(np.array([d.std(ddof=1) if n > 1 else np.nan]), "der Differenzen")]
     else:
         xa, ya = _clean(x), _clean(y)
         nx, ny = len(xa), len(ya)
@@ -309,12 +312,25 @@ def effect_sizes(
                 n,
             ),
         ]
+        pooled = _size_note(np.array([sx, sy]), "in beiden Gruppen")
+        glass = _size_note(np.array([sy]), "in der Vergleichsgruppe (y)")
+        notes = [pooled, pooled, glass, glass]
     out = pd.DataFrame(
         rows,
         columns=["n_x", "n_y", "term", "estimate", "statistic", "df", "ci_low", "ci_high", "n"],
     )
     out["method"] = method
+    out["note"] = notes
     return out
+
+
+def _size_note(sds: np.ndarray, where: str) -> str:
+    """Why a standardised size is missing or infinite: a group of one, or no spread."""
+    if np.isnan(sds).any():
+        return "Gruppe mit weniger als zwei Werten: Effektstärke nicht bestimmbar (R: NA)"
+    if (sds == 0).all():
+        return f"keine Streuung {where}: Effektstärke nicht bestimmbar (R: NaN oder Inf)"
+    return ""
 
 
 def rank_test(
@@ -460,7 +476,9 @@ def adjust_pvalues(
     -------
     DataFrame
         In input order: term, p_val, p_adj, reject, alpha, alpha_adj, method,
-        note. ``alpha_adj`` is the level of the final step-up stage of the
+        note. ``reject`` is a nullable boolean: missing (``pd.NA``) where the
+        p-value is missing, as R's ``p.adjust`` keeps ``NA``; the row's note
+        says so. ``alpha_adj`` is the level of the final step-up stage of the
         two-stage procedures (for ``fdr_tsbky``
         :math:`q' m / \hat m_0` with :math:`q'=q/(1+q)`); for the other
         methods it equals ``alpha``.
@@ -526,16 +544,20 @@ def adjust_pvalues(
             )[3]
             alpha_adj = float(stages[-1])
             note = f"levels by stage: {', '.join(f'{a:.6g}' for a in stages)}"
+    # R's p.adjust keeps NA: without a p-value there is no decision either
+    decision = pd.array(reject, dtype="boolean")
+    decision[~ok] = pd.NA
+    notes = np.where(ok, note, "p-Wert fehlt: keine Entscheidung, nicht mitgezählt (R: NA)")
     out = pd.DataFrame(
         {
             "term": [str(i) for i in index] if index is not None else np.arange(len(p)),
             "p_val": p,
             "p_adj": adj,
-            "reject": reject,
+            "reject": decision,
             "alpha": alpha,
             "alpha_adj": alpha_adj,
             "method": method,
-            "note": note,
+            "note": notes,
         }
     )
     return out

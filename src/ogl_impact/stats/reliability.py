@@ -128,6 +128,33 @@ def _wide(
     return data.astype(float)
 
 
+def _flat_items(data: pd.DataFrame, missing: str) -> tuple[pd.DataFrame, list[str]]:
+    """Rows used and the items without variance in them (psych::alpha deletes these).
+
+    psych (R/alpha.R): ``bad <- which((item.var <= 0) | is.na(item.var))``; an item
+    answered fewer than twice has no variance either. Equal values are compared, not
+    a computed standard deviation, so that rounding cannot hide a constant item.
+    """
+    if missing == "listwise":
+        data = data.dropna()
+    elif missing != "pairwise":
+        raise StatsInputError("missing must be 'pairwise' or 'listwise'")
+    flat = [str(c) for c in data.columns if data[c].nunique() < 2]
+    return data, flat
+
+
+def _flat_note(flat: list[str], kept: int) -> str:
+    if not flat:
+        return ""
+    names = ", ".join(flat)
+    if kept < 2:
+        return (
+            f"keine Streuung bei {names}: weniger als zwei Items mit Streuung, "
+            "Alpha nicht bestimmbar (psych::alpha bricht ab)"
+        )
+    return f"ohne {names} berechnet: keine Streuung (wie psych::alpha)"
+
+
 def _alpha(cov: np.ndarray) -> float:
     k = cov.shape[0]
     return k / (k - 1) * (1 - np.trace(cov) / cov.sum())
@@ -197,11 +224,17 @@ def cronbach_alpha(
     Returns
     -------
     DataFrame
-        n_items, term, estimate, se, ci_low, ci_high, n (rows used), method.
-        Terms ``alpha`` and ``std_alpha``, each with method ``feldt`` and
-        ``duhachek`` (``se`` is Duhachek's ASE in both rows); ``average_r``
-        and ``median_r`` (psych's ``average_r``/``median_r``: mean and median
-        of the off-diagonal correlations), without interval.
+        n_items (items used), term, estimate, se, ci_low, ci_high, n (rows
+        used), method, note. Terms ``alpha`` and ``std_alpha``, each with
+        method ``feldt`` and ``duhachek`` (``se`` is Duhachek's ASE in both
+        rows); ``average_r`` and ``median_r`` (psych's
+        ``average_r``/``median_r``: mean and median of the off-diagonal
+        correlations), without interval.
+
+        Items without variance (everyone gave the same answer, or fewer than
+        two answers) are left out as psych's ``alpha`` deletes them; ``note``
+        names them. With fewer than two items left every estimate is missing
+        and ``note`` says why (psych stops with an error there).
 
     Notes
     -----
@@ -247,27 +280,49 @@ def cronbach_alpha(
     """
     _check_conf_level(conf_level)
     data = _wide(data, items=items, subject=subject, item=item, value=value)
-    cov, n = _covariance(data, missing)
-    k = cov.shape[0]
-    if k < 2:
+    if data.shape[1] < 2:
         raise StatsInputError("Alpha braucht mindestens zwei Items")
-    corr = _correlation(cov)
-    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
-    rows = []
-    for term, estimate, matrix in (
-        ("alpha", _alpha(cov), cov),
-        ("std_alpha", _std_alpha(cov), corr),
-    ):
-        se = _duhachek_se(matrix, n)
-        low, high = _feldt(estimate, n, k, conf_level)
-        rows.append((term, estimate, se, low, high, "feldt"))
-        rows.append((term, estimate, se, estimate - z * se, estimate + z * se, "duhachek"))
-    off = corr[np.tril_indices(k, -1)]
-    rows.append(("average_r", float(off.mean()), np.nan, np.nan, np.nan, "mean correlation"))
-    rows.append(("median_r", float(np.median(off)), np.nan, np.nan, np.nan, "median correlation"))
+    data, flat = _flat_items(data, missing)
+    data = data.drop(columns=[c for c in data.columns if str(c) in flat])
+    k = data.shape[1]
+    note = _flat_note(flat, k)
+    if k < 2:
+        n = len(data)
+        nan = np.nan
+        rows = [
+            (term, nan, nan, nan, nan, method)
+            for term, method in (
+                ("alpha", "feldt"),
+                ("alpha", "duhachek"),
+                ("std_alpha", "feldt"),
+                ("std_alpha", "duhachek"),
+                ("average_r", "mean correlation"),
+                ("median_r", "median correlation"),
+            )
+        ]
+    else:
+        cov, n = _covariance(data, "pairwise")
+        z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+        rows = []
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1'C1 = 0 gives +-inf, as R
+            corr = _correlation(cov)
+            for term, estimate, matrix in (
+                ("alpha", _alpha(cov), cov),
+                ("std_alpha", _std_alpha(cov), corr),
+            ):
+                se = _duhachek_se(matrix, n)
+                low, high = _feldt(estimate, n, k, conf_level)
+                rows.append((term, estimate, se, low, high, "feldt"))
+                rows.append((term, estimate, se, estimate - z * se, estimate + z * se, "duhachek"))
+        off = corr[np.tril_indices(k, -1)]
+        rows.append(("average_r", float(off.mean()), np.nan, np.nan, np.nan, "mean correlation"))
+        rows.append(
+            ("median_r", float(np.median(off)), np.nan, np.nan, np.nan, "median correlation")
+        )
     out = pd.DataFrame(rows, columns=["term", "estimate", "se", "ci_low", "ci_high", "method"])
     out.insert(0, "n_items", k)
     out.insert(6, "n", n)
+    out["note"] = note
     return out
 
 
@@ -310,7 +365,10 @@ def item_statistics(
     DataFrame
         One row per item: item_id, n (answers), mean, sd, r_total, r_drop,
         alpha_if_dropped, std_alpha_if_dropped, se_if_dropped (Duhachek ASE),
-        average_r_if_dropped (psych's ``average_r`` of the other items).
+        average_r_if_dropped (psych's ``average_r`` of the other items), note.
+        An item without variance is left out as in psych's ``alpha`` (which
+        then has no row for it): its correlations and alphas are missing, and
+        the other items' are those of the scale without it; ``note`` says so.
 
     Notes
     -----
@@ -329,41 +387,61 @@ def item_statistics(
     ['a', 'b', 'c']
     """
     data = _wide(data, items=items, subject=subject, item=item, value=value)
-    cov, n = _covariance(data, missing)
-    k = cov.shape[0]
-    col = cov.sum(axis=0)
-    total = cov.sum()
-    var = np.diag(cov)
-    r_total = col / np.sqrt(var * total)
-    rest_var = total - 2 * col + var
-    r_drop = (col - var) / np.sqrt(var * rest_var)
-    corr = _correlation(cov)
-    drop_alpha, drop_std, drop_se, drop_r = [], [], [], []
-    for j in range(k):
-        keep = [i for i in range(k) if i != j]
-        sub = cov[np.ix_(keep, keep)]
-        if len(keep) >= 2:
-            drop_alpha.append(_alpha(sub))
-            drop_std.append(_std_alpha(sub))
-            drop_se.append(_duhachek_se(sub, n))
-            drop_r.append(corr[np.ix_(keep, keep)][np.tril_indices(len(keep), -1)].mean())
-        else:
-            drop_alpha.append(np.nan)
-            drop_std.append(np.nan)
-            drop_se.append(np.nan)
-            drop_r.append(np.nan)
+    used, flat = _flat_items(data, missing)
+    kept = used.drop(columns=[c for c in used.columns if str(c) in flat])
+    k = kept.shape[1]
+    names = [str(c) for c in data.columns]
+    stat = pd.DataFrame(
+        np.nan,
+        index=names,
+        columns=[
+            "r_total",
+            "r_drop",
+            "alpha_if_dropped",
+            "std_alpha_if_dropped",
+            "se_if_dropped",
+            "average_r_if_dropped",
+        ],
+    )
+    if k >= 2:
+        cov, n = _covariance(kept, "pairwise")
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1'C1 = 0 gives +-inf, as R
+            col = cov.sum(axis=0)
+            total = cov.sum()
+            var = np.diag(cov)
+            r_total = col / np.sqrt(var * total)
+            rest_var = total - 2 * col + var
+            r_drop = (col - var) / np.sqrt(var * rest_var)
+            corr = _correlation(cov)
+            drop_alpha, drop_std, drop_se, drop_r = [], [], [], []
+            for j in range(k):
+                keep = [i for i in range(k) if i != j]
+                sub = cov[np.ix_(keep, keep)]
+                if len(keep) >= 2:
+                    drop_alpha.append(_alpha(sub))
+                    drop_std.append(_std_alpha(sub))
+                    drop_se.append(_duhachek_se(sub, n))
+                    drop_r.append(corr[np.ix_(keep, keep)][np.tril_indices(len(keep), -1)].mean())
+                else:
+                    drop_alpha.append(np.nan)
+                    drop_std.append(np.nan)
+                    drop_se.append(np.nan)
+                    drop_r.append(np.nan)
+        stat.loc[[str(c) for c in kept.columns]] = np.column_stack(
+            [r_total, r_drop, drop_alpha, drop_std, drop_se, drop_r]
+        )
+    notes = pd.Series(_flat_note(flat, k), index=names)
+    notes[flat] = "keine Streuung: wie in psych::alpha ausgelassen"
+    if k < 2:
+        notes[:] = _flat_note(flat, k)
     out = pd.DataFrame(
         {
-            "item_id": [str(c) for c in data.columns],
+            "item_id": names,
             "n": data.notna().sum().to_numpy(),
             "mean": data.mean().to_numpy(),
             "sd": data.std(ddof=1).to_numpy(),
-            "r_total": r_total,
-            "r_drop": r_drop,
-            "alpha_if_dropped": drop_alpha,
-            "std_alpha_if_dropped": drop_std,
-            "se_if_dropped": drop_se,
-            "average_r_if_dropped": drop_r,
+            **{c: stat[c].to_numpy() for c in stat.columns},
+            "note": notes.to_numpy(),
         }
     )
     negative = out.loc[out["r_drop"] < 0, "item_id"].tolist()
@@ -526,7 +604,11 @@ def icc(
     -------
     DataFrame
         Six rows: k (raters), df1, df2, description, term (ICC1 ... ICC3k),
-        estimate, statistic (F), p_val, ci_low, ci_high, n (targets), method.
+        estimate, statistic (F), p_val, ci_low, ci_high, n (targets), method,
+        note. Without spread the formulas give what R gives (``0/0`` is
+        missing, ``x/0`` infinite): all ratings equal makes every value
+        missing; no residual variance (each target rated alike) gives ICC 1,
+        F infinite and p 0. ``note`` says which case it is.
 
     Notes
     -----
@@ -559,7 +641,36 @@ def icc(
     ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
     ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
     ss_total = ((x - grand) ** 2).sum()
-    ss_err = ss_total - ss_rows - ss_cols
+    ss_err = max(ss_total - ss_rows - ss_cols, 0.0)
+    # a sum of squares that is zero up to rounding is zero: each target rated alike by all
+    # raters (or each rater alike for all targets) gives MSE = 0 exactly, as in R/ICC.R
+    if np.ptp(x) == 0:
+        ss_rows = ss_cols = ss_err = 0.0
+    else:
+        tiny = 1e-12 * ss_total
+        ss_rows, ss_cols, ss_err = (v if v > tiny else 0.0 for v in (ss_rows, ss_cols, ss_err))
+    if np.ptp(x) == 0:
+        note = "alle Werte gleich: keine Streuung, ICC nicht bestimmbar (R psych::ICC: NaN)"
+    elif ss_err == 0:
+        note = (
+            "keine Reststreuung (MSE = 0): F unendlich, p = 0; Grenzen nach den Formeln "
+            "von psych::ICC zum Teil nicht bestimmbar"
+        )
+    elif ss_rows == 0:
+        note = "keine Streuung zwischen den Zielen (MSR = 0)"
+    else:
+        note = ""
+    with np.errstate(divide="ignore", invalid="ignore"):  # x/0 and 0/0 as R: Inf, NaN
+        out = _icc_table(n, k, ss_rows, ss_cols, ss_err, conf_level)
+    out["note"] = note
+    return out
+
+
+def _icc_table(
+    n: int, k: int, ss_rows: float, ss_cols: float, ss_err: float, conf_level: float
+) -> pd.DataFrame:
+    """Compute the six ICCs with F tests and intervals from the sums of squares (R/ICC.R)."""
+    ss_rows, ss_cols, ss_err = np.float64(ss_rows), np.float64(ss_cols), np.float64(ss_err)
     msr = ss_rows / (n - 1)
     msc = ss_cols / (k - 1)
     mse = ss_err / ((n - 1) * (k - 1))

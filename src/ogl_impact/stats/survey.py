@@ -248,7 +248,9 @@ def reliability_table(
         alpha_ci_low/high_duhachek, std_alpha, omega (semTools' omega of a
         one-factor CFA; NaN for fewer than three items), min_r_drop,
         weakest_item (the item with the lowest corrected item-total
-        correlation), suppressed.
+        correlation), note, suppressed. Items that every respondent answered
+        alike are left out of alpha and omega as psych's ``alpha`` does;
+        ``note`` names them (see :func:`ogl_impact.stats.cronbach_alpha`).
 
     Raises
     ------
@@ -298,9 +300,15 @@ def reliability_table(
         a = cronbach_alpha(m).set_index(["term", "method"])
         items = item_statistics(m)
         om = np.nan
-        if m.shape[1] >= 3:
-            om = omega(m).set_index("term").at["omega", "estimate"]
-        weakest = items.loc[items["r_drop"].idxmin()]
+        spread = m.loc[:, m.nunique() >= 2]  # as alpha: without items answered alike by all
+        if spread.shape[1] >= 3:
+            om = omega(spread).set_index("term").at["omega", "estimate"]
+        # no item with spread (everyone answered alike): no weakest item either
+        weakest = (
+            items.loc[items["r_drop"].idxmin()]
+            if items["r_drop"].notna().any()
+            else pd.Series({"r_drop": np.nan, "item_id": None})
+        )
         rows.append(
             {
                 "construct": construct,
@@ -316,12 +324,13 @@ def reliability_table(
                 "omega": om,
                 "min_r_drop": weakest["r_drop"],
                 "weakest_item": weakest["item_id"],
+                "note": a["note"].iloc[0],
             }
         )
     columns = [
         "construct", "n", "n_items", "alpha", "average_r", "alpha_ci_low", "alpha_ci_high",
         "alpha_ci_low_duhachek", "alpha_ci_high_duhachek", "std_alpha", "omega", "min_r_drop",
-        "weakest_item",
+        "weakest_item", "note",
     ]  # fmt: skip
     table = pd.DataFrame(rows).reindex(columns=columns)
     out = _masked(table, "n", min_n, keep=["construct"], what="Konstrukte")
