@@ -240,7 +240,7 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Value label {code} lies outside the scale ({low} to {high}).",
     ),
     "indicator_value_range": (
-        "Der Wert passt nicht zum Maß des Indikators ({measure}: {rule_de}).",
+        "Der Wert passt nicht zum Maß des Indikators ({measure_de}: {rule_de}).",
         "The value does not fit the indicator's measure ({measure}: {rule_en}).",
     ),
     "disaggregation_unexpected": (

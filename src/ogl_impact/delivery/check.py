@@ -375,13 +375,20 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
         raw = read_raw(path)
     o = recognise(raw, path, ctx.labs, ctx.periods, ctx.period)
     done = Checked(outcome=o)
+    if o.lab_id is not None and [f.rule for f in o.errors] == ["file_name_mismatch"]:
+        edited = _edited_meta(raw, ctx, o.lab_id, o.period_id)  # type: ignore[arg-type]
+        if edited is not None:  # the file is what its name says; its hidden sheet was edited
+            o.findings = [f for f in o.findings if f.rule != "file_name_mismatch"] + [edited]
     if o.lab_id is None or o.errors:
         return done
     assert isinstance(raw, RawWorkbook)
     own = ctx.per_lab.get(o.lab_id) or ctx.no_lab  # made once: a LabRows makes it on demand
     layout = build_layout(own, o.lab_id, o.period_id)
     if raw.meta.get("layout_hash") != layout.hash:
-        done.findings.append(finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5"))
+        edited = _edited_meta(raw, ctx, o.lab_id, o.period_id)
+        done.findings.append(
+            edited or finding(o.file, "layout_changed", sheet=SHEET_META, cell="B5")
+        )
         return done
     base_cell, base_hash = raw.meta.get("base", ""), raw.meta.get("base_hash", "")
     base = parse_base(base_cell)
@@ -425,6 +432,51 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     done.blank_values = [(str(i), str(d), row) for i, d, row in returned.blank_values]
     done.blank_milestones = [(str(m), row) for m, row in returned.blank_milestones]
     return done
+
+
+def _edited_meta(raw: RawWorkbook, ctx: Context, lab: str, period: str) -> Finding | None:
+    """Say that the hidden sheet was edited, if its hash is that of another lab or period.
+
+    The layout hash covers lab and period: a template whose lab or period was
+    changed by hand in „ogl_meta“ keeps the hash of the lab and period it was
+    made for. Only asked for a workbook already refused, so the layouts of
+    other labs and periods are built only then.
+
+    Parameters
+    ----------
+    raw : RawWorkbook
+        The workbook (its metadata).
+    ctx : Context
+        What the data folder says.
+    lab, period : str
+        Lab and period its hidden sheet names now.
+
+    Returns
+    -------
+    Finding or None
+        A ``metadata_edited`` error naming what the template was made for,
+        or None when neither another period of the lab nor another lab of
+        the period has its hash (then the lab's impact model really changed,
+        or more than one cell of the hidden sheet was edited).
+    """
+    digest = raw.meta.get("layout_hash", "")
+    # one cell edited: the period (of the same lab) or the lab (for the same period); both
+    # at once would mean a layout for every lab and period (thousands in a national roll-out)
+    candidates = [(lab, p) for p in sorted(ctx.periods - {period})]
+    candidates += [(other, period) for other in sorted(ctx.labs - {lab})]
+    for other_lab, other_period in candidates:
+        own = ctx.per_lab.get(other_lab) or ctx.no_lab
+        if build_layout(own, other_lab, other_period).hash == digest:
+            return finding(
+                raw.file,
+                "metadata_edited",
+                sheet=SHEET_META,
+                cell="B2" if other_lab != lab else "B3",
+                value=f"{lab}, {period}",
+                made=f"{other_lab}, {other_period}",
+                found=f"{lab}, {period}",
+            )
+    return None
 
 
 def _stored_keys(own: Mapping, period: str) -> tuple[dict, frozenset, bool]:

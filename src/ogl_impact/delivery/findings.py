@@ -15,6 +15,16 @@ Lang = Literal["de", "en"]
 
 # rule -> (what is expected, how to fix it) in German and English
 RULES: dict[str, tuple[str, str, str, str]] = {
+    "workbook_incomplete": (
+        "Eine vollständige Excel-Arbeitsmappe (.xlsx).",
+        "Die Datei ist beschädigt oder unvollständig (das Ende der .xlsx-Datei fehlt), etwa "
+        "weil sie nicht ganz kopiert oder heruntergeladen wurde. Bitte die Datei noch einmal "
+        "vollständig kopieren oder herunterladen, oder das Labor bitten, sie erneut zu senden.",
+        "A complete Excel workbook (.xlsx).",
+        "The file is damaged or incomplete (the end of the .xlsx file is missing), e.g. because "
+        "it was not fully copied or downloaded. Please copy or download it again in full, or "
+        "ask the lab to send it again.",
+    ),
     "not_a_workbook": (
         "Eine Excel-Arbeitsmappe (.xlsx) aus der Vorlage von ogl-impact.",
         "Die Datei ist keine lesbare .xlsx-Datei ({detail}). Bitte die Vorlage in Excel oder "
@@ -96,6 +106,16 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "The template of {named} (as the file name says).",
         "The file is called {file} but holds the template of {found}. Was another lab's or "
         "period's template filled in? Please use your own.",
+    ),
+    "metadata_edited": (
+        "Die Angaben der Vorlage im verborgenen Blatt „ogl_meta“ ({made}).",
+        "Das verborgene Blatt „ogl_meta“ wurde verändert: Die Vorlage wurde für {made} "
+        "erstellt, dort steht jetzt {found}. Bitte die verschickte Vorlage verwenden, ohne das "
+        "verborgene Blatt zu ändern; für {found} bitte die Vorlage von {found} anfordern.",
+        "The template's details in the hidden sheet 'ogl_meta' ({made}).",
+        "The hidden sheet 'ogl_meta' was changed: the template was made for {made}, it now "
+        "says {found}. Please use the template sent to you without changing the hidden sheet; "
+        "for {found}, ask for the template of {found}.",
     ),
     "layout_changed": (
         "Eine Vorlage, die zum aktuellen Wirkungsmodell des Labors passt.",
@@ -245,6 +265,15 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "Zu einem eingetragenen Wert gehört der Status. Bitte „gemessen“ oder „geschätzt“ wählen.",
         "A status (measured or estimated) for the value.",
         "A value needs its status. Choose 'gemessen' or 'geschätzt'.",
+    ),
+    "status_without_value": (
+        "Einen Wert zum Status {status}, oder beide Zellen leer.",
+        "Wert fehlt, Status gesetzt: Die Zeile gilt als nicht erhoben und wird nicht "
+        "gespeichert. Wurde der Wert erhoben, bitte ihn eintragen und die Arbeitsmappe erneut "
+        "senden; sonst den Status leeren.",
+        "A value for the status {status}, or both cells empty.",
+        "Value missing, status set: the row counts as not collected and is not stored. If the "
+        "value was collected, enter it and send the workbook again; otherwise clear the status.",
     ),
     "completion_missing": (
         "Einen Umsetzungsstand.",

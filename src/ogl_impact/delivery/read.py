@@ -61,6 +61,9 @@ _EN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _COMPLETE = "complete"
+_ZIP_START = b"PK\x03\x04"  # a ZIP container's first local file header
+_ZIP_END = b"PK\x05\x06"  # its end of central directory record ...
+_ZIP_END_SPAN = 22 + 0xFFFF  # ... within its last bytes (the record and a comment)
 
 
 @dataclass
@@ -109,7 +112,7 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
     Returns
     -------
     RawWorkbook or Finding
-        The cells, or one finding (not a workbook, too large when inflated, empty).
+        The cells, or one finding (not a workbook, cut off, too large when inflated, empty).
     """
     path = Path(path)
     name = path.name
@@ -126,6 +129,9 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
+        if data.startswith(_ZIP_START) and _ZIP_END not in data[-_ZIP_END_SPAN:]:
+            # the start of a ZIP container without its end: cut off while copied or downloaded
+            return finding(name, "workbook_incomplete")
         what = "leer" if not data else "kein ZIP-Container, evtl. altes .xls oder .ods"
         return finding(name, "not_a_workbook", detail=what)
     breach = zip_breach(members, WORKBOOK_LIMITS)
@@ -851,6 +857,24 @@ def _read_values(
             if blanks is not None and _blank(sheet.cell(i, "status")):
                 blanks.append((iid, disagg, i + 1))
             continue  # not reported this period (a stored value stays)
+        if (
+            empty_value
+            and status is not None
+            and (iid, disagg) not in stored
+            and sheet.ref(i, "value") not in sheet.formulas  # a formula has been said
+        ):
+            # a Status with no value, and none stored for it to belong to: nothing was
+            # measured (or the value forgotten); a row without a value is not stored
+            sheet.add(
+                "status_without_value",
+                i,
+                "value",
+                status=f"„{LISTS[(SHEET_VALUES, 'status')][status]}“",
+                severity="warning",
+            )
+            if blanks is not None:
+                blanks.append((iid, disagg, i + 1))
+            continue
         if status is None and _blank(sheet.cell(i, "status")) and (iid, disagg) not in stored:
             sheet.add("status_missing", i, "status")
         rows.append((iid, disagg, value, status, i + 1))
@@ -912,15 +936,19 @@ def _read_partners(raw: RawWorkbook, out: list[Finding]) -> list[tuple]:
     rows = []
     first: dict[str, tuple[object, object, int]] = {}  # the first row of each partner
     for i in sheet.data_rows():
+        said = len(out)
         name = sheet.text(i, "name")
         kind = sheet.choice(i, "kind")
         land = sheet.choice(i, "land")
-        if (
-            not name
-            or (kind is None and _blank(sheet.cell(i, "kind")))
-            or (land is None and _blank(sheet.cell(i, "land")))
+        # "incomplete" only for a cell left empty: a formula (or an entry not in the list)
+        # has been said already, and the workbook is refused for it
+        if any(
+            _blank(sheet.cell(i, key)) and sheet.ref(i, key) not in sheet.formulas
+            for key in ("name", "kind", "land")
         ):
             sheet.add("partner_incomplete", i, "name", name or None)
+            continue
+        if len(out) > said:
             continue
         seen = first.setdefault(partner_name(name), (kind, land, i))
         if seen[2] != i and seen[:2] != (kind, land):  # which row is right cannot be told

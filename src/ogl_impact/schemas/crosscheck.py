@@ -694,6 +694,7 @@ def _indicator_values(
                     "value",
                     "indicator_value_range",
                     measure=name,
+                    measure_de=vocab.MEASURES[name][0],
                     rule_de=de,
                     rule_en=en,
                 )
