@@ -36,6 +36,18 @@ def _value_cell(book, iid: str, value) -> None:
     sheet.cell(row, C_STATUS).value = "gemessen"
 
 
+def _with_partners(template: Path, folder: Path, rows) -> Path:
+    """Save ``template`` into ``folder`` with (name, kind, Land) rows on the sheet „Partner“."""
+    book = openpyxl.load_workbook(template)
+    sheet = book["Partner"]
+    for row, values in enumerate(rows, start=2):
+        for col, value in enumerate(values, start=1):
+            sheet.cell(row, col).value = value
+    folder.mkdir()
+    book.save(folder / template.name)
+    return folder / template.name
+
+
 def _line_of(text: str, cell: str) -> str:
     lines = [line for line in text.splitlines() if f"Indikatorwerte!{cell}:" in line]
     assert len(lines) == 1, text
@@ -160,15 +172,11 @@ def test_a_known_partner_with_a_double_or_non_breaking_space_is_not_added_twice(
 ):
     # names copied from a web page bring a non-breaking space, typing brings a double one;
     # the partner is the same and must not be counted twice
-    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
-    sheet = book["Partner"]
-    for row, name in ((2, "Stadt  Brandis"), (3, "Gemeinde\u00a0Borsdorf ")):
-        sheet.cell(row, 1).value = name
-        sheet.cell(row, 2).value = "Kommune"
-        sheet.cell(row, 3).value = "DE-SN"
-    wb = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
-    wb.parent.mkdir()
-    book.save(wb)
+    wb = _with_partners(
+        full / "tpl" / f"{LAB}_{PERIOD}.xlsx",
+        tmp_path / "in",
+        [("Stadt  Brandis", "Kommune", "DE-SN"), ("Gemeinde\u00a0Borsdorf ", "Kommune", "DE-SN")],
+    )
     before = (stored / "partners.csv").read_bytes()
     code, text = collect(capsys, str(wb), "--data", str(stored))
     assert code == 0, text
@@ -180,15 +188,14 @@ def test_one_partner_twice_with_different_kinds_is_refused_not_half_dropped(
 ):
     # two colleagues each added the same new partner to the sheet, as different kinds;
     # which is right cannot be told, and "already recorded" would be false
-    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
-    sheet = book["Partner"]
-    for row, kind in ((2, "Zivilgesellschaftliche Organisation"), (3, "Unternehmen")):
-        sheet.cell(row, 1).value = "Bürgerverein Nord" if row == 2 else "bürgerverein  nord"
-        sheet.cell(row, 2).value = kind
-        sheet.cell(row, 3).value = "DE-SN"
-    wb = tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx"
-    wb.parent.mkdir()
-    book.save(wb)
+    wb = _with_partners(
+        full / "tpl" / f"{LAB}_{PERIOD}.xlsx",
+        tmp_path / "in",
+        [
+            ("Bürgerverein Nord", "Zivilgesellschaftliche Organisation", "DE-SN"),
+            ("bürgerverein  nord", "Unternehmen", "DE-SN"),
+        ],
+    )
     before = (stored / "partners.csv").read_bytes()
     code, text = collect(capsys, str(wb), "--data", str(stored))
     assert code == 1, text
@@ -205,17 +212,8 @@ def kehl(tmp_path_factory):
 
 
 def _kehl_partners(kehl, tmp_path, rows) -> Path:
-    book = openpyxl.load_workbook(kehl / "tpl" / f"kehl_{PERIOD}.xlsx")
-    sheet = book["Partner"]
-    for row, values in enumerate(rows, start=2):
-        for col, value in enumerate(values, start=1):
-            sheet.cell(row, col).value = value
-    wb = tmp_path / "in" / f"kehl_{PERIOD}.xlsx"
-    wb.parent.mkdir()
-    book.save(wb)
-    data = tmp_path / "data"
-    shutil.copytree(kehl / "data", data)
-    return wb
+    shutil.copytree(kehl / "data", tmp_path / "data")
+    return _with_partners(kehl / "tpl" / f"kehl_{PERIOD}.xlsx", tmp_path / "in", rows)
 
 
 def _partners_of(data: Path):
