@@ -35,12 +35,13 @@ from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import Base, parse_base
 from ogl_impact.delivery.notes import lost_notes, read_notes
 from ogl_impact.delivery.plausibility import check_plausibility
-from ogl_impact.delivery.read import RawWorkbook, filled_notes, interpret, read_raw
+from ogl_impact.delivery.read import RawWorkbook, filled_notes, interpret, read_raw, row_keys
 from ogl_impact.delivery.workbook import (
     SHEET_META,
     TEMPLATE_VERSION,
     base_digest,
     build_layout,
+    layout_digest,
 )
 from ogl_impact.procs import die_with_parent
 from ogl_impact.vocab import DELIVERY_PERIOD_KINDS
@@ -439,8 +440,10 @@ def _edited_meta(raw: RawWorkbook, ctx: Context, lab: str, period: str) -> Findi
 
     The layout hash covers lab and period: a template whose lab or period was
     changed by hand in „ogl_meta“ keeps the hash of the lab and period it was
-    made for. Only asked for a workbook already refused, so the layouts of
-    other labs and periods are built only then.
+    made for. Its rows (as the workbook holds them) are hashed with each lab
+    and period asked, so no layout is built; a workbook whose rows hash to
+    its own lab and period was made for them (the impact model changed since)
+    and is answered after one hash. Only asked for a workbook already refused.
 
     Parameters
     ----------
@@ -460,13 +463,14 @@ def _edited_meta(raw: RawWorkbook, ctx: Context, lab: str, period: str) -> Findi
         or more than one cell of the hidden sheet was edited).
     """
     digest = raw.meta.get("layout_hash", "")
-    # one cell edited: the period (of the same lab) or the lab (for the same period); both
-    # at once would mean a layout for every lab and period (thousands in a national roll-out)
+    keys = row_keys(raw)  # hashed with each lab and period asked: no layout built
+    if keys is None or layout_digest(lab, period, *keys) == digest:
+        return None  # its rows were made for this very lab and period: the model changed since
+    # one cell edited: the period (of the same lab) or the lab (for the same period)
     candidates = [(lab, p) for p in sorted(ctx.periods - {period})]
     candidates += [(other, period) for other in sorted(ctx.labs - {lab})]
     for other_lab, other_period in candidates:
-        own = ctx.per_lab.get(other_lab) or ctx.no_lab
-        if build_layout(own, other_lab, other_period).hash == digest:
+        if layout_digest(other_lab, other_period, *keys) == digest:
             return finding(
                 raw.file,
                 "metadata_edited",

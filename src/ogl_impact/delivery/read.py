@@ -799,6 +799,52 @@ def _match_rows(
     return found
 
 
+def _value_key(sheet: _Sheet):
+    """Return the function giving a value row's key (indicator_id, disaggregation) as text."""
+    cells, at_id, at_disagg = sheet.rows, sheet.col["indicator_id"], sheet.col["disaggregation"]
+
+    def key_of(i: int) -> tuple[str, ...]:
+        row = cells[i]
+        return (
+            _cell_str(row[at_id] if at_id < len(row) else ""),
+            _cell_str(row[at_disagg] if at_disagg < len(row) else ""),
+        )
+
+    return key_of
+
+
+def _milestone_key(sheet: _Sheet):
+    """Return the function giving a milestone row's key (milestone_id,) as text."""
+    return lambda i: (_cell_str(sheet.cell(i, "milestone_id")),)
+
+
+def row_keys(raw: RawWorkbook) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """Return the row keys a workbook holds, as ``layout_digest`` takes them.
+
+    (:func:`~ogl_impact.delivery.workbook.layout_digest`.)
+
+    Parameters
+    ----------
+    raw : RawWorkbook
+        The workbook as read.
+
+    Returns
+    -------
+    tuple or None
+        (value keys, milestone ids) of its rows in sheet order; None where a
+        sheet or one of its columns is missing.
+    """
+    values = _Sheet(raw, SHEET_VALUES, [])
+    milestones = _Sheet(raw, SHEET_MILESTONES, [])
+    if not (values.ok and milestones.ok):
+        return None
+    value_key, milestone_key = _value_key(values), _milestone_key(milestones)
+    return (
+        [value_key(i) for i in values.data_rows()],  # type: ignore[misc]
+        [milestone_key(i)[0] for i in milestones.data_rows()],
+    )
+
+
 def _read_values(
     raw: RawWorkbook,
     layout: Layout,
@@ -809,15 +855,7 @@ def _read_values(
     sheet = _Sheet(raw, SHEET_VALUES, out)
     if not sheet.ok:
         return []
-
-    cells, at_id, at_disagg = sheet.rows, sheet.col["indicator_id"], sheet.col["disaggregation"]
-
-    def key_of(i: int) -> tuple[str, ...]:
-        row = cells[i]
-        return (
-            _cell_str(row[at_id] if at_id < len(row) else ""),
-            _cell_str(row[at_disagg] if at_disagg < len(row) else ""),
-        )
+    cells, key_of = sheet.rows, _value_key(sheet)
 
     def shown(key: tuple[str, ...]) -> str:
         return f"Indikator {key[0]}" + (f", {key[1]}" if key[1] else "")
@@ -895,10 +933,7 @@ def _read_milestones(
     sheet = _Sheet(raw, SHEET_MILESTONES, out)
     if not sheet.ok:
         return []
-
-    def key_of(i: int) -> tuple[str, ...]:
-        return (_cell_str(sheet.cell(i, "milestone_id")),)
-
+    key_of = _milestone_key(sheet)
     found = _match_rows(
         sheet, [(k,) for k in layout.milestone_keys], key_of, lambda k: f"Meilenstein {k[0]}"
     )
@@ -1084,5 +1119,6 @@ __all__ = [
     "interpret",
     "partner_name",
     "read_raw",
+    "row_keys",
     "rows_of",
 ]

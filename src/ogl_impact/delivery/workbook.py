@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -281,11 +281,33 @@ class Layout:
     @cached_property
     def hash(self) -> str:
         """SHA-256 over lab, period, template version and the locked row keys."""
-        parts = [self.lab_id, self.period_id, TEMPLATE_VERSION]
-        parts += [f"{i}|{d}" for i, d in self.value_keys]
-        parts.append("--")
-        parts += self.milestone_keys
-        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+        return layout_digest(self.lab_id, self.period_id, self.value_keys, self.milestone_keys)
+
+
+def layout_digest(
+    lab: str, period: str, value_keys: Sequence[tuple[str, str]], milestone_keys: Sequence[str]
+) -> str:
+    """Return the layout hash of a template (:attr:`Layout.hash`) from its parts.
+
+    Parameters
+    ----------
+    lab, period : str
+        What the template is made for.
+    value_keys : sequence of tuple
+        (indicator_id, disaggregation value or "") of the value rows, in order.
+    milestone_keys : sequence of str
+        Milestone ids in order.
+
+    Returns
+    -------
+    str
+        SHA-256 (hex) over lab, period, template version and the row keys.
+    """
+    parts = [lab, period, TEMPLATE_VERSION]
+    parts += [f"{i}|{d}" for i, d in value_keys]
+    parts.append("--")
+    parts += milestone_keys
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 _VALUE_KEYS = [c.key for c in VALUE_COLUMNS if c.locked]
@@ -654,5 +676,6 @@ __all__ = [
     "earlier_periods",
     "empty_lab",
     "lab_rows",
+    "layout_digest",
     "split_by_lab",
 ]
