@@ -259,3 +259,23 @@ def test_wrong_lab_in_composite_keys_is_one_root(mini: Path):
     assert ("indicators.csv", n) in roots
     text = format_text(report.problems, "de", summarise=True)
     assert f"lab_id „moers“ unbekannt in nodes: {n} Zeilen in 1 Tabelle" in text
+
+
+def test_a_missing_labs_table_is_told_first_and_not_as_unknown_labs(mini: Path, capsys):
+    """Without labs.csv every lab id dangles; the cause comes first, no lab is called unknown."""
+    (mini / "labs.csv").unlink()
+    referring = sorted(
+        f"{t}.csv"
+        for t in ("dac_ratings", "milestones", "nodes", "partners", "responses")
+        if (mini / f"{t}.csv").exists()
+    )
+    assert main(["validate", str(mini)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "„labs“ fehlt" in lines[0], lines[:3]
+    assert "unbekannt in labs" not in "\n".join(lines)  # a symptom of the missing table
+    for name in referring:  # the tables that need it, named once in the cause
+        assert name in lines[0]
+    assert "Zeilen" not in lines[0]  # no rows: tables
+    assert main(["validate", str(mini), "--lang", "en"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "'labs' is missing" in first and "rows" not in first

@@ -405,6 +405,9 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     )
 
 
+CAUSES = frozenset({"folder_missing", "folder_empty", "table_missing"})
+"""Rules that name why other checks could not run: told before every other group."""
+
 GROUP_MIN = 3
 """A root cause that breaks at least this many rows is told once, as a summary."""
 
@@ -462,6 +465,13 @@ class ProblemGroup:
         else:
             tables = f"{len(files)} table" + ("s" if len(files) != 1 else "")
             reach = f"{count} rows in {tables} ({', '.join(files)})"
+        kind = words[4] if first.severity == "warning" else words[5]
+        if all(p.line is None and p.column is None for p in self.problems):  # about tables
+            concerns = "Betrifft" if lang == "de" else "Concerns"
+            return (
+                f"{kind}: {first.message(lang)} {concerns} {tables} ({', '.join(files)}) "
+                f"[{words[3]} {first.rule}]"
+            )
         where = f"{first.file}"
         if first.line is not None:
             where += f" {words[0]} {first.line}"
@@ -484,7 +494,6 @@ class ProblemGroup:
                 head += f", {words[2]} {q0}{_shorten(first.value)}{q1}"
             head += f" – {first.message(lang)}"
         firstword = "erste" if lang == "de" else "first"
-        kind = words[4] if first.severity == "warning" else words[5]
         return f"{kind}: {head}: {reach}; {firstword}: {where} [{words[3]} {first.rule}]"
 
     def to_dict(self, lang: Lang = "de") -> dict[str, object]:
@@ -540,7 +549,7 @@ def group_problems(
     Returns
     -------
     groups : list of ProblemGroup
-        Largest first.
+        Causes (:data:`CAUSES`) first, then the largest first.
     single : list of Problem
         Problems in no group, in their original order.
 
@@ -557,7 +566,8 @@ def group_problems(
     for p in problems:
         by_root.setdefault(_root(p), []).append(p)
     big = [ps for ps in by_root.values() if len(ps) >= minimum]
-    big.sort(key=lambda ps: (-len(ps), sort_problems(ps)[0].file))
+    # a cause (a missing table) before what it breaks, then the largest first
+    big.sort(key=lambda ps: (ps[0].rule not in CAUSES, -len(ps), sort_problems(ps)[0].file))
     groups = [ProblemGroup(i, tuple(sort_problems(ps))) for i, ps in enumerate(big, start=1)]
     grouped = {id(p) for g in groups for p in g.problems}
     return groups, [p for p in problems if id(p) not in grouped]

@@ -129,11 +129,12 @@ def check_cross_table(
     if "responses" in tables:
         units = []
         check = "responses.unit_id → labs/comparison_communes"
+        # without labs every lab's answers would dangle: the missing table is told instead
         if not parent_missing("responses", "labs") and has(check, {"labs": ["lab_id"]}):
             units.append(tables["labs"]["lab_id"])
-        # optional: a survey may have no comparison group
-        if "comparison_communes" in tables and has(check, {"comparison_communes": ["unit_id"]}):
-            units.append(tables["comparison_communes"]["unit_id"])
+            # optional: a survey may have no comparison group
+            if "comparison_communes" in tables and has(check, {"comparison_communes": ["unit_id"]}):
+                units.append(tables["comparison_communes"]["unit_id"])
         if units and has(check, {"responses": ["unit_id"]}):
             known = pd.concat(units, ignore_index=True).to_frame("unit_id")
             problems += _dangling(
