@@ -279,3 +279,53 @@ def test_a_missing_labs_table_is_told_first_and_not_as_unknown_labs(mini: Path, 
     assert main(["validate", str(mini), "--lang", "en"]) == 1
     first = capsys.readouterr().out.splitlines()[0]
     assert "'labs' is missing" in first and "rows" not in first
+
+
+def _type_float_message(folder: Path, file: str) -> str:
+    hits = [p for p in _errors(folder)[1] if p.rule == "type_float" and p.file == file]
+    assert hits, f"no type_float in {file}"
+    return hits[0].message("de") + " | " + hits[0].message("en")
+
+
+def test_text_in_a_number_column_gets_no_placeholder(mini: Path):
+    """'abc' is no number: the message says so without a stray '?' where a hint would go."""
+    edit(mini, "indicator_values", 3, "value", "abc")
+    text = _type_float_message(mini, "indicator_values.csv")
+    assert "?" not in text, text
+    assert text.startswith("Keine Zahl") and "Not a number" in text
+
+
+def test_a_decimal_comma_in_a_comma_file_says_what_to_write(mini: Path):
+    path = mini / "indicator_values.csv"
+    rows = [r for r in read_rows(path) if not r[0].startswith("#")]
+    col = rows[0].index("value")
+    body = [i for i in range(1, len(rows)) if rows[i][col]]
+    rows[body[0]][col] = "47,4"
+    # the same table as a comma-separated file with decimal points
+    for i in body[1:]:
+        rows[i][col] = rows[i][col].replace(",", ".")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    text = _type_float_message(mini, "indicator_values.csv")
+    assert "47.4" in text and "Semikolon" in text and "?" not in text, text
+
+
+def test_a_decimal_comma_typed_as_text_in_excel_says_enter_a_number(mini: Path):
+    import openpyxl
+
+    path = mini / "indicator_values.csv"
+    rows = [r for r in read_rows(path) if not r[0].startswith("#")]
+    col = rows[0].index("value")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for k, row in enumerate(rows):
+        out: list[object] = list(row)
+        if k and row[col]:
+            number = float(row[col].replace(",", "."))
+            out[col] = "47,4" if k == 1 else number  # the first as text, the others as numbers
+        sheet.append(out)
+    path.unlink()
+    book.save(mini / "indicator_values.xlsx")
+    text = _type_float_message(mini, "indicator_values.xlsx")
+    assert "als Text eingetragen" in text and "entered as text" in text, text
+    assert "?" not in text and "Semikolon" not in text, text

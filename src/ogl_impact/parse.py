@@ -93,7 +93,7 @@ def parse_table(
                         line=int(raw.lines[pos]),
                         column=col,
                         value=value,
-                        **_params(str(bad[pos]), value),
+                        **_params(str(bad[pos]), value, raw.decimal, raw.path.suffix),
                     )
                 )
     return pd.DataFrame(out, index=raw.frame.index, copy=False), problems
@@ -209,6 +209,8 @@ def _convert(text: pd.Series, kind: str, decimal: str) -> tuple[pd.Series, pd.Se
 
 _DECIMAL_POINT = re.compile(r"^[+-]?\d+\.\d+$")
 """A number written with a decimal point (refused in a decimal-comma file)."""
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+"""A number written with a decimal comma (refused in a decimal-point file or as Excel text)."""
 
 
 def _rule(mask: pd.Series, rule: str) -> pd.Series:
@@ -241,8 +243,8 @@ def _number_rules(
     return numbers, pd.Series(rules, index=text.index, dtype=object)
 
 
-def _params(rule: str, value: str) -> dict[str, object]:
-    """Message parameters that depend on the offending value."""
+def _params(rule: str, value: str, decimal: str = ",", suffix: str = ".csv") -> dict[str, object]:
+    """Message parameters that depend on the offending value (and the file's kind)."""
     if rule == "number_too_large":
         return {"limit": f"{MAX_ABS_NUMBER:.0e}".replace("e+", "e")}
     if rule == "number_ambiguous":
@@ -253,14 +255,32 @@ def _params(rule: str, value: str) -> dict[str, object]:
             "decimal": as_decimal,
             "decimal_de": as_decimal.replace(".", ","),
         }
-    if rule == "type_float" and _DECIMAL_POINT.match(value):  # "31.7" where "31,7" is due
-        written = value.replace(".", ",")
-        return {"hint_de": f" – bitte {written} schreiben", "hint_en": f" – please write {written}"}
+    if rule == "type_float":
+        return _float_hint(value, decimal, suffix)
     if rule == "type_date_excel":
         days = float(value.replace(",", "."))
         date = _EXCEL_EPOCH + pd.Timedelta(days=int(days))
         return {"date": f"{value} = {date.date().isoformat()}"}
     return {}
+
+
+def _float_hint(value: str, decimal: str, suffix: str) -> dict[str, str]:
+    """Say what to write instead of a value that is no number (empty where nothing is known)."""
+    if decimal == "," and _DECIMAL_POINT.match(value):  # "31.7" where "31,7" is due
+        written = value.replace(".", ",")
+        return {"hint_de": f" – bitte {written} schreiben", "hint_en": f" – please write {written}"}
+    if _DECIMAL_COMMA.match(value):
+        if suffix.lower() in (".xlsx", ".xlsm"):  # a text cell: Excel stores "47,4" as text
+            return {
+                "hint_de": " – als Text eingetragen (Zellformat Text); bitte als Zahl eingeben",
+                "hint_en": " – entered as text (cell format Text); please enter it as a number",
+            }
+        written = value.replace(",", ".")
+        return {
+            "hint_de": f" – Dezimalkomma nur in Semikolon-Dateien: hier {written} schreiben",
+            "hint_en": f" – a decimal comma only in semicolon files: write {written} here",
+        }
+    return {"hint_de": "", "hint_en": ""}
 
 
 def _to_int(text: pd.Series, empty: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:

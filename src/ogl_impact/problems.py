@@ -123,8 +123,8 @@ RULES: Mapping[str, tuple[str, str]] = {
     ),
     "type_int": ("Keine ganze Zahl.", "Not a whole number."),
     "type_float": (
-        "Keine Zahl (Dezimalkomma nur in Semikolon-Dateien){hint_de}.",
-        "Not a number (decimal comma only in semicolon files){hint_en}.",
+        "Keine Zahl{hint_de}.",
+        "Not a number{hint_en}.",
     ),
     "type_bool": (
         "Kein Wahrheitswert (erlaubt: ja/nein, wahr/falsch, true/false, 1/0).",
