@@ -14,6 +14,7 @@ from matplotlib.patches import Patch
 
 from ogl_impact.plots.style import (
     PALETTE,
+    SERIES_MARKERS,
     STATUS_COLOURS,
     axis_numbers,
     date_label,
@@ -161,8 +162,8 @@ def indicator_progress(
         (ln,) = ax.plot(
             [x[p] + offset for p in part["period_label"]],
             part["value"].to_numpy() * 100,
-            marker="o",
-            markersize=5 if single else 3,
+            marker=SERIES_MARKERS[k % len(SERIES_MARKERS)],  # told apart where lines overlap
+            markersize=5 if single else 4,
             linestyle="none" if single else "-",
             color=PALETTE[k % len(PALETTE)],
             label=str(name),

@@ -33,6 +33,9 @@ from matplotlib.transforms import Bbox
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SERIES_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+"""One marker shape per series beside its colour: lines that overlap, or a page printed in grey,
+still tell the series apart."""
 GREY = "#9E9E9E"
 # diverging scale for agreement: blue-orange (colour-blind safe), neutral grey
 DIVERGING = {
@@ -683,13 +686,57 @@ def legend_below(
     anchor = (1.0, 0.0) if align == "right" else (0.5, 0.0)
     loc = "upper right" if align == "right" else "upper center"
     options = {"frameon": False, **kw}
-    if handles is not None:
-        options["handles"] = handles
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    else:
+        labels = [h.get_label() for h in handles]
+    entries = list(zip(handles, labels, strict=True))
     ncol = max(1, ncol)
     while True:
+        shown = row_by_row(entries, ncol)
         legend = ax.legend(
-            loc=loc, bbox_to_anchor=anchor, bbox_transform=transform, ncol=ncol, **options
+            [h for h, _ in shown],
+            [t for _, t in shown],
+            loc=loc,
+            bbox_to_anchor=anchor,
+            bbox_transform=transform,
+            ncol=ncol,
+            **options,
         )
         if ncol == 1 or legend.get_window_extent(renderer).width <= max_width * fig.bbox.width:
             return legend
         ncol -= 1
+
+
+def row_by_row(entries: list, ncol: int) -> list:
+    """Order legend entries so that a legend of ``ncol`` columns reads row by row.
+
+    matplotlib fills a legend column by column (the first columns one entry
+    longer where the entries do not divide evenly); readers read it line by
+    line. The entries are put where row-by-row reading meets them.
+
+    Parameters
+    ----------
+    entries : list
+        The entries in reading order.
+    ncol : int
+        Columns of the legend.
+
+    Returns
+    -------
+    list
+        The same entries in the order to hand to matplotlib.
+
+    Examples
+    --------
+    >>> row_by_row([1, 2, 3, 4, 5], 4)  # columns: 1 5 | 2 | 3 | 4
+    [1, 5, 2, 3, 4]
+    """
+    n = len(entries)
+    if ncol <= 1 or n <= ncol:
+        return list(entries)
+    rows, longer = divmod(n, ncol)
+    heights = [rows + 1 if c < longer else rows for c in range(ncol)]
+    slots = [(r, c) for r in range(max(heights)) for c in range(ncol) if r < heights[c]]
+    place = dict(zip(slots, entries, strict=True))
+    return [place[(r, c)] for c in range(ncol) for r in range(heights[c])]
