@@ -4,7 +4,8 @@ A researcher who meets the package follows README.md, docs/*.md and
 notebooks/README.md as written: a command line there must parse, a module named
 in docs/architecture.md must exist, every module must be named there, and the
 data flow it draws (a row imports only from rows above it) must be the one the
-code imports.
+code imports, and its section "Tables" must list the registry's tables with
+their keys and whether the embedded file is synthetic.
 """
 
 from __future__ import annotations
@@ -269,3 +270,48 @@ def test_a_stale_map_is_caught():
     parse_row = next(body for head, body in rows if head == "parse.py")
     swapped = text.replace(io_row, "\0").replace(parse_row, io_row).replace("\0", parse_row)
     assert any(p.startswith("io.py") or "imports io.py" in p for p in flow_problems(swapped))
+
+
+def table_rows(text: str) -> dict[str, tuple[tuple[str, ...], str]]:
+    """The section "Tables" of the map: table -> (key columns, "real ..." or "synthetic ...")."""
+    section = text.split("\n## Tables\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("table", "") and not cells[0].startswith("-"):
+            rows[cells[0]] = (tuple(k.strip() for k in cells[1].split(",")), cells[2])
+    return rows
+
+
+def table_problems(text: str) -> list[str]:
+    """Tables of the registry missing from the map, or named with another key or kind."""
+    from ogl_impact.io import is_synthetic
+    from ogl_impact.schemas import TABLES
+
+    rows = table_rows(text)
+    problems = [f"{name}: not in the registry" for name in sorted(set(rows) - set(TABLES))]
+    for name, spec in TABLES.items():
+        if name not in rows:
+            problems.append(f"{name}: not in the section Tables")
+            continue
+        key, kind = rows[name]
+        if key != tuple(spec.key):
+            problems.append(f"{name}: key {key}, the registry says {tuple(spec.key)}")
+        synthetic = is_synthetic(ROOT / "data" / "raw" / f"{name}.csv")
+        if kind.split()[0] != ("synthetic" if synthetic else "real"):
+            problems.append(f"{name}: {kind!r}, but data/raw/{name}.csv says {synthetic=}")
+    return problems
+
+
+def test_tables_section_matches_the_registry():
+    assert table_problems(ARCHITECTURE.read_text(encoding="utf-8")) == []
+
+
+def test_a_stale_tables_section_is_caught():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    broken = text.replace("| waves | wave | synthetic |", "| waves | wave_id | real |")
+    broken = broken.replace("| dac_ratings | lab_id, criterion | synthetic |\n", "")
+    problems = table_problems(broken)
+    assert any(p.startswith("waves: key") for p in problems)
+    assert any(p.startswith("waves: 'real'") for p in problems)
+    assert "dac_ratings: not in the section Tables" in problems
