@@ -13,7 +13,10 @@
 Needs LibreOffice (``soffice``) and Chromium (``/usr/bin/chromium``); runs in
 a temporary folder and never touches data/raw. Usage::
 
-    .venv/bin/python docs/make_screenshots.py [--keep DIR]
+    .venv/bin/python docs/make_screenshots.py [--keep DIR] [--img DIR]
+
+``--img /tmp/shots`` writes the two PNGs there instead of docs/img, to
+compare them with the committed ones before replacing those.
 """
 
 from __future__ import annotations
@@ -133,10 +136,10 @@ def _save_small(png: bytes, target: Path, limit: int = 300_000) -> None:
     size = target.stat().st_size
     if size > limit:
         raise SystemExit(f"{target}: {size} Bytes, mehr als {limit}")
-    print(f"{target.relative_to(ROOT)}: {image.width}x{image.height}, {size} Bytes")
+    print(f"{target}: {image.width}x{image.height}, {size} Bytes")
 
 
-def _shoot(work: Path) -> None:
+def _shoot(work: Path, img: Path = IMG) -> None:
     data = work / "data"
     _copy_without_period(data)
     tpl = work / "tpl"
@@ -164,7 +167,7 @@ def _shoot(work: Path) -> None:
         raise SystemExit(f"collect sollte die Arbeitsmappe ablehnen (Exit {code})")
     page = next(p for p in feedback.glob("*.html") if p.name != "index.html")
     sheet_page = _soffice_html(template, work / "html")
-    IMG.mkdir(parents=True, exist_ok=True)
+    img.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
@@ -183,21 +186,24 @@ def _shoot(work: Path) -> None:
             "width": min(box["width"] + 8, 1400),
             "height": min(box["height"] + 8, 560),
         }
-        _save_small(tab.screenshot(full_page=True, clip=clip), IMG / "template.png")
+        _save_small(tab.screenshot(full_page=True, clip=clip), img / "template.png")
         tab.set_viewport_size({"width": 1100, "height": 800})
         tab.goto(page.as_uri())
         bottom = tab.locator("table").last.bounding_box()
         assert bottom is not None
         height = bottom["y"] + bottom["height"] + 24
         clip = {"x": 40, "y": 16, "width": 1020, "height": height - 16}
-        _save_small(tab.screenshot(clip=clip), IMG / "feedback.png")
+        _save_small(tab.screenshot(clip=clip), img / "feedback.png")
         browser.close()
 
 
 def main() -> None:
-    """Write docs/img/template.png and docs/img/feedback.png."""
+    """Write template.png and feedback.png into docs/img (or the folder ``--img`` names)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", help="Arbeitsordner behalten (statt eines temporären)")
+    parser.add_argument(
+        "--img", default=str(IMG), help="Zielordner der Bilder (Standard: docs/img)"
+    )
     args = parser.parse_args()
     if shutil.which("soffice") is None or not Path(CHROMIUM).exists():
         sys.exit("LibreOffice (soffice) und Chromium werden gebraucht")
@@ -205,10 +211,10 @@ def main() -> None:
         work = Path(args.keep)
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        _shoot(work)
+        _shoot(work, Path(args.img))
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            _shoot(Path(tmp))
+            _shoot(Path(tmp), Path(args.img))
 
 
 if __name__ == "__main__":

@@ -85,3 +85,25 @@ def test_console_script_is_installed():
     assert (
         "validate" in result.stdout and "process" in result.stdout and "demo-data" in result.stdout
     )
+
+
+def test_demo_data_without_programme_tables_says_so(tmp_path: Path, capsys):
+    # `ogl-impact demo-data OUT` reads labs.csv and periods.csv from OUT unless --raw names them
+    out = tmp_path / "demo"
+    out.mkdir()
+    assert main(["demo-data", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "interner Fehler" not in err
+    assert "labs.csv" in err and "--raw" in err
+    assert list(out.iterdir()) == []
+
+
+def test_demo_data_with_invalid_programme_tables_says_so(tmp_path: Path, mini: Path, capsys):
+    edit(mini, "periods", 4, "start", "Mitte Mai")
+    out = tmp_path / "demo"
+    out.mkdir()
+    assert main(["demo-data", str(out), "--raw", str(mini)]) == 1
+    err = capsys.readouterr().err
+    assert "interner Fehler" not in err
+    assert "periods.csv" in err and "ogl-impact validate" in err
+    assert list(out.iterdir()) == []

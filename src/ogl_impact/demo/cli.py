@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ogl_impact.demo.simulate import SEED, SYNTHETIC_NOTE, read_real_tables, simulate
-from ogl_impact.io import is_synthetic
+from ogl_impact.io import TableReadError, is_synthetic
 from ogl_impact.write import write_tables
 from ogl_impact.write.target import TargetError, check_target, replace_folder, update_files
 
@@ -38,10 +38,11 @@ def run(
     Returns
     -------
     int
-        0 on success, 1 when a real (non-synthetic) file would be overwritten,
-        2 when OUT is refused (the project root, a folder inside RAW, or for
-        the national set a folder inside the project or a non-empty folder
-        not written by ``demo-data``).
+        0 on success, 1 when a real (non-synthetic) file would be overwritten
+        or ``labs.csv``/``periods.csv`` cannot be parsed, 2 when OUT is refused
+        (the project root, a folder inside RAW, or for the national set a
+        folder inside the project or a non-empty folder not written by
+        ``demo-data``) or when ``labs.csv``/``periods.csv`` cannot be read.
     """
     seed = SEED if seed is None else seed
     if scale == "national":
@@ -68,7 +69,20 @@ def run(
         print(f"ogl-impact demo-data: {exc}", file=sys.stderr)
         return 2
     source = raw or out
-    real = read_real_tables(source)
+    try:
+        real = read_real_tables(source)
+    except TableReadError as exc:
+        print(
+            f"ogl-impact demo-data: {exc.problem.file}: {exc.problem.message('de')} – die "
+            "Simulation braucht "
+            f"labs.csv und periods.csv in {source} (anderer Ordner: --raw, z. B. --raw data/raw) "
+            "/ the simulation needs labs.csv and periods.csv (another folder: --raw)",
+            file=sys.stderr,
+        )
+        return 2
+    except ValueError as exc:  # a table that does not parse
+        print(f"ogl-impact demo-data: {source}: {exc}", file=sys.stderr)
+        return 1
     data = simulate(real["labs"], real["periods"], seed=seed)
     targets = [out / f"{name}.csv" for name in data.tables]
     targets += [out / "truth" / f"{name}.csv" for name in data.truth]

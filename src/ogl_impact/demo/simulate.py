@@ -93,7 +93,10 @@ def read_real_tables(raw: Path) -> dict[str, pd.DataFrame]:
         table = read_table(raw / f"{name}.csv", name)
         out[name], problems = parse_table(table, TABLES[name].model)
         if problems:
-            raise ValueError(f"{name}.csv is not valid; run 'ogl-impact validate' first")
+            raise ValueError(
+                f"{name}.csv ist ungültig; bitte zuerst „ogl-impact validate“ ausführen "
+                f"/ {name}.csv is not valid; run 'ogl-impact validate' first"
+            )
     return out
 
 
