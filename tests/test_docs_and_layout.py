@@ -102,6 +102,7 @@ LAYERS = [
         "ogl_impact.imports.kobo",
         "ogl_impact.imports.convert",
         "ogl_impact.imports.merge",
+        "ogl_impact.imports.register",
         "ogl_impact.imports.cli",
     },
     {"ogl_impact.delivery.cache"},

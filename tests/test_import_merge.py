@@ -81,8 +81,9 @@ def test_import_into_the_embedded_data_adds_and_keeps_every_answer(
     )
     after = tree(embedded)
     changed = {k for k in after if before.get(k) != after[k]}
-    assert changed == {"codebook.csv", "responses.csv"}  # nothing else touched, nothing removed
-    assert set(before) == set(after)
+    # nothing else touched, nothing removed; the register of imported exports is new
+    assert changed == {"codebook.csv", "responses.csv", "imports.csv"}
+    assert set(after) - set(before) == {"imports.csv"}
     new_text = (embedded / "responses.csv").read_bytes()
     assert new_text.startswith(old_text)  # every existing byte kept, answers appended
     report = validate_folder(embedded)
@@ -97,6 +98,14 @@ def test_the_same_import_twice_is_refused_and_changes_no_byte(embedded, tmp_path
     before = tree(embedded)
     added = read_table(embedded / "responses.csv", "responses")
     last = added.frame.astype(str).iloc[-1]
+    assert imp("limesurvey", [LSA], mapping, embedded, secret, programme=embedded) == 1
+    err = capsys.readouterr().err
+    assert tree(embedded) == before
+    assert "colors.lsa: dieser Export wurde schon importiert" in err, err
+    # a folder whose earlier import left no register (written before there was one): the
+    # answers already there still refuse it, line by line
+    (embedded / "imports.csv").unlink()
+    before = tree(embedded)
     assert imp("limesurvey", [LSA], mapping, embedded, secret, programme=embedded) == 1
     err = capsys.readouterr().err
     assert tree(embedded) == before
@@ -129,8 +138,13 @@ def test_replace_wave_replaces_only_that_wave_of_the_imported_units(tmp_path, se
     brandis = write_mapping(tmp_path / "b.csv", rows, unit="brandis", wave="2")
     bremen = write_mapping(tmp_path / "h.csv", rows, unit="bremen", wave="2")
     brandis1 = write_mapping(tmp_path / "b1.csv", rows, unit="brandis", wave="1")
-    for m in (brandis, bremen, brandis1):
-        assert imp("limesurvey", [LSA], m, out, secret) == 0
+    # three exports (the surveys of Bremen and of wave 1 are other exports than Brandis's)
+    for m, files in (
+        (brandis, [LSA]),
+        (bremen, _export(tmp_path / "bremen.csv", "AO02", "AO01")),
+        (brandis1, _export(tmp_path / "welle1.csv", "AO02", "AO02")),
+    ):
+        assert imp("limesurvey", files, m, out, secret) == 0
     kept = responses_of(out)
     assert len(kept) == 6
     capsys.readouterr()
@@ -162,8 +176,12 @@ def test_replace_wave_keeps_the_answers_of_other_groups_and_items(tmp_path, secr
         group="administration",
     )
     other_item = write_mapping(tmp_path / "o.csv", ["G02Q04;bild2;satisfaction;false"])
-    for m in (citizens, staff, other_item):
-        assert imp("limesurvey", [LSA], m, out, secret) == 0
+    staff_export = _export(tmp_path / "verwaltung.csv", "AO02", "AO01")
+    assert imp("limesurvey", [LSA], citizens, out, secret) == 0
+    assert imp("limesurvey", staff_export, staff, out, secret) == 0
+    # the citizens' export once more, a question mapped that the first import left out
+    assert imp("limesurvey", [LSA], other_item, out, secret) == 1  # recorded: refused
+    assert imp("limesurvey", [LSA], other_item, out, secret, "--replace", "2") == 0
     before = responses_of(out)
     assert len(before) == 6
     capsys.readouterr()
@@ -184,7 +202,8 @@ def test_same_response_id_in_two_units_and_waves_are_two_people(tmp_path, secret
     rows = ["G02Q04;bild;satisfaction;false"]
     assert imp("limesurvey", [LSA], write_mapping(tmp_path / "a.csv", rows), out, secret) == 0
     other = write_mapping(tmp_path / "b.csv", rows, unit="bremen", wave="1")
-    assert imp("limesurvey", [LSA], other, out, secret) == 0
+    bremen = _export(tmp_path / "bremen.csv", "AO02", "AO01")  # response ids 1 and 2 too
+    assert imp("limesurvey", bremen, other, out, secret) == 0
     responses = responses_of(out)
     assert len(responses) == 4 and responses["respondent_id"].nunique() == 4
 
@@ -192,9 +211,10 @@ def test_same_response_id_in_two_units_and_waves_are_two_people(tmp_path, secret
 def test_pseudonyms_of_two_surveys_never_coincide(tmp_path, secret):
     out = tmp_path / "daten"
     rows = ["G02Q04;bild;satisfaction;false"]
-    for sid in ("befragung_a", "befragung_b"):
+    exports = {"befragung_a": [LSA], "befragung_b": _export(tmp_path / "b.csv", "AO02", "AO01")}
+    for sid, files in exports.items():  # response ids 1 and 2 in both
         mapping = write_mapping(tmp_path / f"{sid}.csv", [f"@survey_id;{sid};;", *rows])
-        assert imp("limesurvey", [LSA], mapping, out, secret) == 0
+        assert imp("limesurvey", files, mapping, out, secret) == 0
     responses = responses_of(out)
     assert len(responses) == 4 and responses["respondent_id"].nunique() == 4
     # and directly, over many response ids, with and without a panel key
@@ -217,6 +237,15 @@ def _with_tokens(path: Path, tokens: dict[str, str], answers: dict[str, str]) ->
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def _export(path: Path, first: str, second: str) -> list[Path]:
+    """Another LimeSurvey export (structure and CSV): responses 1 and 2 answer G02Q04 so."""
+    tokens = {"1": "", "2": ""}
+    return [
+        FIX / "limesurvey" / "colors.lss",
+        _with_tokens(path, tokens, {"1": first, "2": second}),
+    ]
 
 
 def test_panel_key_links_a_person_across_waves(tmp_path, secret):
@@ -391,7 +420,8 @@ def test_a_table_changed_during_the_import_is_not_overwritten(tmp_path, secret, 
 
     monkeypatch.setattr(import_cli, "validate_folder", edit_meanwhile)
     second = write_mapping(tmp_path / "b.csv", ["G02Q04;bild;satisfaction;false"], wave="1")
-    assert imp("limesurvey", [LSA], second, out, secret) == 1
+    wave1 = _export(tmp_path / "welle1.csv", "AO02", "AO01")
+    assert imp("limesurvey", wave1, second, out, secret) == 1
     edited = (out / "responses.csv").read_text(encoding="utf-8")
     assert edited.endswith("PHANDEDITED;brandis;1;citizens;bild;1\n")  # the edit survives
     assert edited.count("\n") == 2 + 2 + 1  # comment, header, first import, the edit

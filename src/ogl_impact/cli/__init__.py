@@ -92,6 +92,9 @@ aus --secret-file oder OGL_IMPACT_SECRET, mindestens 16 Zeichen empfohlen) und e
 codebook.csv und responses.csv in OUT. Vorhandene Antworten werden nie überschrieben: eine
 Antwort, die schon da ist, oder ein Item, das vom vorhandenen Codebuch abweicht, lässt den
 Import scheitern (nichts wird geschrieben); nur --replace WELLE ersetzt eine Welle.
+Jeder Import steht in OUT/imports.csv (Prüfsumme der Antworten, Datei, Welle, Einheit, Gruppe,
+Tag): ein Export, der dort steht, wird abgelehnt, auch umbenannt oder mit anderer Welle oder
+Einheit (jede Antwort zählte doppelt); --replace WELLE derselben Welle und Einheit geht.
 
 Zuordnungstabelle (CSV/XLSX; Spalten code;item_id;construct[;reverse_keyed]):
   G02Q04;zufriedenheit_1;satisfaction;false   Frage -> Item

@@ -13,10 +13,13 @@ anything is written; then the files are moved in all at once
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import pandas as pd
 
 from ogl_impact.imports.convert import (
     Conversion,
@@ -28,6 +31,16 @@ from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import read_kobo
 from ogl_impact.imports.limesurvey import read_limesurvey
 from ogl_impact.imports.merge import ImportRefused, merge_into
+from ogl_impact.imports.register import (
+    FILE as REGISTER_FILE,
+)
+from ogl_impact.imports.register import (
+    check_new,
+    export_checksum,
+    groups,
+    read_register,
+    register_text,
+)
 from ogl_impact.imports.sosci import SosciError, read_sosci
 from ogl_impact.problems import format_text, make_problem
 from ogl_impact.validate import find_tables, validate_folder
@@ -119,6 +132,7 @@ def run(
         export = read_export(tool, files)
     except Exception as exc:  # any failure to read a hostile file is a refusal
         return _refuse_unreadable(files, exc, lang)
+    checksum = export_checksum(export, tool)
     try:
         table = read_mapping(mapping)
         result = to_programme_tables(export, table, secret, tool, source=files[0].name)
@@ -148,7 +162,7 @@ def run(
     # half-moved files are put back first, so the merge never reads a mixture
     with locked_for_update(out, "import"):
         return _merge_and_write(
-            out, programme, result, files, tool, inputs, same, lang, replace_wave
+            out, programme, result, files, tool, inputs, same, lang, replace_wave, checksum
         )
 
 
@@ -162,18 +176,33 @@ def _merge_and_write(
     same: bool,
     lang: str,
     replace_wave: str | None,
+    checksum: str,
 ) -> int:
-    """Merge the converted answers into ``out``, validate and write (caller holds the lock)."""
-    note = (
-        f"Import aus {tool}: {', '.join(p.name for p in files)}; "
-        f"Befragten-Kennungen pseudonymisiert"
-    )
+    """Merge the converted answers into ``out``, validate and write (caller holds the lock).
+
+    The register of imported exports (``imports.csv``) is checked first and
+    written with ``codebook.csv`` and ``responses.csv`` in one staged move.
+    """
+    shown = ", ".join(p.name for p in files)
+    note = f"Import aus {tool}: {shown}; Befragten-Kennungen pseudonymisiert"
     try:
+        register = read_register(out, lang)
+        imported = groups(result.responses)
+        check_new(register, checksum, imported, shown, replace_wave)
         merged = merge_into(out, result.codebook, result.responses, note, replace_wave)
     except ImportRefused as exc:
         _say(exc.lines)
         _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
         return 1
+    day = pd.Timestamp.now().normalize()
+    merged = dataclasses.replace(
+        merged,
+        texts={
+            **merged.texts,
+            REGISTER_FILE: register_text(register, checksum, imported, shown, tool, day),
+        },
+        read={**merged.read, register.path: register.sha256},
+    )
 
     existing, _ = find_tables(out) if out.is_dir() else ({}, [])
     wanted = {} if same else _reference_files(programme, existing)

@@ -75,6 +75,12 @@ TABLES: dict[str, TableSpec] = {
             ("lab_id", "period_id", "table", "row_key", "column", "sha256"),
             "Korrekturen",
         ),
+        TableSpec(
+            "imports",
+            t.Imports,
+            ("sha256", "wave", "unit_id", "actor_group"),
+            "Importierte Befragungsexporte",
+        ),
     )
 }
 """All programme tables, in dependency order (referenced tables first)."""

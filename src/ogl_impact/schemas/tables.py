@@ -553,3 +553,51 @@ class Revisions(_Table):
 
     class Config:
         unique = ["lab_id", "period_id", "table", "row_key", "column", "sha256"]
+
+
+IMPORT_TOOLS = ("limesurvey", "sosci", "kobo")
+"""The survey tools ``import`` reads."""
+
+
+class Imports(_Table):
+    """Register of the survey exports taken in by ``import``: one row per export and group.
+
+    A group is a wave, unit and actor group of the export's answers (an
+    export whose unit or wave is read from a question has several). The
+    checksum is taken over the answers as read (tool, survey, response ids,
+    questions, answer codes), not over the file's bytes: a renamed copy, a
+    new download of the same answers (a LimeSurvey archive holds the time of
+    its download) and the same answers as another file type are one export.
+    ``import`` refuses an export whose checksum stands here, whatever wave or
+    unit it is given: its answers would be counted twice.
+    """
+
+    sha256: Series[str] = field(
+        "Prüfsumme",
+        "SHA-256 der Antworten des Exports, wie gelesen",
+        "SHA-256 of the export's answers as read",
+        str_matches=SHA256_PATTERN,
+    )
+    export: Series[str] = field(
+        "Export", "Dateiname(n) des Exports, wie beim Import angegeben", "File name(s) as given"
+    )
+    tool: Series[str] = field(
+        "Befragungswerkzeug", "Befragungswerkzeug", "Survey tool", isin=list(IMPORT_TOOLS)
+    )
+    wave: Series[int] = field("Welle", "Befragungswelle", "Survey wave")
+    unit_id: Series[str] = field(
+        "Einheit", "Labor oder Vergleichskommune", "Lab or comparison commune"
+    )
+    actor_group: Series[str] = field(
+        "Akteursgruppe", "Akteursgruppe", "Actor group", isin=list(vocab.ACTOR_GROUPS)
+    )
+    answers: Series[int] = field(
+        "Antworten",
+        "Zahl der übernommenen Antworten (Zeilen in responses.csv)",
+        "Number of answers taken in (rows of responses.csv)",
+        ge=0,
+    )
+    imported: Series[pd.Timestamp] = field("Importiert am", "Tag des Imports", "Day of the import")
+
+    class Config:
+        unique = ["sha256", "wave", "unit_id", "actor_group"]
