@@ -230,3 +230,13 @@ def test_a_damaged_register_is_named_with_line_and_column(tmp_path, secret, caps
     assert "Import abgelehnt, nichts geschrieben" in printed.err
     assert "Traceback" not in printed.out + printed.err
     assert tree(out) == before
+
+
+def test_a_mapping_named_import_csv_beside_the_tables_is_no_misnamed_register(tmp_path):
+    # "import.csv" is a researcher's own file (say, the mapping); it is not taken for a
+    # misnamed imports.csv, which only the import command writes
+    data = Path(shutil.copytree(DEMO, tmp_path / "raw"))
+    mapping(data / "import.csv")
+    report = validate_folder(data)
+    assert report.ok, report.errors[:3]
+    assert [p.rule for p in report.problems if p.file == "import.csv"] == ["file_unknown"]

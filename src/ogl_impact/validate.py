@@ -38,6 +38,9 @@ from ogl_impact.schemas.fields import (
     ISO_3166_2_PATTERN,
 )
 
+NOT_SUGGESTED = frozenset({"imports"})
+"""Tables only a command writes (``import``'s register): a file named like one (``import.csv``,
+a mapping kept beside the tables) is the researcher's own, never a misnamed table."""
 SIDE_FILES = frozenset({"delivery_notes"})
 """Files the package keeps beside the tables and never reads as data (no warning for them):
 ``delivery_notes.csv`` holds the labs' free-text remarks from their workbooks (``collect``)."""
@@ -225,8 +228,9 @@ def _suggest(stem: str) -> str | None:
     """Return the table a file name probably means (by English name or German title), or None."""
     key = re.sub(r"[\s_\-]+", "_", stem.strip().lower())
     key = re.sub(r"(_?\(\d+\)|_?kopie|_?copy|_?final|_?neu|_?new|_?v\d+)$", "", key)
-    names = {name: name for name in TABLES}
-    for name, spec in TABLES.items():
+    tables = {name: spec for name, spec in TABLES.items() if name not in NOT_SUGGESTED}
+    names = {name: name for name in tables}
+    for name, spec in tables.items():
         names[spec.title_de.lower().replace(" ", "_")] = name
         names[spec.title_de.lower().replace("-", "_").replace(" ", "_")] = name
     if key in names:

@@ -257,8 +257,9 @@ def check_new(
     same_wave = sorted({g[0] for g in old})
     if set(old) <= mine and len(same_wave) == 1:
         out.append(
-            f"Ein korrigierter Import derselben Welle: mit --replace {same_wave[0]} ersetzt er "
-            f"die Antworten des früheren / a corrected re-import of the same wave: use "
+            f"Seine Antworten sind schon da; nichts zu tun. Ein korrigierter Import derselben "
+            f"Welle: mit --replace {same_wave[0]} ersetzt er die Antworten des früheren / its "
+            f"answers are in already; a corrected re-import of the same wave: use "
             f"--replace {same_wave[0]}"
         )
     else:
