@@ -9,6 +9,10 @@ unless ``--allow-missing``. The merged tables are validated together with
 the folder's other tables (and the programme tables it lacks) before
 anything is written; then the files are moved in all at once
 (:func:`ogl_impact.write.update_files`). A refused import changes no byte.
+
+Every import is recorded in the folder's ``imports.csv``
+(:mod:`ogl_impact.imports.register`), written in the same move: an export
+recorded there is refused whatever wave or unit it is given this time.
 """
 
 from __future__ import annotations
@@ -32,9 +36,7 @@ from ogl_impact.imports.kobo import read_kobo
 from ogl_impact.imports.limesurvey import read_limesurvey
 from ogl_impact.imports.merge import ImportRefused, merge_into
 from ogl_impact.imports.register import (
-    FILE as REGISTER_FILE,
-)
-from ogl_impact.imports.register import (
+    REGISTER_FILE,
     check_new,
     export_checksum,
     groups,

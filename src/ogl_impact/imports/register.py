@@ -36,7 +36,7 @@ from ogl_impact.validate import find_tables, validate_table
 from ogl_impact.write import write_tables
 
 NAME = "imports"
-FILE = f"{NAME}.csv"
+REGISTER_FILE = f"{NAME}.csv"
 COMMENT = "Importierte Befragungsexporte: ein Export wird nur einmal übernommen (ogl-impact import)"
 GROUP = ["wave", "unit_id", "actor_group"]
 _VERSION = "ogl-impact-export-1"  # changes only with the way the checksum is taken
@@ -118,7 +118,7 @@ def read_register(folder: Path, lang: str = "de") -> Register:
         (each problem with file, line and column): an import that cannot
         see what was imported before must not guess.
     """
-    path = folder / FILE
+    path = folder / REGISTER_FILE
     found, _ = find_tables(folder) if folder.is_dir() else ({}, [])
     where = found.get(NAME)
     if where is None:
@@ -126,12 +126,12 @@ def read_register(folder: Path, lang: str = "de") -> Register:
         return Register(path, empty, np.zeros(0, dtype=np.int64), "")
     fix = (
         f"{where.name} ist das Register der importierten Exporte; bitte die Datei reparieren "
-        f"(etwa aus einer Sicherung) und erneut importieren. Import abgelehnt, nichts geschrieben "
-        f"/ {where.name} is the register of imported exports; repair it and import again"
+        f"(etwa aus einer Sicherung) und erneut importieren / {where.name} is the register of "
+        f"imported exports; repair it and import again"
     )
     if where.suffix.lower() != ".csv":
         raise ImportRefused(
-            [f"{where.name}: das Register muss eine CSV-Datei ({FILE}) sein / must be CSV", fix]
+            [f"{where.name}: das Register muss {REGISTER_FILE} sein (CSV) / must be CSV", fix]
         )
     try:  # a line cut off: its missing cells are named one by one (line and column)
         raw = read_table(where, NAME, short_rows_ok=True)
