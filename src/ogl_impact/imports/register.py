@@ -64,10 +64,11 @@ def export_checksum(export: SurveyExport, tool: str) -> str:
     """
     digest = hashlib.sha256("\x1f".join([_VERSION, tool, export.survey_id]).encode())
     answers = export.answers
-    if len(answers):
+    if len(answers):  # hashlib over the sorted texts: the same sum with any pandas version
         cells = answers[["response_id", "tool_code", "raw"]].astype(str)
-        rows = pd.util.hash_pandas_object(cells, index=False, categorize=True).to_numpy()
-        digest.update(np.sort(rows).astype("<u8").tobytes())
+        columns = (cells[c].tolist() for c in cells.columns)
+        rows = sorted("\x1f".join(r) for r in zip(*columns, strict=True))
+        digest.update("\x1e".join(rows).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
