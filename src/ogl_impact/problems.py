@@ -488,13 +488,15 @@ class ProblemGroup:
             if similar:
                 meant = "meinten Sie" if lang == "de" else "did you mean"
                 head += f" ({meant} {q0}{similar}{q1}?)"
-        else:
+        else:  # the message ends in a full stop: the reach follows as a sentence of its own
             head = f"{words[1]} {q0}{first.column}{q1}" if first.column else first.file
             if first.value is not None:
                 head += f", {words[2]} {q0}{_shorten(first.value)}{q1}"
-            head += f" – {first.message(lang)}"
+            concerns = "Betrifft" if lang == "de" else "Concerns"
+            head += f": {first.message(lang)} {concerns}"
         firstword = "erste" if lang == "de" else "first"
-        return f"{kind}: {head}: {reach}; {firstword}: {where} [{words[3]} {first.rule}]"
+        sep = ": " if first.rule == "key_missing" else " "
+        return f"{kind}: {head}{sep}{reach}; {firstword}: {where} [{words[3]} {first.rule}]"
 
     def to_dict(self, lang: Lang = "de") -> dict[str, object]:
         """Return the group as a JSON-ready dictionary."""

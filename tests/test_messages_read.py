@@ -1,0 +1,174 @@
+"""Messages read as a researcher or lab coordinator reads them, through the real commands.
+
+Each test makes a real mistake (a copy of the embedded tables or a filled
+template, spoiled), runs ``validate`` or ``collect`` in German and English and
+reads the lines printed: no template field left empty or shown as "?", no
+doubled punctuation, no German words in the English text, singular where
+there is one of a thing, and advice that fits what happened.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from ogl_impact.cli import main
+from tests import test_delivery_loop as loop
+from tests.test_delivery_loop import LAB, PERIOD, RECEIVED, filled
+
+from .conftest import edit
+
+original, base, data = loop.original, loop.base, loop.data
+
+SPOILED = re.compile(
+    r"„\?“|'\?'|\(\?\)|\?\.|[{}]|\bNone\b|\bnan\b|\.:|(?<!\.)\.\.(?!\.)|,,|„“|''|\(\)"
+)
+"""What a template field left unfilled or rendered badly leaves in a line."""
+
+
+def _spoiled(text: str) -> list[str]:
+    return [line for line in text.splitlines() if SPOILED.search(line)]
+
+
+def _validate(capsys, folder: Path, lang: str) -> str:
+    main(["validate", str(folder), "--lang", lang])
+    return capsys.readouterr().out
+
+
+def _collect(capsys, *args: object, lang: str = "de") -> tuple[int, str]:
+    code = main(["collect", *map(str, args), "--received", RECEIVED, "--lang", lang])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+# ------------------------------------------------------------------------------- validate
+
+
+def test_a_root_cause_told_once_reads_as_sentences(mini: Path, capsys):
+    """The summary of one value in many rows: message, then its reach, no ``.:``."""
+    for line in range(3, 7):
+        edit(mini, "indicator_values", line, "value", "viel")
+        edit(mini, "indicator_values", line, "status", "gemessen")
+    de = _validate(capsys, mini, "de")
+    en = _validate(capsys, mini, "en")
+    assert not _spoiled(de) and not _spoiled(en), _spoiled(de) + _spoiled(en)
+    number = next(x for x in de.splitlines() if "„viel“" in x)
+    assert "Keine Zahl. Betrifft 4 Zeilen in 1 Tabelle (indicator_values.csv)" in number
+    listed = next(x for x in de.splitlines() if "„gemessen“" in x)
+    assert "Erlaubt sind: measured, estimated. Betrifft 4 Zeilen" in listed  # no list run-on
+    number_en = next(x for x in en.splitlines() if "'viel'" in x)
+    assert "Not a number. Concerns 4 rows in 1 table (indicator_values.csv)" in number_en
+
+
+def test_the_verdict_counts_one_as_one(mini: Path, capsys):
+    """„1 Warnungen“ and "1 errors" were printed for one warning and one error."""
+    (mini / "notizen.csv").write_text("a;b\n1;2\n", encoding="utf-8")  # an unknown table
+    edit(mini, "labs", 3, "land", "Brandenburg")
+    de = _validate(capsys, mini, "de").splitlines()[-1]
+    en = _validate(capsys, mini, "en").splitlines()[-1]
+    assert de.endswith(", 1 Fehler, 1 Warnung."), de
+    assert en.endswith(", 1 error, 1 warning."), en
+    for path in mini.iterdir():
+        if path.name != "sources.csv":
+            path.unlink()
+    de = _validate(capsys, mini, "de").splitlines()[-1]
+    en = _validate(capsys, mini, "en").splitlines()[-1]
+    assert de.endswith(": 1 Tabelle geprüft, fehlerfrei, 0 Warnungen."), de
+    assert en.endswith(": 1 table checked, no errors, 0 warnings."), en
+
+
+# -------------------------------------------------------------------------------- collect
+
+
+def _lines_of(text: str, where: str) -> list[str]:
+    return [line for line in text.splitlines() if where in line]
+
+
+def test_a_deleted_sheet_is_named_and_not_to_be_renamed(base, data, original, tmp_path, capsys):
+    """„Das Blatt „“ fehlt“: the sheet's name was a field that never reached the text."""
+
+    def delete(book):
+        del book["Meilensteine"]
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", delete)
+    for lang, named in (("de", "„Meilensteine“"), ("en", "'Meilensteine'")):
+        code, text = _collect(capsys, wb, "--data", data, lang=lang)
+        assert code == 1, text
+        (said,) = _lines_of(text, f"{wb.name}: Meilensteine:")
+        assert not _spoiled(said), said
+        assert said.count(named) == 2, said  # expected and fix both name it
+        # nothing was renamed: restoring "the original name" cannot help
+        assert "Namen wiederherstellen" not in said and "original name" not in said
+    assert "ohne ein Blatt zu löschen" in _collect(capsys, wb, "--data", data)[1]
+
+
+def test_a_renamed_sheet_is_named_with_the_name_found(base, data, original, tmp_path, capsys):
+    def rename(book):
+        book["Indikatorwerte"].title = "Tabelle1"
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", rename)
+    code, text = _collect(capsys, wb, "--data", data)
+    assert code == 1, text
+    (said,) = _lines_of(text, f"{wb.name}: Indikatorwerte:")
+    assert "Ein Blatt namens „Indikatorwerte“." in said
+    assert "Das Blatt „Indikatorwerte“ fehlt (umbenannt? vorhanden: „Tabelle1“)" in said
+    assert "Namen wiederherstellen" in said and not _spoiled(said)
+
+
+def test_english_feedback_holds_no_german_text(base, data, original, tmp_path, capsys):
+    """A percent cell and a file that is no workbook: German quotes and words in English."""
+
+    def percent(book):
+        sheet = book["Indikatorwerte"]
+        sheet["I3"] = 0.5
+        sheet["I3"].number_format = "0%"
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", percent)
+    text_file = tmp_path / "in" / "daten.xlsx"
+    text_file.write_text("Wert;12\n", encoding="utf-8")
+    code, text = _collect(capsys, wb, text_file, "--data", data, lang="en")
+    assert code == 1, text
+    (shown,) = _lines_of(text, "Indikatorwerte!I3")
+    assert "The cell shows '50 %' but holds" in shown, shown
+    (other,) = _lines_of(text, "daten.xlsx: error")
+    assert "no ZIP container" in other and "kein" not in other and "evtl." not in other
+    assert "„" not in text and not _spoiled(text), text
+    code, text = _collect(capsys, text_file, "--data", data)
+    assert "(kein ZIP-Container, evtl. altes .xls oder .ods)" in text, text
+    # the file the lab sent is the one to save as .xlsx, not the blank template
+    assert "Bitte die Datei in Excel oder LibreOffice öffnen" in text, text
+
+
+def test_two_workbooks_for_one_lab_start_a_sentence(base, data, original, tmp_path, capsys):
+    """After „erwartet: … pro Lauf.“ the fix began in lower case („zwei Arbeitsmappen“)."""
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    copy = tmp_path / "in" / f"{LAB}_{PERIOD} (2).xlsx"
+    book = openpyxl.load_workbook(wb)
+    book["Indikatorwerte"]["I3"] = 7
+    book.save(copy)
+    for lang, start in (("de", "pro Lauf. Zwei Arbeitsmappen"), ("en", "per run. Two workbooks")):
+        code, text = _collect(capsys, wb, copy, "--data", data, lang=lang)
+        assert code == 1, text
+        assert len(_lines_of(text, start)) == 2, text
+        assert not _spoiled(text), text
+
+
+def test_a_late_correction_of_one_value_says_one_value(base, data, original, tmp_path, capsys):
+    """English said "This workbook corrects 1 values": the count had no singular."""
+    wb = filled(base, original, LAB, tmp_path / "a" / f"{LAB}_{PERIOD}.xlsx")
+    assert _collect(capsys, wb, "--data", data)[0] == 0
+    again = tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx"
+    again.parent.mkdir()
+    shutil.copy(wb, again)
+    book = openpyxl.load_workbook(again)
+    book["Indikatorwerte"]["I3"] = 7
+    book.save(again)
+    code, text = _collect(capsys, again, "--data", data, lang="en")
+    assert code == 0, text
+    (said,) = _lines_of(text, "whose deadline has passed")
+    assert f"This workbook corrects 1 value of period {PERIOD}," in said, said
+    assert not _spoiled(text), text
+    assert "1 workbook, 0 refused" in text and "1 workbooks" not in text
