@@ -172,3 +172,17 @@ def test_a_late_correction_of_one_value_says_one_value(base, data, original, tmp
     assert f"This workbook corrects 1 value of period {PERIOD}," in said, said
     assert not _spoiled(text), text
     assert "1 workbook, 0 refused" in text and "1 workbooks" not in text
+
+
+def test_a_dangling_reference_names_table_and_columns_in_words(mini: Path, capsys):
+    """„gibt es in indicators.lab_id+indicator_id nicht“ was the code's notation."""
+    edit(mini, "indicator_values", 3, "lab_id", "bad_belzigg")
+    edit(mini, "nodes", 3, "contributes_to", "zz9")
+    de = _validate(capsys, mini, "de")
+    en = _validate(capsys, mini, "en")
+    assert "„bad_belzigg/i01“ gibt es in indicators (Spalten lab_id/indicator_id) nicht." in de
+    assert "'bad_belzigg/i01' does not exist in indicators (columns lab_id/indicator_id)." in en
+    lab = next(x for x in de.splitlines() if "„zz9“" in x)
+    assert "gibt es in nodes (Spalte node_id) des Labors bad_belzig nicht." in lab, lab
+    for text in (de, en):
+        assert "+" not in text and ".lab_id" not in text and not _spoiled(text), text

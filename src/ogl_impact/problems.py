@@ -224,8 +224,8 @@ RULES: Mapping[str, tuple[str, str]] = {
         "A complete milestone needs the date it was achieved.",
     ),
     "key_missing": (
-        "Verweis ins Leere: „{ref}“ gibt es in {target} nicht.",
-        "Dangling reference: '{ref}' does not exist in {target}.",
+        "Verweis ins Leere: „{ref}“ gibt es in {where_de} nicht.",
+        "Dangling reference: '{ref}' does not exist in {where_en}.",
     ),
     "value_outside_scale": (
         "Die Antwort liegt außerhalb der Skala des Items ({low} bis {high}).",
