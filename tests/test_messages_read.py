@@ -14,12 +14,14 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from ogl_impact.cli import main
 from tests import test_delivery_loop as loop
 from tests.test_delivery_loop import LAB, PERIOD, RECEIVED, filled
 
 from .conftest import edit
+from .test_import_cli import FIX, mapping, run_import
 
 original, base, data = loop.original, loop.base, loop.data
 
@@ -186,3 +188,43 @@ def test_a_dangling_reference_names_table_and_columns_in_words(mini: Path, capsy
     assert "gibt es in nodes (Spalte node_id) des Labors bad_belzig nicht." in lab, lab
     for text in (de, en):
         assert "+" not in text and ".lab_id" not in text and not _spoiled(text), text
+
+
+# --------------------------------------------------------------------------------- import
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "schluessel.txt"
+    path.write_text("ein-geheimer-schluessel\n", encoding="utf-8")
+    return path
+
+
+def test_a_second_export_is_refused_as_such(tmp_path, secret, capsys):
+    """Two archives at once: the second was read as the responses and called unreadable XML."""
+    lsa = FIX / "limesurvey" / "colors.lsa"
+    other = tmp_path / "colors_welle2.lsa"
+    shutil.copy(lsa, other)
+    map_path = mapping(tmp_path, ["G02Q04;bild;satisfaction;false"])
+    out = tmp_path / "out"
+    assert run_import("limesurvey", [lsa, other], map_path, out, secret) == 1
+    said = capsys.readouterr().err
+    assert "colors_welle2.lsa" in said and "eigenen Aufruf von ogl-impact import" in said, said
+    assert "XML" not in said, said
+    responses = tmp_path / "antworten.csv"
+    responses.write_text("id,G02Q04\n1,A1\n", encoding="utf-8")
+    # a third file was left out unread, without a word
+    assert run_import("limesurvey", [lsa, responses, other], map_path, out, secret) == 1
+    said = capsys.readouterr().err
+    assert "colors_welle2.lsa" in said and "eigenen Aufruf" in said, said
+    assert not out.exists()
+
+
+def test_an_unreadable_export_is_explained_in_german_too(tmp_path, secret, capsys):
+    """„Der Export lässt sich nicht lesen: not a readable LimeSurvey archive …“."""
+    broken = tmp_path / "kaputt.lsa"
+    broken.write_bytes(b"\x00garbage")
+    map_path = mapping(tmp_path, ["G02Q04;bild;satisfaction;false"])
+    assert run_import("limesurvey", [broken], map_path, tmp_path / "out", secret) == 1
+    said = capsys.readouterr().err
+    assert "Der Export lässt sich nicht lesen: kein lesbares LimeSurvey-Archiv" in said, said
