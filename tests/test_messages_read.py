@@ -228,3 +228,12 @@ def test_an_unreadable_export_is_explained_in_german_too(tmp_path, secret, capsy
     assert run_import("limesurvey", [broken], map_path, tmp_path / "out", secret) == 1
     said = capsys.readouterr().err
     assert "Der Export lässt sich nicht lesen: kein lesbares LimeSurvey-Archiv" in said, said
+
+
+def test_an_import_of_one_item_says_one_item(tmp_path, secret, capsys):
+    """„1 Items und 2 Antworten …“ was printed for one question mapped."""
+    map_path = mapping(tmp_path, ["G02Q04;bild;satisfaction;false"])
+    out = tmp_path / "out"
+    assert run_import("limesurvey", [FIX / "limesurvey" / "colors.lsa"], map_path, out, secret) == 0
+    said = capsys.readouterr().out
+    assert f"{out}: 1 Item und 2 Antworten von 2 Befragten hinzugefügt" in said, said

@@ -230,10 +230,12 @@ def _merge_and_write(
         _say(exc.lines)
         return 1
     respondents = result.responses["respondent_id"].nunique()
+    items = f"{merged.added_items} Item{'' if merged.added_items == 1 else 's'}"
+    rows = f"{merged.added_rows} Antwort{'' if merged.added_rows == 1 else 'en'}"
+    tables = f"{len(wanted)} Programmtabelle{'' if len(wanted) == 1 else 'n'}"
     print(
-        f"{out}: {merged.added_items} Items und {merged.added_rows} Antworten von {respondents} "
-        f"Befragten hinzugefügt / items and answers added"
-        + (f"; {len(wanted)} Programmtabellen übernommen" if wanted else "")
+        f"{out}: {items} und {rows} von {respondents} Befragten hinzugefügt "
+        f"/ items and answers added" + (f"; {tables} übernommen" if wanted else "")
     )
     if merged.synthetic:
         _say(
