@@ -237,3 +237,16 @@ def test_an_import_of_one_item_says_one_item(tmp_path, secret, capsys):
     assert run_import("limesurvey", [FIX / "limesurvey" / "colors.lsa"], map_path, out, secret) == 0
     said = capsys.readouterr().out
     assert f"{out}: 1 Item und 2 Antworten von 2 Befragten hinzugefügt" in said, said
+
+
+# --------------------------------------------------------------------------------- status
+
+
+def test_an_unknown_period_for_status_ends_its_sentence(mini: Path, capsys):
+    """„unbekannter Zeitraum „xx“ Zeiträume mit Datenlieferung: …“ ran two sentences together."""
+    assert main(["status", "--data", str(mini), "--period", "xx"]) == 2
+    said = capsys.readouterr().err
+    assert "unbekannter Zeitraum „xx“. Zeiträume mit Datenlieferung: sb1," in said, said
+    assert main(["status", "--data", str(mini), "--period", "sb7"]) == 2
+    said = capsys.readouterr().err
+    assert "„sb7“ – meinten Sie sb6? Zeiträume mit Datenlieferung" in said, said
