@@ -250,3 +250,16 @@ def test_an_unknown_period_for_status_ends_its_sentence(mini: Path, capsys):
     assert main(["status", "--data", str(mini), "--period", "sb7"]) == 2
     said = capsys.readouterr().err
     assert "„sb7“ – meinten Sie sb6? Zeiträume mit Datenlieferung" in said, said
+
+
+def test_the_same_file_twice_asks_for_nothing(base, data, original, tmp_path, capsys):
+    """Two copies of one file: „Bitte nur die neueste Datei einlesen“ – there is no newer one."""
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx")
+    copy = tmp_path / "in" / f"{LAB}_{PERIOD} (2).xlsx"
+    shutil.copy(wb, copy)
+    code, text = _collect(capsys, wb, copy, "--data", data)
+    assert code == 0, text
+    (said,) = _lines_of(text, f"{copy.name} (")
+    assert "übersprungen – dieselbe Datei (gleiche Prüfsumme)" in said, said
+    assert f"schon als {wb.name} vor" in said and "nur einmal eingelesen" in said, said
+    assert "neueste" not in text and not _spoiled(text), text

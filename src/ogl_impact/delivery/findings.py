@@ -507,10 +507,11 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "duplicate_in_run": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
-        "Für {lab} / {period} liegt in diesem Lauf schon {other} vor. Bitte nur die neueste "
-        "Datei einlesen.",
+        "dieselbe Datei (gleiche Prüfsumme) liegt in diesem Lauf schon als {other} vor "
+        "({lab}, {period}); sie wird nur einmal eingelesen.",
         "One workbook per lab and period per run.",
-        "This run already holds {other} for {lab} / {period}. Collect only the newest file.",
+        "the same file (same hash) is already in this run as {other} ({lab}, {period}); it is "
+        "collected once.",
     ),
     "two_workbooks": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
