@@ -17,6 +17,8 @@ import openpyxl
 import pytest
 
 from ogl_impact.cli import main
+from ogl_impact.problems import format_text
+from ogl_impact.validate import validate_folder
 from tests import test_delivery_loop as loop
 from tests.test_delivery_loop import LAB, PERIOD, RECEIVED, filled
 
@@ -80,6 +82,66 @@ def test_the_verdict_counts_one_as_one(mini: Path, capsys):
     en = _validate(capsys, mini, "en").splitlines()[-1]
     assert de.endswith(": 1 Tabelle geprüft, fehlerfrei, 0 Warnungen."), de
     assert en.endswith(": 1 table checked, no errors, 0 warnings."), en
+
+
+# (table, line, column, value): one real mistake each, several in four rows (one cause)
+MISTAKES = [
+    ("indicator_values", 3, "value", "viel"),
+    ("indicator_values", 3, "value", "31.7"),
+    ("indicator_values", 3, "value", "1.500"),
+    ("indicator_values", 3, "value", "NaN"),
+    ("indicator_values", 3, "value", "1e300"),
+    ("indicator_values", 3, "status", "gemessen"),
+    ("indicator_values", 3, "lab_id", "bad_belzigg"),
+    ("indicator_values", 3, "disaggregation_value", "frauen"),
+    ("codebook", 3, "scale_min", "eins"),
+    ("codebook", 3, "reverse_keyed", "vielleicht"),
+    ("codebook", 3, "value_labels", "1=a|9=b"),
+    ("milestones", 3, "planned_date", "27/09/2020"),
+    ("milestones", 3, "planned_date", "44100"),
+    ("milestones", 3, "achieved_date", ""),
+    ("labs", 3, "land", "Brandenburg"),
+    ("labs", 3, "name", ""),
+    ("labs", 3, "grant_eur", "-5"),
+    ("perspectives", 3, "number", "12"),
+    ("periods", 3, "end", "2020-06-01"),
+    ("responses", 3, "value", "9"),
+    ("responses", 3, "respondent_id", "x y"),
+    ("nodes", 3, "contributes_to", "in1"),
+    ("nodes", 3, "level", "oben"),
+    ("revisions", 3, "column", "wert"),
+    ("revisions", 3, "row_key", "I 07"),
+    ("revisions", 3, "revised", "2023-01-13"),
+]
+ENGLISH_IN_GERMAN = re.compile(r"\b(the|must|not a|line|error|warning|please)\b", re.I)
+GERMAN_IN_ENGLISH = re.compile(r"„|“|\b(Zeile|Spalte|Wert|Fehler|Warnung|nicht|Bitte)\b")
+
+
+@pytest.mark.parametrize(
+    ("rows", "mistakes"),
+    [(1, MISTAKES), (4, [m for m in MISTAKES if m[0] in ("indicator_values", "milestones")])],
+    ids=["one row", "one cause in four rows"],
+)
+def test_every_validate_message_reads_clean(mini: Path, rows: int, mistakes: list):
+    """Each mistake alone (one line each) and in four rows (told once), German and English."""
+    failures = []
+    for table, line, column, value in mistakes:
+        folder = mini.parent / f"{table}-{column}"
+        shutil.copytree(mini, folder)
+        for k in range(rows):
+            edit(folder, table, line + k, column, value)
+        problems = validate_folder(folder).problems
+        shutil.rmtree(folder)
+        assert problems, (table, column, value)
+        de = format_text(problems, "de", summarise=True)
+        en = format_text(problems, "en", summarise=True)
+        failures += [(table, column, x) for x in _spoiled(de) + _spoiled(en)]
+        # the words around names, values and rule ids
+        plain_de = re.sub(r"„[^“]*“|\[[^]]*\]|\S+\.csv|\b[a-z]+_[a-z_]+\b", "", de)
+        plain_en = re.sub(r"'[^']*'|\[[^]]*\]|\S+\.csv|\b[a-z]+_[a-z_]+\b", "", en)
+        failures += [(table, column, m.group()) for m in ENGLISH_IN_GERMAN.finditer(plain_de)]
+        failures += [(table, column, m.group()) for m in GERMAN_IN_ENGLISH.finditer(plain_en)]
+    assert not failures, failures
 
 
 # -------------------------------------------------------------------------------- collect

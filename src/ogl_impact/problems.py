@@ -490,7 +490,7 @@ class ProblemGroup:
                 head += f" ({meant} {q0}{similar}{q1}?)"
         else:  # the message ends in a full stop: the reach follows as a sentence of its own
             head = f"{words[1]} {q0}{first.column}{q1}" if first.column else first.file
-            if first.value is not None:
+            if first.value:  # an empty cell has no value to show („“ looked like a gap)
                 head += f", {words[2]} {q0}{_shorten(first.value)}{q1}"
             concerns = "Betrifft" if lang == "de" else "Concerns"
             head += f": {first.message(lang)} {concerns}"
@@ -632,7 +632,7 @@ def _line(p: Problem, lang: Lang) -> str:
         parts.append(f"{words[0]} {p.line}")
     if p.column is not None:
         parts.append(f"{words[1]} {quote[0]}{p.column}{quote[1]}")
-    if p.value is not None:
+    if p.value:  # an empty cell has no value to show (the message says it is empty)
         parts.append(f"{words[2]} {quote[0]}{_shorten(p.value)}{quote[1]}")
     kind = words[4] if p.severity == "warning" else words[5]
     return f"{kind}: {', '.join(parts)}: {p.message(lang)} [{words[3]} {p.rule}]"
