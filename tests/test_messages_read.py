@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from ogl_impact.cli import main
+from ogl_impact.delivery.workbook import COMPLETION_LABELS
 from ogl_impact.problems import format_text
 from ogl_impact.validate import validate_folder
 from tests import test_delivery_loop as loop
@@ -325,3 +326,25 @@ def test_the_same_file_twice_asks_for_nothing(base, data, original, tmp_path, ca
     assert "übersprungen – dieselbe Datei (gleiche Prüfsumme)" in said, said
     assert f"schon als {wb.name} vor" in said and "nur einmal eingelesen" in said, said
     assert "neueste" not in text and not _spoiled(text), text
+
+
+def test_an_empty_cell_refused_by_a_rule_asks_to_fill_it(base, data, original, tmp_path, capsys):
+    """„Fehler: Wert „“. … Bitte den Wert so ändern“: there is no value to change."""
+
+    def complete_without_date(book):
+        sheet = book["Meilensteine"]
+        sheet["E2"] = COMPLETION_LABELS["complete"]
+        sheet["F2"] = None
+
+    wb = filled(
+        base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", complete_without_date
+    )
+    for lang, fill in (
+        ("de", "Bitte die leere Zelle ausfüllen."),
+        ("en", "fill in the empty cell"),
+    ):
+        code, text = _collect(capsys, wb, "--data", data, lang=lang)
+        assert code == 1, text
+        (said,) = _lines_of(text, "Meilensteine!F2:")
+        assert fill in said and not _spoiled(said), said
+        assert "so ändern" not in said and "change the value" not in said, said

@@ -538,9 +538,9 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "validation": (
         "{message_de}",
-        "Bitte den Wert so ändern, dass er die Regel erfüllt.",
+        "{fix_de}",
         "{message_en}",
-        "Please change the value so that it meets the rule.",
+        "{fix_en}",
     ),
 }
 
@@ -608,9 +608,9 @@ class Finding:
         if self.severity == "info":
             where = f"{self.workbook}: {self.where}" if self.sheet else self.workbook
             return f"{where}: {self.fix(lang)}"
-        found = (
+        found = (  # an empty cell has no value to show („“ looked like a gap)
             ""
-            if self.value is None
+            if not self.value
             else (f" Wert „{self.value}“." if lang == "de" else f" value '{self.value}'.")
         )
         kind = {"de": {"error": "Fehler", "warning": "Hinweis"}, "en": {}}[lang].get(
