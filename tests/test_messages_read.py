@@ -348,3 +348,18 @@ def test_an_empty_cell_refused_by_a_rule_asks_to_fill_it(base, data, original, t
         (said,) = _lines_of(text, "Meilensteine!F2:")
         assert fill in said and not _spoiled(said), said
         assert "so ändern" not in said and "change the value" not in said, said
+
+
+def test_a_cleared_template_version_is_a_changed_hidden_sheet(
+    base, data, original, tmp_path, capsys
+):
+    """„Die Vorlage hat die Version .“: the version cell of the hidden sheet was emptied."""
+
+    def clear(book):
+        book["ogl_meta"]["B4"] = None
+
+    wb = filled(base, original, LAB, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", clear)
+    code, text = _collect(capsys, wb, "--data", data)
+    assert code == 1, text
+    assert "Das verborgene Blatt „ogl_meta“ wurde verändert" in text, text
+    assert "Version ." not in text and not _spoiled(text), text
