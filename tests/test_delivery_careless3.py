@@ -397,7 +397,7 @@ def test_a_blank_template_beside_the_filled_one_does_not_block_it(
     shutil.copy(base / "tpl" / f"{LAB}_{PERIOD}.xlsx", blank)
     code, text = collect(capsys, str(tmp_path / "in"), "--data", str(data))
     assert code == 1, text  # the blank one is refused on its own ...
-    assert "zwei Arbeitsmappen" not in text, text
+    assert "Zwei Arbeitsmappen" not in text, text
     assert "kein Wert eingetragen" in text, text
     accepted = [line for line in text.splitlines() if sent.name in line and "angenommen" in line]
     assert accepted, text  # ... and the filled one is taken
@@ -427,7 +427,7 @@ def test_a_blank_template_beside_a_correction_is_skipped_and_the_correction_take
     before = len(_register(data))
     code, text = collect(capsys, str(tmp_path / "b"), "--data", str(data))
     assert code == 0, text
-    assert "zwei Arbeitsmappen" not in text and "übersprungen" in text, text
+    assert "Zwei Arbeitsmappen" not in text and "übersprungen" in text, text
     assert any(fixed.name in line and "Korrektur" in line for line in text.splitlines()), text
     iv = pd.read_csv(data / "indicator_values.csv", sep=";", comment="#", dtype=str)
     row = iv[(iv["lab_id"] == LAB) & (iv["period_id"] == PERIOD) & (iv["indicator_id"] == "i03")]

@@ -118,7 +118,7 @@ def test_a_workbook_named_twice_is_collected_once(base, data, original, tmp_path
     )
     assert code == 0, text
     assert "übersprungen" not in text and "neueste" not in text
-    assert "1 Arbeitsmappen" in text
+    assert "1 Arbeitsmappe," in text
     assert sorted(p.name for p in fb.iterdir() if p.suffix == ".html") == [
         f"{LAB}_{PERIOD}.html",
         "index.html",

@@ -788,7 +788,7 @@ def test_the_same_file_twice_in_one_run_is_registered_once(base, data, original,
     code, text = collect(capsys, str(back), "--data", str(data))
     assert code == 0, text
     # " (1)" sorts first: the copy is collected, the file of the original name skipped
-    assert "übersprungen" in text and f"schon {LAB}_{PERIOD} (1).xlsx vor" in text
+    assert "übersprungen" in text and f"schon als {LAB}_{PERIOD} (1).xlsx vor" in text
     assert list(_register(data)["outcome"]) == ["accepted"]
 
 

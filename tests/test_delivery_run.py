@@ -247,8 +247,8 @@ def test_two_different_workbooks_of_one_lab_are_both_refused(full, stored, tmp_p
             if not x.startswith(" "):
                 break
             own.append(x)
-        said = next(x for x in own if "zwei Arbeitsmappen" in x)
-        assert f"zwei Arbeitsmappen für {name}, {PERIOD}" in said
+        said = next(x for x in own if "Zwei Arbeitsmappen" in x)
+        assert f"Zwei Arbeitsmappen für {name}, {PERIOD}" in said
         assert f"{wb.parent.name}/{wb.name}" in said and f"{other.parent.name}/{other.name}" in said
         assert "bitte nur eine einlesen" in said
     after = _files(stored)

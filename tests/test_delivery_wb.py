@@ -300,7 +300,7 @@ def test_a_partly_filled_template_is_accepted_with_a_note_per_sheet(
     )
     code, text = collect(capsys, str(wb), "--data", str(data))
     assert code == 0, text
-    assert "1 Arbeitsmappen, 0 abgelehnt" in text
+    assert "1 Arbeitsmappe, 0 abgelehnt" in text
     assert f"{total - filled_values} von {total} Indikatorwerten ohne" in text
     assert f"{milestones - 2} von {milestones} Meilensteinen ohne" in text
 
@@ -381,7 +381,7 @@ def test_a_cleared_completion_with_its_date_kept_keeps_the_stored_one(
     wb = _edit(tpl, tmp_path / "in" / f"{LAB}_{PERIOD}.xlsx", edit)
     code, text = collect(capsys, str(wb), "--data", str(stored))
     assert code == 0, text
-    assert "1 Arbeitsmappen, 0 abgelehnt" in text
+    assert "1 Arbeitsmappe, 0 abgelehnt" in text
     assert _files(stored)["milestones.csv"] == before["milestones.csv"]
 
 

@@ -224,8 +224,8 @@ RULES: Mapping[str, tuple[str, str]] = {
         "A complete milestone needs the date it was achieved.",
     ),
     "key_missing": (
-        "Verweis ins Leere: „{ref}“ gibt es in {target} nicht.",
-        "Dangling reference: '{ref}' does not exist in {target}.",
+        "Verweis ins Leere: „{ref}“ gibt es in {where_de} nicht.",
+        "Dangling reference: '{ref}' does not exist in {where_en}.",
     ),
     "value_outside_scale": (
         "Die Antwort liegt außerhalb der Skala des Items ({low} bis {high}).",
@@ -488,13 +488,15 @@ class ProblemGroup:
             if similar:
                 meant = "meinten Sie" if lang == "de" else "did you mean"
                 head += f" ({meant} {q0}{similar}{q1}?)"
-        else:
+        else:  # the message ends in a full stop: the reach follows as a sentence of its own
             head = f"{words[1]} {q0}{first.column}{q1}" if first.column else first.file
-            if first.value is not None:
+            if first.value:  # an empty cell has no value to show („“ looked like a gap)
                 head += f", {words[2]} {q0}{_shorten(first.value)}{q1}"
-            head += f" – {first.message(lang)}"
+            concerns = "Betrifft" if lang == "de" else "Concerns"
+            head += f": {first.message(lang)} {concerns}"
         firstword = "erste" if lang == "de" else "first"
-        return f"{kind}: {head}: {reach}; {firstword}: {where} [{words[3]} {first.rule}]"
+        sep = ": " if first.rule == "key_missing" else " "
+        return f"{kind}: {head}{sep}{reach}; {firstword}: {where} [{words[3]} {first.rule}]"
 
     def to_dict(self, lang: Lang = "de") -> dict[str, object]:
         """Return the group as a JSON-ready dictionary."""
@@ -630,7 +632,7 @@ def _line(p: Problem, lang: Lang) -> str:
         parts.append(f"{words[0]} {p.line}")
     if p.column is not None:
         parts.append(f"{words[1]} {quote[0]}{p.column}{quote[1]}")
-    if p.value is not None:
+    if p.value:  # an empty cell has no value to show (the message says it is empty)
         parts.append(f"{words[2]} {quote[0]}{_shorten(p.value)}{quote[1]}")
     kind = words[4] if p.severity == "warning" else words[5]
     return f"{kind}: {', '.join(parts)}: {p.message(lang)} [{words[3]} {p.rule}]"

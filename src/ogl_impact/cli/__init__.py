@@ -371,6 +371,11 @@ def _closed_pipe() -> int:
     return EXIT_PIPE
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """Return ``n`` with the noun in singular or plural (``1 Warnung``, ``2 Warnungen``)."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -397,10 +402,16 @@ def _validate(args: argparse.Namespace) -> int:
         tables = len(report.raw)
         if args.lang == "de":
             verdict = "fehlerfrei" if report.ok else f"{n_err} Fehler"
-            print(f"{folder}: {tables} Tabellen geprüft, {verdict}, {n_warn} Warnungen.")
+            print(
+                f"{folder}: {_count(tables, 'Tabelle', 'Tabellen')} geprüft, {verdict}, "
+                f"{_count(n_warn, 'Warnung', 'Warnungen')}."
+            )
         else:
-            verdict = "no errors" if report.ok else f"{n_err} errors"
-            print(f"{folder}: {tables} tables checked, {verdict}, {n_warn} warnings.")
+            verdict = "no errors" if report.ok else _count(n_err, "error", "errors")
+            print(
+                f"{folder}: {_count(tables, 'table', 'tables')} checked, {verdict}, "
+                f"{_count(n_warn, 'warning', 'warnings')}."
+            )
     return EXIT_OK if report.ok else EXIT_INVALID
 
 

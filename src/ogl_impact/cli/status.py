@@ -164,7 +164,7 @@ def check_period(periods: pd.DataFrame, period: str) -> None:
         )
     if period not in known:
         close = difflib.get_close_matches(period.lower(), delivering, n=1, cutoff=0.5)
-        hint = f" – meinten Sie {close[0]}?" if close else ""
+        hint = f" – meinten Sie {close[0]}?" if close else "."
         raise StatusError(
             f"unbekannter Zeitraum „{period}“{hint} Zeiträume mit Datenlieferung: {listed} "
             f"/ unknown period"

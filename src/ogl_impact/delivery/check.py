@@ -277,7 +277,7 @@ def recognise(
         meta.get("template_version", ""),
     )
     o.template_version = version
-    if not lab or not per or not meta.get("layout_hash"):
+    if not lab or not per or not version or not meta.get("layout_hash"):  # cleared in the sheet
         o.findings.append(finding(raw.file, "metadata_changed", sheet=SHEET_META))
         return o
     if lab not in labs:

@@ -341,10 +341,11 @@ def _report(result, feedback: Path | None, lang: str) -> int:
         )
     n_ref = len(result.refused)
     files = ", ".join(p.name for p in result.written)  # only files whose bytes changed
+    n = len(result.outcomes)
     _say(
-        f"{len(result.outcomes)} Arbeitsmappen, {n_ref} abgelehnt; geschrieben: "
+        f"{n} Arbeitsmappe{'' if n == 1 else 'n'}, {n_ref} abgelehnt; geschrieben: "
         f"{files or 'nichts (keine Tabelle geändert)'}",
-        f"{len(result.outcomes)} workbooks, {n_ref} refused; written: "
+        f"{n} workbook{'' if n == 1 else 's'}, {n_ref} refused; written: "
         f"{files or 'nothing (no table changed)'}",
         lang,
     )

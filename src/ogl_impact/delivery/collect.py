@@ -1233,6 +1233,16 @@ def _with_delivery_source(tables: DataTables) -> RawTable:
     )
 
 
+_VALUE_FIX = {
+    "fix_de": "Bitte den Wert so ändern, dass er die Regel erfüllt.",
+    "fix_en": "Please change the value so that it meets the rule.",
+}
+_EMPTY_FIX = {  # there is no value to change
+    "fix_de": "Bitte die leere Zelle ausfüllen.",
+    "fix_en": "Please fill in the empty cell.",
+}
+
+
 def _attribute(problems: list[Problem], by_index: dict[int, Outcome], active: set[int]) -> set[int]:
     """Turn problems in the workbooks' rows into findings; return the workbooks to refuse."""
     refused: set[int] = set()
@@ -1258,6 +1268,7 @@ def _attribute(problems: list[Problem], by_index: dict[int, Outcome], active: se
                 value=p.value,
                 message_de=p.message("de"),
                 message_en=p.message("en"),
+                **(_VALUE_FIX if p.value else _EMPTY_FIX),
             )
         )
         refused.add(k)

@@ -27,10 +27,10 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "not_a_workbook": (
         "Eine Excel-Arbeitsmappe (.xlsx) aus der Vorlage von ogl-impact.",
-        "Die Datei ist keine lesbare .xlsx-Datei ({detail}). Bitte die Vorlage in Excel oder "
+        "Die Datei ist keine lesbare .xlsx-Datei ({detail}). Bitte die Datei in Excel oder "
         "LibreOffice öffnen und als „Excel-Arbeitsmappe (.xlsx)“ speichern.",
         "An Excel workbook (.xlsx) made from the ogl-impact template.",
-        "The file is not a readable .xlsx file ({detail}). Open the template in Excel or "
+        "The file is not a readable .xlsx file ({detail_en}). Open the file in Excel or "
         "LibreOffice and save it as an Excel workbook (.xlsx).",
     ),
     "zip_limits": (
@@ -127,9 +127,9 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "sheet_missing": (
         "Ein Blatt namens „{sheet}“.",
-        "Das Blatt „{sheet}“ fehlt{renamed}. Bitte den ursprünglichen Namen wiederherstellen.",
+        "Das Blatt „{sheet}“ fehlt{renamed}. {advice_de}",
         "A sheet named '{sheet}'.",
-        "The sheet '{sheet}' is missing{renamed_en}. Please restore its original name.",
+        "The sheet '{sheet}' is missing{renamed_en}. {advice_en}",
     ),
     "column_missing": (
         "Eine Spalte „{header}“ in Zeile 1.",
@@ -416,7 +416,7 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "vorbei ist. Falls Sie Werte für {later} melden wollten, bitte die Vorlage für "
         "{later} verwenden; die Korrektur von {period} ist übernommen.",
         "A correction of {period} or the template for {later}.",
-        "This workbook corrects {n} values of period {period}, whose deadline has passed. If "
+        "This workbook corrects {n_en} of period {period}, whose deadline has passed. If "
         "you meant to report {later}, please use the template for {later}; the correction of "
         "{period} is taken.",
     ),
@@ -452,11 +452,11 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "percent_format": (
         "Die Zahl ohne Prozentformat ({number}).",
-        "Die Zelle zeigt {percent}, gespeichert ist aber {stored} (Zahlenformat „Prozent“). "
+        "Die Zelle zeigt „{percent}“, gespeichert ist aber {stored} (Zahlenformat „Prozent“). "
         "Bitte das Prozentformat entfernen (Format „Standard“ oder „Zahl“) und {number} "
         "eintragen.",
         "The number without percent format ({number}).",
-        "The cell shows {percent} but holds {stored} (number format 'percent'). Remove the "
+        "The cell shows '{percent}' but holds {stored} (number format 'percent'). Remove the "
         "percent format and enter {number}.",
     ),
     "withdrawn": (
@@ -507,17 +507,18 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "duplicate_in_run": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
-        "Für {lab} / {period} liegt in diesem Lauf schon {other} vor. Bitte nur die neueste "
-        "Datei einlesen.",
+        "dieselbe Datei (gleiche Prüfsumme) liegt in diesem Lauf schon als {other} vor "
+        "({lab}, {period}); sie wird nur einmal eingelesen.",
         "One workbook per lab and period per run.",
-        "This run already holds {other} for {lab} / {period}. Collect only the newest file.",
+        "the same file (same hash) is already in this run as {other} ({lab}, {period}); it is "
+        "collected once.",
     ),
     "two_workbooks": (
         "Eine Arbeitsmappe je Labor und Zeitraum pro Lauf.",
-        "zwei Arbeitsmappen für {lab}, {period}: {this} und {other} – bitte nur eine "
+        "Zwei Arbeitsmappen für {lab}, {period}: {this} und {other} – bitte nur eine "
         "einlesen (beide abgelehnt; die gespeicherten Werte bleiben).",
         "One workbook per lab and period per run.",
-        "two workbooks for {lab}, {period}: {this} and {other} – collect only one of them "
+        "Two workbooks for {lab}, {period}: {this} and {other} – collect only one of them "
         "(both refused; the stored values stay).",
     ),
     "nothing_entered": (
@@ -537,9 +538,9 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     ),
     "validation": (
         "{message_de}",
-        "Bitte den Wert so ändern, dass er die Regel erfüllt.",
+        "{fix_de}",
         "{message_en}",
-        "Please change the value so that it meets the rule.",
+        "{fix_en}",
     ),
 }
 
@@ -591,21 +592,25 @@ class Finding:
     def expected(self, lang: Lang = "de") -> str:
         """Return what the cell should hold."""
         de, _, en, _ = RULES[self.rule]
-        return (de if lang == "de" else en).format_map(_Defaults(dict(self.params)))
+        return (de if lang == "de" else en).format_map(self._fields())
 
     def fix(self, lang: Lang = "de") -> str:
         """How to fix it."""
         _, de, _, en = RULES[self.rule]
-        return (de if lang == "de" else en).format_map(_Defaults(dict(self.params)))
+        return (de if lang == "de" else en).format_map(self._fields())
+
+    def _fields(self) -> _Defaults:
+        """Return the texts' fields: the parameters, and the sheet the finding is on."""
+        return _Defaults({"sheet": self.sheet or "", **dict(self.params)})
 
     def line(self, lang: Lang = "de") -> str:
         """One line for the terminal: workbook, cell, value, expected, fix (info: what happened)."""
         if self.severity == "info":
             where = f"{self.workbook}: {self.where}" if self.sheet else self.workbook
             return f"{where}: {self.fix(lang)}"
-        found = (
+        found = (  # an empty cell has no value to show („“ looked like a gap)
             ""
-            if self.value is None
+            if not self.value
             else (f" Wert „{self.value}“." if lang == "de" else f" value '{self.value}'.")
         )
         kind = {"de": {"error": "Fehler", "warning": "Hinweis"}, "en": {}}[lang].get(

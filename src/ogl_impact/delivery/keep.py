@@ -625,6 +625,7 @@ def keep_stored(
                 severity="warning",
                 n=revised + revised_ms,
                 n_de=f"{revised + revised_ms} Wert" + ("e" if revised + revised_ms > 1 else ""),
+                n_en=f"{revised + revised_ms} value" + ("s" if revised + revised_ms > 1 else ""),
                 period=period,
                 later=later,
             )

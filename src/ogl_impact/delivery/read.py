@@ -119,7 +119,8 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return finding(name, "not_a_workbook", detail=exc.strerror or type(exc).__name__)
+        what = exc.strerror or type(exc).__name__
+        return finding(name, "not_a_workbook", detail=what, detail_en=what)
     digest = hashlib.sha256(data).hexdigest()
     members = _central_directory(data)
     fast = _inspect(data, members)
@@ -132,8 +133,14 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
         if data.startswith(_ZIP_START) and _ZIP_END not in data[-_ZIP_END_SPAN:]:
             # the start of a ZIP container without its end: cut off while copied or downloaded
             return finding(name, "workbook_incomplete")
-        what = "leer" if not data else "kein ZIP-Container, evtl. altes .xls oder .ods"
-        return finding(name, "not_a_workbook", detail=what)
+        if not data:
+            return finding(name, "not_a_workbook", detail="leer", detail_en="empty")
+        return finding(
+            name,
+            "not_a_workbook",
+            detail="kein ZIP-Container, evtl. altes .xls oder .ods",
+            detail_en="no ZIP container, perhaps an old .xls or an .ods",
+        )
     breach = zip_breach(members, WORKBOOK_LIMITS)
     if breach is not None:
         return finding(name, "zip_limits", detail=f"{breach.value / 1024**2:.0f} MB")
@@ -146,7 +153,9 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
                     suspicious = True
                     break
     except Exception as exc:
-        return finding(name, "not_a_workbook", detail=type(exc).__name__)
+        return finding(
+            name, "not_a_workbook", detail=type(exc).__name__, detail_en=type(exc).__name__
+        )
     return _cells_of(name, path, digest, data, suspicious)
 
 
@@ -172,7 +181,9 @@ def _cells_of(
             for s in book.sheet_names
         }
     except Exception as exc:
-        return finding(name, "not_a_workbook", detail=type(exc).__name__)
+        return finding(
+            name, "not_a_workbook", detail=type(exc).__name__, detail_en=type(exc).__name__
+        )
     raw = RawWorkbook(file=name, path=path, sha256=digest, sheets=sheets)
     try:
         raw.percent = _percent_cells(_member_reader(data, members))
@@ -595,7 +606,7 @@ class _Sheet:
                     row_index,
                     key,
                     f"{shown} %",
-                    percent=f"„{shown} %“",
+                    percent=f"{shown} %",
                     stored=_shown(number),
                     number=shown,
                 )
@@ -674,17 +685,23 @@ def check_structure(raw: RawWorkbook) -> list[Finding]:
     others = [s for s in raw.sheets if s not in (*DATA_SHEETS, SHEET_META, "Anleitung")]
     for name in DATA_SHEETS:
         if name not in raw.sheets:
-            guess = ", ".join(f"„{s}“" for s in others)
-            guess_en = ", ".join(f"'{s}'" for s in others)
-            out.append(
-                finding(
-                    raw.file,
-                    "sheet_missing",
-                    sheet=name,
-                    renamed=f" (umbenannt? vorhanden: {guess})" if others else "",
-                    renamed_en=f" (renamed? found: {guess_en})" if others else "",
-                )
-            )
+            if others:  # renamed, probably: the sheets found are named
+                guess = ", ".join(f"„{s}“" for s in others)
+                guess_en = ", ".join(f"'{s}'" for s in others)
+                said = {
+                    "renamed": f" (umbenannt? vorhanden: {guess})",
+                    "renamed_en": f" (renamed? found: {guess_en})",
+                    "advice_de": "Bitte den ursprünglichen Namen wiederherstellen.",
+                    "advice_en": "Please restore its original name.",
+                }
+            else:  # deleted: no name to restore
+                said = {
+                    "advice_de": "Bitte die Werte in die verschickte Vorlage eintragen, ohne "
+                    "ein Blatt zu löschen.",
+                    "advice_en": "Please enter the values into the template sent to you "
+                    "without deleting a sheet.",
+                }
+            out.append(finding(raw.file, "sheet_missing", sheet=name, **said))
     for sheet, ranges in raw.merged.items():
         for r in ranges:
             out.append(

@@ -32,8 +32,8 @@ from ogl_impact.imports.convert import (
     to_programme_tables,
 )
 from ogl_impact.imports.export import SurveyExport
-from ogl_impact.imports.kobo import read_kobo
-from ogl_impact.imports.limesurvey import read_limesurvey
+from ogl_impact.imports.kobo import KoboError, read_kobo
+from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
 from ogl_impact.imports.merge import ImportRefused, merge_into
 from ogl_impact.imports.register import (
     REGISTER_FILE,
@@ -56,6 +56,7 @@ MIN_SECRET = 16  # characters; a shorter secret gets a warning
 
 def read_export(tool: str, files: list[Path]) -> SurveyExport:
     """Read the export of ``tool`` from ``files`` (see ``ogl-impact import --help``)."""
+    _one_export(tool, files)
     if tool == "limesurvey":
         return read_limesurvey(files[0], files[1] if len(files) > 1 else None)
     if tool == "sosci":
@@ -69,6 +70,33 @@ def read_export(tool: str, files: list[Path]) -> SurveyExport:
     if tool == "kobo":
         return read_kobo(files[0], files[1] if len(files) > 1 else None)
     raise ValueError(f"unknown tool {tool!r}; allowed: {', '.join(TOOLS)}")
+
+
+_LIMESURVEY_RESPONSES = (".lsr", ".csv")
+"""What LimeSurvey's second file may be: the responses to the structure or archive."""
+
+
+def _one_export(tool: str, files: list[Path]) -> None:
+    """Refuse a second export given with the first: one export per import, none left out.
+
+    The readers take a structure and its responses; a third file was left
+    out unread, and a second LimeSurvey archive where the responses belong
+    was called unreadable XML.
+    """
+    error = {"limesurvey": LimeSurveyError, "kobo": KoboError}.get(tool)
+    if error is None:  # sosci: exactly two files, data and script (see read_export)
+        return
+    extra = files[2] if len(files) > 2 else None
+    if tool == "limesurvey" and len(files) == 2:
+        if files[1].suffix.lower() not in _LIMESURVEY_RESPONSES:
+            extra = files[1]
+    if extra is not None:
+        raise error(
+            f"{extra.name}: neben {files[0].name} wird nur die Antwortdatei gelesen; einen "
+            f"weiteren Export bitte mit einem eigenen Aufruf von ogl-impact import übernehmen "
+            f"/ besides {files[0].name} only its responses are read; import another export "
+            f"on its own"
+        )
 
 
 def _say(lines: list[str] | str) -> None:
@@ -233,10 +261,12 @@ def _merge_and_write(
         _say(exc.lines)
         return 1
     respondents = result.responses["respondent_id"].nunique()
+    items = f"{merged.added_items} Item{'' if merged.added_items == 1 else 's'}"
+    rows = f"{merged.added_rows} Antwort{'' if merged.added_rows == 1 else 'en'}"
+    tables = f"{len(wanted)} Programmtabelle{'' if len(wanted) == 1 else 'n'}"
     print(
-        f"{out}: {merged.added_items} Items und {merged.added_rows} Antworten von {respondents} "
-        f"Befragten hinzugefügt / items and answers added"
-        + (f"; {len(wanted)} Programmtabellen übernommen" if wanted else "")
+        f"{out}: {items} und {rows} von {respondents} Befragten hinzugefügt "
+        f"/ items and answers added" + (f"; {tables} übernommen" if wanted else "")
     )
     if merged.synthetic:
         _say(

@@ -78,20 +78,30 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
             RecursionError,
         ) as exc:
             raise KoboError(
-                f"{form.name}: not a KoboToolbox form JSON ({type(exc).__name__})"
+                f"{form.name}: kein Formular-JSON von KoboToolbox "
+                f"/ not a KoboToolbox form JSON ({type(exc).__name__})"
             ) from None
     if submissions is not None:
         _check_size(Path(submissions))
         rows = _submissions(Path(submissions))
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise KoboError(f"{form.name}: submissions are not a list of objects")
+        raise KoboError(
+            f"{form.name}: die Einreichungen sind keine Liste von Objekten "
+            "/ submissions are not a list of objects"
+        )
     try:
         items, free = _items(survey, choices, languages)
     except (AttributeError, TypeError, ValueError) as exc:
-        raise KoboError(f"{form.name}: form not understood ({type(exc).__name__}: {exc})") from None
+        raise KoboError(
+            f"{form.name}: Formular nicht verstanden / form not understood "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
     ids = [response_id(sub, n) for n, sub in enumerate(rows, start=1)]
     if len(set(ids)) != len(ids):
-        raise KoboError(f"{form.name}: submission ids (_uuid) are not unique")
+        raise KoboError(
+            f"{form.name}: Ids der Einreichungen (_uuid) kommen mehrfach vor "
+            "/ submission ids (_uuid) are not unique"
+        )
     fields = pd.DataFrame(
         [{k: "" if v is None else str(v) for k, v in sub.items()} for sub in rows],
         index=pd.Index(ids, dtype=object),
@@ -140,17 +150,24 @@ def _xlsform(path: Path) -> tuple[list[dict], list[dict], tuple[str, ...], str]:
     except LimeSurveyError as exc:
         raise KoboError(str(exc)) from None
     except zipfile.BadZipFile:
-        raise KoboError(f"{path.name}: not a readable XLSForm workbook (no zip file)") from None
+        raise KoboError(
+            f"{path.name}: keine lesbare XLSForm-Arbeitsmappe (keine ZIP-Datei) "
+            "/ not a readable XLSForm workbook (no zip file)"
+        ) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
         raise KoboError(
-            f"{path.name}: not a readable XLSForm workbook ({type(exc).__name__})"
+            f"{path.name}: keine lesbare XLSForm-Arbeitsmappe "
+            f"/ not a readable XLSForm workbook ({type(exc).__name__})"
         ) from None
     sheets = {}
     for name in ("survey", "choices"):
         if name not in book.sheetnames:
-            raise KoboError(f"{path.name}: the XLSForm has no '{name}' sheet")
+            raise KoboError(
+                f"{path.name}: der XLSForm fehlt das Blatt '{name}' "
+                f"/ the XLSForm has no '{name}' sheet"
+            )
         values = list(book[name].iter_rows(values_only=True))
         header = [str(h) if h is not None else "" for h in values[0]] if values else []
         sheets[name] = [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
@@ -271,10 +288,15 @@ def _submissions(path: Path) -> list[dict]:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise KoboError(f"{path.name}: not readable JSON ({type(exc).__name__})") from None
+            raise KoboError(
+                f"{path.name}: kein lesbares JSON / not readable JSON ({type(exc).__name__})"
+            ) from None
         rows = doc.get("results", doc.get("submissions")) if isinstance(doc, dict) else doc
         if not isinstance(rows, list):
-            raise KoboError(f"{path.name}: no list of submissions found")
+            raise KoboError(
+                f"{path.name}: keine Liste von Einreichungen gefunden "
+                "/ no list of submissions found"
+            )
         return rows
     head = (
         path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[0]

@@ -113,7 +113,9 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
         rows = _response_rows(_parse(lsr_text, name, "Responses"))
     ids = [str(r.get("id", "")) for r in rows]
     if len(set(ids)) != len(ids):
-        raise LimeSurveyError(f"{structure.name}: response ids are not unique")
+        raise LimeSurveyError(
+            f"{structure.name}: Antwort-Ids kommen mehrfach vor / response ids are not unique"
+        )
     fields = pd.DataFrame(rows, dtype=str).fillna("") if rows else pd.DataFrame()
     if len(fields):
         fields.index = pd.Index(ids)
@@ -154,11 +156,15 @@ def _read_tsv(path: Path) -> tuple[tuple[str, ...], tuple[pd.DataFrame, ...]]:
         frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise LimeSurveyError(
-            f"{path.name}: not a tab-separated survey ({type(exc).__name__})"
+            f"{path.name}: keine tabulatorgetrennte Umfragestruktur "
+            f"/ not a tab-separated survey ({type(exc).__name__})"
         ) from None
     needed = {"id", "class", "type/scale", "name", "text", "language"}
     if not needed <= set(frame.columns):
-        raise LimeSurveyError(f"{path.name}: not a LimeSurvey tab-separated survey structure")
+        raise LimeSurveyError(
+            f"{path.name}: keine tabulatorgetrennte LimeSurvey-Umfragestruktur "
+            "/ not a LimeSurvey tab-separated survey structure"
+        )
     settings = dict(
         zip(
             frame.loc[frame["class"] == "S", "name"],
@@ -286,17 +292,22 @@ def _unpack_archive(path: Path) -> tuple[bytes, bytes | None]:
             lss = [n for n in names if n.endswith(".lss")]
             lsr = [n for n in names if n.endswith(".lsr")]
             if not lss:
-                raise LimeSurveyError(f"{path.name}: the archive holds no .lss survey structure")
+                raise LimeSurveyError(
+                    f"{path.name}: das Archiv enthält keine Umfragestruktur (.lss) "
+                    "/ the archive holds no .lss survey structure"
+                )
             return _read_member(archive, lss[0]), _read_member(archive, lsr[0]) if lsr else None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise LimeSurveyError(
-            f"{path.name}: not a readable LimeSurvey archive (.lsa is a zip file; "
-            f"{type(exc).__name__})"
+            f"{path.name}: kein lesbares LimeSurvey-Archiv (eine .lsa ist eine ZIP-Datei) "
+            f"/ not a readable LimeSurvey archive (.lsa is a zip file; {type(exc).__name__})"
         ) from None
     except (RuntimeError, ValueError) as exc:  # encrypted members, bad CRC, bad headers
         if isinstance(exc, LimeSurveyError):
             raise
-        raise LimeSurveyError(f"{path.name}: archive cannot be read ({exc})") from None
+        raise LimeSurveyError(
+            f"{path.name}: Archiv nicht lesbar / archive cannot be read ({exc})"
+        ) from None
 
 
 def _parse(data: bytes, name: str, doc_type: str) -> ET.Element:
@@ -308,10 +319,14 @@ def _parse(data: bytes, name: str, doc_type: str) -> ET.Element:
             f"/ XML with a DTD, entities or external references is refused ({type(exc).__name__})"
         ) from None
     except ET.ParseError as exc:
-        raise LimeSurveyError(f"{name}: not readable XML ({exc})") from None
+        raise LimeSurveyError(f"{name}: kein lesbares XML / not readable XML ({exc})") from None
     kind = root.findtext("LimeSurveyDocType")
     if kind != doc_type:
-        raise LimeSurveyError(f"{name}: expected a LimeSurvey {doc_type} document, found {kind!r}")
+        found_de, found_en = (f"„{kind}“", f"'{kind}'") if kind else ("keiner", "none")
+        raise LimeSurveyError(
+            f"{name}: kein LimeSurvey-Dokument vom Typ {doc_type} (Typ: {found_de}) "
+            f"/ expected a LimeSurvey {doc_type} document, found {found_en}"
+        )
     return root
 
 
@@ -426,15 +441,23 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise LimeSurveyError(f"{path.name}: the response export is not UTF-8") from None
+        raise LimeSurveyError(
+            f"{path.name}: der Antwortexport ist nicht UTF-8-kodiert "
+            "/ the response export is not UTF-8"
+        ) from None
     head = text.splitlines()[0] if text else ""
     sep = ";" if head.count(";") > head.count(",") else ","
     try:
         frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.ParserError as exc:
-        raise LimeSurveyError(f"{path.name}: not a response export ({exc})") from None
+        raise LimeSurveyError(
+            f"{path.name}: kein Antwortexport / not a response export ({exc})"
+        ) from None
     if "id" not in frame.columns:
-        raise LimeSurveyError(f"{path.name}: no 'id' column; export the responses with it")
+        raise LimeSurveyError(
+            f"{path.name}: keine Spalte 'id'; bitte die Antworten mit ihr exportieren "
+            "/ no 'id' column; export the responses with it"
+        )
     frame.columns = [re.sub(r"^(\w+)\[(\w+)\]$", r"\1_\2", c) for c in frame.columns]
     return frame.to_dict("records")
 

@@ -229,16 +229,24 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
     except ValueError as exc:
         raise SosciError(f"{script.name}: {exc}") from None
     if not names:
-        raise SosciError(f"{script.name}: no col.names found; is this SoSci's R import script?")
+        raise SosciError(
+            f"{script.name}: kein col.names gefunden; ist das das R-Importskript von SoSci? "
+            "/ no col.names found; is this SoSci's R import script?"
+        )
     try:
         frame = pd.read_csv(
             data, sep="\t", dtype=str, keep_default_na=False, quotechar='"', encoding="utf-8"
         )
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise SosciError(f"{data.name}: not a SoSci data export ({type(exc).__name__})") from None
+        raise SosciError(
+            f"{data.name}: kein SoSci-Datenexport / not a SoSci data export ({type(exc).__name__})"
+        ) from None
     missing = [c for c in STANDARD if c not in frame.columns]
     if missing:
-        raise SosciError(f"{data.name}: standard SoSci columns missing: {', '.join(missing)}")
+        raise SosciError(
+            f"{data.name}: Standardspalten von SoSci fehlen / standard SoSci columns missing: "
+            f"{', '.join(missing)}"
+        )
     foreign = [c for c in frame.columns if c not in set(names)]
     if foreign:
         raise SosciError(
@@ -247,7 +255,7 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
         )
     if frame["CASE"].duplicated().any():
         twice = frame.loc[frame["CASE"].duplicated(), "CASE"].iloc[0]
-        raise SosciError(f"{data.name}: CASE {twice} appears twice")
+        raise SosciError(f"{data.name}: CASE {twice} kommt zweimal vor / appears twice")
     items, free = [], []
     for var in frame.columns:
         if var in STANDARD:

@@ -266,7 +266,44 @@ def _missing(
     raw: RawTable, pos: int, col: str, ref: str, target: str, similar: str | None = None
 ) -> Problem:
     extra = {"similar": similar} if similar else {}
-    return _at(raw, pos, col, "key_missing", ref=ref, target=target, **extra)
+    where_de, where_en = _plain_target(target)
+    return _at(
+        raw,
+        pos,
+        col,
+        "key_missing",
+        ref=ref,
+        target=target,
+        where_de=where_de,
+        where_en=where_en,
+        **extra,
+    )
+
+
+def _plain_target(target: str) -> tuple[str, str]:
+    """Say where a reference was looked for in words, German and English.
+
+    Examples
+    --------
+    >>> _plain_target("indicators.lab_id+indicator_id")[0]
+    'indicators (Spalten lab_id/indicator_id)'
+    >>> _plain_target("nodes.node_id (moers)")[1]
+    'nodes (column node_id) of lab moers'
+    >>> _plain_target("labs/comparison_communes.unit_id")[0]
+    'labs oder comparison_communes'
+    """
+    tables, _, columns = target.partition(".")
+    columns, _, lab = columns.partition(" (")
+    lab = lab.rstrip(")")
+    if "/" in tables:  # one of several tables, each with its own column name
+        names = tables.split("/")
+        return " oder ".join(names), " or ".join(names)
+    cols = columns.split("+")
+    de = f"{tables} (Spalte{'n' if len(cols) > 1 else ''} {'/'.join(cols)})"
+    en = f"{tables} (column{'s' if len(cols) > 1 else ''} {'/'.join(cols)})"
+    if lab:
+        de, en = f"{de} des Labors {lab}", f"{en} of lab {lab}"
+    return de, en
 
 
 def _similar_map(refs: Iterable[str], known: Iterable[object]) -> dict[str, str | None]:
