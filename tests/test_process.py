@@ -94,3 +94,21 @@ def test_out_inside_raw_is_refused(mini: Path):
     with pytest.raises(ProcessError):
         process(mini, mini)
     assert tree_hashes(mini) == before
+
+
+def test_cli_process_takes_data_and_out_as_the_other_commands_do(
+    mini: Path, tmp_path: Path, capsys
+):
+    """``--data``/``--out`` as in figures, collect and import; both ways give the same files."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["process", str(mini), str(a)]) == 0
+    assert main(["process", "--data", str(mini), "--out", str(b)]) == 0
+    assert tree_hashes(a) == tree_hashes(b)
+    capsys.readouterr()
+    # the same place said twice is fine, two different places are refused before anything runs
+    assert main(["process", str(mini), "--out", str(b)]) == 0
+    c = tmp_path / "c"
+    assert main(["process", str(mini), str(c), "--out", str(b)]) == 2
+    err = capsys.readouterr().err
+    assert "zwei Ausgabeordner" in err and str(c) in err and str(b) in err
+    assert not c.exists()

@@ -51,10 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         "RAW wird nie verändert; OUT wird atomar ersetzt: ein fehlgeschlagener Lauf lässt die "
         "vorherige Ausgabe unverändert.",
     )
-    p.add_argument("raw", nargs="?", default="data/raw", help="Eingabeordner (Standard: data/raw)")
-    p.add_argument(
-        "out", nargs="?", default="data/processed", help="Ausgabeordner (Standard: data/processed)"
-    )
+    p.add_argument("raw", nargs="?", default=None, help="Eingabeordner (Standard: data/raw)")
+    p.add_argument("out", nargs="?", default=None, help="Ausgabeordner (Standard: data/processed)")
+    # the same options as figures, collect and import take
+    p.add_argument("--data", default=None, help="Eingabeordner (statt RAW)")
+    p.add_argument("--out", dest="out_option", default=None, help="Ausgabeordner (statt OUT)")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_process)
 
@@ -422,7 +423,23 @@ def _process(args: argparse.Namespace) -> int:
     from ogl_impact.problems import format_text
     from ogl_impact.process import ProcessError, process
 
-    raw, out = Path(args.raw), Path(args.out)
+    chosen = {}
+    for what, de, given in (
+        ("raw", "Eingabeordner", (args.raw, args.data)),
+        ("out", "Ausgabeordner", (args.out, args.out_option)),
+    ):
+        named = {Path(g) for g in given if g is not None}
+        if len(named) > 1:
+            both = " und ".join(str(g) for g in given)
+            print(
+                f"ogl-impact process: zwei {de} angegeben: {both}; bitte nur einen "
+                f"/ two {what} folders given",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        chosen[what] = named.pop() if named else None
+    raw = chosen["raw"] or Path("data/raw")
+    out = chosen["out"] or Path("data/processed")
     if not raw.is_dir():
         print(f"ogl-impact process: kein Ordner / not a folder: {raw}", file=sys.stderr)
         return EXIT_USAGE
