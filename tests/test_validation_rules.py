@@ -232,3 +232,33 @@ def test_duplicate_response_key_reports_both_rows(mini: Path):
     _, errors = problems_of(mini)
     dup = sorted(p.line for p in errors if p.rule == "duplicate_key" and p.file == "responses.csv")
     assert dup == [11, len(rows)]
+
+
+def test_a_type_failure_on_a_text_column_is_a_problem_not_a_crash(mini: Path):
+    """pandera's dtype check failing on a text column has no type rule of its own.
+
+    The parser reads every text cell, so this takes a frame pandera refuses
+    by type where the parser found nothing; the failure must still come out
+    as a problem naming the cell (``check_failed``), never an unknown rule.
+    """
+    import pandas as pd
+
+    from ogl_impact.io import read_table
+    from ogl_impact.schemas import TABLES
+    from ogl_impact.validate import _translate
+
+    raw = read_table(mini / "labs.csv", "labs")
+    cases = pd.DataFrame(
+        {
+            "schema_context": ["Column"],
+            "column": ["name"],
+            "check": ["dtype('str')"],
+            "check_number": [None],
+            "failure_case": ["17"],
+            "index": [0],
+        }
+    )
+    problems = _translate(cases, raw, TABLES["labs"])
+    found = [(p.rule, p.column, p.line) for p in problems]
+    assert found == [("check_failed", "name", raw.lines[0])]
+    assert "?" not in problems[0].message("de")

@@ -409,10 +409,13 @@ def _translate(cases: pd.DataFrame, raw: RawTable, spec: TableSpec) -> list[Prob
             rule, params = _rule_for(name, args)
             for col, rows in group.groupby("column", sort=False):
                 col = str(col)
+                cell_rule, cell_params = rule, params
                 if rule.startswith("type_") and col in schema.columns:
-                    rule = "type_" + column_kind(schema.columns[col].dtype)
+                    cell_rule = "type_" + column_kind(schema.columns[col].dtype)
+                    if cell_rule not in RULES:  # text has no type rule: the check, by name
+                        cell_rule, cell_params = "check_failed", {"check": check}
                 for idx in _indices(rows):
-                    out.append(_cell_problem(raw, rule, idx, col, **params))
+                    out.append(_cell_problem(raw, cell_rule, idx, col, **cell_params))
     return out
 
 
