@@ -1338,3 +1338,20 @@ def test_an_output_goes_in_place_only_once_its_record_files_are_out_for_good(
     assert put and all(seen == (False, False) for _, seen in put), renamed
     last = len(events) - 1 - events[::-1].index("in place")  # and the rename itself flushed
     assert f"fsync {tmp_path}" in events[last:], events
+
+
+def test_output_equal_to_input_is_named_once(tmp_path: Path):
+    """„daten ist zugleich der Eingabeordner“, not „daten ist der Eingabeordner daten“."""
+    from ogl_impact.write.target import TargetError, check_target
+
+    folder = tmp_path / "daten"
+    folder.mkdir()
+    with pytest.raises(TargetError) as caught:
+        check_target(folder, "process", [folder])
+    text = str(caught.value)
+    assert text.count(str(folder)) == 1, text
+    assert "zugleich der Eingabeordner" in text
+    other = Path(os.path.relpath(folder))  # the same folder, written another way: both named
+    with pytest.raises(TargetError) as caught:
+        check_target(folder, "process", [other])
+    assert str(folder) in str(caught.value) and f" {other};" in str(caught.value)

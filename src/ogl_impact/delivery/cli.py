@@ -77,7 +77,7 @@ def run_template(
     known_periods = reporting_periods(periods)  # network workshops collect nothing
     if period not in known_periods:
         _say(
-            f"ogl-impact template: {period!r} ist kein Berichtszeitraum; "
+            f"ogl-impact template: „{period}“ ist kein Berichtszeitraum; "
             f"Berichtszeiträume: {', '.join(known_periods)}",
             f"ogl-impact template: {period!r} is not a reporting period; "
             f"reporting periods: {', '.join(known_periods)}",

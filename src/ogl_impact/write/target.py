@@ -316,9 +316,10 @@ def check_target(
         in_r = Path(item).resolve()
         in_dir = in_r if in_r.is_dir() else None
         if in_dir is not None and out_r == in_dir:
+            same = "" if str(out) == str(item) else f" {item}"  # one folder named once
             raise TargetError(
-                f"{out} ist der Eingabeordner {item}; Eingaben werden nie überschrieben "
-                f"/ is the input folder; inputs are never overwritten"
+                f"{out} ist zugleich der Eingabeordner{same}; Eingaben werden nie überschrieben "
+                f"/ is the input folder too; inputs are never overwritten"
             )
         if out_r in in_r.parents and (owned or in_dir is not None):
             raise TargetError(
