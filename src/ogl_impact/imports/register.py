@@ -272,10 +272,10 @@ def check_new(
     out.append(f"  jetzt: {now} / now")
     if gone:
         out.append(
-            f"Von Hand entfernt? Mit --replace {same_wave[0]} wird er wieder übernommen "
-            f"(Antworten derselben Welle, Einheit, Gruppe und Items werden dabei ersetzt) und "
-            f"seine Zeile in {register.path.name} erneuert / removed by hand? --replace "
-            f"{same_wave[0]} imports it again"
+            f"Von Hand entfernt, oder diesmal andere Items? Mit --replace {same_wave[0]} wird "
+            f"er übernommen (Antworten derselben Welle, Einheit, Gruppe und Items werden dabei "
+            f"ersetzt) und seine Zeile in {register.path.name} erneuert / removed by hand, or "
+            f"other items this time? --replace {same_wave[0]} imports it"
         )
     elif same:
         out.append(
