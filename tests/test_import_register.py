@@ -240,3 +240,35 @@ def test_a_mapping_named_import_csv_beside_the_tables_is_no_misnamed_register(tm
     report = validate_folder(data)
     assert report.ok, report.errors[:3]
     assert [p.rule for p in report.problems if p.file == "import.csv"] == ["file_unknown"]
+
+
+def test_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, capsys):
+    # the researcher deleted the import's answers from responses.csv, the register kept its line
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "m.csv")
+    assert imp([LSA], m, out, secret) == 0
+    path = out / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:2]), encoding="utf-8")  # comment and header only
+    capsys.readouterr()
+    before = tree(out)
+    assert imp([LSA], m, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "dieser Export wurde schon importiert" in err, err
+    assert "schon da" not in err and "doppelt" not in err, err  # neither is true now
+    assert "fehlen aber in responses.csv" in err and "--replace 2" in err, err
+    # the way the message names brings them back, once
+    assert imp([LSA], m, out, secret, "--replace", "2") == 0, capsys.readouterr().err
+    assert len(responses(out)) == 2 and len(register(out)) == 1
+
+
+def test_answers_still_there_are_said_to_be_there(tmp_path, secret, capsys):
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "m.csv")
+    assert imp([LSA], m, out, secret) == 0
+    capsys.readouterr()
+    assert imp([LSA], m, out, secret) == 1
+    err = capsys.readouterr().err
+    assert "Seine Antworten sind schon da" in err and "doppelt" in err, err
+    assert "fehlen aber" not in err, err

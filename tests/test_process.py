@@ -112,3 +112,15 @@ def test_cli_process_takes_data_and_out_as_the_other_commands_do(
     err = capsys.readouterr().err
     assert "zwei Ausgabeordner" in err and str(c) in err and str(b) in err
     assert not c.exists()
+
+
+def test_cli_process_one_folder_said_relative_and_absolute_is_one_folder(
+    mini: Path, tmp_path: Path, monkeypatch, capsys
+):
+    """``process raw --data /abs/raw``: one folder spelt two ways is not two folders."""
+    monkeypatch.chdir(mini.parent)
+    out = tmp_path / "out"
+    assert main(["process", mini.name, "--data", str(mini.resolve()), "--out", str(out)]) == 0
+    assert main(["process", mini.name, str(out), "--out", str(out.resolve())]) == 0
+    assert "zwei" not in capsys.readouterr().err
+    assert any(out.iterdir())

@@ -428,7 +428,8 @@ def _process(args: argparse.Namespace) -> int:
         ("raw", "Eingabeordner", (args.raw, args.data)),
         ("out", "Ausgabeordner", (args.out, args.out_option)),
     ):
-        named = {Path(g) for g in given if g is not None}
+        # one folder said twice (relative and absolute, ./ or a trailing /) is one folder
+        named = {Path(g).resolve(): Path(g) for g in given if g is not None}
         if len(named) > 1:
             both = " und ".join(str(g) for g in given)
             print(
@@ -437,7 +438,7 @@ def _process(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-        chosen[what] = named.pop() if named else None
+        chosen[what] = next(iter(named.values()), None)
     raw = chosen["raw"] or Path("data/raw")
     out = chosen["out"] or Path("data/processed")
     if not raw.is_dir():

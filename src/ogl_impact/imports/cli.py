@@ -18,6 +18,7 @@ recorded there is refused whatever wave or unit it is given this time.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 import sys
 import tempfile
@@ -34,7 +35,7 @@ from ogl_impact.imports.convert import (
 from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import KoboError, read_kobo
 from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
-from ogl_impact.imports.merge import ImportRefused, merge_into
+from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers
 from ogl_impact.imports.register import (
     REGISTER_FILE,
     check_new,
@@ -218,7 +219,8 @@ def _merge_and_write(
     try:
         register = read_register(out, lang)
         imported = groups(result.responses)
-        check_new(register, checksum, imported, shown, replace_wave)
+        stored = functools.partial(stored_answers, out, result.responses)
+        check_new(register, checksum, imported, shown, replace_wave, stored)
         merged = merge_into(out, result.codebook, result.responses, note, replace_wave)
     except ImportRefused as exc:
         _say(exc.lines)

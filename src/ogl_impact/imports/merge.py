@@ -102,6 +102,34 @@ def _read(folder: Path, name: str) -> RawTable | None:
         raise ImportRefused([f"{path.name}: {exc.problem.message('de')}"]) from None
 
 
+def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
+    """Count the answers of an import that ``folder``'s ``responses.csv`` holds already.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder (may be missing or hold no responses yet).
+    responses : DataFrame
+        The converted answers of the import.
+
+    Returns
+    -------
+    int
+        How many of them (by respondent, wave and item) are stored; 0 without
+        ``responses.csv``.
+
+    Raises
+    ------
+    ImportRefused
+        When ``responses.csv`` cannot be read.
+    """
+    old = _read(folder, "responses")
+    if old is None or not len(responses):
+        return 0
+    keys = pd.MultiIndex.from_frame(old.frame[list(KEY)].astype(str))
+    return int(pd.MultiIndex.from_frame(responses[list(KEY)].astype(str)).isin(keys).sum())
+
+
 def _rows_text(frame: pd.DataFrame, columns: list[str], sep: str) -> str:
     """``frame``'s rows as CSV text in ``columns`` order (no comment, no header)."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,6 +203,7 @@ def check_new(
     imported: pd.DataFrame,
     shown_name: str,
     replace_wave: str | None,
+    stored: Callable[[], int] | None = None,
 ) -> None:
     """Refuse an export whose answers the register says were imported already.
 
@@ -221,6 +223,10 @@ def check_new(
         The export's file name(s), for the message.
     replace_wave : str, optional
         The wave given with ``--replace``.
+    stored : callable, optional
+        Returns how many of this import's answers ``responses.csv`` holds;
+        asked only when the export is recorded as the same wave, unit and
+        group, to tell answers still there from answers removed by hand.
 
     Raises
     ------
@@ -241,10 +247,19 @@ def check_new(
         return  # refused by the merge, which says the import holds no such wave
     if replace_wave is not None and all(g[0] == replace_wave and g in mine for g in old):
         return
+    same_wave = sorted({g[0] for g in old})
+    same = set(old) <= mine and len(same_wave) == 1
+    # recorded as these very groups, but its answers removed from responses.csv by hand
+    gone = same and stored is not None and stored() == 0
+    twice = (
+        "seine Antworten fehlen aber in responses.csv / its answers are not in responses.csv"
+        if gone
+        else "ein zweiter Import zählte jede Antwort doppelt / a second import would count "
+        "every answer twice"
+    )
     out = [
         f"{shown_name}: dieser Export wurde schon importiert (gleiche Antworten, auch unter "
-        f"anderem Dateinamen); ein zweiter Import zählte jede Antwort doppelt "
-        f"/ this export was imported already; a second import would count every answer twice"
+        f"anderem Dateinamen); {twice}"
     ]
     for row, line in zip(earlier.itertuples(index=False), lines, strict=True):
         day = pd.Timestamp(row.imported)
@@ -255,8 +270,14 @@ def check_new(
         )
     now = ", ".join(_group_text(w, u, a) for w, u, a in imported[GROUP].itertuples(index=False))
     out.append(f"  jetzt: {now} / now")
-    same_wave = sorted({g[0] for g in old})
-    if set(old) <= mine and len(same_wave) == 1:
+    if gone:
+        out.append(
+            f"Von Hand entfernt, oder diesmal andere Items? Mit --replace {same_wave[0]} wird "
+            f"er übernommen (Antworten derselben Welle, Einheit, Gruppe und Items werden dabei "
+            f"ersetzt) und seine Zeile in {register.path.name} erneuert / removed by hand, or "
+            f"other items this time? --replace {same_wave[0]} imports it"
+        )
+    elif same:
         out.append(
             f"Seine Antworten sind schon da; nichts zu tun. Ein korrigierter Import derselben "
             f"Welle: mit --replace {same_wave[0]} ersetzt er die Antworten des früheren / its "
