@@ -303,6 +303,25 @@ lab rows and layout 0.11; interpreting the rows about 0.14; sending the
 result 0.03); each part is small, so the target needs the per-workbook checks
 done in bulk (all workbooks' rows at once, in the parent) rather than each
 part made faster.
+
+Round 9 (2026-12-02 06:06-06:08, the machine of rounds 7-8, load 1.7-2.1,
+commit 3e4a882, which changed messages but not the work of collect;
+``--dir /tmp/s5c/canon --pairs 3``, a folder in collect's own dialect).
+Where a parallel reader would stand: ``read_raw`` alone for every workbook
+in a fork pool of 2 (no checks) 2.9-3.4 s against the serial reader's
+4.4-4.9 s in the same minutes (a script outside the project). With the
+cache off (the next period after a collect): reader 4.75 / 3.66 / 3.61 s,
+pool alone 4.56 / 4.82 / 4.63 s, collect 7.62 / 8.10 / 8.05 s: ratios
+1.60 / 2.21 / 2.23, median 2.21x. With the cache: reader 3.90 / 4.08 /
+3.60 s, pool 5.29 / 5.57 / 4.91 s, collect 8.05 / 6.93 / 6.92 s: 2.07 /
+1.70 / 1.92, median 1.92x. Peak 0.90-1.01 GB. NOT met. On this machine
+today the pool alone (reading plus the per-workbook checks, 0.73-0.78 ms of
+worker CPU per workbook) already takes 1.2-1.4x the serial reader, and the
+cold load (read 0.9 s, schema checks 0.9 s, cross-table rules 1.3 s of
+CPU) runs beside the workbooks read ahead on a machine with 2 cores: the
+target needs the CPU of a whole run cut by about a quarter, not a phase
+moved. Files of collect byte-identical to b022d87
+(``--dir /tmp/s5c/b10800 --compare-with /tmp/rep3/src --no-feedback``).
 """
 
 from __future__ import annotations
