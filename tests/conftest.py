@@ -190,3 +190,20 @@ sys.exit(main(sys.argv[2:]))
 N of the safe writer's final moves (``update_files``), as a power cut or ``kill -9`` would.
 With ``clean-up`` for N, it is killed once every file is in, while its staging folders are
 being removed (the run had finished)."""
+
+
+def package_imports(path: Path) -> list[str]:
+    """Names ``path`` imports from the package (``ogl_impact.x`` and ``ogl_impact.x.name``)."""
+    import ast
+
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("ogl_impact")
+        ):
+            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names if a.name.startswith("ogl_impact")]
+    return names

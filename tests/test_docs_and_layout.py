@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import doctest
 import importlib
 import inspect
@@ -14,6 +13,8 @@ import pytest
 
 import ogl_impact
 from ogl_impact.stats.masking import ThresholdBelowSafeWarning
+
+from .conftest import package_imports
 
 SRC = Path(ogl_impact.__file__).parent
 MODULES = sorted(
@@ -163,23 +164,12 @@ def test_public_functions_have_docstrings(name: str):
 def test_imports_point_down(name: str):
     path = SRC.joinpath(*name.split(".")[1:])
     path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     own = layer_of(name)
-    for node in ast.walk(tree):
-        targets = []
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.module.startswith("ogl_impact")
-        ):
-            targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Import):
-            targets = [a.name for a in node.names if a.name.startswith("ogl_impact")]
-        for target in targets:
-            if target == "ogl_impact" or target.startswith("ogl_impact.__"):
-                continue
-            try:
-                other = layer_of(target)
-            except LookupError:
-                continue  # an attribute imported from a module, not a module
-            assert other <= own, f"{name} (layer {own}) imports {target} (layer {other})"
+    for target in package_imports(path):
+        if target == "ogl_impact" or target.startswith("ogl_impact.__"):
+            continue
+        try:
+            other = layer_of(target)
+        except LookupError:
+            continue  # an attribute imported from a module, not a module
+        assert other <= own, f"{name} (layer {own}) imports {target} (layer {other})"

@@ -11,7 +11,6 @@ their keys and whether the embedded file is synthetic.
 from __future__ import annotations
 
 import argparse
-import ast
 import re
 from pathlib import Path
 
@@ -19,6 +18,8 @@ import pytest
 
 import ogl_impact
 from ogl_impact.cli import build_parser
+
+from .conftest import package_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = Path(ogl_impact.__file__).parent
@@ -170,25 +171,15 @@ def row_of(module: str, where: dict[str, int]) -> int | None:
 def imported_files(path: Path) -> set[str]:
     """The package's module files that ``path`` imports (relative to src/ogl_impact)."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names = []
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and node.module.startswith("ogl_impact")
-        ):
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names if a.name.startswith("ogl_impact")]
-        for name in names:
-            parts = name.split(".")[1:]
-            if not parts:
-                continue
-            target = SRC.joinpath(*parts)
-            if target.with_suffix(".py").exists():
-                found.add(target.with_suffix(".py").relative_to(SRC).as_posix())
-            elif (target / "__init__.py").exists():
-                found.add(parts[0] + "/")
+    for name in package_imports(path):
+        parts = name.split(".")[1:]
+        if not parts:
+            continue
+        target = SRC.joinpath(*parts)
+        if target.with_suffix(".py").exists():
+            found.add(target.with_suffix(".py").relative_to(SRC).as_posix())
+        elif (target / "__init__.py").exists():
+            found.add(parts[0] + "/")
     return found
 
 
