@@ -124,3 +124,10 @@ def test_cli_process_one_folder_said_relative_and_absolute_is_one_folder(
     assert main(["process", mini.name, str(out), "--out", str(out.resolve())]) == 0
     assert "zwei" not in capsys.readouterr().err
     assert any(out.iterdir())
+
+
+def test_cli_process_data_option_and_one_folder_writes_there(mini: Path, tmp_path: Path):
+    """``process --data RAW OUT``: the folder beside --data is the output, not a second input."""
+    out = tmp_path / "out5"
+    assert main(["process", "--data", str(mini), str(out)]) == 0
+    assert (out / "datapackage.json").exists()

@@ -423,6 +423,14 @@ def _process(args: argparse.Namespace) -> int:
     from ogl_impact.problems import format_text
     from ogl_impact.process import ProcessError, process
 
+    if (  # "process --data RAW OUT": the one folder given beside --data is where to write
+        args.data is not None
+        and args.raw is not None
+        and args.out is None
+        and args.out_option is None
+        and Path(args.raw).resolve() != Path(args.data).resolve()
+    ):
+        args.raw, args.out = None, args.raw
     chosen = {}
     for what, de, given in (
         ("raw", "Eingabeordner", (args.raw, args.data)),
