@@ -272,3 +272,16 @@ def test_answers_still_there_are_said_to_be_there(tmp_path, secret, capsys):
     err = capsys.readouterr().err
     assert "Seine Antworten sind schon da" in err and "doppelt" in err, err
     assert "fehlen aber" not in err, err
+
+
+def test_structure_and_responses_in_either_order(tmp_path: Path, secret: Path):
+    """``antworten.csv umfrage.lss`` is the same import as ``umfrage.lss antworten.csv``."""
+    responses = FIX / "colors_responses_codes.csv"
+    folders = []
+    for k, files in enumerate(([LSS, responses], [responses, LSS])):
+        out = tmp_path / f"daten{k}"
+        shutil.copytree(DEMO, out)
+        assert imp(files, mapping(tmp_path / f"m{k}.csv"), out, secret) == 0
+        folders.append(out)
+    a, b = (f / "responses.csv" for f in folders)
+    assert a.read_bytes() == b.read_bytes()

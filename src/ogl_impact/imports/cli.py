@@ -75,6 +75,38 @@ def read_export(tool: str, files: list[Path]) -> SurveyExport:
 
 _LIMESURVEY_RESPONSES = (".lsr", ".csv")
 """What LimeSurvey's second file may be: the responses to the structure or archive."""
+_LIMESURVEY_STRUCTURE = (".lss", ".lsa", ".txt")
+"""LimeSurvey's structure (or archive) files, which come first."""
+
+
+def structure_first(tool: str, files: list[Path]) -> list[Path]:
+    """Put a LimeSurvey structure before its responses, whichever order they were given in.
+
+    Parameters
+    ----------
+    tool : str
+        The survey tool.
+    files : list of Path
+        The files as given.
+
+    Returns
+    -------
+    list of Path
+        ``files``, the two LimeSurvey files swapped where the responses came first.
+
+    Examples
+    --------
+    >>> [p.name for p in structure_first("limesurvey", [Path("a.csv"), Path("s.lss")])]
+    ['s.lss', 'a.csv']
+    """
+    if (
+        tool == "limesurvey"
+        and len(files) == 2
+        and files[0].suffix.lower() in _LIMESURVEY_RESPONSES
+        and files[1].suffix.lower() in _LIMESURVEY_STRUCTURE
+    ):
+        return [files[1], files[0]]
+    return list(files)
 
 
 def _one_export(tool: str, files: list[Path]) -> None:
@@ -144,6 +176,7 @@ def run(
         :class:`~ogl_impact.write.target.FolderBusy`) when another import or
         collect holds ``out``.
     """
+    files = structure_first(tool, files)
     same = out.resolve() == programme.resolve()
     inputs = [*files, mapping] + ([] if same else [programme])
     check_target(out, "import", inputs, owned=False)
