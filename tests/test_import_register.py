@@ -263,6 +263,26 @@ def test_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, caps
     assert len(responses(out)) == 2 and len(register(out)) == 1
 
 
+def test_some_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, capsys):
+    # one of the two answers deleted from responses.csv: "schon da; nichts zu tun" is untrue
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "m.csv")
+    assert imp([LSA], m, out, secret) == 0
+    path = out / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # the last answer deleted
+    capsys.readouterr()
+    before = tree(out)
+    assert imp([LSA], m, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "schon da" not in err and "doppelt" not in err, err
+    assert "1 von 2 seiner Antworten fehlen aber in responses.csv" in err, err
+    assert "--replace 2" in err, err
+    assert imp([LSA], m, out, secret, "--replace", "2") == 0, capsys.readouterr().err
+    assert len(responses(out)) == 2 and len(register(out)) == 1
+
+
 def test_answers_still_there_are_said_to_be_there(tmp_path, secret, capsys):
     out = tmp_path / "daten"
     m = mapping(tmp_path / "m.csv")
