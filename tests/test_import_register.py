@@ -280,6 +280,7 @@ def test_some_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret,
     assert "1 von 2 seiner Antworten fehlen aber in responses.csv" in err, err
     assert "--replace 2" in err, err
     assert imp([LSA], m, out, secret, "--replace", "2") == 0, capsys.readouterr().err
+    assert "1 vorhandene Antwort der Welle 2 ersetzt (Einheit: brandis;" in capsys.readouterr().out
     assert len(responses(out)) == 2 and len(register(out)) == 1
 
 

@@ -380,9 +380,11 @@ def _merge_and_write(
             f"/ warning: marked as synthetic demo data, now holding the imported rows"
         )
     if replace_wave is not None:
+        n = merged.replaced_rows
+        units = sorted(set(result.responses["unit_id"]))
         print(
-            f"{out}: {merged.replaced_rows} vorhandene Antworten der Welle {replace_wave} ersetzt "
-            f"(Einheiten: {', '.join(sorted(set(result.responses['unit_id'])))}; nur die "
+            f"{out}: {n} vorhandene Antwort{'' if n == 1 else 'en'} der Welle {replace_wave} "
+            f"ersetzt (Einheit{'' if len(units) == 1 else 'en'}: {', '.join(units)}; nur die "
             f"importierten Items und Gruppen, andere bleiben) / existing answers of the wave "
             f"replaced (only the imported items and groups)"
         )
