@@ -133,6 +133,7 @@ def test_kobo_form_and_submissions(tmp_path, secret):
     map_path = mapping(
         tmp_path,
         [
+            "@survey_id;einzeller_umfrage;;",  # the form names no id_string or uid
             "Do_you_descend_from_unicellular_organism;einzeller;origin;false",
             "What_kind_of_symmetry_do_you_have_radial;symmetrie_radial;shape;false",
         ],
