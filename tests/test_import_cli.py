@@ -133,6 +133,7 @@ def test_kobo_form_and_submissions(tmp_path, secret):
     map_path = mapping(
         tmp_path,
         [
+            "@survey_id;einzeller_umfrage;;",  # the form names no id_string or uid
             "Do_you_descend_from_unicellular_organism;einzeller;origin;false",
             "What_kind_of_symmetry_do_you_have_radial;symmetrie_radial;shape;false",
         ],
@@ -296,3 +297,33 @@ def test_kobo_csv_submissions_match_json(tmp_path):
     from_json = read_kobo(form)
     from_csv = read_kobo(form, csv_path)
     assert from_csv.answers.equals(from_json.answers)
+
+
+@pytest.mark.parametrize(
+    ("setting", "line", "value"),
+    [("wave", 3, "7"), ("group", 4, "jugend"), ("unit", 2, "brandiss")],
+)
+def test_a_wrong_setting_of_the_mapping_is_named_in_the_mapping(
+    tmp_path, secret, capsys, setting, line, value
+):
+    # the errors are told for lines of the merged responses.csv that were never written
+    map_path = mapping(tmp_path, ["G02Q04;bild;satisfaction;false"], **{setting: value})
+    out = tmp_path / "out"
+    assert run_import("limesurvey", [FIX / "limesurvey" / "colors.lsa"], map_path, out, secret) == 1
+    err = capsys.readouterr().err
+    assert f"zuordnung.csv, Zeile {line}: „{value}“ kommt aus @" in err, err
+    assert "noch nicht geschrieben" in err, err
+    assert not out.exists()
+
+
+def test_a_missing_programme_folder_is_named(tmp_path, secret, capsys):
+    # run outside the project: the default data/raw is no folder, labs and waves are missing
+    map_path = mapping(tmp_path, ["G02Q04;bild;satisfaction;false"])
+    out = tmp_path / "out"
+    args = ["import", "limesurvey", str(FIX / "limesurvey" / "colors.lsa"), "--mapping"]
+    args += [str(map_path), "--out", str(out), "--secret-file", str(secret)]
+    assert main([*args, "--programme", str(tmp_path / "data" / "raw")]) == 1
+    err = capsys.readouterr().err
+    assert "Die Tabelle „labs“ fehlt" in err, err
+    assert f"{tmp_path / 'data' / 'raw'}: kein Ordner" in err and "--programme ORDNER" in err, err
+    assert not out.exists()

@@ -144,7 +144,7 @@ def env(tmp_path, monkeypatch):
     mapping = tmp_path / "zuordnung.csv"
     mapping.write_text(
         "code;item_id;construct\n@unit_id;brandis;\n@wave;1;\n@actor_group;citizens;\n"
-        "G02Q04;bild;satisfaction\n",
+        "@survey_id;feindlich;\nG02Q04;bild;satisfaction\n",
         encoding="utf-8",
     )
     return tmp_path, secret, mapping

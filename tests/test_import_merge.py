@@ -150,7 +150,7 @@ def test_replace_wave_replaces_only_that_wave_of_the_imported_units(tmp_path, se
     capsys.readouterr()
     assert imp("limesurvey", [LSA], brandis, out, secret) == 1  # without --replace: refused
     assert imp("limesurvey", [LSA], brandis, out, secret, "--replace", "2") == 0
-    assert "2 vorhandene Antworten der Welle 2 ersetzt (Einheiten: brandis;" in (
+    assert "2 vorhandene Antworten der Welle 2 ersetzt (Einheit: brandis;" in (
         capsys.readouterr().out
     )
     after = responses_of(out)

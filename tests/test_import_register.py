@@ -263,6 +263,27 @@ def test_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, caps
     assert len(responses(out)) == 2 and len(register(out)) == 1
 
 
+def test_some_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, capsys):
+    # one of the two answers deleted from responses.csv: "schon da; nichts zu tun" is untrue
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "m.csv")
+    assert imp([LSA], m, out, secret) == 0
+    path = out / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # the last answer deleted
+    capsys.readouterr()
+    before = tree(out)
+    assert imp([LSA], m, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "schon da" not in err and "doppelt" not in err, err
+    assert "1 von 2 seiner Antworten fehlen aber in responses.csv" in err, err
+    assert "--replace 2" in err, err
+    assert imp([LSA], m, out, secret, "--replace", "2") == 0, capsys.readouterr().err
+    assert "1 vorhandene Antwort der Welle 2 ersetzt (Einheit: brandis;" in capsys.readouterr().out
+    assert len(responses(out)) == 2 and len(register(out)) == 1
+
+
 def test_answers_still_there_are_said_to_be_there(tmp_path, secret, capsys):
     out = tmp_path / "daten"
     m = mapping(tmp_path / "m.csv")
@@ -285,3 +306,31 @@ def test_structure_and_responses_in_either_order(tmp_path: Path, secret: Path):
         folders.append(out)
     a, b = (f / "responses.csv" for f in folders)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_renamed_kobo_form_without_id_is_the_same_export(tmp_path, secret, capsys):
+    # the form names no id_string or uid: its file name was taken as the survey id, so a
+    # renamed copy had other pseudonyms and another checksum and was imported a second time
+    form = Path(__file__).parent / "fixtures" / "kobo" / "grouped_translated_v1.json"
+    rows = "Do_you_descend_from_unicellular_organism;einzeller;origin;false\n"
+    head = "code;item_id;construct;reverse_keyed\n@wave;1;;\n@actor_group;citizens;;\n"
+    head += "@survey_id;einzeller;;\n"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(head + "@unit_id;brandis;;\n" + rows, encoding="utf-8")
+    second.write_text(head + "@unit_id;bremen;;\n" + rows, encoding="utf-8")
+    out = tmp_path / "daten"
+
+    def kobo(path: Path, mapping_path: Path) -> int:
+        argv = args([path], mapping_path, out, secret)
+        argv[1] = "kobo"  # the tool after "import"
+        return main(argv)
+
+    assert kobo(form, first) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    before = tree(out)
+    renamed = Path(shutil.copyfile(form, tmp_path / "formular (1).json"))
+    assert kobo(renamed, second) == 1
+    err = capsys.readouterr().err
+    assert "formular (1).json: dieser Export wurde schon importiert" in err, err
+    assert tree(out) == before
+    assert len(responses(out)) == 2

@@ -95,3 +95,18 @@ def test_r_string_literals_are_read_whole():
     }
     assert values["A02"] == {"1": "Ja (mit Vorbehalt), \\ ok"}
     assert comments == {"A01": 'Wie oft? (pro Woche, "ca.")', "A02": "Einfach ä"}
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_an_export_saved_by_excel_is_told_by_its_separator(tmp_path, rows, sep):
+    # every SoSci column is there, split by Excel's separator instead of tabs
+    saved = tmp_path / "daten_excel.csv"
+    with saved.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=sep)
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(SosciError) as caught:
+        read_sosci(saved, FIX / "Exp1_import.r")
+    message = str(caught.value)
+    assert f"durch „{sep}“ getrennt, nicht durch Tabulatoren" in message, message
+    assert "Standardspalten" not in message, message

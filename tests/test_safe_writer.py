@@ -1355,3 +1355,20 @@ def test_output_equal_to_input_is_named_once(tmp_path: Path):
     with pytest.raises(TargetError) as caught:
         check_target(folder, "process", [other])
     assert str(folder) in str(caught.value) and f" {other};" in str(caught.value)
+
+
+def test_a_report_folder_is_no_folder_of_reports(tmp_path: Path):
+    # figures --out abb/sb6: the gallery and sb6/ went into the report folder sb6, its page
+    # index.html was overwritten, and the next 'figures --out abb' refused its folder sb6
+    from ogl_impact.write.target import claim_folder
+
+    root = claim_folder(tmp_path / "abb", "figures")
+    with replace_folder(root / "sb6", "figures") as staging:
+        (staging / "index.html").write_text("Bericht sb6", encoding="utf-8")
+    before = snapshot(root)
+    with pytest.raises(
+        TargetError, match="ist ein Teilordner einer Ausgabe von 'ogl-impact figures'"
+    ):
+        claim_folder(root / "sb6", "figures")
+    assert snapshot(root) == before
+    assert claim_folder(root, "figures") == root  # the folder of reports itself, again

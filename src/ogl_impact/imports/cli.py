@@ -22,6 +22,7 @@ import functools
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,7 @@ import pandas as pd
 from ogl_impact.imports.convert import (
     Conversion,
     MappingError,
+    Setting,
     read_mapping,
     to_programme_tables,
 )
@@ -45,7 +47,7 @@ from ogl_impact.imports.register import (
     register_text,
 )
 from ogl_impact.imports.sosci import SosciError, read_sosci
-from ogl_impact.problems import format_text, make_problem
+from ogl_impact.problems import Problem, format_text, make_problem
 from ogl_impact.validate import find_tables, validate_folder
 from ogl_impact.write import check_target, update_files
 from ogl_impact.write.target import locked_for_update
@@ -222,12 +224,76 @@ def run(
             f"/ no answers to import, nothing written"
         )
         return 1
+    causes = functools.partial(
+        _causes, settings=table.settings, mapping=mapping, programme=programme, same=same
+    )
     # locked from reading the survey tables to writing them back; a killed import's
     # half-moved files are put back first, so the merge never reads a mixture
     with locked_for_update(out, "import"):
         return _merge_and_write(
-            out, programme, result, files, tool, inputs, same, lang, replace_wave, checksum
+            out, programme, result, files, tool, inputs, same, lang, replace_wave, checksum, causes
         )
+
+
+def _causes(
+    errors: list[Problem],
+    settings: dict[str, Setting],
+    mapping: Path,
+    programme: Path,
+    same: bool,
+) -> list[str]:
+    """Name the causes outside the data folder of the merged tables' errors.
+
+    The errors are told for the merged ``responses.csv`` and ``imports.csv``,
+    not yet written: their lines do not exist in the folder. A unit, wave or
+    actor group set in the mapping (``@wave;7``) is named there, and a
+    missing table from a programme folder that does not exist (``data/raw``
+    when run elsewhere) is told as that.
+
+    Parameters
+    ----------
+    errors : list of Problem
+        The errors of the merged folder.
+    settings : dict
+        The mapping's ``@`` settings.
+    mapping : Path
+        The mapping table.
+    programme : Path
+        The folder the missing programme tables come from.
+    same : bool
+        Whether ``programme`` is the data folder itself.
+
+    Returns
+    -------
+    list of str
+        One line per cause (German / English), empty when none is known.
+    """
+    out = []
+    if not same and not programme.is_dir() and any(p.rule == "table_missing" for p in errors):
+        out.append(
+            f"{programme}: kein Ordner; fehlende Programmtabellen (labs, waves ...) kommen aus "
+            f"--programme ORDNER / not a folder; missing programme tables come from "
+            f"--programme FOLDER"
+        )
+    told = set()
+    for problem in errors:
+        setting = settings.get(f"@{problem.column}")
+        if (
+            setting is None
+            or setting.values is not None
+            or problem.value != setting.value
+            or setting.name in told
+        ):
+            continue
+        told.add(setting.name)
+        out.append(
+            f"{mapping.name}, Zeile {setting.line}: „{setting.value}“ kommt aus "
+            f"{setting.name} der Zuordnung und steht in jeder importierten Zeile (die genannten "
+            f"Zeilen sind die dieses Imports, noch nicht geschrieben) / set by {setting.name} "
+            f"in the mapping for every imported row (the lines named are this import's, not "
+            f"written)"
+        )
+    return out
 
 
 def _merge_and_write(
@@ -241,6 +307,7 @@ def _merge_and_write(
     lang: str,
     replace_wave: str | None,
     checksum: str,
+    causes: Callable[[list[Problem]], list[str]],
 ) -> int:
     """Merge the converted answers into ``out``, validate and write (caller holds the lock).
 
@@ -281,6 +348,9 @@ def _merge_and_write(
         checked = validate_folder(check)
     if not checked.ok:
         _say(format_text(checked.errors, lang))
+        hints = causes(checked.errors)
+        if hints:
+            _say(hints)
         _say("Import ungültig, nichts geschrieben / import invalid, nothing written")
         return 1
 
@@ -310,9 +380,11 @@ def _merge_and_write(
             f"/ warning: marked as synthetic demo data, now holding the imported rows"
         )
     if replace_wave is not None:
+        n = merged.replaced_rows
+        units = sorted(set(result.responses["unit_id"]))
         print(
-            f"{out}: {merged.replaced_rows} vorhandene Antworten der Welle {replace_wave} ersetzt "
-            f"(Einheiten: {', '.join(sorted(set(result.responses['unit_id'])))}; nur die "
+            f"{out}: {n} vorhandene Antwort{'' if n == 1 else 'en'} der Welle {replace_wave} "
+            f"ersetzt (Einheit{'' if len(units) == 1 else 'en'}: {', '.join(units)}; nur die "
             f"importierten Items und Gruppen, andere bleiben) / existing answers of the wave "
             f"replaced (only the imported items and groups)"
         )

@@ -65,7 +65,7 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
                 or doc.get("uid")
                 or settings.get("id_string")
                 or settings.get("form_id")
-                or form.stem
+                or ""  # none named: the mapping's @survey_id, never the file's name
             )
             languages = tuple(_lang(t) for t in content.get("translations", [None]))
             rows = doc.get("submissions", [])
@@ -184,7 +184,7 @@ def _xlsform(path: Path) -> tuple[list[dict], list[dict], tuple[str, ...], str]:
             out.append(row)
         return out
 
-    survey_id = path.stem
+    survey_id = ""  # none named: the mapping's @survey_id, never the file's name
     if "settings" in book.sheetnames:
         values = list(book["settings"].iter_rows(values_only=True))
         if len(values) > 1:

@@ -249,14 +249,25 @@ def check_new(
         return
     same_wave = sorted({g[0] for g in old})
     same = set(old) <= mine and len(same_wave) == 1
-    # recorded as these very groups, but its answers removed from responses.csv by hand
-    gone = same and stored is not None and stored() == 0
-    twice = (
-        "seine Antworten fehlen aber in responses.csv / its answers are not in responses.csv"
-        if gone
-        else "ein zweiter Import zählte jede Antwort doppelt / a second import would count "
-        "every answer twice"
-    )
+    # recorded as these very groups, but answers removed from responses.csv by hand
+    # (all of them or some: "schon da; nichts zu tun" would then be untrue)
+    total = int(imported["answers"].sum())
+    there = stored() if same and stored is not None else total
+    gone = there < total
+    if gone and there:
+        twice = (
+            f"{total - there} von {total} seiner Antworten fehlen aber in responses.csv / "
+            f"{total - there} of its {total} answers are not in responses.csv"
+        )
+    elif gone:
+        twice = (
+            "seine Antworten fehlen aber in responses.csv / its answers are not in responses.csv"
+        )
+    else:
+        twice = (
+            "ein zweiter Import zählte jede Antwort doppelt / a second import would count "
+            "every answer twice"
+        )
     out = [
         f"{shown_name}: dieser Export wurde schon importiert (gleiche Antworten, auch unter "
         f"anderem Dateinamen); {twice}"

@@ -242,6 +242,14 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
             f"{data.name}: kein SoSci-Datenexport / not a SoSci data export ({type(exc).__name__})"
         ) from None
     missing = [c for c in STANDARD if c not in frame.columns]
+    other = [s for s in ";," if len(frame.columns) == 1 and s in str(frame.columns[0])]
+    if missing and other:  # the columns are there, split by another separator (Excel's "CSV")
+        raise SosciError(
+            f"{data.name}: die Spalten sind durch „{other[0]}“ getrennt, nicht durch Tabulatoren "
+            f"wie im Datenexport von SoSci (in Excel gespeichert?); bitte die Datei so "
+            f"importieren, wie SoSci sie liefert / columns separated by '{other[0]}', not by "
+            f"tabs as in SoSci's data export (saved by Excel?); import the file as downloaded"
+        )
     if missing:
         raise SosciError(
             f"{data.name}: Standardspalten von SoSci fehlen / standard SoSci columns missing: "

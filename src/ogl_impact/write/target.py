@@ -401,6 +401,16 @@ def claim_folder(out: str | Path, command: str, inputs: Sequence[str | Path] = (
         When OUT is refused (nothing is written).
     """
     out_r = check_target(out, command, inputs, owned=True)
+    data = _marker_data(out_r)
+    if data is not None and data["command"] == command and "files" in data:
+        # a part the command replaces as a whole (figures' report folder), not a folder of
+        # parts: the parts would be put into it and the next run beside it refused
+        raise TargetError(
+            f"{out} ist ein Teilordner einer Ausgabe von 'ogl-impact {command}' (etwa ein "
+            f"Berichtsordner); bitte den Ordner darüber angeben, z. B. {Path(out).parent} / is "
+            f"a part of an output of 'ogl-impact {command}' (e.g. a report folder); give the "
+            f"folder above it"
+        )
     out_r.mkdir(parents=True, exist_ok=True)
     if read_marker(out_r) != command:
         write_marker(out_r, command, manifest=False)
