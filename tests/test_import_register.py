@@ -99,6 +99,9 @@ def test_the_same_export_again_as_another_wave_is_refused(tmp_path, secret, caps
     assert "Welle 2, Einheit brandis, Akteursgruppe citizens, 2 Antworten" in err, err
     assert "(imports.csv, Zeile 3)" in err, err
     assert "zuerst den früheren Import entfernen" in err and "--replace" in err, err
+    # only the earlier import's rows: the group may hold other answers (not all of Welle 2)
+    assert "nur seine 2 Antworten" in err and "Item bild" in err, err
+    assert "die übrigen Antworten dieser Gruppen bleiben" in err, err
     assert "Traceback" not in err
     assert len(responses(out)) == 2  # every answer once
 

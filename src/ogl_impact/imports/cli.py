@@ -320,7 +320,8 @@ def _merge_and_write(
         register = read_register(out, lang)
         imported = groups(result.responses)
         stored = functools.partial(stored_answers, out, result.responses)
-        check_new(register, checksum, imported, shown, replace_wave, stored)
+        items = sorted(result.responses["item_id"].astype(str).unique())
+        check_new(register, checksum, imported, shown, replace_wave, stored, items)
         merged = merge_into(out, result.codebook, result.responses, note, replace_wave)
     except ImportRefused as exc:
         _say(exc.lines)

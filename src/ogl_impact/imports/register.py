@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,6 +204,7 @@ def check_new(
     shown_name: str,
     replace_wave: str | None,
     stored: Callable[[], int] | None = None,
+    items: Sequence[str] = (),
 ) -> None:
     """Refuse an export whose answers the register says were imported already.
 
@@ -227,6 +228,9 @@ def check_new(
         Returns how many of this import's answers ``responses.csv`` holds;
         asked only when the export is recorded as the same wave, unit and
         group, to tell answers still there from answers removed by hand.
+    items : sequence of str
+        The items this import maps, named in the advice to remove an earlier
+        import (its rows only, not the other answers of its groups).
 
     Raises
     ------
@@ -297,9 +301,13 @@ def check_new(
         )
     else:
         places = "; ".join(sorted({_group_text(*g) for g in old}))
+        n = int(pd.to_numeric(earlier["answers"], errors="coerce").fillna(0).sum())
+        said = f"{n} Antwort{'en' * (n != 1)}"
+        what = f"{'Item' if len(items) == 1 else 'Items'} {', '.join(items)}" if items else ""
         out.append(
             f"War Welle oder Einheit des früheren Imports falsch, zuerst den früheren Import "
-            f"entfernen: seine Antworten ({places}) aus responses.csv und seine Zeilen aus "
+            f"entfernen: nur seine {said} ({places}{'; ' + what if what else ''}) aus "
+            f"responses.csv – die übrigen Antworten dieser Gruppen bleiben – und seine Zeilen aus "
             f"{register.path.name}; dann erneut importieren. Für einen korrigierten Import "
             f"derselben Welle und Einheit: --replace WELLE / if the earlier wave or unit was "
             f"wrong, remove the earlier import first (its answers from responses.csv, its lines "
