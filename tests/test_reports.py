@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ogl_impact.reports import FIGURES, as_of, build, context, find, reports
@@ -249,3 +250,29 @@ def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini):
     res = _run("--all", "--data", str(mini), "--out", str(tmp_path / "f"), cwd=tmp_path)
     assert res.returncode == 1 and "waves.csv" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "f").exists()
+
+
+def test_figure_tables_write_days_as_dates(tmp_path):
+    """A deadline or period end is a day: „2020-11-13“, not „2020-11-13 00:00:00“."""
+    from ogl_impact.reports.render import _days_as_dates
+    from ogl_impact.write import write_tables
+
+    frame = pd.DataFrame(
+        {
+            "deadline": pd.to_datetime(["2020-11-13", None]),
+            "received": pd.to_datetime(["2020-11-13 14:30", "2020-11-14 00:00"]),
+        }
+    )
+    (path,) = write_tables({"t": _days_as_dates(frame)}, tmp_path, "Test")
+    rows = path.read_text(encoding="utf-8").splitlines()[2:]
+    # a column with times keeps them in every row
+    assert rows == ["2020-11-13;2020-11-13 14:30:00", ";2020-11-14 00:00:00"]
+
+
+def test_built_tables_show_no_midnight(demo, tmp_path):
+    """No table of a built report writes a day with a time of midnight."""
+    written = build(demo, tmp_path, report_ids=["sb6"], reps=99)
+    tables = [p for p in written if p.suffix == ".csv"]
+    assert tables
+    for path in tables:
+        assert " 00:00:00" not in path.read_text(encoding="utf-8"), path.name

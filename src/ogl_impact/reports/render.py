@@ -27,6 +27,7 @@ from typing import Any
 import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.text as mtext
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
@@ -356,10 +357,26 @@ def save(
     try:
         paths += _write_images(drawn, folder, box, formats)
         if drawn.table is not None:
-            paths += write_tables({drawn.name: drawn.table}, folder, comment or drawn.title)
+            table = _days_as_dates(drawn.table)
+            paths += write_tables({drawn.name: table}, folder, comment or drawn.title)
     finally:
         plt.close(drawn.figure)
     return paths
+
+
+def _days_as_dates(table: pd.DataFrame) -> pd.DataFrame:
+    """Write a date column that holds days only as ``2020-11-13``, not ``... 00:00:00``."""
+    out = table
+    for column in table.columns:
+        values = table[column]
+        if not pd.api.types.is_datetime64_any_dtype(values) or getattr(values.dt, "tz", None):
+            continue
+        present = values.dropna()
+        if (present == present.dt.normalize()).all():
+            if out is table:
+                out = table.copy()
+            out[column] = values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
+    return out
 
 
 def _write_images(
