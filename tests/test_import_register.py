@@ -245,19 +245,29 @@ def test_a_mapping_named_import_csv_beside_the_tables_is_no_misnamed_register(tm
     assert [p.rule for p in report.problems if p.file == "import.csv"] == ["file_unknown"]
 
 
-def test_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, capsys):
-    # the researcher deleted the import's answers from responses.csv, the register kept its line
+def _imported_then_cut(tmp_path, secret, capsys, keep: slice):
+    """Import colors.lsa, keep only ``keep`` of responses.csv's lines, import it again.
+
+    Returns the folder, the mapping and what the refused second import said
+    (nothing written by it: checked here).
+    """
     out = tmp_path / "daten"
     m = mapping(tmp_path / "m.csv")
     assert imp([LSA], m, out, secret) == 0
     path = out / "responses.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(lines[:2]), encoding="utf-8")  # comment and header only
+    path.write_text("".join(lines[keep]), encoding="utf-8")
     capsys.readouterr()
     before = tree(out)
     assert imp([LSA], m, out, secret) == 1
     err = capsys.readouterr().err
     assert tree(out) == before
+    return out, m, err
+
+
+def test_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, capsys):
+    # the researcher deleted the import's answers from responses.csv, the register kept its line
+    out, m, err = _imported_then_cut(tmp_path, secret, capsys, slice(None, 2))  # comment, header
     assert "dieser Export wurde schon importiert" in err, err
     assert "schon da" not in err and "doppelt" not in err, err  # neither is true now
     assert "fehlen aber in responses.csv" in err and "--replace 2" in err, err
@@ -268,17 +278,7 @@ def test_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, caps
 
 def test_some_answers_removed_by_hand_are_not_said_to_be_there(tmp_path, secret, capsys):
     # one of the two answers deleted from responses.csv: "schon da; nichts zu tun" is untrue
-    out = tmp_path / "daten"
-    m = mapping(tmp_path / "m.csv")
-    assert imp([LSA], m, out, secret) == 0
-    path = out / "responses.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(lines[:-1]), encoding="utf-8")  # the last answer deleted
-    capsys.readouterr()
-    before = tree(out)
-    assert imp([LSA], m, out, secret) == 1
-    err = capsys.readouterr().err
-    assert tree(out) == before
+    out, m, err = _imported_then_cut(tmp_path, secret, capsys, slice(None, -1))  # the last gone
     assert "schon da" not in err and "doppelt" not in err, err
     assert "1 von 2 seiner Antworten fehlen aber in responses.csv" in err, err
     assert "--replace 2" in err, err

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pandas as pd
 
 from ogl_impact.io import RawTable, TableReadError, read_table
 from ogl_impact.validate import find_tables
-from ogl_impact.write import write_tables
+from ogl_impact.write import table_csv_text
 
 KEY = ("respondent_id", "wave", "item_id")
 COMPARED = ("construct", "scale_min", "scale_max", "value_labels", "reverse_keyed")
@@ -132,9 +131,7 @@ def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
 
 def _rows_text(frame: pd.DataFrame, columns: list[str], sep: str) -> str:
     """``frame``'s rows as CSV text in ``columns`` order (no comment, no header)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_tables({"rows": frame[columns]}, Path(tmp), "x", sep=sep)[0]
-        lines = path.read_text(encoding="utf-8").split("\n", 2)
+    lines = table_csv_text(frame[columns], "x", sep).split("\n", 2)
     return lines[2] if len(lines) > 2 else ""
 
 
@@ -253,7 +250,7 @@ def merge_into(
     old_book = _read(folder, "codebook")
     added_items = len(codebook)
     if old_book is None:
-        texts["codebook.csv"] = _new_text(codebook, note)
+        texts["codebook.csv"] = table_csv_text(codebook, note)
     else:
         problems += check_codebook(old_book, codebook)
         fresh = codebook[~codebook["item_id"].astype(str).isin(set(old_book.frame["item_id"]))]
@@ -263,7 +260,7 @@ def merge_into(
     old = _read(folder, "responses")
     replaced = 0
     if old is None:
-        texts["responses.csv"] = _new_text(responses, note)
+        texts["responses.csv"] = table_csv_text(responses, note)
     else:
         frame = old.frame.astype(str)
         drop: set[int] = set()
@@ -298,12 +295,6 @@ def merge_into(
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
     synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
     return Merged(texts, added_items, len(responses), replaced, read, synthetic)
-
-
-def _new_text(frame: pd.DataFrame, note: str) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_tables({"t": frame}, Path(tmp), note)[0]
-        return path.read_text(encoding="utf-8")
 
 
 def _appended(old: RawTable, rows: pd.DataFrame, drop: set[int]) -> str:

@@ -20,7 +20,6 @@ so a killed import leaves both old or both new.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from ogl_impact.io import TableReadError, read_table
 from ogl_impact.problems import Problem, format_text
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import find_tables, validate_table
-from ogl_impact.write import write_tables
+from ogl_impact.write import table_csv_text
 
 NAME = "imports"
 REGISTER_FILE = f"{NAME}.csv"
@@ -359,6 +358,4 @@ def register_text(
         old = old[old["sha256"].astype(str) != checksum][columns].copy()
         old["imported"] = [f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["imported"]]
         new = pd.concat([old.astype(object), new.astype(object)], ignore_index=True)
-    with tempfile.TemporaryDirectory(prefix="ogl-impact-register-") as tmp:
-        path = write_tables({NAME: new}, Path(tmp), COMMENT)[0]
-        return path.read_text(encoding="utf-8")
+    return table_csv_text(new, COMMENT)

@@ -5,7 +5,7 @@ formula injection. ``target``: the safe writer (staging, swap, marker file,
 refusal of the project root, the input and foreign folders).
 """
 
-from ogl_impact.write.tables import escape_cell, write_tables
+from ogl_impact.write.tables import escape_cell, table_csv_text, write_tables
 from ogl_impact.write.target import (
     MARKER,
     TargetError,
@@ -27,6 +27,7 @@ __all__ = [
     "read_marker",
     "replace_file",
     "replace_folder",
+    "table_csv_text",
     "update_files",
     "write_marker",
     "write_tables",

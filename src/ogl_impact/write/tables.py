@@ -11,9 +11,11 @@ is the one rule for every CSV and XLSX writer.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -45,12 +47,43 @@ def write_tables(
     for name, frame in frames.items():
         path = folder / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(f"# {comment}\n")
-            writer = csv.writer(handle, delimiter=sep, lineterminator="\n")
-            writer.writerow(frame.columns)
-            writer.writerows(_cells(frame, sep))
+            _write_csv(handle, frame, comment, sep)
         written.append(path)
     return written
+
+
+def table_csv_text(frame: pd.DataFrame, comment: str, sep: str = ";") -> str:
+    r"""Return the text :func:`write_tables` writes for one frame, without a file.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    comment : str
+        Leading ``#`` comment line.
+    sep : str
+        Field separator, as for :func:`write_tables`.
+
+    Returns
+    -------
+    str
+        Comment line, header and rows, each ending in ``\n``.
+
+    Examples
+    --------
+    >>> table_csv_text(pd.DataFrame({"a": [1.5], "b": ["=x"]}), "Test")
+    "# Test\na;b\n1,5;'=x\n"
+    """
+    buffer = io.StringIO(newline="")
+    _write_csv(buffer, frame, comment, sep)
+    return buffer.getvalue()
+
+
+def _write_csv(handle: TextIO, frame: pd.DataFrame, comment: str, sep: str) -> None:
+    handle.write(f"# {comment}\n")
+    writer = csv.writer(handle, delimiter=sep, lineterminator="\n")
+    writer.writerow(frame.columns)
+    writer.writerows(_cells(frame, sep))
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -412,7 +412,7 @@ def claim_folder(out: str | Path, command: str, inputs: Sequence[str | Path] = (
             f"folder above it"
         )
     out_r.mkdir(parents=True, exist_ok=True)
-    if read_marker(out_r) != command:
+    if data is None or data["command"] != command:  # the marker read above
         write_marker(out_r, command, manifest=False)
     return out_r
 
