@@ -225,6 +225,60 @@ def test_partner_and_milestone_bars():
     assert bars["A|limited"].get_x() == pytest.approx(75)
 
 
+def _partner_totals(counts: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    rows = []
+    for lab, (communes, society) in counts.items():
+        rows += [
+            {"lab_label": lab, "kind_label": "Kommune", "n": communes},
+            {"lab_label": lab, "kind_label": "Zivilgesellschaft", "n": society},
+        ]
+    return pd.DataFrame(rows)
+
+
+def test_partner_bars_carry_their_totals_and_a_far_longer_bar_is_cut_with_a_mark():
+    # totals 2, 8 and 53: the 53 would squeeze the others into a sixth of the axis
+    partners = _partner_totals({"A": (2, 0), "B": (5, 3), "ohne Labor": (1, 52)})
+    with house_style():
+        ax = plots.partner_composition(partners)
+    written = {t.get_text(): t.xy for t in ax.texts}
+    assert set(written) == {"2", "8", "53"}
+    # the axis ends half as long again as the longest other bar (8 * 1.5 = 12)
+    assert ax.get_xlim() == (0.0, 12.0)
+    # each total stands at its bar's end; the cut bar's at the axis end
+    assert written["2"] == (2, 0) and written["8"] == (8, 1) and written["53"] == (12.0, 2)
+    # the bar keeps its true length (the CSV and the SVG say 53) and is marked where it is cut
+    bars = _bars(ax)
+    assert bars["ohne Labor|Zivilgesellschaft"].get_x() + bars[
+        "ohne Labor|Zivilgesellschaft"
+    ].get_width() == pytest.approx(53)
+    marks = [ln for ln in ax.lines if ln.get_color() == "white"]
+    assert len(marks) == 2
+    for ln in marks:
+        ys = ln.get_ydata()
+        assert min(ys) >= 1.5 and max(ys) <= 2.5  # across the cut bar's row only
+        assert all(9 < x < 12 for x in ln.get_xdata())
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"A": (2, 0), "B": (5, 3), "C": (20, 4)},  # 24 is 3 times 8: not cut
+        {"A": (1, 0)},  # one bar
+        {"A": (0, 0), "B": (0, 9)},  # the others empty: nothing to compare with
+    ],
+)
+def test_partner_bars_are_not_cut_without_a_far_longer_one(counts):
+    partners = _partner_totals(counts)
+    with house_style():
+        ax = plots.partner_composition(partners)
+    longest = max(a + b for a, b in counts.values())
+    assert ax.get_xlim()[1] >= longest
+    assert not [ln for ln in ax.lines if ln.get_color() == "white"]
+    assert sorted(t.get_text() for t in ax.texts) == sorted(str(a + b) for a, b in counts.values())
+    plt.close("all")
+
+
 def test_impact_model_diagram_boxes_arrows_and_colours():
     data = pd.DataFrame(
         {

@@ -11,6 +11,7 @@ from ogl_impact.plots.forest import change_title, forest
 from ogl_impact.plots.likert import likert_bars
 from ogl_impact.plots.model_diagram import impact_model
 from ogl_impact.plots.openness import openness_dots, openness_radar
+from ogl_impact.plots.programme import cut_at as partner_cut_at
 from ogl_impact.plots.programme import milestone_completion, partner_composition
 from ogl_impact.plots.staircase import stage_overview, staircase
 from ogl_impact.plots.style import footer, house_style, survey_source
@@ -28,6 +29,7 @@ __all__ = [
     "openness_dots",
     "openness_radar",
     "partner_composition",
+    "partner_cut_at",
     "stage_overview",
     "staircase",
     "survey_source",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -12,6 +13,7 @@ from ogl_impact.plots.style import (
     axis_numbers,
     ensure_ax,
     legend_below,
+    number,
     ordered,
     text,
     wrap,
@@ -31,7 +33,13 @@ IRM_COLOURS = {
 def partner_composition(
     data: pd.DataFrame, *, order: Sequence[str] | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Partners per lab by kind, as stacked horizontal bars.
+    """Partners per lab by kind, as stacked horizontal bars, each with its total at its end.
+
+    A bar more than :data:`CUT_FACTOR` times as long as the longest of the
+    others (such as the partners whose lab is not public) would squeeze the
+    others to a few millimetres: the axis then ends a little beyond the
+    others, and that bar is cut there, marked with a break (two white
+    slashes) and its total written at the axis end.
 
     Parameters
     ----------
@@ -59,6 +67,22 @@ def partner_composition(
         for bar, lab in zip(bars.patches, labs, strict=True):
             bar.set_gid(f"{lab}|{kind}")
         left += table[kind]
+    end = cut_at(left)
+    for y, total in enumerate(left):
+        cut = end is not None and total > end
+        ax.annotate(
+            number(total, 0),
+            xy=(end if cut else total, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            annotation_clip=False,
+        )
+        if cut:
+            _break_mark(ax, end, y)
+    if end is not None:
+        ax.set_xlim(0, end)
     ax.set_yticks(range(len(labs)), [wrap(str(lab), LAB_WRAP) for lab in labs])
     ax.tick_params(axis="y", length=0)
     ax.invert_yaxis()
@@ -66,6 +90,43 @@ def partner_composition(
     axis_numbers(ax, "x", 0)
     legend_below(ax, ncol=3)
     return ax
+
+
+CUT_FACTOR = 3.0
+"""A bar longer than this many times the longest other bar is cut at the axis end."""
+
+
+def cut_at(totals: Sequence[float]) -> float | None:
+    """Return where the axis of :func:`partner_composition` ends when a bar is cut there.
+
+    Parameters
+    ----------
+    totals : sequence of float
+        Length of each bar.
+
+    Returns
+    -------
+    float or None
+        Half as long again as the longest bar but one (rounded up), when the
+        longest is more than :data:`CUT_FACTOR` times that one; None: no bar is cut.
+    """
+    longest = sorted(totals, reverse=True)
+    if len(longest) < 2 or longest[1] <= 0 or longest[0] <= CUT_FACTOR * longest[1]:
+        return None
+    return float(math.ceil(longest[1] * 1.5))
+
+
+def _break_mark(ax: Axes, end: float, y: float) -> None:
+    """Draw two white slashes across a bar cut at ``end`` (row ``y``)."""
+    for shift in (0.035, 0.06):
+        x = end * (1 - shift)
+        ax.plot(
+            [x - end * 0.01, x + end * 0.01],
+            [y + 0.45, y - 0.45],
+            color="white",
+            linewidth=2.0,
+            solid_capstyle="butt",
+        )
 
 
 def milestone_completion(

@@ -54,6 +54,12 @@ def _partner_data(ctx: Context) -> list[Panel]:
             f"The bar “{not_named}” counts the other {hidden} partners up to the published "
             "total, whose name and lab are not public.",
         )
+    if plots.partner_cut_at(counts.sum(axis=1).tolist()) is not None:
+        rest += " " + ctx.t(
+            "Der längste Balken ist gekürzt gezeichnet (Bruchzeichen); die Zahl an seinem Ende "
+            "gilt.",
+            "The longest bar is drawn cut short (break mark); the number at its end applies.",
+        )
     values = {
         "total": total,
         "named": total - hidden,
