@@ -128,7 +128,11 @@ def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> ogl_impact.Dataset:
-    folder = tmp_path_factory.mktemp("small")
+    return small_dataset(tmp_path_factory.mktemp("small"), VALUES)
+
+
+def small_dataset(folder: Path, values: list[tuple[str, str, str, str]]) -> ogl_impact.Dataset:
+    """The two labs of INDICATORS with ``values`` (lab, indicator, period, value)."""
     write(folder / "sources.csv", ["source_id", "title", "reference"], [["s", "S", "s"]])
     write(
         folder / "labs.csv",
@@ -171,7 +175,7 @@ def small(tmp_path_factory) -> ogl_impact.Dataset:
     write(
         folder / "indicator_values.csv",
         ["lab_id", "indicator_id", "period_id", "disaggregation_value", "value", "status"],
-        [[lab, i, p, "", v, "measured"] for lab, i, p, v in VALUES],
+        [[lab, i, p, "", v, "measured"] for lab, i, p, v in values],
     )
     return ogl_impact.load(folder)
 
@@ -189,6 +193,58 @@ def test_attainment_hand_computed(small, key, expected):
             assert math.isnan(got)
         else:
             assert got == pytest.approx(want)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "progress"),
+    [
+        ("asc", "27", 0.85),  # (27 - 10) / (30 - 10): within the tolerance of 0.8 x 1.0
+        ("asc", "29,9", 0.995),
+        ("desc", "11", 0.9),  # (11 - 20) / (10 - 20)
+        ("ord", "3", None),  # beyond the baseline 2, short of the target 4
+    ],
+)
+def test_on_the_target_date_short_of_the_target_is_behind_not_on_track(
+    tmp_path, indicator, value, progress
+):
+    # p3 ends on the target date (2023-01-01): expected progress 1. Before, 85 % of the way
+    # at the end of the programme counted as "on track" (0.85 >= 0.8 x 1.0).
+    values = [v for v in VALUES if v[:3] != ("a", indicator, "p3")] + [
+        ("a", indicator, "p3", value)
+    ]
+    att = attainment(small_dataset(tmp_path, values), labs=["a"])
+    row = att.set_index(["indicator_id", "period_id"]).loc[(indicator, "p3")]
+    assert row["expected"] == 1.0
+    if progress is not None:
+        assert row["progress"] == pytest.approx(progress)
+    assert row["status"] == "behind"
+    # the same value half-way (p2, expected 0.5) is on track, as before
+    values = [v for v in values if v[:3] != ("a", indicator, "p2")] + [
+        ("a", indicator, "p2", value)
+    ]
+    att = attainment(small_dataset(tmp_path, values), labs=["a"])
+    assert att.set_index(["indicator_id", "period_id"]).loc[(indicator, "p2"), "status"] == (
+        "on_track"
+    )
+
+
+@pytest.mark.parametrize(
+    ("at_p2", "status_p2", "status_p3"),
+    [
+        ("90", "on_track", "no_data"),  # 90 of 100 last reported: reached by the end? not known
+        ("100", "achieved", "achieved"),  # a carried total is a lower bound: reached
+        ("30", "behind", "no_data"),
+    ],
+)
+def test_a_running_total_carried_to_the_target_date(tmp_path, at_p2, status_p2, status_p3):
+    # the running total 'cum' (target 100 on 2023-01-01, the end of p3) is last reported in p2
+    values = [v for v in VALUES if v[1] != "cum"] + [("a", "cum", "p2", at_p2)]
+    att = attainment(small_dataset(tmp_path, values), labs=["a"])
+    rows = att.set_index(["indicator_id", "period_id"])
+    assert rows.loc[("cum", "p2"), "status"] == status_p2
+    p3 = rows.loc[("cum", "p3")]
+    assert bool(p3["carried_forward"]) and p3["actual"] == float(at_p2)
+    assert p3["status"] == status_p3
 
 
 def test_cap_limits_progress(small):

@@ -21,11 +21,18 @@ target date that has passed at the end of the period, between 0 and 1.
 
 *Status* (in this order):
 
-- ``no_data``: no actual value, or no target to measure against;
+- ``no_data``: no actual value, or no target to measure against, or a
+  running total carried forward to a period ending on or after the target
+  date that falls short of the target (the lab did not report whether the
+  target was reached by the end; a carried total at or beyond the target
+  is ``achieved``, as it is a lower bound);
 - ``achieved``: progress >= 1 (ordinal/qualitative: actual at or beyond the target);
 - ``on_track``: progress >= ``tolerance`` x expected progress (default 0.8),
   or, without dates, progress > 0 (ordinal/qualitative: actual strictly
-  beyond the baseline in the good direction);
+  beyond the baseline in the good direction); only before the target date:
+  from a period ending on or after it (expected progress 1) an indicator
+  either has achieved its target or is behind (93 % of the target at the
+  end of the programme is not "on track");
 - ``behind``: everything else.
 """
 
@@ -145,7 +152,9 @@ def _status(g: pd.DataFrame, tolerance: float) -> pd.Series:
     progress, expected = g["progress"], g["expected"]
     numeric_on_track = np.where(expected.notna(), progress >= tolerance * expected, progress > 0)
     achieved = np.where(status_only, at_target, progress >= 1)
-    on_track = np.where(status_only, beyond_base, numeric_on_track)
-    missing = (actual.isna() | target.isna()).to_numpy()
+    due = (expected >= 1).to_numpy()  # the period ends on or after the target date
+    on_track = np.where(status_only, beyond_base, numeric_on_track) & ~due
+    unknown_end = due & g["carried_forward"].to_numpy(dtype=bool) & ~achieved
+    missing = (actual.isna() | target.isna()).to_numpy() | unknown_end
     status = np.select([missing, achieved, on_track], ["no_data", "achieved", "on_track"], "behind")
     return pd.Series(status, index=g.index)
