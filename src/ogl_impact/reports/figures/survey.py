@@ -359,6 +359,10 @@ declare(
 # --- vertrauen_likert -------------------------------------------------------------------------
 
 
+REVERSED_MARK = ("(negativ formuliert)", "(negatively worded)")
+"""Appended to the label of a reverse-keyed statement in the trust figure."""
+
+
 def _likert_data(ctx: Context) -> list[Panel]:
     ds = ctx.data
     if ds.responses.empty:
@@ -379,6 +383,20 @@ def _likert_data(ctx: Context) -> list[Panel]:
             )
         )
     wording = dict(zip(book["item_id"], book[ctx.t("wording_de", "wording_en")], strict=True))
+    # a negatively worded statement keeps its answers as given (agreement on the right), so
+    # its label says that agreement there means less trust
+    keyed = set(book.loc[book["reverse_keyed"].fillna(False).astype(bool), "item_id"])
+    reversed_items = [i for i in items if i in keyed]
+    for item in reversed_items:
+        wording[item] = f"{wording[item]} {ctx.t(*REVERSED_MARK)}"
+    reversed_note = ""
+    if reversed_items:
+        reversed_note = " " + ctx.t(
+            f"„{REVERSED_MARK[0]}“: Zustimmung bedeutet bei dieser Aussage weniger Vertrauen "
+            "(Antworten wie gegeben, nicht umgepolt).",
+            f"“{REVERSED_MARK[1]}”: for this statement agreement means less trust (answers as "
+            "given, not reversed).",
+        )
     # n counts the respondents with an answer in a shown (wave, item), never those of a
     # suppressed group nor those who answered none of the items drawn
     drawn = cats.loc[~cats["suppressed"] & (cats["n"].fillna(0) > 0)]
@@ -390,7 +408,14 @@ def _likert_data(ctx: Context) -> list[Panel]:
     keys = answers["wave"].astype(str) + "\x1f" + answers["item_id"].astype(str)
     wanted = {f"{w}\x1f{i}" for w, i in cells}
     n = int(answers[keys.isin(wanted)].groupby(["respondent_id", "wave"], observed=True).ngroups)
-    return [Panel(cats, n, extra={"items": items, "wording": wording})]
+    return [
+        Panel(
+            cats,
+            n,
+            {"reversed": reversed_note},
+            extra={"items": items, "wording": wording, "reversed": reversed_items},
+        )
+    ]
 
 
 def _likert_plot(panel: Panel, ctx: Context) -> Figure:
@@ -433,9 +458,11 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
     # a wave is named with numbers only where some of its rows are shown
     shown_waves = sorted(f.loc[~masked, "wave"].unique())
     hidden_waves = _hidden_waves(f)
-    top = f[(f["value"] == f["value"].max()) & ~masked].copy()
+    # the top category of a negatively worded statement is the least trust: not compared
+    reversed_items = panel.extra["reversed"]
+    top = f[(f["value"] == f["value"].max()) & ~masked & ~f["item_id"].isin(reversed_items)].copy()
     top["where"] = (
-        top["item_id"].map(panel.extra["wording"]).astype(str)
+        top["item_id"].map(panel.extra["wording"]).astype(str).str.rstrip(".")
         + ctx.t(", Welle ", ", wave ")
         + top["wave"].astype(str)
     )
@@ -451,7 +478,15 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
                 f"statements on trust in {'wave' if one else 'waves'} {waves}.",
             ),
             hidden,
-            ctx.t("Anteil der höchsten Stufe:", "Share of the top category:"),
+            ctx.t("Anteil der höchsten Stufe", "Share of the top category")
+            + (
+                ctx.t(
+                    " (ohne die negativ formulierte Aussage):",
+                    " (without the negatively worded statement):",
+                )
+                if reversed_items
+                else ":"
+            ),
             extremes(top, share, "where", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
@@ -465,8 +500,9 @@ declare(
     plot=_likert_plot,
     caption=(
         "Vertrauen in Verwaltung und Rat: Antworten je Befragungswelle (Prozent der gültigen "
-        "Antworten).",
-        "Trust in administration and council: answers per survey wave (percent of valid answers).",
+        "Antworten).{reversed}",
+        "Trust in administration and council: answers per survey wave (percent of valid "
+        "answers).{reversed}",
     ),
     alt=_likert_alt,
     reports=ALL_REPORTS,
