@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ogl_impact.dataset import load
@@ -70,3 +71,76 @@ def test_the_mark_is_english_in_an_english_figure(demo, lang):
     assert any("(negatively worded)" in t for t in _texts(likert.figure))
     assert "agreement means less trust" in likert.caption
     assert MARK not in likert.caption
+
+
+class _Lang:
+    """The two things :func:`extremes` asks of a build context."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def t(self, de: str, en: str) -> str:
+        return de if self.lang == "de" else en
+
+
+@pytest.mark.parametrize(
+    ("values", "decimals", "lang", "sentence"),
+    [
+        # 5 of 8 labs share the largest value: the alt text named one of them as "the" largest
+        (
+            [2, 2, 2, 2, 1, 2, 0, 0],
+            0,
+            "de",
+            "Größter Wert: „A“, „B“, „C“ und 2 weitere (je 2); kleinster: „G“ und „H“ (je 0).",
+        ),
+        ([3.5, 1.5, 2.0], 1, "de", "Größter Wert: A (3,5); kleinster: B (1,5)."),
+        # equal as shown (one decimal) is equal
+        ([1.04, 1.01, 0.5], 1, "en", "Largest: “A” and “B” (1.0 each); smallest: C (0.5)."),
+        ([4, 4, 4, 4], 0, "de", "Alle 4 gleich (4)."),
+        (
+            [4, 4, 1, 1, 1, 1],
+            0,
+            "en",
+            "Largest: “A” and “B” (4 each); smallest: “C”, “D”, “E” and 1 more (1 each).",
+        ),
+    ],
+)
+def test_alt_text_extremes_name_every_holder_of_a_tied_value(values, decimals, lang, sentence):
+    from ogl_impact.reports.figures.base import extremes
+
+    frame = pd.DataFrame({"label": list("ABCDEFGH"[: len(values)]), "value": values})
+    assert extremes(frame, "value", "label", _Lang(lang), decimals) == sentence
+
+
+def test_the_staircase_does_not_show_stages_passed_over_as_reached(demo):
+    from ogl_impact.logic import attainment, stages
+
+    drawn = draw(demo, "pb", "wirkungstreppe", reps=99)[0]
+    st = stages(attainment(demo))
+    st = st[st["period_id"] == "pb"]
+    with_gaps = st[st["skipped"] != ""]
+    assert not with_gaps.empty  # the embedded data have labs whose climb passed over a stage
+    table = drawn.table.set_index("lab_label")
+    assert (table["skipped"] != "").sum() == len(with_gaps)
+    assert "Hell: Stufen unter der erreichten ohne Indikatorwerte" in drawn.caption
+    assert "Ohne Indikatorwerte übersprungen:" in drawn.alt_text
+    # every passed-over stage is drawn in the light tint (0.5), not as reached (1)
+    ax = drawn.figure.axes[0]
+    mesh = ax.collections[0]
+    grid = mesh.get_array().reshape(len(table), 7)
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    for row, label in enumerate(labels):
+        skipped = table.loc[label, "skipped"]
+        gaps = {int(x) for x in skipped.split(",")} if skipped else set()
+        reached = int(table.loc[label, "stage"])
+        for stage in range(1, 8):
+            want = 0.5 if stage in gaps else (1.0 if stage <= reached else 0.0)
+            assert grid[row, stage - 1] == want, (label, stage)
+
+
+def test_the_partner_caption_says_the_list_has_no_dates(demo):
+    for report in ("zb", "pb"):
+        drawn = draw(demo, report, "partner", reps=99)[0]
+        assert "Die Partnerliste ist nicht datiert" in drawn.caption
+        assert "ihre Art folgt den veröffentlichten Zahlen je Art" in drawn.caption
+        assert "Bruchzeichen" in drawn.caption

@@ -389,6 +389,33 @@ def test_stage_rule(statuses, reached):
     assert stages(_att_for_stages(statuses))["stage"].tolist() == [reached]
 
 
+@pytest.mark.parametrize(
+    ("statuses", "reached", "skipped"),
+    [
+        ({1: ["on_track"], 2: ["no_data"], 3: ["achieved"], 4: ["behind"]}, 3, "2"),
+        # stage 3 has no indicator at all, stage 5 no data: both passed over below 6
+        (
+            {
+                1: ["achieved"],
+                2: ["no_data", "no_data"],
+                4: ["on_track"],
+                5: ["no_data"],
+                6: ["achieved"],
+            },
+            6,
+            "2, 3, 5",
+        ),
+        # above the stage reached nothing is "passed over": 3 is where the climb stops
+        ({1: ["achieved"], 2: ["achieved"], 3: ["behind"], 4: ["no_data"]}, 2, ""),
+        ({1: ["no_data"], 2: ["achieved"]}, 2, "1"),
+        ({1: ["no_data"]}, 0, ""),
+    ],
+)
+def test_stages_name_the_stages_passed_over_without_data(statuses, reached, skipped):
+    row = stages(_att_for_stages(statuses)).iloc[0]
+    assert (row["stage"], row["skipped"]) == (reached, skipped)
+
+
 def test_stages_on_small_data(small):
     st = stages(attainment(small, labs=["a"])).set_index("period_id")["stage"]
     # stage 1 (o1: asc, desc), stage 2 (o2: flat), stage 4 (oc1: ord, notarget without target)

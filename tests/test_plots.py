@@ -135,6 +135,25 @@ def test_staircase_and_overview():
     mesh = next(c for c in ov.collections if isinstance(c, QuadMesh))
     grid = np.asarray(mesh.get_array()).reshape(2, 7)
     assert grid.sum(axis=1).tolist() == [3, 7]
+    assert [t.get_text() for t in ov.get_legend().get_texts()] == ["erreicht", "nicht erreicht"]
+
+
+def test_stage_overview_draws_stages_passed_over_apart_from_those_reached():
+    data = pd.DataFrame({"lab_label": ["A", "B"], "stage": [5, 2], "skipped": ["2, 3", ""]})
+    with house_style():
+        ov = plots.stage_overview(data)
+    mesh = next(c for c in ov.collections if isinstance(c, QuadMesh))
+    grid = np.asarray(mesh.get_array()).reshape(2, 7)
+    assert grid.tolist() == [[1, 0.5, 0.5, 1, 1, 0, 0], [1, 1, 0, 0, 0, 0, 0]]
+    # three tints, each named in the legend, and the passed-over one unlike the other two
+    colours = mesh.cmap(mesh.norm(np.array([0.0, 0.5, 1.0])))
+    assert len({tuple(np.round(c, 3)) for c in colours}) == 3
+    assert [t.get_text() for t in ov.get_legend().get_texts()] == [
+        "erreicht",
+        "ohne Indikatorwerte übersprungen",
+        "nicht erreicht",
+    ]
+    plt.close("all")
 
 
 def test_attainment_heatmap_and_progress():

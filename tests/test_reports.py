@@ -63,6 +63,14 @@ def test_build_writes_every_format_and_a_gallery(built, demo):
         assert {f"{figure}.png", f"{figure}.svg", f"{figure}.pdf"} <= names
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert "Sachstandsbericht 4" in html and "synthetische Demodaten" in html
+    # the report's date limits its periods and waves, not the corrections drawn (which a
+    # Korrekturvermerk may date after it): it is a reference date, not a "Datenstand"
+    until = demo.periods.set_index("period_id").at["sb4", "end"]
+    assert (
+        f'Stichtag: <time datetime="{until:%Y-%m-%d}">{until:%d.%m.%Y}</time> '
+        "(Berichtszeiträume und Befragungswellen bis zu diesem Tag" in html
+    )
+    assert "Datenstand" not in html
     assert "n = " in html and "Quelle" in html
     # the full data support every figure: nothing is listed as not estimable
     assert "nicht schätzbar" not in html and "not-estimable" not in html

@@ -144,6 +144,11 @@ class Stages(_Output):
         ge=0,
         le=7,
     )
+    skipped: Series[str] = field(
+        "Übersprungen",
+        "Stufen unter der erreichten ohne Indikatorwerte (übersprungen, nicht belegt)",
+        "Stages below the one reached without indicator values (passed over, not shown)",
+    )
 
 
 class Diagnostics(_Output):

@@ -129,7 +129,10 @@ def stages(att: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``lab_id``, ``period_id``, ``period_end``, ``stage`` (0-7).
+        ``lab_id``, ``period_id``, ``period_end``, ``stage`` (0-7) and
+        ``skipped``: the stages below the one reached that were passed over
+        for want of data, as text (``"2, 3"``; empty when none), so that a
+        figure need not show them as reached.
     """
     staged = att[att["stage"].notna()]
     with_data = staged[staged["status"] != "no_data"]
@@ -146,20 +149,25 @@ def stages(att: pd.DataFrame) -> pd.DataFrame:
     open_so_far = np.cumsum(blocked, axis=1) == 0  # no blocked stage up to here
     levels = np.arange(1, 8)
     reached = np.where(confirmed & open_so_far, levels, 0).max(axis=1)
+    passed = ~confirmed & ~blocked & (levels[None, :] < reached[:, None])
     out = pd.DataFrame(
         {
             "lab_id": per_stage.index.get_level_values(0),
             "period_id": per_stage.index.get_level_values(1),
             "stage": reached,
+            "skipped": [", ".join(str(v) for v in levels[row]) for row in passed],
         }
     )
     ends = att.drop_duplicates("period_id").set_index("period_id")["period_end"]
     out["period_end"] = out["period_id"].map(ends)
     grid = att[["lab_id", "period_id", "period_end"]].drop_duplicates()
-    out = grid.merge(out[["lab_id", "period_id", "stage"]], on=["lab_id", "period_id"], how="left")
+    out = grid.merge(
+        out[["lab_id", "period_id", "stage", "skipped"]], on=["lab_id", "period_id"], how="left"
+    )
     out["stage"] = out["stage"].fillna(0).astype(int)
+    out["skipped"] = out["skipped"].fillna("").astype(str)
     out = out.sort_values(["lab_id", "period_end"]).reset_index(drop=True)
-    return Stages.validate(out[["lab_id", "period_id", "period_end", "stage"]])
+    return Stages.validate(out[["lab_id", "period_id", "period_end", "stage", "skipped"]])
 
 
 def rollup_disaggregated(

@@ -9,8 +9,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 
-from ogl_impact.plots.style import PALETTE, date_label, ensure_ax, ordered, text, wrap
+from ogl_impact.plots.style import (
+    PALETTE,
+    date_label,
+    ensure_ax,
+    legend_below,
+    ordered,
+    text,
+    wrap,
+)
 from ogl_impact.vocab import STAGES
 
 STAGE_NAMES_DE = [de for de, _en in STAGES.values()]
@@ -90,12 +99,16 @@ def stage_overview(
 ) -> Axes:
     """Labs x stages: filled up to the stage each lab has reached.
 
-    The columns are named with the stages of the Wirkungstreppe.
+    The columns are named with the stages of the Wirkungstreppe. A stage
+    below the one reached that was passed over for want of indicator values
+    (column ``skipped``, as :func:`ogl_impact.logic.stages` gives it) is drawn
+    in a light tint, not as reached; a legend under the axes names the tints.
 
     Parameters
     ----------
     data : DataFrame
-        Columns lab_label (one row per lab) and stage.
+        Columns lab_label (one row per lab), stage and, optionally, skipped
+        (stage numbers as text, ``"2, 3"``).
     order : sequence of str, optional
         Labs top to bottom (the programme's order, as in ``labs.csv``);
         labs not named follow in order of appearance.
@@ -105,18 +118,25 @@ def stage_overview(
     Returns
     -------
     Axes
-        A mesh whose array (labs x 7) is 1 where the stage is reached.
+        A mesh whose array (labs x 7) is 1 where the stage is reached, 0.5
+        where it was passed over and 0 above the stage reached.
     """
     labs = ordered(data["lab_label"], order)
     data = data.drop_duplicates("lab_label").set_index("lab_label").reindex(labs).reset_index()
     ax = ensure_ax(ax, height_cm=max(6.0, 3.0 + 0.45 * len(data)))
     stages = pd.to_numeric(data["stage"], errors="coerce").fillna(0).to_numpy(dtype=float)
     grid = (np.arange(1, 8)[None, :] <= stages[:, None]).astype(float)
+    skipped = data["skipped"] if "skipped" in data else pd.Series("", index=data.index)
+    for row, text_ in enumerate(skipped.fillna("").astype(str)):
+        for part in text_.split(","):
+            if part.strip():
+                grid[row, int(part) - 1] = 0.5
+    colours = [_OPEN, _SKIPPED, PALETTE[0]]
     ax.pcolormesh(
         np.arange(-0.5, 7, 1),
         np.arange(-0.5, len(data), 1),
         grid,
-        cmap=ListedColormap(["#F0F0F0", PALETTE[0]]),
+        cmap=ListedColormap(colours),
         vmin=0,
         vmax=1,
         edgecolors="white",
@@ -130,4 +150,15 @@ def stage_overview(
     ax.set_xlabel(text("stage"))
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
+    keys = [(PALETTE[0], "stage_reached"), (_OPEN, "stage_open")]
+    if (grid == 0.5).any():
+        keys.insert(1, (_SKIPPED, "stage_skipped"))
+    handles = [Patch(facecolor=c, edgecolor="#BDBDBD", label=text(k)) for c, k in keys]
+    legend_below(ax, handles, ncol=3)
     return ax
+
+
+_OPEN = "#F0F0F0"
+"""Fill of a stage not reached."""
+_SKIPPED = "#A6CEE3"
+"""Fill of a stage passed over for want of indicator values (a light tint of the blue)."""

@@ -220,9 +220,24 @@ def _gallery(
         _head(report.title, lang)
         + f'<body>\n<nav aria-label="{nav}"><a href="../index.html">{overview}</a></nav>\n'
         f"<main>\n<h1>{_german(report.title, de)}</h1>\n"
-        f"<p>{'Datenstand' if de else 'Data until'}: {_date(report.until, de)}</p>\n"
+        f"<p>{_reference_day(report.until, de)}</p>\n"
         f"{_privacy_line(decision, lang)}\n"
         f"{banner}\n{note}\n{''.join(cards)}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _reference_day(until: date, de: bool) -> str:
+    """Say what the report's date limits: its periods and waves, not the corrections drawn."""
+    day = _date(until, de)
+    if de:
+        return (
+            f"Stichtag: {day} (Berichtszeiträume und Befragungswellen bis zu diesem Tag; "
+            "die Werte wie zur Zeit der Erstellung gespeichert, mit allen bis dahin "
+            "eingegangenen Korrekturen)"
+        )
+    return (
+        f"Reference date: {day} (reporting periods and survey waves up to this day; the "
+        "values as stored when the report was built, with every correction received by then)"
     )
 
 

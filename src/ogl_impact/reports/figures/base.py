@@ -779,17 +779,38 @@ def extremes(
     -------
     str
         E.g. "Größter Wert: Kehl (4,2); kleinster: Bremen (2,1)." or "" when
-        no value is shown.
+        no value is shown. Values equal as shown (rounded to ``decimals``)
+        are named together: "„Kehl“ und „Bremen“ (je 4,2)", three at most and
+        then "und 5 weitere"; "Alle 13 gleich (2)." when every value is.
     """
     shown = frame.dropna(subset=[value])
     if shown.empty:
         return ""
+    rounded = shown[value].astype(float).round(decimals)
+    hi, lo = rounded.max(), rounded.min()
     with style.house_style(ctx.lang):
-        hi = shown.loc[shown[value].astype(float).idxmax()]
-        lo = shown.loc[shown[value].astype(float).idxmin()]
-        big = f"{hi[label]} ({style.number(float(hi[value]), decimals)}{unit})"
-        small = f"{lo[label]} ({style.number(float(lo[value]), decimals)}{unit})"
+        if hi == lo and len(shown) > 1:
+            v = f"{style.number(float(hi), decimals)}{unit}"
+            return ctx.t(f"Alle {len(shown)} gleich ({v}).", f"All {len(shown)} equal ({v}).")
+        big = _tied(shown.loc[rounded == hi, label].astype(str).tolist(), hi, decimals, unit, ctx)
+        small = _tied(shown.loc[rounded == lo, label].astype(str).tolist(), lo, decimals, unit, ctx)
     return ctx.t(f"Größter Wert: {big}; kleinster: {small}.", f"Largest: {big}; smallest: {small}.")
+
+
+def _tied(names: list[str], v: float, decimals: int, unit: str, ctx: Context) -> str:
+    """Name the holders of one value: "Kehl (4,2)", "„Kehl“ und „Bremen“ (je 4,2)" ..."""
+    number = f"{style.number(float(v), decimals)}{unit}"
+    if len(names) == 1:
+        return f"{names[0]} ({number})"
+    # quoted: a name may hold "und" itself ("Merzenich und Kerpen")
+    names = [ctx.t(f"„{n}“", f"“{n}”") for n in names]
+    if len(names) <= 3:
+        de = f"{', '.join(names[:-1])} und {names[-1]}"
+        en = f"{', '.join(names[:-1])} and {names[-1]}"
+    else:
+        de = f"{', '.join(names[:3])} und {len(names) - 3} weitere"
+        en = f"{', '.join(names[:3])} and {len(names) - 3} more"
+    return ctx.t(f"{de} (je {number})", f"{en} ({number} each)")
 
 
 def sentences(parts: list[str]) -> str:

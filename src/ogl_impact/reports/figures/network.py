@@ -150,12 +150,26 @@ def _stage_data(ctx: Context) -> list[Panel]:
         {
             "lab_label": [names[x] for x in st["lab_id"]],
             "stage": st["stage"].to_numpy(),
+            "skipped": st["skipped"].to_numpy(),
             "n": [int(n.get(x, 0)) for x in st["lab_id"]],
         }
     )
     used = att[(att["period_id"] == last) & att["stage"].notna() & could_draw(att)]
+    note = ""
+    if frame["skipped"].ne("").any():
+        note = " " + ctx.t(
+            "Hell: Stufen unter der erreichten ohne Indikatorwerte, beim Aufstieg übersprungen "
+            "(nicht belegt).",
+            "Light: stages below the one reached without indicator values, passed over "
+            "(not shown to be reached).",
+        )
     return [
-        Panel(frame, len(frame), {"when": when(ctx.data, last)}, drawn_on=values_drawn(ctx, used))
+        Panel(
+            frame,
+            len(frame),
+            {"when": when(ctx.data, last), "skipped": note},
+            drawn_on=values_drawn(ctx, used),
+        )
     ]
 
 
@@ -182,8 +196,27 @@ def _stage_alt(panel: Panel, ctx: Context) -> str:
                 f"{panel.values['when']}.",
             ),
             extremes(panel.frame, "stage", "lab_label", ctx, 0),
+            _skipped_sentence(panel.frame, ctx),
             n_sentence(panel, ctx),
         ]
+    )
+
+
+def _skipped_sentence(frame: pd.DataFrame, ctx: Context) -> str:
+    """Name the labs whose climb passed over stages without indicator values ("" if none)."""
+    rows = frame[frame["skipped"].ne("")]
+    if rows.empty:
+        return ""
+    parts = [
+        ctx.t(
+            f"{lab} (Stufe{'n' if ',' in skipped else ''} {skipped})",
+            f"{lab} (stage{'s' if ',' in skipped else ''} {skipped})",
+        )
+        for lab, skipped in zip(rows["lab_label"], rows["skipped"], strict=True)
+    ]
+    return ctx.t(
+        "Ohne Indikatorwerte übersprungen: " + "; ".join(parts) + ".",
+        "Passed over without indicator values: " + "; ".join(parts) + ".",
     )
 
 
@@ -193,8 +226,10 @@ declare(
     data=_stage_data,
     plot=_stage_plot,
     caption=(
-        "Höchste Stufe der Wirkungstreppe, die jedes Labor bis zum Berichtszeitraum erreicht hat.",
-        "Highest stage of the impact staircase each lab has reached by the reporting period.",
+        "Höchste Stufe der Wirkungstreppe, die jedes Labor bis zum Berichtszeitraum erreicht "
+        "hat.{skipped}",
+        "Highest stage of the impact staircase each lab has reached by the reporting "
+        "period.{skipped}",
     ),
     alt=_stage_alt,
     reports=ALL_REPORTS,

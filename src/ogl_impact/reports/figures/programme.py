@@ -50,10 +50,20 @@ def _partner_data(ctx: Context) -> list[Panel]:
     if hidden:
         rest = " " + ctx.t(
             f"Der Balken „{not_named}“ zählt die übrigen {hidden} Partner bis zur "
-            "veröffentlichten Gesamtzahl, deren Name und Labor nicht öffentlich sind.",
+            "veröffentlichten Gesamtzahl, deren Name und Labor nicht öffentlich sind; ihre Art "
+            "folgt den veröffentlichten Zahlen je Art.",
             f"The bar “{not_named}” counts the other {hidden} partners up to the published "
-            "total, whose name and lab are not public.",
+            "total, whose name and lab are not public; their kind follows the published "
+            "numbers per kind.",
         )
+    # partners.csv has no dates (a partner delivered with a workbook has none either), so an
+    # earlier report cannot show the list as it stood then: it says so
+    rest += " " + ctx.t(
+        "Die Partnerliste ist nicht datiert: jeder Bericht zeigt sie, wie sie in den Daten "
+        "steht, auch für einen früheren Stichtag.",
+        "The partner list has no dates: every report shows it as it stands in the data, also "
+        "for an earlier reference date.",
+    )
     if plots.partner_cut_at(counts.sum(axis=1).tolist()) is not None:
         rest += " " + ctx.t(
             "Der längste Balken ist gekürzt gezeichnet (Bruchzeichen); die Zahl an seinem Ende "
