@@ -43,8 +43,9 @@ def secret(tmp_path: Path) -> Path:
 
 def mapping(path: Path, unit: str = "brandis", wave: str = "1", rows: str = "") -> Path:
     rows = rows or "G02Q04;bild;satisfaction;false\n"
+    unit = unit if ";" in unit else f"{unit};"  # read from a question: QUESTION;CODE=UNIT,...
     path.write_text(
-        f"code;item_id;construct;reverse_keyed\n@unit_id;{unit};;\n@wave;{wave};;\n"
+        f"code;item_id;construct;reverse_keyed\n@unit_id;{unit};\n@wave;{wave};;\n"
         f"@actor_group;citizens;;\n{rows}",
         encoding="utf-8",
     )
@@ -304,3 +305,42 @@ def test_a_killed_import_leaves_every_register_file_old_or_new(tmp_path, secret,
     code = imp("limesurvey", later, m, out, secret)
     assert code == (1 if moves == "clean-up" else 0), capsys.readouterr().err
     assert len(table(out, "responses")) == 52 and len(table(out, "imported_responses")) == 52
+
+
+def test_replace_takes_over_one_group_of_an_earlier_import_and_keeps_the_other(
+    tmp_path, secret, capsys
+):
+    # the unit read from a question (SoSci DM02): the first download split into Brandis and
+    # Bremen; a full download of Brandis's answers alone then replaces Brandis's wave 1
+    raw = pd.read_csv(SOSCI_DATA, sep="\t", dtype=str, keep_default_na=False)
+    answered = raw["TR02_01"].isin(["1", "2"])
+    early = answered & (pd.RangeIndex(len(raw)) < 100)
+    n = {
+        "bremen early": int((early & (raw["DM02"] == "2")).sum()),
+        "brandis": int((answered & (raw["DM02"] == "1")).sum()),
+    }
+    item = "TR02_01;platz_1;satisfaction;false\n"
+    out = tmp_path / "daten"
+    both = mapping(tmp_path / "beide.csv", unit="DM02;1=brandis,2=bremen", rows=item)
+    first = sosci(tmp_path / "frueh.csv", slice(0, 100))
+    assert imp("sosci", first, both, out, secret, "--allow-missing") == 0
+    brandis = mapping(tmp_path / "brandis.csv", unit="DM02;1=brandis", rows=item)
+    every = sosci(tmp_path / "alle.csv", slice(None))
+    assert imp("sosci", every, brandis, out, secret, "--allow-missing", "--replace", "1") == 0
+    capsys.readouterr()
+    reg = table(out, "imports")
+    assert [tuple(r) for r in reg[["export", "unit_id", "answers"]].to_numpy()] == [
+        ("frueh.csv, Exp1_import.r", "bremen", str(n["bremen early"])),
+        ("alle.csv, Exp1_import.r", "brandis", str(n["brandis"])),
+    ]
+    taken = table(out, "imported_responses")
+    counts = taken.groupby(["sha256", "unit_id"], observed=True).size().to_dict()
+    assert counts == {
+        (reg["sha256"].iloc[0], "bremen"): n["bremen early"],
+        (reg["sha256"].iloc[1], "brandis"): n["brandis"],
+    }
+    # every line has its responses recorded: none is told as one of an older version
+    later = limesurvey(tmp_path / "ls.csv", range(1, 5))
+    assert imp("limesurvey", later, mapping(tmp_path / "ls_map.csv"), out, secret) == 0
+    assert "Hinweis" not in capsys.readouterr().out
+    assert validate_folder(out).ok

@@ -148,6 +148,8 @@ def test_replace_of_the_same_wave_works_and_keeps_one_register_line(tmp_path, se
     assert "2 vorhandene Antworten der Welle 2 ersetzt" in capsys.readouterr().out
     reg = register(out)
     assert len(reg) == 1  # the line brought up to date, not a second one
+    taken = read_table(out / "imported_responses.csv", "imported_responses").frame
+    assert len(taken) == 2 and set(taken["sha256"]) == set(reg["sha256"])  # and its responses
     same = ["sha256", "export", "tool", "wave", "unit_id", "actor_group", "answers"]
     assert reg.iloc[0][same].to_dict() == first.iloc[0][same].to_dict()
     assert len(responses(out)) == 2

@@ -479,27 +479,21 @@ def check_overlap(
             f"wrong, remove the earlier import first (its answers from responses.csv, its "
             f"lines from {register.path.name})"
         )
+    waves = {str(w) for w in hit.loc[same, "wave"]}
+    if len(waves) == 1:  # --replace takes one wave
+        (wave,) = waves
+        out.append(
+            f"Ein neuer Gesamtdownload derselben Welle, der die frühere Datei ersetzen soll? Mit "
+            f"--replace {wave} ersetzt er alle Antworten der Welle {wave} zu seinen Einheiten, "
+            f"Akteursgruppen und Items (auch die aus anderen Exporten) / a new full download "
+            f"replacing the earlier one: --replace {wave} replaces the wave's answers"
+        )
     out.append(
         "Andere Befragte mit denselben Antwort-IDs (die Umfrage wurde zurückgesetzt und zählt "
         "von vorn)? Dann in der Zuordnung mit @survey_id als eigene Befragung kennzeichnen / "
         "other respondents under the same ids (the survey was reset)? Mark it with @survey_id"
     )
-    if same.any():
-        waves = ", ".join(sorted({str(w) for w in hit.loc[same, "wave"]}, key=_wave_key))
-        out.append(
-            f"Ein neuer Gesamtdownload derselben Welle, der die frühere Datei ersetzen soll? Mit "
-            f"--replace {waves} ersetzt er alle Antworten der Welle {waves} zu seinen Einheiten, "
-            f"Akteursgruppen und Items (auch die aus anderen Exporten) / a new full download "
-            f"replacing the earlier one: --replace {waves} replaces the wave's answers"
-        )
     raise ImportRefused(out)
-
-
-def _wave_key(wave: str) -> tuple[float, str]:
-    try:
-        return float(wave), wave
-    except ValueError:
-        return float("inf"), wave
 
 
 def register_text(
@@ -519,8 +513,8 @@ def register_text(
     the register keeps one line per export and group. With ``--replace``,
     the response records of earlier imports that this import takes in again
     (as a group it replaces, see :func:`check_overlap`) move to this import;
-    an earlier import all of whose responses moved is no longer listed (its
-    answers were replaced). Records of imports no longer in ``imports.csv``
+    a line of an earlier import all of whose responses moved is no longer
+    listed (its answers were replaced). Records of imports no longer in ``imports.csv``
     are dropped.
 
     Parameters
@@ -562,14 +556,15 @@ def register_text(
             index=records.index,
             dtype=bool,
         )
-        had = set(records["sha256"])
+        had = _lines_of(records)
         records = records[~moved]
-        gone = had - set(records["sha256"])  # every response taken over by this import
+        gone = had - _lines_of(records)  # lines every response of which this import took over
     else:
         gone = set()
     old = register.frame
     if not old.empty:
-        keep = ~old["sha256"].astype(str).isin({checksum, *gone})
+        keys = old[["sha256", *GROUP]].astype(str).itertuples(index=False)
+        keep = [k[0] != checksum and tuple(k) not in gone for k in keys]
         old = old[keep][columns].copy()
         old["imported"] = [f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["imported"]]
         new = pd.concat([old.astype(object), new.astype(object)], ignore_index=True)
@@ -583,8 +578,13 @@ def register_text(
     }
 
 
+def _lines_of(records: pd.DataFrame) -> set[tuple[str, ...]]:
+    """Return the register lines (checksum and group) that ``records`` belong to."""
+    return {tuple(k) for k in records[["sha256", *GROUP]].itertuples(index=False)}
+
+
 def unrecorded(register: Register, checksum: str) -> list[int]:
-    """Lines of ``imports.csv`` of imports without response records (an older version).
+    """Return the lines of ``imports.csv`` without response records (an older version).
 
     Parameters
     ----------
