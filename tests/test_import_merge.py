@@ -82,8 +82,8 @@ def test_import_into_the_embedded_data_adds_and_keeps_every_answer(
     after = tree(embedded)
     changed = {k for k in after if before.get(k) != after[k]}
     # nothing else touched, nothing removed; the register of imported exports is new
-    assert changed == {"codebook.csv", "responses.csv", "imports.csv"}
-    assert set(after) - set(before) == {"imports.csv"}
+    assert changed == {"codebook.csv", "responses.csv", "imports.csv", "imported_responses.csv"}
+    assert set(after) - set(before) == {"imports.csv", "imported_responses.csv"}
     new_text = (embedded / "responses.csv").read_bytes()
     assert new_text.startswith(old_text)  # every existing byte kept, answers appended
     report = validate_folder(embedded)
@@ -141,8 +141,8 @@ def test_replace_wave_replaces_only_that_wave_of_the_imported_units(tmp_path, se
     # three exports (the surveys of Bremen and of wave 1 are other exports than Brandis's)
     for m, files in (
         (brandis, [LSA]),
-        (bremen, _export(tmp_path / "bremen.csv", "AO02", "AO01")),
-        (brandis1, _export(tmp_path / "welle1.csv", "AO02", "AO02")),
+        (bremen, _export(tmp_path / "bremen.csv", "AO02", "AO01", ids=("3", "4"))),
+        (brandis1, _export(tmp_path / "welle1.csv", "AO02", "AO02", ids=("5", "6"))),
     ):
         assert imp("limesurvey", files, m, out, secret) == 0
     kept = responses_of(out)
@@ -202,7 +202,13 @@ def test_same_response_id_in_two_units_and_waves_are_two_people(tmp_path, secret
     rows = ["G02Q04;bild;satisfaction;false"]
     assert imp("limesurvey", [LSA], write_mapping(tmp_path / "a.csv", rows), out, secret) == 0
     other = write_mapping(tmp_path / "b.csv", rows, unit="bremen", wave="1")
-    bremen = _export(tmp_path / "bremen.csv", "AO02", "AO01")  # response ids 1 and 2 too
+    # Bremen's own survey (another sid), its response ids 1 and 2 too
+    lss = Path(tmp_path / "bremen.lss")
+    lss.write_text(
+        (FIX / "limesurvey" / "colors.lss").read_text(encoding="utf-8").replace("841748", "512345"),
+        encoding="utf-8",
+    )
+    bremen = [lss, _export(tmp_path / "bremen.csv", "AO02", "AO01")[1]]
     assert imp("limesurvey", bremen, other, out, secret) == 0
     responses = responses_of(out)
     assert len(responses) == 4 and responses["respondent_id"].nunique() == 4
@@ -226,12 +232,16 @@ def test_pseudonyms_of_two_surveys_never_coincide(tmp_path, secret):
     assert not pa & pb and not pa & a
 
 
-def _with_tokens(path: Path, tokens: dict[str, str], answers: dict[str, str]) -> Path:
+def _with_tokens(
+    path: Path, tokens: dict[str, str], answers: dict[str, str], ids: tuple[str, str] = ("1", "2")
+) -> Path:
+    """Responses 1 and 2 of the fixture with these tokens and answers, as response ``ids``."""
     with (FIX / "limesurvey" / "colors_responses_codes.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    for row in rows:
+    for row, new in zip(rows, ids, strict=True):
         row["token"] = tokens[row["id"]]
         row["G02Q04"] = answers[row["id"]]
+        row["id"] = new
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -239,12 +249,12 @@ def _with_tokens(path: Path, tokens: dict[str, str], answers: dict[str, str]) ->
     return path
 
 
-def _export(path: Path, first: str, second: str) -> list[Path]:
-    """Another LimeSurvey export (structure and CSV): responses 1 and 2 answer G02Q04 so."""
+def _export(path: Path, first: str, second: str, ids: tuple[str, str] = ("1", "2")) -> list[Path]:
+    """Another LimeSurvey export (structure and CSV): its two responses answer G02Q04 so."""
     tokens = {"1": "", "2": ""}
     return [
         FIX / "limesurvey" / "colors.lss",
-        _with_tokens(path, tokens, {"1": first, "2": second}),
+        _with_tokens(path, tokens, {"1": first, "2": second}, ids),
     ]
 
 
@@ -255,7 +265,7 @@ def test_panel_key_links_a_person_across_waves(tmp_path, secret):
     )
     # wave 2: other response ids for the same people, keys typed differently
     wave2 = _with_tokens(
-        tmp_path / "w2.csv", {"1": "cd 34", "2": "ab12"}, {"1": "AO01", "2": "AO01"}
+        tmp_path / "w2.csv", {"1": "cd 34", "2": "ab12"}, {"1": "AO01", "2": "AO01"}, ("3", "4")
     )
     out = tmp_path / "daten"
     rows = ["@panel_key;token;;", "G02Q04;bild;satisfaction;false"]
@@ -420,7 +430,7 @@ def test_a_table_changed_during_the_import_is_not_overwritten(tmp_path, secret, 
 
     monkeypatch.setattr(import_cli, "validate_folder", edit_meanwhile)
     second = write_mapping(tmp_path / "b.csv", ["G02Q04;bild;satisfaction;false"], wave="1")
-    wave1 = _export(tmp_path / "welle1.csv", "AO02", "AO01")
+    wave1 = _export(tmp_path / "welle1.csv", "AO02", "AO01", ids=("3", "4"))
     assert imp("limesurvey", wave1, second, out, secret) == 1
     edited = (out / "responses.csv").read_text(encoding="utf-8")
     assert edited.endswith("PHANDEDITED;brandis;1;citizens;bild;1\n")  # the edit survives

@@ -148,6 +148,8 @@ def test_replace_of_the_same_wave_works_and_keeps_one_register_line(tmp_path, se
     assert "2 vorhandene Antworten der Welle 2 ersetzt" in capsys.readouterr().out
     reg = register(out)
     assert len(reg) == 1  # the line brought up to date, not a second one
+    taken = read_table(out / "imported_responses.csv", "imported_responses").frame
+    assert len(taken) == 2 and set(taken["sha256"]) == set(reg["sha256"])  # and its responses
     same = ["sha256", "export", "tool", "wave", "unit_id", "actor_group", "answers"]
     assert reg.iloc[0][same].to_dict() == first.iloc[0][same].to_dict()
     assert len(responses(out)) == 2
@@ -180,7 +182,7 @@ def test_a_folder_without_register_has_nothing_recorded(tmp_path, secret, capsys
     assert list(register(data)["export"]) == ["colors.lss, spaet.csv"]
 
 
-@pytest.mark.parametrize("moves", [2, 4, 5, "clean-up"])
+@pytest.mark.parametrize("moves", [2, 4, 6, 7, "clean-up"])
 def test_a_killed_import_leaves_register_and_answers_both_old_or_both_new(
     tmp_path, secret, capsys, moves
 ):
@@ -191,14 +193,14 @@ def test_a_killed_import_leaves_register_and_answers_both_old_or_both_new(
     assert imp([LSA], m, out, secret) == 0  # codebook, imports and responses exist
     old = {n: (out / n).read_bytes() for n in ("imports.csv", "responses.csv")}
     later = csv_export(tmp_path / "spaet.csv", ("3", "4"), ("AO02", "AO01"))
-    # moves: codebook aside, in; imports aside, in (4: the new register, the old answers);
-    # responses aside, in
+    # moves: codebook aside, in; imported_responses aside, in; imports aside, in (6: the new
+    # register, the old answers); responses aside, in
     killed = subprocess.run(
         [sys.executable, "-c", KILL_MID_MOVE, str(moves), *args(later, m, out, secret)],
         capture_output=True, text=True,
     )  # fmt: skip
     assert killed.returncode == -9, killed.stderr
-    if moves == 4:  # the register new, the answers old: until the next run puts it back
+    if moves == 6:  # the register new, the answers old: until the next run puts it back
         assert (out / "imports.csv").read_bytes() != old["imports.csv"]
         assert (out / "responses.csv").read_bytes() == old["responses.csv"]
     recover(out)  # what the next run does first

@@ -38,7 +38,7 @@ from ogl_impact.schemas.fields import (
     ISO_3166_2_PATTERN,
 )
 
-NOT_SUGGESTED = frozenset({"imports"})
+NOT_SUGGESTED = frozenset({"imports", "imported_responses"})
 """Tables only a command writes (``import``'s register): a file named like one (``import.csv``,
 a mapping kept beside the tables) is the researcher's own, never a misnamed table."""
 SIDE_FILES = frozenset({"delivery_notes"})

@@ -10,9 +10,11 @@ the folder's other tables (and the programme tables it lacks) before
 anything is written; then the files are moved in all at once
 (:func:`ogl_impact.write.update_files`). A refused import changes no byte.
 
-Every import is recorded in the folder's ``imports.csv``
-(:mod:`ogl_impact.imports.register`), written in the same move: an export
-recorded there is refused whatever wave or unit it is given this time.
+Every import is recorded in the folder's ``imports.csv`` and the responses
+it took in ``imported_responses.csv`` (:mod:`ogl_impact.imports.register`),
+written in the same move: an export recorded there, or one sharing responses
+with an earlier import (a later, cumulative download), is refused whatever
+wave or unit it is given this time.
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ from ogl_impact.imports.kobo import KoboError, read_kobo
 from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
 from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers
 from ogl_impact.imports.register import (
-    REGISTER_FILE,
     check_new,
+    check_overlap,
     export_checksum,
     groups,
     read_register,
     register_text,
+    unrecorded,
 )
 from ogl_impact.imports.sosci import SosciError, read_sosci
 from ogl_impact.problems import Problem, format_text, make_problem
@@ -322,19 +325,24 @@ def _merge_and_write(
         stored = functools.partial(stored_answers, out, result.responses)
         items = sorted(result.responses["item_id"].astype(str).unique())
         check_new(register, checksum, imported, shown, replace_wave, stored, items)
+        check_overlap(register, checksum, result.taken, imported, shown, replace_wave)
         merged = merge_into(out, result.codebook, result.responses, note, replace_wave)
     except ImportRefused as exc:
         _say(exc.lines)
         _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
         return 1
     day = pd.Timestamp.now().normalize()
+    texts = register_text(
+        register, checksum, imported, shown, tool, day, result.taken, replace_wave
+    )
     merged = dataclasses.replace(
         merged,
-        texts={
-            **merged.texts,
-            REGISTER_FILE: register_text(register, checksum, imported, shown, tool, day),
+        texts={**merged.texts, **texts},
+        read={
+            **merged.read,
+            register.path: register.sha256,
+            register.taken_path: register.taken_sha256,
         },
-        read={**merged.read, register.path: register.sha256},
     )
 
     existing, _ = find_tables(out) if out.is_dir() else ({}, [])
@@ -374,6 +382,17 @@ def _merge_and_write(
         f"{out}: {items} und {rows} von {respondents} Befragten hinzugefügt "
         f"/ items and answers added" + (f"; {tables} übernommen" if wanted else "")
     )
+    bare = unrecorded(register, checksum)
+    if bare:
+        print(
+            f"Hinweis: {len(bare)} frühere{'r' * (len(bare) == 1)} Import"
+            f"{'e' * (len(bare) != 1)} in {register.path.name} (Zeile{'n' * (len(bare) != 1)} "
+            f"{', '.join(map(str, bare))}) {'ist' if len(bare) == 1 else 'sind'} ohne "
+            f"Antwortbögen verzeichnet (ältere Version): gegen "
+            f"{'ihn' if len(bare) == 1 else 'sie'} wird nur derselbe Export erkannt, nicht ein "
+            f"teilweise überlappender / earlier imports recorded without their responses (older "
+            f"version): only the very same export is recognised"
+        )
     if merged.synthetic:
         _say(
             f"Warnung: als synthetische Demodaten markiert (erste Zeile): "

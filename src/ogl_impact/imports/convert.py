@@ -297,15 +297,60 @@ def pseudonym(
     >>> p1 == pseudonym(b"geheim", "sosci", "s", "brandis", "2", "99", panel_key="ab 12")
     True
     """
-    if not secret:
-        raise ValueError("the pseudonymisation secret must not be empty")
     if panel_key is not None:
         parts = [_VERSION, "panel", tool, survey_id, normalise_key(panel_key)]
     else:
         parts = [_VERSION, "response", tool, survey_id, unit, wave, response_id]
+    return "P" + _keyed(secret, parts)
+
+
+def response_key(
+    secret: bytes, tool: str, survey_id: str, response_id: str, given_id: str = ""
+) -> str:
+    """Return the keyed hash that stands for one response of a survey in the import register.
+
+    The same HMAC-SHA256 as :func:`pseudonym`, over tool, the tool's survey
+    id, the mapping's ``@survey_id`` and the response id only (not unit or
+    wave): a response downloaded again in a later, cumulative export gets the
+    same key, whatever wave or unit it is imported as. Nobody without the
+    secret can go back to the id.
+
+    Parameters
+    ----------
+    secret : bytes
+        The key of the pseudonyms (never empty).
+    tool, survey_id, response_id : str
+        Where the response comes from (the tool's own survey id) and the
+        tool's id of it.
+    given_id : str
+        The mapping's ``@survey_id`` (empty without): two surveys of one
+        panel share it but not their response ids, and a survey whose
+        response ids started anew (a LimeSurvey survey reactivated) is told
+        apart from its first field phase by another one.
+
+    Returns
+    -------
+    str
+        ``R`` and 19 base-32 characters (95 bits of the HMAC-SHA256).
+
+    Examples
+    --------
+    >>> a = response_key(b"geheim", "limesurvey", "111", "7")
+    >>> a == response_key(b"geheim", "limesurvey", "111", "7"), a.startswith("R"), len(a)
+    (True, True, 20)
+    >>> a != response_key(b"geheim", "limesurvey", "222", "7")
+    True
+    """
+    return "R" + _keyed(secret, [_VERSION, "register", tool, survey_id, given_id, response_id])
+
+
+def _keyed(secret: bytes, parts: list[str]) -> str:
+    """19 base-32 characters of the HMAC-SHA256 of ``parts`` under ``secret``."""
+    if not secret:
+        raise ValueError("the pseudonymisation secret must not be empty")
     message = "\x1f".join(p.replace("\x1f", " ") for p in parts).encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
-    return "P" + base64.b32encode(digest).decode()[:19]
+    return base64.b32encode(digest).decode()[:19]
 
 
 @dataclass
@@ -342,12 +387,22 @@ class QuestionCount:
 
 @dataclass
 class Conversion:
-    """Codebook, responses and the per-question report of one import."""
+    """Codebook, responses and the per-question report of one import.
+
+    ``taken`` holds one row per response of the export with an answer taken
+    in: ``response`` (:func:`response_key`, never the tool's id), ``wave``,
+    ``unit_id`` and ``actor_group``; the import register records it.
+    """
 
     codebook: pd.DataFrame
     responses: pd.DataFrame
     warnings: list[Problem]
     counts: list[QuestionCount]
+    taken: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["response", "wave", "unit_id", "actor_group"], dtype=object
+        )
+    )
 
     @property
     def skipped(self) -> int:
@@ -531,4 +586,18 @@ def to_programme_tables(
             "value": kept["value"].astype(float).to_numpy(),
         }
     )
-    return Conversion(codebook, responses, warnings, counts)
+    # the responses taken in, for the register: keyed by the tool's own survey id and the
+    # mapping's (two surveys of one panel share @survey_id, not their response ids)
+    first = kept.drop_duplicates("response_id")
+    given = mapping.survey_id
+    taken = pd.DataFrame(
+        {
+            "response": [
+                response_key(secret, tool, export.survey_id, r, given) for r in first["response_id"]
+            ],
+            "wave": first["wave"].astype(str).to_numpy(),
+            "unit_id": first["unit_id"].astype(str).to_numpy(),
+            "actor_group": first["actor_group"].astype(str).to_numpy(),
+        }
+    )
+    return Conversion(codebook, responses, warnings, counts, taken)

@@ -11,10 +11,21 @@ day. ``import`` refuses an export already recorded, unless ``--replace``
 re-imports it as the very wave, unit and actor group it was imported as;
 then its line is brought up to date.
 
+A later, cumulative download of the same survey (its first responses and
+new ones) has another checksum. So the register also records, beside it in
+``imported_responses.csv``, which responses each import took: one keyed hash
+per response (:func:`ogl_impact.imports.convert.response_key`, the HMAC of
+the pseudonyms over tool, survey id and the tool's response id; never the id
+itself). An export some of whose responses were imported before is refused
+(:func:`check_overlap`), unless ``--replace`` re-imports them as the very
+wave, unit and actor group they were imported as; their records then move
+to this import. Imports recorded before this table existed have no records;
+they are recognised by their checksum only.
+
 A folder without the register (an older one, the embedded demo data) has
-nothing recorded; the first import writes it. The register is written in
-the same staged move as ``responses.csv`` (:func:`ogl_impact.write.update_files`),
-so a killed import leaves both old or both new.
+nothing recorded; the first import writes it. Both files are written in the
+same staged move as ``responses.csv`` (:func:`ogl_impact.write.update_files`),
+so a killed import leaves all of them old or all new.
 """
 
 from __future__ import annotations
@@ -38,6 +49,12 @@ from ogl_impact.write import table_csv_text
 NAME = "imports"
 REGISTER_FILE = f"{NAME}.csv"
 COMMENT = "Importierte Befragungsexporte: ein Export wird nur einmal übernommen (ogl-impact import)"
+TAKEN = "imported_responses"
+TAKEN_FILE = f"{TAKEN}.csv"
+TAKEN_COMMENT = (
+    "Antwortbögen je Import (verschlüsselte Kennungen, nicht umkehrbar): jeder wird nur einmal "
+    "übernommen (ogl-impact import)"
+)
 GROUP = ["wave", "unit_id", "actor_group"]
 _VERSION = "ogl-impact-export-1"  # changes only with the way the checksum is taken
 
@@ -86,16 +103,45 @@ class Register:
         Line of each row in the file.
     sha256 : str
         SHA-256 of the file's bytes; empty when it does not exist.
+    taken : DataFrame
+        The rows of ``imported_responses.csv`` (as text; empty when there
+        is none): the responses each import took.
+    taken_path : Path
+        ``imported_responses.csv`` of the folder (it need not exist).
+    taken_sha256 : str
+        SHA-256 of its bytes; empty when it does not exist.
     """
 
     path: Path
     frame: pd.DataFrame
     lines: np.ndarray
     sha256: str
+    taken: pd.DataFrame
+    taken_path: Path
+    taken_sha256: str
+
+    def records(self) -> pd.DataFrame:
+        """Return the response records of the imports recorded in ``imports.csv``.
+
+        Records of an import whose line was removed from ``imports.csv`` (by
+        hand, with its answers) belong to no import any more: left out here,
+        and left out when the register is written next.
+
+        Returns
+        -------
+        DataFrame
+            ``sha256``, ``wave``, ``unit_id``, ``actor_group``, ``response`` as text.
+        """
+        taken = self.taken
+        if taken.empty or self.frame.empty:
+            return taken.iloc[:0]
+        lines = pd.MultiIndex.from_frame(self.frame[["sha256", *GROUP]].astype(str))
+        mine = pd.MultiIndex.from_frame(taken[["sha256", *GROUP]]).isin(lines)
+        return taken[mine]
 
 
-def _columns() -> list[str]:
-    return list(TABLES[NAME].model.to_schema().columns)
+def _columns(name: str = NAME) -> list[str]:
+    return list(TABLES[name].model.to_schema().columns)
 
 
 def read_register(folder: Path, lang: str = "de") -> Register:
@@ -119,35 +165,44 @@ def read_register(folder: Path, lang: str = "de") -> Register:
         (each problem with file, line and column): an import that cannot
         see what was imported before must not guess.
     """
-    path = folder / REGISTER_FILE
     found, _ = find_tables(folder) if folder.is_dir() else ({}, [])
-    where = found.get(NAME)
+    path, frame, lines, sha256 = _read_one(folder, found, NAME, lang)
+    taken_path, taken, _, taken_sha256 = _read_one(folder, found, TAKEN, lang)
+    taken = taken.astype(str) if len(taken) else pd.DataFrame(columns=_columns(TAKEN), dtype=str)
+    return Register(path, frame, lines, sha256, taken, taken_path, taken_sha256)
+
+
+def _read_one(
+    folder: Path, found: dict[str, Path], name: str, lang: str
+) -> tuple[Path, pd.DataFrame, np.ndarray, str]:
+    """Read and validate one table of the register: path, typed rows, their lines, sha256."""
+    where = found.get(name)
     if where is None:
-        empty = pd.DataFrame(columns=_columns())
-        return Register(path, empty, np.zeros(0, dtype=np.int64), "")
+        empty = pd.DataFrame(columns=_columns(name))
+        return folder / f"{name}.csv", empty, np.zeros(0, dtype=np.int64), ""
     fix = (
-        f"{where.name} ist das Register der importierten Exporte; bitte die Datei reparieren "
-        f"(etwa aus einer Sicherung) und erneut importieren / {where.name} is the register of "
-        f"imported exports; repair it and import again"
+        f"{where.name} gehört zum Register der importierten Exporte; bitte die Datei reparieren "
+        f"(etwa aus einer Sicherung) und erneut importieren / {where.name} is part of the "
+        f"register of imported exports; repair it and import again"
     )
     if where.suffix.lower() != ".csv":
         raise ImportRefused(
-            [f"{where.name}: das Register muss {REGISTER_FILE} sein (CSV) / must be CSV", fix]
+            [f"{where.name}: das Register muss {name}.csv sein (CSV) / must be CSV", fix]
         )
     try:  # a line cut off: its missing cells are named one by one (line and column)
-        raw = read_table(where, NAME, short_rows_ok=True)
+        raw = read_table(where, name, short_rows_ok=True)
     except TableReadError as exc:
         raise ImportRefused([format_text([exc.problem], lang), fix]) from None
-    frame, problems = validate_table(raw, TABLES[NAME])
+    frame, problems = validate_table(raw, TABLES[name])
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise ImportRefused([format_text(_by_cell(errors), lang), fix])
-    return Register(where, frame, np.asarray(raw.lines), raw.sha256)
+        raise ImportRefused([format_text(_by_cell(errors, name), lang), fix])
+    return where, frame, np.asarray(raw.lines), raw.sha256
 
 
-def _by_cell(problems: list[Problem]) -> list[Problem]:
+def _by_cell(problems: list[Problem], name: str = NAME) -> list[Problem]:
     """One problem per cell (an empty one is told as empty), in the order of line and column."""
-    order = {c: i for i, c in enumerate(_columns())}
+    order = {c: i for i, c in enumerate(_columns(name))}
 
     def key(p: Problem) -> tuple[int, int, bool]:
         line = -1 if p.line is None else p.line
@@ -315,6 +370,132 @@ def check_new(
     raise ImportRefused(out)
 
 
+def _replaced_groups(imported: pd.DataFrame, replace_wave: str | None) -> set[tuple[str, ...]]:
+    """Return the groups whose answers a ``--replace`` of this import replaces (none without)."""
+    if replace_wave is None:
+        return set()
+    mine = {(str(w), str(u), str(a)) for w, u, a in imported[GROUP].itertuples(index=False)}
+    return {g for g in mine if g[0] == replace_wave}
+
+
+def check_overlap(
+    register: Register,
+    checksum: str,
+    taken: pd.DataFrame,
+    imported: pd.DataFrame,
+    shown_name: str,
+    replace_wave: str | None,
+) -> None:
+    """Refuse an export some of whose responses an earlier import took in.
+
+    A later, cumulative download (the first responses again, plus new ones),
+    or the same export with a question or some rows deleted, has another
+    checksum than the export imported before, but the same responses: given
+    another wave or unit, their pseudonyms would differ and their answers
+    would count twice. Only imports with response records are compared
+    (imports of an older version are recognised by their checksum alone,
+    :func:`check_new`). A ``--replace`` passes when every response imported
+    before was imported as a wave, unit and actor group it replaces.
+
+    Parameters
+    ----------
+    register : Register
+        The folder's register.
+    checksum : str
+        :func:`export_checksum` of the export (its own earlier import is
+        :func:`check_new`'s to judge).
+    taken : DataFrame
+        The responses this import takes in
+        (:attr:`~ogl_impact.imports.convert.Conversion.taken`).
+    imported : DataFrame
+        :func:`groups` of this import.
+    shown_name : str
+        The export's file name(s), for the message.
+    replace_wave : str, optional
+        The wave given with ``--replace``.
+
+    Raises
+    ------
+    ImportRefused
+        Naming the file, how many of its responses were imported before,
+        when, as what and from which file, and what to do.
+    """
+    records = register.records()
+    records = records[records["sha256"] != checksum]
+    if records.empty or not len(taken):
+        return
+    hit = records[records["response"].isin(set(taken["response"].astype(str)))]
+    if hit.empty:
+        return
+    replaced = _replaced_groups(imported, replace_wave)
+    before = {tuple(g) for g in hit[GROUP].itertuples(index=False)}
+    if replaced and before <= replaced:
+        return  # the answers are replaced in place; their records move to this import
+    now = taken.astype(str).set_index("response")[GROUP]
+    again = now.loc[hit["response"]]  # as what they would be imported this time
+    same = (again.to_numpy() == hit[GROUP].to_numpy()).all(axis=1)
+    n, total = len(hit), len(taken)
+    out = [
+        f"{shown_name}: {n} von {total} Antwortbögen dieses Exports wurden schon importiert "
+        f"(dieselben Antwortbögen der Umfrage, etwa aus einem früheren Download); ein zweiter "
+        f"Import zählte ihre Antworten doppelt / {n} of its {total} responses were imported "
+        f"before; importing them again would count their answers twice"
+    ]
+    lines = dict(
+        zip(
+            map(tuple, register.frame[["sha256", *GROUP]].astype(str).to_numpy()),
+            zip(register.frame.itertuples(index=False), register.lines, strict=True),
+            strict=True,
+        )
+    )
+    counts = hit.groupby(["sha256", *GROUP], sort=False).size()
+    for key, k in counts.items():
+        row, line = lines[tuple(map(str, key))]
+        day = pd.Timestamp(row.imported)
+        out.append(
+            f"  {k} davon am {day:%d.%m.%Y} aus „{row.export}“ ({row.tool}): "
+            f"{_group_text(row.wave, row.unit_id, row.actor_group)} ({register.path.name}, "
+            f"Zeile {int(line)}) / {k} of them imported on {day:%Y-%m-%d}"
+        )
+    groups_now = [_group_text(w, u, a) for w, u, a in imported[GROUP].itertuples(index=False)]
+    out.append(f"  jetzt: {', '.join(groups_now)} / now")
+    fresh = total - n
+    if fresh:
+        out.append(
+            f"Nur die {fresh} neuen übernehmen: den Export im Befragungswerkzeug auf die neuen "
+            f"Antworten filtern (etwa nach Datum oder Antwort-ID), erneut exportieren und diesen "
+            f"Export importieren / import only the {fresh} new responses: filter the export in "
+            f"the survey tool"
+        )
+    else:
+        out.append(
+            "Dieser Export bringt keine neuen Antwortbögen / this export holds no new responses"
+        )
+    if not same.all():
+        out.append(
+            f"War Welle oder Einheit des früheren Imports falsch, zuerst den früheren Import "
+            f"entfernen: seine Antworten aus responses.csv und seine Zeilen aus "
+            f"{register.path.name}; dann erneut importieren / if the earlier wave or unit was "
+            f"wrong, remove the earlier import first (its answers from responses.csv, its "
+            f"lines from {register.path.name})"
+        )
+    waves = {str(w) for w in hit.loc[same, "wave"]}
+    if len(waves) == 1:  # --replace takes one wave
+        (wave,) = waves
+        out.append(
+            f"Ein neuer Gesamtdownload derselben Welle, der die frühere Datei ersetzen soll? Mit "
+            f"--replace {wave} ersetzt er alle Antworten der Welle {wave} zu seinen Einheiten, "
+            f"Akteursgruppen und Items (auch die aus anderen Exporten) / a new full download "
+            f"replacing the earlier one: --replace {wave} replaces the wave's answers"
+        )
+    out.append(
+        "Andere Befragte mit denselben Antwort-IDs (die Umfrage wurde zurückgesetzt und zählt "
+        "von vorn)? Dann in der Zuordnung mit @survey_id als eigene Befragung kennzeichnen / "
+        "other respondents under the same ids (the survey was reset)? Mark it with @survey_id"
+    )
+    raise ImportRefused(out)
+
+
 def register_text(
     register: Register,
     checksum: str,
@@ -322,12 +503,19 @@ def register_text(
     shown_name: str,
     tool: str,
     day: pd.Timestamp,
-) -> str:
-    """Return the register's new text: the recorded rows and this import's.
+    taken: pd.DataFrame | None = None,
+    replace_wave: str | None = None,
+) -> dict[str, str]:
+    """Return the register's new files: the recorded rows and this import's.
 
     The rows of this export recorded before (only possible with an accepted
     ``--replace``, see :func:`check_new`) are replaced by this import's, so
-    the register keeps one line per export and group.
+    the register keeps one line per export and group. With ``--replace``,
+    the response records of earlier imports that this import takes in again
+    (as a group it replaces, see :func:`check_overlap`) move to this import;
+    a line of an earlier import all of whose responses moved is no longer
+    listed (its answers were replaced). Records of imports no longer in ``imports.csv``
+    are dropped.
 
     Parameters
     ----------
@@ -343,19 +531,78 @@ def register_text(
         The survey tool.
     day : Timestamp
         Day of the import.
+    taken : DataFrame, optional
+        The responses this import takes in
+        (:attr:`~ogl_impact.imports.convert.Conversion.taken`).
+    replace_wave : str, optional
+        The wave given with ``--replace``.
 
     Returns
     -------
-    str
-        The complete CSV text (German comment line, header, rows).
+    dict of str to str
+        ``imports.csv`` and ``imported_responses.csv`` -> complete CSV text
+        (German comment line, header, rows).
     """
     columns = _columns()
     new = imported.assign(
         sha256=checksum, export=shown_name, tool=tool, imported=f"{day:%Y-%m-%d}"
     )[columns]
+    records = register.records()
+    records = records[records["sha256"] != checksum]
+    if taken is not None and len(taken) and len(records):
+        replaced = _replaced_groups(imported, replace_wave)
+        moved = records["response"].isin(set(taken["response"].astype(str))) & pd.Series(
+            [tuple(g) in replaced for g in records[GROUP].itertuples(index=False)],
+            index=records.index,
+            dtype=bool,
+        )
+        had = _lines_of(records)
+        records = records[~moved]
+        gone = had - _lines_of(records)  # lines every response of which this import took over
+    else:
+        gone = set()
     old = register.frame
     if not old.empty:
-        old = old[old["sha256"].astype(str) != checksum][columns].copy()
+        keys = old[["sha256", *GROUP]].astype(str).itertuples(index=False)
+        keep = [k[0] != checksum and tuple(k) not in gone for k in keys]
+        old = old[keep][columns].copy()
         old["imported"] = [f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["imported"]]
         new = pd.concat([old.astype(object), new.astype(object)], ignore_index=True)
-    return table_csv_text(new, COMMENT)
+    mine = pd.DataFrame(columns=_columns(TAKEN), dtype=object)
+    if taken is not None and len(taken):
+        mine = taken.astype(str).assign(sha256=checksum)[_columns(TAKEN)]
+    rows = pd.concat([records[_columns(TAKEN)].astype(object), mine.astype(object)])
+    return {
+        REGISTER_FILE: table_csv_text(new, COMMENT),
+        TAKEN_FILE: table_csv_text(rows.reset_index(drop=True), TAKEN_COMMENT),
+    }
+
+
+def _lines_of(records: pd.DataFrame) -> set[tuple[str, ...]]:
+    """Return the register lines (checksum and group) that ``records`` belong to."""
+    return {tuple(k) for k in records[["sha256", *GROUP]].itertuples(index=False)}
+
+
+def unrecorded(register: Register, checksum: str) -> list[int]:
+    """Return the lines of ``imports.csv`` without response records (an older version).
+
+    Parameters
+    ----------
+    register : Register
+        The register as read.
+    checksum : str
+        :func:`export_checksum` of this import (its own lines are left out).
+
+    Returns
+    -------
+    list of int
+        Their lines, in order; an overlap with them is seen only for the very
+        same export (by checksum).
+    """
+    frame = register.frame
+    if frame.empty:
+        return []
+    recorded = pd.MultiIndex.from_frame(register.records()[["sha256", *GROUP]])
+    own = pd.MultiIndex.from_frame(frame[["sha256", *GROUP]].astype(str))
+    bare = ~own.isin(recorded) & (frame["sha256"].astype(str) != checksum).to_numpy()
+    return [int(n) for n in register.lines[bare]]

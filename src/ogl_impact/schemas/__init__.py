@@ -81,6 +81,12 @@ TABLES: dict[str, TableSpec] = {
             ("sha256", "wave", "unit_id", "actor_group"),
             "Importierte Befragungsexporte",
         ),
+        TableSpec(
+            "imported_responses",
+            t.ImportedResponses,
+            ("sha256", "response"),
+            "Importierte Antwortbögen",
+        ),
     )
 }
 """All programme tables, in dependency order (referenced tables first)."""

@@ -601,3 +601,39 @@ class Imports(_Table):
 
     class Config:
         unique = ["sha256", "wave", "unit_id", "actor_group"]
+
+
+class ImportedResponses(_Table):
+    """The responses each import of ``imports`` took in: one row per response.
+
+    A response stands here as a keyed hash of the tool, the tool's survey id
+    and its response id (HMAC-SHA256 with the secret of the pseudonyms),
+    never as the id itself: a later, cumulative download of the same survey
+    gives its responses the same hashes, so an export that only partly
+    overlaps an earlier import is seen, whatever wave or unit it is given.
+    Imports recorded before this table existed have no rows here; they are
+    recognised by their checksum only.
+    """
+
+    sha256: Series[str] = field(
+        "Prüfsumme",
+        "Prüfsumme des Exports, wie in imports.csv",
+        "Checksum of the export, as in imports.csv",
+        str_matches=SHA256_PATTERN,
+    )
+    wave: Series[int] = field("Welle", "Befragungswelle", "Survey wave")
+    unit_id: Series[str] = field(
+        "Einheit", "Labor oder Vergleichskommune", "Lab or comparison commune"
+    )
+    actor_group: Series[str] = field(
+        "Akteursgruppe", "Akteursgruppe", "Actor group", isin=list(vocab.ACTOR_GROUPS)
+    )
+    response: Series[str] = field(
+        "Antwortbogen",
+        "Verschlüsselte Kennung des Antwortbogens im Befragungswerkzeug (HMAC, nicht umkehrbar)",
+        "Keyed hash of the tool's response id (HMAC, not reversible)",
+        str_matches=RESPONDENT_PATTERN,
+    )
+
+    class Config:
+        unique = ["sha256", "response"]
