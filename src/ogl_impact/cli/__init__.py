@@ -4,7 +4,8 @@ Subcommands import what they need only when they run, so ``ogl-impact
 --help`` answers fast (``status`` lives in :mod:`ogl_impact.cli.status`).
 Exit status: 0 success, 1 invalid data or failed run, 2 unusable arguments,
 141 the reader of the output went away (``| head``), quietly, as tools killed
-by SIGPIPE report it.
+by SIGPIPE report it; the command still completes its work (writing commands
+write all they would have written), only its printing stops.
 """
 
 from __future__ import annotations
@@ -304,13 +305,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     writer_log = logging.getLogger(_WRITER_LOG)
     propagate, writer_log.propagate = writer_log.propagate, False  # once, not again via root
     writer_log.addHandler(lines)
+    out, err = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, err  # a reader that goes away stops the printing, not the work
     try:
         from ogl_impact.write.target import TargetError
 
         _terminate_as_interrupt()
         status = int(args.handler(args))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-        return status
+        return EXIT_PIPE if out.gone or err.gone else status
     except _Terminated:
         return 143
     except BrokenPipeError:  # before OSError, of which it is one
@@ -338,8 +341,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("(OGL_IMPACT_DEBUG=1 zeigt Details / shows details)", file=sys.stderr)
         return EXIT_INVALID
     finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
         writer_log.removeHandler(lines)
         writer_log.propagate = propagate
+
+
+class _PipeGuard:
+    """``sys.stdout`` or ``sys.stderr`` that goes quiet once its reader has gone.
+
+    ``ogl-impact figures … | head -1``: ``head`` closes the pipe after one
+    line; the next write fails with :class:`BrokenPipeError`. Instead of
+    ending the command half-way (a figures folder with nothing in it), the
+    stream is pointed at the null device and the command completes; ``main``
+    then returns :data:`EXIT_PIPE`, as for a command that had finished
+    printing before the reader went.
+    """
+
+    def __init__(self, stream: object) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._away()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._away()
+
+    def _away(self) -> None:
+        self.gone = True
+        try:  # Python's own flush at exit then writes to the null device, silently
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # a stream without a file descriptor (e.g. captured)
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
 
 
 class _Terminated(KeyboardInterrupt):
