@@ -116,3 +116,65 @@ def test_reading_commands_still_end_141(mini: Path, command: str):
     proc.stderr.close()
     assert proc.wait() == 141
     assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "german", "english"),
+    [
+        (["validate", "a", "b"], "überzählig oder unbekannt: b", "unrecognized arguments: b"),
+        (["status", "--bogus"], "überzählig oder unbekannt: --bogus", "unrecognized arguments"),
+        (["figures", "--all", "--k"], "--k braucht einen Wert", "expected one argument"),
+        (["validate", "--lang", "fr"], "„fr“ gibt es nicht; möglich: de, en", "invalid choice"),
+        (["figures", "--all", "--k", "fünf"], "„fünf“ ist keine ganze Zahl", "invalid int value"),
+        (["figures"], "eines davon ist nötig: --report oder --all", "is required"),
+        (["import", "kobo"], "es fehlen: files, --mapping und --out", "arguments are required"),
+        (["collect"], "es fehlt: paths", "arguments are required: paths"),
+        (
+            ["figures", "--all", "--report", "sb1"],
+            "--report und --all schließen einander aus",
+            "not allowed with argument --all",
+        ),
+    ],
+)
+def test_argparse_errors_are_german_first(capsys, argv: list[str], german: str, english: str):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("ogl-impact")
+    before, _, after = last.partition(" / ")
+    assert german in before, last
+    assert english in after, last
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["--out", "{a}", "--out", "{b}"], "--out"),
+        (["--data", "{raw}", "--data", "{a}"], "--data"),
+        (["{raw}", "{a}", "--lang", "de", "--lang", "en"], "--lang"),
+    ],
+)
+def test_process_refuses_a_flag_given_twice(mini: Path, tmp_path: Path, capsys, argv, flag):
+    """``process --out a --out b`` wrote to b; now it says what was given and writes nothing."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    filled = [x.format(a=a, b=b, raw=mini) for x in argv]
+    with pytest.raises(SystemExit) as stop:
+        main(["process", *filled])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{flag} zweimal angegeben" in err and "bitte nur einmal" in err
+    assert not a.exists() and not b.exists()
+
+
+def test_options_that_collect_values_still_take_several():
+    from ogl_impact.cli import build_parser
+
+    args = build_parser().parse_args(
+        ["figures", "--report", "sb1", "--report", "sb3", "--format", "svg", "--format", "png"]
+    )
+    assert args.report == ["sb1", "sb3"] and args.formats == ["svg", "png"]
+    assert not any(name.startswith("_") for name in vars(args))  # no bookkeeping left behind
+    args = build_parser().parse_args(["template", "--period", "sb6", "--out", "x", "--lab", "a"])
+    assert args.period == "sb6" and args.out == "x" and args.lab == ["a"]

@@ -13,16 +13,134 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_PIPE = 141  # 128 + SIGPIPE: the reader closed the pipe, as cat or grep report it
 
 
+def _listed(choices: str) -> str:
+    """``'de', 'en'`` as argparse lists choices, without the quotes: ``de, en``."""
+    return re.sub(r"'([^']*)'", r"\1", choices)
+
+
+_ARGPARSE_DE: tuple[tuple[str, object], ...] = (
+    # argparse's own messages (Python 3.11 to 3.13), each with its German; the English follows
+    (r"unrecognized arguments: (?P<x>.*)", "überzählig oder unbekannt: {x}"),
+    (r"argument (?P<a>\S+): expected one argument", "{a} braucht einen Wert"),
+    (r"argument (?P<a>\S+): expected at most one argument", "{a} nimmt höchstens einen Wert"),
+    (r"argument (?P<a>\S+): expected at least one argument", "{a} braucht mindestens einen Wert"),
+    (r"argument (?P<a>\S+): expected (?P<n>\d+) arguments?", "{a} braucht {n} Werte"),
+    (
+        r"argument (?P<a>\S+): invalid choice: (?P<v>.*?) \(choose from (?P<c>.*)\)",
+        lambda m: f"{m['a']}: „{m['v'].strip(chr(39))}“ gibt es nicht; möglich: {_listed(m['c'])}",
+    ),
+    (r"argument (?P<a>\S+): invalid int value: '(?P<v>.*)'", "{a}: „{v}“ ist keine ganze Zahl"),
+    (r"argument (?P<a>\S+): invalid \S+ value: '(?P<v>.*)'", "{a}: „{v}“ ist ungültig"),
+    (
+        r"argument (?P<a>\S+): not allowed with argument (?P<b>\S+)",
+        "{a} und {b} schließen einander aus; bitte nur eines",
+    ),
+    (r"argument (?P<a>\S+): ignored explicit argument '(?P<v>.*)'", "{a} nimmt keinen Wert"),
+    (
+        r"the following arguments are required: (?P<x>.*)",
+        lambda m: (
+            ("es fehlen: " if ", " in m["x"] else "es fehlt: ")
+            + " und ".join(m["x"].rsplit(", ", 1))
+        ),
+    ),
+    (
+        r"one of the arguments (?P<x>.*) is required",
+        lambda m: f"eines davon ist nötig: {m['x'].replace(' ', ' oder ')}",
+    ),
+    (
+        r"ambiguous option: (?P<a>\S+) could match (?P<x>.*)",
+        lambda m: f"{m['a']} ist mehrdeutig: {m['x'].replace(', ', ' oder ')}?",
+    ),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are German first, then argparse's English.
+
+    Exit status 2 and the usage line as argparse has them; an option that
+    takes one value refuses to be given twice (argparse keeps the last).
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, rest = super().parse_known_args(args, namespace)
+        vars(parsed).pop(_StoreOnce.GIVEN, None)
+        return parsed, rest
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the message in German and English; exit with status 2."""
+        german = german_usage_error(message)
+        self.print_usage(sys.stderr)
+        text = message if german == message else f"{german} / {message}"  # ours: both already
+        self.exit(EXIT_USAGE, f"{self.prog}: {text}\n")
+
+
+def german_usage_error(message: str) -> str:
+    """Return the German of one of argparse's error messages (unknown ones unchanged).
+
+    Parameters
+    ----------
+    message : str
+        The English message argparse passes to ``error``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> german_usage_error("argument --k: expected one argument")
+    '--k braucht einen Wert'
+    """
+    for pattern, german in _ARGPARSE_DE:
+        match = re.fullmatch(pattern, message, re.S)
+        if match:
+            return german(match) if callable(german) else german.format(**match.groupdict())
+    return message
+
+
+class _StoreOnce(argparse._StoreAction):
+    """argparse's ``store``, refusing an option given a second time (``--out a --out b``)."""
+
+    GIVEN = "_given_once"
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        given = vars(namespace).setdefault(self.GIVEN, {})
+        if option_string is not None:
+            if self.dest in given:
+                first, flag = given[self.dest]
+                parser.error(
+                    f"{flag} zweimal angegeben ({first} und {values}); bitte nur einmal "
+                    f"/ {flag} given twice"
+                )
+            given[self.dest] = (values, option_string)
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``ogl-impact`` with all subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ogl-impact",
         description=(
             "Wirkungsorientierung für offene Kommunen: Daten prüfen, aufbereiten, simulieren."
