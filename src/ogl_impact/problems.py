@@ -121,7 +121,7 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Die Spalte kommt mehrfach vor.",
         "The column appears more than once.",
     ),
-    "type_int": ("Keine ganze Zahl.", "Not a whole number."),
+    "type_int": ("Keine ganze Zahl{hint_de}.", "Not a whole number{hint_en}."),
     "type_float": (
         "Keine Zahl{hint_de}.",
         "Not a number{hint_en}.",
