@@ -837,7 +837,9 @@ def _audit(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if reports != [folder]:
         names = ", ".join(
-            r.relative_to(folder).as_posix() if r != folder else f"{folder.name} selbst"
+            r.relative_to(folder).as_posix()
+            if r != folder
+            else f"{folder.name} {'selbst' if de else 'itself'}"
             for r in reports
         )
         print(
@@ -851,7 +853,9 @@ def _audit(args: argparse.Namespace) -> int:
         skipped = unread(report)
         if skipped:
             kinds = ", ".join(sorted({p.suffix.lower() or p.name for p in skipped}))
-            print(f"{report}: {len(skipped)} Dateien ({kinds}) {UNREAD_NOTE[0 if de else 1]}")
+            one = len(skipped) == 1
+            files = ("Datei" if one else "Dateien") if de else ("file" if one else "files")
+            print(f"{report}: {len(skipped)} {files} ({kinds}) {UNREAD_NOTE[0 if de else 1]}")
         if not leaks:
             print(
                 f"{report}: keine Gruppe unter k gezeigt oder errechenbar"
