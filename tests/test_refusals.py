@@ -158,7 +158,10 @@ def test_missing_column_skips_cross_checks_and_says_so_once(mini: Path):
     assert [(p.file, p.column, p.severity) for p in skipped] == [
         ("indicators.csv", "measure", "warning")
     ]
-    assert "indicator_value_range" in skipped[0].message("de")
+    de, en = skipped[0].message("de"), skipped[0].message("en")
+    assert "ob die Indikatorwerte zur Messart ihres Indikators passen" in de, de
+    assert "whether the indicator values fit their indicator's measure" in en, en
+    assert "indicator_value_range" not in de + en  # the check's code name stays out
     assert any(p.rule == "column_missing" and p.column == "measure" for p in report.errors)
 
 

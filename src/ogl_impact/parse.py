@@ -257,6 +257,8 @@ def _params(rule: str, value: str, decimal: str = ",", suffix: str = ".csv") -> 
         }
     if rule == "type_float":
         return _float_hint(value, decimal, suffix)
+    if rule == "type_int":
+        return _written_hint(value, decimal, suffix, whole=True)
     if rule == "type_date_excel":
         days = float(value.replace(",", "."))
         date = _EXCEL_EPOCH + pd.Timedelta(days=int(days))
@@ -280,7 +282,87 @@ def _float_hint(value: str, decimal: str, suffix: str) -> dict[str, str]:
             "hint_de": f" – Dezimalkomma nur in Semikolon-Dateien: hier {written} schreiben",
             "hint_en": f" – a decimal comma only in semicolon files: write {written} here",
         }
-    return {"hint_de": "", "hint_en": ""}
+    return _written_hint(value, decimal, suffix)
+
+
+_DASHES = "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
+"""Typographic minus, hyphens and dashes a word processor puts where ``-`` belongs."""
+_SPACES = " \u00a0\u202f\u2007\u2009"
+"""Space, then non-breaking, narrow non-breaking, figure and thin space (these look alike)."""
+_GROUPED = re.compile(
+    rf"(?P<sign>[+-]?)(?P<head>\d{{1,3}})(?P<sep>[{_SPACES}'’.,])"
+    r"(?P<tail>\d{3}(?:(?P=sep)\d{3})*)(?:(?P<mark>[.,])(?P<frac>\d+))?"
+)
+"""A number with thousands separators: ``1 234,5``, ``1.234.567``, ``1,234.5``, ``12'345``."""
+_WRITTEN_WHY = {
+    "minus": (
+        "mit dem Minus der Tastatur (-) statt „{dash}“",
+        "with the keyboard minus (-) instead of '{dash}'",
+    ),
+    "percent": (
+        "ohne Prozentzeichen, Prozentwerte als Zahl von 0 bis 100",
+        "without the percent sign, percentages as a number from 0 to 100",
+    ),
+    "thousands": ("ohne Tausendertrennzeichen", "without thousands separators"),
+    "thousands_nbsp": (
+        "ohne Tausendertrennzeichen, hier ein geschütztes Leerzeichen",
+        "without thousands separators, here a non-breaking space",
+    ),
+    "nbsp": ("ohne das geschützte Leerzeichen", "without the non-breaking space"),
+    "space": ("ohne Leerzeichen", "without spaces"),
+}
+_NO_HINT = {"hint_de": "", "hint_en": ""}
+
+
+def _written_hint(value: str, decimal: str, suffix: str, whole: bool = False) -> dict[str, str]:
+    """Say how to write a number given with ``%``, a dash for minus or thousands separators.
+
+    The value stays refused (a number is not guessed); the hint names the
+    number as the file takes it (``1234,5`` in a semicolon file, ``1234.5``
+    in a comma file) and, for a workbook's text cell, asks for a number. No
+    hint when the value does not read as a number even so (``whole``: as a
+    whole number) or could be read two ways (``1,234`` in a whole-number column).
+    """
+    why: list[str] = []
+    dash = next((c for c in value if c in _DASHES), "")
+    text = value.replace(dash, "-") if dash else value
+    if dash:
+        why.append("minus")
+    if text.endswith("%"):
+        text = text[:-1]
+        why.append("percent")
+    text = text.strip(_SPACES)
+    grouped = _GROUPED.fullmatch(text)
+    if grouped and grouped["sep"] != grouped["mark"]:
+        sep = grouped["sep"]
+        if sep in ".," and grouped["mark"] is None and len(grouped["tail"]) == 3:
+            return _NO_HINT  # 1,234 or 1.234: a thousand or one and a bit
+        text = grouped["sign"] + grouped["head"] + grouped["tail"].replace(sep, "")
+        text += f".{grouped['frac']}" if grouped["mark"] else ""
+        why.append("thousands" if sep in " '’.," else "thousands_nbsp")
+    elif any(c in text for c in _SPACES):
+        why.append("space" if " " in text else "nbsp")
+        text = re.sub(f"[{_SPACES}]", "", text)
+    if any(c in value for c in _SPACES[1:]) and "thousands_nbsp" not in why:
+        why.append("nbsp")  # invisible in the message: name it
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    number = r"[+-]?\d+" if whole else r"[+-]?\d+(\.\d+)?"
+    if not why or not re.fullmatch(number, text):
+        return _NO_HINT
+    de_why, en_why = ("; ".join(dict.fromkeys(_WRITTEN_WHY[w][i] for w in why)) for i in (0, 1))
+    de_why, en_why = de_why.format(dash=dash), en_why.format(dash=dash)
+    if suffix.lower() in (".xlsx", ".xlsm"):  # a text cell: typed as Excel's language has it
+        return {
+            "hint_de": " – als Text eingetragen; bitte als Zahl eingeben: "
+            f"{text.replace('.', ',')} ({de_why})",
+            "hint_en": f" – entered as text; please enter it as a number: {text} ({en_why})",
+        }
+    written = text.replace(".", ",") if decimal == "," else text
+    return {
+        "hint_de": f" – bitte {written} schreiben ({de_why})",
+        "hint_en": f" – please write {written} ({en_why})",
+    }
 
 
 def _to_int(text: pd.Series, empty: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:

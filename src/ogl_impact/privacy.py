@@ -308,13 +308,15 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def describe_group(nd: Node) -> str:
+def describe_group(nd: Node, lang: str = "de") -> str:
     """Name a group for a message, e.g. "unit_id=kehl, wave=3 · trust".
 
     Parameters
     ----------
     nd : Node
         The group.
+    lang : {"de", "en"}
+        Language of the words for a group of no dimension ("alle Befragten").
 
     Returns
     -------
@@ -325,7 +327,8 @@ def describe_group(nd: Node) -> str:
     >>> describe_group(node({"wave": 3, "unit_id": "kehl"}, "trust"))
     'unit_id=kehl, wave=3 · trust'
     """
-    dims = ", ".join(f"{c}={v}" for c, v in nd[0]) or "alle Befragten"
+    everyone = "alle Befragten" if lang == "de" else "all respondents"
+    dims = ", ".join(f"{c}={v}" for c, v in nd[0]) or everyone
     variable = nd[1].replace("\x1f", " / ")
     return f"{dims} · {variable}" if variable else dims
 

@@ -105,8 +105,8 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Table '{table}' is missing; it is needed to check the references.",
     ),
     "check_skipped": (
-        "Weil die Spalte fehlt, werden diese Prüfungen übersprungen: {checks}.",
-        "Because the column is missing, these checks are skipped: {checks}.",
+        "Weil die Spalte fehlt, werden diese Prüfungen übersprungen: {checks_de}.",
+        "Because the column is missing, these checks are skipped: {checks_en}.",
     ),
     "table_no_rows": (
         "Die Tabelle hat nur eine Kopfzeile und keine Datenzeilen.",
@@ -121,7 +121,7 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Die Spalte kommt mehrfach vor.",
         "The column appears more than once.",
     ),
-    "type_int": ("Keine ganze Zahl.", "Not a whole number."),
+    "type_int": ("Keine ganze Zahl{hint_de}.", "Not a whole number{hint_en}."),
     "type_float": (
         "Keine Zahl{hint_de}.",
         "Not a number{hint_en}.",

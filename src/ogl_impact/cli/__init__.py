@@ -4,7 +4,8 @@ Subcommands import what they need only when they run, so ``ogl-impact
 --help`` answers fast (``status`` lives in :mod:`ogl_impact.cli.status`).
 Exit status: 0 success, 1 invalid data or failed run, 2 unusable arguments,
 141 the reader of the output went away (``| head``), quietly, as tools killed
-by SIGPIPE report it.
+by SIGPIPE report it; the command still completes its work (writing commands
+write all they would have written), only its printing stops.
 """
 
 from __future__ import annotations
@@ -12,16 +13,134 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_PIPE = 141  # 128 + SIGPIPE: the reader closed the pipe, as cat or grep report it
 
 
+def _listed(choices: str) -> str:
+    """``'de', 'en'`` as argparse lists choices, without the quotes: ``de, en``."""
+    return re.sub(r"'([^']*)'", r"\1", choices)
+
+
+_ARGPARSE_DE: tuple[tuple[str, object], ...] = (
+    # argparse's own messages (Python 3.11 to 3.13), each with its German; the English follows
+    (r"unrecognized arguments: (?P<x>.*)", "überzählig oder unbekannt: {x}"),
+    (r"argument (?P<a>\S+): expected one argument", "{a} braucht einen Wert"),
+    (r"argument (?P<a>\S+): expected at most one argument", "{a} nimmt höchstens einen Wert"),
+    (r"argument (?P<a>\S+): expected at least one argument", "{a} braucht mindestens einen Wert"),
+    (r"argument (?P<a>\S+): expected (?P<n>\d+) arguments?", "{a} braucht {n} Werte"),
+    (
+        r"argument (?P<a>\S+): invalid choice: (?P<v>.*?) \(choose from (?P<c>.*)\)",
+        lambda m: f"{m['a']}: „{m['v'].strip(chr(39))}“ gibt es nicht; möglich: {_listed(m['c'])}",
+    ),
+    (r"argument (?P<a>\S+): invalid int value: '(?P<v>.*)'", "{a}: „{v}“ ist keine ganze Zahl"),
+    (r"argument (?P<a>\S+): invalid \S+ value: '(?P<v>.*)'", "{a}: „{v}“ ist ungültig"),
+    (
+        r"argument (?P<a>\S+): not allowed with argument (?P<b>\S+)",
+        "{a} und {b} schließen einander aus; bitte nur eines",
+    ),
+    (r"argument (?P<a>\S+): ignored explicit argument '(?P<v>.*)'", "{a} nimmt keinen Wert"),
+    (
+        r"the following arguments are required: (?P<x>.*)",
+        lambda m: (
+            ("es fehlen: " if ", " in m["x"] else "es fehlt: ")
+            + " und ".join(m["x"].rsplit(", ", 1))
+        ),
+    ),
+    (
+        r"one of the arguments (?P<x>.*) is required",
+        lambda m: f"eines davon ist nötig: {m['x'].replace(' ', ' oder ')}",
+    ),
+    (
+        r"ambiguous option: (?P<a>\S+) could match (?P<x>.*)",
+        lambda m: f"{m['a']} ist mehrdeutig: {m['x'].replace(', ', ' oder ')}?",
+    ),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are German first, then argparse's English.
+
+    Exit status 2 and the usage line as argparse has them; an option that
+    takes one value refuses to be given twice (argparse keeps the last).
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, rest = super().parse_known_args(args, namespace)
+        vars(parsed).pop(_StoreOnce.GIVEN, None)
+        return parsed, rest
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the message in German and English; exit with status 2."""
+        german = german_usage_error(message)
+        self.print_usage(sys.stderr)
+        text = message if german == message else f"{german} / {message}"  # ours: both already
+        self.exit(EXIT_USAGE, f"{self.prog}: {text}\n")
+
+
+def german_usage_error(message: str) -> str:
+    """Return the German of one of argparse's error messages (unknown ones unchanged).
+
+    Parameters
+    ----------
+    message : str
+        The English message argparse passes to ``error``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> german_usage_error("argument --k: expected one argument")
+    '--k braucht einen Wert'
+    """
+    for pattern, german in _ARGPARSE_DE:
+        match = re.fullmatch(pattern, message, re.S)
+        if match:
+            return german(match) if callable(german) else german.format(**match.groupdict())
+    return message
+
+
+class _StoreOnce(argparse._StoreAction):
+    """argparse's ``store``, refusing an option given a second time (``--out a --out b``)."""
+
+    GIVEN = "_given_once"
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        given = vars(namespace).setdefault(self.GIVEN, {})
+        if option_string is not None:
+            if self.dest in given:
+                first, flag = given[self.dest]
+                parser.error(
+                    f"{flag} zweimal angegeben ({first} und {values}); bitte nur einmal "
+                    f"/ {flag} given twice"
+                )
+            given[self.dest] = (values, option_string)
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``ogl-impact`` with all subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ogl-impact",
         description=(
             "Wirkungsorientierung für offene Kommunen: Daten prüfen, aufbereiten, simulieren."
@@ -306,13 +425,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     writer_log = logging.getLogger(_WRITER_LOG)
     propagate, writer_log.propagate = writer_log.propagate, False  # once, not again via root
     writer_log.addHandler(lines)
+    out, err = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, err  # a reader that goes away stops the printing, not the work
     try:
         from ogl_impact.write.target import TargetError
 
         _terminate_as_interrupt()
         status = int(args.handler(args))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-        return status
+        return EXIT_PIPE if out.gone or err.gone else status
     except _Terminated:
         return 143
     except BrokenPipeError:  # before OSError, of which it is one
@@ -340,8 +461,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("(OGL_IMPACT_DEBUG=1 zeigt Details / shows details)", file=sys.stderr)
         return EXIT_INVALID
     finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
         writer_log.removeHandler(lines)
         writer_log.propagate = propagate
+
+
+class _PipeGuard:
+    """``sys.stdout`` or ``sys.stderr`` that goes quiet once its reader has gone.
+
+    ``ogl-impact figures … | head -1``: ``head`` closes the pipe after one
+    line; the next write fails with :class:`BrokenPipeError`. Instead of
+    ending the command half-way (a figures folder with nothing in it), the
+    stream is pointed at the null device and the command completes; ``main``
+    then returns :data:`EXIT_PIPE`, as for a command that had finished
+    printing before the reader went.
+    """
+
+    def __init__(self, stream: object) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._away()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._away()
+
+    def _away(self) -> None:
+        self.gone = True
+        try:  # Python's own flush at exit then writes to the null device, silently
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # a stream without a file descriptor (e.g. captured)
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -674,7 +839,9 @@ def _audit(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if reports != [folder]:
         names = ", ".join(
-            r.relative_to(folder).as_posix() if r != folder else f"{folder.name} selbst"
+            r.relative_to(folder).as_posix()
+            if r != folder
+            else f"{folder.name} {'selbst' if de else 'itself'}"
             for r in reports
         )
         print(
@@ -688,7 +855,9 @@ def _audit(args: argparse.Namespace) -> int:
         skipped = unread(report)
         if skipped:
             kinds = ", ".join(sorted({p.suffix.lower() or p.name for p in skipped}))
-            print(f"{report}: {len(skipped)} Dateien ({kinds}) {UNREAD_NOTE[0 if de else 1]}")
+            one = len(skipped) == 1
+            files = ("Datei" if one else "Dateien") if de else ("file" if one else "files")
+            print(f"{report}: {len(skipped)} {files} ({kinds}) {UNREAD_NOTE[0 if de else 1]}")
         if not leaks:
             print(
                 f"{report}: keine Gruppe unter k gezeigt oder errechenbar"

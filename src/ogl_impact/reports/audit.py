@@ -122,12 +122,22 @@ class Leak:
     n : float
         Its number of respondents (or the respondents left by the
         subtraction); missing for "unchecked".
+    output_en, group_en : str
+        ``output`` and ``group`` in English where they hold German words
+        (empty: the same in both languages).
     """
 
     output: str
     group: str
     kind: str
     n: float
+    output_en: str = ""
+    group_en: str = ""
+
+
+def _describe(nd: privacy.Node) -> tuple[str, str]:
+    """Put a group in words, German and English ("alle Befragten" / "all respondents")."""
+    return privacy.describe_group(nd), privacy.describe_group(nd, "en")
 
 
 describe = privacy.describe_group
@@ -374,16 +384,23 @@ def table_sources(path: Path, gallery: _Gallery) -> set[str]:
     return {s for s in named if s is not None}
 
 
-def _unchecked(frame: pd.DataFrame, variables: list[str]) -> list[str]:
-    """Say what a table of respondent groups lacks for the audit (empty: checkable)."""
+def _unchecked(frame: pd.DataFrame, variables: list[str]) -> list[tuple[str, str]]:
+    """Say what a table of respondent groups lacks for the audit, German and English."""
     missing = []
     if "n" not in frame:
-        missing.append("Spalte n fehlt")
+        missing.append(("Spalte n fehlt", "column n missing"))
     for value_col, n_col in privacy.TOTAL_COLUMNS.items():
         if value_col in frame and n_col not in frame:
-            missing.append(f"Spalte {n_col} fehlt neben {value_col}")
+            missing.append(
+                (
+                    f"Spalte {n_col} fehlt neben {value_col}",
+                    f"column {n_col} missing beside {value_col}",
+                )
+            )
     if "lab_label" in frame and "unit_id" not in frame:
-        missing.append("Spalte unit_id fehlt neben lab_label")
+        missing.append(
+            ("Spalte unit_id fehlt neben lab_label", "column unit_id missing beside lab_label")
+        )
     if missing or frame.empty:
         return missing
     dims = [c for c in privacy.RESPONDENT_DIMS if c in frame]
@@ -395,13 +412,17 @@ def _unchecked(frame: pd.DataFrame, variables: list[str]) -> list[str]:
     shown = pd.DataFrame({"g": group_of, "n": frame["n"].str.strip(), "flag": flag})
     if (shown.groupby("g")[["n", "flag"]].nunique() > 1).any(axis=None):
         missing.append(
-            "Zeilen derselben Gruppe mit verschiedenem n: Spalten, die die Gruppen "
-            "unterscheiden, fehlen"
+            (
+                "Zeilen derselben Gruppe mit verschiedenem n: Spalten, die die Gruppen "
+                "unterscheiden, fehlen",
+                "rows of the same group with different n: columns that tell the groups apart "
+                "are missing",
+            )
         )
     values = [c for c in frame.columns if c not in NOT_VALUES]
     numbers = frame[values].apply(lambda col: col.map(_number)).notna().any(axis=1)
     if (frame["n"].map(_number).isna() & numbers).any():
-        missing.append("Werte ohne n gezeigt")
+        missing.append(("Werte ohne n gezeigt", "values shown without n"))
     return missing
 
 
@@ -452,12 +473,17 @@ def audit(folder: Path | str) -> list[Leak]:
         if "suppressed" not in frame and sources and SURVEY not in sources:
             continue  # counts of labs or their entries, not of respondents
         if "suppressed" not in frame and not sources:
-            leaks.append(Leak(path.name, "Quelle nicht angegeben", "unchecked", np.nan))
+            leaks.append(
+                Leak(
+                    path.name, "Quelle nicht angegeben", "unchecked", np.nan, "", "source not given"
+                )
+            )
             continue
         variables = _variables(frame)
         missing = _unchecked(frame, variables)
         if missing:
-            leaks.append(Leak(path.name, "; ".join(missing), "unchecked", np.nan))
+            de, en = ("; ".join(words[i] for words in missing) for i in (0, 1))
+            leaks.append(Leak(path.name, de, "unchecked", np.nan, "", en))
             continue
         dims = [c for c in privacy.RESPONDENT_DIMS if c in frame]
         for row in frame.to_dict("records"):
@@ -473,7 +499,8 @@ def audit(folder: Path | str) -> list[Leak]:
                 # a group of 0 ("keine Daten") identifies no one
                 if 0 < n < k and (path.name, nd) not in reported:
                     reported.add((path.name, nd))
-                    leaks.append(Leak(path.name, describe(nd), "shown", n))
+                    de, en = _describe(nd)
+                    leaks.append(Leak(path.name, de, "shown", n, "", en))
                 shown[nd] = max(shown.get(nd, 0.0), n)
                 where.setdefault(nd, path.name)
             for value_col, n_col in privacy.TOTAL_COLUMNS.items():
@@ -486,7 +513,8 @@ def audit(folder: Path | str) -> list[Leak]:
                     continue
                 if tn < k and (path.name, t) not in reported:
                     reported.add((path.name, t))
-                    leaks.append(Leak(f"{path.name} ({value_col})", describe(t), "shown", tn))
+                    de, en = _describe(t)
+                    leaks.append(Leak(f"{path.name} ({value_col})", de, "shown", tn, "", en))
                 shown[t] = max(shown.get(t, 0.0), tn)
                 where.setdefault(t, f"{path.name} ({value_col})")
         leaks += _named_in_text(path, frame, gallery)
@@ -498,8 +526,11 @@ def audit(folder: Path | str) -> list[Leak]:
         own = where[total].split(" (")[0]
         others = sorted({where[c] for c in kids if c in where} - {where[total], own})
         output = where[total] + (f" mit {', '.join(others)}" if others else "")
-        group = describe(part) if part != total else f"Rest von {describe(total)}"
-        leaks.append(Leak(output, group, "derivable", rest))
+        output_en = where[total] + (f" with {', '.join(others)}" if others else "")
+        de, en = _describe(part)
+        if part == total:
+            de, en = f"Rest von {de}", f"rest of {en}"
+        leaks.append(Leak(output, de, "derivable", rest, output_en, en))
     leaks += _across_variables(nodes, shown, where, k)
     leaks += _counts_in_text(folder, frames, gallery, k)
     return leaks
@@ -544,7 +575,8 @@ def _across_variables(
                             continue
                         seen.add((nd[0], tv))
                         output = where.get(tv, "")
-                        found.append(Leak(output, describe(nd), "across", pinned))
+                        de, en = _describe(nd)
+                        found.append(Leak(output, de, "across", pinned, "", en))
     return found
 
 
@@ -557,13 +589,15 @@ def _named_in_text(path: Path, frame: pd.DataFrame, gallery: _Gallery) -> list[L
     shown = ~masked & (frame["n"].map(_number).fillna(0) > 0)
     gone = set(frame.loc[masked, "lab_label"]) - set(frame.loc[shown, "lab_label"])
     found = []
-    for where, text in (
-        ("Alternativtext", gallery.alts.get(path.stem, "")),
-        ("Bildunterschrift", gallery.captions.get(path.stem, "")),
+    for where, where_en, text in (
+        ("Alternativtext", "alt text", gallery.alts.get(path.stem, "")),
+        ("Bildunterschrift", "caption", gallery.captions.get(path.stem, "")),
     ):
         for label in sorted(gone):
             if label and re.search(re.escape(label) + r"[^()]{0,80}\(\s*-?\d", text):
-                found.append(Leak(f"index.html ({where} zu {path.stem})", label, "shown", np.nan))
+                output = f"index.html ({where} zu {path.stem})"
+                output_en = f"index.html ({where_en} of {path.stem})"
+                found.append(Leak(output, label, "shown", np.nan, output_en))
     return found
 
 
@@ -664,21 +698,36 @@ def _json_texts(text: str) -> str:
     return "\n".join(found)
 
 
-def _page_texts(name: str, page: _Gallery) -> list[tuple[str, str | None, str]]:
-    texts: list[tuple[str, str | None, str]] = [(name, None, page.outside)]
+_Where = tuple[str, str]
+"""Where a text is published, German and English: ("index.html (Alternativtext zu x)", ...)."""
+
+
+def _page_texts(name: str, page: _Gallery) -> list[tuple[_Where, str | None, str]]:
+    texts: list[tuple[_Where, str | None, str]] = [((name, name), None, page.outside)]
     for figure, alt in page.alts.items():
-        texts.append((f"{name} (Alternativtext zu {figure})", figure, alt))
+        where = (f"{name} (Alternativtext zu {figure})", f"{name} (alt text of {figure})")
+        texts.append((where, figure, alt))
     for figure, caption in page.captions.items():
-        texts.append((f"{name} (Bildunterschrift und Galeriezeile zu {figure})", figure, caption))
+        where = (
+            f"{name} (Bildunterschrift und Galeriezeile zu {figure})",
+            f"{name} (caption and gallery line of {figure})",
+        )
+        texts.append((where, figure, caption))
     for figure, parts in page.others.items():
-        where = f"zu {figure}" if figure is not None else "der Seite"
-        texts.append((f"{name} (Attribute und Kommentare {where})", figure, "\n".join(parts)))
+        of = (
+            (f"zu {figure}", f"of {figure}") if figure is not None else ("der Seite", "of the page")
+        )
+        where = (
+            f"{name} (Attribute und Kommentare {of[0]})",
+            f"{name} (attributes and comments {of[1]})",
+        )
+        texts.append((where, figure, "\n".join(parts)))
     return texts
 
 
 def _published_texts(
     folder: Path, gallery: _Gallery, frames: dict
-) -> list[tuple[str, str | None, str]]:
+) -> list[tuple[_Where, str | None, str]]:
     """Every text the report publishes: (where, the figure it belongs to or None, text).
 
     Every file under the folder with a suffix of :data:`TEXT_SUFFIXES` is read
@@ -698,26 +747,28 @@ def _published_texts(
             drawing = _Drawing()
             drawing.feed(source)
             drawing.close()
-            texts.append(
-                (f"{name} (Titel und Beschreibung)", figure, "\n".join(drawing.description))
-            )
+            where = (f"{name} (Titel und Beschreibung)", f"{name} (title and description)")
+            texts.append((where, figure, "\n".join(drawing.description)))
             # the words drawn in the figure (labels, footer): matplotlib keeps each text object
             # as a comment beside its outlines; a <text> element could be added by hand
             words = [html.unescape(w).strip() for w in drawing.drawn]
-            texts.append(
-                (f"{name} (Text in der Abbildung)", figure, "\n".join(w for w in words if w))
-            )
+            where = (f"{name} (Text in der Abbildung)", f"{name} (text in the figure)")
+            texts.append((where, figure, "\n".join(w for w in words if w)))
         elif suffix == ".csv":
-            texts.append((f"{name} (Kommentarzeilen und Textspalten)", figure, _csv_texts(path)))
+            where = (
+                f"{name} (Kommentarzeilen und Textspalten)",
+                f"{name} (comment lines and text columns)",
+            )
+            texts.append((where, figure, _csv_texts(path)))
         elif suffix in {".html", ".htm"}:
             page = _Gallery()
             page.feed(source)
             page.close()
             texts += [(w, figure if f is None else f, t) for w, f, t in _page_texts(name, page)]
         elif suffix == ".json" or path.name == MARKER:
-            texts.append((name, figure, _json_texts(source)))
+            texts.append(((name, name), figure, _json_texts(source)))
         else:
-            texts.append((name, figure, source))
+            texts.append(((name, name), figure, source))
     return texts
 
 
@@ -833,15 +884,16 @@ def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> li
             continue
         survey = _about_survey(figure, frames, gallery)
         for count in counts(text, set(lab_of)):
-            group = _text_group(count, figure)
+            group, group_en = _text_group(count, figure)
             quoted = f"{group}: „{count.snippet}“"
+            words = {"output_en": where[1], "group_en": f'{group_en}: "{count.snippet}"'}
             if count.kind == "lab" and lab_of.get(count.group) in hidden and count.n > 0:
-                found.append(Leak(where, quoted, "text", float(count.n)))
+                found.append(Leak(where[0], quoted, "text", float(count.n), **words))
                 continue
             if not survey:
                 continue
             if 0 < count.n < k:
-                found.append(Leak(where, quoted, "text", float(count.n)))
+                found.append(Leak(where[0], quoted, "text", float(count.n), **words))
                 continue
             table = frames.get(figure or "", (pd.DataFrame(), False))[0]
             rows = _rows_of(table, count, lab_of) if "n" in table else None
@@ -852,18 +904,21 @@ def _counts_in_text(folder: Path, frames: dict, gallery: _Gallery, k: int) -> li
                 n = pd.concat([n, pd.Series(sorted(_figure_n(figure, gallery)), dtype=float)])
             shown = n[n > 0]
             if shown.empty and n.isna().any():
-                found.append(Leak(where, quoted, "text", float(count.n)))
+                found.append(Leak(where[0], quoted, "text", float(count.n), **words))
             elif not shown.empty and not shown.min() <= count.n <= shown.max():
-                found.append(Leak(where, quoted, "contradicts", float(count.n)))
+                found.append(Leak(where[0], quoted, "contradicts", float(count.n), **words))
     return found
 
 
-def _text_group(count: Count, figure: str | None) -> str:
+def _text_group(count: Count, figure: str | None) -> tuple[str, str]:
+    """Name the group a count in a text is about, German and English."""
     if count.kind == "wave":
-        return f"Welle {count.group}"
+        return f"Welle {count.group}", f"wave {count.group}"
     if count.kind == "all":
-        return f"alle Befragten der Abbildung {figure}" if figure else "alle Befragten"
-    return count.group
+        if figure:
+            return f"alle Befragten der Abbildung {figure}", f"all respondents of figure {figure}"
+        return "alle Befragten", "all respondents"
+    return count.group, count.group
 
 
 KINDS = {
@@ -904,7 +959,8 @@ def leak_lines(leaks: list[Leak], lang: str = "de") -> list[str]:
     """
     i = 0 if lang == "de" else 1
     return [
-        f"{leak.output}: {leak.group} – {KINDS[leak.kind][i]}"
+        f"{leak.output_en or leak.output if i else leak.output}: "
+        f"{leak.group_en or leak.group if i else leak.group} – {KINDS[leak.kind][i]}"
         + ("" if np.isnan(leak.n) else f", n = {leak.n:g}")
         for leak in leaks
     ]

@@ -203,9 +203,97 @@ def check_cross_table(
                 column=col,
                 severity="warning",
                 checks=", ".join(dict.fromkeys(checks)),
+                **dict(zip(("checks_de", "checks_en"), _plain_checks(checks), strict=True)),
             )
         )
     return problems
+
+
+_CHECK_WORDS = {
+    "respondent_consistency": (
+        "ob eine befragte Person in einer Welle bei einer Einheit und Akteursgruppe bleibt",
+        "whether a respondent keeps one unit and actor group within a wave",
+    ),
+    "duplicate_key": (
+        "doppelte Antworten (dieselbe Person, Welle und dasselbe Item zweimal)",
+        "duplicate answers (the same respondent, wave and item twice)",
+    ),
+    "value_outside_scale": (
+        "ob die Antworten auf der Skala ihres Items liegen",
+        "whether the answers lie on their item's scale",
+    ),
+    "value_label_outside_scale": (
+        "ob die Wertelabels auf der Skala liegen",
+        "whether the value labels lie on the scale",
+    ),
+    "graph": (
+        "das Wirkungsmodell (Beiträge zu höheren Ebenen, keine Kreise)",
+        "the impact model (contributions to higher levels, no cycles)",
+    ),
+    "indicator_value_range": (
+        "ob die Indikatorwerte zur Messart ihres Indikators passen (z. B. Prozent von 0 bis 100)",
+        "whether the indicator values fit their indicator's measure (e.g. percent from 0 to 100)",
+    ),
+    "revision_target": (
+        "ob jede Korrektur eine Zeile und eine Wertspalte ihrer Tabelle nennt",
+        "whether each revision names a row and a value column of its table",
+    ),
+    "revision_workbook": (
+        "ob die Arbeitsmappe jeder Korrektur als Korrektur angenommen wurde",
+        "whether each revision's workbook was accepted as a revision",
+    ),
+}
+_REFERENCE_CHECK = re.compile(r"(?P<child>\w+)\.(?P<cols>[\w+]+) → (?P<parent>[\w/]+)")
+
+
+def _plain_checks(checks: Iterable[str]) -> tuple[str, str]:
+    """Say the skipped checks in words, German and English (``partners.lab_id → labs``: refs).
+
+    References with the same columns and target are told together.
+
+    Examples
+    --------
+    >>> _plain_checks(["nodes.lab_id → labs", "milestones.lab_id → labs", "graph"])[0]
+    'Verweise aus nodes und milestones (Spalte lab_id) auf labs; das Wirkungsmodell (Beiträge zu höheren Ebenen, keine Kreise)'
+    >>> _plain_checks(["responses.unit_id → labs/comparison_communes"])[1]
+    'references from responses (column unit_id) to labs or comparison_communes'
+    """  # noqa: E501
+    refs: dict[tuple[str, str], list[str]] = {}  # (columns, target) -> the tables referring
+    order: list[tuple[str, str] | str] = []
+    for check in dict.fromkeys(checks):
+        match = _REFERENCE_CHECK.fullmatch(check)
+        if match is None:
+            order.append(check)
+            continue
+        key = (match["cols"], match["parent"])
+        if key not in refs:
+            refs[key] = []
+            order.append(key)
+        refs[key].append(match["child"])
+    de, en = [], []
+    for item in order:
+        if isinstance(item, str):
+            words = _CHECK_WORDS.get(item, (item, item))
+            de.append(words[0])
+            en.append(words[1])
+            continue
+        cols, parent = item[0].split("+"), item[1].split("/")
+        children, listed = refs[item], "/".join(cols)
+        many = len(cols) > 1
+        de.append(
+            f"Verweise aus {_and(children, 'und')} (Spalte{'n' if many else ''} {listed}) "
+            f"auf {' oder '.join(parent)}"
+        )
+        en.append(
+            f"references from {_and(children, 'and')} (column{'s' if many else ''} {listed}) "
+            f"to {' or '.join(parent)}"
+        )
+    return "; ".join(de), "; ".join(en)
+
+
+def _and(names: list[str], word: str) -> str:
+    """Join names as a sentence does: ``a``, ``a und b``, ``a, b und c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
 def _key_frame(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:

@@ -1,0 +1,180 @@
+"""The command line as a careless user meets it: closed pipes, argparse's errors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ogl_impact.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "raw"
+FIX = Path(__file__).parent / "fixtures"
+EXE = Path(sys.executable).parent / "ogl-impact"
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with its checksum."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "OGL_IMPACT_DEBUG": ""}
+
+
+def test_figures_into_a_reader_that_stops_after_one_line(tmp_path: Path):
+    """``figures … | head -1``: the first line is shown, the figures are all written."""
+    args = ["figures", "--report", "sb1", "--format", "svg", "--jobs", "1", "--data", str(DEMO)]
+    piped, plain = tmp_path / "piped", tmp_path / "plain"
+    proc = subprocess.Popen(
+        [str(EXE), *args, "--out", str(piped)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    first = proc.stdout.readline().decode()
+    proc.stdout.close()  # as head does after its line; the next progress line meets no reader
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() == 141
+    assert first.startswith("[  1/")
+    assert err == ""
+    assert main([*args, "--out", str(plain), "--quiet"]) == 0
+    written = _tree(piped)
+    assert "index.html" in written and any(name.endswith(".svg") for name in written)
+    assert written == _tree(plain)  # the same files, byte for byte, as without the pipe
+
+
+def test_import_whose_reader_has_gone_still_imports(tmp_path: Path):
+    """The reader is gone before the first line: import prints nothing and writes all."""
+    mapping = tmp_path / "zuordnung.csv"
+    mapping.write_text(
+        "code;item_id;construct;reverse_keyed\n@unit_id;brandis;;\n@wave;2;;\n"
+        "@actor_group;citizens;;\nG02Q04;bild;satisfaction;false\n",
+        encoding="utf-8",
+    )
+    secret = tmp_path / "schluessel.txt"
+    secret.write_text("ein-geheimer-schluessel\n", encoding="utf-8")
+    args = [
+        "import",
+        "limesurvey",
+        str(FIX / "limesurvey" / "colors.lsa"),
+        "--mapping",
+        str(mapping),
+        "--programme",
+        str(DEMO),
+        "--secret-file",
+        str(secret),
+    ]
+    piped, plain = tmp_path / "piped", tmp_path / "plain"
+    proc = subprocess.Popen(
+        [str(EXE), *args, "--out", str(piped)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() == 141
+    assert "Traceback" not in err and "interner Fehler" not in err
+    assert main([*args, "--out", str(plain)]) == 0
+    assert "responses.csv" in _tree(piped)
+    assert _tree(piped) == _tree(plain)
+
+
+def test_closed_stderr_does_not_stop_figures(tmp_path: Path):
+    """``figures … 2>&1 | head -1``: both streams closed, the work still completes."""
+    out = tmp_path / "fig"
+    command = (
+        f'"{EXE}" figures --report sb1 --format svg --jobs 1 --data "{DEMO}" --out "{out}" '
+        '2>&1 | head -1; echo "status=${PIPESTATUS[0]}"'
+    )
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=_env())
+    assert "status=141" in result.stdout
+    assert (out / "index.html").is_file() and list((out / "sb1").glob("*.svg"))
+
+
+@pytest.mark.parametrize("command", ["validate", "status"])
+def test_reading_commands_still_end_141(mini: Path, command: str):
+    """What did not write before keeps the documented status for a closed pipe."""
+    args = [str(mini)] if command == "validate" else ["--data", str(mini)]
+    proc = subprocess.Popen(
+        [str(EXE), command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() == 141
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "german", "english"),
+    [
+        (["validate", "a", "b"], "überzählig oder unbekannt: b", "unrecognized arguments: b"),
+        (["status", "--bogus"], "überzählig oder unbekannt: --bogus", "unrecognized arguments"),
+        (["figures", "--all", "--k"], "--k braucht einen Wert", "expected one argument"),
+        (["validate", "--lang", "fr"], "„fr“ gibt es nicht; möglich: de, en", "invalid choice"),
+        (["figures", "--all", "--k", "fünf"], "„fünf“ ist keine ganze Zahl", "invalid int value"),
+        (["figures"], "eines davon ist nötig: --report oder --all", "is required"),
+        (["import", "kobo"], "es fehlen: files, --mapping und --out", "arguments are required"),
+        (["collect"], "es fehlt: paths", "arguments are required: paths"),
+        (
+            ["figures", "--all", "--report", "sb1"],
+            "--report und --all schließen einander aus",
+            "not allowed with argument --all",
+        ),
+    ],
+)
+def test_argparse_errors_are_german_first(capsys, argv: list[str], german: str, english: str):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("ogl-impact")
+    before, _, after = last.partition(" / ")
+    assert german in before, last
+    assert english in after, last
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["--out", "{a}", "--out", "{b}"], "--out"),
+        (["--data", "{raw}", "--data", "{a}"], "--data"),
+        (["{raw}", "{a}", "--lang", "de", "--lang", "en"], "--lang"),
+    ],
+)
+def test_process_refuses_a_flag_given_twice(mini: Path, tmp_path: Path, capsys, argv, flag):
+    """``process --out a --out b`` wrote to b; now it says what was given and writes nothing."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    filled = [x.format(a=a, b=b, raw=mini) for x in argv]
+    with pytest.raises(SystemExit) as stop:
+        main(["process", *filled])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{flag} zweimal angegeben" in err and "bitte nur einmal" in err
+    assert not a.exists() and not b.exists()
+
+
+def test_options_that_collect_values_still_take_several():
+    from ogl_impact.cli import build_parser
+
+    args = build_parser().parse_args(
+        ["figures", "--report", "sb1", "--report", "sb3", "--format", "svg", "--format", "png"]
+    )
+    assert args.report == ["sb1", "sb3"] and args.formats == ["svg", "png"]
+    assert not any(name.startswith("_") for name in vars(args))  # no bookkeeping left behind
+    args = build_parser().parse_args(["template", "--period", "sb6", "--out", "x", "--lab", "a"])
+    assert args.period == "sb6" and args.out == "x" and args.lab == ["a"]
