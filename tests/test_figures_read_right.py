@@ -144,3 +144,21 @@ def test_the_partner_caption_says_the_list_has_no_dates(demo):
         assert "Die Partnerliste ist nicht datiert" in drawn.caption
         assert "ihre Art folgt den veröffentlichten Zahlen je Art" in drawn.caption
         assert "Bruchzeichen" in drawn.caption
+
+
+def test_the_effects_caption_says_which_labs_the_comparison_rests_on(demo):
+    drawn = draw(demo, "zb", "effekte", reps=99)[0]
+    # counted here from the answers: units with answers in wave 1 and in wave 2
+    r = demo.responses
+    waves = r[r["wave"].isin([1, 2])].groupby("unit_id")["wave"].nunique()
+    both = set(waves[waves == 2].index)
+    labs = set(demo.labs["lab_id"])
+    assert f"Verglichen werden {len(both & labs)} Labore und {len(both - labs)} " in drawn.caption
+    short = demo.labs.set_index("lab_id")["name"].str.split(" \\(|„", regex=True).str[0].str.strip()
+    missing = sorted(labs - both)
+    assert missing  # in the embedded data three labs have no answers in wave 2
+    tail = drawn.caption.split("ohne Antworten in Welle 1 oder 2: ", 1)[1]
+    for lab in missing:
+        assert short[lab] in tail
+    for lab in sorted(labs & both):
+        assert short[lab] not in tail

@@ -636,10 +636,41 @@ def _effects_data(ctx: Context) -> list[Panel]:
         Panel(
             frame,
             n_total,
-            {"before": before, "after": after},
+            {"before": before, "after": after, "units": _units_sentence(scores(ctx), ctx)},
             notes=tuple(f"{label}: {reason}" for label, reason in gaps.items()),
         )
     ]
+
+
+def _units_sentence(table: pd.DataFrame, ctx: Context) -> str:
+    """Say how many labs and comparison communes the comparison rests on, and which labs not.
+
+    Only units with answers in both waves enter a difference in differences
+    with unit fixed effects; a lab without answers in one of them is named.
+    """
+    before, after = int(table["wave"].min()), int(table["wave"].max())
+    part = table[table["wave"].isin([before, after])]
+    waves = part.groupby("unit_id")["wave"].nunique()
+    both = set(waves.index[waves == 2])
+    is_lab = table.drop_duplicates("unit_id").set_index("unit_id")["is_lab"].astype(bool)
+    labs = [u for u in ctx.data.labs["lab_id"] if u in both]
+    others = sum(1 for u in both if not is_lab.get(u, False))
+    names = lab_names(ctx.data)
+    missing = [names[u] for u in ctx.data.labs["lab_id"] if u not in both]
+    text = ctx.t(
+        f" Verglichen werden {count(len(labs), 'Labor', 'Labore')} und "
+        f"{count(others, 'Vergleichskommune', 'Vergleichskommunen')} mit Antworten in beiden "
+        "Wellen",
+        f" The comparison rests on {count(len(labs), 'lab', 'labs')} and "
+        f"{count(others, 'comparison commune', 'comparison communes')} with answers in both "
+        "waves",
+    )
+    if missing:
+        text += ctx.t(
+            f"; ohne Antworten in Welle {before} oder {after}: " + ", ".join(missing),
+            f"; without answers in wave {before} or {after}: " + ", ".join(missing),
+        )
+    return text + "."
 
 
 def _effects_plot(panel: Panel, ctx: Context) -> Figure:
@@ -697,10 +728,10 @@ declare(
         "Differenz der Differenzen (Skalenpunkte 1-5) mit festen Effekten für Einheit und "
         "Welle; 95-%-Intervalle aus dem Wild-Cluster-Bootstrap (Webb-Gewichte, Cluster = "
         "Einheiten). Evidenzstufe 3 der Maryland Scientific Methods Scale (Vorher-Nachher mit "
-        "Vergleichsgruppe).",
+        "Vergleichsgruppe).{units}",
         "Difference in differences (scale points 1-5) with unit and wave fixed effects; 95% "
         "intervals from the wild cluster bootstrap (Webb weights, clusters = units). Maryland "
-        "Scientific Methods Scale level 3 (before-after with comparison group).",
+        "Scientific Methods Scale level 3 (before-after with comparison group).{units}",
     ),
     alt=_effects_alt,
     reports=ALL_REPORTS,
