@@ -8,6 +8,7 @@ from ogl_impact import logic, plots, vocab
 from ogl_impact.plots import style
 from ogl_impact.reports.figures.base import Context, Panel, declare, heading, lab_names
 from ogl_impact.reports.figures.network import (
+    STATUS_NOTE,
     attainment,
     could_draw,
     last_period,
@@ -85,9 +86,9 @@ declare(
     plot=_model_plot,
     caption=(
         "Wirkungsmodell des Labors {lab}: Ebenen als Spalten, Pfeile = Beitrag; Farbe = "
-        "häufigster Status der Indikatoren eines Knotens.",
+        "häufigster Status der Indikatoren eines Knotens. " + STATUS_NOTE[0],
         "Impact model of {lab}: levels as columns, arrows = contribution; colour = most "
-        "frequent indicator status of a node.",
+        "frequent indicator status of a node. " + STATUS_NOTE[1],
     ),
     alt=_model_alt,
     reports=("pb",),

@@ -330,6 +330,16 @@ declare(
 
 # --- zielerreichung ---------------------------------------------------------------------------
 
+STATUS_NOTE = (
+    "Ab dem Zieldatum gilt ein Indikator als erreicht oder im Verzug, nicht mehr als im Plan; "
+    "„keine Daten“: kein Wert im Berichtszeitraum, oder eine zuletzt früher gemeldete laufende "
+    "Summe unter dem Ziel, wenn das Zieldatum erreicht ist.",
+    "From the target date on an indicator is achieved or behind, no longer on track; “no "
+    "data”: no value in the reporting period, or a running total last reported earlier and "
+    "short of the target once the target date is reached.",
+)
+"""How the statuses of the attainment figures read (:func:`ogl_impact.logic.attainment`)."""
+
 
 def _attainment_data(ctx: Context) -> list[Panel]:
     att = attainment(ctx)
@@ -394,8 +404,9 @@ declare(
     plot=_attainment_plot,
     caption=(
         "Häufigster Status der Indikatoren je Labor und Ebene des Wirkungsmodells "
-        "(bei Gleichstand der ungünstigere).",
-        "Most frequent indicator status per lab and level (ties: the less favourable).",
+        "(bei Gleichstand der ungünstigere). " + STATUS_NOTE[0],
+        "Most frequent indicator status per lab and level (ties: the less favourable). "
+        + STATUS_NOTE[1],
     ),
     alt=_attainment_alt,
     reports=ALL_REPORTS,
