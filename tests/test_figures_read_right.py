@@ -35,7 +35,8 @@ def test_a_negatively_worded_trust_statement_is_marked_and_not_ranked(demo):
     # the statement is the one reverse-keyed in the codebook
     book = demo.codebook.set_index("item_id")
     assert bool(book.loc["tr_4", "reverse_keyed"]) and book.loc["tr_4", "wording_de"] == NEGATIVE
-    assert any(NEGATIVE in t and MARK in t for t in texts)
+    # the mark replaces the statement's full stop: "… Interessen (negativ formuliert)"
+    assert any(f"{NEGATIVE.rstrip('.')} {MARK}" in t for t in texts)
     # the other three statements carry no mark
     for item in ("tr_1", "tr_2", "tr_3"):
         wording = book.loc[item, "wording_de"]
@@ -48,7 +49,7 @@ def test_a_negatively_worded_trust_statement_is_marked_and_not_ranked(demo):
     # the alt text ranks the top category of the three positive statements only
     alt = likert.alt_text
     ranked = alt.split("Anteil der höchsten Stufe", 1)[1]
-    assert ranked.startswith(" (ohne die negativ formulierte Aussage):")
+    assert ranked.startswith(" (ohne die negativ formulierte Aussage): ")
     assert "eigene Interessen" not in ranked
     assert "., Welle" not in alt  # a statement's full stop is not doubled before ", Welle"
 
@@ -63,6 +64,18 @@ def test_without_a_reverse_keyed_statement_nothing_is_marked(tmp_path: Path):
     assert not any(MARK in t for t in _texts(likert.figure))
     assert "weniger Vertrauen" not in likert.caption
     assert "Anteil der höchsten Stufe:" in likert.alt_text
+
+
+def test_when_every_trust_statement_is_negatively_worded_none_is_ranked(tmp_path: Path):
+    folder = tmp_path / "data"
+    shutil.copytree(DEMO, folder)
+    for item in ("tr_1", "tr_2", "tr_3"):
+        edit(
+            folder, "codebook", find_line(folder, "codebook", item_id=item), "reverse_keyed", "true"
+        )
+    likert = draw(load(folder), "pb", "vertrauen_likert", reps=99)[0]
+    assert "Anteil der höchsten Stufe" not in likert.alt_text  # no sentence left dangling
+    assert sum(MARK in t for t in _texts(likert.figure)) == 4
 
 
 @pytest.mark.parametrize("lang", ["en"])
@@ -122,8 +135,11 @@ def test_the_staircase_does_not_show_stages_passed_over_as_reached(demo):
     assert not with_gaps.empty  # the embedded data have labs whose climb passed over a stage
     table = drawn.table.set_index("lab_label")
     assert (table["skipped"] != "").sum() == len(with_gaps)
-    assert "Hell: Stufen unter der erreichten ohne Indikatorwerte" in drawn.caption
-    assert "Ohne Indikatorwerte übersprungen:" in drawn.alt_text
+    assert (
+        "Hell: Stufen unter der erreichten ohne bewertbaren Indikator (keine Daten)"
+        in drawn.caption
+    )
+    assert "Ohne bewertbaren Indikator übersprungen:" in drawn.alt_text
     # every passed-over stage is drawn in the light tint (0.5), not as reached (1)
     ax = drawn.figure.axes[0]
     mesh = ax.collections[0]
@@ -136,6 +152,23 @@ def test_the_staircase_does_not_show_stages_passed_over_as_reached(demo):
         for stage in range(1, 8):
             want = 0.5 if stage in gaps else (1.0 if stage <= reached else 0.0)
             assert grid[row, stage - 1] == want, (label, stage)
+
+
+def test_the_staircase_history_marks_the_stages_passed_over(demo):
+    drawn = draw(demo, "pb", "wirkungstreppe_verlauf", reps=99)[0]
+    table = drawn.table
+    gaps = table[table["skipped"] != ""]
+    assert not gaps.empty
+    assert "Hell: Stufen unter der erreichten ohne bewertbaren Indikator" in drawn.caption
+    # one light step per stage passed over, in the panel of its lab
+    steps = [
+        p.get_gid()
+        for ax in drawn.figure.axes
+        for p in ax.patches
+        if "|skipped|" in str(p.get_gid())
+    ]
+    expected = sum(len(s.split(",")) for s in gaps["skipped"])
+    assert len(steps) == expected
 
 
 def test_the_partner_caption_says_the_list_has_no_dates(demo):

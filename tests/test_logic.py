@@ -131,8 +131,11 @@ def small(tmp_path_factory) -> ogl_impact.Dataset:
     return small_dataset(tmp_path_factory.mktemp("small"), VALUES)
 
 
-def small_dataset(folder: Path, values: list[tuple[str, str, str, str]]) -> ogl_impact.Dataset:
-    """The two labs of INDICATORS with ``values`` (lab, indicator, period, value)."""
+def small_dataset(
+    folder: Path, values: list[tuple[str, str, str, str]], indicators: list[list[str]] | None = None
+) -> ogl_impact.Dataset:
+    """The two labs of ``indicators`` (default INDICATORS) with ``values`` (lab, indicator,
+    period, value)."""
     write(folder / "sources.csv", ["source_id", "title", "reference"], [["s", "S", "s"]])
     write(
         folder / "labs.csv",
@@ -171,7 +174,7 @@ def small_dataset(folder: Path, values: list[tuple[str, str, str, str]]) -> ogl_
         ],
         nodes,
     )
-    write(folder / "indicators.csv", IND_HEADER, INDICATORS)
+    write(folder / "indicators.csv", IND_HEADER, INDICATORS if indicators is None else indicators)
     write(
         folder / "indicator_values.csv",
         ["lab_id", "indicator_id", "period_id", "disaggregation_value", "value", "status"],
@@ -233,18 +236,54 @@ def test_on_the_target_date_short_of_the_target_is_behind_not_on_track(
     [
         ("90", "on_track", "no_data"),  # 90 of 100 last reported: reached by the end? not known
         ("100", "achieved", "achieved"),  # a carried total is a lower bound: reached
-        ("30", "behind", "no_data"),
+        # last reported behind and silent since: still behind (silence does not climb a stage)
+        ("30", "behind", "behind"),
     ],
 )
-def test_a_running_total_carried_to_the_target_date(tmp_path, at_p2, status_p2, status_p3):
-    # the running total 'cum' (target 100 on 2023-01-01, the end of p3) is last reported in p2
+@pytest.mark.parametrize("dated", [True, False])
+def test_a_running_total_carried_to_the_target_date(tmp_path, at_p2, status_p2, status_p3, dated):
+    # the running total 'cum' (target 100 on 2023-01-01, the end of p3) is last reported in p2;
+    # without a baseline date there is no target path, but the target date still counts
+    indicators = [list(row) for row in INDICATORS]
+    if not dated:
+        row = next(r for r in indicators if r[1] == "cum")
+        row[IND_HEADER.index("baseline_date")] = ""
+        status_p2 = {"on_track": "on_track", "behind": "on_track"}.get(status_p2, status_p2)
+        status_p3 = {"behind": "no_data"}.get(status_p3, status_p3)
     values = [v for v in VALUES if v[1] != "cum"] + [("a", "cum", "p2", at_p2)]
-    att = attainment(small_dataset(tmp_path, values), labs=["a"])
+    att = attainment(small_dataset(tmp_path, values, indicators), labs=["a"])
     rows = att.set_index(["indicator_id", "period_id"])
     assert rows.loc[("cum", "p2"), "status"] == status_p2
     p3 = rows.loc[("cum", "p3")]
     assert bool(p3["carried_forward"]) and p3["actual"] == float(at_p2)
     assert p3["status"] == status_p3
+
+
+def test_a_falling_running_total_carried_at_its_target_is_not_taken_as_reached(tmp_path):
+    # a descending cumulative indicator (schema allows it): 40 against a target of 50 from 80,
+    # reported in p2 and carried to p3 (the target date): it may have risen again since
+    indicators = [list(row) for row in INDICATORS] + [
+        ind("a", "fall", "in1", "count", "false", "true", "80", "50")
+    ]
+    values = [*VALUES, ("a", "fall", "p2", "40")]
+    att = attainment(small_dataset(tmp_path, values, indicators), labs=["a"])
+    rows = att.set_index(["indicator_id", "period_id"])
+    assert rows.loc[("fall", "p2"), "status"] == "achieved"
+    assert bool(rows.loc[("fall", "p3"), "carried_forward"])
+    assert rows.loc[("fall", "p3"), "status"] == "no_data"
+
+
+def test_no_baseline_date_still_ends_on_track_at_the_target_date(tmp_path):
+    # without a baseline date (no target path) 85 % at the target date is behind, not on track
+    indicators = [list(row) for row in INDICATORS]
+    row = next(r for r in indicators if r[1] == "asc")
+    row[IND_HEADER.index("baseline_date")] = ""
+    values = [v for v in VALUES if v[:3] != ("a", "asc", "p3")] + [("a", "asc", "p3", "27")]
+    att = attainment(small_dataset(tmp_path, values, indicators), labs=["a"])
+    rows = att.set_index(["indicator_id", "period_id"])
+    assert math.isnan(rows.loc[("asc", "p3"), "expected"])
+    assert rows.loc[("asc", "p2"), "status"] == "on_track"  # progress > 0 without a path
+    assert rows.loc[("asc", "p3"), "status"] == "behind"
 
 
 def test_cap_limits_progress(small):

@@ -138,6 +138,28 @@ def test_staircase_and_overview():
     assert [t.get_text() for t in ov.get_legend().get_texts()] == ["erreicht", "nicht erreicht"]
 
 
+def test_staircase_draws_stages_passed_over_as_light_steps():
+    data = pd.DataFrame(
+        {
+            "lab_id": ["x", "x", "x"],
+            "period_label": ["SB1", "SB2", "SB3"],
+            "stage": [1, 3, 5],
+            "skipped": ["", "2", "2, 3"],
+        }
+    )
+    with house_style():
+        ax = plots.staircase(data, lab="x")
+    steps = {p.get_gid(): p for p in ax.patches if "|skipped|" in str(p.get_gid())}
+    assert sorted(steps) == ["SB2|skipped|2", "SB3|skipped|2", "SB3|skipped|3"]
+    for gid, step in steps.items():
+        stage = int(gid.rsplit("|", 1)[1])
+        assert (step.get_y(), step.get_height()) == (stage - 1, 1)  # over that step only
+    bars = [p for p in ax.patches if "|" not in str(p.get_gid())]
+    assert [b.get_height() for b in bars] == [1, 3, 5]
+    assert steps["SB2|skipped|2"].get_facecolor() != bars[1].get_facecolor()
+    plt.close("all")
+
+
 def test_stage_overview_draws_stages_passed_over_apart_from_those_reached():
     data = pd.DataFrame({"lab_label": ["A", "B"], "stage": [5, 2], "skipped": ["2, 3", ""]})
     with house_style():
@@ -150,7 +172,7 @@ def test_stage_overview_draws_stages_passed_over_apart_from_those_reached():
     assert len({tuple(np.round(c, 3)) for c in colours}) == 3
     assert [t.get_text() for t in ov.get_legend().get_texts()] == [
         "erreicht",
-        "ohne Indikatorwerte übersprungen",
+        "ohne bewertbaren Indikator übersprungen",
         "nicht erreicht",
     ]
     plt.close("all")

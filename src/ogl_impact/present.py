@@ -46,6 +46,7 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "level": ("Ebene", "Level"),
     "level_de": ("Ebene", "Level"),
     "stage": ("Stufe", "Stage"),
+    "skipped": ("Übersprungene Stufen", "Stages passed over"),
     "stage_de": ("Stufe der Wirkungstreppe", "Stage"),
     "target_group": ("Zielgruppe", "Target group"),
     "contributes_to": ("trägt bei zu", "Contributes to"),

@@ -34,7 +34,16 @@ K_MINIMUM = 3
 K_SAFE = 5
 """Thresholds below this need an explicit ``allow_below_5`` (``--allow-k-below-5``)."""
 FORBIDDEN_COLUMNS = frozenset(
-    {"respondent_id", "respondent", "email", "name_respondent", "free_text", "text", "comment"}
+    {
+        "respondent_id",
+        "respondent",
+        "response",  # imported_responses.csv: a keyed hash per response, never published
+        "email",
+        "name_respondent",
+        "free_text",
+        "text",
+        "comment",
+    }
 )
 
 

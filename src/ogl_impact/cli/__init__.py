@@ -213,7 +213,8 @@ codebook.csv und responses.csv in OUT. Vorhandene Antworten werden nie überschr
 Antwort, die schon da ist, oder ein Item, das vom vorhandenen Codebuch abweicht, lässt den
 Import scheitern (nichts wird geschrieben); nur --replace WELLE ersetzt eine Welle.
 Jeder Import steht in OUT/imports.csv (Prüfsumme der Antworten, Datei, Welle, Einheit, Gruppe,
-Tag), seine Antwortbögen in OUT/imported_responses.csv (verschlüsselte Kennungen, nicht die IDs):
+Tag), seine Antwortbögen in OUT/imported_responses.csv (schlüsselabhängige Prüfwerte,
+HMAC, nicht die IDs):
 ein Export, der dort steht, wird abgelehnt, auch umbenannt oder mit anderer Welle oder Einheit
 (jede Antwort zählte doppelt), ebenso ein späterer Gesamtdownload, der schon importierte
 Antwortbögen enthält (nur die neuen exportieren); --replace WELLE derselben Welle und Einheit geht.

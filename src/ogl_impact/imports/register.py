@@ -52,8 +52,8 @@ COMMENT = "Importierte Befragungsexporte: ein Export wird nur einmal übernommen
 TAKEN = "imported_responses"
 TAKEN_FILE = f"{TAKEN}.csv"
 TAKEN_COMMENT = (
-    "Antwortbögen je Import (verschlüsselte Kennungen, nicht umkehrbar): jeder wird nur einmal "
-    "übernommen (ogl-impact import)"
+    "Antwortbögen je Import (schlüsselabhängige Prüfwerte, HMAC, nicht umkehrbar): jeder wird "
+    "nur einmal übernommen (ogl-impact import)"
 )
 GROUP = ["wave", "unit_id", "actor_group"]
 _VERSION = "ogl-impact-export-1"  # changes only with the way the checksum is taken

@@ -1,6 +1,6 @@
 """Attainment of every indicator in every reporting period, direction-aware.
 
-Rules (each tested against hand-computed cases in ``tests/test_logic_attainment.py``):
+Rules (each tested against hand-computed cases in ``tests/test_logic.py``):
 
 *Actual value.* The total (no disaggregation) reported for the period. For a
 cumulative indicator (a running total) a period without a report takes the
@@ -21,19 +21,22 @@ target date that has passed at the end of the period, between 0 and 1.
 
 *Status* (in this order):
 
-- ``no_data``: no actual value, or no target to measure against, or a
-  running total carried forward to a period ending on or after the target
-  date that falls short of the target (the lab did not report whether the
-  target was reached by the end; a carried total at or beyond the target
-  is ``achieved``, as it is a lower bound);
+- ``no_data``: no actual value, or no target to measure against;
 - ``achieved``: progress >= 1 (ordinal/qualitative: actual at or beyond the target);
 - ``on_track``: progress >= ``tolerance`` x expected progress (default 0.8),
   or, without dates, progress > 0 (ordinal/qualitative: actual strictly
   beyond the baseline in the good direction); only before the target date:
-  from a period ending on or after it (expected progress 1) an indicator
-  either has achieved its target or is behind (93 % of the target at the
-  end of the programme is not "on track");
+  from a period ending on or after it an indicator either has achieved its
+  target or is behind (93 % of the target at the end of the programme is
+  not "on track");
 - ``behind``: everything else.
+
+*A running total carried forward to a period ending on or after its target
+date* (the lab did not report whether the target was reached by then): at
+or beyond the target of a rising indicator it is ``achieved`` (a running
+total only grows); otherwise it keeps ``behind`` where its last report was
+behind, and is ``no_data`` where that report was on track or achieved (the
+end is not known; a falling total may have risen again).
 """
 
 from __future__ import annotations
@@ -123,6 +126,7 @@ def attainment(
         grid["progress"] = grid["progress"].clip(upper=1.0)
     grid["expected"] = _expected(grid)
     grid["status"] = _status(grid, tolerance)
+    grid["status"] = _carried_to_the_end(grid)
     out = grid[list(Attainment.to_schema().columns)].reset_index(drop=True)
     return Attainment.validate(out)
 
@@ -152,9 +156,29 @@ def _status(g: pd.DataFrame, tolerance: float) -> pd.Series:
     progress, expected = g["progress"], g["expected"]
     numeric_on_track = np.where(expected.notna(), progress >= tolerance * expected, progress > 0)
     achieved = np.where(status_only, at_target, progress >= 1)
-    due = (expected >= 1).to_numpy()  # the period ends on or after the target date
-    on_track = np.where(status_only, beyond_base, numeric_on_track) & ~due
-    unknown_end = due & g["carried_forward"].to_numpy(dtype=bool) & ~achieved
-    missing = (actual.isna() | target.isna()).to_numpy() | unknown_end
+    on_track = np.where(status_only, beyond_base, numeric_on_track) & ~_due(g)
+    missing = (actual.isna() | target.isna()).to_numpy()
     status = np.select([missing, achieved, on_track], ["no_data", "achieved", "on_track"], "behind")
     return pd.Series(status, index=g.index)
+
+
+def _due(g: pd.DataFrame) -> np.ndarray:
+    """Whether each period ends on or after the indicator's target date (no date: never)."""
+    return (g["period_end"] >= g["target_date"]).to_numpy(dtype=bool)
+
+
+def _carried_to_the_end(g: pd.DataFrame) -> pd.Series:
+    """Status of the running totals carried forward to or beyond their target date.
+
+    See the module docstring; ``g`` is sorted by lab, indicator and period end.
+    """
+    status = g["status"].copy()
+    carried = g["carried_forward"].to_numpy(dtype=bool)
+    reached = (status == "achieved").to_numpy() & g["ascending"].astype(bool).to_numpy()
+    rows = _due(g) & carried & ~reached
+    if not rows.any():
+        return status
+    reported = g["status"].where(~g["carried_forward"].astype(bool))
+    last = reported.groupby([g["lab_id"], g["indicator_id"]], sort=False).ffill()
+    status[rows] = np.where(last[rows] == "behind", "behind", "no_data")
+    return status

@@ -146,8 +146,8 @@ class Stages(_Output):
     )
     skipped: Series[str] = field(
         "Übersprungen",
-        "Stufen unter der erreichten ohne Indikatorwerte (übersprungen, nicht belegt)",
-        "Stages below the one reached without indicator values (passed over, not shown)",
+        "Stufen unter der erreichten ohne bewertbaren Indikator (übersprungen, nicht belegt)",
+        "Stages below the one reached without an assessable indicator (passed over, not shown)",
     )
 
 

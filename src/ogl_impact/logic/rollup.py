@@ -165,7 +165,7 @@ def stages(att: pd.DataFrame) -> pd.DataFrame:
         out[["lab_id", "period_id", "stage", "skipped"]], on=["lab_id", "period_id"], how="left"
     )
     out["stage"] = out["stage"].fillna(0).astype(int)
-    out["skipped"] = out["skipped"].fillna("").astype(str)
+    out["skipped"] = [v if isinstance(v, str) else "" for v in out["skipped"]]
     out = out.sort_values(["lab_id", "period_end"]).reset_index(drop=True)
     return Stages.validate(out[["lab_id", "period_id", "period_end", "stage", "skipped"]])
 

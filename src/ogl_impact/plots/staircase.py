@@ -46,11 +46,15 @@ def staircase(
     The y axis names the seven stages of the Wirkungstreppe (see
     :data:`ogl_impact.vocab.STAGES`); each bar is labelled with its stage.
 
+    A stage below the one reached that was passed over for want of an
+    assessable indicator (column ``skipped``, as :func:`ogl_impact.logic.stages`
+    gives it) is drawn as a light step within the bar, not as reached.
+
     Parameters
     ----------
     data : DataFrame
         Columns lab_id, period_label (in time order), stage (1-7, missing
-        when no stage is reached yet).
+        when no stage is reached yet) and, optionally, skipped (``"2, 3"``).
     lab : str
         Lab to draw.
     period_dates : mapping, optional
@@ -67,7 +71,8 @@ def staircase(
     Returns
     -------
     Axes
-        One bar per period (gid "period_label"), height = stage.
+        One bar per period (gid "period_label"), height = stage, and a light
+        step over each stage passed over (gid "period_label|skipped|stage").
     """
     ax = ensure_ax(ax, height_cm=7)
     rows = data[data["lab_id"] == lab]
@@ -76,6 +81,11 @@ def staircase(
     bars = ax.bar(x, stages, width=1.0, color=PALETTE[0], edgecolor="white", align="center")
     for bar, label in zip(bars.patches, rows["period_label"], strict=True):
         bar.set_gid(str(label))
+    skipped = rows["skipped"] if "skipped" in rows else pd.Series("", index=rows.index)
+    for k, (label, gaps) in enumerate(zip(rows["period_label"], skipped.fillna(""), strict=True)):
+        for stage in _stages_in(gaps):
+            step = ax.bar(k, 1, bottom=stage - 1, width=1.0, color=_SKIPPED, edgecolor="white")
+            step.patches[0].set_gid(f"{label}|skipped|{stage}")
     labels = [str(p) for p in rows["period_label"]]
     if period_dates:
         labels = [f"{p}\n{date_label(period_dates[p])}" if p in period_dates else p for p in labels]
@@ -127,10 +137,9 @@ def stage_overview(
     stages = pd.to_numeric(data["stage"], errors="coerce").fillna(0).to_numpy(dtype=float)
     grid = (np.arange(1, 8)[None, :] <= stages[:, None]).astype(float)
     skipped = data["skipped"] if "skipped" in data else pd.Series("", index=data.index)
-    for row, text_ in enumerate(skipped.fillna("").astype(str)):
-        for part in text_.split(","):
-            if part.strip():
-                grid[row, int(part) - 1] = 0.5
+    for row, gaps in enumerate(skipped.fillna("")):
+        for stage in _stages_in(gaps):
+            grid[row, stage - 1] = 0.5
     colours = [_OPEN, _SKIPPED, PALETTE[0]]
     ax.pcolormesh(
         np.arange(-0.5, 7, 1),
@@ -162,3 +171,8 @@ _OPEN = "#F0F0F0"
 """Fill of a stage not reached."""
 _SKIPPED = "#A6CEE3"
 """Fill of a stage passed over for want of indicator values (a light tint of the blue)."""
+
+
+def _stages_in(gaps: object) -> list[int]:
+    """Return the stage numbers of a ``skipped`` cell ("2, 3" -> [2, 3]; "" -> [])."""
+    return [int(part) for part in str(gaps).split(",") if part.strip()]

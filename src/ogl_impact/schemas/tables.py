@@ -606,8 +606,9 @@ class Imports(_Table):
 class ImportedResponses(_Table):
     """The responses each import of ``imports`` took in: one row per response.
 
-    A response stands here as a keyed hash of the tool, the tool's survey id
-    and its response id (HMAC-SHA256 with the secret of the pseudonyms),
+    A response stands here as a keyed hash of the tool, the tool's survey id,
+    the mapping's ``@survey_id`` and its response id (HMAC-SHA256 with the
+    secret of the pseudonyms),
     never as the id itself: a later, cumulative download of the same survey
     gives its responses the same hashes, so an export that only partly
     overlaps an earlier import is seen, whatever wave or unit it is given.
@@ -630,7 +631,7 @@ class ImportedResponses(_Table):
     )
     response: Series[str] = field(
         "Antwortbogen",
-        "Verschlüsselte Kennung des Antwortbogens im Befragungswerkzeug (HMAC, nicht umkehrbar)",
+        "Schlüsselabhängiger Prüfwert der Kennung des Antwortbogens (HMAC, nicht umkehrbar)",
         "Keyed hash of the tool's response id (HMAC, not reversible)",
         str_matches=RESPONDENT_PATTERN,
     )

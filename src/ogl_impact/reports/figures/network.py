@@ -136,6 +136,14 @@ def _with_data(att: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 # --- wirkungstreppe ---------------------------------------------------------------------------
 
+SKIPPED_NOTE = (
+    "Hell: Stufen unter der erreichten ohne bewertbaren Indikator (keine Daten), beim Aufstieg "
+    "übersprungen (nicht belegt).",
+    "Light: stages below the one reached without an assessable indicator (no data), passed "
+    "over (not shown to be reached).",
+)
+"""Caption sentence of the staircase figures when a lab's climb passed over a stage."""
+
 
 def _stage_data(ctx: Context) -> list[Panel]:
     att = attainment(ctx)
@@ -157,12 +165,7 @@ def _stage_data(ctx: Context) -> list[Panel]:
     used = att[(att["period_id"] == last) & att["stage"].notna() & could_draw(att)]
     note = ""
     if frame["skipped"].ne("").any():
-        note = " " + ctx.t(
-            "Hell: Stufen unter der erreichten ohne Indikatorwerte, beim Aufstieg übersprungen "
-            "(nicht belegt).",
-            "Light: stages below the one reached without indicator values, passed over "
-            "(not shown to be reached).",
-        )
+        note = " " + ctx.t(*SKIPPED_NOTE)
     return [
         Panel(
             frame,
@@ -203,7 +206,7 @@ def _stage_alt(panel: Panel, ctx: Context) -> str:
 
 
 def _skipped_sentence(frame: pd.DataFrame, ctx: Context) -> str:
-    """Name the labs whose climb passed over stages without indicator values ("" if none)."""
+    """Name the labs whose climb passed over stages without an assessable indicator ("" if none)."""
     rows = frame[frame["skipped"].ne("")]
     if rows.empty:
         return ""
@@ -215,8 +218,8 @@ def _skipped_sentence(frame: pd.DataFrame, ctx: Context) -> str:
         for lab, skipped in zip(rows["lab_label"], rows["skipped"], strict=True)
     ]
     return ctx.t(
-        "Ohne Indikatorwerte übersprungen: " + "; ".join(parts) + ".",
-        "Passed over without indicator values: " + "; ".join(parts) + ".",
+        "Ohne bewertbaren Indikator übersprungen: " + "; ".join(parts) + ".",
+        "Passed over without an assessable indicator: " + "; ".join(parts) + ".",
     )
 
 
@@ -257,10 +260,14 @@ def _history_data(ctx: Context) -> list[Panel]:
     st["lab_label"] = st["lab_id"].map(names)
     labs = list(ds.labs["lab_id"])
     used = att[att["stage"].notna() & could_draw(att)]
+    note = ""
+    if st["skipped"].ne("").any():
+        note = " " + ctx.t(*SKIPPED_NOTE)
     return [
         Panel(
             st,
             len(labs),
+            {"skipped": note},
             extra={"labs": labs, "names": names},
             drawn_on=values_drawn(ctx, used),
         )
@@ -317,8 +324,8 @@ declare(
     data=_history_data,
     plot=_history_plot,
     caption=(
-        "Stufe der Wirkungstreppe je Labor über die Berichtszeiträume.",
-        "Stage per lab over the reporting periods.",
+        "Stufe der Wirkungstreppe je Labor über die Berichtszeiträume.{skipped}",
+        "Stage per lab over the reporting periods.{skipped}",
     ),
     alt=_history_alt,
     reports=LONG_REPORTS,

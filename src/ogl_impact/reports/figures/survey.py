@@ -388,7 +388,7 @@ def _likert_data(ctx: Context) -> list[Panel]:
     keyed = set(book.loc[book["reverse_keyed"].fillna(False).astype(bool), "item_id"])
     reversed_items = [i for i in items if i in keyed]
     for item in reversed_items:
-        wording[item] = f"{wording[item]} {ctx.t(*REVERSED_MARK)}"
+        wording[item] = f"{wording[item].rstrip('.')} {ctx.t(*REVERSED_MARK)}"
     reversed_note = ""
     if reversed_items:
         reversed_note = " " + ctx.t(
@@ -478,18 +478,31 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
                 f"statements on trust in {'wave' if one else 'waves'} {waves}.",
             ),
             hidden,
-            ctx.t("Anteil der höchsten Stufe", "Share of the top category")
-            + (
-                ctx.t(
-                    " (ohne die negativ formulierte Aussage):",
-                    " (without the negatively worded statement):",
-                )
-                if reversed_items
-                else ":"
-            ),
-            extremes(top, share, "where", ctx, 0, " %"),
+            _top_sentence(top, share, len(reversed_items), ctx),
             n_sentence(panel, ctx),
         ]
+    )
+
+
+def _top_sentence(top: pd.DataFrame, share: str, reversed_items: int, ctx: Context) -> str:
+    """Name the largest and smallest share of the top category ("" when none is shown)."""
+    ranked = extremes(top, share, "where", ctx, 0, " %")
+    if not ranked:
+        return ""
+    if not reversed_items:
+        return ctx.t("Anteil der höchsten Stufe: ", "Share of the top category: ") + ranked
+    de = (
+        "die negativ formulierten Aussagen"
+        if reversed_items > 1
+        else "die negativ formulierte Aussage"
+    )
+    en = "statements" if reversed_items > 1 else "statement"
+    return (
+        ctx.t(
+            f"Anteil der höchsten Stufe (ohne {de}): ",
+            f"Share of the top category (without the negatively worded {en}): ",
+        )
+        + ranked
     )
 
 
