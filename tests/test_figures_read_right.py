@@ -175,7 +175,10 @@ def test_the_partner_caption_says_the_list_has_no_dates(demo):
     for report in ("zb", "pb"):
         drawn = draw(demo, report, "partner", reps=99)[0]
         assert "Die Partnerliste ist nicht datiert" in drawn.caption
-        assert "ihre Art folgt den veröffentlichten Zahlen je Art" in drawn.caption
+        # the placeholders fill each kind up to its published number, not a total: the named
+        # partners include kinds the published numbers do not count (business)
+        assert "bis zu den veröffentlichten Zahlen je Art" in drawn.caption
+        assert "Gesamtzahl" not in drawn.caption
         assert "Bruchzeichen" in drawn.caption
 
 

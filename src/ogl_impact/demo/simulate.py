@@ -300,7 +300,7 @@ INDICATOR_TEMPLATES = {
     "oc5": [("Bewertung der Beteiligungskultur (1-5)", "ordinal", True, False, 2, 4, False, None)],
     "im1": [
         (
-            "Vertrauen in die Kommunalverwaltung (Skalenmittel)",
+            "Vertrauen in die Kommunalverwaltung (Einschätzung des Labors, 1-5)",
             "unit",
             True,
             False,

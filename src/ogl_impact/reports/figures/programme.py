@@ -49,12 +49,10 @@ def _partner_data(ctx: Context) -> list[Panel]:
     rest = ""
     if hidden:
         rest = " " + ctx.t(
-            f"Der Balken „{not_named}“ zählt die übrigen {hidden} Partner bis zur "
-            "veröffentlichten Gesamtzahl, deren Name und Labor nicht öffentlich sind; ihre Art "
-            "folgt den veröffentlichten Zahlen je Art.",
+            f"Der Balken „{not_named}“ zählt die übrigen {hidden} Partner bis zu den "
+            "veröffentlichten Zahlen je Art, deren Name und Labor nicht öffentlich sind.",
             f"The bar “{not_named}” counts the other {hidden} partners up to the published "
-            "total, whose name and lab are not public; their kind follows the published "
-            "numbers per kind.",
+            "numbers per kind, whose name and lab are not public.",
         )
     # partners.csv has no dates (a partner delivered with a workbook has none either), so an
     # earlier report cannot show the list as it stood then: it says so
