@@ -251,15 +251,76 @@ def test_an_old_register_is_checked_by_checksum_and_said_to_be_old(tmp_path, sec
     assert "dieser Export wurde schon importiert" in err, err
     assert "Antwortbögen" not in err, err  # nothing is known of its responses
     assert tree(out) == before
-    # a cumulative download cannot be told from a new export: taken in, and said so
+    # a cumulative download: its first 40 responses are in responses.csv as wave 1
+    # (their pseudonyms as wave 1 are there), so it is refused without any record
     every = limesurvey(tmp_path / "alle.csv", range(1, 53))
-    assert imp("limesurvey", every, mapping(tmp_path / "w3.csv", wave="3"), out, secret) == 0
+    w3 = mapping(tmp_path / "w3.csv", wave="3")
+    assert imp("limesurvey", every, w3, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "40 Antwortbögen dieses Exports stehen schon in responses.csv" in err, err
+    assert "40 als Welle 1, Einheit brandis: 40 Antworten, Zeilen " in err, err
+    # only the new responses: taken in, and the old register said to be old
+    assert imp("limesurvey", limesurvey(tmp_path / "neu.csv", range(41, 53)), w3, out, secret) == 0
     said = capsys.readouterr().out
     assert "Hinweis: 1 früherer Import in imports.csv (Zeile 3) ist ohne Antwortbögen" in said
-    assert "nur derselbe Export erkannt" in said, said
     taken = table(out, "imported_responses")  # the new import's responses only
-    assert len(taken) == 52 and set(taken["wave"]) == {"3"}
+    assert len(taken) == 12 and set(taken["wave"]) == {"3"}
+    assert len(table(out, "responses")) == 52
     assert validate_folder(out).ok
+
+
+def test_an_import_removed_from_imports_csv_only_is_still_seen_in_responses(
+    tmp_path, secret, capsys
+):
+    # the advice followed by half: the wrong import's line removed, its answers left
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "erste.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    register = out / "imports.csv"
+    lines = register.read_text(encoding="utf-8").splitlines(keepends=True)
+    register.write_text("".join(lines[:2]), encoding="utf-8")
+    capsys.readouterr()
+    before = tree(out)
+    answers = read_table(out / "responses.csv", "responses")
+    wave1 = answers.lines[(answers.frame["item_id"] == "bild").to_numpy()]
+    assert len(wave1) == 40
+    other = mapping(tmp_path / "b2.csv", unit="bremen", wave="2")
+    assert imp("limesurvey", first, other, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "40 Antwortbögen dieses Exports stehen schon in responses.csv" in err, err
+    span = f"Zeilen {min(wave1)}-{max(wave1)}"
+    assert f"40 als Welle 1, Einheit brandis: 40 Antworten, {span}" in err, err
+    assert "zuerst diese Zeilen aus responses.csv entfernen" in err, err
+    # those lines removed as told: the import goes through, every answer once
+    text = (out / "responses.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    gone = {int(n) for n in wave1}
+    kept = [t for n, t in enumerate(text, start=1) if n not in gone]
+    (out / "responses.csv").write_text("".join(kept), encoding="utf-8")
+    assert imp("limesurvey", first, other, out, secret) == 0, capsys.readouterr().err
+    stored = table(out, "responses")
+    assert list(stored["unit_id"]) == ["bremen"] * 40 and list(stored["wave"]) == ["2"] * 40
+
+
+def test_a_reset_survey_counting_from_one_again_is_told_apart_by_survey_id(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    assert imp("limesurvey", limesurvey(tmp_path / "w1.csv", range(1, 41)),
+               mapping(tmp_path / "m1.csv"), out, secret) == 0  # fmt: skip
+    (out / "imported_responses.csv").unlink()  # no record: only responses.csv can tell
+    # reactivated for wave 2: the same survey id, response ids from the start again
+    again = limesurvey(tmp_path / "w2.csv", range(1, 31))
+    assert imp("limesurvey", again, mapping(tmp_path / "m2.csv", wave="2"), out, secret) == 1
+    assert "@survey_id als eigene Befragung" in capsys.readouterr().err
+    own = mapping(
+        tmp_path / "m3.csv",
+        wave="2",
+        rows="@survey_id;farben_w2;;\nG02Q04;bild;satisfaction;false\n",
+    )
+    assert imp("limesurvey", again, own, out, secret) == 0, capsys.readouterr().err
+    assert len(table(out, "responses")) == 70
 
 
 def test_no_response_id_is_written_to_the_data_folder(tmp_path, secret, capsys):

@@ -326,7 +326,9 @@ def _merge_and_write(
         items = sorted(result.responses["item_id"].astype(str).unique())
         check_new(register, checksum, imported, shown, replace_wave, stored, items)
         check_overlap(register, checksum, result.taken, imported, shown, replace_wave)
-        merged = merge_into(out, result.codebook, result.responses, note, replace_wave)
+        merged = merge_into(
+            out, result.codebook, result.responses, note, replace_wave, result.rekey
+        )
     except ImportRefused as exc:
         _say(exc.lines)
         _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
@@ -389,9 +391,11 @@ def _merge_and_write(
             f"{'e' * (len(bare) != 1)} in {register.path.name} (Zeile{'n' * (len(bare) != 1)} "
             f"{', '.join(map(str, bare))}) {'ist' if len(bare) == 1 else 'sind'} ohne "
             f"Antwortbögen verzeichnet (ältere Version): gegen "
-            f"{'ihn' if len(bare) == 1 else 'sie'} wird nur derselbe Export erkannt, nicht ein "
-            f"teilweise überlappender / earlier imports recorded without their responses (older "
-            f"version): only the very same export is recognised"
+            f"{'ihn' if len(bare) == 1 else 'sie'} wird derselbe Export erkannt, ein teilweise "
+            f"überlappender nur an seinen Antworten in responses.csv (mit Panel-Schlüssel "
+            f"nicht) / earlier imports recorded without their responses (older version): only "
+            f"the very same export is recognised, a partly overlapping one by its answers in "
+            f"responses.csv (not with a panel key)"
         )
     if merged.synthetic:
         _say(

@@ -31,9 +31,11 @@ pseudonym in every wave. Nobody without the secret can go back.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -344,6 +346,13 @@ def response_key(
     return "R" + _keyed(secret, [_VERSION, "register", tool, survey_id, given_id, response_id])
 
 
+def _rekeyed(
+    secret: bytes, tool: str, survey_id: str, ids: tuple[str, ...], unit: str, wave: str
+) -> list[str]:
+    """Pseudonyms of the responses ``ids`` had they been imported as ``unit`` and ``wave``."""
+    return [pseudonym(secret, tool, survey_id, unit, wave, r) for r in ids]
+
+
 def _keyed(secret: bytes, parts: list[str]) -> str:
     """19 base-32 characters of the HMAC-SHA256 of ``parts`` under ``secret``."""
     if not secret:
@@ -392,6 +401,10 @@ class Conversion:
     ``taken`` holds one row per response of the export with an answer taken
     in: ``response`` (:func:`response_key`, never the tool's id), ``wave``,
     ``unit_id`` and ``actor_group``; the import register records it.
+    ``rekey(unit, wave)`` gives the pseudonyms these responses would have had
+    imported as that unit and wave (``None`` when a panel key links persons
+    across waves): their answers found under another wave or unit in
+    ``responses.csv`` were imported before, whatever the register says.
     """
 
     codebook: pd.DataFrame
@@ -403,6 +416,7 @@ class Conversion:
             columns=["response", "wave", "unit_id", "actor_group"], dtype=object
         )
     )
+    rekey: Callable[[str, str], list[str]] | None = field(default=None, compare=False)
 
     @property
     def skipped(self) -> int:
@@ -600,4 +614,8 @@ def to_programme_tables(
             "actor_group": first["actor_group"].astype(str).to_numpy(),
         }
     )
-    return Conversion(codebook, responses, warnings, counts, taken)
+    rekey = None
+    if mapping.panel_key is None:  # a panel pseudonym is the same in every wave
+        rids = tuple(first["response_id"].astype(str))
+        rekey = functools.partial(_rekeyed, secret, tool, survey_id, rids)
+    return Conversion(codebook, responses, warnings, counts, taken, rekey)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ogl_impact.io import RawTable, TableReadError, read_table
@@ -205,6 +207,7 @@ def merge_into(
     responses: pd.DataFrame,
     note: str,
     replace_wave: str | None = None,
+    rekey: Callable[[str, str], list[str]] | None = None,
 ) -> Merged:
     """Merge imported tables into ``folder``'s codebook and responses (in memory).
 
@@ -220,6 +223,13 @@ def merge_into(
         Replace the existing answers of this wave to the items the import
         holds, of the units and actor groups it holds them for (the import
         must hold this wave); other groups' and items' answers stay.
+    rekey : callable, optional
+        ``rekey(unit, wave)``: the pseudonyms the import's responses would
+        have had as that unit and wave
+        (:attr:`~ogl_impact.imports.convert.Conversion.rekey`). Stored
+        answers of another unit or wave under one of them were imported
+        before from the same responses: refused, whatever ``imports.csv``
+        says (a line removed by hand, a register of an older version).
 
     Returns
     -------
@@ -289,12 +299,82 @@ def merge_into(
                 )
             if clash.sum() > SHOWN:
                 problems.append(f"  … und {int(clash.sum()) - SHOWN} weitere / and more")
+        if rekey is not None:
+            problems += _imported_elsewhere(old, frame, responses, rekey)
         texts["responses.csv"] = _appended(old, responses, drop)
     if problems:
         raise ImportRefused(problems)
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
     synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
     return Merged(texts, added_items, len(responses), replaced, read, synthetic)
+
+
+_PSEUDONYM = r"P[A-Z2-7]{19}"
+"""How an imported respondent's pseudonym looks (:func:`~ogl_impact.imports.convert.pseudonym`)."""
+
+
+def _imported_elsewhere(
+    old: RawTable,
+    frame: pd.DataFrame,
+    responses: pd.DataFrame,
+    rekey: Callable[[str, str], list[str]],
+) -> list[str]:
+    """Name the import's responses stored already as another unit or wave.
+
+    Only groups (unit and wave) other than the import's own are looked at:
+    in its own, the same respondents may answer further items.
+    """
+    own = set(zip(responses["unit_id"].astype(str), responses["wave"].astype(str), strict=True))
+    ours = frame[frame["respondent_id"].str.fullmatch(_PSEUDONYM)]
+    found = []
+    for (unit, wave), rows in ours.groupby(["unit_id", "wave"], sort=True):
+        if (unit, wave) in own:
+            continue
+        mine = set(rekey(unit, wave))
+        hit = rows[rows["respondent_id"].isin(mine)]
+        if len(hit):
+            found.append((unit, wave, hit))
+    if not found:
+        return []
+    n = sum(hit["respondent_id"].nunique() for _, _, hit in found)
+    out = [
+        f"{n} Antwortbögen dieses Exports stehen schon in {old.path.name}, als andere Welle oder "
+        f"Einheit importiert (ob in imports.csv verzeichnet oder nicht); ein zweiter Import "
+        f"zählte ihre Antworten doppelt / {n} of its responses are in {old.path.name} already, "
+        f"imported as another wave or unit; importing them again would count them twice"
+    ]
+    for unit, wave, hit in found:
+        lines = old.lines[hit.index]
+        out.append(
+            f"  {hit['respondent_id'].nunique()} als Welle {wave}, Einheit {unit}: "
+            f"{len(hit)} Antworten, Zeile{'n' * (len(lines) != 1)} {_spans(lines)} / as wave "
+            f"{wave}, unit {unit}: lines {_spans(lines)}"
+        )
+    out.append(
+        f"War Welle oder Einheit des früheren Imports falsch, zuerst diese Zeilen aus "
+        f"{old.path.name} entfernen (und die Zeilen des früheren Imports aus imports.csv); "
+        f"dann erneut importieren. Nur neue Antwortbögen übernehmen: den Export im "
+        f"Befragungswerkzeug auf sie filtern. Andere Befragte mit denselben Antwort-IDs (die "
+        f"Umfrage wurde zurückgesetzt)? Dann in der Zuordnung mit @survey_id als eigene "
+        f"Befragung kennzeichnen / if the earlier wave or unit was wrong, remove these lines "
+        f"first; import only new responses; a reset survey: mark it with @survey_id"
+    )
+    return out
+
+
+def _spans(lines: np.ndarray) -> str:
+    """Line numbers as ranges: ``3-42, 50``."""
+    numbers = sorted(int(n) for n in lines)
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
 
 
 def _appended(old: RawTable, rows: pd.DataFrame, drop: set[int]) -> str:
