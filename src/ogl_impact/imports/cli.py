@@ -412,6 +412,15 @@ def _merge_and_write(
             f"importierten Items und Gruppen, andere bleiben) / existing answers of the wave "
             f"replaced (only the imported items and groups)"
         )
+        if merged.dropped_rows:
+            k, m = merged.dropped_rows, merged.dropped_respondents
+            _say(
+                f"Achtung: davon {k} Antwort{'' if k == 1 else 'en'} von {m} "
+                f"Befragten, die dieser Export nicht enthält (etwa aus einem anderen Export "
+                f"dieser Welle oder inzwischen im Befragungswerkzeug gelöscht): entfernt, nicht "
+                f"ersetzt / of them {k} answers of {m} respondents this export does not hold: "
+                f"removed, not replaced"
+            )
     return 0
 
 

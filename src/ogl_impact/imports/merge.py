@@ -51,6 +51,10 @@ class Merged:
     added_items, added_rows, replaced_rows : int
         Codebook rows added, response rows added, response rows removed by
         ``replace_wave``.
+    dropped_rows, dropped_respondents : int
+        Of the rows removed by ``replace_wave``, those of respondents the
+        import does not hold (another export's, or responses deleted in the
+        survey tool since): removed, not replaced; and their respondents.
     read : dict of Path to str
         The existing files the texts were built from, with their sha256.
     synthetic : tuple of str
@@ -64,6 +68,8 @@ class Merged:
     replaced_rows: int
     read: dict[Path, str]
     synthetic: tuple[str, ...] = ()
+    dropped_rows: int = 0
+    dropped_respondents: int = 0
 
     def check_unchanged(self) -> None:
         """Refuse when a file read for the merge changed since (another run, an editor).
@@ -269,6 +275,7 @@ def merge_into(
 
     old = _read(folder, "responses")
     replaced = 0
+    dropped = (0, 0)
     if old is None:
         texts["responses.csv"] = table_csv_text(responses, note)
     else:
@@ -278,6 +285,9 @@ def merge_into(
             hit = _replaced(frame, responses, replace_wave)
             drop = {int(n) for n in old.lines[hit.to_numpy()]}
             replaced = len(drop)
+            gone = frame.loc[hit, "respondent_id"]
+            gone = gone[~gone.isin(set(responses["respondent_id"].astype(str)))]
+            dropped = (len(gone), gone.nunique())
             frame = frame[~hit]
         keys = pd.MultiIndex.from_frame(frame[list(KEY)])
         line_of = pd.Series(old.lines[frame.index], index=keys)
@@ -306,7 +316,7 @@ def merge_into(
         raise ImportRefused(problems)
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
     synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
-    return Merged(texts, added_items, len(responses), replaced, read, synthetic)
+    return Merged(texts, added_items, len(responses), replaced, read, synthetic, *dropped)
 
 
 _PSEUDONYM = r"P[A-Z2-7]{19}"
