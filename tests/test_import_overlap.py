@@ -426,3 +426,27 @@ def test_replace_says_which_answers_it_removes_without_replacing(tmp_path, secre
     said = capsys.readouterr()
     assert "32 vorhandene Antworten der Welle 1 ersetzt" in said.out and "Achtung" not in said.err
     assert len(table(out, "responses")) == 52
+
+
+def test_the_advice_to_remove_a_wrong_import_names_its_lines(tmp_path, secret, capsys):
+    # pseudonyms are opaque: "remove its answers from responses.csv" needs the lines
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "erste.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    # another export of the same group, which must stay
+    other = limesurvey(tmp_path / "andere.csv", range(101, 111))
+    assert imp("limesurvey", other, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    answers = read_table(out / "responses.csv", "responses")
+    mine = answers.lines[(answers.frame["item_id"] == "bild").to_numpy()][:40]
+    span = f"responses.csv, Zeilen {min(mine)}-{max(mine)}"
+    capsys.readouterr()
+    # the very export as another unit (check by checksum)
+    copy = limesurvey(tmp_path / "kopie.csv", range(1, 41))
+    assert imp("limesurvey", copy, mapping(tmp_path / "b.csv", "bremen"), out, secret) == 1
+    err = capsys.readouterr().err
+    assert f"zu entfernen (Welle 1, Einheit brandis): {span} / to remove" in err, err
+    # a cumulative download as another wave (check by response records)
+    every = limesurvey(tmp_path / "alle.csv", range(1, 53))
+    assert imp("limesurvey", every, mapping(tmp_path / "w2.csv", wave="2"), out, secret) == 1
+    err = capsys.readouterr().err
+    assert f"zu entfernen (Welle 1, Einheit brandis): {span} / to remove" in err, err

@@ -39,7 +39,7 @@ from ogl_impact.imports.convert import (
 from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import KoboError, read_kobo
 from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
-from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers
+from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers, stored_lines
 from ogl_impact.imports.register import (
     check_new,
     check_overlap,
@@ -324,8 +324,9 @@ def _merge_and_write(
         imported = groups(result.responses)
         stored = functools.partial(stored_answers, out, result.responses)
         items = sorted(result.responses["item_id"].astype(str).unique())
-        check_new(register, checksum, imported, shown, replace_wave, stored, items)
-        check_overlap(register, checksum, result.taken, imported, shown, replace_wave)
+        where = functools.partial(stored_lines, out, result.rekey)
+        check_new(register, checksum, imported, shown, replace_wave, stored, items, where)
+        check_overlap(register, checksum, result.taken, imported, shown, replace_wave, where)
         merged = merge_into(
             out, result.codebook, result.responses, note, replace_wave, result.rekey
         )

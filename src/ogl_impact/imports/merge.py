@@ -137,6 +137,48 @@ def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
     return int(pd.MultiIndex.from_frame(responses[list(KEY)].astype(str)).isin(keys).sum())
 
 
+def stored_lines(
+    folder: Path, rekey: Callable[[str, str], list[str]] | None, unit: str, wave: str
+) -> str:
+    """Name the lines of ``responses.csv`` holding an import's responses as ``unit`` and ``wave``.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+    rekey : callable, optional
+        :attr:`~ogl_impact.imports.convert.Conversion.rekey` of the import
+        (``None`` with a panel key: nothing can be named).
+    unit, wave : str
+        As what the responses were imported before.
+
+    Returns
+    -------
+    str
+        ``responses.csv, Zeilen 5-44`` or empty when none is there (or the
+        table cannot be read: the merge says why).
+    """
+    if rekey is None:
+        return ""
+    try:
+        old = _read(folder, "responses")
+    except ImportRefused:
+        return ""
+    if old is None:
+        return ""
+    frame = old.frame
+    mine = set(rekey(unit, wave))
+    hit = (
+        (frame["unit_id"].astype(str) == unit)
+        & (frame["wave"].astype(str) == wave)
+        & frame["respondent_id"].astype(str).isin(mine)
+    ).to_numpy()
+    lines = old.lines[hit]
+    if not len(lines):
+        return ""
+    return f"{old.path.name}, Zeile{'n' * (len(lines) != 1)} {_spans(lines)}"
+
+
 def _rows_text(frame: pd.DataFrame, columns: list[str], sep: str) -> str:
     """``frame``'s rows as CSV text in ``columns`` order (no comment, no header)."""
     lines = table_csv_text(frame[columns], "x", sep).split("\n", 2)
