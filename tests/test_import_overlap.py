@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -450,3 +451,19 @@ def test_the_advice_to_remove_a_wrong_import_names_its_lines(tmp_path, secret, c
     assert imp("limesurvey", every, mapping(tmp_path / "w2.csv", wave="2"), out, secret) == 1
     err = capsys.readouterr().err
     assert f"zu entfernen (Welle 1, Einheit brandis): {span} / to remove" in err, err
+
+
+def test_demo_data_keeps_the_answers_imported_into_the_demo_tables(tmp_path, secret, capsys):
+    # exports imported into a copy of the demo folder stand in its synthetic tables:
+    # regenerating the demo data there wiped them, imports.csv still listing them
+    out = tmp_path / "daten"
+    shutil.copytree(DEMO, out)
+    first = limesurvey(tmp_path / "erste.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    assert "als synthetische Demodaten markiert" in capsys.readouterr().err
+    before = tree(out)
+    assert main(["demo-data", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "imports.csv: in " in err and "gingen verloren; nichts geschrieben" in err, err
+    assert tree(out) == before
+    assert (table(out, "responses")["item_id"] == "bild").sum() == 40
