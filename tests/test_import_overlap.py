@@ -467,3 +467,20 @@ def test_demo_data_keeps_the_answers_imported_into_the_demo_tables(tmp_path, sec
     assert "imports.csv: in " in err and "gingen verloren; nichts geschrieben" in err, err
     assert tree(out) == before
     assert (table(out, "responses")["item_id"] == "bild").sum() == 40
+
+
+def test_a_response_id_in_the_records_is_an_error(tmp_path, secret, capsys):
+    # the records hold keyed hashes only; a tool's response id pasted there (by hand, or by
+    # another program) was valid, as any pseudonym of 6 to 64 characters is in responses.csv
+    out = tmp_path / "daten"
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)),
+               mapping(tmp_path / "m.csv"), out, secret) == 0  # fmt: skip
+    path = out / "imported_responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = re.sub(r";R[A-Z2-7]{19}$", f";{FIRST + 1}", lines[2])
+    path.write_text("".join(lines), encoding="utf-8")
+    report = validate_folder(out)
+    assert not report.ok
+    (problem,) = report.errors
+    assert (problem.file, problem.line, problem.column) == (path.name, 3, "response")
+    assert "nie die Antwort-ID" in problem.message("de")

@@ -26,6 +26,8 @@ from ogl_impact.schemas.fields import (
 )
 
 RESPONDENT_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
+RESPONSE_KEY_PATTERN = r"^R[A-Z2-7]{19}$"
+"""A response in ``imported_responses``: ``R`` and 19 base-32 characters of an HMAC, never an id."""
 """Pseudonymous respondent identifiers."""
 
 # ruff: noqa: D106
@@ -632,7 +634,7 @@ class ImportedResponses(_Table):
         "Antwortbogen",
         "Verschlüsselte Kennung des Antwortbogens im Befragungswerkzeug (HMAC, nicht umkehrbar)",
         "Keyed hash of the tool's response id (HMAC, not reversible)",
-        str_matches=RESPONDENT_PATTERN,
+        str_matches=RESPONSE_KEY_PATTERN,
     )
 
     class Config:
