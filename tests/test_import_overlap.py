@@ -484,3 +484,21 @@ def test_a_response_id_in_the_records_is_an_error(tmp_path, secret, capsys):
     (problem,) = report.errors
     assert (problem.file, problem.line, problem.column) == (path.name, 3, "response")
     assert "nie die Antwort-ID" in problem.message("de")
+
+
+def test_a_unit_read_from_a_free_text_question_never_shows_the_answers(tmp_path, secret, capsys):
+    # @unit_id read from a free-text question (a typo in the question code, or "Wohnort"):
+    # every answer outside the value map was printed, word for word, one line per answer
+    out = tmp_path / "daten"
+    export = limesurvey(tmp_path / "a.csv", range(1, 41))
+    with (FIX / "limesurvey" / "colors_responses_codes.csv").open(encoding="utf-8") as handle:
+        said_there = list(csv.DictReader(handle))[1]["G01Q03"]
+    assert said_there  # the free text every response of the export holds
+    m = mapping(tmp_path / "m.csv", unit="G01Q03;egal=brandis")
+    assert imp("limesurvey", export, m, out, secret, "--allow-missing") == 1
+    said = capsys.readouterr()
+    assert said_there not in said.out + said.err
+    assert (
+        "übersprungen / skipped 40: @unit_id aus Frage G01Q03: Antwort (Freitext, nicht" in said.out
+    )
+    assert not out.exists()

@@ -346,6 +346,15 @@ def response_key(
     return "R" + _keyed(secret, [_VERSION, "register", tool, survey_id, given_id, response_id])
 
 
+def _is_free_text(export: SurveyExport, code: str) -> bool:
+    """Whether ``code`` names a free-text question of the export (by code or column)."""
+    frame = export.free_text
+    if frame is None or not len(frame):
+        return False
+    names = {str(v) for c in ("code", "tool_code") if c in frame for v in frame[c]}
+    return code in names
+
+
 def _rekeyed(
     secret: bytes, tool: str, survey_id: str, ids: tuple[str, ...], unit: str, wave: str
 ) -> list[str]:
@@ -545,10 +554,18 @@ def to_programme_tables(
         if setting.values is not None:
             raw = export.field(setting.value).reindex(ids).fillna("").str.strip()
             bad = who[name[1:]] == ""
+            # a free-text answer is never shown (it may name the respondent), only counted
+            shown = (
+                raw[bad].map(lambda v: f"„{v}“")
+                if not _is_free_text(export, setting.value)
+                else pd.Series(
+                    "(Freitext, nicht gezeigt / free text, not shown)", index=raw[bad].index
+                )
+            )
             why[bad] = [
-                f"{name} aus Frage {setting.value}: Antwort „{v}“ nicht in der Wertezuordnung "
+                f"{name} aus Frage {setting.value}: Antwort {v} nicht in der Wertezuordnung "
                 f"(Zuordnung Zeile {setting.line}) / answer not in the value map"
-                for v in raw[bad]
+                for v in shown
             ]
     if mapping.panel_key is not None:
         why[(who["panel_key"] == "") & (why == "")] = (
