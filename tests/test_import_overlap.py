@@ -502,3 +502,28 @@ def test_a_unit_read_from_a_free_text_question_never_shows_the_answers(tmp_path,
         "übersprungen / skipped 40: @unit_id aus Frage G01Q03: Antwort (Freitext, nicht" in said.out
     )
     assert not out.exists()
+
+
+def test_replace_takes_the_wave_as_a_number_and_names_a_wave_the_import_lacks(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    every = limesurvey(tmp_path / "b.csv", range(1, 53))
+    capsys.readouterr()
+    before = tree(out)
+    # a wave the import does not hold: said so, not the overlap with a --replace 1 advice
+    assert imp("limesurvey", every, m, out, secret, "--replace", "2") == 1
+    err = capsys.readouterr().err
+    assert "--replace 2: der Import enthält diese Welle nicht (Wellen: 1)" in err, err
+    assert "Antwortbögen dieses Exports wurden schon importiert" not in err, err
+    with pytest.raises(SystemExit) as exit_:
+        imp("limesurvey", every, m, out, secret, "--replace", "eins")
+    assert exit_.value.code == 2
+    assert "--replace: „eins“ ist keine ganze Zahl" in capsys.readouterr().err
+    assert tree(out) == before
+    # "01" is wave 1, as it stands in responses.csv
+    assert imp("limesurvey", every, m, out, secret, "--replace", "01") == 0, capsys.readouterr()
+    assert len(table(out, "responses")) == 52
+    assert list(table(out, "imports")["export"]) == ["colors.lss, b.csv"]

@@ -446,6 +446,8 @@ def check_overlap(
         Naming the file, how many of its responses were imported before,
         when, as what and from which file, and what to do.
     """
+    if replace_wave is not None and replace_wave not in set(imported["wave"].astype(str)):
+        return  # refused by the merge, which says the import holds no such wave
     records = register.records()
     records = records[records["sha256"] != checksum]
     if records.empty or not len(taken):
