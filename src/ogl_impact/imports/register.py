@@ -20,7 +20,9 @@ itself). An export some of whose responses were imported before is refused
 (:func:`check_overlap`), unless ``--replace`` re-imports them as the very
 wave, unit and actor group they were imported as; their records then move
 to this import. Imports recorded before this table existed have no records;
-they are recognised by their checksum only.
+they are recognised by their checksum here; their answers, whatever the
+register says, by the merge (:func:`ogl_impact.imports.merge.merge_into`,
+``rekey``).
 
 A folder without the register (an older one, the embedded demo data) has
 nothing recorded; the first import writes it. Both files are written in the

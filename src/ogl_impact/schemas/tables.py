@@ -614,7 +614,8 @@ class ImportedResponses(_Table):
     gives its responses the same hashes, so an export that only partly
     overlaps an earlier import is seen, whatever wave or unit it is given.
     Imports recorded before this table existed have no rows here; they are
-    recognised by their checksum only.
+    recognised by their checksum (and their answers in ``responses.csv`` by the
+    responses' pseudonyms, see ``import``).
     """
 
     sha256: Series[str] = field(
