@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -251,15 +252,76 @@ def test_an_old_register_is_checked_by_checksum_and_said_to_be_old(tmp_path, sec
     assert "dieser Export wurde schon importiert" in err, err
     assert "Antwortbögen" not in err, err  # nothing is known of its responses
     assert tree(out) == before
-    # a cumulative download cannot be told from a new export: taken in, and said so
+    # a cumulative download: its first 40 responses are in responses.csv as wave 1
+    # (their pseudonyms as wave 1 are there), so it is refused without any record
     every = limesurvey(tmp_path / "alle.csv", range(1, 53))
-    assert imp("limesurvey", every, mapping(tmp_path / "w3.csv", wave="3"), out, secret) == 0
+    w3 = mapping(tmp_path / "w3.csv", wave="3")
+    assert imp("limesurvey", every, w3, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "40 Antwortbögen dieses Exports stehen schon in responses.csv" in err, err
+    assert "40 als Welle 1, Einheit brandis: 40 Antworten, Zeilen " in err, err
+    # only the new responses: taken in, and the old register said to be old
+    assert imp("limesurvey", limesurvey(tmp_path / "neu.csv", range(41, 53)), w3, out, secret) == 0
     said = capsys.readouterr().out
     assert "Hinweis: 1 früherer Import in imports.csv (Zeile 3) ist ohne Antwortbögen" in said
-    assert "nur derselbe Export erkannt" in said, said
     taken = table(out, "imported_responses")  # the new import's responses only
-    assert len(taken) == 52 and set(taken["wave"]) == {"3"}
+    assert len(taken) == 12 and set(taken["wave"]) == {"3"}
+    assert len(table(out, "responses")) == 52
     assert validate_folder(out).ok
+
+
+def test_an_import_removed_from_imports_csv_only_is_still_seen_in_responses(
+    tmp_path, secret, capsys
+):
+    # the advice followed by half: the wrong import's line removed, its answers left
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "erste.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    register = out / "imports.csv"
+    lines = register.read_text(encoding="utf-8").splitlines(keepends=True)
+    register.write_text("".join(lines[:2]), encoding="utf-8")
+    capsys.readouterr()
+    before = tree(out)
+    answers = read_table(out / "responses.csv", "responses")
+    wave1 = answers.lines[(answers.frame["item_id"] == "bild").to_numpy()]
+    assert len(wave1) == 40
+    other = mapping(tmp_path / "b2.csv", unit="bremen", wave="2")
+    assert imp("limesurvey", first, other, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "40 Antwortbögen dieses Exports stehen schon in responses.csv" in err, err
+    span = f"Zeilen {min(wave1)}-{max(wave1)}"
+    assert f"40 als Welle 1, Einheit brandis: 40 Antworten, {span}" in err, err
+    assert "zuerst diese Zeilen aus responses.csv entfernen" in err, err
+    # those lines removed as told: the import goes through, every answer once
+    text = (out / "responses.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    gone = {int(n) for n in wave1}
+    kept = [t for n, t in enumerate(text, start=1) if n not in gone]
+    (out / "responses.csv").write_text("".join(kept), encoding="utf-8")
+    assert imp("limesurvey", first, other, out, secret) == 0, capsys.readouterr().err
+    stored = table(out, "responses")
+    assert list(stored["unit_id"]) == ["bremen"] * 40 and list(stored["wave"]) == ["2"] * 40
+
+
+def test_a_reset_survey_counting_from_one_again_is_told_apart_by_survey_id(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    assert imp("limesurvey", limesurvey(tmp_path / "w1.csv", range(1, 41)),
+               mapping(tmp_path / "m1.csv"), out, secret) == 0  # fmt: skip
+    (out / "imported_responses.csv").unlink()  # no record: only responses.csv can tell
+    # reactivated for wave 2: the same survey id, response ids from the start again
+    again = limesurvey(tmp_path / "w2.csv", range(1, 31))
+    assert imp("limesurvey", again, mapping(tmp_path / "m2.csv", wave="2"), out, secret) == 1
+    assert "@survey_id als eigene Befragung" in capsys.readouterr().err
+    own = mapping(
+        tmp_path / "m3.csv",
+        wave="2",
+        rows="@survey_id;farben_w2;;\nG02Q04;bild;satisfaction;false\n",
+    )
+    assert imp("limesurvey", again, own, out, secret) == 0, capsys.readouterr().err
+    assert len(table(out, "responses")) == 70
 
 
 def test_no_response_id_is_written_to_the_data_folder(tmp_path, secret, capsys):
@@ -344,3 +406,124 @@ def test_replace_takes_over_one_group_of_an_earlier_import_and_keeps_the_other(
     assert imp("limesurvey", later, mapping(tmp_path / "ls_map.csv"), out, secret) == 0
     assert "Hinweis" not in capsys.readouterr().out
     assert validate_folder(out).ok
+
+
+def test_replace_says_which_answers_it_removes_without_replacing(tmp_path, secret, capsys):
+    # a later download that no longer holds the first 20 responses (deleted in the tool, or
+    # a filtered export): --replace removes their answers; the researcher must be told
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    later = limesurvey(tmp_path / "b.csv", range(21, 53))
+    capsys.readouterr()
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1") == 0
+    said = capsys.readouterr()
+    assert "40 vorhandene Antworten der Welle 1 ersetzt" in said.out, said
+    assert "Achtung: davon 20 Antworten von 20 Befragten, die dieser Export nicht" in said.err
+    assert len(table(out, "responses")) == 32
+    # the full download replacing both: every stored respondent is in it, nothing to warn of
+    every = limesurvey(tmp_path / "c.csv", range(1, 53))
+    assert imp("limesurvey", every, m, out, secret, "--replace", "1") == 0
+    said = capsys.readouterr()
+    assert "32 vorhandene Antworten der Welle 1 ersetzt" in said.out and "Achtung" not in said.err
+    assert len(table(out, "responses")) == 52
+
+
+def test_the_advice_to_remove_a_wrong_import_names_its_lines(tmp_path, secret, capsys):
+    # pseudonyms are opaque: "remove its answers from responses.csv" needs the lines
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "erste.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    # another export of the same group, which must stay
+    other = limesurvey(tmp_path / "andere.csv", range(101, 111))
+    assert imp("limesurvey", other, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    answers = read_table(out / "responses.csv", "responses")
+    mine = answers.lines[(answers.frame["item_id"] == "bild").to_numpy()][:40]
+    span = f"responses.csv, Zeilen {min(mine)}-{max(mine)}"
+    capsys.readouterr()
+    # the very export as another unit (check by checksum)
+    copy = limesurvey(tmp_path / "kopie.csv", range(1, 41))
+    assert imp("limesurvey", copy, mapping(tmp_path / "b.csv", "bremen"), out, secret) == 1
+    err = capsys.readouterr().err
+    assert f"zu entfernen (Welle 1, Einheit brandis): {span} / to remove" in err, err
+    # a cumulative download as another wave (check by response records)
+    every = limesurvey(tmp_path / "alle.csv", range(1, 53))
+    assert imp("limesurvey", every, mapping(tmp_path / "w2.csv", wave="2"), out, secret) == 1
+    err = capsys.readouterr().err
+    assert f"zu entfernen (Welle 1, Einheit brandis): {span} / to remove" in err, err
+
+
+def test_demo_data_keeps_the_answers_imported_into_the_demo_tables(tmp_path, secret, capsys):
+    # exports imported into a copy of the demo folder stand in its synthetic tables:
+    # regenerating the demo data there wiped them, imports.csv still listing them
+    out = tmp_path / "daten"
+    shutil.copytree(DEMO, out)
+    first = limesurvey(tmp_path / "erste.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "w1.csv"), out, secret) == 0
+    assert "als synthetische Demodaten markiert" in capsys.readouterr().err
+    before = tree(out)
+    assert main(["demo-data", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "imports.csv: in " in err and "gingen verloren; nichts geschrieben" in err, err
+    assert tree(out) == before
+    assert (table(out, "responses")["item_id"] == "bild").sum() == 40
+
+
+def test_a_response_id_in_the_records_is_an_error(tmp_path, secret, capsys):
+    # the records hold keyed hashes only; a tool's response id pasted there (by hand, or by
+    # another program) was valid, as any pseudonym of 6 to 64 characters is in responses.csv
+    out = tmp_path / "daten"
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)),
+               mapping(tmp_path / "m.csv"), out, secret) == 0  # fmt: skip
+    path = out / "imported_responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = re.sub(r";R[A-Z2-7]{19}$", f";{FIRST + 1}", lines[2])
+    path.write_text("".join(lines), encoding="utf-8")
+    report = validate_folder(out)
+    assert not report.ok
+    (problem,) = report.errors
+    assert (problem.file, problem.line, problem.column) == (path.name, 3, "response")
+    assert "nie die Antwort-ID" in problem.message("de")
+
+
+def test_a_unit_read_from_a_free_text_question_never_shows_the_answers(tmp_path, secret, capsys):
+    # @unit_id read from a free-text question (a typo in the question code, or "Wohnort"):
+    # every answer outside the value map was printed, word for word, one line per answer
+    out = tmp_path / "daten"
+    export = limesurvey(tmp_path / "a.csv", range(1, 41))
+    with (FIX / "limesurvey" / "colors_responses_codes.csv").open(encoding="utf-8") as handle:
+        said_there = list(csv.DictReader(handle))[1]["G01Q03"]
+    assert said_there  # the free text every response of the export holds
+    m = mapping(tmp_path / "m.csv", unit="G01Q03;egal=brandis")
+    assert imp("limesurvey", export, m, out, secret, "--allow-missing") == 1
+    said = capsys.readouterr()
+    assert said_there not in said.out + said.err
+    assert (
+        "übersprungen / skipped 40: @unit_id aus Frage G01Q03: Antwort (Freitext, nicht" in said.out
+    )
+    assert not out.exists()
+
+
+def test_replace_takes_the_wave_as_a_number_and_names_a_wave_the_import_lacks(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    every = limesurvey(tmp_path / "b.csv", range(1, 53))
+    capsys.readouterr()
+    before = tree(out)
+    # a wave the import does not hold: said so, not the overlap with a --replace 1 advice
+    assert imp("limesurvey", every, m, out, secret, "--replace", "2") == 1
+    err = capsys.readouterr().err
+    assert "--replace 2: der Import enthält diese Welle nicht (Wellen: 1)" in err, err
+    assert "Antwortbögen dieses Exports wurden schon importiert" not in err, err
+    with pytest.raises(SystemExit) as exit_:
+        imp("limesurvey", every, m, out, secret, "--replace", "eins")
+    assert exit_.value.code == 2
+    assert "--replace: „eins“ ist keine ganze Zahl" in capsys.readouterr().err
+    assert tree(out) == before
+    # "01" is wave 1, as it stands in responses.csv
+    assert imp("limesurvey", every, m, out, secret, "--replace", "01") == 0, capsys.readouterr()
+    assert len(table(out, "responses")) == 52
+    assert list(table(out, "imports")["export"]) == ["colors.lss, b.csv"]

@@ -88,6 +88,12 @@ PATTERN_HINTS: dict[str, tuple[str, str]] = {
         "pseudonyme Kennung aus 6 bis 64 Buchstaben, Ziffern, _ oder -",
         "pseudonymous identifier of 6 to 64 letters, digits, _ or -",
     ),
+    r"^R[A-Z2-7]{19}$": (
+        "schlüsselabhängiger Prüfwert (HMAC), wie ogl-impact import ihn schreibt (R und 19 "
+        "Großbuchstaben oder Ziffern 2-7), nie die Antwort-ID des Befragungswerkzeugs",
+        "keyed hash as ogl-impact import writes it (R and 19 capitals or digits 2-7), never "
+        "the survey tool's response id",
+    ),
 }
 
 # which column a row-level (dataframe) check is reported on; of several, the first empty one

@@ -248,6 +248,7 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
     p.add_argument(
         "--replace",
         metavar="WELLE",
+        type=int,  # "01" or " 1" is wave 1, as in responses.csv; "eins" is refused
         default=None,
         help=(
             "die vorhandenen Antworten dieser Welle zu den importierten Items (für die "
@@ -689,7 +690,7 @@ def _import(args: argparse.Namespace) -> int:
         secret,
         args.lang,
         allow_missing=args.allow_missing,
-        replace_wave=args.replace,
+        replace_wave=None if args.replace is None else str(args.replace),
     )
 
 

@@ -38,8 +38,10 @@ def run(
     Returns
     -------
     int
-        0 on success, 1 when a real (non-synthetic) file would be overwritten
-        or ``labs.csv``/``periods.csv`` cannot be parsed, 2 when OUT is refused
+        0 on success, 1 when a real (non-synthetic) file would be overwritten,
+        when survey exports were imported into ``out`` (``imports.csv``: their
+        answers stand in the synthetic tables) or ``labs.csv``/``periods.csv``
+        cannot be parsed, 2 when OUT is refused
         (the project root, a folder inside RAW, or for the national set a
         folder inside the project or a non-empty folder not written by
         ``demo-data``) or when ``labs.csv``/``periods.csv`` cannot be read.
@@ -82,6 +84,18 @@ def run(
         return 2
     except ValueError as exc:  # a table that does not parse
         print(f"ogl-impact demo-data: {source}: {exc}", file=sys.stderr)
+        return 1
+    imported = [out / n for n in ("imports.csv", "imported_responses.csv") if (out / n).exists()]
+    if imported:  # answers imported into the demo tables: they would go, the register stay
+        print(
+            f"ogl-impact demo-data: {imported[0]}: in {out} wurden Befragungsexporte importiert "
+            "(ogl-impact import); ihre Antworten stehen in den synthetischen Tabellen und "
+            "gingen verloren; nichts geschrieben. Demodaten bitte in einen anderen Ordner "
+            f"schreiben (ogl-impact demo-data ORDNER --raw {source}) / survey exports were "
+            "imported into this folder; their answers would be lost; write the demo data "
+            "elsewhere",
+            file=sys.stderr,
+        )
         return 1
     data = simulate(real["labs"], real["periods"], seed=seed)
     targets = [out / f"{name}.csv" for name in data.tables]

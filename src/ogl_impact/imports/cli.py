@@ -39,7 +39,7 @@ from ogl_impact.imports.convert import (
 from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import KoboError, read_kobo
 from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
-from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers
+from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers, stored_lines
 from ogl_impact.imports.register import (
     check_new,
     check_overlap,
@@ -324,9 +324,12 @@ def _merge_and_write(
         imported = groups(result.responses)
         stored = functools.partial(stored_answers, out, result.responses)
         items = sorted(result.responses["item_id"].astype(str).unique())
-        check_new(register, checksum, imported, shown, replace_wave, stored, items)
-        check_overlap(register, checksum, result.taken, imported, shown, replace_wave)
-        merged = merge_into(out, result.codebook, result.responses, note, replace_wave)
+        where = functools.partial(stored_lines, out, result.rekey)
+        check_new(register, checksum, imported, shown, replace_wave, stored, items, where)
+        check_overlap(register, checksum, result.taken, imported, shown, replace_wave, where)
+        merged = merge_into(
+            out, result.codebook, result.responses, note, replace_wave, result.rekey
+        )
     except ImportRefused as exc:
         _say(exc.lines)
         _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
@@ -389,9 +392,11 @@ def _merge_and_write(
             f"{'e' * (len(bare) != 1)} in {register.path.name} (Zeile{'n' * (len(bare) != 1)} "
             f"{', '.join(map(str, bare))}) {'ist' if len(bare) == 1 else 'sind'} ohne "
             f"Antwortbögen verzeichnet (ältere Version): gegen "
-            f"{'ihn' if len(bare) == 1 else 'sie'} wird nur derselbe Export erkannt, nicht ein "
-            f"teilweise überlappender / earlier imports recorded without their responses (older "
-            f"version): only the very same export is recognised"
+            f"{'ihn' if len(bare) == 1 else 'sie'} wird derselbe Export erkannt, ein teilweise "
+            f"überlappender nur an seinen Antworten in responses.csv (mit Panel-Schlüssel "
+            f"nicht) / earlier imports recorded without their responses (older version): only "
+            f"the very same export is recognised, a partly overlapping one by its answers in "
+            f"responses.csv (not with a panel key)"
         )
     if merged.synthetic:
         _say(
@@ -408,6 +413,15 @@ def _merge_and_write(
             f"importierten Items und Gruppen, andere bleiben) / existing answers of the wave "
             f"replaced (only the imported items and groups)"
         )
+        if merged.dropped_rows:
+            k, m = merged.dropped_rows, merged.dropped_respondents
+            _say(
+                f"Achtung: davon {k} Antwort{'' if k == 1 else 'en'} von {m} "
+                f"Befragten, die dieser Export nicht enthält (etwa aus einem anderen Export "
+                f"dieser Welle oder inzwischen im Befragungswerkzeug gelöscht): entfernt, nicht "
+                f"ersetzt / of them {k} answers of {m} respondents this export does not hold: "
+                f"removed, not replaced"
+            )
     return 0
 
 

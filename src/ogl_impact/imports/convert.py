@@ -31,9 +31,11 @@ pseudonym in every wave. Nobody without the secret can go back.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -344,6 +346,22 @@ def response_key(
     return "R" + _keyed(secret, [_VERSION, "register", tool, survey_id, given_id, response_id])
 
 
+def _is_free_text(export: SurveyExport, code: str) -> bool:
+    """Whether ``code`` names a free-text question of the export (by code or column)."""
+    frame = export.free_text
+    if frame is None or not len(frame):
+        return False
+    names = {str(v) for c in ("code", "tool_code") if c in frame for v in frame[c]}
+    return code in names
+
+
+def _rekeyed(
+    secret: bytes, tool: str, survey_id: str, ids: tuple[str, ...], unit: str, wave: str
+) -> list[str]:
+    """Pseudonyms of the responses ``ids`` had they been imported as ``unit`` and ``wave``."""
+    return [pseudonym(secret, tool, survey_id, unit, wave, r) for r in ids]
+
+
 def _keyed(secret: bytes, parts: list[str]) -> str:
     """19 base-32 characters of the HMAC-SHA256 of ``parts`` under ``secret``."""
     if not secret:
@@ -392,6 +410,10 @@ class Conversion:
     ``taken`` holds one row per response of the export with an answer taken
     in: ``response`` (:func:`response_key`, never the tool's id), ``wave``,
     ``unit_id`` and ``actor_group``; the import register records it.
+    ``rekey(unit, wave)`` gives the pseudonyms these responses would have had
+    imported as that unit and wave (``None`` when a panel key links persons
+    across waves): their answers found under another wave or unit in
+    ``responses.csv`` were imported before, whatever the register says.
     """
 
     codebook: pd.DataFrame
@@ -403,6 +425,7 @@ class Conversion:
             columns=["response", "wave", "unit_id", "actor_group"], dtype=object
         )
     )
+    rekey: Callable[[str, str], list[str]] | None = field(default=None, compare=False)
 
     @property
     def skipped(self) -> int:
@@ -531,10 +554,18 @@ def to_programme_tables(
         if setting.values is not None:
             raw = export.field(setting.value).reindex(ids).fillna("").str.strip()
             bad = who[name[1:]] == ""
+            # a free-text answer is never shown (it may name the respondent), only counted
+            shown = (
+                raw[bad].map(lambda v: f"„{v}“")
+                if not _is_free_text(export, setting.value)
+                else pd.Series(
+                    "(Freitext, nicht gezeigt / free text, not shown)", index=raw[bad].index
+                )
+            )
             why[bad] = [
-                f"{name} aus Frage {setting.value}: Antwort „{v}“ nicht in der Wertezuordnung "
+                f"{name} aus Frage {setting.value}: Antwort {v} nicht in der Wertezuordnung "
                 f"(Zuordnung Zeile {setting.line}) / answer not in the value map"
-                for v in raw[bad]
+                for v in shown
             ]
     if mapping.panel_key is not None:
         why[(who["panel_key"] == "") & (why == "")] = (
@@ -600,4 +631,8 @@ def to_programme_tables(
             "actor_group": first["actor_group"].astype(str).to_numpy(),
         }
     )
-    return Conversion(codebook, responses, warnings, counts, taken)
+    rekey = None
+    if mapping.panel_key is None:  # a panel pseudonym is the same in every wave
+        rids = tuple(first["response_id"].astype(str))
+        rekey = functools.partial(_rekeyed, secret, tool, survey_id, rids)
+    return Conversion(codebook, responses, warnings, counts, taken, rekey)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ogl_impact.io import RawTable, TableReadError, read_table
@@ -49,6 +51,10 @@ class Merged:
     added_items, added_rows, replaced_rows : int
         Codebook rows added, response rows added, response rows removed by
         ``replace_wave``.
+    dropped_rows, dropped_respondents : int
+        Of the rows removed by ``replace_wave``, those of respondents the
+        import does not hold (another export's, or responses deleted in the
+        survey tool since): removed, not replaced; and their respondents.
     read : dict of Path to str
         The existing files the texts were built from, with their sha256.
     synthetic : tuple of str
@@ -62,6 +68,8 @@ class Merged:
     replaced_rows: int
     read: dict[Path, str]
     synthetic: tuple[str, ...] = ()
+    dropped_rows: int = 0
+    dropped_respondents: int = 0
 
     def check_unchanged(self) -> None:
         """Refuse when a file read for the merge changed since (another run, an editor).
@@ -127,6 +135,48 @@ def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
         return 0
     keys = pd.MultiIndex.from_frame(old.frame[list(KEY)].astype(str))
     return int(pd.MultiIndex.from_frame(responses[list(KEY)].astype(str)).isin(keys).sum())
+
+
+def stored_lines(
+    folder: Path, rekey: Callable[[str, str], list[str]] | None, unit: str, wave: str
+) -> str:
+    """Name the lines of ``responses.csv`` holding an import's responses as ``unit`` and ``wave``.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+    rekey : callable, optional
+        :attr:`~ogl_impact.imports.convert.Conversion.rekey` of the import
+        (``None`` with a panel key: nothing can be named).
+    unit, wave : str
+        As what the responses were imported before.
+
+    Returns
+    -------
+    str
+        ``responses.csv, Zeilen 5-44`` or empty when none is there (or the
+        table cannot be read: the merge says why).
+    """
+    if rekey is None:
+        return ""
+    try:
+        old = _read(folder, "responses")
+    except ImportRefused:
+        return ""
+    if old is None:
+        return ""
+    frame = old.frame
+    mine = set(rekey(unit, wave))
+    hit = (
+        (frame["unit_id"].astype(str) == unit)
+        & (frame["wave"].astype(str) == wave)
+        & frame["respondent_id"].astype(str).isin(mine)
+    ).to_numpy()
+    lines = old.lines[hit]
+    if not len(lines):
+        return ""
+    return f"{old.path.name}, Zeile{'n' * (len(lines) != 1)} {_spans(lines)}"
 
 
 def _rows_text(frame: pd.DataFrame, columns: list[str], sep: str) -> str:
@@ -205,6 +255,7 @@ def merge_into(
     responses: pd.DataFrame,
     note: str,
     replace_wave: str | None = None,
+    rekey: Callable[[str, str], list[str]] | None = None,
 ) -> Merged:
     """Merge imported tables into ``folder``'s codebook and responses (in memory).
 
@@ -220,6 +271,13 @@ def merge_into(
         Replace the existing answers of this wave to the items the import
         holds, of the units and actor groups it holds them for (the import
         must hold this wave); other groups' and items' answers stay.
+    rekey : callable, optional
+        ``rekey(unit, wave)``: the pseudonyms the import's responses would
+        have had as that unit and wave
+        (:attr:`~ogl_impact.imports.convert.Conversion.rekey`). Stored
+        answers of another unit or wave under one of them were imported
+        before from the same responses: refused, whatever ``imports.csv``
+        says (a line removed by hand, a register of an older version).
 
     Returns
     -------
@@ -259,6 +317,7 @@ def merge_into(
 
     old = _read(folder, "responses")
     replaced = 0
+    dropped = (0, 0)
     if old is None:
         texts["responses.csv"] = table_csv_text(responses, note)
     else:
@@ -268,6 +327,9 @@ def merge_into(
             hit = _replaced(frame, responses, replace_wave)
             drop = {int(n) for n in old.lines[hit.to_numpy()]}
             replaced = len(drop)
+            gone = frame.loc[hit, "respondent_id"]
+            gone = gone[~gone.isin(set(responses["respondent_id"].astype(str)))]
+            dropped = (len(gone), gone.nunique())
             frame = frame[~hit]
         keys = pd.MultiIndex.from_frame(frame[list(KEY)])
         line_of = pd.Series(old.lines[frame.index], index=keys)
@@ -289,12 +351,82 @@ def merge_into(
                 )
             if clash.sum() > SHOWN:
                 problems.append(f"  … und {int(clash.sum()) - SHOWN} weitere / and more")
+        if rekey is not None:
+            problems += _imported_elsewhere(old, frame, responses, rekey)
         texts["responses.csv"] = _appended(old, responses, drop)
     if problems:
         raise ImportRefused(problems)
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
     synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
-    return Merged(texts, added_items, len(responses), replaced, read, synthetic)
+    return Merged(texts, added_items, len(responses), replaced, read, synthetic, *dropped)
+
+
+_PSEUDONYM = r"P[A-Z2-7]{19}"
+"""How an imported respondent's pseudonym looks (:func:`~ogl_impact.imports.convert.pseudonym`)."""
+
+
+def _imported_elsewhere(
+    old: RawTable,
+    frame: pd.DataFrame,
+    responses: pd.DataFrame,
+    rekey: Callable[[str, str], list[str]],
+) -> list[str]:
+    """Name the import's responses stored already as another unit or wave.
+
+    Only groups (unit and wave) other than the import's own are looked at:
+    in its own, the same respondents may answer further items.
+    """
+    own = set(zip(responses["unit_id"].astype(str), responses["wave"].astype(str), strict=True))
+    ours = frame[frame["respondent_id"].str.fullmatch(_PSEUDONYM)]
+    found = []
+    for (unit, wave), rows in ours.groupby(["unit_id", "wave"], sort=True):
+        if (unit, wave) in own:
+            continue
+        mine = set(rekey(unit, wave))
+        hit = rows[rows["respondent_id"].isin(mine)]
+        if len(hit):
+            found.append((unit, wave, hit))
+    if not found:
+        return []
+    n = sum(hit["respondent_id"].nunique() for _, _, hit in found)
+    out = [
+        f"{n} Antwortbögen dieses Exports stehen schon in {old.path.name}, als andere Welle oder "
+        f"Einheit importiert (ob in imports.csv verzeichnet oder nicht); ein zweiter Import "
+        f"zählte ihre Antworten doppelt / {n} of its responses are in {old.path.name} already, "
+        f"imported as another wave or unit; importing them again would count them twice"
+    ]
+    for unit, wave, hit in found:
+        lines = old.lines[hit.index]
+        out.append(
+            f"  {hit['respondent_id'].nunique()} als Welle {wave}, Einheit {unit}: "
+            f"{len(hit)} Antworten, Zeile{'n' * (len(lines) != 1)} {_spans(lines)} / as wave "
+            f"{wave}, unit {unit}: lines {_spans(lines)}"
+        )
+    out.append(
+        f"War Welle oder Einheit des früheren Imports falsch, zuerst diese Zeilen aus "
+        f"{old.path.name} entfernen (und die Zeilen des früheren Imports aus imports.csv); "
+        f"dann erneut importieren. Nur neue Antwortbögen übernehmen: den Export im "
+        f"Befragungswerkzeug auf sie filtern. Andere Befragte mit denselben Antwort-IDs (die "
+        f"Umfrage wurde zurückgesetzt)? Dann in der Zuordnung mit @survey_id als eigene "
+        f"Befragung kennzeichnen / if the earlier wave or unit was wrong, remove these lines "
+        f"first; import only new responses; a reset survey: mark it with @survey_id"
+    )
+    return out
+
+
+def _spans(lines: np.ndarray) -> str:
+    """Line numbers as ranges: ``3-42, 50``."""
+    numbers = sorted(int(n) for n in lines)
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
 
 
 def _appended(old: RawTable, rows: pd.DataFrame, drop: set[int]) -> str:

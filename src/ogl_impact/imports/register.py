@@ -20,7 +20,9 @@ itself). An export some of whose responses were imported before is refused
 (:func:`check_overlap`), unless ``--replace`` re-imports them as the very
 wave, unit and actor group they were imported as; their records then move
 to this import. Imports recorded before this table existed have no records;
-they are recognised by their checksum only.
+they are recognised by their checksum here; their answers, whatever the
+register says, by the merge (:func:`ogl_impact.imports.merge.merge_into`,
+``rekey``).
 
 A folder without the register (an older one, the embedded demo data) has
 nothing recorded; the first import writes it. Both files are written in the
@@ -259,6 +261,7 @@ def check_new(
     replace_wave: str | None,
     stored: Callable[[], int] | None = None,
     items: Sequence[str] = (),
+    where: Callable[[str, str], str] | None = None,
 ) -> None:
     """Refuse an export whose answers the register says were imported already.
 
@@ -285,6 +288,11 @@ def check_new(
     items : sequence of str
         The items this import maps, named in the advice to remove an earlier
         import (its rows only, not the other answers of its groups).
+    where : callable, optional
+        ``where(unit, wave)`` names the lines of ``responses.csv`` that hold
+        this export's responses as that unit and wave
+        (:func:`~ogl_impact.imports.merge.stored_lines`), for the advice to
+        remove an earlier import.
 
     Raises
     ------
@@ -367,7 +375,22 @@ def check_new(
             f"wrong, remove the earlier import first (its answers from responses.csv, its lines "
             f"from {register.path.name}); for a corrected re-import of the same wave: --replace"
         )
+        out += _removal_lines(where, sorted({(g[1], g[0]) for g in old}))
     raise ImportRefused(out)
+
+
+def _removal_lines(
+    where: Callable[[str, str], str] | None, places: Sequence[tuple[str, str]]
+) -> list[str]:
+    """Name the lines of ``responses.csv`` that hold the export's answers at these places."""
+    if where is None:
+        return []
+    out = []
+    for unit, wave in places:
+        found = where(unit, wave)
+        if found:
+            out.append(f"  zu entfernen (Welle {wave}, Einheit {unit}): {found} / to remove")
+    return out
 
 
 def _replaced_groups(imported: pd.DataFrame, replace_wave: str | None) -> set[tuple[str, ...]]:
@@ -385,6 +408,7 @@ def check_overlap(
     imported: pd.DataFrame,
     shown_name: str,
     replace_wave: str | None,
+    where: Callable[[str, str], str] | None = None,
 ) -> None:
     """Refuse an export some of whose responses an earlier import took in.
 
@@ -413,6 +437,10 @@ def check_overlap(
         The export's file name(s), for the message.
     replace_wave : str, optional
         The wave given with ``--replace``.
+    where : callable, optional
+        ``where(unit, wave)`` names the lines of ``responses.csv`` that hold
+        this export's responses as that unit and wave, for the advice to
+        remove an earlier import.
 
     Raises
     ------
@@ -420,6 +448,8 @@ def check_overlap(
         Naming the file, how many of its responses were imported before,
         when, as what and from which file, and what to do.
     """
+    if replace_wave is not None and replace_wave not in set(imported["wave"].astype(str)):
+        return  # refused by the merge, which says the import holds no such wave
     records = register.records()
     records = records[records["sha256"] != checksum]
     if records.empty or not len(taken):
@@ -479,6 +509,8 @@ def check_overlap(
             f"wrong, remove the earlier import first (its answers from responses.csv, its "
             f"lines from {register.path.name})"
         )
+        wrong = hit.loc[~same, ["unit_id", "wave"]].drop_duplicates()
+        out += _removal_lines(where, sorted(map(tuple, wrong.to_numpy().tolist())))
     waves = {str(w) for w in hit.loc[same, "wave"]}
     if len(waves) == 1:  # --replace takes one wave
         (wave,) = waves

@@ -26,6 +26,8 @@ from ogl_impact.schemas.fields import (
 )
 
 RESPONDENT_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
+RESPONSE_KEY_PATTERN = r"^R[A-Z2-7]{19}$"
+"""A response in ``imported_responses``: ``R`` and 19 base-32 characters of an HMAC, never an id."""
 """Pseudonymous respondent identifiers."""
 
 # ruff: noqa: D106
@@ -613,7 +615,8 @@ class ImportedResponses(_Table):
     gives its responses the same hashes, so an export that only partly
     overlaps an earlier import is seen, whatever wave or unit it is given.
     Imports recorded before this table existed have no rows here; they are
-    recognised by their checksum only.
+    recognised by their checksum (and their answers in ``responses.csv`` by the
+    responses' pseudonyms, see ``import``).
     """
 
     sha256: Series[str] = field(
@@ -633,7 +636,7 @@ class ImportedResponses(_Table):
         "Antwortbogen",
         "Schlüsselabhängiger Prüfwert der Kennung des Antwortbogens (HMAC, nicht umkehrbar)",
         "Keyed hash of the tool's response id (HMAC, not reversible)",
-        str_matches=RESPONDENT_PATTERN,
+        str_matches=RESPONSE_KEY_PATTERN,
     )
 
     class Config:
