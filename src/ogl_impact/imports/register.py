@@ -322,12 +322,14 @@ def check_new(
     gone = there < total
     if gone and there:
         twice = (
-            f"{total - there} von {total} seiner Antworten fehlen aber in responses.csv / "
-            f"{total - there} of its {total} answers are not in responses.csv"
+            f"{total - there} von {total} seiner Antworten zu den Items dieser Zuordnung fehlen "
+            f"aber in responses.csv / {total - there} of its {total} answers to the items of "
+            "this mapping are not in responses.csv"
         )
     elif gone:
         twice = (
-            "seine Antworten fehlen aber in responses.csv / its answers are not in responses.csv"
+            "seine Antworten zu den Items dieser Zuordnung fehlen aber in responses.csv / its "
+            "answers to the items of this mapping are not in responses.csv"
         )
     else:
         twice = (
