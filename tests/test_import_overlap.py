@@ -527,3 +527,60 @@ def test_replace_takes_the_wave_as_a_number_and_names_a_wave_the_import_lacks(
     assert imp("limesurvey", every, m, out, secret, "--replace", "01") == 0, capsys.readouterr()
     assert len(table(out, "responses")) == 52
     assert list(table(out, "imports")["export"]) == ["colors.lss, b.csv"]
+
+
+def _other_secret(tmp_path: Path) -> Path:
+    path = tmp_path / "anderer_schluessel.txt"
+    path.write_text("ein-ganz-anderer-schluessel-fuer-tests\n", encoding="utf-8")
+    return path
+
+
+def test_another_secret_than_the_earlier_imports_is_refused(tmp_path, secret, capsys):
+    # with another secret the cumulative download's responses get other keys and pseudonyms:
+    # nothing would be recognised and the first 40 answers would count twice
+    out = tmp_path / "daten"
+    assert imp("limesurvey", limesurvey(tmp_path / "erste.csv", range(1, 41)),
+               mapping(tmp_path / "w1.csv"), out, secret) == 0  # fmt: skip
+    recorded = table(out, "imports")["secret_check"]
+    assert recorded.notna().all() and recorded.str.fullmatch(r"S[A-Z2-7]{19}").all()
+    capsys.readouterr()
+    before = tree(out)
+    every = limesurvey(tmp_path / "alle.csv", range(1, 53))
+    other = _other_secret(tmp_path)
+    assert imp("limesurvey", every, mapping(tmp_path / "w2.csv", wave="2"), out, other) == 1
+    err = capsys.readouterr().err
+    assert "das Geheimnis der Pseudonyme" in err and "imports.csv, Zeile 3" in err, err
+    assert tree(out) == before
+    # a new export with the folder's own secret: taken in, and its line holds the same value
+    assert imp("limesurvey", limesurvey(tmp_path / "neu.csv", range(41, 53)),
+               mapping(tmp_path / "w2b.csv", wave="2"), out, secret) == 0  # fmt: skip
+    assert table(out, "imports")["secret_check"].nunique() == 1
+    assert len(table(out, "responses")) == 52
+    # the check value does not show the secret
+    text = (out / "imports.csv").read_text(encoding="utf-8")
+    assert "geheimer" not in text and "schluessel" not in text
+
+
+def test_a_register_without_check_values_takes_any_secret_and_keeps_its_lines(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    assert imp("limesurvey", limesurvey(tmp_path / "erste.csv", range(1, 41)),
+               mapping(tmp_path / "w1.csv"), out, secret) == 0  # fmt: skip
+    # imports.csv as the previous version wrote it: no column secret_check
+    path = out / "imports.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[1].split(";")
+    cut = header.index("secret_check")
+    path.write_text(
+        "\n".join([lines[0]] + [";".join(r.split(";")[:cut]) for r in lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    assert validate_folder(out).ok
+    other = _other_secret(tmp_path)
+    new = limesurvey(tmp_path / "neu.csv", range(41, 53))
+    assert imp("limesurvey", new, mapping(tmp_path / "w2.csv", wave="2"), out, other) == 0
+    frame = table(out, "imports")
+    assert len(frame) == 2
+    assert frame["secret_check"].fillna("").eq("").tolist() == [True, False]  # old line: none
+    assert validate_folder(out).ok

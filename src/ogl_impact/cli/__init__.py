@@ -218,6 +218,8 @@ HMAC, nicht die IDs):
 ein Export, der dort steht, wird abgelehnt, auch umbenannt oder mit anderer Welle oder Einheit
 (jede Antwort zählte doppelt), ebenso ein späterer Gesamtdownload, der schon importierte
 Antwortbögen enthält (nur die neuen exportieren); --replace WELLE derselben Welle und Einheit geht.
+Ein anderer Schlüssel als bei den früheren Importen des Ordners wird abgelehnt (imports.csv
+hält einen Prüfwert des Schlüssels, der ihn nicht verrät).
 
 Zuordnungstabelle (CSV/XLSX; Spalten code;item_id;construct[;reverse_keyed]):
   G02Q04;zufriedenheit_1;satisfaction;false   Frage -> Item

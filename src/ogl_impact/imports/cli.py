@@ -34,6 +34,7 @@ from ogl_impact.imports.convert import (
     MappingError,
     Setting,
     read_mapping,
+    secret_check,
     to_programme_tables,
 )
 from ogl_impact.imports.export import SurveyExport
@@ -43,6 +44,7 @@ from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers, 
 from ogl_impact.imports.register import (
     check_new,
     check_overlap,
+    check_secret,
     export_checksum,
     groups,
     read_register,
@@ -234,7 +236,18 @@ def run(
     # half-moved files are put back first, so the merge never reads a mixture
     with locked_for_update(out, "import"):
         return _merge_and_write(
-            out, programme, result, files, tool, inputs, same, lang, replace_wave, checksum, causes
+            out,
+            programme,
+            result,
+            files,
+            tool,
+            inputs,
+            same,
+            lang,
+            replace_wave,
+            checksum,
+            causes,
+            secret_check(secret),
         )
 
 
@@ -311,6 +324,7 @@ def _merge_and_write(
     replace_wave: str | None,
     checksum: str,
     causes: Callable[[list[Problem]], list[str]],
+    secret_value: str = "",
 ) -> int:
     """Merge the converted answers into ``out``, validate and write (caller holds the lock).
 
@@ -325,6 +339,7 @@ def _merge_and_write(
         stored = functools.partial(stored_answers, out, result.responses)
         items = sorted(result.responses["item_id"].astype(str).unique())
         where = functools.partial(stored_lines, out, result.rekey)
+        check_secret(register, secret_value, shown)
         check_new(register, checksum, imported, shown, replace_wave, stored, items, where)
         check_overlap(register, checksum, result.taken, imported, shown, replace_wave, where)
         merged = merge_into(
@@ -336,7 +351,7 @@ def _merge_and_write(
         return 1
     day = pd.Timestamp.now().normalize()
     texts = register_text(
-        register, checksum, imported, shown, tool, day, result.taken, replace_wave
+        register, checksum, imported, shown, tool, day, result.taken, replace_wave, secret_value
     )
     merged = dataclasses.replace(
         merged,

@@ -346,6 +346,33 @@ def response_key(
     return "R" + _keyed(secret, [_VERSION, "register", tool, survey_id, given_id, response_id])
 
 
+def secret_check(secret: bytes) -> str:
+    """Return a check value of the secret, recorded with every import (``imports.csv``).
+
+    An import with another secret than the folder's earlier ones gives its
+    respondents other pseudonyms and its responses other keys: no answer
+    imported before would be recognised, and a cumulative download would be
+    counted twice. The check value tells such a secret apart without
+    revealing it (an HMAC of a fixed text under the secret).
+
+    Parameters
+    ----------
+    secret : bytes
+        The key of the pseudonyms.
+
+    Returns
+    -------
+    str
+        ``S`` and 19 base-32 characters.
+
+    Examples
+    --------
+    >>> secret_check(b"geheim") == secret_check(b"geheim") != secret_check(b"anders")
+    True
+    """
+    return "S" + _keyed(secret, [_VERSION, "secret-check"])
+
+
 def _is_free_text(export: SurveyExport, code: str) -> bool:
     """Whether ``code`` names a free-text question of the export (by code or column)."""
     frame = export.free_text

@@ -539,6 +539,7 @@ def register_text(
     day: pd.Timestamp,
     taken: pd.DataFrame | None = None,
     replace_wave: str | None = None,
+    secret_check: str = "",
 ) -> dict[str, str]:
     """Return the register's new files: the recorded rows and this import's.
 
@@ -570,6 +571,9 @@ def register_text(
         (:attr:`~ogl_impact.imports.convert.Conversion.taken`).
     replace_wave : str, optional
         The wave given with ``--replace``.
+    secret_check : str
+        :func:`~ogl_impact.imports.convert.secret_check` of this import's
+        secret ("" leaves the cell empty).
 
     Returns
     -------
@@ -579,7 +583,11 @@ def register_text(
     """
     columns = _columns()
     new = imported.assign(
-        sha256=checksum, export=shown_name, tool=tool, imported=f"{day:%Y-%m-%d}"
+        sha256=checksum,
+        export=shown_name,
+        tool=tool,
+        imported=f"{day:%Y-%m-%d}",
+        secret_check=secret_check or None,
     )[columns]
     records = register.records()
     records = records[records["sha256"] != checksum]
@@ -599,7 +607,7 @@ def register_text(
     if not old.empty:
         keys = old[["sha256", *GROUP]].astype(str).itertuples(index=False)
         keep = [k[0] != checksum and tuple(k) not in gone for k in keys]
-        old = old[keep][columns].copy()
+        old = old[keep].reindex(columns=columns).copy()  # a register of an older version
         old["imported"] = [f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["imported"]]
         new = pd.concat([old.astype(object), new.astype(object)], ignore_index=True)
     mine = pd.DataFrame(columns=_columns(TAKEN), dtype=object)
@@ -610,6 +618,49 @@ def register_text(
         REGISTER_FILE: table_csv_text(new, COMMENT),
         TAKEN_FILE: table_csv_text(rows.reset_index(drop=True), TAKEN_COMMENT),
     }
+
+
+def check_secret(register: Register, check: str, shown_name: str) -> None:
+    """Refuse an import whose secret is not the one of the folder's earlier imports.
+
+    With another secret the respondents get other pseudonyms and the
+    responses other keys: nothing imported before would be recognised (a
+    cumulative download counted twice, a panel not linked). Imports of an
+    older version recorded no check value; they are not compared.
+
+    Parameters
+    ----------
+    register : Register
+        The folder's register.
+    check : str
+        :func:`~ogl_impact.imports.convert.secret_check` of this import's secret.
+    shown_name : str
+        The export's file name(s), for the message.
+
+    Raises
+    ------
+    ImportRefused
+        Naming the lines of the imports made with the other secret.
+    """
+    frame = register.frame
+    if frame.empty or "secret_check" not in frame:
+        return
+    known = frame["secret_check"].astype("string")
+    recorded = known.notna() & known.ne("")
+    if not recorded.any() or (known[recorded] == check).any():
+        return
+    lines = ", ".join(str(int(n)) for n in register.lines[recorded.to_numpy()][:5])
+    raise ImportRefused(
+        [
+            f"{shown_name}: das Geheimnis der Pseudonyme (--secret-file oder OGL_IMPACT_SECRET) "
+            f"ist ein anderes als bei den früheren Importen in diesem Ordner "
+            f"({register.path.name}, Zeile {lines}): die Befragten bekämen andere Pseudonyme, "
+            f"und schon importierte Antworten blieben unerkannt (doppelt gezählt). Bitte "
+            f"dasselbe Geheimnis wie bei den früheren Importen angeben / the pseudonymisation "
+            f"secret differs from the one of this folder's earlier imports: answers imported "
+            f"before would not be recognised; give the same secret",
+        ]
+    )
 
 
 def _lines_of(records: pd.DataFrame) -> set[tuple[str, ...]]:

@@ -600,6 +600,16 @@ class Imports(_Table):
         ge=0,
     )
     imported: Series[pd.Timestamp] = field("Importiert am", "Tag des Imports", "Day of the import")
+    secret_check: Series[str] = field(
+        "Prüfwert des Geheimnisses",
+        "Prüfwert des Geheimnisses der Pseudonyme (HMAC, verrät es nicht); fehlt bei Importen "
+        "älterer Versionen",
+        "Check value of the pseudonyms' secret (HMAC, does not reveal it); missing for imports "
+        "of older versions",
+        nullable=True,
+        required=False,
+        str_matches=r"^S[A-Z2-7]{19}$",
+    )
 
     class Config:
         unique = ["sha256", "wave", "unit_id", "actor_group"]
