@@ -196,3 +196,29 @@ def test_impact_model_repr_lists_levels_counts_and_indicators(demo):
     html = model._repr_html_()
     assert "<th>Ebene</th>" in html and "<th>trägt bei zu</th>" in html
     assert ">in1<" not in html  # node ids are replaced by their labels
+
+
+def test_a_negatively_worded_item_says_whether_its_values_are_reversed(demo):
+    """Item statistics run on reversed answers, answer shares on answers as given: both marked."""
+    from ogl_impact import stats
+
+    book = demo.codebook
+    trust = book[book["construct"] == "trust"]
+    keyed = trust.loc[trust["reverse_keyed"].astype(bool), "wording_de"].tolist()
+    plain = trust.loc[~trust["reverse_keyed"].astype(bool), "wording_de"].tolist()
+    assert keyed and plain
+    answers = demo.responses[demo.responses["wave"] == 1]
+    items = stats.item_matrix(answers, book, construct="trust")
+    shown = present.labelled(stats.item_statistics(items), demo)["item_id"].tolist()
+    assert [f"{w.rstrip('.')} (negativ formuliert, umgepolt)" for w in keyed] == [
+        w for w in shown if w not in plain
+    ]
+    assert set(plain) <= set(shown)
+    shares = stats.likert_summary(answers, book, items=trust["item_id"].tolist(), min_n=5).shares
+    _, body = cells(present.table(shares, demo).to_html())
+    assert [f"{w.rstrip('.')} (negativ formuliert)" for w in keyed] == [
+        b for b in body if "negativ" in b
+    ]
+    assert not [b for b in body if "umgepolt" in b]
+    english = present.labelled(stats.item_statistics(items), demo, lang="en")["item_id"]
+    assert english.str.endswith("(negatively worded, reversed)").sum() == len(keyed)

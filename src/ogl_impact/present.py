@@ -203,6 +203,10 @@ CONSTRUCT_LABELS = {
     "satisfaction": ("Zufriedenheit", "Satisfaction"),
 }
 BOOL_LABELS = {True: ("ja", "yes"), False: ("nein", "no")}
+# appended to the wording of a reverse-keyed item (codebook ``reverse_keyed``): answers as
+# given, or reversed (the item columns ``attrs["reversed_items"]`` of stats.item_matrix names)
+REVERSED_MARK = ("(negativ formuliert)", "(negatively worded)")
+REVERSED_VALUES_MARK = ("(negativ formuliert, umgepolt)", "(negatively worded, reversed)")
 # kinds of model parameters (random effects, ordinal models)
 KIND_LABELS = {
     "variance": ("Varianz", "variance"),
@@ -340,6 +344,10 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     axis of lab ids), indicator ids and node ids become their names (or are
     dropped when the frame already has the name), codes become labels,
     ``period_id`` is upper-cased (``SB5``), booleans read ``ja``/``nein``.
+    The wording of an item the codebook marks ``reverse_keyed`` ends in
+    "(negativ formuliert)", or in "(negativ formuliert, umgepolt)" when the
+    frame's ``attrs["reversed_items"]`` names it (values reversed, as in
+    :func:`ogl_impact.stats.item_statistics` of an item matrix).
     Respondent ids are always dropped. A named index is turned into columns
     first, so pivot tables keep their row labels.
 
@@ -404,7 +412,7 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     out.columns.name = None
 
     out = out.drop(columns=[c for c in out.columns if c in NEVER_SHOWN])
-    names = _names(data, out, lang)
+    names = _names(data, out, lang, frame.attrs.get("reversed_items", ()))
     for col, readable in REPLACED_BY.items():
         if col not in out.columns:
             continue
@@ -446,8 +454,18 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     return out
 
 
-def _names(data: Dataset | None, frame: pd.DataFrame, lang: str = "de") -> dict[str, pd.Series]:
-    """Readable names of the indicator and node ids of ``frame`` (by lab when it has lab ids)."""
+def _names(
+    data: Dataset | None,
+    frame: pd.DataFrame,
+    lang: str = "de",
+    reversed_items: Sequence[str] = (),
+) -> dict[str, pd.Series]:
+    """Readable names of the indicator, node and item ids of ``frame`` (by lab where needed).
+
+    A reverse-keyed item's wording ends in :data:`REVERSED_MARK` (answers as
+    given), or in :data:`REVERSED_VALUES_MARK` when it is one of
+    ``reversed_items`` (its values are reversed).
+    """
     if data is None:
         return {}
     out: dict[str, pd.Series] = {}
@@ -473,6 +491,12 @@ def _names(data: Dataset | None, frame: pd.DataFrame, lang: str = "de") -> dict[
         book = data["codebook"]
         column = "wording_de" if lang == "de" else "wording_en"
         wording = dict(zip(book["item_id"].astype(str), book[column].astype(str), strict=True))
+        if "reverse_keyed" in book.columns:
+            keyed = book["reverse_keyed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            turned = {str(i) for i in reversed_items}
+            for item in book.loc[keyed, "item_id"].astype(str):
+                mark = REVERSED_VALUES_MARK if item in turned else REVERSED_MARK
+                wording[item] = f"{wording[item].rstrip('.')} {_pick(mark, lang)}"
         for col in ("item_id", "weakest_item"):
             if col in frame.columns:
                 found = frame[col].astype(str).map(wording)
