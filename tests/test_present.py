@@ -222,3 +222,29 @@ def test_a_negatively_worded_item_says_whether_its_values_are_reversed(demo):
     assert not [b for b in body if "umgepolt" in b]
     english = present.labelled(stats.item_statistics(items), demo, lang="en")["item_id"]
     assert english.str.endswith("(negatively worded, reversed)").sum() == len(keyed)
+
+
+def test_naive_cluster_robust_columns_say_cr1(demo):
+    """Beside bootstrap values, the naive CR1 interval and p-value are headed as such."""
+    frame = pd.DataFrame(
+        {
+            "construct": ["trust"],
+            "estimate": [0.28],
+            "ci_low_cr1": [0.14],
+            "ci_high_cr1": [0.42],
+            "p_cr1": [0.0004],
+            "ci_low_boot": [0.13],
+            "ci_high_boot": [0.43],
+            "p_boot": [0.0021],
+        }
+    )
+    heads, body = cells(present.table(frame, demo).to_html())
+    assert heads == [
+        "Konstrukt",
+        "Schätzwert",
+        "95-%-KI (CR1)",
+        "p (CR1)",
+        "95-%-KI (Bootstrap)",
+        "p (Bootstrap)",
+    ]
+    assert body == ["Vertrauen", "0,28", "[0,14; 0,42]", "< 0,001", "[0,13; 0,43]", "0,002"]

@@ -85,6 +85,8 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "p_boot": ("p (Bootstrap)", "p (bootstrap)"),
     "ci": ("95-%-KI", "95% CI"),
     "ci_boot": ("95-%-KI (Bootstrap)", "95% CI (bootstrap)"),
+    "p_cr1": ("p (CR1)", "p (CR1)"),
+    "ci_cr1": ("95-%-KI (CR1)", "95% CI (CR1)"),
     "n": ("n", "n"),
     "method": ("Verfahren", "Method"),
     "note_de": ("Anmerkung", "Note"),
@@ -226,7 +228,7 @@ TERM_LABELS = {
     "difference in differences": ("Differenz der Differenzen", "difference in differences"),
 }
 
-P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_adj", "p", "p_value", "pval")
+P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_cr1", "p_adj", "p", "p_value", "pval")
 COUNT_PREFIXES = ("n_", "count")
 COUNT_COLUMNS = (
     "n",
