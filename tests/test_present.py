@@ -248,3 +248,29 @@ def test_naive_cluster_robust_columns_say_cr1(demo):
         "p (Bootstrap)",
     ]
     assert body == ["Vertrauen", "0,28", "[0,14; 0,42]", "< 0,001", "[0,13; 0,43]", "0,002"]
+
+
+def test_model_terms_read_german(demo):
+    """Intercepts, residual rows and the thresholds of an ordinal model are named in words."""
+    frame = pd.DataFrame(
+        {
+            "group": ["unit_id", "unit_id", "Residual"],
+            "kind": ["variance", "correlation", "variance"],
+            "term": ["(Intercept)", "(Intercept), nachher", None],
+            "estimate": [0.05, 0.17, 0.52],
+        }
+    )
+    shown = present.labelled(frame, demo)
+    assert shown["group"].tolist() == ["Einheit", "Einheit", "Residuum"]
+    assert shown["term"].tolist()[:2] == ["Achsenabschnitt", "Achsenabschnitt, nachher"]
+    ordinal = pd.DataFrame(
+        {"kind": ["coefficient", "threshold", "threshold"], "term": ["nachher", "1|2", "4|5"]}
+    )
+    assert present.labelled(ordinal, demo)["term"].tolist() == [
+        "nachher",
+        "zwischen 1 und 2",
+        "zwischen 4 und 5",
+    ]
+    assert present.labelled(ordinal, demo, lang="en")["term"].tolist()[1] == "between 1 and 2"
+    fixed = pd.DataFrame({"term": ["Intercept", "nachher"], "estimate": [2.9, 0.4]})
+    assert present.labelled(fixed, demo)["term"].tolist() == ["Achsenabschnitt", "nachher"]

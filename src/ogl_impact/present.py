@@ -226,7 +226,14 @@ TERM_LABELS = {
     "treated, change": ("Labore, Veränderung", "treated, change"),
     "comparison, change": ("Vergleich, Veränderung", "comparison, change"),
     "difference in differences": ("Differenz der Differenzen", "difference in differences"),
+    # regression output (statsmodels "Intercept", lme4 "(Intercept)")
+    "Intercept": ("Achsenabschnitt", "Intercept"),
+    "(Intercept)": ("Achsenabschnitt", "Intercept"),
 }
+# the residual row of a mixed model's random part (column ``group``)
+GROUP_LABELS = {"Residual": ("Residuum", "Residual")}
+# a threshold of an ordinal model lies between two answer categories: "1|2"
+THRESHOLD = re.compile(r"^\s*([^|]+?)\s*\|\s*([^|]+?)\s*$")
 
 P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_cr1", "p_adj", "p", "p_value", "pval")
 COUNT_PREFIXES = ("n_", "count")
@@ -424,6 +431,8 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             out[col] = names[col]
     if "explanation_de" in out.columns and "explanation_en" in out.columns:
         out = out.drop(columns="explanation_en" if lang == "de" else "explanation_de")
+    # the kind of each model parameter, before it is labelled: thresholds are named in words
+    raw_kinds = out["kind"].tolist() if "kind" in out.columns else None
     for col in list(out.columns):
         values = out[col]
         if col in ("lab_id", "unit_id"):
@@ -437,11 +446,20 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             out[col] = values.astype(str).map(lambda v: constructs.get(v, v))
         elif col == "kind":
             out[col] = values.map(lambda v: _pick(KIND_LABELS[v], lang) if v in KIND_LABELS else v)
-        elif col == "group" and values.map(lambda v: v in HEADERS).any():
+        elif col == "group" and values.map(lambda v: v in HEADERS or v in GROUP_LABELS).any():
             # the grouping column of a mixed model, named by its header
-            out[col] = values.map(lambda v: _pick(HEADERS[v], lang) if v in HEADERS else v)
-        elif col == "term" and values.map(lambda v: v in TERM_LABELS).any():
-            out[col] = values.map(lambda v: _pick(TERM_LABELS[v], lang) if v in TERM_LABELS else v)
+            out[col] = values.map(
+                lambda v: (
+                    _pick(HEADERS[v], lang)
+                    if v in HEADERS
+                    else _pick(GROUP_LABELS[v], lang)
+                    if v in GROUP_LABELS
+                    else v
+                )
+            )
+        elif col == "term":
+            kinds = raw_kinds if raw_kinds is not None else [None] * len(out)
+            out[col] = [_term(v, kind, lang) for v, kind in zip(values, kinds, strict=True)]
         elif col == "status":
             out[col] = values.astype(str).map(
                 lambda v: _pick(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v
@@ -454,6 +472,23 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
         elif pd.api.types.is_bool_dtype(values):
             out[col] = values.map(lambda v: _pick(BOOL_LABELS[bool(v)], lang))
     return out
+
+
+def _term(value: object, kind: object, lang: str) -> object:
+    """Name a model term in words: known terms by TERM_LABELS, thresholds "zwischen 1 und 2"."""
+    if not isinstance(value, str):
+        return value
+    if value in TERM_LABELS:
+        return _pick(TERM_LABELS[value], lang)
+    found = THRESHOLD.match(value) if kind == "threshold" else None
+    if found:
+        low, high = found.groups()
+        return f"zwischen {low} und {high}" if lang == "de" else f"between {low} and {high}"
+    parts = value.split(", ")
+    if len(parts) > 1 and any(p in TERM_LABELS for p in parts):
+        # a correlation of two random terms: "(Intercept), nachher"
+        return ", ".join(_pick(TERM_LABELS[p], lang) if p in TERM_LABELS else p for p in parts)
+    return value
 
 
 def _names(
