@@ -274,3 +274,15 @@ def test_model_terms_read_german(demo):
     assert present.labelled(ordinal, demo, lang="en")["term"].tolist()[1] == "between 1 and 2"
     fixed = pd.DataFrame({"term": ["Intercept", "nachher"], "estimate": [2.9, 0.4]})
     assert present.labelled(fixed, demo)["term"].tolist() == ["Achsenabschnitt", "nachher"]
+
+
+def test_efficiency_headers_say_the_input_is_in_euro(demo):
+    """An input indicator in thousand EUR is converted: the value columns must say EUR."""
+    eff = logic.efficiency(
+        demo, logic.attainment(demo), input_indicator="Eingesetzte Fördermittel (Tsd. EUR)"
+    )
+    row = eff[(eff["lab_id"] == "brandis") & (eff["period_id"] == "sb5")].head(1)
+    heads, body = cells(present.table(row, demo, hide=["lab_id"]).to_html())
+    # demo indicator_values.csv: brandis spent 155,58 Tsd. EUR by SB5 and reached 363 participants
+    assert heads[-4:] == ["Einsatz", "Einsatz (EUR)", "Ergebnis (Wert)", "EUR je Ergebnis"]
+    assert body[-4:] == ["Eingesetzte Fördermittel (Tsd. EUR)", "155.580", "363", "428,60"]
