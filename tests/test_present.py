@@ -196,6 +196,8 @@ def test_impact_model_repr_lists_levels_counts_and_indicators(demo):
     html = model._repr_html_()
     assert "<th>Ebene</th>" in html and "<th>trägt bei zu</th>" in html
     assert ">in1<" not in html  # node ids are replaced by their labels
+    # the caption names the lab (labs.csv), not its id
+    assert "<strong>Wirkungsmodell: Brandis und Partheland-Kommunen</strong>" in html
 
 
 def test_a_negatively_worded_item_says_whether_its_values_are_reversed(demo):
@@ -286,3 +288,43 @@ def test_efficiency_headers_say_the_input_is_in_euro(demo):
     # demo indicator_values.csv: brandis spent 155,58 Tsd. EUR by SB5 and reached 363 participants
     assert heads[-4:] == ["Einsatz", "Einsatz (EUR)", "Ergebnis (Wert)", "EUR je Ergebnis"]
     assert body[-4:] == ["Eingesetzte Fördermittel (Tsd. EUR)", "155.580", "363", "428,60"]
+
+
+def test_method_text_names_columns_by_their_headers(demo):
+    frame = pd.DataFrame(
+        {
+            "term": ["lab_after", "lab_after"],
+            "method": [
+                "OLS, CR1 einweg nach unit_id, G = 21; feste Effekte: unit_id + wave",
+                "Wild-Cluster-Bootstrap-t WCR, Webb, 999 Ziehungen, G = 21, Cluster: unit_id; "
+                "feste Effekte: unit_id + wave",
+            ],
+        }
+    )
+    shown = present.labelled(frame, demo)
+    assert shown["method"].tolist() == [
+        "OLS, CR1 einweg nach Einheit, G = 21; feste Effekte: Einheit + Welle",
+        "Wild-Cluster-Bootstrap-t WCR, Webb, 999 Ziehungen, G = 21, Cluster: Einheit; "
+        "feste Effekte: Einheit + Welle",
+    ]
+    assert shown["term"].tolist() == ["Labor × nachher", "Labor × nachher"]
+    english = present.labelled(frame, demo, lang="en")
+    assert english["method"].iloc[0].endswith("Unit + Wave")
+    assert english["term"].iloc[0] == "lab × after"
+
+
+def test_indicator_values_show_whole_counts_without_decimals(demo):
+    """A logframe row per indicator: 22 workshops read '22', 155,58 Tsd. EUR keep their decimals."""
+    frame = pd.DataFrame(
+        {
+            "indicator": ["Durchgeführte Werkstätten", "Eingesetzte Fördermittel (Tsd. EUR)"],
+            "baseline": [0.0, 0.0],
+            "target": [24.0, 180.0],
+            "current": [22.0, 155.58],
+            "actual": [22.0, 155.5849],
+            "estimate": [2.0, 0.5],
+        }
+    )
+    _, body = cells(present.table(frame, demo).to_html())
+    assert body[1:6] == ["0", "24", "22", "22", "2,00"]
+    assert body[7:] == ["0", "180", "155,58", "155,58", "0,50"]

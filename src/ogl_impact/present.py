@@ -229,7 +229,11 @@ TERM_LABELS = {
     # regression output (statsmodels "Intercept", lme4 "(Intercept)")
     "Intercept": ("Achsenabschnitt", "Intercept"),
     "(Intercept)": ("Achsenabschnitt", "Intercept"),
+    # the treatment of stats.lab_comparison's two-way fixed-effects model
+    "lab_after": ("Labor × nachher", "lab × after"),
 }
+# column names a method text may mention (clusters, fixed effects): named by their header
+METHOD_COLUMNS = re.compile(r"\b(unit_id|lab_id|wave|period_id|is_lab)\b")
 # the residual row of a mixed model's random part (column ``group``)
 GROUP_LABELS = {"Residual": ("Residuum", "Residual")}
 # a threshold of an ordinal model lies between two answer categories: "1|2"
@@ -256,6 +260,9 @@ SHARE_PREFIXES = ("share_", "mean_progress")
 # already percent (0-100)
 PERCENT_COLUMNS = ("low", "neutral", "high", "percent")
 EURO_MARKERS = ("eur",)
+# values of indicators, one indicator per row (logframe, attainment): each in its own unit, so
+# a whole count reads "22", a value with a fraction keeps the decimals ("155,58")
+INDICATOR_VALUE_COLUMNS = ("baseline", "target", "current", "actual", "output_value")
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -323,6 +330,15 @@ def _whole_numbers(values: pd.Series) -> bool:
         return True
     present = values.dropna()
     return bool(len(present)) and bool((present == present.round()).all())
+
+
+def _whole(value: object) -> bool:
+    """Tell whether one value is a whole number (missing values are not)."""
+    try:
+        number_ = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number_) and number_.is_integer()
 
 
 def _is_share(col: str) -> bool:
@@ -454,6 +470,14 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
                     if v in HEADERS
                     else _pick(GROUP_LABELS[v], lang)
                     if v in GROUP_LABELS
+                    else v
+                )
+            )
+        elif col == "method":
+            out[col] = values.map(
+                lambda v: (
+                    METHOD_COLUMNS.sub(lambda m: header(m.group(1), lang), v)
+                    if isinstance(v, str)
                     else v
                 )
             )
@@ -642,6 +666,8 @@ def formatters(frame: pd.DataFrame, *, lang: str = "de", decimals: int = 2) -> d
             _is_count(col, values) or any(m in col for m in EURO_MARKERS) or _whole_numbers(values)
         ):
             out[col] = lambda v, lang=lang: number(v, 0, lang)
+        elif col in INDICATOR_VALUE_COLUMNS:
+            out[col] = lambda v, lang=lang: number(v, 0 if _whole(v) else decimals, lang)
         else:
             out[col] = lambda v, lang=lang: number(v, decimals, lang)
     return out
