@@ -207,8 +207,8 @@ CONSTRUCT_LABELS = {
 BOOL_LABELS = {True: ("ja", "yes"), False: ("nein", "no")}
 # appended to the wording of a reverse-keyed item (codebook ``reverse_keyed``): answers as
 # given, or reversed (the item columns ``attrs["reversed_items"]`` of stats.item_matrix names)
-REVERSED_MARK = ("(negativ formuliert)", "(negatively worded)")
-REVERSED_VALUES_MARK = ("(negativ formuliert, umgepolt)", "(negatively worded, reversed)")
+REVERSED_MARK = vocab.REVERSED_MARK
+REVERSED_VALUES_MARK = vocab.REVERSED_VALUES_MARK
 # kinds of model parameters (random effects, ordinal models)
 KIND_LABELS = {
     "variance": ("Varianz", "variance"),

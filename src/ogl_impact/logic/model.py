@@ -15,9 +15,11 @@ def _short_names(data: Dataset, labs: list[str]) -> dict[str, str]:
     """Short names of ``labs`` as the tables show them (without the part in brackets)."""
     if "labs" not in data.tables:
         return {}
-    from ogl_impact.present import lab_names
-
-    return {k: v for k, v in lab_names(data).items() if k in set(labs)}
+    table = data["labs"]
+    # as present.lab_names: the name without the part in brackets or quotes
+    short = table["name"].astype(str).str.split(" \\(|„", regex=True).str[0].str.strip()
+    names = dict(zip(table["lab_id"].astype(str), short, strict=True))
+    return {k: v for k, v in names.items() if k in set(labs)}
 
 
 @dataclass(frozen=True, eq=False)
