@@ -923,3 +923,19 @@ def test_rollup_by_disaggregation(demo):
     ] == pytest.approx(expected)
     with pytest.raises(ValueError, match="across labs"):
         rollup_disaggregated(demo, by=["lab_id"], network=True)
+
+
+def test_rollup_rows_follow_the_chain_and_the_calendar(demo):
+    """Levels in chain order, periods by end date (ZB before SB4, not after SB5)."""
+    att = attainment(demo)
+    net = rollup(att, by=["level", "period_id"], network=True)
+    levels = list(dict.fromkeys(net["level"]))
+    assert levels == ["input", "activity", "output", "outcome"]
+    # demo periods.csv: zb ends 30.06.2021, sb4 31.07.2021, sb5 30.04.2022
+    periods = net.loc[net["level"] == "outcome", "period_id"].tolist()
+    assert periods == ["sb1", "sb2", "sb3", "zb", "sb4", "sb5", "sb6", "pb"]
+    by_lab = rollup(att, by=["lab_id", "period_id", "level"])
+    first = by_lab[(by_lab["lab_id"] == "brandis") & (by_lab["period_id"] == "zb")]
+    assert first["level"].tolist() == ["input", "activity", "output", "outcome", "impact"]
+    lab_periods = by_lab.loc[by_lab["lab_id"] == "brandis", "period_id"].drop_duplicates()
+    assert lab_periods.tolist() == ["sb1", "sb2", "sb3", "zb", "sb4", "sb5", "sb6", "pb"]

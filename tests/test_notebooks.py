@@ -88,6 +88,9 @@ def test_notebook_runs_and_shows_figures_and_german_tables(
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     errors = [f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error"]
     assert not errors
+    # no warning text under a cell: a deliberate call is silenced there, with the reason
+    stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert not stderr, (path.name, stderr[:1])
     # figures are images, never their text repr
     texts = [_visible_text(o) for o in outputs]
     assert not [t for t in texts if "<Figure size" in t]

@@ -196,3 +196,135 @@ def test_impact_model_repr_lists_levels_counts_and_indicators(demo):
     html = model._repr_html_()
     assert "<th>Ebene</th>" in html and "<th>trägt bei zu</th>" in html
     assert ">in1<" not in html  # node ids are replaced by their labels
+    # the caption names the lab (labs.csv), not its id
+    assert "<strong>Wirkungsmodell: Brandis und Partheland-Kommunen</strong>" in html
+
+
+def test_a_negatively_worded_item_says_whether_its_values_are_reversed(demo):
+    """Item statistics run on reversed answers, answer shares on answers as given: both marked."""
+    from ogl_impact import stats
+
+    book = demo.codebook
+    trust = book[book["construct"] == "trust"]
+    keyed = trust.loc[trust["reverse_keyed"].astype(bool), "wording_de"].tolist()
+    plain = trust.loc[~trust["reverse_keyed"].astype(bool), "wording_de"].tolist()
+    assert keyed and plain
+    answers = demo.responses[demo.responses["wave"] == 1]
+    items = stats.item_matrix(answers, book, construct="trust")
+    shown = present.labelled(stats.item_statistics(items), demo)["item_id"].tolist()
+    assert [f"{w.rstrip('.')} (negativ formuliert, umgepolt)" for w in keyed] == [
+        w for w in shown if w not in plain
+    ]
+    assert set(plain) <= set(shown)
+    shares = stats.likert_summary(answers, book, items=trust["item_id"].tolist(), min_n=5).shares
+    _, body = cells(present.table(shares, demo).to_html())
+    assert [f"{w.rstrip('.')} (negativ formuliert)" for w in keyed] == [
+        b for b in body if "negativ" in b
+    ]
+    assert not [b for b in body if "umgepolt" in b]
+    english = present.labelled(stats.item_statistics(items), demo, lang="en")["item_id"]
+    assert english.str.endswith("(negatively worded, reversed)").sum() == len(keyed)
+
+
+def test_naive_cluster_robust_columns_say_cr1(demo):
+    """Beside bootstrap values, the naive CR1 interval and p-value are headed as such."""
+    frame = pd.DataFrame(
+        {
+            "construct": ["trust"],
+            "estimate": [0.28],
+            "ci_low_cr1": [0.14],
+            "ci_high_cr1": [0.42],
+            "p_cr1": [0.0004],
+            "ci_low_boot": [0.13],
+            "ci_high_boot": [0.43],
+            "p_boot": [0.0021],
+        }
+    )
+    heads, body = cells(present.table(frame, demo).to_html())
+    assert heads == [
+        "Konstrukt",
+        "Schätzwert",
+        "95-%-KI (CR1)",
+        "p (CR1)",
+        "95-%-KI (Bootstrap)",
+        "p (Bootstrap)",
+    ]
+    assert body == ["Vertrauen", "0,28", "[0,14; 0,42]", "< 0,001", "[0,13; 0,43]", "0,002"]
+
+
+def test_model_terms_read_german(demo):
+    """Intercepts, residual rows and the thresholds of an ordinal model are named in words."""
+    frame = pd.DataFrame(
+        {
+            "group": ["unit_id", "unit_id", "Residual"],
+            "kind": ["variance", "correlation", "variance"],
+            "term": ["(Intercept)", "(Intercept), nachher", None],
+            "estimate": [0.05, 0.17, 0.52],
+        }
+    )
+    shown = present.labelled(frame, demo)
+    assert shown["group"].tolist() == ["Einheit", "Einheit", "Residuum"]
+    assert shown["term"].tolist()[:2] == ["Achsenabschnitt", "Achsenabschnitt, nachher"]
+    ordinal = pd.DataFrame(
+        {"kind": ["coefficient", "threshold", "threshold"], "term": ["nachher", "1|2", "4|5"]}
+    )
+    assert present.labelled(ordinal, demo)["term"].tolist() == [
+        "nachher",
+        "zwischen 1 und 2",
+        "zwischen 4 und 5",
+    ]
+    assert present.labelled(ordinal, demo, lang="en")["term"].tolist()[1] == "between 1 and 2"
+    fixed = pd.DataFrame({"term": ["Intercept", "nachher"], "estimate": [2.9, 0.4]})
+    assert present.labelled(fixed, demo)["term"].tolist() == ["Achsenabschnitt", "nachher"]
+
+
+def test_efficiency_headers_say_the_input_is_in_euro(demo):
+    """An input indicator in thousand EUR is converted: the value columns must say EUR."""
+    eff = logic.efficiency(
+        demo, logic.attainment(demo), input_indicator="Eingesetzte Fördermittel (Tsd. EUR)"
+    )
+    row = eff[(eff["lab_id"] == "brandis") & (eff["period_id"] == "sb5")].head(1)
+    heads, body = cells(present.table(row, demo, hide=["lab_id"]).to_html())
+    # demo indicator_values.csv: brandis spent 155,58 Tsd. EUR by SB5 and reached 363 participants
+    assert heads[-4:] == ["Einsatz", "Einsatz (EUR)", "Ergebnis (Wert)", "EUR je Ergebnis"]
+    assert body[-4:] == ["Eingesetzte Fördermittel (Tsd. EUR)", "155.580", "363", "428,60"]
+
+
+def test_method_text_names_columns_by_their_headers(demo):
+    frame = pd.DataFrame(
+        {
+            "term": ["lab_after", "lab_after"],
+            "method": [
+                "OLS, CR1 einweg nach unit_id, G = 21; feste Effekte: unit_id + wave",
+                "Wild-Cluster-Bootstrap-t WCR, Webb, 999 Ziehungen, G = 21, Cluster: unit_id; "
+                "feste Effekte: unit_id + wave",
+            ],
+        }
+    )
+    shown = present.labelled(frame, demo)
+    assert shown["method"].tolist() == [
+        "OLS, CR1 einweg nach Einheit, G = 21; feste Effekte: Einheit + Welle",
+        "Wild-Cluster-Bootstrap-t WCR, Webb, 999 Ziehungen, G = 21, Cluster: Einheit; "
+        "feste Effekte: Einheit + Welle",
+    ]
+    assert shown["term"].tolist() == ["Labor × nachher", "Labor × nachher"]
+    english = present.labelled(frame, demo, lang="en")
+    assert english["method"].iloc[0].endswith("Unit + Wave")
+    assert english["term"].iloc[0] == "lab × after"
+
+
+def test_indicator_values_show_whole_counts_without_decimals(demo):
+    """A logframe row per indicator: 22 workshops read '22', 155,58 Tsd. EUR keep their decimals."""
+    frame = pd.DataFrame(
+        {
+            "indicator": ["Durchgeführte Werkstätten", "Eingesetzte Fördermittel (Tsd. EUR)"],
+            "baseline": [0.0, 0.0],
+            "target": [24.0, 180.0],
+            "current": [22.0, 155.58],
+            "actual": [22.0, 155.5849],
+            "estimate": [2.0, 0.5],
+        }
+    )
+    _, body = cells(present.table(frame, demo).to_html())
+    assert body[1:6] == ["0", "24", "22", "22", "2,00"]
+    assert body[7:] == ["0", "180", "155,58", "155,58", "0,50"]

@@ -510,3 +510,16 @@ def test_a_perfect_fit_is_noted_as_r_warns_and_raises_no_numpy_warning(cov):
     assert table["note"].str.contains("nahezu perfekte Anpassung").all()
     noisy = d.assign(y=d["y"] + [0.1, -0.1, 0.05, 0.0, 0.2, -0.3])
     assert not ols(noisy, "y ~ x", **kw).coefficients["note"].str.contains("perfekte").any()
+
+
+def test_event_study_and_2x2_name_their_cluster_column():
+    """The method says which column the errors are clustered by, not a placeholder."""
+    rng = np.random.default_rng(9)
+    p = _panel(rng, G=20, T=4, effect=0.5, starts=[2] * 10 + [np.nan] * 10)
+    res = event_study(p, "y", unit="unit", time="time", start="start", leads=1, lags=1)
+    assert (res["method"] == "OLS, CR1 einweg nach unit, G = 20").all()
+    two = p[p["time"].isin([1, 3])].assign(
+        lab=lambda d: d["start"].notna(), post=lambda d: d["time"] == 3
+    )
+    dd = did_2x2(two, "y", treatment="lab", post="post", cluster="unit").set_index("term")
+    assert dd.loc["difference in differences", "method"] == "OLS, CR1 einweg nach unit, G = 20"

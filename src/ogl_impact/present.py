@@ -85,6 +85,8 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "p_boot": ("p (Bootstrap)", "p (bootstrap)"),
     "ci": ("95-%-KI", "95% CI"),
     "ci_boot": ("95-%-KI (Bootstrap)", "95% CI (bootstrap)"),
+    "p_cr1": ("p (CR1)", "p (CR1)"),
+    "ci_cr1": ("95-%-KI (CR1)", "95% CI (CR1)"),
     "n": ("n", "n"),
     "method": ("Verfahren", "Method"),
     "note_de": ("Anmerkung", "Note"),
@@ -160,9 +162,9 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "msms_en": ("Design", "Design"),
     "basis": ("Grundlage", "Basis"),
     "input_name": ("Einsatz", "Input"),
-    "input_value": ("Einsatz (Wert)", "Input (value)"),
+    "input_value": ("Einsatz (EUR)", "Input (EUR)"),
     "output_value": ("Ergebnis (Wert)", "Output (value)"),
-    "ratio": ("Einsatz je Ergebnis", "Input per output"),
+    "ratio": ("EUR je Ergebnis", "EUR per result"),
     "table": ("Tabelle", "Table"),
     "rows": ("Zeilen", "Rows"),
     "columns": ("Spalten", "Columns"),
@@ -203,6 +205,10 @@ CONSTRUCT_LABELS = {
     "satisfaction": ("Zufriedenheit", "Satisfaction"),
 }
 BOOL_LABELS = {True: ("ja", "yes"), False: ("nein", "no")}
+# appended to the wording of a reverse-keyed item (codebook ``reverse_keyed``): answers as
+# given, or reversed (the item columns ``attrs["reversed_items"]`` of stats.item_matrix names)
+REVERSED_MARK = vocab.REVERSED_MARK
+REVERSED_VALUES_MARK = vocab.REVERSED_VALUES_MARK
 # kinds of model parameters (random effects, ordinal models)
 KIND_LABELS = {
     "variance": ("Varianz", "variance"),
@@ -220,9 +226,20 @@ TERM_LABELS = {
     "treated, change": ("Labore, Veränderung", "treated, change"),
     "comparison, change": ("Vergleich, Veränderung", "comparison, change"),
     "difference in differences": ("Differenz der Differenzen", "difference in differences"),
+    # regression output (statsmodels "Intercept", lme4 "(Intercept)")
+    "Intercept": ("Achsenabschnitt", "Intercept"),
+    "(Intercept)": ("Achsenabschnitt", "Intercept"),
+    # the treatment of stats.lab_comparison's two-way fixed-effects model
+    "lab_after": ("Labor × nachher", "lab × after"),
 }
+# column names a method text may mention (clusters, fixed effects): named by their header
+METHOD_COLUMNS = re.compile(r"\b(unit_id|lab_id|wave|period_id|is_lab)\b")
+# the residual row of a mixed model's random part (column ``group``)
+GROUP_LABELS = {"Residual": ("Residuum", "Residual")}
+# a threshold of an ordinal model lies between two answer categories: "1|2"
+THRESHOLD = re.compile(r"^\s*([^|]+?)\s*\|\s*([^|]+?)\s*$")
 
-P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_adj", "p", "p_value", "pval")
+P_COLUMNS = ("p_val", "p_holm", "p_boot", "p_cr1", "p_adj", "p", "p_value", "pval")
 COUNT_PREFIXES = ("n_", "count")
 COUNT_COLUMNS = (
     "n",
@@ -243,6 +260,9 @@ SHARE_PREFIXES = ("share_", "mean_progress")
 # already percent (0-100)
 PERCENT_COLUMNS = ("low", "neutral", "high", "percent")
 EURO_MARKERS = ("eur",)
+# values of indicators, one indicator per row (logframe, attainment): each in its own unit, so
+# a whole count reads "22", a value with a fraction keeps the decimals ("155,58")
+INDICATOR_VALUE_COLUMNS = ("baseline", "target", "current", "actual", "output_value")
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -312,6 +332,15 @@ def _whole_numbers(values: pd.Series) -> bool:
     return bool(len(present)) and bool((present == present.round()).all())
 
 
+def _whole(value: object) -> bool:
+    """Tell whether one value is a whole number (missing values are not)."""
+    try:
+        number_ = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number_) and number_.is_integer()
+
+
 def _is_share(col: str) -> bool:
     return col in SHARE_COLUMNS or col.startswith(SHARE_PREFIXES)
 
@@ -340,6 +369,10 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     axis of lab ids), indicator ids and node ids become their names (or are
     dropped when the frame already has the name), codes become labels,
     ``period_id`` is upper-cased (``SB5``), booleans read ``ja``/``nein``.
+    The wording of an item the codebook marks ``reverse_keyed`` ends in
+    "(negativ formuliert)", or in "(negativ formuliert, umgepolt)" when the
+    frame's ``attrs["reversed_items"]`` names it (values reversed, as in
+    :func:`ogl_impact.stats.item_statistics` of an item matrix).
     Respondent ids are always dropped. A named index is turned into columns
     first, so pivot tables keep their row labels.
 
@@ -404,7 +437,7 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     out.columns.name = None
 
     out = out.drop(columns=[c for c in out.columns if c in NEVER_SHOWN])
-    names = _names(data, out, lang)
+    names = _names(data, out, lang, frame.attrs.get("reversed_items", ()))
     for col, readable in REPLACED_BY.items():
         if col not in out.columns:
             continue
@@ -414,6 +447,8 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             out[col] = names[col]
     if "explanation_de" in out.columns and "explanation_en" in out.columns:
         out = out.drop(columns="explanation_en" if lang == "de" else "explanation_de")
+    # the kind of each model parameter, before it is labelled: thresholds are named in words
+    raw_kinds = out["kind"].tolist() if "kind" in out.columns else None
     for col in list(out.columns):
         values = out[col]
         if col in ("lab_id", "unit_id"):
@@ -427,11 +462,28 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             out[col] = values.astype(str).map(lambda v: constructs.get(v, v))
         elif col == "kind":
             out[col] = values.map(lambda v: _pick(KIND_LABELS[v], lang) if v in KIND_LABELS else v)
-        elif col == "group" and values.map(lambda v: v in HEADERS).any():
+        elif col == "group" and values.map(lambda v: v in HEADERS or v in GROUP_LABELS).any():
             # the grouping column of a mixed model, named by its header
-            out[col] = values.map(lambda v: _pick(HEADERS[v], lang) if v in HEADERS else v)
-        elif col == "term" and values.map(lambda v: v in TERM_LABELS).any():
-            out[col] = values.map(lambda v: _pick(TERM_LABELS[v], lang) if v in TERM_LABELS else v)
+            out[col] = values.map(
+                lambda v: (
+                    _pick(HEADERS[v], lang)
+                    if v in HEADERS
+                    else _pick(GROUP_LABELS[v], lang)
+                    if v in GROUP_LABELS
+                    else v
+                )
+            )
+        elif col == "method":
+            out[col] = values.map(
+                lambda v: (
+                    METHOD_COLUMNS.sub(lambda m: header(m.group(1), lang), v)
+                    if isinstance(v, str)
+                    else v
+                )
+            )
+        elif col == "term":
+            kinds = raw_kinds if raw_kinds is not None else [None] * len(out)
+            out[col] = [_term(v, kind, lang) for v, kind in zip(values, kinds, strict=True)]
         elif col == "status":
             out[col] = values.astype(str).map(
                 lambda v: _pick(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v
@@ -446,8 +498,35 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     return out
 
 
-def _names(data: Dataset | None, frame: pd.DataFrame, lang: str = "de") -> dict[str, pd.Series]:
-    """Readable names of the indicator and node ids of ``frame`` (by lab when it has lab ids)."""
+def _term(value: object, kind: object, lang: str) -> object:
+    """Name a model term in words: known terms by TERM_LABELS, thresholds "zwischen 1 und 2"."""
+    if not isinstance(value, str):
+        return value
+    if value in TERM_LABELS:
+        return _pick(TERM_LABELS[value], lang)
+    found = THRESHOLD.match(value) if kind == "threshold" else None
+    if found:
+        low, high = found.groups()
+        return f"zwischen {low} und {high}" if lang == "de" else f"between {low} and {high}"
+    parts = value.split(", ")
+    if len(parts) > 1 and any(p in TERM_LABELS for p in parts):
+        # a correlation of two random terms: "(Intercept), nachher"
+        return ", ".join(_pick(TERM_LABELS[p], lang) if p in TERM_LABELS else p for p in parts)
+    return value
+
+
+def _names(
+    data: Dataset | None,
+    frame: pd.DataFrame,
+    lang: str = "de",
+    reversed_items: Sequence[str] = (),
+) -> dict[str, pd.Series]:
+    """Readable names of the indicator, node and item ids of ``frame`` (by lab where needed).
+
+    A reverse-keyed item's wording ends in :data:`REVERSED_MARK` (answers as
+    given), or in :data:`REVERSED_VALUES_MARK` when it is one of
+    ``reversed_items`` (its values are reversed).
+    """
     if data is None:
         return {}
     out: dict[str, pd.Series] = {}
@@ -473,6 +552,12 @@ def _names(data: Dataset | None, frame: pd.DataFrame, lang: str = "de") -> dict[
         book = data["codebook"]
         column = "wording_de" if lang == "de" else "wording_en"
         wording = dict(zip(book["item_id"].astype(str), book[column].astype(str), strict=True))
+        if "reverse_keyed" in book.columns:
+            keyed = book["reverse_keyed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            turned = {str(i) for i in reversed_items}
+            for item in book.loc[keyed, "item_id"].astype(str):
+                mark = REVERSED_VALUES_MARK if item in turned else REVERSED_MARK
+                wording[item] = f"{wording[item].rstrip('.')} {_pick(mark, lang)}"
         for col in ("item_id", "weakest_item"):
             if col in frame.columns:
                 found = frame[col].astype(str).map(wording)
@@ -581,6 +666,8 @@ def formatters(frame: pd.DataFrame, *, lang: str = "de", decimals: int = 2) -> d
             _is_count(col, values) or any(m in col for m in EURO_MARKERS) or _whole_numbers(values)
         ):
             out[col] = lambda v, lang=lang: number(v, 0, lang)
+        elif col in INDICATOR_VALUE_COLUMNS:
+            out[col] = lambda v, lang=lang: number(v, 0 if _whole(v) else decimals, lang)
         else:
             out[col] = lambda v, lang=lang: number(v, decimals, lang)
     return out

@@ -271,3 +271,10 @@ def date_text(day: date, lang: str = "de") -> str:
     ('30.06.2021', '2021-06-30')
     """
     return day.strftime("%d.%m.%Y") if lang == "de" else day.strftime("%Y-%m-%d")
+
+
+REVERSED_MARK: Final = ("(negativ formuliert)", "(negatively worded)")
+"""Appended to the wording of a reverse-keyed item shown with its answers as given."""
+
+REVERSED_VALUES_MARK: Final = ("(negativ formuliert, umgepolt)", "(negatively worded, reversed)")
+"""Appended to the wording of a reverse-keyed item whose values are reversed."""

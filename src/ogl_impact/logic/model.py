@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
 
 from ogl_impact import vocab
 from ogl_impact.dataset import Dataset
+
+
+def _short_names(data: Dataset, labs: list[str]) -> dict[str, str]:
+    """Short names of ``labs`` as the tables show them (without the part in brackets)."""
+    if "labs" not in data.tables:
+        return {}
+    table = data["labs"]
+    # as present.lab_names: the name without the part in brackets or quotes
+    short = table["name"].astype(str).str.split(" \\(|„", regex=True).str[0].str.strip()
+    names = dict(zip(table["lab_id"].astype(str), short, strict=True))
+    return {k: v for k, v in names.items() if k in set(labs)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,6 +34,9 @@ class ImpactModel:
     ----------
     labs : tuple of str
         The labs the model covers.
+    lab_names : dict
+        Short name of each lab by id (from the ``labs`` table), for the
+        notebook view; empty when the dataset has no ``labs`` table.
     """
 
     labs: tuple[str, ...]
@@ -30,6 +44,7 @@ class ImpactModel:
     _indicators: pd.DataFrame
     _values: pd.DataFrame
     _periods: pd.DataFrame
+    lab_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dataset(cls, data: Dataset, lab: str | list[str] | None = None) -> ImpactModel:
@@ -55,6 +70,7 @@ class ImpactModel:
             _indicators=pick(data["indicators"]),
             _values=pick(data["indicator_values"]),
             _periods=data["periods"].copy(),
+            lab_names=_short_names(data, wanted),
         )
 
     def for_labs(self, labs: list[str]) -> ImpactModel:
@@ -72,6 +88,7 @@ class ImpactModel:
             pick(self._indicators),
             pick(self._values),
             self._periods.copy(),
+            {k: v for k, v in self.lab_names.items() if k in labs},
         )
 
     def chain(self) -> pd.DataFrame:
@@ -210,7 +227,8 @@ class ImpactModel:
 
     def _repr_html_(self) -> str:
         """HTML view for notebooks: the chain with German headers, names instead of ids."""
-        title = ", ".join(self.labs) if len(self.labs) <= 3 else f"{len(self.labs)} Labore"
+        named = [self.lab_names.get(lab, lab) for lab in self.labs]
+        title = ", ".join(named) if len(self.labs) <= 3 else f"{len(self.labs)} Labore"
         chain = self.chain()
         keys = zip(chain["lab_id"], chain["node_id"], strict=True)
         names = dict(zip(keys, chain["label"], strict=True))
@@ -232,6 +250,6 @@ class ImpactModel:
             }
         )
         if len(self.labs) > 1:
-            view.insert(0, "Labor", chain["lab_id"])
+            view.insert(0, "Labor", chain["lab_id"].map(lambda i: self.lab_names.get(i, i)))
         table = view.to_html(index=False, na_rep="", escape=True)
         return f"<p><strong>Wirkungsmodell: {escape(title)}</strong></p>{table}"

@@ -53,7 +53,9 @@ def rollup(
         The ``by`` columns, then ``n_indicators``, ``n_with_data``,
         ``mean_progress`` (weighted mean over indicators with a progress value),
         ``share_achieved``, ``share_on_track``, ``share_behind`` (shares of
-        the indicators with data).
+        the indicators with data). Rows in reading order: levels along the
+        chain (Input, Aktivität, Output, Outcome, Impact), periods by their end
+        date (ZB before SB4), other groups sorted.
 
     Examples
     --------
@@ -93,7 +95,24 @@ def rollup(
             "share_behind": grouped["_behind"].sum() / grouped["_has"].sum().replace(0, np.nan),
         }
     ).reset_index()
-    return Rollup.validate(out)
+    return Rollup.validate(_reading_order(out, by, frame))
+
+
+def _reading_order(out: pd.DataFrame, by: Sequence[str], att: pd.DataFrame) -> pd.DataFrame:
+    """Sort grouped rows as they are read: levels by the chain, periods by their end date."""
+    if out.empty or not by:
+        return out
+    ends = att.drop_duplicates("period_id").set_index("period_id")["period_end"]
+    keys = {}
+    for col in by:
+        if col == "level":
+            keys[col] = out[col].map(_LEVEL_RANK)
+        elif col == "period_id":
+            keys[col] = out[col].map(ends)
+        else:
+            keys[col] = out[col]
+    order = pd.DataFrame(keys).sort_values(list(by), kind="stable", na_position="last").index
+    return out.loc[order].reset_index(drop=True)
 
 
 def _weights(frame: pd.DataFrame, weights: pd.Series | str | None) -> pd.Series:

@@ -238,6 +238,8 @@ def _did_2x2_raw(
         {"(Intercept)": 1.0, "treated": t * 1.0, "post": p * 1.0, "treated:post": (t & p) * 1.0}
     )
     fit = ols(y, X, cluster=frame[cluster].to_numpy() if cluster else None, conf_level=conf_level)
+    if cluster:
+        fit = replace(fit, cluster_names=[cluster])  # the method names the column, not "cluster1"
     row = fit.coefficients.set_index("term").loc["treated:post"]
     rows.append({"term": "difference in differences", **row.to_dict()})
     out = pd.DataFrame(rows).reindex(columns=COLUMNS)
@@ -572,6 +574,7 @@ def event_study(
         cluster=frame[cluster].to_numpy(),
         conf_level=conf_level,
     )
+    fit = replace(fit, cluster_names=[cluster])  # the method names the column, not "cluster1"
     tab = fit.coefficients.set_index("term")
     rows = []
     for e in sorted([*events, -1]):

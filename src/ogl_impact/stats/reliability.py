@@ -29,6 +29,7 @@ from scipy import stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.factor import ModelSpec
+from ogl_impact.stats.scales import REVERSED_ITEMS
 
 
 class ReverseKeyWarning(UserWarning):
@@ -369,6 +370,8 @@ def item_statistics(
         An item without variance is left out as in psych's ``alpha`` (which
         then has no row for it): its correlations and alphas are missing, and
         the other items' are those of the scale without it; ``note`` says so.
+        ``attrs["reversed_items"]`` passes on the reversed items of an
+        :func:`~ogl_impact.stats.item_matrix` (tables mark them "umgepolt").
 
     Notes
     -----
@@ -386,6 +389,7 @@ def item_statistics(
     >>> item_statistics(x)["item_id"].tolist()
     ['a', 'b', 'c']
     """
+    reversed_items = [str(i) for i in data.attrs.get(REVERSED_ITEMS, ())]
     data = _wide(data, items=items, subject=subject, item=item, value=value)
     used, flat = _flat_items(data, missing)
     kept = used.drop(columns=[c for c in used.columns if str(c) in flat])
@@ -453,6 +457,7 @@ def item_statistics(
             ReverseKeyWarning,
             stacklevel=2,
         )
+    out.attrs[REVERSED_ITEMS] = [i for i in reversed_items if i in names]
     return out
 
 

@@ -19,6 +19,10 @@ from ogl_impact.stats.errors import StatsInputError
 ID_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group")
 
 
+REVERSED_ITEMS = "reversed_items"
+"""Key of ``DataFrame.attrs`` listing the items whose answers are reversed."""
+
+
 def reverse_key(
     values: pd.Series | pd.DataFrame | np.ndarray,
     minimum: float,
@@ -135,7 +139,8 @@ def item_matrix(
     DataFrame
         One row per respondent and wave, indexed by respondent_id, unit_id,
         wave and actor_group; one float column per item in codebook order;
-        missing answers are NaN.
+        missing answers are NaN. ``attrs["reversed_items"]`` lists the
+        columns whose answers were reversed.
 
     Notes
     -----
@@ -195,7 +200,12 @@ def item_matrix(
                     float(book.at[item, "scale_max"]),
                 )
     frame.index = pd.MultiIndex.from_frame(ids)
-    return frame.sort_index()
+    frame = frame.sort_index()
+    # which columns hold reversed answers: tables name them "umgepolt" (present.labelled)
+    frame.attrs[REVERSED_ITEMS] = [
+        item for item in wanted if reverse and bool(book.at[item, "reverse_keyed"])
+    ]
+    return frame
 
 
 def scale_scores(data: pd.DataFrame, *, min_valid: int | float | None = None) -> pd.Series:

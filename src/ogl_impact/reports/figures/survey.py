@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ogl_impact import plots, privacy, stats
+from ogl_impact import plots, privacy, stats, vocab
 from ogl_impact.plots import style
 from ogl_impact.reports.estimable import NotEstimable, numerical_failures
 from ogl_impact.reports.figures.base import (
@@ -359,8 +359,8 @@ declare(
 # --- vertrauen_likert -------------------------------------------------------------------------
 
 
-REVERSED_MARK = ("(negativ formuliert)", "(negatively worded)")
-"""Appended to the label of a reverse-keyed statement in the trust figure."""
+REVERSED_MARK = vocab.REVERSED_MARK
+"""Appended to the label of a reverse-keyed statement in the trust figure (as in the tables)."""
 
 
 def _likert_data(ctx: Context) -> list[Panel]:
