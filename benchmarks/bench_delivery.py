@@ -322,6 +322,17 @@ CPU) runs beside the workbooks read ahead on a machine with 2 cores: the
 target needs the CPU of a whole run cut by about a quarter, not a phase
 moved. Files of collect byte-identical to b022d87
 (``--dir /tmp/s5c/b10800 --compare-with /tmp/rep3/src --no-feedback``).
+
+Round 10 (2026-12-02 08:27, the same machine, load 1.3-1.5, commit 4b6e777;
+collect's work unchanged). ``--dir /tmp/s5c/canon``, reader stage then
+collect stage, twice each: with the cache reader 5.33 / 3.81 s, collect
+8.48 / 7.03 s (1.59 / 1.85); with the cache off reader 3.70 / 3.57 s,
+collect 7.42 / 7.69 s (2.01 / 2.15). NOT met. Per workbook in one cold
+process: 0.73 ms (calamine on the four data sheets 0.25 ms, the rest of
+``read_raw`` 0.18 ms, the checks 0.16-0.30 ms with ``build_layout`` the
+largest); the parent unpickles each result in 0.06 ms. With the cache the
+run takes 11.6 s of CPU against the reader's 3.5 s, and merge and write
+(1.4 s) leave one core idle: the per-workbook checks must be done in bulk.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ class _Lang:
             [4, 4, 1, 1, 1, 1],
             0,
             "en",
-            "Largest: “A” and “B” (4 each); smallest: “C”, “D”, “E” and 1 more (1 each).",
+            "Largest: “A” and “B” (4 each); smallest: “C”, “D”, “E” and “F” (1 each).",
         ),
     ],
 )

@@ -781,7 +781,7 @@ def extremes(
         E.g. "Größter Wert: Kehl (4,2); kleinster: Bremen (2,1)." or "" when
         no value is shown. Values equal as shown (rounded to ``decimals``)
         are named together: "„Kehl“ und „Bremen“ (je 4,2)", three at most and
-        then "und 5 weitere"; "Alle 13 gleich (2)." when every value is.
+        then "und 5 weitere" (four are all named); "Alle 13 gleich (2)." when every value is.
     """
     shown = frame.dropna(subset=[value])
     if shown.empty:
@@ -804,7 +804,7 @@ def _tied(names: list[str], v: float, decimals: int, unit: str, ctx: Context) ->
         return f"{names[0]} ({number})"
     # quoted: a name may hold "und" itself ("Merzenich und Kerpen")
     names = [ctx.t(f"„{n}“", f"“{n}”") for n in names]
-    if len(names) <= 3:
+    if len(names) <= 4:  # "und 1 weitere" would save nothing
         de = f"{', '.join(names[:-1])} und {names[-1]}"
         en = f"{', '.join(names[:-1])} and {names[-1]}"
     else:
