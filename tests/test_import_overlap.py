@@ -549,7 +549,8 @@ def test_another_secret_than_the_earlier_imports_is_refused(tmp_path, secret, ca
     other = _other_secret(tmp_path)
     assert imp("limesurvey", every, mapping(tmp_path / "w2.csv", wave="2"), out, other) == 1
     err = capsys.readouterr().err
-    assert "das Geheimnis der Pseudonyme" in err and "imports.csv, Zeile 3" in err, err
+    assert "das Geheimnis der Pseudonyme" in err and "imports.csv, Zeile 3; importiert am" in err
+    assert "in einen neuen Ordner importieren" in err, err
     assert tree(out) == before
     # a new export with the folder's own secret: taken in, and its line holds the same value
     assert imp("limesurvey", limesurvey(tmp_path / "neu.csv", range(41, 53)),
@@ -579,8 +580,28 @@ def test_a_register_without_check_values_takes_any_secret_and_keeps_its_lines(
     assert validate_folder(out).ok
     other = _other_secret(tmp_path)
     new = limesurvey(tmp_path / "neu.csv", range(41, 53))
+    capsys.readouterr()
     assert imp("limesurvey", new, mapping(tmp_path / "w2.csv", wave="2"), out, other) == 0
+    # its secret could not be compared: said so
+    assert "hielt noch keinen Prüfwert des Schlüssels" in capsys.readouterr().out
     frame = table(out, "imports")
     assert len(frame) == 2
     assert frame["secret_check"].fillna("").eq("").tolist() == [True, False]  # old line: none
+    assert validate_folder(out).ok
+
+
+def test_two_surveys_sharing_a_mappings_survey_id_are_two_surveys(tmp_path, secret):
+    # one mapping template (with @survey_id) reused for two labs' own LimeSurvey surveys, whose
+    # response ids both start at the same number: the second lab's answers are no duplicates
+    other_lss = tmp_path / "zweite.lss"
+    other_lss.write_text(LSS.read_text(encoding="utf-8").replace("841748", "512345"), "utf-8")
+    rows = "@survey_id;vertrauen-2021;;\nG02Q04;bild;satisfaction;false\n"
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "a.csv", range(1, 31))
+    assert imp("limesurvey", first, mapping(tmp_path / "a.map", rows=rows), out, secret) == 0
+    second = [other_lss, limesurvey(tmp_path / "b.csv", range(1, 31))[1]]
+    m2 = mapping(tmp_path / "b.map", unit="bremen", rows=rows)
+    assert imp("limesurvey", second, m2, out, secret) == 0
+    responses = table(out, "responses")
+    assert len(responses) == 60 and set(responses["unit_id"]) == {"brandis", "bremen"}
     assert validate_folder(out).ok

@@ -273,6 +273,19 @@ def test_a_falling_running_total_carried_at_its_target_is_not_taken_as_reached(t
     assert rows.loc[("fall", "p3"), "status"] == "no_data"
 
 
+def test_a_falling_running_total_carried_above_its_target_is_behind(tmp_path):
+    # 60 against a target of 50 (from 80), on track in p2 (progress 2/3 >= 0.8 x 0.5): carried
+    # to the target date it is a lower bound above the target, so the target was missed
+    indicators = [list(row) for row in INDICATORS] + [
+        ind("a", "fall", "in1", "count", "false", "true", "80", "50")
+    ]
+    values = [*VALUES, ("a", "fall", "p2", "60")]
+    att = attainment(small_dataset(tmp_path, values, indicators), labs=["a"])
+    rows = att.set_index(["indicator_id", "period_id"])
+    assert rows.loc[("fall", "p2"), "status"] == "on_track"
+    assert rows.loc[("fall", "p3"), "status"] == "behind"
+
+
 def test_no_baseline_date_still_ends_on_track_at_the_target_date(tmp_path):
     # without a baseline date (no target path) 85 % at the target date is behind, not on track
     indicators = [list(row) for row in INDICATORS]

@@ -49,6 +49,7 @@ from ogl_impact.imports.register import (
     groups,
     read_register,
     register_text,
+    unchecked_secret,
     unrecorded,
 )
 from ogl_impact.imports.sosci import SosciError, read_sosci
@@ -409,9 +410,17 @@ def _merge_and_write(
             f"Antwortbögen verzeichnet (ältere Version): gegen "
             f"{'ihn' if len(bare) == 1 else 'sie'} wird derselbe Export erkannt, ein teilweise "
             f"überlappender nur an seinen Antworten in responses.csv (mit Panel-Schlüssel "
-            f"nicht) / earlier imports recorded without their responses (older version): only "
-            f"the very same export is recognised, a partly overlapping one by its answers in "
+            f"nicht) / earlier imports recorded without their responses (older version): the "
+            f"very same export is recognised, a partly overlapping one by its answers in "
             f"responses.csv (not with a panel key)"
+        )
+    if unchecked_secret(register):
+        print(
+            f"Hinweis: {register.path.name} hielt noch keinen Prüfwert des Schlüssels (Importe "
+            f"einer älteren Version); ab jetzt wird der Schlüssel dieses Imports verglichen. War "
+            f"er ein anderer als bei den früheren Importen, sind deren Antworten hier nicht als "
+            f"schon importiert erkannt worden / {register.path.name} held no check value of the "
+            f"secret yet (older version); this import's secret is compared from now on"
         )
     if merged.synthetic:
         _say(

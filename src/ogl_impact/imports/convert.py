@@ -659,7 +659,9 @@ def to_programme_tables(
         }
     )
     rekey = None
-    if mapping.panel_key is None:  # a panel pseudonym is the same in every wave
+    # a panel pseudonym is the same in every wave; a mapping's @survey_id may be shared by other
+    # surveys (one mapping for every lab), whose response ids would then look like these
+    if mapping.panel_key is None and not mapping.survey_id:
         rids = tuple(first["response_id"].astype(str))
         rekey = functools.partial(_rekeyed, secret, tool, survey_id, rids)
     return Conversion(codebook, responses, warnings, counts, taken, rekey)

@@ -649,18 +649,47 @@ def check_secret(register: Register, check: str, shown_name: str) -> None:
     recorded = known.notna() & known.ne("")
     if not recorded.any() or (known[recorded] == check).any():
         return
-    lines = ", ".join(str(int(n)) for n in register.lines[recorded.to_numpy()][:5])
+    numbers = [int(n) for n in register.lines[recorded.to_numpy()]]
+    lines = ", ".join(map(str, numbers[:5])) + (" …" if len(numbers) > 5 else "")
+    days = sorted({f"{pd.Timestamp(d):%d.%m.%Y}" for d in frame.loc[recorded, "imported"]})
     raise ImportRefused(
         [
             f"{shown_name}: das Geheimnis der Pseudonyme (--secret-file oder OGL_IMPACT_SECRET) "
             f"ist ein anderes als bei den früheren Importen in diesem Ordner "
-            f"({register.path.name}, Zeile {lines}): die Befragten bekämen andere Pseudonyme, "
-            f"und schon importierte Antworten blieben unerkannt (doppelt gezählt). Bitte "
-            f"dasselbe Geheimnis wie bei den früheren Importen angeben / the pseudonymisation "
-            f"secret differs from the one of this folder's earlier imports: answers imported "
-            f"before would not be recognised; give the same secret",
+            f"({register.path.name}, Zeile{'n' * (len(numbers) > 1)} {lines}; importiert am "
+            f"{', '.join(days)}): die Befragten bekämen andere Pseudonyme, und schon importierte "
+            f"Antworten blieben unerkannt (doppelt gezählt). Bitte dasselbe Geheimnis wie bei "
+            f"den früheren Importen angeben / the pseudonymisation secret differs from the one "
+            f"of this folder's earlier imports: answers imported before would not be "
+            f"recognised; give the same secret",
+            "Ist das Geheimnis jener Importe verloren oder war es das falsche: in einen neuen "
+            "Ordner importieren (alle Exporte mit dem neuen Geheimnis) / if their secret is "
+            "lost or was the wrong one, import every export into a new folder",
         ]
     )
+
+
+def unchecked_secret(register: Register) -> bool:
+    """Whether the register has lines but no check value of the secret (an older version).
+
+    Parameters
+    ----------
+    register : Register
+        The register as read before this import.
+
+    Returns
+    -------
+    bool
+        True when this import is the first to record the secret's check
+        value: its secret could not be compared with the earlier imports'.
+    """
+    frame = register.frame
+    if frame.empty:
+        return False
+    if "secret_check" not in frame:
+        return True
+    known = frame["secret_check"].astype("string")
+    return not (known.notna() & known.ne("")).any()
 
 
 def _lines_of(records: pd.DataFrame) -> set[tuple[str, ...]]:

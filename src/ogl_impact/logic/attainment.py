@@ -32,11 +32,12 @@ target date that has passed at the end of the period, between 0 and 1.
 - ``behind``: everything else.
 
 *A running total carried forward to a period ending on or after its target
-date* (the lab did not report whether the target was reached by then): at
-or beyond the target of a rising indicator it is ``achieved`` (a running
-total only grows); otherwise it keeps ``behind`` where its last report was
-behind, and is ``no_data`` where that report was on track or achieved (the
-end is not known; a falling total may have risen again).
+date* (the lab did not report whether the target was reached by then) is a
+lower bound of the true total (a running total only grows): at or beyond
+the target of a rising indicator it is ``achieved``; above the target of a
+falling one (lower is better) it is ``behind``. Otherwise it keeps
+``behind`` where its last report was behind, and is ``no_data`` where that
+report was on track or achieved (a lower bound cannot show the end).
 """
 
 from __future__ import annotations
@@ -180,5 +181,7 @@ def _carried_to_the_end(g: pd.DataFrame) -> pd.Series:
         return status
     reported = g["status"].where(~g["carried_forward"].astype(bool))
     last = reported.groupby([g["lab_id"], g["indicator_id"]], sort=False).ffill()
-    status[rows] = np.where(last[rows] == "behind", "behind", "no_data")
+    falling_over = ~g["ascending"].astype(bool) & (g["actual"] > g["target"])
+    behind = (last == "behind") | falling_over
+    status[rows] = np.where(behind[rows], "behind", "no_data")
     return status

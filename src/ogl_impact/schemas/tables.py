@@ -26,9 +26,9 @@ from ogl_impact.schemas.fields import (
 )
 
 RESPONDENT_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
+"""Pseudonymous respondent identifiers."""
 RESPONSE_KEY_PATTERN = r"^R[A-Z2-7]{19}$"
 """A response in ``imported_responses``: ``R`` and 19 base-32 characters of an HMAC, never an id."""
-"""Pseudonymous respondent identifiers."""
 
 # ruff: noqa: D106
 

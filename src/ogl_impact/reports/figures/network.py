@@ -339,11 +339,13 @@ declare(
 
 STATUS_NOTE = (
     "Ab dem Zieldatum gilt ein Indikator als erreicht oder im Verzug, nicht mehr als im Plan; "
-    "„keine Daten“: kein Wert im Berichtszeitraum, oder eine zuletzt früher gemeldete laufende "
-    "Summe unter dem Ziel, wenn das Zieldatum erreicht ist.",
-    "From the target date on an indicator is achieved or behind, no longer on track; “no "
-    "data”: no value in the reporting period, or a running total last reported earlier and "
-    "short of the target once the target date is reached.",
+    "eine laufende Summe, die seit einem früheren Zeitraum nicht gemeldet ist, bleibt dann im "
+    "Verzug, wenn sie es zuletzt war, sonst „keine Daten“ (ob das Ziel erreicht wurde, ist "
+    "nicht gemeldet). „Keine Daten“ auch: kein Wert im Berichtszeitraum oder kein Zielwert.",
+    "From the target date on an indicator is achieved or behind, no longer on track; a running "
+    "total not reported since an earlier period stays behind if it last was, else “no data” "
+    "(whether the target was reached is not reported). “No data” also: no value in the "
+    "reporting period or no target value.",
 )
 """How the statuses of the attainment figures read (:func:`ogl_impact.logic.attainment`)."""
 
