@@ -328,3 +328,21 @@ def test_indicator_values_show_whole_counts_without_decimals(demo):
     _, body = cells(present.table(frame, demo).to_html())
     assert body[1:6] == ["0", "24", "22", "22", "2,00"]
     assert body[7:] == ["0", "180", "155,58", "155,58", "0,50"]
+
+
+def test_diagnostic_flags_read_as_words(demo):
+    from ogl_impact.logic.diagnostics import MESSAGES
+    from ogl_impact.vocab import FLAG_LABELS
+
+    assert set(FLAG_LABELS) == set(MESSAGES)  # every flag has a name
+    frame = pd.DataFrame(
+        {"lab_id": ["brandis", "brandis"], "flag": ["stale_indicator", "node_without_indicators"]}
+    )
+    out = present.labelled(frame, demo)
+    assert out["flag"].tolist() == ["Indikator ohne neue Werte", "Knoten ohne Indikator"]
+    english = present.labelled(frame, demo, lang="en")
+    assert english["flag"].tolist() == ["indicator without recent values", "node without indicator"]
+    # the flags of the embedded data: no code left in the German table
+    diag = logic.diagnostics(demo)
+    shown = present.labelled(diag, demo)
+    assert not shown["flag"].isin(list(MESSAGES)).any()

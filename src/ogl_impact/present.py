@@ -488,6 +488,10 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             out[col] = values.astype(str).map(
                 lambda v: _pick(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v
             )
+        elif col == "flag":
+            out[col] = values.astype(str).map(
+                lambda v: _pick(vocab.FLAG_LABELS[v], lang) if v in vocab.FLAG_LABELS else v
+            )
         elif col in vocabularies and not pd.api.types.is_float_dtype(values):
             voc = vocabularies[col]
             out[col] = values.map(lambda v, voc=voc: voc.get(v, v) if pd.notna(v) else v)

@@ -278,3 +278,16 @@ REVERSED_MARK: Final = ("(negativ formuliert)", "(negatively worded)")
 
 REVERSED_VALUES_MARK: Final = ("(negativ formuliert, umgepolt)", "(negatively worded, reversed)")
 """Appended to the wording of a reverse-keyed item whose values are reversed."""
+
+FLAG_LABELS = {
+    "outcome_ahead_of_outputs": ("Wirkung vor ihren Outputs", "outcome ahead of its outputs"),
+    "outputs_without_outcome_movement": (
+        "Output erreicht, Outcome unbewegt",
+        "output achieved, outcome unmoved",
+    ),
+    "node_without_indicators": ("Knoten ohne Indikator", "node without indicator"),
+    "indicator_without_values": ("Indikator ohne Wert", "indicator without value"),
+    "stale_indicator": ("Indikator ohne neue Werte", "indicator without recent values"),
+}
+"""Short German and English name of each flag of :func:`ogl_impact.logic.diagnostics`, as
+tables show it."""
