@@ -643,11 +643,8 @@ def check_secret(register: Register, check: str, shown_name: str) -> None:
         Naming the lines of the imports made with the other secret.
     """
     frame = register.frame
-    if frame.empty or "secret_check" not in frame:
-        return
-    known = frame["secret_check"].astype("string")
-    recorded = known.notna() & known.ne("")
-    if not recorded.any() or (known[recorded] == check).any():
+    recorded = _secret_recorded(frame)
+    if not recorded.any() or (frame.loc[recorded, "secret_check"] == check).any():
         return
     numbers = [int(n) for n in register.lines[recorded.to_numpy()]]
     lines = ", ".join(map(str, numbers[:5])) + (" …" if len(numbers) > 5 else "")
@@ -683,13 +680,15 @@ def unchecked_secret(register: Register) -> bool:
         True when this import is the first to record the secret's check
         value: its secret could not be compared with the earlier imports'.
     """
-    frame = register.frame
-    if frame.empty:
-        return False
-    if "secret_check" not in frame:
-        return True
+    return not register.frame.empty and not _secret_recorded(register.frame).any()
+
+
+def _secret_recorded(frame: pd.DataFrame) -> pd.Series:
+    """Return which lines of the register hold a check value of the secret."""
+    if "secret_check" not in frame:  # a register of an older version
+        return pd.Series(False, index=frame.index)
     known = frame["secret_check"].astype("string")
-    return not (known.notna() & known.ne("")).any()
+    return (known.notna() & known.ne("")).fillna(False).astype(bool)
 
 
 def _lines_of(records: pd.DataFrame) -> set[tuple[str, ...]]:

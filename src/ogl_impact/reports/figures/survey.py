@@ -543,11 +543,9 @@ def _did_support(
     Econometrics 32(2), 233-254).
     """
     rows = table["wave"].isin([before, after]) & table[construct].notna()
-    part = table.loc[rows, ["unit_id", "wave", "is_lab"]]
-    waves = part.groupby("unit_id")["wave"].nunique()
-    is_lab = part.drop_duplicates("unit_id").set_index("unit_id")["is_lab"]
-    both = waves.index[waves == 2]
-    labs = int(is_lab.reindex(both).astype(bool).sum())
+    both = _in_both_waves(table[rows], before, after)
+    is_lab = _is_lab(table)
+    labs = sum(1 for u in both if is_lab.get(u, False))
     others = len(both) - labs
     if labs < MIN_UNITS or others < MIN_UNITS:
         raise NotEstimable(
@@ -655,6 +653,18 @@ def _effects_data(ctx: Context) -> list[Panel]:
     ]
 
 
+def _in_both_waves(table: pd.DataFrame, before: int, after: int) -> set:
+    """Return the units of ``table`` (score rows) with rows in both waves."""
+    part = table[table["wave"].isin([before, after])]
+    waves = part.groupby("unit_id")["wave"].nunique()
+    return set(waves.index[waves == 2])
+
+
+def _is_lab(table: pd.DataFrame) -> pd.Series:
+    """Return, per unit of ``table``, whether it is a lab."""
+    return table.drop_duplicates("unit_id").set_index("unit_id")["is_lab"].astype(bool)
+
+
 def _units_sentence(table: pd.DataFrame, ctx: Context) -> str:
     """Say how many labs and comparison communes the comparison rests on, and which labs not.
 
@@ -662,10 +672,8 @@ def _units_sentence(table: pd.DataFrame, ctx: Context) -> str:
     with unit fixed effects; a lab without answers in one of them is named.
     """
     before, after = int(table["wave"].min()), int(table["wave"].max())
-    part = table[table["wave"].isin([before, after])]
-    waves = part.groupby("unit_id")["wave"].nunique()
-    both = set(waves.index[waves == 2])
-    is_lab = table.drop_duplicates("unit_id").set_index("unit_id")["is_lab"].astype(bool)
+    both = _in_both_waves(table, before, after)
+    is_lab = _is_lab(table)
     labs = [u for u in ctx.data.labs["lab_id"] if u in both]
     others = sum(1 for u in both if not is_lab.get(u, False))
     names = lab_names(ctx.data)
