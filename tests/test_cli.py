@@ -61,7 +61,7 @@ def test_every_subcommand_has_help(command: str, capsys):
     with pytest.raises(SystemExit) as info:
         build_parser().parse_args([command, "--help"])
     assert info.value.code == 0
-    assert "usage: ogl-impact " + command in capsys.readouterr().out
+    assert "Aufruf: ogl-impact " + command in capsys.readouterr().out
 
 
 def test_no_traceback_for_garbage(tmp_path: Path):

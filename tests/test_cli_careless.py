@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,8 +128,8 @@ def test_reading_commands_still_end_141(mini: Path, command: str):
         (["validate", "--lang", "fr"], "„fr“ gibt es nicht; möglich: de, en", "invalid choice"),
         (["figures", "--all", "--k", "fünf"], "„fünf“ ist keine ganze Zahl", "invalid int value"),
         (["figures"], "eines davon ist nötig: --report oder --all", "is required"),
-        (["import", "kobo"], "es fehlen: files, --mapping und --out", "arguments are required"),
-        (["collect"], "es fehlt: paths", "arguments are required: paths"),
+        (["import", "kobo"], "es fehlen: DATEI, --mapping und --out", "arguments are required"),
+        (["collect"], "es fehlt: PFAD", "arguments are required: PFAD"),
         (
             ["figures", "--all", "--report", "sb1"],
             "--report und --all schließen einander aus",
@@ -178,3 +179,34 @@ def test_options_that_collect_values_still_take_several():
     assert not any(name.startswith("_") for name in vars(args))  # no bookkeeping left behind
     args = build_parser().parse_args(["template", "--period", "sb6", "--out", "x", "--lab", "a"])
     assert args.period == "sb6" and args.out == "x" and args.lab == ["a"]
+
+
+def _all_parsers():
+    import argparse
+
+    from ogl_impact.cli import build_parser
+
+    top = build_parser()
+    sub = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    return [("", top), *sub.choices.items()]
+
+
+@pytest.mark.parametrize(
+    ("command", "parser"), _all_parsers(), ids=[c or "ogl-impact" for c, _ in _all_parsers()]
+)
+def test_help_is_german(command: str, parser):
+    """``--help`` spoke English around the German text ("usage:", "options:", "--data DATA")."""
+    text = parser.format_help()
+    assert text.startswith("Aufruf: ogl-impact"), text[:40]
+    for english in ("usage:", "positional arguments", "options:", "show this help"):
+        assert english not in text, (command, english)
+    assert "Optionen:" in text
+    # every value is named in German capitals, not argparse's English dest in capitals
+    for metavar in re.findall(r"--[a-z-]+ ([A-Z_]+)\b", text):
+        assert metavar in GERMAN_METAVARS, (command, metavar)
+
+
+GERMAN_METAVARS = {
+    "ORDNER", "DATEI", "PFAD", "ANZAHL", "ZAHL", "LABOR", "ZEITRAUM", "DATUM", "BERICHT",
+    "WELLE", "BERICHTSORDNER",
+}  # fmt: skip

@@ -63,17 +63,72 @@ _ARGPARSE_DE: tuple[tuple[str, object], ...] = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are German first, then argparse's English.
+_METAVARS = {
+    "data": "ORDNER",
+    "feedback": "ORDNER",
+    "out": "ORDNER",
+    "out_option": "ORDNER",
+    "raw": "ORDNER",
+    "path": "ORDNER",
+    "report_dir": "BERICHTSORDNER",
+    "paths": "PFAD",
+    "files": "DATEI",
+    "mapping": "DATEI",
+    "secret_file": "DATEI",
+    "programme": "ORDNER",
+    "jobs": "ANZAHL",
+    "k": "ANZAHL",
+    "municipalities": "ANZAHL",
+    "respondents": "ANZAHL",
+    "seed": "ZAHL",
+    "lab": "LABOR",
+    "period": "ZEITRAUM",
+    "received": "DATUM",
+    "report": "BERICHT",
+}
+"""German names of the values in usage and help (argparse would show ``--data DATA``)."""
 
-    Exit status 2 and the usage line as argparse has them; an option that
-    takes one value refuses to be given twice (argparse keeps the last).
+
+class _GermanHelp(argparse.HelpFormatter):
+    """argparse's help layout with German headings ("Aufruf:" for "usage:")."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        """Add the usage line, headed "Aufruf: " unless another prefix is given."""
+        super().add_usage(usage, actions, groups, "Aufruf: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser in German: help headings, and errors German first, then English.
+
+    Exit status 2 and the usage line as argparse has them (headed
+    "Aufruf:"); an option that takes one value refuses to be given twice
+    (argparse keeps the last).
     """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        given = kwargs.get("formatter_class", argparse.HelpFormatter)
+        if not issubclass(given, _GermanHelp):  # type: ignore[arg-type]
+            kwargs["formatter_class"] = type(f"German{given.__name__}", (_GermanHelp, given), {})  # type: ignore[union-attr]
+        wants_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)  # type: ignore[misc]
+        self._positionals.title = "Argumente"
+        self._optionals.title = "Optionen"
+        if wants_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help="diese Hilfe zeigen und beenden",
+            )
         self.register("action", None, _StoreOnce)
         self.register("action", "store", _StoreOnce)
+
+    def _add_action(self, action: argparse.Action) -> argparse.Action:
+        # every argument passes here (also those of groups): name its value in German
+        if action.metavar is None and not action.choices and action.nargs != 0:
+            action.metavar = _METAVARS.get(action.dest)
+        return super()._add_action(action)
 
     def parse_known_args(
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
@@ -170,8 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
         "RAW wird nie verändert; OUT wird atomar ersetzt: ein fehlgeschlagener Lauf lässt die "
         "vorherige Ausgabe unverändert.",
     )
-    p.add_argument("raw", nargs="?", default=None, help="Eingabeordner (Standard: data/raw)")
-    p.add_argument("out", nargs="?", default=None, help="Ausgabeordner (Standard: data/processed)")
+    p.add_argument(
+        "raw",
+        nargs="?",
+        default=None,
+        metavar="EINGABEORDNER",
+        help="Eingabeordner (Standard: data/raw)",
+    )
+    p.add_argument(
+        "out",
+        nargs="?",
+        default=None,
+        metavar="AUSGABEORDNER",
+        help="Ausgabeordner (Standard: data/processed)",
+    )
     # the same options as figures, collect and import take
     p.add_argument("--data", default=None, help="Eingabeordner (statt RAW)")
     p.add_argument("--out", dest="out_option", default=None, help="Ausgabeordner (statt OUT)")
@@ -237,7 +304,12 @@ sind ein Fehler (Exit 1), außer mit --allow-missing.
 Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielordner unbrauchbar
 (auch: ein anderer import oder collect arbeitet gerade im Zielordner).""",
     )
-    p.add_argument("tool", choices=("limesurvey", "sosci", "kobo"), help="Befragungswerkzeug")
+    p.add_argument(
+        "tool",
+        choices=("limesurvey", "sosci", "kobo"),
+        metavar="WERKZEUG",
+        help="Befragungswerkzeug: limesurvey, sosci oder kobo",
+    )
     p.add_argument("files", nargs="+", help="Exportdateien")
     p.add_argument("--mapping", required=True, help="Zuordnungstabelle (CSV/XLSX)")
     p.add_argument("--out", required=True, help="Datenordner, der ergänzt wird (z. B. data/raw)")
@@ -394,7 +466,7 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
     )
     p.add_argument(
         "report_dir",
-        metavar="REPORT_DIR",
+        metavar="BERICHTSORDNER",
         help="Berichtsordner, z. B. reports/figures/zb, oder ein Ordner mit Berichtsordnern",
     )
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
