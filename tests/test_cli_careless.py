@@ -210,3 +210,26 @@ GERMAN_METAVARS = {
     "ORDNER", "DATEI", "PFAD", "ANZAHL", "ZAHL", "LABOR", "ZEITRAUM", "DATUM", "BERICHT",
     "WELLE", "BERICHTSORDNER",
 }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--period", "sb6", "--lab", "brandiss"], "„brandiss“ – meinten Sie brandis?"),
+        (["--period", "sb6", "--lab", "Brandis"], "„Brandis“ – meinten Sie brandis?"),
+        (
+            ["--period", "sb6", "--lab", "Bad Belzig und Wiesenburg/Mark"],
+            "meinten Sie bad_belzig?",
+        ),
+        (["--period", "SB6"], "„SB6“ ist kein Berichtszeitraum – meinten Sie sb6? Berichtszeit"),
+    ],
+)
+def test_template_names_the_id_meant(tmp_path: Path, capsys, argv: list[str], said: str):
+    """A lab typed as its name, or with a typo, and a period in capitals: the id meant is named."""
+    out = tmp_path / "vorlagen"
+    assert main(["template", *argv, "--data", str(ROOT / "data" / "raw"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert said in err, err
+    if "--lab" in argv:  # and where the ids are
+        assert "Labore (--lab, Spalte lab_id in labs.csv): bad_belzig, " in err
+    assert not out.exists()

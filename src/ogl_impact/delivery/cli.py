@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from datetime import date
@@ -26,6 +27,30 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 def _say(de: str, en: str, lang: str, *, err: bool = False) -> None:
     print(de if lang == "de" else en, file=sys.stderr if err else sys.stdout)
+
+
+_LISTED = 30
+"""Up to this many labs, a message about an unknown lab lists them all."""
+
+
+def _near(given: str, known: list[str], names: dict[str, str] | None = None) -> tuple[str, str]:
+    """Return " – meinten Sie x?" (German, English) for the id closest to ``given``, or "".
+
+    A lab may also be given by its name ("Brandis" for ``brandis``): ids are
+    compared in lower case, and with ``names`` the labs' names as well.
+    """
+    lowered = given.strip().lower()
+    candidates = {k.lower(): k for k in known}
+    if names:
+        candidates.update({v.lower(): k for k, v in names.items() if v.lower() not in candidates})
+    if lowered in candidates:
+        match = candidates[lowered]
+    else:
+        close = difflib.get_close_matches(lowered, list(candidates), n=1, cutoff=0.75)
+        if not close:
+            return "", ""
+        match = candidates[close[0]]
+    return f" – meinten Sie {match}?", f" - did you mean {match}?"
 
 
 def run_template(
@@ -76,10 +101,11 @@ def run_template(
     periods = tables.tables["periods"]
     known_periods = reporting_periods(periods)  # network workshops collect nothing
     if period not in known_periods:
+        hint_de, hint_en = _near(period, known_periods)
         _say(
-            f"ogl-impact template: „{period}“ ist kein Berichtszeitraum; "
+            f"ogl-impact template: „{period}“ ist kein Berichtszeitraum{hint_de or ';'} "
             f"Berichtszeiträume: {', '.join(known_periods)}",
-            f"ogl-impact template: {period!r} is not a reporting period; "
+            f"ogl-impact template: {period!r} is not a reporting period{hint_en or ';'} "
             f"reporting periods: {', '.join(known_periods)}",
             lang,
             err=True,
@@ -90,9 +116,18 @@ def run_template(
     wanted = labs or list(names)
     unknown = [lab for lab in wanted if lab not in names]
     if unknown:
+        for lab in unknown:
+            hint_de, hint_en = _near(lab, list(names), names)
+            _say(
+                f"ogl-impact template: unbekanntes Labor „{lab}“{hint_de}",
+                f"ogl-impact template: unknown lab {lab!r}{hint_en}",
+                lang,
+                err=True,
+            )
+        listed = ", ".join(names) if len(names) <= _LISTED else ""
         _say(
-            f"ogl-impact template: unbekanntes Labor {', '.join(unknown)}",
-            f"ogl-impact template: unknown lab {', '.join(unknown)}",
+            f"Labore (--lab, Spalte lab_id in labs.csv): {listed or 'siehe labs.csv'}",
+            f"labs (--lab, column lab_id of labs.csv): {listed or 'see labs.csv'}",
             lang,
             err=True,
         )
