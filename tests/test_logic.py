@@ -873,6 +873,16 @@ def test_evidence_levels(small, demo):
     assert set(demo_ev["level"]) == {"outcome", "impact"}
 
 
+def test_evidence_basis_names_the_perspectives_not_their_ids(demo):
+    """data/raw/nodes.csv: brandis oc1 serves p5|p7; perspectives.csv names them."""
+    ev = evidence_strength(demo).set_index(["lab_id", "node_id"])
+    assert ev.loc[("brandis", "oc1"), "basis"] == (
+        "Befragung vor und nach Laborbeginn, mit Vergleichskommunen: "
+        "Offenheit für Veränderung und Innovation, Offenheit als Organisationskultur"
+    )
+    assert not ev["basis"].str.contains(r"\bp\d\b").any()
+
+
 def test_dac_matrix(small, demo):
     empty = dac_matrix(small)
     assert len(empty) == 2 * 6 and (empty["rating_de"] == "nicht bewertet").all()

@@ -16,12 +16,21 @@ import pytest
 from nbclient import NotebookClient
 
 from ogl_impact.present import HEADERS
+from ogl_impact.schemas import TABLES
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 WITH_FIGURES = [p for p in NOTEBOOKS if not p.name.startswith("1.")]
 FAST = {"BOOTSTRAP_REPS": 199}
 # raw result columns whose German header differs: seen as a header, a table was not translated
 RAW_HEADERS = sorted(c for c, (de, _) in HEADERS.items() if c != de and len(c) > 2)
+# English status and method words of the model fits: a German table shows none of them
+# (proper names such as REML, OLS, CR1, Newton-Raphson, Logit may stay)
+ENGLISH_WORDS = re.compile(
+    r"\b(converged|converge|Method|cumulative|link model|profiled|deviance|noncentral|"
+    r"Failed|Hessian|dropped|logit|probit|binary|fixed effects|draws)\b"
+)
+# a perspective of openness by its id ("p5") instead of its name
+PERSPECTIVE_ID = re.compile(r"\bp[1-7]\b")
 
 
 def _inject(nb: nbformat.NotebookNode) -> None:
@@ -106,6 +115,17 @@ def test_notebook_runs_and_shows_figures_and_german_tables(
         heads = {h.strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", html, re.S)}
         assert not heads & set(RAW_HEADERS), (path.name, sorted(heads & set(RAW_HEADERS)))
         assert "respondent" not in html
+        # German words, names instead of ids, and the method of each column named
+        body = [
+            re.sub(r"<[^>]+>", "", d).strip()
+            for d in re.findall(r"<td\b[^>]*>(.*?)</td>", html, re.S)
+        ]
+        english = sorted({m for t in [*heads, *body] for m in ENGLISH_WORDS.findall(t)})
+        assert not english, (path.name, english)
+        assert not [t for t in body if PERSPECTIVE_ID.search(t)], path.name
+        assert not set(body) & set(TABLES), (path.name, sorted(set(body) & set(TABLES)))
+        if {"p (CR1)", "p (Bootstrap)"} <= heads:
+            assert "Verfahren" not in heads, (path.name, "which method?", sorted(heads))
     # no respondent pseudonym in any output, whatever the column is called
     shown = {w for o in outputs for w in _words(o)}
     assert not shown & _pseudonyms(), (path.name, sorted(shown & _pseudonyms())[:3])

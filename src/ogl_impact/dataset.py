@@ -1,4 +1,8 @@
-"""The validated bundle of programme tables: :class:`Dataset`, :func:`load`, :func:`load_demo`."""
+"""The validated bundle of programme tables: :class:`Dataset`, :func:`load`, :func:`load_demo`.
+
+:func:`lab_names` is the one rule for a lab's short name, used by every table,
+figure and status line that names a lab.
+"""
 
 from __future__ import annotations
 
@@ -149,6 +153,37 @@ class Dataset:
         return f"<p>Datensatz aus <code>{html.escape(str(self.folder))}</code></p>{note}" + (
             self.summary().to_html(index=False)
         )
+
+
+def lab_names(data: Dataset) -> dict[str, str]:
+    """Short lab names by lab id: the name without the part in brackets or quotes.
+
+    The one rule for naming a lab; tables (:mod:`ogl_impact.present`), figures
+    (:mod:`ogl_impact.reports`), the impact model and the delivery status read it here.
+
+    Parameters
+    ----------
+    data : Dataset
+        The dataset whose ``labs`` table names the labs.
+
+    Returns
+    -------
+    dict
+        ``{lab_id: name}``; empty when the dataset has no ``labs`` table.
+
+    Examples
+    --------
+    >>> names = lab_names(load_demo())
+    >>> len(names)
+    13
+    >>> any("(" in name or "„" in name for name in names.values())
+    False
+    """
+    if "labs" not in data.tables:
+        return {}
+    labs = data["labs"]
+    short = labs["name"].astype(str).str.split(" \\(|„", regex=True).str[0].str.strip()
+    return dict(zip(labs["lab_id"].astype(str), short, strict=True))
 
 
 def load(path: str | Path) -> Dataset:

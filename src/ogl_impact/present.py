@@ -13,7 +13,10 @@ without cents, everything else with two decimals; ``ci_low``/``ci_high``
 become one column ``95-%-KI`` reading ``[0,12; 0,45]``.
 
 German is the default (decimal comma, thousands point); ``lang="en"``
-switches headers, labels and number format to English.
+switches headers, labels and number format to English. A note that
+:mod:`ogl_impact.stats` writes in both languages ("konvergiert / converged")
+shows the reader's half (:func:`in_language`); method texts, German in
+``stats``, are put into English for ``lang="en"``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ogl_impact import privacy, vocab
-from ogl_impact.dataset import Dataset
+from ogl_impact.dataset import Dataset, lab_names
+from ogl_impact.schemas import TABLES
 from ogl_impact.stats.masking import PANEL_MASKED
 
 # column -> (German header, English header)
@@ -89,6 +93,9 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "ci_cr1": ("95-%-KI (CR1)", "95% CI (CR1)"),
     "n": ("n", "n"),
     "method": ("Verfahren", "Method"),
+    "method_cr1": ("Verfahren (CR1)", "Method (CR1)"),
+    "method_boot": ("Verfahren (Bootstrap)", "Method (bootstrap)"),
+    "cut": ("Schwelle", "Cut"),
     "note_de": ("Anmerkung", "Note"),
     "rating": ("Bewertung", "Rating"),
     "criterion": ("Kriterium", "Criterion"),
@@ -216,6 +223,9 @@ KIND_LABELS = {
     "correlation": ("Korrelation", "correlation"),
     "coefficient": ("Koeffizient", "coefficient"),
     "threshold": ("Schwelle", "threshold"),
+    # the parallel-lines check of stats.proportional_odds
+    "binary slope": ("binäre Steigung", "binary slope"),
+    "brant": ("Brant-Test", "Brant test"),
 }
 # the cells and differences of a 2x2 difference in differences (stats.did_2x2, lab_comparison)
 TERM_LABELS = {
@@ -231,7 +241,38 @@ TERM_LABELS = {
     "(Intercept)": ("Achsenabschnitt", "Intercept"),
     # the treatment of stats.lab_comparison's two-way fixed-effects model
     "lab_after": ("Labor × nachher", "lab × after"),
+    # the two ICCs of MixedResult.icc (Nakagawa et al. 2017)
+    "adjusted": ("angepasst", "adjusted"),
+    "conditional": ("bedingt", "conditional"),
+    # the one test over all predictors of the parallel-lines check
+    "omnibus": ("alle Prädiktoren", "omnibus"),
 }
+# the words of the method texts of stats (German there) in English, longest first
+METHOD_WORDS_EN = (
+    ("Intervall der nichtzentralen t-Verteilung", "noncentral t interval"),
+    (
+        "nichtzentrale t-Verteilung, Vergleich auf Ebene der Cluster",
+        "noncentral t, cluster-level comparison",
+    ),
+    ("zweifaktorielle Varianzanalyse", "two-way ANOVA"),
+    ("Konventionen von semTools", "semTools conventions"),
+    ("getrennte binäre Modelle je Schwelle", "separate binary models per cut"),
+    ("profilierte Devianz wie lme4", "lme4 profiled deviance"),
+    ("kumulatives Link-Modell", "cumulative link model"),
+    ("Differenz der Mittelwerte", "difference of means"),
+    ("zufällige Effekte", "random effects"),
+    ("feste Effekte", "fixed effects"),
+    ("Wald-z-Test", "Wald z"),
+    ("einweg nach", "one-way by"),
+    ("zweiweg nach", "two-way by"),
+    ("Vorzeichenvektoren", "sign vectors"),
+    ("Ziehungen", "draws"),
+    ("Mittelwert", "mean"),
+)
+# the header of ``alpha`` in a table of power or of the minimum detectable effect
+SIGNIFICANCE_LEVEL = ("Signifikanzniveau", "Significance level")
+# a note of stats in both languages: "German text / English text" (exactly one separator)
+BILINGUAL = " / "
 # column names a method text may mention (clusters, fixed effects): named by their header
 METHOD_COLUMNS = re.compile(r"\b(unit_id|lab_id|wave|period_id|is_lab)\b")
 # the residual row of a mixed model's random part (column ``group``)
@@ -272,24 +313,6 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 def _check_lang(lang: str) -> None:
     if lang not in ("de", "en"):
         raise ValueError(f"lang muss 'de' oder 'en' sein, nicht {lang!r} (lang must be de or en)")
-
-
-def lab_names(data: Dataset) -> dict[str, str]:
-    """Short lab names by lab id: the name without the part in brackets or quotes.
-
-    Parameters
-    ----------
-    data : Dataset
-        The dataset whose ``labs`` table names the labs.
-
-    Returns
-    -------
-    dict
-        ``{lab_id: name}``.
-    """
-    labs = data["labs"]
-    short = labs["name"].astype(str).str.split(" \\(|„", regex=True).str[0].str.strip()
-    return dict(zip(labs["lab_id"].astype(str), short, strict=True))
 
 
 def _unit_names(data: Dataset, lang: str = "de") -> dict[str, str]:
@@ -473,14 +496,14 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
                     else v
                 )
             )
-        elif col == "method":
-            out[col] = values.map(
-                lambda v: (
-                    METHOD_COLUMNS.sub(lambda m: header(m.group(1), lang), v)
-                    if isinstance(v, str)
-                    else v
-                )
-            )
+        elif col == "method" or col.startswith("method_"):
+            out[col] = values.map(lambda v: _method(v, lang))
+        elif col == "note":
+            out[col] = values.map(lambda v: in_language(v, lang))
+        elif col == "table" and values.map(lambda v: v in TABLES).all():
+            # the programme tables (Dataset.summary) by their titles; the file stays beside
+            if lang == "de":
+                out[col] = values.map(lambda v: TABLES[v].title_de)
         elif col == "term":
             kinds = raw_kinds if raw_kinds is not None else [None] * len(out)
             out[col] = [_term(v, kind, lang) for v, kind in zip(values, kinds, strict=True)]
@@ -500,6 +523,51 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
         elif pd.api.types.is_bool_dtype(values):
             out[col] = values.map(lambda v: _pick(BOOL_LABELS[bool(v)], lang))
     return out
+
+
+def in_language(text: object, lang: str = "de") -> object:
+    """Return the reader's half of a note that :mod:`ogl_impact.stats` writes in both languages.
+
+    Notes of model fits read "German / English" (``"konvergiert / converged"``);
+    a table shows one of the two. Text without exactly one separator is
+    returned unchanged.
+
+    Parameters
+    ----------
+    text : str
+        A note (other values are returned as they are).
+    lang : {"de", "en"}
+        The reader's language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> in_language("konvergiert / converged")
+    'konvergiert'
+    >>> in_language("konvergiert / converged", "en")
+    'converged'
+    >>> in_language("Referenz (auf 0 gesetzt)", "en")
+    'Referenz (auf 0 gesetzt)'
+    """
+    _check_lang(lang)
+    if not isinstance(text, str) or text.count(BILINGUAL) != 1:
+        return text
+    german, english = (part.strip() for part in text.split(BILINGUAL))
+    return german if lang == "de" else english
+
+
+def _method(value: object, lang: str) -> object:
+    """Name the columns a method text mentions by their headers (in English for ``lang="en"``)."""
+    if not isinstance(value, str):
+        return value
+    text = METHOD_COLUMNS.sub(lambda m: header(m.group(1), lang), value)
+    if lang == "en":
+        for german, english in METHOD_WORDS_EN:
+            text = re.sub(rf"(?<!\w){re.escape(german)}(?!\w)", english, text)
+    return text
 
 
 def _term(value: object, kind: object, lang: str) -> object:
@@ -827,6 +895,10 @@ def table(
         constructs[c] if c in constructs and c not in HEADERS else header(c, lang)
         for c in shown.columns
     ]
+    if "alpha" in shown.columns and "power" in shown.columns:
+        # beside a power (stats.power, minimum_detectable_effect) alpha is the level of the
+        # test, not Cronbach's alpha of the reliability tables
+        headers[list(shown.columns).index("alpha")] = _pick(SIGNIFICANCE_LEVEL, lang)
     style = style.relabel_index(headers, axis="columns")
     style = style.set_table_styles(
         [

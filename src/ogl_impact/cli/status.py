@@ -251,6 +251,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
     -------
     str
     """
+    from ogl_impact.dataset import lab_names
     from ogl_impact.logic import deliveries, period_names, reporting_rates
 
     def t(key: str, **fields: object) -> str:
@@ -261,7 +262,7 @@ def format_status(ds: object, *, period: str | None, lang: str, as_of: date) -> 
         return _HEAD[key][0 if lang == "de" else 1]
 
     d = deliveries(ds, as_of=as_of)
-    names = _lab_names(ds.labs)
+    names = lab_names(ds)
     lines = [t("title", day=_day(as_of, lang)), t("rule", days=vocab.DEADLINE_DAYS)]
     if "submissions" not in ds.tables:
         lines.append(t("no_register", folder=ds.folder))
@@ -404,11 +405,6 @@ def _rates_line(r: object, t: object, lang: str) -> str:
         n_on_time=r.actual_on_time,
     )
     return text if r.due else f"{text} {t('provisional')}"
-
-
-def _lab_names(labs: pd.DataFrame) -> dict[str, str]:
-    short = labs["name"].str.split(" \\(|„", regex=True).str[0].str.strip()
-    return dict(zip(labs["lab_id"], short, strict=True))
 
 
 def _day(value: object, lang: str) -> str:

@@ -49,7 +49,8 @@ def evidence_strength(data: Dataset, designs: pd.DataFrame | None = None) -> pd.
     -------
     pandas.DataFrame
         ``lab_id``, ``node_id``, ``level``, ``msms`` (1-5, missing without
-        data), ``msms_de``, ``basis`` (what the level rests on).
+        data), ``msms_de``, ``basis`` (what the level rests on, naming the surveyed
+        perspectives by their German names).
     """
     nodes = data["nodes"]
     claims = nodes[nodes["level"].isin(["outcome", "impact"])][
@@ -72,6 +73,17 @@ def evidence_strength(data: Dataset, designs: pd.DataFrame | None = None) -> pd.
     with_baseline = values[values["baseline_value"].notna() & values["after"]]
     ba_nodes = set(zip(with_baseline["lab_id"], with_baseline["node_id"], strict=True))
     surveyed = _surveyed_with_comparison(data)
+    # the basis names the perspectives a reader knows, not their ids (p1 -> "Transparenz")
+    names: dict[str, str] = {}
+    if "perspectives" in data.tables:
+        perspectives = data["perspectives"]
+        names = dict(
+            zip(
+                perspectives["perspective_id"].astype(str),
+                perspectives["name_de"].astype(str),
+                strict=True,
+            )
+        )
 
     rows = []
     for row in claims.itertuples(index=False):
@@ -88,7 +100,8 @@ def evidence_strength(data: Dataset, designs: pd.DataFrame | None = None) -> pd.
         if hit:
             level, basis = (
                 3,
-                "Befragung vor und nach Laborbeginn, mit Vergleichskommunen: " + ", ".join(hit),
+                "Befragung vor und nach Laborbeginn, mit Vergleichskommunen: "
+                + ", ".join(names.get(c, c) for c in hit),
             )
         rows.append(
             {

@@ -8,18 +8,13 @@ from html import escape
 import pandas as pd
 
 from ogl_impact import vocab
-from ogl_impact.dataset import Dataset
+from ogl_impact.dataset import Dataset, lab_names
 
 
 def _short_names(data: Dataset, labs: list[str]) -> dict[str, str]:
-    """Short names of ``labs`` as the tables show them (without the part in brackets)."""
-    if "labs" not in data.tables:
-        return {}
-    table = data["labs"]
-    # as present.lab_names: the name without the part in brackets or quotes
-    short = table["name"].astype(str).str.split(" \\(|„", regex=True).str[0].str.strip()
-    names = dict(zip(table["lab_id"].astype(str), short, strict=True))
-    return {k: v for k, v in names.items() if k in set(labs)}
+    """Short names of ``labs`` as the tables show them (:func:`~ogl_impact.dataset.lab_names`)."""
+    wanted = set(labs)
+    return {k: v for k, v in lab_names(data).items() if k in wanted}
 
 
 @dataclass(frozen=True, eq=False)

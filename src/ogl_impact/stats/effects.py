@@ -256,7 +256,7 @@ def effect_sizes(
     (np.float64(1.268), np.float64(1.5))
     """
     _check_conf_level(conf_level)
-    method = "noncentral t interval (Steiger & Fouladi 1997)"
+    method = "Intervall der nichtzentralen t-Verteilung (Steiger & Fouladi 1997)"
     if paired:
         d = _paired_differences(x, y)
         n = len(d)

@@ -636,7 +636,7 @@ def mixed_model(
     converged, singular, max_grad, note = _check_convergence(d, reml, theta, lower)
     prof = _profile(theta, d, reml)
     n, p, k, G = d.n, d.p, d.k, len(d.group_labels)
-    method = ("REML" if reml else "ML") + " (lme4 profiled deviance), Wald z"
+    method = ("REML" if reml else "ML") + " (profilierte Devianz wie lme4), Wald-z-Test"
     if np.isfinite(prof.deviance):
         beta = prof.beta
         cov_beta = prof.sigma2 * np.linalg.inv(prof.XtWX)

@@ -259,8 +259,8 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
         unused = [c for c in values.cat.categories if c not in set(values.dropna())]
         if unused:
             note = (
-                f"Nicht beobachtete Kategorien ausgelassen / unobserved categories dropped: "
-                f"{unused}."
+                f"Nicht beobachtete Kategorien ausgelassen: {unused}. "
+                f"/ Unobserved categories dropped: {unused}."
             )
         values = values.cat.remove_unused_categories()
         return values.cat.codes.to_numpy(), list(values.cat.categories), note
@@ -324,7 +324,7 @@ def _parallel_lines(
     """Separate binary models per cut; for the logit link Brant's (1990) Wald test."""
     J, n, k = len(labels), len(y), X.shape[1]
     rows = []
-    method = "separate binary models per cut (Brant 1990)"
+    method = "getrennte binäre Modelle je Schwelle (Brant 1990)"
     if k == 0 or J < 3:
         return pd.DataFrame(
             [
@@ -559,10 +559,14 @@ def proportional_odds(
             "converge (often complete separation); no standard errors."
         )
     if input_note:
-        note = f"{note} {input_note}"
+        # one German part, then one English part (present.table shows the reader's language)
+        (status_de, status_en), (input_de, input_en) = (
+            part.split(" / ", 1) for part in (note, input_note)
+        )
+        note = f"{status_de} {input_de} / {status_en} {input_en}"
     order = np.r_[np.arange(J - 1, J - 1 + k), np.arange(J - 1)]
     est, se = params[order], se[order]
-    method = f"cumulative link model ({link}), Newton-Raphson, Wald z"
+    method = f"kumulatives Link-Modell ({link.capitalize()}), Newton-Raphson, Wald-z-Test"
     terms = list(exog.columns) + [f"{labels[j]}|{labels[j + 1]}" for j in range(J - 1)]
     coefficients = wald_frame(terms, est, se, conf_level=conf_level, n=n, method=method, note=note)
     coefficients.insert(0, "kind", ["coefficient"] * k + ["threshold"] * (J - 1))

@@ -121,7 +121,7 @@ def power(
                 "icc": icc,
                 "treated_share": treated_share,
                 "alpha": alpha,
-                "method": "noncentral t, cluster-level comparison",
+                "method": "nichtzentrale t-Verteilung, Vergleich auf Ebene der Cluster",
             }
         ]
     )

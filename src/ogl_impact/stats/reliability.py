@@ -558,7 +558,7 @@ def omega(
             rows.append((factor, len(items), term, float(value)))
     out = pd.DataFrame(rows, columns=["factor", "n_items", "term", "estimate"])
     out["n"] = fit.n
-    out["method"] = "CFA (ML), semTools conventions"
+    out["method"] = "CFA (ML), Konventionen von semTools"
     if not fit.converged:
         out["note"] = "CFA nicht konvergiert"
     return out
@@ -751,7 +751,7 @@ def _icc_table(
         ],
     )
     out["n"] = n
-    out["method"] = "two-way ANOVA (Shrout & Fleiss 1979)"
+    out["method"] = "zweifaktorielle Varianzanalyse (Shrout & Fleiss 1979)"
     out.insert(0, "k", k)
     return out[
         [

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from ogl_impact import privacy, vocab
-from ogl_impact.dataset import Dataset
+from ogl_impact.dataset import Dataset, lab_names
 from ogl_impact.plots import style
 
 STATUS_REPORTS = ("sb1", "sb2", "sb3", "sb4", "sb5", "sb6")
@@ -722,17 +722,6 @@ def wrap(label: str, width: int) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(label, width))
-
-
-def lab_names(ds: Dataset) -> dict[str, str]:
-    """Short lab names (the part before a parenthesis or quotation)."""
-    return dict(
-        zip(
-            ds.labs["lab_id"],
-            ds.labs["name"].str.split(" \\(|„", regex=True).str[0].str.strip(),
-            strict=True,
-        )
-    )
 
 
 def period_dates(ctx: Context) -> dict[str, date]:

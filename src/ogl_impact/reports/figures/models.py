@@ -5,8 +5,9 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
+from ogl_impact.dataset import lab_names
 from ogl_impact.plots import style
-from ogl_impact.reports.figures.base import Context, Panel, declare, heading, lab_names
+from ogl_impact.reports.figures.base import Context, Panel, declare, heading
 from ogl_impact.reports.figures.network import (
     STATUS_NOTE,
     attainment,

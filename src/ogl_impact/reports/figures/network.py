@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
+from ogl_impact.dataset import lab_names
 from ogl_impact.plots import style
 from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.figures.base import (
@@ -23,7 +24,6 @@ from ogl_impact.reports.figures.base import (
     grid,
     heading,
     key,
-    lab_names,
     lab_order,
     lab_rows_figure,
     n_sentence,

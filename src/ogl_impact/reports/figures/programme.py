@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ogl_impact import logic, plots, vocab
+from ogl_impact.dataset import lab_names
 from ogl_impact.reports.figures.base import (
     ALL_REPORTS,
     LONG_REPORTS,
@@ -17,7 +18,6 @@ from ogl_impact.reports.figures.base import (
     Panel,
     declare,
     extremes,
-    lab_names,
     lab_rows_figure,
     n_sentence,
     sentences,

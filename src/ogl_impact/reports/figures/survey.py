@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ogl_impact import plots, privacy, stats, vocab
+from ogl_impact.dataset import lab_names
 from ogl_impact.plots import style
 from ogl_impact.reports.estimable import NotEstimable, numerical_failures
 from ogl_impact.reports.figures.base import (
@@ -32,7 +33,6 @@ from ogl_impact.reports.figures.base import (
     grid,
     heading,
     key,
-    lab_names,
     n_sentence,
     sentences,
 )
