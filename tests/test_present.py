@@ -295,7 +295,7 @@ def test_method_text_names_columns_by_their_headers(demo):
         {
             "term": ["lab_after", "lab_after"],
             "method": [
-                "OLS, CR1 einweg nach unit_id, G = 21; feste Effekte: unit_id + wave",
+                "OLS, CR1 geclustert nach unit_id, G = 21; feste Effekte: unit_id + wave",
                 "Wild-Cluster-Bootstrap-t WCR, Webb, 999 Ziehungen, G = 21, Cluster: unit_id; "
                 "feste Effekte: unit_id + wave",
             ],
@@ -303,7 +303,7 @@ def test_method_text_names_columns_by_their_headers(demo):
     )
     shown = present.labelled(frame, demo)
     assert shown["method"].tolist() == [
-        "OLS, CR1 einweg nach Einheit, G = 21; feste Effekte: Einheit + Welle",
+        "OLS, CR1 geclustert nach Einheit, G = 21; feste Effekte: Einheit + Welle",
         "Wild-Cluster-Bootstrap-t WCR, Webb, 999 Ziehungen, G = 21, Cluster: Einheit; "
         "feste Effekte: Einheit + Welle",
     ]

@@ -124,7 +124,7 @@ def test_a_table_of_two_methods_names_the_method_of_each_column(demo):
             "ci_low_cr1": [0.14],
             "ci_high_cr1": [0.42],
             "p_cr1": [0.0004],
-            "method_cr1": ["OLS, CR1 einweg nach unit_id, G = 21"],
+            "method_cr1": ["OLS, CR1 geclustert nach unit_id, G = 21"],
             "ci_low_boot": [0.12],
             "ci_high_boot": [0.42],
             "p_boot": [0.005],
@@ -142,11 +142,36 @@ def test_a_table_of_two_methods_names_the_method_of_each_column(demo):
         "p (Bootstrap)",
         "Verfahren (Bootstrap)",
     ]
-    assert body[4] == "OLS, CR1 einweg nach Einheit, G = 21"
+    assert body[4] == "OLS, CR1 geclustert nach Einheit, G = 21"
     english, _ = cells(present.table(frame, demo, lang="en").to_html())
     assert english[4] == "Method (CR1)" and english[7] == "Method (bootstrap)"
-    boot = present.labelled(frame, demo, lang="en")["method_boot"].iloc[0]
-    assert boot == "Wild-Cluster-Bootstrap-t WCR, Webb, 199 draws, G = 21"
+    shown = present.labelled(frame, demo, lang="en")
+    assert shown["method_cr1"].iloc[0] == "OLS, CR1 clustered by Unit, G = 21"
+    assert shown["method_boot"].iloc[0] == "Wild-Cluster-Bootstrap-t WCR, Webb, 199 draws, G = 21"
+
+
+def test_two_way_clustering_reads_in_german_and_english(demo):
+    """stats.regression: CR1 by unit and wave reads 'zweifach geclustert nach Einheit + Welle'."""
+    rng = np.random.default_rng(3)
+    data = pd.DataFrame(
+        {
+            "y": rng.normal(size=60),
+            "x": rng.normal(size=60),
+            "unit_id": np.repeat(["brandis", "bremen", "moers", "kehl", "merzenich"], 12),
+            "wave": np.tile([1, 2, 3], 20),
+        }
+    )
+    fit = stats.ols(data, "y ~ x", cluster=["unit_id", "wave"])
+    # G is the smaller of the two dimensions (Cameron-Gelbach-Miller): 3 waves, 5 units
+    method = fit.table()["method"].iloc[0]
+    assert method == "OLS, CR1 zweifach geclustert nach unit_id + wave, G = 3"
+    frame = pd.DataFrame({"method": [method]})
+    assert present.labelled(frame, demo)["method"].iloc[0] == (
+        "OLS, CR1 zweifach geclustert nach Einheit + Welle, G = 3"
+    )
+    assert present.labelled(frame, demo, lang="en")["method"].iloc[0] == (
+        "OLS, CR1 two-way clustered by Unit + Wave, G = 3"
+    )
 
 
 def test_the_dataset_summary_names_tables_by_their_german_titles(demo):

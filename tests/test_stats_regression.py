@@ -517,9 +517,9 @@ def test_event_study_and_2x2_name_their_cluster_column():
     rng = np.random.default_rng(9)
     p = _panel(rng, G=20, T=4, effect=0.5, starts=[2] * 10 + [np.nan] * 10)
     res = event_study(p, "y", unit="unit", time="time", start="start", leads=1, lags=1)
-    assert (res["method"] == "OLS, CR1 einweg nach unit, G = 20").all()
+    assert (res["method"] == "OLS, CR1 geclustert nach unit, G = 20").all()
     two = p[p["time"].isin([1, 3])].assign(
         lab=lambda d: d["start"].notna(), post=lambda d: d["time"] == 3
     )
     dd = did_2x2(two, "y", treatment="lab", post="post", cluster="unit").set_index("term")
-    assert dd.loc["difference in differences", "method"] == "OLS, CR1 einweg nach unit, G = 20"
+    assert dd.loc["difference in differences", "method"] == "OLS, CR1 geclustert nach unit, G = 20"

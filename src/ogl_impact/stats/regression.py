@@ -464,7 +464,7 @@ class OLSResult:
     def method(self) -> str:
         """How the covariance was estimated, in words."""
         if self.cov_type == "cluster":
-            how = "zweiweg" if len(self.cluster_names) == 2 else "einweg"
+            how = "zweifach geclustert" if len(self.cluster_names) == 2 else "geclustert"
             return f"OLS, CR1 {how} nach {' + '.join(self.cluster_names)}, G = {self.n_clusters}"
         return f"OLS, Kovarianz {_COV_LABEL[self.cov_type]}"
 
