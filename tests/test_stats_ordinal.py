@@ -237,6 +237,11 @@ def test_brant_test_on_labour_force_data():
     res = proportional_odds(mroz, "lfstatus", predictors)
     brant = res.parallel.query("kind == 'brant'").iloc[0]
     assert brant["df"] == 6 and 0 < brant["p_val"] < 1
+    # the note gives the test in both languages, each with its own decimal mark
+    german, english = brant["note"].split(" / ")
+    stat = f"{brant['statistic']:.2f}"
+    assert f"chi2 = {stat.replace('.', ',')}, df = 6" in german and stat not in german
+    assert f"chi2 = {stat}, df = 6" in english
     slopes = res.parallel.query("kind == 'binary slope'")
     assert sorted(set(slopes["cut"])) == ["0|1", "1|2"] and len(slopes) == 12
     # the binary "lfstatus > 0" model is the probit/logit of participation: its slopes

@@ -16,6 +16,7 @@ errors come from the exact observed information, as in ``clm`` and Stata.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -411,17 +412,20 @@ def _parallel_lines(
             stat = float(diff @ np.linalg.solve(D @ Vs @ D.T, diff))
             df_ = float((m - 1) * k)
             p = float(stats.chi2.sf(stat, df_))
+            de = f"chi2 = {stat:.2f}, df = {df_:.0f}, p = {p:.3g}"
             note = (
-                f"Brant-Test der Parallelität (Wald, alle Prädiktoren): chi2 = {stat:.2f}, "
-                f"df = {df_:.0f}, p = {p:.3g}; größte Abweichung einer binären Steigung vom "
-                f"gemeinsamen Koeffizienten: {spread:.1f} SE. / Brant test of parallel lines."
+                f"Brant-Test der Parallelität (Wald, alle Prädiktoren): {_comma(de)}; größte "
+                f"Abweichung einer binären Steigung vom gemeinsamen Koeffizienten: "
+                f"{_comma(f'{spread:.1f}')} SE. / Brant test of parallel lines (Wald, all "
+                f"predictors): {de}; largest gap between a per-cut slope and the common one: "
+                f"{spread:.1f} SE."
             )
         else:
             stat, df_, p = np.nan, np.nan, np.nan
             note = (
                 f"Nur beschreibend (Probit): größte Abweichung einer binären Steigung vom "
-                f"gemeinsamen Koeffizienten: {spread:.1f} SE. / Descriptive only for probit: "
-                f"largest gap between a per-cut slope and the common one, in SEs."
+                f"gemeinsamen Koeffizienten: {_comma(f'{spread:.1f}')} SE. / Descriptive only for "
+                f"probit: largest gap between a per-cut slope and the common one: {spread:.1f} SE."
             )
     rows.append(
         {
@@ -603,3 +607,8 @@ def proportional_odds(
         note=note,
         link=link,
     )
+
+
+def _comma(text: str) -> str:
+    """Write the decimal points of numbers in ``text`` as commas (the German half of a note)."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
