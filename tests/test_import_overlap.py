@@ -410,13 +410,14 @@ def test_replace_takes_over_one_group_of_an_earlier_import_and_keeps_the_other(
 
 def test_replace_says_which_answers_it_removes_without_replacing(tmp_path, secret, capsys):
     # a later download that no longer holds the first 20 responses (deleted in the tool, or
-    # a filtered export): --replace removes their answers; the researcher must be told
+    # a filtered export): --replace removes their answers only when that is confirmed
+    # (the refusal without it: tests/test_import_replace.py); the researcher must be told
     out = tmp_path / "daten"
     m = mapping(tmp_path / "w1.csv")
     assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
     later = limesurvey(tmp_path / "b.csv", range(21, 53))
     capsys.readouterr()
-    assert imp("limesurvey", later, m, out, secret, "--replace", "1") == 0
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1", "--remove-absent") == 0
     said = capsys.readouterr()
     assert "40 vorhandene Antworten der Welle 1 ersetzt" in said.out, said
     assert "Achtung: davon 20 Antworten von 20 Befragten, die dieser Export nicht" in said.err

@@ -285,6 +285,12 @@ HMAC, nicht die IDs):
 ein Export, der dort steht, wird abgelehnt, auch umbenannt oder mit anderer Welle oder Einheit
 (jede Antwort zählte doppelt), ebenso ein späterer Gesamtdownload, der schon importierte
 Antwortbögen enthält (nur die neuen exportieren); --replace WELLE derselben Welle und Einheit geht.
+--replace WELLE ersetzt die Antworten der Welle zu den Items, Einheiten und Gruppen des Imports
+(Welle als Zahl: 01 ist Welle 1, auch wenn die Zuordnung @wave;01 schreibt). Enthält der neue
+Export Befragte nicht, deren Antworten dabei entfernt würden (ein auf neue Antworten gefilterter
+Download, ein anderer Teil der Welle, im Werkzeug gelöschte Antworten), wird abgelehnt; nur mit
+--remove-absent werden sie bewusst entfernt. Frühere Importe der ersetzten Gruppen erhalten in
+imports.csv das Datum in der Spalte replaced.
 Ein anderer Schlüssel als bei den früheren Importen des Ordners wird abgelehnt (imports.csv
 hält einen Prüfwert des Schlüssels, der ihn nicht verrät).
 
@@ -327,6 +333,14 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         help=(
             "die vorhandenen Antworten dieser Welle zu den importierten Items (für die "
             "Einheiten und Akteursgruppen des Imports) ersetzen; andere bleiben"
+        ),
+    )
+    p.add_argument(
+        "--remove-absent",
+        action="store_true",
+        help=(
+            "mit --replace: bestätigt, dass Antworten von Befragten, die der neue Export nicht "
+            "enthält, entfernt werden (ohne diese Bestätigung wird ein solcher Import abgelehnt)"
         ),
     )
     p.add_argument(
@@ -765,6 +779,7 @@ def _import(args: argparse.Namespace) -> int:
         args.lang,
         allow_missing=args.allow_missing,
         replace_wave=None if args.replace is None else str(args.replace),
+        remove_absent=args.remove_absent,
     )
 
 

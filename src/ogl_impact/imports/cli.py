@@ -3,11 +3,14 @@
 The import adds, never overwrites: new units, waves and items are appended to
 the folder's ``codebook.csv`` and ``responses.csv``; an answer already there
 is refused (unless ``--replace WAVE``), and so is an item that disagrees with
-the existing codebook. Every mapped question is reported (answers read,
-mapped, empty, skipped with the reason); skipped answers stop the import
-unless ``--allow-missing``. The merged tables are validated together with
-the folder's other tables (and the programme tables it lacks) before
-anything is written; then the files are moved in all at once
+the existing codebook. A ``--replace`` that would remove answers of
+respondents the export does not hold (a filtered download, another export of
+the wave, responses deleted in the survey tool) is refused unless
+``--remove-absent`` confirms it: they would be gone, not replaced. Every
+mapped question is reported (answers read, mapped, empty, skipped with the
+reason); skipped answers stop the import unless ``--allow-missing``. The
+merged tables are validated together with the folder's other tables (and
+the programme tables it lacks) before anything is written; then the files are moved in all at once
 (:func:`ogl_impact.write.update_files`). A refused import changes no byte.
 
 Every import is recorded in the folder's ``imports.csv`` and the responses
@@ -19,8 +22,10 @@ wave or unit it is given this time.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
+import io
 import shutil
 import sys
 import tempfile
@@ -40,8 +45,16 @@ from ogl_impact.imports.convert import (
 from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import KoboError, read_kobo
 from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
-from ogl_impact.imports.merge import ImportRefused, merge_into, stored_answers, stored_lines
+from ogl_impact.imports.merge import (
+    ImportRefused,
+    Merged,
+    merge_into,
+    stored_answers,
+    stored_lines,
+)
 from ogl_impact.imports.register import (
+    REGISTER_FILE,
+    Register,
     check_new,
     check_overlap,
     check_secret,
@@ -166,15 +179,21 @@ def run(
     *,
     allow_missing: bool = False,
     replace_wave: str | None = None,
+    remove_absent: bool = False,
 ) -> int:
     """Import, check, merge, validate and write; return the exit status.
+
+    ``remove_absent`` confirms that a ``replace_wave`` may remove the answers
+    of respondents this export does not hold; without it such an import is
+    refused.
 
     Returns
     -------
     int
         0 written; 1 refused (unreadable export, mapping problems, skipped
         answers without ``allow_missing``, answers already present, codebook
-        differences, invalid result), nothing written then.
+        differences, a replace removing answers of respondents the export
+        lacks without ``remove_absent``, invalid result), nothing written then.
 
     Raises
     ------
@@ -249,6 +268,7 @@ def run(
             checksum,
             causes,
             secret_check(secret),
+            remove_absent,
         )
 
 
@@ -326,6 +346,7 @@ def _merge_and_write(
     checksum: str,
     causes: Callable[[list[Problem]], list[str]],
     secret_value: str = "",
+    remove_absent: bool = False,
 ) -> int:
     """Merge the converted answers into ``out``, validate and write (caller holds the lock).
 
@@ -346,13 +367,24 @@ def _merge_and_write(
         merged = merge_into(
             out, result.codebook, result.responses, note, replace_wave, result.rekey
         )
+        if merged.dropped_rows and not remove_absent:
+            raise ImportRefused(_absent(merged, replace_wave))
     except ImportRefused as exc:
         _say(exc.lines)
         _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
         return 1
     day = pd.Timestamp.now().normalize()
     texts = register_text(
-        register, checksum, imported, shown, tool, day, result.taken, replace_wave, secret_value
+        register,
+        checksum,
+        imported,
+        shown,
+        tool,
+        day,
+        result.taken,
+        replace_wave,
+        secret_value,
+        merged.replaced_rows,
     )
     merged = dataclasses.replace(
         merged,
@@ -443,10 +475,50 @@ def _merge_and_write(
                 f"Achtung: davon {k} Antwort{'' if k == 1 else 'en'} von {m} "
                 f"Befragten, die dieser Export nicht enthält (etwa aus einem anderen Export "
                 f"dieser Welle oder inzwischen im Befragungswerkzeug gelöscht): entfernt, nicht "
-                f"ersetzt / of them {k} answers of {m} respondents this export does not hold: "
-                f"removed, not replaced"
+                f"ersetzt (mit --remove-absent bestätigt) / of them {k} answers of {m} "
+                f"respondents this export does not hold: removed, not replaced (confirmed)"
+            )
+        marked = _marked(register, texts)
+        if marked:
+            print(
+                f"{register.path.name}: Zeile{'n' * (len(marked) != 1)} {', '.join(marked)} "
+                f"früherer Importe als ersetzt am {day:%d.%m.%Y} vermerkt (Spalte replaced) "
+                f"/ earlier imports marked as replaced"
             )
     return 0
+
+
+def _absent(merged: Merged, replace_wave: str | None) -> list[str]:
+    """Say why a ``--replace`` removing answers of respondents the export lacks is refused."""
+    k, m = merged.dropped_rows, merged.dropped_respondents
+    return [
+        f"--replace {replace_wave} entfernte {k} Antwort{'' if k == 1 else 'en'} von {m} "
+        f"Befragten, die dieser Export nicht enthält (responses.csv, {merged.dropped_where()}): "
+        f"sie wären weg, nicht ersetzt. Das geschieht etwa mit einem Export, der nur die neuen "
+        f"Antworten enthält, mit dem Export eines anderen Teils der Welle oder wenn Antworten im "
+        f"Befragungswerkzeug gelöscht wurden / --replace {replace_wave} would remove {k} answers "
+        f"of {m} respondents this export does not hold: gone, not replaced",
+        f"Einen Export mit allen Antwortbögen der Welle wählen; oder, wenn sie wirklich "
+        f"entfernt werden sollen, erneut mit --replace {replace_wave} --remove-absent "
+        f"aufrufen / choose an export holding every response of the wave, or confirm the "
+        f"removal with --remove-absent",
+    ]
+
+
+def _marked(register: Register, texts: dict[str, str]) -> list[str]:
+    """Name the lines of the new ``imports.csv`` newly marked as replaced."""
+    before = set()
+    if "replaced" in register.frame:
+        kept = register.frame[register.frame["replaced"].notna()]
+        before = set(zip(kept["sha256"].astype(str), kept["replaced"].astype(str), strict=True))
+    rows = list(csv.reader(io.StringIO(texts[REGISTER_FILE]), delimiter=";"))
+    header = rows[1]
+    sha, when = header.index("sha256"), header.index("replaced")
+    return [
+        str(n)
+        for n, row in enumerate(rows[2:], start=3)
+        if row[when] and (row[sha], row[when]) not in before
+    ]
 
 
 def _reference_files(programme: Path, existing: dict[str, Path]) -> dict[str, Path]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,8 @@ class Merged:
         Of the rows removed by ``replace_wave``, those of respondents the
         import does not hold (another export's, or responses deleted in the
         survey tool since): removed, not replaced; and their respondents.
+    dropped_lines : tuple of int
+        The lines of ``responses.csv`` holding those answers.
     read : dict of Path to str
         The existing files the texts were built from, with their sha256.
     synthetic : tuple of str
@@ -70,6 +73,12 @@ class Merged:
     synthetic: tuple[str, ...] = ()
     dropped_rows: int = 0
     dropped_respondents: int = 0
+    dropped_lines: tuple[int, ...] = ()
+
+    def dropped_where(self) -> str:
+        """Name the lines of the answers removed, not replaced: ``Zeilen 3-22, 40``."""
+        lines = np.asarray(self.dropped_lines)
+        return f"Zeile{'n' * (len(lines) != 1)} {_spans(lines)}" if len(lines) else ""
 
     def check_unchanged(self) -> None:
         """Refuse when a file read for the merge changed since (another run, an editor).
@@ -109,6 +118,47 @@ def _read(folder: Path, name: str) -> RawTable | None:
         raise ImportRefused([f"{path.name}: {exc.problem.message('de')}"]) from None
 
 
+_WHOLE = re.compile(r"\s*\+?\d+\s*")
+
+
+def wave_key(value: object) -> str:
+    """Return a wave as it is compared: a whole number as its digits, other text stripped.
+
+    ``responses.csv`` reads its waves as numbers, so a mapping's ``@wave;01``
+    and ``--replace 1`` name the same wave; the text stays as it was written
+    (the pseudonyms are made from it).
+
+    Parameters
+    ----------
+    value : object
+        A wave as written (``"01"``, ``" 1"``, ``2``).
+
+    Returns
+    -------
+    str
+        ``"1"`` for ``"01"``; anything not a whole number stripped, unchanged.
+
+    Examples
+    --------
+    >>> wave_key("01"), wave_key(" 1 "), wave_key(2), wave_key("eins")
+    ('1', '1', '2', 'eins')
+    """
+    text = str(value).strip()
+    return str(int(text)) if _WHOLE.fullmatch(text) else text
+
+
+def wave_keys(column: pd.Series) -> pd.Series:
+    """Return :func:`wave_key` of every cell of ``column`` (as text, same index)."""
+    text = column.astype(str)
+    return text.map({v: wave_key(v) for v in text.unique()})
+
+
+def _keys(frame: pd.DataFrame) -> pd.MultiIndex:
+    """Respondent, wave (as compared, :func:`wave_key`) and item of every row."""
+    keyed = frame[list(KEY)].astype(str).assign(wave=wave_keys(frame["wave"]))
+    return pd.MultiIndex.from_frame(keyed)
+
+
 def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
     """Count the answers of an import that ``folder``'s ``responses.csv`` holds already.
 
@@ -133,8 +183,7 @@ def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
     old = _read(folder, "responses")
     if old is None or not len(responses):
         return 0
-    keys = pd.MultiIndex.from_frame(old.frame[list(KEY)].astype(str))
-    return int(pd.MultiIndex.from_frame(responses[list(KEY)].astype(str)).isin(keys).sum())
+    return int(_keys(responses).isin(_keys(old.frame)).sum())
 
 
 def stored_lines(
@@ -167,12 +216,10 @@ def stored_lines(
     if old is None:
         return ""
     frame = old.frame
-    mine = set(rekey(unit, wave))
-    hit = (
-        (frame["unit_id"].astype(str) == unit)
-        & (frame["wave"].astype(str) == wave)
-        & frame["respondent_id"].astype(str).isin(mine)
-    ).to_numpy()
+    there = (frame["unit_id"].astype(str) == unit) & (wave_keys(frame["wave"]) == wave_key(wave))
+    # the pseudonyms were made from the wave as written there ("01" is wave 1 but another hash)
+    mine = {p for text in frame.loc[there, "wave"].astype(str).unique() for p in rekey(unit, text)}
+    hit = (there & frame["respondent_id"].astype(str).isin(mine)).to_numpy()
     lines = old.lines[hit]
     if not len(lines):
         return ""
@@ -244,9 +291,11 @@ _SCOPE = ["unit_id", "actor_group", "item_id"]
 def _replaced(frame: pd.DataFrame, responses: pd.DataFrame, wave: str) -> pd.Series:
     """Mark the stored answers (as text) that an import replacing ``wave`` replaces."""
     scope = [c for c in _SCOPE if c in frame.columns and c in responses.columns]
-    mine = responses[responses["wave"].astype(str) == wave]
+    wave = wave_key(wave)
+    mine = responses[(wave_keys(responses["wave"]) == wave).to_numpy()]
     wanted = pd.MultiIndex.from_frame(mine[scope].astype(str)).unique()
-    return (frame["wave"] == wave) & pd.MultiIndex.from_frame(frame[scope]).isin(wanted)
+    here = (wave_keys(frame["wave"]) == wave).to_numpy()
+    return pd.Series(here & pd.MultiIndex.from_frame(frame[scope]).isin(wanted), index=frame.index)
 
 
 def merge_into(
@@ -299,7 +348,7 @@ def merge_into(
             f"doppelt vergeben? / the import holds the same answer twice"
         )
     waves = set(responses["wave"].astype(str))
-    if replace_wave is not None and replace_wave not in waves:
+    if replace_wave is not None and wave_key(replace_wave) not in set(map(wave_key, waves)):
         problems.append(
             f"--replace {replace_wave}: der Import enthält diese Welle nicht (Wellen: "
             f"{', '.join(sorted(waves)) or 'keine'}) / the import holds no such wave"
@@ -317,7 +366,7 @@ def merge_into(
 
     old = _read(folder, "responses")
     replaced = 0
-    dropped = (0, 0)
+    dropped: tuple[int, int, tuple[int, ...]] = (0, 0, ())
     if old is None:
         texts["responses.csv"] = table_csv_text(responses, note)
     else:
@@ -328,12 +377,13 @@ def merge_into(
             drop = {int(n) for n in old.lines[hit.to_numpy()]}
             replaced = len(drop)
             gone = frame.loc[hit, "respondent_id"]
-            gone = gone[~gone.isin(set(responses["respondent_id"].astype(str)))]
-            dropped = (len(gone), gone.nunique())
+            gone = gone[~gone.isin(_present(frame[hit], responses, rekey))]
+            lines = tuple(int(n) for n in old.lines[gone.index.to_numpy()])
+            dropped = (len(gone), gone.nunique(), lines)
             frame = frame[~hit]
-        keys = pd.MultiIndex.from_frame(frame[list(KEY)])
+        keys = _keys(frame)  # "01" and "1" are one wave, as validate reads them
         line_of = pd.Series(old.lines[frame.index], index=keys)
-        new_keys = pd.MultiIndex.from_frame(responses[list(KEY)].astype(str))
+        new_keys = _keys(responses)
         clash = new_keys.isin(keys)
         if clash.any():
             rows = responses[clash]
@@ -343,7 +393,7 @@ def merge_into(
                 f"present; an import never overwrites"
             )
             for r in rows.head(SHOWN).itertuples(index=False):
-                line = line_of.loc[(str(r.respondent_id), str(r.wave), str(r.item_id))]
+                line = line_of.loc[(str(r.respondent_id), wave_key(r.wave), str(r.item_id))]
                 line = int(line.iloc[0]) if isinstance(line, pd.Series) else int(line)
                 problems.append(
                     f"  Befragter {r.respondent_id}, Welle {r.wave}, Item {r.item_id}: vorhanden "
@@ -361,6 +411,26 @@ def merge_into(
     return Merged(texts, added_items, len(responses), replaced, read, synthetic, *dropped)
 
 
+def _present(
+    replaced: pd.DataFrame,
+    responses: pd.DataFrame,
+    rekey: Callable[[str, str], list[str]] | None,
+) -> set[str]:
+    """Return the stored respondents among ``replaced`` that the import holds.
+
+    Its own pseudonyms, and those its responses had when imported before as
+    the wave written otherwise (``1`` where the mapping now writes ``01``).
+    """
+    present = set(responses["respondent_id"].astype(str))
+    if rekey is None:
+        return present
+    own = set(zip(responses["unit_id"].astype(str), responses["wave"].astype(str), strict=True))
+    for unit, wave in replaced[["unit_id", "wave"]].drop_duplicates().to_numpy():
+        if (str(unit), str(wave)) not in own:  # as written now: the pseudonyms above
+            present.update(rekey(str(unit), str(wave)))
+    return present
+
+
 _PSEUDONYM = r"P[A-Z2-7]{19}"
 """How an imported respondent's pseudonym looks (:func:`~ogl_impact.imports.convert.pseudonym`)."""
 
@@ -376,11 +446,11 @@ def _imported_elsewhere(
     Only groups (unit and wave) other than the import's own are looked at:
     in its own, the same respondents may answer further items.
     """
-    own = set(zip(responses["unit_id"].astype(str), responses["wave"].astype(str), strict=True))
+    own = set(zip(responses["unit_id"].astype(str), wave_keys(responses["wave"]), strict=True))
     ours = frame[frame["respondent_id"].str.fullmatch(_PSEUDONYM)]
     found = []
     for (unit, wave), rows in ours.groupby(["unit_id", "wave"], sort=True):
-        if (unit, wave) in own:
+        if (unit, wave_key(wave)) in own:
             continue
         mine = set(rekey(unit, wave))
         hit = rows[rows["respondent_id"].isin(mine)]

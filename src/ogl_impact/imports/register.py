@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.imports.export import SurveyExport
-from ogl_impact.imports.merge import ImportRefused
+from ogl_impact.imports.merge import ImportRefused, wave_key, wave_keys
 from ogl_impact.io import TableReadError, read_table
 from ogl_impact.problems import Problem, format_text
 from ogl_impact.schemas import TABLES
@@ -137,13 +137,25 @@ class Register:
         taken = self.taken
         if taken.empty or self.frame.empty:
             return taken.iloc[:0]
-        lines = pd.MultiIndex.from_frame(self.frame[["sha256", *GROUP]].astype(str))
-        mine = pd.MultiIndex.from_frame(taken[["sha256", *GROUP]]).isin(lines)
+        lines = pd.MultiIndex.from_tuples(_keyed(self.frame, "sha256"))
+        mine = pd.MultiIndex.from_tuples(_keyed(taken, "sha256")).isin(lines)
         return taken[mine]
 
 
 def _columns(name: str = NAME) -> list[str]:
     return list(TABLES[name].model.to_schema().columns)
+
+
+def _keyed(frame: pd.DataFrame, *first: str) -> list[tuple[str, ...]]:
+    """Return the ``first`` columns and the group of every row as compared, in order.
+
+    The wave as :func:`~ogl_impact.imports.merge.wave_key`: ``imports.csv``
+    read as numbers gives ``1`` where an import of ``@wave;01`` wrote ``01``.
+    """
+    if not len(frame):
+        return []
+    cells = frame[[*first, *GROUP]].astype(str).assign(wave=wave_keys(frame["wave"]))
+    return list(cells.itertuples(index=False, name=None))
 
 
 def read_register(folder: Path, lang: str = "de") -> Register:
@@ -307,11 +319,12 @@ def check_new(
         return
     earlier = frame[hit]
     lines = register.lines[hit]
-    mine = {(str(w), str(u), str(a)) for w, u, a in imported[GROUP].itertuples(index=False)}
-    old = [(str(w), str(u), str(a)) for w, u, a in earlier[GROUP].itertuples(index=False)]
-    if replace_wave is not None and replace_wave not in {g[0] for g in mine}:
+    mine = set(_keyed(imported))
+    old = _keyed(earlier)
+    replace = None if replace_wave is None else wave_key(replace_wave)
+    if replace is not None and replace not in {g[0] for g in mine}:
         return  # refused by the merge, which says the import holds no such wave
-    if replace_wave is not None and all(g[0] == replace_wave and g in mine for g in old):
+    if replace is not None and all(g[0] == replace and g in mine for g in old):
         return
     same_wave = sorted({g[0] for g in old})
     same = set(old) <= mine and len(same_wave) == 1
@@ -399,8 +412,7 @@ def _replaced_groups(imported: pd.DataFrame, replace_wave: str | None) -> set[tu
     """Return the groups whose answers a ``--replace`` of this import replaces (none without)."""
     if replace_wave is None:
         return set()
-    mine = {(str(w), str(u), str(a)) for w, u, a in imported[GROUP].itertuples(index=False)}
-    return {g for g in mine if g[0] == replace_wave}
+    return {g for g in _keyed(imported) if g[0] == wave_key(replace_wave)}
 
 
 def check_overlap(
@@ -450,7 +462,7 @@ def check_overlap(
         Naming the file, how many of its responses were imported before,
         when, as what and from which file, and what to do.
     """
-    if replace_wave is not None and replace_wave not in set(imported["wave"].astype(str)):
+    if replace_wave is not None and wave_key(replace_wave) not in set(wave_keys(imported["wave"])):
         return  # refused by the merge, which says the import holds no such wave
     records = register.records()
     records = records[records["sha256"] != checksum]
@@ -460,12 +472,12 @@ def check_overlap(
     if hit.empty:
         return
     replaced = _replaced_groups(imported, replace_wave)
-    before = {tuple(g) for g in hit[GROUP].itertuples(index=False)}
+    before = set(_keyed(hit))
     if replaced and before <= replaced:
         return  # the answers are replaced in place; their records move to this import
-    now = taken.astype(str).set_index("response")[GROUP]
-    again = now.loc[hit["response"]]  # as what they would be imported this time
-    same = (again.to_numpy() == hit[GROUP].to_numpy()).all(axis=1)
+    now = dict(zip(taken["response"].astype(str), _keyed(taken), strict=True))
+    # as what they would be imported this time
+    same = np.array([now[r] == g for r, g in zip(hit["response"], _keyed(hit), strict=True)])
     n, total = len(hit), len(taken)
     out = [
         f"{shown_name}: {n} von {total} Antwortbögen dieses Exports wurden schon importiert "
@@ -475,14 +487,14 @@ def check_overlap(
     ]
     lines = dict(
         zip(
-            map(tuple, register.frame[["sha256", *GROUP]].astype(str).to_numpy()),
+            _keyed(register.frame, "sha256"),
             zip(register.frame.itertuples(index=False), register.lines, strict=True),
             strict=True,
         )
     )
-    counts = hit.groupby(["sha256", *GROUP], sort=False).size()
+    counts = pd.Series(_keyed(hit, "sha256")).value_counts(sort=False)
     for key, k in counts.items():
-        row, line = lines[tuple(map(str, key))]
+        row, line = lines[key]
         day = pd.Timestamp(row.imported)
         out.append(
             f"  {k} davon am {day:%d.%m.%Y} aus „{row.export}“ ({row.tool}): "
@@ -513,7 +525,7 @@ def check_overlap(
         )
         wrong = hit.loc[~same, ["unit_id", "wave"]].drop_duplicates()
         out += _removal_lines(where, sorted(map(tuple, wrong.to_numpy().tolist())))
-    waves = {str(w) for w in hit.loc[same, "wave"]}
+    waves = {g[0] for g, s in zip(_keyed(hit), same, strict=True) if s}
     if len(waves) == 1:  # --replace takes one wave
         (wave,) = waves
         out.append(
@@ -540,6 +552,7 @@ def register_text(
     taken: pd.DataFrame | None = None,
     replace_wave: str | None = None,
     secret_check: str = "",
+    replaced_rows: int = 0,
 ) -> dict[str, str]:
     """Return the register's new files: the recorded rows and this import's.
 
@@ -549,8 +562,10 @@ def register_text(
     the response records of earlier imports that this import takes in again
     (as a group it replaces, see :func:`check_overlap`) move to this import;
     a line of an earlier import all of whose responses moved is no longer
-    listed (its answers were replaced). Records of imports no longer in ``imports.csv``
-    are dropped.
+    listed (its answers were replaced); the other lines of earlier imports in
+    a group it replaced answers of get ``day`` as ``replaced`` (their
+    ``answers`` stay the count at their import). Records of imports no longer
+    in ``imports.csv`` are dropped.
 
     Parameters
     ----------
@@ -574,6 +589,9 @@ def register_text(
     secret_check : str
         :func:`~ogl_impact.imports.convert.secret_check` of this import's
         secret ("" leaves the cell empty).
+    replaced_rows : int
+        How many stored answers the ``--replace`` removed; with none, no
+        earlier line is marked replaced.
 
     Returns
     -------
@@ -587,6 +605,7 @@ def register_text(
         export=shown_name,
         tool=tool,
         imported=f"{day:%Y-%m-%d}",
+        replaced=None,
         secret_check=secret_check or None,
     )[columns]
     records = register.records()
@@ -594,9 +613,7 @@ def register_text(
     if taken is not None and len(taken) and len(records):
         replaced = _replaced_groups(imported, replace_wave)
         moved = records["response"].isin(set(taken["response"].astype(str))) & pd.Series(
-            [tuple(g) in replaced for g in records[GROUP].itertuples(index=False)],
-            index=records.index,
-            dtype=bool,
+            [g in replaced for g in _keyed(records)], index=records.index, dtype=bool
         )
         had = _lines_of(records)
         records = records[~moved]
@@ -605,10 +622,16 @@ def register_text(
         gone = set()
     old = register.frame
     if not old.empty:
-        keys = old[["sha256", *GROUP]].astype(str).itertuples(index=False)
-        keep = [k[0] != checksum and tuple(k) not in gone for k in keys]
+        keep = [k[0] != checksum and k not in gone for k in _keyed(old, "sha256")]
         old = old[keep].reindex(columns=columns).copy()  # a register of an older version
         old["imported"] = [f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["imported"]]
+        old["replaced"] = [
+            None if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["replaced"]
+        ]
+        if replaced_rows:  # their answers in the groups replaced are gone: said with the day
+            hit = _replaced_groups(imported, replace_wave)
+            marked = [k[1:] in hit for k in _keyed(old, "sha256")]
+            old.loc[marked, "replaced"] = f"{day:%Y-%m-%d}"
         new = pd.concat([old.astype(object), new.astype(object)], ignore_index=True)
     mine = pd.DataFrame(columns=_columns(TAKEN), dtype=object)
     if taken is not None and len(taken):
@@ -693,7 +716,7 @@ def _secret_recorded(frame: pd.DataFrame) -> pd.Series:
 
 def _lines_of(records: pd.DataFrame) -> set[tuple[str, ...]]:
     """Return the register lines (checksum and group) that ``records`` belong to."""
-    return {tuple(k) for k in records[["sha256", *GROUP]].itertuples(index=False)}
+    return set(_keyed(records, "sha256"))
 
 
 def unrecorded(register: Register, checksum: str) -> list[int]:
@@ -715,7 +738,10 @@ def unrecorded(register: Register, checksum: str) -> list[int]:
     frame = register.frame
     if frame.empty:
         return []
-    recorded = pd.MultiIndex.from_frame(register.records()[["sha256", *GROUP]])
-    own = pd.MultiIndex.from_frame(frame[["sha256", *GROUP]].astype(str))
-    bare = ~own.isin(recorded) & (frame["sha256"].astype(str) != checksum).to_numpy()
+    recorded = set(_keyed(register.records(), "sha256"))
+    own = _keyed(frame, "sha256")
+    bare = (
+        np.array([k not in recorded for k in own])
+        & (frame["sha256"].astype(str) != checksum).to_numpy()
+    )
     return [int(n) for n in register.lines[bare]]

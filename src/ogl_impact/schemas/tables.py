@@ -600,6 +600,16 @@ class Imports(_Table):
         ge=0,
     )
     imported: Series[pd.Timestamp] = field("Importiert am", "Tag des Imports", "Day of the import")
+    replaced: Series[pd.Timestamp] = field(
+        "Ersetzt am",
+        "Tag, an dem ein späterer Import mit --replace Antworten dieser Welle, Einheit und "
+        "Akteursgruppe ersetzte (für seine Items; Antworten für andere Items bleiben); leer, "
+        "solange nichts ersetzt ist. „Antworten“ nennt weiter die Zahl beim Import",
+        "Day a later import with --replace replaced answers of this wave, unit and actor group "
+        "(for its items); empty while nothing is replaced. 'answers' keeps the count at the import",
+        nullable=True,
+        required=False,
+    )
     secret_check: Series[str] = field(
         "Prüfwert des Geheimnisses",
         "Prüfwert des Geheimnisses der Pseudonyme (HMAC, verrät es nicht); fehlt bei Importen "

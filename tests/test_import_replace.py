@@ -1,0 +1,150 @@
+"""``import --replace``: the wave as a number, and a register that says what was replaced.
+
+``responses.csv`` reads its waves as numbers, so ``--replace 1`` and a
+mapping's ``@wave;01`` name one wave; the text stays as the mapping wrote it,
+because the respondents' pseudonyms are made from it. A ``--replace`` that
+would remove the answers of respondents the new export lacks is refused
+unless ``--remove-absent`` confirms it, and the earlier import whose answers
+were replaced is marked so in ``imports.csv``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ogl_impact.cli import main
+from ogl_impact.validate import validate_folder
+from tests.test_import_overlap import imp, limesurvey, mapping, secret, table, tree
+
+__all__ = ["secret"]  # the fixture, shared with tests/test_import_overlap.py
+
+BEFORE = Path(__file__).parent / "fixtures" / "pseudonyms"
+"""Files written by the import before waves were compared as numbers (see the README there)."""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_import_of_wave_01_writes_the_pseudonyms_it_wrote_before(tmp_path, secret):
+    # the same export, mapping and secret as the reference files were written with
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w01.csv", wave="01")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    assert sha256(out / "responses.csv") == sha256(BEFORE / "wave01_responses.csv")
+    taken = BEFORE / "wave01_imported_responses.csv"
+    assert sha256(out / "imported_responses.csv") == sha256(taken)
+
+
+@pytest.mark.parametrize("given", ["01", "1"])
+def test_replace_finds_the_wave_a_mapping_writes_as_01(tmp_path, secret, capsys, given):
+    # a folder imported with @wave;01 (as before: the test above); its pseudonyms must stay
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w01.csv", wave="01")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    earlier = set(table(out, "responses")["respondent_id"])
+    # the cumulative download at the end of the field phase, replacing the first one
+    every = limesurvey(tmp_path / "b.csv", range(1, 53))
+    capsys.readouterr()
+    assert imp("limesurvey", every, m, out, secret, "--replace", given) == 0, capsys.readouterr()
+    said = capsys.readouterr()
+    assert "40 vorhandene Antworten der Welle 1 ersetzt" in said.out, said
+    answers = table(out, "responses")
+    assert len(answers) == 52 and answers["respondent_id"].is_unique
+    assert set(answers["wave"]) == {"01"}  # as the mapping writes it
+    assert earlier < set(answers["respondent_id"])  # the 40 kept their pseudonyms
+    assert list(table(out, "imports")["export"]) == ["colors.lss, b.csv"]
+    assert validate_folder(out).ok
+
+
+def test_replace_1_with_a_mapping_now_writing_01_replaces_the_answers_of_wave_1(
+    tmp_path, secret, capsys
+):
+    # first imported with @wave;1, the corrected mapping writes @wave;01: one wave, and the
+    # answers of the first import must be replaced, not kept beside the new ones
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "a.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "w1.csv", wave="1"), out, secret) == 0
+    every = limesurvey(tmp_path / "b.csv", range(1, 53))
+    m = mapping(tmp_path / "w01.csv", wave="01")
+    capsys.readouterr()
+    assert imp("limesurvey", every, m, out, secret, "--replace", "1") == 0, capsys.readouterr()
+    answers = table(out, "responses")
+    assert len(answers) == 52 and set(answers["wave"]) == {"01"}
+    assert table(out, "imported_responses")["response"].is_unique
+    assert validate_folder(out).ok
+
+
+def test_replace_removing_answers_the_export_lacks_needs_a_confirmation(tmp_path, secret, capsys):
+    # the researcher downloads responses 21-60 (the first 20 filtered out or deleted in the
+    # tool) and replaces wave 1 with them: the answers of 1-20 would be gone
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    later = limesurvey(tmp_path / "b.csv", range(21, 61))
+    capsys.readouterr()
+    before = tree(out)
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1") == 1
+    said = capsys.readouterr()
+    assert tree(out) == before  # not a byte changed
+    assert (
+        "--replace 1 entfernte 20 Antworten von 20 Befragten, die dieser Export nicht enthält "
+        "(responses.csv, Zeilen 3-22)" in said.err
+    ), said.err
+    assert "erneut mit --replace 1 --remove-absent aufrufen" in said.err
+    assert "Import abgelehnt, nichts geschrieben" in said.err and "Traceback" not in said.err
+
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1", "--remove-absent") == 0
+    said = capsys.readouterr()
+    assert "(mit --remove-absent bestätigt)" in said.err, said.err
+    assert "imports.csv: Zeile 3 früherer Importe als ersetzt am" in said.out, said.out
+    assert len(table(out, "responses")) == 40
+
+
+def test_the_register_marks_an_earlier_import_whose_answers_were_replaced(tmp_path, secret, capsys):
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    later = limesurvey(tmp_path / "b.csv", range(21, 61))
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1", "--remove-absent") == 0
+    register = table(out, "imports")
+    assert list(register["export"]) == ["colors.lss, a.csv", "colors.lss, b.csv"]
+    assert list(register["answers"]) == ["40", "40"]  # each the count at its import
+    day = pd.Timestamp(register["imported"].iloc[1])
+    assert pd.Timestamp(register["replaced"].iloc[0]) == day
+    assert register["replaced"].isna().iloc[1] or register["replaced"].iloc[1] == ""
+    # responses 21-40 are recorded once, now for the second import; 1-20 stay with the first
+    taken = table(out, "imported_responses")
+    assert taken["response"].is_unique
+    assert taken.groupby("sha256").size().sort_values().tolist() == [20, 40]
+    # validate accepts the register, from the command line as well
+    assert validate_folder(out).ok
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 0, capsys.readouterr()
+    # the first export again, as another wave: its responses are still recognised
+    before = tree(out)
+    a_again = limesurvey(tmp_path / "a2.csv", range(1, 41))
+    assert imp("limesurvey", a_again, mapping(tmp_path / "w2.csv", wave="2"), out, secret) == 1
+    assert tree(out) == before
+
+
+def test_a_cumulative_download_of_a_wave_written_01_is_seen_as_imported(tmp_path, secret, capsys):
+    # with @survey_id the answers cannot be found by their pseudonyms; only the register's
+    # records of the responses tell that 40 of them were imported (as wave 01, read as 1)
+    rows = "@survey_id;farben;;\nG02Q04;bild;satisfaction;false\n"
+    out = tmp_path / "daten"
+    w01 = mapping(tmp_path / "w01.csv", wave="01", rows=rows)
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), w01, out, secret) == 0
+    every = limesurvey(tmp_path / "b.csv", range(1, 53))
+    capsys.readouterr()
+    before = tree(out)
+    w2 = mapping(tmp_path / "w2.csv", wave="2", rows=rows)
+    assert imp("limesurvey", every, w2, out, secret) == 1
+    err = capsys.readouterr().err
+    assert "40 von 52 Antwortbögen dieses Exports wurden schon importiert" in err, err
+    assert "--replace 1 ersetzt er alle Antworten der Welle 1" not in err  # not the same wave
+    assert tree(out) == before
