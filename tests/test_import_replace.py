@@ -148,3 +148,43 @@ def test_a_cumulative_download_of_a_wave_written_01_is_seen_as_imported(tmp_path
     assert "40 von 52 Antwortbögen dieses Exports wurden schon importiert" in err, err
     assert "--replace 1 ersetzt er alle Antworten der Welle 1" not in err  # not the same wave
     assert tree(out) == before
+
+
+def test_validate_names_a_replaced_day_before_the_import(tmp_path, secret, capsys):
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    path = out / "imports.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[1].split(";")
+    cells = lines[2].split(";")
+    cells[header.index("replaced")] = "2001-01-01"
+    lines[2] = ";".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 1
+    said = capsys.readouterr()
+    assert (
+        "imports.csv, Zeile 3, Spalte „replaced“, Wert „2001-01-01“: Ein Import kann erst nach "
+        "seinem Tag ersetzt worden sein" in said.out + said.err
+    ), said
+
+
+def test_a_register_without_the_column_replaced_is_read_and_marked(tmp_path, secret, capsys):
+    # imports.csv as the previous version wrote it: no column replaced
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    path = out / "imports.csv"
+    rows = [line.split(";") for line in path.read_text(encoding="utf-8").splitlines()]
+    cut = rows[1].index("replaced")
+    path.write_text(
+        "\n".join([rows[0][0], *(";".join(r[:cut] + r[cut + 1 :]) for r in rows[1:])]) + "\n",
+        encoding="utf-8",
+    )
+    assert validate_folder(out).ok
+    later = limesurvey(tmp_path / "b.csv", range(21, 61))
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1", "--remove-absent") == 0
+    register = table(out, "imports")
+    assert register["replaced"].fillna("").ne("").tolist() == [True, False]
+    assert validate_folder(out).ok

@@ -215,6 +215,17 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Die Prüfung „{check}“ ist fehlgeschlagen.",
         "The check '{check}' failed.",
     ),
+    "replaced_after_import": (
+        "Ein Import kann erst nach seinem Tag ersetzt worden sein („Ersetzt am“ vor "
+        "„Importiert am“).",
+        "An import cannot have been replaced before the day it was imported.",
+    ),
+    "indicator_scale": (
+        "Ein ordinaler Indikator braucht eine Skala: Skalenminimum und Skalenmaximum als ganze "
+        "Zahlen, das Maximum größer; Ausgangs- und Zielwert liegen als ganze Zahlen auf ihr.",
+        "An ordinal indicator needs a scale: scale minimum and maximum as whole numbers, the "
+        "maximum greater; baseline and target lie on it as whole numbers.",
+    ),
     "scale_max_above_min": (
         "Das Skalenmaximum muss größer als das Skalenminimum sein.",
         "The scale maximum must be greater than the scale minimum.",

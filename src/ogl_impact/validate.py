@@ -107,6 +107,8 @@ _CHECK_COLUMN: dict[str, str | tuple[str, ...]] = {
     "percentage_range": "target_value",
     "count_range": ("baseline_value", "target_value"),
     "scale_max_above_min": "scale_max",
+    "replaced_after_import": "replaced",
+    "indicator_scale": ("scale_min", "scale_max", "baseline_value", "target_value"),
     "complete_has_date": "achieved_date",
 }
 
@@ -433,8 +435,37 @@ def _check_column(raw: RawTable, check: str, idx: int) -> str:
     if check == "count_range":  # the value that is negative or not whole
         bad = [c for c in present if not _whole_from_zero(raw.frame[c].iat[idx], raw.decimal)]
         return (bad or present or list(candidates))[0]
+    if check == "indicator_scale":  # the bound missing or wrong, else the value off the scale
+        return _off_scale_column(raw, idx)
     empty = [c for c in present if raw.frame[c].iat[idx] == ""]
     return (empty or present or list(candidates))[0]
+
+
+def _cell_number(raw: RawTable, column: str, idx: int) -> float | None:
+    """Read a cell as a number (None when the column is missing, the cell empty or unreadable)."""
+    if column not in raw.frame.columns:
+        return None
+    text = str(raw.frame[column].iat[idx]).strip()
+    if raw.decimal == ",":
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _off_scale_column(raw: RawTable, idx: int) -> str:
+    """Return the column of an indicator's row that breaks ``indicator_scale``."""
+    low, high = (_cell_number(raw, c, idx) for c in ("scale_min", "scale_max"))
+    if low is None or not low.is_integer():
+        return "scale_min"
+    if high is None or not high.is_integer() or high <= low:
+        return "scale_max"
+    for column in ("baseline_value", "target_value"):
+        value = _cell_number(raw, column, idx)
+        if value is not None and not (low <= value <= high and value.is_integer()):
+            return column
+    return "scale_min"
 
 
 def _whole_from_zero(text: str, decimal: str) -> bool:

@@ -413,7 +413,14 @@ def _date_validation(sheet, first: int, last: int, col: int, help_de: str) -> No
     )
 
 
-def _number_rule(measure: str) -> dict[str, object]:
+def _number_rule(measure: str, scale: tuple[float, float] | None = None) -> dict[str, object]:
+    if scale is not None:  # an ordinal indicator: whole numbers on its scale, as validate asks
+        return {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": int(scale[0]),
+            "maximum": int(scale[1]),
+        }
     if measure == "percentage":
         return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}
     if measure == "count":
@@ -463,18 +470,30 @@ def _values(book, fmt: _Formats, layout: Layout, fill: Fill | None) -> None:
             row, idx["status"], None, fmt.open
         )
         sheet.write_blank(row, idx["note"], None, fmt.open)
-        rule = dict(_number_rule(r.measure))
-        rule.update(
-            {
-                "input_title": "Wert",
-                "input_message": _NUMBER_HELP.get(
-                    r.measure, "Zahl mit Dezimalkomma, z. B. 12,5. Keine Formel, kein Text."
-                ),
-                "error_title": "Keine gültige Zahl",
-                "error_message": "Bitte eine Zahl eintragen (z. B. 12,5); "
-                + _NUMBER_HELP.get(r.measure, ""),
-            }
-        )
+        scale = layout.scale_of.get(r.indicator_id)
+        rule = dict(_number_rule(r.measure, scale))
+        if scale is not None:
+            said = f"Ganze Zahl der Skala von {scale[0]:g} bis {scale[1]:g}."
+            rule.update(
+                {
+                    "input_title": "Wert",
+                    "input_message": said,
+                    "error_title": "Nicht auf der Skala",
+                    "error_message": f"Bitte eine {said[0].lower()}{said[1:]}",
+                }
+            )
+        else:
+            rule.update(
+                {
+                    "input_title": "Wert",
+                    "input_message": _NUMBER_HELP.get(
+                        r.measure, "Zahl mit Dezimalkomma, z. B. 12,5. Keine Formel, kein Text."
+                    ),
+                    "error_title": "Keine gültige Zahl",
+                    "error_message": "Bitte eine Zahl eintragen (z. B. 12,5); "
+                    + _NUMBER_HELP.get(r.measure, ""),
+                }
+            )
         sheet.data_validation(row, idx["value"], row, idx["value"], rule)
     last = HEADER_ROW + max(len(layout.values), 1) - 1
     extra = (WITHDRAW_LABEL,) if fill is not None and fill.withdraw else ()

@@ -238,6 +238,9 @@ class Layout:
         Last day of the period.
     previous_period : str
         The latest earlier period with values ("" when there is none).
+    scales : tuple of tuple
+        ``(indicator_id, scale_min, scale_max)`` of the indicators with a
+        scale (ordinal ones): their value cells take whole numbers on it.
     """
 
     lab_id: str
@@ -247,6 +250,12 @@ class Layout:
     period_label: str
     period_end: pd.Timestamp
     previous_period: str = ""
+    scales: tuple[tuple[str, float, float], ...] = ()
+
+    @cached_property
+    def scale_of(self) -> dict[str, tuple[float, float]]:
+        """The scale (lowest, highest value) of each indicator that has one."""
+        return {iid: (low, high) for iid, low, high in self.scales}
 
     @cached_property
     def values(self) -> pd.DataFrame:
@@ -362,6 +371,8 @@ _FIELDS = {
         "measure",
         "baseline_value",
         "target_value",
+        "scale_min",
+        "scale_max",
     ),
     "nodes": ("node_id", "level"),
     "indicator_values": ("indicator_id", "period_id", "disaggregation_value", "value"),
@@ -415,7 +426,10 @@ class LabRows(Mapping):
     """
 
     def __init__(self, tables: dict[str, pd.DataFrame]):
-        self._groups = {name: _grouped(tables[name], fields) for name, fields in _FIELDS.items()}
+        self._groups = {
+            name: _grouped(_with_fields(tables[name], fields), fields)
+            for name, fields in _FIELDS.items()
+        }
         self._periods = tables["periods"]
         self._cache: dict[str, tuple] = {}  # shared: period facts computed once per period
         self._labs = sorted(set().union(*(where.keys() for _, where in self._groups.values())))
@@ -435,6 +449,12 @@ class LabRows(Mapping):
 
     def __len__(self) -> int:
         return len(self._labs)
+
+
+def _with_fields(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
+    """Return ``frame`` with the optional ``fields`` it lacks as empty numbers (a scale)."""
+    missing = [f for f in fields if f not in frame.columns]
+    return frame.assign(**dict.fromkeys(missing, np.nan)) if missing else frame
 
 
 def _python_column(col: pd.Series, lazy: bool = False) -> np.ndarray | _Converted:
@@ -594,8 +614,11 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
                 previous[key] = (r, value)
     rows = []
     levels = vocab.LEVELS
-    for iid, node, name, measure, baseline, target in own["indicators"]:
+    scales = []
+    for iid, node, name, measure, baseline, target, *scale in own["indicators"]:
         lv = levels.get(level.get(node, ""), ("", ""))[0]
+        if len(scale) == 2 and scale[0] is not None and scale[1] is not None:
+            scales.append((iid, float(scale[0]), float(scale[1])))
         for d in sorted(seen.get(iid, {""})):
             prev = previous.get((iid, d))
             rows.append(
@@ -620,6 +643,7 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
         period_label=label,
         period_end=end,
         previous_period=next((e for e in earlier if e in with_values), ""),
+        scales=tuple(scales),
     )
 
 

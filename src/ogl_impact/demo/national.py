@@ -16,7 +16,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ogl_impact.demo.items import ITEMS, codebook_frame
-from ogl_impact.demo.simulate import ACTOR_SHARES, INDICATOR_TEMPLATES, NODE_TEMPLATES, THRESHOLDS
+from ogl_impact.demo.simulate import (
+    ACTOR_SHARES,
+    INDICATOR_SCALES,
+    INDICATOR_TEMPLATES,
+    NODE_TEMPLATES,
+    THRESHOLDS,
+)
 from ogl_impact.schemas import TABLES
 
 LANDS = (
@@ -177,6 +183,9 @@ def _indicators(
     ind["target_date"] = "2022-12-31"
     ind["source_of_verification"] = "synthetisch"
     ind["assumptions"] = ""
+    scales = ind["name"].map(INDICATOR_SCALES)
+    ind["scale_min"] = [None if pd.isna(s) else s[0] for s in scales]
+    ind["scale_max"] = [None if pd.isna(s) else s[1] for s in scales]
     ind = ind[list(TABLES["indicators"].model.to_schema().columns)]
     k = len(periods)
     base = np.repeat(ind["baseline_value"].to_numpy(float), k)

@@ -323,6 +323,13 @@ INDICATOR_TEMPLATES = {
 }
 
 
+INDICATOR_SCALES = {
+    "Bewertung der Beteiligungskultur (1-5)": (1, 5),
+    "Verstetigung der Laborarbeit (Einschätzung 0-4)": (0, 4),
+}
+"""The scales of the ordinal and qualitative indicators of :data:`INDICATOR_TEMPLATES`, by name."""
+
+
 def _impact_models(
     rng: np.random.Generator, lab_ids: list[str], report: pd.DataFrame, data: DemoData
 ) -> None:
@@ -384,6 +391,8 @@ def _impact_models(
                         else None,
                         "aggregatable": agg,
                         "disaggregation": disagg,
+                        "scale_min": INDICATOR_SCALES.get(name, (None, None))[0],
+                        "scale_max": INDICATOR_SCALES.get(name, (None, None))[1],
                     }
                 )
                 stale = rng.random() < 0.06

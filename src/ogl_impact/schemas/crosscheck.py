@@ -825,9 +825,53 @@ def _indicator_values(
                     rule_en=en,
                 )
             )
+    out += _values_on_scale(ind, key, known, v, measure, raw)
     unexpected = known & dimension.isna() & values["disaggregation_value"].notna()
     for pos in np.flatnonzero(unexpected.to_numpy()):
         out.append(_at(raw, int(pos), "disaggregation_value", "disaggregation_unexpected"))
+    return out
+
+
+def _values_on_scale(
+    ind: pd.DataFrame,
+    key: pd.MultiIndex,
+    known: pd.Series,
+    v: pd.Series,
+    measure: pd.Series,
+    raw: RawTable,
+) -> list[Problem]:
+    """Values of an indicator with a scale (an ordinal one) are whole numbers on it.
+
+    Indicators without ``scale_min`` and ``scale_max`` (a table of an older
+    version, a scale left empty) are not checked here; the indicators' own
+    schema asks an ordinal indicator for its scale where the columns exist.
+    """
+    if "scale_min" not in ind or "scale_max" not in ind:
+        return []
+    low = pd.Series(
+        ind["scale_min"].astype("float64").reindex(key).to_numpy(), index=v.index, copy=False
+    )
+    high = pd.Series(
+        ind["scale_max"].astype("float64").reindex(key).to_numpy(), index=v.index, copy=False
+    )
+    scaled = known & low.notna() & high.notna() & v.notna()
+    off = scaled & ~((v >= low) & (v <= high) & (v == np.floor(v))).fillna(False)
+    out = []
+    for pos in np.flatnonzero(off.to_numpy()):
+        name = str(measure.iat[pos])
+        lo, hi = f"{low.iat[pos]:g}", f"{high.iat[pos]:g}"
+        out.append(
+            _at(
+                raw,
+                int(pos),
+                "value",
+                "indicator_value_range",
+                measure=name,
+                measure_de=vocab.MEASURES.get(name, (name,))[0],
+                rule_de=f"ganze Zahl der Skala von {lo} bis {hi}",
+                rule_en=f"whole number on the scale from {lo} to {hi}",
+            )
+        )
     return out
 
 

@@ -8,6 +8,7 @@ involve several tables live in :mod:`ogl_impact.schemas.crosscheck`.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -297,6 +298,20 @@ class Indicators(_Table):
         nullable=True,
         str_matches=ID_PATTERN,
     )
+    scale_min: Series[float] = field(
+        "Skalenminimum",
+        "Kleinster Wert der Skala eines ordinalen Indikators (z. B. 1 bei 1-5); leer ohne Skala",
+        "Lowest value of an ordinal indicator's scale (e.g. 1 on 1-5); empty without a scale",
+        nullable=True,
+        required=False,
+    )
+    scale_max: Series[float] = field(
+        "Skalenmaximum",
+        "Größter Wert der Skala eines ordinalen Indikators (z. B. 5 bei 1-5); leer ohne Skala",
+        "Highest value of an ordinal indicator's scale (e.g. 5 on 1-5); empty without a scale",
+        nullable=True,
+        required=False,
+    )
 
     class Config:
         unique = ["lab_id", "indicator_id"]
@@ -325,6 +340,23 @@ class Indicators(_Table):
             .all(axis=1)
         )
         return ~count | inside
+
+    @pa.dataframe_check(name="indicator_scale")
+    def _indicator_scale(cls, df: pd.DataFrame) -> Series[bool]:
+        if "scale_min" not in df and "scale_max" not in df:  # a table of an older version
+            return pd.Series(True, index=df.index)
+        nothing = pd.Series(np.nan, index=df.index, dtype="float64")  # half a scale: none
+        low, high = df.get("scale_min", nothing), df.get("scale_max", nothing)
+        given = low.notna() | high.notna()
+        whole = (low == low.round()) & (high == high.round())
+        scale = low.notna() & high.notna() & whole & (high > low)
+        on = (
+            df[["baseline_value", "target_value"]]
+            .apply(lambda s: s.isna() | ((s >= low) & (s <= high) & (s == s.round())))
+            .all(axis=1)
+        )
+        ordinal = df["measure"] == "ordinal"
+        return (~given & ~ordinal) | (scale & on).fillna(False).astype(bool)
 
 
 class IndicatorValues(_Table):
@@ -623,6 +655,12 @@ class Imports(_Table):
 
     class Config:
         unique = ["sha256", "wave", "unit_id", "actor_group"]
+
+    @pa.dataframe_check(name="replaced_after_import")
+    def _replaced_after_import(cls, df: pd.DataFrame) -> Series[bool]:
+        if "replaced" not in df:  # a register of an older version
+            return pd.Series(True, index=df.index)
+        return (df["replaced"].isna() | (df["replaced"] >= df["imported"])).astype(bool)
 
 
 class ImportedResponses(_Table):
