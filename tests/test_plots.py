@@ -767,3 +767,63 @@ def test_every_figure_passes_the_layout_check(name, lang):
     with house_style(lang=lang):
         ax = SMALL_FIGURES[name]()
         assert _layout_ok(ax) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "width", "expected"),
+    [
+        # a compound breaks at its joint (Duden: Zi|vil|ge|sell|schaft; Zivil + Gesellschaft)
+        ("Zivilgesellschaft", 12, ["Zivil-", "gesellschaft"]),
+        ("Zivilgesellschaft", 16, ["Zivil-", "gesellschaft"]),
+        ("Verwaltungsmitarbeitende", 14, ["Verwaltungs-", "mitarbeitende"]),
+        ("Verwaltungsmitarbeitende", 20, ["Verwaltungs-", "mitarbeitende"]),
+        ("Kommunalverwaltung", 15, ["Kommunal-", "verwaltung"]),
+        ("Beteiligungsformate", 16, ["Beteiligungs-", "formate"]),
+        ("Beteiligungsangebote", 17, ["Beteiligungs-", "angebote"]),
+        ("Bürgerbeteiligung", 14, ["Bürger-", "beteiligung"]),
+        ("Open-Government-Methoden", 17, ["Open-Government-", "Methoden"]),
+        (
+            "Werkstätten und Beteiligungsformate durchführen",
+            15,
+            ["Werkstätten und", "Beteiligungs-", "formate", "durchführen"],
+        ),
+        # where the joint would cost a line, a syllable break stays (and is counted)
+        ("Zivilgesellschaft", 10, ["Zivilge-", "sellschaft"]),
+        (
+            "Verwaltung arbeitet mit der Zivilgesellschaft zusammen",
+            16,
+            ["Verwaltung", "arbeitet mit der", "Zivilgesell-", "schaft zusammen"],
+        ),
+    ],
+)
+def test_wrap_breaks_compounds_at_their_joint(label, width, expected):
+    from ogl_impact.plots.style import syllable_breaks, wrap
+
+    assert wrap(label, width).split("\n") == expected
+    off_joint = {"Zivilge-", "Zivilgesell-"}  # breaks above inside a part of the compound
+    assert syllable_breaks(label, width) == sum(line in off_joint for line in expected)
+
+
+def test_model_diagram_breaks_compounds_at_their_joint():
+    labels = [
+        "Verwaltung arbeitet mit der Zivilgesellschaft zusammen",
+        "Werkstätten und Beteiligungsformate durchführen",
+        "Verwaltungsmitarbeitende kennen die Kommunalverwaltung",
+    ]
+    data = pd.DataFrame(
+        {
+            "node_id": ["a", "b", "c"],
+            "level": ["input", "activity", "output"],
+            "label": labels,
+            "contributes_to": ["b", "c", None],
+            "status": ["achieved", "on_track", "behind"],
+        }
+    )
+    with house_style():
+        ax = plots.impact_model(data)
+    lines = [line for t in ax.texts for line in t.get_text().split("\n")]
+    broken = [line.split()[-1] for line in lines if line.endswith("-")]
+    assert broken, lines  # the labels do not fit a box whole
+    joints = {"Zivil-", "Beteiligungs-", "Verwaltungs-", "Kommunal-"}
+    assert set(broken) <= joints, lines
+    plt.close(ax.figure)

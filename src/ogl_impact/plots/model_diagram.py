@@ -6,7 +6,8 @@ between neighbouring columns an arrow runs straight from the right edge of
 one box to the left edge of the other, an arrow skipping columns runs along
 a lane under all boxes, and an arrow within one level (a higher stage) bends
 out into the gap on the right. Labels are hyphenated at German syllable
-boundaries; text is black or white, whichever contrasts more with the fill.
+boundaries, at a compound's joint where the box allows; text is black or
+white, whichever contrasts more with the fill.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ogl_impact.plots.style import (
     STATUS_COLOURS,
     ensure_ax,
     legend_below,
+    syllable_breaks,
     text,
     text_colour_on,
     wrap,
@@ -79,11 +81,14 @@ def _fit_label(
     artist = ax.text(
         x, y, "", ha="center", va="center", fontsize=6.5, linespacing=1.1, color=colour
     )
-    # the whole label first (6.5 pt, then 6 pt); cut with "…" only when nothing else fits
-    for lines in (None, max_lines):
+    # the whole label first (6.5 pt, then 6 pt), broken only at compounds' joints where it
+    # fits so; cut with "…" only when nothing else fits
+    for lines, joints_only in ((None, True), (None, False), (max_lines, False)):
         for size in (6.5, 6.0):
             artist.set_fontsize(size)
             for chars in range(width + 4, 7, -1):
+                if joints_only and syllable_breaks(label, chars):
+                    continue
                 artist.set_text(wrap(label, chars, max_lines=lines))
                 box = artist.get_window_extent(renderer)
                 if box.width <= room_w and box.height <= room_h:

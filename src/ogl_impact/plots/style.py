@@ -491,8 +491,12 @@ def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
     """Wrap a label at word boundaries, hyphenating long German words at syllables.
 
     Words are broken only where :mod:`pyphen` (``de_DE``) allows, after a
-    hyphen or a slash; a word without such a point longer than a line is
-    left whole rather than cut mid-syllable.
+    hyphen or a slash; a word that fits on a line of its own is not broken,
+    and a word without a legal point longer than a line is left whole rather
+    than cut mid-syllable. Of the wrappings with the fewest lines, one that
+    breaks compounds only at their joints wins ("Zivil-gesellschaft", not
+    "Zivilge-sellschaft"; see :func:`syllable_breaks`), then the one filling
+    the first lines most.
 
     Parameters
     ----------
@@ -512,57 +516,121 @@ def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
     --------
     >>> wrap("Beteiligungsbereitschaft steigt", 14).splitlines()
     ['Beteiligungs-', 'bereitschaft', 'steigt']
+    >>> wrap("Zivilgesellschaft", 12).splitlines()
+    ['Zivil-', 'gesellschaft']
     """
-    lines: list[str] = []
-    current = ""
-    for word in str(label).split():
-        while True:
-            sep = " " if current else ""
-            if len(current) + len(sep) + len(word) <= width:
-                current += sep + word
-                break
-            # a word that fits on a line of its own moves there whole (fewer hyphens)
-            room = width - len(current) - len(sep) if len(word) > width else 0
-            head, tail = _split_word(word, room)
-            if head:
-                lines.append(current + sep + head)
-                current, word = "", tail
-                continue
-            if current:
-                lines.append(current)
-                current = ""
-                continue
-            head, tail = _split_word(word, width, force=True)
-            lines.append(head)
-            word = tail
-            if not word:
-                break
-    if current:
-        lines.append(current)
+    lines = _wrap_lines(str(label), width)[0]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip("-") + "…"
     return "\n".join(lines) or str(label)
 
 
-def _split_word(word: str, room: int, force: bool = False) -> tuple[str, str]:
-    """Longest head of ``word`` (with its hyphen) fitting in ``room`` characters."""
+def syllable_breaks(label: str, width: int = 20) -> int:
+    """Count the words :func:`wrap` breaks elsewhere than at a compound's joint.
+
+    Parameters
+    ----------
+    label : str
+        The text.
+    width : int, default 20
+        Characters per line.
+
+    Returns
+    -------
+    int
+        Breaks inside a part of a compound ("Beteili-gungsformate"); 0 when
+        every break is at a joint ("Beteiligungs-formate") or none is needed.
+
+    Examples
+    --------
+    >>> syllable_breaks("Zivilgesellschaft", 10), syllable_breaks("Zivilgesellschaft", 12)
+    (1, 0)
+    """
+    return _wrap_lines(str(label), width)[1]
+
+
+def _wrap_lines(label: str, width: int) -> tuple[list[str], int]:
+    """Best wrapping of ``label``: fewest lines, then fewest breaks off a joint, then fullest."""
+    words = tuple(label.split())
+    memo: dict[tuple[int, str, str], tuple[tuple, list[str], int]] = {}
+
+    def best(i: int, current: str, rest: str) -> tuple[tuple, list[str], int]:
+        # lines from here: ``current`` is the open line, ``rest`` what is left of word i
+        key = (i, current, rest)
+        if key in memo:
+            return memo[key]
+        if not rest:
+            if i + 1 >= len(words):
+                lines = [current] if current else []
+                found: tuple[tuple, list[str], int] = ((len(lines), 0), lines, 0)
+                memo[key] = found
+                return found
+            i, rest = i + 1, words[i + 1]
+        sep = " " if current else ""
+        options: list[tuple[list[str], int, int, str, str]] = []
+        if len(current) + len(sep) + len(rest) <= width:
+            options.append(([], 0, i, current + sep + rest, ""))
+        elif len(rest) <= width:  # a word that fits on a line of its own moves there whole
+            options.append(([current], 0, i, rest, ""))
+        else:
+            room = width - len(current) - len(sep)
+            for head, tail, joint in _breaks(rest):
+                if len(head) <= room:
+                    options.append(([current + sep + head], int(not joint), i, "", tail))
+            if current:
+                options.append(([current], 0, i, "", rest))
+            elif not options:
+                # nothing fits: the shortest legal head (a long line beats a mid-syllable cut)
+                cuts = _breaks(rest)
+                if cuts:
+                    head, tail, joint = min(cuts, key=lambda c: len(c[0]))
+                    options.append(([head], int(not joint), i, "", tail))
+                else:
+                    options.append(([rest], 0, i, "", ""))
+        results = []
+        for done, bad, j, line, left in options:
+            _score, lines, bads = best(j, line, left)
+            lines = done + lines
+            bads += bad
+            results.append(((len(lines), bads, tuple(-len(x) for x in lines)), lines, bads))
+        found = min(results, key=lambda r: r[0])
+        memo[key] = found
+        return found
+
+    if not words:
+        return [], 0
+    _score, lines, bads = best(0, "", words[0])
+    return lines, bads
+
+
+LINKING_S = re.compile(r"(ungs|heits|keits|schafts|tions|täts)$")
+"""A syllable ending a compound's first part with a linking "s" ("Beteiligungs|formate")."""
+PREFIXES = frozenset({"be", "ge", "ver", "zer", "ent", "mit"})
+"""Unstressed prefixes: a syllable break before one inside a word is mostly a compound's joint
+("Zivil|gesellschaft", "Kommunal|verwaltung", "Verwaltungs|mitarbeitende"), unless the
+syllable before is a particle itself ("Beteiligungs|an-ge|bote": "an|ge" is one prefix)."""
+PARTICLES = frozenset(
+    {"ab", "an", "auf", "aus", "bei", "ein", "mit", "nach", "vor", "zu", "um", "un", "ge", "be"}
+    | {"ver", "zer", "ent", "er", "dar", "her", "hin", "weg", "zu", "über", "unter"}
+)
+
+
+def _breaks(word: str) -> list[tuple[str, str, bool]]:
+    """Every legal break of ``word`` as (head with its hyphen, tail, is a compound joint)."""
     import pyphen
 
-    best: tuple[str, str] = ("", word)
+    found = _BREAKS.get(word)
+    if found is not None:
+        return found
+    out: dict[int, tuple[str, str, bool]] = {}
     for i in range(1, len(word)):
-        head = word[:i]
         if word[i - 1] in "-/":
-            piece = head
-        else:
-            continue
-        if len(piece) <= room:
-            best = (piece, word[i:])
+            out[i] = (word[:i], word[i:], True)
     if "de" not in _PYPHEN:  # loading the dictionary costs more than the whole wrap
         _PYPHEN["de"] = pyphen.Pyphen(lang="de_DE", left=3, right=3)
-    dic = _PYPHEN["de"]
-    splits = list(dic.iterate(word))
-    cuts = {len(h.rstrip("-")) for h, _t in splits}
+    splits = list(_PYPHEN["de"].iterate(word))
+    cuts = sorted({len(h.rstrip("-")) for h, _t in splits})
     for head, tail in splits:
         # at least three letters on each side, also within a compound ("Wissen/Fähig-keiten")
         if len(re.split(r"[-/]", head)[-1]) < 3 or len(re.split(r"[-/]", tail)[0]) < 3:
@@ -572,17 +640,22 @@ def _split_word(word: str, room: int, force: bool = False) -> tuple[str, str]:
         n = len(head.rstrip("-"))
         if n + 1 in cuts and word[n].lower() not in "aeiouäöüy":
             continue
-        piece = head if head.endswith("-") else head + "-"
-        if len(piece) <= room and len(piece) > len(best[0]):
-            best = (piece, tail)
-    if not best[0] and force:
-        # nothing fits: the shortest legal head (a long line beats a mid-syllable cut)
-        cuts = [(h if h.endswith("-") else h + "-", t) for h, t in dic.iterate(word)]
-        cuts += [(word[:i], word[i:]) for i in range(1, len(word)) if word[i - 1] in "-/"]
-        return min(cuts, key=lambda c: len(c[0])) if cuts else (word, "")
-    return best
+        if n in out:
+            continue
+        later = [c for c in cuts if c > n and c != n + 1]
+        earlier = [c for c in cuts if c < n and c + 1 not in cuts]
+        syllable = word[n : later[0] if later else len(word)].lower()
+        before = word[earlier[-1] if earlier else 0 : n].lower()
+        joint = bool(LINKING_S.search(word[:n].lower())) or (
+            syllable in PREFIXES and before not in PARTICLES
+        )
+        out[n] = (head if head.endswith("-") else head + "-", tail, joint)
+    found = [out[n] for n in sorted(out)]
+    _BREAKS[word] = found
+    return found
 
 
+_BREAKS: dict[str, list[tuple[str, str, bool]]] = {}
 _PYPHEN: dict[str, Any] = {}
 
 
