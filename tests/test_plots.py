@@ -1,5 +1,6 @@
 """Plots are tested by what they drew: bar lengths, absent groups, labels, formats."""
 
+import itertools
 import re
 
 import matplotlib.pyplot as plt
@@ -826,4 +827,59 @@ def test_model_diagram_breaks_compounds_at_their_joint():
     assert broken, lines  # the labels do not fit a box whole
     joints = {"Zivil-", "Beteiligungs-", "Verwaltungs-", "Kommunal-"}
     assert set(broken) <= joints, lines
+    plt.close(ax.figure)
+
+
+def test_model_diagram_arrows_of_neighbouring_nodes_never_share_a_line_or_a_head():
+    # five outcomes feeding each other (as in the demo labs' models), two outputs feeding back
+    data = pd.DataFrame(
+        {
+            "node_id": ["in1", "op1", "op2", "op3", "oc1", "oc2", "oc3", "oc4", "oc5", "im1"],
+            "level": ["input", *["output"] * 3, *["outcome"] * 5, "impact"],
+            "label": [f"Knoten {i}" for i in range(10)],
+            "contributes_to": [
+                "op1",
+                "op2",
+                "op3|oc1",
+                "op2|oc2",
+                "oc3",
+                "oc4",
+                "oc5",
+                "oc5",
+                "im1",
+                None,
+            ],
+            "status": ["achieved"] * 10,
+        }
+    )
+    with house_style():
+        ax = plots.impact_model(data)
+    # the arrows' drawn paths hold their route (FancyArrowPatch keeps the path given)
+    routes = {
+        p.get_gid(): ax.transData.transform(p._path_original.vertices) * 25.4 / ax.figure.dpi
+        for p in ax.patches
+        if isinstance(p, FancyArrowPatch)
+    }
+    assert len(routes) == 11
+    min_mm = 1.0
+    segments = []
+    for gid, xy in routes.items():
+        for (xa, ya), (xb, yb) in itertools.pairwise(xy):
+            if abs(xa - xb) < 1e-6:
+                segments.append((gid, "v", xa, sorted([ya, yb])))
+            elif abs(ya - yb) < 1e-6:
+                segments.append((gid, "h", ya, sorted([xa, xb])))
+    for i, (g1, d1, at1, (lo1, hi1)) in enumerate(segments):
+        for g2, d2, at2, (lo2, hi2) in segments[i + 1 :]:
+            if g1 == g2 or d1 != d2:
+                continue
+            shared = min(hi1, hi2) - max(lo1, lo2)
+            if shared > 0:  # parallel over a stretch: far enough apart to read as two lines
+                assert abs(at1 - at2) >= min_mm, (g1, g2, d1, abs(at1 - at2))
+    # no two arrows start, or end, on the same point of a box
+    for which in (0, -1):
+        ends = [(gid, xy[which]) for gid, xy in routes.items()]
+        for i, (g1, p1) in enumerate(ends):
+            for g2, p2 in ends[i + 1 :]:
+                assert np.hypot(*(p1 - p2)) >= min_mm, (g1, g2, which)
     plt.close(ax.figure)

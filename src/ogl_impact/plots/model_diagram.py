@@ -38,6 +38,10 @@ BOX_H = 1.1
 PAD = 0.04  # rounding pad of the boxes: arrows end on the drawn outline
 STEP_Y = 1.45
 LANE = 0.22  # distance of the lanes under the boxes
+PORT_STEP = 0.16  # distance of two arrow ends on one side of a box
+PORT_SPAN = 0.7  # share of a box's height the arrow ends on one side spread over
+RUN_MARGIN = 0.07  # free space between a box and the nearest vertical run of an arrow
+RUN_STEP = 0.2  # widest distance of two vertical runs in one gap
 ARROW = "#444444"  # 9.7:1 on white
 
 
@@ -156,48 +160,8 @@ def impact_model(
     ax.set_ylim(bottom - (n_lanes + 1) * LANE - 0.1, max(ys) + BOX_H / 2 + 1.0)
     for x, y, label, colour in labels:
         _fit_label(ax, x, y, label, colour, width, max_lines)
-    half_gap = (STEP_X - BOX_W) / 2
-    lanes = 0
-    in_gap: dict[float, int] = {}
-
-    def gap_x(x: float) -> float:
-        # spread several vertical runs within one gap
-        k = in_gap.get(round(x, 3), 0)
-        in_gap[round(x, 3)] = k + 1
-        return x + (k % 3 - 1) * half_gap * 0.4
-
-    for _, node in data.iterrows():
-        targets = str(node["contributes_to"]) if pd.notna(node["contributes_to"]) else ""
-        for target in filter(None, targets.split("|")):
-            source = node["node_id"]
-            if target not in pos or source not in pos:
-                continue
-            (x0, y0), (x1, y1) = pos[source], pos[target]
-            gid = f"{source}->{target}"
-            right0, left1 = x0 + BOX_W / 2 + PAD, x1 - BOX_W / 2 - PAD
-            if col_of[target] == col_of[source]:
-                # same level: out to the gap on the right and back
-                gx = gap_x(x0 + BOX_W / 2 + half_gap)
-                _arrow(ax, [(right0, y0), (gx, y0), (gx, y1), (right0, y1)], gid)
-            elif col_of[target] == col_of[source] + 1:
-                _arrow(ax, [(right0, y0), (left1, y1)], gid)
-            else:
-                # skip columns: down the gap, along a lane under all boxes, up the gap
-                lanes += 1
-                lane_y = bottom - lanes * LANE
-                ga = gap_x(right0 + half_gap)
-                gb = gap_x(left1 - half_gap)
-                forward = x1 > x0
-                start = (right0, y0) if forward else (x0 - BOX_W / 2 - PAD, y0)
-                end = (left1, y1) if forward else (x1 + BOX_W / 2 + PAD, y1)
-                if not forward:
-                    ga = gap_x(x0 - BOX_W / 2 - half_gap)
-                    gb = gap_x(x1 + BOX_W / 2 + half_gap)
-                _arrow(
-                    ax,
-                    [start, (ga, y0), (ga, lane_y), (gb, lane_y), (gb, y1), end],
-                    gid,
-                )
+    for gid, points in _routes(data, pos, col_of, bottom):
+        _arrow(ax, points, gid)
     for col, name in enumerate(LEVEL_NAMES[lang()]):
         ax.text(
             col * STEP_X,
@@ -221,3 +185,89 @@ def impact_model(
         title_fontsize=7.5,
     )
     return ax
+
+
+def _routes(
+    data: pd.DataFrame,
+    pos: dict[str, tuple[float, float]],
+    col_of: dict[str, int],
+    bottom: float,
+) -> list[tuple[str, list[tuple[float, float]]]]:
+    """Route every arrow: its own port on each box side, its own vertical run in a gap.
+
+    Arrows leaving or entering the same side of a box get ports spread over
+    that side, ordered by the height of their other end (so that they do not
+    cross there); the vertical runs in one gap are spread evenly over the
+    gap, the run spanning the shortest height nearest the boxes (nested
+    loops do not cross). Arrows between neighbouring nodes therefore never
+    share a stretch of line or an arrowhead.
+    """
+    half_gap = (STEP_X - BOX_W) / 2
+    edges: list[tuple[str, str]] = []
+    for _, node in data.iterrows():
+        targets = str(node["contributes_to"]) if pd.notna(node["contributes_to"]) else ""
+        for target in filter(None, targets.split("|")):
+            if target in pos and node["node_id"] in pos:
+                edges.append((node["node_id"], target))
+
+    def sides(source: str, target: str) -> tuple[str, str]:
+        step = col_of[target] - col_of[source]
+        if step == 0:
+            return "R", "R"
+        return ("R", "L") if step > 0 else ("L", "R")
+
+    # ports: every arrow end on a box side, ordered top to bottom by the other end's height
+    at_side: dict[tuple[str, str], list[tuple[float, int, int]]] = {}
+    for k, (source, target) in enumerate(edges):
+        a, b = sides(source, target)
+        at_side.setdefault((source, a), []).append((pos[target][1], k, 0))
+        at_side.setdefault((target, b), []).append((pos[source][1], k, 1))
+    port: dict[tuple[int, int], float] = {}
+    for (node, _side), ends in at_side.items():
+        ends.sort(key=lambda e: (-e[0], e[1]))
+        spacing = min(PORT_STEP, PORT_SPAN * BOX_H / max(len(ends) - 1, 1))
+        for j, (_y, k, end) in enumerate(ends):
+            port[(k, end)] = pos[node][1] - (j - (len(ends) - 1) / 2) * spacing
+    # vertical runs: (gap x, span) per arrow, spread evenly over each gap
+    runs: dict[float, list[tuple[float, int, int]]] = {}
+    lanes = 0
+    lane_of: dict[int, float] = {}
+    for k, (source, target) in enumerate(edges):
+        (x0, _), (x1, _) = pos[source], pos[target]
+        y0, y1 = port[(k, 0)], port[(k, 1)]
+        if col_of[target] == col_of[source]:
+            runs.setdefault(round(x0 + BOX_W / 2 + half_gap, 3), []).append((abs(y1 - y0), k, 0))
+        elif abs(col_of[target] - col_of[source]) > 1:
+            lanes += 1
+            lane_y = bottom - lanes * LANE
+            lane_of[k] = lane_y
+            forward = x1 > x0
+            ga = x0 + (1 if forward else -1) * (BOX_W / 2 + half_gap)
+            gb = x1 - (1 if forward else -1) * (BOX_W / 2 + half_gap)
+            runs.setdefault(round(ga, 3), []).append((abs(lane_y - y0), k, 0))
+            runs.setdefault(round(gb, 3), []).append((abs(lane_y - y1), k, 1))
+    run_x: dict[tuple[int, int], float] = {}
+    usable = 2 * half_gap - 2 * PAD - 2 * RUN_MARGIN
+    for centre, members in runs.items():
+        members.sort(key=lambda m: (m[0], m[1]))
+        step = min(RUN_STEP, usable / max(len(members) - 1, 1))
+        for j, (_span, k, which) in enumerate(members):
+            run_x[(k, which)] = centre + (j - (len(members) - 1) / 2) * step
+    routes = []
+    for k, (source, target) in enumerate(edges):
+        (x0, _), (x1, _) = pos[source], pos[target]
+        y0, y1 = port[(k, 0)], port[(k, 1)]
+        a, b = sides(source, target)
+        start = (x0 + (1 if a == "R" else -1) * (BOX_W / 2 + PAD), y0)
+        end = (x1 + (1 if b == "R" else -1) * (BOX_W / 2 + PAD), y1)
+        gid = f"{source}->{target}"
+        if col_of[target] == col_of[source]:
+            gx = run_x[(k, 0)]
+            routes.append((gid, [start, (gx, y0), (gx, y1), end]))
+        elif abs(col_of[target] - col_of[source]) == 1:
+            routes.append((gid, [start, end]))
+        else:
+            # skip columns: down the gap, along a lane under all boxes, up the gap
+            ga, gb, lane_y = run_x[(k, 0)], run_x[(k, 1)], lane_of[k]
+            routes.append((gid, [start, (ga, y0), (ga, lane_y), (gb, lane_y), (gb, y1), end]))
+    return routes
