@@ -198,3 +198,44 @@ def test_the_effects_caption_says_which_labs_the_comparison_rests_on(demo):
         assert short[lab] in tail
     for lab in sorted(labs & both):
         assert short[lab] not in tail
+
+
+@pytest.mark.parametrize("report", ["zb", "pb"])
+def test_no_polygon_of_the_radar_covers_a_ring_number(demo, report):
+    # sb1 has no radar; zb and pb draw one panel per lab. A ring number is legible when its
+    # glyphs come out the same with and without the lab's and the network's polygons.
+    import numpy as np
+
+    radar = draw(demo, report, "offenheit_radar", reps=99)[0]
+    fig = radar.figure
+    fig.set_dpi(150)
+    panels = [ax for ax in fig.axes if ax.name == "polar" and ax.axison]
+    assert len(panels) == len(demo.labs)
+    polygons = [a for ax in panels for a in (*ax.lines, *ax.patches[1:])]  # [0]: the frame
+
+    def pixels():
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+
+    with_polygons = pixels()
+    for artist in polygons:
+        artist.set_visible(False)
+    without = pixels()
+    renderer = fig.canvas.get_renderer()
+    height = without.shape[0]
+    shown = 0
+    for ax in panels:
+        rings = [t for t in ax.texts if t.get_gid() == "ring"]
+        if not any(line.get_gid() == "lab" for line in ax.lines):
+            continue  # an empty (suppressed) panel carries its note instead of the numbers
+        assert [t.get_text() for t in rings] == ["2", "3", "4", "5"], ax.get_title()
+        for ring in rings:
+            box = ring.get_window_extent(renderer)
+            rows = slice(height - int(np.ceil(box.y1)), height - int(box.y0))
+            cols = slice(int(box.x0), int(np.ceil(box.x1)))
+            glyph = without[rows, cols].sum(axis=2) < 3 * 140  # the dark strokes of the number
+            assert glyph.sum() > 5, (ax.get_title(), ring.get_text())
+            diff = np.abs(with_polygons[rows, cols][glyph] - without[rows, cols][glyph]).max()
+            assert diff <= 8, (ax.get_title(), ring.get_text(), diff)
+            shown += 1
+    assert shown >= 4 * 10  # at least ten panels with data in zb and pb

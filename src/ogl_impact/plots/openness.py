@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 
 from ogl_impact.plots.style import (
@@ -53,7 +54,10 @@ def openness_radar(
     """Radar of one lab's perspective scores against the network mean.
 
     The radial axis is labelled at every scale point (decimal comma in
-    German) and named; a legend tells the lab's line from the network mean.
+    German) and named; the ring numbers stand on the bisector between the
+    first two perspectives, drawn over the polygons on a white ground (the
+    network mean runs between the rings 3 and 4 in most panels, so no place
+    is free of lines). A legend tells the lab's line from the network mean.
     In a grid of small radars pass ``legend=False`` to all but one.
 
     Parameters
@@ -77,7 +81,7 @@ def openness_radar(
     Returns
     -------
     Axes
-        Lines with gid "lab" and "network".
+        Lines with gid "lab" and "network"; the ring numbers are texts with gid "ring".
     """
     import matplotlib.pyplot as plt
 
@@ -141,11 +145,25 @@ def openness_radar(
         label.set_verticalalignment("bottom" if s > 0.3 else "top" if s < -0.3 else "center")
     ax.set_ylim(*scale)
     rings = np.arange(scale[0], scale[1] + 1)
+    ax.set_yticks(rings, [""] * len(rings))
     # an empty panel carries its label in the middle instead of the ring numbers
-    ring_labels = [number(r, 0) for r in rings] if has_data else [""] * len(rings)
-    ax.set_yticks(rings, ring_labels, fontsize=6, color="#444444")
-    # the scale's labels run along a spoke between two perspectives
-    ax.set_rlabel_position(np.degrees(angles[1] / 2) if len(angles) > 1 else 22.5)
+    if has_data:
+        # on the bisector between the first two perspectives: never on a value's marker
+        at = angles[1] / 2 if len(angles) > 1 else np.radians(22.5)
+        for r in rings[1:]:
+            ax.text(
+                at,
+                r,
+                number(r, 0),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="#444444",
+                zorder=5,
+                gid="ring",
+                # above the polygons, with a white ground where a ring or a line runs under it
+                path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+            )
     ax.set_title(title or lab, fontsize=7.5, pad=16)
     if legend:
         ax.legend(
