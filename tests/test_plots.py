@@ -883,3 +883,41 @@ def test_model_diagram_arrows_of_neighbouring_nodes_never_share_a_line_or_a_head
             for g2, p2 in ends[i + 1 :]:
                 assert np.hypot(*(p1 - p2)) >= min_mm, (g1, g2, which)
     plt.close(ax.figure)
+
+
+def test_progress_lines_with_the_same_values_stand_side_by_side():
+    from datetime import date
+
+    import matplotlib.dates as mdates
+
+    periods = ["SB1", "SB2", "SB3", "SB4"]
+    values = [0.2, 0.45, 1.0, 1.0]  # Input and Aktivität move together, as in the demo data
+    frame = pd.DataFrame(
+        {
+            "series": ["Input"] * 4 + ["Aktivität"] * 4,
+            "period_label": periods * 2,
+            "value": values * 2,
+            "expected": [0.25, 0.5, 0.75, 1.0] * 2,
+        }
+    )
+    dates = {p: date(2021, 1 + 3 * i, 28) for i, p in enumerate(periods)}
+    with house_style():
+        ax = plots.indicator_progress(frame, period_dates=dates)
+    fig = ax.figure
+    fig.canvas.draw()
+    lines = {ln.get_gid(): ln for ln in ax.get_lines() if ln.get_gid() in {"Input", "Aktivität"}}
+    mm = 25.4 / fig.dpi
+    xy = {
+        gid: ax.transData.transform(np.column_stack(ln.get_data())) * mm
+        for gid, ln in lines.items()
+    }
+    # the values drawn are the values given ...
+    for ln in lines.values():
+        assert np.allclose(ln.get_ydata(), np.array(values) * 100)
+    # ... and every period's two markers stand apart (markers 4 pt wide: at least 1 mm)
+    apart = np.abs(xy["Input"][:, 0] - xy["Aktivität"][:, 0])
+    assert (apart >= 1.0).all(), apart
+    # within half the distance to the neighbouring period: a marker still reads as its period
+    gaps = np.diff([ax.transData.transform((mdates.date2num(dates[p]), 0))[0] for p in periods])
+    assert (apart < gaps.min() * mm / 2).all()
+    plt.close(fig)

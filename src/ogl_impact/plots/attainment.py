@@ -99,6 +99,10 @@ def attainment_heatmap(
     return ax
 
 
+DODGE = 0.01
+"""Sideways shift between two series of :func:`indicator_progress`, as a share of the time axis."""
+
+
 def indicator_progress(
     data: pd.DataFrame,
     *,
@@ -108,8 +112,11 @@ def indicator_progress(
 ) -> Axes:
     """Progress of indicators over the reporting periods against their target path.
 
-    With two or more periods each series is a line; with a single period
-    the values are drawn as points beside each other (no line suggests a
+    With two or more periods each series is a line, dodged sideways by
+    :data:`DODGE` of the axis per series (less where periods lie close), so
+    that series with the same values show side by side instead of one
+    hiding the other; the values are not changed. With a single period the
+    values are drawn as points beside each other (no line suggests a
     trend) and the target path as a short mark. With ``period_dates`` the
     x axis is a time axis (periods placed at their dates, labelled with
     month and year).
@@ -143,8 +150,14 @@ def indicator_progress(
     x = dict(zip(periods, xs, strict=True))
     single = len(periods) == 1
     series = list(dict.fromkeys(data["series"]))
-    # one period: series side by side around the period, as points
-    spread = (30.0 if dated else 0.25) / max(len(series), 1) if single else 0.0
+    # one period: series side by side around the period, as points; several periods: each
+    # level dodged a little sideways, so that lines with the same values show every marker
+    if single:
+        spread = (30.0 if dated else 0.25) / max(len(series), 1)
+    else:
+        span = max(xs) - min(xs)
+        closest = float(np.min(np.diff(sorted(xs))))
+        spread = min(DODGE * span, 0.9 * closest / max(len(series), 1))
     path = data.groupby("period_label", sort=False)["expected"].mean().reindex(periods)
     (line,) = ax.plot(
         xs,
@@ -164,12 +177,14 @@ def indicator_progress(
             part["value"].to_numpy() * 100,
             marker=SERIES_MARKERS[k % len(SERIES_MARKERS)],  # told apart where lines overlap
             markersize=5 if single else 4,
+            markeredgecolor="white",
+            markeredgewidth=0.5,
             linestyle="none" if single else "-",
             color=PALETTE[k % len(PALETTE)],
             label=str(name),
         )
         ln.set_gid(str(name))
-    ax.axhline(100, color="black", linewidth=0.6)
+    ax.axhline(100, color="black", linewidth=0.6, zorder=1.5)  # under the markers at 100 %
     ax.text(
         1,
         101,
