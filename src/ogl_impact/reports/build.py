@@ -38,6 +38,7 @@ from ogl_impact.reports.audit import PrivacyLeakError, audit, leak_lines
 from ogl_impact.reports.disclosure import plan
 from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.figures import FIGURES, Context, Drawn
+from ogl_impact.reports.figures.base import lab_ids
 from ogl_impact.reports.registry import Report, find, reports
 from ogl_impact.reports.render import (
     FORMATS,
@@ -287,7 +288,7 @@ def _tasks(report: Report, ds: Dataset) -> list[tuple[str, str | None]]:
     tasks: list[tuple[str, str | None]] = []
     for name in report.figures:
         if FIGURES[name].per_lab:
-            tasks += [(name, lab) for lab in ds.labs["lab_id"]]
+            tasks += [(name, lab) for lab in lab_ids(ds)]
         else:
             tasks.append((name, None))
     return tasks

@@ -10,12 +10,14 @@ them from there. Nothing here chooses a matplotlib backend.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -618,10 +620,76 @@ def heading(fig: Figure, text: str) -> None:
     fig.suptitle(text, x=0.01, ha="left", fontsize=style.RC["axes.titlesize"])
 
 
+def collation_key(name: str) -> tuple[str, str]:
+    """Sort key of a name in German order (DIN 5007-1, as in a dictionary).
+
+    Umlauts sort as their base letters ("Würzburg" as "Wurzburg"), "ß" as
+    "ss", case is ignored; names equal so compare as written.
+
+    Parameters
+    ----------
+    name : str
+        The name as shown.
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> sorted(["Würzburg", "Oberrhein", "Bad Belzig", "Bremen"], key=collation_key)
+    ['Bad Belzig', 'Bremen', 'Oberrhein', 'Würzburg']
+    """
+    plain = unicodedata.normalize("NFD", name.replace("ß", "ss").replace("ẞ", "SS"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold(), name
+
+
+def lab_ids(ds: Dataset) -> list[str]:
+    """Return the lab ids in the order of their shown names (German order, :func:`collation_key`).
+
+    Every figure with one row, bar or panel per lab, and its CSV, takes the
+    labs in this order ("Oberrhein" under O, not where ``labs.csv`` has
+    its id ``kehl``).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (its ``labs`` table).
+
+    Returns
+    -------
+    list of str
+    """
+    names = lab_names(ds)
+    return sorted(ds.labs["lab_id"], key=lambda lab: collation_key(names[lab]))
+
+
 def lab_order(ctx: Context) -> list[str]:
-    """Return the labs' short names in the programme's order (the order of ``labs.csv``)."""
+    """Return the labs' short names in the order every figure shows them (:func:`lab_ids`)."""
     names = lab_names(ctx.data)
-    return [names[lab] for lab in ctx.data.labs["lab_id"]]
+    return [names[lab] for lab in lab_ids(ctx.data)]
+
+
+def by_lab(frame: pd.DataFrame, ds: Dataset, column: str = "lab_id") -> pd.DataFrame:
+    """Order a frame's rows by lab as :func:`lab_ids` does, keeping the order within a lab.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with the lab id in ``column``.
+    ds : Dataset
+        The dataset.
+    column : str, default "lab_id"
+        The column holding the lab id.
+
+    Returns
+    -------
+    DataFrame
+        The same rows (index reset); rows of ids not in ``labs`` come last.
+    """
+    rank = {lab: i for i, lab in enumerate(lab_ids(ds))}
+    key = frame[column].map(rank).fillna(len(rank))
+    return frame.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
 # --- shared helpers of the data builders ------------------------------------------------------

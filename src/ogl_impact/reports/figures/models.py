@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from ogl_impact import logic, plots, vocab
 from ogl_impact.dataset import lab_names
 from ogl_impact.plots import style
-from ogl_impact.reports.figures.base import Context, Panel, declare, heading
+from ogl_impact.reports.figures.base import Context, Panel, declare, heading, lab_ids
 from ogl_impact.reports.figures.network import (
     STATUS_NOTE,
     attainment,
@@ -22,7 +22,7 @@ def _model_data(ctx: Context) -> list[Panel]:
     att = attainment(ctx)
     last = last_period(ctx, att)
     names = lab_names(ds)
-    labs = [ctx.only_lab] if ctx.only_lab else list(ds.labs["lab_id"])
+    labs = [ctx.only_lab] if ctx.only_lab else lab_ids(ds)
     panels = []
     for lab in labs:
         chain = logic.ImpactModel.from_dataset(ds, lab).chain()

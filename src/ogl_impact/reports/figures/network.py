@@ -19,11 +19,13 @@ from ogl_impact.reports.figures.base import (
     Context,
     DrawnOn,
     Panel,
+    by_lab,
     declare,
     extremes,
     grid,
     heading,
     key,
+    lab_ids,
     lab_order,
     lab_rows_figure,
     n_sentence,
@@ -151,7 +153,7 @@ def _stage_data(ctx: Context) -> list[Panel]:
     if last is None:
         return []
     st = logic.stages(att)
-    st = st[st["period_id"] == last]
+    st = by_lab(st[st["period_id"] == last], ctx.data)
     names = lab_names(ctx.data)
     n = _with_data(att[att["period_id"] == last], ["lab_id"])
     frame = pd.DataFrame(
@@ -249,8 +251,8 @@ def _history_data(ctx: Context) -> list[Panel]:
     att = attainment(ctx)
     if last_period(ctx, att) is None:
         return []
-    st = logic.stages(att).sort_values("period_end")
     ds = ctx.data
+    st = by_lab(logic.stages(att), ds).sort_values("period_end", kind="stable")
     st["period_label"] = st["period_id"].str.upper()
     n = _with_data(att, ["lab_id", "period_id"])
     st["n"] = [
@@ -258,7 +260,7 @@ def _history_data(ctx: Context) -> list[Panel]:
     ]
     names = lab_names(ds)
     st["lab_label"] = st["lab_id"].map(names)
-    labs = list(ds.labs["lab_id"])
+    labs = lab_ids(ds)
     used = att[att["stage"].notna() & could_draw(att)]
     note = ""
     if st["skipped"].ne("").any():
@@ -358,7 +360,7 @@ def _attainment_data(ctx: Context) -> list[Panel]:
     part = att[att["period_id"] == last]
     cells = logic.majority_status(part, by=["lab_id", "level"])
     names = lab_names(ctx.data)
-    programme = {lab: i for i, lab in enumerate(ctx.data.labs["lab_id"])}
+    programme = {lab: i for i, lab in enumerate(lab_ids(ctx.data))}
     cells = cells.assign(
         _lab=cells["lab_id"].map(programme), _level=cells["level"].map(vocab.LEVEL_RANK)
     ).sort_values(["_lab", "_level"])

@@ -18,6 +18,7 @@ from ogl_impact.reports.figures.base import (
     Panel,
     declare,
     extremes,
+    lab_ids,
     lab_rows_figure,
     n_sentence,
     sentences,
@@ -34,7 +35,7 @@ def _partner_data(ctx: Context) -> list[Panel]:
     names = lab_names(ctx.data)
     not_named = ctx.label(vocab.PARTNER_NAMING, "not_named")
     # partners without a lab are the placeholders up to the published totals: one row of their own
-    rows = [names[lab] for lab in ctx.data.labs["lab_id"]]
+    rows = [names[lab] for lab in lab_ids(ctx.data)]
     row = p["lab_id"].map(names).fillna(not_named)
     if row.eq(not_named).any():
         rows.append(not_named)
@@ -155,7 +156,7 @@ def _milestone_data(ctx: Context) -> list[Panel]:
     shown = set(due.loc[due["n"] > 0, "completion"])
     due = due[due["completion"].isin(shown or set(due["completion"]))]
     names = lab_names(ds)
-    programme = [lab for lab in ds.labs["lab_id"] if lab in timing.index]
+    programme = [lab for lab in lab_ids(ds) if lab in timing.index]
     ahead_label = ctx.label(vocab.MILESTONE_TIMING, "ahead_of_plan")
     parts, notes = [], {}
     for lab in programme:

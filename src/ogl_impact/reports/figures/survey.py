@@ -27,12 +27,14 @@ from ogl_impact.reports.figures.base import (
     LONG_REPORTS,
     Context,
     Panel,
+    by_lab,
     count,
     declare,
     extremes,
     grid,
     heading,
     key,
+    lab_ids,
     n_sentence,
     sentences,
 )
@@ -157,8 +159,9 @@ def _openness_data(ctx: Context) -> list[Panel]:
     if frame["suppressed"].all():
         raise NotEstimable(_all_suppressed(ctx, wave, latest["unit_id"].nunique()))
     lab_label = lab_names(ds)
+    frame = by_lab(frame, ds, "unit_id")
     frame.insert(1, "lab_label", frame["unit_id"].map(lab_label))
-    labs = list(dict.fromkeys(ds.labs["lab_id"]))
+    labs = lab_ids(ds)
     silent = [lab for lab in labs if lab not in set(latest["unit_id"])]
     missing = ""
     if silent:  # labs drawn empty ("keine Daten"): the caption says why
@@ -234,7 +237,8 @@ def _dots_plot(panel: Panel, ctx: Context) -> Figure:
     below_free = {i - 3 for i in range(len(labs), len(labs) + len(free))}
     for i, (ax, lab) in enumerate(zip(cells, labs, strict=True)):
         plots.openness_dots(frame, lab=lab, ax=ax)
-        ax.set_title(style.wrap(names[lab], 30), fontsize=7)
+        # as narrow as a panel of the right-hand column: the title stays inside the figure
+        ax.set_title(style.wrap(names[lab], 24), fontsize=7)
         ax.tick_params(labelsize=6)
         ax.set_xlabel("")
         if i in below_free:
@@ -674,10 +678,10 @@ def _units_sentence(table: pd.DataFrame, ctx: Context) -> str:
     before, after = int(table["wave"].min()), int(table["wave"].max())
     both = _in_both_waves(table, before, after)
     is_lab = _is_lab(table)
-    labs = [u for u in ctx.data.labs["lab_id"] if u in both]
+    labs = [u for u in lab_ids(ctx.data) if u in both]
     others = sum(1 for u in both if not is_lab.get(u, False))
     names = lab_names(ctx.data)
-    missing = [names[u] for u in ctx.data.labs["lab_id"] if u not in both]
+    missing = [names[u] for u in lab_ids(ctx.data) if u not in both]
     text = ctx.t(
         f" Verglichen werden {count(len(labs), 'Labor', 'Labore')} und "
         f"{count(others, 'Vergleichskommune', 'Vergleichskommunen')} mit Antworten in beiden "
