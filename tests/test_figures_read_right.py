@@ -189,7 +189,9 @@ def test_the_effects_caption_says_which_labs_the_comparison_rests_on(demo):
     waves = r[r["wave"].isin([1, 2])].groupby("unit_id")["wave"].nunique()
     both = set(waves[waves == 2].index)
     labs = set(demo.labs["lab_id"])
-    assert f"Verglichen werden {len(both & labs)} Labore und {len(both - labs)} " in drawn.caption
+    # (in the embedded data every scale rests on the same units; see test_figures_effects_units)
+    said = f"Verglichen werden je Skala {len(both & labs)} Labore und {len(both - labs)} "
+    assert said in drawn.caption
     short = demo.labs.set_index("lab_id")["name"].str.split(" \\(|„", regex=True).str[0].str.strip()
     missing = sorted(labs - both)
     assert missing  # in the embedded data three labs have no answers in wave 2

@@ -593,11 +593,13 @@ def _effects_data(ctx: Context) -> list[Panel]:
         "satisfaction": ctx.t("Zufriedenheit", "Satisfaction"),
     }
     rows = []
+    construct_of: dict[str, str] = {}
     hidden: list[str] = []  # scales the model suppresses (a cell of the 2x2 below k)
     n_total = 0
     gaps: dict[str, str] = {}
     for construct in _constructs(ctx):
         label = persp.get(construct, extra.get(construct, construct))
+        construct_of[label] = construct
         try:
             _did_support(table, construct, before, after, ctx)
             with numerical_failures(ctx.lang):
@@ -647,11 +649,13 @@ def _effects_data(ctx: Context) -> list[Panel]:
                 f"every scale has fewer than k = {ctx.k} respondents; every value is suppressed",
             )
         )
+    drawn = [construct_of[x] for x in frame.loc[~frame["suppressed"], "label"]]
+    units = _units_sentence(scores(ctx), ctx, {x: c for x, c in construct_of.items() if c in drawn})
     return [
         Panel(
             frame,
             n_total,
-            {"before": before, "after": after, "units": _units_sentence(scores(ctx), ctx)},
+            {"before": before, "after": after, "units": units},
             notes=tuple(f"{label}: {reason}" for label, reason in gaps.items()),
         )
     ]
@@ -669,27 +673,54 @@ def _is_lab(table: pd.DataFrame) -> pd.Series:
     return table.drop_duplicates("unit_id").set_index("unit_id")["is_lab"].astype(bool)
 
 
-def _units_sentence(table: pd.DataFrame, ctx: Context) -> str:
-    """Say how many labs and comparison communes the comparison rests on, and which labs not.
+def _units_sentence(table: pd.DataFrame, ctx: Context, scales: dict[str, str]) -> str:
+    """Say on how many labs and comparison communes each scale's comparison rests.
 
-    Only units with answers in both waves enter a difference in differences
-    with unit fixed effects; a lab without answers in one of them is named.
+    Only units with answers on a scale in both waves enter its difference in
+    differences with unit fixed effects, so the units are counted per scale
+    drawn (``scales``: label -> construct). When every scale rests on the
+    same units the caption gives their number once; otherwise the range and
+    the scales resting on fewer. A lab without answers in one of the waves
+    on every scale drawn is named.
     """
     before, after = int(table["wave"].min()), int(table["wave"].max())
-    both = _in_both_waves(table, before, after)
     is_lab = _is_lab(table)
-    labs = [u for u in lab_ids(ctx.data) if u in both]
-    others = sum(1 for u in both if not is_lab.get(u, False))
+    ids = lab_ids(ctx.data)
+    counts: dict[str, tuple[int, int]] = {}
+    in_none = set(ids)
+    for label, construct in scales.items():
+        rows = table["wave"].isin([before, after]) & table[construct].notna()
+        both = _in_both_waves(table[rows], before, after)
+        labs = sum(1 for u in both if is_lab.get(u, False))
+        counts[label] = (labs, len(both) - labs)
+        in_none -= both
+    if not counts:
+        return ""
     names = lab_names(ctx.data)
-    missing = [names[u] for u in lab_ids(ctx.data) if u not in both]
+    missing = [names[u] for u in ids if u in in_none]
+    labs = sorted({c[0] for c in counts.values()})
+    others = sorted({c[1] for c in counts.values()})
+
+    def span(values: list[int], one: str, many: str) -> str:
+        if len(values) == 1:
+            return count(values[0], one, many)
+        return f"{values[0]} {ctx.t('bis', 'to')} {values[-1]} {many}"
+
     text = ctx.t(
-        f" Verglichen werden {count(len(labs), 'Labor', 'Labore')} und "
-        f"{count(others, 'Vergleichskommune', 'Vergleichskommunen')} mit Antworten in beiden "
+        f" Verglichen werden je Skala {span(labs, 'Labor', 'Labore')} und "
+        f"{span(others, 'Vergleichskommune', 'Vergleichskommunen')} mit Antworten in beiden "
         "Wellen",
-        f" The comparison rests on {count(len(labs), 'lab', 'labs')} and "
-        f"{count(others, 'comparison commune', 'comparison communes')} with answers in both "
+        f" Each scale's comparison rests on {span(labs, 'lab', 'labs')} and "
+        f"{span(others, 'comparison commune', 'comparison communes')} with answers in both "
         "waves",
     )
+    fewer = [(x, c) for x, c in counts.items() if c != (labs[-1], others[-1])]
+    if fewer:
+        text += (
+            ctx.t(" (weniger bei ", " (fewer for ")
+            + "; ".join(f"{x}: {c[0]} {ctx.t('und', 'and')} {c[1]}" for x, c in fewer)
+            + ")"
+        )
     if missing:
         text += ctx.t(
             f"; ohne Antworten in Welle {before} oder {after}: " + ", ".join(missing),

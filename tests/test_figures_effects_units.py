@@ -1,0 +1,84 @@
+"""The effects caption counts the labs and comparison communes behind each scale drawn.
+
+A difference in differences with unit fixed effects rests, per scale, on the units with
+answers to that scale in both waves. The counts here come straight from
+``data/raw/responses.csv`` (and the codebook, labs, waves and periods), not from the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from types import MappingProxyType
+
+import pandas as pd
+import pytest
+
+from ogl_impact.reports import draw
+
+from .conftest import DEMO
+
+
+def _raw(name: str) -> pd.DataFrame:
+    return pd.read_csv(DEMO / f"{name}.csv", sep=";", comment="#", dtype=str)
+
+
+def _units_per_scale(responses: pd.DataFrame, report: str) -> dict[str, tuple[int, int]]:
+    """(labs, comparison communes) with an answer to the scale in the first and last wave."""
+    periods = _raw("periods").set_index("period_id")
+    waves = _raw("waves")
+    end = pd.Timestamp(periods.at[report, "end"])
+    held = sorted(
+        int(w)
+        for w, e in zip(waves["wave"], waves["field_end"], strict=True)
+        if pd.Timestamp(e) <= end
+    )
+    before, after = held[0], held[-1]
+    scale_of = _raw("codebook").set_index("item_id")["construct"]
+    labs = set(_raw("labs")["lab_id"])
+    answered = responses[responses["value"].notna() & (responses["value"].astype(str) != "")]
+    answered = answered.assign(
+        scale=answered["item_id"].map(scale_of), wave=answered["wave"].astype(int)
+    )
+    out = {}
+    for scale, part in answered.groupby("scale"):
+        units_before = set(part.loc[part["wave"] == before, "unit_id"])
+        units_after = set(part.loc[part["wave"] == after, "unit_id"])
+        both = units_before & units_after
+        out[scale] = (len(both & labs), len(both - labs))
+    return out
+
+
+@pytest.mark.parametrize("report", ["zb", "pb"])
+def test_the_caption_counts_the_units_per_scale(demo, report):
+    counts = _units_per_scale(_raw("responses"), report)
+    assert len(counts) == 9
+    assert len(set(counts.values())) == 1  # in the demo data every scale rests on the same units
+    labs, others = next(iter(counts.values()))
+    (drawn,) = draw(demo, report, "effekte", reps=99)
+    assert (
+        f"Verglichen werden je Skala {labs} Labore und {others} Vergleichskommunen mit "
+        "Antworten in beiden Wellen"
+    ) in drawn.caption
+    assert "weniger bei" not in drawn.caption
+
+
+def test_a_scale_resting_on_fewer_units_is_named_with_its_count(demo):
+    # Bremen answers no transparency item (p1) in wave 1: that scale loses one lab
+    responses = demo.responses
+    p1 = responses["item_id"].astype(str).str.startswith("p1_")
+    drop = (responses["unit_id"] == "bremen") & (responses["wave"] == 1) & p1
+    edited = replace(demo, tables=MappingProxyType({**demo.tables, "responses": responses[~drop]}))
+    raw = _raw("responses")
+    raw_drop = (
+        (raw["unit_id"] == "bremen") & (raw["wave"] == "1") & raw["item_id"].str.startswith("p1_")
+    )
+    counts = _units_per_scale(raw[~raw_drop], "pb")
+    fewer = counts["p1"]
+    most = counts["p2"]
+    assert fewer[0] == most[0] - 1 and fewer[1] == most[1]
+    (drawn,) = draw(edited, "pb", "effekte", reps=99)
+    assert (
+        f"je Skala {fewer[0]} bis {most[0]} Labore und {most[1]} Vergleichskommunen"
+    ) in drawn.caption
+    assert f"(weniger bei Transparenz: {fewer[0]} und {fewer[1]})" in drawn.caption
+    assert "Bremen" not in drawn.caption  # Bremen answers the other scales in both waves
