@@ -171,7 +171,10 @@ class Panel:
     n : int, optional
         The n in the footer (respondents or units).
     values : mapping
-        Fields of the caption template and title (e.g. ``when``).
+        Fields of the caption template and title (e.g. ``when``). Two are
+        read by the title drawn in the figure (:func:`figure_title`):
+        ``subject``, what tells this panel apart (a date, the waves, the
+        lab), and ``figure_note``, a line under the title.
     name : str, optional
         File name when one declaration gives several figures (per lab).
     notes : tuple of str
@@ -524,8 +527,38 @@ class Drawn:
         return buffer.getvalue()
 
 
+def figure_title(spec: FigureSpec, panel: Panel, ctx: Context) -> str:
+    """Return the short title every report figure carries at its top left.
+
+    One rule for all figures: the figure's name as the gallery heads it
+    (``spec.title``), with what tells the panel apart in parentheses (its
+    ``subject``: the period, the waves, the lab), and a line under it when
+    the panel has a ``figure_note`` (e.g. a wave not drawn). The full
+    sentence is the caption's, in the gallery and the SVG.
+
+    Parameters
+    ----------
+    spec : FigureSpec
+        The declaration.
+    panel : Panel
+        The numbers drawn (``values["subject"]``, ``values["figure_note"]``).
+    ctx : Context
+        For the language.
+
+    Returns
+    -------
+    str
+    """
+    title = ctx.t(*spec.title)
+    subject = panel.values.get("subject")
+    if subject:
+        title += f" ({subject})"
+    note = panel.values.get("figure_note")
+    return f"{title}\n{note}" if note else title
+
+
 def finish(fig: Figure, spec: FigureSpec, panel: Panel, ctx: Context) -> Drawn:
-    """Add the footer (n, source, synthetic mark) and collect the gallery entry.
+    """Add the title (:func:`figure_title`) and the footer (n, source, synthetic mark).
 
     Parameters
     ----------
@@ -542,6 +575,7 @@ def finish(fig: Figure, spec: FigureSpec, panel: Panel, ctx: Context) -> Drawn:
     -------
     Drawn
     """
+    heading(fig, figure_title(spec, panel, ctx))
     synthetic = ctx.synthetic(spec.tables)
     source = ctx.label(SOURCES, spec.source)
     foot_source = source
@@ -699,9 +733,8 @@ def lab_rows_figure(
     frame: pd.DataFrame,
     draw: Callable[..., object],
     ctx: Context,
-    title: tuple[str, str] | None = None,
 ) -> Figure:
-    """Draw a figure with one row per lab (height grows with the labs), titled in both languages.
+    """Draw a figure with one row per lab (height grows with the labs).
 
     Parameters
     ----------
@@ -711,9 +744,7 @@ def lab_rows_figure(
         The plot function, called as ``draw(frame, order=labs, ax=ax)`` with the
         programme's lab order.
     ctx : Context
-        The build context (language).
-    title : tuple of str, optional
-        German and English title.
+        The build context.
 
     Returns
     -------
@@ -723,8 +754,6 @@ def lab_rows_figure(
         height_cm=max(7.0, 4.0 + 0.8 * frame["lab_label"].nunique()), layout="constrained"
     )
     draw(frame, order=lab_order(ctx), ax=ax)
-    if title is not None:
-        heading(fig, ctx.t(*title))
     return fig
 
 

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from ogl_impact import logic, plots, vocab
 from ogl_impact.dataset import lab_names
 from ogl_impact.plots import style
-from ogl_impact.reports.figures.base import Context, Panel, declare, heading, lab_ids
+from ogl_impact.reports.figures.base import Context, Panel, declare, lab_ids
 from ogl_impact.reports.figures.network import (
     STATUS_NOTE,
     attainment,
@@ -45,7 +45,7 @@ def _model_data(ctx: Context) -> list[Panel]:
             Panel(
                 frame,
                 None,
-                {"lab": names[lab]},
+                {"lab": names[lab], "subject": names[lab]},
                 name=f"wirkungsmodell_{lab}",
                 drawn_on=values_drawn(ctx, used),
             )
@@ -56,8 +56,6 @@ def _model_data(ctx: Context) -> list[Panel]:
 def _model_plot(panel: Panel, ctx: Context) -> Figure:
     fig, ax = style.figure(height_cm=12, layout="constrained")
     plots.impact_model(panel.frame, ax=ax)
-    lab = panel.values["lab"]
-    heading(fig, ctx.t(f"Wirkungsmodell {lab}", f"Impact model {lab}"))
     return fig
 
 

@@ -23,7 +23,6 @@ from ogl_impact.reports.figures.base import (
     declare,
     extremes,
     grid,
-    heading,
     key,
     lab_ids,
     lab_order,
@@ -172,7 +171,7 @@ def _stage_data(ctx: Context) -> list[Panel]:
         Panel(
             frame,
             len(frame),
-            {"when": when(ctx.data, last), "skipped": note},
+            {"when": when(ctx.data, last), "subject": when(ctx.data, last), "skipped": note},
             drawn_on=values_drawn(ctx, used),
         )
     ]
@@ -181,13 +180,6 @@ def _stage_data(ctx: Context) -> list[Panel]:
 def _stage_plot(panel: Panel, ctx: Context) -> Figure:
     fig, ax = style.figure(height_cm=max(6.0, 4.0 + 0.7 * len(panel.frame)), layout="constrained")
     plots.stage_overview(panel.frame, order=lab_order(ctx), ax=ax)
-    heading(
-        fig,
-        ctx.t(
-            f"Erreichte Stufe der Wirkungstreppe ({panel.values['when']})",
-            f"Stage reached ({panel.values['when']})",
-        ),
-    )
     return fig
 
 
@@ -376,16 +368,14 @@ def _attainment_data(ctx: Context) -> list[Panel]:
         Panel(
             frame,
             int(part["lab_id"].nunique()),
-            {"when": when(ctx.data, last)},
+            {"when": when(ctx.data, last), "subject": when(ctx.data, last)},
             drawn_on=values_drawn(ctx, part[could_draw(part)]),
         )
     ]
 
 
 def _attainment_plot(panel: Panel, ctx: Context) -> Figure:
-    date = panel.values["when"]
-    title = (f"Zielerreichung je Ebene ({date})", f"Attainment by level ({date})")
-    return lab_rows_figure(panel.frame, plots.attainment_heatmap, ctx, title)
+    return lab_rows_figure(panel.frame, plots.attainment_heatmap, ctx)
 
 
 def _attainment_alt(panel: Panel, ctx: Context) -> str:
@@ -479,13 +469,6 @@ def _progress_plot(panel: Panel, ctx: Context) -> Figure:
         period_order=panel.extra["periods"],
         period_dates=period_dates(ctx),
         ax=ax,
-    )
-    heading(
-        fig,
-        ctx.t(
-            "Mittlerer Fortschritt zum Ziel je Ebene (Netzwerk)",
-            "Mean progress towards target by level (network)",
-        ),
     )
     return fig
 

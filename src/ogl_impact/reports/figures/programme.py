@@ -220,6 +220,7 @@ def _milestone_data(ctx: Context) -> list[Panel]:
         )
     values = {
         "when": when(ds, last),
+        "subject": when(ds, last),
         "day": _day(day, ctx),
         "due": n_due,
         "planned": int(timing["planned"].sum()),
@@ -245,9 +246,7 @@ def _bare(label: str) -> str:
 
 
 def _milestone_plot(panel: Panel, ctx: Context) -> Figure:
-    date_ = panel.values["when"]
-    title = (f"Umsetzung der fälligen Meilensteine ({date_})", f"Milestones due ({date_})")
-    fig = lab_rows_figure(panel.frame, plots.milestone_completion, ctx, title)
+    fig = lab_rows_figure(panel.frame, plots.milestone_completion, ctx)
     ax = fig.axes[0]
     # counts beside each bar: due milestones, and those achieved ahead of plan (not in the bar)
     # the notes are children of the axes: constrained layout narrows the axes to make room

@@ -32,7 +32,6 @@ from ogl_impact.reports.figures.base import (
     declare,
     extremes,
     grid,
-    heading,
     key,
     lab_ids,
     n_sentence,
@@ -170,7 +169,7 @@ def _openness_data(ctx: Context) -> list[Panel]:
             f"Ohne Antworten in Welle {wave} (keine Daten): {who}.",
             f"No answers in wave {wave} (no data): {who}.",
         )
-    values = {"wave": wave, "missing": missing}
+    values = {"wave": wave, "missing": missing, "subject": ctx.t(f"Welle {wave}", f"wave {wave}")}
     n = _respondents_drawn(latest, frame, {p: names[p] for p in pids})
     return [Panel(frame, n, values, extra={"labs": labs, "names": lab_label})]
 
@@ -412,11 +411,14 @@ def _likert_data(ctx: Context) -> list[Panel]:
     keys = answers["wave"].astype(str) + "\x1f" + answers["item_id"].astype(str)
     wanted = {f"{w}\x1f{i}" for w, i in cells}
     n = int(answers[keys.isin(wanted)].groupby(["respondent_id", "wave"], observed=True).ngroups)
+    hidden = _hidden_waves(cats)
+    # a wave that is not drawn says why, in the figure too (under its title)
+    note = _hidden_sentence(hidden, ctx) if hidden else ""
     return [
         Panel(
             cats,
             n,
-            {"reversed": reversed_note},
+            {"reversed": reversed_note, "figure_note": note},
             extra={"items": items, "wording": wording, "reversed": reversed_items},
         )
     ]
@@ -433,8 +435,6 @@ def _likert_plot(panel: Panel, ctx: Context) -> Figure:
     plots.likert_bars(
         cats, item_order=items, item_labels=panel.extra["wording"], group="wave", ax=ax
     )
-    if hidden:  # a wave that is not drawn says why, in the figure too
-        heading(fig, _hidden_sentence(hidden, ctx))
     return fig
 
 
@@ -655,7 +655,12 @@ def _effects_data(ctx: Context) -> list[Panel]:
         Panel(
             frame,
             n_total,
-            {"before": before, "after": after, "units": units},
+            {
+                "before": before,
+                "after": after,
+                "units": units,
+                "subject": ctx.t(f"Welle {before} → {after}", f"wave {before} → {after}"),
+            },
             notes=tuple(f"{label}: {reason}" for label, reason in gaps.items()),
         )
     ]
@@ -732,14 +737,6 @@ def _units_sentence(table: pd.DataFrame, ctx: Context, scales: dict[str, str]) -
 def _effects_plot(panel: Panel, ctx: Context) -> Figure:
     fig, ax = style.figure(height_cm=3.0 + 0.6 * len(panel.frame), layout="constrained")
     plots.forest(panel.frame, ax=ax, k=ctx.k)
-    before, after = panel.values["before"], panel.values["after"]
-    heading(
-        fig,
-        ctx.t(
-            f"Labore gegenüber Vergleichskommunen, Welle {before} → {after}",
-            f"Labs vs comparison communes, wave {before} → {after}",
-        ),
-    )
     return fig
 
 
