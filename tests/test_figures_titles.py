@@ -1,7 +1,7 @@
 """One rule for the titles of all report figures: every image carries a short title.
 
-The title is the figure's name as the gallery heads it, with what tells the panel apart
-(period, waves, lab) in parentheses; the caption under it in the gallery carries the full
+The title is the figure's name as the gallery heads it, then after a dash what tells the
+panel apart (period, waves, lab); the caption under it in the gallery carries the full
 sentence. Checked on every figure of one report build (pb: all kinds, 13 impact models).
 """
 
@@ -56,11 +56,11 @@ def test_every_figure_of_a_build_carries_its_short_title(built):
         assert len(titled) == 1, (name, heading, texts[:5])
         first_line = titled[0].split("\n")[0]
         if name in SUBJECTS:
-            assert first_line == f"{heading} ({SUBJECTS[name]})", name
+            assert first_line == f"{heading} – {SUBJECTS[name]}", name
         elif name in NO_SUBJECT:
             assert first_line == heading, name
         else:  # every other figure: the name, perhaps with its subject
-            assert re.fullmatch(re.escape(heading) + r"( \([^()]+\))?", first_line), name
+            assert re.fullmatch(re.escape(heading) + r"( – .+)?", first_line), name
 
 
 def test_the_title_stands_at_the_top_left_above_everything(demo):

@@ -174,7 +174,7 @@ class Panel:
         Fields of the caption template and title (e.g. ``when``). Two are
         read by the title drawn in the figure (:func:`figure_title`):
         ``subject``, what tells this panel apart (a date, the waves, the
-        lab), and ``figure_note``, a line under the title.
+        lab; after a dash), and ``figure_note``, a line under the title.
     name : str, optional
         File name when one declaration gives several figures (per lab).
     notes : tuple of str
@@ -531,7 +531,7 @@ def figure_title(spec: FigureSpec, panel: Panel, ctx: Context) -> str:
     """Return the short title every report figure carries at its top left.
 
     One rule for all figures: the figure's name as the gallery heads it
-    (``spec.title``), with what tells the panel apart in parentheses (its
+    (``spec.title``), then after a dash what tells the panel apart (its
     ``subject``: the period, the waves, the lab), and a line under it when
     the panel has a ``figure_note`` (e.g. a wave not drawn). The full
     sentence is the caption's, in the gallery and the SVG.
@@ -552,7 +552,7 @@ def figure_title(spec: FigureSpec, panel: Panel, ctx: Context) -> str:
     title = ctx.t(*spec.title)
     subject = panel.values.get("subject")
     if subject:
-        title += f" ({subject})"
+        title += f" – {subject}"
     note = panel.values.get("figure_note")
     return f"{title}\n{note}" if note else title
 
