@@ -196,7 +196,9 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
     numbers = {name: str(i) for i, name in enumerate(dict.fromkeys(frame["perspective"]), 1)}
     short = frame.assign(perspective=frame["perspective"].map(numbers))
     fig, cells, free = grid(len(labs), 4, 2, 5.2, subplot_kw={"projection": "polar"})
-    fig.get_layout_engine().set(hspace=0.08)  # room for the spoke numbers under each radar
+    # room for the spoke numbers under each radar, and for the title over the first row (the
+    # layout reserves too little above a polar axes' title)
+    fig.get_layout_engine().set(hspace=0.08, h_pad=0.055)
     for ax, lab in zip(cells, labs, strict=True):
         # one legend for the whole grid (in a free cell), not one per radar
         plots.openness_radar(short, lab=lab, title=style.wrap(names[lab], 24), legend=False, ax=ax)
