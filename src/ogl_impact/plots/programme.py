@@ -46,7 +46,7 @@ def partner_composition(
     data : DataFrame
         Columns lab_label, kind_label (in legend order), n.
     order : sequence of str, optional
-        Labs top to bottom (the programme's order, as in ``labs.csv``);
+        Labs top to bottom (the reports pass their names in German alphabetical order);
         labs not named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
@@ -139,7 +139,7 @@ def milestone_completion(
     data : DataFrame
         Columns lab_label, completion (IRM code), completion_label, share (0-1).
     order : sequence of str, optional
-        Labs top to bottom (the programme's order, as in ``labs.csv``);
+        Labs top to bottom (the reports pass their names in German alphabetical order);
         labs not named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.

@@ -120,7 +120,7 @@ def stage_overview(
         Columns lab_label (one row per lab), stage and, optionally, skipped
         (stage numbers as text, ``"2, 3"``).
     order : sequence of str, optional
-        Labs top to bottom (the programme's order, as in ``labs.csv``);
+        Labs top to bottom (the reports pass their names in German alphabetical order);
         labs not named follow in order of appearance.
     ax : Axes, optional
         Axes to draw on.
