@@ -552,6 +552,19 @@ def syllable_breaks(label: str, width: int = 20) -> int:
 
 def _wrap_lines(label: str, width: int) -> tuple[list[str], int]:
     """Best wrapping of ``label``: fewest lines, then fewest breaks off a joint, then fullest."""
+    found = _WRAPPED.get((label, width))
+    if found is None:
+        if len(_WRAPPED) > 20_000:
+            _WRAPPED.clear()
+        found = _WRAPPED[(label, width)] = _search_wrap(label, width)
+    return list(found[0]), found[1]
+
+
+_WRAPPED: dict[tuple[str, int], tuple[list[str], int]] = {}
+
+
+def _search_wrap(label: str, width: int) -> tuple[list[str], int]:
+    """Search the wrappings of ``label`` at ``width`` (see :func:`_wrap_lines`)."""
     words = tuple(label.split())
     memo: dict[tuple[int, str, str], tuple[tuple, list[str], int]] = {}
 
