@@ -219,6 +219,7 @@ class FigureSpec:
     tables: tuple[str, ...] = ("indicator_values",)
     cost: float = 1.0
     per_lab: bool = False
+    panel_title: tuple[str, str] | None = None
 
     def caption_for(self, panel: Panel, ctx: Context) -> str:
         """Return the caption in the context's language, filled from the panel's values.
@@ -432,6 +433,7 @@ def declare(
     tables: tuple[str, ...] = ("indicator_values",),
     cost: float = 1.0,
     per_lab: bool = False,
+    panel_title: tuple[str, str] | None = None,
 ) -> FigureSpec:
     """Declare a figure: the one edit that adds it to the reports.
 
@@ -464,6 +466,10 @@ def declare(
         Relative drawing and saving time (the build starts the costly first).
     per_lab : bool
         One figure per lab (the build splits it into one task per lab).
+    panel_title : (str, str), optional
+        German and English name of one figure where ``title`` names the
+        group in the gallery ("Wirkungsmodell" of "Wirkungsmodelle der
+        Labore"): the image's own title (:func:`figure_title`) uses it.
 
     Returns
     -------
@@ -480,7 +486,19 @@ def declare(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
     spec = FigureSpec(
-        name, title, data, plot, caption, alt, tuple(reports), order, source, tables, cost, per_lab
+        name,
+        title,
+        data,
+        plot,
+        caption,
+        alt,
+        tuple(reports),
+        order,
+        source,
+        tables,
+        cost,
+        per_lab,
+        panel_title,
     )
     FIGURES[name] = spec
     return spec
@@ -531,7 +549,8 @@ def figure_title(spec: FigureSpec, panel: Panel, ctx: Context) -> str:
     """Return the short title every report figure carries at its top left.
 
     One rule for all figures: the figure's name as the gallery heads it
-    (``spec.title``), then after a dash what tells the panel apart (its
+    (``spec.title``; for one of a group, such as one lab's impact model,
+    ``spec.panel_title``), then after a dash what tells the panel apart (its
     ``subject``: the period, the waves, the lab), and a line under it when
     the panel has a ``figure_note`` (e.g. a wave not drawn). The full
     sentence is the caption's, in the gallery and the SVG.
@@ -549,7 +568,7 @@ def figure_title(spec: FigureSpec, panel: Panel, ctx: Context) -> str:
     -------
     str
     """
-    title = ctx.t(*spec.title)
+    title = ctx.t(*(spec.panel_title or spec.title))
     subject = panel.values.get("subject")
     if subject:
         title += f" – {subject}"

@@ -81,6 +81,7 @@ def _model_alt(panel: Panel, ctx: Context) -> str:
 declare(
     "wirkungsmodelle",
     title=("Wirkungsmodelle der Labore", "Impact models of the labs"),
+    panel_title=("Wirkungsmodell", "Impact model"),
     data=_model_data,
     plot=_model_plot,
     caption=(
