@@ -82,3 +82,52 @@ def test_a_scale_resting_on_fewer_units_is_named_with_its_count(demo):
     ) in drawn.caption
     assert f"(weniger bei Transparenz: {fewer[0]} und {fewer[1]})" in drawn.caption
     assert "Bremen" not in drawn.caption  # Bremen answers the other scales in both waves
+
+
+def _respondents_per_scale(responses: pd.DataFrame, report: str) -> dict[str, int]:
+    """Scores (respondent and wave) of each scale in the first and last wave, of units in both.
+
+    A respondent has a score on a scale of k items with at least k - 1 of them answered
+    (the scoring rule documented in ``stats.scale_scores``).
+    """
+    periods = _raw("periods").set_index("period_id")
+    waves = _raw("waves")
+    end = pd.Timestamp(periods.at[report, "end"])
+    held = sorted(
+        int(w)
+        for w, e in zip(waves["wave"], waves["field_end"], strict=True)
+        if pd.Timestamp(e) <= end
+    )
+    before, after = held[0], held[-1]
+    scale_of = _raw("codebook").set_index("item_id")["construct"]
+    answered = responses[responses["value"].notna() & (responses["value"].astype(str) != "")]
+    answered = answered.assign(
+        scale=answered["item_id"].map(scale_of), wave=answered["wave"].astype(int)
+    )
+    answered = answered[answered["wave"].isin([before, after])]
+    items = _raw("codebook").groupby("construct")["item_id"].nunique()
+    per_person = answered.groupby(["scale", "unit_id", "respondent_id", "wave"]).size()
+    scored = per_person[
+        per_person >= per_person.index.get_level_values("scale").map(lambda c: max(items[c] - 1, 1))
+    ].reset_index()
+    out = {}
+    for scale, part in scored.groupby("scale"):
+        both = set(part.loc[part["wave"] == before, "unit_id"]) & set(
+            part.loc[part["wave"] == after, "unit_id"]
+        )
+        kept = part[part["unit_id"].isin(both)]
+        out[scale] = len(kept[["respondent_id", "wave"]].drop_duplicates())
+    return out
+
+
+@pytest.mark.parametrize("report", ["zb", "pb"])
+def test_n_counts_only_the_respondents_of_the_units_compared(demo, report):
+    """zb said n = 3.183 beside "10 Labore": 218 of them answered in labs seen in one wave only."""
+    expected = _respondents_per_scale(_raw("responses"), report)
+    (drawn,) = draw(demo, report, "effekte", reps=99)
+    frame = drawn.table
+    persp = _raw("perspectives").set_index("name_de")["perspective_id"]
+    construct = {**persp.to_dict(), "Vertrauen": "trust", "Zufriedenheit": "satisfaction"}
+    got = {construct[label]: int(n) for label, n in zip(frame["label"], frame["n"], strict=True)}
+    assert got == expected
+    assert drawn.n == max(expected.values())

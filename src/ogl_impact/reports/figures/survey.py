@@ -620,7 +620,10 @@ def _effects_data(ctx: Context) -> list[Panel]:
                 "das Modell liefert kein endliches Ergebnis", "the model gives no finite result"
             )
             continue
-        used = table[table["wave"].isin([before, after])][construct].notna().sum()
+        # the respondents the comparison rests on: those of units with answers in both waves
+        answered = table["wave"].isin([before, after]) & table[construct].notna()
+        both = _in_both_waves(table[answered], before, after)
+        used = (answered & table["unit_id"].isin(both)).sum()
         n_total = max(n_total, int(used))
         rows.append(
             {
