@@ -241,3 +241,25 @@ def test_no_polygon_of_the_radar_covers_a_ring_number(demo, report):
             assert diff <= 8, (ax.get_title(), ring.get_text(), diff)
             shown += 1
     assert shown >= 4 * 10  # at least ten panels with data in zb and pb
+
+
+@pytest.mark.parametrize("name", ["zielerreichung", "wirkungsmodelle"])
+def test_the_status_caption_says_indicators_without_data_do_not_count(demo, name):
+    """Bad Belzig's Output read 'erreicht' on one indicator while two of its three had no data;
+    the caption said 'häufigster Status der Indikatoren', which would have given 'keine Daten'."""
+    from ogl_impact import logic
+
+    att = logic.attainment(demo)
+    pb = att[(att["period_id"] == "pb") & (att["lab_id"] == "bad_belzig")]
+    output = pb[pb["level"] == "output"]["status"].value_counts()
+    assert output.get("no_data", 0) > output.drop("no_data", errors="ignore").max()
+    drawn = draw(demo, "pb", name, reps=99)[0]
+    if name == "zielerreichung":
+        cell = drawn.table.query(
+            "lab_label == 'Bad Belzig und Wiesenburg/Mark' and column == 'Output'"
+        )
+        assert cell["status"].tolist() == ["achieved"]
+        assert "Häufigster Status der Indikatoren mit Daten" in drawn.caption
+    else:
+        assert "häufigster Status der Indikatoren eines Knotens, die Daten haben" in drawn.caption
+    assert "„keine Daten“, wo kein" in drawn.caption

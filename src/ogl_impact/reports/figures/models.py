@@ -86,9 +86,11 @@ declare(
     plot=_model_plot,
     caption=(
         "Wirkungsmodell des Labors {lab}: Ebenen als Spalten, Pfeile = Beitrag; Farbe = "
-        "häufigster Status der Indikatoren eines Knotens. " + STATUS_NOTE[0],
+        "häufigster Status der Indikatoren eines Knotens, die Daten haben (bei Gleichstand der "
+        "ungünstigere; „keine Daten“, wo keiner Daten hat). " + STATUS_NOTE[0],
         "Impact model of {lab}: levels as columns, arrows = contribution; colour = most "
-        "frequent indicator status of a node. " + STATUS_NOTE[1],
+        "frequent status of a node's indicators with data (ties: the less favourable; "
+        "“no data” where none has data). " + STATUS_NOTE[1],
     ),
     alt=_model_alt,
     reports=("pb",),

@@ -388,9 +388,9 @@ def _attainment_alt(panel: Panel, ctx: Context) -> str:
     return sentences(
         [
             ctx.t(
-                f"Raster Labor × Ebene, Farbe = häufigster Status der Indikatoren, "
+                f"Raster Labor × Ebene, Farbe = häufigster Status der Indikatoren mit Daten, "
                 f"{panel.values['when']}. Zellen je Status: {', '.join(parts)}.",
-                f"Grid lab × level, colour = most frequent indicator status, "
+                f"Grid lab × level, colour = most frequent status of the indicators with data, "
                 f"{panel.values['when']}. Cells per status: {', '.join(parts)}.",
             ),
             n_sentence(panel, ctx),
@@ -404,10 +404,11 @@ declare(
     data=_attainment_data,
     plot=_attainment_plot,
     caption=(
-        "Häufigster Status der Indikatoren je Labor und Ebene des Wirkungsmodells "
-        "(bei Gleichstand der ungünstigere). " + STATUS_NOTE[0],
-        "Most frequent indicator status per lab and level (ties: the less favourable). "
-        + STATUS_NOTE[1],
+        "Häufigster Status der Indikatoren mit Daten je Labor und Ebene des Wirkungsmodells "
+        "(bei Gleichstand der ungünstigere; „keine Daten“, wo kein Indikator der Ebene Daten "
+        "hat). " + STATUS_NOTE[0],
+        "Most frequent status of the indicators with data per lab and level (ties: the less "
+        "favourable; “no data” where no indicator of the level has data). " + STATUS_NOTE[1],
     ),
     alt=_attainment_alt,
     reports=ALL_REPORTS,
