@@ -147,3 +147,18 @@ def test_collect_refuses_a_workbook_with_7_in_an_ordinal_row(
     if changed:
         row = submissions(data).iloc[-1]
         assert (row["lab_id"], row["period_id"], row["outcome"]) == (LAB, PERIOD, "refused")
+
+
+@pytest.mark.parametrize(("low", "high"), [("5", "1"), ("3", "3"), ("1", "2,5")])
+def test_a_broken_scale_is_one_error_not_one_per_value(folder, capsys, low, high):
+    # min and max typed the wrong way round: the scale is the error, said once; the lab's
+    # values (2 to 4, indicator_values.csv) were each called off a scale "von 5 bis 1"
+    line = spoil(folder, "indicators.csv", f"{LAB};{ORDINAL};", "scale_min", low)
+    spoil(folder, "indicators.csv", f"{LAB};{ORDINAL};", "scale_max", high)
+    before = tree(folder)
+    code, text = validate(capsys, folder)
+    assert code == 1, text
+    assert f"indicators.csv, Zeile {line}, Spalte „scale_" in text, text
+    assert "indicator_values.csv" not in text, text
+    assert "1 Fehler" in text, text
+    assert tree(folder) == before

@@ -843,8 +843,10 @@ def _values_on_scale(
     """Values of an indicator with a scale (an ordinal one) are whole numbers on it.
 
     Indicators without ``scale_min`` and ``scale_max`` (a table of an older
-    version, a scale left empty) are not checked here; the indicators' own
-    schema asks an ordinal indicator for its scale where the columns exist.
+    version, a scale left empty) or with a broken one (the maximum not above
+    the minimum, not whole numbers) are not checked here; the indicators' own
+    schema asks an ordinal indicator for its scale where the columns exist,
+    and refuses a broken scale.
     """
     if "scale_min" not in ind or "scale_max" not in ind:
         return []
@@ -854,7 +856,10 @@ def _values_on_scale(
     high = pd.Series(
         ind["scale_max"].astype("float64").reindex(key).to_numpy(), index=v.index, copy=False
     )
-    scaled = known & low.notna() & high.notna() & v.notna()
+    # a broken scale (max not above min, not whole) is the indicators' own error
+    # (indicator_scale), said once there rather than once per value measured against it
+    sound = (high > low) & (low == np.floor(low)) & (high == np.floor(high))
+    scaled = known & low.notna() & high.notna() & sound.fillna(False) & v.notna()
     off = scaled & ~((v >= low) & (v <= high) & (v == np.floor(v))).fillna(False)
     out = []
     for pos in np.flatnonzero(off.to_numpy()):
