@@ -233,3 +233,13 @@ def test_template_names_the_id_meant(tmp_path: Path, capsys, argv: list[str], sa
     if "--lab" in argv:  # and where the ids are
         assert "Labore (--lab, Spalte lab_id in labs.csv): bad_belzig, " in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "parser"), _all_parsers(), ids=[c or "ogl-impact" for c, _ in _all_parsers()]
+)
+def test_help_names_no_value_it_does_not_ask_for(command: str, parser):
+    """The texts said "nach OUT", "in DATA", "statt RAW" where the options read ORDNER."""
+    text = parser.format_help()
+    for name in ("OUT", "RAW", "DATA"):
+        assert not re.search(rf"\b{name}\b", text), (command, name)

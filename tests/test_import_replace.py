@@ -92,8 +92,8 @@ def test_replace_removing_answers_the_export_lacks_needs_a_confirmation(tmp_path
     said = capsys.readouterr()
     assert tree(out) == before  # not a byte changed
     assert (
-        "--replace 1 entfernte 20 Antworten von 20 Befragten, die dieser Export nicht enthält "
-        "(responses.csv, Zeilen 3-22)" in said.err
+        "--replace 1 würde 20 Antworten von 20 Befragten entfernen, die dieser Export nicht "
+        "enthält (responses.csv, Zeilen 3-22)" in said.err
     ), said.err
     assert "erneut mit --replace 1 --remove-absent aufrufen" in said.err
     assert "Import abgelehnt, nichts geschrieben" in said.err and "Traceback" not in said.err
@@ -188,3 +188,21 @@ def test_a_register_without_the_column_replaced_is_read_and_marked(tmp_path, sec
     register = table(out, "imports")
     assert register["replaced"].fillna("").ne("").tolist() == [True, False]
     assert validate_folder(out).ok
+
+
+def test_remove_absent_without_replace_is_refused_and_writes_nothing(tmp_path, secret, capsys):
+    # the confirmation given to the next wave's import, where nothing is replaced: it was
+    # taken silently, so the user believed something had been removed
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    capsys.readouterr()
+    before = tree(out)
+    wave2 = limesurvey(tmp_path / "b.csv", range(41, 61))
+    code = imp("limesurvey", wave2, mapping(tmp_path / "w2.csv", wave="2"), out, secret,
+               "--remove-absent")  # fmt: skip
+    said = capsys.readouterr()
+    assert code == 2, said
+    assert "--remove-absent gilt nur zusammen mit --replace WELLE" in said.err, said.err
+    assert "Traceback" not in said.err + said.out
+    assert tree(out) == before

@@ -220,10 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "process",
         help="Geprüfte Tabellen als Parquet mit datapackage.json schreiben",
-        description="Prüft RAW und schreibt jede Tabelle als Parquet nach OUT, dazu "
-        "datapackage.json. "
-        "RAW wird nie verändert; OUT wird atomar ersetzt: ein fehlgeschlagener Lauf lässt die "
-        "vorherige Ausgabe unverändert.",
+        description="Prüft den EINGABEORDNER und schreibt jede Tabelle als Parquet in den "
+        "AUSGABEORDNER, dazu datapackage.json. Der Eingabeordner wird nie verändert; der "
+        "Ausgabeordner wird als Ganzes ersetzt: ein fehlgeschlagener Lauf lässt die vorherige "
+        "Ausgabe unverändert.",
     )
     p.add_argument(
         "raw",
@@ -240,8 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="Ausgabeordner (Standard: data/processed)",
     )
     # the same options as figures, collect and import take
-    p.add_argument("--data", default=None, help="Eingabeordner (statt RAW)")
-    p.add_argument("--out", dest="out_option", default=None, help="Ausgabeordner (statt OUT)")
+    p.add_argument("--data", default=None, help="Eingabeordner (statt EINGABEORDNER)")
+    p.add_argument(
+        "--out", dest="out_option", default=None, help="Ausgabeordner (statt AUSGABEORDNER)"
+    )
     p.add_argument("--lang", choices=("de", "en"), default="de", help="Sprache der Meldungen")
     p.set_defaults(handler=_process)
 
@@ -249,13 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
         "demo-data",
         help="Synthetische Demodaten erzeugen",
         description="Simuliert die synthetischen Tabellen (Wirkungsmodelle, Indikatorwerte, "
-        "Befragungen, Meilensteine) zu den realen Programmfakten in RAW und schreibt die "
-        "wahren Effekte nach OUT/truth. Mit --scale national entsteht ein Datensatz in der "
-        "Größe eines bundesweiten Rollouts für Benchmarks (außerhalb des Repositoriums).",
+        "Befragungen, Meilensteine) zu den realen Programmfakten (--raw) und schreibt sie "
+        "in den ORDNER, die wahren Effekte nach ORDNER/truth. Mit --scale national entsteht "
+        "ein Datensatz in der Größe eines bundesweiten Rollouts für Benchmarks (außerhalb des "
+        "Repositoriums).",
     )
     p.add_argument("out", nargs="?", default="data/raw", help="Zielordner (Standard: data/raw)")
     p.add_argument(
-        "--raw", default=None, help="Ordner mit labs.csv und periods.csv (Standard: OUT)"
+        "--raw",
+        default=None,
+        help="Ordner mit labs.csv und periods.csv (Standard: der ORDNER selbst)",
     )
     p.add_argument("--seed", type=int, default=None, help="Startwert des Zufallsgenerators")
     p.add_argument("--scale", choices=("demo", "national"), default="demo", help="Umfang")
@@ -276,11 +281,12 @@ Liest einen Export (limesurvey: .lsa oder .lss [+ .lsr/.csv]; sosci: Datenexport
 kobo: XLSForm oder Formular-JSON [+ Einreichungen JSON/CSV]), ordnet die Fragen per
 Zuordnungstabelle den Items zu, pseudonymisiert die Befragten (HMAC-SHA256, geheimer Schlüssel
 aus --secret-file oder OGL_IMPACT_SECRET, mindestens 16 Zeichen empfohlen) und ergänzt
-codebook.csv und responses.csv in OUT. Vorhandene Antworten werden nie überschrieben: eine
-Antwort, die schon da ist, oder ein Item, das vom vorhandenen Codebuch abweicht, lässt den
-Import scheitern (nichts wird geschrieben); nur --replace WELLE ersetzt eine Welle.
-Jeder Import steht in OUT/imports.csv (Prüfsumme der Antworten, Datei, Welle, Einheit, Gruppe,
-Tag), seine Antwortbögen in OUT/imported_responses.csv (schlüsselabhängige Prüfwerte,
+codebook.csv und responses.csv im ORDNER von --out. Vorhandene Antworten werden nie
+überschrieben: eine Antwort, die schon da ist, oder ein Item, das vom vorhandenen Codebuch
+abweicht, lässt den Import scheitern (nichts wird geschrieben); nur --replace WELLE ersetzt
+eine Welle.
+Jeder Import steht in ORDNER/imports.csv (Prüfsumme der Antworten, Datei, Welle, Einheit, Gruppe,
+Tag), seine Antwortbögen in ORDNER/imported_responses.csv (schlüsselabhängige Prüfwerte,
 HMAC, nicht die IDs):
 ein Export, der dort steht, wird abgelehnt, auch umbenannt oder mit anderer Welle oder Einheit
 (jede Antwort zählte doppelt), ebenso ein späterer Gesamtdownload, der schon importierte
@@ -356,8 +362,8 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         help="Abbildungen der Berichte erzeugen (PNG, SVG, PDF, Galerie)",
         description="Zeichnet die Abbildungen eines Berichts (--report sb3) oder aller Berichte "
         "(--all) aus den Daten bis zum Datum des Berichts und schreibt PNG (300 dpi), SVG, PDF "
-        "(oder die mit --format gewählten) und index.html nach OUT/<bericht>/. Gruppen unter k "
-        "Befragten werden unterdrückt. "
+        "(oder die mit --format gewählten) und index.html nach ORDNER/<bericht>/ (--out). "
+        "Gruppen unter k Befragten werden unterdrückt. "
         "Ein zweiter Lauf erzeugt byte-gleiche Dateien; ein fehlgeschlagener Lauf lässt die "
         "vorherigen Abbildungen unverändert.",
     )
@@ -424,7 +430,8 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         description="Schreibt je Labor eine Arbeitsmappe <labor>_<zeitraum>.xlsx mit den Blättern "
         "Anleitung, Indikatorwerte, Meilensteine und Partner (gesperrte und offene Spalten, "
         "Auswahllisten, Eingabehilfen) und einem verborgenen Blatt mit Labor, Zeitraum, Version "
-        "und Prüfsumme. Gleiche Eingaben ergeben byte-gleiche Dateien. OUT wird atomar ersetzt.",
+        "und Prüfsumme. Gleiche Eingaben ergeben byte-gleiche Dateien. Der ORDNER von --out "
+        "wird als Ganzes ersetzt (ein fremder, nicht leerer Ordner nie).",
     )
     p.add_argument("--period", required=True, help="Berichtszeitraum, z. B. sb6")
     p.add_argument("--lab", action="append", help="Labor (mehrfach möglich; Standard: alle)")
@@ -440,9 +447,10 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         description="Liest zurückgesandte Arbeitsmappen (Dateien oder Ordner), erkennt sie am "
         "verborgenen Blatt, prüft sie mit den Regeln von validate und auf Plausibilität "
         "(kumulierter Wert sinkt, zehnfacher Wert, Datum in der Zukunft). Jede Arbeitsmappe wird "
-        "ganz angenommen oder ganz abgelehnt; angenommene werden in DATA übernommen (nie "
-        "überschrieben: geänderte Werte landen in revisions.csv), jede erkannte Arbeitsmappe "
-        "kommt in submissions.csv. Eine leere Zelle löscht nie einen gespeicherten Wert; "
+        "ganz angenommen oder ganz abgelehnt; angenommene werden in den Datenordner (--data) "
+        "übernommen (nie überschrieben: geänderte Werte landen in revisions.csv), jede erkannte "
+        "Arbeitsmappe kommt in submissions.csv. Eine leere Zelle löscht nie einen gespeicherten "
+        "Wert; "
         "zurückgezogen wird nur mit dem Status „Wert zurückziehen“. Exit 0: alle angenommen "
         "(oder ohne Änderung); 1: mindestens eine abgelehnt; 2: Aufruf unbrauchbar, oder ein "
         "anderer Lauf bearbeitet denselben Datenordner, oder eine Tabelle wurde während des "
@@ -742,6 +750,15 @@ def _import(args: argparse.Namespace) -> int:
 
     from ogl_impact.imports import cli as import_cli
 
+    if args.remove_absent and args.replace is None:  # nothing is replaced, nothing removed
+        print(
+            "ogl-impact import: --remove-absent gilt nur zusammen mit --replace WELLE (es "
+            "bestätigt, dass beim Ersetzen einer Welle Antworten entfernt werden); ohne "
+            "--replace wird nichts entfernt. Bitte --remove-absent weglassen oder die Welle "
+            "mit --replace angeben / --remove-absent only works with --replace",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if args.secret_file:
         try:
             secret = Path(args.secret_file).read_bytes().strip()

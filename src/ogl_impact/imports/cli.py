@@ -492,8 +492,9 @@ def _absent(merged: Merged, replace_wave: str | None) -> list[str]:
     """Say why a ``--replace`` removing answers of respondents the export lacks is refused."""
     k, m = merged.dropped_rows, merged.dropped_respondents
     return [
-        f"--replace {replace_wave} entfernte {k} Antwort{'' if k == 1 else 'en'} von {m} "
-        f"Befragten, die dieser Export nicht enthält (responses.csv, {merged.dropped_where()}): "
+        f"--replace {replace_wave} würde {k} Antwort{'' if k == 1 else 'en'} von {m} "
+        f"Befragten entfernen, die dieser Export nicht enthält (responses.csv, "
+        f"{merged.dropped_where()}): "
         f"sie wären weg, nicht ersetzt. Das geschieht etwa mit einem Export, der nur die neuen "
         f"Antworten enthält, mit dem Export eines anderen Teils der Welle oder wenn Antworten im "
         f"Befragungswerkzeug gelöscht wurden / --replace {replace_wave} would remove {k} answers "
