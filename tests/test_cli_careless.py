@@ -243,3 +243,13 @@ def test_help_names_no_value_it_does_not_ask_for(command: str, parser):
     text = parser.format_help()
     for name in ("OUT", "RAW", "DATA"):
         assert not re.search(rf"\b{name}\b", text), (command, name)
+
+
+def test_template_for_one_lab_says_one_template(tmp_path: Path, capsys):
+    """``--lab brandis`` wrote "1 Vorlagen für sb6 geschrieben"."""
+    out = tmp_path / "vorlagen"
+    argv = ["template", "--period", "sb6", "--lab", "brandis", "--data", str(DEMO)]
+    assert main([*argv, "--out", str(out), "--jobs", "1"]) == 0
+    said = capsys.readouterr().out
+    assert f"{out}: 1 Vorlage für sb6 geschrieben (Abgabe bis 14.11.2022)" in said, said
+    assert [p.name for p in out.glob("*.xlsx")] == ["brandis_sb6.xlsx"]

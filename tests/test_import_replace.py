@@ -206,3 +206,22 @@ def test_remove_absent_without_replace_is_refused_and_writes_nothing(tmp_path, s
     assert "--remove-absent gilt nur zusammen mit --replace WELLE" in said.err, said.err
     assert "Traceback" not in said.err + said.out
     assert tree(out) == before
+
+
+def test_replace_of_a_wave_with_no_answers_yet_says_nothing_was_replaced(tmp_path, secret, capsys):
+    # --replace 2 given to the first import of wave 2 (a typo of the wave, or habit): it
+    # said "0 vorhandene Antworten der Welle 2 ersetzt", as if it had found the wave
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), m, out, secret) == 0
+    capsys.readouterr()
+    wave2 = limesurvey(tmp_path / "b.csv", range(41, 61))
+    m2 = mapping(tmp_path / "w2.csv", wave="2")
+    assert imp("limesurvey", wave2, m2, out, secret, "--replace", "2") == 0
+    said = capsys.readouterr()
+    assert "0 vorhandene Antworten" not in said.out, said.out
+    assert (
+        "--replace 2: die Welle 2 hatte noch keine Antworten zu den importierten Items, "
+        "Einheiten und Gruppen; nichts ersetzt, nur hinzugefügt" in said.out
+    ), said.out
+    assert len(table(out, "responses")) == 60

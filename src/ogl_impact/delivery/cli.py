@@ -154,8 +154,10 @@ def run_template(
             )
         write_workbooks(jobs_list, processes=max(1, jobs))
     _say(
-        f"{out}: {len(wanted)} Vorlagen für {period} geschrieben (Abgabe bis {deadline:%d.%m.%Y})",
-        f"{out}: {len(wanted)} templates for {period} written (due {deadline:%d.%m.%Y})",
+        f"{out}: {len(wanted)} Vorlage{'n' * (len(wanted) != 1)} für {period} geschrieben "
+        f"(Abgabe bis {deadline:%d.%m.%Y})",
+        f"{out}: {len(wanted)} template{'s' * (len(wanted) != 1)} for {period} written "
+        f"(due {deadline:%d.%m.%Y})",
         lang,
     )
     return EXIT_OK

@@ -463,12 +463,20 @@ def _merge_and_write(
     if replace_wave is not None:
         n = merged.replaced_rows
         units = sorted(set(result.responses["unit_id"]))
-        print(
-            f"{out}: {n} vorhandene Antwort{'' if n == 1 else 'en'} der Welle {replace_wave} "
-            f"ersetzt (Einheit{'' if len(units) == 1 else 'en'}: {', '.join(units)}; nur die "
-            f"importierten Items und Gruppen, andere bleiben) / existing answers of the wave "
-            f"replaced (only the imported items and groups)"
-        )
+        if not n:  # the first import of the wave: --replace found nothing to replace
+            print(
+                f"--replace {replace_wave}: die Welle {replace_wave} hatte noch keine Antworten "
+                f"zu den importierten Items, Einheiten und Gruppen; nichts ersetzt, nur "
+                f"hinzugefügt / the wave held no answers of the imported items, units and "
+                f"groups yet: nothing replaced, only added"
+            )
+        else:
+            print(
+                f"{out}: {n} vorhandene Antwort{'' if n == 1 else 'en'} der Welle {replace_wave} "
+                f"ersetzt (Einheit{'' if len(units) == 1 else 'en'}: {', '.join(units)}; nur die "
+                f"importierten Items und Gruppen, andere bleiben) / existing answers of the wave "
+                f"replaced (only the imported items and groups)"
+            )
         if merged.dropped_rows:
             k, m = merged.dropped_rows, merged.dropped_respondents
             _say(
