@@ -96,9 +96,10 @@ def test_an_ordinal_indicator_needs_a_scale_its_baseline_lies_on(folder, capsys,
     assert code == 1, text
     shown = f", Wert „{value}“" if value else ""  # an empty cell is told as the column
     assert (
-        f"indicators.csv, Zeile {line}, Spalte „{column}“{shown}: Ein ordinaler Indikator "
-        f"braucht eine Skala"
+        f"indicators.csv, Zeile {line}, Spalte „{column}“{shown}: Die Skala des Indikators "
+        f"fehlt, ist unvollständig oder passt nicht"
     ) in text, text
+    assert "(ein ordinaler Indikator braucht eine Skala)" in text, text
 
 
 def _row(sheet, iid: str) -> int:
@@ -162,3 +163,16 @@ def test_a_broken_scale_is_one_error_not_one_per_value(folder, capsys, low, high
     assert "indicator_values.csv" not in text, text
     assert "1 Fehler" in text, text
     assert tree(folder) == before
+
+
+def test_half_a_scale_on_a_count_is_not_called_an_ordinal_indicator(folder, capsys):
+    # i03 (Durchgeführte Werkstätten) is a count: a scale_min typed into its row was refused
+    # with "Ein ordinaler Indikator braucht eine Skala", which sent the reader to look for an
+    # ordinal indicator; the rule names the scale of this indicator
+    line = spoil(folder, "indicators.csv", f"{LAB};i03;", "scale_min", "1")
+    code, text = validate(capsys, folder)
+    assert code == 1, text
+    said = [s for s in text.splitlines() if f"indicators.csv, Zeile {line}," in s]
+    assert len(said) == 1, text
+    assert "Spalte „scale_max“: Die Skala des Indikators fehlt, ist unvollständig" in said[0]
+    assert not said[0].split(": ", 1)[1].startswith("Ein ordinaler Indikator"), said[0]

@@ -221,10 +221,12 @@ RULES: Mapping[str, tuple[str, str]] = {
         "An import cannot have been replaced before the day it was imported.",
     ),
     "indicator_scale": (
-        "Ein ordinaler Indikator braucht eine Skala: Skalenminimum und Skalenmaximum als ganze "
-        "Zahlen, das Maximum größer; Ausgangs- und Zielwert liegen als ganze Zahlen auf ihr.",
-        "An ordinal indicator needs a scale: scale minimum and maximum as whole numbers, the "
-        "maximum greater; baseline and target lie on it as whole numbers.",
+        "Die Skala des Indikators fehlt, ist unvollständig oder passt nicht: Skalenminimum und "
+        "Skalenmaximum als ganze Zahlen, das Maximum größer (ein ordinaler Indikator braucht "
+        "eine Skala); Ausgangs- und Zielwert liegen als ganze Zahlen auf ihr.",
+        "The indicator's scale is missing, incomplete or does not fit: scale minimum and maximum "
+        "as whole numbers, the maximum greater (an ordinal indicator needs a scale); baseline "
+        "and target lie on it as whole numbers.",
     ),
     "scale_max_above_min": (
         "Das Skalenmaximum muss größer als das Skalenminimum sein.",
