@@ -225,3 +225,26 @@ def test_replace_of_a_wave_with_no_answers_yet_says_nothing_was_replaced(tmp_pat
         "Einheiten und Gruppen; nichts ersetzt, nur hinzugefügt" in said.out
     ), said.out
     assert len(table(out, "responses")) == 60
+
+
+def test_an_export_whose_answers_a_replace_removed_is_said_to_be_replaced(tmp_path, secret, capsys):
+    # the first download imported again after a --replace --remove-absent took its answers
+    # away: the refusal guessed "Von Hand entfernt?", while imports.csv says when they were
+    # replaced
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    first = limesurvey(tmp_path / "a.csv", range(1, 41))
+    assert imp("limesurvey", first, m, out, secret) == 0
+    later = limesurvey(tmp_path / "b.csv", range(21, 61))
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1", "--remove-absent") == 0
+    day = pd.Timestamp(table(out, "imports")["replaced"].iloc[0])
+    capsys.readouterr()
+    before = tree(out)
+    assert imp("limesurvey", first, m, out, secret) == 1
+    said = capsys.readouterr()
+    assert tree(out) == before
+    assert (
+        f"(imports.csv, Zeile 3), am {day:%d.%m.%Y} durch einen späteren Import mit --replace "
+        "ersetzt (Spalte replaced)" in said.err
+    ), said.err
+    assert "Von Hand entfernt" not in said.err, said.err

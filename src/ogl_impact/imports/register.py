@@ -353,16 +353,32 @@ def check_new(
         f"{shown_name}: dieser Export wurde schon importiert (gleiche Antworten, auch unter "
         f"anderem Dateinamen); {twice}"
     ]
-    for row, line in zip(earlier.itertuples(index=False), lines, strict=True):
+    # the day a later --replace took its answers (a register of an older version has none)
+    whens = earlier["replaced"] if "replaced" in earlier else pd.Series(pd.NaT, earlier.index)
+    replaced = whens.notna()
+    for row, line, when in zip(earlier.itertuples(index=False), lines, whens, strict=True):
         day = pd.Timestamp(row.imported)
+        later = (
+            f", am {pd.Timestamp(when):%d.%m.%Y} durch einen späteren Import mit --replace "
+            f"ersetzt (Spalte replaced)"
+            if pd.notna(when)
+            else ""
+        )
         out.append(
             f"  am {day:%d.%m.%Y} als „{row.export}“ ({row.tool}): "
             f"{_group_text(row.wave, row.unit_id, row.actor_group)}, {row.answers} Antworten "
-            f"({register.path.name}, Zeile {int(line)}) / imported on {day:%Y-%m-%d}"
+            f"({register.path.name}, Zeile {int(line)}){later} / imported on {day:%Y-%m-%d}"
         )
     now = ", ".join(_group_text(w, u, a) for w, u, a in imported[GROUP].itertuples(index=False))
     out.append(f"  jetzt: {now} / now")
-    if gone:
+    if gone and replaced.any():
+        out.append(
+            f"Seine Antworten hat ein späterer Import mit --replace ersetzt oder entfernt; nichts "
+            f"zu tun. Sollen genau seine Antworten wieder gelten: mit --replace {same_wave[0]} "
+            f"(Befragte, die er nicht enthält, nur zusätzlich mit --remove-absent) / a later "
+            f"import replaced its answers; nothing to do"
+        )
+    elif gone:
         out.append(
             f"Von Hand entfernt, oder diesmal andere Items? Mit --replace {same_wave[0]} wird "
             f"er übernommen (Antworten derselben Welle, Einheit, Gruppe und Items werden dabei "
