@@ -248,3 +248,18 @@ def test_an_export_whose_answers_a_replace_removed_is_said_to_be_replaced(tmp_pa
         "ersetzt (Spalte replaced)" in said.err
     ), said.err
     assert "Von Hand entfernt" not in said.err, said.err
+
+
+def test_one_answer_missing_is_said_in_the_singular(tmp_path, secret, capsys):
+    # "1 von 40 seiner Antworten ... fehlen" read wrong to a German reader
+    out = tmp_path / "daten"
+    m = mapping(tmp_path / "w1.csv")
+    first = limesurvey(tmp_path / "a.csv", range(1, 41))
+    assert imp("limesurvey", first, m, out, secret) == 0
+    later = limesurvey(tmp_path / "b.csv", range(2, 41))  # response 1 deleted in the tool
+    assert imp("limesurvey", later, m, out, secret, "--replace", "1", "--remove-absent") == 0
+    capsys.readouterr()
+    assert imp("limesurvey", first, m, out, secret) == 1
+    err = capsys.readouterr().err
+    assert "1 von 40 seiner Antworten zu den Items dieser Zuordnung fehlt aber" in err, err
+    assert "1 of its 40 answers to the items of this mapping is not in responses.csv" in err

@@ -334,10 +334,11 @@ def check_new(
     there = stored() if same and stored is not None else total
     gone = there < total
     if gone and there:
+        one = total - there == 1
         twice = (
-            f"{total - there} von {total} seiner Antworten zu den Items dieser Zuordnung fehlen "
-            f"aber in responses.csv / {total - there} of its {total} answers to the items of "
-            "this mapping are not in responses.csv"
+            f"{total - there} von {total} seiner Antworten zu den Items dieser Zuordnung "
+            f"fehl{'t' if one else 'en'} aber in responses.csv / {total - there} of its {total} "
+            f"answers to the items of this mapping {'is' if one else 'are'} not in responses.csv"
         )
     elif gone:
         twice = (
