@@ -236,3 +236,27 @@ def test_method_words_are_put_into_english_as_whole_words():
     english = present.labelled(frame, lang="en")
     assert english["method"].tolist() == ["mean", "difference of means"]
     assert english["term"].tolist() == ["treated, before", "treated, change"]
+
+
+def test_adjusted_p_values_with_one_missing_show_as_a_table():
+    # a p-value missing (a model that did not fit): its decision is NA; the table raised
+    # "TypeError: boolean value of NA is ambiguous" in the notebook
+    res = stats.adjust_pvalues([0.01, np.nan, 0.03], method="holm")
+    assert res["reject"].isna().tolist() == [False, True, False]
+    german = present.labelled(res)
+    assert german["reject"].iloc[0] == "ja" and pd.isna(german["reject"].iloc[1]), german
+    assert german["note"].iloc[1] == "p-Wert fehlt: keine Entscheidung, nicht mitgezählt (R: NA)"
+    heads, body = cells(present.table(res).to_html())
+    assert "Anmerkung" in heads
+    assert german["note"].iloc[1] in body and not [t for t in body if "p-value" in t], body
+    english = present.labelled(res, lang="en")
+    assert english["note"].iloc[1].startswith("p-value missing: no decision"), english
+
+
+def test_the_two_stage_levels_are_said_in_the_readers_language():
+    # "levels by stage: 0.05, 0.0666667" stood in German tables
+    res = stats.adjust_pvalues([0.01, 0.04, 0.03, 0.2], method="fdr_tsbh")
+    german = present.labelled(res)
+    assert set(german["note"]) == {"Niveaus je Stufe: 0,05; 0,0666667"}, german["note"]
+    english = present.labelled(res, lang="en")
+    assert set(english["note"]) == {"levels by stage: 0.05, 0.0666667"}, english["note"]

@@ -520,8 +520,8 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             out[col] = values.map(lambda v, voc=voc: voc.get(v, v) if pd.notna(v) else v)
         elif col in ("indicator_id", "node_id", "item_id") and col not in names:
             out = out.drop(columns=col)
-        elif pd.api.types.is_bool_dtype(values):
-            out[col] = values.map(lambda v: _pick(BOOL_LABELS[bool(v)], lang))
+        elif pd.api.types.is_bool_dtype(values):  # a nullable decision may be NA: no decision
+            out[col] = values.map(lambda v: _pick(BOOL_LABELS[bool(v)], lang) if pd.notna(v) else v)
     return out
 
 

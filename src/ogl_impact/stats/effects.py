@@ -543,11 +543,18 @@ def adjust_pvalues(
                 p[ok], alpha=alpha, method="bky" if method == "fdr_tsbky" else "bh"
             )[3]
             alpha_adj = float(stages[-1])
-            note = f"levels by stage: {', '.join(f'{a:.6g}' for a in stages)}"
+            levels = [f"{a:.6g}" for a in stages]
+            german = "; ".join(level.replace(".", ",") for level in levels)
+            note = f"Niveaus je Stufe: {german} / levels by stage: {', '.join(levels)}"
     # R's p.adjust keeps NA: without a p-value there is no decision either
     decision = pd.array(reject, dtype="boolean")
     decision[~ok] = pd.NA
-    notes = np.where(ok, note, "p-Wert fehlt: keine Entscheidung, nicht mitgezählt (R: NA)")
+    notes = np.where(
+        ok,
+        note,
+        "p-Wert fehlt: keine Entscheidung, nicht mitgezählt (R: NA) / p-value missing: no "
+        "decision, not counted (R: NA)",
+    )
     out = pd.DataFrame(
         {
             "term": [str(i) for i in index] if index is not None else np.arange(len(p)),
