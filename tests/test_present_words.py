@@ -260,3 +260,22 @@ def test_the_two_stage_levels_are_said_in_the_readers_language():
     assert set(german["note"]) == {"Niveaus je Stufe: 0,05; 0,0666667"}, german["note"]
     english = present.labelled(res, lang="en")
     assert set(english["note"]) == {"levels by stage: 0.05, 0.0666667"}, english["note"]
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "german", "english"),
+    [
+        ([1, 2, 3, 4], [5, 6, 7, 9], "exakt", "exact"),  # small, no ties: R's exact test
+        (
+            list(range(60)),
+            list(range(10, 70)),
+            "Normalapproximation mit Stetigkeitskorrektur",
+            "normal approximation with continuity correction",
+        ),
+    ],
+)
+def test_a_rank_test_says_how_p_was_found_in_the_readers_language(x, y, german, english):
+    # "normal approximation with continuity correction" stood in German tables
+    res = stats.rank_test(x, y)
+    assert present.labelled(res)["note"].tolist() == [german]
+    assert present.labelled(res, lang="en")["note"].tolist() == [english]

@@ -419,9 +419,14 @@ def rank_test(
 def _rank_frame(nx: int, ny: int, exact: bool, statistic: float, p: float, method: str):
     n = nx if method == "wilcoxon_signed_rank" else nx + ny
     if np.isnan(p):
-        note = "keine Streuung: p nicht bestimmbar (R: p-value = NA)"
+        note = "keine Streuung: p nicht bestimmbar (R: p-value = NA) / no spread: p undetermined"
+    elif exact:
+        note = "exakt / exact"
     else:
-        note = "exact" if exact else "normal approximation with continuity correction"
+        note = (
+            "Normalapproximation mit Stetigkeitskorrektur / normal approximation with "
+            "continuity correction"
+        )
     return pd.DataFrame(
         [(nx, ny, exact, "location_shift", float(statistic), float(p), n, method, note)],
         columns=["n_x", "n_y", "exact", "term", "statistic", "p_val", "n", "method", "note"],
