@@ -131,3 +131,25 @@ def test_cli_process_data_option_and_one_folder_writes_there(mini: Path, tmp_pat
     out = tmp_path / "out5"
     assert main(["process", "--data", str(mini), str(out)]) == 0
     assert (out / "datapackage.json").exists()
+
+
+def test_a_folder_of_an_older_version_gets_a_datapackage_of_its_own_columns(
+    mini: Path, tmp_path: Path
+):
+    # indicators.csv written before scale_min/scale_max existed: the Parquet file has no
+    # such columns, and datapackage.json declared them all the same
+    path = mini / "indicators.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    names = lines[header].split(";")
+    assert names[-2:] == ["scale_min", "scale_max"]
+    kept = [";".join(line.split(";")[:-2]) if i >= header and line else line
+            for i, line in enumerate(lines)]  # fmt: skip
+    path.write_text("\n".join(kept), encoding="utf-8")
+    out = tmp_path / "processed"
+    process(mini, out)
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == "indicators")
+    frame = pd.read_parquet(out / resource["path"])
+    assert "scale_min" not in frame.columns
+    assert [f["name"] for f in resource["schema"]["fields"]] == list(frame.columns)

@@ -142,7 +142,7 @@ def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
                 "hash": "sha256:" + digest,
                 "synthetic": info.synthetic,
                 "raw": {"path": info.path.name, "hash": "sha256:" + info.sha256},
-                "schema": table_schema(name),
+                "schema": _own_fields(table_schema(name), frame),
             }
         )
         names.append(path.name)
@@ -158,6 +158,16 @@ def write_dataset(dataset: Dataset, folder: Path) -> list[str]:
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
     names.append("datapackage.json")
     return names
+
+
+def _own_fields(schema: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
+    """Return ``schema`` with only the fields ``frame`` has.
+
+    An optional column a table of an older version lacks (``scale_min`` of
+    ``indicators``) is not in its Parquet file, so not declared either.
+    """
+    have = set(frame.columns)
+    return {**schema, "fields": [f for f in schema["fields"] if f["name"] in have]}
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> tuple[int, str]:
