@@ -222,6 +222,10 @@ GERMAN_METAVARS = {
             "meinten Sie bad_belzig?",
         ),
         (["--period", "SB6"], "„SB6“ ist kein Berichtszeitraum – meinten Sie sb6? Berichtszeit"),
+        (  # several labs in one --lab, as a list is written
+            ["--period", "sb6", "--lab", "brandis, kehl"],
+            "„brandis, kehl“ – je Labor ein --lab: --lab brandis --lab kehl",
+        ),
     ],
 )
 def test_template_names_the_id_meant(tmp_path: Path, capsys, argv: list[str], said: str):

@@ -37,12 +37,17 @@ def _near(given: str, known: list[str], names: dict[str, str] | None = None) -> 
     """Return " – meinten Sie x?" (German, English) for the id closest to ``given``, or "".
 
     A lab may also be given by its name ("Brandis" for ``brandis``): ids are
-    compared in lower case, and with ``names`` the labs' names as well.
+    compared in lower case, and with ``names`` the labs' names as well. Several
+    known labs in one value ("brandis, kehl") get " – je Labor ein --lab: ...".
     """
     lowered = given.strip().lower()
     candidates = {k.lower(): k for k in known}
     if names:
         candidates.update({v.lower(): k for k, v in names.items() if v.lower() not in candidates})
+    parts = [p.strip() for p in lowered.replace(";", ",").split(",") if p.strip()]
+    if len(parts) > 1 and all(p in candidates for p in parts):  # a list in one --lab
+        flags = " ".join(f"--lab {candidates[p]}" for p in parts)
+        return f" – je Labor ein --lab: {flags}", f" - one --lab per lab: {flags}"
     if lowered in candidates:
         match = candidates[lowered]
     else:
