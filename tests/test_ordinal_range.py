@@ -99,7 +99,7 @@ def test_an_ordinal_indicator_needs_a_scale_its_baseline_lies_on(folder, capsys,
         f"indicators.csv, Zeile {line}, Spalte „{column}“{shown}: Die Skala des Indikators "
         f"fehlt, ist unvollständig oder passt nicht"
     ) in text, text
-    assert "(ein ordinaler Indikator braucht eine Skala)" in text, text
+    assert "(ein ordinaler Indikator braucht eine Skala" in text, text
 
 
 def _row(sheet, iid: str) -> int:
@@ -176,3 +176,22 @@ def test_half_a_scale_on_a_count_is_not_called_an_ordinal_indicator(folder, caps
     assert len(said) == 1, text
     assert "Spalte „scale_max“: Die Skala des Indikators fehlt, ist unvollständig" in said[0]
     assert not said[0].split(": ", 1)[1].startswith("Ein ordinaler Indikator"), said[0]
+
+
+@pytest.mark.parametrize(("indicator", "measure"), [("i03", "count"), ("i08", "percentage")])
+def test_a_whole_scale_on_a_count_or_percentage_is_refused(folder, capsys, indicator, measure):
+    """A scale 0-100 typed into a percentage made 32,46 % "not on the scale"; it belongs only
+    to rated (ordinal, qualitative) indicators, and the message says to leave it empty."""
+    lines = (folder / "indicators.csv").read_text(encoding="utf-8").split("\n")
+    row = next(x for x in lines if x.startswith(f"{LAB};{indicator};"))
+    assert f";{measure};" in row  # the demo data's own measure, read from the file
+    line = spoil(folder, "indicators.csv", f"{LAB};{indicator};", "scale_min", "0")
+    spoil(folder, "indicators.csv", f"{LAB};{indicator};", "scale_max", "100000")
+    before = tree(folder)
+    code, text = validate(capsys, folder)
+    assert code == 1, text
+    said = [s for s in text.splitlines() if f"indicators.csv, Zeile {line}," in s]
+    assert len(said) == 1, text
+    assert "bei Anzahl, Einheit oder Prozent bitte leer lassen" in said[0], said[0]
+    assert "indicator_values.csv" not in text, text  # the values are not measured against it
+    assert tree(folder) == before

@@ -223,10 +223,12 @@ RULES: Mapping[str, tuple[str, str]] = {
     "indicator_scale": (
         "Die Skala des Indikators fehlt, ist unvollständig oder passt nicht: Skalenminimum und "
         "Skalenmaximum als ganze Zahlen, das Maximum größer (ein ordinaler Indikator braucht "
-        "eine Skala); Ausgangs- und Zielwert liegen als ganze Zahlen auf ihr.",
+        "eine Skala, ein qualitativer kann eine haben, andere haben keine: bei Anzahl, Einheit "
+        "oder Prozent bitte leer lassen); Ausgangs- und Zielwert liegen als ganze Zahlen auf ihr.",
         "The indicator's scale is missing, incomplete or does not fit: scale minimum and maximum "
-        "as whole numbers, the maximum greater (an ordinal indicator needs a scale); baseline "
-        "and target lie on it as whole numbers.",
+        "as whole numbers, the maximum greater (an ordinal indicator needs a scale, a "
+        "qualitative one may have one, others have none: leave it empty for a count, unit or "
+        "percentage); baseline and target lie on it as whole numbers.",
     ),
     "scale_max_above_min": (
         "Das Skalenmaximum muss größer als das Skalenminimum sein.",

@@ -859,7 +859,10 @@ def _values_on_scale(
     # a broken scale (max not above min, not whole) is the indicators' own error
     # (indicator_scale), said once there rather than once per value measured against it
     sound = (high > low) & (low == np.floor(low)) & (high == np.floor(high))
-    scaled = known & low.notna() & high.notna() & sound.fillna(False) & v.notna()
+    # only a rated indicator has a scale; one typed into a count, unit or percentage is
+    # likewise the indicators' own error (indicator_scale), not one of each of its values
+    rated = measure.isin(["ordinal", "qualitative"])
+    scaled = known & low.notna() & high.notna() & sound.fillna(False) & v.notna() & rated
     off = scaled & ~((v >= low) & (v <= high) & (v == np.floor(v))).fillna(False)
     out = []
     for pos in np.flatnonzero(off.to_numpy()):

@@ -356,7 +356,10 @@ class Indicators(_Table):
             .all(axis=1)
         )
         ordinal = df["measure"] == "ordinal"
-        return (~given & ~ordinal) | (scale & on).fillna(False).astype(bool)
+        # a scale belongs to a rated indicator; on a count, unit or percentage it would make
+        # every value a whole number of it (32,46 % refused as "not on the scale 1 to 5")
+        rated = df["measure"].isin(["ordinal", "qualitative"])
+        return (~given & ~ordinal) | (scale & on & rated).fillna(False).astype(bool)
 
 
 class IndicatorValues(_Table):
