@@ -222,6 +222,9 @@ GERMAN_METAVARS = {
             "meinten Sie bad_belzig?",
         ),
         (["--period", "SB6"], "„SB6“ ist kein Berichtszeitraum – meinten Sie sb6? Berichtszeit"),
+        # the short name every figure and table shows for kehl
+        (["--period", "sb6", "--lab", "Oberrhein"], "„Oberrhein“ – meinten Sie kehl?"),
+        (["--period", "sb6", "--lab", "Reallabor Niederrhein"], "meinten Sie moers?"),
         (  # several labs in one --lab, as a list is written
             ["--period", "sb6", "--lab", "brandis, kehl"],
             "„brandis, kehl“ – je Labor ein --lab: --lab brandis --lab kehl",

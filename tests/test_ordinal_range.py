@@ -174,7 +174,7 @@ def test_half_a_scale_on_a_count_is_not_called_an_ordinal_indicator(folder, caps
     assert code == 1, text
     said = [s for s in text.splitlines() if f"indicators.csv, Zeile {line}," in s]
     assert len(said) == 1, text
-    assert "Spalte „scale_max“: Die Skala des Indikators fehlt, ist unvollständig" in said[0]
+    assert "Spalte „scale_min“, Wert „1“: Die Skala des Indikators fehlt, ist unvollst" in said[0]
     assert not said[0].split(": ", 1)[1].startswith("Ein ordinaler Indikator"), said[0]
 
 
@@ -185,13 +185,15 @@ def test_a_whole_scale_on_a_count_or_percentage_is_refused(folder, capsys, indic
     lines = (folder / "indicators.csv").read_text(encoding="utf-8").split("\n")
     row = next(x for x in lines if x.startswith(f"{LAB};{indicator};"))
     assert f";{measure};" in row  # the demo data's own measure, read from the file
-    line = spoil(folder, "indicators.csv", f"{LAB};{indicator};", "scale_min", "0")
-    spoil(folder, "indicators.csv", f"{LAB};{indicator};", "scale_max", "100000")
+    line = spoil(folder, "indicators.csv", f"{LAB};{indicator};", "scale_min", "1")
+    spoil(folder, "indicators.csv", f"{LAB};{indicator};", "scale_max", "5")
     before = tree(folder)
     code, text = validate(capsys, folder)
     assert code == 1, text
     said = [s for s in text.splitlines() if f"indicators.csv, Zeile {line}," in s]
     assert len(said) == 1, text
     assert "bei Anzahl, Einheit oder Prozent bitte leer lassen" in said[0], said[0]
+    # the cell named is the scale typed in, not the baseline measured against it
+    assert f"Zeile {line}, Spalte „scale_min“" in said[0], said[0]
     assert "indicator_values.csv" not in text, text  # the values are not measured against it
     assert tree(folder) == before

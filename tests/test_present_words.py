@@ -91,8 +91,8 @@ def test_ordinal_note_with_dropped_categories_is_one_note_per_language(answers):
     res = stats.proportional_odds(answers, "y", ["x"])
     german = present.in_language(res.note, "de")
     english = present.in_language(res.note, "en")
-    assert german == "konvergiert Nicht beobachtete Kategorien ausgelassen: [4, 5]."
-    assert english == "converged Unobserved categories dropped: [4, 5]."
+    assert german == "konvergiert; nicht beobachtete Kategorien ausgelassen: 4, 5"
+    assert english == "converged; unobserved categories dropped: 4, 5"
     _, body = cells(present.table(res.coefficients).to_html())
     assert german in body and not [t for t in body if ENGLISH.search(t)]
 
@@ -279,3 +279,30 @@ def test_a_rank_test_says_how_p_was_found_in_the_readers_language(x, y, german, 
     res = stats.rank_test(x, y)
     assert present.labelled(res)["note"].tolist() == [german]
     assert present.labelled(res, lang="en")["note"].tolist() == [english]
+
+
+def test_a_dropped_category_with_a_slash_keeps_the_two_languages_apart(answers):
+    """A label "weiß nicht / keine Angabe" made the note's separator appear twice: the German
+    reader got the English half too, and the status landed in the middle of the label."""
+    labels = ["gar nicht", "wenig", "teils", "weiß nicht / keine Angabe", "sehr"]
+    y = pd.Categorical(
+        answers["y"].map(dict(enumerate(labels, start=1))), categories=labels, ordered=True
+    )
+    data = answers.assign(y=y)
+    data = data[data["y"] != "weiß nicht / keine Angabe"]
+    res = stats.proportional_odds(data, "y", ["x"])
+    german = present.in_language(res.note, "de")
+    english = present.in_language(res.note, "en")
+    assert german.startswith("konvergiert; nicht beobachtete Kategorien ausgelassen: ")
+    assert "weiß nicht/keine Angabe" in german and "converged" not in german
+    assert english.startswith("converged; unobserved categories dropped: ")
+    assert "konvergiert" not in english
+
+
+def test_a_programme_tables_note_with_a_slash_stays_whole(demo):
+    """labs.csv's note "Kooperation Kehl / Straßburg" lost its second half in German tables
+    (and its first in English) when every note column was split as a two-language note."""
+    labs = demo.labs.assign(note="Kooperation Kehl / Straßburg")
+    for lang in ("de", "en"):
+        shown = present.labelled(labs, demo, lang=lang)
+        assert set(shown["note"]) == {"Kooperation Kehl / Straßburg"}, lang

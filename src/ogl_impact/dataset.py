@@ -181,7 +181,27 @@ def lab_names(data: Dataset) -> dict[str, str]:
     """
     if "labs" not in data.tables:
         return {}
-    labs = data["labs"]
+    return short_lab_names(data["labs"])
+
+
+def short_lab_names(labs: pd.DataFrame) -> dict[str, str]:
+    """Short lab names by lab id from a ``labs`` table (the rule of :func:`lab_names`).
+
+    Parameters
+    ----------
+    labs : pandas.DataFrame
+        A table with the columns ``lab_id`` and ``name``.
+
+    Returns
+    -------
+    dict
+        ``{lab_id: name}``, the name without the part in brackets or quotes.
+
+    Examples
+    --------
+    >>> short_lab_names(pd.DataFrame({"lab_id": ["kehl"], "name": ["Oberrhein (Kehl, Tengen)"]}))
+    {'kehl': 'Oberrhein'}
+    """
     short = labs["name"].astype(str).str.split(" \\(|„", regex=True).str[0].str.strip()
     return dict(zip(labs["lab_id"].astype(str), short, strict=True))
 

@@ -13,9 +13,11 @@ without cents, everything else with two decimals; ``ci_low``/``ci_high``
 become one column ``95-%-KI`` reading ``[0,12; 0,45]``.
 
 German is the default (decimal comma, thousands point); ``lang="en"``
-switches headers, labels and number format to English. A note that
-:mod:`ogl_impact.stats` writes in both languages ("konvergiert / converged")
-shows the reader's half (:func:`in_language`); method texts, German in
+switches headers, labels and number format to English. A note of a
+statistics result frame (one with an estimate, statistic, p-value, standard
+error or method column), which :mod:`ogl_impact.stats` writes in both
+languages ("konvergiert / converged"), shows the reader's half
+(:func:`in_language`); a programme table's note stays whole; method texts, German in
 ``stats``, are put into English for ``lang="en"``.
 """
 
@@ -498,7 +500,9 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             )
         elif col == "method" or col.startswith("method_"):
             out[col] = values.map(lambda v: _method(v, lang))
-        elif col == "note":
+        elif col == "note" and _is_result(frame):
+            # a note of a statistics result (written in both languages); a programme table's
+            # note ("Kooperation Kehl / Straßburg") is text of its own and stays whole
             out[col] = values.map(lambda v: in_language(v, lang))
         elif col == "table" and values.map(lambda v: v in TABLES).all():
             # the programme tables (Dataset.summary) by their titles; the file stays beside
@@ -523,6 +527,15 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
         elif pd.api.types.is_bool_dtype(values):  # a nullable decision may be NA: no decision
             out[col] = values.map(lambda v: _pick(BOOL_LABELS[bool(v)], lang) if pd.notna(v) else v)
     return out
+
+
+_RESULT_COLUMNS = frozenset({"estimate", "statistic", "p_val", "method", "se"})
+"""Columns only the result frames of :mod:`ogl_impact.stats` have (no programme table)."""
+
+
+def _is_result(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` is a statistics result, whose notes are written in both languages."""
+    return bool(_RESULT_COLUMNS & {str(c) for c in frame.columns})
 
 
 def in_language(text: object, lang: str = "de") -> object:

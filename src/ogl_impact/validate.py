@@ -457,6 +457,9 @@ def _cell_number(raw: RawTable, column: str, idx: int) -> float | None:
 def _off_scale_column(raw: RawTable, idx: int) -> str:
     """Return the column of an indicator's row that breaks ``indicator_scale``."""
     low, high = (_cell_number(raw, c, idx) for c in ("scale_min", "scale_max"))
+    measure = str(raw.frame["measure"].iat[idx]).strip() if "measure" in raw.frame else ""
+    if measure not in ("ordinal", "qualitative", "") and (low is not None or high is not None):
+        return "scale_min" if low is not None else "scale_max"  # a scale where none belongs
     if low is None or not low.is_integer():
         return "scale_min"
     if high is None or not high.is_integer() or high <= low:

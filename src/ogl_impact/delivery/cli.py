@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ogl_impact.dataset import short_lab_names
 from ogl_impact.delivery.collect import (
     CollectError,
     DataChanged,
@@ -42,8 +43,12 @@ def _near(given: str, known: list[str], names: dict[str, str] | None = None) -> 
     """
     lowered = given.strip().lower()
     candidates = {k.lower(): k for k in known}
-    if names:
-        candidates.update({v.lower(): k for k, v in names.items() if v.lower() not in candidates})
+    if names:  # full names, then the short ones figures and tables show ("Oberrhein")
+        full = pd.DataFrame({"lab_id": list(names), "name": list(names.values())})
+        for named in (names, short_lab_names(full)):
+            candidates.update(
+                {v.lower(): k for k, v in named.items() if v.lower() not in candidates}
+            )
     parts = [p.strip() for p in lowered.replace(";", ",").split(",") if p.strip()]
     if len(parts) > 1 and all(p in candidates for p in parts):  # a list in one --lab
         flags = " ".join(f"--lab {candidates[p]}" for p in parts)

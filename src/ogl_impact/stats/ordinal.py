@@ -259,9 +259,12 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
             )
         unused = [c for c in values.cat.categories if c not in set(values.dropna())]
         if unused:
+            # listed plainly; a label's own " / " ("weiß nicht / keine Angabe") would read as
+            # the separator of the note's two languages
+            listed = ", ".join(str(c).replace(" / ", "/") for c in unused)
             note = (
-                f"Nicht beobachtete Kategorien ausgelassen: {unused}. "
-                f"/ Unobserved categories dropped: {unused}."
+                f"nicht beobachtete Kategorien ausgelassen: {listed} "
+                f"/ unobserved categories dropped: {listed}"
             )
         values = values.cat.remove_unused_categories()
         return values.cat.codes.to_numpy(), list(values.cat.categories), note
@@ -567,7 +570,10 @@ def proportional_odds(
         (status_de, status_en), (input_de, input_en) = (
             part.split(" / ", 1) for part in (note, input_note)
         )
-        note = f"{status_de} {input_de} / {status_en} {input_en}"
+        note = (
+            f"{status_de.strip().rstrip('.')}; {input_de.strip()} "
+            f"/ {status_en.strip().rstrip('.')}; {input_en.strip()}"
+        )
     order = np.r_[np.arange(J - 1, J - 1 + k), np.arange(J - 1)]
     est, se = params[order], se[order]
     method = f"kumulatives Link-Modell ({link.capitalize()}), Newton-Raphson, Wald-z-Test"
