@@ -80,8 +80,17 @@ def test_a_scale_resting_on_fewer_units_is_named_with_its_count(demo):
     assert (
         f"je Skala {fewer[0]} bis {most[0]} Labore und {most[1]} Vergleichskommunen"
     ) in drawn.caption
-    assert f"(weniger bei Transparenz: {fewer[0]} und {fewer[1]})" in drawn.caption
+    assert (
+        f"(weniger bei Transparenz: {fewer[0]} Labore und {fewer[1]} Vergleichskommunen)"
+    ) in drawn.caption
     assert "Bremen" not in drawn.caption  # Bremen answers the other scales in both waves
+    (english,) = draw(edited, "pb", "effekte", reps=99, lang="en")
+    assert (
+        f"rests on {fewer[0]} to {most[0]} labs and {most[1]} comparison communes"
+    ) in english.caption
+    assert f"(fewer for Transparency: {fewer[0]} labs and {fewer[1]} comparison communes)" in (
+        english.caption
+    )
 
 
 def _respondents_per_scale(responses: pd.DataFrame, report: str) -> dict[str, int]:

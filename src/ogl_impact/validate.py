@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
+from ogl_impact import vocab
 from ogl_impact.io import (
     TABLE_SUFFIXES,
     UNSUPPORTED_SUFFIXES,
@@ -458,7 +459,7 @@ def _off_scale_column(raw: RawTable, idx: int) -> str:
     """Return the column of an indicator's row that breaks ``indicator_scale``."""
     low, high = (_cell_number(raw, c, idx) for c in ("scale_min", "scale_max"))
     measure = str(raw.frame["measure"].iat[idx]).strip() if "measure" in raw.frame else ""
-    if measure not in ("ordinal", "qualitative", "") and (low is not None or high is not None):
+    if measure not in (*vocab.RATED_MEASURES, "") and (low is not None or high is not None):
         return "scale_min" if low is not None else "scale_max"  # a scale where none belongs
     if low is None or not low.is_integer():
         return "scale_min"

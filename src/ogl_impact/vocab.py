@@ -57,6 +57,10 @@ MEASURES: Final = MappingProxyType(
 )
 """Indicator measures (after IATI: unit, percentage, count, ordinal, qualitative)."""
 
+RATED_MEASURES: Final = ("ordinal", "qualitative")
+"""Measures rated on a scale: no distances between values (no progress, only a status), and
+the only ones that may have ``scale_min``/``scale_max`` in ``indicators.csv``."""
+
 PARTNER_KINDS: Final = MappingProxyType(
     {
         "commune": ("Kommune", "Commune"),

@@ -45,13 +45,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ogl_impact import vocab
 from ogl_impact.dataset import Dataset
 from ogl_impact.logic.outputs import Attainment
 
 STATUSES = ("achieved", "on_track", "behind", "no_data")
 """Attainment statuses, best first."""
 
-_STATUS_ONLY = ("ordinal", "qualitative")
+_STATUS_ONLY = vocab.RATED_MEASURES
 
 
 def attainment(

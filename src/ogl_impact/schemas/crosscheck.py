@@ -861,7 +861,7 @@ def _values_on_scale(
     sound = (high > low) & (low == np.floor(low)) & (high == np.floor(high))
     # only a rated indicator has a scale; one typed into a count, unit or percentage is
     # likewise the indicators' own error (indicator_scale), not one of each of its values
-    rated = measure.isin(["ordinal", "qualitative"])
+    rated = measure.isin(vocab.RATED_MEASURES)
     scaled = known & low.notna() & high.notna() & sound.fillna(False) & v.notna() & rated
     off = scaled & ~((v >= low) & (v <= high) & (v == np.floor(v))).fillna(False)
     out = []

@@ -358,7 +358,7 @@ class Indicators(_Table):
         ordinal = df["measure"] == "ordinal"
         # a scale belongs to a rated indicator; on a count, unit or percentage it would make
         # every value a whole number of it (32,46 % refused as "not on the scale 1 to 5")
-        rated = df["measure"].isin(["ordinal", "qualitative"])
+        rated = df["measure"].isin(vocab.RATED_MEASURES)
         return (~given & ~ordinal) | (scale & on & rated).fillna(False).astype(bool)
 
 

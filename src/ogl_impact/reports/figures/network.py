@@ -126,7 +126,7 @@ def _could_progress(att: pd.DataFrame) -> pd.Series:
         att["aggregatable"].astype(bool)
         & att["target"].notna()
         & att["baseline"].notna()
-        & ~att["measure"].isin(("ordinal", "qualitative"))
+        & ~att["measure"].isin(vocab.RATED_MEASURES)
     )
 
 

@@ -728,7 +728,16 @@ def _units_sentence(table: pd.DataFrame, ctx: Context, scales: dict[str, str]) -
     if fewer:
         text += (
             ctx.t(" (weniger bei ", " (fewer for ")
-            + "; ".join(f"{x}: {c[0]} {ctx.t('und', 'and')} {c[1]}" for x, c in fewer)
+            + "; ".join(
+                f"{x}: "
+                + ctx.t(
+                    f"{count(c[0], 'Labor', 'Labore')} und "
+                    f"{count(c[1], 'Vergleichskommune', 'Vergleichskommunen')}",
+                    f"{count(c[0], 'lab', 'labs')} and "
+                    f"{count(c[1], 'comparison commune', 'comparison communes')}",
+                )
+                for x, c in fewer
+            )
             + ")"
         )
     if missing:
