@@ -487,7 +487,9 @@ def diverging(k: int) -> list[str]:
     return left + ([NEUTRAL] if k % 2 else []) + right
 
 
-def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
+def wrap(
+    label: str, width: int = 20, *, max_lines: int | None = None, joints_first: bool = False
+) -> str:
     """Wrap a label at word boundaries, hyphenating long German words at syllables.
 
     Words are broken only where :mod:`pyphen` (``de_DE``) allows, after a
@@ -506,6 +508,9 @@ def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
         Characters per line.
     max_lines : int, optional
         Cut after this many lines, ending with "…".
+    joints_first : bool, default False
+        Prefer a wrapping with fewer breaks off a compound's joint to one
+        with fewer lines (for boxes that may take one line more).
 
     Returns
     -------
@@ -519,14 +524,14 @@ def wrap(label: str, width: int = 20, *, max_lines: int | None = None) -> str:
     >>> wrap("Zivilgesellschaft", 12).splitlines()
     ['Zivil-', 'gesellschaft']
     """
-    lines = _wrap_lines(str(label), width)[0]
+    lines = _wrap_lines(str(label), width, joints_first)[0]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip("-") + "…"
     return "\n".join(lines) or str(label)
 
 
-def syllable_breaks(label: str, width: int = 20) -> int:
+def syllable_breaks(label: str, width: int = 20, *, joints_first: bool = False) -> int:
     """Count the words :func:`wrap` breaks elsewhere than at a compound's joint.
 
     Parameters
@@ -535,6 +540,8 @@ def syllable_breaks(label: str, width: int = 20) -> int:
         The text.
     width : int, default 20
         Characters per line.
+    joints_first : bool, default False
+        As in :func:`wrap`.
 
     Returns
     -------
@@ -547,23 +554,27 @@ def syllable_breaks(label: str, width: int = 20) -> int:
     >>> syllable_breaks("Zivilgesellschaft", 10), syllable_breaks("Zivilgesellschaft", 12)
     (1, 0)
     """
-    return _wrap_lines(str(label), width)[1]
+    return _wrap_lines(str(label), width, joints_first)[1]
 
 
-def _wrap_lines(label: str, width: int) -> tuple[list[str], int]:
-    """Best wrapping of ``label``: fewest lines, then fewest breaks off a joint, then fullest."""
-    found = _WRAPPED.get((label, width))
+def _wrap_lines(label: str, width: int, joints_first: bool = False) -> tuple[list[str], int]:
+    """Best wrapping of ``label``: fewest lines, then fewest breaks off a joint, then fullest.
+
+    With ``joints_first`` the fewest breaks off a joint count before the fewest lines.
+    """
+    key = (label, width, joints_first)
+    found = _WRAPPED.get(key)
     if found is None:
         if len(_WRAPPED) > 20_000:
             _WRAPPED.clear()
-        found = _WRAPPED[(label, width)] = _search_wrap(label, width)
+        found = _WRAPPED[key] = _search_wrap(label, width, joints_first)
     return list(found[0]), found[1]
 
 
-_WRAPPED: dict[tuple[str, int], tuple[list[str], int]] = {}
+_WRAPPED: dict[tuple[str, int, bool], tuple[list[str], int]] = {}
 
 
-def _search_wrap(label: str, width: int) -> tuple[list[str], int]:
+def _search_wrap(label: str, width: int, joints_first: bool = False) -> tuple[list[str], int]:
     """Search the wrappings of ``label`` at ``width`` (see :func:`_wrap_lines`)."""
     words = tuple(label.split())
     memo: dict[tuple[int, str, str], tuple[tuple, list[str], int]] = {}
@@ -606,7 +617,8 @@ def _search_wrap(label: str, width: int) -> tuple[list[str], int]:
             _score, lines, bads = best(j, line, left)
             lines = done + lines
             bads += bad
-            results.append(((len(lines), bads, tuple(-len(x) for x in lines)), lines, bads))
+            rank = (bads, len(lines)) if joints_first else (len(lines), bads)
+            results.append(((*rank, tuple(-len(x) for x in lines)), lines, bads))
         found = min(results, key=lambda r: r[0])
         memo[key] = found
         return found

@@ -54,7 +54,7 @@ def _model_data(ctx: Context) -> list[Panel]:
 
 
 def _model_plot(panel: Panel, ctx: Context) -> Figure:
-    fig, ax = style.figure(height_cm=12, layout="constrained")
+    fig, ax = style.figure(height_cm=14, layout="constrained")
     plots.impact_model(panel.frame, ax=ax)
     return fig
 
