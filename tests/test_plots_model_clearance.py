@@ -199,3 +199,13 @@ def test_labels_break_long_words_only_at_their_joints_in_every_lab(models):
         assert not any("…" in line for line in lines), lab  # every label whole
     labels = [t for _a, _b, texts in models.values() for t in texts]
     assert any("Beteiligungs-\nangebote" in t for t in labels)
+
+
+def test_wrap_can_take_a_line_more_to_break_at_the_joint():
+    from ogl_impact.plots.style import syllable_breaks, wrap
+
+    label = "die Beteiligungsangebote"
+    assert wrap(label, 14).split("\n") == ["die Beteili-", "gungsangebote"]  # fewest lines
+    assert wrap(label, 14, joints_first=True).split("\n") == ["die", "Beteiligungs-", "angebote"]
+    assert syllable_breaks(label, 14) == 1
+    assert syllable_breaks(label, 14, joints_first=True) == 0

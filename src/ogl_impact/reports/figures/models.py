@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from ogl_impact import logic, plots, vocab
 from ogl_impact.dataset import lab_names
 from ogl_impact.plots import style
+from ogl_impact.plots.model_diagram import model_height_cm
 from ogl_impact.reports.figures.base import Context, Panel, declare, lab_ids
 from ogl_impact.reports.figures.network import (
     STATUS_NOTE,
@@ -54,7 +55,7 @@ def _model_data(ctx: Context) -> list[Panel]:
 
 
 def _model_plot(panel: Panel, ctx: Context) -> Figure:
-    fig, ax = style.figure(height_cm=14, layout="constrained")
+    fig, ax = style.figure(height_cm=model_height_cm(panel.frame), layout="constrained")
     plots.impact_model(panel.frame, ax=ax)
     return fig
 
