@@ -40,6 +40,7 @@ LAYERS = [
     {"ogl_impact.process"},
     {
         "ogl_impact.stats.errors",
+        "ogl_impact.stats.words",
         "ogl_impact.stats.outputs",
         "ogl_impact.stats.masking",
         "ogl_impact.stats.groups",

@@ -13,12 +13,13 @@ without cents, everything else with two decimals; ``ci_low``/``ci_high``
 become one column ``95-%-KI`` reading ``[0,12; 0,45]``.
 
 German is the default (decimal comma, thousands point); ``lang="en"``
-switches headers, labels and number format to English. A note of a
-statistics result frame (one with an estimate, statistic, p-value, standard
-error or method column), which :mod:`ogl_impact.stats` writes in both
-languages ("konvergiert / converged"), shows the reader's half
-(:func:`in_language`); a programme table's note stays whole; method texts, German in
-``stats``, are put into English for ``lang="en"``.
+switches headers, labels and number format to English. A method text, and a
+note of a statistics result frame (one with an estimate, statistic, p-value,
+standard error, method or item-rest correlation column), which
+:mod:`ogl_impact.stats` writes in both languages ("konvergiert / converged",
+see :mod:`ogl_impact.stats.words`), show the reader's half
+(:func:`in_language`); a programme table's note stays whole; a method code
+("welch", "mean correlation") is named by :data:`METHOD_LABELS`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pandas.io.formats.style import Styler
 from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset, lab_names
 from ogl_impact.schemas import TABLES
+from ogl_impact.stats import words
 from ogl_impact.stats.masking import PANEL_MASKED
 
 # column -> (German header, English header)
@@ -249,32 +251,21 @@ TERM_LABELS = {
     # the one test over all predictors of the parallel-lines check
     "omnibus": ("alle Prädiktoren", "omnibus"),
 }
-# the words of the method texts of stats (German there) in English, longest first
-METHOD_WORDS_EN = (
-    ("Intervall der nichtzentralen t-Verteilung", "noncentral t interval"),
-    (
-        "nichtzentrale t-Verteilung, Vergleich auf Ebene der Cluster",
-        "noncentral t, cluster-level comparison",
-    ),
-    ("zweifaktorielle Varianzanalyse", "two-way ANOVA"),
-    ("Konventionen von semTools", "semTools conventions"),
-    ("getrennte binäre Modelle je Schwelle", "separate binary models per cut"),
-    ("profilierte Devianz wie lme4", "lme4 profiled deviance"),
-    ("kumulatives Link-Modell", "cumulative link model"),
-    ("Differenz der Mittelwerte", "difference of means"),
-    ("zufällige Effekte", "random effects"),
-    ("feste Effekte", "fixed effects"),
-    ("Wald-z-Test", "Wald z"),
-    ("zweifach geclustert nach", "two-way clustered by"),
-    ("geclustert nach", "clustered by"),
-    ("Vorzeichenvektoren", "sign vectors"),
-    ("Ziehungen", "draws"),
-    ("Mittelwert", "mean"),
-)
+# the method codes of stats (the test or the interval, one word: "welch", "feldt") in words;
+# a method text (several words) is written in both languages by stats itself
+METHOD_LABELS = {
+    "paired": ("gepaarter t-Test", "paired t test"),
+    "student": ("t-Test (Student)", "Student's t test"),
+    "welch": ("Welch-t-Test", "Welch t test"),
+    "mann_whitney": ("Mann-Whitney-U-Test", "Mann-Whitney U test"),
+    "wilcoxon_signed_rank": ("Wilcoxon-Vorzeichen-Rang-Test", "Wilcoxon signed-rank test"),
+    "mean correlation": ("mittlere Korrelation", "mean correlation"),
+    "median correlation": ("Median der Korrelationen", "median correlation"),
+}
 # the header of ``alpha`` in a table of power or of the minimum detectable effect
 SIGNIFICANCE_LEVEL = ("Signifikanzniveau", "Significance level")
-# a note of stats in both languages: "German text / English text" (exactly one separator)
-BILINGUAL = " / "
+# a method text or note of stats in both languages: "German text / English text"
+BILINGUAL = words.BILINGUAL
 # column names a method text may mention (clusters, fixed effects): named by their header
 METHOD_COLUMNS = re.compile(r"\b(unit_id|lab_id|wave|period_id|is_lab)\b")
 # the residual row of a mixed model's random part (column ``group``)
@@ -529,7 +520,9 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     return out
 
 
-_RESULT_COLUMNS = frozenset({"estimate", "statistic", "p_val", "method", "se"})
+_RESULT_COLUMNS = frozenset(
+    {"estimate", "statistic", "p_val", "method", "se", "r_drop", "min_r_drop"}
+)
 """Columns only the result frames of :mod:`ogl_impact.stats` have (no programme table)."""
 
 
@@ -573,14 +566,13 @@ def in_language(text: object, lang: str = "de") -> object:
 
 
 def _method(value: object, lang: str) -> object:
-    """Name the columns a method text mentions by their headers (in English for ``lang="en"``)."""
+    """Show a method text in the reader's language, the columns it mentions by their headers."""
     if not isinstance(value, str):
         return value
-    text = METHOD_COLUMNS.sub(lambda m: header(m.group(1), lang), value)
-    if lang == "en":
-        for german, english in METHOD_WORDS_EN:
-            text = re.sub(rf"(?<!\w){re.escape(german)}(?!\w)", english, text)
-    return text
+    if value in METHOD_LABELS:
+        return _pick(METHOD_LABELS[value], lang)
+    text = str(in_language(value, lang))
+    return METHOD_COLUMNS.sub(lambda m: header(m.group(1), lang), text)
 
 
 def _term(value: object, kind: object, lang: str) -> object:

@@ -36,6 +36,7 @@ from ogl_impact.stats.regression import (
     redundant_columns,
     wild_cluster_bootstrap,
 )
+from ogl_impact.stats.words import both, joined
 
 COLUMNS = list(VOCABULARY)
 
@@ -124,7 +125,7 @@ def did_2x2(
     return _mask_cells(table, min_n)
 
 
-CELL_METHOD = "Mittelwert"
+CELL_METHOD = both("Mittelwert", "mean")
 """``method`` of the four cell means in :func:`did_2x2`'s table."""
 
 
@@ -157,7 +158,7 @@ def _mask_cells(table: pd.DataFrame, min_n: int | None) -> pd.DataFrame:
     Examples
     --------
     >>> t = pd.DataFrame({"term": ["a", "b", "d"], "estimate": [1.0, 2.0, 1.0],
-    ...                   "n": [3, 9, 12], "method": ["Mittelwert", "Mittelwert", "x"]})
+    ...                   "n": [3, 9, 12], "method": [CELL_METHOD, CELL_METHOD, "x"]})
     >>> _mask_cells(t, 5)["estimate"].tolist()
     [nan, 2.0, nan]
     """
@@ -222,7 +223,7 @@ def _did_2x2_raw(
                     "estimate": means[(tv, pv)],
                     "se": se,
                     "n": len(cell),
-                    "method": "Mittelwert",
+                    "method": CELL_METHOD,
                 }
             )
     for tv, tname in ((True, "treated"), (False, "comparison")):
@@ -231,7 +232,7 @@ def _did_2x2_raw(
                 "term": f"{tname}, change",
                 "estimate": means[(tv, True)] - means[(tv, False)],
                 "n": int((t == tv).sum()),
-                "method": "Differenz der Mittelwerte",
+                "method": both("Differenz der Mittelwerte", "difference of means"),
             }
         )
     X = pd.DataFrame(
@@ -467,11 +468,15 @@ def twfe(
     table = fit.coefficients
     table = table[table["term"].isin([treatment, *covariates])].reset_index(drop=True)
     dropped = len(data) - len(frame)
-    fe_text = " + ".join(fe) if fe else "keine"
-    table["method"] = table["method"] + f"; feste Effekte: {fe_text}"
+    fe_text = " + ".join(fe)
+    fixed = both(f"feste Effekte: {fe_text or 'keine'}", f"fixed effects: {fe_text or 'none'}")
+    table["method"] = [joined([m, fixed]) for m in table["method"]]
     if dropped:
-        extra = f"{dropped} Zeilen mit fehlenden Werten ausgelassen"
-        table["note"] = [f"{n}; {extra}" if n else extra for n in table["note"]]
+        extra = both(
+            f"{dropped} Zeilen mit fehlenden Werten ausgelassen",
+            f"{dropped} rows with missing values dropped",
+        )
+        table["note"] = [joined([n, extra]) for n in table["note"]]
     boot = None
     if bootstrap:
         if len(cl) != 1:
@@ -488,7 +493,9 @@ def twfe(
             conf_level=conf_level,
             seed=seed,
         )
-        boot["method"] = boot["method"] + f", Cluster: {clusters[0]}; feste Effekte: {fe_text}"
+        boot["method"] = [
+            joined([joined([m, f"Cluster: {clusters[0]}"], ", "), fixed]) for m in boot["method"]
+        ]
     return TWFEResult(table, boot, fit)
 
 
@@ -581,9 +588,17 @@ def event_study(
         name = f"event_{e}"
         base = {"event_time": e, "term": name, "n": counts[e], "method": fit.method}
         if e == -1:
-            rows.append({**base, "estimate": 0.0, "note": "Referenz (auf 0 gesetzt)"})
+            rows.append(
+                {
+                    **base,
+                    "estimate": 0.0,
+                    "note": both("Referenz (auf 0 gesetzt)", "reference (set to 0)"),
+                }
+            )
         elif name in tab.index:
             rows.append({**base, **tab.loc[name].drop(["n", "method"]).to_dict()})
         else:
-            rows.append({**base, "estimate": np.nan, "note": "nicht identifiziert"})
+            rows.append(
+                {**base, "estimate": np.nan, "note": both("nicht identifiziert", "not identified")}
+            )
     return pd.DataFrame(rows).reindex(columns=["event_time", *COLUMNS]).fillna({"note": ""})

@@ -23,6 +23,7 @@ from scipy import optimize, special, stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.outputs import VOCABULARY
+from ogl_impact.stats.words import both
 
 
 def _clean(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
@@ -80,7 +81,10 @@ def _sd(a: np.ndarray) -> np.float64:
     return a.std(ddof=1) if len(a) > 1 else np.float64(np.nan)
 
 
-NO_SPREAD = "keine Streuung: t, p und Intervall nicht bestimmbar (R: data are essentially constant)"
+NO_SPREAD = both(
+    "keine Streuung: t, p und Intervall nicht bestimmbar (R: data are essentially constant)",
+    "no spread: t, p and interval undetermined (R: data are essentially constant)",
+)
 
 
 def _t_row(est: float, se: float, df: float, tail: float, scale: float) -> tuple:
@@ -256,7 +260,10 @@ def effect_sizes(
     (np.float64(1.268), np.float64(1.5))
     """
     _check_conf_level(conf_level)
-    method = "Intervall der nichtzentralen t-Verteilung (Steiger & Fouladi 1997)"
+    method = both(
+        "Intervall der nichtzentralen t-Verteilung (Steiger & Fouladi 1997)",
+        "noncentral t interval (Steiger & Fouladi 1997)",
+    )
     if paired:
         d = _paired_differences(x, y)
         n = len(d)
@@ -265,7 +272,12 @@ def effect_sizes(
         t = dz * np.sqrt(n)
         lo, hi = _ncp_interval(t, n - 1, conf_level)
         rows = [(n, n, "d_z", dz, t, n - 1, lo / np.sqrt(n), hi / np.sqrt(n), n)]
-        notes = [_size_note(np.array([d.std(ddof=1) if n > 1 else np.nan]), "der Differenzen")]
+        notes = [
+            _size_note(
+                np.array([d.std(ddof=1) if n > 1 else np.nan]),
+                ("der Differenzen", "in the differences"),
+            )
+        ]
     else:
         xa, ya = _clean(x), _clean(y)
         nx, ny = len(xa), len(ya)
@@ -312,8 +324,10 @@ def effect_sizes(
                 n,
             ),
         ]
-        pooled = _size_note(np.array([sx, sy]), "in beiden Gruppen")
-        glass = _size_note(np.array([sy]), "in der Vergleichsgruppe (y)")
+        pooled = _size_note(np.array([sx, sy]), ("in beiden Gruppen", "in either group"))
+        glass = _size_note(
+            np.array([sy]), ("in der Vergleichsgruppe (y)", "in the comparison group (y)")
+        )
         notes = [pooled, pooled, glass, glass]
     out = pd.DataFrame(
         rows,
@@ -324,12 +338,18 @@ def effect_sizes(
     return out
 
 
-def _size_note(sds: np.ndarray, where: str) -> str:
+def _size_note(sds: np.ndarray, where: tuple[str, str]) -> str:
     """Why a standardised size is missing or infinite: a group of one, or no spread."""
     if np.isnan(sds).any():
-        return "Gruppe mit weniger als zwei Werten: Effektstärke nicht bestimmbar (R: NA)"
+        return both(
+            "Gruppe mit weniger als zwei Werten: Effektstärke nicht bestimmbar (R: NA)",
+            "group of fewer than two values: effect size undetermined (R: NA)",
+        )
     if (sds == 0).all():
-        return f"keine Streuung {where}: Effektstärke nicht bestimmbar (R: NaN oder Inf)"
+        return both(
+            f"keine Streuung {where[0]}: Effektstärke nicht bestimmbar (R: NaN oder Inf)",
+            f"no spread {where[1]}: effect size undetermined (R: NaN or Inf)",
+        )
     return ""
 
 

@@ -35,6 +35,7 @@ from scipy import optimize
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.outputs import wald_frame
+from ogl_impact.stats.words import both
 
 GRAD_TOL = 0.002  # lme4 lmerControl(check.conv.grad = .makeCC("warning", tol = 2e-3))
 SINGULAR_TOL = 1e-4  # lme4 check.conv.singular tol
@@ -636,7 +637,11 @@ def mixed_model(
     converged, singular, max_grad, note = _check_convergence(d, reml, theta, lower)
     prof = _profile(theta, d, reml)
     n, p, k, G = d.n, d.p, d.k, len(d.group_labels)
-    method = ("REML" if reml else "ML") + " (profilierte Devianz wie lme4), Wald-z-Test"
+    fit_by = "REML" if reml else "ML"
+    method = both(
+        f"{fit_by} (profilierte Devianz wie lme4), Wald-z-Test",
+        f"{fit_by} (lme4 profiled deviance), Wald z",
+    )
     if np.isfinite(prof.deviance):
         beta = prof.beta
         cov_beta = prof.sigma2 * np.linalg.inv(prof.XtWX)

@@ -26,6 +26,7 @@ from scipy import special, stats
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.outputs import wald_frame
+from ogl_impact.stats.words import both
 
 LINKS = ("logit", "probit")
 GRAD_TOL = 1e-6  # ordinal::clm.control(gradTol = 1e-6)
@@ -328,7 +329,10 @@ def _parallel_lines(
     """Separate binary models per cut; for the logit link Brant's (1990) Wald test."""
     J, n, k = len(labels), len(y), X.shape[1]
     rows = []
-    method = "getrennte binäre Modelle je Schwelle (Brant 1990)"
+    method = both(
+        "getrennte binäre Modelle je Schwelle (Brant 1990)",
+        "separate binary models per cut (Brant 1990)",
+    )
     if k == 0 or J < 3:
         return pd.DataFrame(
             [
@@ -576,7 +580,10 @@ def proportional_odds(
         )
     order = np.r_[np.arange(J - 1, J - 1 + k), np.arange(J - 1)]
     est, se = params[order], se[order]
-    method = f"kumulatives Link-Modell ({link.capitalize()}), Newton-Raphson, Wald-z-Test"
+    method = both(
+        f"kumulatives Link-Modell ({link.capitalize()}), Newton-Raphson, Wald-z-Test",
+        f"cumulative link model ({link.capitalize()}), Newton-Raphson, Wald z",
+    )
     terms = list(exog.columns) + [f"{labels[j]}|{labels[j + 1]}" for j in range(J - 1)]
     coefficients = wald_frame(terms, est, se, conf_level=conf_level, n=n, method=method, note=note)
     coefficients.insert(0, "kind", ["coefficient"] * k + ["threshold"] * (J - 1))

@@ -33,6 +33,7 @@ from scipy import stats
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.regression import _check_conf_level, _codes, model_design
+from ogl_impact.stats.words import both
 
 
 @dataclass(frozen=True, eq=False)
@@ -244,13 +245,22 @@ def random_effects(
     s2 = float(es @ es) / (n - K - 1)
     vcov = s2 * np.linalg.inv(Zs.T @ Zs)
     r2 = 1 - float(es @ es) / float(((ys - ys.mean()) ** 2).sum())
-    method = f"zufällige Effekte (Swamy-Arora, wie {variant}), FGLS, z-Test"
-    note = f"{des.dropped} Zeilen mit fehlenden Werten ausgelassen" if des.dropped else ""
+    method = both(
+        f"zufällige Effekte (Swamy-Arora, wie {variant}), FGLS, z-Test",
+        f"random effects (Swamy-Arora, as {variant}), FGLS, z test",
+    )
+    note = (
+        both(
+            f"{des.dropped} Zeilen mit fehlenden Werten ausgelassen",
+            f"{des.dropped} rows with missing values dropped",
+        )
+        if des.dropped
+        else ""
+    )
     coefs = _coef_table(names, beta, vcov, np.inf, n, method, conf_level, note)
     wnames = [names[i] for i in slopes]
-    within = _coef_table(
-        wnames, bw, vw, df_w, n, f"feste Effekte (within) nach {unit}", conf_level, note
-    )
+    within_method = both(f"feste Effekte (within) nach {unit}", f"fixed effects (within) by {unit}")
+    within = _coef_table(wnames, bw, vw, df_w, n, within_method, conf_level, note)
     comp = {"sigma2_idiosyncratic": s2e, "sigma2_individual": s2u, "rho": s2u / (s2u + s2e)}
     if np.ptp(theta_units) < 1e-12:
         comp["theta"] = float(theta_units[0])
@@ -284,9 +294,11 @@ def _hausman(
     note = ""
     eig = np.linalg.eigvalsh(vd)
     if eig.min() <= 0:
-        note = (
+        note = both(
             "Differenz der Kovarianzen nicht positiv definit: verallgemeinerte Inverse, "
-            "Test mit Vorsicht lesen"
+            "Test mit Vorsicht lesen",
+            "difference of the covariances not positive definite: generalised inverse, "
+            "read the test with care",
         )
     stat = float(diff @ np.linalg.pinv(vd) @ diff)
     df = len(diff)
@@ -302,7 +314,10 @@ def _hausman(
                 "ci_low": np.nan,
                 "ci_high": np.nan,
                 "n": n,
-                "method": "Hausman-Test (Chi-Quadrat), Swamy-Arora",
+                "method": both(
+                    "Hausman-Test (Chi-Quadrat), Swamy-Arora",
+                    "Hausman test (chi-square), Swamy-Arora",
+                ),
                 "note": note,
             }
         ]

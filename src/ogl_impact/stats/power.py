@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.words import both
 
 
 def _se(n_clusters: int, cluster_size: float, icc: float, treated_share: float, r2: float) -> float:
@@ -121,7 +122,10 @@ def power(
                 "icc": icc,
                 "treated_share": treated_share,
                 "alpha": alpha,
-                "method": "nichtzentrale t-Verteilung, Vergleich auf Ebene der Cluster",
+                "method": both(
+                    "nichtzentrale t-Verteilung, Vergleich auf Ebene der Cluster",
+                    "noncentral t, cluster-level comparison",
+                ),
             }
         ]
     )

@@ -39,14 +39,17 @@ from scipy import linalg, stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
+from ogl_impact.stats.words import both, comma, joined
 
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 COV_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "cluster")
 WEIGHT_TYPES = ("rademacher", "webb")
 FEW_CLUSTERS = 20  # below this many clusters the CR1 t test is known to over-reject
-PERFECT_FIT_NOTE = (
+PERFECT_FIT_NOTE = both(
     "nahezu perfekte Anpassung (Residuen praktisch 0): Standardfehler, t, p und "
-    "Intervalle nicht verlässlich"
+    "Intervalle nicht verlässlich",
+    "essentially perfect fit (residuals practically 0): standard errors, t, p and "
+    "intervals unreliable",
 )  # R's summary.lm warns "essentially perfect fit: summary may be unreliable"
 
 ClusterArg = str | Sequence[str] | np.ndarray | pd.Series | Sequence[np.ndarray] | None
@@ -412,6 +415,7 @@ def hc_vcov(X: np.ndarray, resid: np.ndarray, kind: str, xtx_inv: np.ndarray) ->
     return xtx_inv @ (X.T * omega) @ X @ xtx_inv
 
 
+_COV_LABEL_EN = {"klassisch": "classical"}
 _COV_LABEL = {
     "classical": "klassisch",
     "HC0": "HC0",
@@ -462,11 +466,16 @@ class OLSResult:
 
     @property
     def method(self) -> str:
-        """How the covariance was estimated, in words."""
+        """How the covariance was estimated, in words (German / English)."""
         if self.cov_type == "cluster":
-            how = "zweifach geclustert" if len(self.cluster_names) == 2 else "geclustert"
-            return f"OLS, CR1 {how} nach {' + '.join(self.cluster_names)}, G = {self.n_clusters}"
-        return f"OLS, Kovarianz {_COV_LABEL[self.cov_type]}"
+            two = len(self.cluster_names) == 2
+            names, g = " + ".join(self.cluster_names), f"G = {self.n_clusters}"
+            return both(
+                f"OLS, CR1 {'zweifach geclustert' if two else 'geclustert'} nach {names}, {g}",
+                f"OLS, CR1 {'two-way clustered' if two else 'clustered'} by {names}, {g}",
+            )
+        label = _COV_LABEL[self.cov_type]
+        return both(f"OLS, Kovarianz {label}", f"OLS, {_COV_LABEL_EN.get(label, label)} covariance")
 
     def table(self, conf_level: float | None = None) -> pd.DataFrame:
         r"""Coefficient table at a confidence level (default: the fit's).
@@ -511,11 +520,20 @@ class OLSResult:
         notes = []
         if self.n_clusters and self.n_clusters < FEW_CLUSTERS:
             notes.append(
-                f"nur {self.n_clusters} Cluster: Wild-Cluster-Bootstrap für p-Werte und "
-                "Intervalle vorziehen"
+                both(
+                    f"nur {self.n_clusters} Cluster: Wild-Cluster-Bootstrap für p-Werte und "
+                    "Intervalle vorziehen",
+                    f"only {self.n_clusters} clusters: prefer the wild cluster bootstrap for "
+                    "p-values and intervals",
+                )
             )
         if self.dropped:
-            notes.append(f"{self.dropped} Zeilen mit fehlenden Werten ausgelassen")
+            notes.append(
+                both(
+                    f"{self.dropped} Zeilen mit fehlenden Werten ausgelassen",
+                    f"{self.dropped} rows with missing values dropped",
+                )
+            )
         if self.perfect_fit:
             notes.append(PERFECT_FIT_NOTE)
         return pd.DataFrame(
@@ -530,7 +548,7 @@ class OLSResult:
                 "ci_high": self.beta + q * se,
                 "n": self.n,
                 "method": self.method,
-                "note": "; ".join(notes),
+                "note": joined(notes),
             }
         )
 
@@ -557,7 +575,10 @@ class OLSResult:
                 "term": list(rows),
                 "estimate": list(rows.values()),
                 "n": self.n,
-                "method": "OLS; logLik wie R logLik.lm (Varianz als Parameter gezählt)",
+                "method": both(
+                    "OLS; logLik wie R logLik.lm (Varianz als Parameter gezählt)",
+                    "OLS; logLik as R's logLik.lm (variance counted as a parameter)",
+                ),
             }
         )
 
@@ -908,7 +929,29 @@ def wild_cluster_bootstrap(
             q = float(np.quantile(np.abs(ts_u), conf_level))
             low, high = est - q * se_cr1, est + q * se_cr1
     kind = "WCR" if restricted else "WCU"
-    draws = f"alle {V.shape[1]} Vorzeichenvektoren" if enumerated else f"{V.shape[1]} Ziehungen"
+    reps = V.shape[1]
+    draws = (
+        (f"alle {reps} Vorzeichenvektoren", f"all {reps} sign vectors")
+        if enumerated
+        else (f"{reps} Ziehungen", f"{reps} draws")
+    )
+    head = f"Wild-Cluster-Bootstrap-t {kind}, {weight_type.capitalize()}"
+    notes = []
+    if null != 0:
+        notes.append(
+            both(
+                f"Nullhypothese: {coef} = {comma(f'{null:g}')}",
+                f"null hypothesis: {coef} = {null:g}",
+            )
+        )
+    if p == 0:
+        below = f"p < {1 / reps:.2g}"
+        notes.append(
+            both(
+                f"{comma(below)}: keine Ziehung so extrem wie die Schätzung",
+                f"{below}: no draw as extreme as the estimate",
+            )
+        )
     out = pd.DataFrame(
         [
             {
@@ -921,16 +964,12 @@ def wild_cluster_bootstrap(
                 "ci_low": low,
                 "ci_high": high,
                 "n": b.n,
-                "method": f"Wild-Cluster-Bootstrap-t {kind}, {weight_type.capitalize()}, "
-                f"{draws}, G = {b.G}",
-                "note": "; ".join(
-                    ([] if null == 0 else [f"Nullhypothese: {coef} = {null:g}"])
-                    + (
-                        [f"p < {1 / V.shape[1]:.2g}: keine Ziehung so extrem wie die Schätzung"]
-                        if p == 0
-                        else []
-                    )
+                "method": both(
+                    f"{head}, {draws[0]}, G = {b.G}",
+                    f"Wild cluster bootstrap-t {kind}, "
+                    f"{weight_type.capitalize()}, {draws[1]}, G = {b.G}",
                 ),
+                "note": joined(notes),
             }
         ]
     )

@@ -30,6 +30,7 @@ from scipy import stats
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.factor import ModelSpec
 from ogl_impact.stats.scales import REVERSED_ITEMS
+from ogl_impact.stats.words import both
 
 
 class ReverseKeyWarning(UserWarning):
@@ -149,11 +150,16 @@ def _flat_note(flat: list[str], kept: int) -> str:
         return ""
     names = ", ".join(flat)
     if kept < 2:
-        return (
+        return both(
             f"keine Streuung bei {names}: weniger als zwei Items mit Streuung, "
-            "Alpha nicht bestimmbar (psych::alpha bricht ab)"
+            "Alpha nicht bestimmbar (psych::alpha bricht ab)",
+            f"no spread in {names}: fewer than two items with spread, "
+            "alpha undetermined (psych::alpha stops)",
         )
-    return f"ohne {names} berechnet: keine Streuung (wie psych::alpha)"
+    return both(
+        f"ohne {names} berechnet: keine Streuung (wie psych::alpha)",
+        f"computed without {names}: no spread (as psych::alpha)",
+    )
 
 
 def _alpha(cov: np.ndarray) -> float:
@@ -435,7 +441,9 @@ def item_statistics(
             [r_total, r_drop, drop_alpha, drop_std, drop_se, drop_r]
         )
     notes = pd.Series(_flat_note(flat, k), index=names)
-    notes[flat] = "keine Streuung: wie in psych::alpha ausgelassen"
+    notes[flat] = both(
+        "keine Streuung: wie in psych::alpha ausgelassen", "no spread: left out as in psych::alpha"
+    )
     if k < 2:
         notes[:] = _flat_note(flat, k)
     out = pd.DataFrame(
@@ -558,9 +566,9 @@ def omega(
             rows.append((factor, len(items), term, float(value)))
     out = pd.DataFrame(rows, columns=["factor", "n_items", "term", "estimate"])
     out["n"] = fit.n
-    out["method"] = "CFA (ML), Konventionen von semTools"
+    out["method"] = both("CFA (ML), Konventionen von semTools", "CFA (ML), semTools conventions")
     if not fit.converged:
-        out["note"] = "CFA nicht konvergiert"
+        out["note"] = both("CFA nicht konvergiert", "CFA did not converge")
     return out
 
 
@@ -655,14 +663,22 @@ def icc(
         tiny = 1e-12 * ss_total
         ss_rows, ss_cols, ss_err = (v if v > tiny else 0.0 for v in (ss_rows, ss_cols, ss_err))
     if np.ptp(x) == 0:
-        note = "alle Werte gleich: keine Streuung, ICC nicht bestimmbar (R psych::ICC: NaN)"
+        note = both(
+            "alle Werte gleich: keine Streuung, ICC nicht bestimmbar (R psych::ICC: NaN)",
+            "all values equal: no spread, ICC undetermined (R psych::ICC: NaN)",
+        )
     elif ss_err == 0:
-        note = (
+        note = both(
             "keine Reststreuung (MSE = 0): F unendlich, p = 0; Grenzen nach den Formeln "
-            "von psych::ICC zum Teil nicht bestimmbar"
+            "von psych::ICC zum Teil nicht bestimmbar",
+            "no residual spread (MSE = 0): F infinite, p = 0; some bounds undetermined by "
+            "the formulas of psych::ICC",
         )
     elif ss_rows == 0:
-        note = "keine Streuung zwischen den Zielen (MSR = 0)"
+        note = both(
+            "keine Streuung zwischen den Zielen (MSR = 0)",
+            "no spread between the targets (MSR = 0)",
+        )
     else:
         note = ""
     with np.errstate(divide="ignore", invalid="ignore"):  # x/0 and 0/0 as R: Inf, NaN
@@ -751,7 +767,10 @@ def _icc_table(
         ],
     )
     out["n"] = n
-    out["method"] = "zweifaktorielle Varianzanalyse (Shrout & Fleiss 1979)"
+    out["method"] = both(
+        "zweifaktorielle Varianzanalyse (Shrout & Fleiss 1979)",
+        "two-way ANOVA (Shrout & Fleiss 1979)",
+    )
     out.insert(0, "k", k)
     return out[
         [

@@ -1,0 +1,277 @@
+"""Every method text and note of every estimator reads in one language per table.
+
+:mod:`ogl_impact.stats` writes method texts and notes in both languages
+("Deutsch / English"); :func:`ogl_impact.present.labelled` shows the reader's
+half. Each public estimator that returns a frame with ``method`` or ``note`` is
+run on a small dataset; an English table must show no German word, a German
+table no English word of the methods and notes.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ogl_impact import present, stats
+
+from .test_stats_survey import BOOK, LABS, S, _answers
+
+REFERENCES = Path(__file__).parent / "references"
+# German function words, umlauts and ß, and German words of the method texts
+GERMAN = re.compile(
+    r"[äöüÄÖÜß]|\b(der|die|das|den|dem|des|und|oder|nach|wie|nicht|keine?|kein|mit|ohne|für|"
+    r"je|eine?|zu|von|auf|alle|aus|bei|ist|sind|wird|gezählt|Ziehung|Ziehungen|Nullhypothese|"
+    r"Mittelwert|Schwelle|Effekte|Gruppen|Zellen|Referenz|konvergiert|exakt|zweiseitig|"
+    r"Verteilung|Varianz|geclustert|Vorzeichenvektoren|Korrektur)\b"
+)
+# English words of the methods and notes that a German table must not show
+ENGLISH = re.compile(
+    r"\b(the|and|of|with|by|for|not|no|all|none|draws|sign vectors|exact|converged|"
+    r"reference|identified|mean|means|random effects|fixed effects|clustered|null|hypothesis|"
+    r"counted|interval|noncentral|cumulative|deviance|binary|separate|dropped|failed|"
+    r"groups|cells|spread|undetermined|levels|stage|two-sided)\b",
+    re.IGNORECASE,
+)
+
+
+def _run(make: Callable[[], object]) -> object:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return make()
+
+
+def _frames(result: object) -> Iterator[pd.DataFrame]:
+    """The frames of a result: itself, or the frame attributes of a result object."""
+    if isinstance(result, pd.DataFrame):
+        yield result
+        return
+    for name in dir(result):
+        if name.startswith("_"):
+            continue
+        value = getattr(result, name)
+        if isinstance(value, pd.DataFrame):
+            yield value
+
+
+@pytest.fixture(scope="module")
+def grouped() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    g = np.repeat(np.arange(12), 8)
+    x = rng.normal(size=g.size)
+    y = x + rng.normal(size=12)[g] + rng.normal(size=g.size)
+    return pd.DataFrame({"y": y, "x": x, "g": g})
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    """Eight units in six periods, four of them treated from period 3 on."""
+    rng = np.random.default_rng(5)
+    unit = np.repeat(np.arange(8), 6)
+    time = np.tile(np.arange(6), 8)
+    treated = unit < 4
+    post = (time >= 3).astype(int)
+    x = rng.normal(size=unit.size)
+    y = (
+        0.5 * x
+        + rng.normal(size=8)[unit]
+        + 0.1 * time
+        + treated * post
+        + rng.normal(size=unit.size)
+    )
+    return pd.DataFrame(
+        {
+            "y": y,
+            "x": x,
+            "unit": unit,
+            "time": time,
+            "treated": treated.astype(int),
+            "post": post,
+            "d": treated * post,
+            "start": np.where(treated, 3, np.nan),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def responses() -> pd.DataFrame:
+    rows = [
+        (f"{unit}-{i}", unit, wave, "buerger", item, value)
+        for unit, waves in S.items()
+        for wave, scores in zip((1, 2), waves, strict=True)
+        for i, s in enumerate(scores)
+        for item, value in _answers(s)
+    ]
+    columns = ["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _estimators(grouped, panel, responses) -> dict[str, Callable[[], object]]:
+    hs = pd.read_csv(REFERENCES / "holzinger_swineford_1939.csv")
+    items = hs[[f"x{i}" for i in range(1, 10)]]
+    ucla = pd.read_csv(REFERENCES / "ologit_ucla.csv")
+    ucla["apply"] = pd.Categorical(
+        ucla["apply"], ["unlikely", "somewhat likely", "very likely"], ordered=True
+    )
+    model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8"]}
+    model["speed"].append("x9")
+    x = [5.1, 4.8, 6.0, 5.5, 4.9, 6.2, 5.8, 5.0]
+    y = [4.0, 4.4, 5.1, 4.2, 3.9, 5.0, 4.6, 4.1]
+    scores = _run(lambda: stats.score_table(responses, BOOK, lab_units=LABS, min_n=None))
+    flat = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [1, 2, 3, 4, 5]})
+    # answers with spread to q1-q3 and the same answer to q4 from everyone
+    rng = np.random.default_rng(7)
+    answers = responses.assign(value=rng.integers(1, 6, len(responses)).astype(float))
+    same = answers[answers["item_id"] == "q1"].assign(item_id="q4", value=3.0)
+    answers = pd.concat([answers, same], ignore_index=True)
+    book = pd.concat([BOOK, BOOK.iloc[[0]].assign(item_id="q4")], ignore_index=True)
+    return {
+        "cronbach_alpha": lambda: stats.cronbach_alpha(items[["x1", "x2", "x3"]]),
+        "cronbach_alpha_flat": lambda: stats.cronbach_alpha(items[["x1", "x2"]].assign(c=1.0)),
+        "cronbach_alpha_one": lambda: stats.cronbach_alpha(items[["x1"]].assign(c=1.0)),
+        "item_statistics": lambda: stats.item_statistics(items[["x1", "x2", "x3"]].assign(c=1.0)),
+        "omega": lambda: stats.omega(items, model),
+        "icc": lambda: stats.icc(items[["x1", "x2", "x3"]].head(40)),
+        "icc_flat": lambda: stats.icc(pd.DataFrame({"a": [2.0, 2.0, 2.0], "b": [2.0, 2.0, 2.0]})),
+        "omega_hierarchical": lambda: stats.omega_hierarchical(items, 3),
+        "cfa": lambda: stats.cfa(hs, model),
+        "mean_difference": lambda: stats.mean_difference(x, y),
+        "mean_difference_paired": lambda: stats.mean_difference(x, y, paired=True),
+        "mean_difference_flat": lambda: stats.mean_difference([2, 2, 2], [2, 2, 2]),
+        "effect_sizes": lambda: stats.effect_sizes(x, y),
+        "effect_sizes_paired": lambda: stats.effect_sizes(x, y, paired=True),
+        "effect_sizes_flat": lambda: stats.effect_sizes(flat["a"] * 0, flat["b"] * 0),
+        "effect_sizes_one": lambda: stats.effect_sizes([1.0], y),
+        "rank_test": lambda: stats.rank_test(x, y),
+        "rank_test_ties": lambda: stats.rank_test([1, 1, 2, 2, 3] * 6, [2, 2, 3, 3, 4] * 6),
+        "rank_test_flat": lambda: stats.rank_test([1, 1, 1], [1, 1, 1]),
+        "adjust_pvalues": lambda: stats.adjust_pvalues([0.01, 0.04, np.nan]),
+        "adjust_pvalues_stages": lambda: stats.adjust_pvalues([0.01, 0.04], method="fdr_tsbh"),
+        "mixed_model": lambda: stats.mixed_model(grouped, "y ~ x", groups="g"),
+        "icc_null_model": lambda: stats.icc_null_model(grouped, "y", groups="g"),
+        "proportional_odds": lambda: stats.proportional_odds(ucla, "apply", ["pared", "gpa"]),
+        "random_effects": lambda: stats.random_effects(panel, "y ~ x", unit="unit"),
+        "hausman": lambda: stats.hausman(panel, "y ~ x", unit="unit"),
+        "power": lambda: stats.power(0.3, n_clusters=20, cluster_size=10, icc=0.1),
+        "ols": lambda: stats.ols(panel, "y ~ x"),
+        "ols_hc": lambda: stats.ols(panel, "y ~ x", cov="HC1"),
+        "ols_cluster": lambda: stats.ols(panel, "y ~ x", cluster="unit"),
+        "ols_two_way": lambda: stats.ols(panel, "y ~ x", cluster=["unit", "time"]),
+        "ols_missing": lambda: stats.ols(
+            panel.assign(x=panel["x"].where(panel["time"] > 0)), "y ~ x"
+        ),
+        "wild_cluster_bootstrap": lambda: stats.wild_cluster_bootstrap(
+            panel, "y ~ d", cluster="unit", coef="d", reps=99
+        ),
+        "wild_cluster_bootstrap_null": lambda: stats.wild_cluster_bootstrap(
+            panel, "y ~ d", cluster="unit", coef="d", null=0.5, reps=99
+        ),
+        "wild_cluster_bootstrap_all": lambda: stats.wild_cluster_bootstrap(
+            panel.head(18), "y ~ d", cluster="unit", coef="d", reps=999
+        ),
+        "did_2x2": lambda: stats.did_2x2(panel, "y", treatment="treated", post="post"),
+        "did_2x2_cluster": lambda: stats.did_2x2(
+            panel, "y", treatment="treated", post="post", cluster="unit"
+        ),
+        "twfe": lambda: stats.twfe(
+            panel, "y", treatment="d", fe=["unit", "time"], cluster="unit", bootstrap=True, reps=99
+        ),
+        "twfe_missing": lambda: stats.twfe(
+            panel.assign(x=panel["x"].where(panel["time"] > 0)),
+            "y",
+            treatment="d",
+            fe=["unit", "time"],
+            covariates=["x"],
+        ),
+        "event_study": lambda: stats.event_study(
+            panel, "y", unit="unit", time="time", start="start"
+        ),
+        "reliability_table": lambda: stats.reliability_table(answers, book, min_n=None),
+        "lab_comparison": lambda: stats.lab_comparison(
+            scores, "trust", before=1, after=2, reps=99, min_n=None
+        ),
+    }
+
+
+NAMES = [
+    "cronbach_alpha",
+    "cronbach_alpha_flat",
+    "cronbach_alpha_one",
+    "item_statistics",
+    "omega",
+    "icc",
+    "icc_flat",
+    "omega_hierarchical",
+    "cfa",
+    "mean_difference",
+    "mean_difference_paired",
+    "mean_difference_flat",
+    "effect_sizes",
+    "effect_sizes_paired",
+    "effect_sizes_flat",
+    "effect_sizes_one",
+    "rank_test",
+    "rank_test_ties",
+    "rank_test_flat",
+    "adjust_pvalues",
+    "adjust_pvalues_stages",
+    "mixed_model",
+    "icc_null_model",
+    "proportional_odds",
+    "random_effects",
+    "hausman",
+    "power",
+    "ols",
+    "ols_hc",
+    "ols_cluster",
+    "ols_two_way",
+    "ols_missing",
+    "wild_cluster_bootstrap",
+    "wild_cluster_bootstrap_null",
+    "wild_cluster_bootstrap_all",
+    "did_2x2",
+    "did_2x2_cluster",
+    "twfe",
+    "twfe_missing",
+    "event_study",
+    "reliability_table",
+    "lab_comparison",
+]
+
+
+def _texts(frame: pd.DataFrame, lang: str) -> list[str]:
+    """The method texts and notes of ``frame`` as a table in ``lang`` shows them."""
+    shown = present.labelled(frame, lang=lang)
+    out = []
+    for col in ("method", "note"):
+        if col in shown.columns:
+            out += [v for v in shown[col] if isinstance(v, str) and v]
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_methods_and_notes_read_in_the_tables_language(name, grouped, panel, responses):
+    result = _run(_estimators(grouped, panel, responses)[name])
+    frames = [f for f in _frames(result) if {"method", "note"} & set(f.columns)]
+    assert frames, f"{name}: no frame with a method or a note"
+    english = [t for f in frames for t in _texts(f, "en")]
+    german = [t for f in frames for t in _texts(f, "de")]
+    assert english and german
+    assert [t for t in english if GERMAN.search(t)] == []
+    assert [t for t in german if ENGLISH.search(t)] == []
+
+
+def test_the_word_lists_catch_the_other_language():
+    # the two checks above can fail: each list finds the words of the other language
+    assert GERMAN.search("random effects (Swamy-Arora, wie stata)")
+    assert GERMAN.search("alle 1024 sign vectors")
+    assert GERMAN.search("Größe")
+    assert not GERMAN.search("REML (lme4 profiled deviance), Wald z")
+    assert ENGLISH.search("konvergiert; not converged")
+    assert ENGLISH.search("Ziehungen: 999 draws")
+    assert not ENGLISH.search("REML (profilierte Devianz wie lme4), Wald-z-Test")
