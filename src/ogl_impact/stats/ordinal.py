@@ -16,7 +16,6 @@ errors come from the exact observed information, as in ``clm`` and Stata.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +25,7 @@ from scipy import special, stats
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.outputs import wald_frame
-from ogl_impact.stats.words import both
+from ogl_impact.stats.words import both, comma
 
 LINKS = ("logit", "probit")
 GRAD_TOL = 1e-6  # ordinal::clm.control(gradTol = 1e-6)
@@ -421,9 +420,9 @@ def _parallel_lines(
             p = float(stats.chi2.sf(stat, df_))
             de = f"chi2 = {stat:.2f}, df = {df_:.0f}, p = {p:.3g}"
             note = (
-                f"Brant-Test der Parallelität (Wald, alle Prädiktoren): {_comma(de)}; größte "
+                f"Brant-Test der Parallelität (Wald, alle Prädiktoren): {comma(de)}; größte "
                 f"Abweichung einer binären Steigung vom gemeinsamen Koeffizienten: "
-                f"{_comma(f'{spread:.1f}')} SE. / Brant test of parallel lines (Wald, all "
+                f"{comma(f'{spread:.1f}')} SE. / Brant test of parallel lines (Wald, all "
                 f"predictors): {de}; largest gap between a per-cut slope and the common one: "
                 f"{spread:.1f} SE."
             )
@@ -431,7 +430,7 @@ def _parallel_lines(
             stat, df_, p = np.nan, np.nan, np.nan
             note = (
                 f"Nur beschreibend (Probit): größte Abweichung einer binären Steigung vom "
-                f"gemeinsamen Koeffizienten: {_comma(f'{spread:.1f}')} SE. / Descriptive only for "
+                f"gemeinsamen Koeffizienten: {comma(f'{spread:.1f}')} SE. / Descriptive only for "
                 f"probit: largest gap between a per-cut slope and the common one: {spread:.1f} SE."
             )
     rows.append(
@@ -620,8 +619,3 @@ def proportional_odds(
         note=note,
         link=link,
     )
-
-
-def _comma(text: str) -> str:
-    """Write the decimal points of numbers in ``text`` as commas (the German half of a note)."""
-    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
