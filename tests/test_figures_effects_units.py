@@ -22,8 +22,8 @@ def _raw(name: str) -> pd.DataFrame:
     return pd.read_csv(DEMO / f"{name}.csv", sep=";", comment="#", dtype=str)
 
 
-def _units_per_scale(responses: pd.DataFrame, report: str) -> dict[str, tuple[int, int]]:
-    """(labs, comparison communes) with an answer to the scale in the first and last wave."""
+def _answered(responses: pd.DataFrame, report: str) -> tuple[int, int, pd.DataFrame]:
+    """The first and last wave held by the report's end, and the answered items with their scale."""
     periods = _raw("periods").set_index("period_id")
     waves = _raw("waves")
     end = pd.Timestamp(periods.at[report, "end"])
@@ -32,13 +32,18 @@ def _units_per_scale(responses: pd.DataFrame, report: str) -> dict[str, tuple[in
         for w, e in zip(waves["wave"], waves["field_end"], strict=True)
         if pd.Timestamp(e) <= end
     )
-    before, after = held[0], held[-1]
     scale_of = _raw("codebook").set_index("item_id")["construct"]
-    labs = set(_raw("labs")["lab_id"])
     answered = responses[responses["value"].notna() & (responses["value"].astype(str) != "")]
     answered = answered.assign(
         scale=answered["item_id"].map(scale_of), wave=answered["wave"].astype(int)
     )
+    return held[0], held[-1], answered
+
+
+def _units_per_scale(responses: pd.DataFrame, report: str) -> dict[str, tuple[int, int]]:
+    """(labs, comparison communes) with an answer to the scale in the first and last wave."""
+    before, after, answered = _answered(responses, report)
+    labs = set(_raw("labs")["lab_id"])
     out = {}
     for scale, part in answered.groupby("scale"):
         units_before = set(part.loc[part["wave"] == before, "unit_id"])
@@ -99,20 +104,7 @@ def _respondents_per_scale(responses: pd.DataFrame, report: str) -> dict[str, in
     A respondent has a score on a scale of k items with at least k - 1 of them answered
     (the scoring rule documented in ``stats.scale_scores``).
     """
-    periods = _raw("periods").set_index("period_id")
-    waves = _raw("waves")
-    end = pd.Timestamp(periods.at[report, "end"])
-    held = sorted(
-        int(w)
-        for w, e in zip(waves["wave"], waves["field_end"], strict=True)
-        if pd.Timestamp(e) <= end
-    )
-    before, after = held[0], held[-1]
-    scale_of = _raw("codebook").set_index("item_id")["construct"]
-    answered = responses[responses["value"].notna() & (responses["value"].astype(str) != "")]
-    answered = answered.assign(
-        scale=answered["item_id"].map(scale_of), wave=answered["wave"].astype(int)
-    )
+    before, after, answered = _answered(responses, report)
     answered = answered[answered["wave"].isin([before, after])]
     items = _raw("codebook").groupby("construct")["item_id"].nunique()
     per_person = answered.groupby(["scale", "unit_id", "respondent_id", "wave"]).size()
