@@ -263,3 +263,16 @@ def test_the_status_caption_says_indicators_without_data_do_not_count(demo, name
     else:
         assert "häufigster Status der Indikatoren eines Knotens, die Daten haben" in drawn.caption
     assert "„keine Daten“, wo kein" in drawn.caption
+
+
+def test_progress_alt_text_does_not_round_a_shortfall_up_to_the_target(demo):
+    """pb said "Größter Wert: Input (100 %)" for 99.6 %: that reads as the target reached."""
+    (drawn,) = draw(demo, "pb", "fortschritt", reps=99)
+    table = drawn.table
+    last = table[table["period_label"] == table["period_label"].iloc[-1]]
+    top = last.loc[last["value"].idxmax()]
+    percent = 100 * float(top["value"])
+    assert 99.5 <= percent < 100  # the embedded data's case, read from the figure's table
+    shown = f"{percent:.1f}".replace(".", ",")
+    assert f"Größter Wert: {top['series']} ({shown} %)" in drawn.alt_text, drawn.alt_text
+    assert "(100 %)" not in drawn.alt_text
