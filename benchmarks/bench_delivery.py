@@ -333,6 +333,20 @@ process: 0.73 ms (calamine on the four data sheets 0.25 ms, the rest of
 largest); the parent unpickles each result in 0.06 ms. With the cache the
 run takes 11.6 s of CPU against the reader's 3.5 s, and merge and write
 (1.4 s) leave one core idle: the per-workbook checks must be done in bulk.
+
+Round 11 (2026-12-02 09:35 and 11:17, the same machine; commits 8f991c7 and
+6684d31, the latter with the ordinal scale columns read for every layout).
+``/tmp/s9m/pairs_canon.sh 2`` on ``--dir /tmp/s5c/canon``: at 09:35 (load
+0.7-1.2) with the cache off reader 6.26 (first, cold) / 3.71 s, collect 8.00 /
+7.96 s; with the cache reader 3.81 / 3.94 s, collect 8.51 / 6.63 s: ratios
+1.28 (against the cold reader) / 2.15, 2.23 / 1.68. At 11:17 (load 1.5-2.1,
+the host slower) with the cache off 4.91 / 4.18 s against 8.74 / 9.23 s
+(1.78 / 2.21), with the cache 4.35 / 4.88 s against 9.61 / 9.29 s (2.21 /
+1.90). Per workbook in one process (2,000 workbooks): ``read_raw`` 0.43-0.45 ms
+(calamine on the data sheets 0.20-0.21 ms, all sheets 0.32 ms), the checks
+given the cells 0.166 ms before and 0.178 ms after (under load 2.6). NOT met;
+collect's files still byte-identical to b022d87 (``--dir /tmp/s5c/b10800
+--compare-with /tmp/rep3/src --no-feedback``).
 """
 
 from __future__ import annotations
