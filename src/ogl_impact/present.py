@@ -264,8 +264,6 @@ METHOD_LABELS = {
 }
 # the header of ``alpha`` in a table of power or of the minimum detectable effect
 SIGNIFICANCE_LEVEL = ("Signifikanzniveau", "Significance level")
-# a method text or note of stats in both languages: "German text / English text"
-BILINGUAL = words.BILINGUAL
 # column names a method text may mention (clusters, fixed effects): named by their header
 METHOD_COLUMNS = re.compile(r"\b(unit_id|lab_id|wave|period_id|is_lab)\b")
 # the residual row of a mixed model's random part (column ``group``)
@@ -559,9 +557,9 @@ def in_language(text: object, lang: str = "de") -> object:
     'Referenz (auf 0 gesetzt)'
     """
     _check_lang(lang)
-    if not isinstance(text, str) or text.count(BILINGUAL) != 1:
+    if not isinstance(text, str):
         return text
-    german, english = (part.strip() for part in text.split(BILINGUAL))
+    german, english = words.halves(text)
     return german if lang == "de" else english
 
 

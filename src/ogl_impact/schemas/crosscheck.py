@@ -812,19 +812,7 @@ def _indicator_values(
     v = values["value"].astype("float64")
     for name, (rule, de, en) in _MEASURE_RULES.items():
         bad = known & (measure == name) & v.notna() & ~rule(v).fillna(True)
-        for pos in np.flatnonzero(bad.to_numpy()):
-            out.append(
-                _at(
-                    raw,
-                    int(pos),
-                    "value",
-                    "indicator_value_range",
-                    measure=name,
-                    measure_de=vocab.MEASURES[name][0],
-                    rule_de=de,
-                    rule_en=en,
-                )
-            )
+        out += [_off_measure(raw, int(pos), name, de, en) for pos in np.flatnonzero(bad.to_numpy())]
     out += _values_on_scale(ind, key, known, v, measure, raw)
     unexpected = known & dimension.isna() & values["disaggregation_value"].notna()
     for pos in np.flatnonzero(unexpected.to_numpy()):
@@ -866,21 +854,27 @@ def _values_on_scale(
     off = scaled & ~((v >= low) & (v <= high) & (v == np.floor(v))).fillna(False)
     out = []
     for pos in np.flatnonzero(off.to_numpy()):
-        name = str(measure.iat[pos])
         lo, hi = f"{low.iat[pos]:g}", f"{high.iat[pos]:g}"
-        out.append(
-            _at(
-                raw,
-                int(pos),
-                "value",
-                "indicator_value_range",
-                measure=name,
-                measure_de=vocab.MEASURES.get(name, (name,))[0],
-                rule_de=f"ganze Zahl der Skala von {lo} bis {hi}",
-                rule_en=f"whole number on the scale from {lo} to {hi}",
-            )
+        de, en = (
+            f"ganze Zahl der Skala von {lo} bis {hi}",
+            f"whole number on the scale from {lo} to {hi}",
         )
+        out.append(_off_measure(raw, int(pos), str(measure.iat[pos]), de, en))
     return out
+
+
+def _off_measure(raw: RawTable, pos: int, measure: str, de: str, en: str) -> Problem:
+    """Return the problem of a value off its indicator's measure (rule ``de``/``en``)."""
+    return _at(
+        raw,
+        pos,
+        "value",
+        "indicator_value_range",
+        measure=measure,
+        measure_de=vocab.MEASURES.get(measure, (measure,))[0],
+        rule_de=de,
+        rule_en=en,
+    )
 
 
 def _revision_targets(revisions: pd.DataFrame, raw: RawTable) -> list[Problem]:

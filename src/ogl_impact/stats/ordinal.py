@@ -25,7 +25,7 @@ from scipy import special, stats
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
 from ogl_impact.stats.outputs import wald_frame
-from ogl_impact.stats.words import both, comma
+from ogl_impact.stats.words import both, comma, halves, joined
 
 LINKS = ("logit", "probit")
 GRAD_TOL = 1e-6  # ordinal::clm.control(gradTol = 1e-6)
@@ -568,15 +568,8 @@ def proportional_odds(
             f"nicht vor); max |Gradient| = {max_grad:.2g}. Keine Standardfehler. / Did not "
             "converge (often complete separation); no standard errors."
         )
-    if input_note:
-        # one German part, then one English part (present.table shows the reader's language)
-        (status_de, status_en), (input_de, input_en) = (
-            part.split(" / ", 1) for part in (note, input_note)
-        )
-        note = (
-            f"{status_de.strip().rstrip('.')}; {input_de.strip()} "
-            f"/ {status_en.strip().rstrip('.')}; {input_en.strip()}"
-        )
+    if input_note:  # one German part, then one English part, the status without its full stop
+        note = joined([both(*(h.rstrip(".") for h in halves(note))), input_note])
     order = np.r_[np.arange(J - 1, J - 1 + k), np.arange(J - 1)]
     est, se = params[order], se[order]
     method = both(
