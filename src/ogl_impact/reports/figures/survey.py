@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -537,8 +538,27 @@ declare(
 MIN_UNITS = 2  # lab and comparison units with answers in both waves, per group
 
 
+class _Compared(NamedTuple):
+    """What a scale's comparison of two waves rests on (:func:`_compared`)."""
+
+    rows: pd.Series  # score rows of the two waves with a score on the scale
+    units: set  # units with such rows in both waves
+    labs: int
+    others: int
+
+
+def _compared(
+    table: pd.DataFrame, construct: str, before: int, after: int, is_lab: pd.Series
+) -> _Compared:
+    """Return the rows and units a scale's difference in differences rests on."""
+    rows = table["wave"].isin([before, after]) & table[construct].notna()
+    both = _in_both_waves(table[rows], before, after)
+    labs = sum(1 for u in both if is_lab.get(u, False))
+    return _Compared(rows, both, labs, len(both) - labs)
+
+
 def _did_support(
-    table: pd.DataFrame, construct: str, before: int, after: int, ctx: Context
+    table: pd.DataFrame, construct: str, before: int, after: int, ctx: Context, c: _Compared
 ) -> None:
     """Raise NotEstimable unless both groups have MIN_UNITS units in both waves and y varies.
 
@@ -548,11 +568,7 @@ def _did_support(
     wild cluster bootstrap are not reliable (MacKinnon & Webb 2017, J. Appl.
     Econometrics 32(2), 233-254).
     """
-    rows = table["wave"].isin([before, after]) & table[construct].notna()
-    both = _in_both_waves(table[rows], before, after)
-    is_lab = _is_lab(table)
-    labs = sum(1 for u in both if is_lab.get(u, False))
-    others = len(both) - labs
+    rows, labs, others = c.rows, c.labs, c.others
     if labs < MIN_UNITS or others < MIN_UNITS:
         raise NotEstimable(
             ctx.t(
@@ -599,11 +615,14 @@ def _effects_data(ctx: Context) -> list[Panel]:
     hidden: list[str] = []  # scales the model suppresses (a cell of the 2x2 below k)
     n_total = 0
     gaps: dict[str, str] = {}
+    is_lab = _is_lab(table)
+    compared: dict[str, _Compared] = {}
     for construct in _constructs(ctx):
         label = persp.get(construct, extra.get(construct, construct))
         construct_of[label] = construct
+        c = compared[label] = _compared(table, construct, before, after, is_lab)
         try:
-            _did_support(table, construct, before, after, ctx)
+            _did_support(table, construct, before, after, ctx, c)
             with numerical_failures(ctx.lang):
                 model = _lab_comparison(table, construct, before, after, ctx.reps, ctx.k)
         except NotEstimable as exc:
@@ -621,9 +640,7 @@ def _effects_data(ctx: Context) -> list[Panel]:
             )
             continue
         # the respondents the comparison rests on: those of units with answers in both waves
-        answered = table["wave"].isin([before, after]) & table[construct].notna()
-        both = _in_both_waves(table[answered], before, after)
-        used = (answered & table["unit_id"].isin(both)).sum()
+        used = (c.rows & table["unit_id"].isin(c.units)).sum()
         n_total = max(n_total, int(used))
         rows.append(
             {
@@ -654,8 +671,8 @@ def _effects_data(ctx: Context) -> list[Panel]:
                 f"every scale has fewer than k = {ctx.k} respondents; every value is suppressed",
             )
         )
-    drawn = [construct_of[x] for x in frame.loc[~frame["suppressed"], "label"]]
-    units = _units_sentence(scores(ctx), ctx, {x: c for x, c in construct_of.items() if c in drawn})
+    drawn = set(frame.loc[~frame["suppressed"], "label"])
+    units = _units_sentence(ctx, before, after, {x: compared[x] for x in compared if x in drawn})
     return [
         Panel(
             frame,
@@ -683,27 +700,19 @@ def _is_lab(table: pd.DataFrame) -> pd.Series:
     return table.drop_duplicates("unit_id").set_index("unit_id")["is_lab"].astype(bool)
 
 
-def _units_sentence(table: pd.DataFrame, ctx: Context, scales: dict[str, str]) -> str:
+def _units_sentence(ctx: Context, before: int, after: int, scales: dict[str, _Compared]) -> str:
     """Say on how many labs and comparison communes each scale's comparison rests.
 
     Only units with answers on a scale in both waves enter its difference in
     differences with unit fixed effects, so the units are counted per scale
-    drawn (``scales``: label -> construct). When every scale rests on the
-    same units the caption gives their number once; otherwise the range and
-    the scales resting on fewer. A lab without answers in one of the waves
-    on every scale drawn is named.
+    drawn (``scales``: label -> what it rests on, :func:`_compared`). When
+    every scale rests on the same units the caption gives their number once;
+    otherwise the range and the scales resting on fewer. A lab without
+    answers in one of the waves on every scale drawn is named.
     """
-    before, after = int(table["wave"].min()), int(table["wave"].max())
-    is_lab = _is_lab(table)
     ids = lab_ids(ctx.data)
-    counts: dict[str, tuple[int, int]] = {}
-    in_none = set(ids)
-    for label, construct in scales.items():
-        rows = table["wave"].isin([before, after]) & table[construct].notna()
-        both = _in_both_waves(table[rows], before, after)
-        labs = sum(1 for u in both if is_lab.get(u, False))
-        counts[label] = (labs, len(both) - labs)
-        in_none -= both
+    counts = {label: (c.labs, c.others) for label, c in scales.items()}
+    in_none = set(ids).difference(*(c.units for c in scales.values()))
     if not counts:
         return ""
     names = lab_names(ctx.data)
