@@ -276,3 +276,20 @@ def test_progress_alt_text_does_not_round_a_shortfall_up_to_the_target(demo):
     shown = f"{percent:.1f}".replace(".", ",")
     assert f"Größter Wert: {top['series']} ({shown} %)" in drawn.alt_text, drawn.alt_text
     assert "(100 %)" not in drawn.alt_text
+
+
+@pytest.mark.parametrize(
+    ("values", "sentence"),
+    [
+        # 99.6 % of milestones done, or of the way to a target, is not "100 %"
+        ([99.6, 50.0], "Größter Wert: A (99,6 %); kleinster: B (50,0 %)."),
+        ([99.96, 50.0], "Größter Wert: A (99,96 %); kleinster: B (50,00 %)."),
+        ([100.0, 50.0], "Größter Wert: A (100 %); kleinster: B (50 %)."),
+        ([99.4, 50.0], "Größter Wert: A (99 %); kleinster: B (50 %)."),
+    ],
+)
+def test_alt_text_extremes_never_round_a_percentage_up_to_100(values, sentence):
+    from ogl_impact.reports.figures.base import extremes
+
+    frame = pd.DataFrame({"label": ["A", "B"], "value": values})
+    assert extremes(frame, "value", "label", _Lang("de"), 0, " %") == sentence

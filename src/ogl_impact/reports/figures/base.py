@@ -887,10 +887,18 @@ def extremes(
         no value is shown. Values equal as shown (rounded to ``decimals``)
         are named together: "„Kehl“ und „Bremen“ (je 4,2)", three at most and
         then "und 5 weitere" (four are all named); "Alle 13 gleich (2)." when every value is.
+        Percentages just short of 100 that would be shown as "100 %" (99.6 % with no
+        decimals; "100 %" reads as complete) are given with as many more decimals as
+        it takes (up to three).
     """
     shown = frame.dropna(subset=[value])
     if shown.empty:
         return ""
+    if unit.strip() == "%":
+        short = shown[value].astype(float)
+        short = short[short < 100]
+        while decimals < 3 and bool((short.round(decimals) >= 100).any()):
+            decimals += 1
     rounded = shown[value].astype(float).round(decimals)
     hi, lo = rounded.max(), rounded.min()
     with style.house_style(ctx.lang):

@@ -480,9 +480,6 @@ def _progress_alt(panel: Panel, ctx: Context) -> str:
     last = f[f["period_label"] == periods[-1]]
     # the axis shows percent of the way to the target: the alt text says the same numbers
     shown = last.assign(percent=last["value"] * 100)
-    # 99.6 % rounded to "100 %" reads as the target reached: then one decimal
-    short = shown["percent"].between(99.5, 100, inclusive="left").any()
-    decimals = 1 if short else 0
     kind = ctx.t("Linien", "Lines") if len(periods) > 1 else ctx.t("Punkte", "Points")
     return sentences(
         [
@@ -494,7 +491,7 @@ def _progress_alt(panel: Panel, ctx: Context) -> str:
                 f"(100 % = target reached), up to {panel.values['labs']} labs. "
                 f"In period {periods[-1]}:",
             ),
-            extremes(shown, "percent", "series", ctx, decimals, " %"),
+            extremes(shown, "percent", "series", ctx, 0, " %"),
             n_sentence(panel, ctx),
         ]
     )
