@@ -38,6 +38,7 @@ from ogl_impact.schemas.fields import (
     ID_PATTERN,
     ISO_3166_2_PATTERN,
 )
+from ogl_impact.schemas.tables import RESPONSE_KEY_PATTERN
 
 NOT_SUGGESTED = frozenset({"imports", "imported_responses"})
 """Tables only a command writes (``import``'s register): a file named like one (``import.csv``,
@@ -89,7 +90,7 @@ PATTERN_HINTS: dict[str, tuple[str, str]] = {
         "pseudonyme Kennung aus 6 bis 64 Buchstaben, Ziffern, _ oder -",
         "pseudonymous identifier of 6 to 64 letters, digits, _ or -",
     ),
-    r"^R[A-Z2-7]{19}$": (
+    RESPONSE_KEY_PATTERN: (
         "schlüsselabhängiger Prüfwert (HMAC), wie ogl-impact import ihn schreibt (R und 19 "
         "Großbuchstaben oder Ziffern 2-7), nie die Antwort-ID des Befragungswerkzeugs",
         "keyed hash as ogl-impact import writes it (R and 19 capitals or digits 2-7), never "

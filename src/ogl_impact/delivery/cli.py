@@ -34,21 +34,18 @@ _LISTED = 30
 """Up to this many labs, a message about an unknown lab lists them all."""
 
 
-def _near(given: str, known: list[str], names: dict[str, str] | None = None) -> tuple[str, str]:
+def _near(given: str, known: list[str], *names: dict[str, str]) -> tuple[str, str]:
     """Return " – meinten Sie x?" (German, English) for the id closest to ``given``, or "".
 
     A lab may also be given by its name ("Brandis" for ``brandis``): ids are
-    compared in lower case, and with ``names`` the labs' names as well. Several
+    compared in lower case, and then the ``names`` (id -> name; full names
+    first, then the short ones figures and tables show, "Oberrhein"). Several
     known labs in one value ("brandis, kehl") get " – je Labor ein --lab: ...".
     """
     lowered = given.strip().lower()
     candidates = {k.lower(): k for k in known}
-    if names:  # full names, then the short ones figures and tables show ("Oberrhein")
-        full = pd.DataFrame({"lab_id": list(names), "name": list(names.values())})
-        for named in (names, short_lab_names(full)):
-            candidates.update(
-                {v.lower(): k for k, v in named.items() if v.lower() not in candidates}
-            )
+    for named in names:
+        candidates.update({v.lower(): k for k, v in named.items() if v.lower() not in candidates})
     parts = [p.strip() for p in lowered.replace(";", ",").split(",") if p.strip()]
     if len(parts) > 1 and all(p in candidates for p in parts):  # a list in one --lab
         flags = " ".join(f"--lab {candidates[p]}" for p in parts)
@@ -127,7 +124,7 @@ def run_template(
     unknown = [lab for lab in wanted if lab not in names]
     if unknown:
         for lab in unknown:
-            hint_de, hint_en = _near(lab, list(names), names)
+            hint_de, hint_en = _near(lab, list(names), names, short_lab_names(lab_table))
             _say(
                 f"ogl-impact template: unbekanntes Labor „{lab}“{hint_de}",
                 f"ogl-impact template: unknown lab {lab!r}{hint_en}",

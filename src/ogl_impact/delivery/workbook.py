@@ -615,10 +615,10 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
     rows = []
     levels = vocab.LEVELS
     scales = []
-    for iid, node, name, measure, baseline, target, *scale in own["indicators"]:
+    for iid, node, name, measure, baseline, target, low, high in own["indicators"]:
         lv = levels.get(level.get(node, ""), ("", ""))[0]
-        if len(scale) == 2 and scale[0] is not None and scale[1] is not None:
-            scales.append((iid, float(scale[0]), float(scale[1])))
+        if low is not None and high is not None:
+            scales.append((iid, float(low), float(high)))
         for d in sorted(seen.get(iid, {""})):
             prev = previous.get((iid, d))
             rows.append(

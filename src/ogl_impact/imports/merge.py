@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.io import RawTable, TableReadError, read_table
+from ogl_impact.schemas.tables import PSEUDONYM_PATTERN
 from ogl_impact.validate import find_tables
 from ogl_impact.write import table_csv_text
 
@@ -431,10 +432,6 @@ def _present(
     return present
 
 
-_PSEUDONYM = r"P[A-Z2-7]{19}"
-"""How an imported respondent's pseudonym looks (:func:`~ogl_impact.imports.convert.pseudonym`)."""
-
-
 def _imported_elsewhere(
     old: RawTable,
     frame: pd.DataFrame,
@@ -447,7 +444,7 @@ def _imported_elsewhere(
     in its own, the same respondents may answer further items.
     """
     own = set(zip(responses["unit_id"].astype(str), wave_keys(responses["wave"]), strict=True))
-    ours = frame[frame["respondent_id"].str.fullmatch(_PSEUDONYM)]
+    ours = frame[frame["respondent_id"].str.fullmatch(PSEUDONYM_PATTERN)]
     found = []
     for (unit, wave), rows in ours.groupby(["unit_id", "wave"], sort=True):
         if (unit, wave_key(wave)) in own:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -132,8 +133,13 @@ class Register:
         Returns
         -------
         DataFrame
-            ``sha256``, ``wave``, ``unit_id``, ``actor_group``, ``response`` as text.
+            ``sha256``, ``wave``, ``unit_id``, ``actor_group``, ``response`` as text
+            (worked out once per register: an import asks for it three times).
         """
+        return self._records
+
+    @cached_property
+    def _records(self) -> pd.DataFrame:
         taken = self.taken
         if taken.empty or self.frame.empty:
             return taken.iloc[:0]

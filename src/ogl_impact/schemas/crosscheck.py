@@ -19,6 +19,7 @@ from ogl_impact.io import RawTable
 from ogl_impact.problems import Problem, make_problem
 from ogl_impact.schemas import TABLES
 from ogl_impact.schemas.fields import ID_PATTERN
+from ogl_impact.schemas.tables import sound_scale
 
 _SIMILAR_MAX = 5000  # beyond this many keys, looking for a similar one costs too much
 
@@ -846,11 +847,11 @@ def _values_on_scale(
     )
     # a broken scale (max not above min, not whole) is the indicators' own error
     # (indicator_scale), said once there rather than once per value measured against it
-    sound = (high > low) & (low == np.floor(low)) & (high == np.floor(high))
+    sound = sound_scale(low, high)
     # only a rated indicator has a scale; one typed into a count, unit or percentage is
     # likewise the indicators' own error (indicator_scale), not one of each of its values
     rated = measure.isin(vocab.RATED_MEASURES)
-    scaled = known & low.notna() & high.notna() & sound.fillna(False) & v.notna() & rated
+    scaled = known & sound & v.notna() & rated
     off = scaled & ~((v >= low) & (v <= high) & (v == np.floor(v))).fillna(False)
     out = []
     for pos in np.flatnonzero(off.to_numpy()):

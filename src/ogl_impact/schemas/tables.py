@@ -30,6 +30,31 @@ RESPONDENT_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
 """Pseudonymous respondent identifiers."""
 RESPONSE_KEY_PATTERN = r"^R[A-Z2-7]{19}$"
 """A response in ``imported_responses``: ``R`` and 19 base-32 characters of an HMAC, never an id."""
+PSEUDONYM_PATTERN = r"^P[A-Z2-7]{19}$"
+"""An imported respondent's pseudonym (:func:`ogl_impact.imports.convert.pseudonym`)."""
+
+
+def sound_scale(low: pd.Series, high: pd.Series) -> pd.Series:
+    """Return where an indicator's scale is sound: both ends given, whole numbers, max above min.
+
+    Parameters
+    ----------
+    low, high : pandas.Series
+        ``scale_min`` and ``scale_max`` as numbers (missing: NaN).
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, False where either end is missing.
+
+    Examples
+    --------
+    >>> sound_scale(pd.Series([1.0, 5.0, 1.0, None]), pd.Series([5.0, 1.0, 2.5, 5.0])).tolist()
+    [True, False, False, False]
+    """
+    whole = (low == low.round()) & (high == high.round())
+    return (low.notna() & high.notna() & whole & (high > low)).fillna(False).astype(bool)
+
 
 # ruff: noqa: D106
 
@@ -348,8 +373,7 @@ class Indicators(_Table):
         nothing = pd.Series(np.nan, index=df.index, dtype="float64")  # half a scale: none
         low, high = df.get("scale_min", nothing), df.get("scale_max", nothing)
         given = low.notna() | high.notna()
-        whole = (low == low.round()) & (high == high.round())
-        scale = low.notna() & high.notna() & whole & (high > low)
+        scale = sound_scale(low, high)
         on = (
             df[["baseline_value", "target_value"]]
             .apply(lambda s: s.isna() | ((s >= low) & (s <= high) & (s == s.round())))

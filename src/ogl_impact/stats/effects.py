@@ -23,7 +23,7 @@ from scipy import optimize, special, stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.outputs import VOCABULARY
-from ogl_impact.stats.words import both
+from ogl_impact.stats.words import both, comma
 
 
 def _clean(values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
@@ -439,13 +439,15 @@ def rank_test(
 def _rank_frame(nx: int, ny: int, exact: bool, statistic: float, p: float, method: str):
     n = nx if method == "wilcoxon_signed_rank" else nx + ny
     if np.isnan(p):
-        note = "keine Streuung: p nicht bestimmbar (R: p-value = NA) / no spread: p undetermined"
+        note = both(
+            "keine Streuung: p nicht bestimmbar (R: p-value = NA)", "no spread: p undetermined"
+        )
     elif exact:
-        note = "exakt / exact"
+        note = both("exakt", "exact")
     else:
-        note = (
-            "Normalapproximation mit Stetigkeitskorrektur / normal approximation with "
-            "continuity correction"
+        note = both(
+            "Normalapproximation mit Stetigkeitskorrektur",
+            "normal approximation with continuity correction",
         )
     return pd.DataFrame(
         [(nx, ny, exact, "location_shift", float(statistic), float(p), n, method, note)],
@@ -569,16 +571,20 @@ def adjust_pvalues(
             )[3]
             alpha_adj = float(stages[-1])
             levels = [f"{a:.6g}" for a in stages]
-            german = "; ".join(level.replace(".", ",") for level in levels)
-            note = f"Niveaus je Stufe: {german} / levels by stage: {', '.join(levels)}"
+            note = both(
+                f"Niveaus je Stufe: {comma('; '.join(levels))}",
+                f"levels by stage: {', '.join(levels)}",
+            )
     # R's p.adjust keeps NA: without a p-value there is no decision either
     decision = pd.array(reject, dtype="boolean")
     decision[~ok] = pd.NA
     notes = np.where(
         ok,
         note,
-        "p-Wert fehlt: keine Entscheidung, nicht mitgezählt (R: NA) / p-value missing: no "
-        "decision, not counted (R: NA)",
+        both(
+            "p-Wert fehlt: keine Entscheidung, nicht mitgezählt (R: NA)",
+            "p-value missing: no decision, not counted (R: NA)",
+        ),
     )
     out = pd.DataFrame(
         {

@@ -262,9 +262,9 @@ def _outcome_codes(values: pd.Series, outcome: str) -> tuple[np.ndarray, list[ob
             # listed plainly; a label's own " / " ("weiß nicht / keine Angabe") would read as
             # the separator of the note's two languages
             listed = ", ".join(str(c).replace(" / ", "/") for c in unused)
-            note = (
-                f"nicht beobachtete Kategorien ausgelassen: {listed} "
-                f"/ unobserved categories dropped: {listed}"
+            note = both(
+                f"nicht beobachtete Kategorien ausgelassen: {listed}",
+                f"unobserved categories dropped: {listed}",
             )
         values = values.cat.remove_unused_categories()
         return values.cat.codes.to_numpy(), list(values.cat.categories), note

@@ -352,10 +352,8 @@ def _attainment_data(ctx: Context) -> list[Panel]:
     part = att[att["period_id"] == last]
     cells = logic.majority_status(part, by=["lab_id", "level"])
     names = lab_names(ctx.data)
-    programme = {lab: i for i, lab in enumerate(lab_ids(ctx.data))}
-    cells = cells.assign(
-        _lab=cells["lab_id"].map(programme), _level=cells["level"].map(vocab.LEVEL_RANK)
-    ).sort_values(["_lab", "_level"])
+    levels = cells.assign(_level=cells["level"].map(vocab.LEVEL_RANK))
+    cells = by_lab(levels.sort_values("_level", kind="stable"), ctx.data)
     frame = pd.DataFrame(
         {
             "lab_label": cells["lab_id"].map(names).to_numpy(),

@@ -19,6 +19,7 @@ from ogl_impact.reports.figures.base import (
     declare,
     extremes,
     lab_ids,
+    lab_order,
     lab_rows_figure,
     n_sentence,
     sentences,
@@ -35,7 +36,7 @@ def _partner_data(ctx: Context) -> list[Panel]:
     names = lab_names(ctx.data)
     not_named = ctx.label(vocab.PARTNER_NAMING, "not_named")
     # partners without a lab are the placeholders up to the published totals: one row of their own
-    rows = [names[lab] for lab in lab_ids(ctx.data)]
+    rows = lab_order(ctx)
     row = p["lab_id"].map(names).fillna(not_named)
     if row.eq(not_named).any():
         rows.append(not_named)
