@@ -347,6 +347,24 @@ the host slower) with the cache off 4.91 / 4.18 s against 8.74 / 9.23 s
 given the cells 0.166 ms before and 0.178 ms after (under load 2.6). NOT met;
 collect's files still byte-identical to b022d87 (``--dir /tmp/s5c/b10800
 --compare-with /tmp/rep3/src --no-feedback``).
+
+Round 12 (2026-12-02 12:13, the same machine, load 0.5, commit 2756787;
+CPU per workbook in one process, 2,000 workbooks of ``/tmp/s5c/canon``, best
+of 3). calamine from the path on every sheet (the reader stage) 0.35 ms, on
+"Indikatorwerte" alone 0.30 ms; from bytes on the sheets collect reads
+0.25 ms. ``read_raw`` 0.51 ms: reading the file 0.018, sha256 0.007, zip
+directory 0.021, the formula/merge scan (inflating five sheet members) 0.067,
+percent formats 0.010, calamine 0.25, the rest making the result. The
+checks given the cells 0.21 ms. The budget this leaves: the reader stage
+takes 10,800 x 0.35 ms = 3.8 s, so 1.5x is 5.7 s; collect's serial work
+(load, context, merge, write, the rest: 2.3 s in round 11) leaves the pool
+3.4 s, that is at most 0.63 ms of worker CPU per workbook with both cores
+busy, against 0.8 ms now (0.51 reading, 0.21 checking, about 0.08 sending
+and receiving). Even if reading cost no more than its measured parts
+(0.37 ms, the making of the result free), the checks and the transfer would
+have to fall from 0.29 to 0.26 ms per workbook and the serial part stay at
+2.3 s, on a quiet machine, for the target to be met in a median
+run. NOT met; not attempted in this round.
 """
 
 from __future__ import annotations
