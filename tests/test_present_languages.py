@@ -35,7 +35,8 @@ ENGLISH = re.compile(
     r"\b(the|and|of|with|by|for|not|no|all|none|draws|sign vectors|exact|converged|"
     r"reference|identified|mean|means|random effects|fixed effects|clustered|null|hypothesis|"
     r"counted|interval|noncentral|cumulative|deviance|binary|separate|dropped|failed|"
-    r"groups|cells|spread|undetermined|levels|stage|two-sided)\b",
+    r"groups|cells|spread|undetermined|levels|stage|two-sided|single|fixed|random|"
+    r"absolute|correction|step)\b",
     re.IGNORECASE,
 )
 
@@ -245,10 +246,10 @@ NAMES = [
 
 
 def _texts(frame: pd.DataFrame, lang: str) -> list[str]:
-    """The method texts and notes of ``frame`` as a table in ``lang`` shows them."""
+    """The method texts, notes and descriptions of ``frame`` as a table in ``lang`` shows them."""
     shown = present.labelled(frame, lang=lang)
     out = []
-    for col in ("method", "note"):
+    for col in ("method", "note", "description"):
         if col in shown.columns:
             out += [v for v in shown[col] if isinstance(v, str) and v]
     return out
@@ -266,6 +267,50 @@ def test_methods_and_notes_read_in_the_tables_language(name, grouped, panel, res
     assert [t for t in german if ENGLISH.search(t)] == []
 
 
+def _codes(frame: pd.DataFrame) -> set[str]:
+    """The method values of ``frame`` that are codes (one word, no text in both languages)."""
+    if "method" not in frame.columns:
+        return set()
+    return {v for v in frame["method"] if isinstance(v, str) and not re.search(r"\s", v)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_method_code_is_shown_raw(name, grouped, panel, responses):
+    # "holm", "feldt", "ML": a reader sees the method named in words, in either language
+    result = _run(_estimators(grouped, panel, responses)[name])
+    for frame in _frames(result):
+        codes = _codes(frame)
+        for lang in ("de", "en"):
+            shown = present.labelled(frame, lang=lang)
+            if "method" in shown.columns:
+                assert sorted({v for v in shown["method"] if v in codes}) == [], lang
+
+
+@pytest.mark.parametrize("method", sorted(stats.effects.ADJUST_METHODS))
+def test_every_correction_for_multiple_testing_is_named(method):
+    result = _run(lambda: stats.adjust_pvalues([0.01, 0.04, 0.2], method=method))
+    german = present.labelled(result, lang="de")["method"].iloc[0]
+    english = present.labelled(result, lang="en")["method"].iloc[0]
+    assert method not in (german, english)
+    assert not ENGLISH.search(german), german
+    assert not GERMAN.search(english), english
+
+
+def test_the_icc_forms_read_in_the_tables_language():
+    ratings = pd.DataFrame({"r1": [9, 6, 8, 7, 10, 6], "r2": [2, 1, 4, 1, 5, 2]})
+    result = stats.icc(ratings)
+    german = present.labelled(result, lang="de").set_index("term")["description"]
+    english = present.labelled(result, lang="en").set_index("term")["description"]
+    # the codes stay (lookups use them); the forms are named as in psych::ICC / pingouin
+    assert german.index.tolist() == ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]
+    assert german["ICC2"] == "Einzelbewertung, zufällige Rater"
+    assert german["ICC3k"] == "Mittel aus k Bewertungen, feste Rater"
+    assert english["ICC2"] == "single rater, random raters"
+    assert [t for t in german if ENGLISH.search(t)] == []
+    assert [t for t in english if GERMAN.search(t)] == []
+    assert present.header("description", "de") == "Beschreibung"
+
+
 def test_the_word_lists_catch_the_other_language():
     # the two checks above can fail: each list finds the words of the other language
     assert GERMAN.search("random effects (Swamy-Arora, wie stata)")
@@ -275,3 +320,5 @@ def test_the_word_lists_catch_the_other_language():
     assert ENGLISH.search("konvergiert; not converged")
     assert ENGLISH.search("Ziehungen: 999 draws")
     assert not ENGLISH.search("REML (profilierte Devianz wie lme4), Wald-z-Test")
+    assert ENGLISH.search("single rater, random raters")
+    assert not ENGLISH.search("Einzelbewertung, zufällige Rater")

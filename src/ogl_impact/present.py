@@ -19,7 +19,8 @@ standard error, method or item-rest correlation column), which
 :mod:`ogl_impact.stats` writes in both languages ("konvergiert / converged",
 see :mod:`ogl_impact.stats.words`), show the reader's half
 (:func:`in_language`); a programme table's note stays whole; a method code
-("welch", "mean correlation") is named by :data:`METHOD_LABELS`.
+("welch", "mean correlation", "holm", "feldt") is named by :data:`METHOD_LABELS`, the form
+of an intraclass correlation (``ICC2``) by :data:`ICC_LABELS`.
 """
 
 from __future__ import annotations
@@ -182,6 +183,9 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "synthetic": ("synthetisch", "synthetic"),
     "file": ("Datei", "File"),
     "title": ("Titel", "Title"),
+    "description": ("Beschreibung", "Description"),
+    "reject": ("H0 verworfen", "H0 rejected"),
+    "alpha_adj": ("Niveau (korrigiert)", "Level (adjusted)"),
 }
 """Header of each known result column in German and English; other columns keep their name."""
 
@@ -261,6 +265,40 @@ METHOD_LABELS = {
     "wilcoxon_signed_rank": ("Wilcoxon-Vorzeichen-Rang-Test", "Wilcoxon signed-rank test"),
     "mean correlation": ("mittlere Korrelation", "mean correlation"),
     "median correlation": ("Median der Korrelationen", "median correlation"),
+    "ML": ("Maximum Likelihood (ML)", "maximum likelihood (ML)"),
+    # the intervals of Cronbach's alpha (stats.cronbach_alpha)
+    "feldt": ("Feldt-Intervall (F-Verteilung)", "Feldt interval (F distribution)"),
+    "duhachek": ("Duhachek-Intervall (asymptotisch)", "Duhachek interval (asymptotic)"),
+    # the corrections for multiple testing (stats.adjust_pvalues, statsmodels' names)
+    "bonferroni": ("Bonferroni-Korrektur", "Bonferroni correction"),
+    "sidak": ("Šidák-Korrektur (einstufig)", "Šidák correction (single step)"),
+    "holm-sidak": ("Holm-Šidák (schrittweise absteigend)", "Holm-Šidák (step down)"),
+    "holm": ("Holm-Korrektur (1979)", "Holm correction (1979)"),
+    "simes-hochberg": ("Hochberg (1988), schrittweise aufsteigend", "Hochberg (1988), step up"),
+    "hommel": ("Hommel-Korrektur (1988)", "Hommel correction (1988)"),
+    "fdr_bh": ("Benjamini-Hochberg (1995), FDR", "Benjamini-Hochberg (1995), FDR"),
+    "fdr_by": ("Benjamini-Yekutieli (2001), FDR", "Benjamini-Yekutieli (2001), FDR"),
+    "fdr_tsbh": (
+        "zweistufig nach Benjamini-Hochberg (2000), FDR",
+        "two-stage Benjamini-Hochberg (2000), FDR",
+    ),
+    "fdr_tsbky": (
+        "zweistufig nach Benjamini-Krieger-Yekutieli (2006), FDR",
+        "two-stage Benjamini-Krieger-Yekutieli (2006), FDR",
+    ),
+}
+# the six forms of the intraclass correlation (stats.icc, column ``term``; Shrout & Fleiss 1979,
+# named as psych::ICC and pingouin do): the frame's ``description`` is shown in these words
+ICC_LABELS = {
+    "ICC1": (
+        "Einzelbewertung, absolut (einfaktoriell, zufällige Ziele)",
+        "single rater, absolute (one-way random)",
+    ),
+    "ICC2": ("Einzelbewertung, zufällige Rater", "single rater, random raters"),
+    "ICC3": ("Einzelbewertung, feste Rater", "single rater, fixed raters"),
+    "ICC1k": ("Mittel aus k Bewertungen, absolut", "mean of k raters, absolute"),
+    "ICC2k": ("Mittel aus k Bewertungen, zufällige Rater", "mean of k raters, random raters"),
+    "ICC3k": ("Mittel aus k Bewertungen, feste Rater", "mean of k raters, fixed raters"),
 }
 # the header of ``alpha`` in a table of power or of the minimum detectable effect
 SIGNIFICANCE_LEVEL = ("Signifikanzniveau", "Significance level")
@@ -463,6 +501,7 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
         out = out.drop(columns="explanation_en" if lang == "de" else "explanation_de")
     # the kind of each model parameter, before it is labelled: thresholds are named in words
     raw_kinds = out["kind"].tolist() if "kind" in out.columns else None
+    raw_terms = out["term"].tolist() if "term" in out.columns else None
     for col in list(out.columns):
         values = out[col]
         if col in ("lab_id", "unit_id"):
@@ -489,6 +528,12 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
             )
         elif col == "method" or col.startswith("method_"):
             out[col] = values.map(lambda v: _method(v, lang))
+        elif col == "description" and raw_terms is not None:
+            # the form of an ICC, named by its code (the frame's text is English)
+            out[col] = [
+                _pick(ICC_LABELS[t], lang) if isinstance(t, str) and t in ICC_LABELS else v
+                for v, t in zip(values, raw_terms, strict=True)
+            ]
         elif col == "note" and _is_result(frame):
             # a note of a statistics result (written in both languages); a programme table's
             # note ("Kooperation Kehl / Straßburg") is text of its own and stays whole
