@@ -9,7 +9,6 @@ input: everything wrong ends up as a :class:`~ogl_impact.problems.Problem`.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ from ogl_impact.schemas.fields import (
     ISO_3166_2_PATTERN,
 )
 from ogl_impact.schemas.tables import RESPONSE_KEY_PATTERN
+from ogl_impact.spelling import closest
 
 NOT_SUGGESTED = frozenset({"imports", "imported_responses"})
 """Tables only a command writes (``import``'s register): a file named like one (``import.csv``,
@@ -243,10 +243,8 @@ def _suggest(stem: str) -> str | None:
     for name, spec in tables.items():
         names[spec.title_de.lower().replace(" ", "_")] = name
         names[spec.title_de.lower().replace("-", "_").replace(" ", "_")] = name
-    if key in names:
-        return names[key]
-    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
-    return names[close[0]] if close else None
+    close = closest(key, names)
+    return names[close] if close is not None else None
 
 
 TableDone = Callable[[str, pd.DataFrame, list[Problem]], None]

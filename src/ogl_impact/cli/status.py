@@ -10,7 +10,6 @@ expected, received, accepted, on time) and the period's rates.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from datetime import date
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ogl_impact import vocab
+from ogl_impact.spelling import closest
 
 _TEXT = {
     "title": ("Datenlieferungen, Stand {day}", "Data deliveries as of {day}"),
@@ -163,8 +163,8 @@ def check_period(periods: pd.DataFrame, period: str) -> None:
             f"'{kind_en}': the labs deliver nothing for it. Periods with a delivery: {listed}"
         )
     if period not in known:
-        close = difflib.get_close_matches(period.lower(), delivering, n=1, cutoff=0.5)
-        hint = f" – meinten Sie {close[0]}?" if close else "."
+        close = closest(period, delivering)
+        hint = f" – meinten Sie {close}?" if close is not None else "."
         raise StatusError(
             f"unbekannter Zeitraum „{period}“{hint} Zeiträume mit Datenlieferung: {listed} "
             f"/ unknown period"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from datetime import date
@@ -21,6 +20,7 @@ from ogl_impact.delivery.collect import (
 from ogl_impact.delivery.tables import NEEDED, load_tables
 from ogl_impact.delivery.workbook import build_layout, empty_lab, split_by_lab
 from ogl_impact.problems import format_text
+from ogl_impact.spelling import closest
 from ogl_impact.write.target import replace_folder
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -50,13 +50,10 @@ def _near(given: str, known: list[str], *names: dict[str, str]) -> tuple[str, st
     if len(parts) > 1 and all(p in candidates for p in parts):  # a list in one --lab
         flags = " ".join(f"--lab {candidates[p]}" for p in parts)
         return f" – je Labor ein --lab: {flags}", f" - one --lab per lab: {flags}"
-    if lowered in candidates:
-        match = candidates[lowered]
-    else:
-        close = difflib.get_close_matches(lowered, list(candidates), n=1, cutoff=0.75)
-        if not close:
-            return "", ""
-        match = candidates[close[0]]
+    close = closest(lowered, candidates)
+    if close is None:
+        return "", ""
+    match = candidates[close]
     return f" – meinten Sie {match}?", f" - did you mean {match}?"
 
 

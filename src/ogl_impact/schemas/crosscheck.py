@@ -7,7 +7,6 @@ schema has already reported them.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 
@@ -20,6 +19,7 @@ from ogl_impact.problems import Problem, make_problem
 from ogl_impact.schemas import TABLES
 from ogl_impact.schemas.fields import ID_PATTERN
 from ogl_impact.schemas.tables import sound_scale
+from ogl_impact.spelling import closest
 
 _SIMILAR_MAX = 5000  # beyond this many keys, looking for a similar one costs too much
 
@@ -403,8 +403,7 @@ def _similar_map(refs: Iterable[str], known: Iterable[object]) -> dict[str, str 
         return {}
     out = {}
     for ref in refs:
-        close = difflib.get_close_matches(ref, names, n=1, cutoff=0.8)
-        out[ref] = close[0] if close else None
+        out[ref] = closest(ref, names)
     return out
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from ogl_impact.spelling import closest
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.outputs import VOCABULARY
 from ogl_impact.stats.words import both, comma
@@ -542,7 +543,9 @@ def adjust_pvalues(
     from statsmodels.stats.multitest import fdrcorrection_twostage, multipletests
 
     if method not in ADJUST_METHODS:
-        hint = f" (meinten Sie {_OLD_NAMES[method]!r}?)" if method in _OLD_NAMES else ""
+        meant = closest(method, [*ADJUST_METHODS, *_OLD_NAMES])
+        meant = _OLD_NAMES.get(meant, meant) if meant is not None else None
+        hint = f" (meinten Sie {meant!r}?)" if meant is not None else ""
         raise StatsInputError(
             f"Unbekannte Korrekturmethode {method!r}{hint}; erlaubt: " + ", ".join(ADJUST_METHODS)
         )

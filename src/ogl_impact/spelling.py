@@ -1,0 +1,85 @@
+"""The one rule for "meinten Sie …?": which known name a mistyped one probably means.
+
+Every message that suggests a name (a lab or period on the command line, a
+file name, a key that another table does not know, a method of
+:func:`ogl_impact.stats.adjust_pvalues`) asks :func:`closest`. A name given
+in other capitals or with spaces around it is the name itself; otherwise the
+most similar known name (:class:`difflib.SequenceMatcher`, lower case) is
+meant when the likeness reaches :data:`CUTOFF`. A short name (up to
+:data:`SHORT` characters) with one character wrong is meant too: ``sb7`` for
+``sb6`` (likeness 0.67), ``p4`` for ``p1`` (0.5).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Final
+
+CUTOFF: Final = 0.75
+"""Least likeness (:meth:`difflib.SequenceMatcher.ratio`) of a name meant."""
+
+SHORT: Final = 4
+"""Up to this many characters, one character wrong still means the name (likeness below CUTOFF)."""
+
+
+def _one_wrong(given: str, known: str) -> bool:
+    """Tell whether two short names of equal length differ in exactly one place."""
+    if len(given) != len(known) or len(given) > SHORT:
+        return False
+    return sum(a != b for a, b in zip(given, known, strict=True)) == 1
+
+
+def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str | None:
+    """Return the known name ``given`` probably means, or None when none is close.
+
+    Parameters
+    ----------
+    given : str
+        The name as typed.
+    known : iterable of str
+        The names there are. Of two names equally like ``given`` the one later in
+        lower-case sort order is meant, as :func:`difflib.get_close_matches` decides.
+    cutoff : float, default CUTOFF
+        Least likeness (0-1) of a name meant; a short name with one character
+        wrong is meant whatever the cutoff.
+
+    Returns
+    -------
+    str or None
+        The known name as it is spelled in ``known``; None when ``given`` is
+        empty or no known name is close.
+
+    Examples
+    --------
+    >>> closest("Brandiss", ["brandis", "kehl"])
+    'brandis'
+    >>> closest("SB6", ["sb5", "sb6"])
+    'sb6'
+    >>> closest("sb7", ["sb5", "sb6"])
+    'sb6'
+    >>> closest("xx", ["sb5", "sb6"]) is None
+    True
+    """
+    key = given.strip().lower()
+    if not key:
+        return None
+    names: dict[str, str] = {}
+    for name in known:
+        names.setdefault(name.strip().lower(), name)
+    if key in names:
+        return names[key]
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(key)
+    best: tuple[float, str] | None = None
+    for low in names:
+        matcher.set_seq1(low)
+        short = _one_wrong(key, low)
+        if not short and (matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff):
+            continue  # the cheap upper bounds already fall short
+        score = matcher.ratio()
+        if score < cutoff and not short:
+            continue
+        if best is None or (score, low) > best:
+            best = (score, low)
+    return names[best[1]] if best is not None else None

@@ -1,0 +1,92 @@
+"""One rule for "meinten Sie …?" (ogl_impact.spelling.closest) and the messages that use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ogl_impact import stats
+from ogl_impact.spelling import CUTOFF, closest
+from ogl_impact.stats.errors import StatsInputError
+
+LABS = ["bad_belzig", "brandis", "kehl", "moers"]
+PERIODS = ["sb1", "sb2", "sb3", "sb4", "sb5", "sb6"]
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        ("brandiss", "brandis"),  # one letter too many
+        ("moerz", "moers"),  # one letter wrong in five
+        ("bad-belzig", "bad_belzig"),
+        ("bad_belzg", "bad_belzig"),  # one letter missing
+    ],
+)
+def test_a_typo_means_the_known_name(given, meant):
+    assert closest(given, LABS) == meant
+
+
+@pytest.mark.parametrize("given", ["Brandis", "BRANDIS", " brandis ", "Kehl"])
+def test_capitals_and_spaces_around_mean_the_name_itself(given):
+    assert closest(given, LABS) == given.strip().lower()
+
+
+def test_the_name_is_returned_as_known_spells_it():
+    assert closest("ab-12", ["AB-12", "CD-34"]) == "AB-12"
+    assert closest("milestone", ["Milestones", "Nodes"]) == "Milestones"
+
+
+@pytest.mark.parametrize(
+    ("given", "known", "meant"),
+    [
+        ("sb7", PERIODS, "sb6"),  # ties go to the later name, as difflib decides them
+        ("sb0", ["sb1"], "sb1"),  # likeness 2/3, below the cutoff
+        ("p4", ["p1", "w1"], "p1"),  # likeness 1/2
+        ("kehk", LABS, "kehl"),
+    ],
+)
+def test_a_short_name_with_one_character_wrong_is_meant(given, known, meant):
+    assert closest(given, known) == meant
+
+
+@pytest.mark.parametrize(
+    ("given", "known"),
+    [
+        ("xx", PERIODS),  # nothing alike
+        ("sb77", ["sb1"]),  # two characters off a short name
+        ("ab", ["xy"]),  # short, but two characters wrong
+        ("wiesenburg", LABS),
+        ("", LABS),
+        ("   ", LABS),
+        ("brandis", []),
+    ],
+)
+def test_nothing_close_means_nothing(given, known):
+    assert closest(given, known) is None
+
+
+def test_the_cutoff_decides_for_longer_names():
+    # "abcdefgh" / "abcdwxyz": 4 of 8 characters alike, likeness 0.5
+    assert CUTOFF > 0.5
+    assert closest("abcdefgh", ["abcdwxyz"]) is None
+    assert closest("abcdefgh", ["abcdwxyz"], cutoff=0.5) == "abcdwxyz"
+    # 7 of 8 alike: likeness 0.875
+    assert closest("abcdefgh", ["abcdefgx"]) == "abcdefgx"
+
+
+def test_the_most_alike_name_wins():
+    assert closest("brandi", ["brand", "brandis"]) == "brandis"
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("holms", "holm"), ("Holm", "holm"), ("BH", "fdr_bh"), ("fdr-bh", "fdr_bh")],
+)
+def test_adjust_pvalues_names_the_method_meant(given, meant):
+    with pytest.raises(StatsInputError, match=f"meinten Sie '{meant}'"):
+        stats.adjust_pvalues([0.01, 0.02], method=given)
+
+
+def test_adjust_pvalues_suggests_nothing_for_a_strange_method():
+    with pytest.raises(StatsInputError) as caught:
+        stats.adjust_pvalues([0.01, 0.02], method="zauberei")
+    assert "meinten Sie" not in str(caught.value)
