@@ -221,6 +221,63 @@ def test_a_wrong_command_line_is_caught():
     assert command_problems("`ogl-impact figures --report sb3 --format svg --k 4`") == []
 
 
+_PLACEHOLDER = re.compile(r"(?<![\w-])[A-ZÄÖÜ][A-ZÄÖÜ_]+\b")
+_FLAG_PLACEHOLDER = re.compile(r"(--[a-z][a-z0-9-]*)[ =]([A-ZÄÖÜ][A-ZÄÖÜ_]+)\b")
+
+
+def placeholder_problems(text: str) -> list[str]:
+    """Placeholders of the README's command synopsis that ``--help`` does not name so.
+
+    In the fenced block after "## On the command line" every word in capitals
+    on a command's lines (its comment lines too) must be a placeholder of that
+    subcommand's usage line, and ``--flag PLACEHOLDER`` must be written as the
+    usage line writes it (``--out ORDNER``, not ``--out DIR``).
+    """
+    commands = subcommands()
+    section = text.split("## On the command line", 1)[1]
+    block = _FENCE.search(section)
+    assert block is not None, "no command synopsis"
+    problems = []
+    current = None
+    for line in block.group(1).splitlines():
+        found = _COMMAND.search(line.split("  #")[0])
+        if found:
+            current = found.group(1)
+        if current not in commands:
+            continue
+        usage = " ".join(commands[current].format_usage().split())
+        named = set(_PLACEHOLDER.findall(usage))
+        problems += [
+            f"ogl-impact {current}: {word} (--help: {sorted(named)})"
+            for word in _PLACEHOLDER.findall(line)
+            if word not in named
+        ]
+        problems += [
+            f"ogl-impact {current}: {flag} {word} is not in {usage!r}"
+            for flag, word in _FLAG_PLACEHOLDER.findall(line)
+            if f"{flag} {word}" not in usage
+        ]
+    return problems
+
+
+def test_the_readme_names_the_placeholders_as_the_help_does():
+    assert placeholder_problems((ROOT / "README.md").read_text(encoding="utf-8")) == []
+
+
+def test_a_placeholder_the_help_does_not_know_is_caught():
+    def synopsis(*lines: str) -> str:
+        return "## On the command line\n\n```text\n" + "\n".join(lines) + "\n```\n"
+
+    assert placeholder_problems(synopsis("ogl-impact process [RAW] [OUT]"))
+    assert placeholder_problems(synopsis("ogl-impact template --period sb6 --out DIR"))
+    # a placeholder of another option of the same command is still wrong after this flag
+    assert placeholder_problems(synopsis("ogl-impact collect PFAD... --received ORDNER"))
+    assert placeholder_problems(
+        synopsis("ogl-impact demo-data [ORDNER]", "             # (also as --raw RAW)")
+    )
+    assert not placeholder_problems(synopsis("ogl-impact process [EINGABEORDNER] [AUSGABEORDNER]"))
+
+
 def test_every_subcommand_is_in_the_readme():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     named = {m.group(1) for span in code_spans(text) for m in _COMMAND.finditer(span)}
