@@ -111,6 +111,7 @@ def test_codes_become_labels(demo):
             "period_id": ["sb5", "zb"],
             "construct": ["p1", "trust"],
             "is_lab": [True, False],
+            "converged": [True, False],
         }
     )
     out = present.labelled(frame, demo)
@@ -119,7 +120,23 @@ def test_codes_become_labels(demo):
     assert out["period_id"].tolist() == ["SB5", "ZB"]
     p1 = demo.perspectives.set_index("perspective_id").at["p1", "name_de"]
     assert out["construct"].tolist() == [p1, "Vertrauen"]
-    assert out["is_lab"].tolist() == ["ja", "nein"]
+    assert out["is_lab"].tolist() == ["Labor", "Vergleichskommune"]
+    assert out["converged"].tolist() == ["ja", "nein"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "head", "kinds"),
+    [
+        ("de", "Art der Einheit", ["Labor", "Vergleichskommune", "Labor"]),
+        ("en", "Kind of unit", ["lab", "comparison commune", "lab"]),
+    ],
+)
+def test_a_unit_is_named_a_lab_or_a_comparison_commune(lang, head, kinds):
+    # "Labor? ja/nein" asked the reader a question; the column says what the unit is
+    counts = pd.DataFrame({"is_lab": [True, False, True], "wave": [1, 1, 2], "n": [40, 30, 35]})
+    heads, body = cells(present.table(counts, lang=lang).to_html())
+    assert head in heads
+    assert body[0::3] == kinds
 
 
 def test_without_dataset_ids_are_dropped_not_shown(result):

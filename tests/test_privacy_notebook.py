@@ -711,9 +711,11 @@ def test_notebook_4_on_a_thin_wave_shows_and_derives_no_small_group(tmp_path, mo
         for t in _html_tables(c):
             cols = list(t.columns)
             n = t["n"].map(_count) if "n" in cols else None
-            if "Labor?" in cols:
-                for lab, w, size in zip(t["Labor?"], t["Welle"].map(_count), n, strict=True):
-                    cells[(lab == "ja", int(w))] = size
+            if "Art der Einheit" in cols:
+                for kind, w, size in zip(
+                    t["Art der Einheit"], t["Welle"].map(_count), n, strict=True
+                ):
+                    cells[(kind == "Labor", int(w))] = size
             elif "Konstrukt" in cols and "Alpha" in cols:
                 totals += [(f"alpha {i}", size, every) for i, size in enumerate(n)]
             elif "fehlend" in cols:

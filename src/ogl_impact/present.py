@@ -120,7 +120,7 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "wording_de": ("Wortlaut", "Wording"),
     "category": ("Kategorie", "Category"),
     "actor_group": ("Akteursgruppe", "Actor group"),
-    "is_lab": ("Labor?", "Lab?"),
+    "is_lab": ("Art der Einheit", "Kind of unit"),
     "alpha_ci": ("95-%-KI (Feldt)", "95% CI (Feldt)"),
     "alpha_ci_duhachek": ("95-%-KI (Duhachek)", "95% CI (Duhachek)"),
     "std_alpha": ("Alpha standardisiert", "Standardised alpha"),
@@ -150,8 +150,8 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "d_z": ("d_z", "d_z"),
     "dz_ci": ("95-%-KI d_z", "95% CI d_z"),
     "p_adj": ("p (Holm)", "p (Holm)"),
-    "var_between": ("Varianz zwischen", "Variance between"),
-    "var_within": ("Varianz innerhalb", "Variance within"),
+    "var_between": ("Varianz zwischen den Gruppen", "Variance between groups"),
+    "var_within": ("Varianz innerhalb der Gruppen", "Variance within groups"),
     "grand_mean": ("Gesamtmittel", "Grand mean"),
     "design_effect": ("Designeffekt", "Design effect"),
     "n_groups": ("Gruppen", "Groups"),
@@ -220,6 +220,9 @@ CONSTRUCT_LABELS = {
     "satisfaction": ("Zufriedenheit", "Satisfaction"),
 }
 BOOL_LABELS = {True: ("ja", "yes"), False: ("nein", "no")}
+# the kind of a surveyed unit (column ``is_lab`` of stats.score_table): a lab or a commune
+# outside the programme, named rather than "ja"/"nein"
+UNIT_KIND_LABELS = {True: ("Labor", "lab"), False: ("Vergleichskommune", "comparison commune")}
 # appended to the wording of a reverse-keyed item (codebook ``reverse_keyed``): answers as
 # given, or reversed (the item columns ``attrs["reversed_items"]`` of stats.item_matrix names)
 REVERSED_MARK = vocab.REVERSED_MARK
@@ -556,6 +559,10 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
         elif col in vocabularies and not pd.api.types.is_float_dtype(values):
             voc = vocabularies[col]
             out[col] = values.map(lambda v, voc=voc: voc.get(v, v) if pd.notna(v) else v)
+        elif col == "is_lab" and pd.api.types.is_bool_dtype(values):
+            out[col] = values.map(
+                lambda v: _pick(UNIT_KIND_LABELS[bool(v)], lang) if pd.notna(v) else v
+            )
         elif col in ("indicator_id", "node_id", "item_id") and col not in names:
             out = out.drop(columns=col)
         elif pd.api.types.is_bool_dtype(values):  # a nullable decision may be NA: no decision
