@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from ogl_impact import logic, present
+from ogl_impact import logic, present, stats
 
 
 def cells(html: str) -> tuple[list[str], list[str]]:
@@ -363,3 +363,19 @@ def test_diagnostic_flags_read_as_words(demo):
     diag = logic.diagnostics(demo)
     shown = present.labelled(diag, demo)
     assert not shown["flag"].isin(list(MESSAGES)).any()
+
+
+@pytest.mark.parametrize(
+    ("method", "lang", "p_head", "level_head"),
+    [
+        ("holm", "de", "p (Holm)", "Signifikanzniveau"),
+        ("fdr_bh", "de", "p (korrigiert)", "Signifikanzniveau"),
+        ("bonferroni", "en", "p (adjusted)", "Significance level"),
+    ],
+)
+def test_a_correction_table_names_its_p_values_and_level(method, lang, p_head, level_head):
+    # "p (Holm)" above Benjamini-Hochberg p-values, and Cronbach's "Alpha" for the level
+    result = stats.adjust_pvalues([0.01, 0.04, 0.2], method=method)
+    heads, _ = cells(present.table(result, lang=lang).to_html())
+    assert p_head in heads and level_head in heads
+    assert "Alpha" not in heads

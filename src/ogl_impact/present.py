@@ -303,8 +303,11 @@ ICC_LABELS = {
     "ICC2k": ("Mittel aus k Bewertungen, zufällige Rater", "mean of k raters, random raters"),
     "ICC3k": ("Mittel aus k Bewertungen, feste Rater", "mean of k raters, fixed raters"),
 }
-# the header of ``alpha`` in a table of power or of the minimum detectable effect
+# the header of ``alpha`` in a table of power or of the minimum detectable effect, and of
+# the decisions of stats.adjust_pvalues
 SIGNIFICANCE_LEVEL = ("Signifikanzniveau", "Significance level")
+# the header of ``p_adj`` when the frame's ``method`` names a correction other than Holm's
+ADJUSTED_P = ("p (korrigiert)", "p (adjusted)")
 # column names a method text may mention (clusters, fixed effects): named by their header
 METHOD_COLUMNS = re.compile(r"\b(unit_id|lab_id|wave|period_id|is_lab)\b")
 # the residual row of a mixed model's random part (column ``group``)
@@ -950,10 +953,16 @@ def table(
         constructs[c] if c in constructs and c not in HEADERS else header(c, lang)
         for c in shown.columns
     ]
-    if "alpha" in shown.columns and "power" in shown.columns:
-        # beside a power (stats.power, minimum_detectable_effect) alpha is the level of the
-        # test, not Cronbach's alpha of the reliability tables
+    if "alpha" in shown.columns and ({"power", "reject"} & set(shown.columns)):
+        # beside a power (stats.power, minimum_detectable_effect) or a test decision
+        # (stats.adjust_pvalues) alpha is the level of the test, not Cronbach's alpha of the
+        # reliability tables
         headers[list(shown.columns).index("alpha")] = _pick(SIGNIFICANCE_LEVEL, lang)
+    if "p_adj" in shown.columns and "method" in frame.columns:
+        corrections = {m for m in frame["method"] if isinstance(m, str) and m in METHOD_LABELS}
+        if corrections - {"holm"}:
+            # "p (Holm)" only where Holm corrected; the method column names the correction
+            headers[list(shown.columns).index("p_adj")] = _pick(ADJUSTED_P, lang)
     style = style.relabel_index(headers, axis="columns")
     style = style.set_table_styles(
         [
