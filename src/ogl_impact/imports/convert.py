@@ -474,6 +474,93 @@ def _declared_missing(codes: object, raw: str) -> bool:
     return isinstance(codes, dict) and raw in codes and codes[raw] is None
 
 
+def missing_columns(
+    export: SurveyExport, mapping: Mapping, source: str = "export"
+) -> list[Problem]:
+    """Tell every column the mapping needs that the export's response file lacks.
+
+    A question the survey's structure declares but the response table has
+    no column for was deleted or renamed before the file was read (a column
+    removed in Excel before saving as CSV): its answers would all be read as
+    empty. Item rows as well as ``@unit_id``, ``@wave``, ``@actor_group``
+    and ``@panel_key`` read from a question are checked.
+
+    Parameters
+    ----------
+    export : SurveyExport
+        What a reader returned (``absent`` names the missing columns).
+    mapping : Mapping
+        The mapping table.
+    source : str
+        Name of the export, used when the reader names no response file.
+
+    Returns
+    -------
+    list of Problem
+        One error per missing column: the response file, its header line,
+        the column, and the mapping's name and line in the message; empty
+        when nothing the mapping needs is missing.
+    """
+    if not export.absent:
+        return []
+    absent = set(export.absent)
+    wanted: list[tuple[str, int, str]] = [
+        (str(r.code), int(r.line), f"{r.code} → Item {r.item_id}")
+        for r in mapping.items.itertuples()
+        if r.code in absent
+    ]
+    settings = [s for s in mapping.settings.values() if s.values is not None]
+    if mapping.panel_key is not None:
+        settings.append(mapping.panel_key)
+    wanted += [
+        (s.value, s.line, f"{s.name} aus Frage {s.value}") for s in settings if s.value in absent
+    ]
+    if not wanted:
+        return []
+    known = {
+        str(c)
+        for f in (export.items, export.free_text)
+        if len(f)
+        for c in (*f["code"], *f["tool_code"])
+    }
+    strangers = [
+        str(c)
+        for c in (export.fields.columns if export.fields is not None else [])
+        if str(c) not in known
+    ]
+    strangers = [c for c in strangers if c.lower() not in _TOOL_COLUMNS and not c.endswith("Time")]
+    renamed = (
+        f" In der Datei stehen Spalten, die der Fragebogen nicht kennt: {', '.join(strangers[:5])}."
+        if strangers
+        else ""
+    )
+    return [
+        make_problem(
+            export.data_file or source,
+            "export_column_missing",
+            line=1,
+            column=code,
+            mapping=mapping.raw.path.name,
+            mapping_line=line,
+            use=use,
+            renamed=renamed,
+        )
+        for code, line, use in wanted
+    ]
+
+
+_TOOL_COLUMNS = frozenset(
+    {
+        "id", "submitdate", "lastpage", "startlanguage", "seed", "token", "startdate",
+        "datestamp", "ipaddr", "refurl", "interviewtime", "_id", "_uuid", "_submission_time",
+        "_index", "_status", "_submitted_by", "_validation_status", "_notes", "_tags",
+        "_version_", "__version__", "start", "end", "today", "deviceid", "meta/instanceid",
+        "formhub/uuid", "_xform_id_string", "_attachments", "_geolocation",
+    }
+)  # fmt: skip
+"""Columns the tools add to every export (LimeSurvey, Kobo), not questions of the survey."""
+
+
 def to_programme_tables(
     export: SurveyExport, mapping: Mapping, secret: bytes, tool: str, source: str = "export"
 ) -> Conversion:
@@ -511,6 +598,9 @@ def to_programme_tables(
     survey_id = mapping.survey_id or export.survey_id
     if not survey_id:
         raise MappingError([make_problem(file, "mapping_setting_missing", setting="@survey_id")])
+    gone = missing_columns(export, mapping, source)
+    if gone:
+        raise MappingError(gone)
     items = export.items.copy()
     if not len(items):
         items = pd.DataFrame(

@@ -35,6 +35,15 @@ class SurveyExport:
         ``response_id``, one column per export column). The mapping's
         ``@unit_id``, ``@wave``, ``@actor_group`` and ``@panel_key`` rows
         read the questions they name from here.
+    absent : tuple of str
+        Question codes the survey's structure (LimeSurvey's survey, SoSci's
+        R script, Kobo's form) declares whose column the response table
+        lacks: deleted or renamed before the file was read (a column removed
+        in Excel). Only told for tabular responses (CSV), whose columns do
+        not depend on the answers.
+    data_file : str
+        Name of the file holding the responses (empty when the structure
+        holds them), for the messages.
     """
 
     items: pd.DataFrame
@@ -43,6 +52,8 @@ class SurveyExport:
     languages: tuple[str, ...]
     survey_id: str = ""
     fields: pd.DataFrame | None = None
+    absent: tuple[str, ...] = ()
+    data_file: str = ""
 
     def field(self, code: str) -> pd.Series | None:
         """Return the raw answers to question ``code`` by response id (None when absent).

@@ -10,6 +10,8 @@ answers by their group path (``group/name``).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -81,9 +83,12 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
                 f"{form.name}: kein Formular-JSON von KoboToolbox "
                 f"/ not a KoboToolbox form JSON ({type(exc).__name__})"
             ) from None
+    header: list[str] | None = None  # the columns of a CSV export (JSON has none)
     if submissions is not None:
         _check_size(Path(submissions))
         rows = _submissions(Path(submissions))
+        if Path(submissions).suffix.lower() != ".json":
+            header = _header(Path(submissions))
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise KoboError(
             f"{form.name}: die Einreichungen sind keine Liste von Objekten "
@@ -113,7 +118,31 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
         languages=languages,
         survey_id=survey_id,
         fields=fields,
+        absent=() if header is None else _absent(header, items, free),
+        data_file="" if submissions is None else Path(submissions).name,
     )
+
+
+def _header(path: Path) -> list[str]:
+    """Return the column names of a CSV export of submissions."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace") if path.stat().st_size else ""
+    head = text.splitlines()[0] if text else ""
+    sep = ";" if head.count(";") > head.count(",") else ","
+    return next(csv.reader(io.StringIO(head), delimiter=sep), [])
+
+
+def _absent(header: list[str], items: pd.DataFrame, free: pd.DataFrame) -> tuple[str, ...]:
+    """Question codes of the form whose column a CSV export of submissions lacks."""
+    have = set(header)
+    out: list[str] = []
+    for frame in (items, free):
+        if not len(frame):
+            continue
+        for tool_code, code in zip(frame["tool_code"], frame["code"], strict=True):
+            column = str(tool_code).split("::", 1)[0]  # a choice of a select_multiple
+            if column not in have and code not in out:
+                out.append(str(code))
+    return tuple(out)
 
 
 MAX_BYTES = 512 * 1024**2  # a form or submissions file larger than this is refused unread

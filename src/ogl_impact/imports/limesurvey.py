@@ -89,11 +89,12 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
     else:
         lss_text, lsr_text = _read_bytes(structure), None
     csv_rows = None
+    header: list[str] = []
     if responses is not None:
         responses = Path(responses)
         if responses.suffix.lower() == ".csv":
             _check_file(responses)
-            csv_rows = _csv_rows(responses)
+            header, csv_rows = _csv_rows(responses)
             lsr_text = None
         else:
             lsr_text = _read_bytes(responses)
@@ -126,6 +127,20 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
         languages=languages,
         survey_id=sid,
         fields=fields,
+        absent=_absent(header, items, free) if csv_rows is not None else (),
+        data_file=responses.name if csv_rows is not None else "",
+    )
+
+
+def _absent(header: list[str], items: pd.DataFrame, free: pd.DataFrame) -> tuple[str, ...]:
+    """Question codes of the structure with no column in a CSV response export's ``header``."""
+    have = set(header)
+    return tuple(
+        str(code)
+        for frame in (items, free)
+        if len(frame)
+        for tool_code, code in zip(frame["tool_code"], frame["code"], strict=True)
+        if tool_code not in have and code not in have
     )
 
 
@@ -432,8 +447,8 @@ def _answer_codes(q, answers: pd.DataFrame, answer_text: dict, base: str) -> tup
     return codes, labels
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of a LimeSurvey response export (CSV, headings as question codes or SGQA).
+def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Headings and rows of a LimeSurvey response export (CSV, question codes or SGQA).
 
     Question-code headings name sub-questions as ``Q00[SQ001]``; they are
     renamed to the item codes used here (``Q00_SQ001``).
@@ -459,7 +474,7 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
             "/ no 'id' column; export the responses with it"
         )
     frame.columns = [re.sub(r"^(\w+)\[(\w+)\]$", r"\1_\2", c) for c in frame.columns]
-    return frame.to_dict("records")
+    return [str(c) for c in frame.columns], frame.to_dict("records")
 
 
 def _response_rows(root: ET.Element) -> list[dict[str, str]]:

@@ -256,6 +256,16 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
             f"{', '.join(missing)}"
         )
     foreign = [c for c in frame.columns if c not in set(names)]
+    absent = tuple(n for n in names if n not in set(frame.columns) and n not in STANDARD)
+    if foreign and absent and len(foreign) <= len(absent):
+        raise SosciError(
+            f"{data.name}: Spalte{'n' * (len(foreign) != 1)} {', '.join(foreign[:5])} kennt das "
+            f"R-Skript nicht, dafür fehl{'en' if len(absent) != 1 else 't'} "
+            f"{', '.join(absent[:5])}: in der Tabellenkalkulation umbenannt? Bitte den "
+            f"Datenexport so importieren, wie SoSci ihn liefert (Spalten nicht umbenennen oder "
+            f"löschen) / columns unknown to the R script, others missing: renamed? Import the "
+            f"data export as downloaded"
+        )
     if foreign:
         raise SosciError(
             f"{script.name}: das R-Skript gehört nicht zu {data.name}; Spalten ohne Eintrag in "
@@ -320,6 +330,8 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
         languages=("de",),
         survey_id=project,
         fields=frame.set_index("CASE"),
+        absent=absent,
+        data_file=data.name,
     )
 
 
