@@ -134,6 +134,12 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Kein gültiges Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ).",
         "Not a valid date (expected YYYY-MM-DD or DD.MM.YYYY).",
     ),
+    "date_in_future": (
+        "Das Datum liegt nach heute ({today}): {what} ist schon geschehen und kann nicht in der "
+        "Zukunft liegen. Tippfehler im Jahr? Bitte den Tag eintragen, an dem es geschah.",
+        "The date lies after today ({today}): {what_en} has already happened and cannot lie in "
+        "the future. A typo in the year? Please enter the day it happened.",
+    ),
     "type_date_excel": (
         "Kein gültiges Datum: die Zahl sieht aus wie eine Excel-Datumszahl ({date}). "
         "Bitte die Zelle als Datum formatieren bzw. JJJJ-MM-TT schreiben.",
@@ -219,6 +225,12 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Ein Import kann erst nach seinem Tag ersetzt worden sein („Ersetzt am“ vor "
         "„Importiert am“).",
         "An import cannot have been replaced before the day it was imported.",
+    ),
+    "column_missing_pair": (
+        "Die Spalte fehlt: die Kopfzeile hat {present}, aber nicht {missing}; beide gehören "
+        "zusammen (oder keine von beiden). Bitte die Spalte {missing} ergänzen.",
+        "The column is missing: the header has {present} but not {missing}; both belong "
+        "together (or neither). Please add the column {missing}.",
     ),
     "indicator_scale": (
         "Die Skala des Indikators fehlt, ist unvollständig oder passt nicht: Skalenminimum und "

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -113,6 +114,11 @@ _CHECK_COLUMN: dict[str, str | tuple[str, ...]] = {
     "indicator_scale": ("scale_min", "scale_max", "baseline_value", "target_value"),
     "complete_has_date": "achieved_date",
 }
+
+PAIRED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "indicators": (("scale_min", "scale_max"),),
+}
+"""Optional columns that come in pairs: one without the other is one error of the header."""
 
 _BOUNDS = {
     "greater_than_or_equal_to": "ge",
@@ -251,7 +257,62 @@ TableDone = Callable[[str, pd.DataFrame, list[Problem]], None]
 """Called with a table's name, typed frame and problems as soon as it is validated."""
 
 
-def validate_folder(folder: str | Path, *, on_table: TableDone | None = None) -> ValidationReport:
+HAPPENED: dict[str, dict[str, tuple[str, str]]] = {
+    "imports": {
+        "imported": ("der Import", "the import"),
+        "replaced": ("das Ersetzen durch einen späteren Import", "the replacement"),
+    },
+    "submissions": {"received": ("der Eingang der Arbeitsmappe", "the workbook's arrival")},
+    "revisions": {"revised": ("der Eingang der Korrektur", "the revision's arrival")},
+    "milestones": {"achieved_date": ("das Erreichen des Meilensteins", "reaching the milestone")},
+}
+"""Date columns that record when something happened (German, English): never after today.
+
+Planned days (deadlines, period ends, field times, milestones' ``planned_date``, indicators'
+``target_date``) may lie ahead and are not listed."""
+
+
+def future_dates(raw: RawTable, frame: pd.DataFrame, name: str, today: date) -> list[Problem]:
+    """Tell every day of a "when it happened" column that lies after ``today``.
+
+    A register day or the day something was received or reached cannot be
+    known in advance: 2062 typed for 2026 is a typing error, not a plan.
+
+    Parameters
+    ----------
+    raw : RawTable
+        The table as read (for lines and the cells as written).
+    frame : pandas.DataFrame
+        The table as converted (dates as timestamps; unreadable ones missing).
+    name : str
+        The table's name (a key of :data:`HAPPENED`).
+    today : datetime.date
+        The day the check is made on.
+
+    Returns
+    -------
+    list of Problem
+        One error per day after ``today``, naming file, line, column and value.
+    """
+    out: list[Problem] = []
+    day = pd.Timestamp(today)
+    for col, (what, what_en) in HAPPENED.get(name, {}).items():
+        if col not in frame.columns:
+            continue
+        when = pd.to_datetime(frame[col], errors="coerce")
+        for idx in map(int, (when > day).to_numpy().nonzero()[0]):
+            out.append(
+                _cell_problem(
+                    raw, "date_in_future", idx, col, today=f"{today:%d.%m.%Y}", what=what,
+                    what_en=what_en,
+                )
+            )  # fmt: skip
+    return out
+
+
+def validate_folder(
+    folder: str | Path, *, on_table: TableDone | None = None, today: date | None = None
+) -> ValidationReport:
     """Read and validate every programme table in a folder.
 
     Files are read one after the other in a background thread while the
@@ -267,6 +328,9 @@ def validate_folder(folder: str | Path, *, on_table: TableDone | None = None) ->
         Called in the calling thread with ``(name, frame, problems)`` for each
         table as soon as its own checks are done, before the cross-table rules
         (``process`` starts writing it then). ``problems`` are the table's own.
+    today : datetime.date, optional
+        The day the check is made on (default: today): a day after it in a
+        column of :data:`HAPPENED` is an error.
 
     Returns
     -------
@@ -301,6 +365,7 @@ def validate_folder(folder: str | Path, *, on_table: TableDone | None = None) ->
                 )
             )
         frame, problems = validate_table(raw, TABLES[name])
+        problems += future_dates(raw, frame, name, today or date.today())
         report.tables[name] = frame
         report.problems.extend(problems)
         if on_table is not None:
@@ -372,6 +437,7 @@ def validate_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[P
     problems : list of Problem
     """
     frame, problems = parse_table(raw, spec.model)
+    problems += _half_pairs(raw)
     try:
         frame = spec.model.validate(frame, lazy=True, inplace=True)
     except pandera.errors.SchemaErrors as exc:
@@ -384,6 +450,23 @@ def validate_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[P
                 continue
             problems.append(problem)
     return frame, problems
+
+
+def _half_pairs(raw: RawTable) -> list[Problem]:
+    """Tell a column of :data:`PAIRED_COLUMNS` whose partner is in the header (once)."""
+    have = set(raw.frame.columns)
+    return [
+        make_problem(
+            raw.path.name,
+            "column_missing_pair",
+            line=raw.header_line,
+            column=b if a in have else a,
+            present=a if a in have else b,
+            missing=b if a in have else a,
+        )
+        for a, b in PAIRED_COLUMNS.get(raw.name, ())
+        if (a in have) != (b in have)
+    ]
 
 
 def _translate(cases: pd.DataFrame, raw: RawTable, spec: TableSpec) -> list[Problem]:
