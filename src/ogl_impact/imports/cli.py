@@ -385,6 +385,7 @@ def _merge_and_write(
         replace_wave,
         secret_value,
         merged.replaced_rows,
+        merged.replaced_items,
     )
     merged = dataclasses.replace(
         merged,

@@ -59,6 +59,10 @@ class Merged:
         survey tool since): removed, not replaced; and their respondents.
     dropped_lines : tuple of int
         The lines of ``responses.csv`` holding those answers.
+    replaced_items : frozenset of tuple
+        ``(wave, unit_id, actor_group, item_id)`` of every answer removed by
+        ``replace_wave`` (the wave as :func:`wave_key`): what the register
+        marks as replaced.
     read : dict of Path to str
         The existing files the texts were built from, with their sha256.
     synthetic : tuple of str
@@ -75,6 +79,7 @@ class Merged:
     dropped_rows: int = 0
     dropped_respondents: int = 0
     dropped_lines: tuple[int, ...] = ()
+    replaced_items: frozenset[tuple[str, str, str, str]] = frozenset()
 
     def dropped_where(self) -> str:
         """Name the lines of the answers removed, not replaced: ``Zeilen 3-22, 40``."""
@@ -368,6 +373,7 @@ def merge_into(
     old = _read(folder, "responses")
     replaced = 0
     dropped: tuple[int, int, tuple[int, ...]] = (0, 0, ())
+    replaced_items: frozenset[tuple[str, str, str, str]] = frozenset()
     if old is None:
         texts["responses.csv"] = table_csv_text(responses, note)
     else:
@@ -377,6 +383,10 @@ def merge_into(
             hit = _replaced(frame, responses, replace_wave)
             drop = {int(n) for n in old.lines[hit.to_numpy()]}
             replaced = len(drop)
+            cells = frame.loc[hit, ["wave", "unit_id", "actor_group", "item_id"]]
+            replaced_items = frozenset(
+                cells.assign(wave=wave_keys(cells["wave"])).itertuples(index=False, name=None)
+            )
             gone = frame.loc[hit, "respondent_id"]
             gone = gone[~gone.isin(_present(frame[hit], responses, rekey))]
             lines = tuple(int(n) for n in old.lines[gone.index.to_numpy()])
@@ -409,7 +419,9 @@ def merge_into(
         raise ImportRefused(problems)
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
     synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
-    return Merged(texts, added_items, len(responses), replaced, read, synthetic, *dropped)
+    return Merged(
+        texts, added_items, len(responses), replaced, read, synthetic, *dropped, replaced_items
+    )
 
 
 def _present(

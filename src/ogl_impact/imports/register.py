@@ -248,11 +248,14 @@ def groups(responses: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``wave``, ``unit_id``, ``actor_group`` (as text) and ``answers``,
-        one row per group, sorted (waves as numbers).
+        ``wave``, ``unit_id``, ``actor_group`` (as text), ``answers`` and
+        ``items`` (the group's item ids, sorted, joined by ``|``), one row per
+        group, sorted (waves as numbers).
     """
     # grouped as they are (a million answers: Categoricals), the few groups made text after
-    out = responses.groupby(GROUP, sort=False, observed=True).size().rename("answers")
+    grouped = responses.groupby(GROUP, sort=False, observed=True)
+    out = grouped.size().rename("answers").to_frame()
+    out["items"] = grouped["item_id"].agg(lambda s: "|".join(sorted(set(map(str, s)))))
     out = out.reset_index()
     for column in GROUP:
         out[column] = out[column].astype(str)
@@ -576,6 +579,7 @@ def register_text(
     replace_wave: str | None = None,
     secret_check: str = "",
     replaced_rows: int = 0,
+    replaced_items: frozenset[tuple[str, str, str, str]] | None = None,
 ) -> dict[str, str]:
     """Return the register's new files: the recorded rows and this import's.
 
@@ -585,10 +589,16 @@ def register_text(
     the response records of earlier imports that this import takes in again
     (as a group it replaces, see :func:`check_overlap`) move to this import;
     a line of an earlier import all of whose responses moved is no longer
-    listed (its answers were replaced); the other lines of earlier imports in
-    a group it replaced answers of get ``day`` as ``replaced`` (their
-    ``answers`` stay the count at their import). Records of imports no longer
-    in ``imports.csv`` are dropped.
+    listed (its answers were replaced). An other line of an earlier import
+    gets ``day`` as ``replaced`` when the ``--replace`` removed answers of
+    its group to at least one of its items (column ``items``): a line whose
+    items were partly replaced is marked too, as some of its answers are gone
+    (its answers to the other items stay; ``answers`` stays the count at its
+    import). A line whose items the ``--replace`` did not touch (another
+    export of the same group with other questions) is not marked; a line of
+    an older version, which does not name its items, is marked when answers
+    of its group were replaced (what it held is not known). Records of
+    imports no longer in ``imports.csv`` are dropped.
 
     Parameters
     ----------
@@ -615,6 +625,10 @@ def register_text(
     replaced_rows : int
         How many stored answers the ``--replace`` removed; with none, no
         earlier line is marked replaced.
+    replaced_items : frozenset of tuple, optional
+        ``(wave, unit_id, actor_group, item_id)`` of the answers removed
+        (:attr:`~ogl_impact.imports.merge.Merged.replaced_items`); without
+        it, every earlier line of a replaced group is marked.
 
     Returns
     -------
@@ -653,7 +667,10 @@ def register_text(
         ]
         if replaced_rows:  # their answers in the groups replaced are gone: said with the day
             hit = _replaced_groups(imported, replace_wave)
-            marked = [k[1:] in hit for k in _keyed(old, "sha256")]
+            marked = [
+                k[1:] in hit and _touched(k[1:], items, replaced_items)
+                for k, items in zip(_keyed(old, "sha256"), old["items"], strict=True)
+            ]
             old.loc[marked, "replaced"] = f"{day:%Y-%m-%d}"
         new = pd.concat([old.astype(object), new.astype(object)], ignore_index=True)
     mine = pd.DataFrame(columns=_columns(TAKEN), dtype=object)
@@ -664,6 +681,31 @@ def register_text(
         REGISTER_FILE: table_csv_text(new, COMMENT),
         TAKEN_FILE: table_csv_text(rows.reset_index(drop=True), TAKEN_COMMENT),
     }
+
+
+def _touched(
+    group: tuple[str, ...],
+    items: object,
+    replaced_items: frozenset[tuple[str, str, str, str]] | None,
+) -> bool:
+    """Whether a ``--replace`` removed answers of ``group`` to one of a line's ``items``.
+
+    A line of an older version names no items: whether its answers were among
+    those removed is not known, and it counts as touched.
+
+    Examples
+    --------
+    >>> removed = frozenset({("1", "brandis", "citizens", "bild")})
+    >>> _touched(("1", "brandis", "citizens"), "bild|farbe", removed)
+    True
+    >>> _touched(("1", "brandis", "citizens"), "farbe", removed)
+    False
+    >>> _touched(("1", "brandis", "citizens"), None, removed)
+    True
+    """
+    if replaced_items is None or not isinstance(items, str) or not items.strip():
+        return True
+    return any((*group, item) in replaced_items for item in items.split("|"))
 
 
 def check_secret(register: Register, check: str, shown_name: str) -> None:

@@ -658,14 +658,25 @@ class Imports(_Table):
         "Number of answers taken in (rows of responses.csv)",
         ge=0,
     )
+    items: Series[str] = field(
+        "Items",
+        "Items, zu denen der Import Antworten dieser Welle, Einheit und Akteursgruppe übernahm, "
+        "mit | getrennt; fehlt bei Importen älterer Versionen",
+        "Items the import took answers of this wave, unit and actor group for, separated by "
+        "'|'; missing for imports of older versions",
+        nullable=True,
+        required=False,
+        str_matches=ID_LIST_PATTERN,
+    )
     imported: Series[pd.Timestamp] = field("Importiert am", "Tag des Imports", "Day of the import")
     replaced: Series[pd.Timestamp] = field(
         "Ersetzt am",
-        "Tag, an dem ein späterer Import mit --replace Antworten dieser Welle, Einheit und "
-        "Akteursgruppe ersetzte (für seine Items; Antworten für andere Items bleiben); leer, "
+        "Tag, an dem ein späterer Import mit --replace Antworten dieses Imports ersetzte "
+        "(Antworten zu wenigstens einem seiner Items; die zu anderen Items bleiben); leer, "
         "solange nichts ersetzt ist. „Antworten“ nennt weiter die Zahl beim Import",
-        "Day a later import with --replace replaced answers of this wave, unit and actor group "
-        "(for its items); empty while nothing is replaced. 'answers' keeps the count at the import",
+        "Day a later import with --replace replaced answers of this import (answers to at least "
+        "one of its items; those to other items stay); empty while nothing is replaced. "
+        "'answers' keeps the count at the import",
         nullable=True,
         required=False,
     )
