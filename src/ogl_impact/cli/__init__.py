@@ -5,7 +5,9 @@ Subcommands import what they need only when they run, so ``ogl-impact
 Exit status: 0 success, 1 invalid data or failed run, 2 unusable arguments,
 141 the reader of the output went away (``| head``), quietly, as tools killed
 by SIGPIPE report it; the command still completes its work (writing commands
-write all they would have written), only its printing stops.
+write all they would have written), only its printing stops. A run refused
+(1 or 2) keeps its status when the reader went away: a script reading only
+the first lines still sees the refusal.
 """
 
 from __future__ import annotations
@@ -511,14 +513,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.version:
+    if args.version or args.command is None:
         from ogl_impact import __version__
 
-        print(__version__)
-        return EXIT_OK
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+        try:
+            if args.version:
+                print(__version__)
+            else:
+                parser.print_help()
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _with_pipe(EXIT_OK if args.version else EXIT_USAGE, _closed_pipe() > 0)
+        return EXIT_OK if args.version else EXIT_USAGE
     lines = _StderrLines()  # only while the command runs: library use does not print
     writer_log = logging.getLogger(_WRITER_LOG)
     propagate, writer_log.propagate = writer_log.propagate, False  # once, not again via root
@@ -531,7 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _terminate_as_interrupt()
         status = int(args.handler(args))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-        return EXIT_PIPE if out.gone or err.gone else status
+        return _with_pipe(status, out.gone or err.gone)
     except _Terminated:
         return 143
     except BrokenPipeError:  # before OSError, of which it is one
@@ -562,6 +568,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = out.stream, err.stream
         writer_log.removeHandler(lines)
         writer_log.propagate = propagate
+
+
+def _with_pipe(status: int, gone: bool) -> int:
+    """Return the exit status of a run whose reader may have gone (``| head``).
+
+    A refusal (invalid data, unusable arguments) keeps its own status, so that
+    a script reading only the first lines still sees it; only a run that
+    succeeded reports the closed pipe.
+
+    Examples
+    --------
+    >>> _with_pipe(EXIT_OK, True), _with_pipe(EXIT_INVALID, True), _with_pipe(EXIT_OK, False)
+    (141, 1, 0)
+    """
+    return EXIT_PIPE if gone and status == EXIT_OK else status
 
 
 class _PipeGuard:
