@@ -10,6 +10,7 @@ line and what to do, and nothing is written.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ import pandas as pd
 from tests.test_import_overlap import FIRST, LSS, SOSCI_DATA, SOSCI_SCRIPT, imp, tree
 from tests.test_import_overlap import secret as secret
 
+KOBO = Path(__file__).parent / "fixtures" / "kobo"
 ROWS = "G02Q04;bild;satisfaction;false\nQ00_SQ001;farbe;colours;false\n"
 
 
@@ -121,3 +123,28 @@ def test_a_renamed_sosci_column_is_told_as_renamed(tmp_path, secret, capsys):
     assert "Exp1_data.csv: Der Export lässt sich nicht lesen: Spalte Platz 1 kennt" in err, err
     assert "das R-Skript nicht, dafür fehlt TR02_01" in err, err
     assert "umbenannt?" in err and "das R-Skript gehört nicht zu" not in err, err
+
+
+def kobo_csv(path: Path, columns: list[str]) -> Path:
+    """The sanitation report's submissions as a Kobo CSV export with only ``columns``."""
+    doc = json.loads((KOBO / "sanitation_report_v1.json").read_text(encoding="utf-8"))
+    rows = [{"_uuid": f"uuid-{n}", **sub} for n, sub in enumerate(doc["submissions"] * 20, start=1)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_a_deleted_kobo_csv_column_is_named(tmp_path, secret, capsys):
+    m = mapping(tmp_path / "zuordnung.csv", rows="restaurant_rating;bewertung;rating;false\n",
+                wave="1;")  # fmt: skip
+    form = KOBO / "sanitation_report_v1.json"
+    full = ["_uuid", "restaurant_name", "restaurant_rating", "report_date"]
+    out = tmp_path / "ganz"
+    whole = kobo_csv(tmp_path / "ganz.csv", full)
+    assert imp("kobo", [form, whole], m, out, secret) == 0, capsys.readouterr().err
+    cut = kobo_csv(tmp_path / "export.csv", [c for c in full if c != "restaurant_rating"])
+    err = refused(tmp_path, secret, capsys, [form, cut], m, tool="kobo")
+    assert "export.csv, Zeile 1, Spalte „restaurant_rating“: Die Spalte fehlt" in err, err
+    assert "(Zeile 5: restaurant_rating → Item bewertung)" in err, err

@@ -125,8 +125,8 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
 
 def _header(path: Path) -> list[str]:
     """Return the column names of a CSV export of submissions."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace") if path.stat().st_size else ""
-    head = text.splitlines()[0] if text else ""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        head = handle.readline().rstrip("\r\n")  # the header only, not the whole export again
     sep = ";" if head.count(";") > head.count(",") else ","
     return next(csv.reader(io.StringIO(head), delimiter=sep), [])
 
