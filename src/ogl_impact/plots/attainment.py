@@ -56,7 +56,8 @@ def attainment_heatmap(
     Returns
     -------
     Axes
-        A mesh whose array holds the status index (0 achieved ... 3 no data).
+        A mesh whose array holds the status index (0 achieved ... 3 no data),
+        and a legend naming only the statuses some cell has.
     """
     row_labels = ordered(data[rows], order)
     col_labels = list(dict.fromkeys(data[columns]))
@@ -91,7 +92,11 @@ def attainment_heatmap(
     ax.tick_params(length=0)
     legend_below(
         ax,
-        [Patch(color=STATUS_COLOURS[s], label=text(s)) for s in STATUS_ORDER],
+        [
+            Patch(color=STATUS_COLOURS[s], label=text(s))
+            for i, s in enumerate(STATUS_ORDER)
+            if (grid == i).any()  # a key without a cell would send the reader searching
+        ],
         ncol=4,
         title=text("status"),
         title_fontsize=7.5,

@@ -156,7 +156,8 @@ def impact_model(
     Returns
     -------
     Axes
-        Node boxes (gid = node_id) and arrows (``FancyArrowPatch``, gid "from->to").
+        Node boxes (gid = node_id) and arrows (``FancyArrowPatch``, gid "from->to");
+        the legend names only the statuses of the boxes drawn.
     """
     from ogl_impact.plots.style import lang
 
@@ -164,6 +165,7 @@ def impact_model(
     pos: dict[str, tuple[float, float]] = {}
     col_of: dict[str, int] = {}
     labels: list[tuple[float, float, str, str]] = []
+    shown: set[str] = set()
     for col, level in enumerate(LEVELS):
         nodes = data[data["level"] == level]
         for row, (_, node) in enumerate(nodes.iterrows()):
@@ -172,6 +174,7 @@ def impact_model(
             pos[node["node_id"]] = (x, y)
             col_of[node["node_id"]] = col
             status = node["status"] if node["status"] in STATUS_COLOURS else "no_data"
+            shown.add(status)
             box = FancyBboxPatch(
                 (x - BOX_W / 2, y - BOX_H / 2),
                 BOX_W,
@@ -208,6 +211,7 @@ def impact_model(
         [
             Patch(facecolor=STATUS_COLOURS[s], edgecolor="#555555", linewidth=0.6, label=text(s))
             for s in STATUS_COLOURS
+            if s in shown  # only the statuses of boxes drawn: no key without a box
         ],
         ncol=4,
         align="center",

@@ -24,6 +24,9 @@ from ogl_impact.plots.style import (
 )
 
 NETWORK = "#666666"  # network mean: 5.7:1 on white, also in the legend
+RING_NUMBER_INSET_PT = 4.5
+"""How far a ring number's centre stands inside its ring, in points (a 6 pt digit is about
+3.8 pt wide and 4.4 pt high: it clears the ring by about 2 pt)."""
 
 
 def _empty_text(data: pd.DataFrame, lab: str) -> str:
@@ -55,9 +58,11 @@ def openness_radar(
 
     The radial axis is labelled at every scale point (decimal comma in
     German) and named; the ring numbers stand on the bisector between the
-    first two perspectives, drawn over the polygons on a white ground (the
+    first two perspectives, each just inside its ring, in the gap between
+    rings and spokes, drawn over the polygons with a thin white edge (the
     network mean runs between the rings 3 and 4 in most panels, so no place
-    is free of lines). A legend tells the lab's line from the network mean.
+    is free of the polygons' lines). A legend tells the lab's line from the
+    network mean.
     In a grid of small radars pass ``legend=False`` to all but one.
 
     Parameters
@@ -150,19 +155,25 @@ def openness_radar(
     if has_data:
         # on the bisector between the first two perspectives: never on a value's marker
         at = angles[1] / 2 if len(angles) > 1 else np.radians(22.5)
+        # just inside its ring, towards the centre: the number stands in the gap between two
+        # rings and two spokes, on no grid line (the offset is in points, so it holds at any size)
+        screen = ax.get_theta_offset() + ax.get_theta_direction() * at
+        inward = -RING_NUMBER_INSET_PT * np.array([np.cos(screen), np.sin(screen)])
         for r in rings[1:]:
-            ax.text(
-                at,
-                r,
+            ax.annotate(
                 number(r, 0),
+                xy=(at, r),
+                xytext=tuple(inward),
+                textcoords="offset points",
                 ha="center",
                 va="center",
                 fontsize=6,
                 color="#444444",
                 zorder=5,
                 gid="ring",
-                # above the polygons, with a white ground where a ring or a line runs under it
-                path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+                # above the polygons; a thin white edge keeps the glyphs clear where the lab's
+                # or the network's line runs under them without cutting the line around them
+                path_effects=[patheffects.withStroke(linewidth=1.0, foreground="white")],
             )
     ax.set_title(title or lab, fontsize=7.5, pad=16)
     if legend:

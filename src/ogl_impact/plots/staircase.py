@@ -84,7 +84,7 @@ def staircase(
     skipped = rows["skipped"] if "skipped" in rows else pd.Series("", index=rows.index)
     for k, (label, gaps) in enumerate(zip(rows["period_label"], skipped.fillna(""), strict=True)):
         for stage in _stages_in(gaps):
-            step = ax.bar(k, 1, bottom=stage - 1, width=1.0, color=_SKIPPED, edgecolor="white")
+            step = ax.bar(k, 1, bottom=stage - 1, width=1.0, color=SKIPPED_FILL, edgecolor="white")
             step.patches[0].set_gid(f"{label}|skipped|{stage}")
     labels = [str(p) for p in rows["period_label"]]
     if period_dates:
@@ -129,7 +129,8 @@ def stage_overview(
     -------
     Axes
         A mesh whose array (labs x 7) is 1 where the stage is reached, 0.5
-        where it was passed over and 0 above the stage reached.
+        where it was passed over and 0 above the stage reached; the legend
+        names only the tints some cell has.
     """
     labs = ordered(data["lab_label"], order)
     data = data.drop_duplicates("lab_label").set_index("lab_label").reindex(labs).reset_index()
@@ -140,7 +141,7 @@ def stage_overview(
     for row, gaps in enumerate(skipped.fillna("")):
         for stage in _stages_in(gaps):
             grid[row, stage - 1] = 0.5
-    colours = [_OPEN, _SKIPPED, PALETTE[0]]
+    colours = [_OPEN, SKIPPED_FILL, PALETTE[0]]
     ax.pcolormesh(
         np.arange(-0.5, 7, 1),
         np.arange(-0.5, len(data), 1),
@@ -159,9 +160,9 @@ def stage_overview(
     ax.set_xlabel(text("stage"))
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    keys = [(PALETTE[0], "stage_reached"), (_OPEN, "stage_open")]
-    if (grid == 0.5).any():
-        keys.insert(1, (_SKIPPED, "stage_skipped"))
+    keys = [(PALETTE[0], "stage_reached"), (SKIPPED_FILL, "stage_skipped"), (_OPEN, "stage_open")]
+    # only the tints some cell has: a key without a cell would send the reader searching
+    keys = [(c, k) for (c, k), v in zip(keys, (1.0, 0.5, 0.0), strict=True) if (grid == v).any()]
     handles = [Patch(facecolor=c, edgecolor="#BDBDBD", label=text(k)) for c, k in keys]
     legend_below(ax, handles, ncol=3)
     return ax
@@ -169,7 +170,7 @@ def stage_overview(
 
 _OPEN = "#F0F0F0"
 """Fill of a stage not reached."""
-_SKIPPED = "#A6CEE3"
+SKIPPED_FILL = "#A6CEE3"
 """Fill of a stage passed over for want of indicator values (a light tint of the blue)."""
 
 

@@ -531,6 +531,47 @@ def wrap(
     return "\n".join(lines) or str(label)
 
 
+def numbered(number: object, label: str, width: int = 20) -> str:
+    """Wrap a numbered key entry with a hanging indent: the number stands alone.
+
+    The label is wrapped as :func:`wrap` does, at ``width`` characters less
+    the number and its space; its second and further lines start under the
+    label's first letter, not under the number ("1 Aktivitäten finden wie" /
+    "   geplant statt"). The indent is as many spaces as are as wide as the
+    number and its space in the house font (three for one digit in DejaVu
+    Sans, whose digits are two spaces wide).
+
+    Parameters
+    ----------
+    number : object
+        The entry's number (or any short mark), written before the label.
+    label : str
+        The text.
+    width : int, default 20
+        Characters per line, the number included.
+
+    Returns
+    -------
+    str
+        Lines joined by newlines.
+
+    Examples
+    --------
+    >>> numbered(1, "Aktivitäten finden wie geplant statt", 30).splitlines()
+    ['1 Aktivitäten finden wie', '   geplant statt']
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prefix = f"{number} "
+    font = FontProperties(family=RC["font.family"])
+    wide = text_to_path.get_text_width_height_descent(prefix, font, ismath=False)[0]
+    space = text_to_path.get_text_width_height_descent(" ", font, ismath=False)[0]
+    indent = " " * max(1, round(wide / space))
+    lines = wrap(label, max(1, width - len(prefix))).splitlines() or [""]
+    return "\n".join([prefix + lines[0], *(indent + line for line in lines[1:])])
+
+
 def syllable_breaks(label: str, width: int = 20, *, joints_first: bool = False) -> int:
     """Count the words :func:`wrap` breaks elsewhere than at a compound's joint.
 

@@ -887,6 +887,8 @@ def extremes(
         no value is shown. Values equal as shown (rounded to ``decimals``)
         are named together: "„Kehl“ und „Bremen“ (je 4,2)", three at most and
         then "und 5 weitere" (four are all named); "Alle 13 gleich (2)." when every value is.
+        A single name is quoted when it holds a comma ("„Marburg-Biedenkopf, Bad Endbach
+        und Breidenbach“ (2,3)"), so that it is not read as several.
         Percentages just short of 100 that would be shown as "100 %" (99.6 % with no
         decimals; "100 %" reads as complete) are given with as many more decimals as
         it takes (up to three).
@@ -913,10 +915,13 @@ def extremes(
 def _tied(names: list[str], v: float, decimals: int, unit: str, ctx: Context) -> str:
     """Name the holders of one value: "Kehl (4,2)", "„Kehl“ und „Bremen“ (je 4,2)" ..."""
     number = f"{style.number(float(v), decimals)}{unit}"
+    if len(names) == 1 and not _needs_quotes(names[0]):
+        return f"{names[0]} ({number})"
+    # quoted: a name may hold "und" or a comma itself ("Merzenich und Kerpen", "Marburg-Biedenkopf,
+    # Bad Endbach und Breidenbach"), so that the names can be told apart and counted
+    names = [quoted(n, ctx) for n in names]
     if len(names) == 1:
         return f"{names[0]} ({number})"
-    # quoted: a name may hold "und" itself ("Merzenich und Kerpen")
-    names = [ctx.t(f"„{n}“", f"“{n}”") for n in names]
     if len(names) <= 4:  # "und 1 weitere" would save nothing
         de = f"{', '.join(names[:-1])} und {names[-1]}"
         en = f"{', '.join(names[:-1])} and {names[-1]}"
@@ -924,6 +929,31 @@ def _tied(names: list[str], v: float, decimals: int, unit: str, ctx: Context) ->
         de = f"{', '.join(names[:3])} und {len(names) - 3} weitere"
         en = f"{', '.join(names[:3])} and {len(names) - 3} more"
     return ctx.t(f"{de} (je {number})", f"{en} ({number} each)")
+
+
+def _needs_quotes(name: str) -> bool:
+    """Whether a name read alone in a sentence could be taken for several (it holds a comma)."""
+    return "," in name or ";" in name
+
+
+def quoted(name: str, ctx: Context) -> str:
+    """Put a name in the quotation marks of the context's language ("„Bremen“", "“Bremen”").
+
+    Parameters
+    ----------
+    name : str
+        A lab's or an item's name.
+    ctx : Context
+        For the language.
+
+    Returns
+    -------
+    str
+        The quoted name; a list of quoted names can be counted even when a
+        name holds a comma or "und" ("„Marburg-Biedenkopf, Bad Endbach und
+        Breidenbach“ und „Bremen“").
+    """
+    return ctx.t(f"„{name}“", f"“{name}”")
 
 
 def sentences(parts: list[str]) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from ogl_impact import logic, plots, vocab
 from ogl_impact.dataset import lab_names
 from ogl_impact.plots import style
+from ogl_impact.plots.staircase import SKIPPED_FILL
 from ogl_impact.reports.estimable import NotEstimable
 from ogl_impact.reports.figures.base import (
     ALL_REPORTS,
@@ -29,6 +31,7 @@ from ogl_impact.reports.figures.base import (
     lab_rows_figure,
     n_sentence,
     period_dates,
+    quoted,
     sentences,
     when,
 )
@@ -138,12 +141,25 @@ def _with_data(att: pd.DataFrame, keys: list[str]) -> pd.Series:
 # --- wirkungstreppe ---------------------------------------------------------------------------
 
 SKIPPED_NOTE = (
-    "Hell: Stufen unter der erreichten ohne bewertbaren Indikator (keine Daten), beim Aufstieg "
-    "übersprungen (nicht belegt).",
-    "Light: stages below the one reached without an assessable indicator (no data), passed "
-    "over (not shown to be reached).",
+    "Hell: Stufen unter der erreichten ohne bewertbaren Indikator, beim Aufstieg übersprungen: "
+    "im Berichtszeitraum nicht belegt, aber auch nicht verfehlt (eine verfehlte Stufe beendet "
+    "den Aufstieg). Ohne bewertbaren Indikator ist eine Stufe, wenn keiner ihrer Indikatoren "
+    "einen Status hat („keine Daten“): kein Wert gemeldet, oder eine laufende Summe ist seit "
+    "einem früheren Zeitraum nicht gemeldet und zum Zieldatum bleibt offen, ob sie ihr Ziel "
+    "erreicht hat.",
+    "Light: stages below the one reached without an assessable indicator, passed over: not "
+    "shown to be reached in the reporting period, but not missed either (a missed stage ends "
+    "the climb). A stage has no assessable indicator when none of its indicators has a status "
+    "(“no data”): no value reported, or a running total not reported since an earlier period, "
+    "so that at the target date it is open whether it reached its target.",
 )
-"""Caption sentence of the staircase figures when a lab's climb passed over a stage."""
+"""Caption sentences of the staircase figures when a lab's climb passed over a stage."""
+
+SKIPPED_KEY = (
+    "übersprungen: ohne bewertbaren Indikator (nicht belegt, aber nicht verfehlt)",
+    "passed over: without an assessable indicator (not shown, but not missed)",
+)
+"""Legend entry of the light step in the staircase history."""
 
 
 def _stage_data(ctx: Context) -> list[Panel]:
@@ -206,8 +222,8 @@ def _skipped_sentence(frame: pd.DataFrame, ctx: Context) -> str:
         return ""
     parts = [
         ctx.t(
-            f"{lab} (Stufe{'n' if ',' in skipped else ''} {skipped})",
-            f"{lab} (stage{'s' if ',' in skipped else ''} {skipped})",
+            f"{quoted(lab, ctx)} (Stufe{'n' if ',' in skipped else ''} {skipped})",
+            f"{quoted(lab, ctx)} (stage{'s' if ',' in skipped else ''} {skipped})",
         )
         for lab, skipped in zip(rows["lab_label"], rows["skipped"], strict=True)
     ]
@@ -254,18 +270,93 @@ def _history_data(ctx: Context) -> list[Panel]:
     st["lab_label"] = st["lab_id"].map(names)
     labs = lab_ids(ds)
     used = att[att["stage"].notna() & could_draw(att)]
-    note = ""
+    note = earlier = ""
     if st["skipped"].ne("").any():
-        note = " " + ctx.t(*SKIPPED_NOTE)
+        earlier = _reached_before(st, att, ctx)
+        note = " " + ctx.t(*SKIPPED_NOTE) + (" " + earlier if earlier else "")
     return [
         Panel(
             st,
             len(labs),
-            {"skipped": note},
+            {"skipped": note, "earlier": earlier},
             extra={"labs": labs, "names": names},
             drawn_on=values_drawn(ctx, used),
         )
     ]
+
+
+def _reached_before(st: pd.DataFrame, att: pd.DataFrame, ctx: Context) -> str:
+    """Name the stages passed over in the latest period that an earlier period showed reached.
+
+    A light step over a dark one reads as "lost"; the sentence says why the
+    stage has no assessable indicator now (a running total not reported since
+    a period, or no value) and that this is no step back ("" when none).
+
+    Parameters
+    ----------
+    st : DataFrame
+        :func:`ogl_impact.logic.stages` with ``lab_label``, in time order.
+    att : DataFrame
+        The report's attainment.
+    ctx : Context
+        For the language.
+
+    Returns
+    -------
+    str
+    """
+    ends = st.drop_duplicates("period_id").set_index("period_id")["period_end"].sort_values()
+    last = ends.index[-1]
+    label = {p: str(p).upper() for p in ends.index}
+    source = _source_periods(att)
+    parts = []
+    for lab, rows in st.groupby("lab_id", sort=False):
+        now = rows[rows["period_id"] == last]
+        if now.empty:
+            continue
+        before = rows[rows["period_id"] != last]
+        for stage in (int(x) for x in str(now["skipped"].iloc[0]).split(",") if x.strip()):
+            shown = [
+                p
+                for p, reached, gaps in zip(
+                    before["period_id"], before["stage"], before["skipped"], strict=True
+                )
+                if stage <= int(reached) and str(stage) not in str(gaps).replace(" ", "").split(",")
+            ]
+            if not shown:
+                continue
+            mine = att[
+                (att["lab_id"] == lab) & (att["period_id"] == last) & (att["stage"] == stage)
+            ]
+            mine = mine[could_draw(mine)]
+            carried = mine[mine["carried_forward"].astype(bool)]
+            since = sorted(
+                {str(p) for p in source.reindex(carried.index).dropna()},
+                key=lambda p: ends.get(p, pd.NaT),
+            )
+            periods = ", ".join(label.get(p, p.upper()) for p in since)
+            why = (
+                ctx.t(
+                    f"laufende Summe zuletzt in {periods} gemeldet",
+                    f"running total last reported in {periods}",
+                )
+                if since
+                else ctx.t("kein Wert gemeldet", "no value reported")
+            )
+            parts.append(
+                ctx.t(
+                    f"{quoted(str(rows['lab_label'].iloc[0]), ctx)} Stufe {stage} "
+                    f"(zuletzt belegt in {label[shown[-1]]}; {why})",
+                    f"{quoted(str(rows['lab_label'].iloc[0]), ctx)} stage {stage} "
+                    f"(last shown in {label[shown[-1]]}; {why})",
+                )
+            )
+    if not parts:
+        return ""
+    return ctx.t(
+        f"Zuvor belegt, in {label[last]} hell (kein Rückschritt belegt): " + "; ".join(parts) + ".",
+        f"Shown before, light in {label[last]} (no step back shown): " + "; ".join(parts) + ".",
+    )
 
 
 def _history_plot(panel: Panel, ctx: Context) -> Figure:
@@ -273,7 +364,11 @@ def _history_plot(panel: Panel, ctx: Context) -> Figure:
     dates = period_dates(ctx)
     periods = list(dict.fromkeys(panel.frame["period_label"]))
     # the stage key needs about two rows: a grid of one row (a single lab) gets a second
-    fig, cells, free = grid(len(labs), 4, 2, 4.6, min_rows=2, sharex=True, sharey=True)
+    light = panel.frame["skipped"].ne("").any()
+    # a third free cell for the key of the tints when some stage is drawn light
+    fig, cells, free = grid(
+        len(labs), 4, 3 if light else 2, 4.6, min_rows=2, sharex=True, sharey=True
+    )
     below_free = {i - 4 for i in range(len(labs), len(labs) + len(free))}
     for i, (ax, lab) in enumerate(zip(cells, labs, strict=True)):
         plots.staircase(panel.frame, lab=lab, stage_names=False, ylabel=False, ax=ax)
@@ -284,13 +379,29 @@ def _history_plot(panel: Panel, ctx: Context) -> Figure:
             ax.xaxis.set_tick_params(labelbottom=True)
     fig.supylabel(style.text("stage"), fontsize=7.5)
     fig.supxlabel(style.text("period"), fontsize=7.5)
-    stages = [style.wrap(f"{i} {ctx.t(*vocab.STAGES[i])}", 30) for i in sorted(vocab.STAGES)]
+    stages = [style.numbered(i, ctx.t(*vocab.STAGES[i]), 30) for i in sorted(vocab.STAGES)]
     key(free[0], ctx.t("Stufen der Wirkungstreppe", "Stages of the impact staircase"), stages)
     key(
         free[1],
         ctx.t("Berichtszeiträume (Ende)", "Reporting periods (end)"),
         [f"{p}  {style.date_label(dates[p])}" for p in periods if p in dates],
     )
+    if light:
+        tints = [
+            Patch(facecolor=style.PALETTE[0], label=style.text("stage_reached")),
+            Patch(facecolor=SKIPPED_FILL, label=style.wrap(ctx.t(*SKIPPED_KEY), 20)),
+        ]
+        free[2].legend(
+            handles=tints,
+            loc="upper left",
+            bbox_to_anchor=(0.0, 1.0),
+            frameon=False,
+            fontsize=6.5,
+            title=ctx.t("Stufen in den Treppen", "Stages in the staircases"),
+            title_fontsize=6.5,
+            alignment="left",
+            borderaxespad=0.0,
+        ).set_in_layout(False)  # a key in a free cell, like the others: no column made wider
     return fig
 
 
@@ -307,6 +418,8 @@ def _history_alt(panel: Panel, ctx: Context) -> str:
                 f"{periods[0]} to {periods[-1]}. In the latest period:",
             ),
             extremes(last, "stage", "lab_label", ctx, 0),
+            _skipped_sentence(last, ctx),
+            panel.values.get("earlier", ""),
             n_sentence(panel, ctx),
         ]
     )

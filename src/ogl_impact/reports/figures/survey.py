@@ -207,7 +207,7 @@ def _radar_plot(panel: Panel, ctx: Context) -> Figure:
     key(
         free[0],
         ctx.t("Perspektiven der Offenheit", "Perspectives of openness"),
-        [style.wrap(f"{i} {name}", 28) for name, i in numbers.items()],
+        [style.numbered(i, name, 28) for name, i in numbers.items()],
     )
     handles = [
         Line2D([], [], color=style.PALETTE[0], linewidth=1.5, marker="o", markersize=2.5),
@@ -271,8 +271,10 @@ def _dots_plot(panel: Panel, ctx: Context) -> Figure:
 
 
 def _openness_alt(panel: Panel, ctx: Context) -> str:
+    # lab and perspective joined by a dash, not a comma: a lab's name may hold a comma itself
+    # ("Marburg-Biedenkopf, Bad Endbach und Breidenbach")
     f = panel.frame.assign(
-        where=panel.frame["lab_label"].astype(str) + ", " + panel.frame["perspective"].astype(str)
+        where=panel.frame["lab_label"].astype(str) + " – " + panel.frame["perspective"].astype(str)
     )
     masked = f["suppressed"].astype(bool)
     # a lab counts as shown by its values, not by a row of no answers ("keine Daten"); a lab
