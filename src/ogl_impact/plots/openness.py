@@ -24,9 +24,9 @@ from ogl_impact.plots.style import (
 )
 
 NETWORK = "#666666"  # network mean: 5.7:1 on white, also in the legend
-RING_NUMBER_INSET_PT = 4.5
+RING_NUMBER_INSET_PT = 5.0
 """How far a ring number's centre stands inside its ring, in points (a 6 pt digit is about
-3.8 pt wide and 4.4 pt high: it clears the ring by about 2 pt)."""
+3.8 pt wide and 4.4 pt high: it clears the ring, and the frame, by more than 1 pt)."""
 
 
 def _empty_text(data: pd.DataFrame, lab: str) -> str:
