@@ -136,8 +136,8 @@ def test_the_staircase_does_not_show_stages_passed_over_as_reached(demo):
     table = drawn.table.set_index("lab_label")
     assert (table["skipped"] != "").sum() == len(with_gaps)
     assert (
-        "Hell: Stufen unter der erreichten ohne bewertbaren Indikator (keine Daten)"
-        in drawn.caption
+        "Hell: Stufen unter der erreichten ohne bewertbaren Indikator, beim Aufstieg übersprungen: "
+        "im Berichtszeitraum nicht belegt, aber auch nicht verfehlt" in drawn.caption
     )
     assert "Ohne bewertbaren Indikator übersprungen:" in drawn.alt_text
     # every passed-over stage is drawn in the light tint (0.5), not as reached (1)
