@@ -154,6 +154,7 @@ def _estimators(grouped, panel, responses) -> dict[str, Callable[[], object]]:
         "adjust_pvalues": lambda: stats.adjust_pvalues([0.01, 0.04, np.nan]),
         "adjust_pvalues_stages": lambda: stats.adjust_pvalues([0.01, 0.04], method="fdr_tsbh"),
         "mixed_model": lambda: stats.mixed_model(grouped, "y ~ x", groups="g"),
+        "mixed_model_icc": lambda: stats.mixed_model(grouped, "y ~ x", groups="g").icc(),
         "icc_null_model": lambda: stats.icc_null_model(grouped, "y", groups="g"),
         "proportional_odds": lambda: stats.proportional_odds(ucla, "apply", ["pared", "gpa"]),
         "random_effects": lambda: stats.random_effects(panel, "y ~ x", unit="unit"),
@@ -222,6 +223,7 @@ NAMES = [
     "adjust_pvalues",
     "adjust_pvalues_stages",
     "mixed_model",
+    "mixed_model_icc",
     "icc_null_model",
     "proportional_odds",
     "random_effects",
@@ -322,3 +324,103 @@ def test_the_word_lists_catch_the_other_language():
     assert not ENGLISH.search("REML (profilierte Devianz wie lme4), Wald-z-Test")
     assert ENGLISH.search("single rater, random raters")
     assert not ENGLISH.search("Einzelbewertung, zufällige Rater")
+
+
+def _user_names(grouped, panel, responses) -> set[str]:
+    """The names the estimators above are given: columns of their data, factors of the model."""
+    hs = pd.read_csv(REFERENCES / "holzinger_swineford_1939.csv")
+    ucla = pd.read_csv(REFERENCES / "ologit_ucla.csv")
+    frames = (hs, ucla, grouped, panel, responses)
+    return {str(c) for f in frames for c in f.columns} | {"visual", "textual", "speed", "c"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_package_code_is_shown_raw_as_a_term(name, grouped, panel, responses):
+    # "std_alpha", "rmsea", "r_squared", "event_-1", "visual=~x1": every term of the package's
+    # own reads in words (or an established abbreviation) in either language; a term named
+    # after the user's variable stays as the user named it
+    result = _run(_estimators(grouped, panel, responses)[name])
+    users = _user_names(grouped, panel, responses)
+    for frame in _frames(result):
+        if "term" not in frame.columns:
+            continue
+        raw = frame["term"].tolist()
+        for lang in ("de", "en"):
+            shown = present.labelled(frame, lang=lang)
+            pairs = [
+                (r, s) for r, s in zip(raw, shown["term"], strict=True) if r and isinstance(r, str)
+            ]
+            # the forms ICC1 .. ICC3k stay abbreviations, named beside them (description)
+            forms = "description" in shown.columns
+            codes = [
+                r
+                for r, s in pairs
+                if r not in users
+                and not re.search(r"\s", r)
+                and not (forms and r in present.ICC_LABELS)
+            ]
+            assert sorted({r for r, s in pairs if r in codes and s == r}) == [], lang
+            assert [r for r, s in pairs if r in users and s != r] == [], lang
+            words = [s for r, s in pairs if r in codes]
+            other = ENGLISH if lang == "de" else GERMAN
+            assert [w for w in words if other.search(w)] == [], lang
+
+
+def test_a_coefficient_keeps_the_users_name_even_when_it_reads_like_a_code(panel):
+    # variables called like statistics of the package: named as the user named them
+    data = panel.assign(alpha=panel["x"], sigma=panel["time"], rho=panel["d"])
+    fit = _run(lambda: stats.ols(data, "y ~ alpha + sigma"))
+    german = present.labelled(fit.coefficients, lang="de")["term"].tolist()
+    assert german == ["Achsenabschnitt", "alpha", "sigma"]
+    # the fit table beside them is the package's: R², σ in words
+    fit_terms = present.labelled(fit.fit, lang="de").set_index(fit.fit["term"])["term"]
+    assert fit_terms["r_squared"] == "R²"
+    assert fit_terms["sigma"] == "Standardfehler der Residuen (σ)"
+    one = _run(lambda: stats.twfe(data, "y", treatment="rho", fe=["unit", "time"]))
+    assert present.labelled(one.coefficients, lang="en")["term"].tolist() == ["rho"]
+
+
+def test_the_terms_a_german_reader_needs():
+    # the words of the brief of a German research report, by the codes of stats
+    frame = pd.DataFrame(
+        {
+            "term": ["hedges_g", "std_alpha", "average_r", "r_squared", "rmsea"],
+            "estimate": [0.4, 0.8, 0.3, 0.2, 0.05],
+        }
+    )
+    assert present.labelled(frame, lang="de")["term"].tolist() == [
+        "Hedges' g",
+        "standardisiertes Alpha",
+        "mittlere Inter-Item-Korrelation",
+        "R²",
+        "RMSEA",
+    ]
+    events = pd.DataFrame({"event_time": [-1, 0], "term": ["event_-1", "event_0"]})
+    assert present.labelled(events, lang="de")["term"].tolist() == [
+        "Ereigniszeit −1",
+        "Ereigniszeit 0",
+    ]
+    assert present.labelled(events, lang="en")["term"].tolist() == ["event time −1", "event time 0"]
+
+
+@pytest.mark.parametrize(
+    ("adjust", "lang", "head"),
+    [
+        ("holm", "de", "p (Holm)"),
+        ("bonferroni", "de", "p (Bonferroni)"),
+        ("fdr_bh", "en", "p (Benjamini-Hochberg)"),
+    ],
+)
+@pytest.mark.parametrize("min_n", [None, 3])
+def test_a_change_table_heads_p_adj_by_its_correction(responses, adjust, lang, head, min_n):
+    # change_by_unit records the correction (attrs["adjust"]); the table names it, not Holm's
+    scores = _run(lambda: stats.score_table(responses, BOOK, lab_units=LABS, min_n=None))
+    change = _run(
+        lambda: stats.change_by_unit(scores, "trust", before=1, after=2, adjust=adjust, min_n=min_n)
+    )
+    assert change.attrs["adjust"] == adjust
+    html = present.table(change, lang=lang).to_html()
+    heads = [h.strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", html, re.S)]
+    assert head in heads
+    others = {"p (Holm)", "p (Bonferroni)", "p (Benjamini-Hochberg)"} - {head}
+    assert not others & set(heads)

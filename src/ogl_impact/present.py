@@ -20,7 +20,11 @@ standard error, method or item-rest correlation column), which
 see :mod:`ogl_impact.stats.words`), show the reader's half
 (:func:`in_language`); a programme table's note stays whole; a method code
 ("welch", "mean correlation", "holm", "feldt") is named by :data:`METHOD_LABELS`, the form
-of an intraclass correlation (``ICC2``) by :data:`ICC_LABELS`.
+of an intraclass correlation (``ICC2``) by :data:`ICC_LABELS`; a term of the package's own
+(``lab_after``, ``std_alpha``, ``rmsea``, ``event_-1``, ``visual=~x1``) by :data:`TERM_LABELS`,
+:data:`STATISTIC_LABELS` and the patterns beside them, while a coefficient keeps the name of
+the user's variable. The header of corrected p-values names the correction the frame records
+(``attrs["adjust"]``: "p (Holm)", "p (Bonferroni)").
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset, lab_names
 from ogl_impact.schemas import TABLES
 from ogl_impact.stats import words
+from ogl_impact.stats.effects import ADJUST
 from ogl_impact.stats.masking import PANEL_MASKED
 
 # column -> (German header, English header)
@@ -149,7 +154,7 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "g_ci": ("95-%-KI g", "95% CI g"),
     "d_z": ("d_z", "d_z"),
     "dz_ci": ("95-%-KI d_z", "95% CI d_z"),
-    "p_adj": ("p (Holm)", "p (Holm)"),
+    "p_adj": ("p (korrigiert)", "p (adjusted)"),
     "var_between": ("Varianz zwischen den Gruppen", "Variance between groups"),
     "var_within": ("Varianz innerhalb der Gruppen", "Variance within groups"),
     "grand_mean": ("Gesamtmittel", "Grand mean"),
@@ -248,15 +253,90 @@ TERM_LABELS = {
     "comparison, change": ("Vergleich, Veränderung", "comparison, change"),
     "difference in differences": ("Differenz der Differenzen", "difference in differences"),
     # regression output (statsmodels "Intercept", lme4 "(Intercept)")
-    "Intercept": ("Achsenabschnitt", "Intercept"),
-    "(Intercept)": ("Achsenabschnitt", "Intercept"),
+    "Intercept": ("Achsenabschnitt", "intercept"),
+    "(Intercept)": ("Achsenabschnitt", "intercept"),
     # the treatment of stats.lab_comparison's two-way fixed-effects model
     "lab_after": ("Labor × nachher", "lab × after"),
     # the two ICCs of MixedResult.icc (Nakagawa et al. 2017)
-    "adjusted": ("angepasst", "adjusted"),
-    "conditional": ("bedingt", "conditional"),
+    "adjusted": ("angepasster ICC", "adjusted ICC"),
+    "conditional": ("bedingter ICC", "conditional ICC"),
     # the one test over all predictors of the parallel-lines check
-    "omnibus": ("alle Prädiktoren", "omnibus"),
+    "omnibus": ("alle Prädiktoren", "all predictors (omnibus)"),
+    # the test of stats.hausman (the frame names it in German)
+    "feste vs. zufällige Effekte": ("feste vs. zufällige Effekte", "fixed vs. random effects"),
+    # the estimate of stats.mean_difference (a table with se and statistic, as coefficients)
+    "mean_difference": ("Mittelwertdifferenz", "mean difference"),
+}
+# the statistics and fit measures stats names by a code in ``term`` (the codes stay in the
+# frames: lookups use them). A frame's terms are named by these only when every term of it is
+# one of them and it is no table of coefficients (one with ``se`` and ``statistic``): a
+# coefficient keeps the name of the user's variable even when it reads like a code ("alpha")
+STATISTIC_LABELS = {
+    # reliability (stats.cronbach_alpha, omega, omega_hierarchical, icc_null_model)
+    "alpha": ("Cronbachs Alpha", "Cronbach's alpha"),
+    "std_alpha": ("standardisiertes Alpha", "standardised alpha"),
+    "average_r": ("mittlere Inter-Item-Korrelation", "mean inter-item correlation"),
+    "median_r": ("Median der Inter-Item-Korrelationen", "median inter-item correlation"),
+    "omega": ("McDonalds Omega", "McDonald's omega"),
+    "omega2": ("Omega (modellimpliziert)", "omega (model-implied)"),
+    "omega3": ("Omega (beobachtet)", "omega (observed)"),
+    "ave": ("durchschnittlich erfasste Varianz (AVE)", "average variance extracted (AVE)"),
+    "omega_h": ("Omega hierarchisch", "omega hierarchical"),
+    "omega_h_asymptotic": ("Omega hierarchisch, asymptotisch", "omega hierarchical, asymptotic"),
+    "omega_t": ("Omega gesamt", "omega total"),
+    "g6": ("Guttmans Lambda 6", "Guttman's lambda 6"),
+    "ICC": ("Intraklassenkorrelation (ICC)", "intraclass correlation (ICC)"),
+    # two groups (stats.mean_difference, effect_sizes, rank_test)
+    "cohens_d": ("Cohens d", "Cohen's d"),
+    "hedges_g": ("Hedges' g", "Hedges' g"),
+    "glass_delta": ("Glass' Δ", "Glass's Δ"),
+    "glass_delta_adjusted": ("Glass' Δ, korrigiert", "Glass's Δ, bias-corrected"),
+    "d_z": ("Cohens d_z (gepaart)", "Cohen's d_z (paired)"),
+    "location_shift": ("Lageunterschied", "location shift"),
+    # fit measures of a confirmatory factor analysis (stats.cfa)
+    "chisq": ("χ²", "χ²"),
+    "baseline_chisq": ("χ² des Nullmodells", "χ² of the baseline model"),
+    "cfi": ("CFI", "CFI"),
+    "tli": ("TLI", "TLI"),
+    "rmsea": ("RMSEA", "RMSEA"),
+    "srmr": ("SRMR", "SRMR"),
+    "loglik_h1": ("Log-Likelihood (saturiertes Modell)", "log-likelihood (saturated model)"),
+    # fit of regression, mixed, ordinal and panel models
+    "loglik": ("Log-Likelihood", "log-likelihood"),
+    "log_lik": ("Log-Likelihood", "log-likelihood"),
+    "aic": ("AIC", "AIC"),
+    "bic": ("BIC", "BIC"),
+    "deviance": ("Devianz (−2 log L)", "deviance (−2 log L)"),
+    "max_grad": ("größter Gradient", "largest gradient"),
+    "cond_h": ("Konditionszahl der Hesse-Matrix", "condition number of the Hessian"),
+    "n_iter": ("Iterationen", "iterations"),
+    "n_categories": ("Antwortkategorien", "answer categories"),
+    "n_groups": ("Gruppen", "groups"),
+    "n_units": ("Einheiten", "units"),
+    "n_clusters": ("Cluster", "clusters"),
+    "r_squared": ("R²", "R²"),
+    "adj_r_squared": ("korrigiertes R²", "adjusted R²"),
+    "sigma": ("Standardfehler der Residuen (σ)", "residual standard error (σ)"),
+    "df_resid": ("Freiheitsgrade der Residuen", "residual degrees of freedom"),
+    "df_within": ("Freiheitsgrade innerhalb der Einheiten", "degrees of freedom within units"),
+    "sigma2_idiosyncratic": ("Restvarianz (σ²_e)", "idiosyncratic variance (σ²_e)"),
+    "sigma2_individual": ("Varianz zwischen den Einheiten (σ²_u)", "variance between units (σ²_u)"),
+    "rho": ("Anteil der Einheitenvarianz (ρ)", "share of unit variance (ρ)"),
+    "theta": ("θ (Gewicht der Quasi-Zentrierung)", "θ (quasi-demeaning weight)"),
+    "theta_min": ("kleinstes θ (Quasi-Zentrierung)", "smallest θ (quasi-demeaning)"),
+    "theta_mean": ("mittleres θ (Quasi-Zentrierung)", "mean θ (quasi-demeaning)"),
+    "theta_max": ("größtes θ (Quasi-Zentrierung)", "largest θ (quasi-demeaning)"),
+}
+# terms of stats made of a code and a number or of the user's names: the event time of
+# stats.event_study ("event_-1"), the parameters of stats.cfa in lavaan syntax ("visual=~x1")
+EVENT_TERM = re.compile(r"^event_(-?\d+)$")
+EVENT_LABEL = ("Ereigniszeit {}", "event time {}")
+LAVAAN_TERM = re.compile(r"^\s*([^=~\s]+)\s*(=~|~~|~)\s*([^=~\s]+)\s*$")
+LAVAAN_LABELS = {
+    "=~": ("Ladung {0} → {1}", "loading {0} → {1}"),
+    "~": ("Regression {0} ← {1}", "regression {0} ← {1}"),
+    "~~": ("Kovarianz {0}, {1}", "covariance {0}, {1}"),
+    "variance": ("Varianz {0}", "variance {0}"),
 }
 # the method codes of stats (the test or the interval, one word: "welch", "feldt") in words;
 # a method text (several words) is written in both languages by stats itself
@@ -307,7 +387,25 @@ ICC_LABELS = {
 # the decisions of stats.adjust_pvalues
 SIGNIFICANCE_LEVEL = ("Signifikanzniveau", "Significance level")
 # the header of ``p_adj`` when the frame's ``method`` names a correction other than Holm's
+# (or none is recorded)
 ADJUSTED_P = ("p (korrigiert)", "p (adjusted)")
+# the header of ``p_adj`` by the correction a frame records in ``attrs["adjust"]``
+# (stats.change_by_unit), or by a method column of Holm's correction only
+ADJUSTED_P_BY = {
+    "bonferroni": ("p (Bonferroni)", "p (Bonferroni)"),
+    "sidak": ("p (Šidák)", "p (Šidák)"),
+    "holm-sidak": ("p (Holm-Šidák)", "p (Holm-Šidák)"),
+    "holm": ("p (Holm)", "p (Holm)"),
+    "simes-hochberg": ("p (Hochberg)", "p (Hochberg)"),
+    "hommel": ("p (Hommel)", "p (Hommel)"),
+    "fdr_bh": ("p (Benjamini-Hochberg)", "p (Benjamini-Hochberg)"),
+    "fdr_by": ("p (Benjamini-Yekutieli)", "p (Benjamini-Yekutieli)"),
+    "fdr_tsbh": ("p (Benjamini-Hochberg, zweistufig)", "p (Benjamini-Hochberg, two-stage)"),
+    "fdr_tsbky": (
+        "p (Benjamini-Krieger-Yekutieli, zweistufig)",
+        "p (Benjamini-Krieger-Yekutieli, two-stage)",
+    ),
+}
 # column names a method text may mention (clusters, fixed effects): named by their header
 METHOD_COLUMNS = re.compile(r"\b(unit_id|lab_id|wave|period_id|is_lab)\b")
 # the residual row of a mixed model's random part (column ``group``)
@@ -550,7 +648,19 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
                 out[col] = values.map(lambda v: TABLES[v].title_de)
         elif col == "term":
             kinds = raw_kinds if raw_kinds is not None else [None] * len(out)
-            out[col] = [_term(v, kind, lang) for v, kind in zip(values, kinds, strict=True)]
+            codes = [t for t in values if isinstance(t, str) and t]
+            coefficients = {"se", "statistic"} <= set(out.columns)
+            context = {
+                # a table of statistics (fit measures, alpha, effect sizes), not of coefficients
+                "statistics": not coefficients
+                and bool(codes)
+                and all(t in STATISTIC_LABELS for t in codes),
+                "events": "event_time" in out.columns,
+                "lavaan": "op" in out.columns,
+            }
+            out[col] = [
+                _term(v, kind, lang, **context) for v, kind in zip(values, kinds, strict=True)
+            ]
         elif col == "status":
             out[col] = values.astype(str).map(
                 lambda v: _pick(STATUS_LABELS[v], lang) if v in STATUS_LABELS else v
@@ -628,12 +738,37 @@ def _method(value: object, lang: str) -> object:
     return METHOD_COLUMNS.sub(lambda m: header(m.group(1), lang), text)
 
 
-def _term(value: object, kind: object, lang: str) -> object:
-    """Name a model term in words: known terms by TERM_LABELS, thresholds "zwischen 1 und 2"."""
+def _term(
+    value: object,
+    kind: object,
+    lang: str,
+    *,
+    statistics: bool = False,
+    events: bool = False,
+    lavaan: bool = False,
+) -> object:
+    """Name a model term in words: known terms by TERM_LABELS, thresholds "zwischen 1 und 2".
+
+    With ``statistics`` (every term of the frame is a code of :data:`STATISTIC_LABELS`, and
+    the frame no table of coefficients) a code is named by that table; with ``events`` (an
+    event study) ``event_-1`` reads "Ereigniszeit −1"; with ``lavaan`` (the parameters of
+    :func:`ogl_impact.stats.cfa`) ``visual=~x1`` reads "Ladung visual → x1". The user's own
+    names stay as written.
+    """
     if not isinstance(value, str):
         return value
     if value in TERM_LABELS:
         return _pick(TERM_LABELS[value], lang)
+    if statistics and value in STATISTIC_LABELS:
+        return _pick(STATISTIC_LABELS[value], lang)
+    event = EVENT_TERM.match(value) if events else None
+    if event:
+        return _pick(EVENT_LABEL, lang).format(number(int(event.group(1)), 0, lang))
+    parameter = LAVAAN_TERM.match(value) if lavaan else None
+    if parameter:
+        lhs, op, rhs = parameter.groups()
+        op = "variance" if op == "~~" and lhs == rhs else op
+        return _pick(LAVAAN_LABELS[op], lang).format(lhs, rhs)
     found = THRESHOLD.match(value) if kind == "threshold" else None
     if found:
         low, high = found.groups()
@@ -958,11 +1093,8 @@ def table(
         # (stats.adjust_pvalues) alpha is the level of the test, not Cronbach's alpha of the
         # reliability tables
         headers[list(shown.columns).index("alpha")] = _pick(SIGNIFICANCE_LEVEL, lang)
-    if "p_adj" in shown.columns and "method" in frame.columns:
-        corrections = {m for m in frame["method"] if isinstance(m, str) and m in METHOD_LABELS}
-        if corrections - {"holm"}:
-            # "p (Holm)" only where Holm corrected; the method column names the correction
-            headers[list(shown.columns).index("p_adj")] = _pick(ADJUSTED_P, lang)
+    if "p_adj" in shown.columns:
+        headers[list(shown.columns).index("p_adj")] = _pick(_adjusted_p(frame), lang)
     style = style.relabel_index(headers, axis="columns")
     style = style.set_table_styles(
         [
@@ -980,6 +1112,24 @@ def table(
     if caption:
         style = style.set_caption(caption)
     return style
+
+
+def _adjusted_p(frame: pd.DataFrame) -> tuple[str, str]:
+    """Header of ``p_adj`` by the correction used: "p (Holm)", "p (Bonferroni)", "p (korrigiert)".
+
+    The correction recorded in ``attrs["adjust"]`` (:func:`ogl_impact.stats.change_by_unit`)
+    names it; else a method column (:func:`ogl_impact.stats.adjust_pvalues`) of Holm's
+    correction only gives "p (Holm)", any other "p (korrigiert)" beside the method column
+    that names it; with neither the header says only that the p-values are corrected.
+    """
+    recorded = frame.attrs.get(ADJUST)
+    if isinstance(recorded, str):
+        return ADJUSTED_P_BY.get(recorded, ADJUSTED_P)
+    if "method" in frame.columns:
+        corrections = {m for m in frame["method"] if isinstance(m, str) and m in ADJUSTED_P_BY}
+        if corrections == {"holm"}:
+            return ADJUSTED_P_BY["holm"]
+    return ADJUSTED_P
 
 
 def show(drawn: object, *, only: str | None = None, lang: str = "de") -> None:

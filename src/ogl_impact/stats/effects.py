@@ -468,6 +468,8 @@ ADJUST_METHODS = {
     "fdr_tsbh": "two-stage Benjamini-Hochberg (2000) FDR",
     "fdr_tsbky": "two-stage Benjamini-Krieger-Yekutieli (2006) FDR",
 }
+ADJUST = "adjust"
+"""Key of ``attrs`` naming the correction of a frame's ``p_adj`` (``"holm"``, ``"fdr_bh"``)."""
 _OLD_NAMES = {
     "bh": "fdr_bh",
     "by": "fdr_by",

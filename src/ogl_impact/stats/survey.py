@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ogl_impact.stats.did import _did_2x2_raw, _mask_cells, twfe
-from ogl_impact.stats.effects import adjust_pvalues, effect_sizes, mean_difference
+from ogl_impact.stats.effects import ADJUST, adjust_pvalues, effect_sizes, mean_difference
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.groups import constant_dims, describe
 from ogl_impact.stats.masking import (
@@ -404,7 +404,7 @@ def change_by_unit(
             (Welch), hedges_g, g_ci_low, g_ci_high, n_panel, d_z, dz_ci_low,
             dz_ci_high, p_adj (per unit only; a masked unit counts with
             p = 1, so that no shown p_adj depends on its p-value),
-            suppressed.
+            suppressed. ``attrs["adjust"]`` names the correction of p_adj.
 
     Raises
     ------
@@ -503,9 +503,11 @@ def change_by_unit(
     if min_n is None:
         out = out.assign(suppressed=False)
         out.attrs["note"] = note(0, None)
-        return _describe_units(out, data, units, before, after)
-    masked = _adjust_shown(_mask_units(out, min_n), adjust)
-    return _describe_units(masked, data, units, before, after)
+    else:
+        out = _adjust_shown(_mask_units(out, min_n), adjust)
+    # the correction of p_adj, for the tables' header ("p (Holm)", "p (Bonferroni)")
+    out.attrs[ADJUST] = adjust
+    return _describe_units(out, data, units, before, after)
 
 
 def _describe_units(
