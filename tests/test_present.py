@@ -369,8 +369,8 @@ def test_diagnostic_flags_read_as_words(demo):
     ("method", "lang", "p_head", "level_head"),
     [
         ("holm", "de", "p (Holm)", "Signifikanzniveau"),
-        ("fdr_bh", "de", "p (korrigiert)", "Signifikanzniveau"),
-        ("bonferroni", "en", "p (adjusted)", "Significance level"),
+        ("fdr_bh", "de", "p (Benjamini-Hochberg)", "Signifikanzniveau"),
+        ("bonferroni", "en", "p (Bonferroni)", "Significance level"),
     ],
 )
 def test_a_correction_table_names_its_p_values_and_level(method, lang, p_head, level_head):
@@ -379,3 +379,16 @@ def test_a_correction_table_names_its_p_values_and_level(method, lang, p_head, l
     heads, _ = cells(present.table(result, lang=lang).to_html())
     assert p_head in heads and level_head in heads
     assert "Alpha" not in heads
+    # one level for every test: no second column repeating it as if it were corrected
+    assert not {"Niveau der letzten Stufe", "Level of the final stage"} & set(heads)
+
+
+def test_a_two_stage_correction_shows_the_level_of_its_last_stage():
+    # Benjamini, Krieger & Yekutieli (2006): the second stage tests at alpha / (1 + alpha) times
+    # m / (m - r1), r1 the rejections of the first stage; here m = 4 and the first stage (at
+    # 0.05 / 1.05 = 0.047619) rejects 2, so the last level is 0.047619 * 4 / 2 = 0.095238
+    result = stats.adjust_pvalues([0.001, 0.01, 0.3, 0.6], method="fdr_tsbky")
+    heads, body = cells(present.table(result, decimals=4).to_html())
+    assert "Niveau der letzten Stufe" in heads
+    assert body[heads.index("Niveau der letzten Stufe")] == "0,0952"  # the first row
+    assert "p (Benjamini-Krieger-Yekutieli, zweistufig)" in heads

@@ -41,7 +41,7 @@ from ogl_impact import privacy, vocab
 from ogl_impact.dataset import Dataset, lab_names
 from ogl_impact.schemas import TABLES
 from ogl_impact.stats import words
-from ogl_impact.stats.effects import ADJUST
+from ogl_impact.stats.effects import ADJUST, ADJUST_METHODS
 from ogl_impact.stats.masking import PANEL_MASKED
 
 # column -> (German header, English header)
@@ -190,7 +190,7 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "title": ("Titel", "Title"),
     "description": ("Beschreibung", "Description"),
     "reject": ("H0 verworfen", "H0 rejected"),
-    "alpha_adj": ("Niveau (korrigiert)", "Level (adjusted)"),
+    "alpha_adj": ("Niveau der letzten Stufe", "Level of the final stage"),
 }
 """Header of each known result column in German and English; other columns keep their name."""
 
@@ -353,22 +353,7 @@ METHOD_LABELS = {
     "feldt": ("Feldt-Intervall (F-Verteilung)", "Feldt interval (F distribution)"),
     "duhachek": ("Duhachek-Intervall (asymptotisch)", "Duhachek interval (asymptotic)"),
     # the corrections for multiple testing (stats.adjust_pvalues, statsmodels' names)
-    "bonferroni": ("Bonferroni-Korrektur", "Bonferroni correction"),
-    "sidak": ("Šidák-Korrektur (einstufig)", "Šidák correction (single step)"),
-    "holm-sidak": ("Holm-Šidák (schrittweise absteigend)", "Holm-Šidák (step down)"),
-    "holm": ("Holm-Korrektur (1979)", "Holm correction (1979)"),
-    "simes-hochberg": ("Hochberg (1988), schrittweise aufsteigend", "Hochberg (1988), step up"),
-    "hommel": ("Hommel-Korrektur (1988)", "Hommel correction (1988)"),
-    "fdr_bh": ("Benjamini-Hochberg (1995), FDR", "Benjamini-Hochberg (1995), FDR"),
-    "fdr_by": ("Benjamini-Yekutieli (2001), FDR", "Benjamini-Yekutieli (2001), FDR"),
-    "fdr_tsbh": (
-        "zweistufig nach Benjamini-Hochberg (2000), FDR",
-        "two-stage Benjamini-Hochberg (2000), FDR",
-    ),
-    "fdr_tsbky": (
-        "zweistufig nach Benjamini-Krieger-Yekutieli (2006), FDR",
-        "two-stage Benjamini-Krieger-Yekutieli (2006), FDR",
-    ),
+    **ADJUST_METHODS,
 }
 # the six forms of the intraclass correlation (stats.icc, column ``term``; Shrout & Fleiss 1979,
 # named as psych::ICC and pingouin do): the frame's ``description`` is shown in these words
@@ -386,11 +371,10 @@ ICC_LABELS = {
 # the header of ``alpha`` in a table of power or of the minimum detectable effect, and of
 # the decisions of stats.adjust_pvalues
 SIGNIFICANCE_LEVEL = ("Signifikanzniveau", "Significance level")
-# the header of ``p_adj`` when the frame's ``method`` names a correction other than Holm's
-# (or none is recorded)
+# the header of ``p_adj`` when the frame records no single correction
 ADJUSTED_P = ("p (korrigiert)", "p (adjusted)")
 # the header of ``p_adj`` by the correction a frame records in ``attrs["adjust"]``
-# (stats.change_by_unit), or by a method column of Holm's correction only
+# (stats.change_by_unit), or by a method column naming one (stats.adjust_pvalues)
 ADJUSTED_P_BY = {
     "bonferroni": ("p (Bonferroni)", "p (Bonferroni)"),
     "sidak": ("p (Šidák)", "p (Šidák)"),
@@ -1081,6 +1065,9 @@ def table(
         )
     shown = _mark_suppressed(frame, labelled(frame, data, lang=lang), lang)
     shown = _join_ci(shown.drop(columns=[c for c in hide if c in shown.columns]))
+    if _same_level(frame) and "alpha_adj" in shown.columns:
+        # only a two-stage FDR correction tests its last stage at another level than alpha
+        shown = shown.drop(columns="alpha_adj")
     style = shown.style.format(formatters(shown, lang=lang, decimals=decimals))
     style = style.hide(axis="index")
     constructs = _constructs(data, lang)
@@ -1114,21 +1101,27 @@ def table(
     return style
 
 
+def _same_level(frame: pd.DataFrame) -> bool:
+    """Whether a correction table's ``alpha_adj`` only repeats ``alpha`` in every row."""
+    if not {"alpha", "alpha_adj"} <= set(frame.columns):
+        return False
+    return bool(frame["alpha"].astype(float).eq(frame["alpha_adj"].astype(float)).all())
+
+
 def _adjusted_p(frame: pd.DataFrame) -> tuple[str, str]:
     """Header of ``p_adj`` by the correction used: "p (Holm)", "p (Bonferroni)", "p (korrigiert)".
 
     The correction recorded in ``attrs["adjust"]`` (:func:`ogl_impact.stats.change_by_unit`)
-    names it; else a method column (:func:`ogl_impact.stats.adjust_pvalues`) of Holm's
-    correction only gives "p (Holm)", any other "p (korrigiert)" beside the method column
-    that names it; with neither the header says only that the p-values are corrected.
+    names it; else a method column (:func:`ogl_impact.stats.adjust_pvalues`) naming one
+    correction; with neither (or several) the header says only that the p-values are corrected.
     """
     recorded = frame.attrs.get(ADJUST)
     if isinstance(recorded, str):
         return ADJUSTED_P_BY.get(recorded, ADJUSTED_P)
     if "method" in frame.columns:
         corrections = {m for m in frame["method"] if isinstance(m, str) and m in ADJUSTED_P_BY}
-        if corrections == {"holm"}:
-            return ADJUSTED_P_BY["holm"]
+        if len(corrections) == 1:
+            return ADJUSTED_P_BY[corrections.pop()]
     return ADJUSTED_P
 
 

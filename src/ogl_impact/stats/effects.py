@@ -457,17 +457,24 @@ def _rank_frame(nx: int, ny: int, exact: bool, statistic: float, p: float, metho
 
 
 ADJUST_METHODS = {
-    "bonferroni": "Bonferroni",
-    "sidak": "Šidák (single step)",
-    "holm-sidak": "Holm-Šidák (step down)",
-    "holm": "Holm (1979)",
-    "simes-hochberg": "Hochberg (1988) step up",
-    "hommel": "Hommel (1988)",
-    "fdr_bh": "Benjamini-Hochberg (1995) FDR",
-    "fdr_by": "Benjamini-Yekutieli (2001) FDR",
-    "fdr_tsbh": "two-stage Benjamini-Hochberg (2000) FDR",
-    "fdr_tsbky": "two-stage Benjamini-Krieger-Yekutieli (2006) FDR",
+    "bonferroni": ("Bonferroni-Korrektur", "Bonferroni correction"),
+    "sidak": ("Šidák-Korrektur (einstufig)", "Šidák correction (single step)"),
+    "holm-sidak": ("Holm-Šidák (schrittweise absteigend)", "Holm-Šidák (step down)"),
+    "holm": ("Holm-Korrektur (1979)", "Holm correction (1979)"),
+    "simes-hochberg": ("Hochberg (1988), schrittweise aufsteigend", "Hochberg (1988), step up"),
+    "hommel": ("Hommel-Korrektur (1988)", "Hommel correction (1988)"),
+    "fdr_bh": ("Benjamini-Hochberg (1995), FDR", "Benjamini-Hochberg (1995), FDR"),
+    "fdr_by": ("Benjamini-Yekutieli (2001), FDR", "Benjamini-Yekutieli (2001), FDR"),
+    "fdr_tsbh": (
+        "zweistufig nach Benjamini-Hochberg (2000), FDR",
+        "two-stage Benjamini-Hochberg (2000), FDR",
+    ),
+    "fdr_tsbky": (
+        "zweistufig nach Benjamini-Krieger-Yekutieli (2006), FDR",
+        "two-stage Benjamini-Krieger-Yekutieli (2006), FDR",
+    ),
 }
+"""The corrections for multiple testing (statsmodels' codes) and their names (German, English)."""
 ADJUST = "adjust"
 """Key of ``attrs`` naming the correction of a frame's ``p_adj`` (``"holm"``, ``"fdr_bh"``)."""
 _OLD_NAMES = {
