@@ -212,6 +212,22 @@ GERMAN_METAVARS = {
 }  # fmt: skip
 
 
+def test_a_period_not_yet_in_periods_csv_is_not_taken_for_the_last_one(tmp_path: Path, capsys):
+    """sb7 (not in periods.csv yet) once drew "meinten Sie sb6?": a careless user rebuilt sb6."""
+    data = ROOT / "data" / "raw"
+    out = tmp_path / "vorlagen"
+    argv = ["--period", "sb7", "--lab", "brandis", "--data", str(data), "--out", str(out)]
+    assert main(["template", *argv]) == 2
+    err = capsys.readouterr().err
+    assert "„sb7“ ist kein Berichtszeitraum; Berichtszeiträume: sb1," in err, err
+    assert "meinten Sie" not in err and "sb6?" not in err, err
+    assert not out.exists()
+    assert main(["status", "--data", str(data), "--period", "sb7"]) == 2
+    err = capsys.readouterr().err
+    assert "unbekannter Zeitraum „sb7“. Zeiträume mit Datenlieferung: sb1," in err, err
+    assert "meinten Sie" not in err, err
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [

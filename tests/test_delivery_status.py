@@ -405,7 +405,7 @@ def test_status_provisional_before_the_deadline(register, capsys):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--period", "p4"], "meinten Sie p"),
+        (["--period", "p4"], "unbekannter Zeitraum „p4“. Zeiträume"),  # not "meinten Sie p3?"
         (["--period", "P1"], "meinten Sie p1?"),
         (["--period", "w1"], "liefern die Labore nichts"),
         (["--as-of", "31.02.2021"], "kein gültiges Datum"),

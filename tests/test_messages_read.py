@@ -315,9 +315,9 @@ def test_an_unknown_period_for_status_ends_its_sentence(mini: Path, capsys):
     assert main(["status", "--data", str(mini), "--period", "xx"]) == 2
     said = capsys.readouterr().err
     assert "unbekannter Zeitraum „xx“. Zeiträume mit Datenlieferung: sb1," in said, said
-    assert main(["status", "--data", str(mini), "--period", "sb7"]) == 2
+    assert main(["status", "--data", str(mini), "--period", "sbb6"]) == 2
     said = capsys.readouterr().err
-    assert "„sb7“ – meinten Sie sb6? Zeiträume mit Datenlieferung" in said, said
+    assert "„sbb6“ – meinten Sie sb6? Zeiträume mit Datenlieferung" in said, said
 
 
 def test_the_same_file_twice_asks_for_nothing(base, data, original, tmp_path, capsys):

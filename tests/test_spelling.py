@@ -38,9 +38,9 @@ def test_the_name_is_returned_as_known_spells_it():
 @pytest.mark.parametrize(
     ("given", "known", "meant"),
     [
-        ("sb7", PERIODS, "sb6"),  # ties go to the later name, as difflib decides them
-        ("sb0", ["sb1"], "sb1"),  # likeness 2/3, below the cutoff
-        ("p4", ["p1", "w1"], "p1"),  # likeness 1/2
+        ("sc6", PERIODS, "sb6"),  # likeness 2/3, below the cutoff
+        ("sb", ["sa", "sc"], "sc"),  # ties go to the later name, as difflib decides them
+        ("p4", ["q4", "w1"], "q4"),  # likeness 1/2
         ("kehk", LABS, "kehl"),
     ],
 )
@@ -58,9 +58,25 @@ def test_a_short_name_with_one_character_wrong_is_meant(given, known, meant):
         ("", LABS),
         ("   ", LABS),
         ("brandis", []),
+        (None, LABS),
+        (3, PERIODS),
     ],
 )
 def test_nothing_close_means_nothing(given, known):
+    assert closest(given, known) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "known"),
+    [
+        ("sb7", PERIODS),  # a period not yet in periods.csv, not a typo of sb6
+        ("sb0", ["sb1"]),
+        ("p4", ["p1", "w1"]),
+        ("sb16", ["sb15", "sb26"]),  # likeness 0.75 would reach the cutoff
+        ("welle2027", ["welle2026"]),
+    ],
+)
+def test_a_name_differing_only_in_its_digits_is_another_id(given, known):
     assert closest(given, known) is None
 
 
@@ -89,4 +105,11 @@ def test_adjust_pvalues_names_the_method_meant(given, meant):
 def test_adjust_pvalues_suggests_nothing_for_a_strange_method():
     with pytest.raises(StatsInputError) as caught:
         stats.adjust_pvalues([0.01, 0.02], method="zauberei")
+    assert "meinten Sie" not in str(caught.value)
+
+
+@pytest.mark.parametrize("method", [None, 3, ["holm"]])
+def test_adjust_pvalues_refuses_a_method_that_is_no_name(method):
+    with pytest.raises(StatsInputError, match="Unbekannte Korrekturmethode") as caught:
+        stats.adjust_pvalues([0.01, 0.02], method=method)
     assert "meinten Sie" not in str(caught.value)

@@ -6,8 +6,11 @@ file name, a key that another table does not know, a method of
 in other capitals or with spaces around it is the name itself; otherwise the
 most similar known name (:class:`difflib.SequenceMatcher`, lower case) is
 meant when the likeness reaches :data:`CUTOFF`. A short name (up to
-:data:`SHORT` characters) with one character wrong is meant too: ``sb7`` for
-``sb6`` (likeness 0.67), ``p4`` for ``p1`` (0.5).
+:data:`SHORT` characters) with one character wrong is meant too: ``kehk`` for
+``kehl`` (likeness 0.75), ``sc6`` for ``sb6`` (0.67). A name that differs from a
+known one only in its digits is another id, not a typo: ``sb7`` does not mean
+``sb6`` (a period not yet in periods.csv must not send anyone to rebuild the
+last one), ``p4`` does not mean ``p1``.
 """
 
 from __future__ import annotations
@@ -30,13 +33,21 @@ def _one_wrong(given: str, known: str) -> bool:
     return sum(a != b for a, b in zip(given, known, strict=True)) == 1
 
 
+def _other_number(given: str, known: str) -> bool:
+    """Tell whether two names of equal length differ, and only where both have a digit."""
+    if len(given) != len(known):
+        return False
+    pairs = [(a, b) for a, b in zip(given, known, strict=True) if a != b]
+    return bool(pairs) and all(a.isdigit() and b.isdigit() for a, b in pairs)
+
+
 def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str | None:
     """Return the known name ``given`` probably means, or None when none is close.
 
     Parameters
     ----------
     given : str
-        The name as typed.
+        The name as typed; anything else (None, a number) means no name.
     known : iterable of str
         The names there are. Of two names equally like ``given`` the one later in
         lower-case sort order is meant, as :func:`difflib.get_close_matches` decides.
@@ -48,7 +59,8 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     -------
     str or None
         The known name as it is spelled in ``known``; None when ``given`` is
-        empty or no known name is close.
+        not a string, is empty, or no known name is close (a name differing only
+        in its digits is never close).
 
     Examples
     --------
@@ -56,11 +68,15 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     'brandis'
     >>> closest("SB6", ["sb5", "sb6"])
     'sb6'
-    >>> closest("sb7", ["sb5", "sb6"])
+    >>> closest("sb7", ["sb5", "sb6"]) is None
+    True
+    >>> closest("sc6", ["sb5", "sb6"])
     'sb6'
     >>> closest("xx", ["sb5", "sb6"]) is None
     True
     """
+    if not isinstance(given, str):
+        return None
     key = given.strip().lower()
     if not key:
         return None
@@ -73,6 +89,8 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     matcher.set_seq2(key)
     best: tuple[float, str] | None = None
     for low in names:
+        if _other_number(key, low):
+            continue  # sb7 is a period of its own, not a typo of sb6
         matcher.set_seq1(low)
         short = _one_wrong(key, low)
         if not short and (matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff):

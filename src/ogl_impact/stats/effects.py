@@ -551,7 +551,7 @@ def adjust_pvalues(
     """
     from statsmodels.stats.multitest import fdrcorrection_twostage, multipletests
 
-    if method not in ADJUST_METHODS:
+    if not isinstance(method, str) or method not in ADJUST_METHODS:
         meant = closest(method, [*ADJUST_METHODS, *_OLD_NAMES])
         meant = _OLD_NAMES.get(meant, meant) if meant is not None else None
         hint = f" (meinten Sie {meant!r}?)" if meant is not None else ""
