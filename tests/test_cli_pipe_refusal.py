@@ -97,3 +97,27 @@ def test_version_into_a_closed_pipe_has_no_traceback():
     status, err = closed(["--version"])
     assert status == 141
     clean(err)
+
+
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["validate", "--help"], ["template", "--help"]]
+)
+def test_version_and_help_into_a_closed_pipe_end_141_like_any_run_that_succeeded(args):
+    """--version ended 141 but ``<befehl> --help`` 0: one rule for both now."""
+    status, err = closed(args)
+    assert status == 141, err
+    clean(err)
+
+
+@pytest.mark.parametrize("args", [[], ["gibt-es-nicht"]])
+def test_the_bare_help_and_an_unknown_command_into_a_closed_pipe_keep_2(args):
+    status, err = closed(args)
+    assert status == 2, err
+    clean(err)
+
+
+def test_version_and_help_read_to_the_end_still_end_0():
+    for args in (["--version"], ["--help"], ["validate", "--help"]):
+        result = subprocess.run([str(EXE), *args], capture_output=True, timeout=60)
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout.strip(), args

@@ -512,19 +512,26 @@ _WRITER_LOG = "ogl_impact.write.target"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.version or args.command is None:
-        from ogl_impact import __version__
+    out = _PipeGuard(sys.stdout)  # --help, --version and the bare help follow the one rule
+    sys.stdout = out
+    try:
+        args = parser.parse_args(argv)
+        if args.version or args.command is None:
+            from ogl_impact import __version__
 
-        try:
             if args.version:
                 print(__version__)
             else:
                 parser.print_help()
             sys.stdout.flush()
-        except BrokenPipeError:
-            return _with_pipe(EXIT_OK if args.version else EXIT_USAGE, _closed_pipe() > 0)
-        return EXIT_OK if args.version else EXIT_USAGE
+            return _with_pipe(EXIT_OK if args.version else EXIT_USAGE, out.gone)
+    except SystemExit as stop:  # argparse ends: --help (0) or unusable arguments (2)
+        sys.stdout.flush()
+        if stop.code in (None, EXIT_OK) and out.gone:
+            raise SystemExit(EXIT_PIPE) from None
+        raise
+    finally:
+        sys.stdout = out.stream
     lines = _StderrLines()  # only while the command runs: library use does not print
     writer_log = logging.getLogger(_WRITER_LOG)
     propagate, writer_log.propagate = writer_log.propagate, False  # once, not again via root
@@ -594,6 +601,13 @@ class _PipeGuard:
     stream is pointed at the null device and the command completes; ``main``
     then returns :data:`EXIT_PIPE`, as for a command that had finished
     printing before the reader went.
+
+    One rule for every run (see :func:`_with_pipe`): whatever succeeded and
+    lost its reader ends 141 – a command, ``--version``, ``<befehl> --help``
+    and ``--help`` alike (argparse's own end, ``SystemExit(0)``, becomes
+    ``SystemExit(141)``); a refusal keeps its status (1 invalid data, 2
+    unusable arguments, also ``ogl-impact`` without a command, which prints
+    the help and ends 2). Nothing is printed about the closed pipe.
     """
 
     def __init__(self, stream: object) -> None:
