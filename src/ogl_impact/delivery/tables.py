@@ -2,17 +2,22 @@
 
 Only the tables the workbooks touch and the ones they refer to are read
 (not the survey answers), each with :func:`ogl_impact.validate.validate_table`
-and together with :func:`ogl_impact.schemas.crosscheck.check_cross_table`.
-With ``cache=True`` (``collect``) what those checks give is kept in the
+and together with :func:`ogl_impact.schemas.crosscheck.check_cross_table`,
+and with the rule that a day something happened lies no later than today
+(:func:`ogl_impact.validate.future_dates`, as ``validate`` applies it): a
+table read here passes only where ``validate`` passes it. With
+``cache=True`` (``collect``) what the checks of the bytes give is kept in the
 user's cache directory (:mod:`~ogl_impact.delivery.cache`, keyed by each
 file's sha256 and the checking code) and taken from there while the bytes
 are the same: a warm load reads nothing but the files' hashes and the
-entries.
+entries. The rule of today's date is applied after the cache, on every
+load: a cached result never depends on the day it was made.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +27,7 @@ from ogl_impact.io import RawTable, TableReadError, read_table
 from ogl_impact.problems import Problem, make_problem, sort_problems
 from ogl_impact.schemas import TABLES
 from ogl_impact.schemas.crosscheck import check_cross_table
-from ogl_impact.validate import find_tables, validate_table
+from ogl_impact.validate import find_tables, future_dates, validate_table
 
 NEEDED = (
     "sources",
@@ -70,7 +75,11 @@ class DataTables:
 
 
 def load_tables(
-    folder: str | Path, names: tuple[str, ...] = NEEDED + REGISTER, *, cache: bool = False
+    folder: str | Path,
+    names: tuple[str, ...] = NEEDED + REGISTER,
+    *,
+    cache: bool = False,
+    today: date | None = None,
 ) -> DataTables:
     """Read and check the delivery tables of a data folder.
 
@@ -84,6 +93,11 @@ def load_tables(
         Take the checked tables from the cache where the files' bytes are
         those of an entry, and store what is checked anew
         (:mod:`~ogl_impact.delivery.cache`). The result is the same.
+    today : datetime.date, optional
+        The day the load is made on (default: today): a day after it in a
+        column of :data:`ogl_impact.validate.HAPPENED` is an error, as in
+        :func:`ogl_impact.validate.validate_folder`. Never part of a cached
+        entry.
 
     Returns
     -------
@@ -96,6 +110,7 @@ def load_tables(
         out.problems.append(make_problem(str(folder), "folder_missing"))
         return out
     files, _ = find_tables(folder)
+    today = today or date.today()
     for name in names:
         if name not in files:
             if name in NEEDED:
@@ -117,6 +132,7 @@ def load_tables(
                 table_cache.store(folder, entry, (raw, frame, problems))
         out.raw[name], out.tables[name] = raw, frame
         out.problems.extend(problems)
+        out.problems.extend(future_dates(raw, frame, name, today))  # after the cache: dated
     missing = set(TABLES) - set(out.tables)
     out.problems.extend(_cross(out, missing & set(NEEDED), cache))
     out.problems = sort_problems(out.problems)
