@@ -317,14 +317,15 @@ RULES: Mapping[str, tuple[str, str]] = {
         "The export has no such question (or it is free text).",
     ),
     "export_column_missing": (
-        "Die Spalte fehlt in dieser Datei; die Zuordnung {mapping} braucht sie (Zeile "
-        "{mapping_line}: {use}). Wurde sie vor dem Speichern gelöscht oder umbenannt (etwa in "
-        "Excel)?{renamed} Bitte den Export neu aus dem Befragungswerkzeug herunterladen und "
-        "unverändert importieren, oder die Zeile aus der Zuordnung nehmen.",
-        "The column is missing from this file; the mapping {mapping} needs it (line "
-        "{mapping_line}: {use}). Was it deleted or renamed before saving (e.g. in Excel)?"
-        "{renamed} Please download the export again and import it unchanged, or remove the "
-        "line from the mapping.",
+        "Die Spalte fehlt in dieser Datei{expected}; die Zuordnung "
+        "{mapping} braucht sie (Zeile {mapping_line}: {use}). Wurde sie vor dem Speichern "
+        "gelöscht oder umbenannt (etwa in Excel)?{renamed} Bitte den Export neu aus dem "
+        "Befragungswerkzeug herunterladen und unverändert importieren, oder die Zeile aus der "
+        "Zuordnung nehmen.",
+        "The column is missing from this file{expected_en}; the mapping "
+        "{mapping} needs it (line {mapping_line}: {use}). Was it deleted or renamed before "
+        "saving (e.g. in Excel)?{renamed} Please download the export again and import it "
+        "unchanged, or remove the line from the mapping.",
     ),
     "unmapped_question": (
         "Die Frage ist keinem Item zugeordnet und wird nicht übernommen.",

@@ -517,18 +517,20 @@ def missing_columns(
     ]
     if not wanted:
         return []
-    known = {
-        str(c)
-        for f in (export.items, export.free_text)
-        if len(f)
-        for c in (*f["code"], *f["tool_code"])
-    }
+    header: dict[str, str] = {}  # question code -> the column that holds its answers
+    known: set[str] = set()
+    for f in (export.items, export.free_text):
+        if not len(f):
+            continue
+        for code, tool_code in zip(f["code"], f["tool_code"], strict=True):
+            column = str(tool_code).split("::", 1)[0]  # a choice of a select_multiple
+            header.setdefault(str(code), column)
+            known.update((str(code), str(tool_code), column))
     strangers = [
         str(c)
         for c in (export.fields.columns if export.fields is not None else [])
-        if str(c) not in known
+        if not _tool_column(str(c), known)
     ]
-    strangers = [c for c in strangers if c.lower() not in _TOOL_COLUMNS and not c.endswith("Time")]
     renamed = (
         f" In der Datei stehen Spalten, die der Fragebogen nicht kennt: {', '.join(strangers[:5])}."
         if strangers
@@ -544,9 +546,66 @@ def missing_columns(
             mapping_line=line,
             use=use,
             renamed=renamed,
+            expected=_expected(header.get(code, code)),
+            expected_en=_expected(header.get(code, code), "en"),
         )
         for code, line, use in wanted
     ]
+
+
+def _expected(column: str, lang: str = "de") -> str:
+    """Name the headers read for a question in a group (KoboToolbox); empty for others.
+
+    The problem's column names a question's code, the header itself where the
+    question stands in no group. KoboToolbox heads a grouped question ``g/q1``,
+    with the download option "group separator" ``.`` as ``g.q1`` and without
+    "include groups in headers" as ``q1``; all three are read.
+
+    Examples
+    --------
+    >>> _expected("q1")
+    ''
+    >>> _expected("g/q1")
+    ' (erwartete Kopfzeile „g/q1“, „g.q1“ oder „q1“)'
+    >>> _expected("g/q1", "en")
+    " (header expected: 'g/q1', 'g.q1' or 'q1')"
+    """
+    if "/" not in column:
+        return ""
+    forms = (column, column.replace("/", "."), column.rsplit("/", 1)[-1])
+    if lang == "en":
+        return " (header expected: '{}', '{}' or '{}')".format(*forms)
+    return " (erwartete Kopfzeile „{}“, „{}“ oder „{}“)".format(*forms)
+
+
+def _tool_column(column: str, known: set[str]) -> bool:
+    """Tell whether an export column is the form's own or the tool's, not an unknown one.
+
+    Known are the questions' columns, a select_multiple split into one column
+    per choice (``<column>/<choice>`` or ``<column>.<choice>``), the tool's
+    columns (``_id``, ``meta/instanceID``, ``submitdate``, ...) and time
+    columns (``…Time``).
+
+    Examples
+    --------
+    >>> known = {"g/farben", "q1"}
+    >>> split = ("g/farben/rot", "g.farben.rot", "farben/rot")
+    >>> [_tool_column(c, known) for c in (*split, "meta/x", "_tags")]
+    [True, True, True, True, True]
+    >>> [_tool_column(c, known) for c in ("Bild", "q1x", "q1")]
+    [False, False, True]
+    """
+    low = column.lower()
+    if column in known or low in _TOOL_COLUMNS or column.endswith("Time"):
+        return True
+    if low.startswith(("_", "meta/", "meta.", "formhub/", "formhub.")):
+        return True
+    grouped = [k for k in known if "/" in k]  # also headed with "." or without the group path
+    other = {k.replace("/", ".") for k in grouped} | {k.rsplit("/", 1)[-1] for k in grouped}
+    for at, char in enumerate(column):
+        if char in "/." and (column[:at] in known or column[:at] in other):
+            return True
+    return False
 
 
 _TOOL_COLUMNS = frozenset(
@@ -556,6 +615,7 @@ _TOOL_COLUMNS = frozenset(
         "_index", "_status", "_submitted_by", "_validation_status", "_notes", "_tags",
         "_version_", "__version__", "start", "end", "today", "deviceid", "meta/instanceid",
         "formhub/uuid", "_xform_id_string", "_attachments", "_geolocation",
+        "instanceid", "uuid",  # meta/instanceID and formhub/uuid without groups in headers
     }
 )  # fmt: skip
 """Columns the tools add to every export (LimeSurvey, Kobo), not questions of the survey."""

@@ -5,7 +5,11 @@ choice in its list (1, 2, ...; a choice list of whole numbers keeps the
 numbers); ``select_multiple`` questions become one 0/1 item per choice.
 Other question types (numbers, text, dates, notes) are kept apart and never
 reach the answers. Question codes are the XLSForm ``name``; submissions name
-answers by their group path (``group/name``).
+answers by their group path (``group/name``). A CSV export may head a column
+as KoboToolbox's download options write it: the group path with ``/`` (the
+default), with ``.`` ("group separator"), or the name alone ("include groups
+in headers" off; taken only where no other question of the form has that
+name). Such headers are read as the group path.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
         ``translations``; a ``submissions`` list in the same file is used).
     submissions : str or Path, optional
         Submissions as JSON (a list, or an object with ``results``) or as the
-        CSV export (``;`` or ``,`` separated, group paths as column names).
+        CSV export (``;`` or ``,`` separated; group paths as column names, with
+        ``/`` or ``.``, or the question names alone where they are unique).
 
     Returns
     -------
@@ -101,6 +106,11 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
             f"{form.name}: Formular nicht verstanden / form not understood "
             f"({type(exc).__name__}: {exc})"
         ) from None
+    if header is not None:  # headers without the group path or with "." read as the path
+        renamed = _paths(header, items, free)
+        if renamed:
+            header = [renamed.get(h, h) for h in header]
+            rows = [{renamed.get(k, k): v for k, v in sub.items()} for sub in rows]
     ids = [response_id(sub, n) for n, sub in enumerate(rows, start=1)]
     if len(set(ids)) != len(ids):
         raise KoboError(
@@ -129,6 +139,60 @@ def _header(path: Path) -> list[str]:
         head = handle.readline().rstrip("\r\n")  # the header only, not the whole export again
     sep = ";" if head.count(";") > head.count(",") else ","
     return next(csv.reader(io.StringIO(head), delimiter=sep), [])
+
+
+def _paths(header: list[str], items: pd.DataFrame, free: pd.DataFrame) -> dict[str, str]:
+    """Map the headers of a CSV export that name a question otherwise to its group path.
+
+    KoboToolbox writes ``group/name`` by default; with the download option
+    "group separator" ``.`` it writes ``group.name``, and without "include
+    groups in headers" ``name`` alone. A header that is itself a question's
+    path is never renamed; the name alone is taken only when no other
+    question of the form has that name.
+
+    Parameters
+    ----------
+    header : list of str
+        The export's column names.
+    items, free : DataFrame
+        The form's items and free-text questions (``tool_code``).
+
+    Returns
+    -------
+    dict of str to str
+        Header as written -> group path, for the headers to rename only.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"tool_code": ["g/q1::a", "g/q1::b", "g/q2"]})
+    >>> free = pd.DataFrame({"tool_code": ["name"]})
+    >>> _paths(["name", "q1", "g.q2"], items, free)
+    {'q1': 'g/q1', 'g.q2': 'g/q2'}
+    """
+    paths = list(dict.fromkeys(_columns(items, free)))
+    known = set(paths)
+    last = [p.rsplit("/", 1)[-1] for p in paths]
+    have = set(header)
+    out: dict[str, str] = {}
+    for path, name in zip(paths, last, strict=True):
+        if path in have:
+            continue
+        forms = [path.replace("/", "."), name if last.count(name) == 1 else None]
+        for form in forms:
+            if form and form in have and form not in known and form not in out:
+                out[form] = path
+                break
+    return out
+
+
+def _columns(items: pd.DataFrame, free: pd.DataFrame) -> list[str]:
+    """Return the group path of every question, once per choice of a select_multiple."""
+    return [
+        str(tool_code).split("::", 1)[0]  # a choice of a select_multiple: its question
+        for frame in (items, free)
+        if len(frame)
+        for tool_code in frame["tool_code"]
+    ]
 
 
 def _absent(header: list[str], items: pd.DataFrame, free: pd.DataFrame) -> tuple[str, ...]:
