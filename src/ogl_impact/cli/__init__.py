@@ -598,16 +598,17 @@ class _PipeGuard:
     ``ogl-impact figures … | head -1``: ``head`` closes the pipe after one
     line; the next write fails with :class:`BrokenPipeError`. Instead of
     ending the command half-way (a figures folder with nothing in it), the
-    stream is pointed at the null device and the command completes; ``main``
-    then returns :data:`EXIT_PIPE`, as for a command that had finished
-    printing before the reader went.
+    stream is pointed at the null device and the command completes.
 
-    One rule for every run (see :func:`_with_pipe`): whatever succeeded and
-    lost its reader ends 141 – a command, ``--version``, ``<befehl> --help``
-    and ``--help`` alike (argparse's own end, ``SystemExit(0)``, becomes
-    ``SystemExit(141)``); a refusal keeps its status (1 invalid data, 2
-    unusable arguments, also ``ogl-impact`` without a command, which prints
-    the help and ends 2). Nothing is printed about the closed pipe.
+    One rule for every run (see :func:`_with_pipe`): a run that succeeded and
+    found its reader gone ends :data:`EXIT_PIPE` (141) – a command,
+    ``--version``, ``<befehl> --help`` and ``--help`` alike (argparse's own
+    end, ``SystemExit(0)``, becomes ``SystemExit(141)``); a refusal keeps its
+    status (1 invalid data, 2 unusable arguments, also ``ogl-impact`` without
+    a command, which prints the help and ends 2). Nothing is printed about
+    the closed pipe. Only a write or flush that fails tells that the reader
+    has gone: output that fitted into the pipe before ``head`` closed it
+    ends 0, as with ``cat``.
     """
 
     def __init__(self, stream: object) -> None:
