@@ -392,3 +392,11 @@ def test_a_two_stage_correction_shows_the_level_of_its_last_stage():
     assert "Niveau der letzten Stufe" in heads
     assert body[heads.index("Niveau der letzten Stufe")] == "0,0952"  # the first row
     assert "p (Benjamini-Krieger-Yekutieli, zweistufig)" in heads
+
+
+def test_every_correction_has_a_name_and_a_p_value_header():
+    # the corrections stats.adjust_pvalues accepts are named once (stats.effects.ADJUST_METHODS);
+    # present heads their p-values by a short name of its own: a correction added there
+    # without a header here would be headed "p (korrigiert)" without saying which
+    assert set(present.ADJUSTED_P_BY) == set(stats.effects.ADJUST_METHODS)
+    assert all(present.METHOD_LABELS[m] for m in stats.effects.ADJUST_METHODS)
