@@ -327,6 +327,15 @@ RULES: Mapping[str, tuple[str, str]] = {
         "saving (e.g. in Excel)?{renamed} Please download the export again and import it "
         "unchanged, or remove the line from the mapping.",
     ),
+    "export_column_twice": (
+        "Die Spalte steht mehrmals in der Kopfzeile dieser Datei; die Zuordnung {mapping} braucht "
+        "sie (Zeile {mapping_line}: {use}), gelesen würde nur eine davon. Wurde sie vor dem "
+        "Speichern kopiert (etwa in Excel)? Bitte den Export neu aus dem Befragungswerkzeug "
+        "herunterladen und unverändert importieren.",
+        "The column appears more than once in this file's header; the mapping {mapping} needs "
+        "it (line {mapping_line}: {use}), only one of them would be read. Was it copied before "
+        "saving (e.g. in Excel)? Please download the export again and import it unchanged.",
+    ),
     "unmapped_question": (
         "Die Frage ist keinem Item zugeordnet und wird nicht übernommen.",
         "The question is mapped to no item and is left out.",

@@ -488,7 +488,8 @@ def missing_columns(
     Parameters
     ----------
     export : SurveyExport
-        What a reader returned (``absent`` names the missing columns).
+        What a reader returned (``absent`` names the missing columns,
+        ``twice`` those the file has more than once).
     mapping : Mapping
         The mapping table.
     source : str
@@ -497,13 +498,14 @@ def missing_columns(
     Returns
     -------
     list of Problem
-        One error per missing column: the response file, its header line,
-        the column, and the mapping's name and line in the message; empty
-        when nothing the mapping needs is missing.
+        One error per missing column and per column the file has more than
+        once (only one of them would be read): the response file, its header
+        line, the column, and the mapping's name and line in the message;
+        empty when nothing the mapping needs is missing or repeated.
     """
-    if not export.absent:
+    if not export.absent and not export.twice:
         return []
-    absent = set(export.absent)
+    absent = set(export.absent) | set(export.twice)
     wanted: list[tuple[str, int, str]] = [
         (str(r.code), int(r.line), f"{r.code} → Item {r.item_id}")
         for r in mapping.items.itertuples()
@@ -515,8 +517,22 @@ def missing_columns(
     wanted += [
         (s.value, s.line, f"{s.name} aus Frage {s.value}") for s in settings if s.value in absent
     ]
+    twice = [w for w in wanted if w[0] in set(export.twice)]
+    wanted = [w for w in wanted if w[0] in set(export.absent)]
+    doubled = [
+        make_problem(
+            export.data_file or source,
+            "export_column_twice",
+            line=1,
+            column=code,
+            mapping=mapping.raw.path.name,
+            mapping_line=line,
+            use=use,
+        )
+        for code, line, use in twice
+    ]
     if not wanted:
-        return []
+        return doubled
     header: dict[str, str] = {}  # question code -> the column that holds its answers
     known: set[str] = set()
     for f in (export.items, export.free_text):
@@ -550,7 +566,7 @@ def missing_columns(
             expected_en=_expected(header.get(code, code), "en"),
         )
         for code, line, use in wanted
-    ]
+    ] + doubled
 
 
 def _expected(column: str, lang: str = "de") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -44,6 +45,9 @@ class SurveyExport:
     data_file : str
         Name of the file holding the responses (empty when the structure
         holds them), for the messages.
+    twice : tuple of str
+        Question codes whose column the response table (CSV) has more than
+        once (a column copied in Excel): only one of them would be read.
     """
 
     items: pd.DataFrame
@@ -54,6 +58,7 @@ class SurveyExport:
     fields: pd.DataFrame | None = None
     absent: tuple[str, ...] = ()
     data_file: str = ""
+    twice: tuple[str, ...] = ()
 
     def field(self, code: str) -> pd.Series | None:
         """Return the raw answers to question ``code`` by response id (None when absent).
@@ -128,3 +133,50 @@ def answer_row(response_id: str, tool_code: str, raw: object, value: object) -> 
         "raw": "" if raw is None else str(raw),
         "value": None if value is None else float(value),
     }
+
+
+def repeated(header: list[str]) -> set[str]:
+    """Return the column names a response file's ``header`` holds more than once.
+
+    Examples
+    --------
+    >>> sorted(repeated(["id", "G02Q04", "Q00", "G02Q04"]))
+    ['G02Q04']
+    >>> repeated(["id", "G02Q04"])
+    set()
+    """
+    seen: set[str] = set()
+    out: set[str] = set()
+    for name in header:
+        (out if name in seen else seen).add(name)
+    return out
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    """Say in German and English that a response file is not UTF-8, naming the line.
+
+    A CSV saved by a German Excel as plain "CSV" is cp1252 ("ANSI"): its
+    umlauts are single bytes UTF-8 cannot read.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    exc : UnicodeDecodeError
+        What decoding its bytes raised (``start`` is the offset of the byte).
+
+    Returns
+    -------
+    str
+        ``<file>: Zeile N, Byte 0x..: nicht UTF-8-kodiert ...`` with what to do.
+    """
+    with path.open("rb") as handle:
+        line = handle.read(exc.start).count(b"\n") + 1
+    byte = exc.object[exc.start : exc.start + 1].hex() if isinstance(exc.object, bytes) else ""
+    return (
+        f"{path.name}: Zeile {line}, Byte 0x{byte}: die Datei ist nicht UTF-8-kodiert (in Excel "
+        f"als „CSV (Trennzeichen-getrennt)“ gespeichert?); bitte den Export so importieren, wie "
+        f"das Befragungswerkzeug ihn liefert, oder in Excel als „CSV UTF-8“ speichern / line "
+        f"{line}: the file is not UTF-8 (saved by Excel?); import it as downloaded or save it "
+        f"as CSV UTF-8"
+    )

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from ogl_impact.imports.export import SurveyExport, answer_row, item_row
+from ogl_impact.imports.export import SurveyExport, answer_row, item_row, not_utf8, repeated
 
 
 class KoboError(ValueError):
@@ -130,6 +130,7 @@ def read_kobo(form: str | Path, submissions: str | Path | None = None) -> Survey
         fields=fields,
         absent=() if header is None else _absent(header, items, free),
         data_file="" if submissions is None else Path(submissions).name,
+        twice=() if header is None else _twice(header, items, free),
     )
 
 
@@ -193,6 +194,19 @@ def _columns(items: pd.DataFrame, free: pd.DataFrame) -> list[str]:
         if len(frame)
         for tool_code in frame["tool_code"]
     ]
+
+
+def _twice(header: list[str], items: pd.DataFrame, free: pd.DataFrame) -> tuple[str, ...]:
+    """Question codes of the form whose column a CSV export of submissions repeats."""
+    twice = repeated(header)
+    out: list[str] = []
+    for frame in (items, free):
+        if not len(frame) or not twice:
+            continue
+        for tool_code, code in zip(frame["tool_code"], frame["code"], strict=True):
+            if str(tool_code).split("::", 1)[0] in twice and code not in out:
+                out.append(str(code))
+    return tuple(out)
 
 
 def _absent(header: list[str], items: pd.DataFrame, free: pd.DataFrame) -> tuple[str, ...]:
@@ -391,13 +405,25 @@ def _submissions(path: Path) -> list[dict]:
                 "/ no list of submissions found"
             )
         return rows
-    head = (
-        path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[0]
-        if path.stat().st_size
-        else ""
-    )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise KoboError(not_utf8(path, exc)) from None
+    head = text.splitlines()[0] if text.strip() else ""
+    if not head.strip():
+        raise KoboError(
+            f"{path.name}: Zeile 1: die Datei ist leer, keine Kopfzeile mit den Spalten der "
+            f"Einreichungen; bitte den Export neu herunterladen / empty, no header line"
+        )
     sep = ";" if head.count(";") > head.count(",") else ","
-    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, encoding="utf-8"
+        )
+    except pd.errors.ParserError as exc:
+        raise KoboError(
+            f"{path.name}: keine Tabelle von Einreichungen / not a submissions table ({exc})"
+        ) from None
     return frame.to_dict("records")
 
 

@@ -10,6 +10,8 @@ one 0. Free-text questions are kept apart and never reach the answers table.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -20,7 +22,7 @@ import defusedxml.ElementTree as SafeET
 import pandas as pd
 from defusedxml import DefusedXmlException
 
-from ogl_impact.imports.export import SurveyExport, answer_row, item_row
+from ogl_impact.imports.export import SurveyExport, answer_row, item_row, not_utf8, repeated
 from ogl_impact.io import ZipLimits, zip_breach
 
 # LimeSurvey question types (https://manual.limesurvey.org, question object types)
@@ -129,6 +131,19 @@ def read_limesurvey(structure: str | Path, responses: str | Path | None = None) 
         fields=fields,
         absent=_absent(header, items, free) if csv_rows is not None else (),
         data_file=responses.name if csv_rows is not None else "",
+        twice=_twice(header, items, free),
+    )
+
+
+def _twice(header: list[str], items: pd.DataFrame, free: pd.DataFrame) -> tuple[str, ...]:
+    """Question codes of the structure whose column a CSV response export's ``header`` repeats."""
+    twice = repeated(header)
+    return tuple(
+        str(code)
+        for frame in (items, free)
+        if len(frame) and twice
+        for tool_code, code in zip(frame["tool_code"], frame["code"], strict=True)
+        if tool_code in twice or code in twice
     )
 
 
@@ -451,15 +466,13 @@ def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Headings and rows of a LimeSurvey response export (CSV, question codes or SGQA).
 
     Question-code headings name sub-questions as ``Q00[SQ001]``; they are
-    renamed to the item codes used here (``Q00_SQ001``).
+    renamed to the item codes used here (``Q00_SQ001``). The headings are
+    returned as the file has them (renamed so), a repeated one repeated.
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise LimeSurveyError(
-            f"{path.name}: der Antwortexport ist nicht UTF-8-kodiert "
-            "/ the response export is not UTF-8"
-        ) from None
+    except UnicodeDecodeError as exc:
+        raise LimeSurveyError(not_utf8(path, exc)) from None
     head = text.splitlines()[0] if text else ""
     sep = ";" if head.count(";") > head.count(",") else ","
     try:
@@ -474,7 +487,9 @@ def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
             "/ no 'id' column; export the responses with it"
         )
     frame.columns = [re.sub(r"^(\w+)\[(\w+)\]$", r"\1_\2", c) for c in frame.columns]
-    return [str(c) for c in frame.columns], frame.to_dict("records")
+    header = next(csv.reader(io.StringIO(head), delimiter=sep), [])  # as written, not de-duplicated
+    header = [re.sub(r"^(\w+)\[(\w+)\]$", r"\1_\2", c) for c in header]
+    return header, frame.to_dict("records")
 
 
 def _response_rows(root: ET.Element) -> list[dict[str, str]]:

@@ -1,0 +1,130 @@
+"""An export opened and saved again in a spreadsheet before the import.
+
+A mapped column copied (the header twice) left pandas reading the first copy
+and ignoring the second as ``G02Q04.1``: with the first copy emptied, every
+answer was imported as empty, exit 0. A Kobo CSV saved by a German Excel
+(cp1252) or saved empty was refused naming the form, not the file, with
+Python's English exception text. Each is now refused naming the file, the
+line, the column and what to do, and nothing is written; a repeated column
+the mapping does not use still imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.test_import_missing_column import KOBO, download, mapping, refused
+from tests.test_import_overlap import LSS, imp, table, tree
+from tests.test_import_overlap import secret as secret
+
+
+def repeat(source: Path, path: Path, column: str, blank_first: bool = False) -> Path:
+    """``source`` with ``column`` again at the end (a column copied in the spreadsheet)."""
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    at = rows[0].index(column)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*rows[0], column])
+        for row in rows[1:]:
+            first = "" if blank_first else row[at]
+            writer.writerow([*row[:at], first, *row[at + 1 :], row[at]])
+    return path
+
+
+@pytest.mark.parametrize("blank_first", [False, True], ids=["same", "first-emptied"])
+def test_a_repeated_mapped_column_is_refused(tmp_path, secret, capsys, blank_first):
+    [_, whole] = download(tmp_path / "ganz.csv", {})
+    twice = repeat(whole, tmp_path / "export.csv", "G02Q04", blank_first)
+    m = mapping(tmp_path / "zuordnung.csv")
+    err = refused(tmp_path, secret, capsys, [LSS, twice], m)
+    assert "export.csv, Zeile 1, Spalte „G02Q04“: Die Spalte steht mehrmals" in err, err
+    assert "die Zuordnung zuordnung.csv braucht sie (Zeile 5: G02Q04 → Item bild)" in err, err
+    assert "[Regel export_column_twice]" in err, err
+    assert "Q00_SQ001“: Die Spalte steht" not in err, err  # not repeated: not named
+
+
+def test_a_repeated_column_the_mapping_does_not_use_still_imports(tmp_path, secret, capsys):
+    [_, whole] = download(tmp_path / "ganz.csv", {})
+    twice = repeat(whole, tmp_path / "export.csv", "G01Q03")  # free text, not mapped
+    out = tmp_path / "daten"
+    assert imp("limesurvey", [LSS, twice], mapping(tmp_path / "z.csv"), out, secret) == 0, (
+        capsys.readouterr().err
+    )
+    assert len(table(out, "responses")) == 80
+
+
+def test_a_deleted_column_the_mapping_does_not_use_still_imports(tmp_path, secret, capsys):
+    files = download(tmp_path / "export.csv", {"G01Q03": None, "G01Q02": None})
+    out = tmp_path / "daten"
+    assert imp("limesurvey", files, mapping(tmp_path / "z.csv"), out, secret) == 0, (
+        capsys.readouterr().err
+    )
+    assert len(table(out, "responses")) == 80
+
+
+def kobo_rows() -> list[dict[str, str]]:
+    doc = json.loads((KOBO / "sanitation_report_v1.json").read_text(encoding="utf-8"))
+    return [{"_uuid": f"uuid-{n}", **sub} for n, sub in enumerate(doc["submissions"] * 20, 1)]
+
+
+KOBO_MAP = "restaurant_rating;bewertung;rating;false\n"
+KOBO_COLUMNS = ["_uuid", "restaurant_name", "restaurant_rating", "report_date"]
+
+
+def test_a_repeated_kobo_csv_column_is_refused(tmp_path, secret, capsys):
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([*KOBO_COLUMNS, "restaurant_rating"])
+        for row in kobo_rows():
+            writer.writerow([*(row[c] for c in KOBO_COLUMNS), row["restaurant_rating"]])
+    form = KOBO / "sanitation_report_v1.json"
+    m = mapping(tmp_path / "zuordnung.csv", rows=KOBO_MAP)
+    err = refused(tmp_path, secret, capsys, [form, path], m, tool="kobo")
+    assert "export.csv, Zeile 1, Spalte „restaurant_rating“: Die Spalte steht mehrmals" in err
+    assert "(Zeile 5: restaurant_rating → Item bewertung)" in err, err
+
+
+def test_a_kobo_csv_saved_by_a_german_excel_names_the_file_and_line(tmp_path, secret, capsys):
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="cp1252", newline="") as handle:  # Excel's "CSV", not UTF-8
+        writer = csv.DictWriter(handle, fieldnames=KOBO_COLUMNS, delimiter=";")
+        writer.writeheader()
+        writer.writerows({**r, "restaurant_name": "Café Müller"} for r in kobo_rows())
+    form = KOBO / "sanitation_report_v1.json"
+    m = mapping(tmp_path / "zuordnung.csv", rows=KOBO_MAP)
+    err = refused(tmp_path, secret, capsys, [form, path], m, tool="kobo")
+    assert "Fehler: export.csv: Der Export lässt sich nicht lesen: Zeile 2, Byte 0xe9" in err, err
+    assert "nicht UTF-8-kodiert" in err and "„CSV UTF-8“" in err, err
+    assert "sanitation_report_v1.json" not in err and "codec" not in err, err
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"], ids=["empty", "blank-lines"])
+def test_an_empty_kobo_csv_names_the_file(tmp_path, secret, capsys, content):
+    path = tmp_path / "export.csv"
+    path.write_text(content, encoding="utf-8")
+    form = KOBO / "sanitation_report_v1.json"
+    m = mapping(tmp_path / "zuordnung.csv", rows=KOBO_MAP)
+    err = refused(tmp_path, secret, capsys, [form, path], m, tool="kobo")
+    assert "Fehler: export.csv: Der Export lässt sich nicht lesen: Zeile 1: die Datei ist leer" in (
+        err
+    )
+    assert "EmptyDataError" not in err and "sanitation_report_v1.json" not in err, err
+
+
+def test_a_limesurvey_csv_saved_by_a_german_excel_names_line_and_remedy(tmp_path, secret, capsys):
+    [_, whole] = download(tmp_path / "ganz.csv", {})
+    text = whole.read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace("1980-01-01", "Grüße 1980-01-01", 1)
+    saved = tmp_path / "export.csv"
+    saved.write_bytes(("\n".join(line.replace(",", ";") for line in text) + "\n").encode("cp1252"))
+    before = tree(tmp_path)
+    err = refused(tmp_path, secret, capsys, [LSS, saved], mapping(tmp_path / "zuordnung.csv"))
+    assert "Fehler: export.csv: Der Export lässt sich nicht lesen: Zeile 4, Byte 0xfc" in err, err
+    assert "„CSV UTF-8“" in err, err
+    assert {k: v for k, v in tree(tmp_path).items() if k in before} == before
