@@ -241,6 +241,9 @@ def test_a_period_not_yet_in_periods_csv_is_not_taken_for_the_last_one(tmp_path:
         # the short name every figure and table shows for kehl
         (["--period", "sb6", "--lab", "Oberrhein"], "„Oberrhein“ – meinten Sie kehl?"),
         (["--period", "sb6", "--lab", "Reallabor Niederrhein"], "meinten Sie moers?"),
+        # the first word of a lab's id and name: that lab, not the more alike merseburg or moers
+        (["--period", "sb6", "--lab", "marburg"], "„marburg“ – meinten Sie marburg_biedenkopf?"),
+        (["--period", "sb6", "--lab", "Merse"], "„Merse“ – meinten Sie merseburg?"),
         (  # several labs in one --lab, as a list is written
             ["--period", "sb6", "--lab", "brandis, kehl"],
             "„brandis, kehl“ – je Labor ein --lab: --lab brandis --lab kehl",

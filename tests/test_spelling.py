@@ -25,6 +25,33 @@ def test_a_typo_means_the_known_name(given, meant):
     assert closest(given, LABS) == meant
 
 
+ALL_LABS = [
+    "bad_belzig", "bad_berleburg", "brandis", "bensheim", "bremen", "kehl", "marburg_biedenkopf",
+    "merzenich", "merseburg", "moers", "rhein_neckar", "verwaltungsrebellen", "wuerzburg",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        ("marburg", "marburg_biedenkopf"),  # merseburg is more alike (0.75), another lab
+        ("Marburg", "marburg_biedenkopf"),
+        ("merse", "merseburg"),  # moers is more alike, another lab
+        ("rhein", "rhein_neckar"),
+        ("verwaltung", "verwaltungsrebellen"),
+    ],
+)
+def test_the_beginning_of_one_name_means_that_name(given, meant):
+    # a lab named by its first word was told "meinten Sie merseburg?": a workbook for
+    # another lab if followed
+    assert closest(given, ALL_LABS) == meant
+
+
+@pytest.mark.parametrize("given", ["bad", "me", "b"])
+def test_the_beginning_of_several_names_means_none_of_them_by_beginning(given):
+    assert closest(given, ALL_LABS) is None
+
+
 @pytest.mark.parametrize("given", ["Brandis", "BRANDIS", " brandis ", "Kehl"])
 def test_capitals_and_spaces_around_mean_the_name_itself(given):
     assert closest(given, LABS) == given.strip().lower()

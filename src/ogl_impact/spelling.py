@@ -10,13 +10,15 @@ meant when the likeness reaches :data:`CUTOFF`. A short name (up to
 ``kehl`` (likeness 0.75), ``sc6`` for ``sb6`` (0.67). A name that differs from a
 known one only in its digits is another id, not a typo: ``sb7`` does not mean
 ``sb6`` (a period not yet in periods.csv must not send anyone to rebuild the
-last one), ``p4`` does not mean ``p1``.
+last one), ``p4`` does not mean ``p1``. The beginning of exactly one known name
+(at least :data:`PREFIX` characters) means that name before any likeness:
+``marburg`` is ``marburg_biedenkopf``, not the more alike ``merseburg``.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 CUTOFF: Final = 0.75
@@ -24,6 +26,10 @@ CUTOFF: Final = 0.75
 
 SHORT: Final = 4
 """Up to this many characters, one character wrong still means the name (likeness below CUTOFF)."""
+
+
+PREFIX: Final = 3
+"""At least this many characters that begin exactly one known name mean that name."""
 
 
 def _one_wrong(given: str, known: str) -> bool:
@@ -49,11 +55,15 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     given : str
         The name as typed; anything else (None, a number) means no name.
     known : iterable of str
-        The names there are. Of two names equally like ``given`` the one later in
-        lower-case sort order is meant, as :func:`difflib.get_close_matches` decides.
+        The names there are; a mapping from each name to what it names (a lab's
+        id and its full name both naming the lab) lets the beginning of
+        several names of one thing mean it. Of two names equally like
+        ``given`` the one later in lower-case sort order is meant, as
+        :func:`difflib.get_close_matches` decides.
     cutoff : float, default CUTOFF
         Least likeness (0-1) of a name meant; a short name with one character
-        wrong is meant whatever the cutoff.
+        wrong, or the beginning of exactly one name, is meant whatever the
+        cutoff.
 
     Returns
     -------
@@ -72,6 +82,8 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     True
     >>> closest("sc6", ["sb5", "sb6"])
     'sb6'
+    >>> closest("marburg", ["marburg_biedenkopf", "merseburg"])
+    'marburg_biedenkopf'
     >>> closest("xx", ["sb5", "sb6"]) is None
     True
     """
@@ -85,6 +97,10 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
         names.setdefault(name.strip().lower(), name)
     if key in names:
         return names[key]
+    begun = [low for low in names if low.startswith(key)] if len(key) >= PREFIX else []
+    means = known.get if isinstance(known, Mapping) else (lambda name: name)
+    if begun and len({means(names[low]) for low in begun}) == 1:
+        return names[begun[0]]  # the beginning of one name: that name, however unlike others
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(key)
     best: tuple[float, str] | None = None
