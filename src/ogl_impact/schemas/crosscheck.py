@@ -43,6 +43,8 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], bool], ...] 
     ("indicator_values", ("period_id",), "periods", ("period_id",), False),
     ("responses", ("wave",), "waves", ("wave",), False),
     ("responses", ("item_id",), "codebook", ("item_id",), False),
+    # the items a line of the import register names (its --replace marks rely on them)
+    ("imports", ("items",), "codebook", ("item_id",), True),
     ("milestones", ("lab_id",), "labs", ("lab_id",), False),
     ("milestones", ("period_id",), "periods", ("period_id",), False),
     ("dac_ratings", ("lab_id",), "labs", ("lab_id",), False),
