@@ -142,6 +142,17 @@ def test_renamed_file_gets_the_expected_name(mini: Path, capsys):
     assert "did you mean milestones.csv?" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("saved_as", ["labs.csv.csv", "Kopie von labs.csv", "Copy of labs.csv"])
+def test_a_file_saved_with_a_doubled_extension_or_as_a_copy_gets_the_name(
+    mini: Path, capsys, saved_as: str
+):
+    # Windows hides ".csv": "labs.csv" typed as the name gives labs.csv.csv
+    (mini / "labs.csv").rename(mini / saved_as)
+    assert main(["validate", str(mini)]) == 1
+    out = capsys.readouterr().out
+    assert f"{saved_as}: Unbekannte Tabelle, wird nicht gelesen – meinten Sie labs.csv?" in out, out
+
+
 def test_unknown_file_without_likeness_stays_a_warning(mini: Path):
     (mini / "notizen.csv").write_text("a;b\n1;2\n", encoding="utf-8")
     report = validate_folder(mini)

@@ -241,9 +241,17 @@ def find_tables(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
 
 
 def _suggest(stem: str) -> str | None:
-    """Return the table a file name probably means (by English name or German title), or None."""
-    key = re.sub(r"[\s_\-]+", "_", stem.strip().lower())
+    """Return the table a file name probably means (by English name or German title), or None.
+
+    Examples
+    --------
+    >>> _suggest("labs.csv"), _suggest("Kopie von labs"), _suggest("Labs - Kopie")
+    ('labs', 'labs', 'labs')
+    """
+    key = re.sub(r"(\.(csv|txt|tsv))+$", "", stem.strip().lower())  # labs.csv.csv
+    key = re.sub(r"[\s_\-]+", "_", key)
     key = re.sub(r"(_?\(\d+\)|_?kopie|_?copy|_?final|_?neu|_?new|_?v\d+)$", "", key)
+    key = re.sub(r"^(kopie_von_|copy_of_)", "", key)  # "Kopie von labs.csv"
     tables = {name: spec for name, spec in TABLES.items() if name not in NOT_SUGGESTED}
     names = {name: name for name in tables}
     for name, spec in tables.items():
