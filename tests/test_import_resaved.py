@@ -2,11 +2,11 @@
 
 A mapped column copied (the header twice) left pandas reading the first copy
 and ignoring the second as ``G02Q04.1``: with the first copy emptied, every
-answer was imported as empty, exit 0. A Kobo CSV saved by a German Excel
-(cp1252) or saved empty was refused naming the form, not the file, with
-Python's English exception text. Each is now refused naming the file, the
-line, the column and what to do, and nothing is written; a repeated column
-the mapping does not use still imports.
+answer was imported as empty, exit 0 (SoSci: refused as a foreign R script).
+A Kobo CSV saved by a German Excel (cp1252) or saved empty was refused
+naming the form, not the file, with Python's English exception text. Each
+is now refused naming the file, the line, the column and what to do, and
+nothing is written; a repeated column the mapping does not use still imports.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.test_import_missing_column import KOBO, download, mapping, refused
-from tests.test_import_overlap import LSS, imp, table, tree
+from tests.test_import_overlap import LSS, SOSCI_DATA, SOSCI_SCRIPT, imp, table, tree
 from tests.test_import_overlap import secret as secret
 
 
@@ -128,3 +129,29 @@ def test_a_limesurvey_csv_saved_by_a_german_excel_names_line_and_remedy(tmp_path
     assert "Fehler: export.csv: Der Export lässt sich nicht lesen: Zeile 4, Byte 0xfc" in err, err
     assert "„CSV UTF-8“" in err, err
     assert {k: v for k, v in tree(tmp_path).items() if k in before} == before
+
+
+def sosci_repeating(path: Path, column: str) -> Path:
+    """SoSci's data export with ``column`` again at the end (a column copied)."""
+    frame = pd.read_csv(SOSCI_DATA, sep="\t", dtype=str, keep_default_na=False)
+    names = [*frame.columns, column]
+    frame = pd.concat([frame, frame[[column]]], axis=1)
+    frame.columns = names
+    frame.to_csv(path, sep="\t", index=False)
+    return path
+
+
+def test_a_repeated_mapped_sosci_column_is_refused_as_repeated(tmp_path, secret, capsys):
+    data = sosci_repeating(tmp_path / "Exp1_data.csv", "TR02_01")
+    m = mapping(tmp_path / "zuordnung.csv", rows="TR02_01;platz_1;satisfaction;false\n")
+    err = refused(tmp_path, secret, capsys, [data, SOSCI_SCRIPT], m, tool="sosci")
+    assert "Exp1_data.csv, Zeile 1, Spalte „TR02_01“: Die Spalte steht mehrmals" in err, err
+    assert "(Zeile 5: TR02_01 → Item platz_1)" in err and "gehört nicht zu" not in err, err
+
+
+def test_a_repeated_sosci_column_the_mapping_does_not_use_still_imports(tmp_path, secret, capsys):
+    data = sosci_repeating(tmp_path / "Exp1_data.csv", "TR02_05")
+    m = mapping(tmp_path / "zuordnung.csv", rows="TR02_01;platz_1;satisfaction;false\n")
+    out = tmp_path / "daten"
+    assert imp("sosci", [data, SOSCI_SCRIPT], m, out, secret) == 0, capsys.readouterr().err
+    assert set(table(out, "responses")["item_id"]) == {"platz_1"}

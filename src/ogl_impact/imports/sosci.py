@@ -13,12 +13,14 @@ reach the answers.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.imports.export import SurveyExport
+from ogl_impact.imports.export import SurveyExport, repeated
 
 STANDARD = ("CASE", "SERIAL", "REF", "QUESTNNR", "MODE", "STARTED")
 _TOKEN = re.compile(
@@ -255,6 +257,9 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
             f"{data.name}: Standardspalten von SoSci fehlen / standard SoSci columns missing: "
             f"{', '.join(missing)}"
         )
+    doubled = repeated(_header(data))
+    copies = [c for c in frame.columns if c not in set(names) and c.rsplit(".", 1)[0] in doubled]
+    frame = frame.drop(columns=copies)  # pandas' "TR02_01.1": a column the file repeats
     foreign = [c for c in frame.columns if c not in set(names)]
     absent = tuple(n for n in names if n not in set(frame.columns) and n not in STANDARD)
     if foreign and absent and len(foreign) <= len(absent):
@@ -332,7 +337,15 @@ def read_sosci(data: str | Path, script: str | Path) -> SurveyExport:
         fields=frame.set_index("CASE"),
         absent=absent,
         data_file=data.name,
+        twice=tuple(n for n in names if n in doubled and n not in STANDARD),
     )
+
+
+def _header(data: Path) -> list[str]:
+    """Return the column names of a SoSci data export as written (a repeated one repeated)."""
+    with data.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        head = handle.readline().rstrip("\r\n")
+    return next(csv.reader(io.StringIO(head), delimiter="\t", quotechar='"'), [])
 
 
 MAX_BYTES = 512 * 1024**2  # a SoSci export larger than this is refused unread
