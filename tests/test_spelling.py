@@ -47,9 +47,15 @@ def test_the_beginning_of_one_name_means_that_name(given, meant):
     assert closest(given, ALL_LABS) == meant
 
 
-@pytest.mark.parametrize("given", ["bad", "me", "b"])
-def test_the_beginning_of_several_names_means_none_of_them_by_beginning(given):
+@pytest.mark.parametrize("given", ["bad", "me", "b", "mer", "bad_be"])
+def test_the_beginning_of_several_names_means_none_of_them(given):
+    # "mer" was told "meinten Sie moers?", "bad_be" "bad_belzig?" (bad_berleburg begins so too)
     assert closest(given, ALL_LABS) is None
+
+
+@pytest.mark.parametrize("given", ["sb", "SB", "sb "])
+def test_the_beginning_of_every_period_means_none(given):
+    assert closest(given, PERIODS) is None  # was sb6, the last of six equally alike
 
 
 @pytest.mark.parametrize("given", ["Brandis", "BRANDIS", " brandis ", "Kehl"])

@@ -12,7 +12,10 @@ known one only in its digits is another id, not a typo: ``sb7`` does not mean
 ``sb6`` (a period not yet in periods.csv must not send anyone to rebuild the
 last one), ``p4`` does not mean ``p1``. The beginning of exactly one known name
 (at least :data:`PREFIX` characters) means that name before any likeness:
-``marburg`` is ``marburg_biedenkopf``, not the more alike ``merseburg``.
+``marburg`` is ``marburg_biedenkopf``, not the more alike ``merseburg``. The
+beginning of several (``mer`` of ``merseburg`` and ``merzenich``, ``sb`` of
+``sb1`` to ``sb6``) means none: the one meant is not known, and a third name
+(``moers``) is not meant.
 """
 
 from __future__ import annotations
@@ -69,8 +72,8 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     -------
     str or None
         The known name as it is spelled in ``known``; None when ``given`` is
-        not a string, is empty, or no known name is close (a name differing only
-        in its digits is never close).
+        not a string, is empty, no known name is close (a name differing only
+        in its digits is never close), or ``given`` begins several names.
 
     Examples
     --------
@@ -84,6 +87,8 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     'sb6'
     >>> closest("marburg", ["marburg_biedenkopf", "merseburg"])
     'marburg_biedenkopf'
+    >>> closest("mer", ["merseburg", "merzenich", "moers"]) is None
+    True
     >>> closest("xx", ["sb5", "sb6"]) is None
     True
     """
@@ -97,10 +102,13 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
         names.setdefault(name.strip().lower(), name)
     if key in names:
         return names[key]
-    begun = [low for low in names if low.startswith(key)] if len(key) >= PREFIX else []
     means = known.get if isinstance(known, Mapping) else (lambda name: name)
-    if begun and len({means(names[low]) for low in begun}) == 1:
+    begun = [low for low in names if low.startswith(key)] if len(key) >= 2 else []
+    meant = {means(names[low]) for low in begun}
+    if len(meant) == 1 and len(key) >= PREFIX:
         return names[begun[0]]  # the beginning of one name: that name, however unlike others
+    if len(meant) > 1:
+        return None  # the beginning of several: which one is not known, and no other is meant
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(key)
     best: tuple[float, str] | None = None
