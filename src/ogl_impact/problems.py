@@ -313,8 +313,8 @@ RULES: Mapping[str, tuple[str, str]] = {
         "The mapping needs a row '{setting}' (value in column item_id).",
     ),
     "mapping_unknown_code": (
-        "Diese Frage gibt es im Export nicht (oder sie ist Freitext).",
-        "The export has no such question (or it is free text).",
+        "Diese Frage gibt es im Export nicht (oder sie ist Freitext).{similar_de}",
+        "The export has no such question (or it is free text).{similar_en}",
     ),
     "export_column_missing": (
         "Die Spalte fehlt in dieser Datei{expected}; die Zuordnung "

@@ -44,6 +44,7 @@ import pandas as pd
 from ogl_impact.imports.export import SurveyExport
 from ogl_impact.io import RawTable, TableReadError, read_table
 from ogl_impact.problems import Problem, make_problem
+from ogl_impact.spelling import closest
 
 SETTINGS = ("@unit_id", "@wave", "@actor_group")
 OPTIONAL = ("@panel_key", "@survey_id")
@@ -94,6 +95,7 @@ class Setting:
                         line=self.line,
                         column="item_id",
                         value=self.value,
+                        **meant(self.value, export),
                     )
                 ]
             )
@@ -474,6 +476,32 @@ def _declared_missing(codes: object, raw: str) -> bool:
     return isinstance(codes, dict) and raw in codes and codes[raw] is None
 
 
+def meant(code: str, export: SurveyExport) -> dict[str, str]:
+    """Name the question of the export a mapping's unknown ``code`` probably means.
+
+    Parameters
+    ----------
+    code : str
+        The question code as the mapping writes it (``g02q04``, ``G02Q4``).
+    export : SurveyExport
+        The export: its questions and columns are the names there are.
+
+    Returns
+    -------
+    dict of str to str
+        ``similar_de`` and ``similar_en``, the endings of the
+        ``mapping_unknown_code`` message: `` Meinten Sie „G02Q04“?`` or empty.
+    """
+    known = {
+        str(c) for frame in (export.items, export.free_text) if len(frame) for c in frame["code"]
+    }
+    known |= {str(c) for c in (export.fields.columns if export.fields is not None else [])}
+    close = closest(code, sorted(known))
+    if close is None:
+        return {"similar_de": "", "similar_en": ""}
+    return {"similar_de": f" Meinten Sie „{close}“?", "similar_en": f" Did you mean '{close}'?"}
+
+
 def missing_columns(
     export: SurveyExport, mapping: Mapping, source: str = "export"
 ) -> list[Problem]:
@@ -693,6 +721,7 @@ def to_programme_tables(
             column="code",
             value=r.code,
             severity="warning",
+            **meant(str(r.code), export),
         )
         for r in mapping.items.itertuples()
         if r.code not in set(items["code"])
@@ -730,6 +759,7 @@ def to_programme_tables(
                         line=mapping.panel_key.line,
                         column="item_id",
                         value=mapping.panel_key.value,
+                        **meant(mapping.panel_key.value, export),
                     )
                 ]
             )
