@@ -37,7 +37,8 @@ def test_an_item_of_the_register_the_codebook_lacks_is_an_error(tmp_path, secret
     said = format_text([p for p in report.problems if p.file == "imports.csv"]).splitlines()
     assert said == [
         "Fehler: imports.csv, Zeile 3, Spalte „items“, Wert „bild|farbee“: Verweis ins Leere: "
-        "„farbee“ gibt es in codebook (Spalte item_id) nicht. [Regel key_missing]"
+        "„farbee“ gibt es in codebook (Spalte item_id) nicht. Meinten Sie „farbe“? "
+        "[Regel key_missing]"
     ], said
 
 

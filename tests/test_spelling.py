@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from ogl_impact import stats
+from ogl_impact.problems import format_text
 from ogl_impact.spelling import CUTOFF, closest
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.validate import validate_folder
+from tests.conftest import DEMO
 
 LABS = ["bad_belzig", "brandis", "kehl", "moers"]
 PERIODS = ["sb1", "sb2", "sb3", "sb4", "sb5", "sb6"]
@@ -146,3 +151,21 @@ def test_adjust_pvalues_refuses_a_method_that_is_no_name(method):
     with pytest.raises(StatsInputError, match="Unbekannte Korrekturmethode") as caught:
         stats.adjust_pvalues([0.01, 0.02], method=method)
     assert "meinten Sie" not in str(caught.value)
+
+
+def test_a_single_dangling_key_is_told_the_key_meant(tmp_path):
+    # the suggestion stood only in the summary of three or more rows alike
+    folder = tmp_path / "daten"
+    shutil.copytree(DEMO, folder)
+    path = folder / "milestones.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[2].startswith("bad_belzig;") and lines[3].startswith("bad_belzig;")
+    lines[2] = "Bad_Belzig;" + lines[2].removeprefix("bad_belzig;")
+    lines[3] = "marburg;" + lines[3].removeprefix("bad_belzig;")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    said = format_text(validate_folder(folder).problems)
+    assert (
+        "milestones.csv, Zeile 3, Spalte „lab_id“, Wert „Bad_Belzig“: Verweis ins Leere: "
+        "„Bad_Belzig“ gibt es in labs (Spalte lab_id) nicht. Meinten Sie „bad_belzig“?"
+    ) in said, said
+    assert "Wert „marburg“" in said and "nicht. Meinten Sie „marburg_biedenkopf“?" in said, said

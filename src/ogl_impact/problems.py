@@ -251,8 +251,8 @@ RULES: Mapping[str, tuple[str, str]] = {
         "A complete milestone needs the date it was achieved.",
     ),
     "key_missing": (
-        "Verweis ins Leere: „{ref}“ gibt es in {where_de} nicht.",
-        "Dangling reference: '{ref}' does not exist in {where_en}.",
+        "Verweis ins Leere: „{ref}“ gibt es in {where_de} nicht.{meant_de}",
+        "Dangling reference: '{ref}' does not exist in {where_en}.{meant_en}",
     ),
     "value_outside_scale": (
         "Die Antwort liegt außerhalb der Skala des Items ({low} bis {high}).",

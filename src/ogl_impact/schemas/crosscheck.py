@@ -357,6 +357,8 @@ def _missing(
     raw: RawTable, pos: int, col: str, ref: str, target: str, similar: str | None = None
 ) -> Problem:
     extra = {"similar": similar} if similar else {}
+    extra["meant_de"] = f" Meinten Sie „{similar}“?" if similar else ""
+    extra["meant_en"] = f" Did you mean '{similar}'?" if similar else ""
     where_de, where_en = _plain_target(target)
     return _at(
         raw,
