@@ -155,3 +155,14 @@ def test_a_repeated_sosci_column_the_mapping_does_not_use_still_imports(tmp_path
     out = tmp_path / "daten"
     assert imp("sosci", [data, SOSCI_SCRIPT], m, out, secret) == 0, capsys.readouterr().err
     assert set(table(out, "responses")["item_id"]) == {"platz_1"}
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"], ids=["empty", "blank-lines"])
+def test_an_empty_limesurvey_csv_names_the_file(tmp_path, secret, capsys, content):
+    path = tmp_path / "export.csv"
+    path.write_text(content, encoding="utf-8")
+    err = refused(tmp_path, secret, capsys, [LSS, path], mapping(tmp_path / "zuordnung.csv"))
+    assert "Fehler: export.csv: Der Export lässt sich nicht lesen: Zeile 1: die Datei ist leer" in (
+        err
+    )
+    assert "EmptyDataError" not in err and "colors.lss" not in err, err

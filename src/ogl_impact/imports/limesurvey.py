@@ -473,7 +473,12 @@ def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LimeSurveyError(not_utf8(path, exc)) from None
-    head = text.splitlines()[0] if text else ""
+    head = text.splitlines()[0] if text.strip() else ""
+    if not head.strip():
+        raise LimeSurveyError(
+            f"{path.name}: Zeile 1: die Datei ist leer, keine Kopfzeile mit den Spalten der "
+            f"Antworten; bitte den Export neu herunterladen / empty, no header line"
+        )
     sep = ";" if head.count(";") > head.count(",") else ","
     try:
         frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
