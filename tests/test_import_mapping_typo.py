@@ -36,3 +36,14 @@ def test_a_code_like_no_question_gets_no_guess(tmp_path, secret, capsys):
     said = capsys.readouterr()
     text = said.out + said.err
     assert "Wert „XYZ“: Diese Frage gibt es im Export nicht (oder sie ist Freitext). [Regel" in text
+
+
+def test_a_free_text_question_is_not_told_itself(tmp_path, secret, capsys):
+    files = download(tmp_path / "export.csv", {})
+    rows = "G02Q04;bild;satisfaction;false\nG01Q02;anderes;other;false\n"
+    imp("limesurvey", files, mapping(tmp_path / "zuordnung.csv", rows=rows), tmp_path / "d", secret)
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert "Wert „G01Q02“: Diese Frage gibt es im Export nicht (oder sie ist Freitext). [Regel" in (
+        text
+    ), text

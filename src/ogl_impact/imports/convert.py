@@ -484,7 +484,7 @@ def meant(code: str, export: SurveyExport) -> dict[str, str]:
     code : str
         The question code as the mapping writes it (``g02q04``, ``G02Q4``).
     export : SurveyExport
-        The export: its questions and columns are the names there are.
+        The export: its questions with answer codes are the names there are.
 
     Returns
     -------
@@ -492,12 +492,9 @@ def meant(code: str, export: SurveyExport) -> dict[str, str]:
         ``similar_de`` and ``similar_en``, the endings of the
         ``mapping_unknown_code`` message: `` Meinten Sie „G02Q04“?`` or empty.
     """
-    known = {
-        str(c) for frame in (export.items, export.free_text) if len(frame) for c in frame["code"]
-    }
-    known |= {str(c) for c in (export.fields.columns if export.fields is not None else [])}
+    known = {str(c) for c in export.items["code"]} if len(export.items) else set()
     close = closest(code, sorted(known))
-    if close is None:
+    if close is None or close == code:  # a free-text question: nothing else is meant
         return {"similar_de": "", "similar_en": ""}
     return {"similar_de": f" Meinten Sie „{close}“?", "similar_en": f" Did you mean '{close}'?"}
 
