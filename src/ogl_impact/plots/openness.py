@@ -27,6 +27,8 @@ NETWORK = "#666666"  # network mean: 5.7:1 on white, also in the legend
 RING_NUMBER_INSET_PT = 5.0
 """How far a ring number's centre stands inside its ring, in points (a 6 pt digit is about
 3.8 pt wide and 4.4 pt high: it clears the ring, and the frame, by more than 1 pt)."""
+RING_NUMBER_ZORDER = 1.8
+"""Above the grid and the lab's fill, below the lab's and the network's lines (zorder 2)."""
 
 
 def _empty_text(data: pd.DataFrame, lab: str) -> str:
@@ -59,10 +61,11 @@ def openness_radar(
     The radial axis is labelled at every scale point (decimal comma in
     German) and named; the ring numbers stand on the bisector between the
     first two perspectives, each just inside its ring, in the gap between
-    rings and spokes, drawn over the polygons with a thin white edge (the
-    network mean runs between the rings 3 and 4 in most panels, so no place
-    is free of the polygons' lines). A legend tells the lab's line from the
-    network mean.
+    rings and spokes. They lie above the grid and the lab's fill but below
+    the lab's and the network's lines (the network mean runs between the
+    rings 3 and 4 in most panels, so no place is free of the lines): a line
+    crossing a number is never interrupted by it. A legend tells the lab's
+    line from the network mean.
     In a grid of small radars pass ``legend=False`` to all but one.
 
     Parameters
@@ -169,10 +172,11 @@ def openness_radar(
                 va="center",
                 fontsize=6,
                 color="#444444",
-                zorder=5,
+                # between the grid (1.5 with axes.axisbelow "line") and the lines (2): the data
+                # lines run over a number uninterrupted; a thin white edge sets the glyphs off
+                # the lab's light fill
+                zorder=RING_NUMBER_ZORDER,
                 gid="ring",
-                # above the polygons; a thin white edge keeps the glyphs clear where the lab's
-                # or the network's line runs under them without cutting the line around them
                 path_effects=[patheffects.withStroke(linewidth=1.0, foreground="white")],
             )
     ax.set_title(title or lab, fontsize=7.5, pad=16)
