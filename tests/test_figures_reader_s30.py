@@ -2,14 +2,27 @@
 
 - The radar's ring numbers, with their white edge, were drawn over the lab's line and cut a gap
   into the profile.
+- The trust figure's alt text quoted the wave with the statement („…, Welle 1“).
+- The n of the radar and of the trust figure could not be traced to the CSV's n: the caption
+  now says what n counts.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from ogl_impact.reports import draw
+
+from .conftest import DEMO
+
+
+def _raw(table: str) -> pd.DataFrame:
+    return pd.read_csv(DEMO / f"{table}.csv", sep=";", comment="#")
+
 
 # --- 1. the radar's ring numbers lie under the data lines ---------------------------------------
 
@@ -53,3 +66,70 @@ def test_no_ring_number_covers_a_data_line(demo, report):
     assert inked.sum() > 100
     covered = core & inked
     assert not covered.any(), int(covered.sum())
+
+
+# --- 2. the trust figure's alt text quotes only the statement -----------------------------------
+
+
+@pytest.mark.parametrize("report", ["sb4", "zb", "pb"])
+def test_the_trust_alt_text_quotes_the_statement_and_names_the_wave_after_it(demo, report):
+    drawn = draw(demo, report, "vertrauen_likert", reps=99)[0]
+    book = _raw("codebook")
+    statements = set(book.loc[book["construct"] == "trust", "wording_de"])
+    # the statements as the figure writes them (its bold headings)
+    written = {t.get_text() for ax in drawn.figure.axes for t in ax.texts}
+    quoted = re.findall(r"„([^“]*)“( – Welle \d+)?", drawn.alt_text)
+    assert len(quoted) >= 2
+    for statement, wave in quoted:
+        assert statement in statements and statement in written, statement
+        assert wave, statement
+    assert "Welle" not in "".join(q for q, _ in quoted)
+
+
+# --- 7. what n counts ---------------------------------------------------------------------------
+
+
+def test_the_radar_caption_says_what_its_n_counts(demo):
+    drawn = draw(demo, "pb", "offenheit_radar", reps=99)[0]
+    responses, book = _raw("responses"), _raw("codebook")
+    labs = set(_raw("labs")["lab_id"])
+    items = book.loc[book["construct"].str.fullmatch(r"p\d"), "item_id"]
+    wave = responses["wave"].max()
+    answered = responses[
+        responses["item_id"].isin(items)
+        & responses["value"].notna()
+        & (responses["wave"] == wave)
+        & responses["unit_id"].isin(labs)
+    ]
+    n = answered["respondent_id"].nunique()
+    assert n == drawn.n
+    # more than the largest n of a perspective summed over the labs: said in words
+    csv = drawn.table
+    assert csv.groupby("unit_id")["n"].max().sum() < n
+    said = f"n = {n:,}".replace(",", ".") + ": Befragte der Labore mit mindestens einer Antwort"
+    assert said in drawn.caption
+    assert f"Perspektive in Welle {wave}, jede Person einmal gezählt" in drawn.caption
+
+
+def test_the_trust_caption_says_what_its_n_counts(demo):
+    drawn = draw(demo, "sb4", "vertrauen_likert", reps=99)[0]
+    responses, book = _raw("responses"), _raw("codebook")
+    items = book.loc[book["construct"] == "trust", "item_id"]
+    # SB4 (2021) has the waves 1 and 2 (field work 2020 and 2021), not wave 3 (autumn 2022)
+    waves = _raw("waves").set_index("wave")["field_end"]
+    shown = [w for w, end in waves.items() if end < "2021-12-31"]
+    assert shown == [1, 2]
+    answered = responses[
+        responses["item_id"].isin(items)
+        & responses["value"].notna()
+        & responses["wave"].isin(shown)
+    ]
+    # a person answering in two waves is counted in each
+    n = len(answered.drop_duplicates(["respondent_id", "wave"]))
+    assert n > answered["respondent_id"].nunique()
+    assert n == drawn.n
+    largest = drawn.table.groupby(["wave", "item_id"])["n"].first().groupby("wave").max().sum()
+    assert largest < n
+    said = f"n = {n:,}".replace(",", ".") + ": Befragte mit mindestens einer Antwort"
+    assert said in drawn.caption
+    assert "je Welle gezählt" in drawn.caption

@@ -861,7 +861,14 @@ def count(n: int, one: str, many: str) -> str:
 
 
 def extremes(
-    frame: pd.DataFrame, value: str, label: str, ctx: Context, decimals: int = 1, unit: str = ""
+    frame: pd.DataFrame,
+    value: str,
+    label: str,
+    ctx: Context,
+    decimals: int = 1,
+    unit: str = "",
+    *,
+    quote: bool = True,
 ) -> str:
     """Sentence naming the largest and the smallest value of ``frame[value]``.
 
@@ -879,6 +886,10 @@ def extremes(
         Decimals shown (decimal comma in German).
     unit : str
         Appended to each value, e.g. ``" %"``.
+    quote : bool, default True
+        Quote the names as described below; False when the labels carry their
+        own quotation marks (e.g. „Ich vertraue der Kommunalverwaltung.“ – Welle 1,
+        where only the statement is quoted).
 
     Returns
     -------
@@ -907,19 +918,23 @@ def extremes(
         if hi == lo and len(shown) > 1:
             v = f"{style.number(float(hi), decimals)}{unit}"
             return ctx.t(f"Alle {len(shown)} gleich ({v}).", f"All {len(shown)} equal ({v}).")
-        big = _tied(shown.loc[rounded == hi, label].astype(str).tolist(), hi, decimals, unit, ctx)
-        small = _tied(shown.loc[rounded == lo, label].astype(str).tolist(), lo, decimals, unit, ctx)
+        names = shown[label].astype(str)
+        big = _tied(names[rounded == hi].tolist(), hi, decimals, unit, ctx, quote)
+        small = _tied(names[rounded == lo].tolist(), lo, decimals, unit, ctx, quote)
     return ctx.t(f"Größter Wert: {big}; kleinster: {small}.", f"Largest: {big}; smallest: {small}.")
 
 
-def _tied(names: list[str], v: float, decimals: int, unit: str, ctx: Context) -> str:
+def _tied(
+    names: list[str], v: float, decimals: int, unit: str, ctx: Context, quote: bool = True
+) -> str:
     """Name the holders of one value: "Kehl (4,2)", "„Kehl“ und „Bremen“ (je 4,2)" ..."""
     number = f"{style.number(float(v), decimals)}{unit}"
-    if len(names) == 1 and not _needs_quotes(names[0]):
+    if len(names) == 1 and (not quote or not _needs_quotes(names[0])):
         return f"{names[0]} ({number})"
     # quoted: a name may hold "und" or a comma itself ("Merzenich und Kerpen", "Marburg-Biedenkopf,
     # Bad Endbach und Breidenbach"), so that the names can be told apart and counted
-    names = [quoted(n, ctx) for n in names]
+    if quote:
+        names = [quoted(n, ctx) for n in names]
     if len(names) == 1:
         return f"{names[0]} ({number})"
     if len(names) <= 4:  # "und 1 weitere" would save nothing

@@ -36,6 +36,7 @@ from ogl_impact.reports.figures.base import (
     key,
     lab_ids,
     n_sentence,
+    quoted,
     sentences,
 )
 from ogl_impact.stats.masking import ThresholdBelowSafeWarning
@@ -170,8 +171,24 @@ def _openness_data(ctx: Context) -> list[Panel]:
             f"Ohne Antworten in Welle {wave} (keine Daten): {who}.",
             f"No answers in wave {wave} (no data): {who}.",
         )
-    values = {"wave": wave, "missing": missing, "subject": ctx.t(f"Welle {wave}", f"wave {wave}")}
     n = _respondents_drawn(latest, frame, {p: names[p] for p in pids})
+    with style.house_style(ctx.lang):
+        shown_n = style.number(n, 0)
+    # what n counts, in words: the n per lab and perspective in the CSV are smaller
+    counted = " " + ctx.t(
+        f"n = {shown_n}: Befragte der Labore mit mindestens einer Antwort zu einer gezeigten "
+        f"Perspektive in Welle {wave}, jede Person einmal gezählt (n je Labor und Perspektive: "
+        "Spalte n der CSV).",
+        f"n = {shown_n}: lab respondents with at least one answer on a perspective shown in "
+        f"wave {wave}, each person counted once (n per lab and perspective: column n of the "
+        "CSV).",
+    )
+    values = {
+        "wave": wave,
+        "missing": missing,
+        "counted": counted,
+        "subject": ctx.t(f"Welle {wave}", f"wave {wave}"),
+    }
     return [Panel(frame, n, values, extra={"labs": labs, "names": lab_label})]
 
 
@@ -332,9 +349,9 @@ declare(
     plot=_radar_plot,
     caption=(
         "Offenheitsprofil: Mittelwerte der sieben Perspektiven je Labor (blau) und "
-        "Netzwerk-Mittel (grau gestrichelt), Befragungswelle {wave}.{missing}",
+        "Netzwerk-Mittel (grau gestrichelt), Befragungswelle {wave}.{missing}{counted}",
         "Openness profile: mean of the seven perspectives per lab (blue) and network mean "
-        "(grey, dashed), survey wave {wave}.{missing}",
+        "(grey, dashed), survey wave {wave}.{missing}{counted}",
     ),
     alt=_openness_alt,
     reports=LONG_REPORTS,
@@ -351,9 +368,9 @@ declare(
     plot=_dots_plot,
     caption=(
         "Offenheitsprofil als Punktdiagramm: Labor (Punkt) und Netzwerk-Mittel (Strich) je "
-        "Perspektive, Skala 1-5, Befragungswelle {wave}.{missing}",
+        "Perspektive, Skala 1-5, Befragungswelle {wave}.{missing}{counted}",
         "Openness profile as dot plot: lab (dot) and network mean (bar) per perspective, "
-        "scale 1-5, survey wave {wave}.{missing}",
+        "scale 1-5, survey wave {wave}.{missing}{counted}",
     ),
     alt=_openness_alt,
     reports=LONG_REPORTS,
@@ -419,11 +436,22 @@ def _likert_data(ctx: Context) -> list[Panel]:
     hidden = _hidden_waves(cats)
     # a wave that is not drawn says why, in the figure too (under its title)
     note = _hidden_sentence(hidden, ctx) if hidden else ""
+    with style.house_style(ctx.lang):
+        shown_n = style.number(n, 0)
+    # what n counts, in words: a person who answered in two waves is counted in each
+    counted = " " + ctx.t(
+        f"n = {shown_n}: Befragte mit mindestens einer Antwort zu einer gezeigten Aussage, je "
+        "Welle gezählt (wer in zwei Wellen geantwortet hat, zählt zweimal; n je Aussage und "
+        "Welle: Spalte n der CSV).",
+        f"n = {shown_n}: respondents with at least one answer on a statement shown, counted per "
+        "wave (a person who answered in two waves counts twice; n per statement and wave: "
+        "column n of the CSV).",
+    )
     return [
         Panel(
             cats,
             n,
-            {"reversed": reversed_note, "figure_note": note},
+            {"reversed": reversed_note, "figure_note": note, "counted": counted},
             extra={"items": items, "wording": wording, "reversed": reversed_items},
         )
     ]
@@ -470,11 +498,11 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
     # the top category of a negatively worded statement is the least trust: not compared
     reversed_items = panel.extra["reversed"]
     top = f[(f["value"] == f["value"].max()) & ~masked & ~f["item_id"].isin(reversed_items)].copy()
-    top["where"] = (
-        top["item_id"].map(panel.extra["wording"]).astype(str).str.rstrip(".")
-        + ctx.t(", Welle ", ", wave ")
-        + top["wave"].astype(str)
-    )
+    # only the statement is quoted, as the figure writes it; the wave follows after a dash
+    top["where"] = [
+        f"{quoted(str(panel.extra['wording'][item]), ctx)} – {ctx.t('Welle', 'wave')} {wave}"
+        for item, wave in zip(top["item_id"], top["wave"], strict=True)
+    ]
     waves = ", ".join(str(w) for w in shown_waves)
     one = len(shown_waves) == 1
     hidden = _hidden_sentence(hidden_waves, ctx) if hidden_waves else ""
@@ -495,7 +523,7 @@ def _likert_alt(panel: Panel, ctx: Context) -> str:
 
 def _top_sentence(top: pd.DataFrame, share: str, reversed_items: int, ctx: Context) -> str:
     """Name the largest and smallest share of the top category ("" when none is shown)."""
-    ranked = extremes(top, share, "where", ctx, 0, " %")
+    ranked = extremes(top, share, "where", ctx, 0, " %", quote=False)
     if not ranked:
         return ""
     if not reversed_items:
@@ -522,9 +550,9 @@ declare(
     plot=_likert_plot,
     caption=(
         "Vertrauen in Verwaltung und Rat: Antworten je Befragungswelle (Prozent der gültigen "
-        "Antworten).{reversed}",
+        "Antworten).{reversed}{counted}",
         "Trust in administration and council: answers per survey wave (percent of valid "
-        "answers).{reversed}",
+        "answers).{reversed}{counted}",
     ),
     alt=_likert_alt,
     reports=ALL_REPORTS,
