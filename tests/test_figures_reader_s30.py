@@ -5,6 +5,8 @@
 - The trust figure's alt text quoted the wave with the statement („…, Welle 1“).
 - The n of the radar and of the trust figure could not be traced to the CSV's n: the caption
   now says what n counts.
+- "Zuvor belegt, in PB hell" listed a stage light since SB6 as if it had turned light in PB; the
+  single period's staircase drew the same light cells without saying they were shown before.
 """
 
 from __future__ import annotations
@@ -133,3 +135,72 @@ def test_the_trust_caption_says_what_its_n_counts(demo):
     said = f"n = {n:,}".replace(",", ".") + ": Befragte mit mindestens einer Antwort"
     assert said in drawn.caption
     assert "je Welle gezählt" in drawn.caption
+
+
+# --- 4./5. stages light before the last period, and the single period's staircase -------------
+
+
+def _light(skipped) -> set[int]:
+    return {int(x) for x in str(skipped).replace(" ", "").split(",") if x and x != "nan"}
+
+
+def test_a_stage_light_since_an_earlier_period_says_since_when(demo):
+    drawn = draw(demo, "pb", "wirkungstreppe_verlauf", reps=99)[0]
+    csv = drawn.table.sort_values("period_end", kind="stable")
+    names = {}
+    checked = 0
+    for lab, rows in csv.groupby("lab_id", sort=False):
+        rows = rows.drop_duplicates("period_id")
+        names[lab] = rows["lab_label"].iloc[0]
+        for stage in _light(rows["skipped"].iloc[-1]):
+            dark = [
+                i
+                for i, (reached, gaps) in enumerate(
+                    zip(rows["stage"], rows["skipped"], strict=True)
+                )
+                if stage <= reached and stage not in _light(gaps)
+            ]
+            if not dark:
+                continue
+            since = rows["period_label"].iloc[dark[-1] + 1]
+            shown = rows["period_label"].iloc[dark[-1]]
+            head = f"„{names[lab]}“ Stufe {stage} (zuletzt belegt in {shown}"
+            if since == "PB":
+                assert head + ";" in drawn.caption
+            else:
+                assert head + f", seit {since} hell;" in drawn.caption
+            checked += 1
+    assert checked == 3
+    # Bad Belzig's stage 3: dark in SB5, light in SB6 and PB
+    assert "Stufe 3 (zuletzt belegt in SB5, seit SB6 hell; kein Wert gemeldet)" in drawn.caption
+
+
+@pytest.mark.parametrize("report", ["sb6", "pb"])
+def test_the_single_period_staircase_names_the_stages_shown_before(demo, report):
+    history = draw(demo, "pb", "wirkungstreppe_verlauf", reps=99)[0].table
+    one = draw(demo, report, "wirkungstreppe", reps=99)[0]
+    label = report.upper()
+    # the light cells of the report's period that were dark before it, from the history's CSV
+    upto = history[
+        history["period_end"] <= history.loc[history["period_id"] == report, "period_end"].iloc[0]
+    ]
+    expected = []
+    for _, rows in upto.sort_values("period_end", kind="stable").groupby("lab_id", sort=False):
+        rows = rows.drop_duplicates("period_id")
+        for stage in _light(rows["skipped"].iloc[-1]):
+            if any(
+                stage <= r and stage not in _light(g)
+                for r, g in zip(rows["stage"].iloc[:-1], rows["skipped"].iloc[:-1], strict=True)
+            ):
+                expected.append(f"„{rows['lab_label'].iloc[0]}“ Stufe {stage} (zuletzt belegt")
+    assert expected
+    for text in (one.caption, one.alt_text):
+        assert f"Zuvor belegt, in {label} hell (kein Rückschritt belegt): " in text
+        assert "kein Rückschritt belegt" in text
+        for part in expected:
+            assert part in text, part
+
+
+def test_the_single_period_staircase_without_earlier_periods_says_nothing_of_them(demo):
+    one = draw(demo, "sb1", "wirkungstreppe", reps=99)[0]
+    assert "Zuvor belegt" not in one.caption and "Zuvor belegt" not in one.alt_text

@@ -180,14 +180,24 @@ def _stage_data(ctx: Context) -> list[Panel]:
         }
     )
     used = att[(att["period_id"] == last) & att["stage"].notna() & could_draw(att)]
-    note = ""
+    note = earlier = ""
     if frame["skipped"].ne("").any():
-        note = " " + ctx.t(*SKIPPED_NOTE)
+        # where the report has earlier periods: the light stages they showed reached, as in
+        # the history's caption
+        history = by_lab(logic.stages(att), ctx.data).sort_values("period_end", kind="stable")
+        history["lab_label"] = history["lab_id"].map(names)
+        earlier = _reached_before(history, att, ctx)
+        note = " " + ctx.t(*SKIPPED_NOTE) + (" " + earlier if earlier else "")
     return [
         Panel(
             frame,
             len(frame),
-            {"when": when(ctx.data, last), "subject": when(ctx.data, last), "skipped": note},
+            {
+                "when": when(ctx.data, last),
+                "subject": when(ctx.data, last),
+                "skipped": note,
+                "earlier": earlier,
+            },
             drawn_on=values_drawn(ctx, used),
         )
     ]
@@ -210,6 +220,7 @@ def _stage_alt(panel: Panel, ctx: Context) -> str:
             ),
             extremes(panel.frame, "stage", "lab_label", ctx, 0),
             _skipped_sentence(panel.frame, ctx),
+            panel.values.get("earlier", ""),
             n_sentence(panel, ctx),
         ]
     )
@@ -290,7 +301,10 @@ def _reached_before(st: pd.DataFrame, att: pd.DataFrame, ctx: Context) -> str:
 
     A light step over a dark one reads as "lost"; the sentence says why the
     stage has no assessable indicator now (a running total not reported since
-    a period, or no value) and that this is no step back ("" when none).
+    a period, or no value), since when it is light where that is before the
+    latest period ("seit SB6 hell") and that this is no step back ("" when
+    none). The captions of the staircase history and of the single period's
+    staircase both use it.
 
     Parameters
     ----------
@@ -325,6 +339,11 @@ def _reached_before(st: pd.DataFrame, att: pd.DataFrame, ctx: Context) -> str:
             ]
             if not shown:
                 continue
+            light_since = last
+            for p, gaps in zip(before["period_id"][::-1], before["skipped"][::-1], strict=True):
+                if p == shown[-1] or str(stage) not in str(gaps).replace(" ", "").split(","):
+                    break
+                light_since = p
             mine = att[
                 (att["lab_id"] == lab) & (att["period_id"] == last) & (att["stage"] == stage)
             ]
@@ -343,12 +362,16 @@ def _reached_before(st: pd.DataFrame, att: pd.DataFrame, ctx: Context) -> str:
                 if since
                 else ctx.t("kein Wert gemeldet", "no value reported")
             )
+            since_de = since_en = ""
+            if light_since != last:
+                since_de = f", seit {label[light_since]} hell"
+                since_en = f", light since {label[light_since]}"
             parts.append(
                 ctx.t(
                     f"{quoted(str(rows['lab_label'].iloc[0]), ctx)} Stufe {stage} "
-                    f"(zuletzt belegt in {label[shown[-1]]}; {why})",
+                    f"(zuletzt belegt in {label[shown[-1]]}{since_de}; {why})",
                     f"{quoted(str(rows['lab_label'].iloc[0]), ctx)} stage {stage} "
-                    f"(last shown in {label[shown[-1]]}; {why})",
+                    f"(last shown in {label[shown[-1]]}{since_en}; {why})",
                 )
             )
     if not parts:
