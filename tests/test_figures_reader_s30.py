@@ -7,6 +7,7 @@
   now says what n counts.
 - "Zuvor belegt, in PB hell" listed a stage light since SB6 as if it had turned light in PB; the
   single period's staircase drew the same light cells without saying they were shown before.
+- The captions of the attainment grid and the impact models defined statuses no cell had.
 """
 
 from __future__ import annotations
@@ -204,3 +205,25 @@ def test_the_single_period_staircase_names_the_stages_shown_before(demo, report)
 def test_the_single_period_staircase_without_earlier_periods_says_nothing_of_them(demo):
     one = draw(demo, "sb1", "wirkungstreppe", reps=99)[0]
     assert "Zuvor belegt" not in one.caption and "Zuvor belegt" not in one.alt_text
+
+
+# --- 6. captions name only the statuses drawn ---------------------------------------------------
+
+# "erreicht" is left out: the captions use the verb ("ob das Ziel erreicht wurde")
+NAMED = {"on_track": "im plan", "behind": "im verzug", "no_data": "keine daten"}
+
+
+@pytest.mark.parametrize("report", ["sb1", "sb6", "pb"])
+def test_status_captions_name_only_the_statuses_drawn(demo, report):
+    drawn = draw(demo, report, "zielerreichung", reps=99)
+    if report == "pb":
+        drawn += draw(demo, report, "wirkungsmodelle", reps=99)
+    seen = set()
+    for one in drawn:
+        statuses = set(one.table["status"])
+        seen |= statuses
+        caption = one.caption.lower()
+        for status, words in NAMED.items():
+            assert (words in caption) == (status in statuses), (one.name, status)
+    # the build has figures with and without each of them
+    assert {"on_track", "behind"} <= seen if report != "pb" else {"behind", "no_data"} <= seen

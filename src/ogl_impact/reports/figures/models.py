@@ -10,10 +10,10 @@ from ogl_impact.plots import style
 from ogl_impact.plots.model_diagram import model_height_cm
 from ogl_impact.reports.figures.base import Context, Panel, declare, lab_ids
 from ogl_impact.reports.figures.network import (
-    STATUS_NOTE,
     attainment,
     could_draw,
     last_period,
+    status_note,
     values_drawn,
 )
 
@@ -46,7 +46,15 @@ def _model_data(ctx: Context) -> list[Panel]:
             Panel(
                 frame,
                 None,
-                {"lab": names[lab], "subject": names[lab]},
+                {
+                    "lab": names[lab],
+                    "subject": names[lab],
+                    **status_note(
+                        frame["status"],
+                        ("wo keiner Daten hat", "where none has data"),
+                        ctx,
+                    ),
+                },
                 name=f"wirkungsmodell_{lab}",
                 drawn_on=values_drawn(ctx, used),
             )
@@ -88,10 +96,10 @@ declare(
     caption=(
         "Wirkungsmodell des Labors {lab}: Ebenen als Spalten, Pfeile = Beitrag; Farbe = "
         "häufigster Status der Indikatoren eines Knotens, die Daten haben (bei Gleichstand der "
-        "ungünstigere; „keine Daten“, wo keiner Daten hat). " + STATUS_NOTE[0],
+        "ungünstigere{none_where}).{status_note}",
         "Impact model of {lab}: levels as columns, arrows = contribution; colour = most "
-        "frequent status of a node's indicators with data (ties: the less favourable; "
-        "“no data” where none has data). " + STATUS_NOTE[1],
+        "frequent status of a node's indicators with data (ties: the less "
+        "favourable{none_where}).{status_note}",
     ),
     alt=_model_alt,
     reports=("pb",),

@@ -467,17 +467,85 @@ declare(
 
 # --- zielerreichung ---------------------------------------------------------------------------
 
-STATUS_NOTE = (
-    "Ab dem Zieldatum gilt ein Indikator als erreicht oder im Verzug, nicht mehr als im Plan; "
-    "eine laufende Summe, die seit einem früheren Zeitraum nicht gemeldet ist, bleibt dann im "
-    "Verzug, wenn sie es zuletzt war, sonst „keine Daten“ (ob das Ziel erreicht wurde, ist "
-    "nicht gemeldet). „Keine Daten“ auch: kein Wert im Berichtszeitraum oder kein Zielwert.",
-    "From the target date on an indicator is achieved or behind, no longer on track; a running "
-    "total not reported since an earlier period stays behind if it last was, else “no data” "
-    "(whether the target was reached is not reported). “No data” also: no value in the "
-    "reporting period or no target value.",
-)
-"""How the statuses of the attainment figures read (:func:`ogl_impact.logic.attainment`)."""
+
+def status_note(statuses: set[str] | pd.Series, where: tuple[str, str], ctx: Context) -> dict:
+    """Say how the statuses drawn read, naming only those drawn (as the legend does).
+
+    Parameters
+    ----------
+    statuses : set of str or Series
+        The statuses of the cells or boxes drawn (keys of
+        :data:`ogl_impact.vocab.ATTAINMENT_STATUS`).
+    where : (str, str)
+        Where "keine Daten" stands when no indicator has data, German and
+        English (e.g. "wo kein Indikator der Ebene Daten hat").
+    ctx : Context
+        For the language.
+
+    Returns
+    -------
+    dict
+        ``none_where``: "; „keine Daten“, wo …" for the parenthesis after the
+        tie rule ("" when no cell has no data); ``status_note``: the sentences
+        on the target date, running totals not reported since an earlier period
+        and what else "keine Daten" means, each only about statuses drawn,
+        with a leading space ("" when none applies).
+    """
+    drawn = set(statuses)
+    label = {s: ctx.label(vocab.ATTAINMENT_STATUS, s) for s in vocab.ATTAINMENT_STATUS}
+    none, behind = "no_data" in drawn, "behind" in drawn
+    parts = []
+    if "on_track" in drawn:
+        parts.append(
+            ctx.t(
+                f"Ab dem Zieldatum gilt ein Indikator nicht mehr als {label['on_track']}.",
+                f"From the target date on an indicator is no longer {label['on_track']}.",
+            )
+        )
+    total_de = "Eine laufende Summe, die seit einem früheren Zeitraum nicht gemeldet ist,"
+    total_en = "A running total not reported since an earlier period"
+    unknown_de = "(ob das Ziel erreicht wurde, ist nicht gemeldet)"
+    unknown_en = "(whether the target was reached is not reported)"
+    if behind and none:
+        parts.append(
+            ctx.t(
+                f"{total_de} bleibt ab dem Zieldatum {label['behind']}, wenn sie es zuletzt war, "
+                f"sonst „{label['no_data']}“ {unknown_de}.",
+                f"{total_en} stays {label['behind']} from the target date on if it last was, "
+                f"else “{label['no_data']}” {unknown_en}.",
+            )
+        )
+    elif behind:
+        parts.append(
+            ctx.t(
+                f"{total_de} bleibt ab dem Zieldatum {label['behind']}, wenn sie es zuletzt war.",
+                f"{total_en} stays {label['behind']} from the target date on if it last was.",
+            )
+        )
+    elif none:
+        parts.append(
+            ctx.t(
+                f"{total_de} hat ab dem Zieldatum „{label['no_data']}“ {unknown_de}.",
+                f"{total_en} has “{label['no_data']}” from the target date on {unknown_en}.",
+            )
+        )
+    if none:
+        parts.append(
+            ctx.t(
+                f"„{label['no_data'][0].upper()}{label['no_data'][1:]}“ auch: kein Wert im "
+                "Berichtszeitraum oder kein Zielwert.",
+                f"“{label['no_data'][0].upper()}{label['no_data'][1:]}” also: no value in the "
+                "reporting period or no target value.",
+            )
+        )
+    return {
+        "none_where": ctx.t(
+            f"; „{label['no_data']}“, {where[0]}", f"; “{label['no_data']}” {where[1]}"
+        )
+        if none
+        else "",
+        "status_note": "".join(" " + p for p in parts),
+    }
 
 
 def _attainment_data(ctx: Context) -> list[Panel]:
@@ -502,7 +570,18 @@ def _attainment_data(ctx: Context) -> list[Panel]:
         Panel(
             frame,
             int(part["lab_id"].nunique()),
-            {"when": when(ctx.data, last), "subject": when(ctx.data, last)},
+            {
+                "when": when(ctx.data, last),
+                "subject": when(ctx.data, last),
+                **status_note(
+                    frame["status"],
+                    (
+                        "wo kein Indikator der Ebene Daten hat",
+                        "where no indicator of the level has data",
+                    ),
+                    ctx,
+                ),
+            },
             drawn_on=values_drawn(ctx, part[could_draw(part)]),
         )
     ]
@@ -539,10 +618,9 @@ declare(
     plot=_attainment_plot,
     caption=(
         "Häufigster Status der Indikatoren mit Daten je Labor und Ebene des Wirkungsmodells "
-        "(bei Gleichstand der ungünstigere; „keine Daten“, wo kein Indikator der Ebene Daten "
-        "hat). " + STATUS_NOTE[0],
+        "(bei Gleichstand der ungünstigere{none_where}).{status_note}",
         "Most frequent status of the indicators with data per lab and level (ties: the less "
-        "favourable; “no data” where no indicator of the level has data). " + STATUS_NOTE[1],
+        "favourable{none_where}).{status_note}",
     ),
     alt=_attainment_alt,
     reports=ALL_REPORTS,
