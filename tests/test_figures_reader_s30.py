@@ -7,6 +7,8 @@
   now says what n counts.
 - "Zuvor belegt, in PB hell" listed a stage light since SB6 as if it had turned light in PB; the
   single period's staircase drew the same light cells without saying they were shown before.
+- The key of the light tint in the staircase history wrapped to five lines, its swatch by the
+  third.
 - The captions of the attainment grid and the impact models defined statuses no cell had.
 """
 
@@ -227,3 +229,34 @@ def test_status_captions_name_only_the_statuses_drawn(demo, report):
             assert (words in caption) == (status in statuses), (one.name, status)
     # the build has figures with and without each of them
     assert {"on_track", "behind"} <= seen if report != "pb" else {"behind", "no_data"} <= seen
+
+
+# --- 3. the key of the light tint ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("report", ["zb", "pb"])
+def test_the_light_key_is_short_and_its_swatch_stands_by_the_first_line(demo, report):
+    fig = draw(demo, report, "wirkungstreppe_verlauf", reps=99)[0].figure
+    fig.set_dpi(150)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (legend,) = [
+        ax.get_legend()
+        for ax in fig.axes
+        if ax.get_legend() and ax.get_legend().get_title().get_text() == "Stufen in den Treppen"
+    ]
+    entries = dict(
+        zip((t.get_text() for t in legend.get_texts()), legend.legend_handles, strict=True)
+    )
+    (label,) = [t for t in legend.get_texts() if "übersprungen" in t.get_text()]
+    lines = label.get_text().split("\n")
+    assert 2 <= len(lines) <= 3, lines
+    assert "ohne bewertbaren Indikator" in " ".join(lines)
+    # the swatch's middle lies within the label's first line
+    box = label.get_window_extent(renderer)
+    line = box.height / len(lines)
+    swatch = entries[label.get_text()].get_window_extent(renderer)
+    middle = (swatch.y0 + swatch.y1) / 2
+    assert box.y1 - line <= middle <= box.y1, (middle, box.y1 - line, box.y1)
+    # and the key stays inside the figure
+    assert legend.get_window_extent(renderer).x1 <= fig.bbox.x1

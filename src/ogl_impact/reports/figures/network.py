@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import Patch
 
 from ogl_impact import logic, plots, vocab
@@ -156,10 +157,32 @@ SKIPPED_NOTE = (
 """Caption sentences of the staircase figures when a lab's climb passed over a stage."""
 
 SKIPPED_KEY = (
-    "übersprungen: ohne bewertbaren Indikator (nicht belegt, aber nicht verfehlt)",
-    "passed over: without an assessable indicator (not shown, but not missed)",
+    "übersprungen (ohne bewertbaren Indikator)",
+    "passed over (no assessable indicator)",
 )
-"""Legend entry of the light step in the staircase history."""
+"""Legend entry of the light step in the staircase history (the caption says the rest)."""
+
+
+class _FirstLinePatch(HandlerPatch):
+    """A legend swatch level with the first line of its wrapped label, not with the middle.
+
+    A multi-line legend label is centred on a one-line entry's baseline, so the swatch
+    stands at its middle line; this raises it by half the lines below the first.
+    """
+
+    def __init__(self, lines: int, linespacing: float = 1.2) -> None:
+        super().__init__()
+        self.lines = lines
+        self.linespacing = linespacing
+
+    def create_artists(
+        self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans
+    ) -> list:
+        """Draw the swatch raised to the first line of the label."""
+        up = (self.lines - 1) * self.linespacing * fontsize / 2
+        return super().create_artists(
+            legend, orig_handle, xdescent, ydescent - up, width, height, fontsize, trans
+        )
 
 
 def _stage_data(ctx: Context) -> list[Panel]:
@@ -410,12 +433,15 @@ def _history_plot(panel: Panel, ctx: Context) -> Figure:
         [f"{p}  {style.date_label(dates[p])}" for p in periods if p in dates],
     )
     if light:
+        skipped = style.wrap(ctx.t(*SKIPPED_KEY), 20)
         tints = [
             Patch(facecolor=style.PALETTE[0], label=style.text("stage_reached")),
-            Patch(facecolor=SKIPPED_FILL, label=style.wrap(ctx.t(*SKIPPED_KEY), 20)),
+            Patch(facecolor=SKIPPED_FILL, label=skipped),
         ]
         free[2].legend(
             handles=tints,
+            # the light swatch stands by the first line of its label, the rest hangs under it
+            handler_map={tints[1]: _FirstLinePatch(skipped.count("\n") + 1)},
             loc="upper left",
             bbox_to_anchor=(0.0, 1.0),
             frameon=False,
