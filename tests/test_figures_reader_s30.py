@@ -260,3 +260,19 @@ def test_the_light_key_is_short_and_its_swatch_stands_by_the_first_line(demo, re
     assert box.y1 - line <= middle <= box.y1, (middle, box.y1 - line, box.y1)
     # and the key stays inside the figure
     assert legend.get_window_extent(renderer).x1 <= fig.bbox.x1
+
+
+def test_a_single_wave_trust_caption_does_not_speak_of_counting_twice(demo):
+    # SB1 (2020) has wave 1 only: each person is counted once
+    drawn = draw(demo, "sb1", "vertrauen_likert", reps=99)[0]
+    responses, book = _raw("responses"), _raw("codebook")
+    items = book.loc[book["construct"] == "trust", "item_id"]
+    answered = responses[
+        responses["item_id"].isin(items) & responses["value"].notna() & (responses["wave"] == 1)
+    ]
+    n = answered["respondent_id"].nunique()
+    assert n == drawn.n
+    assert (
+        f"n = {n:,}".replace(",", ".") + ": Befragte mit mindestens einer Antwort" in drawn.caption
+    )
+    assert "zweimal" not in drawn.caption

@@ -439,13 +439,22 @@ def _likert_data(ctx: Context) -> list[Panel]:
     with style.house_style(ctx.lang):
         shown_n = style.number(n, 0)
     # what n counts, in words: a person who answered in two waves is counted in each
+    twice = len({w for w, _ in cells}) > 1
     counted = " " + ctx.t(
-        f"n = {shown_n}: Befragte mit mindestens einer Antwort zu einer gezeigten Aussage, je "
-        "Welle gezählt (wer in zwei Wellen geantwortet hat, zählt zweimal; n je Aussage und "
-        "Welle: Spalte n der CSV).",
-        f"n = {shown_n}: respondents with at least one answer on a statement shown, counted per "
-        "wave (a person who answered in two waves counts twice; n per statement and wave: "
-        "column n of the CSV).",
+        f"n = {shown_n}: Befragte mit mindestens einer Antwort zu einer gezeigten Aussage"
+        + (
+            ", je Welle gezählt (wer in zwei Wellen geantwortet hat, zählt zweimal; "
+            if twice
+            else " ("
+        )
+        + "n je Aussage und Welle: Spalte n der CSV).",
+        f"n = {shown_n}: respondents with at least one answer on a statement shown"
+        + (
+            ", counted per wave (a person who answered in two waves counts twice; "
+            if twice
+            else " ("
+        )
+        + "n per statement and wave: column n of the CSV).",
     )
     return [
         Panel(
