@@ -7,9 +7,12 @@ the end of its section: data builder, plot, caption, alt text, reports.
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import Patch
+from matplotlib.transforms import Transform
 
 from ogl_impact import logic, plots, vocab
 from ogl_impact.dataset import lab_names
@@ -176,8 +179,16 @@ class _FirstLinePatch(HandlerPatch):
         self.linespacing = linespacing
 
     def create_artists(
-        self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans
-    ) -> list:
+        self,
+        legend: Legend,
+        orig_handle: Artist,
+        xdescent: float,
+        ydescent: float,
+        width: float,
+        height: float,
+        fontsize: float,
+        trans: Transform,
+    ) -> list[Artist]:
         """Draw the swatch raised to the first line of the label."""
         up = (self.lines - 1) * self.linespacing * fontsize / 2
         return super().create_artists(
@@ -185,13 +196,39 @@ class _FirstLinePatch(HandlerPatch):
         )
 
 
+def _stage_history(ctx: Context) -> pd.DataFrame:
+    """Return the stage of every lab in every period (computed once per report).
+
+    Parameters
+    ----------
+    ctx : Context
+        The build context; its attainment must have data (:func:`last_period`).
+
+    Returns
+    -------
+    DataFrame
+        :func:`ogl_impact.logic.stages` of :func:`attainment`, ordered by lab
+        (:func:`~ogl_impact.reports.figures.base.by_lab`) and then, keeping
+        that order, by ``period_end``, with the short lab name in
+        ``lab_label``. Shared by the figures: copy it before changing it.
+    """
+
+    def build() -> pd.DataFrame:
+        st = by_lab(logic.stages(attainment(ctx)), ctx.data)
+        st = st.sort_values("period_end", kind="stable")
+        return st.assign(lab_label=st["lab_id"].map(lab_names(ctx.data)))
+
+    return ctx.cached("stage_history", build)
+
+
 def _stage_data(ctx: Context) -> list[Panel]:
     att = attainment(ctx)
     last = last_period(ctx, att)
     if last is None:
         return []
-    st = logic.stages(att)
-    st = by_lab(st[st["period_id"] == last], ctx.data)
+    history = _stage_history(ctx)
+    # the latest period's rows keep the lab order (both sorts are stable)
+    st = history[history["period_id"] == last]
     names = lab_names(ctx.data)
     n = _with_data(att[att["period_id"] == last], ["lab_id"])
     frame = pd.DataFrame(
@@ -207,8 +244,6 @@ def _stage_data(ctx: Context) -> list[Panel]:
     if frame["skipped"].ne("").any():
         # where the report has earlier periods: the light stages they showed reached, as in
         # the history's caption
-        history = by_lab(logic.stages(att), ctx.data).sort_values("period_end", kind="stable")
-        history["lab_label"] = history["lab_id"].map(names)
         earlier = _reached_before(history, att, ctx)
         note = " " + ctx.t(*SKIPPED_NOTE) + (" " + earlier if earlier else "")
     return [
@@ -294,14 +329,18 @@ def _history_data(ctx: Context) -> list[Panel]:
     if last_period(ctx, att) is None:
         return []
     ds = ctx.data
-    st = by_lab(logic.stages(att), ds).sort_values("period_end", kind="stable")
-    st["period_label"] = st["period_id"].str.upper()
+    history = _stage_history(ctx)
     n = _with_data(att, ["lab_id", "period_id"])
-    st["n"] = [
-        int(n.get((lab, p), 0)) for lab, p in zip(st["lab_id"], st["period_id"], strict=True)
-    ]
+    # a new frame (the shared history stays as it is), lab_label last as before
+    st = history.drop(columns="lab_label").assign(
+        period_label=history["period_id"].str.upper(),
+        n=[
+            int(n.get((lab, p), 0))
+            for lab, p in zip(history["lab_id"], history["period_id"], strict=True)
+        ],
+        lab_label=history["lab_label"],
+    )
     names = lab_names(ds)
-    st["lab_label"] = st["lab_id"].map(names)
     labs = lab_ids(ds)
     used = att[att["stage"].notna() & could_draw(att)]
     note = earlier = ""
