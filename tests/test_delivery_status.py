@@ -407,6 +407,7 @@ def test_status_provisional_before_the_deadline(register, capsys):
     [
         (["--period", "p4"], "unbekannter Zeitraum „p4“. Zeiträume"),  # not "meinten Sie p3?"
         (["--period", "P1"], "meinten Sie p1?"),
+        (["--period", "P1"], "/ unknown period 'P1' – did you mean p1? Periods with a"),
         (["--period", "w1"], "liefern die Labore nichts"),
         (["--as-of", "31.02.2021"], "kein gültiges Datum"),
         (["--as-of", "gestern"], "kein gültiges Datum"),

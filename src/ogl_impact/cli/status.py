@@ -165,9 +165,10 @@ def check_period(periods: pd.DataFrame, period: str) -> None:
     if period not in known:
         close = closest(period, delivering)
         hint = f" – meinten Sie {close}?" if close is not None else "."
+        hint_en = f" – did you mean {close}?" if close is not None else "."
         raise StatusError(
             f"unbekannter Zeitraum „{period}“{hint} Zeiträume mit Datenlieferung: {listed} "
-            f"/ unknown period"
+            f"/ unknown period '{period}'{hint_en} Periods with a delivery: {listed}"
         )
 
 
