@@ -73,3 +73,26 @@ def test_a_replace_of_fewer_items_keeps_a_line_for_the_answers_left(
     assert (answers["item_id"] == "bild").sum() == 40  # a's answers to bild stay
     # ... and so does a line of the register naming where they came from
     assert _named_items(out) >= set(answers["item_id"].astype(str)), table(out, "imports")
+
+
+def test_a_register_of_an_older_version_without_items_is_valid_without_a_warning(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    both = mapping(tmp_path / "beide.csv", rows=BOTH)
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), both, out, secret) == 0
+    path = out / "imports.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    at = lines[head].split(";").index("items")
+    old = [
+        line if i < head else ";".join(c for j, c in enumerate(line.split(";")) if j != at)
+        for i, line in enumerate(lines)
+    ]
+    path.write_text("\n".join(old) + "\n", encoding="utf-8")
+    assert "items" not in path.read_text(encoding="utf-8").splitlines()[head].split(";")
+    report = validate_folder(out)
+    assert report.ok, format_text(report.problems)
+    assert [p for p in report.problems if p.file == "imports.csv"] == [], format_text(
+        report.problems
+    )

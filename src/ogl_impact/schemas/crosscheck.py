@@ -119,6 +119,8 @@ def check_cross_table(
 
     for child, ccols, parent, pcols, is_list in REFERENCES:
         check = f"{child}.{'+'.join(ccols)} → {parent}"
+        if child in tables and _optional_absent(child, ccols, tables[child]):
+            continue  # a table of an older version: nothing refers, nothing is skipped
         if child not in tables or not has(check, {child: ccols}):
             continue
         if not tables[child][list(ccols)].notna().all(axis=1).any():
@@ -210,6 +212,31 @@ def check_cross_table(
             )
         )
     return problems
+
+
+def _optional_absent(table: str, cols: Iterable[str], frame: pd.DataFrame) -> bool:
+    """Tell whether some of ``cols`` are absent from ``frame`` and all those absent are optional.
+
+    Parameters
+    ----------
+    table : str
+        Name of the table in :data:`ogl_impact.schemas.TABLES`.
+    cols : iterable of str
+        The columns a rule needs.
+    frame : DataFrame
+        The table as typed.
+
+    Returns
+    -------
+    bool
+        True when a column the rule needs is absent and the table's schema does
+        not require it (``imports.items`` of a register of an older version).
+    """
+    absent = [col for col in cols if col not in frame.columns]
+    if not absent or table not in TABLES:
+        return False
+    columns = TABLES[table].model.to_schema().columns
+    return all(col in columns and not columns[col].required for col in absent)
 
 
 _CHECK_WORDS = {
