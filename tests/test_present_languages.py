@@ -19,10 +19,15 @@ import pandas as pd
 import pytest
 
 from ogl_impact import present, stats
+from ogl_impact.stats.outputs import statistic_terms
 
 from .test_stats_survey import BOOK, LABS, S, _answers
 
 REFERENCES = Path(__file__).parent / "references"
+_ITEMS = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
+_X = [5.1, 4.8, 6.0, 5.5, 4.9, 6.2, 5.8, 5.0]
+_Y = [4.0, 4.4, 5.1, 4.2, 3.9, 5.0, 4.6, 4.1]
+_PANEL = pd.DataFrame({"y": [1.0, 2.5, 2.9, 4.2, 5.1, 5.8], "x": [1, 2, 3, 4, 5, 6]})
 # German function words, umlauts and ß, and German words of the method texts
 GERMAN = re.compile(
     r"[äöüÄÖÜß]|\b(der|die|das|den|dem|des|und|oder|nach|wie|nicht|keine?|kein|mit|ohne|für|"
@@ -382,11 +387,13 @@ def test_a_coefficient_keeps_the_users_name_even_when_it_reads_like_a_code(panel
 
 def test_the_terms_a_german_reader_needs():
     # the words of the brief of a German research report, by the codes of stats
-    frame = pd.DataFrame(
-        {
-            "term": ["hedges_g", "std_alpha", "average_r", "r_squared", "rmsea"],
-            "estimate": [0.4, 0.8, 0.3, 0.2, 0.05],
-        }
+    frame = statistic_terms(
+        pd.DataFrame(
+            {
+                "term": ["hedges_g", "std_alpha", "average_r", "r_squared", "rmsea"],
+                "estimate": [0.4, 0.8, 0.3, 0.2, 0.05],
+            }
+        )
     )
     assert present.labelled(frame, lang="de")["term"].tolist() == [
         "Hedges' g",
@@ -401,6 +408,34 @@ def test_the_terms_a_german_reader_needs():
         "Ereigniszeit 0",
     ]
     assert present.labelled(events, lang="en")["term"].tolist() == ["event time −1", "event time 0"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_users_tests_keep_their_names_though_they_read_like_statistics(lang):
+    # adjust_pvalues of the user's tests called "alpha" and "rho": their names, not
+    # "Cronbachs Alpha" or "Anteil der Einheitenvarianz (ρ)"
+    result = stats.adjust_pvalues(pd.Series([0.01, 0.04], index=["alpha", "rho"]))
+    assert present.labelled(result, lang=lang)["term"].tolist() == ["alpha", "rho"]
+    # a frame of the user's own with such terms and no mark of stats: as written
+    own = pd.DataFrame({"term": ["alpha", "rmsea"], "estimate": [0.8, 0.05]})
+    assert present.labelled(own, lang=lang)["term"].tolist() == ["alpha", "rmsea"]
+
+
+@pytest.mark.parametrize(
+    ("make", "term", "de", "en"),
+    [
+        (lambda: stats.cronbach_alpha(_ITEMS), "alpha", "Cronbachs Alpha", "Cronbach's alpha"),
+        (lambda: stats.effect_sizes(_X, _Y), "hedges_g", "Hedges' g", "Hedges' g"),
+        (lambda: stats.rank_test(_X, _Y), "location_shift", "Lageunterschied", "location shift"),
+        (lambda: stats.ols(_PANEL, "y ~ x").fit, "r_squared", "R²", "R²"),
+    ],
+)
+def test_the_statistics_of_stats_are_named_in_words(make, term, de, en):
+    frame = _run(make)
+    assert frame.attrs.get("terms") == "statistics"
+    at = frame["term"].tolist().index(term)
+    assert present.labelled(frame, lang="de")["term"].iloc[at] == de
+    assert present.labelled(frame, lang="en")["term"].iloc[at] == en
 
 
 @pytest.mark.parametrize(

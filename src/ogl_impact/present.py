@@ -22,9 +22,10 @@ see :mod:`ogl_impact.stats.words`), show the reader's half
 ("welch", "mean correlation", "holm", "feldt") is named by :data:`METHOD_LABELS`, the form
 of an intraclass correlation (``ICC2``) by :data:`ICC_LABELS`; a term of the package's own
 (``lab_after``, ``std_alpha``, ``rmsea``, ``event_-1``, ``visual=~x1``) by :data:`TERM_LABELS`,
-:data:`STATISTIC_LABELS` and the patterns beside them, while a coefficient keeps the name of
-the user's variable. The header of corrected p-values names the correction the frame records
-(``attrs["adjust"]``: "p (Holm)", "p (Bonferroni)").
+:data:`STATISTIC_LABELS` (only in a frame :mod:`ogl_impact.stats` marks
+``attrs["terms"] = "statistics"``) and the patterns beside them, while a coefficient or a
+test keeps the name the user gave it. The header of corrected p-values names the correction
+the frame records (``attrs["adjust"]``: "p (Holm)", "p (Bonferroni)").
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from ogl_impact.schemas import TABLES
 from ogl_impact.stats import words
 from ogl_impact.stats.effects import ADJUST, ADJUST_METHODS
 from ogl_impact.stats.masking import PANEL_MASKED
+from ogl_impact.stats.outputs import STATISTIC_TERMS
 
 # column -> (German header, English header)
 HEADERS: Mapping[str, tuple[str, str]] = {
@@ -632,13 +634,10 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
                 out[col] = values.map(lambda v: TABLES[v].title_de)
         elif col == "term":
             kinds = raw_kinds if raw_kinds is not None else [None] * len(out)
-            codes = [t for t in values if isinstance(t, str) and t]
-            coefficients = {"se", "statistic"} <= set(out.columns)
             context = {
-                # a table of statistics (fit measures, alpha, effect sizes), not of coefficients
-                "statistics": not coefficients
-                and bool(codes)
-                and all(t in STATISTIC_LABELS for t in codes),
+                # a table of statistics (fit measures, alpha, effect sizes) as stats marks it;
+                # any other frame's terms are the user's names, whatever they read like
+                "statistics": frame.attrs.get("terms") == STATISTIC_TERMS,
                 "events": "event_time" in out.columns,
                 "lavaan": "op" in out.columns,
             }
@@ -733,11 +732,11 @@ def _term(
 ) -> object:
     """Name a model term in words: known terms by TERM_LABELS, thresholds "zwischen 1 und 2".
 
-    With ``statistics`` (every term of the frame is a code of :data:`STATISTIC_LABELS`, and
-    the frame no table of coefficients) a code is named by that table; with ``events`` (an
-    event study) ``event_-1`` reads "Ereigniszeit −1"; with ``lavaan`` (the parameters of
-    :func:`ogl_impact.stats.cfa`) ``visual=~x1`` reads "Ladung visual → x1". The user's own
-    names stay as written.
+    With ``statistics`` (the frame is marked ``attrs["terms"] == "statistics"`` by
+    :func:`ogl_impact.stats.outputs.statistic_terms`) a code is named by that table; with
+    ``events`` (an event study) ``event_-1`` reads "Ereigniszeit −1"; with ``lavaan`` (the
+    parameters of :func:`ogl_impact.stats.cfa`) ``visual=~x1`` reads "Ladung visual → x1".
+    The user's own names stay as written.
     """
     if not isinstance(value, str):
         return value

@@ -35,6 +35,7 @@ import pandas as pd
 from scipy import optimize
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.outputs import statistic_terms
 
 
 def minres(corr: np.ndarray, n_factors: int) -> np.ndarray:
@@ -330,7 +331,7 @@ def omega_hierarchical(
     coefficients["method"] = "minres + oblimin + Schmid-Leiman (psych omega)"
     factor_names = [f"F{i + 1}" for i in range(n_factors)]
     return OmegaResult(
-        coefficients=coefficients,
+        coefficients=statistic_terms(coefficients),
         loadings=loadings,
         factor_correlations=pd.DataFrame(phi, index=factor_names, columns=factor_names),
         general=pd.Series(gamma, index=factor_names, name="g"),

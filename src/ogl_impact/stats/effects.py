@@ -23,7 +23,7 @@ from scipy import optimize, special, stats
 
 from ogl_impact.spelling import closest
 from ogl_impact.stats.errors import StatsInputError
-from ogl_impact.stats.outputs import VOCABULARY
+from ogl_impact.stats.outputs import VOCABULARY, statistic_terms
 from ogl_impact.stats.words import both, comma
 
 
@@ -336,7 +336,7 @@ def effect_sizes(
     )
     out["method"] = method
     out["note"] = notes
-    return out
+    return statistic_terms(out)
 
 
 def _size_note(sds: np.ndarray, where: tuple[str, str]) -> str:
@@ -450,9 +450,11 @@ def _rank_frame(nx: int, ny: int, exact: bool, statistic: float, p: float, metho
             "Normalapproximation mit Stetigkeitskorrektur",
             "normal approximation with continuity correction",
         )
-    return pd.DataFrame(
-        [(nx, ny, exact, "location_shift", float(statistic), float(p), n, method, note)],
-        columns=["n_x", "n_y", "exact", "term", "statistic", "p_val", "n", "method", "note"],
+    return statistic_terms(
+        pd.DataFrame(
+            [(nx, ny, exact, "location_shift", float(statistic), float(p), n, method, note)],
+            columns=["n_x", "n_y", "exact", "term", "statistic", "p_val", "n", "method", "note"],
+        )
     )
 
 

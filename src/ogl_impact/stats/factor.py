@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ogl_impact.stats.errors import StatsInputError
+from ogl_impact.stats.outputs import statistic_terms
 
 ModelSpec = Mapping[str, Sequence[str]] | str
 
@@ -551,4 +552,4 @@ def _fit_measures(s, sigma, n, q, fmin, p) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["term", "estimate", "df", "p_val", "ci_low", "ci_high"])
     out["n"] = n
     out["method"] = "ML"
-    return out
+    return statistic_terms(out)

@@ -34,7 +34,7 @@ from scipy import optimize
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
-from ogl_impact.stats.outputs import wald_frame
+from ogl_impact.stats.outputs import statistic_terms, wald_frame
 from ogl_impact.stats.words import both
 
 GRAD_TOL = 0.002  # lme4 lmerControl(check.conv.grad = .makeCC("warning", tol = 2e-3))
@@ -691,7 +691,7 @@ def mixed_model(
     return MixedResult(
         fixed=fixed,
         random=random,
-        fit=fit,
+        fit=statistic_terms(fit),
         converged=converged,
         singular=singular,
         note=note,
@@ -771,23 +771,25 @@ def icc_null_model(
     icc = between / (between + within)
     n_groups = int(res.fit.set_index("term").at["n_groups", "estimate"])
     m = len(frame) / n_groups
-    return pd.DataFrame(
-        [
-            {
-                "var_between": between,
-                "var_within": within,
-                "grand_mean": float(res.fixed["estimate"].iloc[0]),
-                "design_effect": 1 + (m - 1) * icc,
-                "n_groups": n_groups,
-                "converged": res.converged,
-                "singular": res.singular,
-                "term": "ICC",
-                "estimate": icc,
-                "n": len(frame),
-                "method": res.fit["method"].iloc[0],
-                "note": res.note,
-            }
-        ]
+    return statistic_terms(
+        pd.DataFrame(
+            [
+                {
+                    "var_between": between,
+                    "var_within": within,
+                    "grand_mean": float(res.fixed["estimate"].iloc[0]),
+                    "design_effect": 1 + (m - 1) * icc,
+                    "n_groups": n_groups,
+                    "converged": res.converged,
+                    "singular": res.singular,
+                    "term": "ICC",
+                    "estimate": icc,
+                    "n": len(frame),
+                    "method": res.fit["method"].iloc[0],
+                    "note": res.note,
+                }
+            ]
+        )
     )
 
 

@@ -24,7 +24,7 @@ from scipy import special, stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
-from ogl_impact.stats.outputs import wald_frame
+from ogl_impact.stats.outputs import statistic_terms, wald_frame
 from ogl_impact.stats.words import both, comma, halves, joined
 
 LINKS = ("logit", "probit")
@@ -606,7 +606,7 @@ def proportional_odds(
     )
     return OrdinalResult(
         coefficients=coefficients,
-        fit=fit,
+        fit=statistic_terms(fit),
         parallel=parallel,
         converged=converged,
         note=note,

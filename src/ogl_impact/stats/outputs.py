@@ -57,8 +57,10 @@ __all__ = [
     "PVALUES",
     "RELIABILITY_TABLE",
     "SCORE_TABLE",
+    "STATISTIC_TERMS",
     "VOCABULARY",
     "estimate_schema",
+    "statistic_terms",
     "wald_frame",
 ]
 
@@ -76,6 +78,46 @@ VOCABULARY = (
     "method",
     "note",
 )
+
+
+#: ``attrs["terms"]`` of a frame whose ``term`` column holds the package's own codes of
+#: statistics ("alpha", "rmsea", "r_squared"), named in words by
+#: :func:`ogl_impact.present.labelled`; any other frame's terms are the user's names.
+STATISTIC_TERMS = "statistics"
+
+
+def statistic_terms(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mark a frame whose terms are codes of statistics of the package (not the user's names).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A result frame with a ``term`` column of codes such as ``alpha`` or ``rmsea``.
+
+    Returns
+    -------
+    DataFrame
+        The same frame, with ``attrs["terms"]`` set to :data:`STATISTIC_TERMS`.
+
+    Notes
+    -----
+    :func:`ogl_impact.present.labelled` names the terms of a marked frame by
+    :data:`ogl_impact.present.STATISTIC_LABELS`; the terms of any other frame
+    (coefficients, the user's tests in :func:`~ogl_impact.stats.adjust_pvalues`)
+    stay as written, though one may be called ``alpha`` or ``rho``. The mark lives
+    in :attr:`pandas.DataFrame.attrs`, which copies and row selections keep.
+
+    References
+    ----------
+    pandas: ``DataFrame.attrs``, https://pandas.pydata.org/docs/reference/api/pandas.DataFrame.attrs.html
+
+    Examples
+    --------
+    >>> statistic_terms(pd.DataFrame({"term": ["alpha"]})).attrs["terms"]
+    'statistics'
+    """
+    frame.attrs["terms"] = STATISTIC_TERMS
+    return frame
 
 
 def wald_frame(

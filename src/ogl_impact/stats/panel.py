@@ -32,6 +32,7 @@ from scipy import stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
+from ogl_impact.stats.outputs import statistic_terms
 from ogl_impact.stats.regression import _check_conf_level, _codes, model_design
 from ogl_impact.stats.words import both
 
@@ -283,7 +284,9 @@ def random_effects(
     )
     slope_idx = [names.index(c) for c in wnames]
     haus = _hausman(bw, vw, beta[slope_idx], vcov[np.ix_(slope_idx, slope_idx)], n)
-    return RandomEffectsResult(coefs, components, fit, within, haus, vcov)
+    return RandomEffectsResult(
+        coefs, statistic_terms(components), statistic_terms(fit), within, haus, vcov
+    )
 
 
 def _hausman(

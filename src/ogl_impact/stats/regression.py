@@ -39,6 +39,7 @@ from scipy import linalg, stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.masking import refuse_masked
+from ogl_impact.stats.outputs import statistic_terms
 from ogl_impact.stats.words import both, comma, joined
 
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
@@ -570,7 +571,7 @@ class OLSResult:
             "df_resid": float(self.n - self.k),
             "n_clusters": float(self.n_clusters) if self.n_clusters else np.nan,
         }
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "term": list(rows),
                 "estimate": list(rows.values()),
@@ -581,6 +582,7 @@ class OLSResult:
                 ),
             }
         )
+        return statistic_terms(frame)
 
     def summary(self) -> str:
         """Plain-text summary: the coefficient table and the fit statistics."""

@@ -29,6 +29,7 @@ from scipy import stats
 
 from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.factor import ModelSpec
+from ogl_impact.stats.outputs import statistic_terms
 from ogl_impact.stats.scales import REVERSED_ITEMS
 from ogl_impact.stats.words import both
 
@@ -330,7 +331,7 @@ def cronbach_alpha(
     out.insert(0, "n_items", k)
     out.insert(6, "n", n)
     out["note"] = note
-    return out
+    return statistic_terms(out)
 
 
 def _check_conf_level(conf_level: float) -> None:
@@ -569,7 +570,7 @@ def omega(
     out["method"] = both("CFA (ML), Konventionen von semTools", "CFA (ML), semTools conventions")
     if not fit.converged:
         out["note"] = both("CFA nicht konvergiert", "CFA did not converge")
-    return out
+    return statistic_terms(out)
 
 
 def icc(
