@@ -160,6 +160,23 @@ def test_unknown_file_without_likeness_stays_a_warning(mini: Path):
     assert [(p.file, p.rule) for p in report.problems] == [("notizen.csv", "file_unknown")]
 
 
+def test_a_short_file_name_is_no_beginning_of_a_table_left_out(mini: Path):
+    # rev.csv and sub.csv beside a folder without revisions and submissions were told
+    # "meinten Sie revisions.csv?" as blocking errors: files of their own, a warning
+    (mini / "revisions.csv").unlink()
+    (mini / "submissions.csv").unlink()
+    (mini / "rev.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    (mini / "sub.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    report = validate_folder(mini)
+    mine = ("rev.csv", "sub.csv")
+    said = [(p.file, p.rule, p.severity) for p in report.problems if p.file in mine]
+    assert sorted(said) == [
+        ("rev.csv", "file_unknown", "warning"),
+        ("sub.csv", "file_unknown", "warning"),
+    ], said
+    assert report.ok, format_text(report.problems)
+
+
 def test_missing_column_skips_cross_checks_and_says_so_once(mini: Path):
     rows = read_rows(mini / "indicators.csv")
     i = rows[1].index("measure")

@@ -112,10 +112,45 @@ def test_nothing_close_means_nothing(given, known):
         ("p4", ["p1", "w1"]),
         ("sb16", ["sb15", "sb26"]),  # likeness 0.75 would reach the cutoff
         ("welle2027", ["welle2026"]),
+        ("sb1", ["sb10"]),  # the beginning of sb10, but period 1 is not period 10
+        ("welle1", ["welle10", "welle2"]),
+        ("sb10", ["sb1"]),  # one digit more: likeness 0.86
+        ("SB1", ["sb10", "sb11", "sb12"]),
     ],
 )
 def test_a_name_differing_only_in_its_digits_is_another_id(given, known):
     assert closest(given, known) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "known", "meant"),
+    [
+        ("welle", ["welle10", "xy"], "welle10"),  # a beginning without a number still begins it
+        ("projekt1", ["projekt1_kehl", "projekt2"], "projekt1_kehl"),  # the number is whole
+        ("sb06", ["sb6", "sb5"], "sb6"),  # the same number written with a zero
+    ],
+)
+def test_a_beginning_that_ends_a_number_still_means_the_name(given, known, meant):
+    assert closest(given, known) == meant
+
+
+@pytest.mark.parametrize(
+    ("given", "known"),
+    [
+        ("rev", ["revisions", "submissions"]),
+        ("sub", ["revisions", "submissions"]),
+        ("code", ["codebook", "labs"]),
+        ("mil", ["milestones", "labs"]),
+    ],
+)
+def test_without_prefix_a_beginning_means_nothing(given, known):
+    assert closest(given, known)  # the beginning of exactly one name means it ...
+    assert closest(given, known, prefix=False) is None  # ... not for a file found beside them
+
+
+def test_without_prefix_a_typo_is_still_meant():
+    assert closest("revisons", ["revisions", "labs"], prefix=False) == "revisions"
+    assert closest("Labs", ["revisions", "labs"], prefix=False) == "labs"
 
 
 def test_the_cutoff_decides_for_longer_names():

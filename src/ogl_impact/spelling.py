@@ -5,22 +5,27 @@ file name, a key that another table does not know, a method of
 :func:`ogl_impact.stats.adjust_pvalues`) asks :func:`closest`. A name given
 in other capitals or with spaces around it is the name itself; otherwise the
 most similar known name (:class:`difflib.SequenceMatcher`, lower case) is
-meant when the likeness reaches :data:`CUTOFF`. A short name (up to
-:data:`SHORT` characters) with one character wrong is meant too: ``kehk`` for
-``kehl`` (likeness 0.75), ``sc6`` for ``sb6`` (0.67). A name that differs from a
-known one only in its digits is another id, not a typo: ``sb7`` does not mean
-``sb6`` (a period not yet in periods.csv must not send anyone to rebuild the
-last one), ``p4`` does not mean ``p1``. The beginning of exactly one known name
-(at least :data:`PREFIX` characters) means that name before any likeness:
-``marburg`` is ``marburg_biedenkopf``, not the more alike ``merseburg``. The
-beginning of several (``mer`` of ``merseburg`` and ``merzenich``, ``sb`` of
-``sb1`` to ``sb6``) means none: the one meant is not known, and a third name
-(``moers``) is not meant.
+meant when the likeness reaches :data:`CUTOFF` (``kehk`` for ``kehl``, 0.75).
+A short name (up to :data:`SHORT` characters) with one character wrong is
+meant too, though its likeness falls short: ``sc6`` for ``sb6`` (0.67). A name
+that differs from a known one only in its numbers is another id, not a typo:
+``sb7`` does not mean ``sb6`` (a period not yet in periods.csv must not send
+anyone to rebuild the last one), ``p4`` does not mean ``p1``, ``sb1`` does not
+mean ``sb10``. The beginning of exactly one known name (at least :data:`PREFIX`
+characters) means that name before any likeness: ``marburg`` is
+``marburg_biedenkopf``, not the more alike ``merseburg``; a beginning that ends
+in a digit where the name goes on with one is no beginning of it (``welle1`` of
+``welle10``). The beginning of several (``mer`` of ``merseburg`` and
+``merzenich``, ``sb`` of ``sb1`` to ``sb6``) means none: the one meant is not
+known, and a third name (``moers``) is not meant. Where names are not typed but
+found (file names), ``prefix=False`` leaves the beginnings out: ``rev.csv`` is a
+file of its own, not ``revisions.csv``.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Final
 
@@ -42,15 +47,31 @@ def _one_wrong(given: str, known: str) -> bool:
     return sum(a != b for a, b in zip(given, known, strict=True)) == 1
 
 
+_NUMBER = re.compile(r"\d+")
+
+
 def _other_number(given: str, known: str) -> bool:
-    """Tell whether two names of equal length differ, and only where both have a digit."""
-    if len(given) != len(known):
+    """Tell whether two names differ only in their numbers (``sb7``, ``sb6``, ``sb10``).
+
+    The parts between the numbers are the same and at least one number has
+    another value (``sb06`` is ``sb6`` written with a zero).
+    """
+    if _NUMBER.sub("#", given) != _NUMBER.sub("#", known):
         return False
-    pairs = [(a, b) for a, b in zip(given, known, strict=True) if a != b]
-    return bool(pairs) and all(a.isdigit() and b.isdigit() for a, b in pairs)
+    numbers = [int(n) for n in _NUMBER.findall(given)]
+    return bool(numbers) and numbers != [int(n) for n in _NUMBER.findall(known)]
 
 
-def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str | None:
+def _begins(key: str, name: str) -> bool:
+    """Tell whether ``key`` begins ``name``, a number not cut short (``sb1`` begins no ``sb10``)."""
+    if not name.startswith(key):
+        return False
+    return not (key[-1:].isdigit() and name[len(key) : len(key) + 1].isdigit())
+
+
+def closest(
+    given: str, known: Iterable[str], *, cutoff: float = CUTOFF, prefix: bool = True
+) -> str | None:
     """Return the known name ``given`` probably means, or None when none is close.
 
     Parameters
@@ -67,13 +88,17 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
         Least likeness (0-1) of a name meant; a short name with one character
         wrong, or the beginning of exactly one name, is meant whatever the
         cutoff.
+    prefix : bool, default True
+        Whether the beginning of a name means it (and of several, none). False
+        where ``given`` was not typed for a known name but found beside them,
+        as a file in a data folder: ``rev`` is not ``revisions``.
 
     Returns
     -------
     str or None
         The known name as it is spelled in ``known``; None when ``given`` is
         not a string, is empty, no known name is close (a name differing only
-        in its digits is never close), or ``given`` begins several names.
+        in its numbers is never close), or ``given`` begins several names.
 
     Examples
     --------
@@ -89,6 +114,10 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     'marburg_biedenkopf'
     >>> closest("mer", ["merseburg", "merzenich", "moers"]) is None
     True
+    >>> closest("sb1", ["sb10"]) is None
+    True
+    >>> closest("rev", ["revisions", "labs"], prefix=False) is None
+    True
     >>> closest("xx", ["sb5", "sb6"]) is None
     True
     """
@@ -103,7 +132,7 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     if key in names:
         return names[key]
     means = known.get if isinstance(known, Mapping) else (lambda name: name)
-    begun = [low for low in names if low.startswith(key)] if len(key) >= 2 else []
+    begun = [low for low in names if _begins(key, low)] if prefix and len(key) >= 2 else []
     meant = {means(names[low]) for low in begun}
     if len(meant) == 1 and len(key) >= PREFIX:
         return names[begun[0]]  # the beginning of one name: that name, however unlike others
@@ -112,8 +141,9 @@ def closest(given: str, known: Iterable[str], *, cutoff: float = CUTOFF) -> str 
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(key)
     best: tuple[float, str] | None = None
+    numbered = any(c.isdigit() for c in key)
     for low in names:
-        if _other_number(key, low):
+        if numbered and _other_number(key, low):
             continue  # sb7 is a period of its own, not a typo of sb6
         matcher.set_seq1(low)
         short = _one_wrong(key, low)

@@ -247,6 +247,8 @@ def _suggest(stem: str) -> str | None:
     --------
     >>> _suggest("labs.csv"), _suggest("Kopie von labs"), _suggest("Labs - Kopie")
     ('labs', 'labs', 'labs')
+    >>> _suggest("rev") is None, _suggest("sub") is None, _suggest("code") is None
+    (True, True, True)
     """
     key = re.sub(r"(\.(csv|txt|tsv))+$", "", stem.strip().lower())  # labs.csv.csv
     key = re.sub(r"[\s_\-]+", "_", key)
@@ -257,7 +259,7 @@ def _suggest(stem: str) -> str | None:
     for name, spec in tables.items():
         names[spec.title_de.lower().replace(" ", "_")] = name
         names[spec.title_de.lower().replace("-", "_").replace(" ", "_")] = name
-    close = closest(key, names)
+    close = closest(key, names, prefix=False)  # rev.csv is a file of its own, not revisions
     return names[close] if close is not None else None
 
 
