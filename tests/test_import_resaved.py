@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ogl_impact.imports.export import not_utf8
 from tests.test_import_missing_column import KOBO, download, mapping, refused
 from tests.test_import_overlap import LSS, SOSCI_DATA, SOSCI_SCRIPT, imp, table, tree
 from tests.test_import_overlap import secret as secret
@@ -166,3 +167,48 @@ def test_an_empty_limesurvey_csv_names_the_file(tmp_path, secret, capsys, conten
         err
     )
     assert "EmptyDataError" not in err and "colors.lss" not in err, err
+
+
+def test_a_csv_with_a_byte_order_mark_names_the_line_of_the_byte(tmp_path):
+    # the line was counted in the file's bytes up to the offset in the decoded ones: the
+    # three bytes of the mark came first, so the line before was named
+    for data, line in [(b"\xef\xbb\xbfid;name\n\xfc;x", 2), (b"\xef\xbb\xbfid\n1\n\xfc", 3)]:
+        path = tmp_path / "export.csv"
+        path.write_bytes(data)
+        with pytest.raises(UnicodeDecodeError) as caught:
+            path.read_text(encoding="utf-8-sig")
+        said = not_utf8(path, caught.value)
+        assert said.startswith(f"export.csv: Zeile {line}, Byte 0xfc: "), said
+
+
+def test_a_limesurvey_csv_with_a_mark_saved_by_excel_names_the_line(tmp_path, secret, capsys):
+    [_, whole] = download(tmp_path / "ganz.csv", {})
+    text = whole.read_text(encoding="utf-8").splitlines()
+    text[3] = "ü" + text[3]  # the first byte of line 4: a count three bytes short says 3
+    saved = tmp_path / "export.csv"
+    body = ("\n".join(line.replace(",", ";") for line in text) + "\n").encode("cp1252")
+    saved.write_bytes(b"\xef\xbb\xbf" + body)
+    err = refused(tmp_path, secret, capsys, [LSS, saved], mapping(tmp_path / "zuordnung.csv"))
+    assert "Fehler: export.csv: Der Export lässt sich nicht lesen: Zeile 4, Byte 0xfc" in err, err
+
+
+BLANK_FIRST = "\nid;q1\n1;2\n"
+BLANK_LINE_1 = "Zeile 1 ist leer – die Kopfzeile muss in Zeile 1 stehen"
+
+
+def test_a_kobo_csv_with_a_blank_first_line_is_not_called_empty(tmp_path, secret, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(BLANK_FIRST, encoding="utf-8")
+    form = KOBO / "sanitation_report_v1.json"
+    m = mapping(tmp_path / "zuordnung.csv", rows=KOBO_MAP)
+    err = refused(tmp_path, secret, capsys, [form, path], m, tool="kobo")
+    assert f"Der Export lässt sich nicht lesen: {BLANK_LINE_1}" in err, err
+    assert "die Datei ist leer" not in err, err
+
+
+def test_a_limesurvey_csv_with_a_blank_first_line_is_not_called_empty(tmp_path, secret, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text(BLANK_FIRST, encoding="utf-8")
+    err = refused(tmp_path, secret, capsys, [LSS, path], mapping(tmp_path / "zuordnung.csv"))
+    assert f"Der Export lässt sich nicht lesen: {BLANK_LINE_1}" in err, err
+    assert "die Datei ist leer" not in err, err

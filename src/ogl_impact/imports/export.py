@@ -170,8 +170,8 @@ def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
     str
         ``<file>: Zeile N, Byte 0x..: nicht UTF-8-kodiert ...`` with what to do.
     """
-    with path.open("rb") as handle:
-        line = handle.read(exc.start).count(b"\n") + 1
+    # the bytes decoded (after a byte-order mark "utf-8-sig" leaves out), up to the one refused
+    line = exc.object[: exc.start].count(b"\n") + 1
     byte = exc.object[exc.start : exc.start + 1].hex() if isinstance(exc.object, bytes) else ""
     return (
         f"{path.name}: Zeile {line}, Byte 0x{byte}: die Datei ist nicht UTF-8-kodiert (in Excel "
@@ -180,3 +180,66 @@ def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
         f"{line}: the file is not UTF-8 (saved by Excel?); import it as downloaded or save it "
         f"as CSV UTF-8"
     )
+
+
+def csv_export(path: Path, error: type[ValueError], columns: str) -> tuple[str, str, str]:
+    r"""Read a CSV export of a survey tool as text, refusing what no reader can read.
+
+    Parameters
+    ----------
+    path : Path
+        The export (UTF-8, a byte-order mark allowed).
+    error : type of ValueError
+        The reader's error, raised with a German and English message.
+    columns : str
+        What the header's columns are, in German after "die Spalten"
+        ("der Antworten", "der Einreichungen").
+
+    Returns
+    -------
+    text : str
+        The whole file, without a byte-order mark.
+    head : str
+        Its first line, the header.
+    sep : str
+        ``";"`` when the header has more semicolons than commas, else ``","``.
+
+    Raises
+    ------
+    ValueError
+        (``error``) When the file is not UTF-8, is empty, or its first line is
+        empty (the header must be line 1: a reader that skipped it would count
+        every later line one too low).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = path.write_text("id;q1\n1;2\n", encoding="utf-8")
+    >>> csv_export(path, ValueError, "der Antworten")[1:]
+    ('id;q1', ';')
+    >>> _ = path.write_text("\nid;q1\n1;2\n", encoding="utf-8")
+    >>> try:
+    ...     csv_export(path, ValueError, "der Antworten")
+    ... except ValueError as exc:
+    ...     print(str(exc)[:49])
+    export.csv: Zeile 1 ist leer – die Kopfzeile muss
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(not_utf8(path, exc)) from None
+    if not text.strip():
+        raise error(
+            f"{path.name}: Zeile 1: die Datei ist leer, keine Kopfzeile mit den Spalten {columns}; "
+            "bitte den Export neu herunterladen / empty, no header line"
+        )
+    head = text.splitlines()[0]
+    if not head.strip():
+        raise error(
+            f"{path.name}: Zeile 1 ist leer – die Kopfzeile muss in Zeile 1 stehen; bitte die "
+            "leeren Zeilen vor ihr löschen oder den Export neu herunterladen / line 1 is empty: "
+            "the header must be line 1"
+        )
+    sep = ";" if head.count(";") > head.count(",") else ","
+    return text, head, sep

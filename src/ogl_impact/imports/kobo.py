@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from ogl_impact.imports.export import SurveyExport, answer_row, item_row, not_utf8, repeated
+from ogl_impact.imports.export import SurveyExport, answer_row, csv_export, item_row, repeated
 
 
 class KoboError(ValueError):
@@ -405,17 +405,7 @@ def _submissions(path: Path) -> list[dict]:
                 "/ no list of submissions found"
             )
         return rows
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise KoboError(not_utf8(path, exc)) from None
-    head = text.splitlines()[0] if text.strip() else ""
-    if not head.strip():
-        raise KoboError(
-            f"{path.name}: Zeile 1: die Datei ist leer, keine Kopfzeile mit den Spalten der "
-            f"Einreichungen; bitte den Export neu herunterladen / empty, no header line"
-        )
-    sep = ";" if head.count(";") > head.count(",") else ","
+    text, _, sep = csv_export(path, KoboError, "der Einreichungen")
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, encoding="utf-8"

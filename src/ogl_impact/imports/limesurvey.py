@@ -22,7 +22,7 @@ import defusedxml.ElementTree as SafeET
 import pandas as pd
 from defusedxml import DefusedXmlException
 
-from ogl_impact.imports.export import SurveyExport, answer_row, item_row, not_utf8, repeated
+from ogl_impact.imports.export import SurveyExport, answer_row, csv_export, item_row, repeated
 from ogl_impact.io import ZipLimits, zip_breach
 
 # LimeSurvey question types (https://manual.limesurvey.org, question object types)
@@ -469,19 +469,9 @@ def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     renamed to the item codes used here (``Q00_SQ001``). The headings are
     returned as the file has them (renamed so), a repeated one repeated.
     """
+    text, head, sep = csv_export(path, LimeSurveyError, "der Antworten")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LimeSurveyError(not_utf8(path, exc)) from None
-    head = text.splitlines()[0] if text.strip() else ""
-    if not head.strip():
-        raise LimeSurveyError(
-            f"{path.name}: Zeile 1: die Datei ist leer, keine Kopfzeile mit den Spalten der "
-            f"Antworten; bitte den Export neu herunterladen / empty, no header line"
-        )
-    sep = ";" if head.count(";") > head.count(",") else ","
-    try:
-        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
         raise LimeSurveyError(
             f"{path.name}: kein Antwortexport / not a response export ({exc})"
