@@ -490,11 +490,21 @@ def meant(code: str, export: SurveyExport) -> dict[str, str]:
     -------
     dict of str to str
         ``similar_de`` and ``similar_en``, the endings of the
-        ``mapping_unknown_code`` message: `` Meinten Sie „G02Q04“?`` or empty.
+        ``mapping_unknown_code`` message: `` Meinten Sie „G02Q04“?``, that
+        the code is a free-text question of the export (in any capitals), or
+        empty.
     """
+    free_text = export.free_text
+    free = {str(c) for c in free_text["code"]} if "code" in free_text and len(free_text) else set()
+    text = {c.strip().lower(): c for c in free}.get(str(code).strip().lower())
+    if text is not None:  # the question is there, as free text: no item is meant
+        return {
+            "similar_de": f" „{text}“ ist eine Freitextfrage; Freitext wird nicht übernommen.",
+            "similar_en": f" '{text}' is a free-text question; free text is not imported.",
+        }
     known = {str(c) for c in export.items["code"]} if len(export.items) else set()
     close = closest(code, sorted(known))
-    if close is None or close == code:  # a free-text question: nothing else is meant
+    if close is None or close == code:  # (an @-row naming an item whose column is absent)
         return {"similar_de": "", "similar_en": ""}
     return {"similar_de": f" Meinten Sie „{close}“?", "similar_en": f" Did you mean '{close}'?"}
 
