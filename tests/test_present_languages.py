@@ -459,3 +459,18 @@ def test_a_change_table_heads_p_adj_by_its_correction(responses, adjust, lang, h
     assert head in heads
     others = {"p (Holm)", "p (Bonferroni)", "p (Benjamini-Hochberg)"} - {head}
     assert not others & set(heads)
+
+
+# column names of stats frames that are package (or lavaan/psych) codes, not words: each
+# must be given a header in both languages (the item and factor names of a loadings matrix,
+# "F1*" and the like, are the analysis' own names and stay)
+RAW_COLUMNS = {"lhs", "op", "rhs", "std_all", "free", "g", "h2", "u2", "p2"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_package_column_is_headed_by_its_code(name, grouped, panel, responses):
+    result = _run(_estimators(grouped, panel, responses)[name])
+    for frame in _frames(result):
+        raw = RAW_COLUMNS & {str(c) for c in frame.columns}
+        for lang in ("de", "en"):
+            assert sorted(c for c in raw if present.header(c, lang) == c) == [], lang

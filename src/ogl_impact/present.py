@@ -141,6 +141,18 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "std_alpha_if_dropped": ("Alpha std. ohne Item", "Std. alpha if dropped"),
     "average_r_if_dropped": ("Mittl. Korrelation ohne Item", "Average r if dropped"),
     "se_if_dropped": ("SE ohne Item", "SE if dropped"),
+    # a CFA's parameters (stats.cfa, lavaan's parameterEstimates): the term column names
+    # each in words; these say what its parts are
+    "lhs": ("Faktor bzw. Variable (links)", "Factor or variable (left)"),
+    "op": ("Beziehung (lavaan)", "Relation (lavaan)"),
+    "rhs": ("Indikator bzw. Variable (rechts)", "Indicator or variable (right)"),
+    "std_all": ("Standardisiert (std.all)", "Standardized (std.all)"),
+    "free": ("Frei geschätzt", "Freely estimated"),
+    # the Schmid-Leiman loadings of stats.omega_hierarchical (psych::omega's columns)
+    "g": ("Generalfaktor g", "General factor g"),
+    "h2": ("Kommunalität h²", "Communality h²"),
+    "u2": ("Einzigartigkeit u²", "Uniqueness u²"),
+    "p2": ("Anteil von g an h² (p²)", "Share of g in h² (p²)"),
     "missing": ("fehlend", "missing"),
     "low": ("Ablehnung", "Disagree"),
     "neutral": ("teils-teils", "Neutral"),
