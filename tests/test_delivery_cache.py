@@ -130,6 +130,21 @@ def test_off_disables_the_cache(mini, tmp_path, monkeypatch):
     assert table_cache.cache_dir(mini) == home / "xdg" / "ogl-impact" / "tables"
 
 
+def test_on_keeps_the_cache_where_it_would_be(mini, tmp_path, monkeypatch):
+    # OGL_IMPACT_CACHE=on once made a folder "on" (and its tables) wherever the command ran
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    for value in ("on", "1", "TRUE", " yes "):
+        monkeypatch.setenv("OGL_IMPACT_CACHE", value)
+        assert table_cache.cache_dir(mini) == home / "xdg" / "ogl-impact" / "tables"
+    load_tables(mini, cache=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [mini.name, "home"] if mini.parent == tmp_path else ["home"]
+    )
+
+
 def test_the_cache_is_never_in_the_data_folder(mini, monkeypatch):
     before = sorted(p.relative_to(mini) for p in mini.rglob("*"))
     for inside in (mini, mini / "cache"):

@@ -15,8 +15,9 @@ the problems found) in the user's cache directory, keyed by
 
 so an entry made from other bytes, by other rules or by another program
 version is never used: its key differs. Where the cache lives:
-``$OGL_IMPACT_CACHE`` when set (``off``, ``0``, ``no`` or ``false``
-disable it), else ``$XDG_CACHE_HOME/ogl-impact`` or
+``$OGL_IMPACT_CACHE`` when set to a folder (``off``, ``0``, ``no`` or
+``false`` disable it; ``on``, ``1``, ``yes`` or ``true`` keep it where it
+would be without the variable), else ``$XDG_CACHE_HOME/ogl-impact`` or
 ``~/.cache/ogl-impact``; never inside the data folder (then the cache is
 not used). Entries are pickles, so an entry is read only from a directory
 and file owned by the user and writable by nobody else; they are written
@@ -48,6 +49,8 @@ ENV = "OGL_IMPACT_CACHE"
 """Environment variable: the cache directory, or ``off`` to disable the cache."""
 OFF = frozenset({"off", "0", "no", "false", "aus", "nein"})
 """Values of :data:`ENV` that disable the cache."""
+ON = frozenset({"on", "1", "yes", "true", "an", "ein", "ja"})
+"""Values of :data:`ENV` that keep the cache where it would be without it (not a folder "on")."""
 KEEP = 2
 """Entries kept per file path (the most recently used ones)."""
 LIMIT = 2 * 1024**3
@@ -74,7 +77,7 @@ def cache_dir(data: Path | None = None) -> Path | None:
     if value is not None and value.strip().lower() in OFF:
         return None
     try:  # no home directory, a symlink loop: no cache (never a failed run)
-        if value:
+        if value and value.strip().lower() not in ON:
             base = Path(value).expanduser()
         else:
             xdg = os.environ.get("XDG_CACHE_HOME")
