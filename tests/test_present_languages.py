@@ -21,7 +21,7 @@ import pytest
 from ogl_impact import present, stats
 from ogl_impact.stats.outputs import statistic_terms
 
-from .test_stats_survey import BOOK, LABS, S, _answers
+from .test_stats_survey import BOOK, LABS, answers_of_s
 
 REFERENCES = Path(__file__).parent / "references"
 _ITEMS = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
@@ -106,15 +106,7 @@ def panel() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def responses() -> pd.DataFrame:
-    rows = [
-        (f"{unit}-{i}", unit, wave, "buerger", item, value)
-        for unit, waves in S.items()
-        for wave, scores in zip((1, 2), waves, strict=True)
-        for i, s in enumerate(scores)
-        for item, value in _answers(s)
-    ]
-    columns = ["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
-    return pd.DataFrame(rows, columns=columns)
+    return answers_of_s()
 
 
 def _estimators(grouped, panel, responses) -> dict[str, Callable[[], object]]:

@@ -53,8 +53,8 @@ def _answers(s: int) -> list[tuple[str, float]]:
     return [("q1", float(s)), ("q2", float(s)), ("q3", float(6 - s))]
 
 
-@pytest.fixture
-def responses() -> pd.DataFrame:
+def answers_of_s() -> pd.DataFrame:
+    """Long answers of the units and waves of ``S``, one respondent per score."""
     rows = [
         (f"{unit}-{i}", unit, wave, "buerger", item, value)
         for unit, waves in S.items()
@@ -64,6 +64,11 @@ def responses() -> pd.DataFrame:
     ]
     columns = ["respondent_id", "unit_id", "wave", "actor_group", "item_id", "value"]
     return pd.DataFrame(rows, columns=columns)
+
+
+@pytest.fixture
+def responses() -> pd.DataFrame:
+    return answers_of_s()
 
 
 @pytest.fixture
