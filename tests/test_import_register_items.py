@@ -4,8 +4,8 @@
 one of the items the line names. A line edited by hand to name an item the
 codebook does not know (a typo) would never be marked: ``validate`` names it.
 A ``--replace`` with a mapping of fewer items than an earlier import of the
-same respondents drops that earlier line, though its answers to the other
-items stay in ``responses.csv``: known, left as an expected failure.
+same respondents keeps a line naming the items whose answers stay in
+``responses.csv`` (mistakes of this kind: tests/test_import_register_cover.py).
 """
 
 from __future__ import annotations
@@ -54,10 +54,6 @@ def _named_items(out) -> set[str]:
     return {i for cell in register["items"].dropna() for i in str(cell).split("|")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a --replace of fewer items drops the earlier line whose other answers stay",
-)
 @pytest.mark.parametrize("later", ["same", "cumulative"])
 def test_a_replace_of_fewer_items_keeps_a_line_for_the_answers_left(
     tmp_path, secret, capsys, later

@@ -4,7 +4,8 @@ Two exports of one wave, unit and actor group with different questions (one
 with ``bild``, one with ``farbe``) have a line each in ``imports.csv``. A
 ``--replace`` of ``bild`` replaces answers of the first only: the second
 keeps its ``replaced`` cell empty. A line some of whose items were replaced
-(partly replaced) is marked: some of its answers are gone.
+(partly replaced) is not marked: its ``items`` are narrowed to those whose
+answers stay. Only a line none of whose answers is left is marked.
 """
 
 from __future__ import annotations
@@ -48,16 +49,22 @@ def test_a_line_of_other_items_in_the_replaced_group_is_not_marked(tmp_path, sec
     assert validate_folder(out).ok
 
 
-def test_a_line_whose_items_were_partly_replaced_is_marked(tmp_path, secret, capsys):
+def test_a_line_whose_items_were_partly_replaced_names_the_items_left(tmp_path, secret, capsys):
     out = tmp_path / "daten"
     both = mapping(tmp_path / "beide.csv", rows=BILD + FARBE)
     assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), both, out, secret) == 0
     assert table(out, "imports")["items"].tolist() == ["bild|farbe"]
     later = limesurvey(tmp_path / "c.csv", range(21, 61))
     bild = mapping(tmp_path / "bild.csv", rows=BILD)
+    capsys.readouterr()
     assert imp("limesurvey", later, bild, out, secret, "--replace", "1", "--remove-absent") == 0
-    day = pd.Timestamp(table(out, "imports")["imported"].iloc[-1])
-    assert marks(out)["colors.lss, a.csv"] == f"{day:%Y-%m-%d}"
+    said = capsys.readouterr().out
+    assert marks(out) == {"colors.lss, a.csv": "", "colors.lss, c.csv": ""}
+    register = table(out, "imports")
+    assert register["items"].tolist() == ["farbe", "bild"]
+    assert register["answers"].tolist() == ["80", "40"]  # each the count at its import
+    assert "als ersetzt" not in said, said
+    assert "imports.csv: Zeile 3 nennt in items nur noch farbe (die Antworten zu bild" in said
     answers = table(out, "responses")
     assert (answers["item_id"] == "farbe").sum() == 40  # the items not replaced stay
     assert validate_folder(out).ok

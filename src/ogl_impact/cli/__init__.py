@@ -297,8 +297,10 @@ Antwortbögen enthält (nur die neuen exportieren); --replace WELLE derselben We
 (Welle als Zahl: 01 ist Welle 1, auch wenn die Zuordnung @wave;01 schreibt). Enthält der neue
 Export Befragte nicht, deren Antworten dabei entfernt würden (ein auf neue Antworten gefilterter
 Download, ein anderer Teil der Welle, im Werkzeug gelöschte Antworten), wird abgelehnt; nur mit
---remove-absent werden sie bewusst entfernt. Frühere Importe der ersetzten Gruppen erhalten in
-imports.csv das Datum in der Spalte replaced.
+--remove-absent werden sie bewusst entfernt; ihre Antworten zu Items, die die Zuordnung nicht
+nennt, bleiben. Ein früherer Import der ersetzten Gruppen nennt in imports.csv (Spalte items)
+weiter die Items, deren Antworten bleiben; erst wenn keine bleibt, erhält er das Datum in der
+Spalte replaced.
 Ein anderer Schlüssel als bei den früheren Importen des Ordners wird abgelehnt (imports.csv
 hält einen Prüfwert des Schlüssels, der ihn nicht verrät).
 

@@ -6,7 +6,9 @@ is refused (unless ``--replace WAVE``), and so is an item that disagrees with
 the existing codebook. A ``--replace`` that would remove answers of
 respondents the export does not hold (a filtered download, another export of
 the wave, responses deleted in the survey tool) is refused unless
-``--remove-absent`` confirms it: they would be gone, not replaced. Every
+``--remove-absent`` confirms it: they would be gone, not replaced (their
+answers to items the mapping does not name stay, and the message says how
+many). Every
 mapped question is reported (answers read, mapped, empty, skipped with the
 reason); skipped answers stop the import unless ``--allow-missing``. The
 merged tables are validated together with the folder's other tables (and
@@ -48,9 +50,11 @@ from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
 from ogl_impact.imports.merge import (
     ImportRefused,
     Merged,
+    kept_answers,
     merge_into,
     stored_answers,
     stored_lines,
+    wave_key,
 )
 from ogl_impact.imports.register import (
     REGISTER_FILE,
@@ -385,7 +389,7 @@ def _merge_and_write(
         replace_wave,
         secret_value,
         merged.replaced_rows,
-        merged.replaced_items,
+        functools.partial(kept_answers, out, result.respondents),
     )
     merged = dataclasses.replace(
         merged,
@@ -487,6 +491,8 @@ def _merge_and_write(
                 f"ersetzt (mit --remove-absent bestätigt) / of them {k} answers of {m} "
                 f"respondents this export does not hold: removed, not replaced (confirmed)"
             )
+            if merged.absent_kept:
+                _say(_absent_kept(merged.absent_kept, "bleiben", "stay"))
         marked = _marked(register, texts)
         if marked:
             print(
@@ -494,13 +500,26 @@ def _merge_and_write(
                 f"früherer Importe als ersetzt am {day:%d.%m.%Y} vermerkt (Spalte replaced) "
                 f"/ earlier imports marked as replaced"
             )
+        for line, left, gone in _narrowed(register, texts):
+            print(
+                f"{register.path.name}: Zeile {line} nennt in items nur noch {', '.join(left)} "
+                f"(die Antworten zu {', '.join(gone)} hat dieser Import ersetzt, die übrigen "
+                f"bleiben) / line {line} now names only {', '.join(left)}: its answers to "
+                f"{', '.join(gone)} were replaced, the others stay"
+            )
+        for line, extra in _carried(imported, checksum, texts):
+            print(
+                f"{register.path.name}: Zeile {line} nennt in items auch {', '.join(extra)}: "
+                f"die Antworten des früheren Imports dieses Exports dazu bleiben / line {line} "
+                f"also names {', '.join(extra)}: the earlier import's answers to them stay"
+            )
     return 0
 
 
 def _absent(merged: Merged, replace_wave: str | None) -> list[str]:
     """Say why a ``--replace`` removing answers of respondents the export lacks is refused."""
     k, m = merged.dropped_rows, merged.dropped_respondents
-    return [
+    out = [
         f"--replace {replace_wave} würde {k} Antwort{'' if k == 1 else 'en'} von {m} "
         f"Befragten entfernen, die dieser Export nicht enthält (responses.csv, "
         f"{merged.dropped_where()}): "
@@ -508,11 +527,26 @@ def _absent(merged: Merged, replace_wave: str | None) -> list[str]:
         f"Antworten enthält, mit dem Export eines anderen Teils der Welle oder wenn Antworten im "
         f"Befragungswerkzeug gelöscht wurden / --replace {replace_wave} would remove {k} answers "
         f"of {m} respondents this export does not hold: gone, not replaced",
+    ]
+    if merged.absent_kept:
+        out.append(_absent_kept(merged.absent_kept, "blieben", "would stay"))
+    out.append(
         f"Einen Export mit allen Antwortbögen der Welle wählen; oder, wenn sie wirklich "
         f"entfernt werden sollen, erneut mit --replace {replace_wave} --remove-absent "
         f"aufrufen / choose an export holding every response of the wave, or confirm the "
-        f"removal with --remove-absent",
-    ]
+        f"removal with --remove-absent"
+    )
+    return out
+
+
+def _absent_kept(n: int, de: str, en: str) -> str:
+    """Say that the answers of absent respondents to items the mapping lacks stay."""
+    return (
+        f"Ihre {n} Antwort{'' if n == 1 else 'en'} zu Items, die diese Zuordnung nicht nennt, "
+        f"{de} (ein --replace nimmt nur Antworten zu den Items der Zuordnung; imports.csv nennt "
+        f"sie beim früheren Import) / their {n} answer{'' if n == 1 else 's'} to items this "
+        f"mapping does not name {en} (a --replace takes the mapping's items only)"
+    )
 
 
 def _marked(register: Register, texts: dict[str, str]) -> list[str]:
@@ -529,6 +563,59 @@ def _marked(register: Register, texts: dict[str, str]) -> list[str]:
         for n, row in enumerate(rows[2:], start=3)
         if row[when] and (row[sha], row[when]) not in before
     ]
+
+
+def _lines(texts: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
+    """Return the rows of the new ``imports.csv`` with their line numbers, cells by column."""
+    rows = list(csv.reader(io.StringIO(texts[REGISTER_FILE]), delimiter=";"))
+    header = rows[1]
+    return [(n, dict(zip(header, row, strict=True))) for n, row in enumerate(rows[2:], start=3)]
+
+
+def _key(row: dict[str, str]) -> tuple[str, str, str, str]:
+    return row["sha256"], wave_key(row["wave"]), row["unit_id"], row["actor_group"]
+
+
+def _narrowed(register: Register, texts: dict[str, str]) -> list[tuple[int, list[str], list[str]]]:
+    """Name the lines of the new ``imports.csv`` whose items this import narrowed.
+
+    Each as its line, the items it still names and those it named before.
+    """
+    frame = register.frame
+    if frame.empty or "items" not in frame:
+        return []
+    cells = frame[["sha256", "wave", "unit_id", "actor_group", "items"]]
+    before = {  # a line of an older version names no items: never narrowed
+        (str(sha), wave_key(wave), str(unit), str(actor)): set(items.split("|"))
+        for sha, wave, unit, actor, items in cells.itertuples(index=False)
+        if isinstance(items, str) and items
+    }
+    out = []
+    for n, row in _lines(texts):
+        had = before.get(_key(row))
+        now = set(row["items"].split("|")) if row["items"] else set()
+        if had and now and not row["replaced"] and now < had:
+            out.append((n, sorted(now), sorted(had - now)))
+    return out
+
+
+def _carried(
+    imported: pd.DataFrame, checksum: str, texts: dict[str, str]
+) -> list[tuple[int, list[str]]]:
+    """Name this import's lines that also name items of its export's earlier import."""
+    mine = {
+        (checksum, wave_key(wave), str(unit), str(actor)): set(str(items).split("|"))
+        for wave, unit, actor, items in imported[
+            ["wave", "unit_id", "actor_group", "items"]
+        ].itertuples(index=False)
+    }
+    out = []
+    for n, row in _lines(texts):
+        own = mine.get(_key(row))
+        extra = sorted(set(row["items"].split("|")) - own) if own is not None else []
+        if extra:
+            out.append((n, extra))
+    return out
 
 
 def _reference_files(programme: Path, existing: dict[str, Path]) -> dict[str, Path]:

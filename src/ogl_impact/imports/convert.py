@@ -443,6 +443,10 @@ class Conversion:
     imported as that unit and wave (``None`` when a panel key links persons
     across waves): their answers found under another wave or unit in
     ``responses.csv`` were imported before, whatever the register says.
+    ``respondents`` holds ``respondent_id``, ``unit_id``, ``wave`` and
+    ``actor_group`` of every response of the export given a pseudonym, also
+    of those this mapping takes no answer of: the answers an earlier import
+    of the same export took to other items are theirs.
     """
 
     codebook: pd.DataFrame
@@ -455,6 +459,12 @@ class Conversion:
         )
     )
     rekey: Callable[[str, str], list[str]] | None = field(default=None, compare=False)
+    respondents: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["respondent_id", "unit_id", "wave", "actor_group"], dtype=object
+        ),
+        compare=False,
+    )
 
     @property
     def skipped(self) -> int:
@@ -867,4 +877,8 @@ def to_programme_tables(
     if mapping.panel_key is None and not mapping.survey_id:
         rids = tuple(first["response_id"].astype(str))
         rekey = functools.partial(_rekeyed, secret, tool, survey_id, rids)
-    return Conversion(codebook, responses, warnings, counts, taken, rekey)
+    named = who[who["respondent_id"] != ""]
+    respondents = named[["respondent_id", "unit_id", "wave", "actor_group"]].astype(str)
+    return Conversion(
+        codebook, responses, warnings, counts, taken, rekey, respondents.reset_index(drop=True)
+    )

@@ -59,10 +59,9 @@ class Merged:
         survey tool since): removed, not replaced; and their respondents.
     dropped_lines : tuple of int
         The lines of ``responses.csv`` holding those answers.
-    replaced_items : frozenset of tuple
-        ``(wave, unit_id, actor_group, item_id)`` of every answer removed by
-        ``replace_wave`` (the wave as :func:`wave_key`): what the register
-        marks as replaced.
+    absent_kept : int
+        The answers of those respondents in that wave that stay: to items
+        the import does not hold (``replace_wave`` removes none of them).
     read : dict of Path to str
         The existing files the texts were built from, with their sha256.
     synthetic : tuple of str
@@ -79,7 +78,7 @@ class Merged:
     dropped_rows: int = 0
     dropped_respondents: int = 0
     dropped_lines: tuple[int, ...] = ()
-    replaced_items: frozenset[tuple[str, str, str, str]] = frozenset()
+    absent_kept: int = 0
 
     def dropped_where(self) -> str:
         """Name the lines of the answers removed, not replaced: ``Zeilen 3-22, 40``."""
@@ -190,6 +189,54 @@ def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
     if old is None or not len(responses):
         return 0
     return int(_keys(responses).isin(_keys(old.frame)).sum())
+
+
+def kept_answers(
+    folder: Path, respondents: pd.DataFrame, group: tuple[str, ...], items: list[str]
+) -> int:
+    """Count the stored answers of an export's respondents to ``items`` of one group.
+
+    For the line of the same export imported before with a mapping of other
+    items: its answers to the items this import does not hold stay, and its
+    line counts them.
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+    respondents : DataFrame
+        ``respondent_id``, ``unit_id``, ``wave``, ``actor_group`` of every
+        response of the export
+        (:attr:`~ogl_impact.imports.convert.Conversion.respondents`).
+    group : tuple of str
+        Wave (as :func:`wave_key`), unit and actor group.
+    items : list of str
+        The items whose answers are counted.
+
+    Returns
+    -------
+    int
+        How many rows of ``responses.csv`` (0 without it) hold them.
+    """
+    old = _read(folder, "responses")
+    if old is None or not len(respondents):
+        return 0
+    wave, unit, actor = group
+    mine = respondents[
+        (wave_keys(respondents["wave"]) == wave).to_numpy()
+        & (respondents["unit_id"].astype(str) == unit).to_numpy()
+        & (respondents["actor_group"].astype(str) == actor).to_numpy()
+    ]
+    frame = old.frame.astype(str)
+    hit = (
+        (wave_keys(frame["wave"]) == wave)
+        & (frame["unit_id"] == unit)
+        & frame["item_id"].isin(set(items))
+        & frame["respondent_id"].isin(set(mine["respondent_id"]))
+    )
+    if "actor_group" in frame:
+        hit &= frame["actor_group"] == actor
+    return int(hit.sum())
 
 
 def stored_lines(
@@ -372,8 +419,7 @@ def merge_into(
 
     old = _read(folder, "responses")
     replaced = 0
-    dropped: tuple[int, int, tuple[int, ...]] = (0, 0, ())
-    replaced_items: frozenset[tuple[str, str, str, str]] = frozenset()
+    dropped: tuple[int, int, tuple[int, ...], int] = (0, 0, (), 0)
     if old is None:
         texts["responses.csv"] = table_csv_text(responses, note)
     else:
@@ -383,15 +429,14 @@ def merge_into(
             hit = _replaced(frame, responses, replace_wave)
             drop = {int(n) for n in old.lines[hit.to_numpy()]}
             replaced = len(drop)
-            cells = frame.loc[hit, ["wave", "unit_id", "actor_group", "item_id"]]
-            replaced_items = frozenset(
-                cells.assign(wave=wave_keys(cells["wave"])).itertuples(index=False, name=None)
-            )
             gone = frame.loc[hit, "respondent_id"]
             gone = gone[~gone.isin(_present(frame[hit], responses, rekey))]
             lines = tuple(int(n) for n in old.lines[gone.index.to_numpy()])
-            dropped = (len(gone), gone.nunique(), lines)
             frame = frame[~hit]
+            # a panel pseudonym is the same in every wave: their answers of this wave only
+            same_wave = (wave_keys(frame["wave"]) == wave_key(replace_wave)).to_numpy()
+            kept = int((frame["respondent_id"].isin(set(gone)).to_numpy() & same_wave).sum())
+            dropped = (len(gone), gone.nunique(), lines, kept)
         keys = _keys(frame)  # "01" and "1" are one wave, as validate reads them
         line_of = pd.Series(old.lines[frame.index], index=keys)
         new_keys = _keys(responses)
@@ -419,9 +464,7 @@ def merge_into(
         raise ImportRefused(problems)
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
     synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
-    return Merged(
-        texts, added_items, len(responses), replaced, read, synthetic, *dropped, replaced_items
-    )
+    return Merged(texts, added_items, len(responses), replaced, read, synthetic, *dropped)
 
 
 def _present(

@@ -24,6 +24,19 @@ they are recognised by their checksum here; their answers, whatever the
 register says, by the merge (:func:`ogl_impact.imports.merge.merge_into`,
 ``rekey``).
 
+Each line names in ``items`` the items of its wave, unit and actor group its
+import took answers for. ``--replace`` takes the group's answers to the new
+mapping's items only (answers to other items stay, also those of respondents
+``--remove-absent`` removes): so every answer left in ``responses.csv`` keeps
+a line of its group that names its item and is not marked replaced
+(:func:`register_text`). An earlier line that keeps answers to other items
+stays unmarked, its ``items`` narrowed to them; only a line none of whose
+answers is left gets the day in ``replaced``; ``answers`` stays the count at
+the import. The same export imported again with ``--replace`` and a mapping
+of fewer or other items keeps one line per group, naming the earlier items
+whose answers stay as well. A line of an older version names no items: what
+it held is not known, and it is marked whenever its group is replaced.
+
 A folder without the register (an older one, the embedded demo data) has
 nothing recorded; the first import writes it. Both files are written in the
 same staged move as ``responses.csv`` (:func:`ogl_impact.write.update_files`),
@@ -579,26 +592,36 @@ def register_text(
     replace_wave: str | None = None,
     secret_check: str = "",
     replaced_rows: int = 0,
-    replaced_items: frozenset[tuple[str, str, str, str]] | None = None,
+    kept: Callable[[tuple[str, ...], list[str]], int] | None = None,
 ) -> dict[str, str]:
     """Return the register's new files: the recorded rows and this import's.
 
-    The rows of this export recorded before (only possible with an accepted
-    ``--replace``, see :func:`check_new`) are replaced by this import's, so
-    the register keeps one line per export and group. With ``--replace``,
-    the response records of earlier imports that this import takes in again
-    (as a group it replaces, see :func:`check_overlap`) move to this import;
-    a line of an earlier import all of whose responses moved is no longer
-    listed (its answers were replaced). An other line of an earlier import
-    gets ``day`` as ``replaced`` when the ``--replace`` removed answers of
-    its group to at least one of its items (column ``items``): a line whose
-    items were partly replaced is marked too, as some of its answers are gone
-    (its answers to the other items stay; ``answers`` stays the count at its
-    import). A line whose items the ``--replace`` did not touch (another
-    export of the same group with other questions) is not marked; a line of
-    an older version, which does not name its items, is marked when answers
-    of its group were replaced (what it held is not known). Records of
-    imports no longer in ``imports.csv`` are dropped.
+    A ``--replace`` removes every stored answer of the wave to the items this
+    import holds, in the units and actor groups it holds them for
+    (:func:`~ogl_impact.imports.merge.merge_into`); answers of those groups
+    to other items stay. An earlier line of such a group that keeps answers
+    to other items stays unmarked, its ``items`` narrowed to them: an
+    unmarked line names in ``items`` the items of its group whose answers it
+    brought and no later ``--replace`` took (``answers`` stays the count at
+    its import). A line all of whose items the ``--replace`` takes gets
+    ``day`` as ``replaced``: none of its answers is left (``items`` then
+    names those it held last, and a later ``--replace`` keeps the day); if
+    this import also took in every one of its responses again, it is no
+    longer listed. A line of an older version, which does not name its
+    items, is marked when answers of its group were replaced (what it held
+    is not known), and dropped when all its responses moved, as before. A
+    ``--replace`` that removed no answer changes no earlier line naming items.
+
+    The lines of this very export recorded before (only possible with an
+    accepted ``--replace``, see :func:`check_new`) give way to this import's,
+    so the register keeps one line per export and group; the items of such a
+    line that this import does not hold (a mapping of fewer or other items)
+    stay in its new line, and so do its answers to them (``kept``).
+
+    The response records of an earlier line that stays unmarked stay with
+    it; those of a line marked replaced that this import took in again (as a
+    group it replaces, see :func:`check_overlap`) move to this import.
+    Records of imports no longer in ``imports.csv`` are dropped.
 
     Parameters
     ----------
@@ -624,11 +647,12 @@ def register_text(
         secret ("" leaves the cell empty).
     replaced_rows : int
         How many stored answers the ``--replace`` removed; with none, no
-        earlier line is marked replaced.
-    replaced_items : frozenset of tuple, optional
-        ``(wave, unit_id, actor_group, item_id)`` of the answers removed
-        (:attr:`~ogl_impact.imports.merge.Merged.replaced_items`); without
-        it, every earlier line of a replaced group is marked.
+        earlier line of an older version (without ``items``) is marked.
+    kept : callable, optional
+        ``kept(group, items)``: how many answers of this export's responses
+        to ``items`` of ``group`` (wave, unit, actor group) ``responses.csv``
+        holds, for the line of this export imported before with items this
+        import does not hold; without it they are not counted.
 
     Returns
     -------
@@ -647,65 +671,159 @@ def register_text(
     )[columns]
     records = register.records()
     records = records[records["sha256"] != checksum]
-    if taken is not None and len(taken) and len(records):
-        replaced = _replaced_groups(imported, replace_wave)
-        moved = records["response"].isin(set(taken["response"].astype(str))) & pd.Series(
-            [g in replaced for g in _keyed(records)], index=records.index, dtype=bool
-        )
-        had = _lines_of(records)
-        records = records[~moved]
-        gone = had - _lines_of(records)  # lines every response of which this import took over
-    else:
-        gone = set()
+    scope = _scope(imported, replace_wave)
+    carried: set[tuple[str, ...]] = set()
     old = register.frame
     if not old.empty:
-        keep = [k[0] != checksum and k not in gone for k in _keyed(old, "sha256")]
-        old = old[keep].reindex(columns=columns).copy()  # a register of an older version
+        old = old.reindex(columns=columns).copy()  # a register of an older version
         old["imported"] = [f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["imported"]]
         old["replaced"] = [
             None if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d}" for v in old["replaced"]
         ]
-        if replaced_rows:  # their answers in the groups replaced are gone: said with the day
-            hit = _replaced_groups(imported, replace_wave)
-            marked = [
-                k[1:] in hit and _touched(k[1:], items, replaced_items)
-                for k, items in zip(_keyed(old, "sha256"), old["items"], strict=True)
-            ]
-            old.loc[marked, "replaced"] = f"{day:%Y-%m-%d}"
-        new = pd.concat([old.astype(object), new.astype(object)], ignore_index=True)
+        keys = _keyed(old, "sha256")
+        taking = scope if replaced_rows else {}  # the groups and items whose answers it took
+        left = [
+            _left(items, replaced, taking.get(k[1:]))
+            for k, items, replaced in zip(keys, old["items"], old["replaced"], strict=True)
+        ]
+        new, carried = _with_own_items(new, keys, left, checksum, kept)
+        # lines that keep answers keep their records; the others give up those taken again
+        stays = {k for k, rest in zip(keys, left, strict=True) if rest}
+        if taken is not None and len(taken) and len(records):
+            mine = _keyed(records, "sha256")
+            moved = records["response"].isin(set(taken["response"].astype(str))) & pd.Series(
+                [k[1:] in scope and k not in stays for k in mine], index=records.index, dtype=bool
+            )
+            had = _lines_of(records)
+            records = records[~moved]
+            gone = had - _lines_of(records)  # lines every response of which this import took over
+        else:
+            gone = set()
+        marked, items = [], []
+        for k, rest, cell, replaced in zip(keys, left, old["items"], old["replaced"], strict=True):
+            touched = k[1:] in taking
+            if rest is None:  # no items named (an older version): as before
+                marked.append(touched)
+                items.append(cell)
+            else:
+                marked.append(touched and not rest and replaced is None)
+                items.append("|".join(sorted(rest)) if rest else cell)
+        old["items"] = items
+        old.loc[marked, "replaced"] = f"{day:%Y-%m-%d}"
+        keep = [k[0] != checksum and k not in gone for k in keys]
+        new = pd.concat([old[keep].astype(object), new.astype(object)], ignore_index=True)
     mine = pd.DataFrame(columns=_columns(TAKEN), dtype=object)
     if taken is not None and len(taken):
         mine = taken.astype(str).assign(sha256=checksum)[_columns(TAKEN)]
-    rows = pd.concat([records[_columns(TAKEN)].astype(object), mine.astype(object)])
+    rows = pd.concat(
+        [
+            records[_columns(TAKEN)].astype(object),
+            _own_records(register, checksum, carried, mine).astype(object),
+            mine.astype(object),
+        ]
+    )
     return {
         REGISTER_FILE: table_csv_text(new, COMMENT),
         TAKEN_FILE: table_csv_text(rows.reset_index(drop=True), TAKEN_COMMENT),
     }
 
 
-def _touched(
-    group: tuple[str, ...],
-    items: object,
-    replaced_items: frozenset[tuple[str, str, str, str]] | None,
-) -> bool:
-    """Whether a ``--replace`` removed answers of ``group`` to one of a line's ``items``.
+def _own_records(
+    register: Register, checksum: str, carried: set[tuple[str, ...]], mine: pd.DataFrame
+) -> pd.DataFrame:
+    """Return the earlier records of this export that its lines keep and this import lacks.
 
-    A line of an older version names no items: whether its answers were among
-    those removed is not known, and it counts as touched.
+    A line of this export that keeps items of its earlier import
+    (``carried``, see :func:`_with_own_items`) keeps the records of the
+    responses that only the earlier mapping took (none to this import's
+    items): their answers stay, from this export.
+    """
+    own = register.records()
+    own = own[own["sha256"] == checksum]
+    if own.empty or not carried:
+        return own.iloc[:0][_columns(TAKEN)]
+    kept = pd.Series([k in carried for k in _keyed(own, "sha256")], index=own.index, dtype=bool)
+    again = own["response"].isin(set(mine["response"].astype(str)))
+    return own[kept & ~again][_columns(TAKEN)]
+
+
+def _scope(imported: pd.DataFrame, replace_wave: str | None) -> dict[tuple[str, ...], frozenset]:
+    """Return the groups a ``--replace`` of this import replaces, each with its items.
+
+    Every stored answer of such a group to one of these items is removed by
+    the merge; answers of the group to other items stay.
+    """
+    groups = _replaced_groups(imported, replace_wave)
+    return {
+        g: frozenset(str(items).split("|"))
+        for g, items in zip(_keyed(imported), imported["items"], strict=True)
+        if g in groups
+    }
+
+
+def _named(items: object) -> frozenset[str] | None:
+    """Return the items a line names; ``None`` for a line of an older version naming none."""
+    if not isinstance(items, str) or not items.strip():
+        return None
+    return frozenset(items.split("|"))
+
+
+def _left(items: object, replaced: object, scope: frozenset[str] | None) -> frozenset[str] | None:
+    """Return the items a line still holds answers to once a ``--replace`` took ``scope``.
+
+    ``None`` when the line names no items (an older version: not known); none
+    for a line marked replaced before (nothing of it was left).
 
     Examples
     --------
-    >>> removed = frozenset({("1", "brandis", "citizens", "bild")})
-    >>> _touched(("1", "brandis", "citizens"), "bild|farbe", removed)
-    True
-    >>> _touched(("1", "brandis", "citizens"), "farbe", removed)
-    False
-    >>> _touched(("1", "brandis", "citizens"), None, removed)
+    >>> sorted(_left("bild|farbe", None, frozenset({"bild"})))
+    ['farbe']
+    >>> sorted(_left("farbe", None, frozenset({"bild"})))
+    ['farbe']
+    >>> sorted(_left("bild", None, frozenset({"bild", "farbe"})))
+    []
+    >>> sorted(_left("bild|farbe", "2026-05-04", None))
+    []
+    >>> _left(None, None, frozenset({"bild"})) is None
     True
     """
-    if replaced_items is None or not isinstance(items, str) or not items.strip():
-        return True
-    return any((*group, item) in replaced_items for item in items.split("|"))
+    named = _named(items)
+    if named is None:
+        return None
+    if isinstance(replaced, str) and replaced:
+        return frozenset()
+    return named - (scope or frozenset())
+
+
+def _with_own_items(
+    new: pd.DataFrame,
+    keys: list[tuple[str, ...]],
+    left: list[frozenset[str] | None],
+    checksum: str,
+    kept: Callable[[tuple[str, ...], list[str]], int] | None,
+) -> tuple[pd.DataFrame, set[tuple[str, ...]]]:
+    """Take into this import's lines the items its export's earlier lines keep answers to.
+
+    The same export imported before with a mapping of other items, then
+    again with ``--replace``: its line gives way to this import's (one line
+    per export and group), which names the items of both whose answers
+    stay and counts their answers. Returns the lines and the keys of those
+    that took items in.
+    """
+    new = new.copy()
+    carried = set()
+    where = {k: i for i, k in enumerate(_keyed(new, "sha256"))}
+    for k, rest in zip(keys, left, strict=True):
+        i = where.get(k)
+        if k[0] != checksum or not rest or i is None:
+            continue
+        have = set(str(new.at[i, "items"]).split("|"))
+        extra = sorted(rest - have)
+        if extra:
+            new.at[i, "items"] = "|".join(sorted(have | set(extra)))
+            new.at[i, "answers"] = int(new.at[i, "answers"]) + (kept(k[1:], extra) if kept else 0)
+            carried.add(k)
+    return new, carried
 
 
 def check_secret(register: Register, check: str, shown_name: str) -> None:

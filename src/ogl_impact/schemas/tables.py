@@ -660,10 +660,12 @@ class Imports(_Table):
     )
     items: Series[str] = field(
         "Items",
-        "Items, zu denen der Import Antworten dieser Welle, Einheit und Akteursgruppe übernahm, "
-        "mit | getrennt; fehlt bei Importen älterer Versionen",
-        "Items the import took answers of this wave, unit and actor group for, separated by "
-        "'|'; missing for imports of older versions",
+        "Items, zu denen der Import Antworten dieser Welle, Einheit und Akteursgruppe übernahm "
+        "und die kein späterer Import mit --replace ersetzte, mit | getrennt (ersetzte ein "
+        "solcher alle, die Items, die er zuletzt nannte); fehlt bei Importen älterer Versionen",
+        "Items the import took answers of this wave, unit and actor group for that no later "
+        "import with --replace replaced, separated by '|' (if one replaced them all, those it "
+        "named last); missing for imports of older versions",
         nullable=True,
         required=False,
         str_matches=ID_LIST_PATTERN,
@@ -671,12 +673,12 @@ class Imports(_Table):
     imported: Series[pd.Timestamp] = field("Importiert am", "Tag des Imports", "Day of the import")
     replaced: Series[pd.Timestamp] = field(
         "Ersetzt am",
-        "Tag, an dem ein späterer Import mit --replace Antworten dieses Imports ersetzte "
-        "(Antworten zu wenigstens einem seiner Items; die zu anderen Items bleiben); leer, "
-        "solange nichts ersetzt ist. „Antworten“ nennt weiter die Zahl beim Import",
-        "Day a later import with --replace replaced answers of this import (answers to at least "
-        "one of its items; those to other items stay); empty while nothing is replaced. "
-        "'answers' keeps the count at the import",
+        "Tag, an dem ein späterer Import mit --replace die letzten Antworten dieses Imports "
+        "ersetzte (zu allen Items, die er noch nannte); leer, solange Antworten zu einem seiner "
+        "Items bleiben. „Antworten“ nennt weiter die Zahl beim Import",
+        "Day a later import with --replace replaced the last answers of this import (to every "
+        "item it still named); empty while answers to one of its items stay. 'answers' keeps "
+        "the count at the import",
         nullable=True,
         required=False,
     )

@@ -1,0 +1,230 @@
+"""Every answer in ``responses.csv`` keeps a line of ``imports.csv`` naming its item.
+
+The mistakes made with ``--replace``: the same export imported twice with two
+mappings, a replace with a mapping of more items, of other items only, of
+fewer items together with ``--remove-absent``. After each import every
+answer is covered by a line of its wave, unit and actor group that is not
+marked replaced and names its item in ``items``; ``validate`` stays clean.
+
+``--replace`` takes the answers to the mapping's items only: answers of
+respondents the new export lacks to items the mapping does not name stay
+(with ``--remove-absent`` too), and the earlier line names them.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from ogl_impact.cli import main
+from ogl_impact.imports.merge import wave_key
+from ogl_impact.problems import format_text
+from ogl_impact.validate import validate_folder
+from tests.test_import_overlap import imp, limesurvey, mapping, table, tree
+from tests.test_import_overlap import secret as secret
+
+BILD = "G02Q04;bild;satisfaction;false\n"
+FARBE = "Q00_SQ001;farbe;colours;false\n"
+
+
+def uncovered(out) -> list[tuple[str, str, str, str]]:
+    """Wave, unit, actor group and item of the answers no unmarked line names."""
+    register = table(out, "imports")
+    live = register[register["replaced"].fillna("").astype(str).eq("")]
+    named = {
+        (wave_key(w), str(u), str(a), item)
+        for w, u, a, items in live[["wave", "unit_id", "actor_group", "items"]].itertuples(
+            index=False
+        )
+        for item in str(items).split("|")
+    }
+    cells = table(out, "responses")[["wave", "unit_id", "actor_group", "item_id"]]
+    held = {(wave_key(w), str(u), str(a), str(i)) for w, u, a, i in cells.itertuples(index=False)}
+    return sorted(held - named)
+
+
+def clean(out, capsys) -> None:
+    """The folder is covered and valid, with nothing said about the register's files."""
+    assert uncovered(out) == [], table(out, "imports")
+    report = validate_folder(out)
+    assert report.ok, format_text(report.problems)
+    said = [p for p in report.problems if p.file in ("imports.csv", "imported_responses.csv")]
+    assert said == [], format_text(said)
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 0, capsys.readouterr()
+    capsys.readouterr()
+
+
+def lines(out) -> list[tuple[str, str, str, str]]:
+    """Export, items, answers and replaced of every line of ``imports.csv``."""
+    register = table(out, "imports").fillna("")
+    return [tuple(map(str, r)) for r in register[["export", "items", "answers", "replaced"]].values]
+
+
+def counts(out) -> dict[str, int]:
+    return table(out, "responses")["item_id"].value_counts().to_dict()
+
+
+def test_the_same_export_with_two_mappings_keeps_one_line_naming_both(tmp_path, secret, capsys):
+    out = tmp_path / "daten"
+    a = limesurvey(tmp_path / "a.csv", range(1, 41))
+    bild, farbe = mapping(tmp_path / "b.map", rows=BILD), mapping(tmp_path / "f.map", rows=FARBE)
+    assert imp("limesurvey", a, bild, out, secret) == 0
+    clean(out, capsys)
+    # the second question forgotten in the mapping: the export again, with it alone
+    before = tree(out)
+    assert imp("limesurvey", a, farbe, out, secret) == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "diesmal andere Items? Mit --replace 1 wird er übernommen" in err, err
+    # as the refusal says: with --replace 1 (nothing of bild is replaced)
+    assert imp("limesurvey", a, farbe, out, secret, "--replace", "1") == 0
+    said = capsys.readouterr().out
+    assert "imports.csv: Zeile 3 nennt in items auch bild" in said, said
+    assert lines(out) == [("colors.lss, a.csv", "bild|farbe", "80", "")]
+    assert counts(out) == {"bild": 40, "farbe": 40}
+    taken = table(out, "imported_responses")
+    assert len(taken) == 40 and taken["response"].is_unique
+    clean(out, capsys)
+    # once more with the first mapping: all its answers are there, nothing to do
+    before = tree(out)
+    assert imp("limesurvey", a, bild, out, secret) == 1
+    assert "Seine Antworten sind schon da; nichts zu tun" in capsys.readouterr().err
+    assert tree(out) == before
+
+
+def test_the_same_export_replaced_by_a_mapping_of_fewer_items_counts_what_stays(
+    tmp_path, secret, capsys
+):
+    # responses 1-40 answer both questions, 41-50 only Q00[SQ001] (G02Q04 left empty):
+    # after a --replace with bild alone, the line still names farbe and counts its 50 answers
+    out = tmp_path / "daten"
+    a = limesurvey(tmp_path / "a.csv", range(1, 51))
+    with a[1].open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows[40:]:
+        row["G02Q04"] = ""
+    with a[1].open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    both = mapping(tmp_path / "both.map", rows=BILD + FARBE)
+    assert imp("limesurvey", a, both, out, secret) == 0
+    assert counts(out) == {"bild": 40, "farbe": 50}
+    bild = mapping(tmp_path / "b.map", rows=BILD)
+    capsys.readouterr()
+    assert imp("limesurvey", a, bild, out, secret, "--replace", "1") == 0
+    assert "imports.csv: Zeile 3 nennt in items auch farbe" in capsys.readouterr().out
+    assert lines(out) == [("colors.lss, a.csv", "bild|farbe", "90", "")]
+    assert counts(out) == {"bild": 40, "farbe": 50}
+    # the 10 responses bild took nothing of keep their record: their farbe answers are there
+    assert len(table(out, "imported_responses")) == 50
+    clean(out, capsys)
+
+
+@pytest.mark.parametrize("later", ["same", "cumulative"])
+def test_a_replace_with_a_mapping_of_more_items(tmp_path, secret, capsys, later):
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "a.csv", range(1, 41))
+    assert imp("limesurvey", first, mapping(tmp_path / "b.map", rows=BILD), out, secret) == 0
+    again = first if later == "same" else limesurvey(tmp_path / "alle.csv", range(1, 51))
+    both = mapping(tmp_path / "both.map", rows=BILD + FARBE)
+    assert imp("limesurvey", again, both, out, secret, "--replace", "1") == 0
+    n = 40 if later == "same" else 50
+    # the earlier line's only item replaced, each of its responses taken in again: gone
+    assert lines(out) == [(f"colors.lss, {again[1].name}", "bild|farbe", str(2 * n), "")]
+    assert counts(out) == {"bild": n, "farbe": n}
+    taken = table(out, "imported_responses")
+    assert len(taken) == n and taken["response"].is_unique
+    clean(out, capsys)
+
+
+def test_a_replace_with_a_disjoint_mapping_leaves_the_earlier_line_alone(tmp_path, secret, capsys):
+    out = tmp_path / "daten"
+    first = limesurvey(tmp_path / "a.csv", range(1, 41))
+    farbe = mapping(tmp_path / "f.map", rows=FARBE)
+    assert imp("limesurvey", first, farbe, out, secret) == 0
+    every = limesurvey(tmp_path / "alle.csv", range(1, 51))
+    capsys.readouterr()
+    assert imp("limesurvey", every, mapping(tmp_path / "b.map", rows=BILD), out, secret,
+               "--replace", "1") == 0  # fmt: skip
+    said = capsys.readouterr().out
+    assert "als ersetzt" not in said and "nennt in items" not in said, said
+    assert lines(out) == [
+        ("colors.lss, a.csv", "farbe", "40", ""),
+        ("colors.lss, alle.csv", "bild", "50", ""),
+    ]
+    assert counts(out) == {"bild": 50, "farbe": 40}
+    # the earlier import keeps its records: its responses are still recognised
+    register = table(out, "imports")
+    taken = table(out, "imported_responses")
+    assert taken.groupby("sha256").size().to_dict() == dict(
+        zip(register["sha256"], [40, 50], strict=True)
+    )
+    clean(out, capsys)
+    before = tree(out)
+    assert imp("limesurvey", first, mapping(tmp_path / "w2.map", wave="2", rows=FARBE),
+               out, secret) == 1  # fmt: skip
+    assert "dieser Export wurde schon importiert" in capsys.readouterr().err
+    assert tree(out) == before
+
+
+def test_remove_absent_with_fewer_items_keeps_their_other_answers_and_a_line_for_them(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    both = mapping(tmp_path / "both.map", rows=BILD + FARBE)
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), both, out, secret) == 0
+    later = limesurvey(tmp_path / "c.csv", range(21, 61))  # responses 1-20 deleted in the tool
+    bild = mapping(tmp_path / "b.map", rows=BILD)
+    capsys.readouterr()
+    before = tree(out)
+    assert imp("limesurvey", later, bild, out, secret, "--replace", "1") == 1
+    err = capsys.readouterr().err
+    assert tree(out) == before
+    assert "würde 20 Antworten von 20 Befragten entfernen" in err, err
+    assert "Ihre 20 Antworten zu Items, die diese Zuordnung nicht nennt, blieben" in err, err
+    assert imp("limesurvey", later, bild, out, secret, "--replace", "1", "--remove-absent") == 0
+    said = capsys.readouterr()
+    assert "Ihre 20 Antworten zu Items, die diese Zuordnung nicht nennt, bleiben" in said.err
+    assert "imports.csv: Zeile 3 nennt in items nur noch farbe" in said.out, said.out
+    # bild: 21-60 from c; farbe: 1-40 from a, those of the 20 absent respondents too
+    assert counts(out) == {"bild": 40, "farbe": 40}
+    assert lines(out) == [
+        ("colors.lss, a.csv", "farbe", "80", ""),
+        ("colors.lss, c.csv", "bild", "40", ""),
+    ]
+    clean(out, capsys)
+    # then farbe from a full download: nothing of a is left, each of its responses in it
+    every = limesurvey(tmp_path / "d.csv", range(1, 61))
+    farbe = mapping(tmp_path / "f.map", rows=FARBE)
+    assert imp("limesurvey", every, farbe, out, secret, "--replace", "1") == 0
+    assert lines(out) == [
+        ("colors.lss, c.csv", "bild", "40", ""),
+        ("colors.lss, d.csv", "farbe", "60", ""),
+    ]
+    assert counts(out) == {"bild": 40, "farbe": 60}
+    clean(out, capsys)
+
+
+def test_a_line_none_of_whose_answers_is_left_is_marked_and_stays_marked(tmp_path, secret, capsys):
+    # a's responses 1-20 are in no later export: its line stays (its responses are
+    # recognised), marked replaced once its last item is taken; later replaces keep the day
+    out = tmp_path / "daten"
+    both = mapping(tmp_path / "both.map", rows=BILD + FARBE)
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), both, out, secret) == 0
+    bild = mapping(tmp_path / "b.map", rows=BILD)
+    farbe = mapping(tmp_path / "f.map", rows=FARBE)
+    steps = [
+        (limesurvey(tmp_path / "c.csv", range(21, 61)), bild, "farbe", ""),
+        (limesurvey(tmp_path / "d.csv", range(21, 61)), farbe, "farbe", "marked"),
+        (limesurvey(tmp_path / "e.csv", range(21, 66)), bild, "farbe", "marked"),
+    ]
+    for export, m, items, mark in steps:
+        assert imp("limesurvey", export, m, out, secret, "--replace", "1", "--remove-absent") == 0
+        first = table(out, "imports").fillna("").iloc[0]
+        assert (first["export"], first["items"]) == ("colors.lss, a.csv", items)
+        assert (first["replaced"] != "") == bool(mark)
+        clean(out, capsys)
+    assert counts(out) == {"bild": 45, "farbe": 40}
