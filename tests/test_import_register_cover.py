@@ -228,3 +228,32 @@ def test_a_line_none_of_whose_answers_is_left_is_marked_and_stays_marked(tmp_pat
         assert (first["replaced"] != "") == bool(mark)
         clean(out, capsys)
     assert counts(out) == {"bild": 45, "farbe": 40}
+
+
+SEQUENCES = {
+    # export (name, responses), mapping; every import after the first with --replace 1
+    # --remove-absent
+    "one export, fewer items, then others": [
+        ("a", range(1, 41), BILD + FARBE),
+        ("a", range(1, 41), FARBE),
+        ("b", range(1, 51), BILD),
+        ("a", range(1, 41), BILD + FARBE),
+    ],
+    "other items, then the first export with them, then all": [
+        ("a", range(1, 41), BILD),
+        ("c", range(21, 61), FARBE),
+        ("a", range(1, 41), FARBE),
+        ("d", range(1, 61), BILD + FARBE),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(SEQUENCES))
+def test_after_every_import_of_a_sequence_each_answer_has_a_line(tmp_path, secret, capsys, name):
+    out = tmp_path / "daten"
+    for n, (export, numbers, rows) in enumerate(SEQUENCES[name]):
+        files = limesurvey(tmp_path / f"{export}.csv", numbers)
+        m = mapping(tmp_path / f"{n}.map", rows=rows)
+        extra = ("--replace", "1", "--remove-absent") if n else ()
+        assert imp("limesurvey", files, m, out, secret, *extra) == 0, capsys.readouterr().err
+        clean(out, capsys)
