@@ -747,7 +747,9 @@ def _own_records(
     return own[kept & ~again][_columns(TAKEN)]
 
 
-def _scope(imported: pd.DataFrame, replace_wave: str | None) -> dict[tuple[str, ...], frozenset]:
+def _scope(
+    imported: pd.DataFrame, replace_wave: str | None
+) -> dict[tuple[str, ...], frozenset[str]]:
     """Return the groups a ``--replace`` of this import replaces, each with its items.
 
     Every stored answer of such a group to one of these items is removed by
@@ -811,7 +813,7 @@ def _with_own_items(
     that took items in.
     """
     new = new.copy()
-    carried = set()
+    carried: set[tuple[str, ...]] = set()
     where = {k: i for i, k in enumerate(_keyed(new, "sha256"))}
     for k, rest in zip(keys, left, strict=True):
         i = where.get(k)
