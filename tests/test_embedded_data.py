@@ -213,3 +213,35 @@ def test_national_scale_generator_writes_valid_synthetic_tables(tmp_path):
     assert responses["respondent_id"].nunique() == 100_123  # across two chunks
     assert len(responses) == 100_123 * 35
     assert all(raw.synthetic for raw in report.raw.values())
+
+
+def _falling_totals(indicators: pd.DataFrame, values: pd.DataFrame, periods: pd.DataFrame):
+    """Rows of a cumulative indicator (or a part of one) below the value reported before."""
+    order = {pid: i for i, pid in enumerate(periods.sort_values("end")["period_id"])}
+    running = indicators.loc[indicators["cumulative"].astype(bool), ["lab_id", "indicator_id"]]
+    rows = values.merge(running, on=["lab_id", "indicator_id"]).dropna(subset=["value"])
+    rows = rows.assign(
+        order=rows["period_id"].map(order),
+        part=rows["disaggregation_value"].fillna("").astype(str),
+    ).sort_values(["lab_id", "indicator_id", "part", "order"])
+    before = rows.groupby(["lab_id", "indicator_id", "part"])["value"].shift()
+    return rows[rows["value"] < before]
+
+
+def test_running_totals_of_the_demo_data_never_fall(demo):
+    # what collect warns a lab about ("der Wert kann nicht sinken") the demo data must not do:
+    # neither a total nor one of its parts (administration, citizens) falls from one period
+    # to a later one
+    falling = _falling_totals(demo.indicators, demo.indicator_values, demo.periods)
+    assert falling.empty, falling.head(10).to_string()
+    assert len(demo.indicators[demo.indicators["cumulative"].astype(bool)]) > 0
+
+
+def test_running_totals_of_the_national_data_never_fall(tmp_path):
+    from ogl_impact.demo.national import write_national
+    from ogl_impact.validate import validate_folder
+
+    write_national(tmp_path, respondents=10, municipalities=40)
+    tables = validate_folder(tmp_path).tables
+    falling = _falling_totals(tables["indicators"], tables["indicator_values"], tables["periods"])
+    assert falling.empty, falling.head(10).to_string()

@@ -195,6 +195,9 @@ def _indicators(
     measure = np.repeat(ind["measure"].to_numpy(), k)
     whole = np.isin(measure, ["count", "ordinal", "qualitative"])
     value = np.where(whole, np.round(value), np.round(value, 2))
+    # a running total never falls: each period at least the one before (periods in order)
+    running = np.maximum.accumulate(value.reshape(len(ind), k), axis=1).ravel()
+    value = np.where(np.repeat(ind["cumulative"].to_numpy(bool), k), running, value)
     values = pd.DataFrame(
         {
             "lab_id": np.repeat(ind["lab_id"].to_numpy(), k),

@@ -398,6 +398,9 @@ def _impact_models(
                 stale = rng.random() < 0.06
                 never = rng.random() < 0.03
                 path = 0.0
+                # a running total never falls, nor does any part of it: the last
+                # value reported and its parts bound the next ones from below
+                last, last_parts = None, (0, 0)
                 for pid in report["period_id"]:
                     node_stage = stage or 1
                     on_track = node_stage <= reached[pid]
@@ -418,6 +421,9 @@ def _impact_models(
                     if never or (stale and pid in REPORT_PERIODS[-2:]):
                         continue
                     value = _measure_value(rng, measure, base, target, path, status)
+                    if cum and last is not None:
+                        value = max(value, last)
+                    last = value
                     status_v = "measured" if rng.random() < 0.85 else "estimated"
                     values.append(
                         {
@@ -431,6 +437,9 @@ def _impact_models(
                     )
                     if disagg:
                         admin = round(value * rng.uniform(0.2, 0.4))
+                        if cum:
+                            admin = min(max(admin, last_parts[0]), int(value) - last_parts[1])
+                            last_parts = (admin, int(value) - admin)
                         for group, part in (
                             ("administration", admin),
                             ("citizens", int(value) - admin),
