@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ogl_impact.cli import main
 from ogl_impact.reports import FIGURES, as_of, build, context, find, reports
 from ogl_impact.reports.render import draw_spec
 
@@ -228,35 +229,55 @@ def test_a_report_named_twice_is_built_once_and_not_emptied(tmp_path):
     assert "index.html" in once
 
 
-def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini):
+def _main(capsys, *args) -> tuple[int, str]:
+    """``ogl-impact figures ARGS`` in this process: the exit status and what went to stderr."""
+    capsys.readouterr()
+    try:
+        status = main(["figures", *args])
+    except SystemExit as stop:  # argparse's refusal: the process would end with its code
+        status = stop.code
+    return status, capsys.readouterr().err
+
+
+def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini, capsys, monkeypatch):
     demo_dir = Path(__file__).resolve().parents[1] / "data" / "raw"
+    # a real process: the refusal is its exit status and a sentence on stderr, no traceback
     res = _run(
         "--report", "sb9", "--data", str(demo_dir), "--out", str(tmp_path / "f"), cwd=tmp_path
     )
     assert res.returncode == 2 and "sb9" in res.stderr and "Traceback" not in res.stderr
-    res = _run(
-        "--all", "--k", "2", "--data", str(demo_dir), "--out", str(tmp_path / "f"), cwd=tmp_path
+    # the other refusals in this process (the same main as the command runs)
+    monkeypatch.chdir(tmp_path)
+    status, err = _main(
+        capsys, "--all", "--k", "2", "--data", str(demo_dir), "--out", str(tmp_path / "f")
     )
-    assert res.returncode == 2 and "minimum of 3" in res.stderr
+    assert status == 2 and "minimum of 3" in err
     # a format choice without an image the gallery can show: refused before anything is read
-    res = _run(
-        "--all", "--format", "pdf", "--data", str(demo_dir), "--out", str(tmp_path / "f"),
-        cwd=tmp_path,
-    )  # fmt: skip
-    assert res.returncode == 2 and "--format png oder --format svg fehlt" in res.stderr
-    assert "Traceback" not in res.stderr and not (tmp_path / "f").exists()
-    res = _run("--all", "--format", "jpg", "--out", str(tmp_path / "f"), cwd=tmp_path)
-    assert res.returncode == 2 and "invalid choice: 'jpg'" in res.stderr
-    res = _run(  # typed in capitals: understood (and here still refused for lack of PNG/SVG)
-        "--all", "--format", "PDF", "--data", str(demo_dir), "--out", str(tmp_path / "f"),
-        cwd=tmp_path,
-    )  # fmt: skip
-    assert res.returncode == 2 and "--format png oder --format svg fehlt" in res.stderr
+    status, err = _main(
+        capsys, "--all", "--format", "pdf", "--data", str(demo_dir), "--out", str(tmp_path / "f")
+    )
+    assert status == 2 and "--format png oder --format svg fehlt" in err
+    assert "Traceback" not in err and not (tmp_path / "f").exists()
+    status, err = _main(capsys, "--all", "--format", "jpg", "--out", str(tmp_path / "f"))
+    assert status == 2 and "invalid choice: 'jpg'" in err
+    status, err = (
+        _main(  # typed in capitals: understood (and here still refused for lack of PNG/SVG)
+            capsys,
+            "--all",
+            "--format",
+            "PDF",
+            "--data",
+            str(demo_dir),
+            "--out",
+            str(tmp_path / "f"),
+        )
+    )
+    assert status == 2 and "--format png oder --format svg fehlt" in err
     lines = (mini / "waves.csv").read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace("2020-04-01", "kein Datum")
     (mini / "waves.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    res = _run("--all", "--data", str(mini), "--out", str(tmp_path / "f"), cwd=tmp_path)
-    assert res.returncode == 1 and "waves.csv" in res.stderr and "Traceback" not in res.stderr
+    status, err = _main(capsys, "--all", "--data", str(mini), "--out", str(tmp_path / "f"))
+    assert status == 1 and "waves.csv" in err and "Traceback" not in err
     assert not (tmp_path / "f").exists()
 
 
