@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ogl_impact.delivery.bulk import ValueFacts, value_facts
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import Base, parse_base
 from ogl_impact.delivery.notes import lost_notes, read_notes
@@ -39,6 +40,7 @@ from ogl_impact.delivery.read import RawWorkbook, filled_notes, interpret, read_
 from ogl_impact.delivery.workbook import (
     SHEET_META,
     TEMPLATE_VERSION,
+    LabRows,
     base_digest,
     build_layout,
     layout_digest,
@@ -352,7 +354,12 @@ def _stem(name: str) -> str:
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
-def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None = None) -> Checked:
+def check_workbook(
+    path: Path,
+    ctx: Context,
+    raw: RawWorkbook | Finding | None = None,
+    facts: Mapping[tuple[str, str], ValueFacts] | None = None,
+) -> Checked:
     """Read one workbook, recognise it, check its cells and convert its rows to text.
 
     Parameters
@@ -364,6 +371,12 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     raw : RawWorkbook or Finding, optional
         What :func:`~ogl_impact.delivery.read.read_raw` gave for ``path``
         (read ahead); None: read it here.
+    facts : mapping, optional
+        The stored values of labs by (lab, period) as
+        :func:`~ogl_impact.delivery.bulk.value_facts` summarised them for
+        a batch (used where ``ctx.per_lab`` is a
+        :class:`~ogl_impact.delivery.workbook.LabRows`); a lab not in it is
+        summarised here. The result is the same either way.
 
     Returns
     -------
@@ -383,8 +396,15 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     if o.lab_id is None or o.errors:
         return done
     assert isinstance(raw, RawWorkbook)
-    own = ctx.per_lab.get(o.lab_id) or ctx.no_lab  # made once: a LabRows makes it on demand
-    layout = build_layout(own, o.lab_id, o.period_id)
+    bulk = facts.get((o.lab_id, o.period_id)) if facts else None
+    own = None
+    if bulk is not None and isinstance(ctx.per_lab, LabRows):
+        with contextlib.suppress(KeyError):  # a lab without rows: as below
+            own = ctx.per_lab.without(o.lab_id, "indicator_values")  # summarised in bulk
+    if own is None:
+        bulk = None
+        own = ctx.per_lab.get(o.lab_id) or ctx.no_lab  # made once: a LabRows makes it on demand
+    layout = build_layout(own, o.lab_id, o.period_id, None if bulk is None else bulk.history)
     if raw.meta.get("layout_hash") != layout.hash:
         edited = _edited_meta(raw, ctx, o.lab_id, o.period_id)
         done.findings.append(
@@ -399,7 +419,7 @@ def check_workbook(path: Path, ctx: Context, raw: RawWorkbook | Finding | None =
     if base is False or not sealed:
         done.findings.append(finding(o.file, "metadata_changed", sheet=SHEET_META))
         return done
-    stored_values, stored_milestones, anything = _stored_keys(own, o.period_id)
+    stored_values, stored_milestones, anything = _stored_keys(own, o.period_id, bulk)
     returned = interpret(raw, layout, frozenset(stored_values), stored_milestones)
     returned.findings += check_plausibility(
         returned, layout, ctx.cumulative.get(o.lab_id, {}), ctx.received, stored_values
@@ -483,13 +503,23 @@ def _edited_meta(raw: RawWorkbook, ctx: Context, lab: str, period: str) -> Findi
     return None
 
 
-def _stored_keys(own: Mapping, period: str) -> tuple[dict, frozenset, bool]:
+def _stored_keys(
+    own: Mapping, period: str, bulk: ValueFacts | None = None
+) -> tuple[dict, frozenset, bool]:
     """Return the values and milestones a lab has stored for ``period``, and whether any row.
 
-    The values map (indicator_id, disaggregation value) to the stored number.
+    The values map (indicator_id, disaggregation value) to the stored number;
+    ``bulk``: the values as :func:`~ogl_impact.delivery.bulk.value_facts`
+    summarised them (``own`` then holds no value rows).
     """
-    values = [r for r in own.get("indicator_values", []) if r[1] == period]
     milestones = [r for r in own.get("milestones", []) if r[2] == period]
+    if bulk is not None:
+        return (
+            bulk.stored,
+            frozenset(str(r[0]) for r in milestones if r[4]),
+            bulk.any_stored or bool(milestones),
+        )
+    values = [r for r in own.get("indicator_values", []) if r[1] == period]
     return (
         {(str(r[0]), str(r[2])): r[3] for r in values if r[3] is not None},
         frozenset(str(r[0]) for r in milestones if r[4]),
@@ -537,12 +567,61 @@ _JOB: tuple[Context, list[Path], Mapping[int, bytes]] | None = None
 """The pool's work: context, files and what was read ahead (set before the workers fork)."""
 
 
-def _check_in_worker(k: int) -> Checked:
+def _check_in_worker(ks: range) -> list[Checked]:
     assert _JOB is not None
     ctx, paths, ahead = _JOB
-    done = check_workbook(paths[k], ctx, _unpickled(ahead.get(k), paths[k]))
-    done.outcome.path = None  # type: ignore[assignment]  # the parent puts back its own path
-    return done
+    gc.disable()  # a batch makes many short-lived objects and no cycles worth a collection
+    try:
+        out = check_batch(paths, ks, ctx, ahead)
+    finally:
+        gc.enable()
+    for done in out:
+        done.outcome.path = None  # type: ignore[assignment]  # the parent puts back its own path
+    return out
+
+
+def check_batch(
+    paths: list[Path], ks: range, ctx: Context, ahead: Mapping[int, bytes] | None = None
+) -> list[Checked]:
+    """Check the workbooks ``paths[k]`` for ``k`` in ``ks``, their labs' stored values in bulk.
+
+    Each result is what :func:`check_workbook` gives for the workbook alone:
+    the stored values of the batch's labs are summarised at once
+    (:func:`~ogl_impact.delivery.bulk.value_facts`) instead of one lab at a time.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files.
+    ks : range
+        Positions in ``paths`` to check.
+    ctx : Context
+        What the data folder says.
+    ahead : mapping of int to bytes, optional
+        Workbooks already read, by position (:meth:`ReadAhead.finish`).
+
+    Returns
+    -------
+    list of Checked
+        One per position of ``ks``, in order.
+    """
+    ahead = ahead or {}
+    raws = []
+    for k in ks:
+        raw = _unpickled(ahead.get(k), paths[k])
+        raws.append(read_raw(paths[k]) if raw is None else raw)
+    facts = None
+    if isinstance(ctx.per_lab, LabRows):
+        wanted = [
+            (r.meta.get("lab_id", ""), r.meta.get("period_id", ""))
+            for r in raws
+            if isinstance(r, RawWorkbook)
+        ]
+        facts = value_facts(
+            ctx.per_lab,
+            [(lab, per) for lab, per in wanted if lab in ctx.labs and per in ctx.periods],
+        )
+    return [check_workbook(paths[k], ctx, raw, facts) for k, raw in zip(ks, raws, strict=True)]
 
 
 def _unpickled(blob: bytes | None, path: Path) -> RawWorkbook | Finding | None:
@@ -616,8 +695,8 @@ def check_workbooks(
     """
     ahead = ahead or {}
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for k, path in enumerate(paths):
-            yield check_workbook(path, ctx, _unpickled(ahead.get(k), path))
+        for start in range(0, len(paths), CHUNK):
+            yield from check_batch(paths, range(start, min(start + CHUNK, len(paths))), ctx, ahead)
         return
     global _JOB
     _JOB = (ctx, paths, ahead)
@@ -625,9 +704,11 @@ def check_workbooks(
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet) as pool:
             batch = min(CHUNK, max(1, -(-len(paths) // (processes * _BATCHES))))
-            for k, done in enumerate(pool.imap(_check_in_worker, range(len(paths)), batch)):
-                done.outcome.path = paths[k]  # sent back without it (see _unpickled)
-                yield done
+            batches = [range(a, min(a + batch, len(paths))) for a in range(0, len(paths), batch)]
+            for ks, results in zip(batches, pool.imap(_check_in_worker, batches), strict=True):
+                for k, done in zip(ks, results, strict=True):
+                    done.outcome.path = paths[k]  # sent back without it (see _unpickled)
+                    yield done
             pool.close()
             pool.join()
     finally:
@@ -755,6 +836,7 @@ __all__ = [
     "Context",
     "Outcome",
     "ReadAhead",
+    "check_batch",
     "check_workbook",
     "check_workbooks",
     "pool_size",

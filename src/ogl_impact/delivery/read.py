@@ -54,8 +54,8 @@ from ogl_impact.delivery.workbook import (
 from ogl_impact.io import WORKBOOK_LIMITS, zip_breach
 from ogl_impact.parse import MAX_ABS_NUMBER
 
-_FORMULA = re.compile(rb"<f[\s>/]")
-_MERGE = re.compile(rb"<mergeCell[\s>/]")
+_SUSPICIOUS = re.compile(rb"<(?:f|mergeCell)[\s>/]")
+"""A formula (``<f>``) or a merged range (``<mergeCell>``) in a sheet's XML: one pass."""
 _DE_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _EN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DE_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
@@ -149,7 +149,7 @@ def read_raw(path: str | Path) -> RawWorkbook | Finding:
         for info in members:
             if _is_sheet(info.filename):
                 xml = archive.read(info)
-                if _FORMULA.search(xml) or _MERGE.search(xml):
+                if _SUSPICIOUS.search(xml):
                     suspicious = True
                     break
     except Exception as exc:
@@ -315,7 +315,7 @@ def _inspect(data: bytes, members: list[_Member] | None = None) -> bool | None:
             xml = _inflate(data, m)
             if xml is None:
                 return None
-            if _FORMULA.search(xml) or _MERGE.search(xml):
+            if _SUSPICIOUS.search(xml):
                 suspicious = True
                 break
     return suspicious

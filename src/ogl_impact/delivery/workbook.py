@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -433,6 +433,7 @@ class LabRows(Mapping):
         self._periods = tables["periods"]
         self._cache: dict[str, tuple] = {}  # shared: period facts computed once per period
         self._labs = sorted(set().union(*(where.keys() for _, where in self._groups.values())))
+        self.memo: dict[object, object] = {}  # what bulk work derives from the columns, once
 
     def __getitem__(self, lab: str) -> dict[str, object]:
         if not any(lab in where for _, where in self._groups.values()):
@@ -443,6 +444,54 @@ class LabRows(Mapping):
         own["periods"] = self._periods
         own["period_cache"] = self._cache
         return own
+
+    def without(self, lab: str, name: str) -> dict[str, object]:
+        """Return ``self[lab]`` with table ``name`` left empty (made elsewhere, in bulk).
+
+        Parameters
+        ----------
+        lab : str
+            A lab with rows (else KeyError).
+        name : str
+            A table of :data:`_FIELDS` not to convert.
+
+        Returns
+        -------
+        dict
+        """
+        if not any(lab in where for _, where in self._groups.values()):
+            raise KeyError(lab)
+        own: dict[str, object] = {}
+        for table, (columns, where) in self._groups.items():
+            own[table] = _slice(columns, *where[lab]) if lab in where and table != name else []
+        own["periods"] = self._periods
+        own["period_cache"] = self._cache
+        return own
+
+    def shared(self) -> dict[str, object]:
+        """Return what every lab's rows share: ``periods`` and ``period_cache``.
+
+        Returns
+        -------
+        dict
+            What :func:`period_facts` reads.
+        """
+        return {"periods": self._periods, "period_cache": self._cache}
+
+    def table(self, name: str) -> tuple[list[np.ndarray | _Converted], dict[str, tuple[int, int]]]:
+        """Return a table's converted columns (in :data:`_FIELDS` order) and each lab's rows.
+
+        Parameters
+        ----------
+        name : str
+            A table of :data:`_FIELDS`.
+
+        Returns
+        -------
+        tuple
+            (columns, lab -> (start, end)); see :func:`_grouped`.
+        """
+        return self._groups[name]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._labs)
@@ -564,20 +613,23 @@ def empty_lab(periods: pd.DataFrame) -> dict:
     return lab_rows({}, "", periods)
 
 
-def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
-    """Derive a lab's workbook layout for a period.
+def period_facts(own: dict, period_id: str) -> tuple[list[str], str, pd.Timestamp]:
+    """Return a period's earlier periods (latest first), German name and last day.
+
+    Computed once per period where ``own`` carries a ``period_cache`` (a
+    :class:`LabRows` shares one among its labs).
 
     Parameters
     ----------
     own : dict
-        The lab's rows as :func:`split_by_lab` gives them.
-    lab_id, period_id : str
-        The lab and the period.
+        A lab's rows as :func:`split_by_lab` gives them (``periods`` is read).
+    period_id : str
+        The period.
 
     Returns
     -------
-    Layout
-        Depends on everything except the period's own rows.
+    tuple
+        (earlier period ids, label, end).
     """
     periods = own["periods"]
     cache = own.get("period_cache")
@@ -591,13 +643,38 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
         )
         if isinstance(cache, dict):
             cache[period_id] = facts
-    earlier, label, end = facts
-    rank = {p: i for i, p in enumerate(earlier)}
-    level = dict(own["nodes"])
+    return facts
+
+
+ValueHistory = tuple[dict[str, set[str]], dict[tuple[str, str], object], set[str]]
+"""What a layout takes from a lab's stored values of other periods: the disaggregation
+values seen per indicator, the latest earlier value per (indicator, disaggregation value),
+and the periods with any value."""
+
+
+def value_history(rows: Iterable[tuple], period_id: str, rank: Mapping[str, int]) -> ValueHistory:
+    """Summarise a lab's stored values of the periods other than ``period_id``.
+
+    Parameters
+    ----------
+    rows : iterable of tuple
+        (indicator_id, period_id, disaggregation value, value) in table order.
+    period_id : str
+        The period of the workbook (its own rows are left out).
+    rank : mapping of str to int
+        Position of each earlier period, latest first (0).
+
+    Returns
+    -------
+    ValueHistory
+        Disaggregation values per indicator, the value of the latest earlier
+        period per row key (the first such row where a period has two), the
+        periods with a value.
+    """
     seen: dict[str, set[str]] = {}
-    previous: dict[tuple[str, str], tuple[int, float | None]] = {}
+    previous: dict[tuple[str, str], tuple[int, object]] = {}
     with_values: set[str] = set()
-    for iid, per, disagg, value in own["indicator_values"]:
+    for iid, per, disagg, value in rows:
         if per == period_id:
             continue
         kinds = seen.get(iid)
@@ -612,6 +689,36 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
             before = previous.get(key)
             if before is None or r < before[0]:
                 previous[key] = (r, value)
+    return seen, {k: v for k, (_, v) in previous.items()}, with_values
+
+
+def build_layout(
+    own: dict, lab_id: str, period_id: str, history: ValueHistory | None = None
+) -> Layout:
+    """Derive a lab's workbook layout for a period.
+
+    Parameters
+    ----------
+    own : dict
+        The lab's rows as :func:`split_by_lab` gives them.
+    lab_id, period_id : str
+        The lab and the period.
+    history : ValueHistory, optional
+        :func:`value_history` of the lab's ``indicator_values`` (made for a
+        whole batch of labs at once by :mod:`ogl_impact.delivery.bulk`);
+        None: made here from ``own``.
+
+    Returns
+    -------
+    Layout
+        Depends on everything except the period's own rows.
+    """
+    earlier, label, end = period_facts(own, period_id)
+    rank = {p: i for i, p in enumerate(earlier)}
+    if history is None:
+        history = value_history(own["indicator_values"], period_id, rank)
+    seen, previous, with_values = history
+    level = dict(own["nodes"])
     rows = []
     levels = vocab.LEVELS
     scales = []
@@ -620,10 +727,7 @@ def build_layout(own: dict, lab_id: str, period_id: str) -> Layout:
         if low is not None and high is not None:
             scales.append((iid, float(low), float(high)))
         for d in sorted(seen.get(iid, {""})):
-            prev = previous.get((iid, d))
-            rows.append(
-                (iid, name, lv, measure, baseline, target, d, None if prev is None else prev[1])
-            )
+            rows.append((iid, name, lv, measure, baseline, target, d, previous.get((iid, d))))
     rows.sort(key=lambda r: (_natural_key(r[0]), _natural_key(r[6])))
     ms: dict[str, tuple] = {}
     for mid, name, per, planned, completion in own["milestones"]:
