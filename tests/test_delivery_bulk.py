@@ -264,3 +264,26 @@ def test_a_batch_gives_what_each_workbook_gives_alone_for_a_stored_period(
     assert checked[f"{LAB}_{PERIOD} (rev).xlsx"].values  # the revision's rows were made
     kept = checked[f"{LAB}_{PERIOD} (status).xlsx"]  # no error: the stored Status is kept
     assert kept.values and not any(f.severity == "error" for f in kept.findings)
+
+
+def test_a_batch_checks_what_it_holds_before_reading_on(base, original, tmp_path, monkeypatch):
+    """Beyond HELD_CELLS cells read, a batch checks what it holds first: results unchanged."""
+    books = _books(base, original, tmp_path / "back")
+    data = tmp_path / "data"
+    shutil.copytree(base / "data", data)
+    ctx = _context(data, load_tables(data), None, pd.Timestamp(RECEIVED))
+    whole = _sent(check.check_batch(books, range(len(books)), ctx))
+    held = []
+    real = check._check_held
+
+    def spy(paths, pending, ctx):
+        held.append(len(pending))
+        return real(paths, pending, ctx)
+
+    monkeypatch.setattr(check, "_check_held", spy)
+    monkeypatch.setattr(check, "HELD_CELLS", 1)  # every workbook read is checked at once
+    split = _sent(check.check_batch(books, range(len(books)), ctx))
+    assert split == whole
+    # each workbook read is checked before the next is read; the broken file (nothing read,
+    # no cells) waits with the one after it
+    assert sum(held) == len(books) and len(held) == len(books) - 1 and min(held) == 1, held

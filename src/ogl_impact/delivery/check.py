@@ -570,11 +570,13 @@ _JOB: tuple[Context, list[Path], Mapping[int, bytes]] | None = None
 def _check_in_worker(ks: range) -> list[Checked]:
     assert _JOB is not None
     ctx, paths, ahead = _JOB
+    was_on = gc.isenabled()
     gc.disable()  # a batch makes many short-lived objects and no cycles worth a collection
     try:
         out = check_batch(paths, ks, ctx, ahead)
     finally:
-        gc.enable()
+        if was_on:
+            gc.enable()
     for done in out:
         done.outcome.path = None  # type: ignore[assignment]  # the parent puts back its own path
     return out
@@ -606,22 +608,48 @@ def check_batch(
         One per position of ``ks``, in order.
     """
     ahead = ahead or {}
-    raws = []
+    out: list[Checked] = []
+    held: list[tuple[int, RawWorkbook | Finding]] = []
+    cells = 0
     for k in ks:
         raw = _unpickled(ahead.get(k), paths[k])
-        raws.append(read_raw(paths[k]) if raw is None else raw)
+        raw = read_raw(paths[k]) if raw is None else raw
+        held.append((k, raw))
+        cells += _cells(raw)
+        if cells > HELD_CELLS:  # a large workbook: check what is held before reading on
+            out += _check_held(paths, held, ctx)
+            held, cells = [], 0
+    return out + _check_held(paths, held, ctx) if held else out
+
+
+HELD_CELLS = 200_000
+"""Cells read and held by :func:`check_batch` before it checks them (a returned
+template has about 300; a workbook with tens of thousands of rows is checked alone)."""
+
+
+def _cells(raw: RawWorkbook | Finding) -> int:
+    """Count the cells (rows times the first row's width) of a workbook as read."""
+    if not isinstance(raw, RawWorkbook):
+        return 0
+    return sum(len(rows) * len(rows[0]) for rows in raw.sheets.values() if rows)
+
+
+def _check_held(
+    paths: list[Path], held: list[tuple[int, RawWorkbook | Finding]], ctx: Context
+) -> list[Checked]:
+    """Check workbooks read by :func:`check_batch`, their labs' stored values at once."""
     facts = None
-    if isinstance(ctx.per_lab, LabRows):
+    if held and isinstance(ctx.per_lab, LabRows):
         wanted = [
             (r.meta.get("lab_id", ""), r.meta.get("period_id", ""))
-            for r in raws
+            for _, r in held
             if isinstance(r, RawWorkbook)
         ]
         facts = value_facts(
             ctx.per_lab,
             [(lab, per) for lab, per in wanted if lab in ctx.labs and per in ctx.periods],
         )
-    return [check_workbook(paths[k], ctx, raw, facts) for k, raw in zip(ks, raws, strict=True)]
+    return [check_workbook(paths[k], ctx, raw, facts) for k, raw in held]
 
 
 def _unpickled(blob: bytes | None, path: Path) -> RawWorkbook | Finding | None:
