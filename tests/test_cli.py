@@ -107,3 +107,11 @@ def test_demo_data_with_invalid_programme_tables_says_so(tmp_path: Path, mini: P
     assert "interner Fehler" not in err
     assert "periods.csv" in err and "ogl-impact validate" in err
     assert list(out.iterdir()) == []
+
+
+def test_an_error_loading_the_writer_is_not_hidden_behind_another(tmp_path: Path, monkeypatch):
+    # Ctrl-C while the libraries load can surface as another error (numpy's class creation
+    # gave a RuntimeError): the command's except clauses must not fail on a name never bound
+    monkeypatch.setitem(sys.modules, "ogl_impact.write.target", None)
+    with pytest.raises(ImportError):
+        main(["validate", str(tmp_path)])

@@ -534,6 +534,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     finally:
         sys.stdout = out.stream
+    try:  # before the command's try, whose except clauses need it
+        from ogl_impact.write.target import TargetError
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load
+        return 130
     lines = _StderrLines()  # only while the command runs: library use does not print
     writer_log = logging.getLogger(_WRITER_LOG)
     propagate, writer_log.propagate = writer_log.propagate, False  # once, not again via root
@@ -541,8 +545,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
     sys.stdout, sys.stderr = out, err  # a reader that goes away stops the printing, not the work
     try:
-        from ogl_impact.write.target import TargetError
-
         _terminate_as_interrupt()
         status = int(args.handler(args))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
