@@ -70,9 +70,12 @@ def test_a_line_whose_items_were_partly_replaced_names_the_items_left(tmp_path, 
     assert validate_folder(out).ok
 
 
-def test_a_line_of_an_older_version_naming_no_items_is_marked(tmp_path, secret, capsys):
+def test_a_line_of_an_older_version_naming_no_items_stays_while_its_answers_do(
+    tmp_path, secret, capsys
+):
     # imports.csv as the previous version wrote it: no column items; what the line held is
-    # not known, so a replace of its group marks it
+    # not known, but the answers to farbe a replace of bild leaves in its group are named by
+    # no other line: they are its, and it is not marked
     out = tmp_path / "daten"
     bild, farbe = mapping(tmp_path / "bild.csv", rows=BILD), mapping(tmp_path / "f.csv", rows=FARBE)
     assert (
@@ -91,4 +94,4 @@ def test_a_line_of_an_older_version_naming_no_items_is_marked(tmp_path, secret, 
     later = limesurvey(tmp_path / "c.csv", range(21, 61))
     assert imp("limesurvey", later, bild, out, secret, "--replace", "1", "--remove-absent") == 0
     got = marks(out)
-    assert got["colors.lss, b.csv"] != "" and got["colors.lss, a.csv"] != "", got
+    assert got["colors.lss, b.csv"] == "" and got["colors.lss, a.csv"] != "", got

@@ -50,6 +50,7 @@ from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
 from ogl_impact.imports.merge import (
     ImportRefused,
     Merged,
+    held_items,
     kept_answers,
     merge_into,
     stored_answers,
@@ -363,10 +364,9 @@ def _merge_and_write(
         register = read_register(out, lang)
         imported = groups(result.responses)
         stored = functools.partial(stored_answers, out, result.responses)
-        items = sorted(result.responses["item_id"].astype(str).unique())
         where = functools.partial(stored_lines, out, result.rekey)
         check_secret(register, secret_value, shown)
-        check_new(register, checksum, imported, shown, replace_wave, stored, items, where)
+        check_new(register, checksum, imported, shown, replace_wave, stored, where)
         check_overlap(register, checksum, result.taken, imported, shown, replace_wave, where)
         merged = merge_into(
             out, result.codebook, result.responses, note, replace_wave, result.rekey
@@ -390,6 +390,8 @@ def _merge_and_write(
         secret_value,
         merged.replaced_rows,
         functools.partial(kept_answers, out, result.respondents),
+        functools.partial(held_items, out, result.respondents),
+        merged.left,
     )
     merged = dataclasses.replace(
         merged,
@@ -500,6 +502,16 @@ def _merge_and_write(
                 f"früherer Importe als ersetzt am {day:%d.%m.%Y} vermerkt (Spalte replaced) "
                 f"/ earlier imports marked as replaced"
             )
+        unknown = _marked(register, texts, unnamed=True)
+        if unknown:
+            print(
+                f"{register.path.name}: Zeile{'n' * (len(unknown) != 1)} {', '.join(unknown)} "
+                f"(ohne items, ältere Version) als ersetzt am {day:%d.%m.%Y} vermerkt: jede "
+                f"Antwort, die ihrer Gruppe bleibt, nennt eine andere Zeile; ob auch welche aus "
+                f"{'diesem Import' if len(unknown) == 1 else 'diesen Importen'} darunter sind, "
+                f"ist nicht bekannt / marked as replaced (no items: every answer left in the "
+                f"group has another line; whether some are theirs is not known)"
+            )
         for line, left, gone in _narrowed(register, texts):
             print(
                 f"{register.path.name}: Zeile {line} nennt in items nur noch {', '.join(left)} "
@@ -549,19 +561,23 @@ def _absent_kept(n: int, de: str, en: str) -> str:
     )
 
 
-def _marked(register: Register, texts: dict[str, str]) -> list[str]:
-    """Name the lines of the new ``imports.csv`` newly marked as replaced."""
+def _marked(register: Register, texts: dict[str, str], unnamed: bool = False) -> list[str]:
+    """Name the lines of the new ``imports.csv`` newly marked as replaced.
+
+    Those naming items, or with ``unnamed`` those naming none (an older
+    version: whether some of their answers stay is not known).
+    """
     before = set()
     if "replaced" in register.frame:
         kept = register.frame[register.frame["replaced"].notna()]
         before = set(zip(kept["sha256"].astype(str), kept["replaced"].astype(str), strict=True))
     rows = list(csv.reader(io.StringIO(texts[REGISTER_FILE]), delimiter=";"))
     header = rows[1]
-    sha, when = header.index("sha256"), header.index("replaced")
+    sha, when, items = header.index("sha256"), header.index("replaced"), header.index("items")
     return [
         str(n)
         for n, row in enumerate(rows[2:], start=3)
-        if row[when] and (row[sha], row[when]) not in before
+        if row[when] and (row[sha], row[when]) not in before and (not row[items]) == unnamed
     ]
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +62,10 @@ class Merged:
     absent_kept : int
         The answers of those respondents in that wave that stay: to items
         the import does not hold (``replace_wave`` removes none of them).
+    left : dict
+        Wave (as :func:`wave_key`), unit and actor group of every group of
+        ``replace_wave`` with answers stored -> the items with answers left
+        once it replaced its own (empty without ``replace_wave``).
     read : dict of Path to str
         The existing files the texts were built from, with their sha256.
     synthetic : tuple of str
@@ -79,6 +83,7 @@ class Merged:
     dropped_respondents: int = 0
     dropped_lines: tuple[int, ...] = ()
     absent_kept: int = 0
+    left: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
     def dropped_where(self) -> str:
         """Name the lines of the answers removed, not replaced: ``Zeilen 3-22, 40``."""
@@ -218,9 +223,40 @@ def kept_answers(
     int
         How many rows of ``responses.csv`` (0 without it) hold them.
     """
+    held = _held(folder, respondents, group)
+    return int(held.isin(set(items)).sum())
+
+
+def held_items(folder: Path, respondents: pd.DataFrame, group: tuple[str, ...]) -> frozenset[str]:
+    """Return the items of one group that an export's respondents have answers to.
+
+    For the line of the same export imported before by an older version,
+    which names no items: the answers ``responses.csv`` holds of its
+    respondents in its group are its own (a response is imported once).
+
+    Parameters
+    ----------
+    folder : Path
+        The data folder.
+    respondents : DataFrame
+        ``respondent_id``, ``unit_id``, ``wave``, ``actor_group`` of every
+        response of the export.
+    group : tuple of str
+        Wave (as :func:`wave_key`), unit and actor group.
+
+    Returns
+    -------
+    frozenset of str
+        Their item ids (none without ``responses.csv``).
+    """
+    return frozenset(_held(folder, respondents, group))
+
+
+def _held(folder: Path, respondents: pd.DataFrame, group: tuple[str, ...]) -> pd.Series:
+    """Return the item of every stored answer of the export's respondents in ``group``."""
     old = _read(folder, "responses")
     if old is None or not len(respondents):
-        return 0
+        return pd.Series([], dtype=str)
     wave, unit, actor = group
     mine = respondents[
         (wave_keys(respondents["wave"]) == wave).to_numpy()
@@ -231,18 +267,21 @@ def kept_answers(
     hit = (
         (wave_keys(frame["wave"]) == wave)
         & (frame["unit_id"] == unit)
-        & frame["item_id"].isin(set(items))
         & frame["respondent_id"].isin(set(mine["respondent_id"]))
     )
     if "actor_group" in frame:
         hit &= frame["actor_group"] == actor
-    return int(hit.sum())
+    return frame.loc[hit, "item_id"]
 
 
 def stored_lines(
-    folder: Path, rekey: Callable[[str, str], list[str]] | None, unit: str, wave: str
-) -> str:
-    """Name the lines of ``responses.csv`` holding an import's responses as ``unit`` and ``wave``.
+    folder: Path,
+    rekey: Callable[[str, str], list[str]] | None,
+    unit: str,
+    wave: str,
+    items: Collection[str] | None = None,
+) -> tuple[int, str]:
+    """Name the lines of ``responses.csv`` holding an import's answers as ``unit`` and ``wave``.
 
     Parameters
     ----------
@@ -253,30 +292,37 @@ def stored_lines(
         (``None`` with a panel key: nothing can be named).
     unit, wave : str
         As what the responses were imported before.
+    items : collection of str, optional
+        Only the answers to these items (those the earlier import's lines of
+        ``imports.csv`` name: answers of the same respondents to other items
+        came from other imports); ``None`` for all (a line of an older
+        version, which names none).
 
     Returns
     -------
-    str
-        ``responses.csv, Zeilen 5-44`` or empty when none is there (or the
-        table cannot be read: the merge says why).
+    tuple of int and str
+        How many lines, and ``responses.csv, Zeilen 5-44``; ``(0, "")`` when
+        none is there (or the table cannot be read: the merge says why).
     """
     if rekey is None:
-        return ""
+        return 0, ""
     try:
         old = _read(folder, "responses")
     except ImportRefused:
-        return ""
+        return 0, ""
     if old is None:
-        return ""
+        return 0, ""
     frame = old.frame
     there = (frame["unit_id"].astype(str) == unit) & (wave_keys(frame["wave"]) == wave_key(wave))
+    if items is not None:
+        there &= frame["item_id"].astype(str).isin(set(items))
     # the pseudonyms were made from the wave as written there ("01" is wave 1 but another hash)
     mine = {p for text in frame.loc[there, "wave"].astype(str).unique() for p in rekey(unit, text)}
     hit = (there & frame["respondent_id"].astype(str).isin(mine)).to_numpy()
     lines = old.lines[hit]
     if not len(lines):
-        return ""
-    return f"{old.path.name}, Zeile{'n' * (len(lines) != 1)} {_spans(lines)}"
+        return 0, ""
+    return len(lines), f"{old.path.name}, Zeile{'n' * (len(lines) != 1)} {_spans(lines)}"
 
 
 def _rows_text(frame: pd.DataFrame, columns: list[str], sep: str) -> str:
@@ -420,6 +466,7 @@ def merge_into(
     old = _read(folder, "responses")
     replaced = 0
     dropped: tuple[int, int, tuple[int, ...], int] = (0, 0, (), 0)
+    left: dict[tuple[str, str, str], frozenset[str]] = {}
     if old is None:
         texts["responses.csv"] = table_csv_text(responses, note)
     else:
@@ -433,6 +480,7 @@ def merge_into(
             gone = gone[~gone.isin(_present(frame[hit], responses, rekey))]
             lines = tuple(int(n) for n in old.lines[gone.index.to_numpy()])
             frame = frame[~hit]
+            left = _items_left(frame, replace_wave)
             # a panel pseudonym is the same in every wave: their answers of this wave only
             same_wave = (wave_keys(frame["wave"]) == wave_key(replace_wave)).to_numpy()
             kept = int((frame["respondent_id"].isin(set(gone)).to_numpy() & same_wave).sum())
@@ -464,7 +512,16 @@ def merge_into(
         raise ImportRefused(problems)
     read = {t.path: t.sha256 for t in (old_book, old) if t is not None}
     synthetic = tuple(t.path.name for t in (old_book, old) if t is not None and t.synthetic)
-    return Merged(texts, added_items, len(responses), replaced, read, synthetic, *dropped)
+    return Merged(texts, added_items, len(responses), replaced, read, synthetic, *dropped, left)
+
+
+def _items_left(frame: pd.DataFrame, wave: str) -> dict[tuple[str, str, str], frozenset[str]]:
+    """Return the items with stored answers of every unit and actor group of ``wave``."""
+    here = frame[(wave_keys(frame["wave"]) == wave_key(wave)).to_numpy()]
+    if "actor_group" not in here or here.empty:
+        return {}
+    found = here.groupby(["unit_id", "actor_group"], sort=False)["item_id"].agg(frozenset)
+    return {(wave_key(wave), u, a): items for (u, a), items in found.items()}
 
 
 def _present(

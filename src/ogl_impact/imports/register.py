@@ -28,14 +28,17 @@ Each line names in ``items`` the items of its wave, unit and actor group its
 import took answers for. ``--replace`` takes the group's answers to the new
 mapping's items only (answers to other items stay, also those of respondents
 ``--remove-absent`` removes): so every answer left in ``responses.csv`` keeps
-a line of its group that names its item and is not marked replaced
-(:func:`register_text`). An earlier line that keeps answers to other items
-stays unmarked, its ``items`` narrowed to them; only a line none of whose
-answers is left gets the day in ``replaced``; ``answers`` stays the count at
-the import. The same export imported again with ``--replace`` and a mapping
+a line of its group that names its item (or none, see below) and is not
+marked replaced (:func:`register_text`). An earlier line that keeps answers
+to other items stays unmarked, its ``items`` narrowed to them; only a line
+none of whose answers is left gets the day in ``replaced``; ``answers``
+stays the count at the import. The same export imported again with ``--replace`` and a mapping
 of fewer or other items keeps one line per group, naming the earlier items
-whose answers stay as well. A line of an older version names no items: what
-it held is not known, and it is marked whenever its group is replaced.
+whose answers stay as well (for a line naming none: the items of its
+respondents' answers in ``responses.csv``). A line of an older version
+names no items (nor does a cell emptied by hand): it stands for all items
+of its group, and a ``--replace`` of some of them leaves it unmarked while
+its group keeps answers to items no other line names (those are its).
 
 A folder without the register (an older one, the embedded demo data) has
 nothing recorded; the first import writes it. Both files are written in the
@@ -46,7 +49,7 @@ so a killed import leaves all of them old or all new.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -73,6 +76,11 @@ TAKEN_COMMENT = (
 )
 GROUP = ["wave", "unit_id", "actor_group"]
 _VERSION = "ogl-impact-export-1"  # changes only with the way the checksum is taken
+Where = Callable[[str, str, "frozenset[str] | None"], tuple[int, str]]
+"""``where(unit, wave, items)``: how many lines of ``responses.csv`` hold an export's answers.
+
+:func:`~ogl_impact.imports.merge.stored_lines` with the folder and the import's ``rekey``.
+"""
 
 
 def export_checksum(export: SurveyExport, tool: str) -> str:
@@ -294,8 +302,7 @@ def check_new(
     shown_name: str,
     replace_wave: str | None,
     stored: Callable[[], int] | None = None,
-    items: Sequence[str] = (),
-    where: Callable[[str, str], str] | None = None,
+    where: Where | None = None,
 ) -> None:
     """Refuse an export whose answers the register says were imported already.
 
@@ -319,14 +326,12 @@ def check_new(
         Returns how many of this import's answers ``responses.csv`` holds;
         asked only when the export is recorded as the same wave, unit and
         group, to tell answers still there from answers removed by hand.
-    items : sequence of str
-        The items this import maps, named in the advice to remove an earlier
-        import (its rows only, not the other answers of its groups).
     where : callable, optional
-        ``where(unit, wave)`` names the lines of ``responses.csv`` that hold
-        this export's responses as that unit and wave
+        ``where(unit, wave, items)`` counts and names the lines of
+        ``responses.csv`` that hold this export's answers to ``items`` (all
+        with ``None``) as that unit and wave
         (:func:`~ogl_impact.imports.merge.stored_lines`), for the advice to
-        remove an earlier import.
+        remove an earlier import: only the answers its lines still name.
 
     Raises
     ------
@@ -416,34 +421,79 @@ def check_new(
             f"--replace {same_wave[0]}"
         )
     else:
-        places = "; ".join(sorted({_group_text(*g) for g in old}))
-        n = int(pd.to_numeric(earlier["answers"], errors="coerce").fillna(0).sum())
-        said = f"{n} Antwort{'en' * (n != 1)}"
-        what = f"{'Item' if len(items) == 1 else 'Items'} {', '.join(items)}" if items else ""
-        out.append(
-            f"War Welle oder Einheit des früheren Imports falsch, zuerst den früheren Import "
-            f"entfernen: nur seine {said} ({places}{'; ' + what if what else ''}) aus "
-            f"responses.csv – die übrigen Antworten dieser Gruppen bleiben – und seine Zeilen aus "
-            f"{register.path.name}; dann erneut importieren. Für einen korrigierten Import "
-            f"derselben Welle und Einheit: --replace WELLE / if the earlier wave or unit was "
-            f"wrong, remove the earlier import first (its answers from responses.csv, its lines "
-            f"from {register.path.name}); for a corrected re-import of the same wave: --replace"
-        )
-        out += _removal_lines(where, sorted({(g[1], g[0]) for g in old}))
+        out += _removal_advice(earlier, where, register.path.name)
     raise ImportRefused(out)
 
 
-def _removal_lines(
-    where: Callable[[str, str], str] | None, places: Sequence[tuple[str, str]]
-) -> list[str]:
-    """Name the lines of ``responses.csv`` that hold the export's answers at these places."""
-    if where is None:
+def _removal_advice(earlier: pd.DataFrame, where: Where | None, register_name: str) -> list[str]:
+    """Advise how to remove an earlier import of this export, naming only its answers.
+
+    Only its lines not marked replaced hold answers, and of those only the
+    answers to the items they name (a ``--replace`` of other items narrowed
+    them; the same respondents' other answers came from other imports).
+    The count said is that of the lines of ``responses.csv`` named.
+    """
+    whens = earlier["replaced"] if "replaced" in earlier else pd.Series(pd.NaT, earlier.index)
+    live = earlier[whens.isna().to_numpy()]
+    if live.empty:
+        return [
+            f"Seine Antworten hat ein späterer Import mit --replace ersetzt (Spalte replaced), "
+            f"in responses.csv ist von ihm nichts mehr zu entfernen. War Welle oder Einheit "
+            f"falsch: seine Zeilen aus {register_name} entfernen und erneut importieren / a "
+            f"later --replace took its answers; nothing of it is left in responses.csv"
+        ]
+    places: dict[tuple[str, str], frozenset[str] | None] = {}
+    named: set[str] = set()
+    cells = live["items"] if "items" in live else pd.Series(None, index=live.index)
+    for (unit, wave, *_), cell in zip(_keyed(live, "unit_id"), cells, strict=True):
+        items = _named(cell)
+        had = places.get((unit, wave), frozenset())
+        places[(unit, wave)] = None if items is None or had is None else had | items
+        named |= items or set()
+    found = {p: where(p[0], p[1], items) if where else (0, "") for p, items in places.items()}
+    n = sum(count for count, _ in found.values())
+    if not n:  # nothing can be named (a panel key, answers removed by hand): as recorded
+        n = int(pd.to_numeric(live["answers"], errors="coerce").fillna(0).sum())
+    said = f"{n} Antwort{'en' * (n != 1)}"
+    groups = "; ".join(sorted({_group_text(*g) for g in _keyed(live)}))
+    what = f"{'Item' if len(named) == 1 else 'Items'} {', '.join(sorted(named))}" if named else ""
+    out = [
+        f"War Welle oder Einheit des früheren Imports falsch, zuerst den früheren Import "
+        f"entfernen: nur seine {said} ({groups}{'; ' + what if what else ''}) aus "
+        f"responses.csv – die übrigen Antworten dieser Gruppen bleiben – und seine Zeilen aus "
+        f"{register_name}; dann erneut importieren. Für einen korrigierten Import "
+        f"derselben Welle und Einheit: --replace WELLE / if the earlier wave or unit was "
+        f"wrong, remove the earlier import first (its {n} answers from responses.csv, its "
+        f"lines from {register_name}); for a corrected re-import of the same wave: --replace"
+    ]
+    for (unit, wave), (count, text) in sorted(found.items()):
+        if count:
+            out.append(f"  zu entfernen (Welle {wave}, Einheit {unit}): {text} / to remove")
+    return out
+
+
+def _removal_lines(where: Where | None, register: Register, hit: pd.DataFrame) -> list[str]:
+    """Name the lines of ``responses.csv`` holding the answers of the earlier imports ``hit``.
+
+    ``hit`` are their response records; of each import's line, the answers to
+    the items it names (all for a line of an older version, naming none).
+    """
+    if where is None or hit.empty:
         return []
+    frame = register.frame
+    cells = frame["items"] if "items" in frame else pd.Series(None, index=frame.index)
+    named = dict(zip(_keyed(frame, "sha256"), map(_named, cells), strict=True))
+    places: dict[tuple[str, str], frozenset[str] | None] = {}
+    for key in set(_keyed(hit, "sha256")):
+        items = named.get(key)
+        place = (key[2], key[1])
+        had = places.get(place, frozenset())
+        places[place] = None if items is None or had is None else had | items
     out = []
-    for unit, wave in places:
-        found = where(unit, wave)
-        if found:
-            out.append(f"  zu entfernen (Welle {wave}, Einheit {unit}): {found} / to remove")
+    for (unit, wave), items in sorted(places.items()):
+        count, text = where(unit, wave, items)
+        if count:
+            out.append(f"  zu entfernen (Welle {wave}, Einheit {unit}): {text} / to remove")
     return out
 
 
@@ -461,7 +511,7 @@ def check_overlap(
     imported: pd.DataFrame,
     shown_name: str,
     replace_wave: str | None,
-    where: Callable[[str, str], str] | None = None,
+    where: Where | None = None,
 ) -> None:
     """Refuse an export some of whose responses an earlier import took in.
 
@@ -491,9 +541,9 @@ def check_overlap(
     replace_wave : str, optional
         The wave given with ``--replace``.
     where : callable, optional
-        ``where(unit, wave)`` names the lines of ``responses.csv`` that hold
-        this export's responses as that unit and wave, for the advice to
-        remove an earlier import.
+        ``where(unit, wave, items)`` counts and names the lines of
+        ``responses.csv`` that hold this export's answers to ``items`` as
+        that unit and wave, for the advice to remove an earlier import.
 
     Raises
     ------
@@ -517,7 +567,9 @@ def check_overlap(
     now = dict(zip(taken["response"].astype(str), _keyed(taken), strict=True))
     # as what they would be imported this time
     same = np.array([now[r] == g for r, g in zip(hit["response"], _keyed(hit), strict=True)])
-    n, total = len(hit), len(taken)
+    # distinct responses: a line a --replace narrowed keeps the records of the responses the
+    # replacing import recorded too (the answers to its other items stay)
+    n, total = int(hit["response"].nunique()), len(taken)
     out = [
         f"{shown_name}: {n} von {total} Antwortbögen dieses Exports wurden schon importiert "
         f"(dieselben Antwortbögen der Umfrage, etwa aus einem früheren Download); ein zweiter "
@@ -562,8 +614,7 @@ def check_overlap(
             f"wrong, remove the earlier import first (its answers from responses.csv, its "
             f"lines from {register.path.name})"
         )
-        wrong = hit.loc[~same, ["unit_id", "wave"]].drop_duplicates()
-        out += _removal_lines(where, sorted(map(tuple, wrong.to_numpy().tolist())))
+        out += _removal_lines(where, register, hit[~same])
     waves = {g[0] for g, s in zip(_keyed(hit), same, strict=True) if s}
     if len(waves) == 1:  # --replace takes one wave
         (wave,) = waves
@@ -593,6 +644,8 @@ def register_text(
     secret_check: str = "",
     replaced_rows: int = 0,
     kept: Callable[[tuple[str, ...], list[str]], int] | None = None,
+    held: Callable[[tuple[str, ...]], frozenset[str]] | None = None,
+    remaining: Mapping[tuple[str, ...], frozenset[str]] | None = None,
 ) -> dict[str, str]:
     """Return the register's new files: the recorded rows and this import's.
 
@@ -607,16 +660,22 @@ def register_text(
     ``day`` as ``replaced``: none of its answers is left (``items`` then
     names those it held last, and a later ``--replace`` keeps the day); if
     this import also took in every one of its responses again, it is no
-    longer listed. A line of an older version, which does not name its
-    items, is marked when answers of its group were replaced (what it held
-    is not known), and dropped when all its responses moved, as before. A
-    ``--replace`` that removed no answer changes no earlier line naming items.
+    longer listed. A line naming no items (an older version, or a cell
+    emptied by hand) stands for all items of its group: what it held is not
+    known. The answers its group keeps (``remaining``) to items no line
+    naming items names are its: then it stays unmarked (and keeps its
+    records); otherwise it is marked, as before (whether some of the answers
+    other lines name are its is not known), and dropped when all its
+    responses moved. A ``--replace`` that removed no answer changes no
+    earlier line naming items.
 
     The lines of this very export recorded before (only possible with an
     accepted ``--replace``, see :func:`check_new`) give way to this import's,
     so the register keeps one line per export and group; the items of such a
     line that this import does not hold (a mapping of fewer or other items)
-    stay in its new line, and so do its answers to them (``kept``).
+    stay in its new line, and so do its answers to them (``kept``). Such a
+    line naming no items held the answers of its respondents in its group
+    (``held``): those to items this import does not hold stay in its new line.
 
     The response records of an earlier line that stays unmarked stay with
     it; those of a line marked replaced that this import took in again (as a
@@ -653,6 +712,15 @@ def register_text(
         to ``items`` of ``group`` (wave, unit, actor group) ``responses.csv``
         holds, for the line of this export imported before with items this
         import does not hold; without it they are not counted.
+    held : callable, optional
+        ``held(group)``: the items of ``group`` that ``responses.csv`` holds
+        answers of this export's respondents to (before this import), for
+        its line imported before that names no items
+        (:func:`~ogl_impact.imports.merge.held_items`).
+    remaining : mapping, optional
+        Group -> the items it keeps answers to once the ``--replace``
+        removed its own (:attr:`~ogl_impact.imports.merge.Merged.left`), for
+        the lines naming no items.
 
     Returns
     -------
@@ -686,9 +754,33 @@ def register_text(
             _left(items, replaced, taking.get(k[1:]))
             for k, items, replaced in zip(keys, old["items"], old["replaced"], strict=True)
         ]
+        # this export's own line naming no items (an older version, a cell emptied by hand):
+        # its items are those its respondents' answers in responses.csv are to
+        left = [
+            _held_left(k, replaced, taking.get(k[1:]), held)
+            if k[0] == checksum and rest is None
+            else rest
+            for k, rest, replaced in zip(keys, left, old["replaced"], strict=True)
+        ]
         new, carried = _with_own_items(new, keys, left, checksum, kept)
+        # the items each group's lines naming items name once this import is written
+        others: dict[tuple[str, ...], set[str]] = {}
+        for g, rest in [*zip((k[1:] for k in keys), left, strict=True), *_named_new(new)]:
+            others.setdefault(g, set()).update(rest or ())
+        marked, items, holds = [], [], []
+        for k, rest, cell, replaced in zip(keys, left, old["items"], old["replaced"], strict=True):
+            touched = k[1:] in taking
+            if rest is None:  # no items named: its group's answers no other line names are its
+                orphans = None if remaining is None else remaining.get(k[1:], frozenset())
+                holds.append(bool(orphans and orphans - others.get(k[1:], set())))
+                marked.append(touched and not holds[-1] and (remaining is None or replaced is None))
+                items.append(cell)
+            else:
+                holds.append(bool(rest))
+                marked.append(touched and not rest and replaced is None)
+                items.append("|".join(sorted(rest)) if rest else cell)
         # lines that keep answers keep their records; the others give up those taken again
-        stays = {k for k, rest in zip(keys, left, strict=True) if rest}
+        stays = {k for k, keeps in zip(keys, holds, strict=True) if keeps}
         if taken is not None and len(taken) and len(records):
             mine = _keyed(records, "sha256")
             moved = records["response"].isin(set(taken["response"].astype(str))) & pd.Series(
@@ -699,15 +791,6 @@ def register_text(
             gone = had - _lines_of(records)  # lines every response of which this import took over
         else:
             gone = set()
-        marked, items = [], []
-        for k, rest, cell, replaced in zip(keys, left, old["items"], old["replaced"], strict=True):
-            touched = k[1:] in taking
-            if rest is None:  # no items named (an older version): as before
-                marked.append(touched)
-                items.append(cell)
-            else:
-                marked.append(touched and not rest and replaced is None)
-                items.append("|".join(sorted(rest)) if rest else cell)
         old["items"] = items
         old.loc[marked, "replaced"] = f"{day:%Y-%m-%d}"
         keep = [k[0] != checksum and k not in gone for k in keys]
@@ -795,6 +878,30 @@ def _left(items: object, replaced: object, scope: frozenset[str] | None) -> froz
     if isinstance(replaced, str) and replaced:
         return frozenset()
     return named - (scope or frozenset())
+
+
+def _named_new(new: pd.DataFrame) -> list[tuple[tuple[str, ...], frozenset[str] | None]]:
+    """Return the group and the items of each of this import's lines."""
+    return list(zip(_keyed(new), map(_named, new["items"]), strict=True))
+
+
+def _held_left(
+    key: tuple[str, ...],
+    replaced: object,
+    scope: frozenset[str] | None,
+    held: Callable[[tuple[str, ...]], frozenset[str]] | None,
+) -> frozenset[str] | None:
+    """Return the items this export's earlier line keeps answers to, also when it names none.
+
+    A line naming no items (an older version, a cell emptied by hand) holds
+    the answers of its export's respondents in its group (``held``, read from
+    ``responses.csv`` before the merge); those outside ``scope`` stay.
+    """
+    if isinstance(replaced, str) and replaced:
+        return frozenset()
+    if held is None:
+        return None
+    return held(key[1:]) - (scope or frozenset())
 
 
 def _with_own_items(
