@@ -113,7 +113,7 @@ LAYERS = [
         "ogl_impact.delivery.findings",
         "ogl_impact.delivery.tables",
     },
-    {"ogl_impact.delivery.template", "ogl_impact.delivery.read"},
+    {"ogl_impact.delivery.template", "ogl_impact.delivery.read", "ogl_impact.delivery.bulk"},
     {"ogl_impact.delivery.notes", "ogl_impact.delivery.unassigned"},
     {"ogl_impact.delivery.plausibility", "ogl_impact.delivery.feedback"},
     {"ogl_impact.delivery.check", "ogl_impact.delivery.csvout", "ogl_impact.delivery.keep"},
