@@ -164,3 +164,26 @@ def test_a_line_naming_no_items_stays_while_its_group_keeps_answers_no_line_name
     assert counts(out) == {"farbe": 10, "bild": 20}
     assert lines(out)[0][0] == "colors.lss, a.csv" and lines(out)[0][3] != ""
     clean(out, capsys)
+
+
+def test_a_line_naming_no_items_claims_no_answers_another_line_names(tmp_path, secret, capsys):
+    # a's line emptied by hand; a cumulative download c (the same respondents and more)
+    # replaces farbe; then a again with bild only: the farbe answers of a's respondents are
+    # c's now, named by c's line, and a's new line must not claim them too
+    out = tmp_path / "daten"
+    farbe, bild = mapping(tmp_path / "f.map", rows=FARBE), mapping(tmp_path / "b.map")
+    a = limesurvey(tmp_path / "a.csv", range(1, 41))
+    assert imp("limesurvey", a, mapping(tmp_path / "both.map", rows=BILD + FARBE), out, secret) == 0
+    without_items(out, emptied=True)
+    c = limesurvey(tmp_path / "c.csv", range(1, 53))
+    assert imp("limesurvey", c, farbe, out, secret, "--replace", "1", "--remove-absent") == 0
+    capsys.readouterr()
+    assert imp("limesurvey", a, bild, out, secret, "--replace", "1") == 0
+    said = capsys.readouterr().out
+    assert "nennt in items auch" not in said, said
+    assert counts(out) == {"bild": 40, "farbe": 52}
+    assert sorted((e, i, n) for e, i, n, r in lines(out) if not r) == [
+        ("colors.lss, a.csv", "bild", "40"),
+        ("colors.lss, c.csv", "farbe", "52"),
+    ]
+    clean(out, capsys)

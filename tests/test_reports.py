@@ -260,18 +260,9 @@ def test_cli_refuses_bad_arguments_and_bad_data(tmp_path, mini, capsys, monkeypa
     assert "Traceback" not in err and not (tmp_path / "f").exists()
     status, err = _main(capsys, "--all", "--format", "jpg", "--out", str(tmp_path / "f"))
     assert status == 2 and "invalid choice: 'jpg'" in err
-    status, err = (
-        _main(  # typed in capitals: understood (and here still refused for lack of PNG/SVG)
-            capsys,
-            "--all",
-            "--format",
-            "PDF",
-            "--data",
-            str(demo_dir),
-            "--out",
-            str(tmp_path / "f"),
-        )
-    )
+    # typed in capitals: understood (and here still refused for lack of PNG/SVG)
+    pdf = ("--format", "PDF", "--data", str(demo_dir), "--out", str(tmp_path / "f"))
+    status, err = _main(capsys, "--all", *pdf)
     assert status == 2 and "--format png oder --format svg fehlt" in err
     lines = (mini / "waves.csv").read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace("2020-04-01", "kein Datum")

@@ -48,10 +48,9 @@ from ogl_impact.imports.export import SurveyExport
 from ogl_impact.imports.kobo import KoboError, read_kobo
 from ogl_impact.imports.limesurvey import LimeSurveyError, read_limesurvey
 from ogl_impact.imports.merge import (
+    HeldAnswers,
     ImportRefused,
     Merged,
-    held_items,
-    kept_answers,
     merge_into,
     stored_answers,
     stored_lines,
@@ -373,26 +372,28 @@ def _merge_and_write(
         )
         if merged.dropped_rows and not remove_absent:
             raise ImportRefused(_absent(merged, replace_wave))
+        # answers stored before this import, read once (responses.csv unchanged until written)
+        held = HeldAnswers(out, result.respondents)
+        day = pd.Timestamp.now().normalize()
+        texts = register_text(
+            register,
+            checksum,
+            imported,
+            shown,
+            tool,
+            day,
+            result.taken,
+            replace_wave,
+            secret_value,
+            merged.replaced_rows,
+            held.count,
+            held.items,
+            merged.left,
+        )
     except ImportRefused as exc:
         _say(exc.lines)
         _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
         return 1
-    day = pd.Timestamp.now().normalize()
-    texts = register_text(
-        register,
-        checksum,
-        imported,
-        shown,
-        tool,
-        day,
-        result.taken,
-        replace_wave,
-        secret_value,
-        merged.replaced_rows,
-        functools.partial(kept_answers, out, result.respondents),
-        functools.partial(held_items, out, result.respondents),
-        merged.left,
-    )
     merged = dataclasses.replace(
         merged,
         texts={**merged.texts, **texts},

@@ -196,14 +196,14 @@ def stored_answers(folder: Path, responses: pd.DataFrame) -> int:
     return int(_keys(responses).isin(_keys(old.frame)).sum())
 
 
-def kept_answers(
-    folder: Path, respondents: pd.DataFrame, group: tuple[str, ...], items: list[str]
-) -> int:
-    """Count the stored answers of an export's respondents to ``items`` of one group.
+class HeldAnswers:
+    """The stored answers of an export's respondents, per group: read once, when first asked.
 
-    For the line of the same export imported before with a mapping of other
-    items: its answers to the items this import does not hold stay, and its
-    line counts them.
+    For the line of the same export imported before: with a mapping of other
+    items, its answers to the items this import does not hold stay and its
+    line counts them (:meth:`count`); by an older version, which names no
+    items, the items its respondents have answers to are its own
+    (:meth:`items`; a response is imported once).
 
     Parameters
     ----------
@@ -213,65 +213,46 @@ def kept_answers(
         ``respondent_id``, ``unit_id``, ``wave``, ``actor_group`` of every
         response of the export
         (:attr:`~ogl_impact.imports.convert.Conversion.respondents`).
-    group : tuple of str
-        Wave (as :func:`wave_key`), unit and actor group.
-    items : list of str
-        The items whose answers are counted.
-
-    Returns
-    -------
-    int
-        How many rows of ``responses.csv`` (0 without it) hold them.
     """
-    held = _held(folder, respondents, group)
-    return int(held.isin(set(items)).sum())
 
+    def __init__(self, folder: Path, respondents: pd.DataFrame) -> None:
+        self._folder = folder
+        self._respondents = respondents
+        self._stored: pd.DataFrame | None = None
 
-def held_items(folder: Path, respondents: pd.DataFrame, group: tuple[str, ...]) -> frozenset[str]:
-    """Return the items of one group that an export's respondents have answers to.
+    def count(self, group: tuple[str, ...], items: list[str]) -> int:
+        """Count the stored answers to ``items`` of ``group`` (0 without ``responses.csv``).
 
-    For the line of the same export imported before by an older version,
-    which names no items: the answers ``responses.csv`` holds of its
-    respondents in its group are its own (a response is imported once).
+        ``group`` is wave (as :func:`wave_key`), unit and actor group.
+        """
+        return int(self._of(group).isin(set(items)).sum())
 
-    Parameters
-    ----------
-    folder : Path
-        The data folder.
-    respondents : DataFrame
-        ``respondent_id``, ``unit_id``, ``wave``, ``actor_group`` of every
-        response of the export.
-    group : tuple of str
-        Wave (as :func:`wave_key`), unit and actor group.
+    def items(self, group: tuple[str, ...]) -> frozenset[str]:
+        """Return the items of ``group`` the respondents have stored answers to."""
+        return frozenset(self._of(group))
 
-    Returns
-    -------
-    frozenset of str
-        Their item ids (none without ``responses.csv``).
-    """
-    return frozenset(_held(folder, respondents, group))
-
-
-def _held(folder: Path, respondents: pd.DataFrame, group: tuple[str, ...]) -> pd.Series:
-    """Return the item of every stored answer of the export's respondents in ``group``."""
-    old = _read(folder, "responses")
-    if old is None or not len(respondents):
-        return pd.Series([], dtype=str)
-    wave, unit, actor = group
-    mine = respondents[
-        (wave_keys(respondents["wave"]) == wave).to_numpy()
-        & (respondents["unit_id"].astype(str) == unit).to_numpy()
-        & (respondents["actor_group"].astype(str) == actor).to_numpy()
-    ]
-    frame = old.frame.astype(str)
-    hit = (
-        (wave_keys(frame["wave"]) == wave)
-        & (frame["unit_id"] == unit)
-        & frame["respondent_id"].isin(set(mine["respondent_id"]))
-    )
-    if "actor_group" in frame:
-        hit &= frame["actor_group"] == actor
-    return frame.loc[hit, "item_id"]
+    def _of(self, group: tuple[str, ...]) -> pd.Series:
+        """Return the item of every stored answer of the export's respondents in ``group``."""
+        if self._stored is None:
+            old = _read(self._folder, "responses")
+            self._stored = pd.DataFrame() if old is None else old.frame.astype(str)
+        frame, respondents = self._stored, self._respondents
+        if frame.empty or not len(respondents):
+            return pd.Series([], dtype=str)
+        wave, unit, actor = group
+        mine = respondents[
+            (wave_keys(respondents["wave"]) == wave).to_numpy()
+            & (respondents["unit_id"].astype(str) == unit).to_numpy()
+            & (respondents["actor_group"].astype(str) == actor).to_numpy()
+        ]
+        hit = (
+            (wave_keys(frame["wave"]) == wave)
+            & (frame["unit_id"] == unit)
+            & frame["respondent_id"].isin(set(mine["respondent_id"]))
+        )
+        if "actor_group" in frame:
+            hit &= frame["actor_group"] == actor
+        return frame.loc[hit, "item_id"]
 
 
 def stored_lines(

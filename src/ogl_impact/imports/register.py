@@ -755,9 +755,15 @@ def register_text(
             for k, items, replaced in zip(keys, old["items"], old["replaced"], strict=True)
         ]
         # this export's own line naming no items (an older version, a cell emptied by hand):
-        # its items are those its respondents' answers in responses.csv are to
+        # its items are those its respondents' answers in responses.csv are to, less those
+        # another export's line of the group names (the same respondents in a cumulative
+        # download: those answers are that line's)
+        named: dict[tuple[str, ...], set[str]] = {}
+        for k, rest in zip(keys, left, strict=True):
+            if k[0] != checksum and rest:
+                named.setdefault(k[1:], set()).update(rest)
         left = [
-            _held_left(k, replaced, taking.get(k[1:]), held)
+            _held_left(k, replaced, taking.get(k[1:]), held, named.get(k[1:], set()))
             if k[0] == checksum and rest is None
             else rest
             for k, rest, replaced in zip(keys, left, old["replaced"], strict=True)
@@ -890,18 +896,20 @@ def _held_left(
     replaced: object,
     scope: frozenset[str] | None,
     held: Callable[[tuple[str, ...]], frozenset[str]] | None,
+    others: set[str],
 ) -> frozenset[str] | None:
     """Return the items this export's earlier line keeps answers to, also when it names none.
 
     A line naming no items (an older version, a cell emptied by hand) holds
     the answers of its export's respondents in its group (``held``, read from
-    ``responses.csv`` before the merge); those outside ``scope`` stay.
+    ``responses.csv`` before the merge), except to the items ``others``
+    (another export's lines of the group) name; those outside ``scope`` stay.
     """
     if isinstance(replaced, str) and replaced:
         return frozenset()
     if held is None:
         return None
-    return held(key[1:]) - (scope or frozenset())
+    return held(key[1:]) - (scope or frozenset()) - others
 
 
 def _with_own_items(
