@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -185,8 +186,51 @@ def marked_copy(source: Path, findings: Sequence[Finding], target: Path, lang: L
         )
         previous = cell.comment.text + "\n\n" if cell.comment else ""
         cell.comment = Comment(previous + text, "ogl-impact", width=320, height=160)
-    book.save(target)
+    _save_as_received(book, target)
     return True
+
+
+class _TimelessZip(zipfile.ZipFile):
+    """A zip archive whose members carry no time of writing (1980-01-01, the zip epoch)."""
+
+    def writestr(  # type: ignore[override]
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: bytes | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """Write ``data`` as a member named ``zinfo_or_arcname``, dated the zip epoch."""
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            zinfo_or_arcname.compress_type = self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(  # type: ignore[override]
+        self,
+        filename: str,
+        arcname: str | None = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """Write the file ``filename`` as a member, dated the zip epoch."""
+        data = Path(filename).read_bytes()
+        self.writestr(arcname or Path(filename).name, data, compress_type, compresslevel)
+
+
+def _save_as_received(book: object, target: Path) -> None:
+    """Save ``book`` without the time of saving: the same findings give the same bytes.
+
+    openpyxl's ``save`` stamps the current time into docProps/core.xml
+    (``dcterms:modified``) and every zip member; written here through its
+    writer, the properties stay those of the workbook as received and the
+    members carry the zip epoch.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    with target.open("wb") as handle, _TimelessZip(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
 
 
 def _shown(column: str, value: object, lang: Lang) -> str:
