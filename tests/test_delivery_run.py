@@ -247,7 +247,7 @@ def test_ctrl_c_right_after_the_commit_says_in_one_line_what_was_written(
     if asked:
         assert f"Rückmeldungen in {fb / 'index.html'}" in said, said
     else:
-        assert "keine Rückmeldungen (ohne --feedback)" in said, said
+        assert "keine Rückmeldungen verlangt (ohne --feedback)" in said, said
     after = _files(stored)  # the delivery was taken in: the changed value and its revision
     assert after["indicator_values.csv"] != before["indicator_values.csv"]
     assert after["revisions.csv"] != before["revisions.csv"]

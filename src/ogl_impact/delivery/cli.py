@@ -375,24 +375,23 @@ def _interrupted_after_commit(data: Path, feedback: Path | None) -> tuple[str, s
         The German and the English line (one line each, after a line break
         that ends the ``^C`` the terminal echoed).
     """
-    head_de = (
-        f"\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig geschrieben "
-        f"(Tabellen und Register submissions.csv in {data}"
-    )
-    head_en = (
-        f"\nInterrupted – the run had already finished: everything is completely written "
-        f"(tables and register submissions.csv in {data}"
-    )
     page = None if feedback is None else Path(feedback) / "index.html"
     if page is None:
-        fb_de, fb_en = "keine Rückmeldungen (ohne --feedback)", "no feedback (no --feedback)"
+        fb_de = "keine Rückmeldungen verlangt (ohne --feedback)"
+        fb_en = "no feedback asked for (no --feedback)"
     elif page.is_file():
         fb_de, fb_en = f"Rückmeldungen in {page}", f"feedback in {page}"
-    else:  # no workbook found: no feedback folder was made
-        fb_de, fb_en = f"keine Rückmeldungen geschrieben ({feedback})", f"no feedback ({feedback})"
-    tail_de = "); nur die Ausgabe hier ist unvollständig (siehe submissions.csv)"
-    tail_en = "); only this output is incomplete (see submissions.csv)"
-    return (f"{head_de}, {fb_de}{tail_de}", f"{head_en}, {fb_en}{tail_en}")
+    else:  # no workbook found: the feedback folder was left as it was
+        fb_de = f"keine Rückmeldungen geschrieben, {feedback} unverändert"
+        fb_en = f"no feedback written, {feedback} unchanged"
+    return (
+        f"\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig geschrieben, "
+        f"Tabellen und Register submissions.csv in {data}; {fb_de}; nur die Ausgabe hier ist "
+        "unvollständig (siehe submissions.csv)",
+        f"\nInterrupted – the run had already finished: everything is completely written, "
+        f"tables and register submissions.csv in {data}; {fb_en}; only this output is "
+        "incomplete (see submissions.csv)",
+    )
 
 
 def _report(result, feedback: Path | None, lang: str) -> int:
