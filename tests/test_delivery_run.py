@@ -227,6 +227,34 @@ def test_ctrl_c_during_the_commit_waits_for_data_and_feedback(full, stored, tmp_
     assert _staging_left(stored) == [] and _staging_left(fb) == []
 
 
+@pytest.mark.parametrize("asked", [True, False])
+def test_ctrl_c_right_after_the_commit_says_in_one_line_what_was_written(
+    full, stored, tmp_path, asked
+):
+    wb = _corrected(full, LAB, tmp_path / "w" / f"{LAB}_{PERIOD}.xlsx")
+    fb = tmp_path / "fb"
+    before = _files(stored)
+    extra = ["--feedback", str(fb)] if asked else []
+    proc, _ = _start(tmp_path, "committed", "collect", str(wb), "--data", str(stored), *extra)
+    proc.send_signal(signal.SIGINT)  # tables and feedback are in; nothing is deferred any more
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out + err
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    said = lines[0]
+    assert said.startswith("Abgebrochen") and "vollständig geschrieben" in said, said
+    assert str(stored) in said and "nichts geändert" not in said, said
+    if asked:
+        assert f"Rückmeldungen in {fb / 'index.html'}" in said, said
+    else:
+        assert "keine Rückmeldungen verlangt (ohne --feedback)" in said, said
+    after = _files(stored)  # the delivery was taken in: the changed value and its revision
+    assert after["indicator_values.csv"] != before["indicator_values.csv"]
+    assert after["revisions.csv"] != before["revisions.csv"]
+    assert (fb / f"{LAB}_{PERIOD}.html").exists() is asked
+    assert _staging_left(stored) == []
+
+
 # --- 11. two versions of one lab's workbook in one run ------------------------------------------
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import subprocess
+import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -418,6 +421,32 @@ def test_status_refuses_unusable_arguments(register, capsys, args, needle):
     captured = capsys.readouterr()
     assert needle in captured.err
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_status_refuses_a_day_after_today(register, capsys):
+    # tomorrow has not come: its status cannot be known (rule of HAPPENED, "Tippfehler im Jahr?")
+    tomorrow = date.today() + timedelta(days=1)
+    for text in (f"{tomorrow:%Y-%m-%d}", f"{tomorrow:%d.%m.%Y}", "2062-05-31"):
+        assert main(["status", "--data", str(register), "--as-of", text]) == 2
+        captured = capsys.readouterr()
+        assert f"--as-of „{text}“ liegt nach heute ({date.today():%d.%m.%Y})" in captured.err
+        assert captured.out == "" and "Traceback" not in captured.err
+
+
+def test_status_as_of_today_is_allowed(register, capsys):
+    assert main(["status", "--data", str(register), "--as-of", f"{date.today():%d.%m.%Y}"]) == 0
+    assert f"Stand {date.today():%d.%m.%Y}" in capsys.readouterr().out
+
+
+def test_status_refuses_a_future_day_in_a_real_process(register):
+    result = subprocess.run(
+        [sys.executable, "-m", "ogl_impact", "status", "--data", str(register), "--as-of",
+         "31.12.2999"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--as-of „31.12.2999“ liegt nach heute" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
 
 
 def test_status_of_a_folder_that_does_not_exist(tmp_path, capsys):

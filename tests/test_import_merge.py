@@ -89,6 +89,9 @@ def test_import_into_the_embedded_data_adds_and_keeps_every_answer(
     report = validate_folder(embedded)
     assert report.ok, report.errors[:3]
     assert len(report.tables["responses"]) == old_rows + 2
+    # the embedded answers of wave 2, brandis, citizens came before the register: no line names
+    # their items, and none of them is told as an answer without its import
+    assert [p for p in report.problems if p.rule == "answers_without_import"] == []
 
 
 def test_the_same_import_twice_is_refused_and_changes_no_byte(embedded, tmp_path, secret, capsys):

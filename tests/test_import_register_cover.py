@@ -14,13 +14,17 @@ respondents the new export lacks to items the mapping does not name stay
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ogl_impact.cli import main
 from ogl_impact.imports.merge import wave_key
 from ogl_impact.problems import format_text
+from ogl_impact.schemas.crosscheck import unsourced
 from ogl_impact.validate import validate_folder
+from tests.conftest import DEMO, edit, read_rows, write_rows
 from tests.test_import_overlap import imp, limesurvey, mapping, table, tree
 from tests.test_import_overlap import secret as secret
 
@@ -54,6 +58,7 @@ def clean(out, capsys) -> None:
     report = validate_folder(out)
     assert report.ok, format_text(report.problems)
     said = [p for p in report.problems if p.file in ("imports.csv", "imported_responses.csv")]
+    said += [p for p in report.problems if p.rule == "answers_without_import"]
     assert said == [], format_text(said)
     capsys.readouterr()
     assert main(["validate", str(out)]) == 0, capsys.readouterr()
@@ -261,3 +266,115 @@ def test_after_every_import_of_a_sequence_each_answer_has_a_line(tmp_path, secre
         extra = ("--replace", "1", "--remove-absent") if n else ()
         assert imp("limesurvey", files, m, out, secret, *extra) == 0, capsys.readouterr().err
         clean(out, capsys)
+
+
+# --- validate tells answers whose every line is marked replaced ------------------------------
+
+
+def unsourced_said(out: Path) -> list:
+    return [p for p in validate_folder(out).problems if p.rule == "answers_without_import"]
+
+
+def first_line_of(out: Path, item: str) -> int:
+    """The line of responses.csv (1-based, as the file numbers it) of the first answer to item."""
+    rows = read_rows(out / "responses.csv")
+    column = rows[1].index("item_id")
+    return next(n for n, row in enumerate(rows[2:], start=3) if row[column] == item)
+
+
+def test_a_line_marked_replaced_by_hand_while_its_answers_stay_is_told(tmp_path, secret, capsys):
+    out = tmp_path / "daten"
+    a = limesurvey(tmp_path / "a.csv", range(1, 41))  # 40 responses, each answers G02Q04
+    assert imp("limesurvey", a, mapping(tmp_path / "b.map", rows=BILD), out, secret) == 0
+    clean(out, capsys)
+    # somebody types a day into "Ersetzt am" of the only line (comment line 1, header 2)
+    edit(out, "imports", 3, "replaced", edit(out, "imports", 3, "imported", "2026-01-05"))
+    assert uncovered(out) == [("1", "brandis", "citizens", "bild")]  # the rule, said by the test
+    report = validate_folder(out)
+    assert report.ok  # a warning: the answers themselves are sound
+    said = [p for p in report.problems if p.rule == "answers_without_import"]
+    assert len(said) == 1, format_text(report.problems)
+    p = said[0]
+    assert (p.file, p.line, p.column, p.value, p.severity) == (
+        "responses.csv",
+        first_line_of(out, "bild"),
+        "item_id",
+        "bild",
+        "warning",
+    )
+    text = p.message()
+    assert "40 Antworten der Welle 1, Einheit brandis, Akteursgruppe citizens zu Item bild" in text
+    assert "imports.csv, Zeile 3" in text and "„Ersetzt am“ wieder leeren" in text, text
+    assert "--replace" in text, text
+    assert "40 answers of wave 1, unit brandis, actor group citizens to item bild" in p.message(
+        "en"
+    )
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 0  # warnings leave the folder usable
+    shown = capsys.readouterr().out
+    assert "responses.csv" in shown and "keine Quelle mehr" in shown and "1 Warnung" in shown
+    # emptied again, as the message says: nothing to tell
+    edit(out, "imports", 3, "replaced", "")
+    assert unsourced_said(out) == []
+
+
+def test_a_register_of_an_older_version_without_items_validates_without_warning(
+    tmp_path, secret, capsys
+):
+    out = tmp_path / "daten"
+    both = mapping(tmp_path / "both.map", rows=BILD + FARBE)
+    assert imp("limesurvey", limesurvey(tmp_path / "a.csv", range(1, 41)), both, out, secret) == 0
+    rows = read_rows(out / "imports.csv")
+    drop = rows[1].index("items")
+    write_rows(out / "imports.csv", [rows[0], *([c for i, c in enumerate(r) if i != drop]
+               for r in rows[1:])])  # fmt: skip
+    assert "items" not in read_rows(out / "imports.csv")[1]
+    report = validate_folder(out)
+    assert report.ok and [p for p in report.problems if p.severity == "warning"] == [], format_text(
+        report.problems
+    )
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 0
+    assert "fehlerfrei, 0 Warnungen" in capsys.readouterr().out
+
+
+def test_the_embedded_data_are_clean():
+    report = validate_folder(DEMO)
+    assert report.ok and [p for p in report.problems if p.rule == "answers_without_import"] == []
+
+
+def _register(*lines: tuple[int, str, str | None, str | None]) -> pd.DataFrame:
+    wave, unit, items, replaced = zip(*lines, strict=True)
+    return pd.DataFrame(
+        {"wave": wave, "unit_id": unit, "actor_group": "staff", "items": items,
+         "replaced": pd.to_datetime(list(replaced))}
+    )  # fmt: skip
+
+
+def _answers(*cells: tuple[int, str, str]) -> pd.DataFrame:
+    wave, unit, item = zip(*cells, strict=True)
+    return pd.DataFrame({"wave": wave, "unit_id": unit, "actor_group": "staff", "item_id": item})
+
+
+def test_the_rule_line_by_line():
+    answers = _answers(
+        (1, "a", "q1"),
+        (1, "a", "q1"),
+        (1, "a", "q2"),
+        (1, "a", "q3"),  # q3: no line names it
+        (1, "b", "q1"),  # unit b: its line names no items (older version) and is not marked
+        (2, "a", "q1"),  # wave 2: no line at all (before the register)
+        (1, "c", "q1"),
+        (1, "c", "q2"),  # unit c: its only line names none and is marked
+    )
+    register = _register(
+        (1, "a", "q1|q2", "2026-05-04"),  # marked: q1 and q2 lose it ...
+        (1, "a", "q2", None),  # ... but q2 keeps this one
+        (1, "b", None, None),
+        (1, "c", None, "2026-05-04"),
+    )
+    found = unsourced(register, answers)
+    got = [tuple(r) for r in found[["unit_id", "item_id", "answers", "first", "lines"]].values]
+    assert got == [("a", "q1", 2, 0, [0]), ("c", "q1", 1, 6, [3]), ("c", "q2", 1, 7, [3])]
+    # a register of an older version (no items, no replaced column): every line stands for all
+    assert unsourced(register.drop(columns=["items", "replaced"]), answers).empty

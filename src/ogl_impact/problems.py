@@ -226,6 +226,19 @@ RULES: Mapping[str, tuple[str, str]] = {
         "„Importiert am“).",
         "An import cannot have been replaced before the day it was imported.",
     ),
+    "answers_without_import": (
+        "{count_de} der Welle {wave}, Einheit {unit}, Akteursgruppe {actor} zu Item {item} "
+        "{have_de} keine Quelle mehr: jede Zeile von imports.csv, die sie nennt ({lines_de}), ist "
+        "als ersetzt markiert („Ersetzt am“), die Antworten stehen aber noch in responses.csv "
+        "(erste in dieser Zeile). Wurde der Tag von Hand eingetragen, bitte die Zelle „Ersetzt "
+        "am“ wieder leeren; sonst den Export mit ogl-impact import … --replace erneut einlesen "
+        "oder die Antworten entfernen.",
+        "{count_en} of wave {wave}, unit {unit}, actor group {actor} to item {item} {have_en} no "
+        "source any more: every line of imports.csv naming them ({lines_en}) is marked replaced "
+        "('replaced'), yet the answers are still in responses.csv (the first on this line). If "
+        "the day was typed by hand, please empty that cell; otherwise import the export again "
+        "with ogl-impact import … --replace or remove the answers.",
+    ),
     "column_missing_pair": (
         "Die Spalte fehlt: die Kopfzeile hat {present}, aber nicht {missing}; beide gehören "
         "zusammen (oder keine von beiden). Bitte die Spalte {missing} ergänzen.",

@@ -424,7 +424,7 @@ Exit 0: geschrieben; 1: abgelehnt, nichts geschrieben; 2: Argumente oder Zielord
         "--as-of",
         default=None,
         metavar="DATUM",
-        help="Stand an diesem Tag (JJJJ-MM-TT oder TT.MM.JJJJ; Standard: heute)",
+        help="Stand an diesem Tag (JJJJ-MM-TT oder TT.MM.JJJJ; Standard: heute; nicht nach heute)",
     )
     p.set_defaults(handler=_status)
 

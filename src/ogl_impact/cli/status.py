@@ -134,6 +134,49 @@ def parse_day(text: str) -> date:
     )
 
 
+def as_of_day(text: str | None, today: date | None = None) -> date:
+    """Read ``--as-of`` and refuse a day after today (default: today).
+
+    A status "as of" a day that has not come cannot be known: the register
+    holds only what has arrived, so every delivery due by then would be
+    shown missing. Like the days that record something that happened
+    (:data:`ogl_impact.validate.HAPPENED`), the day must not lie after today.
+
+    Parameters
+    ----------
+    text : str or None
+        The argument (see :func:`parse_day`); None or empty: today.
+    today : datetime.date, optional
+        Today (for tests).
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    StatusError
+        The day is no date or lies after today, naming option and value.
+
+    Examples
+    --------
+    >>> as_of_day("01.12.2026", today=date(2026, 12, 3))
+    datetime.date(2026, 12, 1)
+    """
+    today = today or date.today()
+    if not text:
+        return today
+    day = parse_day(text)
+    if day > today:
+        raise StatusError(
+            f"--as-of „{text}“ liegt nach heute ({today:%d.%m.%Y}); der Stand eines Tages, der "
+            "noch nicht gekommen ist, ist nicht bekannt. Tippfehler im Jahr? Bitte heute oder "
+            f"einen früheren Tag angeben / is after today ({today:%d.%m.%Y}): the status of a day "
+            "that has not come is not known; give today or an earlier day"
+        )
+    return day
+
+
 def check_period(periods: pd.DataFrame, period: str) -> None:
     """Refuse a period that is unknown or expects no delivery, suggesting the likely one.
 
@@ -185,7 +228,7 @@ def run(data: Path, period: str | None = None, lang: str = "de", as_of: str | No
     lang : {"de", "en"}
         Language of the tables.
     as_of : str, optional
-        The day to read the register on (default: today).
+        The day to read the register on (default: today; not after today).
 
     Returns
     -------
@@ -200,7 +243,7 @@ def run(data: Path, period: str | None = None, lang: str = "de", as_of: str | No
         print(f"ogl-impact status: kein Ordner / not a folder: {data}", file=sys.stderr)
         return 2
     try:
-        day = parse_day(as_of) if as_of else date.today()
+        day = as_of_day(as_of)
     except StatusError as exc:
         print(f"ogl-impact status: {exc}", file=sys.stderr)
         return 2

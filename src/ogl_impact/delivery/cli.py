@@ -347,19 +347,51 @@ def run_collect(
         return EXIT_INVALID
     except KeyboardInterrupt as exc:
         if result is not None or getattr(exc, "committed", False):  # after the commit
-            _say(
-                "\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig "
-                "geschrieben (Tabellen, Register und, falls verlangt, die Rückmeldungen); "
-                "nur die Ausgabe hier ist unvollständig (siehe submissions.csv)",
-                "Interrupted – the run had already finished: everything is completely written "
-                "(tables, register and, if asked for, the feedback); only this output is "
-                "incomplete (see submissions.csv)",
-                lang,
-                err=True,
-            )
+            _say(*_interrupted_after_commit(data, feedback), lang, err=True)
         else:  # before the final renames: the staging folders are gone
             _say("Abgebrochen – nichts geändert", "Interrupted – nothing changed", lang, err=True)
         raise  # exit 130 (Ctrl-C) or 143 (SIGTERM), as any interrupted command
+
+
+def _interrupted_after_commit(data: Path, feedback: Path | None) -> tuple[str, str]:
+    """Return the line (German, English) for a Ctrl-C that came after the commit.
+
+    Tables, register and feedback were all in place when the interrupt took
+    effect (:class:`~ogl_impact.write.target.CriticalSection`); only the
+    report on the console may be cut short. The line names the data folder
+    and where the feedback is, or that none was written, so that nobody
+    runs the delivery again to be sure.
+
+    Parameters
+    ----------
+    data : Path
+        The data folder.
+    feedback : Path or None
+        The ``--feedback`` folder (None: not asked for).
+
+    Returns
+    -------
+    tuple of str
+        The German and the English line (one line each, after a line break
+        that ends the ``^C`` the terminal echoed).
+    """
+    page = None if feedback is None else Path(feedback) / "index.html"
+    if page is None:
+        fb_de = "keine Rückmeldungen verlangt (ohne --feedback)"
+        fb_en = "no feedback asked for (no --feedback)"
+    elif page.is_file():
+        fb_de, fb_en = f"Rückmeldungen in {page}", f"feedback in {page}"
+    else:  # no workbook found: the feedback folder was left as it was
+        fb_de = f"keine Rückmeldungen geschrieben, {feedback} unverändert"
+        fb_en = f"no feedback written, {feedback} unchanged"
+    return (
+        f"\nAbgebrochen – der Lauf war schon abgeschlossen: alles ist vollständig geschrieben, "
+        f"Tabellen und Register submissions.csv in {data}; {fb_de}; nur die Ausgabe hier ist "
+        "unvollständig (siehe submissions.csv)",
+        f"\nInterrupted – the run had already finished: everything is completely written, "
+        f"tables and register submissions.csv in {data}; {fb_en}; only this output is "
+        "incomplete (see submissions.csv)",
+    )
 
 
 def _report(result, feedback: Path | None, lang: str) -> int:

@@ -153,7 +153,8 @@ class ReceivedTooEarly(CollectError):
 stage_hook: Callable[[str], None] | None = None
 """Called with the name of each stage of a run: ``"loaded"`` (folder read and
 locked), ``"staged"`` (tables and feedback staged, nothing changed yet),
-``"data_committed"`` (tables in place, feedback not yet). None in normal use;
+``"data_committed"`` (tables in place, feedback not yet), ``"committed"``
+(tables and feedback in place, Ctrl-C no longer deferred). None in normal use;
 tests set it to interrupt a run at a given moment."""
 
 
@@ -601,6 +602,7 @@ def _collect_locked(
             section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
         _stage("data_committed")
         done[0] = True  # still in the critical section: a Ctrl-C from here on is after the commit
+    _stage("committed")  # tables and feedback in place, the interrupts no longer deferred
     return CollectResult(outcomes=outcomes, written=written)
 
 

@@ -62,6 +62,7 @@ from ogl_impact.imports.merge import ImportRefused, wave_key, wave_keys
 from ogl_impact.io import TableReadError, read_table
 from ogl_impact.problems import Problem, format_text
 from ogl_impact.schemas import TABLES
+from ogl_impact.schemas.crosscheck import register_items as _named
 from ogl_impact.validate import find_tables, validate_table
 from ogl_impact.write import table_csv_text
 
@@ -850,13 +851,6 @@ def _scope(
         for g, items in zip(_keyed(imported), imported["items"], strict=True)
         if g in groups
     }
-
-
-def _named(items: object) -> frozenset[str] | None:
-    """Return the items a line names; ``None`` for a line of an older version naming none."""
-    if not isinstance(items, str) or not items.strip():
-        return None
-    return frozenset(items.split("|"))
 
 
 def _left(items: object, replaced: object, scope: frozenset[str] | None) -> frozenset[str] | None:

@@ -199,6 +199,13 @@ def check_cross_table(
         problems += _revision_workbooks(
             tables["revisions"], raw["revisions"], tables["submissions"]
         )
+    if "imports" in tables and has(
+        "answers_without_import",
+        {"imports": REGISTER_GROUP, "responses": [*REGISTER_GROUP, "item_id"]},
+    ):
+        problems += _unsourced_answers(
+            tables["imports"], raw["imports"], tables["responses"], raw["responses"]
+        )
     for (name, col), checks in skipped.items():
         problems.append(
             make_problem(
@@ -239,6 +246,152 @@ def _optional_absent(table: str, cols: Iterable[str], frame: pd.DataFrame) -> bo
     return all(col in columns and not columns[col].required for col in absent)
 
 
+REGISTER_GROUP = ["wave", "unit_id", "actor_group"]
+"""The group of a line of the import register (``imports``) and of a stored answer."""
+
+
+def register_items(items: object) -> frozenset[str] | None:
+    """Return the items a line of the import register names (its ``items`` cell).
+
+    Parameters
+    ----------
+    items : object
+        The cell, items joined by ``|``.
+
+    Returns
+    -------
+    frozenset of str or None
+        ``None`` for a line naming none (an older version, or a cell emptied
+        by hand): it stands for all items of its group.
+
+    Examples
+    --------
+    >>> sorted(register_items("bild|farbe")), register_items(""), register_items(None)
+    (['bild', 'farbe'], None, None)
+    """
+    if not isinstance(items, str) or not items.strip():
+        return None
+    return frozenset(items.split("|"))
+
+
+def _marked(replaced: object) -> bool:
+    """Whether a line's ``replaced`` cell holds a day (none of its answers is left)."""
+    if isinstance(replaced, str):
+        return bool(replaced.strip())
+    return replaced is not None and not pd.isna(replaced)
+
+
+def _wave(value: object) -> str:
+    """Return a wave as the import compares it (:func:`ogl_impact.imports.merge.wave_key`).
+
+    Examples
+    --------
+    >>> _wave(1), _wave("01"), _wave(" 2 ")
+    ('1', '1', '2')
+    """
+    text = str(value).strip()
+    return str(int(text)) if re.fullmatch(r"\+?\d+", text) else text
+
+
+def unsourced(register: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """Return the stored answers whose import lines are all marked replaced, per group and item.
+
+    The rule the imports keep (:func:`ogl_impact.imports.register.register_text`):
+    every answer an import left in ``responses`` keeps a line of its group
+    (wave, unit, actor group) in the register that names its item, or names
+    none (an older version: all items of its group, :func:`register_items`),
+    and is not marked ``replaced``. Answers to an item that lines of their
+    group name (or stand for), all of them marked replaced, break it: the
+    register says they are gone, and nothing tells any more which export they
+    came from (a ``replaced`` day typed by hand, a line copied from another
+    folder). Answers to items no line of their group names came before the
+    register (the embedded data, a folder imported into by an older version)
+    and are not asked about.
+
+    Parameters
+    ----------
+    register : DataFrame
+        ``imports`` as typed (``items`` and ``replaced`` may be absent).
+    responses : DataFrame
+        ``responses`` as typed.
+
+    Returns
+    -------
+    DataFrame
+        ``wave``, ``unit_id``, ``actor_group``, ``item_id`` (as text),
+        ``answers`` (how many), ``first`` (the position of the first such
+        answer in ``responses``) and ``lines`` (positions in ``register`` of
+        the replaced lines naming the item), one row per group and item, in
+        the order of ``first``.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"wave": [1, 1], "unit_id": ["a", "a"],
+    ...     "actor_group": ["staff", "staff"], "items": ["q1|q2", "q2"],
+    ...     "replaced": ["2026-05-04", None]})
+    >>> resp = pd.DataFrame({"wave": [1, 1, 1, 2], "unit_id": ["a"] * 4,
+    ...     "actor_group": ["staff"] * 4, "item_id": ["q1", "q2", "q3", "q1"]})
+    >>> unsourced(reg, resp)[["wave", "item_id", "answers", "lines"]].to_dict("records")
+    [{'wave': '1', 'item_id': 'q1', 'answers': 1, 'lines': [0]}]
+    """
+    columns = [*REGISTER_GROUP, "item_id", "answers", "first", "lines"]
+    need = [*REGISTER_GROUP, "item_id"]
+    if register.empty or responses.empty or not set(need) <= set(responses.columns):
+        return pd.DataFrame(columns=columns)
+    if not set(REGISTER_GROUP) <= set(register.columns):
+        return pd.DataFrame(columns=columns)
+    none = pd.Series(None, index=register.index, dtype=object)
+    cells = register["items"] if "items" in register else none
+    days = register["replaced"] if "replaced" in register else none
+    claims: dict[tuple[str, ...], list[tuple[int, frozenset[str] | None, bool]]] = {}
+    groups = register[REGISTER_GROUP].itertuples(index=False, name=None)
+    for pos, (group, cell, day) in enumerate(zip(groups, cells, days, strict=True)):
+        if not any(pd.isna(v) for v in group):
+            key = (_wave(group[0]), str(group[1]), str(group[2]))
+            claims.setdefault(key, []).append((pos, register_items(cell), _marked(day)))
+    # grouped as stored (a million answers: Categoricals), the few groups and items made text
+    position = pd.Series(np.arange(len(responses)), index=responses.index)
+    counted = position.groupby([responses[c] for c in need], sort=False, observed=True).agg(
+        ["size", "min"]
+    )
+    rows = []
+    for (wave, unit, actor, item), answers, first in zip(
+        counted.index, counted["size"], counted["min"], strict=True
+    ):
+        group, item = (_wave(wave), str(unit), str(actor)), str(item)
+        lines = claims.get(group)
+        if lines is None:  # no line of the register: answers from before it
+            continue
+        naming = [(pos, marked) for pos, named, marked in lines if named is None or item in named]
+        if naming and all(marked for _, marked in naming):
+            rows.append([*group, item, int(answers), int(first), [pos for pos, _ in naming]])
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values("first", kind="stable").reset_index(drop=True)
+
+
+def _unsourced_answers(
+    register: pd.DataFrame, register_raw: RawTable, responses: pd.DataFrame, raw: RawTable
+) -> list[Problem]:
+    """Warn once per group and item of :func:`unsourced`, at its first answer in ``responses``."""
+    found = unsourced(register, responses)
+    out = []
+    for row in found.itertuples(index=False):
+        n, lines = int(row.answers), [int(register_raw.lines[p]) for p in row.lines]
+        many, listed = len(lines) > 1, ", ".join(map(str, lines))
+        out.append(
+            _at(
+                raw, int(row.first), "item_id", "answers_without_import", severity="warning",
+                wave=row.wave, unit=row.unit_id, actor=row.actor_group, item=row.item_id,
+                count_de=f"{n} Antwort{'en' if n != 1 else ''}",
+                count_en=f"{n} answer{'s' if n != 1 else ''}",
+                have_de="haben" if n != 1 else "hat", have_en="have" if n != 1 else "has",
+                lines_de=f"{register_raw.path.name}, Zeile{'n' if many else ''} {listed}",
+                lines_en=f"{register_raw.path.name}, line{'s' if many else ''} {listed}",
+            )
+        )  # fmt: skip
+    return out
+
+
 _CHECK_WORDS = {
     "respondent_consistency": (
         "ob eine befragte Person in einer Welle bei einer Einheit und Akteursgruppe bleibt",
@@ -267,6 +420,10 @@ _CHECK_WORDS = {
     "revision_target": (
         "ob jede Korrektur eine Zeile und eine Wertspalte ihrer Tabelle nennt",
         "whether each revision names a row and a value column of its table",
+    ),
+    "answers_without_import": (
+        "ob jede Antwort eine nicht ersetzte Zeile im Register imports.csv hat",
+        "whether every answer keeps a line of the register imports.csv not marked replaced",
     ),
     "revision_workbook": (
         "ob die Arbeitsmappe jeder Korrektur als Korrektur angenommen wurde",
