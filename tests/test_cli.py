@@ -109,9 +109,13 @@ def test_demo_data_with_invalid_programme_tables_says_so(tmp_path: Path, mini: P
     assert list(out.iterdir()) == []
 
 
-def test_an_error_loading_the_writer_is_not_hidden_behind_another(tmp_path: Path, monkeypatch):
+def test_an_error_loading_the_writer_is_a_message(tmp_path: Path, monkeypatch, capsys):
     # Ctrl-C while the libraries load can surface as another error (numpy's class creation
-    # gave a RuntimeError): the command's except clauses must not fail on a name never bound
+    # gave a RuntimeError), a broken install as an ImportError: the command's except clauses
+    # must neither fail on a name never bound nor let it out as a traceback
     monkeypatch.setitem(sys.modules, "ogl_impact.write.target", None)
-    with pytest.raises(ImportError):
-        main(["validate", str(tmp_path)])
+    monkeypatch.delenv("OGL_IMPACT_DEBUG", raising=False)
+    assert main(["validate", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "interner Fehler / internal error: ModuleNotFoundError" in err
+    assert "Traceback" not in err

@@ -24,7 +24,7 @@ from ogl_impact.imports.merge import wave_key
 from ogl_impact.problems import format_text
 from ogl_impact.schemas.crosscheck import unsourced
 from ogl_impact.validate import validate_folder
-from tests.conftest import DEMO, edit, read_rows, write_rows
+from tests.conftest import edit, read_rows, write_rows
 from tests.test_import_overlap import imp, limesurvey, mapping, table, tree
 from tests.test_import_overlap import secret as secret
 
@@ -336,11 +336,6 @@ def test_a_register_of_an_older_version_without_items_validates_without_warning(
     capsys.readouterr()
     assert main(["validate", str(out)]) == 0
     assert "fehlerfrei, 0 Warnungen" in capsys.readouterr().out
-
-
-def test_the_embedded_data_are_clean():
-    report = validate_folder(DEMO)
-    assert report.ok and [p for p in report.problems if p.rule == "answers_without_import"] == []
 
 
 def _register(*lines: tuple[int, str, str | None, str | None]) -> pd.DataFrame:

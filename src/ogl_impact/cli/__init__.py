@@ -511,6 +511,10 @@ _WRITER_LOG = "ogl_impact.write.target"
 """Logger of the safe writer, whose lines (leftovers removed, ...) a command prints to stderr."""
 
 
+class _NeverRaised(Exception):
+    """Stands for ``TargetError`` until the writer is loaded (an import error stays a message)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -534,10 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     finally:
         sys.stdout = out.stream
-    try:  # before the command's try, whose except clauses need it
-        from ogl_impact.write.target import TargetError
-    except KeyboardInterrupt:  # Ctrl-C while the libraries load
-        return 130
+    TargetError: type[BaseException] = _NeverRaised  # bound before any except clause needs it
     lines = _StderrLines()  # only while the command runs: library use does not print
     writer_log = logging.getLogger(_WRITER_LOG)
     propagate, writer_log.propagate = writer_log.propagate, False  # once, not again via root
@@ -546,6 +547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout, sys.stderr = out, err  # a reader that goes away stops the printing, not the work
     try:
         _terminate_as_interrupt()
+        from ogl_impact.write.target import TargetError  # loads pandas: inside the try
+
         status = int(args.handler(args))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return _with_pipe(status, out.gone or err.gone)

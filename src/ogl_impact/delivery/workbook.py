@@ -436,24 +436,17 @@ class LabRows(Mapping):
         self.memo: dict[object, object] = {}  # what bulk work derives from the columns, once
 
     def __getitem__(self, lab: str) -> dict[str, object]:
-        if not any(lab in where for _, where in self._groups.values()):
-            raise KeyError(lab)
-        own: dict[str, object] = {}
-        for name, (columns, where) in self._groups.items():
-            own[name] = _slice(columns, *where[lab]) if lab in where else []
-        own["periods"] = self._periods
-        own["period_cache"] = self._cache
-        return own
+        return self.without(lab, None)
 
-    def without(self, lab: str, name: str) -> dict[str, object]:
+    def without(self, lab: str, name: str | None) -> dict[str, object]:
         """Return ``self[lab]`` with table ``name`` left empty (made elsewhere, in bulk).
 
         Parameters
         ----------
         lab : str
             A lab with rows (else KeyError).
-        name : str
-            A table of :data:`_FIELDS` not to convert.
+        name : str or None
+            A table of :data:`_FIELDS` not to convert (None: every table).
 
         Returns
         -------
