@@ -71,7 +71,7 @@ LAYERS = [
         "ogl_impact.logic.delivery",
     },
     {"ogl_impact.privacy"},
-    {"ogl_impact.plots.style", "ogl_impact.plots.layout"},
+    {"ogl_impact.plots.style", "ogl_impact.plots.layout", "ogl_impact.plots.layer_order"},
     {
         "ogl_impact.plots",
         "ogl_impact.plots.likert",

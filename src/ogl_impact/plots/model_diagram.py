@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.path import Path
 
+from ogl_impact.plots.layer_order import barycenter_order
 from ogl_impact.plots.style import (
     STATUS_COLOURS,
     ensure_ax,
@@ -82,6 +83,42 @@ def _count_lanes(data: pd.DataFrame, col_of: dict[str, int]) -> int:
             if target in col_of and node["node_id"] in col_of:
                 n += abs(col_of[target] - col_of[node["node_id"]]) > 1
     return n
+
+
+def _edges(data: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return the arrows (source, target) along ``contributes_to`` between drawn nodes."""
+    ids = set(data["node_id"])
+    edges = []
+    for _, node in data.iterrows():
+        targets = str(node["contributes_to"]) if pd.notna(node["contributes_to"]) else ""
+        edges += [(node["node_id"], t) for t in filter(None, targets.split("|")) if t in ids]
+    return edges
+
+
+def ordered_levels(data: pd.DataFrame) -> list[pd.DataFrame]:
+    """Return the nodes of each level (input to impact) in drawing order, top to bottom.
+
+    Within a level the nodes are sorted by the barycenter method
+    (:func:`ogl_impact.plots.layer_order.barycenter_order`) so that few arrows
+    cross; nodes move only among nodes of the same stage, so a level's stages
+    keep reading downwards. The given order stands where no order crosses less.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The nodes: node_id, level, contributes_to, optionally stage.
+
+    Returns
+    -------
+    list of DataFrame
+        One frame per level of :data:`LEVELS`, its rows in drawing order.
+    """
+    frames = [data[data["level"] == level] for level in LEVELS]
+    stage = data["stage"] if "stage" in data else pd.Series(pd.NA, index=data.index)
+    group = {n: (None if pd.isna(s) else s) for n, s in zip(data["node_id"], stage, strict=True)}
+    levels = [list(f["node_id"]) for f in frames]
+    order = barycenter_order(levels, _edges(data), group=group)
+    return [f.set_index("node_id", drop=False).loc[o] for f, o in zip(frames, order, strict=True)]
 
 
 def _fit_label(
@@ -166,8 +203,7 @@ def impact_model(
     col_of: dict[str, int] = {}
     labels: list[tuple[float, float, str, str]] = []
     shown: set[str] = set()
-    for col, level in enumerate(LEVELS):
-        nodes = data[data["level"] == level]
+    for col, nodes in enumerate(ordered_levels(data)):
         for row, (_, node) in enumerate(nodes.iterrows()):
             y = -(row - (len(nodes) - 1) / 2) * STEP_Y
             x = col * STEP_X

@@ -27,6 +27,8 @@ NETWORK = "#666666"  # network mean: 5.7:1 on white, also in the legend
 RING_NUMBER_INSET_PT = 5.0
 """How far a ring number's centre stands inside its ring, in points (a 6 pt digit is about
 3.8 pt wide and 4.4 pt high: it clears the ring, and the frame, by more than 1 pt)."""
+NOTE_GAP_PT = 1.5
+"""Space between the lowest spoke label and the note of an empty panel, in points."""
 RING_NUMBER_ZORDER = 1.8
 """Above the grid and the lab's fill, below the lab's and the network's lines (zorder 2)."""
 
@@ -121,19 +123,6 @@ def openness_radar(
         )
         line.set_gid("lab")
         ax.fill(closed, np.append(values, values[0]), color=PALETTE[0], alpha=0.15)
-    else:
-        ax.text(
-            0,
-            scale[0],
-            _empty_text(data, lab).replace(" (", "\n("),
-            ha="center",
-            va="center",
-            fontsize=6,
-            color="#555555",
-            zorder=5,
-            # a white ground keeps the words legible over rings and the network line
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8, "alpha": 0.9},
-        )
     net = network.to_numpy(dtype=float)
     (nline,) = ax.plot(
         closed,
@@ -154,32 +143,45 @@ def openness_radar(
     ax.set_ylim(*scale)
     rings = np.arange(scale[0], scale[1] + 1)
     ax.set_yticks(rings, [""] * len(rings))
-    # an empty panel carries its label in the middle instead of the ring numbers
-    if has_data:
-        # on the bisector between the first two perspectives: never on a value's marker
-        at = angles[1] / 2 if len(angles) > 1 else np.radians(22.5)
-        # just inside its ring, towards the centre: the number stands in the gap between two
-        # rings and two spokes, on no grid line (the offset is in points, so it holds at any size)
-        screen = ax.get_theta_offset() + ax.get_theta_direction() * at
-        inward = -RING_NUMBER_INSET_PT * np.array([np.cos(screen), np.sin(screen)])
-        for r in rings[1:]:
-            ax.annotate(
-                number(r, 0),
-                xy=(at, r),
-                xytext=tuple(inward),
-                textcoords="offset points",
-                ha="center",
-                va="center",
-                fontsize=6,
-                color="#444444",
-                # between the grid (1.5 with axes.axisbelow "line") and the lines (2): the data
-                # lines run over a number uninterrupted; a thin white edge sets the glyphs off
-                # the lab's light fill
-                zorder=RING_NUMBER_ZORDER,
-                gid="ring",
-                path_effects=[patheffects.withStroke(linewidth=1.0, foreground="white")],
-            )
+    # every panel carries the ring numbers (an empty one still shows the network mean), on
+    # the bisector between the first two perspectives: never on a value's marker
+    at = angles[1] / 2 if len(angles) > 1 else np.radians(22.5)
+    # just inside its ring, towards the centre: the number stands in the gap between two
+    # rings and two spokes, on no grid line (the offset is in points, so it holds at any size)
+    screen = ax.get_theta_offset() + ax.get_theta_direction() * at
+    inward = -RING_NUMBER_INSET_PT * np.array([np.cos(screen), np.sin(screen)])
+    for r in rings[1:]:
+        ax.annotate(
+            number(r, 0),
+            xy=(at, r),
+            xytext=tuple(inward),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=6,
+            color="#444444",
+            # between the grid (1.5 with axes.axisbelow "line") and the lines (2): the data
+            # lines run over a number uninterrupted; a thin white edge sets the glyphs off
+            # the lab's light fill
+            zorder=RING_NUMBER_ZORDER,
+            gid="ring",
+            path_effects=[patheffects.withStroke(linewidth=1.0, foreground="white")],
+        )
     ax.set_title(title or lab, fontsize=7.5, pad=16)
+    if not has_data:
+        # under the spoke labels, outside the disc: the note covers no ring, number or line
+        ax.text(
+            0.5,
+            0,
+            _empty_text(data, lab),
+            transform=below_axes(ax, gap_pt=NOTE_GAP_PT),
+            ha="center",
+            va="top",
+            fontsize=6,
+            color="#555555",
+            gid="note",
+            clip_on=False,  # a part of the panel: the layout makes room for it
+        )
     if legend:
         ax.legend(
             loc="upper center",
