@@ -454,15 +454,104 @@ def test_a_change_table_heads_p_adj_by_its_correction(responses, adjust, lang, h
 
 
 # column names of stats frames that are package (or lavaan/psych) codes, not words: each
-# must be given a header in both languages (the item and factor names of a loadings matrix,
-# "F1*" and the like, are the analysis' own names and stay)
-RAW_COLUMNS = {"lhs", "op", "rhs", "std_all", "free", "g", "h2", "u2", "p2"}
+# must be given a header in both languages (the item and factor names of a loadings matrix
+# are the analysis' own names and stay; psych's group factors "F1*", "F2*" are codes)
+RAW_COLUMNS = {"lhs", "op", "rhs", "std_all", "free", "g", "h2", "u2", "p2", "factor", "item"}
+GROUP_FACTOR = re.compile(r"^F\d+\*$")
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_package_column_is_headed_by_its_code(name, grouped, panel, responses):
     result = _run(_estimators(grouped, panel, responses)[name])
     for frame in _frames(result):
-        raw = RAW_COLUMNS & {str(c) for c in frame.columns}
+        shown = present.labelled(frame)
+        columns = {str(c) for c in shown.columns}
+        raw = (RAW_COLUMNS & columns) | {c for c in columns if GROUP_FACTOR.match(c)}
         for lang in ("de", "en"):
             assert sorted(c for c in raw if present.header(c, lang) == c) == [], lang
+
+
+def _heads(html: str) -> list[str]:
+    return [h.strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", html, re.S)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "group", "general"),
+    [("de", "Gruppenfaktor {}", "Generalfaktor g"), ("en", "Group factor {}", "General factor g")],
+)
+def test_the_group_factors_of_omega_hierarchical_are_named_in_words(lang, group, general):
+    # psych::omega prints the Schmid-Leiman loadings as "g F1* F2* F3* h2 u2 p2": F1* is the
+    # first group factor beside the general factor g; a reader sees both in words, and the
+    # items the rows are about
+    hs = pd.read_csv(REFERENCES / "holzinger_swineford_1939.csv")
+    result = _run(lambda: stats.omega_hierarchical(hs[[f"x{i}" for i in range(1, 10)]], 3))
+    html = present.table(result.loadings, lang=lang).to_html()
+    heads = _heads(html)
+    assert heads[1:5] == [general, group.format(1), group.format(2), group.format(3)]
+    assert not [h for h in heads if GROUP_FACTOR.match(h)]
+    assert heads[0] == "Item"
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td\b.*?</td>", html, re.S)]
+    assert [f"x{i}" for i in range(1, 10)] == [c for c in cells if re.fullmatch(r"x\d-?", c)]
+    # the factor correlations name the factor of each row
+    rows = present.labelled(result.factor_correlations, lang=lang)
+    assert rows.iloc[:, 0].tolist() == ["F1", "F2", "F3"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "alpha", "std_alpha", "omega"),
+    [
+        ("de", "Cronbachs Alpha", "Standardisiertes Alpha", "McDonalds Omega"),
+        ("en", "Cronbach's alpha", "Standardised alpha", "McDonald's omega"),
+    ],
+)
+def test_the_reliability_table_heads_its_statistics_as_the_terms_read(
+    lang, alpha, std_alpha, omega, grouped, panel, responses
+):
+    # the alpha of a construct is the statistic the term "alpha" of cronbach_alpha names:
+    # the same words above the column as beside the term, not a bare "Alpha"
+    table = _run(_estimators(grouped, panel, responses)["reliability_table"])
+    heads = _heads(present.table(table, lang=lang).to_html())
+    assert {alpha, std_alpha, omega} <= set(heads)
+    assert not {"Alpha", "Omega"} & set(heads)
+    terms = statistic_terms(pd.DataFrame({"term": ["alpha", "std_alpha", "omega", "average_r"]}))
+    named = present.labelled(terms, lang=lang)["term"].tolist()
+    for column, words in zip(["alpha", "std_alpha", "omega", "average_r"], named, strict=True):
+        assert present.header(column, lang) == words[:1].upper() + words[1:]
+    # the item analysis beside it: the same statistic without the item
+    items = _run(lambda: stats.item_statistics(_ITEMS))
+    dropped = _heads(present.table(items, lang=lang).to_html())
+    assert f"{alpha} {'ohne Item' if lang == 'de' else 'if item dropped'}" in dropped
+
+
+def test_two_estimators_tables_joined_keep_their_terms_in_words():
+    # pandas keeps attrs through concat only when every part has the same: an effect size
+    # beside a mean difference (no mark), or beside a table given a note, loses the mark of
+    # its terms and "hedges_g", "omega_h" would show raw
+    hs = pd.read_csv(REFERENCES / "holzinger_swineford_1939.csv")
+    items = hs[[f"x{i}" for i in range(1, 10)]]
+    hierarchical = _run(lambda: stats.omega_hierarchical(items, 3)).coefficients
+    alpha = _run(lambda: stats.cronbach_alpha(items))
+    alpha.attrs["note"] = "Welle 1"  # the user's own remark on one of them
+    comparisons = [stats.mean_difference(_X, _Y), stats.effect_sizes(_X, _Y)]
+    for parts, words in (
+        (comparisons, {"de": ["Mittelwertdifferenz", "Hedges' g"], "en": ["Hedges' g"]}),
+        (
+            [alpha, hierarchical],
+            {"de": ["Cronbachs Alpha", "Omega hierarchisch"], "en": ["omega hierarchical"]},
+        ),
+    ):
+        assert pd.concat(parts).attrs.get("terms") is None  # what a notebook meets
+        joined = present.concat(parts, ignore_index=True)
+        codes = set(joined["term"]) - {"mean_difference"}
+        for lang in ("de", "en"):
+            shown = present.labelled(joined, lang=lang)["term"].tolist()
+            assert set(words[lang]) <= set(shown), lang
+            assert not codes & set(shown), lang
+    # a frame of the user's own with a term like a code: the user's name, nothing renamed
+    own = pd.DataFrame({"term": ["alpha"], "estimate": [0.8]})
+    with pytest.warns(UserWarning, match=r"Tabelle 2: alpha"):
+        mixed = present.concat([comparisons[1], own], ignore_index=True)
+    assert present.labelled(mixed, lang="de")["term"].iloc[-1] == "alpha"
+    # the present functions tell the user so
+    assert ":func:`concat`" in present.labelled.__doc__
+    assert ":func:`concat`" in present.table.__doc__

@@ -227,7 +227,7 @@ def test_power_tables_name_alpha_the_significance_level():
     assert english["method"].iloc[0] == "noncentral t, cluster-level comparison"
     # without a power column alpha is Cronbach's
     heads, _ = cells(present.table(pd.DataFrame({"alpha": [0.8], "n": [100]})).to_html())
-    assert heads == ["Alpha", "n"]
+    assert heads == ["Cronbachs Alpha", "n"]
 
 
 def test_a_method_text_shows_the_readers_half():

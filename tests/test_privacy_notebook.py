@@ -716,7 +716,7 @@ def test_notebook_4_on_a_thin_wave_shows_and_derives_no_small_group(tmp_path, mo
                     t["Art der Einheit"], t["Welle"].map(_count), n, strict=True
                 ):
                     cells[(kind == "Labor", int(w))] = size
-            elif "Konstrukt" in cols and "Alpha" in cols:
+            elif "Konstrukt" in cols and "Cronbachs Alpha" in cols:
                 totals += [(f"alpha {i}", size, every) for i, size in enumerate(n)]
             elif "fehlend" in cols:
                 rest = n + t["fehlend"].map(_count)

@@ -25,13 +25,16 @@ of an intraclass correlation (``ICC2``) by :data:`ICC_LABELS`; a term of the pac
 :data:`STATISTIC_LABELS` (only in a frame :mod:`ogl_impact.stats` marks
 ``attrs["terms"] = "statistics"``) and the patterns beside them, while a coefficient or a
 test keeps the name the user gave it. The header of corrected p-values names the correction
-the frame records (``attrs["adjust"]``: "p (Holm)", "p (Bonferroni)").
+the frame records (``attrs["adjust"]``: "p (Holm)", "p (Bonferroni)"). A column holding one
+of those statistics (``alpha``, ``omega`` of a reliability table) is headed by the same words
+("Cronbachs Alpha"), a group factor of a Schmid-Leiman solution (``F1*``) "Gruppenfaktor 1".
 """
 
 from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -44,7 +47,7 @@ from ogl_impact.schemas import TABLES
 from ogl_impact.stats import words
 from ogl_impact.stats.effects import ADJUST, ADJUST_METHODS
 from ogl_impact.stats.masking import PANEL_MASKED
-from ogl_impact.stats.outputs import STATISTIC_TERMS
+from ogl_impact.stats.outputs import STATISTIC_TERMS, statistic_terms
 
 # column -> (German header, English header)
 HEADERS: Mapping[str, tuple[str, str]] = {
@@ -112,8 +115,6 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "rating": ("Bewertung", "Rating"),
     "criterion": ("Kriterium", "Criterion"),
     "completion": ("Umsetzungsstand", "Completion"),
-    "alpha": ("Alpha", "Alpha"),
-    "omega": ("Omega", "Omega"),
     "icc": ("ICC", "ICC"),
     "mde": ("Kleinster nachweisbarer Effekt", "Minimum detectable effect"),
     "power": ("Teststärke", "Power"),
@@ -130,16 +131,11 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "is_lab": ("Art der Einheit", "Kind of unit"),
     "alpha_ci": ("95-%-KI (Feldt)", "95% CI (Feldt)"),
     "alpha_ci_duhachek": ("95-%-KI (Duhachek)", "95% CI (Duhachek)"),
-    "std_alpha": ("Standardisiertes Alpha", "Standardised alpha"),
-    "average_r": ("Mittlere Inter-Item-Korrelation", "Mean inter-item r"),
     "min_r_drop": ("Kleinste Trennschärfe", "Lowest item-rest r"),
     "weakest_item": ("Schwächstes Item", "Weakest item"),
     "n_items": ("Items", "Items"),
     "r_total": ("Item-Total-Korrelation", "Item-total r"),
     "r_drop": ("Trennschärfe", "Item-rest r"),
-    "alpha_if_dropped": ("Alpha ohne Item", "Alpha if dropped"),
-    "std_alpha_if_dropped": ("Alpha std. ohne Item", "Std. alpha if dropped"),
-    "average_r_if_dropped": ("Mittl. Korrelation ohne Item", "Average r if dropped"),
     "se_if_dropped": ("SE ohne Item", "SE if dropped"),
     # a CFA's parameters (stats.cfa, lavaan's parameterEstimates): the term column names
     # each in words; these say what its parts are
@@ -153,6 +149,10 @@ HEADERS: Mapping[str, tuple[str, str]] = {
     "h2": ("Kommunalität h²", "Communality h²"),
     "u2": ("Einzigartigkeit u²", "Uniqueness u²"),
     "p2": ("Anteil von g an h² (p²)", "Share of g in h² (p²)"),
+    # the factor of each row of stats.omega (the user's factor names), of the factor
+    # correlations of stats.omega_hierarchical; the item of a row of its loadings
+    "factor": ("Faktor", "Factor"),
+    "item": ("Item", "Item"),
     "missing": ("fehlend", "missing"),
     "low": ("Ablehnung", "Disagree"),
     "neutral": ("teils-teils", "Neutral"),
@@ -341,6 +341,36 @@ STATISTIC_LABELS = {
     "theta_mean": ("mittleres θ (Quasi-Zentrierung)", "mean θ (quasi-demeaning)"),
     "theta_max": ("größtes θ (Quasi-Zentrierung)", "largest θ (quasi-demeaning)"),
 }
+
+
+def _capital(text: str) -> str:
+    """Give the text a capital first letter, as a header starts ("Cronbachs Alpha")."""
+    return text[:1].upper() + text[1:]
+
+
+# the columns of a reliability table (stats.reliability_table, item_statistics) that hold a
+# statistic named in STATISTIC_LABELS: headed by the same words as the term of that statistic
+# ("Cronbachs Alpha" above the alpha of a construct as beside the term "alpha"); without the
+# item, the same words and "ohne Item" / "if item dropped"
+STATISTIC_COLUMNS = ("alpha", "std_alpha", "average_r", "omega")
+HEADERS = {
+    **HEADERS,
+    **{
+        column: (_capital(STATISTIC_LABELS[column][0]), _capital(STATISTIC_LABELS[column][1]))
+        for column in STATISTIC_COLUMNS
+    },
+    **{
+        f"{column}_if_dropped": (
+            f"{_capital(STATISTIC_LABELS[column][0])} ohne Item",
+            f"{_capital(STATISTIC_LABELS[column][1])} if item dropped",
+        )
+        for column in ("alpha", "std_alpha", "average_r")
+    },
+}
+# the group factors of a Schmid-Leiman solution (stats.omega_hierarchical's loadings), which
+# psych::omega prints as "F1*", "F2*" beside the general factor g: headed in words, as g is
+GROUP_FACTOR = re.compile(r"^F(\d+)\*$")
+GROUP_FACTOR_LABEL = ("Gruppenfaktor {}", "Group factor {}")
 # terms of stats made of a code and a number or of the user's names: the event time of
 # stats.event_study ("event_-1"), the parameters of stats.cfa in lavaan syntax ("visual=~x1")
 EVENT_TERM = re.compile(r"^event_(-?\d+)$")
@@ -549,6 +579,24 @@ def labelled(frame: pd.DataFrame, data: Dataset | None = None, *, lang: str = "d
     ------
     TypeError
         If ``frame`` is not a DataFrame (e.g. a Series: use ``.to_frame()``).
+
+    Notes
+    -----
+    The terms of a statistics result ("alpha", "omega_h", "rmsea") are named in
+    words only while the frame carries the mark of :mod:`ogl_impact.stats`,
+    ``attrs["terms"] == "statistics"``. Copies, row selections and ``assign``
+    keep it; :func:`pandas.concat` drops it unless every part has the same
+    ``attrs`` (not so for an effect size beside a mean difference or an ICC,
+    or a frame given a note of its own), and the joined table shows the
+    codes. Join such tables with :func:`concat`, which keeps the mark::
+
+        from ogl_impact.present import concat, table
+        both = concat([stats.mean_difference(x, y), stats.effect_sizes(x, y)],
+                      ignore_index=True)
+        table(both)
+
+    A frame without the mark keeps its terms as written: they are taken for
+    the user's names.
     """
     _check_lang(lang)
     if not isinstance(frame, pd.DataFrame):
@@ -936,16 +984,28 @@ def formatters(frame: pd.DataFrame, *, lang: str = "de", decimals: int = 2) -> d
 def header(column: str, lang: str = "de") -> str:
     """Header of a result column in the chosen language (the column name if unknown).
 
+    A column of :data:`HEADERS` by its words; a group factor of a Schmid-Leiman
+    solution (psych's ``F1*``) as "Gruppenfaktor 1" / "Group factor 1".
+
     Examples
     --------
     >>> header("estimate")
     'Schätzwert'
     >>> header("p_val", "en")
     'p'
+    >>> header("alpha")
+    'Cronbachs Alpha'
+    >>> header("F2*", "en")
+    'Group factor 2'
     """
     _check_lang(lang)
     pair = HEADERS.get(column)
-    return _pick(pair, lang) if pair else column
+    if pair:
+        return _pick(pair, lang)
+    group = GROUP_FACTOR.match(column)
+    if group:
+        return _pick(GROUP_FACTOR_LABEL, lang).format(group.group(1))
+    return column
 
 
 def threshold(frame: pd.DataFrame) -> int | None:
@@ -1032,7 +1092,9 @@ def table(
     Parameters
     ----------
     frame : DataFrame
-        A tidy result frame (or a pivot of one).
+        A tidy result frame (or a pivot of one). Join two results with
+        :func:`concat`, not :func:`pandas.concat`, or their terms may show as
+        codes (see :func:`labelled`, Notes).
     data : Dataset, optional
         The dataset the frame came from, to name labs, indicators and nodes.
     lang : {"de", "en"}, default "de"
@@ -1134,6 +1196,81 @@ def _adjusted_p(frame: pd.DataFrame) -> tuple[str, str]:
         if len(corrections) == 1:
             return ADJUSTED_P_BY[corrections.pop()]
     return ADJUSTED_P
+
+
+def concat(frames: Sequence[pd.DataFrame], **kwargs: object) -> pd.DataFrame:
+    """Put result frames one under another, keeping the mark that names their terms in words.
+
+    Parameters
+    ----------
+    frames : sequence of DataFrame
+        Results of :mod:`ogl_impact.stats` (or rows of them), e.g.
+        ``stats.effect_sizes(x, y)`` and ``stats.mean_difference(x, y)``.
+    **kwargs
+        Passed to :func:`pandas.concat` (``ignore_index=True``, ``keys=...``).
+
+    Returns
+    -------
+    DataFrame
+        ``pandas.concat(frames, **kwargs)``, marked ``attrs["terms"] = "statistics"``
+        (:func:`ogl_impact.stats.outputs.statistic_terms`) when some frame is and no
+        frame without the mark has a term that reads like a statistic of
+        :data:`STATISTIC_LABELS`.
+
+    Warns
+    -----
+    UserWarning
+        A frame without the mark has such a term (the user's variable ``alpha``
+        beside Cronbach's alpha): the mark is not set, all terms stay as written.
+
+    Notes
+    -----
+    :func:`pandas.concat` keeps ``attrs`` only when every frame has the same, so
+    a statistics table joined with one of another kind (a mean difference, an
+    ICC, a frame with a note in ``attrs``) loses the mark and :func:`labelled`
+    shows its terms as codes ("hedges_g", "omega_h"). The mark renames only
+    the codes of :data:`STATISTIC_LABELS`, so setting it on the joined frame
+    leaves every other term as it was; a frame without the mark whose term is
+    such a code is the user's name for something else, and one mark cannot
+    tell the two rows apart. Every other attribute is what pandas keeps (a
+    description of the groups that differs between the frames is dropped and
+    :class:`~ogl_impact.privacy.Disclosure` then refuses the frame, as it
+    should).
+
+    Examples
+    --------
+    >>> from ogl_impact import stats
+    >>> x, y = [5.1, 4.8, 6.0, 5.5, 4.9], [4.0, 4.4, 5.1, 4.2, 3.9]
+    >>> parts = [stats.mean_difference(x, y), stats.effect_sizes(x, y)]
+    >>> "hedges_g" in labelled(pd.concat(parts))["term"].tolist()
+    True
+    >>> labelled(concat(parts, ignore_index=True))["term"].tolist()[1:4]
+    ['Mittelwertdifferenz', 'Cohens d', "Hedges' g"]
+    """
+    frames = list(frames)
+    out = pd.concat(frames, **kwargs)  # type: ignore[call-overload]
+    marked = [f.attrs.get("terms") == STATISTIC_TERMS for f in frames]
+    if not any(marked):
+        return out
+    clashes = {
+        at: sorted({str(t) for t in f["term"] if isinstance(t, str) and t in STATISTIC_LABELS})
+        for at, (f, mark) in enumerate(zip(frames, marked, strict=True), start=1)
+        if not mark and "term" in f.columns
+    }
+    clashes = {at: terms for at, terms in clashes.items() if terms}
+    if clashes:
+        named = "; ".join(f"Tabelle {at}: {', '.join(terms)}" for at, terms in clashes.items())
+        warnings.warn(
+            f"present.concat: {named} - keine Statistiktabelle von ogl_impact.stats, aber Terme "
+            "wie deren Kennungen; sie gelten als eigene Namen, daher bleiben alle Terme "
+            "ungenannt (Regel: nur markierte Tabellen, attrs['terms'] == 'statistics'). "
+            "Die Tabellen einzeln zeigen. / not a statistics table of ogl_impact.stats but "
+            "terms like its codes; all terms stay as written, show the tables one by one",
+            UserWarning,
+            stacklevel=2,
+        )
+        return out
+    return statistic_terms(out)
 
 
 def show(drawn: object, *, only: str | None = None, lang: str = "de") -> None:

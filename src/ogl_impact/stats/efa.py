@@ -183,9 +183,11 @@ class OmegaResult:
         term (``omega_h``, ``omega_t``, ``alpha``, ``g6`` (Guttman's
         lambda 6), ``omega_h_asymptotic``), estimate, n, method.
     loadings : DataFrame
-        Items x (g, F1*, ..., h2, u2, p2), psych's ``schmid$sl``.
+        Items (index ``item``) x (g, F1*, ..., h2, u2, p2), psych's ``schmid$sl``:
+        ``F1*`` is the first group factor, as psych prints it (a table heads it
+        "Gruppenfaktor 1" / "Group factor 1").
     factor_correlations : DataFrame
-        Correlations of the oblimin factors.
+        Correlations of the oblimin factors ``F1``, ... (index ``factor``).
     general : Series
         Loadings of the oblimin factors on the general factor (psych's
         ``schmid$gloading``).
@@ -316,7 +318,8 @@ def omega_hierarchical(
     smc = 1 - 1 / np.diag(np.linalg.inv(r))
     g6 = (vt + smc.sum() - np.trace(r)) / vt
     groups = [f"F{i + 1}*" for i in range(n_factors)]
-    loadings = pd.DataFrame(group, index=names, columns=groups)
+    # rows named by the items (and a table shows them: present keeps a named index)
+    loadings = pd.DataFrame(group, index=pd.Index(names, name="item"), columns=groups)
     loadings.insert(0, "g", g)
     loadings["h2"] = h2
     loadings["u2"] = u2
@@ -333,6 +336,8 @@ def omega_hierarchical(
     return OmegaResult(
         coefficients=statistic_terms(coefficients),
         loadings=loadings,
-        factor_correlations=pd.DataFrame(phi, index=factor_names, columns=factor_names),
+        factor_correlations=pd.DataFrame(
+            phi, index=pd.Index(factor_names, name="factor"), columns=factor_names
+        ),
         general=pd.Series(gamma, index=factor_names, name="g"),
     )
