@@ -10,6 +10,7 @@ calculations (or from a formula written out next to it), not from our output.
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -901,3 +902,47 @@ def test_every_group_function_warns_for_a_threshold_of_3_or_4(function, min_n, r
     below = [w for w in caught if issubclass(w.category, ThresholdBelowSafeWarning)]
     assert len(below) == 1 and "--allow-k-below-5" in str(below[0].message)
     assert issubclass(below[0].category, UserWarning)
+
+
+def _heywood_items(n: int = 400) -> pd.DataFrame:
+    """Three items whose correlations admit no one-factor solution with variances >= 0.
+
+    A one-factor model of three items is just identified: lambda_1^2 = r12 * r13 / r23.
+    With r12 = r13 = 0.5 and r23 = -0.2 that is 0.25 / -0.2 < 0 (worked by hand), so ML
+    can only fit by a negative variance (a Heywood case).
+    """
+    rng = np.random.default_rng(1)
+    corr = np.array([[1, 0.5, 0.5], [0.5, 1, -0.2], [0.5, -0.2, 1]])
+    return pd.DataFrame(rng.multivariate_normal([0, 0, 0], corr, size=n), columns=["a", "b", "c"])
+
+
+def test_omega_of_a_heywood_case_says_so():
+    from ogl_impact.stats import omega
+
+    out = omega(_heywood_items())
+    assert (
+        out["note"].str.contains("Heywood-Fall").all()
+        and out["note"].str.contains("Heywood case").all()
+    )
+    hs = pd.read_csv(Path(__file__).parent / "references" / "holzinger_swineford_1939.csv")
+    assert "note" not in omega(hs[["x1", "x2", "x3"]])  # an admissible fit: no note
+
+
+def test_reliability_table_shows_no_omega_where_the_cfa_has_a_negative_variance():
+    items = _heywood_items()
+    # answers on a 1-5 scale keeping the correlations' signs: rank each item into fifths
+    values = items.rank().sub(1).floordiv(len(items) / 5).add(1)
+    long = values.reset_index(names="rid").melt(
+        id_vars="rid", var_name="item_id", value_name="value"
+    )
+    long = long.assign(
+        respondent_id=long["rid"].astype(str), unit_id="u1", wave=1, actor_group="buerger"
+    ).drop(columns="rid")
+    book = pd.DataFrame(
+        {"item_id": ["a", "b", "c"], "construct": "k", "scale_min": 1, "scale_max": 5,
+         "reverse_keyed": False}
+    )  # fmt: skip
+    row = reliability_table(long, book, min_n=None).iloc[0]
+    assert np.isnan(row["omega"])  # before: a number above 1 without a word
+    assert "Heywood" in row["note"]
+    assert 0 < row["alpha"] < 1

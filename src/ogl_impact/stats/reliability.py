@@ -31,7 +31,7 @@ from ogl_impact.stats.errors import StatsInputError
 from ogl_impact.stats.factor import ModelSpec
 from ogl_impact.stats.outputs import statistic_terms
 from ogl_impact.stats.scales import REVERSED_ITEMS
-from ogl_impact.stats.words import both
+from ogl_impact.stats.words import both, joined
 
 
 class ReverseKeyWarning(UserWarning):
@@ -470,6 +470,15 @@ def item_statistics(
     return out
 
 
+HEYWOOD_NOTE = both(
+    "Heywood-Fall: negative Rest- oder Faktorvarianz, Omega nicht interpretierbar "
+    "(auch Werte über 1 möglich)",
+    "Heywood case: a negative residual or factor variance, omega not interpretable "
+    "(values above 1 possible)",
+)
+"""Note of a factor whose CFA estimates a variance below zero (:func:`omega`)."""
+
+
 def omega(
     data: pd.DataFrame,
     model: ModelSpec | None = None,
@@ -563,13 +572,19 @@ def omega(
             "ave": (lam**2 * psi).sum() / (lam**2 * psi + theta).sum(),
             "alpha": _alpha(observed),
         }
+        heywood = bool((theta < 0).any() or psi <= 0)
         for term, value in values.items():
-            rows.append((factor, len(items), term, float(value)))
-    out = pd.DataFrame(rows, columns=["factor", "n_items", "term", "estimate"])
+            rows.append((factor, len(items), term, float(value), heywood))
+    out = pd.DataFrame(rows, columns=["factor", "n_items", "term", "estimate", "heywood"])
     out["n"] = fit.n
     out["method"] = both("CFA (ML), Konventionen von semTools", "CFA (ML), semTools conventions")
-    if not fit.converged:
-        out["note"] = both("CFA nicht konvergiert", "CFA did not converge")
+    heywood = out.pop("heywood")
+    unconverged = [] if fit.converged else [both("CFA nicht konvergiert", "CFA did not converge")]
+    notes = [
+        joined(unconverged + ([HEYWOOD_NOTE] if bad else [])) or None for bad in heywood
+    ]  # lavaan warns of the same: "some estimated ov variances are negative"
+    if any(notes):
+        out["note"] = notes
     return statistic_terms(out)
 
 

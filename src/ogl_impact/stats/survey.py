@@ -31,6 +31,7 @@ from ogl_impact.stats.masking import (
 )
 from ogl_impact.stats.reliability import cronbach_alpha, item_statistics, omega
 from ogl_impact.stats.scales import item_matrix, scale_scores
+from ogl_impact.stats.words import joined
 
 RESPONSE_COLUMNS = ("respondent_id", "unit_id", "wave", "actor_group", "item_id", "value")
 CODEBOOK_COLUMNS = ("item_id", "construct", "scale_min", "scale_max", "reverse_keyed")
@@ -299,10 +300,13 @@ def reliability_table(
             continue
         a = cronbach_alpha(m).set_index(["term", "method"])
         items = item_statistics(m)
-        om = np.nan
+        om, why = np.nan, None
         spread = m.loc[:, m.nunique() >= 2]  # as alpha: without items answered alike by all
         if spread.shape[1] >= 3:
-            om = omega(spread).set_index("term").at["omega", "estimate"]
+            fitted = omega(spread).set_index("term")
+            why = fitted["note"].get("omega") if "note" in fitted else None
+            if not isinstance(why, str):  # a Heywood case or no convergence: no omega shown
+                om, why = fitted.at["omega", "estimate"], None
         # no item with spread (everyone answered alike): no weakest item either
         weakest = (
             items.loc[items["r_drop"].idxmin()]
@@ -324,7 +328,8 @@ def reliability_table(
                 "omega": om,
                 "min_r_drop": weakest["r_drop"],
                 "weakest_item": weakest["item_id"],
-                "note": a["note"].iloc[0],
+                "note": joined(t for t in (a["note"].iloc[0], why) if isinstance(t, str))
+                or a["note"].iloc[0],
             }
         )
     columns = [
