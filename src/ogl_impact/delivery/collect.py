@@ -67,7 +67,13 @@ from ogl_impact.delivery.check import (
     pool_size,
 )
 from ogl_impact.delivery.check import text as _text
-from ogl_impact.delivery.csvout import StoredLines, read_stored, write_rows, write_table
+from ogl_impact.delivery.csvout import (
+    StoredLines,
+    read_stored,
+    write_appended,
+    write_rows,
+    write_table,
+)
 from ogl_impact.delivery.feedback import stage_feedback
 from ogl_impact.delivery.findings import Finding, finding
 from ogl_impact.delivery.keep import (
@@ -81,7 +87,7 @@ from ogl_impact.delivery.notes import NOTES_FILE, accepted_notes, unsaid, write_
 from ogl_impact.delivery.notes import read_stored as read_stored_notes
 from ogl_impact.delivery.read import partner_name
 from ogl_impact.delivery.tables import DataTables, load_tables
-from ogl_impact.delivery.unassigned import network_workbooks, with_unassigned
+from ogl_impact.delivery.unassigned import appended, network_workbooks, with_unassigned
 from ogl_impact.delivery.workbook import (
     COLUMNS,
     LISTS,
@@ -1395,7 +1401,7 @@ def _register(outcomes: list[Outcome], tables: DataTables, received: pd.Timestam
         key = ["lab_id", "period_id", "sha256", "outcome"]
         old_index = old[key].astype(object).set_index(key).index
         new = new[~new[key].astype(object).set_index(key).index.isin(old_index)]
-        new = pd.concat([old[cols].astype(object), new.astype(object)], ignore_index=True)
+        new = appended(old[cols], new)
     return with_unassigned(new, outcomes, received)
 
 
@@ -1475,11 +1481,13 @@ def _write(
     for name, frame in frames.items():
         if frame is None:
             continue
+        raw = tables.raw.get(name)
         if texts and name in texts:  # typed by validate_table from these very texts
             checked = frame
+        elif name in _APPENDED and raw is not None and len(frame) >= len(raw.frame):
+            checked = _validated_tail(name, frame, len(raw.frame))
         else:  # never write a broken register
             checked = TABLES[name].model.validate(frame.copy())
-        raw = tables.raw.get(name)
         comment = (
             raw.comments[0]
             if raw is not None and raw.comments
@@ -1496,7 +1504,23 @@ def _write(
         ordered = checked[list(frame.columns)]
         text = texts.get(name) if texts else None
         prepared = stored(name) if stored is not None and name in _REUSE else None
-        if not _reused(name, ordered, text, lines, raw, staging, comment, sep, prepared):
+        if name in _APPENDED and raw is not None:  # stored rows first, as they are
+            appended = write_appended(
+                staging / f"{name}.csv",
+                ordered,
+                raw.path,
+                raw.sha256,
+                len(raw.frame),
+                raw.header_line,
+                comment,
+                sep,
+                _as_text_frame,
+            )
+        else:
+            appended = False
+        if appended:
+            pass
+        elif not _reused(name, ordered, text, lines, raw, staging, comment, sep, prepared):
             if text is None or not write_rows(
                 staging / f"{name}.csv", ordered, text, comment, sep, _as_text_frame
             ):
@@ -1513,6 +1537,25 @@ def _write(
         else:
             written.append(tables.folder / NOTES_FILE)
     return written
+
+
+_APPENDED = frozenset({"submissions"})
+"""Tables a run only extends: the stored rows first, unchanged (:func:`_register`)."""
+
+
+def _validated_tail(name: str, frame: pd.DataFrame, stored: int) -> pd.DataFrame:
+    """Validate the rows a run adds to a table it only extends (never write a broken register).
+
+    The stored rows were validated when the folder was loaded; the new
+    ones are validated here, and the table's unique key over all rows.
+    Raises what :meth:`pandera.DataFrameModel.validate` raises.
+    """
+    model = TABLES[name].model
+    tail = model.validate(frame.iloc[stored:].copy())
+    key = list(model.to_schema().unique or [])
+    if key and frame[key].duplicated().any():
+        model.validate(frame.copy())  # raises, naming the rows as it always did
+    return pd.concat([frame.iloc[:stored], tail])
 
 
 _REUSE = frozenset({"indicator_values", "milestones", "partners"})
@@ -1593,8 +1636,19 @@ class _StoredFiles:
 
 
 def _same_bytes(staged: Path, raw: RawTable | None) -> bool:
-    """Whether a staged table has the very bytes of the table as loaded."""
-    return raw is not None and _sha(staged) == raw.sha256
+    """Whether a staged table has the very bytes of the table as loaded.
+
+    Files of different sizes are not hashed (a grown table of 80 MB took
+    0.05 s). The size compared is the stored file's now: where it changed
+    since the load, the run is refused before its commit anyway
+    (:func:`_unchanged_since_load`).
+    """
+    if raw is None:
+        return False
+    with contextlib.suppress(OSError):
+        if staged.stat().st_size != raw.path.stat().st_size:
+            return False
+    return _sha(staged) == raw.sha256
 
 
 def _append_only(staged: Path, stored: Path, added: int) -> None:

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ogl_impact.write.tables import _format_column
+from ogl_impact.write.tables import _format_column, table_csv_text
 
 
 def _alike(a: np.ndarray, b: np.ndarray) -> bool:
@@ -625,11 +625,88 @@ def _write_runs(
             k += end - begin
 
 
+def write_appended(
+    target: Path,
+    typed: pd.DataFrame,
+    stored: Path,
+    stored_sha: str,
+    stored_rows: int,
+    header_line: int,
+    comment: str,
+    sep: str,
+    as_text: Callable[[pd.DataFrame], pd.DataFrame],
+) -> bool:
+    r"""Write a table that only grew: the stored file's bytes, then its new rows.
+
+    For a table whose stored rows stay as they are and whose new rows come
+    after them (the register of deliveries): the stored lines are not
+    formatted again (a register of eleven periods of a national roll-out
+    holds over 100,000 of them), and keep their bytes. The new rows
+    (``typed`` from row ``stored_rows`` on) are written as ``write_tables``
+    writes ``as_text`` of them. Where the stored file did not end in a line
+    break, one is added first (``\r\n`` where the file has them).
+
+    Parameters
+    ----------
+    target : Path
+        The file to write.
+    typed : pandas.DataFrame
+        The whole table: the stored rows first, unchanged, then the new ones.
+    stored : Path
+        The stored file.
+    stored_sha : str
+        The sha256 of the stored file as loaded.
+    stored_rows : int
+        Rows of the stored file.
+    header_line : int
+        The stored file's header line (1-based).
+    comment : str
+        The comment line ``write_tables`` would write (only its header is compared).
+    sep : str
+        Field separator.
+    as_text : callable
+        The conversion applied before writing (element by element).
+
+    Returns
+    -------
+    bool
+        False (and nothing written) where the stored file is not the one
+        loaded, cannot be read, or its header line is not the one
+        ``write_tables`` writes for these columns and separator: then the
+        caller writes the whole table.
+    """
+    if len(typed) < stored_rows or header_line < 1 or stored.suffix.lower() != ".csv":
+        return False
+    try:
+        data = stored.read_bytes()
+    except OSError:
+        return False
+    if hashlib.sha256(data).hexdigest() != stored_sha:
+        return False
+    text = table_csv_text(as_text(typed.iloc[stored_rows:]), comment, sep)
+    _, header, rows = text.split("\n", 2)
+    lines = data.split(b"\n", header_line)
+    if len(lines) < header_line:
+        return False
+    found = lines[header_line - 1].rstrip(b"\r")
+    if header_line == 1:
+        found = found.removeprefix(b"\xef\xbb\xbf")
+    if found != header.encode("utf-8"):
+        return False
+    if data and not data.endswith(b"\n"):
+        data += b"\r\n" if b"\r\n" in data else b"\n"
+    with target.open("wb") as handle:
+        handle.write(data)
+        handle.write(rows.encode("utf-8"))
+    return True
+
+
 __all__ = [
     "StoredLines",
     "read_stored",
     "table_columns",
     "table_text",
+    "write_appended",
     "write_columns",
     "write_rows",
     "write_table",
