@@ -748,9 +748,12 @@ def _collected(tables: DataTables) -> dict[tuple[str, str, str], str]:
     if sub is None or sub.empty:
         return {}
     done = sub[sub["outcome"].astype(str) != "refused"]
+    days: dict[object, str] = {}  # a register holds few days: each is formatted once
+    for day in done["received"].unique().tolist():
+        days[day] = f"{pd.Timestamp(day):%d.%m.%Y}"
+    cells = (done[c].tolist() for c in ("lab_id", "period_id", "sha256", "received"))
     return {
-        (str(r.lab_id), str(r.period_id), str(r.sha256)): f"{pd.Timestamp(r.received):%d.%m.%Y}"
-        for r in done.itertuples(index=False)
+        (str(lab), str(per), str(sha)): days[day] for lab, per, sha, day in zip(*cells, strict=True)
     }
 
 
