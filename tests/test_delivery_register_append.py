@@ -85,6 +85,36 @@ def test_another_header_or_other_bytes_are_declined(tmp_path):
     assert write_appended(target, whole, stored, sha, 1, header, COMMENT, ";", _as_text_frame)
 
 
+def test_a_register_saved_as_windows_1252_is_declined(tmp_path):
+    whole = _register(3).assign(workbook=["Übersicht.xlsx", "lab1.xlsx", "Änderung.xlsx"])
+    stored = tmp_path / "stored.csv"
+    text = table_csv_text(_as_text_frame(whole.iloc[:2]), COMMENT)
+    sha, header = _write(stored, text.encode("cp1252"))
+    target = tmp_path / "out.csv"
+    assert not write_appended(target, whole, stored, sha, 2, header, COMMENT, ";", _as_text_frame)
+    assert not target.exists()
+    sha, header = _write(stored, text.encode("utf-8"))  # the same in UTF-8: appended
+    assert write_appended(target, whole, stored, sha, 2, header, COMMENT, ";", _as_text_frame)
+    assert "Änderung.xlsx" in target.read_text(encoding="utf-8")
+
+
+def test_collect_after_excel_saved_the_register_keeps_every_umlaut(full, stored, tmp_path, capsys):
+    path = stored / "submissions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines[2].split(";")
+    first[3] = "Übersicht_" + first[3]  # a workbook's name with an umlaut
+    lines[2] = ";".join(first)
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))  # as Excel saves it
+    wb = _corrected(full, LAB, tmp_path / "w" / f"Rückmeldung_{LAB}_{PERIOD}.xlsx")
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0, text
+    path.read_bytes().decode("utf-8")  # one encoding in the whole file
+    register = submissions(stored)
+    assert register.iloc[0]["workbook"] == first[3]
+    assert register.iloc[-1]["workbook"] == f"Rückmeldung_{LAB}_{PERIOD}.xlsx"
+    assert len(register) == len(lines) - 1
+
+
 def test_collect_keeps_the_registers_lines_as_stored(full, stored, tmp_path, capsys):
     path = stored / "submissions.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -625,6 +625,15 @@ def _write_runs(
             k += end - begin
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` decode as UTF-8 (a register saved as Windows-1252 does not)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def write_appended(
     target: Path,
     typed: pd.DataFrame,
@@ -671,9 +680,10 @@ def write_appended(
     -------
     bool
         False (and nothing written) where the stored file is not the one
-        loaded, cannot be read, or its header line is not the one
-        ``write_tables`` writes for these columns and separator: then the
-        caller writes the whole table.
+        loaded, cannot be read, is not UTF-8 (a register saved by Excel as
+        Windows-1252: rows appended in UTF-8 would mix two encodings in one
+        file), or its header line is not the one ``write_tables`` writes for
+        these columns and separator: then the caller writes the whole table.
     """
     if len(typed) < stored_rows or header_line < 1 or stored.suffix.lower() != ".csv":
         return False
@@ -681,7 +691,7 @@ def write_appended(
         data = stored.read_bytes()
     except OSError:
         return False
-    if hashlib.sha256(data).hexdigest() != stored_sha:
+    if hashlib.sha256(data).hexdigest() != stored_sha or not _is_utf8(data):
         return False
     text = table_csv_text(as_text(typed.iloc[stored_rows:]), comment, sep)
     _, header, rows = text.split("\n", 2)
