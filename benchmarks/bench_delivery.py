@@ -497,6 +497,30 @@ it hidden behind the workbooks read meanwhile. What would close it: an
 entry of the cache derived for the tables collect writes (its rows as
 proven by the write, the new rows read back), and cross-table rules cached
 per rule, so that only those reading the changed tables run again.
+
+Round 17 (2026-12-03, evening, a fresh machine of the same kind; no change
+to collect's speed, a register saved by Excel as Windows-1252 is now
+written whole). New workbooks (``--count 10800 --dir /tmp/s34 --sample
+100``, load 1.7-1.9): templates 74.7 s (peak 935 MiB; met), read_calamine
+7.17 s (0.66 ms per workbook), openpyxl 19.1 ms per workbook (26x), collect
+13.9 s with a cold cache (peak 987 MiB; met): 1.94x. ``--pairs 3``, load
+1.1-1.6:
+
+- first period, cached (``--dir /tmp/s34``): 1.51 / 1.80 / 1.72 (reader
+  6.24-6.60 s, collect 9.92-11.32 s);
+- last period, cached (register of 11 periods): 1.53 / 1.57 / 1.61 (reader
+  6.96-7.44 s, collect 11.07-11.35 s);
+- last period, cold: 1.93 / 2.47 / 1.80 (collect 12.2-13.7 s, 21.7-24.5 s
+  CPU against 19.0-19.3 cached).
+
+Phases of a cached collect in process (twice): folder loaded 0.75 s, pool
+6.8-7.5 s, merging, checking and writing 2.5-2.7 s of one core. Measured
+alone in one process on 2,000 workbooks: calamine on the four sheets 0.67
+ms per workbook, ``read_raw`` 1.0 ms, ``check_batch`` 1.53 ms. A cold load
+of the folder without the cache takes 4.8 s of CPU, 1.5-1.6 of it the
+cross-table rules (``_indicator_values`` 1.0, the graph 0.4). Collect is
+CPU-bound on two cores (19 s of CPU cached, so no less than 9.5 s): no
+reordering reaches 1.5x; only less work does. NOT met, left open.
 """
 
 from __future__ import annotations
