@@ -71,6 +71,7 @@ from ogl_impact.delivery.csvout import (
     StoredLines,
     read_stored,
     write_appended,
+    write_grown,
     write_rows,
     write_table,
 )
@@ -1470,7 +1471,9 @@ def _write(
     remarks, :func:`~ogl_impact.delivery.notes.accepted_notes`) go into the
     same step. A file whose bytes would not change is not staged (and not
     listed); ``sources.csv`` only gains its new line, the stored lines keep
-    their bytes. ``lines`` (the merged tables' line numbers, a stored row's
+    their bytes, and so does a merged table that only gains rows
+    (:func:`_only_grown`, :func:`~ogl_impact.delivery.csvout.write_grown`).
+    ``lines`` (the merged tables' line numbers, a stored row's
     line in the loaded file) lets :func:`~ogl_impact.delivery.csvout.write_table` copy the stored
     lines of the rows kept (the same bytes again); ``stored`` gives a stored
     table as read beforehand (:class:`_StoredFiles`), or None.
@@ -1519,6 +1522,21 @@ def _write(
                 sep,
                 _as_text_frame,
             )
+        elif name in _REUSE and raw is not None and lines is not None and name in lines:
+            grown = _only_grown(lines[name], raw)  # a period's first delivery: rows only added
+            appended = grown is not None and write_grown(
+                staging / f"{name}.csv",
+                ordered,
+                text,
+                grown,
+                raw.path,
+                raw.sha256,
+                raw.header_line,
+                comment,
+                sep,
+                _as_text_frame,
+                prepared,
+            )
         else:
             appended = False
         if appended:
@@ -1563,6 +1581,24 @@ def _validated_tail(name: str, frame: pd.DataFrame, stored: int) -> pd.DataFrame
 
 _REUSE = frozenset({"indicator_values", "milestones", "partners"})
 """Merged tables whose new rows have line numbers from :data:`LINE_BLOCK` on."""
+
+
+def _only_grown(merged_lines: np.ndarray, raw: RawTable) -> int | None:
+    """Return the stored rows where a merged table is the stored rows, in order, then new ones.
+
+    The merged rows' line numbers say it (:func:`_merged_raw`): a kept row
+    names its stored line, a workbook's row a number from
+    :data:`LINE_BLOCK` on. None where a stored row was replaced, dropped or
+    moved, or no row is new.
+    """
+    stored = np.asarray(raw.lines, dtype=np.int64)
+    n = len(stored)
+    merged_lines = np.asarray(merged_lines, dtype=np.int64)
+    if len(merged_lines) <= n or n + raw.header_line >= LINE_BLOCK:
+        return None
+    if not np.array_equal(merged_lines[:n], stored) or (merged_lines[n:] < LINE_BLOCK).any():
+        return None
+    return n
 
 
 def _reused(

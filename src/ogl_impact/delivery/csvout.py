@@ -18,6 +18,9 @@ Most rows of a merged table are the stored ones, unchanged:
 :func:`write_reusing` copies their lines from the stored file, byte for
 byte, and formats only the others, where it can prove that the stored line
 is exactly what ``write_tables`` would write for the row (see there).
+Where no stored row is replaced or moved (a period's first delivery),
+:func:`write_grown` keeps the stored file as it is and appends the new
+rows; the register of deliveries likewise (:func:`write_appended`).
 """
 
 from __future__ import annotations
@@ -625,6 +628,111 @@ def _write_runs(
             k += end - begin
 
 
+def write_grown(
+    target: Path,
+    typed: pd.DataFrame,
+    text: pd.DataFrame | None,
+    stored_rows: int,
+    stored: Path,
+    stored_sha: str,
+    header_line: int,
+    comment: str,
+    sep: str,
+    as_text: Callable[[pd.DataFrame], pd.DataFrame],
+    prepared: StoredLines | None = None,
+) -> bool:
+    r"""Write a merged table whose stored rows all stay, in order, and whose new rows follow.
+
+    A period's first delivery only adds rows to the values and milestones
+    of a data folder: the stored file's bytes are kept as they are (rows
+    nobody touched keep their quoting, a national table of two million
+    rows is not formatted again) and the new rows, formatted as
+    ``write_tables`` formats them (:func:`table_columns` where ``text``
+    allows, else ``write_tables`` itself), are written after them.
+
+    Parameters
+    ----------
+    target : Path
+        The file to write.
+    typed : pandas.DataFrame
+        The whole table: the stored rows first, unchanged and in the order
+        read, then the new ones (the caller's promise).
+    text : pandas.DataFrame or None
+        The same rows as text, one categorical column per column (or None).
+    stored_rows : int
+        Rows of the stored file as loaded.
+    stored : Path
+        The stored file.
+    stored_sha : str
+        The sha256 of the stored file as loaded.
+    header_line : int
+        The stored file's header line (1-based).
+    comment : str
+        The comment line ``write_tables`` would write (not written: the
+        stored file keeps its own).
+    sep : str
+        Field separator.
+    as_text : callable
+        The conversion applied before writing (element by element).
+    prepared : StoredLines, optional
+        The stored file as :func:`read_stored` read it beforehand.
+
+    Returns
+    -------
+    bool
+        False (and nothing written) where no row is new, the stored file is
+        not the one loaded, cannot be read, is not UTF-8, does not end in a
+        line break, has a ``\r`` (lines ended by Windows: new lines would mix
+        two kinds of line end), or its header line does not read as these
+        columns with this separator: then the caller writes the whole table.
+    """
+    if not 0 <= stored_rows < len(typed) or header_line < 1 or stored.suffix.lower() != ".csv":
+        return False
+    if prepared is None or prepared.path != stored or prepared.sha256 != stored_sha:
+        prepared = read_stored(stored, stored_sha)
+    if prepared is None or len(prepared.ends) < header_line or b"\r" in prepared.data:
+        return False
+    data = prepared.data
+    head = data[prepared.starts[header_line - 1] : prepared.ends[header_line - 1]].decode("utf-8")
+    if header_line == 1:
+        head = head.removeprefix("\ufeff")
+    try:
+        found = next(csv.reader([head], delimiter=sep, strict=True))
+    except (csv.Error, StopIteration):
+        return False
+    if found != [str(c) for c in typed.columns]:
+        return False
+    rows = _rows_text(typed.iloc[stored_rows:], text, stored_rows, comment, sep, as_text)
+    with target.open("wb") as handle:
+        handle.write(data)
+        handle.write(rows)
+    return True
+
+
+def _rows_text(
+    typed: pd.DataFrame,
+    text: pd.DataFrame | None,
+    first: int,
+    comment: str,
+    sep: str,
+    as_text: Callable[[pd.DataFrame], pd.DataFrame],
+) -> bytes:
+    """Return the rows ``typed`` as ``write_tables`` writes them, without comment and header.
+
+    ``text`` (the whole table as text, or None) gives the distinct cells
+    from row ``first`` on (:func:`_lookups`); where it cannot, the rows go
+    through ``write_tables``' own formatting.
+    """
+    if text is not None:
+        lookups = _lookups(typed, text.iloc[first:], sep, as_text)
+        if lookups is not None:
+            formatted = _formatted(lookups, sep, np.arange(len(typed)))
+            if formatted is not None:
+                return formatted[0]
+    whole = table_csv_text(as_text(typed), comment, sep)
+    return whole.split("\n", 2)[2].encode("utf-8")
+
+
 def _is_utf8(data: bytes) -> bool:
     """Whether ``data`` decode as UTF-8 (a register saved as Windows-1252 does not)."""
     try:
@@ -718,6 +826,7 @@ __all__ = [
     "table_text",
     "write_appended",
     "write_columns",
+    "write_grown",
     "write_rows",
     "write_table",
 ]
