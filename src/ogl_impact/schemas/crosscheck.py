@@ -8,7 +8,7 @@ schema has already reported them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -991,17 +991,22 @@ def _indicator_values(
     )
     key = pd.MultiIndex.from_frame(values[["lab_id", "indicator_id"]].astype("string"))
     ind.index = pd.MultiIndex.from_frame(ind.index.to_frame().astype("string"))
-    measure = pd.Series(ind["measure"].reindex(key).to_numpy(), index=values.index, copy=False)
-    dimension = pd.Series(
-        ind["disaggregation"].reindex(key).to_numpy(), index=values.index, copy=False
-    )
-    known = pd.Series(key.isin(ind.index), index=values.index, copy=False)
+    where = ind.index.get_indexer(key)  # each value's indicator, once (-1: none)
+
+    def looked_up(column: pd.Series) -> pd.Series:
+        """Return the indicator's ``column`` for each value (missing where there is none)."""
+        taken = column.reset_index(drop=True).reindex(where)
+        return pd.Series(taken.to_numpy(), index=values.index, copy=False)
+
+    measure = looked_up(ind["measure"])
+    dimension = looked_up(ind["disaggregation"])
+    known = pd.Series(where >= 0, index=values.index, copy=False)
     out = []
     v = values["value"].astype("float64")
     for name, (rule, de, en) in _MEASURE_RULES.items():
         bad = known & (measure == name) & v.notna() & ~rule(v).fillna(True)
         out += [_off_measure(raw, int(pos), name, de, en) for pos in np.flatnonzero(bad.to_numpy())]
-    out += _values_on_scale(ind, key, known, v, measure, raw)
+    out += _values_on_scale(ind, looked_up, known, v, measure, raw)
     unexpected = known & dimension.isna() & values["disaggregation_value"].notna()
     for pos in np.flatnonzero(unexpected.to_numpy()):
         out.append(_at(raw, int(pos), "disaggregation_value", "disaggregation_unexpected"))
@@ -1010,7 +1015,7 @@ def _indicator_values(
 
 def _values_on_scale(
     ind: pd.DataFrame,
-    key: pd.MultiIndex,
+    looked_up: Callable[[pd.Series], pd.Series],
     known: pd.Series,
     v: pd.Series,
     measure: pd.Series,
@@ -1026,12 +1031,8 @@ def _values_on_scale(
     """
     if "scale_min" not in ind or "scale_max" not in ind:
         return []
-    low = pd.Series(
-        ind["scale_min"].astype("float64").reindex(key).to_numpy(), index=v.index, copy=False
-    )
-    high = pd.Series(
-        ind["scale_max"].astype("float64").reindex(key).to_numpy(), index=v.index, copy=False
-    )
+    low = looked_up(ind["scale_min"].astype("float64"))
+    high = looked_up(ind["scale_max"].astype("float64"))
     # a broken scale (max not above min, not whole) is the indicators' own error
     # (indicator_scale), said once there rather than once per value measured against it
     sound = sound_scale(low, high)
