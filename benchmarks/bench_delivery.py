@@ -521,6 +521,33 @@ of the folder without the cache takes 4.8 s of CPU, 1.5-1.6 of it the
 cross-table rules (``_indicator_values`` 1.0, the graph 0.4). Collect is
 CPU-bound on two cores (19 s of CPU cached, so no less than 9.5 s): no
 reordering reaches 1.5x; only less work does. NOT met, left open.
+
+Round 18 (2026-12-04, the machine of round 17). Less work after the pool:
+a period's first delivery only adds rows, so collect keeps the stored
+``indicator_values.csv`` (and milestones, partners) byte for byte and
+appends the new rows (``csvout.write_grown``) instead of formatting 2.2
+million stored rows again; a value's indicator is looked up once in the
+cross-table rule on values (0.81-0.99 -> 0.70-0.75 s on the national
+table, the same problems). Phases in process (``/tmp/s34p/phases.py``,
+new and 30b66af alternating, twice each): merging, checking and writing
+after the pool 1.61 / 1.88 s against 2.48 / 2.38 s; the main process's
+CPU 4.10 / 4.77 s against 5.52 / 5.50 s; peak memory of a whole collect
+780-806 MiB against 868-887. ``--pairs`` on this shared machine (load
+0.6-1.9; the reader alone took 5.6 to 11.0 s within minutes, so single
+ratios move by 0.3 either way):
+
+- first period, cached, ``--dir /tmp/s34 --pairs 3``: 1.42 / 1.52 / 1.39
+  (reader 7.37-8.34 s, collect 10.33-11.83 s); interleaved with 30b66af
+  (``--pairs 1`` each, three times): new 1.12 / 1.48 / 1.60, old 1.46 /
+  1.53 / 1.49 (collect 8.49-9.76 s against 8.96-10.15 s);
+- last period, cached (``--dir /tmp/s34nat --pairs 3``): 1.21 / 1.27 /
+  1.65;
+- last period, cold (``--cold``): 1.79 / 1.83 / 1.71 (collect 9.56-12.53
+  s, 17.4-22.4 s CPU).
+
+The cached cases now meet 1.5x in most single runs; the steady state of a
+roll-out (each collect loads the tables the previous one wrote, cold) does
+not. NOT met, left open.
 """
 
 from __future__ import annotations
