@@ -65,9 +65,31 @@ def test_stored_lines_quoted_by_another_program_keep_their_bytes(tmp_path):
     target = tmp_path / "out.csv"
     assert write_appended(target, whole, stored, sha, 2, header, COMMENT, ";", _as_text_frame)
     out = target.read_bytes()
-    assert out == (old + "\r\nlab2;2022-11-25;lab2.xlsx;2\nlab3;2022-11-25;lab3.xlsx;3\n").encode()
+    added = "\r\nlab2;2022-11-25;lab2.xlsx;2\r\nlab3;2022-11-25;lab3.xlsx;3\r\n"
+    assert out == (old + added).encode()  # the new lines end as the stored ones
     back = pd.read_csv(target, sep=";", comment="#", dtype=str)
     assert back["lab_id"].tolist() == ["lab0", "lab1", "lab2", "lab3"]
+
+
+def test_a_register_with_mixed_line_ends_gets_lines_ended_by_the_package(tmp_path):
+    whole = _register(3)
+    old = f"# {COMMENT}\r\nlab_id;received;workbook;problems\nlab0;2022-11-25;lab0.xlsx;0\r\n"
+    stored = tmp_path / "stored.csv"
+    sha, header = _write(stored, old)
+    target = tmp_path / "out.csv"
+    assert write_appended(target, whole, stored, sha, 1, header, COMMENT, ";", _as_text_frame)
+    added = "lab1;2022-11-25;'=lab1.xlsx;1\nlab2;2022-11-25;lab2.xlsx;2\n"
+    assert target.read_bytes() == (old + added).encode()
+
+
+def test_a_new_cell_with_a_line_break_after_windows_lines_is_declined(tmp_path):
+    whole = _register(2).assign(workbook=["lab0.xlsx", "zwei\nZeilen.xlsx"])
+    old = f"# {COMMENT}\r\nlab_id;received;workbook;problems\r\nlab0;2022-11-25;lab0.xlsx;0\r\n"
+    stored = tmp_path / "stored.csv"
+    sha, header = _write(stored, old)
+    target = tmp_path / "out.csv"
+    assert not write_appended(target, whole, stored, sha, 1, header, COMMENT, ";", _as_text_frame)
+    assert not target.exists()  # the caller writes the whole register, every line alike
 
 
 def test_another_header_or_other_bytes_are_declined(tmp_path):
@@ -127,6 +149,7 @@ def test_collect_keeps_the_registers_lines_as_stored(full, stored, tmp_path, cap
     assert code == 0, text
     after = path.read_bytes()
     assert after.startswith(before)  # every stored line, byte for byte
+    assert b"\n" not in after.replace(b"\r\n", b"")  # Excel's line ends, the new line's too
     added = after[len(before) :].decode("utf-8").splitlines()
     assert len(added) == 1 and added[0].startswith(f"{LAB};{PERIOD};")
     register = submissions(stored)

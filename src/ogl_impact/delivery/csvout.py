@@ -760,8 +760,10 @@ def write_appended(
     formatted again (a register of eleven periods of a national roll-out
     holds over 100,000 of them), and keep their bytes. The new rows
     (``typed`` from row ``stored_rows`` on) are written as ``write_tables``
-    writes ``as_text`` of them. Where the stored file did not end in a line
-    break, one is added first (``\r\n`` where the file has them).
+    writes ``as_text`` of them, their lines ended by ``\r\n`` where every
+    stored line is (a register saved by Excel on Windows). Where the stored
+    file did not end in a line break, one is added first (``\r\n`` where
+    the file has them).
 
     Parameters
     ----------
@@ -790,8 +792,9 @@ def write_appended(
         False (and nothing written) where the stored file is not the one
         loaded, cannot be read, is not UTF-8 (a register saved by Excel as
         Windows-1252: rows appended in UTF-8 would mix two encodings in one
-        file), or its header line is not the one ``write_tables`` writes for
-        these columns and separator: then the caller writes the whole table.
+        file), its header line is not the one ``write_tables`` writes for
+        these columns and separator, or its lines end in ``\r\n`` and a new
+        cell holds a line break: then the caller writes the whole table.
     """
     if len(typed) < stored_rows or header_line < 1 or stored.suffix.lower() != ".csv":
         return False
@@ -811,11 +814,17 @@ def write_appended(
         found = found.removeprefix(b"\xef\xbb\xbf")
     if found != header.encode("utf-8"):
         return False
+    added = rows.encode("utf-8")
+    crlf = data.count(b"\n") == data.count(b"\r\n") > 0  # saved by Excel on Windows
+    if crlf:  # the new lines end as the stored ones do (not where a cell holds a line break)
+        if b"\r" in added or added.count(b"\n") != len(typed) - stored_rows:
+            return False
+        added = added.replace(b"\n", b"\r\n")
     if data and not data.endswith(b"\n"):
         data += b"\r\n" if b"\r\n" in data else b"\n"
     with target.open("wb") as handle:
         handle.write(data)
-        handle.write(rows.encode("utf-8"))
+        handle.write(added)
     return True
 
 
