@@ -105,7 +105,7 @@ def _edits(path: Path) -> dict[str, bytes]:
     data = path.read_bytes()
     lines = data.split(b"\n")
     return {
-        "crlf": data.replace(b"\n", b"\r\n"),
+        "crlf_and_lf": data.replace(b"\n", b"\r\n", 3),
         "no_last_line_break": data.rstrip(b"\n"),
         "columns_swapped": b"\n".join(
             [lines[0], lines[1].replace(b"lab_id;indicator_id", b"indicator_id;lab_id"), *lines[2:]]
@@ -115,7 +115,7 @@ def _edits(path: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("edit", ["crlf", "no_last_line_break", "columns_swapped",
+@pytest.mark.parametrize("edit", ["crlf_and_lf", "no_last_line_break", "columns_swapped",
                                   "another_separator", "windows_1252"])  # fmt: skip
 def test_a_stored_file_that_cannot_be_kept_is_declined(tmp_path, edit):
     path, whole = _tables(tmp_path, ";")
@@ -124,6 +124,22 @@ def test_a_stored_file_that_cannot_be_kept_is_declined(tmp_path, edit):
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     assert not write_grown(target, whole, None, 40, path, sha, 2, COMMENT, ";", _as_text_frame)
     assert not target.exists()
+
+
+def test_a_stored_file_with_windows_lines_gets_new_lines_ended_so(tmp_path):
+    path, whole = _tables(tmp_path, ";")
+    before = path.read_bytes().replace(b"\n", b"\r\n")  # as Excel saves it on Windows
+    path.write_bytes(before)
+    raw, _ = _loaded(path)
+    target = tmp_path / "out.csv"
+    args = (COMMENT, ";", _as_text_frame)
+    assert write_grown(target, whole, None, 40, path, raw.sha256, raw.header_line, *args)
+    full = write_tables({"t": _as_text_frame(whole)}, tmp_path / "full", COMMENT, sep=";")[0]
+    assert target.read_bytes() == full.read_bytes().replace(b"\n", b"\r\n")
+    broken = whole.copy()
+    broken.loc[45, "disaggregation_value"] = "zwei\nZeilen"  # a new cell with a line break
+    assert not write_grown(target.with_name("b.csv"), broken, None, 40, path, raw.sha256, 2, *args)
+    assert not target.with_name("b.csv").exists()  # the whole table is written instead
 
 
 def test_other_bytes_or_no_new_row_are_declined(tmp_path):

@@ -682,18 +682,24 @@ def write_grown(
     bool
         False (and nothing written) where no row is new, the stored file is
         not the one loaded, cannot be read, is not UTF-8, does not end in a
-        line break, has a ``\r`` (lines ended by Windows: new lines would mix
-        two kinds of line end), or its header line does not read as these
-        columns with this separator: then the caller writes the whole table.
+        line break, ends its lines in two ways (``\r\n`` and ``\n``), or its
+        header line does not read as these columns with this separator, or
+        its lines end in ``\r\n`` (Excel on Windows; the new ones then end so
+        too) and a new cell holds a line break: then the caller writes the
+        whole table.
     """
     if not 0 <= stored_rows < len(typed) or header_line < 1 or stored.suffix.lower() != ".csv":
         return False
     if prepared is None or prepared.path != stored or prepared.sha256 != stored_sha:
         prepared = read_stored(stored, stored_sha)
-    if prepared is None or len(prepared.ends) < header_line or b"\r" in prepared.data:
+    if prepared is None or len(prepared.ends) < header_line:
         return False
     data = prepared.data
+    crlf = b"\r" in data and _windows_lines(data)  # one scan where there is no \r
+    if b"\r" in data and not crlf:  # lines ended two ways, or a lone \r: not kept
+        return False
     head = data[prepared.starts[header_line - 1] : prepared.ends[header_line - 1]].decode("utf-8")
+    head = head.removesuffix("\r")
     if header_line == 1:
         head = head.removeprefix("\ufeff")
     try:
@@ -703,10 +709,27 @@ def write_grown(
     if found != [str(c) for c in typed.columns]:
         return False
     rows = _rows_text(typed.iloc[stored_rows:], text, stored_rows, comment, sep, as_text)
+    if crlf:
+        rows = _windows_ended(rows, len(typed) - stored_rows)
+        if rows is None:
+            return False
     with target.open("wb") as handle:
         handle.write(data)
         handle.write(rows)
     return True
+
+
+def _windows_lines(data: bytes) -> bool:
+    r"""Whether every line of ``data`` ends in ``\r\n`` and no other ``\r`` is in it."""
+    ends = data.count(b"\r\n")
+    return ends > 0 and ends == data.count(b"\n") == data.count(b"\r")
+
+
+def _windows_ended(rows: bytes, count: int) -> bytes | None:
+    r"""Return ``count`` rows ended by ``\n`` ended by ``\r\n`` instead (None: a cell has one)."""
+    if b"\r" in rows or rows.count(b"\n") != count:
+        return None
+    return rows.replace(b"\n", b"\r\n")
 
 
 def _rows_text(
@@ -814,12 +837,11 @@ def write_appended(
         found = found.removeprefix(b"\xef\xbb\xbf")
     if found != header.encode("utf-8"):
         return False
-    added = rows.encode("utf-8")
-    crlf = data.count(b"\n") == data.count(b"\r\n") > 0  # saved by Excel on Windows
-    if crlf:  # the new lines end as the stored ones do (not where a cell holds a line break)
-        if b"\r" in added or added.count(b"\n") != len(typed) - stored_rows:
+    added: bytes | None = rows.encode("utf-8")
+    if _windows_lines(data):  # saved by Excel on Windows: the new lines end so too
+        added = _windows_ended(added, len(typed) - stored_rows)  # type: ignore[arg-type]
+        if added is None:
             return False
-        added = added.replace(b"\n", b"\r\n")
     if data and not data.endswith(b"\n"):
         data += b"\r\n" if b"\r\n" in data else b"\n"
     with target.open("wb") as handle:
