@@ -987,6 +987,19 @@ def _new_bytes(root: Path, run: int) -> None:
         path.write_bytes(first.rstrip(b"\r") + stamp.encode() + b"\n" + rest)
 
 
+def _aged() -> None:
+    """Wait until the data folder just restored is as old as a user's folder looks to collect.
+
+    A data folder meets collect days after the previous period's collect
+    wrote it. Collect reads again at the end only the files changed (or
+    written) within ``collect.RACY_NS`` before it started; a folder copied a
+    moment before would have all of them read twice, which no user's run does.
+    """
+    from ogl_impact.delivery.collect import RACY_NS
+
+    time.sleep(RACY_NS / 1e9 + 0.5)
+
+
 def _pairs(root: Path, count: int, cold: bool = False) -> None:
     """Run the reader, the pool alone and collect ``count`` times; print the ratios.
 
@@ -1004,6 +1017,7 @@ def _pairs(root: Path, count: int, cold: bool = False) -> None:
         _restore(root)
         if cold:
             _new_bytes(root, k)
+        _aged()
         run = _run("collect", root, None)
         ratio = run["seconds"] / reader["seconds"]
         ratios.append(ratio)

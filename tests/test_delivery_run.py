@@ -11,6 +11,7 @@ involved (a lock, a signal); the expected values are the embedded data
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import signal
 import subprocess
@@ -183,6 +184,56 @@ def test_a_table_edited_by_hand_during_collect_refuses_the_run(
         n: b for n, b in before.items() if n != "milestones.csv"
     }
     assert not fb.exists() and _staging_left(stored) == []
+
+
+def test_a_same_size_edit_with_its_time_set_back_is_still_found(
+    full, stored, tmp_path, capsys, monkeypatch
+):
+    # collect trusts a file whose size and times are as they were before the load (it is not
+    # read again); an editor that keeps the size and a tool that sets the time back (touch -r,
+    # rsync -t) must not slip through: the change time still moves
+    monkeypatch.setattr(collect_module, "RACY_NS", 0)  # the stored files count as old
+    wb = _corrected(full, LAB, tmp_path / "w" / f"{LAB}_{PERIOD}.xlsx")
+    path = stored / "milestones.csv"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Laborteam", "LaborTeam", 1)  # a typo fixed, the size kept
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    info = path.stat()
+
+    def by_hand(stage: str) -> None:
+        if stage == "loaded":
+            path.write_text(edited, encoding="utf-8")
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # the old time put back
+
+    monkeypatch.setattr(collect_module, "stage_hook", by_hand)
+    code, out = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 2, out
+    assert "milestones.csv" in out and "während des Laufs geändert" in out
+    assert path.read_bytes() == edited.encode("utf-8")
+
+
+def test_only_files_changed_or_written_just_before_the_run_are_read_again(tmp_path, monkeypatch):
+    old = tmp_path / "old.csv"
+    old.write_bytes(b"a;b\n1;2\n")
+    monkeypatch.setattr(collect_module, "RACY_NS", 0)
+    seen = collect_module._states(tmp_path)
+    assert collect_module._same_since(old, seen)  # untouched: not hashed again
+    old.write_bytes(b"a;b\n1;3\n")  # same size
+    assert not collect_module._same_since(old, seen)
+    seen = collect_module._states(tmp_path)
+    info = old.stat()
+    os.utime(old, ns=(info.st_atime_ns, info.st_mtime_ns))  # only the change time moves
+    assert not collect_module._same_since(old, seen)
+    seen = collect_module._states(tmp_path)
+    other = tmp_path / "other.csv"
+    other.write_bytes(old.read_bytes())
+    os.utime(other, ns=(info.st_atime_ns, info.st_mtime_ns))
+    other.replace(old)  # same bytes, same times, another file
+    assert not collect_module._same_since(old, seen)
+    assert not collect_module._same_since(tmp_path / "new.csv", seen)  # not there before
+    monkeypatch.setattr(collect_module, "RACY_NS", 3_000_000_000)
+    seen = collect_module._states(tmp_path)
+    assert not collect_module._same_since(old, seen)  # written a moment ago: hashed
 
 
 # --- 6. Ctrl-C ---------------------------------------------------------------------------------

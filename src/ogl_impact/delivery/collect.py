@@ -47,7 +47,9 @@ import contextlib
 import gc
 import hashlib
 import os
+import stat
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -385,6 +387,7 @@ def _collect_locked(
     # with a pool, the workbooks are read while this process loads the folder
     ahead = ReadAhead(files, processes - 1 if processes > 1 else 0)
     try:
+        states = _states(data)  # before anything is read: see _unchanged_since_load
         notes_sha = _sha(data / NOTES_FILE)
         tables = load_tables(data, cache=True)
         ctx = _context(data, tables, period, received)
@@ -605,7 +608,7 @@ def _collect_locked(
         ) as staging:
             written = _write(frames, tables, staging, texts, notes, lines, stored_files.get)
             _stage("staged")
-            _unchanged_since_load(tables, notes_sha)
+            _unchanged_since_load(tables, notes_sha, states)
             section.begin()  # from here on, Ctrl-C waits until tables and feedback are in
         _stage("data_committed")
         done[0] = True  # still in the critical section: a Ctrl-C from here on is after the commit
@@ -677,14 +680,77 @@ def _sha(path: Path) -> str | None:
         return None
 
 
-def _unchanged_since_load(tables: DataTables, notes_sha: str | None) -> None:
-    """Refuse the run when a table is no longer the bytes that were loaded (edited meanwhile)."""
+RACY_NS = 3_000_000_000
+"""Nanoseconds: a file changed less than this before collect looked at it is hashed again.
+
+File times have a granularity (a kernel tick; two seconds on FAT), so a
+change made right after collect looked at a file that had just been written
+could leave its size and times as they were (the "racy" case git knows).
+"""
+
+_State = tuple[int, int, int, int, int]
+
+
+def _states(folder: Path) -> tuple[int, dict[Path, _State]]:
+    """Return the time now and device, inode, size, mtime and ctime of the folder's files.
+
+    Taken before the tables are read, so that a file found unchanged at the
+    end (:func:`_unchanged_since_load`) was unchanged while it was read.
+    """
+    seen = time.time_ns()
+    out: dict[Path, _State] = {}
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                info = entry.stat()
+                if stat.S_ISREG(info.st_mode):
+                    out[folder / entry.name] = _state(info)
+    return seen, out
+
+
+def _state(info: os.stat_result) -> _State:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _same_since(path: Path, states: tuple[int, dict[Path, _State]]) -> bool:
+    """Whether a file is provably as it was when :func:`_states` looked (else it is hashed).
+
+    Its device, inode, size, modification and change times are those seen
+    then, and both times lay more than :data:`RACY_NS` before that moment.
+    A program can set a file's modification time back, but not its change
+    time (the system sets it on every write, rename or ``utime``): a file
+    written since shows another change time, and one replaced another inode.
+    """
+    seen, before = states
+    old = before.get(path)
+    if old is None:
+        return False
+    try:
+        now = _state(os.stat(path))
+    except OSError:
+        return False
+    return now == old and max(now[3], now[4]) < seen - RACY_NS
+
+
+def _unchanged_since_load(
+    tables: DataTables,
+    notes_sha: str | None,
+    states: tuple[int, dict[Path, _State]] | None = None,
+) -> None:
+    """Refuse the run when a table is no longer the bytes that were loaded (edited meanwhile).
+
+    A file whose state is as :func:`_states` saw it before the load
+    (``states``; :func:`_same_since`) is not read again; any other is
+    hashed and compared with the bytes loaded.
+    """
     expected = {tables.files[name]: raw.sha256 for name, raw in tables.raw.items()}
     for name in ("submissions", "revisions"):
         if name not in tables.files:
             expected[tables.folder / f"{name}.csv"] = None
     expected[tables.folder / NOTES_FILE] = notes_sha
     for path, sha in expected.items():
+        if sha is not None and states is not None and _same_since(path, states):
+            continue
         if _sha(path) != sha:
             raise DataChanged(
                 f"{path.name} wurde während des Laufs geändert (etwa von Hand); die Arbeitsmappen "
