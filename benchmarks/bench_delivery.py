@@ -548,6 +548,27 @@ ratios move by 0.3 either way):
 The cached cases now meet 1.5x in most single runs; the steady state of a
 roll-out (each collect loads the tables the previous one wrote, cold) does
 not. NOT met, left open.
+Round 19 (2026-12-04, a fresh machine of the same kind; new workbooks:
+``--count 10800 --dir /tmp/s36/b --sample 100``, load 1.5-1.8: templates
+58.9 s (peak 962 MiB; met), filled 85 s, read_calamine 7.58 s (0.70 ms
+per workbook), openpyxl 30x, collect 12.2 s with a cold cache (peak 900
+MiB; met): 1.60x). Before the write collect made sure no table changed
+since the load by hashing all eleven again (0.26 s, 120 MB read on one
+core after the pool); now a file whose device, inode, size, modification
+and change time are those seen before the load, none of them within
+``collect.RACY_NS`` (3 s) before it, is not read again. ``--pairs`` now
+waits that long after restoring the folder (a user's folder was written
+by the previous period's collect, not a moment before). Phases in process
+(``/tmp/s36/phases.py``, new and 3796772 alternating, twice each): from
+the staged tables to the end 0.10-0.13 s against 0.35-0.42 s; the whole
+collect 8.18 / 8.67 s against 8.15 / 8.42 s (the machine's own noise is
+larger than the gain). Outputs byte-identical to 3796772's
+(``--compare-with``, 15 files). ``--pairs 3``, the reader alone 5.6-7.7
+s: first period, cached 1.28 / 1.65 / 1.55; cold 1.66 / 1.52 / 2.16. The
+pool alone takes as long as the reader alone (5.5-7.1 s: 1.0 ms of worker
+CPU per workbook on two cores, 0.5-0.7 for calamine alone on one), so the
+load and everything after the pool (1.5-2 s cached, 4-5 s cold) must fit
+in half the reader's time. NOT met, left open.
 """
 
 from __future__ import annotations
