@@ -720,13 +720,18 @@ def _same_since(path: Path, states: tuple[int, dict[Path, _State]]) -> bool:
     A program can set a file's modification time back, but not its change
     time (the system sets it on every write, rename or ``utime``): a file
     written since shows another change time, and one replaced another inode.
+    The file is opened and its handle asked (``fstat``): on NFS, opening
+    makes the client ask the server (close-to-open consistency), where a
+    ``stat`` may answer from attributes cached for up to a minute. Never on
+    Windows, whose ``st_ctime`` is the time a file was made.
     """
     seen, before = states
     old = before.get(path)
-    if old is None:
+    if old is None or os.name == "nt":
         return False
     try:
-        now = _state(os.stat(path))
+        with path.open("rb") as handle:
+            now = _state(os.fstat(handle.fileno()))
     except OSError:
         return False
     return now == old and max(now[3], now[4]) < seen - RACY_NS
