@@ -548,6 +548,7 @@ ratios move by 0.3 either way):
 The cached cases now meet 1.5x in most single runs; the steady state of a
 roll-out (each collect loads the tables the previous one wrote, cold) does
 not. NOT met, left open.
+
 Round 19 (2026-12-04, a fresh machine of the same kind; new workbooks:
 ``--count 10800 --dir /tmp/s36/b --sample 100``, load 1.5-1.8: templates
 58.9 s (peak 962 MiB; met), filled 85 s, read_calamine 7.58 s (0.70 ms
@@ -556,7 +557,9 @@ MiB; met): 1.60x). Before the write collect made sure no table changed
 since the load by hashing all eleven again (0.26 s, 120 MB read on one
 core after the pool); now a file whose device, inode, size, modification
 and change time are those seen before the load, none of them within
-``collect.RACY_NS`` (3 s) before it, is not read again. ``--pairs`` now
+``collect.RACY_NS`` (3 s) before it, is not read again (its end state
+asked of an open handle, which NFS checks with the server; on Windows
+every file is hashed). ``--pairs`` now
 waits that long after restoring the folder (a user's folder was written
 by the previous period's collect, not a moment before). Phases in process
 (``/tmp/s36/phases.py``, new and 3796772 alternating, twice each): from
