@@ -11,10 +11,14 @@ The expected lines of the added rows are those of the embedded data
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from ogl_impact.dataset import load
@@ -23,7 +27,7 @@ from ogl_impact.delivery.csvout import write_grown
 from ogl_impact.io import read_table
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import validate_table
-from ogl_impact.write.tables import write_tables
+from ogl_impact.write.tables import CHANGED_BY_STORED_TEXT, stored_text, write_tables
 from tests import test_delivery_loop as loop
 from tests.test_delivery_loop import IV_KEY, LAB, PERIOD, RAW, _period_rows, collect, filled
 
@@ -220,3 +224,75 @@ def test_a_revision_afterwards_writes_the_whole_table(base, data, original, tmp_
     assert all(line.startswith(f"{LAB};".encode()) for line in tail)
     revisions = pd.read_csv(data / "revisions.csv", sep=";", comment="#", dtype=str)
     assert len(revisions[revisions["lab_id"] == LAB]) == 1
+
+
+@pytest.mark.parametrize("typed_by_hand", ["-unter 18", "=A1", "+ältere", "@team"])
+@pytest.mark.parametrize("with_text", [True, False])
+def test_a_stored_cell_the_package_writes_otherwise_gets_the_whole_table_written(
+    tmp_path, typed_by_hand, with_text
+):
+    # a cell typed by hand without the apostrophe write_tables puts before it: kept as it
+    # stands beside new rows written by the package, one text would have two spellings
+    path, whole = _tables(tmp_path, ";")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[2].split(";")[3] == ""  # row 1 has no disaggregation
+    cells = lines[2].split(";")
+    cells[3] = typed_by_hand
+    lines[2] = ";".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    raw, stored = _loaded(path)
+    assert stored["disaggregation_value"].iat[0] == typed_by_hand
+    whole = pd.concat([stored, whole.iloc[40:]], ignore_index=True)
+    text = None
+    if with_text:
+        text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
+        text = text.astype("category")
+    target = tmp_path / "out.csv"
+    args = (raw.header_line, COMMENT, ";", _as_text_frame)
+    assert not write_grown(target, whole, text, 40, path, raw.sha256, *args)
+    assert not target.exists()  # collect writes the whole table instead
+
+
+def test_a_new_cell_the_package_escapes_does_not_stop_the_stored_lines_being_kept(tmp_path):
+    path, whole = _tables(tmp_path, ";")
+    before = path.read_bytes()
+    raw, _ = _loaded(path)
+    whole = whole.copy()
+    whole.loc[45, "disaggregation_value"] = "-unter 18"  # only in a new row
+    text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
+    text = text.astype("category")
+    target = tmp_path / "out.csv"
+    assert write_grown(
+        target, whole, text, 40, path, raw.sha256, raw.header_line, COMMENT, ";", _as_text_frame
+    )
+    out = target.read_bytes()
+    assert out.startswith(before) and b";'-unter 18;" in out[len(before) :]
+
+
+def test_a_carriage_return_inside_a_stored_cell_of_a_windows_file_is_not_kept(tmp_path):
+    # Excel on Windows ends lines in \r\n, also inside a quoted cell; write_tables writes \n
+    path, whole = _tables(tmp_path, ";")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[2].split(";")
+    cells[3] = '"unter\r\n18"'
+    lines[2] = ";".join(cells)
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    raw, stored = _loaded(path)
+    assert stored["disaggregation_value"].iat[0] == "unter\r\n18"
+    whole = pd.concat([stored, whole.iloc[40:]], ignore_index=True)
+    text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
+    text = text.astype("category")
+    target = tmp_path / "out.csv"
+    args = (raw.header_line, COMMENT, ";", _as_text_frame)
+    assert not write_grown(target, whole, text, 40, path, raw.sha256, *args)
+    assert not target.exists()
+
+
+def test_the_pattern_matches_exactly_the_cells_stored_text_changes():
+    # every text of up to three characters drawn from the starts, line ends and neighbours
+    chars = ["=", "+", "-", "@", "\t", "\r", "\n", "a", "'", " ", "\\", "^", "]"]
+    texts = ["".join(t) for n in range(4) for t in itertools.product(chars, repeat=n)]
+    by_re2 = pc.match_substring_regex(pa.array(texts), CHANGED_BY_STORED_TEXT).to_pylist()
+    for text, found in zip(texts, by_re2, strict=True):
+        changed = stored_text(text) != text
+        assert found == changed == (re.search(CHANGED_BY_STORED_TEXT, text) is not None), text

@@ -17,8 +17,10 @@ import pandas as pd
 import pytest
 
 from ogl_impact.cli import main
+from ogl_impact.imports import merge as merge_module
 from ogl_impact.validate import validate_folder
 from tests.test_import_overlap import imp, limesurvey, mapping, secret, table, tree
+from tests.test_import_register_items import BOTH, FARBE
 
 __all__ = ["secret"]  # the fixture, shared with tests/test_import_overlap.py
 
@@ -263,3 +265,30 @@ def test_one_answer_missing_is_said_in_the_singular(tmp_path, secret, capsys):
     err = capsys.readouterr().err
     assert "1 von 40 seiner Antworten zu den Items dieser Zuordnung fehlt aber" in err, err
     assert "1 of its 40 answers to the items of this mapping is not in responses.csv" in err
+
+
+def test_an_import_reads_the_stored_answers_once(tmp_path, secret, capsys, monkeypatch):
+    # the same export again with a mapping of fewer items: the register's checks, the
+    # merge and the answers kept for the earlier line all ask for responses.csv
+    out = tmp_path / "daten"
+    both = mapping(tmp_path / "beide.csv", rows=BOTH)
+    first = limesurvey(tmp_path / "a.csv", range(1, 41))
+    assert imp("limesurvey", first, both, out, secret) == 0
+    read = []
+    real = merge_module.read_table
+
+    def counting(path, name=None, **kwargs):
+        read.append(Path(path).name)
+        return real(path, name, **kwargs)
+
+    monkeypatch.setattr(merge_module, "read_table", counting)
+    farbe = mapping(tmp_path / "farbe.csv", rows=FARBE)
+    capsys.readouterr()
+    assert imp("limesurvey", first, farbe, out, secret, "--replace", "1") == 0, capsys.readouterr()
+    assert read.count("responses.csv") == 1, read
+    answers = table(out, "responses")
+    assert (answers["item_id"] == "bild").sum() == 40  # the answers to the other item stay
+    # outside an import every call reads the file again
+    rows = answers.head(3)
+    assert merge_module.stored_answers(out, rows) == merge_module.stored_answers(out, rows) == 3
+    assert read.count("responses.csv") == 3

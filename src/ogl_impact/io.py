@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -211,7 +212,7 @@ def _layout(file: str, head: bytes, encoding: str) -> tuple[list[str], int, str,
     """Leading comments, index and text of the header line, and the separator."""
     text_head = head.decode(encoding, errors="ignore")
     comments, header_index = _leading_comments(text_head)
-    head_lines = text_head.splitlines()
+    head_lines = physical_lines(text_head)
     if header_index >= len(head_lines):
         raise TableReadError(make_problem(file, "file_no_header"))
     header = head_lines[header_index]
@@ -349,7 +350,7 @@ def _check_ragged(
         text = path.read_text(encoding=encoding)
     except (UnicodeDecodeError, OSError):
         return  # the C parser reports it
-    lines = text.splitlines(keepends=True)[header_index:]
+    lines = physical_lines(text, keepends=True)[header_index:]
     reader = csv.reader(lines, delimiter=sep)
     width = None
     first: tuple[int, int] | None = None
@@ -443,11 +444,30 @@ def is_synthetic(path: str | Path) -> bool:
     return _says_synthetic(comments)
 
 
+def physical_lines(text: str, keepends: bool = False) -> list[str]:
+    r"""Split text into lines where the CSV readers do: at ``\n``, ``\r\n`` and ``\r``.
+
+    :meth:`str.splitlines` also splits at form feed, the information
+    separators ``\x1c``-``\x1e``, NEL and the Unicode line and paragraph
+    separators. pyarrow, pandas and :mod:`csv` treat those as text, so line
+    numbers counted with ``splitlines`` would disagree with the readers'.
+
+    Examples
+    --------
+    >>> physical_lines("a\u2028b\r\nc\rd\n")
+    ['a\u2028b', 'c', 'd']
+    >>> physical_lines("a\fb\nc", keepends=True)
+    ['a\x0cb\n', 'c']
+    """
+    lines = list(io.StringIO(text, newline=""))
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
 def _leading_comments(text: str) -> tuple[list[str], int]:
     """Return the leading ``#`` comment lines and the index of the header line."""
     comments = []
     index = 0
-    for index, line in enumerate(text.splitlines()):
+    for index, line in enumerate(physical_lines(text)):
         stripped = line.strip().lstrip("\ufeff")
         if stripped.startswith("#"):
             comments.append(stripped.lstrip("#").strip())
@@ -509,7 +529,7 @@ def _csv_record_lines(
     """
     first = header_index + 2  # header is line header_index + 1
     text = path.read_text(encoding=encoding)
-    reader = csv.reader(text.splitlines(keepends=True)[header_index + 1 :], delimiter=sep)
+    reader = csv.reader(physical_lines(text, keepends=True)[header_index + 1 :], delimiter=sep)
     filled, any_field = [], []
     previous = 0
     for record in reader:

@@ -1565,8 +1565,8 @@ def _write(
             checked = _validated_tail(name, frame, len(raw.frame))
         else:  # never write a broken register
             checked = TABLES[name].model.validate(frame.copy())
-        comment = (
-            raw.comments[0]
+        comment = (  # every leading comment line stays (a note typed in by hand too)
+            "\n# ".join(raw.comments)
             if raw is not None and raw.comments
             else _DEFAULT_COMMENTS.get(name, name)
         )

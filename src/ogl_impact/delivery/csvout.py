@@ -40,7 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ogl_impact.write.tables import _format_column, table_csv_text
+from ogl_impact.write.tables import CHANGED_BY_STORED_TEXT, _format_column, table_csv_text
 
 
 def _alike(a: np.ndarray, b: np.ndarray) -> bool:
@@ -708,6 +708,8 @@ def write_grown(
         return False
     if found != [str(c) for c in typed.columns]:
         return False
+    if not _stored_as_written(typed, text, stored_rows):
+        return False
     rows = _rows_text(typed.iloc[stored_rows:], text, stored_rows, comment, sep, as_text)
     if crlf:
         rows = _windows_ended(rows, len(typed) - stored_rows)
@@ -716,6 +718,38 @@ def write_grown(
     with target.open("wb") as handle:
         handle.write(data)
         handle.write(rows)
+    return True
+
+
+def _stored_as_written(typed: pd.DataFrame, text: pd.DataFrame | None, stored_rows: int) -> bool:
+    """Whether every stored text cell reads as ``write_tables`` would write it.
+
+    A milestone typed by hand as ``-Laborteam`` is written ``'-Laborteam``
+    by the package (:func:`~ogl_impact.write.tables.stored_text`); kept as
+    it stands beside new rows written so, one name would have two
+    spellings. The same holds for a cell with a carriage return. Such a
+    table is written whole. Only the distinct texts are looked at: the
+    categories of ``text`` (rows whose text appears only in new rows are
+    not stored), else the stored rows themselves.
+    """
+    for col in typed.columns:
+        if not pd.api.types.is_string_dtype(typed[col].dtype):
+            continue  # numbers and dates: another spelling reads as the same value
+        if text is not None and isinstance(text[col].dtype, pd.CategoricalDtype):
+            categories = text[col].cat.categories
+            odd = np.flatnonzero(
+                _flags(
+                    pc.match_substring_regex(
+                        pa.array(categories, pa.string()), CHANGED_BY_STORED_TEXT
+                    )
+                )
+            )
+            if len(odd) and np.isin(text[col].cat.codes.to_numpy()[:stored_rows], odd).any():
+                return False
+            continue
+        cells = pa.array(typed[col].iloc[:stored_rows].astype(object), pa.string())
+        if _flags(pc.match_substring_regex(cells, CHANGED_BY_STORED_TEXT)).any():
+            return False
     return True
 
 

@@ -52,6 +52,7 @@ from ogl_impact.imports.merge import (
     ImportRefused,
     Merged,
     merge_into,
+    reading_once,
     stored_answers,
     stored_lines,
     wave_key,
@@ -359,41 +360,42 @@ def _merge_and_write(
     """
     shown = ", ".join(p.name for p in files)
     note = f"Import aus {tool}: {shown}; Befragten-Kennungen pseudonymisiert"
-    try:
-        register = read_register(out, lang)
-        imported = groups(result.responses)
-        stored = functools.partial(stored_answers, out, result.responses)
-        where = functools.partial(stored_lines, out, result.rekey)
-        check_secret(register, secret_value, shown)
-        check_new(register, checksum, imported, shown, replace_wave, stored, where)
-        check_overlap(register, checksum, result.taken, imported, shown, replace_wave, where)
-        merged = merge_into(
-            out, result.codebook, result.responses, note, replace_wave, result.rekey
-        )
-        if merged.dropped_rows and not remove_absent:
-            raise ImportRefused(_absent(merged, replace_wave))
-        # answers stored before this import, read once (responses.csv unchanged until written)
-        held = HeldAnswers(out, result.respondents)
-        day = pd.Timestamp.now().normalize()
-        texts = register_text(
-            register,
-            checksum,
-            imported,
-            shown,
-            tool,
-            day,
-            result.taken,
-            replace_wave,
-            secret_value,
-            merged.replaced_rows,
-            held.count,
-            held.items,
-            merged.left,
-        )
-    except ImportRefused as exc:
-        _say(exc.lines)
-        _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
-        return 1
+    with reading_once():  # responses.csv: read once for every step below
+        try:
+            register = read_register(out, lang)
+            imported = groups(result.responses)
+            stored = functools.partial(stored_answers, out, result.responses)
+            where = functools.partial(stored_lines, out, result.rekey)
+            check_secret(register, secret_value, shown)
+            check_new(register, checksum, imported, shown, replace_wave, stored, where)
+            check_overlap(register, checksum, result.taken, imported, shown, replace_wave, where)
+            merged = merge_into(
+                out, result.codebook, result.responses, note, replace_wave, result.rekey
+            )
+            if merged.dropped_rows and not remove_absent:
+                raise ImportRefused(_absent(merged, replace_wave))
+            # answers stored before this import, read once (responses.csv unchanged until written)
+            held = HeldAnswers(out, result.respondents)
+            day = pd.Timestamp.now().normalize()
+            texts = register_text(
+                register,
+                checksum,
+                imported,
+                shown,
+                tool,
+                day,
+                result.taken,
+                replace_wave,
+                secret_value,
+                merged.replaced_rows,
+                held.count,
+                held.items,
+                merged.left,
+            )
+        except ImportRefused as exc:
+            _say(exc.lines)
+            _say("Import abgelehnt, nichts geschrieben / import refused, nothing written")
+            return 1
     merged = dataclasses.replace(
         merged,
         texts={**merged.texts, **texts},

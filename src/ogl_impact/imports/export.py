@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ogl_impact.io import physical_lines
+
 
 @dataclass(frozen=True)
 class SurveyExport:
@@ -234,7 +236,7 @@ def csv_export(path: Path, error: type[ValueError], columns: str) -> tuple[str, 
             f"{path.name}: Zeile 1: die Datei ist leer, keine Kopfzeile mit den Spalten {columns}; "
             "bitte den Export neu herunterladen / empty, no header line"
         )
-    head = text.splitlines()[0]
+    head = physical_lines(text)[0]
     if not head.strip():
         raise error(
             f"{path.name}: Zeile 1 ist leer – die Kopfzeile muss in Zeile 1 stehen; bitte die "

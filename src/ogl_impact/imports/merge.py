@@ -13,17 +13,19 @@ and the caller is told how many.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ogl_impact.io import RawTable, TableReadError, read_table
+from ogl_impact.io import RawTable, TableReadError, physical_lines, read_table
 from ogl_impact.schemas.tables import PSEUDONYM_PATTERN
 from ogl_impact.validate import find_tables
 from ogl_impact.write import table_csv_text
@@ -109,7 +111,44 @@ class Merged:
                 )
 
 
+_ONCE: ContextVar[dict[tuple[Path, str], RawTable | None] | None] = ContextVar(
+    "_ONCE", default=None
+)
+
+
+@contextlib.contextmanager
+def reading_once() -> Iterator[None]:
+    """Read each table of a data folder once within the block.
+
+    An import asks for ``responses.csv`` in several steps (the register's
+    checks, the merge, the answers kept); its caller holds the folder's lock,
+    so the file stays as read, and the merge's last check before writing
+    (:meth:`Merged.check_unchanged`) hashes it again. Outside the block every
+    call reads the file.
+
+    Examples
+    --------
+    >>> with reading_once():
+    ...     pass
+    """
+    token = _ONCE.set({})
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
 def _read(folder: Path, name: str) -> RawTable | None:
+    memo = _ONCE.get()
+    if memo is not None and (folder, name) in memo:
+        return memo[(folder, name)]
+    table = _read_now(folder, name)
+    if memo is not None:
+        memo[(folder, name)] = table
+    return table
+
+
+def _read_now(folder: Path, name: str) -> RawTable | None:
     files, _ = find_tables(folder) if folder.is_dir() else ({}, [])
     path = files.get(name)
     if path is None:
@@ -598,8 +637,9 @@ def _appended(old: RawTable, rows: pd.DataFrame, drop: set[int]) -> str:
             [f"{old.path.name}: nicht UTF-8; ein Import ergänzt nur UTF-8-Tabellen / not UTF-8"]
         ) from None
     if drop:
-        lines = text.splitlines(keepends=True)
-        text = "".join(line for n, line in enumerate(lines, start=1) if n not in drop)
+        lines = physical_lines(text, keepends=True)
+        gone = _record_spans(old.lines, drop, len(lines))
+        text = "".join(line for n, line in enumerate(lines, start=1) if n not in gone)
     columns = [str(c) for c in old.frame.columns]
     missing = [c for c in rows.columns if c not in columns]
     if missing:
@@ -616,3 +656,18 @@ def _appended(old: RawTable, rows: pd.DataFrame, drop: set[int]) -> str:
         text += "\n"
     sep = ";" if old.decimal == "," else ","
     return text + _rows_text(rows, columns, sep)
+
+
+def _record_spans(starts: np.ndarray, drop: set[int], n_lines: int) -> set[int]:
+    """Every line of the records starting at the lines in ``drop``.
+
+    A record whose quoted cell holds a line break goes on to the line before
+    the next record starts (blank lines in between go with it).
+    """
+    order = np.sort(np.asarray(starts, dtype=np.int64))
+    ends = np.append(order[1:], n_lines + 1)
+    hit = np.isin(order, np.fromiter(drop, dtype=np.int64, count=len(drop)))
+    gone: set[int] = set()
+    for start, end in zip(order[hit].tolist(), ends[hit].tolist(), strict=True):
+        gone.update(range(start, end))
+    return gone

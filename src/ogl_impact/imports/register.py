@@ -49,7 +49,7 @@ so a killed import leaves all of them old or all new.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -443,14 +443,13 @@ def _removal_advice(earlier: pd.DataFrame, where: Where | None, register_name: s
             f"falsch: seine Zeilen aus {register_name} entfernen und erneut importieren / a "
             f"later --replace took its answers; nothing of it is left in responses.csv"
         ]
-    places: dict[tuple[str, str], frozenset[str] | None] = {}
-    named: set[str] = set()
     cells = live["items"] if "items" in live else pd.Series(None, index=live.index)
-    for (unit, wave, *_), cell in zip(_keyed(live, "unit_id"), cells, strict=True):
-        items = _named(cell)
-        had = places.get((unit, wave), frozenset())
-        places[(unit, wave)] = None if items is None or had is None else had | items
-        named |= items or set()
+    items_of = [_named(cell) for cell in cells]
+    named: set[str] = set().union(*(items or set() for items in items_of))
+    places = _places(
+        ((unit, wave), items)
+        for (unit, wave, *_), items in zip(_keyed(live, "unit_id"), items_of, strict=True)
+    )
     found = {p: where(p[0], p[1], items) if where else (0, "") for p, items in places.items()}
     n = sum(count for count, _ in found.values())
     if not n:  # nothing can be named (a panel key, answers removed by hand): as recorded
@@ -467,10 +466,27 @@ def _removal_advice(earlier: pd.DataFrame, where: Where | None, register_name: s
         f"wrong, remove the earlier import first (its {n} answers from responses.csv, its "
         f"lines from {register_name}); for a corrected re-import of the same wave: --replace"
     ]
-    for (unit, wave), (count, text) in sorted(found.items()):
-        if count:
-            out.append(f"  zu entfernen (Welle {wave}, Einheit {unit}): {text} / to remove")
-    return out
+    return out + _to_remove(found)
+
+
+def _places(
+    pairs: Iterable[tuple[tuple[str, str], frozenset[str] | None]],
+) -> dict[tuple[str, str], frozenset[str] | None]:
+    """Merge the items named per (unit, wave); None (a line naming none) means all items."""
+    places: dict[tuple[str, str], frozenset[str] | None] = {}
+    for place, items in pairs:
+        had = places.get(place, frozenset())
+        places[place] = None if items is None or had is None else had | items
+    return places
+
+
+def _to_remove(found: Mapping[tuple[str, str], tuple[int, str]]) -> list[str]:
+    """One line per (unit, wave) with answers to remove: where they stand in responses.csv."""
+    return [
+        f"  zu entfernen (Welle {wave}, Einheit {unit}): {text} / to remove"
+        for (unit, wave), (count, text) in sorted(found.items())
+        if count
+    ]
 
 
 def _removal_lines(where: Where | None, register: Register, hit: pd.DataFrame) -> list[str]:
@@ -484,18 +500,8 @@ def _removal_lines(where: Where | None, register: Register, hit: pd.DataFrame) -
     frame = register.frame
     cells = frame["items"] if "items" in frame else pd.Series(None, index=frame.index)
     named = dict(zip(_keyed(frame, "sha256"), map(_named, cells), strict=True))
-    places: dict[tuple[str, str], frozenset[str] | None] = {}
-    for key in set(_keyed(hit, "sha256")):
-        items = named.get(key)
-        place = (key[2], key[1])
-        had = places.get(place, frozenset())
-        places[place] = None if items is None or had is None else had | items
-    out = []
-    for (unit, wave), items in sorted(places.items()):
-        count, text = where(unit, wave, items)
-        if count:
-            out.append(f"  zu entfernen (Welle {wave}, Einheit {unit}): {text} / to remove")
-    return out
+    places = _places(((key[2], key[1]), named.get(key)) for key in set(_keyed(hit, "sha256")))
+    return _to_remove({p: where(p[0], p[1], items) for p, items in places.items()})
 
 
 def _replaced_groups(imported: pd.DataFrame, replace_wave: str | None) -> set[tuple[str, ...]]:

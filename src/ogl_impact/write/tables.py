@@ -88,6 +88,9 @@ def _write_csv(handle: TextIO, frame: pd.DataFrame, comment: str, sep: str) -> N
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+CHANGED_BY_STORED_TEXT = "^[=+@\t-]|\r"
+"""A regular expression matching exactly the text cells :func:`stored_text` changes."""
+
 
 def escape_cell(text: str) -> str:
     """Make a text cell safe for spreadsheets (CSV injection).

@@ -1,0 +1,139 @@
+"""Lines end where the CSV readers end them: at ``\\n``, ``\\r\\n`` and ``\\r`` only.
+
+Python's ``str.splitlines`` also breaks at form feed, vertical tab, the
+information separators ``\\x1c``-``\\x1e``, NEL and the Unicode line and
+paragraph separators. Such a character, pasted into a comment or a cell
+(from a PDF, a web page, a word processor), is text to pyarrow, pandas and
+``csv``. Counting lines with ``splitlines`` put the header one line too far
+down: the first data row was silently skipped, validation passed, and the
+next collect wrote the table back without it. The expected values below are
+the rows and line numbers typed into each file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ogl_impact.imports.merge import _appended
+from ogl_impact.io import TableReadError, read_table
+from ogl_impact.schemas import TABLES
+from ogl_impact.validate import validate_folder, validate_table
+from tests.test_delivery_careless import full, stored
+from tests.test_delivery_loop import C_VALUE, LAB, PERIOD, collect
+from tests.test_delivery_run import _row_of, _stored
+
+from .conftest import DEMO
+
+__all__ = ["full", "stored"]  # fixtures
+
+BREAKS_ONLY_FOR_SPLITLINES = ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("char", BREAKS_ONLY_FOR_SPLITLINES, ids=ascii)
+def test_a_comment_holding_such_a_character_keeps_every_row(tmp_path: Path, char: str):
+    path = tmp_path / "sources.csv"
+    path.write_text(
+        f"# aus dem PDF kopiert:{char}Seite 2\n# zweite Zeile\n"
+        "source_id;title;reference\na;Erster;x\nb;Zweiter;y\n",
+        encoding="utf-8",
+    )
+    raw = read_table(path)
+    assert raw.header_line == 3
+    assert raw.frame["source_id"].tolist() == ["a", "b"]
+    assert raw.lines.tolist() == [4, 5]
+    assert raw.comments == (f"aus dem PDF kopiert:{char}Seite 2", "zweite Zeile")
+    _, problems = validate_table(raw, TABLES["sources"])
+    assert problems == []
+
+
+@pytest.mark.parametrize("char", BREAKS_ONLY_FOR_SPLITLINES, ids=ascii)
+def test_a_cell_holding_such_a_character_keeps_the_line_numbers(tmp_path: Path, char: str):
+    # a quoted line break makes the reader count the records' lines one by one
+    path = tmp_path / "sources.csv"
+    path.write_text(
+        f'source_id;title;reference\na;Titel{char}mit Zeichen;x\nb;"zwei\nZeilen";y\nC D;T;z\n',
+        encoding="utf-8",
+    )
+    raw = read_table(path)
+    assert raw.frame["title"].tolist() == [f"Titel{char}mit Zeichen", "zwei\nZeilen", "T"]
+    assert raw.lines.tolist() == [2, 3, 5]
+    _, problems = validate_table(raw, TABLES["sources"])
+    assert [(p.line, p.value) for p in problems] == [(5, "C D")]
+
+
+@pytest.mark.parametrize("char", ["\f", "\x85", "\u2028"], ids=ascii)
+def test_a_row_with_too_many_fields_is_named_after_such_a_character(tmp_path: Path, char: str):
+    path = tmp_path / "sources.csv"
+    path.write_text(f"source_id;title;reference\na;T{char}U;x\nb;T;y;zuviel\n", encoding="utf-8")
+    with pytest.raises(TableReadError) as info:
+        read_table(path)
+    assert (info.value.problem.rule, info.value.problem.line) == ("file_parse", 3)
+
+
+def test_a_data_folder_with_such_a_comment_validates_with_every_row(tmp_path: Path):
+    folder = tmp_path / "daten"
+    shutil.copytree(DEMO, folder)
+    path = folder / "indicator_values.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    rows = len([x for x in lines[1:] if x]) - 1  # without the header
+    lines.insert(1, "# Hinweis der Koordination:\u2028bitte nicht ändern")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert len(read_table(path).frame) == rows
+    assert validate_folder(folder).ok
+
+
+def test_collect_keeps_such_a_comment_and_the_first_row_after_it(full, stored, tmp_path, capsys):
+    path = stored / "indicator_values.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(1, "# Hinweis der Koordination:\u2028bitte nicht ändern")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = path.read_text(encoding="utf-8").split("\n")
+
+    book = openpyxl.load_workbook(full / "tpl" / f"{LAB}_{PERIOD}.xlsx")
+    sheet = book["Indikatorwerte"]
+    sheet.cell(_row_of(sheet, "i03"), C_VALUE).value = (
+        float(_stored(LAB, "i03").replace(",", ".")) + 2
+    )
+    wb = tmp_path / "w" / f"{LAB}_{PERIOD}.xlsx"
+    wb.parent.mkdir()
+    book.save(wb)
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0, text
+
+    after = path.read_text(encoding="utf-8").split("\n")
+    assert len(after) == len(before)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert len(changed) == 1 and before[changed[0]].startswith(f"{LAB};i03;{PERIOD};;")
+    assert after[3] == before[3]  # the first data row, right after the header
+
+
+def _table(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("char", ["\f", "\u2028"], ids=ascii)
+def test_an_import_removes_whole_records_and_nothing_else(tmp_path: Path, char: str):
+    # responses of a replaced wave go; one of them holds a quoted line break, the next
+    # one a character splitlines breaks at
+    path = tmp_path / "responses.csv"
+    _table(
+        path,
+        "# Kommentar\nrespondent_id;wave;item_id;value\n"
+        'r1;1;a;"eins\nzwei"\n'
+        f"r2;1;a;drei{char}vier\n"
+        "r3;2;a;fünf\n",
+    )
+    old = read_table(path)
+    assert old.lines.tolist() == [3, 5, 6]
+    empty = pd.DataFrame(columns=["respondent_id", "wave", "item_id", "value"])
+    assert _appended(old, empty, {3}) == (
+        f"# Kommentar\nrespondent_id;wave;item_id;value\nr2;1;a;drei{char}vier\nr3;2;a;fünf\n"
+    )
+    assert _appended(old, empty, {5}) == (
+        '# Kommentar\nrespondent_id;wave;item_id;value\nr1;1;a;"eins\nzwei"\nr3;2;a;fünf\n'
+    )
