@@ -19,8 +19,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from ogl_impact import io as io_module
 from ogl_impact.imports.merge import _appended
-from ogl_impact.io import TableReadError, read_table
+from ogl_impact.io import TableReadError, physical_lines, read_table
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import validate_folder, validate_table
 from tests.test_delivery_careless import full, stored
@@ -137,3 +138,17 @@ def test_an_import_removes_whole_records_and_nothing_else(tmp_path: Path, char: 
     assert _appended(old, empty, {5}) == (
         '# Kommentar\nrespondent_id;wave;item_id;value\nr1;1;a;"eins\nzwei"\nr3;2;a;fünf\n'
     )
+
+
+def test_every_break_only_splitlines_makes_is_known():
+    # the readers' own view: a character between two letters that splitlines breaks at
+    extra = {
+        chr(i)
+        for i in range(0x110000)
+        if chr(i) not in "\r\n" and len(f"a{chr(i)}b".splitlines()) == 2
+    }
+    assert extra == set(BREAKS_ONLY_FOR_SPLITLINES) == set(io_module._OTHER_BREAKS)
+    for char in extra:  # the fast path (none of them in the text) and the other agree
+        text = f"a\r\nb{char}c\rd\n"
+        assert physical_lines(text) == ["a", f"b{char}c", "d"]
+        assert physical_lines(text.replace(char, "")) == ["a", "bc", "d"]

@@ -447,7 +447,7 @@ def is_synthetic(path: str | Path) -> bool:
 def physical_lines(text: str, keepends: bool = False) -> list[str]:
     r"""Split text into lines where the CSV readers do: at ``\n``, ``\r\n`` and ``\r``.
 
-    :meth:`str.splitlines` also splits at form feed, the information
+    :meth:`str.splitlines` also splits at vertical tab, form feed, the information
     separators ``\x1c``-``\x1e``, NEL and the Unicode line and paragraph
     separators. pyarrow, pandas and :mod:`csv` treat those as text, so line
     numbers counted with ``splitlines`` would disagree with the readers'.
@@ -459,8 +459,14 @@ def physical_lines(text: str, keepends: bool = False) -> list[str]:
     >>> physical_lines("a\fb\nc", keepends=True)
     ['a\x0cb\n', 'c']
     """
+    if not any(c in text for c in _OTHER_BREAKS):  # the common case, twice as fast
+        return text.splitlines(keepends)
     lines = list(io.StringIO(text, newline=""))
     return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
+_OTHER_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+"""Where :meth:`str.splitlines` breaks and the CSV readers do not."""
 
 
 def _leading_comments(text: str) -> tuple[list[str], int]:
