@@ -208,3 +208,18 @@ def test_rows_join_the_register_in_its_types(full):
     odd = row.assign(problems="viele")  # no integer: joined as objects
     both = appended(old, odd)
     assert both.iloc[-1]["problems"] == "viele" and len(both) == len(old) + 1
+
+
+def test_a_register_with_two_comment_lines_is_still_appended_to(tmp_path):
+    # collect passes every leading comment of the stored register, joined
+    whole = _register(5)
+    two = f"{COMMENT}\n# Hinweis: bitte nicht von Hand ändern"
+    old = f"# {two}\nlab_id;received;workbook;problems\nlab0;2022-11-25;lab0.xlsx;0\n"
+    old += "lab1;2022-11-25;'=lab1.xlsx;1\nlab2;2022-11-25;lab2.xlsx;2\n"
+    stored = tmp_path / "stored.csv"
+    sha, _ = _write(stored, old)
+    target = tmp_path / "out.csv"
+    assert write_appended(target, whole, stored, sha, 3, 3, two, ";", _as_text_frame)
+    added = "lab3;2022-11-25;lab3.xlsx;3\nlab4;2022-11-25;lab4.xlsx;4\n"
+    assert target.read_text(encoding="utf-8") == old + added
+    assert target.read_text(encoding="utf-8") == table_csv_text(_as_text_frame(whole), two)

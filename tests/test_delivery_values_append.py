@@ -23,7 +23,7 @@ import pytest
 
 from ogl_impact.dataset import load
 from ogl_impact.delivery.collect import LINE_BLOCK, _as_text_frame, _only_grown
-from ogl_impact.delivery.csvout import write_grown
+from ogl_impact.delivery.csvout import _stored_as_written, write_grown
 from ogl_impact.io import read_table
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import validate_table
@@ -296,3 +296,50 @@ def test_the_pattern_matches_exactly_the_cells_stored_text_changes():
     for text, found in zip(texts, by_re2, strict=True):
         changed = stored_text(text) != text
         assert found == changed == (re.search(CHANGED_BY_STORED_TEXT, text) is not None), text
+
+
+@pytest.mark.parametrize("new_cell", ["unter 18", "zwei\nZeilen"])
+@pytest.mark.parametrize("with_text", [True, False])
+def test_a_stored_table_with_two_comment_lines_gets_only_rows_appended(
+    tmp_path, new_cell, with_text
+):
+    # the comments collect passes are the stored ones, joined; a new cell with a line
+    # break (Alt+Enter in Excel) is formatted by write_tables itself
+    two = f"{COMMENT}\n# Hinweis der Koordination"
+    raw0 = read_table(RAW / "indicator_values.csv", "indicator_values")
+    whole = validate_table(raw0, TABLES["indicator_values"])[0].iloc[:47].reset_index(drop=True)
+    whole.loc[45, "disaggregation_value"] = new_cell
+    path = write_tables(
+        {"indicator_values": _as_text_frame(whole.iloc[:40])}, tmp_path / "s", two, sep=";"
+    )[0]
+    before = path.read_bytes()
+    assert before.startswith(b"# x\n# Hinweis der Koordination\nlab_id;")
+    raw, _ = _loaded(path)
+    text = None
+    if with_text:
+        text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
+        text = text.astype("category")
+    target = tmp_path / "out.csv"
+    args = (raw.header_line, two, ";", _as_text_frame)
+    assert write_grown(target, whole, text, 40, path, raw.sha256, *args)
+    full = write_tables({"t": _as_text_frame(whole)}, tmp_path / "full", two, sep=";")[0]
+    assert target.read_bytes() == full.read_bytes()
+    back = _loaded(target)[1]
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), whole, check_dtype=False)
+
+
+def test_stored_text_is_checked_whatever_the_column_type():
+    names = ["Auftakt", "-Laborteam", "Abschluss"]  # row 2 typed by hand, without apostrophe
+    for column in (
+        pd.Series(names, dtype="str"),
+        pd.Series(names, dtype="category"),
+        pd.Series(names, dtype=object),
+        pd.Series([*names[:2], pd.Timestamp("2022-01-01")], dtype=object),  # mixed: no crash
+    ):
+        typed = pd.DataFrame({"name": column, "value": [1.0, -2.0, 3.0]})
+        as_read = pd.DataFrame({c: typed[c].astype(str).astype("category") for c in typed})
+        for text in (None, as_read):
+            assert not _stored_as_written(typed, text, 3), (column.dtype, text is None)
+            assert _stored_as_written(typed, text, 1)  # only row 1 is stored: nothing odd
+    fine = pd.DataFrame({"name": ["'-Laborteam", "Auftakt"], "value": [-1.0, 2.0]})
+    assert _stored_as_written(fine, None, 2)  # negative numbers are not text

@@ -25,12 +25,12 @@ from ogl_impact.io import TableReadError, physical_lines, read_table
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import validate_folder, validate_table
 from tests.test_delivery_careless import full, stored
-from tests.test_delivery_loop import C_VALUE, LAB, PERIOD, collect
+from tests.test_delivery_loop import C_VALUE, LAB, PERIOD, base, collect, data, filled, original
 from tests.test_delivery_run import _row_of, _stored
 
 from .conftest import DEMO
 
-__all__ = ["full", "stored"]  # fixtures
+__all__ = ["base", "data", "full", "original", "stored"]  # fixtures
 
 BREAKS_ONLY_FOR_SPLITLINES = ["\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 
@@ -152,3 +152,63 @@ def test_every_break_only_splitlines_makes_is_known():
         text = f"a\r\nb{char}c\rd\n"
         assert physical_lines(text) == ["a", f"b{char}c", "d"]
         assert physical_lines(text.replace(char, "")) == ["a", "bc", "d"]
+
+
+@pytest.mark.parametrize(
+    ("content", "lines"),
+    [
+        # a lone \r (a line pasted from an old Mac file) and a blank line: as many "\n" as
+        # rows, but the rows do not each sit on a line of their own
+        ("source_id;title;reference\na;T;x\rb;T;y\n\nc;T;z\nd;T;w\n", [2, 3, 5, 6]),
+        ("source_id;title;reference\ra;T;x\rb;T;y\r", [2, 3]),
+        ("source_id;title;reference\r\na;T;x\r\n\r\nb;T;y\r\n", [2, 4]),
+    ],
+)
+def test_a_lone_carriage_return_ends_a_line(tmp_path: Path, content: str, lines: list[int]):
+    path = tmp_path / "sources.csv"
+    path.write_bytes(content.encode("utf-8"))
+    raw = read_table(path)
+    assert raw.lines.tolist() == lines
+    assert len(raw.frame) == len(lines)
+
+
+def test_a_replace_removes_the_record_after_a_lone_carriage_return(tmp_path: Path):
+    path = tmp_path / "responses.csv"
+    _table(path, "respondent_id;wave;item_id;value\nr1;1;a;x\rr2;1;a;y\n\nr3;2;a;z\nr4;2;a;w\n")
+    old = read_table(path)
+    empty = pd.DataFrame(columns=["respondent_id", "wave", "item_id", "value"])
+    assert _appended(old, empty, {5}) == (
+        "respondent_id;wave;item_id;value\nr1;1;a;x\rr2;1;a;y\n\nr4;2;a;w\n"
+    )
+
+
+@pytest.mark.parametrize("notes", [0, 1])
+def test_a_new_partner_typed_over_two_lines_below_two_comments(
+    base, data, original, tmp_path, capsys, notes
+):
+    # a note added above the table by hand, and a partner name typed with Alt+Enter: the
+    # stored lines stay, one header, the new partner as typed
+    path = data / "partners.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("# Notiz: Quellen geprüft\n" * notes + text, encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+
+    def partner(book):
+        sheet = book["Partner"]
+        sheet["A2"], sheet["B2"], sheet["C2"] = (
+            "Verein\nBrandis",
+            "Zivilgesellschaftliche Organisation",
+            "DE-SN",
+        )
+
+    wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", partner)
+    code, said = collect(capsys, str(wb), "--data", str(data))
+    assert code == 0, said
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before)  # a new period only adds rows
+    assert [line for line in physical_lines(after) if line.startswith("partner_id;")] == [
+        physical_lines(text)[1]
+    ]
+    names = read_table(path, "partners").frame["name"].tolist()
+    assert names.count("Verein\nBrandis") == 1
+    assert validate_folder(data).ok

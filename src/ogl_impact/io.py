@@ -137,12 +137,15 @@ class _FileFacts:
     head: bytes
     has_nul: bool
     blank: bool
+    lone_returns: int = 0
+    """Carriage returns not followed by a line feed: line ends (old Mac files) ``\\n`` misses."""
 
 
 def _scan(path: Path) -> _FileFacts:
     """One streaming pass over a file: hash, line count, NUL bytes, head."""
     digest = hashlib.sha256()
     newlines, has_nul, blank = 0, False, True
+    returns = 0
     head = b""
     last = b""
     try:
@@ -150,6 +153,10 @@ def _scan(path: Path) -> _FileFacts:
             while block := handle.read(1 << 24):
                 digest.update(block)
                 newlines += block.count(b"\n")
+                if b"\r" in block:
+                    returns += block.count(b"\r") - block.count(b"\r\n")
+                if last == b"\r" and block.startswith(b"\n"):
+                    returns -= 1  # a \r\n across two blocks
                 has_nul = has_nul or b"\x00" in block
                 if len(head) < 65536:
                     head += block[: 65536 - len(head)]
@@ -160,7 +167,8 @@ def _scan(path: Path) -> _FileFacts:
         raise TableReadError(
             make_problem(path.name, "file_unreadable", detail=exc.strerror or exc)
         ) from None
-    return _FileFacts(digest.hexdigest(), newlines, last == b"\n", head, has_nul, blank)
+    facts = (digest.hexdigest(), newlines, last == b"\n", head, has_nul, blank, returns)
+    return _FileFacts(*facts)
 
 
 def _read_csv(path: Path, name: str, short_rows_ok: bool = False) -> RawTable:
@@ -190,7 +198,7 @@ def _read_csv(path: Path, name: str, short_rows_ok: bool = False) -> RawTable:
         frame = frame.astype("category")
     frame = _strip(frame)
     physical = facts.newlines + (0 if facts.ends_with_newline else 1) - (header_index + 1)
-    if physical == len(frame):
+    if physical == len(frame) and not facts.lone_returns:  # every row on a line of its own
         first = header_index + 2
         lines = np.arange(first, first + len(frame), dtype=np.int64)
     else:

@@ -729,25 +729,29 @@ def _stored_as_written(typed: pd.DataFrame, text: pd.DataFrame | None, stored_ro
     it stands beside new rows written so, one name would have two
     spellings. The same holds for a cell with a carriage return. Such a
     table is written whole. Only the distinct texts are looked at: the
-    categories of ``text`` (rows whose text appears only in new rows are
-    not stored), else the stored rows themselves.
+    categories of ``text`` used by the stored rows, else the distinct
+    stored values. Numbers, truth values and dates are not text: another
+    spelling of them reads as the same value.
     """
     for col in typed.columns:
-        if not pd.api.types.is_string_dtype(typed[col].dtype):
-            continue  # numbers and dates: another spelling reads as the same value
+        dtype = typed[col].dtype
+        if (
+            pd.api.types.is_numeric_dtype(dtype)
+            or pd.api.types.is_bool_dtype(dtype)
+            or pd.api.types.is_datetime64_any_dtype(dtype)
+        ):
+            continue
         if text is not None and isinstance(text[col].dtype, pd.CategoricalDtype):
             categories = text[col].cat.categories
-            odd = np.flatnonzero(
-                _flags(
-                    pc.match_substring_regex(
-                        pa.array(categories, pa.string()), CHANGED_BY_STORED_TEXT
-                    )
-                )
+            found = pc.match_substring_regex(
+                pa.array(np.asarray(categories, dtype=object), pa.string()), CHANGED_BY_STORED_TEXT
             )
+            odd = np.flatnonzero(_flags(found))
             if len(odd) and np.isin(text[col].cat.codes.to_numpy()[:stored_rows], odd).any():
                 return False
             continue
-        cells = pa.array(typed[col].iloc[:stored_rows].astype(object), pa.string())
+        distinct = pd.unique(typed[col].iloc[:stored_rows].dropna().astype(object))
+        cells = pa.array([v for v in distinct if isinstance(v, str)], pa.string())
         if _flags(pc.match_substring_regex(cells, CHANGED_BY_STORED_TEXT)).any():
             return False
     return True
@@ -786,8 +790,17 @@ def _rows_text(
             formatted = _formatted(lookups, sep, np.arange(len(typed)))
             if formatted is not None:
                 return formatted[0]
-    whole = table_csv_text(as_text(typed), comment, sep)
-    return whole.split("\n", 2)[2].encode("utf-8")
+    return _header_and_rows(as_text(typed), sep)[1].encode("utf-8")
+
+
+def _header_and_rows(frame: pd.DataFrame, sep: str) -> tuple[str, str]:
+    """Return the header line and the rows as ``write_tables`` writes them (no comment).
+
+    The comment a caller passes may be several lines (a stored table's
+    comments, joined); the one written here is cut off, so it is one line.
+    """
+    _, header, rows = table_csv_text(frame, "-", sep).split("\n", 2)
+    return header, rows
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -861,8 +874,7 @@ def write_appended(
         return False
     if hashlib.sha256(data).hexdigest() != stored_sha or not _is_utf8(data):
         return False
-    text = table_csv_text(as_text(typed.iloc[stored_rows:]), comment, sep)
-    _, header, rows = text.split("\n", 2)
+    header, rows = _header_and_rows(as_text(typed.iloc[stored_rows:]), sep)
     lines = data.split(b"\n", header_line)
     if len(lines) < header_line:
         return False

@@ -111,14 +111,12 @@ class Merged:
                 )
 
 
-_ONCE: ContextVar[dict[tuple[Path, str], RawTable | None] | None] = ContextVar(
-    "_ONCE", default=None
-)
+_ONCE: ContextVar[dict[tuple[Path, str], RawTable] | None] = ContextVar("_ONCE", default=None)
 
 
 @contextlib.contextmanager
 def reading_once() -> Iterator[None]:
-    """Read each table of a data folder once within the block.
+    """Parse each table of a data folder once within the block.
 
     An import asks for ``responses.csv`` in several steps (the register's
     checks, the merge, the answers kept); its caller holds the folder's lock,
@@ -143,7 +141,7 @@ def _read(folder: Path, name: str) -> RawTable | None:
     if memo is not None and (folder, name) in memo:
         return memo[(folder, name)]
     table = _read_now(folder, name)
-    if memo is not None:
+    if memo is not None and table is not None:  # a table made meanwhile is still found
         memo[(folder, name)] = table
     return table
 
