@@ -21,6 +21,7 @@ import pytest
 from ogl_impact import privacy
 from ogl_impact.cli import main
 from ogl_impact.dataset import load
+from ogl_impact.delivery.notes import COMMENT, read_stored
 from ogl_impact.delivery.workbook import STATUS_LABELS
 from tests import test_delivery_loop as loop
 from tests.test_delivery_loop import (
@@ -572,3 +573,38 @@ def test_values_in_the_templates_order_are_not_questioned(base, data, original, 
     )
     code, text = collect(capsys, str(wb), "--data", str(other))
     assert code == 0 and "umsortiert" in text and "nur die Spalte" not in text
+
+
+def test_a_remark_with_a_line_starting_with_a_hash_is_kept_whole(
+    base, data, original, tmp_path, capsys
+):
+    # "#2" typed at the start of a line of a remark is no comment line of the file
+    typed = "Zählung:\n#1 erledigt\n#2 noch offen"
+    first = filled(base, original, LAB, tmp_path / "1" / f"{LAB}_{PERIOD}.xlsx", remark({2: typed}))
+    assert collect(capsys, str(first), "--data", str(data))[0] == 0
+    old_value = openpyxl.load_workbook(first)["Indikatorwerte"].cell(2, C_VALUE).value
+
+    def correct(book):  # sent again with a corrected value: the stored remarks are read
+        book["Indikatorwerte"].cell(2, C_VALUE).value = old_value + 1
+        book["Indikatorwerte"].cell(3, C_NOTE).value = "nachgezählt"
+
+    second = filled(base, original, LAB, tmp_path / "2" / f"{LAB}_{PERIOD}.xlsx", correct)
+    code, text = collect(capsys, str(second), "--data", str(data))
+    assert code == 0, text
+    assert notes(data)["text"].tolist() == [typed, "nachgezählt"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_stored_remark_table_with_a_broken_line_names_it(tmp_path, newline):
+    lines = [
+        f"# {COMMENT}",
+        "lab_id;period_id;sheet;indicator_id;disaggregation;cell;text;sha256;received",
+        "",
+        'bad_belzig;sb6;Indikatorwerte;i01;;K2;"zwei\n#Zeilen";abc;2022-11-20',
+        "bad_belzig;sb6;Indikatorwerte;i02;;K3;ein; Semikolon zu viel;abc;2022-11-20",
+    ]
+    (tmp_path / "delivery_notes.csv").write_bytes(newline.join([*lines, ""]).encode("utf-8"))
+    with pytest.raises(ValueError, match=r"delivery_notes.csv: Zeile 6 hat 10 statt 9 Felder"):
+        read_stored(tmp_path)
+    (tmp_path / "delivery_notes.csv").write_bytes(newline.join([*lines[:4], ""]).encode("utf-8"))
+    assert read_stored(tmp_path)["text"].tolist() == ["zwei\n#Zeilen"]

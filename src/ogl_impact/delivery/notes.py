@@ -13,7 +13,6 @@ remarks; the earlier ones stay.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from ogl_impact.delivery.workbook import (
     SHEET_PARTNERS,
     SHEET_VALUES,
 )
+from ogl_impact.io import physical_lines
 from ogl_impact.write.tables import stored_text, write_tables
 
 NOTES_NAME = "delivery_notes"
@@ -208,17 +208,36 @@ def read_stored(folder: Path) -> pd.DataFrame:
     ------
     ValueError
         When the file is there but not a table of remarks (German message
-        naming the file and the columns it lacks).
+        naming the file and the columns it lacks, or the line whose fields
+        are not those of the header).
     """
     path = folder / NOTES_FILE
     if not path.exists():
         return pd.DataFrame(columns=list(COLUMNS), dtype=object)
     text = path.read_text(encoding="utf-8-sig")
-    lines = [line for line in io.StringIO(text) if not line.startswith("#")]
+    lines = physical_lines(text, keepends=True)
+    # the comments above the header; a remark's own line may start with "#" too
+    first = next((k for k, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    lines = lines[first:]
     sep = ";" if lines and lines[0].count(";") >= lines[0].count(",") else ","
-    rows = list(csv.reader(lines, delimiter=sep))
+    reader = csv.reader(lines, delimiter=sep)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    previous = 0
+    for record in reader:
+        if record:  # a blank line is no record
+            rows.append(record)
+            starts.append(first + previous + 1)
+        previous = reader.line_num
     if not rows:
         return pd.DataFrame(columns=list(COLUMNS), dtype=object)
+    for record, line in zip(rows[1:], starts[1:], strict=True):
+        if len(record) != len(rows[0]):
+            raise ValueError(
+                f"{path.name}: Zeile {line} hat {len(record)} statt {len(rows[0])} Felder; "
+                f"bitte die Zeile prüfen (ein Trennzeichen oder Anführungszeichen zu viel?) / "
+                f"line {line} has {len(record)} fields, the header {len(rows[0])}"
+            )
     missing = [c for c in COLUMNS if c not in rows[0]]
     if missing:
         raise ValueError(
