@@ -298,15 +298,18 @@ def test_revision_keeps_the_old_value(base, data, original, tmp_path, capsys):
     assert len(_register(data)) == 2
 
 
-def test_new_partner_is_added_with_an_id(base, data, original, tmp_path, capsys):
-    def partner(book):
-        sheet = book["Partner"]
-        sheet["A2"], sheet["B2"], sheet["C2"] = (
-            "Bürgerverein Brandis e. V.",
-            "Zivilgesellschaftliche Organisation",
-            "DE-SN",
-        )
+def new_partner(name: str, kind: str = "Zivilgesellschaftliche Organisation", land: str = "DE-SN"):
+    """An edit typing one new partner into the first row of the sheet Partner."""
 
+    def edit(book):
+        sheet = book["Partner"]
+        sheet["A2"], sheet["B2"], sheet["C2"] = name, kind, land
+
+    return edit
+
+
+def test_new_partner_is_added_with_an_id(base, data, original, tmp_path, capsys):
+    partner = new_partner("Bürgerverein Brandis e. V.")
     wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", partner)
     code, text = collect(capsys, str(wb), "--data", str(data))
     assert code == 0, text

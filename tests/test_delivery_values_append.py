@@ -69,6 +69,12 @@ def _loaded(path: Path):
     return raw, validate_table(raw, TABLES["indicator_values"])[0]
 
 
+def _as_read(raw, whole: pd.DataFrame, stored: int = 40) -> pd.DataFrame:
+    """The merged table as text: the stored rows as read, the new ones as collect formats them."""
+    text = pd.concat([raw.frame, _as_text_frame(whole.iloc[stored:])], ignore_index=True)
+    return text.astype("category")
+
+
 @pytest.mark.parametrize("sep", [";", ","])
 def test_stored_lines_keep_their_bytes_and_new_rows_are_written_as_the_package_writes(
     tmp_path, sep
@@ -77,8 +83,7 @@ def test_stored_lines_keep_their_bytes_and_new_rows_are_written_as_the_package_w
     before = _quote_file(path)
     raw, stored = _loaded(path)
     assert len(stored) == 40
-    text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
-    text = text.astype("category")
+    text = _as_read(raw, whole)
     target = tmp_path / "out.csv"
     assert write_grown(
         target, whole, text, 40, path, raw.sha256, raw.header_line, COMMENT, sep, _as_text_frame
@@ -243,10 +248,7 @@ def test_a_stored_cell_the_package_writes_otherwise_gets_the_whole_table_written
     raw, stored = _loaded(path)
     assert stored["disaggregation_value"].iat[0] == typed_by_hand
     whole = pd.concat([stored, whole.iloc[40:]], ignore_index=True)
-    text = None
-    if with_text:
-        text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
-        text = text.astype("category")
+    text = _as_read(raw, whole) if with_text else None
     target = tmp_path / "out.csv"
     args = (raw.header_line, COMMENT, ";", _as_text_frame)
     assert not write_grown(target, whole, text, 40, path, raw.sha256, *args)
@@ -259,8 +261,7 @@ def test_a_new_cell_the_package_escapes_does_not_stop_the_stored_lines_being_kep
     raw, _ = _loaded(path)
     whole = whole.copy()
     whole.loc[45, "disaggregation_value"] = "-unter 18"  # only in a new row
-    text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
-    text = text.astype("category")
+    text = _as_read(raw, whole)
     target = tmp_path / "out.csv"
     assert write_grown(
         target, whole, text, 40, path, raw.sha256, raw.header_line, COMMENT, ";", _as_text_frame
@@ -280,8 +281,7 @@ def test_a_carriage_return_inside_a_stored_cell_of_a_windows_file_is_not_kept(tm
     raw, stored = _loaded(path)
     assert stored["disaggregation_value"].iat[0] == "unter\r\n18"
     whole = pd.concat([stored, whole.iloc[40:]], ignore_index=True)
-    text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
-    text = text.astype("category")
+    text = _as_read(raw, whole)
     target = tmp_path / "out.csv"
     args = (raw.header_line, COMMENT, ";", _as_text_frame)
     assert not write_grown(target, whole, text, 40, path, raw.sha256, *args)
@@ -315,10 +315,7 @@ def test_a_stored_table_with_two_comment_lines_gets_only_rows_appended(
     before = path.read_bytes()
     assert before.startswith(b"# x\n# Hinweis der Koordination\nlab_id;")
     raw, _ = _loaded(path)
-    text = None
-    if with_text:
-        text = pd.concat([raw.frame, _as_text_frame(whole.iloc[40:])], ignore_index=True)
-        text = text.astype("category")
+    text = _as_read(raw, whole) if with_text else None
     target = tmp_path / "out.csv"
     args = (raw.header_line, two, ";", _as_text_frame)
     assert write_grown(target, whole, text, 40, path, raw.sha256, *args)

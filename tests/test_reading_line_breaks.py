@@ -25,7 +25,17 @@ from ogl_impact.io import TableReadError, physical_lines, read_table
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import validate_folder, validate_table
 from tests.test_delivery_careless import full, stored
-from tests.test_delivery_loop import C_VALUE, LAB, PERIOD, base, collect, data, filled, original
+from tests.test_delivery_loop import (
+    C_VALUE,
+    LAB,
+    PERIOD,
+    base,
+    collect,
+    data,
+    filled,
+    new_partner,
+    original,
+)
 from tests.test_delivery_run import _row_of, _stored
 
 from .conftest import DEMO
@@ -193,14 +203,7 @@ def test_a_new_partner_typed_over_two_lines_below_two_comments(
     path.write_text("# Notiz: Quellen geprüft\n" * notes + text, encoding="utf-8")
     before = path.read_text(encoding="utf-8")
 
-    def partner(book):
-        sheet = book["Partner"]
-        sheet["A2"], sheet["B2"], sheet["C2"] = (
-            "Verein\nBrandis",
-            "Zivilgesellschaftliche Organisation",
-            "DE-SN",
-        )
-
+    partner = new_partner("Verein\nBrandis")
     wb = filled(base, original, LAB, tmp_path / "b" / f"{LAB}_{PERIOD}.xlsx", partner)
     code, said = collect(capsys, str(wb), "--data", str(data))
     assert code == 0, said
