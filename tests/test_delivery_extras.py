@@ -608,3 +608,12 @@ def test_a_stored_remark_table_with_a_broken_line_names_it(tmp_path, newline):
         read_stored(tmp_path)
     (tmp_path / "delivery_notes.csv").write_bytes(newline.join([*lines[:4], ""]).encode("utf-8"))
     assert read_stored(tmp_path)["text"].tolist() == ["zwei\n#Zeilen"]
+
+
+def test_a_remark_table_saved_as_windows_1252_is_named_not_raised(tmp_path):
+    text = "# Anmerkungen\n"
+    text += "lab_id;period_id;sheet;indicator_id;disaggregation;cell;text;sha256;received\n"
+    text += "bad_belzig;sb6;Indikatorwerte;i01;;K2;Zählung läuft;abc;2022-11-20\n"
+    (tmp_path / "delivery_notes.csv").write_bytes(text.encode("cp1252"))
+    with pytest.raises(ValueError, match=r"delivery_notes.csv: Zeile 3: nicht UTF-8-kodiert"):
+        read_stored(tmp_path)

@@ -214,7 +214,17 @@ def read_stored(folder: Path) -> pd.DataFrame:
     path = folder / NOTES_FILE
     if not path.exists():
         return pd.DataFrame(columns=list(COLUMNS), dtype=object)
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path.name}: Zeile {line}: nicht UTF-8-kodiert (in Excel als „CSV "
+            f"(Trennzeichen-getrennt)“ gespeichert?); bitte in Excel als „CSV UTF-8“ speichern "
+            f"/ line {line}: not UTF-8; save it as CSV UTF-8"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text gave it
     lines = physical_lines(text, keepends=True)
     # the comments above the header; a remark's own line may start with "#" too
     first = next((k for k, line in enumerate(lines) if not line.startswith("#")), len(lines))
