@@ -617,3 +617,35 @@ def test_a_remark_table_saved_as_windows_1252_is_named_not_raised(tmp_path):
     (tmp_path / "delivery_notes.csv").write_bytes(text.encode("cp1252"))
     with pytest.raises(ValueError, match=r"delivery_notes.csv: Zeile 3: nicht UTF-8-kodiert"):
         read_stored(tmp_path)
+
+
+_NOTES_HEADER = "lab_id;period_id;sheet;indicator_id;disaggregation;cell;text;sha256;received"
+_NOTE = "bad_belzig;sb6;Indikatorwerte;i01;;K2;Zählung läuft;abc;2022-11-20"
+
+
+def _notes_file(folder: Path, *lines: str) -> None:
+    (folder / "delivery_notes.csv").write_text("\n".join([*lines, ""]), encoding="utf-8")
+
+
+def test_a_remark_table_saved_by_excel_is_read_as_saved(tmp_path):
+    # Excel's "sep=;" hint line before the header, a row of emptied cells, a blank line
+    _notes_file(tmp_path, "sep=;", "# Anmerkungen", _NOTES_HEADER, _NOTE, ";;;;;;;;", "", " ")
+    stored = read_stored(tmp_path)
+    assert stored["text"].tolist() == ["Zählung läuft"]
+
+
+def test_a_quote_never_closed_in_the_remark_table_is_named(tmp_path):
+    # a quote opened by hand in line 3; the rest of the file becomes one field (over the
+    # csv module's field limit of 128 KB here)
+    rest = [_NOTE.replace("K2", f"K{k}") for k in range(3, 3000)]
+    _notes_file(
+        tmp_path, "# Anmerkungen", _NOTES_HEADER, _NOTE.replace("Zählung", '"Zählung'), *rest
+    )
+    with pytest.raises(ValueError, match=r"delivery_notes.csv: Zeile 3: ein Anführungszeichen"):
+        read_stored(tmp_path)
+
+
+def test_a_remark_table_without_its_header_names_the_line(tmp_path):
+    _notes_file(tmp_path, "# Anmerkungen", "", "lab_id;period_id;text", "a;b;c")
+    with pytest.raises(ValueError, match=r"Zeile 3 ist keine Kopfzeile der Anmerkungen"):
+        read_stored(tmp_path)

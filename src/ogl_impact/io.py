@@ -219,7 +219,7 @@ def _read_csv(path: Path, name: str, short_rows_ok: bool = False) -> RawTable:
 def _layout(file: str, head: bytes, encoding: str) -> tuple[list[str], int, str, str]:
     """Leading comments, index and text of the header line, and the separator."""
     text_head = head.decode(encoding, errors="ignore")
-    comments, header_index = _leading_comments(text_head)
+    comments, header_index = leading_comments(text_head)
     head_lines = physical_lines(text_head)
     if header_index >= len(head_lines):
         raise TableReadError(make_problem(file, "file_no_header"))
@@ -448,7 +448,7 @@ def is_synthetic(path: str | Path) -> bool:
     """
     with Path(path).open("rb") as handle:
         head = handle.read(65536)
-    comments, _ = _leading_comments(head.decode("utf-8", errors="ignore"))
+    comments, _ = leading_comments(head.decode("utf-8", errors="ignore"))
     return _says_synthetic(comments)
 
 
@@ -477,8 +477,29 @@ _OTHER_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 """Where :meth:`str.splitlines` breaks and the CSV readers do not."""
 
 
-def _leading_comments(text: str) -> tuple[list[str], int]:
-    """Return the leading ``#`` comment lines and the index of the header line."""
+def leading_comments(text: str) -> tuple[list[str], int]:
+    r"""Return the leading ``#`` comment lines of a CSV text and the index of its header line.
+
+    Blank lines and Excel's ``sep=;`` hint line before the header are
+    skipped; lines are counted as :func:`physical_lines` counts them.
+
+    Parameters
+    ----------
+    text : str
+        The file's text (or its head).
+
+    Returns
+    -------
+    comments : list of str
+        The comments, without ``#`` and the blanks around them.
+    index : int
+        0-based index of the header line among the lines.
+
+    Examples
+    --------
+    >>> leading_comments("# Quelle: Demo\nsep=;\n\na;b\n1;2\n")
+    (['Quelle: Demo'], 3)
+    """
     comments = []
     index = 0
     for index, line in enumerate(physical_lines(text)):

@@ -24,7 +24,7 @@ from ogl_impact.delivery.workbook import (
     SHEET_PARTNERS,
     SHEET_VALUES,
 )
-from ogl_impact.io import physical_lines
+from ogl_impact.io import leading_comments, physical_lines
 from ogl_impact.write.tables import stored_text, write_tables
 
 NOTES_NAME = "delivery_notes"
@@ -226,19 +226,27 @@ def read_stored(folder: Path) -> pd.DataFrame:
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text gave it
     lines = physical_lines(text, keepends=True)
-    # the comments above the header; a remark's own line may start with "#" too
-    first = next((k for k, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    # the comments (and Excel's sep=; line) above the header, as every table is read; a
+    # remark's own line may start with "#" too
+    _, first = leading_comments(text)
     lines = lines[first:]
     sep = ";" if lines and lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(lines, delimiter=sep)
     rows: list[list[str]] = []
     starts: list[int] = []
     previous = 0
-    for record in reader:
-        if record:  # a blank line is no record
-            rows.append(record)
-            starts.append(first + previous + 1)
-        previous = reader.line_num
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):  # blank lines, Excel's ";;;;": no record
+                rows.append(record)
+                starts.append(first + previous + 1)
+            previous = reader.line_num
+    except csv.Error:
+        line = first + previous + 1
+        raise ValueError(
+            f"{path.name}: Zeile {line}: ein Anführungszeichen wird nicht geschlossen; bitte "
+            f"die Zeile prüfen / line {line}: a quote is never closed"
+        ) from None
     if not rows:
         return pd.DataFrame(columns=list(COLUMNS), dtype=object)
     for record, line in zip(rows[1:], starts[1:], strict=True):
@@ -251,8 +259,8 @@ def read_stored(folder: Path) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in rows[0]]
     if missing:
         raise ValueError(
-            f"{path.name}: Zeile 1 ist keine Kopfzeile der Anmerkungen; es fehlen die Spalten "
-            f"{', '.join(missing)} / not a table of remarks"
+            f"{path.name}: Zeile {starts[0]} ist keine Kopfzeile der Anmerkungen; es fehlen die "
+            f"Spalten {', '.join(missing)} / not a table of remarks"
         )
     frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
     return frame[list(COLUMNS)]
