@@ -212,3 +212,22 @@ def test_a_limesurvey_csv_with_a_blank_first_line_is_not_called_empty(tmp_path, 
     err = refused(tmp_path, secret, capsys, [LSS, path], mapping(tmp_path / "zuordnung.csv"))
     assert f"Der Export lässt sich nicht lesen: {BLANK_LINE_1}" in err, err
     assert "die Datei ist leer" not in err, err
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["windows", "old-mac"])
+def test_the_line_of_a_byte_not_utf8_is_counted_whatever_ends_the_lines(
+    tmp_path, secret, capsys, newline
+):
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="cp1252", newline="") as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=KOBO_COLUMNS, delimiter=";", lineterminator=newline
+        )
+        writer.writeheader()
+        rows = kobo_rows()
+        writer.writerows(rows[:2])
+        writer.writerow({**rows[2], "restaurant_name": "Café Müller"})  # line 4
+    form = KOBO / "sanitation_report_v1.json"
+    m = mapping(tmp_path / "zuordnung.csv", rows=KOBO_MAP)
+    err = refused(tmp_path, secret, capsys, [form, path], m, tool="kobo")
+    assert "export.csv: Der Export lässt sich nicht lesen: Zeile 4, Byte 0xe9" in err, err
