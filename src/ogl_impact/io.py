@@ -167,8 +167,9 @@ def _scan(path: Path) -> _FileFacts:
         raise TableReadError(
             make_problem(path.name, "file_unreadable", detail=exc.strerror or exc)
         ) from None
-    facts = (digest.hexdigest(), newlines, last == b"\n", head, has_nul, blank, returns)
-    return _FileFacts(*facts)
+    return _FileFacts(
+        digest.hexdigest(), newlines, last == b"\n", head, has_nul, blank, lone_returns=returns
+    )
 
 
 def _read_csv(path: Path, name: str, short_rows_ok: bool = False) -> RawTable:
@@ -475,6 +476,22 @@ def physical_lines(text: str, keepends: bool = False) -> list[str]:
 
 _OTHER_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 """Where :meth:`str.splitlines` breaks and the CSV readers do not."""
+
+
+def line_of_byte(data: bytes, offset: int) -> int:
+    r"""Return the line (1-based) of the byte at ``offset``, lines ended as the readers end them.
+
+    Lines end at ``\n``, ``\r\n`` and a lone ``\r`` (an old Mac file), as
+    :func:`physical_lines` splits them; for naming the line of a byte that
+    does not decode.
+
+    Examples
+    --------
+    >>> line_of_byte(b"a\r\nb\rc\n\xe9", 7)
+    4
+    """
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
 def leading_comments(text: str) -> tuple[list[str], int]:

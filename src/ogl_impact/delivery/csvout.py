@@ -710,7 +710,7 @@ def write_grown(
         return False
     if not _stored_as_written(typed, text, stored_rows):
         return False
-    rows = _rows_text(typed.iloc[stored_rows:], text, stored_rows, comment, sep, as_text)
+    rows = _rows_text(typed.iloc[stored_rows:], text, stored_rows, sep, as_text)
     if crlf:
         rows = _windows_ended(rows, len(typed) - stored_rows)
         if rows is None:
@@ -774,7 +774,6 @@ def _rows_text(
     typed: pd.DataFrame,
     text: pd.DataFrame | None,
     first: int,
-    comment: str,
     sep: str,
     as_text: Callable[[pd.DataFrame], pd.DataFrame],
 ) -> bytes:

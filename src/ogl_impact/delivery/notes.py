@@ -24,7 +24,7 @@ from ogl_impact.delivery.workbook import (
     SHEET_PARTNERS,
     SHEET_VALUES,
 )
-from ogl_impact.io import leading_comments, physical_lines
+from ogl_impact.io import leading_comments, line_of_byte, physical_lines
 from ogl_impact.write.tables import stored_text, write_tables
 
 NOTES_NAME = "delivery_notes"
@@ -218,7 +218,7 @@ def read_stored(folder: Path) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = line_of_byte(data, exc.start)
         raise ValueError(
             f"{path.name}: Zeile {line}: nicht UTF-8-kodiert (in Excel als „CSV "
             f"(Trennzeichen-getrennt)“ gespeichert?); bitte in Excel als „CSV UTF-8“ speichern "

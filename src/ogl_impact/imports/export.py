@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ogl_impact.io import physical_lines
+from ogl_impact.io import line_of_byte, physical_lines
 
 
 @dataclass(frozen=True)
@@ -173,9 +173,7 @@ def not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
         ``<file>: Zeile N, Byte 0x..: nicht UTF-8-kodiert ...`` with what to do.
     """
     # the bytes decoded (after a byte-order mark "utf-8-sig" leaves out), up to the one refused
-    before = exc.object[: exc.start]
-    # lines end at \n, \r\n and a lone \r (an old Mac export), as the readers count them
-    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    line = line_of_byte(exc.object, exc.start)
     byte = exc.object[exc.start : exc.start + 1].hex() if isinstance(exc.object, bytes) else ""
     return (
         f"{path.name}: Zeile {line}, Byte 0x{byte}: die Datei ist nicht UTF-8-kodiert (in Excel "
