@@ -499,7 +499,7 @@ def _dangling(
     target = f"{parent_name}." + "+".join(pcols)
     if is_list:
         (col,) = ccols
-        items = child[col].dropna().astype("string").str.split("|").explode()
+        items = _split_lists(child[col].dropna().astype("string")).explode()
         known = set(parent[pcols[0]].dropna().astype(str))
         bad = items[~items.isin(known)]
         similar = _similar_map(bad.astype(str), known)
@@ -518,7 +518,9 @@ def _dangling(
             _missing(raw, int(pos), ccols[0], ref, target, similar.get(ref))
             for pos, ref in zip(positions, refs, strict=True)
         ]
-    keys = child[list(ccols)].astype("string")
+    # each distinct key once (a national values table repeats ~200,000 keys 2 million times)
+    distinct, which = _distinct_rows(child, list(ccols))
+    keys = distinct.astype("string")
     complete = keys.notna().all(axis=1).to_numpy()
     parent_keys = parent[list(pcols)].astype("string").dropna().drop_duplicates()
     parent_keys.columns = list(ccols)
@@ -531,10 +533,39 @@ def _dangling(
         known = pd.MultiIndex.from_frame(parent_keys[prefix].drop_duplicates())
         culprit[~pd.MultiIndex.from_frame(keys[prefix]).isin(known)] = k
     out = []
-    for pos in np.flatnonzero(complete & ~found):
-        ref = "/".join(str(keys[c].iat[pos]) for c in ccols)
-        out.append(_missing(raw, int(pos), ccols[culprit[pos]], ref, target))
+    for pos in np.flatnonzero((complete & ~found)[which]):
+        key = which[pos]
+        ref = "/".join(str(keys[c].iat[key]) for c in ccols)
+        out.append(_missing(raw, int(pos), ccols[culprit[key]], ref, target))
     return out
+
+
+def _split_lists(items: pd.Series) -> pd.Series:
+    """``items.str.split("|")`` for a column without missing values, each distinct text split once.
+
+    Lists repeat (every node of a lab names the same few targets), so a
+    national table of 150,000 rows holds a few hundred distinct texts.
+    """
+    codes, uniques = pd.factorize(items)
+    parts = [str(text).split("|") for text in uniques]
+    return pd.Series([parts[c] for c in codes], index=items.index, dtype=object)
+
+
+def _distinct_rows(frame: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the distinct rows of ``frame[cols]`` and, for every row, the place of its own.
+
+    The distinct rows are the first of each kind, in the order of the
+    frame (index reset); ``frame[cols]`` equals ``distinct.iloc[which]``
+    value for value. A rule on keys then works once per distinct key.
+    """
+    if len(frame) == 0:
+        return frame[cols].reset_index(drop=True), np.zeros(0, dtype=np.intp)
+    which, _ = pd.factorize(_combined_codes(frame, cols))
+    # factorize numbers the kinds in the order they appear: a row is the first of its
+    # kind where its number exceeds every number before it
+    seen = np.maximum.accumulate(which)
+    first = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
+    return frame[cols].iloc[first].reset_index(drop=True), which
 
 
 def _missing(
@@ -872,9 +903,7 @@ def _graph(nodes: pd.DataFrame, raw: RawTable) -> list[Problem]:
     if not {"lab_id", "node_id", "level", "stage", "contributes_to"} <= set(nodes.columns):
         return []
     edges = nodes[["lab_id", "node_id", "contributes_to"]].dropna()
-    edges = edges.assign(target=edges["contributes_to"].astype(str).str.split("|")).explode(
-        "target"
-    )
+    edges = edges.assign(target=_split_lists(edges["contributes_to"].astype(str))).explode("target")
     edges["pos"] = edges.index
     info = nodes[["lab_id", "node_id", "level", "stage"]].assign(
         rank=nodes["level"].map(dict(vocab.LEVEL_RANK))
@@ -989,39 +1018,47 @@ def _indicator_values(
     ind = indicators.drop_duplicates(["lab_id", "indicator_id"]).set_index(
         ["lab_id", "indicator_id"]
     )
-    key = pd.MultiIndex.from_frame(values[["lab_id", "indicator_id"]].astype("string"))
+    distinct, which = _distinct_rows(values, ["lab_id", "indicator_id"])
+    key = pd.MultiIndex.from_frame(distinct.astype("string"))
     ind.index = pd.MultiIndex.from_frame(ind.index.to_frame().astype("string"))
-    where = ind.index.get_indexer(key)  # each value's indicator, once (-1: none)
+    # the rules are worked out once per distinct (lab, indicator) and taken to the rows
+    found = ind.index.get_indexer(key)  # each key's indicator (-1: none)
+    known = found >= 0
 
-    def looked_up(column: pd.Series) -> pd.Series:
-        """Return the indicator's ``column`` for each value (missing where there is none)."""
-        taken = column.reset_index(drop=True).reindex(where)
-        return pd.Series(taken.to_numpy(), index=values.index, copy=False)
+    def by_key(column: pd.Series) -> pd.Series:
+        """Return the indicator's ``column`` for each distinct key (missing where there is none)."""
+        return pd.Series(column.reset_index(drop=True).reindex(found).to_numpy(), copy=False)
 
-    measure = looked_up(ind["measure"])
-    dimension = looked_up(ind["disaggregation"])
-    known = pd.Series(where >= 0, index=values.index, copy=False)
-    out = []
+    measure = by_key(ind["measure"])
     v = values["value"].astype("float64")
+    given = v.notna().to_numpy()
+    out = []
     for name, (rule, de, en) in _MEASURE_RULES.items():
-        bad = known & (measure == name) & v.notna() & ~rule(v).fillna(True)
-        out += [_off_measure(raw, int(pos), name, de, en) for pos in np.flatnonzero(bad.to_numpy())]
-    out += _values_on_scale(ind, looked_up, known, v, measure, raw)
-    unexpected = known & dimension.isna() & values["disaggregation_value"].notna()
-    for pos in np.flatnonzero(unexpected.to_numpy()):
+        of_measure = (known & (measure == name).to_numpy())[which]
+        bad = of_measure & given & ~rule(v).fillna(True).to_numpy(dtype=bool)
+        out += [_off_measure(raw, int(pos), name, de, en) for pos in np.flatnonzero(bad)]
+    out += _values_on_scale(ind, by_key, (known, which), v, measure, raw)
+    undivided = (known & by_key(ind["disaggregation"]).isna().to_numpy())[which]
+    unexpected = undivided & values["disaggregation_value"].notna().to_numpy()
+    for pos in np.flatnonzero(unexpected):
         out.append(_at(raw, int(pos), "disaggregation_value", "disaggregation_unexpected"))
     return out
 
 
 def _values_on_scale(
     ind: pd.DataFrame,
-    looked_up: Callable[[pd.Series], pd.Series],
-    known: pd.Series,
+    by_key: Callable[[pd.Series], pd.Series],
+    keys: tuple[np.ndarray, np.ndarray],
     v: pd.Series,
     measure: pd.Series,
     raw: RawTable,
 ) -> list[Problem]:
     """Values of an indicator with a scale (an ordinal one) are whole numbers on it.
+
+    ``by_key`` gives an indicator column for each distinct (lab, indicator)
+    of the values, ``measure`` is the measure so given, and ``keys`` holds
+    whether each distinct key has an indicator and, for every value, the
+    place of its key.
 
     Indicators without ``scale_min`` and ``scale_max`` (a table of an older
     version, a scale left empty) or with a broken one (the maximum not above
@@ -1031,24 +1068,29 @@ def _values_on_scale(
     """
     if "scale_min" not in ind or "scale_max" not in ind:
         return []
-    low = looked_up(ind["scale_min"].astype("float64"))
-    high = looked_up(ind["scale_max"].astype("float64"))
+    known, which = keys
+    low_by_key = by_key(ind["scale_min"].astype("float64"))
+    high_by_key = by_key(ind["scale_max"].astype("float64"))
     # a broken scale (max not above min, not whole) is the indicators' own error
     # (indicator_scale), said once there rather than once per value measured against it
-    sound = sound_scale(low, high)
+    sound = sound_scale(low_by_key, high_by_key).to_numpy(dtype=bool)
     # only a rated indicator has a scale; one typed into a count, unit or percentage is
     # likewise the indicators' own error (indicator_scale), not one of each of its values
-    rated = measure.isin(vocab.RATED_MEASURES)
-    scaled = known & sound & v.notna() & rated
-    off = scaled & ~((v >= low) & (v <= high) & (v == np.floor(v))).fillna(False)
+    rated = measure.isin(vocab.RATED_MEASURES).to_numpy(dtype=bool)
+    scaled = (known & sound & rated)[which] & v.notna().to_numpy()
+    low = low_by_key.to_numpy(dtype="float64")[which]
+    high = high_by_key.to_numpy(dtype="float64")[which]
+    x = v.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        on_scale = (x >= low) & (x <= high) & (x == np.floor(x))
     out = []
-    for pos in np.flatnonzero(off.to_numpy()):
-        lo, hi = f"{low.iat[pos]:g}", f"{high.iat[pos]:g}"
+    for pos in np.flatnonzero(scaled & ~on_scale):
+        lo, hi = f"{low[pos]:g}", f"{high[pos]:g}"
         de, en = (
             f"ganze Zahl der Skala von {lo} bis {hi}",
             f"whole number on the scale from {lo} to {hi}",
         )
-        out.append(_off_measure(raw, int(pos), str(measure.iat[pos]), de, en))
+        out.append(_off_measure(raw, int(pos), str(measure.iat[which[pos]]), de, en))
     return out
 
 
