@@ -519,7 +519,7 @@ def _dangling(
             for pos, ref in zip(positions, refs, strict=True)
         ]
     # each distinct key once (a national values table repeats ~200,000 keys 2 million times)
-    distinct, which = _distinct_rows(child, list(ccols))
+    distinct, which = _distinct_rows(child, list(ccols), raw)
     keys = distinct.astype("string")
     complete = keys.notna().all(axis=1).to_numpy()
     parent_keys = parent[list(pcols)].astype("string").dropna().drop_duplicates()
@@ -551,16 +551,34 @@ def _split_lists(items: pd.Series) -> pd.Series:
     return pd.Series([parts[c] for c in codes], index=items.index, dtype=object)
 
 
-def _distinct_rows(frame: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+def _distinct_rows(
+    frame: pd.DataFrame, cols: list[str], raw: RawTable | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the distinct rows of ``frame[cols]`` and, for every row, the place of its own.
 
     The distinct rows are the first of each kind, in the order of the
     frame (index reset); ``frame[cols]`` equals ``distinct.iloc[which]``
     value for value. A rule on keys then works once per distinct key.
+    With ``raw`` (the same table as read, row for row) rows are told apart
+    by the codes of its categorical text where it has them: a typed cell
+    is made from its text alone, so equal texts give equal values, and
+    the codes spare hashing millions of typed strings.
     """
     if len(frame) == 0:
         return frame[cols].reset_index(drop=True), np.zeros(0, dtype=np.intp)
-    which, _ = pd.factorize(_combined_codes(frame, cols))
+    text = raw.frame if raw is not None and len(raw.frame) == len(frame) else None
+    source = pd.DataFrame(
+        {
+            c: text[c].array
+            if text is not None
+            and c in text.columns
+            and isinstance(text[c].dtype, pd.CategoricalDtype)
+            else frame[c].array
+            for c in cols
+        },
+        copy=False,
+    )
+    which, _ = pd.factorize(_combined_codes(source, cols))
     # factorize numbers the kinds in the order they appear: a row is the first of its
     # kind where its number exceeds every number before it
     seen = np.maximum.accumulate(which)
@@ -1018,7 +1036,7 @@ def _indicator_values(
     ind = indicators.drop_duplicates(["lab_id", "indicator_id"]).set_index(
         ["lab_id", "indicator_id"]
     )
-    distinct, which = _distinct_rows(values, ["lab_id", "indicator_id"])
+    distinct, which = _distinct_rows(values, ["lab_id", "indicator_id"], raw)
     key = pd.MultiIndex.from_frame(distinct.astype("string"))
     ind.index = pd.MultiIndex.from_frame(ind.index.to_frame().astype("string"))
     # the rules are worked out once per distinct (lab, indicator) and taken to the rows
