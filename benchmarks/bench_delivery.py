@@ -572,6 +572,40 @@ pool alone takes as long as the reader alone (5.5-7.1 s: 1.0 ms of worker
 CPU per workbook on two cores, 0.5-0.7 for calamine alone on one), so the
 load and everything after the pool (1.5-2 s cached, 4-5 s cold) must fit
 in half the reader's time. NOT met, left open.
+
+Round 20 (2026-12-04, the machine of round 19, load 0.3-1.8). The cold load
+(a values table collect wrote last time, so not in the cache) spent 1.3 s
+of one core on the cross-table rules, most of it on keys: the values'
+(lab, indicator) pairs hashed as 2.2 million typed strings, once for the
+reference to the indicators and once for each value's measure. Those rules
+now find the distinct keys first (by the category codes of the table as
+read), judge each once and take the answer back to the rows; a "|"-list is
+split once per distinct text. The cross-table rules on the national folder
+(``/tmp/s38/eqcross.py``, old and new code on the same loaded tables): 1.13-1.32 s
+-> 0.48-0.59 s, the same problems on the national folder, the embedded
+data and 10 copies of it with random keys, measures, scales, breakdowns and
+graph edges spoiled (133-205 problems each). Outputs of collect
+byte-identical to 5b6798f (``--compare-with``): 10,800 workbooks without
+feedback (15 files), 400 with 20 spoiled and feedback (429 files). Phases
+of a cold collect (``/tmp/s36/phases.py DIR cold``, old and new
+alternating): folder loaded after 3.69 / 4.38 s (5.1 / 5.7 s CPU) -> 3.22 /
+2.99 s (4.1 / 4.0 s CPU). ``--pairs 2 --cold``, old and new alternating
+(reader 5.05-5.78 s): old 1.67 / 1.72, 1.63 / 1.94; new 1.60 / 1.68, 1.65 /
+1.64 (collect 8.28-9.49 s, peak 783-791 MiB against 807-871). ``--pairs 2``
+cached, alternating (reader 5.25-7.01 s): old 1.30 / 1.49, 1.39 / 1.46; new
+1.10 / 1.42, 1.37 / 1.68 (the cached path is unchanged; the spread is the
+machine's). So the first period of a roll-out meets 1.5x in most runs and
+the steady state (cold) takes about 1.65x: NOT met robustly, left open.
+What would close the rest: the pool alone takes as long as the reader
+alone (1.0 ms of worker CPU per workbook against calamine's 0.4-0.5 ms,
+calamine at its floor: 0.08 ms to open a workbook from bytes or path,
+0.41-0.44 ms with every sheet); collect's serial tail after the pool
+(merging, checking and writing the new rows) 1.2-1.5 s with one core idle;
+and in the cold case the values table read, typed and checked again
+(about 2 s of CPU: reading 0.6, pandera 0.5-0.8, the cross-table rules 0.5,
+storing the cache entry 0.35), which a cache entry derived by collect for
+the table it writes (proven equal to a fresh read, category order
+included) would spare.
 """
 
 from __future__ import annotations
