@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from ogl_impact.schemas.crosscheck import _combined_codes, _distinct_rows
 from ogl_impact.validate import validate_folder
 
 from .conftest import read_rows, write_rows
@@ -152,3 +155,31 @@ def test_a_list_of_targets_repeated_on_several_nodes_is_named_on_each(mini: Path
     assert [(line, column) for _, line, column, _ in got] == [
         (line, "contributes_to") for line in chosen
     ]
+
+
+def test_keys_that_differ_as_text_stay_apart_where_the_table_as_read_has_no_codes():
+    # typed keys held as Python objects (a table built in code, not read): 1, 1.0 and True
+    # are three texts to the rules, though equal to a hash table
+    frame = pd.DataFrame({"lab_id": ["a"] * 5, "indicator_id": [1, 1.0, True, "1", 1.0]})
+    frame["indicator_id"] = frame["indicator_id"].astype(object)
+    distinct, which = _distinct_rows(frame, ["lab_id", "indicator_id"])
+    as_text = frame.astype("string")
+    assert as_text.equals(distinct.astype("string").iloc[which].reset_index(drop=True))
+    assert sorted(distinct["indicator_id"].astype("string")) == ["1", "1.0", "True"]
+
+
+def test_three_key_columns_of_millions_of_categories_never_share_a_combined_code():
+    # packed as digits, lab code 0 and lab code 2**22 would wrap onto one int64
+    # (2**22 * 2**21 * 2**21 = 2**64); the codes are renumbered before that
+    def column(codes: list[int], size: int) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.RangeIndex(size)))
+
+    frame = pd.DataFrame(
+        {
+            "lab_id": column([0, 2**22, 1], 2**22 + 1),
+            "period_id": column([0, 0, 0], 2**21 - 2),
+            "sha256": column([0, 0, 0], 2**21 - 2),
+        }
+    )
+    combined = _combined_codes(frame, ["lab_id", "period_id", "sha256"])
+    assert len(set(combined.tolist())) == 3

@@ -568,14 +568,7 @@ def _distinct_rows(
         return frame[cols].reset_index(drop=True), np.zeros(0, dtype=np.intp)
     text = raw.frame if raw is not None and len(raw.frame) == len(frame) else None
     source = pd.DataFrame(
-        {
-            c: text[c].array
-            if text is not None
-            and c in text.columns
-            and isinstance(text[c].dtype, pd.CategoricalDtype)
-            else frame[c].array
-            for c in cols
-        },
+        {c: _key_text(frame[c], text[c] if text is not None and c in text else None) for c in cols},
         copy=False,
     )
     which, _ = pd.factorize(_combined_codes(source, cols))
@@ -584,6 +577,21 @@ def _distinct_rows(
     seen = np.maximum.accumulate(which)
     first = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
     return frame[cols].iloc[first].reset_index(drop=True), which
+
+
+def _key_text(typed: pd.Series, text: pd.Series | None) -> pd.Series:
+    """Return what tells a key column's rows apart, as the rules compare them (as text).
+
+    The column as read where it is categorical (its codes); a typed
+    categorical column (its codes: one category per value); else the typed
+    values as text, so that 1, 1.0 and True stay three keys, as they are
+    three texts to the rules.
+    """
+    if text is not None and isinstance(text.dtype, pd.CategoricalDtype):
+        return text.reset_index(drop=True)
+    if isinstance(typed.dtype, pd.CategoricalDtype):
+        return typed.reset_index(drop=True)
+    return typed.astype("string").reset_index(drop=True)
 
 
 def _missing(
@@ -652,14 +660,29 @@ def _at(raw: RawTable, pos: int, col: str, rule: str, **params: object) -> Probl
     )
 
 
+_CODE_SPAN = 2**62
+"""Combined codes stay below this (int64): beyond it they are renumbered densely first."""
+
+
 def _combined_codes(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    """One int64 per row that is equal exactly when the rows agree on ``cols``."""
+    """One int64 per row that is equal exactly when the rows agree on ``cols``.
+
+    Each column's codes are packed in as digits of a number; where the next
+    column would carry it past :data:`_CODE_SPAN` (three columns of millions
+    of categories each), the rows' numbers so far are renumbered 0, 1, 2 ...
+    first, so two keys never wrap onto one number.
+    """
     combined = np.zeros(len(frame), dtype=np.int64)
+    span = 1  # the numbers so far lie in [0, span)
     for col in cols:
         codes, shift, size = _column_codes(frame[col])
+        if span * (size + 1) >= _CODE_SPAN:  # Python integers: this product never wraps
+            dense, uniques = pd.factorize(combined)
+            combined, span = dense.astype(np.int64), max(len(uniques), 1)
         combined *= size + 1  # in place: no new array of a million rows per column
         combined += codes
         combined += shift
+        span *= size + 1
     return combined
 
 
