@@ -584,7 +584,10 @@ split once per distinct text. The cross-table rules on the national folder
 (``/tmp/s38/eqcross.py``, old and new code on the same loaded tables): 1.13-1.32 s
 -> 0.48-0.59 s, the same problems on the national folder, the embedded
 data and 10 copies of it with random keys, measures, scales, breakdowns and
-graph edges spoiled (133-205 problems each). Outputs of collect
+graph edges spoiled (133-205 problems each); a hostile review found two
+inputs built in code where they differed (typed keys 1, 1.0 and True held
+as objects, merged by a hash table; three key columns of millions of
+categories wrapping an int64), both mended and tested. Outputs of collect
 byte-identical to 5b6798f (``--compare-with``): 10,800 workbooks without
 feedback (15 files), 400 with 20 spoiled and feedback (429 files). Phases
 of a cold collect (``/tmp/s36/phases.py DIR cold``, old and new
