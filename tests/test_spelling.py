@@ -188,6 +188,36 @@ def test_adjust_pvalues_refuses_a_method_that_is_no_name(method):
     assert "meinten Sie" not in str(caught.value)
 
 
+def test_a_mistyped_part_of_a_key_of_two_columns_is_told_the_part_meant(tmp_path):
+    # a value's (lab, indicator): the column without a match is compared with what the
+    # indicators hold under the columns before it (the lab's own indicators)
+    folder = tmp_path / "daten"
+    shutil.copytree(DEMO, folder)
+    path = folder / "indicator_values.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[2].startswith("bad_belzig;i01;") and lines[3].startswith("bad_belzig;i01;")
+    assert lines[4].startswith("bad_belzig;")
+    lines[2] = "bad_belzig;I01;" + lines[2].removeprefix("bad_belzig;i01;")
+    lines[3] = "bad_belzgi;" + lines[3].removeprefix("bad_belzig;")
+    lines[4] = "bad_belzig;zz9;" + lines[4].split(";", 2)[2]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = validate_folder(folder).problems
+    said = format_text(problems)
+    assert (
+        "indicator_values.csv, Zeile 3, Spalte „indicator_id“, Wert „I01“: Verweis ins Leere: "
+        "„bad_belzig/I01“ gibt es in indicators (Spalten lab_id/indicator_id) nicht. "
+        "Meinten Sie „i01“?"
+    ) in said, said
+    assert (
+        "indicator_values.csv, Zeile 4, Spalte „lab_id“, Wert „bad_belzgi“: Verweis ins Leere: "
+        "„bad_belzgi/i01“ gibt es in indicators (Spalten lab_id/indicator_id) nicht. "
+        "Meinten Sie „bad_belzig“?"
+    ) in said, said
+    (none,) = [line for line in said.splitlines() if "Zeile 5," in line]
+    assert "Wert „zz9“" in none and "Meinten" not in none, none
+    assert "Did you mean 'i01'?" in format_text(problems, lang="en")
+
+
 def test_a_single_dangling_key_is_told_the_key_meant(tmp_path):
     # the suggestion stood only in the summary of three or more rows alike
     folder = tmp_path / "daten"

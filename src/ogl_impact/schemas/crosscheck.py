@@ -532,11 +532,44 @@ def _dangling(
         prefix = list(ccols[: k + 1])
         known = pd.MultiIndex.from_frame(parent_keys[prefix].drop_duplicates())
         culprit[~pd.MultiIndex.from_frame(keys[prefix]).isin(known)] = k
+    dangling = complete & ~found
+    meant = _meant_keys(keys, np.flatnonzero(dangling), culprit, parent_keys)
     out = []
-    for pos in np.flatnonzero((complete & ~found)[which]):
+    for pos in np.flatnonzero(dangling[which]):
         key = which[pos]
         ref = "/".join(str(keys[c].iat[key]) for c in ccols)
-        out.append(_missing(raw, int(pos), ccols[culprit[key]], ref, target))
+        out.append(_missing(raw, int(pos), ccols[culprit[key]], ref, target, meant.get(key)))
+    return out
+
+
+def _meant_keys(
+    keys: pd.DataFrame, dangling: np.ndarray, culprit: np.ndarray, parent_keys: pd.DataFrame
+) -> dict[int, str]:
+    """Return for dangling keys of several columns the known key most like each (by position).
+
+    The column that has no match is compared with what the parent holds
+    under the columns before it (a lab's own indicators for a mistyped
+    indicator id, every lab for a mistyped lab id); what is given is the
+    value meant for that column, as the cell named holds it. Where more than
+    :data:`_SIMILAR_MAX` keys dangle, none is looked for.
+    """
+    if len(dangling) > _SIMILAR_MAX:
+        return {}
+    cols = list(keys.columns)
+    under: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    for row in parent_keys.astype(str).itertuples(index=False):
+        for k in range(len(cols)):
+            under.setdefault((k, tuple(row[:k])), []).append(row[k])
+    out = {}
+    for key in dangling.tolist():
+        k = int(culprit[key])
+        parts = [str(keys[c].iat[key]) for c in cols]
+        known = under.get((k, tuple(parts[:k])), [])
+        if len(known) > _SIMILAR_MAX:
+            continue
+        best = closest(parts[k], dict.fromkeys(known))
+        if best is not None:
+            out[key] = best
     return out
 
 
