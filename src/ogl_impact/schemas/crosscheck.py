@@ -553,7 +553,7 @@ def _meant_keys(
     value meant for that column, as the cell named holds it. Where more than
     :data:`_SIMILAR_MAX` keys dangle, none is looked for.
     """
-    if len(dangling) > _SIMILAR_MAX:
+    if not 0 < len(dangling) <= _SIMILAR_MAX:  # nothing dangles: the parent is not read
         return {}
     cols = list(keys.columns)
     under: dict[tuple[int, tuple[str, ...]], list[str]] = {}
