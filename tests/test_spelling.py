@@ -188,19 +188,35 @@ def test_adjust_pvalues_refuses_a_method_that_is_no_name(method):
     assert "meinten Sie" not in str(caught.value)
 
 
+def _edited_copy(tmp_path, table: str, edits: dict[int, tuple[str, str]]):
+    """A copy of the embedded data whose ``table`` has the start of some lines replaced.
+
+    ``edits`` maps a line number (1-based, as messages count) to the start
+    the line has and the start it gets instead.
+    """
+    folder = tmp_path / "daten"
+    shutil.copytree(DEMO, folder)
+    path = folder / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for number, (before, after) in edits.items():
+        assert lines[number - 1].startswith(before), lines[number - 1]
+        lines[number - 1] = after + lines[number - 1].removeprefix(before)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
 def test_a_mistyped_part_of_a_key_of_two_columns_is_told_the_part_meant(tmp_path):
     # a value's (lab, indicator): the column without a match is compared with what the
     # indicators hold under the columns before it (the lab's own indicators)
-    folder = tmp_path / "daten"
-    shutil.copytree(DEMO, folder)
-    path = folder / "indicator_values.csv"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[2].startswith("bad_belzig;i01;") and lines[3].startswith("bad_belzig;i01;")
-    assert lines[4].startswith("bad_belzig;")
-    lines[2] = "bad_belzig;I01;" + lines[2].removeprefix("bad_belzig;i01;")
-    lines[3] = "bad_belzgi;" + lines[3].removeprefix("bad_belzig;")
-    lines[4] = "bad_belzig;zz9;" + lines[4].split(";", 2)[2]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    folder = _edited_copy(
+        tmp_path,
+        "indicator_values",
+        {
+            3: ("bad_belzig;i01;", "bad_belzig;I01;"),
+            4: ("bad_belzig;", "bad_belzgi;"),
+            5: ("bad_belzig;i01;", "bad_belzig;zz9;"),
+        },
+    )
     problems = validate_folder(folder).problems
     said = format_text(problems)
     assert (
@@ -220,14 +236,11 @@ def test_a_mistyped_part_of_a_key_of_two_columns_is_told_the_part_meant(tmp_path
 
 def test_a_single_dangling_key_is_told_the_key_meant(tmp_path):
     # the suggestion stood only in the summary of three or more rows alike
-    folder = tmp_path / "daten"
-    shutil.copytree(DEMO, folder)
-    path = folder / "milestones.csv"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[2].startswith("bad_belzig;") and lines[3].startswith("bad_belzig;")
-    lines[2] = "Bad_Belzig;" + lines[2].removeprefix("bad_belzig;")
-    lines[3] = "marburg;" + lines[3].removeprefix("bad_belzig;")
-    path.write_text("\n".join(lines), encoding="utf-8")
+    folder = _edited_copy(
+        tmp_path,
+        "milestones",
+        {3: ("bad_belzig;", "Bad_Belzig;"), 4: ("bad_belzig;", "marburg;")},
+    )
     said = format_text(validate_folder(folder).problems)
     assert (
         "milestones.csv, Zeile 3, Spalte „lab_id“, Wert „Bad_Belzig“: Verweis ins Leere: "
