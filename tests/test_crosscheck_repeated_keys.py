@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ogl_impact.schemas.crosscheck import _combined_codes, _distinct_rows
+from ogl_impact.schemas.crosscheck import _combined_codes, _distinct_rows, _meant_keys
 from ogl_impact.validate import validate_folder
 
 from .conftest import read_rows, write_rows
@@ -183,3 +184,16 @@ def test_three_key_columns_of_millions_of_categories_never_share_a_combined_code
     )
     combined = _combined_codes(frame, ["lab_id", "period_id", "sha256"])
     assert len(set(combined.tolist())) == 3
+
+
+def test_a_mistyped_lab_is_told_the_lab_meant_among_the_distinct_labs_of_a_large_parent():
+    # 3 labs with 2,000 indicators each: 6,000 parent rows, but only 3 labs to choose from
+    parent = pd.DataFrame(
+        {
+            "lab_id": [lab for lab in ("bad_belzig", "moers", "wuppertal") for _ in range(2000)],
+            "indicator_id": [f"i{n:04d}" for _ in range(3) for n in range(2000)],
+        }
+    ).astype("string")
+    keys = pd.DataFrame({"lab_id": ["bad_belzgi"], "indicator_id": ["i0007"]}).astype("string")
+    meant = _meant_keys(keys, np.array([0]), np.array([0]), parent)
+    assert meant == {0: "bad_belzig"}

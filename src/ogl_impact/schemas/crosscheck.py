@@ -556,18 +556,19 @@ def _meant_keys(
     if not 0 < len(dangling) <= _SIMILAR_MAX:  # nothing dangles: the parent is not read
         return {}
     cols = list(keys.columns)
-    under: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    # the distinct values of each column under each prefix (a dict keeps them in order)
+    under: dict[tuple[int, tuple[str, ...]], dict[str, None]] = {}
     for row in parent_keys.astype(str).itertuples(index=False):
         for k in range(len(cols)):
-            under.setdefault((k, tuple(row[:k])), []).append(row[k])
+            under.setdefault((k, tuple(row[:k])), {})[row[k]] = None
     out = {}
     for key in dangling.tolist():
         k = int(culprit[key])
         parts = [str(keys[c].iat[key]) for c in cols]
-        known = under.get((k, tuple(parts[:k])), [])
+        known = under.get((k, tuple(parts[:k])), {})
         if len(known) > _SIMILAR_MAX:
             continue
-        best = closest(parts[k], dict.fromkeys(known))
+        best = closest(parts[k], known)
         if best is not None:
             out[key] = best
     return out
