@@ -29,6 +29,7 @@ import csv
 import hashlib
 import io
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -716,8 +717,66 @@ def write_grown(
         if rows is None:
             return False
     with target.open("wb") as handle:
-        handle.write(data)
+        if not _copy_proven(stored, target, handle, len(data), stored_sha):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(data)
         handle.write(rows)
+    return True
+
+
+def _copy_proven(source: Path, target: Path, handle: BinaryIO, size: int, sha: str) -> bool:
+    """Copy a stored file into the start of a file being written, in the kernel, and prove it.
+
+    The bytes go from file to file with ``os.copy_file_range`` instead of
+    being written from memory: for the national values table (84 MB) 0.03 s
+    instead of 0.5-0.8 s on the 2-core benchmark machine, where every fresh
+    page a process writes into costs system time. The copy is then read
+    back and hashed (a small buffer, used again): only a copy whose size and
+    sha256 are those of the stored file as loaded counts.
+
+    Parameters
+    ----------
+    source : Path
+        The stored file.
+    target : Path
+        The file being written.
+    handle : BinaryIO
+        ``target`` as opened for writing (``"wb"``), nothing written so far;
+        on success its position is ``size``.
+    size : int
+        The stored file's size as loaded.
+    sha : str
+        The stored file's sha256 as loaded.
+
+    Returns
+    -------
+    bool
+        False where the platform, the file systems or the file do not allow
+        it or the copy is not proven (the caller writes the bytes itself,
+        after emptying ``handle``).
+    """
+    copy = getattr(os, "copy_file_range", None)
+    if copy is None or size == 0:
+        return False
+    try:
+        out = handle.fileno()
+        with source.open("rb") as src:
+            if os.fstat(src.fileno()).st_size != size:
+                return False
+            done = 0
+            while done < size:
+                step = copy(src.fileno(), out, size - done, done, done)
+                if step <= 0:
+                    return False
+                done += step
+        with target.open("rb") as check:  # the copy as it is in the file
+            proven = os.fstat(check.fileno()).st_size == size
+            if not proven or hashlib.file_digest(check, "sha256").hexdigest() != sha:
+                return False
+        handle.seek(size)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
     return True
 
 
@@ -887,10 +946,14 @@ def write_appended(
         added = _windows_ended(added, len(typed) - stored_rows)  # type: ignore[arg-type]
         if added is None:
             return False
-    if data and not data.endswith(b"\n"):
+    ended = data.endswith(b"\n")
+    if data and not ended:
         data += b"\r\n" if b"\r\n" in data else b"\n"
     with target.open("wb") as handle:
-        handle.write(data)
+        if not (ended and _copy_proven(stored, target, handle, len(data), stored_sha)):
+            handle.seek(0)
+            handle.truncate()
+            handle.write(data)
         handle.write(added)
     return True
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -80,6 +81,7 @@ def load_tables(
     *,
     cache: bool = False,
     today: date | None = None,
+    pending: list[Pending] | None = None,
 ) -> DataTables:
     """Read and check the delivery tables of a data folder.
 
@@ -98,6 +100,12 @@ def load_tables(
         column of :data:`ogl_impact.validate.HAPPENED` is an error, as in
         :func:`ogl_impact.validate.validate_folder`. Never part of a cached
         entry.
+    pending : list of Pending, optional
+        With ``cache=True``: the entries checked anew are appended here
+        instead of being stored at once; the caller stores those still
+        worth keeping with :func:`store_pending` (``collect`` leaves out
+        the tables it rewrites: an entry for bytes the run replaces is
+        never read again).
 
     Returns
     -------
@@ -129,12 +137,12 @@ def load_tables(
             frame, problems = validate_table(raw, TABLES[name])
             if cache:
                 entry = table_cache.key("table", files[name], name, raw.sha256, str(files[name]))
-                table_cache.store(folder, entry, (raw, frame, problems))
+                _keep(folder, Pending((name,), entry, (raw, frame, problems)), pending)
         out.raw[name], out.tables[name] = raw, frame
         out.problems.extend(problems)
         out.problems.extend(future_dates(raw, frame, name, today))  # after the cache: dated
     missing = set(TABLES) - set(out.tables)
-    out.problems.extend(_cross(out, missing & set(NEEDED), cache))
+    out.problems.extend(_cross(out, missing & set(NEEDED), cache, pending))
     out.problems = sort_problems(out.problems)
     return out
 
@@ -155,7 +163,9 @@ def _cached(
     return hit
 
 
-def _cross(out: DataTables, missing: set[str], cache: bool) -> list[Problem]:
+def _cross(
+    out: DataTables, missing: set[str], cache: bool, pending: list[Pending] | None
+) -> list[Problem]:
     """Run the cross-table rules on the loaded tables (from the cache for the same bytes)."""
     if not cache:
         return check_cross_table(out.tables, out.raw, missing=missing)
@@ -167,8 +177,52 @@ def _cross(out: DataTables, missing: set[str], cache: bool) -> list[Problem]:
     if isinstance(hit, list):
         return hit
     problems = check_cross_table(out.tables, out.raw, missing=missing)
-    table_cache.store(out.folder, entry, problems)
+    _keep(out.folder, Pending(tuple(sorted(out.raw)), entry, problems), pending)
     return problems
 
 
-__all__ = ["NEEDED", "REGISTER", "DataTables", "load_tables"]
+class Pending(NamedTuple):
+    """A cache entry checked anew and not yet stored (see ``pending`` of :func:`load_tables`).
+
+    Attributes
+    ----------
+    tables : tuple of str
+        The tables whose bytes the entry stands for.
+    key : str
+        The entry's key (:func:`ogl_impact.delivery.cache.key`).
+    value : object
+        What is stored.
+    """
+
+    tables: tuple[str, ...]
+    key: str
+    value: object
+
+
+def _keep(folder: Path, entry: Pending, pending: list[Pending] | None) -> None:
+    if pending is None:
+        table_cache.store(folder, entry.key, entry.value)
+    else:
+        pending.append(entry)
+
+
+def store_pending(folder: str | Path, pending: list[Pending], replaced: set[str]) -> None:
+    """Store the entries a load left pending, but none that stands for a replaced table.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The data folder (as given to :func:`load_tables`).
+    pending : list of Pending
+        From ``load_tables(..., cache=True, pending=pending)``; emptied.
+    replaced : set of str
+        Tables whose files were rewritten since the load: an entry keyed by
+        their old bytes would never be read again.
+    """
+    for entry in pending:
+        if replaced.isdisjoint(entry.tables):
+            table_cache.store(Path(folder), entry.key, entry.value)
+    pending.clear()
+
+
+__all__ = ["NEEDED", "REGISTER", "DataTables", "Pending", "load_tables", "store_pending"]

@@ -1,0 +1,132 @@
+"""The stored bytes a grown table keeps are copied file to file, and only a proven copy counts.
+
+``write_grown`` (values, milestones) and ``write_appended`` (the register)
+write the stored file followed by the new rows. The stored part is copied
+by the kernel (``os.copy_file_range``) and read back: a copy that is cut
+short, refused by the file system or not the bytes loaded is thrown away
+and the bytes are written from memory. The expected files are what the
+same functions write where the platform has no such copy.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+
+import pytest
+
+from ogl_impact.delivery import csvout
+from ogl_impact.delivery.collect import _as_text_frame
+from ogl_impact.delivery.csvout import write_appended, write_grown
+from ogl_impact.io import read_table
+from ogl_impact.write.tables import table_csv_text
+from tests.test_delivery_register_append import COMMENT as REGISTER_COMMENT
+from tests.test_delivery_register_append import _register
+from tests.test_delivery_values_append import COMMENT, _quote_file, _tables
+
+REAL_COPY = getattr(os, "copy_file_range", None)
+needs_copy = pytest.mark.skipif(REAL_COPY is None, reason="os.copy_file_range: Linux only")
+
+
+def _grown(tmp_path, name: str = "out.csv") -> bytes:
+    path, whole = _tables(tmp_path / "in", ";")
+    _quote_file(path)  # stored bytes that differ from what write_tables would write
+    raw = read_table(path, "indicator_values")
+    target = tmp_path / name
+    assert write_grown(
+        target, whole, None, 40, path, raw.sha256, raw.header_line, COMMENT, ";", _as_text_frame
+    )
+    return target.read_bytes()
+
+
+def _without_copy(tmp_path, monkeypatch) -> bytes:
+    with monkeypatch.context() as m:
+        m.delattr(os, "copy_file_range", raising=False)
+        return _grown(tmp_path / "plain")
+
+
+@needs_copy
+def test_the_stored_part_is_copied_by_the_kernel_and_gives_the_same_file(tmp_path, monkeypatch):
+    expected = _without_copy(tmp_path, monkeypatch)
+    calls = []
+
+    def spy(*args):
+        calls.append(args)
+        return REAL_COPY(*args)
+
+    monkeypatch.setattr(os, "copy_file_range", spy)
+    assert _grown(tmp_path / "copied") == expected
+    assert calls  # the kernel's copy was used
+
+
+def _corrupting(src, dst, count, offset_src, offset_dst):
+    """A copy that lands, but one byte of it is not the stored one."""
+    done = REAL_COPY(src, dst, count, offset_src, offset_dst)
+    os.pwrite(dst, b"#", offset_dst + done // 2)
+    return done
+
+
+def _cut_short(src, dst, count, offset_src, offset_dst):
+    """Half of what was asked, then nothing (a file that shrank as it was copied)."""
+    if offset_dst:
+        return 0
+    return REAL_COPY(src, dst, max(count // 2, 1), offset_src, offset_dst)
+
+
+def _refused(*args):
+    raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+
+@needs_copy
+@pytest.mark.parametrize("copy", [_corrupting, _cut_short, _refused], ids=lambda f: f.__name__)
+def test_a_copy_that_is_not_the_stored_bytes_is_thrown_away(tmp_path, monkeypatch, copy):
+    expected = _without_copy(tmp_path, monkeypatch)
+    monkeypatch.setattr(os, "copy_file_range", copy)
+    assert _grown(tmp_path / "tried") == expected
+
+
+@needs_copy
+def test_a_stored_file_changed_after_it_was_loaded_is_not_copied(tmp_path):
+    """Bytes of the same size but not those loaded: the loaded ones are written."""
+    path, _ = _tables(tmp_path, ";")
+    loaded = path.read_bytes()
+    changed = loaded.replace(b"bad_belzig", b"bad_belzix", 1)
+    assert len(changed) == len(loaded) and changed != loaded
+    path.write_bytes(changed)
+    target = tmp_path / "out.csv"
+    with target.open("wb") as handle:
+        sha = hashlib.sha256(loaded).hexdigest()
+        assert not csvout._copy_proven(path, target, handle, len(loaded), sha)
+    with target.open("wb") as handle:
+        sha = hashlib.sha256(changed).hexdigest()
+        assert csvout._copy_proven(path, target, handle, len(changed), sha)
+        handle.write(b"tail\n")
+    assert target.read_bytes() == changed + b"tail\n"
+
+
+@needs_copy
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+def test_the_register_keeps_its_stored_bytes_copied_or_not(tmp_path, monkeypatch, ending):
+    """A register ending in a line break, in a Windows one, or in none (which gets one)."""
+    whole = _register(12)
+    text = table_csv_text(_as_text_frame(whole.iloc[:9]), REGISTER_COMMENT)
+    data = text.encode("utf-8").replace(b"\n", (ending or "\n").encode())
+    if not ending:
+        data = data.rstrip(b"\n")
+    stored = tmp_path / "stored.csv"
+    stored.write_bytes(data)
+    sha = hashlib.sha256(data).hexdigest()
+    outs = []
+    for use_copy in (False, True):
+        target = tmp_path / f"out{use_copy}.csv"
+        with monkeypatch.context() as m:
+            if not use_copy:
+                m.delattr(os, "copy_file_range")
+            assert write_appended(
+                target, whole, stored, sha, 9, 2, REGISTER_COMMENT, ";", _as_text_frame
+            )
+        outs.append(target.read_bytes())
+    assert outs[0] == outs[1]
+    assert outs[1].startswith(data + (b"" if ending else b"\n"))
+    assert outs[1].count(b"\n") == 2 + 12
