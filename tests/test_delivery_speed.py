@@ -360,3 +360,31 @@ def test_the_pool_leaves_its_objects_frozen_only_when_asked(tmp_path):
         assert [c.outcome.findings[0].rule for c in found] == ["not_a_workbook"] * 3
         assert (gc.get_freeze_count() > 0) is frozen
     gc.unfreeze()
+
+
+def test_pyarrow_allocates_with_malloc_only_while_collect_runs(monkeypatch):
+    import pyarrow as pa
+
+    from ogl_impact.delivery.collect import _arrow_on_malloc
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    with _arrow_on_malloc():
+        assert pa.default_memory_pool().backend_name == "system"
+        made = pa.array(["a"] * 1000)
+    assert pa.default_memory_pool().backend_name == before
+    assert made.to_pylist() == ["a"] * 1000  # an array made inside outlives the switch back
+    with pytest.raises(KeyboardInterrupt), _arrow_on_malloc():  # Ctrl-C: restored all the same
+        raise KeyboardInterrupt
+    assert pa.default_memory_pool().backend_name == before
+
+
+def test_a_pool_the_user_chose_for_pyarrow_is_left_alone(monkeypatch):
+    import pyarrow as pa
+
+    from ogl_impact.delivery.collect import _arrow_on_malloc
+
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+    before = pa.default_memory_pool().backend_name
+    with _arrow_on_malloc():
+        assert pa.default_memory_pool().backend_name == before
