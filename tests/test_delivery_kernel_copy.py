@@ -130,3 +130,38 @@ def test_the_register_keeps_its_stored_bytes_copied_or_not(tmp_path, monkeypatch
     assert outs[0] == outs[1]
     assert outs[1].startswith(data + (b"" if ending else b"\n"))
     assert outs[1].count(b"\n") == 2 + 12
+
+
+# --- the stored file looked at a block at a time ---------------------------------
+
+SAMPLES = [
+    b"",
+    b"a\n",
+    "Grüße\nÄrger;ß\n".encode(),  # two-byte characters, some across a block border
+    "€uro\n".encode() * 5,  # a three-byte character
+    "😀\n".encode() * 4,  # four bytes
+    "Grüße".encode("cp1252") + b"\n",  # Windows-1252: not UTF-8
+    "Grüße".encode()[:-1] + b"\xc3",  # a character cut off at the end
+    b"ok\n\xc3\n",  # a lone lead byte before a line break
+    b"\xed\xa0\x80\n",  # a surrogate: not UTF-8
+    b"\n\n\r\n\n",
+]
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 7, 1 << 22])
+def test_blocks_give_what_the_whole_gives(monkeypatch, block):
+    import numpy as np
+
+    monkeypatch.setattr(csvout, "_BLOCK", block)
+    rng = np.random.default_rng(block)
+    randoms = [rng.integers(0, 256, int(n)).astype(np.uint8).tobytes() for n in (0, 1, 9, 64, 300)]
+    texts = ["".join(rng.choice(list("aä€😀\n;"), 40)).encode() for _ in range(20)]
+    for data in [*SAMPLES, *randoms, *texts]:
+        try:
+            data.decode("utf-8")
+            whole = True
+        except UnicodeDecodeError:
+            whole = False
+        assert csvout._is_utf8(data) is whole, data
+        expected = [k for k, b in enumerate(data) if b == 10]
+        assert csvout._line_ends(data).tolist() == expected, data

@@ -25,6 +25,7 @@ rows; the register of deliveries likewise (:func:`write_appended`).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -482,15 +483,24 @@ def read_stored(path: Path, sha: str) -> StoredLines | None:
         data = path.read_bytes()
     except OSError:
         return None
-    if hashlib.sha256(data).hexdigest() != sha or not data.endswith(b"\n"):
+    if hashlib.sha256(data).hexdigest() != sha or not data.endswith(b"\n") or not _is_utf8(data):
         return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)  # index of each "\n"
+    ends = _line_ends(data)
     starts = np.concatenate([[0], ends[:-1] + 1])
     return StoredLines(path, sha, data, starts, ends)
+
+
+_BLOCK = 1 << 22
+"""Bytes looked at a time where a whole file would need a temporary as large as itself."""
+
+
+def _line_ends(data: bytes) -> np.ndarray:
+    r"""Return the index of each ``\n`` in ``data`` (a block at a time: no mask of the whole)."""
+    octets = np.frombuffer(data, dtype=np.uint8)
+    parts = [
+        np.flatnonzero(octets[at : at + _BLOCK] == 10) + at for at in range(0, len(octets), _BLOCK)
+    ]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
 
 
 def _copy_stored(
@@ -862,9 +872,20 @@ def _header_and_rows(frame: pd.DataFrame, sep: str) -> tuple[str, str]:
 
 
 def _is_utf8(data: bytes) -> bool:
-    """Whether ``data`` decode as UTF-8 (a register saved as Windows-1252 does not)."""
+    """Whether ``data`` decode as UTF-8 (a register saved as Windows-1252 does not).
+
+    ASCII is UTF-8; other bytes are decoded a block at a time, so that no
+    text as large as a national table is made only to be dropped (a fresh
+    page costs system time on the benchmark machine).
+    """
+    if data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        data.decode("utf-8")
+        for at in range(0, len(view), _BLOCK):
+            decoder.decode(view[at : at + _BLOCK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
