@@ -436,18 +436,19 @@ def _collect_locked(
         notes_sha = _sha(data / NOTES_FILE)
         tables = load_tables(data, cache=True, pending=pending)
         ctx = _context(data, tables, period, received)
+        # still beside the readers: what the results are judged against
+        lab_names = dict(
+            zip(
+                tables.tables["labs"]["lab_id"].astype(str).tolist(),
+                tables.tables["labs"]["name"].astype(str).tolist(),
+                strict=True,
+            )
+        )
+        seen_sha = _collected(tables)
+        existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
     finally:
         read = ahead.finish()
     _stage("loaded")
-    lab_names = dict(
-        zip(
-            tables.tables["labs"]["lab_id"].astype(str).tolist(),
-            tables.tables["labs"]["name"].astype(str).tolist(),
-            strict=True,
-        )
-    )
-    seen_sha = _collected(tables)
-    existing = _pairs(tables.tables["indicator_values"]) | _pairs(tables.tables["milestones"])
     outcomes: list[Outcome] = []
     candidates: list[Outcome] = []
     new_rows: dict[int, dict[str, list]] = {}
