@@ -1,6 +1,7 @@
 """collect stores the cache entries of its load at the end, and none for the bytes it replaces.
 
-The entries a load checks anew are kept back until the run ends. A run
+The entries a load checks anew for a table the run may rewrite are kept
+back until the run ends (those of the other tables are stored at once). A run
 that rewrites a table (the values, the register) would otherwise store an
 entry for bytes no later run reads (the national values table: 170 MB
 written for nothing). The tables it leaves as they are get their entries;
@@ -100,3 +101,26 @@ def test_a_folder_with_errors_keeps_the_entries_of_what_it_read(
     stored = _entries(data)
     for name in ("labs", "indicators", "indicator_values", "nodes"):
         assert stored[name], name
+
+
+def test_tables_a_run_never_writes_are_stored_at_once_the_others_wait(
+    base, data, original, tmp_path, cache, monkeypatch
+):
+    """Stopped by Ctrl-C while the workbooks are checked: the labs are stored, the values not."""
+    import pandas as pd
+
+    import ogl_impact.delivery.collect as collect_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr(collect_module, "check_workbooks", interrupted)
+    wb = filled(base, original, LAB, tmp_path / "w" / f"{LAB}_{PERIOD}.xlsx")
+    with pytest.raises(KeyboardInterrupt):
+        collect_module.collect([wb], data, received=pd.Timestamp("2023-01-20"))
+    stored = _entries(data)
+    for name in ("labs", "periods", "indicators", "nodes"):
+        assert stored[name], name
+    for name in collect_module._MAY_WRITE & set(stored):
+        assert not stored[name], name

@@ -435,6 +435,7 @@ def _collect_locked(
         states = _states(data)  # before anything is read: see _unchanged_since_load
         notes_sha = _sha(data / NOTES_FILE)
         tables = load_tables(data, cache=True, pending=pending)
+        store_pending(data, pending, set(), wait=_MAY_WRITE)  # the rest when the run ends
         ctx = _context(data, tables, period, received)
         # still beside the readers: what the results are judged against
         lab_names = dict(
@@ -1677,6 +1678,10 @@ def _write(
     return written
 
 
+_MAY_WRITE = frozenset(
+    {"indicator_values", "milestones", "partners", "sources", "submissions", "revisions"}
+)
+"""Tables a run may rewrite: their cache entries wait for the end (:func:`collect`)."""
 _APPENDED = frozenset({"submissions"})
 """Tables a run only extends: the stored rows first, unchanged (:func:`_register`)."""
 

@@ -206,7 +206,12 @@ def _keep(folder: Path, entry: Pending, pending: list[Pending] | None) -> None:
         pending.append(entry)
 
 
-def store_pending(folder: str | Path, pending: list[Pending], replaced: set[str]) -> None:
+def store_pending(
+    folder: str | Path,
+    pending: list[Pending],
+    replaced: set[str] | frozenset[str],
+    wait: set[str] | frozenset[str] = frozenset(),
+) -> None:
     """Store the entries a load left pending, but none that stands for a replaced table.
 
     Parameters
@@ -214,15 +219,22 @@ def store_pending(folder: str | Path, pending: list[Pending], replaced: set[str]
     folder : str or Path
         The data folder (as given to :func:`load_tables`).
     pending : list of Pending
-        From ``load_tables(..., cache=True, pending=pending)``; emptied.
+        From ``load_tables(..., cache=True, pending=pending)``; what is
+        stored or dropped is taken out of it.
     replaced : set of str
         Tables whose files were rewritten since the load: an entry keyed by
-        their old bytes would never be read again.
+        their old bytes would never be read again (dropped).
+    wait : set of str
+        Tables that may still be rewritten: an entry that stands for one of
+        them stays in ``pending``.
     """
+    later = []
     for entry in pending:
-        if replaced.isdisjoint(entry.tables):
+        if not wait.isdisjoint(entry.tables):
+            later.append(entry)
+        elif replaced.isdisjoint(entry.tables):
             table_cache.store(Path(folder), entry.key, entry.value)
-    pending.clear()
+    pending[:] = later
 
 
 __all__ = ["NEEDED", "REGISTER", "DataTables", "Pending", "load_tables", "store_pending"]
