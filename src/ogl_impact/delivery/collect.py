@@ -301,7 +301,7 @@ def collect(
             _frozen_to_the_end(),
             locked_for_update(data, "collect"),
         ):
-            pending: list[Pending] = []  # cache entries of the load, stored at the end
+            pending: list[Pending] = []  # cache entries of the load that wait for the end
             try:
                 result = _collect_locked(
                     paths, data, received, period, jobs, feedback, feedback_inputs, lang, done,
@@ -354,8 +354,8 @@ def _arrow_on_malloc() -> Iterator[None]:
     again. Where a fresh page is costly (a virtual machine whose host
     hands out memory on first touch, as on the 2-core benchmark machine)
     that is system time: loading the national values table (2.2 million
-    rows) took 4.4-6.2 s with mimalloc, 3.0-3.7 s of it in the kernel,
-    and 2.4-3.2 s with ``malloc``, 1.2-1.9 s in the kernel. Tables,
+    rows) took 4.4-6.8 s with mimalloc, 3.3-4.5 s of it in the kernel,
+    and 2.4-3.2 s with ``malloc``, 1.0-1.6 s in the kernel. Tables,
     results and files are the same either way. A pool the user chose
     (``ARROW_DEFAULT_MEMORY_POOL``) is left alone.
     """
