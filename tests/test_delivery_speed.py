@@ -386,5 +386,7 @@ def test_a_pool_the_user_chose_for_pyarrow_is_left_alone(monkeypatch):
 
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
     before = pa.default_memory_pool().backend_name
+    if before == "system":
+        pytest.skip("pyarrow allocates with malloc already: a switch could not be seen")
     with _arrow_on_malloc():
         assert pa.default_memory_pool().backend_name == before
