@@ -390,3 +390,36 @@ def test_a_pool_the_user_chose_for_pyarrow_is_left_alone(monkeypatch):
         pytest.skip("pyarrow allocates with malloc already: a switch could not be seen")
     with _arrow_on_malloc():
         assert pa.default_memory_pool().backend_name == before
+
+
+def test_the_reader_ahead_runs_without_the_garbage_collector(tmp_path, monkeypatch):
+    """The forked reader turns its collector off (each workbook's objects hold no cycles).
+
+    The parent's collector stays as it was.
+    """
+    import gc
+    import multiprocessing
+
+    import ogl_impact.delivery.check as check
+    from ogl_impact.delivery.read import RawWorkbook
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the readers ahead need fork, which this platform lacks")
+
+    def spy(path):  # runs in the reader: tells whether its collector is on
+        return RawWorkbook(
+            file=Path(path).name, path=Path(path), sha256="", meta={"gc": str(gc.isenabled())}
+        )
+
+    monkeypatch.setattr(check, "read_raw", spy)
+    books = [tmp_path / f"b{k}.xlsx" for k in range(3)]
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        read = check.ReadAhead(books, 1).finish(wait=True)
+        assert gc.isenabled()
+    finally:
+        if not was:
+            gc.disable()
+    assert sorted(read) == [0, 1, 2]
+    assert {check._unpickled(blob, books[k]).meta["gc"] for k, blob in read.items()} == {"False"}
