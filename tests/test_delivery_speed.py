@@ -423,3 +423,25 @@ def test_the_reader_ahead_runs_without_the_garbage_collector(tmp_path, monkeypat
             gc.disable()
     assert sorted(read) == [0, 1, 2]
     assert {check._unpickled(blob, books[k]).meta["gc"] for k, blob in read.items()} == {"False"}
+
+
+def test_the_young_generation_waits_longer_only_while_collect_runs():
+    import gc
+
+    from ogl_impact.delivery.collect import _YOUNG_EVERY, _frozen_to_the_end
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with _frozen_to_the_end():
+            assert gc.get_threshold() == (_YOUNG_EVERY, 10, 10)
+        assert gc.get_threshold() == (700, 10, 10)
+        with pytest.raises(KeyboardInterrupt), _frozen_to_the_end():  # Ctrl-C: restored too
+            raise KeyboardInterrupt
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(50_000, 5, 5)  # a user's larger threshold is kept
+        with _frozen_to_the_end():
+            assert gc.get_threshold() == (50_000, 5, 5)
+        assert gc.get_threshold() == (50_000, 5, 5)
+    finally:
+        gc.set_threshold(*before)

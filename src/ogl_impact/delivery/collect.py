@@ -385,12 +385,26 @@ def _frozen_to_the_end() -> Iterator[None]:
     parent's CPU, part of it on the one core busy after the pool. Objects
     freed by reference counting are freed as before; garbage in reference
     cycles among frozen objects waits for the end of the run.
+
+    The youngest generation is collected every :data:`_YOUNG_EVERY`
+    allocations instead of every 700: loading and merging tables makes
+    many short-lived objects, most freed by reference counting before a
+    collection would look at them (at 10,800 workbooks about 1,200
+    collections took 0.16-0.24 s of the parent's CPU, 20 took 0.04 s;
+    peak memory unchanged). The thresholds are restored when the run ends.
     """
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], _YOUNG_EVERY), *before[1:])
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+_YOUNG_EVERY = 20_000
+"""Allocations between collections of the youngest generation while collect runs."""
 
 
 _FREEZE_EVERY = 256
