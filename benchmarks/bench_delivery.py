@@ -643,6 +643,36 @@ apart: 1.5x is reached in some runs, NOT met robustly, left open. What is
 left: the workers' 1.0 ms of CPU per workbook (calamine 0.45 of it), the
 cold load (1.8-2.4 s beside the readers) and the serial tail after the
 pool (merging 0.8-0.95 s, writing 0.3-0.9 s).
+
+Round 22 (2026-12-04, the machine of round 21; the same work takes 14-20
+s of CPU from run to run, with nothing else running in the machine: the
+host's load). Three changes of the parent's and the reader's CPU, each
+measured alone: the process reading ahead runs with its garbage collector
+off (it keeps nothing; read_raw 0.68-0.70 -> 0.62 ms per workbook in one
+process); the parent's youngest generation is collected every 20,000
+allocations while collect runs (``/tmp/s40/gcprobe2.py``, collect with
+``gc.callbacks`` timing each collection: 1,208-1,215 collections taking
+0.16-0.24 s -> 20 taking 0.04 s); and ``validate_table`` proves a table's
+joint key unique from its category codes before asking pandera
+(``validate_table`` of the national values, best of 7 after the first:
+0.37 -> 0.21 s). Outputs byte-identical to 8130d08 (``--compare-with``,
+10,800 without feedback, 15 files; 400 with 20 spoiled and feedback, 429
+files). Phases of a cold collect alternating 8130d08 and this
+(``/tmp/s40/phases_nogc.py DIR cold``, four pairs): parent CPU 5.09-5.67
+-> 4.84-5.11 s, wall 7.72-8.47 -> 7.53-8.15 s, peak RSS 830-861 -> 834-868
+MiB. ``--pairs 3 --cold`` alternating (old, new, old, new; load 1.5-1.7):
+8130d08 collect 7.72-8.12 s (CPU 14.6-15.3 s), ratios 1.42 / 1.60 / 1.56
+and 1.67 / 1.65 / 1.65; this 7.32-8.30 s (CPU 13.7-15.7 s), ratios 1.56 /
+1.67 / 1.48 and 1.41 / 1.60 / 1.41. Median 1.60 -> 1.52: about 4 % less,
+inside the spread of single runs. NOT met robustly, left open. Where the
+time goes now (wall of a cold collect at 10,800, 7.4-8.3 s): the load
+beside one reader 1.9-2.2 s (reading the values CSV 0.5-1.0 s, typing
+0.35 s of which 0.32 s makes text arrays of 2 million rows from the
+categories, pandera 0.05 s, the key 0.04-0.09 s, the cross-table rules
+0.5-0.65 s), the pool 4.2-4.5 s (0.9 ms of worker CPU per workbook:
+calamine 0.39, the rest of reading 0.25, the checks 0.25), the tail after
+the pool 1.2-1.4 s on one core. The reader alone takes 4.8-5.6 s, so 1.5x
+is 7.2-8.4 s: met in about half the runs.
 """
 
 from __future__ import annotations
