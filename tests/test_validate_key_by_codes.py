@@ -30,6 +30,21 @@ def _lines(name: str) -> tuple[list[str], list[str]]:
     return head + body[:1], body[1:]
 
 
+def _raw(name: str, frame: pd.DataFrame, folder: Path) -> RawTable:
+    """A table as read: ``frame`` as its text, rows from line 2 on."""
+    return RawTable(
+        name=name,
+        path=folder / f"{name}.csv",
+        frame=frame,
+        lines=np.arange(2, len(frame) + 2),
+        header_line=1,
+        decimal=",",
+        synthetic=True,
+        comments=(),
+        sha256="",
+    )
+
+
 def _both(raw: RawTable, monkeypatch: pytest.MonkeyPatch):
     spec = TABLES[raw.name]
     fast = validate.validate_table(raw, spec)
@@ -110,17 +125,7 @@ def test_an_empty_cell_and_a_missing_one_are_one_key(tmp_path):
             "status": ["measured", "measured"],
         }
     ).astype("category")
-    raw = RawTable(
-        name="indicator_values",
-        path=tmp_path / "indicator_values.csv",
-        frame=frame,
-        lines=np.array([2, 3]),
-        header_line=1,
-        decimal=",",
-        synthetic=True,
-        comments=(),
-        sha256="",
-    )
+    raw = _raw("indicator_values", frame, tmp_path)
     assert not validate._key_text_unique(raw, spec.model.to_schema())
 
 
@@ -130,17 +135,7 @@ def test_categories_that_read_as_one_text_go_to_pandera(tmp_path):
     schema = spec.model.to_schema()
     columns = {c: ["x", "x"] for c in schema.columns}
     columns |= {"lab_id": [1, "1"], "milestone_id": ["m1", "m1"], "period_id": ["p", "p"]}
-    raw = RawTable(
-        name="milestones",
-        path=tmp_path / "milestones.csv",
-        frame=pd.DataFrame(columns).astype("category"),
-        lines=np.array([2, 3]),
-        header_line=1,
-        decimal=",",
-        synthetic=True,
-        comments=(),
-        sha256="",
-    )
+    raw = _raw("milestones", pd.DataFrame(columns).astype("category"), tmp_path)
     assert not validate._key_text_unique(raw, schema)
 
 
@@ -149,17 +144,7 @@ def test_a_key_not_read_as_categories_goes_to_pandera(tmp_path):
     path = tmp_path / "milestones.csv"
     path.write_text("\n".join(head + rows) + "\n", encoding="utf-8")
     raw = read_table(path)
-    plain = RawTable(
-        name=raw.name,
-        path=raw.path,
-        frame=raw.frame.astype(object),
-        lines=raw.lines,
-        header_line=raw.header_line,
-        decimal=raw.decimal,
-        synthetic=raw.synthetic,
-        comments=raw.comments,
-        sha256=raw.sha256,
-    )
+    plain = _raw("milestones", raw.frame.astype(object), tmp_path)
     schema = TABLES["milestones"].model.to_schema()
     assert validate._key_text_unique(raw, schema)
     assert not validate._key_text_unique(plain, schema)
@@ -183,17 +168,7 @@ def test_keys_of_millions_of_combinations_are_judged_by_sorting(tmp_path):
             "disaggregation_value": pd.Categorical([""] * n),
         }
     )
-    raw = RawTable(
-        name="indicator_values",
-        path=tmp_path / "v.csv",
-        frame=frame,
-        lines=np.arange(2, n + 2),
-        header_line=1,
-        decimal=",",
-        synthetic=True,
-        comments=(),
-        sha256="",
-    )
+    raw = _raw("indicator_values", frame, tmp_path)
     assert validate._key_text_unique(raw, schema)
     frame.loc[n - 1, "lab_id"] = "l0"
     assert not validate._key_text_unique(raw, schema)
