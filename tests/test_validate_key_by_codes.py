@@ -172,3 +172,11 @@ def test_keys_of_millions_of_combinations_are_judged_by_sorting(tmp_path):
     assert validate._key_text_unique(raw, schema)
     frame.loc[n - 1, "lab_id"] = "l0"
     assert not validate._key_text_unique(raw, schema)
+
+
+def test_a_key_with_a_number_column_goes_to_pandera(tmp_path):
+    """Typing joins "1" and "01" in a whole-number column: no proof from its codes."""
+    schema = TABLES["imports"].model.to_schema()
+    columns = {c: ["x", "y"] for c in schema.columns} | {"wave": ["1", "01"]}
+    raw = _raw("imports", pd.DataFrame(columns).astype("category"), tmp_path)
+    assert not validate._key_text_unique(raw, schema)
