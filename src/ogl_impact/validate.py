@@ -34,6 +34,7 @@ from ogl_impact.io import (
 from ogl_impact.parse import column_kind, parse_table
 from ogl_impact.problems import RULES, Problem, make_problem, sort_problems
 from ogl_impact.schemas import TABLES, TableSpec
+from ogl_impact.schemas.crosscheck import _combined_codes as combined_codes
 from ogl_impact.schemas.crosscheck import check_cross_table
 from ogl_impact.schemas.fields import (
     DE_LAND_PATTERN,
@@ -484,8 +485,6 @@ def _key_text_unique(raw: RawTable, schema: pandera.DataFrameSchema) -> bool:
     key = schema.unique
     if not key or not all(isinstance(c, str) for c in key):
         return False
-    combined = np.zeros(len(raw.frame), dtype=np.int64)
-    span = 1  # the numbers lie in [0, span) while span fits in int64
     for col in key:
         column = schema.columns.get(col)
         text = raw.frame[col] if col in raw.frame.columns else None
@@ -496,22 +495,14 @@ def _key_text_unique(raw: RawTable, schema: pandera.DataFrameSchema) -> bool:
             or not isinstance(text.dtype, pd.CategoricalDtype)
         ):
             return False
-        categories = text.cat.categories
-        as_text = pd.Index(categories).astype(str)
-        if not as_text.is_unique:  # two categories (1 and "1") that typing could join
+        if not pd.Index(text.cat.categories).astype(str).is_unique:  # 1 and "1": joined
             return False
-        codes = text.cat.codes.to_numpy().astype(np.int64)
-        if (codes < 0).any():  # a missing cell (never from the readers): typing decides
+        if (text.cat.codes.to_numpy() < 0).any():  # a missing cell (never from the readers)
             return False
-        size = len(categories) + 1  # codes + 1 lie in [0, size)
-        # past int64 the numbers wrap: equal keys still give equal numbers, so a
-        # wrap can only make two keys look alike, and then pandera decides
-        combined *= size
-        combined += codes + 1
-        span *= size
+    combined = combined_codes(raw.frame, list(key))
     if not len(combined):
         return True
-    if span <= max(4 * len(combined), 1 << 20):  # the usual case: count each number
+    if int(combined.max()) < max(4 * len(combined), 1 << 20):  # the usual case: count them
         return int(np.bincount(combined).max()) <= 1
     combined.sort()
     return not (combined[1:] == combined[:-1]).any()
