@@ -109,13 +109,34 @@ def _convert_categorical(
         return _as_category(text), None
     categories = pd.Series(text.cat.categories, dtype="str")
     codes = text.cat.codes.to_numpy()
+    if len(codes) and codes.min() < 0:
+        codes, categories = _missing_as_empty(codes, categories)
     values, bad = _convert(categories, kind, decimal)
     if bad is None:
         return _take(values, codes, text.index), None
     rules = bad.to_numpy(dtype=object)
     if not (rules != "").any():
         return _take(values, codes, text.index), None
-    return _take(values, codes, text.index), np.append(rules, "")[codes]  # code -1: missing
+    return _take(values, codes, text.index), rules[codes]
+
+
+def _missing_as_empty(codes: np.ndarray, categories: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Give a missing cell (code -1) the code of the empty text, as the file readers give it.
+
+    A table read from a file holds ``""`` for an empty cell; one built in
+    code may hold a missing value instead, whose code -1 would otherwise
+    index the last category. The empty text is added to the categories
+    where it is not one.
+    """
+    empty = np.flatnonzero(categories.to_numpy(dtype=object) == "")
+    if len(empty):
+        at = int(empty[0])
+    else:
+        at = len(categories)
+        categories = pd.concat([categories, pd.Series([""], dtype="str")], ignore_index=True)
+    codes = codes.astype(np.int64)
+    codes[codes < 0] = at
+    return codes, categories
 
 
 def _as_category(text: pd.Series) -> pd.Series:
