@@ -399,3 +399,68 @@ def test_an_entry_made_through_a_link_is_not_used_through_the_real_path(mini, ca
     _plant(link, "labs")
     assert _planted(load_tables(link, cache=True))
     assert not _planted(load_tables(mini, cache=True))  # its messages would name the link
+
+
+def _messages(tables) -> list[str]:
+    return [p.message("de") for p in tables.problems]
+
+
+def test_a_rule_of_unchanged_tables_comes_from_the_cache(mini, cache, monkeypatch):
+    """Changed values: the impact-model graph (nodes only) is not checked again; values are.
+
+    Each cross-table rule is kept by the bytes of the tables it reads. The
+    problems are always those of a load without any cache.
+    """
+    import ogl_impact.schemas.crosscheck as crosscheck
+    from tests.conftest import edit
+
+    load_tables(mini, cache=True)  # fills the cache
+    calls: list[str] = []
+    for name in ("_graph", "_indicator_values"):
+        real = getattr(crosscheck, name)
+
+        def spy(*args, _real=real, _name=name):
+            calls.append(_name)
+            return _real(*args)
+
+        monkeypatch.setattr(crosscheck, name, spy)
+
+    edit(mini, "indicator_values", 3, "value", "999")
+    got = load_tables(mini, cache=True)
+    assert calls == ["_indicator_values"]  # the graph's problems came from the cache
+    assert _messages(got) == _messages(load_tables(mini))
+
+    calls.clear()  # a node that contributes to one that does not exist
+    edit(mini, "nodes", 3, "contributes_to", "ac1|ac9")
+    got = load_tables(mini, cache=True)
+    assert calls == ["_graph"]  # new bytes of nodes: checked again
+    messages = _messages(got)
+    assert messages == _messages(load_tables(mini))
+    assert any("ac9" in m for m in messages)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_loads_with_kept_rules_give_what_a_load_without_cache_gives(mini, cache, seed):
+    """Tables spoiled and mended one after another: every load names what an uncached one names."""
+    import random
+
+    from tests.conftest import edit
+
+    rng = random.Random(seed)
+    spoils = [
+        ("nodes", 3, "contributes_to", "ac1|ac9"),
+        ("nodes", 5, "lab_id", "bad_belzigg"),
+        ("indicators", 3, "node_id", "in9"),
+        ("indicator_values", 3, "indicator_id", "i99"),
+        ("indicator_values", 4, "value", "-5"),
+        ("labs", 3, "source", "s999"),
+        ("milestones", 3, "period_id", "sb99"),
+    ]
+    old: dict[tuple[str, int, str], str] = {}
+    for _ in range(6):
+        table, line, column, value = rng.choice(spoils)
+        if (table, line, column) in old and rng.random() < 0.5:  # mended again
+            edit(mini, table, line, column, old.pop((table, line, column)))
+        elif (table, line, column) not in old:
+            old[(table, line, column)] = edit(mini, table, line, column, value)
+        assert _messages(load_tables(mini, cache=True)) == _messages(load_tables(mini))

@@ -53,11 +53,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from ogl_impact import vocab
 from ogl_impact.delivery.check import (
@@ -1164,9 +1164,7 @@ def _merged_raw(
                 added = {c: [r[c] for r in parts] for c in (*parts[0].keys(),)}
                 add_lines = np.asarray(added.pop("_line"), dtype=np.int64)
             else:
-                columns = list(zip(*parts, strict=True))
-                added = dict(zip(_ROW_COLUMNS[name], columns, strict=False))
-                add_lines = np.asarray(columns[-1], dtype=np.int64)
+                added, add_lines = _columns_of(parts, _ROW_COLUMNS[name])
             text = _stack(frame, added)
             lines = np.concatenate([lines, add_lines])
         else:
@@ -1304,10 +1302,11 @@ def _validate_merged(
     frame, problems = validate_table(added, spec)
     kept = old if keep.all() else old[keep]
     key = list(spec.model.Config.unique)
-    near = kept[  # the kept rows that could share a key with a new row
-        kept["lab_id"].isin(frame["lab_id"].unique())
-        & kept["period_id"].isin(frame["period_id"].unique())
-    ]
+    # the kept rows that could share a key with a new row: its period first (few rows of
+    # a table of many periods), then its lab among those
+    near = kept[kept["period_id"].isin(frame["period_id"].unique()).to_numpy()]
+    if len(near):  # (isin turns each lab into a pyarrow scalar first, even for no rows)
+        near = near[near["lab_id"].isin(frame["lab_id"].unique()).to_numpy()]
     if len(near) and _keys(near, key) & _keys(frame, key):
         return validate_table(raw, spec)
     if list(frame.columns) != list(kept.columns) or any(
@@ -1339,8 +1338,31 @@ def _keys(frame: pd.DataFrame, key: list[str]) -> set[tuple]:
     return set(zip(*cols, strict=True))
 
 
+def _columns_of(rows: list[tuple], names: Sequence[str]) -> tuple[dict[str, list], np.ndarray]:
+    """Split row tuples (the columns ``names``, then the line) into columns and lines.
+
+    One pass per column (:func:`operator.itemgetter`): ``zip(*rows)`` over
+    180,000 rows of a national collect took twice as long.
+    """
+    width = len(names) + 1
+    if any(len(r) != width for r in rows):
+        raise ValueError(f"rows of {width} cells expected")  # never from the workbooks
+    columns = {c: list(map(itemgetter(j), rows)) for j, c in enumerate(names)}
+    lines = np.fromiter(map(itemgetter(width - 1), rows), dtype=np.int64, count=len(rows))
+    return columns, lines
+
+
 def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:
-    """Append text rows to a table of categorical text columns without expanding it to strings."""
+    """Append text rows to a table of categorical text columns without expanding it to strings.
+
+    Per column the new texts are numbered once (:func:`pandas.factorize`)
+    and given the code of the same stored category; texts not among the
+    stored categories follow them, sorted. The result is what
+    ``union_categoricals([old, pd.Categorical(new)], ignore_order=True)``
+    gives (the same categories in the same order, the same codes), without
+    inferring a sorted categorical of the new texts first or recoding the
+    stored rows' codes twice: at 10,800 workbooks 0.2 s instead of 0.3 s.
+    """
     columns = {}
     for col in frame.columns:
         old = frame[col]
@@ -1349,11 +1371,34 @@ def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:
             if isinstance(old.dtype, pd.CategoricalDtype)
             else old.astype(str).astype("category")
         )
-        new = pd.Categorical(list(added[col]))
+        known = old.cat.categories
+        texts = np.empty(len(added[col]), dtype=object)
+        texts[:] = added[col]
+        codes, uniques = pd.factorize(texts, sort=False)  # a missing text: code -1
+        at = known.get_indexer(uniques) if len(known) else np.full(len(uniques), -1)
+        extra = np.flatnonzero(at < 0)
+        if len(extra):
+            order = extra[np.argsort(uniques[extra], kind="stable")]
+            at[order] = len(known) + np.arange(len(order))
+            more = pd.Index(uniques[order], dtype=known.dtype if len(known) else None)
+            known = known.append(more) if len(known) else more
+        dtype = _code_dtype(len(known))
+        new = at[codes].astype(dtype) if len(at) else np.zeros(len(codes), dtype=dtype)
+        new[codes < 0] = -1
+        values = np.concatenate([old.cat.codes.to_numpy().astype(dtype, copy=False), new])
         columns[col] = pd.Series(
-            union_categoricals([old.array, new], ignore_order=True), copy=False
+            pd.Categorical.from_codes(values, dtype=pd.CategoricalDtype(known), validate=False),
+            copy=False,
         )
     return pd.DataFrame(columns)
+
+
+def _code_dtype(n: int) -> type[np.signedinteger]:
+    """Return the integer type pandas keeps the codes of ``n`` categories in."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
 
 
 def _with_delivery_source(tables: DataTables) -> RawTable:
@@ -1570,13 +1615,25 @@ def _revisions(
 
 
 def _as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the cells as ``write_tables`` takes them: dates as ``YYYY-MM-DD``, missing None.
+
+    A date column's distinct days are formatted once (the register's
+    ``received`` is one day for every row of a run).
+    """
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = [None if pd.isna(v) else f"{v:%Y-%m-%d}" for v in out[col]]
+            codes, days = pd.factorize(out[col])
+            texts = [f"{v:%Y-%m-%d}" for v in days]
+            out[col] = [None if c < 0 else texts[c] for c in codes.tolist()]
         else:
-            out[col] = out[col].astype(object).where(out[col].notna(), None)
-            out[col] = [f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v for v in out[col]]
+            cells = out[col].astype(object).where(out[col].notna(), None)
+            if isinstance(out[col].dtype, pd.StringDtype) or pd.api.types.is_numeric_dtype(
+                out[col]
+            ):  # no Timestamp among its cells
+                out[col] = cells.tolist()
+            else:
+                out[col] = [f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v for v in cells]
     return out
 
 

@@ -16,6 +16,8 @@ load: a cached result never depends on the day it was made.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -176,7 +178,22 @@ def _cross(
     hit = table_cache.load(out.folder, entry)
     if isinstance(hit, list):
         return hit
-    problems = check_cross_table(out.tables, out.raw, missing=missing)
+
+    def memo(rule: str, inputs: tuple[str, ...], compute: Callable[[], list[Problem]]):
+        """Return a rule's problems, from the cache where its tables have an entry's bytes."""
+        names = tuple(sorted(inputs))
+        parts = [f"{n}:{out.files[n].name}:{out.raw[n].sha256}" for n in names]
+        # one place per rule: the cache keeps the latest entries of each (cache.KEEP)
+        place = out.folder / f".cross-{hashlib.sha256(rule.encode()).hexdigest()[:16]}"
+        key = table_cache.key("rule", place, rule, *parts, str(out.folder))
+        kept = table_cache.load(out.folder, key)
+        if isinstance(kept, list):
+            return kept
+        found = compute()
+        _keep(out.folder, Pending(names, key, found), pending)
+        return found
+
+    problems = check_cross_table(out.tables, out.raw, missing=missing, memo=memo)
     _keep(out.folder, Pending(tuple(sorted(out.raw)), entry, problems), pending)
     return problems
 

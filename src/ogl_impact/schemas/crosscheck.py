@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -72,10 +73,15 @@ ROW_KEYS: dict[str, tuple[tuple[str, bool], ...]] = {
 }
 
 
+Memo = Callable[[str, tuple[str, ...], Callable[[], list[Problem]]], list[Problem]]
+"""How :func:`check_cross_table` runs a rule: given its name, the tables it reads, its work."""
+
+
 def check_cross_table(
     tables: Mapping[str, pd.DataFrame],
     raw: Mapping[str, RawTable],
     missing: Iterable[str] = (),
+    memo: Memo | None = None,
 ) -> list[Problem]:
     """Check every rule that involves more than one table.
 
@@ -87,12 +93,23 @@ def check_cross_table(
         The same tables as read (for file names, line numbers and original text).
     missing : iterable of str
         Tables that have no file; a reference to one of them is reported once.
+    memo : callable, optional
+        Called as ``memo(rule, inputs, compute)`` for each rule, in place of
+        ``compute()``: the rule's name, the tables it reads, and what finds
+        its problems. It may return problems it kept for the same inputs
+        (a cache of checked tables does). None: every rule is computed.
 
     Returns
     -------
     list of Problem
     """
     missing = set(missing)
+
+    def rule(
+        name: str, inputs: tuple[str, ...], compute: Callable[[], list[Problem]]
+    ) -> list[Problem]:
+        return compute() if memo is None else memo(name, inputs, compute)
+
     problems: list[Problem] = []
     reported_missing: set[tuple[str, str]] = set()
     skipped: dict[tuple[str, str], list[str]] = {}
@@ -127,8 +144,12 @@ def check_cross_table(
             continue  # nothing refers to the parent table
         if parent_missing(child, parent) or not has(check, {parent: pcols}):
             continue
-        problems += _dangling(
-            tables[child], raw[child], ccols, tables[parent], pcols, parent, is_list
+        problems += rule(
+            check,
+            (child, parent),
+            partial(
+                _dangling, tables[child], raw[child], ccols, tables[parent], pcols, parent, is_list
+            ),
         )
 
     if "responses" in tables:
@@ -142,41 +163,65 @@ def check_cross_table(
                 units.append(tables["comparison_communes"]["unit_id"])
         if units and has(check, {"responses": ["unit_id"]}):
             known = pd.concat(units, ignore_index=True).to_frame("unit_id")
-            problems += _dangling(
-                tables["responses"],
-                raw["responses"],
-                ("unit_id",),
-                known,
-                ("unit_id",),
-                "labs/comparison_communes",
-                False,
+            problems += rule(
+                check,
+                ("responses", "labs", *(("comparison_communes",) if len(units) > 1 else ())),
+                lambda: _dangling(
+                    tables["responses"],
+                    raw["responses"],
+                    ("unit_id",),
+                    known,
+                    ("unit_id",),
+                    "labs/comparison_communes",
+                    False,
+                ),
             )
         if has(
             "respondent_consistency",
             {"responses": ["respondent_id", "wave", "unit_id", "actor_group"]},
         ):
-            problems += _respondent_consistency(tables["responses"], raw["responses"])
+            problems += rule(
+                "respondent_consistency",
+                ("responses",),
+                lambda: _respondent_consistency(tables["responses"], raw["responses"]),
+            )
         key = ("respondent_id", "wave", "item_id")
         if has("duplicate_key", {"responses": key}):
-            problems += _unique_codes(tables["responses"], raw["responses"], key)
+            problems += rule(
+                "responses.duplicate_key",
+                ("responses",),
+                lambda: _unique_codes(tables["responses"], raw["responses"], key),
+            )
         if has(
             "value_outside_scale",
             {"responses": ["item_id", "value"], "codebook": ["item_id", "scale_min", "scale_max"]},
         ):
-            problems += _responses_on_scale(
-                tables["responses"], raw["responses"], tables["codebook"]
+            problems += rule(
+                "value_outside_scale",
+                ("responses", "codebook"),
+                lambda: _responses_on_scale(
+                    tables["responses"], raw["responses"], tables["codebook"]
+                ),
             )
     if has("value_label_outside_scale", {"codebook": ["value_labels", "scale_min", "scale_max"]}):
-        problems += _value_labels_on_scale(tables["codebook"], raw["codebook"])
+        problems += rule(
+            "value_label_outside_scale",
+            ("codebook",),
+            lambda: _value_labels_on_scale(tables["codebook"], raw["codebook"]),
+        )
     if has(
         "codebook.construct → perspectives",
         {"codebook": ["construct"], "perspectives": ["perspective_id"]},
     ):
-        problems += _construct_perspectives(
-            tables["codebook"], raw["codebook"], tables["perspectives"]
+        problems += rule(
+            "codebook.construct → perspectives",
+            ("codebook", "perspectives"),
+            lambda: _construct_perspectives(
+                tables["codebook"], raw["codebook"], tables["perspectives"]
+            ),
         )
     if has("graph", {"nodes": ["lab_id", "node_id", "level", "stage", "contributes_to"]}):
-        problems += _graph(tables["nodes"], raw["nodes"])
+        problems += rule("graph", ("nodes",), lambda: _graph(tables["nodes"], raw["nodes"]))
     if has(
         "indicator_value_range",
         {
@@ -184,11 +229,19 @@ def check_cross_table(
             "indicators": ["lab_id", "indicator_id", "measure", "disaggregation"],
         },
     ):
-        problems += _indicator_values(
-            tables["indicator_values"], raw["indicator_values"], tables["indicators"]
+        problems += rule(
+            "indicator_value_range",
+            ("indicator_values", "indicators"),
+            lambda: _indicator_values(
+                tables["indicator_values"], raw["indicator_values"], tables["indicators"]
+            ),
         )
     if has("revision_target", {"revisions": ["table", "row_key", "column"]}):
-        problems += _revision_targets(tables["revisions"], raw["revisions"])
+        problems += rule(
+            "revision_target",
+            ("revisions",),
+            lambda: _revision_targets(tables["revisions"], raw["revisions"]),
+        )
     if "submissions" in tables and has(
         "revision_workbook",
         {
@@ -196,15 +249,23 @@ def check_cross_table(
             "submissions": ["lab_id", "period_id", "sha256", "outcome", "received"],
         },
     ):
-        problems += _revision_workbooks(
-            tables["revisions"], raw["revisions"], tables["submissions"]
+        problems += rule(
+            "revision_workbook",
+            ("revisions", "submissions"),
+            lambda: _revision_workbooks(
+                tables["revisions"], raw["revisions"], tables["submissions"]
+            ),
         )
     if "imports" in tables and has(
         "answers_without_import",
         {"imports": REGISTER_GROUP, "responses": [*REGISTER_GROUP, "item_id"]},
     ):
-        problems += _unsourced_answers(
-            tables["imports"], raw["imports"], tables["responses"], raw["responses"]
+        problems += rule(
+            "answers_without_import",
+            ("imports", "responses"),
+            lambda: _unsourced_answers(
+                tables["imports"], raw["imports"], tables["responses"], raw["responses"]
+            ),
         )
     for (name, col), checks in skipped.items():
         problems.append(
@@ -770,7 +831,32 @@ def _isin(values: pd.Series, known: pd.Index) -> np.ndarray:
         data, missing, low, high = small
         table = pd.RangeIndex(low, high + 1).isin(known)
         return table[data - low] & ~missing
+    texts = _arrow_isin(values, known)
+    if texts is not None:
+        return texts
     return values.isin(known).to_numpy(dtype=bool)
+
+
+def _arrow_isin(values: pd.Series, known: pd.Index) -> np.ndarray | None:
+    """``values.isin(known)`` for pyarrow-backed text and text ``known``; None: not that case.
+
+    pandas turns each of ``known`` into a pyarrow scalar first, one at a
+    time: for the 10,800 labs of a national roll-out 0.15 s, where pyarrow's
+    ``is_in`` with the same value set needs 0.005 s. A missing value is
+    never found (``known`` holds only texts).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = getattr(values.array, "_pa_array", None)
+    kind = getattr(arrow, "type", None)
+    if kind is None or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return None
+    texts = known.tolist()
+    if not all(type(v) is str for v in texts):
+        return None
+    found = pc.is_in(arrow, value_set=pa.array(texts, type=kind))
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 def _unique_codes(frame: pd.DataFrame, raw: RawTable, key: tuple[str, ...]) -> list[Problem]:
