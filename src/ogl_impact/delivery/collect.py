@@ -1345,7 +1345,7 @@ def _columns_of(rows: list[tuple], names: Sequence[str]) -> tuple[dict[str, list
     180,000 rows of a national collect took twice as long.
     """
     width = len(names) + 1
-    if any(len(r) != width for r in rows):
+    if set(map(len, rows)) - {width}:
         raise ValueError(f"rows of {width} cells expected")  # never from the workbooks
     columns = {c: list(map(itemgetter(j), rows)) for j, c in enumerate(names)}
     lines = np.fromiter(map(itemgetter(width - 1), rows), dtype=np.int64, count=len(rows))
