@@ -673,6 +673,30 @@ categories, pandera 0.05 s, the key 0.04-0.09 s, the cross-table rules
 calamine 0.39, the rest of reading 0.25, the checks 0.25), the tail after
 the pool 1.2-1.4 s on one core. The reader alone takes 4.8-5.6 s, so 1.5x
 is 7.2-8.4 s: met in about half the runs.
+
+Round 23 (2026-12-04, a machine of the same kind; the same collect took
+13.9-19.6 s of CPU from run to run). Measured each alone in the parent
+(``/tmp/s41/*.py``, wrappers timing one function during a cold collect):
+the merge's new rows split into columns by ``itemgetter`` (0.09 -> 0.05 s)
+and numbered once onto the stored categories (``_stack``, 0.2-0.27 ->
+0.13-0.16 s; the result is ``union_categoricals``' own, compared on
+random input); the register's day formatted once (``_as_text_frame``,
+0.10 -> 0.017 s); the kept rows that could share a key filtered by period
+before lab (0.10 -> 0.03 s: pandas' ``isin`` makes a pyarrow scalar of
+each of 10,800 labs even for no rows); references tested with pyarrow's
+``is_in`` (nodes -> labs 0.07 -> 0.01 s); and each cross-table rule kept
+in the cache by the bytes of the tables it reads (the load's cross-table
+rules 0.56-0.62 -> 0.33 s when only values and register changed).
+Outputs byte-identical to 727005d (``--compare-with``: 10,800 without
+feedback, 15 files; 400 with 20 spoiled and feedback, 429 files). Phases
+alternating 727005d and this (``/tmp/s41/ab.sh 4``): loaded after 2.05-2.68
+-> 1.81-2.09 s, the tail after the pool 1.17-1.73 -> 1.06-1.27 s, the
+whole run 7.72-10.13 -> 7.79-8.68 s. ``--pairs 3 --cold`` alternating
+(old, new, old, new; load average 0.6-1.7, a review running beside it in
+part): 727005d collect 8.31-10.03 s, ratios 1.10 / 1.64 / 1.32 and 1.47 /
+1.65 / 1.72; this 7.24-9.58 s, ratios 1.60 / 1.53 / 1.74 and 1.41 / 1.54 /
+1.50. The reader alone took 4.83-7.63 s: its own spread is larger than
+what the round took off collect. NOT met robustly, left open.
 """
 
 from __future__ import annotations
