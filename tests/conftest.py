@@ -207,3 +207,22 @@ def package_imports(path: Path) -> list[str]:
         elif isinstance(node, ast.Import):
             names += [a.name for a in node.names if a.name.startswith("ogl_impact")]
     return names
+
+
+def raw_table(name: str, frame, folder: Path):
+    """A table as the readers give it: ``frame`` as its text, rows from line 2 on."""
+    import numpy as np
+
+    from ogl_impact.io import RawTable
+
+    return RawTable(
+        name=name,
+        path=folder / f"{name}.csv",
+        frame=frame,
+        lines=np.arange(2, len(frame) + 2),
+        header_line=1,
+        decimal=",",
+        synthetic=True,
+        comments=(),
+        sha256="",
+    )

@@ -9,31 +9,13 @@ the problems must be equal.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 import pytest
 
-from ogl_impact.io import RawTable
 from ogl_impact.parse import parse_table
 from ogl_impact.schemas import TABLES
 from ogl_impact.validate import validate_table
-
-
-def _raw(name: str, frame: pd.DataFrame, folder: Path) -> RawTable:
-    return RawTable(
-        name=name,
-        path=folder / f"{name}.csv",
-        frame=frame,
-        lines=np.arange(2, len(frame) + 2),
-        header_line=1,
-        decimal=",",
-        synthetic=True,
-        comments=(),
-        sha256="",
-    )
-
+from tests.conftest import raw_table
 
 # one column of each kind the schemas type: text, number, whole number, date, yes/no, category
 CASES = [
@@ -69,8 +51,8 @@ def test_a_missing_cell_is_typed_as_an_empty_one(name, column, cells, categorica
     if categorical:
         missing, empty = missing.astype("category"), empty.astype("category")
     model = TABLES[name].model
-    got, got_problems = parse_table(_raw(name, missing, tmp_path), model)
-    want, want_problems = parse_table(_raw(name, empty, tmp_path), model)
+    got, got_problems = parse_table(raw_table(name, missing, tmp_path), model)
+    want, want_problems = parse_table(raw_table(name, empty, tmp_path), model)
     pd.testing.assert_frame_equal(got, want)
     assert got_problems == want_problems
 
@@ -80,7 +62,7 @@ def test_the_last_category_is_not_taken_for_a_missing_cell(tmp_path):
     frame = _frame("indicator_values").iloc[:2].reset_index(drop=True).astype("category")
     frame["disaggregation_value"] = pd.Categorical(["b", None], categories=["a", "b"])
     typed, _ = parse_table(
-        _raw("indicator_values", frame, tmp_path), TABLES["indicator_values"].model
+        raw_table("indicator_values", frame, tmp_path), TABLES["indicator_values"].model
     )
     assert typed["disaggregation_value"].iloc[0] == "b"
     assert pd.isna(typed["disaggregation_value"].iloc[1])
@@ -93,8 +75,8 @@ def test_a_missing_required_cell_is_named_like_an_empty_one(tmp_path):
     missing["period_id"] = ["p1", None, "p1"]
     empty["period_id"] = ["p1", "", "p1"]
     spec = TABLES["indicator_values"]
-    got = validate_table(_raw("indicator_values", missing.astype("category"), tmp_path), spec)
-    want = validate_table(_raw("indicator_values", empty.astype("category"), tmp_path), spec)
+    got = validate_table(raw_table("indicator_values", missing.astype("category"), tmp_path), spec)
+    want = validate_table(raw_table("indicator_values", empty.astype("category"), tmp_path), spec)
     pd.testing.assert_frame_equal(got[0], want[0])
     where = [(p.rule, p.line, p.column) for p in got[1]]  # the value: as the table holds it
     assert where == [(p.rule, p.line, p.column) for p in want[1]]

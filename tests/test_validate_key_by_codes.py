@@ -12,13 +12,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import ogl_impact.validate as validate
 from ogl_impact.io import RawTable, read_table
 from ogl_impact.schemas import TABLES
+from tests.conftest import raw_table
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -28,21 +28,6 @@ def _lines(name: str) -> tuple[list[str], list[str]]:
     head = [line for line in text if line.startswith("#")]
     body = [line for line in text if not line.startswith("#")]
     return head + body[:1], body[1:]
-
-
-def _raw(name: str, frame: pd.DataFrame, folder: Path) -> RawTable:
-    """A table as read: ``frame`` as its text, rows from line 2 on."""
-    return RawTable(
-        name=name,
-        path=folder / f"{name}.csv",
-        frame=frame,
-        lines=np.arange(2, len(frame) + 2),
-        header_line=1,
-        decimal=",",
-        synthetic=True,
-        comments=(),
-        sha256="",
-    )
 
 
 def _both(raw: RawTable, monkeypatch: pytest.MonkeyPatch):
@@ -125,7 +110,7 @@ def test_an_empty_cell_and_a_missing_one_are_one_key(tmp_path):
             "status": ["measured", "measured"],
         }
     ).astype("category")
-    raw = _raw("indicator_values", frame, tmp_path)
+    raw = raw_table("indicator_values", frame, tmp_path)
     assert not validate._key_text_unique(raw, spec.model.to_schema())
 
 
@@ -135,7 +120,7 @@ def test_categories_that_read_as_one_text_go_to_pandera(tmp_path):
     schema = spec.model.to_schema()
     columns = {c: ["x", "x"] for c in schema.columns}
     columns |= {"lab_id": [1, "1"], "milestone_id": ["m1", "m1"], "period_id": ["p", "p"]}
-    raw = _raw("milestones", pd.DataFrame(columns).astype("category"), tmp_path)
+    raw = raw_table("milestones", pd.DataFrame(columns).astype("category"), tmp_path)
     assert not validate._key_text_unique(raw, schema)
 
 
@@ -144,7 +129,7 @@ def test_a_key_not_read_as_categories_goes_to_pandera(tmp_path):
     path = tmp_path / "milestones.csv"
     path.write_text("\n".join(head + rows) + "\n", encoding="utf-8")
     raw = read_table(path)
-    plain = _raw("milestones", raw.frame.astype(object), tmp_path)
+    plain = raw_table("milestones", raw.frame.astype(object), tmp_path)
     schema = TABLES["milestones"].model.to_schema()
     assert validate._key_text_unique(raw, schema)
     assert not validate._key_text_unique(plain, schema)
@@ -168,7 +153,7 @@ def test_keys_of_millions_of_combinations_are_judged_by_sorting(tmp_path):
             "disaggregation_value": pd.Categorical([""] * n),
         }
     )
-    raw = _raw("indicator_values", frame, tmp_path)
+    raw = raw_table("indicator_values", frame, tmp_path)
     assert validate._key_text_unique(raw, schema)
     frame.loc[n - 1, "lab_id"] = "l0"
     assert not validate._key_text_unique(raw, schema)
@@ -178,7 +163,7 @@ def test_a_key_with_a_number_column_goes_to_pandera(tmp_path):
     """Typing joins "1" and "01" in a whole-number column: no proof from its codes."""
     schema = TABLES["imports"].model.to_schema()
     columns = {c: ["x", "y"] for c in schema.columns} | {"wave": ["1", "01"]}
-    raw = _raw("imports", pd.DataFrame(columns).astype("category"), tmp_path)
+    raw = raw_table("imports", pd.DataFrame(columns).astype("category"), tmp_path)
     assert not validate._key_text_unique(raw, schema)
 
 
@@ -201,7 +186,7 @@ def test_a_missing_key_cell_goes_to_pandera(values, categories, tmp_path, monkey
         }
     ).astype("category")
     frame.insert(3, "disaggregation_value", pd.Categorical(values, categories=categories))
-    raw = _raw("indicator_values", frame, tmp_path)
+    raw = raw_table("indicator_values", frame, tmp_path)
     assert not validate._key_text_unique(raw, TABLES["indicator_values"].model.to_schema())
     (_, fast), (_, slow) = _both(raw, monkeypatch)
     assert fast == slow
