@@ -464,3 +464,54 @@ def test_loads_with_kept_rules_give_what_a_load_without_cache_gives(mini, cache,
         elif (table, line, column) not in old:
             old[(table, line, column)] = edit(mini, table, line, column, value)
         assert _messages(load_tables(mini, cache=True)) == _messages(load_tables(mini))
+
+
+def test_the_fingerprint_covers_every_module_the_checking_code_imports():
+    """An entry made by other checking code is never used: all of that code is hashed.
+
+    The modules are found from the import statements of the fingerprinted
+    files, followed through the package (``ogl_impact.spelling``, whose
+    suggestions go into the cached messages, was once left out).
+    """
+    import ast
+
+    import ogl_impact
+
+    package = Path(ogl_impact.__file__).parent
+    hashed = {p.resolve() for p in table_cache.checking_code()}
+
+    def file_of(module: str) -> Path | None:
+        parts = module.split(".")[1:]
+        for candidate in (
+            package.joinpath(*parts).with_suffix(".py"),
+            package.joinpath(*parts, "__init__.py"),
+        ):
+            if parts and candidate.is_file():
+                return candidate.resolve()
+        return None
+
+    missing = set()
+    todo, seen = list(hashed), set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("ogl_impact")
+            ):
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.startswith("ogl_impact")]
+            for name in names:
+                found = file_of(name)
+                if found is None or (found.name == "__init__.py" and found.parent == package):
+                    continue
+                if found not in hashed:
+                    missing.add(found.relative_to(package).as_posix())
+                todo.append(found)
+    assert missing == set()

@@ -10,7 +10,8 @@ the problems found) in the user's cache directory, keyed by
 - the package version and a fingerprint of the code that reads and checks
   tables (the source bytes of :mod:`ogl_impact.io`,
   :mod:`ogl_impact.validate`, :mod:`ogl_impact.parse`, :mod:`ogl_impact.vocab`,
-  :mod:`ogl_impact.problems`, the schemas and the loader)
+  :mod:`ogl_impact.problems`, :mod:`ogl_impact.spelling`, the schemas and the
+  loader)
   and the versions of Python, pandas, numpy, pandera and pyarrow,
 
 so an entry made from other bytes, by other rules or by another program
@@ -101,14 +102,13 @@ def fingerprint() -> str:
     str
         Hex digest over the package, Python, pandas, numpy, pandera and
         pyarrow versions and the source bytes of the modules that read and
-        check tables (where a source cannot be read, a random part: no
-        entry will ever match).
+        check tables (:func:`checking_code`; where a source cannot be read,
+        a random part: no entry will ever match).
     """
     import numpy
     import pandas
 
     import ogl_impact
-    from ogl_impact import io, parse, problems, schemas, validate, vocab
 
     digest = hashlib.sha256()
     import pandera
@@ -124,16 +124,31 @@ def fingerprint() -> str:
         pyarrow.__version__,
     ):
         digest.update(part.encode() + b"\0")
-    files = [Path(m.__file__) for m in (io, parse, problems, validate, vocab) if m.__file__]
-    files += sorted(Path(schemas.__file__).parent.glob("*.py")) if schemas.__file__ else []
-    files += [Path(__file__), Path(__file__).with_name("tables.py")]
-    for path in files:
+    for path in checking_code():
         try:
             source = path.read_bytes()
         except OSError:  # no source to hash (an install without .py files): never a match
             source = os.urandom(32)
         digest.update(path.name.encode() + b"\0" + source + b"\0")
     return digest.hexdigest()
+
+
+def checking_code() -> list[Path]:
+    """Return the source files whose code decides what a cache entry holds.
+
+    The readers, the typing, the rules and their messages (with the
+    spelling suggestions they make), the schemas and the loader.
+
+    Returns
+    -------
+    list of Path
+    """
+    from ogl_impact import io, parse, problems, schemas, spelling, validate, vocab
+
+    modules = (io, parse, problems, spelling, validate, vocab)
+    files = [Path(m.__file__) for m in modules if m.__file__]
+    files += sorted(Path(schemas.__file__).parent.glob("*.py")) if schemas.__file__ else []
+    return [*files, Path(__file__), Path(__file__).with_name("tables.py")]
 
 
 def key(kind: str, path: Path, *parts: str) -> str:
