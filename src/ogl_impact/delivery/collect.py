@@ -1375,7 +1375,7 @@ def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:
         texts = np.empty(len(added[col]), dtype=object)
         texts[:] = added[col]
         codes, uniques = pd.factorize(texts, sort=False)  # a missing text: code -1
-        at = known.get_indexer(uniques) if len(known) else np.full(len(uniques), -1)
+        at = known.get_indexer(uniques)
         extra = np.flatnonzero(at < 0)
         if len(extra):
             order = extra[np.argsort(uniques[extra], kind="stable")]
@@ -1383,8 +1383,7 @@ def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:
             more = pd.Index(uniques[order], dtype=known.dtype if len(known) else None)
             known = known.append(more) if len(known) else more
         dtype = _code_dtype(len(known))
-        new = at[codes].astype(dtype) if len(at) else np.zeros(len(codes), dtype=dtype)
-        new[codes < 0] = -1
+        new = np.append(at, -1)[codes].astype(dtype)  # code -1 (missing) stays -1
         values = np.concatenate([old.cat.codes.to_numpy().astype(dtype, copy=False), new])
         columns[col] = pd.Series(
             pd.Categorical.from_codes(values, dtype=pd.CategoricalDtype(known), validate=False),
