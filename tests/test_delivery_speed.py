@@ -168,6 +168,30 @@ def test_lab_rows_made_on_demand_are_those_of_split_by_lab():
     assert lazy.get("kein_labor") is None and "kein_labor" not in lazy
 
 
+@pytest.mark.parametrize("after", [0, 1, 10**9])
+def test_lab_rows_from_tables_listed_whole_are_those_made_per_slice(after, monkeypatch):
+    """A pool worker lists the tables whole once many labs ask: the same rows and types."""
+    from ogl_impact.delivery import workbook
+    from ogl_impact.delivery.tables import load_tables
+
+    tables = dict(load_tables(RAW).tables)
+    indicators = tables["indicators"]
+    tables["indicators"] = indicators.iloc[::-1].reset_index(drop=True)  # a lab's rows apart
+    every = workbook.split_by_lab(tables)
+    monkeypatch.setattr(workbook, "LISTS_AFTER", after)
+    lazy = workbook.LabRows(tables)
+    for lab in [*lazy, *lazy]:  # asked twice: the second time from the lists made
+        made = lazy.without(lab, "indicator_values")
+        assert made["indicator_values"] == []
+        for name in ("indicators", "nodes", "milestones"):
+            assert made[name] == every[lab][name], (lab, name)
+            assert [[type(x) for x in r] for r in made[name]] == [
+                [type(x) for x in r] for r in every[lab][name]
+            ]
+    assert bool(lazy._lists) == (after < 10**9)
+    assert "indicator_values" not in lazy._lists  # summarised in bulk: never listed whole
+
+
 def test_lab_rows_converted_per_slice_are_those_converted_at_once():
     """Numbers and texts converted a lab at a time: the values (and types) of converting it all."""
     from ogl_impact.delivery.workbook import _FIELDS, LabRows, _python_column

@@ -62,6 +62,12 @@ class _Column:
         self.texts = texts
         self.code = first  # text -> its code
         self.data = col.data
+        self._objects = np.empty(len(texts), dtype=object)
+        self._objects[:] = texts
+
+    def of(self, codes: np.ndarray) -> list[str]:
+        """Return the texts of ``codes`` (positions in :attr:`texts`)."""
+        return self._objects[codes].tolist()
 
 
 def _columns(rows: LabRows) -> tuple[_Column, _Column, _Column, np.ndarray] | None:
@@ -152,17 +158,15 @@ def _for_period(
     key = (owner * n_iid + iid) * n_dis + dis  # (lab, indicator, disaggregation value)
     facts = [ValueFacts(({}, {}, set()), {}, False) for _ in labs]
 
-    seen_keys = np.unique(key[other])
-    for k in seen_keys.tolist():
-        lab, rest = divmod(k, n_iid * n_dis)
-        i, d = divmod(rest, n_dis)
-        kinds = facts[lab].history[0].setdefault(iid_col.texts[i], set())
-        kinds.add(dis_col.texts[d])
+    seen = np.unique(key[other])
+    for lab, i, d in zip(*_decoded(seen, n_iid, n_dis, iid_col, dis_col), strict=True):
+        facts[lab].history[0].setdefault(i, set()).add(d)
 
     pairs = np.unique(owner[other] * len(per_col.texts) + per[other])
-    for k in pairs.tolist():
-        lab, p = divmod(k, len(per_col.texts))
-        facts[lab].history[2].add(per_col.texts[p])
+    for lab, p in zip(
+        (pairs // len(per_col.texts)).tolist(), per_col.of(pairs % len(per_col.texts)), strict=True
+    ):
+        facts[lab].history[2].add(p)
 
     ranked = np.flatnonzero(other & (rank_of[per] != _NO_RANK))
     if len(ranked):
@@ -170,20 +174,32 @@ def _for_period(
         order = ranked[np.lexsort((ranked, rank_of[per[ranked]], key[ranked]))]
         keys = key[order]
         first = order[np.r_[True, keys[1:] != keys[:-1]]]
-        for j, k in zip(first.tolist(), key[first].tolist(), strict=True):
-            lab, rest = divmod(k, n_iid * n_dis)
-            i, d = divmod(rest, n_dis)
-            v = float(value[j])
-            facts[lab].history[1][(iid_col.texts[i], dis_col.texts[d])] = None if v != v else v
+        labs_i_d = _decoded(key[first], n_iid, n_dis, iid_col, dis_col)
+        for lab, i, d, v in zip(*labs_i_d, value[first].tolist(), strict=True):
+            facts[lab].history[1][(i, d)] = None if v != v else v
 
     own_rows = np.flatnonzero(mine)
-    for j, lab in zip(own_rows.tolist(), owner[own_rows].tolist(), strict=True):
+    for lab, i, d, v in zip(
+        owner[own_rows].tolist(),
+        iid_col.of(iid[own_rows]),
+        dis_col.of(dis[own_rows]),
+        value[own_rows].tolist(),
+        strict=True,
+    ):
         f = facts[lab]
         f.any_stored = True
-        v = float(value[j])
         if v == v:  # a missing value (NaN) is no stored value
-            f.stored[(iid_col.texts[iid[j]], dis_col.texts[dis[j]])] = v
+            f.stored[(i, d)] = v
     return facts
+
+
+def _decoded(
+    keys: np.ndarray, n_iid: int, n_dis: int, iid_col: _Column, dis_col: _Column
+) -> tuple[list[int], list[str], list[str]]:
+    """Split keys ``(lab * n_iid + indicator) * n_dis + disaggregation`` into labs and texts."""
+    lab, rest = np.divmod(keys, n_iid * n_dis)
+    i, d = np.divmod(rest, n_dis)
+    return lab.tolist(), iid_col.of(i), dis_col.of(d)
 
 
 __all__ = ["ValueFacts", "value_facts"]

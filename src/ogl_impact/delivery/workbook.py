@@ -434,6 +434,8 @@ class LabRows(Mapping):
         self._cache: dict[str, tuple] = {}  # shared: period facts computed once per period
         self._labs = sorted(set().union(*(where.keys() for _, where in self._groups.values())))
         self.memo: dict[object, object] = {}  # what bulk work derives from the columns, once
+        self._asked = 0  # labs asked for in this process
+        self._lists: dict[str, list[list]] = {}  # whole tables as lists, once many labs ask
 
     def __getitem__(self, lab: str) -> dict[str, object]:
         return self.without(lab, None)
@@ -454,12 +456,33 @@ class LabRows(Mapping):
         """
         if not any(lab in where for _, where in self._groups.values()):
             raise KeyError(lab)
+        self._asked += 1
         own: dict[str, object] = {}
         for table, (columns, where) in self._groups.items():
-            own[table] = _slice(columns, *where[lab]) if lab in where and table != name else []
+            if lab not in where or table == name:
+                own[table] = []
+            elif self._asked > LISTS_AFTER and table in LISTED:
+                start, end = where[lab]
+                own[table] = list(zip(*(c[start:end] for c in self._listed(table)), strict=True))
+            else:
+                own[table] = _slice(columns, *where[lab])
         own["periods"] = self._periods
         own["period_cache"] = self._cache
         return own
+
+    def _listed(self, table: str) -> list[list]:
+        """Return a table's converted columns as lists (made once per process).
+
+        A lab's slice of a list costs a fraction of converting its slice of
+        the arrays, so where many labs are asked for (a pool worker checks
+        thousands of workbooks) each table is converted whole, once, in the
+        process that asks. The values are the same objects either way.
+        """
+        listed = self._lists.get(table)
+        if listed is None:
+            columns, _ = self._groups[table]
+            listed = self._lists[table] = [_whole(c).tolist() for c in columns]
+        return listed
 
     def shared(self) -> dict[str, object]:
         """Return what every lab's rows share: ``periods`` and ``period_cache``.
@@ -491,6 +514,18 @@ class LabRows(Mapping):
 
     def __len__(self) -> int:
         return len(self._labs)
+
+
+LISTS_AFTER = 32
+"""Labs a process asks :class:`LabRows` for before it converts the tables whole."""
+LISTED = frozenset({"indicators", "nodes", "milestones"})
+"""Tables :class:`LabRows` converts whole: those asked for with every workbook (the values are
+summarised in bulk, :mod:`~ogl_impact.delivery.bulk`, and stay sliced)."""
+
+
+def _whole(column: np.ndarray | _Converted) -> np.ndarray:
+    """Return a column of :func:`_grouped` converted whole (as its slices are)."""
+    return column[0 : len(column.data)] if isinstance(column, _Converted) else column
 
 
 def _with_fields(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
