@@ -469,3 +469,18 @@ def test_the_young_generation_waits_longer_only_while_collect_runs():
         assert gc.get_threshold() == (50_000, 5, 5)
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_text_cells_formatted_once_read_as_written_by_hand(sep):
+    """Each distinct text is formatted once: escaped, line breaks made ``\\n``, repeats alike."""
+    from ogl_impact.write.tables import _format_column
+
+    cells = ["-5 %", "a\r\nb", "c\rd", "=SUMME(A1)", "ok", "ok", "+49", "@x", "\tt", "", "-5 %"]
+    cells += [1.5, 2.0, None, float("nan"), True, 3]
+    got = _format_column(pd.Series(cells, dtype=object), sep)
+    decimal = "1,5" if sep == ";" else "1.5"
+    assert got == [
+        "'-5 %", "a\nb", "c\nd", "'=SUMME(A1)", "ok", "ok", "'+49", "'@x", "'\tt", "", "'-5 %",
+        decimal, "2", "", "", "true", "3",
+    ]  # fmt: skip

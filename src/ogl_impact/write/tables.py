@@ -137,7 +137,8 @@ def stored_text(text: str) -> str:
     >>> stored_text("Zeile 1\r\nZeile 2")
     'Zeile 1\nZeile 2'
     """
-    return escape_cell(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = escape_cell(text)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _cells(frame: pd.DataFrame, sep: str) -> Iterable[list[str]]:
@@ -162,10 +163,17 @@ def _format_column(series: pd.Series, sep: str) -> list[str]:
     # formatted once. Only types whose equal values always print alike are cached
     # (not e.g. timestamps of different time zones, which compare equal).
     cache: dict[tuple[type, object], str] = {}
+    texts: dict[str, str] = {}  # the most common kind, keyed by itself
     out: list[str] = []
     append = out.append
     for v in series.astype(object):
         kind = type(v)
+        if kind is str:
+            text = texts.get(v)
+            if text is None:
+                text = texts[v] = stored_text(v)
+            append(text)
+            continue
         if kind not in _CACHED:
             append(one(v))
             continue
