@@ -697,6 +697,29 @@ part): 727005d collect 8.31-10.03 s, ratios 1.10 / 1.64 / 1.32 and 1.47 /
 1.65 / 1.72; this 7.24-9.58 s, ratios 1.60 / 1.53 / 1.74 and 1.41 / 1.54 /
 1.50. The reader alone took 4.83-7.63 s: its own spread is larger than
 what the round took off collect. NOT met robustly, left open.
+
+Round 24 (2026-12-04, a machine of the same kind). Per workbook in one
+process (``/tmp/s42/parts.py``, 2,000 workbooks, best of 5): the checks
+given the cells 0.172-0.178 -> 0.138-0.141 ms. A pool worker asks for one
+lab's indicators, nodes and milestones per workbook; after 32 labs it lists
+those tables whole once and slices the lists (19 -> 5 us per lab, 26 ms
+to list them; the same objects either way). The bulk value facts decode
+their keys with numpy instead of a ``divmod`` per key (33 -> 25 us per
+workbook; the same dicts in the same order on 2,000 national labs). In
+the tail, a text cell goes straight to ``stored_text`` and is looked up by
+itself (216,000 cells of 17,000 distinct texts 0.10 -> 0.05 s). The pool
+alone (``--stage pool``) alternating 35dc77b and this: 6.56 / 5.67 / 5.96
+s -> 6.08 / 5.56 / 5.64 s (workers 1.14 / 0.98 / 1.05 -> 1.07 / 0.97 /
+0.98 ms per workbook). Outputs byte-identical to 35dc77b
+(``--compare-with``: 10,800 without feedback, 15 files; 400 with 20
+spoiled and feedback, 429 files). ``--pairs 3 --cold`` four times each,
+alternating (load average 1.0-1.8): 35dc77b 1.51 / 1.62 / 1.68, 1.42 /
+1.54 / 1.41, 1.32 / 1.48 / 1.45, 1.47 / 1.49 / 1.54 (median 1.485, 5 of
+12 above 1.5); this 1.32 / 1.44 / 1.49, 1.46 / 1.49 / 1.47 (before the
+text-cell change), 1.67 / 1.21 / 1.37, 1.46 / 1.60 / 1.28 (median 1.46,
+2 of 12 above 1.5); cached (not
+cold) 1.32 / 1.43 / 1.33. Collect took 13.5-17.7 s of CPU from run to
+run either way. NOT met robustly, left open.
 """
 
 from __future__ import annotations
