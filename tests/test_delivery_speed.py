@@ -484,3 +484,11 @@ def test_text_cells_formatted_once_read_as_written_by_hand(sep):
         "'-5 %", "a\nb", "c\nd", "'=SUMME(A1)", "ok", "ok", "'+49", "'@x", "'\tt", "", "'-5 %",
         decimal, "2", "", "", "true", "3",
     ]  # fmt: skip
+
+
+def test_stored_text_gives_plain_text_for_a_text_subclass():
+    """numpy's text scalars (a str subclass) come back as plain str, escaped or not."""
+    from ogl_impact.write.tables import stored_text
+
+    assert [type(stored_text(np.str_(t))) for t in ("abc", "-5", "a\rb")] == [str, str, str]
+    assert stored_text(np.str_("-5")) == "'-5"

@@ -137,7 +137,7 @@ def stored_text(text: str) -> str:
     >>> stored_text("Zeile 1\r\nZeile 2")
     'Zeile 1\nZeile 2'
     """
-    text = escape_cell(text)
+    text = str(escape_cell(text))  # a str subclass comes back as str, as from replace
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
