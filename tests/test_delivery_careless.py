@@ -308,6 +308,37 @@ def test_second_batch_keeps_the_first_batchs_feedback(base, data, original, tmp_
     assert (fb / f"bremen_{PERIOD}.html").exists()
 
 
+def test_a_file_sent_again_keeps_its_page_beside_a_wrong_file_of_its_lab(
+    base, data, original, tmp_path, capsys
+):
+    """The same folder twice: the accepted workbook is skipped, its page stays as it was.
+
+    Beside it lies a workbook named for another lab that holds this lab's
+    template (refused both times); its page shares the lab's name and must
+    not take the place of the accepted workbook's page.
+    """
+    inbox, fb = tmp_path / "in", tmp_path / "fb"
+    right = filled(base, original, LAB, inbox / f"{LAB}_{PERIOD}.xlsx")
+    wrong = inbox / f"bremen_{PERIOD}.xlsx"
+    shutil.copy(right, wrong)
+    assert collect(capsys, str(inbox), "--data", str(data), "--feedback", str(fb))[0] == 1
+
+    def pages() -> dict[str, str]:
+        return {p.name: p.read_text(encoding="utf-8") for p in fb.glob(f"{LAB}_{PERIOD}*.html")}
+
+    first = pages()
+    accepted = [n for n, t in first.items() if right.name in t and "angenommen" in t]
+    refused = [n for n, t in first.items() if wrong.name in t and "abgelehnt" in t]
+    assert len(accepted) == 1 and len(refused) == 1, first
+    code, text = collect(capsys, str(inbox), "--data", str(data), "--feedback", str(fb))
+    assert code == 1 and "übersprungen" in text, text
+    second = pages()
+    assert second[accepted[0]] == first[accepted[0]]  # the page of then stays, as the index says
+    assert sum(wrong.name in t and "abgelehnt" in t for t in second.values()) == 1, second
+    index = (fb / "index.html").read_text(encoding="utf-8")
+    assert f'href="{accepted[0]}"' in index and "schon eingelesen" in index
+
+
 def test_help_of_collect_says_feedback_is_kept_per_lab(capsys):
     with pytest.raises(SystemExit):
         main(["collect", "--help"])

@@ -363,37 +363,47 @@ def _stem_of(name: str) -> str | None:
     return None
 
 
-def _earlier(out: Path, replaced: set[str]) -> tuple[list[Path], list[tuple[str, str, str]]]:
+def _earlier(
+    out: Path, replaced: set[str], skipped: frozenset[tuple[str, str]] = frozenset()
+) -> tuple[list[Path], list[tuple[str, str, str]]]:
     """Files and index entries of an earlier batch in ``out`` whose workbooks are not replaced.
 
     A page or marked copy is replaced when its stem is one of this batch's
-    (or such a stem with a number, as a second workbook of the same lab gets).
-    A symbolic link in ``out`` (put there by hand) is not kept, and what it
-    points to is never read.
+    (or such a stem with a number, as a second workbook of the same lab gets),
+    unless the index gives its page to a file of ``skipped`` (file and stem of
+    a workbook sent again unchanged: the page of then stays, beside a new
+    page of another workbook of the lab). A symbolic link in ``out`` (put
+    there by hand) is not kept, and what it points to is never read.
     """
 
+    def of(stem: str | None, base: str) -> bool:
+        return stem is not None and (
+            stem == base or bool(re.fullmatch(re.escape(base) + r"_\d+", stem))
+        )
+
     def mine(stem: str) -> bool:
-        return any(stem == b or re.fullmatch(re.escape(b) + r"_\d+", stem) for b in replaced)
+        return any(of(stem, b) for b in replaced)
 
     index = out / "index.html"
     if index.is_symlink() or not index.is_file():
         return [], []
+    listed = [
+        (html.unescape(h), html.unescape(f), html.unescape(r))
+        for h, f, r in _ITEM.findall(index.read_text(encoding="utf-8"))
+    ]
+    stays = {
+        _stem_of(h) for h, f, _ in listed for file, b in skipped if f == file and of(_stem_of(h), b)
+    }
     files = [  # a link is not an earlier page: never followed, never copied
         p
         for p in sorted(out.iterdir())
         if not p.is_symlink()
         and p.is_file()
         and (stem := _stem_of(p.name)) is not None
-        and not mine(stem)
+        and (stem in stays or not mine(stem))
     ]
     kept = {p.name for p in files}
-    text = index.read_text(encoding="utf-8")
-    entries = [
-        (html.unescape(h), html.unescape(f), html.unescape(r))
-        for h, f, r in _ITEM.findall(text)
-        if html.unescape(h) in kept
-    ]
-    return files, entries
+    return files, [entry for entry in listed if entry[0] in kept]
 
 
 def write_feedback(
@@ -468,11 +478,17 @@ def stage_feedback(
     skips: list[str] = []
     stems = [feedback_stem(o.file, o.lab_id, o.period_id) for o in outcomes]  # type: ignore[attr-defined]
     replacing = {s for o, s in zip(outcomes, stems, strict=True) if not _skip_only(o)}
-    earlier, entries = _earlier(out, replacing) if out.is_dir() else ([], [])
+    skipped = frozenset(
+        (o.file, s)  # type: ignore[attr-defined]
+        for o, s in zip(outcomes, stems, strict=True)
+        if _skip_only(o)
+    )
+    earlier, entries = _earlier(out, replacing, skipped) if out.is_dir() else ([], [])
     for p in earlier:
         shutil.copy2(p, staging / p.name)
-    has_page = replacing | {p.name[: -len(".html")] for p in earlier if p.suffix == ".html"}
-    used: set[str] = set()
+    kept_pages = {p.name[: -len(".html")] for p in earlier if p.suffix == ".html"}
+    has_page = replacing | kept_pages
+    used = set(kept_pages)  # a new page never takes the name of one kept
     for o, stem in zip(outcomes, stems, strict=True):
         other = next((f for f in o.findings if f.rule == "other_period"), None)  # type: ignore[attr-defined]
         if other is not None:  # left out by --period: a line, no page (nothing was checked)
