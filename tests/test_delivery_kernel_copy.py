@@ -106,6 +106,81 @@ def test_a_stored_file_changed_after_it_was_loaded_is_not_copied(tmp_path):
 
 
 @needs_copy
+def test_a_copy_is_proven_against_the_bytes_loaded_where_they_are_held(tmp_path):
+    """The stored file changed after it was read: compared with the bytes read, not counted."""
+    path, _ = _tables(tmp_path, ";")
+    loaded = path.read_bytes()
+    sha = hashlib.sha256(loaded).hexdigest()
+    changed = loaded.replace(b"bad_belzig", b"bad_belzix", 1)
+    longer = loaded + b"x;y\n"
+    target = tmp_path / "out.csv"
+    for now, held, proven in [
+        (changed, loaded, False),  # same size, one byte other
+        (longer, loaded, False),  # a row added since
+        (changed, changed, True),  # the bytes held are those on disk
+        (loaded, loaded, True),
+    ]:
+        path.write_bytes(now)
+        with target.open("wb") as handle:
+            size, sum_ = len(held), hashlib.sha256(held).hexdigest()
+            assert csvout._copy_proven(path, target, handle, size, sum_, held) is proven
+            if proven:
+                handle.write(b"tail\n")
+        if proven:
+            assert target.read_bytes() == held + b"tail\n"
+    path.write_bytes(loaded)
+    with target.open("wb") as handle:  # held bytes of another length: hashed as before
+        assert csvout._copy_proven(path, target, handle, len(loaded), sha, loaded[:-1])
+
+
+@pytest.mark.parametrize("step", [1, 3, 7, 1 << 20])
+def test_read_back_a_block_at_a_time_the_file_is_compared_whole(tmp_path, monkeypatch, step):
+    monkeypatch.setattr(csvout, "_COMPARE_STEP", step)
+    path = tmp_path / "f.csv"
+    data = "a;b\nGrüße;1\n".encode() * 5
+    path.write_bytes(data)
+    assert csvout._same_as(path, data)
+    for other in (b"", data[:-1], data + b"\n", b"x" + data[1:], data[:-1] + b"\r"):
+        assert not csvout._same_as(path, other), other
+    path.write_bytes(b"")
+    assert csvout._same_as(path, b"")
+    assert not csvout._same_as(path, b"a")
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"a", b"a\n", b"# c\na;b\n1;2\n", b"\n\n", b"x\r\ny\r\n", b"h\nno end"]
+)
+def test_a_line_of_a_stored_file_is_the_one_its_line_ends_give(tmp_path, data):
+    stored = csvout.StoredLines(tmp_path / "t.csv", "", data)
+    ends = [k for k, b in enumerate(data) if b == 10]
+    starts = [0] + [e + 1 for e in ends[:-1]]
+    for number in range(1, 6):
+        expected = data[starts[number - 1] : ends[number - 1]] if number <= len(ends) else None
+        assert stored.line(number) == expected, (data, number)
+    assert stored.ends.tolist() == ends
+    assert stored.starts.tolist() == (starts if ends else [0])
+
+
+def test_a_table_that_only_grows_never_finds_its_line_ends(tmp_path):
+    """The header line alone is looked for: two million line ends are not needed."""
+    path, whole = _tables(tmp_path / "in", ";")
+    raw = read_table(path, "indicator_values")
+    prepared = csvout.read_stored(path, raw.sha256)
+    target = tmp_path / "out.csv"
+    assert write_grown(
+        target, whole, None, 40, path, raw.sha256, raw.header_line, COMMENT, ";",
+        _as_text_frame, prepared,
+    )  # fmt: skip
+    assert "ends" not in vars(prepared) and "starts" not in vars(prepared)
+    plain = tmp_path / "plain.csv"
+    assert write_grown(
+        plain, whole, None, 40, path, raw.sha256, raw.header_line, COMMENT, ";", _as_text_frame
+    )
+    assert target.read_bytes() == plain.read_bytes()
+    assert target.read_bytes().startswith(path.read_bytes())
+
+
+@needs_copy
 @pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
 def test_the_register_keeps_its_stored_bytes_copied_or_not(tmp_path, monkeypatch, ending):
     """A register ending in a line break, in a Windows one, or in none (which gets one)."""
