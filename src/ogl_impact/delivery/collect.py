@@ -1385,11 +1385,11 @@ def _stack(frame: pd.DataFrame, added: dict[str, list | tuple]) -> pd.DataFrame:
         dtype = _code_dtype(len(known))
         new = np.append(at, -1)[codes].astype(dtype)  # code -1 (missing) stays -1
         values = np.concatenate([old.cat.codes.to_numpy().astype(dtype, copy=False), new])
-        columns[col] = pd.Series(
-            pd.Categorical.from_codes(values, dtype=pd.CategoricalDtype(known), validate=False),
-            copy=False,
+        columns[col] = pd.Categorical.from_codes(
+            values, dtype=pd.CategoricalDtype(known), validate=False
         )
-    return pd.DataFrame(columns)
+    # arrays, not Series: a frame of Series reindexes each one (1.5 ms per column at 2 million rows)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _code_dtype(n: int) -> type[np.signedinteger]:
