@@ -339,6 +339,75 @@ def test_a_file_sent_again_keeps_its_page_beside_a_wrong_file_of_its_lab(
     assert f'href="{accepted[0]}"' in index and "schon eingelesen" in index
 
 
+def _skip_lines(fb: Path, name: str) -> list[str]:
+    index = (fb / "index.html").read_text(encoding="utf-8")
+    return [item for item in index.split("<li>") if item.startswith(f"{name}: ")]
+
+
+def test_a_file_sent_again_without_a_page_of_then_is_not_said_to_keep_one(
+    base, data, original, tmp_path, capsys
+):
+    """Collected first without feedback, then again beside a wrong file of its lab.
+
+    The lab's page is the wrong file's: the index may not say that the
+    feedback of then stays, for there was none; the file gets its own page.
+    """
+    inbox, fb = tmp_path / "in", tmp_path / "fb"
+    right = filled(base, original, LAB, inbox / f"{LAB}_{PERIOD}.xlsx")
+    assert collect(capsys, str(right), "--data", str(data))[0] == 0  # no feedback asked for
+    wrong = inbox / f"bremen_{PERIOD}.xlsx"
+    shutil.copy(right, wrong)  # named for another lab, this lab's template
+    assert collect(capsys, str(inbox), "--data", str(data), "--feedback", str(fb))[0] == 1
+    _own_skip_page(fb, right.name, wrong.name)
+
+
+def _own_skip_page(fb: Path, name: str, other: str) -> None:
+    """The file has a page of its own saying it was skipped, the other's page beside it."""
+    pages = {p.name: p.read_text(encoding="utf-8") for p in fb.glob("*.html")}
+    own = [n for n, t in pages.items() if n != "index.html" and f"<strong>{name}</strong>" in t]
+    assert len(own) == 1 and "übersprungen" in pages[own[0]], pages
+    assert any(f"<strong>{other}</strong>" in t and "abgelehnt" in t for t in pages.values())
+    index = pages["index.html"]
+    assert f'<a href="{own[0]}">{name}</a>' in index and "damals" not in index, index
+
+
+def test_a_file_sent_again_after_another_workbook_of_its_lab_is_not_said_to_keep_its_page(
+    base, data, original, tmp_path, capsys
+):
+    """Accepted, then a refused workbook of the lab took the page, then the first again.
+
+    (The index names files, not their bytes: a refused file of the same name
+    could not be told apart from the first, so the second one has another.)
+    """
+    fb = tmp_path / "fb"
+    right = filled(base, original, LAB, tmp_path / "1" / f"{LAB}_{PERIOD}.xlsx")
+    assert collect(capsys, str(right), "--data", str(data), "--feedback", str(fb))[0] == 0
+
+    def spoil(book):
+        book["Indikatorwerte"].cell(2, C_VALUE).value = "viele"
+
+    other = filled(base, original, LAB, tmp_path / "2" / f"{LAB}_{PERIOD}_neu.xlsx", spoil)
+    assert collect(capsys, str(other), "--data", str(data), "--feedback", str(fb))[0] == 1
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert "viele" in page  # the lab's page is now the refused workbook's
+    assert collect(capsys, str(right), "--data", str(data), "--feedback", str(fb))[0] == 0
+    assert (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8") == page
+    _own_skip_page(fb, right.name, other.name)
+
+
+def test_a_file_sent_again_with_its_page_of_then_is_told_it_stays(
+    base, data, original, tmp_path, capsys
+):
+    fb = tmp_path / "fb"
+    right = filled(base, original, LAB, tmp_path / "1" / f"{LAB}_{PERIOD}.xlsx")
+    assert collect(capsys, str(right), "--data", str(data), "--feedback", str(fb))[0] == 0
+    page = (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8")
+    assert collect(capsys, str(right), "--data", str(data), "--feedback", str(fb))[0] == 0
+    assert (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8") == page
+    lines = _skip_lines(fb, right.name)
+    assert len(lines) == 1 and "die Rückmeldung von damals bleibt" in lines[0], lines
+
+
 def test_help_of_collect_says_feedback_is_kept_per_lab(capsys):
     with pytest.raises(SystemExit):
         main(["collect", "--help"])

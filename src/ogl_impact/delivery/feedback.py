@@ -468,10 +468,12 @@ def stage_feedback(
 
     Notes
     -----
-    A file collected again (skipped, the same bytes as before) does not
-    replace its workbook's page: where ``out`` or this batch has a page of
-    that lab and period, the index only lists the skip; an "übersprungen"
-    page is written only where there is none.
+    A file collected again (skipped, the same bytes as before) replaces no
+    page: where the index keeps its own page of then, the index only lists
+    the skip. Where there is none (the lab's page is another workbook's, of
+    this batch or a later one, or the lab has none), it gets an
+    "übersprungen" page of its own. An empty template of a collected
+    period (nothing entered) is a line where the lab has a page, else a page.
     """
     t = _TEXT[lang]
     names: list[tuple[str, str, str]] = []
@@ -488,16 +490,21 @@ def stage_feedback(
         shutil.copy2(p, staging / p.name)
     kept_pages = {p.name[: -len(".html")] for p in earlier if p.suffix == ".html"}
     has_page = replacing | kept_pages
+    kept_files = {f for _, f, _ in entries}  # files whose page of then stays
     used = set(kept_pages)  # a new page never takes the name of one kept
     for o, stem in zip(outcomes, stems, strict=True):
         other = next((f for f in o.findings if f.rule == "other_period"), None)  # type: ignore[attr-defined]
         if other is not None:  # left out by --period: a line, no page (nothing was checked)
             skips.append(f"{o.file}: {other.fix(lang)}")  # type: ignore[attr-defined]
             continue
-        if _skip_only(o) and stem in has_page:
-            blank = next((f for f in o.findings if f.rule == "nothing_entered"), None)  # type: ignore[attr-defined]
-            why = t["skip_kept"] if blank is None else blank.fix(lang)
-            skips.append(f"{o.file}: {why}")  # type: ignore[attr-defined]
+        blank = next((f for f in o.findings if f.rule == "nothing_entered"), None)  # type: ignore[attr-defined]
+        if _skip_only(o) and blank is not None and stem in has_page:  # no delivery: a line
+            skips.append(f"{o.file}: {blank.fix(lang)}")  # type: ignore[attr-defined]
+            continue
+        if _skip_only(o) and blank is None and o.file in kept_files:  # type: ignore[attr-defined]
+            # its own page of then stays: a line. Where the lab's page is another
+            # workbook's (of this batch or a later one), it gets a page of its own
+            skips.append(f"{o.file}: {t['skip_kept']}")  # type: ignore[attr-defined]
             continue
         base, n = stem, 2
         while stem in used:
