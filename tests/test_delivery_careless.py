@@ -155,6 +155,47 @@ def test_only_values_filled_keeps_the_milestones(full, stored, tmp_path, capsys)
     assert len(lab_rows) == ((orig["lab_id"] == LAB) & (orig["period_id"] == PERIOD)).sum()
 
 
+def _line_searches(monkeypatch) -> list[int]:
+    """Count the searches for the stored tables' line ends beside the pool."""
+    from ogl_impact.delivery.collect import _StoredFiles
+
+    calls: list[int] = []
+    real = _StoredFiles._find_lines
+
+    def spy(self):
+        calls.append(1)
+        real(self)
+
+    monkeypatch.setattr(_StoredFiles, "_find_lines", spy)
+    return calls
+
+
+def test_a_first_delivery_never_looks_for_the_stored_line_ends(
+    base, data, original, tmp_path, capsys, monkeypatch
+):
+    """A period's first delivery only appends to the stored tables."""
+    calls = _line_searches(monkeypatch)
+    first = filled(base, original, LAB, tmp_path / "1" / f"{LAB}_{PERIOD}.xlsx")
+    assert collect(capsys, str(first), "--data", str(data))[0] == 0
+    assert calls == []
+
+
+def test_a_correction_looks_for_the_stored_line_ends_once(
+    full, stored, tmp_path, capsys, monkeypatch
+):
+    """A correction replaces stored rows: the table is written line by line."""
+    calls = _line_searches(monkeypatch)
+
+    def more(book):
+        s = book["Indikatorwerte"]
+        s.cell(2, C_VALUE).value = float(s.cell(2, C_VALUE).value or 0) + 3
+
+    wb = _copy(full, LAB, tmp_path / "2" / f"{LAB}_{PERIOD}.xlsx", more)
+    code, text = collect(capsys, str(wb), "--data", str(stored))
+    assert code == 0 and "Korrektur" in text, text
+    assert calls == [1]
+
+
 def test_a_value_can_be_withdrawn_explicitly_and_is_kept_as_a_revision(
     full, stored, tmp_path, capsys
 ):
@@ -393,6 +434,40 @@ def test_a_file_sent_again_after_another_workbook_of_its_lab_is_not_said_to_keep
     assert collect(capsys, str(right), "--data", str(data), "--feedback", str(fb))[0] == 0
     assert (fb / f"{LAB}_{PERIOD}.html").read_text(encoding="utf-8") == page
     _own_skip_page(fb, right.name, other.name)
+
+
+def test_a_page_of_another_lab_or_a_refused_file_of_the_same_name_is_not_its_own(
+    base, data, original, tmp_path, capsys
+):
+    """One file name for everything: only the file's own page of then counts as kept.
+
+    Batch 1 accepts ``Daten.xlsx`` of the lab; batch 2 refuses another
+    ``Daten.xlsx`` of the lab (its page takes the lab's place); batch 3
+    accepts a ``Daten.xlsx`` of bremen. Sent again, the first file has no
+    page left: it gets one of its own, and nothing says a page stays.
+    """
+    fb = tmp_path / "fb"
+
+    def spoil(book):
+        book["Indikatorwerte"].cell(2, C_VALUE).value = "viele"
+
+    first = filled(base, original, LAB, tmp_path / "1" / "Daten.xlsx")
+    assert collect(capsys, str(first), "--data", str(data), "--feedback", str(fb))[0] == 0
+    refused = filled(base, original, LAB, tmp_path / "2" / "Daten.xlsx", spoil)
+    assert collect(capsys, str(refused), "--data", str(data), "--feedback", str(fb))[0] == 1
+    other_lab = filled(base, original, "bremen", tmp_path / "3" / "Daten.xlsx")
+    assert collect(capsys, str(other_lab), "--data", str(data), "--feedback", str(fb))[0] == 0
+    before = {p.name: p.read_bytes() for p in fb.glob("[!.]*") if p.name != "index.html"}
+    assert collect(capsys, str(first), "--data", str(data), "--feedback", str(fb))[0] == 0
+    pages = {p.name: p.read_text(encoding="utf-8") for p in fb.glob("*.html")}
+    index = pages["index.html"]
+    assert "damals" not in index, index
+    new = [n for n in pages if n not in before and n != "index.html"]
+    assert len(new) == 1 and new[0].startswith(f"{LAB}_{PERIOD}"), new
+    assert "übersprungen" in pages[new[0]] and "<strong>Daten.xlsx</strong>" in pages[new[0]]
+    assert f'<a href="{new[0]}">Daten.xlsx</a>' in index
+    for name, data_ in before.items():  # the refused page and bremen's stay as they were
+        assert (fb / name).read_bytes() == data_, name
 
 
 def test_a_file_sent_again_with_its_page_of_then_is_told_it_stays(

@@ -180,6 +180,28 @@ def test_a_table_that_only_grows_never_finds_its_line_ends(tmp_path):
     assert target.read_bytes().startswith(path.read_bytes())
 
 
+@pytest.mark.parametrize("revision", [False, True])
+def test_line_ends_are_found_beside_the_pool_only_where_stored_rows_are_replaced(
+    tmp_path, revision
+):
+    from ogl_impact.delivery.collect import _StoredFiles
+    from ogl_impact.delivery.tables import load_tables
+
+    path, _ = _tables(tmp_path / "in", ";")
+    loaded = load_tables(path.parent, cache=False)
+    files = _StoredFiles(loaded)
+    files.want_lines()  # before start: nothing to look at yet, and no error
+    files.start()
+    if revision:
+        files.want_lines()
+        files.want_lines()  # once
+    stored = files.get("indicator_values")
+    assert stored is not None and stored.data == path.read_bytes()
+    assert ("ends" in vars(stored)) is revision and ("starts" in vars(stored)) is revision
+    expected = [k for k, b in enumerate(stored.data) if b == 10]
+    assert stored.ends.tolist() == expected
+
+
 @needs_copy
 @pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
 def test_the_register_keeps_its_stored_bytes_copied_or_not(tmp_path, monkeypatch, ending):

@@ -557,6 +557,7 @@ def _collect_locked(
             o.notes = unsaid(stored_notes, o.lab_id, o.period_id, o.notes)
         if key in existing and o.period_id not in stored_periods:  # that period's rows, once
             stored_periods.add(o.period_id)
+            stored_files.want_lines()  # stored rows replaced: the table is written line by line
             stored |= stored_rows(
                 {n: tables.raw[n].frame for n in _ROW_COLUMNS},
                 {p for p in existing if p[1] == o.period_id},
@@ -1828,11 +1829,14 @@ class _StoredFiles:
     """The stored tables collect may rewrite, read in a thread while the workbooks are checked.
 
     Reading a table for :func:`~ogl_impact.delivery.csvout.write_table`
-    (its bytes, their sha256, the UTF-8 check, where its lines end) needs
-    nothing from the workbooks; the parent's main thread only waits for the
-    pool meanwhile. :meth:`start` is called once the pool's workers are
-    forked (no thread runs while the parent forks); :meth:`get` waits for
-    the thread. Where a file was not read (no pool run, an error), the
+    (its bytes, their sha256, the UTF-8 check) needs nothing from the
+    workbooks; the parent's main thread only waits for the pool meanwhile.
+    :meth:`start` is called once the pool's workers are forked (no thread
+    runs while the parent forks); :meth:`get` waits for the thread. Where
+    its lines end is looked for only once a workbook of a stored period
+    comes (:meth:`want_lines`: its rows replace stored ones, so the table is
+    written line by line); a period's first delivery only appends and never
+    needs them. Where a file was not read (no pool run, an error), the
     write reads it itself: the bytes written are the same either way.
     """
 
@@ -1844,12 +1848,21 @@ class _StoredFiles:
         }
         self._done: dict[str, StoredLines | None] = {}
         self._thread: threading.Thread | None = None
+        self._lines: threading.Thread | None = None
 
     def start(self) -> None:
         """Start reading (once)."""
         if self._thread is None and self._jobs:
             self._thread = threading.Thread(target=self._read, name="collect-stored", daemon=True)
             self._thread.start()
+
+    def want_lines(self) -> None:
+        """Find where the stored tables' lines end, beside the pool (once; after :meth:`start`)."""
+        if self._thread is not None and self._lines is None:
+            self._lines = threading.Thread(
+                target=self._find_lines, name="collect-lines", daemon=True
+            )
+            self._lines.start()
 
     def _read(self) -> None:
         for name, (path, sha) in self._jobs.items():
@@ -1858,11 +1871,21 @@ class _StoredFiles:
             except Exception:  # MemoryError, say: the write reads it again
                 self._done[name] = None
 
+    def _find_lines(self) -> None:
+        assert self._thread is not None
+        self._thread.join()
+        for stored in self._done.values():
+            if stored is not None:
+                with contextlib.suppress(Exception):  # found again where used
+                    stored.starts  # noqa: B018  (computed and kept on first use)
+
     def get(self, name: str) -> StoredLines | None:
         """Return a stored table as read (None: not read; the write reads it)."""
         if self._thread is None:
             return None
         self._thread.join()
+        if self._lines is not None:
+            self._lines.join()
         return self._done.get(name)
 
 

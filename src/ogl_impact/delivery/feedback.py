@@ -363,6 +363,29 @@ def _stem_of(name: str) -> str | None:
     return None
 
 
+def _of(stem: str | None, base: str) -> bool:
+    """Whether a page stem is ``base`` or ``base`` with a number (a lab's second workbook)."""
+    return stem is not None and (
+        stem == base or bool(re.fullmatch(re.escape(base) + r"_\d+", stem))
+    )
+
+
+_REFUSED = frozenset(_TEXT[lang]["refused"] for lang in ("de", "en"))
+"""What the index says of a refused workbook (never the page of one collected before)."""
+
+
+def _own_page(entry: tuple[str, str, str], file: str, stem: str) -> bool:
+    """Whether an index entry is the page of then of ``file`` (collected before, stem ``stem``).
+
+    The index names files, not their bytes: the entry must name the file,
+    lie among the pages of its lab and period, and not say "refused" (a
+    file collected before was accepted). A later workbook of the same name
+    and lab that was accepted cannot be told apart.
+    """
+    page, named, result = entry
+    return named == file and _of(_stem_of(page), stem) and result not in _REFUSED
+
+
 def _earlier(
     out: Path, replaced: set[str], skipped: frozenset[tuple[str, str]] = frozenset()
 ) -> tuple[list[Path], list[tuple[str, str, str]]]:
@@ -372,17 +395,13 @@ def _earlier(
     (or such a stem with a number, as a second workbook of the same lab gets),
     unless the index gives its page to a file of ``skipped`` (file and stem of
     a workbook sent again unchanged: the page of then stays, beside a new
-    page of another workbook of the lab). A symbolic link in ``out`` (put
-    there by hand) is not kept, and what it points to is never read.
+    page of another workbook of the lab; :func:`_own_page`). A symbolic link
+    in ``out`` (put there by hand) is not kept, and what it points to is
+    never read.
     """
 
-    def of(stem: str | None, base: str) -> bool:
-        return stem is not None and (
-            stem == base or bool(re.fullmatch(re.escape(base) + r"_\d+", stem))
-        )
-
     def mine(stem: str) -> bool:
-        return any(of(stem, b) for b in replaced)
+        return any(_of(stem, b) for b in replaced)
 
     index = out / "index.html"
     if index.is_symlink() or not index.is_file():
@@ -391,9 +410,7 @@ def _earlier(
         (html.unescape(h), html.unescape(f), html.unescape(r))
         for h, f, r in _ITEM.findall(index.read_text(encoding="utf-8"))
     ]
-    stays = {
-        _stem_of(h) for h, f, _ in listed for file, b in skipped if f == file and of(_stem_of(h), b)
-    }
+    stays = {_stem_of(e[0]) for e in listed for file, b in skipped if _own_page(e, file, b)}
     files = [  # a link is not an earlier page: never followed, never copied
         p
         for p in sorted(out.iterdir())
@@ -490,7 +507,6 @@ def stage_feedback(
         shutil.copy2(p, staging / p.name)
     kept_pages = {p.name[: -len(".html")] for p in earlier if p.suffix == ".html"}
     has_page = replacing | kept_pages
-    kept_files = {f for _, f, _ in entries}  # files whose page of then stays
     used = set(kept_pages)  # a new page never takes the name of one kept
     for o, stem in zip(outcomes, stems, strict=True):
         other = next((f for f in o.findings if f.rule == "other_period"), None)  # type: ignore[attr-defined]
@@ -501,7 +517,9 @@ def stage_feedback(
         if _skip_only(o) and blank is not None and stem in has_page:  # no delivery: a line
             skips.append(f"{o.file}: {blank.fix(lang)}")  # type: ignore[attr-defined]
             continue
-        if _skip_only(o) and blank is None and o.file in kept_files:  # type: ignore[attr-defined]
+        if (
+            _skip_only(o) and blank is None and any(_own_page(e, o.file, stem) for e in entries)  # type: ignore[attr-defined]
+        ):
             # its own page of then stays: a line. Where the lab's page is another
             # workbook's (of this batch or a later one), it gets a page of its own
             skips.append(f"{o.file}: {t['skip_kept']}")  # type: ignore[attr-defined]
