@@ -445,16 +445,30 @@ def make_problem(
     """
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}")
-    text = None if value is None else str(value)
     return Problem(
         file=file,
         rule=rule,
         line=None if line is None else int(line),
         column=column,
-        value=text,
+        value=_value_text(value),
         severity=severity,
         params=tuple(sorted((k, str(v)) for k, v in params.items())),
     )
+
+
+def _value_text(value: object) -> str | None:
+    """Return a problem's value as text: a missing cell (NaN, NaT, NA) as ``""``.
+
+    An empty cell read from a file is ``""``; the same cell of a table built
+    in code holds NaN or NA, which ``str`` would show as ``nan`` or ``<NA>``.
+    """
+    if value is None:
+        return None
+    try:
+        missing = bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):  # pandas' NA has no truth value; an array has many
+        missing = type(value).__name__ == "NAType"
+    return "" if missing else str(value)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
