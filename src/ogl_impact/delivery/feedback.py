@@ -388,8 +388,11 @@ def _own_page(entry: tuple[str, str, str], file: str, stem: str) -> bool:
 
 def _earlier(
     out: Path, replaced: set[str], skipped: frozenset[tuple[str, str]] = frozenset()
-) -> tuple[list[Path], list[tuple[str, str, str]]]:
+) -> tuple[list[Path], list[tuple[str, str, str]], set[tuple[str, str]]]:
     """Files and index entries of an earlier batch in ``out`` whose workbooks are not replaced.
+
+    The third item holds the pairs of ``skipped`` whose own page of then is
+    among the kept entries (:func:`_own_page`).
 
     A page or marked copy is replaced when its stem is one of this batch's
     (or such a stem with a number, as a second workbook of the same lab gets),
@@ -405,7 +408,7 @@ def _earlier(
 
     index = out / "index.html"
     if index.is_symlink() or not index.is_file():
-        return [], []
+        return [], [], set()
     listed = [
         (html.unescape(h), html.unescape(f), html.unescape(r))
         for h, f, r in _ITEM.findall(index.read_text(encoding="utf-8"))
@@ -420,7 +423,9 @@ def _earlier(
         and (stem in stays or not mine(stem))
     ]
     kept = {p.name for p in files}
-    return files, [entry for entry in listed if entry[0] in kept]
+    entries = [entry for entry in listed if entry[0] in kept]
+    own = {(file, b) for file, b in skipped if any(_own_page(e, file, b) for e in entries)}
+    return files, entries, own
 
 
 def write_feedback(
@@ -502,7 +507,7 @@ def stage_feedback(
         for o, s in zip(outcomes, stems, strict=True)
         if _skip_only(o)
     )
-    earlier, entries = _earlier(out, replacing, skipped) if out.is_dir() else ([], [])
+    earlier, entries, own = _earlier(out, replacing, skipped) if out.is_dir() else ([], [], set())
     for p in earlier:
         shutil.copy2(p, staging / p.name)
     kept_pages = {p.name[: -len(".html")] for p in earlier if p.suffix == ".html"}
@@ -517,9 +522,7 @@ def stage_feedback(
         if _skip_only(o) and blank is not None and stem in has_page:  # no delivery: a line
             skips.append(f"{o.file}: {blank.fix(lang)}")  # type: ignore[attr-defined]
             continue
-        if (
-            _skip_only(o) and blank is None and any(_own_page(e, o.file, stem) for e in entries)  # type: ignore[attr-defined]
-        ):
+        if _skip_only(o) and blank is None and (o.file, stem) in own:  # type: ignore[attr-defined]
             # its own page of then stays: a line. Where the lab's page is another
             # workbook's (of this batch or a later one), it gets a page of its own
             skips.append(f"{o.file}: {t['skip_kept']}")  # type: ignore[attr-defined]
@@ -541,7 +544,7 @@ def stage_feedback(
             else []
         )
         result = o.outcome  # type: ignore[attr-defined]
-        if result == "skipped" and any(f.rule == "nothing_entered" for f in o.findings):  # type: ignore[attr-defined]
+        if result == "skipped" and blank is not None:
             result = "blank"  # not "already collected": nothing in it was ever collected
         elif only := [f for f in o.findings if f.rule == "notes_only"]:  # type: ignore[attr-defined]
             # taken, but only remarks: not a delivery of values
